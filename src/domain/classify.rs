@@ -1,0 +1,198 @@
+//! Delinquency buckets and the five-tier classification floor (DOMAIN §5).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Bucket {
+    M0,
+    M1,
+    M2,
+    M3,
+    M4,
+    M5,
+    M6,
+    #[serde(rename = "M7+")]
+    M7Plus,
+}
+
+impl Bucket {
+    pub const ALL: [Bucket; 8] =
+        [Bucket::M0, Bucket::M1, Bucket::M2, Bucket::M3, Bucket::M4, Bucket::M5, Bucket::M6, Bucket::M7Plus];
+
+    pub fn for_dpd(dpd: i64) -> Bucket {
+        match dpd {
+            i64::MIN..=0 => Bucket::M0,
+            1..=30 => Bucket::M1,
+            31..=60 => Bucket::M2,
+            61..=90 => Bucket::M3,
+            91..=120 => Bucket::M4,
+            121..=150 => Bucket::M5,
+            151..=180 => Bucket::M6,
+            _ => Bucket::M7Plus,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bucket::M0 => "M0",
+            Bucket::M1 => "M1",
+            Bucket::M2 => "M2",
+            Bucket::M3 => "M3",
+            Bucket::M4 => "M4",
+            Bucket::M5 => "M5",
+            Bucket::M6 => "M6",
+            Bucket::M7Plus => "M7+",
+        }
+    }
+}
+
+impl fmt::Display for Bucket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl FromStr for Bucket {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Bucket::ALL.into_iter().find(|b| b.as_str() == s).ok_or_else(|| format!("unknown bucket '{s}'"))
+    }
+}
+
+/// 五级分类, ordered from best to worst so that `max` is "the worse of".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskClass {
+    Normal,
+    SpecialMention,
+    Substandard,
+    Doubtful,
+    Loss,
+}
+
+impl RiskClass {
+    pub const ALL: [RiskClass; 5] = [
+        RiskClass::Normal,
+        RiskClass::SpecialMention,
+        RiskClass::Substandard,
+        RiskClass::Doubtful,
+        RiskClass::Loss,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskClass::Normal => "normal",
+            RiskClass::SpecialMention => "special_mention",
+            RiskClass::Substandard => "substandard",
+            RiskClass::Doubtful => "doubtful",
+            RiskClass::Loss => "loss",
+        }
+    }
+
+    /// Non-performing: substandard, doubtful or loss.
+    pub fn is_npl(self) -> bool {
+        self >= RiskClass::Substandard
+    }
+}
+
+impl fmt::Display for RiskClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl FromStr for RiskClass {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RiskClass::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| format!("unknown class '{s}'"))
+    }
+}
+
+/// Which DPD bands give the classification floor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClassBands {
+    /// 2023《商业银行金融资产风险分类办法》: 1–90 special mention, 91–270 substandard, 271–360 doubtful, > 360 loss.
+    #[default]
+    Standard,
+    /// Credit cards: 1–90 special mention, 91–120 substandard, 121–180 doubtful, > 180 loss.
+    CreditCard,
+}
+
+impl ClassBands {
+    /// The best class a loan with this DPD may carry. A person may classify worse, never better.
+    pub fn floor(self, dpd: i64) -> RiskClass {
+        let (sub, doubtful, loss) = match self {
+            ClassBands::Standard => (91, 271, 361),
+            ClassBands::CreditCard => (91, 121, 181),
+        };
+        match dpd {
+            d if d <= 0 => RiskClass::Normal,
+            d if d < sub => RiskClass::SpecialMention,
+            d if d < doubtful => RiskClass::Substandard,
+            d if d < loss => RiskClass::Doubtful,
+            _ => RiskClass::Loss,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_and_floor_boundaries() {
+        use Bucket::*;
+        use RiskClass::*;
+        let cases = [
+            (0, M0, Normal),
+            (1, M1, SpecialMention),
+            (30, M1, SpecialMention),
+            (31, M2, SpecialMention),
+            (60, M2, SpecialMention),
+            (61, M3, SpecialMention),
+            (90, M3, SpecialMention),
+            (91, M4, Substandard),
+            (120, M4, Substandard),
+            (121, M5, Substandard),
+            (150, M5, Substandard),
+            (151, M6, Substandard),
+            (180, M6, Substandard),
+            (181, M7Plus, Substandard),
+            (270, M7Plus, Substandard),
+            (271, M7Plus, Doubtful),
+            (360, M7Plus, Doubtful),
+            (361, M7Plus, Loss),
+            (5000, M7Plus, Loss),
+        ];
+        for (dpd, bucket, class) in cases {
+            assert_eq!(Bucket::for_dpd(dpd), bucket, "bucket at {dpd}");
+            assert_eq!(ClassBands::Standard.floor(dpd), class, "floor at {dpd}");
+        }
+    }
+
+    #[test]
+    fn credit_card_bands() {
+        let f = |d| ClassBands::CreditCard.floor(d);
+        assert_eq!(f(90), RiskClass::SpecialMention);
+        assert_eq!(f(91), RiskClass::Substandard);
+        assert_eq!(f(120), RiskClass::Substandard);
+        assert_eq!(f(121), RiskClass::Doubtful);
+        assert_eq!(f(180), RiskClass::Doubtful);
+        assert_eq!(f(181), RiskClass::Loss);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for b in Bucket::ALL {
+            assert_eq!(b.as_str().parse::<Bucket>(), Ok(b));
+        }
+        for c in RiskClass::ALL {
+            assert_eq!(c.as_str().parse::<RiskClass>(), Ok(c));
+        }
+        assert!(RiskClass::Substandard.is_npl() && !RiskClass::SpecialMention.is_npl());
+    }
+}

@@ -1,0 +1,18 @@
+//! The rules of the loan book, pure: no I/O, no clock, no SQLite, no terminal. Every computation
+//! takes an explicit as-of date.
+
+pub mod classify;
+pub mod delinquency;
+pub mod money;
+pub mod schedule;
+pub mod stage;
+pub mod terms;
+
+pub use classify::{Bucket, ClassBands, RiskClass};
+pub use delinquency::{
+    AssessRules, Assessment, DueSoon, DueSoonKind, InstallmentState, InstallmentStatus, Payment, assess,
+};
+pub use money::{Money, MoneyError};
+pub use schedule::{Installment, annuity_payment, build_schedule, monthly_interest};
+pub use stage::{LoanStatus, Stage, StageBands, is_secured};
+pub use terms::{LoanTerms, Product, Rate, add_months, parse_date};
