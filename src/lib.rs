@@ -1,1 +1,8 @@
+//! duedesk: a terminal desk for loan-collection teams.
+//!
+//! Layers, each depending only on the ones below it: `domain` (pure rules) ← `store` (SQLite)
+//! ← `app` (actions shared by the command line and the terminal interface) ← `cli`.
+
+pub mod app;
 pub mod domain;
+pub mod store;

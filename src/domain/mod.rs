@@ -2,17 +2,21 @@
 //! takes an explicit as-of date.
 
 pub mod classify;
+pub mod contact;
 pub mod delinquency;
 pub mod money;
+pub mod roles;
 pub mod schedule;
 pub mod stage;
 pub mod terms;
 
 pub use classify::{Bucket, ClassBands, RiskClass};
+pub use contact::{Channel, Direction, Outcome, Party, PromiseStatus, promise_status};
 pub use delinquency::{
     AssessRules, Assessment, DueSoon, DueSoonKind, InstallmentState, InstallmentStatus, Payment, assess,
 };
 pub use money::{Money, MoneyError};
+pub use roles::Role;
 pub use schedule::{Installment, annuity_payment, build_schedule, monthly_interest};
-pub use stage::{LoanStatus, Stage, StageBands, is_secured};
+pub use stage::{LoanStatus, Stage, StageBands, effective_stage, is_secured};
 pub use terms::{LoanTerms, Product, Rate, add_months, parse_date};

@@ -1,0 +1,1 @@
+//! Importing loans and payments from CSV.

@@ -1,0 +1,1 @@
+//! What lists, the case view and the schedule show.

@@ -1,0 +1,317 @@
+//! The loan book: customers, loans, payments and explicit schedules.
+
+use chrono::NaiveDate;
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::settings::parse_day;
+use super::users::UserId;
+use super::{Result, StoreError, opt_text};
+use crate::domain::{Installment, LoanTerms, Money, Payment, Product, Rate, Stage};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct LoanId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct CustomerId(pub i64);
+
+macro_rules! sql_id {
+    ($t:ty) => {
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.0))
+            }
+        }
+        impl FromSql for $t {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                i64::column_result(v).map(Self)
+            }
+        }
+    };
+}
+sql_id!(LoanId);
+sql_id!(CustomerId);
+sql_id!(UserId);
+
+/// A loan as imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLoan {
+    pub loan_ref: String,
+    /// Defaults to the loan's own id.
+    pub customer_ref: Option<String>,
+    pub borrower: String,
+    pub phone: Option<String>,
+    pub terms: LoanTerms,
+    pub guarantor: Option<String>,
+    pub guarantor_phone: Option<String>,
+    pub collateral: Option<String>,
+    pub branch: Option<String>,
+    /// Owner of the customer, set when the customer is first seen.
+    pub assignee: Option<UserId>,
+}
+
+/// A loan as stored, with its customer's owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loan {
+    pub id: LoanId,
+    pub loan_ref: String,
+    pub customer_id: CustomerId,
+    pub customer_ref: String,
+    pub borrower: String,
+    pub phone: Option<String>,
+    pub terms: LoanTerms,
+    pub guarantor: Option<String>,
+    pub guarantor_phone: Option<String>,
+    pub collateral: Option<String>,
+    pub branch: Option<String>,
+    pub stage: Stage,
+    pub agency: Option<String>,
+    pub written_off_on: Option<NaiveDate>,
+    pub schedule_id: Option<i64>,
+    pub next_action_on: Option<NaiveDate>,
+    pub last_contact_at: Option<String>,
+    pub last_outcome: Option<String>,
+    pub version: i64,
+    pub assignee_id: Option<UserId>,
+    pub assignee: Option<String>,
+}
+
+pub(crate) fn corrupt<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> StoreError + '_ {
+    move |e| StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+pub(crate) fn terms_from(product: &str, principal: i64, rate: i64, term: u32, d0: &str) -> Result<LoanTerms> {
+    Ok(LoanTerms {
+        product: product.parse::<Product>().map_err(corrupt("product"))?,
+        principal: Money::from_cents(principal),
+        rate: Rate::from_e4(rate),
+        term_months: term,
+        disbursed_on: parse_day(d0)?,
+    })
+}
+
+const LOAN_COLUMNS: &str = "l.id, l.loan_ref, l.customer_id, c.customer_ref, l.borrower, l.phone, l.product, \
+     l.principal_cents, l.rate_e4, l.term_months, l.disbursed_on, l.guarantor, l.guarantor_phone, l.collateral, \
+     l.branch, l.stage, l.agency, l.written_off_on, l.schedule_id, l.next_action_on, l.last_contact_at, \
+     l.last_outcome, l.version, c.assignee_id, u.login";
+
+const LOAN_FROM: &str =
+    "FROM loans l JOIN customers c ON c.id = l.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
+
+fn loan_from_row(r: &Row<'_>) -> rusqlite::Result<Result<Loan>> {
+    let product: String = r.get(6)?;
+    let d0: String = r.get(10)?;
+    let stage: String = r.get(15)?;
+    let written_off: Option<String> = r.get(17)?;
+    let next_action: Option<String> = r.get(19)?;
+    let terms = terms_from(&product, r.get(7)?, r.get(8)?, r.get(9)?, &d0);
+    let build = || -> Result<Loan> {
+        Ok(Loan {
+            id: r.get(0)?,
+            loan_ref: r.get(1)?,
+            customer_id: r.get(2)?,
+            customer_ref: r.get(3)?,
+            borrower: r.get(4)?,
+            phone: r.get(5)?,
+            terms: terms?,
+            guarantor: r.get(11)?,
+            guarantor_phone: r.get(12)?,
+            collateral: r.get(13)?,
+            branch: r.get(14)?,
+            stage: stage.parse().map_err(corrupt("stage"))?,
+            agency: r.get(16)?,
+            written_off_on: written_off.as_deref().map(parse_day).transpose()?,
+            schedule_id: r.get(18)?,
+            next_action_on: next_action.as_deref().map(parse_day).transpose()?,
+            last_contact_at: r.get(20)?,
+            last_outcome: r.get(21)?,
+            version: r.get(22)?,
+            assignee_id: r.get(23)?,
+            assignee: r.get(24)?,
+        })
+    };
+    Ok(build())
+}
+
+pub fn loan_by_ref(conn: &Connection, loan_ref: &str) -> Result<Option<Loan>> {
+    let sql = format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.loan_ref = ?1");
+    conn.query_row(&sql, [loan_ref], loan_from_row).optional()?.transpose()
+}
+
+pub fn loan_by_id(conn: &Connection, id: LoanId) -> Result<Option<Loan>> {
+    let sql = format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.id = ?1");
+    conn.query_row(&sql, [id], loan_from_row).optional()?.transpose()
+}
+
+/// The other loans of the same customer.
+pub fn loans_of_customer(conn: &Connection, customer: CustomerId) -> Result<Vec<Loan>> {
+    let sql = format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.customer_id = ?1 ORDER BY l.loan_ref");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([customer], loan_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().collect()
+}
+
+pub fn loan_id_by_ref(conn: &Connection, loan_ref: &str) -> Result<Option<LoanId>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM loans WHERE loan_ref = ?1")?
+        .query_row([loan_ref], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn loan_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM loans", [], |r| r.get(0))?)
+}
+
+pub fn payment_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM payments", [], |r| r.get(0))?)
+}
+
+/// The customer with this reference and its owner, if known.
+pub fn customer_by_ref(
+    conn: &Connection,
+    customer_ref: &str,
+) -> Result<Option<(CustomerId, Option<UserId>)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, assignee_id FROM customers WHERE customer_ref = ?1")?
+        .query_row([customer_ref], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Inserts a loan, creating its customer on first sight. `at` is the RFC 3339 time of the import.
+pub fn insert_loan(conn: &Connection, loan: &NewLoan, at: &str) -> Result<LoanId> {
+    let customer_ref = loan.customer_ref.as_deref().and_then(|c| opt_text(Some(c))).unwrap_or(&loan.loan_ref);
+    let customer = match customer_by_ref(conn, customer_ref)? {
+        Some((id, _)) => id,
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO customers (customer_ref, name, assignee_id) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![customer_ref, loan.borrower, loan.assignee])?;
+            let id = CustomerId(conn.last_insert_rowid());
+            if let Some(to) = loan.assignee {
+                conn.prepare_cached(
+                    "INSERT INTO assignments (customer_id, from_user_id, to_user_id, by_user_id, reason, at) \
+                     VALUES (?1, NULL, ?2, NULL, 'import', ?3)",
+                )?
+                .execute(params![id, to, at])?;
+            }
+            id
+        }
+    };
+    let t = &loan.terms;
+    conn.prepare_cached(
+        "INSERT INTO loans (loan_ref, customer_id, borrower, phone, product, principal_cents, rate_e4, \
+         term_months, disbursed_on, guarantor, guarantor_phone, collateral, branch, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        loan.loan_ref,
+        customer,
+        loan.borrower,
+        opt_text(loan.phone.as_deref()),
+        t.product.as_str(),
+        t.principal.cents(),
+        t.rate.e4(),
+        t.term_months,
+        t.disbursed_on.to_string(),
+        opt_text(loan.guarantor.as_deref()),
+        opt_text(loan.guarantor_phone.as_deref()),
+        opt_text(loan.collateral.as_deref()),
+        opt_text(loan.branch.as_deref()),
+        at,
+    ])?;
+    Ok(LoanId(conn.last_insert_rowid()))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentRecord {
+    pub paid_on: NaiveDate,
+    pub amount: Money,
+    pub reference: Option<String>,
+}
+
+pub fn insert_payment(
+    conn: &Connection,
+    loan: LoanId,
+    paid_on: NaiveDate,
+    amount: Money,
+    reference: Option<&str>,
+    at: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO payments (loan_id, paid_on, amount_cents, reference, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![loan, paid_on.to_string(), amount.cents(), opt_text(reference), at])?;
+    Ok(())
+}
+
+/// Whether this loan already has a payment with this reference.
+pub fn payment_reference_exists(conn: &Connection, loan: LoanId, reference: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM payments WHERE loan_id = ?1 AND reference = ?2")?
+        .query_row(params![loan, reference], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+pub fn payments_of(conn: &Connection, loan: LoanId) -> Result<Vec<PaymentRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT paid_on, amount_cents, reference FROM payments WHERE loan_id = ?1 ORDER BY paid_on, id",
+    )?;
+    let rows = stmt
+        .query_map([loan], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<String>>(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(d, a, reference)| {
+            Ok(PaymentRecord { paid_on: parse_day(&d)?, amount: Money::from_cents(a), reference })
+        })
+        .collect()
+}
+
+/// An explicit schedule in force: its lines, and the date from which payments count against it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExplicitSchedule {
+    pub effective_on: NaiveDate,
+    pub lines: Vec<Installment>,
+}
+
+pub fn explicit_schedule(conn: &Connection, schedule_id: i64) -> Result<ExplicitSchedule> {
+    let effective: String = conn
+        .prepare_cached("SELECT effective_on FROM schedules WHERE id = ?1")?
+        .query_row([schedule_id], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, due_on, principal_cents, interest_cents FROM schedule_lines WHERE schedule_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt
+        .query_map([schedule_id], |r| {
+            Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let lines = rows
+        .into_iter()
+        .map(|(seq, due, p, i)| {
+            Ok(Installment {
+                seq,
+                due_on: parse_day(&due)?,
+                principal: Money::from_cents(p),
+                interest: Money::from_cents(i),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ExplicitSchedule { effective_on: parse_day(&effective)?, lines })
+}
+
+/// The schedule in force and the payments that count against it, for one loan.
+pub fn schedule_inputs(conn: &Connection, loan: &Loan) -> Result<(Vec<Installment>, Vec<Payment>)> {
+    let payments = payments_of(conn, loan.id)?
+        .iter()
+        .map(|p| Payment { paid_on: p.paid_on, amount: p.amount })
+        .collect();
+    let explicit = loan.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
+    Ok(super::state::inputs(&loan.terms, explicit, payments))
+}

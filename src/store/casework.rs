@@ -1,0 +1,277 @@
+//! Case work records: contacts (append-only), promises, stage moves, assignments.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::book::{CustomerId, LoanId, corrupt};
+use super::settings::parse_day;
+use super::users::UserId;
+use super::{Result, opt_text};
+use crate::domain::{Channel, Direction, Money, Outcome, Party, Stage};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewContact<'a> {
+    pub loan: LoanId,
+    pub customer: CustomerId,
+    pub party: Party,
+    pub channel: Channel,
+    pub direction: Direction,
+    pub outcome: Outcome,
+    pub phone: Option<&'a str>,
+    pub note: &'a str,
+    pub user: Option<UserId>,
+    /// RFC 3339 local time with offset.
+    pub at: &'a str,
+    pub corrects: Option<i64>,
+}
+
+/// Appends a contact and keeps the loan's "last contact" (and the queue's copy of it) current.
+pub fn insert_contact(conn: &Connection, c: &NewContact<'_>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO contacts (loan_id, customer_id, party, channel, direction, outcome, phone, note, user_id, at, corrects_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        c.loan,
+        c.customer,
+        c.party.as_str(),
+        c.channel.as_str(),
+        c.direction.as_str(),
+        c.outcome.as_str(),
+        opt_text(c.phone),
+        c.note,
+        c.user,
+        c.at,
+        c.corrects
+    ])?;
+    let id = conn.last_insert_rowid();
+    // Times carry one desk offset, so text order is time order; keep the latest.
+    conn.prepare_cached(
+        "UPDATE loans SET last_contact_at = ?2, last_outcome = ?3 \
+         WHERE id = ?1 AND (last_contact_at IS NULL OR last_contact_at <= ?2)",
+    )?
+    .execute(params![c.loan, c.at, c.outcome.as_str()])?;
+    conn.prepare_cached(
+        "UPDATE loan_state SET last_contact_at = ?2 WHERE loan_id = ?1 AND (last_contact_at IS NULL OR last_contact_at <= ?2)",
+    )?
+    .execute(params![c.loan, c.at])?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactRecord {
+    pub id: i64,
+    pub at: String,
+    pub party: Party,
+    pub channel: Channel,
+    pub direction: Direction,
+    pub outcome: Outcome,
+    pub phone: Option<String>,
+    pub note: String,
+    pub user: Option<String>,
+    pub corrects: Option<i64>,
+}
+
+/// Contact history of a loan, newest first.
+pub fn contacts_of(conn: &Connection, loan: LoanId, limit: u32) -> Result<Vec<ContactRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.at, c.party, c.channel, c.direction, c.outcome, c.phone, c.note, u.login, c.corrects_id \
+         FROM contacts c LEFT JOIN users u ON u.id = c.user_id WHERE c.loan_id = ?1 ORDER BY c.at DESC, c.id DESC LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![loan, limit], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, Option<i64>>(9)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, at, party, channel, direction, outcome, phone, note, user, corrects)| {
+            Ok(ContactRecord {
+                id,
+                at,
+                party: party.parse().map_err(corrupt("party"))?,
+                channel: channel.parse().map_err(corrupt("channel"))?,
+                direction: direction.parse().map_err(corrupt("direction"))?,
+                outcome: outcome.parse().map_err(corrupt("outcome"))?,
+                phone,
+                note,
+                user,
+                corrects,
+            })
+        })
+        .collect()
+}
+
+pub fn contact_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromiseRecord {
+    pub id: i64,
+    pub contact_id: Option<i64>,
+    pub amount: Money,
+    pub made_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub user: Option<String>,
+}
+
+pub fn insert_promise(
+    conn: &Connection,
+    loan: LoanId,
+    contact: Option<i64>,
+    amount: Money,
+    made_on: NaiveDate,
+    due_on: NaiveDate,
+    user: Option<UserId>,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO promises (loan_id, contact_id, amount_cents, made_on, due_on, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![loan, contact, amount.cents(), made_on.to_string(), due_on.to_string(), user])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Promises on a loan, newest first.
+pub fn promises_of(conn: &Connection, loan: LoanId) -> Result<Vec<PromiseRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.contact_id, p.amount_cents, p.made_on, p.due_on, u.login FROM promises p \
+         LEFT JOIN users u ON u.id = p.user_id WHERE p.loan_id = ?1 ORDER BY p.made_on DESC, p.id DESC",
+    )?;
+    let rows = stmt
+        .query_map([loan], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, contact_id, amount, made, due, user)| {
+            Ok(PromiseRecord {
+                id,
+                contact_id,
+                amount: Money::from_cents(amount),
+                made_on: parse_day(&made)?,
+                due_on: parse_day(&due)?,
+                user,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageEvent {
+    pub from: Stage,
+    pub to: Stage,
+    pub as_of: NaiveDate,
+    pub actor: String,
+    pub reason: String,
+    pub at: String,
+}
+
+/// Moves a loan to another stage and records the move as an event, in the caller's transaction.
+pub fn record_stage_change(conn: &Connection, loan: LoanId, ev: &StageEvent) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO stage_events (loan_id, from_stage, to_stage, as_of, actor, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![loan, ev.from.as_str(), ev.to.as_str(), ev.as_of.to_string(), ev.actor, ev.reason, ev.at])?;
+    conn.prepare_cached("UPDATE loans SET stage = ?2, version = version + 1 WHERE id = ?1")?
+        .execute(params![loan, ev.to.as_str()])?;
+    conn.prepare_cached("UPDATE loan_state SET stage = ?2 WHERE loan_id = ?1 AND status = 'active'")?
+        .execute(params![loan, ev.to.as_str()])?;
+    Ok(())
+}
+
+/// Stage history of a loan, oldest first.
+pub fn stage_events_of(conn: &Connection, loan: LoanId) -> Result<Vec<StageEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT from_stage, to_stage, as_of, actor, reason, at FROM stage_events WHERE loan_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([loan], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(from, to, as_of, actor, reason, at)| {
+            Ok(StageEvent {
+                from: from.parse().map_err(corrupt("stage"))?,
+                to: to.parse().map_err(corrupt("stage"))?,
+                as_of: parse_day(&as_of)?,
+                actor,
+                reason,
+                at,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssignmentRecord {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub by: Option<String>,
+    pub reason: Option<String>,
+    pub at: String,
+}
+
+/// Ownership history of a customer, oldest first.
+pub fn assignments_of(conn: &Connection, customer: CustomerId) -> Result<Vec<AssignmentRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.login, t.login, b.login, a.reason, a.at FROM assignments a \
+         LEFT JOIN users f ON f.id = a.from_user_id LEFT JOIN users t ON t.id = a.to_user_id \
+         LEFT JOIN users b ON b.id = a.by_user_id WHERE a.customer_id = ?1 ORDER BY a.id",
+    )?;
+    let rows = stmt
+        .query_map([customer], |r| {
+            Ok(AssignmentRecord {
+                from: r.get(0)?,
+                to: r.get(1)?,
+                by: r.get(2)?,
+                reason: r.get(3)?,
+                at: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Appends an audit record: who did what to which entity, with a JSON detail.
+pub fn insert_audit(
+    conn: &Connection,
+    at: &str,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    entity_id: Option<&str>,
+    detail: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![at, actor, action, entity, entity_id, detail])?;
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The SQLite store: connection set-up, migrations, transactions. All SQL lives under this module.
+
+mod book;
+mod casework;
+mod migrations;
+mod queue;
+mod settings;
+mod state;
+mod users;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+pub use book::*;
+pub use casework::*;
+pub use queue::*;
+pub use settings::*;
+pub use state::*;
+pub use users::*;
+
+/// How long a writer waits for another desk's transaction before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot prepare the store at {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error(
+        "the store at {path} was written by a newer duedesk (schema {found}, this build knows {known}); upgrade duedesk"
+    )]
+    TooNew { path: String, found: i64, known: i64 },
+    #[error("migrating the store failed: {0}")]
+    Migration(String),
+    #[error("corrupt value in the store: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+pub struct Store {
+    conn: Connection,
+    label: String,
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the store at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| StoreError::Io { path: parent.to_path_buf(), source })?;
+        }
+        let conn = Connection::open(path)?;
+        Self::setup(conn, path.display().to_string())
+    }
+
+    /// A private in-memory store, for tests.
+    pub fn open_in_memory() -> Result<Self> {
+        Self::setup(Connection::open_in_memory()?, ":memory:".into())
+    }
+
+    fn setup(mut conn: Connection, label: String) -> Result<Self> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL lets readers on other desks go on while one writes; NORMAL is durable enough under WAL.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        migrations::migrate(&mut conn, &label)?;
+        Ok(Store { conn, label })
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The path (or `:memory:`) the store was opened from, for messages.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Runs `f` in one write transaction, taken immediately so that two desks never deadlock
+    /// upgrading read locks. Commits on `Ok`, rolls back on `Err`.
+    pub fn write<T, E: From<rusqlite::Error>>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// Optional text: an empty or blank value is absent.
+pub(crate) fn opt_text(v: Option<&str>) -> Option<&str> {
+    v.map(str::trim).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_a_temp_file_store_in_wal_mode() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sub/dir/desk.db");
+        let store = Store::open(&path).expect("open");
+        let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+        assert_eq!(mode, "wal");
+        let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("fk");
+        assert_eq!(fk, 1);
+        drop(store);
+        // Reopening an up-to-date store is a no-op.
+        Store::open(&path).expect("reopen");
+    }
+}

@@ -1,0 +1,247 @@
+//! Loan lists over the delinquency snapshot: filters and sort orders that use its indexes,
+//! a page at a time.
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row, params_from_iter};
+
+use super::Result;
+use super::book::{LoanId, corrupt};
+use super::settings::parse_day;
+use super::state::StateTable;
+use super::users::UserId;
+use crate::domain::{Bucket, DueSoonKind, LoanStatus, Money, Product, RiskClass, Stage};
+
+/// Sort orders of the loan list (CONTRACT `--sort`). Ties go by loan, so pages never overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// Days past due, largest first.
+    #[default]
+    Dpd,
+    /// Overdue amount, largest first.
+    Overdue,
+    /// Next due date, soonest first; loans with nothing due last.
+    Due,
+    /// Last contact, oldest first; never contacted first of all.
+    LastContact,
+    /// Next action date, soonest first; none last.
+    NextAction,
+    /// Due-soon date, soonest first (the due-soon list).
+    DueSoon,
+}
+
+impl SortKey {
+    fn order_by(self) -> &'static str {
+        match self {
+            SortKey::Dpd => "s.dpd DESC, s.loan_id",
+            SortKey::Overdue => "s.overdue_amount DESC, s.loan_id",
+            SortKey::Due => "s.next_due_on IS NULL, s.next_due_on, s.loan_id",
+            SortKey::LastContact => "s.last_contact_at, s.loan_id",
+            SortKey::NextAction => "s.next_action_on IS NULL, s.next_action_on, s.loan_id",
+            SortKey::DueSoon => "s.due_soon_on, s.loan_id",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoanFilter {
+    pub stage: Option<Stage>,
+    pub status: Option<LoanStatus>,
+    pub assignee: Option<UserId>,
+    pub dpd_min: Option<i64>,
+    /// Next due date within this inclusive range.
+    pub next_due_between: Option<(NaiveDate, NaiveDate)>,
+    /// Only loans inside a due-soon window.
+    pub due_soon: bool,
+    /// Prefix of the borrower's name, the loan id or the phone number.
+    pub search: Option<String>,
+}
+
+/// One row of a loan list: the loan and its figures as of the table's date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateRow {
+    pub loan_id: LoanId,
+    pub loan_ref: String,
+    pub borrower: String,
+    pub phone: Option<String>,
+    pub product: Product,
+    pub principal: Money,
+    pub assignee: Option<String>,
+    pub stage: Stage,
+    pub agency: Option<String>,
+    pub status: LoanStatus,
+    pub as_of: NaiveDate,
+    pub dpd: i64,
+    pub bucket: Bucket,
+    pub class: RiskClass,
+    pub outstanding_principal: Money,
+    pub overdue_principal: Money,
+    pub overdue_interest: Money,
+    pub overdue_amount: Money,
+    pub penalty_interest: Money,
+    pub payoff_amount: Money,
+    pub next_due_on: Option<NaiveDate>,
+    pub next_due_amount: Money,
+    pub due_soon_on: Option<NaiveDate>,
+    pub due_soon_kind: Option<DueSoonKind>,
+    pub last_contact_at: Option<String>,
+    pub last_outcome: Option<String>,
+    pub next_action_on: Option<NaiveDate>,
+}
+
+const ROW_COLUMNS: &str = "s.loan_id, l.loan_ref, l.borrower, l.phone, l.product, l.principal_cents, u.login, \
+     s.stage, l.agency, s.status, s.as_of, s.dpd, s.bucket, s.class, s.outstanding_principal, s.overdue_principal, \
+     s.overdue_interest, s.overdue_amount, s.penalty_interest, s.payoff_amount, s.next_due_on, s.next_due_amount, \
+     s.due_soon_on, s.due_soon_kind, l.last_contact_at, l.last_outcome, s.next_action_on";
+
+fn opt_day(v: Option<String>) -> Result<Option<NaiveDate>> {
+    v.as_deref().map(parse_day).transpose()
+}
+
+fn row(r: &Row<'_>) -> rusqlite::Result<Result<StateRow>> {
+    let text = |i: usize| r.get::<_, String>(i);
+    let opt = |i: usize| r.get::<_, Option<String>>(i);
+    let money = |i: usize| r.get::<_, i64>(i).map(Money::from_cents);
+    let (product, stage, status, as_of, bucket, class) =
+        (text(4)?, text(7)?, text(9)?, text(10)?, text(12)?, text(13)?);
+    let (next_due, due_soon, due_soon_kind, next_action) = (opt(20)?, opt(22)?, opt(23)?, opt(26)?);
+    let partial = StateRow {
+        loan_id: r.get(0)?,
+        loan_ref: text(1)?,
+        borrower: text(2)?,
+        phone: opt(3)?,
+        product: Product::Annuity,
+        principal: money(5)?,
+        assignee: opt(6)?,
+        stage: Stage::Current,
+        agency: opt(8)?,
+        status: LoanStatus::Active,
+        as_of: NaiveDate::MIN,
+        dpd: r.get(11)?,
+        bucket: Bucket::M0,
+        class: RiskClass::Normal,
+        outstanding_principal: money(14)?,
+        overdue_principal: money(15)?,
+        overdue_interest: money(16)?,
+        overdue_amount: money(17)?,
+        penalty_interest: money(18)?,
+        payoff_amount: money(19)?,
+        next_due_on: None,
+        next_due_amount: money(21)?,
+        due_soon_on: None,
+        due_soon_kind: None,
+        last_contact_at: opt(24)?,
+        last_outcome: opt(25)?,
+        next_action_on: None,
+    };
+    Ok((|| {
+        Ok(StateRow {
+            product: product.parse().map_err(corrupt("product"))?,
+            stage: stage.parse().map_err(corrupt("stage"))?,
+            status: status.parse().map_err(corrupt("status"))?,
+            as_of: parse_day(&as_of)?,
+            bucket: bucket.parse().map_err(corrupt("bucket"))?,
+            class: class.parse().map_err(corrupt("class"))?,
+            next_due_on: opt_day(next_due)?,
+            due_soon_on: opt_day(due_soon)?,
+            due_soon_kind: match due_soon_kind.as_deref() {
+                Some("maturity") => Some(DueSoonKind::Maturity),
+                Some(_) => Some(DueSoonKind::Installment),
+                None => None,
+            },
+            next_action_on: opt_day(next_action)?,
+            ..partial
+        })
+    })())
+}
+
+fn where_clause(filter: &LoanFilter) -> (String, Vec<Value>) {
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    let mut bind = |cond: &str, v: Value, args: &mut Vec<Value>| {
+        args.push(v);
+        conds.push(cond.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(stage) = filter.stage {
+        bind("s.stage = ?", Value::Text(stage.as_str().into()), &mut args);
+    }
+    if let Some(status) = filter.status {
+        bind("s.status = ?", Value::Text(status.as_str().into()), &mut args);
+    }
+    if let Some(user) = filter.assignee {
+        bind("s.assignee_id = ?", Value::Integer(user.0), &mut args);
+    }
+    if let Some(min) = filter.dpd_min {
+        bind("s.dpd >= ?", Value::Integer(min), &mut args);
+    }
+    if let Some((from, to)) = filter.next_due_between {
+        bind("s.next_due_on >= ?", Value::Text(from.to_string()), &mut args);
+        bind("s.next_due_on <= ?", Value::Text(to.to_string()), &mut args);
+    }
+    if filter.due_soon {
+        conds.push("s.due_soon_on IS NOT NULL".into());
+    }
+    if let Some(prefix) = filter.search.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        // Range conditions on the name, id and phone indexes; U+10FFFF sorts after any text.
+        let hi = format!("{prefix}\u{10FFFF}");
+        args.push(Value::Text(prefix.to_string()));
+        let lo_i = args.len();
+        args.push(Value::Text(hi));
+        let hi_i = args.len();
+        conds.push(format!(
+            "s.loan_id IN (SELECT id FROM loans WHERE borrower >= ?{lo_i} AND borrower < ?{hi_i} \
+             UNION SELECT id FROM loans WHERE loan_ref >= ?{lo_i} AND loan_ref < ?{hi_i} \
+             UNION SELECT id FROM loans WHERE phone >= ?{lo_i} AND phone < ?{hi_i})"
+        ));
+    }
+    let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+    (clause, args)
+}
+
+/// A page of the loan list: at most `limit` rows after skipping `offset`.
+pub fn list_loans(
+    conn: &Connection,
+    table: StateTable,
+    filter: &LoanFilter,
+    sort: SortKey,
+    limit: Option<u64>,
+    offset: u64,
+) -> Result<Vec<StateRow>> {
+    let (clause, mut args) = where_clause(filter);
+    args.push(Value::Integer(limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX))));
+    let lim = args.len();
+    args.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
+    let off = args.len();
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM {} s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id \
+         {clause} ORDER BY {} LIMIT ?{lim} OFFSET ?{off}",
+        table.name(),
+        sort.order_by()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args), row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().collect()
+}
+
+/// How many loans match the filter.
+pub fn count_loans(conn: &Connection, table: StateTable, filter: &LoanFilter) -> Result<u64> {
+    let (clause, args) = where_clause(filter);
+    let sql = format!("SELECT count(*) FROM {} s {clause}", table.name());
+    let n: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The snapshot row of one loan.
+pub fn state_of(conn: &Connection, table: StateTable, loan: LoanId) -> Result<Option<StateRow>> {
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM {} s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id \
+         WHERE s.loan_id = ?1",
+        table.name()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([loan])?;
+    match rows.next()? {
+        Some(r) => Ok(Some(row(r)??)),
+        None => Ok(None),
+    }
+}

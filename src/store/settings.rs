@@ -1,0 +1,45 @@
+//! Store-wide settings (user-visible) and internal bookkeeping (`meta`).
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, StoreError};
+
+pub fn setting_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+pub fn setting_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+const SNAPSHOT_AS_OF: &str = "snapshot_as_of";
+
+/// The business date `loan_state` was computed for, if ever.
+pub fn snapshot_as_of(conn: &Connection) -> Result<Option<NaiveDate>> {
+    meta_get(conn, SNAPSHOT_AS_OF)?.map(|s| parse_day(&s)).transpose()
+}
+
+pub(crate) fn set_snapshot_as_of(conn: &Connection, as_of: NaiveDate) -> Result<()> {
+    meta_set(conn, SNAPSHOT_AS_OF, &as_of.to_string())
+}
+
+pub(crate) fn parse_day(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("bad date '{s}'")))
+}

@@ -1,0 +1,228 @@
+//! The delinquency snapshot (`loan_state`): every loan's figures as of one business date.
+//!
+//! The shared table holds the book as of `snapshot_as_of`; a question about another date is
+//! answered from a private scratch table (a TEMP table of this connection), so one desk's
+//! "what did the book look like on 1 March" never moves the date everyone else works on.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, Statement, params};
+
+use super::book::{LoanId, terms_from};
+use super::settings::{parse_day, set_snapshot_as_of};
+use super::users::UserId;
+use super::{ExplicitSchedule, Result, explicit_schedule};
+use crate::domain::{
+    AssessRules, Assessment, Installment, LoanTerms, Money, Payment, RiskClass, Stage, assess,
+    build_schedule, effective_stage,
+};
+
+/// Which table a refresh writes and a query reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateTable {
+    /// `loan_state`, shared by every desk, as of `snapshot_as_of`.
+    Shared,
+    /// This connection's own scratch copy, for other dates.
+    Scratch,
+}
+
+impl StateTable {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            StateTable::Shared => "main.loan_state",
+            StateTable::Scratch => "temp.loan_state_scratch",
+        }
+    }
+}
+
+/// What a refresh needs to know about one loan besides its payments.
+struct Facts {
+    id: LoanId,
+    terms: LoanTerms,
+    stage: Stage,
+    written_off: bool,
+    schedule_id: Option<i64>,
+    assignee: Option<UserId>,
+    last_contact_at: Option<String>,
+    next_action_on: Option<String>,
+}
+
+const FACTS_SQL: &str = "SELECT l.id, l.product, l.principal_cents, l.rate_e4, l.term_months, l.disbursed_on, \
+     l.stage, l.written_off_on IS NOT NULL, l.schedule_id, c.assignee_id, l.last_contact_at, l.next_action_on \
+     FROM loans l JOIN customers c ON c.id = l.customer_id";
+
+fn facts_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Facts>> {
+    let product: String = r.get(1)?;
+    let d0: String = r.get(5)?;
+    let stage: String = r.get(6)?;
+    let terms = terms_from(&product, r.get(2)?, r.get(3)?, r.get(4)?, &d0);
+    let (id, written_off, schedule_id, assignee, last_contact_at, next_action_on) =
+        (r.get(0)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?);
+    Ok((|| {
+        Ok(Facts {
+            id,
+            terms: terms?,
+            stage: stage.parse().map_err(super::book::corrupt("stage"))?,
+            written_off,
+            schedule_id,
+            assignee,
+            last_contact_at,
+            next_action_on,
+        })
+    })())
+}
+
+/// The schedule in force and the payments that count against it.
+pub(crate) fn inputs(
+    terms: &LoanTerms,
+    explicit: Option<ExplicitSchedule>,
+    payments: Vec<Payment>,
+) -> (Vec<Installment>, Vec<Payment>) {
+    match explicit {
+        Some(e) => {
+            let counted = payments.into_iter().filter(|p| p.paid_on >= e.effective_on).collect();
+            (e.lines, counted)
+        }
+        None => (build_schedule(terms), payments),
+    }
+}
+
+struct Writer<'c> {
+    insert: Statement<'c>,
+}
+
+impl<'c> Writer<'c> {
+    fn new(conn: &'c Connection, table: StateTable) -> Result<Self> {
+        let sql = format!(
+            "INSERT OR REPLACE INTO {} (loan_id, as_of, status, stage, assignee_id, dpd, bucket, class, \
+             outstanding_principal, overdue_principal, overdue_interest, overdue_amount, penalty_interest, \
+             payoff_amount, next_due_on, next_due_amount, due_soon_on, due_soon_kind, last_contact_at, next_action_on) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+            table.name()
+        );
+        Ok(Writer { insert: conn.prepare(&sql)? })
+    }
+
+    fn write(&mut self, f: &Facts, a: &Assessment) -> Result<()> {
+        let (status, stage) = effective_stage(f.stage, f.written_off, a.closed);
+        let class = if a.closed { RiskClass::Normal } else { a.class_floor };
+        self.insert.execute(params![
+            f.id,
+            a.as_of.to_string(),
+            status.as_str(),
+            stage.as_str(),
+            f.assignee,
+            a.dpd,
+            a.bucket.as_str(),
+            class.as_str(),
+            a.outstanding_principal.cents(),
+            a.overdue_principal.cents(),
+            a.overdue_interest.cents(),
+            a.overdue_amount().cents(),
+            a.penalty_interest.cents(),
+            a.payoff_amount.cents(),
+            a.next_due_on.map(|d| d.to_string()),
+            a.next_due_amount.cents(),
+            a.due_soon.map(|s| s.due_on.to_string()),
+            a.due_soon.map(|s| s.kind.as_str()),
+            f.last_contact_at,
+            f.next_action_on,
+        ])?;
+        Ok(())
+    }
+}
+
+fn prepare_table(conn: &Connection, table: StateTable) -> Result<()> {
+    if table == StateTable::Scratch {
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS loan_state_scratch AS SELECT * FROM main.loan_state WHERE 0;\
+             DELETE FROM temp.loan_state_scratch;",
+        )?;
+    }
+    Ok(())
+}
+
+/// Recomputes every loan as of `as_of` into `table`, streaming loans and payments in loan order
+/// (a merge of two index scans), so memory stays flat on any size of book. `progress` gets the
+/// number of loans done so far. Run it inside a transaction.
+pub fn refresh_all(
+    conn: &Connection,
+    table: StateTable,
+    as_of: NaiveDate,
+    rules: &AssessRules,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64> {
+    prepare_table(conn, table)?;
+    if table == StateTable::Shared {
+        conn.execute("DELETE FROM main.loan_state", [])?;
+    }
+    let mut writer = Writer::new(conn, table)?;
+    let mut loans = conn.prepare(&format!("{FACTS_SQL} ORDER BY l.id"))?;
+    let mut pays =
+        conn.prepare("SELECT loan_id, paid_on, amount_cents FROM payments ORDER BY loan_id, paid_on")?;
+    let mut pay_rows =
+        pays.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+    let mut pending: Option<(i64, String, i64)> = pay_rows.next().transpose()?;
+    let mut rows = loans.query([])?;
+    let mut done = 0u64;
+    while let Some(r) = rows.next()? {
+        let facts = facts_from_row(r)??;
+        let mut payments = Vec::new();
+        while let Some((loan_id, _, _)) = &pending {
+            if *loan_id > facts.id.0 {
+                break;
+            }
+            if let Some((loan_id, day, cents)) = pending.take() {
+                if loan_id == facts.id.0 {
+                    payments.push(Payment { paid_on: parse_day(&day)?, amount: Money::from_cents(cents) });
+                }
+            }
+            pending = pay_rows.next().transpose()?;
+        }
+        assess_and_write(conn, &mut writer, &facts, payments, as_of, rules)?;
+        done += 1;
+        if done % 10_000 == 0 {
+            progress(done);
+        }
+    }
+    progress(done);
+    if table == StateTable::Shared {
+        set_snapshot_as_of(conn, as_of)?;
+    }
+    Ok(done)
+}
+
+fn assess_and_write(
+    conn: &Connection,
+    writer: &mut Writer<'_>,
+    facts: &Facts,
+    payments: Vec<Payment>,
+    as_of: NaiveDate,
+    rules: &AssessRules,
+) -> Result<()> {
+    let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
+    let (schedule, counted) = inputs(&facts.terms, explicit, payments);
+    let a = assess(&schedule, &counted, facts.terms.rate, as_of, rules);
+    writer.write(facts, &a)
+}
+
+/// Recomputes the shared snapshot for these loans only, at the snapshot's own date (after a payment
+/// import or a case edit). Does nothing when the store has no snapshot yet.
+pub fn refresh_loans(conn: &Connection, ids: &[LoanId], rules: &AssessRules) -> Result<()> {
+    let Some(as_of) = super::snapshot_as_of(conn)? else { return Ok(()) };
+    let mut writer = Writer::new(conn, StateTable::Shared)?;
+    let mut one = conn.prepare_cached(&format!("{FACTS_SQL} WHERE l.id = ?1"))?;
+    let mut pays = conn
+        .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on")?;
+    for id in ids {
+        let facts = one.query_row([id], facts_from_row)??;
+        let raw = pays
+            .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let payments = raw
+            .into_iter()
+            .map(|(d, c)| Ok(Payment { paid_on: parse_day(&d)?, amount: Money::from_cents(c) }))
+            .collect::<Result<Vec<_>>>()?;
+        assess_and_write(conn, &mut writer, &facts, payments, as_of, rules)?;
+    }
+    Ok(())
+}
