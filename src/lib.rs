@@ -4,5 +4,7 @@
 //! ← `app` (actions shared by the command line and the terminal interface) ← `cli`.
 
 pub mod app;
+pub mod cli;
 pub mod domain;
 pub mod store;
+pub mod text;

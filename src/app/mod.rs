@@ -1,6 +1,7 @@
 //! Actions shared by the command line and the terminal interface. No terminal, no SQL text:
 //! the app layer asks the store and applies the domain rules, as of the desk's date and clock.
 
+pub mod admin;
 pub mod demo;
 pub mod import;
 pub mod views;

@@ -1,1 +1,307 @@
-//! What lists, the case view and the schedule show.
+//! What lists, the case view and the schedule show. These are the shapes of CONTRACT.md's JSON.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{AppError, Desk, Result};
+use crate::domain::contact::PROMISE_GRACE_DAYS;
+use crate::domain::{
+    Assessment, Bucket, InstallmentState, LoanStatus, Money, Payment, Product, PromiseStatus, Rate,
+    RiskClass, Stage, assess, effective_stage, promise_status,
+};
+use crate::store::{
+    self, AssignmentRecord, ContactRecord, Loan, LoanFilter, SortKey, StageEvent, StateRow, StateTable,
+};
+
+/// One row of the loan list (CONTRACT: `loans --format json`), plus a few fields for the desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoanSummary {
+    pub loan_id: String,
+    pub borrower: String,
+    pub product: Product,
+    pub assignee: Option<String>,
+    pub stage: Stage,
+    pub agency: bool,
+    pub status: LoanStatus,
+    pub dpd: i64,
+    pub bucket: Bucket,
+    pub class: RiskClass,
+    pub principal: Money,
+    pub outstanding_principal: Money,
+    pub overdue_principal: Money,
+    pub overdue_interest: Money,
+    pub overdue_amount: Money,
+    pub penalty_interest: Money,
+    pub next_due_on: Option<NaiveDate>,
+    pub next_due_amount: Money,
+    pub payoff_amount: Money,
+    pub due_soon_on: Option<NaiveDate>,
+    pub phone: Option<String>,
+    pub last_contact_at: Option<String>,
+    pub last_outcome: Option<String>,
+    pub next_action_on: Option<NaiveDate>,
+    pub as_of: NaiveDate,
+}
+
+impl From<StateRow> for LoanSummary {
+    fn from(r: StateRow) -> Self {
+        LoanSummary {
+            loan_id: r.loan_ref,
+            borrower: r.borrower,
+            product: r.product,
+            assignee: r.assignee,
+            stage: r.stage,
+            agency: r.agency.is_some(),
+            status: r.status,
+            dpd: r.dpd,
+            bucket: r.bucket,
+            class: r.class,
+            principal: r.principal,
+            outstanding_principal: r.outstanding_principal,
+            overdue_principal: r.overdue_principal,
+            overdue_interest: r.overdue_interest,
+            overdue_amount: r.overdue_amount,
+            penalty_interest: r.penalty_interest,
+            next_due_on: r.next_due_on,
+            next_due_amount: r.next_due_amount,
+            payoff_amount: r.payoff_amount,
+            due_soon_on: r.due_soon_on,
+            phone: r.phone,
+            last_contact_at: r.last_contact_at,
+            last_outcome: r.last_outcome,
+            next_action_on: r.next_action_on,
+            as_of: r.as_of,
+        }
+    }
+}
+
+impl LoanSummary {
+    fn from_assessment(loan: &Loan, a: &Assessment) -> Self {
+        let (status, stage) = effective_stage(loan.stage, loan.written_off_on.is_some(), a.closed);
+        LoanSummary {
+            loan_id: loan.loan_ref.clone(),
+            borrower: loan.borrower.clone(),
+            product: loan.terms.product,
+            assignee: loan.assignee.clone(),
+            stage,
+            agency: loan.agency.is_some(),
+            status,
+            dpd: a.dpd,
+            bucket: a.bucket,
+            class: if a.closed { RiskClass::Normal } else { a.class_floor },
+            principal: loan.terms.principal,
+            outstanding_principal: a.outstanding_principal,
+            overdue_principal: a.overdue_principal,
+            overdue_interest: a.overdue_interest,
+            overdue_amount: a.overdue_amount(),
+            penalty_interest: a.penalty_interest,
+            next_due_on: a.next_due_on,
+            next_due_amount: a.next_due_amount,
+            payoff_amount: a.payoff_amount,
+            due_soon_on: a.due_soon.map(|s| s.due_on),
+            phone: loan.phone.clone(),
+            last_contact_at: loan.last_contact_at.clone(),
+            last_outcome: loan.last_outcome.clone(),
+            next_action_on: loan.next_action_on,
+            as_of: a.as_of,
+        }
+    }
+}
+
+/// The loan list's question: filters by name as the user gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoanQuery {
+    pub stage: Option<Stage>,
+    pub status: Option<LoanStatus>,
+    pub assignee: Option<String>,
+    pub dpd_min: Option<i64>,
+    pub due_within: Option<i64>,
+    pub due_soon: bool,
+    pub search: Option<String>,
+    pub sort: SortKey,
+    pub limit: Option<u64>,
+    pub offset: u64,
+}
+
+impl Desk {
+    /// Which snapshot answers questions as of the desk's date: the shared one when it is for that
+    /// date, else a private scratch copy computed now (the shared date is not moved).
+    pub fn state_table(&mut self, progress: &mut dyn FnMut(u64)) -> Result<StateTable> {
+        if store::snapshot_as_of(self.store.conn())? == Some(self.as_of) {
+            return Ok(StateTable::Shared);
+        }
+        let (as_of, rules) = (self.as_of, self.rules);
+        let conn = self.store.conn();
+        let tx = conn.unchecked_transaction()?;
+        store::refresh_all(&tx, StateTable::Scratch, as_of, &rules, progress)?;
+        tx.commit()?;
+        Ok(StateTable::Scratch)
+    }
+
+    fn filter_for(&self, q: &LoanQuery) -> Result<LoanFilter> {
+        let assignee = match q.assignee.as_deref() {
+            Some(login) => Some(
+                store::user_by_login(self.store.conn(), login)?
+                    .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?
+                    .id,
+            ),
+            None => None,
+        };
+        if let Some(n) = q.due_within.filter(|n| *n < 0) {
+            return Err(AppError::Input(format!("--due-within {n}: give a number of days, 0 or more")));
+        }
+        Ok(LoanFilter {
+            stage: q.stage,
+            status: q.status,
+            assignee,
+            dpd_min: q.dpd_min,
+            next_due_between: q.due_within.map(|n| (self.as_of, self.as_of + chrono::Duration::days(n))),
+            due_soon: q.due_soon,
+            search: q.search.clone(),
+        })
+    }
+
+    /// The loan list as of the desk's date.
+    pub fn list_loans(&mut self, q: &LoanQuery, progress: &mut dyn FnMut(u64)) -> Result<Vec<LoanSummary>> {
+        let filter = self.filter_for(q)?;
+        let table = self.state_table(progress)?;
+        let rows = store::list_loans(self.store.conn(), table, &filter, q.sort, q.limit, q.offset)?;
+        Ok(rows.into_iter().map(LoanSummary::from).collect())
+    }
+
+    /// Recomputes the shared snapshot as of the desk's date (the nightly roll of the book).
+    pub fn refresh(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
+        self.actor.require(crate::domain::Role::Collector, "refreshing the book")?;
+        let (as_of, rules) = (self.as_of, self.rules);
+        Ok(self.store.write(|tx| store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress))?)
+    }
+
+    fn loan(&self, loan_ref: &str) -> Result<Loan> {
+        store::loan_by_ref(self.store.conn(), loan_ref)?
+            .ok_or_else(|| AppError::Input(format!("unknown loan '{loan_ref}'")))
+    }
+
+    fn assessed(&self, loan_ref: &str) -> Result<(Loan, Assessment)> {
+        let loan = self.loan(loan_ref)?;
+        let (schedule, payments) = store::schedule_inputs(self.store.conn(), &loan)?;
+        let a = assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules);
+        Ok((loan, a))
+    }
+
+    /// The installment schedule with what is paid, as of the desk's date.
+    pub fn schedule(&self, loan_ref: &str) -> Result<Vec<ScheduleLine>> {
+        let (_, a) = self.assessed(loan_ref)?;
+        Ok(a.installments.iter().map(ScheduleLine::from).collect())
+    }
+
+    /// Everything about one loan (CONTRACT: `show --format json`).
+    pub fn show(&self, loan_ref: &str) -> Result<LoanDetail> {
+        let (loan, a) = self.assessed(loan_ref)?;
+        let conn = self.store.conn();
+        let payments = store::payments_of(conn, loan.id)?;
+        let all: Vec<Payment> =
+            payments.iter().map(|p| Payment { paid_on: p.paid_on, amount: p.amount }).collect();
+        let promises = store::promises_of(conn, loan.id)?
+            .into_iter()
+            .map(|p| PromiseView {
+                amount: p.amount,
+                made_on: p.made_on,
+                due_on: p.due_on,
+                status: promise_status(p.made_on, p.due_on, p.amount, &all, self.as_of, PROMISE_GRACE_DAYS),
+                user: p.user,
+            })
+            .collect();
+        let other_loans = store::loans_of_customer(conn, loan.customer_id)?
+            .into_iter()
+            .filter(|l| l.id != loan.id)
+            .map(|l| l.loan_ref)
+            .collect();
+        Ok(LoanDetail {
+            summary: LoanSummary::from_assessment(&loan, &a),
+            customer_id: loan.customer_ref.clone(),
+            annual_rate: loan.terms.rate,
+            term_months: loan.terms.term_months,
+            disbursed_on: loan.terms.disbursed_on,
+            guarantor: loan.guarantor.clone(),
+            guarantor_phone: loan.guarantor_phone.clone(),
+            collateral: loan.collateral.clone(),
+            branch: loan.branch.clone(),
+            agency_name: loan.agency.clone(),
+            written_off_on: loan.written_off_on,
+            credit_balance: a.credit_balance,
+            paid_total: a.paid_total,
+            version: loan.version,
+            schedule: a.installments.iter().map(ScheduleLine::from).collect(),
+            payments,
+            contacts: store::contacts_of(conn, loan.id, 500)?,
+            promises,
+            stage_events: store::stage_events_of(conn, loan.id)?,
+            assignments: store::assignments_of(conn, loan.customer_id)?,
+            other_loans,
+        })
+    }
+}
+
+/// One installment (CONTRACT: `schedule --format json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScheduleLine {
+    pub seq: u32,
+    pub due_on: NaiveDate,
+    pub principal: Money,
+    pub interest: Money,
+    pub payment: Money,
+    pub paid_principal: Money,
+    pub paid_interest: Money,
+    pub status: crate::domain::InstallmentStatus,
+}
+
+impl From<&InstallmentState> for ScheduleLine {
+    fn from(s: &InstallmentState) -> Self {
+        ScheduleLine {
+            seq: s.installment.seq,
+            due_on: s.installment.due_on,
+            principal: s.installment.principal,
+            interest: s.installment.interest,
+            payment: s.installment.payment(),
+            paid_principal: s.paid_principal,
+            paid_interest: s.paid_interest,
+            status: s.status,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PromiseView {
+    pub amount: Money,
+    pub made_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub status: PromiseStatus,
+    pub user: Option<String>,
+}
+
+/// One loan in full (CONTRACT: `show --format json`): the list fields, then terms and history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoanDetail {
+    #[serde(flatten)]
+    pub summary: LoanSummary,
+    pub customer_id: String,
+    pub annual_rate: Rate,
+    pub term_months: u32,
+    pub disbursed_on: NaiveDate,
+    pub guarantor: Option<String>,
+    pub guarantor_phone: Option<String>,
+    pub collateral: Option<String>,
+    pub branch: Option<String>,
+    pub agency_name: Option<String>,
+    pub written_off_on: Option<NaiveDate>,
+    pub credit_balance: Money,
+    pub paid_total: Money,
+    pub version: i64,
+    pub schedule: Vec<ScheduleLine>,
+    pub payments: Vec<store::PaymentRecord>,
+    pub contacts: Vec<ContactRecord>,
+    pub promises: Vec<PromiseView>,
+    pub stage_events: Vec<StageEvent>,
+    pub assignments: Vec<AssignmentRecord>,
+    pub other_loans: Vec<String>,
+}

@@ -78,6 +78,12 @@ impl LoanStatus {
     }
 }
 
+impl fmt::Display for LoanStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 impl FromStr for LoanStatus {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -167,20 +167,16 @@ pub fn refresh_all(
     while let Some(r) = rows.next()? {
         let facts = facts_from_row(r)??;
         let mut payments = Vec::new();
-        while let Some((loan_id, _, _)) = &pending {
-            if *loan_id > facts.id.0 {
-                break;
-            }
-            if let Some((loan_id, day, cents)) = pending.take() {
-                if loan_id == facts.id.0 {
-                    payments.push(Payment { paid_on: parse_day(&day)?, amount: Money::from_cents(cents) });
-                }
+        // Payments come in loan order too; take this loan's, skip any of a loan that no longer exists.
+        while let Some((loan_id, day, cents)) = pending.take_if(|(loan_id, _, _)| *loan_id <= facts.id.0) {
+            if loan_id == facts.id.0 {
+                payments.push(Payment { paid_on: parse_day(&day)?, amount: Money::from_cents(cents) });
             }
             pending = pay_rows.next().transpose()?;
         }
         assess_and_write(conn, &mut writer, &facts, payments, as_of, rules)?;
         done += 1;
-        if done % 10_000 == 0 {
+        if done.is_multiple_of(10_000) {
             progress(done);
         }
     }

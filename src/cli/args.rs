@@ -1,0 +1,208 @@
+//! Command-line definitions (CONTRACT.md). Completions and the man page come from these too.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::{LoanStatus, Role, Stage};
+use crate::store::SortKey;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "duedesk",
+    version,
+    about = "A terminal desk for loan-collection teams (贷后管理): call queues, delinquency, escalation",
+    long_about = "duedesk reads a shared SQLite store of loans and works it as of a business date: \
+                  due-soon reminders, the overdue queue by stage and days past due, case history, \
+                  and the escalation policy. With no command it opens the desk.",
+    after_help = "Environment: DUEDESK_DB (store), DUEDESK_TODAY (as-of date), DUEDESK_NOW (clock, RFC 3339; \
+                  tests and demos), DUEDESK_USER (act as another desk user; only where the store's \
+                  trust_env_user setting is on)."
+)]
+pub struct Cli {
+    /// The SQLite store [default: duedesk.db in the platform data directory]
+    #[arg(long, env = "DUEDESK_DB", global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Business date for delinquency [default: DUEDESK_TODAY, else today]
+    #[arg(long, env = "DUEDESK_TODAY", global = true, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub as_of: Option<NaiveDate>,
+
+    /// Output format of lists [default: table on a terminal, else json]
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<Format>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fill an empty store with a realistic demo book (clearly demo data)
+    Demo {
+        /// How many loans
+        #[arg(long, default_value_t = 2_000)]
+        loans: u64,
+        /// Seed of the generator: the same seed gives the same book
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Then open the desk; on a store that already holds the demo book, just open it
+        #[arg(long)]
+        open: bool,
+    },
+    /// Import loans or payments from CSV, all or nothing
+    #[command(subcommand)]
+    Import(ImportWhat),
+    /// The loan list with delinquency as of the date
+    Loans(LoansArgs),
+    /// One loan: terms, delinquency, schedule, contacts, stage history
+    Show {
+        /// Loan id
+        loan: String,
+    },
+    /// The installment schedule with what is paid
+    Schedule {
+        /// Loan id
+        loan: String,
+    },
+    /// Recompute the shared delinquency snapshot as of the date
+    Refresh,
+    /// Desk users (admin)
+    #[command(subcommand)]
+    Users(UsersCmd),
+    /// Store-wide settings (admin to change)
+    #[command(subcommand)]
+    Settings(SettingsCmd),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// Loans CSV: loan_id, borrower, product, principal, annual_rate, term_months, disbursed_on, …
+    Loans { file: PathBuf },
+    /// Payments CSV: loan_id, paid_on, amount, reference
+    Payments { file: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct LoansArgs {
+    /// Only this stage
+    #[arg(long, value_parser = parse_stage)]
+    pub stage: Option<Stage>,
+    /// Only this status: active, closed, written_off
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<LoanStatus>,
+    /// Only cases owned by this desk user
+    #[arg(long, value_name = "USER")]
+    pub assignee: Option<String>,
+    /// Only loans at least this many days past due
+    #[arg(long, value_name = "N")]
+    pub dpd_min: Option<i64>,
+    /// Only loans with an installment due within N days
+    #[arg(long, value_name = "N")]
+    pub due_within: Option<i64>,
+    /// Only loans inside a due-soon reminder window
+    #[arg(long)]
+    pub due_soon: bool,
+    /// Only loans whose borrower, loan id or phone starts with this
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Order: dpd, overdue (largest first), due, next_action (soonest first), last_contact (oldest first)
+    #[arg(long, value_enum, default_value_t = SortArg::Dpd)]
+    pub sort: SortArg,
+    /// The first N rows in that order
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// Skip this many rows first (paging)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum SortArg {
+    Dpd,
+    Overdue,
+    Due,
+    LastContact,
+    NextAction,
+}
+
+impl From<SortArg> for SortKey {
+    fn from(s: SortArg) -> Self {
+        match s {
+            SortArg::Dpd => SortKey::Dpd,
+            SortArg::Overdue => SortKey::Overdue,
+            SortArg::Due => SortKey::Due,
+            SortArg::LastContact => SortKey::LastContact,
+            SortArg::NextAction => SortKey::NextAction,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCmd {
+    /// Add a desk user (admin)
+    Add {
+        /// The operating-system login
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Name shown on the desk, e.g. 王芳
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// List desk users
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    /// Print a setting
+    Get { key: String },
+    /// Change a setting (admin)
+    Set { key: String, value: String },
+    /// List all settings with their values
+    List,
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    crate::domain::parse_date(s)
+}
+
+fn parse_stage(s: &str) -> Result<Stage, String> {
+    s.parse()
+}
+
+fn parse_status(s: &str) -> Result<LoanStatus, String> {
+    s.parse()
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+}

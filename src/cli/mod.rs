@@ -1,0 +1,270 @@
+//! The command line: parses arguments, builds the desk, runs the same app actions as the
+//! terminal interface, and writes tables, CSV or JSON.
+
+pub mod args;
+mod output;
+pub mod table;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset, Local};
+use clap::CommandFactory;
+
+pub use args::Cli;
+use args::{Command, Format, ImportWhat, LoansArgs, SettingsCmd, UsersCmd};
+
+use crate::app::views::LoanQuery;
+use crate::app::{AppError, Desk, Result, demo, import};
+use crate::domain::{LoanStatus, Role};
+use crate::store::{self, SortKey, Store};
+
+/// Runs the command line and returns the process exit code (CONTRACT.md).
+pub fn main_with(cli: Cli) -> i32 {
+    match execute(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            match &e {
+                AppError::File(lines) => {
+                    for l in lines {
+                        let _ = writeln!(err, "{l}");
+                    }
+                }
+                other => {
+                    let _ = writeln!(err, "duedesk: {other}");
+                }
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<()> {
+    let format =
+        cli.format.unwrap_or(if std::io::stdout().is_terminal() { Format::Table } else { Format::Json });
+    let out = output::Out::new(format);
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "duedesk", &mut std::io::stdout());
+            return Ok(());
+        }
+        Some(Command::Man) => {
+            let man = clap_mangen::Man::new(Cli::command());
+            man.render(&mut std::io::stdout())
+                .map_err(|e| AppError::Input(format!("writing the man page: {e}")))?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    let mut desk = open_desk(&cli)?;
+    match cli.command {
+        None => desk_view(&mut desk),
+        Some(Command::Demo { loans, seed, open }) => {
+            let already_demo = open && desk.setting_flag("demo")?;
+            if !already_demo {
+                let mut p = progress("building the demo book");
+                let report = demo::generate(&mut desk, loans, seed, &mut |n| p.tick(n))?;
+                eprintln!(
+                    "demo book: {} loans, {} customers, {} payments, {} contacts; desk users {}",
+                    report.loans,
+                    report.customers,
+                    report.payments,
+                    report.contacts,
+                    report.users.join(", ")
+                );
+                eprintln!("this is demo data; DUEDESK_USER=<login> acts as a demo user on this store");
+            }
+            if open { desk_view(&mut desk) } else { Ok(()) }
+        }
+        Some(Command::Import(what)) => {
+            let (label, report) = match &what {
+                ImportWhat::Loans { file } => {
+                    let mut p = progress("importing loans");
+                    ("loans", import::import_loans(&mut desk, file, &mut |n| p.tick(n))?)
+                }
+                ImportWhat::Payments { file } => {
+                    let mut p = progress("importing payments");
+                    ("payments", import::import_payments(&mut desk, file, &mut |n| p.tick(n))?)
+                }
+            };
+            for login in &report.created_users {
+                eprintln!("created desk user '{login}' (collector) for an assignee not yet on the desk");
+            }
+            println!("imported {} {label}", report.rows);
+            Ok(())
+        }
+        Some(Command::Loans(args)) => {
+            let q = loan_query(&args);
+            let mut p = progress("computing the book");
+            let rows = desk.list_loans(&q, &mut |n| p.tick(n))?;
+            drop(p);
+            out.loans(&rows)
+        }
+        Some(Command::Show { loan }) => out.show(&desk.show(&loan)?),
+        Some(Command::Schedule { loan }) => out.schedule(&desk.schedule(&loan)?),
+        Some(Command::Refresh) => {
+            let mut p = progress("refreshing the book");
+            let n = desk.refresh(&mut |n| p.tick(n))?;
+            drop(p);
+            println!("refreshed {n} loans as of {}", desk.as_of);
+            Ok(())
+        }
+        Some(Command::Users(UsersCmd::Add { name, role, display_name })) => {
+            let user = desk.add_user(&name, role, display_name.as_deref())?;
+            println!("added desk user '{}' ({})", user.login, user.role);
+            Ok(())
+        }
+        Some(Command::Users(UsersCmd::List)) => out.users(&desk.users()?),
+        Some(Command::Settings(SettingsCmd::Get { key })) => {
+            println!("{}", desk.setting(&key)?);
+            Ok(())
+        }
+        Some(Command::Settings(SettingsCmd::Set { key, value })) => {
+            desk.set_setting(&key, &value)?;
+            println!("{key} = {value}");
+            Ok(())
+        }
+        Some(Command::Settings(SettingsCmd::List)) => out.settings(&desk.settings()?),
+        Some(Command::Completions { .. } | Command::Man) => Ok(()),
+    }
+}
+
+fn loan_query(a: &LoansArgs) -> LoanQuery {
+    LoanQuery {
+        stage: a.stage,
+        status: a.status,
+        assignee: a.assignee.clone(),
+        dpd_min: a.dpd_min,
+        due_within: a.due_within,
+        due_soon: a.due_soon,
+        search: a.search.clone(),
+        sort: a.sort.into(),
+        limit: a.limit,
+        offset: a.offset,
+    }
+}
+
+/// The desk's clock: `DUEDESK_NOW` (tests and demos) or the local time.
+fn clock() -> Result<DateTime<FixedOffset>> {
+    match std::env::var("DUEDESK_NOW") {
+        Ok(v) if !v.trim().is_empty() => DateTime::parse_from_rfc3339(v.trim()).map_err(|e| {
+            AppError::Input(format!("DUEDESK_NOW={v}: {e}; use RFC 3339, e.g. 2026-03-01T10:00:00+08:00"))
+        }),
+        _ => Ok(Local::now().fixed_offset()),
+    }
+}
+
+fn default_db() -> Result<PathBuf> {
+    directories::ProjectDirs::from("", "", "duedesk")
+        .map(|d| d.data_dir().join("duedesk.db"))
+        .ok_or_else(|| AppError::Input("no home directory to keep the store in; pass --db PATH".into()))
+}
+
+/// The operating-system login: the desk user.
+fn os_login() -> Result<String> {
+    whoami::username().map_err(|e| AppError::Input(format!("cannot tell who is logged in: {e}")))
+}
+
+fn open_desk(cli: &Cli) -> Result<Desk> {
+    let now = clock()?;
+    let as_of = cli.as_of.unwrap_or_else(|| now.date_naive());
+    let path = match &cli.db {
+        Some(p) => p.clone(),
+        None => default_db()?,
+    };
+    let store = Store::open(&path)?;
+    let os = os_login()?;
+    let login = match std::env::var("DUEDESK_USER") {
+        Ok(u) if !u.trim().is_empty() && u.trim() != os => {
+            let trusted = store::setting_get(store.conn(), "trust_env_user")?.as_deref() == Some("true");
+            if !trusted {
+                return Err(AppError::Refused(format!(
+                    "DUEDESK_USER={u} is refused: this store's setting trust_env_user is off, so the desk user is \
+                     the login '{os}'"
+                )));
+            }
+            u.trim().to_string()
+        }
+        _ => os,
+    };
+    Desk::open(store, &login, as_of, now)
+}
+
+/// Progress on a terminal's stderr (silent otherwise); ends its line when dropped.
+struct Progress {
+    label: &'static str,
+    tty: bool,
+    shown: bool,
+}
+
+impl Progress {
+    fn tick(&mut self, n: u64) {
+        if self.tty && n > 0 {
+            eprint!("\r{}: {n}", self.label);
+            self.shown = true;
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
+}
+
+fn progress(label: &'static str) -> Progress {
+    Progress { label, tty: std::io::stderr().is_terminal(), shown: false }
+}
+
+/// With no command: the due-soon list and the overdue queue, the collector's own cases first.
+fn desk_view(desk: &mut Desk) -> Result<()> {
+    let out = output::Out::new(Format::Table);
+    let loans = store::loan_count(desk.store.conn())?;
+    if loans == 0 {
+        println!("The store at {} holds no loans yet.", desk.store.label());
+        println!("  Load the demo book (demo data):  duedesk --db {} demo --open", desk.store.label());
+        println!(
+            "  Import a book:                   duedesk --db {} import loans FILE.csv",
+            desk.store.label()
+        );
+        return Ok(());
+    }
+    let mine = match desk.actor.role() {
+        Some(Role::Collector) => Some(desk.actor.login.clone()),
+        _ => None,
+    };
+    let who = match (&desk.actor.user, desk.actor.role()) {
+        (Some(u), Some(r)) => format!("{} ({r})", u.login),
+        _ => format!("{} (read-only: not a desk user)", desk.actor.login),
+    };
+    println!("duedesk · {} · as of {} · {who}", desk.store.label(), desk.as_of);
+    let due = LoanQuery {
+        due_soon: true,
+        status: Some(LoanStatus::Active),
+        assignee: mine.clone(),
+        sort: SortKey::DueSoon,
+        limit: Some(10),
+        ..Default::default()
+    };
+    let mut p = progress("computing the book");
+    let rows = desk.list_loans(&due, &mut |n| p.tick(n))?;
+    drop(p);
+    println!("\nDue soon{}", if mine.is_some() { " · my cases" } else { "" });
+    out.due_soon(&rows)?;
+    let overdue = LoanQuery {
+        dpd_min: Some(1),
+        status: Some(LoanStatus::Active),
+        assignee: mine,
+        sort: SortKey::Dpd,
+        limit: Some(10),
+        ..Default::default()
+    };
+    let rows = desk.list_loans(&overdue, &mut |_| {})?;
+    println!("\nOverdue queue (by days past due)");
+    out.loans(&rows)?;
+    println!("\nMore: duedesk loans --dpd-min 1 · duedesk loans --due-soon · duedesk show LOAN");
+    Ok(())
+}

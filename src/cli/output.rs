@@ -1,0 +1,331 @@
+//! Writing command results as a table (fits the terminal, aligned by display width), CSV or JSON.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::args::Format;
+use super::table::{self, Column, flex, left, right};
+use crate::app::views::{LoanDetail, LoanSummary, ScheduleLine};
+use crate::app::{AppError, Result};
+use crate::store::User;
+
+pub struct Out {
+    format: Format,
+    width: usize,
+}
+
+fn io(e: impl std::fmt::Display) -> AppError {
+    AppError::Input(format!("writing output: {e}"))
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map_or_else(|| "-".to_string(), ToString::to_string)
+}
+
+impl Out {
+    pub fn new(format: Format) -> Self {
+        // Tables fit 80 columns unless the terminal says it is wider.
+        let width =
+            std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 80).unwrap_or(80);
+        Out { format, width }
+    }
+
+    fn print(&self, text: &str) -> Result<()> {
+        match std::io::stdout().lock().write_all(text.as_bytes()) {
+            // `duedesk loans | head` closing the pipe early is not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other.map_err(io),
+        }
+    }
+
+    fn json<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        let mut text = serde_json::to_string_pretty(value).map_err(io)?;
+        text.push('\n');
+        self.print(&text)
+    }
+
+    fn csv<T: Serialize>(&self, rows: &[T]) -> Result<()> {
+        let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+        for r in rows {
+            w.serialize(r).map_err(io)?;
+        }
+        w.flush().map_err(io)
+    }
+
+    fn table(&self, columns: &[Column], rows: &[Vec<String>]) -> Result<()> {
+        self.print(&table::render(columns, rows, self.width))
+    }
+
+    pub fn loans(&self, rows: &[LoanSummary]) -> Result<()> {
+        match self.format {
+            Format::Json => self.json(rows),
+            Format::Csv => self.csv(rows),
+            Format::Table => {
+                let cols = [
+                    left("LOAN"),
+                    flex("BORROWER", 8),
+                    left("STAGE"),
+                    right("DPD"),
+                    left("BKT"),
+                    right("OVERDUE"),
+                    left("NEXT DUE"),
+                    flex("OWNER", 6),
+                ];
+                let body: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            r.loan_id.clone(),
+                            r.borrower.clone(),
+                            format!("{}{}", r.stage, if r.agency { "*" } else { "" }),
+                            r.dpd.to_string(),
+                            r.bucket.to_string(),
+                            r.overdue_amount.to_string(),
+                            opt(&r.next_due_on),
+                            opt(&r.assignee),
+                        ]
+                    })
+                    .collect();
+                self.table(&cols, &body)?;
+                if rows.is_empty() {
+                    self.print("(no loans)\n")?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn due_soon(&self, rows: &[LoanSummary]) -> Result<()> {
+        let cols = [
+            left("DUE"),
+            right("AMOUNT"),
+            left("LOAN"),
+            flex("BORROWER", 6),
+            left("PHONE"),
+            left("OWNER"),
+            left("LAST CONTACT"),
+        ];
+        let body: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    opt(&r.due_soon_on),
+                    r.next_due_amount.to_string(),
+                    r.loan_id.clone(),
+                    r.borrower.clone(),
+                    opt(&r.phone),
+                    opt(&r.assignee),
+                    r.last_contact_at.as_deref().map_or("-".into(), |t| t.chars().take(10).collect()),
+                ]
+            })
+            .collect();
+        self.table(&cols, &body)?;
+        if rows.is_empty() {
+            self.print("(nothing due soon)\n")?;
+        }
+        Ok(())
+    }
+
+    pub fn schedule(&self, rows: &[ScheduleLine]) -> Result<()> {
+        match self.format {
+            Format::Json => self.json(rows),
+            Format::Csv => self.csv(rows),
+            Format::Table => self.table(&schedule_columns(), &schedule_rows(rows)),
+        }
+    }
+
+    pub fn show(&self, d: &LoanDetail) -> Result<()> {
+        match self.format {
+            Format::Json => self.json(d),
+            Format::Csv => self.csv(std::slice::from_ref(&d.summary)),
+            Format::Table => self.print(&show_text(d, self.width)),
+        }
+    }
+
+    pub fn users(&self, users: &[User]) -> Result<()> {
+        match self.format {
+            Format::Json => self.json(users),
+            Format::Csv => self.csv(users),
+            Format::Table => {
+                let body: Vec<Vec<String>> = users
+                    .iter()
+                    .map(|u| {
+                        vec![
+                            u.login.clone(),
+                            u.display_name.clone().unwrap_or_default(),
+                            u.role.to_string(),
+                            if u.active { "yes".into() } else { "no".into() },
+                        ]
+                    })
+                    .collect();
+                self.table(&[left("LOGIN"), flex("NAME", 6), left("ROLE"), left("ACTIVE")], &body)
+            }
+        }
+    }
+
+    pub fn settings(&self, settings: &[(&'static str, String)]) -> Result<()> {
+        #[derive(Serialize)]
+        struct Setting<'a> {
+            key: &'a str,
+            value: &'a str,
+        }
+        let rows: Vec<Setting<'_>> = settings.iter().map(|(k, v)| Setting { key: k, value: v }).collect();
+        match self.format {
+            Format::Json => self.json(&rows),
+            Format::Csv => self.csv(&rows),
+            Format::Table => {
+                let body: Vec<Vec<String>> =
+                    settings.iter().map(|(k, v)| vec![k.to_string(), v.clone()]).collect();
+                self.table(&[left("SETTING"), left("VALUE")], &body)
+            }
+        }
+    }
+}
+
+fn schedule_columns() -> [Column; 7] {
+    [
+        left("#"),
+        left("DUE"),
+        right("PRINCIPAL"),
+        right("INTEREST"),
+        right("PAYMENT"),
+        right("PAID"),
+        left("STATUS"),
+    ]
+}
+
+fn schedule_rows(rows: &[ScheduleLine]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|l| {
+            vec![
+                l.seq.to_string(),
+                l.due_on.to_string(),
+                l.principal.to_string(),
+                l.interest.to_string(),
+                l.payment.to_string(),
+                (l.paid_principal + l.paid_interest).to_string(),
+                l.status.as_str().to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// The case as text: terms, delinquency, the open part of the schedule, and history.
+fn show_text(d: &LoanDetail, width: usize) -> String {
+    use std::fmt::Write as _;
+    let s = &d.summary;
+    let mut t = String::new();
+    let _ = writeln!(t, "{}  {}  ({})", s.loan_id, s.borrower, opt(&s.phone));
+    let _ = writeln!(
+        t,
+        "customer {} · owner {} · branch {} · as of {}",
+        d.customer_id,
+        opt(&s.assignee),
+        opt(&d.branch),
+        s.as_of
+    );
+    let _ = writeln!(
+        t,
+        "{} · {} at {} % over {} months · disbursed {}",
+        s.product, s.principal, d.annual_rate, d.term_months, d.disbursed_on
+    );
+    let agency = d.agency_name.as_deref().map(|a| format!(" · agency {a}")).unwrap_or_default();
+    let _ = writeln!(
+        t,
+        "\nstatus {} · stage {}{agency} · DPD {} · {} · {}",
+        s.status, s.stage, s.dpd, s.bucket, s.class
+    );
+    let _ = writeln!(
+        t,
+        "overdue {} (principal {}, interest {}) · penalty {}",
+        s.overdue_amount, s.overdue_principal, s.overdue_interest, s.penalty_interest
+    );
+    let _ = writeln!(
+        t,
+        "outstanding principal {} · next due {} {} · payoff {} · paid {}{}",
+        s.outstanding_principal,
+        opt(&s.next_due_on),
+        s.next_due_amount,
+        s.payoff_amount,
+        d.paid_total,
+        if d.credit_balance.is_positive() {
+            format!(" · credit {}", d.credit_balance)
+        } else {
+            String::new()
+        }
+    );
+    if d.guarantor.is_some() || d.collateral.is_some() {
+        let _ = writeln!(
+            t,
+            "guarantor {} {} · collateral {}",
+            opt(&d.guarantor),
+            d.guarantor_phone.as_deref().unwrap_or(""),
+            opt(&d.collateral)
+        );
+    }
+    if !d.other_loans.is_empty() {
+        let _ = writeln!(t, "other loans of this customer: {}", d.other_loans.join(", "));
+    }
+    // The schedule: everything not yet paid, and the last paid installment for context.
+    let first_open = d.schedule.iter().position(|l| l.status.as_str() != "paid").unwrap_or(d.schedule.len());
+    let from = first_open.saturating_sub(1);
+    let shown: Vec<ScheduleLine> = d.schedule[from..].iter().take(12).cloned().collect();
+    let _ = writeln!(
+        t,
+        "\nSchedule ({} installments, {} paid; full list: duedesk schedule {})",
+        d.schedule.len(),
+        d.schedule.iter().filter(|l| l.status.as_str() == "paid").count(),
+        s.loan_id
+    );
+    t.push_str(&table::render(&schedule_columns(), &schedule_rows(&shown), width));
+    let _ = writeln!(t, "\nContacts ({}, newest first)", d.contacts.len());
+    let rows: Vec<Vec<String>> = d
+        .contacts
+        .iter()
+        .take(10)
+        .map(|c| {
+            vec![
+                c.at.chars().take(16).collect::<String>().replace('T', " "),
+                c.party.to_string(),
+                c.channel.to_string(),
+                c.outcome.to_string(),
+                opt(&c.user),
+                c.note.clone(),
+            ]
+        })
+        .collect();
+    let cols = [left("AT"), left("PARTY"), left("CHANNEL"), left("OUTCOME"), flex("BY", 6), flex("NOTE", 8)];
+    t.push_str(&table::render(&cols, &rows, width));
+    if !d.promises.is_empty() {
+        let _ = writeln!(t, "\nPromises to pay");
+        let rows: Vec<Vec<String>> = d
+            .promises
+            .iter()
+            .map(|p| {
+                vec![p.made_on.to_string(), p.amount.to_string(), p.due_on.to_string(), p.status.to_string()]
+            })
+            .collect();
+        t.push_str(&table::render(
+            &[left("MADE"), right("AMOUNT"), left("BY DATE"), left("STATUS")],
+            &rows,
+            width,
+        ));
+    }
+    if !d.stage_events.is_empty() {
+        let _ = writeln!(t, "\nStage history");
+        let rows: Vec<Vec<String>> = d
+            .stage_events
+            .iter()
+            .map(|e| {
+                vec![e.as_of.to_string(), format!("{} → {}", e.from, e.to), e.actor.clone(), e.reason.clone()]
+            })
+            .collect();
+        t.push_str(&table::render(
+            &[left("AS OF"), left("MOVE"), flex("BY", 6), flex("REASON", 10)],
+            &rows,
+            width,
+        ));
+    }
+    t
+}

@@ -1,0 +1,63 @@
+//! Display-width text for terminal columns: Chinese characters take two cells, combining marks none.
+//! Never pad or cut with `format!("{:w$}")` or byte slices; use these.
+
+use unicode_width::UnicodeWidthChar;
+use unicode_width::UnicodeWidthStr;
+
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// The longest prefix of `s` that fits `max` cells, with `…` when something was cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// `s` cut to `cells` and padded with spaces to exactly `cells`, on the right or the left.
+pub fn fit(s: &str, cells: usize, right_align: bool) -> String {
+    let cut = truncate(s, cells);
+    let pad = " ".repeat(cells.saturating_sub(width(&cut)));
+    if right_align { format!("{pad}{cut}") } else { format!("{cut}{pad}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_takes_two_cells() {
+        assert_eq!(width("山田"), 4);
+        assert_eq!(fit("山田", 6, false), "山田  ");
+        assert_eq!(width(&fit("山田", 6, false)), 6);
+        assert_eq!(fit("王", 3, true), " 王");
+    }
+
+    #[test]
+    fn truncation_respects_cells() {
+        assert_eq!(truncate("欧阳娜娜", 5), "欧阳…");
+        assert_eq!(width(&truncate("欧阳娜娜", 5)), 5);
+        assert_eq!(truncate("欧阳娜娜", 4), "欧…");
+        assert_eq!(fit("欧阳娜娜", 4, false), "欧… ");
+        assert_eq!(truncate("Li Wei", 6), "Li Wei");
+        assert_eq!(truncate("Li Wei", 5), "Li W…");
+        assert_eq!(truncate("abc", 0), "");
+        assert_eq!(truncate("abc", 1), "…");
+    }
+}

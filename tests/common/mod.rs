@@ -1,0 +1,79 @@
+//! Runs the real `duedesk` binary against a store in a temporary directory.
+#![allow(dead_code)] // Each test file uses a different part of this helper.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const NOW: &str = "2026-03-01T10:00:00+08:00";
+pub const AS_OF: &str = "2026-03-01";
+
+pub struct TestDesk {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.stdout, self.stderr))
+    }
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl TestDesk {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("desk.db");
+        TestDesk { dir, db }
+    }
+
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_duedesk"));
+        c.arg("--db").arg(&self.db);
+        c.env("DUEDESK_NOW", NOW).env("NO_COLOR", "1");
+        for v in ["DUEDESK_TODAY", "DUEDESK_USER", "DUEDESK_DB", "COLUMNS"] {
+            c.env_remove(v);
+        }
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.command().args(args).output().expect("run duedesk").into()
+    }
+
+    pub fn run_as(&self, user: &str, args: &[&str]) -> Run {
+        self.command().env("DUEDESK_USER", user).args(args).output().expect("run duedesk").into()
+    }
+
+    /// Runs and insists on exit 0.
+    pub fn ok(&self, args: &[&str]) -> Run {
+        let r = self.run(args);
+        assert_eq!(r.code, 0, "duedesk {args:?} failed:\n{}\n{}", r.stdout, r.stderr);
+        r
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).expect("write fixture");
+        p
+    }
+
+    pub fn path_str(p: &Path) -> &str {
+        p.to_str().expect("utf-8 path")
+    }
+}
