@@ -130,11 +130,15 @@ impl Desk {
         if store::snapshot_as_of(self.store.conn())? == Some(self.as_of) {
             return Ok(StateTable::Shared);
         }
+        if self.store.scratch_is_current(self.as_of)? {
+            return Ok(StateTable::Scratch);
+        }
         let (as_of, rules) = (self.as_of, self.rules);
         let conn = self.store.conn();
         let tx = conn.unchecked_transaction()?;
         store::refresh_all(&tx, StateTable::Scratch, as_of, &rules, progress)?;
         tx.commit()?;
+        self.store.mark_scratch(as_of)?;
         Ok(StateTable::Scratch)
     }
 
@@ -167,6 +171,13 @@ impl Desk {
         let table = self.state_table(progress)?;
         let rows = store::list_loans(self.store.conn(), table, &filter, q.sort, q.limit, q.offset)?;
         Ok(rows.into_iter().map(LoanSummary::from).collect())
+    }
+
+    /// How many loans the list's question matches (limit and offset aside).
+    pub fn count_loans(&mut self, q: &LoanQuery) -> Result<u64> {
+        let filter = self.filter_for(q)?;
+        let table = self.state_table(&mut |_| {})?;
+        Ok(store::count_loans(self.store.conn(), table, &filter)?)
     }
 
     /// Recomputes the shared snapshot as of the desk's date (the nightly roll of the book).

@@ -44,6 +44,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     conn: Connection,
     label: String,
+    /// The date the scratch snapshot was computed for, and the store's state then
+    /// (`data_version` for other connections' commits, `total_changes` for ours).
+    scratch: std::cell::Cell<Option<(chrono::NaiveDate, i64, u64)>>,
 }
 
 impl Store {
@@ -70,7 +73,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         migrations::migrate(&mut conn, &label)?;
-        Ok(Store { conn, label })
+        Ok(Store { conn, label, scratch: std::cell::Cell::new(None) })
     }
 
     pub fn conn(&self) -> &Connection {
@@ -80,6 +83,25 @@ impl Store {
     /// The path (or `:memory:`) the store was opened from, for messages.
     pub fn label(&self) -> &str {
         &self.label
+    }
+
+    fn change_mark(&self) -> Result<(i64, u64)> {
+        let version: i64 = self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+        Ok((version, self.conn.total_changes()))
+    }
+
+    /// Whether the scratch snapshot still answers for `as_of`: computed for that date, and nothing
+    /// written to the store since, by this desk or another.
+    pub fn scratch_is_current(&self, as_of: chrono::NaiveDate) -> Result<bool> {
+        let Some((date, version, changes)) = self.scratch.get() else { return Ok(false) };
+        Ok(date == as_of && self.change_mark()? == (version, changes))
+    }
+
+    /// Records that the scratch snapshot was just computed for `as_of`.
+    pub fn mark_scratch(&self, as_of: chrono::NaiveDate) -> Result<()> {
+        let (version, changes) = self.change_mark()?;
+        self.scratch.set(Some((as_of, version, changes)));
+        Ok(())
     }
 
     /// Runs `f` in one write transaction, taken immediately so that two desks never deadlock
@@ -116,5 +138,25 @@ mod tests {
         drop(store);
         // Reopening an up-to-date store is a no-op.
         Store::open(&path).expect("reopen");
+    }
+
+    #[test]
+    fn scratch_goes_stale_on_any_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("desk.db");
+        let mut mine = Store::open(&path).expect("open");
+        let other = Store::open(&path).expect("open other");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+        assert!(!mine.scratch_is_current(day).expect("check"));
+        mine.mark_scratch(day).expect("mark");
+        assert!(mine.scratch_is_current(day).expect("check"));
+        assert!(!mine.scratch_is_current(day.succ_opt().expect("next")).expect("check"));
+        // Another desk's commit.
+        setting_set(other.conn(), "k", "v").expect("write");
+        assert!(!mine.scratch_is_current(day).expect("check"));
+        mine.mark_scratch(day).expect("mark");
+        // Our own.
+        mine.write(|tx| setting_set(tx, "k", "w")).expect("write");
+        assert!(!mine.scratch_is_current(day).expect("check"));
     }
 }
