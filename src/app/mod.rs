@@ -3,7 +3,9 @@
 
 pub mod admin;
 pub mod demo;
+pub mod desk_state;
 pub mod import;
+pub mod keymap;
 pub mod views;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};

@@ -1,0 +1,816 @@
+//! The terminal desk's state and its actions, with no terminal types: a key becomes an `Action`
+//! (`handle_key`, pure), `apply` changes the state and returns the store requests to make, and
+//! `serve` answers a request from a `Desk`. The terminal runs `serve` on a worker thread; tests
+//! call it in line (`settle`, `press`).
+
+use chrono::NaiveDate;
+
+use super::keymap::{Cmd, Key, KeyCode, Keymap, Scope};
+use super::views::{LoanDetail, LoanQuery, LoanSummary};
+use super::{Desk, demo};
+use crate::domain::{LoanStatus, Role, Stage};
+use crate::store::{self, SortKey};
+
+/// Rows above and below the list itself: the tab line, the column header, the status bar, the footer.
+pub const LIST_CHROME: u16 = 4;
+/// Lines of the case view above its pane: tab line, the case header, the pane's tab line; plus status and footer.
+pub const CASE_CHROME: u16 = 12;
+/// Rows fetched per page around the cursor.
+pub const PAGE: u64 = 120;
+/// Loans in the demo book that `D` loads into an empty store.
+pub const DEMO_LOANS: u64 = 2_000;
+
+/// The stage tabs of the overdue queue, in the order the stage key walks them.
+pub const STAGE_TABS: [Option<Stage>; 5] =
+    [None, Some(Stage::Reminder), Some(Stage::Negotiation), Some(Stage::Guarantor), Some(Stage::Legal)];
+/// The queue's sort orders, in the order the sort key walks them.
+pub const SORTS: [SortKey; 4] = [SortKey::Dpd, SortKey::Overdue, SortKey::LastContact, SortKey::NextAction];
+
+pub fn sort_name(s: SortKey) -> &'static str {
+    match s {
+        SortKey::Dpd => "dpd",
+        SortKey::Overdue => "overdue",
+        SortKey::Due => "due",
+        SortKey::LastContact => "last_contact",
+        SortKey::NextAction => "next_action",
+        SortKey::DueSoon => "due_soon",
+    }
+}
+
+fn parse_sort(s: &str) -> Option<SortKey> {
+    SORTS.into_iter().chain([SortKey::Due]).find(|k| sort_name(*k) == s)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    DueSoon,
+    Overdue,
+    Case,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Filter,
+    Command,
+    Help,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    DueSoon,
+    Overdue,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CasePane {
+    Schedule,
+    Contacts,
+    History,
+}
+
+impl CasePane {
+    pub const ALL: [CasePane; 3] = [CasePane::Schedule, CasePane::Contacts, CasePane::History];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            CasePane::Schedule => "Schedule",
+            CasePane::Contacts => "Contacts",
+            CasePane::History => "Stages & owners",
+        }
+    }
+}
+
+/// Who is at the desk and on what: read once when the desk opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeskInfo {
+    pub login: String,
+    pub role: Option<Role>,
+    pub as_of: NaiveDate,
+    pub store: String,
+}
+
+impl DeskInfo {
+    pub fn of(desk: &Desk) -> DeskInfo {
+        DeskInfo {
+            login: desk.actor.login.clone(),
+            role: desk.actor.role(),
+            as_of: desk.as_of,
+            store: desk.store.label().to_string(),
+        }
+    }
+}
+
+/// A list: the rows fetched around the cursor, the count, the cursor and the first visible row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListState {
+    /// Rows `offset .. offset + rows.len()` of the list.
+    pub rows: Vec<LoanSummary>,
+    pub offset: u64,
+    pub total: Option<u64>,
+    pub selected: u64,
+    pub top: u64,
+    /// The generation of the latest request; older replies are dropped.
+    pub generation: u64,
+    /// The offset being fetched, if a request is out.
+    pub loading: Option<u64>,
+    pub error: Option<String>,
+}
+
+impl ListState {
+    pub fn row(&self, i: u64) -> Option<&LoanSummary> {
+        let k = usize::try_from(i.checked_sub(self.offset)?).ok()?;
+        self.rows.get(k)
+    }
+
+    fn covers(&self, from: u64, to: u64) -> bool {
+        from >= self.offset && to <= self.offset + self.rows.len() as u64
+    }
+
+    fn reset(&mut self) {
+        *self = ListState::default();
+    }
+
+    fn move_to(&mut self, target: i64, view: u64) {
+        let Some(total) = self.total.filter(|t| *t > 0) else { return };
+        let last = i64::try_from(total - 1).unwrap_or(i64::MAX);
+        self.selected = u64::try_from(target.clamp(0, last)).unwrap_or(0);
+        let view = view.max(1);
+        if self.selected < self.top {
+            self.top = self.selected;
+        } else if self.selected >= self.top + view {
+            self.top = self.selected + 1 - view;
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseState {
+    pub loan: String,
+    pub detail: Option<Box<LoanDetail>>,
+    pub error: Option<String>,
+    pub pane: CasePane,
+    pub scroll: u64,
+    pub generation: u64,
+}
+
+impl CaseState {
+    /// Lines in the focused pane (for scrolling limits).
+    pub fn pane_len(&self) -> u64 {
+        let Some(d) = &self.detail else { return 0 };
+        let n = match self.pane {
+            CasePane::Schedule => d.schedule.len(),
+            CasePane::Contacts => d.contacts.len(),
+            CasePane::History => d.stage_events.len() + d.assignments.len(),
+        };
+        n as u64
+    }
+}
+
+/// What the worker is asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// How many loans the store holds (an empty store offers the demo book).
+    Info,
+    List {
+        list: ListKind,
+        query: LoanQuery,
+        want_total: bool,
+    },
+    Case {
+        loan: String,
+    },
+    LoadDemo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub generation: u64,
+    pub query: Query,
+}
+
+/// The worker's answer, tagged with the request's generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Info { loans: u64 },
+    List { list: ListKind, generation: u64, offset: u64, rows: Vec<LoanSummary>, total: Option<u64> },
+    Case { generation: u64, detail: Box<LoanDetail> },
+    DemoLoaded { loans: u64 },
+    Failed { generation: u64, what: Failed, message: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failed {
+    Info,
+    List(ListKind),
+    Case,
+    Demo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Cmd(Cmd),
+    /// The first keys of a longer binding (`g` of `gg`).
+    Prefix(Key),
+    /// A key that matched nothing: clears a pending prefix.
+    Unbound,
+    Input(char),
+    InputBackspace,
+    InputSubmit,
+    InputCancel,
+    CloseHelp,
+    Resize(u16, u16),
+    Reply(Reply),
+    ExpireMessage,
+}
+
+/// The whole desk on screen.
+#[derive(Debug, Clone)]
+pub struct DeskState {
+    pub info: DeskInfo,
+    pub keymap: Keymap,
+    pub screen: Screen,
+    /// The list a case was opened from.
+    pub list_screen: Screen,
+    pub mode: Mode,
+    /// The filter or command line being typed.
+    pub input: String,
+    pub filter: String,
+    pub stage: Option<Stage>,
+    pub sort: SortKey,
+    pub mine: bool,
+    pub due: ListState,
+    pub overdue: ListState,
+    pub case: Option<CaseState>,
+    pub loans_in_store: Option<u64>,
+    pub loading_demo: bool,
+    pub message: Option<String>,
+    pub pending: Vec<Key>,
+    pub size: (u16, u16),
+    pub quit: bool,
+    next_gen: u64,
+}
+
+impl DeskState {
+    pub fn new(info: DeskInfo) -> DeskState {
+        let mine = info.role == Some(Role::Collector);
+        DeskState {
+            info,
+            keymap: Keymap::default(),
+            screen: Screen::DueSoon,
+            list_screen: Screen::DueSoon,
+            mode: Mode::Normal,
+            input: String::new(),
+            filter: String::new(),
+            stage: None,
+            sort: SortKey::Dpd,
+            mine,
+            due: ListState::default(),
+            overdue: ListState::default(),
+            case: None,
+            loans_in_store: None,
+            loading_demo: false,
+            message: None,
+            pending: Vec::new(),
+            size: (80, 24),
+            quit: false,
+            next_gen: 0,
+        }
+    }
+
+    /// The requests to make when the desk opens.
+    pub fn start(&mut self) -> Vec<Request> {
+        let generation = self.next_generation();
+        vec![Request { generation, query: Query::Info }]
+    }
+
+    fn next_generation(&mut self) -> u64 {
+        self.next_gen += 1;
+        self.next_gen
+    }
+
+    pub fn list(&self, kind: ListKind) -> &ListState {
+        match kind {
+            ListKind::DueSoon => &self.due,
+            ListKind::Overdue => &self.overdue,
+        }
+    }
+
+    fn list_mut(&mut self, kind: ListKind) -> &mut ListState {
+        match kind {
+            ListKind::DueSoon => &mut self.due,
+            ListKind::Overdue => &mut self.overdue,
+        }
+    }
+
+    /// The list on screen, if a list is on screen.
+    pub fn current_list(&self) -> Option<ListKind> {
+        match self.screen {
+            Screen::DueSoon => Some(ListKind::DueSoon),
+            Screen::Overdue => Some(ListKind::Overdue),
+            Screen::Case => None,
+        }
+    }
+
+    pub fn scopes(&self) -> Vec<Scope> {
+        match self.screen {
+            Screen::DueSoon => vec![Scope::List, Scope::Global],
+            Screen::Overdue => vec![Scope::List, Scope::Queue, Scope::Global],
+            Screen::Case => vec![Scope::Case, Scope::Global],
+        }
+    }
+
+    pub fn list_rows(&self) -> u64 {
+        u64::from(self.size.1.saturating_sub(LIST_CHROME)).max(1)
+    }
+
+    pub fn case_rows(&self) -> u64 {
+        u64::from(self.size.1.saturating_sub(CASE_CHROME)).max(1)
+    }
+
+    /// The question a list asks the store.
+    pub fn query(&self, kind: ListKind) -> LoanQuery {
+        let assignee = if self.mine { Some(self.info.login.clone()) } else { None };
+        let search = Some(self.filter.trim().to_string()).filter(|s| !s.is_empty());
+        match kind {
+            ListKind::DueSoon => LoanQuery {
+                due_soon: true,
+                status: Some(LoanStatus::Active),
+                assignee,
+                search,
+                sort: SortKey::DueSoon,
+                ..LoanQuery::default()
+            },
+            ListKind::Overdue => LoanQuery {
+                dpd_min: Some(1),
+                status: Some(LoanStatus::Active),
+                stage: self.stage,
+                assignee,
+                search,
+                sort: self.sort,
+                ..LoanQuery::default()
+            },
+        }
+    }
+
+    fn store_is_empty(&self) -> bool {
+        self.loans_in_store == Some(0)
+    }
+
+    /// Drops a list's rows and asks again from the top (the question changed).
+    fn requery(&mut self, kind: ListKind) -> Vec<Request> {
+        self.list_mut(kind).reset();
+        self.fetch(kind, 0, true)
+    }
+
+    fn fetch(&mut self, kind: ListKind, offset: u64, want_total: bool) -> Vec<Request> {
+        if self.loans_in_store.is_none() || self.store_is_empty() {
+            return Vec::new();
+        }
+        let generation = self.next_generation();
+        let mut query = self.query(kind);
+        query.limit = Some(PAGE.max(self.list_rows() * 3));
+        query.offset = offset;
+        let list = self.list_mut(kind);
+        list.generation = generation;
+        list.loading = Some(offset);
+        vec![Request { generation, query: Query::List { list: kind, query, want_total } }]
+    }
+
+    /// Asks for the rows around the visible window when they are not at hand.
+    fn ensure_visible(&mut self) -> Vec<Request> {
+        let Some(kind) = self.current_list() else { return Vec::new() };
+        let view = self.list_rows();
+        let list = self.list(kind);
+        let Some(total) = list.total else {
+            return if list.loading.is_some() { Vec::new() } else { self.fetch(kind, 0, true) };
+        };
+        let from = list.top;
+        let to = (list.top + view).min(total);
+        if list.covers(from, to) {
+            return Vec::new();
+        }
+        let offset = from.saturating_sub(PAGE.max(view * 3) / 3);
+        if list.loading == Some(offset) {
+            return Vec::new();
+        }
+        self.fetch(kind, offset, false)
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(text.into());
+    }
+
+    fn open_case(&mut self, loan: String) -> Vec<Request> {
+        if self.screen != Screen::Case {
+            self.list_screen = self.screen;
+        }
+        let generation = self.next_generation();
+        self.case = Some(CaseState {
+            loan: loan.clone(),
+            detail: None,
+            error: None,
+            pane: CasePane::Schedule,
+            scroll: 0,
+            generation,
+        });
+        self.screen = Screen::Case;
+        vec![Request { generation, query: Query::Case { loan } }]
+    }
+
+    fn switch_list(&mut self, to: Screen) -> Vec<Request> {
+        self.screen = to;
+        self.list_screen = to;
+        self.ensure_visible()
+    }
+
+    fn requery_all(&mut self) -> Vec<Request> {
+        let mut out = self.requery(ListKind::DueSoon);
+        out.extend(self.requery(ListKind::Overdue));
+        out
+    }
+
+    fn cmd(&mut self, cmd: Cmd) -> Vec<Request> {
+        match (cmd, self.current_list()) {
+            (Cmd::Quit, _) => {
+                self.quit = true;
+                Vec::new()
+            }
+            (Cmd::Help, _) => {
+                self.mode = Mode::Help;
+                Vec::new()
+            }
+            (Cmd::CommandLine, _) => {
+                self.mode = Mode::Command;
+                self.input.clear();
+                Vec::new()
+            }
+            (Cmd::Filter, Some(_)) => {
+                self.mode = Mode::Filter;
+                self.input = self.filter.clone();
+                Vec::new()
+            }
+            (Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom, Some(kind)) => {
+                let view = self.list_rows();
+                let list = self.list_mut(kind);
+                let sel = i64::try_from(list.selected).unwrap_or(0);
+                let page = i64::try_from(view).unwrap_or(1);
+                let target = match cmd {
+                    Cmd::Up => sel - 1,
+                    Cmd::Down => sel + 1,
+                    Cmd::PageUp => sel - page,
+                    Cmd::PageDown => sel + page,
+                    Cmd::Top => 0,
+                    _ => i64::MAX,
+                };
+                list.move_to(target, view);
+                self.ensure_visible()
+            }
+            (Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom, None) => {
+                let view = self.case_rows();
+                if let Some(c) = &mut self.case {
+                    let max = c.pane_len().saturating_sub(view);
+                    c.scroll = match cmd {
+                        Cmd::Up => c.scroll.saturating_sub(1),
+                        Cmd::Down => c.scroll + 1,
+                        Cmd::PageUp => c.scroll.saturating_sub(view),
+                        Cmd::PageDown => c.scroll + view,
+                        Cmd::Top => 0,
+                        _ => max,
+                    }
+                    .min(max);
+                }
+                Vec::new()
+            }
+            (Cmd::NextPane | Cmd::PrevPane, Some(_)) => {
+                let to = if self.screen == Screen::DueSoon { Screen::Overdue } else { Screen::DueSoon };
+                self.switch_list(to)
+            }
+            (Cmd::NextPane | Cmd::PrevPane, None) => {
+                if let Some(c) = &mut self.case {
+                    let i = CasePane::ALL.iter().position(|p| *p == c.pane).unwrap_or(0);
+                    let n = CasePane::ALL.len();
+                    let j = if cmd == Cmd::NextPane { (i + 1) % n } else { (i + n - 1) % n };
+                    c.pane = CasePane::ALL[j];
+                    c.scroll = 0;
+                }
+                Vec::new()
+            }
+            (Cmd::Open, Some(kind)) => {
+                let list = self.list(kind);
+                match list.row(list.selected) {
+                    Some(r) => {
+                        let loan = r.loan_id.clone();
+                        self.open_case(loan)
+                    }
+                    None => Vec::new(),
+                }
+            }
+            (Cmd::Back, Some(_)) => {
+                if self.filter.is_empty() {
+                    Vec::new()
+                } else {
+                    self.filter.clear();
+                    self.requery_all()
+                }
+            }
+            (Cmd::Back, None) => {
+                self.screen = self.list_screen;
+                self.ensure_visible()
+            }
+            (Cmd::NextStage, _) => {
+                let i = STAGE_TABS.iter().position(|s| *s == self.stage).unwrap_or(0);
+                self.stage = STAGE_TABS[(i + 1) % STAGE_TABS.len()];
+                self.requery(ListKind::Overdue)
+            }
+            (Cmd::NextSort, _) => {
+                let i = SORTS.iter().position(|s| *s == self.sort).unwrap_or(0);
+                self.sort = SORTS[(i + 1) % SORTS.len()];
+                self.requery(ListKind::Overdue)
+            }
+            (Cmd::ToggleMine, _) => {
+                self.mine = !self.mine;
+                self.say(if self.mine { "showing my cases" } else { "showing every case" });
+                self.requery_all()
+            }
+            (Cmd::LoadDemo, _) => {
+                if !self.store_is_empty() || self.loading_demo {
+                    self.say("the demo book loads only into an empty store");
+                    return Vec::new();
+                }
+                self.loading_demo = true;
+                self.say(format!("loading the demo book ({DEMO_LOANS} loans of demo data)…"));
+                let generation = self.next_generation();
+                vec![Request { generation, query: Query::LoadDemo }]
+            }
+            (Cmd::Filter | Cmd::Open, None) => Vec::new(),
+        }
+    }
+
+    fn run_command(&mut self, line: &str) -> Vec<Request> {
+        let mut words = line.split_whitespace();
+        let (verb, arg) = (words.next().unwrap_or(""), words.next());
+        match (verb, arg) {
+            ("" | "q" | "quit", _) => {
+                self.quit = !verb.is_empty();
+                Vec::new()
+            }
+            ("goto" | "g", Some(loan)) => self.open_case(loan.to_string()),
+            ("sort", Some(key)) => match parse_sort(key) {
+                Some(s) => {
+                    self.sort = s;
+                    self.screen = Screen::Overdue;
+                    self.list_screen = Screen::Overdue;
+                    self.requery(ListKind::Overdue)
+                }
+                None => {
+                    self.say(format!(
+                        "unknown sort '{key}': use dpd, overdue, last_contact, next_action or due"
+                    ));
+                    Vec::new()
+                }
+            },
+            ("stage", Some(s)) => {
+                let stage = if s == "all" { Ok(None) } else { s.parse::<Stage>().map(Some) };
+                match stage {
+                    Ok(st) if STAGE_TABS.contains(&st) => {
+                        self.stage = st;
+                        self.screen = Screen::Overdue;
+                        self.list_screen = Screen::Overdue;
+                        self.requery(ListKind::Overdue)
+                    }
+                    _ => {
+                        self.say(format!(
+                            "unknown stage '{s}': use all, reminder, negotiation, guarantor or legal"
+                        ));
+                        Vec::new()
+                    }
+                }
+            }
+            _ => {
+                self.say(format!("unknown command ':{line}': try :goto LOAN, :sort KEY, :stage S or :q"));
+                Vec::new()
+            }
+        }
+    }
+
+    fn reply(&mut self, reply: Reply) -> Vec<Request> {
+        match reply {
+            Reply::Info { loans } => {
+                self.loans_in_store = Some(loans);
+                if loans == 0 { Vec::new() } else { self.requery_all() }
+            }
+            Reply::List { list: kind, generation, offset, rows, total } => {
+                let list = self.list_mut(kind);
+                if generation != list.generation {
+                    return Vec::new(); // a newer question is out
+                }
+                list.loading = None;
+                list.error = None;
+                list.offset = offset;
+                list.rows = rows;
+                if total.is_some() {
+                    list.total = total;
+                }
+                if let Some(t) = list.total {
+                    list.selected = list.selected.min(t.saturating_sub(1));
+                }
+                self.ensure_visible()
+            }
+            Reply::Case { generation, detail } => {
+                if let Some(c) = self.case.as_mut().filter(|c| c.generation == generation) {
+                    c.detail = Some(detail);
+                    c.error = None;
+                }
+                Vec::new()
+            }
+            Reply::DemoLoaded { loans } => {
+                self.loading_demo = false;
+                self.loans_in_store = Some(loans);
+                self.say(format!("loaded the demo book: {loans} loans of demo data"));
+                self.requery_all()
+            }
+            Reply::Failed { generation, what, message } => {
+                match what {
+                    Failed::List(kind) => {
+                        let list = self.list_mut(kind);
+                        if list.generation == generation {
+                            list.loading = None;
+                            list.error = Some(message.clone());
+                        }
+                    }
+                    Failed::Case => {
+                        if let Some(c) = self.case.as_mut().filter(|c| c.generation == generation) {
+                            c.error = Some(message.clone());
+                        }
+                    }
+                    Failed::Demo => self.loading_demo = false,
+                    Failed::Info => {}
+                }
+                self.say(message);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Changes the state; returns the requests for the worker.
+    pub fn apply(&mut self, action: Action) -> Vec<Request> {
+        if !matches!(action, Action::Prefix(_)) {
+            self.pending.clear();
+        }
+        match action {
+            Action::Cmd(cmd) => {
+                if !matches!(cmd, Cmd::ToggleMine | Cmd::LoadDemo) {
+                    self.message = None;
+                }
+                self.cmd(cmd)
+            }
+            Action::Prefix(k) => {
+                self.pending.push(k);
+                Vec::new()
+            }
+            Action::Unbound => Vec::new(),
+            Action::Input(c) => {
+                self.input.push(c);
+                self.input_changed()
+            }
+            Action::InputBackspace => {
+                self.input.pop();
+                self.input_changed()
+            }
+            Action::InputSubmit => {
+                let mode = std::mem::replace(&mut self.mode, Mode::Normal);
+                if mode == Mode::Command {
+                    let line = std::mem::take(&mut self.input);
+                    return self.run_command(line.trim());
+                }
+                Vec::new()
+            }
+            Action::InputCancel => {
+                let mode = std::mem::replace(&mut self.mode, Mode::Normal);
+                self.input.clear();
+                if mode == Mode::Filter && !self.filter.is_empty() {
+                    self.filter.clear();
+                    return self.requery_all();
+                }
+                Vec::new()
+            }
+            Action::CloseHelp => {
+                self.mode = Mode::Normal;
+                Vec::new()
+            }
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                for kind in [ListKind::DueSoon, ListKind::Overdue] {
+                    let view = self.list_rows();
+                    let list = self.list_mut(kind);
+                    let sel = i64::try_from(list.selected).unwrap_or(0);
+                    list.move_to(sel, view);
+                }
+                self.ensure_visible()
+            }
+            Action::Reply(r) => self.reply(r),
+            Action::ExpireMessage => {
+                self.message = None;
+                Vec::new()
+            }
+        }
+    }
+
+    /// The filter is incremental: each change asks again.
+    fn input_changed(&mut self) -> Vec<Request> {
+        if self.mode != Mode::Filter {
+            return Vec::new();
+        }
+        self.filter = self.input.clone();
+        self.requery_all()
+    }
+}
+
+/// Turns a key into an action. Pure: a pending prefix (`g` of `gg`) lives in the state.
+pub fn handle_key(state: &DeskState, key: Key) -> Option<Action> {
+    if key == Key::ctrl('c') {
+        return Some(Action::Cmd(Cmd::Quit));
+    }
+    match state.mode {
+        Mode::Help => Some(Action::CloseHelp),
+        Mode::Filter | Mode::Command => match key.code {
+            KeyCode::Enter => Some(Action::InputSubmit),
+            KeyCode::Esc => Some(Action::InputCancel),
+            KeyCode::Backspace => Some(Action::InputBackspace),
+            KeyCode::Up if state.mode == Mode::Filter => Some(Action::Cmd(Cmd::Up)),
+            KeyCode::Down if state.mode == Mode::Filter => Some(Action::Cmd(Cmd::Down)),
+            KeyCode::Char(c) if !key.ctrl => Some(Action::Input(c)),
+            _ => None,
+        },
+        Mode::Normal => {
+            let scopes = state.scopes();
+            let mut seq = state.pending.clone();
+            seq.push(key);
+            match state.keymap.lookup(&scopes, &seq) {
+                Ok(cmd) => Some(Action::Cmd(cmd)),
+                Err(true) => Some(Action::Prefix(key)),
+                Err(false) if !state.pending.is_empty() => match state.keymap.lookup(&scopes, &[key]) {
+                    Ok(cmd) => Some(Action::Cmd(cmd)),
+                    Err(true) => Some(Action::Prefix(key)),
+                    Err(false) => Some(Action::Unbound),
+                },
+                Err(false) => None,
+            }
+        }
+    }
+}
+
+/// Answers one request from the desk. The terminal calls this on its worker thread.
+pub fn serve(desk: &mut Desk, req: &Request) -> Reply {
+    let generation = req.generation;
+    match &req.query {
+        Query::Info => match store::loan_count(desk.store.conn()) {
+            Ok(n) => Reply::Info { loans: u64::try_from(n).unwrap_or(0) },
+            Err(e) => Reply::Failed { generation, what: Failed::Info, message: e.to_string() },
+        },
+        Query::List { list, query, want_total } => {
+            let result = (|| {
+                let total = if *want_total { Some(desk.count_loans(query)?) } else { None };
+                let rows = desk.list_loans(query, &mut |_| {})?;
+                Ok::<_, super::AppError>((rows, total))
+            })();
+            match result {
+                Ok((rows, total)) => {
+                    Reply::List { list: *list, generation, offset: query.offset, rows, total }
+                }
+                Err(e) => Reply::Failed { generation, what: Failed::List(*list), message: e.to_string() },
+            }
+        }
+        Query::Case { loan } => match desk.show(loan) {
+            Ok(d) => Reply::Case { generation, detail: Box::new(d) },
+            Err(e) => Reply::Failed { generation, what: Failed::Case, message: e.to_string() },
+        },
+        Query::LoadDemo => match demo::generate(desk, DEMO_LOANS, 1, &mut |_| {}) {
+            Ok(r) => Reply::DemoLoaded { loans: r.loans },
+            Err(e) => Reply::Failed { generation, what: Failed::Demo, message: e.to_string() },
+        },
+    }
+}
+
+/// Serves requests in line until none are left: the terminal's worker, without the thread.
+pub fn settle(state: &mut DeskState, desk: &mut Desk, mut requests: Vec<Request>) {
+    while !requests.is_empty() {
+        let mut next = Vec::new();
+        for r in &requests {
+            next.extend(state.apply(Action::Reply(serve(desk, r))));
+        }
+        requests = next;
+    }
+}
+
+/// Presses keys as written in the key map (`jj<Enter>`), answering every request in line.
+pub fn press(state: &mut DeskState, desk: &mut Desk, keys: &str) -> Result<(), String> {
+    for key in super::keymap::parse_keys(keys)? {
+        if let Some(action) = handle_key(state, key) {
+            let reqs = state.apply(action);
+            settle(state, desk, reqs);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,285 @@
+//! Keys as the desk sees them (no terminal types) and the key map as data: every binding has a
+//! `desc`, so the `?` help and the footer hints are generated from the same table the keys run.
+
+use std::fmt;
+
+/// A key without terminal types; `tui/event.rs` converts crossterm's events into these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyCode {
+    Char(char),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+impl Key {
+    pub const fn plain(code: KeyCode) -> Key {
+        Key { code, ctrl: false }
+    }
+
+    pub const fn ctrl(c: char) -> Key {
+        Key { code: KeyCode::Char(c), ctrl: true }
+    }
+}
+
+const NAMED: [(&str, KeyCode); 13] = [
+    ("Enter", KeyCode::Enter),
+    ("Esc", KeyCode::Esc),
+    ("Tab", KeyCode::Tab),
+    ("BackTab", KeyCode::BackTab),
+    ("Backspace", KeyCode::Backspace),
+    ("Up", KeyCode::Up),
+    ("Down", KeyCode::Down),
+    ("Left", KeyCode::Left),
+    ("Right", KeyCode::Right),
+    ("PgUp", KeyCode::PageUp),
+    ("PgDn", KeyCode::PageDown),
+    ("Home", KeyCode::Home),
+    ("End", KeyCode::End),
+];
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Down => "↓".to_string(),
+            other => NAMED.iter().find(|(_, k)| *k == other).map_or("?", |(n, _)| n).to_string(),
+        };
+        if self.ctrl { write!(f, "Ctrl-{name}") } else { f.write_str(&name) }
+    }
+}
+
+/// Parses keys as written in the key map and in tests: `jj<Enter>`, `gg`, `<C-c>`, `<PgDn>`, `<lt>`.
+pub fn parse_keys(text: &str) -> Result<Vec<Key>, String> {
+    let mut keys = Vec::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '<'
+            && let Some(end) = rest.find('>')
+            && end > 1
+        {
+            let name = &rest[1..end];
+            let key = if let Some(ch) = name.strip_prefix("C-") {
+                let mut it = ch.chars();
+                match (it.next(), it.next()) {
+                    (Some(c), None) => Key::ctrl(c),
+                    _ => return Err(format!("unknown key <{name}> in '{text}'")),
+                }
+            } else if name == "lt" {
+                Key::plain(KeyCode::Char('<'))
+            } else if name == "Space" {
+                Key::plain(KeyCode::Char(' '))
+            } else {
+                let code = NAMED
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, k)| *k)
+                    .ok_or_else(|| format!("unknown key <{name}> in '{text}'"))?;
+                Key::plain(code)
+            };
+            keys.push(key);
+            rest = &rest[end + 1..];
+        } else {
+            keys.push(Key::plain(KeyCode::Char(c)));
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    Ok(keys)
+}
+
+/// What a binding does. Text typed into the filter or command line is not bound here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cmd {
+    Quit,
+    Help,
+    CommandLine,
+    Filter,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextPane,
+    PrevPane,
+    Open,
+    Back,
+    NextStage,
+    NextSort,
+    ToggleMine,
+    LoadDemo,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Global,
+    /// The due-soon list and the overdue queue.
+    List,
+    /// The overdue queue only.
+    Queue,
+    Case,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Everywhere",
+            Scope::List => "Lists",
+            Scope::Queue => "Overdue queue",
+            Scope::Case => "Case",
+        }
+    }
+}
+
+/// One binding: the keys (space-separated alternatives), what they do, and what help says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    pub keys: &'static str,
+    pub scope: Scope,
+    pub cmd: Cmd,
+    pub desc: &'static str,
+    /// The footer's short label, if the binding is shown there.
+    pub hint: Option<&'static str>,
+}
+
+const fn bind(
+    keys: &'static str,
+    scope: Scope,
+    cmd: Cmd,
+    desc: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding { keys, scope, cmd, desc, hint }
+}
+
+/// The default key map. Arrows and vim keys; Ctrl-C quits because raw mode turns it into a key.
+pub const DEFAULT_KEYMAP: &[Binding] = &[
+    bind("j <Down>", Scope::List, Cmd::Down, "next row", None),
+    bind("k <Up>", Scope::List, Cmd::Up, "previous row", None),
+    bind("<PgDn> <C-f>", Scope::List, Cmd::PageDown, "next page", None),
+    bind("<PgUp> <C-b>", Scope::List, Cmd::PageUp, "previous page", None),
+    bind("gg <Home>", Scope::List, Cmd::Top, "first row", None),
+    bind("G <End>", Scope::List, Cmd::Bottom, "last row", None),
+    bind("<Enter> l", Scope::List, Cmd::Open, "open the case", Some("open")),
+    bind("<Tab> <BackTab>", Scope::List, Cmd::NextPane, "due soon ⇄ overdue queue", Some("switch")),
+    bind("/", Scope::List, Cmd::Filter, "filter by name, loan id or phone", Some("filter")),
+    bind("<Esc>", Scope::List, Cmd::Back, "clear the filter", None),
+    bind("m", Scope::List, Cmd::ToggleMine, "my cases ⇄ everything", Some("mine")),
+    bind("D", Scope::List, Cmd::LoadDemo, "load the demo book (empty store only)", None),
+    bind("s", Scope::Queue, Cmd::NextStage, "stage: all/reminder/negotiation/guarantor/legal", Some("stage")),
+    bind("o", Scope::Queue, Cmd::NextSort, "sort: dpd/overdue/last contact/next action", Some("sort")),
+    bind("j <Down>", Scope::Case, Cmd::Down, "scroll down", None),
+    bind("k <Up>", Scope::Case, Cmd::Up, "scroll up", None),
+    bind("<PgDn> <C-f>", Scope::Case, Cmd::PageDown, "page down", None),
+    bind("<PgUp> <C-b>", Scope::Case, Cmd::PageUp, "page up", None),
+    bind("gg <Home>", Scope::Case, Cmd::Top, "top", None),
+    bind("G <End>", Scope::Case, Cmd::Bottom, "bottom", None),
+    bind("<Tab>", Scope::Case, Cmd::NextPane, "next pane: schedule/contacts/history", Some("pane")),
+    bind("<BackTab>", Scope::Case, Cmd::PrevPane, "previous pane", None),
+    bind("<Esc> h", Scope::Case, Cmd::Back, "back to the list", Some("back")),
+    bind(":", Scope::Global, Cmd::CommandLine, "command: :goto LOAN, :sort KEY, :stage S, :q", Some("cmd")),
+    bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
+    bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
+];
+
+/// A key map parsed once: each binding's alternatives as key sequences.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    pub bindings: Vec<(Binding, Vec<Vec<Key>>)>,
+}
+
+impl Keymap {
+    pub fn new(table: &[Binding]) -> Result<Keymap, String> {
+        let bindings = table
+            .iter()
+            .map(|b| {
+                let seqs = b.keys.split_whitespace().map(parse_keys).collect::<Result<Vec<_>, _>>()?;
+                Ok((*b, seqs))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Keymap { bindings })
+    }
+
+    /// Matches a key sequence in the given scopes: the command when complete, `Err(true)` when it is
+    /// the start of a longer binding, `Err(false)` when nothing matches.
+    pub fn lookup(&self, scopes: &[Scope], seq: &[Key]) -> Result<Cmd, bool> {
+        let mut prefix = false;
+        for (b, seqs) in self.bindings.iter().filter(|(b, _)| scopes.contains(&b.scope)) {
+            for s in seqs {
+                if s.as_slice() == seq {
+                    return Ok(b.cmd);
+                }
+                prefix |= s.len() > seq.len() && s.starts_with(seq);
+            }
+        }
+        Err(prefix)
+    }
+
+    /// The keys of a binding as help shows them: `j, ↓`.
+    pub fn keys_label(seqs: &[Vec<Key>]) -> String {
+        seqs.iter()
+            .map(|s| s.iter().map(ToString::to_string).collect::<String>())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        // The default table is checked by a test; an entry that failed to parse would only be missing.
+        Keymap::new(DEFAULT_KEYMAP).unwrap_or(Keymap { bindings: Vec::new() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_keymap_parses() {
+        let km = Keymap::new(DEFAULT_KEYMAP).expect("default keymap");
+        assert_eq!(km.bindings.len(), DEFAULT_KEYMAP.len());
+        assert!(DEFAULT_KEYMAP.iter().all(|b| !b.desc.is_empty()));
+    }
+
+    #[test]
+    fn key_notation() {
+        let keys = parse_keys("jj<Enter><C-c>gg<lt>/王").expect("keys");
+        assert_eq!(keys.len(), 9);
+        assert_eq!(keys[2], Key::plain(KeyCode::Enter));
+        assert_eq!(keys[3], Key::ctrl('c'));
+        assert_eq!(keys[6], Key::plain(KeyCode::Char('<')));
+        assert_eq!(keys[8], Key::plain(KeyCode::Char('王')));
+        assert!(parse_keys("<Nope>").is_err());
+        assert_eq!(Keymap::keys_label(&[parse_keys("q").expect("q"), vec![Key::ctrl('c')]]), "q, Ctrl-c");
+    }
+
+    #[test]
+    fn sequences_and_prefixes() {
+        let km = Keymap::default();
+        let g = parse_keys("g").expect("g");
+        assert_eq!(km.lookup(&[Scope::List], &g), Err(true));
+        assert_eq!(km.lookup(&[Scope::List], &parse_keys("gg").expect("gg")), Ok(Cmd::Top));
+        assert_eq!(km.lookup(&[Scope::List], &parse_keys("x").expect("x")), Err(false));
+        assert_eq!(km.lookup(&[Scope::Case], &parse_keys("s").expect("s")), Err(false));
+    }
+}

@@ -1,0 +1,139 @@
+//! The terminal: the guard, the input thread, the store worker, the signal thread and the main
+//! loop, which waits on one channel, applies what arrives to the desk state, and draws only when
+//! something changed.
+
+mod event;
+mod guard;
+mod worker;
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+use crate::app::Desk;
+use crate::app::desk_state::{Action, DeskInfo, DeskState, Reply, handle_key};
+use crate::app::keymap::Key;
+use crate::ui::{self, Theme};
+
+pub use guard::restore;
+
+/// How long a status message stays.
+const MESSAGE_TTL: Duration = Duration::from_secs(4);
+
+/// What reaches the main loop.
+#[derive(Debug)]
+pub enum Msg {
+    Key(Key),
+    Resize(u16, u16),
+    Reply(Reply),
+    Signal(i32),
+    InputError(String),
+}
+
+/// How the desk ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    Quit,
+    /// By a signal (SIGTERM, SIGHUP, SIGINT), after the terminal was restored.
+    Signal(i32),
+}
+
+/// Runs the desk on the terminal until the user quits or a signal arrives. The desk moves to the
+/// store worker. The theme is `mono` when `NO_COLOR` is set.
+pub fn run(desk: Desk) -> anyhow::Result<Ended> {
+    let theme = Theme::for_no_color(std::env::var("NO_COLOR").ok().as_deref());
+    let info = DeskInfo::of(&desk);
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let requests = worker::spawn_worker(desk, tx.clone()).context("starting the store worker")?;
+    let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT]).context("listening for SIGTERM")?;
+    let handle = signals.handle();
+    let sig_tx = tx.clone();
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for s in signals.forever() {
+                if sig_tx.send(Msg::Signal(s)).is_err() {
+                    break;
+                }
+            }
+        })
+        .context("starting the signal thread")?;
+
+    let guard = guard::Guard::enter().context("setting up the terminal")?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let result = (|| {
+        let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        terminal.clear()?;
+        event::spawn_input(tx.clone(), stop.clone())?;
+        drop(tx);
+        let mut state = DeskState::new(info);
+        let size = terminal.size()?;
+        let mut out = state.apply(Action::Resize(size.width, size.height));
+        out.extend(state.start());
+        let mut dirty = true;
+        let mut shown: Option<(String, Instant)> = None;
+        loop {
+            for r in out.drain(..) {
+                if requests.send(r).is_err() {
+                    anyhow::bail!("the store worker stopped");
+                }
+            }
+            if state.quit {
+                return Ok(Ended::Quit);
+            }
+            if dirty {
+                terminal.draw(|f| ui::draw(f, &state, &theme))?;
+                dirty = false;
+            }
+            // A message stays MESSAGE_TTL from when it was first drawn; no ticking otherwise.
+            shown = match (&state.message, shown.take()) {
+                (Some(m), Some((s, t))) if *m == s => Some((s, t)),
+                (Some(m), _) => Some((m.clone(), Instant::now())),
+                (None, _) => None,
+            };
+            let msg = match &shown {
+                Some((_, t)) => match rx.recv_timeout(MESSAGE_TTL.saturating_sub(t.elapsed())) {
+                    Ok(m) => Some(m),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the desk's threads stopped"),
+                },
+                None => Some(rx.recv().context("the desk's threads stopped")?),
+            };
+            match msg {
+                None => {
+                    out = state.apply(Action::ExpireMessage);
+                    dirty = true;
+                }
+                Some(Msg::Key(k)) => {
+                    if let Some(a) = handle_key(&state, k) {
+                        out = state.apply(a);
+                        dirty = true;
+                    }
+                }
+                Some(Msg::Resize(w, h)) => {
+                    terminal.autoresize()?;
+                    out = state.apply(Action::Resize(w, h));
+                    dirty = true;
+                }
+                Some(Msg::Reply(r)) => {
+                    out = state.apply(Action::Reply(r));
+                    dirty = true;
+                }
+                Some(Msg::Signal(s)) => return Ok(Ended::Signal(s)),
+                Some(Msg::InputError(e)) => anyhow::bail!("reading the terminal: {e}"),
+            }
+        }
+    })();
+    stop.store(true, Ordering::SeqCst);
+    handle.close();
+    drop(guard);
+    result
+}

@@ -1,0 +1,210 @@
+//! Drawing only: every function takes the desk state by `&` and a `Frame`; nothing here changes
+//! state, reads the clock or touches the store.
+
+pub mod case;
+pub mod lists;
+pub mod table;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::app::desk_state::{CASE_CHROME, DeskState, ListKind, Mode, Screen, sort_name};
+use crate::app::keymap::Keymap;
+use crate::text;
+pub use theme::Theme;
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+// The case view's fixed lines must match what the state scrolls by.
+const _: () = assert!(CASE_CHROME == 1 + case::HEADER_LINES + 2 + 2);
+
+/// Draws the whole desk.
+pub fn draw(frame: &mut Frame, state: &DeskState, theme: &Theme) {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, theme);
+        return;
+    }
+    let [tabs, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    tab_line(frame, tabs, state, theme);
+    match state.loans_in_store {
+        None => frame.render_widget(Paragraph::new(Line::styled("  loading…", theme.dim())), body),
+        Some(0) => empty_store(frame, body, state, theme),
+        Some(_) => match (state.screen, &state.case) {
+            (Screen::DueSoon, _) => lists::draw(frame, body, state, ListKind::DueSoon, theme),
+            (Screen::Overdue, _) => lists::draw(frame, body, state, ListKind::Overdue, theme),
+            (Screen::Case, Some(c)) => case::draw(frame, body, c, theme),
+            (Screen::Case, None) => {}
+        },
+    }
+    status_bar(frame, status, state, theme);
+    footer_line(frame, footer, state, theme);
+    if state.mode == Mode::Help {
+        // Everything but the footer, which says how to close it.
+        let over = Rect { height: area.height.saturating_sub(1), ..area };
+        help(frame, over, state, theme);
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let note =
+        format!("terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}", area.width, area.height);
+    frame.render_widget(Paragraph::new(note).style(theme.base()).wrap(Wrap { trim: true }), area);
+}
+
+fn count(state: &DeskState, kind: ListKind) -> String {
+    state.list(kind).total.map_or_else(|| "…".to_string(), |n| n.to_string())
+}
+
+fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
+    let mut spans = vec![Span::styled(" duedesk ", theme.title())];
+    let mut tab = |label: String, active: bool| {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(format!(" {label} "), theme.tab(active)));
+    };
+    tab(format!("Due soon {}", count(state, ListKind::DueSoon)), state.screen == Screen::DueSoon);
+    tab(format!("Overdue {}", count(state, ListKind::Overdue)), state.screen == Screen::Overdue);
+    if let Some(c) = &state.case {
+        tab(format!("Case {}", c.loan), state.screen == Screen::Case);
+    }
+    let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
+    let mut scope = vec![if state.mine { "my cases" } else { "all cases" }.to_string()];
+    if state.screen == Screen::Overdue {
+        scope.push(format!("stage {}", state.stage.map_or("all", |s| s.as_str())));
+        scope.push(format!("sort {}", sort_name(state.sort)));
+    }
+    if !state.filter.trim().is_empty() {
+        scope.push(format!("/{}", state.filter.trim()));
+    }
+    let right = format!("{} ", scope.join(" · "));
+    let room = usize::from(area.width).saturating_sub(used);
+    if room > 2 {
+        spans.push(Span::styled(text::fit(&right, room, true), theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn empty_store(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
+    let store = &state.info.store;
+    let lines = if state.loading_demo {
+        vec![Line::raw(""), Line::raw("  loading the demo book (demo data)…")]
+    } else {
+        vec![
+            Line::raw(""),
+            Line::styled(format!("  The store at {store} holds no loans yet."), theme.title()),
+            Line::raw(""),
+            Line::from(vec![
+                Span::raw("  Press "),
+                Span::styled("D", theme.key()),
+                Span::raw(" to load the demo book: "),
+                Span::raw(format!("{} loans of demo data.", crate::app::desk_state::DEMO_LOANS)),
+            ]),
+            Line::raw(""),
+            Line::raw("  Or import a book from CSV:"),
+            Line::raw(format!("    duedesk --db {store} import loans FILE.csv")),
+        ]
+    };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
+    let who = match state.info.role {
+        Some(r) => format!("{} ({r})", state.info.login),
+        None => format!("{} (read-only)", state.info.login),
+    };
+    let counts = match state.loans_in_store {
+        Some(n) => format!("{n} loans"),
+        None => "…".into(),
+    };
+    let left = format!(" {who} · as of {} · {} · {counts}", state.info.as_of, state.info.store);
+    let w = usize::from(area.width);
+    let line = match &state.message {
+        Some(m) => {
+            let msg = text::truncate(&format!(" {m} "), w);
+            let room = w.saturating_sub(text::width(&msg));
+            Line::from(vec![
+                Span::styled(text::fit(&left, room, false), theme.status()),
+                Span::styled(msg, theme.message()),
+            ])
+        }
+        None => Line::styled(text::fit(&left, w, false), theme.status()),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
+    let w = usize::from(area.width);
+    let line = match state.mode {
+        Mode::Filter | Mode::Command => {
+            let (lead, hint) = if state.mode == Mode::Filter {
+                ("/", "Enter keep · Esc clear")
+            } else {
+                (":", "Enter run · Esc cancel")
+            };
+            let typed = format!("{lead}{}", state.input);
+            let room = w.saturating_sub(text::width(hint) + 1);
+            let shown = text::fit(&typed, room, false);
+            if let Ok(x) = u16::try_from(text::width(&text::truncate(&typed, room))) {
+                frame.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y));
+            }
+            Line::from(vec![Span::raw(shown), Span::raw(" "), Span::styled(hint, theme.dim())])
+        }
+        Mode::Help => Line::styled(" any key closes the help", theme.dim()),
+        Mode::Normal => {
+            let mut spans = Vec::new();
+            let mut used = 0;
+            for (b, seqs) in state.keymap.bindings.iter().filter(|(b, _)| state.scopes().contains(&b.scope)) {
+                let Some(hint) = b.hint else { continue };
+                let key = Keymap::keys_label(&seqs[..1.min(seqs.len())]);
+                let cost = text::width(&key) + text::width(hint) + 3;
+                if used + cost > w {
+                    break;
+                }
+                used += cost;
+                spans.push(Span::raw(" "));
+                spans.push(Span::styled(key, theme.key()));
+                spans.push(Span::raw(format!(" {hint} ")));
+            }
+            Line::from(spans)
+        }
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The keys of the screen on show, generated from the key map.
+fn help(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
+    let scopes = state.scopes();
+    let mut lines: Vec<Line> = Vec::new();
+    for scope in &scopes {
+        lines.push(Line::styled(scope.title(), theme.header()));
+        for (b, seqs) in state.keymap.bindings.iter().filter(|(b, _)| b.scope == *scope) {
+            let keys = text::fit(&Keymap::keys_label(seqs), 14, false);
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(keys, theme.key()),
+                Span::raw(" "),
+                Span::raw(b.desc),
+            ]));
+        }
+    }
+    let width = area.width.min(66);
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);
+    let rect =
+        Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().title(" Keys · any key closes ").style(theme.base());
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
