@@ -59,7 +59,7 @@ fn execute(cli: Cli) -> Result<()> {
     }
     let mut desk = open_desk(&cli)?;
     match cli.command {
-        None => desk_view(&mut desk),
+        None => open(desk),
         Some(Command::Demo { loans, seed, open }) => {
             let already_demo = open && desk.setting_flag("demo")?;
             if !already_demo {
@@ -75,7 +75,7 @@ fn execute(cli: Cli) -> Result<()> {
                 );
                 eprintln!("this is demo data; DUEDESK_USER=<login> acts as a demo user on this store");
             }
-            if open { desk_view(&mut desk) } else { Ok(()) }
+            if open { self::open(desk) } else { Ok(()) }
         }
         Some(Command::Import(what)) => {
             let (label, report) = match &what {
@@ -217,6 +217,19 @@ impl Drop for Progress {
 
 fn progress(label: &'static str) -> Progress {
     Progress { label, tty: std::io::stderr().is_terminal(), shown: false }
+}
+
+/// Opens the desk: the terminal interface when stdout is a terminal, else the text desk view.
+fn open(mut desk: Desk) -> Result<()> {
+    if !std::io::stdout().is_terminal() {
+        return desk_view(&mut desk);
+    }
+    match crate::tui::run(desk) {
+        Ok(crate::tui::Ended::Quit) => Ok(()),
+        // The guard has restored the terminal; end as the signal asked, with the shell's status.
+        Ok(crate::tui::Ended::Signal(sig)) => std::process::exit(128 + sig),
+        Err(e) => Err(AppError::Input(format!("the terminal desk stopped: {e:#}"))),
+    }
 }
 
 /// With no command: the due-soon list and the overdue queue, the collector's own cases first.
