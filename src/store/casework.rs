@@ -275,3 +275,34 @@ pub fn insert_audit(
     .execute(params![at, actor, action, entity, entity_id, detail])?;
     Ok(())
 }
+
+/// Places a case with an outside collection agency (委外), or takes it back with `None`.
+pub fn set_agency(conn: &Connection, loan: LoanId, agency: Option<&str>) -> Result<()> {
+    conn.prepare_cached("UPDATE loans SET agency = ?2, version = version + 1 WHERE id = ?1")?
+        .execute(params![loan, opt_text(agency)])?;
+    Ok(())
+}
+
+/// Sets (or clears) the date of a loan's next planned action, in the loan and the snapshot.
+pub fn set_next_action(conn: &Connection, loan: LoanId, on: Option<NaiveDate>) -> Result<()> {
+    let on = on.map(|d| d.to_string());
+    conn.prepare_cached("UPDATE loans SET next_action_on = ?2, version = version + 1 WHERE id = ?1")?
+        .execute(params![loan, on])?;
+    conn.prepare_cached("UPDATE loan_state SET next_action_on = ?2 WHERE loan_id = ?1")?
+        .execute(params![loan, on])?;
+    Ok(())
+}
+
+/// Writes a loan off on `on`: the loan leaves the working book (stage and status `written_off`).
+/// The caller records the stage event (a supervisor action with a reason).
+pub fn write_off(conn: &Connection, loan: LoanId, on: NaiveDate) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE loans SET written_off_on = ?2, stage = 'written_off', version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![loan, on.to_string()])?;
+    conn.prepare_cached(
+        "UPDATE loan_state SET status = 'written_off', stage = 'written_off' WHERE loan_id = ?1",
+    )?
+    .execute(params![loan])?;
+    Ok(())
+}
