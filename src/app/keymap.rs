@@ -184,7 +184,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("/", Scope::List, Cmd::Filter, "filter by name, loan id or phone", Some("filter")),
     bind("<Esc>", Scope::List, Cmd::Back, "clear the filter", None),
     bind("m", Scope::List, Cmd::ToggleMine, "my cases ⇄ everything", Some("mine")),
-    bind("D", Scope::List, Cmd::LoadDemo, "load the demo book (empty store only)", None),
+    bind("D", Scope::List, Cmd::LoadDemo, "load the demo book (empty store only)", Some("demo book")),
     bind("s", Scope::Queue, Cmd::NextStage, "stage: all/reminder/negotiation/guarantor/legal", Some("stage")),
     bind("o", Scope::Queue, Cmd::NextSort, "sort: dpd/overdue/last contact/next action", Some("sort")),
     bind("j <Down>", Scope::Case, Cmd::Down, "scroll down", None),

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::app::desk_state::{CASE_CHROME, DeskState, ListKind, Mode, Screen, sort_name};
-use crate::app::keymap::Keymap;
+use crate::app::keymap::{Binding, Cmd, Keymap, Scope};
 use crate::text;
 pub use theme::Theme;
 
@@ -166,7 +166,18 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
         Mode::Normal => {
             let mut spans = Vec::new();
             let mut used = 0;
-            for (b, seqs) in state.keymap.bindings.iter().filter(|(b, _)| state.scopes().contains(&b.scope)) {
+            let scopes = state.scopes();
+            let empty = state.loans_in_store == Some(0);
+            // An empty store has nothing to move through: offer the demo book and the global keys.
+            let shown = |b: &Binding| {
+                scopes.contains(&b.scope)
+                    && if empty {
+                        b.scope == Scope::Global || b.cmd == Cmd::LoadDemo
+                    } else {
+                        b.cmd != Cmd::LoadDemo
+                    }
+            };
+            for (b, seqs) in state.keymap.bindings.iter().filter(|(b, _)| shown(b)) {
                 let Some(hint) = b.hint else { continue };
                 let key = Keymap::keys_label(&seqs[..1.min(seqs.len())]);
                 let cost = text::width(&key) + text::width(hint) + 3;

@@ -1,0 +1,261 @@
+//! Key sequences on the desk state, written as in the key map (`<Tab>jj<Enter>`), with every
+//! store request answered in line from an in-process demo store (seed 7, as of 2026-03-01).
+
+use chrono::{DateTime, NaiveDate};
+use duedesk::app::Desk;
+use duedesk::app::desk_state::{
+    Action, CasePane, DeskInfo, DeskState, ListKind, Mode, Reply, Screen, press, settle,
+};
+use duedesk::domain::Stage;
+use duedesk::store::{SortKey, Store};
+
+fn open_desk(store: Store, login: &str) -> Desk {
+    let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
+    Desk::open(store, login, as_of, now).expect("desk")
+}
+
+fn demo_desk() -> Desk {
+    let mut desk = open_desk(Store::open_in_memory().expect("store"), "admin");
+    duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
+    desk
+}
+
+fn opened(desk: &mut Desk) -> DeskState {
+    let mut state = DeskState::new(DeskInfo::of(desk));
+    let reqs = state.start();
+    settle(&mut state, desk, reqs);
+    state
+}
+
+fn keys(state: &mut DeskState, desk: &mut Desk, k: &str) {
+    press(state, desk, k).expect("keys");
+}
+
+fn selected_loan(state: &DeskState, kind: ListKind) -> String {
+    let l = state.list(kind);
+    l.row(l.selected).expect("selected row is fetched").loan_id.clone()
+}
+
+#[test]
+fn moving_through_the_queue() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    assert_eq!(s.screen, Screen::DueSoon);
+    keys(&mut s, &mut desk, "<Tab>");
+    assert_eq!(s.screen, Screen::Overdue);
+    let total = s.overdue.total.expect("count");
+    assert!(total > 40, "{total}");
+    keys(&mut s, &mut desk, "jjj");
+    assert_eq!(s.overdue.selected, 3);
+    keys(&mut s, &mut desk, "k<Up>");
+    assert_eq!(s.overdue.selected, 1);
+    keys(&mut s, &mut desk, "G");
+    assert_eq!(s.overdue.selected, total - 1);
+    assert!(s.overdue.top + s.list_rows() > s.overdue.selected);
+    selected_loan(&s, ListKind::Overdue);
+    keys(&mut s, &mut desk, "gg");
+    assert_eq!((s.overdue.selected, s.overdue.top), (0, 0));
+    keys(&mut s, &mut desk, "<End><Home>");
+    assert_eq!(s.overdue.selected, 0);
+    keys(&mut s, &mut desk, "<PgDn>");
+    assert_eq!(s.overdue.selected, s.list_rows());
+    keys(&mut s, &mut desk, "<PgUp>");
+    assert_eq!(s.overdue.selected, 0);
+    // `g` then something else is that something else.
+    keys(&mut s, &mut desk, "gj");
+    assert_eq!(s.overdue.selected, 1);
+    assert!(s.pending.is_empty());
+    // Moving past either end stays put.
+    keys(&mut s, &mut desk, "kkkk");
+    assert_eq!(s.overdue.selected, 0);
+    keys(&mut s, &mut desk, "<Tab>");
+    assert_eq!(s.screen, Screen::DueSoon);
+}
+
+#[test]
+fn rows_are_fetched_around_the_cursor_a_page_at_a_time() {
+    let mut desk = open_desk(Store::open_in_memory().expect("store"), "admin");
+    duedesk::app::demo::generate(&mut desk, 1_500, 7, &mut |_| {}).expect("demo book");
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab>");
+    let total = s.overdue.total.expect("count");
+    assert!(total > 2 * duedesk::app::desk_state::PAGE, "{total}");
+    assert!(s.overdue.rows.len() as u64 <= duedesk::app::desk_state::PAGE);
+    keys(&mut s, &mut desk, "G");
+    assert!(s.overdue.offset > 0);
+    assert_eq!(selected_loan(&s, ListKind::Overdue), {
+        let mut q = s.query(ListKind::Overdue);
+        q.offset = total - 1;
+        q.limit = Some(1);
+        desk.list_loans(&q, &mut |_| {}).expect("list")[0].loan_id.clone()
+    });
+}
+
+#[test]
+fn opening_a_case_and_going_back() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab>jj");
+    let loan = selected_loan(&s, ListKind::Overdue);
+    keys(&mut s, &mut desk, "<Enter>");
+    assert_eq!(s.screen, Screen::Case);
+    let case = s.case.as_ref().expect("case");
+    assert_eq!(case.detail.as_ref().expect("detail").summary.loan_id, loan);
+    assert_eq!(case.pane, CasePane::Schedule);
+    keys(&mut s, &mut desk, "<Tab>");
+    assert_eq!(s.case.as_ref().expect("case").pane, CasePane::Contacts);
+    keys(&mut s, &mut desk, "<Tab><Tab>");
+    assert_eq!(s.case.as_ref().expect("case").pane, CasePane::Schedule);
+    keys(&mut s, &mut desk, "<Esc>");
+    assert_eq!(s.screen, Screen::Overdue);
+    assert_eq!(s.overdue.selected, 2, "the cursor stays where it was");
+}
+
+#[test]
+fn incremental_filter_by_name_loan_id_and_phone() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab>/王");
+    assert_eq!(s.mode, Mode::Filter);
+    assert_eq!(s.filter, "王");
+    let n = s.overdue.total.expect("count");
+    assert!(n > 0 && n < 86, "{n}");
+    assert!(s.overdue.rows.iter().all(|r| r.borrower.starts_with('王')));
+    keys(&mut s, &mut desk, "<Enter>");
+    assert_eq!((s.mode, s.filter.as_str()), (Mode::Normal, "王"));
+    // Enter now opens the first match; Esc comes back to the filtered list.
+    keys(&mut s, &mut desk, "<Enter><Esc>");
+    assert_eq!((s.screen, s.filter.as_str()), (Screen::Overdue, "王"));
+    // Esc on the list clears the filter.
+    keys(&mut s, &mut desk, "<Esc>");
+    assert_eq!(s.filter, "");
+    assert!(s.overdue.total.expect("count") > n);
+    // By loan id, with backspace; Esc while typing drops the filter.
+    keys(&mut s, &mut desk, "/DL000000499<Backspace>");
+    assert_eq!(s.filter, "DL00000049");
+    assert_eq!(s.overdue.total, Some(1));
+    keys(&mut s, &mut desk, "<Esc>");
+    assert_eq!((s.mode, s.filter.as_str()), (Mode::Normal, ""));
+    // By phone.
+    keys(&mut s, &mut desk, "/+86");
+    assert!(s.overdue.rows.iter().all(|r| r.phone.as_deref().is_some_and(|p| p.starts_with("+86"))));
+}
+
+#[test]
+fn stage_and_sort_keys() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab>s");
+    assert_eq!(s.stage, Some(Stage::Reminder));
+    assert!(!s.overdue.rows.is_empty());
+    assert!(s.overdue.rows.iter().all(|r| r.stage == Stage::Reminder));
+    keys(&mut s, &mut desk, "sss");
+    assert_eq!(s.stage, Some(Stage::Legal));
+    keys(&mut s, &mut desk, "s");
+    assert_eq!(s.stage, None);
+    keys(&mut s, &mut desk, "o");
+    assert_eq!(s.sort, SortKey::Overdue);
+    let amounts: Vec<_> = s.overdue.rows.iter().map(|r| r.overdue_amount).collect();
+    assert!(amounts.windows(2).all(|w| w[0] >= w[1]));
+    keys(&mut s, &mut desk, "ooo");
+    assert_eq!(s.sort, SortKey::Dpd);
+    // The stage and sort keys belong to the queue, not the due-soon list.
+    keys(&mut s, &mut desk, "<Tab>so");
+    assert_eq!((s.stage, s.sort), (None, SortKey::Dpd));
+}
+
+#[test]
+fn the_command_line() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, ":goto DL00000048<Enter>");
+    assert_eq!(s.screen, Screen::Case);
+    assert_eq!(s.case.as_ref().and_then(|c| c.detail.as_ref()).expect("detail").summary.borrower, "徐强梅");
+    keys(&mut s, &mut desk, ":sort overdue<Enter>");
+    assert_eq!((s.screen, s.sort), (Screen::Overdue, SortKey::Overdue));
+    keys(&mut s, &mut desk, ":stage negotiation<Enter>");
+    assert_eq!(s.stage, Some(Stage::Negotiation));
+    keys(&mut s, &mut desk, ":stage all<Enter>");
+    assert_eq!(s.stage, None);
+    keys(&mut s, &mut desk, ":sort sideways<Enter>");
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("unknown sort 'sideways'")), "{:?}", s.message);
+    keys(&mut s, &mut desk, ":goto NOPE<Enter>");
+    assert!(s.case.as_ref().and_then(|c| c.error.as_deref()).is_some_and(|e| e.contains("unknown loan")));
+    keys(&mut s, &mut desk, ":q<Enter>");
+    assert!(s.quit);
+}
+
+#[test]
+fn help_closes_on_any_key_and_q_quits() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "?");
+    assert_eq!(s.mode, Mode::Help);
+    keys(&mut s, &mut desk, "q");
+    assert_eq!(s.mode, Mode::Normal);
+    assert!(!s.quit, "the key that closes help does nothing else");
+    keys(&mut s, &mut desk, "q");
+    assert!(s.quit);
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "/ab<C-c>");
+    assert!(s.quit, "Ctrl-C quits even while typing");
+}
+
+#[test]
+fn stale_replies_are_dropped() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    let before = s.due.clone();
+    let stale = Reply::List {
+        list: ListKind::DueSoon,
+        generation: before.generation - 1,
+        offset: 0,
+        rows: Vec::new(),
+        total: Some(0),
+    };
+    assert!(s.apply(Action::Reply(stale)).is_empty());
+    assert_eq!(s.due, before);
+    // A newer question makes the answer in flight stale.
+    let first = s.apply(Action::Cmd(duedesk::app::keymap::Cmd::NextStage));
+    let second = s.apply(Action::Cmd(duedesk::app::keymap::Cmd::NextStage));
+    assert_eq!((first.len(), second.len()), (1, 1));
+    let old = duedesk::app::desk_state::serve(&mut desk, &first[0]);
+    s.apply(Action::Reply(old));
+    assert_eq!(s.overdue.total, None, "the reply to the first stage key is ignored");
+    settle(&mut s, &mut desk, second);
+    assert_eq!(s.stage, Some(Stage::Negotiation));
+    assert!(s.overdue.rows.iter().all(|r| r.stage == Stage::Negotiation));
+}
+
+#[test]
+fn a_collector_sees_their_own_cases_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
+    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let everyone = opened(&mut admin).due.total.expect("count");
+    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut s = opened(&mut desk);
+    assert!(s.mine);
+    let mine = s.due.total.expect("count");
+    assert!(mine > 0 && mine < everyone, "{mine} of {everyone}");
+    assert!(s.due.rows.iter().all(|r| r.assignee.as_deref() == Some("li.qiang")));
+    keys(&mut s, &mut desk, "m");
+    assert_eq!(s.due.total, Some(everyone));
+}
+
+#[test]
+fn an_empty_store_loads_the_demo_book_with_one_key() {
+    let mut desk = open_desk(Store::open_in_memory().expect("store"), "admin");
+    let mut s = opened(&mut desk);
+    assert_eq!(s.loans_in_store, Some(0));
+    keys(&mut s, &mut desk, "j<Enter>");
+    assert_eq!(s.screen, Screen::DueSoon);
+    keys(&mut s, &mut desk, "D");
+    assert_eq!(s.loans_in_store, Some(duedesk::app::desk_state::DEMO_LOANS));
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("demo data")));
+    assert!(s.due.total.is_some_and(|n| n > 0));
+    keys(&mut s, &mut desk, "D");
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("only into an empty store")));
+}

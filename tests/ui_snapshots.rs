@@ -1,0 +1,136 @@
+//! The terminal desk drawn into ratatui's TestBackend at 80×24 from an in-process demo store
+//! (seed 7, as of 2026-03-01, a fixed clock), with the mono theme CI runs under NO_COLOR.
+
+use chrono::{DateTime, NaiveDate};
+use duedesk::app::Desk;
+use duedesk::app::desk_state::{DeskInfo, DeskState, Mode, press, settle};
+use duedesk::store::Store;
+use duedesk::ui::{self, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Modifier;
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 1).expect("date")
+}
+
+fn empty_desk() -> Desk {
+    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
+    Desk::open(Store::open_in_memory().expect("store"), "admin", as_of(), now).expect("desk")
+}
+
+fn demo_desk() -> Desk {
+    let mut desk = empty_desk();
+    duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
+    desk
+}
+
+/// The desk opened and every request answered, as the terminal would after its first replies.
+fn opened(desk: &mut Desk) -> DeskState {
+    let mut state = DeskState::new(DeskInfo::of(desk));
+    let reqs = state.start();
+    settle(&mut state, desk, reqs);
+    state
+}
+
+fn render(state: &DeskState, w: u16, h: u16) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| ui::draw(f, state, &Theme::mono())).expect("draw");
+    t.backend().buffer().clone()
+}
+
+/// The screen as text, one line per row; a wide character's second cell is not repeated.
+fn screen(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < buf.area.width {
+            let sym = buf.cell((x, y)).map_or(" ", |c| c.symbol());
+            line.push_str(sym);
+            x += u16::try_from(duedesk::text::width(sym).max(1)).unwrap_or(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn snap(state: &DeskState) -> String {
+    screen(&render(state, 80, 24))
+}
+
+#[test]
+fn due_soon_list() {
+    let mut desk = demo_desk();
+    let state = opened(&mut desk);
+    insta::assert_snapshot!(snap(&state));
+}
+
+#[test]
+fn overdue_queue() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "<Tab>jj").expect("keys");
+    insta::assert_snapshot!(snap(&state));
+}
+
+#[test]
+fn case_view_and_its_contacts_pane() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "<Tab><Enter>").expect("keys");
+    insta::assert_snapshot!("case_view", snap(&state));
+    press(&mut state, &mut desk, "<Tab>").expect("keys");
+    insta::assert_snapshot!("case_view_contacts", snap(&state));
+}
+
+#[test]
+fn help_overlay() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "<Tab>?").expect("keys");
+    assert_eq!(state.mode, Mode::Help);
+    insta::assert_snapshot!(snap(&state));
+}
+
+#[test]
+fn empty_store_offers_the_demo_book() {
+    let mut desk = empty_desk();
+    let state = opened(&mut desk);
+    insta::assert_snapshot!(snap(&state));
+}
+
+#[test]
+fn filter_line_while_typing() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "<Tab>/王").expect("keys");
+    insta::assert_snapshot!(snap(&state));
+}
+
+#[test]
+fn too_small_terminal() {
+    let mut desk = demo_desk();
+    let state = opened(&mut desk);
+    insta::assert_snapshot!(screen(&render(&state, 59, 15)));
+    // Tiny and empty areas draw without panicking.
+    for (w, h) in [(0, 0), (1, 1), (20, 5), (60, 16), (200, 60)] {
+        render(&state, w, h);
+    }
+    assert!(screen(&render(&state, 60, 16)).contains("DUE"));
+}
+
+#[test]
+fn the_selected_row_is_reversed_in_mono() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "<Tab>j").expect("keys");
+    let buf = render(&state, 80, 24);
+    // Row 0 is the tab line, row 1 the header; the cursor is on the second row of the list.
+    let reversed = |y: u16| buf.cell((0, y)).expect("cell").modifier.contains(Modifier::REVERSED);
+    assert!(!reversed(2));
+    assert!(reversed(3));
+    assert!(!reversed(4));
+}
