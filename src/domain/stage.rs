@@ -137,6 +137,21 @@ pub fn is_secured(guarantor: Option<&str>, collateral: Option<&str>) -> bool {
     present(guarantor) || present(collateral)
 }
 
+/// Status and the stage a list shows, from the stored workflow stage and the payment position:
+/// a written-off loan stays written off; a loan whose installments are all covered is closed.
+pub fn effective_stage(stored: Stage, written_off: bool, covered: bool) -> (LoanStatus, Stage) {
+    if written_off || stored == Stage::WrittenOff {
+        (LoanStatus::WrittenOff, Stage::WrittenOff)
+    } else if covered {
+        (LoanStatus::Closed, Stage::Closed)
+    } else if stored == Stage::Closed {
+        // Closed in the workflow but money is owed again (a reversed payment): back to work.
+        (LoanStatus::Active, Stage::Current)
+    } else {
+        (LoanStatus::Active, stored)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,20 +190,5 @@ mod tests {
         for s in Stage::ALL {
             assert_eq!(s.as_str().parse::<Stage>(), Ok(s));
         }
-    }
-}
-
-/// Status and the stage a list shows, from the stored workflow stage and the payment position:
-/// a written-off loan stays written off; a loan whose installments are all covered is closed.
-pub fn effective_stage(stored: Stage, written_off: bool, covered: bool) -> (LoanStatus, Stage) {
-    if written_off || stored == Stage::WrittenOff {
-        (LoanStatus::WrittenOff, Stage::WrittenOff)
-    } else if covered {
-        (LoanStatus::Closed, Stage::Closed)
-    } else if stored == Stage::Closed {
-        // Closed in the workflow but money is owed again (a reversed payment): back to work.
-        (LoanStatus::Active, Stage::Current)
-    } else {
-        (LoanStatus::Active, stored)
     }
 }
