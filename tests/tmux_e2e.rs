@@ -1,0 +1,180 @@
+//! End to end: the real binary in a real terminal (tmux, 80×24, on a private server socket),
+//! driven by keys; the screen is read with `capture-pane` and waited for by polling with a
+//! deadline. Skipped, with a note, only when tmux is not installed (CI installs it).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use common::{AS_OF, NOW, TestDesk};
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+fn have_tmux() -> bool {
+    let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("note: tmux is not installed; skipping the end-to-end terminal test");
+    }
+    ok
+}
+
+/// A tmux server of our own (its socket in the test's temp directory), killed when dropped.
+struct Tmux {
+    socket: PathBuf,
+}
+
+impl Tmux {
+    fn new(dir: &Path) -> Tmux {
+        Tmux { socket: dir.join("tmux.sock") }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().expect("run tmux")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(o.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    /// A detached 80×24 session running `argv` directly (no shell in between).
+    fn start(&self, argv: &[&str]) {
+        let mut args = vec!["new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24"];
+        args.extend_from_slice(argv);
+        // Keep a dead pane on screen so its exit status can be read.
+        args.extend_from_slice(&[";", "set-option", "-t", "e2e", "remain-on-exit", "on"]);
+        self.ok(&args);
+    }
+
+    fn screen(&self) -> String {
+        self.ok(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.ok(&args);
+    }
+
+    fn text(&self, text: &str) {
+        self.ok(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    fn display(&self, format: &str) -> String {
+        self.ok(&["display-message", "-p", "-t", "e2e", format]).trim().to_string()
+    }
+
+    /// Polls the screen until `ready` holds, failing with the last screen at the deadline.
+    fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ready(&s) {
+                return s;
+            }
+            assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}; the screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits for the pane's process to end: `1:STATUS:SIGNAL`.
+    fn wait_dead(&self) -> String {
+        let start = Instant::now();
+        loop {
+            // tmux may see the pane's end of file before it has reaped the process.
+            let how = self.display("#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}");
+            if how.starts_with("1:") && how != "1::" {
+                return how;
+            }
+            assert!(start.elapsed() < DEADLINE, "the desk did not exit; the screen:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn demo_store() -> TestDesk {
+    let d = TestDesk::new();
+    d.ok(&["--as-of", AS_OF, "demo", "--seed", "7", "--loans", "300"]);
+    d
+}
+
+fn desk_argv(d: &TestDesk) -> Vec<String> {
+    vec![
+        "env".into(),
+        format!("DUEDESK_NOW={NOW}"),
+        "NO_COLOR=1".into(),
+        env!("CARGO_BIN_EXE_duedesk").into(),
+        "--db".into(),
+        TestDesk::path_str(&d.db).into(),
+        "--as-of".into(),
+        AS_OF.into(),
+    ]
+}
+
+#[test]
+fn open_filter_open_a_case_go_back_and_quit() {
+    if !have_tmux() {
+        return;
+    }
+    let d = demo_store();
+    let tmux = Tmux::new(d.dir.path());
+    // A shell runs the desk, then reports how it ended and the terminal's modes.
+    let line = format!(
+        "{}; echo \"desk exited with $?\"; stty -a; sleep 600",
+        desk_argv(&d).iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(" ")
+    );
+    tmux.start(&["sh", "-c", &line]);
+
+    tmux.wait_for("the due-soon list", |s| s.contains("Due soon 59") && s.contains("DL00000045"));
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the overdue queue", |s| s.contains("stage all · sort dpd") && s.contains("DL00000049"));
+
+    tmux.keys(&["/"]);
+    tmux.text("王");
+    let s = tmux.wait_for("the filtered queue", |s| s.contains("/王") && s.contains("Overdue 3 "));
+    let rows: Vec<&str> = s.lines().filter(|l| l.starts_with("DL")).collect();
+    assert_eq!(rows.len(), 3, "{s}");
+    assert!(rows.iter().all(|r| r.contains(" 王")), "{s}");
+
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the filter kept", |s| s.contains("Enter open") && s.contains("· /王"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the case", |s| s.contains("Case DL") && s.contains("Schedule") && s.contains("DPD "));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("back on the queue", |s| s.contains("LOAN ") && !s.contains("Schedule"));
+
+    tmux.keys(&["q"]);
+    let s = tmux
+        .wait_for("the shell again and stty", |s| s.contains("desk exited with 0") && s.contains("icanon"));
+    assert!(!s.contains("Due soon"), "the alternate screen was left:\n{s}");
+    // Raw mode is off again: the line discipline echoes and edits lines.
+    let modes = s.split_whitespace().collect::<Vec<_>>();
+    assert!(modes.contains(&"icanon") && modes.contains(&"echo"), "{s}");
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_ends_the_desk() {
+    if !have_tmux() {
+        return;
+    }
+    let d = demo_store();
+    let tmux = Tmux::new(d.dir.path());
+    let argv = desk_argv(&d);
+    tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    tmux.wait_for("the desk", |s| s.contains("Due soon 59"));
+    let pid = tmux.display("#{pane_pid}");
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    assert!(killed.success());
+    assert_eq!(tmux.wait_dead(), "1:143:", "exit status 128 + SIGTERM, not killed by the signal");
+    let s = tmux.screen();
+    assert!(!s.contains("Due soon"), "the alternate screen was left:\n{s}");
+}
