@@ -36,6 +36,8 @@ pub enum Msg {
     Reply(Reply),
     Signal(i32),
     InputError(String),
+    /// The store worker ended (it only does when it panicked or the loop is gone).
+    WorkerGone,
 }
 
 /// How the desk ended.
@@ -129,6 +131,7 @@ pub fn run(desk: Desk) -> anyhow::Result<Ended> {
                 }
                 Some(Msg::Signal(s)) => return Ok(Ended::Signal(s)),
                 Some(Msg::InputError(e)) => anyhow::bail!("reading the terminal: {e}"),
+                Some(Msg::WorkerGone) => anyhow::bail!("the store worker stopped"),
             }
         }
     })();

@@ -36,9 +36,20 @@ fn latest(batch: Vec<Request>) -> Vec<Request> {
         .collect()
 }
 
+struct Gone(Sender<Msg>);
+
+impl Drop for Gone {
+    fn drop(&mut self) {
+        let _ = self.0.send(Msg::WorkerGone);
+    }
+}
+
 pub fn spawn_worker(mut desk: Desk, tx: Sender<Msg>) -> std::io::Result<Sender<Request>> {
     let (req_tx, req_rx) = mpsc::channel::<Request>();
     std::thread::Builder::new().name("store".into()).spawn(move || {
+        // Tells the main loop when this thread ends, by a panic too, so the desk never waits
+        // for answers that will not come.
+        let _gone = Gone(tx.clone());
         while let Ok(first) = req_rx.recv() {
             let mut batch = vec![first];
             batch.extend(req_rx.try_iter());
