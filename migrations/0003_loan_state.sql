@@ -29,6 +29,8 @@ CREATE INDEX loan_state_stage_dpd ON loan_state(stage, dpd DESC);
 CREATE INDEX loan_state_assignee_dpd ON loan_state(assignee_id, stage, dpd DESC);
 CREATE INDEX loan_state_overdue ON loan_state(overdue_amount DESC);
 CREATE INDEX loan_state_next_due ON loan_state(next_due_on);
+-- "Soonest first, none last" orders by these expressions; indexing them spares a sort of the book.
+CREATE INDEX loan_state_next_due_order ON loan_state(next_due_on IS NULL, next_due_on);
 CREATE INDEX loan_state_due_soon ON loan_state(due_soon_on);
 CREATE INDEX loan_state_last_contact ON loan_state(last_contact_at);
-CREATE INDEX loan_state_next_action ON loan_state(next_action_on);
+CREATE INDEX loan_state_next_action_order ON loan_state(next_action_on IS NULL, next_action_on);

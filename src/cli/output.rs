@@ -255,14 +255,11 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
             String::new()
         }
     );
-    if d.guarantor.is_some() || d.collateral.is_some() {
-        let _ = writeln!(
-            t,
-            "guarantor {} {} · collateral {}",
-            opt(&d.guarantor),
-            d.guarantor_phone.as_deref().unwrap_or(""),
-            opt(&d.collateral)
-        );
+    if let Some(g) = &d.guarantor {
+        let _ = writeln!(t, "guarantor {g} {}", d.guarantor_phone.as_deref().unwrap_or("").trim_end());
+    }
+    if let Some(c) = &d.collateral {
+        let _ = writeln!(t, "collateral {c}");
     }
     if !d.other_loans.is_empty() {
         let _ = writeln!(t, "other loans of this customer: {}", d.other_loans.join(", "));
