@@ -71,7 +71,6 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
         migrations::migrate(&mut conn, &label)?;
         Ok(Store { conn, label, scratch: std::cell::Cell::new(None) })
     }

@@ -212,11 +212,15 @@ pub fn list_loans(
     let lim = args.len();
     args.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
     let off = args.len();
+    // Inside a due-date range nothing is null, so the range index already gives the order.
+    let order = match (sort, filter.next_due_between) {
+        (SortKey::Due, Some(_)) => "s.next_due_on, s.loan_id",
+        _ => sort.order_by(),
+    };
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM {} s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id \
-         {clause} ORDER BY {} LIMIT ?{lim} OFFSET ?{off}",
+         {clause} ORDER BY {order} LIMIT ?{lim} OFFSET ?{off}",
         table.name(),
-        sort.order_by()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), row)?.collect::<rusqlite::Result<Vec<_>>>()?;
