@@ -5,11 +5,11 @@ use chrono::{DateTime, NaiveDate};
 use duedesk::app::Desk;
 use duedesk::app::desk_state::{DeskInfo, DeskState, Mode, press, settle};
 use duedesk::store::Store;
-use duedesk::ui::{self, Theme};
+use duedesk::ui::{self, Borders, Look, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::style::Modifier;
+use ratatui::style::{Color, Modifier};
 
 fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 1).expect("date")
@@ -35,8 +35,12 @@ fn opened(desk: &mut Desk) -> DeskState {
 }
 
 fn render(state: &DeskState, w: u16, h: u16) -> Buffer {
+    render_in(state, w, h, &Look::new(Theme::mono()))
+}
+
+fn render_in(state: &DeskState, w: u16, h: u16, look: &Look) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| ui::draw(f, state, &Theme::mono())).expect("draw");
+    t.draw(|f| ui::draw(f, state, look)).expect("draw");
     t.backend().buffer().clone()
 }
 
@@ -133,4 +137,38 @@ fn the_selected_row_is_reversed_in_mono() {
     assert!(!reversed(2));
     assert!(reversed(3));
     assert!(!reversed(4));
+}
+
+#[test]
+fn ascii_borders_in_the_case_view_and_the_help() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    let ascii = Look::new(Theme::mono()).with_borders(Borders::Ascii);
+    press(&mut state, &mut desk, "<Tab><Enter>").expect("keys");
+    let case = screen(&render_in(&state, 80, 24, &ascii));
+    press(&mut state, &mut desk, "?").expect("keys");
+    let help = screen(&render_in(&state, 80, 24, &ascii));
+    insta::assert_snapshot!("ascii_case_view", case);
+    insta::assert_snapshot!("ascii_help_overlay", help);
+    for text in [&case, &help] {
+        assert!(!text.chars().any(|c| ('\u{2500}'..='\u{257f}').contains(&c)), "box-drawing left:\n{text}");
+    }
+    assert!(help.contains("+---"), "{help}");
+}
+
+#[test]
+fn the_light_theme_styles_cells_differently_from_dark() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "<Tab>j").expect("keys");
+    let dark = render_in(&state, 80, 24, &Look::new(Theme::dark()));
+    let light = render_in(&state, 80, 24, &Look::new(Theme::light()));
+    // The selected row (row 3) and the title cell of the tab line.
+    let style = |b: &Buffer, x: u16, y: u16| b.cell((x, y)).expect("cell").style();
+    assert_eq!(style(&dark, 0, 3).bg, Some(Color::LightBlue));
+    assert_eq!(style(&light, 0, 3).bg, Some(Color::LightCyan));
+    assert_eq!(style(&dark, 1, 0).fg, Some(Color::Cyan));
+    assert_eq!(style(&light, 1, 0).fg, Some(Color::Blue));
+    // The same text either way.
+    assert_eq!(screen(&dark), screen(&light));
 }

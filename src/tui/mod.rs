@@ -21,7 +21,7 @@ use signal_hook::iterator::Signals;
 use crate::app::Desk;
 use crate::app::desk_state::{Action, DeskInfo, DeskState, Reply, handle_key};
 use crate::app::keymap::Key;
-use crate::ui::{self, Theme};
+use crate::ui::{self, Look, Theme};
 
 pub use guard::restore;
 
@@ -51,7 +51,7 @@ pub enum Ended {
 /// Runs the desk on the terminal until the user quits or a signal arrives. The desk moves to the
 /// store worker. The theme is `mono` when `NO_COLOR` is set.
 pub fn run(desk: Desk) -> anyhow::Result<Ended> {
-    let theme = Theme::for_no_color(std::env::var("NO_COLOR").ok().as_deref());
+    let look = Look::new(Theme::for_no_color(std::env::var("NO_COLOR").ok().as_deref()));
     let info = DeskInfo::of(&desk);
     let (tx, rx) = mpsc::channel::<Msg>();
     let requests = worker::spawn_worker(desk, tx.clone()).context("starting the store worker")?;
@@ -92,7 +92,7 @@ pub fn run(desk: Desk) -> anyhow::Result<Ended> {
                 return Ok(Ended::Quit);
             }
             if dirty {
-                terminal.draw(|f| ui::draw(f, &state, &theme))?;
+                terminal.draw(|f| ui::draw(f, &state, &look))?;
                 dirty = false;
             }
             // A message stays MESSAGE_TTL from when it was first drawn; no ticking otherwise.

@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::look::Look;
 use super::table::{self, Col, col};
-use super::theme::Theme;
 use crate::app::desk_state::{CasePane, CaseState};
 use crate::app::views::LoanDetail;
 use crate::text;
@@ -161,7 +161,8 @@ fn pane_rows(d: &LoanDetail, pane: CasePane) -> (&'static [Col], Vec<Vec<String>
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, look: &Look) {
+    let theme = &look.theme;
     if area.height == 0 || area.width == 0 {
         return;
     }
@@ -185,7 +186,7 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, theme: &Theme) {
     let mut tabs: Vec<Span> = Vec::new();
     for (i, p) in CasePane::ALL.iter().enumerate() {
         if i > 0 {
-            tabs.push(Span::raw(" │ "));
+            tabs.push(Span::raw(look.separator()));
         }
         tabs.push(Span::styled(format!(" {} ", p.title()), theme.tab(*p == case.pane)));
     }

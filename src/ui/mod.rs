@@ -3,17 +3,19 @@
 
 pub mod case;
 pub mod lists;
+pub mod look;
 pub mod table;
 pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::app::desk_state::{CASE_CHROME, DeskState, ListKind, Mode, Screen, sort_name};
 use crate::app::keymap::{Binding, Cmd, Keymap, Scope};
 use crate::text;
+pub use look::{Borders, Look};
 pub use theme::Theme;
 
 pub const MIN_WIDTH: u16 = 60;
@@ -22,8 +24,9 @@ pub const MIN_HEIGHT: u16 = 16;
 // The case view's fixed lines must match what the state scrolls by.
 const _: () = assert!(CASE_CHROME == 1 + case::HEADER_LINES + 2 + 2);
 
-/// Draws the whole desk.
-pub fn draw(frame: &mut Frame, state: &DeskState, theme: &Theme) {
+/// Draws the whole desk in the given look (theme and border characters).
+pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
+    let theme = &look.theme;
     let area = frame.area();
     if area.width == 0 || area.height == 0 {
         return;
@@ -46,7 +49,7 @@ pub fn draw(frame: &mut Frame, state: &DeskState, theme: &Theme) {
         Some(_) => match (state.screen, &state.case) {
             (Screen::DueSoon, _) => lists::draw(frame, body, state, ListKind::DueSoon, theme),
             (Screen::Overdue, _) => lists::draw(frame, body, state, ListKind::Overdue, theme),
-            (Screen::Case, Some(c)) => case::draw(frame, body, c, theme),
+            (Screen::Case, Some(c)) => case::draw(frame, body, c, look),
             (Screen::Case, None) => {}
         },
     }
@@ -55,7 +58,7 @@ pub fn draw(frame: &mut Frame, state: &DeskState, theme: &Theme) {
     if state.mode == Mode::Help {
         // Everything but the footer, which says how to close it.
         let over = Rect { height: area.height.saturating_sub(1), ..area };
-        help(frame, over, state, theme);
+        help(frame, over, state, look);
     }
 }
 
@@ -196,7 +199,8 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
 }
 
 /// The keys of the screen on show, generated from the key map.
-fn help(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
+fn help(frame: &mut Frame, area: Rect, state: &DeskState, look: &Look) {
+    let theme = &look.theme;
     let scopes = state.scopes();
     let mut lines: Vec<Line> = Vec::new();
     for scope in &scopes {
@@ -216,6 +220,6 @@ fn help(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     let rect =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     frame.render_widget(Clear, rect);
-    let block = Block::bordered().title(" Keys · any key closes ").style(theme.base());
+    let block = look.block().title(" Keys · any key closes ");
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
