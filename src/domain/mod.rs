@@ -2,6 +2,7 @@
 //! takes an explicit as-of date.
 
 pub mod classify;
+pub mod conduct;
 pub mod contact;
 pub mod delinquency;
 pub mod money;
