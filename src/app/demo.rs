@@ -971,6 +971,7 @@ impl Generator {
                     user: Some(customer.owner),
                     at: &at,
                     corrects: None,
+                    flags: Default::default(),
                 },
             )?;
             if let Some((amount, due)) = c.promise {

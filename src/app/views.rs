@@ -187,7 +187,7 @@ impl Desk {
         Ok(self.store.write(|tx| store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress))?)
     }
 
-    fn loan(&self, loan_ref: &str) -> Result<Loan> {
+    pub(crate) fn loan(&self, loan_ref: &str) -> Result<Loan> {
         store::loan_by_ref(self.store.conn(), loan_ref)?
             .ok_or_else(|| AppError::Input(format!("unknown loan '{loan_ref}'")))
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domain::{LoanStatus, Role, Stage};
+use crate::domain::{Channel, LoanStatus, Money, Outcome, Party, Role, Stage};
 use crate::store::SortKey;
 
 #[derive(Debug, Parser)]
@@ -73,6 +73,8 @@ pub enum Command {
         /// Loan id
         loan: String,
     },
+    /// Log a contact (and a promise to pay), applying the conduct rules
+    Contact(ContactArgs),
     /// Recompute the shared delinquency snapshot as of the date
     Refresh,
     /// Desk users (admin)
@@ -130,6 +132,48 @@ pub struct LoansArgs {
     /// Skip this many rows first (paging)
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactArgs {
+    /// Loan id
+    pub loan: String,
+    /// debtor, guarantor or third_party
+    #[arg(long, value_parser = parse_party, default_value = "debtor")]
+    pub party: Party,
+    /// call, sms, visit, letter or email
+    #[arg(long, value_parser = parse_channel, default_value = "call")]
+    pub channel: Channel,
+    /// no_answer, busy, wrong_number, refused, promise, paid, dispute, callback, left_message
+    #[arg(long, value_parser = parse_outcome)]
+    pub outcome: Outcome,
+    /// What was said
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// The number called [default: the debtor's or guarantor's phone on file]
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// The debtor called the desk
+    #[arg(long)]
+    pub inbound: bool,
+    /// Promised amount (with --outcome promise)
+    #[arg(long, value_parser = parse_money, requires = "promise_date")]
+    pub promise_amount: Option<Money>,
+    /// Promised date (with --outcome promise)
+    #[arg(long, value_parser = parse_day, requires = "promise_amount")]
+    pub promise_date: Option<NaiveDate>,
+    /// The debtor asked to be contacted at this hour (lifts the quiet hours)
+    #[arg(long)]
+    pub debtor_asked: bool,
+    /// For a third party: the debt is not disclosed (cn) / only location information is sought (us-regf)
+    #[arg(long)]
+    pub no_disclosure_ack: bool,
+    /// Supervisor: go ahead although a conduct rule refuses, for this reason (recorded)
+    #[arg(long, value_name = "REASON")]
+    pub override_rule: Option<String>,
+    /// This record corrects contact ID (history is append-only)
+    #[arg(long, value_name = "ID")]
+    pub corrects: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -194,6 +238,26 @@ fn parse_status(s: &str) -> Result<LoanStatus, String> {
 
 fn parse_role(s: &str) -> Result<Role, String> {
     s.parse()
+}
+
+fn parse_party(s: &str) -> Result<Party, String> {
+    s.parse()
+}
+
+fn parse_channel(s: &str) -> Result<Channel, String> {
+    s.parse()
+}
+
+fn parse_outcome(s: &str) -> Result<Outcome, String> {
+    s.parse()
+}
+
+fn parse_money(s: &str) -> Result<Money, String> {
+    match Money::parse(s) {
+        Ok(m) if m.is_positive() => Ok(m),
+        Ok(m) => Err(format!("{m}: an amount must be more than 0.00")),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 #[cfg(test)]

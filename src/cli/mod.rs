@@ -14,9 +14,10 @@ use clap::CommandFactory;
 pub use args::Cli;
 use args::{Command, Format, ImportWhat, LoansArgs, SettingsCmd, UsersCmd};
 
+use crate::app::casework::ContactInput;
 use crate::app::views::LoanQuery;
 use crate::app::{AppError, Desk, Result, demo, import};
-use crate::domain::{LoanStatus, Role};
+use crate::domain::{Direction, LoanStatus, Role};
 use crate::store::{self, SortKey, Store};
 
 /// Runs the command line and returns the process exit code (CONTRACT.md).
@@ -103,6 +104,23 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Some(Command::Show { loan }) => out.show(&desk.show(&loan)?),
         Some(Command::Schedule { loan }) => out.schedule(&desk.schedule(&loan)?),
+        Some(Command::Contact(a)) => {
+            let input = ContactInput {
+                loan_ref: a.loan,
+                party: a.party,
+                channel: a.channel,
+                direction: if a.inbound { Direction::Inbound } else { Direction::Outbound },
+                outcome: a.outcome,
+                note: a.note,
+                phone: a.phone,
+                promise: a.promise_amount.zip(a.promise_date),
+                debtor_asked: a.debtor_asked,
+                no_disclosure_ack: a.no_disclosure_ack,
+                override_reason: a.override_rule,
+                corrects: a.corrects,
+            };
+            out.logged_contact(&desk.log_contact(&input)?)
+        }
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::args::Format;
 use super::table::{self, Column, flex, left, right};
+use crate::app::casework::LoggedContact;
 use crate::app::views::{LoanDetail, LoanSummary, ScheduleLine};
 use crate::app::{AppError, Result};
 use crate::store::User;
@@ -140,6 +141,21 @@ impl Out {
             Format::Json => self.json(d),
             Format::Csv => self.csv(std::slice::from_ref(&d.summary)),
             Format::Table => self.print(&show_text(d, self.width)),
+        }
+    }
+
+    pub fn logged_contact(&self, c: &LoggedContact) -> Result<()> {
+        match self.format {
+            Format::Json => self.json(c),
+            Format::Csv => self.csv(std::slice::from_ref(c)),
+            Format::Table => {
+                let promise = c.promise_id.map(|p| format!(", promise #{p}")).unwrap_or_default();
+                let over = c.overridden.as_deref().map(|r| format!(" (overrode {r})")).unwrap_or_default();
+                self.print(&format!(
+                    "logged contact #{} on {} at {}{promise}{over}\n",
+                    c.contact_id, c.loan_id, c.at
+                ))
+            }
         }
     }
 

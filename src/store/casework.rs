@@ -24,13 +24,25 @@ pub struct NewContact<'a> {
     /// RFC 3339 local time with offset.
     pub at: &'a str,
     pub corrects: Option<i64>,
+    pub flags: ContactFlags<'a>,
+}
+
+/// What the conduct rules recorded about a contact.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactFlags<'a> {
+    pub debtor_asked: bool,
+    pub no_disclosure_ack: bool,
+    /// The rule a supervisor overrode, and why.
+    pub override_rule: Option<&'a str>,
+    pub override_reason: Option<&'a str>,
 }
 
 /// Appends a contact and keeps the loan's "last contact" (and the queue's copy of it) current.
 pub fn insert_contact(conn: &Connection, c: &NewContact<'_>) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO contacts (loan_id, customer_id, party, channel, direction, outcome, phone, note, user_id, at, corrects_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO contacts (loan_id, customer_id, party, channel, direction, outcome, phone, note, user_id, at, \
+         corrects_id, debtor_asked, no_disclosure_ack, override_rule, override_reason) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         c.loan,
@@ -43,7 +55,11 @@ pub fn insert_contact(conn: &Connection, c: &NewContact<'_>) -> Result<i64> {
         c.note,
         c.user,
         c.at,
-        c.corrects
+        c.corrects,
+        c.flags.debtor_asked,
+        c.flags.no_disclosure_ack,
+        c.flags.override_rule,
+        c.flags.override_reason,
     ])?;
     let id = conn.last_insert_rowid();
     // Times carry one desk offset, so text order is time order; keep the latest.
@@ -71,13 +87,16 @@ pub struct ContactRecord {
     pub note: String,
     pub user: Option<String>,
     pub corrects: Option<i64>,
+    /// The conduct rule a supervisor overrode for this contact, and why.
+    pub override_rule: Option<String>,
+    pub override_reason: Option<String>,
 }
 
 /// Contact history of a loan, newest first.
 pub fn contacts_of(conn: &Connection, loan: LoanId, limit: u32) -> Result<Vec<ContactRecord>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.at, c.party, c.channel, c.direction, c.outcome, c.phone, c.note, u.login, c.corrects_id \
-         FROM contacts c LEFT JOIN users u ON u.id = c.user_id WHERE c.loan_id = ?1 ORDER BY c.at DESC, c.id DESC LIMIT ?2",
+        "SELECT c.id, c.at, c.party, c.channel, c.direction, c.outcome, c.phone, c.note, u.login, c.corrects_id, \
+         c.override_rule, c.override_reason FROM contacts c LEFT JOIN users u ON u.id = c.user_id WHERE c.loan_id = ?1 ORDER BY c.at DESC, c.id DESC LIMIT ?2",
     )?;
     let rows = stmt
         .query_map(params![loan, limit], |r| {
@@ -92,25 +111,85 @@ pub fn contacts_of(conn: &Connection, loan: LoanId, limit: u32) -> Result<Vec<Co
                 r.get::<_, String>(7)?,
                 r.get::<_, Option<String>>(8)?,
                 r.get::<_, Option<i64>>(9)?,
+                (r.get::<_, Option<String>>(10)?, r.get::<_, Option<String>>(11)?),
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(id, at, party, channel, direction, outcome, phone, note, user, corrects)| {
-            Ok(ContactRecord {
+        .map(
+            |(
                 id,
                 at,
-                party: party.parse().map_err(corrupt("party"))?,
-                channel: channel.parse().map_err(corrupt("channel"))?,
-                direction: direction.parse().map_err(corrupt("direction"))?,
-                outcome: outcome.parse().map_err(corrupt("outcome"))?,
+                party,
+                channel,
+                direction,
+                outcome,
                 phone,
                 note,
                 user,
                 corrects,
-            })
-        })
+                (override_rule, override_reason),
+            )| {
+                Ok(ContactRecord {
+                    id,
+                    at,
+                    party: party.parse().map_err(corrupt("party"))?,
+                    channel: channel.parse().map_err(corrupt("channel"))?,
+                    direction: direction.parse().map_err(corrupt("direction"))?,
+                    outcome: outcome.parse().map_err(corrupt("outcome"))?,
+                    phone,
+                    note,
+                    user,
+                    corrects,
+                    override_rule,
+                    override_reason,
+                })
+            },
+        )
         .collect()
+}
+
+/// One customer's original contacts (not corrections) at or after `since` (RFC 3339 text in the
+/// desk's offset), for the conduct rules: (at, loan, party, channel, direction, outcome, phone).
+pub fn contacts_for_conduct(conn: &Connection, customer: CustomerId, since: &str) -> Result<Vec<ConductRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, loan_id, party, channel, direction, outcome, phone FROM contacts \
+         WHERE customer_id = ?1 AND at >= ?2 AND corrects_id IS NULL ORDER BY at",
+    )?;
+    let rows = stmt
+        .query_map(params![customer, since], |r| {
+            Ok(ConductRow {
+                at: r.get(0)?,
+                loan: r.get(1)?,
+                party: r.get(2)?,
+                channel: r.get(3)?,
+                direction: r.get(4)?,
+                outcome: r.get(5)?,
+                phone: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A contact as the conduct rules read it, before parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConductRow {
+    pub at: String,
+    pub loan: i64,
+    pub party: String,
+    pub channel: String,
+    pub direction: String,
+    pub outcome: String,
+    pub phone: Option<String>,
+}
+
+/// Whether contact `id` exists on this loan.
+pub fn contact_exists(conn: &Connection, loan: LoanId, id: i64) -> Result<bool> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM contacts WHERE id = ?1 AND loan_id = ?2")?
+        .query_row(params![id, loan], |r| r.get(0))?;
+    Ok(n > 0)
 }
 
 pub fn contact_count(conn: &Connection) -> Result<i64> {

@@ -9,6 +9,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0001_book.sql"),
     include_str!("../../migrations/0002_casework.sql"),
     include_str!("../../migrations/0003_loan_state.sql"),
+    include_str!("../../migrations/0004_contact_conduct.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -1,0 +1,239 @@
+//! Working a case: logging contacts under the conduct rules, with promises to pay.
+
+use chrono::{DateTime, Duration, NaiveDate};
+use serde::Serialize;
+
+use super::{AppError, Desk, Result};
+use crate::domain::conduct::{self, ConductProfile, PastContact, Proposed, Refusal};
+use crate::domain::{Channel, Direction, Money, Outcome, Party, Role};
+use crate::store::{self, ConductRow, ContactFlags, Loan, NewContact};
+
+/// How far back the conduct rules read a customer's contacts (the longest window is 7 days; the
+/// third-party rule counts failed attempts within this span).
+const CONDUCT_LOOKBACK_DAYS: i64 = 30;
+
+/// A contact as the collector records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactInput {
+    pub loan_ref: String,
+    pub party: Party,
+    pub channel: Channel,
+    pub direction: Direction,
+    pub outcome: Outcome,
+    pub note: String,
+    /// The number called; defaults to the debtor's or the guarantor's phone on file.
+    pub phone: Option<String>,
+    pub promise: Option<(Money, NaiveDate)>,
+    pub debtor_asked: bool,
+    pub no_disclosure_ack: bool,
+    /// A supervisor's reason to go ahead although a conduct rule refuses.
+    pub override_reason: Option<String>,
+    /// The contact this record corrects (history is append-only).
+    pub corrects: Option<i64>,
+}
+
+impl ContactInput {
+    /// A call to the debtor with this outcome: the common case.
+    pub fn call(loan_ref: &str, outcome: Outcome) -> Self {
+        ContactInput {
+            loan_ref: loan_ref.to_string(),
+            party: Party::Debtor,
+            channel: Channel::Call,
+            direction: Direction::Outbound,
+            outcome,
+            note: String::new(),
+            phone: None,
+            promise: None,
+            debtor_asked: false,
+            no_disclosure_ack: false,
+            override_reason: None,
+            corrects: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedContact {
+    pub contact_id: i64,
+    pub loan_id: String,
+    pub at: String,
+    pub promise_id: Option<i64>,
+    /// The rule a supervisor overrode, if any.
+    pub overridden: Option<String>,
+}
+
+impl Desk {
+    pub fn conduct_profile(&self) -> Result<ConductProfile> {
+        self.setting("conduct_profile")?.parse().map_err(AppError::Input)
+    }
+
+    /// A collector works own cases; supervisors and admins any.
+    fn require_case(&self, loan: &Loan, what: &str) -> Result<()> {
+        let user = self.actor.require(Role::Collector, what)?;
+        if user.role.includes(Role::Supervisor) || loan.assignee_id == Some(user.id) {
+            return Ok(());
+        }
+        Err(AppError::Refused(format!(
+            "{what}: case {} belongs to {}; a collector works own cases — ask a supervisor to reassign it",
+            loan.loan_ref,
+            loan.assignee.as_deref().unwrap_or("nobody")
+        )))
+    }
+
+    fn conduct_history(&self, loan: &Loan) -> Result<Vec<PastContact>> {
+        let since = (self.now - Duration::days(CONDUCT_LOOKBACK_DAYS)).to_rfc3339();
+        let rows = store::contacts_for_conduct(self.store.conn(), loan.customer_id, &since)?;
+        rows.into_iter().map(|r| self.past_contact(r)).collect()
+    }
+
+    fn past_contact(&self, r: ConductRow) -> Result<PastContact> {
+        let bad = |what: &str, v: &str| {
+            AppError::Store(store::StoreError::Corrupt(format!("contact {what} '{v}'")))
+        };
+        let at = DateTime::parse_from_rfc3339(&r.at).map_err(|_| bad("time", &r.at))?;
+        Ok(PastContact {
+            at: at.with_timezone(self.now.offset()).naive_local(),
+            loan: r.loan,
+            party: r.party.parse().map_err(|_| bad("party", &r.party))?,
+            channel: r.channel.parse().map_err(|_| bad("channel", &r.channel))?,
+            direction: r.direction.parse().map_err(|_| bad("direction", &r.direction))?,
+            outcome: r.outcome.parse().map_err(|_| bad("outcome", &r.outcome))?,
+            phone: r.phone,
+        })
+    }
+
+    fn proposed(&self, loan: &Loan, input: &ContactInput) -> Proposed {
+        let on_file = match input.party {
+            Party::Debtor => loan.phone.clone(),
+            Party::Guarantor => loan.guarantor_phone.clone(),
+            Party::ThirdParty => None,
+        };
+        Proposed {
+            at: self.now.naive_local(),
+            loan: loan.id.0,
+            party: input.party,
+            channel: input.channel,
+            direction: input.direction,
+            phone: input.phone.clone().or(on_file),
+            debtor_asked: input.debtor_asked,
+            no_disclosure_ack: input.no_disclosure_ack,
+        }
+    }
+
+    /// Whether the debtor of this loan may be called now, and if not why and until when.
+    pub fn may_call_now(&self, loan_ref: &str) -> Result<std::result::Result<(), Refusal>> {
+        let loan = self.loan(loan_ref)?;
+        let p = self.proposed(&loan, &ContactInput::call(loan_ref, Outcome::NoAnswer));
+        Ok(conduct::check(self.conduct_profile()?, &p, &self.conduct_history(&loan)?))
+    }
+
+    /// Records a contact (and a promise to pay) after the conduct rules allow it. A refusal can be
+    /// overridden only by a supervisor, with a reason, which is kept on the record and in the audit log.
+    pub fn log_contact(&mut self, input: &ContactInput) -> Result<LoggedContact> {
+        let loan = self.loan(&input.loan_ref)?;
+        self.require_case(&loan, "logging a contact")?;
+        self.validate_contact(&loan, input)?;
+        let override_reason = input.override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        if input.override_reason.is_some() && override_reason.is_none() {
+            return Err(AppError::Input("an override needs a reason".into()));
+        }
+        // A correction is not a new attempt, so the rules that count attempts do not apply to it.
+        let refusal = match input.corrects {
+            Some(_) => None,
+            None => conduct::check(
+                self.conduct_profile()?,
+                &self.proposed(&loan, input),
+                &self.conduct_history(&loan)?,
+            )
+            .err(),
+        };
+        let overridden = match (&refusal, override_reason) {
+            (None, _) => None,
+            (Some(r), Some(_)) => {
+                self.actor
+                    .require(Role::Supervisor, &format!("overriding the conduct rule {}", r.rule.as_str()))?;
+                Some(r.rule.as_str().to_string())
+            }
+            (Some(r), None) => return Err(AppError::Refused(format!("contact refused: {r}"))),
+        };
+        let at = self.stamp();
+        let user = self.actor.user.as_ref().map(|u| u.id);
+        let actor = self.actor.login.clone();
+        let made_on = self.now.date_naive();
+        let phone = self.proposed(&loan, input).phone;
+        let logged = self.store.write(|tx| -> Result<LoggedContact> {
+            let contact_id = store::insert_contact(
+                tx,
+                &NewContact {
+                    loan: loan.id,
+                    customer: loan.customer_id,
+                    party: input.party,
+                    channel: input.channel,
+                    direction: input.direction,
+                    outcome: input.outcome,
+                    phone: phone.as_deref(),
+                    note: input.note.trim(),
+                    user,
+                    at: &at,
+                    corrects: input.corrects,
+                    flags: ContactFlags {
+                        debtor_asked: input.debtor_asked,
+                        no_disclosure_ack: input.no_disclosure_ack,
+                        override_rule: overridden.as_deref(),
+                        override_reason: overridden.as_ref().and(override_reason),
+                    },
+                },
+            )?;
+            let promise_id = match input.promise {
+                Some((amount, due)) => {
+                    Some(store::insert_promise(tx, loan.id, Some(contact_id), amount, made_on, due, user)?)
+                }
+                None => None,
+            };
+            let detail = serde_json::json!({
+                "contact": contact_id,
+                "party": input.party.as_str(),
+                "channel": input.channel.as_str(),
+                "outcome": input.outcome.as_str(),
+                "promise": input.promise.map(|(a, d)| serde_json::json!({ "amount": a, "due_on": d.to_string() })),
+                "override_rule": overridden,
+                "override_reason": overridden.as_ref().and(override_reason),
+            });
+            store::insert_audit(tx, &at, &actor, "contact_log", "loan", Some(&loan.loan_ref), &detail.to_string())?;
+            Ok(LoggedContact { contact_id, loan_id: loan.loan_ref.clone(), at: at.clone(), promise_id, overridden: overridden.clone() })
+        })?;
+        Ok(logged)
+    }
+
+    fn validate_contact(&self, loan: &Loan, input: &ContactInput) -> Result<()> {
+        match (input.outcome, input.promise) {
+            (Outcome::Promise, None) => {
+                return Err(AppError::Input(
+                    "outcome promise needs --promise-amount and --promise-date".into(),
+                ));
+            }
+            (o, Some(_)) if o != Outcome::Promise => {
+                return Err(AppError::Input(format!("a promise goes with outcome promise, not {o}")));
+            }
+            _ => {}
+        }
+        if let Some((amount, due)) = input.promise {
+            if !amount.is_positive() {
+                return Err(AppError::Input(format!("promise amount {amount}: it must be more than 0.00")));
+            }
+            let today = self.now.date_naive();
+            if due < today {
+                return Err(AppError::Input(format!("promise date {due} is before today ({today})")));
+            }
+        }
+        if input.party == Party::Guarantor && !crate::domain::is_secured(loan.guarantor.as_deref(), None) {
+            return Err(AppError::Input(format!("loan {} has no guarantor on file", loan.loan_ref)));
+        }
+        if let Some(id) = input.corrects
+            && !store::contact_exists(self.store.conn(), loan.id, id)?
+        {
+            return Err(AppError::Input(format!("contact {id} is not on loan {}", loan.loan_ref)));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,196 @@
+//! Logging contacts from the command line under the conduct rules (DOMAIN §7).
+
+mod common;
+
+use common::{AS_OF, TestDesk};
+use serde_json::Value;
+
+/// The demo book is as of 2026-03-01; contacts are logged some days later so the book's own
+/// history does not crowd the day's counts.
+const LATER: &str = "2026-03-10";
+
+fn at(time: &str) -> String {
+    format!("{LATER}T{time}:00+08:00")
+}
+
+struct Case {
+    desk: TestDesk,
+    loan: String,
+    owner: String,
+    other_collector: String,
+}
+
+fn case() -> Case {
+    let desk = TestDesk::new();
+    desk.ok(&["--as-of", AS_OF, "demo", "--seed", "7"]);
+    let rows = desk.ok(&["--as-of", AS_OF, "loans", "--stage", "reminder", "--format", "json"]).json();
+    let row =
+        rows.as_array().expect("array").iter().find(|r| r["assignee"].is_string()).cloned().expect("a case");
+    let owner = row["assignee"].as_str().expect("owner").to_string();
+    let users = desk.ok(&["users", "list", "--format", "json"]).json();
+    let other_collector = users
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|u| u["role"] == "collector")
+        .filter_map(|u| u["login"].as_str())
+        .find(|l| *l != owner)
+        .expect("another collector")
+        .to_string();
+    Case { desk, loan: row["loan_id"].as_str().expect("id").to_string(), owner, other_collector }
+}
+
+impl Case {
+    fn contact(&self, user: &str, time: &str, extra: &[&str]) -> common::Run {
+        let mut args = vec!["--as-of", LATER, "contact", &self.loan];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--format", "json"]);
+        self.desk
+            .command()
+            .env("DUEDESK_USER", user)
+            .env("DUEDESK_NOW", at(time))
+            .args(&args)
+            .output()
+            .expect("run")
+            .into()
+    }
+
+    fn show(&self) -> Value {
+        self.desk.ok(&["--as-of", LATER, "show", &self.loan, "--format", "json"]).json()
+    }
+}
+
+#[test]
+fn a_call_is_logged_and_shows_in_the_case() {
+    let c = case();
+    let r = c.contact(&c.owner, "10:00", &["--outcome", "no_answer", "--note", "无人接听"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let logged = r.json();
+    assert!(logged["contact_id"].as_i64().is_some());
+    let show = c.show();
+    let newest = &show["contacts"][0];
+    assert_eq!(newest["outcome"], "no_answer");
+    assert_eq!(newest["note"], "无人接听");
+    assert_eq!(newest["user"], c.owner.as_str());
+    assert_eq!(newest["at"], at("10:00").as_str());
+    assert_eq!(show["last_contact_at"], at("10:00").as_str());
+}
+
+#[test]
+fn quiet_hours_refuse_with_the_rule_and_the_next_allowed_time() {
+    let c = case();
+    let r = c.contact(&c.owner, "22:00", &["--outcome", "no_answer"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("quiet_hours"), "{}", r.stderr);
+    assert!(r.stderr.contains("next allowed 2026-03-11 08:00"), "{}", r.stderr);
+    assert_eq!(c.contact(&c.owner, "21:59", &["--outcome", "no_answer"]).code, 0);
+    let asked = c.contact(&c.owner, "22:30", &["--outcome", "callback", "--debtor-asked"]);
+    assert_eq!(asked.code, 0, "{}", asked.stderr);
+}
+
+#[test]
+fn a_supervisor_overrides_with_a_reason_that_is_recorded() {
+    let c = case();
+    let r = c.contact(&c.owner, "23:00", &["--outcome", "no_answer", "--override-rule", "debtor emergency"]);
+    assert_eq!(r.code, 3, "a collector cannot override: {}", r.stderr);
+    let r = c.contact(
+        "zhao.min",
+        "23:00",
+        &[
+            "--outcome",
+            "promise",
+            "--promise-amount",
+            "500",
+            "--promise-date",
+            "2026-03-15",
+            "--override-rule",
+            "借款人要求晚间回电",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["overridden"], "quiet_hours");
+    let show = c.show();
+    assert_eq!(show["contacts"][0]["override_rule"], "quiet_hours");
+    assert_eq!(show["contacts"][0]["override_reason"], "借款人要求晚间回电");
+    let promise = &show["promises"][0];
+    assert_eq!(promise["amount"], "500.00");
+    assert_eq!(promise["due_on"], "2026-03-15");
+    assert_eq!(promise["status"], "active");
+}
+
+#[test]
+fn the_seventh_attempt_to_one_number_is_refused() {
+    let c = case();
+    for i in 0..6 {
+        let r = c.contact(&c.owner, &format!("10:0{i}"), &["--outcome", "no_answer"]);
+        assert_eq!(r.code, 0, "attempt {}: {}", i + 1, r.stderr);
+    }
+    let r = c.contact(&c.owner, "10:30", &["--outcome", "no_answer"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("calls_per_number"), "{}", r.stderr);
+    // An SMS is not a call attempt.
+    assert_eq!(c.contact(&c.owner, "10:31", &["--channel", "sms", "--outcome", "left_message"]).code, 0);
+}
+
+#[test]
+fn collectors_work_their_own_cases() {
+    let c = case();
+    let r = c.contact(&c.other_collector, "10:00", &["--outcome", "no_answer"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains(&c.owner), "{}", r.stderr);
+    let r = c.contact("nobody.here", "10:00", &["--outcome", "no_answer"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+}
+
+#[test]
+fn third_party_needs_three_failed_attempts_and_an_acknowledgement() {
+    let c = case();
+    let third = ["--party", "third_party", "--phone", "13700000000", "--outcome", "left_message"];
+    let r = c.contact(&c.owner, "09:00", &third);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("third_party_disclosure"), "{}", r.stderr);
+    let mut acked = third.to_vec();
+    acked.push("--no-disclosure-ack");
+    for i in 0..3 {
+        // Whatever the demo history holds, three fresh failures make the count.
+        let r = c.contact(&c.owner, &format!("10:0{i}"), &["--outcome", "busy"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let r = c.contact(&c.owner, "11:00", &acked);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn bad_contact_input_is_exit_2() {
+    let c = case();
+    let r = c.contact(&c.owner, "10:00", &["--outcome", "promise"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = c.contact(
+        &c.owner,
+        "10:00",
+        &["--outcome", "no_answer", "--promise-amount", "5", "--promise-date", "2026-03-20"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = c.contact(
+        &c.owner,
+        "10:00",
+        &["--outcome", "promise", "--promise-amount", "5", "--promise-date", "2026-03-01"],
+    );
+    assert_eq!(r.code, 2, "a promise dated before today: {}", r.stderr);
+    let r = c.contact(&c.owner, "10:00", &["--outcome", "shouted"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn us_regf_holds_calls_for_a_week_after_a_conversation() {
+    let c = case();
+    c.desk.ok(&["settings", "set", "conduct_profile", "us-regf"]);
+    let r = c.contact(&c.owner, "10:00", &["--outcome", "callback"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = c.contact(&c.owner, "11:00", &["--outcome", "no_answer"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("after_conversation") && r.stderr.contains("2026-03-17 10:00"), "{}", r.stderr);
+    // Quiet hours start at 21:00 under Regulation F.
+    let r = c.contact(&c.owner, "21:00", &["--channel", "sms", "--outcome", "left_message"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+}
