@@ -161,6 +161,7 @@ impl Desk {
         let actor = self.actor.login.clone();
         let made_on = self.now.date_naive();
         let phone = self.proposed(&loan, input).phone;
+        let rules = self.rules;
         let logged = self.store.write(|tx| -> Result<LoggedContact> {
             let contact_id = store::insert_contact(
                 tx,
@@ -200,6 +201,9 @@ impl Desk {
                 "override_reason": overridden.as_ref().and(override_reason),
             });
             store::insert_audit(tx, &at, &actor, "contact_log", "loan", Some(&loan.loan_ref), &detail.to_string())?;
+            if promise_id.is_some() {
+                store::refresh_loans(tx, &[loan.id], &rules)?;
+            }
             Ok(LoggedContact { contact_id, loan_id: loan.loan_ref.clone(), at: at.clone(), promise_id, overridden: overridden.clone() })
         })?;
         Ok(logged)
@@ -235,5 +239,132 @@ impl Desk {
             return Err(AppError::Input(format!("contact {id} is not on loan {}", loan.loan_ref)));
         }
         Ok(())
+    }
+}
+
+/// What the next action on a case is.
+pub const NEXT_ACTION_KINDS: &[&str] = &["callback", "visit", "letter"];
+
+impl Desk {
+    /// Claims an edit of the case in the caller's transaction, refusing a stale one with who changed
+    /// it and when: no edit silently overwrites another desk's.
+    pub(crate) fn claim_edit(tx: &rusqlite::Connection, loan: &Loan, expected: Option<i64>) -> Result<()> {
+        match store::bump_version(tx, loan.id, expected)? {
+            Ok(_) => Ok(()),
+            Err(current) => {
+                let by = store::last_change(tx, "loan", &loan.loan_ref)?
+                    .map(|(who, at)| format!("changed by {who} at {at}"))
+                    .unwrap_or_else(|| "changed by another desk".to_string());
+                Err(AppError::Refused(format!(
+                    "case {} was {by} (version {current}, you had {}) — reload and try again",
+                    loan.loan_ref,
+                    expected.unwrap_or(current)
+                )))
+            }
+        }
+    }
+
+    /// Sets (or clears) the next action date of a case, which orders the queue.
+    pub fn set_next_action(
+        &mut self,
+        loan_ref: &str,
+        on: Option<NaiveDate>,
+        kind: Option<&str>,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        let loan = self.loan(loan_ref)?;
+        self.require_case(&loan, "setting the next action")?;
+        if let Some(k) = kind.filter(|k| !NEXT_ACTION_KINDS.contains(k)) {
+            return Err(AppError::Input(format!(
+                "next action '{k}': use {}",
+                NEXT_ACTION_KINDS.join(", ")
+            )));
+        }
+        if let Some(d) = on.filter(|d| *d < self.now.date_naive()) {
+            return Err(AppError::Input(format!("next action date {d} is in the past")));
+        }
+        let (at, actor) = (self.stamp(), self.actor.login.clone());
+        self.store.write(|tx| -> Result<()> {
+            Self::claim_edit(tx, &loan, expected_version)?;
+            store::set_next_action(tx, loan.id, on)?;
+            store::set_next_action_kind(tx, loan.id, on.and(kind))?;
+            let detail = serde_json::json!({
+                "before": loan.next_action_on.map(|d| d.to_string()),
+                "after": on.map(|d| d.to_string()),
+                "kind": kind,
+            });
+            store::insert_audit(tx, &at, &actor, "next_action", "loan", Some(&loan.loan_ref), &detail.to_string())?;
+            Ok(())
+        })
+    }
+}
+
+/// One promise in the book-wide list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PromiseListRow {
+    pub loan_id: String,
+    pub borrower: String,
+    pub assignee: Option<String>,
+    pub amount: Money,
+    pub made_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub status: crate::domain::PromiseStatus,
+    pub made_by: Option<String>,
+}
+
+impl Desk {
+    /// Promises due in a date range, with their status as of the desk's date.
+    pub fn promises(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        assignee: Option<&str>,
+        status: Option<crate::domain::PromiseStatus>,
+        limit: Option<u64>,
+    ) -> Result<Vec<PromiseListRow>> {
+        let conn = self.store.conn();
+        let owner = match assignee {
+            Some(login) => Some(
+                store::user_by_login(conn, login)?
+                    .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?
+                    .id,
+            ),
+            None => None,
+        };
+        // With a status filter the limit applies after the status is known.
+        let fetch = if status.is_some() { None } else { limit };
+        let mut out = Vec::new();
+        for row in store::list_promises(conn, from, to, owner, fetch)? {
+            let payments: Vec<crate::domain::Payment> = store::payments_of(conn, row.loan)?
+                .iter()
+                .map(|p| crate::domain::Payment { paid_on: p.paid_on, amount: p.amount })
+                .collect();
+            let p = &row.promise;
+            let st = crate::domain::promise_status(
+                p.made_on,
+                p.due_on,
+                p.amount,
+                &payments,
+                self.as_of,
+                crate::domain::contact::PROMISE_GRACE_DAYS,
+            );
+            if status.is_some_and(|s| s != st) {
+                continue;
+            }
+            out.push(PromiseListRow {
+                loan_id: row.loan_ref,
+                borrower: row.borrower,
+                assignee: row.assignee,
+                amount: p.amount,
+                made_on: p.made_on,
+                due_on: p.due_on,
+                status: st,
+                made_by: p.user.clone(),
+            });
+            if limit.is_some_and(|l| out.len() as u64 >= l) {
+                break;
+            }
+        }
+        Ok(out)
     }
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{AppError, Desk, Result};
 use crate::domain::contact::PROMISE_GRACE_DAYS;
+use crate::domain::loan_class;
 use crate::domain::{
     Assessment, Bucket, InstallmentState, LoanStatus, Money, Payment, Product, PromiseStatus, Rate,
     RiskClass, Stage, assess, effective_stage, promise_status,
@@ -40,6 +41,9 @@ pub struct LoanSummary {
     pub last_contact_at: Option<String>,
     pub last_outcome: Option<String>,
     pub next_action_on: Option<NaiveDate>,
+    /// The latest promise to pay and its status (active, kept, broken).
+    pub promise_due_on: Option<NaiveDate>,
+    pub promise_status: Option<PromiseStatus>,
     pub as_of: NaiveDate,
 }
 
@@ -70,13 +74,15 @@ impl From<StateRow> for LoanSummary {
             last_contact_at: r.last_contact_at,
             last_outcome: r.last_outcome,
             next_action_on: r.next_action_on,
+            promise_due_on: r.promise_due_on,
+            promise_status: r.promise_status,
             as_of: r.as_of,
         }
     }
 }
 
 impl LoanSummary {
-    fn from_assessment(loan: &Loan, a: &Assessment) -> Self {
+    fn from_assessment(loan: &Loan, a: &Assessment, latest_promise: Option<&PromiseView>) -> Self {
         let (status, stage) = effective_stage(loan.stage, loan.written_off_on.is_some(), a.closed);
         LoanSummary {
             loan_id: loan.loan_ref.clone(),
@@ -88,7 +94,7 @@ impl LoanSummary {
             status,
             dpd: a.dpd,
             bucket: a.bucket,
-            class: if a.closed { RiskClass::Normal } else { a.class_floor },
+            class: loan_class(a, loan.observation_until),
             principal: loan.terms.principal,
             outstanding_principal: a.outstanding_principal,
             overdue_principal: a.overdue_principal,
@@ -103,6 +109,8 @@ impl LoanSummary {
             last_contact_at: loan.last_contact_at.clone(),
             last_outcome: loan.last_outcome.clone(),
             next_action_on: loan.next_action_on,
+            promise_due_on: latest_promise.map(|p| p.due_on),
+            promise_status: latest_promise.map(|p| p.status),
             as_of: a.as_of,
         }
     }
@@ -212,7 +220,7 @@ impl Desk {
         let payments = store::payments_of(conn, loan.id)?;
         let all: Vec<Payment> =
             payments.iter().map(|p| Payment { paid_on: p.paid_on, amount: p.amount }).collect();
-        let promises = store::promises_of(conn, loan.id)?
+        let promises: Vec<PromiseView> = store::promises_of(conn, loan.id)?
             .into_iter()
             .map(|p| PromiseView {
                 amount: p.amount,
@@ -228,7 +236,7 @@ impl Desk {
             .map(|l| l.loan_ref)
             .collect();
         Ok(LoanDetail {
-            summary: LoanSummary::from_assessment(&loan, &a),
+            summary: LoanSummary::from_assessment(&loan, &a, promises.first()),
             customer_id: loan.customer_ref.clone(),
             annual_rate: loan.terms.rate,
             term_months: loan.terms.term_months,

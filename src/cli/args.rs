@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domain::{Channel, LoanStatus, Money, Outcome, Party, Role, Stage};
+use crate::domain::{Channel, LoanStatus, Money, Outcome, Party, PromiseStatus, Role, Stage};
 use crate::store::SortKey;
 
 #[derive(Debug, Parser)]
@@ -75,6 +75,40 @@ pub enum Command {
     },
     /// Log a contact (and a promise to pay), applying the conduct rules
     Contact(ContactArgs),
+    /// Set or clear a case's next action date (callback, visit, letter), which orders the queue
+    NextAction {
+        /// Loan id
+        loan: String,
+        /// The date; leave out with --clear
+        #[arg(value_parser = parse_day, required_unless_present = "clear")]
+        on: Option<NaiveDate>,
+        /// callback, visit or letter
+        #[arg(long, default_value = "callback")]
+        kind: String,
+        /// Remove the next action
+        #[arg(long, conflicts_with = "on")]
+        clear: bool,
+        /// Refuse if the case changed since this version (from `show`)
+        #[arg(long, value_name = "V")]
+        expect_version: Option<i64>,
+    },
+    /// Promises to pay with their status as of the date
+    Promises {
+        /// Only this status: active, kept, broken
+        #[arg(long, value_parser = parse_promise_status)]
+        status: Option<PromiseStatus>,
+        /// Due on or after this date
+        #[arg(long, value_parser = parse_day, value_name = "DATE")]
+        due_from: Option<NaiveDate>,
+        /// Due on or before this date
+        #[arg(long, value_parser = parse_day, value_name = "DATE")]
+        due_to: Option<NaiveDate>,
+        /// Only cases owned by this desk user
+        #[arg(long, value_name = "USER")]
+        assignee: Option<String>,
+        #[arg(long, value_name = "N")]
+        limit: Option<u64>,
+    },
     /// Recompute the shared delinquency snapshot as of the date
     Refresh,
     /// Desk users (admin)
@@ -237,6 +271,10 @@ fn parse_status(s: &str) -> Result<LoanStatus, String> {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+}
+
+fn parse_promise_status(s: &str) -> Result<PromiseStatus, String> {
     s.parse()
 }
 

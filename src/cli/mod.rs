@@ -121,6 +121,18 @@ fn execute(cli: Cli) -> Result<()> {
             };
             out.logged_contact(&desk.log_contact(&input)?)
         }
+        Some(Command::NextAction { loan, on, kind, clear, expect_version }) => {
+            let on = if clear { None } else { on };
+            desk.set_next_action(&loan, on, on.map(|_| kind.as_str()), expect_version)?;
+            match on {
+                Some(d) => println!("next action on {loan}: {kind} on {d}"),
+                None => println!("next action on {loan} cleared"),
+            }
+            Ok(())
+        }
+        Some(Command::Promises { status, due_from, due_to, assignee, limit }) => {
+            out.promises(&desk.promises(due_from, due_to, assignee.as_deref(), status, limit)?)
+        }
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;

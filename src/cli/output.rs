@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::args::Format;
 use super::table::{self, Column, flex, left, right};
-use crate::app::casework::LoggedContact;
+use crate::app::casework::{LoggedContact, PromiseListRow};
 use crate::app::views::{LoanDetail, LoanSummary, ScheduleLine};
 use crate::app::{AppError, Result};
 use crate::store::User;
@@ -155,6 +155,32 @@ impl Out {
                     "logged contact #{} on {} at {}{promise}{over}\n",
                     c.contact_id, c.loan_id, c.at
                 ))
+            }
+        }
+    }
+
+    pub fn promises(&self, rows: &[PromiseListRow]) -> Result<()> {
+        match self.format {
+            Format::Json => self.json(rows),
+            Format::Csv => self.csv(rows),
+            Format::Table => {
+                let body: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.due_on.to_string(),
+                            p.amount.to_string(),
+                            p.status.to_string(),
+                            p.loan_id.clone(),
+                            p.borrower.clone(),
+                            opt(&p.assignee),
+                            p.made_on.to_string(),
+                        ]
+                    })
+                    .collect();
+                let cols =
+                    [left("DUE"), right("AMOUNT"), left("STATUS"), left("LOAN"), flex("BORROWER", 6), left("OWNER"), left("MADE")];
+                self.table(&cols, &body)
             }
         }
     }

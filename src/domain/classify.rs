@@ -139,6 +139,16 @@ impl ClassBands {
     }
 }
 
+/// The class a loan carries: its DPD floor, at least special mention while a restructured loan is
+/// under observation, normal once closed.
+pub fn loan_class(a: &crate::domain::Assessment, observation_until: Option<chrono::NaiveDate>) -> RiskClass {
+    if a.closed {
+        return RiskClass::Normal;
+    }
+    let observed = observation_until.is_some_and(|until| a.as_of < until);
+    if observed { a.class_floor.max(RiskClass::SpecialMention) } else { a.class_floor }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

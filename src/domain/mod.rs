@@ -11,7 +11,7 @@ pub mod schedule;
 pub mod stage;
 pub mod terms;
 
-pub use classify::{Bucket, ClassBands, RiskClass};
+pub use classify::{Bucket, ClassBands, RiskClass, loan_class};
 pub use contact::{Channel, Direction, Outcome, Party, PromiseStatus, promise_status};
 pub use delinquency::{
     AssessRules, Assessment, DueSoon, DueSoonKind, InstallmentState, InstallmentStatus, Payment, assess,

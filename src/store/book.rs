@@ -77,6 +77,9 @@ pub struct Loan {
     pub version: i64,
     pub assignee_id: Option<UserId>,
     pub assignee: Option<String>,
+    pub next_action_kind: Option<String>,
+    /// End of a restructured loan's observation period.
+    pub observation_until: Option<NaiveDate>,
 }
 
 pub(crate) fn corrupt<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> StoreError + '_ {
@@ -96,7 +99,7 @@ pub(crate) fn terms_from(product: &str, principal: i64, rate: i64, term: u32, d0
 const LOAN_COLUMNS: &str = "l.id, l.loan_ref, l.customer_id, c.customer_ref, l.borrower, l.phone, l.product, \
      l.principal_cents, l.rate_e4, l.term_months, l.disbursed_on, l.guarantor, l.guarantor_phone, l.collateral, \
      l.branch, l.stage, l.agency, l.written_off_on, l.schedule_id, l.next_action_on, l.last_contact_at, \
-     l.last_outcome, l.version, c.assignee_id, u.login";
+     l.last_outcome, l.version, c.assignee_id, u.login, l.next_action_kind, l.observation_until";
 
 const LOAN_FROM: &str =
     "FROM loans l JOIN customers c ON c.id = l.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
@@ -107,6 +110,7 @@ fn loan_from_row(r: &Row<'_>) -> rusqlite::Result<Result<Loan>> {
     let stage: String = r.get(15)?;
     let written_off: Option<String> = r.get(17)?;
     let next_action: Option<String> = r.get(19)?;
+    let observation: Option<String> = r.get(26)?;
     let terms = terms_from(&product, r.get(7)?, r.get(8)?, r.get(9)?, &d0);
     let build = || -> Result<Loan> {
         Ok(Loan {
@@ -131,6 +135,8 @@ fn loan_from_row(r: &Row<'_>) -> rusqlite::Result<Result<Loan>> {
             version: r.get(22)?,
             assignee_id: r.get(23)?,
             assignee: r.get(24)?,
+            next_action_kind: r.get(25)?,
+            observation_until: observation.as_deref().map(parse_day).transpose()?,
         })
     };
     Ok(build())

@@ -219,7 +219,14 @@ pub fn insert_promise(
         "INSERT INTO promises (loan_id, contact_id, amount_cents, made_on, due_on, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![loan, contact, amount.cents(), made_on.to_string(), due_on.to_string(), user])?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    // The loan carries its latest promise, which the queue orders and marks by.
+    conn.prepare_cached(
+        "UPDATE loans SET promise_amount_cents = ?2, promise_made_on = ?3, promise_due_on = ?4 \
+         WHERE id = ?1 AND (promise_made_on IS NULL OR promise_made_on <= ?3)",
+    )?
+    .execute(params![loan, amount.cents(), made_on.to_string(), due_on.to_string()])?;
+    Ok(id)
 }
 
 /// Promises on a loan, newest first.
@@ -365,7 +372,7 @@ pub fn set_agency(conn: &Connection, loan: LoanId, agency: Option<&str>) -> Resu
 /// Sets (or clears) the date of a loan's next planned action, in the loan and the snapshot.
 pub fn set_next_action(conn: &Connection, loan: LoanId, on: Option<NaiveDate>) -> Result<()> {
     let on = on.map(|d| d.to_string());
-    conn.prepare_cached("UPDATE loans SET next_action_on = ?2, version = version + 1 WHERE id = ?1")?
+    conn.prepare_cached("UPDATE loans SET next_action_on = ?2 WHERE id = ?1")?
         .execute(params![loan, on])?;
     conn.prepare_cached("UPDATE loan_state SET next_action_on = ?2 WHERE loan_id = ?1")?
         .execute(params![loan, on])?;
@@ -384,4 +391,91 @@ pub fn write_off(conn: &Connection, loan: LoanId, on: NaiveDate) -> Result<()> {
     )?
     .execute(params![loan])?;
     Ok(())
+}
+
+/// Claims an edit of the loan: bumps its version if it still is `expected` (any version when
+/// `None`). `Err(current)` when another desk changed it first.
+pub fn bump_version(conn: &Connection, loan: LoanId, expected: Option<i64>) -> Result<std::result::Result<i64, i64>> {
+    let changed = conn
+        .prepare_cached("UPDATE loans SET version = version + 1 WHERE id = ?1 AND (?2 IS NULL OR version = ?2)")?
+        .execute(params![loan, expected])?;
+    let current: i64 =
+        conn.prepare_cached("SELECT version FROM loans WHERE id = ?1")?.query_row([loan], |r| r.get(0))?;
+    Ok(if changed == 1 { Ok(current) } else { Err(current) })
+}
+
+/// Who last changed this entity, and when, from the audit log.
+pub fn last_change(conn: &Connection, entity: &str, entity_id: &str) -> Result<Option<(String, String)>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT actor, at FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![entity, entity_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Sets the kind of the next action (callback, visit, letter) beside its date.
+pub fn set_next_action_kind(conn: &Connection, loan: LoanId, kind: Option<&str>) -> Result<()> {
+    conn.prepare_cached("UPDATE loans SET next_action_kind = ?2 WHERE id = ?1")?.execute(params![loan, kind])?;
+    Ok(())
+}
+
+/// A promise with its loan, for the book-wide promise list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromiseRow {
+    pub loan: LoanId,
+    pub loan_ref: String,
+    pub borrower: String,
+    pub assignee: Option<String>,
+    pub promise: PromiseRecord,
+}
+
+/// Promises due within `from..=to` (either end open), optionally of one owner's cases, by due date.
+pub fn list_promises(
+    conn: &Connection,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    assignee: Option<UserId>,
+    limit: Option<u64>,
+) -> Result<Vec<PromiseRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.contact_id, p.amount_cents, p.made_on, p.due_on, mu.login, l.id, l.loan_ref, l.borrower, ou.login \
+         FROM promises p JOIN loans l ON l.id = p.loan_id JOIN customers c ON c.id = l.customer_id \
+         LEFT JOIN users mu ON mu.id = p.user_id LEFT JOIN users ou ON ou.id = c.assignee_id \
+         WHERE (?1 IS NULL OR p.due_on >= ?1) AND (?2 IS NULL OR p.due_on <= ?2) AND (?3 IS NULL OR c.assignee_id = ?3) \
+         ORDER BY p.due_on, p.id LIMIT ?4",
+    )?;
+    let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+    let rows = stmt
+        .query_map(params![from.map(|d| d.to_string()), to.map(|d| d.to_string()), assignee, limit], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                (r.get::<_, LoanId>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?, r.get::<_, Option<String>>(9)?),
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, contact_id, amount, made, due, user, (loan, loan_ref, borrower, assignee))| {
+            Ok(PromiseRow {
+                loan,
+                loan_ref,
+                borrower,
+                assignee,
+                promise: PromiseRecord {
+                    id,
+                    contact_id,
+                    amount: Money::from_cents(amount),
+                    made_on: parse_day(&made)?,
+                    due_on: parse_day(&due)?,
+                    user,
+                },
+            })
+        })
+        .collect()
 }

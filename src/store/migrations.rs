@@ -10,6 +10,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0002_casework.sql"),
     include_str!("../../migrations/0003_loan_state.sql"),
     include_str!("../../migrations/0004_contact_conduct.sql"),
+    include_str!("../../migrations/0005_promises_plans.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -10,7 +10,7 @@ use super::book::{LoanId, corrupt};
 use super::settings::parse_day;
 use super::state::StateTable;
 use super::users::UserId;
-use crate::domain::{Bucket, DueSoonKind, LoanStatus, Money, Product, RiskClass, Stage};
+use crate::domain::{Bucket, DueSoonKind, LoanStatus, Money, Product, PromiseStatus, RiskClass, Stage};
 
 /// Sort orders of the loan list (CONTRACT `--sort`). Ties go by loan, so pages never overlap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -87,12 +87,16 @@ pub struct StateRow {
     pub last_contact_at: Option<String>,
     pub last_outcome: Option<String>,
     pub next_action_on: Option<NaiveDate>,
+    /// The latest promise to pay and its status as of the table's date.
+    pub promise_due_on: Option<NaiveDate>,
+    pub promise_status: Option<PromiseStatus>,
 }
 
 const ROW_COLUMNS: &str = "s.loan_id, l.loan_ref, l.borrower, l.phone, l.product, l.principal_cents, u.login, \
      s.stage, l.agency, s.status, s.as_of, s.dpd, s.bucket, s.class, s.outstanding_principal, s.overdue_principal, \
      s.overdue_interest, s.overdue_amount, s.penalty_interest, s.payoff_amount, s.next_due_on, s.next_due_amount, \
-     s.due_soon_on, s.due_soon_kind, l.last_contact_at, l.last_outcome, s.next_action_on";
+     s.due_soon_on, s.due_soon_kind, l.last_contact_at, l.last_outcome, s.next_action_on, s.promise_due_on, \
+     s.promise_status";
 
 fn opt_day(v: Option<String>) -> Result<Option<NaiveDate>> {
     v.as_deref().map(parse_day).transpose()
@@ -105,6 +109,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Result<StateRow>> {
     let (product, stage, status, as_of, bucket, class) =
         (text(4)?, text(7)?, text(9)?, text(10)?, text(12)?, text(13)?);
     let (next_due, due_soon, due_soon_kind, next_action) = (opt(20)?, opt(22)?, opt(23)?, opt(26)?);
+    let (promise_due, promise_status) = (opt(27)?, opt(28)?);
     let partial = StateRow {
         loan_id: r.get(0)?,
         loan_ref: text(1)?,
@@ -133,6 +138,8 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Result<StateRow>> {
         last_contact_at: opt(24)?,
         last_outcome: opt(25)?,
         next_action_on: None,
+        promise_due_on: None,
+        promise_status: None,
     };
     Ok((|| {
         Ok(StateRow {
@@ -150,6 +157,8 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Result<StateRow>> {
                 None => None,
             },
             next_action_on: opt_day(next_action)?,
+            promise_due_on: opt_day(promise_due)?,
+            promise_status: promise_status.as_deref().map(str::parse).transpose().map_err(corrupt("promise status"))?,
             ..partial
         })
     })())

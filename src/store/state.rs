@@ -11,9 +11,10 @@ use super::book::{LoanId, terms_from};
 use super::settings::{parse_day, set_snapshot_as_of};
 use super::users::UserId;
 use super::{ExplicitSchedule, Result, explicit_schedule};
+use crate::domain::contact::PROMISE_GRACE_DAYS;
 use crate::domain::{
-    AssessRules, Assessment, Installment, LoanTerms, Money, Payment, RiskClass, Stage, assess,
-    build_schedule, effective_stage,
+    AssessRules, Assessment, Installment, LoanTerms, Money, Payment, PromiseStatus, Stage, assess, build_schedule,
+    effective_stage, loan_class, promise_status,
 };
 
 /// Which table a refresh writes and a query reads.
@@ -44,10 +45,14 @@ struct Facts {
     assignee: Option<UserId>,
     last_contact_at: Option<String>,
     next_action_on: Option<String>,
+    /// The latest promise to pay: amount, made on, due on.
+    promise: Option<(Money, NaiveDate, NaiveDate)>,
+    observation_until: Option<NaiveDate>,
 }
 
 const FACTS_SQL: &str = "SELECT l.id, l.product, l.principal_cents, l.rate_e4, l.term_months, l.disbursed_on, \
-     l.stage, l.written_off_on IS NOT NULL, l.schedule_id, c.assignee_id, l.last_contact_at, l.next_action_on \
+     l.stage, l.written_off_on IS NOT NULL, l.schedule_id, c.assignee_id, l.last_contact_at, l.next_action_on, \
+     l.promise_amount_cents, l.promise_made_on, l.promise_due_on, l.observation_until \
      FROM loans l JOIN customers c ON c.id = l.customer_id";
 
 fn facts_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Facts>> {
@@ -57,7 +62,13 @@ fn facts_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Facts>> {
     let terms = terms_from(&product, r.get(2)?, r.get(3)?, r.get(4)?, &d0);
     let (id, written_off, schedule_id, assignee, last_contact_at, next_action_on) =
         (r.get(0)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?);
+    let promise_amount: Option<i64> = r.get(12)?;
+    let (made, due, observation): (Option<String>, Option<String>, Option<String>) = (r.get(13)?, r.get(14)?, r.get(15)?);
     Ok((|| {
+        let promise = match (promise_amount, made, due) {
+            (Some(a), Some(m), Some(d)) => Some((Money::from_cents(a), parse_day(&m)?, parse_day(&d)?)),
+            _ => None,
+        };
         Ok(Facts {
             id,
             terms: terms?,
@@ -67,6 +78,8 @@ fn facts_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Facts>> {
             assignee,
             last_contact_at,
             next_action_on,
+            promise,
+            observation_until: observation.as_deref().map(parse_day).transpose()?,
         })
     })())
 }
@@ -95,16 +108,17 @@ impl<'c> Writer<'c> {
         let sql = format!(
             "INSERT OR REPLACE INTO {} (loan_id, as_of, status, stage, assignee_id, dpd, bucket, class, \
              outstanding_principal, overdue_principal, overdue_interest, overdue_amount, penalty_interest, \
-             payoff_amount, next_due_on, next_due_amount, due_soon_on, due_soon_kind, last_contact_at, next_action_on) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+             payoff_amount, next_due_on, next_due_amount, due_soon_on, due_soon_kind, last_contact_at, next_action_on, \
+             promise_due_on, promise_status) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
             table.name()
         );
         Ok(Writer { insert: conn.prepare(&sql)? })
     }
 
-    fn write(&mut self, f: &Facts, a: &Assessment) -> Result<()> {
+    fn write(&mut self, f: &Facts, a: &Assessment, promise: Option<(NaiveDate, PromiseStatus)>) -> Result<()> {
         let (status, stage) = effective_stage(f.stage, f.written_off, a.closed);
-        let class = if a.closed { RiskClass::Normal } else { a.class_floor };
+        let class = loan_class(a, f.observation_until);
         self.insert.execute(params![
             f.id,
             a.as_of.to_string(),
@@ -126,6 +140,8 @@ impl<'c> Writer<'c> {
             a.due_soon.map(|s| s.kind.as_str()),
             f.last_contact_at,
             f.next_action_on,
+            promise.map(|(d, _)| d.to_string()),
+            promise.map(|(_, st)| st.as_str()),
         ])?;
         Ok(())
     }
@@ -195,10 +211,13 @@ fn assess_and_write(
     as_of: NaiveDate,
     rules: &AssessRules,
 ) -> Result<()> {
+    let promise = facts.promise.map(|(amount, made, due)| {
+        (due, promise_status(made, due, amount, &payments, as_of, PROMISE_GRACE_DAYS))
+    });
     let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
     let (schedule, counted) = inputs(&facts.terms, explicit, payments);
     let a = assess(&schedule, &counted, facts.terms.rate, as_of, rules);
-    writer.write(facts, &a)
+    writer.write(facts, &a, promise)
 }
 
 /// Recomputes the shared snapshot for these loans only, at the snapshot's own date (after a payment

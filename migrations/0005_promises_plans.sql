@@ -1,0 +1,14 @@
+-- Case work the queue orders and marks by: the latest promise to pay (copied onto the loan when it
+-- is made, its status computed into loan_state as of the snapshot's date), the kind of the next
+-- action, and the end of a restructured loan's observation period (DOMAIN §5).
+
+ALTER TABLE loans ADD COLUMN promise_amount_cents INTEGER;
+ALTER TABLE loans ADD COLUMN promise_made_on TEXT;
+ALTER TABLE loans ADD COLUMN promise_due_on TEXT;
+ALTER TABLE loans ADD COLUMN next_action_kind TEXT;
+ALTER TABLE loans ADD COLUMN observation_until TEXT;
+
+ALTER TABLE loan_state ADD COLUMN promise_due_on TEXT;
+ALTER TABLE loan_state ADD COLUMN promise_status TEXT;
+CREATE INDEX loan_state_promise_due ON loan_state(promise_due_on);
+CREATE INDEX promises_due ON promises(due_on);
