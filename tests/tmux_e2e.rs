@@ -112,6 +112,7 @@ fn desk_argv(d: &TestDesk) -> Vec<String> {
         "env".into(),
         format!("DUEDESK_NOW={NOW}"),
         "NO_COLOR=1".into(),
+        format!("DUEDESK_CONFIG={}", TestDesk::path_str(&d.config_dir())),
         env!("CARGO_BIN_EXE_duedesk").into(),
         "--db".into(),
         TestDesk::path_str(&d.db).into(),

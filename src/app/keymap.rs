@@ -201,6 +201,84 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
 ];
 
+impl Cmd {
+    /// Every action, in the order of the names below.
+    pub const ALL: [Cmd; 18] = [
+        Cmd::Quit,
+        Cmd::Help,
+        Cmd::CommandLine,
+        Cmd::Filter,
+        Cmd::Up,
+        Cmd::Down,
+        Cmd::PageUp,
+        Cmd::PageDown,
+        Cmd::Top,
+        Cmd::Bottom,
+        Cmd::NextPane,
+        Cmd::PrevPane,
+        Cmd::Open,
+        Cmd::Back,
+        Cmd::NextStage,
+        Cmd::NextSort,
+        Cmd::ToggleMine,
+        Cmd::LoadDemo,
+    ];
+
+    /// The action's name in a user's `keys.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cmd::Quit => "quit",
+            Cmd::Help => "help",
+            Cmd::CommandLine => "command_line",
+            Cmd::Filter => "filter",
+            Cmd::Up => "up",
+            Cmd::Down => "down",
+            Cmd::PageUp => "page_up",
+            Cmd::PageDown => "page_down",
+            Cmd::Top => "top",
+            Cmd::Bottom => "bottom",
+            Cmd::NextPane => "next_pane",
+            Cmd::PrevPane => "prev_pane",
+            Cmd::Open => "open",
+            Cmd::Back => "back",
+            Cmd::NextStage => "next_stage",
+            Cmd::NextSort => "next_sort",
+            Cmd::ToggleMine => "toggle_mine",
+            Cmd::LoadDemo => "load_demo",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Cmd> {
+        Cmd::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+impl Scope {
+    pub const ALL: [Scope; 4] = [Scope::Global, Scope::List, Scope::Queue, Scope::Case];
+
+    /// The scope's section in a user's `keys.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Global => "global",
+            Scope::List => "list",
+            Scope::Queue => "queue",
+            Scope::Case => "case",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Whether bindings of the two scopes can be live on the same screen (`DeskState::scopes`).
+    pub fn overlaps(self, other: Scope) -> bool {
+        self == other
+            || self == Scope::Global
+            || other == Scope::Global
+            || matches!((self, other), (Scope::List, Scope::Queue) | (Scope::Queue, Scope::List))
+    }
+}
+
 /// A key map parsed once: each binding's alternatives as key sequences.
 #[derive(Debug, Clone)]
 pub struct Keymap {
@@ -243,6 +321,30 @@ impl Keymap {
     }
 }
 
+impl Keymap {
+    /// The key sequences of an action in a scope, if the key map has it there.
+    pub fn keys_of(&self, scope: Scope, cmd: Cmd) -> Option<&[Vec<Key>]> {
+        self.bindings.iter().find(|(b, _)| b.scope == scope && b.cmd == cmd).map(|(_, s)| s.as_slice())
+    }
+
+    /// Binds actions to new key sequences instead of their defaults (a user's key file): each
+    /// `(scope, action, keys)` replaces that action's keys in that scope. The new keys leave every
+    /// other binding that can be live on the same screen, so the user's key wins; a binding left
+    /// with no keys is dropped. An action the scope has no binding for is skipped.
+    pub fn rebind(&mut self, overrides: &[(Scope, Cmd, Vec<Vec<Key>>)]) {
+        for (b, seqs) in &mut self.bindings {
+            if let Some((_, _, new)) = overrides.iter().find(|(s, c, _)| *s == b.scope && *c == b.cmd) {
+                seqs.clone_from(new);
+            } else {
+                for (_, _, new) in overrides.iter().filter(|(s, _, _)| s.overlaps(b.scope)) {
+                    seqs.retain(|k| !new.contains(k));
+                }
+            }
+        }
+        self.bindings.retain(|(_, s)| !s.is_empty());
+    }
+}
+
 impl Default for Keymap {
     fn default() -> Self {
         // The default table is checked by a test; an entry that failed to parse would only be missing.
@@ -271,6 +373,47 @@ mod tests {
         assert_eq!(keys[8], Key::plain(KeyCode::Char('王')));
         assert!(parse_keys("<Nope>").is_err());
         assert_eq!(Keymap::keys_label(&[parse_keys("q").expect("q"), vec![Key::ctrl('c')]]), "q, Ctrl-c");
+    }
+
+    #[test]
+    fn every_action_and_scope_round_trips_through_its_name() {
+        for c in Cmd::ALL {
+            assert_eq!(Cmd::from_name(c.name()), Some(c));
+        }
+        for s in Scope::ALL {
+            assert_eq!(Scope::from_name(s.name()), Some(s));
+        }
+        // Every action of the default map has a name, and the names are unique.
+        assert!(DEFAULT_KEYMAP.iter().all(|b| Cmd::ALL.contains(&b.cmd) && Scope::ALL.contains(&b.scope)));
+        let mut names: Vec<&str> = Cmd::ALL.iter().map(|c| c.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Cmd::ALL.len());
+        assert_eq!(Cmd::from_name("nope"), None);
+    }
+
+    #[test]
+    fn a_rebound_action_replaces_its_keys_and_takes_them_from_the_others() {
+        let mut km = Keymap::default();
+        let o = parse_keys("o").expect("o");
+        km.rebind(&[(Scope::List, Cmd::Open, vec![o.clone()])]);
+        assert_eq!(km.keys_of(Scope::List, Cmd::Open), Some(&[o.clone()][..]));
+        assert_eq!(km.lookup(&[Scope::List], &parse_keys("<Enter>").expect("enter")), Err(false));
+        // `o` was the queue's sort key; the queue and the lists share a screen, so it moves.
+        assert_eq!(km.lookup(&[Scope::List, Scope::Queue], &o), Ok(Cmd::Open));
+        assert_eq!(km.keys_of(Scope::Queue, Cmd::NextSort), None);
+        // Everything else stays.
+        assert_eq!(km.lookup(&[Scope::List], &parse_keys("j").expect("j")), Ok(Cmd::Down));
+        // Moving a key twice, and an action with no place in the scope, are fine.
+        let mut km = Keymap::default();
+        let big_o = parse_keys("O").expect("O");
+        km.rebind(&[
+            (Scope::List, Cmd::Open, vec![o.clone()]),
+            (Scope::Queue, Cmd::NextSort, vec![big_o.clone()]),
+            (Scope::Case, Cmd::NextStage, vec![o.clone()]),
+        ]);
+        assert_eq!(km.lookup(&[Scope::List, Scope::Queue], &big_o), Ok(Cmd::NextSort));
+        assert_eq!(km.lookup(&[Scope::Case], &o), Err(false));
     }
 
     #[test]

@@ -117,6 +117,9 @@ pub enum Command {
     /// Store-wide settings (admin to change)
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// The key bindings and theme files: where they are, whether they are right
+    #[command(subcommand)]
+    Config(ConfigCmd),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -246,6 +249,14 @@ pub enum UsersCmd {
     },
     /// List desk users
     List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Check config.toml, keys.toml and theme.toml: each bad entry as FILE:LINE on stderr, exit 2
+    Check,
+    /// Print the configuration directory (DUEDESK_CONFIG, else the platform's)
+    Path,
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset, Local};
 use clap::CommandFactory;
 
 pub use args::Cli;
-use args::{Command, Format, ImportWhat, LoansArgs, SettingsCmd, UsersCmd};
+use args::{Command, ConfigCmd, Format, ImportWhat, LoansArgs, SettingsCmd, UsersCmd};
 
 use crate::app::casework::ContactInput;
 use crate::app::views::LoanQuery;
@@ -56,6 +56,7 @@ fn execute(cli: Cli) -> Result<()> {
                 .map_err(|e| AppError::Input(format!("writing the man page: {e}")))?;
             return Ok(());
         }
+        Some(Command::Config(what)) => return config_cmd(what),
         _ => {}
     }
     let mut desk = open_desk(&cli)?;
@@ -156,8 +157,38 @@ fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Settings(SettingsCmd::List)) => out.settings(&desk.settings()?),
-        Some(Command::Completions { .. } | Command::Man) => Ok(()),
+        Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(()),
     }
+}
+
+/// `duedesk config check|path`: needs no store.
+fn config_cmd(what: &ConfigCmd) -> Result<()> {
+    let dir = crate::config::dir().ok_or_else(|| {
+        AppError::Input("no home directory to look for configuration in; set DUEDESK_CONFIG=DIR".into())
+    })?;
+    match what {
+        ConfigCmd::Path => println!("{}", dir.display()),
+        ConfigCmd::Check => {
+            let loaded = crate::config::load(Some(&dir), false);
+            if !loaded.problems.is_empty() {
+                let mut lines: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
+                lines.push(format!(
+                    "{} problem{} in {}; the desk starts anyway, with the defaults in their place",
+                    loaded.problems.len(),
+                    if loaded.problems.len() == 1 { "" } else { "s" },
+                    dir.display()
+                ));
+                return Err(AppError::File(lines));
+            }
+            if loaded.read.is_empty() {
+                println!("no configuration files in {}; the defaults apply", dir.display());
+            }
+            for p in &loaded.read {
+                println!("ok {}", p.display());
+            }
+        }
+    }
+    Ok(())
 }
 
 fn loan_query(a: &LoansArgs) -> LoanQuery {
@@ -254,7 +285,8 @@ fn open(mut desk: Desk) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         return desk_view(&mut desk);
     }
-    match crate::tui::run(desk) {
+    let config = crate::config::load(crate::config::dir().as_deref(), crate::config::no_color());
+    match crate::tui::run(desk, config) {
         Ok(crate::tui::Ended::Quit) => Ok(()),
         // The guard has restored the terminal; end as the signal asked, with the shell's status.
         Ok(crate::tui::Ended::Signal(sig)) => std::process::exit(128 + sig),

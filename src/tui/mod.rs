@@ -21,7 +21,8 @@ use signal_hook::iterator::Signals;
 use crate::app::Desk;
 use crate::app::desk_state::{Action, DeskInfo, DeskState, Reply, handle_key};
 use crate::app::keymap::Key;
-use crate::ui::{self, Look, Theme};
+use crate::config::Loaded;
+use crate::ui;
 
 pub use guard::restore;
 
@@ -49,9 +50,11 @@ pub enum Ended {
 }
 
 /// Runs the desk on the terminal until the user quits or a signal arrives. The desk moves to the
-/// store worker. The theme is `mono` when `NO_COLOR` is set.
-pub fn run(desk: Desk) -> anyhow::Result<Ended> {
-    let look = Look::new(Theme::for_no_color(std::env::var("NO_COLOR").ok().as_deref()));
+/// store worker. The look and the key map come from the user's configuration (`config::load`,
+/// which gives `mono` under `NO_COLOR`); its problems are shown over the desk until a key.
+pub fn run(desk: Desk, config: Loaded) -> anyhow::Result<Ended> {
+    let look = config.look;
+    let mut notes: Vec<String> = config.problems.iter().map(ToString::to_string).collect();
     let info = DeskInfo::of(&desk);
     let (tx, rx) = mpsc::channel::<Msg>();
     let requests = worker::spawn_worker(desk, tx.clone()).context("starting the store worker")?;
@@ -77,6 +80,7 @@ pub fn run(desk: Desk) -> anyhow::Result<Ended> {
         event::spawn_input(tx.clone(), stop.clone())?;
         drop(tx);
         let mut state = DeskState::new(info);
+        state.keymap = config.keymap;
         let size = terminal.size()?;
         let mut out = state.apply(Action::Resize(size.width, size.height));
         out.extend(state.start());
@@ -92,7 +96,10 @@ pub fn run(desk: Desk) -> anyhow::Result<Ended> {
                 return Ok(Ended::Quit);
             }
             if dirty {
-                terminal.draw(|f| ui::draw(f, &state, &look))?;
+                terminal.draw(|f| {
+                    ui::draw(f, &state, &look);
+                    ui::notice(f, &notes, &look);
+                })?;
                 dirty = false;
             }
             // A message stays MESSAGE_TTL from when it was first drawn; no ticking otherwise.
@@ -112,6 +119,16 @@ pub fn run(desk: Desk) -> anyhow::Result<Ended> {
             match msg {
                 None => {
                     out = state.apply(Action::ExpireMessage);
+                    dirty = true;
+                }
+                // The first key closes the configuration notice; the status bar keeps a reminder.
+                Some(Msg::Key(_)) if !notes.is_empty() => {
+                    state.message = Some(format!(
+                        "config: {} bad entr{} replaced by defaults; duedesk config check",
+                        notes.len(),
+                        if notes.len() == 1 { "y" } else { "ies" }
+                    ));
+                    notes.clear();
                     dirty = true;
                 }
                 Some(Msg::Key(k)) => {

@@ -223,3 +223,34 @@ fn help(frame: &mut Frame, area: Rect, state: &DeskState, look: &Look) {
     let block = look.block().title(" Keys · any key closes ");
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
+
+/// Problems in the user's configuration files, over the desk until a key is pressed: one
+/// `FILE:LINE: message` each. Nothing when there are none or the terminal is too small.
+pub fn notice(frame: &mut Frame, problems: &[String], look: &Look) {
+    let area = frame.area();
+    if problems.is_empty() || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return;
+    }
+    let mut lines: Vec<Line> = problems.iter().map(|p| Line::raw(p.clone())).collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "The desk runs with the defaults in their place. Any key closes this.",
+        look.theme.dim(),
+    ));
+    let width = area.width.saturating_sub(4).min(100);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    // Word wrapping can take a row more than the width alone says.
+    let rows: usize = lines
+        .iter()
+        .map(|l| match text::width(&l.to_string()) {
+            w if w > inner => w.div_ceil(inner) + 1,
+            _ => 1,
+        })
+        .sum();
+    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height.saturating_sub(2));
+    let rect =
+        Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
+    frame.render_widget(Clear, rect);
+    let block = look.block().title(" Configuration problems ");
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
+}

@@ -77,7 +77,10 @@ impl Bad {
     /// A TOML syntax error, as one line.
     pub fn syntax(e: &toml::de::Error) -> Bad {
         let msg = e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ");
-        Bad::new(e.span().unwrap_or(0..0), format!("TOML syntax: {msg}; fix the file's syntax"))
+        Bad::new(
+            e.span().unwrap_or(0..0),
+            format!("TOML syntax: {msg}; fix the syntax (until then the whole file is ignored)"),
+        )
     }
 }
 

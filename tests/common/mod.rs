@@ -46,10 +46,17 @@ impl TestDesk {
         let mut c = Command::new(env!("CARGO_BIN_EXE_duedesk"));
         c.arg("--db").arg(&self.db);
         c.env("DUEDESK_NOW", NOW).env("NO_COLOR", "1");
+        // Never the real user's configuration folder: an empty one of this test's.
+        c.env("DUEDESK_CONFIG", self.config_dir());
         for v in ["DUEDESK_TODAY", "DUEDESK_USER", "DUEDESK_DB", "COLUMNS"] {
             c.env_remove(v);
         }
         c
+    }
+
+    /// The configuration directory the binary is pointed at (`DUEDESK_CONFIG`); not created.
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
     }
 
     pub fn run(&self, args: &[&str]) -> Run {

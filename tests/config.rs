@@ -1,0 +1,117 @@
+//! `duedesk config check` and `config path` on configuration folders of the test's own
+//! (`DUEDESK_CONFIG`): one fixture per kind of error, each checked on stderr as `FILE:LINE: …`.
+
+mod common;
+
+use common::TestDesk;
+
+/// A desk whose configuration folder holds these files.
+fn with_files(files: &[(&str, &str)]) -> TestDesk {
+    let d = TestDesk::new();
+    std::fs::create_dir_all(d.config_dir()).expect("config dir");
+    for (name, text) in files {
+        std::fs::write(d.config_dir().join(name), text).expect("write");
+    }
+    d
+}
+
+fn file(d: &TestDesk, name: &str) -> String {
+    d.config_dir().join(name).display().to_string()
+}
+
+#[test]
+fn no_files_and_good_files_pass() {
+    let d = with_files(&[]);
+    let r = d.ok(&["config", "check"]);
+    assert!(r.stdout.contains("the defaults apply"), "{}", r.stdout);
+
+    let d = with_files(&[
+        ("config.toml", "theme = \"light\"\nborders = \"ascii\"\nlang = \"zh\"\n"),
+        (
+            "keys.toml",
+            "[list]\npage_down = \"<PgDn> <C-d>\"\nopen = [\"<Enter>\", \"l\"]\n\n[global]\nquit = \"Q <C-c>\"\n",
+        ),
+        ("theme.toml", "selected = { fg = \"black\", bg = \"#ffd75f\", modifiers = [\"bold\"] }\n"),
+    ]);
+    let r = d.ok(&["config", "check"]);
+    assert_eq!(r.stderr, "");
+    for name in ["config.toml", "keys.toml", "theme.toml"] {
+        assert!(r.stdout.contains(&format!("ok {}", file(&d, name))), "{}", r.stdout);
+    }
+    let r = d.ok(&["config", "path"]);
+    assert_eq!(r.stdout.trim(), d.config_dir().display().to_string());
+}
+
+/// Runs `config check` on one bad file and insists on exit 2 and the expected first line.
+fn fails_with(name: &str, text: &str, expected: &str) {
+    let d = with_files(&[(name, text)]);
+    let r = d.run(&["config", "check"]);
+    assert_eq!(r.code, 2, "{name}: {}\n{}", r.stdout, r.stderr);
+    let first = r.stderr.lines().next().unwrap_or("");
+    let want = format!("{}:{expected}", file(&d, name));
+    assert!(first.starts_with(&want), "{name}: expected\n  {want}\ngot\n  {first}");
+    assert!(r.stderr.contains("the desk starts anyway"), "{}", r.stderr);
+}
+
+#[test]
+fn each_bad_keys_entry_is_named_by_file_and_line() {
+    fails_with("keys.toml", "[list]\n\npg_down = \"<C-d>\"\n", "3: unknown action \"pg_down\" in [list]");
+    fails_with("keys.toml", "[list]\ndown = \"<Dwn>\"\n", "2: list.down: unknown key <Dwn>");
+    fails_with("keys.toml", "[lists]\ndown = \"j\"\n", "1: unknown section [lists]");
+    fails_with(
+        "keys.toml",
+        "[list]\nnext_stage = \"S\"\n",
+        "2: action \"next_stage\" has no place in [list]",
+    );
+    fails_with("keys.toml", "[case]\nback = 3\n", "2: case.back is a integer");
+    fails_with(
+        "keys.toml",
+        "[global]\nquit = \"Q\"\nhelp = \"Q\"\n",
+        "3: global.help reuses a key of global.quit",
+    );
+    fails_with("keys.toml", "[list]\ndown = \"j\n", "2: TOML syntax:");
+}
+
+#[test]
+fn each_bad_theme_entry_is_named_by_file_and_line() {
+    fails_with(
+        "theme.toml",
+        "title = { fg = \"cyan\" }\nkey = { fg = \"purplish\" }\n",
+        "2: unknown colour \"purplish\" for key.fg",
+    );
+    fails_with("theme.toml", "titel = { fg = \"cyan\" }\n", "1: unknown style \"titel\"");
+    fails_with(
+        "theme.toml",
+        "\nlate = { modifiers = [\"blod\"] }\n",
+        "2: unknown modifier \"blod\" in late.modifiers",
+    );
+    fails_with("theme.toml", "dim = { colour = \"red\" }\n", "1: unknown key \"colour\" in style dim");
+    fails_with("theme.toml", "severe = \"red\"\n", "1: style severe is a string");
+    fails_with("theme.toml", "title = { fg = \"cyan\"\n", "1: TOML syntax:");
+}
+
+#[test]
+fn each_bad_setting_is_named_by_file_and_line() {
+    fails_with("config.toml", "theme = \"solarized\"\n", "1: unknown theme \"solarized\"");
+    fails_with("config.toml", "theme = \"mine.toml\"\n", "1: theme file \"mine.toml\" cannot be read");
+    fails_with("config.toml", "# look\nborders = \"round\"\n", "2: unknown borders \"round\"");
+    fails_with("config.toml", "colour = true\n", "1: unknown setting \"colour\"");
+}
+
+#[test]
+fn every_problem_of_every_file_is_reported() {
+    let d = with_files(&[
+        ("config.toml", "borders = \"round\"\n"),
+        ("keys.toml", "[list]\ndown = \"<Dwn>\"\nup = \"<Upp>\"\n"),
+        ("theme.toml", "key = { fg = \"purplish\" }\n"),
+    ]);
+    let r = d.run(&["config", "check"]);
+    assert_eq!(r.code, 2);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 5, "{}", r.stderr);
+    assert!(lines[0].starts_with(&format!("{}:1:", file(&d, "config.toml"))));
+    assert!(lines[1].starts_with(&format!("{}:1:", file(&d, "theme.toml"))));
+    assert!(lines[2].starts_with(&format!("{}:2:", file(&d, "keys.toml"))));
+    assert!(lines[3].starts_with(&format!("{}:3:", file(&d, "keys.toml"))));
+    assert!(lines[4].starts_with("4 problems in "), "{}", lines[4]);
+}
