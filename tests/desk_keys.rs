@@ -105,7 +105,16 @@ fn opening_a_case_and_going_back() {
     assert_eq!(case.pane, CasePane::Schedule);
     keys(&mut s, &mut desk, "<Tab>");
     assert_eq!(s.case.as_ref().expect("case").pane, CasePane::Contacts);
-    keys(&mut s, &mut desk, "<Tab><Tab>");
+    keys(&mut s, &mut desk, "<Tab>");
+    let case = s.case.as_ref().expect("case");
+    assert_eq!(case.pane, CasePane::Payments);
+    let d = case.detail.as_ref().expect("detail");
+    assert_eq!(case.pane_len(), (d.payments.len() + d.promises.len()) as u64);
+    keys(&mut s, &mut desk, "<Tab>");
+    assert_eq!(s.case.as_ref().expect("case").pane, CasePane::History);
+    keys(&mut s, &mut desk, "<BackTab><BackTab>");
+    assert_eq!(s.case.as_ref().expect("case").pane, CasePane::Contacts);
+    keys(&mut s, &mut desk, "<Tab><Tab><Tab>");
     assert_eq!(s.case.as_ref().expect("case").pane, CasePane::Schedule);
     keys(&mut s, &mut desk, "<Esc>");
     assert_eq!(s.screen, Screen::Overdue);

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate};
 use duedesk::app::Desk;
 use duedesk::app::desk_state::{DeskInfo, DeskState, Mode, press, settle};
+use duedesk::app::strings::Lang;
 use duedesk::store::Store;
 use duedesk::ui::{self, Borders, Look, Theme};
 use ratatui::Terminal;
@@ -171,4 +172,50 @@ fn the_light_theme_styles_cells_differently_from_dark() {
     assert_eq!(style(&light, 1, 0).fg, Some(Color::Blue));
     // The same text either way.
     assert_eq!(screen(&dark), screen(&light));
+}
+
+/// The desk in Chinese (`lang = zh`): the same screens, the same widths.
+fn opened_zh(desk: &mut Desk) -> DeskState {
+    let mut state = opened(desk);
+    state.lang = Lang::Zh;
+    state
+}
+
+#[test]
+fn overdue_queue_in_chinese() {
+    let mut desk = demo_desk();
+    let mut state = opened_zh(&mut desk);
+    press(&mut state, &mut desk, "<Tab>jj").expect("keys");
+    let text = snap(&state);
+    insta::assert_snapshot!("overdue_queue_zh", text);
+    assert!(text.contains("逾期天数"), "{text}");
+}
+
+#[test]
+fn case_view_in_chinese() {
+    let mut desk = demo_desk();
+    let mut state = opened_zh(&mut desk);
+    press(&mut state, &mut desk, "<Tab><Enter>").expect("keys");
+    insta::assert_snapshot!("case_view_zh", snap(&state));
+    press(&mut state, &mut desk, "<Tab><Tab>").expect("keys");
+    insta::assert_snapshot!("case_view_payments_zh", snap(&state));
+}
+
+#[test]
+fn help_overlay_in_chinese() {
+    let mut desk = demo_desk();
+    let mut state = opened_zh(&mut desk);
+    press(&mut state, &mut desk, "<Tab>?").expect("keys");
+    assert_eq!(state.mode, Mode::Help);
+    insta::assert_snapshot!("help_overlay_zh", snap(&state));
+}
+
+#[test]
+fn case_view_payments_and_promises() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "<Tab><Enter><Tab><Tab>").expect("keys");
+    let text = snap(&state);
+    insta::assert_snapshot!("case_view_payments", text);
+    assert!(text.contains("BY DATE"), "{text}");
 }

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 
 use super::keymap::{Cmd, Key, KeyCode, Keymap, Scope};
+use super::strings::{Lang, fill};
 use super::views::{LoanDetail, LoanQuery, LoanSummary};
 use super::{Desk, demo};
 use crate::domain::{LoanStatus, Role, Stage};
@@ -66,16 +67,19 @@ pub enum ListKind {
 pub enum CasePane {
     Schedule,
     Contacts,
+    Payments,
     History,
 }
 
 impl CasePane {
-    pub const ALL: [CasePane; 3] = [CasePane::Schedule, CasePane::Contacts, CasePane::History];
+    pub const ALL: [CasePane; 4] =
+        [CasePane::Schedule, CasePane::Contacts, CasePane::Payments, CasePane::History];
 
     pub fn title(self) -> &'static str {
         match self {
             CasePane::Schedule => "Schedule",
             CasePane::Contacts => "Contacts",
+            CasePane::Payments => "Payments & promises",
             CasePane::History => "Stages & owners",
         }
     }
@@ -161,6 +165,7 @@ impl CaseState {
         let n = match self.pane {
             CasePane::Schedule => d.schedule.len(),
             CasePane::Contacts => d.contacts.len(),
+            CasePane::Payments => d.payments.len() + d.promises.len(),
             CasePane::History => d.stage_events.len() + d.assignments.len(),
         };
         n as u64
@@ -228,6 +233,8 @@ pub enum Action {
 #[derive(Debug, Clone)]
 pub struct DeskState {
     pub info: DeskInfo,
+    /// The language of everything drawn and said (`Lang::detect` at the edge; tests pin it).
+    pub lang: Lang,
     pub keymap: Keymap,
     pub screen: Screen,
     /// The list a case was opened from.
@@ -256,6 +263,7 @@ impl DeskState {
         let mine = info.role == Some(Role::Collector);
         DeskState {
             info,
+            lang: Lang::En,
             keymap: Keymap::default(),
             screen: Screen::DueSoon,
             list_screen: Screen::DueSoon,
@@ -530,16 +538,17 @@ impl DeskState {
             }
             (Cmd::ToggleMine, _) => {
                 self.mine = !self.mine;
-                self.say(if self.mine { "showing my cases" } else { "showing every case" });
+                let t = self.lang.text();
+                self.say(if self.mine { t.msg_mine } else { t.msg_everything });
                 self.requery_all()
             }
             (Cmd::LoadDemo, _) => {
                 if !self.store_is_empty() || self.loading_demo {
-                    self.say("the demo book loads only into an empty store");
+                    self.say(self.lang.text().msg_demo_only_empty);
                     return Vec::new();
                 }
                 self.loading_demo = true;
-                self.say(format!("loading the demo book ({DEMO_LOANS} loans of demo data)…"));
+                self.say(fill(self.lang.text().msg_demo_loading, &[&DEMO_LOANS]));
                 let generation = self.next_generation();
                 vec![Request { generation, query: Query::LoadDemo }]
             }
@@ -564,9 +573,7 @@ impl DeskState {
                     self.requery(ListKind::Overdue)
                 }
                 None => {
-                    self.say(format!(
-                        "unknown sort '{key}': use dpd, overdue, last_contact, next_action or due"
-                    ));
+                    self.say(fill(self.lang.text().msg_unknown_sort, &[&key]));
                     Vec::new()
                 }
             },
@@ -580,15 +587,13 @@ impl DeskState {
                         self.requery(ListKind::Overdue)
                     }
                     _ => {
-                        self.say(format!(
-                            "unknown stage '{s}': use all, reminder, negotiation, guarantor or legal"
-                        ));
+                        self.say(fill(self.lang.text().msg_unknown_stage, &[&s]));
                         Vec::new()
                     }
                 }
             }
             _ => {
-                self.say(format!("unknown command ':{line}': try :goto LOAN, :sort KEY, :stage S or :q"));
+                self.say(fill(self.lang.text().msg_unknown_command, &[&line]));
                 Vec::new()
             }
         }
@@ -627,7 +632,7 @@ impl DeskState {
             Reply::DemoLoaded { loans } => {
                 self.loading_demo = false;
                 self.loans_in_store = Some(loans);
-                self.say(format!("loaded the demo book: {loans} loans of demo data"));
+                self.say(fill(self.lang.text().msg_demo_loaded, &[&loans]));
                 self.requery_all()
             }
             Reply::Failed { generation, what, message } => {

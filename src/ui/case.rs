@@ -1,6 +1,8 @@
 //! The case view: terms, delinquency, guarantor and collateral, the customer's other loans, then
-//! one pane at a time (schedule with what is paid, contacts newest first, stages and owners).
+//! one pane at a time (schedule with what is paid, contacts newest first, payments and promises to
+//! pay newest first, stages and owners).
 
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -9,101 +11,110 @@ use ratatui::widgets::Paragraph;
 use super::look::Look;
 use super::table::{self, Col, col};
 use crate::app::desk_state::{CasePane, CaseState};
+use crate::app::strings::{Lang, Text, fill};
 use crate::app::views::LoanDetail;
 use crate::text;
 
 /// Lines of the case header (the state's `CASE_CHROME` counts them).
 pub const HEADER_LINES: u16 = 7;
 
-const SCHEDULE: [Col; 7] = [
-    col("#", 3, true, 0),
-    col("DUE", 10, false, 0),
-    col("PAYMENT", 10, true, 0),
-    col("PRINCIPAL", 10, true, 2),
-    col("INTEREST", 9, true, 1),
-    col("PAID", 10, true, 0),
-    col("STATUS", 0, false, 0),
-];
+fn schedule_cols(t: &Text) -> [Col; 7] {
+    [
+        col(t.col_seq, 3, true, 0),
+        col(t.col_due, 10, false, 0),
+        col(t.col_payment, 10, true, 0),
+        col(t.col_principal, 10, true, 2),
+        col(t.col_interest, 9, true, 1),
+        col(t.col_paid, 10, true, 0),
+        col(t.col_status, 0, false, 0),
+    ]
+}
 
-const CONTACTS: [Col; 6] = [
-    col("WHEN", 16, false, 0),
-    col("PARTY", 9, false, 2),
-    col("BY", 6, false, 3),
-    col("OUTCOME", 12, false, 0),
-    col("USER", 9, false, 1),
-    col("NOTE", 0, false, 0),
-];
+fn contact_cols(t: &Text) -> [Col; 6] {
+    [
+        col(t.col_when, 16, false, 0),
+        col(t.col_party, 9, false, 2),
+        col(t.col_by, 6, false, 3),
+        col(t.col_outcome, 12, false, 0),
+        col(t.col_user, 9, false, 1),
+        col(t.col_note, 0, false, 0),
+    ]
+}
 
-const HISTORY: [Col; 4] = [
-    col("WHEN", 10, false, 0),
-    col("CHANGE", 26, false, 0),
-    col("BY", 9, false, 1),
-    col("REASON", 0, false, 0),
-];
+/// Payments and promises to pay in one list, newest first.
+fn payment_cols(t: &Text) -> [Col; 6] {
+    [
+        col(t.col_date, 10, false, 0),
+        col(t.col_kind, 8, false, 0),
+        col(t.col_sum, 10, true, 0),
+        col(t.col_by_date, 10, false, 1),
+        col(t.col_status, 7, false, 0),
+        col(t.col_ref, 0, false, 2),
+    ]
+}
+
+fn history_cols(t: &Text) -> [Col; 4] {
+    [
+        col(t.col_when, 10, false, 0),
+        col(t.col_change, 26, false, 0),
+        col(t.col_actor, 9, false, 1),
+        col(t.col_reason, 0, false, 0),
+    ]
+}
 
 fn dash<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or_else(|| "-".to_string(), ToString::to_string)
 }
 
-fn header_lines(d: &LoanDetail) -> Vec<String> {
-    let s = &d.summary;
-    let mut lines = vec![
-        format!(
-            "{}  {}  · customer {} · owner {} · branch {}",
-            s.loan_id,
-            s.borrower,
-            d.customer_id,
-            dash(&s.assignee),
-            dash(&d.branch)
-        ),
-        format!(
-            "{} {} at {}% for {} months from {} · phone {}",
-            s.product,
-            s.principal,
-            d.annual_rate,
-            d.term_months,
-            d.disbursed_on,
-            dash(&s.phone)
-        ),
-        format!(
-            "DPD {} · {} · {} · stage {}{} · {}",
-            s.dpd,
-            s.bucket,
-            s.class,
-            s.stage,
-            d.agency_name.as_deref().map_or_else(String::new, |a| format!(" (agency {a})")),
-            s.status
-        ),
-        format!(
-            "overdue principal {} · interest {} · penalty {} · payoff {}",
-            s.overdue_principal, s.overdue_interest, s.penalty_interest, s.payoff_amount
-        ),
-        format!(
-            "outstanding {} · paid {} · next due {} {}",
-            s.outstanding_principal,
-            d.paid_total,
-            dash(&s.next_due_on),
-            if s.next_due_on.is_some() { s.next_due_amount.to_string() } else { String::new() }
-        ),
-    ];
+fn header_lines(d: &LoanDetail, lang: Lang) -> Vec<String> {
+    let (s, t) = (&d.summary, lang.text());
+    let agency = d.agency_name.as_deref().map_or_else(String::new, |a| fill(t.case_agency, &[&a]));
+    let next_amount = if s.next_due_on.is_some() { s.next_due_amount.to_string() } else { String::new() };
     let guarantor = match (&d.guarantor, &d.guarantor_phone) {
         (Some(g), Some(p)) => format!("{g} ({p})"),
         (Some(g), None) => g.clone(),
-        _ => "none".into(),
+        _ => t.none.into(),
     };
-    lines.push(format!("guarantor {guarantor} · collateral {}", d.collateral.as_deref().unwrap_or("none")));
-    lines.push(if d.other_loans.is_empty() {
-        "other loans of the customer: none".to_string()
-    } else {
-        format!("other loans of the customer: {}", d.other_loans.join(", "))
-    });
-    lines
+    let others = if d.other_loans.is_empty() { t.none.to_string() } else { d.other_loans.join(", ") };
+    vec![
+        fill(t.case_line1, &[&s.loan_id, &s.borrower, &d.customer_id, &dash(&s.assignee), &dash(&d.branch)]),
+        fill(
+            t.case_line2,
+            &[
+                &lang.product(s.product),
+                &s.principal,
+                &d.annual_rate,
+                &d.term_months,
+                &d.disbursed_on,
+                &dash(&s.phone),
+            ],
+        ),
+        fill(
+            t.case_line3,
+            &[
+                &s.dpd,
+                &lang.bucket(s.bucket),
+                &lang.class(s.class),
+                &lang.stage(s.stage),
+                &agency,
+                &lang.status(s.status),
+            ],
+        ),
+        fill(
+            t.case_line4,
+            &[&s.overdue_principal, &s.overdue_interest, &s.penalty_interest, &s.payoff_amount],
+        ),
+        fill(t.case_line5, &[&s.outstanding_principal, &d.paid_total, &dash(&s.next_due_on), &next_amount]),
+        fill(t.case_line6, &[&guarantor, &d.collateral.as_deref().unwrap_or(t.none)]),
+        fill(t.case_line7, &[&others]),
+    ]
 }
 
-fn pane_rows(d: &LoanDetail, pane: CasePane) -> (&'static [Col], Vec<Vec<String>>) {
+fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang) -> (Vec<Col>, Vec<Vec<String>>) {
+    let t = lang.text();
     match pane {
         CasePane::Schedule => (
-            &SCHEDULE,
+            schedule_cols(t).to_vec(),
             d.schedule
                 .iter()
                 .map(|l| {
@@ -114,27 +125,58 @@ fn pane_rows(d: &LoanDetail, pane: CasePane) -> (&'static [Col], Vec<Vec<String>
                         l.principal.to_string(),
                         l.interest.to_string(),
                         (l.paid_principal + l.paid_interest).to_string(),
-                        l.status.as_str().to_string(),
+                        lang.installment(l.status).to_string(),
                     ]
                 })
                 .collect(),
         ),
         CasePane::Contacts => (
-            &CONTACTS,
+            contact_cols(t).to_vec(),
             d.contacts
                 .iter()
                 .map(|c| {
                     vec![
                         c.at.get(..16).unwrap_or(&c.at).replace('T', " "),
-                        c.party.to_string(),
-                        c.channel.to_string(),
-                        c.outcome.to_string(),
+                        lang.party(c.party).to_string(),
+                        lang.channel(c.channel).to_string(),
+                        lang.outcome(c.outcome).to_string(),
                         dash(&c.user),
                         c.note.clone(),
                     ]
                 })
                 .collect(),
         ),
+        CasePane::Payments => {
+            let mut rows: Vec<(NaiveDate, Vec<String>)> = d
+                .promises
+                .iter()
+                .map(|p| {
+                    let row = vec![
+                        p.made_on.to_string(),
+                        t.kind_promise.to_string(),
+                        p.amount.to_string(),
+                        p.due_on.to_string(),
+                        lang.promise(p.status).to_string(),
+                        dash(&p.user),
+                    ];
+                    (p.made_on, row)
+                })
+                .collect();
+            rows.extend(d.payments.iter().map(|p| {
+                let row = vec![
+                    p.paid_on.to_string(),
+                    t.kind_payment.to_string(),
+                    p.amount.to_string(),
+                    "-".to_string(),
+                    "-".to_string(),
+                    dash(&p.reference),
+                ];
+                (p.paid_on, row)
+            }));
+            // Newest first; on one day the promise before the payment that may keep it.
+            rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+            (payment_cols(t).to_vec(), rows.into_iter().map(|(_, r)| r).collect())
+        }
         CasePane::History => {
             let mut rows: Vec<Vec<String>> = d
                 .stage_events
@@ -142,7 +184,7 @@ fn pane_rows(d: &LoanDetail, pane: CasePane) -> (&'static [Col], Vec<Vec<String>
                 .map(|e| {
                     vec![
                         e.as_of.to_string(),
-                        format!("stage {} → {}", e.from, e.to),
+                        fill(t.stage_change, &[&lang.stage(e.from), &lang.stage(e.to)]),
                         e.actor.clone(),
                         e.reason.clone(),
                     ]
@@ -151,31 +193,32 @@ fn pane_rows(d: &LoanDetail, pane: CasePane) -> (&'static [Col], Vec<Vec<String>
             rows.extend(d.assignments.iter().map(|a| {
                 vec![
                     a.at.get(..10).unwrap_or(&a.at).to_string(),
-                    format!("owner {} → {}", dash(&a.from), dash(&a.to)),
+                    fill(t.owner_change, &[&dash(&a.from), &dash(&a.to)]),
                     dash(&a.by),
                     dash(&a.reason),
                 ]
             }));
-            (&HISTORY, rows)
+            (history_cols(t).to_vec(), rows)
         }
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, look: &Look) {
+pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &Look) {
     let theme = &look.theme;
+    let t = lang.text();
     if area.height == 0 || area.width == 0 {
         return;
     }
     let w = usize::from(area.width);
     let Some(d) = &case.detail else {
         let note = match &case.error {
-            Some(e) => format!("  {}: {e}", case.loan),
-            None => format!("  loading {}…", case.loan),
+            Some(e) => fill(t.case_failed, &[&case.loan, e]),
+            None => fill(t.case_loading, &[&case.loan]),
         };
         frame.render_widget(Paragraph::new(Line::styled(note, theme.base())), area);
         return;
     };
-    let mut lines: Vec<Line> = header_lines(d)
+    let mut lines: Vec<Line> = header_lines(d, lang)
         .into_iter()
         .enumerate()
         .map(|(i, l)| {
@@ -188,15 +231,22 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, look: &Look) {
         if i > 0 {
             tabs.push(Span::raw(look.separator()));
         }
-        tabs.push(Span::styled(format!(" {} ", p.title()), theme.tab(*p == case.pane)));
+        let title = match p {
+            CasePane::Schedule => t.pane_schedule,
+            CasePane::Contacts => t.pane_contacts,
+            CasePane::Payments => t.pane_payments,
+            CasePane::History => t.pane_history,
+        };
+        tabs.push(Span::styled(format!(" {title} "), theme.tab(*p == case.pane)));
     }
     lines.push(Line::from(tabs));
-    let (cols, rows) = pane_rows(d, case.pane);
+    let (cols, rows) = pane_rows(d, case.pane, lang);
+    let cols = cols.as_slice();
     let widths = table::layout(cols, w);
     lines.push(table::header(cols, &widths, theme.header()));
     let room = usize::from(area.height).saturating_sub(lines.len());
     if rows.is_empty() {
-        lines.push(Line::styled("  none yet", theme.dim()));
+        lines.push(Line::styled(t.none_yet, theme.dim()));
     }
     let skip = usize::try_from(case.scroll).unwrap_or(0);
     for r in rows.iter().skip(skip).take(room) {

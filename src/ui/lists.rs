@@ -8,31 +8,43 @@ use ratatui::widgets::Paragraph;
 use super::table::{self, Col, col};
 use super::theme::Theme;
 use crate::app::desk_state::{DeskState, ListKind};
+use crate::app::strings::{Lang, fill};
 use crate::app::views::LoanSummary;
-use crate::domain::Product;
 
-const QUEUE: [Col; 9] = [
-    col("LOAN", 10, false, 0),
-    col("BORROWER", 0, false, 0),
-    col("STAGE", 11, false, 3),
-    col("DPD", 4, true, 0),
-    col("BKT", 3, false, 5),
-    col("OVERDUE", 10, true, 0),
-    col("LAST CONTACT", 13, false, 2),
-    col("NEXT", 5, false, 4),
-    col("OWNER", 8, false, 1),
-];
+/// The queue's columns. Chinese stage names are short and its headers wide (逾期天数 takes 8
+/// cells), so the stage column gives the others room; the total is the same in both languages.
+fn queue_cols(lang: Lang) -> [Col; 9] {
+    let t = lang.text();
+    let (stage, dpd, bucket, contact) = match lang {
+        Lang::En => (11, 4, 3, 13),
+        Lang::Zh => (5, 8, 4, 14),
+    };
+    [
+        col(t.col_loan, 10, false, 0),
+        col(t.col_borrower, 0, false, 0),
+        col(t.col_stage, stage, false, 3),
+        col(t.col_dpd, dpd, true, 0),
+        col(t.col_bucket, bucket, false, 5),
+        col(t.col_overdue, 10, true, 0),
+        col(t.col_last_contact, contact, false, 2),
+        col(t.col_next, 5, false, 4),
+        col(t.col_owner, 8, false, 1),
+    ]
+}
 
-const DUE: [Col; 8] = [
-    col("DUE", 10, false, 0),
-    col("AMOUNT", 10, true, 0),
-    col("LOAN", 10, false, 0),
-    col("BORROWER", 0, false, 0),
-    col("PRODUCT", 8, false, 4),
-    col("PHONE", 14, false, 1),
-    col("OWNER", 8, false, 2),
-    col("LAST", 5, false, 3),
-];
+fn due_cols(lang: Lang) -> [Col; 8] {
+    let t = lang.text();
+    [
+        col(t.col_due, 10, false, 0),
+        col(t.col_amount, 10, true, 0),
+        col(t.col_loan, 10, false, 0),
+        col(t.col_borrower, 0, false, 0),
+        col(t.col_product, 8, false, 4),
+        col(t.col_phone, 14, false, 1),
+        col(t.col_owner, 8, false, 2),
+        col(t.col_last, 5, false, 3),
+    ]
+}
 
 fn dash<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or_else(|| "-".to_string(), ToString::to_string)
@@ -43,19 +55,19 @@ fn month_day(stamp: &str) -> String {
     stamp.get(5..10).unwrap_or(stamp).to_string()
 }
 
-fn queue_cells(r: &LoanSummary) -> Vec<String> {
+fn queue_cells(r: &LoanSummary, lang: Lang) -> Vec<String> {
     let contact = match (&r.last_contact_at, &r.last_outcome) {
-        (Some(at), Some(o)) => format!("{} {o}", month_day(at)),
+        (Some(at), Some(o)) => format!("{} {}", month_day(at), lang.outcome_text(o)),
         (Some(at), None) => month_day(at),
-        _ => "never".to_string(),
+        _ => lang.text().never.to_string(),
     };
     vec![
         r.loan_id.clone(),
         r.borrower.clone(),
         // `*`: placed with an outside agency (as in the command line's tables).
-        format!("{}{}", r.stage, if r.agency { "*" } else { "" }),
+        format!("{}{}", lang.stage(r.stage), if r.agency { "*" } else { "" }),
         r.dpd.to_string(),
-        r.bucket.to_string(),
+        lang.bucket(r.bucket).to_string(),
         r.overdue_amount.to_string(),
         contact,
         r.next_action_on.map_or_else(|| "-".into(), |d| month_day(&d.to_string())),
@@ -63,22 +75,13 @@ fn queue_cells(r: &LoanSummary) -> Vec<String> {
     ]
 }
 
-fn short_product(p: Product) -> &'static str {
-    match p {
-        Product::Annuity => "annuity",
-        Product::EqualPrincipal => "eq-princ",
-        Product::InterestOnly => "int-only",
-        Product::Bullet => "bullet",
-    }
-}
-
-fn due_cells(r: &LoanSummary) -> Vec<String> {
+fn due_cells(r: &LoanSummary, lang: Lang) -> Vec<String> {
     vec![
         dash(&r.due_soon_on),
         r.next_due_amount.to_string(),
         r.loan_id.clone(),
         r.borrower.clone(),
-        short_product(r.product).to_string(),
+        lang.product_short(r.product).to_string(),
         dash(&r.phone),
         dash(&r.assignee),
         r.last_contact_at.as_deref().map_or_else(|| "-".into(), month_day),
@@ -89,9 +92,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
     if area.height == 0 || area.width == 0 {
         return;
     }
+    let (lang, t) = (state.lang, state.lang.text());
+    let (queue, due) = (queue_cols(lang), due_cols(lang));
     let cols: &[Col] = match kind {
-        ListKind::DueSoon => &DUE,
-        ListKind::Overdue => &QUEUE,
+        ListKind::DueSoon => &due,
+        ListKind::Overdue => &queue,
     };
     let widths = table::layout(cols, usize::from(area.width));
     let list = state.list(kind);
@@ -101,18 +106,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
         _ if list.error.is_some() && list.rows.is_empty() => {
             lines.push(Line::styled(format!("  {}", list.error.as_deref().unwrap_or("")), theme.base()));
         }
-        None => lines.push(Line::styled("  loading…", theme.dim())),
+        None => lines.push(Line::styled(t.loading, theme.dim())),
         Some(0) => {
             let what = match kind {
-                ListKind::DueSoon => "nothing is due soon",
-                ListKind::Overdue => "no overdue loans",
+                ListKind::DueSoon => t.nothing_due,
+                ListKind::Overdue => t.no_overdue,
             };
             let scope = if state.filter.trim().is_empty() {
                 String::new()
             } else {
-                format!(" matching '{}'", state.filter.trim())
+                fill(t.matching, &[&state.filter.trim()])
             };
-            let mine = if state.mine { " among my cases (m: everything)" } else { "" };
+            let mine = if state.mine { t.among_mine } else { "" };
             lines.push(Line::styled(format!("  {what}{scope}{mine}"), theme.base()));
         }
         Some(total) => {
@@ -121,8 +126,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
                 match list.row(i) {
                     Some(r) => {
                         let (cells, dpd_col) = match kind {
-                            ListKind::DueSoon => (due_cells(r), None),
-                            ListKind::Overdue => (queue_cells(r), Some(3)),
+                            ListKind::DueSoon => (due_cells(r, lang), None),
+                            ListKind::Overdue => (queue_cells(r, lang), Some(3)),
                         };
                         let styles: Vec<_> = dpd_col
                             .filter(|_| !selected)
@@ -131,7 +136,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
                             .collect();
                         lines.push(table::line(cols, &widths, &cells, theme.row(selected), &styles));
                     }
-                    None => lines.push(Line::styled("  loading…", theme.row(selected))),
+                    None => lines.push(Line::styled(t.loading, theme.row(selected))),
                 }
             }
         }

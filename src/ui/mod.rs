@@ -12,8 +12,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::app::desk_state::{CASE_CHROME, DeskState, ListKind, Mode, Screen, sort_name};
+use crate::app::desk_state::{CASE_CHROME, DeskState, ListKind, Mode, Screen};
 use crate::app::keymap::{Binding, Cmd, Keymap, Scope};
+use crate::app::strings::fill;
 use crate::text;
 pub use look::{Borders, Look};
 pub use theme::Theme;
@@ -32,7 +33,7 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
         return;
     }
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area, theme);
+        too_small(frame, area, state, theme);
         return;
     }
     let [tabs, body, status, footer] = Layout::vertical([
@@ -44,12 +45,14 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
     .areas(area);
     tab_line(frame, tabs, state, theme);
     match state.loans_in_store {
-        None => frame.render_widget(Paragraph::new(Line::styled("  loading…", theme.dim())), body),
+        None => {
+            frame.render_widget(Paragraph::new(Line::styled(state.lang.text().loading, theme.dim())), body)
+        }
         Some(0) => empty_store(frame, body, state, theme),
         Some(_) => match (state.screen, &state.case) {
             (Screen::DueSoon, _) => lists::draw(frame, body, state, ListKind::DueSoon, theme),
             (Screen::Overdue, _) => lists::draw(frame, body, state, ListKind::Overdue, theme),
-            (Screen::Case, Some(c)) => case::draw(frame, body, c, look),
+            (Screen::Case, Some(c)) => case::draw(frame, body, c, state.lang, look),
             (Screen::Case, None) => {}
         },
     }
@@ -62,9 +65,8 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
     }
 }
 
-fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let note =
-        format!("terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}", area.width, area.height);
+fn too_small(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
+    let note = fill(state.lang.text().too_small, &[&MIN_WIDTH, &MIN_HEIGHT, &area.width, &area.height]);
     frame.render_widget(Paragraph::new(note).style(theme.base()).wrap(Wrap { trim: true }), area);
 }
 
@@ -73,21 +75,22 @@ fn count(state: &DeskState, kind: ListKind) -> String {
 }
 
 fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
+    let (lang, t) = (state.lang, state.lang.text());
     let mut spans = vec![Span::styled(" duedesk ", theme.title())];
     let mut tab = |label: String, active: bool| {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(format!(" {label} "), theme.tab(active)));
     };
-    tab(format!("Due soon {}", count(state, ListKind::DueSoon)), state.screen == Screen::DueSoon);
-    tab(format!("Overdue {}", count(state, ListKind::Overdue)), state.screen == Screen::Overdue);
+    tab(format!("{} {}", t.tab_due_soon, count(state, ListKind::DueSoon)), state.screen == Screen::DueSoon);
+    tab(format!("{} {}", t.tab_overdue, count(state, ListKind::Overdue)), state.screen == Screen::Overdue);
     if let Some(c) = &state.case {
-        tab(format!("Case {}", c.loan), state.screen == Screen::Case);
+        tab(format!("{} {}", t.tab_case, c.loan), state.screen == Screen::Case);
     }
     let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
-    let mut scope = vec![if state.mine { "my cases" } else { "all cases" }.to_string()];
+    let mut scope = vec![if state.mine { t.my_cases } else { t.all_cases }.to_string()];
     if state.screen == Screen::Overdue {
-        scope.push(format!("stage {}", state.stage.map_or("all", |s| s.as_str())));
-        scope.push(format!("sort {}", sort_name(state.sort)));
+        scope.push(fill(t.stage_label, &[&state.stage.map_or(t.stage_all, |s| lang.stage(s))]));
+        scope.push(fill(t.sort_label, &[&lang.sort(state.sort)]));
     }
     if !state.filter.trim().is_empty() {
         scope.push(format!("/{}", state.filter.trim()));
@@ -102,21 +105,22 @@ fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
 
 fn empty_store(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     let store = &state.info.store;
+    let t = state.lang.text();
     let lines = if state.loading_demo {
-        vec![Line::raw(""), Line::raw("  loading the demo book (demo data)…")]
+        vec![Line::raw(""), Line::raw(t.loading_demo)]
     } else {
         vec![
             Line::raw(""),
-            Line::styled(format!("  The store at {store} holds no loans yet."), theme.title()),
+            Line::styled(fill(t.empty_store, &[store]), theme.title()),
             Line::raw(""),
             Line::from(vec![
-                Span::raw("  Press "),
+                Span::raw(t.press),
                 Span::styled("D", theme.key()),
-                Span::raw(" to load the demo book: "),
-                Span::raw(format!("{} loans of demo data.", crate::app::desk_state::DEMO_LOANS)),
+                Span::raw(t.to_load_demo),
+                Span::raw(fill(t.demo_loans, &[&crate::app::desk_state::DEMO_LOANS])),
             ]),
             Line::raw(""),
-            Line::raw("  Or import a book from CSV:"),
+            Line::raw(t.or_import),
             Line::raw(format!("    duedesk --db {store} import loans FILE.csv")),
         ]
     };
@@ -124,15 +128,16 @@ fn empty_store(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
 }
 
 fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
+    let (lang, t) = (state.lang, state.lang.text());
     let who = match state.info.role {
-        Some(r) => format!("{} ({r})", state.info.login),
-        None => format!("{} (read-only)", state.info.login),
+        Some(r) => fill(t.who, &[&state.info.login, &lang.role(r)]),
+        None => fill(t.who, &[&state.info.login, &t.read_only]),
     };
     let counts = match state.loans_in_store {
-        Some(n) => format!("{n} loans"),
+        Some(n) => fill(t.loans_count, &[&n]),
         None => "…".into(),
     };
-    let left = format!(" {who} · as of {} · {} · {counts}", state.info.as_of, state.info.store);
+    let left = fill(t.status_left, &[&who, &state.info.as_of, &state.info.store, &counts]);
     let w = usize::from(area.width);
     let line = match &state.message {
         Some(m) => {
@@ -149,14 +154,12 @@ fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
 }
 
 fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
+    let (lang, t) = (state.lang, state.lang.text());
     let w = usize::from(area.width);
     let line = match state.mode {
         Mode::Filter | Mode::Command => {
-            let (lead, hint) = if state.mode == Mode::Filter {
-                ("/", "Enter keep · Esc clear")
-            } else {
-                (":", "Enter run · Esc cancel")
-            };
+            let (lead, hint) =
+                if state.mode == Mode::Filter { ("/", t.filter_hint) } else { (":", t.command_hint) };
             let typed = format!("{lead}{}", state.input);
             let room = w.saturating_sub(text::width(hint) + 1);
             let shown = text::fit(&typed, room, false);
@@ -165,7 +168,7 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
             }
             Line::from(vec![Span::raw(shown), Span::raw(" "), Span::styled(hint, theme.dim())])
         }
-        Mode::Help => Line::styled(" any key closes the help", theme.dim()),
+        Mode::Help => Line::styled(t.help_footer, theme.dim()),
         Mode::Normal => {
             let mut spans = Vec::new();
             let mut used = 0;
@@ -181,7 +184,7 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
                     }
             };
             for (b, seqs) in state.keymap.bindings.iter().filter(|(b, _)| shown(b)) {
-                let Some(hint) = b.hint else { continue };
+                let Some(hint) = lang.key_hint(b) else { continue };
                 let key = Keymap::keys_label(&seqs[..1.min(seqs.len())]);
                 let cost = text::width(&key) + text::width(hint) + 3;
                 if used + cost > w {
@@ -201,17 +204,18 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
 /// The keys of the screen on show, generated from the key map.
 fn help(frame: &mut Frame, area: Rect, state: &DeskState, look: &Look) {
     let theme = &look.theme;
+    let lang = state.lang;
     let scopes = state.scopes();
     let mut lines: Vec<Line> = Vec::new();
     for scope in &scopes {
-        lines.push(Line::styled(scope.title(), theme.header()));
+        lines.push(Line::styled(lang.scope(*scope), theme.header()));
         for (b, seqs) in state.keymap.bindings.iter().filter(|(b, _)| b.scope == *scope) {
             let keys = text::fit(&Keymap::keys_label(seqs), 14, false);
             lines.push(Line::from(vec![
                 Span::raw("  "),
                 Span::styled(keys, theme.key()),
                 Span::raw(" "),
-                Span::raw(b.desc),
+                Span::raw(lang.key_desc(b)),
             ]));
         }
     }
@@ -219,9 +223,24 @@ fn help(frame: &mut Frame, area: Rect, state: &DeskState, look: &Look) {
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);
     let rect =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
+    blank_wide_left_of(frame, rect);
     frame.render_widget(Clear, rect);
-    let block = look.block().title(" Keys · any key closes ");
+    let block = look.block().title(lang.text().help_title);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// A wide character (Chinese: two cells) just left of an overlay would lose its second cell under
+/// the overlay's border, and terminals draw half a character differently: blank it.
+fn blank_wide_left_of(frame: &mut Frame, rect: Rect) {
+    let Some(x) = rect.x.checked_sub(1) else { return };
+    let buf = frame.buffer_mut();
+    for y in rect.y..rect.y.saturating_add(rect.height) {
+        if let Some(cell) = buf.cell_mut((x, y))
+            && text::width(cell.symbol()) > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
 }
 
 /// Problems in the user's configuration files, over the desk until a key is pressed: one

@@ -1,0 +1,538 @@
+//! Every text the terminal desk shows, in English and Simplified Chinese (as gitui keeps its
+//! user text in one `strings.rs`). The language is chosen once at the edge (`Lang::detect`) and
+//! carried in the desk state; nothing reads it from a global. The command line's tables stay
+//! English: scripts parse them.
+//!
+//! Templates mark their arguments `{0}`, `{1}`, … and are filled with [`fill`]; both languages of a
+//! template take the same arguments (a test checks it).
+
+use std::fmt;
+
+use super::keymap::{Binding, Cmd, Scope};
+use crate::domain::contact::{Channel, Outcome, Party, PromiseStatus};
+use crate::domain::{Bucket, InstallmentStatus, LoanStatus, Product, RiskClass, Role, Stage};
+use crate::store::SortKey;
+
+/// The language of the terminal desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+/// The environment variables read by [`Lang::detect`], in order after `DUEDESK_LANG`.
+pub const LOCALE_VARS: [&str; 3] = ["LC_ALL", "LC_MESSAGES", "LANG"];
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// A `lang` setting as a user writes it (config file, `DUEDESK_LANG`): `en`, `zh`, or a locale
+    /// such as `zh_CN.UTF-8` or `zh-Hans`. `Ok(None)` for `auto` or empty (use the locale).
+    pub fn parse(value: &str) -> Result<Option<Lang>, String> {
+        let v = value.trim().to_ascii_lowercase();
+        if v.is_empty() || v == "auto" {
+            return Ok(None);
+        }
+        let base = v.split(['_', '-', '.', '@']).next().unwrap_or("");
+        match base {
+            "en" | "english" => Ok(Some(Lang::En)),
+            "zh" | "chinese" => Ok(Some(Lang::Zh)),
+            _ => Err(format!("unknown language '{}': use en, zh or auto", value.trim())),
+        }
+    }
+
+    /// A POSIX locale name: `zh…` is Chinese, anything else (`C`, `POSIX`, `en_US.UTF-8`, empty)
+    /// English.
+    pub fn from_locale(locale: &str) -> Lang {
+        if locale.trim().to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En }
+    }
+
+    /// The desk's language: the config file's `lang` when it names one, else `DUEDESK_LANG`, else
+    /// the locale (the first non-empty of `LC_ALL`, `LC_MESSAGES`, `LANG`), else English. A value
+    /// that names no language is passed over here; report it with [`Lang::parse`].
+    pub fn detect(config: Option<&str>, env: impl Fn(&str) -> Option<String>) -> Lang {
+        if let Some(Ok(Some(l))) = config.map(Lang::parse) {
+            return l;
+        }
+        if let Some(Ok(Some(l))) = env("DUEDESK_LANG").as_deref().map(Lang::parse) {
+            return l;
+        }
+        LOCALE_VARS
+            .iter()
+            .filter_map(|v| env(v))
+            .find(|v| !v.is_empty())
+            .map_or(Lang::En, |v| Lang::from_locale(&v))
+    }
+
+    /// [`Lang::detect`] on the process environment.
+    pub fn from_env(config: Option<&str>) -> Lang {
+        Lang::detect(config, |k| std::env::var(k).ok())
+    }
+
+    pub fn text(self) -> &'static Text {
+        match self {
+            Lang::En => &EN,
+            Lang::Zh => &ZH,
+        }
+    }
+
+    pub fn stage(self, s: Stage) -> &'static str {
+        match self {
+            Lang::En => s.as_str(),
+            Lang::Zh => match s {
+                Stage::Current => "正常",
+                Stage::Reminder => "提醒",
+                Stage::Negotiation => "协商",
+                Stage::Guarantor => "担保",
+                Stage::Legal => "法律",
+                Stage::Closed => "结清",
+                Stage::WrittenOff => "核销",
+            },
+        }
+    }
+
+    pub fn class(self, c: RiskClass) -> &'static str {
+        match self {
+            Lang::En => c.as_str(),
+            Lang::Zh => match c {
+                RiskClass::Normal => "正常",
+                RiskClass::SpecialMention => "关注",
+                RiskClass::Substandard => "次级",
+                RiskClass::Doubtful => "可疑",
+                RiskClass::Loss => "损失",
+            },
+        }
+    }
+
+    /// Buckets are written `M0`…`M7+` in both languages.
+    pub fn bucket(self, b: Bucket) -> &'static str {
+        b.as_str()
+    }
+
+    pub fn status(self, s: LoanStatus) -> &'static str {
+        match self {
+            Lang::En => s.as_str(),
+            Lang::Zh => match s {
+                LoanStatus::Active => "未结清",
+                LoanStatus::Closed => "结清",
+                LoanStatus::WrittenOff => "核销",
+            },
+        }
+    }
+
+    /// The product's full name (the case header).
+    pub fn product(self, p: Product) -> &'static str {
+        match self {
+            Lang::En => p.as_str(),
+            Lang::Zh => self.product_short(p),
+        }
+    }
+
+    /// The product in at most 8 cells (the due-soon list).
+    pub fn product_short(self, p: Product) -> &'static str {
+        match (self, p) {
+            (Lang::En, Product::Annuity) => "annuity",
+            (Lang::En, Product::EqualPrincipal) => "eq-princ",
+            (Lang::En, Product::InterestOnly) => "int-only",
+            (Lang::En, Product::Bullet) => "bullet",
+            (Lang::Zh, Product::Annuity) => "等额本息",
+            (Lang::Zh, Product::EqualPrincipal) => "等额本金",
+            (Lang::Zh, Product::InterestOnly) => "先息后本",
+            (Lang::Zh, Product::Bullet) => "到期还本",
+        }
+    }
+
+    pub fn installment(self, s: InstallmentStatus) -> &'static str {
+        match self {
+            Lang::En => s.as_str(),
+            Lang::Zh => match s {
+                InstallmentStatus::Paid => "已还清",
+                InstallmentStatus::Overdue => "逾期",
+                InstallmentStatus::Partial => "部分还款",
+                InstallmentStatus::Due => "今日到期",
+                InstallmentStatus::Future => "未到期",
+            },
+        }
+    }
+
+    pub fn party(self, p: Party) -> &'static str {
+        match self {
+            Lang::En => p.as_str(),
+            Lang::Zh => match p {
+                Party::Debtor => "借款人",
+                Party::Guarantor => "担保人",
+                Party::ThirdParty => "第三方",
+            },
+        }
+    }
+
+    pub fn channel(self, c: Channel) -> &'static str {
+        match self {
+            Lang::En => c.as_str(),
+            Lang::Zh => match c {
+                Channel::Call => "电话",
+                Channel::Sms => "短信",
+                Channel::Visit => "上门",
+                Channel::Letter => "信函",
+                Channel::Email => "邮件",
+            },
+        }
+    }
+
+    pub fn outcome(self, o: Outcome) -> &'static str {
+        match self {
+            Lang::En => o.as_str(),
+            Lang::Zh => match o {
+                Outcome::NoAnswer => "未接通",
+                Outcome::Busy => "忙线",
+                Outcome::WrongNumber => "号码错误",
+                Outcome::Refused => "拒绝",
+                Outcome::Promise => "承诺还款",
+                Outcome::Paid => "已还款",
+                Outcome::Dispute => "有争议",
+                Outcome::Callback => "约回电",
+                Outcome::LeftMessage => "已留言",
+            },
+        }
+    }
+
+    /// An outcome as stored (`no_answer`), shown in this language; unknown text as it is.
+    pub fn outcome_text(self, stored: &str) -> String {
+        match stored.parse::<Outcome>() {
+            Ok(o) => self.outcome(o).to_string(),
+            Err(_) => stored.to_string(),
+        }
+    }
+
+    pub fn promise(self, s: PromiseStatus) -> &'static str {
+        match self {
+            Lang::En => s.as_str(),
+            Lang::Zh => match s {
+                PromiseStatus::Active => "有效",
+                PromiseStatus::Kept => "已兑现",
+                PromiseStatus::Broken => "已违约",
+            },
+        }
+    }
+
+    pub fn role(self, r: Role) -> &'static str {
+        match self {
+            Lang::En => r.as_str(),
+            Lang::Zh => match r {
+                Role::Collector => "催收员",
+                Role::Supervisor => "主管",
+                Role::Admin => "管理员",
+            },
+        }
+    }
+
+    /// A sort order as the tab line shows it; English keeps the names `:sort` takes.
+    pub fn sort(self, s: SortKey) -> &'static str {
+        match (self, s) {
+            (Lang::En, SortKey::Dpd) => "dpd",
+            (Lang::En, SortKey::Overdue) => "overdue",
+            (Lang::En, SortKey::Due) => "due",
+            (Lang::En, SortKey::LastContact) => "last_contact",
+            (Lang::En, SortKey::NextAction) => "next_action",
+            (Lang::En, SortKey::DueSoon) => "due_soon",
+            (Lang::Zh, SortKey::Dpd) => "逾期天数",
+            (Lang::Zh, SortKey::Overdue) => "逾期金额",
+            (Lang::Zh, SortKey::Due) => "到期日",
+            (Lang::Zh, SortKey::LastContact) => "最近联系",
+            (Lang::Zh, SortKey::NextAction) => "下次跟进",
+            (Lang::Zh, SortKey::DueSoon) => "即将到期",
+        }
+    }
+
+    pub fn scope(self, s: Scope) -> &'static str {
+        match self {
+            Lang::En => s.title(),
+            Lang::Zh => match s {
+                Scope::Global => "全局",
+                Scope::List => "列表",
+                Scope::Queue => "逾期队列",
+                Scope::Case => "案件",
+            },
+        }
+    }
+
+    /// What help says a binding does. English is the key map's own `desc`.
+    pub fn key_desc(self, b: &Binding) -> &'static str {
+        match self {
+            Lang::En => b.desc,
+            Lang::Zh => zh_key_desc(b.scope, b.cmd).unwrap_or(b.desc),
+        }
+    }
+
+    /// The footer's label of a binding, if it has one.
+    pub fn key_hint(self, b: &Binding) -> Option<&'static str> {
+        match self {
+            Lang::En => b.hint,
+            Lang::Zh => b.hint.map(|h| zh_key_hint(b.cmd).unwrap_or(h)),
+        }
+    }
+}
+
+fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
+    let case = scope == Scope::Case;
+    Some(match cmd {
+        Cmd::Down if case => "向下滚动",
+        Cmd::Up if case => "向上滚动",
+        Cmd::PageDown if case => "下翻一页",
+        Cmd::PageUp if case => "上翻一页",
+        Cmd::Top if case => "顶部",
+        Cmd::Bottom if case => "底部",
+        Cmd::NextPane if case => "下一栏：还款计划/联系记录/还款与承诺/阶段",
+        Cmd::PrevPane => "上一栏",
+        Cmd::Back if case => "返回列表",
+        Cmd::Down => "下一行",
+        Cmd::Up => "上一行",
+        Cmd::PageDown => "下一页",
+        Cmd::PageUp => "上一页",
+        Cmd::Top => "第一行",
+        Cmd::Bottom => "最后一行",
+        Cmd::Open => "打开案件",
+        Cmd::NextPane => "即将到期 ⇄ 逾期队列",
+        Cmd::Filter => "按姓名、贷款编号或电话筛选",
+        Cmd::Back => "清除筛选",
+        Cmd::ToggleMine => "我的案件 ⇄ 全部案件",
+        Cmd::LoadDemo => "载入演示台账（仅限空库）",
+        Cmd::NextStage => "阶段：全部/提醒/协商/担保/法律",
+        Cmd::NextSort => "排序：逾期天数/逾期金额/最近联系/下次跟进",
+        Cmd::CommandLine => "命令：:goto 编号、:sort 排序、:stage 阶段、:q",
+        Cmd::Help => "本帮助",
+        Cmd::Quit => "退出",
+    })
+}
+
+fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
+    Some(match cmd {
+        Cmd::Open => "打开",
+        Cmd::NextPane => "切换",
+        Cmd::PrevPane => "上一栏",
+        Cmd::Filter => "筛选",
+        Cmd::ToggleMine => "我的",
+        Cmd::LoadDemo => "演示台账",
+        Cmd::NextStage => "阶段",
+        Cmd::NextSort => "排序",
+        Cmd::Back => "返回",
+        Cmd::CommandLine => "命令",
+        Cmd::Help => "帮助",
+        Cmd::Quit => "退出",
+        Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => return None,
+    })
+}
+
+/// Fills `{0}`, `{1}`, … of a template; a mark without an argument stays as it is.
+pub fn fill(template: &str, args: &[&dyn fmt::Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let arg = after
+            .find('}')
+            .and_then(|end| after[..end].parse::<usize>().ok().map(|i| (i, end)))
+            .and_then(|(i, end)| args.get(i).map(|a| (a, end)));
+        match arg {
+            Some((a, end)) => {
+                out.push_str(&a.to_string());
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+macro_rules! texts {
+    ($($name:ident: $en:literal, $zh:literal;)+) => {
+        /// The desk's text in one language: one field per message, the same fields in both.
+        #[derive(Debug)]
+        pub struct Text {
+            $(pub $name: &'static str,)+
+        }
+
+        pub const EN: Text = Text { $($name: $en,)+ };
+        pub const ZH: Text = Text { $($name: $zh,)+ };
+
+        impl Text {
+            /// Every message by name, for the tests that compare the languages.
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($name), self.$name)),+]
+            }
+        }
+    };
+}
+
+texts! {
+    // Tabs and the tab line.
+    tab_due_soon: "Due soon", "即将到期";
+    tab_overdue: "Overdue", "逾期";
+    tab_case: "Case", "案件";
+    my_cases: "my cases", "我的案件";
+    all_cases: "all cases", "全部案件";
+    stage_label: "stage {0}", "阶段 {0}";
+    stage_all: "all", "全部";
+    sort_label: "sort {0}", "排序 {0}";
+    // Status bar and footer.
+    who: "{0} ({1})", "{0}（{1}）";
+    read_only: "read-only", "只读";
+    status_left: " {0} · as of {1} · {2} · {3}", " {0} · 截至 {1} · {2} · {3}";
+    loans_count: "{0} loans", "{0} 笔贷款";
+    filter_hint: "Enter keep · Esc clear", "Enter 保留 · Esc 清除";
+    command_hint: "Enter run · Esc cancel", "Enter 执行 · Esc 取消";
+    help_footer: " any key closes the help", " 按任意键关闭帮助";
+    help_title: " Keys · any key closes ", " 按键 · 任意键关闭 ";
+    too_small: "terminal too small: need {0}×{1}, have {2}×{3}", "终端太小：至少需要 {0}×{1}，当前 {2}×{3}";
+    loading: "  loading…", "  载入中…";
+    // The empty store.
+    loading_demo: "  loading the demo book (demo data)…", "  正在载入演示台账（演示数据）…";
+    empty_store: "  The store at {0} holds no loans yet.", "  数据库 {0} 中还没有贷款。";
+    press: "  Press ", "  按 ";
+    to_load_demo: " to load the demo book: ", " 载入演示台账：";
+    demo_loans: "{0} loans of demo data.", "{0} 笔演示数据。";
+    or_import: "  Or import a book from CSV:", "  或从 CSV 导入台账：";
+    // Lists.
+    col_loan: "LOAN", "贷款编号";
+    col_borrower: "BORROWER", "借款人";
+    col_stage: "STAGE", "阶段";
+    col_dpd: "DPD", "逾期天数";
+    col_bucket: "BKT", "账龄";
+    col_overdue: "OVERDUE", "逾期金额";
+    col_last_contact: "LAST CONTACT", "最近联系";
+    col_next: "NEXT", "下次";
+    col_owner: "OWNER", "催收员";
+    col_due: "DUE", "到期日";
+    col_amount: "AMOUNT", "应还金额";
+    col_product: "PRODUCT", "产品";
+    col_phone: "PHONE", "电话";
+    col_last: "LAST", "联系";
+    never: "never", "从未";
+    nothing_due: "nothing is due soon", "近期没有到期的贷款";
+    no_overdue: "no overdue loans", "没有逾期贷款";
+    matching: " matching '{0}'", "（匹配“{0}”）";
+    among_mine: " among my cases (m: everything)", "（仅我的案件；m：全部）";
+    // The case view.
+    case_loading: "  loading {0}…", "  正在载入 {0}…";
+    case_failed: "  {0}: {1}", "  {0}：{1}";
+    case_line1: "{0}  {1}  · customer {2} · owner {3} · branch {4}", "{0}  {1}  · 客户 {2} · 催收员 {3} · 网点 {4}";
+    case_line2: "{0} {1} at {2}% for {3} months from {4} · phone {5}", "{0} {1} 年利率 {2}% {3} 期 {4} 放款 · 电话 {5}";
+    case_line3: "DPD {0} · {1} · {2} · stage {3}{4} · {5}", "逾期天数 {0} · {1} · {2} · 阶段 {3}{4} · {5}";
+    case_agency: " (agency {0})", "（委外 {0}）";
+    case_line4: "overdue principal {0} · interest {1} · penalty {2} · payoff {3}", "逾期本金 {0} · 利息 {1} · 罚息 {2} · 结清金额 {3}";
+    case_line5: "outstanding {0} · paid {1} · next due {2} {3}", "剩余本金 {0} · 已还 {1} · 下期 {2} {3}";
+    case_line6: "guarantor {0} · collateral {1}", "担保人 {0} · 抵押物 {1}";
+    case_line7: "other loans of the customer: {0}", "客户的其他贷款：{0}";
+    none: "none", "无";
+    none_yet: "  none yet", "  暂无";
+    pane_schedule: "Schedule", "还款计划";
+    pane_contacts: "Contacts", "联系记录";
+    pane_payments: "Payments & promises", "还款与承诺";
+    pane_history: "Stages & owners", "阶段与归属";
+    col_seq: "#", "#";
+    col_payment: "PAYMENT", "应还";
+    col_principal: "PRINCIPAL", "本金";
+    col_interest: "INTEREST", "利息";
+    col_paid: "PAID", "已还";
+    col_status: "STATUS", "状态";
+    col_when: "WHEN", "时间";
+    col_party: "PARTY", "对象";
+    col_by: "BY", "方式";
+    col_outcome: "OUTCOME", "结果";
+    col_user: "USER", "经办人";
+    col_note: "NOTE", "备注";
+    col_date: "DATE", "日期";
+    col_change: "CHANGE", "变更";
+    col_actor: "BY", "操作人";
+    col_reason: "REASON", "原因";
+    col_kind: "WHAT", "类型";
+    col_sum: "AMOUNT", "金额";
+    col_by_date: "BY DATE", "承诺日";
+    col_ref: "REFERENCE / USER", "流水号 / 经办人";
+    stage_change: "stage {0} → {1}", "阶段 {0} → {1}";
+    owner_change: "owner {0} → {1}", "催收员 {0} → {1}";
+    kind_payment: "payment", "还款";
+    kind_promise: "promise", "承诺还款";
+    // Messages.
+    msg_mine: "showing my cases", "只显示我的案件";
+    msg_everything: "showing every case", "显示全部案件";
+    msg_demo_only_empty: "the demo book loads only into an empty store", "演示台账只能载入空库";
+    msg_demo_loading: "loading the demo book ({0} loans of demo data)…", "正在载入演示台账（{0} 笔演示数据）…";
+    msg_demo_loaded: "loaded the demo book: {0} loans of demo data", "演示台账已载入：{0} 笔演示数据";
+    msg_unknown_sort: "unknown sort '{0}': use dpd, overdue, last_contact, next_action or due", "未知排序“{0}”：可用 dpd、overdue、last_contact、next_action 或 due";
+    msg_unknown_stage: "unknown stage '{0}': use all, reminder, negotiation, guarantor or legal", "未知阶段“{0}”：可用 all、reminder、negotiation、guarantor 或 legal";
+    msg_unknown_command: "unknown command ':{0}': try :goto LOAN, :sort KEY, :stage S or :q", "未知命令“:{0}”：可用 :goto 贷款编号、:sort 排序、:stage 阶段 或 :q";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::keymap::DEFAULT_KEYMAP;
+
+    fn marks(t: &str) -> Vec<String> {
+        let mut m: Vec<String> =
+            (0..10).map(|i| format!("{{{i}}}")).filter(|p| t.contains(p.as_str())).collect();
+        m.sort();
+        m
+    }
+
+    #[test]
+    fn every_english_text_has_a_chinese_one_with_the_same_arguments() {
+        let (en, zh) = (EN.entries(), ZH.entries());
+        assert_eq!(en.len(), zh.len());
+        for ((name, e), (zname, z)) in en.iter().zip(&zh) {
+            assert_eq!(name, zname);
+            assert!(!e.is_empty() && !z.is_empty(), "{name} is empty");
+            assert_eq!(marks(e), marks(z), "{name}: the languages take different arguments");
+            // Only symbols and names stay the same in both.
+            if e == z {
+                assert!(!e.chars().any(|c| c.is_ascii_alphabetic()), "{name} is not translated: {e}");
+            }
+        }
+        for b in DEFAULT_KEYMAP {
+            assert!(zh_key_desc(b.scope, b.cmd).is_some(), "no Chinese for {:?}", b.cmd);
+            if b.hint.is_some() {
+                assert!(zh_key_hint(b.cmd).is_some(), "no Chinese hint for {:?}", b.cmd);
+            }
+            assert_ne!(Lang::Zh.key_desc(b), b.desc);
+        }
+    }
+
+    #[test]
+    fn locale_detection() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_string())
+        };
+        assert_eq!(Lang::detect(None, env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
+        assert_eq!(Lang::detect(None, env(&[("LANG", "en_US.UTF-8")])), Lang::En);
+        assert_eq!(Lang::detect(None, env(&[("LANG", "C")])), Lang::En);
+        assert_eq!(Lang::detect(None, env(&[("LANG", "")])), Lang::En);
+        assert_eq!(Lang::detect(None, env(&[])), Lang::En);
+        // LC_ALL, then LC_MESSAGES, then LANG; an empty one is passed over.
+        assert_eq!(Lang::detect(None, env(&[("LC_ALL", "C"), ("LANG", "zh_CN.UTF-8")])), Lang::En);
+        assert_eq!(Lang::detect(None, env(&[("LC_ALL", ""), ("LANG", "zh_CN.UTF-8")])), Lang::Zh);
+        assert_eq!(Lang::detect(None, env(&[("LC_MESSAGES", "zh_TW"), ("LANG", "en_US")])), Lang::Zh);
+        // DUEDESK_LANG over the locale, the config file over both.
+        assert_eq!(Lang::detect(None, env(&[("DUEDESK_LANG", "zh"), ("LANG", "C")])), Lang::Zh);
+        assert_eq!(Lang::detect(None, env(&[("DUEDESK_LANG", "auto"), ("LANG", "zh_CN")])), Lang::Zh);
+        assert_eq!(Lang::detect(Some("en"), env(&[("DUEDESK_LANG", "zh")])), Lang::En);
+        assert_eq!(Lang::detect(Some("zh-Hans"), env(&[])), Lang::Zh);
+        assert_eq!(Lang::detect(Some("klingon"), env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
+        assert!(Lang::parse("klingon").is_err());
+        assert_eq!(Lang::parse("zh_CN.UTF-8"), Ok(Some(Lang::Zh)));
+        assert_eq!(Lang::parse(" EN "), Ok(Some(Lang::En)));
+    }
+
+    #[test]
+    fn templates_fill_their_marks() {
+        assert_eq!(fill("{0} 笔贷款", &[&12]), "12 笔贷款");
+        assert_eq!(fill("{1}-{0}-{2}", &[&"a", &"b"]), "b-a-{2}");
+        assert_eq!(fill("{x} {", &[]), "{x} {");
+    }
+}
