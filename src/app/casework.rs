@@ -68,7 +68,7 @@ impl Desk {
     }
 
     /// A collector works own cases; supervisors and admins any.
-    fn require_case(&self, loan: &Loan, what: &str) -> Result<()> {
+    pub(crate) fn require_case(&self, loan: &Loan, what: &str) -> Result<()> {
         let user = self.actor.require(Role::Collector, what)?;
         if user.role.includes(Role::Supervisor) || loan.assignee_id == Some(user.id) {
             return Ok(());
@@ -366,5 +366,81 @@ impl Desk {
             }
         }
         Ok(out)
+    }
+}
+
+/// A plan as proposed (`saved: None`) or as saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanOutcome {
+    pub loan_id: String,
+    pub kind: String,
+    pub effective_on: NaiveDate,
+    pub schedule: Vec<super::views::ScheduleLine>,
+    pub total: Money,
+    pub saved: Option<i64>,
+    pub observation_until: Option<NaiveDate>,
+}
+
+impl Desk {
+    /// Builds a payment plan, extension or restructure as of the desk's date; with `save`, puts it
+    /// in force (with a reason, a version check, and the audit record). The preview and the saved
+    /// schedule are the same lines.
+    pub fn plan(
+        &mut self,
+        loan_ref: &str,
+        req: &crate::domain::plan::PlanRequest,
+        save: Option<&str>,
+        expected_version: Option<i64>,
+    ) -> Result<PlanOutcome> {
+        use crate::domain::plan::{PlanKind, build_plan, observation_until};
+        let loan = self.loan(loan_ref)?;
+        if req.kind == PlanKind::Plan {
+            self.require_case(&loan, "proposing a payment plan")?;
+        } else {
+            self.actor.require(Role::Supervisor, &format!("an {}", req.kind))?;
+        }
+        let (schedule, payments) = store::schedule_inputs(self.store.conn(), &loan)?;
+        let a = crate::domain::assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules);
+        let lines = build_plan(&loan.terms, &a, req).map_err(AppError::Input)?;
+        // Payments dated after the plan's date count against the new schedule.
+        let effective_on = self.as_of + Duration::days(1);
+        let observation = (req.kind == PlanKind::Restructure).then(|| observation_until(effective_on, &lines));
+        let preview = crate::domain::assess(&lines, &[], loan.terms.rate, self.as_of, &self.rules);
+        let mut outcome = PlanOutcome {
+            loan_id: loan.loan_ref.clone(),
+            kind: req.kind.as_str().to_string(),
+            effective_on,
+            schedule: preview.installments.iter().map(super::views::ScheduleLine::from).collect(),
+            total: lines.iter().map(|l| l.payment()).sum(),
+            saved: None,
+            observation_until: observation,
+        };
+        let Some(reason) = save else { return Ok(outcome) };
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::Input(format!("saving an {} needs a reason", req.kind)));
+        }
+        let (at, actor, rules) = (self.stamp(), self.actor.login.clone(), self.rules);
+        let user = self.actor.user.as_ref().map(|u| u.id);
+        let id = self.store.write(|tx| -> Result<i64> {
+            Self::claim_edit(tx, &loan, expected_version)?;
+            let id = store::insert_schedule(tx, loan.id, req.kind.as_str(), effective_on, reason, user, &at, &lines)?;
+            if observation.is_some() {
+                store::set_observation_until(tx, loan.id, observation)?;
+            }
+            store::refresh_loans(tx, &[loan.id], &rules)?;
+            let detail = serde_json::json!({
+                "schedule": id,
+                "kind": req.kind.as_str(),
+                "installments": lines.len(),
+                "total": outcome.total,
+                "effective_on": effective_on.to_string(),
+                "reason": reason,
+            });
+            store::insert_audit(tx, &at, &actor, "plan_save", "loan", Some(&loan.loan_ref), &detail.to_string())?;
+            Ok(id)
+        })?;
+        outcome.saved = Some(id);
+        Ok(outcome)
     }
 }

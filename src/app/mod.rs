@@ -8,6 +8,7 @@ pub mod desk_state;
 pub mod import;
 pub mod keymap;
 pub mod strings;
+pub mod notice_text;
 pub mod views;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};

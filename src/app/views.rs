@@ -257,6 +257,8 @@ impl Desk {
             stage_events: store::stage_events_of(conn, loan.id)?,
             assignments: store::assignments_of(conn, loan.customer_id)?,
             other_loans,
+            plans: store::plans_of(conn, loan.id)?,
+            observation_until: loan.observation_until,
         })
     }
 }
@@ -323,4 +325,7 @@ pub struct LoanDetail {
     pub stage_events: Vec<StageEvent>,
     pub assignments: Vec<AssignmentRecord>,
     pub other_loans: Vec<String>,
+    /// Payment plans, extensions and restructures on record; the one in force is marked.
+    pub plans: Vec<store::PlanRecord>,
+    pub observation_until: Option<NaiveDate>,
 }

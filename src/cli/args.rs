@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::plan::PlanKind;
 use crate::domain::{Channel, LoanStatus, Money, Outcome, Party, PromiseStatus, Role, Stage};
 use crate::store::SortKey;
 
@@ -92,6 +93,8 @@ pub enum Command {
         #[arg(long, value_name = "V")]
         expect_version: Option<i64>,
     },
+    /// Propose a payment plan, extension or restructure; with --save, put it in force
+    Plan(PlanArgs),
     /// Promises to pay with their status as of the date
     Promises {
         /// Only this status: active, kept, broken
@@ -213,6 +216,39 @@ pub struct ContactArgs {
     pub corrects: Option<i64>,
 }
 
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Loan id
+    pub loan: String,
+    /// plan (协商还款), extension (展期, supervisor) or restructure (重组, supervisor)
+    #[arg(long, value_parser = parse_plan_kind, default_value = "plan")]
+    pub kind: PlanKind,
+    /// What the plan covers: the arrears only, or the whole balance
+    #[arg(long, value_enum, default_value_t = ScopeArg::Arrears)]
+    pub scope: ScopeArg,
+    /// Number of new installments
+    #[arg(long, value_name = "N")]
+    pub installments: Option<u32>,
+    /// Date of the first new installment; later ones fall monthly from it
+    #[arg(long, value_parser = parse_day, value_name = "DATE")]
+    pub first: NaiveDate,
+    /// Installment amount of an arrears plan (instead of --installments)
+    #[arg(long, value_parser = parse_money, conflicts_with = "installments")]
+    pub amount: Option<Money>,
+    /// Put the plan in force, for this reason (without it: a preview only)
+    #[arg(long, value_name = "REASON")]
+    pub save: Option<String>,
+    /// Refuse if the case changed since this version (from `show`)
+    #[arg(long, value_name = "V")]
+    pub expect_version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    Arrears,
+    Balance,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "snake_case")]
 pub enum SortArg {
@@ -282,6 +318,10 @@ fn parse_status(s: &str) -> Result<LoanStatus, String> {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+}
+
+fn parse_plan_kind(s: &str) -> Result<PlanKind, String> {
     s.parse()
 }
 

@@ -15,6 +15,7 @@ pub use args::Cli;
 use args::{Command, ConfigCmd, Format, ImportWhat, LoansArgs, SettingsCmd, UsersCmd};
 
 use crate::app::casework::ContactInput;
+use crate::domain::plan::{PlanRequest, PlanScope};
 use crate::app::views::LoanQuery;
 use crate::app::{AppError, Desk, Result, demo, import};
 use crate::domain::{Direction, LoanStatus, Role};
@@ -130,6 +131,19 @@ fn execute(cli: Cli) -> Result<()> {
                 None => println!("next action on {loan} cleared"),
             }
             Ok(())
+        }
+        Some(Command::Plan(a)) => {
+            let req = PlanRequest {
+                kind: a.kind,
+                scope: match a.scope {
+                    args::ScopeArg::Arrears => PlanScope::Arrears,
+                    args::ScopeArg::Balance => PlanScope::Balance,
+                },
+                installments: a.installments,
+                first_due: a.first,
+                amount: a.amount,
+            };
+            out.plan(&desk.plan(&a.loan, &req, a.save.as_deref(), a.expect_version)?)
         }
         Some(Command::Promises { status, due_from, due_to, assignee, limit }) => {
             out.promises(&desk.promises(due_from, due_to, assignee.as_deref(), status, limit)?)

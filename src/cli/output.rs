@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::args::Format;
 use super::table::{self, Column, flex, left, right};
-use crate::app::casework::{LoggedContact, PromiseListRow};
+use crate::app::casework::{LoggedContact, PlanOutcome, PromiseListRow};
 use crate::app::views::{LoanDetail, LoanSummary, ScheduleLine};
 use crate::app::{AppError, Result};
 use crate::store::User;
@@ -155,6 +155,22 @@ impl Out {
                     "logged contact #{} on {} at {}{promise}{over}\n",
                     c.contact_id, c.loan_id, c.at
                 ))
+            }
+        }
+    }
+
+    pub fn plan(&self, p: &PlanOutcome) -> Result<()> {
+        match self.format {
+            Format::Json => self.json(p),
+            Format::Csv => self.csv(&p.schedule),
+            Format::Table => {
+                let head = match p.saved {
+                    Some(id) => format!("{} #{id} saved for {}, in force from {}", p.kind, p.loan_id, p.effective_on),
+                    None => format!("{} for {} (preview; --save REASON puts it in force)", p.kind, p.loan_id),
+                };
+                let watch = p.observation_until.map(|d| format!("; observed until {d}")).unwrap_or_default();
+                self.print(&format!("{head}: {} installments, {} in all{watch}\n", p.schedule.len(), p.total))?;
+                self.table(&schedule_columns(), &schedule_rows(&p.schedule))
             }
         }
     }

@@ -6,6 +6,7 @@ pub mod conduct;
 pub mod contact;
 pub mod delinquency;
 pub mod money;
+pub mod plan;
 pub mod roles;
 pub mod schedule;
 pub mod stage;

@@ -321,3 +321,78 @@ pub fn schedule_inputs(conn: &Connection, loan: &Loan) -> Result<(Vec<Installmen
     let explicit = loan.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
     Ok(super::state::inputs(&loan.terms, explicit, payments))
 }
+
+/// Saves an explicit schedule and puts it in force for the loan. The contractual schedule and any
+/// earlier explicit ones stay on record.
+pub fn insert_schedule(
+    conn: &Connection,
+    loan: LoanId,
+    kind: &str,
+    effective_on: NaiveDate,
+    reason: &str,
+    created_by: Option<UserId>,
+    at: &str,
+    lines: &[Installment],
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO schedules (loan_id, kind, effective_on, reason, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![loan, kind, effective_on.to_string(), reason, created_by, at])?;
+    let id = conn.last_insert_rowid();
+    let mut line = conn.prepare_cached(
+        "INSERT INTO schedule_lines (schedule_id, seq, due_on, principal_cents, interest_cents) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for l in lines {
+        line.execute(params![id, l.seq, l.due_on.to_string(), l.principal.cents(), l.interest.cents()])?;
+    }
+    conn.prepare_cached("UPDATE loans SET schedule_id = ?2 WHERE id = ?1")?.execute(params![loan, id])?;
+    Ok(id)
+}
+
+pub fn set_observation_until(conn: &Connection, loan: LoanId, until: Option<NaiveDate>) -> Result<()> {
+    conn.prepare_cached("UPDATE loans SET observation_until = ?2 WHERE id = ?1")?
+        .execute(params![loan, until.map(|d| d.to_string())])?;
+    Ok(())
+}
+
+/// A plan, extension or restructure on record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanRecord {
+    pub id: i64,
+    pub kind: String,
+    pub effective_on: NaiveDate,
+    pub reason: String,
+    pub created_by: Option<String>,
+    pub created_at: String,
+    pub installments: i64,
+    pub in_force: bool,
+}
+
+/// The loan's explicit schedules, oldest first.
+pub fn plans_of(conn: &Connection, loan: LoanId) -> Result<Vec<PlanRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.id, s.kind, s.effective_on, s.reason, u.login, s.created_at, \
+         (SELECT count(*) FROM schedule_lines sl WHERE sl.schedule_id = s.id), s.id = l.schedule_id \
+         FROM schedules s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.created_by \
+         WHERE s.loan_id = ?1 ORDER BY s.id",
+    )?;
+    let rows = stmt
+        .query_map([loan], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, bool>(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, kind, eff, reason, created_by, created_at, installments, in_force)| {
+            Ok(PlanRecord { id, kind, effective_on: parse_day(&eff)?, reason, created_by, created_at, installments, in_force })
+        })
+        .collect()
+}

@@ -1,0 +1,338 @@
+//! Payment plans, extensions and restructures (DOMAIN §3, §5): a new explicit schedule for what is
+//! owed as of a date. The contractual schedule stays for history; delinquency follows the new one.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+
+use super::delinquency::{Assessment, InstallmentStatus};
+use super::money::{Money, div_round, to_money};
+use super::schedule::{Installment, build_schedule};
+use super::terms::{LoanTerms, Product, Rate, add_months};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanKind {
+    /// 还款计划: the arrears (or the whole balance) in agreed installments.
+    Plan,
+    /// 展期: the remaining balance over a longer term; the maturity moves later.
+    Extension,
+    /// 重组: new terms for the whole balance; the loan enters an observation period.
+    Restructure,
+}
+
+impl PlanKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanKind::Plan => "plan",
+            PlanKind::Extension => "extension",
+            PlanKind::Restructure => "restructure",
+        }
+    }
+}
+
+impl fmt::Display for PlanKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl FromStr for PlanKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "plan" => Ok(PlanKind::Plan),
+            "extension" => Ok(PlanKind::Extension),
+            "restructure" => Ok(PlanKind::Restructure),
+            _ => Err(format!("unknown kind '{s}': use plan, extension or restructure")),
+        }
+    }
+}
+
+/// What a plan covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanScope {
+    /// The overdue amount; later installments stay as they were.
+    Arrears,
+    /// Everything owed: outstanding principal plus overdue interest.
+    Balance,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanRequest {
+    pub kind: PlanKind,
+    pub scope: PlanScope,
+    /// Number of new installments; with `amount` on an arrears plan it follows from the amount.
+    pub installments: Option<u32>,
+    pub first_due: NaiveDate,
+    /// Installment amount of an arrears plan (the last one takes the remainder).
+    pub amount: Option<Money>,
+}
+
+pub const MAX_PLAN_INSTALLMENTS: u32 = 480;
+
+/// The new schedule for a loan assessed as `a` (as of the plan's date) with contract `terms`.
+pub fn build_plan(terms: &LoanTerms, a: &Assessment, req: &PlanRequest) -> Result<Vec<Installment>, String> {
+    if a.closed {
+        return Err("the loan is paid off; there is nothing to plan".into());
+    }
+    if req.first_due < a.as_of {
+        return Err(format!(
+            "the first installment ({}) falls before the plan's date ({})",
+            req.first_due, a.as_of
+        ));
+    }
+    let lines = match (req.kind, req.scope) {
+        (PlanKind::Plan, PlanScope::Arrears) => arrears_plan(a, req)?,
+        (PlanKind::Extension, PlanScope::Arrears) | (PlanKind::Restructure, PlanScope::Arrears) => {
+            return Err(format!("an {} covers the whole balance, not only the arrears", req.kind));
+        }
+        (kind, PlanScope::Balance) => {
+            let n = count(req.installments)?;
+            let product = if kind == PlanKind::Extension { terms.product } else { Product::Annuity };
+            if kind == PlanKind::Extension {
+                let last_due = a.installments.last().map(|s| s.installment.due_on);
+                let new_last = add_months(req.first_due, n - 1);
+                if last_due.is_some_and(|d| new_last <= d) {
+                    return Err(format!(
+                        "an extension moves the maturity later: the new last installment ({new_last}) is not after the current maturity ({})",
+                        last_due.map_or_else(|| "-".into(), |d| d.to_string())
+                    ));
+                }
+            }
+            balance_plan(product, terms.rate, a, n, req.first_due)
+        }
+    };
+    Ok(lines)
+}
+
+fn count(n: Option<u32>) -> Result<u32, String> {
+    match n {
+        Some(n) if (1..=MAX_PLAN_INSTALLMENTS).contains(&n) => Ok(n),
+        Some(n) => Err(format!("{n} installments: use 1 to {MAX_PLAN_INSTALLMENTS}")),
+        None => Err("give the number of installments".into()),
+    }
+}
+
+/// The arrears in installments (interest first, as payments are allocated), then the later
+/// installments of the contract with whatever is still unpaid of them.
+fn arrears_plan(a: &Assessment, req: &PlanRequest) -> Result<Vec<Installment>, String> {
+    let arrears = a.overdue_principal + a.overdue_interest;
+    if !arrears.is_positive() {
+        return Err("nothing is overdue: a plan for the arrears needs arrears".into());
+    }
+    let amounts: Vec<Money> = match (req.amount, req.installments) {
+        (Some(amount), _) if !amount.is_positive() => {
+            return Err("the installment amount must be more than 0.00".into());
+        }
+        (Some(amount), _) => {
+            let n = (arrears.cents() + amount.cents() - 1) / amount.cents();
+            if n > i64::from(MAX_PLAN_INSTALLMENTS) {
+                return Err(format!(
+                    "{amount} a month would take {n} installments; at most {MAX_PLAN_INSTALLMENTS}"
+                ));
+            }
+            let mut v = vec![amount; usize::try_from(n - 1).unwrap_or(0)];
+            v.push(arrears - Money::from_cents(amount.cents() * (n - 1)));
+            v
+        }
+        (None, n) => {
+            let n = count(n)?;
+            let each = to_money(div_round(i128::from(arrears.cents()), i128::from(n)));
+            let mut v = vec![each; n as usize - 1];
+            v.push(arrears - Money::from_cents(each.cents() * i64::from(n - 1)));
+            if v.iter().any(|m| !m.is_positive()) {
+                return Err(format!("{arrears} does not split into {n} installments"));
+            }
+            v
+        }
+    };
+    let mut interest_left = a.overdue_interest;
+    let mut lines: Vec<Installment> = amounts
+        .iter()
+        .enumerate()
+        .map(|(k, &amount)| {
+            let interest = amount.min(interest_left);
+            interest_left -= interest;
+            Installment {
+                seq: 0,
+                due_on: add_months(req.first_due, u32::try_from(k).unwrap_or(0)),
+                principal: amount - interest,
+                interest,
+            }
+        })
+        .collect();
+    lines.extend(
+        a.installments.iter().filter(|s| s.status != InstallmentStatus::Overdue && !s.covered()).map(|s| {
+            Installment {
+                seq: 0,
+                due_on: s.installment.due_on,
+                principal: s.unpaid_principal(),
+                interest: s.unpaid_interest(),
+            }
+        }),
+    );
+    lines.sort_by_key(|l| l.due_on);
+    for (i, l) in lines.iter_mut().enumerate() {
+        l.seq = u32::try_from(i + 1).unwrap_or(u32::MAX);
+    }
+    Ok(lines)
+}
+
+/// The outstanding principal over `n` months from `first_due` at the contract rate, with the
+/// overdue interest due with the first installment.
+fn balance_plan(
+    product: Product,
+    rate: Rate,
+    a: &Assessment,
+    n: u32,
+    first_due: NaiveDate,
+) -> Vec<Installment> {
+    let terms = LoanTerms {
+        product,
+        principal: a.outstanding_principal,
+        rate,
+        term_months: n,
+        disbursed_on: first_due,
+    };
+    let mut lines = if a.outstanding_principal.is_positive() {
+        build_schedule(&terms)
+    } else {
+        vec![Installment { seq: 1, due_on: first_due, principal: Money::ZERO, interest: Money::ZERO }]
+    };
+    let bullet = product == Product::Bullet;
+    for (k, l) in lines.iter_mut().enumerate() {
+        // Counted from the first due date; a bullet falls due after n months.
+        let offset = if bullet { n - 1 } else { u32::try_from(k).unwrap_or(0) };
+        l.due_on = add_months(first_due, offset);
+    }
+    if let Some(first) = lines.first_mut() {
+        first.interest += a.overdue_interest;
+    }
+    lines
+}
+
+/// The end of a restructured loan's observation period: at least two repayment periods and a year.
+pub fn observation_until(effective_on: NaiveDate, lines: &[Installment]) -> NaiveDate {
+    let two_periods = lines.get(1).or(lines.first()).map_or(effective_on, |l| l.due_on);
+    two_periods.max(add_months(effective_on, 12))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AssessRules, Payment, assess, parse_date};
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).expect("date")
+    }
+    fn m(s: &str) -> Money {
+        Money::parse(s).expect("money")
+    }
+
+    /// 12 × 1,000.00 at 12 %, disbursed 2025-01-15, two installments paid, then nothing.
+    fn overdue_loan() -> (LoanTerms, Assessment) {
+        let terms = LoanTerms {
+            product: Product::EqualPrincipal,
+            principal: m("12000"),
+            rate: Rate::parse("12").expect("rate"),
+            term_months: 12,
+            disbursed_on: d("2025-01-15"),
+        };
+        let s = build_schedule(&terms);
+        let paid = s[0].payment() + s[1].payment();
+        let a = assess(
+            &s,
+            &[Payment { paid_on: d("2025-03-15"), amount: paid }],
+            terms.rate,
+            d("2025-06-01"),
+            &AssessRules::default(),
+        );
+        (terms, a)
+    }
+
+    fn req(kind: PlanKind, scope: PlanScope, n: Option<u32>, amount: Option<&str>) -> PlanRequest {
+        PlanRequest { kind, scope, installments: n, first_due: d("2025-06-10"), amount: amount.map(m) }
+    }
+
+    #[test]
+    fn arrears_plan_spreads_the_arrears_and_keeps_later_installments() {
+        let (terms, a) = overdue_loan();
+        assert_eq!(a.dpd, 47);
+        let arrears = a.overdue_amount();
+        let lines =
+            build_plan(&terms, &a, &req(PlanKind::Plan, PlanScope::Arrears, Some(3), None)).expect("plan");
+        // Three plan installments on 06-10, 07-10, 08-10, between the contract's own 06-15, 07-15, …
+        let plan: Vec<_> = lines.iter().filter(|l| l.due_on.format("%d").to_string() == "10").collect();
+        assert_eq!(plan.len(), 3);
+        assert_eq!(plan.iter().map(|l| l.payment()).sum::<Money>(), arrears);
+        assert_eq!(plan[0].interest, a.overdue_interest.min(plan[0].payment()));
+        // Principal still sums to what is outstanding.
+        assert_eq!(lines.iter().map(|l| l.principal).sum::<Money>(), a.outstanding_principal);
+        assert!(lines.windows(2).all(|w| w[0].due_on <= w[1].due_on && w[0].seq + 1 == w[1].seq));
+        // As of the plan's date nothing is overdue any more.
+        let after = assess(&lines, &[], terms.rate, d("2025-06-01"), &AssessRules::default());
+        assert_eq!(after.dpd, 0);
+        assert_eq!(after.outstanding_principal, a.outstanding_principal);
+        // Missing the first plan installment makes the loan overdue again from its date.
+        let late = assess(&lines, &[], terms.rate, d("2025-06-12"), &AssessRules::default());
+        assert_eq!(late.dpd, 2);
+    }
+
+    #[test]
+    fn arrears_plan_by_amount() {
+        let (terms, a) = overdue_loan();
+        let lines = build_plan(&terms, &a, &req(PlanKind::Plan, PlanScope::Arrears, None, Some("1000")))
+            .expect("plan");
+        let plan: Vec<_> = lines.iter().filter(|l| l.due_on.format("%d").to_string() == "10").collect();
+        let n = (a.overdue_amount().cents() + 99_999) / 100_000;
+        assert_eq!(plan.len() as i64, n);
+        assert!(plan[..plan.len() - 1].iter().all(|l| l.payment() == m("1000")));
+        assert_eq!(plan.iter().map(|l| l.payment()).sum::<Money>(), a.overdue_amount());
+    }
+
+    #[test]
+    fn balance_plan_and_restructure_reamortise_the_outstanding_principal() {
+        let (terms, a) = overdue_loan();
+        for kind in [PlanKind::Plan, PlanKind::Restructure] {
+            let lines = build_plan(&terms, &a, &req(kind, PlanScope::Balance, Some(24), None)).expect("plan");
+            assert_eq!(lines.len(), 24);
+            assert_eq!(lines[0].due_on, d("2025-06-10"));
+            assert_eq!(lines[23].due_on, d("2027-05-10"));
+            assert_eq!(lines.iter().map(|l| l.principal).sum::<Money>(), a.outstanding_principal);
+            // The overdue interest comes with the first installment.
+            let first_month = crate::domain::monthly_interest(a.outstanding_principal, terms.rate);
+            assert_eq!(lines[0].interest, first_month + a.overdue_interest);
+        }
+        let lines = build_plan(&terms, &a, &req(PlanKind::Restructure, PlanScope::Balance, Some(24), None))
+            .expect("plan");
+        assert_eq!(observation_until(d("2025-06-02"), &lines), d("2026-06-02"));
+        assert!(
+            build_plan(&terms, &a, &req(PlanKind::Restructure, PlanScope::Arrears, Some(3), None)).is_err()
+        );
+    }
+
+    #[test]
+    fn an_extension_must_move_the_maturity() {
+        let (terms, a) = overdue_loan();
+        assert!(
+            build_plan(&terms, &a, &req(PlanKind::Extension, PlanScope::Balance, Some(6), None)).is_err()
+        );
+        let lines = build_plan(&terms, &a, &req(PlanKind::Extension, PlanScope::Balance, Some(18), None))
+            .expect("extension");
+        assert_eq!(lines.len(), 18);
+        // Equal principal stays equal principal.
+        assert_eq!(lines[0].principal, lines[1].principal);
+        assert!(lines.last().map(|l| l.due_on) > a.installments.last().map(|s| s.installment.due_on));
+    }
+
+    #[test]
+    fn plans_need_sensible_input() {
+        let (terms, a) = overdue_loan();
+        let mut r = req(PlanKind::Plan, PlanScope::Arrears, Some(3), None);
+        r.first_due = d("2025-05-31");
+        assert!(build_plan(&terms, &a, &r).is_err(), "first due before the plan's date");
+        assert!(build_plan(&terms, &a, &req(PlanKind::Plan, PlanScope::Arrears, None, None)).is_err());
+        assert!(build_plan(&terms, &a, &req(PlanKind::Plan, PlanScope::Arrears, Some(0), None)).is_err());
+    }
+}
