@@ -193,7 +193,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("<PgUp> <C-b>", Scope::Case, Cmd::PageUp, "page up", None),
     bind("gg <Home>", Scope::Case, Cmd::Top, "top", None),
     bind("G <End>", Scope::Case, Cmd::Bottom, "bottom", None),
-    bind("<Tab>", Scope::Case, Cmd::NextPane, "next pane: schedule/contacts/history", Some("pane")),
+    bind("<Tab>", Scope::Case, Cmd::NextPane, "next pane: schedule/contacts/payments/history", Some("pane")),
     bind("<BackTab>", Scope::Case, Cmd::PrevPane, "previous pane", None),
     bind("<Esc> h", Scope::Case, Cmd::Back, "back to the list", Some("back")),
     bind(":", Scope::Global, Cmd::CommandLine, "command: :goto LOAN, :sort KEY, :stage S, :q", Some("cmd")),

@@ -21,6 +21,7 @@ use signal_hook::iterator::Signals;
 use crate::app::Desk;
 use crate::app::desk_state::{Action, DeskInfo, DeskState, Reply, handle_key};
 use crate::app::keymap::Key;
+use crate::app::strings::Lang;
 use crate::config::Loaded;
 use crate::ui;
 
@@ -55,6 +56,11 @@ pub enum Ended {
 pub fn run(desk: Desk, config: Loaded) -> anyhow::Result<Ended> {
     let look = config.look;
     let mut notes: Vec<String> = config.problems.iter().map(ToString::to_string).collect();
+    // The interface language: config.toml's `lang`, else DUEDESK_LANG, else the locale.
+    let lang = Lang::from_env(config.settings.lang.as_deref());
+    if let Some(Err(e)) = config.settings.lang.as_deref().map(Lang::parse) {
+        notes.push(format!("config.toml: lang: {e}"));
+    }
     let info = DeskInfo::of(&desk);
     let (tx, rx) = mpsc::channel::<Msg>();
     let requests = worker::spawn_worker(desk, tx.clone()).context("starting the store worker")?;
@@ -81,6 +87,7 @@ pub fn run(desk: Desk, config: Loaded) -> anyhow::Result<Ended> {
         drop(tx);
         let mut state = DeskState::new(info);
         state.keymap = config.keymap;
+        state.lang = lang;
         let size = terminal.size()?;
         let mut out = state.apply(Action::Resize(size.width, size.height));
         out.extend(state.start());
