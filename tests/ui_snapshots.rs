@@ -219,3 +219,20 @@ fn case_view_payments_and_promises() {
     insta::assert_snapshot!("case_view_payments", text);
     assert!(text.contains("BY DATE"), "{text}");
 }
+
+#[test]
+fn empty_store_and_small_terminals_in_chinese() {
+    let mut desk = empty_desk();
+    let state = opened_zh(&mut desk);
+    insta::assert_snapshot!("empty_store_zh", snap(&state));
+    let mut desk = demo_desk();
+    let mut state = opened_zh(&mut desk);
+    let small = screen(&render(&state, 59, 15));
+    assert!(small.contains("终端太小：至少需要 60×16，当前 59×15"), "{small}");
+    press(&mut state, &mut desk, "<Tab><Enter>").expect("keys");
+    for (w, h) in [(0, 0), (1, 1), (20, 5), (60, 16), (61, 16), (200, 60)] {
+        render(&state, w, h);
+    }
+    // At the smallest size the case's pane tabs still fit in Chinese.
+    assert!(screen(&render(&state, 60, 16)).contains("阶段与归属"));
+}

@@ -74,15 +74,6 @@ pub enum CasePane {
 impl CasePane {
     pub const ALL: [CasePane; 4] =
         [CasePane::Schedule, CasePane::Contacts, CasePane::Payments, CasePane::History];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            CasePane::Schedule => "Schedule",
-            CasePane::Contacts => "Contacts",
-            CasePane::Payments => "Payments & promises",
-            CasePane::History => "Stages & owners",
-        }
-    }
 }
 
 /// Who is at the desk and on what: read once when the desk opens.
