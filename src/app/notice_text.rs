@@ -326,7 +326,7 @@ fn build_zh(f: &NoticeFacts<'_>) -> Doc {
         product_zh(s.product),
     );
     let arrears = format!(
-        "截至 {}，该笔贷款已逾期 {} 天，尚欠下列款项（剩余未到期本金 {} 元另计）：",
+        "截至{}，该笔贷款已逾期 {} 天，尚欠下列款项（剩余未到期本金 {} 元另计）：",
         zh_date(f.issued_on),
         s.dpd,
         s.outstanding_principal - s.overdue_principal,
@@ -339,7 +339,7 @@ fn build_zh(f: &NoticeFacts<'_>) -> Doc {
     ]);
     let words = format!("合计金额大写：人民币{}", rmb_upper(total));
     let basis = format!(
-        "罚息计算依据：对各期逾期本金，自应还款日次日起至 {} 止，按合同年利率 {}% 上浮 {}%（即年利率 {}%），日利率 = 年利率 ÷ 360，逐日计收；结清前罚息继续计收。",
+        "罚息计算依据：对各期逾期本金，自应还款日次日起至{}止，按合同年利率 {}% 上浮 {}%（即年利率 {}%），日利率 = 年利率 ÷ 360，逐日计收；结清前罚息继续计收。",
         zh_date(f.issued_on),
         d.annual_rate,
         f.penalty_uplift_pct,
@@ -357,13 +357,13 @@ fn build_zh(f: &NoticeFacts<'_>) -> Doc {
             body.push(Block::Para(words));
             body.push(Block::Note(basis));
             body.push(Block::Para(format!(
-                "请您于 {} 前（本通知书发出之日起 {} 日内）将上述款项足额存入还款账户或到我行营业网点归还。逾期仍不归还的，我行将依照合同约定和法律规定采取进一步措施，包括但不限于向保证人追偿、处置担保物、提起诉讼或申请仲裁，由此产生的费用和法律后果由您承担。",
+                "请您于{}前（本通知书发出之日起 {} 日内）将上述款项足额存入还款账户或到我行营业网点归还。逾期仍不归还的，我行将依照合同约定和法律规定采取进一步措施，包括但不限于向保证人追偿、处置担保物、提起诉讼或申请仲裁，由此产生的费用和法律后果由您承担。",
                 zh_date(f.pay_by()),
                 PAY_WITHIN_DAYS,
             )));
             body.push(Block::Para(contact));
             receipt_text = format!(
-                "贵行编号为 {} 的《贷款催收通知书》已收到。本人确认截至 {} 尚欠贷款（贷款编号 {}）逾期本息及罚息合计人民币 {} 元（大写：{}）。",
+                "贵行编号为 {} 的《贷款催收通知书》已收到。本人确认截至{}尚欠贷款（贷款编号 {}）逾期本息及罚息合计人民币 {} 元（大写：{}）。",
                 f.number,
                 zh_date(f.issued_on),
                 s.loan_id,
@@ -384,13 +384,13 @@ fn build_zh(f: &NoticeFacts<'_>) -> Doc {
             body.push(Block::Para(words));
             body.push(Block::Note(basis));
             body.push(Block::Para(format!(
-                "借款人未按合同约定履行还款义务。根据保证合同约定及《中华人民共和国民法典》有关规定，请您于 {} 前（本通知书发出之日起 {} 日内）履行担保责任，代借款人清偿上述款项。逾期不履行的，我行将依法追究您的保证责任，由此产生的费用和法律后果由您承担。",
+                "借款人未按合同约定履行还款义务。根据保证合同约定及《中华人民共和国民法典》有关规定，请您于{}前（本通知书发出之日起 {} 日内）履行担保责任，代借款人清偿上述款项。逾期不履行的，我行将依法追究您的保证责任，由此产生的费用和法律后果由您承担。",
                 zh_date(f.pay_by()),
                 PAY_WITHIN_DAYS,
             )));
             body.push(Block::Para(contact));
             receipt_text = format!(
-                "贵行编号为 {} 的《履行担保责任通知书》已收到。本人知悉借款人 {} 的贷款（贷款编号 {}）截至 {} 尚欠逾期本息及罚息合计人民币 {} 元（大写：{}），以及本人应承担的保证责任。",
+                "贵行编号为 {} 的《履行担保责任通知书》已收到。本人知悉借款人 {} 的贷款（贷款编号 {}）截至{}尚欠逾期本息及罚息合计人民币 {} 元（大写：{}），以及本人应承担的保证责任。",
                 f.number,
                 s.borrower.trim(),
                 s.loan_id,
@@ -413,7 +413,7 @@ fn build_zh(f: &NoticeFacts<'_>) -> Doc {
         Block::Right(receipt_sign.into()),
         Block::Right("签收日期：______年____月____日".into()),
     ];
-    let mut head = vec![Block::Right(format!("编号：{}", f.number))];
+    let mut head = vec![Block::Right(format!("编号：{}", f.number)), Block::Gap];
     head.extend(body);
     Doc {
         lang: NoticeLang::Zh,
@@ -430,7 +430,7 @@ fn build_en(f: &NoticeFacts<'_>) -> Doc {
     let lender = nonempty(d.branch.as_deref()).map_or_else(|| "the bank".to_string(), str::to_string);
     let total = total_demanded(d);
     let contract = format!(
-        "under loan contract {} signed with us ({lender}) on {}: principal CNY {} at an annual rate of {} % over {} months, repaid in {}",
+        "under loan contract {} signed on {} with {lender}: principal CNY {} at an annual rate of {} % over {} months, repaid in {}",
         s.loan_id,
         d.disbursed_on,
         s.principal,
@@ -459,13 +459,13 @@ fn build_en(f: &NoticeFacts<'_>) -> Doc {
         penalty_rate(d.annual_rate, f.penalty_uplift_pct),
     );
     let contact = format!("If you have questions, or have already paid, please contact {}.", f.contact);
-    let mut body = vec![Block::Right(format!("No. {}", f.number))];
+    let mut body = vec![Block::Right(format!("No. {}", f.number)), Block::Gap];
     let receipt_text;
     let receipt_sign;
     match f.kind {
         NoticeKind::Dunning => {
             body.push(Block::Line(format!("To: {} (customer {})", s.borrower.trim(), d.customer_id)));
-            body.push(Block::Para(format!("You borrowed from us {contract}. {arrears}")));
+            body.push(Block::Para(format!("You borrowed {contract}. {arrears}")));
             body.push(figures);
             body.push(Block::Para(words));
             body.push(Block::Note(basis));
@@ -484,7 +484,7 @@ fn build_en(f: &NoticeFacts<'_>) -> Doc {
         NoticeKind::GuarantorDemand => {
             body.push(Block::Line(format!("To: {} (guarantor)", f.addressee())));
             body.push(Block::Para(format!(
-                "{} (customer {}) borrowed from us {contract}. You guaranteed this loan. {arrears}",
+                "{} (customer {}) borrowed {contract}. You guaranteed this loan. {arrears}",
                 s.borrower.trim(),
                 d.customer_id,
             )));
@@ -545,6 +545,11 @@ fn no_line_start(c: char) -> bool {
     "，。、；：！？）》」』”’,.;:!?)".contains(c)
 }
 
+/// Characters that may not end a line (避尾): they move to the next line.
+fn no_line_end(c: char) -> bool {
+    "（《「『“‘(".contains(c)
+}
+
 /// Breaks `s` into lines of at most `width` cells, the first prefixed by `first`, the others by
 /// `rest`. Breaks at spaces when the line has one, else between characters (Chinese).
 fn wrap(s: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
@@ -566,16 +571,24 @@ fn wrap(s: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
             j += 1;
         }
         let mut end = j;
-        if j < chars.len() {
-            // Prefer the last space in an alphabetic run; never start a line with closing punctuation.
-            let next_is_word = chars[j].is_ascii_alphanumeric() || chars[j] == ' ';
-            if chars[j] == ' ' {
-                end = j;
-            } else if next_is_word && let Some(sp) = (i + 1..j).rev().find(|&k| chars[k] == ' ') {
-                end = sp;
-            } else {
-                while end > i + 1 && no_line_start(chars[end]) {
-                    end -= 1;
+        if j < chars.len() && chars[j] != ' ' {
+            // Never start a line with closing punctuation: it stays with the character before it.
+            while end > i + 1 && no_line_start(chars[end]) {
+                end -= 1;
+            }
+            // Never end a line with opening punctuation.
+            while end > i + 1 && no_line_end(chars[end - 1]) {
+                end -= 1;
+            }
+            // Never break inside a word or number: the line ends before it unless it fills the line.
+            let wordy = |c: char| c.is_ascii_graphic();
+            if wordy(chars[end]) && wordy(chars[end - 1]) {
+                let mut start = end;
+                while start > i && wordy(chars[start - 1]) {
+                    start -= 1;
+                }
+                if start > i {
+                    end = start;
                 }
             }
         }
@@ -659,7 +672,15 @@ fn cut_line(label: &str) -> String {
 
 fn to_text(doc: &Doc) -> String {
     let mut lines = vec![centered(&doc.title, TEXT_WIDTH)];
-    text_blocks(&doc.body, doc.lang, &mut lines);
+    let body = match doc.body.split_first() {
+        Some((Block::Subtitle(sub), rest)) => {
+            lines.push(centered(sub, TEXT_WIDTH));
+            rest
+        }
+        _ => &doc.body[..],
+    };
+    lines.push(String::new());
+    text_blocks(body, doc.lang, &mut lines);
     lines.push(String::new());
     lines.push(cut_line(&doc.cut));
     lines.push(String::new());
@@ -831,6 +852,11 @@ mod tests {
         let lines = wrap(en, 20, "", "");
         assert!(lines.iter().all(|l| text::width(l) <= 20), "{lines:?}");
         assert_eq!(lines.join(" "), en);
+        // A loan id or an amount is never cut, even when punctuation pulls the break back.
+        let mixed = "您于2025年6月2日与我行（广州天河支行）签订借款合同（贷款编号 DL00000859），借款本金人民币 67000.00 元";
+        let lines = wrap(mixed, 78, "    ", "");
+        assert_eq!(lines[0], "    您于2025年6月2日与我行（广州天河支行）签订借款合同（贷款编号");
+        assert!(lines[1].starts_with("DL00000859），"), "{lines:?}");
     }
 
     #[test]
