@@ -115,3 +115,31 @@ fn every_problem_of_every_file_is_reported() {
     assert!(lines[3].starts_with(&format!("{}:3:", file(&d, "keys.toml"))));
     assert!(lines[4].starts_with("4 problems in "), "{}", lines[4]);
 }
+
+#[test]
+fn the_desk_shows_the_problems_over_itself_in_the_configured_borders() {
+    use duedesk::ui::{self, Borders, Look, Theme};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let d = with_files(&[
+        ("config.toml", "borders = \"ascii\"\n"),
+        ("keys.toml", "[list]\n\npg_down = \"<C-d>\"\n"),
+    ]);
+    let loaded = duedesk::config::load(Some(&d.config_dir()), true);
+    assert_eq!(loaded.look, Look::new(Theme::mono()).with_borders(Borders::Ascii));
+    let notes: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
+    let draw = |w: u16, h: u16| {
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        t.draw(|f| ui::notice(f, &notes, &loaded.look)).expect("draw");
+        let buf = t.backend().buffer().clone();
+        buf.content().iter().map(|c| c.symbol()).collect::<String>()
+    };
+    let screen = draw(200, 24);
+    assert!(screen.contains(&format!("{}:3: unknown action", file(&d, "keys.toml"))), "{screen}");
+    assert!(screen.contains("+ Configuration problems -") && screen.contains("Any key closes"), "{screen}");
+    // Small and empty terminals draw without panicking.
+    for (w, h) in [(0, 0), (1, 1), (20, 5), (60, 16), (80, 24)] {
+        draw(w, h);
+    }
+}

@@ -179,3 +179,41 @@ fn sigterm_restores_the_terminal_and_ends_the_desk() {
     let s = tmux.screen();
     assert!(!s.contains("Due soon"), "the alternate screen was left:\n{s}");
 }
+
+#[test]
+fn a_broken_key_file_is_shown_and_the_desk_runs_with_the_rest() {
+    if !have_tmux() {
+        return;
+    }
+    let d = demo_store();
+    let cfg = d.config_dir();
+    std::fs::create_dir_all(&cfg).expect("config dir");
+    std::fs::write(cfg.join("config.toml"), "theme = \"light\"\nborders = \"ascii\"\n").expect("config");
+    std::fs::write(cfg.join("keys.toml"), "[global]\nquit = \"Q\"\npg_down = \"<C-d>\"\n").expect("keys");
+    let tmux = Tmux::new(d.dir.path());
+    // Colours on (no NO_COLOR) to see the light theme.
+    let argv: Vec<String> = desk_argv(&d).into_iter().filter(|a| a != "NO_COLOR=1").collect();
+    let argv = [&argv[..1], &["-u".to_string(), "NO_COLOR".to_string()], &argv[1..]].concat();
+    tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+
+    let keys = cfg.join("keys.toml").display().to_string();
+    let s = tmux.wait_for("the configuration notice", |s| s.contains("Configuration problems"));
+    assert!(s.contains(&format!("{keys}:3: unknown action \"pg_down\"")), "{s}");
+    assert!(s.contains("+ Configuration problems -") && !s.contains('┌'), "ASCII borders:\n{s}");
+    let styled = tmux.ok(&["capture-pane", "-e", "-p", "-t", "e2e"]);
+    assert!(styled.contains("48;5;4m") || styled.contains("44m"), "the light theme's blue tab:\n{styled}");
+
+    tmux.keys(&["x"]);
+    tmux.wait_for("the notice closed", |s| {
+        !s.contains("Configuration problems") && s.contains("config: 1 bad entry") && s.contains("Q quit")
+    });
+    tmux.keys(&["?"]);
+    tmux.wait_for("the help in ASCII", |s| s.contains("+ Keys") && s.contains("Q  "));
+    tmux.keys(&["Escape"]);
+    // `q` no longer quits: the user gave quit to `Q` alone.
+    tmux.keys(&["q"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(tmux.display("#{pane_dead}"), "0", "q quit:\n{}", tmux.screen());
+    tmux.keys(&["Q"]);
+    assert_eq!(tmux.wait_dead(), "1:0:");
+}
