@@ -7,8 +7,8 @@ pub mod demo;
 pub mod desk_state;
 pub mod import;
 pub mod keymap;
-pub mod strings;
 pub mod notice_text;
+pub mod strings;
 pub mod views;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
