@@ -96,6 +96,7 @@ fn each_bad_setting_is_named_by_file_and_line() {
     fails_with("config.toml", "theme = \"mine.toml\"\n", "1: theme file \"mine.toml\" cannot be read");
     fails_with("config.toml", "# look\nborders = \"round\"\n", "2: unknown borders \"round\"");
     fails_with("config.toml", "colour = true\n", "1: unknown setting \"colour\"");
+    fails_with("config.toml", "theme = \"dark\"\nlang = \"fr\"\n", "2: unknown language 'fr'");
 }
 
 #[test]

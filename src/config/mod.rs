@@ -59,7 +59,8 @@ pub struct Settings {
     /// none: dark.
     pub theme: Option<String>,
     pub borders: Borders,
-    /// The interface language as written (`lang = "zh"`); read here, used by the interface text.
+    /// The interface language as written (`lang = "zh"`), checked with `Lang::parse`; the desk
+    /// picks its language with `Lang::from_env`.
     pub lang: Option<String>,
 }
 
@@ -239,7 +240,13 @@ fn parse_settings(text: &str) -> (Settings, std::ops::Range<usize>, Vec<Bad>) {
                 )),
             },
             ("borders", None) => bad.push(wrong_type("borders = \"ascii\"")),
-            ("lang", Some(v)) => s.lang = Some(v),
+            ("lang", Some(v)) => {
+                // Kept as written: the desk passes over a value that names no language.
+                if let Err(e) = crate::app::strings::Lang::parse(&v) {
+                    bad.push(Bad::new(value.span(), e));
+                }
+                s.lang = Some(v);
+            }
             ("lang", None) => bad.push(wrong_type("lang = \"en\"")),
             (other, _) => bad.push(Bad::new(
                 key.span(),

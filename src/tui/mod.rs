@@ -57,10 +57,8 @@ pub fn run(desk: Desk, config: Loaded) -> anyhow::Result<Ended> {
     let look = config.look;
     let mut notes: Vec<String> = config.problems.iter().map(ToString::to_string).collect();
     // The interface language: config.toml's `lang`, else DUEDESK_LANG, else the locale.
+    // A `lang` that names no language is among the configuration problems (with its line).
     let lang = Lang::from_env(config.settings.lang.as_deref());
-    if let Some(Err(e)) = config.settings.lang.as_deref().map(Lang::parse) {
-        notes.push(format!("config.toml: lang: {e}"));
-    }
     let info = DeskInfo::of(&desk);
     let (tx, rx) = mpsc::channel::<Msg>();
     let requests = worker::spawn_worker(desk, tx.clone()).context("starting the store worker")?;
