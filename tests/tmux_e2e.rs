@@ -112,6 +112,8 @@ fn desk_argv(d: &TestDesk) -> Vec<String> {
         "env".into(),
         format!("DUEDESK_NOW={NOW}"),
         "NO_COLOR=1".into(),
+        // English whatever the machine's locale; the Chinese desk has its own test.
+        "DUEDESK_LANG=en".into(),
         format!("DUEDESK_CONFIG={}", TestDesk::path_str(&d.config_dir())),
         env!("CARGO_BIN_EXE_duedesk").into(),
         "--db".into(),
@@ -216,4 +218,35 @@ fn a_broken_key_file_is_shown_and_the_desk_runs_with_the_rest() {
     assert_eq!(tmux.display("#{pane_dead}"), "0", "q quit:\n{}", tmux.screen());
     tmux.keys(&["Q"]);
     assert_eq!(tmux.wait_dead(), "1:0:");
+}
+
+#[test]
+fn the_desk_in_chinese_from_the_locale_lines_up_its_columns() {
+    if !have_tmux() {
+        return;
+    }
+    let d = demo_store();
+    let tmux = Tmux::new(d.dir.path());
+    // No DUEDESK_LANG: the locale decides (LC_ALL and LC_MESSAGES unset, LANG Chinese).
+    let mut argv: Vec<String> = desk_argv(&d).into_iter().filter(|a| a != "DUEDESK_LANG=en").collect();
+    let env = ["-u", "DUEDESK_LANG", "-u", "LC_ALL", "-u", "LC_MESSAGES", "LANG=zh_CN.UTF-8"];
+    argv.splice(1..1, env.iter().map(ToString::to_string));
+    tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    tmux.wait_for("the due-soon list in Chinese", |s| s.contains("即将到期 59") && s.contains("DL00000045"));
+    tmux.keys(&["Tab"]);
+    let s =
+        tmux.wait_for("the overdue queue in Chinese", |s| s.contains("逾期天数") && s.contains("DL00000049"));
+    // The header and a row put their columns at the same cells.
+    let lines: Vec<&str> = s.lines().collect();
+    let header = lines.iter().find(|l| l.starts_with("贷款编号")).expect("header");
+    let row = lines.iter().find(|l| l.starts_with("DL00000049")).expect("row");
+    let cell_of = |line: &str, needle: &str| {
+        line.find(needle).map(|i| duedesk::text::width(&line[..i])).expect("needle")
+    };
+    assert_eq!(cell_of(header, "账龄"), cell_of(row, "M7+"), "{s}");
+    assert_eq!(cell_of(header, "逾期天数") + 8, cell_of(row, " M7+"), "{s}");
+    tmux.keys(&["Enter", "Tab", "Tab"]);
+    tmux.wait_for("the payments and promises pane", |s| s.contains("还款与承诺") && s.contains("承诺日"));
+    tmux.keys(&["q"]);
+    tmux.wait_dead();
 }
