@@ -211,6 +211,17 @@ fn help_overlay_in_chinese() {
 }
 
 #[test]
+fn the_case_pane_tabs_fit_sixty_cells() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "<Tab><Enter>").expect("keys");
+    let tabs = |state: &DeskState| screen(&render(state, 60, 16)).lines().nth(8).unwrap_or("").to_string();
+    assert_eq!(tabs(&state), " Schedule  │  Contacts  │  Payments  │  Stages");
+    press(&mut state, &mut desk, "<Tab><Tab>").expect("keys");
+    assert_eq!(tabs(&state), " Schedule  │  Contacts  │  Payments & promises  │  Stages");
+}
+
+#[test]
 fn case_view_payments_and_promises() {
     let mut desk = demo_desk();
     let mut state = opened(&mut desk);

@@ -226,18 +226,24 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &
             Line::styled(text::truncate(&l, w), style)
         })
         .collect();
+    let titles = CasePane::ALL.map(|p| match p {
+        CasePane::Schedule => t.pane_schedule,
+        CasePane::Contacts => t.pane_contacts,
+        CasePane::Payments => t.pane_payments,
+        CasePane::History => t.pane_history,
+    });
+    let sep = look.separator();
+    let full =
+        titles.iter().map(|s| text::width(s) + 2).sum::<usize>() + text::width(sep) * (titles.len() - 1);
     let mut tabs: Vec<Span> = Vec::new();
-    for (i, p) in CasePane::ALL.iter().enumerate() {
+    for (i, (p, title)) in CasePane::ALL.iter().zip(titles).enumerate() {
         if i > 0 {
-            tabs.push(Span::raw(look.separator()));
+            tabs.push(Span::raw(sep));
         }
-        let title = match p {
-            CasePane::Schedule => t.pane_schedule,
-            CasePane::Contacts => t.pane_contacts,
-            CasePane::Payments => t.pane_payments,
-            CasePane::History => t.pane_history,
-        };
-        tabs.push(Span::styled(format!(" {title} "), theme.tab(*p == case.pane)));
+        // Narrow terminals (60 cells) show the other panes by their first word.
+        let active = *p == case.pane;
+        let title = if full > w && !active { title.split(' ').next().unwrap_or(title) } else { title };
+        tabs.push(Span::styled(format!(" {title} "), theme.tab(active)));
     }
     lines.push(Line::from(tabs));
     let (cols, rows) = pane_rows(d, case.pane, lang);
