@@ -275,10 +275,7 @@ impl Desk {
         let loan = self.loan(loan_ref)?;
         self.require_case(&loan, "setting the next action")?;
         if let Some(k) = kind.filter(|k| !NEXT_ACTION_KINDS.contains(k)) {
-            return Err(AppError::Input(format!(
-                "next action '{k}': use {}",
-                NEXT_ACTION_KINDS.join(", ")
-            )));
+            return Err(AppError::Input(format!("next action '{k}': use {}", NEXT_ACTION_KINDS.join(", "))));
         }
         if let Some(d) = on.filter(|d| *d < self.now.date_naive()) {
             return Err(AppError::Input(format!("next action date {d} is in the past")));
@@ -293,7 +290,15 @@ impl Desk {
                 "after": on.map(|d| d.to_string()),
                 "kind": kind,
             });
-            store::insert_audit(tx, &at, &actor, "next_action", "loan", Some(&loan.loan_ref), &detail.to_string())?;
+            store::insert_audit(
+                tx,
+                &at,
+                &actor,
+                "next_action",
+                "loan",
+                Some(&loan.loan_ref),
+                &detail.to_string(),
+            )?;
             Ok(())
         })
     }
@@ -404,7 +409,8 @@ impl Desk {
         let lines = build_plan(&loan.terms, &a, req).map_err(AppError::Input)?;
         // Payments dated after the plan's date count against the new schedule.
         let effective_on = self.as_of + Duration::days(1);
-        let observation = (req.kind == PlanKind::Restructure).then(|| observation_until(effective_on, &lines));
+        let observation =
+            (req.kind == PlanKind::Restructure).then(|| observation_until(effective_on, &lines));
         let preview = crate::domain::assess(&lines, &[], loan.terms.rate, self.as_of, &self.rules);
         let mut outcome = PlanOutcome {
             loan_id: loan.loan_ref.clone(),
@@ -424,7 +430,18 @@ impl Desk {
         let user = self.actor.user.as_ref().map(|u| u.id);
         let id = self.store.write(|tx| -> Result<i64> {
             Self::claim_edit(tx, &loan, expected_version)?;
-            let id = store::insert_schedule(tx, loan.id, req.kind.as_str(), effective_on, reason, user, &at, &lines)?;
+            let id = store::insert_schedule(
+                tx,
+                &store::NewSchedule {
+                    loan: loan.id,
+                    kind: req.kind.as_str(),
+                    effective_on,
+                    reason,
+                    created_by: user,
+                    at: &at,
+                    lines: &lines,
+                },
+            )?;
             if observation.is_some() {
                 store::set_observation_until(tx, loan.id, observation)?;
             }
@@ -437,7 +454,15 @@ impl Desk {
                 "effective_on": effective_on.to_string(),
                 "reason": reason,
             });
-            store::insert_audit(tx, &at, &actor, "plan_save", "loan", Some(&loan.loan_ref), &detail.to_string())?;
+            store::insert_audit(
+                tx,
+                &at,
+                &actor,
+                "plan_save",
+                "loan",
+                Some(&loan.loan_ref),
+                &detail.to_string(),
+            )?;
             Ok(id)
         })?;
         outcome.saved = Some(id);

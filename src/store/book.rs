@@ -322,30 +322,33 @@ pub fn schedule_inputs(conn: &Connection, loan: &Loan) -> Result<(Vec<Installmen
     Ok(super::state::inputs(&loan.terms, explicit, payments))
 }
 
+/// An explicit schedule to put in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSchedule<'a> {
+    pub loan: LoanId,
+    pub kind: &'a str,
+    pub effective_on: NaiveDate,
+    pub reason: &'a str,
+    pub created_by: Option<UserId>,
+    pub at: &'a str,
+    pub lines: &'a [Installment],
+}
+
 /// Saves an explicit schedule and puts it in force for the loan. The contractual schedule and any
 /// earlier explicit ones stay on record.
-pub fn insert_schedule(
-    conn: &Connection,
-    loan: LoanId,
-    kind: &str,
-    effective_on: NaiveDate,
-    reason: &str,
-    created_by: Option<UserId>,
-    at: &str,
-    lines: &[Installment],
-) -> Result<i64> {
+pub fn insert_schedule(conn: &Connection, s: &NewSchedule<'_>) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO schedules (loan_id, kind, effective_on, reason, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![loan, kind, effective_on.to_string(), reason, created_by, at])?;
+    .execute(params![s.loan, s.kind, s.effective_on.to_string(), s.reason, s.created_by, s.at])?;
     let id = conn.last_insert_rowid();
     let mut line = conn.prepare_cached(
         "INSERT INTO schedule_lines (schedule_id, seq, due_on, principal_cents, interest_cents) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    for l in lines {
+    for l in s.lines {
         line.execute(params![id, l.seq, l.due_on.to_string(), l.principal.cents(), l.interest.cents()])?;
     }
-    conn.prepare_cached("UPDATE loans SET schedule_id = ?2 WHERE id = ?1")?.execute(params![loan, id])?;
+    conn.prepare_cached("UPDATE loans SET schedule_id = ?2 WHERE id = ?1")?.execute(params![s.loan, id])?;
     Ok(id)
 }
 
@@ -392,7 +395,16 @@ pub fn plans_of(conn: &Connection, loan: LoanId) -> Result<Vec<PlanRecord>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(id, kind, eff, reason, created_by, created_at, installments, in_force)| {
-            Ok(PlanRecord { id, kind, effective_on: parse_day(&eff)?, reason, created_by, created_at, installments, in_force })
+            Ok(PlanRecord {
+                id,
+                kind,
+                effective_on: parse_day(&eff)?,
+                reason,
+                created_by,
+                created_at,
+                installments,
+                in_force,
+            })
         })
         .collect()
 }
