@@ -203,21 +203,45 @@ fn row_of(c: &Case, as_of: &str) -> Value {
 #[test]
 fn promises_show_in_the_queue_kept_or_broken() {
     let c = case();
-    let r = c.contact(&c.owner, "10:00", &["--outcome", "promise", "--promise-amount", "300", "--promise-date", "2026-03-12"]);
+    let r = c.contact(
+        &c.owner,
+        "10:00",
+        &["--outcome", "promise", "--promise-amount", "300", "--promise-date", "2026-03-12"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let row = row_of(&c, LATER);
     assert_eq!(row["promise_due_on"], "2026-03-12");
     assert_eq!(row["promise_status"], "active");
     // Nothing paid by the promise date plus a day of grace: broken.
     assert_eq!(row_of(&c, "2026-03-14")["promise_status"], "broken");
-    let broken = c.desk.ok(&["--as-of", "2026-03-14", "promises", "--status", "broken", "--due-from", "2026-03-12", "--format", "json"]).json();
+    let broken = c
+        .desk
+        .ok(&[
+            "--as-of",
+            "2026-03-14",
+            "promises",
+            "--status",
+            "broken",
+            "--due-from",
+            "2026-03-12",
+            "--format",
+            "json",
+        ])
+        .json();
     assert!(broken.as_array().expect("array").iter().any(|p| p["loan_id"] == c.loan.as_str()));
     // Paid within the grace day: kept.
     let pay = c.desk.write("pay.csv", &format!("loan_id,paid_on,amount\n{},2026-03-13,300.00\n", c.loan));
     c.desk.ok(&["--as-of", LATER, "import", "payments", TestDesk::path_str(&pay)]);
     assert_eq!(row_of(&c, "2026-03-14")["promise_status"], "kept");
-    let kept = c.desk.ok(&["--as-of", "2026-03-14", "promises", "--assignee", &c.owner, "--format", "json"]).json();
-    let mine = kept.as_array().expect("array").iter().find(|p| p["loan_id"] == c.loan.as_str()).cloned().expect("listed");
+    let kept =
+        c.desk.ok(&["--as-of", "2026-03-14", "promises", "--assignee", &c.owner, "--format", "json"]).json();
+    let mine = kept
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|p| p["loan_id"] == c.loan.as_str())
+        .cloned()
+        .expect("listed");
     assert_eq!(mine["status"], "kept");
     assert_eq!(mine["amount"], "300.00");
 }
@@ -229,7 +253,14 @@ fn next_action_is_set_and_a_stale_edit_is_refused() {
     let set = |user: &str, args: &[&str]| -> common::Run {
         let mut all = vec!["--as-of", LATER, "next-action", &c.loan];
         all.extend_from_slice(args);
-        c.desk.command().env("DUEDESK_USER", user).env("DUEDESK_NOW", at("10:00")).args(&all).output().expect("run").into()
+        c.desk
+            .command()
+            .env("DUEDESK_USER", user)
+            .env("DUEDESK_NOW", at("10:00"))
+            .args(&all)
+            .output()
+            .expect("run")
+            .into()
     };
     let v = version.to_string();
     let r = set(&c.owner, &["2026-03-12", "--kind", "visit", "--expect-version", &v]);
@@ -240,7 +271,11 @@ fn next_action_is_set_and_a_stale_edit_is_refused() {
     // Another desk still holding the old version is told who changed the case.
     let r = set("zhao.min", &["2026-03-13", "--expect-version", &v]);
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stderr.contains(&format!("changed by {}", c.owner)) && r.stderr.contains("reload"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("changed by {}", c.owner)) && r.stderr.contains("reload"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(c.show()["next_action_on"], "2026-03-12");
     let r = set(&c.owner, &["2026-03-01"]);
     assert_eq!(r.code, 2, "a date in the past: {}", r.stderr);

@@ -165,11 +165,17 @@ impl Out {
             Format::Csv => self.csv(&p.schedule),
             Format::Table => {
                 let head = match p.saved {
-                    Some(id) => format!("{} #{id} saved for {}, in force from {}", p.kind, p.loan_id, p.effective_on),
+                    Some(id) => {
+                        format!("{} #{id} saved for {}, in force from {}", p.kind, p.loan_id, p.effective_on)
+                    }
                     None => format!("{} for {} (preview; --save REASON puts it in force)", p.kind, p.loan_id),
                 };
                 let watch = p.observation_until.map(|d| format!("; observed until {d}")).unwrap_or_default();
-                self.print(&format!("{head}: {} installments, {} in all{watch}\n", p.schedule.len(), p.total))?;
+                self.print(&format!(
+                    "{head}: {} installments, {} in all{watch}\n",
+                    p.schedule.len(),
+                    p.total
+                ))?;
                 self.table(&schedule_columns(), &schedule_rows(&p.schedule))
             }
         }
@@ -194,8 +200,15 @@ impl Out {
                         ]
                     })
                     .collect();
-                let cols =
-                    [left("DUE"), right("AMOUNT"), left("STATUS"), left("LOAN"), flex("BORROWER", 6), left("OWNER"), left("MADE")];
+                let cols = [
+                    left("DUE"),
+                    right("AMOUNT"),
+                    left("STATUS"),
+                    left("LOAN"),
+                    flex("BORROWER", 6),
+                    left("OWNER"),
+                    left("MADE"),
+                ];
                 self.table(&cols, &body)
             }
         }

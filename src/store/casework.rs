@@ -372,8 +372,7 @@ pub fn set_agency(conn: &Connection, loan: LoanId, agency: Option<&str>) -> Resu
 /// Sets (or clears) the date of a loan's next planned action, in the loan and the snapshot.
 pub fn set_next_action(conn: &Connection, loan: LoanId, on: Option<NaiveDate>) -> Result<()> {
     let on = on.map(|d| d.to_string());
-    conn.prepare_cached("UPDATE loans SET next_action_on = ?2 WHERE id = ?1")?
-        .execute(params![loan, on])?;
+    conn.prepare_cached("UPDATE loans SET next_action_on = ?2 WHERE id = ?1")?.execute(params![loan, on])?;
     conn.prepare_cached("UPDATE loan_state SET next_action_on = ?2 WHERE loan_id = ?1")?
         .execute(params![loan, on])?;
     Ok(())
@@ -395,9 +394,15 @@ pub fn write_off(conn: &Connection, loan: LoanId, on: NaiveDate) -> Result<()> {
 
 /// Claims an edit of the loan: bumps its version if it still is `expected` (any version when
 /// `None`). `Err(current)` when another desk changed it first.
-pub fn bump_version(conn: &Connection, loan: LoanId, expected: Option<i64>) -> Result<std::result::Result<i64, i64>> {
+pub fn bump_version(
+    conn: &Connection,
+    loan: LoanId,
+    expected: Option<i64>,
+) -> Result<std::result::Result<i64, i64>> {
     let changed = conn
-        .prepare_cached("UPDATE loans SET version = version + 1 WHERE id = ?1 AND (?2 IS NULL OR version = ?2)")?
+        .prepare_cached(
+            "UPDATE loans SET version = version + 1 WHERE id = ?1 AND (?2 IS NULL OR version = ?2)",
+        )?
         .execute(params![loan, expected])?;
     let current: i64 =
         conn.prepare_cached("SELECT version FROM loans WHERE id = ?1")?.query_row([loan], |r| r.get(0))?;
@@ -417,7 +422,8 @@ pub fn last_change(conn: &Connection, entity: &str, entity_id: &str) -> Result<O
 
 /// Sets the kind of the next action (callback, visit, letter) beside its date.
 pub fn set_next_action_kind(conn: &Connection, loan: LoanId, kind: Option<&str>) -> Result<()> {
-    conn.prepare_cached("UPDATE loans SET next_action_kind = ?2 WHERE id = ?1")?.execute(params![loan, kind])?;
+    conn.prepare_cached("UPDATE loans SET next_action_kind = ?2 WHERE id = ?1")?
+        .execute(params![loan, kind])?;
     Ok(())
 }
 
@@ -456,7 +462,12 @@ pub fn list_promises(
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, Option<String>>(5)?,
-                (r.get::<_, LoanId>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?, r.get::<_, Option<String>>(9)?),
+                (
+                    r.get::<_, LoanId>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                ),
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

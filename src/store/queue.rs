@@ -158,7 +158,11 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Result<StateRow>> {
             },
             next_action_on: opt_day(next_action)?,
             promise_due_on: opt_day(promise_due)?,
-            promise_status: promise_status.as_deref().map(str::parse).transpose().map_err(corrupt("promise status"))?,
+            promise_status: promise_status
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(corrupt("promise status"))?,
             ..partial
         })
     })())

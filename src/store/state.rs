@@ -13,8 +13,8 @@ use super::users::UserId;
 use super::{ExplicitSchedule, Result, explicit_schedule};
 use crate::domain::contact::PROMISE_GRACE_DAYS;
 use crate::domain::{
-    AssessRules, Assessment, Installment, LoanTerms, Money, Payment, PromiseStatus, Stage, assess, build_schedule,
-    effective_stage, loan_class, promise_status,
+    AssessRules, Assessment, Installment, LoanTerms, Money, Payment, PromiseStatus, Stage, assess,
+    build_schedule, effective_stage, loan_class, promise_status,
 };
 
 /// Which table a refresh writes and a query reads.
@@ -63,7 +63,8 @@ fn facts_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Facts>> {
     let (id, written_off, schedule_id, assignee, last_contact_at, next_action_on) =
         (r.get(0)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?);
     let promise_amount: Option<i64> = r.get(12)?;
-    let (made, due, observation): (Option<String>, Option<String>, Option<String>) = (r.get(13)?, r.get(14)?, r.get(15)?);
+    let (made, due, observation): (Option<String>, Option<String>, Option<String>) =
+        (r.get(13)?, r.get(14)?, r.get(15)?);
     Ok((|| {
         let promise = match (promise_amount, made, due) {
             (Some(a), Some(m), Some(d)) => Some((Money::from_cents(a), parse_day(&m)?, parse_day(&d)?)),
@@ -116,7 +117,12 @@ impl<'c> Writer<'c> {
         Ok(Writer { insert: conn.prepare(&sql)? })
     }
 
-    fn write(&mut self, f: &Facts, a: &Assessment, promise: Option<(NaiveDate, PromiseStatus)>) -> Result<()> {
+    fn write(
+        &mut self,
+        f: &Facts,
+        a: &Assessment,
+        promise: Option<(NaiveDate, PromiseStatus)>,
+    ) -> Result<()> {
         let (status, stage) = effective_stage(f.stage, f.written_off, a.closed);
         let class = loan_class(a, f.observation_until);
         self.insert.execute(params![
