@@ -15,9 +15,9 @@ pub use args::Cli;
 use args::{Command, ConfigCmd, Format, ImportWhat, LoansArgs, SettingsCmd, UsersCmd};
 
 use crate::app::casework::ContactInput;
-use crate::domain::plan::{PlanRequest, PlanScope};
 use crate::app::views::LoanQuery;
 use crate::app::{AppError, Desk, Result, demo, import};
+use crate::domain::plan::{PlanRequest, PlanScope};
 use crate::domain::{Direction, LoanStatus, Role};
 use crate::store::{self, SortKey, Store};
 
