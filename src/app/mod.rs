@@ -8,6 +8,7 @@ pub mod desk_state;
 pub mod import;
 pub mod keymap;
 pub mod notice_text;
+pub mod notices;
 pub mod strings;
 pub mod views;
 

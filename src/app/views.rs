@@ -257,6 +257,10 @@ impl Desk {
             stage_events: store::stage_events_of(conn, loan.id)?,
             assignments: store::assignments_of(conn, loan.customer_id)?,
             other_loans,
+            notices: store::notices_of(conn, loan.id)?
+                .into_iter()
+                .map(super::notices::view)
+                .collect::<Result<_>>()?,
             plans: store::plans_of(conn, loan.id)?,
             observation_until: loan.observation_until,
         })
@@ -325,6 +329,8 @@ pub struct LoanDetail {
     pub stage_events: Vec<StageEvent>,
     pub assignments: Vec<AssignmentRecord>,
     pub other_loans: Vec<String>,
+    /// Notices issued on the loan (dunning, guarantor demand), newest first, with their receipt.
+    pub notices: Vec<super::notices::NoticeView>,
     /// Payment plans, extensions and restructures on record; the one in force is marked.
     pub plans: Vec<store::PlanRecord>,
     pub observation_until: Option<NaiveDate>,

@@ -112,6 +112,15 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         limit: Option<u64>,
     },
+    /// Issue a dunning notice (催收通知书) or a guarantor demand notice (履行担保责任通知书) as text and HTML
+    Notice(super::notices::NoticeArgs),
+    /// Record what became of a notice's receipt (回执): received or returned
+    NoticeReceipt(super::notices::ReceiptArgs),
+    /// The notices issued on a loan, with their receipt status
+    Notices {
+        /// Loan id
+        loan: String,
+    },
     /// Recompute the shared delinquency snapshot as of the date
     Refresh,
     /// Desk users (admin)

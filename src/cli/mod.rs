@@ -2,6 +2,7 @@
 //! terminal interface, and writes tables, CSV or JSON.
 
 pub mod args;
+mod notices;
 mod output;
 pub mod table;
 
@@ -148,6 +149,9 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Promises { status, due_from, due_to, assignee, limit }) => {
             out.promises(&desk.promises(due_from, due_to, assignee.as_deref(), status, limit)?)
         }
+        Some(Command::Notice(a)) => notices::issue(&mut desk, &a, format),
+        Some(Command::NoticeReceipt(a)) => notices::receipt(&mut desk, &a, format),
+        Some(Command::Notices { loan }) => notices::list(&desk, &loan, format),
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;

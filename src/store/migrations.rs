@@ -11,6 +11,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0003_loan_state.sql"),
     include_str!("../../migrations/0004_contact_conduct.sql"),
     include_str!("../../migrations/0005_promises_plans.sql"),
+    include_str!("../../migrations/0006_notices.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -3,6 +3,7 @@
 mod book;
 mod casework;
 mod migrations;
+mod notices;
 mod queue;
 mod settings;
 mod state;
@@ -15,6 +16,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use book::*;
 pub use casework::*;
+pub use notices::*;
 pub use queue::*;
 pub use settings::*;
 pub use state::*;

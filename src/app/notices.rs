@@ -1,0 +1,379 @@
+//! Issuing the written notices of a case and recording their receipts: the dunning notice
+//! (催收通知书, monthly while overdue) and the guarantor demand notice (履行担保责任通知书).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Serialize;
+
+use super::notice_text::{self, NoticeFacts, NoticeKind, NoticeLang};
+use super::{AppError, Desk, Result};
+use crate::domain::{LoanStatus, Money, Role, add_months};
+use crate::store::{self, NewNotice, NoticeRecord, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiptStatus {
+    Pending,
+    Received,
+    Returned,
+}
+
+impl ReceiptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReceiptStatus::Pending => "pending",
+            ReceiptStatus::Received => "received",
+            ReceiptStatus::Returned => "returned",
+        }
+    }
+}
+
+impl fmt::Display for ReceiptStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl FromStr for ReceiptStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "pending" => Ok(ReceiptStatus::Pending),
+            "received" => Ok(ReceiptStatus::Received),
+            "returned" => Ok(ReceiptStatus::Returned),
+            _ => Err(format!("unknown receipt status '{s}': use received or returned")),
+        }
+    }
+}
+
+/// A notice on record: what it demanded as of its date, the files written, and the receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoticeView {
+    pub id: i64,
+    pub number: String,
+    pub loan_id: String,
+    pub kind: NoticeKind,
+    pub lang: NoticeLang,
+    pub addressee: String,
+    pub issued_on: NaiveDate,
+    pub as_of: NaiveDate,
+    pub pay_by: NaiveDate,
+    pub overdue_principal: Money,
+    pub overdue_interest: Money,
+    pub penalty_interest: Money,
+    pub total_demanded: Money,
+    pub receipt_status: ReceiptStatus,
+    pub receipt_on: Option<NaiveDate>,
+    pub files: Vec<String>,
+    pub user: Option<String>,
+    pub created_at: String,
+}
+
+/// What `issue_notice` returns: the notice as recorded.
+pub type IssuedNotice = NoticeView;
+
+pub(crate) fn view(r: NoticeRecord) -> Result<NoticeView> {
+    let bad = |what: &str, v: &str| AppError::Store(StoreError::Corrupt(format!("notice {what} '{v}'")));
+    Ok(NoticeView {
+        id: r.id,
+        kind: r.kind.parse().map_err(|_| bad("kind", &r.kind))?,
+        lang: r.lang.parse().map_err(|_| bad("lang", &r.lang))?,
+        receipt_status: r.receipt_status.parse().map_err(|_| bad("receipt status", &r.receipt_status))?,
+        number: r.number,
+        loan_id: r.loan_ref,
+        addressee: r.addressee,
+        issued_on: r.issued_on,
+        as_of: r.as_of,
+        pay_by: r.pay_by,
+        overdue_principal: r.overdue_principal,
+        overdue_interest: r.overdue_interest,
+        penalty_interest: r.penalty,
+        total_demanded: r.total,
+        receipt_on: r.receipt_on,
+        files: r.files,
+        user: r.user,
+        created_at: r.created_at,
+    })
+}
+
+/// A file name part from a loan id: letters, digits, `-`, `_` and `.` kept, anything else `_`.
+fn file_part(s: &str) -> String {
+    let cleaned: String =
+        s.chars().map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+    cleaned.trim_start_matches('.').to_string()
+}
+
+/// Files written so far; removed again unless `keep` is called (nothing recorded, nothing left).
+struct Written(Vec<PathBuf>);
+
+impl Written {
+    fn keep(mut self) -> Vec<String> {
+        std::mem::take(&mut self.0).iter().map(|p| p.display().to_string()).collect()
+    }
+}
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        for p in &self.0 {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Writes the text and HTML forms as `<stem>.txt` and `<stem>.html` in `dir`, never over an earlier
+/// notice's files: a second notice on the same day gets `<stem>-2`, and so on.
+fn write_files(dir: &Path, stem: &str, text: &str, html: &str) -> Result<Written> {
+    let failed =
+        |p: &Path, e: std::io::Error| AppError::Input(format!("writing the notice to {}: {e}", p.display()));
+    std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+    for n in 1..=99 {
+        let name = if n == 1 { stem.to_string() } else { format!("{stem}-{n}") };
+        let (txt, htm) = (dir.join(format!("{name}.txt")), dir.join(format!("{name}.html")));
+        if txt.exists() || htm.exists() {
+            continue;
+        }
+        let mut written = Written(Vec::new());
+        for (path, body) in [(txt, text), (htm, html)] {
+            let mut f = match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(f) => f,
+                Err(e) => return Err(failed(&path, e)),
+            };
+            written.0.push(path.clone());
+            std::io::Write::write_all(&mut f, body.as_bytes()).map_err(|e| failed(&path, e))?;
+        }
+        return Ok(written);
+    }
+    Err(AppError::Input(format!("{}: too many notices named {stem} already", dir.display())))
+}
+
+impl Desk {
+    /// Issues a notice on a loan: fills it from the loan's facts as of the desk's date, writes
+    /// `<out_dir>/<loan>-<kind>-<date>.txt` and `.html`, and records it with an audit entry in one
+    /// transaction. If the files cannot be written nothing is recorded.
+    pub fn issue_notice(
+        &mut self,
+        loan_ref: &str,
+        kind: NoticeKind,
+        lang: NoticeLang,
+        out_dir: &Path,
+        force: bool,
+    ) -> Result<IssuedNotice> {
+        let loan = self.loan(loan_ref)?;
+        self.require_case(&loan, &format!("issuing a {} notice", kind.as_str().replace('_', " ")))?;
+        let detail = self.show(loan_ref)?;
+        let s = &detail.summary;
+        if s.status != LoanStatus::Active || s.dpd <= 0 {
+            return Err(AppError::Input(format!(
+                "loan {} is not overdue as of {} (status {}, DPD {}): a {} notice is only for an active overdue loan",
+                s.loan_id,
+                self.as_of,
+                s.status,
+                s.dpd,
+                kind.as_str().replace('_', " ")
+            )));
+        }
+        let addressee = notice_text::addressee(&detail, kind);
+        if kind == NoticeKind::GuarantorDemand && addressee.is_empty() {
+            return Err(AppError::Input(format!(
+                "loan {} has no guarantor on file: a guarantor demand notice needs one",
+                s.loan_id
+            )));
+        }
+        let issued_on = self.as_of;
+        let month_start = issued_on.with_day(1).unwrap_or(issued_on);
+        let month_end = add_months(month_start, 1) - Duration::days(1);
+        let contact = self.notice_contact(loan.assignee.as_deref(), lang)?;
+        let uplift = self.rules.penalty_uplift_pct;
+        let at = self.stamp();
+        let actor = self.actor.login.clone();
+        let user = self.actor.user.as_ref().map(|u| u.id);
+        let supervisor = self.actor.role().is_some_and(|r| r.includes(Role::Supervisor));
+        self.store.write(|tx| -> Result<IssuedNotice> {
+            // Monthly while overdue: one dunning notice a calendar month unless a supervisor forces another.
+            let this_month: Vec<NoticeRecord> = store::notices_of(tx, loan.id)?
+                .into_iter()
+                .filter(|n| n.kind == kind.as_str() && (month_start..=month_end).contains(&n.issued_on))
+                .collect();
+            let forced = match this_month.first() {
+                Some(earlier) if kind == NoticeKind::Dunning => {
+                    if !force {
+                        return Err(AppError::Refused(format!(
+                            "a dunning notice for {} was already issued this month (No. {} on {}); dunning notices go \
+                             out monthly while overdue — a supervisor may issue another with --force",
+                            loan.loan_ref, earlier.number, earlier.issued_on
+                        )));
+                    }
+                    if !supervisor {
+                        return Err(AppError::Refused(format!(
+                            "a second dunning notice in a month (after No. {}) needs the supervisor role with --force",
+                            earlier.number
+                        )));
+                    }
+                    true
+                }
+                _ => false,
+            };
+            let id = store::next_notice_id(tx)?;
+            let number = format!("{}{}-{id:06}", kind.number_prefix(), issued_on.format("%Y%m%d"));
+            let facts = NoticeFacts {
+                detail: &detail,
+                kind,
+                lang,
+                number: &number,
+                issued_on,
+                penalty_uplift_pct: uplift,
+                contact: &contact,
+            };
+            let rendered = notice_text::render(&facts);
+            let stem = format!("{}-{}-{issued_on}", file_part(&loan.loan_ref), kind.as_str());
+            let written = write_files(out_dir, &stem, &rendered.text, &rendered.html)?;
+            let paths: Vec<String> = written.0.iter().map(|p| p.display().to_string()).collect();
+            store::insert_notice(
+                tx,
+                &NewNotice {
+                    id,
+                    loan: loan.id,
+                    number: &number,
+                    kind: kind.as_str(),
+                    lang: lang.as_str(),
+                    issued_on,
+                    as_of: detail.summary.as_of,
+                    pay_by: facts.pay_by(),
+                    overdue_principal: detail.summary.overdue_principal,
+                    overdue_interest: detail.summary.overdue_interest,
+                    penalty: detail.summary.penalty_interest,
+                    total: notice_text::total_demanded(&detail),
+                    addressee: &addressee,
+                    files: &paths,
+                    user,
+                    created_at: &at,
+                },
+            )?;
+            let audit = serde_json::json!({
+                "notice": id,
+                "number": number,
+                "kind": kind.as_str(),
+                "lang": lang.as_str(),
+                "total": notice_text::total_demanded(&detail),
+                "files": paths,
+                "forced": forced,
+            });
+            store::insert_audit(tx, &at, &actor, "notice_issue", "loan", Some(&loan.loan_ref), &audit.to_string())?;
+            let record = store::notice_by_id(tx, id)?
+                .ok_or_else(|| AppError::Store(StoreError::Corrupt(format!("notice {id} vanished"))))?;
+            let issued = view(record)?;
+            written.keep();
+            Ok(issued)
+        })
+    }
+
+    /// The contact line of a notice: the case owner's name (and login), else the desk user's.
+    fn notice_contact(&self, owner: Option<&str>, lang: NoticeLang) -> Result<String> {
+        let login = owner.unwrap_or(&self.actor.login);
+        let name = store::user_by_login(self.store.conn(), login)?
+            .and_then(|u| u.display_name)
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty());
+        Ok(match (name, lang) {
+            (Some(n), NoticeLang::Zh) => format!("经办人 {n}（{login}）"),
+            (None, NoticeLang::Zh) => format!("经办人 {login}"),
+            (Some(n), NoticeLang::En) => format!("{n} ({login}), the officer in charge"),
+            (None, NoticeLang::En) => format!("{login}, the officer in charge"),
+        })
+    }
+
+    /// Records what became of a notice's receipt (回执): received back signed, or returned
+    /// undelivered, on `on` (default: the desk's date).
+    pub fn notice_receipt(
+        &mut self,
+        notice_id: i64,
+        status: ReceiptStatus,
+        on: Option<NaiveDate>,
+    ) -> Result<NoticeView> {
+        let record = store::notice_by_id(self.store.conn(), notice_id)?
+            .ok_or_else(|| AppError::Input(format!("unknown notice {notice_id}")))?;
+        let loan = self.loan(&record.loan_ref)?;
+        self.require_case(&loan, "recording a notice receipt")?;
+        if status == ReceiptStatus::Pending {
+            return Err(AppError::Input("a receipt is recorded as received or returned".into()));
+        }
+        let on = on.unwrap_or(self.as_of);
+        if on < record.issued_on {
+            return Err(AppError::Input(format!(
+                "receipt date {on} is before notice {} was issued ({})",
+                record.number, record.issued_on
+            )));
+        }
+        let at = self.stamp();
+        let actor = self.actor.login.clone();
+        self.store.write(|tx| -> Result<NoticeView> {
+            // Read again inside the transaction: another desk may have recorded it meanwhile.
+            let current = store::notice_by_id(tx, notice_id)?
+                .ok_or_else(|| AppError::Input(format!("unknown notice {notice_id}")))?;
+            if current.receipt_status != ReceiptStatus::Pending.as_str() {
+                return Err(AppError::Refused(format!(
+                    "the receipt of notice {} is already recorded as {}{}",
+                    current.number,
+                    current.receipt_status,
+                    current.receipt_on.map(|d| format!(" on {d}")).unwrap_or_default()
+                )));
+            }
+            store::set_notice_receipt(tx, notice_id, status.as_str(), Some(on))?;
+            let audit = serde_json::json!({
+                "notice": notice_id,
+                "number": current.number,
+                "receipt_status": status.as_str(),
+                "receipt_on": on.to_string(),
+            });
+            store::insert_audit(
+                tx,
+                &at,
+                &actor,
+                "notice_receipt",
+                "loan",
+                Some(&loan.loan_ref),
+                &audit.to_string(),
+            )?;
+            let record = store::notice_by_id(tx, notice_id)?
+                .ok_or_else(|| AppError::Input(format!("unknown notice {notice_id}")))?;
+            view(record)
+        })
+    }
+
+    /// The notices issued on a loan, newest first.
+    pub fn notices(&self, loan_ref: &str) -> Result<Vec<NoticeView>> {
+        let loan = self.loan(loan_ref)?;
+        store::notices_of(self.store.conn(), loan.id)?.into_iter().map(view).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_keep_only_safe_characters() {
+        assert_eq!(file_part("L000123"), "L000123");
+        assert_eq!(file_part("../a/b c"), "_a_b_c");
+        assert_eq!(file_part("贷-01"), "贷-01");
+    }
+
+    #[test]
+    fn files_are_written_once_and_removed_unless_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("notices/new");
+        let first = write_files(&out, "L1-dunning-2026-03-01", "t", "h").expect("write");
+        let kept = first.keep();
+        assert_eq!(kept.len(), 2);
+        assert!(kept[0].ends_with("L1-dunning-2026-03-01.txt"));
+        let second = write_files(&out, "L1-dunning-2026-03-01", "t2", "h2").expect("write");
+        let names: Vec<String> = second.0.iter().map(|p| p.display().to_string()).collect();
+        assert!(names[0].ends_with("L1-dunning-2026-03-01-2.txt"), "{names:?}");
+        drop(second);
+        assert!(!out.join("L1-dunning-2026-03-01-2.txt").exists());
+        assert_eq!(std::fs::read_to_string(out.join("L1-dunning-2026-03-01.txt")).expect("read"), "t");
+    }
+}

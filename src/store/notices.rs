@@ -1,0 +1,175 @@
+//! Written notices of a case (催收通知书, 履行担保责任通知书) and their receipts (回执).
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::Result;
+use super::book::{LoanId, corrupt};
+use super::settings::parse_day;
+use super::users::UserId;
+use crate::domain::Money;
+
+/// A notice as recorded when it is issued. Kind, language and receipt status are the app's names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotice<'a> {
+    pub id: i64,
+    pub loan: LoanId,
+    pub number: &'a str,
+    pub kind: &'a str,
+    pub lang: &'a str,
+    pub issued_on: NaiveDate,
+    pub as_of: NaiveDate,
+    pub pay_by: NaiveDate,
+    pub overdue_principal: Money,
+    pub overdue_interest: Money,
+    pub penalty: Money,
+    pub total: Money,
+    pub addressee: &'a str,
+    pub files: &'a [String],
+    pub user: Option<UserId>,
+    /// RFC 3339 local time with offset.
+    pub created_at: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeRecord {
+    pub id: i64,
+    pub loan: LoanId,
+    pub loan_ref: String,
+    pub number: String,
+    pub kind: String,
+    pub lang: String,
+    pub issued_on: NaiveDate,
+    pub as_of: NaiveDate,
+    pub pay_by: NaiveDate,
+    pub overdue_principal: Money,
+    pub overdue_interest: Money,
+    pub penalty: Money,
+    pub total: Money,
+    pub addressee: String,
+    pub files: Vec<String>,
+    pub receipt_status: String,
+    pub receipt_on: Option<NaiveDate>,
+    pub user: Option<String>,
+    pub created_at: String,
+}
+
+/// The id the next notice gets; call it inside the write transaction that inserts it.
+pub fn next_notice_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM notices", [], |r| r.get(0))?)
+}
+
+pub fn insert_notice(conn: &Connection, n: &NewNotice<'_>) -> Result<i64> {
+    let files = serde_json::to_string(n.files).map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT INTO notices (id, loan_id, number, kind, lang, issued_on, as_of, pay_by, overdue_principal_cents, \
+         overdue_interest_cents, penalty_cents, total_cents, addressee, files, user_id, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        n.id,
+        n.loan,
+        n.number,
+        n.kind,
+        n.lang,
+        n.issued_on.to_string(),
+        n.as_of.to_string(),
+        n.pay_by.to_string(),
+        n.overdue_principal.cents(),
+        n.overdue_interest.cents(),
+        n.penalty.cents(),
+        n.total.cents(),
+        n.addressee,
+        files,
+        n.user,
+        n.created_at,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// How many notices of `kind` a loan has with an issue date in `from..=to`.
+pub fn notice_count_between(
+    conn: &Connection,
+    loan: LoanId,
+    kind: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM notices WHERE loan_id = ?1 AND kind = ?2 AND issued_on BETWEEN ?3 AND ?4",
+        )?
+        .query_row(params![loan, kind, from.to_string(), to.to_string()], |r| r.get(0))?)
+}
+
+const SELECT: &str = "SELECT n.id, n.loan_id, l.loan_ref, n.number, n.kind, n.lang, n.issued_on, n.as_of, n.pay_by, \
+     n.overdue_principal_cents, n.overdue_interest_cents, n.penalty_cents, n.total_cents, n.addressee, n.files, \
+     n.receipt_status, n.receipt_on, u.login, n.created_at \
+     FROM notices n JOIN loans l ON l.id = n.loan_id LEFT JOIN users u ON u.id = n.user_id";
+
+type Row = (
+    (i64, LoanId, String, String, String, String),
+    (String, String, String),
+    (i64, i64, i64, i64),
+    (String, String, String, Option<String>, Option<String>, String),
+);
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok((
+        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
+        (r.get(6)?, r.get(7)?, r.get(8)?),
+        (r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?),
+        (r.get(13)?, r.get(14)?, r.get(15)?, r.get(16)?, r.get(17)?, r.get(18)?),
+    ))
+}
+
+fn to_record(row: Row) -> Result<NoticeRecord> {
+    let (
+        (id, loan, loan_ref, number, kind, lang),
+        (issued_on, as_of, pay_by),
+        (op, oi, pen, total),
+        (addressee, files, receipt_status, receipt_on, user, created_at),
+    ) = row;
+    Ok(NoticeRecord {
+        id,
+        loan,
+        loan_ref,
+        number,
+        kind,
+        lang,
+        issued_on: parse_day(&issued_on)?,
+        as_of: parse_day(&as_of)?,
+        pay_by: parse_day(&pay_by)?,
+        overdue_principal: Money::from_cents(op),
+        overdue_interest: Money::from_cents(oi),
+        penalty: Money::from_cents(pen),
+        total: Money::from_cents(total),
+        addressee,
+        files: serde_json::from_str(&files).map_err(corrupt("notice files"))?,
+        receipt_status,
+        receipt_on: receipt_on.as_deref().map(parse_day).transpose()?,
+        user,
+        created_at,
+    })
+}
+
+/// Notices of a loan, newest first.
+pub fn notices_of(conn: &Connection, loan: LoanId) -> Result<Vec<NoticeRecord>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT} WHERE n.loan_id = ?1 ORDER BY n.issued_on DESC, n.id DESC"))?;
+    let rows = stmt.query_map([loan], read_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(to_record).collect()
+}
+
+pub fn notice_by_id(conn: &Connection, id: i64) -> Result<Option<NoticeRecord>> {
+    let row =
+        conn.prepare_cached(&format!("{SELECT} WHERE n.id = ?1"))?.query_row([id], read_row).optional()?;
+    row.map(to_record).transpose()
+}
+
+/// Records what became of a notice's receipt.
+pub fn set_notice_receipt(conn: &Connection, id: i64, status: &str, on: Option<NaiveDate>) -> Result<()> {
+    conn.prepare_cached("UPDATE notices SET receipt_status = ?2, receipt_on = ?3 WHERE id = ?1")?
+        .execute(params![id, status, on.map(|d| d.to_string())])?;
+    Ok(())
+}
