@@ -172,6 +172,9 @@ fn a_dunning_notice_is_written_recorded_and_monthly() {
     // Recorded once.
     let r = b.desk.run_as(&b.owner, &["--as-of", AS_OF, "notice-receipt", &id, "--status", "returned"]);
     assert_eq!(r.code, 3, "{}", r.stderr);
+    // The case view on a terminal lists them too.
+    let case = b.desk.ok(&["--as-of", AS_OF, "show", &b.loan, "--format", "table"]).stdout;
+    assert!(case.contains("Notices") && case.contains(issued["number"].as_str().expect("number")), "{case}");
     // Table and CSV forms of the list.
     let table = b.desk.ok(&["--as-of", AS_OF, "notices", &b.loan, "--format", "table"]).stdout;
     assert!(table.contains("received 2026-03-05"), "{table}");
@@ -230,6 +233,15 @@ fn a_current_loan_gets_no_notice_and_markup_in_names_is_escaped() {
          X-2,李四,annuity,12000.00,6.00,12,2026-02-20,,\n",
     );
     desk.ok(&["import", "loans", TestDesk::path_str(&csv)]);
+    // Files that cannot be written: bad input, and nothing is recorded.
+    let blocked = desk.write("blocked", "a file where the directory should be");
+    let blocked = TestDesk::path_str(&blocked);
+    let r = desk.run(&["--as-of", AS_OF, "notice", "X-1", "--kind", "dunning", "--out", blocked]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("writing the notice"), "{}", r.stderr);
+    let listed = desk.ok(&["--as-of", AS_OF, "notices", "X-1", "--format", "json"]).json();
+    assert_eq!(listed.as_array().expect("list").len(), 0);
+
     let out = desk.dir.path().join("out");
     let out = TestDesk::path_str(&out);
     let r = desk.run(&[

@@ -191,7 +191,8 @@ impl Desk {
         let actor = self.actor.login.clone();
         let user = self.actor.user.as_ref().map(|u| u.id);
         let supervisor = self.actor.role().is_some_and(|r| r.includes(Role::Supervisor));
-        self.store.write(|tx| -> Result<IssuedNotice> {
+        // The files are removed again if anything after writing them fails, the commit included.
+        let (issued, written) = self.store.write(|tx| -> Result<(IssuedNotice, Written)> {
             // Monthly while overdue: one dunning notice a calendar month unless a supervisor forces another.
             let this_month: Vec<NoticeRecord> = store::notices_of(tx, loan.id)?
                 .into_iter()
@@ -264,10 +265,10 @@ impl Desk {
             store::insert_audit(tx, &at, &actor, "notice_issue", "loan", Some(&loan.loan_ref), &audit.to_string())?;
             let record = store::notice_by_id(tx, id)?
                 .ok_or_else(|| AppError::Store(StoreError::Corrupt(format!("notice {id} vanished"))))?;
-            let issued = view(record)?;
-            written.keep();
-            Ok(issued)
-        })
+            Ok((view(record)?, written))
+        })?;
+        written.keep();
+        Ok(issued)
     }
 
     /// The contact line of a notice: the case owner's name (and login), else the desk user's.

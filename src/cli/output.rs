@@ -395,5 +395,31 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
             width,
         ));
     }
+    if !d.notices.is_empty() {
+        let _ = writeln!(t, "\nNotices (newest first; full list: duedesk notices {})", s.loan_id);
+        let rows: Vec<Vec<String>> = d
+            .notices
+            .iter()
+            .take(6)
+            .map(|n| {
+                let receipt = match n.receipt_on {
+                    Some(on) => format!("{} {on}", n.receipt_status),
+                    None => n.receipt_status.to_string(),
+                };
+                vec![
+                    n.issued_on.to_string(),
+                    n.kind.to_string(),
+                    n.number.clone(),
+                    n.total_demanded.to_string(),
+                    receipt,
+                ]
+            })
+            .collect();
+        t.push_str(&table::render(
+            &[left("ISSUED"), left("KIND"), left("NUMBER"), right("DEMANDED"), left("RECEIPT")],
+            &rows,
+            width,
+        ));
+    }
     t
 }
