@@ -354,6 +354,64 @@ impl Desk {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::views::LoanQuery;
+    use crate::text;
+
+    /// Every overdue loan of a small demo book, in both languages and both kinds, and once more with
+    /// names far too long for a line: the text keeps to 80 columns and states `show`'s figures.
+    #[test]
+    fn notices_of_a_demo_book_fit_80_columns_and_state_the_figures() {
+        let store = crate::store::Store::open_in_memory().expect("store");
+        let as_of = crate::domain::parse_date("2026-03-01").expect("date");
+        let now = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
+        let mut desk = Desk::open(store, "admin", as_of, now).expect("desk");
+        crate::app::demo::generate(&mut desk, 120, 7, &mut |_| {}).expect("demo");
+        let q = LoanQuery { dpd_min: Some(1), ..Default::default() };
+        let rows = desk.list_loans(&q, &mut |_| {}).expect("list");
+        assert!(rows.len() > 10, "{}", rows.len());
+        let mut checked = 0;
+        for row in &rows {
+            let mut detail = desk.show(&row.loan_id).expect("show");
+            for long in [false, true] {
+                if long {
+                    detail.summary.borrower = format!("{}<b>", "欧阳娜娜".repeat(25));
+                    detail.guarantor = Some("Alexander-Maximilian-Wolfgang-Longname".repeat(3));
+                    detail.branch = Some("中国某某银行股份有限公司".repeat(5));
+                }
+                for kind in [NoticeKind::Dunning, NoticeKind::GuarantorDemand] {
+                    for lang in [NoticeLang::Zh, NoticeLang::En] {
+                        let facts = NoticeFacts {
+                            detail: &detail,
+                            kind,
+                            lang,
+                            number: "CS20260301-000001",
+                            issued_on: as_of,
+                            penalty_uplift_pct: 50,
+                            contact: "经办人 王芳（wang.fang）",
+                        };
+                        let r = notice_text::render(&facts);
+                        for line in r.text.lines() {
+                            assert!(text::width(line) <= 80, "{} {kind} {lang}: {line:?}", row.loan_id);
+                        }
+                        let s = &detail.summary;
+                        for v in [s.overdue_principal, s.overdue_interest, s.penalty_interest] {
+                            assert!(r.text.contains(&v.to_string()), "{v} missing:\n{}", r.text);
+                        }
+                        assert!(r.text.contains(&notice_text::total_demanded(&detail).to_string()));
+                        assert!(
+                            r.text.contains(&notice_text::rmb_upper(notice_text::total_demanded(&detail)))
+                        );
+                        if long {
+                            assert!(!r.html.contains("<b>"), "unescaped name in the HTML");
+                            assert!(r.html.contains("&lt;b&gt;"));
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 40);
+    }
 
     #[test]
     fn file_names_keep_only_safe_characters() {
