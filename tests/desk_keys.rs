@@ -6,7 +6,7 @@ use duedesk::app::Desk;
 use duedesk::app::desk_state::{
     Action, CasePane, DeskInfo, DeskState, ListKind, Mode, Reply, Screen, press, settle,
 };
-use duedesk::domain::Stage;
+use duedesk::domain::{PromiseStatus, Stage};
 use duedesk::store::{SortKey, Store};
 
 fn open_desk(store: Store, login: &str) -> Desk {
@@ -165,8 +165,16 @@ fn stage_and_sort_keys() {
     assert_eq!(s.stage, None);
     keys(&mut s, &mut desk, "o");
     assert_eq!(s.sort, SortKey::Overdue);
-    let amounts: Vec<_> = s.overdue.rows.iter().map(|r| r.overdue_amount).collect();
-    assert!(amounts.windows(2).all(|w| w[0] >= w[1]));
+    // Promises due today lead; each band is in the sort order.
+    let today = |r: &&duedesk::app::views::LoanSummary| {
+        r.promise_status == Some(PromiseStatus::Active) && r.promise_due_on == Some(r.as_of)
+    };
+    let lead = s.overdue.rows.iter().take_while(today).count();
+    assert!(s.overdue.rows[lead..].iter().all(|r| !today(&r)));
+    for band in [&s.overdue.rows[..lead], &s.overdue.rows[lead..]] {
+        let amounts: Vec<_> = band.iter().map(|r| r.overdue_amount).collect();
+        assert!(amounts.windows(2).all(|w| w[0] >= w[1]));
+    }
     keys(&mut s, &mut desk, "ooo");
     assert_eq!(s.sort, SortKey::Dpd);
     // The stage and sort keys belong to the queue, not the due-soon list.
@@ -267,4 +275,85 @@ fn an_empty_store_loads_the_demo_book_with_one_key() {
     assert!(s.due.total.is_some_and(|n| n > 0));
     keys(&mut s, &mut desk, "D");
     assert!(s.message.as_deref().is_some_and(|m| m.contains("only into an empty store")));
+}
+
+/// The contacts of the open case, newest first.
+fn contacts(s: &DeskState) -> Vec<duedesk::store::ContactRecord> {
+    s.case.as_ref().and_then(|c| c.detail.as_ref()).map(|d| d.contacts.clone()).unwrap_or_default()
+}
+
+#[test]
+fn working_a_case_from_the_keyboard() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    // The last loan of the queue by DPD: no promise of its own due today.
+    keys(&mut s, &mut desk, "<Tab>G");
+    let loan = selected_loan(&s, ListKind::Overdue);
+    keys(&mut s, &mut desk, "<Enter>");
+    let before = contacts(&s).len();
+
+    keys(&mut s, &mut desk, "n");
+    assert_eq!(contacts(&s).len(), before + 1);
+    assert_eq!(contacts(&s)[0].outcome.as_str(), "no_answer");
+    assert!(
+        s.message.as_deref().is_some_and(|m| m.contains("no_answer") && m.contains(&loan)),
+        "{:?}",
+        s.message
+    );
+
+    keys(&mut s, &mut desk, ":note 关机<Enter>");
+    let c = contacts(&s);
+    assert_eq!((c[0].note.as_str(), c[0].corrects), ("关机", Some(c[1].id)));
+
+    keys(&mut s, &mut desk, ":log refused party=debtor 称无力还款<Enter>");
+    assert_eq!(contacts(&s)[0].outcome.as_str(), "refused");
+    assert_eq!(contacts(&s)[0].note, "称无力还款");
+
+    // `p` opens the command line at `ptp `; a promise due today lifts the case to the queue's top.
+    keys(&mut s, &mut desk, "p");
+    assert_eq!((s.mode, s.input.as_str()), (Mode::Command, "ptp "));
+    keys(&mut s, &mut desk, "1500 2026-03-01 月底前结清<Enter>");
+    let d = s.case.as_ref().and_then(|c| c.detail.as_ref()).expect("detail");
+    assert_eq!(d.promises[0].amount.to_string(), "1500.00");
+    assert_eq!(d.summary.promise_status, Some(PromiseStatus::Active));
+    keys(&mut s, &mut desk, ":next 2026-03-03 visit<Enter>");
+    let d = s.case.as_ref().and_then(|c| c.detail.as_ref()).expect("detail");
+    assert_eq!(d.summary.next_action_on, NaiveDate::from_ymd_opt(2026, 3, 3));
+    keys(&mut s, &mut desk, "<Esc>gg");
+    let lead: Vec<_> = s
+        .overdue
+        .rows
+        .iter()
+        .take_while(|r| r.promise_status == Some(PromiseStatus::Active) && r.promise_due_on == Some(r.as_of))
+        .map(|r| r.loan_id.clone())
+        .collect();
+    assert!(lead.contains(&loan), "{loan} not among the promises due today at the top: {lead:?}");
+
+    // A bad command says how to write it; nothing is logged.
+    keys(&mut s, &mut desk, ":goto ");
+    keys(&mut s, &mut desk, &format!("{loan}<Enter>"));
+    let n = contacts(&s).len();
+    keys(&mut s, &mut desk, ":ptp lots tomorrow<Enter>");
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("usage: :ptp")), "{:?}", s.message);
+    assert_eq!(contacts(&s).len(), n);
+}
+
+#[test]
+fn the_conduct_rules_hold_in_the_desk() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab><Enter>");
+    let n = contacts(&s).len();
+    // Six attempts to the same number, then the seventh is refused with its rule.
+    for _ in 0..6 {
+        keys(&mut s, &mut desk, "b");
+    }
+    assert_eq!(contacts(&s).len(), n + 6);
+    keys(&mut s, &mut desk, "n");
+    assert_eq!(contacts(&s).len(), n + 6);
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("calls_per_number")), "{:?}", s.message);
+    // The queue marks the case as not callable now.
+    keys(&mut s, &mut desk, "<Esc>");
+    let first = s.overdue.row(0).expect("row");
+    assert_eq!(first.call_now, Some(false));
 }

@@ -5,11 +5,12 @@
 
 use chrono::NaiveDate;
 
+use super::casework::ContactInput;
 use super::keymap::{Cmd, Key, KeyCode, Keymap, Scope};
 use super::strings::{Lang, fill};
 use super::views::{LoanDetail, LoanQuery, LoanSummary};
 use super::{Desk, demo};
-use crate::domain::{LoanStatus, Role, Stage};
+use crate::domain::{Channel, LoanStatus, Money, Outcome, Party, Role, Stage};
 use crate::store::{self, SortKey};
 
 /// Rows above and below the list itself: the tab line, the column header, the status bar, the footer.
@@ -177,6 +178,17 @@ pub enum Query {
         loan: String,
     },
     LoadDemo,
+    /// Work on the open case: the same actions as the command line's `contact` and `next-action`.
+    Write {
+        loan: String,
+        op: CaseOp,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseOp {
+    Contact(Box<ContactInput>),
+    NextAction { on: Option<NaiveDate>, kind: Option<String>, version: Option<i64> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,6 +204,7 @@ pub enum Reply {
     List { list: ListKind, generation: u64, offset: u64, rows: Vec<LoanSummary>, total: Option<u64> },
     Case { generation: u64, detail: Box<LoanDetail> },
     DemoLoaded { loans: u64 },
+    Written { loan: String, op: CaseOp },
     Failed { generation: u64, what: Failed, message: String },
 }
 
@@ -201,6 +214,7 @@ pub enum Failed {
     List(ListKind),
     Case,
     Demo,
+    Write,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -341,6 +355,7 @@ impl DeskState {
                 ..LoanQuery::default()
             },
             ListKind::Overdue => LoanQuery {
+                promises_first: true,
                 dpd_min: Some(1),
                 status: Some(LoanStatus::Active),
                 stage: self.stage,
@@ -544,12 +559,41 @@ impl DeskState {
                 vec![Request { generation, query: Query::LoadDemo }]
             }
             (Cmd::Filter | Cmd::Open, None) => Vec::new(),
+            (
+                Cmd::LogNoAnswer | Cmd::LogBusy | Cmd::LogPromise | Cmd::LogContact | Cmd::NextAction,
+                Some(_),
+            ) => {
+                self.say(self.lang.text().msg_open_case_first);
+                Vec::new()
+            }
+            (Cmd::LogNoAnswer, None) => self.log_call(Outcome::NoAnswer, ""),
+            (Cmd::LogBusy, None) => self.log_call(Outcome::Busy, ""),
+            (Cmd::LogPromise | Cmd::LogContact | Cmd::NextAction, None) => {
+                self.mode = Mode::Command;
+                self.input = match cmd {
+                    Cmd::LogPromise => "ptp ",
+                    Cmd::LogContact => "log ",
+                    _ => "next ",
+                }
+                .to_string();
+                Vec::new()
+            }
         }
     }
 
     fn run_command(&mut self, line: &str) -> Vec<Request> {
         let mut words = line.split_whitespace();
         let (verb, arg) = (words.next().unwrap_or(""), words.next());
+        let rest = line.trim_start().split_once(char::is_whitespace).map_or("", |(_, r)| r.trim());
+        match verb {
+            "na" => return self.log_call(Outcome::NoAnswer, rest),
+            "busy" => return self.log_call(Outcome::Busy, rest),
+            "ptp" => return self.log_promise(rest),
+            "log" => return self.log_contact(rest),
+            "note" => return self.add_note(rest),
+            "next" => return self.set_next_action(rest),
+            _ => {}
+        }
         match (verb, arg) {
             ("" | "q" | "quit", _) => {
                 self.quit = !verb.is_empty();
@@ -590,6 +634,132 @@ impl DeskState {
         }
     }
 
+    /// The open case and its loaded detail, or a message saying to open one.
+    fn open_detail(&mut self) -> Option<(String, Option<LoanDetail>)> {
+        match (&self.screen, &self.case) {
+            (Screen::Case, Some(c)) => Some((c.loan.clone(), c.detail.as_deref().cloned())),
+            _ => {
+                self.say(self.lang.text().msg_open_case_first);
+                None
+            }
+        }
+    }
+
+    fn write(&mut self, loan: String, op: CaseOp) -> Vec<Request> {
+        let generation = self.next_generation();
+        vec![Request { generation, query: Query::Write { loan, op } }]
+    }
+
+    fn log_call(&mut self, outcome: Outcome, note: &str) -> Vec<Request> {
+        let Some((loan, _)) = self.open_detail() else { return Vec::new() };
+        let mut input = ContactInput::call(&loan, outcome);
+        input.note = note.to_string();
+        self.write(loan, CaseOp::Contact(Box::new(input)))
+    }
+
+    /// `:ptp AMOUNT DATE [note]`
+    fn log_promise(&mut self, args: &str) -> Vec<Request> {
+        let Some((loan, _)) = self.open_detail() else { return Vec::new() };
+        let mut words = args.split_whitespace();
+        let amount = words.next().and_then(|a| Money::parse(a).ok()).filter(|m| m.is_positive());
+        let date = words.next().and_then(|d| crate::domain::parse_date(d).ok());
+        let (Some(amount), Some(date)) = (amount, date) else {
+            self.say(self.lang.text().msg_usage_ptp);
+            return Vec::new();
+        };
+        let mut input = ContactInput::call(&loan, Outcome::Promise);
+        input.promise = Some((amount, date));
+        input.note = words.collect::<Vec<_>>().join(" ");
+        self.write(loan, CaseOp::Contact(Box::new(input)))
+    }
+
+    /// `:log OUTCOME [party=P] [channel=C] [note]`
+    fn log_contact(&mut self, args: &str) -> Vec<Request> {
+        let Some((loan, _)) = self.open_detail() else { return Vec::new() };
+        let usage = |me: &mut Self| {
+            let outcomes: Vec<&str> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+            me.say(fill(me.lang.text().msg_usage_log, &[&outcomes.join(", ")]));
+            Vec::new()
+        };
+        let mut words = args.split_whitespace().peekable();
+        let Some(Ok(outcome)) = words.next().map(str::parse::<Outcome>) else { return usage(self) };
+        if outcome == Outcome::Promise {
+            self.say(self.lang.text().msg_usage_ptp);
+            return Vec::new();
+        }
+        let mut input = ContactInput::call(&loan, outcome);
+        while let Some((key, value)) = words.peek().and_then(|w| w.split_once('=')) {
+            match key {
+                "party" => match value.parse::<Party>() {
+                    Ok(p) => input.party = p,
+                    Err(_) => return usage(self),
+                },
+                "channel" => match value.parse::<Channel>() {
+                    Ok(c) => input.channel = c,
+                    Err(_) => return usage(self),
+                },
+                _ => return usage(self),
+            }
+            words.next();
+        }
+        input.note = words.collect::<Vec<_>>().join(" ");
+        self.write(loan, CaseOp::Contact(Box::new(input)))
+    }
+
+    /// `:note TEXT`: history is append-only, so the note is a correction of the last contact that
+    /// repeats it with the note.
+    fn add_note(&mut self, text: &str) -> Vec<Request> {
+        let Some((loan, detail)) = self.open_detail() else { return Vec::new() };
+        let last = detail.as_ref().and_then(|d| d.contacts.first().cloned());
+        let (Some(last), false) = (last, text.is_empty()) else {
+            self.say(self.lang.text().msg_no_contact_to_note);
+            return Vec::new();
+        };
+        let mut input = ContactInput::call(&loan, last.outcome);
+        input.party = last.party;
+        input.channel = last.channel;
+        input.direction = last.direction;
+        input.phone = last.phone.clone();
+        input.note = text.to_string();
+        input.corrects = Some(last.id);
+        self.write(loan, CaseOp::Contact(Box::new(input)))
+    }
+
+    /// `:next DATE [kind]` or `:next clear`, against the version of the case on screen.
+    fn set_next_action(&mut self, args: &str) -> Vec<Request> {
+        let Some((loan, detail)) = self.open_detail() else { return Vec::new() };
+        let mut words = args.split_whitespace();
+        let on = match words.next() {
+            Some("clear") => None,
+            Some(d) => match crate::domain::parse_date(d) {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    self.say(self.lang.text().msg_usage_next);
+                    return Vec::new();
+                }
+            },
+            None => {
+                self.say(self.lang.text().msg_usage_next);
+                return Vec::new();
+            }
+        };
+        let kind = on.map(|_| words.next().unwrap_or("callback").to_string());
+        let version = detail.as_ref().map(|d| d.version);
+        self.write(loan, CaseOp::NextAction { on, kind, version })
+    }
+
+    /// Loads the open case again (after a write), keeping the pane.
+    fn reload_case(&mut self) -> Vec<Request> {
+        let generation = self.next_generation();
+        match self.case.as_mut() {
+            Some(c) => {
+                c.generation = generation;
+                vec![Request { generation, query: Query::Case { loan: c.loan.clone() } }]
+            }
+            None => Vec::new(),
+        }
+    }
+
     fn reply(&mut self, reply: Reply) -> Vec<Request> {
         match reply {
             Reply::Info { loans } => {
@@ -626,6 +796,28 @@ impl DeskState {
                 self.say(fill(self.lang.text().msg_demo_loaded, &[&loans]));
                 self.requery_all()
             }
+            Reply::Written { loan, op } => {
+                let t = self.lang.text();
+                let text = match &op {
+                    CaseOp::Contact(c) if c.corrects.is_some() => fill(t.msg_noted, &[&loan]),
+                    CaseOp::Contact(c) => match c.promise {
+                        Some((amount, date)) => fill(t.msg_logged_promise, &[&amount, &date, &loan]),
+                        None => fill(t.msg_logged, &[&self.lang.outcome(c.outcome), &loan]),
+                    },
+                    CaseOp::NextAction { on, kind, .. } => fill(
+                        t.msg_next_set,
+                        &[
+                            &loan,
+                            &on.map_or_else(|| "-".to_string(), |d| d.to_string()),
+                            &kind.as_deref().unwrap_or(""),
+                        ],
+                    ),
+                };
+                self.say(text);
+                let mut out = self.reload_case();
+                out.extend(self.requery_all());
+                out
+            }
             Reply::Failed { generation, what, message } => {
                 match what {
                     Failed::List(kind) => {
@@ -641,6 +833,7 @@ impl DeskState {
                         }
                     }
                     Failed::Demo => self.loading_demo = false,
+                    Failed::Write => {}
                     Failed::Info => {}
                 }
                 self.say(message);
@@ -768,7 +961,12 @@ pub fn serve(desk: &mut Desk, req: &Request) -> Reply {
         Query::List { list, query, want_total } => {
             let result = (|| {
                 let total = if *want_total { Some(desk.count_loans(query)?) } else { None };
-                let rows = desk.list_loans(query, &mut |_| {})?;
+                let mut rows = desk.list_loans(query, &mut |_| {})?;
+                if *list == ListKind::Overdue {
+                    for r in &mut rows {
+                        r.call_now = Some(matches!(desk.may_call_now(&r.loan_id)?, Ok(())));
+                    }
+                }
                 Ok::<_, super::AppError>((rows, total))
             })();
             match result {
@@ -782,6 +980,18 @@ pub fn serve(desk: &mut Desk, req: &Request) -> Reply {
             Ok(d) => Reply::Case { generation, detail: Box::new(d) },
             Err(e) => Reply::Failed { generation, what: Failed::Case, message: e.to_string() },
         },
+        Query::Write { loan, op } => {
+            let done = match op {
+                CaseOp::Contact(input) => desk.log_contact(input).map(|_| ()),
+                CaseOp::NextAction { on, kind, version } => {
+                    desk.set_next_action(loan, *on, kind.as_deref(), *version)
+                }
+            };
+            match done {
+                Ok(()) => Reply::Written { loan: loan.clone(), op: op.clone() },
+                Err(e) => Reply::Failed { generation, what: Failed::Write, message: e.to_string() },
+            }
+        }
         Query::LoadDemo => match demo::generate(desk, DEMO_LOANS, 1, &mut |_| {}) {
             Ok(r) => Reply::DemoLoaded { loans: r.loans },
             Err(e) => Reply::Failed { generation, what: Failed::Demo, message: e.to_string() },

@@ -126,6 +126,11 @@ pub enum Cmd {
     NextSort,
     ToggleMine,
     LoadDemo,
+    LogNoAnswer,
+    LogBusy,
+    LogPromise,
+    LogContact,
+    NextAction,
 }
 
 /// Where a binding applies.
@@ -196,14 +201,25 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("<Tab>", Scope::Case, Cmd::NextPane, "next pane: schedule/contacts/payments/history", Some("pane")),
     bind("<BackTab>", Scope::Case, Cmd::PrevPane, "previous pane", None),
     bind("<Esc> h", Scope::Case, Cmd::Back, "back to the list", Some("back")),
-    bind(":", Scope::Global, Cmd::CommandLine, "command: :goto LOAN, :sort KEY, :stage S, :q", Some("cmd")),
+    bind("n", Scope::Case, Cmd::LogNoAnswer, "log a call to the debtor: no answer", Some("no answer")),
+    bind("b", Scope::Case, Cmd::LogBusy, "log a call to the debtor: busy", None),
+    bind("p", Scope::Case, Cmd::LogPromise, "log a promise to pay: :ptp AMOUNT DATE [note]", Some("promise")),
+    bind(
+        "c",
+        Scope::Case,
+        Cmd::LogContact,
+        "log a contact: :log OUTCOME [party=…] [channel=…] [note]",
+        Some("log"),
+    ),
+    bind("a", Scope::Case, Cmd::NextAction, "set the next action: :next DATE [callback|visit|letter]", None),
+    bind(":", Scope::Global, Cmd::CommandLine, "commands :goto :sort :stage :ptp :na :note", Some("cmd")),
     bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
     bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
 ];
 
 impl Cmd {
     /// Every action, in the order of the names below.
-    pub const ALL: [Cmd; 18] = [
+    pub const ALL: [Cmd; 23] = [
         Cmd::Quit,
         Cmd::Help,
         Cmd::CommandLine,
@@ -222,6 +238,11 @@ impl Cmd {
         Cmd::NextSort,
         Cmd::ToggleMine,
         Cmd::LoadDemo,
+        Cmd::LogNoAnswer,
+        Cmd::LogBusy,
+        Cmd::LogPromise,
+        Cmd::LogContact,
+        Cmd::NextAction,
     ];
 
     /// The action's name in a user's `keys.toml`.
@@ -245,6 +266,11 @@ impl Cmd {
             Cmd::NextSort => "next_sort",
             Cmd::ToggleMine => "toggle_mine",
             Cmd::LoadDemo => "load_demo",
+            Cmd::LogNoAnswer => "log_no_answer",
+            Cmd::LogBusy => "log_busy",
+            Cmd::LogPromise => "log_promise",
+            Cmd::LogContact => "log_contact",
+            Cmd::NextAction => "next_action",
         }
     }
 

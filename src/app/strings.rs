@@ -300,7 +300,12 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::LoadDemo => "载入演示台账（仅限空库）",
         Cmd::NextStage => "阶段：全部/提醒/协商/担保/法律",
         Cmd::NextSort => "排序：逾期天数/逾期金额/最近联系/下次跟进",
-        Cmd::CommandLine => "命令：:goto 编号、:sort 排序、:stage 阶段、:q",
+        Cmd::CommandLine => "命令 :goto :sort :stage :ptp :na :note",
+        Cmd::LogNoAnswer => "记录致电借款人：无人接听",
+        Cmd::LogBusy => "记录致电借款人：占线",
+        Cmd::LogPromise => "记录承诺还款：:ptp 金额 日期 [备注]",
+        Cmd::LogContact => "记录联系：:log 结果 [party=…] [channel=…] [备注]",
+        Cmd::NextAction => "设定下次跟进：:next 日期 [callback|visit|letter]",
         Cmd::Help => "本帮助",
         Cmd::Quit => "退出",
     })
@@ -320,6 +325,10 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         Cmd::CommandLine => "命令",
         Cmd::Help => "帮助",
         Cmd::Quit => "退出",
+        Cmd::LogNoAnswer => "无人接听",
+        Cmd::LogPromise => "承诺",
+        Cmd::LogContact => "记录",
+        Cmd::LogBusy | Cmd::NextAction => return None,
         Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => return None,
     })
 }
@@ -401,6 +410,8 @@ texts! {
     // Lists.
     col_loan: "LOAN", "贷款编号";
     col_borrower: "BORROWER", "借款人";
+    col_name: "NAME", "借款人";
+    queue_marks: "- not callable now · P promise due today · p open · ! broken", "- 暂不可致电 · P 今日承诺到期 · p 承诺中 · ! 已违约";
     col_stage: "STAGE", "阶段";
     col_dpd: "DPD", "逾期天数";
     col_bucket: "BKT", "账龄";
@@ -467,6 +478,15 @@ texts! {
     msg_demo_loaded: "loaded the demo book: {0} loans of demo data", "演示台账已载入：{0} 笔演示数据";
     msg_unknown_sort: "unknown sort '{0}': use dpd, overdue, last_contact, next_action or due", "未知排序“{0}”：可用 dpd、overdue、last_contact、next_action 或 due";
     msg_unknown_stage: "unknown stage '{0}': use all, reminder, negotiation, guarantor or legal", "未知阶段“{0}”：可用 all、reminder、negotiation、guarantor 或 legal";
+    msg_logged: "logged {0} on {1}", "已记录 {1}：{0}";
+    msg_logged_promise: "logged a promise of {0} by {1} on {2}", "已记录 {2} 的承诺还款：{1} 前还 {0}";
+    msg_noted: "note added to the last contact on {0}", "已为 {0} 的最近一次联系补充备注";
+    msg_next_set: "next action on {0}: {1} {2}", "{0} 下次跟进：{2} {1}";
+    msg_open_case_first: "open a case first", "请先打开一个案件";
+    msg_no_contact_to_note: "no contact on this case to add a note to", "该案件还没有联系记录，无法补充备注";
+    msg_usage_ptp: "usage: :ptp AMOUNT YYYY-MM-DD [note]", "用法：:ptp 金额 YYYY-MM-DD [备注]";
+    msg_usage_log: "usage: :log OUTCOME [party=P] [channel=C] [note] — outcomes: {0}", "用法：:log 结果 [party=P] [channel=C] [备注] — 结果：{0}";
+    msg_usage_next: "usage: :next YYYY-MM-DD [callback|visit|letter] (or :next clear)", "用法：:next YYYY-MM-DD [callback|visit|letter]（或 :next clear）";
     msg_unknown_command: "unknown command ':{0}': try :goto LOAN, :sort KEY, :stage S or :q", "未知命令“:{0}”：可用 :goto 贷款编号、:sort 排序、:stage 阶段 或 :q";
 }
 

@@ -45,6 +45,9 @@ pub struct LoanSummary {
     pub promise_due_on: Option<NaiveDate>,
     pub promise_status: Option<PromiseStatus>,
     pub as_of: NaiveDate,
+    /// Whether the conduct rules allow calling the debtor now; filled by the desk's queue only.
+    #[serde(skip)]
+    pub call_now: Option<bool>,
 }
 
 impl From<StateRow> for LoanSummary {
@@ -76,6 +79,7 @@ impl From<StateRow> for LoanSummary {
             next_action_on: r.next_action_on,
             promise_due_on: r.promise_due_on,
             promise_status: r.promise_status,
+            call_now: None,
             as_of: r.as_of,
         }
     }
@@ -111,6 +115,7 @@ impl LoanSummary {
             next_action_on: loan.next_action_on,
             promise_due_on: latest_promise.map(|p| p.due_on),
             promise_status: latest_promise.map(|p| p.status),
+            call_now: None,
             as_of: a.as_of,
         }
     }
@@ -126,6 +131,8 @@ pub struct LoanQuery {
     pub due_within: Option<i64>,
     pub due_soon: bool,
     pub search: Option<String>,
+    /// Active promises due today first (the collector's queue).
+    pub promises_first: bool,
     pub sort: SortKey,
     pub limit: Option<u64>,
     pub offset: u64,
@@ -170,6 +177,8 @@ impl Desk {
             next_due_between: q.due_within.map(|n| (self.as_of, self.as_of + chrono::Duration::days(n))),
             due_soon: q.due_soon,
             search: q.search.clone(),
+            promises_first: q.promises_first,
+            promise_due_today: None,
         })
     }
 

@@ -172,6 +172,9 @@ pub struct LoansArgs {
     /// Only loans whose borrower, loan id or phone starts with this
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+    /// Loans with an active promise to pay due today first, then the order of --sort
+    #[arg(long)]
+    pub promises_first: bool,
     /// Order: dpd, overdue (largest first), due, next_action (soonest first), last_contact (oldest first)
     #[arg(long, value_enum, default_value_t = SortArg::Dpd)]
     pub sort: SortArg,

@@ -218,6 +218,7 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
         due_within: a.due_within,
         due_soon: a.due_soon,
         search: a.search.clone(),
+        promises_first: a.promises_first,
         sort: a.sort.into(),
         limit: a.limit,
         offset: a.offset,

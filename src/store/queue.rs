@@ -55,6 +55,10 @@ pub struct LoanFilter {
     pub due_soon: bool,
     /// Prefix of the borrower's name, the loan id or the phone number.
     pub search: Option<String>,
+    /// Loans with an active promise due on the table's date come first (the collector's queue).
+    pub promises_first: bool,
+    /// Only loans with (`true`) or without (`false`) an active promise due on the table's date.
+    pub promise_due_today: Option<bool>,
 }
 
 /// One row of a loan list: the loan and its figures as of the table's date.
@@ -194,6 +198,13 @@ fn where_clause(filter: &LoanFilter) -> (String, Vec<Value>) {
     if filter.due_soon {
         conds.push("s.due_soon_on IS NOT NULL".into());
     }
+    match filter.promise_due_today {
+        Some(true) => conds.push("s.promise_due_on = s.as_of AND s.promise_status = 'active'".into()),
+        Some(false) => {
+            conds.push("NOT (s.promise_due_on IS s.as_of AND s.promise_status IS 'active')".into())
+        }
+        None => {}
+    }
     if let Some(prefix) = filter.search.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         // Range conditions on the name, id and phone indexes; U+10FFFF sorts after any text.
         let hi = format!("{prefix}\u{10FFFF}");
@@ -213,6 +224,34 @@ fn where_clause(filter: &LoanFilter) -> (String, Vec<Value>) {
 
 /// A page of the loan list: at most `limit` rows after skipping `offset`.
 pub fn list_loans(
+    conn: &Connection,
+    table: StateTable,
+    filter: &LoanFilter,
+    sort: SortKey,
+    limit: Option<u64>,
+    offset: u64,
+) -> Result<Vec<StateRow>> {
+    if !filter.promises_first {
+        return page(conn, table, filter, sort, limit, offset);
+    }
+    // Two bands, each read in its index order: the (few) promises due today, then the rest.
+    let band = |due_today| LoanFilter {
+        promises_first: false,
+        promise_due_today: Some(due_today),
+        ..filter.clone()
+    };
+    let first = band(true);
+    let in_first = count_loans(conn, table, &first)?;
+    let mut rows =
+        if offset < in_first { page(conn, table, &first, sort, limit, offset)? } else { Vec::new() };
+    let left = limit.map(|l| l.saturating_sub(rows.len() as u64));
+    if left != Some(0) {
+        rows.extend(page(conn, table, &band(false), sort, left, offset.saturating_sub(in_first))?);
+    }
+    Ok(rows)
+}
+
+fn page(
     conn: &Connection,
     table: StateTable,
     filter: &LoanFilter,

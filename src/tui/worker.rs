@@ -18,7 +18,8 @@ fn slot(q: &Query) -> Option<Slot> {
     match q {
         Query::List { list, .. } => Some(Slot::List(*list)),
         Query::Case { .. } => Some(Slot::Case),
-        Query::Info | Query::LoadDemo => None,
+        // Writes are never skipped.
+        Query::Info | Query::LoadDemo | Query::Write { .. } => None,
     }
 }
 

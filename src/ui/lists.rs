@@ -10,18 +10,20 @@ use super::theme::Theme;
 use crate::app::desk_state::{DeskState, ListKind};
 use crate::app::strings::{Lang, fill};
 use crate::app::views::LoanSummary;
+use crate::domain::PromiseStatus;
 
 /// The queue's columns. Chinese stage names are short and its headers wide (逾期天数 takes 8
 /// cells), so the stage column gives the others room; the total is the same in both languages.
-fn queue_cols(lang: Lang) -> [Col; 9] {
+fn queue_cols(lang: Lang) -> [Col; 10] {
     let t = lang.text();
     let (stage, dpd, bucket, contact) = match lang {
-        Lang::En => (11, 4, 3, 13),
-        Lang::Zh => (5, 8, 4, 14),
+        Lang::En => (11, 4, 3, 12),
+        Lang::Zh => (5, 8, 4, 13),
     };
     [
+        col("", 2, false, 0),
         col(t.col_loan, 10, false, 0),
-        col(t.col_borrower, 0, false, 0),
+        col(t.col_name, 0, false, 0),
         col(t.col_stage, stage, false, 3),
         col(t.col_dpd, dpd, true, 0),
         col(t.col_bucket, bucket, false, 5),
@@ -62,6 +64,7 @@ fn queue_cells(r: &LoanSummary, lang: Lang) -> Vec<String> {
         _ => lang.text().never.to_string(),
     };
     vec![
+        marks(r),
         r.loan_id.clone(),
         r.borrower.clone(),
         // `*`: placed with an outside agency (as in the command line's tables).
@@ -73,6 +76,19 @@ fn queue_cells(r: &LoanSummary, lang: Lang) -> Vec<String> {
         r.next_action_on.map_or_else(|| "-".into(), |d| month_day(&d.to_string())),
         dash(&r.assignee),
     ]
+}
+
+/// Two marks before the loan, so state never rests on colour: `-` the conduct rules do not allow a
+/// call now; `P` a promise to pay falls due today, `p` one is still open, `!` the last one was broken.
+fn marks(r: &LoanSummary) -> String {
+    let call = if r.call_now == Some(false) { '-' } else { ' ' };
+    let promise = match r.promise_status {
+        Some(PromiseStatus::Active) if r.promise_due_on == Some(r.as_of) => 'P',
+        Some(PromiseStatus::Active) => 'p',
+        Some(PromiseStatus::Broken) => '!',
+        _ => ' ',
+    };
+    format!("{call}{promise}")
 }
 
 fn due_cells(r: &LoanSummary, lang: Lang) -> Vec<String> {
@@ -127,7 +143,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
                     Some(r) => {
                         let (cells, dpd_col) = match kind {
                             ListKind::DueSoon => (due_cells(r, lang), None),
-                            ListKind::Overdue => (queue_cells(r, lang), Some(3)),
+                            ListKind::Overdue => (queue_cells(r, lang), Some(4)),
                         };
                         let styles: Vec<_> = dpd_col
                             .filter(|_| !selected)

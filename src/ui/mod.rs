@@ -218,6 +218,9 @@ fn help(frame: &mut Frame, area: Rect, state: &DeskState, look: &Look) {
                 Span::raw(lang.key_desc(b)),
             ]));
         }
+        if *scope == Scope::Queue {
+            lines.push(Line::from(vec![Span::raw("  "), Span::raw(lang.text().queue_marks)]));
+        }
     }
     let width = area.width.min(66);
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);

@@ -16,7 +16,7 @@ pub struct Col {
     pub drop: u8,
 }
 
-pub const FLEX_MIN: usize = 8;
+pub const FLEX_MIN: usize = 6;
 const GAP: usize = 1;
 
 pub const fn col(title: &'static str, width: usize, right: bool, drop: u8) -> Col {
@@ -82,8 +82,9 @@ mod tests {
         let cols =
             [col("A", 10, false, 0), col("B", 0, false, 0), col("C", 10, false, 2), col("D", 10, false, 1)];
         assert_eq!(layout(&cols, 80), vec![(0, 10), (1, 47), (2, 10), (3, 10)]);
-        assert_eq!(layout(&cols, 40), vec![(0, 10), (1, 18), (3, 10)]);
-        assert_eq!(layout(&cols, 0), vec![(0, 10), (1, 8)]);
+        assert_eq!(layout(&cols, 40), vec![(0, 10), (1, 7), (2, 10), (3, 10)]);
+        assert_eq!(layout(&cols, 38), vec![(0, 10), (1, 16), (3, 10)]);
+        assert_eq!(layout(&cols, 0), vec![(0, 10), (1, 6)]);
         let l = line(&cols, &layout(&cols, 30), &["L1".into(), "欧阳娜娜娜娜娜".into()], Style::new(), &[]);
         let s: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text::width(&s), 30);
