@@ -352,6 +352,12 @@ fn the_conduct_rules_hold_in_the_desk() {
     keys(&mut s, &mut desk, "n");
     assert_eq!(contacts(&s).len(), n + 6);
     assert!(s.message.as_deref().is_some_and(|m| m.contains("calls_per_number")), "{:?}", s.message);
+    // A supervisor (the admin here) goes ahead with a reason, which the record keeps.
+    keys(&mut s, &mut desk, ":override 借款人要求立即回电<Enter>n");
+    assert_eq!(contacts(&s).len(), n + 7);
+    assert_eq!(contacts(&s)[0].override_rule.as_deref(), Some("calls_per_number"));
+    assert_eq!(contacts(&s)[0].override_reason.as_deref(), Some("借款人要求立即回电"));
+    assert_eq!(s.override_reason, None, "an override is for one contact");
     // The queue marks the case as not callable now.
     keys(&mut s, &mut desk, "<Esc>");
     let first = s.overdue.row(0).expect("row");

@@ -262,3 +262,36 @@ fn the_desk_in_chinese_from_the_locale_lines_up_its_columns() {
     tmux.keys(&["q"]);
     assert_eq!(tmux.wait_exit(), 0);
 }
+
+#[test]
+fn a_promise_logged_with_the_keyboard_is_in_the_store() {
+    if !have_tmux() {
+        return;
+    }
+    let d = demo_store();
+    let tmux = Tmux::new(d.dir.path());
+    let argv = desk_argv(&d);
+    tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    tmux.wait_for("the due-soon list", |s| s.contains("Due soon 59"));
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the overdue queue", |s| s.contains("stage all · sort dpd") && s.contains("DL0"));
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_for("the case", |s| s.contains("Case DL") && s.contains("DPD "));
+    let loan =
+        s.split("Case ").nth(1).and_then(|r| r.split_whitespace().next()).expect("loan id").to_string();
+    tmux.keys(&["p"]);
+    tmux.wait_for("the promise command line", |s| s.contains(":ptp"));
+    tmux.text("800 2026-03-05 本人承诺周四前还款");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the promise logged", |s| s.contains("logged a promise of 800.00"));
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), 0);
+
+    let show = d.ok(&["--as-of", AS_OF, "show", &loan, "--format", "json"]).json();
+    let promise = &show["promises"][0];
+    assert_eq!(promise["amount"], "800.00");
+    assert_eq!(promise["due_on"], "2026-03-05");
+    assert_eq!(promise["status"], "active");
+    assert_eq!(show["contacts"][0]["outcome"], "promise");
+    assert_eq!(show["contacts"][0]["note"], "本人承诺周四前还款");
+}

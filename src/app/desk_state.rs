@@ -260,6 +260,8 @@ pub struct DeskState {
     pub pending: Vec<Key>,
     pub size: (u16, u16),
     pub quit: bool,
+    /// A supervisor's reason to log the next contact over a refusing conduct rule (`:override`).
+    pub override_reason: Option<String>,
     next_gen: u64,
 }
 
@@ -287,6 +289,7 @@ impl DeskState {
             pending: Vec::new(),
             size: (80, 24),
             quit: false,
+            override_reason: None,
             next_gen: 0,
         }
     }
@@ -592,6 +595,15 @@ impl DeskState {
             "log" => return self.log_contact(rest),
             "note" => return self.add_note(rest),
             "next" => return self.set_next_action(rest),
+            "override" => {
+                let t = self.lang.text();
+                self.override_reason = Some(rest.to_string()).filter(|r| !r.is_empty());
+                self.say(match &self.override_reason {
+                    Some(r) => fill(t.msg_override_set, &[r]),
+                    None => t.msg_usage_override.to_string(),
+                });
+                return Vec::new();
+            }
             _ => {}
         }
         match (verb, arg) {
@@ -645,7 +657,12 @@ impl DeskState {
         }
     }
 
-    fn write(&mut self, loan: String, op: CaseOp) -> Vec<Request> {
+    fn write(&mut self, loan: String, mut op: CaseOp) -> Vec<Request> {
+        if let CaseOp::Contact(input) = &mut op
+            && input.corrects.is_none()
+        {
+            input.override_reason = self.override_reason.take();
+        }
         let generation = self.next_generation();
         vec![Request { generation, query: Query::Write { loan, op } }]
     }

@@ -482,6 +482,8 @@ texts! {
     msg_logged_promise: "logged a promise of {0} by {1} on {2}", "已记录 {2} 的承诺还款：{1} 前还 {0}";
     msg_noted: "note added to the last contact on {0}", "已为 {0} 的最近一次联系补充备注";
     msg_next_set: "next action on {0}: {1} {2}", "{0} 下次跟进：{2} {1}";
+    msg_override_set: "the next contact goes ahead over a refusing rule, for: {0} (supervisors; recorded)", "下一次联系将越过限制规则记录，理由：{0}（须主管权限，留痕）";
+    msg_usage_override: "usage: :override REASON (supervisors: the next contact goes ahead over a refusing rule)", "用法：:override 理由（主管：下一次联系越过限制规则）";
     msg_open_case_first: "open a case first", "请先打开一个案件";
     msg_no_contact_to_note: "no contact on this case to add a note to", "该案件还没有联系记录，无法补充备注";
     msg_usage_ptp: "usage: :ptp AMOUNT YYYY-MM-DD [note]", "用法：:ptp 金额 YYYY-MM-DD [备注]";
