@@ -557,6 +557,9 @@ struct Planned {
     outcome: Outcome,
     note: Cow<'static, str>,
     promise: Option<(Money, NaiveDate)>,
+    /// A call pressing a collateral-only debtor; the book's third-party contacts count only the
+    /// ordinary chasing calls before them.
+    security_call: bool,
 }
 
 impl Planned {
@@ -570,6 +573,7 @@ impl Planned {
             outcome,
             note: Cow::Borrowed(note),
             promise: None,
+            security_call: false,
         }
     }
 }
@@ -585,18 +589,34 @@ fn promise_note(rng: &mut Rng, amount: Money, due: NaiveDate) -> String {
 }
 
 /// A contact on a delinquent loan after its installment fell due.
-fn chase(rng: &mut Rng, day: NaiveDate, dpd: i64, secured: bool, failed: u32) -> Planned {
+fn chase(rng: &mut Rng, day: NaiveDate, dpd: i64, secured: bool, guarantor: bool, failed: u32) -> Planned {
     let minute = rng.below(660) as u32;
     let roll = rng.below(100);
     if secured && dpd >= 31 && roll < 18 {
-        let (outcome, note) = rng.pick(&[
-            (Outcome::NoAnswer, "担保人电话无人接听"),
-            (Outcome::Callback, "担保人称会督促借款人还款"),
-            (Outcome::Refused, "担保人拒绝履行担保责任"),
-            (Outcome::LeftMessage, "已告知担保人担保责任，请其督促还款"),
-        ]);
+        let pick = rng.below(4) as usize;
+        // Only a loan with a guarantor on file has one to call; on collateral alone the desk
+        // presses the debtor about the security instead.
+        let (outcome, note) = if guarantor {
+            [
+                (Outcome::NoAnswer, "担保人电话无人接听"),
+                (Outcome::Callback, "担保人称会督促借款人还款"),
+                (Outcome::Refused, "担保人拒绝履行担保责任"),
+                (Outcome::LeftMessage, "已告知担保人担保责任，请其督促还款"),
+            ][pick]
+        } else {
+            [
+                (Outcome::NoAnswer, "无人接听"),
+                (Outcome::Callback, "告知抵押物处置风险，称会尽快筹款"),
+                (Outcome::Refused, "拒绝还款，已告知将依法处置抵押物"),
+                (Outcome::LeftMessage, "已留言告知抵押物处置风险"),
+            ][pick]
+        };
         let mut p = Planned::new(day, minute, Channel::Call, outcome, note);
-        p.party = Party::Guarantor;
+        if guarantor {
+            p.party = Party::Guarantor;
+        } else {
+            p.security_call = true;
+        }
         return p;
     }
     if failed >= 3 && roll < 26 {
@@ -653,6 +673,7 @@ fn plan_contacts(
     rng: &mut Rng,
     a: &Assessment,
     secured: bool,
+    guarantor: bool,
     written_off: bool,
     kept: Option<KeptPromise>,
 ) -> Vec<Planned> {
@@ -681,9 +702,10 @@ fn plan_contacts(
                     let minute = rng.below(660) as u32;
                     Planned::new(day, minute, Channel::Sms, Outcome::LeftMessage, "发送还款提醒短信")
                 } else {
-                    chase(rng, day, a.dpd, secured, failed)
+                    chase(rng, day, a.dpd, secured, guarantor, failed)
                 };
                 if p.party == Party::Debtor
+                    && !p.security_call
                     && matches!(
                         p.outcome,
                         Outcome::NoAnswer | Outcome::Busy | Outcome::WrongNumber | Outcome::LeftMessage
@@ -865,6 +887,7 @@ impl Generator {
         let (guarantor, guarantor_phone, collateral) =
             self.security(kind, plan.terms.principal, plan.terms.disbursed_on, &branch);
         let secured = is_secured(guarantor.as_deref(), collateral.as_deref());
+        let has_guarantor = is_secured(guarantor.as_deref(), None);
         let loan_ref = format!("DL{number:08}");
         let new = NewLoan {
             loan_ref,
@@ -946,7 +969,7 @@ impl Generator {
         let contacts = if a.closed {
             Vec::new()
         } else {
-            plan_contacts(&mut self.rng, &a, secured, written_off, plan.kept)
+            plan_contacts(&mut self.rng, &a, secured, has_guarantor, written_off, plan.kept)
         };
         let debtor_phone = customer.phone.clone();
         let mut next_action = None;
@@ -1192,6 +1215,18 @@ mod tests {
             ),
             0
         );
+    }
+
+    #[test]
+    fn only_loans_with_a_guarantor_have_guarantor_contacts() {
+        let (d, _) = built(2_000, 7);
+        let sql = |cond: &str| {
+            format!(
+                "SELECT count(*) FROM contacts c JOIN loans l ON l.id = c.loan_id WHERE c.party = 'guarantor' AND {cond}"
+            )
+        };
+        assert_eq!(count(&d, &sql("(l.guarantor IS NULL OR trim(l.guarantor) = '')")), 0);
+        assert!(count(&d, &sql("l.guarantor IS NOT NULL")) > 0);
     }
 
     #[test]
