@@ -12,3 +12,10 @@ ALTER TABLE loan_state ADD COLUMN promise_due_on TEXT;
 ALTER TABLE loan_state ADD COLUMN promise_status TEXT;
 CREATE INDEX loan_state_promise_due ON loan_state(promise_due_on);
 CREATE INDEX promises_due ON promises(due_on);
+
+-- Stores with promises already on record: copy each loan's latest promise onto it.
+UPDATE loans SET
+    promise_amount_cents = (SELECT p.amount_cents FROM promises p WHERE p.loan_id = loans.id ORDER BY p.made_on DESC, p.id DESC LIMIT 1),
+    promise_made_on = (SELECT p.made_on FROM promises p WHERE p.loan_id = loans.id ORDER BY p.made_on DESC, p.id DESC LIMIT 1),
+    promise_due_on = (SELECT p.due_on FROM promises p WHERE p.loan_id = loans.id ORDER BY p.made_on DESC, p.id DESC LIMIT 1)
+WHERE EXISTS (SELECT 1 FROM promises p WHERE p.loan_id = loans.id);

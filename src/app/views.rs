@@ -177,8 +177,8 @@ impl Desk {
             next_due_between: q.due_within.map(|n| (self.as_of, self.as_of + chrono::Duration::days(n))),
             due_soon: q.due_soon,
             search: q.search.clone(),
-            promises_first: q.promises_first,
-            promise_due_today: None,
+            promises_first: q.promises_first.then_some(self.as_of),
+            promise_due: None,
         })
     }
 

@@ -55,10 +55,10 @@ pub struct LoanFilter {
     pub due_soon: bool,
     /// Prefix of the borrower's name, the loan id or the phone number.
     pub search: Option<String>,
-    /// Loans with an active promise due on the table's date come first (the collector's queue).
-    pub promises_first: bool,
-    /// Only loans with (`true`) or without (`false`) an active promise due on the table's date.
-    pub promise_due_today: Option<bool>,
+    /// Loans with an active promise due on this date (the table's) come first: the collector's queue.
+    pub promises_first: Option<NaiveDate>,
+    /// Only loans with (`true`) or without (`false`) an active promise due on the date.
+    pub promise_due: Option<(bool, NaiveDate)>,
 }
 
 /// One row of a loan list: the loan and its figures as of the table's date.
@@ -195,15 +195,22 @@ fn where_clause(filter: &LoanFilter) -> (String, Vec<Value>) {
         bind("s.next_due_on >= ?", Value::Text(from.to_string()), &mut args);
         bind("s.next_due_on <= ?", Value::Text(to.to_string()), &mut args);
     }
+    // Bound to a date, so the promise index finds the few due that day.
+    match filter.promise_due {
+        Some((true, day)) => bind(
+            "s.promise_due_on = ? AND s.promise_status = 'active'",
+            Value::Text(day.to_string()),
+            &mut args,
+        ),
+        Some((false, day)) => bind(
+            "NOT (s.promise_due_on IS ? AND s.promise_status IS 'active')",
+            Value::Text(day.to_string()),
+            &mut args,
+        ),
+        None => {}
+    }
     if filter.due_soon {
         conds.push("s.due_soon_on IS NOT NULL".into());
-    }
-    match filter.promise_due_today {
-        Some(true) => conds.push("s.promise_due_on = s.as_of AND s.promise_status = 'active'".into()),
-        Some(false) => {
-            conds.push("NOT (s.promise_due_on IS s.as_of AND s.promise_status IS 'active')".into())
-        }
-        None => {}
     }
     if let Some(prefix) = filter.search.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         // Range conditions on the name, id and phone indexes; U+10FFFF sorts after any text.
@@ -231,13 +238,13 @@ pub fn list_loans(
     limit: Option<u64>,
     offset: u64,
 ) -> Result<Vec<StateRow>> {
-    if !filter.promises_first {
+    let Some(day) = filter.promises_first else {
         return page(conn, table, filter, sort, limit, offset);
-    }
+    };
     // Two bands, each read in its index order: the (few) promises due today, then the rest.
     let band = |due_today| LoanFilter {
-        promises_first: false,
-        promise_due_today: Some(due_today),
+        promises_first: None,
+        promise_due: Some((due_today, day)),
         ..filter.clone()
     };
     let first = band(true);
