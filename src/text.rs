@@ -4,6 +4,12 @@
 use unicode_width::UnicodeWidthChar;
 use unicode_width::UnicodeWidthStr;
 
+/// The 1-based line of a byte offset (for `FILE:LINE` messages from the `toml` crate's spans).
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+}
+
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }

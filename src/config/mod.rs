@@ -37,11 +37,7 @@ impl fmt::Display for Problem {
     }
 }
 
-/// The 1-based line of a byte offset.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
-}
+pub use crate::text::line_of;
 
 fn problems(path: &Path, text: &str, bad: Vec<Bad>) -> impl Iterator<Item = Problem> {
     let path = path.to_path_buf();

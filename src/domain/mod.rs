@@ -7,6 +7,7 @@ pub mod contact;
 pub mod delinquency;
 pub mod money;
 pub mod plan;
+pub mod policy;
 pub mod roles;
 pub mod schedule;
 pub mod stage;

@@ -87,7 +87,7 @@ impl Serialize for Rate {
 }
 
 /// The four repayment products of DOMAIN §3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Product {
     Annuity,
