@@ -339,6 +339,19 @@ fn working_a_case_from_the_keyboard() {
 }
 
 #[test]
+fn the_queue_keeps_its_place_after_a_call_is_logged() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab>jjjj");
+    let fifth = selected_loan(&s, ListKind::Overdue);
+    keys(&mut s, &mut desk, "<Enter>n<Esc>");
+    assert_eq!(s.overdue.selected, 4);
+    assert_eq!(selected_loan(&s, ListKind::Overdue), fifth);
+    keys(&mut s, &mut desk, "j");
+    assert_ne!(selected_loan(&s, ListKind::Overdue), fifth, "on to the next case");
+}
+
+#[test]
 fn the_conduct_rules_hold_in_the_desk() {
     let mut desk = demo_desk();
     let mut s = opened(&mut desk);

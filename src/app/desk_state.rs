@@ -441,6 +441,18 @@ impl DeskState {
         self.ensure_visible()
     }
 
+    /// Asks both lists again around where the cursor is (after a write): the collector keeps
+    /// their place in the queue instead of being sent back to the top.
+    fn refresh_lists(&mut self) -> Vec<Request> {
+        let view = self.list_rows();
+        let mut out = Vec::new();
+        for kind in [ListKind::DueSoon, ListKind::Overdue] {
+            let offset = self.list(kind).top.saturating_sub(PAGE.max(view * 3) / 3);
+            out.extend(self.fetch(kind, offset, true));
+        }
+        out
+    }
+
     fn requery_all(&mut self) -> Vec<Request> {
         let mut out = self.requery(ListKind::DueSoon);
         out.extend(self.requery(ListKind::Overdue));
@@ -832,7 +844,7 @@ impl DeskState {
                 };
                 self.say(text);
                 let mut out = self.reload_case();
-                out.extend(self.requery_all());
+                out.extend(self.refresh_lists());
                 out
             }
             Reply::Failed { generation, what, message } => {
