@@ -376,3 +376,160 @@ fn the_conduct_rules_hold_in_the_desk() {
     let first = s.overdue.row(0).expect("row");
     assert_eq!(first.call_now, Some(false));
 }
+
+fn detail(s: &DeskState) -> duedesk::app::views::LoanDetail {
+    s.case.as_ref().and_then(|c| c.detail.as_deref()).cloned().expect("detail")
+}
+
+fn preview(s: &DeskState) -> Option<duedesk::app::desk_state::PlanPreview> {
+    s.case.as_ref().and_then(|c| c.plan.clone())
+}
+
+#[test]
+fn a_plan_is_previewed_then_saved_with_its_reason() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab><Enter>");
+    let before = detail(&s);
+    let overdue = before.summary.overdue_principal + before.summary.overdue_interest;
+    // `P` opens the command line at `plan `.
+    keys(&mut s, &mut desk, "P");
+    assert_eq!((s.mode, s.input.as_str()), (Mode::Command, "plan "));
+    keys(&mut s, &mut desk, "3 2026-03-15<Enter>");
+    let p = preview(&s).expect("a preview");
+    assert_eq!(p.outcome.saved, None);
+    let first = NaiveDate::from_ymd_opt(2026, 3, 15);
+    assert!(p.outcome.schedule.iter().any(|l| Some(l.due_on) == first), "{:?}", p.outcome.schedule);
+    let total: duedesk::domain::Money = p.outcome.schedule.iter().map(|l| l.payment).sum();
+    assert_eq!(total, p.outcome.total);
+    assert!(total >= overdue, "the arrears are in the new schedule");
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("nothing saved yet")), "{:?}", s.message);
+    assert_eq!(s.case.as_ref().expect("case").pane_len(), p.outcome.schedule.len() as u64);
+    // Saving needs a reason.
+    keys(&mut s, &mut desk, ":plan save<Enter>");
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("REASON")), "{:?}", s.message);
+    assert_eq!(detail(&s).plans.len(), before.plans.len());
+    keys(&mut s, &mut desk, ":plan save 借款人同意分三期<Enter>");
+    assert!(preview(&s).is_none(), "the saved plan is no longer a preview");
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("plan saved")), "{:?}", s.message);
+    let after = detail(&s);
+    assert_eq!(after.plans.len(), before.plans.len() + 1);
+    let plan = after.plans.last().expect("plan");
+    assert!(plan.in_force);
+    assert_eq!((plan.kind.as_str(), plan.reason.as_str()), ("plan", "借款人同意分三期"));
+    assert_eq!(after.schedule, p.outcome.schedule, "the case shows the schedule that was previewed");
+    assert!(after.version > before.version);
+    // The plan shows in the history pane.
+    keys(&mut s, &mut desk, "<BackTab>");
+    let case = s.case.as_ref().expect("case");
+    assert_eq!(case.pane, CasePane::History);
+    assert!(case.pane_len() >= 1);
+    // Nothing left to save.
+    keys(&mut s, &mut desk, ":plan save again<Enter>");
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("no plan to save")), "{:?}", s.message);
+}
+
+#[test]
+fn esc_drops_a_plan_preview_and_saves_nothing() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab><Enter>");
+    let before = detail(&s);
+    keys(&mut s, &mut desk, ":plan 12 2026-03-20 scope=balance kind=restructure<Enter>");
+    let p = preview(&s).expect("a preview");
+    assert_eq!(p.outcome.kind, "restructure");
+    assert!(p.outcome.observation_until.is_some());
+    // Esc drops the preview and stays on the case; a second Esc goes back to the list.
+    keys(&mut s, &mut desk, "<Esc>");
+    assert_eq!(s.screen, Screen::Case);
+    assert!(preview(&s).is_none());
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("nothing saved")), "{:?}", s.message);
+    keys(&mut s, &mut desk, ":plan save changed my mind<Enter>");
+    let after = desk.show(&before.summary.loan_id).expect("show");
+    assert_eq!((after.plans.len(), after.version), (before.plans.len(), before.version));
+    assert_eq!(after.schedule, before.schedule);
+    keys(&mut s, &mut desk, "<Esc>");
+    assert_eq!(s.screen, Screen::Overdue);
+    // Bad input says how to write it and asks nothing.
+    keys(&mut s, &mut desk, "<Enter>:plan three 2026-03-20<Enter>");
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("usage: :plan")), "{:?}", s.message);
+    assert!(preview(&s).is_none());
+    // A refusal by the rules shows in the status bar.
+    keys(&mut s, &mut desk, ":plan 3 2026-02-01<Enter>");
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("before the plan's date")), "{:?}", s.message);
+    assert!(preview(&s).is_none());
+}
+
+#[test]
+fn saving_a_plan_on_a_stale_case_is_refused_with_who_changed_it() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab><Enter>");
+    let before = detail(&s);
+    let loan = before.summary.loan_id.clone();
+    keys(&mut s, &mut desk, ":plan 2 2026-03-15<Enter>");
+    assert!(preview(&s).is_some());
+    // Another desk moves the case on meanwhile.
+    desk.set_next_action(&loan, NaiveDate::from_ymd_opt(2026, 3, 5), Some("visit"), None)
+        .expect("next action");
+    keys(&mut s, &mut desk, ":plan save 同意分期<Enter>");
+    let m = s.message.clone().unwrap_or_default();
+    assert!(m.contains("changed by admin") && m.contains("reload"), "{m}");
+    let after = detail(&s);
+    assert_eq!(after.plans.len(), before.plans.len(), "nothing saved");
+    assert!(preview(&s).is_none(), "the preview is dropped and the case reloaded");
+    assert_eq!(after.summary.next_action_on, NaiveDate::from_ymd_opt(2026, 3, 5));
+    // Proposed again on the reloaded case, it saves.
+    keys(&mut s, &mut desk, ":plan 2 2026-03-15<Enter>:plan save 同意分期<Enter>");
+    assert_eq!(detail(&s).plans.len(), before.plans.len() + 1);
+}
+
+#[test]
+fn a_collector_plans_own_case_but_an_extension_needs_a_supervisor() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
+    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab><Enter>");
+    let before = detail(&s);
+    assert_eq!(before.summary.assignee.as_deref(), Some("li.qiang"));
+    keys(&mut s, &mut desk, ":plan 24 2026-04-01 kind=extension<Enter>");
+    assert!(preview(&s).is_none());
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("supervisor")), "{:?}", s.message);
+    keys(&mut s, &mut desk, ":plan 2 2026-03-15<Enter>:plan save 本人同意<Enter>");
+    let after = detail(&s);
+    assert_eq!(after.plans.len(), before.plans.len() + 1);
+    assert_eq!(after.plans.last().and_then(|p| p.created_by.as_deref()), Some("li.qiang"));
+}
+
+#[test]
+fn a_notice_issued_from_the_desk_writes_its_files_and_shows_on_the_case() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab><Enter>");
+    let before = detail(&s).notices.len();
+    let out = tempfile::tempdir().expect("tempdir");
+    keys(&mut s, &mut desk, "N");
+    assert_eq!((s.mode, s.input.as_str()), (Mode::Command, "notice "));
+    keys(&mut s, &mut desk, &format!("dunning en {}<Enter>", out.path().display()));
+    let d = detail(&s);
+    assert_eq!(d.notices.len(), before + 1, "{:?}", s.message);
+    let n = &d.notices[0];
+    assert_eq!((n.issued_on, n.receipt_status.as_str()), (d.summary.as_of, "pending"));
+    assert_eq!(n.files.len(), 2);
+    for f in &n.files {
+        assert!(std::path::Path::new(f).starts_with(out.path()), "{f}");
+        assert!(std::fs::metadata(f).is_ok_and(|m| m.len() > 0), "{f}");
+        assert!(s.message.as_deref().is_some_and(|m| m.contains(f.as_str())), "{:?}", s.message);
+    }
+    assert!(n.files.iter().any(|f| f.ends_with(".html")));
+    // The notice is in the history pane.
+    keys(&mut s, &mut desk, "<BackTab>");
+    assert!(s.case.as_ref().expect("case").pane_len() as usize >= d.notices.len());
+    // Bad input says how to write it.
+    keys(&mut s, &mut desk, ":notice summons<Enter>");
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("usage: :notice")), "{:?}", s.message);
+    assert_eq!(detail(&s).notices.len(), before + 1);
+}

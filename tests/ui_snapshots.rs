@@ -247,3 +247,15 @@ fn empty_store_and_small_terminals_in_chinese() {
     // At the smallest size the case's pane tabs still fit in Chinese.
     assert!(screen(&render(&state, 60, 16)).contains("阶段与归属"));
 }
+
+#[test]
+fn plan_preview_in_the_case_view() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "<Tab><Enter>:plan 3 2026-03-15<Enter>").expect("keys");
+    insta::assert_snapshot!("plan_preview", snap(&state));
+    let mut desk = demo_desk();
+    let mut zh = opened_zh(&mut desk);
+    press(&mut zh, &mut desk, "<Tab><Enter>:plan 3 2026-03-15<Enter>").expect("keys");
+    insta::assert_snapshot!("plan_preview_zh", snap(&zh));
+}

@@ -5,11 +5,16 @@
 
 use chrono::NaiveDate;
 
-use super::casework::ContactInput;
+use std::path::PathBuf;
+
+use super::casework::{ContactInput, PlanOutcome};
 use super::keymap::{Cmd, Key, KeyCode, Keymap, Scope};
+use super::notice_text::{NoticeKind, NoticeLang};
+use super::notices::NoticeView;
 use super::strings::{Lang, fill};
 use super::views::{LoanDetail, LoanQuery, LoanSummary};
 use super::{Desk, demo};
+use crate::domain::plan::{PlanKind, PlanRequest, PlanScope};
 use crate::domain::{Channel, LoanStatus, Money, Outcome, Party, Role, Stage};
 use crate::store::{self, SortKey};
 
@@ -21,6 +26,9 @@ pub const CASE_CHROME: u16 = 12;
 pub const PAGE: u64 = 120;
 /// Loans in the demo book that `D` loads into an empty store.
 pub const DEMO_LOANS: u64 = 2_000;
+/// Where `:notice` writes its files when no directory is given: `notices` under the directory the
+/// desk was started in, as the command line's `--out` is relative to it too.
+pub const NOTICE_DIR: &str = "notices";
 
 /// The stage tabs of the overdue queue, in the order the stage key walks them.
 pub const STAGE_TABS: [Option<Stage>; 5] =
@@ -148,17 +156,31 @@ pub struct CaseState {
     pub pane: CasePane,
     pub scroll: u64,
     pub generation: u64,
+    /// A proposed plan (`:plan N FIRST …`) shown in place of the panes until saved or dropped.
+    pub plan: Option<PlanPreview>,
+    /// The generation of the latest plan preview asked for; older answers are dropped.
+    pub plan_generation: u64,
+}
+
+/// A plan as previewed: the request (saved as it is with `:plan save REASON`) and the new schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanPreview {
+    pub req: PlanRequest,
+    pub outcome: Box<PlanOutcome>,
 }
 
 impl CaseState {
     /// Lines in the focused pane (for scrolling limits).
     pub fn pane_len(&self) -> u64 {
+        if let Some(p) = &self.plan {
+            return p.outcome.schedule.len() as u64;
+        }
         let Some(d) = &self.detail else { return 0 };
         let n = match self.pane {
             CasePane::Schedule => d.schedule.len(),
             CasePane::Contacts => d.contacts.len(),
             CasePane::Payments => d.payments.len() + d.promises.len(),
-            CasePane::History => d.stage_events.len() + d.assignments.len(),
+            CasePane::History => d.stage_events.len() + d.assignments.len() + d.plans.len() + d.notices.len(),
         };
         n as u64
     }
@@ -178,17 +200,38 @@ pub enum Query {
         loan: String,
     },
     LoadDemo,
-    /// Work on the open case: the same actions as the command line's `contact` and `next-action`.
+    /// Work on the open case: the same actions as the command line's `contact`, `next-action`,
+    /// `plan --save` and `notice`.
     Write {
         loan: String,
         op: CaseOp,
+    },
+    /// A plan's new schedule without saving it (the command line's `plan` without `--save`).
+    PlanPreview {
+        loan: String,
+        req: PlanRequest,
     },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseOp {
     Contact(Box<ContactInput>),
-    NextAction { on: Option<NaiveDate>, kind: Option<String>, version: Option<i64> },
+    NextAction {
+        on: Option<NaiveDate>,
+        kind: Option<String>,
+        version: Option<i64>,
+    },
+    /// Puts a previewed plan in force, against the version of the case it was previewed on.
+    Plan {
+        req: PlanRequest,
+        reason: String,
+        version: Option<i64>,
+    },
+    Notice {
+        kind: NoticeKind,
+        lang: NoticeLang,
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,12 +243,42 @@ pub struct Request {
 /// The worker's answer, tagged with the request's generation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
-    Info { loans: u64 },
-    List { list: ListKind, generation: u64, offset: u64, rows: Vec<LoanSummary>, total: Option<u64> },
-    Case { generation: u64, detail: Box<LoanDetail> },
-    DemoLoaded { loans: u64 },
-    Written { loan: String, op: CaseOp },
-    Failed { generation: u64, what: Failed, message: String },
+    Info {
+        loans: u64,
+    },
+    List {
+        list: ListKind,
+        generation: u64,
+        offset: u64,
+        rows: Vec<LoanSummary>,
+        total: Option<u64>,
+    },
+    Case {
+        generation: u64,
+        detail: Box<LoanDetail>,
+    },
+    DemoLoaded {
+        loans: u64,
+    },
+    Written {
+        loan: String,
+        op: CaseOp,
+    },
+    PlanPreview {
+        generation: u64,
+        req: PlanRequest,
+        outcome: Box<PlanOutcome>,
+    },
+    /// A notice issued from the desk, with the files it wrote.
+    Issued {
+        loan: String,
+        notice: Box<NoticeView>,
+    },
+    Failed {
+        generation: u64,
+        what: Failed,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,6 +288,8 @@ pub enum Failed {
     Case,
     Demo,
     Write,
+    /// A plan preview, or saving the plan on screen.
+    Plan,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -430,6 +505,8 @@ impl DeskState {
             pane: CasePane::Schedule,
             scroll: 0,
             generation,
+            plan: None,
+            plan_generation: 0,
         });
         self.screen = Screen::Case;
         vec![Request { generation, query: Query::Case { loan } }]
@@ -544,6 +621,12 @@ impl DeskState {
                 }
             }
             (Cmd::Back, None) => {
+                if let Some(c) = self.case.as_mut().filter(|c| c.plan.is_some()) {
+                    c.plan = None;
+                    c.scroll = 0;
+                    self.say(self.lang.text().msg_plan_dropped);
+                    return Vec::new();
+                }
                 self.screen = self.list_screen;
                 self.ensure_visible()
             }
@@ -575,7 +658,13 @@ impl DeskState {
             }
             (Cmd::Filter | Cmd::Open, None) => Vec::new(),
             (
-                Cmd::LogNoAnswer | Cmd::LogBusy | Cmd::LogPromise | Cmd::LogContact | Cmd::NextAction,
+                Cmd::LogNoAnswer
+                | Cmd::LogBusy
+                | Cmd::LogPromise
+                | Cmd::LogContact
+                | Cmd::NextAction
+                | Cmd::ProposePlan
+                | Cmd::IssueNotice,
                 Some(_),
             ) => {
                 self.say(self.lang.text().msg_open_case_first);
@@ -583,11 +672,16 @@ impl DeskState {
             }
             (Cmd::LogNoAnswer, None) => self.log_call(Outcome::NoAnswer, ""),
             (Cmd::LogBusy, None) => self.log_call(Outcome::Busy, ""),
-            (Cmd::LogPromise | Cmd::LogContact | Cmd::NextAction, None) => {
+            (
+                Cmd::LogPromise | Cmd::LogContact | Cmd::NextAction | Cmd::ProposePlan | Cmd::IssueNotice,
+                None,
+            ) => {
                 self.mode = Mode::Command;
                 self.input = match cmd {
                     Cmd::LogPromise => "ptp ",
                     Cmd::LogContact => "log ",
+                    Cmd::ProposePlan => "plan ",
+                    Cmd::IssueNotice => "notice ",
                     _ => "next ",
                 }
                 .to_string();
@@ -607,6 +701,8 @@ impl DeskState {
             "log" => return self.log_contact(rest),
             "note" => return self.add_note(rest),
             "next" => return self.set_next_action(rest),
+            "plan" => return self.plan(rest),
+            "notice" => return self.notice(rest),
             "override" => {
                 let t = self.lang.text();
                 self.override_reason = Some(rest.to_string()).filter(|r| !r.is_empty());
@@ -777,6 +873,55 @@ impl DeskState {
         self.write(loan, CaseOp::NextAction { on, kind, version })
     }
 
+    /// `:plan N FIRST [amount=X] [scope=arrears|balance] [kind=plan|extension|restructure]` asks for
+    /// a preview; `:plan save REASON…` puts the previewed plan in force.
+    fn plan(&mut self, args: &str) -> Vec<Request> {
+        let Some((loan, detail)) = self.open_detail() else { return Vec::new() };
+        let t = self.lang.text();
+        if let Some(reason) = args.strip_prefix("save").filter(|r| r.is_empty() || r.starts_with(' ')) {
+            let reason = reason.trim();
+            let Some(req) = self.case.as_ref().and_then(|c| c.plan.as_ref()).map(|p| p.req) else {
+                self.say(t.msg_plan_nothing_to_save);
+                return Vec::new();
+            };
+            if reason.is_empty() {
+                self.say(t.msg_plan_needs_reason);
+                return Vec::new();
+            }
+            let version = detail.as_ref().map(|d| d.version);
+            return self.write(loan, CaseOp::Plan { req, reason: reason.to_string(), version });
+        }
+        let Some(req) = parse_plan(args) else {
+            self.say(t.msg_usage_plan);
+            return Vec::new();
+        };
+        let generation = self.next_generation();
+        if let Some(c) = self.case.as_mut() {
+            c.plan_generation = generation;
+        }
+        vec![Request { generation, query: Query::PlanPreview { loan, req } }]
+    }
+
+    /// `:notice dunning|guarantor_demand [en|zh] [DIR]`: Chinese and `notices/` unless given.
+    fn notice(&mut self, args: &str) -> Vec<Request> {
+        let Some((loan, _)) = self.open_detail() else { return Vec::new() };
+        let mut words = args.split_whitespace().peekable();
+        let Some(Ok(kind)) = words.next().map(str::parse::<NoticeKind>) else {
+            self.say(self.lang.text().msg_usage_notice);
+            return Vec::new();
+        };
+        let lang = match words.peek().map(|w| w.parse::<NoticeLang>()) {
+            Some(Ok(l)) => {
+                words.next();
+                l
+            }
+            _ => NoticeLang::Zh,
+        };
+        let dir = words.collect::<Vec<_>>().join(" ");
+        let dir = PathBuf::from(if dir.is_empty() { NOTICE_DIR } else { dir.as_str() });
+        self.write(loan, CaseOp::Notice { kind, lang, dir })
+    }
+
     /// Loads the open case again (after a write), keeping the pane.
     fn reload_case(&mut self) -> Vec<Request> {
         let generation = self.next_generation();
@@ -833,6 +978,10 @@ impl DeskState {
                         Some((amount, date)) => fill(t.msg_logged_promise, &[&amount, &date, &loan]),
                         None => fill(t.msg_logged, &[&self.lang.outcome(c.outcome), &loan]),
                     },
+                    CaseOp::Plan { req, .. } => {
+                        fill(t.msg_plan_saved, &[&self.lang.plan_kind(req.kind.as_str()), &loan])
+                    }
+                    CaseOp::Notice { .. } => String::new(),
                     CaseOp::NextAction { on, kind, .. } => fill(
                         t.msg_next_set,
                         &[
@@ -843,6 +992,29 @@ impl DeskState {
                     ),
                 };
                 self.say(text);
+                if let (CaseOp::Plan { .. }, Some(c)) = (&op, self.case.as_mut()) {
+                    c.plan = None;
+                    c.scroll = 0;
+                }
+                let mut out = self.reload_case();
+                out.extend(self.refresh_lists());
+                out
+            }
+            Reply::PlanPreview { generation, req, outcome } => {
+                if let Some(c) = self.case.as_mut().filter(|c| c.plan_generation == generation) {
+                    let text = fill(
+                        self.lang.text().msg_plan_previewed,
+                        &[&self.lang.plan_kind(&outcome.kind), &outcome.loan_id],
+                    );
+                    c.plan = Some(PlanPreview { req, outcome });
+                    c.scroll = 0;
+                    self.say(text);
+                }
+                Vec::new()
+            }
+            Reply::Issued { loan, notice } => {
+                let files = notice.files.join(", ");
+                self.say(fill(self.lang.text().msg_notice_issued, &[&notice.number, &loan, &files]));
                 let mut out = self.reload_case();
                 out.extend(self.refresh_lists());
                 out
@@ -864,6 +1036,18 @@ impl DeskState {
                     Failed::Demo => self.loading_demo = false,
                     Failed::Write => {}
                     Failed::Info => {}
+                    Failed::Plan => {
+                        // A refused save (a stale case): drop the preview and reload, so the plan
+                        // is proposed again on what the other desk changed.
+                        if let Some(c) =
+                            self.case.as_mut().filter(|c| c.plan.is_some() && c.plan_generation < generation)
+                        {
+                            c.plan = None;
+                            c.scroll = 0;
+                            self.say(message);
+                            return self.reload_case();
+                        }
+                    }
                 }
                 self.say(message);
                 Vec::new()
@@ -1015,17 +1199,57 @@ pub fn serve(desk: &mut Desk, req: &Request) -> Reply {
                 CaseOp::NextAction { on, kind, version } => {
                     desk.set_next_action(loan, *on, kind.as_deref(), *version)
                 }
+                CaseOp::Plan { req, reason, version } => {
+                    desk.plan(loan, req, Some(reason), *version).map(|_| ())
+                }
+                CaseOp::Notice { kind, lang, dir } => {
+                    return match desk.issue_notice(loan, *kind, *lang, dir, false) {
+                        Ok(n) => Reply::Issued { loan: loan.clone(), notice: Box::new(n) },
+                        Err(e) => Reply::Failed { generation, what: Failed::Write, message: e.to_string() },
+                    };
+                }
             };
+            let what = if matches!(op, CaseOp::Plan { .. }) { Failed::Plan } else { Failed::Write };
             match done {
                 Ok(()) => Reply::Written { loan: loan.clone(), op: op.clone() },
-                Err(e) => Reply::Failed { generation, what: Failed::Write, message: e.to_string() },
+                Err(e) => Reply::Failed { generation, what, message: e.to_string() },
             }
         }
+        Query::PlanPreview { loan, req } => match desk.plan(loan, req, None, None) {
+            Ok(outcome) => Reply::PlanPreview { generation, req: *req, outcome: Box::new(outcome) },
+            Err(e) => Reply::Failed { generation, what: Failed::Plan, message: e.to_string() },
+        },
         Query::LoadDemo => match demo::generate(desk, DEMO_LOANS, 1, &mut |_| {}) {
             Ok(r) => Reply::DemoLoaded { loans: r.loans },
             Err(e) => Reply::Failed { generation, what: Failed::Demo, message: e.to_string() },
         },
     }
+}
+
+/// `N FIRST [amount=X] [scope=arrears|balance] [kind=plan|extension|restructure]`. The scope is the
+/// arrears for a plan and the whole balance for an extension or restructure unless given.
+fn parse_plan(args: &str) -> Option<PlanRequest> {
+    let mut words = args.split_whitespace();
+    let installments = words.next()?.parse::<u32>().ok()?;
+    let first_due = crate::domain::parse_date(words.next()?).ok()?;
+    let (mut kind, mut scope, mut amount) = (PlanKind::Plan, None, None);
+    for w in words {
+        match w.split_once('=')? {
+            ("amount", v) => amount = Some(Money::parse(v).ok()?),
+            ("scope", "arrears") => scope = Some(PlanScope::Arrears),
+            ("scope", "balance") => scope = Some(PlanScope::Balance),
+            ("kind", v) => kind = v.parse().ok()?,
+            _ => return None,
+        }
+    }
+    let default = if kind == PlanKind::Plan { PlanScope::Arrears } else { PlanScope::Balance };
+    Some(PlanRequest {
+        kind,
+        scope: scope.unwrap_or(default),
+        installments: Some(installments),
+        first_due,
+        amount,
+    })
 }
 
 /// Serves requests in line until none are left: the terminal's worker, without the thread.

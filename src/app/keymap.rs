@@ -131,6 +131,8 @@ pub enum Cmd {
     LogPromise,
     LogContact,
     NextAction,
+    ProposePlan,
+    IssueNotice,
 }
 
 /// Where a binding applies.
@@ -212,14 +214,28 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
         Some("log"),
     ),
     bind("a", Scope::Case, Cmd::NextAction, "set the next action: :next DATE [callback|visit|letter]", None),
-    bind(":", Scope::Global, Cmd::CommandLine, "commands :goto :sort :stage :ptp :na :note", Some("cmd")),
+    bind(
+        "P",
+        Scope::Case,
+        Cmd::ProposePlan,
+        "propose a plan: :plan N FIRST [amount=…] [scope=…] [kind=…], then :plan save REASON",
+        Some("plan"),
+    ),
+    bind(
+        "N",
+        Scope::Case,
+        Cmd::IssueNotice,
+        "issue a notice: :notice dunning|guarantor_demand [zh|en] [DIR, default ./notices]",
+        None,
+    ),
+    bind(":", Scope::Global, Cmd::CommandLine, "commands :goto :sort :stage :ptp :plan :notice", Some("cmd")),
     bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
     bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
 ];
 
 impl Cmd {
     /// Every action, in the order of the names below.
-    pub const ALL: [Cmd; 23] = [
+    pub const ALL: [Cmd; 25] = [
         Cmd::Quit,
         Cmd::Help,
         Cmd::CommandLine,
@@ -243,6 +259,8 @@ impl Cmd {
         Cmd::LogPromise,
         Cmd::LogContact,
         Cmd::NextAction,
+        Cmd::ProposePlan,
+        Cmd::IssueNotice,
     ];
 
     /// The action's name in a user's `keys.toml`.
@@ -271,6 +289,8 @@ impl Cmd {
             Cmd::LogPromise => "log_promise",
             Cmd::LogContact => "log_contact",
             Cmd::NextAction => "next_action",
+            Cmd::ProposePlan => "propose_plan",
+            Cmd::IssueNotice => "issue_notice",
         }
     }
 

@@ -9,6 +9,8 @@
 use std::fmt;
 
 use super::keymap::{Binding, Cmd, Scope};
+use super::notice_text::NoticeKind;
+use super::notices::ReceiptStatus;
 use crate::domain::contact::{Channel, Outcome, Party, PromiseStatus};
 use crate::domain::{Bucket, InstallmentStatus, LoanStatus, Product, RiskClass, Role, Stage};
 use crate::store::SortKey;
@@ -257,6 +259,32 @@ impl Lang {
         }
     }
 
+    /// A plan's kind as stored (`plan`, `extension`, `restructure`); anything else as it is.
+    pub fn plan_kind(self, kind: &str) -> String {
+        let t = self.text();
+        match kind {
+            "plan" => t.plan_kind_plan.to_string(),
+            "extension" => t.plan_kind_extension.to_string(),
+            "restructure" => t.plan_kind_restructure.to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    pub fn notice_kind(self, k: NoticeKind) -> &'static str {
+        match k {
+            NoticeKind::Dunning => self.text().notice_dunning,
+            NoticeKind::GuarantorDemand => self.text().notice_guarantor,
+        }
+    }
+
+    pub fn receipt(self, r: ReceiptStatus) -> &'static str {
+        match r {
+            ReceiptStatus::Pending => self.text().receipt_pending,
+            ReceiptStatus::Received => self.text().receipt_received,
+            ReceiptStatus::Returned => self.text().receipt_returned,
+        }
+    }
+
     /// What help says a binding does. English is the key map's own `desc`.
     pub fn key_desc(self, b: &Binding) -> &'static str {
         match self {
@@ -300,12 +328,16 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::LoadDemo => "载入演示台账（仅限空库）",
         Cmd::NextStage => "阶段：全部/提醒/协商/担保/法律",
         Cmd::NextSort => "排序：逾期天数/逾期金额/最近联系/下次跟进",
-        Cmd::CommandLine => "命令 :goto :sort :stage :ptp :na :note",
+        Cmd::CommandLine => "命令 :goto :sort :stage :ptp :plan :notice",
         Cmd::LogNoAnswer => "记录致电借款人：无人接听",
         Cmd::LogBusy => "记录致电借款人：占线",
         Cmd::LogPromise => "记录承诺还款：:ptp 金额 日期 [备注]",
         Cmd::LogContact => "记录联系：:log 结果 [party=…] [channel=…] [备注]",
         Cmd::NextAction => "设定下次跟进：:next 日期 [callback|visit|letter]",
+        Cmd::ProposePlan => {
+            "提出还款方案：:plan 期数 首期日 [amount=…] [scope=…] [kind=…]，再 :plan save 原因"
+        }
+        Cmd::IssueNotice => "出具通知书：:notice dunning|guarantor_demand [zh|en] [目录，默认 ./notices]",
         Cmd::Help => "本帮助",
         Cmd::Quit => "退出",
     })
@@ -328,7 +360,8 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         Cmd::LogNoAnswer => "无人接听",
         Cmd::LogPromise => "承诺",
         Cmd::LogContact => "记录",
-        Cmd::LogBusy | Cmd::NextAction => return None,
+        Cmd::ProposePlan => "方案",
+        Cmd::LogBusy | Cmd::NextAction | Cmd::IssueNotice => return None,
         Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => return None,
     })
 }
@@ -470,6 +503,23 @@ texts! {
     owner_change: "owner {0} → {1}", "催收员 {0} → {1}";
     kind_payment: "payment", "还款";
     kind_promise: "promise", "承诺还款";
+    plan_record: "{0} saved: {1} installments{2}", "{0} 已保存：{1} 期{2}";
+    plan_in_force: " (in force)", "（生效中）";
+    notice_record: "notice {0} {1}: {2}", "通知书 {0} {1}：{2}";
+    plan_kind_plan: "plan", "还款计划";
+    plan_kind_extension: "extension", "展期";
+    plan_kind_restructure: "restructure", "重组";
+    notice_dunning: "dunning", "催收通知书";
+    notice_guarantor: "guarantor demand", "履行担保责任通知书";
+    receipt_pending: "receipt pending", "回执待回";
+    receipt_received: "received", "已签收";
+    receipt_returned: "returned", "已退回";
+    plan_preview: "Preview: {0}", "预览：{0}";
+    plan_preview_line: " {0} · {1} installments · total {2} · from {3}{4}", " {0} · {1} 期 · 合计 {2} · 自 {3} 起{4}";
+    plan_scope_arrears: "arrears", "逾期部分";
+    plan_scope_balance: "whole balance", "全部余额";
+    plan_observation: " · observed until {0}", " · 观察期至 {0}";
+    plan_footer: " :plan save REASON puts it in force · Esc drops it", " :plan save 原因 使其生效 · Esc 放弃";
     // Messages.
     msg_mine: "showing my cases", "只显示我的案件";
     msg_everything: "showing every case", "显示全部案件";
@@ -484,6 +534,14 @@ texts! {
     msg_next_set: "next action on {0}: {1} {2}", "{0} 下次跟进：{2} {1}";
     msg_override_set: "the next contact goes ahead over a refusing rule, for: {0} (supervisors; recorded)", "下一次联系将越过限制规则记录，理由：{0}（须主管权限，留痕）";
     msg_usage_override: "usage: :override REASON (supervisors: the next contact goes ahead over a refusing rule)", "用法：:override 理由（主管：下一次联系越过限制规则）";
+    msg_plan_previewed: "preview of a {0} on {1}: nothing saved yet", "{1} 的{0}预览：尚未保存";
+    msg_plan_dropped: "plan preview dropped; nothing saved", "已放弃方案预览，未保存";
+    msg_plan_saved: "{0} saved on {1}: the new schedule is in force", "{1} 的{0}已保存：新还款计划生效";
+    msg_plan_nothing_to_save: "no plan to save: preview one first with :plan N FIRST", "没有可保存的方案：请先用 :plan 期数 首期日 预览";
+    msg_plan_needs_reason: "usage: :plan save REASON (a plan is saved with its reason)", "用法：:plan save 原因（保存方案须填写原因）";
+    msg_usage_plan: "usage: :plan N YYYY-MM-DD [amount=X] [scope=arrears|balance] [kind=plan|extension|restructure]", "用法：:plan 期数 YYYY-MM-DD [amount=金额] [scope=arrears|balance] [kind=plan|extension|restructure]";
+    msg_usage_notice: "usage: :notice dunning|guarantor_demand [zh|en] [DIR] (default DIR: ./notices)", "用法：:notice dunning|guarantor_demand [zh|en] [目录]（默认目录：./notices）";
+    msg_notice_issued: "notice {0} issued on {1}: {2}", "已为 {1} 出具通知书 {0}：{2}";
     msg_open_case_first: "open a case first", "请先打开一个案件";
     msg_no_contact_to_note: "no contact on this case to add a note to", "该案件还没有联系记录，无法补充备注";
     msg_usage_ptp: "usage: :ptp AMOUNT YYYY-MM-DD [note]", "用法：:ptp 金额 YYYY-MM-DD [备注]";

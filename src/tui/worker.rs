@@ -19,7 +19,7 @@ fn slot(q: &Query) -> Option<Slot> {
         Query::List { list, .. } => Some(Slot::List(*list)),
         Query::Case { .. } => Some(Slot::Case),
         // Writes are never skipped.
-        Query::Info | Query::LoadDemo | Query::Write { .. } => None,
+        Query::Info | Query::LoadDemo | Query::Write { .. } | Query::PlanPreview { .. } => None,
     }
 }
 

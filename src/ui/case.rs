@@ -12,7 +12,8 @@ use super::look::Look;
 use super::table::{self, Col, col};
 use crate::app::desk_state::{CasePane, CaseState};
 use crate::app::strings::{Lang, Text, fill};
-use crate::app::views::LoanDetail;
+use crate::app::views::{LoanDetail, ScheduleLine};
+use crate::domain::plan::PlanScope;
 use crate::text;
 
 /// Lines of the case header (the state's `CASE_CHROME` counts them).
@@ -110,26 +111,27 @@ fn header_lines(d: &LoanDetail, lang: Lang) -> Vec<String> {
     ]
 }
 
+fn schedule_rows(lines: &[ScheduleLine], lang: Lang) -> Vec<Vec<String>> {
+    lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.seq.to_string(),
+                l.due_on.to_string(),
+                l.payment.to_string(),
+                l.principal.to_string(),
+                l.interest.to_string(),
+                (l.paid_principal + l.paid_interest).to_string(),
+                lang.installment(l.status).to_string(),
+            ]
+        })
+        .collect()
+}
+
 fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang) -> (Vec<Col>, Vec<Vec<String>>) {
     let t = lang.text();
     match pane {
-        CasePane::Schedule => (
-            schedule_cols(t).to_vec(),
-            d.schedule
-                .iter()
-                .map(|l| {
-                    vec![
-                        l.seq.to_string(),
-                        l.due_on.to_string(),
-                        l.payment.to_string(),
-                        l.principal.to_string(),
-                        l.interest.to_string(),
-                        (l.paid_principal + l.paid_interest).to_string(),
-                        lang.installment(l.status).to_string(),
-                    ]
-                })
-                .collect(),
-        ),
+        CasePane::Schedule => (schedule_cols(t).to_vec(), schedule_rows(&d.schedule, lang)),
         CasePane::Contacts => (
             contact_cols(t).to_vec(),
             d.contacts
@@ -198,6 +200,26 @@ fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang) -> (Vec<Col>, Vec<Vec<S
                     dash(&a.reason),
                 ]
             }));
+            rows.extend(d.plans.iter().map(|p| {
+                let in_force = if p.in_force { t.plan_in_force } else { "" };
+                vec![
+                    p.created_at.get(..10).unwrap_or(&p.created_at).to_string(),
+                    fill(t.plan_record, &[&lang.plan_kind(&p.kind), &p.installments, &in_force]),
+                    dash(&p.created_by),
+                    p.reason.clone(),
+                ]
+            }));
+            rows.extend(d.notices.iter().map(|n| {
+                vec![
+                    n.issued_on.to_string(),
+                    fill(
+                        t.notice_record,
+                        &[&n.number, &lang.notice_kind(n.kind), &lang.receipt(n.receipt_status)],
+                    ),
+                    dash(&n.user),
+                    n.files.first().cloned().unwrap_or_default(),
+                ]
+            }));
             (history_cols(t).to_vec(), rows)
         }
     }
@@ -245,8 +267,32 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &
         let title = if full > w && !active { title.split(' ').next().unwrap_or(title) } else { title };
         tabs.push(Span::styled(format!(" {title} "), theme.tab(active)));
     }
-    lines.push(Line::from(tabs));
-    let (cols, rows) = pane_rows(d, case.pane, lang);
+    let (cols, rows) = match &case.plan {
+        // A proposed plan stands in for the panes until it is saved or dropped.
+        Some(p) => {
+            let o = &p.outcome;
+            let scope = match p.req.scope {
+                PlanScope::Arrears => t.plan_scope_arrears,
+                PlanScope::Balance => t.plan_scope_balance,
+            };
+            let observed = o.observation_until.map_or_else(String::new, |d| fill(t.plan_observation, &[&d]));
+            let about = fill(
+                t.plan_preview_line,
+                &[&scope, &o.schedule.len(), &o.total, &p.req.first_due, &observed],
+            );
+            let title = format!(" {} ", fill(t.plan_preview, &[&lang.plan_kind(&o.kind)]));
+            let room = w.saturating_sub(text::width(&title));
+            lines.push(Line::from(vec![
+                Span::styled(title, theme.tab(true)),
+                Span::styled(text::truncate(&about, room), theme.title()),
+            ]));
+            (schedule_cols(t).to_vec(), schedule_rows(&o.schedule, lang))
+        }
+        None => {
+            lines.push(Line::from(tabs));
+            pane_rows(d, case.pane, lang)
+        }
+    };
     let cols = cols.as_slice();
     let widths = table::layout(cols, w);
     lines.push(table::header(cols, &widths, theme.header()));

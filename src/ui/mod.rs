@@ -169,6 +169,11 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
             Line::from(vec![Span::raw(shown), Span::raw(" "), Span::styled(hint, theme.dim())])
         }
         Mode::Help => Line::styled(t.help_footer, theme.dim()),
+        Mode::Normal
+            if state.screen == Screen::Case && state.case.as_ref().is_some_and(|c| c.plan.is_some()) =>
+        {
+            Line::styled(text::truncate(t.plan_footer, w), theme.key())
+        }
         Mode::Normal => {
             let mut spans = Vec::new();
             let mut used = 0;
