@@ -5,6 +5,7 @@ pub mod admin;
 pub mod casework;
 pub mod demo;
 pub mod desk_state;
+pub mod escalate;
 pub mod import;
 pub mod keymap;
 pub mod notice_text;

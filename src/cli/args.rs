@@ -123,6 +123,12 @@ pub enum Command {
     },
     /// Recompute the shared delinquency snapshot as of the date
     Refresh,
+    /// Apply the escalation policy to every loan as of the date (supervisor): stage changes with
+    /// their reasons, cures, closings, promise holds; idempotent for a date, batches commit whole
+    Escalate(super::escalate::EscalateArgs),
+    /// The escalation policy: print the one in force, check a file
+    #[command(subcommand)]
+    Policy(super::escalate::PolicyCmd),
     /// Desk users (admin)
     #[command(subcommand)]
     Users(UsersCmd),

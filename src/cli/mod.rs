@@ -2,6 +2,7 @@
 //! terminal interface, and writes tables, CSV or JSON.
 
 pub mod args;
+mod escalate;
 mod notices;
 mod output;
 pub mod table;
@@ -59,8 +60,14 @@ fn execute(cli: Cli) -> Result<()> {
             return Ok(());
         }
         Some(Command::Config(what)) => return config_cmd(what),
+        Some(Command::Policy(what)) => return escalate::policy_cmd(what),
         _ => {}
     }
+    // A bad policy never starts a run: it is read before the store is opened.
+    let policy = match &cli.command {
+        Some(Command::Escalate(a)) => Some(escalate::policy_from(a.policy.as_deref())?),
+        _ => None,
+    };
     let mut desk = open_desk(&cli)?;
     match cli.command {
         None => open(desk),
@@ -159,6 +166,9 @@ fn execute(cli: Cli) -> Result<()> {
             println!("refreshed {n} loans as of {}", desk.as_of);
             Ok(())
         }
+        Some(Command::Escalate(a)) => {
+            escalate::run(&mut desk, &policy.unwrap_or_default(), a.dry_run, format)
+        }
         Some(Command::Users(UsersCmd::Add { name, role, display_name })) => {
             let user = desk.add_user(&name, role, display_name.as_deref())?;
             println!("added desk user '{}' ({})", user.login, user.role);
@@ -175,7 +185,7 @@ fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Settings(SettingsCmd::List)) => out.settings(&desk.settings()?),
-        Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(()),
+        Some(Command::Completions { .. } | Command::Man | Command::Config(_) | Command::Policy(_)) => Ok(()),
     }
 }
 

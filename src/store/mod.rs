@@ -2,6 +2,7 @@
 
 mod book;
 mod casework;
+mod escalation;
 mod migrations;
 mod notices;
 mod queue;
@@ -16,6 +17,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use book::*;
 pub use casework::*;
+pub use escalation::*;
 pub use notices::*;
 pub use queue::*;
 pub use settings::*;

@@ -1,0 +1,298 @@
+//! `duedesk escalate` and `duedesk policy`: loans placed by their bands with the reasons recorded,
+//! idempotent for a date, later dates crossing bands, cure, promise holds, a custom policy, a bad
+//! policy refused with file, line and key.
+
+mod common;
+
+use common::{AS_OF, TestDesk};
+use serde_json::Value;
+
+// Bullet loans of one month: DPD on 2026-03-01 is the days since the maturity.
+const LOANS: &str = "\
+loan_id,borrower,phone,product,principal,annual_rate,term_months,disbursed_on,guarantor,collateral,assignee
+A-30,赵一,13800000001,bullet,10000.00,12,1,2025-12-30,,,wang.fang
+A-31,钱二,13800000002,bullet,10000.00,12,1,2025-12-29,,,wang.fang
+G-61,孙三,13800000003,bullet,10000.00,12,1,2025-11-30,王五,,wang.fang
+N-61,李四,13800000004,bullet,10000.00,12,1,2025-11-30,  ,,wang.fang
+G-91,周五,13800000005,bullet,10000.00,12,1,2025-10-30,,房产 沪(2020)123号,wang.fang
+C-0,吴六,13800000006,bullet,10000.00,12,1,2026-02-15,,,wang.fang
+P-1,郑七,13800000007,equal_principal,12000.00,12,12,2025-10-15,,,wang.fang
+";
+
+fn desk() -> TestDesk {
+    let d = TestDesk::new();
+    let file = d.write("loans.csv", LOANS);
+    d.ok(&["--as-of", AS_OF, "import", "loans", TestDesk::path_str(&file)]);
+    let pay = d.write("pay.csv", "loan_id,paid_on,amount\nP-1,2025-12-15,2230.00\n");
+    d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
+    d
+}
+
+fn json(d: &TestDesk, as_of: &str, args: &[&str]) -> Value {
+    let mut all = vec!["--as-of", as_of, "--format", "json"];
+    all.extend_from_slice(args);
+    d.ok(&all).json()
+}
+
+fn stage(d: &TestDesk, as_of: &str, loan: &str) -> String {
+    json(d, as_of, &["show", loan])["stage"].as_str().expect("stage").to_string()
+}
+
+fn transitions(report: &Value) -> Vec<(String, String, u64)> {
+    report["transitions"]
+        .as_array()
+        .expect("transitions")
+        .iter()
+        .map(|t| {
+            (
+                t["from"].as_str().expect("from").to_string(),
+                t["to"].as_str().expect("to").to_string(),
+                t["count"].as_u64().expect("count"),
+            )
+        })
+        .collect()
+}
+
+fn t(from: &str, to: &str, n: u64) -> (String, String, u64) {
+    (from.to_string(), to.to_string(), n)
+}
+
+#[test]
+fn each_loan_goes_to_its_band_once_with_the_reason_recorded() {
+    let d = desk();
+    let dpd: Vec<i64> = ["A-30", "A-31", "G-61", "N-61", "G-91", "C-0", "P-1"]
+        .iter()
+        .map(|l| json(&d, AS_OF, &["show", l])["dpd"].as_i64().expect("dpd"))
+        .collect();
+    assert_eq!(dpd, [30, 31, 61, 61, 91, 0, 45], "the fixture's DPDs");
+
+    // A dry run says what would change and writes nothing.
+    let dry = json(&d, AS_OF, &["escalate", "--dry-run"]);
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(dry["changed"], 6);
+    assert_eq!(stage(&d, AS_OF, "G-91"), "current");
+    assert_eq!(json(&d, AS_OF, &["show", "G-91"])["stage_events"], Value::Array(vec![]));
+
+    let run = json(&d, AS_OF, &["escalate"]);
+    assert_eq!(run["loans"], 7);
+    assert_eq!(run["changed"], 6);
+    assert_eq!(
+        transitions(&run),
+        vec![
+            t("current", "reminder", 1),
+            t("current", "negotiation", 3),
+            t("current", "guarantor", 1),
+            t("current", "legal", 1),
+        ]
+    );
+    assert_eq!(run["changes"], dry["changes"], "the dry run said exactly this");
+    let want = [
+        ("A-30", "reminder"),
+        ("A-31", "negotiation"),
+        ("G-61", "guarantor"),
+        ("N-61", "negotiation"),
+        ("G-91", "legal"),
+        ("C-0", "current"),
+        ("P-1", "negotiation"),
+    ];
+    for (loan, s) in want {
+        assert_eq!(stage(&d, AS_OF, loan), s, "{loan}");
+    }
+    let ev = &json(&d, AS_OF, &["show", "G-61"])["stage_events"];
+    assert_eq!(ev.as_array().map(Vec::len), Some(1));
+    assert_eq!(ev[0]["from"], "current");
+    assert_eq!(ev[0]["to"], "guarantor");
+    assert_eq!(ev[0]["actor"], "policy");
+    assert_eq!(ev[0]["as_of"], AS_OF);
+    assert_eq!(ev[0]["reason"], "DPD 61 in band guarantor (61–90)");
+    let ev = &json(&d, AS_OF, &["show", "N-61"])["stage_events"];
+    assert_eq!(ev[0]["reason"], "DPD 61 in band negotiation (31–90, no guarantor or collateral)");
+    // The queue's snapshot carries the new stages.
+    let legal = json(&d, AS_OF, &["loans", "--stage", "legal"]);
+    assert_eq!(legal.as_array().map(Vec::len), Some(1));
+    assert_eq!(legal[0]["loan_id"], "G-91");
+
+    // Idempotent: the same date again changes nothing and records nothing.
+    let again = json(&d, AS_OF, &["escalate"]);
+    assert_eq!(again["changed"], 0);
+    assert_eq!(json(&d, AS_OF, &["show", "G-61"])["stage_events"].as_array().map(Vec::len), Some(1));
+
+    // The table is "from → to: count" lines and a summary.
+    let table = d.ok(&["--as-of", "2026-03-02", "--format", "table", "escalate"]);
+    assert_eq!(
+        table.stdout,
+        "reminder → negotiation: 1\n7 loans as of 2026-03-02: changed 1, held by a promise 0\n"
+    );
+}
+
+#[test]
+fn a_payment_cures_or_closes_and_a_later_date_crosses_bands_in_one_change() {
+    let d = desk();
+    d.ok(&["--as-of", AS_OF, "escalate"]);
+    // P-1 pays its arrears: cure back to current, history kept.
+    let pay = d.write("cure.csv", "loan_id,paid_on,amount\nP-1,2026-03-01,2300.00\n");
+    d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
+    assert_eq!(json(&d, AS_OF, &["show", "P-1"])["dpd"], 0);
+    let run = json(&d, AS_OF, &["escalate"]);
+    assert_eq!(transitions(&run), vec![t("negotiation", "current", 1)]);
+    let ev = &json(&d, AS_OF, &["show", "P-1"])["stage_events"];
+    assert_eq!(ev.as_array().map(Vec::len), Some(2));
+    assert_eq!(ev[1]["reason"], "cure: DPD back to 0");
+    // A-30 paid in full: closed.
+    let pay = d.write("close.csv", "loan_id,paid_on,amount\nA-30,2026-03-01,20000.00\n");
+    d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
+    let run = json(&d, AS_OF, &["escalate"]);
+    assert_eq!(transitions(&run), vec![t("reminder", "closed", 1)]);
+    assert_eq!(json(&d, AS_OF, &["escalate"])["changed"], 0);
+
+    // A month on: G-61 and N-61 at 91, C-0 at 16, P-1 short of its March installment.
+    let later = "2026-03-31";
+    let run = json(&d, later, &["escalate"]);
+    assert_eq!(
+        transitions(&run),
+        vec![t("current", "reminder", 2), t("negotiation", "legal", 1), t("guarantor", "legal", 1)]
+    );
+    assert_eq!(stage(&d, later, "G-61"), "legal");
+    assert_eq!(stage(&d, later, "A-30"), "closed");
+    // Far on, reminder straight to legal: one event.
+    let far = "2026-07-01";
+    json(&d, far, &["escalate"]);
+    let ev = &json(&d, far, &["show", "C-0"])["stage_events"];
+    assert_eq!(ev.as_array().map(Vec::len), Some(2));
+    assert_eq!((ev[1]["from"].as_str(), ev[1]["to"].as_str()), (Some("reminder"), Some("legal")));
+    // Going back to an earlier date would undo the later run's work: refused (a dry run may look).
+    let r = d.run(&["--as-of", AS_OF, "escalate"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("2026-07-01"), "{}", r.stderr);
+    d.ok(&["--as-of", AS_OF, "escalate", "--dry-run"]);
+}
+
+#[test]
+fn a_promise_holds_the_stage_until_its_date_plus_grace() {
+    let d = desk();
+    d.ok(&["--as-of", AS_OF, "escalate"]);
+    d.ok(&[
+        "--as-of",
+        AS_OF,
+        "contact",
+        "A-30",
+        "--outcome",
+        "promise",
+        "--promise-amount",
+        "5000.00",
+        "--promise-date",
+        "2026-03-05",
+    ]);
+    // DPD 32 on 3 March, 36 on 6 March (promise date + 1 day of grace): held.
+    for day in ["2026-03-03", "2026-03-06"] {
+        let run = json(&d, day, &["escalate"]);
+        assert_eq!(run["changed"], 0, "{day}");
+        assert_eq!(run["held"], 1, "{day}");
+        assert_eq!(stage(&d, day, "A-30"), "reminder", "{day}");
+    }
+    // The promise has lapsed: on to negotiation.
+    let run = json(&d, "2026-03-07", &["escalate"]);
+    assert_eq!(transitions(&run), vec![t("reminder", "negotiation", 1)]);
+    assert_eq!(run["held"], 0);
+}
+
+#[test]
+fn a_manual_move_stands_and_written_off_loans_are_untouched() {
+    let d = desk();
+    d.ok(&["--as-of", AS_OF, "escalate"]);
+    {
+        use duedesk::domain::Stage;
+        use duedesk::store::{self, StageEvent, Store};
+        let mut s = Store::open(&d.db).expect("open");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("day");
+        let ev = |from, to| StageEvent {
+            from,
+            to,
+            as_of: day,
+            actor: "li.qiang".into(),
+            reason: "借款人失联".into(),
+            at: common::NOW.into(),
+        };
+        s.write(|tx| -> store::Result<()> {
+            let a31 = store::loan_id_by_ref(tx, "A-31")?.expect("A-31");
+            store::record_stage_change(tx, a31, &ev(Stage::Negotiation, Stage::Legal))?;
+            let g61 = store::loan_id_by_ref(tx, "G-61")?.expect("G-61");
+            store::record_stage_change(tx, g61, &ev(Stage::Guarantor, Stage::WrittenOff))?;
+            store::write_off(tx, g61, day)
+        })
+        .expect("manual moves");
+    }
+    let later = "2026-04-15";
+    let run = json(&d, later, &["escalate"]);
+    let moved: Vec<&str> = run["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| c["loan_id"].as_str().expect("id"))
+        .collect();
+    assert!(!moved.contains(&"A-31") && !moved.contains(&"G-61"), "{moved:?}");
+    assert_eq!(stage(&d, later, "A-31"), "legal");
+    assert_eq!(stage(&d, later, "G-61"), "written_off");
+}
+
+#[test]
+fn a_policy_file_changes_the_outcome_and_a_bad_one_never_starts_a_run() {
+    let d = desk();
+    let shown = d.ok(&["policy", "show"]).stdout;
+    assert!(
+        shown.contains("[stages]\nreminder = 1\nnegotiation = 31\nguarantor = 61\nlegal = 91\n"),
+        "{shown}"
+    );
+    let file = d.write("early.toml", "[stages]\nguarantor = 46\nlegal = 61\n");
+    let path = TestDesk::path_str(&file);
+    assert_eq!(d.ok(&["policy", "check", path]).stdout, format!("ok {path}\n"));
+    assert!(d.ok(&["policy", "show", "--policy", path]).stdout.contains("legal = 61\n"));
+    d.ok(&["--as-of", AS_OF, "escalate", "--policy", path]);
+    assert_eq!(stage(&d, AS_OF, "N-61"), "legal");
+    assert_eq!(stage(&d, AS_OF, "G-61"), "legal");
+    assert_eq!(stage(&d, AS_OF, "P-1"), "negotiation");
+    let ev = &json(&d, AS_OF, &["show", "N-61"])["stage_events"];
+    assert_eq!(ev[0]["reason"], "DPD 61 in band legal (61+)");
+
+    let bad = d.write("bad.toml", "# mine\n[stages]\nlegal = 50\n\n[promise]\ngrace_days = 40\nhold = 1\n");
+    let bad_path = TestDesk::path_str(&bad);
+    let r = d.run(&["policy", "check", bad_path]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", r.stderr);
+    assert!(
+        lines[0].starts_with(&format!("{bad_path}:3: stages.legal: bands must increase")),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with(&format!("{bad_path}:6: promise.grace_days: 40 is out of range")),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with(&format!("{bad_path}:7: promise.hold: must be true or false")),
+        "{}",
+        lines[2]
+    );
+    // A bad policy never starts a run: nothing changes, not even the snapshot's date.
+    let r = d.run(&["--as-of", "2026-03-20", "escalate", "--policy", bad_path]);
+    assert_eq!(r.code, 2);
+    assert_eq!(stage(&d, AS_OF, "G-91"), "legal");
+    assert_eq!(json(&d, AS_OF, &["show", "G-91"])["stage_events"].as_array().map(Vec::len), Some(1));
+    let r = d.run(&["policy", "check", TestDesk::path_str(&d.dir.path().join("missing.toml"))]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn escalation_is_for_supervisors_and_a_dry_run_for_any_desk_user() {
+    let d = desk();
+    d.ok(&["settings", "set", "trust_env_user", "true"]);
+    let r = d.run_as("wang.fang", &["--as-of", AS_OF, "escalate"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("supervisor"), "{}", r.stderr);
+    let r = d.run_as("wang.fang", &["--as-of", AS_OF, "--format", "json", "escalate", "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["changed"], 6);
+    assert_eq!(stage(&d, AS_OF, "G-91"), "current");
+}
