@@ -38,19 +38,41 @@ fn stage(d: &TestDesk, as_of: &str, loan: &str) -> String {
     json(d, as_of, &["show", loan])["stage"].as_str().expect("stage").to_string()
 }
 
-fn transitions(report: &Value) -> Vec<(String, String, u64)> {
-    report["transitions"]
-        .as_array()
-        .expect("transitions")
-        .iter()
-        .map(|t| {
-            (
-                t["from"].as_str().expect("from").to_string(),
-                t["to"].as_str().expect("to").to_string(),
-                t["count"].as_u64().expect("count"),
-            )
-        })
-        .collect()
+/// What `escalate --format json` printed: the changes on stdout, the summary on stderr.
+struct Esc {
+    changes: Vec<Value>,
+    summary: String,
+}
+
+impl Esc {
+    fn changed(&self) -> usize {
+        self.changes.len()
+    }
+
+    /// (from, to, count) in stage order, as the summary counts them.
+    fn transitions(&self) -> Vec<(String, String, u64)> {
+        const ORDER: [&str; 7] =
+            ["current", "reminder", "negotiation", "guarantor", "legal", "closed", "written_off"];
+        let rank = |s: &str| ORDER.iter().position(|o| *o == s).expect("a stage");
+        let mut counts = std::collections::BTreeMap::new();
+        for c in &self.changes {
+            let (from, to) = (c["from"].as_str().expect("from"), c["to"].as_str().expect("to"));
+            *counts.entry((rank(from), rank(to))).or_insert(0u64) += 1;
+        }
+        counts.into_iter().map(|((f, t), n)| (ORDER[f].to_string(), ORDER[t].to_string(), n)).collect()
+    }
+
+    fn held(&self) -> u64 {
+        let tail = self.summary.split("held by a promise ").nth(1).expect("summary");
+        tail.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse().ok()).expect("held")
+    }
+}
+
+fn escalate(d: &TestDesk, as_of: &str, args: &[&str]) -> Esc {
+    let mut all = vec!["--as-of", as_of, "--format", "json", "escalate"];
+    all.extend_from_slice(args);
+    let r = d.ok(&all);
+    Esc { changes: r.json().as_array().expect("an array of changes").clone(), summary: r.stderr }
 }
 
 fn t(from: &str, to: &str, n: u64) -> (String, String, u64) {
@@ -67,17 +89,17 @@ fn each_loan_goes_to_its_band_once_with_the_reason_recorded() {
     assert_eq!(dpd, [30, 31, 61, 61, 91, 0, 45], "the fixture's DPDs");
 
     // A dry run says what would change and writes nothing.
-    let dry = json(&d, AS_OF, &["escalate", "--dry-run"]);
-    assert_eq!(dry["dry_run"], true);
-    assert_eq!(dry["changed"], 6);
+    let dry = escalate(&d, AS_OF, &["--dry-run"]);
+    assert_eq!(dry.changed(), 6);
+    assert!(dry.summary.contains("would change 6") && dry.summary.contains("dry run"), "{}", dry.summary);
     assert_eq!(stage(&d, AS_OF, "G-91"), "current");
     assert_eq!(json(&d, AS_OF, &["show", "G-91"])["stage_events"], Value::Array(vec![]));
 
-    let run = json(&d, AS_OF, &["escalate"]);
-    assert_eq!(run["loans"], 7);
-    assert_eq!(run["changed"], 6);
+    let run = escalate(&d, AS_OF, &[]);
+    assert!(run.summary.starts_with("current → reminder: 1\n"), "{}", run.summary);
+    assert!(run.summary.contains("7 loans as of 2026-03-01: changed 6"), "{}", run.summary);
     assert_eq!(
-        transitions(&run),
+        run.transitions(),
         vec![
             t("current", "reminder", 1),
             t("current", "negotiation", 3),
@@ -85,7 +107,14 @@ fn each_loan_goes_to_its_band_once_with_the_reason_recorded() {
             t("current", "legal", 1),
         ]
     );
-    assert_eq!(run["changes"], dry["changes"], "the dry run said exactly this");
+    assert_eq!(run.changes, dry.changes, "the dry run said exactly this");
+    assert_eq!(
+        run.changes[0],
+        serde_json::json!({
+            "loan_id": "A-30", "from": "current", "to": "reminder", "dpd": 30,
+            "reason": "DPD 30 in band reminder (1–30)"
+        })
+    );
     let want = [
         ("A-30", "reminder"),
         ("A-31", "negotiation"),
@@ -113,8 +142,7 @@ fn each_loan_goes_to_its_band_once_with_the_reason_recorded() {
     assert_eq!(legal[0]["loan_id"], "G-91");
 
     // Idempotent: the same date again changes nothing and records nothing.
-    let again = json(&d, AS_OF, &["escalate"]);
-    assert_eq!(again["changed"], 0);
+    assert_eq!(escalate(&d, AS_OF, &[]).changed(), 0);
     assert_eq!(json(&d, AS_OF, &["show", "G-61"])["stage_events"].as_array().map(Vec::len), Some(1));
 
     // The table is "from → to: count" lines and a summary.
@@ -133,30 +161,27 @@ fn a_payment_cures_or_closes_and_a_later_date_crosses_bands_in_one_change() {
     let pay = d.write("cure.csv", "loan_id,paid_on,amount\nP-1,2026-03-01,2300.00\n");
     d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
     assert_eq!(json(&d, AS_OF, &["show", "P-1"])["dpd"], 0);
-    let run = json(&d, AS_OF, &["escalate"]);
-    assert_eq!(transitions(&run), vec![t("negotiation", "current", 1)]);
+    assert_eq!(escalate(&d, AS_OF, &[]).transitions(), vec![t("negotiation", "current", 1)]);
     let ev = &json(&d, AS_OF, &["show", "P-1"])["stage_events"];
     assert_eq!(ev.as_array().map(Vec::len), Some(2));
     assert_eq!(ev[1]["reason"], "cure: DPD back to 0");
     // A-30 paid in full: closed.
     let pay = d.write("close.csv", "loan_id,paid_on,amount\nA-30,2026-03-01,20000.00\n");
     d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
-    let run = json(&d, AS_OF, &["escalate"]);
-    assert_eq!(transitions(&run), vec![t("reminder", "closed", 1)]);
-    assert_eq!(json(&d, AS_OF, &["escalate"])["changed"], 0);
+    assert_eq!(escalate(&d, AS_OF, &[]).transitions(), vec![t("reminder", "closed", 1)]);
+    assert_eq!(escalate(&d, AS_OF, &[]).changed(), 0);
 
     // A month on: G-61 and N-61 at 91, C-0 at 16, P-1 short of its March installment.
     let later = "2026-03-31";
-    let run = json(&d, later, &["escalate"]);
     assert_eq!(
-        transitions(&run),
+        escalate(&d, later, &[]).transitions(),
         vec![t("current", "reminder", 2), t("negotiation", "legal", 1), t("guarantor", "legal", 1)]
     );
     assert_eq!(stage(&d, later, "G-61"), "legal");
     assert_eq!(stage(&d, later, "A-30"), "closed");
     // Far on, reminder straight to legal: one event.
     let far = "2026-07-01";
-    json(&d, far, &["escalate"]);
+    escalate(&d, far, &[]);
     let ev = &json(&d, far, &["show", "C-0"])["stage_events"];
     assert_eq!(ev.as_array().map(Vec::len), Some(2));
     assert_eq!((ev[1]["from"].as_str(), ev[1]["to"].as_str()), (Some("reminder"), Some("legal")));
@@ -185,15 +210,15 @@ fn a_promise_holds_the_stage_until_its_date_plus_grace() {
     ]);
     // DPD 32 on 3 March, 36 on 6 March (promise date + 1 day of grace): held.
     for day in ["2026-03-03", "2026-03-06"] {
-        let run = json(&d, day, &["escalate"]);
-        assert_eq!(run["changed"], 0, "{day}");
-        assert_eq!(run["held"], 1, "{day}");
+        let run = escalate(&d, day, &[]);
+        assert_eq!(run.changed(), 0, "{day}");
+        assert_eq!(run.held(), 1, "{day}");
         assert_eq!(stage(&d, day, "A-30"), "reminder", "{day}");
     }
     // The promise has lapsed: on to negotiation.
-    let run = json(&d, "2026-03-07", &["escalate"]);
-    assert_eq!(transitions(&run), vec![t("reminder", "negotiation", 1)]);
-    assert_eq!(run["held"], 0);
+    let run = escalate(&d, "2026-03-07", &[]);
+    assert_eq!(run.transitions(), vec![t("reminder", "negotiation", 1)]);
+    assert_eq!(run.held(), 0);
 }
 
 #[test]
@@ -223,13 +248,8 @@ fn a_manual_move_stands_and_written_off_loans_are_untouched() {
         .expect("manual moves");
     }
     let later = "2026-04-15";
-    let run = json(&d, later, &["escalate"]);
-    let moved: Vec<&str> = run["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .map(|c| c["loan_id"].as_str().expect("id"))
-        .collect();
+    let run = escalate(&d, later, &[]);
+    let moved: Vec<&str> = run.changes.iter().map(|c| c["loan_id"].as_str().expect("id")).collect();
     assert!(!moved.contains(&"A-31") && !moved.contains(&"G-61"), "{moved:?}");
     assert_eq!(stage(&d, later, "A-31"), "legal");
     assert_eq!(stage(&d, later, "G-61"), "written_off");
@@ -293,6 +313,6 @@ fn escalation_is_for_supervisors_and_a_dry_run_for_any_desk_user() {
     assert!(r.stderr.contains("supervisor"), "{}", r.stderr);
     let r = d.run_as("wang.fang", &["--as-of", AS_OF, "--format", "json", "escalate", "--dry-run"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.json()["changed"], 6);
+    assert_eq!(r.json().as_array().map(Vec::len), Some(6));
     assert_eq!(stage(&d, AS_OF, "G-91"), "current");
 }

@@ -82,35 +82,44 @@ pub fn run(desk: &mut Desk, policy: &Policy, dry_run: bool, format: Format) -> R
     write_report(&report, format)
 }
 
+/// "from → to: count" lines and a summary line.
+fn summary(r: &EscalationReport) -> String {
+    let mut text = String::new();
+    for t in &r.transitions {
+        text.push_str(&format!("{} → {}: {}\n", t.from, t.to, t.count));
+    }
+    let verb = if r.dry_run { "would change" } else { "changed" };
+    text.push_str(&format!(
+        "{} loans as of {}: {verb} {}, held by a promise {}{}\n",
+        r.loans,
+        r.as_of,
+        r.changed,
+        r.held,
+        if r.dry_run { " (dry run: nothing written)" } else { "" }
+    ));
+    text
+}
+
+/// A table is the summary; JSON and CSV are the changes (CONTRACT.md: lists are arrays), with the
+/// summary on stderr.
 fn write_report(r: &EscalationReport, format: Format) -> Result<()> {
     match format {
+        Format::Table => print(&summary(r)),
         Format::Json => {
-            let mut text = serde_json::to_string_pretty(r).map_err(io)?;
+            let mut text = serde_json::to_string_pretty(&r.changes).map_err(io)?;
             text.push('\n');
-            print(&text)
+            print(&text)?;
+            eprint!("{}", summary(r));
+            Ok(())
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(std::io::stdout().lock());
             for c in &r.changes {
                 w.serialize(c).map_err(io)?;
             }
-            w.flush().map_err(io)
-        }
-        Format::Table => {
-            let mut text = String::new();
-            for t in &r.transitions {
-                text.push_str(&format!("{} → {}: {}\n", t.from, t.to, t.count));
-            }
-            let verb = if r.dry_run { "would change" } else { "changed" };
-            text.push_str(&format!(
-                "{} loans as of {}: {verb} {}, held by a promise {}{}\n",
-                r.loans,
-                r.as_of,
-                r.changed,
-                r.held,
-                if r.dry_run { " (dry run: nothing written)" } else { "" }
-            ));
-            print(&text)
+            w.flush().map_err(io)?;
+            eprint!("{}", summary(r));
+            Ok(())
         }
     }
 }
