@@ -259,3 +259,23 @@ fn plan_preview_in_the_case_view() {
     press(&mut zh, &mut desk, "<Tab><Enter>:plan 3 2026-03-15<Enter>").expect("keys");
     insta::assert_snapshot!("plan_preview_zh", snap(&zh));
 }
+
+#[test]
+fn plans_and_notices_show_in_the_history_pane() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    let out = tempfile::tempdir().expect("tempdir");
+    let keys = format!(
+        "<Tab><Enter>:notice dunning en {}<Enter>:plan 3 2026-03-15<Enter>:plan save 同意分期<Enter><BackTab>",
+        out.path().display()
+    );
+    press(&mut state, &mut desk, &keys).expect("keys");
+    let text = snap(&state);
+    assert!(text.contains("2026-03-01 dunning notice (pending)"), "{text}");
+    assert!(text.contains("2026-03-02 plan: 18 payments in force"), "{text}");
+    assert!(text.contains("同意分期"), "{text}");
+    let mut zh = state.clone();
+    zh.lang = Lang::Zh;
+    let text = snap(&zh);
+    assert!(text.contains("催收通知书（待回执）") && text.contains("还款计划：18 期，生效中"), "{text}");
+}

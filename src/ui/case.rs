@@ -203,7 +203,7 @@ fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang) -> (Vec<Col>, Vec<Vec<S
             rows.extend(d.plans.iter().map(|p| {
                 let in_force = if p.in_force { t.plan_in_force } else { "" };
                 vec![
-                    p.created_at.get(..10).unwrap_or(&p.created_at).to_string(),
+                    p.effective_on.to_string(),
                     fill(t.plan_record, &[&lang.plan_kind(&p.kind), &p.installments, &in_force]),
                     dash(&p.created_by),
                     p.reason.clone(),
@@ -212,12 +212,9 @@ fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang) -> (Vec<Col>, Vec<Vec<S
             rows.extend(d.notices.iter().map(|n| {
                 vec![
                     n.issued_on.to_string(),
-                    fill(
-                        t.notice_record,
-                        &[&n.number, &lang.notice_kind(n.kind), &lang.receipt(n.receipt_status)],
-                    ),
+                    fill(t.notice_record, &[&lang.notice_kind(n.kind), &lang.receipt(n.receipt_status)]),
                     dash(&n.user),
-                    n.files.first().cloned().unwrap_or_default(),
+                    format!("{} {}", n.number, n.files.first().map_or("", String::as_str)),
                 ]
             }));
             (history_cols(t).to_vec(), rows)
