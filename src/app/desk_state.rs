@@ -1012,9 +1012,11 @@ impl DeskState {
                 }
                 Vec::new()
             }
-            Reply::Issued { loan, notice } => {
-                let files = notice.files.join(", ");
-                self.say(fill(self.lang.text().msg_notice_issued, &[&notice.number, &loan, &files]));
+            Reply::Issued { notice, .. } => {
+                self.say(fill(
+                    self.lang.text().msg_notice_issued,
+                    &[&notice.number, &files_said(&notice.files)],
+                ));
                 let mut out = self.reload_case();
                 out.extend(self.refresh_lists());
                 out
@@ -1224,6 +1226,22 @@ pub fn serve(desk: &mut Desk, req: &Request) -> Reply {
             Err(e) => Reply::Failed { generation, what: Failed::Demo, message: e.to_string() },
         },
     }
+}
+
+/// The files of a notice as the status bar says them: the first in full, the others by what differs
+/// (`notices/DL1-dunning-2026-03-01.txt + .html`), so the path fits a line.
+fn files_said(files: &[String]) -> String {
+    let Some((first, rest)) = files.split_first() else { return String::new() };
+    let stem = std::path::Path::new(first).with_extension("");
+    let mut out = first.clone();
+    for f in rest {
+        let p = std::path::Path::new(f);
+        match p.extension().and_then(|e| e.to_str()) {
+            Some(ext) if p.with_extension("") == stem => out.push_str(&format!(" + .{ext}")),
+            _ => out.push_str(&format!(" + {f}")),
+        }
+    }
+    out
 }
 
 /// `N FIRST [amount=X] [scope=arrears|balance] [kind=plan|extension|restructure]`. The scope is the

@@ -534,14 +534,14 @@ texts! {
     msg_next_set: "next action on {0}: {1} {2}", "{0} 下次跟进：{2} {1}";
     msg_override_set: "the next contact goes ahead over a refusing rule, for: {0} (supervisors; recorded)", "下一次联系将越过限制规则记录，理由：{0}（须主管权限，留痕）";
     msg_usage_override: "usage: :override REASON (supervisors: the next contact goes ahead over a refusing rule)", "用法：:override 理由（主管：下一次联系越过限制规则）";
-    msg_plan_previewed: "preview of a {0} on {1}: nothing saved yet", "{1} 的{0}预览：尚未保存";
+    msg_plan_previewed: "{0} preview on {1}: nothing saved yet", "{1} 的{0}预览：尚未保存";
     msg_plan_dropped: "plan preview dropped; nothing saved", "已放弃方案预览，未保存";
     msg_plan_saved: "{0} saved on {1}: the new schedule is in force", "{1} 的{0}已保存：新还款计划生效";
     msg_plan_nothing_to_save: "no plan to save: preview one first with :plan N FIRST", "没有可保存的方案：请先用 :plan 期数 首期日 预览";
     msg_plan_needs_reason: "usage: :plan save REASON (a plan is saved with its reason)", "用法：:plan save 原因（保存方案须填写原因）";
     msg_usage_plan: "usage: :plan N YYYY-MM-DD [amount=X] [scope=arrears|balance] [kind=plan|extension|restructure]", "用法：:plan 期数 YYYY-MM-DD [amount=金额] [scope=arrears|balance] [kind=plan|extension|restructure]";
     msg_usage_notice: "usage: :notice dunning|guarantor_demand [zh|en] [DIR] (default DIR: ./notices)", "用法：:notice dunning|guarantor_demand [zh|en] [目录]（默认目录：./notices）";
-    msg_notice_issued: "notice {0} issued on {1}: {2}", "已为 {1} 出具通知书 {0}：{2}";
+    msg_notice_issued: "notice {0} written: {1}", "通知书 {0} 已生成：{1}";
     msg_open_case_first: "open a case first", "请先打开一个案件";
     msg_no_contact_to_note: "no contact on this case to add a note to", "该案件还没有联系记录，无法补充备注";
     msg_usage_ptp: "usage: :ptp AMOUNT YYYY-MM-DD [note]", "用法：:ptp 金额 YYYY-MM-DD [备注]";
