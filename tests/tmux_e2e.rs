@@ -295,3 +295,54 @@ fn a_promise_logged_with_the_keyboard_is_in_the_store() {
     assert_eq!(show["contacts"][0]["outcome"], "promise");
     assert_eq!(show["contacts"][0]["note"], "本人承诺周四前还款");
 }
+
+#[test]
+fn a_plan_and_a_notice_made_in_the_desk_are_in_the_store() {
+    if !have_tmux() {
+        return;
+    }
+    let d = demo_store();
+    let tmux = Tmux::new(d.dir.path());
+    let argv = desk_argv(&d);
+    tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    tmux.wait_for("the due-soon list", |s| s.contains("Due soon 59"));
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the overdue queue", |s| s.contains("stage all · sort dpd") && s.contains("DL0"));
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_for("the case", |s| s.contains("Case DL") && s.contains("DPD "));
+    let loan =
+        s.split("Case ").nth(1).and_then(|r| r.split_whitespace().next()).expect("loan id").to_string();
+    // A notice first: once the plan is in force the loan is no longer overdue.
+    let out = d.dir.path().join("out");
+    tmux.keys(&["N"]);
+    tmux.wait_for("the notice command line", |s| s.contains(":notice"));
+    tmux.text(&format!("dunning en {}", TestDesk::path_str(&out)));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the notice written", |s| s.contains("written:"));
+    tmux.keys(&["P"]);
+    tmux.wait_for("the plan command line", |s| s.contains(":plan"));
+    tmux.text("3 2026-03-15");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the plan preview", |s| s.contains("Preview: plan") && s.contains(":plan save REASON"));
+    tmux.keys(&[":"]);
+    tmux.text("plan save 借款人同意分三期");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the plan saved", |s| s.contains("plan saved on"));
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), 0);
+
+    let show = d.ok(&["--as-of", AS_OF, "show", &loan, "--format", "json"]).json();
+    let plans = show["plans"].as_array().expect("plans");
+    let plan = plans.last().expect("a plan");
+    assert_eq!((plan["kind"].as_str(), plan["reason"].as_str()), (Some("plan"), Some("借款人同意分三期")));
+    assert_eq!(plan["in_force"], true);
+    let notice = &show["notices"][0];
+    assert_eq!(
+        (notice["kind"].as_str(), notice["receipt_status"].as_str()),
+        (Some("dunning"), Some("pending"))
+    );
+    for f in notice["files"].as_array().expect("files") {
+        let f = f.as_str().expect("path");
+        assert!(std::path::Path::new(f).starts_with(&out) && std::fs::metadata(f).is_ok(), "{f}");
+    }
+}
