@@ -530,8 +530,14 @@ fn a_notice_issued_from_the_desk_writes_its_files_and_shows_on_the_case() {
     // The notice is in the history pane.
     keys(&mut s, &mut desk, "<BackTab>");
     assert!(s.case.as_ref().expect("case").pane_len() as usize >= d.notices.len());
+    // One dunning notice a month; a supervisor (the admin here) may force another.
+    keys(&mut s, &mut desk, &format!(":notice dunning {}<Enter>", out.path().display()));
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("already issued this month")), "{:?}", s.message);
+    assert_eq!(detail(&s).notices.len(), before + 1);
+    keys(&mut s, &mut desk, &format!(":notice dunning zh force {}<Enter>", out.path().display()));
+    assert_eq!(detail(&s).notices.len(), before + 2, "{:?}", s.message);
     // Bad input says how to write it.
     keys(&mut s, &mut desk, ":notice summons<Enter>");
     assert!(s.message.as_deref().is_some_and(|m| m.contains("usage: :notice")), "{:?}", s.message);
-    assert_eq!(detail(&s).notices.len(), before + 1);
+    assert_eq!(detail(&s).notices.len(), before + 2);
 }

@@ -227,9 +227,11 @@ pub enum CaseOp {
         reason: String,
         version: Option<i64>,
     },
+    /// `force`: a supervisor's second dunning notice in a month (the command line's `--force`).
     Notice {
         kind: NoticeKind,
         lang: NoticeLang,
+        force: bool,
         dir: PathBuf,
     },
 }
@@ -902,7 +904,7 @@ impl DeskState {
         vec![Request { generation, query: Query::PlanPreview { loan, req } }]
     }
 
-    /// `:notice dunning|guarantor_demand [en|zh] [DIR]`: Chinese and `notices/` unless given.
+    /// `:notice dunning|guarantor_demand [zh|en] [force] [DIR]`: Chinese and `notices/` unless given.
     fn notice(&mut self, args: &str) -> Vec<Request> {
         let Some((loan, _)) = self.open_detail() else { return Vec::new() };
         let mut words = args.split_whitespace().peekable();
@@ -917,9 +919,10 @@ impl DeskState {
             }
             _ => NoticeLang::Zh,
         };
+        let force = words.next_if_eq(&"force").is_some();
         let dir = words.collect::<Vec<_>>().join(" ");
         let dir = PathBuf::from(if dir.is_empty() { NOTICE_DIR } else { dir.as_str() });
-        self.write(loan, CaseOp::Notice { kind, lang, dir })
+        self.write(loan, CaseOp::Notice { kind, lang, force, dir })
     }
 
     /// Loads the open case again (after a write), keeping the pane.
@@ -1204,8 +1207,8 @@ pub fn serve(desk: &mut Desk, req: &Request) -> Reply {
                 CaseOp::Plan { req, reason, version } => {
                     desk.plan(loan, req, Some(reason), *version).map(|_| ())
                 }
-                CaseOp::Notice { kind, lang, dir } => {
-                    return match desk.issue_notice(loan, *kind, *lang, dir, false) {
+                CaseOp::Notice { kind, lang, force, dir } => {
+                    return match desk.issue_notice(loan, *kind, *lang, dir, *force) {
                         Ok(n) => Reply::Issued { loan: loan.clone(), notice: Box::new(n) },
                         Err(e) => Reply::Failed { generation, what: Failed::Write, message: e.to_string() },
                     };

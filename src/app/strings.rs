@@ -540,7 +540,7 @@ texts! {
     msg_plan_nothing_to_save: "no plan to save: preview one first with :plan N FIRST", "没有可保存的方案：请先用 :plan 期数 首期日 预览";
     msg_plan_needs_reason: "usage: :plan save REASON (a plan is saved with its reason)", "用法：:plan save 原因（保存方案须填写原因）";
     msg_usage_plan: "usage: :plan N YYYY-MM-DD [amount=X] [scope=arrears|balance] [kind=plan|extension|restructure]", "用法：:plan 期数 YYYY-MM-DD [amount=金额] [scope=arrears|balance] [kind=plan|extension|restructure]";
-    msg_usage_notice: "usage: :notice dunning|guarantor_demand [zh|en] [DIR] (default DIR: ./notices)", "用法：:notice dunning|guarantor_demand [zh|en] [目录]（默认目录：./notices）";
+    msg_usage_notice: "usage: :notice dunning|guarantor_demand [zh|en] [force] [DIR] (default DIR: ./notices)", "用法：:notice dunning|guarantor_demand [zh|en] [force] [目录]（默认目录：./notices）";
     msg_notice_issued: "notice {0} written: {1}", "通知书 {0} 已生成：{1}";
     msg_open_case_first: "open a case first", "请先打开一个案件";
     msg_no_contact_to_note: "no contact on this case to add a note to", "该案件还没有联系记录，无法补充备注";
