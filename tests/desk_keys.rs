@@ -541,3 +541,17 @@ fn a_notice_issued_from_the_desk_writes_its_files_and_shows_on_the_case() {
     assert!(s.message.as_deref().is_some_and(|m| m.contains("usage: :notice")), "{:?}", s.message);
     assert_eq!(detail(&s).notices.len(), before + 2);
 }
+
+#[test]
+fn a_case_opens_its_schedule_at_the_first_unpaid_installment() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    // A long loan deep in arrears: many paid installments before the overdue ones.
+    keys(&mut s, &mut desk, ":goto DL00000045<Enter>");
+    let c = s.case.as_ref().expect("case");
+    let d = c.detail.as_ref().expect("detail");
+    let open = d.schedule.iter().position(|l| l.status.as_str() != "paid").expect("an unpaid installment");
+    assert!(open > 1, "the fixture has paid installments first");
+    let max = (d.schedule.len() as u64).saturating_sub(s.case_rows());
+    assert_eq!(c.scroll, (open as u64 - 1).min(max));
+}

@@ -961,9 +961,20 @@ impl DeskState {
                 self.ensure_visible()
             }
             Reply::Case { generation, detail } => {
+                let view = self.case_rows();
                 if let Some(c) = self.case.as_mut().filter(|c| c.generation == generation) {
+                    // First sight of a case opens its schedule at the work: the last paid
+                    // installment, then what is overdue and due.
+                    let first_load = c.detail.is_none();
                     c.detail = Some(detail);
                     c.error = None;
+                    if first_load && c.pane == CasePane::Schedule {
+                        let open = c.detail.as_ref().and_then(|d| {
+                            d.schedule.iter().position(|l| l.status != crate::domain::InstallmentStatus::Paid)
+                        });
+                        let max = c.pane_len().saturating_sub(view);
+                        c.scroll = open.map_or(0, |i| (i as u64).saturating_sub(1)).min(max);
+                    }
                 }
                 Vec::new()
             }
