@@ -14,8 +14,11 @@ use crate::domain::PromiseStatus;
 
 /// The queue's columns. Chinese stage names are short and its headers wide (逾期天数 takes 8
 /// cells), so the stage column gives the others room; the total is the same in both languages.
-fn queue_cols(lang: Lang) -> [Col; 10] {
+fn queue_cols(lang: Lang, width: usize) -> [Col; 10] {
     let t = lang.text();
+    // A wide terminal shows last contact and owner whole.
+    let wide = width >= 120;
+    let (owner, next) = if wide { (14, 6) } else { (8, 5) };
     let (stage, dpd, bucket, contact) = match lang {
         Lang::En => (11, 4, 3, 12),
         Lang::Zh => (5, 8, 4, 13),
@@ -28,14 +31,15 @@ fn queue_cols(lang: Lang) -> [Col; 10] {
         col(t.col_dpd, dpd, true, 0),
         col(t.col_bucket, bucket, false, 5),
         col(t.col_overdue, 10, true, 0),
-        col(t.col_last_contact, contact, false, 2),
-        col(t.col_next, 5, false, 4),
-        col(t.col_owner, 8, false, 1),
+        col(t.col_last_contact, if wide { contact + 8 } else { contact }, false, 2),
+        col(t.col_next, next, false, 4),
+        col(t.col_owner, owner, false, 1),
     ]
 }
 
-fn due_cols(lang: Lang) -> [Col; 8] {
+fn due_cols(lang: Lang, width: usize) -> [Col; 8] {
     let t = lang.text();
+    let owner = if width >= 120 { 14 } else { 8 };
     [
         col(t.col_due, 10, false, 0),
         col(t.col_amount, 10, true, 0),
@@ -43,7 +47,7 @@ fn due_cols(lang: Lang) -> [Col; 8] {
         col(t.col_borrower, 0, false, 0),
         col(t.col_product, 8, false, 4),
         col(t.col_phone, 14, false, 1),
-        col(t.col_owner, 8, false, 2),
+        col(t.col_owner, owner, false, 2),
         col(t.col_last, 5, false, 3),
     ]
 }
@@ -109,7 +113,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
         return;
     }
     let (lang, t) = (state.lang, state.lang.text());
-    let (queue, due) = (queue_cols(lang), due_cols(lang));
+    let width = usize::from(area.width);
+    let (queue, due) = (queue_cols(lang, width), due_cols(lang, width));
     let cols: &[Col] = match kind {
         ListKind::DueSoon => &due,
         ListKind::Overdue => &queue,

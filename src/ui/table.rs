@@ -17,6 +17,8 @@ pub struct Col {
 }
 
 pub const FLEX_MIN: usize = 6;
+/// A name needs no more; on a wide terminal the rest stays blank rather than pushing figures away.
+pub const FLEX_MAX: usize = 24;
 const GAP: usize = 1;
 
 pub const fn col(title: &'static str, width: usize, right: bool, drop: u8) -> Col {
@@ -41,7 +43,7 @@ pub fn layout(cols: &[Col], avail: usize) -> Vec<(usize, usize)> {
         }
     }
     let fixed = need(&keep) - keep.iter().filter(|i| cols[**i].width == 0).count() * FLEX_MIN;
-    let flex = avail.saturating_sub(fixed).max(FLEX_MIN);
+    let flex = avail.saturating_sub(fixed).clamp(FLEX_MIN, FLEX_MAX);
     keep.into_iter().map(|i| (i, if cols[i].width == 0 { flex } else { cols[i].width })).collect()
 }
 
@@ -81,7 +83,7 @@ mod tests {
     fn narrow_terminals_drop_columns_and_keep_the_flexible_one() {
         let cols =
             [col("A", 10, false, 0), col("B", 0, false, 0), col("C", 10, false, 2), col("D", 10, false, 1)];
-        assert_eq!(layout(&cols, 80), vec![(0, 10), (1, 47), (2, 10), (3, 10)]);
+        assert_eq!(layout(&cols, 80), vec![(0, 10), (1, 24), (2, 10), (3, 10)]);
         assert_eq!(layout(&cols, 40), vec![(0, 10), (1, 7), (2, 10), (3, 10)]);
         assert_eq!(layout(&cols, 38), vec![(0, 10), (1, 16), (3, 10)]);
         assert_eq!(layout(&cols, 0), vec![(0, 10), (1, 6)]);
