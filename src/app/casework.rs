@@ -137,6 +137,26 @@ impl Desk {
         if input.override_reason.is_some() && override_reason.is_none() {
             return Err(AppError::Input("an override needs a reason".into()));
         }
+        // A dispute or hardship hold stops outbound collection contacts; the debtor may still call in.
+        let held = match (input.direction, input.corrects) {
+            (Direction::Outbound, None) => {
+                store::holds_of(self.store.conn(), loan.id, self.as_of)?.into_iter().find(|h| h.in_force)
+            }
+            _ => None,
+        };
+        if let Some(h) = &held {
+            if override_reason.is_none() {
+                return Err(AppError::Refused(format!(
+                    "contact refused: loan {} is on a {} hold until {} ({}); inbound contacts are allowed, \
+                     a supervisor may override with a reason",
+                    loan.loan_ref, h.kind, h.until_on, h.reason
+                )));
+            }
+            self.actor.require(
+                Role::Supervisor,
+                &format!("contacting loan {} during its {} hold", loan.loan_ref, h.kind),
+            )?;
+        }
         // A correction is not a new attempt, so the rules that count attempts do not apply to it.
         let refusal = match input.corrects {
             Some(_) => None,
@@ -155,6 +175,11 @@ impl Desk {
                 Some(r.rule.as_str().to_string())
             }
             (Some(r), None) => return Err(AppError::Refused(format!("contact refused: {r}"))),
+        };
+        let overridden = match (held.is_some(), overridden) {
+            (false, o) => o,
+            (true, None) => Some("hold".to_string()),
+            (true, Some(rule)) => Some(format!("hold, {rule}")),
         };
         let at = self.stamp();
         let user = self.actor.user.as_ref().map(|u| u.id);

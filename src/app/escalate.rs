@@ -47,6 +47,8 @@ pub struct EscalationReport {
     pub changed: u64,
     /// Loans a promise to pay held at their stage.
     pub held: u64,
+    /// Loans a dispute or hardship hold kept from moving forward.
+    pub on_hold: u64,
     pub transitions: Vec<TransitionCount>,
     pub changes: Vec<Change>,
 }
@@ -146,6 +148,7 @@ impl Desk {
             loans: 0,
             changed: 0,
             held: 0,
+            on_hold: 0,
             transitions: Vec::new(),
             changes: Vec::new(),
         };
@@ -164,6 +167,16 @@ impl Desk {
                         }
                         continue;
                     };
+                    // A dispute or hardship hold stops forward moves; a cure or a closing still applies.
+                    let mut t = t;
+                    if let Some(until) = row.held_until {
+                        if t.to > row.stage && t.to != Stage::Closed && row.stage != Stage::Closed {
+                            report.on_hold += 1;
+                            continue;
+                        }
+                        t.reason =
+                            format!("{} (on hold until {until}: a hold stops forward moves only)", t.reason);
+                    }
                     if !dry_run {
                         let ev = StageEvent {
                             from: row.stage,
@@ -210,6 +223,7 @@ impl Desk {
                 "loans": report.loans,
                 "changed": report.changed,
                 "held": report.held,
+                "on_hold": report.on_hold,
                 "transitions": report.transitions,
             })
             .to_string();
@@ -238,6 +252,7 @@ mod tests {
             secured: false,
             written_off: false,
             promise: promise.map(|(d, s)| (crate::domain::parse_date(d).expect("date"), s)),
+            held_until: None,
         }
     }
 

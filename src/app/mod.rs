@@ -8,6 +8,7 @@ pub mod desk_state;
 pub mod escalate;
 pub mod import;
 pub mod keymap;
+pub mod moves;
 pub mod notice_text;
 pub mod notices;
 pub mod strings;

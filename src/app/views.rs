@@ -44,6 +44,9 @@ pub struct LoanSummary {
     /// The latest promise to pay and its status (active, kept, broken).
     pub promise_due_on: Option<NaiveDate>,
     pub promise_status: Option<PromiseStatus>,
+    /// The end of the dispute or hardship hold in force on the date (no collection calls, no
+    /// automatic escalation until then).
+    pub held_until: Option<NaiveDate>,
     pub as_of: NaiveDate,
     /// Whether the conduct rules allow calling the debtor now; filled by the desk's queue only.
     #[serde(skip)]
@@ -79,6 +82,7 @@ impl From<StateRow> for LoanSummary {
             next_action_on: r.next_action_on,
             promise_due_on: r.promise_due_on,
             promise_status: r.promise_status,
+            held_until: r.held_until,
             call_now: None,
             as_of: r.as_of,
         }
@@ -115,6 +119,7 @@ impl LoanSummary {
             next_action_on: loan.next_action_on,
             promise_due_on: latest_promise.map(|p| p.due_on),
             promise_status: latest_promise.map(|p| p.status),
+            held_until: None,
             call_now: None,
             as_of: a.as_of,
         }
@@ -244,8 +249,11 @@ impl Desk {
             .filter(|l| l.id != loan.id)
             .map(|l| l.loan_ref)
             .collect();
+        let holds = store::holds_of(conn, loan.id, self.as_of)?;
+        let mut summary = LoanSummary::from_assessment(&loan, &a, promises.first());
+        summary.held_until = holds.iter().filter(|h| h.in_force).map(|h| h.until_on).max();
         Ok(LoanDetail {
-            summary: LoanSummary::from_assessment(&loan, &a, promises.first()),
+            summary,
             customer_id: loan.customer_ref.clone(),
             annual_rate: loan.terms.rate,
             term_months: loan.terms.term_months,
@@ -271,6 +279,7 @@ impl Desk {
                 .map(super::notices::view)
                 .collect::<Result<_>>()?,
             plans: store::plans_of(conn, loan.id)?,
+            holds,
             observation_until: loan.observation_until,
         })
     }
@@ -342,5 +351,7 @@ pub struct LoanDetail {
     pub notices: Vec<super::notices::NoticeView>,
     /// Payment plans, extensions and restructures on record; the one in force is marked.
     pub plans: Vec<store::PlanRecord>,
+    /// Dispute and hardship holds on the loan, newest first, each marked in force or not.
+    pub holds: Vec<store::HoldRecord>,
     pub observation_until: Option<NaiveDate>,
 }

@@ -121,6 +121,24 @@ pub enum Command {
         /// Loan id
         loan: String,
     },
+    /// Put a loan on a dispute or hardship hold (supervisor): no automatic escalation and no
+    /// collection contacts until it ends or is lifted
+    Hold(super::moves::HoldArgs),
+    /// Lift a loan's hold before its end date (supervisor)
+    HoldLift(super::moves::LiftArgs),
+    /// Holds of one loan, or every hold in force or to come
+    Holds {
+        /// Loan id [default: the whole book]
+        loan: Option<String>,
+    },
+    /// Move a case to another stage by hand with a reason (back: supervisor, except a cure)
+    Move(super::moves::MoveArgs),
+    /// Place a negotiation or legal case with a collection agency (委外), or take it back (supervisor)
+    Agency(super::moves::AgencyArgs),
+    /// Write a loan off (supervisor)
+    WriteOff(super::moves::ReasonArgs),
+    /// Reopen a loan written off by mistake, back at its stage before (supervisor)
+    Reopen(super::moves::ReasonArgs),
     /// Recompute the shared delinquency snapshot as of the date
     Refresh,
     /// Apply the escalation policy to every loan as of the date (supervisor): stage changes with

@@ -90,11 +90,12 @@ fn summary(r: &EscalationReport) -> String {
     }
     let verb = if r.dry_run { "would change" } else { "changed" };
     text.push_str(&format!(
-        "{} loans as of {}: {verb} {}, held by a promise {}{}\n",
+        "{} loans as of {}: {verb} {}, held by a promise {}{}{}\n",
         r.loans,
         r.as_of,
         r.changed,
         r.held,
+        if r.on_hold > 0 { format!(", on hold {}", r.on_hold) } else { String::new() },
         if r.dry_run { " (dry run: nothing written)" } else { "" }
     ));
     text

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod escalate;
+mod moves;
 mod notices;
 mod output;
 pub mod table;
@@ -159,6 +160,13 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Notice(a)) => notices::issue(&mut desk, &a, format),
         Some(Command::NoticeReceipt(a)) => notices::receipt(&mut desk, &a, format),
         Some(Command::Notices { loan }) => notices::list(&desk, &loan, format),
+        Some(Command::Hold(a)) => moves::hold(&mut desk, &a, format),
+        Some(Command::HoldLift(a)) => moves::lift(&mut desk, &a),
+        Some(Command::Holds { loan }) => moves::list(&desk, loan.as_deref(), format),
+        Some(Command::Move(a)) => moves::move_stage(&mut desk, &a),
+        Some(Command::Agency(a)) => moves::agency(&mut desk, &a),
+        Some(Command::WriteOff(a)) => moves::write_off(&mut desk, &a),
+        Some(Command::Reopen(a)) => moves::reopen(&mut desk, &a),
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;

@@ -392,6 +392,16 @@ pub fn write_off(conn: &Connection, loan: LoanId, on: NaiveDate) -> Result<()> {
     Ok(())
 }
 
+/// Undoes a mistaken write-off: clears `written_off_on` and puts the loan back in `stage`. The
+/// caller records the stage event and refreshes the loan's snapshot row.
+pub fn clear_write_off(conn: &Connection, loan: LoanId, stage: Stage) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE loans SET written_off_on = NULL, stage = ?2, version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![loan, stage.as_str()])?;
+    Ok(())
+}
+
 /// Claims an edit of the loan: bumps its version if it still is `expected` (any version when
 /// `None`). `Err(current)` when another desk changed it first.
 pub fn bump_version(

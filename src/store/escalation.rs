@@ -24,6 +24,8 @@ pub struct EscalationRow {
     pub written_off: bool,
     /// The latest promise's date and status as of the snapshot's date.
     pub promise: Option<(NaiveDate, PromiseStatus)>,
+    /// The end of the dispute or hardship hold in force on the snapshot's date, if any.
+    pub held_until: Option<NaiveDate>,
 }
 
 /// Up to `limit` loans of `table` after loan id `after`, in loan order (keyset paging, so a run
@@ -36,8 +38,9 @@ pub fn escalation_page(
 ) -> Result<Vec<EscalationRow>> {
     let sql = format!(
         "SELECT s.loan_id, l.loan_ref, l.stage, s.status, s.dpd, l.product, l.guarantor, l.collateral, \
-         l.written_off_on IS NOT NULL, s.promise_due_on, s.promise_status \
+         l.written_off_on IS NOT NULL, s.promise_due_on, s.promise_status, {} \
          FROM {} s JOIN loans l ON l.id = s.loan_id WHERE s.loan_id > ?1 ORDER BY s.loan_id LIMIT ?2",
+        super::holds::HELD_UNTIL_SQL,
         table.name()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -53,12 +56,24 @@ pub fn escalation_page(
                 (r.get::<_, Option<String>>(6)?, r.get::<_, Option<String>>(7)?),
                 r.get::<_, bool>(8)?,
                 (r.get::<_, Option<String>>(9)?, r.get::<_, Option<String>>(10)?),
+                r.get::<_, Option<String>>(11)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raw.into_iter()
         .map(
-            |(loan, loan_ref, stage, status, dpd, product, (guarantor, collateral), written_off, promise)| {
+            |(
+                loan,
+                loan_ref,
+                stage,
+                status,
+                dpd,
+                product,
+                (guarantor, collateral),
+                written_off,
+                promise,
+                held,
+            )| {
                 let promise = match promise {
                     (Some(due), Some(st)) => {
                         Some((parse_day(&due)?, st.parse().map_err(corrupt("promise status"))?))
@@ -75,6 +90,7 @@ pub fn escalation_page(
                     secured: is_secured(guarantor.as_deref(), collateral.as_deref()),
                     written_off,
                     promise,
+                    held_until: held.as_deref().map(parse_day).transpose()?,
                 })
             },
         )

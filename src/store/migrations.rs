@@ -12,6 +12,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0004_contact_conduct.sql"),
     include_str!("../../migrations/0005_promises_plans.sql"),
     include_str!("../../migrations/0006_notices.sql"),
+    include_str!("../../migrations/0007_holds.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

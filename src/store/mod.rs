@@ -3,6 +3,7 @@
 mod book;
 mod casework;
 mod escalation;
+mod holds;
 mod migrations;
 mod notices;
 mod queue;
@@ -18,6 +19,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 pub use book::*;
 pub use casework::*;
 pub use escalation::*;
+pub use holds::*;
 pub use notices::*;
 pub use queue::*;
 pub use settings::*;

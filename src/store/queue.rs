@@ -94,13 +94,16 @@ pub struct StateRow {
     /// The latest promise to pay and its status as of the table's date.
     pub promise_due_on: Option<NaiveDate>,
     pub promise_status: Option<PromiseStatus>,
+    /// The end of the dispute or hardship hold in force on the table's date.
+    pub held_until: Option<NaiveDate>,
 }
 
 const ROW_COLUMNS: &str = "s.loan_id, l.loan_ref, l.borrower, l.phone, l.product, l.principal_cents, u.login, \
      s.stage, l.agency, s.status, s.as_of, s.dpd, s.bucket, s.class, s.outstanding_principal, s.overdue_principal, \
      s.overdue_interest, s.overdue_amount, s.penalty_interest, s.payoff_amount, s.next_due_on, s.next_due_amount, \
      s.due_soon_on, s.due_soon_kind, l.last_contact_at, l.last_outcome, s.next_action_on, s.promise_due_on, \
-     s.promise_status";
+     s.promise_status, (SELECT max(h.until_on) FROM holds h WHERE h.loan_id = s.loan_id AND h.from_on <= s.as_of AND h.until_on >= s.as_of AND \
+     (h.lifted_on IS NULL OR h.lifted_on > s.as_of))";
 
 fn opt_day(v: Option<String>) -> Result<Option<NaiveDate>> {
     v.as_deref().map(parse_day).transpose()
@@ -114,6 +117,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Result<StateRow>> {
         (text(4)?, text(7)?, text(9)?, text(10)?, text(12)?, text(13)?);
     let (next_due, due_soon, due_soon_kind, next_action) = (opt(20)?, opt(22)?, opt(23)?, opt(26)?);
     let (promise_due, promise_status) = (opt(27)?, opt(28)?);
+    let held = opt(29)?;
     let partial = StateRow {
         loan_id: r.get(0)?,
         loan_ref: text(1)?,
@@ -144,6 +148,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Result<StateRow>> {
         next_action_on: None,
         promise_due_on: None,
         promise_status: None,
+        held_until: None,
     };
     Ok((|| {
         Ok(StateRow {
@@ -167,6 +172,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Result<StateRow>> {
                 .map(str::parse)
                 .transpose()
                 .map_err(corrupt("promise status"))?,
+            held_until: opt_day(held)?,
             ..partial
         })
     })())

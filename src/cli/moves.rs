@@ -1,0 +1,226 @@
+//! `duedesk hold`, `hold-lift`, `holds`, `move`, `agency`, `write-off` and `reopen`: holds and
+//! manual moves of a case (issue #6), with output as table, CSV or JSON.
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+use clap::Args;
+use serde::Serialize;
+
+use super::args::Format;
+use super::table::{self, flex, left, right};
+use crate::app::moves::HoldKind;
+use crate::app::{AppError, Desk, Result};
+use crate::domain::Stage;
+use crate::store::HoldRecord;
+
+#[derive(Debug, Args)]
+pub struct HoldArgs {
+    /// Loan id
+    pub loan: String,
+    /// dispute (the debtor disputes the debt) or hardship (cannot pay for a time)
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: HoldKind,
+    /// The hold's last day
+    #[arg(long, value_parser = parse_day, value_name = "DATE")]
+    pub until: NaiveDate,
+    /// The hold's first day; may be in the past [default: the as-of date]
+    #[arg(long, value_parser = parse_day, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Why (recorded)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LiftArgs {
+    /// Loan id
+    pub loan: String,
+    /// Why the hold ends early (recorded)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// Loan id
+    pub loan: String,
+    /// current, reminder, negotiation, guarantor or legal
+    #[arg(long, value_parser = parse_stage, value_name = "STAGE")]
+    pub to: Stage,
+    /// Why (recorded on the stage event)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Refuse if the case changed since this version (from `show`)
+    #[arg(long, value_name = "V")]
+    pub expect_version: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "placement", required = true, args = ["on", "off"])]
+pub struct AgencyArgs {
+    /// Loan id
+    pub loan: String,
+    /// Place the case with this agency
+    #[arg(long, value_name = "NAME")]
+    pub on: Option<String>,
+    /// Take the case back from its agency (needs --reason)
+    #[arg(long, requires = "reason")]
+    pub off: bool,
+    /// Why (recorded)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Refuse if the case changed since this version (from `show`)
+    #[arg(long, value_name = "V")]
+    pub expect_version: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReasonArgs {
+    /// Loan id
+    pub loan: String,
+    /// Why (recorded on the stage event)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Refuse if the case changed since this version (from `show`)
+    #[arg(long, value_name = "V")]
+    pub expect_version: Option<i64>,
+}
+
+fn parse_kind(s: &str) -> std::result::Result<HoldKind, String> {
+    s.parse()
+}
+
+fn parse_day(s: &str) -> std::result::Result<NaiveDate, String> {
+    crate::domain::parse_date(s)
+}
+
+fn parse_stage(s: &str) -> std::result::Result<Stage, String> {
+    s.parse()
+}
+
+fn io(e: impl std::fmt::Display) -> AppError {
+    AppError::Input(format!("writing output: {e}"))
+}
+
+fn print(text: &str) -> Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(io),
+    }
+}
+
+fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value).map_err(io)?;
+    text.push('\n');
+    print(&text)
+}
+
+fn csv(holds: &[HoldRecord]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    for h in holds {
+        w.serialize(h).map_err(io)?;
+    }
+    w.flush().map_err(io)
+}
+
+/// `duedesk hold`.
+pub fn hold(desk: &mut Desk, a: &HoldArgs, format: Format) -> Result<()> {
+    let h = desk.hold(&a.loan, a.kind, a.from, a.until, &a.reason)?;
+    match format {
+        Format::Json => json(&h),
+        Format::Csv => csv(std::slice::from_ref(&h)),
+        Format::Table => print(&format!(
+            "{} hold {} on {}: {} to {}{}\n",
+            h.kind,
+            h.id,
+            h.loan_id,
+            h.from_on,
+            h.until_on,
+            if h.in_force { " (in force)" } else { "" }
+        )),
+    }
+}
+
+/// `duedesk hold-lift`.
+pub fn lift(desk: &mut Desk, a: &LiftArgs) -> Result<()> {
+    let n = desk.lift_hold(&a.loan, &a.reason)?;
+    print(&format!("lifted {n} hold{} on {} as of {}\n", if n == 1 { "" } else { "s" }, a.loan, desk.as_of))
+}
+
+/// `duedesk holds [LOAN]`.
+pub fn list(desk: &Desk, loan: Option<&str>, format: Format) -> Result<()> {
+    let holds = desk.holds(loan)?;
+    match format {
+        Format::Json => json(&holds),
+        Format::Csv => csv(&holds),
+        Format::Table => {
+            let cols = [
+                right("ID"),
+                left("LOAN"),
+                left("KIND"),
+                left("FROM"),
+                left("UNTIL"),
+                left("STATE"),
+                left("BY"),
+                flex("REASON", 8),
+            ];
+            let body: Vec<Vec<String>> = holds
+                .iter()
+                .map(|h| {
+                    let state = match (h.in_force, h.lifted_on) {
+                        (true, _) => "in force".to_string(),
+                        (false, Some(d)) => format!("lifted {d}"),
+                        (false, None) if h.from_on > desk.as_of => "to come".to_string(),
+                        (false, None) => "ended".to_string(),
+                    };
+                    vec![
+                        h.id.to_string(),
+                        h.loan_id.clone(),
+                        h.kind.clone(),
+                        h.from_on.to_string(),
+                        h.until_on.to_string(),
+                        state,
+                        h.by.clone().unwrap_or_else(|| "-".into()),
+                        h.reason.clone(),
+                    ]
+                })
+                .collect();
+            let width =
+                std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 80).unwrap_or(80);
+            print(&table::render(&cols, &body, width))?;
+            if holds.is_empty() {
+                print("(no holds)\n")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `duedesk move`.
+pub fn move_stage(desk: &mut Desk, a: &MoveArgs) -> Result<()> {
+    let m = desk.move_stage(&a.loan, a.to, &a.reason, a.expect_version)?;
+    print(&format!("{}: {} → {}\n", m.loan_id, m.from, m.to))
+}
+
+/// `duedesk agency`.
+pub fn agency(desk: &mut Desk, a: &AgencyArgs) -> Result<()> {
+    let on = if a.off { None } else { a.on.as_deref() };
+    desk.set_agency(&a.loan, on, a.reason.as_deref(), a.expect_version)?;
+    match on {
+        Some(name) => print(&format!("{} placed with {}\n", a.loan, name.trim())),
+        None => print(&format!("{} taken back from its agency\n", a.loan)),
+    }
+}
+
+/// `duedesk write-off`.
+pub fn write_off(desk: &mut Desk, a: &ReasonArgs) -> Result<()> {
+    let m = desk.write_off(&a.loan, &a.reason, a.expect_version)?;
+    print(&format!("{}: {} → {} as of {}\n", m.loan_id, m.from, m.to, desk.as_of))
+}
+
+/// `duedesk reopen`.
+pub fn reopen(desk: &mut Desk, a: &ReasonArgs) -> Result<()> {
+    let m = desk.reopen(&a.loan, &a.reason, a.expect_version)?;
+    print(&format!("{}: {} → {}\n", m.loan_id, m.from, m.to))
+}

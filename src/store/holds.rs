@@ -1,0 +1,155 @@
+//! Holds: a supervisor's dispute or hardship pause on a loan (migration 0007).
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::Result;
+use super::book::LoanId;
+use super::settings::parse_day;
+use super::users::UserId;
+
+/// The latest end date of the holds in force on the loan of snapshot row `s` on its `as_of`: a
+/// hold is in force on day D from its first day to its end date unless lifted on or before D.
+/// The queue (`ROW_COLUMNS`) spells out the same expression.
+pub(crate) const HELD_UNTIL_SQL: &str = "(SELECT max(h.until_on) FROM holds h WHERE h.loan_id = s.loan_id AND h.from_on <= s.as_of AND h.until_on >= s.as_of AND (h.lifted_on IS NULL OR h.lifted_on > s.as_of))";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewHold<'a> {
+    pub loan: LoanId,
+    pub kind: &'a str,
+    pub from_on: NaiveDate,
+    pub until_on: NaiveDate,
+    pub reason: &'a str,
+    pub by: Option<UserId>,
+    pub at: &'a str,
+}
+
+pub fn insert_hold(conn: &Connection, h: &NewHold<'_>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO holds (loan_id, kind, from_on, until_on, reason, by_user_id, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        h.loan,
+        h.kind,
+        h.from_on.to_string(),
+        h.until_on.to_string(),
+        h.reason,
+        h.by,
+        h.at
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// One hold as recorded, with whether it is in force on the day asked about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HoldRecord {
+    pub id: i64,
+    pub loan_id: String,
+    pub kind: String,
+    pub from_on: NaiveDate,
+    pub until_on: NaiveDate,
+    pub reason: String,
+    pub by: Option<String>,
+    pub created_at: String,
+    pub lifted_on: Option<NaiveDate>,
+    pub lifted_by: Option<String>,
+    pub lift_reason: Option<String>,
+    pub in_force: bool,
+}
+
+const HOLD_SELECT: &str = "SELECT h.id, l.loan_ref, h.kind, h.from_on, h.until_on, h.reason, b.login, h.created_at, \
+     h.lifted_on, f.login, h.lift_reason, \
+     (h.from_on <= ?1 AND h.until_on >= ?1 AND (h.lifted_on IS NULL OR h.lifted_on > ?1)) \
+     FROM holds h JOIN loans l ON l.id = h.loan_id LEFT JOIN users b ON b.id = h.by_user_id \
+     LEFT JOIN users f ON f.id = h.lifted_by_user_id";
+
+fn query(conn: &Connection, sql: &str, on: NaiveDate, loan: Option<LoanId>) -> Result<Vec<HoldRecord>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt
+        .query_map(params![on.to_string(), loan], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+                (
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                ),
+                r.get::<_, bool>(11)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(
+            |(
+                id,
+                loan_id,
+                kind,
+                from,
+                until,
+                reason,
+                by,
+                created_at,
+                (lifted, lifted_by, lift_reason),
+                in_force,
+            )| {
+                Ok(HoldRecord {
+                    id,
+                    loan_id,
+                    kind,
+                    from_on: parse_day(&from)?,
+                    until_on: parse_day(&until)?,
+                    reason,
+                    by,
+                    created_at,
+                    lifted_on: lifted.as_deref().map(parse_day).transpose()?,
+                    lifted_by,
+                    lift_reason,
+                    in_force,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Every hold on a loan, newest first, with whether each is in force on `on`.
+pub fn holds_of(conn: &Connection, loan: LoanId, on: NaiveDate) -> Result<Vec<HoldRecord>> {
+    query(conn, &format!("{HOLD_SELECT} WHERE h.loan_id = ?2 ORDER BY h.id DESC"), on, Some(loan))
+}
+
+/// Holds of the whole book in force on `on` or starting later (not lifted), by end date.
+pub fn current_holds(conn: &Connection, on: NaiveDate) -> Result<Vec<HoldRecord>> {
+    query(
+        conn,
+        &format!(
+            "{HOLD_SELECT} WHERE ?2 IS NULL AND h.until_on >= ?1 \
+             AND (h.lifted_on IS NULL OR h.lifted_on > ?1) ORDER BY h.until_on, h.id"
+        ),
+        on,
+        None,
+    )
+}
+
+/// Lifts the loan's holds in force on `on` or starting later, as of `on`; the number lifted.
+pub fn lift_holds(
+    conn: &Connection,
+    loan: LoanId,
+    on: NaiveDate,
+    by: Option<UserId>,
+    reason: &str,
+) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE holds SET lifted_on = ?2, lifted_by_user_id = ?3, lift_reason = ?4 \
+             WHERE loan_id = ?1 AND until_on >= ?2 AND (lifted_on IS NULL OR lifted_on > ?2)",
+        )?
+        .execute(params![loan, on.to_string(), by, reason])?)
+}
