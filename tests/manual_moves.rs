@@ -129,6 +129,8 @@ fn a_hold_is_a_supervisors_with_a_reason_and_an_end_date() {
     let s = show(&d, AS_OF, "A-31");
     assert_eq!(s["held_until"], "2026-03-10");
     assert_eq!(s["holds"][0]["reason"], "debtor disputes the fee");
+    let table = d.ok(&["--as-of", AS_OF, "--format", "table", "show", "A-31"]).stdout;
+    assert!(table.contains("on dispute hold until 2026-03-10: no outbound contacts"), "{table}");
     let loans = ok_as(&d, OWNER, AS_OF, &["loans"]).json();
     let row =
         |id: &str| loans.as_array().expect("rows").iter().find(|r| r["loan_id"] == id).expect("row").clone();

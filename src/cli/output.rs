@@ -307,6 +307,9 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
         "\nstatus {} · stage {}{agency} · DPD {} · {} · {}",
         s.status, s.stage, s.dpd, s.bucket, s.class
     );
+    if let Some(h) = d.holds.iter().find(|h| h.in_force) {
+        let _ = writeln!(t, "on {} hold until {}: no outbound contacts, no escalation", h.kind, h.until_on);
+    }
     let _ = writeln!(
         t,
         "overdue {} (principal {}, interest {}) · penalty {}",
