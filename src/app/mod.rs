@@ -12,6 +12,7 @@ pub mod moves;
 pub mod notice_text;
 pub mod notices;
 pub mod strings;
+pub mod tasks;
 pub mod views;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};

@@ -139,6 +139,11 @@ pub enum Command {
     WriteOff(super::moves::ReasonArgs),
     /// Reopen a loan written off by mistake, back at its stage before (supervisor)
     Reopen(super::moves::ReasonArgs),
+    /// The work the stages created (call, dunning_notice, plan_offer, guarantor_demand,
+    /// collateral_revaluation, legal_packet): open tasks by due date
+    Tasks(super::tasks::TasksArgs),
+    /// Mark a task done (the case's owner or a supervisor)
+    TaskDone(super::tasks::TaskDoneArgs),
     /// Recompute the shared delinquency snapshot as of the date
     Refresh,
     /// Apply the escalation policy to every loan as of the date (supervisor): stage changes with

@@ -7,6 +7,7 @@ mod moves;
 mod notices;
 mod output;
 pub mod table;
+mod tasks;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -167,6 +168,8 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Agency(a)) => moves::agency(&mut desk, &a),
         Some(Command::WriteOff(a)) => moves::write_off(&mut desk, &a),
         Some(Command::Reopen(a)) => moves::reopen(&mut desk, &a),
+        Some(Command::Tasks(a)) => tasks::list(&desk, &a, format),
+        Some(Command::TaskDone(a)) => tasks::done(&mut desk, &a, format),
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;
