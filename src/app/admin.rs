@@ -109,6 +109,24 @@ impl Desk {
         Ok(user)
     }
 
+    /// Disables a desk user: their records stay, they can no longer act. Their open cases keep
+    /// their owner until a supervisor hands them over (`assign`).
+    pub fn disable_user(&mut self, login: &str) -> Result<()> {
+        let actor = self.actor.require(Role::Admin, "disabling desk users")?.login.clone();
+        if actor == login {
+            return Err(AppError::Refused("an admin cannot disable their own login".into()));
+        }
+        let at = self.stamp();
+        self.store.write(|tx| -> Result<()> {
+            if store::user_by_login(tx, login)?.is_none() {
+                return Err(AppError::Input(format!("unknown desk user '{login}'")));
+            }
+            store::set_user_active(tx, login, false)?;
+            store::insert_audit(tx, &at, &actor, "user_disable", "user", Some(login), "{}")?;
+            Ok(())
+        })
+    }
+
     pub fn users(&self) -> Result<Vec<User>> {
         Ok(store::list_users(self.store.conn())?)
     }

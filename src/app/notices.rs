@@ -263,11 +263,6 @@ impl Desk {
                 "forced": forced,
             });
             store::insert_audit(tx, &at, &actor, "notice_issue", "loan", Some(&loan.loan_ref), &audit.to_string())?;
-            let task = match kind {
-                NoticeKind::Dunning => super::tasks::TaskKind::DunningNotice,
-                NoticeKind::GuarantorDemand => super::tasks::TaskKind::GuarantorDemand,
-            };
-            super::tasks::complete_work(tx, loan.id, task, issued_on, &actor, &format!("notice No. {number}"))?;
             let record = store::notice_by_id(tx, id)?
                 .ok_or_else(|| AppError::Store(StoreError::Corrupt(format!("notice {id} vanished"))))?;
             Ok((view(record)?, written))

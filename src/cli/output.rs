@@ -214,6 +214,21 @@ impl Out {
         }
     }
 
+    pub fn reassigned(&self, rows: &[crate::app::assign::Reassigned]) -> Result<()> {
+        match self.format {
+            Format::Json => self.json(rows),
+            Format::Csv => self.csv(rows),
+            Format::Table => {
+                let body: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| vec![r.loan_id.clone(), r.customer_id.clone(), opt(&r.from), r.to.clone()])
+                    .collect();
+                self.table(&[left("LOAN"), left("CUSTOMER"), left("FROM"), left("TO")], &body)?;
+                self.print(&format!("reassigned {} case(s)\n", rows.len()))
+            }
+        }
+    }
+
     pub fn users(&self, users: &[User]) -> Result<()> {
         match self.format {
             Format::Json => self.json(users),

@@ -1,5 +1,6 @@
 //! The SQLite store: connection set-up, migrations, transactions. All SQL lives under this module.
 
+mod assign;
 mod book;
 mod casework;
 mod escalation;
@@ -9,7 +10,6 @@ mod notices;
 mod queue;
 mod settings;
 mod state;
-mod tasks;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub use assign::*;
 pub use book::*;
 pub use casework::*;
 pub use escalation::*;
@@ -25,7 +26,6 @@ pub use notices::*;
 pub use queue::*;
 pub use settings::*;
 pub use state::*;
-pub use tasks::*;
 pub use users::*;
 
 /// How long a writer waits for another desk's transaction before giving up.

@@ -63,3 +63,8 @@ pub fn insert_user(
 pub fn user_count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
 }
+
+pub fn set_user_active(conn: &Connection, login: &str, active: bool) -> Result<()> {
+    conn.prepare_cached("UPDATE users SET active = ?2 WHERE login = ?1")?.execute(params![login, active])?;
+    Ok(())
+}
