@@ -2,17 +2,18 @@
 //! the app layer asks the store and applies the domain rules, as of the desk's date and clock.
 
 pub mod admin;
-pub mod assign;
 pub mod casework;
 pub mod demo;
 pub mod desk_state;
 pub mod escalate;
 pub mod import;
 pub mod keymap;
+pub mod legal;
 pub mod moves;
 pub mod notice_text;
 pub mod notices;
 pub mod strings;
+pub mod tasks;
 pub mod views;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};

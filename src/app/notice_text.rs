@@ -286,7 +286,7 @@ fn product_zh(p: Product) -> &'static str {
     }
 }
 
-fn product_en(p: Product) -> &'static str {
+pub(crate) fn product_en(p: Product) -> &'static str {
     match p {
         Product::Annuity => "equal monthly installments",
         Product::EqualPrincipal => "equal principal installments",
@@ -296,7 +296,7 @@ fn product_en(p: Product) -> &'static str {
 }
 
 /// The penalty rate: the contract rate raised by the uplift (`rate × (100 + uplift) / 100`).
-fn penalty_rate(rate: Rate, uplift_pct: i64) -> Rate {
+pub(crate) fn penalty_rate(rate: Rate, uplift_pct: i64) -> Rate {
     Rate::from_e4(div_round(i128::from(rate.e4()) * i128::from(100 + uplift_pct), 100) as i64)
 }
 
@@ -552,7 +552,7 @@ fn no_line_end(c: char) -> bool {
 
 /// Breaks `s` into lines of at most `width` cells, the first prefixed by `first`, the others by
 /// `rest`. Breaks at spaces when the line has one, else between characters (Chinese).
-fn wrap(s: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+pub(crate) fn wrap(s: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut prefix = first;
     let chars: Vec<char> = s.chars().collect();
@@ -606,7 +606,7 @@ fn wrap(s: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
     lines
 }
 
-fn centered(s: &str, width: usize) -> String {
+pub(crate) fn centered(s: &str, width: usize) -> String {
     let pad = width.saturating_sub(text::width(s)) / 2;
     format!("{}{s}", " ".repeat(pad))
 }

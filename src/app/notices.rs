@@ -100,7 +100,7 @@ pub(crate) fn view(r: NoticeRecord) -> Result<NoticeView> {
 }
 
 /// A file name part from a loan id: letters, digits, `-`, `_` and `.` kept, anything else `_`.
-fn file_part(s: &str) -> String {
+pub(crate) fn file_part(s: &str) -> String {
     let cleaned: String =
         s.chars().map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
     cleaned.trim_start_matches('.').to_string()
@@ -263,6 +263,11 @@ impl Desk {
                 "forced": forced,
             });
             store::insert_audit(tx, &at, &actor, "notice_issue", "loan", Some(&loan.loan_ref), &audit.to_string())?;
+            let task = match kind {
+                NoticeKind::Dunning => super::tasks::TaskKind::DunningNotice,
+                NoticeKind::GuarantorDemand => super::tasks::TaskKind::GuarantorDemand,
+            };
+            super::tasks::complete_work(tx, loan.id, task, issued_on, &actor, &format!("notice No. {number}"))?;
             let record = store::notice_by_id(tx, id)?
                 .ok_or_else(|| AppError::Store(StoreError::Corrupt(format!("notice {id} vanished"))))?;
             Ok((view(record)?, written))

@@ -139,18 +139,14 @@ pub enum Command {
     WriteOff(super::moves::ReasonArgs),
     /// Reopen a loan written off by mistake, back at its stage before (supervisor)
     Reopen(super::moves::ReasonArgs),
-    /// Reassign cases to a desk user (supervisor); all of a customer's loans move together
-    Assign {
-        /// Loan ids (each brings its customer's other loans along)
-        #[arg(required = true)]
-        loans: Vec<String>,
-        /// The new owner
-        #[arg(long, value_name = "USER")]
-        to: String,
-        /// Why (kept in the assignment history)
-        #[arg(long)]
-        reason: Option<String>,
-    },
+    /// The work the stages created (call, dunning_notice, plan_offer, guarantor_demand,
+    /// collateral_revaluation, legal_packet): open tasks by due date
+    Tasks(super::tasks::TasksArgs),
+    /// Mark a task done (the case's owner or a supervisor)
+    TaskDone(super::tasks::TaskDoneArgs),
+    /// Write the legal case packet of loans (a folder each, text and JSON) and index.csv for batch
+    /// arbitration; --stage legal takes every legal-stage loan
+    LegalPacket(super::legal::LegalPacketArgs),
     /// Recompute the shared delinquency snapshot as of the date
     Refresh,
     /// Apply the escalation policy to every loan as of the date (supervisor): stage changes with
@@ -333,8 +329,6 @@ pub enum UsersCmd {
     },
     /// List desk users
     List,
-    /// Disable a desk user (admin): they keep their history but can no longer act
-    Disable { name: String },
 }
 
 #[derive(Debug, Subcommand)]

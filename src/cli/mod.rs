@@ -3,10 +3,12 @@
 
 pub mod args;
 mod escalate;
+mod legal;
 mod moves;
 mod notices;
 mod output;
 pub mod table;
+mod tasks;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -167,9 +169,9 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Agency(a)) => moves::agency(&mut desk, &a),
         Some(Command::WriteOff(a)) => moves::write_off(&mut desk, &a),
         Some(Command::Reopen(a)) => moves::reopen(&mut desk, &a),
-        Some(Command::Assign { loans, to, reason }) => {
-            out.reassigned(&desk.assign(&loans, &to, reason.as_deref())?)
-        }
+        Some(Command::Tasks(a)) => tasks::list(&desk, &a, format),
+        Some(Command::TaskDone(a)) => tasks::done(&mut desk, &a, format),
+        Some(Command::LegalPacket(a)) => legal::run(&mut desk, &a, format),
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;
@@ -186,11 +188,6 @@ fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Users(UsersCmd::List)) => out.users(&desk.users()?),
-        Some(Command::Users(UsersCmd::Disable { name })) => {
-            desk.disable_user(&name)?;
-            println!("disabled desk user '{name}'");
-            Ok(())
-        }
         Some(Command::Settings(SettingsCmd::Get { key })) => {
             println!("{}", desk.setting(&key)?);
             Ok(())
