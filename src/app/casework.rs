@@ -453,6 +453,7 @@ impl Desk {
         }
         let (at, actor, rules) = (self.stamp(), self.actor.login.clone(), self.rules);
         let user = self.actor.user.as_ref().map(|u| u.id);
+        let today = self.as_of;
         let id = self.store.write(|tx| -> Result<i64> {
             Self::claim_edit(tx, &loan, expected_version)?;
             let id = store::insert_schedule(
@@ -488,6 +489,8 @@ impl Desk {
                 Some(&loan.loan_ref),
                 &detail.to_string(),
             )?;
+            let task = super::tasks::TaskKind::PlanOffer;
+            super::tasks::complete_work(tx, loan.id, task, today, &actor, &format!("plan {id} saved"))?;
             Ok(id)
         })?;
         outcome.saved = Some(id);

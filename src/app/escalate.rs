@@ -187,6 +187,7 @@ impl Desk {
                             at: at.clone(),
                         };
                         store::record_stage_change(conn, row.loan, &ev)?;
+                        super::tasks::create_stage_work(conn, row.loan, t.to, as_of, POLICY_ACTOR, &at)?;
                     }
                     report.changes.push(Change {
                         loan_id: row.loan_ref.clone(),

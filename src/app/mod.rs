@@ -2,6 +2,7 @@
 //! the app layer asks the store and applies the domain rules, as of the desk's date and clock.
 
 pub mod admin;
+pub mod assign;
 pub mod casework;
 pub mod demo;
 pub mod desk_state;

@@ -279,6 +279,7 @@ impl Desk {
                 .map(super::notices::view)
                 .collect::<Result<_>>()?,
             plans: store::plans_of(conn, loan.id)?,
+            tasks: self.tasks_of(loan.id)?,
             holds,
             observation_until: loan.observation_until,
         })
@@ -351,6 +352,8 @@ pub struct LoanDetail {
     pub notices: Vec<super::notices::NoticeView>,
     /// Payment plans, extensions and restructures on record; the one in force is marked.
     pub plans: Vec<store::PlanRecord>,
+    /// The work the loan's stages created (open first) and what became of it.
+    pub tasks: Vec<super::tasks::TaskView>,
     /// Dispute and hardship holds on the loan, newest first, each marked in force or not.
     pub holds: Vec<store::HoldRecord>,
     pub observation_until: Option<NaiveDate>,

@@ -139,6 +139,18 @@ pub enum Command {
     WriteOff(super::moves::ReasonArgs),
     /// Reopen a loan written off by mistake, back at its stage before (supervisor)
     Reopen(super::moves::ReasonArgs),
+    /// Reassign cases to a desk user (supervisor); all of a customer's loans move together
+    Assign {
+        /// Loan ids (each brings its customer's other loans along)
+        #[arg(required = true)]
+        loans: Vec<String>,
+        /// The new owner
+        #[arg(long, value_name = "USER")]
+        to: String,
+        /// Why (kept in the assignment history)
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// The work the stages created (call, dunning_notice, plan_offer, guarantor_demand,
     /// collateral_revaluation, legal_packet): open tasks by due date
     Tasks(super::tasks::TasksArgs),
@@ -329,6 +341,8 @@ pub enum UsersCmd {
     },
     /// List desk users
     List,
+    /// Disable a desk user (admin): they keep their history but can no longer act
+    Disable { name: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -169,6 +169,9 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Agency(a)) => moves::agency(&mut desk, &a),
         Some(Command::WriteOff(a)) => moves::write_off(&mut desk, &a),
         Some(Command::Reopen(a)) => moves::reopen(&mut desk, &a),
+        Some(Command::Assign { loans, to, reason }) => {
+            out.reassigned(&desk.assign(&loans, &to, reason.as_deref())?)
+        }
         Some(Command::Tasks(a)) => tasks::list(&desk, &a, format),
         Some(Command::TaskDone(a)) => tasks::done(&mut desk, &a, format),
         Some(Command::LegalPacket(a)) => legal::run(&mut desk, &a, format),
@@ -188,6 +191,11 @@ fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Users(UsersCmd::List)) => out.users(&desk.users()?),
+        Some(Command::Users(UsersCmd::Disable { name })) => {
+            desk.disable_user(&name)?;
+            println!("disabled desk user '{name}'");
+            Ok(())
+        }
         Some(Command::Settings(SettingsCmd::Get { key })) => {
             println!("{}", desk.setting(&key)?);
             Ok(())

@@ -13,6 +13,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0005_promises_plans.sql"),
     include_str!("../../migrations/0006_notices.sql"),
     include_str!("../../migrations/0007_holds.sql"),
+    include_str!("../../migrations/0008_tasks.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -10,6 +10,7 @@ mod notices;
 mod queue;
 mod settings;
 mod state;
+mod tasks;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub use notices::*;
 pub use queue::*;
 pub use settings::*;
 pub use state::*;
+pub use tasks::*;
 pub use users::*;
 
 /// How long a writer waits for another desk's transaction before giving up.

@@ -1,0 +1,154 @@
+//! The work stages create (`tasks`, migration 0008): created by the escalation run, completed by
+//! the action that does the work or by hand.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+
+use super::Result;
+use super::book::LoanId;
+use super::settings::parse_day;
+use super::users::UserId;
+
+/// A task on record, with its loan's id, borrower and owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRecord {
+    pub id: i64,
+    pub loan: LoanId,
+    pub loan_ref: String,
+    pub borrower: String,
+    pub assignee: Option<String>,
+    pub kind: String,
+    pub due_on: NaiveDate,
+    pub created_by: String,
+    pub created_at: String,
+    pub done_on: Option<NaiveDate>,
+    pub done_by: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Which tasks to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskFilter {
+    pub assignee: Option<UserId>,
+    pub kind: Option<String>,
+    pub due_by: Option<NaiveDate>,
+    /// Only the open ones (not done).
+    pub open: bool,
+}
+
+const COLUMNS: &str = "t.id, t.loan_id, l.loan_ref, l.borrower, u.login, t.kind, t.due_on, t.created_by, \
+     t.created_at, t.done_on, t.done_by, t.note \
+     FROM tasks t JOIN loans l ON l.id = t.loan_id JOIN customers c ON c.id = l.customer_id \
+     LEFT JOIN users u ON u.id = c.assignee_id";
+
+fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<(TaskRecord, String, Option<String>)> {
+    Ok((
+        TaskRecord {
+            id: r.get(0)?,
+            loan: r.get(1)?,
+            loan_ref: r.get(2)?,
+            borrower: r.get(3)?,
+            assignee: r.get(4)?,
+            kind: r.get(5)?,
+            due_on: NaiveDate::MIN,
+            created_by: r.get(7)?,
+            created_at: r.get(8)?,
+            done_on: None,
+            done_by: r.get(10)?,
+            note: r.get(11)?,
+        },
+        r.get(6)?,
+        r.get(9)?,
+    ))
+}
+
+fn finish((mut t, due, done): (TaskRecord, String, Option<String>)) -> Result<TaskRecord> {
+    t.due_on = parse_day(&due)?;
+    t.done_on = done.as_deref().map(parse_day).transpose()?;
+    Ok(t)
+}
+
+/// Adds an open task of `kind` to the loan unless one is open already; whether it was added.
+pub fn add_task_once(
+    conn: &Connection,
+    loan: LoanId,
+    kind: &str,
+    due_on: NaiveDate,
+    created_by: &str,
+    created_at: &str,
+) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO tasks (loan_id, kind, due_on, created_by, created_at) SELECT ?1, ?2, ?3, ?4, ?5 \
+             WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE loan_id = ?1 AND kind = ?2 AND done_on IS NULL)",
+        )?
+        .execute(params![loan, kind, due_on.to_string(), created_by, created_at])?;
+    Ok(n > 0)
+}
+
+/// Marks the loan's open task of `kind` done, if there is one; its id.
+pub fn complete_open_task(
+    conn: &Connection,
+    loan: LoanId,
+    kind: &str,
+    done_on: NaiveDate,
+    done_by: &str,
+    note: Option<&str>,
+) -> Result<Option<i64>> {
+    let id: Option<i64> = conn
+        .prepare_cached("SELECT id FROM tasks WHERE loan_id = ?1 AND kind = ?2 AND done_on IS NULL")?
+        .query_map(params![loan, kind], |r| r.get(0))?
+        .next()
+        .transpose()?;
+    if let Some(id) = id {
+        complete_task(conn, id, done_on, done_by, note)?;
+    }
+    Ok(id)
+}
+
+/// Marks a task done (whatever it was); the caller checks it was open.
+pub fn complete_task(
+    conn: &Connection,
+    id: i64,
+    done_on: NaiveDate,
+    done_by: &str,
+    note: Option<&str>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE tasks SET done_on = ?2, done_by = ?3, note = coalesce(?4, note) WHERE id = ?1",
+    )?
+    .execute(params![id, done_on.to_string(), done_by, note])?;
+    Ok(())
+}
+
+pub fn task_by_id(conn: &Connection, id: i64) -> Result<Option<TaskRecord>> {
+    let sql = format!("SELECT {COLUMNS} WHERE t.id = ?1");
+    conn.prepare_cached(&sql)?.query_map([id], read)?.next().transpose()?.map(finish).transpose()
+}
+
+/// A loan's tasks, open first, then by due date.
+pub fn tasks_of(conn: &Connection, loan: LoanId) -> Result<Vec<TaskRecord>> {
+    let sql = format!("SELECT {COLUMNS} WHERE t.loan_id = ?1 ORDER BY t.done_on IS NOT NULL, t.due_on, t.id");
+    let rows = conn.prepare_cached(&sql)?.query_map([loan], read)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(finish).collect()
+}
+
+/// Tasks matching `f`, by due date then loan.
+pub fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRecord>> {
+    let sql = format!(
+        "SELECT {COLUMNS} WHERE (?1 IS NULL OR c.assignee_id = ?1) AND (?2 IS NULL OR t.kind = ?2) \
+         AND (?3 IS NULL OR t.due_on <= ?3) AND (?4 = 0 OR t.done_on IS NULL) ORDER BY t.due_on, l.loan_ref, t.id"
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params![f.assignee, f.kind, f.due_by.map(|d| d.to_string()), f.open], read)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(finish).collect()
+}
+
+/// Whether the loan has a collateral description on file (non-empty after trimming).
+pub fn loan_has_collateral(conn: &Connection, loan: LoanId) -> Result<bool> {
+    let c: Option<String> =
+        conn.prepare_cached("SELECT collateral FROM loans WHERE id = ?1")?.query_row([loan], |r| r.get(0))?;
+    Ok(c.is_some_and(|c| !c.trim().is_empty()))
+}
