@@ -1,12 +1,12 @@
 //! `duedesk escalate` and `duedesk policy show|check`: the escalation policy as data and the run
 //! that applies it, with output as table, CSV or JSON.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
 use super::args::Format;
+use super::output::{csv, json, print};
 use crate::app::escalate::{EscalationReport, load_policy};
 use crate::app::{AppError, Desk, Result};
 use crate::domain::policy::{DEFAULT_POLICY, Policy, parse_policy};
@@ -58,17 +58,6 @@ pub fn policy_cmd(what: &PolicyCmd) -> Result<()> {
     Ok(())
 }
 
-fn io(e: impl std::fmt::Display) -> AppError {
-    AppError::Input(format!("writing output: {e}"))
-}
-
-fn print(text: &str) -> Result<()> {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(io),
-    }
-}
-
 /// `duedesk escalate`.
 pub fn run(desk: &mut Desk, policy: &Policy, dry_run: bool, format: Format) -> Result<()> {
     let mut p = super::progress("refreshing the book");
@@ -107,18 +96,12 @@ fn write_report(r: &EscalationReport, format: Format) -> Result<()> {
     match format {
         Format::Table => print(&summary(r)),
         Format::Json => {
-            let mut text = serde_json::to_string_pretty(&r.changes).map_err(io)?;
-            text.push('\n');
-            print(&text)?;
+            json(&r.changes)?;
             eprint!("{}", summary(r));
             Ok(())
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-            for c in &r.changes {
-                w.serialize(c).map_err(io)?;
-            }
-            w.flush().map_err(io)?;
+            csv(&r.changes)?;
             eprint!("{}", summary(r));
             Ok(())
         }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::args::Format;
-use super::tasks::{json, print};
+use super::output::{json, print};
 use crate::app::legal::PacketQuery;
 use crate::app::{Desk, Result};
 use crate::domain::Stage;

@@ -1,18 +1,15 @@
 //! `duedesk hold`, `hold-lift`, `holds`, `move`, `agency`, `write-off` and `reopen`: holds and
 //! manual moves of a case (issue #6), with output as table, CSV or JSON.
 
-use std::io::Write;
-
 use chrono::NaiveDate;
 use clap::Args;
-use serde::Serialize;
 
 use super::args::Format;
+use super::output::{csv, json, print};
 use super::table::{self, flex, left, right};
 use crate::app::moves::HoldKind;
-use crate::app::{AppError, Desk, Result};
+use crate::app::{Desk, Result};
 use crate::domain::Stage;
-use crate::store::HoldRecord;
 
 #[derive(Debug, Args)]
 pub struct HoldArgs {
@@ -97,31 +94,6 @@ fn parse_day(s: &str) -> std::result::Result<NaiveDate, String> {
 
 fn parse_stage(s: &str) -> std::result::Result<Stage, String> {
     s.parse()
-}
-
-fn io(e: impl std::fmt::Display) -> AppError {
-    AppError::Input(format!("writing output: {e}"))
-}
-
-fn print(text: &str) -> Result<()> {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(io),
-    }
-}
-
-fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(value).map_err(io)?;
-    text.push('\n');
-    print(&text)
-}
-
-fn csv(holds: &[HoldRecord]) -> Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    for h in holds {
-        w.serialize(h).map_err(io)?;
-    }
-    w.flush().map_err(io)
 }
 
 /// `duedesk hold`.

@@ -1,7 +1,6 @@
 //! `duedesk notice`, `notice-receipt` and `notices`: issuing the written notices of a case and
 //! recording their receipts, with output as table, CSV or JSON (CONTRACT.md).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -9,10 +8,11 @@ use clap::Args;
 use serde::Serialize;
 
 use super::args::Format;
+use super::output::{csv, json, print, table_width};
 use super::table::{self, flex, left, right};
 use crate::app::notice_text::{NoticeKind, NoticeLang};
 use crate::app::notices::{NoticeView, ReceiptStatus};
-use crate::app::{AppError, Desk, Result};
+use crate::app::{Desk, Result};
 
 #[derive(Debug, Args)]
 pub struct NoticeArgs {
@@ -105,41 +105,12 @@ fn row(n: &NoticeView) -> Row<'_> {
     }
 }
 
-fn io(e: impl std::fmt::Display) -> AppError {
-    AppError::Input(format!("writing output: {e}"))
-}
-
-fn print(text: &str) -> Result<()> {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(io),
-    }
-}
-
-fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(value).map_err(io)?;
-    text.push('\n');
-    print(&text)
-}
-
-fn csv(notices: &[NoticeView]) -> Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    for n in notices {
-        w.serialize(row(n)).map_err(io)?;
-    }
-    w.flush().map_err(io)
-}
-
-fn table_width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 80).unwrap_or(80)
-}
-
 /// `duedesk notice`: issues the notice; prints the files written (json: the notice).
 pub fn issue(desk: &mut Desk, a: &NoticeArgs, format: Format) -> Result<()> {
     let n = desk.issue_notice(&a.loan, a.kind, a.lang, &a.out, a.force)?;
     match format {
         Format::Json => json(&n),
-        Format::Csv => csv(std::slice::from_ref(&n)),
+        Format::Csv => csv([row(&n)]),
         Format::Table => {
             eprintln!(
                 "issued {} notice {} (id {}) on {} to {}: {} due by {}",
@@ -161,7 +132,7 @@ pub fn receipt(desk: &mut Desk, a: &ReceiptArgs, format: Format) -> Result<()> {
     let n = desk.notice_receipt(a.id, a.status, a.on)?;
     match format {
         Format::Json => json(&n),
-        Format::Csv => csv(std::slice::from_ref(&n)),
+        Format::Csv => csv([row(&n)]),
         Format::Table => print(&format!(
             "notice {} (id {}) on {}: receipt {} on {}\n",
             n.number,
@@ -178,7 +149,7 @@ pub fn list(desk: &Desk, loan: &str, format: Format) -> Result<()> {
     let notices = desk.notices(loan)?;
     match format {
         Format::Json => json(&notices),
-        Format::Csv => csv(&notices),
+        Format::Csv => csv(notices.iter().map(row)),
         Format::Table => {
             let cols = [
                 right("ID"),

@@ -20,38 +20,53 @@ fn io(e: impl std::fmt::Display) -> AppError {
     AppError::Input(format!("writing output: {e}"))
 }
 
+/// Writes to stdout; a reader that closes the pipe early (`duedesk loans | head`) is not an error.
+pub(super) fn print(text: &str) -> Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(io),
+    }
+}
+
+pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value).map_err(io)?;
+    text.push('\n');
+    print(&text)
+}
+
+/// Rows as CSV with a header from the first row's field names.
+pub(super) fn csv<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    for r in rows {
+        w.serialize(r).map_err(io)?;
+    }
+    w.flush().map_err(io)
+}
+
+/// Tables fit 80 columns unless the terminal says it is wider.
+pub(super) fn table_width() -> usize {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 80).unwrap_or(80)
+}
+
 fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or_else(|| "-".to_string(), ToString::to_string)
 }
 
 impl Out {
     pub fn new(format: Format) -> Self {
-        // Tables fit 80 columns unless the terminal says it is wider.
-        let width =
-            std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 80).unwrap_or(80);
-        Out { format, width }
+        Out { format, width: table_width() }
     }
 
     fn print(&self, text: &str) -> Result<()> {
-        match std::io::stdout().lock().write_all(text.as_bytes()) {
-            // `duedesk loans | head` closing the pipe early is not an error.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            other => other.map_err(io),
-        }
+        print(text)
     }
 
     fn json<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
-        let mut text = serde_json::to_string_pretty(value).map_err(io)?;
-        text.push('\n');
-        self.print(&text)
+        json(value)
     }
 
     fn csv<T: Serialize>(&self, rows: &[T]) -> Result<()> {
-        let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-        for r in rows {
-            w.serialize(r).map_err(io)?;
-        }
-        w.flush().map_err(io)
+        csv(rows)
     }
 
     fn table(&self, columns: &[Column], rows: &[Vec<String>]) -> Result<()> {

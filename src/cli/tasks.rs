@@ -1,15 +1,13 @@
 //! `duedesk tasks` and `task-done`: the work the stages created, as table, CSV or JSON.
 
-use std::io::Write;
-
 use chrono::NaiveDate;
 use clap::Args;
-use serde::Serialize;
 
 use super::args::Format;
+use super::output::{csv, json, print, table_width};
 use super::table::{self, flex, left, right};
 use crate::app::tasks::{TaskKind, TaskQuery, TaskView};
-use crate::app::{AppError, Desk, Result};
+use crate::app::{Desk, Result};
 
 #[derive(Debug, Args)]
 pub struct TasksArgs {
@@ -45,35 +43,6 @@ fn parse_kind(s: &str) -> Result<TaskKind, String> {
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
     crate::domain::parse_date(s)
-}
-
-fn io(e: impl std::fmt::Display) -> AppError {
-    AppError::Input(format!("writing output: {e}"))
-}
-
-pub(super) fn print(text: &str) -> Result<()> {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(io),
-    }
-}
-
-pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(value).map_err(io)?;
-    text.push('\n');
-    print(&text)
-}
-
-fn csv(tasks: &[TaskView]) -> Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    for t in tasks {
-        w.serialize(t).map_err(io)?;
-    }
-    w.flush().map_err(io)
-}
-
-fn table_width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 80).unwrap_or(80)
 }
 
 fn show(tasks: &[TaskView], format: Format) -> Result<()> {
