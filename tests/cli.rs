@@ -318,3 +318,29 @@ fn the_desk_view_shows_due_soon_and_overdue_queues() {
     // Opening again on a demo store just opens it.
     d.ok(&["--as-of", AS_OF, "demo", "--open"]);
 }
+
+#[test]
+fn the_shared_book_rolls_forward_to_today_and_no_further() {
+    let d = TestDesk::new();
+    let file = d.write("loans.csv", CHECK_FIGURES);
+    d.ok(&["--as-of", "2026-02-27", "import", "loans", TestDesk::path_str(&file)]);
+    let shared = || {
+        let store = duedesk::store::Store::open(&d.db).expect("open");
+        duedesk::store::snapshot_as_of(store.conn()).expect("read").map(|d| d.to_string())
+    };
+    assert_eq!(shared().as_deref(), Some("2026-02-27"));
+    // A date after today (the clock says 2026-03-01) is answered privately.
+    d.ok(&["--as-of", "2026-03-05", "loans", "--format", "json"]);
+    assert_eq!(shared().as_deref(), Some("2026-02-27"));
+    // So is a read-only login's question about today.
+    d.ok(&["settings", "set", "trust_env_user", "true"]);
+    assert_eq!(d.run_as("nobody.here", &["--as-of", AS_OF, "loans", "--format", "json"]).code, 0);
+    assert_eq!(shared().as_deref(), Some("2026-02-27"));
+    // A desk user's first look at today moves the branch's book to today.
+    let today = d.ok(&["--as-of", AS_OF, "loans", "--format", "json"]).json();
+    assert_eq!(shared().as_deref(), Some(AS_OF));
+    assert!(today.as_array().expect("array").iter().all(|r| r["as_of"] == AS_OF));
+    // An earlier date never moves it back.
+    d.ok(&["--as-of", "2026-02-28", "loans", "--format", "json"]);
+    assert_eq!(shared().as_deref(), Some(AS_OF));
+}

@@ -147,13 +147,31 @@ impl Desk {
     /// Which snapshot answers questions as of the desk's date: the shared one when it is for that
     /// date, else a private scratch copy computed now (the shared date is not moved).
     pub fn state_table(&mut self, progress: &mut dyn FnMut(u64)) -> Result<StateTable> {
-        if store::snapshot_as_of(self.store.conn())? == Some(self.as_of) {
+        let shared = store::snapshot_as_of(self.store.conn())?;
+        if shared == Some(self.as_of) {
             return Ok(StateTable::Shared);
+        }
+        // The branch's book moves forward to today on the day's first use, for every desk: the
+        // figures the nightly run would write. Never backwards, never into the future, never by a
+        // login that is not a desk user; a desk that finds another one rolling it answers privately.
+        let (as_of, rules) = (self.as_of, self.rules);
+        if shared.is_none_or(|d| d < as_of) && as_of <= self.now.date_naive() && self.actor.role().is_some() {
+            let rolled = self.store.write(|tx| -> store::Result<()> {
+                if store::snapshot_as_of(tx)?.is_none_or(|d| d < as_of) {
+                    store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress)?;
+                }
+                Ok(())
+            });
+            match rolled {
+                Ok(()) => return Ok(StateTable::Shared),
+                Err(store::StoreError::Sqlite(e))
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {}
+                Err(e) => return Err(e.into()),
+            }
         }
         if self.store.scratch_is_current(self.as_of)? {
             return Ok(StateTable::Scratch);
         }
-        let (as_of, rules) = (self.as_of, self.rules);
         let conn = self.store.conn();
         let tx = conn.unchecked_transaction()?;
         store::refresh_all(&tx, StateTable::Scratch, as_of, &rules, progress)?;
