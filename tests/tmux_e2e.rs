@@ -263,6 +263,18 @@ fn the_desk_in_chinese_from_the_locale_lines_up_its_columns() {
     assert_eq!(tmux.wait_exit(), 0);
 }
 
+/// Starts the desk on the demo store and opens the first case of the overdue queue; its loan id.
+fn open_first_overdue_case(d: &TestDesk, tmux: &Tmux) -> String {
+    let argv = desk_argv(d);
+    tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    tmux.wait_for("the due-soon list", |s| s.contains("Due soon 59"));
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the overdue queue", |s| s.contains("stage all · sort dpd") && s.contains("DL0"));
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_for("the case", |s| s.contains("Case DL") && s.contains("DPD "));
+    s.split("Case ").nth(1).and_then(|r| r.split_whitespace().next()).expect("loan id").to_string()
+}
+
 #[test]
 fn a_promise_logged_with_the_keyboard_is_in_the_store() {
     if !have_tmux() {
@@ -270,15 +282,7 @@ fn a_promise_logged_with_the_keyboard_is_in_the_store() {
     }
     let d = demo_store();
     let tmux = Tmux::new(d.dir.path());
-    let argv = desk_argv(&d);
-    tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
-    tmux.wait_for("the due-soon list", |s| s.contains("Due soon 59"));
-    tmux.keys(&["Tab"]);
-    tmux.wait_for("the overdue queue", |s| s.contains("stage all · sort dpd") && s.contains("DL0"));
-    tmux.keys(&["Enter"]);
-    let s = tmux.wait_for("the case", |s| s.contains("Case DL") && s.contains("DPD "));
-    let loan =
-        s.split("Case ").nth(1).and_then(|r| r.split_whitespace().next()).expect("loan id").to_string();
+    let loan = open_first_overdue_case(&d, &tmux);
     tmux.keys(&["p"]);
     tmux.wait_for("the promise command line", |s| s.contains(":ptp"));
     tmux.text("800 2026-03-05 本人承诺周四前还款");
@@ -303,15 +307,7 @@ fn a_plan_and_a_notice_made_in_the_desk_are_in_the_store() {
     }
     let d = demo_store();
     let tmux = Tmux::new(d.dir.path());
-    let argv = desk_argv(&d);
-    tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
-    tmux.wait_for("the due-soon list", |s| s.contains("Due soon 59"));
-    tmux.keys(&["Tab"]);
-    tmux.wait_for("the overdue queue", |s| s.contains("stage all · sort dpd") && s.contains("DL0"));
-    tmux.keys(&["Enter"]);
-    let s = tmux.wait_for("the case", |s| s.contains("Case DL") && s.contains("DPD "));
-    let loan =
-        s.split("Case ").nth(1).and_then(|r| r.split_whitespace().next()).expect("loan id").to_string();
+    let loan = open_first_overdue_case(&d, &tmux);
     // A notice first: once the plan is in force the loan is no longer overdue.
     let out = d.dir.path().join("out");
     tmux.keys(&["N"]);
