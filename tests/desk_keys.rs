@@ -555,3 +555,155 @@ fn a_case_opens_its_schedule_at_the_first_unpaid_installment() {
     let max = (d.schedule.len() as u64).saturating_sub(s.case_rows());
     assert_eq!(c.scroll, (open as u64 - 1).min(max));
 }
+
+fn message(s: &DeskState) -> String {
+    s.message.clone().unwrap_or_default()
+}
+
+#[test]
+fn a_hold_from_the_desk_marks_the_queue_and_stops_calls_until_lifted() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab>");
+    let loan = selected_loan(&s, ListKind::Overdue);
+    keys(&mut s, &mut desk, "<Enter>:hold dispute 2026-04-30<Enter>");
+    assert!(message(&s).starts_with("usage: :hold"), "{}", message(&s));
+    keys(&mut s, &mut desk, ":hold dispute 2026-04-30 from=2026-02-20 借款人对罚息有异议<Enter>");
+    let d = detail(&s);
+    let hold = d.holds.iter().find(|h| h.in_force).expect("a hold in force");
+    assert_eq!((hold.kind.as_str(), hold.from_on.to_string()), ("dispute", "2026-02-20".to_string()));
+    assert_eq!(d.summary.held_until, NaiveDate::from_ymd_opt(2026, 4, 30));
+    // No collection call while held; the refusal names the hold.
+    let contacts = d.contacts.len();
+    keys(&mut s, &mut desk, "n");
+    assert!(message(&s).contains("dispute hold until 2026-04-30"), "{}", message(&s));
+    assert_eq!(detail(&s).contacts.len(), contacts);
+    // The queue marks the case H and does not offer it as callable.
+    keys(&mut s, &mut desk, "<Esc>");
+    let row = s.overdue.rows.iter().find(|r| r.loan_id == loan).expect("row");
+    assert_eq!((row.held_until.is_some(), row.call_now), (true, Some(false)));
+    keys(&mut s, &mut desk, "<Enter>:lift 核实无误<Enter>");
+    assert_eq!(message(&s), format!("hold lifted on {loan}"));
+    assert!(detail(&s).holds.iter().all(|h| !h.in_force));
+    keys(&mut s, &mut desk, "n");
+    assert_eq!(detail(&s).contacts.len(), contacts + 1, "{}", message(&s));
+}
+
+#[test]
+fn manual_moves_from_the_desk_follow_the_roles() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
+    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab><Enter>");
+    let before = detail(&s);
+    assert_eq!(before.summary.assignee.as_deref(), Some("li.qiang"));
+    // A collector may not move a case back, put it on hold or write it off.
+    keys(&mut s, &mut desk, ":move current 弄错了<Enter>");
+    assert!(message(&s).contains("supervisor"), "{}", message(&s));
+    keys(&mut s, &mut desk, ":writeoff 无法收回<Enter>");
+    assert!(message(&s).contains("supervisor"), "{}", message(&s));
+    keys(&mut s, &mut desk, ":hold hardship 2026-03-31 失业<Enter>");
+    assert!(message(&s).contains("supervisor"), "{}", message(&s));
+    assert_eq!(detail(&s).summary.stage, before.summary.stage);
+    assert!(detail(&s).holds.is_empty());
+
+    // A supervisor moves it back, writes it off and reopens it; each move is in the history
+    // with its reason and actor.
+    let mut desk = open_desk(Store::open(&path).expect("store"), "zhao.min");
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, &format!(":goto {}<Enter>", before.summary.loan_id));
+    keys(&mut s, &mut desk, ":move reminder 客户已部分还款<Enter>");
+    assert_eq!(detail(&s).summary.stage, Stage::Reminder, "{}", message(&s));
+    keys(&mut s, &mut desk, ":writeoff 经批准核销<Enter>");
+    assert_eq!(detail(&s).summary.stage, Stage::WrittenOff, "{}", message(&s));
+    keys(&mut s, &mut desk, ":reopen 误核销<Enter>");
+    let d = detail(&s);
+    assert_ne!(d.summary.stage, Stage::WrittenOff, "{}", message(&s));
+    let reasons: Vec<(&str, &str)> =
+        d.stage_events.iter().map(|e| (e.actor.as_str(), e.reason.as_str())).collect();
+    for r in ["客户已部分还款", "经批准核销", "误核销"] {
+        assert!(reasons.iter().any(|(a, why)| *a == "zhao.min" && why.contains(r)), "{reasons:?}");
+    }
+}
+
+#[test]
+fn the_run_is_previewed_then_applied_from_the_desk() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    // A later date moves loans across the bands.
+    desk.as_of = NaiveDate::from_ymd_opt(2026, 4, 15).expect("date");
+    s.info.as_of = desk.as_of;
+    keys(&mut s, &mut desk, "E");
+    assert_eq!(s.screen, Screen::Run);
+    let run = s.run.clone().expect("run state");
+    let report = run.report.expect("a report");
+    assert!(report.dry_run);
+    assert!(report.changed > 0 && report.changed == report.changes.len() as u64);
+    // The preview wrote nothing: a loan it would move is still where it was.
+    let first = report.changes[0].clone();
+    assert_eq!(desk.show(&first.loan_id).expect("show").summary.stage, first.from);
+    // Enter opens the case of the change under the cursor; Esc comes back to the run.
+    keys(&mut s, &mut desk, "<Enter>");
+    assert_eq!(
+        (s.screen, s.case.as_ref().map(|c| c.loan.clone())),
+        (Screen::Case, Some(first.loan_id.clone()))
+    );
+    keys(&mut s, &mut desk, "<Esc>");
+    assert_eq!(s.screen, Screen::Run);
+    // R asks once, then applies.
+    keys(&mut s, &mut desk, "R");
+    assert!(message(&s).contains("press R again"), "{}", message(&s));
+    assert_eq!(desk.show(&first.loan_id).expect("show").summary.stage, first.from);
+    keys(&mut s, &mut desk, "R");
+    let applied = s.run.clone().and_then(|r| r.report).expect("applied report");
+    assert!(!applied.dry_run);
+    assert_eq!(applied.changed, report.changed);
+    assert_eq!(desk.show(&first.loan_id).expect("show").summary.stage, first.to);
+    // A key in between cancels the confirmation.
+    keys(&mut s, &mut desk, "RjR");
+    assert!(message(&s).contains("press R again"), "{}", message(&s));
+    // A second preview finds nothing left to do.
+    keys(&mut s, &mut desk, "<Esc>E");
+    assert_eq!(s.run.as_ref().and_then(|r| r.report.as_ref()).map(|r| r.changed), Some(0));
+}
+
+#[test]
+fn the_run_reports_progress_before_its_report() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    let mut told = Vec::new();
+    let reqs = s.apply(Action::Cmd(duedesk::app::keymap::Cmd::RunPreview));
+    assert_eq!(reqs.len(), 1);
+    let reply = duedesk::app::desk_state::serve_with(&mut desk, &reqs[0], &mut |p| told.push(p));
+    let phases: Vec<&str> = told
+        .iter()
+        .map(|r| match r {
+            Reply::RunProgress { phase, .. } => *phase,
+            other => panic!("not progress: {other:?}"),
+        })
+        .collect();
+    assert!(phases.contains(&"refreshing the book") && phases.contains(&"applying the policy"), "{phases:?}");
+    s.apply(Action::Reply(told.remove(0)));
+    assert!(s.run.as_ref().is_some_and(|r| r.progress.is_some() && r.busy()));
+    s.apply(Action::Reply(reply));
+    assert!(s.run.as_ref().is_some_and(|r| r.progress.is_none() && !r.busy()));
+}
+
+#[test]
+fn a_collector_previews_the_run_but_may_not_apply_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
+    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "E");
+    assert!(s.run.as_ref().and_then(|r| r.report.as_ref()).is_some_and(|r| r.dry_run));
+    keys(&mut s, &mut desk, "RR");
+    let run = s.run.clone().expect("run");
+    assert!(run.error.as_deref().is_some_and(|e| e.contains("supervisor")), "{:?}", run.error);
+    assert!(message(&s).contains("supervisor"), "{}", message(&s));
+}

@@ -279,3 +279,25 @@ fn plans_and_notices_show_in_the_history_pane() {
     let text = snap(&zh);
     assert!(text.contains("催收通知书（待回执）") && text.contains("还款计划：18 期，生效中"), "{text}");
 }
+
+/// Tonight's run on a later date, when loans cross bands: the preview, then a hold and a move
+/// in the case's history.
+#[test]
+fn the_run_preview_and_a_held_case() {
+    let mut desk = demo_desk();
+    desk.as_of = NaiveDate::from_ymd_opt(2026, 4, 15).expect("date");
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "Ej").expect("keys");
+    let text = snap(&state);
+    insta::assert_snapshot!("run_preview", text);
+    assert!(text.contains("would change"), "{text}");
+    let mut zh = state.clone();
+    zh.lang = Lang::Zh;
+    insta::assert_snapshot!("run_preview_zh", snap(&zh));
+    press(&mut state, &mut desk, "<Esc><Tab><Enter>:hold hardship 2026-05-31 失业三个月<Enter>")
+        .expect("keys");
+    press(&mut state, &mut desk, ":move negotiation 客户同意协商<Enter><Tab><Tab><Tab>").expect("keys");
+    let text = snap(&state);
+    insta::assert_snapshot!("case_held_history", text);
+    assert!(text.contains("on hold (hardship) until 2026-05-31"), "{text}");
+}

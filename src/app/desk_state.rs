@@ -3,12 +3,16 @@
 //! `serve` answers a request from a `Desk`. The terminal runs `serve` on a worker thread; tests
 //! call it in line (`settle`, `press`).
 
+mod run;
+
 use chrono::NaiveDate;
 
 use std::path::PathBuf;
 
 use super::casework::{ContactInput, PlanOutcome};
+use super::escalate::EscalationReport;
 use super::keymap::{Cmd, Key, KeyCode, Keymap, Scope};
+use super::moves::HoldKind;
 use super::notice_text::{NoticeKind, NoticeLang};
 use super::notices::NoticeView;
 use super::strings::{Lang, fill};
@@ -22,6 +26,9 @@ use crate::store::{self, SortKey};
 pub const LIST_CHROME: u16 = 4;
 /// Lines of the case view above its pane: tab line, the case header, the pane's tab line; plus status and footer.
 pub const CASE_CHROME: u16 = 12;
+/// Lines of the run screen around its list of changes: tab line, title, summary, two lines of
+/// transitions, the list's header, status and footer.
+pub const RUN_CHROME: u16 = 8;
 /// Rows fetched per page around the cursor.
 pub const PAGE: u64 = 120;
 /// Loans in the demo book that `D` loads into an empty store.
@@ -56,6 +63,8 @@ pub enum Screen {
     DueSoon,
     Overdue,
     Case,
+    /// Tonight's escalation run: its preview (dry run), or a run made from the desk.
+    Run,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,9 +189,43 @@ impl CaseState {
             CasePane::Schedule => d.schedule.len(),
             CasePane::Contacts => d.contacts.len(),
             CasePane::Payments => d.payments.len() + d.promises.len(),
-            CasePane::History => d.stage_events.len() + d.assignments.len() + d.plans.len() + d.notices.len(),
+            CasePane::History => {
+                d.stage_events.len()
+                    + d.assignments.len()
+                    + d.plans.len()
+                    + d.notices.len()
+                    + d.holds.len()
+                    + d.tasks.len()
+            }
         };
         n as u64
+    }
+}
+
+/// The escalation run on screen: progress while it works, then its report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunState {
+    /// A preview (writes nothing) or the run itself.
+    pub dry_run: bool,
+    pub generation: u64,
+    /// The phase under way and the loans done in it.
+    pub progress: Option<(&'static str, u64)>,
+    pub report: Option<Box<EscalationReport>>,
+    pub error: Option<String>,
+    /// The change under the cursor and the first one on screen.
+    pub selected: u64,
+    pub top: u64,
+    /// The run key was pressed once: the next press applies the run.
+    pub confirm: bool,
+}
+
+impl RunState {
+    pub fn busy(&self) -> bool {
+        self.report.is_none() && self.error.is_none()
+    }
+
+    fn changes(&self) -> u64 {
+        self.report.as_ref().map_or(0, |r| r.changes.len() as u64)
     }
 }
 
@@ -211,6 +254,10 @@ pub enum Query {
         loan: String,
         req: PlanRequest,
     },
+    /// The escalation run on the whole book (the command line's `escalate [--dry-run]`).
+    Escalate {
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,6 +280,36 @@ pub enum CaseOp {
         lang: NoticeLang,
         force: bool,
         dir: PathBuf,
+    },
+    /// A supervisor's dispute or hardship hold (`from`: backdated, else the desk's date).
+    Hold {
+        kind: HoldKind,
+        from: Option<NaiveDate>,
+        until: NaiveDate,
+        reason: String,
+    },
+    LiftHold {
+        reason: String,
+    },
+    /// A stage move by hand (back: supervisors only), against the version on screen.
+    Move {
+        to: Stage,
+        reason: String,
+        version: Option<i64>,
+    },
+    /// Placement with an agency (委外), or taking the case back (`name: None`).
+    Agency {
+        name: Option<String>,
+        reason: Option<String>,
+        version: Option<i64>,
+    },
+    WriteOff {
+        reason: String,
+        version: Option<i64>,
+    },
+    Reopen {
+        reason: String,
+        version: Option<i64>,
     },
 }
 
@@ -271,6 +348,16 @@ pub enum Reply {
         req: PlanRequest,
         outcome: Box<PlanOutcome>,
     },
+    /// How far the escalation run has come.
+    RunProgress {
+        generation: u64,
+        phase: &'static str,
+        done: u64,
+    },
+    Ran {
+        generation: u64,
+        report: Box<EscalationReport>,
+    },
     /// A notice issued from the desk, with the files it wrote.
     Issued {
         loan: String,
@@ -292,6 +379,7 @@ pub enum Failed {
     Write,
     /// A plan preview, or saving the plan on screen.
     Plan,
+    Run,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -339,6 +427,7 @@ pub struct DeskState {
     pub quit: bool,
     /// A supervisor's reason to log the next contact over a refusing conduct rule (`:override`).
     pub override_reason: Option<String>,
+    pub run: Option<RunState>,
     next_gen: u64,
 }
 
@@ -367,6 +456,7 @@ impl DeskState {
             size: (80, 24),
             quit: false,
             override_reason: None,
+            run: None,
             next_gen: 0,
         }
     }
@@ -401,7 +491,7 @@ impl DeskState {
         match self.screen {
             Screen::DueSoon => Some(ListKind::DueSoon),
             Screen::Overdue => Some(ListKind::Overdue),
-            Screen::Case => None,
+            Screen::Case | Screen::Run => None,
         }
     }
 
@@ -410,6 +500,7 @@ impl DeskState {
             Screen::DueSoon => vec![Scope::List, Scope::Global],
             Screen::Overdue => vec![Scope::List, Scope::Queue, Scope::Global],
             Screen::Case => vec![Scope::Case, Scope::Global],
+            Screen::Run => vec![Scope::Run, Scope::Global],
         }
     }
 
@@ -539,7 +630,14 @@ impl DeskState {
     }
 
     fn cmd(&mut self, cmd: Cmd) -> Vec<Request> {
+        if self.screen == Screen::Run
+            && let Some(out) = self.run_cmd(cmd)
+        {
+            return out;
+        }
         match (cmd, self.current_list()) {
+            (Cmd::RunPreview, _) => self.open_run(""),
+            (Cmd::RunApply, _) => Vec::new(),
             (Cmd::Quit, _) => {
                 self.quit = true;
                 Vec::new()
@@ -705,6 +803,13 @@ impl DeskState {
             "next" => return self.set_next_action(rest),
             "plan" => return self.plan(rest),
             "notice" => return self.notice(rest),
+            "hold" => return self.hold(rest),
+            "lift" => return self.lift_hold(rest),
+            "move" => return self.move_case(rest),
+            "agency" => return self.agency(rest),
+            "writeoff" | "write-off" => return self.write_off(rest),
+            "reopen" => return self.reopen(rest),
+            "escalate" | "run" => return self.open_run(rest),
             "override" => {
                 let t = self.lang.text();
                 self.override_reason = Some(rest.to_string()).filter(|r| !r.is_empty());
@@ -925,6 +1030,91 @@ impl DeskState {
         self.write(loan, CaseOp::Notice { kind, lang, force, dir })
     }
 
+    /// `:hold dispute|hardship UNTIL [from=DATE] REASON…`
+    fn hold(&mut self, args: &str) -> Vec<Request> {
+        let Some((loan, _)) = self.open_detail() else { return Vec::new() };
+        let mut words = args.split_whitespace().peekable();
+        let kind = words.next().and_then(|k| k.parse::<HoldKind>().ok());
+        let until = words.next().and_then(|d| crate::domain::parse_date(d).ok());
+        let from = match words.peek().and_then(|w| w.strip_prefix("from=")) {
+            Some(d) => match crate::domain::parse_date(d) {
+                Ok(d) => {
+                    words.next();
+                    Some(d)
+                }
+                Err(_) => None,
+            },
+            None => None,
+        };
+        let reason = words.collect::<Vec<_>>().join(" ");
+        match (kind, until) {
+            (Some(kind), Some(until)) if !reason.is_empty() => {
+                self.write(loan, CaseOp::Hold { kind, from, until, reason })
+            }
+            _ => self.usage(self.lang.text().msg_usage_hold),
+        }
+    }
+
+    /// `:lift REASON…`
+    fn lift_hold(&mut self, reason: &str) -> Vec<Request> {
+        let Some((loan, _)) = self.open_detail() else { return Vec::new() };
+        if reason.is_empty() {
+            return self.usage(self.lang.text().msg_usage_lift);
+        }
+        self.write(loan, CaseOp::LiftHold { reason: reason.to_string() })
+    }
+
+    /// `:move STAGE REASON…` against the version on screen.
+    fn move_case(&mut self, args: &str) -> Vec<Request> {
+        let Some((loan, detail)) = self.open_detail() else { return Vec::new() };
+        let (stage, reason) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+        let (Ok(to), false) = (stage.parse::<Stage>(), reason.trim().is_empty()) else {
+            return self.usage(self.lang.text().msg_usage_move);
+        };
+        let version = detail.as_ref().map(|d| d.version);
+        self.write(loan, CaseOp::Move { to, reason: reason.trim().to_string(), version })
+    }
+
+    /// `:agency NAME [REASON…]` places the case; `:agency off REASON…` takes it back.
+    fn agency(&mut self, args: &str) -> Vec<Request> {
+        let Some((loan, detail)) = self.open_detail() else { return Vec::new() };
+        let (name, reason) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+        let reason = Some(reason.trim().to_string()).filter(|r| !r.is_empty());
+        let name = match name {
+            "" => return self.usage(self.lang.text().msg_usage_agency),
+            "off" if reason.is_none() => return self.usage(self.lang.text().msg_usage_agency),
+            "off" => None,
+            n => Some(n.to_string()),
+        };
+        let version = detail.as_ref().map(|d| d.version);
+        self.write(loan, CaseOp::Agency { name, reason, version })
+    }
+
+    /// `:writeoff REASON…` (supervisors).
+    fn write_off(&mut self, reason: &str) -> Vec<Request> {
+        let Some((loan, detail)) = self.open_detail() else { return Vec::new() };
+        if reason.is_empty() {
+            return self.usage(self.lang.text().msg_usage_writeoff);
+        }
+        let version = detail.as_ref().map(|d| d.version);
+        self.write(loan, CaseOp::WriteOff { reason: reason.to_string(), version })
+    }
+
+    /// `:reopen REASON…` after a mistaken write-off (supervisors).
+    fn reopen(&mut self, reason: &str) -> Vec<Request> {
+        let Some((loan, detail)) = self.open_detail() else { return Vec::new() };
+        if reason.is_empty() {
+            return self.usage(self.lang.text().msg_usage_reopen);
+        }
+        let version = detail.as_ref().map(|d| d.version);
+        self.write(loan, CaseOp::Reopen { reason: reason.to_string(), version })
+    }
+
+    fn usage(&mut self, text: &str) -> Vec<Request> {
+        self.say(text);
+        Vec::new()
+    }
+
     /// Loads the open case again (after a write), keeping the pane.
     fn reload_case(&mut self) -> Vec<Request> {
         let generation = self.next_generation();
@@ -996,6 +1186,15 @@ impl DeskState {
                         fill(t.msg_plan_saved, &[&self.lang.plan_kind(req.kind.as_str()), &loan])
                     }
                     CaseOp::Notice { .. } => String::new(),
+                    CaseOp::Hold { kind, until, .. } => {
+                        fill(t.msg_held, &[&loan, &self.lang.hold_kind(*kind), &until])
+                    }
+                    CaseOp::LiftHold { .. } => fill(t.msg_lifted, &[&loan]),
+                    CaseOp::Move { to, .. } => fill(t.msg_moved, &[&loan, &self.lang.stage(*to)]),
+                    CaseOp::Agency { name: Some(name), .. } => fill(t.msg_agency_placed, &[&loan, name]),
+                    CaseOp::Agency { name: None, .. } => fill(t.msg_agency_back, &[&loan]),
+                    CaseOp::WriteOff { .. } => fill(t.msg_written_off, &[&loan]),
+                    CaseOp::Reopen { .. } => fill(t.msg_reopened, &[&loan]),
                     CaseOp::NextAction { on, kind, .. } => fill(
                         t.msg_next_set,
                         &[
@@ -1014,6 +1213,8 @@ impl DeskState {
                 out.extend(self.refresh_lists());
                 out
             }
+            Reply::RunProgress { generation, phase, done } => self.run_progress(generation, phase, done),
+            Reply::Ran { generation, report } => self.run_done(generation, report),
             Reply::PlanPreview { generation, req, outcome } => {
                 if let Some(c) = self.case.as_mut().filter(|c| c.plan_generation == generation) {
                     let text = fill(
@@ -1052,6 +1253,7 @@ impl DeskState {
                     Failed::Demo => self.loading_demo = false,
                     Failed::Write => {}
                     Failed::Info => {}
+                    Failed::Run => self.run_failed(generation, &message),
                     Failed::Plan => {
                         // A refused save (a stale case): drop the preview and reload, so the plan
                         // is proposed again on what the other desk changed.
@@ -1181,8 +1383,14 @@ pub fn handle_key(state: &DeskState, key: Key) -> Option<Action> {
 
 /// Answers one request from the desk. The terminal calls this on its worker thread.
 pub fn serve(desk: &mut Desk, req: &Request) -> Reply {
+    serve_with(desk, req, &mut |_| {})
+}
+
+/// Answers one request, passing replies that tell progress to `progress` before the answer.
+pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply)) -> Reply {
     let generation = req.generation;
     match &req.query {
+        Query::Escalate { dry_run } => run::serve_run(desk, generation, *dry_run, progress),
         Query::Info => match store::loan_count(desk.store.conn()) {
             Ok(n) => Reply::Info { loans: u64::try_from(n).unwrap_or(0) },
             Err(e) => Reply::Failed { generation, what: Failed::Info, message: e.to_string() },
@@ -1193,7 +1401,9 @@ pub fn serve(desk: &mut Desk, req: &Request) -> Reply {
                 let mut rows = desk.list_loans(query, &mut |_| {})?;
                 if *list == ListKind::Overdue {
                     for r in &mut rows {
-                        r.call_now = Some(matches!(desk.may_call_now(&r.loan_id)?, Ok(())));
+                        // A held case takes no collection calls whatever the conduct rules say.
+                        let callable = r.held_until.is_none() && desk.may_call_now(&r.loan_id)?.is_ok();
+                        r.call_now = Some(callable);
                     }
                 }
                 Ok::<_, super::AppError>((rows, total))
@@ -1218,6 +1428,18 @@ pub fn serve(desk: &mut Desk, req: &Request) -> Reply {
                 CaseOp::Plan { req, reason, version } => {
                     desk.plan(loan, req, Some(reason), *version).map(|_| ())
                 }
+                CaseOp::Hold { kind, from, until, reason } => {
+                    desk.hold(loan, *kind, *from, *until, reason).map(|_| ())
+                }
+                CaseOp::LiftHold { reason } => desk.lift_hold(loan, reason).map(|_| ()),
+                CaseOp::Move { to, reason, version } => {
+                    desk.move_stage(loan, *to, reason, *version).map(|_| ())
+                }
+                CaseOp::Agency { name, reason, version } => {
+                    desk.set_agency(loan, name.as_deref(), reason.as_deref(), *version)
+                }
+                CaseOp::WriteOff { reason, version } => desk.write_off(loan, reason, *version).map(|_| ()),
+                CaseOp::Reopen { reason, version } => desk.reopen(loan, reason, *version).map(|_| ()),
                 CaseOp::Notice { kind, lang, force, dir } => {
                     return match desk.issue_notice(loan, *kind, *lang, dir, *force) {
                         Ok(n) => Reply::Issued { loan: loan.clone(), notice: Box::new(n) },
@@ -1289,7 +1511,12 @@ pub fn settle(state: &mut DeskState, desk: &mut Desk, mut requests: Vec<Request>
     while !requests.is_empty() {
         let mut next = Vec::new();
         for r in &requests {
-            next.extend(state.apply(Action::Reply(serve(desk, r))));
+            let mut told = Vec::new();
+            let reply = serve_with(desk, r, &mut |p| told.push(p));
+            for p in told {
+                next.extend(state.apply(Action::Reply(p)));
+            }
+            next.extend(state.apply(Action::Reply(reply)));
         }
         requests = next;
     }

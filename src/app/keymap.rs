@@ -133,6 +133,8 @@ pub enum Cmd {
     NextAction,
     ProposePlan,
     IssueNotice,
+    RunPreview,
+    RunApply,
 }
 
 /// Where a binding applies.
@@ -144,6 +146,8 @@ pub enum Scope {
     /// The overdue queue only.
     Queue,
     Case,
+    /// The escalation run's screen.
+    Run,
 }
 
 impl Scope {
@@ -153,6 +157,7 @@ impl Scope {
             Scope::List => "Lists",
             Scope::Queue => "Overdue queue",
             Scope::Case => "Case",
+            Scope::Run => "Escalation run",
         }
     }
 }
@@ -228,6 +233,22 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
         "issue a notice: :notice dunning|guarantor_demand [zh|en] [DIR, default ./notices]",
         None,
     ),
+    bind("j <Down>", Scope::Run, Cmd::Down, "next change", None),
+    bind("k <Up>", Scope::Run, Cmd::Up, "previous change", None),
+    bind("<PgDn> <C-f>", Scope::Run, Cmd::PageDown, "next page", None),
+    bind("<PgUp> <C-b>", Scope::Run, Cmd::PageUp, "previous page", None),
+    bind("gg <Home>", Scope::Run, Cmd::Top, "first change", None),
+    bind("G <End>", Scope::Run, Cmd::Bottom, "last change", None),
+    bind("<Enter> l", Scope::Run, Cmd::Open, "open the case of the change", Some("open")),
+    bind("<Esc> h", Scope::Run, Cmd::Back, "back to the list", Some("back")),
+    bind(
+        "R",
+        Scope::Run,
+        Cmd::RunApply,
+        "apply the run to the book (supervisors; press twice)",
+        Some("run it"),
+    ),
+    bind("E", Scope::Global, Cmd::RunPreview, "preview tonight's escalation run", None),
     bind(":", Scope::Global, Cmd::CommandLine, "commands :goto :sort :stage :ptp :plan :notice", Some("cmd")),
     bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
     bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
@@ -235,7 +256,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
 
 impl Cmd {
     /// Every action, in the order of the names below.
-    pub const ALL: [Cmd; 25] = [
+    pub const ALL: [Cmd; 27] = [
         Cmd::Quit,
         Cmd::Help,
         Cmd::CommandLine,
@@ -261,6 +282,8 @@ impl Cmd {
         Cmd::NextAction,
         Cmd::ProposePlan,
         Cmd::IssueNotice,
+        Cmd::RunPreview,
+        Cmd::RunApply,
     ];
 
     /// The action's name in a user's `keys.toml`.
@@ -291,6 +314,8 @@ impl Cmd {
             Cmd::NextAction => "next_action",
             Cmd::ProposePlan => "propose_plan",
             Cmd::IssueNotice => "issue_notice",
+            Cmd::RunPreview => "run_preview",
+            Cmd::RunApply => "run_apply",
         }
     }
 
@@ -300,7 +325,7 @@ impl Cmd {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 4] = [Scope::Global, Scope::List, Scope::Queue, Scope::Case];
+    pub const ALL: [Scope; 5] = [Scope::Global, Scope::List, Scope::Queue, Scope::Case, Scope::Run];
 
     /// The scope's section in a user's `keys.toml`.
     pub fn name(self) -> &'static str {
@@ -309,6 +334,7 @@ impl Scope {
             Scope::List => "list",
             Scope::Queue => "queue",
             Scope::Case => "case",
+            Scope::Run => "run",
         }
     }
 

@@ -116,6 +116,23 @@ impl Desk {
         })
     }
 
+    /// A second desk on its own connection to the same store, for long work (the escalation run)
+    /// beside this one's; `None` for a store in memory, which has no second connection.
+    pub fn beside(&self) -> Result<Option<Desk>> {
+        let label = self.store.label();
+        if label == ":memory:" {
+            return Ok(None);
+        }
+        let store = Store::open(std::path::Path::new(label))?;
+        Ok(Some(Desk {
+            store,
+            as_of: self.as_of,
+            now: self.now,
+            actor: self.actor.clone(),
+            rules: self.rules,
+        }))
+    }
+
     /// The current time as stored in records.
     pub fn stamp(&self) -> String {
         self.now.to_rfc3339()

@@ -9,8 +9,10 @@
 use std::fmt;
 
 use super::keymap::{Binding, Cmd, Scope};
+use super::moves::HoldKind;
 use super::notice_text::NoticeKind;
 use super::notices::ReceiptStatus;
+use super::tasks::TaskKind;
 use crate::domain::contact::{Channel, Outcome, Party, PromiseStatus};
 use crate::domain::{Bucket, InstallmentStatus, LoanStatus, Product, RiskClass, Role, Stage};
 use crate::store::SortKey;
@@ -255,7 +257,27 @@ impl Lang {
                 Scope::List => "列表",
                 Scope::Queue => "逾期队列",
                 Scope::Case => "案件",
+                Scope::Run => "升级批处理",
             },
+        }
+    }
+
+    pub fn hold_kind(self, k: HoldKind) -> &'static str {
+        match k {
+            HoldKind::Dispute => self.text().hold_dispute,
+            HoldKind::Hardship => self.text().hold_hardship,
+        }
+    }
+
+    pub fn task_kind(self, k: TaskKind) -> &'static str {
+        let t = self.text();
+        match k {
+            TaskKind::Call => t.task_call,
+            TaskKind::DunningNotice => t.task_dunning,
+            TaskKind::GuarantorDemand => t.task_guarantor,
+            TaskKind::CollateralRevaluation => t.task_revalue,
+            TaskKind::LegalPacket => t.task_packet,
+            TaskKind::PlanOffer => t.task_plan,
         }
     }
 
@@ -305,6 +327,12 @@ impl Lang {
 fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
     let case = scope == Scope::Case;
     Some(match cmd {
+        Cmd::Down if scope == Scope::Run => "下一条变动",
+        Cmd::Up if scope == Scope::Run => "上一条变动",
+        Cmd::Top if scope == Scope::Run => "第一条变动",
+        Cmd::Bottom if scope == Scope::Run => "最后一条变动",
+        Cmd::Open if scope == Scope::Run => "打开该变动的案件",
+        Cmd::Back if scope == Scope::Run => "返回列表",
         Cmd::Down if case => "向下滚动",
         Cmd::Up if case => "向上滚动",
         Cmd::PageDown if case => "下翻一页",
@@ -338,6 +366,8 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
             "提出还款方案：:plan 期数 首期日 [amount=…] [scope=…] [kind=…]，再 :plan save 原因"
         }
         Cmd::IssueNotice => "出具通知书：:notice dunning|guarantor_demand [zh|en] [目录，默认 ./notices]",
+        Cmd::RunPreview => "预览今晚的升级批处理",
+        Cmd::RunApply => "对全部台账执行升级（主管；按两次）",
         Cmd::Help => "本帮助",
         Cmd::Quit => "退出",
     })
@@ -356,12 +386,13 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         Cmd::Back => "返回",
         Cmd::CommandLine => "命令",
         Cmd::Help => "帮助",
+        Cmd::RunApply => "执行",
         Cmd::Quit => "退出",
         Cmd::LogNoAnswer => "无人接听",
         Cmd::LogPromise => "承诺",
         Cmd::LogContact => "记录",
         Cmd::ProposePlan => "方案",
-        Cmd::LogBusy | Cmd::NextAction | Cmd::IssueNotice => return None,
+        Cmd::LogBusy | Cmd::NextAction | Cmd::IssueNotice | Cmd::RunPreview => return None,
         Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => return None,
     })
 }
@@ -417,6 +448,7 @@ texts! {
     tab_due_soon: "Due soon", "即将到期";
     tab_overdue: "Overdue", "逾期";
     tab_case: "Case", "案件";
+    tab_run: "Run", "升级";
     my_cases: "my cases", "我的案件";
     all_cases: "all cases", "全部案件";
     stage_label: "stage {0}", "阶段 {0}";
@@ -444,7 +476,7 @@ texts! {
     col_loan: "LOAN", "贷款编号";
     col_borrower: "BORROWER", "借款人";
     col_name: "NAME", "借款人";
-    queue_marks: "- not callable now · P promise due today · p open · ! broken", "- 暂不可致电 · P 今日承诺到期 · p 承诺中 · ! 已违约";
+    queue_marks: "H held · - no call now · P promise today · p open · ! broken", "H 暂停 · - 暂不可致电 · P 今日承诺到期 · p 承诺中 · ! 违约";
     col_stage: "STAGE", "阶段";
     col_dpd: "DPD", "逾期天数";
     col_bucket: "BKT", "账龄";
@@ -519,6 +551,19 @@ texts! {
     plan_scope_arrears: "arrears", "逾期部分";
     plan_scope_balance: "whole balance", "全部余额";
     plan_observation: " · observed until {0}", " · 观察期至 {0}";
+    hold_dispute: "dispute", "争议";
+    hold_hardship: "hardship", "困难";
+    case_hold: " · on hold ({0}) until {1}", " · 暂停催收（{0}）至 {1}";
+    hold_record: "{0} hold to {1}{2}", "暂停（{0}）至 {1}{2}";
+    hold_lifted: ", lifted {0}", "，{0} 解除";
+    task_record: "task: {0}{1}", "任务：{0}{1}";
+    task_call: "call", "电话催收";
+    task_dunning: "dunning notice due", "应发催收通知书";
+    task_guarantor: "guarantor demand due", "应发担保责任通知书";
+    task_revalue: "revalue collateral", "抵押物重估";
+    task_packet: "legal packet due", "应备诉讼材料";
+    task_plan: "offer a plan", "协商还款方案";
+    task_done: ", done {0}", "，{0} 完成";
     plan_footer: " :plan save REASON puts it in force · Esc drops it", " :plan save 原因 使其生效 · Esc 放弃";
     // Messages.
     msg_mine: "showing my cases", "只显示我的案件";
@@ -542,6 +587,36 @@ texts! {
     msg_usage_plan: "usage: :plan N YYYY-MM-DD [amount=X] [scope=arrears|balance] [kind=plan|extension|restructure]", "用法：:plan 期数 YYYY-MM-DD [amount=金额] [scope=arrears|balance] [kind=plan|extension|restructure]";
     msg_usage_notice: "usage: :notice dunning|guarantor_demand [zh|en] [force] [DIR] (default DIR: ./notices)", "用法：:notice dunning|guarantor_demand [zh|en] [force] [目录]（默认目录：./notices）";
     msg_notice_issued: "notice {0} written: {1}", "通知书 {0} 已生成：{1}";
+    msg_held: "{0} on hold ({1}) until {2}: no collection calls, no automatic escalation", "{0} 已暂停催收（{1}）至 {2}：不外呼、不自动升级";
+    msg_lifted: "hold lifted on {0}", "{0} 已解除暂停";
+    msg_moved: "{0} moved to stage {1}", "{0} 已调整至阶段 {1}";
+    msg_agency_placed: "{0} placed with agency {1}", "{0} 已委外至 {1}";
+    msg_agency_back: "{0} taken back from its agency", "{0} 已收回委外";
+    msg_written_off: "{0} written off", "{0} 已核销";
+    msg_reopened: "{0} reopened", "{0} 已恢复催收";
+    msg_usage_hold: "usage: :hold dispute|hardship UNTIL [from=DATE] REASON (supervisors)", "用法：:hold dispute|hardship 截止日 [from=起始日] 原因（主管）";
+    msg_usage_lift: "usage: :lift REASON (supervisors)", "用法：:lift 原因（主管）";
+    msg_usage_move: "usage: :move reminder|negotiation|guarantor|legal REASON (back: supervisors)", "用法：:move reminder|negotiation|guarantor|legal 原因（回退须主管）";
+    msg_usage_agency: "usage: :agency NAME [REASON] or :agency off REASON (supervisors)", "用法：:agency 机构名称 [原因] 或 :agency off 原因（主管）";
+    msg_usage_writeoff: "usage: :writeoff REASON (supervisors)", "用法：:writeoff 原因（主管）";
+    msg_usage_reopen: "usage: :reopen REASON (supervisors)", "用法：:reopen 原因（主管）";
+    msg_usage_escalate: "usage: :escalate (preview tonight's run) or :escalate run (apply it; supervisors)", "用法：:escalate（预览今晚的升级）或 :escalate run（执行；主管）";
+    msg_run_busy: "the escalation run is still working", "升级批处理仍在进行";
+    msg_run_confirm: "press R again to apply the run as of {0} to the whole book", "再按一次 R，对全部台账执行截至 {0} 的升级";
+    msg_run_previewed: "preview: {0} loans would change as of {1}; nothing written", "预览：截至 {1} 将有 {0} 笔贷款变动；未写入";
+    msg_run_applied: "escalation as of {1} applied: {0} loans changed", "截至 {1} 的升级已执行：{0} 笔贷款变动";
+    run_title_preview: "Tonight's run as of {0} · preview, nothing written", "截至 {0} 的升级批处理 · 预览，未写入";
+    run_title_applied: "Escalation run as of {0} · applied", "截至 {0} 的升级批处理 · 已执行";
+    run_working: "{0}: {1} of {2} loans…", "{0}：{1} / {2} 笔…";
+    run_starting: "starting…", "正在开始…";
+    run_phase_refresh: "refreshing the book", "刷新台账";
+    run_phase_apply: "applying the policy", "应用升级策略";
+    run_summary_preview: "{0} loans looked at · {1} would change · {2} held by a promise · {3} on hold", "检查 {0} 笔 · 将变动 {1} 笔 · 承诺暂缓 {2} 笔 · 暂停催收 {3} 笔";
+    run_summary_applied: "{0} loans looked at · {1} changed · {2} held by a promise · {3} on hold", "检查 {0} 笔 · 已变动 {1} 笔 · 承诺暂缓 {2} 笔 · 暂停催收 {3} 笔";
+    run_no_changes: "no changes", "无变动";
+    run_failed: "the run stopped: {0}", "批处理中止：{0}";
+    col_from: "FROM", "原阶段";
+    col_to: "TO", "新阶段";
     msg_open_case_first: "open a case first", "请先打开一个案件";
     msg_no_contact_to_note: "no contact on this case to add a note to", "该案件还没有联系记录，无法补充备注";
     msg_usage_ptp: "usage: :ptp AMOUNT YYYY-MM-DD [note]", "用法：:ptp 金额 YYYY-MM-DD [备注]";

@@ -336,7 +336,9 @@ fn open(mut desk: Desk) -> Result<()> {
         return desk_view(&mut desk);
     }
     let config = crate::config::load(crate::config::dir().as_deref(), crate::config::no_color());
-    match crate::tui::run(desk, config) {
+    // A pinned clock (DUEDESK_NOW) stays pinned; otherwise the desk reads the time at each action.
+    let live_clock = std::env::var("DUEDESK_NOW").map_or(true, |v| v.trim().is_empty());
+    match crate::tui::run(desk, config, live_clock) {
         Ok(crate::tui::Ended::Quit) => Ok(()),
         // The guard has restored the terminal; end as the signal asked, with the shell's status.
         Ok(crate::tui::Ended::Signal(sig)) => std::process::exit(128 + sig),

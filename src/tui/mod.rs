@@ -53,7 +53,7 @@ pub enum Ended {
 /// Runs the desk on the terminal until the user quits or a signal arrives. The desk moves to the
 /// store worker. The look and the key map come from the user's configuration (`config::load`,
 /// which gives `mono` under `NO_COLOR`); its problems are shown over the desk until a key.
-pub fn run(desk: Desk, config: Loaded) -> anyhow::Result<Ended> {
+pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended> {
     let look = config.look;
     let mut notes: Vec<String> = config.problems.iter().map(ToString::to_string).collect();
     // The interface language: config.toml's `lang`, else DUEDESK_LANG, else the locale.
@@ -61,7 +61,7 @@ pub fn run(desk: Desk, config: Loaded) -> anyhow::Result<Ended> {
     let lang = Lang::from_env(config.settings.lang.as_deref());
     let info = DeskInfo::of(&desk);
     let (tx, rx) = mpsc::channel::<Msg>();
-    let requests = worker::spawn_worker(desk, tx.clone()).context("starting the store worker")?;
+    let requests = worker::spawn_worker(desk, live_clock, tx.clone()).context("starting the store worker")?;
     let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT]).context("listening for SIGTERM")?;
     let handle = signals.handle();
     let sig_tx = tx.clone();

@@ -6,7 +6,7 @@ use std::sync::mpsc::{self, Sender};
 
 use super::Msg;
 use crate::app::Desk;
-use crate::app::desk_state::{ListKind, Query, Request, serve};
+use crate::app::desk_state::{Failed, ListKind, Query, Reply, Request, serve_with};
 
 #[derive(PartialEq, Eq)]
 enum Slot {
@@ -19,7 +19,11 @@ fn slot(q: &Query) -> Option<Slot> {
         Query::List { list, .. } => Some(Slot::List(*list)),
         Query::Case { .. } => Some(Slot::Case),
         // Writes are never skipped.
-        Query::Info | Query::LoadDemo | Query::Write { .. } | Query::PlanPreview { .. } => None,
+        Query::Info
+        | Query::LoadDemo
+        | Query::Write { .. }
+        | Query::PlanPreview { .. }
+        | Query::Escalate { .. } => None,
     }
 }
 
@@ -45,7 +49,38 @@ impl Drop for Gone {
     }
 }
 
-pub fn spawn_worker(mut desk: Desk, tx: Sender<Msg>) -> std::io::Result<Sender<Request>> {
+/// The escalation run works on its own connection and thread, so the lists and the case stay
+/// live while it goes through the book; its progress and report reach the main loop directly.
+fn run_beside(desk: &Desk, r: Request, tx: &Sender<Msg>) -> Option<Request> {
+    let mut second = match desk.beside() {
+        Ok(Some(d)) => d,
+        Ok(None) => return Some(r),
+        Err(e) => {
+            let failed =
+                Reply::Failed { generation: r.generation, what: Failed::Run, message: e.to_string() };
+            let _ = tx.send(Msg::Reply(failed));
+            return None;
+        }
+    };
+    let (tx, generation) = (tx.clone(), r.generation);
+    let failed = tx.clone();
+    let spawned = std::thread::Builder::new().name("escalation".into()).spawn(move || {
+        let reply = serve_with(&mut second, &r, &mut |p| {
+            let _ = tx.send(Msg::Reply(p));
+        });
+        let _ = tx.send(Msg::Reply(reply));
+    });
+    if let Err(e) = spawned {
+        let _ =
+            failed.send(Msg::Reply(Reply::Failed { generation, what: Failed::Run, message: e.to_string() }));
+    }
+    None
+}
+
+/// `live_clock`: the desk's clock is the local time, read again before each request (a desk stays
+/// open all day, and quiet hours and record times must be those of the moment); off when the
+/// clock is pinned (`DUEDESK_NOW`).
+pub fn spawn_worker(mut desk: Desk, live_clock: bool, tx: Sender<Msg>) -> std::io::Result<Sender<Request>> {
     let (req_tx, req_rx) = mpsc::channel::<Request>();
     std::thread::Builder::new().name("store".into()).spawn(move || {
         // Tells the main loop when this thread ends, by a panic too, so the desk never waits
@@ -55,7 +90,20 @@ pub fn spawn_worker(mut desk: Desk, tx: Sender<Msg>) -> std::io::Result<Sender<R
             let mut batch = vec![first];
             batch.extend(req_rx.try_iter());
             for r in latest(batch) {
-                if tx.send(Msg::Reply(serve(&mut desk, &r))).is_err() {
+                if live_clock {
+                    desk.now = chrono::Local::now().fixed_offset();
+                }
+                let r = match r.query {
+                    Query::Escalate { .. } => match run_beside(&desk, r, &tx) {
+                        Some(r) => r,
+                        None => continue,
+                    },
+                    _ => r,
+                };
+                let reply = serve_with(&mut desk, &r, &mut |p| {
+                    let _ = tx.send(Msg::Reply(p));
+                });
+                if tx.send(Msg::Reply(reply)).is_err() {
                     return;
                 }
             }

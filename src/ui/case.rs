@@ -11,6 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::look::Look;
 use super::table::{self, Col, col};
 use crate::app::desk_state::{CasePane, CaseState};
+use crate::app::moves::HoldKind;
 use crate::app::strings::{Lang, Text, fill};
 use crate::app::views::{LoanDetail, ScheduleLine};
 use crate::domain::plan::PlanScope;
@@ -57,10 +58,14 @@ fn payment_cols(t: &Text) -> [Col; 6] {
 fn history_cols(t: &Text) -> [Col; 4] {
     [
         col(t.col_when, 10, false, 0),
-        col(t.col_change, 26, false, 0),
+        col(t.col_change, 28, false, 0),
         col(t.col_actor, 9, false, 1),
         col(t.col_reason, 0, false, 0),
     ]
+}
+
+fn hold_kind(kind: &str, lang: Lang) -> String {
+    kind.parse::<HoldKind>().map_or_else(|_| kind.to_string(), |k| lang.hold_kind(k).to_string())
 }
 
 fn dash<T: ToString>(v: &Option<T>) -> String {
@@ -69,7 +74,10 @@ fn dash<T: ToString>(v: &Option<T>) -> String {
 
 fn header_lines(d: &LoanDetail, lang: Lang) -> Vec<String> {
     let (s, t) = (&d.summary, lang.text());
-    let agency = d.agency_name.as_deref().map_or_else(String::new, |a| fill(t.case_agency, &[&a]));
+    let mut agency = d.agency_name.as_deref().map_or_else(String::new, |a| fill(t.case_agency, &[&a]));
+    if let Some(h) = d.holds.iter().find(|h| h.in_force) {
+        agency.push_str(&fill(t.case_hold, &[&hold_kind(&h.kind, lang), &h.until_on]));
+    }
     let next_amount = if s.next_due_on.is_some() { s.next_due_amount.to_string() } else { String::new() };
     let guarantor = match (&d.guarantor, &d.guarantor_phone) {
         (Some(g), Some(p)) => format!("{g} ({p})"),
@@ -217,6 +225,30 @@ fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang) -> (Vec<Col>, Vec<Vec<S
                     format!("{} {}", n.number, n.files.first().map_or("", String::as_str)),
                 ]
             }));
+            rows.extend(d.holds.iter().map(|h| {
+                let lifted = h.lifted_on.map_or_else(String::new, |on| fill(t.hold_lifted, &[&on]));
+                let reason = match &h.lift_reason {
+                    Some(r) => format!("{} / {r}", h.reason),
+                    None => h.reason.clone(),
+                };
+                vec![
+                    h.from_on.to_string(),
+                    fill(t.hold_record, &[&hold_kind(&h.kind, lang), &h.until_on, &lifted]),
+                    dash(&h.by),
+                    reason,
+                ]
+            }));
+            rows.extend(d.tasks.iter().map(|k| {
+                let done = k.done_on.map_or_else(String::new, |on| fill(t.task_done, &[&on]));
+                vec![
+                    k.due_on.to_string(),
+                    fill(t.task_record, &[&lang.task_kind(k.kind), &done]),
+                    k.created_by.clone(),
+                    k.note.clone().unwrap_or_default(),
+                ]
+            }));
+            // Newest first, whatever kind of record.
+            rows.sort_by(|a, b| b[0].cmp(&a[0]));
             (history_cols(t).to_vec(), rows)
         }
     }

@@ -82,10 +82,14 @@ fn queue_cells(r: &LoanSummary, lang: Lang) -> Vec<String> {
     ]
 }
 
-/// Two marks before the loan, so state never rests on colour: `-` the conduct rules do not allow a
-/// call now; `P` a promise to pay falls due today, `p` one is still open, `!` the last one was broken.
+/// Two marks before the loan, so state never rests on colour: `H` on a dispute or hardship hold (no
+/// collection calls), `-` the conduct rules do not allow a call now; `P` a promise to pay falls due today, `p` one is still open, `!` the last one was broken.
 fn marks(r: &LoanSummary) -> String {
-    let call = if r.call_now == Some(false) { '-' } else { ' ' };
+    let call = match (r.held_until, r.call_now) {
+        (Some(_), _) => 'H',
+        (None, Some(false)) => '-',
+        _ => ' ',
+    };
     let promise = match r.promise_status {
         Some(PromiseStatus::Active) if r.promise_due_on == Some(r.as_of) => 'P',
         Some(PromiseStatus::Active) => 'p',

@@ -4,6 +4,7 @@
 pub mod case;
 pub mod lists;
 pub mod look;
+pub mod run;
 pub mod table;
 pub mod theme;
 
@@ -54,6 +55,7 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
             (Screen::Overdue, _) => lists::draw(frame, body, state, ListKind::Overdue, theme),
             (Screen::Case, Some(c)) => case::draw(frame, body, c, state.lang, look),
             (Screen::Case, None) => {}
+            (Screen::Run, _) => run::draw(frame, body, state, theme),
         },
     }
     status_bar(frame, status, state, theme);
@@ -85,6 +87,9 @@ fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     tab(format!("{} {}", t.tab_overdue, count(state, ListKind::Overdue)), state.screen == Screen::Overdue);
     if let Some(c) = &state.case {
         tab(format!("{} {}", t.tab_case, c.loan), state.screen == Screen::Case);
+    }
+    if state.run.is_some() {
+        tab(t.tab_run.to_string(), state.screen == Screen::Run);
     }
     let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
     let mut scope = vec![if state.mine { t.my_cases } else { t.all_cases }.to_string()];
@@ -206,35 +211,69 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The keys of the screen on show, generated from the key map.
+/// One line of the help.
+enum HelpLine {
+    Section(&'static str),
+    Key(String, String),
+    Note(&'static str),
+}
+
+impl HelpLine {
+    fn draw(&self, width: usize, theme: &Theme) -> Line<'static> {
+        match self {
+            HelpLine::Section(s) => Line::styled(text::truncate(s, width), theme.header()),
+            HelpLine::Key(keys, desc) => {
+                let keys = text::fit(keys, 14, false);
+                let room = width.saturating_sub(17);
+                Line::from(vec![
+                    Span::raw("  "),
+                    Span::styled(keys, theme.key()),
+                    Span::raw(" "),
+                    Span::raw(text::truncate(desc, room)),
+                ])
+            }
+            HelpLine::Note(n) => Line::raw(format!("  {}", text::truncate(n, width.saturating_sub(2)))),
+        }
+    }
+}
+
+/// The keys of the screen on show, generated from the key map; in two columns when one does not
+/// fit the height, so no key is ever cut off.
 fn help(frame: &mut Frame, area: Rect, state: &DeskState, look: &Look) {
     let theme = &look.theme;
     let lang = state.lang;
     let scopes = state.scopes();
-    let mut lines: Vec<Line> = Vec::new();
+    let mut lines: Vec<HelpLine> = Vec::new();
     for scope in &scopes {
-        lines.push(Line::styled(lang.scope(*scope), theme.header()));
-        for (b, seqs) in state.keymap.bindings.iter().filter(|(b, _)| b.scope == *scope) {
-            let keys = text::fit(&Keymap::keys_label(seqs), 14, false);
-            lines.push(Line::from(vec![
-                Span::raw("  "),
-                Span::styled(keys, theme.key()),
-                Span::raw(" "),
-                Span::raw(lang.key_desc(b)),
-            ]));
+        lines.push(HelpLine::Section(lang.scope(*scope)));
+        // The help itself needs no line saying how to open it.
+        for (b, seqs) in state.keymap.bindings.iter().filter(|(b, _)| b.scope == *scope && b.cmd != Cmd::Help)
+        {
+            lines.push(HelpLine::Key(Keymap::keys_label(seqs), lang.key_desc(b).to_string()));
         }
         if *scope == Scope::Queue {
-            lines.push(Line::from(vec![Span::raw("  "), Span::raw(lang.text().queue_marks)]));
+            lines.push(HelpLine::Note(lang.text().queue_marks));
         }
     }
-    let width = area.width.min(66);
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);
+    let fits = lines.len() + 2 <= usize::from(area.height);
+    let (columns, width) = if fits { (1, area.width.min(66)) } else { (2, area.width.min(132)) };
+    let per_column = lines.len().div_ceil(columns);
+    let height = u16::try_from(per_column + 2).unwrap_or(u16::MAX).min(area.height);
     let rect =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     blank_wide_left_of(frame, rect);
     frame.render_widget(Clear, rect);
     let block = look.block().title(lang.text().help_title);
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let column_width = inner.width / u16::try_from(columns).unwrap_or(1);
+    for (i, chunk) in lines.chunks(per_column.max(1)).enumerate() {
+        let x = inner.x + column_width * u16::try_from(i).unwrap_or(0);
+        let col = Rect { x, width: column_width, ..inner };
+        let drawn: Vec<Line> =
+            chunk.iter().map(|l| l.draw(usize::from(column_width.saturating_sub(1)), theme)).collect();
+        frame.render_widget(Paragraph::new(drawn), col);
+    }
 }
 
 /// A wide character (Chinese: two cells) just left of an overlay would lose its second cell under
