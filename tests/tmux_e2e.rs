@@ -20,15 +20,19 @@ fn have_tmux() -> bool {
     ok
 }
 
-/// A tmux server of our own (its socket in the test's temp directory), killed when dropped.
+/// A session on a tmux server of our own (its socket in the test's temp directory); the server
+/// is killed when the first session's handle is dropped.
 struct Tmux {
     socket: PathBuf,
+    session: String,
+    owns_server: bool,
 }
 
 impl Tmux {
     fn new(dir: &Path) -> Tmux {
-        Tmux { socket: dir.join("tmux.sock") }
+        Tmux { socket: dir.join("tmux.sock"), session: "e2e".into(), owns_server: true }
     }
+
 
     fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().expect("run tmux")
@@ -46,7 +50,7 @@ impl Tmux {
     fn start(&self, argv: &[&str]) {
         let quoted: Vec<String> = argv.iter().map(|a| format!("'{a}'")).collect();
         let line = format!("{}; echo \"desk exited with $?\"; stty -a; sleep 600", quoted.join(" "));
-        self.ok(&["new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", "sh", "-c", &line]);
+        self.ok(&["new-session", "-d", "-s", &self.session, "-x", "80", "-y", "24", "sh", "-c", &line]);
     }
 
     /// The desk's process: the pane's shell's child.
@@ -79,21 +83,21 @@ impl Tmux {
     }
 
     fn screen(&self) -> String {
-        self.ok(&["capture-pane", "-p", "-t", "e2e"])
+        self.ok(&["capture-pane", "-p", "-t", &self.session])
     }
 
     fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
+        let mut args = vec!["send-keys", "-t", self.session.as_str()];
         args.extend_from_slice(keys);
         self.ok(&args);
     }
 
     fn text(&self, text: &str) {
-        self.ok(&["send-keys", "-t", "e2e", "-l", text]);
+        self.ok(&["send-keys", "-t", &self.session, "-l", text]);
     }
 
     fn display(&self, format: &str) -> String {
-        self.ok(&["display-message", "-p", "-t", "e2e", format]).trim().to_string()
+        self.ok(&["display-message", "-p", "-t", &self.session, format]).trim().to_string()
     }
 
     /// Polls the screen until `ready` holds, failing with the last screen at the deadline.
@@ -112,7 +116,9 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
+        if self.owns_server {
+            let _ = self.run(&["kill-server"]);
+        }
     }
 }
 
@@ -341,4 +347,40 @@ fn a_plan_and_a_notice_made_in_the_desk_are_in_the_store() {
         let f = f.as_str().expect("path");
         assert!(std::path::Path::new(f).starts_with(&out) && std::fs::metadata(f).is_ok(), "{f}");
     }
+}
+
+/// A collector's desk open on the queue sees a supervisor's reassignment made elsewhere without a
+/// key being pressed: the worker notices another connection's commit (SQLite's data_version).
+#[test]
+fn another_users_change_reaches_an_open_desk() {
+    if !have_tmux() {
+        return;
+    }
+    let d = demo_store();
+    let tmux = Tmux::new(d.dir.path());
+    let mut argv = desk_argv(&d);
+    argv.insert(1, "DUEDESK_USER=wang.fang".into());
+    tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    tmux.wait_for("the due-soon list", |s| s.contains("my cases"));
+    tmux.keys(&["Tab"]);
+    let count = |s: &str| -> u64 {
+        let after = s.split("Overdue ").nth(1).unwrap_or("");
+        after.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    let before = count(&tmux.wait_for("wang.fang's queue", |s| s.contains("sort dpd") && count(s) > 0));
+    let theirs = d.run_as(
+        "zhao.min",
+        &["loans", "--assignee", "li.qiang", "--dpd-min", "1", "--limit", "2", "--format", "csv"],
+    );
+    let loans: Vec<String> =
+        theirs.stdout.lines().skip(1).filter_map(|l| l.split(',').next()).map(str::to_string).collect();
+    assert_eq!(loans.len(), 2, "{}", theirs.stdout);
+    let mut args = vec!["assign"];
+    args.extend(loans.iter().map(String::as_str));
+    args.extend(["--to", "wang.fang", "--reason", "平衡工作量"]);
+    let moved = d.run_as("zhao.min", &args);
+    assert_eq!(moved.code, 0, "{}", moved.stderr);
+    // Both loans are overdue; a customer with more overdue loans moves them all.
+    let s = tmux.wait_for("the queue to grow", |s| count(s) >= before + 2);
+    assert!(s.contains("my cases"), "{s}");
 }

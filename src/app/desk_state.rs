@@ -348,6 +348,8 @@ pub enum Reply {
         req: PlanRequest,
         outcome: Box<PlanOutcome>,
     },
+    /// Another desk or command changed the store: the lists and the open case are asked again.
+    StoreChanged,
     /// How far the escalation run has come.
     RunProgress {
         generation: u64,
@@ -1211,6 +1213,11 @@ impl DeskState {
                 }
                 let mut out = self.reload_case();
                 out.extend(self.refresh_lists());
+                out
+            }
+            Reply::StoreChanged => {
+                let mut out = self.refresh_lists();
+                out.extend(self.reload_case());
                 out
             }
             Reply::RunProgress { generation, phase, done } => self.run_progress(generation, phase, done),

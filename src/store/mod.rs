@@ -57,6 +57,8 @@ pub struct Store {
     /// The date the scratch snapshot was computed for, and the store's state then
     /// (`data_version` for other connections' commits, `total_changes` for ours).
     scratch: std::cell::Cell<Option<(chrono::NaiveDate, i64, u64)>>,
+    /// `data_version` when `changed_elsewhere` last looked.
+    seen_version: std::cell::Cell<Option<i64>>,
 }
 
 impl Store {
@@ -82,7 +84,12 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::migrate(&mut conn, &label)?;
-        Ok(Store { conn, label, scratch: std::cell::Cell::new(None) })
+        Ok(Store {
+            conn,
+            label,
+            scratch: std::cell::Cell::new(None),
+            seen_version: std::cell::Cell::new(None),
+        })
     }
 
     pub fn conn(&self) -> &Connection {
@@ -92,6 +99,15 @@ impl Store {
     /// The path (or `:memory:`) the store was opened from, for messages.
     pub fn label(&self) -> &str {
         &self.label
+    }
+
+    /// Whether another connection (another desk, a command, the escalation run) committed since
+    /// the last call: SQLite's `data_version`, one cheap pragma, no table read. The first call
+    /// only takes note.
+    pub fn changed_elsewhere(&self) -> Result<bool> {
+        let version: i64 = self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+        let before = self.seen_version.replace(Some(version));
+        Ok(before.is_some_and(|b| b != version))
     }
 
     fn change_mark(&self) -> Result<(i64, u64)> {
@@ -167,5 +183,19 @@ mod tests {
         // Our own.
         mine.write(|tx| setting_set(tx, "k", "w")).expect("write");
         assert!(!mine.scratch_is_current(day).expect("check"));
+    }
+
+    #[test]
+    fn another_connections_commit_is_noticed_once_and_our_own_not_at_all() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("desk.db");
+        let mut mine = Store::open(&path).expect("open");
+        let other = Store::open(&path).expect("open other");
+        assert!(!mine.changed_elsewhere().expect("first look"));
+        mine.write(|tx| setting_set(tx, "k", "mine")).expect("write");
+        assert!(!mine.changed_elsewhere().expect("own write"));
+        setting_set(other.conn(), "k", "theirs").expect("write");
+        assert!(mine.changed_elsewhere().expect("their write"));
+        assert!(!mine.changed_elsewhere().expect("seen"));
     }
 }

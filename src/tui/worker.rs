@@ -3,6 +3,7 @@
 //! already queued. The UI thread never runs SQL.
 
 use std::sync::mpsc::{self, Sender};
+use std::time::{Duration, Instant};
 
 use super::Msg;
 use crate::app::Desk;
@@ -40,6 +41,9 @@ fn latest(batch: Vec<Request>) -> Vec<Request> {
         .map(|(_, r)| r)
         .collect()
 }
+
+/// How often an idle worker looks for other desks' commits (one pragma, no table read).
+const WATCH: Duration = Duration::from_secs(2);
 
 struct Gone(Sender<Msg>);
 
@@ -86,7 +90,24 @@ pub fn spawn_worker(mut desk: Desk, live_clock: bool, tx: Sender<Msg>) -> std::i
         // Tells the main loop when this thread ends, by a panic too, so the desk never waits
         // for answers that will not come.
         let _gone = Gone(tx.clone());
-        while let Ok(first) = req_rx.recv() {
+        let _ = desk.store.changed_elsewhere();
+        let mut looked = Instant::now();
+        loop {
+            // Every WATCH, busy or idle, see whether another desk wrote, so this one shows it
+            // without a key being pressed.
+            if looked.elapsed() >= WATCH {
+                looked = Instant::now();
+                if desk.store.changed_elsewhere().unwrap_or(false)
+                    && tx.send(Msg::Reply(Reply::StoreChanged)).is_err()
+                {
+                    return;
+                }
+            }
+            let first = match req_rx.recv_timeout(WATCH.saturating_sub(looked.elapsed())) {
+                Ok(r) => r,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            };
             let mut batch = vec![first];
             batch.extend(req_rx.try_iter());
             for r in latest(batch) {
