@@ -707,3 +707,50 @@ fn a_collector_previews_the_run_but_may_not_apply_it() {
     assert!(run.error.as_deref().is_some_and(|e| e.contains("supervisor")), "{:?}", run.error);
     assert!(message(&s).contains("supervisor"), "{}", message(&s));
 }
+
+#[test]
+fn marked_cases_are_reassigned_together_from_the_queue() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab>");
+    let first = selected_loan(&s, ListKind::Overdue);
+    // Space marks and moves on; a second space on the same row unmarks it.
+    keys(&mut s, &mut desk, "<Space><Space><Space>k<Space>");
+    assert_eq!(s.overdue.selected, 3);
+    assert_eq!(s.marked.len(), 2);
+    assert!(s.marked.contains(&first));
+    keys(&mut s, &mut desk, "<Space>");
+    let marked: Vec<String> = s.marked.iter().cloned().collect();
+    assert_eq!(marked.len(), 3);
+    keys(&mut s, &mut desk, ":assign<Enter>");
+    assert!(message(&s).starts_with("usage: :assign"), "{}", message(&s));
+    keys(&mut s, &mut desk, ":assign xu.na 平衡工作量<Enter>");
+    assert!(message(&s).contains("given to xu.na"), "{}", message(&s));
+    assert!(s.marked.is_empty());
+    for loan in &marked {
+        let d = desk.show(loan).expect("show");
+        assert_eq!(d.summary.assignee.as_deref(), Some("xu.na"), "{loan}");
+        let last = d.assignments.last().expect("an assignment");
+        assert_eq!((last.by.as_deref(), last.reason.as_deref()), (Some("admin"), Some("平衡工作量")));
+    }
+    // Esc clears marks when there is no filter to clear.
+    keys(&mut s, &mut desk, "<Space><Space><Esc>");
+    assert!(s.marked.is_empty());
+    assert_eq!(message(&s), "marks cleared");
+}
+
+#[test]
+fn a_collector_may_not_reassign_from_the_desk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
+    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab>");
+    let loan = selected_loan(&s, ListKind::Overdue);
+    keys(&mut s, &mut desk, "<Space>:assign wang.fang 我忙不过来<Enter>");
+    assert!(message(&s).contains("supervisor"), "{}", message(&s));
+    assert_eq!(desk.show(&loan).expect("show").summary.assignee.as_deref(), Some("li.qiang"));
+    assert_eq!(s.marked.len(), 1, "marks stay after a refusal");
+}

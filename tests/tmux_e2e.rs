@@ -33,7 +33,6 @@ impl Tmux {
         Tmux { socket: dir.join("tmux.sock"), session: "e2e".into(), owns_server: true }
     }
 
-
     fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().expect("run tmux")
     }

@@ -254,6 +254,12 @@ pub enum Query {
         loan: String,
         req: PlanRequest,
     },
+    /// Gives these loans' cases to `to` (the command line's `assign`).
+    Assign {
+        loans: Vec<String>,
+        to: String,
+        reason: Option<String>,
+    },
     /// The escalation run on the whole book (the command line's `escalate [--dry-run]`).
     Escalate {
         dry_run: bool,
@@ -348,6 +354,11 @@ pub enum Reply {
         req: PlanRequest,
         outcome: Box<PlanOutcome>,
     },
+    /// Cases given to another user from the desk: how many customers moved.
+    Assigned {
+        customers: usize,
+        to: String,
+    },
     /// Another desk or command changed the store: the lists and the open case are asked again.
     StoreChanged,
     /// How far the escalation run has come.
@@ -418,6 +429,8 @@ pub struct DeskState {
     pub stage: Option<Stage>,
     pub sort: SortKey,
     pub mine: bool,
+    /// Loans marked in the queue for a bulk action (`:assign`).
+    pub marked: std::collections::BTreeSet<String>,
     pub due: ListState,
     pub overdue: ListState,
     pub case: Option<CaseState>,
@@ -448,6 +461,7 @@ impl DeskState {
             stage: None,
             sort: SortKey::Dpd,
             mine,
+            marked: std::collections::BTreeSet::new(),
             due: ListState::default(),
             overdue: ListState::default(),
             case: None,
@@ -714,8 +728,24 @@ impl DeskState {
                     None => Vec::new(),
                 }
             }
+            (Cmd::ToggleMark, Some(kind)) => {
+                let list = self.list(kind);
+                let Some(loan) = list.row(list.selected).map(|r| r.loan_id.clone()) else {
+                    return Vec::new();
+                };
+                if !self.marked.remove(&loan) {
+                    self.marked.insert(loan);
+                }
+                // On to the next row, so a run of cases is marked by holding the key.
+                self.cmd(Cmd::Down)
+            }
+            (Cmd::ToggleMark, None) => Vec::new(),
             (Cmd::Back, Some(_)) => {
                 if self.filter.is_empty() {
+                    if !self.marked.is_empty() {
+                        self.marked.clear();
+                        self.say(self.lang.text().msg_marks_cleared);
+                    }
                     Vec::new()
                 } else {
                     self.filter.clear();
@@ -812,6 +842,7 @@ impl DeskState {
             "writeoff" | "write-off" => return self.write_off(rest),
             "reopen" => return self.reopen(rest),
             "escalate" | "run" => return self.open_run(rest),
+            "assign" => return self.assign(rest),
             "override" => {
                 let t = self.lang.text();
                 self.override_reason = Some(rest.to_string()).filter(|r| !r.is_empty());
@@ -1112,6 +1143,30 @@ impl DeskState {
         self.write(loan, CaseOp::Reopen { reason: reason.to_string(), version })
     }
 
+    /// `:assign USER [REASON…]`: the marked cases, else the case under the cursor or open.
+    fn assign(&mut self, args: &str) -> Vec<Request> {
+        let (to, reason) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+        if to.is_empty() {
+            return self.usage(self.lang.text().msg_usage_assign);
+        }
+        let loans: Vec<String> = if !self.marked.is_empty() {
+            self.marked.iter().cloned().collect()
+        } else if let (Screen::Case, Some(c)) = (self.screen, &self.case) {
+            vec![c.loan.clone()]
+        } else if let Some(kind) = self.current_list() {
+            let list = self.list(kind);
+            list.row(list.selected).map(|r| r.loan_id.clone()).into_iter().collect()
+        } else {
+            Vec::new()
+        };
+        if loans.is_empty() {
+            return self.usage(self.lang.text().msg_usage_assign);
+        }
+        let reason = Some(reason.trim().to_string()).filter(|r| !r.is_empty());
+        let generation = self.next_generation();
+        vec![Request { generation, query: Query::Assign { loans, to: to.to_string(), reason } }]
+    }
+
     fn usage(&mut self, text: &str) -> Vec<Request> {
         self.say(text);
         Vec::new()
@@ -1213,6 +1268,13 @@ impl DeskState {
                 }
                 let mut out = self.reload_case();
                 out.extend(self.refresh_lists());
+                out
+            }
+            Reply::Assigned { customers, to } => {
+                self.marked.clear();
+                self.say(fill(self.lang.text().msg_assigned, &[&customers, &to]));
+                let mut out = self.refresh_lists();
+                out.extend(self.reload_case());
                 out
             }
             Reply::StoreChanged => {
@@ -1398,6 +1460,10 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
     let generation = req.generation;
     match &req.query {
         Query::Escalate { dry_run } => run::serve_run(desk, generation, *dry_run, progress),
+        Query::Assign { loans, to, reason } => match desk.assign(loans, to, reason.as_deref()) {
+            Ok(moved) => Reply::Assigned { customers: moved.len(), to: to.clone() },
+            Err(e) => Reply::Failed { generation, what: Failed::Write, message: e.to_string() },
+        },
         Query::Info => match store::loan_count(desk.store.conn()) {
             Ok(n) => Reply::Info { loans: u64::try_from(n).unwrap_or(0) },
             Err(e) => Reply::Failed { generation, what: Failed::Info, message: e.to_string() },

@@ -135,6 +135,7 @@ pub enum Cmd {
     IssueNotice,
     RunPreview,
     RunApply,
+    ToggleMark,
 }
 
 /// Where a binding applies.
@@ -199,6 +200,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("D", Scope::List, Cmd::LoadDemo, "load the demo book (empty store only)", Some("demo book")),
     bind("s", Scope::Queue, Cmd::NextStage, "stage: all/reminder/negotiation/guarantor/legal", Some("stage")),
     bind("o", Scope::Queue, Cmd::NextSort, "sort: dpd/overdue/last contact/next action", Some("sort")),
+    bind("<Space>", Scope::Queue, Cmd::ToggleMark, "mark the case for :assign (Esc clears marks)", None),
     bind("j <Down>", Scope::Case, Cmd::Down, "scroll down", None),
     bind("k <Up>", Scope::Case, Cmd::Up, "scroll up", None),
     bind("<PgDn> <C-f>", Scope::Case, Cmd::PageDown, "page down", None),
@@ -256,7 +258,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
 
 impl Cmd {
     /// Every action, in the order of the names below.
-    pub const ALL: [Cmd; 27] = [
+    pub const ALL: [Cmd; 28] = [
         Cmd::Quit,
         Cmd::Help,
         Cmd::CommandLine,
@@ -284,6 +286,7 @@ impl Cmd {
         Cmd::IssueNotice,
         Cmd::RunPreview,
         Cmd::RunApply,
+        Cmd::ToggleMark,
     ];
 
     /// The action's name in a user's `keys.toml`.
@@ -316,6 +319,7 @@ impl Cmd {
             Cmd::IssueNotice => "issue_notice",
             Cmd::RunPreview => "run_preview",
             Cmd::RunApply => "run_apply",
+            Cmd::ToggleMark => "toggle_mark",
         }
     }
 

@@ -367,6 +367,7 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         }
         Cmd::IssueNotice => "出具通知书：:notice dunning|guarantor_demand [zh|en] [目录，默认 ./notices]",
         Cmd::RunPreview => "预览今晚的升级批处理",
+        Cmd::ToggleMark => "标记案件以便 :assign（Esc 清除标记）",
         Cmd::RunApply => "对全部台账执行升级（主管；按两次）",
         Cmd::Help => "本帮助",
         Cmd::Quit => "退出",
@@ -392,7 +393,7 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         Cmd::LogPromise => "承诺",
         Cmd::LogContact => "记录",
         Cmd::ProposePlan => "方案",
-        Cmd::LogBusy | Cmd::NextAction | Cmd::IssueNotice | Cmd::RunPreview => return None,
+        Cmd::LogBusy | Cmd::NextAction | Cmd::IssueNotice | Cmd::RunPreview | Cmd::ToggleMark => return None,
         Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => return None,
     })
 }
@@ -476,7 +477,7 @@ texts! {
     col_loan: "LOAN", "贷款编号";
     col_borrower: "BORROWER", "借款人";
     col_name: "NAME", "借款人";
-    queue_marks: "H held · - no call now · P promise today · p open · ! broken", "H 暂停 · - 暂不可致电 · P 今日承诺到期 · p 承诺中 · ! 违约";
+    queue_marks: "+ marked · H held · - no call now · P promise today · p open · ! broken", "+ 已标记 · H 暂停 · - 暂不可致电 · P 今日承诺 · p 承诺中 · ! 违约";
     col_stage: "STAGE", "阶段";
     col_dpd: "DPD", "逾期天数";
     col_bucket: "BKT", "账龄";
@@ -617,6 +618,10 @@ texts! {
     run_failed: "the run stopped: {0}", "批处理中止：{0}";
     col_from: "FROM", "原阶段";
     col_to: "TO", "新阶段";
+    marked_count: "{0} marked", "已标记 {0}";
+    msg_marks_cleared: "marks cleared", "已清除标记";
+    msg_usage_assign: "usage: :assign USER [REASON] (the marked cases, else the one under the cursor; supervisors)", "用法：:assign 用户 [原因]（已标记的案件，否则当前案件；主管）";
+    msg_assigned: "{0} cases given to {1}", "{0} 户案件已分配给 {1}";
     msg_open_case_first: "open a case first", "请先打开一个案件";
     msg_no_contact_to_note: "no contact on this case to add a note to", "该案件还没有联系记录，无法补充备注";
     msg_usage_ptp: "usage: :ptp AMOUNT YYYY-MM-DD [note]", "用法：:ptp 金额 YYYY-MM-DD [备注]";

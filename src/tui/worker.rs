@@ -24,7 +24,8 @@ fn slot(q: &Query) -> Option<Slot> {
         | Query::LoadDemo
         | Query::Write { .. }
         | Query::PlanPreview { .. }
-        | Query::Escalate { .. } => None,
+        | Query::Escalate { .. }
+        | Query::Assign { .. } => None,
     }
 }
 

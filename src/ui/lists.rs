@@ -61,14 +61,14 @@ fn month_day(stamp: &str) -> String {
     stamp.get(5..10).unwrap_or(stamp).to_string()
 }
 
-fn queue_cells(r: &LoanSummary, lang: Lang) -> Vec<String> {
+fn queue_cells(r: &LoanSummary, lang: Lang, marked: bool) -> Vec<String> {
     let contact = match (&r.last_contact_at, &r.last_outcome) {
         (Some(at), Some(o)) => format!("{} {}", month_day(at), lang.outcome_text(o)),
         (Some(at), None) => month_day(at),
         _ => lang.text().never.to_string(),
     };
     vec![
-        marks(r),
+        marks(r, marked),
         r.loan_id.clone(),
         r.borrower.clone(),
         // `*`: placed with an outside agency (as in the command line's tables).
@@ -82,9 +82,9 @@ fn queue_cells(r: &LoanSummary, lang: Lang) -> Vec<String> {
     ]
 }
 
-/// Two marks before the loan, so state never rests on colour: `H` on a dispute or hardship hold (no
+/// Two marks before the loan, so state never rests on colour: `+` marked for a bulk action, else `H` on a dispute or hardship hold (no
 /// collection calls), `-` the conduct rules do not allow a call now; `P` a promise to pay falls due today, `p` one is still open, `!` the last one was broken.
-fn marks(r: &LoanSummary) -> String {
+fn marks(r: &LoanSummary, marked: bool) -> String {
     let call = match (r.held_until, r.call_now) {
         (Some(_), _) => 'H',
         (None, Some(false)) => '-',
@@ -96,7 +96,9 @@ fn marks(r: &LoanSummary) -> String {
         Some(PromiseStatus::Broken) => '!',
         _ => ' ',
     };
-    format!("{call}{promise}")
+    // A mark for a bulk action is short-lived and wanted at a glance: it takes the first place.
+    let first = if marked { '+' } else { call };
+    format!("{first}{promise}")
 }
 
 fn due_cells(r: &LoanSummary, lang: Lang) -> Vec<String> {
@@ -152,7 +154,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
                     Some(r) => {
                         let (cells, dpd_col) = match kind {
                             ListKind::DueSoon => (due_cells(r, lang), None),
-                            ListKind::Overdue => (queue_cells(r, lang), Some(4)),
+                            ListKind::Overdue => {
+                                (queue_cells(r, lang, state.marked.contains(&r.loan_id)), Some(4))
+                            }
                         };
                         let styles: Vec<_> = dpd_col
                             .filter(|_| !selected)

@@ -100,6 +100,9 @@ fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     if !state.filter.trim().is_empty() {
         scope.push(format!("/{}", state.filter.trim()));
     }
+    if !state.marked.is_empty() {
+        scope.push(fill(t.marked_count, &[&state.marked.len()]));
+    }
     let right = format!("{} ", scope.join(" · "));
     let room = usize::from(area.width).saturating_sub(used);
     if room > 2 {
@@ -215,16 +218,16 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
 enum HelpLine {
     Section(&'static str),
     Key(String, String),
-    Note(&'static str),
+    Note(String),
 }
 
 impl HelpLine {
-    fn draw(&self, width: usize, theme: &Theme) -> Line<'static> {
+    fn draw(&self, width: usize, keys_width: usize, theme: &Theme) -> Line<'static> {
         match self {
             HelpLine::Section(s) => Line::styled(text::truncate(s, width), theme.header()),
             HelpLine::Key(keys, desc) => {
-                let keys = text::fit(keys, 14, false);
-                let room = width.saturating_sub(17);
+                let keys = text::fit(keys, keys_width, false);
+                let room = width.saturating_sub(keys_width + 3);
                 Line::from(vec![
                     Span::raw("  "),
                     Span::styled(keys, theme.key()),
@@ -252,11 +255,34 @@ fn help(frame: &mut Frame, area: Rect, state: &DeskState, look: &Look) {
             lines.push(HelpLine::Key(Keymap::keys_label(seqs), lang.key_desc(b).to_string()));
         }
         if *scope == Scope::Queue {
-            lines.push(HelpLine::Note(lang.text().queue_marks));
+            lines.push(HelpLine::Note(lang.text().queue_marks.to_string()));
         }
     }
     let fits = lines.len() + 2 <= usize::from(area.height);
     let (columns, width) = if fits { (1, area.width.min(66)) } else { (2, area.width.min(132)) };
+    if columns > 1 {
+        // A note (the queue's marks) is cut at its ` · ` into lines that fit a column.
+        let room = usize::from(width.saturating_sub(2) / 2).saturating_sub(3);
+        lines = lines
+            .into_iter()
+            .flat_map(|l| match l {
+                HelpLine::Note(n) => {
+                    let mut parts: Vec<String> = Vec::new();
+                    for item in n.split(" · ") {
+                        match parts.last_mut() {
+                            Some(p) if text::width(p) + 3 + text::width(item) <= room => {
+                                p.push_str(" · ");
+                                p.push_str(item);
+                            }
+                            _ => parts.push(item.to_string()),
+                        }
+                    }
+                    parts.into_iter().map(HelpLine::Note).collect::<Vec<_>>()
+                }
+                other => vec![other],
+            })
+            .collect();
+    }
     let per_column = lines.len().div_ceil(columns);
     let height = u16::try_from(per_column + 2).unwrap_or(u16::MAX).min(area.height);
     let rect =
@@ -270,8 +296,18 @@ fn help(frame: &mut Frame, area: Rect, state: &DeskState, look: &Look) {
     for (i, chunk) in lines.chunks(per_column.max(1)).enumerate() {
         let x = inner.x + column_width * u16::try_from(i).unwrap_or(0);
         let col = Rect { x, width: column_width, ..inner };
-        let drawn: Vec<Line> =
-            chunk.iter().map(|l| l.draw(usize::from(column_width.saturating_sub(1)), theme)).collect();
+        // The keys take the width of the longest in the column, up to 14 cells.
+        let keys_width = chunk
+            .iter()
+            .filter_map(|l| match l {
+                HelpLine::Key(k, _) => Some(text::width(k)),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+            .min(14);
+        let width = usize::from(column_width.saturating_sub(1));
+        let drawn: Vec<Line> = chunk.iter().map(|l| l.draw(width, keys_width, theme)).collect();
         frame.render_widget(Paragraph::new(drawn), col);
     }
 }
