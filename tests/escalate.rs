@@ -149,7 +149,7 @@ fn each_loan_goes_to_its_band_once_with_the_reason_recorded() {
     let table = d.ok(&["--as-of", "2026-03-02", "--format", "table", "escalate"]);
     assert_eq!(
         table.stdout,
-        "reminder → negotiation: 1\n7 loans as of 2026-03-02: changed 1, held by a promise 0\n"
+        "reminder → negotiation: 1\n7 loans as of 2026-03-02: changed 1, held by a promise 0, dunning notices due 0\n"
     );
 }
 
@@ -267,6 +267,16 @@ fn a_policy_file_changes_the_outcome_and_a_bad_one_never_starts_a_run() {
     let path = TestDesk::path_str(&file);
     assert_eq!(d.ok(&["policy", "check", path]).stdout, format!("ok {path}\n"));
     assert!(d.ok(&["policy", "show", "--policy", path]).stdout.contains("legal = 61\n"));
+    // A real run takes only the store's policy in force; a dry run tries any.
+    let r = d.run(&["--as-of", AS_OF, "escalate", "--policy", path]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("duedesk policy set FILE"), "{}", r.stderr);
+    assert_eq!(stage(&d, AS_OF, "N-61"), "current");
+    let dry = escalate(&d, AS_OF, &["--dry-run", "--policy", path]);
+    assert!(dry.changes.iter().any(|c| c["loan_id"] == "N-61" && c["to"] == "legal"), "{:?}", dry.changes);
+    d.ok(&["policy", "set", path]);
+    assert!(d.ok(&["policy", "show"]).stdout.contains("guarantor = 46\nlegal = 61\n"));
+    assert_eq!(escalate(&d, AS_OF, &["--dry-run"]).changes, dry.changes, "the same policy now in force");
     d.ok(&["--as-of", AS_OF, "escalate", "--policy", path]);
     assert_eq!(stage(&d, AS_OF, "N-61"), "legal");
     assert_eq!(stage(&d, AS_OF, "G-61"), "legal");
@@ -298,6 +308,9 @@ fn a_policy_file_changes_the_outcome_and_a_bad_one_never_starts_a_run() {
     // A bad policy never starts a run: nothing changes, not even the snapshot's date.
     let r = d.run(&["--as-of", "2026-03-20", "escalate", "--policy", bad_path]);
     assert_eq!(r.code, 2);
+    let r = d.run(&["policy", "set", bad_path]);
+    assert_eq!(r.code, 2);
+    assert!(d.ok(&["policy", "show"]).stdout.contains("legal = 61\n"), "the policy in force stands");
     assert_eq!(stage(&d, AS_OF, "G-91"), "legal");
     assert_eq!(json(&d, AS_OF, &["show", "G-91"])["stage_events"].as_array().map(Vec::len), Some(1));
     let r = d.run(&["policy", "check", TestDesk::path_str(&d.dir.path().join("missing.toml"))]);
@@ -315,4 +328,52 @@ fn escalation_is_for_supervisors_and_a_dry_run_for_any_desk_user() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json().as_array().map(Vec::len), Some(6));
     assert_eq!(stage(&d, AS_OF, "G-91"), "current");
+}
+
+/// (kind, done_on, done_by, note) of a loan's tasks.
+fn tasks(d: &TestDesk, as_of: &str, loan: &str) -> Vec<(String, Option<String>, Option<String>, String)> {
+    json(d, as_of, &["show", loan])["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .map(|t| {
+            (
+                t["kind"].as_str().expect("kind").to_string(),
+                t["done_on"].as_str().map(str::to_string),
+                t["done_by"].as_str().map(str::to_string),
+                t["note"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_cure_or_a_closing_closes_the_loans_open_tasks_with_why() {
+    let d = desk();
+    d.ok(&["--as-of", AS_OF, "escalate"]);
+    let open = |loan: &str| tasks(&d, AS_OF, loan).into_iter().filter(|t| t.1.is_none()).count();
+    assert_eq!(open("P-1"), 2, "plan offer and the month's dunning notice");
+    assert_eq!(open("A-30"), 2, "call and dunning notice");
+
+    let pay =
+        d.write("pay2.csv", "loan_id,paid_on,amount\nP-1,2026-03-01,2300.00\nA-30,2026-03-01,20000.00\n");
+    d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
+    assert_eq!(
+        escalate(&d, AS_OF, &[]).transitions(),
+        vec![t("reminder", "closed", 1), t("negotiation", "current", 1)]
+    );
+    for (loan, why) in
+        [("P-1", "no longer needed: cure: DPD back to 0"), ("A-30", "no longer needed: closed:")]
+    {
+        let all = tasks(&d, AS_OF, loan);
+        assert_eq!(all.len(), 2, "closed, not deleted: {all:?}");
+        for (kind, done_on, done_by, note) in all {
+            assert_eq!(done_on.as_deref(), Some(AS_OF), "{loan} {kind}");
+            assert_eq!(done_by.as_deref(), Some("policy"));
+            assert!(note.starts_with(why), "{loan} {kind}: {note}");
+        }
+    }
+    // The next month the cured and the closed loan get no dunning notice.
+    let r = escalate(&d, "2026-04-01", &[]);
+    assert!(tasks(&d, "2026-04-01", "A-30").iter().all(|t| t.1.is_some()), "{}", r.summary);
 }

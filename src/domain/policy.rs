@@ -9,6 +9,7 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 use super::classify::ClassBands;
+use super::delinquency::AssessRules;
 use super::stage::{Stage, StageBands};
 use super::terms::Product;
 
@@ -403,6 +404,17 @@ pub fn parse_policy(text: &str) -> Result<Policy, Vec<PolicyError>> {
 }
 
 impl Policy {
+    /// `base` with this policy's due-soon windows and classification bands: what the snapshot,
+    /// `show` and the run compute with, so they agree.
+    pub fn assess_rules(&self, base: AssessRules) -> AssessRules {
+        AssessRules {
+            class_bands: self.class_bands,
+            installment_window_days: self.installment_window_days,
+            maturity_window_days: self.maturity_window_days,
+            ..base
+        }
+    }
+
     /// The policy in force as TOML, every value written out (what `duedesk policy show` prints).
     pub fn to_toml(&self) -> String {
         let mut s = String::from("# the escalation policy in force (DOMAIN.md §6)\n\n");
