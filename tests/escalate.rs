@@ -377,3 +377,58 @@ fn a_cure_or_a_closing_closes_the_loans_open_tasks_with_why() {
     let r = escalate(&d, "2026-04-01", &[]);
     assert!(tasks(&d, "2026-04-01", "A-30").iter().all(|t| t.1.is_some()), "{}", r.summary);
 }
+
+fn due_soon(d: &TestDesk) -> Vec<String> {
+    let rows = json(d, AS_OF, &["loans", "--due-soon"]);
+    let mut v: Vec<String> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["loan_id"].as_str().expect("id").to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_policy_in_force_sets_the_due_soon_windows_and_the_class_bands_everywhere() {
+    let d = desk();
+    let later = "2026-03-31";
+    // C-0 matures on 2026-03-15: inside the shipped 30-day maturity window.
+    assert_eq!(due_soon(&d), ["C-0"]);
+    let class =
+        |as_of: &str| json(&d, as_of, &["show", "G-91"])["class"].as_str().expect("class").to_string();
+    assert_eq!(class(later), "substandard", "DPD 121 under the 2023 bands");
+    assert_eq!(d.ok(&["settings", "get", "class_bands"]).stdout, "standard\n");
+
+    let file = d.write(
+        "narrow.toml",
+        "[due_soon]\ninstallment_days = 3\nmaturity_days = 10\n\n[classification]\nbands = \"credit_card\"\n",
+    );
+    d.ok(&["policy", "set", TestDesk::path_str(&file)]);
+    // The snapshot was recomputed with the new window: the list and show agree.
+    assert_eq!(due_soon(&d), Vec::<String>::new());
+    assert!(json(&d, AS_OF, &["show", "C-0"])["due_soon_on"].is_null());
+    assert_eq!(class(later), "doubtful", "DPD 121 under the credit-card bands");
+    assert_eq!(d.ok(&["settings", "get", "class_bands"]).stdout, "credit_card\n");
+    // The run refreshes with the same policy: its snapshot classes as show does.
+    d.ok(&["--as-of", later, "escalate"]);
+    let legal = json(&d, later, &["loans", "--stage", "legal"]);
+    let g91 = legal.as_array().expect("rows").iter().find(|r| r["loan_id"] == "G-91").expect("G-91").clone();
+    assert_eq!(g91["class"], "doubtful");
+
+    // The older setting is an alias of the policy's bands, an admin's change like `policy set`.
+    d.ok(&["settings", "set", "class_bands", "standard"]);
+    assert!(d.ok(&["policy", "show"]).stdout.contains("bands = \"standard\""));
+    assert!(d.ok(&["policy", "show"]).stdout.contains("maturity_days = 10"), "the rest stands");
+    assert_eq!(class(later), "substandard");
+    let wide = d.write("wide.toml", "[due_soon]\nmaturity_days = 20\n");
+    d.ok(&["policy", "set", TestDesk::path_str(&wide)]);
+    assert_eq!(due_soon(&d), ["C-0"]);
+    // Only an admin sets it.
+    d.ok(&["users", "add", "zhao.sup", "--role", "supervisor"]);
+    d.ok(&["settings", "set", "trust_env_user", "true"]);
+    let r = d.run_as("zhao.sup", &["policy", "set", TestDesk::path_str(&file)]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(due_soon(&d), ["C-0"]);
+}

@@ -328,17 +328,57 @@ fn a_legal_packet_states_shows_figures_and_completes_its_task() {
         let v = show[key].as_str().expect("money");
         assert!(text.contains(v), "{key} {v} missing:\n{text}");
     }
+    // Chinese by default (诉讼/仲裁材料 for a Chinese court or arbitration body), a claimed sum
+    // also in capitals.
     for part in [
+        "诉讼/仲裁材料：贷款编号 G-91",
+        "借款人",
         "周五",
+        "合同金额",
+        "逾期本金",
+        "罚息",
+        "担保人",
+        "抵押物",
         "房产 沪(2020)456号",
-        "Stage history",
-        "current -> legal",
-        "Contact log",
-        "no_answer",
-        "pending",
+        "催收记录",
+        "未接通",
+        "催收阶段变更记录",
+        "正常 → 法律",
+        "回执",
     ] {
         assert!(text.contains(part), "{part} missing:\n{text}");
     }
+    for key in ["payoff_amount", "penalty_interest"] {
+        let m: duedesk::domain::Money = show[key].as_str().expect("money").parse().expect("money");
+        let words = format!("{m} 元（大写：人民币{}）", duedesk::app::notice_text::rmb_upper(m));
+        assert!(text.contains(&words), "{words} missing:\n{text}");
+    }
+    // In English on request; packet.json is the same either way.
+    let en = d.dir.path().join("packets-en");
+    d.ok(&["--as-of", AS_OF, "legal-packet", "G-91", "--lang", "en", "--out", TestDesk::path_str(&en)]);
+    let en = en.join(rows[0]["folder"].as_str().expect("folder"));
+    let en_text = std::fs::read_to_string(en.join("packet.txt")).expect("packet.txt");
+    for part in
+        ["LEGAL CASE PACKET", "Stage history", "current -> legal", "Contact log", "no_answer", "pending"]
+    {
+        assert!(en_text.contains(part), "{part} missing:\n{en_text}");
+    }
+    for key in ["overdue_principal", "penalty_interest", "payoff_amount"] {
+        assert!(en_text.contains(show[key].as_str().expect("money")), "{key}");
+    }
+    for line in en_text.lines() {
+        assert!(duedesk::text::width(line) <= 80, "{line:?}");
+    }
+    let en_json: Value =
+        serde_json::from_str(&std::fs::read_to_string(en.join("packet.json")).expect("json")).expect("json");
+    for (key, value) in packet.as_object().expect("object") {
+        if key != "packet" && key != "tasks" && key != "version" {
+            assert_eq!(&en_json[key], value, "{key}");
+        }
+    }
+    let r =
+        d.run(&["--as-of", AS_OF, "legal-packet", "G-91", "--lang", "fr", "--out", TestDesk::path_str(&out)]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     let all = json(&d, &["tasks", "--all", "--kind", "legal_packet"]);
     let g91 = all.as_array().expect("array").iter().find(|t| t["loan_id"] == "G-91").expect("task");
     assert_eq!(g91["done_on"], AS_OF);
