@@ -432,3 +432,82 @@ fn the_policy_in_force_sets_the_due_soon_windows_and_the_class_bands_everywhere(
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert_eq!(due_soon(&d), ["C-0"]);
 }
+
+/// Each loan's stage, stage events and tasks, in loan order, read straight from the store file;
+/// and how many escalation runs the audit log records.
+fn book(d: &TestDesk) -> (Vec<(i64, String, i64, i64)>, i64) {
+    let conn = rusqlite::Connection::open(&d.db).expect("open the store");
+    let mut stmt = conn
+        .prepare(
+            "SELECT l.id, l.stage, (SELECT count(*) FROM stage_events e WHERE e.loan_id = l.id), \
+             (SELECT count(*) FROM tasks t WHERE t.loan_id = l.id) FROM loans l ORDER BY l.id",
+        )
+        .expect("sql");
+    let loans = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("rows")
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .expect("rows");
+    let runs = conn
+        .query_row("SELECT count(*) FROM audit_log WHERE action = 'escalate'", [], |r| r.get(0))
+        .expect("audit");
+    (loans, runs)
+}
+
+#[test]
+fn a_run_killed_mid_way_leaves_whole_batches_and_the_next_run_finishes_it() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+
+    // 20,000 loans: four batches of 5,000, three months on so that most of them move.
+    let d = TestDesk::new();
+    d.ok(&["--as-of", AS_OF, "demo", "--loans", "20000", "--seed", "7"]);
+    let whole = TestDesk::new();
+    for ext in ["", "-wal"] {
+        let from = format!("{}{ext}", d.db.display());
+        if std::path::Path::new(&from).exists() {
+            std::fs::copy(&from, format!("{}{ext}", whole.db.display())).expect("copy the store");
+        }
+    }
+    let later = "2026-06-01";
+    whole.ok(&["--as-of", later, "escalate"]);
+    let (before, _) = book(&d);
+    let (after, runs) = book(&whole);
+    assert_eq!(runs, 1);
+    let moved = before.iter().zip(&after).filter(|(b, a)| b != a).count();
+    assert!(moved > 10_000, "{moved} loans move in the whole run");
+
+    // The real binary, killed (SIGKILL: no chance to tidy up) once it reports a batch committed.
+    let mut child = d
+        .command()
+        .args(["--as-of", later, "escalate", "--progress"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn duedesk");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    loop {
+        let line = lines.next().expect("a progress line before the end").expect("read stderr");
+        if line.starts_with("applying the policy: ") {
+            break;
+        }
+    }
+    child.kill().expect("kill");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.signal(), Some(9), "killed mid-run, not finished: {status:?}");
+
+    // Whole batches only, in loan order: a prefix of the loans as the whole run left them, the
+    // rest as before, and no loan half-changed (stage, its event and its tasks together).
+    let (part, runs) = book(&d);
+    assert_eq!(runs, 0, "the run's audit entry is written at its end");
+    let cut = part.iter().zip(&after).position(|(p, a)| p != a).expect("some batches were left to do");
+    assert!(cut >= 5_000, "at least the first batch is in: {cut}");
+    for (i, (p, b)) in part.iter().zip(&before).enumerate().skip(cut) {
+        assert_eq!(p, b, "loan #{i} after the cut is untouched");
+    }
+
+    // The next run finishes the job: the same book as the whole run.
+    d.ok(&["--as-of", later, "escalate"]);
+    assert_eq!(book(&d), (after, 1));
+}

@@ -312,4 +312,29 @@ mod tests {
         }
         assert!("visit".parse::<TaskKind>().is_err());
     }
+
+    #[test]
+    fn each_kind_belongs_to_the_stage_that_creates_it() {
+        for stage in [Stage::Reminder, Stage::Negotiation, Stage::Guarantor, Stage::Legal] {
+            for k in stage_work(stage, true) {
+                assert_eq!(k.stage(), stage, "{k}");
+            }
+        }
+        let monthly: Vec<Stage> = [
+            Stage::Current,
+            Stage::Reminder,
+            Stage::Negotiation,
+            Stage::Guarantor,
+            Stage::Legal,
+            Stage::Closed,
+            Stage::WrittenOff,
+        ]
+        .into_iter()
+        .filter(|s| dunning_monthly_in(*s))
+        .collect();
+        assert_eq!(monthly, [Stage::Reminder, Stage::Negotiation, Stage::Guarantor]);
+        let d = |s: &str| crate::domain::parse_date(s).expect("date");
+        assert_eq!(month_of(d("2026-02-14")), (d("2026-02-01"), d("2026-02-28")));
+        assert_eq!(month_of(d("2026-12-31")), (d("2026-12-01"), d("2026-12-31")));
+    }
 }

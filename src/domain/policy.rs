@@ -479,6 +479,20 @@ mod tests {
     }
 
     #[test]
+    fn the_policy_gives_the_figures_their_windows_and_bands() {
+        let p = parse_policy("[due_soon]\ninstallment_days = 5\nmaturity_days = 45\n[classification]\nbands = \"credit_card\"\n")
+            .expect("policy");
+        assert_eq!(parse_policy(&p.to_toml()), Ok(p.clone()), "what the store keeps reads back the same");
+        let base = AssessRules { penalty_uplift_pct: 30, ..AssessRules::default() };
+        let r = p.assess_rules(base);
+        assert_eq!(
+            (r.penalty_uplift_pct, r.class_bands, r.installment_window_days, r.maturity_window_days),
+            (30, ClassBands::CreditCard, 5, 45)
+        );
+        assert_eq!(Policy::default().assess_rules(AssessRules::default()), AssessRules::default());
+    }
+
+    #[test]
     fn a_fresh_loan_goes_straight_to_its_band_at_every_edge() {
         use Stage::*;
         // (dpd, secured, stage from current)
