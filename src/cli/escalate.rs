@@ -20,7 +20,8 @@ pub struct EscalateArgs {
     /// takes only the one in force
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// A progress line on stderr after each batch committed, terminal or not (for logs)
+    /// Progress as lines on stderr, terminal or not (for logs): the refresh, then one line after
+    /// each batch of the policy committed
     #[arg(long)]
     pub progress: bool,
 }
