@@ -149,7 +149,7 @@ fn each_loan_goes_to_its_band_once_with_the_reason_recorded() {
     let table = d.ok(&["--as-of", "2026-03-02", "--format", "table", "escalate"]);
     assert_eq!(
         table.stdout,
-        "reminder → negotiation: 1\n7 loans as of 2026-03-02: changed 1, held by a promise 0\n"
+        "reminder → negotiation: 1\n7 loans as of 2026-03-02: changed 1, held by a promise 0, dunning notices due 0\n"
     );
 }
 
@@ -267,6 +267,16 @@ fn a_policy_file_changes_the_outcome_and_a_bad_one_never_starts_a_run() {
     let path = TestDesk::path_str(&file);
     assert_eq!(d.ok(&["policy", "check", path]).stdout, format!("ok {path}\n"));
     assert!(d.ok(&["policy", "show", "--policy", path]).stdout.contains("legal = 61\n"));
+    // A real run takes only the store's policy in force; a dry run tries any.
+    let r = d.run(&["--as-of", AS_OF, "escalate", "--policy", path]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("duedesk policy set FILE"), "{}", r.stderr);
+    assert_eq!(stage(&d, AS_OF, "N-61"), "current");
+    let dry = escalate(&d, AS_OF, &["--dry-run", "--policy", path]);
+    assert!(dry.changes.iter().any(|c| c["loan_id"] == "N-61" && c["to"] == "legal"), "{:?}", dry.changes);
+    d.ok(&["policy", "set", path]);
+    assert!(d.ok(&["policy", "show"]).stdout.contains("guarantor = 46\nlegal = 61\n"));
+    assert_eq!(escalate(&d, AS_OF, &["--dry-run"]).changes, dry.changes, "the same policy now in force");
     d.ok(&["--as-of", AS_OF, "escalate", "--policy", path]);
     assert_eq!(stage(&d, AS_OF, "N-61"), "legal");
     assert_eq!(stage(&d, AS_OF, "G-61"), "legal");
@@ -298,6 +308,9 @@ fn a_policy_file_changes_the_outcome_and_a_bad_one_never_starts_a_run() {
     // A bad policy never starts a run: nothing changes, not even the snapshot's date.
     let r = d.run(&["--as-of", "2026-03-20", "escalate", "--policy", bad_path]);
     assert_eq!(r.code, 2);
+    let r = d.run(&["policy", "set", bad_path]);
+    assert_eq!(r.code, 2);
+    assert!(d.ok(&["policy", "show"]).stdout.contains("legal = 61\n"), "the policy in force stands");
     assert_eq!(stage(&d, AS_OF, "G-91"), "legal");
     assert_eq!(json(&d, AS_OF, &["show", "G-91"])["stage_events"].as_array().map(Vec::len), Some(1));
     let r = d.run(&["policy", "check", TestDesk::path_str(&d.dir.path().join("missing.toml"))]);
@@ -315,4 +328,186 @@ fn escalation_is_for_supervisors_and_a_dry_run_for_any_desk_user() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json().as_array().map(Vec::len), Some(6));
     assert_eq!(stage(&d, AS_OF, "G-91"), "current");
+}
+
+/// (kind, done_on, done_by, note) of a loan's tasks.
+fn tasks(d: &TestDesk, as_of: &str, loan: &str) -> Vec<(String, Option<String>, Option<String>, String)> {
+    json(d, as_of, &["show", loan])["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .map(|t| {
+            (
+                t["kind"].as_str().expect("kind").to_string(),
+                t["done_on"].as_str().map(str::to_string),
+                t["done_by"].as_str().map(str::to_string),
+                t["note"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_cure_or_a_closing_closes_the_loans_open_tasks_with_why() {
+    let d = desk();
+    d.ok(&["--as-of", AS_OF, "escalate"]);
+    let open = |loan: &str| tasks(&d, AS_OF, loan).into_iter().filter(|t| t.1.is_none()).count();
+    assert_eq!(open("P-1"), 2, "plan offer and the month's dunning notice");
+    assert_eq!(open("A-30"), 2, "call and dunning notice");
+
+    let pay =
+        d.write("pay2.csv", "loan_id,paid_on,amount\nP-1,2026-03-01,2300.00\nA-30,2026-03-01,20000.00\n");
+    d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
+    assert_eq!(
+        escalate(&d, AS_OF, &[]).transitions(),
+        vec![t("reminder", "closed", 1), t("negotiation", "current", 1)]
+    );
+    for (loan, why) in
+        [("P-1", "no longer needed: cure: DPD back to 0"), ("A-30", "no longer needed: closed:")]
+    {
+        let all = tasks(&d, AS_OF, loan);
+        assert_eq!(all.len(), 2, "closed, not deleted: {all:?}");
+        for (kind, done_on, done_by, note) in all {
+            assert_eq!(done_on.as_deref(), Some(AS_OF), "{loan} {kind}");
+            assert_eq!(done_by.as_deref(), Some("policy"));
+            assert!(note.starts_with(why), "{loan} {kind}: {note}");
+        }
+    }
+    // The next month the cured and the closed loan get no dunning notice.
+    let r = escalate(&d, "2026-04-01", &[]);
+    assert!(tasks(&d, "2026-04-01", "A-30").iter().all(|t| t.1.is_some()), "{}", r.summary);
+}
+
+fn due_soon(d: &TestDesk) -> Vec<String> {
+    let rows = json(d, AS_OF, &["loans", "--due-soon"]);
+    let mut v: Vec<String> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["loan_id"].as_str().expect("id").to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_policy_in_force_sets_the_due_soon_windows_and_the_class_bands_everywhere() {
+    let d = desk();
+    let later = "2026-03-31";
+    // C-0 matures on 2026-03-15: inside the shipped 30-day maturity window.
+    assert_eq!(due_soon(&d), ["C-0"]);
+    let class =
+        |as_of: &str| json(&d, as_of, &["show", "G-91"])["class"].as_str().expect("class").to_string();
+    assert_eq!(class(later), "substandard", "DPD 121 under the 2023 bands");
+    assert_eq!(d.ok(&["settings", "get", "class_bands"]).stdout, "standard\n");
+
+    let file = d.write(
+        "narrow.toml",
+        "[due_soon]\ninstallment_days = 3\nmaturity_days = 10\n\n[classification]\nbands = \"credit_card\"\n",
+    );
+    d.ok(&["policy", "set", TestDesk::path_str(&file)]);
+    // The snapshot was recomputed with the new window: the list and show agree.
+    assert_eq!(due_soon(&d), Vec::<String>::new());
+    assert!(json(&d, AS_OF, &["show", "C-0"])["due_soon_on"].is_null());
+    assert_eq!(class(later), "doubtful", "DPD 121 under the credit-card bands");
+    assert_eq!(d.ok(&["settings", "get", "class_bands"]).stdout, "credit_card\n");
+    // The run refreshes with the same policy: its snapshot classes as show does.
+    d.ok(&["--as-of", later, "escalate"]);
+    let legal = json(&d, later, &["loans", "--stage", "legal"]);
+    let g91 = legal.as_array().expect("rows").iter().find(|r| r["loan_id"] == "G-91").expect("G-91").clone();
+    assert_eq!(g91["class"], "doubtful");
+
+    // The older setting is an alias of the policy's bands, an admin's change like `policy set`.
+    d.ok(&["settings", "set", "class_bands", "standard"]);
+    assert!(d.ok(&["policy", "show"]).stdout.contains("bands = \"standard\""));
+    assert!(d.ok(&["policy", "show"]).stdout.contains("maturity_days = 10"), "the rest stands");
+    assert_eq!(class(later), "substandard");
+    let wide = d.write("wide.toml", "[due_soon]\nmaturity_days = 20\n");
+    d.ok(&["policy", "set", TestDesk::path_str(&wide)]);
+    assert_eq!(due_soon(&d), ["C-0"]);
+    // Only an admin sets it.
+    d.ok(&["users", "add", "zhao.sup", "--role", "supervisor"]);
+    d.ok(&["settings", "set", "trust_env_user", "true"]);
+    let r = d.run_as("zhao.sup", &["policy", "set", TestDesk::path_str(&file)]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(due_soon(&d), ["C-0"]);
+}
+
+/// Each loan's stage, stage events and tasks, in loan order, read straight from the store file;
+/// and how many escalation runs the audit log records.
+fn book(d: &TestDesk) -> (Vec<(i64, String, i64, i64)>, i64) {
+    let conn = rusqlite::Connection::open(&d.db).expect("open the store");
+    let mut stmt = conn
+        .prepare(
+            "SELECT l.id, l.stage, (SELECT count(*) FROM stage_events e WHERE e.loan_id = l.id), \
+             (SELECT count(*) FROM tasks t WHERE t.loan_id = l.id) FROM loans l ORDER BY l.id",
+        )
+        .expect("sql");
+    let loans = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("rows")
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .expect("rows");
+    let runs = conn
+        .query_row("SELECT count(*) FROM audit_log WHERE action = 'escalate'", [], |r| r.get(0))
+        .expect("audit");
+    (loans, runs)
+}
+
+#[test]
+fn a_run_killed_mid_way_leaves_whole_batches_and_the_next_run_finishes_it() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+
+    // 20,000 loans: four batches of 5,000, three months on so that most of them move.
+    let d = TestDesk::new();
+    d.ok(&["--as-of", AS_OF, "demo", "--loans", "20000", "--seed", "7"]);
+    let whole = TestDesk::new();
+    for ext in ["", "-wal"] {
+        let from = format!("{}{ext}", d.db.display());
+        if std::path::Path::new(&from).exists() {
+            std::fs::copy(&from, format!("{}{ext}", whole.db.display())).expect("copy the store");
+        }
+    }
+    let later = "2026-06-01";
+    whole.ok(&["--as-of", later, "escalate"]);
+    let (before, _) = book(&d);
+    let (after, runs) = book(&whole);
+    assert_eq!(runs, 1);
+    let moved = before.iter().zip(&after).filter(|(b, a)| b != a).count();
+    assert!(moved > 10_000, "{moved} loans move in the whole run");
+
+    // The real binary, killed (SIGKILL: no chance to tidy up) once it reports a batch committed.
+    let mut child = d
+        .command()
+        .args(["--as-of", later, "escalate", "--progress"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn duedesk");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    loop {
+        let line = lines.next().expect("a progress line before the end").expect("read stderr");
+        if line.starts_with("applying the policy: ") {
+            break;
+        }
+    }
+    child.kill().expect("kill");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.signal(), Some(9), "killed mid-run, not finished: {status:?}");
+
+    // Whole batches only, in loan order: a prefix of the loans as the whole run left them, the
+    // rest as before, and no loan half-changed (stage, its event and its tasks together).
+    let (part, runs) = book(&d);
+    assert_eq!(runs, 0, "the run's audit entry is written at its end");
+    let cut = part.iter().zip(&after).position(|(p, a)| p != a).expect("some batches were left to do");
+    assert!(cut >= 5_000, "at least the first batch is in: {cut}");
+    for (i, (p, b)) in part.iter().zip(&before).enumerate().skip(cut) {
+        assert_eq!(p, b, "loan #{i} after the cut is untouched");
+    }
+
+    // The next run finishes the job: the same book as the whole run.
+    d.ok(&["--as-of", later, "escalate"]);
+    assert_eq!(book(&d), (after, 1));
 }

@@ -340,3 +340,68 @@ fn agency_placement_on_negotiation_and_legal_cases_only() {
     let (c, err) = code(&d, SUP, AS_OF, &["agency", "N-61", "--off", "--reason", "again"]);
     assert_eq!(c, 2, "not placed: {err}");
 }
+
+/// (kind, done_on, note) of a loan's tasks, open and done, in `show`'s order.
+fn tasks_of(d: &TestDesk, as_of: &str, loan: &str) -> Vec<(String, Option<String>, Option<String>)> {
+    show(d, as_of, loan)["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .map(|t| {
+            (
+                t["kind"].as_str().expect("kind").to_string(),
+                t["done_on"].as_str().map(str::to_string),
+                t["note"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+fn open_kinds(d: &TestDesk, as_of: &str, loan: &str) -> Vec<String> {
+    let mut v: Vec<String> =
+        tasks_of(d, as_of, loan).into_iter().filter(|t| t.1.is_none()).map(|t| t.0).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_manual_move_creates_the_entered_stages_work_and_a_move_back_closes_the_left_ones() {
+    let d = desk();
+    // By hand, before any run: the entered stage's work, as a run would add it, by the user.
+    ok_as(&d, OWNER, AS_OF, &["move", "A-30", "--to", "reminder", "--reason", "first call due"]);
+    assert_eq!(open_kinds(&d, AS_OF, "A-30"), ["call", "dunning_notice"]);
+    let t = &show(&d, AS_OF, "A-30")["tasks"][0];
+    assert_eq!((t["created_by"].as_str(), t["due_on"].as_str()), (Some(OWNER), Some(AS_OF)));
+    ok_as(&d, OWNER, AS_OF, &["move", "A-30", "--to", "legal", "--reason", "absconded"]);
+    assert_eq!(open_kinds(&d, AS_OF, "A-30"), ["call", "dunning_notice", "legal_packet"]);
+
+    // Back to negotiation (a supervisor): the legal packet no longer applies and is closed with
+    // why; the reminder's work stays, the negotiation's is added.
+    ok_as(&d, SUP, AS_OF, &["move", "A-30", "--to", "negotiation", "--reason", "agreed to talk"]);
+    assert_eq!(open_kinds(&d, AS_OF, "A-30"), ["call", "dunning_notice", "plan_offer"]);
+    let closed: Vec<_> = tasks_of(&d, AS_OF, "A-30").into_iter().filter(|t| t.1.is_some()).collect();
+    assert_eq!(closed.len(), 1, "{closed:?}");
+    assert_eq!(closed[0].0, "legal_packet");
+    assert_eq!(closed[0].1.as_deref(), Some(AS_OF));
+    let note = closed[0].2.as_deref().expect("note");
+    assert!(
+        note.contains("moved back from legal to negotiation") && note.contains("agreed to talk"),
+        "{note}"
+    );
+
+    // The automatic run after the manual moves adds nothing twice.
+    escalate(&d, AS_OF);
+    assert_eq!(open_kinds(&d, AS_OF, "A-30"), ["call", "dunning_notice", "plan_offer"]);
+    assert_eq!(tasks_of(&d, AS_OF, "A-30").len(), 4, "history kept, nothing deleted");
+
+    // A write-off closes the open work; a reopen gives the restored stage its work again.
+    assert_eq!(stage(&d, AS_OF, "G-91"), "legal");
+    assert_eq!(open_kinds(&d, AS_OF, "G-91"), ["legal_packet"]);
+    ok_as(&d, SUP, AS_OF, &["write-off", "G-91", "--reason", "estate empty"]);
+    assert!(open_kinds(&d, AS_OF, "G-91").is_empty());
+    let t = &tasks_of(&d, AS_OF, "G-91")[0];
+    assert!(t.2.as_deref().is_some_and(|n| n.contains("written off: estate empty")), "{t:?}");
+    ok_as(&d, SUP, AS_OF, &["reopen", "G-91", "--reason", "wrong loan"]);
+    assert_eq!(open_kinds(&d, AS_OF, "G-91"), ["legal_packet"]);
+    assert_eq!(tasks_of(&d, AS_OF, "G-91").len(), 2);
+}

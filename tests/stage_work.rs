@@ -89,6 +89,10 @@ fn escalation_creates_each_entered_stages_work_once() {
         // Collateral on file: its revaluation too.
         ("K-61", "guarantor_demand"),
         ("K-61", "collateral_revaluation"),
+        // The month's dunning notice falls due for every overdue loan before legal.
+        ("A-31", "dunning_notice"),
+        ("G-61", "dunning_notice"),
+        ("K-61", "dunning_notice"),
         ("G-91", "legal_packet"),
         ("L-95", "legal_packet"),
     ]);
@@ -103,7 +107,11 @@ fn escalation_creates_each_entered_stages_work_once() {
     let show = json(&d, &["show", "K-61"]);
     assert_eq!(
         kinds(&show["tasks"]),
-        pairs(&[("K-61", "guarantor_demand"), ("K-61", "collateral_revaluation")])
+        pairs(&[
+            ("K-61", "guarantor_demand"),
+            ("K-61", "collateral_revaluation"),
+            ("K-61", "dunning_notice")
+        ])
     );
 
     // A second run for the date changes nothing and adds no task.
@@ -118,6 +126,72 @@ fn escalation_creates_each_entered_stages_work_once() {
     assert!(later.contains(&("A-30".into(), "plan_offer".into())), "{later:?}");
     assert!(later.contains(&("A-30".into(), "call".into())), "{later:?}");
     assert_eq!(later.iter().filter(|(l, k)| l == "A-31" && k == "plan_offer").count(), 1);
+}
+
+/// How many dunning-notice tasks (open or done) the loan has, and the due date of the last.
+fn dunning(d: &TestDesk, as_of: &str, loan: &str) -> (usize, String) {
+    let all =
+        d.ok(&["--as-of", as_of, "--format", "json", "tasks", "--all", "--kind", "dunning_notice"]).json();
+    let mine: Vec<&Value> = all.as_array().expect("array").iter().filter(|t| t["loan_id"] == loan).collect();
+    let last = mine.iter().map(|t| t["due_on"].as_str().expect("due").to_string()).max().unwrap_or_default();
+    (mine.len(), last)
+}
+
+#[test]
+fn the_dunning_notice_falls_due_once_a_calendar_month_while_overdue() {
+    let d = escalated();
+    // March: every overdue loan before legal has the month's task; legal ones none.
+    for loan in ["A-30", "A-31", "G-61", "K-61"] {
+        assert_eq!(dunning(&d, AS_OF, loan), (1, AS_OF.to_string()), "{loan}");
+    }
+    for loan in ["G-91", "L-95", "C-0"] {
+        assert_eq!(dunning(&d, AS_OF, loan).0, 0, "{loan}");
+    }
+    // Done by hand for A-31, by the notice itself for A-30: later runs that month add nothing.
+    let id = json(&d, &["tasks", "--kind", "dunning_notice"])
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|t| t["loan_id"] == "A-31")
+        .and_then(|t| t["id"].as_i64())
+        .expect("A-31's task");
+    d.ok(&["--as-of", AS_OF, "task-done", &id.to_string(), "--note", "sent by post"]);
+    let out = d.dir.path().join("notices");
+    d.ok(&[
+        "--as-of",
+        "2026-03-05",
+        "notice",
+        "A-30",
+        "--kind",
+        "dunning",
+        "--out",
+        TestDesk::path_str(&out),
+    ]);
+    let r = d.ok(&["--as-of", "2026-03-15", "--format", "table", "escalate"]);
+    assert!(r.stdout.contains("dunning notices due 0"), "{}", r.stdout);
+    d.ok(&["--as-of", "2026-03-31", "escalate"]);
+    for loan in ["A-30", "A-31"] {
+        assert_eq!(dunning(&d, "2026-03-31", loan), (1, AS_OF.to_string()), "{loan}");
+    }
+
+    // A dispute hold in force stops it (outbound collection); the hold runs out in April.
+    let hold = ["hold", "A-31", "--kind", "dispute", "--until", "2026-04-10", "--reason", "disputes the fee"];
+    d.ok(&[&["--as-of", "2026-03-31"][..], &hold[..]].concat());
+    // April: a new one for each loan whose March task is done; an open one stands (no second).
+    let dry = d.ok(&["--as-of", "2026-04-01", "--format", "table", "escalate", "--dry-run"]);
+    assert!(dry.stdout.contains("dunning notices due 1"), "{}", dry.stdout);
+    let r = d.ok(&["--as-of", "2026-04-01", "--format", "table", "escalate"]);
+    assert!(r.stdout.contains("dunning notices due 1"), "{}", r.stdout);
+    assert_eq!(dunning(&d, "2026-04-01", "A-30"), (2, "2026-04-01".to_string()));
+    assert_eq!(dunning(&d, "2026-04-01", "A-31"), (1, AS_OF.to_string()), "on hold");
+    assert_eq!(dunning(&d, "2026-04-01", "K-61"), (1, AS_OF.to_string()), "March's still open");
+    // Idempotent for the month.
+    let again = d.ok(&["--as-of", "2026-04-20", "--format", "table", "escalate"]);
+    assert!(again.stdout.contains("dunning notices due 1"), "A-31 after its hold: {}", again.stdout);
+    assert_eq!(dunning(&d, "2026-04-20", "A-31"), (2, "2026-04-20".to_string()));
+    let again = d.ok(&["--as-of", "2026-04-21", "--format", "table", "escalate"]);
+    assert!(again.stdout.contains("dunning notices due 0"), "{}", again.stdout);
+    assert_eq!(dunning(&d, "2026-04-21", "A-30").0, 2);
 }
 
 #[test]
@@ -161,10 +235,15 @@ fn tasks_filter_and_task_done() {
     let li = json(&d, &["tasks", "--assignee", "li.na"]);
     assert_eq!(
         kinds(&li),
-        pairs(&[("K-61", "guarantor_demand"), ("K-61", "collateral_revaluation"), ("L-95", "legal_packet")])
+        pairs(&[
+            ("K-61", "guarantor_demand"),
+            ("K-61", "collateral_revaluation"),
+            ("K-61", "dunning_notice"),
+            ("L-95", "legal_packet")
+        ])
     );
     assert_eq!(json(&d, &["tasks", "--due-by", "2026-02-28"]).as_array().map(Vec::len), Some(0));
-    assert_eq!(json(&d, &["tasks", "--due-by", AS_OF]).as_array().map(Vec::len), Some(8));
+    assert_eq!(json(&d, &["tasks", "--due-by", AS_OF]).as_array().map(Vec::len), Some(11));
     let r = d.run(&["--as-of", AS_OF, "tasks", "--kind", "visit"]);
     assert_eq!(r.code, 2);
     let r = d.run(&["--as-of", AS_OF, "tasks", "--assignee", "nobody"]);
@@ -249,17 +328,57 @@ fn a_legal_packet_states_shows_figures_and_completes_its_task() {
         let v = show[key].as_str().expect("money");
         assert!(text.contains(v), "{key} {v} missing:\n{text}");
     }
+    // Chinese by default (诉讼/仲裁材料 for a Chinese court or arbitration body), a claimed sum
+    // also in capitals.
     for part in [
+        "诉讼/仲裁材料：贷款编号 G-91",
+        "借款人",
         "周五",
+        "合同金额",
+        "逾期本金",
+        "罚息",
+        "担保人",
+        "抵押物",
         "房产 沪(2020)456号",
-        "Stage history",
-        "current -> legal",
-        "Contact log",
-        "no_answer",
-        "pending",
+        "催收记录",
+        "未接通",
+        "催收阶段变更记录",
+        "正常 → 法律",
+        "回执",
     ] {
         assert!(text.contains(part), "{part} missing:\n{text}");
     }
+    for key in ["payoff_amount", "penalty_interest"] {
+        let m: duedesk::domain::Money = show[key].as_str().expect("money").parse().expect("money");
+        let words = format!("{m} 元（大写：人民币{}）", duedesk::app::notice_text::rmb_upper(m));
+        assert!(text.contains(&words), "{words} missing:\n{text}");
+    }
+    // In English on request; packet.json is the same either way.
+    let en = d.dir.path().join("packets-en");
+    d.ok(&["--as-of", AS_OF, "legal-packet", "G-91", "--lang", "en", "--out", TestDesk::path_str(&en)]);
+    let en = en.join(rows[0]["folder"].as_str().expect("folder"));
+    let en_text = std::fs::read_to_string(en.join("packet.txt")).expect("packet.txt");
+    for part in
+        ["LEGAL CASE PACKET", "Stage history", "current -> legal", "Contact log", "no_answer", "pending"]
+    {
+        assert!(en_text.contains(part), "{part} missing:\n{en_text}");
+    }
+    for key in ["overdue_principal", "penalty_interest", "payoff_amount"] {
+        assert!(en_text.contains(show[key].as_str().expect("money")), "{key}");
+    }
+    for line in en_text.lines() {
+        assert!(duedesk::text::width(line) <= 80, "{line:?}");
+    }
+    let en_json: Value =
+        serde_json::from_str(&std::fs::read_to_string(en.join("packet.json")).expect("json")).expect("json");
+    for (key, value) in packet.as_object().expect("object") {
+        if key != "packet" && key != "tasks" && key != "version" {
+            assert_eq!(&en_json[key], value, "{key}");
+        }
+    }
+    let r =
+        d.run(&["--as-of", AS_OF, "legal-packet", "G-91", "--lang", "fr", "--out", TestDesk::path_str(&out)]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     let all = json(&d, &["tasks", "--all", "--kind", "legal_packet"]);
     let g91 = all.as_array().expect("array").iter().find(|t| t["loan_id"] == "G-91").expect("task");
     assert_eq!(g91["done_on"], AS_OF);

@@ -1,8 +1,9 @@
 //! Desk users and store-wide settings.
 
 use super::{AppError, Desk, Result};
+use crate::domain::policy::{Policy, parse_policy};
 use crate::domain::{ClassBands, Role};
-use crate::store::{self, User};
+use crate::store::{self, StateTable, StoreError, User};
 
 /// A setting the desk knows: its name, default and what values it takes.
 pub struct SettingSpec {
@@ -41,7 +42,8 @@ pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec {
         key: "class_bands",
         default: "standard",
-        help: "five-tier floor bands: standard (2023 办法) or credit_card (1–90/91–120/121–180/>180)",
+        help: "five-tier floor bands: standard (2023 办法) or credit_card (1–90/91–120/121–180/>180); \
+               kept for older scripts: it reads and sets the policy's [classification] bands",
         validate: |v| one_of(v, &["standard", "credit_card"]),
     },
 ];
@@ -53,10 +55,64 @@ fn spec(key: &str) -> Result<&'static SettingSpec> {
     })
 }
 
+/// Where the store keeps the policy in force (its TOML, every value written out).
+const POLICY_KEY: &str = "policy";
+/// The setting older stores used for the classification bands, now the policy's.
+const CLASS_BANDS: &str = "class_bands";
+
+fn bands_name(b: ClassBands) -> &'static str {
+    match b {
+        ClassBands::Standard => "standard",
+        ClassBands::CreditCard => "credit_card",
+    }
+}
+
 impl Desk {
     pub fn setting(&self, key: &str) -> Result<String> {
         let spec = spec(key)?;
+        if key == CLASS_BANDS {
+            return Ok(bands_name(self.policy.class_bands).to_string());
+        }
         Ok(store::setting_get(self.store.conn(), key)?.unwrap_or_else(|| spec.default.to_string()))
+    }
+
+    /// The policy in force in the store: the one an admin set with `policy set`, else the shipped
+    /// default (with the bands of an older store's `class_bands` setting, if it has one).
+    fn stored_policy(&self) -> Result<Policy> {
+        let conn = self.store.conn();
+        if let Some(text) = store::setting_get(conn, POLICY_KEY)? {
+            return parse_policy(&text).map_err(|e| {
+                AppError::Store(StoreError::Corrupt(format!(
+                    "the store's policy does not parse ({}); an admin sets it again with `duedesk policy set FILE`",
+                    e.first().map_or("", |e| e.message.as_str())
+                )))
+            });
+        }
+        let mut p = Policy::default();
+        if store::setting_get(conn, CLASS_BANDS)?.as_deref() == Some("credit_card") {
+            p.class_bands = ClassBands::CreditCard;
+        }
+        Ok(p)
+    }
+
+    /// Makes `policy` the one in force for every desk user of the store (admin), and recomputes
+    /// the snapshot with its due-soon windows and classification bands in the same transaction, so
+    /// lists, `show` and the next run agree. `what` names the change in the audit record.
+    pub fn set_policy(&mut self, policy: &Policy, what: &str, progress: &mut dyn FnMut(u64)) -> Result<()> {
+        let actor = self.actor.require(Role::Admin, "setting the escalation policy")?.login.clone();
+        let at = self.stamp();
+        let rules = policy.assess_rules(self.rules);
+        let (before, after) = (self.policy.to_toml(), policy.to_toml());
+        self.store.write(|tx| -> Result<()> {
+            store::setting_set(tx, POLICY_KEY, &after)?;
+            let detail = serde_json::json!({ "source": what, "before": before, "after": after }).to_string();
+            store::insert_audit(tx, &at, &actor, "policy_set", "setting", Some(POLICY_KEY), &detail)?;
+            if let Some(day) = store::snapshot_as_of(tx)? {
+                store::refresh_all(tx, StateTable::Shared, day, &rules, progress)?;
+            }
+            Ok(())
+        })?;
+        self.load_rules()
     }
 
     pub fn settings(&self) -> Result<Vec<(&'static str, String)>> {
@@ -66,6 +122,12 @@ impl Desk {
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         let spec = spec(key)?;
         (spec.validate)(value).map_err(|why| AppError::Input(format!("setting {key} = '{value}': {why}")))?;
+        if key == CLASS_BANDS {
+            let mut p = self.policy.clone();
+            p.class_bands =
+                if value == "credit_card" { ClassBands::CreditCard } else { ClassBands::Standard };
+            return self.set_policy(&p, &format!("settings set {key} {value}"), &mut |_| {});
+        }
         let actor = self.actor.require(Role::Admin, "changing settings")?.login.clone();
         let at = self.stamp();
         let before = self.setting(key)?;
@@ -78,14 +140,12 @@ impl Desk {
         self.load_rules()
     }
 
-    /// Reads the settings that shape delinquency figures.
+    /// Reads the settings and the policy that shape delinquency figures (on opening the desk and
+    /// after a change).
     pub(crate) fn load_rules(&mut self) -> Result<()> {
+        self.policy = self.stored_policy()?;
         self.rules.penalty_uplift_pct = self.setting("penalty_uplift_pct")?.parse().unwrap_or(50);
-        self.rules.class_bands = if self.setting("class_bands")? == "credit_card" {
-            ClassBands::CreditCard
-        } else {
-            ClassBands::Standard
-        };
+        self.rules = self.policy.assess_rules(self.rules);
         Ok(())
     }
 

@@ -8,8 +8,9 @@ use std::path::Path;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
+use super::tasks;
 use super::{AppError, Desk, Result};
-use crate::domain::policy::{Policy, Position, decide, parse_policy};
+use crate::domain::policy::{Policy, Position, Transition, decide, parse_policy};
 use crate::domain::{LoanStatus, PromiseStatus, Role, Stage};
 use crate::store::{self, EscalationRow, StageEvent, StateTable};
 
@@ -49,6 +50,8 @@ pub struct EscalationReport {
     pub held: u64,
     /// Loans a dispute or hardship hold kept from moving forward.
     pub on_hold: u64,
+    /// Overdue loans whose dunning notice for the month fell due (a task added; dry: would be).
+    pub dunning_notices: u64,
     pub transitions: Vec<TransitionCount>,
     pub changes: Vec<Change>,
 }
@@ -72,6 +75,32 @@ pub fn load_policy(path: &Path) -> Result<Policy> {
                 .collect(),
         )
     })
+}
+
+/// The stage change the run makes for a loan, counting the promise-held and hold-stopped ones.
+fn change_for(
+    policy: &Policy,
+    row: &EscalationRow,
+    as_of: NaiveDate,
+    report: &mut EscalationReport,
+) -> Option<Transition> {
+    let pos = position(row, policy, as_of);
+    let Some(mut t) = decide(policy, &pos) else {
+        let moving = decide(policy, &Position { promise_alive: false, ..pos });
+        if pos.promise_alive && policy.promise_hold && moving.is_some() {
+            report.held += 1;
+        }
+        return None;
+    };
+    // A dispute or hardship hold stops forward moves; a cure or a closing still applies.
+    if let Some(until) = row.held_until {
+        if t.to > row.stage && t.to != Stage::Closed && row.stage != Stage::Closed {
+            report.on_hold += 1;
+            return None;
+        }
+        t.reason = format!("{} (on hold until {until}: a hold stops forward moves only)", t.reason);
+    }
+    Some(t)
 }
 
 /// The position `decide` reads, from a snapshot row, as of `as_of`.
@@ -117,7 +146,18 @@ impl Desk {
         }
         .login
         .clone();
-        let (as_of, rules, at) = (self.as_of, self.rules, self.stamp());
+        // The run and its snapshot use one policy: a real run only the one in force (a file that
+        // differs would leave the book classed by another than every desk computes with), a dry run
+        // any, computed on its own scratch snapshot.
+        if !dry_run && *policy != self.policy {
+            return Err(AppError::Refused(
+                "this policy is not the one in force, so a run with it would leave the book out of step with \
+                 every desk; an admin makes it the store's policy with `duedesk policy set FILE`, or try it \
+                 with --dry-run"
+                    .into(),
+            ));
+        }
+        let (as_of, rules, at) = (self.as_of, policy.assess_rules(self.rules), self.stamp());
         // A run for an earlier date than one already made would undo its work (cure loans that
         // were overdue by then); only a dry run may look back.
         if !dry_run
@@ -149,6 +189,7 @@ impl Desk {
             changed: 0,
             held: 0,
             on_hold: 0,
+            dunning_notices: 0,
             transitions: Vec::new(),
             changes: Vec::new(),
         };
@@ -158,44 +199,47 @@ impl Desk {
                 let page = store::escalation_page(conn, table, after, batch_size)?;
                 let Some(last) = page.last().map(|r| r.loan.0) else { return Ok(None) };
                 for row in &page {
-                    let pos = position(row, policy, as_of);
                     report.loans += 1;
-                    let Some(t) = decide(policy, &pos) else {
-                        let moving = decide(policy, &Position { promise_alive: false, ..pos });
-                        if pos.promise_alive && policy.promise_hold && moving.is_some() {
-                            report.held += 1;
+                    let change = change_for(policy, row, as_of, report);
+                    let stage = change.as_ref().map_or(row.stage, |t| t.to);
+                    // Monthly while overdue (DOMAIN §6), not only on entering reminder; a dispute or
+                    // hardship hold stops outbound collection, a notice included. Checked before the
+                    // stage change so a dry run counts what the real one adds.
+                    let overdue = row.dpd > 0 && row.status == LoanStatus::Active && !row.written_off;
+                    let dunning = overdue
+                        && row.held_until.is_none()
+                        && tasks::dunning_monthly_in(stage)
+                        && tasks::dunning_due(conn, row.loan, as_of)?;
+                    report.dunning_notices += u64::from(dunning);
+                    if let Some(t) = change {
+                        if !dry_run {
+                            let ev = StageEvent {
+                                from: row.stage,
+                                to: t.to,
+                                as_of,
+                                actor: POLICY_ACTOR.into(),
+                                reason: t.reason.clone(),
+                                at: at.clone(),
+                            };
+                            store::record_stage_change(conn, row.loan, &ev)?;
+                            if matches!(t.to, Stage::Current | Stage::Closed) {
+                                // Cured or paid: the work of the stages left is history now.
+                                let note = format!("no longer needed: {}", t.reason);
+                                tasks::close_work(conn, row.loan, None, as_of, POLICY_ACTOR, &note)?;
+                            }
+                            tasks::create_stage_work(conn, row.loan, t.to, as_of, POLICY_ACTOR, &at)?;
                         }
-                        continue;
-                    };
-                    // A dispute or hardship hold stops forward moves; a cure or a closing still applies.
-                    let mut t = t;
-                    if let Some(until) = row.held_until {
-                        if t.to > row.stage && t.to != Stage::Closed && row.stage != Stage::Closed {
-                            report.on_hold += 1;
-                            continue;
-                        }
-                        t.reason =
-                            format!("{} (on hold until {until}: a hold stops forward moves only)", t.reason);
-                    }
-                    if !dry_run {
-                        let ev = StageEvent {
+                        report.changes.push(Change {
+                            loan_id: row.loan_ref.clone(),
                             from: row.stage,
                             to: t.to,
-                            as_of,
-                            actor: POLICY_ACTOR.into(),
-                            reason: t.reason.clone(),
-                            at: at.clone(),
-                        };
-                        store::record_stage_change(conn, row.loan, &ev)?;
-                        super::tasks::create_stage_work(conn, row.loan, t.to, as_of, POLICY_ACTOR, &at)?;
+                            dpd: row.dpd,
+                            reason: t.reason,
+                        });
                     }
-                    report.changes.push(Change {
-                        loan_id: row.loan_ref.clone(),
-                        from: row.stage,
-                        to: t.to,
-                        dpd: row.dpd,
-                        reason: t.reason,
-                    });
+                    if dunning && !dry_run {
+                        tasks::add_monthly_dunning(conn, row.loan, as_of, POLICY_ACTOR, &at)?;
+                    }
                 }
                 Ok(Some(last))
             };
@@ -225,6 +269,7 @@ impl Desk {
                 "changed": report.changed,
                 "held": report.held,
                 "on_hold": report.on_hold,
+                "dunning_notices": report.dunning_notices,
                 "transitions": report.transitions,
             })
             .to_string();

@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::notice_text::{self, TEXT_WIDTH};
+use super::notice_text::{self, NoticeLang, TEXT_WIDTH};
+use super::strings::Lang;
 use super::tasks::TaskKind;
 use super::views::{LoanDetail, LoanQuery};
 use super::{AppError, Desk, Result};
-use crate::domain::{Money, Rate, Role, Stage};
+use crate::domain::{Direction, Money, Rate, Role, Stage};
 use crate::store::{self, Loan};
 use crate::text;
 
@@ -22,6 +23,8 @@ pub struct PacketQuery {
     pub loans: Vec<String>,
     pub stage: Option<Stage>,
     pub limit: Option<u64>,
+    /// The language of `packet.txt` (`packet.json` keeps its English keys).
+    pub lang: NoticeLang,
 }
 
 /// One line of `index.csv` (and of the command's output).
@@ -124,49 +127,92 @@ impl Page {
     }
 }
 
-/// The packet as text, 80 columns at most.
-pub fn render_text(d: &LoanDetail, meta: &PacketMeta) -> String {
+/// An amount a claim states: in figures, and in Chinese also in capitals (人民币大写).
+fn sum(m: Money, zh: bool) -> String {
+    if zh { format!("{m} 元（大写：人民币{}）", notice_text::rmb_upper(m)) } else { m.to_string() }
+}
+
+/// The packet as text, 80 columns at most: labels in Simplified Chinese for a Chinese court or
+/// arbitration body (诉讼/仲裁材料), or in English; the figures are `show`'s either way.
+pub fn render_text(d: &LoanDetail, meta: &PacketMeta, lang: NoticeLang) -> String {
+    let zh = lang == NoticeLang::Zh;
+    let tr = |en: &'static str, cn: &'static str| if zh { cn } else { en };
+    let names = if zh { Lang::Zh } else { Lang::En };
+    let day = |d: chrono::NaiveDate| if zh { notice_text::zh_date(d) } else { d.to_string() };
     let s = &d.summary;
     let mut p = Page(Vec::new());
-    p.0.push(notice_text::centered(&format!("LEGAL CASE PACKET: LOAN {}", s.loan_id), TEXT_WIDTH));
-    p.0.push(notice_text::centered(
-        &format!("as of {}, prepared by {}", meta.as_of, meta.prepared_by),
-        TEXT_WIDTH,
-    ));
+    let (title, sub) = if zh {
+        (
+            format!("诉讼/仲裁材料：贷款编号 {}", s.loan_id),
+            format!("截至{}，经办人 {}", day(meta.as_of), meta.prepared_by),
+        )
+    } else {
+        (
+            format!("LEGAL CASE PACKET: LOAN {}", s.loan_id),
+            format!("as of {}, prepared by {}", meta.as_of, meta.prepared_by),
+        )
+    };
+    p.0.push(notice_text::centered(&title, TEXT_WIDTH));
+    p.0.push(notice_text::centered(&sub, TEXT_WIDTH));
 
-    p.heading("1. Parties");
-    p.field("Lender", &or_dash(meta.lender.as_deref()));
-    p.field("Borrower", &s.borrower);
-    p.field("Customer id", &d.customer_id);
-    p.field("Borrower phone", &or_dash(s.phone.as_deref()));
-    p.field("Guarantor", &or_dash(d.guarantor.as_deref()));
-    p.field("Guarantor phone", &or_dash(d.guarantor_phone.as_deref()));
-    p.field("Case officer", &or_dash(s.assignee.as_deref()));
+    p.heading(tr("1. Parties", "一、当事人"));
+    p.field(tr("Lender", "贷款人"), &or_dash(meta.lender.as_deref()));
+    p.field(tr("Borrower", "借款人"), &s.borrower);
+    p.field(tr("Customer id", "客户编号"), &d.customer_id);
+    p.field(tr("Borrower phone", "借款人电话"), &or_dash(s.phone.as_deref()));
+    p.field(tr("Guarantor", "担保人"), &or_dash(d.guarantor.as_deref()));
+    p.field(tr("Guarantor phone", "担保人电话"), &or_dash(d.guarantor_phone.as_deref()));
+    p.field(tr("Case officer", "催收经办人"), &or_dash(s.assignee.as_deref()));
 
-    p.heading("2. Contract terms");
-    p.field("Product", &format!("{} ({})", s.product, notice_text::product_en(s.product)));
-    p.field("Principal", &s.principal.to_string());
-    p.field("Annual rate", &format!("{} %", d.annual_rate));
-    p.field("Term", &format!("{} months", d.term_months));
-    p.field("Disbursed on", &d.disbursed_on.to_string());
+    p.heading(tr("2. Contract terms", "二、合同条款"));
+    let product = if zh {
+        format!("{}（{}）", notice_text::product_zh(s.product), s.product)
+    } else {
+        format!("{} ({})", s.product, notice_text::product_en(s.product))
+    };
+    p.field(tr("Product", "产品"), &product);
+    p.field(tr("Principal", "合同金额"), &s.principal.to_string());
+    p.field(tr("Annual rate", "年利率"), &format!("{} %", d.annual_rate));
+    let term = if zh { format!("{} 个月", d.term_months) } else { format!("{} months", d.term_months) };
+    p.field(tr("Term", "借款期限"), &term);
+    p.field(tr("Disbursed on", "放款日"), &day(d.disbursed_on));
     if let Some(last) = d.schedule.last() {
-        p.field("Matures on", &last.due_on.to_string());
+        p.field(tr("Matures on", "到期日"), &day(last.due_on));
     }
-    p.field("Stage / status", &format!("{} / {}", s.stage, s.status));
+    let stage = format!("{} / {}", names.stage(s.stage), names.status(s.status));
+    p.field(tr("Stage / status", "催收阶段 / 状态"), &stage);
 
-    p.heading(&format!("3. Arrears and penalty as of {}", meta.as_of));
-    p.field("Days past due", &s.dpd.to_string());
-    p.field("Outstanding principal", &s.outstanding_principal.to_string());
-    p.field("Overdue principal", &s.overdue_principal.to_string());
-    p.field("Overdue interest", &s.overdue_interest.to_string());
-    p.field("Overdue amount", &s.overdue_amount.to_string());
-    p.field("Penalty interest", &s.penalty_interest.to_string());
-    p.field("Payoff amount", &s.payoff_amount.to_string());
-    p.field("Paid in total", &d.paid_total.to_string());
-    p.field("Credit balance", &d.credit_balance.to_string());
-    p.field("Penalty basis", &meta.penalty_basis.basis);
+    let heading = if zh {
+        format!("三、截至{}的逾期及罚息", day(meta.as_of))
+    } else {
+        format!("3. Arrears and penalty as of {}", meta.as_of)
+    };
+    p.heading(&heading);
+    p.field(tr("Days past due", "逾期天数"), &s.dpd.to_string());
+    p.field(tr("Outstanding principal", "剩余本金"), &s.outstanding_principal.to_string());
+    p.field(tr("Overdue principal", "逾期本金"), &sum(s.overdue_principal, zh));
+    p.field(tr("Overdue interest", "逾期利息"), &sum(s.overdue_interest, zh));
+    p.field(tr("Overdue amount", "逾期本息合计"), &sum(s.overdue_amount, zh));
+    p.field(tr("Penalty interest", "罚息"), &sum(s.penalty_interest, zh));
+    p.field(tr("Payoff amount", "提前结清应还总额"), &sum(s.payoff_amount, zh));
+    p.field(tr("Paid in total", "已还款合计"), &d.paid_total.to_string());
+    p.field(tr("Credit balance", "溢缴款"), &d.credit_balance.to_string());
+    let basis = if zh {
+        let b = &meta.penalty_basis;
+        format!(
+            "以各期逾期本金为基数，自该期到期日次日起至{}止，按合同利率 {} % 上浮 {} %（即年利率 {} %）计收，\
+             日利率按年利率 ÷ 360 计算",
+            day(meta.as_of),
+            b.contract_rate,
+            b.uplift_pct,
+            b.penalty_rate
+        )
+    } else {
+        meta.penalty_basis.basis.clone()
+    };
+    p.field(tr("Penalty basis", "罚息计算依据"), &basis);
 
-    p.heading("4. Schedule and what is paid");
+    p.heading(tr("4. Schedule and what is paid", "四、还款计划及还款情况"));
     let cols = |a: &str, b: &str, c: &str, d: &str, e: &str, f: &str, g: &str| {
         [
             (a, 3, true),
@@ -179,7 +225,11 @@ pub fn render_text(d: &LoanDetail, meta: &PacketMeta) -> String {
         ]
         .map(|(s, w, r)| (s.to_string(), w, r))
     };
-    let header = cols("#", "DUE", "PRINCIPAL", "INTEREST", "PAID PRIN", "PAID INT", "STATUS");
+    let header = if zh {
+        cols("期", "应还日", "应还本金", "应还利息", "已还本金", "已还利息", "状态")
+    } else {
+        cols("#", "DUE", "PRINCIPAL", "INTEREST", "PAID PRIN", "PAID INT", "STATUS")
+    };
     p.row(&header.iter().map(|(s, w, r)| (s.as_str(), *w, *r)).collect::<Vec<_>>());
     for l in &d.schedule {
         let cells = cols(
@@ -189,14 +239,14 @@ pub fn render_text(d: &LoanDetail, meta: &PacketMeta) -> String {
             &l.interest.to_string(),
             &l.paid_principal.to_string(),
             &l.paid_interest.to_string(),
-            l.status.as_str(),
+            names.installment(l.status),
         );
         p.row(&cells.iter().map(|(s, w, r)| (s.as_str(), *w, *r)).collect::<Vec<_>>());
     }
 
-    p.heading("5. Payment history");
+    p.heading(tr("5. Payment history", "五、还款记录"));
     if d.payments.is_empty() {
-        p.para("(no payments)", "  ");
+        p.para(tr("(no payments)", "（无还款记录）"), "  ");
     }
     for pay in &d.payments {
         let reference = or_dash(pay.reference.as_deref());
@@ -207,22 +257,37 @@ pub fn render_text(d: &LoanDetail, meta: &PacketMeta) -> String {
         ]);
     }
 
-    p.heading("6. Guarantor and collateral");
-    p.field("Guarantor", &or_dash(d.guarantor.as_deref()));
-    p.field("Guarantor phone", &or_dash(d.guarantor_phone.as_deref()));
-    p.field("Collateral", &or_dash(d.collateral.as_deref()));
+    p.heading(tr("6. Guarantor and collateral", "六、担保人及抵押物"));
+    p.field(tr("Guarantor", "担保人"), &or_dash(d.guarantor.as_deref()));
+    p.field(tr("Guarantor phone", "担保人电话"), &or_dash(d.guarantor_phone.as_deref()));
+    p.field(tr("Collateral", "抵押物"), &or_dash(d.collateral.as_deref()));
 
-    p.heading("7. Notices issued");
+    p.heading(tr("7. Notices issued", "七、催收通知书送达情况"));
     if d.notices.is_empty() {
-        p.para("(no notices)", "  ");
+        p.para(tr("(no notices)", "（无催收通知书）"), "  ");
     }
     for n in &d.notices {
-        let receipt = match n.receipt_on {
-            Some(on) => format!("receipt {} on {on}", n.receipt_status),
-            None => format!("receipt {}", n.receipt_status),
-        };
-        p.para(
-            &format!(
+        let line = if zh {
+            let receipt = match n.receipt_on {
+                Some(on) => format!("回执{}（{}）", names.receipt(n.receipt_status), day(on)),
+                None => format!("回执{}", names.receipt(n.receipt_status)),
+            };
+            format!(
+                "编号 {}《{}》致 {}，{}发出，催收金额 {}，限{}前还款；{}",
+                n.number,
+                names.notice_kind(n.kind),
+                n.addressee,
+                day(n.issued_on),
+                sum(n.total_demanded, true),
+                day(n.pay_by),
+                receipt
+            )
+        } else {
+            let receipt = match n.receipt_on {
+                Some(on) => format!("receipt {} on {on}", n.receipt_status),
+                None => format!("receipt {}", n.receipt_status),
+            };
+            format!(
                 "No. {} {} to {}, issued {}, {} demanded, pay by {}; {}",
                 n.number,
                 n.kind.as_str().replace('_', " "),
@@ -231,19 +296,31 @@ pub fn render_text(d: &LoanDetail, meta: &PacketMeta) -> String {
                 n.total_demanded,
                 n.pay_by,
                 receipt
-            ),
-            "  ",
-        );
+            )
+        };
+        p.para(&line, "  ");
     }
 
-    p.heading("8. Contact log");
+    p.heading(tr("8. Contact log", "八、催收记录"));
     if d.contacts.is_empty() {
-        p.para("(no contacts)", "  ");
+        p.para(tr("(no contacts)", "（无催收记录）"), "  ");
     }
     for c in &d.contacts {
-        let note = if c.note.trim().is_empty() { String::new() } else { format!(": {}", c.note.trim()) };
-        p.para(
-            &format!(
+        let line = if zh {
+            let note = if c.note.trim().is_empty() { String::new() } else { format!("：{}", c.note.trim()) };
+            let direction = if c.direction == Direction::Inbound { "来电/来访" } else { "联系" };
+            format!(
+                "{} {}{}（{}），结果：{}，经办人 {}{note}",
+                c.at,
+                direction,
+                names.party(c.party),
+                names.channel(c.channel),
+                names.outcome(c.outcome),
+                or_dash(c.user.as_deref())
+            )
+        } else {
+            let note = if c.note.trim().is_empty() { String::new() } else { format!(": {}", c.note.trim()) };
+            format!(
                 "{} {} {} {} {} by {}{note}",
                 c.at,
                 c.direction,
@@ -251,17 +328,29 @@ pub fn render_text(d: &LoanDetail, meta: &PacketMeta) -> String {
                 c.party,
                 c.outcome,
                 or_dash(c.user.as_deref())
-            ),
-            "  ",
-        );
+            )
+        };
+        p.para(&line, "  ");
     }
 
-    p.heading("9. Stage history");
+    p.heading(tr("9. Stage history", "九、催收阶段变更记录"));
     if d.stage_events.is_empty() {
-        p.para("(no stage changes)", "  ");
+        p.para(tr("(no stage changes)", "（无阶段变更）"), "  ");
     }
     for e in &d.stage_events {
-        p.para(&format!("{} {} -> {} by {}: {}", e.as_of, e.from, e.to, e.actor, e.reason), "  ");
+        let line = if zh {
+            format!(
+                "{} {} → {}，操作人 {}：{}",
+                day(e.as_of),
+                names.stage(e.from),
+                names.stage(e.to),
+                e.actor,
+                e.reason
+            )
+        } else {
+            format!("{} {} -> {} by {}: {}", e.as_of, e.from, e.to, e.actor, e.reason)
+        };
+        p.para(&line, "  ");
     }
     let mut out = p.0.iter().map(|l| l.trim_end()).collect::<Vec<_>>().join("\n");
     out.push('\n');
@@ -332,7 +421,7 @@ impl Desk {
             std::fs::create_dir_all(&folder).map_err(|e| failed(&folder, e))?;
             let json = serde_json::to_string_pretty(&PacketJson { packet: meta.clone(), loan: &d })
                 .map_err(|e| AppError::Input(format!("writing the legal packet: {e}")))?;
-            write(&mut written, folder.join("packet.txt"), &render_text(&d, &meta))?;
+            write(&mut written, folder.join("packet.txt"), &render_text(&d, &meta, q.lang))?;
             write(&mut written, folder.join("packet.json"), &format!("{json}\n"))?;
             let s = &d.summary;
             rows.push((

@@ -19,6 +19,7 @@ pub mod views;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
+use crate::domain::policy::Policy;
 use crate::domain::{AssessRules, Role};
 use crate::store::{self, Store, StoreError, User};
 
@@ -95,6 +96,9 @@ pub struct Desk {
     pub now: DateTime<FixedOffset>,
     pub actor: Actor,
     pub rules: AssessRules,
+    /// The escalation policy in force (`policy set`, else the shipped default); `rules` carries
+    /// its due-soon windows and classification bands.
+    pub policy: Policy,
 }
 
 impl Desk {
@@ -107,13 +111,16 @@ impl Desk {
             }
             Ok(store::user_by_login(tx, login)?)
         })?;
-        Ok(Desk {
+        let mut desk = Desk {
             store,
             as_of,
             now,
             actor: Actor { login: login.to_string(), user },
             rules: AssessRules::default(),
-        })
+            policy: Policy::default(),
+        };
+        desk.load_rules()?;
+        Ok(desk)
     }
 
     /// A second desk on its own connection to the same store, for long work (the escalation run)

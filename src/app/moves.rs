@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{AppError, Desk, Result};
+use super::{AppError, Desk, Result, tasks};
 use crate::domain::{Role, Stage, assess, is_secured};
 use crate::store::{self, HoldRecord, NewHold, StageEvent};
 
@@ -207,10 +207,16 @@ impl Desk {
             }
         }
         let ev = self.stage_event(from, to, &format!("by hand: {reason}"));
-        let rules = self.rules;
+        let (rules, as_of) = (self.rules, self.as_of);
         self.store.write(|tx| -> Result<()> {
             Self::claim_edit(tx, &loan, expected_version)?;
             store::record_stage_change(tx, loan.id, &ev)?;
+            if to < from {
+                // The work of the stages after the one moved back to no longer applies.
+                let note = format!("no longer applies: moved back from {from} to {to} by hand: {reason}");
+                tasks::close_work(tx, loan.id, Some(to), as_of, &ev.actor, &note)?;
+            }
+            tasks::create_stage_work(tx, loan.id, to, as_of, &ev.actor, &ev.at)?;
             let detail = serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason });
             store::insert_audit(
                 tx,
@@ -306,6 +312,8 @@ impl Desk {
             Self::claim_edit(tx, &loan, expected_version)?;
             store::record_stage_change(tx, loan.id, &ev)?;
             store::write_off(tx, loan.id, as_of)?;
+            let note = format!("no longer needed: written off: {reason}");
+            tasks::close_work(tx, loan.id, None, as_of, &ev.actor, &note)?;
             let detail =
                 serde_json::json!({ "from": from.as_str(), "on": as_of.to_string(), "reason": reason });
             store::insert_audit(
@@ -345,11 +353,12 @@ impl Desk {
             })?;
         let ev =
             self.stage_event(Stage::WrittenOff, before, &format!("reopened after a write-off: {reason}"));
-        let rules = self.rules;
+        let (rules, as_of) = (self.rules, self.as_of);
         self.store.write(|tx| -> Result<()> {
             Self::claim_edit(tx, &loan, expected_version)?;
             store::clear_write_off(tx, loan.id, before)?;
             store::record_stage_change(tx, loan.id, &ev)?;
+            tasks::create_stage_work(tx, loan.id, before, as_of, &ev.actor, &ev.at)?;
             store::refresh_loans(tx, &[loan.id], &rules)?;
             let detail = serde_json::json!({
                 "to": before.as_str(),

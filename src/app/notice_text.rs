@@ -273,11 +273,11 @@ struct Doc {
     receipt: Vec<Block>,
 }
 
-fn zh_date(d: NaiveDate) -> String {
+pub(crate) fn zh_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-fn product_zh(p: Product) -> &'static str {
+pub(crate) fn product_zh(p: Product) -> &'static str {
     match p {
         Product::Annuity => "等额本息",
         Product::EqualPrincipal => "等额本金",

@@ -5,12 +5,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
 
 use super::{AppError, Desk, Result};
-use crate::domain::Stage;
+use crate::domain::{Stage, add_months};
 use crate::store::{self, LoanId, StoreError, TaskFilter, TaskRecord};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -42,6 +42,16 @@ impl TaskKind {
             TaskKind::CollateralRevaluation => "collateral_revaluation",
             TaskKind::LegalPacket => "legal_packet",
             TaskKind::PlanOffer => "plan_offer",
+        }
+    }
+
+    /// The stage whose work this is (DOMAIN §6).
+    pub fn stage(self) -> Stage {
+        match self {
+            TaskKind::Call | TaskKind::DunningNotice => Stage::Reminder,
+            TaskKind::PlanOffer => Stage::Negotiation,
+            TaskKind::GuarantorDemand | TaskKind::CollateralRevaluation => Stage::Guarantor,
+            TaskKind::LegalPacket => Stage::Legal,
         }
     }
 }
@@ -97,11 +107,68 @@ pub(crate) fn create_stage_work(
     };
     let mut added = 0;
     for k in kinds {
-        if store::add_task_once(conn, loan, k.as_str(), as_of, created_by, at)? {
-            added += 1;
-        }
+        let new = if k == TaskKind::DunningNotice {
+            // The month's notice, whether the stage or the monthly rule asks for it.
+            add_monthly_dunning(conn, loan, as_of, created_by, at)?
+        } else {
+            store::add_task_once(conn, loan, k.as_str(), as_of, created_by, at)?
+        };
+        added += u64::from(new);
     }
     Ok(added)
+}
+
+/// The stages in which an overdue loan's dunning notice falls due every calendar month: the
+/// collection stages before legal (in legal the packet and the court or arbitration body take over;
+/// DOMAIN §6 lists the monthly notice as collection work).
+pub fn dunning_monthly_in(stage: Stage) -> bool {
+    matches!(stage, Stage::Reminder | Stage::Negotiation | Stage::Guarantor)
+}
+
+fn month_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let start = day.with_day(1).unwrap_or(day);
+    (start, add_months(start, 1) - Duration::days(1))
+}
+
+/// Whether the month of `as_of` still lacks the loan's dunning-notice task: none open, none due in
+/// the month, no dunning notice issued in it.
+pub(crate) fn dunning_due(conn: &Connection, loan: LoanId, as_of: NaiveDate) -> Result<bool> {
+    let (start, end) = month_of(as_of);
+    Ok(store::monthly_task_due(conn, loan, TaskKind::DunningNotice.as_str(), "dunning", start, end)?)
+}
+
+/// Adds the month's dunning-notice task, due `as_of`, unless `dunning_due` says the month has it.
+pub(crate) fn add_monthly_dunning(
+    conn: &Connection,
+    loan: LoanId,
+    as_of: NaiveDate,
+    created_by: &str,
+    at: &str,
+) -> Result<bool> {
+    if !dunning_due(conn, loan, as_of)? {
+        return Ok(false);
+    }
+    Ok(store::add_task_once(conn, loan, TaskKind::DunningNotice.as_str(), as_of, created_by, at)?)
+}
+
+/// Closes the loan's open tasks that belong to stages after `kept` (all of them when `kept` is
+/// `None`: cure, closing, write-off), noting why; how many.
+pub(crate) fn close_work(
+    conn: &Connection,
+    loan: LoanId,
+    kept: Option<Stage>,
+    on: NaiveDate,
+    by: &str,
+    note: &str,
+) -> Result<u64> {
+    match kept {
+        None => Ok(store::close_open_tasks(conn, loan, None, on, by, note)?),
+        Some(kept) => {
+            let kinds: Vec<&str> =
+                TaskKind::ALL.into_iter().filter(|k| k.stage() > kept).map(TaskKind::as_str).collect();
+            Ok(store::close_open_tasks(conn, loan, Some(&kinds), on, by, note)?)
+        }
+    }
 }
 
 /// Completes the loan's open task of `kind`, if any, inside the caller's transaction.
@@ -244,5 +311,30 @@ mod tests {
             assert_eq!(k.as_str().parse::<TaskKind>(), Ok(k));
         }
         assert!("visit".parse::<TaskKind>().is_err());
+    }
+
+    #[test]
+    fn each_kind_belongs_to_the_stage_that_creates_it() {
+        for stage in [Stage::Reminder, Stage::Negotiation, Stage::Guarantor, Stage::Legal] {
+            for k in stage_work(stage, true) {
+                assert_eq!(k.stage(), stage, "{k}");
+            }
+        }
+        let monthly: Vec<Stage> = [
+            Stage::Current,
+            Stage::Reminder,
+            Stage::Negotiation,
+            Stage::Guarantor,
+            Stage::Legal,
+            Stage::Closed,
+            Stage::WrittenOff,
+        ]
+        .into_iter()
+        .filter(|s| dunning_monthly_in(*s))
+        .collect();
+        assert_eq!(monthly, [Stage::Reminder, Stage::Negotiation, Stage::Guarantor]);
+        let d = |s: &str| crate::domain::parse_date(s).expect("date");
+        assert_eq!(month_of(d("2026-02-14")), (d("2026-02-01"), d("2026-02-28")));
+        assert_eq!(month_of(d("2026-12-31")), (d("2026-12-01"), d("2026-12-31")));
     }
 }

@@ -16,52 +16,83 @@ pub struct EscalateArgs {
     /// Show what would change and write nothing (any desk user)
     #[arg(long)]
     pub dry_run: bool,
-    /// The policy file [default: the shipped policy, `duedesk policy show`]
+    /// The policy file [default: the store's policy in force, `duedesk policy show`]; a real run
+    /// takes only the one in force
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Progress as lines on stderr, terminal or not (for logs): the refresh, then one line after
+    /// each batch of the policy committed
+    #[arg(long)]
+    pub progress: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCmd {
-    /// Print the policy in force as TOML, every value written out
+    /// Print the store's policy in force as TOML, every value written out
     Show {
-        /// A policy file instead of the shipped one
+        /// A policy file instead of the store's (needs no store)
         #[arg(long, value_name = "FILE")]
         policy: Option<PathBuf>,
+        /// The shipped default (needs no store)
+        #[arg(long, conflicts_with = "policy")]
+        default: bool,
     },
     /// Check a policy file: each bad entry as FILE:LINE: key: message on stderr, exit 2
     Check { file: PathBuf },
+    /// Make a policy file the store's policy in force for every desk user (admin); recomputes the
+    /// book's due-soon dates and classes with it
+    Set {
+        /// The policy file (`duedesk policy show --default` is the shipped one)
+        file: PathBuf,
+    },
 }
 
-/// The policy a run uses: the file's, or the shipped default. A bad file stops here, before the
-/// store is opened.
-pub fn policy_from(file: Option<&Path>) -> Result<Policy> {
-    match file {
-        Some(f) => load_policy(f),
-        None => parse_policy(DEFAULT_POLICY).map_err(|e| {
-            AppError::Input(format!("the shipped policy does not parse ({} errors); this is a bug", e.len()))
-        }),
+/// A policy file read and checked, or none. A bad file stops here, before the store is opened.
+pub fn policy_from(file: Option<&Path>) -> Result<Option<Policy>> {
+    file.map(load_policy).transpose()
+}
+
+fn shipped() -> Result<Policy> {
+    parse_policy(DEFAULT_POLICY).map_err(|e| {
+        AppError::Input(format!("the shipped policy does not parse ({} errors); this is a bug", e.len()))
+    })
+}
+
+/// `duedesk policy show --policy FILE|--default` and `policy check`, which need no store; `None`
+/// for the others.
+pub fn policy_cmd_without_store(what: &PolicyCmd) -> Option<Result<()>> {
+    let r = match what {
+        PolicyCmd::Show { policy: Some(f), .. } => load_policy(f).and_then(|p| print(&p.to_toml())),
+        PolicyCmd::Show { default: true, .. } => shipped().and_then(|p| print(&p.to_toml())),
+        PolicyCmd::Check { file } => load_policy(file).map(|_| println!("ok {}", file.display())),
+        _ => return None,
+    };
+    Some(r)
+}
+
+/// `duedesk policy show` (the store's) and `policy set FILE` (`policy` read before the store opened).
+pub fn policy_cmd(desk: &mut Desk, what: &PolicyCmd, policy: Option<Policy>) -> Result<()> {
+    match (what, policy) {
+        (PolicyCmd::Set { file }, Some(policy)) => {
+            let mut p = super::progress("recomputing the book");
+            desk.set_policy(&policy, &file.display().to_string(), &mut |n| p.tick(n))?;
+            drop(p);
+            println!("policy in force: {}", file.display());
+            Ok(())
+        }
+        _ => print(&desk.policy.to_toml()),
     }
 }
 
-/// `duedesk policy show|check`: needs no store.
-pub fn policy_cmd(what: &PolicyCmd) -> Result<()> {
-    match what {
-        PolicyCmd::Show { policy } => {
-            print(&policy_from(policy.as_deref())?.to_toml())?;
-        }
-        PolicyCmd::Check { file } => {
-            load_policy(file)?;
-            println!("ok {}", file.display());
-        }
-    }
-    Ok(())
-}
-
-/// `duedesk escalate`.
-pub fn run(desk: &mut Desk, policy: &Policy, dry_run: bool, format: Format) -> Result<()> {
+/// `duedesk escalate`: with the store's policy, or `policy` (from --policy FILE).
+pub fn run(desk: &mut Desk, policy: Option<Policy>, a: &EscalateArgs, format: Format) -> Result<()> {
+    let policy = policy.unwrap_or_else(|| desk.policy.clone());
     let mut p = super::progress("refreshing the book");
-    let report = desk.escalate(policy, dry_run, &mut |phase, n| {
+    let report = desk.escalate(&policy, a.dry_run, &mut |phase, n| {
+        if a.progress {
+            eprintln!("{phase}: {n}");
+            return;
+        }
         if p.label != phase {
             drop(std::mem::replace(&mut p, super::progress(phase)));
         }
@@ -79,12 +110,13 @@ fn summary(r: &EscalationReport) -> String {
     }
     let verb = if r.dry_run { "would change" } else { "changed" };
     text.push_str(&format!(
-        "{} loans as of {}: {verb} {}, held by a promise {}{}{}\n",
+        "{} loans as of {}: {verb} {}, held by a promise {}{}, dunning notices due {}{}\n",
         r.loans,
         r.as_of,
         r.changed,
         r.held,
         if r.on_hold > 0 { format!(", on hold {}", r.on_hold) } else { String::new() },
+        r.dunning_notices,
         if r.dry_run { " (dry run: nothing written)" } else { "" }
     ));
     text

@@ -7,6 +7,7 @@ use clap::Args;
 use super::args::Format;
 use super::output::{json, print};
 use crate::app::legal::PacketQuery;
+use crate::app::notice_text::NoticeLang;
 use crate::app::{Desk, Result};
 use crate::domain::Stage;
 
@@ -23,6 +24,14 @@ pub struct LegalPacketArgs {
     /// With --stage: at most this many loans
     #[arg(long, value_name = "N", requires = "stage")]
     pub limit: Option<u64>,
+    /// packet.txt in zh (Simplified Chinese, for a Chinese court or arbitration body) or en;
+    /// packet.json is the same either way
+    #[arg(long, value_parser = parse_lang, default_value = "zh")]
+    pub lang: NoticeLang,
+}
+
+fn parse_lang(s: &str) -> Result<NoticeLang, String> {
+    s.parse()
 }
 
 fn parse_stage(s: &str) -> Result<Stage, String> {
@@ -31,7 +40,7 @@ fn parse_stage(s: &str) -> Result<Stage, String> {
 
 /// Writes the packets; prints each folder (json: the index rows).
 pub fn run(desk: &mut Desk, a: &LegalPacketArgs, format: Format) -> Result<()> {
-    let q = PacketQuery { loans: a.loans.clone(), stage: a.stage, limit: a.limit };
+    let q = PacketQuery { loans: a.loans.clone(), stage: a.stage, limit: a.limit, lang: a.lang };
     let report = desk.legal_packets(&q, &a.out)?;
     match format {
         Format::Json => json(&report.packets),

@@ -63,12 +63,17 @@ fn execute(cli: Cli) -> Result<()> {
             return Ok(());
         }
         Some(Command::Config(what)) => return config_cmd(what),
-        Some(Command::Policy(what)) => return escalate::policy_cmd(what),
+        Some(Command::Policy(what)) => {
+            if let Some(r) = escalate::policy_cmd_without_store(what) {
+                return r;
+            }
+        }
         _ => {}
     }
-    // A bad policy never starts a run: it is read before the store is opened.
+    // A bad policy never starts a run nor becomes the store's: it is read before the store is opened.
     let policy = match &cli.command {
-        Some(Command::Escalate(a)) => Some(escalate::policy_from(a.policy.as_deref())?),
+        Some(Command::Escalate(a)) => escalate::policy_from(a.policy.as_deref())?,
+        Some(Command::Policy(escalate::PolicyCmd::Set { file })) => escalate::policy_from(Some(file))?,
         _ => None,
     };
     let mut desk = open_desk(&cli)?;
@@ -182,9 +187,7 @@ fn execute(cli: Cli) -> Result<()> {
             println!("refreshed {n} loans as of {}", desk.as_of);
             Ok(())
         }
-        Some(Command::Escalate(a)) => {
-            escalate::run(&mut desk, &policy.unwrap_or_default(), a.dry_run, format)
-        }
+        Some(Command::Escalate(a)) => escalate::run(&mut desk, policy, &a, format),
         Some(Command::Users(UsersCmd::Add { name, role, display_name })) => {
             let user = desk.add_user(&name, role, display_name.as_deref())?;
             println!("added desk user '{}' ({})", user.login, user.role);
@@ -206,7 +209,8 @@ fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Settings(SettingsCmd::List)) => out.settings(&desk.settings()?),
-        Some(Command::Completions { .. } | Command::Man | Command::Config(_) | Command::Policy(_)) => Ok(()),
+        Some(Command::Policy(what)) => escalate::policy_cmd(&mut desk, &what, policy),
+        Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(()),
     }
 }
 

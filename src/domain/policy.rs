@@ -9,6 +9,7 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 use super::classify::ClassBands;
+use super::delinquency::AssessRules;
 use super::stage::{Stage, StageBands};
 use super::terms::Product;
 
@@ -403,6 +404,17 @@ pub fn parse_policy(text: &str) -> Result<Policy, Vec<PolicyError>> {
 }
 
 impl Policy {
+    /// `base` with this policy's due-soon windows and classification bands: what the snapshot,
+    /// `show` and the run compute with, so they agree.
+    pub fn assess_rules(&self, base: AssessRules) -> AssessRules {
+        AssessRules {
+            class_bands: self.class_bands,
+            installment_window_days: self.installment_window_days,
+            maturity_window_days: self.maturity_window_days,
+            ..base
+        }
+    }
+
     /// The policy in force as TOML, every value written out (what `duedesk policy show` prints).
     pub fn to_toml(&self) -> String {
         let mut s = String::from("# the escalation policy in force (DOMAIN.md §6)\n\n");
@@ -464,6 +476,20 @@ mod tests {
         assert_eq!(parse_policy(""), Ok(Policy::default()));
         let p = Policy::default();
         assert_eq!(parse_policy(&p.to_toml()), Ok(p));
+    }
+
+    #[test]
+    fn the_policy_gives_the_figures_their_windows_and_bands() {
+        let p = parse_policy("[due_soon]\ninstallment_days = 5\nmaturity_days = 45\n[classification]\nbands = \"credit_card\"\n")
+            .expect("policy");
+        assert_eq!(parse_policy(&p.to_toml()), Ok(p.clone()), "what the store keeps reads back the same");
+        let base = AssessRules { penalty_uplift_pct: 30, ..AssessRules::default() };
+        let r = p.assess_rules(base);
+        assert_eq!(
+            (r.penalty_uplift_pct, r.class_bands, r.installment_window_days, r.maturity_window_days),
+            (30, ClassBands::CreditCard, 5, 45)
+        );
+        assert_eq!(Policy::default().assess_rules(AssessRules::default()), AssessRules::default());
     }
 
     #[test]

@@ -86,6 +86,53 @@ pub fn add_task_once(
     Ok(n > 0)
 }
 
+/// Whether the month `[month_start, month_end]` still lacks the loan's task of `kind`: none open
+/// (whatever its due date), none due in the month (done or not), and no `notice_kind` notice issued
+/// in it.
+pub fn monthly_task_due(
+    conn: &Connection,
+    loan: LoanId,
+    kind: &str,
+    notice_kind: &str,
+    month_start: NaiveDate,
+    month_end: NaiveDate,
+) -> Result<bool> {
+    let (from, to) = (month_start.to_string(), month_end.to_string());
+    Ok(conn
+        .prepare_cached(
+            "SELECT NOT EXISTS (SELECT 1 FROM tasks WHERE loan_id = ?1 AND kind = ?2 \
+             AND (done_on IS NULL OR due_on BETWEEN ?4 AND ?5)) \
+             AND NOT EXISTS (SELECT 1 FROM notices WHERE loan_id = ?1 AND kind = ?3 AND issued_on BETWEEN ?4 AND ?5)",
+        )?
+        .query_row(params![loan, kind, notice_kind, from, to], |r| r.get(0))?)
+}
+
+/// Closes the loan's open tasks (of `kinds` only, if given) with a note saying why; how many.
+/// Closed, not deleted: the history of the work stays.
+pub fn close_open_tasks(
+    conn: &Connection,
+    loan: LoanId,
+    kinds: Option<&[&str]>,
+    done_on: NaiveDate,
+    done_by: &str,
+    note: &str,
+) -> Result<u64> {
+    let mut n = 0;
+    let mut stmt = conn.prepare_cached(
+        "UPDATE tasks SET done_on = ?3, done_by = ?4, note = ?5 \
+         WHERE loan_id = ?1 AND done_on IS NULL AND (?2 IS NULL OR kind = ?2)",
+    )?;
+    match kinds {
+        None => n += stmt.execute(params![loan, None::<&str>, done_on.to_string(), done_by, note])?,
+        Some(kinds) => {
+            for k in kinds {
+                n += stmt.execute(params![loan, k, done_on.to_string(), done_by, note])?;
+            }
+        }
+    }
+    Ok(n as u64)
+}
+
 /// Marks the loan's open task of `kind` done, if there is one; its id.
 pub fn complete_open_task(
     conn: &Connection,
