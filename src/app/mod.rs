@@ -131,13 +131,17 @@ impl Desk {
             return Ok(None);
         }
         let store = Store::open(std::path::Path::new(label))?;
-        Ok(Some(Desk {
+        let mut desk = Desk {
             store,
             as_of: self.as_of,
             now: self.now,
             actor: self.actor.clone(),
             rules: self.rules,
-        }))
+            policy: self.policy.clone(),
+        };
+        // The policy and settings in force now, should an admin have changed them meanwhile.
+        desk.load_rules()?;
+        Ok(Some(desk))
     }
 
     /// The current time as stored in records.

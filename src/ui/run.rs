@@ -83,7 +83,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
         }
         (Some(r), None, _) => {
             let said = if r.dry_run { t.run_summary_preview } else { t.run_summary_applied };
-            let summary = fill(said, &[&r.loans, &r.changed, &r.held, &r.on_hold]);
+            let summary = fill(said, &[&r.loans, &r.changed, &r.held, &r.on_hold, &r.dunning_notices]);
             lines.push(Line::styled(text::truncate(&summary, w), theme.base()));
         }
         (None, None, Some((p, done))) => {

@@ -144,13 +144,8 @@ pub(super) fn serve_run(
     dry_run: bool,
     progress: &mut dyn FnMut(Reply),
 ) -> Reply {
-    let policy = match crate::domain::policy::parse_policy(crate::domain::policy::DEFAULT_POLICY) {
-        Ok(p) => p,
-        Err(e) => {
-            let message = format!("the shipped policy does not parse ({} errors)", e.len());
-            return Reply::Failed { generation, what: Failed::Run, message };
-        }
-    };
+    // The policy in force on the store (`policy set`), as the command line's run uses.
+    let policy = desk.policy.clone();
     let mut last: Option<(&'static str, u64)> = None;
     let mut tell = |phase: &'static str, done: u64| {
         let step = last.is_none_or(|(p, d)| p != phase || done >= d + 10_000);
