@@ -104,6 +104,8 @@ impl Desk {
         let user = store.write(|tx| -> Result<Option<User>> {
             if store::user_count(tx)? == 0 {
                 store::insert_user(tx, login, None, Role::Admin, &at)?;
+                let detail = serde_json::json!({ "before": null, "after": { "role": "admin", "active": true }, "first": true });
+                store::insert_audit(tx, &at, login, "user_add", "user", Some(login), &detail.to_string())?;
             }
             Ok(store::user_by_login(tx, login)?)
         })?;
