@@ -30,6 +30,19 @@ pub const SETTINGS: &[SettingSpec] = &[
         validate: |v| one_of(v, &["true", "false"]),
     },
     SettingSpec {
+        key: "pii_full_phone",
+        default: "collector",
+        help: "least role that sees phone numbers in full (others see 138****5678 and use `duedesk reveal`, \
+               which is audited): collector, supervisor or admin",
+        validate: |v| one_of(v, &["collector", "supervisor", "admin"]),
+    },
+    SettingSpec {
+        key: "pii_full_id",
+        default: "supervisor",
+        help: "least role that sees ID numbers (身份证号) in full: collector, supervisor or admin",
+        validate: |v| one_of(v, &["collector", "supervisor", "admin"]),
+    },
+    SettingSpec {
         key: "penalty_uplift_pct",
         default: "50",
         help: "penalty interest uplift over the contract rate, percent (银发〔2003〕251号: 30 to 50)",

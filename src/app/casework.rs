@@ -132,6 +132,14 @@ impl Desk {
     pub fn log_contact(&mut self, input: &ContactInput) -> Result<LoggedContact> {
         let loan = self.loan(&input.loan_ref)?;
         self.require_case(&loan, "logging a contact")?;
+        let unmasked;
+        let input = match self.unmask_phone(&loan, input.phone.as_deref())? {
+            Some(phone) => {
+                unmasked = ContactInput { phone: Some(phone), ..input.clone() };
+                &unmasked
+            }
+            None => input,
+        };
         self.validate_contact(&loan, input)?;
         let override_reason = input.override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
         if input.override_reason.is_some() && override_reason.is_none() {

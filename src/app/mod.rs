@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod assign;
+pub mod audit;
 pub mod casework;
 pub mod demo;
 pub mod desk_state;
@@ -13,6 +14,7 @@ pub mod legal;
 pub mod moves;
 pub mod notice_text;
 pub mod notices;
+pub mod privacy;
 pub mod strings;
 pub mod tasks;
 pub mod views;

@@ -163,7 +163,7 @@ impl Desk {
     ) -> Result<IssuedNotice> {
         let loan = self.loan(loan_ref)?;
         self.require_case(&loan, &format!("issuing a {} notice", kind.as_str().replace('_', " ")))?;
-        let detail = self.show(loan_ref)?;
+        let detail = self.show_full(loan_ref)?;
         let s = &detail.summary;
         if s.status != LoanStatus::Active || s.dpd <= 0 {
             return Err(AppError::Input(format!(
