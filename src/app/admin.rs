@@ -114,8 +114,11 @@ impl Desk {
                 return Err(AppError::Input(format!("desk user '{login}' already exists")));
             }
             let id = store::insert_user(tx, login, display_name, role, &at)?;
-            let detail =
-                serde_json::json!({ "role": role.as_str(), "display_name": display_name }).to_string();
+            let detail = serde_json::json!({
+                "before": null,
+                "after": { "role": role.as_str(), "display_name": display_name, "active": true },
+            })
+            .to_string();
             store::insert_audit(tx, &at, &actor, "user_add", "user", Some(login), &detail)?;
             store::user_by_id(tx, id)?.ok_or_else(|| AppError::Input(format!("desk user '{login}' vanished")))
         })?;
@@ -131,11 +134,15 @@ impl Desk {
         }
         let at = self.stamp();
         self.store.write(|tx| -> Result<()> {
-            if store::user_by_login(tx, login)?.is_none() {
+            let Some(user) = store::user_by_login(tx, login)? else {
                 return Err(AppError::Input(format!("unknown desk user '{login}'")));
-            }
+            };
             store::set_user_active(tx, login, false)?;
-            store::insert_audit(tx, &at, &actor, "user_disable", "user", Some(login), "{}")?;
+            let detail = serde_json::json!({
+                "before": { "active": user.active, "role": user.role.as_str() },
+                "after": { "active": false, "role": user.role.as_str() },
+            });
+            store::insert_audit(tx, &at, &actor, "user_disable", "user", Some(login), &detail.to_string())?;
             Ok(())
         })
     }

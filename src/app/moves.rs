@@ -307,7 +307,7 @@ impl Desk {
             store::record_stage_change(tx, loan.id, &ev)?;
             store::write_off(tx, loan.id, as_of)?;
             let detail =
-                serde_json::json!({ "from": from.as_str(), "on": as_of.to_string(), "reason": reason });
+                serde_json::json!({ "from": from.as_str(), "to": "written_off", "on": as_of.to_string(), "reason": reason });
             store::insert_audit(
                 tx,
                 &ev.at,
@@ -352,6 +352,7 @@ impl Desk {
             store::record_stage_change(tx, loan.id, &ev)?;
             store::refresh_loans(tx, &[loan.id], &rules)?;
             let detail = serde_json::json!({
+                "from": "written_off",
                 "to": before.as_str(),
                 "written_off_on": loan.written_off_on.map(|d| d.to_string()),
                 "reason": reason,

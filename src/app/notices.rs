@@ -331,6 +331,7 @@ impl Desk {
             let audit = serde_json::json!({
                 "notice": notice_id,
                 "number": current.number,
+                "before": current.receipt_status,
                 "receipt_status": status.as_str(),
                 "receipt_on": on.to_string(),
             });
