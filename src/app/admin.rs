@@ -147,6 +147,27 @@ impl Desk {
         })
     }
 
+    /// Enables a disabled desk user again.
+    pub fn enable_user(&mut self, login: &str) -> Result<()> {
+        let actor = self.actor.require(Role::Admin, "enabling desk users")?.login.clone();
+        let at = self.stamp();
+        self.store.write(|tx| -> Result<()> {
+            let Some(user) = store::user_by_login(tx, login)? else {
+                return Err(AppError::Input(format!("unknown desk user '{login}'")));
+            };
+            if user.active {
+                return Err(AppError::Input(format!("desk user '{login}' is already enabled")));
+            }
+            store::set_user_active(tx, login, true)?;
+            let detail = serde_json::json!({
+                "before": { "active": false, "role": user.role.as_str() },
+                "after": { "active": true, "role": user.role.as_str() },
+            });
+            store::insert_audit(tx, &at, &actor, "user_enable", "user", Some(login), &detail.to_string())?;
+            Ok(())
+        })
+    }
+
     pub fn users(&self) -> Result<Vec<User>> {
         Ok(store::list_users(self.store.conn())?)
     }

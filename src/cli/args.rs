@@ -348,6 +348,8 @@ pub enum UsersCmd {
     List,
     /// Disable a desk user (admin): they keep their history but can no longer act
     Disable { name: String },
+    /// Enable a disabled desk user again (admin)
+    Enable { name: String },
 }
 
 #[derive(Debug, Subcommand)]

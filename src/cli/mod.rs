@@ -194,6 +194,11 @@ fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Users(UsersCmd::List)) => out.users(&desk.users()?),
+        Some(Command::Users(UsersCmd::Enable { name })) => {
+            desk.enable_user(&name)?;
+            println!("enabled desk user '{name}'");
+            Ok(())
+        }
         Some(Command::Users(UsersCmd::Disable { name })) => {
             desk.disable_user(&name)?;
             println!("disabled desk user '{name}'");
