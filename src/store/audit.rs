@@ -61,10 +61,18 @@ pub(crate) fn append_audit(
         .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    // A last row without a hash (tampering) does not stop the desk; `audit verify` reports it.
-    let (id, prev) = match last {
-        Some((id, hash)) => (id + 1, hash.unwrap_or_default()),
-        None => (1, GENESIS.to_string()),
+    // The chain goes on from the head duedesk last wrote, not from whatever row is last now: rows
+    // deleted from the end stay a visible break after the next write. A store tampered with does
+    // not stop the desk; `audit verify` reports it.
+    let head = meta_get(conn, HEAD)?.and_then(|h| {
+        let (id, hash) = h.split_once(' ')?;
+        Some((id.parse::<i64>().ok()?, hash.to_string()))
+    });
+    let last_id = last.as_ref().map_or(0, |l| l.0);
+    let (id, prev) = match (head, last) {
+        (Some((head_id, hash)), _) => (head_id.max(last_id) + 1, hash),
+        (None, Some((id, hash))) => (id + 1, hash.unwrap_or_default()),
+        (None, None) => (1, GENESIS.to_string()),
     };
     let hash = audit_hash(&AuditContent { id, at, actor, action, entity, entity_id, detail }, &prev);
     conn.prepare_cached(
@@ -313,6 +321,9 @@ mod tests {
         store.conn().execute("DELETE FROM audit_log WHERE id = 4", []).expect("delete last");
         let b = check(&store).broken.expect("broken");
         assert!(b.why.contains("deleted"), "{}", b.why);
+        // The next entry does not paper over it.
+        add(&mut store, 1);
+        assert_eq!(check(&store).broken.expect("still broken").id, 5);
 
         let mut store = Store::open_in_memory().expect("store");
         add(&mut store, 4);
