@@ -213,3 +213,21 @@ fn of_two_edits_from_the_same_version_one_is_refused() {
     assert_eq!(after["next_action_on"], ["2026-03-05", "2026-03-09"][winner]);
     assert_eq!(after["version"].as_i64(), Some(version.parse::<i64>().expect("v") + 1));
 }
+
+#[test]
+fn eight_desks_open_a_new_store_at_once() {
+    let d = TestDesk::new();
+    let login = String::from_utf8(Command::new("id").arg("-un").output().expect("id").stdout).expect("utf-8");
+    let children = (0..PROCESSES)
+        .map(|_| gated(&d, login.trim(), &[args(&["users", "list", "--format", "json"])]))
+        .collect();
+    for (p, r) in release(children).iter().enumerate() {
+        assert!(r.stderr.is_empty(), "desk {p} told its user:\n{}", r.stderr);
+        assert_eq!(r.codes, vec![0], "desk {p}:\n{}", r.stdout);
+    }
+    let users = d.ok(&["users", "list", "--format", "json"]).json();
+    assert_eq!(users.as_array().map(Vec::len), Some(1), "one first admin: {users}");
+    assert_eq!(users[0]["role"], "admin");
+    let verify = d.ok(&["audit", "verify", "--format", "table"]);
+    assert!(verify.stdout.starts_with("OK: 1 audit entries"), "{}", verify.stdout);
+}
