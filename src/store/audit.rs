@@ -57,6 +57,8 @@ pub(crate) fn append_audit(
     entity_id: Option<&str>,
     detail: &str,
 ) -> Result<()> {
+    // Only inside a write transaction (`Store::write`, BEGIN IMMEDIATE) is the chain serialized.
+    debug_assert!(!conn.is_autocommit(), "audit entries are written inside a write transaction");
     let last: Option<(i64, Option<String>)> = conn
         .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -416,12 +416,13 @@ pub fn bump_version(
     Ok(if changed == 1 { Ok(current) } else { Err(current) })
 }
 
-/// Who last changed this entity, and when, from the audit log.
+/// Who last changed this entity, and when, from the audit log (a number revealed is no change).
 pub fn last_change(conn: &Connection, entity: &str, entity_id: &str) -> Result<Option<(String, String)>> {
     use rusqlite::OptionalExtension;
     Ok(conn
         .prepare_cached(
-            "SELECT actor, at FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT 1",
+            "SELECT actor, at FROM audit_log WHERE entity = ?1 AND entity_id = ?2 AND action != 'reveal' \
+             ORDER BY id DESC LIMIT 1",
         )?
         .query_row(params![entity, entity_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
