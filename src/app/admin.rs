@@ -31,6 +31,19 @@ pub const SETTINGS: &[SettingSpec] = &[
         validate: |v| one_of(v, &["true", "false"]),
     },
     SettingSpec {
+        key: "pii_full_phone",
+        default: "collector",
+        help: "least role that sees phone numbers in full (others see 138****5678 and use `duedesk reveal`, \
+               which is audited): collector, supervisor or admin",
+        validate: |v| one_of(v, &["collector", "supervisor", "admin"]),
+    },
+    SettingSpec {
+        key: "pii_full_id",
+        default: "supervisor",
+        help: "least role that sees ID numbers (身份证号) in full: collector, supervisor or admin",
+        validate: |v| one_of(v, &["collector", "supervisor", "admin"]),
+    },
+    SettingSpec {
         key: "penalty_uplift_pct",
         default: "50",
         help: "penalty interest uplift over the contract rate, percent (银发〔2003〕251号: 30 to 50)",
@@ -161,8 +174,11 @@ impl Desk {
                 return Err(AppError::Input(format!("desk user '{login}' already exists")));
             }
             let id = store::insert_user(tx, login, display_name, role, &at)?;
-            let detail =
-                serde_json::json!({ "role": role.as_str(), "display_name": display_name }).to_string();
+            let detail = serde_json::json!({
+                "before": null,
+                "after": { "role": role.as_str(), "display_name": display_name, "active": true },
+            })
+            .to_string();
             store::insert_audit(tx, &at, &actor, "user_add", "user", Some(login), &detail)?;
             store::user_by_id(tx, id)?.ok_or_else(|| AppError::Input(format!("desk user '{login}' vanished")))
         })?;
@@ -178,11 +194,36 @@ impl Desk {
         }
         let at = self.stamp();
         self.store.write(|tx| -> Result<()> {
-            if store::user_by_login(tx, login)?.is_none() {
+            let Some(user) = store::user_by_login(tx, login)? else {
                 return Err(AppError::Input(format!("unknown desk user '{login}'")));
-            }
+            };
             store::set_user_active(tx, login, false)?;
-            store::insert_audit(tx, &at, &actor, "user_disable", "user", Some(login), "{}")?;
+            let detail = serde_json::json!({
+                "before": { "active": user.active, "role": user.role.as_str() },
+                "after": { "active": false, "role": user.role.as_str() },
+            });
+            store::insert_audit(tx, &at, &actor, "user_disable", "user", Some(login), &detail.to_string())?;
+            Ok(())
+        })
+    }
+
+    /// Enables a disabled desk user again.
+    pub fn enable_user(&mut self, login: &str) -> Result<()> {
+        let actor = self.actor.require(Role::Admin, "enabling desk users")?.login.clone();
+        let at = self.stamp();
+        self.store.write(|tx| -> Result<()> {
+            let Some(user) = store::user_by_login(tx, login)? else {
+                return Err(AppError::Input(format!("unknown desk user '{login}'")));
+            };
+            if user.active {
+                return Err(AppError::Input(format!("desk user '{login}' is already enabled")));
+            }
+            store::set_user_active(tx, login, true)?;
+            let detail = serde_json::json!({
+                "before": { "active": false, "role": user.role.as_str() },
+                "after": { "active": true, "role": user.role.as_str() },
+            });
+            store::insert_audit(tx, &at, &actor, "user_enable", "user", Some(login), &detail.to_string())?;
             Ok(())
         })
     }

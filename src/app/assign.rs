@@ -47,6 +47,9 @@ impl Desk {
         self.store.write(|tx| -> Result<Vec<Reassigned>> {
             let mut out = Vec::new();
             for loan in &loans {
+                // The owner now, not when read: another desk may have moved the case meanwhile.
+                let now = store::loan_by_ref(tx, &loan.loan_ref)?;
+                let loan = now.as_ref().unwrap_or(loan);
                 if loan.assignee_id == Some(target.id) {
                     continue;
                 }

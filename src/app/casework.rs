@@ -132,6 +132,14 @@ impl Desk {
     pub fn log_contact(&mut self, input: &ContactInput) -> Result<LoggedContact> {
         let loan = self.loan(&input.loan_ref)?;
         self.require_case(&loan, "logging a contact")?;
+        let unmasked;
+        let input = match self.unmask_phone(&loan, input.phone.as_deref())? {
+            Some(phone) => {
+                unmasked = ContactInput { phone: Some(phone), ..input.clone() };
+                &unmasked
+            }
+            None => input,
+        };
         self.validate_contact(&loan, input)?;
         let override_reason = input.override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
         if input.override_reason.is_some() && override_reason.is_none() {
@@ -308,12 +316,16 @@ impl Desk {
         let (at, actor) = (self.stamp(), self.actor.login.clone());
         self.store.write(|tx| -> Result<()> {
             Self::claim_edit(tx, &loan, expected_version)?;
+            // What it was when the edit took hold, not when it was read (an unversioned edit).
+            let was = store::loan_by_ref(tx, &loan.loan_ref)?;
+            let was = was.as_ref().unwrap_or(&loan);
             store::set_next_action(tx, loan.id, on)?;
             store::set_next_action_kind(tx, loan.id, on.and(kind))?;
             let detail = serde_json::json!({
-                "before": loan.next_action_on.map(|d| d.to_string()),
+                "before": was.next_action_on.map(|d| d.to_string()),
                 "after": on.map(|d| d.to_string()),
-                "kind": kind,
+                "kind_before": was.next_action_kind,
+                "kind": on.and(kind),
             });
             store::insert_audit(
                 tx,
@@ -474,6 +486,7 @@ impl Desk {
             store::refresh_loans(tx, &[loan.id], &rules)?;
             let detail = serde_json::json!({
                 "schedule": id,
+                "schedule_before": loan.schedule_id,
                 "kind": req.kind.as_str(),
                 "installments": lines.len(),
                 "total": outcome.total,

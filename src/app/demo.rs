@@ -46,6 +46,8 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
     if loans == 0 || loans > MAX_LOANS {
         return Err(AppError::Input(format!("--loans must be between 1 and {MAX_LOANS}, not {loans}")));
     }
+    // The login that creates a store is its admin; on a store with users, only an admin fills it.
+    desk.actor.require(crate::domain::Role::Admin, "loading the demo book")?;
     let label = desk.store.label().to_string();
     let ctx = Ctx {
         as_of: desk.as_of,

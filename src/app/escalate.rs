@@ -228,6 +228,23 @@ impl Desk {
                                 tasks::close_work(conn, row.loan, None, as_of, POLICY_ACTOR, &note)?;
                             }
                             tasks::create_stage_work(conn, row.loan, t.to, as_of, POLICY_ACTOR, &at)?;
+                            // Each loan's move in its batch's transaction: audited even if the run stops.
+                            let detail = serde_json::json!({
+                                "before": row.stage.as_str(),
+                                "after": t.to.as_str(),
+                                "reason": t.reason,
+                                "as_of": as_of.to_string(),
+                                "by": POLICY_ACTOR,
+                            });
+                            store::insert_audit(
+                                conn,
+                                &at,
+                                &actor,
+                                "stage_change",
+                                "loan",
+                                Some(&row.loan_ref),
+                                &detail.to_string(),
+                            )?;
                         }
                         report.changes.push(Change {
                             loan_id: row.loan_ref.clone(),

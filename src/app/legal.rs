@@ -397,7 +397,7 @@ impl Desk {
         let mut written = Written(Vec::new());
         let mut rows = Vec::new();
         for loan in &loans {
-            let d = self.show(&loan.loan_ref)?;
+            let d = self.show_full(&loan.loan_ref)?;
             let rate = notice_text::penalty_rate(d.annual_rate, uplift);
             let meta = PacketMeta {
                 as_of,

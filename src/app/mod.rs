@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod assign;
+pub mod audit;
 pub mod casework;
 pub mod demo;
 pub mod desk_state;
@@ -13,6 +14,7 @@ pub mod legal;
 pub mod moves;
 pub mod notice_text;
 pub mod notices;
+pub mod privacy;
 pub mod strings;
 pub mod tasks;
 pub mod views;
@@ -62,6 +64,8 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 pub struct Actor {
     pub login: String,
     pub user: Option<User>,
+    /// The store's active admins, named when something is refused so the user knows whom to ask.
+    pub admins: Vec<String>,
 }
 
 impl Actor {
@@ -74,7 +78,9 @@ impl Actor {
         match &self.user {
             Some(u) if u.active && u.role.includes(needed) => Ok(u),
             Some(u) if !u.active => Err(AppError::Refused(format!(
-                "{what}: desk user '{}' is disabled; ask an admin to enable it",
+                "{what}: desk user '{}' is disabled; ask {} to run `duedesk users enable {}`",
+                u.login,
+                self.whom_to_ask(),
                 u.login
             ))),
             Some(u) => Err(AppError::Refused(format!(
@@ -82,9 +88,20 @@ impl Actor {
                 u.login, u.role
             ))),
             None => Err(AppError::Refused(format!(
-                "{what}: '{}' is not a desk user, so this desk is read-only; ask an admin to run `duedesk users add {} --role collector`",
-                self.login, self.login
+                "{what}: '{}' is not a desk user, so this desk is read-only; ask {} to run `duedesk users add {} --role collector`",
+                self.login,
+                self.whom_to_ask(),
+                self.login
             ))),
+        }
+    }
+
+    /// "an admin (root, wang)": the admins by login, so a refused user knows whom to ask.
+    fn whom_to_ask(&self) -> String {
+        match self.admins.as_slice() {
+            [] => "an admin".to_string(),
+            [one] => format!("the admin {one}"),
+            many => format!("an admin ({})", many.join(", ")),
         }
     }
 }
@@ -105,17 +122,24 @@ impl Desk {
     /// Opens the desk for `login`. The login that creates a store becomes its first admin.
     pub fn open(mut store: Store, login: &str, as_of: NaiveDate, now: DateTime<FixedOffset>) -> Result<Desk> {
         let at = now.to_rfc3339();
-        let user = store.write(|tx| -> Result<Option<User>> {
+        let (user, admins) = store.write(|tx| -> Result<(Option<User>, Vec<String>)> {
             if store::user_count(tx)? == 0 {
                 store::insert_user(tx, login, None, Role::Admin, &at)?;
+                let detail = serde_json::json!({ "before": null, "after": { "role": "admin", "active": true }, "first": true });
+                store::insert_audit(tx, &at, login, "user_add", "user", Some(login), &detail.to_string())?;
             }
-            Ok(store::user_by_login(tx, login)?)
+            let admins = store::list_users(tx)?
+                .into_iter()
+                .filter(|u| u.active && u.role == Role::Admin)
+                .map(|u| u.login)
+                .collect();
+            Ok((store::user_by_login(tx, login)?, admins))
         })?;
         let mut desk = Desk {
             store,
             as_of,
             now,
-            actor: Actor { login: login.to_string(), user },
+            actor: Actor { login: login.to_string(), user, admins },
             rules: AssessRules::default(),
             policy: Policy::default(),
         };

@@ -315,7 +315,7 @@ impl Desk {
             let note = format!("no longer needed: written off: {reason}");
             tasks::close_work(tx, loan.id, None, as_of, &ev.actor, &note)?;
             let detail =
-                serde_json::json!({ "from": from.as_str(), "on": as_of.to_string(), "reason": reason });
+                serde_json::json!({ "from": from.as_str(), "to": "written_off", "on": as_of.to_string(), "reason": reason });
             store::insert_audit(
                 tx,
                 &ev.at,
@@ -361,6 +361,7 @@ impl Desk {
             tasks::create_stage_work(tx, loan.id, before, as_of, &ev.actor, &ev.at)?;
             store::refresh_loans(tx, &[loan.id], &rules)?;
             let detail = serde_json::json!({
+                "from": "written_off",
                 "to": before.as_str(),
                 "written_off_on": loan.written_off_on.map(|d| d.to_string()),
                 "reason": reason,

@@ -163,7 +163,7 @@ impl Desk {
     ) -> Result<IssuedNotice> {
         let loan = self.loan(loan_ref)?;
         self.require_case(&loan, &format!("issuing a {} notice", kind.as_str().replace('_', " ")))?;
-        let detail = self.show(loan_ref)?;
+        let detail = self.show_full(loan_ref)?;
         let s = &detail.summary;
         if s.status != LoanStatus::Active || s.dpd <= 0 {
             return Err(AppError::Input(format!(
@@ -331,6 +331,7 @@ impl Desk {
             let audit = serde_json::json!({
                 "notice": notice_id,
                 "number": current.number,
+                "before": current.receipt_status,
                 "receipt_status": status.as_str(),
                 "receipt_on": on.to_string(),
             });

@@ -274,7 +274,9 @@ impl Desk {
                 )));
             }
             store::complete_task(tx, id, on, &actor, note)?;
-            let audit = serde_json::json!({ "task": id, "kind": current.kind, "note": note });
+            let audit = serde_json::json!({
+                "task": id, "kind": current.kind, "note": note, "before": "open", "after": format!("done on {on}"),
+            });
             store::insert_audit(
                 tx,
                 &at,

@@ -210,7 +210,11 @@ impl Desk {
         let filter = self.filter_for(q)?;
         let table = self.state_table(progress)?;
         let rows = store::list_loans(self.store.conn(), table, &filter, q.sort, q.limit, q.offset)?;
-        Ok(rows.into_iter().map(LoanSummary::from).collect())
+        let mut rows: Vec<LoanSummary> = rows.into_iter().map(LoanSummary::from).collect();
+        for r in &mut rows {
+            self.mask_summary(r)?;
+        }
+        Ok(rows)
     }
 
     /// How many loans the list's question matches (limit and offset aside).
@@ -245,8 +249,17 @@ impl Desk {
         Ok(a.installments.iter().map(ScheduleLine::from).collect())
     }
 
-    /// Everything about one loan (CONTRACT: `show --format json`).
+    /// Everything about one loan (CONTRACT: `show --format json`), phone numbers masked as the
+    /// user's role requires (`privacy.rs`).
     pub fn show(&self, loan_ref: &str) -> Result<LoanDetail> {
+        let mut d = self.show_full(loan_ref)?;
+        self.mask_detail(&mut d)?;
+        Ok(d)
+    }
+
+    /// `show` with every number in full: for the legal packet and notices, which must identify
+    /// the person (never for a screen or a list).
+    pub(crate) fn show_full(&self, loan_ref: &str) -> Result<LoanDetail> {
         let (loan, a) = self.assessed(loan_ref)?;
         let conn = self.store.conn();
         let payments = store::payments_of(conn, loan.id)?;

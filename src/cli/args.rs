@@ -170,6 +170,11 @@ pub enum Command {
     /// Desk users (admin)
     #[command(subcommand)]
     Users(UsersCmd),
+    /// The audit log, newest first (supervisor; a collector: --loan of an own case); `audit verify`
+    /// checks its hash chain
+    Audit(super::audit::AuditArgs),
+    /// Print a masked phone (or ID) number of a case in full; the showing is audited
+    Reveal(super::audit::RevealArgs),
     /// Store-wide settings (admin to change)
     #[command(subcommand)]
     Settings(SettingsCmd),
@@ -343,6 +348,8 @@ pub enum UsersCmd {
     List,
     /// Disable a desk user (admin): they keep their history but can no longer act
     Disable { name: String },
+    /// Enable a disabled desk user again (admin)
+    Enable { name: String },
 }
 
 #[derive(Debug, Subcommand)]

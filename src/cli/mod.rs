@@ -2,6 +2,7 @@
 //! terminal interface, and writes tables, CSV or JSON.
 
 pub mod args;
+mod audit;
 mod escalate;
 mod legal;
 mod moves;
@@ -177,6 +178,8 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Assign { loans, to, reason }) => {
             out.reassigned(&desk.assign(&loans, &to, reason.as_deref())?)
         }
+        Some(Command::Audit(a)) => audit::run(&desk, &a, format),
+        Some(Command::Reveal(a)) => audit::reveal(&mut desk, &a, format),
         Some(Command::Tasks(a)) => tasks::list(&desk, &a, format),
         Some(Command::TaskDone(a)) => tasks::done(&mut desk, &a, format),
         Some(Command::LegalPacket(a)) => legal::run(&mut desk, &a, format),
@@ -194,6 +197,11 @@ fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Users(UsersCmd::List)) => out.users(&desk.users()?),
+        Some(Command::Users(UsersCmd::Enable { name })) => {
+            desk.enable_user(&name)?;
+            println!("enabled desk user '{name}'");
+            Ok(())
+        }
         Some(Command::Users(UsersCmd::Disable { name })) => {
             desk.disable_user(&name)?;
             println!("disabled desk user '{name}'");

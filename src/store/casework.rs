@@ -345,7 +345,8 @@ pub fn assignments_of(conn: &Connection, customer: CustomerId) -> Result<Vec<Ass
     Ok(rows)
 }
 
-/// Appends an audit record: who did what to which entity, with a JSON detail.
+/// Appends an audit record: who did what to which entity, with a JSON detail (`before` and
+/// `after` where a value changes), hash-chained to the row before. Call it inside `Store::write`.
 pub fn insert_audit(
     conn: &Connection,
     at: &str,
@@ -355,11 +356,7 @@ pub fn insert_audit(
     entity_id: Option<&str>,
     detail: &str,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![at, actor, action, entity, entity_id, detail])?;
-    Ok(())
+    super::audit::append_audit(conn, at, actor, action, entity, entity_id, detail)
 }
 
 /// Places a case with an outside collection agency (委外), or takes it back with `None`.
@@ -419,12 +416,13 @@ pub fn bump_version(
     Ok(if changed == 1 { Ok(current) } else { Err(current) })
 }
 
-/// Who last changed this entity, and when, from the audit log.
+/// Who last changed this entity, and when, from the audit log (a number revealed is no change).
 pub fn last_change(conn: &Connection, entity: &str, entity_id: &str) -> Result<Option<(String, String)>> {
     use rusqlite::OptionalExtension;
     Ok(conn
         .prepare_cached(
-            "SELECT actor, at FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT 1",
+            "SELECT actor, at FROM audit_log WHERE entity = ?1 AND entity_id = ?2 AND action != 'reveal' \
+             ORDER BY id DESC LIMIT 1",
         )?
         .query_row(params![entity, entity_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)

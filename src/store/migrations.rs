@@ -1,6 +1,7 @@
 //! Versioned schema migrations, kept as SQL files under `migrations/`.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
+#[cfg(test)]
 use rusqlite_migration::{M, Migrations};
 
 use super::{Result, StoreError};
@@ -14,19 +15,39 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0006_notices.sql"),
     include_str!("../../migrations/0007_holds.sql"),
     include_str!("../../migrations/0008_tasks.sql"),
+    include_str!("../../migrations/0011_audit_chain.sql"),
 ];
 
+#[cfg(test)]
 fn migrations() -> Migrations<'static> {
     Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect())
 }
 
-pub(super) fn migrate(conn: &mut Connection, label: &str) -> Result<()> {
+fn user_version(conn: &Connection, label: &str) -> Result<usize> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let known = STEPS.len() as i64;
     if found > known {
         return Err(StoreError::TooNew { path: label.to_string(), found, known });
     }
-    migrations().to_latest(conn).map_err(|e| StoreError::Migration(e.to_string()))
+    Ok(usize::try_from(found).unwrap_or(0))
+}
+
+/// Brings the schema up to date. Several desks may open a store that needs migrating at the same
+/// moment (a new store, an upgraded duedesk): the write lock is taken before the version is read
+/// again, so each step runs once and the others wait for it (rusqlite_migration reads the version
+/// outside its transaction, so a second desk re-ran step 1 and failed).
+pub(super) fn migrate(conn: &mut Connection, label: &str) -> Result<()> {
+    if user_version(conn, label)? == STEPS.len() {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = user_version(&tx, label)?;
+    for (i, sql) in STEPS.iter().enumerate().skip(found) {
+        tx.execute_batch(sql).map_err(|e| StoreError::Migration(format!("step {}: {e}", i + 1)))?;
+    }
+    tx.pragma_update(None, "user_version", STEPS.len() as i64)?;
+    tx.commit()?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The SQLite store: connection set-up, migrations, transactions. All SQL lives under this module.
 
 mod assign;
+mod audit;
 mod book;
 mod casework;
 mod escalation;
@@ -19,6 +20,7 @@ use std::time::Duration;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use assign::*;
+pub use audit::*;
 pub use book::*;
 pub use casework::*;
 pub use escalation::*;
@@ -68,6 +70,7 @@ impl Store {
             std::fs::create_dir_all(parent)
                 .map_err(|source| StoreError::Io { path: parent.to_path_buf(), source })?;
         }
+        create_shared(path)?;
         let conn = Connection::open(path)?;
         Self::setup(conn, path.display().to_string())
     }
@@ -84,12 +87,16 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::migrate(&mut conn, &label)?;
-        Ok(Store {
+        let mut store = Store {
             conn,
             label,
             scratch: std::cell::Cell::new(None),
             seen_version: std::cell::Cell::new(None),
-        })
+        };
+        if audit::chain_is_pending(&store.conn)? {
+            store.write(|tx| audit::chain_pending(tx))?;
+        }
+        Ok(store)
     }
 
     pub fn conn(&self) -> &Connection {
@@ -139,6 +146,21 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+}
+
+/// Creates a new store file readable and writable by its group (mode 0666 less the umask), so
+/// that with `umask 002` in a setgid group directory every desk user of the branch server can
+/// write it. SQLite's own default is 0644, and it gives the -wal and -shm files the store's mode.
+fn create_shared(path: &Path) -> Result<()> {
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o666);
+    match open.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::Io { path: path.to_path_buf(), source }),
     }
 }
 

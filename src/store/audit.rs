@@ -1,0 +1,374 @@
+//! The audit log as a hash chain: each row's `hash` is SHA-256 over its content and `prev_hash`,
+//! the hash of the row before, so a row changed, deleted or inserted out of turn breaks the chain.
+//! Rows are appended only inside `Store::write` (BEGIN IMMEDIATE), which serializes the chain.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::Result;
+use super::settings::{meta_get, meta_set};
+
+/// The `prev_hash` of the first row.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// `meta` key of the last row's `id hash`: deleting rows at the end of the log is noticed too.
+const HEAD: &str = "audit_head";
+/// Set by migration 0011 when a store had rows from before the chain.
+const PENDING: &str = "audit_chain_pending";
+
+/// The row content a hash covers.
+pub struct AuditContent<'a> {
+    pub id: i64,
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<&'a str>,
+    pub detail: &'a str,
+}
+
+/// SHA-256 (lowercase hex) of a version tag and every field, each length-prefixed (a missing
+/// `entity_id` has its own marker), so no two different rows encode alike.
+pub fn audit_hash(c: &AuditContent<'_>, prev_hash: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"duedesk-audit-1");
+    h.update(c.id.to_be_bytes());
+    let mut field = |v: Option<&str>| match v {
+        Some(s) => {
+            h.update((s.len() as u64).to_be_bytes());
+            h.update(s.as_bytes());
+        }
+        None => h.update(u64::MAX.to_be_bytes()),
+    };
+    for v in [Some(c.at), Some(c.actor), Some(c.action), Some(c.entity), c.entity_id, Some(c.detail)] {
+        field(v);
+    }
+    field(Some(prev_hash));
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends a chained row; call it inside the write transaction of the change it records.
+pub(crate) fn append_audit(
+    conn: &Connection,
+    at: &str,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    entity_id: Option<&str>,
+    detail: &str,
+) -> Result<()> {
+    // Only inside a write transaction (`Store::write`, BEGIN IMMEDIATE) is the chain serialized.
+    debug_assert!(!conn.is_autocommit(), "audit entries are written inside a write transaction");
+    let last: Option<(i64, Option<String>)> = conn
+        .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    // The chain goes on from the head duedesk last wrote, not from whatever row is last now: rows
+    // deleted from the end stay a visible break after the next write. A store tampered with does
+    // not stop the desk; `audit verify` reports it.
+    let head = meta_get(conn, HEAD)?.and_then(|h| {
+        let (id, hash) = h.split_once(' ')?;
+        Some((id.parse::<i64>().ok()?, hash.to_string()))
+    });
+    let last_id = last.as_ref().map_or(0, |l| l.0);
+    let (id, prev) = match (head, last) {
+        (Some((head_id, hash)), _) => (head_id.max(last_id) + 1, hash),
+        (None, Some((id, hash))) => (id + 1, hash.unwrap_or_default()),
+        (None, None) => (1, GENESIS.to_string()),
+    };
+    let hash = audit_hash(&AuditContent { id, at, actor, action, entity, entity_id, detail }, &prev);
+    conn.prepare_cached(
+        "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, prev_hash, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![id, at, actor, action, entity, entity_id, detail, prev, hash])?;
+    meta_set(conn, HEAD, &format!("{id} {hash}"))
+}
+
+/// Whether rows from before the chain wait to be chained (read without taking the write lock).
+pub(crate) fn chain_is_pending(conn: &Connection) -> Result<bool> {
+    Ok(meta_get(conn, PENDING)?.is_some())
+}
+
+/// Chains the rows written before migration 0011, once (in pages, so memory stays flat).
+pub(crate) fn chain_pending(conn: &Connection) -> Result<()> {
+    if meta_get(conn, PENDING)?.is_none() {
+        return Ok(());
+    }
+    let mut after = 0i64;
+    let mut prev = GENESIS.to_string();
+    loop {
+        let page: Vec<AuditRow> = conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM audit_log WHERE id > ?1 ORDER BY id LIMIT 5000"))?
+            .query_map([after], from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for row in &page {
+            let hash = audit_hash(&row.content(), &prev);
+            conn.prepare_cached("UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE id = ?1")?
+                .execute(params![row.id, prev, hash])?;
+            prev = hash;
+        }
+    }
+    if after > 0 {
+        meta_set(conn, HEAD, &format!("{after} {prev}"))?;
+    }
+    conn.execute("DELETE FROM meta WHERE key = ?1", [PENDING])?;
+    Ok(())
+}
+
+/// One audit record as listed (`duedesk audit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    /// JSON text: what changed, with `before` and `after` where a value changed.
+    pub detail: String,
+    #[serde(skip)]
+    pub prev_hash: Option<String>,
+    #[serde(skip)]
+    pub hash: Option<String>,
+}
+
+impl AuditRow {
+    fn content(&self) -> AuditContent<'_> {
+        AuditContent {
+            id: self.id,
+            at: &self.at,
+            actor: &self.actor,
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: self.entity_id.as_deref(),
+            detail: &self.detail,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, at, actor, action, entity, entity_id, detail, prev_hash, hash";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+    Ok(AuditRow {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        entity: r.get(4)?,
+        entity_id: r.get(5)?,
+        detail: r.get(6)?,
+        prev_hash: r.get(7)?,
+        hash: r.get(8)?,
+    })
+}
+
+/// What `duedesk audit` asks for; every filter is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Entries about this loan (entity `loan`, by its loan id).
+    pub loan: Option<String>,
+    pub actor: Option<String>,
+    /// Entries at or after this time (RFC 3339 text or a date, compared as text in the desk's offset).
+    pub since: Option<String>,
+    pub limit: u64,
+}
+
+/// Audit entries newest first.
+pub fn list_audit(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM audit_log WHERE (?1 IS NULL OR (entity = 'loan' AND entity_id = ?1)) \
+         AND (?2 IS NULL OR actor = ?2) AND (?3 IS NULL OR at >= ?3) ORDER BY id DESC LIMIT ?4"
+    );
+    let limit = i64::try_from(f.limit).unwrap_or(i64::MAX);
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params![f.loan, f.actor, f.since, limit], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The outcome of checking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainCheck {
+    /// Rows checked (up to the first broken one).
+    pub rows: u64,
+    /// The last row's hash when the chain holds: note it somewhere else to notice a rewritten log.
+    pub head: Option<String>,
+    /// The first broken row and why.
+    pub broken: Option<BrokenLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BrokenLink {
+    pub id: i64,
+    pub why: String,
+}
+
+/// Checks every row in id order in one read transaction, streaming: flat memory on any size.
+pub fn verify_audit(conn: &Connection, progress: &mut dyn FnMut(u64)) -> Result<ChainCheck> {
+    let tx = conn.unchecked_transaction()?;
+    let mut stmt = tx.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
+    let mut rows = stmt.query([])?;
+    let mut n = 0u64;
+    let (mut prev_id, mut prev_hash) = (None::<i64>, GENESIS.to_string());
+    let broken = |id: i64, why: String, rows: u64| ChainCheck {
+        rows,
+        head: None,
+        broken: Some(BrokenLink { id, why }),
+    };
+    while let Some(r) = rows.next()? {
+        let row = from_row(r)?;
+        let after = prev_id.map_or_else(|| "the start of the log".to_string(), |p| format!("row {p}"));
+        let Some(hash) = row.hash.as_deref() else {
+            return Ok(broken(
+                row.id,
+                "the row has no hash (written outside duedesk, or its hash erased)".into(),
+                n,
+            ));
+        };
+        if row.prev_hash.as_deref() != Some(prev_hash.as_str()) {
+            return Ok(broken(
+                row.id,
+                format!(
+                    "its prev_hash does not match the hash of {after}: a row before it was changed or deleted"
+                ),
+                n,
+            ));
+        }
+        if audit_hash(&row.content(), &prev_hash) != hash {
+            return Ok(broken(row.id, "its content does not match its hash: the row was changed".into(), n));
+        }
+        n += 1;
+        if n.is_multiple_of(100_000) {
+            progress(n);
+        }
+        prev_id = Some(row.id);
+        prev_hash = hash.to_string();
+    }
+    drop(rows);
+    drop(stmt);
+    let head = meta_get(&tx, HEAD)?;
+    let last = prev_id.map(|id| format!("{id} {prev_hash}"));
+    if head != last && meta_get(&tx, PENDING)?.is_none() {
+        let id = prev_id.unwrap_or(0);
+        let why = match head {
+            Some(h) => format!(
+                "the log ends at {} but the last row written was {}: rows at the end were deleted or added outside duedesk",
+                last.as_deref().and_then(|l| l.split(' ').next()).unwrap_or("the start"),
+                h.split(' ').next().unwrap_or("?")
+            ),
+            None => "the log has rows but no recorded head: rows were added outside duedesk".into(),
+        };
+        return Ok(broken(id, why, n));
+    }
+    Ok(ChainCheck { rows: n, head: prev_id.map(|_| prev_hash), broken: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn add(store: &mut Store, n: usize) {
+        for i in 0..n {
+            store
+                .write(|tx| {
+                    append_audit(
+                        tx,
+                        "2026-03-01T10:00:00+08:00",
+                        "wang",
+                        "note",
+                        "loan",
+                        Some(&format!("L{i}")),
+                        "{}",
+                    )
+                })
+                .expect("append");
+        }
+    }
+
+    fn check(store: &Store) -> ChainCheck {
+        verify_audit(store.conn(), &mut |_| {}).expect("verify")
+    }
+
+    #[test]
+    fn a_fresh_chain_verifies_and_any_tampering_is_found() {
+        let mut store = Store::open_in_memory().expect("store");
+        assert_eq!(check(&store), ChainCheck { rows: 0, head: None, broken: None });
+        add(&mut store, 5);
+        let ok = check(&store);
+        assert_eq!((ok.rows, ok.broken), (5, None));
+        let c = store.conn();
+
+        c.execute("UPDATE audit_log SET detail = '{\"x\":1}' WHERE id = 3", []).expect("alter");
+        let b = check(&store).broken.expect("broken");
+        assert_eq!(b.id, 3);
+        assert!(b.why.contains("changed"), "{}", b.why);
+
+        // Rehashing the altered row moves the break to the next one.
+        let row: AuditRow =
+            c.query_row(&format!("SELECT {COLUMNS} FROM audit_log WHERE id = 3"), [], from_row).expect("row");
+        let h = audit_hash(&row.content(), row.prev_hash.as_deref().expect("prev"));
+        c.execute("UPDATE audit_log SET hash = ?1 WHERE id = 3", [h]).expect("rehash");
+        assert_eq!(check(&store).broken.expect("broken").id, 4);
+    }
+
+    #[test]
+    fn deleting_a_middle_or_the_last_row_is_found() {
+        let mut store = Store::open_in_memory().expect("store");
+        add(&mut store, 4);
+        store.conn().execute("DELETE FROM audit_log WHERE id = 4", []).expect("delete last");
+        let b = check(&store).broken.expect("broken");
+        assert!(b.why.contains("deleted"), "{}", b.why);
+        // The next entry does not paper over it.
+        add(&mut store, 1);
+        assert_eq!(check(&store).broken.expect("still broken").id, 5);
+
+        let mut store = Store::open_in_memory().expect("store");
+        add(&mut store, 4);
+        store.conn().execute("DELETE FROM audit_log WHERE id = 2", []).expect("delete middle");
+        assert_eq!(check(&store).broken.expect("broken").id, 3);
+    }
+
+    #[test]
+    fn rows_from_before_the_chain_are_chained_once() {
+        let mut store = Store::open_in_memory().expect("store");
+        let c = store.conn();
+        for i in 0..3 {
+            c.execute(
+                "INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ('2026-01-01', 'old', 'x', 'y', ?1)",
+                [i.to_string()],
+            )
+            .expect("legacy row");
+        }
+        meta_set(c, PENDING, "1").expect("pending");
+        store.write(|tx| chain_pending(tx)).expect("chain");
+        add(&mut store, 1);
+        assert_eq!(check(&store), ChainCheck { rows: 4, head: check(&store).head, broken: None });
+        // Once chained, an erased hash is a break, never chained again.
+        store.conn().execute("UPDATE audit_log SET hash = NULL WHERE id = 2", []).expect("erase");
+        store.write(|tx| chain_pending(tx)).expect("no-op");
+        assert_eq!(check(&store).broken.expect("broken").id, 2);
+    }
+
+    #[test]
+    fn the_encoding_separates_fields() {
+        let a = AuditContent {
+            id: 1,
+            at: "a",
+            actor: "bc",
+            action: "",
+            entity: "e",
+            entity_id: None,
+            detail: "{}",
+        };
+        let b = AuditContent { actor: "b", action: "c", ..AuditContent { ..a } };
+        let c = AuditContent { entity_id: Some(""), ..AuditContent { ..a } };
+        assert_ne!(audit_hash(&a, GENESIS), audit_hash(&b, GENESIS));
+        assert_ne!(audit_hash(&a, GENESIS), audit_hash(&c, GENESIS));
+        assert_eq!(audit_hash(&a, GENESIS).len(), 64);
+    }
+}
