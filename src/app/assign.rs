@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::{AppError, Desk, Result};
-use crate::domain::Role;
-use crate::store::{self, Loan};
+use crate::domain::{Money, Role, Stage};
+use crate::store::{self, Loan, User};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reassigned {
@@ -44,12 +44,15 @@ impl Desk {
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty()).unwrap_or("reassigned");
         let at = self.stamp();
+        let me = self.edit_as();
         self.store.write(|tx| -> Result<Vec<Reassigned>> {
             let mut out = Vec::new();
             for loan in &loans {
                 if loan.assignee_id == Some(target.id) {
                     continue;
                 }
+                // A case another user has open is refused whole; the bulk forms skip it instead.
+                Self::check_lease(tx, loan, me)?;
                 for id in store::reassign_customer(
                     tx,
                     loan.customer_id,
@@ -88,4 +91,352 @@ impl Desk {
             Ok(out)
         })
     }
+}
+
+/// How a balance weighs cases: by how many there are, or by their overdue amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BalanceBy {
+    Count,
+    Amount,
+}
+
+impl std::str::FromStr for BalanceBy {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "count" => Ok(BalanceBy::Count),
+            "amount" => Ok(BalanceBy::Amount),
+            _ => Err(format!("balance by '{s}': use count or amount")),
+        }
+    }
+}
+
+/// A bulk reassignment as the supervisor asks for it (`duedesk assign --stage legal --to NAME`,
+/// `--from USER --to NAME`, `--balance --stage S --among a,b,c --by count|amount`; the desk's
+/// `:assign` parses into the same). The filters select loans; each brings its whole customer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BulkAssign {
+    /// Only loans in this stage.
+    pub stage: Option<Stage>,
+    /// Only cases owned by this desk user (a hand-over when they leave).
+    pub from: Option<String>,
+    /// Only loans at least this many days past due.
+    pub dpd_min: Option<i64>,
+    /// The one new owner (not with `balance`).
+    pub to: Option<String>,
+    /// Spread the cases across `among` evenly by this weight instead of giving them to `to`.
+    pub balance: Option<BalanceBy>,
+    pub among: Vec<String>,
+    /// Kept in each case's assignment history (default "reassigned").
+    pub reason: Option<String>,
+    /// Plan only: say what would move, change nothing.
+    pub dry_run: bool,
+}
+
+/// What became of one case in a bulk reassignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseMoveStatus {
+    /// Would move (dry run).
+    Planned,
+    Moved,
+    /// Left with its owner: another user has it open, or it changed since the plan.
+    Skipped,
+}
+
+/// One case (customer) of a bulk reassignment: a row of `assign --format json|csv`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseMove {
+    pub customer_id: String,
+    /// The customer's first selected loan, to name the case.
+    pub loan_id: String,
+    /// The customer's loans the filter selected (planned, skipped) or all its loans (moved).
+    pub loans: i64,
+    /// Overdue amount of the selected loans.
+    pub overdue_amount: Money,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub status: CaseMoveStatus,
+    /// Why a case was skipped.
+    pub note: Option<String>,
+}
+
+/// A collector's share after a bulk reassignment, within the selection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Load {
+    pub user: String,
+    pub cases: i64,
+    pub overdue_amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BulkOutcome {
+    pub dry_run: bool,
+    /// Cases that move (or would), then the ones skipped, each in customer order.
+    pub cases: Vec<CaseMove>,
+    /// Each target's cases and overdue amount within the selection once the moves are made.
+    pub loads: Vec<Load>,
+}
+
+/// Customers a bulk reassignment moves in one transaction: short, so desks are never kept
+/// waiting, and a stopped run is finished by running it again.
+const BULK_BATCH: usize = 500;
+
+struct Planned {
+    case: store::CaseRow,
+    to: Option<User>,
+    skip: Option<String>,
+}
+
+impl Desk {
+    fn active_user(&self, login: &str) -> Result<User> {
+        let user = store::user_by_login(self.store.conn(), login)?
+            .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?;
+        if !user.active {
+            return Err(AppError::Input(format!(
+                "desk user '{login}' is disabled; cases go to active users only"
+            )));
+        }
+        Ok(user)
+    }
+
+    /// Reassigns every case a filter selects (supervisor): to one user, or balanced across
+    /// several by count or overdue amount. Customers move whole. A case another user has open (a
+    /// running lease) is skipped and reported rather than refusing the run: a hand-over must not
+    /// wait on every open desk, and running it again later picks up what was skipped. Moves are
+    /// made in short transactions of `BULK_BATCH` customers, each with its history row and audit
+    /// entry; `dry_run` plans only.
+    pub fn assign_bulk(&mut self, req: &BulkAssign) -> Result<BulkOutcome> {
+        let by = self.actor.require(Role::Supervisor, "reassigning cases")?.clone();
+        if req.stage.is_none() && req.from.is_none() && req.dpd_min.is_none() {
+            return Err(AppError::Input(
+                "say which cases to reassign: --stage, --from (--assignee) or --dpd-min".into(),
+            ));
+        }
+        let targets: Vec<User> = match (req.balance, &req.to) {
+            (Some(_), Some(_)) => {
+                return Err(AppError::Input("--balance spreads cases --among users; leave out --to".into()));
+            }
+            (Some(_), None) if req.among.is_empty() => {
+                return Err(AppError::Input("--balance needs --among USER,USER,…".into()));
+            }
+            (Some(_), None) => {
+                let mut users: Vec<User> = Vec::new();
+                for login in req.among.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+                    let u = self.active_user(login)?;
+                    if !users.iter().any(|x| x.id == u.id) {
+                        users.push(u);
+                    }
+                }
+                users
+            }
+            (None, Some(to)) if req.among.is_empty() => vec![self.active_user(to)?],
+            (None, _) => {
+                return Err(AppError::Input(
+                    "name the new owner with --to USER, or spread cases with --balance --among USER,…".into(),
+                ));
+            }
+        };
+        if targets.is_empty() {
+            return Err(AppError::Input("--among names no desk user".into()));
+        }
+        let owner = match &req.from {
+            Some(login) => Some(
+                store::user_by_login(self.store.conn(), login)?
+                    .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?
+                    .id,
+            ),
+            None => None,
+        };
+        if let Some(n) = req.dpd_min.filter(|n| *n < 0) {
+            return Err(AppError::Input(format!("--dpd-min {n}: give a number of days, 0 or more")));
+        }
+        let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).unwrap_or("reassigned");
+        let table = self.state_table(&mut |_| {})?;
+        let filter = store::CaseFilter { stage: req.stage, owner, dpd_min: req.dpd_min };
+        let cases = store::select_cases(self.store.conn(), table, &filter)?;
+        let me = self.edit_as();
+        let mut leased: std::collections::HashMap<store::CustomerId, String> = Default::default();
+        for c in &cases {
+            if let Some(l) =
+                store::lease_of(self.store.conn(), c.customer, me.now)?.filter(|l| Some(l.user) != me.user)
+            {
+                leased.insert(c.customer, format!("being worked by {} until {}", l.login, l.until_at));
+            }
+        }
+        let plan = match req.balance {
+            None => plan_to(cases, &targets[0], &leased),
+            Some(weigh) => plan_balance(cases, &targets, weigh, &leased),
+        };
+        let loads = loads_of(&plan, &targets);
+        if req.dry_run {
+            let rows = plan.iter().filter_map(|p| row_of(p, CaseMoveStatus::Planned)).collect();
+            return Ok(BulkOutcome { dry_run: true, cases: order(rows), loads });
+        }
+        let at = self.stamp();
+        let mut rows: Vec<CaseMove> =
+            plan.iter().filter_map(|p| p.skip.as_ref().and(row_of(p, CaseMoveStatus::Skipped))).collect();
+        let moving: Vec<&Planned> = plan
+            .iter()
+            .filter(|p| p.skip.is_none() && p.to.as_ref().is_some_and(|t| Some(t.id) != p.case.owner))
+            .collect();
+        for batch in moving.chunks(BULK_BATCH) {
+            let done = self.store.write(|tx| -> Result<Vec<CaseMove>> {
+                let mut out = Vec::new();
+                for p in batch {
+                    let (c, to) = (&p.case, p.to.as_ref().expect("moving cases have a target"));
+                    let mut row = row_of(p, CaseMoveStatus::Moved).expect("a move");
+                    if store::customer_owner(tx, c.customer)? != c.owner {
+                        row.status = CaseMoveStatus::Skipped;
+                        row.note = Some("its owner changed since the plan".into());
+                        out.push(row);
+                        continue;
+                    }
+                    if let Some(l) =
+                        store::lease_of(tx, c.customer, me.now)?.filter(|l| Some(l.user) != me.user)
+                    {
+                        row.status = CaseMoveStatus::Skipped;
+                        row.note = Some(format!("being worked by {} until {}", l.login, l.until_at));
+                        out.push(row);
+                        continue;
+                    }
+                    let loans =
+                        store::reassign_customer(tx, c.customer, c.owner, to.id, Some(by.id), reason, &at)?;
+                    for id in &loans {
+                        let _ = store::bump_version(tx, *id, None)?;
+                    }
+                    let detail = serde_json::json!({
+                        "customer": c.customer_ref,
+                        "from": c.owner_login,
+                        "to": to.login,
+                        "reason": reason,
+                        "loans": loans.len(),
+                        "bulk": true,
+                    });
+                    store::insert_audit(
+                        tx,
+                        &at,
+                        &by.login,
+                        "assign",
+                        "loan",
+                        Some(&c.loan_ref),
+                        &detail.to_string(),
+                    )?;
+                    row.loans = loans.len() as i64;
+                    out.push(row);
+                }
+                Ok(out)
+            })?;
+            rows.extend(done);
+        }
+        Ok(BulkOutcome { dry_run: false, cases: order(rows), loads })
+    }
+}
+
+/// Moves first, then skips; each in customer order (the plan's).
+fn order(mut rows: Vec<CaseMove>) -> Vec<CaseMove> {
+    rows.sort_by_key(|r| r.status == CaseMoveStatus::Skipped);
+    rows
+}
+
+/// A case's output row: none for a case that stays where it is.
+fn row_of(p: &Planned, status: CaseMoveStatus) -> Option<CaseMove> {
+    let moves = p.to.as_ref().is_some_and(|t| Some(t.id) != p.case.owner);
+    if p.skip.is_none() && !moves {
+        return None;
+    }
+    Some(CaseMove {
+        customer_id: p.case.customer_ref.clone(),
+        loan_id: p.case.loan_ref.clone(),
+        loans: p.case.loans,
+        overdue_amount: Money::from_cents(p.case.overdue_cents),
+        from: p.case.owner_login.clone(),
+        to: p.to.as_ref().map(|t| t.login.clone()),
+        status: if p.skip.is_some() { CaseMoveStatus::Skipped } else { status },
+        note: p.skip.clone(),
+    })
+}
+
+/// Everything to one user; cases it already owns stay.
+fn plan_to(
+    cases: Vec<store::CaseRow>,
+    to: &User,
+    leased: &std::collections::HashMap<store::CustomerId, String>,
+) -> Vec<Planned> {
+    cases
+        .into_iter()
+        .map(|c| {
+            let skip = leased.get(&c.customer).filter(|_| c.owner != Some(to.id)).cloned();
+            Planned { skip, to: Some(to.clone()), case: c }
+        })
+        .collect()
+}
+
+/// Spreads the cases across `among` so each ends with about the same weight: a case stays with
+/// its owner (one of `among`) while the owner is under an even share, so few cases move; the
+/// rest go, heaviest first, to whoever has least. By count the shares differ by at most one case.
+/// A case another user has open stays with its owner: it counts toward that owner's share when
+/// the owner is one of `among`, else it is skipped.
+fn plan_balance(
+    cases: Vec<store::CaseRow>,
+    among: &[User],
+    weigh: BalanceBy,
+    leased: &std::collections::HashMap<store::CustomerId, String>,
+) -> Vec<Planned> {
+    let weight = |c: &store::CaseRow| match weigh {
+        BalanceBy::Count => 1,
+        BalanceBy::Amount => c.overdue_cents,
+    };
+    let k = among.len() as i64;
+    let share = cases.iter().map(weight).sum::<i64>() / k;
+    let mut load = vec![0_i64; among.len()];
+    let slot = |c: &store::CaseRow| among.iter().position(|u| Some(u.id) == c.owner);
+    let mut order: Vec<store::CaseRow> = cases;
+    order.sort_by(|a, b| weight(b).cmp(&weight(a)).then(a.customer.cmp(&b.customer)));
+    let mut plan: Vec<Planned> = Vec::with_capacity(order.len());
+    let mut pool: Vec<store::CaseRow> = Vec::new();
+    // Open cases first, so they take their place in their owner's share.
+    let (open, rest): (Vec<_>, Vec<_>) = order.into_iter().partition(|c| leased.contains_key(&c.customer));
+    for c in open {
+        let skip = leased.get(&c.customer).cloned();
+        match slot(&c) {
+            Some(i) => {
+                load[i] += weight(&c);
+                plan.push(Planned { to: Some(among[i].clone()), skip: None, case: c });
+            }
+            None => plan.push(Planned { to: None, skip, case: c }),
+        }
+    }
+    for c in rest {
+        match slot(&c) {
+            Some(i) if load[i] + weight(&c) <= share => {
+                load[i] += weight(&c);
+                plan.push(Planned { to: Some(among[i].clone()), skip: None, case: c });
+            }
+            _ => pool.push(c),
+        }
+    }
+    for c in pool {
+        let i = (0..among.len()).min_by_key(|i| (load[*i], *i)).expect("among is not empty");
+        load[i] += weight(&c);
+        plan.push(Planned { to: Some(among[i].clone()), skip: None, case: c });
+    }
+    plan.sort_by_key(|p| p.case.customer);
+    plan
+}
+
+/// Each target's share of the selection once the plan is carried out.
+fn loads_of(plan: &[Planned], targets: &[User]) -> Vec<Load> {
+    targets
+        .iter()
+        .map(|u| {
+            let mine = plan.iter().filter(|p| {
+                let stays = p.skip.is_some() || p.to.is_none();
+                if stays { p.case.owner == Some(u.id) } else { p.to.as_ref().is_some_and(|t| t.id == u.id) }
+            });
+            let (cases, cents) = mine.fold((0, 0), |(n, s), p| (n + 1, s + p.case.overdue_cents));
+            Load { user: u.login.clone(), cases, overdue_amount: Money::from_cents(cents) }
+        })
+        .collect()
 }

@@ -9,12 +9,14 @@ pub mod desk_state;
 pub mod escalate;
 pub mod import;
 pub mod keymap;
+pub mod leases;
 pub mod legal;
 pub mod moves;
 pub mod notice_text;
 pub mod notices;
 pub mod strings;
 pub mod tasks;
+pub mod team;
 pub mod views;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};

@@ -9,6 +9,7 @@ mod notices;
 mod output;
 pub mod table;
 mod tasks;
+mod team;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -169,9 +170,9 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Agency(a)) => moves::agency(&mut desk, &a),
         Some(Command::WriteOff(a)) => moves::write_off(&mut desk, &a),
         Some(Command::Reopen(a)) => moves::reopen(&mut desk, &a),
-        Some(Command::Assign { loans, to, reason }) => {
-            out.reassigned(&desk.assign(&loans, &to, reason.as_deref())?)
-        }
+        Some(Command::Assign(a)) => team::assign(&mut desk, &a, format),
+        Some(Command::Lease(a)) => team::lease(&mut desk, &a, format),
+        Some(Command::Team(a)) => team::team(&mut desk, &a, format),
         Some(Command::Tasks(a)) => tasks::list(&desk, &a, format),
         Some(Command::TaskDone(a)) => tasks::done(&mut desk, &a, format),
         Some(Command::LegalPacket(a)) => legal::run(&mut desk, &a, format),

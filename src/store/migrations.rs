@@ -14,6 +14,8 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0006_notices.sql"),
     include_str!("../../migrations/0007_holds.sql"),
     include_str!("../../migrations/0008_tasks.sql"),
+    include_str!("../../migrations/0009_case_leases.sql"),
+    include_str!("../../migrations/0010_team_figures.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

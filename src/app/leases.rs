@@ -1,0 +1,220 @@
+//! Case leases (issue #7): a desk user who opens a case to edit holds it for a while, so two
+//! collectors on one branch server never work the same customer at once. Others may read the case
+//! but not edit it until the lease is released or runs out; a supervisor may take it over with a
+//! reason. A lease is per customer (the case). Appending a contact or a payment never waits for one.
+
+use chrono::Duration;
+use serde::Serialize;
+
+use super::{AppError, Desk, Result};
+use crate::domain::Role;
+use crate::store::{self, Loan, LoanId, UserId};
+
+/// A running lease on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lease {
+    /// The loan it was asked for; the lease covers all of the customer's loans.
+    pub loan_id: String,
+    pub customer_id: String,
+    pub holder: String,
+    pub taken_at: String,
+    /// When it runs out unless renewed (RFC 3339).
+    pub until: String,
+    /// Whether the desk's own user holds it.
+    pub mine: bool,
+}
+
+/// Who edits, and when: what a case edit checks a lease against inside its transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct EditAs {
+    pub user: Option<UserId>,
+    pub now: i64,
+}
+
+fn lease_view(loan: &Loan, row: &store::LeaseRow, me: Option<UserId>) -> Lease {
+    Lease {
+        loan_id: loan.loan_ref.clone(),
+        customer_id: loan.customer_ref.clone(),
+        holder: row.login.clone(),
+        taken_at: row.taken_at.clone(),
+        until: row.until_at.clone(),
+        mine: Some(row.user) == me,
+    }
+}
+
+fn reason_of(reason: &str, what: &str) -> Result<String> {
+    let r = reason.trim();
+    if r.is_empty() {
+        return Err(AppError::Input(format!("{what} needs a reason")));
+    }
+    Ok(r.to_string())
+}
+
+impl Desk {
+    /// How long a lease lasts unless renewed (setting `lease_minutes`).
+    pub fn lease_minutes(&self) -> Result<i64> {
+        let v = self.setting("lease_minutes")?;
+        v.parse().map_err(|_| AppError::Input(format!("setting lease_minutes = '{v}' is not a number")))
+    }
+
+    pub(crate) fn edit_as(&self) -> EditAs {
+        EditAs { user: self.actor.user.as_ref().map(|u| u.id), now: self.now.timestamp() }
+    }
+
+    /// Refuses (exit 3) an edit of a case another user holds a running lease on, naming the holder
+    /// and until when. Runs inside the edit's transaction.
+    pub(crate) fn check_lease(tx: &rusqlite::Connection, loan: &Loan, me: EditAs) -> Result<()> {
+        match store::lease_of(tx, loan.customer_id, me.now)? {
+            Some(l) if Some(l.user) != me.user => Err(AppError::Refused(format!(
+                "case {} is being worked by {} until {}: you may read it, and edit it once it is released \
+                 or runs out; a supervisor may take it over (duedesk lease {} --take-over REASON)",
+                loan.loan_ref, l.login, l.until_at, loan.loan_ref
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// The running lease on the loan's case, if any.
+    pub fn lease(&self, loan_ref: &str) -> Result<Option<Lease>> {
+        let loan = self.loan(loan_ref)?;
+        let me = self.edit_as();
+        Ok(store::lease_of(self.store.conn(), loan.customer_id, me.now)?
+            .map(|l| lease_view(&loan, &l, me.user)))
+    }
+
+    /// Takes the lease on the loan's case for the desk's user, or renews the user's own. Refused
+    /// (exit 3) while another user's lease runs, naming the holder and until when. The desk calls
+    /// it when a case is opened to edit and again before each edit, so an open case stays held.
+    pub fn take_lease(&mut self, loan_ref: &str) -> Result<Lease> {
+        let loan = self.loan(loan_ref)?;
+        self.require_case(&loan, "working a case")?;
+        self.put_lease(&loan, None)
+    }
+
+    /// A supervisor takes over the case another user holds, with a reason (audited); the lease
+    /// becomes the supervisor's.
+    pub fn take_over_lease(&mut self, loan_ref: &str, reason: &str) -> Result<Lease> {
+        let loan = self.loan(loan_ref)?;
+        self.actor.require(Role::Supervisor, "taking over a case")?;
+        let reason = reason_of(reason, "taking over a case")?;
+        self.put_lease(&loan, Some(&reason))
+    }
+
+    fn put_lease(&mut self, loan: &Loan, take_over: Option<&str>) -> Result<Lease> {
+        let minutes = self.lease_minutes()?;
+        let me = self.edit_as();
+        let user = me.user.ok_or_else(|| AppError::Refused("only a desk user holds a case".into()))?;
+        let (at, actor) = (self.stamp(), self.actor.login.clone());
+        let until = self.now + Duration::minutes(minutes);
+        let (until_at, until_epoch) = (until.to_rfc3339(), until.timestamp());
+        self.store.write(|tx| -> Result<Lease> {
+            let before = store::lease_of(tx, loan.customer_id, me.now)?;
+            let other = before.as_ref().filter(|l| l.user != user);
+            if take_over.is_none() {
+                Self::check_lease(tx, loan, me)?;
+            }
+            store::put_lease(tx, loan.customer_id, user, &at, &until_at, until_epoch, me.now)?;
+            // A renewal is not news; taking a case and taking it over are.
+            let action = match (take_over, other, &before) {
+                (Some(_), Some(_), _) => Some("lease_take_over"),
+                (_, _, Some(_)) => None,
+                (_, _, None) => Some("lease_take"),
+            };
+            if let Some(action) = action {
+                let detail = serde_json::json!({
+                    "customer": loan.customer_ref,
+                    "until": until_at,
+                    "from": other.map(|l| l.login.clone()),
+                    "from_until": other.map(|l| l.until_at.clone()),
+                    "reason": take_over,
+                });
+                store::insert_audit(
+                    tx,
+                    &at,
+                    &actor,
+                    action,
+                    "loan",
+                    Some(&loan.loan_ref),
+                    &detail.to_string(),
+                )?;
+            }
+            let row = store::lease_of(tx, loan.customer_id, me.now)?
+                .ok_or_else(|| AppError::Input(format!("the lease on {} vanished", loan.loan_ref)))?;
+            Ok(lease_view(loan, &row, me.user))
+        })
+    }
+
+    /// Releases the user's own lease on the loan's case (closing it on the desk); whether there
+    /// was one. Another user's running lease is refused: a supervisor ends it with
+    /// [`Desk::end_lease`].
+    pub fn release_lease(&mut self, loan_ref: &str) -> Result<bool> {
+        let loan = self.loan(loan_ref)?;
+        let me = self.edit_as();
+        let (at, actor) = (self.stamp(), self.actor.login.clone());
+        self.store.write(|tx| -> Result<bool> {
+            match store::lease_of(tx, loan.customer_id, me.now)? {
+                None => Ok(false),
+                Some(l) if Some(l.user) != me.user => Err(AppError::Refused(format!(
+                    "case {} is held by {} until {}; only its holder releases it, a supervisor may take it \
+                     over with a reason",
+                    loan.loan_ref, l.login, l.until_at
+                ))),
+                Some(_) => {
+                    store::drop_lease(tx, loan.customer_id)?;
+                    let detail = serde_json::json!({ "customer": loan.customer_ref });
+                    store::insert_audit(
+                        tx,
+                        &at,
+                        &actor,
+                        "lease_release",
+                        "loan",
+                        Some(&loan.loan_ref),
+                        &detail.to_string(),
+                    )?;
+                    Ok(true)
+                }
+            }
+        })
+    }
+
+    /// A supervisor ends another user's running lease with a reason (audited) without holding the
+    /// case (the command line holds no leases); the holder it ended, if there was one.
+    pub fn end_lease(&mut self, loan_ref: &str, reason: &str) -> Result<Option<Lease>> {
+        let loan = self.loan(loan_ref)?;
+        self.actor.require(Role::Supervisor, "taking over a case")?;
+        let reason = reason_of(reason, "taking over a case")?;
+        let me = self.edit_as();
+        let (at, actor) = (self.stamp(), self.actor.login.clone());
+        self.store.write(|tx| -> Result<Option<Lease>> {
+            let Some(l) = store::lease_of(tx, loan.customer_id, me.now)? else { return Ok(None) };
+            store::drop_lease(tx, loan.customer_id)?;
+            let detail = serde_json::json!({
+                "customer": loan.customer_ref,
+                "from": l.login,
+                "from_until": l.until_at,
+                "reason": reason,
+            });
+            store::insert_audit(
+                tx,
+                &at,
+                &actor,
+                "lease_take_over",
+                "loan",
+                Some(&loan.loan_ref),
+                &detail.to_string(),
+            )?;
+            Ok(Some(lease_view(&loan, &l, me.user)))
+        })
+    }
+
+    /// Holders of running leases of other users, for a page of loans: the lease table has a row
+    /// per open desk, so this costs the same on any size of book.
+    pub(crate) fn worked_by(&self) -> Result<std::collections::HashMap<LoanId, String>> {
+        let me = self.edit_as();
+        Ok(store::leased_loans(self.store.conn(), me.now)?
+            .into_iter()
+            .filter(|(_, user, _)| Some(*user) != me.user)
+            .map(|(loan, _, login)| (loan, login))
+            .collect())
+    }
+}
