@@ -418,7 +418,10 @@ fn plan_balance(
         }
     }
     for c in pool {
-        let i = (0..among.len()).min_by_key(|i| (load[*i], *i)).expect("among is not empty");
+        // On a tie the owner keeps the case: no move for nothing.
+        let i = (0..among.len())
+            .min_by_key(|i| (load[*i], Some(among[*i].id) != c.owner, *i))
+            .expect("among is not empty");
         load[i] += weight(&c);
         plan.push(Planned { to: Some(among[i].clone()), skip: None, case: c });
     }
