@@ -443,3 +443,82 @@ fn loads_of(plan: &[Planned], targets: &[User]) -> Vec<Load> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{CaseRow, CustomerId, UserId};
+
+    fn user(id: i64, login: &str) -> User {
+        User { id: UserId(id), login: login.into(), display_name: None, role: Role::Collector, active: true }
+    }
+
+    fn case(id: i64, owner: Option<i64>, cents: i64) -> CaseRow {
+        CaseRow {
+            customer: CustomerId(id),
+            customer_ref: format!("K{id}"),
+            owner: owner.map(UserId),
+            owner_login: owner.map(|o| format!("u{o}")),
+            loan_ref: format!("L{id}"),
+            loans: 1,
+            overdue_cents: cents,
+        }
+    }
+
+    fn moves(plan: &[Planned]) -> Vec<(i64, Option<i64>)> {
+        plan.iter()
+            .filter(|p| p.skip.is_none() && p.to.as_ref().is_some_and(|t| Some(t.id) != p.case.owner))
+            .map(|p| (p.case.customer.0, p.to.as_ref().map(|t| t.id.0)))
+            .collect()
+    }
+
+    #[test]
+    fn balance_by_count_ends_within_one_case_and_moves_few() {
+        let among = [user(1, "u1"), user(2, "u2"), user(3, "u3")];
+        // Seven cases: five with u1, two with nobody.
+        let cases: Vec<CaseRow> =
+            (1..=7).map(|i| case(i, if i <= 5 { Some(1) } else { None }, 100)).collect();
+        let plan = plan_balance(cases, &among, BalanceBy::Count, &Default::default());
+        let loads: Vec<i64> = loads_of(&plan, &among).iter().map(|l| l.cases).collect();
+        assert_eq!(loads, vec![3, 2, 2]);
+        // u1 keeps two (its even share, floor 7/3), then the pool fills the least loaded.
+        assert_eq!(moves(&plan).len(), 5);
+        assert!(moves(&plan).iter().all(|(_, to)| to.is_some()));
+        // Already even: nothing moves.
+        let even = vec![case(1, Some(1), 5), case(2, Some(2), 5), case(3, Some(3), 5)];
+        assert!(moves(&plan_balance(even, &among, BalanceBy::Count, &Default::default())).is_empty());
+    }
+
+    #[test]
+    fn balance_by_amount_gives_the_heaviest_to_the_lightest() {
+        let among = [user(1, "u1"), user(2, "u2")];
+        let cases =
+            vec![case(1, Some(1), 900), case(2, Some(1), 500), case(3, Some(1), 400), case(4, None, 200)];
+        let plan = plan_balance(cases, &among, BalanceBy::Amount, &Default::default());
+        // Share 1000: u1 keeps 900; 500, 400 and 200 go to whoever has least.
+        assert_eq!(moves(&plan), vec![(2, Some(2)), (3, Some(2)), (4, Some(1))]);
+        let loads: Vec<i64> = loads_of(&plan, &among).iter().map(|l| l.overdue_amount.cents()).collect();
+        assert_eq!(loads, vec![1100, 900]);
+    }
+
+    #[test]
+    fn an_open_case_stays_with_its_owner() {
+        let among = [user(1, "u1"), user(2, "u2")];
+        let leased: std::collections::HashMap<CustomerId, String> = [
+            (CustomerId(1), "being worked by u1".to_string()),
+            (CustomerId(2), "being worked by u9".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let cases = vec![case(1, Some(1), 1), case(2, Some(9), 1), case(3, Some(1), 1), case(4, Some(1), 1)];
+        let plan = plan_balance(cases, &among, BalanceBy::Count, &leased);
+        // Case 1 counts toward u1's share; case 2's owner is not balanced, so it is skipped.
+        let skipped: Vec<i64> = plan.iter().filter(|p| p.skip.is_some()).map(|p| p.case.customer.0).collect();
+        assert_eq!(skipped, vec![2]);
+        let loads: Vec<i64> = loads_of(&plan, &among).iter().map(|l| l.cases).collect();
+        assert_eq!(loads, vec![2, 1]);
+        let to = plan_to(vec![case(1, Some(1), 1), case(5, Some(2), 1)], &among[1], &leased);
+        assert_eq!(to.iter().filter(|p| p.skip.is_some()).count(), 1);
+        assert!(row_of(&to[1], CaseMoveStatus::Planned).is_none(), "u2's own case does not move");
+    }
+}

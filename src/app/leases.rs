@@ -218,3 +218,92 @@ impl Desk {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn open(path: &std::path::Path, login: &str, now: &str) -> Desk {
+        let as_of = crate::domain::parse_date("2026-03-01").expect("date");
+        let now = chrono::DateTime::parse_from_rfc3339(now).expect("now");
+        Desk::open(Store::open(path).expect("store"), login, as_of, now).expect("desk")
+    }
+
+    /// A demo book on disk and one loan of a given owner with a sibling loan of the same customer.
+    fn book() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("desk.db");
+        let mut d = open(&path, "admin", "2026-03-01T10:00:00+08:00");
+        crate::app::demo::generate(&mut d, 200, 7, &mut |_| {}).expect("demo");
+        (dir, path)
+    }
+
+    fn owned_loan(d: &Desk, owner: &str) -> String {
+        d.store
+            .conn()
+            .query_row(
+                "SELECT l.loan_ref FROM loans l JOIN customers c ON c.id = l.customer_id \
+                 JOIN users u ON u.id = c.assignee_id WHERE u.login = ?1 ORDER BY l.id LIMIT 1",
+                [owner],
+                |r| r.get(0),
+            )
+            .expect("a loan")
+    }
+
+    #[test]
+    fn a_lease_is_taken_renewed_refused_to_others_and_runs_out() {
+        let (_dir, path) = book();
+        let mut xu = open(&path, "xu.na", "2026-03-01T10:00:00+08:00");
+        let loan = owned_loan(&xu, "xu.na");
+        let first = xu.take_lease(&loan).expect("take");
+        assert_eq!(
+            (first.holder.as_str(), first.until.as_str(), first.mine),
+            ("xu.na", "2026-03-01T10:15:00+08:00", true)
+        );
+        // Renewing later moves the end; no second audit entry.
+        xu.now = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:05:00+08:00").expect("now");
+        assert_eq!(xu.take_lease(&loan).expect("renew").until, "2026-03-01T10:20:00+08:00");
+        let takes: i64 = xu
+            .store
+            .conn()
+            .query_row("SELECT count(*) FROM audit_log WHERE action = 'lease_take'", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(takes, 1);
+        let mut sup = open(&path, "zhao.min", "2026-03-01T10:10:00+08:00");
+        let refused = sup.take_lease(&loan).expect_err("held");
+        assert!(
+            matches!(&refused, AppError::Refused(m) if m.contains("being worked by xu.na until 2026-03-01T10:20:00+08:00"))
+        );
+        assert!(matches!(sup.set_next_action(&loan, None, None, None), Err(AppError::Refused(_))));
+        assert!(matches!(sup.release_lease(&loan), Err(AppError::Refused(_))));
+        let mut page = sup
+            .list_loans(
+                &crate::app::views::LoanQuery { assignee: Some("xu.na".into()), ..Default::default() },
+                &mut |_| {},
+            )
+            .expect("list");
+        page.retain(|r| r.loan_id == loan);
+        assert_eq!(page[0].worked_by.as_deref(), Some("xu.na"));
+        // At its end the case is free again.
+        sup.now = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:20:00+08:00").expect("now");
+        assert_eq!(sup.lease(&loan).expect("lease"), None);
+        assert!(sup.take_lease(&loan).expect("free").mine);
+        assert!(sup.release_lease(&loan).expect("release"));
+        assert!(!sup.release_lease(&loan).expect("nothing left"));
+    }
+
+    #[test]
+    fn a_collector_holds_own_cases_only_and_a_lease_setting_sets_the_length() {
+        let (_dir, path) = book();
+        let mut admin = open(&path, "admin", "2026-03-01T10:00:00+08:00");
+        admin.set_setting("lease_minutes", "30").expect("set");
+        assert!(admin.set_setting("lease_minutes", "0").is_err());
+        let mut xu = open(&path, "xu.na", "2026-03-01T10:00:00+08:00");
+        let other = owned_loan(&xu, "hu.bin");
+        assert!(matches!(xu.take_lease(&other), Err(AppError::Refused(_))));
+        assert!(matches!(xu.take_over_lease(&other, "why"), Err(AppError::Refused(_))));
+        let mine = owned_loan(&xu, "xu.na");
+        assert_eq!(xu.take_lease(&mine).expect("take").until, "2026-03-01T10:30:00+08:00");
+    }
+}

@@ -164,3 +164,44 @@ impl Desk {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        crate::domain::parse_date(s).expect("date")
+    }
+
+    #[test]
+    fn months_parse_and_end() {
+        assert_eq!(parse_month("2026-02").expect("month"), day("2026-02-01"));
+        for bad in ["2026-13", "2026-2", "26-02", "2026/02", "", "2026-02-01"] {
+            assert!(parse_month(bad).is_err(), "{bad}");
+        }
+        assert_eq!(month_end(day("2024-02-01")), day("2024-02-29"));
+        assert_eq!(month_end(day("2026-12-01")), day("2026-12-31"));
+    }
+
+    #[test]
+    fn a_collector_is_refused_and_a_month_ahead_is_bad_input() {
+        let store = crate::store::Store::open_in_memory().expect("store");
+        let now = chrono::DateTime::parse_from_rfc3339("2026-03-20T10:00:00+08:00").expect("now");
+        let mut d = Desk::open(store, "admin", day("2026-03-20"), now).expect("desk");
+        crate::app::demo::generate(&mut d, 120, 3, &mut |_| {}).expect("demo");
+        let r = d.team(None).expect("team");
+        assert_eq!((r.from, r.to, r.daily.len()), (day("2026-03-01"), day("2026-03-20"), 20));
+        let daily: Money = r.daily.iter().map(|x| x.amount).sum();
+        assert_eq!(daily, r.collected);
+        let owned: Money = r.collectors.iter().map(|c| c.collected).sum();
+        assert!(owned <= r.collected);
+        assert!(matches!(d.team(Some(day("2026-04-01"))), Err(AppError::Input(_))));
+        let collector = crate::store::list_users(d.store.conn())
+            .expect("users")
+            .into_iter()
+            .find(|u| u.role == Role::Collector)
+            .expect("a collector");
+        d.actor = super::super::Actor { login: collector.login.clone(), user: Some(collector) };
+        assert!(matches!(d.team(None), Err(AppError::Refused(_))));
+    }
+}

@@ -5,6 +5,7 @@ pub mod case;
 pub mod lists;
 pub mod look;
 pub mod table;
+pub mod team;
 pub mod theme;
 
 use ratatui::Frame;
