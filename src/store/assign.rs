@@ -76,11 +76,13 @@ pub fn select_cases(conn: &Connection, table: super::StateTable, f: &CaseFilter)
         conds.push(format!("s.dpd >= ?{}", args.len()));
     }
     let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
-    // With one min() in the query SQLite takes bare columns (the loan id) from that row.
+    // With one min() in the query SQLite takes bare columns (the loan id) from that row. CROSS JOIN
+    // keeps the snapshot's index first: grouping by customer would otherwise tempt the planner
+    // into scanning every loan in customer order.
     let sql = format!(
         "SELECT l.customer_id, c.customer_ref, c.assignee_id, u.login, count(*), sum(s.overdue_amount), \
          min(l.id), l.loan_ref \
-         FROM {} s JOIN loans l ON l.id = s.loan_id JOIN customers c ON c.id = l.customer_id \
+         FROM {} s CROSS JOIN loans l ON l.id = s.loan_id JOIN customers c ON c.id = l.customer_id \
          LEFT JOIN users u ON u.id = c.assignee_id {clause} GROUP BY l.customer_id ORDER BY l.customer_id",
         table.name()
     );

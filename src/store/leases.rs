@@ -77,3 +77,62 @@ pub fn leased_loans(conn: &Connection, now_epoch: i64) -> Result<Vec<(LoanId, Us
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{LoanTerms, Money, Product, Rate, Role};
+    use crate::store::{NewLoan, Store, insert_loan, insert_user};
+
+    fn loan(conn: &Connection, loan_ref: &str, customer: &str) -> LoanId {
+        let terms = LoanTerms {
+            product: Product::Bullet,
+            principal: Money::from_cents(100_000),
+            rate: Rate::from_e4(120_000),
+            term_months: 1,
+            disbursed_on: crate::domain::parse_date("2026-01-01").expect("date"),
+        };
+        let new = NewLoan {
+            loan_ref: loan_ref.into(),
+            customer_ref: Some(customer.into()),
+            borrower: "赵一".into(),
+            phone: None,
+            terms,
+            guarantor: None,
+            guarantor_phone: None,
+            collateral: None,
+            branch: None,
+            assignee: None,
+        };
+        insert_loan(conn, &new, "2026-01-01T00:00:00+08:00").expect("loan")
+    }
+
+    #[test]
+    fn a_lease_runs_until_its_end_and_spent_ones_are_swept() {
+        let store = Store::open_in_memory().expect("store");
+        let conn = store.conn();
+        let xu = insert_user(conn, "xu.na", None, Role::Collector, "t").expect("user");
+        let hu = insert_user(conn, "hu.bin", None, Role::Collector, "t").expect("user");
+        let (a1, a2, b1) = (loan(conn, "A-1", "K-A"), loan(conn, "A-2", "K-A"), loan(conn, "B-1", "K-B"));
+        let cust = |l: LoanId| -> CustomerId {
+            conn.query_row("SELECT customer_id FROM loans WHERE id = ?1", [l], |r| r.get(0))
+                .expect("customer")
+        };
+        put_lease(conn, cust(a1), xu, "t0", "t15", 1_000, 100).expect("put");
+        put_lease(conn, cust(b1), hu, "t0", "t5", 500, 100).expect("put");
+        let l = lease_of(conn, cust(a2), 999).expect("read").expect("running");
+        assert_eq!((l.user, l.login.as_str(), l.until_epoch), (xu, "xu.na", 1_000));
+        assert_eq!(lease_of(conn, cust(a1), 1_000).expect("read"), None, "ended at its end");
+        // Both of the customer's loans are leased; B-1's lease has run out at 600.
+        let mut leased = leased_loans(conn, 600).expect("leased");
+        leased.sort();
+        assert_eq!(leased, vec![(a1, xu, "xu.na".into()), (a2, xu, "xu.na".into())]);
+        // Taking a lease sweeps spent ones; a renewal replaces the holder's row.
+        put_lease(conn, cust(a1), hu, "t1", "t20", 2_000, 600).expect("put");
+        let rows: i64 = conn.query_row("SELECT count(*) FROM case_leases", [], |r| r.get(0)).expect("count");
+        assert_eq!(rows, 1);
+        assert_eq!(lease_of(conn, cust(a1), 600).expect("read").map(|l| l.user), Some(hu));
+        assert!(drop_lease(conn, cust(a1)).expect("drop"));
+        assert!(!drop_lease(conn, cust(a1)).expect("drop"));
+    }
+}
