@@ -134,6 +134,53 @@ pub struct BulkAssign {
     pub dry_run: bool,
 }
 
+impl std::str::FromStr for BulkAssign {
+    type Err = String;
+
+    /// The command line's words, for the desk's `:assign`: `--stage S`, `--from U` (or
+    /// `--assignee U`), `--dpd-min N`, `--to U`, `--balance`, `--among a,b,c`, `--by count|amount`,
+    /// `--dry-run`, and `--reason` taking the rest of the line.
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let mut req = BulkAssign::default();
+        let mut words = s.split_whitespace();
+        let mut by = None;
+        while let Some(w) = words.next() {
+            let mut value = |flag: &str| words.next().ok_or_else(|| format!("{flag} needs a value"));
+            match w {
+                "--stage" => req.stage = Some(value(w)?.parse()?),
+                "--from" | "--assignee" => req.from = Some(value(w)?.to_string()),
+                "--dpd-min" => {
+                    let v = value(w)?;
+                    req.dpd_min =
+                        Some(v.parse().map_err(|_| format!("--dpd-min {v}: give a number of days"))?);
+                }
+                "--to" => req.to = Some(value(w)?.to_string()),
+                "--balance" => req.balance = Some(BalanceBy::Count),
+                "--among" => {
+                    req.among = value(w)?.split(',').filter(|u| !u.is_empty()).map(String::from).collect()
+                }
+                "--by" => by = Some(value(w)?.parse::<BalanceBy>()?),
+                "--dry-run" => req.dry_run = true,
+                "--reason" => {
+                    req.reason = Some(words.by_ref().collect::<Vec<_>>().join(" "));
+                }
+                other => {
+                    return Err(format!(
+                        "'{other}': use --stage, --from, --dpd-min, --to, --balance --among, --by, --dry-run, --reason"
+                    ));
+                }
+            }
+        }
+        if let Some(by) = by {
+            if req.balance.is_none() {
+                return Err("--by goes with --balance".into());
+            }
+            req.balance = Some(by);
+        }
+        Ok(req)
+    }
+}
+
 /// What became of one case in a bulk reassignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -470,6 +517,33 @@ mod tests {
             .filter(|p| p.skip.is_none() && p.to.as_ref().is_some_and(|t| Some(t.id) != p.case.owner))
             .map(|p| (p.case.customer.0, p.to.as_ref().map(|t| t.id.0)))
             .collect()
+    }
+
+    #[test]
+    fn the_desk_command_parses_like_the_command_line() {
+        let req: BulkAssign =
+            "--balance --stage legal --among xu.na,hu.bin --by amount --dry-run --reason 月初 均衡"
+                .parse()
+                .expect("parse");
+        assert_eq!(
+            req,
+            BulkAssign {
+                stage: Some(Stage::Legal),
+                balance: Some(BalanceBy::Amount),
+                among: vec!["xu.na".into(), "hu.bin".into()],
+                dry_run: true,
+                reason: Some("月初 均衡".into()),
+                ..Default::default()
+            }
+        );
+        let req: BulkAssign = "--assignee li.qiang --dpd-min 31 --to xu.na".parse().expect("parse");
+        assert_eq!(
+            (req.from.as_deref(), req.dpd_min, req.to.as_deref()),
+            (Some("li.qiang"), Some(31), Some("xu.na"))
+        );
+        for bad in ["--stage nowhere", "--dpd-min x", "--to", "--by amount", "--whatever"] {
+            assert!(bad.parse::<BulkAssign>().is_err(), "{bad}");
+        }
     }
 
     #[test]
