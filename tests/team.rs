@@ -171,8 +171,8 @@ fn a_supervisor_takes_a_case_over_with_a_reason_and_it_is_audited() {
     assert!(r.stdout.contains("took over B-1 from wang.fang"), "{}", r.stdout);
     let taken = audit(&d, "lease_take_over");
     assert_eq!(taken.len(), 1);
-    let (actor, loan, detail) = &taken[0];
-    assert_eq!((actor.as_str(), loan.as_str()), (SUP, "B-1"));
+    let (actor, case, detail) = &taken[0];
+    assert_eq!((actor.as_str(), case.as_str(), detail["loan"].as_str()), (SUP, "K-B", Some("B-1")));
     assert_eq!((detail["from"].as_str(), detail["reason"].as_str()), (Some(WANG), Some("客户来电投诉")));
     let r = run(&d, SUP, AS_OF, NOW, &["next-action", "B-1", "2026-03-05"]);
     assert_eq!(r.code, 0, "free after the take-over: {}", r.stderr);

@@ -24,6 +24,9 @@ pub struct Lease {
     pub mine: bool,
 }
 
+/// Lease records in the audit log are the case's (entity `case`, the customer): a loan's last
+/// audit record names who last changed it, and opening a case changes nothing.
+///
 /// Who edits, and when: what a case edit checks a lease against inside its transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct EditAs {
@@ -122,7 +125,7 @@ impl Desk {
             };
             if let Some(action) = action {
                 let detail = serde_json::json!({
-                    "customer": loan.customer_ref,
+                    "loan": loan.loan_ref,
                     "until": until_at,
                     "from": other.map(|l| l.login.clone()),
                     "from_until": other.map(|l| l.until_at.clone()),
@@ -161,14 +164,14 @@ impl Desk {
                 ))),
                 Some(_) => {
                     store::drop_lease(tx, loan.customer_id)?;
-                    let detail = serde_json::json!({ "customer": loan.customer_ref });
+                    let detail = serde_json::json!({ "loan": loan.loan_ref });
                     store::insert_audit(
                         tx,
                         &at,
                         &actor,
                         "lease_release",
-                        "loan",
-                        Some(&loan.loan_ref),
+                        "case",
+                        Some(&loan.customer_ref),
                         &detail.to_string(),
                     )?;
                     Ok(true)
@@ -188,19 +191,21 @@ impl Desk {
         self.store.write(|tx| -> Result<Option<Lease>> {
             let Some(l) = store::lease_of(tx, loan.customer_id, me.now)? else { return Ok(None) };
             store::drop_lease(tx, loan.customer_id)?;
+            let own = Some(l.user) == me.user;
             let detail = serde_json::json!({
-                "customer": loan.customer_ref,
+                "loan": loan.loan_ref,
                 "from": l.login,
                 "from_until": l.until_at,
                 "reason": reason,
             });
+            let action = if own { "lease_release" } else { "lease_take_over" };
             store::insert_audit(
                 tx,
                 &at,
                 &actor,
-                "lease_take_over",
-                "loan",
-                Some(&loan.loan_ref),
+                action,
+                "case",
+                Some(&loan.customer_ref),
                 &detail.to_string(),
             )?;
             Ok(Some(lease_view(&loan, &l, me.user)))
