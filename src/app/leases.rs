@@ -136,8 +136,8 @@ impl Desk {
                     &at,
                     &actor,
                     action,
-                    "loan",
-                    Some(&loan.loan_ref),
+                    "case",
+                    Some(&loan.customer_ref),
                     &detail.to_string(),
                 )?;
             }
@@ -272,7 +272,11 @@ mod tests {
         let takes: i64 = xu
             .store
             .conn()
-            .query_row("SELECT count(*) FROM audit_log WHERE action = 'lease_take'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'lease_take' AND entity = 'case'",
+                [],
+                |r| r.get(0),
+            )
             .expect("count");
         assert_eq!(takes, 1);
         let mut sup = open(&path, "zhao.min", "2026-03-01T10:10:00+08:00");
