@@ -62,6 +62,10 @@ fn a_large_terminal_shows_every_collector_and_taller_charts() {
         assert!(text.contains(&c.user), "{} missing:\n{text}", c.user);
     }
     assert!(text.contains("各阶段贷款") && text.contains("每日回收"), "{text}");
+    // Every stage's bar fits, however tall the charts grow.
+    for stage in ["正常", "提醒", "协商", "担保", "法律"] {
+        assert!(text.contains(stage), "{stage} missing:\n{text}");
+    }
     // Too small for the charts: the table keeps every row it can.
     let small = screen(&render(&r, Lang::En, 60, 10));
     assert!(!small.contains("Loans by stage"), "{small}");

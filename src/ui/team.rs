@@ -14,6 +14,10 @@ use crate::text;
 
 /// Below this height the charts give their rows to the table.
 const CHARTS_MIN_HEIGHT: u16 = 14;
+/// The funnel's five stages and a border.
+const CHART_ROWS: u16 = 7;
+/// Bars two rows thick with a gap between them, and no more.
+const CHART_ROWS_MAX: u16 = 16;
 
 /// The table's columns, each as wide as its title or its widest figure, whichever is more; the
 /// promise columns go first on a narrow terminal.
@@ -58,7 +62,13 @@ pub fn draw_team(frame: &mut Frame, area: Rect, report: &TeamReport, lang: Lang,
         return;
     }
     let (theme, t) = (&look.theme, lang.text());
-    let charts = if area.height >= CHARTS_MIN_HEIGHT { (area.height / 3).clamp(7, 14) } else { 0 };
+    // The table takes the rows it needs; the charts the rest, at least CHART_ROWS.
+    let table_rows = u16::try_from(report.collectors.len().max(1) + 1).unwrap_or(u16::MAX);
+    let charts = if area.height >= CHARTS_MIN_HEIGHT {
+        area.height.saturating_sub(1 + table_rows).clamp(CHART_ROWS, CHART_ROWS_MAX)
+    } else {
+        0
+    };
     let [title, body, bottom] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(charts)])
             .areas(area);
@@ -99,17 +109,25 @@ pub fn draw_team(frame: &mut Frame, area: Rect, report: &TeamReport, lang: Lang,
                 .text_value(s.loans.to_string())
         })
         .collect();
+    // Five bars two rows thick with a row between them take 14 rows inside the border.
+    let bar = if charts.saturating_sub(2) >= 14 { 2 } else { 1 };
     let chart = BarChart::default()
         .direction(Direction::Horizontal)
         .data(ratatui::widgets::BarGroup::default().bars(&bars))
-        .bar_width(1)
-        .bar_gap(0)
+        .bar_width(bar)
+        .bar_gap(u16::from(bar > 1))
         .bar_style(theme.base())
         .value_style(theme.header())
         .label_style(theme.base())
         .block(look.block().title(t.team_funnel));
     frame.render_widget(chart, funnel);
-    let data: Vec<u64> = report.daily.iter().map(|d| u64::try_from(d.amount.cents()).unwrap_or(0)).collect();
+    // A column per day, widened to fill the box on a wide terminal.
+    let per_day = usize::from(daily.width.saturating_sub(2)) / report.daily.len().max(1);
+    let data: Vec<u64> = report
+        .daily
+        .iter()
+        .flat_map(|d| std::iter::repeat_n(u64::try_from(d.amount.cents()).unwrap_or(0), per_day.max(1)))
+        .collect();
     let spark = Sparkline::default()
         .data(&data)
         .style(theme.base())
