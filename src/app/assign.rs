@@ -547,6 +547,45 @@ mod tests {
     }
 
     #[test]
+    fn a_run_bigger_than_a_batch_moves_every_case_once_with_its_audit_entry() {
+        let store = crate::store::Store::open_in_memory().expect("store");
+        let as_of = crate::domain::parse_date("2026-03-01").expect("date");
+        let now = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
+        let mut d = Desk::open(store, "admin", as_of, now).expect("desk");
+        crate::app::demo::generate(&mut d, 1_500, 5, &mut |_| {}).expect("demo");
+        let count =
+            |d: &Desk, sql: &str| -> i64 { d.store.conn().query_row(sql, [], |r| r.get(0)).expect("count") };
+        let customers = count(&d, "SELECT count(*) FROM customers");
+        let history = count(&d, "SELECT count(*) FROM assignments");
+        let req: BulkAssign =
+            "--balance --dpd-min 0 --among xu.na,hu.bin --reason 合并".parse().expect("parse");
+        let plan = d.assign_bulk(&BulkAssign { dry_run: true, ..req.clone() }).expect("plan");
+        let done = d.assign_bulk(&req).expect("run");
+        let moved = done.cases.iter().filter(|c| c.status == CaseMoveStatus::Moved).count() as i64;
+        assert!(moved > BULK_BATCH as i64, "{moved} moves span batches");
+        assert_eq!(plan.cases.len() as i64, moved);
+        assert_eq!(plan.loads, done.loads);
+        assert_eq!(count(&d, "SELECT count(*) FROM audit_log WHERE action = 'assign'"), moved);
+        assert_eq!(count(&d, "SELECT count(*) FROM assignments"), history + moved);
+        // Every customer now belongs to one of the two, evenly, all its loans alike.
+        let owners = count(
+            &d,
+            "SELECT count(*) FROM customers c JOIN users u ON u.id = c.assignee_id WHERE u.login IN ('xu.na', 'hu.bin')",
+        );
+        assert_eq!(owners, customers);
+        let split = count(
+            &d,
+            "SELECT count(*) FROM loan_state s JOIN loans l ON l.id = s.loan_id JOIN customers c ON c.id = l.customer_id \
+             WHERE s.assignee_id IS NOT c.assignee_id",
+        );
+        assert_eq!(split, 0);
+        let (a, b) = (done.loads[0].cases, done.loads[1].cases);
+        assert!((a - b).abs() <= 1 && a + b == customers, "{a} + {b} of {customers}");
+        // Nothing left to do: a second run moves nothing.
+        assert!(d.assign_bulk(&req).expect("again").cases.is_empty());
+    }
+
+    #[test]
     fn balance_by_count_ends_within_one_case_and_moves_few() {
         let among = [user(1, "u1"), user(2, "u2"), user(3, "u3")];
         // Seven cases: five with u1, two with nobody.
