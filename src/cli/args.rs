@@ -142,7 +142,7 @@ pub enum Command {
     /// Reassign cases (supervisor): named loans, or every case a filter selects (--stage, --from,
     /// --dpd-min) to one user or balanced --among several; all of a customer's loans move together
     Assign(super::team::AssignArgs),
-    /// Who has a case open to edit, and until when; --take-over REASON ends another's hold
+    /// Who has a case open to edit, and until when; --take-over REASON ends another's lease
     /// (supervisor), --release ends your own
     Lease(super::team::LeaseArgs),
     /// The team's figures (supervisor): per collector the open cases, overdue amount, contacts
