@@ -59,6 +59,15 @@ pub const SETTINGS: &[SettingSpec] = &[
                kept for older scripts: it reads and sets the policy's [classification] bands",
         validate: |v| one_of(v, &["standard", "credit_card"]),
     },
+    SettingSpec {
+        key: "lease_minutes",
+        default: "15",
+        help: "how long a case opened to edit stays held for its user unless renewed, minutes (1 to 480)",
+        validate: |v| match v.parse::<i64>() {
+            Ok(n) if (1..=480).contains(&n) => Ok(()),
+            _ => Err("use a whole number of minutes from 1 to 480".into()),
+        },
+    },
 ];
 
 fn spec(key: &str) -> Result<&'static SettingSpec> {

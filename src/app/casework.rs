@@ -281,7 +281,14 @@ pub const NEXT_ACTION_KINDS: &[&str] = &["callback", "visit", "letter"];
 impl Desk {
     /// Claims an edit of the case in the caller's transaction, refusing a stale one with who changed
     /// it and when: no edit silently overwrites another desk's.
-    pub(crate) fn claim_edit(tx: &rusqlite::Connection, loan: &Loan, expected: Option<i64>) -> Result<()> {
+    /// Another user's running lease on the case refuses it first (exit 3).
+    pub(crate) fn claim_edit(
+        tx: &rusqlite::Connection,
+        loan: &Loan,
+        expected: Option<i64>,
+        me: super::leases::EditAs,
+    ) -> Result<()> {
+        Self::check_lease(tx, loan, me)?;
         match store::bump_version(tx, loan.id, expected)? {
             Ok(_) => Ok(()),
             Err(current) => {
@@ -314,8 +321,9 @@ impl Desk {
             return Err(AppError::Input(format!("next action date {d} is in the past")));
         }
         let (at, actor) = (self.stamp(), self.actor.login.clone());
+        let me = self.edit_as();
         self.store.write(|tx| -> Result<()> {
-            Self::claim_edit(tx, &loan, expected_version)?;
+            Self::claim_edit(tx, &loan, expected_version, me)?;
             // What it was when the edit took hold, not when it was read (an unversioned edit).
             let was = store::loan_by_ref(tx, &loan.loan_ref)?;
             let was = was.as_ref().unwrap_or(&loan);
@@ -466,8 +474,9 @@ impl Desk {
         let (at, actor, rules) = (self.stamp(), self.actor.login.clone(), self.rules);
         let user = self.actor.user.as_ref().map(|u| u.id);
         let today = self.as_of;
+        let me = self.edit_as();
         let id = self.store.write(|tx| -> Result<i64> {
-            Self::claim_edit(tx, &loan, expected_version)?;
+            Self::claim_edit(tx, &loan, expected_version, me)?;
             let id = store::insert_schedule(
                 tx,
                 &store::NewSchedule {

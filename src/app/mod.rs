@@ -10,6 +10,7 @@ pub mod desk_state;
 pub mod escalate;
 pub mod import;
 pub mod keymap;
+pub mod leases;
 pub mod legal;
 pub mod moves;
 pub mod notice_text;
@@ -17,6 +18,7 @@ pub mod notices;
 pub mod privacy;
 pub mod strings;
 pub mod tasks;
+pub mod team;
 pub mod views;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};

@@ -90,7 +90,9 @@ impl Desk {
         }
         let (at, actor, as_of) = (self.stamp(), self.actor.login.clone(), self.as_of);
         let by = self.actor.user.as_ref().map(|u| u.id);
+        let me = self.edit_as();
         self.store.write(|tx| -> Result<HoldRecord> {
+            Self::check_lease(tx, &loan, me)?;
             let id = store::insert_hold(
                 tx,
                 &NewHold { loan: loan.id, kind: kind.as_str(), from_on: from, until_on: until, reason, by, at: &at },
@@ -113,7 +115,9 @@ impl Desk {
         let reason = reason_of(reason, "lifting a hold")?;
         let (at, actor, as_of) = (self.stamp(), self.actor.login.clone(), self.as_of);
         let by = self.actor.user.as_ref().map(|u| u.id);
+        let me = self.edit_as();
         self.store.write(|tx| -> Result<usize> {
+            Self::check_lease(tx, &loan, me)?;
             let n = store::lift_holds(tx, loan.id, as_of, by, reason)?;
             if n == 0 {
                 return Err(AppError::Input(format!(
@@ -208,8 +212,9 @@ impl Desk {
         }
         let ev = self.stage_event(from, to, &format!("by hand: {reason}"));
         let (rules, as_of) = (self.rules, self.as_of);
+        let me = self.edit_as();
         self.store.write(|tx| -> Result<()> {
-            Self::claim_edit(tx, &loan, expected_version)?;
+            Self::claim_edit(tx, &loan, expected_version, me)?;
             store::record_stage_change(tx, loan.id, &ev)?;
             if to < from {
                 // The work of the stages after the one moved back to no longer applies.
@@ -269,8 +274,9 @@ impl Desk {
             _ => {}
         }
         let (at, actor) = (self.stamp(), self.actor.login.clone());
+        let me = self.edit_as();
         self.store.write(|tx| -> Result<()> {
-            Self::claim_edit(tx, &loan, expected_version)?;
+            Self::claim_edit(tx, &loan, expected_version, me)?;
             store::set_agency(tx, loan.id, agency)?;
             let detail = serde_json::json!({ "before": loan.agency, "after": agency, "reason": reason });
             store::insert_audit(
@@ -308,8 +314,9 @@ impl Desk {
         let from = loan.stage;
         let ev = self.stage_event(from, Stage::WrittenOff, &format!("written off: {reason}"));
         let as_of = self.as_of;
+        let me = self.edit_as();
         self.store.write(|tx| -> Result<()> {
-            Self::claim_edit(tx, &loan, expected_version)?;
+            Self::claim_edit(tx, &loan, expected_version, me)?;
             store::record_stage_change(tx, loan.id, &ev)?;
             store::write_off(tx, loan.id, as_of)?;
             let note = format!("no longer needed: written off: {reason}");
@@ -354,8 +361,9 @@ impl Desk {
         let ev =
             self.stage_event(Stage::WrittenOff, before, &format!("reopened after a write-off: {reason}"));
         let (rules, as_of) = (self.rules, self.as_of);
+        let me = self.edit_as();
         self.store.write(|tx| -> Result<()> {
-            Self::claim_edit(tx, &loan, expected_version)?;
+            Self::claim_edit(tx, &loan, expected_version, me)?;
             store::clear_write_off(tx, loan.id, before)?;
             store::record_stage_change(tx, loan.id, &ev)?;
             tasks::create_stage_work(tx, loan.id, before, as_of, &ev.actor, &ev.at)?;

@@ -566,6 +566,20 @@ texts! {
     task_plan: "offer a plan", "协商还款方案";
     task_done: ", done {0}", "，{0} 完成";
     plan_footer: " :plan save REASON puts it in force · Esc drops it", " :plan save 原因 使其生效 · Esc 放弃";
+    // The team view (supervisors).
+    team_title: " Team · {0} to {1}", " 团队 · {0} 至 {1}";
+    team_collected: "collected {0} ", "本月回收 {0} ";
+    team_col_user: "COLLECTOR", "催收员";
+    team_col_cases: "CASES", "案件";
+    team_col_overdue: "OVERDUE", "逾期金额";
+    team_col_today: "TODAY", "今日联系";
+    team_col_ptp: "PTP", "承诺";
+    team_col_kept: "KEPT", "兑现";
+    team_col_broken: "BROKEN", "违约";
+    team_col_collected: "COLLECTED", "本月回收";
+    team_no_collectors: "  no collectors on this desk", "  暂无催收员";
+    team_funnel: " Loans by stage ", " 各阶段贷款 ";
+    team_daily: " Collected each day · {0} ", " 每日回收 · {0} ";
     // Messages.
     msg_mine: "showing my cases", "只显示我的案件";
     msg_everything: "showing every case", "显示全部案件";

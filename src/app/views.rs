@@ -48,6 +48,9 @@ pub struct LoanSummary {
     /// automatic escalation until then).
     pub held_until: Option<NaiveDate>,
     pub as_of: NaiveDate,
+    /// Another desk user who has the case open to edit (a running lease): others may read it
+    /// but not edit it. Filled for the rows fetched, from the lease table.
+    pub worked_by: Option<String>,
     /// Whether the conduct rules allow calling the debtor now; filled by the desk's queue only.
     #[serde(skip)]
     pub call_now: Option<bool>,
@@ -83,6 +86,7 @@ impl From<StateRow> for LoanSummary {
             promise_due_on: r.promise_due_on,
             promise_status: r.promise_status,
             held_until: r.held_until,
+            worked_by: None,
             call_now: None,
             as_of: r.as_of,
         }
@@ -120,6 +124,7 @@ impl LoanSummary {
             promise_due_on: latest_promise.map(|p| p.due_on),
             promise_status: latest_promise.map(|p| p.status),
             held_until: None,
+            worked_by: None,
             call_now: None,
             as_of: a.as_of,
         }
@@ -210,7 +215,14 @@ impl Desk {
         let filter = self.filter_for(q)?;
         let table = self.state_table(progress)?;
         let rows = store::list_loans(self.store.conn(), table, &filter, q.sort, q.limit, q.offset)?;
-        let mut rows: Vec<LoanSummary> = rows.into_iter().map(LoanSummary::from).collect();
+        let worked_by = self.worked_by()?;
+        let mut rows: Vec<LoanSummary> = rows
+            .into_iter()
+            .map(|r| {
+                let by = worked_by.get(&r.loan_id).cloned();
+                LoanSummary { worked_by: by, ..LoanSummary::from(r) }
+            })
+            .collect();
         for r in &mut rows {
             self.mask_summary(r)?;
         }
@@ -283,6 +295,10 @@ impl Desk {
         let holds = store::holds_of(conn, loan.id, self.as_of)?;
         let mut summary = LoanSummary::from_assessment(&loan, &a, promises.first());
         summary.held_until = holds.iter().filter(|h| h.in_force).map(|h| h.until_on).max();
+        let me = self.edit_as();
+        summary.worked_by = store::lease_of(conn, loan.customer_id, me.now)?
+            .filter(|l| Some(l.user) != me.user)
+            .map(|l| l.login);
         Ok(LoanDetail {
             summary,
             customer_id: loan.customer_ref.clone(),

@@ -139,18 +139,15 @@ pub enum Command {
     WriteOff(super::moves::ReasonArgs),
     /// Reopen a loan written off by mistake, back at its stage before (supervisor)
     Reopen(super::moves::ReasonArgs),
-    /// Reassign cases to a desk user (supervisor); all of a customer's loans move together
-    Assign {
-        /// Loan ids (each brings its customer's other loans along)
-        #[arg(required = true)]
-        loans: Vec<String>,
-        /// The new owner
-        #[arg(long, value_name = "USER")]
-        to: String,
-        /// Why (kept in the assignment history)
-        #[arg(long)]
-        reason: Option<String>,
-    },
+    /// Reassign cases (supervisor): named loans, or every case a filter selects (--stage, --from,
+    /// --dpd-min) to one user or balanced --among several; all of a customer's loans move together
+    Assign(super::team::AssignArgs),
+    /// Who has a case open to edit, and until when; --take-over REASON ends another's lease
+    /// (supervisor), --release ends your own
+    Lease(super::team::LeaseArgs),
+    /// The team's figures (supervisor): per collector the open cases, overdue amount, contacts
+    /// today, promises made, kept and broken and the amount collected this month; the stage funnel
+    Team(super::team::TeamArgs),
     /// The work the stages created (call, dunning_notice, plan_offer, guarantor_demand,
     /// collateral_revaluation, legal_packet): open tasks by due date
     Tasks(super::tasks::TasksArgs),

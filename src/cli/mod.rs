@@ -10,6 +10,7 @@ mod notices;
 mod output;
 pub mod table;
 mod tasks;
+mod team;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -175,9 +176,9 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Agency(a)) => moves::agency(&mut desk, &a),
         Some(Command::WriteOff(a)) => moves::write_off(&mut desk, &a),
         Some(Command::Reopen(a)) => moves::reopen(&mut desk, &a),
-        Some(Command::Assign { loans, to, reason }) => {
-            out.reassigned(&desk.assign(&loans, &to, reason.as_deref())?)
-        }
+        Some(Command::Assign(a)) => team::assign(&mut desk, &a, format),
+        Some(Command::Lease(a)) => team::lease(&mut desk, &a, format),
+        Some(Command::Team(a)) => team::team(&mut desk, &a, format),
         Some(Command::Audit(a)) => audit::run(&desk, &a, format),
         Some(Command::Reveal(a)) => audit::reveal(&mut desk, &a, format),
         Some(Command::Tasks(a)) => tasks::list(&desk, &a, format),

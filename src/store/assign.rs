@@ -34,3 +34,79 @@ pub fn reassign_customer(
     }
     Ok(loans)
 }
+
+/// One case (customer) a bulk assignment selects: its owner now, and the loans of it the filter
+/// matched (count and overdue amount).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRow {
+    pub customer: CustomerId,
+    pub customer_ref: String,
+    pub owner: Option<UserId>,
+    pub owner_login: Option<String>,
+    /// The customer's first loan (by id) the filter matched: the case's name in messages.
+    pub loan_ref: String,
+    pub loans: i64,
+    pub overdue_cents: i64,
+}
+
+/// Which loans a bulk assignment takes (each brings its customer's other loans along).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub stage: Option<crate::domain::Stage>,
+    pub owner: Option<UserId>,
+    pub dpd_min: Option<i64>,
+}
+
+/// The cases matching the filter, one row per customer, in customer order. Reads the snapshot's
+/// stage or owner index, so only the selected loans are touched.
+pub fn select_cases(conn: &Connection, table: super::StateTable, f: &CaseFilter) -> Result<Vec<CaseRow>> {
+    use rusqlite::types::Value;
+    let mut conds = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(stage) = f.stage {
+        args.push(Value::Text(stage.as_str().into()));
+        conds.push(format!("s.stage = ?{}", args.len()));
+    }
+    if let Some(owner) = f.owner {
+        args.push(Value::Integer(owner.0));
+        conds.push(format!("s.assignee_id = ?{}", args.len()));
+    }
+    if let Some(min) = f.dpd_min {
+        args.push(Value::Integer(min));
+        conds.push(format!("s.dpd >= ?{}", args.len()));
+    }
+    let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+    // With one min() in the query SQLite takes bare columns (the loan id) from that row. CROSS JOIN
+    // keeps the snapshot's index first: grouping by customer would otherwise tempt the planner
+    // into scanning every loan in customer order.
+    let sql = format!(
+        "SELECT l.customer_id, c.customer_ref, c.assignee_id, u.login, count(*), sum(s.overdue_amount), \
+         min(l.id), l.loan_ref \
+         FROM {} s CROSS JOIN loans l ON l.id = s.loan_id JOIN customers c ON c.id = l.customer_id \
+         LEFT JOIN users u ON u.id = c.assignee_id {clause} GROUP BY l.customer_id ORDER BY l.customer_id",
+        table.name()
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args), |r| {
+            Ok(CaseRow {
+                customer: r.get(0)?,
+                customer_ref: r.get(1)?,
+                owner: r.get::<_, Option<i64>>(2)?.map(UserId),
+                owner_login: r.get(3)?,
+                loan_ref: r.get(7)?,
+                loans: r.get(4)?,
+                overdue_cents: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The customer's owner now.
+pub fn customer_owner(conn: &Connection, customer: CustomerId) -> Result<Option<UserId>> {
+    Ok(conn
+        .prepare_cached("SELECT assignee_id FROM customers WHERE id = ?1")?
+        .query_row([customer], |r| r.get::<_, Option<i64>>(0))?
+        .map(UserId))
+}

@@ -15,6 +15,8 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0006_notices.sql"),
     include_str!("../../migrations/0007_holds.sql"),
     include_str!("../../migrations/0008_tasks.sql"),
+    include_str!("../../migrations/0009_case_leases.sql"),
+    include_str!("../../migrations/0010_team_figures.sql"),
     include_str!("../../migrations/0011_audit_chain.sql"),
 ];
 

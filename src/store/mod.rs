@@ -6,12 +6,14 @@ mod book;
 mod casework;
 mod escalation;
 mod holds;
+mod leases;
 mod migrations;
 mod notices;
 mod queue;
 mod settings;
 mod state;
 mod tasks;
+mod team;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -25,11 +27,13 @@ pub use book::*;
 pub use casework::*;
 pub use escalation::*;
 pub use holds::*;
+pub use leases::*;
 pub use notices::*;
 pub use queue::*;
 pub use settings::*;
 pub use state::*;
 pub use tasks::*;
+pub use team::*;
 pub use users::*;
 
 /// How long a writer waits for another desk's transaction before giving up.

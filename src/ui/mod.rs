@@ -6,6 +6,7 @@ pub mod lists;
 pub mod look;
 pub mod run;
 pub mod table;
+pub mod team;
 pub mod theme;
 
 use ratatui::Frame;

@@ -1,0 +1,228 @@
+//! `duedesk assign` (one case or a filter's worth), `duedesk lease` and `duedesk team`: the
+//! supervisor's commands for a branch of many users, as table, CSV or JSON.
+
+use clap::Args;
+
+use super::args::Format;
+use super::output::{csv, json, print, table_width};
+use super::table::{self, flex, left, right};
+use crate::app::assign::{BalanceBy, BulkAssign, BulkOutcome, CaseMoveStatus};
+use crate::app::leases::Lease;
+use crate::app::team::TeamReport;
+use crate::app::{Desk, Result};
+use crate::domain::Stage;
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// Loan ids (each brings its customer's other loans along); or select cases with --stage,
+    /// --from, --dpd-min
+    #[arg(required_unless_present_any = ["stage", "from", "dpd_min"], conflicts_with_all = ["stage", "from", "dpd_min", "balance"])]
+    pub loans: Vec<String>,
+    /// The new owner
+    #[arg(long, value_name = "USER", required_unless_present = "balance", conflicts_with = "balance")]
+    pub to: Option<String>,
+    /// Why (kept in the assignment history)
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Every case with a loan in this stage
+    #[arg(long, value_parser = parse_stage)]
+    pub stage: Option<Stage>,
+    /// Every case this desk user owns (a hand-over when they leave)
+    #[arg(long, visible_alias = "assignee", value_name = "USER")]
+    pub from: Option<String>,
+    /// Every case with a loan at least this many days past due
+    #[arg(long, value_name = "N")]
+    pub dpd_min: Option<i64>,
+    /// Spread the selected cases evenly --among these users instead of giving them to one
+    #[arg(long, requires = "among")]
+    pub balance: bool,
+    /// The users to balance across, comma separated
+    #[arg(long, value_delimiter = ',', value_name = "USER,USER,…", requires = "balance")]
+    pub among: Vec<String>,
+    /// What to even out: the number of cases or their overdue amount
+    #[arg(long, value_parser = parse_by, default_value = "count", value_name = "count|amount")]
+    pub by: BalanceBy,
+    /// Show what would move; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LeaseArgs {
+    /// Loan id (the lease covers the customer's case)
+    pub loan: String,
+    /// End another user's lease on the case so it can be edited (supervisor; audited)
+    #[arg(long, value_name = "REASON", conflicts_with = "release")]
+    pub take_over: Option<String>,
+    /// Release your own lease (a desk that was closed without releasing it)
+    #[arg(long)]
+    pub release: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TeamArgs {
+    /// The month of the promise and collection figures [default: the desk's date's]
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+}
+
+fn parse_stage(s: &str) -> Result<Stage, String> {
+    s.parse()
+}
+
+fn parse_by(s: &str) -> Result<BalanceBy, String> {
+    s.parse()
+}
+
+pub fn assign(desk: &mut Desk, a: &AssignArgs, format: Format) -> Result<()> {
+    if !a.loans.is_empty() {
+        let to = a.to.as_deref().unwrap_or_default();
+        return super::output::Out::new(format).reassigned(&desk.assign(
+            &a.loans,
+            to,
+            a.reason.as_deref(),
+        )?);
+    }
+    let req = BulkAssign {
+        stage: a.stage,
+        from: a.from.clone(),
+        dpd_min: a.dpd_min,
+        to: a.to.clone(),
+        balance: a.balance.then_some(a.by),
+        among: a.among.clone(),
+        reason: a.reason.clone(),
+        dry_run: a.dry_run,
+    };
+    bulk(&desk.assign_bulk(&req)?, format)
+}
+
+fn bulk(o: &BulkOutcome, format: Format) -> Result<()> {
+    match format {
+        Format::Json => json(&o.cases),
+        Format::Csv => csv(&o.cases),
+        Format::Table => {
+            let cols = [
+                left("CUSTOMER"),
+                left("LOAN"),
+                right("LOANS"),
+                right("OVERDUE"),
+                flex("FROM", 6),
+                flex("TO", 6),
+                left("STATUS"),
+                flex("NOTE", 10),
+            ];
+            let body: Vec<Vec<String>> = o
+                .cases
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.customer_id.clone(),
+                        c.loan_id.clone(),
+                        c.loans.to_string(),
+                        c.overdue_amount.to_string(),
+                        c.from.clone().unwrap_or_else(|| "-".into()),
+                        c.to.clone().unwrap_or_else(|| "-".into()),
+                        status(c.status).into(),
+                        c.note.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            print(&table::render(&cols, &body, table_width()))?;
+            let count = |s| o.cases.iter().filter(|c| c.status == s).count();
+            let moved = if o.dry_run { count(CaseMoveStatus::Planned) } else { count(CaseMoveStatus::Moved) };
+            let verb = if o.dry_run { "would move" } else { "moved" };
+            print(&format!("{verb} {moved} case(s); skipped {}\n", count(CaseMoveStatus::Skipped)))?;
+            for l in &o.loads {
+                print(&format!("  {}: {} case(s), overdue {}\n", l.user, l.cases, l.overdue_amount))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn status(s: CaseMoveStatus) -> &'static str {
+    match s {
+        CaseMoveStatus::Planned => "planned",
+        CaseMoveStatus::Moved => "moved",
+        CaseMoveStatus::Skipped => "skipped",
+    }
+}
+
+pub fn lease(desk: &mut Desk, a: &LeaseArgs, format: Format) -> Result<()> {
+    if a.release {
+        let released = desk.release_lease(&a.loan)?;
+        println!(
+            "{}",
+            if released { format!("released {}", a.loan) } else { format!("{} was not held", a.loan) }
+        );
+        return Ok(());
+    }
+    if let Some(reason) = &a.take_over {
+        return match desk.end_lease(&a.loan, reason)? {
+            Some(l) => {
+                println!("took over {} from {} (held until {})", a.loan, l.holder, l.until);
+                Ok(())
+            }
+            None => {
+                println!("{} was not held; it may be edited", a.loan);
+                Ok(())
+            }
+        };
+    }
+    let lease = desk.lease(&a.loan)?;
+    match format {
+        Format::Json => json(&lease),
+        Format::Csv => csv(lease.iter()),
+        Format::Table => match &lease {
+            Some(Lease { holder, until, .. }) => {
+                print(&format!("{} is being worked by {holder} until {until}\n", a.loan))
+            }
+            None => print(&format!("{} is free\n", a.loan)),
+        },
+    }
+}
+
+pub fn team(desk: &mut Desk, a: &TeamArgs, format: Format) -> Result<()> {
+    let month = a.month.as_deref().map(crate::app::team::parse_month).transpose()?;
+    let r = desk.team(month)?;
+    match format {
+        Format::Json => json(&r),
+        Format::Csv => csv(&r.collectors),
+        Format::Table => print(&team_table(&r)),
+    }
+}
+
+fn team_table(r: &TeamReport) -> String {
+    let cols = [
+        flex("USER", 6),
+        right("CASES"),
+        right("OVERDUE"),
+        right("TODAY"),
+        right("PTP"),
+        right("KEPT"),
+        right("BROKEN"),
+        right("COLLECTED"),
+    ];
+    let body: Vec<Vec<String>> = r
+        .collectors
+        .iter()
+        .map(|c| {
+            vec![
+                c.user.clone(),
+                c.open_cases.to_string(),
+                c.overdue_amount.to_string(),
+                c.contacts_today.to_string(),
+                c.promises_made.to_string(),
+                c.promises_kept.to_string(),
+                c.promises_broken.to_string(),
+                c.collected.to_string(),
+            ]
+        })
+        .collect();
+    let mut out = format!("team {} ({} to {}), as of {}\n", r.month, r.from, r.to, r.as_of);
+    out.push_str(&table::render(&cols, &body, table_width()));
+    let funnel: Vec<String> = r.funnel.iter().map(|s| format!("{} {}", s.stage, s.loans)).collect();
+    out.push_str(&format!("stages: {}\n", funnel.join(" · ")));
+    out.push_str(&format!("collected {}: {}\n", r.month, r.collected));
+    out
+}

@@ -1,0 +1,138 @@
+//! Case leases: who has a case (a customer) open to edit, and until when.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::Result;
+use super::book::{CustomerId, LoanId};
+use super::users::UserId;
+
+/// A lease on a customer's case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseRow {
+    pub customer: CustomerId,
+    pub user: UserId,
+    pub login: String,
+    pub taken_at: String,
+    pub until_at: String,
+    pub until_epoch: i64,
+}
+
+/// The customer's lease that is still running at `now_epoch`, if any.
+pub fn lease_of(conn: &Connection, customer: CustomerId, now_epoch: i64) -> Result<Option<LeaseRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT k.customer_id, k.user_id, u.login, k.taken_at, k.until_at, k.until_epoch \
+             FROM case_leases k JOIN users u ON u.id = k.user_id \
+             WHERE k.customer_id = ?1 AND k.until_epoch > ?2",
+        )?
+        .query_row(params![customer, now_epoch], |r| {
+            Ok(LeaseRow {
+                customer: r.get(0)?,
+                user: UserId(r.get(1)?),
+                login: r.get(2)?,
+                taken_at: r.get(3)?,
+                until_at: r.get(4)?,
+                until_epoch: r.get(5)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Gives the customer's lease to `user` until the given time (a new lease or a renewal), and
+/// sweeps leases that have run out so the table stays as small as the number of open desks.
+pub fn put_lease(
+    conn: &Connection,
+    customer: CustomerId,
+    user: UserId,
+    taken_at: &str,
+    until_at: &str,
+    until_epoch: i64,
+    now_epoch: i64,
+) -> Result<()> {
+    conn.prepare_cached("DELETE FROM case_leases WHERE until_epoch <= ?1")?.execute([now_epoch])?;
+    conn.prepare_cached(
+        "INSERT INTO case_leases (customer_id, user_id, taken_at, until_at, until_epoch) \
+         VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (customer_id) DO UPDATE SET user_id = ?2, taken_at = ?3, until_at = ?4, until_epoch = ?5",
+    )?
+    .execute(params![customer, user.0, taken_at, until_at, until_epoch])?;
+    Ok(())
+}
+
+/// Ends the customer's lease (any holder's); whether there was one.
+pub fn drop_lease(conn: &Connection, customer: CustomerId) -> Result<bool> {
+    Ok(conn.prepare_cached("DELETE FROM case_leases WHERE customer_id = ?1")?.execute([customer])? > 0)
+}
+
+/// The loans under a running lease and its holder. Driven from the lease table (one row per open
+/// desk), so it costs the same on any size of book.
+pub fn leased_loans(conn: &Connection, now_epoch: i64) -> Result<Vec<(LoanId, UserId, String)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT l.id, k.user_id, u.login FROM case_leases k \
+             JOIN loans l ON l.customer_id = k.customer_id JOIN users u ON u.id = k.user_id \
+             WHERE k.until_epoch > ?1",
+        )?
+        .query_map([now_epoch], |r| Ok((r.get::<_, LoanId>(0)?, UserId(r.get(1)?), r.get::<_, String>(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{LoanTerms, Money, Product, Rate, Role};
+    use crate::store::{NewLoan, Store, insert_loan, insert_user};
+
+    fn loan(conn: &Connection, loan_ref: &str, customer: &str) -> LoanId {
+        let terms = LoanTerms {
+            product: Product::Bullet,
+            principal: Money::from_cents(100_000),
+            rate: Rate::from_e4(120_000),
+            term_months: 1,
+            disbursed_on: crate::domain::parse_date("2026-01-01").expect("date"),
+        };
+        let new = NewLoan {
+            loan_ref: loan_ref.into(),
+            customer_ref: Some(customer.into()),
+            borrower: "赵一".into(),
+            phone: None,
+            terms,
+            guarantor: None,
+            guarantor_phone: None,
+            collateral: None,
+            branch: None,
+            assignee: None,
+        };
+        insert_loan(conn, &new, "2026-01-01T00:00:00+08:00").expect("loan")
+    }
+
+    #[test]
+    fn a_lease_runs_until_its_end_and_spent_ones_are_swept() {
+        let store = Store::open_in_memory().expect("store");
+        let conn = store.conn();
+        let xu = insert_user(conn, "xu.na", None, Role::Collector, "t").expect("user");
+        let hu = insert_user(conn, "hu.bin", None, Role::Collector, "t").expect("user");
+        let (a1, a2, b1) = (loan(conn, "A-1", "K-A"), loan(conn, "A-2", "K-A"), loan(conn, "B-1", "K-B"));
+        let cust = |l: LoanId| -> CustomerId {
+            conn.query_row("SELECT customer_id FROM loans WHERE id = ?1", [l], |r| r.get(0))
+                .expect("customer")
+        };
+        put_lease(conn, cust(a1), xu, "t0", "t15", 1_000, 100).expect("put");
+        put_lease(conn, cust(b1), hu, "t0", "t5", 500, 100).expect("put");
+        let l = lease_of(conn, cust(a2), 999).expect("read").expect("running");
+        assert_eq!((l.user, l.login.as_str(), l.until_epoch), (xu, "xu.na", 1_000));
+        assert_eq!(lease_of(conn, cust(a1), 1_000).expect("read"), None, "ended at its end");
+        // Both of the customer's loans are leased; B-1's lease has run out at 600.
+        let mut leased = leased_loans(conn, 600).expect("leased");
+        leased.sort();
+        assert_eq!(leased, vec![(a1, xu, "xu.na".into()), (a2, xu, "xu.na".into())]);
+        // Taking a lease sweeps spent ones; a renewal replaces the holder's row.
+        put_lease(conn, cust(a1), hu, "t1", "t20", 2_000, 600).expect("put");
+        let rows: i64 = conn.query_row("SELECT count(*) FROM case_leases", [], |r| r.get(0)).expect("count");
+        assert_eq!(rows, 1);
+        assert_eq!(lease_of(conn, cust(a1), 600).expect("read").map(|l| l.user), Some(hu));
+        assert!(drop_lease(conn, cust(a1)).expect("drop"));
+        assert!(!drop_lease(conn, cust(a1)).expect("drop"));
+    }
+}

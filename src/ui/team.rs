@@ -1,0 +1,136 @@
+//! The supervisor's team view: a row per collector, the loans in each stage as bars, and the
+//! month's daily collections as a sparkline. Drawing only, from a `TeamReport`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, Paragraph, Sparkline};
+
+use super::look::Look;
+use super::table::{self, Col, col};
+use crate::app::strings::{Lang, fill};
+use crate::app::team::{CollectorFigures, TeamReport};
+use crate::text;
+
+/// Below this height the charts give their rows to the table.
+const CHARTS_MIN_HEIGHT: u16 = 14;
+/// The funnel's five stages and a border.
+const CHART_ROWS: u16 = 7;
+/// Bars two rows thick with a gap between them, and no more.
+const CHART_ROWS_MAX: u16 = 16;
+
+/// The table's columns, each as wide as its title or its widest figure, whichever is more; the
+/// promise columns go first on a narrow terminal.
+fn cols(lang: Lang, report: &TeamReport) -> [Col; 8] {
+    let t = lang.text();
+    let widest = |title: &'static str, f: &dyn Fn(&CollectorFigures) -> String| {
+        report.collectors.iter().map(|c| text::width(&f(c))).chain([text::width(title)]).max().unwrap_or(0)
+    };
+    [
+        col(t.team_col_user, 0, false, 0),
+        col(t.team_col_cases, widest(t.team_col_cases, &|c| c.open_cases.to_string()), true, 0),
+        col(t.team_col_overdue, widest(t.team_col_overdue, &|c| c.overdue_amount.to_string()), true, 0),
+        col(t.team_col_today, widest(t.team_col_today, &|c| c.contacts_today.to_string()), true, 2),
+        col(t.team_col_ptp, widest(t.team_col_ptp, &|c| c.promises_made.to_string()), true, 5),
+        col(t.team_col_kept, widest(t.team_col_kept, &|c| c.promises_kept.to_string()), true, 4),
+        col(t.team_col_broken, widest(t.team_col_broken, &|c| c.promises_broken.to_string()), true, 3),
+        col(t.team_col_collected, widest(t.team_col_collected, &|c| c.collected.to_string()), true, 1),
+    ]
+}
+
+fn cells(c: &CollectorFigures) -> Vec<String> {
+    let name = match c.display_name.as_deref().filter(|n| !n.is_empty()) {
+        Some(n) => format!("{} {n}", c.user),
+        None => c.user.clone(),
+    };
+    vec![
+        name,
+        c.open_cases.to_string(),
+        c.overdue_amount.to_string(),
+        c.contacts_today.to_string(),
+        c.promises_made.to_string(),
+        c.promises_kept.to_string(),
+        c.promises_broken.to_string(),
+        c.collected.to_string(),
+    ]
+}
+
+/// Draws the team view in `area`: at 80×24 every collector of a branch and both charts; on a
+/// taller terminal the charts grow.
+pub fn draw_team(frame: &mut Frame, area: Rect, report: &TeamReport, lang: Lang, look: &Look) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let (theme, t) = (&look.theme, lang.text());
+    // The table takes the rows it needs; the charts the rest, at least CHART_ROWS.
+    let table_rows = u16::try_from(report.collectors.len().max(1) + 1).unwrap_or(u16::MAX);
+    let charts = if area.height >= CHARTS_MIN_HEIGHT {
+        area.height.saturating_sub(1 + table_rows).clamp(CHART_ROWS, CHART_ROWS_MAX)
+    } else {
+        0
+    };
+    let [title, body, bottom] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(charts)])
+            .areas(area);
+    // Title on the left, the month's collections on the right.
+    let w = usize::from(area.width);
+    let left = fill(t.team_title, &[&report.from, &report.to]);
+    let right = fill(t.team_collected, &[&report.collected]);
+    let room = w.saturating_sub(text::width(&right));
+    let line = Line::from(vec![
+        Span::styled(text::fit(&left, room, false), theme.title()),
+        Span::styled(text::truncate(&right, w), theme.header()),
+    ]);
+    frame.render_widget(Paragraph::new(line), title);
+    // The table: a header and as many collectors as fit.
+    let cols = cols(lang, report);
+    let widths = table::layout(&cols, usize::from(body.width));
+    let mut lines = vec![table::header(&cols, &widths, theme.header())];
+    if report.collectors.is_empty() {
+        lines.push(Line::styled(t.team_no_collectors, theme.dim()));
+    }
+    for c in report.collectors.iter().take(usize::from(body.height.saturating_sub(1))) {
+        lines.push(table::line(&cols, &widths, &cells(c), theme.base(), &[]));
+    }
+    frame.render_widget(Paragraph::new(lines), body);
+    if charts == 0 {
+        return;
+    }
+    let funnel_width = (area.width / 2).clamp(30, 60);
+    let [funnel, daily] =
+        Layout::horizontal([Constraint::Length(funnel_width), Constraint::Fill(1)]).areas(bottom);
+    let bars: Vec<Bar> = report
+        .funnel
+        .iter()
+        .map(|s| {
+            Bar::default()
+                .label(Line::from(lang.stage(s.stage)))
+                .value(u64::try_from(s.loans).unwrap_or(0))
+                .text_value(s.loans.to_string())
+        })
+        .collect();
+    // Five bars two rows thick with a row between them take 14 rows inside the border.
+    let bar = if charts.saturating_sub(2) >= 14 { 2 } else { 1 };
+    let chart = BarChart::default()
+        .direction(Direction::Horizontal)
+        .data(ratatui::widgets::BarGroup::default().bars(&bars))
+        .bar_width(bar)
+        .bar_gap(u16::from(bar > 1))
+        .bar_style(theme.base())
+        .value_style(theme.header())
+        .label_style(theme.base())
+        .block(look.block().title(t.team_funnel));
+    frame.render_widget(chart, funnel);
+    // A column per day, widened to fill the box on a wide terminal.
+    let per_day = usize::from(daily.width.saturating_sub(2)) / report.daily.len().max(1);
+    let data: Vec<u64> = report
+        .daily
+        .iter()
+        .flat_map(|d| std::iter::repeat_n(u64::try_from(d.amount.cents()).unwrap_or(0), per_day.max(1)))
+        .collect();
+    let spark = Sparkline::default()
+        .data(&data)
+        .style(theme.base())
+        .block(look.block().title(fill(t.team_daily, &[&report.month])));
+    frame.render_widget(spark, daily);
+}

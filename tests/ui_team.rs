@@ -1,0 +1,73 @@
+//! The team view drawn into ratatui's TestBackend from the demo book's figures (seed 7, as of
+//! 2026-03-20, a fixed clock), in the mono theme CI runs under NO_COLOR.
+
+use chrono::{DateTime, NaiveDate};
+use duedesk::app::Desk;
+use duedesk::app::strings::Lang;
+use duedesk::app::team::TeamReport;
+use duedesk::store::Store;
+use duedesk::ui::team::draw_team;
+use duedesk::ui::{Look, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+fn report() -> TeamReport {
+    let as_of = NaiveDate::from_ymd_opt(2026, 3, 20).expect("date");
+    let now = DateTime::parse_from_rfc3339("2026-03-20T10:00:00+08:00").expect("now");
+    let mut desk = Desk::open(Store::open_in_memory().expect("store"), "admin", as_of, now).expect("desk");
+    duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
+    desk.team(None).expect("team")
+}
+
+fn render(report: &TeamReport, lang: Lang, w: u16, h: u16) -> Buffer {
+    let look = Look::new(Theme::mono());
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| draw_team(f, f.area(), report, lang, &look)).expect("draw");
+    t.backend().buffer().clone()
+}
+
+/// The screen as text, one line per row; a wide character's second cell is not repeated.
+fn screen(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < buf.area.width {
+            let sym = buf.cell((x, y)).map_or(" ", |c| c.symbol());
+            line.push_str(sym);
+            x += u16::try_from(duedesk::text::width(sym).max(1)).unwrap_or(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn team_view_80x24() {
+    insta::assert_snapshot!(screen(&render(&report(), Lang::En, 80, 24)));
+}
+
+#[test]
+fn team_view_80x24_in_chinese() {
+    insta::assert_snapshot!(screen(&render(&report(), Lang::Zh, 80, 24)));
+}
+
+#[test]
+fn a_large_terminal_shows_every_collector_and_taller_charts() {
+    let r = report();
+    let text = screen(&render(&r, Lang::Zh, 200, 50));
+    for c in &r.collectors {
+        assert!(text.contains(&c.user), "{} missing:\n{text}", c.user);
+    }
+    assert!(text.contains("各阶段贷款") && text.contains("每日回收"), "{text}");
+    // Every stage's bar fits, however tall the charts grow.
+    for stage in ["正常", "提醒", "协商", "担保", "法律"] {
+        assert!(text.contains(stage), "{stage} missing:\n{text}");
+    }
+    // Too small for the charts: the table keeps every row it can.
+    let small = screen(&render(&r, Lang::En, 60, 10));
+    assert!(!small.contains("Loans by stage"), "{small}");
+    assert!(small.contains(&r.collectors[0].user), "{small}");
+}
