@@ -609,6 +609,8 @@ fn manual_moves_from_the_desk_follow_the_roles() {
     assert!(message(&s).contains("supervisor"), "{}", message(&s));
     assert_eq!(detail(&s).summary.stage, before.summary.stage);
     assert!(detail(&s).holds.is_empty());
+    // Back to the queue: the case's lease is given back.
+    keys(&mut s, &mut desk, "<Esc>");
 
     // A supervisor moves it back, writes it off and reopens it; each move is in the history
     // with its reason and actor.
@@ -753,4 +755,55 @@ fn a_collector_may_not_reassign_from_the_desk() {
     assert!(message(&s).contains("supervisor"), "{}", message(&s));
     assert_eq!(desk.show(&loan).expect("show").summary.assignee.as_deref(), Some("li.qiang"));
     assert_eq!(s.marked.len(), 1, "marks stay after a refusal");
+}
+
+fn lease_of(s: &DeskState) -> Option<duedesk::app::leases::Lease> {
+    s.case.as_ref().and_then(|c| c.lease.clone())
+}
+
+#[test]
+fn a_case_open_on_one_desk_is_read_only_on_another_until_released_or_taken_over() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
+    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+
+    // li.qiang opens an own case: the desk holds its lease.
+    let mut lq = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut a = opened(&mut lq);
+    keys(&mut a, &mut lq, "<Tab><Enter>");
+    let loan = a.case.as_ref().map(|c| c.loan.clone()).expect("case");
+    assert!(lease_of(&a).is_some_and(|l| l.mine && l.holder == "li.qiang"));
+
+    // The supervisor's queue marks it W and says who works it.
+    let mut zm = open_desk(Store::open(&path).expect("store"), "zhao.min");
+    let mut b = opened(&mut zm);
+    keys(&mut b, &mut zm, &format!("<Tab>/{loan}<Enter>"));
+    let row = b.overdue.rows.first().expect("row");
+    assert_eq!((row.loan_id.as_str(), row.worked_by.as_deref()), (loan.as_str(), Some("li.qiang")));
+    // Opening it reads it; an edit is refused naming the holder, a contact goes through.
+    keys(&mut b, &mut zm, "<Enter>");
+    assert!(lease_of(&b).is_some_and(|l| !l.mine && l.holder == "li.qiang"));
+    keys(&mut b, &mut zm, ":next 2026-03-05<Enter>");
+    assert!(message(&b).contains("being worked by li.qiang"), "{}", message(&b));
+    let contacts = detail(&b).contacts.len();
+    keys(&mut b, &mut zm, ":log callback 借款人说晚点回电<Enter>");
+    assert_eq!(detail(&b).contacts.len(), contacts + 1, "{}", message(&b));
+
+    // Taken over with a reason: now the supervisor edits and the collector is refused.
+    keys(&mut b, &mut zm, ":takeover<Enter>");
+    assert!(message(&b).starts_with("usage: :takeover"), "{}", message(&b));
+    keys(&mut b, &mut zm, ":takeover 催收员请假<Enter>");
+    assert!(lease_of(&b).is_some_and(|l| l.mine), "{}", message(&b));
+    keys(&mut b, &mut zm, ":next 2026-03-05<Enter>");
+    assert_eq!(detail(&b).summary.next_action_on, NaiveDate::from_ymd_opt(2026, 3, 5), "{}", message(&b));
+    keys(&mut a, &mut lq, ":goto ");
+    keys(&mut a, &mut lq, &format!("{loan}<Enter>:next 2026-03-09<Enter>"));
+    assert!(message(&a).contains("being worked by zhao.min"), "{}", message(&a));
+
+    // Back to the queue gives the lease back: li.qiang may edit again.
+    keys(&mut b, &mut zm, "<Esc>");
+    assert!(zm.lease(&loan).expect("lease").is_none());
+    keys(&mut a, &mut lq, ":next 2026-03-09<Enter>");
+    assert_eq!(detail(&a).summary.next_action_on, NaiveDate::from_ymd_opt(2026, 3, 9), "{}", message(&a));
 }

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use super::casework::{ContactInput, PlanOutcome};
 use super::escalate::EscalationReport;
 use super::keymap::{Cmd, Key, KeyCode, Keymap, Scope};
+use super::leases::Lease;
 use super::moves::HoldKind;
 use super::notice_text::{NoticeKind, NoticeLang};
 use super::notices::NoticeView;
@@ -169,6 +170,8 @@ pub struct CaseState {
     pub plan: Option<PlanPreview>,
     /// The generation of the latest plan preview asked for; older answers are dropped.
     pub plan_generation: u64,
+    /// The running lease on the case: this desk's (it may edit) or another user's (read only).
+    pub lease: Option<Lease>,
 }
 
 /// A plan as previewed: the request (saved as it is with `:plan save REASON`) and the new schedule.
@@ -254,6 +257,11 @@ pub enum Query {
         loan: String,
         req: PlanRequest,
     },
+    /// Takes, gives back or takes over the lease on a loan's case (the command line's `lease`).
+    Lease {
+        loan: String,
+        op: LeaseOp,
+    },
     /// Gives these loans' cases to `to` (the command line's `assign`).
     Assign {
         loans: Vec<String>,
@@ -264,6 +272,15 @@ pub enum Query {
     Escalate {
         dry_run: bool,
     },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeaseOp {
+    /// Take it, or renew this desk's own; another user's running lease stays theirs.
+    Take,
+    Release,
+    /// A supervisor's, with a reason (audited).
+    TakeOver(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -353,6 +370,12 @@ pub enum Reply {
         generation: u64,
         req: PlanRequest,
         outcome: Box<PlanOutcome>,
+    },
+    /// The lease on a case after a `Query::Lease`: this desk's, another user's, or none.
+    Lease {
+        loan: String,
+        op: LeaseOp,
+        lease: Option<Lease>,
     },
     /// Cases given to another user from the desk: how many customers moved.
     Assigned {
@@ -603,6 +626,7 @@ impl DeskState {
     }
 
     fn open_case(&mut self, loan: String) -> Vec<Request> {
+        let released = self.release_lease();
         if self.screen != Screen::Case {
             self.list_screen = self.screen;
         }
@@ -616,9 +640,33 @@ impl DeskState {
             generation,
             plan: None,
             plan_generation: 0,
+            lease: None,
         });
         self.screen = Screen::Case;
-        vec![Request { generation, query: Query::Case { loan } }]
+        let mut out = released;
+        out.push(Request { generation, query: Query::Case { loan: loan.clone() } });
+        out.extend(self.lease_request(loan, LeaseOp::Take));
+        out
+    }
+
+    fn lease_request(&mut self, loan: String, op: LeaseOp) -> Vec<Request> {
+        let generation = self.next_generation();
+        vec![Request { generation, query: Query::Lease { loan, op } }]
+    }
+
+    /// Gives back this desk's lease on the case it leaves (another desk may work it now).
+    pub fn release_lease(&mut self) -> Vec<Request> {
+        let Some(c) = self.case.as_mut() else { return Vec::new() };
+        match c.lease.take() {
+            Some(l) if l.mine => {
+                let loan = c.loan.clone();
+                self.lease_request(loan, LeaseOp::Release)
+            }
+            other => {
+                c.lease = other;
+                Vec::new()
+            }
+        }
     }
 
     fn switch_list(&mut self, to: Screen) -> Vec<Request> {
@@ -760,7 +808,9 @@ impl DeskState {
                     return Vec::new();
                 }
                 self.screen = self.list_screen;
-                self.ensure_visible()
+                let mut out = self.release_lease();
+                out.extend(self.ensure_visible());
+                out
             }
             (Cmd::NextStage, _) => {
                 let i = STAGE_TABS.iter().position(|s| *s == self.stage).unwrap_or(0);
@@ -843,6 +893,7 @@ impl DeskState {
             "reopen" => return self.reopen(rest),
             "escalate" | "run" => return self.open_run(rest),
             "assign" => return self.assign(rest),
+            "takeover" | "take-over" => return self.take_over(rest),
             "override" => {
                 let t = self.lang.text();
                 self.override_reason = Some(rest.to_string()).filter(|r| !r.is_empty());
@@ -1167,6 +1218,15 @@ impl DeskState {
         vec![Request { generation, query: Query::Assign { loans, to: to.to_string(), reason } }]
     }
 
+    /// `:takeover REASON…`: a supervisor takes the open case over from the user working it.
+    fn take_over(&mut self, reason: &str) -> Vec<Request> {
+        let Some((loan, _)) = self.open_detail() else { return Vec::new() };
+        if reason.is_empty() {
+            return self.usage(self.lang.text().msg_usage_takeover);
+        }
+        self.lease_request(loan, LeaseOp::TakeOver(reason.to_string()))
+    }
+
     fn usage(&mut self, text: &str) -> Vec<Request> {
         self.say(text);
         Vec::new()
@@ -1268,7 +1328,26 @@ impl DeskState {
                 }
                 let mut out = self.reload_case();
                 out.extend(self.refresh_lists());
+                // Work on the case keeps its lease running.
+                if self
+                    .case
+                    .as_ref()
+                    .is_some_and(|c| c.loan == loan && c.lease.as_ref().is_none_or(|l| l.mine))
+                {
+                    out.extend(self.lease_request(loan, LeaseOp::Take));
+                }
                 out
+            }
+            Reply::Lease { loan, op, lease } => {
+                if let LeaseOp::TakeOver(_) = op
+                    && lease.as_ref().is_some_and(|l| l.mine)
+                {
+                    self.say(fill(self.lang.text().msg_taken_over, &[&loan]));
+                }
+                if let Some(c) = self.case.as_mut().filter(|c| c.loan == loan && op != LeaseOp::Release) {
+                    c.lease = lease;
+                }
+                Vec::new()
             }
             Reply::Assigned { customers, to } => {
                 self.marked.clear();
@@ -1460,6 +1539,24 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
     let generation = req.generation;
     match &req.query {
         Query::Escalate { dry_run } => run::serve_run(desk, generation, *dry_run, progress),
+        Query::Lease { loan, op } => {
+            let taken = match op {
+                LeaseOp::Take => desk.take_lease(loan).map(|_| ()),
+                LeaseOp::Release => desk.release_lease(loan).map(|_| ()),
+                LeaseOp::TakeOver(reason) => desk.take_over_lease(loan, reason).map(|_| ()),
+            };
+            match (taken, op) {
+                // A read-only look (another's case, a lease running elsewhere) is no failure.
+                (Err(e), LeaseOp::TakeOver(_)) => {
+                    Reply::Failed { generation, what: Failed::Write, message: e.to_string() }
+                }
+                _ => Reply::Lease {
+                    loan: loan.clone(),
+                    op: op.clone(),
+                    lease: desk.lease(loan).ok().flatten(),
+                },
+            }
+        }
         Query::Assign { loans, to, reason } => match desk.assign(loans, to, reason.as_deref()) {
             Ok(moved) => Reply::Assigned { customers: moved.len(), to: to.clone() },
             Err(e) => Reply::Failed { generation, what: Failed::Write, message: e.to_string() },

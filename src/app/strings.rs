@@ -477,7 +477,7 @@ texts! {
     col_loan: "LOAN", "贷款编号";
     col_borrower: "BORROWER", "借款人";
     col_name: "NAME", "借款人";
-    queue_marks: "+ marked · H held · - no call now · P promise today · p open · ! broken", "+ 已标记 · H 暂停 · - 暂不可致电 · P 今日承诺 · p 承诺中 · ! 违约";
+    queue_marks: "+ marked · W worked by another · H held · - no call now · P promise today · p open · ! broken", "+ 已标记 · W 他人处理中 · H 暂停 · - 暂不可致电 · P 今日承诺 · p 承诺中 · ! 违约";
     col_stage: "STAGE", "阶段";
     col_dpd: "DPD", "逾期天数";
     col_bucket: "BKT", "账龄";
@@ -636,6 +636,10 @@ texts! {
     msg_marks_cleared: "marks cleared", "已清除标记";
     msg_usage_assign: "usage: :assign USER [REASON] (the marked cases, else the one under the cursor; supervisors)", "用法：:assign 用户 [原因]（已标记的案件，否则当前案件；主管）";
     msg_assigned: "{0} cases given to {1}", "{0} 户案件已分配给 {1}";
+    msg_taken_over: "{0} taken over: the case is yours to edit", "已接管 {0}：现在由你处理";
+    msg_usage_takeover: "usage: :takeover REASON (supervisors: take the case from the user working it)", "用法：:takeover 原因（主管：从正在处理的人手中接管案件）";
+    worked_by_row: "{0} is being worked by {1}", "{0} 正由 {1} 处理";
+    worked_by_case: "being worked by {0} until {1}: read only (supervisors: :takeover REASON)", "正由 {0} 处理至 {1}：只读（主管可 :takeover 原因）";
     msg_open_case_first: "open a case first", "请先打开一个案件";
     msg_no_contact_to_note: "no contact on this case to add a note to", "该案件还没有联系记录，无法补充备注";
     msg_usage_ptp: "usage: :ptp AMOUNT YYYY-MM-DD [note]", "用法：:ptp 金额 YYYY-MM-DD [备注]";

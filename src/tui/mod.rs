@@ -19,7 +19,7 @@ use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use crate::app::Desk;
-use crate::app::desk_state::{Action, DeskInfo, DeskState, Reply, handle_key};
+use crate::app::desk_state::{Action, DeskInfo, DeskState, LeaseOp, Reply, Request, handle_key};
 use crate::app::keymap::Key;
 use crate::app::strings::Lang;
 use crate::config::Loaded;
@@ -40,6 +40,22 @@ pub enum Msg {
     InputError(String),
     /// The store worker ended (it only does when it panicked or the loop is gone).
     WorkerGone,
+}
+
+/// On quitting with a case open to edit, gives its lease back so another desk may work it at
+/// once rather than when it runs out; waits for the worker at most two seconds.
+fn give_back_lease(state: &mut DeskState, requests: &mpsc::Sender<Request>, rx: &mpsc::Receiver<Msg>) {
+    let release = state.release_lease();
+    if release.is_empty() || release.into_iter().any(|r| requests.send(r).is_err()) {
+        return;
+    }
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(Msg::Reply(Reply::Lease { op: LeaseOp::Release, .. })) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
 }
 
 /// How the desk ended.
@@ -98,6 +114,7 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
                 }
             }
             if state.quit {
+                give_back_lease(&mut state, &requests, &rx);
                 return Ok(Ended::Quit);
             }
             if dirty {

@@ -25,7 +25,8 @@ fn slot(q: &Query) -> Option<Slot> {
         | Query::Write { .. }
         | Query::PlanPreview { .. }
         | Query::Escalate { .. }
-        | Query::Assign { .. } => None,
+        | Query::Assign { .. }
+        | Query::Lease { .. } => None,
     }
 }
 

@@ -82,12 +82,14 @@ fn queue_cells(r: &LoanSummary, lang: Lang, marked: bool) -> Vec<String> {
     ]
 }
 
-/// Two marks before the loan, so state never rests on colour: `+` marked for a bulk action, else `H` on a dispute or hardship hold (no
+/// Two marks before the loan, so state never rests on colour: `+` marked for a bulk action, else `W`
+/// another desk user is working the case, else `H` on a dispute or hardship hold (no
 /// collection calls), `-` the conduct rules do not allow a call now; `P` a promise to pay falls due today, `p` one is still open, `!` the last one was broken.
 fn marks(r: &LoanSummary, marked: bool) -> String {
-    let call = match (r.held_until, r.call_now) {
-        (Some(_), _) => 'H',
-        (None, Some(false)) => '-',
+    let call = match (&r.worked_by, r.held_until, r.call_now) {
+        (Some(_), _, _) => 'W',
+        (None, Some(_), _) => 'H',
+        (None, None, Some(false)) => '-',
         _ => ' ',
     };
     let promise = match r.promise_status {

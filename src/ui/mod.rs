@@ -148,7 +148,8 @@ fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     };
     let left = fill(t.status_left, &[&who, &state.info.as_of, &state.info.store, &counts]);
     let w = usize::from(area.width);
-    let line = match &state.message {
+    let standing = standing_note(state);
+    let line = match state.message.as_ref().or(standing.as_ref()) {
         Some(m) => {
             let msg = text::truncate(&format!(" {m} "), w);
             let room = w.saturating_sub(text::width(&msg));
@@ -160,6 +161,26 @@ fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
         None => Line::styled(text::fit(&left, w, false), theme.status()),
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// What stays said while it holds: another desk user is working the case under the cursor or
+/// on screen.
+fn standing_note(state: &DeskState) -> Option<String> {
+    let t = state.lang.text();
+    match (state.screen, state.current_list()) {
+        (Screen::Case, _) => {
+            let l = state.case.as_ref()?.lease.as_ref().filter(|l| !l.mine)?;
+            // `2026-03-01T10:15:00+08:00` → `10:15`.
+            let until = l.until.get(11..16).unwrap_or(&l.until);
+            Some(fill(t.worked_by_case, &[&l.holder, &until]))
+        }
+        (_, Some(kind)) => {
+            let list = state.list(kind);
+            let row = list.row(list.selected)?;
+            Some(fill(t.worked_by_row, &[&row.loan_id, row.worked_by.as_ref()?]))
+        }
+        _ => None,
+    }
 }
 
 fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
@@ -241,6 +262,37 @@ impl HelpLine {
     }
 }
 
+/// Cuts notes at their ` · ` into lines of at most `room` cells (joined again first, so a note
+/// cut for one width can be cut for another).
+fn split_notes(lines: Vec<HelpLine>, room: usize) -> Vec<HelpLine> {
+    let mut out: Vec<HelpLine> = Vec::new();
+    let mut note: Vec<String> = Vec::new();
+    let flush = |note: &mut Vec<String>, out: &mut Vec<HelpLine>| {
+        let mut parts: Vec<String> = Vec::new();
+        for item in note.drain(..).flat_map(|n| n.split(" · ").map(str::to_string).collect::<Vec<_>>()) {
+            match parts.last_mut() {
+                Some(p) if text::width(p) + 3 + text::width(&item) <= room => {
+                    p.push_str(" · ");
+                    p.push_str(&item);
+                }
+                _ => parts.push(item),
+            }
+        }
+        out.extend(parts.into_iter().map(HelpLine::Note));
+    };
+    for l in lines {
+        match l {
+            HelpLine::Note(n) => note.push(n),
+            other => {
+                flush(&mut note, &mut out);
+                out.push(other);
+            }
+        }
+    }
+    flush(&mut note, &mut out);
+    out
+}
+
 /// The keys of the screen on show, generated from the key map; in two columns when one does not
 /// fit the height, so no key is ever cut off.
 fn help(frame: &mut Frame, area: Rect, state: &DeskState, look: &Look) {
@@ -259,31 +311,12 @@ fn help(frame: &mut Frame, area: Rect, state: &DeskState, look: &Look) {
             lines.push(HelpLine::Note(lang.text().queue_marks.to_string()));
         }
     }
-    let fits = lines.len() + 2 <= usize::from(area.height);
+    let one = split_notes(lines, 62);
+    let fits = one.len() + 2 <= usize::from(area.height);
     let (columns, width) = if fits { (1, area.width.min(66)) } else { (2, area.width.min(132)) };
-    if columns > 1 {
-        // A note (the queue's marks) is cut at its ` · ` into lines that fit a column.
-        let room = usize::from(width.saturating_sub(2) / 2).saturating_sub(3);
-        lines = lines
-            .into_iter()
-            .flat_map(|l| match l {
-                HelpLine::Note(n) => {
-                    let mut parts: Vec<String> = Vec::new();
-                    for item in n.split(" · ") {
-                        match parts.last_mut() {
-                            Some(p) if text::width(p) + 3 + text::width(item) <= room => {
-                                p.push_str(" · ");
-                                p.push_str(item);
-                            }
-                            _ => parts.push(item.to_string()),
-                        }
-                    }
-                    parts.into_iter().map(HelpLine::Note).collect::<Vec<_>>()
-                }
-                other => vec![other],
-            })
-            .collect();
-    }
+    // A note (the queue's marks) is cut at its ` · ` into lines that fit a column.
+    let lines =
+        if fits { one } else { split_notes(one, usize::from(width.saturating_sub(2) / 2).saturating_sub(3)) };
     let per_column = lines.len().div_ceil(columns);
     let height = u16::try_from(per_column + 2).unwrap_or(u16::MAX).min(area.height);
     let rect =
