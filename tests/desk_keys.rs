@@ -807,3 +807,50 @@ fn a_case_open_on_one_desk_is_read_only_on_another_until_released_or_taken_over(
     keys(&mut a, &mut lq, ":next 2026-03-09<Enter>");
     assert_eq!(detail(&a).summary.next_action_on, NaiveDate::from_ymd_opt(2026, 3, 9), "{}", message(&a));
 }
+
+#[test]
+fn a_supervisor_reassigns_a_stage_and_sees_the_team_from_the_desk() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    let legal = |desk: &mut Desk, who: &str| -> usize {
+        let q = duedesk::app::views::LoanQuery {
+            stage: Some(Stage::Legal),
+            assignee: Some(who.to_string()),
+            ..Default::default()
+        };
+        desk.count_loans(&q).expect("count") as usize
+    };
+    let before = legal(&mut desk, "xu.na");
+    keys(&mut s, &mut desk, ":assign --stage legal --to<Enter>");
+    assert!(message(&s).contains("--to needs a value"), "{}", message(&s));
+    // A dry run says what would move and moves nothing.
+    keys(&mut s, &mut desk, ":assign --stage legal --to xu.na --dry-run<Enter>");
+    assert!(message(&s).starts_with("would move"), "{}", message(&s));
+    assert_eq!(legal(&mut desk, "xu.na"), before);
+    keys(&mut s, &mut desk, ":assign --stage legal --to xu.na --reason 法务组集中处理<Enter>");
+    assert!(message(&s).contains("cases moved"), "{}", message(&s));
+    let q = duedesk::app::views::LoanQuery { stage: Some(Stage::Legal), ..Default::default() };
+    assert_eq!(legal(&mut desk, "xu.na"), desk.count_loans(&q).expect("count") as usize);
+    // The team view: a row per collector and the figures of the month.
+    keys(&mut s, &mut desk, "T");
+    assert_eq!(s.screen, Screen::Team);
+    let report = s.team.as_ref().and_then(|t| t.report.clone()).expect("team report");
+    let xu = report.collectors.iter().find(|c| c.user == "xu.na").expect("xu.na");
+    assert!(xu.open_cases >= legal(&mut desk, "xu.na") as i64);
+    keys(&mut s, &mut desk, "<Esc>");
+    assert_eq!(s.screen, Screen::DueSoon);
+}
+
+#[test]
+fn the_team_view_is_for_supervisors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
+    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "T");
+    let team = s.team.clone().expect("team state");
+    assert!(team.report.is_none());
+    assert!(team.error.as_deref().is_some_and(|e| e.contains("supervisor")), "{:?}", team.error);
+}

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use std::path::PathBuf;
 
+use super::assign::{BulkAssign, BulkOutcome, CaseMoveStatus};
 use super::casework::{ContactInput, PlanOutcome};
 use super::escalate::EscalationReport;
 use super::keymap::{Cmd, Key, KeyCode, Keymap, Scope};
@@ -17,6 +18,7 @@ use super::moves::HoldKind;
 use super::notice_text::{NoticeKind, NoticeLang};
 use super::notices::NoticeView;
 use super::strings::{Lang, fill};
+use super::team::TeamReport;
 use super::views::{LoanDetail, LoanQuery, LoanSummary};
 use super::{Desk, demo};
 use crate::domain::plan::{PlanKind, PlanRequest, PlanScope};
@@ -66,6 +68,8 @@ pub enum Screen {
     Case,
     /// Tonight's escalation run: its preview (dry run), or a run made from the desk.
     Run,
+    /// The team's figures this month (supervisors).
+    Team,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,6 +236,14 @@ impl RunState {
     }
 }
 
+/// The team view: the figures when they come, or why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamState {
+    pub generation: u64,
+    pub report: Option<Box<TeamReport>>,
+    pub error: Option<String>,
+}
+
 /// What the worker is asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
@@ -257,6 +269,10 @@ pub enum Query {
         loan: String,
         req: PlanRequest,
     },
+    /// The team's figures for the desk's month.
+    Team,
+    /// A bulk reassignment by filter, balance or hand-over (the command line's `assign --stage …`).
+    AssignBulk(Box<BulkAssign>),
     /// Takes, gives back or takes over the lease on a loan's case (the command line's `lease`).
     Lease {
         loan: String,
@@ -377,6 +393,12 @@ pub enum Reply {
         op: LeaseOp,
         lease: Option<Lease>,
     },
+    Team {
+        generation: u64,
+        report: Box<TeamReport>,
+    },
+    /// A bulk reassignment's outcome: what moved (or would), what was skipped, the shares after.
+    AssignedBulk(Box<BulkOutcome>),
     /// Cases given to another user from the desk: how many customers moved.
     Assigned {
         customers: usize,
@@ -416,6 +438,7 @@ pub enum Failed {
     /// A plan preview, or saving the plan on screen.
     Plan,
     Run,
+    Team,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -466,6 +489,7 @@ pub struct DeskState {
     /// A supervisor's reason to log the next contact over a refusing conduct rule (`:override`).
     pub override_reason: Option<String>,
     pub run: Option<RunState>,
+    pub team: Option<TeamState>,
     next_gen: u64,
 }
 
@@ -496,6 +520,7 @@ impl DeskState {
             quit: false,
             override_reason: None,
             run: None,
+            team: None,
             next_gen: 0,
         }
     }
@@ -530,7 +555,7 @@ impl DeskState {
         match self.screen {
             Screen::DueSoon => Some(ListKind::DueSoon),
             Screen::Overdue => Some(ListKind::Overdue),
-            Screen::Case | Screen::Run => None,
+            Screen::Case | Screen::Run | Screen::Team => None,
         }
     }
 
@@ -540,6 +565,7 @@ impl DeskState {
             Screen::Overdue => vec![Scope::List, Scope::Queue, Scope::Global],
             Screen::Case => vec![Scope::Case, Scope::Global],
             Screen::Run => vec![Scope::Run, Scope::Global],
+            Screen::Team => vec![Scope::Team, Scope::Global],
         }
     }
 
@@ -699,8 +725,13 @@ impl DeskState {
         {
             return out;
         }
+        if self.screen == Screen::Team && cmd == Cmd::Back {
+            self.screen = self.list_screen;
+            return self.ensure_visible();
+        }
         match (cmd, self.current_list()) {
             (Cmd::RunPreview, _) => self.open_run(""),
+            (Cmd::TeamView, _) => self.open_team(),
             (Cmd::RunApply, _) => Vec::new(),
             (Cmd::Quit, _) => {
                 self.quit = true;
@@ -893,6 +924,7 @@ impl DeskState {
             "reopen" => return self.reopen(rest),
             "escalate" | "run" => return self.open_run(rest),
             "assign" => return self.assign(rest),
+            "team" => return self.open_team(),
             "takeover" | "take-over" => return self.take_over(rest),
             "override" => {
                 let t = self.lang.text();
@@ -1194,8 +1226,19 @@ impl DeskState {
         self.write(loan, CaseOp::Reopen { reason: reason.to_string(), version })
     }
 
-    /// `:assign USER [REASON…]`: the marked cases, else the case under the cursor or open.
+    /// `:assign USER [REASON…]`: the marked cases, else the case under the cursor or open;
+    /// `:assign --stage S --to USER`, `--from USER --to USER`, `--balance --among a,b [--by amount]`
+    /// and `--dry-run`, `--reason …`: the command line's bulk reassignment.
     fn assign(&mut self, args: &str) -> Vec<Request> {
+        if args.starts_with("--") {
+            return match args.parse::<BulkAssign>() {
+                Ok(req) => {
+                    let generation = self.next_generation();
+                    vec![Request { generation, query: Query::AssignBulk(Box::new(req)) }]
+                }
+                Err(e) => self.usage(&format!("{e} ({})", self.lang.text().msg_usage_assign_bulk)),
+            };
+        }
         let (to, reason) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
         if to.is_empty() {
             return self.usage(self.lang.text().msg_usage_assign);
@@ -1216,6 +1259,22 @@ impl DeskState {
         let reason = Some(reason.trim().to_string()).filter(|r| !r.is_empty());
         let generation = self.next_generation();
         vec![Request { generation, query: Query::Assign { loans, to: to.to_string(), reason } }]
+    }
+
+    /// The team view (`T`, `:team`): asks for the figures afresh each time it opens.
+    fn open_team(&mut self) -> Vec<Request> {
+        if !matches!(self.screen, Screen::Case | Screen::Run | Screen::Team) {
+            self.list_screen = self.screen;
+        }
+        self.screen = Screen::Team;
+        self.ask_team()
+    }
+
+    fn ask_team(&mut self) -> Vec<Request> {
+        let generation = self.next_generation();
+        let keep = self.team.take().and_then(|t| t.report);
+        self.team = Some(TeamState { generation, report: keep, error: None });
+        vec![Request { generation, query: Query::Team }]
     }
 
     /// `:takeover REASON…`: a supervisor takes the open case over from the user working it.
@@ -1349,6 +1408,28 @@ impl DeskState {
                 }
                 Vec::new()
             }
+            Reply::Team { generation, report } => {
+                if let Some(t) = self.team.as_mut().filter(|t| t.generation == generation) {
+                    t.report = Some(report);
+                    t.error = None;
+                }
+                Vec::new()
+            }
+            Reply::AssignedBulk(outcome) => {
+                let t = self.lang.text();
+                let moved = outcome.cases.iter().filter(|c| c.status != CaseMoveStatus::Skipped).count();
+                let skipped = outcome.cases.len() - moved;
+                let shares: Vec<String> =
+                    outcome.loads.iter().map(|l| format!("{} {}", l.user, l.cases)).collect();
+                let said = if outcome.dry_run { t.msg_bulk_planned } else { t.msg_bulk_moved };
+                self.say(fill(said, &[&moved, &skipped, &shares.join(", ")]));
+                if outcome.dry_run {
+                    return Vec::new();
+                }
+                let mut out = self.refresh_lists();
+                out.extend(self.reload_case());
+                out
+            }
             Reply::Assigned { customers, to } => {
                 self.marked.clear();
                 self.say(fill(self.lang.text().msg_assigned, &[&customers, &to]));
@@ -1359,6 +1440,9 @@ impl DeskState {
             Reply::StoreChanged => {
                 let mut out = self.refresh_lists();
                 out.extend(self.reload_case());
+                if self.screen == Screen::Team {
+                    out.extend(self.ask_team());
+                }
                 out
             }
             Reply::RunProgress { generation, phase, done } => self.run_progress(generation, phase, done),
@@ -1402,6 +1486,11 @@ impl DeskState {
                     Failed::Write => {}
                     Failed::Info => {}
                     Failed::Run => self.run_failed(generation, &message),
+                    Failed::Team => {
+                        if let Some(t) = self.team.as_mut().filter(|t| t.generation == generation) {
+                            t.error = Some(message.clone());
+                        }
+                    }
                     Failed::Plan => {
                         // A refused save (a stale case): drop the preview and reload, so the plan
                         // is proposed again on what the other desk changed.
@@ -1557,6 +1646,14 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
                 },
             }
         }
+        Query::Team => match desk.team(None) {
+            Ok(report) => Reply::Team { generation, report: Box::new(report) },
+            Err(e) => Reply::Failed { generation, what: Failed::Team, message: e.to_string() },
+        },
+        Query::AssignBulk(req) => match desk.assign_bulk(req) {
+            Ok(outcome) => Reply::AssignedBulk(Box::new(outcome)),
+            Err(e) => Reply::Failed { generation, what: Failed::Write, message: e.to_string() },
+        },
         Query::Assign { loans, to, reason } => match desk.assign(loans, to, reason.as_deref()) {
             Ok(moved) => Reply::Assigned { customers: moved.len(), to: to.clone() },
             Err(e) => Reply::Failed { generation, what: Failed::Write, message: e.to_string() },

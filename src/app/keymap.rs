@@ -136,6 +136,7 @@ pub enum Cmd {
     RunPreview,
     RunApply,
     ToggleMark,
+    TeamView,
 }
 
 /// Where a binding applies.
@@ -149,6 +150,8 @@ pub enum Scope {
     Case,
     /// The escalation run's screen.
     Run,
+    /// The team view.
+    Team,
 }
 
 impl Scope {
@@ -159,6 +162,7 @@ impl Scope {
             Scope::Queue => "Overdue queue",
             Scope::Case => "Case",
             Scope::Run => "Escalation run",
+            Scope::Team => "Team",
         }
     }
 }
@@ -250,6 +254,8 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
         "apply the run to the book (supervisors; press twice)",
         Some("run it"),
     ),
+    bind("<Esc> h", Scope::Team, Cmd::Back, "back to the list", Some("back")),
+    bind("T", Scope::Global, Cmd::TeamView, "the team's figures this month (supervisors)", None),
     bind("E", Scope::Global, Cmd::RunPreview, "preview tonight's escalation run", None),
     bind(":", Scope::Global, Cmd::CommandLine, "commands :goto :sort :stage :ptp :plan :notice", Some("cmd")),
     bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
@@ -258,7 +264,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
 
 impl Cmd {
     /// Every action, in the order of the names below.
-    pub const ALL: [Cmd; 28] = [
+    pub const ALL: [Cmd; 29] = [
         Cmd::Quit,
         Cmd::Help,
         Cmd::CommandLine,
@@ -287,6 +293,7 @@ impl Cmd {
         Cmd::RunPreview,
         Cmd::RunApply,
         Cmd::ToggleMark,
+        Cmd::TeamView,
     ];
 
     /// The action's name in a user's `keys.toml`.
@@ -320,6 +327,7 @@ impl Cmd {
             Cmd::RunPreview => "run_preview",
             Cmd::RunApply => "run_apply",
             Cmd::ToggleMark => "toggle_mark",
+            Cmd::TeamView => "team_view",
         }
     }
 
@@ -329,7 +337,8 @@ impl Cmd {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 5] = [Scope::Global, Scope::List, Scope::Queue, Scope::Case, Scope::Run];
+    pub const ALL: [Scope; 6] =
+        [Scope::Global, Scope::List, Scope::Queue, Scope::Case, Scope::Run, Scope::Team];
 
     /// The scope's section in a user's `keys.toml`.
     pub fn name(self) -> &'static str {
@@ -339,6 +348,7 @@ impl Scope {
             Scope::Queue => "queue",
             Scope::Case => "case",
             Scope::Run => "run",
+            Scope::Team => "team",
         }
     }
 

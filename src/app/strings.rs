@@ -258,6 +258,7 @@ impl Lang {
                 Scope::Queue => "逾期队列",
                 Scope::Case => "案件",
                 Scope::Run => "升级批处理",
+                Scope::Team => "团队",
             },
         }
     }
@@ -332,7 +333,7 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::Top if scope == Scope::Run => "第一条变动",
         Cmd::Bottom if scope == Scope::Run => "最后一条变动",
         Cmd::Open if scope == Scope::Run => "打开该变动的案件",
-        Cmd::Back if scope == Scope::Run => "返回列表",
+        Cmd::Back if scope == Scope::Run || scope == Scope::Team => "返回列表",
         Cmd::Down if case => "向下滚动",
         Cmd::Up if case => "向上滚动",
         Cmd::PageDown if case => "下翻一页",
@@ -368,6 +369,7 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::IssueNotice => "出具通知书：:notice dunning|guarantor_demand [zh|en] [目录，默认 ./notices]",
         Cmd::RunPreview => "预览今晚的升级批处理",
         Cmd::ToggleMark => "标记案件以便 :assign（Esc 清除标记）",
+        Cmd::TeamView => "本月团队业绩（主管）",
         Cmd::RunApply => "对全部台账执行升级（主管；按两次）",
         Cmd::Help => "本帮助",
         Cmd::Quit => "退出",
@@ -393,7 +395,12 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         Cmd::LogPromise => "承诺",
         Cmd::LogContact => "记录",
         Cmd::ProposePlan => "方案",
-        Cmd::LogBusy | Cmd::NextAction | Cmd::IssueNotice | Cmd::RunPreview | Cmd::ToggleMark => return None,
+        Cmd::LogBusy
+        | Cmd::NextAction
+        | Cmd::IssueNotice
+        | Cmd::RunPreview
+        | Cmd::ToggleMark
+        | Cmd::TeamView => return None,
         Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => return None,
     })
 }
@@ -450,6 +457,8 @@ texts! {
     tab_overdue: "Overdue", "逾期";
     tab_case: "Case", "案件";
     tab_run: "Run", "升级";
+    tab_team: "Team", "团队";
+    team_loading: "  the team's figures…", "  正在统计团队业绩…";
     my_cases: "my cases", "我的案件";
     all_cases: "all cases", "全部案件";
     stage_label: "stage {0}", "阶段 {0}";
@@ -640,6 +649,9 @@ texts! {
     msg_usage_takeover: "usage: :takeover REASON (supervisors: take the case from the user working it)", "用法：:takeover 原因（主管：从正在处理的人手中接管案件）";
     worked_by_row: "{0} is being worked by {1}", "{0} 正由 {1} 处理";
     worked_by_case: "being worked by {0} until {1}: read only (supervisors: :takeover REASON)", "正由 {0} 处理至 {1}：只读（主管可 :takeover 原因）";
+    msg_usage_assign_bulk: ":assign --stage S|--from USER|--dpd-min N --to USER, or --balance --among a,b [--by count|amount]; --dry-run, --reason TEXT", ":assign --stage 阶段|--from 用户|--dpd-min 天数 --to 用户，或 --balance --among a,b [--by count|amount]；--dry-run、--reason 原因";
+    msg_bulk_planned: "would move {0} cases ({1} open elsewhere, skipped); then: {2}", "将移交 {0} 户（{1} 户他人处理中，跳过）；之后：{2}";
+    msg_bulk_moved: "{0} cases moved ({1} open elsewhere, skipped); now: {2}", "已移交 {0} 户（{1} 户他人处理中，已跳过）；现在：{2}";
     msg_open_case_first: "open a case first", "请先打开一个案件";
     msg_no_contact_to_note: "no contact on this case to add a note to", "该案件还没有联系记录，无法补充备注";
     msg_usage_ptp: "usage: :ptp AMOUNT YYYY-MM-DD [note]", "用法：:ptp 金额 YYYY-MM-DD [备注]";

@@ -26,7 +26,9 @@ fn slot(q: &Query) -> Option<Slot> {
         | Query::PlanPreview { .. }
         | Query::Escalate { .. }
         | Query::Assign { .. }
-        | Query::Lease { .. } => None,
+        | Query::Lease { .. }
+        | Query::AssignBulk(_)
+        | Query::Team => None,
     }
 }
 

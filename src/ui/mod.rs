@@ -57,6 +57,16 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
             (Screen::Case, Some(c)) => case::draw(frame, body, c, state.lang, look),
             (Screen::Case, None) => {}
             (Screen::Run, _) => run::draw(frame, body, state, theme),
+            (Screen::Team, _) => match state.team.as_ref().map(|t| (&t.report, &t.error)) {
+                Some((_, Some(e))) => {
+                    frame.render_widget(Paragraph::new(Line::styled(format!("  {e}"), theme.base())), body)
+                }
+                Some((Some(r), None)) => team::draw_team(frame, body, r, state.lang, look),
+                _ => frame.render_widget(
+                    Paragraph::new(Line::styled(state.lang.text().team_loading, theme.dim())),
+                    body,
+                ),
+            },
         },
     }
     status_bar(frame, status, state, theme);
@@ -91,6 +101,9 @@ fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     }
     if state.run.is_some() {
         tab(t.tab_run.to_string(), state.screen == Screen::Run);
+    }
+    if state.team.is_some() {
+        tab(t.tab_team.to_string(), state.screen == Screen::Team);
     }
     let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
     let mut scope = vec![if state.mine { t.my_cases } else { t.all_cases }.to_string()];

@@ -1,6 +1,7 @@
 //! The supervisor's team view: a row per collector, the loans in each stage as bars, and the
 //! month's daily collections as a sparkline. Drawing only, from a `TeamReport`.
 
+use chrono::{Datelike, Months};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -16,8 +17,8 @@ use crate::text;
 const CHARTS_MIN_HEIGHT: u16 = 14;
 /// The funnel's five stages and a border.
 const CHART_ROWS: u16 = 7;
-/// Bars two rows thick with a gap between them, and no more.
-const CHART_ROWS_MAX: u16 = 16;
+/// Five bars with a row between them, a border, and no more.
+const CHART_ROWS_MAX: u16 = 11;
 
 /// The table's columns, each as wide as its title or its widest figure, whichever is more; the
 /// promise columns go first on a narrow terminal.
@@ -69,9 +70,15 @@ pub fn draw_team(frame: &mut Frame, area: Rect, report: &TeamReport, lang: Lang,
     } else {
         0
     };
-    let [title, body, bottom] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(charts)])
-            .areas(area);
+    // The charts sit right under the table; what is left stays below them.
+    let table_height = area.height.saturating_sub(1 + charts).min(table_rows);
+    let [title, body, bottom, _] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(table_height),
+        Constraint::Length(charts),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
     // Title on the left, the month's collections on the right.
     let w = usize::from(area.width);
     let left = fill(t.team_title, &[&report.from, &report.to]);
@@ -109,20 +116,23 @@ pub fn draw_team(frame: &mut Frame, area: Rect, report: &TeamReport, lang: Lang,
                 .text_value(s.loans.to_string())
         })
         .collect();
-    // Five bars two rows thick with a row between them take 14 rows inside the border.
-    let bar = if charts.saturating_sub(2) >= 14 { 2 } else { 1 };
+    // One row a stage, with a row between them when there is room (five and four gaps in 9).
+    let gap = u16::from(charts.saturating_sub(2) >= 9);
     let chart = BarChart::default()
         .direction(Direction::Horizontal)
         .data(ratatui::widgets::BarGroup::default().bars(&bars))
-        .bar_width(bar)
-        .bar_gap(u16::from(bar > 1))
+        .bar_width(1)
+        .bar_gap(gap)
         .bar_style(theme.base())
         .value_style(theme.header())
         .label_style(theme.base())
         .block(look.block().title(t.team_funnel));
     frame.render_widget(chart, funnel);
-    // A column per day, widened to fill the box on a wide terminal.
-    let per_day = usize::from(daily.width.saturating_sub(2)) / report.daily.len().max(1);
+    // The whole month across the box, the same cells a day, so the days to come stay blank and
+    // the first of the month is not drawn as the whole month.
+    let first = report.from.with_day(1).unwrap_or(report.from);
+    let days = first.checked_add_months(Months::new(1)).map_or(31, |next| (next - first).num_days());
+    let per_day = usize::from(daily.width.saturating_sub(2)) / usize::try_from(days).unwrap_or(31).max(1);
     let data: Vec<u64> = report
         .daily
         .iter()
