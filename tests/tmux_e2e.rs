@@ -33,6 +33,11 @@ impl Tmux {
         Tmux { socket: dir.join("tmux.sock"), session: "e2e".into(), owns_server: true }
     }
 
+    /// Another session on the same server: a second desk user's terminal.
+    fn beside(&self, session: &str) -> Tmux {
+        Tmux { socket: self.socket.clone(), session: session.into(), owns_server: false }
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().expect("run tmux")
     }
@@ -382,4 +387,56 @@ fn another_users_change_reaches_an_open_desk() {
     // Both loans are overdue; a customer with more overdue loans moves them all.
     let s = tmux.wait_for("the queue to grow", |s| count(s) >= before + 2);
     assert!(s.contains("my cases"), "{s}");
+}
+
+fn desk_as(d: &TestDesk, user: &str) -> Vec<String> {
+    let mut argv = desk_argv(d);
+    argv.insert(1, format!("DUEDESK_USER={user}"));
+    argv
+}
+
+/// The overdue count on the tab line.
+fn overdue_count(s: &str) -> Option<u64> {
+    s.lines().next()?.split("Overdue ").nth(1)?.split_whitespace().next()?.parse().ok()
+}
+
+/// Three desks on one store at once: a supervisor hands one collector's cases over to another from
+/// the desk, and both collectors' open queues show it without a restart or a key.
+#[test]
+fn a_hand_over_at_the_supervisors_desk_reaches_both_collectors_desks() {
+    if !have_tmux() {
+        return;
+    }
+    let d = demo_store();
+    let lq = Tmux::new(d.dir.path());
+    let wf = lq.beside("wang");
+    let zm = lq.beside("zhao");
+    for (t, user) in [(&lq, "li.qiang"), (&wf, "wang.fang"), (&zm, "zhao.min")] {
+        let argv = desk_as(&d, user);
+        t.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+        t.wait_for("the desk", |s| s.contains("Due soon") && overdue_count(s).is_some());
+        t.keys(&["Tab"]);
+    }
+    let lq_before = overdue_count(&lq.wait_for("li.qiang's queue", |s| s.contains("my cases · stage all")))
+        .expect("count");
+    let wf_before = overdue_count(&wf.wait_for("wang.fang's queue", |s| s.contains("my cases · stage all")))
+        .expect("count");
+    assert!(lq_before > 0 && wf_before > 0, "{lq_before} {wf_before}");
+    zm.wait_for("the supervisor's queue", |s| s.contains("all cases · stage all"));
+
+    zm.keys(&[":"]);
+    zm.text("assign --from li.qiang --to wang.fang --reason 离职交接");
+    zm.keys(&["Enter"]);
+    zm.wait_for("the hand-over's outcome", |s| s.contains("cases moved"));
+
+    lq.wait_for("li.qiang's queue to empty", |s| overdue_count(s) == Some(0));
+    let s = wf.wait_for("wang.fang's queue to grow", |s| overdue_count(s) == Some(lq_before + wf_before));
+    assert!(s.contains("my cases"), "{s}");
+    // Every move is in the audit log, which still verifies.
+    let audit =
+        d.run_as("zhao.min", &["audit", "--actor", "zhao.min", "--limit", "1000", "--format", "json"]);
+    assert_eq!(audit.code, 0, "{}", audit.stderr);
+    assert!(audit.stdout.contains("离职交接"), "{}", audit.stdout);
+    let verify = d.run_as("zhao.min", &["audit", "verify"]);
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
 }
