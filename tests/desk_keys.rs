@@ -854,3 +854,34 @@ fn the_team_view_is_for_supervisors() {
     assert!(team.report.is_none());
     assert!(team.error.as_deref().is_some_and(|e| e.contains("supervisor")), "{:?}", team.error);
 }
+
+#[test]
+fn a_masked_phone_is_revealed_at_the_desk_and_the_look_is_audited() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
+    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    admin.set_setting("pii_full_phone", "supervisor").expect("setting");
+    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab><Enter>");
+    let d = detail(&s);
+    let masked = d.summary.phone.clone().expect("a phone");
+    assert!(masked.contains("****"), "{masked}");
+    keys(&mut s, &mut desk, ":reveal email<Enter>");
+    assert!(message(&s).starts_with("usage: :reveal"), "{}", message(&s));
+    keys(&mut s, &mut desk, ":reveal<Enter>");
+    let full = admin.show(&d.summary.loan_id).expect("show").summary.phone.expect("phone");
+    assert!(!full.contains('*'));
+    assert!(message(&s).contains(&full), "{}", message(&s));
+    let looked: i64 = admin
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE actor = 'li.qiang' AND action = 'reveal' AND entity_id = ?1",
+            [&d.summary.loan_id],
+            |r| r.get(0),
+        )
+        .expect("audit");
+    assert_eq!(looked, 1);
+}

@@ -17,6 +17,7 @@ use super::leases::Lease;
 use super::moves::HoldKind;
 use super::notice_text::{NoticeKind, NoticeLang};
 use super::notices::NoticeView;
+use super::privacy::{PiiField, Revealed};
 use super::strings::{Lang, fill};
 use super::team::TeamReport;
 use super::views::{LoanDetail, LoanQuery, LoanSummary};
@@ -271,6 +272,11 @@ pub enum Query {
     },
     /// The team's figures for the desk's month.
     Team,
+    /// One masked number of the open case in full (audited; the command line's `reveal`).
+    Reveal {
+        loan: String,
+        field: PiiField,
+    },
     /// A bulk reassignment by filter, balance or hand-over (the command line's `assign --stage …`).
     AssignBulk(Box<BulkAssign>),
     /// Takes, gives back or takes over the lease on a loan's case (the command line's `lease`).
@@ -397,6 +403,7 @@ pub enum Reply {
         generation: u64,
         report: Box<TeamReport>,
     },
+    Revealed(Box<Revealed>),
     /// A bulk reassignment's outcome: what moved (or would), what was skipped, the shares after.
     AssignedBulk(Box<BulkOutcome>),
     /// Cases given to another user from the desk: how many customers moved.
@@ -925,6 +932,7 @@ impl DeskState {
             "escalate" | "run" => return self.open_run(rest),
             "assign" => return self.assign(rest),
             "team" => return self.open_team(),
+            "reveal" => return self.reveal(rest),
             "takeover" | "take-over" => return self.take_over(rest),
             "override" => {
                 let t = self.lang.text();
@@ -1277,6 +1285,15 @@ impl DeskState {
         vec![Request { generation, query: Query::Team }]
     }
 
+    /// `:reveal [phone|guarantor_phone|id]`: the number in full in the status bar, audited.
+    fn reveal(&mut self, args: &str) -> Vec<Request> {
+        let Some((loan, _)) = self.open_detail() else { return Vec::new() };
+        let field = if args.is_empty() { Ok(PiiField::Phone) } else { args.parse::<PiiField>() };
+        let Ok(field) = field else { return self.usage(self.lang.text().msg_usage_reveal) };
+        let generation = self.next_generation();
+        vec![Request { generation, query: Query::Reveal { loan, field } }]
+    }
+
     /// `:takeover REASON…`: a supervisor takes the open case over from the user working it.
     fn take_over(&mut self, reason: &str) -> Vec<Request> {
         let Some((loan, _)) = self.open_detail() else { return Vec::new() };
@@ -1413,6 +1430,10 @@ impl DeskState {
                     t.report = Some(report);
                     t.error = None;
                 }
+                Vec::new()
+            }
+            Reply::Revealed(r) => {
+                self.say(fill(self.lang.text().msg_revealed, &[&r.loan_id, &r.field.as_str(), &r.value]));
                 Vec::new()
             }
             Reply::AssignedBulk(outcome) => {
@@ -1646,6 +1667,10 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
                 },
             }
         }
+        Query::Reveal { loan, field } => match desk.reveal(loan, *field) {
+            Ok(r) => Reply::Revealed(Box::new(r)),
+            Err(e) => Reply::Failed { generation, what: Failed::Write, message: e.to_string() },
+        },
         Query::Team => match desk.team(None) {
             Ok(report) => Reply::Team { generation, report: Box::new(report) },
             Err(e) => Reply::Failed { generation, what: Failed::Team, message: e.to_string() },

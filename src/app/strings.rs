@@ -652,6 +652,8 @@ texts! {
     msg_usage_assign_bulk: ":assign --stage S|--from USER|--dpd-min N --to USER, or --balance --among a,b [--by count|amount]; --dry-run, --reason TEXT", ":assign --stage 阶段|--from 用户|--dpd-min 天数 --to 用户，或 --balance --among a,b [--by count|amount]；--dry-run、--reason 原因";
     msg_bulk_planned: "would move {0} cases ({1} open elsewhere, skipped); then: {2}", "将移交 {0} 户（{1} 户他人处理中，跳过）；之后：{2}";
     msg_bulk_moved: "{0} cases moved ({1} open elsewhere, skipped); now: {2}", "已移交 {0} 户（{1} 户他人处理中，已跳过）；现在：{2}";
+    msg_usage_reveal: "usage: :reveal [phone|guarantor_phone|id] (recorded in the audit log)", "用法：:reveal [phone|guarantor_phone|id]（记入审计日志）";
+    msg_revealed: "{0} {1}: {2} (recorded)", "{0} {1}：{2}（已留痕）";
     msg_open_case_first: "open a case first", "请先打开一个案件";
     msg_no_contact_to_note: "no contact on this case to add a note to", "该案件还没有联系记录，无法补充备注";
     msg_usage_ptp: "usage: :ptp AMOUNT YYYY-MM-DD [note]", "用法：:ptp 金额 YYYY-MM-DD [备注]";

@@ -28,7 +28,8 @@ fn slot(q: &Query) -> Option<Slot> {
         | Query::Assign { .. }
         | Query::Lease { .. }
         | Query::AssignBulk(_)
-        | Query::Team => None,
+        | Query::Team
+        | Query::Reveal { .. } => None,
     }
 }
 
