@@ -1,7 +1,10 @@
 //! The terminal desk drawn into ratatui's TestBackend at 80×24 from an in-process demo store
 //! (seed 7, as of 2026-03-01, a fixed clock), with the mono theme CI runs under NO_COLOR.
 
+mod common;
+
 use chrono::{DateTime, NaiveDate};
+use common::screen;
 use duedesk::app::Desk;
 use duedesk::app::desk_state::{DeskInfo, DeskState, Mode, press, settle};
 use duedesk::app::strings::Lang;
@@ -43,23 +46,6 @@ fn render_in(state: &DeskState, w: u16, h: u16, look: &Look) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     t.draw(|f| ui::draw(f, state, look)).expect("draw");
     t.backend().buffer().clone()
-}
-
-/// The screen as text, one line per row; a wide character's second cell is not repeated.
-fn screen(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut x = 0;
-        while x < buf.area.width {
-            let sym = buf.cell((x, y)).map_or(" ", |c| c.symbol());
-            line.push_str(sym);
-            x += u16::try_from(duedesk::text::width(sym).max(1)).unwrap_or(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 fn snap(state: &DeskState) -> String {

@@ -1,7 +1,10 @@
 //! The team view drawn into ratatui's TestBackend from the demo book's figures (seed 7, as of
 //! 2026-03-20, a fixed clock), in the mono theme CI runs under NO_COLOR.
 
+mod common;
+
 use chrono::{DateTime, NaiveDate};
+use common::screen;
 use duedesk::app::Desk;
 use duedesk::app::strings::Lang;
 use duedesk::app::team::TeamReport;
@@ -25,23 +28,6 @@ fn render(report: &TeamReport, lang: Lang, w: u16, h: u16) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     t.draw(|f| draw_team(f, f.area(), report, lang, &look)).expect("draw");
     t.backend().buffer().clone()
-}
-
-/// The screen as text, one line per row; a wide character's second cell is not repeated.
-fn screen(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut x = 0;
-        while x < buf.area.width {
-            let sym = buf.cell((x, y)).map_or(" ", |c| c.symbol());
-            line.push_str(sym);
-            x += u16::try_from(duedesk::text::width(sym).max(1)).unwrap_or(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 #[test]

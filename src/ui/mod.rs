@@ -72,9 +72,8 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
     status_bar(frame, status, state, theme);
     footer_line(frame, footer, state, theme);
     if state.mode == Mode::Help {
-        // Everything but the footer, which says how to close it.
-        let over = Rect { height: area.height.saturating_sub(1), ..area };
-        help(frame, over, state, look);
+        // The whole screen if the keys need it: the help's title says how to close it.
+        help(frame, area, state, look);
     }
 }
 

@@ -84,3 +84,21 @@ impl TestDesk {
         p.to_str().expect("utf-8 path")
     }
 }
+
+/// A test backend's screen as text, one line per row; a wide character's second cell is not
+/// repeated.
+pub fn screen(buf: &ratatui::buffer::Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < buf.area.width {
+            let sym = buf.cell((x, y)).map_or(" ", |c| c.symbol());
+            line.push_str(sym);
+            x += u16::try_from(duedesk::text::width(sym).max(1)).unwrap_or(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
