@@ -107,6 +107,8 @@ pub struct DeskInfo {
     pub role: Option<Role>,
     pub as_of: NaiveDate,
     pub store: String,
+    /// The store's admins, whom a login that is not a desk user asks to be added.
+    pub admins: Vec<String>,
 }
 
 impl DeskInfo {
@@ -116,6 +118,7 @@ impl DeskInfo {
             role: desk.actor.role(),
             as_of: desk.as_of,
             store: desk.store.label().to_string(),
+            admins: desk.actor.admins.clone(),
         }
     }
 }

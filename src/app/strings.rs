@@ -467,6 +467,8 @@ texts! {
     // Status bar and footer.
     who: "{0} ({1})", "{0}（{1}）";
     read_only: "read-only", "只读";
+    read_only_note: "read only: ask {0} to add you (duedesk users add {1} --role collector)", "只读：请联系 {0} 为你开通（duedesk users add {1} --role collector）";
+    an_admin: "an admin", "管理员";
     status_left: " {0} · as of {1} · {2} · {3}", " {0} · 截至 {1} · {2} · {3}";
     loans_count: "{0} loans", "{0} 笔贷款";
     filter_hint: "Enter keep · Esc clear", "Enter 保留 · Esc 清除";

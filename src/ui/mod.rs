@@ -181,18 +181,35 @@ fn standing_note(state: &DeskState) -> Option<String> {
     let t = state.lang.text();
     match (state.screen, state.current_list()) {
         (Screen::Case, _) => {
-            let l = state.case.as_ref()?.lease.as_ref().filter(|l| !l.mine)?;
-            // `2026-03-01T10:15:00+08:00` → `10:15`.
-            let until = l.until.get(11..16).unwrap_or(&l.until);
-            Some(fill(t.worked_by_case, &[&l.holder, &until]))
+            let lease = state.case.as_ref().and_then(|c| c.lease.as_ref()).filter(|l| !l.mine);
+            lease
+                .map(|l| {
+                    // `2026-03-01T10:15:00+08:00` → `10:15`.
+                    let until = l.until.get(11..16).unwrap_or(&l.until);
+                    fill(t.worked_by_case, &[&l.holder, &until])
+                })
+                .or_else(|| read_only_note(state))
         }
         (_, Some(kind)) => {
             let list = state.list(kind);
-            let row = list.row(list.selected)?;
-            Some(fill(t.worked_by_row, &[&row.loan_id, row.worked_by.as_ref()?]))
+            let worked = list
+                .row(list.selected)
+                .and_then(|r| Some(fill(t.worked_by_row, &[&r.loan_id, r.worked_by.as_ref()?])));
+            worked.or_else(|| read_only_note(state))
         }
-        _ => None,
+        _ => read_only_note(state),
     }
+}
+
+/// A login that is not a desk user reads only, and is told whom to ask.
+fn read_only_note(state: &DeskState) -> Option<String> {
+    if state.info.role.is_some() {
+        return None;
+    }
+    let t = state.lang.text();
+    let whom =
+        if state.info.admins.is_empty() { t.an_admin.to_string() } else { state.info.admins.join(", ") };
+    Some(fill(t.read_only_note, &[&whom, &state.info.login]))
 }
 
 fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
