@@ -522,12 +522,15 @@ impl DeskState {
 
     /// Asks both lists again around where the cursor is (after a write): the collector keeps
     /// their place in the queue instead of being sent back to the top.
-    fn refresh_lists(&mut self) -> Vec<Request> {
+    /// `recount`: whether the write can change how many loans a list holds (a contact cannot, and
+    /// counting a million-loan queue again after every call is most of the call's wait).
+    fn refresh_lists(&mut self, recount: bool) -> Vec<Request> {
         let view = self.list_rows();
         let mut out = Vec::new();
         for kind in [ListKind::DueSoon, ListKind::Overdue] {
             let offset = self.list(kind).top.saturating_sub(PAGE.max(view * 3) / 3);
-            out.extend(self.fetch(kind, offset, true));
+            let recount = recount || self.list(kind).total.is_none();
+            out.extend(self.fetch(kind, offset, recount));
         }
         out
     }
@@ -1011,7 +1014,7 @@ impl DeskState {
                     c.scroll = 0;
                 }
                 let mut out = self.reload_case();
-                out.extend(self.refresh_lists());
+                out.extend(self.refresh_lists(!matches!(op, CaseOp::Contact(_))));
                 out
             }
             Reply::PlanPreview { generation, req, outcome } => {
@@ -1032,7 +1035,7 @@ impl DeskState {
                     &[&notice.number, &files_said(&notice.files)],
                 ));
                 let mut out = self.reload_case();
-                out.extend(self.refresh_lists());
+                out.extend(self.refresh_lists(true));
                 out
             }
             Reply::Failed { generation, what, message } => {

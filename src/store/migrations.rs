@@ -14,6 +14,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0006_notices.sql"),
     include_str!("../../migrations/0007_holds.sql"),
     include_str!("../../migrations/0008_tasks.sql"),
+    include_str!("../../migrations/0013_queue_covering.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -1,0 +1,14 @@
+-- The overdue queue and the due-soon list at 1,000,000 loans (docs/BENCHMARKS.md): indexes that
+-- hold every column the desk's filters read, in each sort order the queue offers, so counting a
+-- list, finding its first page and skipping to a deep page walk one index and never the table.
+-- Ties go by loan, as in `SortKey::order_by`; the promise band (today's promises first) has its own.
+CREATE INDEX loan_state_queue_dpd
+    ON loan_state(status, dpd DESC, loan_id, promise_due_on, promise_status, stage, assignee_id);
+CREATE INDEX loan_state_queue_promise ON loan_state(promise_due_on, promise_status, status, dpd DESC, loan_id);
+CREATE INDEX loan_state_queue_overdue
+    ON loan_state(status, overdue_amount DESC, loan_id, dpd, promise_due_on, promise_status);
+CREATE INDEX loan_state_queue_last_contact
+    ON loan_state(status, last_contact_at, loan_id, dpd, promise_due_on, promise_status);
+CREATE INDEX loan_state_queue_next_action
+    ON loan_state(status, next_action_on IS NULL, next_action_on, loan_id, dpd, promise_due_on, promise_status);
+CREATE INDEX loan_state_queue_due_soon ON loan_state(status, due_soon_on, loan_id, assignee_id);
