@@ -480,8 +480,11 @@ fn shell_run(db: &Path, stmts: &[String], runs: usize, repeat: usize) -> Res<Vec
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()?;
-    child.stdin.take().expect("stdin").write_all(script.as_bytes())?;
+    // Written from another thread: the shell's output would fill its pipe while the script is written.
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(script.as_bytes()));
     let out = child.wait_with_output()?;
+    writer.join().map_err(|_| "writing the script to sqlite3 failed")??;
     let text = String::from_utf8_lossy(&out.stdout);
     let times: Vec<f64> = text
         .lines()
