@@ -50,8 +50,11 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
     let (as_of, rules, actor) = (desk.as_of, &desk.rules, desk.actor.login.as_str());
     // A million rows scatter inserts over the loan indexes: with SQLite's 2 MB page cache the
     // transaction spills to the WAL and reads back all the time (the profile in BENCHMARKS.md).
+    // The indexes built at the end sort a million keys each; SQLite may sort on a second thread.
     let cache: i64 = desk.store.conn().pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    let threads: i64 = desk.store.conn().pragma_query_value(None, "threads", |r| r.get(0))?;
     desk.store.conn().pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+    desk.store.conn().pragma_update(None, "threads", 2)?;
     let done = desk.store.write(|tx| {
         let mut problems = Problems::new(&shown);
         // Into an empty book, the name, phone and owner indexes are built once at the end.
@@ -74,6 +77,7 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
         Ok(ImportReport { rows, created_users: import.created_users, refreshed_as_of })
     });
     desk.store.conn().pragma_update(None, "cache_size", cache)?;
+    desk.store.conn().pragma_update(None, "threads", threads)?;
     done
 }
 

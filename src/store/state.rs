@@ -11,7 +11,7 @@ use rusqlite::{Connection, Statement, params, params_from_iter};
 use super::book::{LoanId, terms_from};
 use super::settings::{parse_day, set_snapshot_as_of};
 use super::users::UserId;
-use super::{ExplicitSchedule, Result, explicit_schedule};
+use super::{ExplicitSchedule, Result, StoreError, explicit_schedule};
 use crate::domain::contact::PROMISE_GRACE_DAYS;
 use crate::domain::{
     AssessRules, Assessment, Installment, LoanTerms, Money, Payment, PromiseStatus, Stage, assess,
@@ -252,38 +252,97 @@ pub fn refresh_all(
     let mut pending: Option<(i64, String, i64)> = pay_rows.next().transpose()?;
     let mut rows = loans.query([])?;
     let mut done = 0u64;
-    while let Some(r) = rows.next()? {
-        let facts = facts_from_row(r)??;
-        let mut payments = Vec::new();
-        // Payments come in loan order too; take this loan's, skip any of a loan that no longer exists.
-        while let Some((loan_id, day, cents)) = pending.take_if(|(loan_id, _, _)| *loan_id <= facts.id.0) {
-            if loan_id == facts.id.0 {
-                payments.push(Payment { paid_on: parse_day(&day)?, amount: Money::from_cents(cents) });
-            }
-            pending = pay_rows.next().transpose()?;
-        }
-        match standing.as_mut() {
-            None => assess_and_write(conn, &mut writer, &facts, payments, as_of, rules)?,
-            Some(standing) => {
-                let old = standing.take(facts.id.0)?;
-                let new = assessed_row(conn, &facts, payments, as_of, rules)?;
-                match old {
-                    Some(old) if old == new => {}
-                    // A new date moves every row's date; only that column is written, no index.
-                    Some(old) if old[2..] == new[2..] => {
-                        as_of_only.execute(params![facts.id.0, new[1]])?;
-                    }
-                    _ => {
-                        writer.insert.execute(params_from_iter(new))?;
-                    }
+    // The schedules and figures are computed on a second thread while this one reads the next
+    // loans and writes the rows that moved: the two halves take about as long as each other.
+    // Loans go over in batches (a message per loan costs more in wake-ups than it saves); at most
+    // `IN_FLIGHT` batches are out and the answers' channel holds that many, so neither side waits
+    // on the other for long and memory stays flat.
+    let rules = *rules;
+    std::thread::scope(|scope| -> Result<()> {
+        let (to_worker, work) = std::sync::mpsc::sync_channel::<Vec<Job>>(IN_FLIGHT);
+        let (to_main, answers) = std::sync::mpsc::sync_channel::<Vec<Vec<Value>>>(IN_FLIGHT);
+        scope.spawn(move || {
+            for batch in work {
+                let rows = batch
+                    .into_iter()
+                    .map(|(facts, payments, explicit)| row_of(&facts, payments, explicit, as_of, &rules))
+                    .collect();
+                if to_main.send(rows).is_err() {
+                    break;
                 }
             }
+        });
+        let mut in_flight = 0usize;
+        let mut take = |row: Vec<Value>| -> Result<()> {
+            let Value::Integer(id) = row[0] else { return Ok(()) };
+            match standing.as_mut() {
+                None => {
+                    writer.insert.execute(params_from_iter(row))?;
+                }
+                Some(standing) => match standing.take(id)? {
+                    Some(old) if old == row => {}
+                    // A new date moves every row's date; only that column is written, no index.
+                    Some(old) if old[2..] == row[2..] => {
+                        as_of_only.execute(params![id, row[1]])?;
+                    }
+                    _ => {
+                        writer.insert.execute(params_from_iter(row))?;
+                    }
+                },
+            }
+            done += 1;
+            if done.is_multiple_of(10_000) {
+                progress(done);
+            }
+            Ok(())
+        };
+        let lost = || StoreError::Corrupt("the snapshot's worker stopped".into());
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut more = true;
+        while more {
+            match rows.next()? {
+                Some(r) => {
+                    let facts = facts_from_row(r)??;
+                    let mut payments = Vec::new();
+                    // Payments come in loan order too; take this loan's, skip any of a loan that no
+                    // longer exists.
+                    while let Some((loan_id, day, cents)) =
+                        pending.take_if(|(loan_id, _, _)| *loan_id <= facts.id.0)
+                    {
+                        if loan_id == facts.id.0 {
+                            payments.push(Payment {
+                                paid_on: parse_day(&day)?,
+                                amount: Money::from_cents(cents),
+                            });
+                        }
+                        pending = pay_rows.next().transpose()?;
+                    }
+                    let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
+                    batch.push((facts, payments, explicit));
+                }
+                None => more = false,
+            }
+            if batch.len() == BATCH || (!more && !batch.is_empty()) {
+                if in_flight == IN_FLIGHT {
+                    for row in answers.recv().map_err(|_| lost())? {
+                        take(row)?;
+                    }
+                    in_flight -= 1;
+                }
+                to_worker
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .map_err(|_| lost())?;
+                in_flight += 1;
+            }
         }
-        done += 1;
-        if done.is_multiple_of(10_000) {
-            progress(done);
+        drop(to_worker);
+        for rows in answers.iter() {
+            for row in rows {
+                take(row)?;
+            }
         }
-    }
+        Ok(())
+    })?;
     progress(done);
     if let Some(standing) = standing {
         let mut gone = conn.prepare("DELETE FROM main.loan_state WHERE loan_id = ?1")?;
@@ -298,6 +357,29 @@ pub fn refresh_all(
         set_snapshot_as_of(conn, as_of)?;
     }
     Ok(done)
+}
+
+/// What the worker of `refresh_all` computes one row from.
+type Job = (Facts, Vec<Payment>, Option<ExplicitSchedule>);
+
+/// Batches handed to the worker of `refresh_all` and not yet written, and loans in a batch.
+const IN_FLIGHT: usize = 4;
+const BATCH: usize = 256;
+
+/// One loan's snapshot row as of the date, from what was read for it.
+fn row_of(
+    facts: &Facts,
+    payments: Vec<Payment>,
+    explicit: Option<ExplicitSchedule>,
+    as_of: NaiveDate,
+    rules: &AssessRules,
+) -> Vec<Value> {
+    let promise = facts.promise.map(|(amount, made, due)| {
+        (due, promise_status(made, due, amount, &payments, as_of, PROMISE_GRACE_DAYS))
+    });
+    let (schedule, counted) = inputs(&facts.terms, explicit, payments);
+    let a = assess(&schedule, &counted, facts.terms.rate, as_of, rules);
+    values(facts, &a, promise)
 }
 
 fn assess_and_write(
@@ -321,13 +403,8 @@ fn assessed_row(
     as_of: NaiveDate,
     rules: &AssessRules,
 ) -> Result<Vec<Value>> {
-    let promise = facts.promise.map(|(amount, made, due)| {
-        (due, promise_status(made, due, amount, &payments, as_of, PROMISE_GRACE_DAYS))
-    });
     let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
-    let (schedule, counted) = inputs(&facts.terms, explicit, payments);
-    let a = assess(&schedule, &counted, facts.terms.rate, as_of, rules);
-    Ok(values(facts, &a, promise))
+    Ok(row_of(facts, payments, explicit, as_of, rules))
 }
 
 fn has_rows(conn: &Connection) -> Result<bool> {
