@@ -110,6 +110,9 @@ fn run() -> Res<()> {
         demo_small(&work_dir, &mut table)?;
     }
 
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", work.display()));
+    }
     println!();
     println!(
         "store: {} ({loans} loans, {contacts} contacts), as of {AS_OF}, terminal {}×{}",
@@ -524,7 +527,9 @@ fn timed(args: &[&str]) -> Res<(Duration, u64)> {
     if !status.success() {
         return Err(format!("duedesk {} failed: {status}", args.join(" ")).into());
     }
-    Ok((wall, max_rss(&report)?))
+    let rss = max_rss(&report)?;
+    let _ = std::fs::remove_file(&report);
+    Ok((wall, rss))
 }
 
 fn max_rss(report: &Path) -> Res<u64> {
@@ -594,7 +599,9 @@ fn tui_memory(work: &Path, name: &str, table: &mut Table) -> Res<()> {
     let sock = format!("duedesk-bench-{}", std::process::id());
     let report = std::env::temp_dir().join(format!("{sock}.time"));
     let _ = std::fs::remove_file(&report);
-    let tmux = |args: &[&str]| Command::new("tmux").arg("-L").arg(&sock).args(args).output();
+    // A socket of its own, removed at the end (tmux leaves the file behind).
+    let sock_path = std::env::temp_dir().join(&sock);
+    let tmux = |args: &[&str]| Command::new("tmux").arg("-S").arg(&sock_path).args(args).output();
     let cmd = format!(
         "DUEDESK_NOW={NOW} NO_COLOR=1 /usr/bin/time -v -o {} {} --db {} --as-of {AS_OF}",
         report.display(),
@@ -646,7 +653,9 @@ fn tui_memory(work: &Path, name: &str, table: &mut Table) -> Res<()> {
     }
     std::thread::sleep(Duration::from_millis(200));
     let _ = tmux(&["kill-server"]);
+    let _ = std::fs::remove_file(&sock_path);
     let rss = max_rss(&report)?;
+    let _ = std::fs::remove_file(&report);
     table.add(
         "TUI peak memory (real binary in tmux: open, Tab, PgDn ×30, End, sort, filter, open a case, quit)",
         mb(rss),
