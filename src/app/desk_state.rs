@@ -713,12 +713,15 @@ impl DeskState {
 
     /// Asks both lists again around where the cursor is (after a write): the collector keeps
     /// their place in the queue instead of being sent back to the top.
-    fn refresh_lists(&mut self) -> Vec<Request> {
+    /// `recount`: whether the write can change how many loans a list holds (a contact cannot, and
+    /// counting a million-loan queue again after every call is most of the call's wait).
+    fn refresh_lists(&mut self, recount: bool) -> Vec<Request> {
         let view = self.list_rows();
         let mut out = Vec::new();
         for kind in [ListKind::DueSoon, ListKind::Overdue] {
             let offset = self.list(kind).top.saturating_sub(PAGE.max(view * 3) / 3);
-            out.extend(self.fetch(kind, offset, true));
+            let recount = recount || self.list(kind).total.is_none();
+            out.extend(self.fetch(kind, offset, recount));
         }
         out
     }
@@ -1406,7 +1409,7 @@ impl DeskState {
                     c.scroll = 0;
                 }
                 let mut out = self.reload_case();
-                out.extend(self.refresh_lists());
+                out.extend(self.refresh_lists(!matches!(op, CaseOp::Contact(_))));
                 // Work on the case keeps its lease running.
                 if self
                     .case
@@ -1450,19 +1453,19 @@ impl DeskState {
                 if outcome.dry_run {
                     return Vec::new();
                 }
-                let mut out = self.refresh_lists();
+                let mut out = self.refresh_lists(true);
                 out.extend(self.reload_case());
                 out
             }
             Reply::Assigned { customers, to } => {
                 self.marked.clear();
                 self.say(fill(self.lang.text().msg_assigned, &[&customers, &to]));
-                let mut out = self.refresh_lists();
+                let mut out = self.refresh_lists(true);
                 out.extend(self.reload_case());
                 out
             }
             Reply::StoreChanged => {
-                let mut out = self.refresh_lists();
+                let mut out = self.refresh_lists(true);
                 out.extend(self.reload_case());
                 if self.screen == Screen::Team {
                     out.extend(self.ask_team());
@@ -1489,7 +1492,7 @@ impl DeskState {
                     &[&notice.number, &files_said(&notice.files)],
                 ));
                 let mut out = self.reload_case();
-                out.extend(self.refresh_lists());
+                out.extend(self.refresh_lists(true));
                 out
             }
             Reply::Failed { generation, what, message } => {

@@ -48,19 +48,41 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
     let at = desk.stamp();
     let shown = path.display().to_string();
     let (as_of, rules, actor) = (desk.as_of, &desk.rules, desk.actor.login.as_str());
-    desk.store.write(|tx| {
+    // A million rows scatter inserts over the loan indexes: with SQLite's 2 MB page cache the
+    // transaction spills to the WAL and reads back all the time (the profile in BENCHMARKS.md).
+    // The indexes built at the end sort a million keys each; SQLite may sort on a second thread.
+    let cache: i64 = desk.store.conn().pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    let threads: i64 = desk.store.conn().pragma_query_value(None, "threads", |r| r.get(0))?;
+    desk.store.conn().pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+    desk.store.conn().pragma_update(None, "threads", 2)?;
+    let done = desk.store.write(|tx| {
         let mut problems = Problems::new(&shown);
+        // Into an empty book, the name, phone and owner indexes are built once at the end.
+        let deferred = if store::loan_count(tx)? == 0 {
+            let mut d = store::drop_indexes(tx, "loans")?;
+            d.extend(store::drop_indexes(tx, "customers")?);
+            d
+        } else {
+            Vec::new()
+        };
         let mut import = LoanImport::new(tx, &at);
         let rows = read_rows(path, LOAN_COLUMNS, &mut problems, progress, |row, line, problems| {
             import.row(row, line, problems)
         })?;
         problems.into_result()?;
+        store::make_indexes(tx, &deferred)?;
         let refreshed_as_of = refresh_new_loans(tx, &import.inserted, as_of, rules)?;
         let detail = json!({ "file": shown, "rows": rows, "created_users": import.created_users });
         store::insert_audit(tx, &at, actor, "import_loans", "file", Some(&shown), &detail.to_string())?;
         Ok(ImportReport { rows, created_users: import.created_users, refreshed_as_of })
-    })
+    });
+    desk.store.conn().pragma_update(None, "cache_size", cache)?;
+    desk.store.conn().pragma_update(None, "threads", threads)?;
+    done
 }
+
+/// The page cache of an import's transaction, in KiB as `PRAGMA cache_size` takes it (negative).
+const IMPORT_CACHE_KIB: i64 = -131_072;
 
 /// Imports a payments CSV (supervisor) and refreshes the snapshot of the loans it pays.
 pub fn import_payments(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64)) -> Result<ImportReport> {

@@ -148,6 +148,9 @@ pub struct LoanQuery {
     pub offset: u64,
 }
 
+/// From this offset on a page may be read from the end of its list.
+const DEEP_PAGE: u64 = 1_000;
+
 impl Desk {
     /// Which snapshot answers questions as of the desk's date: the shared one when it is for that
     /// date, else a private scratch copy computed now (the shared date is not moved).
@@ -214,7 +217,10 @@ impl Desk {
     pub fn list_loans(&mut self, q: &LoanQuery, progress: &mut dyn FnMut(u64)) -> Result<Vec<LoanSummary>> {
         let filter = self.filter_for(q)?;
         let table = self.state_table(progress)?;
-        let rows = store::list_loans(self.store.conn(), table, &filter, q.sort, q.limit, q.offset)?;
+        // Deep in a list its count (taken with its first page, so at hand) lets the page be read
+        // from the end.
+        let total = if q.offset >= DEEP_PAGE { Some(self.store.count_loans(table, &filter)?) } else { None };
+        let rows = store::list_loans_in(self.store.conn(), table, &filter, q.sort, q.limit, q.offset, total)?;
         let worked_by = self.worked_by()?;
         let mut rows: Vec<LoanSummary> = rows
             .into_iter()
@@ -233,7 +239,7 @@ impl Desk {
     pub fn count_loans(&mut self, q: &LoanQuery) -> Result<u64> {
         let filter = self.filter_for(q)?;
         let table = self.state_table(&mut |_| {})?;
-        Ok(store::count_loans(self.store.conn(), table, &filter)?)
+        Ok(self.store.count_loans(table, &filter)?)
     }
 
     /// Recomputes the shared snapshot as of the desk's date (the nightly roll of the book).
@@ -404,4 +410,145 @@ pub struct LoanDetail {
     /// Dispute and hardship holds on the loan, newest first, each marked in force or not.
     pub holds: Vec<store::HoldRecord>,
     pub observation_until: Option<NaiveDate>,
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, NaiveDate};
+
+    use super::*;
+    use crate::store::{LoanFilter, SortKey, Store};
+
+    fn demo(loans: u64) -> Desk {
+        let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
+        let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("day");
+        let mut desk =
+            Desk::open(Store::open_in_memory().expect("store"), "admin", as_of, now).expect("desk");
+        super::super::demo::generate(&mut desk, loans, 7, &mut |_| {}).expect("demo");
+        desk
+    }
+
+    fn snapshot(desk: &Desk) -> Vec<String> {
+        let mut stmt = desk
+            .store
+            .conn()
+            .prepare("SELECT quote(loan_id) || ',' || quote(as_of) || ',' || quote(status) || ',' || quote(stage) || ',' || quote(dpd) || ',' || quote(overdue_amount) || ',' || quote(next_due_on) || ',' || quote(due_soon_on) || ',' || quote(promise_status) || ',' || quote(last_contact_at) FROM loan_state ORDER BY loan_id")
+            .expect("prepare");
+        stmt.query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<rusqlite::Result<Vec<String>>>()
+            .expect("rows")
+    }
+
+    #[test]
+    fn a_page_read_from_the_end_is_the_page_read_from_the_start() {
+        let desk = demo(400);
+        let conn = desk.store.conn();
+        let day = desk.as_of;
+        let filters = [
+            LoanFilter::default(),
+            LoanFilter { dpd_min: Some(1), promises_first: Some(day), ..LoanFilter::default() },
+            LoanFilter { search: Some("1".into()), ..LoanFilter::default() },
+            // The desk's queue, read through its partial indexes.
+            LoanFilter {
+                status: Some(crate::domain::LoanStatus::Active),
+                dpd_min: Some(1),
+                promises_first: Some(day),
+                ..LoanFilter::default()
+            },
+        ];
+        let sorts = [
+            SortKey::Dpd,
+            SortKey::Overdue,
+            SortKey::Due,
+            SortKey::LastContact,
+            SortKey::NextAction,
+            SortKey::DueSoon,
+        ];
+        for filter in &filters {
+            let total = store::count_loans(conn, StateTable::Shared, filter).expect("count");
+            assert!(total > 20, "{filter:?}");
+            for sort in sorts {
+                for (offset, limit) in [(total / 2 + 1, 7), (total - 5, 10), (total - 1, 3), (total / 2, 50)]
+                {
+                    let ahead =
+                        store::list_loans(conn, StateTable::Shared, filter, sort, Some(limit), offset)
+                            .expect("forward");
+                    let back = store::list_loans_in(
+                        conn,
+                        StateTable::Shared,
+                        filter,
+                        sort,
+                        Some(limit),
+                        offset,
+                        Some(total),
+                    )
+                    .expect("from the end");
+                    let ids = |rows: &[store::StateRow]| rows.iter().map(|r| r.loan_id.0).collect::<Vec<_>>();
+                    assert_eq!(ids(&ahead), ids(&back), "{filter:?} {sort:?} {offset}+{limit}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_queue_read_through_its_partial_indexes_is_in_the_order_asked() {
+        let desk = demo(400);
+        let conn = desk.store.conn();
+        let filter = LoanFilter {
+            status: Some(crate::domain::LoanStatus::Active),
+            dpd_min: Some(1),
+            ..LoanFilter::default()
+        };
+        for (sort, order) in [
+            (SortKey::Overdue, "overdue_amount DESC, loan_id"),
+            (SortKey::LastContact, "last_contact_at, loan_id"),
+            (SortKey::NextAction, "next_action_on IS NULL, next_action_on, loan_id"),
+        ] {
+            let sql = format!(
+                "SELECT loan_id FROM loan_state WHERE status = 'active' AND dpd >= 1 ORDER BY {order}"
+            );
+            let want: Vec<i64> = conn
+                .prepare(&sql)
+                .expect("prepare")
+                .query_map([], |r| r.get(0))
+                .expect("query")
+                .collect::<rusqlite::Result<_>>()
+                .expect("rows");
+            let got: Vec<i64> = store::list_loans(conn, StateTable::Shared, &filter, sort, None, 0)
+                .expect("list")
+                .iter()
+                .map(|r| r.loan_id.0)
+                .collect();
+            assert!(want.len() > 20);
+            assert_eq!(got, want, "{sort:?}");
+        }
+    }
+
+    #[test]
+    fn a_refresh_that_writes_only_moved_rows_leaves_what_a_full_one_would() {
+        let mut desk = demo(300);
+        let before = snapshot(&desk);
+        desk.refresh(&mut |_| {}).expect("same day");
+        assert_eq!(snapshot(&desk), before, "a refresh on the snapshot's date changes nothing");
+
+        desk.as_of = NaiveDate::from_ymd_opt(2026, 3, 20).expect("day");
+        desk.refresh(&mut |_| {}).expect("later");
+        let moved = snapshot(&desk);
+        assert_ne!(moved, before);
+        // The same date computed into an emptied snapshot (indexes rebuilt at the end).
+        desk.store.conn().execute("DELETE FROM loan_state", []).expect("empty");
+        desk.refresh(&mut |_| {}).expect("from empty");
+        assert_eq!(snapshot(&desk), moved);
+        let indexes: i64 = desk
+            .store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'loan_state'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("indexes");
+        assert!(indexes >= 16, "the snapshot's indexes are back: {indexes}");
+    }
 }

@@ -65,6 +65,9 @@ pub struct Store {
     scratch: std::cell::Cell<Option<(chrono::NaiveDate, i64, u64)>>,
     /// `data_version` when `changed_elsewhere` last looked.
     seen_version: std::cell::Cell<Option<i64>>,
+    /// List counts by question, good while the store is as it was when they were taken: a sort
+    /// change or a cleared filter asks a count the desk already has.
+    counts: std::cell::RefCell<(i64, u64, std::collections::HashMap<String, u64>)>,
 }
 
 impl Store {
@@ -96,6 +99,7 @@ impl Store {
             label,
             scratch: std::cell::Cell::new(None),
             seen_version: std::cell::Cell::new(None),
+            counts: std::cell::RefCell::new((-1, 0, std::collections::HashMap::new())),
         };
         if audit::chain_is_pending(&store.conn)? {
             store.write(|tx| audit::chain_pending(tx))?;
@@ -140,6 +144,25 @@ impl Store {
         Ok(())
     }
 
+    /// How many loans of `table` match the filter; asked again only after the store changed.
+    pub fn count_loans(&self, table: StateTable, filter: &LoanFilter) -> Result<u64> {
+        let (sql, args) = count_sql(table, filter);
+        let key = format!("{sql} {args:?}");
+        let (version, changes) = self.change_mark()?;
+        {
+            let mut c = self.counts.borrow_mut();
+            if (c.0, c.1) != (version, changes) || c.2.len() > 256 {
+                *c = (version, changes, std::collections::HashMap::new());
+            }
+            if let Some(n) = c.2.get(&key) {
+                return Ok(*n);
+            }
+        }
+        let n = count_loans(&self.conn, table, filter)?;
+        self.counts.borrow_mut().2.insert(key, n);
+        Ok(n)
+    }
+
     /// Runs `f` in one write transaction, taken immediately so that two desks never deadlock
     /// upgrading read locks. Commits on `Ok`, rolls back on `Err`.
     pub fn write<T, E: From<rusqlite::Error>>(
@@ -166,6 +189,31 @@ fn create_shared(path: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(source) => Err(StoreError::Io { path: path.to_path_buf(), source }),
     }
+}
+
+/// Drops `table`'s own indexes (not those behind a UNIQUE or PRIMARY KEY) and returns the
+/// statements that make them again: a bulk load into an empty table then builds each index with
+/// one sort at the end instead of a million scattered inserts. Inside the load's transaction, so a
+/// failed load gets them back with the rollback.
+pub fn drop_indexes(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+    )?;
+    let indexes = stmt
+        .query_map([table], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (name, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX main.\"{name}\""))?;
+    }
+    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// Makes again the indexes `drop_indexes` dropped.
+pub fn make_indexes(conn: &Connection, statements: &[String]) -> Result<()> {
+    for sql in statements {
+        conn.execute_batch(sql)?;
+    }
+    Ok(())
 }
 
 /// Optional text: an empty or blank value is absent.

@@ -5,12 +5,13 @@
 //! "what did the book look like on 1 March" never moves the date everyone else works on.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, Statement, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, Statement, params, params_from_iter};
 
 use super::book::{LoanId, terms_from};
 use super::settings::{parse_day, set_snapshot_as_of};
 use super::users::UserId;
-use super::{ExplicitSchedule, Result, explicit_schedule};
+use super::{ExplicitSchedule, Result, StoreError, explicit_schedule};
 use crate::domain::contact::PROMISE_GRACE_DAYS;
 use crate::domain::{
     AssessRules, Assessment, Installment, LoanTerms, Money, Payment, PromiseStatus, Stage, assess,
@@ -100,6 +101,11 @@ pub(crate) fn inputs(
     }
 }
 
+const WRITER_COLUMNS: &str = "loan_id, as_of, status, stage, assignee_id, dpd, bucket, class, \
+     outstanding_principal, overdue_principal, overdue_interest, overdue_amount, penalty_interest, \
+     payoff_amount, next_due_on, next_due_amount, due_soon_on, due_soon_kind, last_contact_at, next_action_on, \
+     promise_due_on, promise_status";
+
 struct Writer<'c> {
     insert: Statement<'c>,
 }
@@ -107,49 +113,103 @@ struct Writer<'c> {
 impl<'c> Writer<'c> {
     fn new(conn: &'c Connection, table: StateTable) -> Result<Self> {
         let sql = format!(
-            "INSERT OR REPLACE INTO {} (loan_id, as_of, status, stage, assignee_id, dpd, bucket, class, \
-             outstanding_principal, overdue_principal, overdue_interest, overdue_amount, penalty_interest, \
-             payoff_amount, next_due_on, next_due_amount, due_soon_on, due_soon_kind, last_contact_at, next_action_on, \
-             promise_due_on, promise_status) \
+            "INSERT OR REPLACE INTO {} ({WRITER_COLUMNS}) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
             table.name()
         );
         Ok(Writer { insert: conn.prepare(&sql)? })
     }
+}
 
-    fn write(
-        &mut self,
-        f: &Facts,
-        a: &Assessment,
-        promise: Option<(NaiveDate, PromiseStatus)>,
-    ) -> Result<()> {
-        let (status, stage) = effective_stage(f.stage, f.written_off, a.closed);
-        let class = loan_class(a, f.observation_until);
-        self.insert.execute(params![
-            f.id,
-            a.as_of.to_string(),
-            status.as_str(),
-            stage.as_str(),
-            f.assignee,
-            a.dpd,
-            a.bucket.as_str(),
-            class.as_str(),
-            a.outstanding_principal.cents(),
-            a.overdue_principal.cents(),
-            a.overdue_interest.cents(),
-            a.overdue_amount().cents(),
-            a.penalty_interest.cents(),
-            a.payoff_amount.cents(),
-            a.next_due_on.map(|d| d.to_string()),
-            a.next_due_amount.cents(),
-            a.due_soon.map(|s| s.due_on.to_string()),
-            a.due_soon.map(|s| s.kind.as_str()),
-            f.last_contact_at,
-            f.next_action_on,
-            promise.map(|(d, _)| d.to_string()),
-            promise.map(|(_, st)| st.as_str()),
-        ])?;
-        Ok(())
+/// A snapshot row in the order of `Writer`'s columns.
+fn values(f: &Facts, a: &Assessment, promise: Option<(NaiveDate, PromiseStatus)>) -> Vec<Value> {
+    let (status, stage) = effective_stage(f.stage, f.written_off, a.closed);
+    let class = loan_class(a, f.observation_until);
+    let text = |s: &str| Value::Text(s.to_string());
+    let opt = |s: Option<String>| s.map_or(Value::Null, Value::Text);
+    vec![
+        Value::Integer(f.id.0),
+        Value::Text(a.as_of.to_string()),
+        text(status.as_str()),
+        text(stage.as_str()),
+        f.assignee.map_or(Value::Null, |u| Value::Integer(u.0)),
+        Value::Integer(a.dpd),
+        text(a.bucket.as_str()),
+        text(class.as_str()),
+        Value::Integer(a.outstanding_principal.cents()),
+        Value::Integer(a.overdue_principal.cents()),
+        Value::Integer(a.overdue_interest.cents()),
+        Value::Integer(a.overdue_amount().cents()),
+        Value::Integer(a.penalty_interest.cents()),
+        Value::Integer(a.payoff_amount.cents()),
+        opt(a.next_due_on.map(|d| d.to_string())),
+        Value::Integer(a.next_due_amount.cents()),
+        opt(a.due_soon.map(|s| s.due_on.to_string())),
+        opt(a.due_soon.map(|s| s.kind.as_str().to_string())),
+        opt(f.last_contact_at.clone()),
+        opt(f.next_action_on.clone()),
+        opt(promise.map(|(d, _)| d.to_string())),
+        opt(promise.map(|(_, st)| st.as_str().to_string())),
+    ]
+}
+
+/// The shared snapshot as it stands, read in loan order a chunk at a time (no cursor stays open
+/// on the table while it is written), so a refresh writes only the rows whose figures moved: a
+/// run on the snapshot's own date writes almost nothing, and a new date rewrites the indexes of
+/// the loans whose figures changed, not of the whole book.
+struct Standing<'c> {
+    read: Statement<'c>,
+    chunk: std::collections::VecDeque<Vec<Value>>,
+    after: i64,
+    done: bool,
+    /// Rows whose loan is gone.
+    orphans: Vec<i64>,
+}
+
+const STANDING_CHUNK: i64 = 10_000;
+
+impl<'c> Standing<'c> {
+    fn new(conn: &'c Connection) -> Result<Self> {
+        let read = conn.prepare(&format!(
+            "SELECT {WRITER_COLUMNS} FROM main.loan_state WHERE loan_id > ?1 ORDER BY loan_id LIMIT ?2"
+        ))?;
+        Ok(Standing { read, chunk: Default::default(), after: i64::MIN, done: false, orphans: Vec::new() })
+    }
+
+    /// The standing row of loan `id`, if any (loans come in increasing id order).
+    fn take(&mut self, id: i64) -> Result<Option<Vec<Value>>> {
+        loop {
+            if self.chunk.is_empty() && !self.done {
+                let n = WRITER_COLUMNS.split(',').count();
+                let rows = self
+                    .read
+                    .query_map(params![self.after, STANDING_CHUNK], |r| {
+                        (0..n).map(|i| r.get::<_, Value>(i)).collect()
+                    })?
+                    .collect::<rusqlite::Result<Vec<Vec<Value>>>>()?;
+                self.done = (rows.len() as i64) < STANDING_CHUNK;
+                if let Some(Value::Integer(last)) = rows.last().and_then(|r| r.first()) {
+                    self.after = *last;
+                }
+                self.chunk.extend(rows);
+            }
+            let Some(first) = self.chunk.front() else { return Ok(None) };
+            let Value::Integer(at) = first[0] else { return Ok(None) };
+            if at > id {
+                return Ok(None);
+            }
+            let row = self.chunk.pop_front().unwrap_or_default();
+            if at == id {
+                return Ok(Some(row));
+            }
+            self.orphans.push(at);
+        }
+    }
+
+    /// Every standing row not taken belongs to a loan that is gone.
+    fn rest(mut self) -> Result<Vec<i64>> {
+        while self.take(i64::MAX)?.is_some() {}
+        Ok(self.orphans)
     }
 }
 
@@ -174,9 +234,15 @@ pub fn refresh_all(
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64> {
     prepare_table(conn, table)?;
-    if table == StateTable::Shared {
-        conn.execute("DELETE FROM main.loan_state", [])?;
-    }
+    // Filling an empty snapshot (a first import, the demo): its indexes are built once at the end,
+    // a sort each, instead of a million scattered inserts into each.
+    let rebuild = if table == StateTable::Shared && !has_rows(conn)? {
+        Some(super::drop_indexes(conn, "loan_state")?)
+    } else {
+        None
+    };
+    let mut standing = if table == StateTable::Shared { Some(Standing::new(conn)?) } else { None };
+    let mut as_of_only = conn.prepare("UPDATE main.loan_state SET as_of = ?2 WHERE loan_id = ?1")?;
     let mut writer = Writer::new(conn, table)?;
     let mut loans = conn.prepare(&format!("{FACTS_SQL} ORDER BY l.id"))?;
     let mut pays =
@@ -186,27 +252,134 @@ pub fn refresh_all(
     let mut pending: Option<(i64, String, i64)> = pay_rows.next().transpose()?;
     let mut rows = loans.query([])?;
     let mut done = 0u64;
-    while let Some(r) = rows.next()? {
-        let facts = facts_from_row(r)??;
-        let mut payments = Vec::new();
-        // Payments come in loan order too; take this loan's, skip any of a loan that no longer exists.
-        while let Some((loan_id, day, cents)) = pending.take_if(|(loan_id, _, _)| *loan_id <= facts.id.0) {
-            if loan_id == facts.id.0 {
-                payments.push(Payment { paid_on: parse_day(&day)?, amount: Money::from_cents(cents) });
+    // The schedules and figures are computed on a second thread while this one reads the next
+    // loans and writes the rows that moved: the two halves take about as long as each other.
+    // Loans go over in batches (a message per loan costs more in wake-ups than it saves); at most
+    // `IN_FLIGHT` batches are out and the answers' channel holds that many, so neither side waits
+    // on the other for long and memory stays flat.
+    let rules = *rules;
+    std::thread::scope(|scope| -> Result<()> {
+        let (to_worker, work) = std::sync::mpsc::sync_channel::<Vec<Job>>(IN_FLIGHT);
+        let (to_main, answers) = std::sync::mpsc::sync_channel::<Vec<Vec<Value>>>(IN_FLIGHT);
+        scope.spawn(move || {
+            for batch in work {
+                let rows = batch
+                    .into_iter()
+                    .map(|(facts, payments, explicit)| row_of(&facts, payments, explicit, as_of, &rules))
+                    .collect();
+                if to_main.send(rows).is_err() {
+                    break;
+                }
             }
-            pending = pay_rows.next().transpose()?;
+        });
+        let mut in_flight = 0usize;
+        let mut take = |row: Vec<Value>| -> Result<()> {
+            let Value::Integer(id) = row[0] else { return Ok(()) };
+            match standing.as_mut() {
+                None => {
+                    writer.insert.execute(params_from_iter(row))?;
+                }
+                Some(standing) => match standing.take(id)? {
+                    Some(old) if old == row => {}
+                    // A new date moves every row's date; only that column is written, no index.
+                    Some(old) if old[2..] == row[2..] => {
+                        as_of_only.execute(params![id, row[1]])?;
+                    }
+                    _ => {
+                        writer.insert.execute(params_from_iter(row))?;
+                    }
+                },
+            }
+            done += 1;
+            if done.is_multiple_of(10_000) {
+                progress(done);
+            }
+            Ok(())
+        };
+        let lost = || StoreError::Corrupt("the snapshot's worker stopped".into());
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut more = true;
+        while more {
+            match rows.next()? {
+                Some(r) => {
+                    let facts = facts_from_row(r)??;
+                    let mut payments = Vec::new();
+                    // Payments come in loan order too; take this loan's, skip any of a loan that no
+                    // longer exists.
+                    while let Some((loan_id, day, cents)) =
+                        pending.take_if(|(loan_id, _, _)| *loan_id <= facts.id.0)
+                    {
+                        if loan_id == facts.id.0 {
+                            payments.push(Payment {
+                                paid_on: parse_day(&day)?,
+                                amount: Money::from_cents(cents),
+                            });
+                        }
+                        pending = pay_rows.next().transpose()?;
+                    }
+                    let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
+                    batch.push((facts, payments, explicit));
+                }
+                None => more = false,
+            }
+            if batch.len() == BATCH || (!more && !batch.is_empty()) {
+                if in_flight == IN_FLIGHT {
+                    for row in answers.recv().map_err(|_| lost())? {
+                        take(row)?;
+                    }
+                    in_flight -= 1;
+                }
+                to_worker
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .map_err(|_| lost())?;
+                in_flight += 1;
+            }
         }
-        assess_and_write(conn, &mut writer, &facts, payments, as_of, rules)?;
-        done += 1;
-        if done.is_multiple_of(10_000) {
-            progress(done);
+        drop(to_worker);
+        for rows in answers.iter() {
+            for row in rows {
+                take(row)?;
+            }
+        }
+        Ok(())
+    })?;
+    progress(done);
+    if let Some(standing) = standing {
+        let mut gone = conn.prepare("DELETE FROM main.loan_state WHERE loan_id = ?1")?;
+        for id in standing.rest()? {
+            gone.execute([id])?;
         }
     }
-    progress(done);
+    drop(writer);
+    drop(as_of_only);
+    super::make_indexes(conn, &rebuild.unwrap_or_default())?;
     if table == StateTable::Shared {
         set_snapshot_as_of(conn, as_of)?;
     }
     Ok(done)
+}
+
+/// What the worker of `refresh_all` computes one row from.
+type Job = (Facts, Vec<Payment>, Option<ExplicitSchedule>);
+
+/// Batches handed to the worker of `refresh_all` and not yet written, and loans in a batch.
+const IN_FLIGHT: usize = 4;
+const BATCH: usize = 256;
+
+/// One loan's snapshot row as of the date, from what was read for it.
+fn row_of(
+    facts: &Facts,
+    payments: Vec<Payment>,
+    explicit: Option<ExplicitSchedule>,
+    as_of: NaiveDate,
+    rules: &AssessRules,
+) -> Vec<Value> {
+    let promise = facts.promise.map(|(amount, made, due)| {
+        (due, promise_status(made, due, amount, &payments, as_of, PROMISE_GRACE_DAYS))
+    });
+    let (schedule, counted) = inputs(&facts.terms, explicit, payments);
+    let a = assess(&schedule, &counted, facts.terms.rate, as_of, rules);
+    values(facts, &a, promise)
 }
 
 fn assess_and_write(
@@ -217,13 +390,25 @@ fn assess_and_write(
     as_of: NaiveDate,
     rules: &AssessRules,
 ) -> Result<()> {
-    let promise = facts.promise.map(|(amount, made, due)| {
-        (due, promise_status(made, due, amount, &payments, as_of, PROMISE_GRACE_DAYS))
-    });
+    let row = assessed_row(conn, facts, payments, as_of, rules)?;
+    writer.insert.execute(params_from_iter(row))?;
+    Ok(())
+}
+
+/// One loan's snapshot row as of the date.
+fn assessed_row(
+    conn: &Connection,
+    facts: &Facts,
+    payments: Vec<Payment>,
+    as_of: NaiveDate,
+    rules: &AssessRules,
+) -> Result<Vec<Value>> {
     let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
-    let (schedule, counted) = inputs(&facts.terms, explicit, payments);
-    let a = assess(&schedule, &counted, facts.terms.rate, as_of, rules);
-    writer.write(facts, &a, promise)
+    Ok(row_of(facts, payments, explicit, as_of, rules))
+}
+
+fn has_rows(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM main.loan_state)", [], |r| r.get(0))?)
 }
 
 /// Recomputes the shared snapshot for these loans only, at the snapshot's own date (after a payment

@@ -121,7 +121,7 @@ impl DeskState {
         self.say(text);
         // A run changes stages everywhere: the lists and the open case are asked again.
         if applied {
-            let mut out = self.refresh_lists();
+            let mut out = self.refresh_lists(true);
             out.extend(self.reload_case());
             return out;
         }
