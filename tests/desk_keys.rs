@@ -885,3 +885,16 @@ fn a_masked_phone_is_revealed_at_the_desk_and_the_look_is_audited() {
         .expect("audit");
     assert_eq!(looked, 1);
 }
+
+#[test]
+fn a_filter_asks_only_the_list_on_screen_and_the_other_when_shown() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab>/王");
+    assert!(s.overdue.total.is_some());
+    assert_eq!(s.due.total, None, "the due-soon list is not asked while the queue is filtered");
+    keys(&mut s, &mut desk, "<Enter><Tab>");
+    assert_eq!(s.screen, Screen::DueSoon);
+    let due = s.due.total.expect("asked when shown");
+    assert!(s.due.rows.iter().all(|r| r.borrower.starts_with('王')), "{due}");
+}

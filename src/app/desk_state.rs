@@ -1607,7 +1607,15 @@ impl DeskState {
             return Vec::new();
         }
         self.filter = self.input.clone();
-        self.requery_all()
+        // Each key asks only the list on screen; the other is asked when it is shown. A first key
+        // matches much of a million-loan book, and asking both lists would double the wait.
+        let Some(kind) = self.current_list() else { return self.requery_all() };
+        let other = match kind {
+            ListKind::DueSoon => ListKind::Overdue,
+            ListKind::Overdue => ListKind::DueSoon,
+        };
+        self.list_mut(other).reset();
+        self.requery(kind)
     }
 }
 
