@@ -667,8 +667,10 @@ fn the_run_is_previewed_then_applied_from_the_desk() {
     // A key in between cancels the confirmation.
     keys(&mut s, &mut desk, "RjR");
     assert!(message(&s).contains("press R again"), "{}", message(&s));
-    // A second preview finds nothing left to do.
-    keys(&mut s, &mut desk, "<Esc>E");
+    // Esc goes back to the list the run was opened from; a second preview finds nothing to do.
+    keys(&mut s, &mut desk, "<Esc>");
+    assert_eq!(s.screen, Screen::DueSoon);
+    keys(&mut s, &mut desk, "E");
     assert_eq!(s.run.as_ref().and_then(|r| r.report.as_ref()).map(|r| r.changed), Some(0));
 }
 
@@ -839,6 +841,13 @@ fn a_supervisor_reassigns_a_stage_and_sees_the_team_from_the_desk() {
     assert!(xu.open_cases >= legal(&mut desk, "xu.na") as i64);
     keys(&mut s, &mut desk, "<Esc>");
     assert_eq!(s.screen, Screen::DueSoon);
+    // From the queue to the team, the run, a case of the run and all the way back.
+    keys(&mut s, &mut desk, "<Tab>TE<Enter>");
+    assert_eq!(s.screen, Screen::Case);
+    keys(&mut s, &mut desk, "<Esc>");
+    assert_eq!(s.screen, Screen::Run);
+    keys(&mut s, &mut desk, "<Esc>");
+    assert_eq!(s.screen, Screen::Overdue);
 }
 
 #[test]

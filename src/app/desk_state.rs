@@ -476,8 +476,10 @@ pub struct DeskState {
     pub lang: Lang,
     pub keymap: Keymap,
     pub screen: Screen,
-    /// The list a case was opened from.
+    /// The list the desk was last on (the run and the team view go back to it).
     pub list_screen: Screen,
+    /// Where the case was opened from (a list, the run's changes, the team view).
+    pub case_return: Screen,
     pub mode: Mode,
     /// The filter or command line being typed.
     pub input: String,
@@ -512,6 +514,7 @@ impl DeskState {
             keymap: Keymap::default(),
             screen: Screen::DueSoon,
             list_screen: Screen::DueSoon,
+            case_return: Screen::DueSoon,
             mode: Mode::Normal,
             input: String::new(),
             filter: String::new(),
@@ -657,14 +660,22 @@ impl DeskState {
         self.fetch(kind, offset, false)
     }
 
+    /// Remembers the list on screen as the one to come back to.
+    fn leave_list(&mut self) {
+        if matches!(self.screen, Screen::DueSoon | Screen::Overdue) {
+            self.list_screen = self.screen;
+        }
+    }
+
     fn say(&mut self, text: impl Into<String>) {
         self.message = Some(text.into());
     }
 
     fn open_case(&mut self, loan: String) -> Vec<Request> {
         let released = self.release_lease();
+        self.leave_list();
         if self.screen != Screen::Case {
-            self.list_screen = self.screen;
+            self.case_return = self.screen;
         }
         let generation = self.next_generation();
         self.case = Some(CaseState {
@@ -851,7 +862,8 @@ impl DeskState {
                     self.say(self.lang.text().msg_plan_dropped);
                     return Vec::new();
                 }
-                self.screen = self.list_screen;
+                // Back where the case was opened from: a list, the run's changes or the team.
+                self.screen = self.case_return;
                 let mut out = self.release_lease();
                 out.extend(self.ensure_visible());
                 out
@@ -1277,9 +1289,7 @@ impl DeskState {
 
     /// The team view (`T`, `:team`): asks for the figures afresh each time it opens.
     fn open_team(&mut self) -> Vec<Request> {
-        if !matches!(self.screen, Screen::Case | Screen::Run | Screen::Team) {
-            self.list_screen = self.screen;
-        }
+        self.leave_list();
         self.screen = Screen::Team;
         self.ask_team()
     }

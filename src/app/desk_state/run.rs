@@ -18,9 +18,7 @@ impl DeskState {
     }
 
     fn start_run(&mut self, dry_run: bool) -> Vec<Request> {
-        if self.screen != Screen::Run && self.screen != Screen::Case {
-            self.list_screen = self.screen;
-        }
+        self.leave_list();
         self.screen = Screen::Run;
         if self.run.as_ref().is_some_and(RunState::busy) {
             self.say(self.lang.text().msg_run_busy);
