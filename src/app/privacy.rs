@@ -100,8 +100,15 @@ impl Desk {
 
     /// Masks a list row in place, as the user's role requires.
     pub fn mask_summary(&self, s: &mut LoanSummary) -> Result<()> {
+        self.mask_rows(std::slice::from_mut(s))
+    }
+
+    /// Masks a page of rows, asking the role's right to full numbers once.
+    pub fn mask_rows(&self, rows: &mut [LoanSummary]) -> Result<()> {
         if !self.sees_full(PiiField::Phone)? {
-            s.phone = s.phone.as_deref().map(|p| mask(PiiField::Phone, p));
+            for s in rows {
+                s.phone = s.phone.as_deref().map(|p| mask(PiiField::Phone, p));
+            }
         }
         Ok(())
     }

@@ -229,9 +229,7 @@ impl Desk {
                 LoanSummary { worked_by: by, ..LoanSummary::from(r) }
             })
             .collect();
-        for r in &mut rows {
-            self.mask_summary(r)?;
-        }
+        self.mask_rows(&mut rows)?;
         Ok(rows)
     }
 
