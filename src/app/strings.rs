@@ -505,6 +505,7 @@ texts! {
     nothing_due: "nothing is due soon", "近期没有到期的贷款";
     no_overdue: "no overdue loans", "没有逾期贷款";
     matching: " matching '{0}'", "（匹配“{0}”）";
+    matching_phone_from: " matching '{0}' (phone numbers match from the {1}th digit)", "（匹配“{0}”；电话号码从第 {1} 位起匹配）";
     among_mine: " among my cases (m: everything)", "（仅我的案件；m：全部）";
     // The case view.
     case_loading: "  loading {0}…", "  正在载入 {0}…";

@@ -215,7 +215,7 @@ pub struct LoansArgs {
     /// Only loans inside a due-soon reminder window
     #[arg(long)]
     pub due_soon: bool,
-    /// Only loans whose borrower, loan id or phone starts with this
+    /// Only loans whose borrower, loan id or phone starts with this (phones from 4 digits)
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
     /// Loans with an active promise to pay due today first, then the order of --sort

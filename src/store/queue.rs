@@ -249,14 +249,29 @@ fn where_clause(filter: &LoanFilter) -> (String, Vec<Value>) {
         let lo_i = args.len();
         args.push(Value::Text(hi));
         let hi_i = args.len();
+        // Phones match from the fourth digit: all Chinese mobiles start with 1, so one to three
+        // digits would select nearly the whole book and no collector is looking for that.
+        let phones = if phone_prefix_too_short(prefix) {
+            String::new()
+        } else {
+            format!(" UNION SELECT id FROM loans WHERE phone >= ?{lo_i} AND phone < ?{hi_i}")
+        };
         conds.push(format!(
             "s.loan_id IN (SELECT id FROM loans WHERE borrower >= ?{lo_i} AND borrower < ?{hi_i} \
-             UNION SELECT id FROM loans WHERE loan_ref >= ?{lo_i} AND loan_ref < ?{hi_i} \
-             UNION SELECT id FROM loans WHERE phone >= ?{lo_i} AND phone < ?{hi_i})"
+             UNION SELECT id FROM loans WHERE loan_ref >= ?{lo_i} AND loan_ref < ?{hi_i}{phones})"
         ));
     }
     let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
     (clause, args)
+}
+
+/// The digits a search needs before it matches phone numbers.
+pub const PHONE_SEARCH_DIGITS: usize = 4;
+
+/// Whether a search is only digits, too few to match phones by (names and loan ids still match).
+pub fn phone_prefix_too_short(prefix: &str) -> bool {
+    let p = prefix.trim();
+    !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && p.chars().count() < PHONE_SEARCH_DIGITS
 }
 
 /// A page of the loan list: at most `limit` rows after skipping `offset`.
