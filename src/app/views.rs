@@ -446,7 +446,8 @@ mod tests {
         let filters = [
             LoanFilter::default(),
             LoanFilter { dpd_min: Some(1), promises_first: Some(day), ..LoanFilter::default() },
-            LoanFilter { search: Some("1".into()), ..LoanFilter::default() },
+            // A search (loan ids DL00000100 to DL00000199).
+            LoanFilter { search: Some("DL000001".into()), ..LoanFilter::default() },
             // The desk's queue, read through its partial indexes.
             LoanFilter {
                 status: Some(crate::domain::LoanStatus::Active),
