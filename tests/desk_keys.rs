@@ -21,6 +21,16 @@ fn demo_desk() -> Desk {
     desk
 }
 
+/// A demo book (seed 7, 300 loans) in a store file that several desks open at once, with the
+/// admin's desk that made it; the directory goes when the first value is dropped.
+fn shared_book() -> (tempfile::TempDir, std::path::PathBuf, Desk) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
+    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    (dir, path, admin)
+}
+
 fn opened(desk: &mut Desk) -> DeskState {
     let mut state = DeskState::new(DeskInfo::of(desk));
     let reqs = state.start();
@@ -262,10 +272,7 @@ fn stale_replies_are_dropped() {
 
 #[test]
 fn a_collector_sees_their_own_cases_first() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
-    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let (_dir, path, mut admin) = shared_book();
     let everyone = opened(&mut admin).due.total.expect("count");
     let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
     let mut s = opened(&mut desk);
@@ -501,10 +508,7 @@ fn saving_a_plan_on_a_stale_case_is_refused_with_who_changed_it() {
 
 #[test]
 fn a_collector_plans_own_case_but_an_extension_needs_a_supervisor() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
-    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let (_dir, path, _) = shared_book();
     let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "<Tab><Enter>");
@@ -606,10 +610,7 @@ fn a_hold_from_the_desk_marks_the_queue_and_stops_calls_until_lifted() {
 
 #[test]
 fn manual_moves_from_the_desk_follow_the_roles() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
-    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let (_dir, path, _) = shared_book();
     let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "<Tab><Enter>");
@@ -713,10 +714,7 @@ fn the_run_reports_progress_before_its_report() {
 
 #[test]
 fn a_collector_previews_the_run_but_may_not_apply_it() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
-    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let (_dir, path, _) = shared_book();
     let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "E");
@@ -760,10 +758,7 @@ fn marked_cases_are_reassigned_together_from_the_queue() {
 
 #[test]
 fn a_collector_may_not_reassign_from_the_desk() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
-    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let (_dir, path, _) = shared_book();
     let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "<Tab>");
@@ -780,10 +775,7 @@ fn lease_of(s: &DeskState) -> Option<duedesk::app::leases::Lease> {
 
 #[test]
 fn a_case_open_on_one_desk_is_read_only_on_another_until_released_or_taken_over() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
-    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let (_dir, path, _) = shared_book();
 
     // li.qiang opens an own case: the desk holds its lease.
     let mut lq = open_desk(Store::open(&path).expect("store"), "li.qiang");
@@ -867,10 +859,7 @@ fn a_supervisor_reassigns_a_stage_and_sees_the_team_from_the_desk() {
 
 #[test]
 fn the_team_view_is_for_supervisors() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
-    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let (_dir, path, _) = shared_book();
     let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "T");
@@ -881,10 +870,7 @@ fn the_team_view_is_for_supervisors() {
 
 #[test]
 fn a_masked_phone_is_revealed_at_the_desk_and_the_look_is_audited() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
-    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let (_dir, path, mut admin) = shared_book();
     admin.set_setting("pii_full_phone", "supervisor").expect("setting");
     let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
     let mut s = opened(&mut desk);

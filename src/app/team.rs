@@ -33,6 +33,21 @@ pub struct CollectorFigures {
     pub collected: Money,
 }
 
+impl CollectorFigures {
+    /// The figures after the name, in the order the team table shows them (desk and command line).
+    pub fn cells(&self) -> [String; 7] {
+        [
+            self.open_cases.to_string(),
+            self.overdue_amount.to_string(),
+            self.contacts_today.to_string(),
+            self.promises_made.to_string(),
+            self.promises_kept.to_string(),
+            self.promises_broken.to_string(),
+            self.collected.to_string(),
+        ]
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StageCount {
     pub stage: Stage,

@@ -203,22 +203,8 @@ fn team_table(r: &TeamReport) -> String {
         right("BROKEN"),
         right("COLLECTED"),
     ];
-    let body: Vec<Vec<String>> = r
-        .collectors
-        .iter()
-        .map(|c| {
-            vec![
-                c.user.clone(),
-                c.open_cases.to_string(),
-                c.overdue_amount.to_string(),
-                c.contacts_today.to_string(),
-                c.promises_made.to_string(),
-                c.promises_kept.to_string(),
-                c.promises_broken.to_string(),
-                c.collected.to_string(),
-            ]
-        })
-        .collect();
+    let body: Vec<Vec<String>> =
+        r.collectors.iter().map(|c| std::iter::once(c.user.clone()).chain(c.cells()).collect()).collect();
     let mut out = format!("team {} ({} to {}), as of {}\n", r.month, r.from, r.to, r.as_of);
     out.push_str(&table::render(&cols, &body, table_width()));
     let funnel: Vec<String> = r.funnel.iter().map(|s| format!("{} {}", s.stage, s.loans)).collect();

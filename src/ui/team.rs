@@ -44,16 +44,7 @@ fn cells(c: &CollectorFigures) -> Vec<String> {
         Some(n) => format!("{} {n}", c.user),
         None => c.user.clone(),
     };
-    vec![
-        name,
-        c.open_cases.to_string(),
-        c.overdue_amount.to_string(),
-        c.contacts_today.to_string(),
-        c.promises_made.to_string(),
-        c.promises_kept.to_string(),
-        c.promises_broken.to_string(),
-        c.collected.to_string(),
-    ]
+    std::iter::once(name).chain(c.cells()).collect()
 }
 
 /// Draws the team view in `area`: at 80×24 every collector of a branch and both charts; on a
