@@ -540,8 +540,13 @@ impl DeskState {
 
     /// The requests to make when the desk opens.
     pub fn start(&mut self) -> Vec<Request> {
+        self.ask(Query::Info)
+    }
+
+    /// One request to the worker, tagged with a new generation.
+    fn ask(&mut self, query: Query) -> Vec<Request> {
         let generation = self.next_generation();
-        vec![Request { generation, query: Query::Info }]
+        vec![Request { generation, query }]
     }
 
     fn next_generation(&mut self) -> u64 {
@@ -692,13 +697,8 @@ impl DeskState {
         self.screen = Screen::Case;
         let mut out = released;
         out.push(Request { generation, query: Query::Case { loan: loan.clone() } });
-        out.extend(self.lease_request(loan, LeaseOp::Take));
+        out.extend(self.ask(Query::Lease { loan, op: LeaseOp::Take }));
         out
-    }
-
-    fn lease_request(&mut self, loan: String, op: LeaseOp) -> Vec<Request> {
-        let generation = self.next_generation();
-        vec![Request { generation, query: Query::Lease { loan, op } }]
     }
 
     /// Gives back this desk's lease on the case it leaves (another desk may work it now).
@@ -707,7 +707,7 @@ impl DeskState {
         match c.lease.take() {
             Some(l) if l.mine => {
                 let loan = c.loan.clone();
-                self.lease_request(loan, LeaseOp::Release)
+                self.ask(Query::Lease { loan, op: LeaseOp::Release })
             }
             other => {
                 c.lease = other;
@@ -891,8 +891,7 @@ impl DeskState {
                 }
                 self.loading_demo = true;
                 self.say(fill(self.lang.text().msg_demo_loading, &[&DEMO_LOANS]));
-                let generation = self.next_generation();
-                vec![Request { generation, query: Query::LoadDemo }]
+                self.ask(Query::LoadDemo)
             }
             (Cmd::Filter | Cmd::Open, None) => Vec::new(),
             (
@@ -1020,8 +1019,7 @@ impl DeskState {
         {
             input.override_reason = self.override_reason.take();
         }
-        let generation = self.next_generation();
-        vec![Request { generation, query: Query::Write { loan, op } }]
+        self.ask(Query::Write { loan, op })
     }
 
     fn log_call(&mut self, outcome: Outcome, note: &str) -> Vec<Request> {
@@ -1258,10 +1256,7 @@ impl DeskState {
     fn assign(&mut self, args: &str) -> Vec<Request> {
         if args.starts_with("--") {
             return match args.parse::<BulkAssign>() {
-                Ok(req) => {
-                    let generation = self.next_generation();
-                    vec![Request { generation, query: Query::AssignBulk(Box::new(req)) }]
-                }
+                Ok(req) => self.ask(Query::AssignBulk(Box::new(req))),
                 Err(e) => self.usage(&format!("{e} ({})", self.lang.text().msg_usage_assign_bulk)),
             };
         }
@@ -1283,8 +1278,7 @@ impl DeskState {
             return self.usage(self.lang.text().msg_usage_assign);
         }
         let reason = Some(reason.trim().to_string()).filter(|r| !r.is_empty());
-        let generation = self.next_generation();
-        vec![Request { generation, query: Query::Assign { loans, to: to.to_string(), reason } }]
+        self.ask(Query::Assign { loans, to: to.to_string(), reason })
     }
 
     /// The team view (`T`, `:team`): asks for the figures afresh each time it opens.
@@ -1306,8 +1300,7 @@ impl DeskState {
         let Some((loan, _)) = self.open_detail() else { return Vec::new() };
         let field = if args.is_empty() { Ok(PiiField::Phone) } else { args.parse::<PiiField>() };
         let Ok(field) = field else { return self.usage(self.lang.text().msg_usage_reveal) };
-        let generation = self.next_generation();
-        vec![Request { generation, query: Query::Reveal { loan, field } }]
+        self.ask(Query::Reveal { loan, field })
     }
 
     /// `:takeover REASON…`: a supervisor takes the open case over from the user working it.
@@ -1316,7 +1309,7 @@ impl DeskState {
         if reason.is_empty() {
             return self.usage(self.lang.text().msg_usage_takeover);
         }
-        self.lease_request(loan, LeaseOp::TakeOver(reason.to_string()))
+        self.ask(Query::Lease { loan, op: LeaseOp::TakeOver(reason.to_string()) })
     }
 
     fn usage(&mut self, text: &str) -> Vec<Request> {
@@ -1426,7 +1419,7 @@ impl DeskState {
                     .as_ref()
                     .is_some_and(|c| c.loan == loan && c.lease.as_ref().is_none_or(|l| l.mine))
                 {
-                    out.extend(self.lease_request(loan, LeaseOp::Take));
+                    out.extend(self.ask(Query::Lease { loan, op: LeaseOp::Take }));
                 }
                 out
             }
