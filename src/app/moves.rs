@@ -8,35 +8,14 @@ use super::{AppError, Desk, Result, tasks};
 use crate::domain::{Role, Stage, assess, is_secured};
 use crate::store::{self, HoldRecord, NewHold, StageEvent};
 
-/// Why a case is paused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HoldKind {
+text_enum!(
+    /// Why a case is paused.
+    HoldKind, "hold kind", {
     /// The debtor disputes the debt.
-    Dispute,
+    Dispute => "dispute",
     /// The debtor cannot pay for a time (illness, job loss, disaster).
-    Hardship,
-}
-
-impl HoldKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HoldKind::Dispute => "dispute",
-            HoldKind::Hardship => "hardship",
-        }
-    }
-}
-
-impl std::str::FromStr for HoldKind {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        match s {
-            "dispute" => Ok(HoldKind::Dispute),
-            "hardship" => Ok(HoldKind::Hardship),
-            _ => Err(format!("unknown hold kind '{s}': use dispute or hardship")),
-        }
-    }
-}
+    Hardship => "hardship",
+});
 
 /// A stage move made by hand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -2,11 +2,7 @@
 //! the guarantor demand notice (履行担保责任通知书), in Chinese or English, as printable text (80
 //! columns by display width) and as a standalone HTML page. Pure: no I/O, no clock.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{Datelike, Duration, NaiveDate};
-use serde::Serialize;
 
 use super::views::LoanDetail;
 use crate::domain::money::div_round;
@@ -19,23 +15,14 @@ pub const PAY_WITHIN_DAYS: i64 = 10;
 /// Display width of the text notice (fits an 80-column terminal or printer line).
 pub const TEXT_WIDTH: usize = 78;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoticeKind {
+text_enum!(NoticeKind, "notice kind", {
     /// 催收通知书: to the borrower, monthly while overdue.
-    Dunning,
+    Dunning => "dunning",
     /// 履行担保责任通知书: to the guarantor.
-    GuarantorDemand,
-}
+    GuarantorDemand => "guarantor_demand",
+});
 
 impl NoticeKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NoticeKind::Dunning => "dunning",
-            NoticeKind::GuarantorDemand => "guarantor_demand",
-        }
-    }
-
     /// The prefix of the notice number: 催收 (CS), 担保 (DB).
     pub fn number_prefix(self) -> &'static str {
         match self {
@@ -54,56 +41,7 @@ impl NoticeKind {
     }
 }
 
-impl fmt::Display for NoticeKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl FromStr for NoticeKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "dunning" => Ok(NoticeKind::Dunning),
-            "guarantor_demand" => Ok(NoticeKind::GuarantorDemand),
-            _ => Err(format!("unknown notice kind '{s}': use dunning or guarantor_demand")),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoticeLang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl NoticeLang {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NoticeLang::Zh => "zh",
-            NoticeLang::En => "en",
-        }
-    }
-}
-
-impl fmt::Display for NoticeLang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl FromStr for NoticeLang {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "zh" => Ok(NoticeLang::Zh),
-            "en" => Ok(NoticeLang::En),
-            _ => Err(format!("unknown language '{s}': use zh or en")),
-        }
-    }
-}
+text_enum!(#[derive(Default)] NoticeLang, "language", { #[default] Zh => "zh", En => "en" });
 
 /// What a notice states besides the loan: its number and date, who to contact, the penalty basis.
 #[derive(Debug, Clone, PartialEq, Eq)]

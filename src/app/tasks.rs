@@ -2,9 +2,6 @@
 //! transaction as the stage change; the action that does the work completes its task (a notice, a
 //! saved plan, the legal packet), or a user marks it done.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -13,38 +10,17 @@ use super::{AppError, Desk, Result};
 use crate::domain::{Stage, add_months};
 use crate::store::{self, LoanId, StoreError, TaskFilter, TaskRecord};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskKind {
-    Call,
-    DunningNotice,
-    GuarantorDemand,
-    CollateralRevaluation,
-    LegalPacket,
-    PlanOffer,
-}
+// In the order of the stages whose work they are.
+text_enum!(TaskKind, "task kind", {
+    Call => "call",
+    DunningNotice => "dunning_notice",
+    PlanOffer => "plan_offer",
+    GuarantorDemand => "guarantor_demand",
+    CollateralRevaluation => "collateral_revaluation",
+    LegalPacket => "legal_packet",
+});
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 6] = [
-        TaskKind::Call,
-        TaskKind::DunningNotice,
-        TaskKind::PlanOffer,
-        TaskKind::GuarantorDemand,
-        TaskKind::CollateralRevaluation,
-        TaskKind::LegalPacket,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskKind::Call => "call",
-            TaskKind::DunningNotice => "dunning_notice",
-            TaskKind::GuarantorDemand => "guarantor_demand",
-            TaskKind::CollateralRevaluation => "collateral_revaluation",
-            TaskKind::LegalPacket => "legal_packet",
-            TaskKind::PlanOffer => "plan_offer",
-        }
-    }
-
     /// The stage whose work this is (DOMAIN §6).
     pub fn stage(self) -> Stage {
         match self {
@@ -53,22 +29,6 @@ impl TaskKind {
             TaskKind::GuarantorDemand | TaskKind::CollateralRevaluation => Stage::Guarantor,
             TaskKind::LegalPacket => Stage::Legal,
         }
-    }
-}
-
-impl fmt::Display for TaskKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl FromStr for TaskKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        TaskKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
-            let names: Vec<&str> = TaskKind::ALL.iter().map(|k| k.as_str()).collect();
-            format!("unknown task kind '{s}': use one of {}", names.join(", "))
-        })
     }
 }
 
@@ -165,7 +125,7 @@ pub(crate) fn close_work(
         None => Ok(store::close_open_tasks(conn, loan, None, on, by, note)?),
         Some(kept) => {
             let kinds: Vec<&str> =
-                TaskKind::ALL.into_iter().filter(|k| k.stage() > kept).map(TaskKind::as_str).collect();
+                TaskKind::ALL.iter().copied().filter(|k| k.stage() > kept).map(TaskKind::as_str).collect();
             Ok(store::close_open_tasks(conn, loan, Some(&kinds), on, by, note)?)
         }
     }
@@ -309,7 +269,7 @@ mod tests {
         );
         assert_eq!(stage_work(Stage::Legal, true), vec![TaskKind::LegalPacket]);
         assert_eq!(stage_work(Stage::Closed, true), vec![]);
-        for k in TaskKind::ALL {
+        for &k in TaskKind::ALL {
             assert_eq!(k.as_str().parse::<TaskKind>(), Ok(k));
         }
         assert!("visit".parse::<TaskKind>().is_err());

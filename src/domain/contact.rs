@@ -1,45 +1,9 @@
 //! Contact records and promises to pay (DOMAIN §6, §7).
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::delinquency::Payment;
 use super::money::Money;
-
-macro_rules! text_enum {
-    ($name:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.pad(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                    format!(concat!("unknown ", $what, " '{}': use {}"), s, names.join(", "))
-                })
-            }
-        }
-    };
-}
 
 text_enum!(Party, "party", { Debtor => "debtor", Guarantor => "guarantor", ThirdParty => "third_party" });
 text_enum!(Channel, "channel", { Call => "call", Sms => "sms", Visit => "visit", Letter => "letter", Email => "email" });
