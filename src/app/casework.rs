@@ -122,9 +122,22 @@ impl Desk {
 
     /// Whether the debtor of this loan may be called now, and if not why and until when.
     pub fn may_call_now(&self, loan_ref: &str) -> Result<std::result::Result<(), Refusal>> {
+        self.may_call(self.conduct_profile()?, loan_ref)
+    }
+
+    /// `may_call_now` for each loan of a page (the queue's callable mark), the profile read once.
+    pub fn may_call_each<'a>(
+        &self,
+        loan_refs: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Vec<std::result::Result<(), Refusal>>> {
+        let profile = self.conduct_profile()?;
+        loan_refs.into_iter().map(|r| self.may_call(profile, r)).collect()
+    }
+
+    fn may_call(&self, profile: ConductProfile, loan_ref: &str) -> Result<std::result::Result<(), Refusal>> {
         let loan = self.loan(loan_ref)?;
         let p = self.proposed(&loan, &ContactInput::call(loan_ref, Outcome::NoAnswer));
-        Ok(conduct::check(self.conduct_profile()?, &p, &self.conduct_history(&loan)?))
+        Ok(conduct::check(profile, &p, &self.conduct_history(&loan)?))
     }
 
     /// Records a contact (and a promise to pay) after the conduct rules allow it. A refusal can be

@@ -1706,13 +1706,12 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
         },
         Query::List { list, query, want_total } => {
             let result = (|| {
-                let total = if *want_total { Some(desk.count_loans(query)?) } else { None };
-                let mut rows = desk.list_loans(query, &mut |_| {})?;
+                let (mut rows, total) = desk.list_page(query, *want_total, &mut |_| {})?;
                 if *list == ListKind::Overdue {
-                    for r in &mut rows {
+                    let verdicts = desk.may_call_each(rows.iter().map(|r| r.loan_id.as_str()))?;
+                    for (r, verdict) in rows.iter_mut().zip(verdicts) {
                         // A held case takes no collection calls whatever the conduct rules say.
-                        let callable = r.held_until.is_none() && desk.may_call_now(&r.loan_id)?.is_ok();
-                        r.call_now = Some(callable);
+                        r.call_now = Some(r.held_until.is_none() && verdict.is_ok());
                     }
                 }
                 Ok::<_, super::AppError>((rows, total))

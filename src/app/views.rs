@@ -148,9 +148,6 @@ pub struct LoanQuery {
     pub offset: u64,
 }
 
-/// From this offset on a page may be read from the end of its list.
-const DEEP_PAGE: u64 = 1_000;
-
 impl Desk {
     /// Which snapshot answers questions as of the desk's date: the shared one when it is for that
     /// date, else a private scratch copy computed now (the shared date is not moved).
@@ -215,12 +212,21 @@ impl Desk {
 
     /// The loan list as of the desk's date.
     pub fn list_loans(&mut self, q: &LoanQuery, progress: &mut dyn FnMut(u64)) -> Result<Vec<LoanSummary>> {
+        Ok(self.list_page(q, false, progress)?.0)
+    }
+
+    /// A page of the loan list and, with `want_total`, how many loans the list holds (the desk's
+    /// list asks both on its first page; counts and a search's matches are kept until the store
+    /// changes, so the next pages and a sort change do not find them again).
+    pub fn list_page(
+        &mut self,
+        q: &LoanQuery,
+        want_total: bool,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(Vec<LoanSummary>, Option<u64>)> {
         let filter = self.filter_for(q)?;
         let table = self.state_table(progress)?;
-        // Deep in a list its count (taken with its first page, so at hand) lets the page be read
-        // from the end.
-        let total = if q.offset >= DEEP_PAGE { Some(self.store.count_loans(table, &filter)?) } else { None };
-        let rows = store::list_loans_in(self.store.conn(), table, &filter, q.sort, q.limit, q.offset, total)?;
+        let (rows, total) = self.store.list_page(table, &filter, q.sort, q.limit, q.offset, want_total)?;
         let worked_by = self.worked_by()?;
         let mut rows: Vec<LoanSummary> = rows
             .into_iter()
@@ -230,7 +236,7 @@ impl Desk {
             })
             .collect();
         self.mask_rows(&mut rows)?;
-        Ok(rows)
+        Ok((rows, total))
     }
 
     /// How many loans the list's question matches (limit and offset aside).
@@ -488,6 +494,62 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_search_read_from_its_kept_matches_is_the_list_the_statements_give() {
+        let desk = demo(400);
+        let conn = desk.store.conn();
+        let day = desk.as_of;
+        let name: String =
+            conn.query_row("SELECT borrower FROM loans WHERE id = 7", [], |r| r.get(0)).expect("name");
+        let surname: String = name.chars().take(1).collect();
+        let queue = LoanFilter {
+            status: Some(crate::domain::LoanStatus::Active),
+            dpd_min: Some(1),
+            promises_first: Some(day),
+            ..LoanFilter::default()
+        };
+        let mut seen_a_band = false;
+        for search in ["DL0000", "DL000001", surname.as_str(), name.as_str(), "nobody"] {
+            for base in [LoanFilter::default(), queue.clone()] {
+                let filter = LoanFilter { search: Some(search.into()), ..base };
+                let total = store::count_loans(conn, StateTable::Shared, &filter).expect("count");
+                if let Some(day) = filter.promises_first {
+                    let band = store::promise_band(&filter, day);
+                    seen_a_band |= store::count_loans(conn, StateTable::Shared, &band).expect("band") > 0;
+                }
+                for sort in
+                    [SortKey::Dpd, SortKey::Overdue, SortKey::Due, SortKey::LastContact, SortKey::NextAction]
+                {
+                    for (offset, limit) in [(0, 10), (3, 7), (total.saturating_sub(2), 10), (total + 5, 10)] {
+                        let want =
+                            store::list_loans(conn, StateTable::Shared, &filter, sort, Some(limit), offset)
+                                .expect("statements");
+                        let (got, n) = desk
+                            .store
+                            .list_page(StateTable::Shared, &filter, sort, Some(limit), offset, true)
+                            .expect("kept");
+                        assert_eq!(got, want, "{search} {sort:?} {offset}+{limit}");
+                        assert_eq!(n, Some(total), "{search} {sort:?}");
+                    }
+                }
+            }
+        }
+        assert!(seen_a_band, "a searched queue with promises due today");
+    }
+
+    #[test]
+    fn a_kept_search_is_found_again_after_a_write() {
+        let mut desk = demo(100);
+        let filter = LoanFilter { search: Some("DL0000001".into()), ..LoanFilter::default() };
+        let count = |desk: &Desk| {
+            desk.store.list_page(StateTable::Shared, &filter, SortKey::Dpd, None, 0, true).expect("page").1
+        };
+        let before = count(&desk).expect("total");
+        assert!(before > 0);
+        desk.store.write(|tx| tx.execute("DELETE FROM loan_state WHERE loan_id = (SELECT id FROM loans WHERE loan_ref = 'DL00000012')", [])).expect("write");
+        assert_eq!(count(&desk), Some(before - 1), "a write makes the search look again");
     }
 
     #[test]

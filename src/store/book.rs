@@ -53,6 +53,13 @@ pub struct NewLoan {
     pub assignee: Option<UserId>,
 }
 
+impl NewLoan {
+    /// The customer's id: the one given, else the loan's own.
+    pub fn customer_ref(&self) -> &str {
+        self.customer_ref.as_deref().and_then(|c| opt_text(Some(c))).unwrap_or(&self.loan_ref)
+    }
+}
+
 /// A loan as stored, with its customer's owner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loan {
@@ -144,12 +151,12 @@ fn loan_from_row(r: &Row<'_>) -> rusqlite::Result<Result<Loan>> {
 
 pub fn loan_by_ref(conn: &Connection, loan_ref: &str) -> Result<Option<Loan>> {
     let sql = format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.loan_ref = ?1");
-    conn.query_row(&sql, [loan_ref], loan_from_row).optional()?.transpose()
+    conn.prepare_cached(&sql)?.query_row([loan_ref], loan_from_row).optional()?.transpose()
 }
 
 pub fn loan_by_id(conn: &Connection, id: LoanId) -> Result<Option<Loan>> {
     let sql = format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.id = ?1");
-    conn.query_row(&sql, [id], loan_from_row).optional()?.transpose()
+    conn.prepare_cached(&sql)?.query_row([id], loan_from_row).optional()?.transpose()
 }
 
 /// The other loans of the same customer.
@@ -165,6 +172,10 @@ pub fn loan_id_by_ref(conn: &Connection, loan_ref: &str) -> Result<Option<LoanId
         .prepare_cached("SELECT id FROM loans WHERE loan_ref = ?1")?
         .query_row([loan_ref], |r| r.get(0))
         .optional()?)
+}
+
+pub fn customer_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT count(*) FROM customers")?.query_row([], |r| r.get(0))?)
 }
 
 pub fn loan_count(conn: &Connection) -> Result<i64> {
@@ -188,25 +199,30 @@ pub fn customer_by_ref(
 
 /// Inserts a loan, creating its customer on first sight. `at` is the RFC 3339 time of the import.
 pub fn insert_loan(conn: &Connection, loan: &NewLoan, at: &str) -> Result<LoanId> {
-    let customer_ref = loan.customer_ref.as_deref().and_then(|c| opt_text(Some(c))).unwrap_or(&loan.loan_ref);
-    let customer = match customer_by_ref(conn, customer_ref)? {
+    let customer = match customer_by_ref(conn, loan.customer_ref())? {
         Some((id, _)) => id,
-        None => {
-            conn.prepare_cached(
-                "INSERT INTO customers (customer_ref, name, assignee_id) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![customer_ref, loan.borrower, loan.assignee])?;
-            let id = CustomerId(conn.last_insert_rowid());
-            if let Some(to) = loan.assignee {
-                conn.prepare_cached(
-                    "INSERT INTO assignments (customer_id, from_user_id, to_user_id, by_user_id, reason, at) \
-                     VALUES (?1, NULL, ?2, NULL, 'import', ?3)",
-                )?
-                .execute(params![id, to, at])?;
-            }
-            id
-        }
+        None => insert_customer(conn, loan, at)?,
     };
+    insert_loan_of(conn, customer, loan, at)
+}
+
+/// Inserts the customer of a new loan (its borrower, its owner, the owner's assignment).
+pub fn insert_customer(conn: &Connection, loan: &NewLoan, at: &str) -> Result<CustomerId> {
+    conn.prepare_cached("INSERT INTO customers (customer_ref, name, assignee_id) VALUES (?1, ?2, ?3)")?
+        .execute(params![loan.customer_ref(), loan.borrower, loan.assignee])?;
+    let id = CustomerId(conn.last_insert_rowid());
+    if let Some(to) = loan.assignee {
+        conn.prepare_cached(
+            "INSERT INTO assignments (customer_id, from_user_id, to_user_id, by_user_id, reason, at) \
+             VALUES (?1, NULL, ?2, NULL, 'import', ?3)",
+        )?
+        .execute(params![id, to, at])?;
+    }
+    Ok(id)
+}
+
+/// Inserts a loan of a customer already in the store.
+pub fn insert_loan_of(conn: &Connection, customer: CustomerId, loan: &NewLoan, at: &str) -> Result<LoanId> {
     let t = &loan.terms;
     conn.prepare_cached(
         "INSERT INTO loans (loan_ref, customer_id, borrower, phone, product, principal_cents, rate_e4, \

@@ -36,6 +36,9 @@ pub use tasks::*;
 pub use team::*;
 pub use users::*;
 
+/// From this offset on a page may be read from the end of its list (its count is then asked).
+const DEEP_PAGE: u64 = 1_000;
+
 /// How long a writer waits for another desk's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -53,6 +56,10 @@ pub enum StoreError {
     Migration(String),
     #[error("corrupt value in the store: {0}")]
     Corrupt(String),
+    #[error(
+        "the store at {path} is busy: another desk holds it (a book being imported into it, or the demo being made); try again when that is done"
+    )]
+    Busy { path: String },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -65,9 +72,39 @@ pub struct Store {
     scratch: std::cell::Cell<Option<(chrono::NaiveDate, i64, u64)>>,
     /// `data_version` when `changed_elsewhere` last looked.
     seen_version: std::cell::Cell<Option<i64>>,
-    /// List counts by question, good while the store is as it was when they were taken: a sort
-    /// change or a cleared filter asks a count the desk already has.
-    counts: std::cell::RefCell<(i64, u64, std::collections::HashMap<String, u64>)>,
+    /// List counts by question: a sort change or a cleared filter asks a count the desk already has.
+    counts: std::cell::RefCell<Kept<u64>>,
+    /// A search's matches by question: its count, promise band and pages key after key.
+    searches: std::cell::RefCell<Kept<std::sync::Arc<SearchHits>>>,
+}
+
+/// Answers by question, good while the store is as it was when they were taken (`data_version`
+/// for other connections' commits, `total_changes` for ours).
+struct Kept<V> {
+    mark: (i64, u64),
+    answers: std::collections::HashMap<String, V>,
+    room: usize,
+}
+
+impl<V: Clone> Kept<V> {
+    fn new(room: usize) -> Self {
+        Kept { mark: (-1, 0), answers: std::collections::HashMap::new(), room }
+    }
+
+    fn get(&mut self, mark: (i64, u64), key: &str) -> Option<V> {
+        if self.mark != mark {
+            self.mark = mark;
+            self.answers.clear();
+        }
+        self.answers.get(key).cloned()
+    }
+
+    fn put(&mut self, key: String, value: V) {
+        if self.answers.len() >= self.room {
+            self.answers.clear();
+        }
+        self.answers.insert(key, value);
+    }
 }
 
 impl Store {
@@ -90,16 +127,20 @@ impl Store {
     fn setup(mut conn: Connection, label: String) -> Result<Self> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // WAL lets readers on other desks go on while one writes; NORMAL is durable enough under WAL.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        wal_mode(&conn, &label)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A desk page asks a few dozen distinct statements; rusqlite keeps 16 by default, and
+        // preparing a joined statement again costs more than running it.
+        conn.set_prepared_statement_cache_capacity(128);
         migrations::migrate(&mut conn, &label)?;
         let mut store = Store {
             conn,
             label,
             scratch: std::cell::Cell::new(None),
             seen_version: std::cell::Cell::new(None),
-            counts: std::cell::RefCell::new((-1, 0, std::collections::HashMap::new())),
+            counts: std::cell::RefCell::new(Kept::new(256)),
+            searches: std::cell::RefCell::new(Kept::new(8)),
         };
         if audit::chain_is_pending(&store.conn)? {
             store.write(|tx| audit::chain_pending(tx))?;
@@ -148,19 +189,59 @@ impl Store {
     pub fn count_loans(&self, table: StateTable, filter: &LoanFilter) -> Result<u64> {
         let (sql, args) = count_sql(table, filter);
         let key = format!("{sql} {args:?}");
-        let (version, changes) = self.change_mark()?;
-        {
-            let mut c = self.counts.borrow_mut();
-            if (c.0, c.1) != (version, changes) || c.2.len() > 256 {
-                *c = (version, changes, std::collections::HashMap::new());
-            }
-            if let Some(n) = c.2.get(&key) {
-                return Ok(*n);
-            }
+        let mark = self.change_mark()?;
+        if let Some(n) = self.counts.borrow_mut().get(mark, &key) {
+            return Ok(n);
         }
         let n = count_loans(&self.conn, table, filter)?;
-        self.counts.borrow_mut().2.insert(key, n);
+        self.counts.borrow_mut().put(key, n);
         Ok(n)
+    }
+
+    /// The loans a search (`filter.search`) finds, in the list's order; found again only after
+    /// the store changed.
+    pub fn search_hits(
+        &self,
+        table: StateTable,
+        filter: &LoanFilter,
+        sort: SortKey,
+    ) -> Result<std::sync::Arc<SearchHits>> {
+        let (sql, args) = search_sql(table, filter, sort);
+        let key = format!("{sql} {args:?}");
+        let mark = self.change_mark()?;
+        if let Some(hits) = self.searches.borrow_mut().get(mark, &key) {
+            return Ok(hits);
+        }
+        let hits = std::sync::Arc::new(search_hits(&self.conn, table, filter, sort)?);
+        self.searches.borrow_mut().put(key, hits.clone());
+        Ok(hits)
+    }
+
+    /// A page of a loan list and, when asked, how many loans the list holds. A search's matches
+    /// are found once and kept (`search_hits`); any other list reads its page from the list's
+    /// index, from the end when the page lies in the back half, with the counts kept.
+    pub fn list_page(
+        &self,
+        table: StateTable,
+        filter: &LoanFilter,
+        sort: SortKey,
+        limit: Option<u64>,
+        offset: u64,
+        want_total: bool,
+    ) -> Result<(Vec<StateRow>, Option<u64>)> {
+        if filter.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+            let hits = self.search_hits(table, filter, sort)?;
+            let rows = rows_by_id(&self.conn, table, hits.page(offset, limit))?;
+            return Ok((rows, want_total.then_some(hits.ids.len() as u64)));
+        }
+        let total =
+            if want_total || offset >= DEEP_PAGE { Some(self.count_loans(table, filter)?) } else { None };
+        let in_band = match filter.promises_first {
+            Some(day) => Some(self.count_loans(table, &promise_band(filter, day))?),
+            None => None,
+        };
+        let rows = list_loans_known(&self.conn, table, filter, sort, limit, offset, total, in_band)?;
+        Ok((rows, total.filter(|_| want_total)))
     }
 
     /// Runs `f` in one write transaction, taken immediately so that two desks never deadlock
@@ -174,6 +255,78 @@ impl Store {
         tx.commit()?;
         Ok(out)
     }
+}
+
+impl Store {
+    /// Runs `f` as one write transaction sized for a bulk load (an import, the demo book): a
+    /// 128 MB page cache, so a million scattered inserts stay in memory, and two sorter threads
+    /// for the indexes it builds. Into a store that holds no loans and that no other connection
+    /// has open, it writes through a rollback journal instead of the WAL: the pages of an empty
+    /// store are then written once, not to the WAL and again into the store (a 1,000,000-loan
+    /// import takes a third less time, docs/BENCHMARKS.md). Other desks opening the store wait for
+    /// it meanwhile (and are told it is busy after `BUSY_TIMEOUT`); it is back in WAL mode after,
+    /// and a load killed half-way is rolled back by the next connection like any transaction.
+    pub fn write_load<T, E: From<rusqlite::Error> + From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let conn = &self.conn;
+        // SQLite leaves WAL mode only for a connection that is the store's only one; otherwise it
+        // says the store is busy, and the load goes through the WAL.
+        let rollback = loan_count(conn)? == 0
+            && match set_journal_mode(conn, "DELETE") {
+                Ok(mode) => mode == "delete",
+                Err(StoreError::Sqlite(e)) if is_busy(&e) => false,
+                Err(e) => return Err(e.into()),
+            };
+        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        let threads: i64 = conn.pragma_query_value(None, "threads", |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", LOAD_CACHE_KIB)?;
+        conn.pragma_update(None, "threads", 2)?;
+        let out = self.write(f);
+        let conn = &self.conn;
+        conn.pragma_update(None, "cache_size", cache)?;
+        conn.pragma_update(None, "threads", threads)?;
+        if rollback {
+            // Best effort: a desk that opens the store sets WAL mode itself.
+            let _ = set_journal_mode(conn, "WAL");
+        }
+        out
+    }
+}
+
+/// The page cache of a bulk load's transaction, in KiB as `PRAGMA cache_size` takes it (negative).
+const LOAD_CACHE_KIB: i64 = -131_072;
+
+/// Puts the store in WAL mode. A first load into an empty store (`Store::write_load`) holds it
+/// in rollback-journal mode, and asking for WAL mode meanwhile is refused at once (SQLite does not
+/// wait for a lock it could deadlock on), so a desk opening the store then waits here for the
+/// load, as long as it would wait for any writer, and is told why if it ends first.
+fn wal_mode(conn: &Connection, label: &str) -> Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => return Ok(()),
+            Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(e) if is_busy(&e) => return Err(StoreError::Busy { path: label.to_string() }),
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Asks for a journal mode; SQLite answers with the mode in force after.
+fn set_journal_mode(conn: &Connection, mode: &str) -> Result<String> {
+    let now: String = conn.pragma_update_and_check(None, "journal_mode", mode, |r| r.get(0))?;
+    Ok(now.to_ascii_lowercase())
 }
 
 /// Creates a new store file readable and writable by its group (mode 0666 less the umask), so
@@ -208,13 +361,27 @@ pub fn drop_indexes(conn: &Connection, table: &str) -> Result<Vec<String>> {
     Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
 }
 
-/// Makes again the indexes `drop_indexes` dropped.
+/// Makes again the indexes `drop_indexes` dropped. SQLite's sorter cuts a sort into runs the size
+/// of the page cache and sorts them on helper threads while it reads on: with a bulk load's large
+/// cache an index of a million keys is one run sorted on one thread, so the builds run with a
+/// small cache and two sorter threads (about half the time on two cores), then both are restored.
 pub fn make_indexes(conn: &Connection, statements: &[String]) -> Result<()> {
-    for sql in statements {
-        conn.execute_batch(sql)?;
+    if statements.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    let threads: i64 = conn.pragma_query_value(None, "threads", |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", SORT_RUN_KIB)?;
+    conn.pragma_update(None, "threads", 2)?;
+    let built = statements.iter().try_for_each(|sql| conn.execute_batch(sql));
+    conn.pragma_update(None, "cache_size", cache)?;
+    conn.pragma_update(None, "threads", threads)?;
+    Ok(built?)
 }
+
+/// The page cache while indexes are built, in KiB as `PRAGMA cache_size` takes it (negative):
+/// SQLite's default, the size of one sorted run.
+const SORT_RUN_KIB: i64 = -2_000;
 
 /// Optional text: an empty or blank value is absent.
 pub(crate) fn opt_text(v: Option<&str>) -> Option<&str> {
@@ -257,6 +424,92 @@ mod tests {
         // Our own.
         mine.write(|tx| setting_set(tx, "k", "w")).expect("write");
         assert!(!mine.scratch_is_current(day).expect("check"));
+    }
+
+    fn journal_mode(conn: &Connection) -> String {
+        conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode")
+    }
+
+    #[test]
+    fn a_load_into_an_empty_store_alone_skips_the_wal_and_leaves_it_in_wal_mode() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("desk.db");
+        let mut store = Store::open(&path).expect("open");
+        let during = store.write_load(|tx| -> Result<String> { Ok(journal_mode(tx)) }).expect("load");
+        assert_eq!(during, "delete", "alone with an empty store: a rollback journal");
+        assert_eq!(journal_mode(store.conn()), "wal");
+        let cache: i64 = store.conn().pragma_query_value(None, "cache_size", |r| r.get(0)).expect("cache");
+        assert_eq!(cache, -2_000, "the load's page cache is given back");
+    }
+
+    #[test]
+    fn a_desk_opening_the_store_during_a_first_load_waits_for_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("desk.db");
+        let mut store = Store::open(&path).expect("open");
+        let (say_loading, loading) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let (result_tx, result) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            let store = &mut store;
+            scope.spawn(move || {
+                store
+                    .write_load(|tx| -> Result<()> {
+                        setting_set(tx, "k", "v")?;
+                        say_loading.send(journal_mode(tx)).expect("say");
+                        released.recv().expect("wait");
+                        Ok(())
+                    })
+                    .expect("load");
+            });
+            assert_eq!(loading.recv().expect("loading"), "delete");
+            let other = path.clone();
+            scope.spawn(move || result_tx.send(Store::open(&other).map(|s| journal_mode(s.conn()))));
+            // While the load holds the store, the other desk is still opening it, not refused.
+            let early = result.recv_timeout(Duration::from_millis(300)).ok();
+            release.send(()).expect("release");
+            assert!(early.is_none(), "it waits for the load: {early:?}");
+        });
+        let opened = result.recv().expect("opened").expect("the other desk opens the store after the load");
+        assert_eq!(opened, "wal");
+        assert_eq!(setting_get(store.conn(), "k").expect("read"), Some("v".into()));
+    }
+
+    #[test]
+    fn a_load_beside_another_desk_or_into_a_book_goes_through_the_wal() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("desk.db");
+        let mut store = Store::open(&path).expect("open");
+        let other = Store::open(&path).expect("another desk");
+        let during = store.write_load(|tx| -> Result<String> { Ok(journal_mode(tx)) }).expect("load");
+        assert_eq!(during, "wal", "another connection is open");
+        drop(other);
+        store
+            .write(|tx| {
+                let terms = crate::domain::LoanTerms {
+                    product: crate::domain::Product::Bullet,
+                    principal: crate::domain::Money::from_cents(100_000),
+                    rate: crate::domain::Rate::parse("4.35").expect("rate"),
+                    term_months: 12,
+                    disbursed_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("day"),
+                };
+                let loan = NewLoan {
+                    loan_ref: "L1".into(),
+                    customer_ref: None,
+                    borrower: "王芳".into(),
+                    phone: None,
+                    terms,
+                    guarantor: None,
+                    guarantor_phone: None,
+                    collateral: None,
+                    branch: None,
+                    assignee: None,
+                };
+                insert_loan(tx, &loan, "2026-03-01T10:00:00+08:00")
+            })
+            .expect("a loan");
+        let during = store.write_load(|tx| -> Result<String> { Ok(journal_mode(tx)) }).expect("load");
+        assert_eq!(during, "wal", "a store with a book keeps its WAL for the desks reading it");
     }
 
     #[test]

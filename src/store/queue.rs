@@ -297,6 +297,22 @@ pub fn list_loans_in(
     offset: u64,
     total: Option<u64>,
 ) -> Result<Vec<StateRow>> {
+    list_loans_known(conn, table, filter, sort, limit, offset, total, None)
+}
+
+/// `list_loans_in` knowing also how many loans today's promise band holds, when the list puts
+/// it first (the desk keeps that count until the store changes).
+#[allow(clippy::too_many_arguments)]
+pub fn list_loans_known(
+    conn: &Connection,
+    table: StateTable,
+    filter: &LoanFilter,
+    sort: SortKey,
+    limit: Option<u64>,
+    offset: u64,
+    total: Option<u64>,
+    in_band: Option<u64>,
+) -> Result<Vec<StateRow>> {
     let Some(day) = filter.promises_first else {
         return page(conn, table, filter, sort, limit, offset, total);
     };
@@ -306,8 +322,11 @@ pub fn list_loans_in(
         promise_due: Some((due_today, day)),
         ..filter.clone()
     };
-    let first = band(true);
-    let in_first = count_loans(conn, table, &first)?;
+    let first = promise_band(filter, day);
+    let in_first = match in_band {
+        Some(n) => n,
+        None => count_loans(conn, table, &first)?,
+    };
     let mut rows = if offset < in_first {
         page(conn, table, &first, sort, limit, offset, Some(in_first))?
     } else {
@@ -319,6 +338,11 @@ pub fn list_loans_in(
         rows.extend(page(conn, table, &band(false), sort, left, offset.saturating_sub(in_first), rest)?);
     }
     Ok(rows)
+}
+
+/// The list's first band: loans with an active promise due on `day` (the desk's day).
+pub fn promise_band(filter: &LoanFilter, day: NaiveDate) -> LoanFilter {
+    LoanFilter { promises_first: None, promise_due: Some((true, day)), ..filter.clone() }
 }
 
 fn page(
@@ -376,13 +400,7 @@ fn page_sql_in(
     let lim = args.len();
     args.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
     let off = args.len();
-    // Inside a due-date range nothing is null, so the range index already gives the order.
-    let order = match (sort, filter.next_due_between, reversed) {
-        (SortKey::Due, Some(_), false) => "s.next_due_on, s.loan_id",
-        (SortKey::Due, Some(_), true) => "s.next_due_on DESC, s.loan_id DESC",
-        (_, _, false) => sort.order_by(),
-        (_, _, true) => sort.order_by_reversed(),
-    };
+    let order = order_of(filter, sort, reversed);
     // The page's loans first, from the snapshot alone (a covering index skips OFFSET rows without
     // reading them), then their rows: a deep page joins 100 loans, not every loan above it.
     let t = table.name();
@@ -393,6 +411,87 @@ fn page_sql_in(
          ORDER BY {order}",
     );
     (sql, args)
+}
+
+fn order_of(filter: &LoanFilter, sort: SortKey, reversed: bool) -> &'static str {
+    // Inside a due-date range nothing is null, so the range index already gives the order.
+    match (sort, filter.next_due_between, reversed) {
+        (SortKey::Due, Some(_), false) => "s.next_due_on, s.loan_id",
+        (SortKey::Due, Some(_), true) => "s.next_due_on DESC, s.loan_id DESC",
+        (_, _, false) => sort.order_by(),
+        (_, _, true) => sort.order_by_reversed(),
+    }
+}
+
+/// The loans a search finds, in the list's order (today's promises first when the list puts them
+/// first). A search's list is asked for its count, its promise band and pages key after key;
+/// each of those statements would visit every match again, so the matches are found once and
+/// kept, and a page is then read by its loans' ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchHits {
+    pub ids: Vec<LoanId>,
+}
+
+impl SearchHits {
+    /// The ids of rows `offset .. offset + limit`.
+    pub fn page(&self, offset: u64, limit: Option<u64>) -> &[LoanId] {
+        let len = self.ids.len();
+        let from = usize::try_from(offset).unwrap_or(usize::MAX).min(len);
+        let to =
+            limit.map_or(len, |l| from.saturating_add(usize::try_from(l).unwrap_or(usize::MAX)).min(len));
+        &self.ids[from..to]
+    }
+}
+
+/// The statement and bound values that find a search's loans in the list's order.
+pub fn search_sql(table: StateTable, filter: &LoanFilter, sort: SortKey) -> (String, Vec<Value>) {
+    let (clause, mut args) = where_clause(&LoanFilter { promises_first: None, ..filter.clone() });
+    let band = match filter.promises_first {
+        Some(day) => {
+            args.push(Value::Text(day.to_string()));
+            format!("coalesce(s.promise_due_on = ?{} AND s.promise_status = 'active', 0) DESC, ", args.len())
+        }
+        None => String::new(),
+    };
+    let order = order_of(filter, sort, false);
+    (format!("SELECT s.loan_id FROM {} s {clause} ORDER BY {band}{order}", table.name()), args)
+}
+
+/// Every loan the filter (with a search) matches, in the list's order: one visit of each match.
+pub fn search_hits(
+    conn: &Connection,
+    table: StateTable,
+    filter: &LoanFilter,
+    sort: SortKey,
+) -> Result<SearchHits> {
+    let (sql, args) = search_sql(table, filter, sort);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let ids = stmt.query_map(params_from_iter(args), |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(SearchHits { ids })
+}
+
+/// The statement and bound value that read the rows of these loans (their ids as a JSON array).
+pub fn rows_by_id_sql(table: StateTable, ids: &[LoanId]) -> (String, Vec<Value>) {
+    let list = format!("[{}]", ids.iter().map(|i| i.0.to_string()).collect::<Vec<_>>().join(","));
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM {} s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id \
+         WHERE s.loan_id IN (SELECT value FROM json_each(?1))",
+        table.name()
+    );
+    (sql, vec![Value::Text(list)])
+}
+
+/// The rows of these loans, in the order given (loans not in the table are left out).
+pub fn rows_by_id(conn: &Connection, table: StateTable, ids: &[LoanId]) -> Result<Vec<StateRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (sql, args) = rows_by_id_sql(table, ids);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args), row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut by_id: std::collections::HashMap<LoanId, StateRow> =
+        rows.into_iter().map(|r| r.map(|r| (r.loan_id, r))).collect::<Result<_>>()?;
+    Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
 }
 
 /// The partial index of the desk's overdue queue (active, at least one day overdue, everyone's

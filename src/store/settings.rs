@@ -6,7 +6,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::{Result, StoreError};
 
 pub fn setting_get(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
 }
 
 pub fn setting_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
@@ -18,7 +21,10 @@ pub fn setting_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
 }
 
 pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    Ok(conn
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
 }
 
 pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {

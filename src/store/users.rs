@@ -33,12 +33,12 @@ fn build(t: (UserId, String, Option<String>, String, bool)) -> Result<User> {
 
 pub fn user_by_login(conn: &Connection, login: &str) -> Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE login = ?1");
-    conn.query_row(&sql, [login], from_row).optional()?.map(build).transpose()
+    conn.prepare_cached(&sql)?.query_row([login], from_row).optional()?.map(build).transpose()
 }
 
 pub fn user_by_id(conn: &Connection, id: UserId) -> Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
-    conn.query_row(&sql, [id.0], from_row).optional()?.map(build).transpose()
+    conn.prepare_cached(&sql)?.query_row([id.0], from_row).optional()?.map(build).transpose()
 }
 
 pub fn list_users(conn: &Connection) -> Result<Vec<User>> {
