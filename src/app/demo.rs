@@ -56,14 +56,13 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         login: desk.actor.login.clone(),
         rules: desk.rules,
     };
-    desk.store.write(|tx| -> Result<DemoReport> {
+    desk.store.write_load(|tx| -> Result<DemoReport> {
         let held = store::loan_count(tx)?;
         if held > 0 {
             return Err(AppError::Input(format!(
                 "the store at {label} already holds {held} loans; the demo needs an empty store — use another --db"
             )));
         }
-        tx.set_prepared_statement_cache_capacity(64);
         let team = Team::create(tx, &ctx.stamp)?;
         let mut g = Generator { rng: Rng::new(seed), ctx, team, counts: Counts::default() };
         let mut done = 0u64;

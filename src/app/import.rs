@@ -22,7 +22,7 @@ use serde_json::json;
 use super::{AppError, Desk, Result};
 use crate::domain::terms::MAX_TERM_MONTHS;
 use crate::domain::{AssessRules, LoanTerms, Money, Product, Rate, Role, parse_date};
-use crate::store::{self, LoanId, NewLoan, StateTable, UserId};
+use crate::store::{self, CustomerId, LoanId, NewLoan, StateTable, UserId};
 
 /// How many problems are listed one by one; the rest are counted.
 pub const MAX_SHOWN: usize = 100;
@@ -48,41 +48,34 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
     let at = desk.stamp();
     let shown = path.display().to_string();
     let (as_of, rules, actor) = (desk.as_of, &desk.rules, desk.actor.login.as_str());
-    // A million rows scatter inserts over the loan indexes: with SQLite's 2 MB page cache the
-    // transaction spills to the WAL and reads back all the time (the profile in BENCHMARKS.md).
-    // The indexes built at the end sort a million keys each; SQLite may sort on a second thread.
-    let cache: i64 = desk.store.conn().pragma_query_value(None, "cache_size", |r| r.get(0))?;
-    let threads: i64 = desk.store.conn().pragma_query_value(None, "threads", |r| r.get(0))?;
-    desk.store.conn().pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
-    desk.store.conn().pragma_update(None, "threads", 2)?;
-    let done = desk.store.write(|tx| {
+    desk.store.write_load(|tx| {
         let mut problems = Problems::new(&shown);
         // Into an empty book, the name, phone and owner indexes are built once at the end.
-        let deferred = if store::loan_count(tx)? == 0 {
+        let fresh = store::loan_count(tx)? == 0 && store::customer_count(tx)? == 0;
+        let deferred = if fresh {
             let mut d = store::drop_indexes(tx, "loans")?;
             d.extend(store::drop_indexes(tx, "customers")?);
             d
         } else {
             Vec::new()
         };
-        let mut import = LoanImport::new(tx, &at);
-        let rows = read_rows(path, LOAN_COLUMNS, &mut problems, progress, |row, line, problems| {
-            import.row(row, line, problems)
-        })?;
+        let mut import = LoanImport::new(tx, &at, fresh);
+        let rows = read_parsed(
+            path,
+            LOAN_COLUMNS,
+            &mut problems,
+            progress,
+            parse_loan_row,
+            |row, line, problems| import.row(row, line, problems),
+        )?;
         problems.into_result()?;
         store::make_indexes(tx, &deferred)?;
         let refreshed_as_of = refresh_new_loans(tx, &import.inserted, as_of, rules)?;
         let detail = json!({ "file": shown, "rows": rows, "created_users": import.created_users });
         store::insert_audit(tx, &at, actor, "import_loans", "file", Some(&shown), &detail.to_string())?;
         Ok(ImportReport { rows, created_users: import.created_users, refreshed_as_of })
-    });
-    desk.store.conn().pragma_update(None, "cache_size", cache)?;
-    desk.store.conn().pragma_update(None, "threads", threads)?;
-    done
+    })
 }
-
-/// The page cache of an import's transaction, in KiB as `PRAGMA cache_size` takes it (negative).
-const IMPORT_CACHE_KIB: i64 = -131_072;
 
 /// Imports a payments CSV (supervisor) and refreshes the snapshot of the loans it pays.
 pub fn import_payments(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64)) -> Result<ImportReport> {
@@ -93,9 +86,14 @@ pub fn import_payments(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u6
     desk.store.write(|tx| {
         let mut problems = Problems::new(&shown);
         let mut import = PaymentImport::new(tx, &at);
-        let rows = read_rows(path, PAYMENT_COLUMNS, &mut problems, progress, |row, line, problems| {
-            import.row(row, line, problems)
-        })?;
+        let rows = read_parsed(
+            path,
+            PAYMENT_COLUMNS,
+            &mut problems,
+            progress,
+            parse_payment_row,
+            |row, line, problems| import.row(row, line, problems),
+        )?;
         problems.into_result()?;
         let affected: Vec<LoanId> = import.affected.into_iter().collect();
         store::refresh_loans(tx, &affected, rules)?;
@@ -285,9 +283,11 @@ impl FieldErrors {
 }
 
 /// Every problem of one file: the first [`MAX_SHOWN`] as `PATH:LINE: FIELD: message`, and a count.
+/// Each is kept with its line, so the problems the reading thread finds (the file's) and those
+/// found here (the rows') come out in the file's order.
 struct Problems {
     path: String,
-    shown: Vec<String>,
+    shown: Vec<(u64, String)>,
     total: u64,
 }
 
@@ -297,7 +297,7 @@ impl Problems {
     }
 
     fn add(&mut self, line: u64, field: &str, message: impl Display) {
-        self.push(|path| format!("{path}:{line}: {field}: {message}"));
+        self.push(line, |path| format!("{path}:{line}: {field}: {message}"));
     }
 
     fn add_row(&mut self, line: u64, errors: FieldErrors) {
@@ -306,16 +306,25 @@ impl Problems {
         }
     }
 
-    /// A problem with the file as a whole.
-    fn add_file(&mut self, message: impl Display) {
-        self.push(|path| format!("{path}: {message}"));
+    /// A problem with the file as a whole, found at `line` (0: before the first).
+    fn add_file(&mut self, line: u64, message: impl Display) {
+        self.push(line, |path| format!("{path}: {message}"));
     }
 
-    fn push(&mut self, line: impl FnOnce(&str) -> String) {
+    fn push(&mut self, line: u64, text: impl FnOnce(&str) -> String) {
         self.total += 1;
         if self.shown.len() < MAX_SHOWN {
-            self.shown.push(line(&self.path));
+            self.shown.push((line, text(&self.path)));
         }
+    }
+
+    /// Takes in the problems another reader of the same file found. Each side keeps its first
+    /// [`MAX_SHOWN`] in line order, so the first of both together are among them.
+    fn merge(&mut self, other: Problems) {
+        self.total += other.total;
+        self.shown.extend(other.shown);
+        self.shown.sort_by_key(|(line, _)| *line);
+        self.shown.truncate(MAX_SHOWN);
     }
 
     fn is_empty(&self) -> bool {
@@ -327,7 +336,9 @@ impl Problems {
         if self.total == 0 {
             return Ok(());
         }
-        let mut lines = self.shown;
+        let mut shown = self.shown;
+        shown.sort_by_key(|(line, _)| *line);
+        let mut lines: Vec<String> = shown.into_iter().map(|(_, text)| text).collect();
         let hidden = self.total - lines.len() as u64;
         if hidden > 0 {
             let s = if hidden == 1 { "" } else { "s" };
@@ -440,7 +451,7 @@ fn read_rows(
                 csv::ErrorKind::Utf8 { .. } => {
                     problems.add(line, "column", format!("the header row {NOT_UTF8}"))
                 }
-                _ => problems.add_file(format!("cannot read the file: {e}")),
+                _ => problems.add_file(0, format!("cannot read the file: {e}")),
             }
             return Ok(0);
         }
@@ -478,6 +489,57 @@ fn read_rows(
     Ok(rows)
 }
 
+/// `read_rows` on a second thread, which also parses each row with `parse` (pure work: the CSV,
+/// the values, the checks within the row); `each` gets the parsed rows here, in file order, with
+/// the store. A million-row import spent a third of its reading time parsing on the thread that
+/// writes; the other core was idle.
+fn read_parsed<P: Send>(
+    path: &Path,
+    spec: &'static [Column],
+    problems: &mut Problems,
+    progress: &mut dyn FnMut(u64),
+    parse: impl Fn(&Row<'_>) -> P + Sync,
+    mut each: impl FnMut(P, u64, &mut Problems) -> Result<()>,
+) -> Result<u64> {
+    const BATCH: usize = 512;
+    let file = problems.path.clone();
+    std::thread::scope(|scope| {
+        let (to_writer, parsed) = std::sync::mpsc::sync_channel::<Vec<(u64, P)>>(8);
+        let parse = &parse;
+        let reader = scope.spawn(move || -> Result<(u64, Problems)> {
+            let mut found = Problems::new(&file);
+            let mut batch = Vec::with_capacity(BATCH);
+            let stopped = || AppError::Input("the import stopped".into());
+            let rows = read_rows(path, spec, &mut found, &mut |_| {}, |row, line, _| {
+                batch.push((line, parse(row)));
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    to_writer.send(full).map_err(|_| stopped())?;
+                }
+                Ok(())
+            })?;
+            to_writer.send(batch).map_err(|_| stopped())?;
+            Ok((rows, found))
+        });
+        let mut seen = 0u64;
+        for batch in parsed {
+            for (line, row) in batch {
+                // On an error here the channel closes as this returns, and the reader stops.
+                each(row, line, problems)?;
+                seen += 1;
+                if seen.is_multiple_of(PROGRESS_EVERY) {
+                    progress(seen);
+                }
+            }
+        }
+        let (rows, found) =
+            reader.join().map_err(|_| AppError::Input("reading the file failed".into()))??;
+        problems.merge(found);
+        progress(rows);
+        Ok(rows)
+    })
+}
+
 /// Notes a record `csv` could not read; `false` when reading cannot go on.
 fn note_csv_error(e: &csv::Error, line: u64, columns: &Columns, problems: &mut Problems) -> bool {
     match e.kind() {
@@ -492,7 +554,7 @@ fn note_csv_error(e: &csv::Error, line: u64, columns: &Columns, problems: &mut P
             true
         }
         _ => {
-            problems.add_file(format!("cannot read past line {line}: {e}"));
+            problems.add_file(line, format!("cannot read past line {line}: {e}"));
             false
         }
     }
@@ -573,8 +635,23 @@ struct LoanRow {
 
 impl LoanRow {
     fn customer_ref(&self) -> &str {
-        self.loan.customer_ref.as_deref().unwrap_or(&self.loan.loan_ref)
+        self.loan.customer_ref()
     }
+}
+
+/// A row as the reading thread leaves it: its loan id as written (checked against the store and
+/// the other rows even when the row has other problems), and its values or its problems.
+struct Parsed<T> {
+    loan_ref: Option<String>,
+    row: Result<T, FieldErrors>,
+}
+
+fn parse_loan_row(row: &Row<'_>) -> Parsed<LoanRow> {
+    Parsed { loan_ref: row.get("loan_id").map(str::to_string), row: parse_loan(row) }
+}
+
+fn parse_payment_row(row: &Row<'_>) -> Parsed<PaymentRow> {
+    Parsed { loan_ref: row.get("loan_id").map(str::to_string), row: parse_payment(row) }
 }
 
 fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
@@ -646,12 +723,17 @@ enum Settled {
 struct Owner {
     login: Option<String>,
     settled: Settled,
+    /// The customer in the store: found there, or inserted with an earlier row.
+    id: Option<CustomerId>,
 }
 
 /// The state of a loans import: what earlier rows of the file settled, and what was inserted.
 struct LoanImport<'t> {
     tx: &'t Connection,
     at: &'t str,
+    /// The store held no loans and no customers when the import began: nothing in the file can
+    /// be there already, and a million rows are not looked up in it twice each.
+    fresh: bool,
     /// Every loan id of the file so far, with its line.
     loan_lines: HashMap<String, u64>,
     /// The owner of every customer seen so far.
@@ -663,10 +745,11 @@ struct LoanImport<'t> {
 }
 
 impl<'t> LoanImport<'t> {
-    fn new(tx: &'t Connection, at: &'t str) -> Self {
+    fn new(tx: &'t Connection, at: &'t str, fresh: bool) -> Self {
         LoanImport {
             tx,
             at,
+            fresh,
             loan_lines: HashMap::new(),
             owners: HashMap::new(),
             users: HashMap::new(),
@@ -676,12 +759,13 @@ impl<'t> LoanImport<'t> {
     }
 
     /// Checks one row against the store and the earlier rows; inserts it while the file is clean.
-    fn row(&mut self, row: &Row<'_>, line: u64, problems: &mut Problems) -> Result<()> {
-        let (parsed, mut errors) = match parse_loan(row) {
+    fn row(&mut self, row: Parsed<LoanRow>, line: u64, problems: &mut Problems) -> Result<()> {
+        let Parsed { loan_ref, row: parsed } = row;
+        let (parsed, mut errors) = match parsed {
             Ok(parsed) => (Some(parsed), FieldErrors::default()),
             Err(errors) => (None, errors),
         };
-        if let Some(loan_ref) = row.get("loan_id") {
+        if let Some(loan_ref) = &loan_ref {
             self.check_new_loan(loan_ref, line, &mut errors)?;
         }
         if let Some(parsed) = &parsed {
@@ -707,7 +791,7 @@ impl<'t> LoanImport<'t> {
             Entry::Vacant(slot) => {
                 slot.insert(line);
                 // Earlier rows of this file are in the map, so a loan found in the store was there before.
-                if store::loan_id_by_ref(self.tx, loan_ref)?.is_some() {
+                if !self.fresh && store::loan_id_by_ref(self.tx, loan_ref)?.is_some() {
                     errors.push("loan_id", format!("loan '{loan_ref}' is already on the desk"));
                 }
             }
@@ -722,9 +806,12 @@ impl<'t> LoanImport<'t> {
         }
         let customer = parsed.customer_ref();
         if !self.owners.contains_key(customer) {
-            let owner = match store::customer_by_ref(self.tx, customer)? {
-                Some((_, user)) => Owner { login: self.login_of(user)?, settled: Settled::Store },
-                None => Owner { login: parsed.assignee.clone(), settled: Settled::Line(line) },
+            let known = if self.fresh { None } else { store::customer_by_ref(self.tx, customer)? };
+            let owner = match known {
+                Some((id, user)) => {
+                    Owner { login: self.login_of(user)?, settled: Settled::Store, id: Some(id) }
+                }
+                None => Owner { login: parsed.assignee.clone(), settled: Settled::Line(line), id: None },
             };
             self.owners.insert(customer.to_string(), owner);
         }
@@ -761,7 +848,19 @@ impl<'t> LoanImport<'t> {
     fn insert(&mut self, parsed: LoanRow) -> Result<()> {
         let assignee = parsed.assignee.as_deref().map(|login| self.user_id(login)).transpose()?;
         let loan = NewLoan { assignee, ..parsed.loan };
-        self.inserted.push(store::insert_loan(self.tx, &loan, self.at)?);
+        // `check_owner` settled the row's customer: found in the store, or first seen in the file.
+        let owner = self.owners.get_mut(loan.customer_ref());
+        let customer = match owner.as_ref().and_then(|o| o.id) {
+            Some(id) => id,
+            None => {
+                let id = store::insert_customer(self.tx, &loan, self.at)?;
+                if let Some(o) = owner {
+                    o.id = Some(id);
+                }
+                id
+            }
+        };
+        self.inserted.push(store::insert_loan_of(self.tx, customer, &loan, self.at)?);
         Ok(())
     }
 
@@ -842,12 +941,13 @@ impl<'t> PaymentImport<'t> {
         PaymentImport { tx, at, references: HashMap::new(), affected: BTreeSet::new() }
     }
 
-    fn row(&mut self, row: &Row<'_>, line: u64, problems: &mut Problems) -> Result<()> {
-        let (parsed, mut errors) = match parse_payment(row) {
+    fn row(&mut self, row: Parsed<PaymentRow>, line: u64, problems: &mut Problems) -> Result<()> {
+        let Parsed { loan_ref, row: parsed } = row;
+        let (parsed, mut errors) = match parsed {
             Ok(parsed) => (Some(parsed), FieldErrors::default()),
             Err(errors) => (None, errors),
         };
-        let loan = match row.get("loan_id") {
+        let loan = match &loan_ref {
             Some(loan_ref) => self.known_loan(loan_ref, &mut errors)?,
             None => None,
         };

@@ -34,13 +34,32 @@ pub fn annuity_payment(principal: Money, rate: Rate, n: u32) -> Money {
     if rate.e4() == 0 {
         return to_money(div_round(i128::from(principal.cents()), i128::from(n)));
     }
-    let a = BigInt::from(rate.e4());
-    let d = BigInt::from(MONTHLY_DEN);
-    let grown = num_traits::pow(&d + &a, n as usize);
-    let base = num_traits::pow(d.clone(), n as usize);
-    let num = BigInt::from(principal.cents()) * &a * &grown;
-    let den = d * (grown - base);
-    to_money(big_div_round(&num, &den))
+    annuity_factor(rate.e4(), n, |(times, per)| {
+        to_money(big_div_round(&(BigInt::from(principal.cents()) * times), per))
+    })
+}
+
+/// The payment per unit of principal as a fraction `a·(D+a)^n / (D·((D+a)^n − D^n))`, kept per
+/// rate and term on each thread: the powers are thousands of digits long for a 30-year loan, and
+/// a book has a few hundred distinct rates and terms for a million loans (recomputing them was
+/// most of a whole-book refresh). Only the cost changes; the result is the same exact value.
+fn annuity_factor<T>(a: i64, n: u32, f: impl FnOnce(&(BigInt, BigInt)) -> T) -> T {
+    thread_local! {
+        static FACTORS: std::cell::RefCell<std::collections::HashMap<(i64, u32), (BigInt, BigInt)>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    FACTORS.with_borrow_mut(|kept| {
+        if kept.len() >= 4_096 && !kept.contains_key(&(a, n)) {
+            kept.clear();
+        }
+        let factor = kept.entry((a, n)).or_insert_with(|| {
+            let (a, d) = (BigInt::from(a), BigInt::from(MONTHLY_DEN));
+            let grown = num_traits::pow(&d + &a, n as usize);
+            let base = num_traits::pow(d.clone(), n as usize);
+            (&a * &grown, d * (grown - base))
+        });
+        f(factor)
+    })
 }
 
 fn big_div_round(num: &BigInt, den: &BigInt) -> i128 {

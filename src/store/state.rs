@@ -121,35 +121,107 @@ impl<'c> Writer<'c> {
     }
 }
 
+/// One value of a snapshot row as the schedules' thread makes it: the fixed words and the dates
+/// without a heap string each. A whole-book refresh makes a million rows on one thread and frees
+/// them on the other, and freeing another thread's small strings was a third of the writing
+/// thread's time (docs/BENCHMARKS.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Cell {
+    Null,
+    Int(i64),
+    Word(&'static str),
+    /// A date as the store keeps it, `YYYY-MM-DD`.
+    Day([u8; 10]),
+    Text(String),
+}
+
+impl Cell {
+    fn day(date: NaiveDate) -> Cell {
+        use chrono::Datelike;
+        let (y, m, d) = (date.year(), date.month(), date.day());
+        if !(0..=9999).contains(&y) {
+            return Cell::Text(date.to_string());
+        }
+        let y = y as u32;
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        Cell::Day([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ])
+    }
+
+    /// Whether the store already holds this value.
+    fn is(&self, stored: &Value) -> bool {
+        match (self, stored) {
+            (Cell::Null, Value::Null) => true,
+            (Cell::Int(a), Value::Integer(b)) => a == b,
+            (Cell::Word(a), Value::Text(b)) => a == b,
+            (Cell::Day(a), Value::Text(b)) => a.as_slice() == b.as_bytes(),
+            (Cell::Text(a), Value::Text(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl rusqlite::ToSql for Cell {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Cell::Null => ValueRef::Null,
+            Cell::Int(n) => ValueRef::Integer(*n),
+            Cell::Word(w) => ValueRef::Text(w.as_bytes()),
+            Cell::Day(d) => ValueRef::Text(d),
+            Cell::Text(t) => ValueRef::Text(t.as_bytes()),
+        }))
+    }
+}
+
 /// A snapshot row in the order of `Writer`'s columns.
-fn values(f: &Facts, a: &Assessment, promise: Option<(NaiveDate, PromiseStatus)>) -> Vec<Value> {
+type Row = [Cell; 22];
+
+/// Whether stored values are these cells.
+fn stored_as(stored: &[Value], cells: &[Cell]) -> bool {
+    stored.len() == cells.len() && cells.iter().zip(stored).all(|(c, v)| c.is(v))
+}
+
+fn values(f: &Facts, a: &Assessment, promise: Option<(NaiveDate, PromiseStatus)>) -> Row {
     let (status, stage) = effective_stage(f.stage, f.written_off, a.closed);
     let class = loan_class(a, f.observation_until);
-    let text = |s: &str| Value::Text(s.to_string());
-    let opt = |s: Option<String>| s.map_or(Value::Null, Value::Text);
-    vec![
-        Value::Integer(f.id.0),
-        Value::Text(a.as_of.to_string()),
-        text(status.as_str()),
-        text(stage.as_str()),
-        f.assignee.map_or(Value::Null, |u| Value::Integer(u.0)),
-        Value::Integer(a.dpd),
-        text(a.bucket.as_str()),
-        text(class.as_str()),
-        Value::Integer(a.outstanding_principal.cents()),
-        Value::Integer(a.overdue_principal.cents()),
-        Value::Integer(a.overdue_interest.cents()),
-        Value::Integer(a.overdue_amount().cents()),
-        Value::Integer(a.penalty_interest.cents()),
-        Value::Integer(a.payoff_amount.cents()),
-        opt(a.next_due_on.map(|d| d.to_string())),
-        Value::Integer(a.next_due_amount.cents()),
-        opt(a.due_soon.map(|s| s.due_on.to_string())),
-        opt(a.due_soon.map(|s| s.kind.as_str().to_string())),
-        opt(f.last_contact_at.clone()),
-        opt(f.next_action_on.clone()),
-        opt(promise.map(|(d, _)| d.to_string())),
-        opt(promise.map(|(_, st)| st.as_str().to_string())),
+    let money = |m: Money| Cell::Int(m.cents());
+    let day = |d: Option<NaiveDate>| d.map_or(Cell::Null, Cell::day);
+    let word = |w: Option<&'static str>| w.map_or(Cell::Null, Cell::Word);
+    let text = |t: &Option<String>| t.clone().map_or(Cell::Null, Cell::Text);
+    [
+        Cell::Int(f.id.0),
+        Cell::day(a.as_of),
+        Cell::Word(status.as_str()),
+        Cell::Word(stage.as_str()),
+        f.assignee.map_or(Cell::Null, |u| Cell::Int(u.0)),
+        Cell::Int(a.dpd),
+        Cell::Word(a.bucket.as_str()),
+        Cell::Word(class.as_str()),
+        money(a.outstanding_principal),
+        money(a.overdue_principal),
+        money(a.overdue_interest),
+        money(a.overdue_amount()),
+        money(a.penalty_interest),
+        money(a.payoff_amount),
+        day(a.next_due_on),
+        money(a.next_due_amount),
+        day(a.due_soon.map(|s| s.due_on)),
+        word(a.due_soon.map(|s| s.kind.as_str())),
+        text(&f.last_contact_at),
+        text(&f.next_action_on),
+        day(promise.map(|(d, _)| d)),
+        word(promise.map(|(_, st)| st.as_str())),
     ]
 }
 
@@ -260,7 +332,7 @@ pub fn refresh_all(
     let rules = *rules;
     std::thread::scope(|scope| -> Result<()> {
         let (to_worker, work) = std::sync::mpsc::sync_channel::<Vec<Job>>(IN_FLIGHT);
-        let (to_main, answers) = std::sync::mpsc::sync_channel::<Vec<Vec<Value>>>(IN_FLIGHT);
+        let (to_main, answers) = std::sync::mpsc::sync_channel::<Vec<Row>>(IN_FLIGHT);
         scope.spawn(move || {
             for batch in work {
                 let rows = batch
@@ -273,20 +345,20 @@ pub fn refresh_all(
             }
         });
         let mut in_flight = 0usize;
-        let mut take = |row: Vec<Value>| -> Result<()> {
-            let Value::Integer(id) = row[0] else { return Ok(()) };
+        let mut take = |row: Row| -> Result<()> {
+            let Cell::Int(id) = row[0] else { return Ok(()) };
             match standing.as_mut() {
                 None => {
-                    writer.insert.execute(params_from_iter(row))?;
+                    writer.insert.execute(params_from_iter(&row))?;
                 }
                 Some(standing) => match standing.take(id)? {
-                    Some(old) if old == row => {}
+                    Some(old) if stored_as(&old, &row) => {}
                     // A new date moves every row's date; only that column is written, no index.
-                    Some(old) if old[2..] == row[2..] => {
+                    Some(old) if stored_as(&old[2..], &row[2..]) => {
                         as_of_only.execute(params![id, row[1]])?;
                     }
                     _ => {
-                        writer.insert.execute(params_from_iter(row))?;
+                        writer.insert.execute(params_from_iter(&row))?;
                     }
                 },
             }
@@ -373,7 +445,7 @@ fn row_of(
     explicit: Option<ExplicitSchedule>,
     as_of: NaiveDate,
     rules: &AssessRules,
-) -> Vec<Value> {
+) -> Row {
     let promise = facts.promise.map(|(amount, made, due)| {
         (due, promise_status(made, due, amount, &payments, as_of, PROMISE_GRACE_DAYS))
     });
@@ -391,7 +463,7 @@ fn assess_and_write(
     rules: &AssessRules,
 ) -> Result<()> {
     let row = assessed_row(conn, facts, payments, as_of, rules)?;
-    writer.insert.execute(params_from_iter(row))?;
+    writer.insert.execute(params_from_iter(&row))?;
     Ok(())
 }
 
@@ -402,7 +474,7 @@ fn assessed_row(
     payments: Vec<Payment>,
     as_of: NaiveDate,
     rules: &AssessRules,
-) -> Result<Vec<Value>> {
+) -> Result<Row> {
     let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
     Ok(row_of(facts, payments, explicit, as_of, rules))
 }
@@ -431,4 +503,37 @@ pub fn refresh_loans(conn: &Connection, ids: &[LoanId], rules: &AssessRules) -> 
         assess_and_write(conn, &mut writer, &facts, payments, as_of, rules)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_cell_is_the_text_the_store_keeps() {
+        for (y, m, d) in
+            [(2026, 3, 1), (1999, 12, 31), (999, 1, 9), (0, 1, 1), (9999, 12, 31), (10_000, 1, 1)]
+        {
+            let date = NaiveDate::from_ymd_opt(y, m, d).expect("date");
+            let cell = Cell::day(date);
+            assert!(cell.is(&Value::Text(date.to_string())), "{date}: {cell:?}");
+            assert!(!cell.is(&Value::Text("2026-03-02".into())), "{date}");
+            let out = rusqlite::ToSql::to_sql(&cell).expect("to sql");
+            let rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(bytes)) = out else {
+                panic!("{out:?}")
+            };
+            assert_eq!(bytes, date.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn cells_match_stored_values_of_their_own_kind_only() {
+        assert!(Cell::Int(5).is(&Value::Integer(5)));
+        assert!(!Cell::Int(5).is(&Value::Text("5".into())));
+        assert!(Cell::Word("active").is(&Value::Text("active".into())));
+        assert!(!Cell::Null.is(&Value::Text(String::new())));
+        assert!(Cell::Null.is(&Value::Null));
+        assert!(stored_as(&[Value::Integer(1), Value::Null], &[Cell::Int(1), Cell::Null]));
+        assert!(!stored_as(&[Value::Integer(1)], &[Cell::Int(1), Cell::Null]));
+    }
 }
