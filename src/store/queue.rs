@@ -215,6 +215,8 @@ fn where_clause(filter: &LoanFilter) -> (String, Vec<Value>) {
         conds.push(format!("s.dpd >= {min}"));
     }
     if let Some((from, to)) = filter.next_due_between {
+        // Stated so that the due-order index (`next_due_on IS NULL`, `next_due_on`) takes the range.
+        conds.push("(s.next_due_on IS NULL) = 0".into());
         bind(&mut conds, "s.next_due_on >= ?", Value::Text(from.to_string()), &mut args);
         bind(&mut conds, "s.next_due_on <= ?", Value::Text(to.to_string()), &mut args);
     }
