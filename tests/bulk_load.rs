@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{AS_OF, TestDesk};
 
@@ -47,11 +47,10 @@ fn a_first_import_killed_half_way_leaves_an_empty_store_in_wal_mode() {
         .expect("spawn duedesk");
     // The rollback journal exists while the load's transaction is open (there is no -wal file):
     // that is the moment to kill it.
+    // The import's own end bounds the wait: if it ends first, the journal was never seen.
     let journal = PathBuf::from(format!("{}-journal", d.db.display()));
-    let deadline = Instant::now() + Duration::from_secs(120);
     while !journal.exists() {
         assert!(child.try_wait().expect("poll").is_none(), "the import ended before its journal was seen");
-        assert!(Instant::now() < deadline, "no rollback journal appeared");
         std::thread::sleep(Duration::from_millis(1));
     }
     child.kill().expect("kill");
