@@ -1,27 +1,21 @@
 //! End to end: the real binary in a real terminal (tmux, 80×24, on a private server socket),
-//! driven by keys; the screen is read with `capture-pane` and waited for by polling with a
-//! deadline. Skipped, with a note, only when tmux is not installed (CI installs it).
+//! driven by keys; the screen is read with `capture-pane` and waited for by looking again a
+//! bounded number of times. Without tmux they fail under CI and are skipped elsewhere
+//! (`common::program`).
 
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
-use common::{AS_OF, NOW, TestDesk};
-
-const DEADLINE: Duration = Duration::from_secs(20);
+use common::{AS_OF, NOW, TestDesk, poll, program};
 
 fn have_tmux() -> bool {
-    let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("note: tmux is not installed; skipping the end-to-end terminal test");
-    }
-    ok
+    program::available("tmux", &["-V"])
 }
 
-/// A session on a tmux server of our own (its socket in the test's temp directory); the server
-/// is killed when the first session's handle is dropped.
+/// A session on a tmux server of our own (its socket in the test's temp directory, none of the
+/// user's configuration); the server is killed when the first session's handle is dropped.
 struct Tmux {
     socket: PathBuf,
     session: String,
@@ -39,7 +33,13 @@ impl Tmux {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().expect("run tmux")
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(["-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("run tmux")
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -49,31 +49,27 @@ impl Tmux {
     }
 
     /// A detached 80×24 session running `argv` under a shell that reports how it ended and the
-    /// terminal's modes afterwards. The shell reaps the desk itself: a tmux server started from
-    /// a busy test process was seen to leave its dead child unreaped, so its pane never died.
+    /// terminal's modes afterwards, then keeps the pane open for reading (`cat` waits on the
+    /// terminal). The shell reaps the desk itself: a tmux server started from a busy test process
+    /// was seen to leave its dead child unreaped, so its pane never died.
     fn start(&self, argv: &[&str]) {
         let quoted: Vec<String> = argv.iter().map(|a| format!("'{a}'")).collect();
-        let line = format!("{}; echo \"desk exited with $?\"; stty -a; sleep 600", quoted.join(" "));
+        let line = format!("{}; echo \"desk exited with $?\"; stty -a; exec cat", quoted.join(" "));
         self.ok(&["new-session", "-d", "-s", &self.session, "-x", "80", "-y", "24", "sh", "-c", &line]);
     }
 
     /// The desk's process: the pane's shell's child.
     fn desk_pid(&self) -> String {
         let shell = self.display("#{pane_pid}");
-        let start = Instant::now();
-        loop {
+        poll::until("the desk process under the pane's shell", poll::LOOKS, || {
             let child = std::fs::read_dir("/proc").into_iter().flatten().flatten().find_map(|e| {
                 let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
                 // pid (comm) state ppid …: the command name may hold spaces, so split after ')'.
                 let ppid = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?;
                 (ppid == shell).then(|| e.file_name().to_string_lossy().into_owned())
             });
-            if let Some(pid) = child {
-                return pid;
-            }
-            assert!(start.elapsed() < DEADLINE, "no desk process under the pane's shell {shell}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+            child.ok_or_else(|| format!("no child of the shell {shell}; the screen:\n{}", self.screen()))
+        })
     }
 
     /// Waits for the desk to end and returns its exit status as the shell saw it.
@@ -104,17 +100,12 @@ impl Tmux {
         self.ok(&["display-message", "-p", "-t", &self.session, format]).trim().to_string()
     }
 
-    /// Polls the screen until `ready` holds, failing with the last screen at the deadline.
+    /// Looks at the screen until `ready` holds; fails with the last screen when it never does.
     fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
+        poll::until(what, poll::LOOKS, || {
             let s = self.screen();
-            if ready(&s) {
-                return s;
-            }
-            assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}; the screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+            if ready(&s) { Ok(s) } else { Err(format!("the screen:\n{s}")) }
+        })
     }
 }
 
@@ -124,6 +115,16 @@ impl Drop for Tmux {
             let _ = self.run(&["kill-server"]);
         }
     }
+}
+
+/// The rule every test here starts with: a missing tmux is a failure under CI, a skip elsewhere.
+#[test]
+fn a_missing_tmux_fails_under_ci_and_is_skipped_elsewhere() {
+    assert!(!program::runs("duedesk-no-such-program", &["-V"]));
+    assert!(!program::decide("tmux", false, false), "skipped outside CI");
+    assert!(program::decide("tmux", true, true), "run when found");
+    let under_ci = std::panic::catch_unwind(|| program::decide("tmux", false, true));
+    assert!(under_ci.is_err(), "a missing tmux passed under CI");
 }
 
 fn demo_store() -> TestDesk {
@@ -233,11 +234,16 @@ fn a_broken_key_file_is_shown_and_the_desk_runs_with_the_rest() {
     });
     tmux.keys(&["?"]);
     tmux.wait_for("the help in ASCII", |s| s.contains("+ Keys") && s.contains("Q  "));
+    // Each Escape is waited on before the next key: Escape and a key at once read as Alt+key.
     tmux.keys(&["Escape"]);
-    // `q` no longer quits: the user gave quit to `Q` alone.
-    tmux.keys(&["q"]);
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(!tmux.screen().contains("desk exited"), "q quit:\n{}", tmux.screen());
+    tmux.wait_for("the help closed", |s| !s.contains("+ Keys") && s.contains("Q quit"));
+    // `q` no longer quits (the user gave quit to `Q` alone): the desk answers the key after it.
+    tmux.keys(&["q", "?"]);
+    let s = tmux
+        .wait_for("the help again, or the desk gone", |s| s.contains("+ Keys") || s.contains("desk exited"));
+    assert!(!s.contains("desk exited"), "q quit:\n{s}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the help closed again", |s| !s.contains("+ Keys"));
     tmux.keys(&["Q"]);
     assert_eq!(tmux.wait_exit(), 0);
 }

@@ -1,6 +1,9 @@
 //! Runs the real `duedesk` binary against a store in a temporary directory.
 #![allow(dead_code)] // Each test file uses a different part of this helper.
 
+pub mod poll;
+pub mod program;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
