@@ -1,0 +1,135 @@
+//! The checks of single values: ids, text, phone numbers, amounts, rates, terms, logins. Each
+//! returns the value or the message for `FIELD: message`.
+
+use crate::domain::terms::MAX_TERM_MONTHS;
+use crate::domain::{Money, Rate};
+
+/// A loan or customer id: 1–64 characters, no control characters.
+pub(super) fn id_text(text: &str) -> Result<String, String> {
+    let n = text.chars().count();
+    if n > 64 {
+        return Err(format!("is {n} characters long; ids have at most 64"));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(format!("'{}' contains a line break or control character", text.escape_debug()));
+    }
+    Ok(text.to_string())
+}
+
+/// Free text; a line break inside a quoted value is kept, as `\n`.
+pub(super) fn free_text(text: &str) -> String {
+    if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() }
+}
+
+pub(super) fn phone(text: &str) -> Result<String, String> {
+    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-');
+    if text.chars().all(allowed) && text.chars().any(|c| c.is_ascii_digit()) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("'{text}' is not a phone number: use digits, '+', spaces and '-'"))
+    }
+}
+
+/// An amount: 0–2 decimals, no sign, no thousands separator, more than zero.
+pub(super) fn amount(text: &str) -> Result<Money, String> {
+    if text.starts_with(['-', '+']) {
+        return Err(format!("'{text}' has a sign: write amounts without '+' or '-'"));
+    }
+    let money = Money::parse(text).map_err(|e| e.to_string())?;
+    if money.is_positive() { Ok(money) } else { Err(format!("'{text}' is not more than 0.00")) }
+}
+
+pub(super) fn rate(text: &str) -> Result<Rate, String> {
+    Rate::parse(text).map_err(|e| e.to_string())
+}
+
+pub(super) fn term_months(text: &str) -> Result<u32, String> {
+    let months: u32 = text
+        .parse()
+        .ok()
+        .filter(|_| text.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| format!("'{text}' is not a whole number of months"))?;
+    if (1..=MAX_TERM_MONTHS).contains(&months) {
+        Ok(months)
+    } else {
+        Err(format!("'{text}' is out of range: 1–{} months", MAX_TERM_MONTHS))
+    }
+}
+
+/// A desk login: no spaces or control characters, at most 64 characters.
+pub(super) fn login(text: &str) -> Result<String, String> {
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) || text.chars().count() > 64 {
+        return Err(format!("'{}' is not a desk login: a login has no spaces", text.escape_debug()));
+    }
+    Ok(text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_at_most_64_characters_without_control_characters() {
+        assert_eq!(id_text("贷-0001"), Ok("贷-0001".to_string()));
+        assert_eq!(id_text(&"款".repeat(64)).map(|s| s.chars().count()), Ok(64));
+        assert_eq!(id_text(&"x".repeat(65)), Err("is 65 characters long; ids have at most 64".to_string()));
+        assert_eq!(
+            id_text("L-1\nL-2"),
+            Err("'L-1\\nL-2' contains a line break or control character".to_string())
+        );
+    }
+
+    #[test]
+    fn line_breaks_in_free_text_are_kept_as_line_feeds() {
+        assert_eq!(free_text("a\r\nb\rc\nd"), "a\nb\nc\nd");
+        assert_eq!(free_text("王芳"), "王芳");
+    }
+
+    #[test]
+    fn phone_numbers_are_digits_plus_spaces_and_dashes() {
+        for good in ["13800138000", "+86 138-0013-8000", "139 0000 0001"] {
+            assert_eq!(phone(good), Ok(good.to_string()));
+        }
+        for bad in ["138-abc", "+ -", "１３８"] {
+            assert_eq!(
+                phone(bad),
+                Err(format!("'{bad}' is not a phone number: use digits, '+', spaces and '-'"))
+            );
+        }
+    }
+
+    #[test]
+    fn amounts_are_positive_without_sign_or_separator() {
+        assert_eq!(amount("2000.5"), Ok(Money::from_cents(200_050)));
+        assert_eq!(amount("0.01"), Ok(Money::from_cents(1)));
+        assert_eq!(amount("-500"), Err("'-500' has a sign: write amounts without '+' or '-'".to_string()));
+        assert_eq!(amount("+5"), Err("'+5' has a sign: write amounts without '+' or '-'".to_string()));
+        assert_eq!(amount("0"), Err("'0' is not more than 0.00".to_string()));
+        assert!(amount("1,000.00").expect_err("separator").contains("thousands separator"));
+        assert!(amount("1.234").is_err());
+    }
+
+    #[test]
+    fn rates_and_terms_are_in_range() {
+        assert_eq!(rate("4.9").map(|r| r.to_string()), Ok("4.90".to_string()));
+        assert!(rate("4.12345").expect_err("decimals").contains("more than four decimals"));
+        assert!(rate("100").expect_err("range").contains("out of range"));
+        assert_eq!(term_months("1"), Ok(1));
+        assert_eq!(term_months("480"), Ok(480));
+        assert_eq!(term_months("0"), Err("'0' is out of range: 1–480 months".to_string()));
+        assert_eq!(term_months("481"), Err("'481' is out of range: 1–480 months".to_string()));
+        for bad in ["12.5", "+12", "-1", "twelve"] {
+            assert_eq!(term_months(bad), Err(format!("'{bad}' is not a whole number of months")));
+        }
+    }
+
+    #[test]
+    fn logins_have_no_spaces() {
+        assert_eq!(login("wang.fang"), Ok("wang.fang".to_string()));
+        assert_eq!(
+            login("Wang Fang"),
+            Err("'Wang Fang' is not a desk login: a login has no spaces".to_string())
+        );
+        assert!(login(&"x".repeat(65)).is_err());
+    }
+}

@@ -1,0 +1,314 @@
+//! The loans file: each row checked on its own (on the reading thread), then against the store
+//! and the rows before it (a loan id once, one owner per customer), and inserted while the file
+//! is clean.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use rusqlite::Connection;
+
+use super::checks::{amount, free_text, id_text, login, phone, rate, term_months};
+use super::columns::Row;
+use super::problems::{FieldErrors, Parsed, Problems};
+use crate::app::Result;
+use crate::domain::{LoanTerms, Product, Role, parse_date};
+use crate::store::{self, CustomerId, LoanId, NewLoan, UserId};
+
+/// A loans row, checked on its own; the owner is still a login.
+#[derive(Debug)]
+pub(super) struct LoanRow {
+    loan: NewLoan,
+    assignee: Option<String>,
+}
+
+impl LoanRow {
+    fn customer_ref(&self) -> &str {
+        self.loan.customer_ref()
+    }
+}
+
+pub(super) fn parse_loan_row(row: &Row<'_>) -> Parsed<LoanRow> {
+    Parsed { loan_ref: row.get("loan_id").map(str::to_string), row: parse_loan(row) }
+}
+
+fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let loan_ref = e.take("loan_id", row.required("loan_id").and_then(id_text));
+    let borrower = e.take("borrower", row.required("borrower").map(free_text));
+    let customer_ref = e.take("customer_id", row.get("customer_id").map(id_text).transpose());
+    let phone_no = e.take("phone", row.get("phone").map(phone).transpose());
+    let product = e.take("product", row.required("product").and_then(str::parse::<Product>));
+    let principal = e.take("principal", row.required("principal").and_then(amount));
+    let rate = e.take("annual_rate", row.required("annual_rate").and_then(rate));
+    let term = e.take("term_months", row.required("term_months").and_then(term_months));
+    let disbursed_on = e.take("disbursed_on", row.required("disbursed_on").and_then(parse_date));
+    let guarantor_phone = e.take("guarantor_phone", row.get("guarantor_phone").map(phone).transpose());
+    let assignee = e.take("assignee", row.get("assignee").map(login).transpose());
+    let (
+        Some(loan_ref),
+        Some(borrower),
+        Some(customer_ref),
+        Some(phone),
+        Some(product),
+        Some(principal),
+        Some(rate),
+        Some(term_months),
+        Some(disbursed_on),
+        Some(guarantor_phone),
+        Some(assignee),
+    ) = (
+        loan_ref,
+        borrower,
+        customer_ref,
+        phone_no,
+        product,
+        principal,
+        rate,
+        term,
+        disbursed_on,
+        guarantor_phone,
+        assignee,
+    )
+    else {
+        return Err(e);
+    };
+    let loan = NewLoan {
+        loan_ref,
+        customer_ref,
+        borrower,
+        phone,
+        terms: LoanTerms { product, principal, rate, term_months, disbursed_on },
+        guarantor: row.get("guarantor").map(free_text),
+        guarantor_phone,
+        collateral: row.get("collateral").map(free_text),
+        branch: row.get("branch").map(free_text),
+        assignee: None,
+    };
+    Ok(LoanRow { loan, assignee })
+}
+
+/// Where a customer's owner was settled.
+#[derive(Debug, Clone, Copy)]
+enum Settled {
+    /// By its first row in this file.
+    Line(u64),
+    /// Before this import.
+    Store,
+}
+
+#[derive(Debug)]
+struct Owner {
+    login: Option<String>,
+    settled: Settled,
+    /// The customer in the store: found there, or inserted with an earlier row.
+    id: Option<CustomerId>,
+}
+
+/// The state of a loans import: what earlier rows of the file settled, and what was inserted.
+pub(super) struct LoanImport<'t> {
+    tx: &'t Connection,
+    at: &'t str,
+    /// The store held no loans and no customers when the import began: nothing in the file can
+    /// be there already, and a million rows are not looked up in it twice each.
+    fresh: bool,
+    /// Every loan id of the file so far, with its line.
+    loan_lines: HashMap<String, u64>,
+    /// The owner of every customer seen so far.
+    owners: HashMap<String, Owner>,
+    /// Desk users known to be usable as owners.
+    users: HashMap<String, UserId>,
+    pub(super) created_users: Vec<String>,
+    pub(super) inserted: Vec<LoanId>,
+}
+
+impl<'t> LoanImport<'t> {
+    pub(super) fn new(tx: &'t Connection, at: &'t str, fresh: bool) -> Self {
+        LoanImport {
+            tx,
+            at,
+            fresh,
+            loan_lines: HashMap::new(),
+            owners: HashMap::new(),
+            users: HashMap::new(),
+            created_users: Vec::new(),
+            inserted: Vec::new(),
+        }
+    }
+
+    /// Checks one row against the store and the earlier rows; inserts it while the file is clean.
+    pub(super) fn row(&mut self, row: Parsed<LoanRow>, line: u64, problems: &mut Problems) -> Result<()> {
+        let Parsed { loan_ref, row: parsed } = row;
+        let (parsed, mut errors) = match parsed {
+            Ok(parsed) => (Some(parsed), FieldErrors::default()),
+            Err(errors) => (None, errors),
+        };
+        if let Some(loan_ref) = &loan_ref {
+            self.check_new_loan(loan_ref, line, &mut errors)?;
+        }
+        if let Some(parsed) = &parsed {
+            self.check_owner(parsed, line, &mut errors)?;
+        }
+        match parsed {
+            Some(parsed) if errors.is_empty() && problems.is_empty() => self.insert(parsed),
+            _ => {
+                problems.add_row(line, errors);
+                Ok(())
+            }
+        }
+    }
+
+    fn check_new_loan(&mut self, loan_ref: &str, line: u64, errors: &mut FieldErrors) -> Result<()> {
+        match self.loan_lines.entry(loan_ref.to_string()) {
+            Entry::Occupied(first) => {
+                errors.push(
+                    "loan_id",
+                    format!("'{loan_ref}' is repeated: it is first on line {}", first.get()),
+                );
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(line);
+                // Earlier rows of this file are in the map, so a loan found in the store was there before.
+                if !self.fresh && store::loan_id_by_ref(self.tx, loan_ref)?.is_some() {
+                    errors.push("loan_id", format!("loan '{loan_ref}' is already on the desk"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One owner per customer (一户一人): a row may leave the assignee empty, or name the customer's owner.
+    fn check_owner(&mut self, parsed: &LoanRow, line: u64, errors: &mut FieldErrors) -> Result<()> {
+        if let Some(login) = &parsed.assignee {
+            self.check_assignee(login, errors)?;
+        }
+        let customer = parsed.customer_ref();
+        if !self.owners.contains_key(customer) {
+            let known = if self.fresh { None } else { store::customer_by_ref(self.tx, customer)? };
+            let owner = match known {
+                Some((id, user)) => {
+                    Owner { login: self.login_of(user)?, settled: Settled::Store, id: Some(id) }
+                }
+                None => Owner { login: parsed.assignee.clone(), settled: Settled::Line(line), id: None },
+            };
+            self.owners.insert(customer.to_string(), owner);
+        }
+        if let (Some(given), Some(owner)) = (&parsed.assignee, self.owners.get(customer))
+            && owner.login.as_ref() != Some(given)
+        {
+            errors.push("assignee", owner_conflict(customer, given, owner));
+        }
+        Ok(())
+    }
+
+    fn check_assignee(&mut self, login: &str, errors: &mut FieldErrors) -> Result<()> {
+        if self.users.contains_key(login) {
+            return Ok(());
+        }
+        match store::user_by_login(self.tx, login)? {
+            Some(user) if !user.active => errors.push(
+                "assignee",
+                format!("desk user '{login}' is disabled: enable it, or assign the loan to someone else"),
+            ),
+            Some(user) => {
+                self.users.insert(login.to_string(), user.id);
+            }
+            None => {} // created as a collector when the row goes in
+        }
+        Ok(())
+    }
+
+    fn login_of(&self, user: Option<UserId>) -> Result<Option<String>> {
+        let Some(id) = user else { return Ok(None) };
+        Ok(store::user_by_id(self.tx, id)?.map(|u| u.login))
+    }
+
+    fn insert(&mut self, parsed: LoanRow) -> Result<()> {
+        let assignee = parsed.assignee.as_deref().map(|login| self.user_id(login)).transpose()?;
+        let loan = NewLoan { assignee, ..parsed.loan };
+        // `check_owner` settled the row's customer: found in the store, or first seen in the file.
+        let owner = self.owners.get_mut(loan.customer_ref());
+        let customer = match owner.as_ref().and_then(|o| o.id) {
+            Some(id) => id,
+            None => {
+                let id = store::insert_customer(self.tx, &loan, self.at)?;
+                if let Some(o) = owner {
+                    o.id = Some(id);
+                }
+                id
+            }
+        };
+        self.inserted.push(store::insert_loan_of(self.tx, customer, &loan, self.at)?);
+        Ok(())
+    }
+
+    /// The desk user with this login, created as a collector if there is none.
+    fn user_id(&mut self, login: &str) -> Result<UserId> {
+        if let Some(id) = self.users.get(login) {
+            return Ok(*id);
+        }
+        let id = match store::user_by_login(self.tx, login)? {
+            Some(user) => user.id,
+            None => {
+                self.created_users.push(login.to_string());
+                store::insert_user(self.tx, login, None, Role::Collector, self.at)?
+            }
+        };
+        self.users.insert(login.to_string(), id);
+        Ok(id)
+    }
+}
+
+fn owner_conflict(customer: &str, given: &str, owner: &Owner) -> String {
+    let rule = "one customer has one owner";
+    match (&owner.login, owner.settled) {
+        (Some(o), Settled::Line(n)) => format!(
+            "customer '{customer}' belongs to '{o}' (line {n}), not '{given}': {rule}; give its loans the same assignee or leave it empty"
+        ),
+        (Some(o), Settled::Store) => format!(
+            "customer '{customer}' belongs to '{o}' on the desk, not '{given}': {rule}; leave assignee empty, or move the customer with `duedesk assign`"
+        ),
+        (None, Settled::Line(n)) => format!(
+            "customer '{customer}' first appears on line {n} with no assignee, so it cannot go to '{given}' here: {rule}; put '{given}' on line {n} too"
+        ),
+        (None, Settled::Store) => format!(
+            "customer '{customer}' is on the desk with no owner, so it cannot go to '{given}' here: {rule}; leave assignee empty and use `duedesk assign`"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use csv::StringRecord;
+
+    use super::*;
+    use crate::app::import::columns::{Columns, LOAN_COLUMNS};
+
+    const LOANS_HEADER: &str =
+        "loan_id,borrower,product,principal,annual_rate,term_months,disbursed_on,customer_id,assignee\n";
+
+    #[test]
+    fn field_values_are_checked_one_by_one() {
+        let row = |text: &str| {
+            let header = StringRecord::from(LOANS_HEADER.trim_end().split(',').collect::<Vec<_>>());
+            let mut problems = Problems::new("t");
+            let columns = Columns::new(&header, LOAN_COLUMNS, 1, &mut problems).expect("columns");
+            let record = StringRecord::from(text.split(',').collect::<Vec<_>>());
+            parse_loan(&Row::new(&record, &columns)).map(|_| ()).map_err(|e| {
+                e.0.into_iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(row("L-1,甲,annuity,0.01,0,1,2026-01-10,,"), Ok(()));
+        assert_eq!(row("L-1,甲,bullet,1000,99.9999,480,2026-01-10,,"), Ok(()));
+        let errors = row(&format!("{},甲,annuity,+5,4.12345,12.5,2026-1-10,,Wang Fang", "x".repeat(65)))
+            .expect_err("bad row");
+        assert_eq!(errors.len(), 6, "{errors:#?}");
+        assert!(errors[0].starts_with("loan_id: is 65 characters long"));
+        assert!(errors[1].starts_with("principal: '+5' has a sign"));
+        assert!(errors[2].starts_with("annual_rate: '4.12345' has more than four decimals"));
+        assert!(errors[3].starts_with("term_months: '12.5' is not a whole number"));
+        assert!(errors[4].starts_with("disbursed_on: '2026-1-10' is not a date"));
+        assert!(errors[5].starts_with("assignee: 'Wang Fang' is not a desk login"));
+        assert!(row("L-1,甲,annuity,1.234,-1,+12,2026-01-10,,").expect_err("bad").len() == 3);
+        assert!(row(",,,,,,,,").expect_err("empty").len() == 7);
+    }
+}

@@ -1,0 +1,78 @@
+//! What the bulk loads (import, demo) ask of the store beyond single rows.
+
+use rusqlite::Connection;
+
+use super::Result;
+use super::book::{customer_count, loan_count};
+use super::drop_indexes;
+
+/// The store holds no loan and no customer: nothing a load brings can be there already.
+pub fn book_is_empty(conn: &Connection) -> Result<bool> {
+    Ok(loan_count(conn)? == 0 && customer_count(conn)? == 0)
+}
+
+/// Drops the loans' and customers' own indexes (name, phone, owner) for a load into an empty
+/// book, and returns the statements that build them again once it is in (`make_indexes`).
+pub fn defer_book_indexes(conn: &Connection) -> Result<Vec<String>> {
+    let mut deferred = drop_indexes(conn, "loans")?;
+    deferred.extend(drop_indexes(conn, "customers")?);
+    Ok(deferred)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{LoanTerms, Money, Product, Rate, parse_date};
+    use crate::store::{NewLoan, Store, insert_loan, make_indexes};
+
+    fn index_names(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('loans', 'customers') \
+                 AND sql IS NOT NULL ORDER BY name",
+            )
+            .expect("indexes");
+        stmt.query_map([], |r| r.get(0)).expect("names").map(|n| n.expect("name")).collect()
+    }
+
+    #[test]
+    fn the_book_s_indexes_are_dropped_and_made_again() {
+        let store = Store::open_in_memory().expect("store");
+        let conn = store.conn();
+        assert!(book_is_empty(conn).expect("empty"));
+        let before = index_names(conn);
+        assert!(before.contains(&"loans_phone".to_string()), "{before:?}");
+        assert!(before.contains(&"customers_assignee".to_string()), "{before:?}");
+        let deferred = defer_book_indexes(conn).expect("drop");
+        assert_eq!(deferred.len(), before.len());
+        assert_eq!(index_names(conn), Vec::<String>::new());
+        make_indexes(conn, &deferred).expect("make");
+        assert_eq!(index_names(conn), before);
+    }
+
+    #[test]
+    fn a_book_with_a_loan_is_not_empty() {
+        let store = Store::open_in_memory().expect("store");
+        let terms = LoanTerms {
+            product: Product::Bullet,
+            principal: Money::from_cents(100_000),
+            rate: Rate::from_e4(0),
+            term_months: 12,
+            disbursed_on: parse_date("2026-01-10").expect("date"),
+        };
+        let loan = NewLoan {
+            loan_ref: "L-1".into(),
+            customer_ref: None,
+            borrower: "甲".into(),
+            phone: None,
+            terms,
+            guarantor: None,
+            guarantor_phone: None,
+            collateral: None,
+            branch: None,
+            assignee: None,
+        };
+        insert_loan(store.conn(), &loan, "2026-03-01T10:00:00+08:00").expect("loan");
+        assert!(!book_is_empty(store.conn()).expect("empty"));
+    }
+}

@@ -1,0 +1,287 @@
+//! The bulk loads write the same book as they always have: the demo book of a fixed seed, size and
+//! date, and a sample import, each digested table by table (SHA-256 over the rows' data in a
+//! canonical order). Row ids are left out and foreign keys read as the referenced row's natural key
+//! (a loan id, a customer id, a login), so only what the book holds counts. The clock is pinned
+//! through `Desk::open`, so the stamps the loads write are data too.
+//!
+//! When a load changes on purpose, the table whose digest moved says where to look.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate};
+use duedesk::app::{AppError, Desk, demo, import};
+use duedesk::store::Store;
+use rusqlite::Connection;
+use rusqlite::types::ValueRef;
+use sha2::{Digest, Sha256};
+
+const NOW: &str = "2026-03-01T10:00:00+08:00";
+
+fn desk_at(db: &Path) -> Desk {
+    let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+    let now = DateTime::parse_from_rfc3339(NOW).expect("now");
+    Desk::open(Store::open(db).expect("store"), "admin", as_of, now).expect("desk")
+}
+
+/// The book's tables, each as its data columns (natural keys for foreign ones), every column also
+/// the sort order.
+const TABLES: &[(&str, &str)] = &[
+    ("users", "SELECT login, display_name, role, active, created_at FROM users"),
+    (
+        "customers",
+        "SELECT c.customer_ref, c.name, u.login, c.version FROM customers c LEFT JOIN users u ON u.id = c.assignee_id",
+    ),
+    (
+        "loans",
+        "SELECT l.loan_ref, c.customer_ref, l.borrower, l.phone, l.product, l.principal_cents, l.rate_e4, \
+         l.term_months, l.disbursed_on, l.guarantor, l.guarantor_phone, l.collateral, l.branch, l.stage, \
+         l.agency, l.written_off_on, l.schedule_id IS NOT NULL, l.next_action_on, l.last_contact_at, \
+         l.last_outcome, l.version, l.created_at, l.promise_amount_cents, l.promise_made_on, \
+         l.promise_due_on, l.next_action_kind, l.observation_until \
+         FROM loans l JOIN customers c ON c.id = l.customer_id",
+    ),
+    (
+        "payments",
+        "SELECT l.loan_ref, p.paid_on, p.amount_cents, p.reference, p.created_at \
+         FROM payments p JOIN loans l ON l.id = p.loan_id",
+    ),
+    (
+        "contacts",
+        "SELECT l.loan_ref, c.customer_ref, k.party, k.channel, k.direction, k.outcome, k.phone, k.note, \
+         u.login, k.at, (SELECT f.at FROM contacts f WHERE f.id = k.corrects_id), k.debtor_asked, \
+         k.no_disclosure_ack, k.override_rule, k.override_reason \
+         FROM contacts k JOIN loans l ON l.id = k.loan_id JOIN customers c ON c.id = k.customer_id \
+         LEFT JOIN users u ON u.id = k.user_id",
+    ),
+    (
+        "promises",
+        "SELECT l.loan_ref, (SELECT k.at FROM contacts k WHERE k.id = p.contact_id), p.amount_cents, \
+         p.made_on, p.due_on, u.login \
+         FROM promises p JOIN loans l ON l.id = p.loan_id LEFT JOIN users u ON u.id = p.user_id",
+    ),
+    (
+        "stage_events",
+        "SELECT l.loan_ref, e.from_stage, e.to_stage, e.as_of, e.actor, e.reason, e.at \
+         FROM stage_events e JOIN loans l ON l.id = e.loan_id",
+    ),
+    (
+        "assignments",
+        "SELECT c.customer_ref, f.login, t.login, b.login, a.reason, a.at FROM assignments a \
+         JOIN customers c ON c.id = a.customer_id LEFT JOIN users f ON f.id = a.from_user_id \
+         LEFT JOIN users t ON t.id = a.to_user_id LEFT JOIN users b ON b.id = a.by_user_id",
+    ),
+    (
+        "loan_state",
+        "SELECT l.loan_ref, s.as_of, s.status, s.stage, u.login, s.dpd, s.bucket, s.class, \
+         s.outstanding_principal, s.overdue_principal, s.overdue_interest, s.overdue_amount, \
+         s.penalty_interest, s.payoff_amount, s.next_due_on, s.next_due_amount, s.due_soon_on, \
+         s.due_soon_kind, s.last_contact_at, s.next_action_on, s.promise_due_on, s.promise_status \
+         FROM loan_state s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id",
+    ),
+    ("settings", "SELECT key, value FROM settings"),
+];
+
+/// Each value typed and length-prefixed, so no two different rows hash alike.
+fn feed(hash: &mut Sha256, value: ValueRef<'_>) {
+    let (tag, bytes): (u8, Vec<u8>) = match value {
+        ValueRef::Null => (0, Vec::new()),
+        ValueRef::Integer(i) => (1, i.to_le_bytes().to_vec()),
+        ValueRef::Real(f) => (2, f.to_le_bytes().to_vec()),
+        ValueRef::Text(t) => (3, t.to_vec()),
+        ValueRef::Blob(b) => (4, b.to_vec()),
+    };
+    hash.update([tag]);
+    hash.update((bytes.len() as u64).to_le_bytes());
+    hash.update(bytes);
+}
+
+/// `table rows sha256` for each table, one a line.
+fn digests(db: &Path) -> String {
+    let conn = Connection::open(db).expect("open the store");
+    let mut out = String::new();
+    for (table, select) in TABLES {
+        let width = conn.prepare(select).expect(table).column_count();
+        let order: Vec<String> = (1..=width).map(|i| i.to_string()).collect();
+        let sql = format!("{select} ORDER BY {}", order.join(", "));
+        let mut stmt = conn.prepare(&sql).expect(table);
+        let mut rows = stmt.query([]).expect(table);
+        let (mut hash, mut n) = (Sha256::new(), 0u64);
+        while let Some(row) = rows.next().expect(table) {
+            for i in 0..width {
+                feed(&mut hash, row.get_ref(i).expect("value"));
+            }
+            n += 1;
+        }
+        let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        writeln!(out, "{table} {n} {hex}").expect("line");
+    }
+    out
+}
+
+#[test]
+fn the_demo_book_of_a_seed_is_the_same_book() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    let mut desk = desk_at(&db);
+    let report = demo::generate(&mut desk, 1_000, 42, &mut |_| {}).expect("demo");
+    drop(desk);
+    assert_eq!(report.loans, 1_000);
+    assert_eq!(digests(&db), DEMO_1000_SEED_42);
+}
+
+/// A loans file of `n` rows from `first`: every product, customers of one to three loans, owners
+/// old and new, optional fields present and absent, quoted commas and line breaks, CRLF ends.
+fn loans_csv(first: usize, n: usize) -> String {
+    const PRODUCTS: [&str; 4] = ["annuity", "equal_principal", "interest_only", "bullet"];
+    const OWNERS: [&str; 4] = ["wang.fang", "li.qiang", "", "zhou.lei"];
+    let mut text = String::from(
+        "\u{feff}loan_id,borrower,customer_id,phone,product,principal,annual_rate,term_months,disbursed_on,\
+         guarantor,guarantor_phone,collateral,branch,assignee\r\n",
+    );
+    for i in first..first + n {
+        // In the second file every tenth row is a loan of a customer of the first.
+        let customer = if i > 2_000 && i % 10 == 0 { i - 2_000 } else { i - i % 3 + usize::from(i % 7 == 0) };
+        let owner = OWNERS[customer % OWNERS.len()];
+        let (guarantor, guarantor_phone) = if i % 5 == 0 {
+            (format!("担保{i}"), format!("139{i:08}"))
+        } else {
+            (String::new(), String::new())
+        };
+        let collateral = match i % 6 {
+            0 => format!("\"房产 沪(2021)浦字第{i:07}号, 101室\""),
+            1 => "\"车辆 沪A·12345\nblack\"".to_string(),
+            _ => String::new(),
+        };
+        writeln!(
+            text,
+            "L{i:06},借款人{},C{customer:06},{},{},{}.{:02},{}.{:02},{},{}-{:02}-{:02},{guarantor},{guarantor_phone},{collateral},{},{owner}\r",
+            customer % 97,
+            if i % 4 == 0 { String::new() } else { format!("1380000{:04}", i % 10_000) },
+            PRODUCTS[i % 4],
+            1_000 + (i * 7_919) % 500_000,
+            i % 100,
+            3 + i % 20,
+            (i * 37) % 100,
+            [6, 12, 24, 36, 60, 360][i % 6],
+            2023 + i % 3,
+            1 + i % 12,
+            1 + (i * 13) % 28,
+            ["", "上海浦东支行", "Beijing"][i % 3],
+        )
+        .expect("row");
+    }
+    text
+}
+
+/// A payments file paying some of the loans of `loans_csv(1, n)`, some rows without a reference.
+fn payments_csv(n: usize) -> String {
+    let mut text = String::from("loan_id,paid_on,amount,reference\n");
+    for i in (1..=n).filter(|i| i % 3 != 1) {
+        for k in 0..(i % 4) {
+            let reference = if (i + k) % 5 == 0 { String::new() } else { format!("R{i}-{k}") };
+            writeln!(
+                text,
+                "L{i:06},2026-0{}-{:02},{}.{:02},{reference}",
+                1 + k % 2,
+                1 + (i + k) % 28,
+                50 + i % 900,
+                k * 11
+            )
+            .expect("row");
+        }
+    }
+    text
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// The error lines of a refused import, the file's path shown as `FILE`.
+fn refused(result: Result<import::ImportReport, AppError>, path: &Path) -> Vec<String> {
+    match result {
+        Err(AppError::File(lines)) => {
+            lines.iter().map(|l| l.replace(&path.display().to_string(), "FILE")).collect()
+        }
+        other => panic!("expected file errors, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_sample_import_writes_the_same_book() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("import.db");
+    let mut desk = desk_at(&db);
+    // Into the empty book (indexes built at the end), then beside it, then payments.
+    let first = write(dir.path(), "first.csv", &loans_csv(1, 2_000));
+    let report = import::import_loans(&mut desk, &first, &mut |_| {}).expect("first loans");
+    assert_eq!((report.rows, report.created_users.len()), (2_000, 3));
+    let second = write(dir.path(), "second.csv", &loans_csv(2_001, 500));
+    assert_eq!(import::import_loans(&mut desk, &second, &mut |_| {}).expect("second loans").rows, 500);
+    let paid = write(dir.path(), "payments.csv", &payments_csv(2_500));
+    assert!(import::import_payments(&mut desk, &paid, &mut |_| {}).expect("payments").rows > 2_000);
+
+    // Files that are refused say so in the same words and leave the book as it was: loans already
+    // there (and a row with a field too many), then payments with bad values.
+    let again = write(dir.path(), "again.csv", &loans_csv(1_993, 5).replace("L001995,", "L001995,,"));
+    let lines = refused(import::import_loans(&mut desk, &again, &mut |_| {}), &again);
+    assert_eq!(
+        lines,
+        [
+            "FILE:2: loan_id: loan 'L001993' is already on the desk",
+            "FILE:4: loan_id: loan 'L001994' is already on the desk",
+            "FILE:5: row: has 15 fields, but the header has 14: put values that contain commas in double quotes",
+            "FILE:6: loan_id: loan 'L001996' is already on the desk",
+            "FILE:7: loan_id: loan 'L001997' is already on the desk",
+        ]
+    );
+    let bad = write(
+        dir.path(),
+        "bad_payments.csv",
+        "loan_id,paid_on,amount,reference\nL000002,2026-02-30,10,X\nNOPE,2026-02-01,10,\nL000002,2026-02-01,-1,\n\
+         L000003,2026-02-01,10,R3-0\n",
+    );
+    let lines = refused(import::import_payments(&mut desk, &bad, &mut |_| {}), &bad);
+    assert_eq!(
+        lines,
+        [
+            "FILE:2: paid_on: '2026-02-30' is not a date: use YYYY-MM-DD",
+            "FILE:3: loan_id: unknown loan 'NOPE': import the loan first",
+            "FILE:4: amount: '-1' has a sign: write amounts without '+' or '-'",
+            "FILE:5: reference: loan 'L000003' already has a payment with reference 'R3-0'",
+        ]
+    );
+    drop(desk);
+    assert_eq!(digests(&db), SAMPLE_IMPORT);
+}
+
+/// The demo book of 1,000 loans, seed 42, as of 2026-03-01.
+const DEMO_1000_SEED_42: &str = "\
+users 10 a56100464fe67972fc5f75e7e4b4c5c19dd738e615e96a8d1940b2874dafb23e
+customers 848 29faa3e8191361e023230615f7a90a1722b31e1e25179c11ca61a29acb3f6370
+loans 1000 fa7bb521405e0eacdb22fc1b13582ae92c0b86fbc3057ce4cc3c7683d9d9d458
+payments 7951 b5aba474b78034bcf227d9cd2a7aeeba1424fe0bc469a1f3709d8e66f311ee47
+contacts 1495 4ced0f49319722fe3af2efb8374b3fa8b0e13cc110789b157a86ac96c84943b0
+promises 260 4c544fe23d1d953ed30129837029dfc4c3b8294553aad968ccc55db1dcc00267
+stage_events 364 65e65c6c714b0314eb4798dce741fd8872a96cac0d2cc12b3b3e2ad8735b4968
+assignments 848 2c23efa93424dd12fdc5faf2254bceead13e517830bf9944ffe9bfda5301169a
+loan_state 1000 2f6e1fd211d2f5a774f6c26c384a42ac7ffc78247371faf7355b9b8065daadb5
+settings 2 765a9584433bb00a377b451a9142884821e39fa0d06711a3e04d7438ed32de5e
+";
+
+/// Two loans files and a payments file of `a_sample_import_writes_the_same_book`.
+const SAMPLE_IMPORT: &str = "\
+users 4 6a833b37060647924339cf8fb6cc44adb05a62ce8253457added9565c561a5ca
+customers 1210 907954c12ca086abaaaa2e3a8df95dbbd7317fadfb7f7067c71797a6cd726cfd
+loans 2500 4d5aa7d0f28152a4635f40988a43ca855682414b7f8cc71f8687e46da17e160d
+payments 2501 8675bf561f63ce1a9af62f92afc19b15177e11e8fe85dc0ab19372de3904ab69
+contacts 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+promises 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+stage_events 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+assignments 901 655e7f2d50b5337321286876d13ad4d4350d3875a6c6c1cddc023693d695395d
+loan_state 2500 77aed31991420030a39910904262a56768e062728fe9e0653bc6e2edc294d9ed
+settings 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+";
