@@ -1255,8 +1255,19 @@ impl DeskState {
     /// and `--dry-run`, `--reason …`: the command line's bulk reassignment.
     fn assign(&mut self, args: &str) -> Vec<Request> {
         if args.starts_with("--") {
-            return match args.parse::<BulkAssign>() {
-                Ok(req) => self.ask(Query::AssignBulk(Box::new(req))),
+            // `--reason` takes the rest of the line, as the short form's reason does.
+            let (flags, reason) = match args.split_once("--reason") {
+                Some((flags, reason)) => (flags, Some(reason.trim().to_string())),
+                None => (args, None),
+            };
+            let mut words: Vec<String> = flags.split_whitespace().map(String::from).collect();
+            words.extend(reason.into_iter().flat_map(|r| ["--reason".to_string(), r]));
+            return match super::assign::AssignArgs::parse_words(&words) {
+                Ok(a) if a.loans.is_empty() => self.ask(Query::AssignBulk(Box::new(a.bulk()))),
+                Ok(a) => {
+                    let to = a.to.clone().unwrap_or_default();
+                    self.ask(Query::Assign { loans: a.loans, to, reason: a.reason })
+                }
                 Err(e) => self.usage(&format!("{e} ({})", self.lang.text().msg_usage_assign_bulk)),
             };
         }
