@@ -7,7 +7,14 @@ use super::lang::Lang;
 impl Lang {
     pub fn scope(self, s: Scope) -> &'static str {
         match self {
-            Lang::En => s.title(),
+            Lang::En => match s {
+                Scope::Global => "Everywhere",
+                Scope::List => "Lists",
+                Scope::Queue => "Overdue queue",
+                Scope::Case => "Case",
+                Scope::Run => "Escalation run",
+                Scope::Team => "Team",
+            },
             Lang::Zh => match s {
                 Scope::Global => "全局",
                 Scope::List => "列表",
