@@ -18,12 +18,16 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use duedesk::app::Desk;
 use duedesk::app::casework::ContactInput;
-use duedesk::app::desk_state::{DeskInfo, DeskState, Screen, press, settle};
+use duedesk::app::desk_state::{DeskInfo, DeskState, Screen};
+#[allow(dead_code)]
+#[path = "../tests/common/desk.rs"]
+mod harness;
 use duedesk::domain::LoanStatus;
 use duedesk::domain::Outcome;
 use duedesk::domain::policy::Policy;
 use duedesk::store::{self, LoanFilter, SortKey, StateTable, Store};
 use duedesk::ui::{self, Look, Theme};
+use harness::{press, settle, sized};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rusqlite::types::Value;
@@ -227,7 +231,7 @@ fn desk_figures(work: &Path, admin: &str, name: &str, phone: &str, table: &mut T
         let t = Instant::now();
         let mut desk = open_desk(work, admin)?;
         let mut state = DeskState::new(DeskInfo::of(&desk));
-        state.size = SIZE;
+        sized(&mut state, &mut desk, SIZE.0, SIZE.1);
         let reqs = state.start();
         settle(&mut state, &mut desk, reqs);
         draw(&mut term, &state, &look)?;
@@ -238,7 +242,7 @@ fn desk_figures(work: &Path, admin: &str, name: &str, phone: &str, table: &mut T
 
     let mut desk = open_desk(work, admin)?;
     let mut state = DeskState::new(DeskInfo::of(&desk));
-    state.size = SIZE;
+    sized(&mut state, &mut desk, SIZE.0, SIZE.1);
     let reqs = state.start();
     settle(&mut state, &mut desk, reqs);
     let switch = key(&mut state, &mut desk, &mut term, &look, "<Tab>")?;

@@ -248,7 +248,13 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("<Esc> h", Scope::Team, Cmd::Back, "back to the list", Some("back")),
     bind("T", Scope::Global, Cmd::TeamView, "the team's figures this month (supervisors)", None),
     bind("E", Scope::Global, Cmd::RunPreview, "preview tonight's escalation run", None),
-    bind(":", Scope::Global, Cmd::CommandLine, "commands :goto :sort :stage :ptp :plan :notice", Some("cmd")),
+    bind(
+        ":",
+        Scope::Global,
+        Cmd::CommandLine,
+        "the command line (its commands are listed below)",
+        Some("cmd"),
+    ),
     bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
     bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
 ];

@@ -75,7 +75,7 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::LoadDemo => "载入演示台账（仅限空库）",
         Cmd::NextStage => "阶段：全部/提醒/协商/担保/法律",
         Cmd::NextSort => "排序：逾期天数/逾期金额/最近联系/下次跟进",
-        Cmd::CommandLine => "命令 :goto :sort :stage :ptp :plan :notice",
+        Cmd::CommandLine => "命令行（全部命令见下方）",
         Cmd::LogNoAnswer => "记录致电借款人：无人接听",
         Cmd::LogBusy => "记录致电借款人：占线",
         Cmd::LogPromise => "记录承诺还款：:ptp 金额 日期 [备注]",

@@ -70,8 +70,12 @@ texts! {
     loans_count: "{0} loans", "{0} 笔贷款";
     filter_hint: "Enter keep · Esc clear", "Enter 保留 · Esc 清除";
     command_hint: "Enter run · Esc cancel", "Enter 执行 · Esc 取消";
-    help_footer: " any key closes the help", " 按任意键关闭帮助";
-    help_title: " Keys · any key closes ", " 按键 · 任意键关闭 ";
+    help_footer: " j/k PgUp/PgDn scroll · / search · any other key closes", " j/k PgUp/PgDn 滚动 · / 搜索 · 其他键关闭";
+    help_title: " Keys and commands ", " 按键与命令 ";
+    help_commands: "Commands: type : and one of these (Tab completes)", "命令：先按 : 再输入（Tab 补全）";
+    help_case_commands: "Commands on the open case", "作用于当前案件的命令";
+    help_no_match: "  nothing matches '{0}' (Esc clears the search)", "  没有与“{0}”相符的条目（Esc 清除搜索）";
+    help_position: " {0}–{1} of {2} ", " {0}–{1} / {2} ";
     too_small: "terminal too small: need {0}×{1}, have {2}×{3}", "终端太小：至少需要 {0}×{1}，当前 {2}×{3}";
     loading: "  loading…", "  载入中…";
     // The empty store.
@@ -195,21 +199,15 @@ texts! {
     msg_demo_only_empty: "the demo book loads only into an empty store", "演示台账只能载入空库";
     msg_demo_loading: "loading the demo book ({0} loans of demo data)…", "正在载入演示台账（{0} 笔演示数据）…";
     msg_demo_loaded: "loaded the demo book: {0} loans of demo data", "演示台账已载入：{0} 笔演示数据";
-    msg_unknown_sort: "unknown sort '{0}': use dpd, overdue, last_contact, next_action or due", "未知排序“{0}”：可用 dpd、overdue、last_contact、next_action 或 due";
-    msg_unknown_stage: "unknown stage '{0}': use all, reminder, negotiation, guarantor or legal", "未知阶段“{0}”：可用 all、reminder、negotiation、guarantor 或 legal";
     msg_logged: "logged {0} on {1}", "已记录 {1}：{0}";
     msg_logged_promise: "logged a promise of {0} by {1} on {2}", "已记录 {2} 的承诺还款：{1} 前还 {0}";
     msg_noted: "note added to the last contact on {0}", "已为 {0} 的最近一次联系补充备注";
     msg_next_set: "next action on {0}: {1} {2}", "{0} 下次跟进：{2} {1}";
     msg_override_set: "the next contact goes ahead over a refusing rule, for: {0} (supervisors; recorded)", "下一次联系将越过限制规则记录，理由：{0}（须主管权限，留痕）";
-    msg_usage_override: "usage: :override REASON (supervisors: the next contact goes ahead over a refusing rule)", "用法：:override 理由（主管：下一次联系越过限制规则）";
     msg_plan_previewed: "{0} preview on {1}: nothing saved yet", "{1} 的{0}预览：尚未保存";
     msg_plan_dropped: "plan preview dropped; nothing saved", "已放弃方案预览，未保存";
     msg_plan_saved: "{0} saved on {1}: the new schedule is in force", "{1} 的{0}已保存：新还款计划生效";
     msg_plan_nothing_to_save: "no plan to save: preview one first with :plan N FIRST", "没有可保存的方案：请先用 :plan 期数 首期日 预览";
-    msg_plan_needs_reason: "usage: :plan save REASON (a plan is saved with its reason)", "用法：:plan save 原因（保存方案须填写原因）";
-    msg_usage_plan: "usage: :plan N YYYY-MM-DD [amount=X] [scope=arrears|balance] [kind=plan|extension|restructure]", "用法：:plan 期数 YYYY-MM-DD [amount=金额] [scope=arrears|balance] [kind=plan|extension|restructure]";
-    msg_usage_notice: "usage: :notice dunning|guarantor_demand [zh|en] [force] [DIR] (default DIR: ./notices)", "用法：:notice dunning|guarantor_demand [zh|en] [force] [目录]（默认目录：./notices）";
     msg_notice_issued: "notice {0} written: {1}", "通知书 {0} 已生成：{1}";
     msg_held: "{0} on hold ({1}) until {2}: no collection calls, no automatic escalation", "{0} 已暂停催收（{1}）至 {2}：不外呼、不自动升级";
     msg_lifted: "hold lifted on {0}", "{0} 已解除暂停";
@@ -218,13 +216,6 @@ texts! {
     msg_agency_back: "{0} taken back from its agency", "{0} 已收回委外";
     msg_written_off: "{0} written off", "{0} 已核销";
     msg_reopened: "{0} reopened", "{0} 已恢复催收";
-    msg_usage_hold: "usage: :hold dispute|hardship UNTIL [from=DATE] REASON (supervisors)", "用法：:hold dispute|hardship 截止日 [from=起始日] 原因（主管）";
-    msg_usage_lift: "usage: :lift REASON (supervisors)", "用法：:lift 原因（主管）";
-    msg_usage_move: "usage: :move reminder|negotiation|guarantor|legal REASON (back: supervisors)", "用法：:move reminder|negotiation|guarantor|legal 原因（回退须主管）";
-    msg_usage_agency: "usage: :agency NAME [REASON] or :agency off REASON (supervisors)", "用法：:agency 机构名称 [原因] 或 :agency off 原因（主管）";
-    msg_usage_writeoff: "usage: :writeoff REASON (supervisors)", "用法：:writeoff 原因（主管）";
-    msg_usage_reopen: "usage: :reopen REASON (supervisors)", "用法：:reopen 原因（主管）";
-    msg_usage_escalate: "usage: :escalate (preview tonight's run) or :escalate run (apply it; supervisors)", "用法：:escalate（预览今晚的升级）或 :escalate run（执行；主管）";
     msg_run_busy: "the escalation run is still working", "升级批处理仍在进行";
     msg_run_confirm: "press R again to apply the run as of {0} to the whole book", "再按一次 R，对全部台账执行截至 {0} 的升级";
     msg_run_previewed: "preview: {0} loans would change as of {1}; nothing written", "预览：截至 {1} 将有 {0} 笔贷款变动；未写入";
@@ -243,23 +234,22 @@ texts! {
     col_to: "TO", "新阶段";
     marked_count: "{0} marked", "已标记 {0}";
     msg_marks_cleared: "marks cleared", "已清除标记";
-    msg_usage_assign: "usage: :assign USER [REASON] (the marked cases, else the one under the cursor; supervisors)", "用法：:assign 用户 [原因]（已标记的案件，否则当前案件；主管）";
     msg_assigned: "{0} cases given to {1}", "{0} 户案件已分配给 {1}";
     msg_taken_over: "{0} taken over: the case is yours to edit", "已接管 {0}：现在由你处理";
-    msg_usage_takeover: "usage: :takeover REASON (supervisors: take the case from the user working it)", "用法：:takeover 原因（主管：从正在处理的人手中接管案件）";
     worked_by_row: "{0} is being worked by {1}", "{0} 正由 {1} 处理";
     worked_by_case: "being worked by {0} until {1}: read only (supervisors: :takeover REASON)", "正由 {0} 处理至 {1}：只读（主管可 :takeover 原因）";
-    msg_usage_assign_bulk: ":assign --stage S|--from USER|--dpd-min N --to USER, or --balance --among a,b [--by count|amount]; --dry-run, --reason TEXT", ":assign --stage 阶段|--from 用户|--dpd-min 天数 --to 用户，或 --balance --among a,b [--by count|amount]；--dry-run、--reason 原因";
     msg_bulk_planned: "would move {0} cases ({1} open elsewhere, skipped); then: {2}", "将移交 {0} 户（{1} 户他人处理中，跳过）；之后：{2}";
     msg_bulk_moved: "{0} cases moved ({1} open elsewhere, skipped); now: {2}", "已移交 {0} 户（{1} 户他人处理中，已跳过）；现在：{2}";
-    msg_usage_reveal: "usage: :reveal [phone|guarantor_phone|id] (recorded in the audit log)", "用法：:reveal [phone|guarantor_phone|id]（记入审计日志）";
     msg_revealed: "{0} {1}: {2} (recorded)", "{0} {1}：{2}（已留痕）";
     msg_open_case_first: "open a case first", "请先打开一个案件";
     msg_no_contact_to_note: "no contact on this case to add a note to", "该案件还没有联系记录，无法补充备注";
-    msg_usage_ptp: "usage: :ptp AMOUNT YYYY-MM-DD [note]", "用法：:ptp 金额 YYYY-MM-DD [备注]";
-    msg_usage_log: "usage: :log OUTCOME [party=P] [channel=C] [note] — outcomes: {0}", "用法：:log 结果 [party=P] [channel=C] [备注] — 结果：{0}";
-    msg_usage_next: "usage: :next YYYY-MM-DD [callback|visit|letter] (or :next clear)", "用法：:next YYYY-MM-DD [callback|visit|letter]（或 :next clear）";
-    msg_unknown_command: "unknown command ':{0}': try :goto LOAN, :sort KEY, :stage S or :q", "未知命令“:{0}”：可用 :goto 贷款编号、:sort 排序、:stage 阶段 或 :q";
+    msg_usage: "usage: {0}", "用法：{0}";
+    msg_bad_args: "{0} · usage: {1}", "{0} · 用法：{1}";
+    msg_unknown_command: "unknown command ':{0}': did you mean :{1}? (? lists every command)", "未知命令“:{0}”：是否要用 :{1}？（? 列出全部命令）";
+    msg_unknown_command_none: "unknown command ':{0}' (? lists every command)", "未知命令“:{0}”（? 列出全部命令）";
+    msg_no_loan_starts: "no loan id starts with '{0}'", "没有以“{0}”开头的贷款编号";
+    msg_config_problem: "config: {0} bad entry replaced by its default; duedesk config check", "配置：{0} 处错误已用默认值代替；duedesk config check";
+    msg_config_problems: "config: {0} bad entries replaced by defaults; duedesk config check", "配置：{0} 处错误已用默认值代替；duedesk config check";
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@
 use crate::app::moves::HoldKind;
 use crate::app::notice_text::NoticeKind;
 use crate::app::notices::ReceiptStatus;
+use crate::app::queue_sort::QueueSort;
 use crate::app::tasks::TaskKind;
 use crate::domain::contact::{Channel, Outcome, Party, PromiseStatus};
 use crate::domain::{Bucket, InstallmentStatus, LoanStatus, Product, RiskClass, Role, Stage};
-use crate::store::SortKey;
 
 use super::lang::Lang;
 
@@ -163,20 +163,17 @@ impl Lang {
     }
 
     /// A sort order as the tab line shows it; English keeps the names `:sort` takes.
-    pub fn sort(self, s: SortKey) -> &'static str {
-        match (self, s) {
-            (Lang::En, SortKey::Dpd) => "dpd",
-            (Lang::En, SortKey::Overdue) => "overdue",
-            (Lang::En, SortKey::Due) => "due",
-            (Lang::En, SortKey::LastContact) => "last_contact",
-            (Lang::En, SortKey::NextAction) => "next_action",
-            (Lang::En, SortKey::DueSoon) => "due_soon",
-            (Lang::Zh, SortKey::Dpd) => "逾期天数",
-            (Lang::Zh, SortKey::Overdue) => "逾期金额",
-            (Lang::Zh, SortKey::Due) => "到期日",
-            (Lang::Zh, SortKey::LastContact) => "最近联系",
-            (Lang::Zh, SortKey::NextAction) => "下次跟进",
-            (Lang::Zh, SortKey::DueSoon) => "即将到期",
+    /// A queue order as the tab line shows it; English is the word `:sort` takes.
+    pub fn sort(self, s: QueueSort) -> &'static str {
+        match self {
+            Lang::En => s.as_str(),
+            Lang::Zh => match s {
+                QueueSort::Dpd => "逾期天数",
+                QueueSort::Overdue => "逾期金额",
+                QueueSort::Due => "到期日",
+                QueueSort::LastContact => "最近联系",
+                QueueSort::NextAction => "下次跟进",
+            },
         }
     }
 
