@@ -321,9 +321,9 @@ fn the_help_shows_every_key_and_every_command_at_80x24_by_scrolling() {
         let pages = help_pages(&mut state, &mut desk);
         assert!(pages.len() > 2, "{lang:?}: the help is a few pages at 80×24");
         let text = pages.join("\n");
-        // The pane is 78 cells inside its border: usages wrap at 74, descriptions at 72.
+        // The pane is 78 cells inside its border: usages and descriptions wrap at 72.
         for c in COMMANDS {
-            let usage = &wrap(&c.usage(lang), 74)[0];
+            let usage = &wrap(&c.usage(lang), 72)[0];
             let desc = &wrap(c.desc.get(lang), 72)[0];
             assert!(text.contains(usage.as_str()), "{lang:?}: no {usage}");
             assert!(text.contains(desc.as_str()), "{lang:?}: no {desc}");

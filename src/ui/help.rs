@@ -168,8 +168,10 @@ fn lines(state: &DeskState, width: usize, theme: &Theme) -> Vec<Line<'static>> {
                 }
             }
             Entry::Command { usage, desc } => {
-                for l in wrap(usage, width.saturating_sub(4)) {
-                    out.push(Line::from(vec![Span::raw("  "), Span::styled(l, theme.key())]));
+                // A usage too long for a line goes on indented under its name.
+                for (i, l) in wrap(usage, width.saturating_sub(6)).into_iter().enumerate() {
+                    let indent = if i == 0 { "  " } else { "    " };
+                    out.push(Line::from(vec![Span::raw(indent), Span::styled(l, theme.key())]));
                 }
                 for l in wrap(desc, width.saturating_sub(6)) {
                     out.push(Line::raw(format!("      {l}")));

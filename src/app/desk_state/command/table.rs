@@ -62,7 +62,7 @@ impl CommandSpec {
     pub fn usage(&self, lang: Lang) -> String {
         match self.arg {
             Arg::Words { name, words } => {
-                format!("{} ({}: {})", self.usage.get(lang), name.get(lang), words().join("|"))
+                fill(lang.text().usage_words, &[&self.usage.get(lang), &name.get(lang), &words().join("|")])
             }
             Arg::Text | Arg::Loan => self.usage.get(lang).to_string(),
         }
