@@ -78,13 +78,11 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::CommandLine => "命令行（全部命令见下方）",
         Cmd::LogNoAnswer => "记录致电借款人：无人接听",
         Cmd::LogBusy => "记录致电借款人：占线",
-        Cmd::LogPromise => "记录承诺还款：:ptp 金额 日期 [备注]",
-        Cmd::LogContact => "记录联系：:log 结果 [party=…] [channel=…] [备注]",
-        Cmd::NextAction => "设定下次跟进：:next 日期 [callback|visit|letter]",
-        Cmd::ProposePlan => {
-            "提出还款方案：:plan 期数 首期日 [amount=…] [scope=…] [kind=…]，再 :plan save 原因"
-        }
-        Cmd::IssueNotice => "出具通知书：:notice dunning|guarantor_demand [zh|en] [目录，默认 ./notices]",
+        Cmd::LogPromise => "记录承诺还款（打开 :ptp）",
+        Cmd::LogContact => "记录联系（打开 :log）",
+        Cmd::NextAction => "设定下次跟进（打开 :next）",
+        Cmd::ProposePlan => "提出还款方案（打开 :plan）",
+        Cmd::IssueNotice => "出具通知书（打开 :notice）",
         Cmd::RunPreview => "预览今晚的升级批处理",
         Cmd::ToggleMark => "标记案件以便 :assign（Esc 清除标记）",
         Cmd::TeamView => "本月团队业绩（主管）",
