@@ -323,6 +323,7 @@ fn the_help_shows_every_key_and_every_command_at_80x24_by_scrolling() {
         let text = pages.join("\n");
         // The pane is 78 cells inside its border: usages and descriptions wrap at 72.
         for c in COMMANDS {
+            assert!((c.parse)(c.example).is_ok(), ":{} {} does not parse", c.name, c.example);
             let usage = &wrap(&c.usage(lang), 72)[0];
             let desc = &wrap(c.desc.get(lang), 72)[0];
             assert!(text.contains(usage.as_str()), "{lang:?}: no {usage}");

@@ -35,8 +35,9 @@ const CASE_CHROME: u16 = 1 + case::HEADER_LINES + 2 + 2;
 const RUN_CHROME: u16 = 1 + run::HEAD + 1 + 2;
 
 /// How the desk is laid out at a terminal `width` × `height`: what the state pages and scrolls by.
+/// The help is measured only while it is open.
 pub fn layout(state: &DeskState, width: u16, height: u16) -> DeskLayout {
-    let help_lines = help::line_count(state, width);
+    let help_lines = if state.mode == Mode::Help { help::line_count(state, width) } else { 0 };
     let help = help::rect(Rect::new(0, 0, width, height), help_lines);
     DeskLayout {
         width,
