@@ -967,14 +967,12 @@ fn the_command_line_edits_and_says_what_a_mistyped_command_meant() {
     assert_eq!(s.case.as_ref().map(|c| c.loan.as_str()), Some("DL00000045"), "{}", message(&s));
     keys(&mut s, &mut desk, ":sort dpd overdue<C-w><Enter>");
     assert_eq!(s.sort, SortKey::Dpd);
-    // A case command elsewhere asks for a case first; bad words say the usage in the desk's language.
+    // A case command elsewhere asks for a case first; bad words say the words allowed and the
+    // usage, in the desk's language.
     keys(&mut s, &mut desk, ":ptp 100 2026-03-05<Enter>");
     assert_eq!(message(&s), "open a case first");
     s.lang = duedesk::app::strings::Lang::Zh;
     keys(&mut s, &mut desk, ":stage sideways<Enter>");
-    assert!(
-        message(&s).contains("unknown stage 'sideways'") && message(&s).contains("用法：:stage 阶段"),
-        "{}",
-        message(&s)
-    );
+    assert!(message(&s).starts_with("未知阶段“sideways”：可用 all、reminder、"), "{}", message(&s));
+    assert!(message(&s).contains("用法：:stage 阶段"), "{}", message(&s));
 }

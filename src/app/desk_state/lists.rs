@@ -21,12 +21,9 @@ pub const STAGE_TABS: [Option<Stage>; 5] =
     [None, Some(Stage::Reminder), Some(Stage::Negotiation), Some(Stage::Guarantor), Some(Stage::Legal)];
 
 /// `all` or one of the queue's stage tabs, as `:stage` takes it.
-pub fn parse_stage_tab(word: &str) -> Result<Option<Stage>, String> {
-    let stage = if word == "all" { Ok(None) } else { word.parse::<Stage>().map(Some) };
-    match stage {
-        Ok(s) if STAGE_TABS.contains(&s) => Ok(s),
-        _ => Err(format!("unknown stage '{word}': use {}", stage_tab_words().join(", "))),
-    }
+pub fn parse_stage_tab(word: &str) -> Option<Option<Stage>> {
+    let stage = if word == "all" { Some(None) } else { word.parse::<Stage>().ok().map(Some) };
+    stage.filter(|s| STAGE_TABS.contains(s))
 }
 
 /// The words `:stage` takes, in the order of the tabs.

@@ -245,6 +245,8 @@ texts! {
     msg_no_contact_to_note: "no contact on this case to add a note to", "该案件还没有联系记录，无法补充备注";
     msg_usage: "usage: {0}", "用法：{0}";
     usage_words: "{0} ({1}: {2})", "{0}（{1}：{2}）";
+    msg_unknown_word: "unknown {0} '{1}': use {2}", "未知{0}“{1}”：可用 {2}";
+    list_separator: ", ", "、";
     msg_bad_args: "{0} · usage: {1}", "{0} · 用法：{1}";
     msg_unknown_command: "unknown command ':{0}': did you mean :{1}? (? lists every command)", "未知命令“:{0}”：是否要用 :{1}？（? 列出全部命令）";
     msg_unknown_command_none: "unknown command ':{0}' (? lists every command)", "未知命令“:{0}”（? 列出全部命令）";

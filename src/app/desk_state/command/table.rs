@@ -39,8 +39,8 @@ pub enum Arg {
     Text,
     /// A loan id: Tab asks the worker for the loans starting with what is typed.
     Loan,
-    /// One of these words (named in the usage by `name`).
-    Words { name: Texts, words: fn() -> Vec<&'static str> },
+    /// One of these words: named in the usage by `name`, a `what` in a refusal.
+    Words { name: Texts, what: Texts, words: fn() -> Vec<&'static str> },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +61,7 @@ impl CommandSpec {
     /// The usage, with the words a placeholder stands for: `:sort ORDER (ORDER: dpd|overdue|…)`.
     pub fn usage(&self, lang: Lang) -> String {
         match self.arg {
-            Arg::Words { name, words } => {
+            Arg::Words { name, words, .. } => {
                 fill(lang.text().usage_words, &[&self.usage.get(lang), &name.get(lang), &words().join("|")])
             }
             Arg::Text | Arg::Loan => self.usage.get(lang).to_string(),
@@ -128,7 +128,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         scopes: GLOBAL,
         usage: tr(":sort ORDER", ":sort 排序"),
         desc: tr("the overdue queue in this order", "按此顺序显示逾期队列"),
-        arg: Arg::Words { name: tr("ORDER", "排序"), words: sorts },
+        arg: Arg::Words { name: tr("ORDER", "排序"), what: tr("sort", "排序"), words: sorts },
         example: "last_contact",
         parse: parse::sort,
     },
@@ -138,7 +138,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         scopes: GLOBAL,
         usage: tr(":stage STAGE", ":stage 阶段"),
         desc: tr("the overdue queue at this stage", "只显示该阶段的逾期队列"),
-        arg: Arg::Words { name: tr("STAGE", "阶段"), words: stage_tab_words },
+        arg: Arg::Words { name: tr("STAGE", "阶段"), what: tr("stage", "阶段"), words: stage_tab_words },
         example: "negotiation",
         parse: parse::stage,
     },
@@ -184,7 +184,9 @@ pub const COMMANDS: &[CommandSpec] = &[
             "log a contact and its outcome (a promise: :ptp)",
             "记录一次联系及其结果（承诺还款用 :ptp）",
         ),
-        arg: Arg::Words { name: tr("OUTCOME", "结果"), words: outcomes },
+        arg: Arg::Words {
+            name: tr("OUTCOME", "结果"), what: tr("outcome", "联系结果"), words: outcomes
+        },
         example: "refused party=debtor channel=call 称无力还款",
         parse: parse::log,
     },
@@ -239,7 +241,11 @@ pub const COMMANDS: &[CommandSpec] = &[
             "issue a notice as text and HTML into DIR (./notices); force: a second this month (supervisors)",
             "出具通知书（文本与 HTML，默认目录 ./notices）；force：本月第二份（主管）",
         ),
-        arg: Arg::Words { name: tr("KIND", "类型"), words: notice_kinds },
+        arg: Arg::Words {
+            name: tr("KIND", "类型"),
+            what: tr("notice kind", "通知书类型"),
+            words: notice_kinds,
+        },
         example: "guarantor_demand en force /tmp/notices",
         parse: parse::notice,
     },
@@ -252,7 +258,9 @@ pub const COMMANDS: &[CommandSpec] = &[
             "pause collection until a date: no calls, no escalation (supervisors)",
             "暂停催收至某日：不外呼、不自动升级（主管）",
         ),
-        arg: Arg::Words { name: tr("KIND", "类型"), words: hold_kinds },
+        arg: Arg::Words {
+            name: tr("KIND", "类型"), what: tr("hold kind", "暂停类型"), words: hold_kinds
+        },
         example: "dispute 2026-04-30 from=2026-02-20 借款人对罚息有异议",
         parse: parse::hold,
     },
@@ -272,7 +280,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         scopes: CASE,
         usage: tr(":move STAGE REASON", ":move 阶段 原因"),
         desc: tr("move the case to a stage by hand (back: supervisors)", "手动调整案件阶段（回退须主管）"),
-        arg: Arg::Words { name: tr("STAGE", "阶段"), words: move_stages },
+        arg: Arg::Words { name: tr("STAGE", "阶段"), what: tr("stage", "阶段"), words: move_stages },
         example: "negotiation 客户同意协商",
         parse: parse::move_stage,
     },
@@ -318,7 +326,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             "show a masked number of the case in full (the phone unless named; recorded in the audit log)",
             "显示案件中被遮盖的号码（默认电话；记入审计日志）",
         ),
-        arg: Arg::Words { name: tr("FIELD", "字段"), words: pii_fields },
+        arg: Arg::Words { name: tr("FIELD", "字段"), what: tr("field", "字段"), words: pii_fields },
         example: "guarantor_phone",
         parse: parse::reveal,
     },
@@ -448,6 +456,15 @@ pub fn refusal(spec: &CommandSpec, e: &ArgError, lang: Lang) -> String {
     match e {
         ArgError::Usage => fill(t.msg_usage, &[&spec.usage(lang)]),
         ArgError::Why(why) => fill(t.msg_bad_args, &[why, &spec.usage(lang)]),
+        ArgError::Unknown(word) => {
+            let why = match spec.arg {
+                Arg::Words { what, words, .. } => {
+                    fill(t.msg_unknown_word, &[&what.get(lang), word, &words().join(t.list_separator)])
+                }
+                Arg::Text | Arg::Loan => return fill(t.msg_usage, &[&spec.usage(lang)]),
+            };
+            fill(t.msg_bad_args, &[&why, &spec.usage(lang)])
+        }
         ArgError::See(other) => {
             fill(t.msg_usage, &[&find(other).map_or_else(String::new, |o| o.usage(lang))])
         }
