@@ -1,11 +1,12 @@
 //! Key sequences on the desk state, written as in the key map (`<Tab>jj<Enter>`), with every
 //! store request answered in line from an in-process demo store (seed 7, as of 2026-03-01).
 
+mod common;
+
 use chrono::{DateTime, NaiveDate};
+use common::desk::{opened, press, settle};
 use duedesk::app::Desk;
-use duedesk::app::desk_state::{
-    Action, CasePane, DeskInfo, DeskState, ListKind, Mode, Reply, Screen, press, settle,
-};
+use duedesk::app::desk_state::{Action, CasePane, DeskState, ListKind, Mode, Reply, Screen};
 use duedesk::domain::{PromiseStatus, Stage};
 use duedesk::store::{SortKey, Store};
 
@@ -29,13 +30,6 @@ fn shared_book() -> (tempfile::TempDir, std::path::PathBuf, Desk) {
     let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
     duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
     (dir, path, admin)
-}
-
-fn opened(desk: &mut Desk) -> DeskState {
-    let mut state = DeskState::new(DeskInfo::of(desk));
-    let reqs = state.start();
-    settle(&mut state, desk, reqs);
-    state
 }
 
 fn keys(state: &mut DeskState, desk: &mut Desk, k: &str) {
@@ -907,4 +901,78 @@ fn a_filter_asks_only_the_list_on_screen_and_the_other_when_shown() {
     assert_eq!(s.screen, Screen::DueSoon);
     let due = s.due.total.expect("asked when shown");
     assert!(s.due.rows.iter().all(|r| r.borrower.starts_with('王')), "{due}");
+}
+
+#[test]
+fn tab_completes_a_command_name_and_its_words() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, ":ass<Tab>");
+    assert_eq!((s.mode, s.input.as_str()), (Mode::Command, "assign "));
+    // Several names: Tab cycles through them in the table's order.
+    keys(&mut s, &mut desk, "<Esc>:a<Tab>");
+    assert_eq!(s.input.as_str(), "agency");
+    keys(&mut s, &mut desk, "<Tab>");
+    assert_eq!(s.input.as_str(), "assign");
+    keys(&mut s, &mut desk, "<Tab>");
+    assert_eq!(s.input.as_str(), "agency");
+    // The words an argument takes come from their own enums.
+    keys(&mut s, &mut desk, "<Esc>:sort l<Tab>");
+    assert_eq!(s.input.as_str(), "sort last_contact ");
+    keys(&mut s, &mut desk, "<Enter>");
+    assert_eq!(s.sort, SortKey::LastContact);
+    // Nothing to complete leaves the line as it is.
+    keys(&mut s, &mut desk, ":zz<Tab>");
+    assert_eq!(s.input.as_str(), "zz");
+}
+
+#[test]
+fn tab_completes_a_loan_id_from_the_store() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, ":goto DL0000004<Tab>");
+    assert_eq!(s.input.as_str(), "goto DL00000040");
+    let cycle = s.input.cycle().expect("several loans").candidates.clone();
+    assert_eq!(cycle.len(), 10, "{cycle:?}");
+    assert!(cycle.iter().all(|l| l.starts_with("DL0000004")), "{cycle:?}");
+    keys(&mut s, &mut desk, "<Tab>");
+    assert_eq!(s.input.as_str(), "goto DL00000041");
+    keys(&mut s, &mut desk, "<Enter>");
+    assert_eq!(s.case.as_ref().map(|c| c.loan.as_str()), Some("DL00000041"));
+    // One match completes with a space; none says so and leaves the line.
+    keys(&mut s, &mut desk, ":g DL0000030<Tab>");
+    assert_eq!(s.input.as_str(), "g DL00000300 ");
+    keys(&mut s, &mut desk, "<Esc>:goto NOPE<Tab>");
+    assert_eq!(s.input.as_str(), "goto NOPE");
+    assert_eq!(message(&s), "no loan id starts with 'NOPE'");
+    // An answer that comes after the line changed is dropped.
+    keys(&mut s, &mut desk, "<Esc>:goto DL000001");
+    let asked = s.apply(Action::Complete);
+    assert_eq!(asked.len(), 1);
+    keys(&mut s, &mut desk, "2");
+    settle(&mut s, &mut desk, asked);
+    assert_eq!(s.input.as_str(), "goto DL0000012");
+}
+
+#[test]
+fn the_command_line_edits_and_says_what_a_mistyped_command_meant() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, ":asign xu.na<Enter>");
+    assert_eq!(message(&s), "unknown command ':asign': did you mean :assign? (? lists every command)");
+    keys(&mut s, &mut desk, ":xyzzy<Enter>");
+    assert_eq!(message(&s), "unknown command ':xyzzy' (? lists every command)");
+    // Ctrl-U clears to the start, Ctrl-W takes a word, the cursor moves within the line.
+    keys(&mut s, &mut desk, ":goto NOPE<C-u>gotx DL00000045<Home><Right><Right><Right><Del>o<End><Enter>");
+    assert_eq!(s.case.as_ref().map(|c| c.loan.as_str()), Some("DL00000045"), "{}", message(&s));
+    keys(&mut s, &mut desk, ":sort dpd overdue<C-w><Enter>");
+    assert_eq!(s.sort, SortKey::Dpd);
+    // A case command elsewhere asks for a case first; bad words say the words allowed and the
+    // usage, in the desk's language.
+    keys(&mut s, &mut desk, ":ptp 100 2026-03-05<Enter>");
+    assert_eq!(message(&s), "open a case first");
+    s.lang = duedesk::app::strings::Lang::Zh;
+    keys(&mut s, &mut desk, ":stage sideways<Enter>");
+    assert!(message(&s).starts_with("未知阶段“sideways”：可用 all、reminder、"), "{}", message(&s));
+    assert!(message(&s).contains("用法：:stage 阶段"), "{}", message(&s));
 }

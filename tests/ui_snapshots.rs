@@ -4,11 +4,15 @@
 mod common;
 
 use chrono::{DateTime, NaiveDate};
+use common::desk::{opened, press};
 use common::screen;
 use duedesk::app::Desk;
-use duedesk::app::desk_state::{DeskInfo, DeskState, Mode, press, settle};
+use duedesk::app::desk_state::command::COMMANDS;
+use duedesk::app::desk_state::{DeskState, Mode};
+use duedesk::app::keymap::Cmd;
 use duedesk::app::strings::Lang;
 use duedesk::store::Store;
+use duedesk::ui::help::wrap;
 use duedesk::ui::{self, Borders, Look, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -28,14 +32,6 @@ fn demo_desk() -> Desk {
     let mut desk = empty_desk();
     duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
     desk
-}
-
-/// The desk opened and every request answered, as the terminal would after its first replies.
-fn opened(desk: &mut Desk) -> DeskState {
-    let mut state = DeskState::new(DeskInfo::of(desk));
-    let reqs = state.start();
-    settle(&mut state, desk, reqs);
-    state
 }
 
 fn render(state: &DeskState, w: u16, h: u16) -> Buffer {
@@ -300,4 +296,83 @@ fn a_stranger_reads_only_and_is_told_whom_to_ask() {
     let status = text.lines().nth(22).unwrap_or("");
     assert!(status.contains("read only: ask admin to add you"), "{text}");
     assert!(text.contains("****"), "phones are masked for a stranger:\n{text}");
+}
+
+/// The help from its top to its end, a page at a time as a user pages it.
+fn help_pages(state: &mut DeskState, desk: &mut Desk) -> Vec<String> {
+    let mut pages = vec![snap(state)];
+    loop {
+        press(state, desk, "<PgDn>").expect("keys");
+        let page = snap(state);
+        if Some(&page) == pages.last() {
+            return pages;
+        }
+        pages.push(page);
+    }
+}
+
+#[test]
+fn the_help_shows_every_key_and_every_command_at_80x24_by_scrolling() {
+    for lang in Lang::ALL {
+        let mut desk = demo_desk();
+        let mut state = opened(&mut desk);
+        state.lang = lang;
+        press(&mut state, &mut desk, "<Tab><Enter>?").expect("keys");
+        let pages = help_pages(&mut state, &mut desk);
+        assert!(pages.len() > 2, "{lang:?}: the help is a few pages at 80×24");
+        let text = pages.join("\n");
+        // The pane is 78 cells inside its border: usages and descriptions wrap at 72.
+        for c in COMMANDS {
+            assert!((c.parse)(c.example).is_ok(), ":{} {} does not parse", c.name, c.example);
+            let usage = &wrap(&c.usage(lang), 72)[0];
+            let desc = &wrap(c.desc.get(lang), 72)[0];
+            assert!(text.contains(usage.as_str()), "{lang:?}: no {usage}");
+            assert!(text.contains(desc.as_str()), "{lang:?}: no {desc}");
+        }
+        let scopes = state.scopes();
+        for (b, _) in
+            state.keymap.bindings.iter().filter(|(b, _)| scopes.contains(&b.scope) && b.cmd != Cmd::Help)
+        {
+            let desc = &wrap(lang.key_desc(b), 80 - 2 - 17)[0];
+            assert!(text.contains(desc.as_str()), "{lang:?}: no key for {desc}");
+        }
+        // Paging back reaches the top again.
+        press(&mut state, &mut desk, "<PgUp><PgUp><PgUp><PgUp><PgUp><PgUp><PgUp>").expect("keys");
+        assert_eq!(snap(&state), pages[0]);
+        if lang == Lang::En {
+            insta::assert_snapshot!("help_last_page", pages.last().expect("a page"));
+        }
+    }
+}
+
+#[test]
+fn the_help_is_searched_with_slash() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "<Tab>?/assign").expect("keys");
+    let text = snap(&state);
+    assert!(text.contains(":assign USER [REASON]") && text.contains("mark the case for :assign"), "{text}");
+    assert!(!text.contains(":goto") && !text.contains("next row"), "{text}");
+    assert!(text.lines().last().is_some_and(|l| l.starts_with("/assign")), "{text}");
+    // Enter keeps the search and goes back to scrolling; Esc clears it; any other key closes.
+    press(&mut state, &mut desk, "<Enter>j").expect("keys");
+    assert_eq!((state.mode, state.help.search.as_str()), (Mode::Help, "assign"));
+    press(&mut state, &mut desk, "/zzz").expect("keys");
+    assert!(snap(&state).contains("nothing matches 'assignzzz'"), "{}", snap(&state));
+    press(&mut state, &mut desk, "<Esc>").expect("keys");
+    assert!(snap(&state).contains("next row"));
+    press(&mut state, &mut desk, "x").expect("keys");
+    assert_eq!(state.mode, Mode::Normal);
+}
+
+#[test]
+fn the_help_fills_a_wide_terminal_and_fits_a_small_one() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "?").expect("keys");
+    let wide = screen(&render(&state, 200, 50));
+    assert!(wide.contains(":goto LOAN") && wide.contains("Keys and commands"), "{wide}");
+    for (w, h) in [(60, 16), (61, 17), (100, 30), (20, 5), (0, 0)] {
+        render(&state, w, h);
+    }
 }

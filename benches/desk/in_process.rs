@@ -6,12 +6,13 @@ use std::time::{Duration, Instant};
 
 use duedesk::app::Desk;
 use duedesk::app::casework::ContactInput;
-use duedesk::app::desk_state::{DeskInfo, DeskState, Screen, press, settle};
+use duedesk::app::desk_state::{DeskInfo, DeskState, Screen};
 use duedesk::domain::Outcome;
 use duedesk::ui::{self, Look, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use crate::harness::{press, settle, sized};
 use crate::report::{Table, ms, pct, spread};
 use crate::setup::{Res, SIZE, open_desk};
 
@@ -45,7 +46,7 @@ pub fn desk_figures(work: &Path, admin: &str, name: &str, phone: &str, table: &m
         let t = Instant::now();
         let mut desk = open_desk(work, admin)?;
         let mut state = DeskState::new(DeskInfo::of(&desk));
-        state.size = SIZE;
+        sized(&mut state, &mut desk, SIZE.0, SIZE.1);
         let reqs = state.start();
         settle(&mut state, &mut desk, reqs);
         draw(&mut term, &state, &look)?;
@@ -56,7 +57,7 @@ pub fn desk_figures(work: &Path, admin: &str, name: &str, phone: &str, table: &m
 
     let mut desk = open_desk(work, admin)?;
     let mut state = DeskState::new(DeskInfo::of(&desk));
-    state.size = SIZE;
+    sized(&mut state, &mut desk, SIZE.0, SIZE.1);
     let reqs = state.start();
     settle(&mut state, &mut desk, reqs);
     let switch = key(&mut state, &mut desk, &mut term, &look, "<Tab>")?;

@@ -12,6 +12,10 @@
 mod binary;
 mod demo;
 mod escalate;
+// The desk's key harness, shared with the key-sequence tests.
+#[allow(dead_code)]
+#[path = "../../tests/common/desk.rs"]
+mod harness;
 mod import;
 mod in_process;
 mod make_store;

@@ -137,51 +137,95 @@ pub struct BulkAssign {
     pub dry_run: bool,
 }
 
-impl std::str::FromStr for BulkAssign {
-    type Err = String;
+/// The arguments of `duedesk assign` and of the desk's `:assign --…`: clap parses both, so the
+/// desk and the command line take the same flags with the same checks and messages.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct AssignArgs {
+    /// Loan ids (each brings its customer's other loans along); or select cases with --stage,
+    /// --from, --dpd-min
+    #[arg(required_unless_present_any = ["stage", "from", "dpd_min"], conflicts_with_all = ["stage", "from", "dpd_min", "balance"])]
+    pub loans: Vec<String>,
+    /// The new owner
+    #[arg(long, value_name = "USER", required_unless_present = "balance", conflicts_with = "balance")]
+    pub to: Option<String>,
+    /// Why (kept in the assignment history)
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Every case with a loan in this stage
+    #[arg(long, value_parser = parse_stage)]
+    pub stage: Option<Stage>,
+    /// Every case this desk user owns (a hand-over when they leave)
+    #[arg(long, visible_alias = "assignee", value_name = "USER")]
+    pub from: Option<String>,
+    /// Every case with a loan at least this many days past due
+    #[arg(long, value_name = "N")]
+    pub dpd_min: Option<i64>,
+    /// Spread the selected cases evenly --among these users instead of giving them to one
+    #[arg(long, requires = "among")]
+    pub balance: bool,
+    /// The users to balance across, comma separated
+    #[arg(long, value_delimiter = ',', value_name = "USER,USER,…", requires = "balance")]
+    pub among: Vec<String>,
+    /// What to even out: the number of cases or their overdue amount
+    #[arg(long, value_parser = parse_by, default_value = "count", value_name = "count|amount", requires = "balance")]
+    pub by: BalanceBy,
+    /// Show what would move; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
 
-    /// The command line's words, for the desk's `:assign`: `--stage S`, `--from U` (or
-    /// `--assignee U`), `--dpd-min N`, `--to U`, `--balance`, `--among a,b,c`, `--by count|amount`,
-    /// `--dry-run`, and `--reason` taking the rest of the line.
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        let mut req = BulkAssign::default();
-        let mut words = s.split_whitespace();
-        let mut by = None;
-        while let Some(w) = words.next() {
-            let mut value = |flag: &str| words.next().ok_or_else(|| format!("{flag} needs a value"));
-            match w {
-                "--stage" => req.stage = Some(value(w)?.parse()?),
-                "--from" | "--assignee" => req.from = Some(value(w)?.to_string()),
-                "--dpd-min" => {
-                    let v = value(w)?;
-                    req.dpd_min =
-                        Some(v.parse().map_err(|_| format!("--dpd-min {v}: give a number of days"))?);
-                }
-                "--to" => req.to = Some(value(w)?.to_string()),
-                "--balance" => req.balance = Some(BalanceBy::Count),
-                "--among" => {
-                    req.among = value(w)?.split(',').filter(|u| !u.is_empty()).map(String::from).collect()
-                }
-                "--by" => by = Some(value(w)?.parse::<BalanceBy>()?),
-                "--dry-run" => req.dry_run = true,
-                "--reason" => {
-                    req.reason = Some(words.by_ref().collect::<Vec<_>>().join(" "));
-                }
-                other => {
-                    return Err(format!(
-                        "'{other}': use --stage, --from, --dpd-min, --to, --balance --among, --by, --dry-run, --reason"
-                    ));
-                }
-            }
+fn parse_stage(s: &str) -> std::result::Result<Stage, String> {
+    s.parse()
+}
+
+fn parse_by(s: &str) -> std::result::Result<BalanceBy, String> {
+    s.parse()
+}
+
+impl AssignArgs {
+    /// The desk's words (`--stage legal --to xu.na`), checked by the command line's own rules; a
+    /// refusal is clap's message on one line, for the status bar.
+    pub fn parse_words<S: AsRef<str>>(words: &[S]) -> std::result::Result<AssignArgs, String> {
+        #[derive(clap::Parser)]
+        #[command(name = "assign", no_binary_name = true, disable_help_flag = true)]
+        struct Line {
+            #[command(flatten)]
+            args: AssignArgs,
         }
-        if let Some(by) = by {
-            if req.balance.is_none() {
-                return Err("--by goes with --balance".into());
-            }
-            req.balance = Some(by);
-        }
-        Ok(req)
+        <Line as clap::Parser>::try_parse_from(words.iter().map(AsRef::as_ref))
+            .map(|l| l.args)
+            .map_err(|e| one_line(&e))
     }
+
+    /// The filters' selection as a bulk reassignment (named loans go to `Desk::assign` instead).
+    pub fn bulk(&self) -> BulkAssign {
+        BulkAssign {
+            stage: self.stage,
+            from: self.from.clone(),
+            dpd_min: self.dpd_min,
+            to: self.to.clone(),
+            balance: self.balance.then_some(self.by),
+            among: self.among.clone(),
+            reason: self.reason.clone(),
+            dry_run: self.dry_run,
+        }
+    }
+}
+
+/// A clap error as one line: `--to needs a value`, `unexpected argument 'x' found`.
+fn one_line(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    if e.kind() == ErrorKind::InvalidValue && context(ContextKind::InvalidValue) == Some("") {
+        let arg = context(ContextKind::InvalidArg).unwrap_or("");
+        return format!("{} needs a value", arg.split_whitespace().next().unwrap_or(arg));
+    }
+    let text = e.render().to_string();
+    let first = text.lines().next().unwrap_or("");
+    first.strip_prefix("error: ").unwrap_or(first).to_string()
 }
 
 /// What became of one case in a bulk reassignment.
@@ -524,10 +568,11 @@ mod tests {
 
     #[test]
     fn the_desk_command_parses_like_the_command_line() {
-        let req: BulkAssign =
-            "--balance --stage legal --among xu.na,hu.bin --by amount --dry-run --reason 月初 均衡"
-                .parse()
-                .expect("parse");
+        let words = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+        let parse = |s: &str| AssignArgs::parse_words(&words(s));
+        let mut w = words("--balance --stage legal --among xu.na,hu.bin --by amount --dry-run --reason");
+        w.push("月初 均衡".into());
+        let req = AssignArgs::parse_words(&w).expect("parse").bulk();
         assert_eq!(
             req,
             BulkAssign {
@@ -539,14 +584,21 @@ mod tests {
                 ..Default::default()
             }
         );
-        let req: BulkAssign = "--assignee li.qiang --dpd-min 31 --to xu.na".parse().expect("parse");
+        let req = parse("--assignee li.qiang --dpd-min 31 --to xu.na").expect("parse").bulk();
         assert_eq!(
             (req.from.as_deref(), req.dpd_min, req.to.as_deref()),
             (Some("li.qiang"), Some(31), Some("xu.na"))
         );
-        for bad in ["--stage nowhere", "--dpd-min x", "--to", "--by amount", "--whatever"] {
-            assert!(bad.parse::<BulkAssign>().is_err(), "{bad}");
+        let named = parse("DL1 DL2 --to xu.na").expect("parse");
+        assert_eq!((named.loans.len(), named.to.as_deref()), (2, Some("xu.na")));
+        assert_eq!(parse("--stage legal --to").expect_err("no value"), "--to needs a value");
+        for bad in
+            ["--stage nowhere --to x", "--dpd-min x --to y", "--stage legal --to x --by amount", "--whatever"]
+        {
+            let e = parse(bad).expect_err(bad);
+            assert!(!e.contains('\n') && !e.is_empty(), "{bad}: {e}");
         }
+        assert!(parse("--stage nowhere --to x").expect_err("stage").contains("unknown stage 'nowhere'"));
     }
 
     #[test]
@@ -560,8 +612,8 @@ mod tests {
             |d: &Desk, sql: &str| -> i64 { d.store.conn().query_row(sql, [], |r| r.get(0)).expect("count") };
         let customers = count(&d, "SELECT count(*) FROM customers");
         let history = count(&d, "SELECT count(*) FROM assignments");
-        let req: BulkAssign =
-            "--balance --dpd-min 0 --among xu.na,hu.bin --reason 合并".parse().expect("parse");
+        let words = ["--balance", "--dpd-min", "0", "--among", "xu.na,hu.bin", "--reason", "合并"];
+        let req = AssignArgs::parse_words(&words).expect("parse").bulk();
         let plan = d.assign_bulk(&BulkAssign { dry_run: true, ..req.clone() }).expect("plan");
         let done = d.assign_bulk(&req).expect("run");
         let moved = done.cases.iter().filter(|c| c.status == CaseMoveStatus::Moved).count() as i64;

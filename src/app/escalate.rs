@@ -17,6 +17,15 @@ use crate::store::{self, EscalationRow, StageEvent, StateTable};
 /// Loans decided and changed per transaction.
 pub const BATCH: u32 = 5_000;
 
+text_enum!(
+    /// The parts of a run, as its progress names them (the command line prints the words; the
+    /// desk shows them in its language).
+    RunPhase, "run phase", {
+        Refresh => "refreshing the book",
+        Apply => "applying the policy",
+    }
+);
+
 /// The actor of automatic stage changes.
 pub const POLICY_ACTOR: &str = "policy";
 
@@ -122,7 +131,7 @@ fn position(row: &EscalationRow, policy: &Policy, as_of: NaiveDate) -> Position 
 impl Desk {
     /// Applies the policy to every loan as of the desk's date. A supervisor's action; a dry run
     /// (any desk user) computes on this connection's scratch snapshot and writes nothing.
-    /// `progress` gets a phase and the number of loans done in it.
+    /// `progress` gets a phase (a `RunPhase`'s words) and the number of loans done in it.
     pub fn escalate(
         &mut self,
         policy: &Policy,
@@ -170,7 +179,7 @@ impl Desk {
             )));
         }
         let table = if dry_run { StateTable::Scratch } else { StateTable::Shared };
-        let refreshing = "refreshing the book";
+        let refreshing = RunPhase::Refresh.as_str();
         if dry_run {
             let conn = self.store.conn();
             let tx = conn.unchecked_transaction()?;
@@ -269,7 +278,7 @@ impl Desk {
                 Some(last) => after = last,
                 None => break,
             }
-            progress("applying the policy", report.loans);
+            progress(RunPhase::Apply.as_str(), report.loans);
         }
 
         let mut counts: BTreeMap<(Stage, Stage), u64> = BTreeMap::new();
@@ -352,7 +361,7 @@ mod tests {
         let mut cut = demo_desk();
         let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             cut.escalate_in_batches(&Policy::default(), false, 50, &mut |phase, n| {
-                assert!(!(phase == "applying the policy" && n >= 150), "killed");
+                assert!(!(phase == RunPhase::Apply.as_str() && n >= 150), "killed");
             })
         }));
         assert!(stopped.is_err());

@@ -20,6 +20,7 @@ pub enum KeyCode {
     PageDown,
     Home,
     End,
+    Delete,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,7 +39,7 @@ impl Key {
     }
 }
 
-const NAMED: [(&str, KeyCode); 13] = [
+const NAMED: [(&str, KeyCode); 14] = [
     ("Enter", KeyCode::Enter),
     ("Esc", KeyCode::Esc),
     ("Tab", KeyCode::Tab),
@@ -52,6 +53,7 @@ const NAMED: [(&str, KeyCode); 13] = [
     ("PgDn", KeyCode::PageDown),
     ("Home", KeyCode::Home),
     ("End", KeyCode::End),
+    ("Del", KeyCode::Delete),
 ];
 
 impl fmt::Display for Key {
@@ -105,39 +107,41 @@ pub fn parse_keys(text: &str) -> Result<Vec<Key>, String> {
     Ok(keys)
 }
 
-/// What a binding does. Text typed into the filter or command line is not bound here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Cmd {
-    Quit,
-    Help,
-    CommandLine,
-    Filter,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    NextPane,
-    PrevPane,
-    Open,
-    Back,
-    NextStage,
-    NextSort,
-    ToggleMine,
-    LoadDemo,
-    LogNoAnswer,
-    LogBusy,
-    LogPromise,
-    LogContact,
-    NextAction,
-    ProposePlan,
-    IssueNotice,
-    RunPreview,
-    RunApply,
-    ToggleMark,
-    TeamView,
-}
+text_enum!(
+    /// What a binding does, named as in a user's `keys.toml`. Text typed into the filter or
+    /// command line is not bound here.
+    Cmd, "action", {
+    Quit => "quit",
+    Help => "help",
+    CommandLine => "command_line",
+    Filter => "filter",
+    Up => "up",
+    Down => "down",
+    PageUp => "page_up",
+    PageDown => "page_down",
+    Top => "top",
+    Bottom => "bottom",
+    NextPane => "next_pane",
+    PrevPane => "prev_pane",
+    Open => "open",
+    Back => "back",
+    NextStage => "next_stage",
+    NextSort => "next_sort",
+    ToggleMine => "toggle_mine",
+    LoadDemo => "load_demo",
+    LogNoAnswer => "log_no_answer",
+    LogBusy => "log_busy",
+    LogPromise => "log_promise",
+    LogContact => "log_contact",
+    NextAction => "next_action",
+    ProposePlan => "propose_plan",
+    IssueNotice => "issue_notice",
+    RunPreview => "run_preview",
+    RunApply => "run_apply",
+    ToggleMark => "toggle_mark",
+    TeamView => "team_view",
+    }
+);
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -152,19 +156,6 @@ pub enum Scope {
     Run,
     /// The team view.
     Team,
-}
-
-impl Scope {
-    pub fn title(self) -> &'static str {
-        match self {
-            Scope::Global => "Everywhere",
-            Scope::List => "Lists",
-            Scope::Queue => "Overdue queue",
-            Scope::Case => "Case",
-            Scope::Run => "Escalation run",
-            Scope::Team => "Team",
-        }
-    }
 }
 
 /// One binding: the keys (space-separated alternatives), what they do, and what help says.
@@ -216,29 +207,11 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("<Esc> h", Scope::Case, Cmd::Back, "back to the list", Some("back")),
     bind("n", Scope::Case, Cmd::LogNoAnswer, "log a call to the debtor: no answer", Some("no answer")),
     bind("b", Scope::Case, Cmd::LogBusy, "log a call to the debtor: busy", None),
-    bind("p", Scope::Case, Cmd::LogPromise, "log a promise to pay: :ptp AMOUNT DATE [note]", Some("promise")),
-    bind(
-        "c",
-        Scope::Case,
-        Cmd::LogContact,
-        "log a contact: :log OUTCOME [party=…] [channel=…] [note]",
-        Some("log"),
-    ),
-    bind("a", Scope::Case, Cmd::NextAction, "set the next action: :next DATE [callback|visit|letter]", None),
-    bind(
-        "P",
-        Scope::Case,
-        Cmd::ProposePlan,
-        "propose a plan: :plan N FIRST [amount=…] [scope=…] [kind=…], then :plan save REASON",
-        Some("plan"),
-    ),
-    bind(
-        "N",
-        Scope::Case,
-        Cmd::IssueNotice,
-        "issue a notice: :notice dunning|guarantor_demand [zh|en] [DIR, default ./notices]",
-        None,
-    ),
+    bind("p", Scope::Case, Cmd::LogPromise, "log a promise to pay (opens :ptp)", Some("promise")),
+    bind("c", Scope::Case, Cmd::LogContact, "log a contact (opens :log)", Some("log")),
+    bind("a", Scope::Case, Cmd::NextAction, "set the next action (opens :next)", None),
+    bind("P", Scope::Case, Cmd::ProposePlan, "propose a plan (opens :plan)", Some("plan")),
+    bind("N", Scope::Case, Cmd::IssueNotice, "issue a notice (opens :notice)", None),
     bind("j <Down>", Scope::Run, Cmd::Down, "next change", None),
     bind("k <Up>", Scope::Run, Cmd::Up, "previous change", None),
     bind("<PgDn> <C-f>", Scope::Run, Cmd::PageDown, "next page", None),
@@ -257,82 +230,25 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("<Esc> h", Scope::Team, Cmd::Back, "back to the list", Some("back")),
     bind("T", Scope::Global, Cmd::TeamView, "the team's figures this month (supervisors)", None),
     bind("E", Scope::Global, Cmd::RunPreview, "preview tonight's escalation run", None),
-    bind(":", Scope::Global, Cmd::CommandLine, "commands :goto :sort :stage :ptp :plan :notice", Some("cmd")),
+    bind(
+        ":",
+        Scope::Global,
+        Cmd::CommandLine,
+        "the command line (its commands are listed below)",
+        Some("cmd"),
+    ),
     bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
     bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
 ];
 
 impl Cmd {
-    /// Every action, in the order of the names below.
-    pub const ALL: [Cmd; 29] = [
-        Cmd::Quit,
-        Cmd::Help,
-        Cmd::CommandLine,
-        Cmd::Filter,
-        Cmd::Up,
-        Cmd::Down,
-        Cmd::PageUp,
-        Cmd::PageDown,
-        Cmd::Top,
-        Cmd::Bottom,
-        Cmd::NextPane,
-        Cmd::PrevPane,
-        Cmd::Open,
-        Cmd::Back,
-        Cmd::NextStage,
-        Cmd::NextSort,
-        Cmd::ToggleMine,
-        Cmd::LoadDemo,
-        Cmd::LogNoAnswer,
-        Cmd::LogBusy,
-        Cmd::LogPromise,
-        Cmd::LogContact,
-        Cmd::NextAction,
-        Cmd::ProposePlan,
-        Cmd::IssueNotice,
-        Cmd::RunPreview,
-        Cmd::RunApply,
-        Cmd::ToggleMark,
-        Cmd::TeamView,
-    ];
-
     /// The action's name in a user's `keys.toml`.
     pub fn name(self) -> &'static str {
-        match self {
-            Cmd::Quit => "quit",
-            Cmd::Help => "help",
-            Cmd::CommandLine => "command_line",
-            Cmd::Filter => "filter",
-            Cmd::Up => "up",
-            Cmd::Down => "down",
-            Cmd::PageUp => "page_up",
-            Cmd::PageDown => "page_down",
-            Cmd::Top => "top",
-            Cmd::Bottom => "bottom",
-            Cmd::NextPane => "next_pane",
-            Cmd::PrevPane => "prev_pane",
-            Cmd::Open => "open",
-            Cmd::Back => "back",
-            Cmd::NextStage => "next_stage",
-            Cmd::NextSort => "next_sort",
-            Cmd::ToggleMine => "toggle_mine",
-            Cmd::LoadDemo => "load_demo",
-            Cmd::LogNoAnswer => "log_no_answer",
-            Cmd::LogBusy => "log_busy",
-            Cmd::LogPromise => "log_promise",
-            Cmd::LogContact => "log_contact",
-            Cmd::NextAction => "next_action",
-            Cmd::ProposePlan => "propose_plan",
-            Cmd::IssueNotice => "issue_notice",
-            Cmd::RunPreview => "run_preview",
-            Cmd::RunApply => "run_apply",
-            Cmd::ToggleMark => "toggle_mark",
-            Cmd::TeamView => "team_view",
-        }
+        self.as_str()
     }
 
     pub fn from_name(name: &str) -> Option<Cmd> {
-        Cmd::ALL.into_iter().find(|c| c.name() == name)
+        name.parse().ok()
     }
 }
 
@@ -464,7 +380,7 @@ mod tests {
     #[test]
     fn every_action_and_scope_round_trips_through_its_name() {
         for c in Cmd::ALL {
-            assert_eq!(Cmd::from_name(c.name()), Some(c));
+            assert_eq!(Cmd::from_name(c.name()), Some(*c));
         }
         for s in Scope::ALL {
             assert_eq!(Scope::from_name(s.name()), Some(s));

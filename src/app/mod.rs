@@ -16,6 +16,7 @@ pub mod moves;
 pub mod notice_text;
 pub mod notices;
 pub mod privacy;
+pub mod queue_sort;
 pub mod strings;
 pub mod tasks;
 pub mod team;

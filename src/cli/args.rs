@@ -141,7 +141,7 @@ pub enum Command {
     Reopen(super::moves::ReasonArgs),
     /// Reassign cases (supervisor): named loans, or every case a filter selects (--stage, --from,
     /// --dpd-min) to one user or balanced --among several; all of a customer's loans move together
-    Assign(super::team::AssignArgs),
+    Assign(crate::app::assign::AssignArgs),
     /// Who has a case open to edit, and until when; --take-over REASON ends another's lease
     /// (supervisor), --release ends your own
     Lease(super::team::LeaseArgs),

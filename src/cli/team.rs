@@ -6,46 +6,10 @@ use clap::Args;
 use super::args::Format;
 use super::output::{csv, json, print, table_width};
 use super::table::{self, flex, left, right};
-use crate::app::assign::{BalanceBy, BulkAssign, BulkOutcome, CaseMoveStatus};
+use crate::app::assign::{AssignArgs, BulkOutcome, CaseMoveStatus};
 use crate::app::leases::Lease;
 use crate::app::team::TeamReport;
 use crate::app::{Desk, Result};
-use crate::domain::Stage;
-
-#[derive(Debug, Args)]
-pub struct AssignArgs {
-    /// Loan ids (each brings its customer's other loans along); or select cases with --stage,
-    /// --from, --dpd-min
-    #[arg(required_unless_present_any = ["stage", "from", "dpd_min"], conflicts_with_all = ["stage", "from", "dpd_min", "balance"])]
-    pub loans: Vec<String>,
-    /// The new owner
-    #[arg(long, value_name = "USER", required_unless_present = "balance", conflicts_with = "balance")]
-    pub to: Option<String>,
-    /// Why (kept in the assignment history)
-    #[arg(long)]
-    pub reason: Option<String>,
-    /// Every case with a loan in this stage
-    #[arg(long, value_parser = parse_stage)]
-    pub stage: Option<Stage>,
-    /// Every case this desk user owns (a hand-over when they leave)
-    #[arg(long, visible_alias = "assignee", value_name = "USER")]
-    pub from: Option<String>,
-    /// Every case with a loan at least this many days past due
-    #[arg(long, value_name = "N")]
-    pub dpd_min: Option<i64>,
-    /// Spread the selected cases evenly --among these users instead of giving them to one
-    #[arg(long, requires = "among")]
-    pub balance: bool,
-    /// The users to balance across, comma separated
-    #[arg(long, value_delimiter = ',', value_name = "USER,USER,…", requires = "balance")]
-    pub among: Vec<String>,
-    /// What to even out: the number of cases or their overdue amount
-    #[arg(long, value_parser = parse_by, default_value = "count", value_name = "count|amount")]
-    pub by: BalanceBy,
-    /// Show what would move; change nothing
-    #[arg(long)]
-    pub dry_run: bool,
-}
 
 #[derive(Debug, Args)]
 pub struct LeaseArgs {
@@ -66,14 +30,6 @@ pub struct TeamArgs {
     pub month: Option<String>,
 }
 
-fn parse_stage(s: &str) -> Result<Stage, String> {
-    s.parse()
-}
-
-fn parse_by(s: &str) -> Result<BalanceBy, String> {
-    s.parse()
-}
-
 pub fn assign(desk: &mut Desk, a: &AssignArgs, format: Format) -> Result<()> {
     if !a.loans.is_empty() {
         let to = a.to.as_deref().unwrap_or_default();
@@ -83,17 +39,7 @@ pub fn assign(desk: &mut Desk, a: &AssignArgs, format: Format) -> Result<()> {
             a.reason.as_deref(),
         )?);
     }
-    let req = BulkAssign {
-        stage: a.stage,
-        from: a.from.clone(),
-        dpd_min: a.dpd_min,
-        to: a.to.clone(),
-        balance: a.balance.then_some(a.by),
-        among: a.among.clone(),
-        reason: a.reason.clone(),
-        dry_run: a.dry_run,
-    };
-    bulk(&desk.assign_bulk(&req)?, format)
+    bulk(&desk.assign_bulk(&a.bulk())?, format)
 }
 
 fn bulk(o: &BulkOutcome, format: Format) -> Result<()> {

@@ -32,6 +32,7 @@ pub fn convert(k: KeyEvent) -> Option<Key> {
         C::PageDown => KeyCode::PageDown,
         C::Home => KeyCode::Home,
         C::End => KeyCode::End,
+        C::Delete => KeyCode::Delete,
         _ => return None,
     };
     Some(Key { code, ctrl: k.modifiers.contains(KeyModifiers::CONTROL) })

@@ -19,7 +19,7 @@ use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use crate::app::Desk;
-use crate::app::desk_state::{Action, DeskInfo, DeskState, LeaseOp, Reply, Request, handle_key};
+use crate::app::desk_state::{Action, DeskInfo, DeskState, LeaseOp, Query, Reply, handle_key};
 use crate::app::keymap::Key;
 use crate::app::strings::Lang;
 use crate::config::Loaded;
@@ -42,13 +42,9 @@ pub enum Msg {
     WorkerGone,
 }
 
-/// On quitting with a case open to edit, gives its lease back so another desk may work it at
-/// once rather than when it runs out; waits for the worker at most two seconds.
-fn give_back_lease(state: &mut DeskState, requests: &mpsc::Sender<Request>, rx: &mpsc::Receiver<Msg>) {
-    let release = state.release_lease();
-    if release.is_empty() || release.into_iter().any(|r| requests.send(r).is_err()) {
-        return;
-    }
+/// On quitting with a case open to edit, its lease is given back so another desk may work it at
+/// once rather than when it runs out: waits for the worker to say so, at most two seconds.
+fn wait_for_release(rx: &mpsc::Receiver<Msg>) {
     let deadline = Instant::now() + Duration::from_secs(2);
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         match rx.recv_timeout(left) {
@@ -99,22 +95,28 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
         terminal.clear()?;
         event::spawn_input(tx.clone(), stop.clone())?;
         drop(tx);
-        let mut state = DeskState::new(info);
-        state.keymap = config.keymap;
-        state.lang = lang;
-        let size = terminal.size()?;
-        let mut out = state.apply(Action::Resize(size.width, size.height));
-        out.extend(state.start());
+        let mut state = DeskState::configured(info, lang, config.keymap);
+        let mut size = terminal.size()?;
+        let mut out = state.start();
         let mut dirty = true;
         let mut shown: Option<(String, Instant)> = None;
         loop {
+            // The state pages by what the drawing shows: tell it when the size or the help changes.
+            let layout = ui::layout(&state, size.width, size.height);
+            if layout != state.layout {
+                out.extend(state.apply(Action::Layout(layout)));
+                dirty = true;
+            }
+            let releasing = out.iter().any(|r| matches!(r.query, Query::Lease { op: LeaseOp::Release, .. }));
             for r in out.drain(..) {
                 if requests.send(r).is_err() {
                     anyhow::bail!("the store worker stopped");
                 }
             }
             if state.quit {
-                give_back_lease(&mut state, &requests, &rx);
+                if releasing {
+                    wait_for_release(&rx);
+                }
                 return Ok(Ended::Quit);
             }
             if dirty {
@@ -145,11 +147,7 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
                 }
                 // The first key closes the configuration notice; the status bar keeps a reminder.
                 Some(Msg::Key(_)) if !notes.is_empty() => {
-                    state.message = Some(format!(
-                        "config: {} bad entr{} replaced by defaults; duedesk config check",
-                        notes.len(),
-                        if notes.len() == 1 { "y" } else { "ies" }
-                    ));
+                    out = state.apply(Action::ConfigProblems(notes.len()));
                     notes.clear();
                     dirty = true;
                 }
@@ -161,7 +159,7 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
                 }
                 Some(Msg::Resize(w, h)) => {
                     terminal.autoresize()?;
-                    out = state.apply(Action::Resize(w, h));
+                    size = ratatui::layout::Size::new(w, h);
                     dirty = true;
                 }
                 Some(Msg::Reply(r)) => {

@@ -7,18 +7,20 @@ use std::time::{Duration, Instant};
 
 use super::Msg;
 use crate::app::Desk;
-use crate::app::desk_state::{Failed, ListKind, Query, Reply, Request, serve_with};
+use crate::app::desk_state::{Failed, ListKind, Query, Reply, Request, changed_elsewhere, serve_with};
 
 #[derive(PartialEq, Eq)]
 enum Slot {
     List(ListKind),
     Case,
+    Completion,
 }
 
 fn slot(q: &Query) -> Option<Slot> {
     match q {
         Query::List { list, .. } => Some(Slot::List(*list)),
         Query::Case { .. } => Some(Slot::Case),
+        Query::CompleteLoan { .. } => Some(Slot::Completion),
         // Writes are never skipped.
         Query::Info
         | Query::LoadDemo
@@ -95,16 +97,14 @@ pub fn spawn_worker(mut desk: Desk, live_clock: bool, tx: Sender<Msg>) -> std::i
         // Tells the main loop when this thread ends, by a panic too, so the desk never waits
         // for answers that will not come.
         let _gone = Gone(tx.clone());
-        let _ = desk.store.changed_elsewhere();
+        changed_elsewhere(&desk);
         let mut looked = Instant::now();
         loop {
             // Every WATCH, busy or idle, see whether another desk wrote, so this one shows it
             // without a key being pressed.
             if looked.elapsed() >= WATCH {
                 looked = Instant::now();
-                if desk.store.changed_elsewhere().unwrap_or(false)
-                    && tx.send(Msg::Reply(Reply::StoreChanged)).is_err()
-                {
+                if changed_elsewhere(&desk) && tx.send(Msg::Reply(Reply::StoreChanged)).is_err() {
                     return;
                 }
             }

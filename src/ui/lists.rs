@@ -143,8 +143,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
             };
             let scope = if state.filter.trim().is_empty() {
                 String::new()
-            } else if crate::store::phone_prefix_too_short(&state.filter) {
-                fill(t.matching_phone_from, &[&state.filter.trim(), &crate::store::PHONE_SEARCH_DIGITS])
+            } else if let Some(digit) = list.phone_from_digit {
+                fill(t.matching_phone_from, &[&state.filter.trim(), &digit])
             } else {
                 fill(t.matching, &[&state.filter.trim()])
             };

@@ -2,6 +2,7 @@
 //! state, reads the clock or touches the store.
 
 pub mod case;
+pub mod help;
 pub mod lists;
 pub mod look;
 pub mod run;
@@ -14,8 +15,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::app::desk_state::{CASE_CHROME, DeskState, ListKind, Mode, Screen};
+use crate::app::desk_state::{DEMO_LOANS, DeskState, Layout as DeskLayout, ListKind, Mode, Screen};
 use crate::app::keymap::{Binding, Cmd, Keymap, Scope};
+use crate::app::queue_sort::QueueSort;
 use crate::app::strings::fill;
 use crate::text;
 pub use look::{Borders, Look};
@@ -24,8 +26,29 @@ pub use theme::Theme;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
-// The case view's fixed lines must match what the state scrolls by.
-const _: () = assert!(CASE_CHROME == 1 + case::HEADER_LINES + 2 + 2);
+/// The desk's lines around a list: the tab line, the column header, the status bar, the footer.
+const LIST_CHROME: u16 = 4;
+/// Around the case's pane: the tab line, the case header, the pane's tabs and header; status and
+/// footer.
+const CASE_CHROME: u16 = 1 + case::HEADER_LINES + 2 + 2;
+/// Around the run's changes: the tab line, the run's head and the changes' header; status, footer.
+const RUN_CHROME: u16 = 1 + run::HEAD + 1 + 2;
+
+/// How the desk is laid out at a terminal `width` × `height`: what the state pages and scrolls by.
+/// The help is measured only while it is open.
+pub fn layout(state: &DeskState, width: u16, height: u16) -> DeskLayout {
+    let help_lines = if state.mode == Mode::Help { help::line_count(state, width) } else { 0 };
+    let help = help::rect(Rect::new(0, 0, width, height), help_lines);
+    DeskLayout {
+        width,
+        height,
+        list_rows: height.saturating_sub(LIST_CHROME).max(1),
+        case_rows: height.saturating_sub(CASE_CHROME).max(1),
+        run_rows: height.saturating_sub(RUN_CHROME).max(1),
+        help_rows: help.height.saturating_sub(2).max(1),
+        help_lines,
+    }
+}
 
 /// Draws the whole desk in the given look (theme and border characters).
 pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
@@ -72,8 +95,7 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
     status_bar(frame, status, state, theme);
     footer_line(frame, footer, state, theme);
     if state.mode == Mode::Help {
-        // The whole screen if the keys need it: the help's title says how to close it.
-        help(frame, area, state, look);
+        help::draw(frame, area, state, look);
     }
 }
 
@@ -108,7 +130,9 @@ fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     let mut scope = vec![if state.mine { t.my_cases } else { t.all_cases }.to_string()];
     if state.screen == Screen::Overdue {
         scope.push(fill(t.stage_label, &[&state.stage.map_or(t.stage_all, |s| lang.stage(s))]));
-        scope.push(fill(t.sort_label, &[&lang.sort(state.sort)]));
+        if let Some(sort) = QueueSort::of(state.sort) {
+            scope.push(fill(t.sort_label, &[&lang.sort(sort)]));
+        }
     }
     if !state.filter.trim().is_empty() {
         scope.push(format!("/{}", state.filter.trim()));
@@ -138,7 +162,7 @@ fn empty_store(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
                 Span::raw(t.press),
                 Span::styled("D", theme.key()),
                 Span::raw(t.to_load_demo),
-                Span::raw(fill(t.demo_loans, &[&crate::app::desk_state::DEMO_LOANS])),
+                Span::raw(fill(t.demo_loans, &[&DEMO_LOANS])),
             ]),
             Line::raw(""),
             Line::raw(t.or_import),
@@ -160,8 +184,8 @@ fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     };
     let left = fill(t.status_left, &[&who, &state.info.as_of, &state.info.store, &counts]);
     let w = usize::from(area.width);
-    let standing = standing_note(state);
-    let line = match state.message.as_ref().or(standing.as_ref()) {
+    let standing = completions(state).or_else(|| standing_note(state));
+    let line = match state.message.as_ref().filter(|_| state.input.cycle().is_none()).or(standing.as_ref()) {
         Some(m) => {
             let msg = text::truncate(&format!(" {m} "), w);
             let room = w.saturating_sub(text::width(&msg));
@@ -173,6 +197,18 @@ fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
         None => Line::styled(text::fit(&left, w, false), theme.status()),
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The completions Tab cycles through, the one on the line in brackets.
+fn completions(state: &DeskState) -> Option<String> {
+    let cycle = state.input.cycle().filter(|_| state.mode == Mode::Command)?;
+    let items: Vec<String> = cycle
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i == cycle.index { format!("[{c}]") } else { c.clone() })
+        .collect();
+    Some(format!("Tab: {}", items.join(" ")))
 }
 
 /// What stays said while it holds: another desk user is working the case under the cursor or
@@ -215,19 +251,26 @@ fn read_only_note(state: &DeskState) -> Option<String> {
 fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     let (lang, t) = (state.lang, state.lang.text());
     let w = usize::from(area.width);
+    let mut cursor = None;
     let line = match state.mode {
         Mode::Filter | Mode::Command => {
             let (lead, hint) =
                 if state.mode == Mode::Filter { ("/", t.filter_hint) } else { (":", t.command_hint) };
-            let typed = format!("{lead}{}", state.input);
+            let input = state.input.as_str();
+            let typed = format!("{lead}{input}");
             let room = w.saturating_sub(text::width(hint) + 1);
-            let shown = text::fit(&typed, room, false);
-            if let Ok(x) = u16::try_from(text::width(&text::truncate(&typed, room))) {
-                frame.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y));
-            }
+            // A line longer than the room shows its end, where the cursor usually is.
+            let at = text::width(lead) + text::width(&input[..state.input.cursor()]);
+            let skip = (at + 1).saturating_sub(room);
+            let shown = text::fit(&drop_cells(&typed, skip), room, false);
+            cursor = u16::try_from(at - skip.min(at)).ok();
             Line::from(vec![Span::raw(shown), Span::raw(" "), Span::styled(hint, theme.dim())])
         }
-        Mode::Help => Line::styled(t.help_footer, theme.dim()),
+        Mode::Help => {
+            let (line, at) = help::footer(state, w, theme);
+            cursor = at;
+            line
+        }
         Mode::Normal
             if state.screen == Screen::Case && state.case.as_ref().is_some_and(|c| c.plan.is_some()) =>
         {
@@ -262,131 +305,22 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
             Line::from(spans)
         }
     };
+    if let Some(x) = cursor {
+        frame.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y));
+    }
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// One line of the help.
-enum HelpLine {
-    Section(&'static str),
-    Key(String, String),
-    Note(String),
-}
-
-impl HelpLine {
-    fn draw(&self, width: usize, keys_width: usize, theme: &Theme) -> Line<'static> {
-        match self {
-            HelpLine::Section(s) => Line::styled(text::truncate(s, width), theme.header()),
-            HelpLine::Key(keys, desc) => {
-                let keys = text::fit(keys, keys_width, false);
-                let room = width.saturating_sub(keys_width + 3);
-                Line::from(vec![
-                    Span::raw("  "),
-                    Span::styled(keys, theme.key()),
-                    Span::raw(" "),
-                    Span::raw(text::truncate(desc, room)),
-                ])
-            }
-            HelpLine::Note(n) => Line::raw(format!("  {}", text::truncate(n, width.saturating_sub(2)))),
-        }
-    }
-}
-
-/// Cuts notes at their ` · ` into lines of at most `room` cells (joined again first, so a note
-/// cut for one width can be cut for another).
-fn split_notes(lines: Vec<HelpLine>, room: usize) -> Vec<HelpLine> {
-    let mut out: Vec<HelpLine> = Vec::new();
-    let mut note: Vec<String> = Vec::new();
-    let flush = |note: &mut Vec<String>, out: &mut Vec<HelpLine>| {
-        let mut parts: Vec<String> = Vec::new();
-        for item in note.drain(..).flat_map(|n| n.split(" · ").map(str::to_string).collect::<Vec<_>>()) {
-            match parts.last_mut() {
-                Some(p) if text::width(p) + 3 + text::width(&item) <= room => {
-                    p.push_str(" · ");
-                    p.push_str(&item);
-                }
-                _ => parts.push(item),
-            }
-        }
-        out.extend(parts.into_iter().map(HelpLine::Note));
-    };
-    for l in lines {
-        match l {
-            HelpLine::Note(n) => note.push(n),
-            other => {
-                flush(&mut note, &mut out);
-                out.push(other);
-            }
-        }
-    }
-    flush(&mut note, &mut out);
-    out
-}
-
-/// The keys of the screen on show, generated from the key map; in two columns when one does not
-/// fit the height, so no key is ever cut off.
-fn help(frame: &mut Frame, area: Rect, state: &DeskState, look: &Look) {
-    let theme = &look.theme;
-    let lang = state.lang;
-    let scopes = state.scopes();
-    let mut lines: Vec<HelpLine> = Vec::new();
-    for scope in &scopes {
-        lines.push(HelpLine::Section(lang.scope(*scope)));
-        // The help itself needs no line saying how to open it.
-        for (b, seqs) in state.keymap.bindings.iter().filter(|(b, _)| b.scope == *scope && b.cmd != Cmd::Help)
-        {
-            lines.push(HelpLine::Key(Keymap::keys_label(seqs), lang.key_desc(b).to_string()));
-        }
-        if *scope == Scope::Queue {
-            lines.push(HelpLine::Note(lang.text().queue_marks.to_string()));
-        }
-    }
-    let one = split_notes(lines, 62);
-    let fits = one.len() + 2 <= usize::from(area.height);
-    let (columns, width) = if fits { (1, area.width.min(66)) } else { (2, area.width.min(132)) };
-    // A note (the queue's marks) is cut at its ` · ` into lines that fit a column.
-    let lines =
-        if fits { one } else { split_notes(one, usize::from(width.saturating_sub(2) / 2).saturating_sub(3)) };
-    let per_column = lines.len().div_ceil(columns);
-    let height = u16::try_from(per_column + 2).unwrap_or(u16::MAX).min(area.height);
-    let rect =
-        Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
-    blank_wide_left_of(frame, rect);
-    frame.render_widget(Clear, rect);
-    let block = look.block().title(lang.text().help_title);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let column_width = inner.width / u16::try_from(columns).unwrap_or(1);
-    for (i, chunk) in lines.chunks(per_column.max(1)).enumerate() {
-        let x = inner.x + column_width * u16::try_from(i).unwrap_or(0);
-        let col = Rect { x, width: column_width, ..inner };
-        // The keys take the width of the longest in the column, up to 14 cells.
-        let keys_width = chunk
-            .iter()
-            .filter_map(|l| match l {
-                HelpLine::Key(k, _) => Some(text::width(k)),
-                _ => None,
-            })
-            .max()
-            .unwrap_or(0)
-            .min(14);
-        let width = usize::from(column_width.saturating_sub(1));
-        let drawn: Vec<Line> = chunk.iter().map(|l| l.draw(width, keys_width, theme)).collect();
-        frame.render_widget(Paragraph::new(drawn), col);
-    }
-}
-
-/// A wide character (Chinese: two cells) just left of an overlay would lose its second cell under
-/// the overlay's border, and terminals draw half a character differently: blank it.
-fn blank_wide_left_of(frame: &mut Frame, rect: Rect) {
-    let Some(x) = rect.x.checked_sub(1) else { return };
-    let buf = frame.buffer_mut();
-    for y in rect.y..rect.y.saturating_add(rect.height) {
-        if let Some(cell) = buf.cell_mut((x, y))
-            && text::width(cell.symbol()) > 1
-        {
-            cell.set_symbol(" ");
-        }
-    }
+/// `s` without its first `cells` cells.
+fn drop_cells(s: &str, cells: usize) -> String {
+    let mut used = 0;
+    s.chars()
+        .skip_while(|c| {
+            let mut buf = [0u8; 4];
+            used += text::width(c.encode_utf8(&mut buf));
+            used <= cells
+        })
+        .collect()
 }
 
 /// Problems in the user's configuration files, over the desk until a key is pressed: one

@@ -9,11 +9,12 @@ use ratatui::widgets::Paragraph;
 use super::table::{self, Col, col};
 use super::theme::Theme;
 use crate::app::desk_state::{DeskState, RunState};
+use crate::app::escalate::RunPhase;
 use crate::app::strings::{Lang, fill};
 use crate::text;
 
 /// Lines above the list of changes: title, summary, two of transitions.
-const HEAD: usize = 4;
+pub const HEAD: u16 = 4;
 
 /// The reason takes every cell the other columns leave (the table's flexible column stops at
 /// `FLEX_MAX`, and the reason is what a supervisor reads).
@@ -33,11 +34,11 @@ fn change_cols(lang: Lang, width: usize) -> [Col; 5] {
     ]
 }
 
-fn phase(lang: Lang, p: &str) -> &'static str {
+fn phase(lang: Lang, p: RunPhase) -> &'static str {
     let t = lang.text();
     match p {
-        "refreshing the book" => t.run_phase_refresh,
-        _ => t.run_phase_apply,
+        RunPhase::Refresh => t.run_phase_refresh,
+        RunPhase::Apply => t.run_phase_apply,
     }
 }
 
@@ -98,7 +99,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     for l in transitions(run, lang, w) {
         lines.push(Line::styled(l, theme.base()));
     }
-    while lines.len() < HEAD {
+    while lines.len() < usize::from(HEAD) {
         lines.push(Line::raw(""));
     }
     let Some(r) = &run.report else {

@@ -1,6 +1,8 @@
-//! Runs the real `duedesk` binary against a store in a temporary directory.
+//! Runs the real `duedesk` binary against a store in a temporary directory; `desk` runs the
+//! desk's state without a terminal.
 #![allow(dead_code)] // Each test file uses a different part of this helper.
 
+pub mod desk;
 pub mod poll;
 pub mod program;
 

@@ -1,31 +1,57 @@
 //! The escalation run from the desk (issue #6): a preview of what tonight's run would change (a dry
 //! run, any desk user) and the run itself (supervisors), with progress while the worker computes
-//! and the report after. A child of `desk_state`, so it shares the state's private helpers.
+//! and the report after.
 
-use super::{Cmd, DeskState, Failed, Query, Reply, Request, RunState, Screen, fill};
+use super::core::{Core, Then};
+use super::protocol::Query;
+use crate::app::escalate::{EscalationReport, RunPhase};
+use crate::app::keymap::Cmd;
+use crate::app::strings::fill;
 
-impl DeskState {
-    /// `:escalate` (or `E`): previews tonight's run; `:escalate run` applies it.
-    pub(super) fn open_run(&mut self, args: &str) -> Vec<Request> {
-        match args.trim() {
-            "" | "preview" => self.start_run(true),
-            "run" => self.start_run(false),
-            _ => {
-                self.say(self.lang.text().msg_usage_escalate);
-                Vec::new()
-            }
-        }
+/// The escalation run on screen: progress while it works, then its report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunState {
+    /// A preview (writes nothing) or the run itself.
+    pub dry_run: bool,
+    pub generation: u64,
+    /// The phase under way and the loans done in it.
+    pub progress: Option<(RunPhase, u64)>,
+    pub report: Option<Box<EscalationReport>>,
+    pub error: Option<String>,
+    /// The change under the cursor and the first one on screen.
+    pub selected: u64,
+    pub top: u64,
+    /// The run key was pressed once: the next press applies the run.
+    pub confirm: bool,
+}
+
+impl RunState {
+    pub fn busy(&self) -> bool {
+        self.report.is_none() && self.error.is_none()
     }
 
-    fn start_run(&mut self, dry_run: bool) -> Vec<Request> {
-        self.leave_list();
-        self.screen = Screen::Run;
+    fn changes(&self) -> u64 {
+        self.report.as_ref().map_or(0, |r| r.changes.len() as u64)
+    }
+}
+
+/// The run screen's update: its state and the shared core.
+pub(super) struct RunScreen<'a> {
+    pub core: &'a mut Core,
+    pub run: &'a mut Option<RunState>,
+}
+
+impl RunScreen<'_> {
+    /// `E`, `:escalate`: previews tonight's run; `:escalate run` applies it.
+    pub fn open(&mut self, dry_run: bool) {
+        self.core.leave_list();
+        self.core.screen = super::core::Screen::Run;
         if self.run.as_ref().is_some_and(RunState::busy) {
-            self.say(self.lang.text().msg_run_busy);
-            return Vec::new();
+            self.core.say(self.core.lang.text().msg_run_busy);
+            return;
         }
-        let generation = self.next_generation();
-        self.run = Some(RunState {
+        let generation = self.core.ask(Query::Escalate { dry_run });
+        *self.run = Some(RunState {
             dry_run,
             generation,
             progress: None,
@@ -35,31 +61,30 @@ impl DeskState {
             top: 0,
             confirm: false,
         });
-        vec![Request { generation, query: Query::Escalate { dry_run } }]
     }
 
-    /// Rows of the changes list on screen.
-    pub fn run_rows(&self) -> u64 {
-        u64::from(self.size.1.saturating_sub(super::RUN_CHROME)).max(1)
-    }
-
-    /// Keys on the run screen; `None` leaves the key to the common handling.
-    pub(super) fn run_cmd(&mut self, cmd: Cmd) -> Option<Vec<Request>> {
-        let view = self.run_rows();
-        let run = self.run.as_mut()?;
+    /// A key on the run screen.
+    pub fn cmd(&mut self, cmd: Cmd) {
+        let view = self.core.run_rows();
+        let Some(run) = self.run.as_mut() else {
+            if cmd == Cmd::Back {
+                self.core.show_list();
+            }
+            return;
+        };
         let confirm = std::mem::take(&mut run.confirm);
         match cmd {
             Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => {
                 let n = run.changes();
                 if n == 0 {
-                    return Some(Vec::new());
+                    return;
                 }
-                let (sel, page) = (run.selected, view);
+                let sel = run.selected;
                 run.selected = match cmd {
                     Cmd::Up => sel.saturating_sub(1),
                     Cmd::Down => sel + 1,
-                    Cmd::PageUp => sel.saturating_sub(page),
-                    Cmd::PageDown => sel + page,
+                    Cmd::PageUp => sel.saturating_sub(view),
+                    Cmd::PageDown => sel + view,
                     Cmd::Top => 0,
                     _ => n - 1,
                 }
@@ -69,91 +94,58 @@ impl DeskState {
                 } else if run.selected >= run.top + view {
                     run.top = run.selected + 1 - view;
                 }
-                Some(Vec::new())
             }
             Cmd::Open => {
-                let loan =
-                    run.report.as_ref()?.changes.get(usize::try_from(run.selected).ok()?)?.loan_id.clone();
-                Some(self.open_case(loan))
+                let change =
+                    run.report.as_ref().and_then(|r| r.changes.get(usize::try_from(run.selected).ok()?));
+                if let Some(c) = change {
+                    let loan = c.loan_id.clone();
+                    self.core.then(Then::OpenCase(loan));
+                }
             }
-            Cmd::Back => {
-                self.screen = self.list_screen;
-                Some(self.ensure_visible())
-            }
+            Cmd::Back => self.core.show_list(),
             Cmd::RunApply => {
-                let t = self.lang.text();
+                let t = self.core.lang.text();
                 if run.busy() {
-                    self.say(t.msg_run_busy);
-                    return Some(Vec::new());
-                }
-                if !confirm {
+                    self.core.say(t.msg_run_busy);
+                } else if !confirm {
                     run.confirm = true;
-                    let as_of = self.info.as_of;
-                    self.say(fill(t.msg_run_confirm, &[&as_of]));
-                    return Some(Vec::new());
+                    let as_of = self.core.info.as_of;
+                    self.core.say(fill(t.msg_run_confirm, &[&as_of]));
+                } else {
+                    self.open(false);
                 }
-                Some(self.start_run(false))
             }
-            _ => None,
+            _ => {}
         }
     }
 
-    pub(super) fn run_progress(&mut self, generation: u64, phase: &'static str, done: u64) -> Vec<Request> {
+    pub fn progress(&mut self, generation: u64, phase: &str, done: u64) {
         if let Some(run) = self.run.as_mut().filter(|r| r.generation == generation) {
-            run.progress = Some((phase, done));
+            run.progress = phase.parse().ok().map(|p| (p, done));
         }
-        Vec::new()
     }
 
-    pub(super) fn run_done(&mut self, generation: u64, report: Box<super::EscalationReport>) -> Vec<Request> {
-        let Some(run) = self.run.as_mut().filter(|r| r.generation == generation) else { return Vec::new() };
-        let t = self.lang.text();
-        let text = if report.dry_run {
-            fill(t.msg_run_previewed, &[&report.changed, &report.as_of])
-        } else {
-            fill(t.msg_run_applied, &[&report.changed, &report.as_of])
-        };
+    pub fn done(&mut self, generation: u64, report: Box<EscalationReport>) {
+        let Some(run) = self.run.as_mut().filter(|r| r.generation == generation) else { return };
+        let t = self.core.lang.text();
+        let said = if report.dry_run { t.msg_run_previewed } else { t.msg_run_applied };
+        let text = fill(said, &[&report.changed, &report.as_of]);
         let applied = !report.dry_run;
         run.report = Some(report);
         run.progress = None;
-        self.say(text);
+        self.core.say(text);
         // A run changes stages everywhere: the lists and the open case are asked again.
         if applied {
-            let mut out = self.refresh_lists(true);
-            out.extend(self.reload_case());
-            return out;
+            self.core.then(Then::RefreshLists { recount: true });
+            self.core.then(Then::ReloadCase);
         }
-        Vec::new()
     }
 
-    pub(super) fn run_failed(&mut self, generation: u64, message: &str) {
+    pub fn failed(&mut self, generation: u64, message: &str) {
         if let Some(run) = self.run.as_mut().filter(|r| r.generation == generation) {
             run.error = Some(message.to_string());
             run.progress = None;
         }
-    }
-}
-
-/// Answers the escalation request, passing progress on as `Reply::RunProgress` (at most every
-/// 10,000 loans and on each new phase, so a million-loan book sends a few hundred replies).
-pub(super) fn serve_run(
-    desk: &mut super::Desk,
-    generation: u64,
-    dry_run: bool,
-    progress: &mut dyn FnMut(Reply),
-) -> Reply {
-    // The policy in force on the store (`policy set`), as the command line's run uses.
-    let policy = desk.policy.clone();
-    let mut last: Option<(&'static str, u64)> = None;
-    let mut tell = |phase: &'static str, done: u64| {
-        let step = last.is_none_or(|(p, d)| p != phase || done >= d + 10_000);
-        if step {
-            last = Some((phase, done));
-            progress(Reply::RunProgress { generation, phase, done });
-        }
-    };
-    match desk.escalate(&policy, dry_run, &mut tell) {
-        Ok(report) => Reply::Ran { generation, report: Box::new(report) },
-        Err(e) => Reply::Failed { generation, what: Failed::Run, message: e.to_string() },
     }
 }

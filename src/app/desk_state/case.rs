@@ -1,0 +1,303 @@
+//! The case: one loan's detail in panes, its lease (this desk's to edit, or another user's), and a
+//! proposed plan shown in place of the panes until saved or dropped. The `:` commands that work on
+//! it are in `case_work.rs`.
+
+use super::core::{Core, Mode, Screen, Then};
+use super::protocol::{CaseOp, LeaseOp, Query};
+use crate::app::casework::PlanOutcome;
+use crate::app::keymap::Cmd;
+use crate::app::leases::Lease;
+use crate::app::notices::NoticeView;
+use crate::app::strings::fill;
+use crate::app::views::LoanDetail;
+use crate::domain::InstallmentStatus;
+use crate::domain::plan::PlanRequest;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CasePane {
+    Schedule,
+    Contacts,
+    Payments,
+    History,
+}
+
+impl CasePane {
+    pub const ALL: [CasePane; 4] =
+        [CasePane::Schedule, CasePane::Contacts, CasePane::Payments, CasePane::History];
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseState {
+    pub loan: String,
+    pub detail: Option<Box<LoanDetail>>,
+    pub error: Option<String>,
+    pub pane: CasePane,
+    pub scroll: u64,
+    pub generation: u64,
+    /// A proposed plan (`:plan N FIRST …`) shown in place of the panes until saved or dropped.
+    pub plan: Option<PlanPreview>,
+    /// The generation of the latest plan preview asked for; older answers are dropped.
+    pub plan_generation: u64,
+    /// The running lease on the case: this desk's (it may edit) or another user's (read only).
+    pub lease: Option<Lease>,
+}
+
+/// A plan as previewed: the request (saved as it is with `:plan save REASON`) and the new schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanPreview {
+    pub req: PlanRequest,
+    pub outcome: Box<PlanOutcome>,
+}
+
+impl CaseState {
+    /// Lines in the focused pane (for scrolling limits).
+    pub fn pane_len(&self) -> u64 {
+        if let Some(p) = &self.plan {
+            return p.outcome.schedule.len() as u64;
+        }
+        let Some(d) = &self.detail else { return 0 };
+        let n = match self.pane {
+            CasePane::Schedule => d.schedule.len(),
+            CasePane::Contacts => d.contacts.len(),
+            CasePane::Payments => d.payments.len() + d.promises.len(),
+            CasePane::History => {
+                d.stage_events.len()
+                    + d.assignments.len()
+                    + d.plans.len()
+                    + d.notices.len()
+                    + d.holds.len()
+                    + d.tasks.len()
+            }
+        };
+        n as u64
+    }
+}
+
+/// The case's update: its state and the shared core.
+pub(super) struct CaseScreen<'a> {
+    pub core: &'a mut Core,
+    pub case: &'a mut Option<CaseState>,
+}
+
+impl CaseScreen<'_> {
+    /// Opens a loan's case and takes its lease, giving back the one on the case left.
+    pub fn open(&mut self, loan: String) {
+        self.release_lease();
+        self.core.leave_list();
+        if self.core.screen != Screen::Case {
+            self.core.case_return = self.core.screen;
+        }
+        let generation = self.core.next_generation();
+        *self.case = Some(CaseState {
+            loan: loan.clone(),
+            detail: None,
+            error: None,
+            pane: CasePane::Schedule,
+            scroll: 0,
+            generation,
+            plan: None,
+            plan_generation: 0,
+            lease: None,
+        });
+        self.core.screen = Screen::Case;
+        self.core.ask_as(generation, Query::Case { loan: loan.clone() });
+        self.core.ask(Query::Lease { loan, op: LeaseOp::Take });
+    }
+
+    /// Gives back this desk's lease on the case it leaves (another desk may work it now).
+    pub fn release_lease(&mut self) {
+        let Some(c) = self.case.as_mut() else { return };
+        match c.lease.take() {
+            Some(l) if l.mine => {
+                let loan = c.loan.clone();
+                self.core.ask(Query::Lease { loan, op: LeaseOp::Release });
+            }
+            other => c.lease = other,
+        }
+    }
+
+    /// Loads the open case again (after a write), keeping the pane.
+    pub fn reload(&mut self) {
+        let generation = self.core.next_generation();
+        if let Some(c) = self.case.as_mut() {
+            c.generation = generation;
+            self.core.ask_as(generation, Query::Case { loan: c.loan.clone() });
+        }
+    }
+
+    /// A key on the case.
+    pub fn cmd(&mut self, cmd: Cmd) {
+        let view = self.core.case_rows();
+        match cmd {
+            Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => {
+                let Some(c) = self.case.as_mut() else { return };
+                let max = c.pane_len().saturating_sub(view);
+                c.scroll = match cmd {
+                    Cmd::Up => c.scroll.saturating_sub(1),
+                    Cmd::Down => c.scroll + 1,
+                    Cmd::PageUp => c.scroll.saturating_sub(view),
+                    Cmd::PageDown => c.scroll + view,
+                    Cmd::Top => 0,
+                    _ => max,
+                }
+                .min(max);
+            }
+            Cmd::NextPane | Cmd::PrevPane => {
+                let Some(c) = self.case.as_mut() else { return };
+                let i = CasePane::ALL.iter().position(|p| *p == c.pane).unwrap_or(0);
+                let n = CasePane::ALL.len();
+                let j = if cmd == Cmd::NextPane { (i + 1) % n } else { (i + n - 1) % n };
+                c.pane = CasePane::ALL[j];
+                c.scroll = 0;
+            }
+            Cmd::Back => {
+                if let Some(c) = self.case.as_mut().filter(|c| c.plan.is_some()) {
+                    c.plan = None;
+                    c.scroll = 0;
+                    self.core.say(self.core.lang.text().msg_plan_dropped);
+                    return;
+                }
+                // Back where the case was opened from: a list, the run's changes or the team.
+                self.core.screen = self.core.case_return;
+                self.release_lease();
+                self.core.then(Then::EnsureVisible);
+            }
+            // The other case keys open the command line at their command.
+            Cmd::LogPromise | Cmd::LogContact | Cmd::NextAction | Cmd::ProposePlan | Cmd::IssueNotice => {
+                self.core.mode = Mode::Command;
+                self.core.input.set(match cmd {
+                    Cmd::LogPromise => "ptp ",
+                    Cmd::LogContact => "log ",
+                    Cmd::ProposePlan => "plan ",
+                    Cmd::IssueNotice => "notice ",
+                    _ => "next ",
+                });
+            }
+            _ => {}
+        }
+    }
+
+    pub fn loaded(&mut self, generation: u64, detail: Box<LoanDetail>) {
+        let view = self.core.case_rows();
+        let Some(c) = self.case.as_mut().filter(|c| c.generation == generation) else { return };
+        // First sight of a case opens its schedule at the work: the last paid installment, then
+        // what is overdue and due.
+        let first_load = c.detail.is_none();
+        c.detail = Some(detail);
+        c.error = None;
+        if first_load && c.pane == CasePane::Schedule {
+            let open = c
+                .detail
+                .as_ref()
+                .and_then(|d| d.schedule.iter().position(|l| l.status != InstallmentStatus::Paid));
+            let max = c.pane_len().saturating_sub(view);
+            c.scroll = open.map_or(0, |i| (i as u64).saturating_sub(1)).min(max);
+        }
+    }
+
+    pub fn lease(&mut self, loan: String, op: LeaseOp, lease: Option<Lease>) {
+        if let LeaseOp::TakeOver(_) = op
+            && lease.as_ref().is_some_and(|l| l.mine)
+        {
+            self.core.say(fill(self.core.lang.text().msg_taken_over, &[&loan]));
+        }
+        if let Some(c) = self.case.as_mut().filter(|c| c.loan == loan && op != LeaseOp::Release) {
+            c.lease = lease;
+        }
+    }
+
+    pub fn previewed(&mut self, generation: u64, req: PlanRequest, outcome: Box<PlanOutcome>) {
+        let lang = self.core.lang;
+        let Some(c) = self.case.as_mut().filter(|c| c.plan_generation == generation) else { return };
+        let text = fill(lang.text().msg_plan_previewed, &[&lang.plan_kind(&outcome.kind), &outcome.loan_id]);
+        c.plan = Some(PlanPreview { req, outcome });
+        c.scroll = 0;
+        self.core.say(text);
+    }
+
+    /// A write on the case went through: say what was done and load the case again.
+    pub fn written(&mut self, loan: &str, op: &CaseOp) {
+        let (lang, t) = (self.core.lang, self.core.lang.text());
+        let text = match op {
+            CaseOp::Contact(c) if c.corrects.is_some() => fill(t.msg_noted, &[&loan]),
+            CaseOp::Contact(c) => match c.promise {
+                Some((amount, date)) => fill(t.msg_logged_promise, &[&amount, &date, &loan]),
+                None => fill(t.msg_logged, &[&lang.outcome(c.outcome), &loan]),
+            },
+            CaseOp::Plan { req, .. } => fill(t.msg_plan_saved, &[&lang.plan_kind(req.kind.as_str()), &loan]),
+            CaseOp::Notice { .. } => String::new(),
+            CaseOp::Hold { kind, until, .. } => fill(t.msg_held, &[&loan, &lang.hold_kind(*kind), &until]),
+            CaseOp::LiftHold { .. } => fill(t.msg_lifted, &[&loan]),
+            CaseOp::Move { to, .. } => fill(t.msg_moved, &[&loan, &lang.stage(*to)]),
+            CaseOp::Agency { name: Some(name), .. } => fill(t.msg_agency_placed, &[&loan, name]),
+            CaseOp::Agency { name: None, .. } => fill(t.msg_agency_back, &[&loan]),
+            CaseOp::WriteOff { .. } => fill(t.msg_written_off, &[&loan]),
+            CaseOp::Reopen { .. } => fill(t.msg_reopened, &[&loan]),
+            CaseOp::NextAction { on, kind, .. } => fill(
+                t.msg_next_set,
+                &[
+                    &loan,
+                    &on.map_or_else(|| "-".to_string(), |d| d.to_string()),
+                    &kind.as_deref().unwrap_or(""),
+                ],
+            ),
+        };
+        self.core.say(text);
+        if let (CaseOp::Plan { .. }, Some(c)) = (op, self.case.as_mut()) {
+            c.plan = None;
+            c.scroll = 0;
+        }
+        self.reload();
+    }
+
+    /// Work on the case keeps its lease running (unless another user holds it).
+    pub fn renew_lease(&mut self, loan: &str) {
+        if self.case.as_ref().is_some_and(|c| c.loan == loan && c.lease.as_ref().is_none_or(|l| l.mine)) {
+            self.core.ask(Query::Lease { loan: loan.to_string(), op: LeaseOp::Take });
+        }
+    }
+
+    pub fn issued(&mut self, notice: &NoticeView) {
+        self.core.say(fill(
+            self.core.lang.text().msg_notice_issued,
+            &[&notice.number, &files_said(&notice.files)],
+        ));
+        self.reload();
+        self.core.then(Then::RefreshLists { recount: true });
+    }
+
+    pub fn failed(&mut self, generation: u64, message: &str) {
+        if let Some(c) = self.case.as_mut().filter(|c| c.generation == generation) {
+            c.error = Some(message.to_string());
+        }
+    }
+
+    /// A refused preview or save. A refused save (a stale case) drops the preview and reloads, so
+    /// the plan is proposed again on what the other desk changed; `true` when it did.
+    pub fn plan_failed(&mut self, generation: u64) -> bool {
+        let Some(c) = self.case.as_mut().filter(|c| c.plan.is_some() && c.plan_generation < generation)
+        else {
+            return false;
+        };
+        c.plan = None;
+        c.scroll = 0;
+        self.reload();
+        true
+    }
+}
+
+/// The files of a notice as the status bar says them: the first in full, the others by what differs
+/// (`notices/DL1-dunning-2026-03-01.txt + .html`), so the path fits a line.
+fn files_said(files: &[String]) -> String {
+    let Some((first, rest)) = files.split_first() else { return String::new() };
+    let stem = std::path::Path::new(first).with_extension("");
+    let mut out = first.clone();
+    for f in rest {
+        let p = std::path::Path::new(f);
+        match p.extension().and_then(|e| e.to_str()) {
+            Some(ext) if p.with_extension("") == stem => out.push_str(&format!(" + .{ext}")),
+            _ => out.push_str(&format!(" + {f}")),
+        }
+    }
+    out
+}

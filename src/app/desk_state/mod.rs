@@ -1,0 +1,35 @@
+//! The terminal desk's state and its actions, with no terminal types: a key becomes an `Action`
+//! (`keys.rs`, pure), `DeskState::apply` (`state.rs`) changes the state and returns the store
+//! requests to make (`protocol.rs`), and `serve` (`serve.rs`) answers a request from a `Desk`.
+//!
+//! Each screen owns its state, its update and the requests it makes: the lists (`lists.rs`), the
+//! case (`case.rs`, its `:` work in `case_work.rs`), the escalation run (`run.rs`), the team view
+//! (`team.rs`). They see the shared `Core` (`core.rs`) and never each other; `apply` carries out
+//! what one asks of another. The `:` commands are one table (`command/`); the line being typed is
+//! a small editor (`line.rs`); the `?` help's scroll and search are `help.rs`.
+
+mod case;
+mod case_work;
+pub mod command;
+mod core;
+mod help;
+mod keys;
+mod line;
+mod lists;
+mod protocol;
+mod run;
+mod serve;
+mod state;
+mod team;
+
+pub use case::{CasePane, CaseState, PlanPreview};
+pub use core::{Action, Core, DeskInfo, Layout, Mode, Screen};
+pub use help::{HelpMove, HelpState};
+pub use keys::handle_key;
+pub use line::{Cycle, Edit, LineEdit};
+pub use lists::{DEMO_LOANS, ListState, PAGE, STAGE_TABS};
+pub use protocol::{CaseOp, Failed, LeaseOp, ListKind, Query, Reply, Request};
+pub use run::RunState;
+pub use serve::{changed_elsewhere, serve, serve_with};
+pub use state::DeskState;
+pub use team::TeamState;

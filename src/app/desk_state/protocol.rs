@@ -1,0 +1,249 @@
+//! What the desk asks the store worker (`Query`, tagged with a generation in a `Request`) and what
+//! the worker answers (`Reply`). The worker runs the same `Desk` actions as the command line
+//! (`serve.rs`); a reply whose generation is not the latest for its list or pane is dropped.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::app::assign::{BulkAssign, BulkOutcome};
+use crate::app::casework::{ContactInput, PlanOutcome};
+use crate::app::escalate::EscalationReport;
+use crate::app::leases::Lease;
+use crate::app::moves::HoldKind;
+use crate::app::notice_text::{NoticeKind, NoticeLang};
+use crate::app::notices::NoticeView;
+use crate::app::privacy::{PiiField, Revealed};
+use crate::app::team::TeamReport;
+use crate::app::views::{LoanDetail, LoanQuery, LoanSummary};
+use crate::domain::Stage;
+use crate::domain::plan::PlanRequest;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    DueSoon,
+    Overdue,
+}
+
+impl ListKind {
+    pub fn other(self) -> ListKind {
+        match self {
+            ListKind::DueSoon => ListKind::Overdue,
+            ListKind::Overdue => ListKind::DueSoon,
+        }
+    }
+}
+
+/// What the worker is asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// How many loans the store holds (an empty store offers the demo book).
+    Info,
+    List {
+        list: ListKind,
+        query: LoanQuery,
+        want_total: bool,
+    },
+    Case {
+        loan: String,
+    },
+    LoadDemo,
+    /// Work on the open case: the same actions as the command line's `contact`, `next-action`,
+    /// `plan --save` and `notice`.
+    Write {
+        loan: String,
+        op: CaseOp,
+    },
+    /// A plan's new schedule without saving it (the command line's `plan` without `--save`).
+    PlanPreview {
+        loan: String,
+        req: PlanRequest,
+    },
+    /// The team's figures for the desk's month.
+    Team,
+    /// One masked number of the open case in full (audited; the command line's `reveal`).
+    Reveal {
+        loan: String,
+        field: PiiField,
+    },
+    /// A bulk reassignment by filter, balance or hand-over (the command line's `assign --stage …`).
+    AssignBulk(Box<BulkAssign>),
+    /// Takes, gives back or takes over the lease on a loan's case (the command line's `lease`).
+    Lease {
+        loan: String,
+        op: LeaseOp,
+    },
+    /// Gives these loans' cases to `to` (the command line's `assign`).
+    Assign {
+        loans: Vec<String>,
+        to: String,
+        reason: Option<String>,
+    },
+    /// The escalation run on the whole book (the command line's `escalate [--dry-run]`).
+    Escalate {
+        dry_run: bool,
+    },
+    /// Loan ids starting with `prefix`, for Tab on the command line.
+    CompleteLoan {
+        prefix: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeaseOp {
+    /// Take it, or renew this desk's own; another user's running lease stays theirs.
+    Take,
+    Release,
+    /// A supervisor's, with a reason (audited).
+    TakeOver(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseOp {
+    Contact(Box<ContactInput>),
+    NextAction {
+        on: Option<NaiveDate>,
+        kind: Option<String>,
+        version: Option<i64>,
+    },
+    /// Puts a previewed plan in force, against the version of the case it was previewed on.
+    Plan {
+        req: PlanRequest,
+        reason: String,
+        version: Option<i64>,
+    },
+    /// `force`: a supervisor's second dunning notice in a month (the command line's `--force`).
+    Notice {
+        kind: NoticeKind,
+        lang: NoticeLang,
+        force: bool,
+        dir: PathBuf,
+    },
+    /// A supervisor's dispute or hardship hold (`from`: backdated, else the desk's date).
+    Hold {
+        kind: HoldKind,
+        from: Option<NaiveDate>,
+        until: NaiveDate,
+        reason: String,
+    },
+    LiftHold {
+        reason: String,
+    },
+    /// A stage move by hand (back: supervisors only), against the version on screen.
+    Move {
+        to: Stage,
+        reason: String,
+        version: Option<i64>,
+    },
+    /// Placement with an agency (委外), or taking the case back (`name: None`).
+    Agency {
+        name: Option<String>,
+        reason: Option<String>,
+        version: Option<i64>,
+    },
+    WriteOff {
+        reason: String,
+        version: Option<i64>,
+    },
+    Reopen {
+        reason: String,
+        version: Option<i64>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub generation: u64,
+    pub query: Query,
+}
+
+/// The worker's answer, tagged with the request's generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Info {
+        loans: u64,
+    },
+    List {
+        list: ListKind,
+        generation: u64,
+        offset: u64,
+        rows: Vec<LoanSummary>,
+        total: Option<u64>,
+    },
+    Case {
+        generation: u64,
+        detail: Box<LoanDetail>,
+    },
+    DemoLoaded {
+        loans: u64,
+    },
+    Written {
+        loan: String,
+        op: CaseOp,
+    },
+    PlanPreview {
+        generation: u64,
+        req: PlanRequest,
+        outcome: Box<PlanOutcome>,
+    },
+    /// The lease on a case after a `Query::Lease`: this desk's, another user's, or none.
+    Lease {
+        loan: String,
+        op: LeaseOp,
+        lease: Option<Lease>,
+    },
+    Team {
+        generation: u64,
+        report: Box<TeamReport>,
+    },
+    Revealed(Box<Revealed>),
+    /// A bulk reassignment's outcome: what moved (or would), what was skipped, the shares after.
+    AssignedBulk(Box<BulkOutcome>),
+    /// Cases given to another user from the desk: how many customers moved.
+    Assigned {
+        customers: usize,
+        to: String,
+    },
+    /// Another desk or command changed the store: the lists and the open case are asked again.
+    StoreChanged,
+    /// How far the escalation run has come (`phase`: a `RunPhase`'s words).
+    RunProgress {
+        generation: u64,
+        phase: &'static str,
+        done: u64,
+    },
+    Ran {
+        generation: u64,
+        report: Box<EscalationReport>,
+    },
+    /// A notice issued from the desk, with the files it wrote.
+    Issued {
+        loan: String,
+        notice: Box<NoticeView>,
+    },
+    /// The loan ids a `Query::CompleteLoan` found.
+    Completions {
+        generation: u64,
+        loans: Vec<String>,
+    },
+    Failed {
+        generation: u64,
+        what: Failed,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failed {
+    Info,
+    List(ListKind),
+    Case,
+    Demo,
+    Write,
+    /// A plan preview, or saving the plan on screen.
+    Plan,
+    Run,
+    Team,
+    /// A loan id lookup for Tab.
+    Complete,
+}

@@ -1,0 +1,224 @@
+//! The domain's words as the desk shows them: English is the word stored and typed, Chinese its
+//! translation.
+
+use crate::app::moves::HoldKind;
+use crate::app::notice_text::NoticeKind;
+use crate::app::notices::ReceiptStatus;
+use crate::app::queue_sort::QueueSort;
+use crate::app::tasks::TaskKind;
+use crate::domain::contact::{Channel, Outcome, Party, PromiseStatus};
+use crate::domain::{Bucket, InstallmentStatus, LoanStatus, Product, RiskClass, Role, Stage};
+
+use super::lang::Lang;
+
+impl Lang {
+    pub fn stage(self, s: Stage) -> &'static str {
+        match self {
+            Lang::En => s.as_str(),
+            Lang::Zh => match s {
+                Stage::Current => "正常",
+                Stage::Reminder => "提醒",
+                Stage::Negotiation => "协商",
+                Stage::Guarantor => "担保",
+                Stage::Legal => "法律",
+                Stage::Closed => "结清",
+                Stage::WrittenOff => "核销",
+            },
+        }
+    }
+
+    pub fn class(self, c: RiskClass) -> &'static str {
+        match self {
+            Lang::En => c.as_str(),
+            Lang::Zh => match c {
+                RiskClass::Normal => "正常",
+                RiskClass::SpecialMention => "关注",
+                RiskClass::Substandard => "次级",
+                RiskClass::Doubtful => "可疑",
+                RiskClass::Loss => "损失",
+            },
+        }
+    }
+
+    /// Buckets are written `M0`…`M7+` in both languages.
+    pub fn bucket(self, b: Bucket) -> &'static str {
+        b.as_str()
+    }
+
+    pub fn status(self, s: LoanStatus) -> &'static str {
+        match self {
+            Lang::En => s.as_str(),
+            Lang::Zh => match s {
+                LoanStatus::Active => "未结清",
+                LoanStatus::Closed => "结清",
+                LoanStatus::WrittenOff => "核销",
+            },
+        }
+    }
+
+    /// The product's full name (the case header).
+    pub fn product(self, p: Product) -> &'static str {
+        match self {
+            Lang::En => p.as_str(),
+            Lang::Zh => self.product_short(p),
+        }
+    }
+
+    /// The product in at most 8 cells (the due-soon list).
+    pub fn product_short(self, p: Product) -> &'static str {
+        match (self, p) {
+            (Lang::En, Product::Annuity) => "annuity",
+            (Lang::En, Product::EqualPrincipal) => "eq-princ",
+            (Lang::En, Product::InterestOnly) => "int-only",
+            (Lang::En, Product::Bullet) => "bullet",
+            (Lang::Zh, Product::Annuity) => "等额本息",
+            (Lang::Zh, Product::EqualPrincipal) => "等额本金",
+            (Lang::Zh, Product::InterestOnly) => "先息后本",
+            (Lang::Zh, Product::Bullet) => "到期还本",
+        }
+    }
+
+    pub fn installment(self, s: InstallmentStatus) -> &'static str {
+        match self {
+            Lang::En => s.as_str(),
+            Lang::Zh => match s {
+                InstallmentStatus::Paid => "已还清",
+                InstallmentStatus::Overdue => "逾期",
+                InstallmentStatus::Partial => "部分还款",
+                InstallmentStatus::Due => "今日到期",
+                InstallmentStatus::Future => "未到期",
+            },
+        }
+    }
+
+    pub fn party(self, p: Party) -> &'static str {
+        match self {
+            Lang::En => p.as_str(),
+            Lang::Zh => match p {
+                Party::Debtor => "借款人",
+                Party::Guarantor => "担保人",
+                Party::ThirdParty => "第三方",
+            },
+        }
+    }
+
+    pub fn channel(self, c: Channel) -> &'static str {
+        match self {
+            Lang::En => c.as_str(),
+            Lang::Zh => match c {
+                Channel::Call => "电话",
+                Channel::Sms => "短信",
+                Channel::Visit => "上门",
+                Channel::Letter => "信函",
+                Channel::Email => "邮件",
+            },
+        }
+    }
+
+    pub fn outcome(self, o: Outcome) -> &'static str {
+        match self {
+            Lang::En => o.as_str(),
+            Lang::Zh => match o {
+                Outcome::NoAnswer => "未接通",
+                Outcome::Busy => "忙线",
+                Outcome::WrongNumber => "号码错误",
+                Outcome::Refused => "拒绝",
+                Outcome::Promise => "承诺还款",
+                Outcome::Paid => "已还款",
+                Outcome::Dispute => "有争议",
+                Outcome::Callback => "约回电",
+                Outcome::LeftMessage => "已留言",
+            },
+        }
+    }
+
+    /// An outcome as stored (`no_answer`), shown in this language; unknown text as it is.
+    pub fn outcome_text(self, stored: &str) -> String {
+        match stored.parse::<Outcome>() {
+            Ok(o) => self.outcome(o).to_string(),
+            Err(_) => stored.to_string(),
+        }
+    }
+
+    pub fn promise(self, s: PromiseStatus) -> &'static str {
+        match self {
+            Lang::En => s.as_str(),
+            Lang::Zh => match s {
+                PromiseStatus::Active => "有效",
+                PromiseStatus::Kept => "已兑现",
+                PromiseStatus::Broken => "已违约",
+            },
+        }
+    }
+
+    pub fn role(self, r: Role) -> &'static str {
+        match self {
+            Lang::En => r.as_str(),
+            Lang::Zh => match r {
+                Role::Collector => "催收员",
+                Role::Supervisor => "主管",
+                Role::Admin => "管理员",
+            },
+        }
+    }
+
+    /// A sort order as the tab line shows it; English keeps the names `:sort` takes.
+    /// A queue order as the tab line shows it; English is the word `:sort` takes.
+    pub fn sort(self, s: QueueSort) -> &'static str {
+        match self {
+            Lang::En => s.as_str(),
+            Lang::Zh => match s {
+                QueueSort::Dpd => "逾期天数",
+                QueueSort::Overdue => "逾期金额",
+                QueueSort::Due => "到期日",
+                QueueSort::LastContact => "最近联系",
+                QueueSort::NextAction => "下次跟进",
+            },
+        }
+    }
+
+    pub fn hold_kind(self, k: HoldKind) -> &'static str {
+        match k {
+            HoldKind::Dispute => self.text().hold_dispute,
+            HoldKind::Hardship => self.text().hold_hardship,
+        }
+    }
+
+    pub fn task_kind(self, k: TaskKind) -> &'static str {
+        let t = self.text();
+        match k {
+            TaskKind::Call => t.task_call,
+            TaskKind::DunningNotice => t.task_dunning,
+            TaskKind::GuarantorDemand => t.task_guarantor,
+            TaskKind::CollateralRevaluation => t.task_revalue,
+            TaskKind::LegalPacket => t.task_packet,
+            TaskKind::PlanOffer => t.task_plan,
+        }
+    }
+
+    /// A plan's kind as stored (`plan`, `extension`, `restructure`); anything else as it is.
+    pub fn plan_kind(self, kind: &str) -> String {
+        let t = self.text();
+        match kind {
+            "plan" => t.plan_kind_plan.to_string(),
+            "extension" => t.plan_kind_extension.to_string(),
+            "restructure" => t.plan_kind_restructure.to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    pub fn notice_kind(self, k: NoticeKind) -> &'static str {
+        match k {
+            NoticeKind::Dunning => self.text().notice_dunning,
+            NoticeKind::GuarantorDemand => self.text().notice_guarantor,
+        }
+    }
+
+    pub fn receipt(self, r: ReceiptStatus) -> &'static str {
+        match r {
+            ReceiptStatus::Pending => self.text().receipt_pending,
+            ReceiptStatus::Received => self.text().receipt_received,
+            ReceiptStatus::Returned => self.text().receipt_returned,
+        }
+    }
+}
