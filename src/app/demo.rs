@@ -1028,7 +1028,6 @@ mod tests {
     use chrono::DateTime;
 
     use super::*;
-    use crate::domain::contact::PROMISE_GRACE_DAYS;
     use crate::domain::{Bucket, PromiseStatus, RiskClass, parse_date, promise_status};
     use crate::store::{LoanId, Store};
 
@@ -1162,7 +1161,7 @@ mod tests {
                 Money::from_cents(amount),
                 &payments,
                 d.as_of,
-                PROMISE_GRACE_DAYS,
+                crate::domain::policy::Policy::default().promise_grace_days,
             );
             *statuses.entry(st.as_str()).or_insert(0) += 1;
         }

@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::tasks;
 use super::{AppError, Desk, Result};
-use crate::domain::policy::{Policy, Position, Transition, decide, parse_policy};
+use crate::domain::escalation::{Position, Transition, decide};
+use crate::domain::policy::{Policy, parse_policy};
 use crate::domain::{LoanStatus, PromiseStatus, Role, Stage};
 use crate::store::{self, EscalationRow, StageEvent, StateTable};
 
@@ -78,13 +79,8 @@ pub fn load_policy(path: &Path) -> Result<Policy> {
 }
 
 /// The stage change the run makes for a loan, counting the promise-held and hold-stopped ones.
-fn change_for(
-    policy: &Policy,
-    row: &EscalationRow,
-    as_of: NaiveDate,
-    report: &mut EscalationReport,
-) -> Option<Transition> {
-    let pos = position(row, policy, as_of);
+fn change_for(policy: &Policy, row: &EscalationRow, report: &mut EscalationReport) -> Option<Transition> {
+    let pos = position(row);
     let Some(mut t) = decide(policy, &pos) else {
         let moving = decide(policy, &Position { promise_alive: false, ..pos });
         if pos.promise_alive && policy.promise_hold && moving.is_some() {
@@ -103,11 +99,10 @@ fn change_for(
     Some(t)
 }
 
-/// The position `decide` reads, from a snapshot row, as of `as_of`.
-fn position(row: &EscalationRow, policy: &Policy, as_of: NaiveDate) -> Position {
-    let promise_alive = row.promise.is_some_and(|(due, status)| {
-        status != PromiseStatus::Kept && due + Duration::days(policy.promise_grace_days) >= as_of
-    });
+/// The position `decide` reads, from a snapshot row computed with the run's policy (so a
+/// promise is active by that policy's grace).
+fn position(row: &EscalationRow) -> Position {
+    let promise_alive = row.promise.is_some_and(|(_, status)| status == PromiseStatus::Active);
     Position {
         stage: row.stage,
         dpd: row.dpd,
@@ -157,7 +152,8 @@ impl Desk {
                     .into(),
             ));
         }
-        let (as_of, rules, at) = (self.as_of, policy.assess_rules(self.rules), self.stamp());
+        let (as_of, rules, at) =
+            (self.as_of, policy.assess_rules(self.rules.penalty_uplift_pct), self.stamp());
         // A run for an earlier date than one already made would undo its work (cure loans that
         // were overdue by then); only a dry run may look back.
         if !dry_run
@@ -200,7 +196,7 @@ impl Desk {
                 let Some(last) = page.last().map(|r| r.loan.0) else { return Ok(None) };
                 for row in &page {
                     report.loans += 1;
-                    let change = change_for(policy, row, as_of, report);
+                    let change = change_for(policy, row, report);
                     let stage = change.as_ref().map_or(row.stage, |t| t.to);
                     // Monthly while overdue (DOMAIN §6), not only on entering reminder; a dispute or
                     // hardship hold stops outbound collection, a notice included. Checked before the
@@ -366,15 +362,20 @@ mod tests {
     }
 
     #[test]
-    fn a_promise_is_alive_until_its_date_plus_the_policys_grace() {
-        let as_of = crate::domain::parse_date("2026-03-10").expect("date");
-        let p = Policy::default();
-        let alive = |r: &EscalationRow, p: &Policy| position(r, p, as_of).promise_alive;
-        assert!(alive(&row(Stage::Reminder, 40, Some(("2026-03-09", PromiseStatus::Active))), &p));
-        assert!(!alive(&row(Stage::Reminder, 40, Some(("2026-03-08", PromiseStatus::Broken))), &p));
-        assert!(!alive(&row(Stage::Reminder, 40, Some(("2026-03-20", PromiseStatus::Kept))), &p));
-        assert!(!alive(&row(Stage::Reminder, 40, None), &p));
-        let longer = Policy { promise_grace_days: 3, ..Policy::default() };
-        assert!(alive(&row(Stage::Reminder, 40, Some(("2026-03-07", PromiseStatus::Broken))), &longer));
+    fn a_promise_holds_while_the_snapshot_computed_with_the_runs_policy_calls_it_active() {
+        let alive = |r: &EscalationRow| position(r).promise_alive;
+        assert!(alive(&row(Stage::Reminder, 40, Some(("2026-03-09", PromiseStatus::Active)))));
+        assert!(!alive(&row(Stage::Reminder, 40, Some(("2026-03-08", PromiseStatus::Broken)))));
+        assert!(!alive(&row(Stage::Reminder, 40, Some(("2026-03-20", PromiseStatus::Kept)))));
+        assert!(!alive(&row(Stage::Reminder, 40, None)));
+    }
+
+    #[test]
+    fn a_dry_run_with_a_longer_grace_holds_what_the_policy_in_force_moves() {
+        let mut d = demo_desk();
+        let held = |d: &mut Desk, p: &Policy| d.escalate(p, true, &mut |_, _| {}).expect("dry run").held;
+        let in_force = held(&mut d, &Policy::default());
+        let longer = held(&mut d, &Policy { promise_grace_days: 60, ..Policy::default() });
+        assert!(longer > in_force, "{longer} > {in_force}");
     }
 }

@@ -5,7 +5,6 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
 use super::{AppError, Desk, Result};
-use crate::domain::contact::PROMISE_GRACE_DAYS;
 use crate::domain::{Money, Payment, PromiseStatus, Role, Stage, promise_status};
 use crate::store;
 
@@ -126,7 +125,7 @@ impl Desk {
                     .iter()
                     .map(|p| Payment { paid_on: p.paid_on, amount: p.amount })
                     .collect();
-                match promise_status(made, due, amount, &paid, as_of, PROMISE_GRACE_DAYS) {
+                match promise_status(made, due, amount, &paid, as_of, self.rules.promise_grace_days) {
                     PromiseStatus::Kept => kept += 1,
                     PromiseStatus::Broken => broken += 1,
                     _ => {}

@@ -4,7 +4,6 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{AppError, Desk, Result};
-use crate::domain::contact::PROMISE_GRACE_DAYS;
 use crate::domain::loan_class;
 use crate::domain::{
     Assessment, Bucket, InstallmentState, LoanStatus, Money, Payment, Product, PromiseStatus, Rate,
@@ -293,7 +292,14 @@ impl Desk {
                 amount: p.amount,
                 made_on: p.made_on,
                 due_on: p.due_on,
-                status: promise_status(p.made_on, p.due_on, p.amount, &all, self.as_of, PROMISE_GRACE_DAYS),
+                status: promise_status(
+                    p.made_on,
+                    p.due_on,
+                    p.amount,
+                    &all,
+                    self.as_of,
+                    self.rules.promise_grace_days,
+                ),
                 user: p.user,
             })
             .collect();

@@ -5,6 +5,7 @@ pub mod classify;
 pub mod conduct;
 pub mod contact;
 pub mod delinquency;
+pub mod escalation;
 pub mod money;
 pub mod plan;
 pub mod policy;

@@ -12,7 +12,6 @@ use super::book::{LoanId, terms_from};
 use super::settings::{parse_day, set_snapshot_as_of};
 use super::users::UserId;
 use super::{ExplicitSchedule, Result, StoreError, explicit_schedule};
-use crate::domain::contact::PROMISE_GRACE_DAYS;
 use crate::domain::{
     AssessRules, Assessment, Installment, LoanTerms, Money, Payment, PromiseStatus, Stage, assess,
     build_schedule, effective_stage, loan_class, promise_status,
@@ -447,7 +446,7 @@ fn row_of(
     rules: &AssessRules,
 ) -> Row {
     let promise = facts.promise.map(|(amount, made, due)| {
-        (due, promise_status(made, due, amount, &payments, as_of, PROMISE_GRACE_DAYS))
+        (due, promise_status(made, due, amount, &payments, as_of, rules.promise_grace_days))
     });
     let (schedule, counted) = inputs(&facts.terms, explicit, payments);
     let a = assess(&schedule, &counted, facts.terms.rate, as_of, rules);
@@ -524,6 +523,36 @@ mod tests {
             };
             assert_eq!(bytes, date.to_string().as_bytes());
         }
+    }
+
+    #[test]
+    fn a_rows_promise_status_takes_the_grace_of_the_rules_given() {
+        let day = |s: &str| crate::domain::parse_date(s).expect("date");
+        let facts = Facts {
+            id: LoanId(1),
+            terms: LoanTerms {
+                product: crate::domain::Product::Bullet,
+                principal: Money::from_cents(1_000_000),
+                rate: crate::domain::Rate::parse("12").expect("rate"),
+                term_months: 1,
+                disbursed_on: day("2025-12-30"),
+            },
+            stage: Stage::Reminder,
+            written_off: false,
+            schedule_id: None,
+            assignee: None,
+            last_contact_at: None,
+            next_action_on: None,
+            promise: Some((Money::from_cents(500_000), day("2026-03-01"), day("2026-03-05"))),
+            observation_until: None,
+        };
+        let status = |as_of: &str, grace: i64| {
+            let rules = AssessRules { promise_grace_days: grace, ..AssessRules::default() };
+            row_of(&facts, Vec::new(), None, day(as_of), &rules)[21].clone()
+        };
+        assert_eq!(status("2026-03-07", 3), Cell::Word("active"));
+        assert_eq!(status("2026-03-07", 1), Cell::Word("broken"));
+        assert_eq!(status("2026-03-09", 3), Cell::Word("broken"));
     }
 
     #[test]
