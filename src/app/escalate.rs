@@ -102,7 +102,7 @@ fn change_for(policy: &Policy, row: &EscalationRow, report: &mut EscalationRepor
 /// The position `decide` reads, from a snapshot row computed with the run's policy (so a
 /// promise is active by that policy's grace).
 fn position(row: &EscalationRow) -> Position {
-    let promise_alive = row.promise.is_some_and(|(_, status)| status == PromiseStatus::Active);
+    let promise_alive = row.promise == Some(PromiseStatus::Active);
     Position {
         stage: row.stage,
         dpd: row.dpd,
@@ -300,7 +300,7 @@ mod tests {
     use crate::domain::Product;
     use crate::store::LoanId;
 
-    fn row(stage: Stage, dpd: i64, promise: Option<(&str, PromiseStatus)>) -> EscalationRow {
+    fn row(stage: Stage, dpd: i64, promise: Option<PromiseStatus>) -> EscalationRow {
         EscalationRow {
             loan: LoanId(1),
             loan_ref: "L1".into(),
@@ -310,7 +310,7 @@ mod tests {
             product: Product::Annuity,
             secured: false,
             written_off: false,
-            promise: promise.map(|(d, s)| (crate::domain::parse_date(d).expect("date"), s)),
+            promise,
             held_until: None,
         }
     }
@@ -364,9 +364,9 @@ mod tests {
     #[test]
     fn a_promise_holds_while_the_snapshot_computed_with_the_runs_policy_calls_it_active() {
         let alive = |r: &EscalationRow| position(r).promise_alive;
-        assert!(alive(&row(Stage::Reminder, 40, Some(("2026-03-09", PromiseStatus::Active)))));
-        assert!(!alive(&row(Stage::Reminder, 40, Some(("2026-03-08", PromiseStatus::Broken)))));
-        assert!(!alive(&row(Stage::Reminder, 40, Some(("2026-03-20", PromiseStatus::Kept)))));
+        assert!(alive(&row(Stage::Reminder, 40, Some(PromiseStatus::Active))));
+        assert!(!alive(&row(Stage::Reminder, 40, Some(PromiseStatus::Broken))));
+        assert!(!alive(&row(Stage::Reminder, 40, Some(PromiseStatus::Kept))));
         assert!(!alive(&row(Stage::Reminder, 40, None)));
     }
 

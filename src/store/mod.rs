@@ -10,6 +10,7 @@ mod leases;
 mod migrations;
 mod notices;
 mod queue;
+mod row;
 mod settings;
 mod state;
 mod tasks;
