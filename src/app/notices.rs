@@ -8,7 +8,8 @@ use std::str::FromStr;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
-use super::notice_text::{self, NoticeFacts, NoticeKind, NoticeLang};
+use super::notice_text::{self, NoticeFacts, NoticeKind, NoticeLang, NoticeLoan};
+use super::views::LoanDetail;
 use super::{AppError, Desk, Result};
 use crate::domain::{LoanStatus, Money, Role, add_months};
 use crate::store::{self, NewNotice, NoticeRecord, StoreError};
@@ -99,6 +100,28 @@ pub(crate) fn view(r: NoticeRecord) -> Result<NoticeView> {
     })
 }
 
+/// The loan as a notice states it, from `show` in full.
+pub(crate) fn notice_loan(d: &LoanDetail) -> NoticeLoan {
+    let s = &d.summary;
+    NoticeLoan {
+        loan_id: s.loan_id.clone(),
+        customer_id: d.customer_id.clone(),
+        borrower: s.borrower.clone(),
+        guarantor: d.guarantor.clone(),
+        branch: d.branch.clone(),
+        product: s.product,
+        principal: s.principal,
+        annual_rate: d.annual_rate,
+        term_months: d.term_months,
+        disbursed_on: d.disbursed_on,
+        dpd: s.dpd,
+        outstanding_principal: s.outstanding_principal,
+        overdue_principal: s.overdue_principal,
+        overdue_interest: s.overdue_interest,
+        penalty_interest: s.penalty_interest,
+    }
+}
+
 /// A file name part from a loan id: letters, digits, `-`, `_` and `.` kept, anything else `_`.
 pub(crate) fn file_part(s: &str) -> String {
     let cleaned: String =
@@ -175,7 +198,8 @@ impl Desk {
                 kind.as_str().replace('_', " ")
             )));
         }
-        let addressee = notice_text::addressee(&detail, kind);
+        let facts_of_loan = notice_loan(&detail);
+        let addressee = notice_text::addressee(&facts_of_loan, kind);
         if kind == NoticeKind::GuarantorDemand && addressee.is_empty() {
             return Err(AppError::Input(format!(
                 "loan {} has no guarantor on file: a guarantor demand notice needs one",
@@ -220,7 +244,7 @@ impl Desk {
             let id = store::next_notice_id(tx)?;
             let number = format!("{}{}-{id:06}", kind.number_prefix(), issued_on.format("%Y%m%d"));
             let facts = NoticeFacts {
-                detail: &detail,
+                loan: &facts_of_loan,
                 kind,
                 lang,
                 number: &number,
@@ -246,7 +270,7 @@ impl Desk {
                     overdue_principal: detail.summary.overdue_principal,
                     overdue_interest: detail.summary.overdue_interest,
                     penalty: detail.summary.penalty_interest,
-                    total: notice_text::total_demanded(&detail),
+                    total: notice_text::total_demanded(&facts_of_loan),
                     addressee: &addressee,
                     files: &paths,
                     user,
@@ -258,7 +282,7 @@ impl Desk {
                 "number": number,
                 "kind": kind.as_str(),
                 "lang": lang.as_str(),
-                "total": notice_text::total_demanded(&detail),
+                "total": notice_text::total_demanded(&facts_of_loan),
                 "files": paths,
                 "forced": forced,
             });
@@ -384,10 +408,11 @@ mod tests {
                     detail.guarantor = Some("Alexander-Maximilian-Wolfgang-Longname".repeat(3));
                     detail.branch = Some("中国某某银行股份有限公司".repeat(5));
                 }
+                let facts_of_loan = notice_loan(&detail);
                 for kind in [NoticeKind::Dunning, NoticeKind::GuarantorDemand] {
                     for lang in [NoticeLang::Zh, NoticeLang::En] {
                         let facts = NoticeFacts {
-                            detail: &detail,
+                            loan: &facts_of_loan,
                             kind,
                             lang,
                             number: "CS20260301-000001",
@@ -403,9 +428,11 @@ mod tests {
                         for v in [s.overdue_principal, s.overdue_interest, s.penalty_interest] {
                             assert!(r.text.contains(&v.to_string()), "{v} missing:\n{}", r.text);
                         }
-                        assert!(r.text.contains(&notice_text::total_demanded(&detail).to_string()));
+                        assert!(r.text.contains(&notice_text::total_demanded(&facts_of_loan).to_string()));
                         assert!(
-                            r.text.contains(&notice_text::rmb_upper(notice_text::total_demanded(&detail)))
+                            r.text.contains(&notice_text::rmb_upper(notice_text::total_demanded(
+                                &facts_of_loan
+                            )))
                         );
                         if long {
                             assert!(!r.html.contains("<b>"), "unescaped name in the HTML");
