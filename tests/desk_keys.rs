@@ -300,7 +300,7 @@ fn an_empty_store_loads_the_demo_book_with_one_key() {
 }
 
 /// The contacts of the open case, newest first.
-fn contacts(s: &DeskState) -> Vec<duedesk::store::ContactRecord> {
+fn contacts(s: &DeskState) -> Vec<duedesk::app::views::ContactView> {
     s.case.as_ref().and_then(|c| c.detail.as_ref()).map(|d| d.contacts.clone()).unwrap_or_default()
 }
 

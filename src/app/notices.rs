@@ -1,104 +1,20 @@
 //! Issuing the written notices of a case and recording their receipts: the dunning notice
 //! (催收通知书, monthly while overdue) and the guarantor demand notice (履行担保责任通知书).
 
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use serde::Serialize;
 
 use super::notice_text::{self, NoticeFacts, NoticeKind, NoticeLang, NoticeLoan};
 use super::views::LoanDetail;
 use super::{AppError, Desk, Result};
-use crate::domain::{LoanStatus, Money, Role, add_months};
+use crate::domain::{LoanStatus, Role, add_months};
 use crate::store::{self, NewNotice, NoticeRecord, StoreError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReceiptStatus {
-    Pending,
-    Received,
-    Returned,
-}
-
-impl ReceiptStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReceiptStatus::Pending => "pending",
-            ReceiptStatus::Received => "received",
-            ReceiptStatus::Returned => "returned",
-        }
-    }
-}
-
-impl fmt::Display for ReceiptStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl FromStr for ReceiptStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "pending" => Ok(ReceiptStatus::Pending),
-            "received" => Ok(ReceiptStatus::Received),
-            "returned" => Ok(ReceiptStatus::Returned),
-            _ => Err(format!("unknown receipt status '{s}': use received or returned")),
-        }
-    }
-}
-
-/// A notice on record: what it demanded as of its date, the files written, and the receipt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NoticeView {
-    pub id: i64,
-    pub number: String,
-    pub loan_id: String,
-    pub kind: NoticeKind,
-    pub lang: NoticeLang,
-    pub addressee: String,
-    pub issued_on: NaiveDate,
-    pub as_of: NaiveDate,
-    pub pay_by: NaiveDate,
-    pub overdue_principal: Money,
-    pub overdue_interest: Money,
-    pub penalty_interest: Money,
-    pub total_demanded: Money,
-    pub receipt_status: ReceiptStatus,
-    pub receipt_on: Option<NaiveDate>,
-    pub files: Vec<String>,
-    pub user: Option<String>,
-    pub created_at: String,
-}
+pub use super::views::{NoticeView, ReceiptStatus};
 
 /// What `issue_notice` returns: the notice as recorded.
 pub type IssuedNotice = NoticeView;
-
-pub(crate) fn view(r: NoticeRecord) -> Result<NoticeView> {
-    let bad = |what: &str, v: &str| AppError::Store(StoreError::Corrupt(format!("notice {what} '{v}'")));
-    Ok(NoticeView {
-        id: r.id,
-        kind: r.kind.parse().map_err(|_| bad("kind", &r.kind))?,
-        lang: r.lang.parse().map_err(|_| bad("lang", &r.lang))?,
-        receipt_status: r.receipt_status.parse().map_err(|_| bad("receipt status", &r.receipt_status))?,
-        number: r.number,
-        loan_id: r.loan_ref,
-        addressee: r.addressee,
-        issued_on: r.issued_on,
-        as_of: r.as_of,
-        pay_by: r.pay_by,
-        overdue_principal: r.overdue_principal,
-        overdue_interest: r.overdue_interest,
-        penalty_interest: r.penalty,
-        total_demanded: r.total,
-        receipt_on: r.receipt_on,
-        files: r.files,
-        user: r.user,
-        created_at: r.created_at,
-    })
-}
 
 /// The loan as a notice states it, from `show` in full.
 pub(crate) fn notice_loan(d: &LoanDetail) -> NoticeLoan {
@@ -294,7 +210,7 @@ impl Desk {
             super::tasks::complete_work(tx, loan.id, task, issued_on, &actor, &format!("notice No. {number}"))?;
             let record = store::notice_by_id(tx, id)?
                 .ok_or_else(|| AppError::Store(StoreError::Corrupt(format!("notice {id} vanished"))))?;
-            Ok((view(record)?, written))
+            Ok((NoticeView::try_from(record)?, written))
         })?;
         written.keep();
         Ok(issued)
@@ -370,14 +286,14 @@ impl Desk {
             )?;
             let record = store::notice_by_id(tx, notice_id)?
                 .ok_or_else(|| AppError::Input(format!("unknown notice {notice_id}")))?;
-            view(record)
+            NoticeView::try_from(record)
         })
     }
 
     /// The notices issued on a loan, newest first.
     pub fn notices(&self, loan_ref: &str) -> Result<Vec<NoticeView>> {
         let loan = self.loan(loan_ref)?;
-        store::notices_of(self.store.conn(), loan.id)?.into_iter().map(view).collect()
+        store::notices_of(self.store.conn(), loan.id)?.into_iter().map(NoticeView::try_from).collect()
     }
 }
 

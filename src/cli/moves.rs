@@ -149,7 +149,7 @@ pub fn list(desk: &Desk, loan: Option<&str>, format: Format) -> Result<()> {
                     vec![
                         h.id.to_string(),
                         h.loan_id.clone(),
-                        h.kind.clone(),
+                        h.kind.to_string(),
                         h.from_on.to_string(),
                         h.until_on.to_string(),
                         state,

@@ -8,6 +8,7 @@ use super::Result;
 use super::book::LoanId;
 use super::row::{self, Cols, FromRow};
 use super::users::UserId;
+use crate::domain::HoldKind;
 
 /// The latest end date of the holds in force on the loan of snapshot row `s` on its `as_of`: a
 /// hold is in force on day D from its first day to its end date unless lifted on or before D.
@@ -17,7 +18,7 @@ pub(crate) const HELD_UNTIL_SQL: &str = "(SELECT max(h.until_on) FROM holds h WH
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewHold<'a> {
     pub loan: LoanId,
-    pub kind: &'a str,
+    pub kind: HoldKind,
     pub from_on: NaiveDate,
     pub until_on: NaiveDate,
     pub reason: &'a str,
@@ -32,7 +33,7 @@ pub fn insert_hold(conn: &Connection, h: &NewHold<'_>) -> Result<i64> {
     )?
     .execute(params![
         h.loan,
-        h.kind,
+        h.kind.as_str(),
         h.from_on.to_string(),
         h.until_on.to_string(),
         h.reason,
@@ -47,7 +48,7 @@ pub fn insert_hold(conn: &Connection, h: &NewHold<'_>) -> Result<i64> {
 pub struct HoldRecord {
     pub id: i64,
     pub loan_id: String,
-    pub kind: String,
+    pub kind: HoldKind,
     pub from_on: NaiveDate,
     pub until_on: NaiveDate,
     pub reason: String,
@@ -70,7 +71,7 @@ impl FromRow for HoldRecord {
         Ok(HoldRecord {
             id: c.get("id")?,
             loan_id: c.get("loan_ref")?,
-            kind: c.get("kind")?,
+            kind: c.word("kind")?,
             from_on: c.day("from_on")?,
             until_on: c.day("until_on")?,
             reason: c.get("reason")?,
