@@ -884,8 +884,8 @@ fn a_masked_phone_is_revealed_at_the_desk_and_the_look_is_audited() {
     let full = admin.show(&d.summary.loan_id).expect("show").summary.phone.expect("phone");
     assert!(!full.contains('*'));
     assert!(message(&s).contains(&full), "{}", message(&s));
-    let looked: i64 = admin
-        .store
+    let looked: i64 = Store::open(&path)
+        .expect("store")
         .conn()
         .query_row(
             "SELECT count(*) FROM audit_log WHERE actor = 'li.qiang' AND action = 'reveal' AND entity_id = ?1",

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use super::args::Format;
+use super::format::Format;
 use super::output::{csv, json, print};
 use crate::app::escalate::{EscalationReport, load_policy};
 use crate::app::{Desk, Result};

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::args::Format;
+use super::format::Format;
 use super::output::{csv, json, print};
 use super::table::{self, flex, left, right};
 use crate::app::moves::HoldKind;

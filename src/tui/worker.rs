@@ -95,14 +95,14 @@ pub fn spawn_worker(mut desk: Desk, live_clock: bool, tx: Sender<Msg>) -> std::i
         // Tells the main loop when this thread ends, by a panic too, so the desk never waits
         // for answers that will not come.
         let _gone = Gone(tx.clone());
-        let _ = desk.store.changed_elsewhere();
+        let _ = desk.changed_elsewhere();
         let mut looked = Instant::now();
         loop {
             // Every WATCH, busy or idle, see whether another desk wrote, so this one shows it
             // without a key being pressed.
             if looked.elapsed() >= WATCH {
                 looked = Instant::now();
-                if desk.store.changed_elsewhere().unwrap_or(false)
+                if desk.changed_elsewhere().unwrap_or(false)
                     && tx.send(Msg::Reply(Reply::StoreChanged)).is_err()
                 {
                     return;
