@@ -168,11 +168,7 @@ impl Desk {
         let table = if dry_run { StateTable::Scratch } else { StateTable::Shared };
         let refreshing = "refreshing the book";
         if dry_run {
-            let conn = self.store.conn();
-            let tx = conn.unchecked_transaction()?;
-            store::refresh_all(&tx, table, as_of, &rules, &mut |n| progress(refreshing, n))?;
-            tx.commit()?;
-            self.store.mark_scratch(as_of)?;
+            self.store.refresh_scratch(as_of, &rules, &mut |n| progress(refreshing, n))?;
         } else {
             self.store
                 .write(|tx| store::refresh_all(tx, table, as_of, &rules, &mut |n| progress(refreshing, n)))?;
@@ -325,18 +321,13 @@ mod tests {
         d
     }
 
-    fn book(d: &Desk) -> Vec<(i64, String, i64)> {
-        let mut stmt = d
-            .store
-            .conn()
-            .prepare(
-                "SELECT l.id, l.stage, (SELECT count(*) FROM stage_events e WHERE e.loan_id = l.id) FROM loans l ORDER BY l.id",
-            )
-            .expect("sql");
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .expect("rows")
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .expect("rows")
+    /// Every loan's stage and how many stage events it has, in loan order.
+    fn book(d: &Desk) -> Vec<(String, Stage, usize)> {
+        let conn = d.store.conn();
+        (1..)
+            .map_while(|id| crate::store::loan_by_id(conn, LoanId(id)).expect("loan"))
+            .map(|l| (l.loan_ref, l.stage, crate::store::stage_events_of(conn, l.id).expect("events").len()))
+            .collect()
     }
 
     #[test]

@@ -47,19 +47,13 @@ impl Desk {
             });
             match rolled {
                 Ok(()) => return Ok(StateTable::Shared),
-                Err(store::StoreError::Sqlite(e))
-                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {}
+                Err(e) if e.is_busy() => {}
                 Err(e) => return Err(e.into()),
             }
         }
-        if self.store.scratch_is_current(self.as_of)? {
-            return Ok(StateTable::Scratch);
+        if !self.store.scratch_is_current(as_of)? {
+            self.store.refresh_scratch(as_of, &rules, progress)?;
         }
-        let conn = self.store.conn();
-        let tx = conn.unchecked_transaction()?;
-        store::refresh_all(&tx, StateTable::Scratch, as_of, &rules, progress)?;
-        tx.commit()?;
-        self.store.mark_scratch(as_of)?;
         Ok(StateTable::Scratch)
     }
 
