@@ -1,10 +1,10 @@
 //! Case leases: who has a case (a customer) open to edit, and until when.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::Result;
 use super::book::{CustomerId, LoanId};
-use super::row::{Cols, FromRow};
+use super::row::{self, Cols, FromRow};
 use super::users::UserId;
 
 /// A lease on a customer's case.
@@ -33,15 +33,12 @@ impl FromRow for LeaseRow {
 
 /// The customer's lease that is still running at `now_epoch`, if any.
 pub fn lease_of(conn: &Connection, customer: CustomerId, now_epoch: i64) -> Result<Option<LeaseRow>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT k.customer_id, k.user_id, u.login, k.taken_at, k.until_at, k.until_epoch \
-             FROM case_leases k JOIN users u ON u.id = k.user_id \
-             WHERE k.customer_id = ?1 AND k.until_epoch > ?2",
-        )?
-        .query_row(params![customer, now_epoch], |r| Ok(LeaseRow::from_row(r)))
-        .optional()?
-        .transpose()?)
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.customer_id, k.user_id, u.login, k.taken_at, k.until_at, k.until_epoch \
+         FROM case_leases k JOIN users u ON u.id = k.user_id \
+         WHERE k.customer_id = ?1 AND k.until_epoch > ?2",
+    )?;
+    row::first(&mut stmt, params![customer, now_epoch])
 }
 
 /// Gives the customer's lease to `user` until the given time (a new lease or a renewal), and
