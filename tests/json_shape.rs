@@ -109,13 +109,13 @@ fn forms(path: &str, v: &Value, out: &mut Vec<String>) {
         Value::String(s) if word => format!("={s}"),
         Value::String(s) => {
             let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
-            let b = s.as_bytes();
             match s.split_once('.') {
                 Some((a, c)) if digits(a.trim_start_matches('-')) && c.len() == 2 && digits(c) => {
                     "money".into()
                 }
-                _ if b.len() == 10 && b[4] == b'-' && b[7] == b'-' => "date".into(),
-                _ if b.len() > 19 && b[10] == b'T' => "time".into(),
+                // YYYY-MM-DD, and YYYY-MM-DDThh:mm:ss… (RFC 3339).
+                _ if chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() => "date".into(),
+                _ if chrono::DateTime::parse_from_rfc3339(s).is_ok() => "time".into(),
                 _ => "text".into(),
             }
         }
