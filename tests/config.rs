@@ -128,11 +128,13 @@ fn the_desk_shows_the_problems_over_itself_in_the_configured_borders() {
         ("keys.toml", "[list]\n\npg_down = \"<C-d>\"\n"),
     ]);
     let loaded = duedesk::config::load(Some(&d.config_dir()), true);
-    assert_eq!(loaded.look, Look::new(Theme::mono()).with_borders(Borders::Ascii));
+    // As the terminal desk takes them: the theme's styles drawn in the configured borders.
+    let look = Look::new(loaded.styles.into()).with_borders(loaded.settings.borders);
+    assert_eq!(look, Look::new(Theme::mono()).with_borders(Borders::Ascii));
     let notes: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
     let draw = |w: u16, h: u16| {
         let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-        t.draw(|f| ui::notice(f, &notes, &loaded.look)).expect("draw");
+        t.draw(|f| ui::notice(f, &notes, &look)).expect("draw");
         let buf = t.backend().buffer().clone();
         buf.content().iter().map(|c| c.symbol()).collect::<String>()
     };

@@ -287,10 +287,7 @@ fn the_run_preview_and_a_held_case() {
 /// A login that is not a desk user reads the book and is told whom to ask, with numbers masked.
 #[test]
 fn a_stranger_reads_only_and_is_told_whom_to_ask() {
-    let mut desk = demo_desk();
-    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-    let path = std::mem::replace(&mut desk.store, Store::open_in_memory().expect("store"));
-    let mut stranger = Desk::open(path, "stranger", as_of(), now).expect("desk");
+    let mut stranger = demo_desk().reopen_as("stranger").expect("desk");
     let state = opened(&mut stranger);
     let text = snap(&state);
     let status = text.lines().nth(22).unwrap_or("");

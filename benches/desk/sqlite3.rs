@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use duedesk::domain::LoanStatus;
-use duedesk::store::{self, LoanFilter, SortKey, StateTable};
+use duedesk::store::{self, LoanFilter, SortKey, StateTable, Store};
 use rusqlite::types::Value;
 
 use crate::report::{Table, median, ms};
@@ -88,8 +88,10 @@ pub fn baseline(work: &Path, admin: &str, name: &str, phone: &str, table: &mut T
         table.add("sqlite3 baseline", "skipped: no sqlite3 shell on PATH".into(), "≤ 1.5×", "—".into());
         return Ok(());
     }
-    let desk = open_desk(work, admin)?;
-    let total = store::count_loans(desk.store.conn(), StateTable::Shared, &queue_filter(None))?;
+    let _desk = open_desk(work, admin)?;
+    // The desk's statements, asked of the store on its own connection beside the desk.
+    let store = Store::open(work)?;
+    let total = store::count_loans(store.conn(), StateTable::Shared, &queue_filter(None))?;
     let first: String = name.chars().take(1).collect();
     let cases: Vec<(String, LoanFilter, SortKey, u64)> = vec![
         ("queue page 1, by DPD".into(), queue_filter(None), SortKey::Dpd, 0),
@@ -113,11 +115,11 @@ pub fn baseline(work: &Path, admin: &str, name: &str, phone: &str, table: &mut T
     ];
     const RUNS: usize = 5;
     for (what, filter, sort, offset) in cases {
-        let stmts = statements(desk.store.conn(), &filter, sort, offset)?;
+        let stmts = statements(store.conn(), &filter, sort, offset)?;
         // The desk: the same count and page(s) through the store, as the worker runs them.
         let mut ours = Vec::new();
         for _ in 0..RUNS {
-            let conn = desk.store.conn();
+            let conn = store.conn();
             let t = Instant::now();
             let rows = if filter.search.is_some() {
                 let hits = store::search_hits(conn, StateTable::Shared, &filter, sort)?;

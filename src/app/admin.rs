@@ -1,6 +1,7 @@
 //! Desk users and store-wide settings.
 
 use super::{AppError, Desk, Result};
+use crate::domain::delinquency::DEFAULT_PENALTY_UPLIFT_PCT;
 use crate::domain::policy::{Policy, parse_policy};
 use crate::domain::{ClassBands, Role};
 use crate::store::{self, StateTable, StoreError, User};
@@ -123,7 +124,7 @@ impl Desk {
     pub fn set_policy(&mut self, policy: &Policy, what: &str, progress: &mut dyn FnMut(u64)) -> Result<()> {
         let actor = self.actor.require(Role::Admin, "setting the escalation policy")?.login.clone();
         let at = self.stamp();
-        let rules = policy.assess_rules(self.rules);
+        let rules = policy.assess_rules(self.rules.penalty_uplift_pct);
         let (before, after) = (self.policy.to_toml(), policy.to_toml());
         self.store.write(|tx| -> Result<()> {
             store::setting_set(tx, POLICY_KEY, &after)?;
@@ -166,8 +167,8 @@ impl Desk {
     /// after a change).
     pub(crate) fn load_rules(&mut self) -> Result<()> {
         self.policy = self.stored_policy()?;
-        self.rules.penalty_uplift_pct = self.setting("penalty_uplift_pct")?.parse().unwrap_or(50);
-        self.rules = self.policy.assess_rules(self.rules);
+        let uplift = self.setting("penalty_uplift_pct")?.parse().unwrap_or(DEFAULT_PENALTY_UPLIFT_PCT);
+        self.rules = self.policy.assess_rules(uplift);
         Ok(())
     }
 
@@ -246,5 +247,17 @@ impl Desk {
     /// A setting that is a plain flag in the store (such as `demo`), not one a user sets.
     pub fn setting_flag(&self, key: &str) -> Result<bool> {
         Ok(store::setting_get(self.store.conn(), key)?.as_deref() == Some("true"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_penalty_settings_default_is_the_one_the_figures_start_from() {
+        let spec = spec("penalty_uplift_pct").expect("a setting");
+        assert_eq!(spec.default.parse::<i64>(), Ok(DEFAULT_PENALTY_UPLIFT_PCT));
+        assert_eq!((spec.validate)(spec.default), Ok(()));
     }
 }

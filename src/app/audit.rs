@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 
 use super::{AppError, Desk, Result};
 use crate::domain::Role;
-use crate::store::{self, AuditFilter, AuditRow, ChainCheck};
+use crate::store::{self, AuditFilter};
+/// An audit entry, and the outcome of checking the chain, as the store keeps and checks them.
+pub use crate::store::{AuditRow, BrokenLink, ChainCheck};
 
 /// Entries `duedesk audit` lists when no `--limit` is given.
 pub const DEFAULT_AUDIT_LIMIT: u64 = 100;

@@ -409,7 +409,7 @@ impl Desk {
                 p.amount,
                 &payments,
                 self.as_of,
-                crate::domain::contact::PROMISE_GRACE_DAYS,
+                self.rules.promise_grace_days,
             );
             if status.is_some_and(|s| s != st) {
                 continue;

@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::tasks;
 use super::{AppError, Desk, Result};
-use crate::domain::policy::{Policy, Position, Transition, decide, parse_policy};
+use crate::domain::escalation::{Position, Transition, decide};
+use crate::domain::policy::{Policy, parse_policy};
 use crate::domain::{LoanStatus, PromiseStatus, Role, Stage};
 use crate::store::{self, EscalationRow, StageEvent, StateTable};
 
@@ -87,13 +88,8 @@ pub fn load_policy(path: &Path) -> Result<Policy> {
 }
 
 /// The stage change the run makes for a loan, counting the promise-held and hold-stopped ones.
-fn change_for(
-    policy: &Policy,
-    row: &EscalationRow,
-    as_of: NaiveDate,
-    report: &mut EscalationReport,
-) -> Option<Transition> {
-    let pos = position(row, policy, as_of);
+fn change_for(policy: &Policy, row: &EscalationRow, report: &mut EscalationReport) -> Option<Transition> {
+    let pos = position(row);
     let Some(mut t) = decide(policy, &pos) else {
         let moving = decide(policy, &Position { promise_alive: false, ..pos });
         if pos.promise_alive && policy.promise_hold && moving.is_some() {
@@ -112,11 +108,10 @@ fn change_for(
     Some(t)
 }
 
-/// The position `decide` reads, from a snapshot row, as of `as_of`.
-fn position(row: &EscalationRow, policy: &Policy, as_of: NaiveDate) -> Position {
-    let promise_alive = row.promise.is_some_and(|(due, status)| {
-        status != PromiseStatus::Kept && due + Duration::days(policy.promise_grace_days) >= as_of
-    });
+/// The position `decide` reads, from a snapshot row computed with the run's policy (so a
+/// promise is active by that policy's grace).
+fn position(row: &EscalationRow) -> Position {
+    let promise_alive = row.promise == Some(PromiseStatus::Active);
     Position {
         stage: row.stage,
         dpd: row.dpd,
@@ -166,7 +161,8 @@ impl Desk {
                     .into(),
             ));
         }
-        let (as_of, rules, at) = (self.as_of, policy.assess_rules(self.rules), self.stamp());
+        let (as_of, rules, at) =
+            (self.as_of, policy.assess_rules(self.rules.penalty_uplift_pct), self.stamp());
         // A run for an earlier date than one already made would undo its work (cure loans that
         // were overdue by then); only a dry run may look back.
         if !dry_run
@@ -181,11 +177,7 @@ impl Desk {
         let table = if dry_run { StateTable::Scratch } else { StateTable::Shared };
         let refreshing = RunPhase::Refresh.as_str();
         if dry_run {
-            let conn = self.store.conn();
-            let tx = conn.unchecked_transaction()?;
-            store::refresh_all(&tx, table, as_of, &rules, &mut |n| progress(refreshing, n))?;
-            tx.commit()?;
-            self.store.mark_scratch(as_of)?;
+            self.store.refresh_scratch(as_of, &rules, &mut |n| progress(refreshing, n))?;
         } else {
             self.store
                 .write(|tx| store::refresh_all(tx, table, as_of, &rules, &mut |n| progress(refreshing, n)))?;
@@ -209,7 +201,7 @@ impl Desk {
                 let Some(last) = page.last().map(|r| r.loan.0) else { return Ok(None) };
                 for row in &page {
                     report.loans += 1;
-                    let change = change_for(policy, row, as_of, report);
+                    let change = change_for(policy, row, report);
                     let stage = change.as_ref().map_or(row.stage, |t| t.to);
                     // Monthly while overdue (DOMAIN §6), not only on entering reminder; a dispute or
                     // hardship hold stops outbound collection, a notice included. Checked before the
@@ -313,7 +305,7 @@ mod tests {
     use crate::domain::Product;
     use crate::store::LoanId;
 
-    fn row(stage: Stage, dpd: i64, promise: Option<(&str, PromiseStatus)>) -> EscalationRow {
+    fn row(stage: Stage, dpd: i64, promise: Option<PromiseStatus>) -> EscalationRow {
         EscalationRow {
             loan: LoanId(1),
             loan_ref: "L1".into(),
@@ -323,7 +315,7 @@ mod tests {
             product: Product::Annuity,
             secured: false,
             written_off: false,
-            promise: promise.map(|(d, s)| (crate::domain::parse_date(d).expect("date"), s)),
+            promise,
             held_until: None,
         }
     }
@@ -338,18 +330,13 @@ mod tests {
         d
     }
 
-    fn book(d: &Desk) -> Vec<(i64, String, i64)> {
-        let mut stmt = d
-            .store
-            .conn()
-            .prepare(
-                "SELECT l.id, l.stage, (SELECT count(*) FROM stage_events e WHERE e.loan_id = l.id) FROM loans l ORDER BY l.id",
-            )
-            .expect("sql");
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .expect("rows")
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .expect("rows")
+    /// Every loan's stage and how many stage events it has, in loan order.
+    fn book(d: &Desk) -> Vec<(String, Stage, usize)> {
+        let conn = d.store.conn();
+        (1..)
+            .map_while(|id| crate::store::loan_by_id(conn, LoanId(id)).expect("loan"))
+            .map(|l| (l.loan_ref, l.stage, crate::store::stage_events_of(conn, l.id).expect("events").len()))
+            .collect()
     }
 
     #[test]
@@ -375,15 +362,20 @@ mod tests {
     }
 
     #[test]
-    fn a_promise_is_alive_until_its_date_plus_the_policys_grace() {
-        let as_of = crate::domain::parse_date("2026-03-10").expect("date");
-        let p = Policy::default();
-        let alive = |r: &EscalationRow, p: &Policy| position(r, p, as_of).promise_alive;
-        assert!(alive(&row(Stage::Reminder, 40, Some(("2026-03-09", PromiseStatus::Active))), &p));
-        assert!(!alive(&row(Stage::Reminder, 40, Some(("2026-03-08", PromiseStatus::Broken))), &p));
-        assert!(!alive(&row(Stage::Reminder, 40, Some(("2026-03-20", PromiseStatus::Kept))), &p));
-        assert!(!alive(&row(Stage::Reminder, 40, None), &p));
-        let longer = Policy { promise_grace_days: 3, ..Policy::default() };
-        assert!(alive(&row(Stage::Reminder, 40, Some(("2026-03-07", PromiseStatus::Broken))), &longer));
+    fn a_promise_holds_while_the_snapshot_computed_with_the_runs_policy_calls_it_active() {
+        let alive = |r: &EscalationRow| position(r).promise_alive;
+        assert!(alive(&row(Stage::Reminder, 40, Some(PromiseStatus::Active))));
+        assert!(!alive(&row(Stage::Reminder, 40, Some(PromiseStatus::Broken))));
+        assert!(!alive(&row(Stage::Reminder, 40, Some(PromiseStatus::Kept))));
+        assert!(!alive(&row(Stage::Reminder, 40, None)));
+    }
+
+    #[test]
+    fn a_dry_run_with_a_longer_grace_holds_what_the_policy_in_force_moves() {
+        let mut d = demo_desk();
+        let held = |d: &mut Desk, p: &Policy| d.escalate(p, true, &mut |_, _| {}).expect("dry run").held;
+        let in_force = held(&mut d, &Policy::default());
+        let longer = held(&mut d, &Policy { promise_grace_days: 60, ..Policy::default() });
+        assert!(longer > in_force, "{longer} > {in_force}");
     }
 }

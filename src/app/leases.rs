@@ -244,23 +244,20 @@ mod tests {
         (dir, path)
     }
 
-    fn owned_loan(d: &Desk, owner: &str) -> String {
-        d.store
-            .conn()
-            .query_row(
-                "SELECT l.loan_ref FROM loans l JOIN customers c ON c.id = l.customer_id \
-                 JOIN users u ON u.id = c.assignee_id WHERE u.login = ?1 ORDER BY l.id LIMIT 1",
-                [owner],
-                |r| r.get(0),
-            )
-            .expect("a loan")
+    fn owned_loan(d: &mut Desk, owner: &str) -> String {
+        let q = crate::app::views::LoanQuery {
+            assignee: Some(owner.into()),
+            limit: Some(1),
+            ..Default::default()
+        };
+        d.list_loans(&q, &mut |_| {}).expect("list").remove(0).loan_id
     }
 
     #[test]
     fn a_lease_is_taken_renewed_refused_to_others_and_runs_out() {
         let (_dir, path) = book();
         let mut xu = open(&path, "xu.na", "2026-03-01T10:00:00+08:00");
-        let loan = owned_loan(&xu, "xu.na");
+        let loan = owned_loan(&mut xu, "xu.na");
         let first = xu.take_lease(&loan).expect("take");
         assert_eq!(
             (first.holder.as_str(), first.until.as_str(), first.mine),
@@ -269,15 +266,13 @@ mod tests {
         // Renewing later moves the end; no second audit entry.
         xu.now = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:05:00+08:00").expect("now");
         assert_eq!(xu.take_lease(&loan).expect("renew").until, "2026-03-01T10:20:00+08:00");
-        let takes: i64 = xu
-            .store
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM audit_log WHERE action = 'lease_take' AND entity = 'case'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("count");
+        let audit =
+            crate::store::AuditFilter { actor: Some("xu.na".into()), limit: 100, ..Default::default() };
+        let takes = crate::store::list_audit(xu.store.conn(), &audit)
+            .expect("audit")
+            .into_iter()
+            .filter(|e| e.action == "lease_take" && e.entity == "case")
+            .count();
         assert_eq!(takes, 1);
         let mut sup = open(&path, "zhao.min", "2026-03-01T10:10:00+08:00");
         let refused = sup.take_lease(&loan).expect_err("held");
@@ -309,10 +304,10 @@ mod tests {
         admin.set_setting("lease_minutes", "30").expect("set");
         assert!(admin.set_setting("lease_minutes", "0").is_err());
         let mut xu = open(&path, "xu.na", "2026-03-01T10:00:00+08:00");
-        let other = owned_loan(&xu, "hu.bin");
+        let other = owned_loan(&mut xu, "hu.bin");
         assert!(matches!(xu.take_lease(&other), Err(AppError::Refused(_))));
         assert!(matches!(xu.take_over_lease(&other, "why"), Err(AppError::Refused(_))));
-        let mine = owned_loan(&xu, "xu.na");
+        let mine = owned_loan(&mut xu, "xu.na");
         assert_eq!(xu.take_lease(&mine).expect("take").until, "2026-03-01T10:30:00+08:00");
     }
 }

@@ -26,7 +26,10 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::domain::policy::Policy;
 use crate::domain::{AssessRules, Role};
-use crate::store::{self, Store, StoreError, User};
+use crate::store::{self, Store, StoreError};
+
+/// A desk user, as the store keeps them.
+pub use crate::store::User;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -50,6 +53,11 @@ impl From<rusqlite::Error> for AppError {
 }
 
 impl AppError {
+    /// The store holds what duedesk did not write (a broken audit chain): exit 1, as any store error.
+    pub fn corrupt(what: String) -> AppError {
+        AppError::Store(StoreError::Corrupt(what))
+    }
+
     /// The process exit code of CONTRACT.md.
     pub fn exit_code(&self) -> i32 {
         match self {
@@ -109,9 +117,10 @@ impl Actor {
     }
 }
 
-/// The desk: an open store, the business date, the clock and the user.
+/// The desk: an open store, the business date, the clock and the user. The store is the app
+/// layer's alone: the command line and the terminal reach it only through the desk's actions.
 pub struct Desk {
-    pub store: Store,
+    store: Store,
     pub as_of: NaiveDate,
     pub now: DateTime<FixedOffset>,
     pub actor: Actor,
@@ -122,6 +131,32 @@ pub struct Desk {
 }
 
 impl Desk {
+    /// Opens the store at `path` (creating and migrating it as needed) and the desk on it for the
+    /// operating-system login `os_login`, or for `env_user` (`DUEDESK_USER`) where the store's
+    /// setting `trust_env_user` is on; elsewhere another user named is refused (exit 3).
+    pub fn open_at(
+        path: &std::path::Path,
+        os_login: &str,
+        env_user: Option<&str>,
+        as_of: NaiveDate,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Desk> {
+        let store = Store::open(path)?;
+        let login = match env_user.map(str::trim).filter(|u| !u.is_empty() && *u != os_login) {
+            Some(user) => {
+                if store::setting_get(store.conn(), "trust_env_user")?.as_deref() != Some("true") {
+                    return Err(AppError::Refused(format!(
+                        "DUEDESK_USER={user} is refused: this store's setting trust_env_user is off, so the desk \
+                         user is the login '{os_login}'"
+                    )));
+                }
+                user
+            }
+            None => os_login,
+        };
+        Desk::open(store, login, as_of, now)
+    }
+
     /// Opens the desk for `login`. The login that creates a store becomes its first admin.
     pub fn open(mut store: Store, login: &str, as_of: NaiveDate, now: DateTime<FixedOffset>) -> Result<Desk> {
         let at = now.to_rfc3339();
@@ -174,5 +209,26 @@ impl Desk {
     /// The current time as stored in records.
     pub fn stamp(&self) -> String {
         self.now.to_rfc3339()
+    }
+
+    /// The same store opened as the desk of another login (as `Desk::open` does).
+    pub fn reopen_as(self, login: &str) -> Result<Desk> {
+        Desk::open(self.store, login, self.as_of, self.now)
+    }
+
+    /// The path (or `:memory:`) the store was opened from, for messages.
+    pub fn store_label(&self) -> &str {
+        self.store.label()
+    }
+
+    /// How many loans the store holds.
+    pub fn loan_count(&self) -> Result<i64> {
+        Ok(store::loan_count(self.store.conn())?)
+    }
+
+    /// Whether another connection (another desk, a command, the escalation run) committed since
+    /// the last call; the first call only takes note (`Store::changed_elsewhere`).
+    pub fn changed_elsewhere(&self) -> Result<bool> {
+        Ok(self.store.changed_elsewhere()?)
     }
 }

@@ -4,18 +4,12 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::views::HoldView;
 use super::{AppError, Desk, Result, tasks};
 use crate::domain::{Role, Stage, assess, is_secured};
-use crate::store::{self, HoldRecord, NewHold, StageEvent};
+use crate::store::{self, NewHold, StageEvent};
 
-text_enum!(
-    /// Why a case is paused.
-    HoldKind, "hold kind", {
-    /// The debtor disputes the debt.
-    Dispute => "dispute",
-    /// The debtor cannot pay for a time (illness, job loss, disaster).
-    Hardship => "hardship",
-});
+pub use crate::domain::HoldKind;
 
 /// A stage move made by hand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,7 +37,7 @@ impl Desk {
         from: Option<NaiveDate>,
         until: NaiveDate,
         reason: &str,
-    ) -> Result<HoldRecord> {
+    ) -> Result<HoldView> {
         let loan = self.loan(loan_ref)?;
         self.actor.require(Role::Supervisor, "putting a loan on hold")?;
         let reason = reason_of(reason, "a hold")?;
@@ -70,11 +64,11 @@ impl Desk {
         let (at, actor, as_of) = (self.stamp(), self.actor.login.clone(), self.as_of);
         let by = self.actor.user.as_ref().map(|u| u.id);
         let me = self.edit_as();
-        self.store.write(|tx| -> Result<HoldRecord> {
+        self.store.write(|tx| -> Result<HoldView> {
             Self::check_lease(tx, &loan, me)?;
             let id = store::insert_hold(
                 tx,
-                &NewHold { loan: loan.id, kind: kind.as_str(), from_on: from, until_on: until, reason, by, at: &at },
+                &NewHold { loan: loan.id, kind, from_on: from, until_on: until, reason, by, at: &at },
             )?;
             let detail = serde_json::json!({
                 "hold": id, "kind": kind.as_str(), "from": from.to_string(), "until": until.to_string(), "reason": reason,
@@ -83,6 +77,7 @@ impl Desk {
             store::holds_of(tx, loan.id, as_of)?
                 .into_iter()
                 .find(|h| h.id == id)
+                .map(HoldView::from)
                 .ok_or_else(|| AppError::Input(format!("hold {id} vanished")))
         })
     }
@@ -119,12 +114,13 @@ impl Desk {
     }
 
     /// One loan's holds, newest first, or the book's holds in force or to come by end date.
-    pub fn holds(&self, loan_ref: Option<&str>) -> Result<Vec<HoldRecord>> {
+    pub fn holds(&self, loan_ref: Option<&str>) -> Result<Vec<HoldView>> {
         let conn = self.store.conn();
-        match loan_ref {
-            Some(r) => Ok(store::holds_of(conn, self.loan(r)?.id, self.as_of)?),
-            None => Ok(store::current_holds(conn, self.as_of)?),
-        }
+        let holds = match loan_ref {
+            Some(r) => store::holds_of(conn, self.loan(r)?.id, self.as_of)?,
+            None => store::current_holds(conn, self.as_of)?,
+        };
+        Ok(holds.into_iter().map(HoldView::from).collect())
     }
 
     fn stage_event(&self, from: Stage, to: Stage, reason: &str) -> StageEvent {

@@ -1,102 +1,41 @@
 //! Issuing the written notices of a case and recording their receipts: the dunning notice
 //! (催收通知书, monthly while overdue) and the guarantor demand notice (履行担保责任通知书).
 
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use serde::Serialize;
 
-use super::notice_text::{self, NoticeFacts, NoticeKind, NoticeLang};
+use super::notice_text::{self, NoticeFacts, NoticeKind, NoticeLang, NoticeLoan};
+use super::views::LoanDetail;
 use super::{AppError, Desk, Result};
-use crate::domain::{LoanStatus, Money, Role, add_months};
+use crate::domain::{LoanStatus, Role, add_months};
 use crate::store::{self, NewNotice, NoticeRecord, StoreError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReceiptStatus {
-    Pending,
-    Received,
-    Returned,
-}
-
-impl ReceiptStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReceiptStatus::Pending => "pending",
-            ReceiptStatus::Received => "received",
-            ReceiptStatus::Returned => "returned",
-        }
-    }
-}
-
-impl fmt::Display for ReceiptStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl FromStr for ReceiptStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "pending" => Ok(ReceiptStatus::Pending),
-            "received" => Ok(ReceiptStatus::Received),
-            "returned" => Ok(ReceiptStatus::Returned),
-            _ => Err(format!("unknown receipt status '{s}': use received or returned")),
-        }
-    }
-}
-
-/// A notice on record: what it demanded as of its date, the files written, and the receipt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NoticeView {
-    pub id: i64,
-    pub number: String,
-    pub loan_id: String,
-    pub kind: NoticeKind,
-    pub lang: NoticeLang,
-    pub addressee: String,
-    pub issued_on: NaiveDate,
-    pub as_of: NaiveDate,
-    pub pay_by: NaiveDate,
-    pub overdue_principal: Money,
-    pub overdue_interest: Money,
-    pub penalty_interest: Money,
-    pub total_demanded: Money,
-    pub receipt_status: ReceiptStatus,
-    pub receipt_on: Option<NaiveDate>,
-    pub files: Vec<String>,
-    pub user: Option<String>,
-    pub created_at: String,
-}
+pub use super::views::{NoticeView, ReceiptStatus};
 
 /// What `issue_notice` returns: the notice as recorded.
 pub type IssuedNotice = NoticeView;
 
-pub(crate) fn view(r: NoticeRecord) -> Result<NoticeView> {
-    let bad = |what: &str, v: &str| AppError::Store(StoreError::Corrupt(format!("notice {what} '{v}'")));
-    Ok(NoticeView {
-        id: r.id,
-        kind: r.kind.parse().map_err(|_| bad("kind", &r.kind))?,
-        lang: r.lang.parse().map_err(|_| bad("lang", &r.lang))?,
-        receipt_status: r.receipt_status.parse().map_err(|_| bad("receipt status", &r.receipt_status))?,
-        number: r.number,
-        loan_id: r.loan_ref,
-        addressee: r.addressee,
-        issued_on: r.issued_on,
-        as_of: r.as_of,
-        pay_by: r.pay_by,
-        overdue_principal: r.overdue_principal,
-        overdue_interest: r.overdue_interest,
-        penalty_interest: r.penalty,
-        total_demanded: r.total,
-        receipt_on: r.receipt_on,
-        files: r.files,
-        user: r.user,
-        created_at: r.created_at,
-    })
+/// The loan as a notice states it, from `show` in full.
+pub(crate) fn notice_loan(d: &LoanDetail) -> NoticeLoan {
+    let s = &d.summary;
+    NoticeLoan {
+        loan_id: s.loan_id.clone(),
+        customer_id: d.customer_id.clone(),
+        borrower: s.borrower.clone(),
+        guarantor: d.guarantor.clone(),
+        branch: d.branch.clone(),
+        product: s.product,
+        principal: s.principal,
+        annual_rate: d.annual_rate,
+        term_months: d.term_months,
+        disbursed_on: d.disbursed_on,
+        dpd: s.dpd,
+        outstanding_principal: s.outstanding_principal,
+        overdue_principal: s.overdue_principal,
+        overdue_interest: s.overdue_interest,
+        penalty_interest: s.penalty_interest,
+    }
 }
 
 /// A file name part from a loan id: letters, digits, `-`, `_` and `.` kept, anything else `_`.
@@ -175,7 +114,8 @@ impl Desk {
                 kind.as_str().replace('_', " ")
             )));
         }
-        let addressee = notice_text::addressee(&detail, kind);
+        let facts_of_loan = notice_loan(&detail);
+        let addressee = notice_text::addressee(&facts_of_loan, kind);
         if kind == NoticeKind::GuarantorDemand && addressee.is_empty() {
             return Err(AppError::Input(format!(
                 "loan {} has no guarantor on file: a guarantor demand notice needs one",
@@ -220,7 +160,7 @@ impl Desk {
             let id = store::next_notice_id(tx)?;
             let number = format!("{}{}-{id:06}", kind.number_prefix(), issued_on.format("%Y%m%d"));
             let facts = NoticeFacts {
-                detail: &detail,
+                loan: &facts_of_loan,
                 kind,
                 lang,
                 number: &number,
@@ -246,7 +186,7 @@ impl Desk {
                     overdue_principal: detail.summary.overdue_principal,
                     overdue_interest: detail.summary.overdue_interest,
                     penalty: detail.summary.penalty_interest,
-                    total: notice_text::total_demanded(&detail),
+                    total: notice_text::total_demanded(&facts_of_loan),
                     addressee: &addressee,
                     files: &paths,
                     user,
@@ -258,7 +198,7 @@ impl Desk {
                 "number": number,
                 "kind": kind.as_str(),
                 "lang": lang.as_str(),
-                "total": notice_text::total_demanded(&detail),
+                "total": notice_text::total_demanded(&facts_of_loan),
                 "files": paths,
                 "forced": forced,
             });
@@ -270,7 +210,7 @@ impl Desk {
             super::tasks::complete_work(tx, loan.id, task, issued_on, &actor, &format!("notice No. {number}"))?;
             let record = store::notice_by_id(tx, id)?
                 .ok_or_else(|| AppError::Store(StoreError::Corrupt(format!("notice {id} vanished"))))?;
-            Ok((view(record)?, written))
+            Ok((NoticeView::try_from(record)?, written))
         })?;
         written.keep();
         Ok(issued)
@@ -346,14 +286,14 @@ impl Desk {
             )?;
             let record = store::notice_by_id(tx, notice_id)?
                 .ok_or_else(|| AppError::Input(format!("unknown notice {notice_id}")))?;
-            view(record)
+            NoticeView::try_from(record)
         })
     }
 
     /// The notices issued on a loan, newest first.
     pub fn notices(&self, loan_ref: &str) -> Result<Vec<NoticeView>> {
         let loan = self.loan(loan_ref)?;
-        store::notices_of(self.store.conn(), loan.id)?.into_iter().map(view).collect()
+        store::notices_of(self.store.conn(), loan.id)?.into_iter().map(NoticeView::try_from).collect()
     }
 }
 
@@ -384,10 +324,11 @@ mod tests {
                     detail.guarantor = Some("Alexander-Maximilian-Wolfgang-Longname".repeat(3));
                     detail.branch = Some("中国某某银行股份有限公司".repeat(5));
                 }
+                let facts_of_loan = notice_loan(&detail);
                 for kind in [NoticeKind::Dunning, NoticeKind::GuarantorDemand] {
                     for lang in [NoticeLang::Zh, NoticeLang::En] {
                         let facts = NoticeFacts {
-                            detail: &detail,
+                            loan: &facts_of_loan,
                             kind,
                             lang,
                             number: "CS20260301-000001",
@@ -403,9 +344,11 @@ mod tests {
                         for v in [s.overdue_principal, s.overdue_interest, s.penalty_interest] {
                             assert!(r.text.contains(&v.to_string()), "{v} missing:\n{}", r.text);
                         }
-                        assert!(r.text.contains(&notice_text::total_demanded(&detail).to_string()));
+                        assert!(r.text.contains(&notice_text::total_demanded(&facts_of_loan).to_string()));
                         assert!(
-                            r.text.contains(&notice_text::rmb_upper(notice_text::total_demanded(&detail)))
+                            r.text.contains(&notice_text::rmb_upper(notice_text::total_demanded(
+                                &facts_of_loan
+                            )))
                         );
                         if long {
                             assert!(!r.html.contains("<b>"), "unescaped name in the HTML");

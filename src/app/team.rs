@@ -5,7 +5,6 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
 use super::{AppError, Desk, Result};
-use crate::domain::contact::PROMISE_GRACE_DAYS;
 use crate::domain::{Money, Payment, PromiseStatus, Role, Stage, promise_status};
 use crate::store;
 
@@ -121,12 +120,19 @@ impl Desk {
             let contacts_today = store::contacts_by(conn, u.id, as_of, as_of + Duration::days(1))?;
             let promises_made = store::promises_made_by(conn, u.id, first, to)?;
             let (mut kept, mut broken) = (0, 0);
-            for (loan, made, due, amount) in store::promises_due_by(conn, u.id, first, to)? {
-                let paid: Vec<Payment> = store::payments_of(conn, loan)?
+            for p in store::promises_due_by(conn, u.id, first, to)? {
+                let paid: Vec<Payment> = store::payments_of(conn, p.loan)?
                     .iter()
                     .map(|p| Payment { paid_on: p.paid_on, amount: p.amount })
                     .collect();
-                match promise_status(made, due, amount, &paid, as_of, PROMISE_GRACE_DAYS) {
+                match promise_status(
+                    p.made_on,
+                    p.due_on,
+                    p.amount,
+                    &paid,
+                    as_of,
+                    self.rules.promise_grace_days,
+                ) {
                     PromiseStatus::Kept => kept += 1,
                     PromiseStatus::Broken => broken += 1,
                     _ => {}

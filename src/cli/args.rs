@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use super::format::Format;
+use crate::app::views::SortKey;
 use crate::domain::plan::PlanKind;
 use crate::domain::{Channel, LoanStatus, Money, Outcome, Party, PromiseStatus, Role, Stage};
-use crate::store::SortKey;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -36,13 +37,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Csv,
-    Json,
 }
 
 #[derive(Debug, Subcommand)]

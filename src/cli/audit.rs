@@ -5,13 +5,12 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::args::Format;
+use super::format::Format;
 use super::output::{csv, json, print, table_width};
 use super::table::{self, flex, left, right};
-use crate::app::audit::AuditQuery;
+use crate::app::audit::{AuditQuery, AuditRow};
 use crate::app::privacy::PiiField;
 use crate::app::{AppError, Desk, Result};
-use crate::store::{AuditRow, StoreError};
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -151,10 +150,10 @@ fn verify(desk: &Desk, format: Format) -> Result<()> {
             }
             Ok(())
         }
-        Some(b) => Err(AppError::Store(StoreError::Corrupt(format!(
+        Some(b) => Err(AppError::corrupt(format!(
             "audit log broken at row {}: {} ({} entries before it check out)",
             b.id, b.why, check.rows
-        )))),
+        ))),
     }
 }
 

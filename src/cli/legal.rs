@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::Format;
+use super::format::Format;
 use super::output::{json, print};
 use crate::app::legal::PacketQuery;
 use crate::app::notice_text::NoticeLang;

@@ -4,6 +4,7 @@
 pub mod args;
 mod audit;
 mod escalate;
+pub mod format;
 mod legal;
 mod moves;
 mod notices;
@@ -19,14 +20,15 @@ use chrono::{DateTime, FixedOffset, Local};
 use clap::CommandFactory;
 
 pub use args::Cli;
-use args::{Command, ConfigCmd, Format, ImportWhat, LoansArgs, SettingsCmd, UsersCmd};
+use args::{Command, ConfigCmd, ImportWhat, LoansArgs, SettingsCmd, UsersCmd};
+use format::Format;
 
 use crate::app::casework::ContactInput;
 use crate::app::views::LoanQuery;
+use crate::app::views::SortKey;
 use crate::app::{AppError, Desk, Result, demo, import};
 use crate::domain::plan::{PlanRequest, PlanScope};
 use crate::domain::{Direction, LoanStatus, Role};
-use crate::store::{self, SortKey, Store};
 
 /// Runs the command line and returns the process exit code (CONTRACT.md).
 pub fn main_with(cli: Cli) -> i32 {
@@ -297,22 +299,8 @@ fn open_desk(cli: &Cli) -> Result<Desk> {
         Some(p) => p.clone(),
         None => default_db()?,
     };
-    let store = Store::open(&path)?;
-    let os = os_login()?;
-    let login = match std::env::var("DUEDESK_USER") {
-        Ok(u) if !u.trim().is_empty() && u.trim() != os => {
-            let trusted = store::setting_get(store.conn(), "trust_env_user")?.as_deref() == Some("true");
-            if !trusted {
-                return Err(AppError::Refused(format!(
-                    "DUEDESK_USER={u} is refused: this store's setting trust_env_user is off, so the desk user is \
-                     the login '{os}'"
-                )));
-            }
-            u.trim().to_string()
-        }
-        _ => os,
-    };
-    Desk::open(store, &login, as_of, now)
+    let env_user = std::env::var("DUEDESK_USER").ok();
+    Desk::open_at(&path, &os_login()?, env_user.as_deref(), as_of, now)
 }
 
 /// Progress on a terminal's stderr (silent otherwise); ends its line when dropped.
@@ -362,14 +350,11 @@ fn open(mut desk: Desk) -> Result<()> {
 /// With no command: the due-soon list and the overdue queue, the collector's own cases first.
 fn desk_view(desk: &mut Desk) -> Result<()> {
     let out = output::Out::new(Format::Table);
-    let loans = store::loan_count(desk.store.conn())?;
-    if loans == 0 {
-        println!("The store at {} holds no loans yet.", desk.store.label());
-        println!("  Load the demo book (demo data):  duedesk --db {} demo --open", desk.store.label());
-        println!(
-            "  Import a book:                   duedesk --db {} import loans FILE.csv",
-            desk.store.label()
-        );
+    if desk.loan_count()? == 0 {
+        let store = desk.store_label();
+        println!("The store at {store} holds no loans yet.");
+        println!("  Load the demo book (demo data):  duedesk --db {store} demo --open");
+        println!("  Import a book:                   duedesk --db {store} import loans FILE.csv");
         return Ok(());
     }
     let mine = match desk.actor.role() {
@@ -380,7 +365,7 @@ fn desk_view(desk: &mut Desk) -> Result<()> {
         (Some(u), Some(r)) => format!("{} ({r})", u.login),
         _ => format!("{} (read-only: not a desk user)", desk.actor.login),
     };
-    println!("duedesk · {} · as of {} · {who}", desk.store.label(), desk.as_of);
+    println!("duedesk · {} · as of {} · {who}", desk.store_label(), desk.as_of);
     let due = LoanQuery {
         due_soon: true,
         status: Some(LoanStatus::Active),

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::args::Format;
+use super::format::Format;
 use super::output::{csv, json, print};
 use super::table::{self, flex, left, right};
 use crate::app::moves::HoldKind;
@@ -149,7 +149,7 @@ pub fn list(desk: &Desk, loan: Option<&str>, format: Format) -> Result<()> {
                     vec![
                         h.id.to_string(),
                         h.loan_id.clone(),
-                        h.kind.clone(),
+                        h.kind.to_string(),
                         h.from_on.to_string(),
                         h.until_on.to_string(),
                         state,

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::Args;
 use serde::Serialize;
 
-use super::args::Format;
+use super::format::Format;
 use super::output::{csv, json, print, table_width};
 use super::table::{self, flex, left, right};
 use crate::app::notice_text::{NoticeKind, NoticeLang};

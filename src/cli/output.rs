@@ -4,12 +4,12 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::args::Format;
+use super::format::Format;
 use super::table::{self, Column, flex, left, right};
+use crate::app::User;
 use crate::app::casework::{LoggedContact, PlanOutcome, PromiseListRow};
 use crate::app::views::{LoanDetail, LoanSummary, ScheduleLine};
 use crate::app::{AppError, Result};
-use crate::store::User;
 
 pub struct Out {
     format: Format,

@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use super::args::Format;
+use super::format::Format;
 use super::output::{csv, json, print, table_width};
 use super::table::{self, flex, left, right};
 use crate::app::assign::{AssignArgs, BulkOutcome, CaseMoveStatus};

@@ -13,8 +13,8 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::bad::Bad;
 use crate::app::keymap::{Cmd, DEFAULT_KEYMAP, Key, Keymap, Scope, parse_keys};
-use crate::ui::theme::Bad;
 
 /// Lays a key file over the key map. A bad entry is reported and leaves that action's default
 /// keys; a syntax error leaves the whole key map as it was.

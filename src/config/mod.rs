@@ -4,16 +4,21 @@
 //! reported as `PATH:LINE: what is wrong; what to do` and keeps that entry's default: never
 //! silent, never fatal. `duedesk config check` prints the same reports and exits 2.
 
+mod bad;
 pub mod keys;
+mod look;
+pub mod theme;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
+pub use bad::Bad;
+pub use look::Borders;
+use theme::{SHIPPED, Styles};
+
 use crate::app::keymap::Keymap;
-use crate::ui::theme::{Bad, SHIPPED};
-use crate::ui::{Borders, Look, Theme};
 
 pub const CONFIG_FILE: &str = "config.toml";
 pub const KEYS_FILE: &str = "keys.toml";
@@ -66,7 +71,8 @@ pub struct Loaded {
     /// The directory looked in; none when there is no home directory.
     pub dir: Option<PathBuf>,
     pub settings: Settings,
-    pub look: Look,
+    /// The theme's styles: `config.toml`'s theme with `theme.toml` over it; `mono` under `NO_COLOR`.
+    pub styles: Styles,
     pub keymap: Keymap,
     /// The files that were read.
     pub read: Vec<PathBuf>,
@@ -114,14 +120,14 @@ pub fn load(dir: Option<&Path>, no_color: bool) -> Loaded {
     let mut out = Loaded {
         dir: dir.map(Path::to_path_buf),
         settings: Settings::default(),
-        look: Look::new(Theme::dark()),
+        styles: Styles::dark(),
         keymap: Keymap::default(),
         read: Vec::new(),
         problems: Vec::new(),
     };
     let Some(dir) = dir else {
         if no_color {
-            out.look.theme = Theme::mono();
+            out.styles = Styles::mono();
         }
         return out;
     };
@@ -137,12 +143,11 @@ pub fn load(dir: Option<&Path>, no_color: bool) -> Loaded {
         theme_at = at;
         config_text = text;
     }
-    out.look.borders = out.settings.borders;
 
     // The theme named there, then theme.toml over it.
-    let mut theme = Theme::dark();
+    let mut theme = Styles::dark();
     if let Some(name) = out.settings.theme.clone() {
-        match Theme::shipped(&name) {
+        match Styles::shipped(&name) {
             Some(t) => theme = t,
             None if name.contains('/') || name.contains('\\') || name.ends_with(".toml") => {
                 let file = dir.join(&name);
@@ -179,7 +184,7 @@ pub fn load(dir: Option<&Path>, no_color: bool) -> Loaded {
         let bad = theme.overlay(&text);
         out.problems.extend(problems(&path, &text, bad));
     }
-    out.look.theme = if no_color { Theme::mono() } else { theme };
+    out.styles = if no_color { Styles::mono() } else { theme };
 
     // keys.toml over the default key map.
     let path = dir.join(KEYS_FILE);
@@ -275,10 +280,10 @@ mod tests {
     fn no_directory_or_an_empty_one_gives_the_defaults() {
         for l in [load(None, false), load(Some(dir_with(&[]).path()), false)] {
             assert!(l.problems.is_empty() && l.read.is_empty());
-            assert_eq!(l.look, Look::new(Theme::dark()));
+            assert_eq!((l.styles, l.settings.borders), (Styles::dark(), Borders::Unicode));
             assert_eq!(l.keymap.bindings, Keymap::default().bindings);
         }
-        assert_eq!(load(None, true).look.theme, Theme::mono());
+        assert_eq!(load(None, true).styles, Styles::mono());
     }
 
     #[test]
@@ -292,14 +297,14 @@ mod tests {
         assert_eq!(lines(&l), Vec::<String>::new());
         assert_eq!(l.read.len(), 3);
         assert_eq!(l.settings.lang.as_deref(), Some("zh"));
-        assert_eq!(l.look.borders, Borders::Ascii);
-        assert_eq!(l.look.theme.title(), Theme::light().title());
-        assert_eq!(l.look.theme.key(), ratatui::style::Style::new().fg(ratatui::style::Color::Red));
+        assert_eq!(l.settings.borders, Borders::Ascii);
+        assert_eq!(l.styles.title, Styles::light().title);
+        assert_eq!(l.styles.key, ratatui::style::Style::new().fg(ratatui::style::Color::Red));
         assert_eq!(l.keymap.lookup(&[Scope::Global], &parse_keys("Q").expect("Q")), Ok(Cmd::Quit));
         // NO_COLOR wins over the theme, not over the borders or the keys.
         let l = load(Some(d.path()), true);
-        assert_eq!(l.look.theme, Theme::mono());
-        assert_eq!(l.look.borders, Borders::Ascii);
+        assert_eq!(l.styles, Styles::mono());
+        assert_eq!(l.settings.borders, Borders::Ascii);
     }
 
     #[test]
@@ -310,8 +315,8 @@ mod tests {
         ]);
         let l = load(Some(d.path()), false);
         assert!(l.problems.is_empty(), "{:?}", lines(&l));
-        assert_eq!(l.look.theme.title().fg, Some(ratatui::style::Color::Rgb(16, 32, 48)));
-        assert_eq!(l.look.theme.key(), Theme::dark().key());
+        assert_eq!(l.styles.title.fg, Some(ratatui::style::Color::Rgb(16, 32, 48)));
+        assert_eq!(l.styles.key, Styles::dark().key);
     }
 
     #[test]
@@ -351,8 +356,8 @@ mod tests {
             got[4]
         );
         // What was good still applies; what was bad kept its default.
-        assert_eq!(l.look.theme.key(), Theme::dark().key());
-        assert_eq!(l.look.borders, Borders::Unicode);
+        assert_eq!(l.styles.key, Styles::dark().key);
+        assert_eq!(l.settings.borders, Borders::Unicode);
         assert_eq!(l.keymap.bindings, Keymap::default().bindings);
         let d = dir_with(&[("keys.toml", "[list]\n\ndown = \"j\n")]);
         let got = lines(&load(Some(d.path()), false));

@@ -111,12 +111,11 @@ impl FromStr for RiskClass {
     }
 }
 
-/// Which DPD bands give the classification floor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+/// Which DPD bands give the classification floor; the policy in force chooses (`Policy::class_bands`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClassBands {
     /// 2023《商业银行金融资产风险分类办法》: 1–90 special mention, 91–270 substandard, 271–360 doubtful, > 360 loss.
-    #[default]
     Standard,
     /// Credit cards: 1–90 special mention, 91–120 substandard, 121–180 doubtful, > 180 loss.
     CreditCard,

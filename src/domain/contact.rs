@@ -31,11 +31,9 @@ impl Outcome {
     }
 }
 
-/// Days after the promise date that a payment still keeps the promise.
-pub const PROMISE_GRACE_DAYS: i64 = 1;
-
 /// Kept when the payments from the day it was made to the promise date plus grace reach the amount;
-/// active while that window is open; broken after.
+/// active while that window is open; broken after. `grace_days` is the policy's in force
+/// (`AssessRules::promise_grace_days`).
 pub fn promise_status(
     made_on: NaiveDate,
     due_on: NaiveDate,
@@ -97,6 +95,28 @@ mod tests {
             PromiseStatus::Active,
             "not yet paid as of"
         );
+    }
+
+    #[test]
+    fn the_grace_given_decides_when_a_promise_breaks_and_which_payments_keep_it() {
+        let st = |payments: &[Payment], as_of: &str, grace| {
+            promise_status(
+                d("2025-06-01"),
+                d("2025-06-10"),
+                Money::from_cents(50_000),
+                payments,
+                d(as_of),
+                grace,
+            )
+        };
+        assert_eq!(st(&[], "2025-06-12", 3), PromiseStatus::Active);
+        assert_eq!(st(&[], "2025-06-12", 1), PromiseStatus::Broken);
+        assert_eq!(st(&[], "2025-06-13", 3), PromiseStatus::Active, "the last day of grace");
+        assert_eq!(st(&[], "2025-06-14", 3), PromiseStatus::Broken);
+        assert_eq!(st(&[pay("2025-06-13", 50_000)], "2025-06-20", 3), PromiseStatus::Kept);
+        assert_eq!(st(&[pay("2025-06-13", 50_000)], "2025-06-20", 1), PromiseStatus::Broken);
+        assert_eq!(st(&[], "2025-06-10", 0), PromiseStatus::Active, "no grace: due that day");
+        assert_eq!(st(&[], "2025-06-11", 0), PromiseStatus::Broken);
     }
 
     #[test]

@@ -91,7 +91,9 @@ pub struct DueSoon {
     pub kind: DueSoonKind,
 }
 
-/// The parameters of an assessment that a desk may set.
+/// The rules a loan's figures are computed with: the penalty setting and, from the policy in
+/// force (`Policy::assess_rules`, which also gives the default), the due-soon windows, the
+/// classification bands and the promise grace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AssessRules {
     /// Penalty uplift over the contract rate, percent (银发〔2003〕251号: 30–50).
@@ -101,18 +103,12 @@ pub struct AssessRules {
     pub installment_window_days: i64,
     /// Days before the final maturity that it counts as due soon.
     pub maturity_window_days: i64,
+    /// Days after a promise's date that it is still active and a payment still keeps it.
+    pub promise_grace_days: i64,
 }
 
-impl Default for AssessRules {
-    fn default() -> Self {
-        AssessRules {
-            penalty_uplift_pct: 50,
-            class_bands: ClassBands::Standard,
-            installment_window_days: 3,
-            maturity_window_days: 30,
-        }
-    }
-}
+/// The penalty uplift of a store that has not set `penalty_uplift_pct`: the top of the range.
+pub const DEFAULT_PENALTY_UPLIFT_PCT: i64 = 50;
 
 /// A loan's delinquency as of a date.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,6 +5,8 @@ pub mod classify;
 pub mod conduct;
 pub mod contact;
 pub mod delinquency;
+pub mod escalation;
+pub mod hold;
 pub mod money;
 pub mod plan;
 pub mod policy;
@@ -18,6 +20,7 @@ pub use contact::{Channel, Direction, Outcome, Party, PromiseStatus, promise_sta
 pub use delinquency::{
     AssessRules, Assessment, DueSoon, DueSoonKind, InstallmentState, InstallmentStatus, Payment, assess,
 };
+pub use hold::HoldKind;
 pub use money::{Money, MoneyError};
 pub use roles::Role;
 pub use schedule::{Installment, annuity_payment, build_schedule, monthly_interest};

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use super::delinquency::{Assessment, InstallmentStatus};
+use super::delinquency::{Assessment, InstallmentStatus, Payment};
 use super::money::{Money, div_round, to_money};
 use super::schedule::{Installment, build_schedule};
 use super::terms::{LoanTerms, Product, Rate, add_months};
@@ -46,6 +46,30 @@ impl FromStr for PlanKind {
             "restructure" => Ok(PlanKind::Restructure),
             _ => Err(format!("unknown kind '{s}': use plan, extension or restructure")),
         }
+    }
+}
+
+/// A schedule put in force by a plan, extension or restructure: its lines, and the date from
+/// which payments count against it (earlier ones went to the schedule it replaced).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExplicitSchedule {
+    pub effective_on: NaiveDate,
+    pub lines: Vec<Installment>,
+}
+
+/// The schedule in force and the payments that count against it: an explicit schedule with the
+/// payments dated from its effective date, else the contract's schedule with every payment.
+pub fn schedule_in_force(
+    terms: &LoanTerms,
+    explicit: Option<ExplicitSchedule>,
+    payments: Vec<Payment>,
+) -> (Vec<Installment>, Vec<Payment>) {
+    match explicit {
+        Some(e) => {
+            let counted = payments.into_iter().filter(|p| p.paid_on >= e.effective_on).collect();
+            (e.lines, counted)
+        }
+        None => (build_schedule(terms), payments),
     }
 }
 
@@ -277,6 +301,22 @@ mod tests {
         // Missing the first plan installment makes the loan overdue again from its date.
         let late = assess(&lines, &[], terms.rate, d("2025-06-12"), &AssessRules::default());
         assert_eq!(late.dpd, 2);
+    }
+
+    #[test]
+    fn payments_count_against_the_schedule_in_force_from_its_date() {
+        let (terms, a) = overdue_loan();
+        let pays = vec![
+            Payment { paid_on: d("2025-03-15"), amount: m("100.00") },
+            Payment { paid_on: d("2025-06-02"), amount: m("200.00") },
+        ];
+        let (contract, counted) = schedule_in_force(&terms, None, pays.clone());
+        assert_eq!((contract, counted), (build_schedule(&terms), pays.clone()));
+        let lines =
+            build_plan(&terms, &a, &req(PlanKind::Plan, PlanScope::Arrears, Some(3), None)).expect("plan");
+        let explicit = ExplicitSchedule { effective_on: d("2025-06-02"), lines: lines.clone() };
+        let (in_force, counted) = schedule_in_force(&terms, Some(explicit), pays.clone());
+        assert_eq!((in_force, counted), (lines, vec![pays[1]]), "the payment on its date counts, not before");
     }
 
     #[test]

@@ -1,19 +1,22 @@
 //! The escalation policy as data (DOMAIN §6): stage bands (per product if wanted), the guarantor
-//! rule, the promise hold, due-soon windows and classification bands; and `decide`, the one
-//! stage change a policy run makes for a loan. The shipped default is `policy/default.toml`.
+//! rule, the promise hold and its grace, due-soon windows and classification bands, read from
+//! TOML. The shipped policy, `policy/default.toml`, is the one place these defaults are written:
+//! `Policy::default()` is that file read, and the defaults of `StageBands` and `AssessRules` are
+//! taken from it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use toml::de::{DeTable, DeValue};
 
 use super::classify::ClassBands;
-use super::delinquency::AssessRules;
-use super::stage::{Stage, StageBands};
+use super::delinquency::{AssessRules, DEFAULT_PENALTY_UPLIFT_PCT};
+use super::stage::StageBands;
 use super::terms::Product;
 
-/// The shipped policy file, which parses to `Policy::default()`.
+/// The shipped policy file, which `Policy::default()` reads.
 pub const DEFAULT_POLICY: &str = include_str!("../../policy/default.toml");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +28,7 @@ pub struct Policy {
     pub guarantor_stage: bool,
     /// An alive promise to pay holds automatic escalation.
     pub promise_hold: bool,
-    /// Days after the promise date that the promise still holds.
+    /// Days after the promise date that the promise still holds and a payment still keeps it.
     pub promise_grace_days: i64,
     pub installment_window_days: i64,
     pub maturity_window_days: i64,
@@ -33,41 +36,29 @@ pub struct Policy {
 }
 
 impl Default for Policy {
+    /// The shipped policy, read once.
     fn default() -> Self {
-        Policy {
-            bands: StageBands::default(),
-            products: BTreeMap::new(),
-            guarantor_stage: true,
-            promise_hold: true,
-            promise_grace_days: 1,
-            installment_window_days: 3,
-            maturity_window_days: 30,
-            class_bands: ClassBands::Standard,
-        }
+        static SHIPPED: LazyLock<Policy> = LazyLock::new(|| match read(DEFAULT_POLICY, None) {
+            Ok(p) => p,
+            // Embedded at build time and read whole by a test: this is a broken build.
+            Err(e) => panic!("policy/default.toml does not read: {e:?}"),
+        });
+        SHIPPED.clone()
     }
 }
 
-/// What `decide` needs to know about one loan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position {
-    /// The stage stored on the loan (the workflow stage, not the one a list shows).
-    pub stage: Stage,
-    pub dpd: i64,
-    pub product: Product,
-    /// A guarantor name or collateral description on file.
-    pub secured: bool,
-    /// Every installment covered.
-    pub closed: bool,
-    pub written_off: bool,
-    /// A promise to pay, not kept, whose date plus the policy's grace is on or after the as-of date.
-    pub promise_alive: bool,
+impl Default for StageBands {
+    /// The shipped policy's bands.
+    fn default() -> Self {
+        Policy::default().bands
+    }
 }
 
-/// One stage change and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transition {
-    pub to: Stage,
-    pub reason: String,
+impl Default for AssessRules {
+    /// The shipped policy's windows, bands and grace, with the penalty setting's default uplift.
+    fn default() -> Self {
+        Policy::default().assess_rules(DEFAULT_PENALTY_UPLIFT_PCT)
+    }
 }
 
 impl Policy {
@@ -76,342 +67,16 @@ impl Policy {
         self.products.get(&product).unwrap_or(&self.bands)
     }
 
-    /// The band of a stage, as a reason names it: "31–60", "91+".
-    fn band_text(&self, product: Product, stage: Stage, secured: bool) -> String {
-        let b = self.bands_for(product);
-        let guarantor = secured && self.guarantor_stage;
-        let (from, to) = match stage {
-            Stage::Reminder => (b.reminder_from, Some(b.negotiation_from - 1)),
-            Stage::Negotiation if guarantor => (b.negotiation_from, Some(b.guarantor_from - 1)),
-            Stage::Negotiation => (b.negotiation_from, Some(b.legal_from - 1)),
-            Stage::Guarantor => (b.guarantor_from, Some(b.legal_from - 1)),
-            Stage::Legal => (b.legal_from, None),
-            _ => (0, Some(0)),
-        };
-        let range = match to {
-            Some(to) => format!("{from}–{to}"),
-            None => format!("{from}+"),
-        };
-        if stage == Stage::Negotiation && !guarantor {
-            let why = if self.guarantor_stage { "no guarantor or collateral" } else { "no guarantor stage" };
-            format!("{range}, {why}")
-        } else {
-            range
-        }
-    }
-}
-
-/// The stage change the policy makes for a loan, or `None` when its stage already stands.
-///
-/// Written-off loans are never touched; paid-up loans close; DPD back to 0 cures to current; an
-/// alive promise holds the stage (cure and closing still apply); otherwise the loan moves forward
-/// only, straight to the stage of its band however many bands it crossed.
-pub fn decide(policy: &Policy, p: &Position) -> Option<Transition> {
-    if p.written_off || p.stage == Stage::WrittenOff {
-        return None;
-    }
-    if p.closed {
-        return (p.stage != Stage::Closed)
-            .then(|| Transition { to: Stage::Closed, reason: "closed: every installment paid".into() });
-    }
-    let secured = p.secured && policy.guarantor_stage;
-    let target = policy.bands_for(p.product).stage_for(p.dpd, secured);
-    if p.stage == Stage::Closed {
-        // Closed in the workflow but money is owed again (a reversed payment).
-        let reason = if target == Stage::Current {
-            "reopened: an installment is owed again".to_string()
-        } else {
-            format!(
-                "reopened: DPD {} in band {target} ({})",
-                p.dpd,
-                policy.band_text(p.product, target, p.secured)
-            )
-        };
-        return Some(Transition { to: target, reason });
-    }
-    if p.dpd <= 0 {
-        return (p.stage != Stage::Current)
-            .then(|| Transition { to: Stage::Current, reason: "cure: DPD back to 0".into() });
-    }
-    if p.promise_alive && policy.promise_hold {
-        return None;
-    }
-    (target > p.stage).then(|| Transition {
-        to: target,
-        reason: format!(
-            "DPD {} in band {target} ({})",
-            p.dpd,
-            policy.band_text(p.product, target, p.secured)
-        ),
-    })
-}
-
-/// One bad entry of a policy file: where (byte span), which key, what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyError {
-    pub span: Range<usize>,
-    /// The dotted key, e.g. `stages.legal`; empty for the file as a whole.
-    pub key: String,
-    pub message: String,
-}
-
-impl PolicyError {
-    fn new(span: Range<usize>, key: impl Into<String>, message: impl Into<String>) -> Self {
-        PolicyError { span, key: key.into(), message: message.into() }
-    }
-}
-
-const STAGE_KEYS: [&str; 4] = ["reminder", "negotiation", "guarantor", "legal"];
-
-type Entries<'a, 'i> = &'a DeTable<'i>;
-
-fn int(v: &toml::Spanned<DeValue<'_>>) -> Option<i64> {
-    match v.get_ref() {
-        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok(),
-        _ => None,
-    }
-}
-
-struct Reader {
-    errors: Vec<PolicyError>,
-}
-
-impl Reader {
-    fn days(&mut self, key: &str, v: &toml::Spanned<DeValue<'_>>, range: Range<i64>) -> Option<i64> {
-        match int(v) {
-            Some(n) if range.contains(&n) => Some(n),
-            Some(n) => {
-                self.errors.push(PolicyError::new(
-                    v.span(),
-                    key,
-                    format!("{n} is out of range: use {} to {}", range.start, range.end - 1),
-                ));
-                None
-            }
-            None => {
-                self.errors.push(PolicyError::new(
-                    v.span(),
-                    key,
-                    format!("must be a whole number of days, not a {}", v.get_ref().type_str()),
-                ));
-                None
-            }
-        }
-    }
-
-    fn flag(&mut self, key: &str, v: &toml::Spanned<DeValue<'_>>) -> Option<bool> {
-        match v.get_ref() {
-            DeValue::Boolean(b) => Some(*b),
-            other => {
-                self.errors.push(PolicyError::new(
-                    v.span(),
-                    key,
-                    format!("must be true or false, not a {}", other.type_str()),
-                ));
-                None
-            }
-        }
-    }
-
-    fn table<'a, 'i>(&mut self, key: &str, v: &'a toml::Spanned<DeValue<'i>>) -> Option<Entries<'a, 'i>> {
-        match v.get_ref() {
-            DeValue::Table(t) => Some(t),
-            other => {
-                self.errors.push(PolicyError::new(
-                    v.span(),
-                    key,
-                    format!("must be a table ([{key}]), not a {}", other.type_str()),
-                ));
-                None
-            }
-        }
-    }
-
-    fn unknown(&mut self, span: Range<usize>, key: &str, known: &[&str]) {
-        self.errors.push(PolicyError::new(
-            span,
-            key,
-            format!("unknown key; the keys here are {}", known.join(", ")),
-        ));
-    }
-
-    /// Stage bands over `base`, checked strictly increasing from 1.
-    fn bands(
-        &mut self,
-        section: &str,
-        t: Entries<'_, '_>,
-        base: StageBands,
-        span: Range<usize>,
-    ) -> StageBands {
-        let mut b = base;
-        let mut extra_known: &[&str] = &[];
-        if section == "stages" {
-            extra_known = &["guarantor_stage"];
-        }
-        for (k, v) in t {
-            let name = k.get_ref().as_ref();
-            let key = format!("{section}.{name}");
-            let slot = match name {
-                "reminder" => &mut b.reminder_from,
-                "negotiation" => &mut b.negotiation_from,
-                "guarantor" => &mut b.guarantor_from,
-                "legal" => &mut b.legal_from,
-                other if extra_known.contains(&other) => continue,
-                _ => {
-                    let known: Vec<&str> = STAGE_KEYS.iter().chain(extra_known).copied().collect();
-                    self.unknown(k.span(), &key, &known);
-                    continue;
-                }
-            };
-            if let Some(n) = self.days(&key, v, 1..10_000) {
-                *slot = n;
-            }
-        }
-        let order = [b.reminder_from, b.negotiation_from, b.guarantor_from, b.legal_from];
-        if let Some(i) = order.windows(2).position(|w| w[0] >= w[1]) {
-            let (lo, hi) = (STAGE_KEYS[i], STAGE_KEYS[i + 1]);
-            let at = t.iter().find(|(k, _)| k.get_ref().as_ref() == hi).map_or(span, |(_, v)| v.span());
-            self.errors.push(PolicyError::new(
-                at,
-                format!("{section}.{hi}"),
-                format!(
-                    "bands must increase: {hi} starts on day {}, not after {lo} (day {})",
-                    order[i + 1],
-                    order[i]
-                ),
-            ));
-        }
-        b
-    }
-}
-
-/// Reads a policy file. Every key is optional (a key left out keeps the default); every bad entry
-/// is reported, not only the first.
-pub fn parse_policy(text: &str) -> Result<Policy, Vec<PolicyError>> {
-    let doc = match DeTable::parse(text) {
-        Ok(d) => d,
-        Err(_) => {
-            let (_, errors) = DeTable::parse_recoverable(text);
-            return Err(errors
-                .iter()
-                .map(|e| {
-                    let msg =
-                        e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>();
-                    PolicyError::new(e.span().unwrap_or(0..0), "", format!("TOML syntax: {}", msg.join("; ")))
-                })
-                .collect());
-        }
-    };
-    let mut p = Policy::default();
-    let mut r = Reader { errors: Vec::new() };
-    let mut products = Vec::new();
-    for (k, v) in doc.get_ref() {
-        let section = k.get_ref().as_ref();
-        match section {
-            "stages" => {
-                let Some(t) = r.table(section, v) else { continue };
-                p.bands = r.bands("stages", t, p.bands, v.span());
-                if let Some((_, g)) = t.iter().find(|(k, _)| k.get_ref().as_ref() == "guarantor_stage")
-                    && let Some(b) = r.flag("stages.guarantor_stage", g)
-                {
-                    p.guarantor_stage = b;
-                }
-            }
-            // Read after [stages], whose bands they start from, wherever they stand in the file.
-            "products" => {
-                if let Some(t) = r.table(section, v) {
-                    products.push(t);
-                }
-            }
-            "promise" => {
-                let Some(t) = r.table(section, v) else { continue };
-                for (k, v) in t {
-                    let key = format!("promise.{}", k.get_ref());
-                    match k.get_ref().as_ref() {
-                        "hold" => p.promise_hold = r.flag(&key, v).unwrap_or(p.promise_hold),
-                        "grace_days" => {
-                            p.promise_grace_days = r.days(&key, v, 0..31).unwrap_or(p.promise_grace_days)
-                        }
-                        _ => r.unknown(k.span(), &key, &["hold", "grace_days"]),
-                    }
-                }
-            }
-            "due_soon" => {
-                let Some(t) = r.table(section, v) else { continue };
-                for (k, v) in t {
-                    let key = format!("due_soon.{}", k.get_ref());
-                    match k.get_ref().as_ref() {
-                        "installment_days" => {
-                            p.installment_window_days =
-                                r.days(&key, v, 1..367).unwrap_or(p.installment_window_days)
-                        }
-                        "maturity_days" => {
-                            p.maturity_window_days = r.days(&key, v, 1..367).unwrap_or(p.maturity_window_days)
-                        }
-                        _ => r.unknown(k.span(), &key, &["installment_days", "maturity_days"]),
-                    }
-                }
-            }
-            "classification" => {
-                let Some(t) = r.table(section, v) else { continue };
-                for (k, v) in t {
-                    let key = format!("classification.{}", k.get_ref());
-                    match (k.get_ref().as_ref(), v.get_ref()) {
-                        ("bands", DeValue::String(s)) if s == "standard" => {
-                            p.class_bands = ClassBands::Standard
-                        }
-                        ("bands", DeValue::String(s)) if s == "credit_card" => {
-                            p.class_bands = ClassBands::CreditCard
-                        }
-                        ("bands", _) => r.errors.push(PolicyError::new(
-                            v.span(),
-                            key,
-                            "use \"standard\" (2023 办法) or \"credit_card\"",
-                        )),
-                        _ => r.unknown(k.span(), &key, &["bands"]),
-                    }
-                }
-            }
-            _ => {
-                r.unknown(k.span(), section, &["stages", "products", "promise", "due_soon", "classification"])
-            }
-        }
-    }
-    for t in products {
-        for (k, v) in t {
-            let name = k.get_ref().as_ref();
-            let key = format!("products.{name}");
-            let Ok(product) = name.parse::<Product>() else {
-                let known: Vec<&str> = Product::ALL.iter().map(|p| p.as_str()).collect();
-                r.errors.push(PolicyError::new(
-                    k.span(),
-                    key,
-                    format!("unknown product; use {}", known.join(", ")),
-                ));
-                continue;
-            };
-            let Some(bands) = r.table(&key, v) else { continue };
-            let b = r.bands(&key, bands, p.bands, v.span());
-            p.products.insert(product, b);
-        }
-    }
-    if r.errors.is_empty() {
-        Ok(p)
-    } else {
-        r.errors.sort_by_key(|e| e.span.start);
-        Err(r.errors)
-    }
-}
-
-impl Policy {
-    /// `base` with this policy's due-soon windows and classification bands: what the snapshot,
-    /// `show` and the run compute with, so they agree.
-    pub fn assess_rules(&self, base: AssessRules) -> AssessRules {
+    /// The rules every figure is computed with under this policy (its due-soon windows,
+    /// classification bands and promise grace) and the desk's penalty uplift: what the snapshot,
+    /// `show`, the lists, the team figures and the run use, so they agree.
+    pub fn assess_rules(&self, penalty_uplift_pct: i64) -> AssessRules {
         AssessRules {
+            penalty_uplift_pct,
             class_bands: self.class_bands,
             installment_window_days: self.installment_window_days,
             maturity_window_days: self.maturity_window_days,
-            ..base
+            promise_grace_days: self.promise_grace_days,
         }
     }
 
@@ -450,161 +115,395 @@ impl Policy {
     }
 }
 
+/// One bad entry of a policy file: where (byte span), which key, what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    pub span: Range<usize>,
+    /// The dotted key, e.g. `stages.legal`; empty for the file as a whole.
+    pub key: String,
+    pub message: String,
+}
+
+impl PolicyError {
+    fn new(span: Range<usize>, key: impl Into<String>, message: impl Into<String>) -> Self {
+        PolicyError { span, key: key.into(), message: message.into() }
+    }
+}
+
+/// Reads a policy file. Every key is optional (a key left out keeps the shipped value); every bad
+/// entry is reported, not only the first.
+pub fn parse_policy(text: &str) -> Result<Policy, Vec<PolicyError>> {
+    read(text, Some(&Policy::default()))
+}
+
+/// Reads a policy file over `base`; with no base every key must be given (the shipped file).
+fn read(text: &str, base: Option<&Policy>) -> Result<Policy, Vec<PolicyError>> {
+    let doc = match DeTable::parse(text) {
+        Ok(d) => d,
+        Err(_) => {
+            let (_, errors) = DeTable::parse_recoverable(text);
+            return Err(errors
+                .iter()
+                .map(|e| {
+                    let msg =
+                        e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>();
+                    PolicyError::new(e.span().unwrap_or(0..0), "", format!("TOML syntax: {}", msg.join("; ")))
+                })
+                .collect());
+        }
+    };
+    let mut r = Reader { errors: Vec::new() };
+    let draft = r.draft(doc.get_ref());
+    let policy = r.finish(draft, base);
+    match policy {
+        Some(p) if r.errors.is_empty() => Ok(p),
+        _ => {
+            r.errors.sort_by_key(|e| e.span.start);
+            Err(r.errors)
+        }
+    }
+}
+
+const STAGE_KEYS: [&str; 4] = ["reminder", "negotiation", "guarantor", "legal"];
+
+type Entries<'a, 'i> = &'a DeTable<'i>;
+type Value<'i> = toml::Spanned<DeValue<'i>>;
+
+/// One table of stage bands as a file gives them: each stage's first day and where it is written.
+#[derive(Debug, Clone, Default)]
+struct BandsRead {
+    days: [Option<(i64, Range<usize>)>; 4],
+    /// The table, where a fault of the bands as a whole points when no key of it is to blame.
+    span: Range<usize>,
+}
+
+/// What a policy file says, entry by entry; an entry left out (or bad) is `None`.
+#[derive(Debug, Default)]
+struct Draft {
+    bands: BandsRead,
+    guarantor_stage: Option<bool>,
+    products: Vec<(Product, String, BandsRead)>,
+    promise_hold: Option<bool>,
+    promise_grace_days: Option<i64>,
+    installment_window_days: Option<i64>,
+    maturity_window_days: Option<i64>,
+    class_bands: Option<ClassBands>,
+}
+
+fn int(v: &Value<'_>) -> Option<i64> {
+    match v.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok(),
+        _ => None,
+    }
+}
+
+fn bands_of(days: [i64; 4]) -> StageBands {
+    let [reminder_from, negotiation_from, guarantor_from, legal_from] = days;
+    StageBands { reminder_from, negotiation_from, guarantor_from, legal_from }
+}
+
+fn days_of(b: &StageBands) -> [i64; 4] {
+    [b.reminder_from, b.negotiation_from, b.guarantor_from, b.legal_from]
+}
+
+struct Reader {
+    errors: Vec<PolicyError>,
+}
+
+impl Reader {
+    fn days(&mut self, key: &str, v: &Value<'_>, range: Range<i64>) -> Option<i64> {
+        match int(v) {
+            Some(n) if range.contains(&n) => Some(n),
+            Some(n) => {
+                self.errors.push(PolicyError::new(
+                    v.span(),
+                    key,
+                    format!("{n} is out of range: use {} to {}", range.start, range.end - 1),
+                ));
+                None
+            }
+            None => {
+                self.errors.push(PolicyError::new(
+                    v.span(),
+                    key,
+                    format!("must be a whole number of days, not a {}", v.get_ref().type_str()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn flag(&mut self, key: &str, v: &Value<'_>) -> Option<bool> {
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                self.errors.push(PolicyError::new(
+                    v.span(),
+                    key,
+                    format!("must be true or false, not a {}", other.type_str()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn table<'a, 'i>(&mut self, key: &str, v: &'a Value<'i>) -> Option<Entries<'a, 'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            other => {
+                self.errors.push(PolicyError::new(
+                    v.span(),
+                    key,
+                    format!("must be a table ([{key}]), not a {}", other.type_str()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn unknown(&mut self, span: Range<usize>, key: &str, known: &[&str]) {
+        self.errors.push(PolicyError::new(
+            span,
+            key,
+            format!("unknown key; the keys here are {}", known.join(", ")),
+        ));
+    }
+
+    /// The stage bands of one table (`extra` keys are read by the caller).
+    fn bands(&mut self, section: &str, t: Entries<'_, '_>, span: Range<usize>, extra: &[&str]) -> BandsRead {
+        let mut b = BandsRead { span, ..BandsRead::default() };
+        for (k, v) in t {
+            let name = k.get_ref().as_ref();
+            let key = format!("{section}.{name}");
+            match STAGE_KEYS.iter().position(|s| *s == name) {
+                Some(i) => b.days[i] = self.days(&key, v, 1..10_000).map(|n| (n, v.span())),
+                None if extra.contains(&name) => {}
+                None => {
+                    let known: Vec<&str> = STAGE_KEYS.iter().chain(extra).copied().collect();
+                    self.unknown(k.span(), &key, &known);
+                }
+            }
+        }
+        b
+    }
+
+    /// Every entry of the file, checked one by one.
+    fn draft(&mut self, doc: Entries<'_, '_>) -> Draft {
+        let mut d = Draft::default();
+        for (k, v) in doc {
+            let section = k.get_ref().as_ref();
+            let Some(t) = (match section {
+                "stages" | "products" | "promise" | "due_soon" | "classification" => self.table(section, v),
+                _ => {
+                    self.unknown(
+                        k.span(),
+                        section,
+                        &["stages", "products", "promise", "due_soon", "classification"],
+                    );
+                    None
+                }
+            }) else {
+                continue;
+            };
+            match section {
+                "stages" => {
+                    d.bands = self.bands("stages", t, v.span(), &["guarantor_stage"]);
+                    if let Some((_, g)) = t.iter().find(|(k, _)| k.get_ref().as_ref() == "guarantor_stage") {
+                        d.guarantor_stage = self.flag("stages.guarantor_stage", g);
+                    }
+                }
+                "products" => self.products(t, &mut d),
+                "promise" => {
+                    for (k, v) in t {
+                        let key = format!("promise.{}", k.get_ref());
+                        match k.get_ref().as_ref() {
+                            "hold" => d.promise_hold = self.flag(&key, v),
+                            "grace_days" => d.promise_grace_days = self.days(&key, v, 0..31),
+                            _ => self.unknown(k.span(), &key, &["hold", "grace_days"]),
+                        }
+                    }
+                }
+                "due_soon" => {
+                    for (k, v) in t {
+                        let key = format!("due_soon.{}", k.get_ref());
+                        match k.get_ref().as_ref() {
+                            "installment_days" => d.installment_window_days = self.days(&key, v, 1..367),
+                            "maturity_days" => d.maturity_window_days = self.days(&key, v, 1..367),
+                            _ => self.unknown(k.span(), &key, &["installment_days", "maturity_days"]),
+                        }
+                    }
+                }
+                _ => {
+                    for (k, v) in t {
+                        let key = format!("classification.{}", k.get_ref());
+                        match (k.get_ref().as_ref(), v.get_ref()) {
+                            ("bands", DeValue::String(s)) if s == "standard" => {
+                                d.class_bands = Some(ClassBands::Standard)
+                            }
+                            ("bands", DeValue::String(s)) if s == "credit_card" => {
+                                d.class_bands = Some(ClassBands::CreditCard)
+                            }
+                            ("bands", _) => self.errors.push(PolicyError::new(
+                                v.span(),
+                                key,
+                                "use \"standard\" (2023 办法) or \"credit_card\"",
+                            )),
+                            _ => self.unknown(k.span(), &key, &["bands"]),
+                        }
+                    }
+                }
+            }
+        }
+        d
+    }
+
+    fn products(&mut self, t: Entries<'_, '_>, d: &mut Draft) {
+        for (k, v) in t {
+            let name = k.get_ref().as_ref();
+            let key = format!("products.{name}");
+            let Ok(product) = name.parse::<Product>() else {
+                let known: Vec<&str> = Product::ALL.iter().map(|p| p.as_str()).collect();
+                self.errors.push(PolicyError::new(
+                    k.span(),
+                    key,
+                    format!("unknown product; use {}", known.join(", ")),
+                ));
+                continue;
+            };
+            if let Some(bands) = self.table(&key, v) {
+                let read = self.bands(&key, bands, v.span(), &[]);
+                d.products.push((product, key, read));
+            }
+        }
+    }
+
+    /// A value the file gives, else the base's; with no base, a missing key is an error.
+    fn pick<T>(&mut self, key: &str, given: Option<T>, base: Option<T>) -> Option<T> {
+        let v = given.or(base);
+        if v.is_none() && !self.errors.iter().any(|e| e.key == key) {
+            self.errors.push(PolicyError::new(0..0, key, "missing: the shipped policy gives every key"));
+        }
+        v
+    }
+
+    /// One table's bands over `base`, checked strictly increasing.
+    fn resolve_bands(
+        &mut self,
+        section: &str,
+        read: &BandsRead,
+        base: Option<&StageBands>,
+    ) -> Option<StageBands> {
+        let base = base.map(days_of);
+        let mut days = [0; 4];
+        for (i, day) in days.iter_mut().enumerate() {
+            let key = format!("{section}.{}", STAGE_KEYS[i]);
+            *day = self.pick(&key, read.days[i].as_ref().map(|(n, _)| *n), base.map(|b| b[i]))?;
+        }
+        if let Some(i) = days.windows(2).position(|w| w[0] >= w[1]) {
+            let (lo, hi) = (STAGE_KEYS[i], STAGE_KEYS[i + 1]);
+            let at = read.days[i + 1].as_ref().map_or(read.span.clone(), |(_, span)| span.clone());
+            self.errors.push(PolicyError::new(
+                at,
+                format!("{section}.{hi}"),
+                format!(
+                    "bands must increase: {hi} starts on day {}, not after {lo} (day {})",
+                    days[i + 1],
+                    days[i]
+                ),
+            ));
+        }
+        Some(bands_of(days))
+    }
+
+    /// The policy the file gives over `base`; products start from the file's own stage bands,
+    /// wherever they stand in it.
+    fn finish(&mut self, d: Draft, base: Option<&Policy>) -> Option<Policy> {
+        let bands = self.resolve_bands("stages", &d.bands, base.map(|b| &b.bands));
+        let mut products = BTreeMap::new();
+        if let Some(bands) = &bands {
+            for (product, key, read) in &d.products {
+                if let Some(b) = self.resolve_bands(key, read, Some(bands)) {
+                    products.insert(*product, b);
+                }
+            }
+        }
+        let guarantor_stage =
+            self.pick("stages.guarantor_stage", d.guarantor_stage, base.map(|b| b.guarantor_stage));
+        let promise_hold = self.pick("promise.hold", d.promise_hold, base.map(|b| b.promise_hold));
+        let promise_grace_days =
+            self.pick("promise.grace_days", d.promise_grace_days, base.map(|b| b.promise_grace_days));
+        let installment_window_days = self.pick(
+            "due_soon.installment_days",
+            d.installment_window_days,
+            base.map(|b| b.installment_window_days),
+        );
+        let maturity_window_days =
+            self.pick("due_soon.maturity_days", d.maturity_window_days, base.map(|b| b.maturity_window_days));
+        let class_bands = self.pick("classification.bands", d.class_bands, base.map(|b| b.class_bands));
+        Some(Policy {
+            bands: bands?,
+            products,
+            guarantor_stage: guarantor_stage?,
+            promise_hold: promise_hold?,
+            promise_grace_days: promise_grace_days?,
+            installment_window_days: installment_window_days?,
+            maturity_window_days: maturity_window_days?,
+            class_bands: class_bands?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn pos(stage: Stage, dpd: i64, secured: bool) -> Position {
-        Position {
-            stage,
-            dpd,
-            product: Product::Annuity,
-            secured,
-            closed: false,
-            written_off: false,
-            promise_alive: false,
-        }
-    }
-
-    fn to(p: &Position) -> Option<Stage> {
-        decide(&Policy::default(), p).map(|t| t.to)
-    }
-
     #[test]
-    fn the_default_file_is_the_default_policy() {
+    fn the_default_policy_is_the_shipped_file_and_reads_back_the_same() {
         assert_eq!(parse_policy(DEFAULT_POLICY), Ok(Policy::default()));
         assert_eq!(parse_policy(""), Ok(Policy::default()));
         let p = Policy::default();
-        assert_eq!(parse_policy(&p.to_toml()), Ok(p));
+        assert_eq!(parse_policy(&p.to_toml()), Ok(p.clone()));
+        assert_eq!(read(&p.to_toml(), None), Ok(p.clone()), "every value written out");
+        // DOMAIN §6's figures, as the shipped file writes them.
+        assert_eq!(
+            (p.bands, p.promise_grace_days, p.installment_window_days, p.maturity_window_days),
+            (bands_of([1, 31, 61, 91]), 1, 3, 30)
+        );
+        assert_eq!(StageBands::default(), p.bands);
+        assert_eq!(AssessRules::default(), p.assess_rules(DEFAULT_PENALTY_UPLIFT_PCT));
     }
 
     #[test]
-    fn the_policy_gives_the_figures_their_windows_and_bands() {
-        let p = parse_policy("[due_soon]\ninstallment_days = 5\nmaturity_days = 45\n[classification]\nbands = \"credit_card\"\n")
-            .expect("policy");
+    fn the_shipped_file_must_give_every_key() {
+        let without = DEFAULT_POLICY.replace("grace_days = 1\n", "").replace("legal = 91\n", "");
+        let errs = read(&without, None).expect_err("incomplete");
+        let keys: Vec<&str> = errs.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["stages.legal", "promise.grace_days"], "{errs:?}");
+        assert!(parse_policy(&without).is_ok(), "a user's file may leave keys out");
+    }
+
+    #[test]
+    fn the_policy_gives_the_figures_their_windows_bands_and_grace() {
+        let p = parse_policy(
+            "[due_soon]\ninstallment_days = 5\nmaturity_days = 45\n[classification]\nbands = \"credit_card\"\n\
+             [promise]\ngrace_days = 3\n",
+        )
+        .expect("policy");
         assert_eq!(parse_policy(&p.to_toml()), Ok(p.clone()), "what the store keeps reads back the same");
-        let base = AssessRules { penalty_uplift_pct: 30, ..AssessRules::default() };
-        let r = p.assess_rules(base);
+        let r = p.assess_rules(30);
         assert_eq!(
             (r.penalty_uplift_pct, r.class_bands, r.installment_window_days, r.maturity_window_days),
             (30, ClassBands::CreditCard, 5, 45)
         );
-        assert_eq!(Policy::default().assess_rules(AssessRules::default()), AssessRules::default());
+        assert_eq!(r.promise_grace_days, 3);
     }
 
     #[test]
-    fn a_fresh_loan_goes_straight_to_its_band_at_every_edge() {
-        use Stage::*;
-        // (dpd, secured, stage from current)
-        let cases = [
-            (0, true, None),
-            (0, false, None),
-            (1, true, Some(Reminder)),
-            (1, false, Some(Reminder)),
-            (30, true, Some(Reminder)),
-            (31, true, Some(Negotiation)),
-            (31, false, Some(Negotiation)),
-            (60, true, Some(Negotiation)),
-            (61, true, Some(Guarantor)),
-            (61, false, Some(Negotiation)),
-            (90, true, Some(Guarantor)),
-            (90, false, Some(Negotiation)),
-            (91, true, Some(Legal)),
-            (91, false, Some(Legal)),
-            (400, false, Some(Legal)),
-        ];
-        for (dpd, secured, want) in cases {
-            assert_eq!(to(&pos(Current, dpd, secured)), want, "dpd {dpd} secured {secured}");
-        }
-    }
-
-    #[test]
-    fn forward_only_and_one_change_for_bands_crossed() {
-        use Stage::*;
-        let cases = [
-            // From each stage at the next band's edges.
-            (Reminder, 30, true, None),
-            (Reminder, 31, true, Some(Negotiation)),
-            (Reminder, 95, true, Some(Legal)),
-            (Negotiation, 60, true, None),
-            (Negotiation, 61, true, Some(Guarantor)),
-            (Negotiation, 61, false, None),
-            (Negotiation, 90, false, None),
-            (Negotiation, 91, false, Some(Legal)),
-            (Guarantor, 90, true, None),
-            (Guarantor, 91, true, Some(Legal)),
-            (Legal, 400, true, None),
-            // A manual move ahead of the band stays.
-            (Legal, 20, false, None),
-            (Guarantor, 45, false, None),
-            (Negotiation, 5, true, None),
-        ];
-        for (from, dpd, secured, want) in cases {
-            assert_eq!(to(&pos(from, dpd, secured)), want, "{from} dpd {dpd} secured {secured}");
-        }
-        let t = decide(&Policy::default(), &pos(Current, 45, true)).expect("a move");
-        assert_eq!(t.reason, "DPD 45 in band negotiation (31–60)");
-        let t = decide(&Policy::default(), &pos(Reminder, 75, false)).expect("a move");
-        assert_eq!(
-            t,
-            Transition {
-                to: Negotiation,
-                reason: "DPD 75 in band negotiation (31–90, no guarantor or collateral)".into()
-            }
-        );
-        let t = decide(&Policy::default(), &pos(Current, 91, true)).expect("a move");
-        assert_eq!(t.reason, "DPD 91 in band legal (91+)");
-    }
-
-    #[test]
-    fn cure_closing_and_write_off() {
-        use Stage::*;
-        for from in [Reminder, Negotiation, Guarantor, Legal] {
-            let t = decide(&Policy::default(), &pos(from, 0, true)).expect("cure");
-            assert_eq!(t, Transition { to: Current, reason: "cure: DPD back to 0".into() });
-            let closed = Position { closed: true, ..pos(from, 0, true) };
-            assert_eq!(to(&closed), Some(Closed), "{from}");
-            let off = Position { written_off: true, ..pos(from, 200, true) };
-            assert_eq!(to(&off), None);
-        }
-        assert_eq!(to(&Position { closed: true, ..pos(Current, 0, false) }), Some(Closed));
-        assert_eq!(to(&Position { closed: true, ..pos(Closed, 0, false) }), None);
-        assert_eq!(to(&pos(WrittenOff, 0, false)), None);
-        assert_eq!(to(&pos(WrittenOff, 400, false)), None);
-        // Owed again after closing.
-        assert_eq!(to(&pos(Closed, 0, false)), Some(Current));
-        assert_eq!(to(&pos(Closed, 40, false)), Some(Negotiation));
-    }
-
-    #[test]
-    fn an_alive_promise_holds_but_does_not_stop_a_cure() {
-        use Stage::*;
-        let held = Position { promise_alive: true, ..pos(Reminder, 45, true) };
-        assert_eq!(to(&held), None);
-        assert_eq!(to(&Position { promise_alive: false, ..held }), Some(Negotiation));
-        assert_eq!(to(&Position { dpd: 0, ..held }), Some(Current));
-        assert_eq!(to(&Position { closed: true, ..held }), Some(Closed));
-        let no_hold = Policy { promise_hold: false, ..Policy::default() };
-        assert_eq!(decide(&no_hold, &held).map(|t| t.to), Some(Negotiation));
-    }
-
-    #[test]
-    fn guarantor_rule_and_product_bands() {
-        use Stage::*;
-        let off = Policy { guarantor_stage: false, ..Policy::default() };
-        let t = decide(&off, &pos(Current, 70, true)).expect("a move");
-        assert_eq!(
-            t,
-            Transition {
-                to: Negotiation,
-                reason: "DPD 70 in band negotiation (31–90, no guarantor stage)".into()
-            }
-        );
-        let p = parse_policy("[products.bullet]\nlegal = 61\nguarantor = 46\n").expect("policy");
-        let bullet = Position { product: Product::Bullet, ..pos(Current, 61, true) };
-        assert_eq!(decide(&p, &bullet).map(|t| t.to), Some(Legal));
-        assert_eq!(decide(&p, &Position { dpd: 50, ..bullet }).map(|t| t.to), Some(Guarantor));
-        assert_eq!(decide(&p, &pos(Current, 61, true)).map(|t| t.to), Some(Guarantor));
+    fn product_bands_start_from_the_files_own_stages_wherever_they_stand() {
+        let p = parse_policy("[products.bullet]\nlegal = 61\nguarantor = 46\n[stages]\nreminder = 5\n")
+            .expect("policy");
+        assert_eq!(p.bands_for(Product::Bullet), &bands_of([5, 31, 46, 61]));
+        assert_eq!(p.bands_for(Product::Annuity), &bands_of([5, 31, 61, 91]));
     }
 
     #[test]

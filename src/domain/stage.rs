@@ -96,20 +96,14 @@ impl FromStr for LoanStatus {
     }
 }
 
-/// Day bands of the default escalation policy. The escalation engine reads them from policy data;
-/// these are the shipped defaults.
+/// The day past due on which a loan enters each stage: the policy's (`Policy::bands`); the
+/// default is the shipped policy file's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StageBands {
     pub reminder_from: i64,
     pub negotiation_from: i64,
     pub guarantor_from: i64,
     pub legal_from: i64,
-}
-
-impl Default for StageBands {
-    fn default() -> Self {
-        StageBands { reminder_from: 1, negotiation_from: 31, guarantor_from: 61, legal_from: 91 }
-    }
 }
 
 impl StageBands {

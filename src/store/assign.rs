@@ -4,6 +4,7 @@ use rusqlite::{Connection, params};
 
 use super::Result;
 use super::book::{CustomerId, LoanId};
+use super::row::{self, Cols, FromRow};
 use super::users::UserId;
 
 /// Gives the customer (all of its loans) to `to`, records the move, and keeps the queue's copy of
@@ -80,27 +81,31 @@ pub fn select_cases(conn: &Connection, table: super::StateTable, f: &CaseFilter)
     // keeps the snapshot's index first: grouping by customer would otherwise tempt the planner
     // into scanning every loan in customer order.
     let sql = format!(
-        "SELECT l.customer_id, c.customer_ref, c.assignee_id, u.login, count(*), sum(s.overdue_amount), \
-         min(l.id), l.loan_ref \
+        "SELECT l.customer_id, c.customer_ref, c.assignee_id, u.login, min(l.id) AS first_loan, l.loan_ref, \
+         count(*) AS loans, sum(s.overdue_amount) AS overdue_cents \
          FROM {} s CROSS JOIN loans l ON l.id = s.loan_id JOIN customers c ON c.id = l.customer_id \
          LEFT JOIN users u ON u.id = c.assignee_id {clause} GROUP BY l.customer_id ORDER BY l.customer_id",
         table.name()
     );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args), |r| {
-            Ok(CaseRow {
-                customer: r.get(0)?,
-                customer_ref: r.get(1)?,
-                owner: r.get::<_, Option<i64>>(2)?.map(UserId),
-                owner_login: r.get(3)?,
-                loan_ref: r.get(7)?,
-                loans: r.get(4)?,
-                overdue_cents: r.get(5)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    row::all(&mut conn.prepare(&sql)?, rusqlite::params_from_iter(args))
+}
+
+impl FromRow for CaseRow {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        let (customer, customer_ref, owner, owner_login) =
+            (c.get("customer_id")?, c.get("customer_ref")?, c.get("assignee_id")?, c.get("login")?);
+        // The first loan's id only picks the row its loan id is read from.
+        let _: i64 = c.get("first_loan")?;
+        Ok(CaseRow {
+            customer,
+            customer_ref,
+            owner,
+            owner_login,
+            loan_ref: c.get("loan_ref")?,
+            loans: c.get("loans")?,
+            overdue_cents: c.get("overdue_cents")?,
+        })
+    }
 }
 
 /// The customer's owner now.

@@ -7,6 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::Result;
+use super::row::{self, Cols, FromRow};
 use super::settings::{meta_get, meta_set};
 
 /// The `prev_hash` of the first row.
@@ -98,10 +99,8 @@ pub(crate) fn chain_pending(conn: &Connection) -> Result<()> {
     let mut after = 0i64;
     let mut prev = GENESIS.to_string();
     loop {
-        let page: Vec<AuditRow> = conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM audit_log WHERE id > ?1 ORDER BY id LIMIT 5000"))?
-            .query_map([after], from_row)?
-            .collect::<rusqlite::Result<_>>()?;
+        let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE id > ?1 ORDER BY id LIMIT 5000");
+        let page: Vec<AuditRow> = row::all(&mut *conn.prepare_cached(&sql)?, [after])?;
         let Some(last) = page.last() else { break };
         after = last.id;
         for row in &page {
@@ -151,18 +150,20 @@ impl AuditRow {
 
 const COLUMNS: &str = "id, at, actor, action, entity, entity_id, detail, prev_hash, hash";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
-    Ok(AuditRow {
-        id: r.get(0)?,
-        at: r.get(1)?,
-        actor: r.get(2)?,
-        action: r.get(3)?,
-        entity: r.get(4)?,
-        entity_id: r.get(5)?,
-        detail: r.get(6)?,
-        prev_hash: r.get(7)?,
-        hash: r.get(8)?,
-    })
+impl FromRow for AuditRow {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(AuditRow {
+            id: c.get("id")?,
+            at: c.get("at")?,
+            actor: c.get("actor")?,
+            action: c.get("action")?,
+            entity: c.get("entity")?,
+            entity_id: c.get("entity_id")?,
+            detail: c.get("detail")?,
+            prev_hash: c.get("prev_hash")?,
+            hash: c.get("hash")?,
+        })
+    }
 }
 
 /// What `duedesk audit` asks for; every filter is optional.
@@ -183,11 +184,7 @@ pub fn list_audit(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRow>> {
          AND (?2 IS NULL OR actor = ?2) AND (?3 IS NULL OR at >= ?3) ORDER BY id DESC LIMIT ?4"
     );
     let limit = i64::try_from(f.limit).unwrap_or(i64::MAX);
-    let rows = conn
-        .prepare_cached(&sql)?
-        .query_map(params![f.loan, f.actor, f.since, limit], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    row::all(&mut *conn.prepare_cached(&sql)?, params![f.loan, f.actor, f.since, limit])
 }
 
 /// The outcome of checking the whole chain.
@@ -220,7 +217,7 @@ pub fn verify_audit(conn: &Connection, progress: &mut dyn FnMut(u64)) -> Result<
         broken: Some(BrokenLink { id, why }),
     };
     while let Some(r) = rows.next()? {
-        let row = from_row(r)?;
+        let row = AuditRow::from_row(r)?;
         let after = prev_id.map_or_else(|| "the start of the log".to_string(), |p| format!("row {p}"));
         let Some(hash) = row.hash.as_deref() else {
             return Ok(broken(
@@ -309,8 +306,8 @@ mod tests {
         assert!(b.why.contains("changed"), "{}", b.why);
 
         // Rehashing the altered row moves the break to the next one.
-        let row: AuditRow =
-            c.query_row(&format!("SELECT {COLUMNS} FROM audit_log WHERE id = 3"), [], from_row).expect("row");
+        let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE id = 3");
+        let row: AuditRow = row::first(&mut c.prepare(&sql).expect("sql"), []).expect("row").expect("a row");
         let h = audit_hash(&row.content(), row.prev_hash.as_deref().expect("prev"));
         c.execute("UPDATE audit_log SET hash = ?1 WHERE id = 3", [h]).expect("rehash");
         assert_eq!(check(&store).broken.expect("broken").id, 4);

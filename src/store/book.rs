@@ -2,13 +2,15 @@
 
 use chrono::NaiveDate;
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use super::row::{self, Cols, FromRow};
 use super::settings::parse_day;
 use super::users::UserId;
-use super::{Result, StoreError, opt_text};
-use crate::domain::{Installment, LoanTerms, Money, Payment, Product, Rate, Stage};
+use super::{Result, opt_text};
+use crate::domain::plan::{ExplicitSchedule, schedule_in_force};
+use crate::domain::{Installment, LoanTerms, Money, Payment, Stage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
@@ -89,20 +91,6 @@ pub struct Loan {
     pub observation_until: Option<NaiveDate>,
 }
 
-pub(crate) fn corrupt<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> StoreError + '_ {
-    move |e| StoreError::Corrupt(format!("{what}: {e}"))
-}
-
-pub(crate) fn terms_from(product: &str, principal: i64, rate: i64, term: u32, d0: &str) -> Result<LoanTerms> {
-    Ok(LoanTerms {
-        product: product.parse::<Product>().map_err(corrupt("product"))?,
-        principal: Money::from_cents(principal),
-        rate: Rate::from_e4(rate),
-        term_months: term,
-        disbursed_on: parse_day(d0)?,
-    })
-}
-
 const LOAN_COLUMNS: &str = "l.id, l.loan_ref, l.customer_id, c.customer_ref, l.borrower, l.phone, l.product, \
      l.principal_cents, l.rate_e4, l.term_months, l.disbursed_on, l.guarantor, l.guarantor_phone, l.collateral, \
      l.branch, l.stage, l.agency, l.written_off_on, l.schedule_id, l.next_action_on, l.last_contact_at, \
@@ -111,60 +99,50 @@ const LOAN_COLUMNS: &str = "l.id, l.loan_ref, l.customer_id, c.customer_ref, l.b
 const LOAN_FROM: &str =
     "FROM loans l JOIN customers c ON c.id = l.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
 
-fn loan_from_row(r: &Row<'_>) -> rusqlite::Result<Result<Loan>> {
-    let product: String = r.get(6)?;
-    let d0: String = r.get(10)?;
-    let stage: String = r.get(15)?;
-    let written_off: Option<String> = r.get(17)?;
-    let next_action: Option<String> = r.get(19)?;
-    let observation: Option<String> = r.get(26)?;
-    let terms = terms_from(&product, r.get(7)?, r.get(8)?, r.get(9)?, &d0);
-    let build = || -> Result<Loan> {
+impl FromRow for Loan {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
         Ok(Loan {
-            id: r.get(0)?,
-            loan_ref: r.get(1)?,
-            customer_id: r.get(2)?,
-            customer_ref: r.get(3)?,
-            borrower: r.get(4)?,
-            phone: r.get(5)?,
-            terms: terms?,
-            guarantor: r.get(11)?,
-            guarantor_phone: r.get(12)?,
-            collateral: r.get(13)?,
-            branch: r.get(14)?,
-            stage: stage.parse().map_err(corrupt("stage"))?,
-            agency: r.get(16)?,
-            written_off_on: written_off.as_deref().map(parse_day).transpose()?,
-            schedule_id: r.get(18)?,
-            next_action_on: next_action.as_deref().map(parse_day).transpose()?,
-            last_contact_at: r.get(20)?,
-            last_outcome: r.get(21)?,
-            version: r.get(22)?,
-            assignee_id: r.get(23)?,
-            assignee: r.get(24)?,
-            next_action_kind: r.get(25)?,
-            observation_until: observation.as_deref().map(parse_day).transpose()?,
+            id: c.get("id")?,
+            loan_ref: c.get("loan_ref")?,
+            customer_id: c.get("customer_id")?,
+            customer_ref: c.get("customer_ref")?,
+            borrower: c.get("borrower")?,
+            phone: c.get("phone")?,
+            terms: c.terms()?,
+            guarantor: c.get("guarantor")?,
+            guarantor_phone: c.get("guarantor_phone")?,
+            collateral: c.get("collateral")?,
+            branch: c.get("branch")?,
+            stage: c.word("stage")?,
+            agency: c.get("agency")?,
+            written_off_on: c.opt_day("written_off_on")?,
+            schedule_id: c.get("schedule_id")?,
+            next_action_on: c.opt_day("next_action_on")?,
+            last_contact_at: c.get("last_contact_at")?,
+            last_outcome: c.get("last_outcome")?,
+            version: c.get("version")?,
+            assignee_id: c.get("assignee_id")?,
+            assignee: c.get("login")?,
+            next_action_kind: c.get("next_action_kind")?,
+            observation_until: c.opt_day("observation_until")?,
         })
-    };
-    Ok(build())
+    }
 }
 
 pub fn loan_by_ref(conn: &Connection, loan_ref: &str) -> Result<Option<Loan>> {
     let sql = format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.loan_ref = ?1");
-    conn.prepare_cached(&sql)?.query_row([loan_ref], loan_from_row).optional()?.transpose()
+    row::first(&mut *conn.prepare_cached(&sql)?, [loan_ref])
 }
 
 pub fn loan_by_id(conn: &Connection, id: LoanId) -> Result<Option<Loan>> {
     let sql = format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.id = ?1");
-    conn.prepare_cached(&sql)?.query_row([id], loan_from_row).optional()?.transpose()
+    row::first(&mut *conn.prepare_cached(&sql)?, [id])
 }
 
 /// The other loans of the same customer.
 pub fn loans_of_customer(conn: &Connection, customer: CustomerId) -> Result<Vec<Loan>> {
     let sql = format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.customer_id = ?1 ORDER BY l.loan_ref");
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([customer], loan_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().collect()
+    row::all(&mut conn.prepare(&sql)?, [customer])
 }
 
 pub fn loan_id_by_ref(conn: &Connection, loan_ref: &str) -> Result<Option<LoanId>> {
@@ -279,29 +257,41 @@ pub fn payment_reference_exists(conn: &Connection, loan: LoanId, reference: &str
         .is_some())
 }
 
+impl FromRow for PaymentRecord {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(PaymentRecord {
+            paid_on: c.day("paid_on")?,
+            amount: c.money("amount_cents")?,
+            reference: c.get("reference")?,
+        })
+    }
+}
+
+impl FromRow for Payment {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(Payment { paid_on: c.day("paid_on")?, amount: c.money("amount_cents")? })
+    }
+}
+
 pub fn payments_of(conn: &Connection, loan: LoanId) -> Result<Vec<PaymentRecord>> {
     let mut stmt = conn.prepare_cached(
         "SELECT paid_on, amount_cents, reference FROM payments WHERE loan_id = ?1 ORDER BY paid_on, id",
     )?;
-    let rows = stmt
-        .query_map([loan], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<String>>(2)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(d, a, reference)| {
-            Ok(PaymentRecord { paid_on: parse_day(&d)?, amount: Money::from_cents(a), reference })
+    row::all(&mut stmt, [loan])
+}
+
+impl FromRow for Installment {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(Installment {
+            seq: c.get("seq")?,
+            due_on: c.day("due_on")?,
+            principal: c.money("principal_cents")?,
+            interest: c.money("interest_cents")?,
         })
-        .collect()
+    }
 }
 
-/// An explicit schedule in force: its lines, and the date from which payments count against it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExplicitSchedule {
-    pub effective_on: NaiveDate,
-    pub lines: Vec<Installment>,
-}
-
+/// An explicit schedule as saved (a plan, extension or restructure).
 pub fn explicit_schedule(conn: &Connection, schedule_id: i64) -> Result<ExplicitSchedule> {
     let effective: String = conn
         .prepare_cached("SELECT effective_on FROM schedules WHERE id = ?1")?
@@ -309,23 +299,7 @@ pub fn explicit_schedule(conn: &Connection, schedule_id: i64) -> Result<Explicit
     let mut stmt = conn.prepare_cached(
         "SELECT seq, due_on, principal_cents, interest_cents FROM schedule_lines WHERE schedule_id = ?1 ORDER BY seq",
     )?;
-    let rows = stmt
-        .query_map([schedule_id], |r| {
-            Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let lines = rows
-        .into_iter()
-        .map(|(seq, due, p, i)| {
-            Ok(Installment {
-                seq,
-                due_on: parse_day(&due)?,
-                principal: Money::from_cents(p),
-                interest: Money::from_cents(i),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(ExplicitSchedule { effective_on: parse_day(&effective)?, lines })
+    Ok(ExplicitSchedule { effective_on: parse_day(&effective)?, lines: row::all(&mut stmt, [schedule_id])? })
 }
 
 /// The schedule in force and the payments that count against it, for one loan.
@@ -335,7 +309,7 @@ pub fn schedule_inputs(conn: &Connection, loan: &Loan) -> Result<(Vec<Installmen
         .map(|p| Payment { paid_on: p.paid_on, amount: p.amount })
         .collect();
     let explicit = loan.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
-    Ok(super::state::inputs(&loan.terms, explicit, payments))
+    Ok(schedule_in_force(&loan.terms, explicit, payments))
 }
 
 /// An explicit schedule to put in force.
@@ -387,40 +361,29 @@ pub struct PlanRecord {
     pub in_force: bool,
 }
 
+impl FromRow for PlanRecord {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(PlanRecord {
+            id: c.get("id")?,
+            kind: c.get("kind")?,
+            effective_on: c.day("effective_on")?,
+            reason: c.get("reason")?,
+            created_by: c.get("login")?,
+            created_at: c.get("created_at")?,
+            installments: c.get("installments")?,
+            in_force: c.get("in_force")?,
+        })
+    }
+}
+
 /// The loan's explicit schedules, oldest first.
 pub fn plans_of(conn: &Connection, loan: LoanId) -> Result<Vec<PlanRecord>> {
     let mut stmt = conn.prepare_cached(
         "SELECT s.id, s.kind, s.effective_on, s.reason, u.login, s.created_at, \
-         (SELECT count(*) FROM schedule_lines sl WHERE sl.schedule_id = s.id), s.id = l.schedule_id \
+         (SELECT count(*) FROM schedule_lines sl WHERE sl.schedule_id = s.id) AS installments, \
+         s.id = l.schedule_id AS in_force \
          FROM schedules s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.created_by \
          WHERE s.loan_id = ?1 ORDER BY s.id",
     )?;
-    let rows = stmt
-        .query_map([loan], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, i64>(6)?,
-                r.get::<_, bool>(7)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(id, kind, eff, reason, created_by, created_at, installments, in_force)| {
-            Ok(PlanRecord {
-                id,
-                kind,
-                effective_on: parse_day(&eff)?,
-                reason,
-                created_by,
-                created_at,
-                installments,
-                in_force,
-            })
-        })
-        .collect()
+    row::all(&mut stmt, [loan])
 }

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::book::{CustomerId, LoanId, corrupt};
-use super::settings::parse_day;
+use super::book::{CustomerId, LoanId};
+use super::row::{self, Cols, FromRow};
 use super::users::UserId;
 use super::{Result, opt_text};
 use crate::domain::{Channel, Direction, Money, Outcome, Party, Stage};
@@ -92,61 +92,46 @@ pub struct ContactRecord {
     pub override_reason: Option<String>,
 }
 
+impl FromRow for ContactRecord {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(ContactRecord {
+            id: c.get("id")?,
+            at: c.get("at")?,
+            party: c.word("party")?,
+            channel: c.word("channel")?,
+            direction: c.word("direction")?,
+            outcome: c.word("outcome")?,
+            phone: c.get("phone")?,
+            note: c.get("note")?,
+            user: c.get("login")?,
+            corrects: c.get("corrects_id")?,
+            override_rule: c.get("override_rule")?,
+            override_reason: c.get("override_reason")?,
+        })
+    }
+}
+
 /// Contact history of a loan, newest first.
 pub fn contacts_of(conn: &Connection, loan: LoanId, limit: u32) -> Result<Vec<ContactRecord>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.at, c.party, c.channel, c.direction, c.outcome, c.phone, c.note, u.login, c.corrects_id, \
          c.override_rule, c.override_reason FROM contacts c LEFT JOIN users u ON u.id = c.user_id WHERE c.loan_id = ?1 ORDER BY c.at DESC, c.id DESC LIMIT ?2",
     )?;
-    let rows = stmt
-        .query_map(params![loan, limit], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, Option<String>>(8)?,
-                r.get::<_, Option<i64>>(9)?,
-                (r.get::<_, Option<String>>(10)?, r.get::<_, Option<String>>(11)?),
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(
-            |(
-                id,
-                at,
-                party,
-                channel,
-                direction,
-                outcome,
-                phone,
-                note,
-                user,
-                corrects,
-                (override_rule, override_reason),
-            )| {
-                Ok(ContactRecord {
-                    id,
-                    at,
-                    party: party.parse().map_err(corrupt("party"))?,
-                    channel: channel.parse().map_err(corrupt("channel"))?,
-                    direction: direction.parse().map_err(corrupt("direction"))?,
-                    outcome: outcome.parse().map_err(corrupt("outcome"))?,
-                    phone,
-                    note,
-                    user,
-                    corrects,
-                    override_rule,
-                    override_reason,
-                })
-            },
-        )
-        .collect()
+    row::all(&mut stmt, params![loan, limit])
+}
+
+impl FromRow for ConductRow {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(ConductRow {
+            at: c.get("at")?,
+            loan: c.get("loan_id")?,
+            party: c.get("party")?,
+            channel: c.get("channel")?,
+            direction: c.get("direction")?,
+            outcome: c.get("outcome")?,
+            phone: c.get("phone")?,
+        })
+    }
 }
 
 /// One customer's original contacts (not corrections) at or after `since` (RFC 3339 text in the
@@ -156,20 +141,7 @@ pub fn contacts_for_conduct(conn: &Connection, customer: CustomerId, since: &str
         "SELECT at, loan_id, party, channel, direction, outcome, phone FROM contacts \
          WHERE customer_id = ?1 AND at >= ?2 AND corrects_id IS NULL ORDER BY at",
     )?;
-    let rows = stmt
-        .query_map(params![customer, since], |r| {
-            Ok(ConductRow {
-                at: r.get(0)?,
-                loan: r.get(1)?,
-                party: r.get(2)?,
-                channel: r.get(3)?,
-                direction: r.get(4)?,
-                outcome: r.get(5)?,
-                phone: r.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    row::all(&mut stmt, params![customer, since])
 }
 
 /// A contact as the conduct rules read it, before parsing.
@@ -229,36 +201,26 @@ pub fn insert_promise(
     Ok(id)
 }
 
+impl FromRow for PromiseRecord {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(PromiseRecord {
+            id: c.get("id")?,
+            contact_id: c.get("contact_id")?,
+            amount: c.money("amount_cents")?,
+            made_on: c.day("made_on")?,
+            due_on: c.day("due_on")?,
+            user: c.get("login")?,
+        })
+    }
+}
+
 /// Promises on a loan, newest first.
 pub fn promises_of(conn: &Connection, loan: LoanId) -> Result<Vec<PromiseRecord>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.contact_id, p.amount_cents, p.made_on, p.due_on, u.login FROM promises p \
          LEFT JOIN users u ON u.id = p.user_id WHERE p.loan_id = ?1 ORDER BY p.made_on DESC, p.id DESC",
     )?;
-    let rows = stmt
-        .query_map([loan], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Option<i64>>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(id, contact_id, amount, made, due, user)| {
-            Ok(PromiseRecord {
-                id,
-                contact_id,
-                amount: Money::from_cents(amount),
-                made_on: parse_day(&made)?,
-                due_on: parse_day(&due)?,
-                user,
-            })
-        })
-        .collect()
+    row::all(&mut stmt, [loan])
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -284,35 +246,25 @@ pub fn record_stage_change(conn: &Connection, loan: LoanId, ev: &StageEvent) -> 
     Ok(())
 }
 
+impl FromRow for StageEvent {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(StageEvent {
+            from: c.word("from_stage")?,
+            to: c.word("to_stage")?,
+            as_of: c.day("as_of")?,
+            actor: c.get("actor")?,
+            reason: c.get("reason")?,
+            at: c.get("at")?,
+        })
+    }
+}
+
 /// Stage history of a loan, oldest first.
 pub fn stage_events_of(conn: &Connection, loan: LoanId) -> Result<Vec<StageEvent>> {
     let mut stmt = conn.prepare_cached(
         "SELECT from_stage, to_stage, as_of, actor, reason, at FROM stage_events WHERE loan_id = ?1 ORDER BY id",
     )?;
-    let rows = stmt
-        .query_map([loan], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(from, to, as_of, actor, reason, at)| {
-            Ok(StageEvent {
-                from: from.parse().map_err(corrupt("stage"))?,
-                to: to.parse().map_err(corrupt("stage"))?,
-                as_of: parse_day(&as_of)?,
-                actor,
-                reason,
-                at,
-            })
-        })
-        .collect()
+    row::all(&mut stmt, [loan])
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -324,25 +276,26 @@ pub struct AssignmentRecord {
     pub at: String,
 }
 
+impl FromRow for AssignmentRecord {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(AssignmentRecord {
+            from: c.get("from_login")?,
+            to: c.get("to_login")?,
+            by: c.get("by_login")?,
+            reason: c.get("reason")?,
+            at: c.get("at")?,
+        })
+    }
+}
+
 /// Ownership history of a customer, oldest first.
 pub fn assignments_of(conn: &Connection, customer: CustomerId) -> Result<Vec<AssignmentRecord>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT f.login, t.login, b.login, a.reason, a.at FROM assignments a \
+        "SELECT f.login AS from_login, t.login AS to_login, b.login AS by_login, a.reason, a.at FROM assignments a \
          LEFT JOIN users f ON f.id = a.from_user_id LEFT JOIN users t ON t.id = a.to_user_id \
          LEFT JOIN users b ON b.id = a.by_user_id WHERE a.customer_id = ?1 ORDER BY a.id",
     )?;
-    let rows = stmt
-        .query_map([customer], |r| {
-            Ok(AssignmentRecord {
-                from: r.get(0)?,
-                to: r.get(1)?,
-                by: r.get(2)?,
-                reason: r.get(3)?,
-                at: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    row::all(&mut stmt, [customer])
 }
 
 /// Appends an audit record: who did what to which entity, with a JSON detail (`before` and
@@ -445,6 +398,19 @@ pub struct PromiseRow {
     pub promise: PromiseRecord,
 }
 
+impl FromRow for PromiseRow {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        let promise = PromiseRecord::read(c)?;
+        Ok(PromiseRow {
+            loan: c.get("loan_id")?,
+            loan_ref: c.get("loan_ref")?,
+            borrower: c.get("borrower")?,
+            assignee: c.get("owner")?,
+            promise,
+        })
+    }
+}
+
 /// Promises due within `from..=to` (either end open), optionally of one owner's cases, by due date.
 pub fn list_promises(
     conn: &Connection,
@@ -454,47 +420,13 @@ pub fn list_promises(
     limit: Option<u64>,
 ) -> Result<Vec<PromiseRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT p.id, p.contact_id, p.amount_cents, p.made_on, p.due_on, mu.login, l.id, l.loan_ref, l.borrower, ou.login \
+        "SELECT p.id, p.contact_id, p.amount_cents, p.made_on, p.due_on, mu.login, l.id AS loan_id, l.loan_ref, \
+         l.borrower, ou.login AS owner \
          FROM promises p JOIN loans l ON l.id = p.loan_id JOIN customers c ON c.id = l.customer_id \
          LEFT JOIN users mu ON mu.id = p.user_id LEFT JOIN users ou ON ou.id = c.assignee_id \
          WHERE (?1 IS NULL OR p.due_on >= ?1) AND (?2 IS NULL OR p.due_on <= ?2) AND (?3 IS NULL OR c.assignee_id = ?3) \
          ORDER BY p.due_on, p.id LIMIT ?4",
     )?;
     let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
-    let rows = stmt
-        .query_map(params![from.map(|d| d.to_string()), to.map(|d| d.to_string()), assignee, limit], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Option<i64>>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                (
-                    r.get::<_, LoanId>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, String>(8)?,
-                    r.get::<_, Option<String>>(9)?,
-                ),
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(id, contact_id, amount, made, due, user, (loan, loan_ref, borrower, assignee))| {
-            Ok(PromiseRow {
-                loan,
-                loan_ref,
-                borrower,
-                assignee,
-                promise: PromiseRecord {
-                    id,
-                    contact_id,
-                    amount: Money::from_cents(amount),
-                    made_on: parse_day(&made)?,
-                    due_on: parse_day(&due)?,
-                    user,
-                },
-            })
-        })
-        .collect()
+    row::all(&mut stmt, params![from.map(|d| d.to_string()), to.map(|d| d.to_string()), assignee, limit])
 }

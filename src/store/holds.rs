@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::Result;
 use super::book::LoanId;
-use super::settings::parse_day;
+use super::row::{self, Cols, FromRow};
 use super::users::UserId;
+use crate::domain::HoldKind;
 
 /// The latest end date of the holds in force on the loan of snapshot row `s` on its `as_of`: a
 /// hold is in force on day D from its first day to its end date unless lifted on or before D.
@@ -17,7 +18,7 @@ pub(crate) const HELD_UNTIL_SQL: &str = "(SELECT max(h.until_on) FROM holds h WH
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewHold<'a> {
     pub loan: LoanId,
-    pub kind: &'a str,
+    pub kind: HoldKind,
     pub from_on: NaiveDate,
     pub until_on: NaiveDate,
     pub reason: &'a str,
@@ -32,7 +33,7 @@ pub fn insert_hold(conn: &Connection, h: &NewHold<'_>) -> Result<i64> {
     )?
     .execute(params![
         h.loan,
-        h.kind,
+        h.kind.as_str(),
         h.from_on.to_string(),
         h.until_on.to_string(),
         h.reason,
@@ -47,7 +48,7 @@ pub fn insert_hold(conn: &Connection, h: &NewHold<'_>) -> Result<i64> {
 pub struct HoldRecord {
     pub id: i64,
     pub loan_id: String,
-    pub kind: String,
+    pub kind: HoldKind,
     pub from_on: NaiveDate,
     pub until_on: NaiveDate,
     pub reason: String,
@@ -59,65 +60,33 @@ pub struct HoldRecord {
     pub in_force: bool,
 }
 
-const HOLD_SELECT: &str = "SELECT h.id, l.loan_ref, h.kind, h.from_on, h.until_on, h.reason, b.login, h.created_at, \
-     h.lifted_on, f.login, h.lift_reason, \
-     (h.from_on <= ?1 AND h.until_on >= ?1 AND (h.lifted_on IS NULL OR h.lifted_on > ?1)) \
+const HOLD_SELECT: &str = "SELECT h.id, l.loan_ref, h.kind, h.from_on, h.until_on, h.reason, b.login AS by_login, \
+     h.created_at, h.lifted_on, f.login AS lifted_by_login, h.lift_reason, \
+     (h.from_on <= ?1 AND h.until_on >= ?1 AND (h.lifted_on IS NULL OR h.lifted_on > ?1)) AS in_force \
      FROM holds h JOIN loans l ON l.id = h.loan_id LEFT JOIN users b ON b.id = h.by_user_id \
      LEFT JOIN users f ON f.id = h.lifted_by_user_id";
 
+impl FromRow for HoldRecord {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(HoldRecord {
+            id: c.get("id")?,
+            loan_id: c.get("loan_ref")?,
+            kind: c.word("kind")?,
+            from_on: c.day("from_on")?,
+            until_on: c.day("until_on")?,
+            reason: c.get("reason")?,
+            by: c.get("by_login")?,
+            created_at: c.get("created_at")?,
+            lifted_on: c.opt_day("lifted_on")?,
+            lifted_by: c.get("lifted_by_login")?,
+            lift_reason: c.get("lift_reason")?,
+            in_force: c.get("in_force")?,
+        })
+    }
+}
+
 fn query(conn: &Connection, sql: &str, on: NaiveDate, loan: Option<LoanId>) -> Result<Vec<HoldRecord>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt
-        .query_map(params![on.to_string(), loan], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, String>(7)?,
-                (
-                    r.get::<_, Option<String>>(8)?,
-                    r.get::<_, Option<String>>(9)?,
-                    r.get::<_, Option<String>>(10)?,
-                ),
-                r.get::<_, bool>(11)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(
-            |(
-                id,
-                loan_id,
-                kind,
-                from,
-                until,
-                reason,
-                by,
-                created_at,
-                (lifted, lifted_by, lift_reason),
-                in_force,
-            )| {
-                Ok(HoldRecord {
-                    id,
-                    loan_id,
-                    kind,
-                    from_on: parse_day(&from)?,
-                    until_on: parse_day(&until)?,
-                    reason,
-                    by,
-                    created_at,
-                    lifted_on: lifted.as_deref().map(parse_day).transpose()?,
-                    lifted_by,
-                    lift_reason,
-                    in_force,
-                })
-            },
-        )
-        .collect()
+    row::all(&mut *conn.prepare_cached(sql)?, params![on.to_string(), loan])
 }
 
 /// Every hold on a loan, newest first, with whether each is in force on `on`.

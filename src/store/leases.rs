@@ -1,9 +1,10 @@
 //! Case leases: who has a case (a customer) open to edit, and until when.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::Result;
 use super::book::{CustomerId, LoanId};
+use super::row::{self, Cols, FromRow};
 use super::users::UserId;
 
 /// A lease on a customer's case.
@@ -17,25 +18,27 @@ pub struct LeaseRow {
     pub until_epoch: i64,
 }
 
+impl FromRow for LeaseRow {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(LeaseRow {
+            customer: c.get("customer_id")?,
+            user: c.get("user_id")?,
+            login: c.get("login")?,
+            taken_at: c.get("taken_at")?,
+            until_at: c.get("until_at")?,
+            until_epoch: c.get("until_epoch")?,
+        })
+    }
+}
+
 /// The customer's lease that is still running at `now_epoch`, if any.
 pub fn lease_of(conn: &Connection, customer: CustomerId, now_epoch: i64) -> Result<Option<LeaseRow>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT k.customer_id, k.user_id, u.login, k.taken_at, k.until_at, k.until_epoch \
-             FROM case_leases k JOIN users u ON u.id = k.user_id \
-             WHERE k.customer_id = ?1 AND k.until_epoch > ?2",
-        )?
-        .query_row(params![customer, now_epoch], |r| {
-            Ok(LeaseRow {
-                customer: r.get(0)?,
-                user: UserId(r.get(1)?),
-                login: r.get(2)?,
-                taken_at: r.get(3)?,
-                until_at: r.get(4)?,
-                until_epoch: r.get(5)?,
-            })
-        })
-        .optional()?)
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.customer_id, k.user_id, u.login, k.taken_at, k.until_at, k.until_epoch \
+         FROM case_leases k JOIN users u ON u.id = k.user_id \
+         WHERE k.customer_id = ?1 AND k.until_epoch > ?2",
+    )?;
+    row::first(&mut stmt, params![customer, now_epoch])
 }
 
 /// Gives the customer's lease to `user` until the given time (a new lease or a renewal), and

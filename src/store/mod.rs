@@ -12,6 +12,7 @@ mod lookup;
 mod migrations;
 mod notices;
 mod queue;
+mod row;
 mod settings;
 mod state;
 mod tasks;
@@ -67,6 +68,13 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl StoreError {
+    /// Another connection held the store's write lock past the busy timeout.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Sqlite(e) if is_busy(e))
+    }
+}
 
 pub struct Store {
     conn: Connection,
@@ -180,6 +188,21 @@ impl Store {
     pub fn scratch_is_current(&self, as_of: chrono::NaiveDate) -> Result<bool> {
         let Some((date, version, changes)) = self.scratch.get() else { return Ok(false) };
         Ok(date == as_of && self.change_mark()? == (version, changes))
+    }
+
+    /// Computes this connection's scratch snapshot as of `as_of` in one transaction and records it
+    /// as current; the shared snapshot and its date are not touched. The number of loans.
+    pub fn refresh_scratch(
+        &self,
+        as_of: chrono::NaiveDate,
+        rules: &crate::domain::AssessRules,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<u64> {
+        let tx = self.conn.unchecked_transaction()?;
+        let n = refresh_all(&tx, StateTable::Scratch, as_of, rules, progress)?;
+        tx.commit()?;
+        self.mark_scratch(as_of)?;
+        Ok(n)
     }
 
     /// Records that the scratch snapshot was just computed for `as_of`.

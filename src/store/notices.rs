@@ -1,11 +1,11 @@
 //! Written notices of a case (催收通知书, 履行担保责任通知书) and their receipts (回执).
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::Result;
-use super::book::{LoanId, corrupt};
-use super::settings::parse_day;
+use super::book::LoanId;
+use super::row::{self, Cols, FromRow, corrupt};
 use super::users::UserId;
 use crate::domain::Money;
 
@@ -107,64 +107,40 @@ const SELECT: &str = "SELECT n.id, n.loan_id, l.loan_ref, n.number, n.kind, n.la
      n.receipt_status, n.receipt_on, u.login, n.created_at \
      FROM notices n JOIN loans l ON l.id = n.loan_id LEFT JOIN users u ON u.id = n.user_id";
 
-type Row = (
-    (i64, LoanId, String, String, String, String),
-    (String, String, String),
-    (i64, i64, i64, i64),
-    (String, String, String, Option<String>, Option<String>, String),
-);
-
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok((
-        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
-        (r.get(6)?, r.get(7)?, r.get(8)?),
-        (r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?),
-        (r.get(13)?, r.get(14)?, r.get(15)?, r.get(16)?, r.get(17)?, r.get(18)?),
-    ))
-}
-
-fn to_record(row: Row) -> Result<NoticeRecord> {
-    let (
-        (id, loan, loan_ref, number, kind, lang),
-        (issued_on, as_of, pay_by),
-        (op, oi, pen, total),
-        (addressee, files, receipt_status, receipt_on, user, created_at),
-    ) = row;
-    Ok(NoticeRecord {
-        id,
-        loan,
-        loan_ref,
-        number,
-        kind,
-        lang,
-        issued_on: parse_day(&issued_on)?,
-        as_of: parse_day(&as_of)?,
-        pay_by: parse_day(&pay_by)?,
-        overdue_principal: Money::from_cents(op),
-        overdue_interest: Money::from_cents(oi),
-        penalty: Money::from_cents(pen),
-        total: Money::from_cents(total),
-        addressee,
-        files: serde_json::from_str(&files).map_err(corrupt("notice files"))?,
-        receipt_status,
-        receipt_on: receipt_on.as_deref().map(parse_day).transpose()?,
-        user,
-        created_at,
-    })
+impl FromRow for NoticeRecord {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(NoticeRecord {
+            id: c.get("id")?,
+            loan: c.get("loan_id")?,
+            loan_ref: c.get("loan_ref")?,
+            number: c.get("number")?,
+            kind: c.get("kind")?,
+            lang: c.get("lang")?,
+            issued_on: c.day("issued_on")?,
+            as_of: c.day("as_of")?,
+            pay_by: c.day("pay_by")?,
+            overdue_principal: c.money("overdue_principal_cents")?,
+            overdue_interest: c.money("overdue_interest_cents")?,
+            penalty: c.money("penalty_cents")?,
+            total: c.money("total_cents")?,
+            addressee: c.get("addressee")?,
+            files: serde_json::from_str(&c.get::<String>("files")?).map_err(corrupt("notice files"))?,
+            receipt_status: c.get("receipt_status")?,
+            receipt_on: c.opt_day("receipt_on")?,
+            user: c.get("login")?,
+            created_at: c.get("created_at")?,
+        })
+    }
 }
 
 /// Notices of a loan, newest first.
 pub fn notices_of(conn: &Connection, loan: LoanId) -> Result<Vec<NoticeRecord>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("{SELECT} WHERE n.loan_id = ?1 ORDER BY n.issued_on DESC, n.id DESC"))?;
-    let rows = stmt.query_map([loan], read_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(to_record).collect()
+    let sql = format!("{SELECT} WHERE n.loan_id = ?1 ORDER BY n.issued_on DESC, n.id DESC");
+    row::all(&mut *conn.prepare_cached(&sql)?, [loan])
 }
 
 pub fn notice_by_id(conn: &Connection, id: i64) -> Result<Option<NoticeRecord>> {
-    let row =
-        conn.prepare_cached(&format!("{SELECT} WHERE n.id = ?1"))?.query_row([id], read_row).optional()?;
-    row.map(to_record).transpose()
+    row::first(&mut *conn.prepare_cached(&format!("{SELECT} WHERE n.id = ?1"))?, [id])
 }
 
 /// Records what became of a notice's receipt.

@@ -3,11 +3,11 @@
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, params_from_iter};
+use rusqlite::{Connection, params_from_iter};
 
 use super::Result;
-use super::book::{LoanId, corrupt};
-use super::settings::parse_day;
+use super::book::LoanId;
+use super::row::{self, Cols, FromRow};
 use super::state::StateTable;
 use super::users::UserId;
 use crate::domain::{Bucket, DueSoonKind, LoanStatus, Money, Product, PromiseStatus, RiskClass, Stage};
@@ -118,79 +118,47 @@ const ROW_COLUMNS: &str = "s.loan_id, l.loan_ref, l.borrower, l.phone, l.product
      s.overdue_interest, s.overdue_amount, s.penalty_interest, s.payoff_amount, s.next_due_on, s.next_due_amount, \
      s.due_soon_on, s.due_soon_kind, l.last_contact_at, l.last_outcome, s.next_action_on, s.promise_due_on, \
      s.promise_status, (SELECT max(h.until_on) FROM holds h WHERE h.loan_id = s.loan_id AND h.from_on <= s.as_of AND h.until_on >= s.as_of AND \
-     (h.lifted_on IS NULL OR h.lifted_on > s.as_of))";
+     (h.lifted_on IS NULL OR h.lifted_on > s.as_of)) AS held_until";
 
-fn opt_day(v: Option<String>) -> Result<Option<NaiveDate>> {
-    v.as_deref().map(parse_day).transpose()
-}
-
-fn row(r: &Row<'_>) -> rusqlite::Result<Result<StateRow>> {
-    let text = |i: usize| r.get::<_, String>(i);
-    let opt = |i: usize| r.get::<_, Option<String>>(i);
-    let money = |i: usize| r.get::<_, i64>(i).map(Money::from_cents);
-    let (product, stage, status, as_of, bucket, class) =
-        (text(4)?, text(7)?, text(9)?, text(10)?, text(12)?, text(13)?);
-    let (next_due, due_soon, due_soon_kind, next_action) = (opt(20)?, opt(22)?, opt(23)?, opt(26)?);
-    let (promise_due, promise_status) = (opt(27)?, opt(28)?);
-    let held = opt(29)?;
-    let partial = StateRow {
-        loan_id: r.get(0)?,
-        loan_ref: text(1)?,
-        borrower: text(2)?,
-        phone: opt(3)?,
-        product: Product::Annuity,
-        principal: money(5)?,
-        assignee: opt(6)?,
-        stage: Stage::Current,
-        agency: opt(8)?,
-        status: LoanStatus::Active,
-        as_of: NaiveDate::MIN,
-        dpd: r.get(11)?,
-        bucket: Bucket::M0,
-        class: RiskClass::Normal,
-        outstanding_principal: money(14)?,
-        overdue_principal: money(15)?,
-        overdue_interest: money(16)?,
-        overdue_amount: money(17)?,
-        penalty_interest: money(18)?,
-        payoff_amount: money(19)?,
-        next_due_on: None,
-        next_due_amount: money(21)?,
-        due_soon_on: None,
-        due_soon_kind: None,
-        last_contact_at: opt(24)?,
-        last_outcome: opt(25)?,
-        next_action_on: None,
-        promise_due_on: None,
-        promise_status: None,
-        held_until: None,
-    };
-    Ok((|| {
+impl FromRow for StateRow {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
         Ok(StateRow {
-            product: product.parse().map_err(corrupt("product"))?,
-            stage: stage.parse().map_err(corrupt("stage"))?,
-            status: status.parse().map_err(corrupt("status"))?,
-            as_of: parse_day(&as_of)?,
-            bucket: bucket.parse().map_err(corrupt("bucket"))?,
-            class: class.parse().map_err(corrupt("class"))?,
-            next_due_on: opt_day(next_due)?,
-            due_soon_on: opt_day(due_soon)?,
-            due_soon_kind: match due_soon_kind.as_deref() {
+            loan_id: c.get("loan_id")?,
+            loan_ref: c.get("loan_ref")?,
+            borrower: c.get("borrower")?,
+            phone: c.get("phone")?,
+            product: c.word("product")?,
+            principal: c.money("principal_cents")?,
+            assignee: c.get("login")?,
+            stage: c.word("stage")?,
+            agency: c.get("agency")?,
+            status: c.word("status")?,
+            as_of: c.day("as_of")?,
+            dpd: c.get("dpd")?,
+            bucket: c.word("bucket")?,
+            class: c.word("class")?,
+            outstanding_principal: c.money("outstanding_principal")?,
+            overdue_principal: c.money("overdue_principal")?,
+            overdue_interest: c.money("overdue_interest")?,
+            overdue_amount: c.money("overdue_amount")?,
+            penalty_interest: c.money("penalty_interest")?,
+            payoff_amount: c.money("payoff_amount")?,
+            next_due_on: c.opt_day("next_due_on")?,
+            next_due_amount: c.money("next_due_amount")?,
+            due_soon_on: c.opt_day("due_soon_on")?,
+            due_soon_kind: match c.get::<Option<String>>("due_soon_kind")?.as_deref() {
                 Some("maturity") => Some(DueSoonKind::Maturity),
                 Some(_) => Some(DueSoonKind::Installment),
                 None => None,
             },
-            next_action_on: opt_day(next_action)?,
-            promise_due_on: opt_day(promise_due)?,
-            promise_status: promise_status
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(corrupt("promise status"))?,
-            held_until: opt_day(held)?,
-            ..partial
+            last_contact_at: c.get("last_contact_at")?,
+            last_outcome: c.get("last_outcome")?,
+            next_action_on: c.opt_day("next_action_on")?,
+            promise_due_on: c.opt_day("promise_due_on")?,
+            promise_status: c.opt_word("promise_status")?,
+            held_until: c.opt_day("held_until")?,
         })
-    })())
+    }
 }
 
 fn where_clause(filter: &LoanFilter) -> (String, Vec<Value>) {
@@ -368,9 +336,7 @@ fn page(
         Some((back, n)) => page_sql_in(table, filter, sort, Some(n), back, true),
         None => page_sql_in(table, filter, sort, limit, offset, false),
     };
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args), row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut rows = rows.into_iter().collect::<Result<Vec<_>>>()?;
+    let mut rows: Vec<StateRow> = row::all(&mut *conn.prepare_cached(&sql)?, params_from_iter(args))?;
     if from_end.is_some() {
         rows.reverse();
     }
@@ -489,10 +455,9 @@ pub fn rows_by_id(conn: &Connection, table: StateTable, ids: &[LoanId]) -> Resul
         return Ok(Vec::new());
     }
     let (sql, args) = rows_by_id_sql(table, ids);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args), row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows: Vec<StateRow> = row::all(&mut *conn.prepare_cached(&sql)?, params_from_iter(args))?;
     let mut by_id: std::collections::HashMap<LoanId, StateRow> =
-        rows.into_iter().map(|r| r.map(|r| (r.loan_id, r))).collect::<Result<_>>()?;
+        rows.into_iter().map(|r| (r.loan_id, r)).collect();
     Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
 }
 
@@ -540,10 +505,5 @@ pub fn state_of(conn: &Connection, table: StateTable, loan: LoanId) -> Result<Op
          WHERE s.loan_id = ?1",
         table.name()
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([loan])?;
-    match rows.next()? {
-        Some(r) => Ok(Some(row(r)??)),
-        None => Ok(None),
-    }
+    row::first(&mut *conn.prepare_cached(&sql)?, [loan])
 }

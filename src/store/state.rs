@@ -8,14 +8,15 @@ use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Statement, params, params_from_iter};
 
-use super::book::{LoanId, terms_from};
+use super::book::{LoanId, explicit_schedule};
+use super::row::{self, Cols, FromRow};
 use super::settings::{parse_day, set_snapshot_as_of};
 use super::users::UserId;
-use super::{ExplicitSchedule, Result, StoreError, explicit_schedule};
-use crate::domain::contact::PROMISE_GRACE_DAYS;
+use super::{Result, StoreError};
+use crate::domain::plan::{ExplicitSchedule, schedule_in_force};
 use crate::domain::{
-    AssessRules, Assessment, Installment, LoanTerms, Money, Payment, PromiseStatus, Stage, assess,
-    build_schedule, effective_stage, loan_class, promise_status,
+    AssessRules, Assessment, LoanTerms, Money, Payment, PromiseStatus, Stage, assess, effective_stage,
+    loan_class, promise_status,
 };
 
 /// Which table a refresh writes and a query reads.
@@ -52,52 +53,36 @@ struct Facts {
 }
 
 const FACTS_SQL: &str = "SELECT l.id, l.product, l.principal_cents, l.rate_e4, l.term_months, l.disbursed_on, \
-     l.stage, l.written_off_on IS NOT NULL, l.schedule_id, c.assignee_id, l.last_contact_at, l.next_action_on, \
-     l.promise_amount_cents, l.promise_made_on, l.promise_due_on, l.observation_until \
+     l.stage, l.written_off_on IS NOT NULL AS written_off, l.schedule_id, c.assignee_id, l.last_contact_at, \
+     l.next_action_on, l.promise_amount_cents, l.promise_made_on, l.promise_due_on, l.observation_until \
      FROM loans l JOIN customers c ON c.id = l.customer_id";
 
-fn facts_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Facts>> {
-    let product: String = r.get(1)?;
-    let d0: String = r.get(5)?;
-    let stage: String = r.get(6)?;
-    let terms = terms_from(&product, r.get(2)?, r.get(3)?, r.get(4)?, &d0);
-    let (id, written_off, schedule_id, assignee, last_contact_at, next_action_on) =
-        (r.get(0)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?);
-    let promise_amount: Option<i64> = r.get(12)?;
-    let (made, due, observation): (Option<String>, Option<String>, Option<String>) =
-        (r.get(13)?, r.get(14)?, r.get(15)?);
-    Ok((|| {
-        let promise = match (promise_amount, made, due) {
-            (Some(a), Some(m), Some(d)) => Some((Money::from_cents(a), parse_day(&m)?, parse_day(&d)?)),
+impl FromRow for Facts {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        let id = c.get("id")?;
+        let terms = c.terms()?;
+        let stage = c.word("stage")?;
+        let (written_off, schedule_id, assignee) =
+            (c.get("written_off")?, c.get("schedule_id")?, c.get("assignee_id")?);
+        let (last_contact_at, next_action_on) = (c.get("last_contact_at")?, c.get("next_action_on")?);
+        let amount: Option<i64> = c.get("promise_amount_cents")?;
+        let (made, due) = (c.opt_day("promise_made_on")?, c.opt_day("promise_due_on")?);
+        let promise = match (amount, made, due) {
+            (Some(a), Some(m), Some(d)) => Some((Money::from_cents(a), m, d)),
             _ => None,
         };
         Ok(Facts {
             id,
-            terms: terms?,
-            stage: stage.parse().map_err(super::book::corrupt("stage"))?,
+            terms,
+            stage,
             written_off,
             schedule_id,
             assignee,
             last_contact_at,
             next_action_on,
             promise,
-            observation_until: observation.as_deref().map(parse_day).transpose()?,
+            observation_until: c.opt_day("observation_until")?,
         })
-    })())
-}
-
-/// The schedule in force and the payments that count against it.
-pub(crate) fn inputs(
-    terms: &LoanTerms,
-    explicit: Option<ExplicitSchedule>,
-    payments: Vec<Payment>,
-) -> (Vec<Installment>, Vec<Payment>) {
-    match explicit {
-        Some(e) => {
-            let counted = payments.into_iter().filter(|p| p.paid_on >= e.effective_on).collect();
-            (e.lines, counted)
-        }
-        None => (build_schedule(terms), payments),
     }
 }
 
@@ -374,7 +359,7 @@ pub fn refresh_all(
         while more {
             match rows.next()? {
                 Some(r) => {
-                    let facts = facts_from_row(r)??;
+                    let facts = Facts::from_row(r)?;
                     let mut payments = Vec::new();
                     // Payments come in loan order too; take this loan's, skip any of a loan that no
                     // longer exists.
@@ -447,9 +432,9 @@ fn row_of(
     rules: &AssessRules,
 ) -> Row {
     let promise = facts.promise.map(|(amount, made, due)| {
-        (due, promise_status(made, due, amount, &payments, as_of, PROMISE_GRACE_DAYS))
+        (due, promise_status(made, due, amount, &payments, as_of, rules.promise_grace_days))
     });
-    let (schedule, counted) = inputs(&facts.terms, explicit, payments);
+    let (schedule, counted) = schedule_in_force(&facts.terms, explicit, payments);
     let a = assess(&schedule, &counted, facts.terms.rate, as_of, rules);
     values(facts, &a, promise)
 }
@@ -492,14 +477,9 @@ pub fn refresh_loans(conn: &Connection, ids: &[LoanId], rules: &AssessRules) -> 
     let mut pays = conn
         .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on")?;
     for id in ids {
-        let facts = one.query_row([id], facts_from_row)??;
-        let raw = pays
-            .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let payments = raw
-            .into_iter()
-            .map(|(d, c)| Ok(Payment { paid_on: parse_day(&d)?, amount: Money::from_cents(c) }))
-            .collect::<Result<Vec<_>>>()?;
+        let facts: Facts = row::first(&mut one, [id])?
+            .ok_or_else(|| StoreError::Corrupt(format!("loan {} to refresh is not in the book", id.0)))?;
+        let payments = row::all(&mut pays, [id])?;
         assess_and_write(conn, &mut writer, &facts, payments, as_of, rules)?;
     }
     Ok(())
@@ -524,6 +504,36 @@ mod tests {
             };
             assert_eq!(bytes, date.to_string().as_bytes());
         }
+    }
+
+    #[test]
+    fn a_rows_promise_status_takes_the_grace_of_the_rules_given() {
+        let day = |s: &str| crate::domain::parse_date(s).expect("date");
+        let facts = Facts {
+            id: LoanId(1),
+            terms: LoanTerms {
+                product: crate::domain::Product::Bullet,
+                principal: Money::from_cents(1_000_000),
+                rate: crate::domain::Rate::parse("12").expect("rate"),
+                term_months: 1,
+                disbursed_on: day("2025-12-30"),
+            },
+            stage: Stage::Reminder,
+            written_off: false,
+            schedule_id: None,
+            assignee: None,
+            last_contact_at: None,
+            next_action_on: None,
+            promise: Some((Money::from_cents(500_000), day("2026-03-01"), day("2026-03-05"))),
+            observation_until: None,
+        };
+        let status = |as_of: &str, grace: i64| {
+            let rules = AssessRules { promise_grace_days: grace, ..AssessRules::default() };
+            row_of(&facts, Vec::new(), None, day(as_of), &rules)[21].clone()
+        };
+        assert_eq!(status("2026-03-07", 3), Cell::Word("active"));
+        assert_eq!(status("2026-03-07", 1), Cell::Word("broken"));
+        assert_eq!(status("2026-03-09", 3), Cell::Word("broken"));
     }
 
     #[test]

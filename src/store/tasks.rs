@@ -6,7 +6,7 @@ use rusqlite::{Connection, params};
 
 use super::Result;
 use super::book::LoanId;
-use super::settings::parse_day;
+use super::row::{self, Cols, FromRow};
 use super::users::UserId;
 
 /// A task on record, with its loan's id, borrower and owner.
@@ -41,31 +41,23 @@ const COLUMNS: &str = "t.id, t.loan_id, l.loan_ref, l.borrower, u.login, t.kind,
      FROM tasks t JOIN loans l ON l.id = t.loan_id JOIN customers c ON c.id = l.customer_id \
      LEFT JOIN users u ON u.id = c.assignee_id";
 
-fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<(TaskRecord, String, Option<String>)> {
-    Ok((
-        TaskRecord {
-            id: r.get(0)?,
-            loan: r.get(1)?,
-            loan_ref: r.get(2)?,
-            borrower: r.get(3)?,
-            assignee: r.get(4)?,
-            kind: r.get(5)?,
-            due_on: NaiveDate::MIN,
-            created_by: r.get(7)?,
-            created_at: r.get(8)?,
-            done_on: None,
-            done_by: r.get(10)?,
-            note: r.get(11)?,
-        },
-        r.get(6)?,
-        r.get(9)?,
-    ))
-}
-
-fn finish((mut t, due, done): (TaskRecord, String, Option<String>)) -> Result<TaskRecord> {
-    t.due_on = parse_day(&due)?;
-    t.done_on = done.as_deref().map(parse_day).transpose()?;
-    Ok(t)
+impl FromRow for TaskRecord {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(TaskRecord {
+            id: c.get("id")?,
+            loan: c.get("loan_id")?,
+            loan_ref: c.get("loan_ref")?,
+            borrower: c.get("borrower")?,
+            assignee: c.get("login")?,
+            kind: c.get("kind")?,
+            due_on: c.day("due_on")?,
+            created_by: c.get("created_by")?,
+            created_at: c.get("created_at")?,
+            done_on: c.opt_day("done_on")?,
+            done_by: c.get("done_by")?,
+            note: c.get("note")?,
+        })
+    }
 }
 
 /// Adds an open task of `kind` to the loan unless one is open already; whether it was added.
@@ -170,14 +162,13 @@ pub fn complete_task(
 
 pub fn task_by_id(conn: &Connection, id: i64) -> Result<Option<TaskRecord>> {
     let sql = format!("SELECT {COLUMNS} WHERE t.id = ?1");
-    conn.prepare_cached(&sql)?.query_map([id], read)?.next().transpose()?.map(finish).transpose()
+    row::first(&mut *conn.prepare_cached(&sql)?, [id])
 }
 
 /// A loan's tasks, open first, then by due date.
 pub fn tasks_of(conn: &Connection, loan: LoanId) -> Result<Vec<TaskRecord>> {
     let sql = format!("SELECT {COLUMNS} WHERE t.loan_id = ?1 ORDER BY t.done_on IS NOT NULL, t.due_on, t.id");
-    let rows = conn.prepare_cached(&sql)?.query_map([loan], read)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(finish).collect()
+    row::all(&mut *conn.prepare_cached(&sql)?, [loan])
 }
 
 /// Tasks matching `f`, by due date then loan.
@@ -186,11 +177,10 @@ pub fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRecord>> 
         "SELECT {COLUMNS} WHERE (?1 IS NULL OR c.assignee_id = ?1) AND (?2 IS NULL OR t.kind = ?2) \
          AND (?3 IS NULL OR t.due_on <= ?3) AND (?4 = 0 OR t.done_on IS NULL) ORDER BY t.due_on, l.loan_ref, t.id"
     );
-    let rows = conn
-        .prepare_cached(&sql)?
-        .query_map(params![f.assignee, f.kind, f.due_by.map(|d| d.to_string()), f.open], read)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(finish).collect()
+    row::all(
+        &mut *conn.prepare_cached(&sql)?,
+        params![f.assignee, f.kind, f.due_by.map(|d| d.to_string()), f.open],
+    )
 }
 
 /// Whether the loan has a collateral description on file (non-empty after trimming).

@@ -6,6 +6,7 @@ use rusqlite::{Connection, params};
 
 use super::Result;
 use super::book::LoanId;
+use super::row::{self, Cols, FromRow};
 use super::settings::parse_day;
 use super::state::StateTable;
 use super::users::UserId;
@@ -37,8 +38,25 @@ pub fn promises_made_by(conn: &Connection, user: UserId, from: NaiveDate, to: Na
         .query_row(params![user, from.to_string(), to.to_string()], |r| r.get(0))?)
 }
 
-/// A promise falling due in a range: its loan, made and due dates, amount.
-pub type DuePromise = (LoanId, NaiveDate, NaiveDate, Money);
+/// A promise falling due in a range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuePromise {
+    pub loan: LoanId,
+    pub made_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub amount: Money,
+}
+
+impl FromRow for DuePromise {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(DuePromise {
+            loan: c.get("loan_id")?,
+            made_on: c.day("made_on")?,
+            due_on: c.day("due_on")?,
+            amount: c.money("amount_cents")?,
+        })
+    }
+}
 
 /// Promises the user took that fall due in the range (inclusive).
 pub fn promises_due_by(
@@ -47,20 +65,11 @@ pub fn promises_due_by(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<DuePromise>> {
-    let rows = conn
-        .prepare_cached(
-            "SELECT loan_id, made_on, due_on, amount_cents FROM promises \
-             WHERE user_id = ?1 AND due_on BETWEEN ?2 AND ?3 ORDER BY due_on, id",
-        )?
-        .query_map(params![user, from.to_string(), to.to_string()], |r| {
-            Ok((r.get::<_, LoanId>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(loan, made, due, cents)| {
-            Ok((loan, parse_day(&made)?, parse_day(&due)?, Money::from_cents(cents)))
-        })
-        .collect()
+    let mut stmt = conn.prepare_cached(
+        "SELECT loan_id, made_on, due_on, amount_cents FROM promises \
+         WHERE user_id = ?1 AND due_on BETWEEN ?2 AND ?3 ORDER BY due_on, id",
+    )?;
+    row::all(&mut stmt, params![user, from.to_string(), to.to_string()])
 }
 
 /// Payments received in the range (inclusive) by day and by the case's owner now.

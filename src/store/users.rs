@@ -1,9 +1,10 @@
 //! Desk users.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::{Result, StoreError};
+use super::Result;
+use super::row::{self, Cols, FromRow};
 use crate::domain::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -22,30 +23,31 @@ pub struct User {
 
 const COLUMNS: &str = "id, login, display_name, role, active";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<(UserId, String, Option<String>, String, bool)> {
-    Ok((UserId(r.get(0)?), r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-}
-
-fn build(t: (UserId, String, Option<String>, String, bool)) -> Result<User> {
-    let role = t.3.parse::<Role>().map_err(StoreError::Corrupt)?;
-    Ok(User { id: t.0, login: t.1, display_name: t.2, role, active: t.4 })
+impl FromRow for User {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(User {
+            id: c.get("id")?,
+            login: c.get("login")?,
+            display_name: c.get("display_name")?,
+            role: c.word("role")?,
+            active: c.get("active")?,
+        })
+    }
 }
 
 pub fn user_by_login(conn: &Connection, login: &str) -> Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE login = ?1");
-    conn.prepare_cached(&sql)?.query_row([login], from_row).optional()?.map(build).transpose()
+    row::first(&mut *conn.prepare_cached(&sql)?, [login])
 }
 
 pub fn user_by_id(conn: &Connection, id: UserId) -> Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
-    conn.prepare_cached(&sql)?.query_row([id.0], from_row).optional()?.map(build).transpose()
+    row::first(&mut *conn.prepare_cached(&sql)?, [id])
 }
 
 pub fn list_users(conn: &Connection) -> Result<Vec<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users ORDER BY login");
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(build).collect()
+    row::all(&mut conn.prepare(&sql)?, [])
 }
 
 pub fn insert_user(

@@ -66,7 +66,7 @@ pub enum Ended {
 /// store worker. The look and the key map come from the user's configuration (`config::load`,
 /// which gives `mono` under `NO_COLOR`); its problems are shown over the desk until a key.
 pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended> {
-    let look = config.look;
+    let look = ui::Look::new(config.styles.into()).with_borders(config.settings.borders);
     let mut notes: Vec<String> = config.problems.iter().map(ToString::to_string).collect();
     // The interface language: config.toml's `lang`, else DUEDESK_LANG, else the locale.
     // A `lang` that names no language is among the configuration problems (with its line).

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::Msg;
 use crate::app::Desk;
-use crate::app::desk_state::{Failed, ListKind, Query, Reply, Request, changed_elsewhere, serve_with};
+use crate::app::desk_state::{Failed, ListKind, Query, Reply, Request, serve_with};
 
 #[derive(PartialEq, Eq)]
 enum Slot {
@@ -97,14 +97,16 @@ pub fn spawn_worker(mut desk: Desk, live_clock: bool, tx: Sender<Msg>) -> std::i
         // Tells the main loop when this thread ends, by a panic too, so the desk never waits
         // for answers that will not come.
         let _gone = Gone(tx.clone());
-        changed_elsewhere(&desk);
+        let _ = desk.changed_elsewhere();
         let mut looked = Instant::now();
         loop {
             // Every WATCH, busy or idle, see whether another desk wrote, so this one shows it
             // without a key being pressed.
             if looked.elapsed() >= WATCH {
                 looked = Instant::now();
-                if changed_elsewhere(&desk) && tx.send(Msg::Reply(Reply::StoreChanged)).is_err() {
+                if desk.changed_elsewhere().unwrap_or(false)
+                    && tx.send(Msg::Reply(Reply::StoreChanged)).is_err()
+                {
                     return;
                 }
             }

@@ -64,8 +64,8 @@ fn history_cols(t: &Text) -> [Col; 4] {
     ]
 }
 
-fn hold_kind(kind: &str, lang: Lang) -> String {
-    kind.parse::<HoldKind>().map_or_else(|_| kind.to_string(), |k| lang.hold_kind(k).to_string())
+fn hold_kind(kind: &HoldKind, lang: Lang) -> String {
+    lang.hold_kind(*kind).to_string()
 }
 
 fn dash<T: ToString>(v: &Option<T>) -> String {

@@ -6,15 +6,7 @@ use ratatui::widgets::Block;
 
 use super::theme::Theme;
 
-/// The characters boxes are drawn with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Borders {
-    /// Box-drawing characters (`┌─┐│`).
-    #[default]
-    Unicode,
-    /// `+ - |`, for fonts without box-drawing characters.
-    Ascii,
-}
+pub use crate::config::Borders;
 
 /// `+-+` corners and `-`/`|` lines.
 pub const ASCII: border::Set<'static> = border::Set {

@@ -1,113 +1,38 @@
 //! Named styles. Panes ask for a meaning (`row(selected)`, `dpd(d)`), never a colour. Under
 //! `NO_COLOR` the `mono` theme carries state with modifiers and symbols only: the selection is
-//! reversed, severe arrears are bold. The shipped themes are TOML files (`themes/`), embedded;
-//! a user's theme file is parsed by the same code and laid over the chosen theme.
+//! reversed, severe arrears are bold. The styles come from theme files, which the configuration
+//! reads (`config::theme`).
 
-use std::ops::Range;
+use ratatui::style::Style;
 
-use ratatui::style::{Color, Modifier, Style};
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use crate::config::theme::Styles;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     pub mono: bool,
-    base: Style,
-    title: Style,
-    tab: Style,
-    tab_active: Style,
-    header: Style,
-    selected: Style,
-    dim: Style,
-    status: Style,
-    message: Style,
-    key: Style,
-    late: Style,
-    severe: Style,
+    styles: Styles,
 }
 
-/// The shipped themes, embedded: `themes/*.toml` at the top of the repository.
-pub const DARK: &str = include_str!("../../themes/dark.toml");
-pub const LIGHT: &str = include_str!("../../themes/light.toml");
-pub const MONO: &str = include_str!("../../themes/mono.toml");
-
-/// The shipped themes by name, the default first.
-pub const SHIPPED: [(&str, &str); 3] = [("dark", DARK), ("light", LIGHT), ("mono", MONO)];
-
-/// The style names a theme file sets, in the order of the shipped files.
-pub const STYLE_NAMES: [&str; 12] = [
-    "base",
-    "title",
-    "tab",
-    "tab_active",
-    "header",
-    "selected",
-    "dim",
-    "status",
-    "message",
-    "key",
-    "late",
-    "severe",
-];
-
-const MODIFIERS: [(&str, Modifier); 9] = [
-    ("bold", Modifier::BOLD),
-    ("dim", Modifier::DIM),
-    ("italic", Modifier::ITALIC),
-    ("underlined", Modifier::UNDERLINED),
-    ("reversed", Modifier::REVERSED),
-    ("crossed_out", Modifier::CROSSED_OUT),
-    ("slow_blink", Modifier::SLOW_BLINK),
-    ("rapid_blink", Modifier::RAPID_BLINK),
-    ("hidden", Modifier::HIDDEN),
-];
-
-/// One bad entry of a theme file: where it is (a byte range of the text) and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bad {
-    pub span: Range<usize>,
-    pub what: String,
-}
-
-impl Bad {
-    pub fn new(span: Range<usize>, what: impl Into<String>) -> Bad {
-        Bad { span, what: what.into() }
-    }
-
-    /// A TOML syntax error, as one line.
-    pub fn syntax(e: &toml::de::Error) -> Bad {
-        let msg = e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ");
-        Bad::new(
-            e.span().unwrap_or(0..0),
-            format!("TOML syntax: {msg}; fix the syntax (until then the whole file is ignored)"),
-        )
+impl From<Styles> for Theme {
+    fn from(styles: Styles) -> Theme {
+        Theme { mono: styles.mono, styles }
     }
 }
 
 impl Theme {
     /// The default theme, from `themes/dark.toml`.
     pub fn dark() -> Theme {
-        Theme::embedded(DARK, false)
+        Styles::dark().into()
     }
 
     /// From `themes/light.toml`, for light terminal backgrounds.
     pub fn light() -> Theme {
-        Theme::embedded(LIGHT, false)
+        Styles::light().into()
     }
 
     /// From `themes/mono.toml`: no colours; what `NO_COLOR` forces.
     pub fn mono() -> Theme {
-        Theme::embedded(MONO, true)
-    }
-
-    /// A shipped theme by name.
-    pub fn shipped(name: &str) -> Option<Theme> {
-        match name {
-            "dark" => Some(Theme::dark()),
-            "light" => Some(Theme::light()),
-            "mono" => Some(Theme::mono()),
-            _ => None,
-        }
+        Styles::mono().into()
     }
 
     /// `mono` when `NO_COLOR` is set to anything but the empty string (no-color.org).
@@ -118,214 +43,48 @@ impl Theme {
         }
     }
 
-    /// No colours and only the selection marked: what a shipped file falls back on.
-    fn plain() -> Theme {
-        let s = Style::new();
-        Theme {
-            mono: true,
-            base: s,
-            title: s,
-            tab: s,
-            tab_active: s.add_modifier(Modifier::REVERSED),
-            header: s,
-            selected: s.add_modifier(Modifier::REVERSED),
-            dim: s,
-            status: s.add_modifier(Modifier::REVERSED),
-            message: s.add_modifier(Modifier::REVERSED),
-            key: s,
-            late: s,
-            severe: s.add_modifier(Modifier::BOLD),
-        }
-    }
-
-    fn embedded(text: &str, mono: bool) -> Theme {
-        // The shipped files are parsed in full by a test; a bad entry would only keep the plain style.
-        let mut theme = Theme::plain();
-        let _ = theme.overlay(text);
-        theme.mono = mono;
-        theme
-    }
-
-    fn slot(&mut self, name: &str) -> Option<&mut Style> {
-        Some(match name {
-            "base" => &mut self.base,
-            "title" => &mut self.title,
-            "tab" => &mut self.tab,
-            "tab_active" => &mut self.tab_active,
-            "header" => &mut self.header,
-            "selected" => &mut self.selected,
-            "dim" => &mut self.dim,
-            "status" => &mut self.status,
-            "message" => &mut self.message,
-            "key" => &mut self.key,
-            "late" => &mut self.late,
-            "severe" => &mut self.severe,
-            _ => return None,
-        })
-    }
-
-    /// Applies a theme file on top of this theme: each style it names replaces that style whole;
-    /// the others stay. A bad entry is reported and leaves its style as it was; a syntax error
-    /// leaves the whole theme as it was.
-    pub fn overlay(&mut self, text: &str) -> Vec<Bad> {
-        let doc = match DeTable::parse(text) {
-            Ok(d) => d,
-            Err(_) => {
-                let (_, errors) = DeTable::parse_recoverable(text);
-                return errors.iter().map(Bad::syntax).collect();
-            }
-        };
-        let mut bad = Vec::new();
-        for (name, value) in doc.get_ref() {
-            let Some(slot) = self.slot(name.get_ref()) else {
-                bad.push(Bad::new(
-                    name.span(),
-                    format!(
-                        "unknown style \"{}\"; the styles are {}",
-                        name.get_ref(),
-                        STYLE_NAMES.join(", ")
-                    ),
-                ));
-                continue;
-            };
-            match parse_style(name.get_ref(), value) {
-                Ok(style) => *slot = style,
-                Err(b) => bad.push(b),
-            }
-        }
-        bad.sort_by_key(|b| b.span.start);
-        bad
-    }
     pub fn base(&self) -> Style {
-        self.base
+        self.styles.base
     }
     pub fn title(&self) -> Style {
-        self.title
+        self.styles.title
     }
     pub fn tab(&self, active: bool) -> Style {
-        if active { self.tab_active } else { self.tab }
+        if active { self.styles.tab_active } else { self.styles.tab }
     }
     pub fn header(&self) -> Style {
-        self.header
+        self.styles.header
     }
     pub fn row(&self, selected: bool) -> Style {
-        if selected { self.selected } else { self.base }
+        if selected { self.styles.selected } else { self.styles.base }
     }
     pub fn dim(&self) -> Style {
-        self.dim
+        self.styles.dim
     }
     pub fn status(&self) -> Style {
-        self.status
+        self.styles.status
     }
     pub fn message(&self) -> Style {
-        self.message
+        self.styles.message
     }
     pub fn key(&self) -> Style {
-        self.key
+        self.styles.key
     }
     /// Days past due: plain when current, marked from 1 day, severe from 90 (non-performing).
     pub fn dpd(&self, dpd: i64) -> Style {
         match dpd {
-            ..=0 => self.base,
-            1..=89 => self.late,
-            _ => self.severe,
+            ..=0 => self.styles.base,
+            1..=89 => self.styles.late,
+            _ => self.styles.severe,
         }
-    }
-}
-
-/// One style: `{ fg = "cyan", bg = "#202020", modifiers = ["bold"] }`.
-fn parse_style(name: &str, value: &Spanned<DeValue<'_>>) -> Result<Style, Bad> {
-    let DeValue::Table(table) = value.get_ref() else {
-        return Err(Bad::new(
-            value.span(),
-            format!(
-                "style {name} is a {} (not a table); write {name} = {{ fg = \"cyan\", modifiers = [\"bold\"] }}",
-                value.get_ref().type_str()
-            ),
-        ));
-    };
-    let mut style = Style::new();
-    for (key, v) in table {
-        match key.get_ref().as_ref() {
-            "fg" => style = style.fg(parse_color(name, "fg", v)?),
-            "bg" => style = style.bg(parse_color(name, "bg", v)?),
-            "modifiers" => style = style.add_modifier(parse_modifiers(name, v)?),
-            other => {
-                return Err(Bad::new(
-                    key.span(),
-                    format!("unknown key \"{other}\" in style {name}; use fg, bg and modifiers"),
-                ));
-            }
-        }
-    }
-    Ok(style)
-}
-
-fn parse_color(name: &str, part: &str, v: &Spanned<DeValue<'_>>) -> Result<Color, Bad> {
-    let text = v.get_ref().as_str().unwrap_or("");
-    // Palette numbers are written as text too ("236"), so a bare 236 is refused rather than guessed.
-    match text.parse::<Color>() {
-        Ok(c) if v.get_ref().is_str() => Ok(c),
-        _ => Err(Bad::new(
-            v.span(),
-            format!(
-                "unknown colour {} for {name}.{part}; use a name (red, light_blue, dark_gray, reset, …), \
-                 a palette number as text (\"236\") or \"#rrggbb\"",
-                shown(v)
-            ),
-        )),
-    }
-}
-
-fn parse_modifiers(name: &str, v: &Spanned<DeValue<'_>>) -> Result<Modifier, Bad> {
-    let names: Vec<&str> = MODIFIERS.iter().map(|(n, _)| *n).collect();
-    let one = |item: &Spanned<DeValue<'_>>| {
-        let text = item.get_ref().as_str().unwrap_or("");
-        MODIFIERS.iter().find(|(n, _)| *n == text).map(|(_, m)| *m).ok_or_else(|| {
-            Bad::new(
-                item.span(),
-                format!("unknown modifier {} in {name}.modifiers; use {}", shown(item), names.join(", ")),
-            )
-        })
-    };
-    match v.get_ref() {
-        DeValue::Array(items) => items.iter().try_fold(Modifier::empty(), |acc, i| Ok(acc | one(i)?)),
-        _ => Err(Bad::new(
-            v.span(),
-            format!(
-                "{name}.modifiers must be a list, e.g. modifiers = [\"bold\", \"reversed\"]; got {}",
-                shown(v)
-            ),
-        )),
-    }
-}
-
-/// A value as the user wrote it, for messages: strings quoted, other kinds by their type.
-fn shown(v: &Spanned<DeValue<'_>>) -> String {
-    match v.get_ref() {
-        DeValue::String(s) => format!("\"{s}\""),
-        DeValue::Integer(i) => i.as_str().to_string(),
-        DeValue::Boolean(b) => b.to_string(),
-        other => format!("(a {})", other.type_str()),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use ratatui::style::{Color, Modifier};
 
-    #[test]
-    fn every_shipped_theme_sets_every_style_and_parses_cleanly() {
-        for (name, text) in SHIPPED {
-            let mut theme = Theme::plain();
-            assert_eq!(theme.overlay(text), Vec::new(), "themes/{name}.toml");
-            let doc = DeTable::parse(text).expect("toml");
-            let keys: Vec<&str> = doc.get_ref().iter().map(|(k, _)| k.get_ref().as_ref()).collect();
-            for style in STYLE_NAMES {
-                assert!(keys.contains(&style), "themes/{name}.toml lacks {style}");
-            }
-        }
-    }
+    use super::*;
 
     #[test]
     fn dark_is_as_before_and_the_themes_differ() {
@@ -341,34 +100,7 @@ mod tests {
         let m = Theme::mono();
         assert!(m.row(true).add_modifier.contains(Modifier::REVERSED));
         assert!(m.dpd(120).add_modifier.contains(Modifier::BOLD));
-        for s in STYLE_NAMES {
-            let mut t = m;
-            let style = *t.slot(s).expect("slot");
-            assert_eq!((style.fg, style.bg), (None, None), "mono {s} has a colour");
-        }
         assert_eq!(Theme::for_no_color(Some("1")), m);
         assert_eq!(Theme::for_no_color(Some("")), Theme::dark());
-    }
-
-    #[test]
-    fn an_overlay_replaces_the_styles_it_names_and_reports_bad_entries() {
-        let mut t = Theme::dark();
-        let text = "title = { fg = \"#ff0000\" }\nkey = { fg = \"purplish\" }\ntitel = {}\n\
-                    dim = { fg = \"red\", colour = \"x\" }\nlate = { modifiers = [\"blod\"] }\nsevere = \"red\"\n";
-        let bad = t.overlay(text);
-        assert_eq!(t.title(), Style::new().fg(Color::Rgb(255, 0, 0)));
-        assert_eq!(t.key(), Theme::dark().key());
-        let whats: Vec<&str> = bad.iter().map(|b| b.what.as_str()).collect();
-        assert_eq!(bad.len(), 5, "{whats:#?}");
-        assert!(whats[0].starts_with("unknown colour \"purplish\" for key.fg"), "{}", whats[0]);
-        assert!(whats[1].starts_with("unknown style \"titel\""), "{}", whats[1]);
-        assert!(whats[2].starts_with("unknown key \"colour\" in style dim"), "{}", whats[2]);
-        assert!(whats[3].starts_with("unknown modifier \"blod\""), "{}", whats[3]);
-        assert!(whats[4].starts_with("style severe is a string"), "{}", whats[4]);
-        assert_eq!(&text[bad[0].span.clone()], "\"purplish\"");
-        let mut t = Theme::dark();
-        let bad = t.overlay("title = { fg = \"red\"\n");
-        assert_eq!(t, Theme::dark());
-        assert!(bad[0].what.starts_with("TOML syntax:"), "{:?}", bad);
     }
 }

@@ -30,6 +30,6 @@ pub use line::{Cycle, Edit, LineEdit};
 pub use lists::{DEMO_LOANS, ListState, PAGE, STAGE_TABS};
 pub use protocol::{CaseOp, Failed, LeaseOp, ListKind, Query, Reply, Request};
 pub use run::RunState;
-pub use serve::{changed_elsewhere, serve, serve_with};
+pub use serve::{serve, serve_with};
 pub use state::DeskState;
 pub use team::TeamState;

@@ -52,9 +52,9 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
             Ok(moved) => Reply::Assigned { customers: moved.len(), to: to.clone() },
             Err(e) => failed(Failed::Write, e),
         },
-        Query::Info => match store::loan_count(desk.store.conn()) {
+        Query::Info => match desk.loan_count() {
             Ok(n) => Reply::Info { loans: u64::try_from(n).unwrap_or(0) },
-            Err(e) => failed(Failed::Info, e.into()),
+            Err(e) => failed(Failed::Info, e),
         },
         Query::List { list, query, want_total } => {
             let result = (|| {
@@ -95,12 +95,6 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
             Err(e) => failed(Failed::Complete, e.into()),
         },
     }
-}
-
-/// Whether another desk or command wrote to the store since the last look (one pragma, no table
-/// read): the worker looks every two seconds and says `Reply::StoreChanged` when it did.
-pub fn changed_elsewhere(desk: &Desk) -> bool {
-    desk.store.changed_elsewhere().unwrap_or(false)
 }
 
 /// Work on a case: the command line's own actions, with their rules and version checks.

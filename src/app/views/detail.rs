@@ -1,0 +1,46 @@
+//! One loan in full (CONTRACT: `show --format json`): the list fields, then terms and history.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::records::{
+    AssignmentView, ContactView, HoldView, NoticeView, PaymentView, PlanView, PromiseView, StageEventView,
+};
+use super::summary::{LoanSummary, ScheduleLine};
+use crate::app::tasks::TaskView;
+use crate::domain::{Money, Rate};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoanDetail {
+    #[serde(flatten)]
+    pub summary: LoanSummary,
+    pub customer_id: String,
+    pub annual_rate: Rate,
+    pub term_months: u32,
+    pub disbursed_on: NaiveDate,
+    pub guarantor: Option<String>,
+    pub guarantor_phone: Option<String>,
+    pub collateral: Option<String>,
+    pub branch: Option<String>,
+    pub agency_name: Option<String>,
+    pub written_off_on: Option<NaiveDate>,
+    pub credit_balance: Money,
+    pub paid_total: Money,
+    pub version: i64,
+    pub schedule: Vec<ScheduleLine>,
+    pub payments: Vec<PaymentView>,
+    pub contacts: Vec<ContactView>,
+    pub promises: Vec<PromiseView>,
+    pub stage_events: Vec<StageEventView>,
+    pub assignments: Vec<AssignmentView>,
+    pub other_loans: Vec<String>,
+    /// Notices issued on the loan (dunning, guarantor demand), newest first, with their receipt.
+    pub notices: Vec<NoticeView>,
+    /// Payment plans, extensions and restructures on record; the one in force is marked.
+    pub plans: Vec<PlanView>,
+    /// The work the loan's stages created (open first) and what became of it.
+    pub tasks: Vec<TaskView>,
+    /// Dispute and hardship holds on the loan, newest first, each marked in force or not.
+    pub holds: Vec<HoldView>,
+    pub observation_until: Option<NaiveDate>,
+}

@@ -1,0 +1,127 @@
+//! The loan lists: which snapshot answers for the desk's date (rolling the shared one forward to
+//! today on the day's first look), the list's question, its pages and counts.
+
+use super::summary::LoanSummary;
+use crate::app::{AppError, Desk, Result};
+use crate::domain::{LoanStatus, Role, Stage};
+use crate::store::{self, LoanFilter, StateTable};
+
+/// The list orders of CONTRACT's `--sort`.
+pub use crate::store::SortKey;
+
+/// The loan list's question: filters by name as the user gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoanQuery {
+    pub stage: Option<Stage>,
+    pub status: Option<LoanStatus>,
+    pub assignee: Option<String>,
+    pub dpd_min: Option<i64>,
+    pub due_within: Option<i64>,
+    pub due_soon: bool,
+    pub search: Option<String>,
+    /// Active promises due today first (the collector's queue).
+    pub promises_first: bool,
+    pub sort: SortKey,
+    pub limit: Option<u64>,
+    pub offset: u64,
+}
+
+impl Desk {
+    /// Which snapshot answers questions as of the desk's date: the shared one when it is for that
+    /// date, else a private scratch copy computed now (the shared date is not moved).
+    pub fn state_table(&mut self, progress: &mut dyn FnMut(u64)) -> Result<StateTable> {
+        let shared = store::snapshot_as_of(self.store.conn())?;
+        if shared == Some(self.as_of) {
+            return Ok(StateTable::Shared);
+        }
+        // The branch's book moves forward to today on the day's first use, for every desk: the
+        // figures the nightly run would write. Never backwards, never into the future, never by a
+        // login that is not a desk user; a desk that finds another one rolling it answers privately.
+        let (as_of, rules) = (self.as_of, self.rules);
+        if shared.is_none_or(|d| d < as_of) && as_of <= self.now.date_naive() && self.actor.role().is_some() {
+            let rolled = self.store.write(|tx| -> store::Result<()> {
+                if store::snapshot_as_of(tx)?.is_none_or(|d| d < as_of) {
+                    store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress)?;
+                }
+                Ok(())
+            });
+            match rolled {
+                Ok(()) => return Ok(StateTable::Shared),
+                Err(e) if e.is_busy() => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if !self.store.scratch_is_current(as_of)? {
+            self.store.refresh_scratch(as_of, &rules, progress)?;
+        }
+        Ok(StateTable::Scratch)
+    }
+
+    fn filter_for(&self, q: &LoanQuery) -> Result<LoanFilter> {
+        let assignee = match q.assignee.as_deref() {
+            Some(login) => Some(
+                store::user_by_login(self.store.conn(), login)?
+                    .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?
+                    .id,
+            ),
+            None => None,
+        };
+        if let Some(n) = q.due_within.filter(|n| *n < 0) {
+            return Err(AppError::Input(format!("--due-within {n}: give a number of days, 0 or more")));
+        }
+        Ok(LoanFilter {
+            stage: q.stage,
+            status: q.status,
+            assignee,
+            dpd_min: q.dpd_min,
+            next_due_between: q.due_within.map(|n| (self.as_of, self.as_of + chrono::Duration::days(n))),
+            due_soon: q.due_soon,
+            search: q.search.clone(),
+            promises_first: q.promises_first.then_some(self.as_of),
+            promise_due: None,
+        })
+    }
+
+    /// The loan list as of the desk's date.
+    pub fn list_loans(&mut self, q: &LoanQuery, progress: &mut dyn FnMut(u64)) -> Result<Vec<LoanSummary>> {
+        Ok(self.list_page(q, false, progress)?.0)
+    }
+
+    /// A page of the loan list and, with `want_total`, how many loans the list holds (the desk's
+    /// list asks both on its first page; counts and a search's matches are kept until the store
+    /// changes, so the next pages and a sort change do not find them again).
+    pub fn list_page(
+        &mut self,
+        q: &LoanQuery,
+        want_total: bool,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(Vec<LoanSummary>, Option<u64>)> {
+        let filter = self.filter_for(q)?;
+        let table = self.state_table(progress)?;
+        let (rows, total) = self.store.list_page(table, &filter, q.sort, q.limit, q.offset, want_total)?;
+        let worked_by = self.worked_by()?;
+        let mut rows: Vec<LoanSummary> = rows
+            .into_iter()
+            .map(|r| {
+                let by = worked_by.get(&r.loan_id).cloned();
+                LoanSummary { worked_by: by, ..LoanSummary::from(r) }
+            })
+            .collect();
+        self.mask_rows(&mut rows)?;
+        Ok((rows, total))
+    }
+
+    /// How many loans the list's question matches (limit and offset aside).
+    pub fn count_loans(&mut self, q: &LoanQuery) -> Result<u64> {
+        let filter = self.filter_for(q)?;
+        let table = self.state_table(&mut |_| {})?;
+        Ok(self.store.count_loans(table, &filter)?)
+    }
+
+    /// Recomputes the shared snapshot as of the desk's date (the nightly roll of the book).
+    pub fn refresh(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
+        self.actor.require(Role::Collector, "refreshing the book")?;
+        let (as_of, rules) = (self.as_of, self.rules);
+        Ok(self.store.write(|tx| store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress))?)
+    }
+}

@@ -1,0 +1,16 @@
+//! What lists, the case view and the schedule show: the shapes of CONTRACT.md's JSON, each its own
+//! type with its words typed (the store's rows stay in the store), and the actions that fill them.
+
+mod detail;
+mod list;
+mod records;
+mod show;
+mod summary;
+
+pub use detail::LoanDetail;
+pub use list::{LoanQuery, SortKey};
+pub use records::{
+    AssignmentView, ContactView, HoldView, NoticeView, PaymentView, PlanView, PromiseView, ReceiptStatus,
+    StageEventView,
+};
+pub use summary::{LoanSummary, ScheduleLine};

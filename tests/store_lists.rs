@@ -1,0 +1,245 @@
+//! The store's loan lists on a demo book: pages read from the end, a search's kept matches, the
+//! index ranges the filters search, the queue's partial indexes, and a refresh that writes only
+//! the rows that moved. The book is made through the desk; the lists are asked of the store
+//! directly, beside it on the same file.
+
+use chrono::{DateTime, NaiveDate};
+use duedesk::app::Desk;
+use duedesk::store::{self, LoanFilter, SortKey, StateTable, Store};
+
+/// A demo book of `loans` loans as of 2026-03-01 in a temporary store: the desk that made it and
+/// the store opened again beside it.
+struct Book {
+    _dir: tempfile::TempDir,
+    desk: Desk,
+    store: Store,
+}
+
+fn demo(loans: u64) -> Book {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
+    let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("day");
+    let mut desk = Desk::open(Store::open(&path).expect("store"), "admin", as_of, now).expect("desk");
+    duedesk::app::demo::generate(&mut desk, loans, 7, &mut |_| {}).expect("demo");
+    let store = Store::open(&path).expect("the store again");
+    Book { _dir: dir, desk, store }
+}
+
+fn snapshot(store: &Store) -> Vec<String> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT quote(loan_id) || ',' || quote(as_of) || ',' || quote(status) || ',' || quote(stage) || ',' || quote(dpd) || ',' || quote(overdue_amount) || ',' || quote(next_due_on) || ',' || quote(due_soon_on) || ',' || quote(promise_status) || ',' || quote(last_contact_at) FROM loan_state ORDER BY loan_id")
+        .expect("prepare");
+    stmt.query_map([], |r| r.get(0)).expect("query").collect::<rusqlite::Result<Vec<String>>>().expect("rows")
+}
+
+#[test]
+fn a_page_read_from_the_end_is_the_page_read_from_the_start() {
+    let book = demo(400);
+    let conn = book.store.conn();
+    let day = book.desk.as_of;
+    let filters = [
+        LoanFilter::default(),
+        LoanFilter { dpd_min: Some(1), promises_first: Some(day), ..LoanFilter::default() },
+        // A search (loan ids DL00000100 to DL00000199).
+        LoanFilter { search: Some("DL000001".into()), ..LoanFilter::default() },
+        // The desk's queue, read through its partial indexes.
+        LoanFilter {
+            status: Some(duedesk::domain::LoanStatus::Active),
+            dpd_min: Some(1),
+            promises_first: Some(day),
+            ..LoanFilter::default()
+        },
+    ];
+    let sorts = [
+        SortKey::Dpd,
+        SortKey::Overdue,
+        SortKey::Due,
+        SortKey::LastContact,
+        SortKey::NextAction,
+        SortKey::DueSoon,
+    ];
+    for filter in &filters {
+        let total = store::count_loans(conn, StateTable::Shared, filter).expect("count");
+        assert!(total > 20, "{filter:?}");
+        for sort in sorts {
+            for (offset, limit) in [(total / 2 + 1, 7), (total - 5, 10), (total - 1, 3), (total / 2, 50)] {
+                let ahead = store::list_loans(conn, StateTable::Shared, filter, sort, Some(limit), offset)
+                    .expect("forward");
+                let back = store::list_loans_in(
+                    conn,
+                    StateTable::Shared,
+                    filter,
+                    sort,
+                    Some(limit),
+                    offset,
+                    Some(total),
+                )
+                .expect("from the end");
+                let ids = |rows: &[store::StateRow]| rows.iter().map(|r| r.loan_id.0).collect::<Vec<_>>();
+                assert_eq!(ids(&ahead), ids(&back), "{filter:?} {sort:?} {offset}+{limit}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_search_read_from_its_kept_matches_is_the_list_the_statements_give() {
+    let book = demo(400);
+    let conn = book.store.conn();
+    let day = book.desk.as_of;
+    let name: String =
+        conn.query_row("SELECT borrower FROM loans WHERE id = 7", [], |r| r.get(0)).expect("name");
+    let surname: String = name.chars().take(1).collect();
+    let queue = LoanFilter {
+        status: Some(duedesk::domain::LoanStatus::Active),
+        dpd_min: Some(1),
+        promises_first: Some(day),
+        ..LoanFilter::default()
+    };
+    let mut seen_a_band = false;
+    for search in ["DL0000", "DL000001", surname.as_str(), name.as_str(), "nobody"] {
+        for base in [LoanFilter::default(), queue.clone()] {
+            let filter = LoanFilter { search: Some(search.into()), ..base };
+            let total = store::count_loans(conn, StateTable::Shared, &filter).expect("count");
+            if let Some(day) = filter.promises_first {
+                let band = store::promise_band(&filter, day);
+                seen_a_band |= store::count_loans(conn, StateTable::Shared, &band).expect("band") > 0;
+            }
+            for sort in
+                [SortKey::Dpd, SortKey::Overdue, SortKey::Due, SortKey::LastContact, SortKey::NextAction]
+            {
+                for (offset, limit) in [(0, 10), (3, 7), (total.saturating_sub(2), 10), (total + 5, 10)] {
+                    let want =
+                        store::list_loans(conn, StateTable::Shared, &filter, sort, Some(limit), offset)
+                            .expect("statements");
+                    let (got, n) = book
+                        .store
+                        .list_page(StateTable::Shared, &filter, sort, Some(limit), offset, true)
+                        .expect("kept");
+                    assert_eq!(got, want, "{search} {sort:?} {offset}+{limit}");
+                    assert_eq!(n, Some(total), "{search} {sort:?}");
+                }
+            }
+        }
+    }
+    assert!(seen_a_band, "a searched queue with promises due today");
+}
+
+#[test]
+fn filtered_list_questions_search_an_index_range() {
+    let book = demo(100);
+    let conn = book.store.conn();
+    let day = book.desk.as_of;
+    let plan = |(sql, args): (String, Vec<rusqlite::types::Value>)| -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("explain");
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+            .expect("plan")
+            .map(|r| r.expect("row"))
+            .collect::<Vec<_>>();
+        rows.join(" / ")
+    };
+    let questions = [
+        (
+            LoanFilter {
+                next_due_between: Some((day, day + chrono::Duration::days(3))),
+                ..LoanFilter::default()
+            },
+            SortKey::Due,
+        ),
+        (LoanFilter { promise_due: Some((true, day)), ..LoanFilter::default() }, SortKey::Overdue),
+        (LoanFilter { stage: Some(duedesk::domain::Stage::Legal), ..LoanFilter::default() }, SortKey::Dpd),
+    ];
+    for (filter, sort) in questions {
+        for p in [
+            plan(store::count_sql(StateTable::Shared, &filter)),
+            plan(store::page_sql(StateTable::Shared, &filter, sort, Some(50), 0)),
+        ] {
+            // A search of an index's range, never a walk of the table or of a whole index.
+            let walks = p.split(" / ").any(|step| step.starts_with("SCAN s"));
+            assert!(p.contains("SEARCH s USING") && !walks, "{filter:?} {sort:?}: {p}");
+        }
+    }
+}
+
+#[test]
+fn a_kept_search_is_found_again_after_a_write() {
+    let mut book = demo(100);
+    let filter = LoanFilter { search: Some("DL0000001".into()), ..LoanFilter::default() };
+    let count = |store: &Store| {
+        store.list_page(StateTable::Shared, &filter, SortKey::Dpd, None, 0, true).expect("page").1
+    };
+    let before = count(&book.store).expect("total");
+    assert!(before > 0);
+    book.store
+        .write(|tx| {
+            tx.execute(
+                "DELETE FROM loan_state WHERE loan_id = (SELECT id FROM loans WHERE loan_ref = 'DL00000012')",
+                [],
+            )
+        })
+        .expect("write");
+    assert_eq!(count(&book.store), Some(before - 1), "a write makes the search look again");
+}
+
+#[test]
+fn the_queue_read_through_its_partial_indexes_is_in_the_order_asked() {
+    let book = demo(400);
+    let conn = book.store.conn();
+    let filter = LoanFilter {
+        status: Some(duedesk::domain::LoanStatus::Active),
+        dpd_min: Some(1),
+        ..LoanFilter::default()
+    };
+    for (sort, order) in [
+        (SortKey::Overdue, "overdue_amount DESC, loan_id"),
+        (SortKey::LastContact, "last_contact_at, loan_id"),
+        (SortKey::NextAction, "next_action_on IS NULL, next_action_on, loan_id"),
+    ] {
+        let sql =
+            format!("SELECT loan_id FROM loan_state WHERE status = 'active' AND dpd >= 1 ORDER BY {order}");
+        let want: Vec<i64> = conn
+            .prepare(&sql)
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        let got: Vec<i64> = store::list_loans(conn, StateTable::Shared, &filter, sort, None, 0)
+            .expect("list")
+            .iter()
+            .map(|r| r.loan_id.0)
+            .collect();
+        assert!(want.len() > 20);
+        assert_eq!(got, want, "{sort:?}");
+    }
+}
+
+#[test]
+fn a_refresh_that_writes_only_moved_rows_leaves_what_a_full_one_would() {
+    let mut book = demo(300);
+    let before = snapshot(&book.store);
+    book.desk.refresh(&mut |_| {}).expect("same day");
+    assert_eq!(snapshot(&book.store), before, "a refresh on the snapshot's date changes nothing");
+
+    book.desk.as_of = NaiveDate::from_ymd_opt(2026, 3, 20).expect("day");
+    book.desk.refresh(&mut |_| {}).expect("later");
+    let moved = snapshot(&book.store);
+    assert_ne!(moved, before);
+    // The same date computed into an emptied snapshot (indexes rebuilt at the end).
+    let indexes = |store: &Store| -> Vec<(String, Option<String>)> {
+        let conn = store.conn();
+        let mut stmt = conn
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'loan_state' ORDER BY name")
+            .expect("prepare");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("query").map(|r| r.expect("row")).collect()
+    };
+    let before = indexes(&book.store);
+    assert!(before.len() > 10, "{before:?}");
+    book.store.conn().execute("DELETE FROM loan_state", []).expect("empty");
+    book.desk.refresh(&mut |_| {}).expect("from empty");
+    assert_eq!(snapshot(&book.store), moved);
+    assert_eq!(indexes(&book.store), before, "the snapshot's indexes are back, as they were");
+}
