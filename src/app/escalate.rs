@@ -13,7 +13,7 @@ use super::{AppError, Desk, Result};
 use crate::domain::escalation::{Position, Transition, decide};
 use crate::domain::policy::{Policy, parse_policy};
 use crate::domain::{LoanStatus, PromiseStatus, Role, Stage};
-use crate::store::{self, EscalationRow, StageEvent, StateTable};
+use crate::store::{self, EscalationRow, StageEvent, StateAt, StateTable};
 
 /// Loans decided and changed per transaction.
 pub const BATCH: u32 = 5_000;
@@ -174,19 +174,35 @@ impl Desk {
                  (use --dry-run to look)"
             )));
         }
-        let table = if dry_run { StateTable::Scratch } else { StateTable::Shared };
+        // The book as of the run's date: a real run rolls the shared snapshot forward (the rows the
+        // days since changed; a store without one, or one already rolled past the date, is
+        // computed whole), a dry run computes its own scratch copy.
         let refreshing = RunPhase::Refresh.as_str();
-        if dry_run {
+        let book = if dry_run {
             self.store.refresh_scratch(as_of, &rules, &mut |n| progress(refreshing, n))?;
+            StateAt::scratch(as_of, rules)
         } else {
-            self.store
-                .write(|tx| store::refresh_all(tx, table, as_of, &rules, &mut |n| progress(refreshing, n)))?;
-        }
+            match store::snapshot_for(self.store.conn(), as_of)? {
+                store::SnapshotFor::Holds => {}
+                store::SnapshotFor::Behind => {
+                    self.store.roll_to(as_of, &rules, &mut |n, _| progress(refreshing, n))?;
+                }
+                store::SnapshotFor::Missing | store::SnapshotFor::Ahead => {
+                    self.store.write(|tx| {
+                        store::refresh_all(tx, StateTable::Shared, as_of, &rules, &mut |n| {
+                            progress(refreshing, n)
+                        })
+                    })?;
+                }
+            }
+            StateAt::shared(as_of, rules)
+        };
+        let held = store::held_on(self.store.conn(), as_of)?;
 
         let mut report = EscalationReport {
             as_of,
             dry_run,
-            loans: 0,
+            loans: store::snapshot_loans(self.store.conn(), book.table)?,
             changed: 0,
             held: 0,
             on_hold: 0,
@@ -195,72 +211,75 @@ impl Desk {
             changes: Vec::new(),
         };
         let mut after = 0i64;
+        let mut looked = 0u64;
         loop {
-            let batch = |conn: &rusqlite::Connection, report: &mut EscalationReport| -> Result<Option<i64>> {
-                let page = store::escalation_page(conn, table, after, batch_size)?;
-                let Some(last) = page.last().map(|r| r.loan.0) else { return Ok(None) };
-                for row in &page {
-                    report.loans += 1;
-                    let change = change_for(policy, row, report);
-                    let stage = change.as_ref().map_or(row.stage, |t| t.to);
-                    // Monthly while overdue (DOMAIN §6), not only on entering reminder; a dispute or
-                    // hardship hold stops outbound collection, a notice included. Checked before the
-                    // stage change so a dry run counts what the real one adds.
-                    let overdue = row.dpd > 0 && row.status == LoanStatus::Active && !row.written_off;
-                    let dunning = overdue
-                        && row.held_until.is_none()
-                        && tasks::dunning_monthly_in(stage)
-                        && tasks::dunning_due(conn, row.loan, as_of)?;
-                    report.dunning_notices += u64::from(dunning);
-                    if let Some(t) = change {
-                        if !dry_run {
-                            let ev = StageEvent {
+            let mut batch =
+                |conn: &rusqlite::Connection, report: &mut EscalationReport| -> Result<Option<i64>> {
+                    let page = store::escalation_page(conn, book, &held, after, batch_size)?;
+                    let Some(last) = page.last().map(|r| r.loan.0) else { return Ok(None) };
+                    for row in &page {
+                        looked += 1;
+                        let change = change_for(policy, row, report);
+                        let stage = change.as_ref().map_or(row.stage, |t| t.to);
+                        // Monthly while overdue (DOMAIN §6), not only on entering reminder; a dispute or
+                        // hardship hold stops outbound collection, a notice included. Checked before the
+                        // stage change so a dry run counts what the real one adds.
+                        let overdue = row.dpd > 0 && row.status == LoanStatus::Active && !row.written_off;
+                        let dunning = overdue
+                            && row.held_until.is_none()
+                            && tasks::dunning_monthly_in(stage)
+                            && tasks::dunning_due(conn, row.loan, as_of)?;
+                        report.dunning_notices += u64::from(dunning);
+                        if let Some(t) = change {
+                            let loan_ref = store::loan_ref_of(conn, row.loan)?;
+                            if !dry_run {
+                                let ev = StageEvent {
+                                    from: row.stage,
+                                    to: t.to,
+                                    as_of,
+                                    actor: POLICY_ACTOR.into(),
+                                    reason: t.reason.clone(),
+                                    at: at.clone(),
+                                };
+                                store::record_stage_change(conn, row.loan, &ev)?;
+                                if matches!(t.to, Stage::Current | Stage::Closed) {
+                                    // Cured or paid: the work of the stages left is history now.
+                                    let note = format!("no longer needed: {}", t.reason);
+                                    tasks::close_work(conn, row.loan, None, as_of, POLICY_ACTOR, &note)?;
+                                }
+                                tasks::create_stage_work(conn, row.loan, t.to, as_of, POLICY_ACTOR, &at)?;
+                                // Each loan's move in its batch's transaction: audited even if the run stops.
+                                let detail = serde_json::json!({
+                                    "before": row.stage.as_str(),
+                                    "after": t.to.as_str(),
+                                    "reason": t.reason,
+                                    "as_of": as_of.to_string(),
+                                    "by": POLICY_ACTOR,
+                                });
+                                store::insert_audit(
+                                    conn,
+                                    &at,
+                                    &actor,
+                                    "stage_change",
+                                    "loan",
+                                    Some(&loan_ref),
+                                    &detail.to_string(),
+                                )?;
+                            }
+                            report.changes.push(Change {
+                                loan_id: loan_ref,
                                 from: row.stage,
                                 to: t.to,
-                                as_of,
-                                actor: POLICY_ACTOR.into(),
-                                reason: t.reason.clone(),
-                                at: at.clone(),
-                            };
-                            store::record_stage_change(conn, row.loan, &ev)?;
-                            if matches!(t.to, Stage::Current | Stage::Closed) {
-                                // Cured or paid: the work of the stages left is history now.
-                                let note = format!("no longer needed: {}", t.reason);
-                                tasks::close_work(conn, row.loan, None, as_of, POLICY_ACTOR, &note)?;
-                            }
-                            tasks::create_stage_work(conn, row.loan, t.to, as_of, POLICY_ACTOR, &at)?;
-                            // Each loan's move in its batch's transaction: audited even if the run stops.
-                            let detail = serde_json::json!({
-                                "before": row.stage.as_str(),
-                                "after": t.to.as_str(),
-                                "reason": t.reason,
-                                "as_of": as_of.to_string(),
-                                "by": POLICY_ACTOR,
+                                dpd: row.dpd,
+                                reason: t.reason,
                             });
-                            store::insert_audit(
-                                conn,
-                                &at,
-                                &actor,
-                                "stage_change",
-                                "loan",
-                                Some(&row.loan_ref),
-                                &detail.to_string(),
-                            )?;
                         }
-                        report.changes.push(Change {
-                            loan_id: row.loan_ref.clone(),
-                            from: row.stage,
-                            to: t.to,
-                            dpd: row.dpd,
-                            reason: t.reason,
-                        });
+                        if dunning && !dry_run {
+                            tasks::add_monthly_dunning(conn, row.loan, as_of, POLICY_ACTOR, &at)?;
+                        }
                     }
-                    if dunning && !dry_run {
-                        tasks::add_monthly_dunning(conn, row.loan, as_of, POLICY_ACTOR, &at)?;
-                    }
-                }
-                Ok(Some(last))
-            };
+                    Ok(Some(last))
+                };
             let next = if dry_run {
                 batch(self.store.conn(), &mut report)?
             } else {
@@ -270,7 +289,7 @@ impl Desk {
                 Some(last) => after = last,
                 None => break,
             }
-            progress(RunPhase::Apply.as_str(), report.loans);
+            progress(RunPhase::Apply.as_str(), looked);
         }
 
         let mut counts: BTreeMap<(Stage, Stage), u64> = BTreeMap::new();
@@ -308,7 +327,6 @@ mod tests {
     fn row(stage: Stage, dpd: i64, promise: Option<PromiseStatus>) -> EscalationRow {
         EscalationRow {
             loan: LoanId(1),
-            loan_ref: "L1".into(),
             stage,
             status: LoanStatus::Active,
             dpd,

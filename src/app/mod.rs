@@ -128,6 +128,9 @@ pub struct Desk {
     /// The escalation policy in force (`policy set`, else the shipped default); `rules` carries
     /// its due-soon windows and classification bands.
     pub policy: Policy,
+    /// Another connection rolls the shared book forward to the desk's date (the terminal desk's
+    /// `Query::Roll`); meanwhile questions read the rows as they stand instead of rolling first.
+    pub roll_elsewhere: bool,
 }
 
 impl Desk {
@@ -180,6 +183,7 @@ impl Desk {
             actor: Actor { login: login.to_string(), user, admins },
             rules: AssessRules::default(),
             policy: Policy::default(),
+            roll_elsewhere: false,
         };
         desk.load_rules()?;
         Ok(desk)
@@ -200,6 +204,7 @@ impl Desk {
             actor: self.actor.clone(),
             rules: self.rules,
             policy: self.policy.clone(),
+            roll_elsewhere: false,
         };
         // The policy and settings in force now, should an admin have changed them meanwhile.
         desk.load_rules()?;

@@ -141,11 +141,22 @@ impl ClassBands {
 /// The class a loan carries: its DPD floor, at least special mention while a restructured loan is
 /// under observation, normal once closed.
 pub fn loan_class(a: &crate::domain::Assessment, observation_until: Option<chrono::NaiveDate>) -> RiskClass {
-    if a.closed {
+    class_on(a.closed, a.class_floor, a.as_of, observation_until)
+}
+
+/// `loan_class` from its parts: whether the loan is closed, its floor on `on` (`ClassBands::floor`
+/// of its DPD) and the end of a restructure's observation.
+pub fn class_on(
+    closed: bool,
+    floor: RiskClass,
+    on: chrono::NaiveDate,
+    observation_until: Option<chrono::NaiveDate>,
+) -> RiskClass {
+    if closed {
         return RiskClass::Normal;
     }
-    let observed = observation_until.is_some_and(|until| a.as_of < until);
-    if observed { a.class_floor.max(RiskClass::SpecialMention) } else { a.class_floor }
+    let observed = observation_until.is_some_and(|until| on < until);
+    if observed { floor.max(RiskClass::SpecialMention) } else { floor }
 }
 
 #[cfg(test)]

@@ -86,9 +86,9 @@ impl Desk {
             return Err(AppError::Input(format!("--dpd-min {n}: give a number of days, 0 or more")));
         }
         let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).unwrap_or("reassigned");
-        let table = self.state_table(&mut |_| {})?;
+        let at = self.state_table(&mut |_| {})?;
         let filter = store::CaseFilter { stage: req.stage, owner, dpd_min: req.dpd_min };
-        let cases = store::select_cases(self.store.conn(), table, &filter)?;
+        let cases = store::select_cases(self.store.conn(), at, &filter)?;
         let me = self.edit_as();
         let mut leased: std::collections::HashMap<store::CustomerId, String> = Default::default();
         for c in &cases {
@@ -204,7 +204,7 @@ mod tests {
         // snapshot's copy of each loan's owner says the same.
         let rows = crate::store::list_loans(
             conn(&d),
-            crate::store::StateTable::Shared,
+            crate::store::StateAt::shared(d.as_of, d.rules),
             &Default::default(),
             crate::store::SortKey::Dpd,
             None,

@@ -152,8 +152,14 @@ mod tests {
     /// Every loan of the book with its snapshot row, in loan id order.
     fn book(d: &Desk) -> Vec<BookLoan> {
         let conn = d.store.conn();
-        let states =
-            store::list_loans(conn, StateTable::Shared, &LoanFilter::default(), SortKey::Dpd, None, 0);
+        let states = store::list_loans(
+            conn,
+            store::StateAt::shared(d.as_of, d.rules),
+            &LoanFilter::default(),
+            SortKey::Dpd,
+            None,
+            0,
+        );
         let mut book: Vec<BookLoan> = states
             .expect("test")
             .into_iter()

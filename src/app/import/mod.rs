@@ -254,7 +254,11 @@ mod tests {
         let wang = store::user_by_login(conn, "wangfang").expect("query").expect("created");
         assert_eq!(wang.role, Role::Collector);
         assert_eq!(store::snapshot_as_of(conn).expect("snapshot"), Some(day("2026-03-01")));
-        assert!(store::state_of(conn, StateTable::Shared, hl.id).expect("state").is_some());
+        assert!(
+            store::state_of(conn, store::StateAt::shared(desk.as_of, desk.rules), hl.id)
+                .expect("state")
+                .is_some()
+        );
         let audits = audits_besides_users(&desk);
         let [audit] = audits.as_slice() else { panic!("one audit record: {audits:#?}") };
         assert_eq!(audit.action, "import_loans");
@@ -570,7 +574,10 @@ mod tests {
 
     fn dpd(desk: &Desk, loan_ref: &str) -> i64 {
         let id = loan(desk, loan_ref).id;
-        store::state_of(desk.store.conn(), StateTable::Shared, id).expect("state").expect("row").dpd
+        store::state_of(desk.store.conn(), store::StateAt::shared(desk.as_of, desk.rules), id)
+            .expect("state")
+            .expect("row")
+            .dpd
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::summary::LoanSummary;
 use crate::app::{AppError, Desk, Result};
 use crate::domain::{LoanStatus, Role, Stage};
-use crate::store::{self, LoanFilter, StateTable};
+use crate::store::{self, LoanFilter, SnapshotFor, StateAt, StateTable};
 
 /// The list orders of CONTRACT's `--sort`.
 pub use crate::store::SortKey;
@@ -27,34 +27,65 @@ pub struct LoanQuery {
 }
 
 impl Desk {
-    /// Which snapshot answers questions as of the desk's date: the shared one when it is for that
-    /// date, else a private scratch copy computed now (the shared date is not moved).
-    pub fn state_table(&mut self, progress: &mut dyn FnMut(u64)) -> Result<StateTable> {
-        let shared = store::snapshot_as_of(self.store.conn())?;
-        if shared == Some(self.as_of) {
-            return Ok(StateTable::Shared);
-        }
-        // The branch's book moves forward to today on the day's first use, for every desk: the
-        // figures the nightly run would write. Never backwards, never into the future, never by a
-        // login that is not a desk user; a desk that finds another one rolling it answers privately.
-        let (as_of, rules) = (self.as_of, self.rules);
-        if shared.is_none_or(|d| d < as_of) && as_of <= self.now.date_naive() && self.actor.role().is_some() {
-            let rolled = self.store.write(|tx| -> store::Result<()> {
-                if store::snapshot_as_of(tx)?.is_none_or(|d| d < as_of) {
-                    store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress)?;
+    /// Which snapshot answers questions as of the desk's date: the shared one when its rows hold
+    /// on that date, else a private scratch copy computed now (the shared date is not moved back).
+    pub fn state_table(&mut self, progress: &mut dyn FnMut(u64)) -> Result<StateAt> {
+        let (on, rules) = (self.as_of, self.rules);
+        let shared = StateAt::shared(on, rules);
+        match store::snapshot_for(self.store.conn(), on)? {
+            SnapshotFor::Holds => return Ok(shared),
+            SnapshotFor::Ahead => {}
+            // The branch's book moves forward to today on the day's first use, for every desk: the
+            // rows the day changed (`roll`). Never backwards, never into the future, never by a
+            // login that is not a desk user; a desk that finds another one holding the store
+            // answers privately. A terminal desk rolls on a second connection while its lists read
+            // the standing rows (`roll_elsewhere`).
+            SnapshotFor::Behind | SnapshotFor::Missing if self.may_roll() => {
+                if self.roll_elsewhere {
+                    return Ok(shared);
                 }
-                Ok(())
-            });
-            match rolled {
-                Ok(()) => return Ok(StateTable::Shared),
-                Err(e) if e.is_busy() => {}
-                Err(e) => return Err(e.into()),
+                match self.roll(&mut |done, _| progress(done)) {
+                    Ok(_) => return Ok(shared),
+                    Err(AppError::Store(e)) if e.is_busy() => {}
+                    Err(e) => return Err(e),
+                }
             }
+            SnapshotFor::Behind | SnapshotFor::Missing => {}
         }
-        if !self.store.scratch_is_current(as_of)? {
-            self.store.refresh_scratch(as_of, &rules, progress)?;
+        if !self.store.scratch_is_current(on)? {
+            self.store.refresh_scratch(on, &rules, progress)?;
         }
-        Ok(StateTable::Scratch)
+        Ok(StateAt::scratch(on, rules))
+    }
+
+    /// Whether this desk moves the shared book to its date: a desk user's, for a date not after
+    /// the clock's today.
+    fn may_roll(&self) -> bool {
+        self.as_of <= self.now.date_naive() && self.actor.role().is_some()
+    }
+
+    /// Whether the shared book must be rolled forward before it holds on the desk's date, and this
+    /// desk may do it (the terminal desk then asks for `roll` beside its lists).
+    pub fn roll_due(&self) -> Result<bool> {
+        let state = store::snapshot_for(self.store.conn(), self.as_of)?;
+        Ok(matches!(state, SnapshotFor::Behind | SnapshotFor::Missing) && self.may_roll())
+    }
+
+    /// Rolls the shared snapshot forward to the desk's date: the rows that stop holding by then,
+    /// a short transaction a batch (or, for a store that has none, the whole book at once).
+    /// `progress` gets the rows done and the rows to do. How many rows were recomputed.
+    pub fn roll(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        let (on, rules) = (self.as_of, self.rules);
+        match store::snapshot_for(self.store.conn(), on)? {
+            SnapshotFor::Missing => {
+                let total = u64::try_from(self.loan_count()?).unwrap_or(0);
+                Ok(self.store.write(|tx| {
+                    store::refresh_all(tx, StateTable::Shared, on, &rules, &mut |n| progress(n, total))
+                })?)
+            }
+            SnapshotFor::Behind => Ok(self.store.roll_to(on, &rules, progress)?),
+            SnapshotFor::Holds | SnapshotFor::Ahead => Ok(0),
+        }
     }
 
     fn filter_for(&self, q: &LoanQuery) -> Result<LoanFilter> {
@@ -97,8 +128,8 @@ impl Desk {
         progress: &mut dyn FnMut(u64),
     ) -> Result<(Vec<LoanSummary>, Option<u64>)> {
         let filter = self.filter_for(q)?;
-        let table = self.state_table(progress)?;
-        let (rows, total) = self.store.list_page(table, &filter, q.sort, q.limit, q.offset, want_total)?;
+        let at = self.state_table(progress)?;
+        let (rows, total) = self.store.list_page(at, &filter, q.sort, q.limit, q.offset, want_total)?;
         let worked_by = self.worked_by()?;
         let mut rows: Vec<LoanSummary> = rows
             .into_iter()
@@ -114,8 +145,8 @@ impl Desk {
     /// How many loans the list's question matches (limit and offset aside).
     pub fn count_loans(&mut self, q: &LoanQuery) -> Result<u64> {
         let filter = self.filter_for(q)?;
-        let table = self.state_table(&mut |_| {})?;
-        Ok(self.store.count_loans(table, &filter)?)
+        let at = self.state_table(&mut |_| {})?;
+        Ok(self.store.count_loans(at, &filter)?)
     }
 
     /// Recomputes the shared snapshot as of the desk's date (the nightly roll of the book).
