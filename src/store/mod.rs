@@ -43,8 +43,13 @@ pub use tasks::*;
 pub use team::*;
 pub use users::*;
 
-/// Loans a transaction of the day's roll recomputes: about a tenth of a second of work.
-pub const ROLL_BATCH: u32 = 2_000;
+/// Loans a transaction of the day's roll recomputes: a second or so of work on the
+/// 1,000,000-loan book (docs/BENCHMARKS.md), the longest another desk's write waits for it.
+pub const ROLL_BATCH: u32 = 5_000;
+
+/// The page cache of long work (`Store::long_work`), in KiB as `PRAGMA cache_size` takes it
+/// (negative): a batch of the roll or the run dirties some tens of megabytes of pages.
+const LONG_CACHE_KIB: i64 = -65_536;
 
 /// From this offset on a page may be read from the end of its list (its count is then asked).
 const DEEP_PAGE: u64 = 1_000;
@@ -276,25 +281,51 @@ impl Store {
         Ok((rows, total.filter(|_| want_total)))
     }
 
-    /// Rolls the shared snapshot forward to `on` (`state::roll_batch`), `ROLL_BATCH` loans a
-    /// transaction, so other desks' reads never wait and their writes wait at most one batch.
-    /// `progress` gets the rows done and the rows the roll found to do. How many it recomputed.
+    /// Rolls the shared snapshot forward to `on` (`state::roll_batch`): the loans whose rows stop
+    /// holding by then, in loan order, `ROLL_BATCH` a transaction, so other desks' reads never
+    /// wait and their writes wait at most one batch. `progress` gets the rows done and the rows
+    /// the roll found to do. How many it recomputed.
     pub fn roll_to(
         &mut self,
         on: chrono::NaiveDate,
         rules: &crate::domain::AssessRules,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<u64> {
-        let total = stale_count(&self.conn, on)?;
-        let mut done = 0;
-        loop {
-            let n = self.write(|tx| roll_batch(tx, on, rules, ROLL_BATCH))?;
-            if n == 0 {
-                return Ok(done);
+        let ids = stale_loans(&self.conn, on)?;
+        let total = ids.len() as u64;
+        let batch = ROLL_BATCH as usize;
+        let saved = self.long_work()?;
+        let mut rolled = || -> Result<u64> {
+            let mut done = 0;
+            for chunk in ids.chunks(batch) {
+                done += self.write(|tx| roll_batch(tx, on, rules, chunk))?;
+                progress(done, total);
             }
-            done += n;
-            progress(done, total.max(done));
-        }
+            if ids.is_empty() {
+                // Nothing stops holding: only the date moves.
+                self.write(|tx| roll_batch(tx, on, rules, &[]))?;
+            }
+            Ok(done)
+        };
+        let out = rolled();
+        self.end_long_work(saved)?;
+        out
+    }
+
+    /// Sets the store up for long work in many transactions over scattered pages (the day's roll,
+    /// the escalation run): a page cache that holds a transaction's pages, so that SQLite does not
+    /// spill half-made changes into the WAL and write them again at the commit. Returns the
+    /// setting to give back to `end_long_work`.
+    pub fn long_work(&self) -> Result<i64> {
+        let cache: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", LONG_CACHE_KIB)?;
+        Ok(cache)
+    }
+
+    /// Gives back the settings `long_work` changed.
+    pub fn end_long_work(&self, cache: i64) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        Ok(())
     }
 
     /// Runs `f` in one write transaction, taken immediately so that two desks never deadlock

@@ -54,27 +54,36 @@ pub fn stale_count(conn: &Connection, on: NaiveDate) -> Result<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// One batch of a roll to `on`: up to `limit` rows that stop holding by then recomputed as of
-/// `on`, inside the caller's transaction. The snapshot's date becomes `on` with the first batch,
-/// so a question about an earlier date no longer reads rows already as of `on`. How many rows were
-/// recomputed (0: the roll is done).
-pub fn roll_batch(conn: &Connection, on: NaiveDate, rules: &AssessRules, limit: u32) -> Result<u64> {
+/// The loans whose rows stop holding by `on`, in loan order.
+pub fn stale_loans(conn: &Connection, on: NaiveDate) -> Result<Vec<i64>> {
+    let mut ids: Vec<i64> = conn
+        .prepare_cached("SELECT loan_id FROM main.loan_state WHERE stale_on <= ?1")?
+        .query_map([on.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// One batch of a roll to `on`: these loans' rows recomputed as of `on` where they stop holding
+/// by then (another desk may have rolled some meanwhile), inside the caller's transaction. The
+/// snapshot's date becomes `on` with the first batch, so a question about an earlier date no
+/// longer reads rows already as of `on`. How many rows were recomputed.
+pub fn roll_batch(conn: &Connection, on: NaiveDate, rules: &AssessRules, ids: &[i64]) -> Result<u64> {
     if snapshot_as_of(conn)?.is_some_and(|at| at < on) {
         set_snapshot_as_of(conn, on)?;
     }
-    let mut ids: Vec<i64> = conn
-        .prepare_cached(
-            "SELECT loan_id FROM main.loan_state WHERE stale_on <= ?1 ORDER BY stale_on, loan_id LIMIT ?2",
-        )?
-        .query_map(rusqlite::params![on.to_string(), limit], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    // In loan order, so the loans' and payments' pages are read once each.
-    ids.sort_unstable();
     let mut writer = Writer::new(conn, StateTable::Shared)?;
     let mut facts_of = conn.prepare_cached(&format!("{FACTS_SQL} WHERE l.id = ?1"))?;
     let mut pays = conn
         .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on")?;
-    for &id in &ids {
+    let mut still = conn.prepare_cached("SELECT stale_on <= ?2 FROM main.loan_state WHERE loan_id = ?1")?;
+    let mut done = 0;
+    for &id in ids {
+        let stale: Option<Option<bool>> =
+            still.query_row(rusqlite::params![id, on.to_string()], |r| r.get(0)).optional()?;
+        if stale != Some(Some(true)) {
+            continue;
+        }
         let Some(facts): Option<Facts> = row::first(&mut facts_of, [id])? else {
             conn.prepare_cached("DELETE FROM main.loan_state WHERE loan_id = ?1")?.execute([id])?;
             continue;
@@ -82,6 +91,7 @@ pub fn roll_batch(conn: &Connection, on: NaiveDate, rules: &AssessRules, limit: 
         let payments = row::all(&mut pays, [id])?;
         let row = assessed_row(conn, &facts, payments, on, rules)?;
         writer.put(&row)?;
+        done += 1;
     }
-    Ok(ids.len() as u64)
+    Ok(done)
 }
