@@ -43,9 +43,10 @@ pub use tasks::*;
 pub use team::*;
 pub use users::*;
 
-/// Loans a transaction of the day's roll recomputes: a second or so of work on the
-/// 1,000,000-loan book (docs/BENCHMARKS.md), the longest another desk's write waits for it.
+/// Loans a transaction of the day's roll recomputes at most, and how long it may go on: another
+/// desk's write waits at most that long for it (docs/BENCHMARKS.md).
 pub const ROLL_BATCH: u32 = 5_000;
+pub const ROLL_BATCH_TIME: Duration = Duration::from_millis(500);
 
 /// The page cache of long work (`Store::long_work`), in KiB as `PRAGMA cache_size` takes it
 /// (negative): a batch of the roll or the run dirties some tens of megabytes of pages.
@@ -293,19 +294,20 @@ impl Store {
     ) -> Result<u64> {
         let ids = stale_loans(&self.conn, on)?;
         let total = ids.len() as u64;
-        let batch = ROLL_BATCH as usize;
         let saved = self.long_work()?;
         let mut rolled = || -> Result<u64> {
-            let mut done = 0;
-            for chunk in ids.chunks(batch) {
-                done += self.write(|tx| roll_batch(tx, on, rules, chunk))?;
+            let (mut from, mut done) = (0, 0);
+            loop {
+                let chunk = &ids[from..ids.len().min(from + ROLL_BATCH as usize)];
+                let until = std::time::Instant::now() + ROLL_BATCH_TIME;
+                // An empty chunk still moves the date when nothing stops holding.
+                let batch = self.write(|tx| roll_batch(tx, on, rules, chunk, until))?;
+                (from, done) = (from + batch.looked, done + batch.recomputed);
                 progress(done, total);
+                if from >= ids.len() {
+                    return Ok(done);
+                }
             }
-            if ids.is_empty() {
-                // Nothing stops holding: only the date moves.
-                self.write(|tx| roll_batch(tx, on, rules, &[]))?;
-            }
-            Ok(done)
         };
         let out = rolled();
         self.end_long_work(saved)?;

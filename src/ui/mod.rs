@@ -184,7 +184,7 @@ fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     };
     let left = fill(t.status_left, &[&who, &state.info.as_of, &state.info.store, &counts]);
     let w = usize::from(area.width);
-    let standing = completions(state).or_else(|| standing_note(state));
+    let standing = completions(state).or_else(|| rolling_note(state)).or_else(|| standing_note(state));
     let line = match state.message.as_ref().filter(|_| state.input.cycle().is_none()).or(standing.as_ref()) {
         Some(m) => {
             let msg = text::truncate(&format!(" {m} "), w);
@@ -209,6 +209,12 @@ fn completions(state: &DeskState) -> Option<String> {
         .map(|(i, c)| if i == cycle.index { format!("[{c}]") } else { c.clone() })
         .collect();
     Some(format!("Tab: {}", items.join(" ")))
+}
+
+/// The book being rolled forward to the desk's date, while the lists show the rows as they stand.
+fn rolling_note(state: &DeskState) -> Option<String> {
+    let (done, total) = state.rolling?;
+    Some(fill(state.lang.text().rolling_note, &[&state.info.as_of, &done, &total]))
 }
 
 /// What stays said while it holds: another desk user is working the case under the cursor or

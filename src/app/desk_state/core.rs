@@ -144,6 +144,8 @@ pub struct Core {
     pub marked: BTreeSet<String>,
     pub loans_in_store: Option<u64>,
     pub loading_demo: bool,
+    /// The book being rolled forward to the desk's date beside the lists: rows done and to do.
+    pub rolling: Option<(u64, u64)>,
     pub message: Option<String>,
     pub pending: Vec<Key>,
     pub layout: Layout,
@@ -177,6 +179,7 @@ impl Core {
             marked: BTreeSet::new(),
             loans_in_store: None,
             loading_demo: false,
+            rolling: None,
             message: None,
             pending: Vec::new(),
             layout: Layout::default(),

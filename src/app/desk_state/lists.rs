@@ -334,11 +334,24 @@ impl Lists<'_> {
     }
 
     /// How many loans the store holds: an empty one offers the demo book, else the lists are asked.
-    pub fn info(&mut self, loans: u64) {
+    /// The store's size, and whether the book must be rolled to the desk's date (asked now; the
+    /// lists come first, from the rows as they stand).
+    pub fn info(&mut self, loans: u64, roll: bool) {
         self.core.loans_in_store = Some(loans);
         if loans > 0 {
             self.requery_all();
         }
+        if roll && self.core.rolling.is_none() {
+            self.core.rolling = Some((0, 0));
+            self.core.ask(Query::Roll);
+        }
+    }
+
+    /// The roll is done: the lists and their counts as of the desk's date.
+    pub fn rolled(&mut self, rows: u64) {
+        self.core.rolling = None;
+        self.core.say(fill(self.core.lang.text().msg_rolled, &[&self.core.info.as_of, &rows]));
+        self.refresh(true);
     }
 
     pub fn demo_loaded(&mut self, loans: u64) {

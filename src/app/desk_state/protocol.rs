@@ -83,6 +83,8 @@ pub enum Query {
     Escalate {
         dry_run: bool,
     },
+    /// The shared book rolled forward to the desk's date (`Desk::roll`), beside the lists.
+    Roll,
     /// Loan ids starting with `prefix`, for Tab on the command line.
     CompleteLoan {
         prefix: String,
@@ -162,6 +164,9 @@ pub struct Request {
 pub enum Reply {
     Info {
         loans: u64,
+        /// The shared book must be rolled forward to the desk's date (`Desk::roll_due`): the
+        /// lists read its rows as they stand until `Query::Roll` is done.
+        roll: bool,
     },
     List {
         list: ListKind,
@@ -216,6 +221,15 @@ pub enum Reply {
         generation: u64,
         report: Box<EscalationReport>,
     },
+    /// How far the roll has come: rows recomputed and rows to do.
+    RollProgress {
+        done: u64,
+        total: u64,
+    },
+    /// The book holds on the desk's date: this many rows were recomputed.
+    Rolled {
+        rows: u64,
+    },
     /// A notice issued from the desk, with the files it wrote.
     Issued {
         loan: String,
@@ -243,6 +257,7 @@ pub enum Failed {
     /// A plan preview, or saving the plan on screen.
     Plan,
     Run,
+    Roll,
     Team,
     /// A loan id lookup for Tab.
     Complete,

@@ -353,7 +353,12 @@ impl DeskState {
 
     fn reply(&mut self, reply: Reply) {
         match reply {
-            Reply::Info { loans } => self.lists().info(loans),
+            Reply::Info { loans, roll } => self.lists().info(loans, roll),
+            Reply::RollProgress { done, total } => self.core.rolling = Some((done, total)),
+            Reply::Rolled { rows } => {
+                self.lists().rolled(rows);
+                self.case_screen().reload();
+            }
             Reply::List { list, generation, offset, rows, total } => {
                 self.lists().rows(list, generation, offset, rows, total)
             }
@@ -401,6 +406,7 @@ impl DeskState {
                     Failed::Demo => self.core.loading_demo = false,
                     Failed::Write | Failed::Info => {}
                     Failed::Run => self.run_screen().failed(generation, &message),
+                    Failed::Roll => self.core.rolling = None,
                     Failed::Team => self.team_screen().failed(generation, &message),
                     Failed::Plan => {
                         self.case_screen().plan_failed(generation);

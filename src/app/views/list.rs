@@ -67,8 +67,12 @@ impl Desk {
     /// Whether the shared book must be rolled forward before it holds on the desk's date, and this
     /// desk may do it (the terminal desk then asks for `roll` beside its lists).
     pub fn roll_due(&self) -> Result<bool> {
-        let state = store::snapshot_for(self.store.conn(), self.as_of)?;
-        Ok(matches!(state, SnapshotFor::Behind | SnapshotFor::Missing) && self.may_roll())
+        Ok(self.may_roll()
+            && match store::snapshot_for(self.store.conn(), self.as_of)? {
+                SnapshotFor::Behind => true,
+                SnapshotFor::Missing => self.loan_count()? > 0,
+                SnapshotFor::Holds | SnapshotFor::Ahead => false,
+            })
     }
 
     /// Rolls the shared snapshot forward to the desk's date: the rows that stop holding by then,

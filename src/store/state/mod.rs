@@ -13,5 +13,5 @@ mod table;
 mod write;
 
 pub use refresh::{refresh_all, refresh_loans};
-pub use roll::{SnapshotFor, roll_batch, snapshot_for, stale_count, stale_loans};
+pub use roll::{Rolled, SnapshotFor, roll_batch, snapshot_for, stale_count, stale_loans};
 pub use table::{StateAt, StateTable};

@@ -64,11 +64,25 @@ pub fn stale_loans(conn: &Connection, on: NaiveDate) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
+/// How far a batch of the roll got: loans looked at (from the start of those given) and rows
+/// recomputed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rolled {
+    pub looked: usize,
+    pub recomputed: u64,
+}
+
 /// One batch of a roll to `on`: these loans' rows recomputed as of `on` where they stop holding
-/// by then (another desk may have rolled some meanwhile), inside the caller's transaction. The
-/// snapshot's date becomes `on` with the first batch, so a question about an earlier date no
-/// longer reads rows already as of `on`. How many rows were recomputed.
-pub fn roll_batch(conn: &Connection, on: NaiveDate, rules: &AssessRules, ids: &[i64]) -> Result<u64> {
+/// by then (another desk may have rolled some meanwhile), inside the caller's transaction, until
+/// `until` passes. The snapshot's date becomes `on` with the first batch, so a question about an
+/// earlier date no longer reads rows already as of `on`.
+pub fn roll_batch(
+    conn: &Connection,
+    on: NaiveDate,
+    rules: &AssessRules,
+    ids: &[i64],
+    until: std::time::Instant,
+) -> Result<Rolled> {
     if snapshot_as_of(conn)?.is_some_and(|at| at < on) {
         set_snapshot_as_of(conn, on)?;
     }
@@ -77,8 +91,12 @@ pub fn roll_batch(conn: &Connection, on: NaiveDate, rules: &AssessRules, ids: &[
     let mut pays = conn
         .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on")?;
     let mut still = conn.prepare_cached("SELECT stale_on <= ?2 FROM main.loan_state WHERE loan_id = ?1")?;
-    let mut done = 0;
+    let mut done = Rolled::default();
     for &id in ids {
+        if done.looked > 0 && std::time::Instant::now() >= until {
+            break;
+        }
+        done.looked += 1;
         let stale: Option<Option<bool>> =
             still.query_row(rusqlite::params![id, on.to_string()], |r| r.get(0)).optional()?;
         if stale != Some(Some(true)) {
@@ -91,7 +109,7 @@ pub fn roll_batch(conn: &Connection, on: NaiveDate, rules: &AssessRules, ids: &[
         let payments = row::all(&mut pays, [id])?;
         let row = assessed_row(conn, &facts, payments, on, rules)?;
         writer.put(&row)?;
-        done += 1;
+        done.recomputed += 1;
     }
     Ok(done)
 }
