@@ -23,6 +23,7 @@ fn slot(q: &Query) -> Option<Slot> {
         Query::CompleteLoan { .. } => Some(Slot::Completion),
         // Writes are never skipped.
         Query::Info
+        | Query::Count
         | Query::LoadDemo
         | Query::Write { .. }
         | Query::PlanPreview { .. }

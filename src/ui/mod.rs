@@ -69,12 +69,12 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
     ])
     .areas(area);
     tab_line(frame, tabs, state, theme);
-    match state.loans_in_store {
+    match state.has_loans {
         None => {
             frame.render_widget(Paragraph::new(Line::styled(state.lang.text().loading, theme.dim())), body)
         }
-        Some(0) => empty_store(frame, body, state, theme),
-        Some(_) => match (state.screen, &state.case) {
+        Some(false) => empty_store(frame, body, state, theme),
+        Some(true) => match (state.screen, &state.case) {
             (Screen::DueSoon, _) => lists::draw(frame, body, state, ListKind::DueSoon, theme),
             (Screen::Overdue, _) => lists::draw(frame, body, state, ListKind::Overdue, theme),
             (Screen::Case, Some(c)) => case::draw(frame, body, c, state.lang, look),
@@ -286,7 +286,7 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
             let mut spans = Vec::new();
             let mut used = 0;
             let scopes = state.scopes();
-            let empty = state.loans_in_store == Some(0);
+            let empty = state.has_loans == Some(false);
             // An empty store has nothing to move through: offer the demo book and the global keys.
             let shown = |b: &Binding| {
                 scopes.contains(&b.scope)

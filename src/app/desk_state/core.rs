@@ -142,6 +142,9 @@ pub struct Core {
     pub mine: bool,
     /// Loans marked in the queue for a bulk action (`:assign`).
     pub marked: BTreeSet<String>,
+    /// Whether the store holds loans (`None` until the first answer).
+    pub has_loans: Option<bool>,
+    /// How many (`None` until counted, after the first lists).
     pub loans_in_store: Option<u64>,
     pub loading_demo: bool,
     /// The book being rolled forward to the desk's date beside the lists: rows done and to do.
@@ -177,6 +180,7 @@ impl Core {
             sort: SortKey::Dpd,
             mine,
             marked: BTreeSet::new(),
+            has_loans: None,
             loans_in_store: None,
             loading_demo: false,
             rolling: None,
@@ -248,7 +252,7 @@ impl Core {
     }
 
     pub(super) fn store_is_empty(&self) -> bool {
-        self.loans_in_store == Some(0)
+        self.has_loans == Some(false)
     }
 
     /// Remembers the list on screen as the one to come back to.

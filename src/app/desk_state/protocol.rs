@@ -37,8 +37,11 @@ impl ListKind {
 /// What the worker is asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
-    /// How many loans the store holds (an empty store offers the demo book).
+    /// Whether the store holds loans (an empty store offers the demo book) and whether the book
+    /// must be rolled to the desk's date: an index probe each, so the first frame never waits.
     Info,
+    /// How many loans the store holds (a read of a whole index: asked after the first lists).
+    Count,
     List {
         list: ListKind,
         query: LoanQuery,
@@ -163,10 +166,14 @@ pub struct Request {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
     Info {
-        loans: u64,
+        /// The store holds loans.
+        any: bool,
         /// The shared book must be rolled forward to the desk's date (`Desk::roll_due`): the
         /// lists read its rows as they stand until `Query::Roll` is done.
         roll: bool,
+    },
+    Counted {
+        loans: u64,
     },
     List {
         list: ListKind,

@@ -52,8 +52,12 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
             Ok(moved) => Reply::Assigned { customers: moved.len(), to: to.clone() },
             Err(e) => failed(Failed::Write, e),
         },
-        Query::Info => match desk.loan_count().and_then(|n| Ok((n, desk.roll_due()?))) {
-            Ok((n, roll)) => Reply::Info { loans: u64::try_from(n).unwrap_or(0), roll },
+        Query::Info => match desk.has_loans().and_then(|any| Ok((any, desk.roll_due()?))) {
+            Ok((any, roll)) => Reply::Info { any, roll },
+            Err(e) => failed(Failed::Info, e),
+        },
+        Query::Count => match desk.loan_count() {
+            Ok(n) => Reply::Counted { loans: u64::try_from(n).unwrap_or(0) },
             Err(e) => failed(Failed::Info, e),
         },
         Query::Roll => serve_roll(desk, generation, progress),

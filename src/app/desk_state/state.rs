@@ -353,7 +353,8 @@ impl DeskState {
 
     fn reply(&mut self, reply: Reply) {
         match reply {
-            Reply::Info { loans, roll } => self.lists().info(loans, roll),
+            Reply::Info { any, roll } => self.lists().info(any, roll),
+            Reply::Counted { loans } => self.core.loans_in_store = Some(loans),
             Reply::RollProgress { done, total } => self.core.rolling = Some((done, total)),
             Reply::Rolled { rows } => {
                 self.lists().rolled(rows);
