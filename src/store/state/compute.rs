@@ -78,6 +78,9 @@ pub(super) type Row = [Cell; WIDTH];
 /// `loan_id` and `rolled_on`: a row that is otherwise what is stored is not written again.
 pub(super) const KEY_AND_DATE: usize = 2;
 
+/// Where `stale_on` is in a row.
+pub(super) const STALE_ON: usize = 2;
+
 /// Loans in one batch of the refresh's worker, and of the roll's reads.
 pub(super) const BATCH_LOANS: usize = 256;
 

@@ -8,7 +8,9 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 
-use super::compute::{FACTS_SQL, Facts, assessed_row};
+use rusqlite::types::Value;
+
+use super::compute::{FACTS_SQL, Facts, STALE_ON, assessed_row};
 use super::table::StateTable;
 use super::write::Writer;
 use crate::domain::AssessRules;
@@ -90,16 +92,17 @@ pub fn roll_batch(
     let mut facts_of = conn.prepare_cached(&format!("{FACTS_SQL} WHERE l.id = ?1"))?;
     let mut pays = conn
         .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on")?;
-    let mut still = conn.prepare_cached("SELECT stale_on <= ?2 FROM main.loan_state WHERE loan_id = ?1")?;
+    let on_text = on.to_string();
     let mut done = Rolled::default();
     for &id in ids {
         if done.looked > 0 && std::time::Instant::now() >= until {
             break;
         }
         done.looked += 1;
-        let stale: Option<Option<bool>> =
-            still.query_row(rusqlite::params![id, on.to_string()], |r| r.get(0)).optional()?;
-        if stale != Some(Some(true)) {
+        // Another desk may have rolled it meanwhile.
+        let Some(old) = writer.standing(id)? else { continue };
+        let stale = matches!(&old[STALE_ON], Value::Text(end) if *end <= on_text);
+        if !stale {
             continue;
         }
         let Some(facts): Option<Facts> = row::first(&mut facts_of, [id])? else {
@@ -108,7 +111,7 @@ pub fn roll_batch(
         };
         let payments = row::all(&mut pays, [id])?;
         let row = assessed_row(conn, &facts, payments, on, rules)?;
-        writer.put(&row)?;
+        writer.update(&old, &row)?;
         done.recomputed += 1;
     }
     Ok(done)
