@@ -309,10 +309,14 @@ fn page_sql_in(
 }
 
 fn order_of(filter: &LoanFilter, sort: SortKey, reversed: bool) -> &'static str {
-    // Inside a due-date range nothing is null, so the range index already gives the order.
+    // Inside a due-date range, or among overdue loans, nothing is null, so the index the range is
+    // searched on already gives the order (SQLite sorts again for an `IS NULL` term it could skip).
+    let overdue = filter.dpd_min.is_some_and(|m| m >= 1);
     match (sort, filter.next_due_between, reversed) {
         (SortKey::Due, Some(_), false) => "s.next_due_on, s.loan_id",
         (SortKey::Due, Some(_), true) => "s.next_due_on DESC, s.loan_id DESC",
+        (SortKey::Dpd, _, false) if overdue => "s.overdue_since, s.loan_id",
+        (SortKey::Dpd, _, true) if overdue => "s.overdue_since DESC, s.loan_id DESC",
         (_, _, false) => sort.order_by(),
         (_, _, true) => sort.order_by_reversed(),
     }
