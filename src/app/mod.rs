@@ -17,6 +17,7 @@ pub mod notice_text;
 pub mod notices;
 pub mod privacy;
 pub mod queue_sort;
+pub mod search;
 pub mod strings;
 pub mod tasks;
 pub mod team;
@@ -128,6 +129,8 @@ pub struct Desk {
     /// The escalation policy in force (`policy set`, else the shipped default); `rules` carries
     /// its due-soon windows and classification bands.
     pub policy: Policy,
+    /// The phone search being typed, recorded in the audit log once it is over (`search.rs`).
+    phone_look: Option<search::PhoneLook>,
 }
 
 impl Desk {
@@ -180,6 +183,7 @@ impl Desk {
             actor: Actor { login: login.to_string(), user, admins },
             rules: AssessRules::default(),
             policy: Policy::default(),
+            phone_look: None,
         };
         desk.load_rules()?;
         Ok(desk)
@@ -200,6 +204,7 @@ impl Desk {
             actor: self.actor.clone(),
             rules: self.rules,
             policy: self.policy.clone(),
+            phone_look: None,
         };
         // The policy and settings in force now, should an admin have changed them meanwhile.
         desk.load_rules()?;

@@ -120,9 +120,14 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Loans(args)) => {
             let q = loan_query(&args);
             let mut p = progress("computing the book");
-            let rows = desk.list_loans(&q, &mut |n| p.tick(n))?;
+            let page = desk.list_page(&q, false, &mut |n| p.tick(n))?;
             drop(p);
-            out.loans(&rows)
+            // A phone search is recorded whatever it found; what it did not look at is said.
+            desk.flush_searches()?;
+            if let Some(said) = page.search.zip(q.search.as_deref()).and_then(|(n, t)| n.said(t)) {
+                eprintln!("duedesk: {said}");
+            }
+            out.loans(&page.rows)
         }
         Some(Command::Show { loan }) => out.show(&desk.show(&loan)?),
         Some(Command::Schedule { loan }) => out.schedule(&desk.schedule(&loan)?),
@@ -264,6 +269,7 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
         due_within: a.due_within,
         due_soon: a.due_soon,
         search: a.search.clone(),
+        search_cap: None,
         promises_first: a.promises_first,
         sort: a.sort.into(),
         limit: a.limit,

@@ -11,6 +11,7 @@ use crate::app::desk_state::{DeskState, ListKind};
 use crate::app::strings::{Lang, fill};
 use crate::app::views::LoanSummary;
 use crate::domain::PromiseStatus;
+use crate::domain::search::{self, PhoneSearch};
 
 /// The queue's columns. Chinese stage names are short and its headers wide (逾期天数 takes 8
 /// cells), so the stage column gives the others room; the total is the same in both languages.
@@ -141,15 +142,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
                 ListKind::DueSoon => t.nothing_due,
                 ListKind::Overdue => t.no_overdue,
             };
-            let scope = if state.filter.trim().is_empty() {
-                String::new()
-            } else if let Some(digit) = list.phone_from_digit {
-                fill(t.matching_phone_from, &[&state.filter.trim(), &digit])
-            } else {
-                fill(t.matching, &[&state.filter.trim()])
+            let typed = state.filter.trim();
+            let note = list.search.as_ref();
+            let scope = match note.map(|n| n.phone) {
+                _ if typed.is_empty() => String::new(),
+                Some(PhoneSearch::TooShort) => fill(t.matching_phone_from, &[&typed, &search::PHONE_DIGITS]),
+                Some(PhoneSearch::NotAllowed) => fill(t.matching_phone_not_allowed, &[&typed]),
+                _ => fill(t.matching, &[&typed]),
             };
             let mine = if state.mine { t.among_mine } else { "" };
-            lines.push(Line::styled(format!("  {what}{scope}{mine}"), theme.base()));
+            let said = match note.and_then(|n| n.too_broad) {
+                Some(cap) => format!("  {}", fill(t.search_too_broad, &[&cap, &typed])),
+                None => format!("  {what}{scope}{mine}"),
+            };
+            lines.push(Line::styled(said, theme.base()));
         }
         Some(total) => {
             for i in list.top..(list.top + rows).min(total) {

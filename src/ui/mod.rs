@@ -19,6 +19,7 @@ use crate::app::desk_state::{DEMO_LOANS, DeskState, Layout as DeskLayout, ListKi
 use crate::app::keymap::{Binding, Cmd, Keymap, Scope};
 use crate::app::queue_sort::QueueSort;
 use crate::app::strings::fill;
+use crate::domain::search::PhoneSearch;
 use crate::text;
 pub use look::{Borders, Look};
 pub use theme::Theme;
@@ -231,7 +232,12 @@ fn standing_note(state: &DeskState) -> Option<String> {
             let worked = list
                 .row(list.selected)
                 .and_then(|r| Some(fill(t.worked_by_row, &[&r.loan_id, r.worked_by.as_ref()?])));
-            worked.or_else(|| read_only_note(state))
+            let unsearched = list
+                .search
+                .as_ref()
+                .filter(|n| n.phone == PhoneSearch::NotAllowed && list.total.is_some_and(|t| t > 0))
+                .map(|_| t.note_phones_not_searched.to_string());
+            worked.or(unsearched).or_else(|| read_only_note(state))
         }
         _ => read_only_note(state),
     }

@@ -27,7 +27,7 @@ pub use core::{Action, Core, DeskInfo, Layout, Mode, Screen};
 pub use help::{HelpMove, HelpState};
 pub use keys::handle_key;
 pub use line::{Cycle, Edit, LineEdit};
-pub use lists::{DEMO_LOANS, ListState, PAGE, STAGE_TABS};
+pub use lists::{DEMO_LOANS, ListState, PAGE, SEARCH_CAP, STAGE_TABS};
 pub use protocol::{CaseOp, Failed, LeaseOp, ListKind, Query, Reply, Request};
 pub use run::RunState;
 pub use serve::{serve, serve_with};

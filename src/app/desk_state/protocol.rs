@@ -14,6 +14,7 @@ use crate::app::moves::HoldKind;
 use crate::app::notice_text::{NoticeKind, NoticeLang};
 use crate::app::notices::NoticeView;
 use crate::app::privacy::{PiiField, Revealed};
+use crate::app::search::{Found, SearchNote};
 use crate::app::team::TeamReport;
 use crate::app::views::{LoanDetail, LoanQuery, LoanSummary};
 use crate::domain::Stage;
@@ -86,6 +87,10 @@ pub enum Query {
     /// Loan ids starting with `prefix`, for Tab on the command line.
     CompleteLoan {
         prefix: String,
+    },
+    /// The loan `:goto` means by what was typed (`Desk::find_loan`).
+    Goto {
+        typed: String,
     },
 }
 
@@ -169,6 +174,8 @@ pub enum Reply {
         offset: u64,
         rows: Vec<LoanSummary>,
         total: Option<u64>,
+        /// What came of the list's search (phones not searched, too broad to list).
+        search: Option<SearchNote>,
     },
     Case {
         generation: u64,
@@ -220,6 +227,12 @@ pub enum Reply {
     Issued {
         loan: String,
         notice: Box<NoticeView>,
+    },
+    /// What `:goto` found.
+    Goto {
+        generation: u64,
+        typed: String,
+        found: Found,
     },
     /// The loan ids a `Query::CompleteLoan` found.
     Completions {

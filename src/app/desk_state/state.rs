@@ -15,6 +15,7 @@ use super::run::{RunScreen, RunState};
 use super::team::{TeamScreen, TeamState};
 use crate::app::assign::{BulkOutcome, CaseMoveStatus};
 use crate::app::keymap::{Cmd, Keymap};
+use crate::app::search::Found;
 use crate::app::strings::{Lang, fill};
 use crate::app::views::LoanQuery;
 use crate::domain::Outcome;
@@ -317,7 +318,9 @@ impl DeskState {
     fn execute(&mut self, c: Command) {
         match c {
             Command::Quit => self.quit(),
-            Command::Goto(loan) => self.case_screen().open(loan),
+            Command::Goto(typed) => {
+                self.core.ask(Query::Goto { typed });
+            }
             Command::Sort(sort) => self.lists().set_sort(sort),
             Command::Stage(stage) => self.lists().set_stage(stage),
             Command::Escalate { dry_run } => self.run_screen().open(dry_run),
@@ -354,8 +357,8 @@ impl DeskState {
     fn reply(&mut self, reply: Reply) {
         match reply {
             Reply::Info { loans } => self.lists().info(loans),
-            Reply::List { list, generation, offset, rows, total } => {
-                self.lists().rows(list, generation, offset, rows, total)
+            Reply::List { list, generation, offset, rows, total, search } => {
+                self.lists().rows(list, generation, offset, rows, total, search)
             }
             Reply::Case { generation, detail } => self.case_screen().loaded(generation, detail),
             Reply::DemoLoaded { loans } => self.lists().demo_loaded(loans),
@@ -394,6 +397,18 @@ impl DeskState {
             }
             Reply::Issued { notice, .. } => self.case_screen().issued(&notice),
             Reply::Completions { generation, loans } => self.completed(generation, loans),
+            Reply::Goto { typed, found, .. } => {
+                let t = self.core.lang.text();
+                match found {
+                    Found::One(loan) => self.case_screen().open(loan),
+                    Found::Nothing => self.core.say(fill(t.msg_goto_nothing, &[&typed])),
+                    Found::Many { total, first } => {
+                        let more = if total as usize > first.len() { "…" } else { "" };
+                        let ids = format!("{}{more}", first.join(", "));
+                        self.core.say(fill(t.msg_goto_many, &[&total, &typed, &ids]));
+                    }
+                }
+            }
             Reply::Failed { generation, what, message } => {
                 match what {
                     Failed::List(kind) => self.lists().failed(kind, generation, &message),

@@ -107,6 +107,9 @@ texts! {
     no_overdue: "no overdue loans", "没有逾期贷款";
     matching: " matching '{0}'", "（匹配“{0}”）";
     matching_phone_from: " matching '{0}' (phone numbers match from the {1}th digit)", "（匹配“{0}”；电话号码从第 {1} 位起匹配）";
+    matching_phone_not_allowed: " matching '{0}' (phone numbers are searched only by roles that see them in full)", "（匹配“{0}”；只有可查看完整号码的角色才能按电话搜索）";
+    search_too_broad: "more than {0} loans match '{1}': type more of the name, loan id or number", "超过 {0} 笔贷款匹配“{1}”：请多输入几个字、编号或号码";
+    note_phones_not_searched: "phone numbers not searched: only roles that see them in full search by them", "未按电话号码搜索：只有可查看完整号码的角色才能按电话搜索";
     among_mine: " among my cases (m: everything)", "（仅我的案件；m：全部）";
     // The case view.
     case_loading: "  loading {0}…", "  正在载入 {0}…";
@@ -250,6 +253,8 @@ texts! {
     msg_bad_args: "{0} · usage: {1}", "{0} · 用法：{1}";
     msg_unknown_command: "unknown command ':{0}': did you mean :{1}? (? lists every command)", "未知命令“:{0}”：是否要用 :{1}？（? 列出全部命令）";
     msg_unknown_command_none: "unknown command ':{0}' (? lists every command)", "未知命令“:{0}”（? 列出全部命令）";
+    msg_goto_nothing: "no loan matches '{0}': staying here", "没有贷款匹配“{0}”：停留在当前页面";
+    msg_goto_many: "{0} loans match '{1}': {2} (:goto a whole loan id)", "{0} 笔贷款匹配“{1}”：{2}（:goto 完整贷款编号）";
     msg_no_loan_starts: "no loan id starts with '{0}'", "没有以“{0}”开头的贷款编号";
     msg_config_problem: "config: {0} bad entry replaced by its default; duedesk config check", "配置：{0} 处错误已用默认值代替；duedesk config check";
     msg_config_problems: "config: {0} bad entries replaced by defaults; duedesk config check", "配置：{0} 处错误已用默认值代替；duedesk config check";

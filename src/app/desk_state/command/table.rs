@@ -116,8 +116,11 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "goto",
         aliases: &["g"],
         scopes: GLOBAL,
-        usage: tr(":goto LOAN", ":goto 贷款编号"),
-        desc: tr("open a loan's case (Tab completes the loan id)", "打开贷款的案件（Tab 补全贷款编号）"),
+        usage: tr(":goto LOAN|NAME|PHONE", ":goto 贷款编号|姓名|电话"),
+        desc: tr(
+            "open a loan's case: by its id in any case or its bare number, or a name, pinyin or phone that finds one loan (Tab completes the loan id)",
+            "打开贷款的案件：贷款编号（不分大小写，可省略前缀）、姓名、拼音或电话，只找到一笔时打开（Tab 补全贷款编号）",
+        ),
         arg: Arg::Loan,
         example: "DL00000045",
         parse: parse::goto,
