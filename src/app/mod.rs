@@ -19,6 +19,7 @@ pub mod privacy;
 pub mod queue_sort;
 pub mod search;
 pub mod strings;
+pub mod take_back;
 pub mod tasks;
 pub mod team;
 pub mod views;

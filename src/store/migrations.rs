@@ -21,6 +21,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0013_queue_covering.sql"),
     include_str!("../../migrations/0014_promise_band.sql"),
     include_str!("../../migrations/0015_search_terms.sql"),
+    include_str!("../../migrations/0016_contact_void.sql"),
 ];
 
 #[cfg(test)]

@@ -287,9 +287,13 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
             let mut used = 0;
             let scopes = state.scopes();
             let empty = state.loans_in_store == Some(0);
+            // A held case takes no collection calls: its call keys are not offered.
+            let held = state.screen == Screen::Case && state.case.as_ref().is_some_and(|c| c.held());
+            let calls = [Cmd::LogNoAnswer, Cmd::LogBusy, Cmd::LogPromise];
             // An empty store has nothing to move through: offer the demo book and the global keys.
             let shown = |b: &Binding| {
-                scopes.contains(&b.scope)
+                !(held && calls.contains(&b.cmd))
+                    && scopes.contains(&b.scope)
                     && if empty {
                         b.scope == Scope::Global || b.cmd == Cmd::LoadDemo
                     } else {

@@ -40,6 +40,8 @@ pub struct CaseState {
     pub plan_generation: u64,
     /// The running lease on the case: this desk's (it may edit) or another user's (read only).
     pub lease: Option<Lease>,
+    /// The contact this desk logged last on the case, which `u` takes back within seconds.
+    pub last_logged: Option<i64>,
 }
 
 /// A plan as previewed: the request (saved as it is with `:plan save REASON`) and the new schedule.
@@ -50,6 +52,11 @@ pub struct PlanPreview {
 }
 
 impl CaseState {
+    /// Whether the case is on a dispute or hardship hold in force: no collection calls.
+    pub fn held(&self) -> bool {
+        self.detail.as_ref().is_some_and(|d| d.holds.iter().any(|h| h.in_force))
+    }
+
     /// Lines in the focused pane (for scrolling limits).
     pub fn pane_len(&self) -> u64 {
         if let Some(p) = &self.plan {
@@ -98,6 +105,7 @@ impl CaseScreen<'_> {
             plan: None,
             plan_generation: 0,
             lease: None,
+            last_logged: None,
         });
         self.core.screen = Screen::Case;
         self.core.ask_as(generation, Query::Case { loan: loan.clone() });
@@ -162,12 +170,26 @@ impl CaseScreen<'_> {
                 self.release_lease();
                 self.core.then(Then::EnsureVisible);
             }
+            Cmd::TakeBack => {
+                match self.case.as_ref().and_then(|c| c.last_logged.map(|id| (c.loan.clone(), id))) {
+                    Some((loan, contact)) => {
+                        self.core.ask(Query::Write { loan, op: CaseOp::TakeBack { contact } });
+                    }
+                    None => self.core.say(self.core.lang.text().msg_nothing_to_take_back),
+                }
+            }
             // The other case keys open the command line at their command.
-            Cmd::LogPromise | Cmd::LogContact | Cmd::NextAction | Cmd::ProposePlan | Cmd::IssueNotice => {
+            Cmd::LogPromise
+            | Cmd::LogContact
+            | Cmd::LogInbound
+            | Cmd::NextAction
+            | Cmd::ProposePlan
+            | Cmd::IssueNotice => {
                 self.core.mode = Mode::Command;
                 self.core.input.set(match cmd {
                     Cmd::LogPromise => "ptp ",
                     Cmd::LogContact => "log ",
+                    Cmd::LogInbound => "in ",
                     Cmd::ProposePlan => "plan ",
                     Cmd::IssueNotice => "notice ",
                     _ => "next ",
@@ -215,13 +237,39 @@ impl CaseScreen<'_> {
         self.core.say(text);
     }
 
+    /// Whether the open case is on a hold in force: no collection calls.
+    pub fn held(&self) -> bool {
+        self.held_until().is_some()
+    }
+
+    fn held_until(&self) -> Option<(crate::domain::HoldKind, chrono::NaiveDate)> {
+        let d = self.case.as_ref()?.detail.as_ref()?;
+        d.holds.iter().find(|h| h.in_force).map(|h| (h.kind, h.until_on))
+    }
+
+    /// Why the call keys do nothing on a held case.
+    pub fn say_held(&mut self) {
+        let lang = self.core.lang;
+        if let Some((kind, until)) = self.held_until() {
+            self.core.say(fill(lang.text().msg_held_no_calls, &[&lang.hold_kind(kind), &until]));
+        }
+    }
+
     /// A write on the case went through: say what was done and load the case again.
-    pub fn written(&mut self, loan: &str, op: &CaseOp) {
+    pub fn written(&mut self, loan: &str, op: &CaseOp, contact: Option<i64>) {
         let (lang, t) = (self.core.lang, self.core.lang.text());
+        if let Some(c) = self.case.as_mut().filter(|c| c.loan == loan) {
+            c.last_logged = match op {
+                CaseOp::Contact(input) if input.corrects.is_none() => contact,
+                _ => None,
+            };
+        }
         let text = match op {
             CaseOp::Contact(c) if c.corrects.is_some() => fill(t.msg_noted, &[&loan]),
+            CaseOp::TakeBack { .. } => fill(t.msg_taken_back, &[&loan]),
             CaseOp::Contact(c) => match c.promise {
                 Some((amount, date)) => fill(t.msg_logged_promise, &[&amount, &date, &loan]),
+                None if c.note.is_empty() => fill(t.msg_logged_take_back, &[&lang.outcome(c.outcome), &loan]),
                 None => fill(t.msg_logged, &[&lang.outcome(c.outcome), &loan]),
             },
             CaseOp::Plan { req, .. } => fill(t.msg_plan_saved, &[&lang.plan_kind(req.kind.as_str()), &loan]),

@@ -106,6 +106,10 @@ pub enum LeaseOp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseOp {
     Contact(Box<ContactInput>),
+    /// Takes back a contact this desk logged a moment ago (`u`).
+    TakeBack {
+        contact: i64,
+    },
     NextAction {
         on: Option<NaiveDate>,
         kind: Option<String>,
@@ -187,6 +191,8 @@ pub enum Reply {
     Written {
         loan: String,
         op: CaseOp,
+        /// The contact a `CaseOp::Contact` logged.
+        contact: Option<i64>,
     },
     PlanPreview {
         generation: u64,

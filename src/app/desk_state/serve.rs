@@ -106,8 +106,10 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
 
 /// Work on a case: the command line's own actions, with their rules and version checks.
 fn write(desk: &mut Desk, generation: u64, loan: &str, op: &CaseOp) -> Reply {
+    let mut contact = None;
     let done = match op {
-        CaseOp::Contact(input) => desk.log_contact(input).map(|_| ()),
+        CaseOp::Contact(input) => desk.log_contact(input).map(|c| contact = Some(c.contact_id)),
+        CaseOp::TakeBack { contact } => desk.take_back_contact(loan, *contact).map(|_| ()),
         CaseOp::NextAction { on, kind, version } => {
             desk.set_next_action(loan, *on, kind.as_deref(), *version)
         }
@@ -131,7 +133,7 @@ fn write(desk: &mut Desk, generation: u64, loan: &str, op: &CaseOp) -> Reply {
     };
     let what = if matches!(op, CaseOp::Plan { .. }) { Failed::Plan } else { Failed::Write };
     match done {
-        Ok(()) => Reply::Written { loan: loan.to_string(), op: op.clone() },
+        Ok(()) => Reply::Written { loan: loan.to_string(), op: op.clone(), contact },
         Err(e) => Reply::Failed { generation, what, message: e.to_string() },
     }
 }

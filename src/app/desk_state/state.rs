@@ -178,6 +178,11 @@ impl DeskState {
             (Cmd::LoadDemo, _) => self.lists().load_demo(),
             (Cmd::NextStage, _) => self.lists().next_stage(),
             (Cmd::NextSort, _) => self.lists().next_sort(),
+            (Cmd::LogNoAnswer | Cmd::LogBusy | Cmd::LogPromise, Screen::Case)
+                if self.case_screen().held() =>
+            {
+                self.case_screen().say_held()
+            }
             (Cmd::LogNoAnswer, Screen::Case) => {
                 self.case_screen().run(CaseCommand::Call { outcome: Outcome::NoAnswer, note: String::new() })
             }
@@ -362,8 +367,8 @@ impl DeskState {
             }
             Reply::Case { generation, detail } => self.case_screen().loaded(generation, detail),
             Reply::DemoLoaded { loans } => self.lists().demo_loaded(loans),
-            Reply::Written { loan, op } => {
-                self.case_screen().written(&loan, &op);
+            Reply::Written { loan, op, contact } => {
+                self.case_screen().written(&loan, &op, contact);
                 self.lists().refresh(!matches!(op, CaseOp::Contact(_)));
                 self.case_screen().renew_lease(&loan);
             }

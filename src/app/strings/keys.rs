@@ -78,6 +78,8 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::CommandLine => "命令行（全部命令见下方）",
         Cmd::LogNoAnswer => "记录致电借款人：无人接听",
         Cmd::LogBusy => "记录致电借款人：占线",
+        Cmd::LogInbound => "记录借款人来电（打开 :in）",
+        Cmd::TakeBack => "撤回刚用 n 或 b 记录的致电（数秒内）",
         Cmd::LogPromise => "记录承诺还款（打开 :ptp）",
         Cmd::LogContact => "记录联系（打开 :log）",
         Cmd::NextAction => "设定下次跟进（打开 :next）",
@@ -109,9 +111,11 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         Cmd::Quit => "退出",
         Cmd::LogNoAnswer => "无人接听",
         Cmd::LogPromise => "承诺",
+        Cmd::LogInbound => "来电",
         Cmd::LogContact => "记录",
         Cmd::ProposePlan => "方案",
         Cmd::LogBusy
+        | Cmd::TakeBack
         | Cmd::NextAction
         | Cmd::IssueNotice
         | Cmd::RunPreview

@@ -203,6 +203,10 @@ texts! {
     msg_demo_loading: "loading the demo book ({0} loans of demo data)…", "正在载入演示台账（{0} 笔演示数据）…";
     msg_demo_loaded: "loaded the demo book: {0} loans of demo data", "演示台账已载入：{0} 笔演示数据";
     msg_logged: "logged {0} on {1}", "已记录 {1}：{0}";
+    msg_logged_take_back: "logged {0} on {1} · u takes it back", "已记录 {1}：{0} · 按 u 撤回";
+    msg_taken_back: "taken back: the call on {0} is marked entered in error and counts toward nothing", "已撤回：{0} 的这次致电标记为误录，不计入任何次数";
+    msg_nothing_to_take_back: "nothing to take back: u takes back the call just logged with n or b", "没有可撤回的记录：u 只撤回刚用 n 或 b 记录的致电";
+    msg_held_no_calls: "on hold ({0}) until {1}: no collection calls; a call from the debtor: :in", "暂停催收（{0}）至 {1}：不外呼；借款人来电请用 :in";
     msg_logged_promise: "logged a promise of {0} by {1} on {2}", "已记录 {2} 的承诺还款：{1} 前还 {0}";
     msg_noted: "note added to the last contact on {0}", "已为 {0} 的最近一次联系补充备注";
     msg_next_set: "next action on {0}: {1} {2}", "{0} 下次跟进：{2} {1}";

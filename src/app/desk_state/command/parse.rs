@@ -66,6 +66,12 @@ pub enum CaseCommand {
         channel: Option<Channel>,
         note: String,
     },
+    /// A call the debtor (or another party) made to the desk: at any hour, toward no cap.
+    Inbound {
+        outcome: Outcome,
+        party: Option<Party>,
+        note: String,
+    },
     /// A note on the last contact.
     Note(String),
     /// `on: None` clears the next action.
@@ -201,6 +207,16 @@ pub fn log(args: &str) -> Parsed {
         words.next();
     }
     case(CaseCommand::Log { outcome, party, channel, note: words_joined(words) })
+}
+
+/// `OUTCOME [party=PARTY] [NOTE]`
+pub fn inbound(args: &str) -> Parsed {
+    match log(args)? {
+        Command::Case(CaseCommand::Log { outcome, party, channel: None, note }) => {
+            case(CaseCommand::Inbound { outcome, party, note })
+        }
+        _ => Err(ArgError::Usage),
+    }
 }
 
 pub fn note(args: &str) -> Parsed {

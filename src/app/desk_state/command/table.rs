@@ -194,6 +194,21 @@ pub const COMMANDS: &[CommandSpec] = &[
         parse: parse::log,
     },
     CommandSpec {
+        name: "in",
+        aliases: &["inbound"],
+        scopes: CASE,
+        usage: tr(":in OUTCOME [party=PARTY] [NOTE]", ":in 结果 [party=对象] [备注]"),
+        desc: tr(
+            "log a call the debtor made to the desk: at any hour, counted against no cap",
+            "记录借款人来电：任何时段均可，不计入次数上限",
+        ),
+        arg: Arg::Words {
+            name: tr("OUTCOME", "结果"), what: tr("outcome", "联系结果"), words: outcomes
+        },
+        example: "callback 借款人来电说明天还款",
+        parse: parse::inbound,
+    },
+    CommandSpec {
         name: "note",
         aliases: &[],
         scopes: CASE,
