@@ -107,3 +107,42 @@ fn a_held_case_offers_no_call_keys_and_says_why() {
     keys(&mut s, &mut desk, ":in dispute 借款人来电说明异议<Enter>");
     assert_eq!(contacts(&s).len(), n + 1, "{}", message(&s));
 }
+
+/// The desk drawn at 80×24 as text.
+fn drawn(s: &DeskState) -> String {
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
+    let look = duedesk::ui::Look::new(duedesk::ui::Theme::mono());
+    term.draw(|f| duedesk::ui::draw(f, s, &look)).expect("draw");
+    common::screen(term.backend().buffer())
+}
+
+#[test]
+fn the_command_line_recalls_edits_and_says_what_comes_next() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, ":sort overdue<Enter>:stage legal<Enter>:stage all<Enter>");
+    assert_eq!(s.history, ["sort overdue", "stage legal", "stage all"]);
+    // ↑ walks back, ↓ forward and then to what was being typed.
+    keys(&mut s, &mut desk, ":sta<Up>");
+    assert_eq!(s.input.as_str(), "stage all");
+    keys(&mut s, &mut desk, "<Up><Up>");
+    assert_eq!(s.input.as_str(), "sort overdue");
+    keys(&mut s, &mut desk, "<Up>");
+    assert_eq!(s.input.as_str(), "sort overdue", "the oldest stays");
+    keys(&mut s, &mut desk, "<Down><Down><Down>");
+    assert_eq!(s.input.as_str(), "sta");
+    // A recalled line is edited like any: Ctrl-A, Ctrl-E, Ctrl-W, Ctrl-U, the arrows.
+    keys(&mut s, &mut desk, "<C-u><Up><Up><C-w>");
+    assert_eq!(s.input.as_str(), "stage ");
+    keys(&mut s, &mut desk, "negotiation<C-a><Right><Right><Right><Right><Right> x<C-e><Backspace>");
+    assert_eq!(s.input.as_str(), "stage x negotiatio");
+    keys(&mut s, &mut desk, "<Esc>");
+    assert_eq!(s.history.len(), 3, "a cancelled line is not kept");
+    // The usage shows as the command is typed, a key that opens one included.
+    keys(&mut s, &mut desk, "<Tab><Enter>p");
+    assert!(drawn(&s).contains(":ptp AMOUNT YYYY-MM-DD [NOTE]"), "{}", drawn(&s));
+    // A bad date says what is wrong with it.
+    keys(&mut s, &mut desk, "800 2026-13-01<Enter>");
+    assert!(message(&s).starts_with("'2026-13-01' is not a date"), "{}", message(&s));
+    assert_eq!(s.history.last().map(String::as_str), Some("ptp 800 2026-13-01"));
+}

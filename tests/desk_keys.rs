@@ -598,7 +598,11 @@ fn a_hold_from_the_desk_marks_the_queue_and_stops_calls_until_lifted() {
     // No collection call while held; the refusal names the hold.
     let contacts = d.contacts.len();
     keys(&mut s, &mut desk, "n");
-    assert!(message(&s).contains("on hold (dispute) until 2026-04-30: no collection calls"), "{}", message(&s));
+    assert!(
+        message(&s).contains("on hold (dispute) until 2026-04-30: no collection calls"),
+        "{}",
+        message(&s)
+    );
     assert_eq!(detail(&s).contacts.len(), contacts);
     // The queue marks the case H and does not offer it as callable.
     keys(&mut s, &mut desk, "<Esc>");

@@ -209,13 +209,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("<Esc> h", Scope::Case, Cmd::Back, "back to the list", Some("back")),
     bind("n", Scope::Case, Cmd::LogNoAnswer, "log a call to the debtor: no answer", Some("no answer")),
     bind("b", Scope::Case, Cmd::LogBusy, "log a call to the debtor: busy", None),
-    bind(
-        "i",
-        Scope::Case,
-        Cmd::LogInbound,
-        "log a call the debtor made to the desk (opens :in)",
-        Some("inbound"),
-    ),
+    bind("i", Scope::Case, Cmd::LogInbound, "log a call the debtor made to the desk (opens :in)", None),
     bind(
         "u",
         Scope::Case,

@@ -5,6 +5,7 @@
 //! silent, never fatal. `duedesk config check` prints the same reports and exits 2.
 
 mod bad;
+pub mod history;
 pub mod keys;
 mod look;
 pub mod theme;

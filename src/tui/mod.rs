@@ -96,6 +96,16 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
         event::spawn_input(tx.clone(), stop.clone())?;
         drop(tx);
         let mut state = DeskState::configured(info, lang, config.keymap);
+        let data = crate::config::history::data_dir();
+        if let Some(dir) = &data {
+            state.history = crate::config::history::load(dir);
+        }
+        // The command lines of this session join the history whatever way the desk ends.
+        let keep = |state: &DeskState| {
+            if let Some(dir) = &data {
+                let _ = crate::config::history::save(dir, &state.history);
+            }
+        };
         let mut size = terminal.size()?;
         let mut out = state.start();
         let mut dirty = true;
@@ -114,6 +124,7 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
                 }
             }
             if state.quit {
+                keep(&state);
                 if releasing {
                     wait_for_release(&rx);
                 }
@@ -166,7 +177,10 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
                     out = state.apply(Action::Reply(r));
                     dirty = true;
                 }
-                Some(Msg::Signal(s)) => return Ok(Ended::Signal(s)),
+                Some(Msg::Signal(s)) => {
+                    keep(&state);
+                    return Ok(Ended::Signal(s));
+                }
                 Some(Msg::InputError(e)) => anyhow::bail!("reading the terminal: {e}"),
                 Some(Msg::WorkerGone) => anyhow::bail!("the store worker stopped"),
             }

@@ -186,7 +186,11 @@ fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     let left = fill(t.status_left, &[&who, &state.info.as_of, &state.info.store, &counts]);
     let w = usize::from(area.width);
     let standing = completions(state).or_else(|| standing_note(state));
-    let line = match state.message.as_ref().filter(|_| state.input.cycle().is_none()).or(standing.as_ref()) {
+    let said = match typing_usage(state) {
+        Some(usage) => Some(usage),
+        None => state.message.clone().filter(|_| state.input.cycle().is_none()).or(standing),
+    };
+    let line = match said.as_ref() {
         Some(m) => {
             let msg = text::truncate(&format!(" {m} "), w);
             let room = w.saturating_sub(text::width(&msg));
@@ -198,6 +202,16 @@ fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
         None => Line::styled(text::fit(&left, w, false), theme.status()),
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// While a command is typed, what it takes: its usage from the command table, once its name is
+/// whole (`p` opens `:ptp ` and this says `:ptp AMOUNT YYYY-MM-DD [NOTE]`).
+fn typing_usage(state: &DeskState) -> Option<String> {
+    if state.mode != Mode::Command || state.input.cycle().is_some() {
+        return None;
+    }
+    let (verb, _) = state.input.as_str().split_once(' ')?;
+    Some(crate::app::desk_state::command::find(verb)?.usage(state.lang))
 }
 
 /// The completions Tab cycles through, the one on the line in brackets.

@@ -17,6 +17,9 @@ use crate::app::strings::Lang;
 use crate::domain::{Role, Stage};
 use crate::store::SortKey;
 
+/// Command lines the history keeps.
+pub const HISTORY_LINES: usize = 500;
+
 /// Who is at the desk and on what: read once when the desk opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeskInfo {
@@ -93,6 +96,8 @@ pub enum Action {
     Edit(Edit),
     /// Tab on the command line: the command's name or its argument.
     Complete,
+    /// ↑ (`true`) or ↓ on the command line: an earlier or later line of its history.
+    History(bool),
     InputSubmit,
     InputCancel,
     /// A move through the help.
@@ -153,6 +158,10 @@ pub struct Core {
     pub override_reason: Option<String>,
     /// The loan id lookup Tab waits for: its generation and the line it was asked on.
     pub(super) completing: Option<(u64, String)>,
+    /// Command lines run, oldest first (kept across sessions by the terminal).
+    pub history: Vec<String>,
+    /// The history line on the command line while ↑/↓ walk it, and the line typed before.
+    history_at: Option<(usize, String)>,
     next_gen: u64,
     asked: Vec<Request>,
     then: Vec<Then>,
@@ -184,6 +193,8 @@ impl Core {
             quit: false,
             override_reason: None,
             completing: None,
+            history: Vec::new(),
+            history_at: None,
             next_gen: 0,
             asked: Vec::new(),
             then: Vec::new(),
@@ -259,6 +270,36 @@ impl Core {
     pub(super) fn show_list(&mut self) {
         self.screen = self.list_screen;
         self.then(Then::EnsureVisible);
+    }
+
+    /// Walks the command history: ↑ an earlier line, ↓ a later one and at the end the line that
+    /// was being typed.
+    pub(super) fn walk_history(&mut self, back: bool) {
+        let n = self.history.len();
+        let (at, typed) = match self.history_at.take() {
+            Some((at, typed)) => (at, typed),
+            None => (n, self.input.as_str().to_string()),
+        };
+        let to = if back { at.saturating_sub(1) } else { (at + 1).min(n) };
+        if to == n {
+            self.input.set(typed);
+            return;
+        }
+        if let Some(line) = self.history.get(to) {
+            self.input.set(line.clone());
+        }
+        self.history_at = Some((to, typed));
+    }
+
+    /// Keeps a command line run (not twice in a row), at most `HISTORY_LINES`.
+    pub(super) fn remember(&mut self, line: &str) {
+        self.history_at = None;
+        if line.is_empty() || self.history.last().is_some_and(|l| l == line) {
+            return;
+        }
+        self.history.push(line.to_string());
+        let over = self.history.len().saturating_sub(HISTORY_LINES);
+        self.history.drain(..over);
     }
 
     pub fn list_rows(&self) -> u64 {

@@ -18,7 +18,11 @@ pub fn handle_key(state: &Core, key: Key) -> Option<Action> {
             KeyCode::Down => Some(Action::Cmd(Cmd::Down)),
             _ => typing(key, false),
         },
-        Mode::Command => typing(key, true),
+        Mode::Command => match key.code {
+            KeyCode::Up => Some(Action::History(true)),
+            KeyCode::Down => Some(Action::History(false)),
+            _ => typing(key, true),
+        },
         Mode::Normal => {
             let scopes = state.scopes();
             let mut seq = state.pending.clone();

@@ -23,7 +23,7 @@ mod state;
 mod team;
 
 pub use case::{CasePane, CaseState, PlanPreview};
-pub use core::{Action, Core, DeskInfo, Layout, Mode, Screen};
+pub use core::{Action, Core, DeskInfo, HISTORY_LINES, Layout, Mode, Screen};
 pub use help::{HelpMove, HelpState};
 pub use keys::handle_key;
 pub use line::{Cycle, Edit, LineEdit};

@@ -110,6 +110,12 @@ impl DeskState {
             Action::Unbound => {}
             Action::Edit(e) => self.edit(e),
             Action::Complete => self.complete(),
+            Action::History(back) => {
+                if self.core.mode == Mode::Command {
+                    self.core.walk_history(back);
+                    self.core.completing = None;
+                }
+            }
             Action::InputSubmit => self.submit(),
             Action::InputCancel => self.cancel(),
             Action::Help(m) => {
@@ -230,6 +236,7 @@ impl DeskState {
                 self.core.completing = None;
                 let line = self.core.input.as_str().trim().to_string();
                 self.core.input.clear();
+                self.core.remember(&line);
                 self.run_command(&line);
             }
             Mode::Normal => {}
@@ -255,6 +262,7 @@ impl DeskState {
                 self.core.mode = Mode::Normal;
                 self.core.completing = None;
                 self.core.input.clear();
+                self.core.remember("");
             }
             Mode::Normal => {}
         }

@@ -111,10 +111,10 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         Cmd::Quit => "退出",
         Cmd::LogNoAnswer => "无人接听",
         Cmd::LogPromise => "承诺",
-        Cmd::LogInbound => "来电",
         Cmd::LogContact => "记录",
         Cmd::ProposePlan => "方案",
         Cmd::LogBusy
+        | Cmd::LogInbound
         | Cmd::TakeBack
         | Cmd::NextAction
         | Cmd::IssueNotice

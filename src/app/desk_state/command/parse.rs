@@ -180,12 +180,22 @@ pub fn busy(args: &str) -> Parsed {
     case(CaseCommand::Call { outcome: Outcome::Busy, note: args.trim().to_string() })
 }
 
+/// A date word, or what is wrong with it (said before the usage).
+fn date(word: Option<&str>) -> Result<NaiveDate, ArgError> {
+    parse_date(word.ok_or(ArgError::Usage)?).map_err(ArgError::Why)
+}
+
 /// `AMOUNT DATE [note]`
 pub fn promise(args: &str) -> Parsed {
     let mut words = args.split_whitespace();
-    let amount = words.next().and_then(|a| Money::parse(a).ok()).filter(|m| m.is_positive());
-    let on = words.next().and_then(|d| parse_date(d).ok());
-    let (Some(amount), Some(on)) = (amount, on) else { return Err(ArgError::Usage) };
+    let amount = match words.next() {
+        None => return Err(ArgError::Usage),
+        Some(a) => Money::parse(a)
+            .ok()
+            .filter(|m| m.is_positive())
+            .ok_or_else(|| ArgError::Why(format!("'{a}' is not an amount: write it as 1500 or 1500.00")))?,
+    };
+    let on = date(words.next())?;
     case(CaseCommand::Promise { amount, on, note: words_joined(words) })
 }
 
@@ -229,7 +239,7 @@ pub fn next(args: &str) -> Parsed {
     match words.next() {
         Some("clear") => case(CaseCommand::Next { on: None, kind: None }),
         Some(d) => {
-            let on = parse_date(d).map_err(|_| ArgError::Usage)?;
+            let on = date(Some(d))?;
             let kind = words.next().unwrap_or("callback").to_string();
             case(CaseCommand::Next { on: Some(on), kind: Some(kind) })
         }
@@ -243,6 +253,9 @@ pub fn plan(args: &str) -> Parsed {
     let (first, rest) = first_word(args);
     if first == "save" {
         return case(CaseCommand::PlanSave(reason(rest)?));
+    }
+    if let Some(d) = args.split_whitespace().nth(1) {
+        date(Some(d))?;
     }
     parse_plan(args).map(CaseCommand::PlanPreview).map(Command::Case).ok_or(ArgError::Usage)
 }
@@ -295,7 +308,10 @@ pub fn notice(args: &str) -> Parsed {
 pub fn hold(args: &str) -> Parsed {
     let mut words = args.split_whitespace().peekable();
     let kind = words.next().and_then(|k| k.parse::<HoldKind>().ok());
-    let until = words.next().and_then(|d| parse_date(d).ok());
+    let until = match words.next() {
+        Some(d) => Some(date(Some(d))?),
+        None => None,
+    };
     let from = words.peek().and_then(|w| w.strip_prefix("from=")).and_then(|d| parse_date(d).ok());
     if from.is_some() {
         words.next();
