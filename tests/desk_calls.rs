@@ -146,3 +146,60 @@ fn the_command_line_recalls_edits_and_says_what_comes_next() {
     assert!(message(&s).starts_with("'2026-13-01' is not a date"), "{}", message(&s));
     assert_eq!(s.history.last().map(String::as_str), Some("ptp 800 2026-13-01"));
 }
+
+#[test]
+fn a_long_note_is_read_in_full_and_the_messages_kept() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab><Enter>");
+    let note = "借款人称下周五发工资后先还一千五百元，其余部分月底前结清；如有变化会主动来电告知，请勿在上午十点前致电";
+    keys(&mut s, &mut desk, &format!(":na {note}<Enter><Tab>"));
+    let screen = drawn(&s);
+    assert!(!screen.contains(note), "the pane cuts the note at 80 columns");
+    assert!(screen.contains(&format!("Contacts 1/{}", contacts(&s).len())), "{screen}");
+    // Enter reads the row under the cursor in full, wrapped; any other key closes it.
+    keys(&mut s, &mut desk, "<Enter>");
+    let popup = drawn(&s);
+    let joined: String = popup.lines().map(|l| l.trim_matches(|c| c == '│' || c == ' ')).collect();
+    assert!(joined.contains(note), "{popup}");
+    keys(&mut s, &mut desk, "x");
+    assert_eq!(s.mode, duedesk::app::desk_state::Mode::Normal);
+    // `v` reads too, and j moves the cursor first.
+    keys(&mut s, &mut desk, "jv");
+    assert!(drawn(&s).contains(&format!("Contacts 2/{}", contacts(&s).len())), "{}", drawn(&s));
+    keys(&mut s, &mut desk, "<Esc>");
+    // :messages keeps what the status bar said.
+    keys(&mut s, &mut desk, ":messages<Enter>");
+    let m = drawn(&s);
+    assert!(m.contains("Messages") && m.contains("logged no_answer"), "{m}");
+}
+
+#[test]
+fn the_list_says_where_its_cursor_is() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab>jj");
+    let total = s.overdue.total.expect("count");
+    assert!(
+        drawn(&s).lines().next().is_some_and(|l| l.contains(&format!("Overdue 3/{total}"))),
+        "{}",
+        drawn(&s)
+    );
+}
+
+#[test]
+fn a_long_message_wraps_instead_of_being_cut() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab><Enter>");
+    for _ in 0..6 {
+        keys(&mut s, &mut desk, "b");
+    }
+    keys(&mut s, &mut desk, "n");
+    let said = message(&s);
+    assert!(said.len() > 100, "{said}");
+    let screen = drawn(&s);
+    let joined: String = screen.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    assert!(joined.contains("next allowed 2026-03-02 08:00"), "the end of the message is shown:\n{screen}");
+    assert!(s.layout.case_rows < 12, "the pane gives the status bar its lines: {:?}", s.layout);
+}

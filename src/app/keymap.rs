@@ -207,6 +207,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("<Tab>", Scope::Case, Cmd::NextPane, "next pane: schedule/contacts/payments/history", Some("pane")),
     bind("<BackTab>", Scope::Case, Cmd::PrevPane, "previous pane", None),
     bind("<Esc> h", Scope::Case, Cmd::Back, "back to the list", Some("back")),
+    bind("<Enter> v", Scope::Case, Cmd::Open, "read the row under the cursor in full", None),
     bind("n", Scope::Case, Cmd::LogNoAnswer, "log a call to the debtor: no answer", Some("no answer")),
     bind("b", Scope::Case, Cmd::LogBusy, "log a call to the debtor: busy", None),
     bind("i", Scope::Case, Cmd::LogInbound, "log a call the debtor made to the desk (opens :in)", None),

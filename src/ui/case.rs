@@ -136,7 +136,8 @@ fn schedule_rows(lines: &[ScheduleLine], lang: Lang) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang) -> (Vec<Col>, Vec<Vec<String>>) {
+/// A pane's columns and rows, as drawn and as read in full.
+pub fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang) -> (Vec<Col>, Vec<Vec<String>>) {
     let t = lang.text();
     match pane {
         CasePane::Schedule => (schedule_cols(t).to_vec(), schedule_rows(&d.schedule, lang)),
@@ -284,8 +285,23 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &
         CasePane::History => t.pane_history,
     });
     let sep = look.separator();
-    let full =
-        titles.iter().map(|s| text::width(s) + 2).sum::<usize>() + text::width(sep) * (titles.len() - 1);
+    // The active pane says where its cursor is (`3/12`).
+    let at = match case.pane_len() {
+        0 => String::new(),
+        n => format!(" {}/{n}", case.cursor + 1),
+    };
+    let full = titles.iter().map(|s| text::width(s) + 2).sum::<usize>()
+        + text::width(sep) * (titles.len() - 1)
+        + text::width(&at);
+    let first_word = |s: &'static str| s.split(' ').next().unwrap_or(s);
+    // With the others by their first word, is the active one still too long whole?
+    let short_full = CasePane::ALL
+        .iter()
+        .zip(titles)
+        .map(|(p, t)| text::width(if *p == case.pane { t } else { first_word(t) }) + 2)
+        .sum::<usize>()
+        + text::width(sep) * (titles.len() - 1)
+        + text::width(&at);
     let mut tabs: Vec<Span> = Vec::new();
     for (i, (p, title)) in CasePane::ALL.iter().zip(titles).enumerate() {
         if i > 0 {
@@ -293,8 +309,10 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &
         }
         // Narrow terminals (60 cells) show the other panes by their first word.
         let active = *p == case.pane;
-        let title = if full > w && !active { title.split(' ').next().unwrap_or(title) } else { title };
-        tabs.push(Span::styled(format!(" {title} "), theme.tab(active)));
+        let short = full > w && (!active || short_full > w);
+        let title = if short { first_word(title) } else { title };
+        let at = if active { at.as_str() } else { "" };
+        tabs.push(Span::styled(format!(" {title}{at} "), theme.tab(active)));
     }
     let (cols, rows) = match &case.plan {
         // A proposed plan stands in for the panes until it is saved or dropped.
@@ -330,8 +348,11 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &
         lines.push(Line::styled(t.none_yet, theme.dim()));
     }
     let skip = usize::try_from(case.scroll).unwrap_or(0);
-    for r in rows.iter().skip(skip).take(room) {
-        lines.push(table::line(cols, &widths, r, theme.base(), &[]));
+    let cursor = usize::try_from(case.cursor).unwrap_or(0);
+    for (i, r) in rows.iter().enumerate().skip(skip).take(room) {
+        // The cursor marks the row Enter reads in full (not in a plan's preview).
+        let style = if i == cursor && case.plan.is_none() { theme.row(true) } else { theme.base() };
+        lines.push(table::line(cols, &widths, r, style, &[]));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }

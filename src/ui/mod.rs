@@ -5,6 +5,7 @@ pub mod case;
 pub mod help;
 pub mod lists;
 pub mod look;
+pub mod reading;
 pub mod run;
 pub mod table;
 pub mod team;
@@ -40,14 +41,19 @@ const RUN_CHROME: u16 = 1 + run::HEAD + 1 + 2;
 pub fn layout(state: &DeskState, width: u16, height: u16) -> DeskLayout {
     let help_lines = if state.mode == Mode::Help { help::line_count(state, width) } else { 0 };
     let help = help::rect(Rect::new(0, 0, width, height), help_lines);
+    let reading_lines = if state.mode == Mode::Reading { reading::line_count(state, width) } else { 0 };
+    // A long message takes more lines of the status bar, and the panes give them up.
+    let more = status_lines(state, width) - 1;
     DeskLayout {
         width,
         height,
-        list_rows: height.saturating_sub(LIST_CHROME).max(1),
-        case_rows: height.saturating_sub(CASE_CHROME).max(1),
-        run_rows: height.saturating_sub(RUN_CHROME).max(1),
+        list_rows: height.saturating_sub(LIST_CHROME + more).max(1),
+        case_rows: height.saturating_sub(CASE_CHROME + more).max(1),
+        run_rows: height.saturating_sub(RUN_CHROME + more).max(1),
         help_rows: help.height.saturating_sub(2).max(1),
         help_lines,
+        reading_rows: reading::rows(Rect::new(0, 0, width, height), reading_lines),
+        reading_lines,
     }
 }
 
@@ -65,7 +71,7 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
     let [tabs, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(status_lines(state, area.width)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -98,6 +104,9 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
     if state.mode == Mode::Help {
         help::draw(frame, area, state, look);
     }
+    if state.mode == Mode::Reading {
+        reading::draw(frame, area, state, look);
+    }
 }
 
 fn too_small(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
@@ -105,8 +114,14 @@ fn too_small(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     frame.render_widget(Paragraph::new(note).style(theme.base()).wrap(Wrap { trim: true }), area);
 }
 
+/// A list's count, with the cursor's position on the list on screen (`23/641`).
 fn count(state: &DeskState, kind: ListKind) -> String {
-    state.list(kind).total.map_or_else(|| "…".to_string(), |n| n.to_string())
+    let list = state.list(kind);
+    match list.total {
+        None => "…".to_string(),
+        Some(n) if n > 0 && state.current_list() == Some(kind) => format!("{}/{n}", list.selected + 1),
+        Some(n) => n.to_string(),
+    }
 }
 
 fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
@@ -173,6 +188,36 @@ fn empty_store(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
+/// The status bar's lines at most: a long message wraps this far, then is cut.
+const STATUS_LINES: u16 = 3;
+/// Cells of the status bar's left part a message leaves it on one line.
+const STATUS_LEFT_MIN: usize = 24;
+
+/// What the status bar says besides who and where: the usage being typed, else a message, else
+/// a standing note.
+fn status_said(state: &DeskState) -> Option<String> {
+    match typing_usage(state) {
+        Some(usage) => Some(usage),
+        None => state
+            .message
+            .clone()
+            .filter(|_| state.input.cycle().is_none())
+            .or_else(|| completions(state).or_else(|| standing_note(state))),
+    }
+}
+
+/// How many lines the status bar takes: one, or a message's wrapped lines when it does not fit
+/// beside the left part.
+pub fn status_lines(state: &DeskState, width: u16) -> u16 {
+    let w = usize::from(width);
+    match status_said(state) {
+        Some(m) if text::width(&m) + 2 + STATUS_LEFT_MIN > w => {
+            u16::try_from(text::wrap(&m, w.saturating_sub(2)).len()).unwrap_or(1).clamp(1, STATUS_LINES)
+        }
+        _ => 1,
+    }
+}
+
 fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     let (lang, t) = (state.lang, state.lang.text());
     let who = match state.info.role {
@@ -185,11 +230,24 @@ fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     };
     let left = fill(t.status_left, &[&who, &state.info.as_of, &state.info.store, &counts]);
     let w = usize::from(area.width);
-    let standing = completions(state).or_else(|| standing_note(state));
-    let said = match typing_usage(state) {
-        Some(usage) => Some(usage),
-        None => state.message.clone().filter(|_| state.input.cycle().is_none()).or(standing),
-    };
+    let said = status_said(state);
+    if let Some(m) = said.as_ref().filter(|m| text::width(m) + 2 + STATUS_LEFT_MIN > w) {
+        // Too long for one line beside who and where: the message alone, wrapped.
+        let mut wrapped = text::wrap(m, w.saturating_sub(2));
+        let shown = usize::from(area.height.max(1));
+        if wrapped.len() > shown {
+            wrapped.truncate(shown);
+            if let Some(last) = wrapped.last_mut() {
+                *last = text::truncate(&format!("{last} …"), w.saturating_sub(2));
+            }
+        }
+        let lines: Vec<Line> = wrapped
+            .into_iter()
+            .map(|l| Line::styled(text::fit(&format!(" {l}"), w, false), theme.message()))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
     let line = match said.as_ref() {
         Some(m) => {
             let msg = text::truncate(&format!(" {m} "), w);
@@ -291,6 +349,7 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
             cursor = at;
             line
         }
+        Mode::Reading => Line::styled(text::truncate(t.reading_footer, w), theme.dim()),
         Mode::Normal
             if state.screen == Screen::Case && state.case.as_ref().is_some_and(|c| c.plan.is_some()) =>
         {

@@ -4,6 +4,7 @@
 
 use super::core::{Core, Mode, Screen, Then};
 use super::protocol::{CaseOp, LeaseOp, Query};
+use super::reading::ReadWhat;
 use crate::app::casework::PlanOutcome;
 use crate::app::keymap::Cmd;
 use crate::app::leases::Lease;
@@ -33,6 +34,8 @@ pub struct CaseState {
     pub error: Option<String>,
     pub pane: CasePane,
     pub scroll: u64,
+    /// The pane's row under the cursor, which Enter or `v` reads in full.
+    pub cursor: u64,
     pub generation: u64,
     /// A proposed plan (`:plan N FIRST …`) shown in place of the panes until saved or dropped.
     pub plan: Option<PlanPreview>,
@@ -101,6 +104,7 @@ impl CaseScreen<'_> {
             error: None,
             pane: CasePane::Schedule,
             scroll: 0,
+            cursor: 0,
             generation,
             plan: None,
             plan_generation: 0,
@@ -139,16 +143,25 @@ impl CaseScreen<'_> {
         match cmd {
             Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => {
                 let Some(c) = self.case.as_mut() else { return };
-                let max = c.pane_len().saturating_sub(view);
-                c.scroll = match cmd {
-                    Cmd::Up => c.scroll.saturating_sub(1),
-                    Cmd::Down => c.scroll + 1,
-                    Cmd::PageUp => c.scroll.saturating_sub(view),
-                    Cmd::PageDown => c.scroll + view,
+                let last = c.pane_len().saturating_sub(1);
+                c.cursor = match cmd {
+                    Cmd::Up => c.cursor.saturating_sub(1),
+                    Cmd::Down => c.cursor + 1,
+                    Cmd::PageUp => c.cursor.saturating_sub(view),
+                    Cmd::PageDown => c.cursor + view,
                     Cmd::Top => 0,
-                    _ => max,
+                    _ => last,
                 }
-                .min(max);
+                .min(last);
+                // The pane scrolls to keep the cursor in view.
+                if c.cursor < c.scroll {
+                    c.scroll = c.cursor;
+                } else if c.cursor >= c.scroll + view {
+                    c.scroll = c.cursor + 1 - view;
+                }
+            }
+            Cmd::Open if self.case.as_ref().is_some_and(|c| c.plan.is_none() && c.pane_len() > 0) => {
+                self.core.read(ReadWhat::Row);
             }
             Cmd::NextPane | Cmd::PrevPane => {
                 let Some(c) = self.case.as_mut() else { return };
@@ -157,11 +170,13 @@ impl CaseScreen<'_> {
                 let j = if cmd == Cmd::NextPane { (i + 1) % n } else { (i + n - 1) % n };
                 c.pane = CasePane::ALL[j];
                 c.scroll = 0;
+                c.cursor = 0;
             }
             Cmd::Back => {
                 if let Some(c) = self.case.as_mut().filter(|c| c.plan.is_some()) {
                     c.plan = None;
                     c.scroll = 0;
+                    c.cursor = 0;
                     self.core.say(self.core.lang.text().msg_plan_dropped);
                     return;
                 }
@@ -214,6 +229,7 @@ impl CaseScreen<'_> {
                 .and_then(|d| d.schedule.iter().position(|l| l.status != InstallmentStatus::Paid));
             let max = c.pane_len().saturating_sub(view);
             c.scroll = open.map_or(0, |i| (i as u64).saturating_sub(1)).min(max);
+            c.cursor = open.map_or(0, |i| i as u64);
         }
     }
 
@@ -234,6 +250,7 @@ impl CaseScreen<'_> {
         let text = fill(lang.text().msg_plan_previewed, &[&lang.plan_kind(&outcome.kind), &outcome.loan_id]);
         c.plan = Some(PlanPreview { req, outcome });
         c.scroll = 0;
+        c.cursor = 0;
         self.core.say(text);
     }
 
@@ -294,6 +311,7 @@ impl CaseScreen<'_> {
         if let (CaseOp::Plan { .. }, Some(c)) = (op, self.case.as_mut()) {
             c.plan = None;
             c.scroll = 0;
+            c.cursor = 0;
         }
         self.reload();
     }
@@ -329,6 +347,7 @@ impl CaseScreen<'_> {
         };
         c.plan = None;
         c.scroll = 0;
+        c.cursor = 0;
         self.reload();
         true
     }

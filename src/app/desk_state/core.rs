@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use super::help::{HelpMove, HelpState};
 use super::line::{Edit, LineEdit};
 use super::protocol::{ListKind, Query, Reply, Request};
+use super::reading::{MESSAGES_KEPT, ReadWhat, Reading};
 use crate::app::Desk;
 use crate::app::keymap::{Cmd, Key, Keymap, Scope};
 use crate::app::strings::Lang;
@@ -62,6 +63,8 @@ pub enum Mode {
     Filter,
     Command,
     Help,
+    /// A row or the messages read in full in a popup (`reading.rs`).
+    Reading,
 }
 
 /// How the drawing side lays the desk out at the terminal's size: the rows each pane shows and
@@ -76,12 +79,25 @@ pub struct Layout {
     pub run_rows: u16,
     pub help_rows: u16,
     pub help_lines: u16,
+    /// The reading popup's rows and its text's wrapped length, while it is open.
+    pub reading_rows: u16,
+    pub reading_lines: u16,
 }
 
 impl Default for Layout {
     /// Nothing drawn yet: one row of each.
     fn default() -> Self {
-        Layout { width: 0, height: 0, list_rows: 1, case_rows: 1, run_rows: 1, help_rows: 1, help_lines: 0 }
+        Layout {
+            width: 0,
+            height: 0,
+            list_rows: 1,
+            case_rows: 1,
+            run_rows: 1,
+            help_rows: 1,
+            help_lines: 0,
+            reading_rows: 1,
+            reading_lines: 0,
+        }
     }
 }
 
@@ -102,6 +118,9 @@ pub enum Action {
     InputCancel,
     /// A move through the help.
     Help(HelpMove),
+    /// A move through the reading popup.
+    Read(HelpMove),
+    CloseReading,
     /// `/` in the help: type what to look for.
     HelpSearch,
     CloseHelp,
@@ -150,6 +169,10 @@ pub struct Core {
     pub loans_in_store: Option<u64>,
     pub loading_demo: bool,
     pub message: Option<String>,
+    /// The messages said, oldest first (`:messages`).
+    pub messages: Vec<String>,
+    /// The popup reading a row or the messages in full.
+    pub reading: Option<Reading>,
     pub pending: Vec<Key>,
     pub layout: Layout,
     pub help: HelpState,
@@ -187,6 +210,8 @@ impl Core {
             loans_in_store: None,
             loading_demo: false,
             message: None,
+            messages: Vec::new(),
+            reading: None,
             pending: Vec::new(),
             layout: Layout::default(),
             help: HelpState::default(),
@@ -232,7 +257,13 @@ impl Core {
     }
 
     pub(super) fn say(&mut self, text: impl Into<String>) {
-        self.message = Some(text.into());
+        let text = text.into();
+        if !text.is_empty() && self.messages.last() != Some(&text) {
+            self.messages.push(text.clone());
+            let over = self.messages.len().saturating_sub(MESSAGES_KEPT);
+            self.messages.drain(..over);
+        }
+        self.message = Some(text);
     }
 
     /// The key map's scopes live on the screen on show.
@@ -300,6 +331,12 @@ impl Core {
         self.history.push(line.to_string());
         let over = self.history.len().saturating_sub(HISTORY_LINES);
         self.history.drain(..over);
+    }
+
+    /// Opens the reading popup.
+    pub(super) fn read(&mut self, what: ReadWhat) {
+        self.reading = Some(Reading::new(what));
+        self.mode = Mode::Reading;
     }
 
     pub fn list_rows(&self) -> u64 {

@@ -13,6 +13,10 @@ pub fn handle_key(state: &Core, key: Key) -> Option<Action> {
     match state.mode {
         Mode::Help if state.help.searching => typing(key, false),
         Mode::Help => Some(help_key(key)),
+        Mode::Reading => Some(match help_key(key) {
+            Action::Help(m) => Action::Read(m),
+            _ => Action::CloseReading,
+        }),
         Mode::Filter => match key.code {
             KeyCode::Up => Some(Action::Cmd(Cmd::Up)),
             KeyCode::Down => Some(Action::Cmd(Cmd::Down)),

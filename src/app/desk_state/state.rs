@@ -11,6 +11,7 @@ use super::core::{Action, Core, DeskInfo, Mode, Screen, Then};
 use super::help::HelpState;
 use super::lists::{self, ListState, Lists};
 use super::protocol::{CaseOp, Failed, ListKind, Query, Reply, Request};
+use super::reading::ReadWhat;
 use super::run::{RunScreen, RunState};
 use super::team::{TeamScreen, TeamState};
 use crate::app::assign::{BulkOutcome, CaseMoveStatus};
@@ -123,10 +124,23 @@ impl DeskState {
                 self.core.help.scroll(m, l.help_rows, l.help_lines);
             }
             Action::HelpSearch => self.core.help.searching = true,
+            Action::Read(m) => {
+                let l = self.core.layout;
+                if let Some(r) = self.core.reading.as_mut() {
+                    r.scroll(m, l.reading_rows, l.reading_lines);
+                }
+            }
+            Action::CloseReading => {
+                self.core.reading = None;
+                self.core.mode = Mode::Normal;
+            }
             Action::CloseHelp => self.core.mode = Mode::Normal,
             Action::Layout(layout) => {
                 self.core.layout = layout;
                 self.core.help.clamp(layout.help_rows, layout.help_lines);
+                if let Some(r) = self.core.reading.as_mut() {
+                    r.view.clamp(layout.reading_rows, layout.reading_lines);
+                }
                 self.lists().relayout();
             }
             Action::Reply(r) => self.reply(r),
@@ -220,7 +234,7 @@ impl DeskState {
                 self.core.input.edit(e);
                 self.core.completing = None;
             }
-            Mode::Help | Mode::Normal => {}
+            Mode::Help | Mode::Normal | Mode::Reading => {}
         }
     }
 
@@ -239,7 +253,7 @@ impl DeskState {
                 self.core.remember(&line);
                 self.run_command(&line);
             }
-            Mode::Normal => {}
+            Mode::Normal | Mode::Reading => {}
         }
     }
 
@@ -264,7 +278,7 @@ impl DeskState {
                 self.core.input.clear();
                 self.core.remember("");
             }
-            Mode::Normal => {}
+            Mode::Normal | Mode::Reading => {}
         }
     }
 
@@ -338,6 +352,7 @@ impl DeskState {
             Command::Stage(stage) => self.lists().set_stage(stage),
             Command::Escalate { dry_run } => self.run_screen().open(dry_run),
             Command::Team => self.team_screen().open(),
+            Command::Messages => self.core.read(ReadWhat::Messages),
             Command::Assign { to, reason } => {
                 let loans: Vec<String> = if !self.core.marked.is_empty() {
                     self.core.marked.iter().cloned().collect()

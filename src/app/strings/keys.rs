@@ -61,6 +61,7 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::NextPane if case => "下一栏：还款计划/联系记录/还款与承诺/阶段",
         Cmd::PrevPane => "上一栏",
         Cmd::Back if case => "返回列表",
+        Cmd::Open if case => "完整查看光标所在行",
         Cmd::Down => "下一行",
         Cmd::Up => "上一行",
         Cmd::PageDown => "下一页",

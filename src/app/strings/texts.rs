@@ -76,6 +76,10 @@ texts! {
     help_case_commands: "Commands on the open case", "作用于当前案件的命令";
     help_no_match: "  nothing matches '{0}' (Esc clears the search)", "  没有与“{0}”相符的条目（Esc 清除搜索）";
     help_position: " {0}–{1} of {2} ", " {0}–{1} / {2} ";
+    reading_row: "{0} {1}/{2} · {3}", "{0} {1}/{2} · {3}";
+    reading_messages: "Messages, newest last", "消息（最新在后）";
+    reading_no_messages: "no messages yet", "暂无消息";
+    reading_footer: " j/k scroll · any other key closes ", " j/k 滚动 · 其他键关闭 ";
     too_small: "terminal too small: need {0}×{1}, have {2}×{3}", "终端太小：至少需要 {0}×{1}，当前 {2}×{3}";
     loading: "  loading…", "  载入中…";
     // The empty store.

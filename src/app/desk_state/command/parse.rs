@@ -30,6 +30,8 @@ pub enum Command {
         dry_run: bool,
     },
     Team,
+    /// The status bar's last messages in full.
+    Messages,
     /// The marked cases, else the one under the cursor or open, to `to`.
     Assign {
         to: String,
@@ -401,6 +403,10 @@ fn flag_words(args: &str) -> Vec<String> {
         rest = after;
     }
     words
+}
+
+pub fn messages(_: &str) -> Parsed {
+    Ok(Command::Messages)
 }
 
 pub fn team(_: &str) -> Parsed {

@@ -414,6 +414,16 @@ pub const COMMANDS: &[CommandSpec] = &[
         parse: parse::team,
     },
     CommandSpec {
+        name: "messages",
+        aliases: &["msg"],
+        scopes: GLOBAL,
+        usage: tr(":messages", ":messages"),
+        desc: tr("the status bar's last messages in full", "状态栏最近的消息（完整）"),
+        arg: Arg::Text,
+        example: "",
+        parse: parse::messages,
+    },
+    CommandSpec {
         name: "quit",
         aliases: &["q"],
         scopes: GLOBAL,
