@@ -626,7 +626,7 @@ fn manual_moves_from_the_desk_follow_the_roles() {
     // A collector may not move a case back, put it on hold or write it off.
     keys(&mut s, &mut desk, ":move current 弄错了<Enter>");
     assert!(message(&s).contains("supervisor"), "{}", message(&s));
-    keys(&mut s, &mut desk, ":writeoff 无法收回<Enter>");
+    keys(&mut s, &mut desk, ":writeoff 无法收回<Enter>y");
     assert!(message(&s).contains("supervisor"), "{}", message(&s));
     keys(&mut s, &mut desk, ":hold hardship 2026-03-31 失业<Enter>");
     assert!(message(&s).contains("supervisor"), "{}", message(&s));
@@ -642,7 +642,13 @@ fn manual_moves_from_the_desk_follow_the_roles() {
     keys(&mut s, &mut desk, &format!(":goto {}<Enter>", before.summary.loan_id));
     keys(&mut s, &mut desk, ":move reminder 客户已部分还款<Enter>");
     assert_eq!(detail(&s).summary.stage, Stage::Reminder, "{}", message(&s));
+    // A write-off says what it will do and waits for y; any other key leaves the loan alone.
     keys(&mut s, &mut desk, ":writeoff 经批准核销<Enter>");
+    assert!(message(&s).starts_with("write off DL") && message(&s).contains("y does it"), "{}", message(&s));
+    keys(&mut s, &mut desk, "n");
+    assert_eq!(message(&s), "cancelled: nothing changed");
+    assert_ne!(detail(&s).summary.stage, Stage::WrittenOff);
+    keys(&mut s, &mut desk, ":writeoff 经批准核销<Enter>y");
     assert_eq!(detail(&s).summary.stage, Stage::WrittenOff, "{}", message(&s));
     keys(&mut s, &mut desk, ":reopen 误核销<Enter>");
     let d = detail(&s);
@@ -749,6 +755,8 @@ fn marked_cases_are_reassigned_together_from_the_queue() {
     keys(&mut s, &mut desk, ":assign<Enter>");
     assert!(message(&s).starts_with("usage: :assign"), "{}", message(&s));
     keys(&mut s, &mut desk, ":assign xu.na 平衡工作量<Enter>");
+    assert!(message(&s).starts_with(&format!("give 3 cases to xu.na: {}", marked[0])), "{}", message(&s));
+    keys(&mut s, &mut desk, "y");
     assert!(message(&s).contains("given to xu.na"), "{}", message(&s));
     assert!(s.marked.is_empty());
     for loan in &marked {
@@ -770,7 +778,7 @@ fn a_collector_may_not_reassign_from_the_desk() {
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "<Tab>");
     let loan = selected_loan(&s, ListKind::Overdue);
-    keys(&mut s, &mut desk, "<Space>:assign wang.fang 我忙不过来<Enter>");
+    keys(&mut s, &mut desk, "<Space>:assign wang.fang 我忙不过来<Enter>y");
     assert!(message(&s).contains("supervisor"), "{}", message(&s));
     assert_eq!(desk.show(&loan).expect("show").summary.assignee.as_deref(), Some("li.qiang"));
     assert_eq!(s.marked.len(), 1, "marks stay after a refusal");
@@ -843,7 +851,11 @@ fn a_supervisor_reassigns_a_stage_and_sees_the_team_from_the_desk() {
     keys(&mut s, &mut desk, ":assign --stage legal --to xu.na --dry-run<Enter>");
     assert!(message(&s).starts_with("would move"), "{}", message(&s));
     assert_eq!(legal(&mut desk, "xu.na"), before);
+    // Done for real it is previewed first and waits for y.
     keys(&mut s, &mut desk, ":assign --stage legal --to xu.na --reason 法务组集中处理<Enter>");
+    assert!(message(&s).starts_with("move ") && message(&s).contains("(xu.na "), "{}", message(&s));
+    assert_eq!(legal(&mut desk, "xu.na"), before);
+    keys(&mut s, &mut desk, "y");
     assert!(message(&s).contains("cases moved"), "{}", message(&s));
     let q = duedesk::app::views::LoanQuery { stage: Some(Stage::Legal), ..Default::default() };
     assert_eq!(legal(&mut desk, "xu.na"), desk.count_loans(&q).expect("count") as usize);

@@ -8,11 +8,13 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
+use super::confirm::Confirm;
 use super::help::{HelpMove, HelpState};
 use super::line::{Edit, LineEdit};
 use super::protocol::{ListKind, Query, Reply, Request};
 use super::reading::{MESSAGES_KEPT, ReadWhat, Reading};
 use crate::app::Desk;
+use crate::app::assign::BulkAssign;
 use crate::app::keymap::{Cmd, Key, Keymap, Scope};
 use crate::app::strings::Lang;
 use crate::domain::{Role, Stage};
@@ -127,6 +129,8 @@ pub enum Action {
     Layout(Layout),
     Reply(Reply),
     ExpireMessage,
+    /// The key after a confirmation was asked: `y` (true) or any other.
+    Confirm(bool),
     /// The user's configuration files had this many bad entries; their defaults stand in.
     ConfigProblems(usize),
 }
@@ -173,6 +177,10 @@ pub struct Core {
     pub messages: Vec<String>,
     /// The popup reading a row or the messages in full.
     pub reading: Option<Reading>,
+    /// A request that cannot be undone, waiting for `y` (`confirm.rs`).
+    pub confirm: Option<Confirm>,
+    /// A bulk reassignment whose preview is asked before it is confirmed.
+    pub(super) bulk_preview: Option<Box<BulkAssign>>,
     pub pending: Vec<Key>,
     pub layout: Layout,
     pub help: HelpState,
@@ -212,6 +220,8 @@ impl Core {
             message: None,
             messages: Vec::new(),
             reading: None,
+            confirm: None,
+            bulk_preview: None,
             pending: Vec::new(),
             layout: Layout::default(),
             help: HelpState::default(),

@@ -10,6 +10,9 @@ pub fn handle_key(state: &Core, key: Key) -> Option<Action> {
     if key == Key::ctrl('c') {
         return Some(Action::Cmd(Cmd::Quit));
     }
+    if state.confirm.is_some() {
+        return Some(Action::Confirm(key == Key::plain(KeyCode::Char('y'))));
+    }
     match state.mode {
         Mode::Help if state.help.searching => typing(key, false),
         Mode::Help => Some(help_key(key)),

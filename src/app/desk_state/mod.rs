@@ -11,6 +11,7 @@
 mod case;
 mod case_work;
 pub mod command;
+mod confirm;
 mod core;
 mod help;
 mod keys;
@@ -24,6 +25,7 @@ mod state;
 mod team;
 
 pub use case::{CasePane, CaseState, PlanPreview};
+pub use confirm::Confirm;
 pub use core::{Action, Core, DeskInfo, HISTORY_LINES, Layout, Mode, Screen};
 pub use help::{HelpMove, HelpState};
 pub use keys::handle_key;

@@ -7,6 +7,7 @@ use std::ops::{Deref, DerefMut};
 
 use super::case::{CaseScreen, CaseState};
 use super::command::{self, Arg, CaseCommand, Command};
+use super::confirm;
 use super::core::{Action, Core, DeskInfo, Mode, Screen, Then};
 use super::help::HelpState;
 use super::lists::{self, ListState, Lists};
@@ -144,6 +145,7 @@ impl DeskState {
                 self.lists().relayout();
             }
             Action::Reply(r) => self.reply(r),
+            Action::Confirm(yes) => self.core.confirmed(yes),
             Action::ExpireMessage => self.core.message = None,
             Action::ConfigProblems(n) => {
                 let t = self.core.lang.text();
@@ -366,14 +368,19 @@ impl DeskState {
                     let said = spec.map(|s| command::refusal(&s, &command::ArgError::Usage, self.core.lang));
                     return self.core.say(said.unwrap_or_default());
                 }
-                self.core.ask(Query::Assign { loans, to, reason });
+                self.assign_first(loans, to, reason);
             }
-            Command::AssignLoans { loans, to, reason } => {
-                self.core.ask(Query::Assign { loans, to, reason });
-            }
-            Command::AssignBulk(req) => {
+            Command::AssignLoans { loans, to, reason } => self.assign_first(loans, to, reason),
+            Command::AssignBulk(req) if req.dry_run => {
                 self.core.ask(Query::AssignBulk(Box::new(req)));
             }
+            // Previewed first (its dry run), then held for `y`.
+            Command::AssignBulk(mut req) => {
+                self.core.bulk_preview = Some(Box::new(req.clone()));
+                req.dry_run = true;
+                self.core.ask(Query::AssignBulk(Box::new(req)));
+            }
+            Command::Case(CaseCommand::WriteOff(reason)) => self.write_off_first(reason),
             Command::Override(reason) => {
                 self.core.say(fill(self.core.lang.text().msg_override_set, &[&reason]));
                 self.core.override_reason = Some(reason);
@@ -402,7 +409,11 @@ impl DeskState {
                     fill(self.core.lang.text().msg_revealed, &[&r.loan_id, &r.field.as_str(), &r.value]);
                 self.core.say(said);
             }
-            Reply::AssignedBulk(outcome) => self.assigned_bulk(&outcome),
+            Reply::AssignedBulk(outcome) => {
+                if !(outcome.dry_run && self.core.bulk_previewed(&outcome)) {
+                    self.assigned_bulk(&outcome);
+                }
+            }
             Reply::Assigned { customers, to } => {
                 self.core.marked.clear();
                 self.core.say(fill(self.core.lang.text().msg_assigned, &[&customers, &to]));
@@ -453,6 +464,27 @@ impl DeskState {
                 self.core.say(message);
             }
         }
+    }
+
+    /// Cases given to a user by name or by mark, once `y` says so.
+    fn assign_first(&mut self, loans: Vec<String>, to: String, reason: Option<String>) {
+        let t = self.core.lang.text();
+        let said = fill(t.confirm_assign, &[&loans.len(), &to, &confirm::loans_said(&self.core, &loans)]);
+        self.core.ask_first(Query::Assign { loans, to, reason }, said);
+    }
+
+    /// A write-off of the open case, once `y` says so, against the version on screen.
+    fn write_off_first(&mut self, reason: String) {
+        let Some(c) = self.case.as_ref().filter(|_| self.core.screen == Screen::Case) else {
+            return self.core.say(self.core.lang.text().msg_open_case_first);
+        };
+        let t = self.core.lang.text();
+        let d = c.detail.as_deref();
+        let payoff = d.map_or_else(|| "-".to_string(), |d| d.summary.payoff_amount.to_string());
+        let said = fill(t.confirm_write_off, &[&c.loan, &payoff, &reason]);
+        let version = d.map(|d| d.version);
+        let query = Query::Write { loan: c.loan.clone(), op: CaseOp::WriteOff { reason, version } };
+        self.core.ask_first(query, said);
     }
 
     fn assigned_bulk(&mut self, outcome: &BulkOutcome) {

@@ -249,6 +249,13 @@ texts! {
     msg_taken_over: "{0} taken over: the case is yours to edit", "已接管 {0}：现在由你处理";
     worked_by_row: "{0} is being worked by {1}", "{0} 正由 {1} 处理";
     worked_by_case: "being worked by {0} until {1}: read only (supervisors: :takeover REASON)", "正由 {0} 处理至 {1}：只读（主管可 :takeover 原因）";
+    msg_confirm: "{0} — y does it, any other key leaves everything as it is", "{0}——按 y 执行，其他键取消";
+    msg_confirm_cancelled: "cancelled: nothing changed", "已取消：没有任何改动";
+    confirm_bulk: "move {0} cases ({1}): {2}", "移交 {0} 户（{1}）：{2}";
+    confirm_assign: "give {0} cases to {1}: {2}", "把 {0} 笔案件交给 {1}：{2}";
+    confirm_write_off: "write off {0} (payoff {1}) for: {2}", "核销 {0}（结清金额 {1}），原因：{2}";
+    and_more: "{0} and {1} more", "{0} 等另外 {1} 笔";
+    msg_bulk_nothing: "no case to move: the filter selects none (or all are open elsewhere)", "没有可移交的案件：条件未选中任何案件（或均在他人处理中）";
     msg_bulk_planned: "would move {0} cases ({1} open elsewhere, skipped); then: {2}", "将移交 {0} 户（{1} 户他人处理中，跳过）；之后：{2}";
     msg_bulk_moved: "{0} cases moved ({1} open elsewhere, skipped); now: {2}", "已移交 {0} 户（{1} 户他人处理中，已跳过）；现在：{2}";
     msg_revealed: "{0} {1}: {2} (recorded)", "{0} {1}：{2}（已留痕）";
