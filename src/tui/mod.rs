@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use crate::app::Desk;
@@ -58,7 +58,7 @@ fn wait_for_release(rx: &mpsc::Receiver<Msg>) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
     Quit,
-    /// By a signal (SIGTERM, SIGHUP, SIGINT), after the terminal was restored.
+    /// By a signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT), after the terminal was restored.
     Signal(i32),
 }
 
@@ -74,7 +74,8 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
     let info = DeskInfo::of(&desk);
     let (tx, rx) = mpsc::channel::<Msg>();
     let requests = worker::spawn_worker(desk, live_clock, tx.clone()).context("starting the store worker")?;
-    let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT]).context("listening for SIGTERM")?;
+    // SIGQUIT too: its default ends the process without giving the terminal back.
+    let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT]).context("listening for SIGTERM")?;
     let handle = signals.handle();
     let sig_tx = tx.clone();
     std::thread::Builder::new()
@@ -160,6 +161,13 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
                 Some(Msg::Key(_)) if !notes.is_empty() => {
                     out = state.apply(Action::ConfigProblems(notes.len()));
                     notes.clear();
+                    dirty = true;
+                }
+                // Ctrl-Z: raw mode turned the terminal's suspend key into a key, so the desk gives
+                // the terminal back and stops itself, and takes it again when continued.
+                Some(Msg::Key(k)) if k == Key::ctrl('z') => {
+                    guard::suspend().context("suspending the desk")?;
+                    terminal.clear()?;
                     dirty = true;
                 }
                 Some(Msg::Key(k)) => {
