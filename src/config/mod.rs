@@ -55,7 +55,7 @@ fn problems(path: &Path, text: &str, bad: Vec<Bad>) -> impl Iterator<Item = Prob
 }
 
 /// What `config.toml` says.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// A shipped theme's name or the path of a theme file (relative to the config directory);
     /// none: dark.
@@ -64,6 +64,14 @@ pub struct Settings {
     /// The interface language as written (`lang = "zh"`), checked with `Lang::parse`; the desk
     /// picks its language with `Lang::from_env`.
     pub lang: Option<String>,
+    /// Amounts on the desk grouped by thousands (`10,980,764.97`); the command line never is.
+    pub group_amounts: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { theme: None, borders: Borders::default(), lang: None, group_amounts: true }
+    }
 }
 
 /// Everything the desk takes from the configuration.
@@ -250,9 +258,21 @@ fn parse_settings(text: &str) -> (Settings, std::ops::Range<usize>, Vec<Bad>) {
                 s.lang = Some(v);
             }
             ("lang", None) => bad.push(wrong_type("lang = \"en\"")),
+            ("group_amounts", _) => match value.get_ref() {
+                DeValue::Boolean(b) => s.group_amounts = *b,
+                other => bad.push(Bad::new(
+                    value.span(),
+                    format!(
+                        "group_amounts must be true or false, not a {}; e.g. group_amounts = false",
+                        other.type_str()
+                    ),
+                )),
+            },
             (other, _) => bad.push(Bad::new(
                 key.span(),
-                format!("unknown setting \"{other}\"; the settings are theme, borders and lang"),
+                format!(
+                    "unknown setting \"{other}\"; the settings are theme, borders, lang and group_amounts"
+                ),
             )),
         }
     }
@@ -366,6 +386,17 @@ mod tests {
             got[0].starts_with(&format!("{}:3: TOML syntax:", d.path().join("keys.toml").display())),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn amounts_are_grouped_unless_turned_off() {
+        assert!(load(None, false).settings.group_amounts);
+        let d = dir_with(&[("config.toml", "group_amounts = false\n")]);
+        assert!(!load(Some(d.path()), false).settings.group_amounts);
+        let d = dir_with(&[("config.toml", "group_amounts = \"no\"\n")]);
+        let l = load(Some(d.path()), false);
+        assert!(l.settings.group_amounts);
+        assert!(lines(&l)[0].contains("group_amounts must be true or false"), "{:?}", lines(&l));
     }
 
     #[test]

@@ -97,6 +97,7 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
         event::spawn_input(tx.clone(), stop.clone())?;
         drop(tx);
         let mut state = DeskState::configured(info, lang, config.keymap);
+        state.group_amounts = config.settings.group_amounts;
         let data = crate::config::history::data_dir();
         if let Some(dir) = &data {
             state.history = crate::config::history::load(dir);

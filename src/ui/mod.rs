@@ -84,7 +84,7 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
         Some(_) => match (state.screen, &state.case) {
             (Screen::DueSoon, _) => lists::draw(frame, body, state, ListKind::DueSoon, theme),
             (Screen::Overdue, _) => lists::draw(frame, body, state, ListKind::Overdue, theme),
-            (Screen::Case, Some(c)) => case::draw(frame, body, c, state.lang, look),
+            (Screen::Case, Some(c)) => case::draw(frame, body, c, state.lang, state.group_amounts, look),
             (Screen::Case, None) => {}
             (Screen::Run, _) => run::draw(frame, body, state, theme),
             (Screen::Team, _) => match state.team.as_ref().map(|t| (&t.report, &t.error)) {

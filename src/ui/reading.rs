@@ -45,7 +45,7 @@ fn content(state: &DeskState, width: u16) -> (String, Vec<String>) {
         Some(ReadWhat::Row) => {
             let Some(case) = state.case.as_ref() else { return (String::new(), out) };
             let Some(d) = case.detail.as_ref() else { return (String::new(), out) };
-            let (cols, rows) = pane_rows(d, case.pane, lang);
+            let (cols, rows) = pane_rows(d, case.pane, lang, state.group_amounts);
             let i = usize::try_from(case.cursor).unwrap_or(0);
             let pane = match case.pane {
                 CasePane::Schedule => t.pane_schedule,

@@ -170,6 +170,8 @@ pub struct Core {
     pub mine: bool,
     /// Loans marked in the queue for a bulk action (`:assign`).
     pub marked: BTreeSet<String>,
+    /// Amounts are shown grouped (`10,980,764.97`) unless the configuration says otherwise.
+    pub group_amounts: bool,
     pub loans_in_store: Option<u64>,
     pub loading_demo: bool,
     pub message: Option<String>,
@@ -215,6 +217,7 @@ impl Core {
             sort: SortKey::Dpd,
             mine,
             marked: BTreeSet::new(),
+            group_amounts: true,
             loans_in_store: None,
             loading_demo: false,
             message: None,

@@ -118,8 +118,8 @@ texts! {
     // The case view.
     case_loading: "  loading {0}…", "  正在载入 {0}…";
     case_failed: "  {0}: {1}", "  {0}：{1}";
-    case_line1: "{0}  {1}  · customer {2} · owner {3} · branch {4}", "{0}  {1}  · 客户 {2} · 催收员 {3} · 网点 {4}";
-    case_line2: "{0} {1} at {2}% for {3} months from {4} · phone {5}", "{0} {1} 年利率 {2}% {3} 期 {4} 放款 · 电话 {5}";
+    case_line1: "{0}  {1}  · phone {2} · owner {3} · customer {4} · branch {5}", "{0}  {1}  · 电话 {2} · 催收员 {3} · 客户 {4} · 网点 {5}";
+    case_line2: "{0} {1} at {2}% for {3} months from {4}", "{0} {1} 年利率 {2}% {3} 期 {4} 放款";
     case_line3: "DPD {0} · {1} · {2} · stage {3}{4} · {5}", "逾期天数 {0} · {1} · {2} · 阶段 {3}{4} · {5}";
     case_agency: " (agency {0})", "（委外 {0}）";
     case_line4: "overdue principal {0} · interest {1} · penalty {2} · payoff {3}", "逾期本金 {0} · 利息 {1} · 罚息 {2} · 结清金额 {3}";
