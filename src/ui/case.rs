@@ -347,7 +347,14 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, grouped
             let observed = o.observation_until.map_or_else(String::new, |d| fill(t.plan_observation, &[&d]));
             let about = fill(
                 t.plan_preview_line,
-                &[&scope, &o.schedule.len(), &o.total, &p.req.first_due, &observed],
+                &[
+                    &scope,
+                    &o.plan_installments.len(),
+                    &money(o.rescheduled, grouped),
+                    &p.req.first_due,
+                    &money(o.paid_so_far, grouped),
+                    &observed,
+                ],
             );
             let title = format!(" {} ", fill(t.plan_preview, &[&lang.plan_kind(&o.kind)]));
             let room = w.saturating_sub(text::width(&title));
@@ -355,7 +362,16 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, grouped
                 Span::styled(title, theme.tab(true)),
                 Span::styled(text::truncate(&about, room), theme.title()),
             ]));
-            (schedule_cols(t).to_vec(), schedule_rows(&o.schedule, lang, grouped))
+            // The plan's own installments are marked; the others are the contract's carried over.
+            let mut rows = schedule_rows(&o.schedule, lang, grouped);
+            for (row, line) in rows.iter_mut().zip(&o.schedule) {
+                if o.plan_installments.contains(&line.seq)
+                    && let Some(status) = row.last_mut()
+                {
+                    *status = fill(t.plan_line, &[status]);
+                }
+            }
+            (schedule_cols(t).to_vec(), rows)
         }
         None => {
             lines.push(Line::from(tabs));

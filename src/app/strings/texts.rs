@@ -168,7 +168,8 @@ texts! {
     receipt_received: "received", "已签收";
     receipt_returned: "returned", "已退回";
     plan_preview: "Preview: {0}", "预览：{0}";
-    plan_preview_line: " {0} · {1} installments · total {2} · from {3}{4}", " {0} · {1} 期 · 合计 {2} · 自 {3} 起{4}";
+    plan_preview_line: " {0} {2} in {1} payments from {3} · paid {4}{5}", " {0} {2} 分 {1} 期 · 自 {3} 起 · 已还 {4}{5}";
+    plan_line: "plan · {0}", "方案 · {0}";
     plan_scope_arrears: "arrears", "逾期部分";
     plan_scope_balance: "whole balance", "全部余额";
     plan_observation: " · observed until {0}", " · 观察期至 {0}";
