@@ -211,8 +211,19 @@ fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Users(UsersCmd::Disable { name })) => {
-            desk.disable_user(&name)?;
+            let owned = desk.disable_user(&name)?;
             println!("disabled desk user '{name}'");
+            if owned > 0 {
+                println!(
+                    "'{name}' still owns {owned} open case{}; hand them over with: duedesk assign --from {name} --to USER",
+                    if owned == 1 { "" } else { "s" }
+                );
+            }
+            Ok(())
+        }
+        Some(Command::Users(UsersCmd::SetRole { name, role })) => {
+            let before = desk.set_role(&name, role)?;
+            println!("desk user '{name}': {before} → {role}");
             Ok(())
         }
         Some(Command::Settings(SettingsCmd::Get { key })) => {
@@ -237,6 +248,14 @@ fn config_cmd(what: &ConfigCmd) -> Result<()> {
     })?;
     match what {
         ConfigCmd::Path => println!("{}", dir.display()),
+        ConfigCmd::Init => {
+            let files = crate::config::init::init(&dir)
+                .map_err(|e| AppError::Input(format!("writing to {}: {e}", dir.display())))?;
+            for (path, written) in files {
+                let what = if written { "wrote" } else { "kept (already there)" };
+                println!("{what} {}", path.display());
+            }
+        }
         ConfigCmd::Check => {
             let loaded = crate::config::load(Some(&dir), false);
             if !loaded.problems.is_empty() {

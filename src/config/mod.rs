@@ -6,6 +6,7 @@
 
 mod bad;
 pub mod history;
+pub mod init;
 pub mod keys;
 mod look;
 pub mod theme;
@@ -215,7 +216,7 @@ fn parse_settings(text: &str) -> (Settings, std::ops::Range<usize>, Vec<Bad>) {
         Ok(d) => d,
         Err(_) => {
             let (_, errors) = DeTable::parse_recoverable(text);
-            return (s, 0..0, errors.iter().map(Bad::syntax).collect());
+            return (s, 0..0, errors.iter().take(1).map(Bad::syntax).collect());
         }
     };
     let mut bad = Vec::new();

@@ -54,6 +54,21 @@ fn wait_for_release(rx: &mpsc::Receiver<Msg>) {
     }
 }
 
+/// A scroll key on the configuration notice moves it (within its lines); `false` for any other.
+fn notice_scroll(k: Key, scroll: &mut u16, lines: usize) -> bool {
+    use crate::app::keymap::KeyCode;
+    let most = u16::try_from(lines.saturating_mul(4)).unwrap_or(u16::MAX);
+    *scroll = match k.code {
+        KeyCode::Char('j') | KeyCode::Down => scroll.saturating_add(1),
+        KeyCode::Char('k') | KeyCode::Up => scroll.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(10),
+        KeyCode::PageUp => scroll.saturating_sub(10),
+        _ => return false,
+    }
+    .min(most);
+    true
+}
+
 /// How the desk ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
@@ -112,6 +127,7 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
         let mut out = state.start();
         let mut dirty = true;
         let mut shown: Option<(String, Instant)> = None;
+        let mut notes_scroll: u16 = 0;
         loop {
             // The state pages by what the drawing shows: tell it when the size or the help changes.
             let layout = ui::layout(&state, size.width, size.height);
@@ -135,7 +151,7 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
             if dirty {
                 terminal.draw(|f| {
                     ui::draw(f, &state, &look);
-                    ui::notice(f, &notes, &look);
+                    ui::notice(f, &notes, notes_scroll, &look);
                 })?;
                 dirty = false;
             }
@@ -158,7 +174,13 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
                     out = state.apply(Action::ExpireMessage);
                     dirty = true;
                 }
-                // The first key closes the configuration notice; the status bar keeps a reminder.
+                // The configuration notice scrolls with j/k and the page keys; any other key
+                // closes it, and the status bar keeps a reminder.
+                Some(Msg::Key(k))
+                    if !notes.is_empty() && notice_scroll(k, &mut notes_scroll, notes.len()) =>
+                {
+                    dirty = true;
+                }
                 Some(Msg::Key(_)) if !notes.is_empty() => {
                     out = state.apply(Action::ConfigProblems(notes.len()));
                     notes.clear();

@@ -406,33 +406,35 @@ fn drop_cells(s: &str, cells: usize) -> String {
         .collect()
 }
 
-/// Problems in the user's configuration files, over the desk until a key is pressed: one
-/// `FILE:LINE: message` each. Nothing when there are none or the terminal is too small.
-pub fn notice(frame: &mut Frame, problems: &[String], look: &Look) {
+/// Problems in the user's configuration files, over the desk until a key other than a scroll
+/// key is pressed: one `FILE:LINE: message` each, wrapped to the popup, which fits the terminal
+/// and scrolls from `scroll` (its last screenful at most). Nothing when there are none or the
+/// terminal is too small.
+pub fn notice(frame: &mut Frame, problems: &[String], scroll: u16, look: &Look) {
     let area = frame.area();
     if problems.is_empty() || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return;
     }
-    let mut lines: Vec<Line> = problems.iter().map(|p| Line::raw(p.clone())).collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "The desk runs with the defaults in their place. Any key closes this.",
-        look.theme.dim(),
-    ));
     let width = area.width.saturating_sub(4).min(100);
     let inner = usize::from(width.saturating_sub(2)).max(1);
-    // Word wrapping can take a row more than the width alone says.
-    let rows: usize = lines
-        .iter()
-        .map(|l| match text::width(&l.to_string()) {
-            w if w > inner => w.div_ceil(inner) + 1,
-            _ => 1,
-        })
-        .sum();
-    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height.saturating_sub(2));
+    let mut lines: Vec<String> = problems.iter().flat_map(|p| text::wrap(p, inner)).collect();
+    lines.push(String::new());
+    lines.extend(text::wrap("The desk runs with the defaults in their place.", inner));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height.saturating_sub(2));
+    let shown = usize::from(height.saturating_sub(2)).max(1);
+    let skip = usize::from(scroll).min(lines.len().saturating_sub(shown));
     let rect =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     frame.render_widget(Clear, rect);
-    let block = look.block().title(" Configuration problems ");
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
+    let more = if lines.len() > shown {
+        format!(" {}–{} of {} · j/k scroll ·", skip + 1, (skip + shown).min(lines.len()), lines.len())
+    } else {
+        String::new()
+    };
+    let block = look
+        .block()
+        .title(" Configuration problems ")
+        .title_bottom(Line::from(format!("{more} any other key closes ")).right_aligned());
+    let body: Vec<Line> = lines.into_iter().skip(skip).take(shown).map(Line::raw).collect();
+    frame.render_widget(Paragraph::new(body).block(block), rect);
 }
