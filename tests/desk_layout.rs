@@ -65,7 +65,7 @@ fn the_queue_keeps_what_matters_at_every_width() {
     sized(&mut s, &mut desk, 80, 24);
     let screen = drawn(&s, 80, 24);
     let header = screen.lines().nth(1).unwrap_or_default();
-    for col in ["LOAN", "NAME", "STAGE", "DPD", "OVERDUE", "PHONE", "LAST CONTACT", "OWNER"] {
+    for col in ["LOAN", "NAME", "STAGE", "DPD", "OVERDUE", "PHONE", "CONTACTED", "OWNER"] {
         assert!(header.contains(col), "{header}");
     }
     assert!(rows(&screen).iter().any(|l| l.contains(" remd ") || l.contains(" legal ")), "{screen}");

@@ -131,7 +131,7 @@ pub struct Desk {
     /// its due-soon windows and classification bands.
     pub policy: Policy,
     /// The phone search being typed, recorded in the audit log once it is over (`search.rs`).
-    phone_look: Option<search::PhoneLook>,
+    phone_looks: Vec<search::PhoneLook>,
 }
 
 impl Desk {
@@ -184,7 +184,7 @@ impl Desk {
             actor: Actor { login: login.to_string(), user, admins },
             rules: AssessRules::default(),
             policy: Policy::default(),
-            phone_look: None,
+            phone_looks: Vec::new(),
         };
         desk.load_rules()?;
         Ok(desk)
@@ -205,7 +205,7 @@ impl Desk {
             actor: self.actor.clone(),
             rules: self.rules,
             policy: self.policy.clone(),
-            phone_look: None,
+            phone_looks: Vec::new(),
         };
         // The policy and settings in force now, should an admin have changed them meanwhile.
         desk.load_rules()?;

@@ -6,8 +6,8 @@
 //! loans they found, and whether phones were searched at all. A masked number was recovered by
 //! trying digits one search at a time, so each search counts, not only the first of a day. The
 //! desk searches at every key as the digits are typed; the keys that extend (or take back) one
-//! search are that search, recorded once with the digits typed last, when the user moves on to
-//! another search or stops typing (the desk's worker says so when it is idle).
+//! search are that search, recorded once with the digits typed last. The entries are written
+//! when the desk's worker is idle (or the command ends), so typing never waits on a write.
 
 use serde::Serialize;
 
@@ -65,6 +65,8 @@ pub(crate) struct PhoneLook {
     searched: bool,
     found: Option<u64>,
     at: String,
+    /// Still being typed.
+    open: bool,
 }
 
 impl Desk {
@@ -73,8 +75,10 @@ impl Desk {
         self.sees_full(PiiField::Phone)
     }
 
-    /// Notes a search for the audit log: a phone search is kept until it is clearly over (another
-    /// search, or `flush_searches`), so the keys of one search make one entry.
+    /// Notes a search for the audit log. A phone search stays open while the keys of one search
+    /// extend or take back its digits (one entry with the digits typed last); every search is
+    /// kept until `flush_searches` writes them, off the typing path: a write here would make the
+    /// next list count the book again.
     pub(crate) fn note_search(&mut self, typed: Option<&str>, found: Option<u64>) -> Result<()> {
         let q = typed.map(|t| search::query(t, self.searches_phones().unwrap_or(false)));
         let look =
@@ -84,22 +88,27 @@ impl Desk {
                     searched: q.phone == PhoneSearch::Searched,
                     found: found.filter(|_| q.phone == PhoneSearch::Searched),
                     at: self.stamp(),
+                    open: true,
                 }
             });
-        let same = match (&self.phone_look, &look) {
-            (Some(old), Some(new)) => {
-                new.digits.starts_with(&old.digits) || old.digits.starts_with(&new.digits)
+        let open = self.phone_looks.last_mut().filter(|l| l.open);
+        match (look, open) {
+            (Some(new), Some(old))
+                if new.digits.starts_with(&old.digits) || old.digits.starts_with(&new.digits) =>
+            {
+                // A later page of the same search knows no count; the first page's stands.
+                if !(new.digits == old.digits && new.found.is_none()) {
+                    *old = new;
+                }
             }
-            _ => false,
-        };
-        if !same {
-            self.flush_searches()?;
-        }
-        match (look, &self.phone_look) {
-            // A later page of the same search knows no count; the first page's stands.
-            (Some(new), Some(old)) if new.digits == old.digits && new.found.is_none() => {}
-            (Some(new), _) => self.phone_look = Some(new),
-            (None, _) => {}
+            (Some(new), old) => {
+                if let Some(old) = old {
+                    old.open = false;
+                }
+                self.phone_looks.push(new);
+            }
+            (None, Some(old)) => old.open = false,
+            (None, None) => {}
         }
         Ok(())
     }
@@ -143,19 +152,33 @@ impl Desk {
         Ok(store::loan_refs_matching(conn, &search::loan_query(typed), u64::from(limit), 0)?.0)
     }
 
-    /// Records the phone search being typed, if there is one.
+    /// Records the phone searches made, the one being typed too, in one transaction.
     pub fn flush_searches(&mut self) -> Result<()> {
-        let Some(look) = self.phone_look.clone() else { return Ok(()) };
+        if self.phone_looks.is_empty() {
+            return Ok(());
+        }
         let actor = self.actor.login.clone();
-        let detail = serde_json::json!({
-            "digits": look.digits,
-            "phones_searched": look.searched,
-            "found": look.found,
-        });
-        self.store.write(|tx| {
-            store::insert_audit(tx, &look.at, &actor, "phone_search", "search", None, &detail.to_string())
+        let looks = self.phone_looks.clone();
+        self.store.write(|tx| -> Result<()> {
+            for look in &looks {
+                let detail = serde_json::json!({
+                    "digits": look.digits,
+                    "phones_searched": look.searched,
+                    "found": look.found,
+                });
+                store::insert_audit(
+                    tx,
+                    &look.at,
+                    &actor,
+                    "phone_search",
+                    "search",
+                    None,
+                    &detail.to_string(),
+                )?;
+            }
+            Ok(())
         })?;
-        self.phone_look = None;
+        self.phone_looks.clear();
         Ok(())
     }
 }

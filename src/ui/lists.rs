@@ -27,13 +27,14 @@ const PHONE: usize = 11;
 /// beyond a full name goes to the last contact and the owner.
 fn queue_cols(lang: Lang, width: usize) -> ([Col; 11], Vec<(usize, usize)>) {
     let t = lang.text();
+    // Room for the agency's `*` after the stage.
     let stage = match lang {
-        Lang::En if width >= WIDE_STAGE => 11,
-        Lang::En => 5,
-        Lang::Zh => 4,
+        Lang::En if width >= WIDE_STAGE => 12,
+        Lang::En => 6,
+        Lang::Zh => 5,
     };
     let (dpd, bucket, contact) = match lang {
-        Lang::En => (4, 3, 12),
+        Lang::En => (4, 3, 11),
         Lang::Zh => (8, 4, 13),
     };
     let cols = [

@@ -98,7 +98,7 @@ texts! {
     col_dpd: "DPD", "逾期天数";
     col_bucket: "BKT", "账龄";
     col_overdue: "OVERDUE", "逾期金额";
-    col_last_contact: "LAST CONTACT", "最近联系";
+    col_last_contact: "CONTACTED", "最近联系";
     col_next: "NEXT", "下次";
     col_owner: "OWNER", "催收员";
     col_due: "DUE", "到期日";
