@@ -345,8 +345,8 @@ fn the_desk_in_chinese_from_the_locale_lines_up_its_columns() {
     let cell_of = |line: &str, needle: &str| {
         line.find(needle).map(|i| duedesk::text::width(&line[..i])).expect("needle")
     };
-    assert_eq!(cell_of(header, "账龄"), cell_of(row, "M7+"), "{s}");
-    assert_eq!(cell_of(header, "逾期天数") + 8, cell_of(row, " M7+"), "{s}");
+    assert_eq!(cell_of(header, "逾期天数") + 8, cell_of(row, "647") + 3, "{s}");
+    assert_eq!(cell_of(header, "电话"), cell_of(row, "13752770534"), "{s}");
     tmux.keys(&["Enter", "Tab", "Tab"]);
     tmux.wait_for("the payments and promises pane", |s| s.contains("还款与承诺") && s.contains("承诺日"));
     tmux.keys(&["q"]);
