@@ -144,7 +144,10 @@ fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     }
     let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
     let mut scope = vec![if state.mine { t.my_cases } else { t.all_cases }.to_string()];
-    if state.screen == Screen::Overdue {
+    // The queue's stage and sort stay said while a case from it is open.
+    if state.screen == Screen::Overdue
+        || (state.screen == Screen::Case && state.list_screen == Screen::Overdue)
+    {
         scope.push(fill(t.stage_label, &[&state.stage.map_or(t.stage_all, |s| lang.stage(s))]));
         if let Some(sort) = QueueSort::of(state.sort) {
             scope.push(fill(t.sort_label, &[&lang.sort(sort)]));
