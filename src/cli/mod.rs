@@ -249,7 +249,7 @@ fn config_cmd(what: &ConfigCmd) -> Result<()> {
     match what {
         ConfigCmd::Path => println!("{}", dir.display()),
         ConfigCmd::Init => {
-            let files = crate::config::init::init(&dir)
+            let files = crate::config::init(&dir)
                 .map_err(|e| AppError::Input(format!("writing to {}: {e}", dir.display())))?;
             for (path, written) in files {
                 let what = if written { "wrote" } else { "kept (already there)" };

@@ -205,6 +205,15 @@ pub fn load(dir: Option<&Path>, no_color: bool) -> Loaded {
     out
 }
 
+/// `duedesk config init`: commented copies of the defaults (`init.rs`) written to `dir`, each
+/// shipped theme as `THEME.toml`; files already there are kept.
+pub fn init(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
+    let mut files = vec![(CONFIG_FILE, init::config_text()), (KEYS_FILE, init::keys_text())];
+    let themes: Vec<(String, &str)> = SHIPPED.iter().map(|(n, t)| (format!("{n}.toml"), *t)).collect();
+    files.extend(themes.iter().map(|(n, t)| (n.as_str(), (*t).to_string())));
+    init::write_new(dir, files)
+}
+
 fn shipped_names() -> String {
     SHIPPED.iter().map(|(n, _)| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
 }
@@ -398,6 +407,26 @@ mod tests {
         let l = load(Some(d.path()), false);
         assert!(l.settings.group_amounts);
         assert!(lines(&l)[0].contains("group_amounts must be true or false"), "{:?}", lines(&l));
+    }
+
+    #[test]
+    fn init_writes_copies_that_read_back_as_the_defaults_and_overwrites_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = dir.path().join("cfg");
+        let first = init(&cfg).expect("init");
+        assert!(first.iter().all(|(_, w)| *w), "{first:?}");
+        assert_eq!(first.len(), 2 + SHIPPED.len());
+        let loaded = load(Some(&cfg), false);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_eq!(loaded.keymap.bindings, Keymap::default().bindings);
+        std::fs::write(cfg.join(KEYS_FILE), "[global]\nquit = \"Q\"\n").expect("mine");
+        assert!(init(&cfg).expect("init").iter().all(|(_, w)| !*w));
+        assert_eq!(std::fs::read_to_string(cfg.join(KEYS_FILE)).expect("read"), "[global]\nquit = \"Q\"\n");
+        // A theme copy opened by path reads as the shipped one.
+        std::fs::write(cfg.join(CONFIG_FILE), "theme = \"light.toml\"\n").expect("config");
+        let l = load(Some(&cfg), false);
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
+        assert_eq!(l.styles, Styles::light());
     }
 
     #[test]

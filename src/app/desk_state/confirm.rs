@@ -3,18 +3,12 @@
 //! it was. The escalation run keeps its own `R` twice.
 
 use super::core::Core;
-use super::protocol::Query;
+use super::protocol::{Confirm, Query};
 use crate::app::assign::{BulkOutcome, CaseMoveStatus};
 use crate::app::strings::fill;
 
 /// Loans named in a confirmation; the rest are counted.
 const NAMED: usize = 3;
-
-/// A request held until the user says yes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Confirm {
-    pub query: Query,
-}
 
 /// `DL1, DL2, DL3 and 274 more`.
 pub(super) fn loans_said(core: &Core, loans: &[String]) -> String {

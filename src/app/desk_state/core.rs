@@ -8,10 +8,9 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use super::confirm::Confirm;
 use super::help::{HelpMove, HelpState};
 use super::line::{Edit, LineEdit};
-use super::protocol::{ListKind, Query, Reply, Request};
+use super::protocol::{Confirm, ListKind, Query, Reply, Request};
 use super::reading::{MESSAGES_KEPT, ReadWhat, Reading};
 use crate::app::Desk;
 use crate::app::assign::BulkAssign;

@@ -25,13 +25,12 @@ mod state;
 mod team;
 
 pub use case::{CasePane, CaseState, PlanPreview};
-pub use confirm::Confirm;
 pub use core::{Action, Core, DeskInfo, HISTORY_LINES, Layout, Mode, Screen};
 pub use help::{HelpMove, HelpState};
 pub use keys::handle_key;
 pub use line::{Cycle, Edit, LineEdit};
 pub use lists::{DEMO_LOANS, ListState, PAGE, SEARCH_CAP, STAGE_TABS};
-pub use protocol::{CaseOp, Failed, LeaseOp, ListKind, Query, Reply, Request};
+pub use protocol::{CaseOp, Confirm, Failed, LeaseOp, ListKind, Query, Reply, Request};
 pub use reading::{MESSAGES_KEPT, ReadWhat, Reading};
 pub use run::RunState;
 pub use serve::{serve, serve_with};

@@ -160,6 +160,12 @@ pub enum CaseOp {
     },
 }
 
+/// A request held until the user says yes (`confirm.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub query: Query,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     pub generation: u64,
