@@ -166,7 +166,7 @@ fn a_payment_cures_or_closes_and_a_later_date_crosses_bands_in_one_change() {
     assert_eq!(ev.as_array().map(Vec::len), Some(2));
     assert_eq!(ev[1]["reason"], "cure: DPD back to 0");
     // A-30 paid in full: closed.
-    let pay = d.write("close.csv", "loan_id,paid_on,amount\nA-30,2026-03-01,20000.00\n");
+    let pay = d.write("close.csv", "loan_id,paid_on,amount\nA-30,2026-03-01,10100.00\n");
     d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
     assert_eq!(escalate(&d, AS_OF, &[]).transitions(), vec![t("reminder", "closed", 1)]);
     assert_eq!(escalate(&d, AS_OF, &[]).changed(), 0);
@@ -356,7 +356,7 @@ fn a_cure_or_a_closing_closes_the_loans_open_tasks_with_why() {
     assert_eq!(open("A-30"), 2, "call and dunning notice");
 
     let pay =
-        d.write("pay2.csv", "loan_id,paid_on,amount\nP-1,2026-03-01,2300.00\nA-30,2026-03-01,20000.00\n");
+        d.write("pay2.csv", "loan_id,paid_on,amount\nP-1,2026-03-01,2300.00\nA-30,2026-03-01,10100.00\n");
     d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
     assert_eq!(
         escalate(&d, AS_OF, &[]).transitions(),

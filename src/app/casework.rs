@@ -3,8 +3,10 @@
 use chrono::{DateTime, Duration, NaiveDate};
 use serde::Serialize;
 
+use super::text_in::text_in;
 use super::{AppError, Desk, Result};
 use crate::domain::conduct::{self, ConductProfile, PastContact, Proposed, Refusal};
+use crate::domain::input::Lines;
 use crate::domain::{Channel, Direction, Money, Outcome, Party, Role};
 use crate::store::{self, ConductRow, ContactFlags, Loan, NewContact};
 
@@ -256,6 +258,13 @@ impl Desk {
     }
 
     fn validate_contact(&self, loan: &Loan, input: &ContactInput) -> Result<()> {
+        text_in(&input.note, "the note", Lines::Many)?;
+        if let Some(phone) = &input.phone {
+            text_in(phone, "the phone number", Lines::One)?;
+        }
+        if let Some(reason) = &input.override_reason {
+            text_in(reason, "the reason for the override", Lines::One)?;
+        }
         match (input.outcome, input.promise) {
             (Outcome::Promise, None) => {
                 return Err(AppError::Input(
@@ -268,9 +277,7 @@ impl Desk {
             _ => {}
         }
         if let Some((amount, due)) = input.promise {
-            if !amount.is_positive() {
-                return Err(AppError::Input(format!("promise amount {amount}: it must be more than 0.00")));
-            }
+            amount.check_amount().map_err(|e| AppError::Input(format!("promise amount: {e}")))?;
             let today = self.now.date_naive();
             if due < today {
                 return Err(AppError::Input(format!("promise date {due} is before today ({today})")));
@@ -484,6 +491,7 @@ impl Desk {
         if reason.is_empty() {
             return Err(AppError::Input(format!("saving an {} needs a reason", req.kind)));
         }
+        text_in(reason, "the reason", Lines::One)?;
         let (at, actor, rules) = (self.stamp(), self.actor.login.clone(), self.rules);
         let user = self.actor.user.as_ref().map(|u| u.id);
         let today = self.as_of;

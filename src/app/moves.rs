@@ -4,8 +4,10 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::text_in::{reason_of, text_in};
 use super::views::HoldView;
 use super::{AppError, Desk, Result, tasks};
+use crate::domain::input::Lines;
 use crate::domain::{Role, Stage, assess, is_secured};
 use crate::store::{self, NewHold, StageEvent};
 
@@ -17,14 +19,6 @@ pub struct Moved {
     pub loan_id: String,
     pub from: Stage,
     pub to: Stage,
-}
-
-fn reason_of<'a>(reason: &'a str, what: &str) -> Result<&'a str> {
-    let r = reason.trim();
-    if r.is_empty() {
-        return Err(AppError::Input(format!("{what} needs a reason (--reason TEXT)")));
-    }
-    Ok(r)
 }
 
 impl Desk {
@@ -223,8 +217,9 @@ impl Desk {
     ) -> Result<()> {
         let loan = self.loan(loan_ref)?;
         self.actor.require(Role::Supervisor, "agency placement")?;
-        let agency = agency.map(str::trim);
+        let agency = agency.map(|a| text_in(a.trim(), "the agency's name", Lines::One)).transpose()?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let reason = reason.map(|r| reason_of(r, "an agency placement")).transpose()?;
         match (agency, &loan.agency) {
             (Some(""), _) => {
                 return Err(AppError::Input("an agency placement needs the agency's name".into()));
