@@ -471,7 +471,7 @@ fn a_run_killed_mid_way_leaves_whole_batches_and_the_next_run_finishes_it() {
         }
     }
     let later = "2026-06-01";
-    whole.ok(&["--as-of", later, "escalate"]);
+    whole.ok_on(later, &["--as-of", later, "escalate"]);
     let (before, _) = book(&d);
     let (after, runs) = book(&whole);
     assert_eq!(runs, 1);

@@ -103,13 +103,18 @@ fn summary(r: &EscalationReport) -> String {
         text.push_str(&format!("{} → {}: {}\n", t.from, t.to, t.count));
     }
     let verb = if r.dry_run { "would change" } else { "changed" };
+    let mut held = format!("held by a promise {}", r.held);
+    if r.on_hold > 0 {
+        held.push_str(&format!(", on hold {}", r.on_hold));
+    }
+    if r.plan_held > 0 {
+        held.push_str(&format!(", kept from a cure by a plan {}", r.plan_held));
+    }
     text.push_str(&format!(
-        "{} loans as of {}: {verb} {}, held by a promise {}{}, dunning notices due {}{}\n",
+        "{} loans as of {}: {verb} {}, {held}, dunning notices due {}{}\n",
         r.loans,
         r.as_of,
         r.changed,
-        r.held,
-        if r.on_hold > 0 { format!(", on hold {}", r.on_hold) } else { String::new() },
         r.dunning_notices,
         if r.dry_run { " (dry run: nothing written)" } else { "" }
     ));

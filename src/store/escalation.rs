@@ -8,7 +8,7 @@ use super::book::LoanId;
 use super::row::{self, Cols, FromRow};
 use super::settings::parse_day;
 use super::state::StateTable;
-use crate::domain::{LoanStatus, Product, PromiseStatus, Stage, is_secured};
+use crate::domain::{LoanStatus, Money, Product, PromiseStatus, Stage, is_secured};
 
 /// One loan as a policy run sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +26,11 @@ pub struct EscalationRow {
     /// The status of the latest promise as of the snapshot's date, by the grace of the policy
     /// the snapshot was computed with.
     pub promise: Option<PromiseStatus>,
+    /// The latest promise's amount, and the overdue amount it is measured against.
+    pub promise_amount: Option<Money>,
+    pub overdue: Money,
+    /// An explicit schedule (a plan, extension or restructure) is in force.
+    pub planned: bool,
     /// The end of the dispute or hardship hold in force on the snapshot's date, if any.
     pub held_until: Option<NaiveDate>,
 }
@@ -53,6 +58,9 @@ impl FromRow for EscalationRow {
             written_off: c.get("written_off")?,
             promise: c.opt_word("promise_status")?,
             held_until: c.opt_day("held_until")?,
+            promise_amount: c.get::<Option<i64>>("promise_amount_cents")?.map(Money::from_cents),
+            overdue: c.money("overdue_amount")?,
+            planned: c.get("planned")?,
         })
     }
 }
@@ -67,7 +75,8 @@ pub fn escalation_page(
 ) -> Result<Vec<EscalationRow>> {
     let sql = format!(
         "SELECT s.loan_id, l.loan_ref, l.stage, s.status, s.dpd, l.product, l.guarantor, l.collateral, \
-         l.written_off_on IS NOT NULL AS written_off, s.promise_status, {} AS held_until \
+         l.written_off_on IS NOT NULL AS written_off, s.promise_status, {} AS held_until, \
+         l.promise_amount_cents, s.overdue_amount, l.schedule_id IS NOT NULL AS planned \
          FROM {} s JOIN loans l ON l.id = s.loan_id WHERE s.loan_id > ?1 ORDER BY s.loan_id LIMIT ?2",
         super::holds::HELD_UNTIL_SQL,
         table.name()
