@@ -60,7 +60,7 @@ fn stage(d: &TestDesk, as_of: &str, loan: &str) -> String {
 
 /// The loans an escalation run changed, and its summary line.
 fn escalate(d: &TestDesk, as_of: &str) -> (Vec<(String, String, String)>, String) {
-    let r = d.ok(&["--as-of", as_of, "--format", "json", "escalate"]);
+    let r = d.ok_on(as_of, &["--as-of", as_of, "--format", "json", "escalate"]);
     let changes = r
         .json()
         .as_array()

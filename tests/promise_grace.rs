@@ -68,7 +68,7 @@ fn team(d: &TestDesk, as_of: &str) -> (i64, i64) {
 
 /// The run's changes and how many loans a promise held (from the summary on stderr).
 fn escalate(d: &TestDesk, as_of: &str) -> (Vec<Value>, u64) {
-    let r = d.ok(&["--as-of", as_of, "--format", "json", "escalate"]);
+    let r = d.ok_on(as_of, &["--as-of", as_of, "--format", "json", "escalate"]);
     let tail = r.stderr.split("held by a promise ").nth(1).expect("summary");
     let held = tail.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse().ok()).expect("held");
     (r.json().as_array().expect("changes").clone(), held)

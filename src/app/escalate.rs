@@ -179,6 +179,15 @@ impl Desk {
         }
         let (as_of, rules, at) =
             (self.as_of, policy.assess_rules(self.rules.penalty_uplift_pct), self.stamp());
+        // A run dated ahead of the clock (a typo) would move the book into its future and lock out
+        // every correct run after it; only a dry run may look ahead.
+        let today = self.now.date_naive();
+        if !dry_run && as_of > today {
+            return Err(AppError::Refused(format!(
+                "a run is made as of today ({today}) or earlier, not {as_of}: a run ahead would move loans for \
+                 days not yet come (use --dry-run to look ahead)"
+            )));
+        }
         // A run for an earlier date than one already made would undo its work (cure loans that
         // were overdue by then); only a dry run may look back.
         if !dry_run
@@ -358,7 +367,9 @@ mod tests {
         let now = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
         let mut d = Desk::open(store, "admin", as_of, now).expect("desk");
         crate::app::demo::generate(&mut d, 400, 7, &mut |_| {}).expect("demo");
+        // The run is made on its day: the clock has reached it.
         d.as_of = crate::domain::parse_date("2026-04-20").expect("date");
+        d.now = chrono::DateTime::parse_from_rfc3339("2026-04-20T10:00:00+08:00").expect("now");
         d
     }
 

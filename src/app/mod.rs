@@ -17,6 +17,7 @@ pub mod notice_text;
 pub mod notices;
 pub mod privacy;
 pub mod queue_sort;
+pub mod run_undo;
 pub mod strings;
 pub mod tasks;
 pub mod team;

@@ -51,6 +51,14 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
     }
     // The login that creates a store is its admin; on a store with users, only an admin fills it.
     desk.actor.require(crate::domain::Role::Admin, "loading the demo book")?;
+    // Its payments reach the as-of date, and no payment is dated after today.
+    let today = desk.now.date_naive();
+    if desk.as_of > today {
+        return Err(AppError::Input(format!(
+            "the demo book is made as of today ({today}) or an earlier day, not {}",
+            desk.as_of
+        )));
+    }
     let label = desk.store.label().to_string();
     let ctx = Ctx {
         as_of: desk.as_of,
@@ -432,6 +440,10 @@ mod tests {
         assert!(err.to_string().contains("already holds 10 loans"), "{err}");
         assert_eq!(store::loan_count(d.store.conn()).expect("test"), 10);
         assert!(matches!(generate(&mut desk(), 0, 1, &mut |_| {}), Err(AppError::Input(_))));
+        let mut ahead = desk();
+        ahead.as_of = parse_date("2026-03-02").expect("test");
+        let err = generate(&mut ahead, 10, 1, &mut |_| {}).expect_err("a day ahead of the clock");
+        assert!(err.to_string().contains("as of today (2026-03-01)"), "{err}");
     }
 
     #[test]
