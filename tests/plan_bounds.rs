@@ -136,6 +136,15 @@ fn a_plan_never_improves_the_class_or_the_stage_by_itself() {
     assert!(r.stderr.contains("kept from a cure by a plan 1"), "{}", r.stderr);
     assert_eq!(show(&d, day, "L-1")["stage"], "legal");
     assert_eq!(show(&d, day, "L-1")["class"], "loss");
+    // Nor does its collector by hand: under the plan that is a move back, a supervisor's (DOMAIN §6).
+    d.ok(&["settings", "set", "trust_env_user", "true"]);
+    let back = ["--as-of", day, "move", "L-1", "--to", "current", "--reason", "on a plan"];
+    let mut collector = d.command();
+    collector.env("DUEDESK_USER", "wang.fang").env("DUEDESK_NOW", common::now_on(day)).args(back);
+    let r: common::Run = collector.output().expect("run").into();
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(show(&d, day, "L-1")["stage"], "legal");
+    d.ok_on(day, &back);
     // A plan is saved as of today by the clock, not of a date typed ahead.
     let r = d.run(&[
         "--as-of",

@@ -8,6 +8,7 @@ use super::text_in::{reason_of, text_in};
 use super::views::HoldView;
 use super::{AppError, Desk, Result, tasks};
 use crate::domain::input::Lines;
+use crate::domain::plan::cure_held;
 use crate::domain::{Role, Stage, assess, is_secured};
 use crate::store::{self, NewHold, StageEvent};
 
@@ -173,9 +174,12 @@ impl Desk {
             )));
         }
         if to < from {
-            let (schedule, payments) = store::schedule_inputs(self.store.conn(), &loan)?;
+            let conn = self.store.conn();
+            let (schedule, payments) = store::schedule_inputs(conn, &loan)?;
             let dpd = assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules).dpd;
-            if !(to == Stage::Current && dpd <= 0) {
+            // Under a plan whose arrears are unpaid, DPD 0 is the plan's, not a cure.
+            let cured = dpd <= 0 && !cure_held(store::plan_hold(conn, &loan)?, &payments, self.as_of);
+            if !(to == Stage::Current && cured) {
                 self.actor.require(Role::Supervisor, &format!("moving a case back from {from} to {to}"))?;
             }
         }
