@@ -16,7 +16,7 @@ mod team;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use chrono::{DateTime, FixedOffset, Local};
+use chrono::{DateTime, Datelike, FixedOffset, Local};
 use clap::CommandFactory;
 
 pub use args::Cli;
@@ -106,15 +106,29 @@ fn execute(cli: Cli) -> Result<()> {
                     let mut p = progress("importing loans");
                     ("loans", import::import_loans(&mut desk, file, &mut |n| p.tick(n))?)
                 }
-                ImportWhat::Payments { file } => {
+                ImportWhat::Payments { file, accept_duplicates, accept_overpayment } => {
                     let mut p = progress("importing payments");
-                    ("payments", import::import_payments(&mut desk, file, &mut |n| p.tick(n))?)
+                    let options = import::PaymentOptions {
+                        accept_duplicates: *accept_duplicates,
+                        accept_overpayment: *accept_overpayment,
+                    };
+                    ("payments", import::import_payments(&mut desk, file, options, &mut |n| p.tick(n))?)
                 }
             };
             for login in &report.created_users {
                 eprintln!("created desk user '{login}' (collector) for an assignee not yet on the desk");
             }
+            if report.rows == 0 && report.already > 0 {
+                match report.already {
+                    1 => println!("nothing imported: the one payment of this file is on the desk already"),
+                    n => println!("nothing imported: all {n} payments of this file are on the desk already"),
+                }
+                return Ok(());
+            }
             println!("imported {} {label}", report.rows);
+            for c in &report.credits {
+                println!("loan {} is paid more than it owes: credit balance {}", c.loan_id, c.credit);
+            }
             Ok(())
         }
         Some(Command::Loans(args)) => {
@@ -296,14 +310,24 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
     }
 }
 
-/// The desk's clock: `DUEDESK_NOW` (tests and demos) or the local time.
+/// The desk's clock: `DUEDESK_NOW` (tests and demos) or the local time; its date within the
+/// book's years, as every date.
 fn clock() -> Result<DateTime<FixedOffset>> {
-    match std::env::var("DUEDESK_NOW") {
+    let now = match std::env::var("DUEDESK_NOW") {
         Ok(v) if !v.trim().is_empty() => DateTime::parse_from_rfc3339(v.trim()).map_err(|e| {
             AppError::Input(format!("DUEDESK_NOW={v}: {e}; use RFC 3339, e.g. 2026-03-01T10:00:00+08:00"))
-        }),
-        _ => Ok(Local::now().fixed_offset()),
+        })?,
+        _ => Local::now().fixed_offset(),
+    };
+    let years = crate::domain::terms::YEARS;
+    if !years.contains(&now.year()) {
+        return Err(AppError::Input(format!(
+            "the clock says {now}: dates fall between {}-01-01 and {}-12-31",
+            years.start(),
+            years.end()
+        )));
     }
+    Ok(now)
 }
 
 fn default_db() -> Result<PathBuf> {

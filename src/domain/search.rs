@@ -1,4 +1,4 @@
-//! What a search finds a loan by, as terms the store keeps (migration 0015) and looks up by
+//! What a search finds a loan by, as terms the store keeps (migration 0017) and looks up by
 //! prefix: a range of an index finds every term starting with what was typed, so keeping a
 //! value's suffixes finds it by any run of its characters.
 //!

@@ -1,4 +1,4 @@
-//! The search terms (migration 0015): each loan's, kept after it is written, and the statement
+//! The search terms (migration 0017): each loan's, kept after it is written, and the statement
 //! that finds the loans a typed search matches (ranges of the terms' key, `domain/search.rs`).
 
 use rusqlite::types::Value;
