@@ -93,6 +93,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         }
         store::setting_set(tx, "trust_env_user", "true")?;
         store::setting_set(tx, "demo", "true")?;
+        store::index_search(tx, &mut |_| {})?;
         store::refresh_all(tx, StateTable::Shared, g.ctx.as_of, &g.ctx.rules, progress)?;
         let users = g.team.logins();
         let detail = serde_json::json!({
