@@ -231,7 +231,7 @@ fn promises_show_in_the_queue_kept_or_broken() {
     assert!(broken.as_array().expect("array").iter().any(|p| p["loan_id"] == c.loan.as_str()));
     // Paid within the grace day: kept.
     let pay = c.desk.write("pay.csv", &format!("loan_id,paid_on,amount\n{},2026-03-13,300.00\n", c.loan));
-    c.desk.ok(&["--as-of", LATER, "import", "payments", TestDesk::path_str(&pay)]);
+    c.desk.ok_on("2026-03-13", &["--as-of", LATER, "import", "payments", TestDesk::path_str(&pay)]);
     assert_eq!(row_of(&c, "2026-03-14")["promise_status"], "kept");
     let kept =
         c.desk.ok(&["--as-of", "2026-03-14", "promises", "--assignee", &c.owner, "--format", "json"]).json();

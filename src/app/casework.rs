@@ -3,8 +3,10 @@
 use chrono::{DateTime, Duration, NaiveDate};
 use serde::Serialize;
 
+use super::text_in::text_in;
 use super::{AppError, Desk, Result};
 use crate::domain::conduct::{self, ConductProfile, PastContact, Proposed, Refusal};
+use crate::domain::input::Lines;
 use crate::domain::{Channel, Direction, Money, Outcome, Party, Role};
 use crate::store::{self, ConductRow, ContactFlags, Loan, NewContact};
 
@@ -256,6 +258,13 @@ impl Desk {
     }
 
     fn validate_contact(&self, loan: &Loan, input: &ContactInput) -> Result<()> {
+        text_in(&input.note, "the note", Lines::Many)?;
+        if let Some(phone) = &input.phone {
+            text_in(phone, "the phone number", Lines::One)?;
+        }
+        if let Some(reason) = &input.override_reason {
+            text_in(reason, "the reason for the override", Lines::One)?;
+        }
         match (input.outcome, input.promise) {
             (Outcome::Promise, None) => {
                 return Err(AppError::Input(
@@ -268,12 +277,17 @@ impl Desk {
             _ => {}
         }
         if let Some((amount, due)) = input.promise {
-            if !amount.is_positive() {
-                return Err(AppError::Input(format!("promise amount {amount}: it must be more than 0.00")));
-            }
+            amount.check_amount().map_err(|e| AppError::Input(format!("promise amount: {e}")))?;
             let today = self.now.date_naive();
             if due < today {
                 return Err(AppError::Input(format!("promise date {due} is before today ({today})")));
+            }
+            let days = self.policy.promise_max_days;
+            if (due - today).num_days() > days {
+                return Err(AppError::Input(format!(
+                    "promise date {due} is more than {days} days after today ({today}): the policy's \
+                     promise.max_days; a longer arrangement is a payment plan (duedesk plan)"
+                )));
             }
         }
         if input.party == Party::Guarantor && !crate::domain::is_secured(loan.guarantor.as_deref(), None) {
@@ -439,7 +453,14 @@ pub struct PlanOutcome {
     pub kind: String,
     pub effective_on: NaiveDate,
     pub schedule: Vec<super::views::ScheduleLine>,
+    /// What the plan reschedules (the arrears, or the balance): its headline.
+    pub rescheduled: Money,
+    /// The whole new schedule, later installments carried over included.
     pub total: Money,
+    /// The installments that are the plan's own, by number (the others are the contract's).
+    pub plan_installments: Vec<u32>,
+    /// Paid on the loan so far (before the plan), for the preview's header.
+    pub paid_so_far: Money,
     pub saved: Option<i64>,
     pub observation_until: Option<NaiveDate>,
 }
@@ -455,27 +476,59 @@ impl Desk {
         save: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<PlanOutcome> {
-        use crate::domain::plan::{PlanKind, build_plan, observation_until};
+        use crate::domain::plan::{
+            PlanHold, PlanKind, arrears_left, build_plan, held_class, observation_until, plan_lines,
+            rescheduled,
+        };
         let loan = self.loan(loan_ref)?;
         if req.kind == PlanKind::Plan {
             self.require_case(&loan, "proposing a payment plan")?;
         } else {
             self.actor.require(Role::Supervisor, &format!("an {}", req.kind))?;
         }
-        let (schedule, payments) = store::schedule_inputs(self.store.conn(), &loan)?;
+        // Saved for a date ahead of the clock, a plan would count no payment until then and
+        // make the loan current today.
+        let clock_day = self.now.date_naive();
+        if save.is_some() && self.as_of > clock_day {
+            return Err(AppError::Refused(format!(
+                "a plan, extension or restructure is saved as of today ({clock_day}), not {}: leave out \
+                 --as-of to save it, or keep it to preview one",
+                self.as_of
+            )));
+        }
+        let conn = self.store.conn();
+        let (schedule, payments) = store::schedule_inputs(conn, &loan)?;
         let a = crate::domain::assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules);
-        let lines = build_plan(&loan.terms, &a, req).map_err(AppError::Input)?;
+        let lines =
+            build_plan(&loan.terms, &a, req, self.policy.plan_max_first_days).map_err(AppError::Input)?;
         // Payments dated after the plan's date count against the new schedule.
         let effective_on = self.as_of + Duration::days(1);
         let observation =
             (req.kind == PlanKind::Restructure).then(|| observation_until(effective_on, &lines));
+        // The plan holds the class the loan carries now and the arrears it takes over.
+        let before = store::plan_hold(conn, &loan)?;
+        let class = crate::domain::loan_class(
+            &a,
+            loan.observation_until,
+            held_class(before, &schedule, &payments, &a),
+        );
+        let arrears = a.overdue_amount().max(arrears_left(before, &payments, self.as_of));
+        let hold = PlanHold { since: effective_on, class, arrears };
         let preview = crate::domain::assess(&lines, &[], loan.terms.rate, self.as_of, &self.rules);
         let mut outcome = PlanOutcome {
             loan_id: loan.loan_ref.clone(),
             kind: req.kind.as_str().to_string(),
             effective_on,
             schedule: preview.installments.iter().map(super::views::ScheduleLine::from).collect(),
+            rescheduled: rescheduled(&a, req.scope),
             total: lines.iter().map(|l| l.payment()).sum(),
+            plan_installments: lines
+                .iter()
+                .zip(plan_lines(&a, &lines))
+                .filter(|(_, own)| *own)
+                .map(|(l, _)| l.seq)
+                .collect(),
+            paid_so_far: store::payments_of(self.store.conn(), loan.id)?.iter().map(|p| p.amount).sum(),
             saved: None,
             observation_until: observation,
         };
@@ -484,6 +537,7 @@ impl Desk {
         if reason.is_empty() {
             return Err(AppError::Input(format!("saving an {} needs a reason", req.kind)));
         }
+        text_in(reason, "the reason", Lines::One)?;
         let (at, actor, rules) = (self.stamp(), self.actor.login.clone(), self.rules);
         let user = self.actor.user.as_ref().map(|u| u.id);
         let today = self.as_of;
@@ -500,6 +554,7 @@ impl Desk {
                     created_by: user,
                     at: &at,
                     lines: &lines,
+                    hold,
                 },
             )?;
             if observation.is_some() {
@@ -514,6 +569,7 @@ impl Desk {
                 "total": outcome.total,
                 "effective_on": effective_on.to_string(),
                 "reason": reason,
+                "holds": { "class": class.as_str(), "arrears": arrears },
             });
             store::insert_audit(
                 tx,

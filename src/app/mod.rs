@@ -17,9 +17,13 @@ pub mod notice_text;
 pub mod notices;
 pub mod privacy;
 pub mod queue_sort;
+pub mod run_undo;
+pub mod search;
 pub mod strings;
+pub mod take_back;
 pub mod tasks;
 pub mod team;
+mod text_in;
 pub mod views;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -131,6 +135,8 @@ pub struct Desk {
     /// Another connection rolls the shared book forward to the desk's date (the terminal desk's
     /// `Query::Roll`); meanwhile questions read the rows as they stand instead of rolling first.
     pub roll_elsewhere: bool,
+    /// The phone search being typed, recorded in the audit log once it is over (`search.rs`).
+    phone_looks: Vec<search::PhoneLook>,
 }
 
 impl Desk {
@@ -157,6 +163,9 @@ impl Desk {
             }
             None => os_login,
         };
+        // A login is a name on every record the user makes: no control or direction characters.
+        crate::domain::input::check_text(login, crate::domain::input::Lines::One)
+            .map_err(|e| AppError::Input(format!("the desk user: {e}")))?;
         Desk::open(store, login, as_of, now)
     }
 
@@ -184,6 +193,7 @@ impl Desk {
             rules: AssessRules::default(),
             policy: Policy::default(),
             roll_elsewhere: false,
+            phone_looks: Vec::new(),
         };
         desk.load_rules()?;
         Ok(desk)
@@ -205,6 +215,7 @@ impl Desk {
             rules: self.rules,
             policy: self.policy.clone(),
             roll_elsewhere: false,
+            phone_looks: Vec::new(),
         };
         // The policy and settings in force now, should an admin have changed them meanwhile.
         desk.load_rules()?;

@@ -16,7 +16,7 @@ mod team;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use chrono::{DateTime, FixedOffset, Local};
+use chrono::{DateTime, Datelike, FixedOffset, Local};
 use clap::CommandFactory;
 
 pub use args::Cli;
@@ -106,23 +106,42 @@ fn execute(cli: Cli) -> Result<()> {
                     let mut p = progress("importing loans");
                     ("loans", import::import_loans(&mut desk, file, &mut |n| p.tick(n))?)
                 }
-                ImportWhat::Payments { file } => {
+                ImportWhat::Payments { file, accept_duplicates, accept_overpayment } => {
                     let mut p = progress("importing payments");
-                    ("payments", import::import_payments(&mut desk, file, &mut |n| p.tick(n))?)
+                    let options = import::PaymentOptions {
+                        accept_duplicates: *accept_duplicates,
+                        accept_overpayment: *accept_overpayment,
+                    };
+                    ("payments", import::import_payments(&mut desk, file, options, &mut |n| p.tick(n))?)
                 }
             };
             for login in &report.created_users {
                 eprintln!("created desk user '{login}' (collector) for an assignee not yet on the desk");
             }
+            if report.rows == 0 && report.already > 0 {
+                match report.already {
+                    1 => println!("nothing imported: the one payment of this file is on the desk already"),
+                    n => println!("nothing imported: all {n} payments of this file are on the desk already"),
+                }
+                return Ok(());
+            }
             println!("imported {} {label}", report.rows);
+            for c in &report.credits {
+                println!("loan {} is paid more than it owes: credit balance {}", c.loan_id, c.credit);
+            }
             Ok(())
         }
         Some(Command::Loans(args)) => {
             let q = loan_query(&args);
             let mut p = progress("computing the book");
-            let rows = desk.list_loans(&q, &mut |n| p.tick(n))?;
+            let page = desk.list_page(&q, false, &mut |n| p.tick(n))?;
             drop(p);
-            out.loans(&rows)
+            // A phone search is recorded whatever it found; what it did not look at is said.
+            desk.flush_searches()?;
+            if let Some(said) = page.search.zip(q.search.as_deref()).and_then(|(n, t)| n.said(t)) {
+                eprintln!("duedesk: {said}");
+            }
+            out.loans(&page.rows)
         }
         Some(Command::Show { loan }) => out.show(&desk.show(&loan)?),
         Some(Command::Schedule { loan }) => out.schedule(&desk.schedule(&loan)?),
@@ -206,8 +225,19 @@ fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Users(UsersCmd::Disable { name })) => {
-            desk.disable_user(&name)?;
+            let owned = desk.disable_user(&name)?;
             println!("disabled desk user '{name}'");
+            if owned > 0 {
+                println!(
+                    "'{name}' still owns {owned} open case{}; hand them over with: duedesk assign --from {name} --to USER",
+                    if owned == 1 { "" } else { "s" }
+                );
+            }
+            Ok(())
+        }
+        Some(Command::Users(UsersCmd::SetRole { name, role })) => {
+            let before = desk.set_role(&name, role)?;
+            println!("desk user '{name}': {before} → {role}");
             Ok(())
         }
         Some(Command::Settings(SettingsCmd::Get { key })) => {
@@ -232,6 +262,14 @@ fn config_cmd(what: &ConfigCmd) -> Result<()> {
     })?;
     match what {
         ConfigCmd::Path => println!("{}", dir.display()),
+        ConfigCmd::Init => {
+            let files = crate::config::init(&dir)
+                .map_err(|e| AppError::Input(format!("writing to {}: {e}", dir.display())))?;
+            for (path, written) in files {
+                let what = if written { "wrote" } else { "kept (already there)" };
+                println!("{what} {}", path.display());
+            }
+        }
         ConfigCmd::Check => {
             let loaded = crate::config::load(Some(&dir), false);
             if !loaded.problems.is_empty() {
@@ -264,6 +302,7 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
         due_within: a.due_within,
         due_soon: a.due_soon,
         search: a.search.clone(),
+        search_cap: None,
         promises_first: a.promises_first,
         sort: a.sort.into(),
         limit: a.limit,
@@ -271,14 +310,24 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
     }
 }
 
-/// The desk's clock: `DUEDESK_NOW` (tests and demos) or the local time.
+/// The desk's clock: `DUEDESK_NOW` (tests and demos) or the local time; its date within the
+/// book's years, as every date.
 fn clock() -> Result<DateTime<FixedOffset>> {
-    match std::env::var("DUEDESK_NOW") {
+    let now = match std::env::var("DUEDESK_NOW") {
         Ok(v) if !v.trim().is_empty() => DateTime::parse_from_rfc3339(v.trim()).map_err(|e| {
             AppError::Input(format!("DUEDESK_NOW={v}: {e}; use RFC 3339, e.g. 2026-03-01T10:00:00+08:00"))
-        }),
-        _ => Ok(Local::now().fixed_offset()),
+        })?,
+        _ => Local::now().fixed_offset(),
+    };
+    let years = crate::domain::terms::YEARS;
+    if !years.contains(&now.year()) {
+        return Err(AppError::Input(format!(
+            "the clock says {now}: dates fall between {}-01-01 and {}-12-31",
+            years.start(),
+            years.end()
+        )));
     }
+    Ok(now)
 }
 
 fn default_db() -> Result<PathBuf> {

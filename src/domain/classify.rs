@@ -139,24 +139,31 @@ impl ClassBands {
 }
 
 /// The class a loan carries: its DPD floor, at least special mention while a restructured loan is
-/// under observation, normal once closed.
-pub fn loan_class(a: &crate::domain::Assessment, observation_until: Option<chrono::NaiveDate>) -> RiskClass {
-    class_on(a.closed, a.class_floor, a.as_of, observation_until)
+/// under observation, at least the class a plan holds it at (`plan::held_class`), normal once
+/// closed.
+pub fn loan_class(
+    a: &crate::domain::Assessment,
+    observation_until: Option<chrono::NaiveDate>,
+    plan_held: Option<RiskClass>,
+) -> RiskClass {
+    class_on(a.closed, a.class_floor, a.as_of, observation_until, plan_held)
 }
 
 /// `loan_class` from its parts: whether the loan is closed, its floor on `on` (`ClassBands::floor`
-/// of its DPD) and the end of a restructure's observation.
+/// of its DPD), the end of a restructure's observation and the class a plan holds it at.
 pub fn class_on(
     closed: bool,
     floor: RiskClass,
     on: chrono::NaiveDate,
     observation_until: Option<chrono::NaiveDate>,
+    plan_held: Option<RiskClass>,
 ) -> RiskClass {
     if closed {
         return RiskClass::Normal;
     }
     let observed = observation_until.is_some_and(|until| on < until);
-    if observed { floor.max(RiskClass::SpecialMention) } else { floor }
+    let floor = if observed { floor.max(RiskClass::SpecialMention) } else { floor };
+    floor.max(plan_held.unwrap_or(RiskClass::Normal))
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! What an escalation run reads: the loans its policy may move or owe a dunning notice, each with
-//! the facts the policy decides on, from the snapshot's run index (migration 0015).
+//! the facts the policy decides on, from the snapshot's run index (migration 0019).
 
 use std::collections::HashMap;
 
@@ -11,7 +11,7 @@ use super::book::LoanId;
 use super::row::{self, Cols, FromRow};
 use super::settings::parse_day;
 use super::state::{StateAt, StateTable};
-use crate::domain::{LoanStatus, Product, PromiseStatus, Stage, dpd_on};
+use crate::domain::{LoanStatus, Money, Product, PromiseStatus, Stage, dpd_on};
 
 /// One loan as a policy run sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +28,13 @@ pub struct EscalationRow {
     /// The status of the latest promise as of the date, by the grace of the policy the snapshot
     /// was computed with.
     pub promise: Option<PromiseStatus>,
+    /// The latest promise's amount and the overdue amount it is measured against, and whether an
+    /// explicit schedule (a plan, extension or restructure) is in force: read for the loans whose
+    /// decision turns on them (an active promise; nothing overdue, where a plan may hold a cure),
+    /// `None`, zero and `false` for the others.
+    pub promise_amount: Option<Money>,
+    pub overdue: Money,
+    pub planned: bool,
     /// The end of the dispute or hardship hold in force on the date, if any.
     pub held_until: Option<NaiveDate>,
 }
@@ -81,20 +88,44 @@ pub fn escalation_page(
         at.table.name()
     );
     let stored: Vec<Stored> = row::all(&mut *conn.prepare_cached(&sql)?, params![after, limit])?;
-    Ok(stored
+    let mut terms = conn.prepare_cached(&format!(
+        "SELECT l.promise_amount_cents, s.overdue_amount, l.schedule_id IS NOT NULL \
+         FROM loans l JOIN {} s ON s.loan_id = l.id WHERE l.id = ?1",
+        at.table.name()
+    ))?;
+    stored
         .into_iter()
-        .map(|s| EscalationRow {
-            loan: s.loan,
-            stage: s.stage,
-            status: s.status,
-            dpd: dpd_on(s.overdue_since, at.on),
-            product: s.product,
-            secured: s.secured,
-            written_off: s.status == LoanStatus::WrittenOff || s.stage == Stage::WrittenOff,
-            promise: s.promise,
-            held_until: held.get(&s.loan).copied(),
+        .map(|s| {
+            // Most loans a run looks at are overdue without a promise in force: the loans table is
+            // read only for the others.
+            let (promise_amount, overdue, planned) =
+                if s.promise == Some(PromiseStatus::Active) || s.overdue_since.is_none() {
+                    terms.query_row([s.loan], |r| {
+                        Ok((
+                            r.get::<_, Option<i64>>(0)?.map(Money::from_cents),
+                            Money::from_cents(r.get(1)?),
+                            r.get(2)?,
+                        ))
+                    })?
+                } else {
+                    (None, Money::ZERO, false)
+                };
+            Ok(EscalationRow {
+                loan: s.loan,
+                stage: s.stage,
+                status: s.status,
+                dpd: dpd_on(s.overdue_since, at.on),
+                product: s.product,
+                secured: s.secured,
+                written_off: s.status == LoanStatus::WrittenOff || s.stage == Stage::WrittenOff,
+                promise: s.promise,
+                promise_amount,
+                overdue,
+                planned,
+                held_until: held.get(&s.loan).copied(),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// How many loans the snapshot holds (the loans a run covers).
@@ -103,10 +134,52 @@ pub fn snapshot_loans(conn: &Connection, table: StateTable) -> Result<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// The latest as-of date of a stage change by `actor` (the policy's runs).
+/// The latest as-of date of a stage change by `actor` (the policy's runs) that stands (not undone).
 pub fn last_stage_change_as_of(conn: &Connection, actor: &str) -> Result<Option<NaiveDate>> {
     let day: Option<String> = conn
-        .prepare_cached("SELECT max(as_of) FROM stage_events WHERE actor = ?1")?
+        .prepare_cached("SELECT max(as_of) FROM stage_events WHERE actor = ?1 AND undone_at IS NULL")?
         .query_row([actor], |r| r.get(0))?;
     day.as_deref().map(parse_day).transpose()
+}
+
+/// One stage change a run made that still stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunMove {
+    pub event: i64,
+    pub loan: LoanId,
+    pub loan_ref: String,
+    pub from: Stage,
+    pub to: Stage,
+    /// The loan's stage now.
+    pub stage_now: Stage,
+}
+
+impl FromRow for RunMove {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(RunMove {
+            event: c.get("id")?,
+            loan: c.get("loan_id")?,
+            loan_ref: c.get("loan_ref")?,
+            from: c.word("from_stage")?,
+            to: c.word("to_stage")?,
+            stage_now: c.word("stage")?,
+        })
+    }
+}
+
+/// Up to `limit` of the stage changes `actor` made as of `as_of` that stand, in loan order.
+pub fn run_moves(conn: &Connection, actor: &str, as_of: NaiveDate, limit: u32) -> Result<Vec<RunMove>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.id, e.loan_id, l.loan_ref, e.from_stage, e.to_stage, l.stage \
+         FROM stage_events e JOIN loans l ON l.id = e.loan_id \
+         WHERE e.actor = ?1 AND e.as_of = ?2 AND e.undone_at IS NULL ORDER BY e.loan_id, e.id LIMIT ?3",
+    )?;
+    row::all(&mut stmt, params![actor, as_of.to_string(), limit])
+}
+
+/// Marks a stage event undone at `at` (it stays as history).
+pub fn mark_undone(conn: &Connection, event: i64, at: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE stage_events SET undone_at = ?2 WHERE id = ?1")?
+        .execute(params![event, at])?;
+    Ok(())
 }

@@ -11,8 +11,10 @@ mod load;
 mod lookup;
 mod migrations;
 mod notices;
+mod payments;
 mod queue;
 mod row;
+mod search;
 mod settings;
 mod state;
 mod state_row;
@@ -35,7 +37,9 @@ pub use leases::*;
 pub use load::*;
 pub use lookup::*;
 pub use notices::*;
+pub use payments::*;
 pub use queue::*;
+pub use search::*;
 pub use settings::*;
 pub use state::*;
 pub use state_row::StateRow;
@@ -168,6 +172,10 @@ impl Store {
         if audit::chain_is_pending(&store.conn)? {
             store.write(|tx| audit::chain_pending(tx))?;
         }
+        // A store made before search terms, or loans written by a path that does not index them.
+        if search::search_is_pending(&store.conn)? {
+            store.write(|tx| search::index_search(tx, &mut |_| {}))?;
+        }
         Ok(store)
     }
 
@@ -253,6 +261,11 @@ impl Store {
         let hits = std::sync::Arc::new(search_hits(&self.conn, at, filter, sort)?);
         self.searches.borrow_mut().put(key, hits.clone());
         Ok(hits)
+    }
+
+    /// How many search terms match a typed search, counting no further than `cap`.
+    pub fn search_terms_upto(&self, q: &crate::domain::search::SearchQuery, cap: u64) -> Result<u64> {
+        terms_matching_upto(&self.conn, q, cap)
     }
 
     /// A page of a loan list and, when asked, how many loans the list holds. A search's matches

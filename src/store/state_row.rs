@@ -54,7 +54,7 @@ pub(crate) const ROW_COLUMNS: &str = "s.loan_id, l.loan_ref, l.borrower, l.phone
      l.rate_e4, l.observation_until, u.login, s.stage, l.agency, s.status, s.overdue_since, \
      s.outstanding_principal, s.overdue_principal, s.overdue_interest, s.overdue_amount, s.penalty_lag, \
      s.unpaid_total, s.next_due_on, s.next_due_amount, s.due_soon_on, s.due_soon_kind, l.last_contact_at, \
-     l.last_outcome, s.next_action_on, s.promise_due_on, s.promise_status, \
+     l.last_outcome, s.next_action_on, s.promise_due_on, s.promise_status, s.class_held, \
      (SELECT max(h.until_on) FROM holds h WHERE h.loan_id = s.loan_id AND h.from_on <= ?1 AND h.until_on >= ?1 \
      AND (h.lifted_on IS NULL OR h.lifted_on > ?1)) AS held_until";
 
@@ -66,6 +66,7 @@ pub(crate) struct Stored {
     overdue_since: Option<NaiveDate>,
     penalty_lag: i64,
     unpaid_total: Money,
+    class_held: Option<RiskClass>,
 }
 
 impl FromRow for Stored {
@@ -118,9 +119,11 @@ impl FromRow for Stored {
             next_action_on: c.opt_day("next_action_on")?,
             promise_due_on: c.opt_day("promise_due_on")?,
             promise_status: c.opt_word("promise_status")?,
-            held_until: c.opt_day("held_until")?,
+            held_until: None,
         };
-        Ok(Stored { row, rate, observation_until, overdue_since, penalty_lag, unpaid_total })
+        let class_held = c.opt_word("class_held")?;
+        let row = StateRow { held_until: c.opt_day("held_until")?, ..row };
+        Ok(Stored { row, rate, observation_until, overdue_since, penalty_lag, unpaid_total, class_held })
     }
 }
 
@@ -144,7 +147,13 @@ impl Stored {
             as_of: on,
             dpd,
             bucket: Bucket::for_dpd(dpd),
-            class: class_on(closed, at.rules.class_bands.floor(dpd), on, self.observation_until),
+            class: class_on(
+                closed,
+                at.rules.class_bands.floor(dpd),
+                on,
+                self.observation_until,
+                self.class_held,
+            ),
             penalty_interest: penalty,
             payoff_amount: self.unpaid_total + penalty,
             ..self.row

@@ -14,6 +14,7 @@ use crate::app::moves::HoldKind;
 use crate::app::notice_text::{NoticeKind, NoticeLang};
 use crate::app::notices::NoticeView;
 use crate::app::privacy::{PiiField, Revealed};
+use crate::app::search::{Found, SearchNote};
 use crate::app::team::TeamReport;
 use crate::app::views::{LoanDetail, LoanQuery, LoanSummary};
 use crate::domain::Stage;
@@ -92,6 +93,10 @@ pub enum Query {
     CompleteLoan {
         prefix: String,
     },
+    /// The loan `:goto` means by what was typed (`Desk::find_loan`).
+    Goto {
+        typed: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +111,10 @@ pub enum LeaseOp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseOp {
     Contact(Box<ContactInput>),
+    /// Takes back a contact this desk logged a moment ago (`u`).
+    TakeBack {
+        contact: i64,
+    },
     NextAction {
         on: Option<NaiveDate>,
         kind: Option<String>,
@@ -156,6 +165,12 @@ pub enum CaseOp {
     },
 }
 
+/// A request held until the user says yes (`confirm.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub query: Query,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     pub generation: u64,
@@ -181,6 +196,8 @@ pub enum Reply {
         offset: u64,
         rows: Vec<LoanSummary>,
         total: Option<u64>,
+        /// What came of the list's search (phones not searched, too broad to list).
+        search: Option<SearchNote>,
     },
     Case {
         generation: u64,
@@ -192,6 +209,8 @@ pub enum Reply {
     Written {
         loan: String,
         op: CaseOp,
+        /// The contact a `CaseOp::Contact` logged.
+        contact: Option<i64>,
     },
     PlanPreview {
         generation: u64,
@@ -241,6 +260,12 @@ pub enum Reply {
     Issued {
         loan: String,
         notice: Box<NoticeView>,
+    },
+    /// What `:goto` found.
+    Goto {
+        generation: u64,
+        typed: String,
+        found: Found,
     },
     /// The loan ids a `Query::CompleteLoan` found.
     Completions {

@@ -4,9 +4,9 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::cells::Cell;
-use crate::domain::plan::{ExplicitSchedule, schedule_in_force};
+use crate::domain::plan::{ExplicitSchedule, held_class, schedule_in_force};
 use crate::domain::{
-    AssessRules, LoanTerms, Money, Payment, Stage, Standing, assess, effective_stage, is_secured,
+    AssessRules, LoanTerms, Money, Payment, RiskClass, Stage, Standing, assess, effective_stage, is_secured,
     promise_status,
 };
 use crate::store::Result;
@@ -68,9 +68,9 @@ impl FromRow for Facts {
 pub(super) const COLUMNS: &str = "loan_id, rolled_on, stale_on, status, stage, workflow_stage, product, secured, \
      assignee_id, overdue_since, outstanding_principal, overdue_principal, overdue_interest, overdue_amount, \
      penalty_lag, unpaid_total, next_due_on, next_due_amount, due_soon_on, due_soon_kind, last_contact_at, \
-     next_action_on, promise_due_on, promise_status";
+     next_action_on, promise_due_on, promise_status, class_held";
 
-pub(super) const WIDTH: usize = 24;
+pub(super) const WIDTH: usize = 25;
 
 /// A snapshot row in the order of `COLUMNS`.
 pub(super) type Row = [Cell; WIDTH];
@@ -99,9 +99,15 @@ pub(super) fn row_of(
         (promise_status(made, due, amount, &payments, as_of, rules.promise_grace_days), due)
     });
     let events = payments.clone();
+    let hold = explicit.as_ref().and_then(|e| e.hold);
     let (schedule, counted) = schedule_in_force(&facts.terms, explicit, payments);
     let a = assess(&schedule, &counted, facts.terms.rate, as_of, rules);
-    let st = Standing::of(&a, &events, promise, rules);
+    let mut st = Standing::of(&a, &events, promise, rules);
+    let class_held = held_class(hold, &schedule, &counted, &a);
+    if hold.is_some() {
+        // Whether a plan is kept turns on its last six months, a window that moves every day.
+        st.stale_on = st.stale_on.min(as_of.succ_opt()).or(as_of.succ_opt());
+    }
     let (status, stage) = effective_stage(facts.stage, facts.written_off, a.closed);
     let money = |m: Money| Cell::Int(m.cents());
     let day = |d: Option<NaiveDate>| d.map_or(Cell::Null, Cell::day);
@@ -132,6 +138,7 @@ pub(super) fn row_of(
         text(&facts.next_action_on),
         day(promise.map(|(_, d)| d)),
         word(promise.map(|(s, _)| s.as_str())),
+        word(class_held.map(RiskClass::as_str)),
     ]
 }
 

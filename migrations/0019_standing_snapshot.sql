@@ -47,7 +47,10 @@ CREATE TABLE loan_state (
     last_contact_at       TEXT,
     next_action_on        TEXT,
     promise_due_on        TEXT,
-    promise_status        TEXT
+    promise_status        TEXT,
+    -- The class a payment plan holds the loan at (`plan::held_class`, migration 0015): judged
+    -- again every day while the plan holds anything, its window of six months moving with the date.
+    class_held            TEXT
 );
 
 -- DPD largest first is `overdue_since IS NULL, overdue_since` (never overdue last), ties by loan;
