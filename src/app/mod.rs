@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assign;
 pub mod audit;
 pub mod casework;
+mod correction;
 pub mod demo;
 pub mod desk_state;
 pub mod escalate;

@@ -263,8 +263,16 @@ pub struct ContactArgs {
     /// Supervisor: go ahead although a conduct rule refuses, for this reason (recorded)
     #[arg(long, value_name = "REASON")]
     pub override_rule: Option<String>,
-    /// This record corrects contact ID (history is append-only)
-    #[arg(long, value_name = "ID")]
+    /// This record corrects contact ID: its outcome and note (history is append-only; the
+    /// party, channel, direction and number stay the original's, and no rule counts it)
+    #[arg(
+        long,
+        value_name = "ID",
+        conflicts_with_all = [
+            "party", "channel", "phone", "inbound", "promise_amount", "promise_date", "debtor_asked",
+            "no_disclosure_ack", "override_rule",
+        ]
+    )]
     pub corrects: Option<i64>,
 }
 

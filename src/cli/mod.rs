@@ -127,19 +127,25 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Show { loan }) => out.show(&desk.show(&loan)?),
         Some(Command::Schedule { loan }) => out.schedule(&desk.schedule(&loan)?),
         Some(Command::Contact(a)) => {
-            let input = ContactInput {
-                loan_ref: a.loan,
-                party: a.party,
-                channel: a.channel,
-                direction: if a.inbound { Direction::Inbound } else { Direction::Outbound },
-                outcome: a.outcome,
-                note: a.note,
-                phone: a.phone,
-                promise: a.promise_amount.zip(a.promise_date),
-                debtor_asked: a.debtor_asked,
-                no_disclosure_ack: a.no_disclosure_ack,
-                override_reason: a.override_rule,
-                corrects: a.corrects,
+            let input = match a.corrects {
+                // A correction is what the original was, with the outcome and note amended.
+                Some(id) => {
+                    ContactInput { outcome: a.outcome, note: a.note, ..desk.correction_input(&a.loan, id)? }
+                }
+                None => ContactInput {
+                    loan_ref: a.loan,
+                    party: a.party,
+                    channel: a.channel,
+                    direction: if a.inbound { Direction::Inbound } else { Direction::Outbound },
+                    outcome: a.outcome,
+                    note: a.note,
+                    phone: a.phone,
+                    promise: a.promise_amount.zip(a.promise_date),
+                    debtor_asked: a.debtor_asked,
+                    no_disclosure_ack: a.no_disclosure_ack,
+                    override_reason: a.override_rule,
+                    corrects: None,
+                },
             };
             out.logged_contact(&desk.log_contact(&input)?)
         }

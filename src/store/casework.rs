@@ -156,12 +156,14 @@ pub struct ConductRow {
     pub phone: Option<String>,
 }
 
-/// Whether contact `id` exists on this loan.
-pub fn contact_exists(conn: &Connection, loan: LoanId, id: i64) -> Result<bool> {
-    let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM contacts WHERE id = ?1 AND loan_id = ?2")?
-        .query_row(params![id, loan], |r| r.get(0))?;
-    Ok(n > 0)
+/// Contact `id`, if it is one of this loan's.
+pub fn contact_on_loan(conn: &Connection, loan: LoanId, id: i64) -> Result<Option<ContactRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.at, c.party, c.channel, c.direction, c.outcome, c.phone, c.note, u.login, c.corrects_id, \
+         c.override_rule, c.override_reason FROM contacts c LEFT JOIN users u ON u.id = c.user_id \
+         WHERE c.id = ?1 AND c.loan_id = ?2",
+    )?;
+    row::first(&mut stmt, params![id, loan])
 }
 
 pub fn contact_count(conn: &Connection) -> Result<i64> {
