@@ -421,6 +421,7 @@ impl Desk {
             std::fs::create_dir_all(&folder).map_err(|e| failed(&folder, e))?;
             let json = serde_json::to_string_pretty(&PacketJson { packet: meta.clone(), loan: &d })
                 .map_err(|e| AppError::Input(format!("writing the legal packet: {e}")))?;
+            let json = text::json_escaped(&json);
             write(&mut written, folder.join("packet.txt"), &render_text(&d, &meta, q.lang))?;
             write(&mut written, folder.join("packet.json"), &format!("{json}\n"))?;
             let s = &d.summary;
@@ -441,14 +442,10 @@ impl Desk {
             ));
         }
         let index = out.join("index.csv");
-        let mut w = csv::Writer::from_path(&index)
-            .map_err(|e| AppError::Input(format!("writing {}: {e}", index.display())))?;
+        let mut file = std::fs::File::create(&index).map_err(|e| failed(&index, e))?;
         written.0.push(index.clone());
-        for (_, r) in &rows {
-            w.serialize(r).map_err(|e| AppError::Input(format!("writing {}: {e}", index.display())))?;
-        }
-        w.flush().map_err(|e| failed(&index, e))?;
-        drop(w);
+        super::export::write_csv(&mut file, rows.iter().map(|(_, r)| r)).map_err(|e| failed(&index, e))?;
+        drop(file);
         self.store.write(|tx| -> Result<()> {
             for (id, r) in &rows {
                 let audit = serde_json::json!({

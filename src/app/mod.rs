@@ -9,6 +9,7 @@ mod correction;
 pub mod demo;
 pub mod desk_state;
 pub mod escalate;
+pub mod export;
 pub mod import;
 pub mod keymap;
 pub mod leases;

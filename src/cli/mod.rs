@@ -37,13 +37,14 @@ pub fn main_with(cli: Cli) -> i32 {
         Err(e) => {
             let mut err = std::io::stderr().lock();
             match &e {
+                // A message may quote the book or the input: its control characters are shown.
                 AppError::File(lines) => {
                     for l in lines {
-                        let _ = writeln!(err, "{l}");
+                        let _ = writeln!(err, "{}", crate::text::visible(l));
                     }
                 }
                 other => {
-                    let _ = writeln!(err, "duedesk: {other}");
+                    let _ = writeln!(err, "duedesk: {}", crate::text::visible_lines(&other.to_string()));
                 }
             }
             e.exit_code()
