@@ -197,12 +197,12 @@ fn phones_are_masked_below_the_setting_and_revealed_with_an_audit_entry() {
 #[test]
 fn a_new_store_is_group_writable_under_umask_002() {
     use std::os::unix::fs::PermissionsExt;
-    let d = TestDesk::new();
+    let d = TestDesk::bare();
     let bin = env!("CARGO_BIN_EXE_duedesk");
     let out = Command::new("sh")
         .arg("-c")
         .arg(format!("umask 002 && exec '{bin}' --db '{}' users list", d.db.display()))
-        .env("DUEDESK_NOW", common::NOW)
+        .env_remove("DUEDESK_NOW")
         .env("DUEDESK_CONFIG", d.config_dir())
         .env_remove("DUEDESK_USER")
         .output()

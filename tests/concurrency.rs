@@ -23,7 +23,7 @@ fn gated(d: &TestDesk, user: &str, commands: &[Vec<String>]) -> Child {
     gated_at(d, user, common::NOW, commands)
 }
 
-/// `gated` with the desk's clock at `now`.
+/// `gated` with the desk's clock at `now` (empty: the system's).
 fn gated_at(d: &TestDesk, user: &str, now: &str, commands: &[Vec<String>]) -> Child {
     let bin = env!("CARGO_BIN_EXE_duedesk");
     let mut script = String::from("read _gate\n");
@@ -221,19 +221,22 @@ fn of_two_edits_from_the_same_version_one_is_refused() {
 
 #[test]
 fn eight_desks_open_a_new_store_at_once() {
-    let d = TestDesk::new();
+    let d = TestDesk::bare();
     let login = String::from_utf8(Command::new("id").arg("-un").output().expect("id").stdout).expect("utf-8");
     let children = (0..PROCESSES)
-        .map(|_| gated(&d, login.trim(), &[args(&["users", "list", "--format", "json"])]))
+        .map(|_| gated_at(&d, login.trim(), "", &[args(&["users", "list", "--format", "json"])]))
         .collect();
     for (p, r) in release(children).iter().enumerate() {
         assert!(r.stderr.is_empty(), "desk {p} told its user:\n{}", r.stderr);
         assert_eq!(r.codes, vec![0], "desk {p}:\n{}", r.stdout);
     }
-    let users = d.ok(&["users", "list", "--format", "json"]).json();
+    let users: common::Run =
+        d.live().args(["users", "list", "--format", "json"]).output().expect("run").into();
+    let users = users.json();
     assert_eq!(users.as_array().map(Vec::len), Some(1), "one first admin: {users}");
     assert_eq!(users[0]["role"], "admin");
-    let verify = d.ok(&["audit", "verify", "--format", "table"]);
+    let verify: common::Run =
+        d.live().args(["audit", "verify", "--format", "table"]).output().expect("run").into();
     assert!(verify.stdout.starts_with("OK: 1 audit entries"), "{}", verify.stdout);
 }
 

@@ -19,7 +19,7 @@ use crate::domain::{Channel, LoanStatus, Money, Outcome, Party, PromiseStatus, R
                   due-soon reminders, the overdue queue by stage and days past due, case history, \
                   and the escalation policy. With no command it opens the desk.",
     after_help = "Environment: DUEDESK_DB (store), DUEDESK_TODAY (as-of date), DUEDESK_NOW (clock, RFC 3339; \
-                  tests and demos), DUEDESK_USER (act as another desk user; only where the store's \
+                  tests and demos, where the store's trust_env_user setting is on), DUEDESK_USER (act as another desk user; only where the store's \
                   trust_env_user setting is on)."
 )]
 pub struct Cli {

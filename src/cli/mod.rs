@@ -26,7 +26,7 @@ use format::Format;
 use crate::app::casework::ContactInput;
 use crate::app::views::LoanQuery;
 use crate::app::views::SortKey;
-use crate::app::{AppError, Desk, Result, demo, import};
+use crate::app::{AppError, Clock, Desk, Result, demo, import};
 use crate::domain::plan::{PlanRequest, PlanScope};
 use crate::domain::{Direction, LoanStatus, Role};
 
@@ -278,13 +278,13 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
     }
 }
 
-/// The desk's clock: `DUEDESK_NOW` (tests and demos) or the local time.
-fn clock() -> Result<DateTime<FixedOffset>> {
+/// The clock `DUEDESK_NOW` pins (tests and demos), if it is set.
+fn pinned_clock() -> Result<Option<DateTime<FixedOffset>>> {
     match std::env::var("DUEDESK_NOW") {
-        Ok(v) if !v.trim().is_empty() => DateTime::parse_from_rfc3339(v.trim()).map_err(|e| {
+        Ok(v) if !v.trim().is_empty() => DateTime::parse_from_rfc3339(v.trim()).map(Some).map_err(|e| {
             AppError::Input(format!("DUEDESK_NOW={v}: {e}; use RFC 3339, e.g. 2026-03-01T10:00:00+08:00"))
         }),
-        _ => Ok(Local::now().fixed_offset()),
+        _ => Ok(None),
     }
 }
 
@@ -300,14 +300,19 @@ fn os_login() -> Result<String> {
 }
 
 fn open_desk(cli: &Cli) -> Result<Desk> {
-    let now = clock()?;
+    let pinned = pinned_clock()?;
+    let now = pinned.unwrap_or_else(|| Local::now().fixed_offset());
+    let clock = match pinned {
+        None => Clock::Live,
+        Some(_) => Clock::Pinned { making_demo: matches!(cli.command, Some(Command::Demo { .. })) },
+    };
     let as_of = cli.as_of.unwrap_or_else(|| now.date_naive());
     let path = match &cli.db {
         Some(p) => p.clone(),
         None => default_db()?,
     };
     let env_user = std::env::var("DUEDESK_USER").ok();
-    Desk::open_at(&path, &os_login()?, env_user.as_deref(), as_of, now)
+    Desk::open_at(&path, &os_login()?, env_user.as_deref(), clock, as_of, now)
 }
 
 /// Progress on a terminal's stderr (silent otherwise); ends its line when dropped.
