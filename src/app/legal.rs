@@ -118,6 +118,7 @@ fn write(written: &mut Written, path: PathBuf, body: &str) -> Result<()> {
 /// The output folder: made if missing, used if empty, else refused, so a run never mixes with or
 /// replaces what another left there.
 fn output_folder(out: &Path, written: &mut Written) -> Result<()> {
+    super::install::user_may_write_in(out).map_err(|e| failed(out, e))?;
     match std::fs::read_dir(out).map(|mut entries| entries.next().is_some()) {
         Ok(true) => Err(AppError::Input(format!(
             "{} is not empty: legal packets go to a new or empty folder, so one run never replaces another's",

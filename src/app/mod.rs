@@ -11,6 +11,7 @@ pub mod desk_state;
 pub mod escalate;
 pub mod export;
 pub mod import;
+pub mod install;
 pub mod keymap;
 pub mod leases;
 pub mod legal;

@@ -300,6 +300,7 @@ fn os_login() -> Result<String> {
 }
 
 fn open_desk(cli: &Cli) -> Result<Desk> {
+    crate::app::install::refuse_setuid()?;
     let pinned = pinned_clock()?;
     let now = pinned.unwrap_or_else(|| Local::now().fixed_offset());
     let clock = match pinned {
@@ -312,7 +313,15 @@ fn open_desk(cli: &Cli) -> Result<Desk> {
         None => default_db()?,
     };
     let env_user = std::env::var("DUEDESK_USER").ok();
-    Desk::open_at(&path, &os_login()?, env_user.as_deref(), clock, as_of, now)
+    let login = os_login()?;
+    // Run setgid to the store's group: nothing from the environment acts for the caller.
+    if let Some(install) = crate::app::install::current() {
+        let other = env_user.as_deref().map(str::trim).filter(|u| !u.is_empty() && *u != login);
+        install.refuse_env(pinned.is_some(), other)?;
+        install.check_store(&path)?;
+        install.set_umask();
+    }
+    Desk::open_at(&path, &login, env_user.as_deref(), clock, as_of, now)
 }
 
 /// Progress on a terminal's stderr (silent otherwise); ends its line when dropped.
