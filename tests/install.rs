@@ -142,7 +142,9 @@ fn a_collector_changes_the_store_only_through_duedesk() {
     let show = b.duedesk(None, &[], &["--db", &db, "show", "BR-1", "--format", "json"]).json();
     assert_eq!(show["contacts"][0]["user"], collector.as_str());
 
-    // Nothing from the environment acts for the collector, even where the store would trust it.
+    // Nothing from the environment acts for the collector, even where the store would trust it, and
+    // no store is made in the folder under the name of another's write-ahead log.
+    let wal = format!("{db}-wal");
     assert_eq!(b.duedesk(None, &[], &["--db", &db, "settings", "set", "trust_env_user", "true"]).code, 0);
     for (env, args) in [
         (vec![("DUEDESK_USER", "root")], vec!["--db", &db, "users", "add", "x.y", "--role", "admin"]),
@@ -152,6 +154,7 @@ fn a_collector_changes_the_store_only_through_duedesk() {
         ),
         (vec![("DUEDESK_DB", "/tmp/elsewhere.db")], vec!["users", "list"]),
         (vec![], vec!["--db", "/tmp/elsewhere.db", "users", "list"]),
+        (vec![], vec!["--db", &wal, "users", "list"]),
     ] {
         let r = b.duedesk(me, &env, &args);
         assert_eq!(r.code, 3, "{env:?} {args:?}: {}{}", r.stdout, r.stderr);

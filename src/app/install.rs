@@ -68,7 +68,9 @@ impl Install {
         Ok(())
     }
 
-    /// Refuses a store outside a folder root gave the group (`store_folder`), or one that is a link.
+    /// Refuses a store outside a folder root gave the group (`store_folder`), one that is a link,
+    /// and a name not ending `.db`, so no store is made over the name of another's `-wal`, `-shm`
+    /// or `-journal`.
     pub fn check_store(&self, path: &Path) -> Result<()> {
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let refused = || {
@@ -78,6 +80,9 @@ impl Install {
                 path.display()
             ))
         };
+        if path.extension().is_none_or(|e| e != "db") {
+            return Err(self.refuse(format!("a store's name ends in .db, and {} does not", path.display())));
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
