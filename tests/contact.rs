@@ -231,7 +231,7 @@ fn promises_show_in_the_queue_kept_or_broken() {
     assert!(broken.as_array().expect("array").iter().any(|p| p["loan_id"] == c.loan.as_str()));
     // Paid within the grace day: kept.
     let pay = c.desk.write("pay.csv", &format!("loan_id,paid_on,amount\n{},2026-03-13,300.00\n", c.loan));
-    c.desk.ok(&["--as-of", LATER, "import", "payments", TestDesk::path_str(&pay)]);
+    c.desk.ok_on("2026-03-13", &["--as-of", LATER, "import", "payments", TestDesk::path_str(&pay)]);
     assert_eq!(row_of(&c, "2026-03-14")["promise_status"], "kept");
     let kept =
         c.desk.ok(&["--as-of", "2026-03-14", "promises", "--assignee", &c.owner, "--format", "json"]).json();
@@ -309,7 +309,15 @@ fn a_correction_amends_the_outcome_and_note_of_the_record_it_corrects() {
     ));
     let newest = &c.show()["contacts"][0];
     assert_eq!(newest["id"].to_string(), second);
-    assert_eq!(newest["corrects"].as_i64().map(|i| i.to_string()), Some(sms));
+    assert_eq!(newest["corrects"].as_i64().map(|i| i.to_string()), Some(sms.clone()));
+    // The note it amends is text like any other: no control or direction characters.
+    let stored = c.show()["contacts"].as_array().map_or(0, Vec::len);
+    for note in ["未送达\u{1b}]52;c;aGk=\u{7}", "\u{202e}kcab llac"] {
+        let r = c.contact(&c.owner, "10:07", &["--corrects", &sms, "--outcome", "busy", "--note", note]);
+        assert_eq!(r.code, 2, "{note:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("the note"), "{}", r.stderr);
+    }
+    assert_eq!(c.show()["contacts"].as_array().map_or(0, Vec::len), stored, "nothing was stored");
 }
 
 #[test]

@@ -645,8 +645,9 @@ fn manual_moves_from_the_desk_follow_the_roles() {
 fn the_run_is_previewed_then_applied_from_the_desk() {
     let mut desk = demo_desk();
     let mut s = opened(&mut desk);
-    // A later date moves loans across the bands.
+    // A later date moves loans across the bands; the run is made on its day.
     desk.as_of = NaiveDate::from_ymd_opt(2026, 4, 15).expect("date");
+    desk.now = chrono::DateTime::parse_from_rfc3339("2026-04-15T10:00:00+08:00").expect("now");
     s.info.as_of = desk.as_of;
     keys(&mut s, &mut desk, "E");
     assert_eq!(s.screen, Screen::Run);

@@ -1,7 +1,9 @@
 //! Desk users and store-wide settings.
 
+use super::text_in::text_in;
 use super::{AppError, Desk, Result};
 use crate::domain::delinquency::DEFAULT_PENALTY_UPLIFT_PCT;
+use crate::domain::input::{Lines, check_login};
 use crate::domain::policy::{Policy, parse_policy};
 use crate::domain::{ClassBands, Role};
 use crate::store::{self, StateTable, StoreError, User};
@@ -145,6 +147,7 @@ impl Desk {
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         let spec = spec(key)?;
+        text_in(value, &format!("setting {key}"), Lines::One)?;
         (spec.validate)(value).map_err(|why| AppError::Input(format!("setting {key} = '{value}': {why}")))?;
         if key == CLASS_BANDS {
             let mut p = self.policy.clone();
@@ -174,10 +177,9 @@ impl Desk {
     }
 
     pub fn add_user(&mut self, login: &str, role: Role, display_name: Option<&str>) -> Result<User> {
-        let login = login.trim();
-        if login.is_empty() || login.chars().any(char::is_whitespace) {
-            return Err(AppError::Input(format!("'{login}' is not a login name: no spaces, not empty")));
-        }
+        let login = check_login(login.trim()).map_err(AppError::Input)?;
+        let display_name =
+            display_name.map(|n| text_in(n.trim(), "the display name", Lines::One)).transpose()?;
         let actor = self.actor.require(Role::Admin, "adding desk users")?.login.clone();
         let at = self.stamp();
         let user = self.store.write(|tx| -> Result<User> {

@@ -1,10 +1,13 @@
-//! Working a case: logging contacts under the conduct rules, with promises to pay.
+//! Working a case: logging contacts under the conduct rules, with promises to pay, and the next
+//! action. Plans are `plans.rs`, corrections `correction.rs`.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use serde::Serialize;
 
+use super::text_in::text_in;
 use super::{AppError, Desk, Result, correction};
 use crate::domain::conduct::{self, ConductProfile, PastContact, Proposed, Refusal};
+use crate::domain::input::Lines;
 use crate::domain::{Channel, Direction, Money, Outcome, Party, Role};
 use crate::store::{self, ConductRow, ContactFlags, Loan, NewContact};
 
@@ -258,6 +261,13 @@ impl Desk {
     }
 
     fn validate_contact(&self, loan: &Loan, input: &ContactInput) -> Result<()> {
+        text_in(&input.note, "the note", Lines::Many)?;
+        if let Some(phone) = &input.phone {
+            text_in(phone, "the phone number", Lines::One)?;
+        }
+        if let Some(reason) = &input.override_reason {
+            text_in(reason, "the reason for the override", Lines::One)?;
+        }
         // What a correction may change is checked against its original (`correction::corrected`).
         if input.corrects.is_some() {
             return Ok(());
@@ -274,12 +284,17 @@ impl Desk {
             _ => {}
         }
         if let Some((amount, due)) = input.promise {
-            if !amount.is_positive() {
-                return Err(AppError::Input(format!("promise amount {amount}: it must be more than 0.00")));
-            }
+            amount.check_amount().map_err(|e| AppError::Input(format!("promise amount: {e}")))?;
             let today = self.now.date_naive();
             if due < today {
                 return Err(AppError::Input(format!("promise date {due} is before today ({today})")));
+            }
+            let days = self.policy.promise_max_days;
+            if (due - today).num_days() > days {
+                return Err(AppError::Input(format!(
+                    "promise date {due} is more than {days} days after today ({today}): the policy's \
+                     promise.max_days; a longer arrangement is a payment plan (duedesk plan)"
+                )));
             }
         }
         if input.party == Party::Guarantor && !crate::domain::is_secured(loan.guarantor.as_deref(), None) {
@@ -469,106 +484,5 @@ impl Desk {
             }
         }
         Ok(out)
-    }
-}
-
-/// A plan as proposed (`saved: None`) or as saved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PlanOutcome {
-    pub loan_id: String,
-    pub kind: String,
-    pub effective_on: NaiveDate,
-    pub schedule: Vec<super::views::ScheduleLine>,
-    pub total: Money,
-    pub saved: Option<i64>,
-    pub observation_until: Option<NaiveDate>,
-}
-
-impl Desk {
-    /// Builds a payment plan, extension or restructure as of the desk's date; with `save`, puts it
-    /// in force (with a reason, a version check, and the audit record). The preview and the saved
-    /// schedule are the same lines.
-    pub fn plan(
-        &mut self,
-        loan_ref: &str,
-        req: &crate::domain::plan::PlanRequest,
-        save: Option<&str>,
-        expected_version: Option<i64>,
-    ) -> Result<PlanOutcome> {
-        use crate::domain::plan::{PlanKind, build_plan, observation_until};
-        let loan = self.loan(loan_ref)?;
-        if req.kind == PlanKind::Plan {
-            self.require_case(&loan, "proposing a payment plan")?;
-        } else {
-            self.actor.require(Role::Supervisor, &format!("an {}", req.kind))?;
-        }
-        let (schedule, payments) = store::schedule_inputs(self.store.conn(), &loan)?;
-        let a = crate::domain::assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules);
-        let lines = build_plan(&loan.terms, &a, req).map_err(AppError::Input)?;
-        // Payments dated after the plan's date count against the new schedule.
-        let effective_on = self.as_of + Duration::days(1);
-        let observation =
-            (req.kind == PlanKind::Restructure).then(|| observation_until(effective_on, &lines));
-        let preview = crate::domain::assess(&lines, &[], loan.terms.rate, self.as_of, &self.rules);
-        let mut outcome = PlanOutcome {
-            loan_id: loan.loan_ref.clone(),
-            kind: req.kind.as_str().to_string(),
-            effective_on,
-            schedule: preview.installments.iter().map(super::views::ScheduleLine::from).collect(),
-            total: lines.iter().map(|l| l.payment()).sum(),
-            saved: None,
-            observation_until: observation,
-        };
-        let Some(reason) = save else { return Ok(outcome) };
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(AppError::Input(format!("saving an {} needs a reason", req.kind)));
-        }
-        let (at, actor, rules) = (self.stamp(), self.actor.login.clone(), self.rules);
-        let user = self.actor.user.as_ref().map(|u| u.id);
-        let today = self.as_of;
-        let me = self.edit_as();
-        let id = self.store.write(|tx| -> Result<i64> {
-            Self::claim_edit(tx, &loan, expected_version, me)?;
-            let id = store::insert_schedule(
-                tx,
-                &store::NewSchedule {
-                    loan: loan.id,
-                    kind: req.kind.as_str(),
-                    effective_on,
-                    reason,
-                    created_by: user,
-                    at: &at,
-                    lines: &lines,
-                },
-            )?;
-            if observation.is_some() {
-                store::set_observation_until(tx, loan.id, observation)?;
-            }
-            store::refresh_loans(tx, &[loan.id], &rules)?;
-            let detail = serde_json::json!({
-                "schedule": id,
-                "schedule_before": loan.schedule_id,
-                "kind": req.kind.as_str(),
-                "installments": lines.len(),
-                "total": outcome.total,
-                "effective_on": effective_on.to_string(),
-                "reason": reason,
-            });
-            store::insert_audit(
-                tx,
-                &at,
-                &actor,
-                "plan_save",
-                "loan",
-                Some(&loan.loan_ref),
-                &detail.to_string(),
-            )?;
-            let task = super::tasks::TaskKind::PlanOffer;
-            super::tasks::complete_work(tx, loan.id, task, today, &actor, &format!("plan {id} saved"))?;
-            Ok(id)
-        })?;
-        outcome.saved = Some(id);
-        Ok(outcome)
     }
 }

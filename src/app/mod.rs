@@ -18,11 +18,14 @@ pub mod legal;
 pub mod moves;
 pub mod notice_text;
 pub mod notices;
+pub mod plans;
 pub mod privacy;
 pub mod queue_sort;
+pub mod run_undo;
 pub mod strings;
 pub mod tasks;
 pub mod team;
+mod text_in;
 pub mod views;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -184,6 +187,9 @@ impl Desk {
             }
             None => os_login,
         };
+        // A login is a name on every record the user makes: no control or direction characters.
+        crate::domain::input::check_text(login, crate::domain::input::Lines::One)
+            .map_err(|e| AppError::Input(format!("the desk user: {e}")))?;
         Desk::open(store, login, as_of, now)
     }
 

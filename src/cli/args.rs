@@ -185,8 +185,17 @@ pub enum Command {
 pub enum ImportWhat {
     /// Loans CSV: loan_id, borrower, product, principal, annual_rate, term_months, disbursed_on, …
     Loans { file: PathBuf },
-    /// Payments CSV: loan_id, paid_on, amount, reference
-    Payments { file: PathBuf },
+    /// Payments CSV: loan_id, paid_on, amount, reference. A file imported again changes nothing;
+    /// a row equal to a stored payment (loan, day, amount) without a reference of its own is refused
+    Payments {
+        file: PathBuf,
+        /// Rows equal to a stored payment or to each other are payments of their own
+        #[arg(long)]
+        accept_duplicates: bool,
+        /// Take payments that leave a loan a credit balance over 10 % of its principal
+        #[arg(long)]
+        accept_overpayment: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -406,11 +415,7 @@ fn parse_outcome(s: &str) -> Result<Outcome, String> {
 }
 
 fn parse_money(s: &str) -> Result<Money, String> {
-    match Money::parse(s) {
-        Ok(m) if m.is_positive() => Ok(m),
-        Ok(m) => Err(format!("{m}: an amount must be more than 0.00")),
-        Err(e) => Err(e.to_string()),
-    }
+    Money::parse_amount(s)
 }
 
 #[cfg(test)]

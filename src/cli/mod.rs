@@ -16,7 +16,7 @@ mod team;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use chrono::{DateTime, FixedOffset, Local};
+use chrono::{DateTime, Datelike, FixedOffset, Local};
 use clap::CommandFactory;
 
 pub use args::Cli;
@@ -107,15 +107,30 @@ fn execute(cli: Cli) -> Result<()> {
                     let mut p = progress("importing loans");
                     ("loans", import::import_loans(&mut desk, file, &mut |n| p.tick(n))?)
                 }
-                ImportWhat::Payments { file } => {
+                ImportWhat::Payments { file, accept_duplicates, accept_overpayment } => {
                     let mut p = progress("importing payments");
-                    ("payments", import::import_payments(&mut desk, file, &mut |n| p.tick(n))?)
+                    let options = import::PaymentOptions {
+                        accept_duplicates: *accept_duplicates,
+                        accept_overpayment: *accept_overpayment,
+                    };
+                    ("payments", import::import_payments(&mut desk, file, options, &mut |n| p.tick(n))?)
                 }
             };
             for login in &report.created_users {
                 eprintln!("created desk user '{login}' (collector) for an assignee not yet on the desk");
             }
+            if report.rows == 0 && report.already > 0 {
+                match report.already {
+                    1 => println!("nothing imported: the one payment of this file is on the desk already"),
+                    n => println!("nothing imported: all {n} payments of this file are on the desk already"),
+                }
+                return Ok(());
+            }
             println!("imported {} {label}", report.rows);
+            for c in &report.credits {
+                let loan = crate::text::visible(&c.loan_id);
+                println!("loan {loan} is paid more than it owes: credit balance {}", c.credit);
+            }
             Ok(())
         }
         Some(Command::Loans(args)) => {
@@ -288,6 +303,20 @@ fn pinned_clock() -> Result<Option<DateTime<FixedOffset>>> {
     }
 }
 
+/// The desk's clock, pinned or the local time, when its date is within the book's years, as
+/// every date.
+fn within_years(now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>> {
+    let years = crate::domain::terms::YEARS;
+    if !years.contains(&now.year()) {
+        return Err(AppError::Input(format!(
+            "the clock says {now}: dates fall between {}-01-01 and {}-12-31",
+            years.start(),
+            years.end()
+        )));
+    }
+    Ok(now)
+}
+
 fn default_db() -> Result<PathBuf> {
     directories::ProjectDirs::from("", "", "duedesk")
         .map(|d| d.data_dir().join("duedesk.db"))
@@ -302,7 +331,7 @@ fn os_login() -> Result<String> {
 fn open_desk(cli: &Cli) -> Result<Desk> {
     crate::app::install::refuse_setuid()?;
     let pinned = pinned_clock()?;
-    let now = pinned.unwrap_or_else(|| Local::now().fixed_offset());
+    let now = within_years(pinned.unwrap_or_else(|| Local::now().fixed_offset()))?;
     let clock = match pinned {
         None => Clock::Live,
         Some(_) => Clock::Pinned { making_demo: matches!(cli.command, Some(Command::Demo { .. })) },

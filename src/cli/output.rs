@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::format::Format;
 use super::table::{self, Column, flex, left, right};
 use crate::app::User;
-use crate::app::casework::{LoggedContact, PlanOutcome, PromiseListRow};
+use crate::app::casework::{LoggedContact, PromiseListRow};
+use crate::app::plans::PlanOutcome;
 use crate::app::views::{LoanDetail, LoanSummary, ScheduleLine};
 use crate::app::{AppError, Result};
 
@@ -382,13 +383,25 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
     let first_open = d.schedule.iter().position(|l| l.status.as_str() != "paid").unwrap_or(d.schedule.len());
     let from = first_open.saturating_sub(1);
     let shown: Vec<ScheduleLine> = d.schedule[from..].iter().take(12).cloned().collect();
-    let _ = writeln!(
-        t,
-        "\nSchedule ({} installments, {} paid; full list: duedesk schedule {})",
-        d.schedule.len(),
-        d.schedule.iter().filter(|l| l.status.as_str() == "paid").count(),
-        s.loan_id
-    );
+    let paid = d.schedule.iter().filter(|l| l.status.as_str() == "paid").count();
+    let in_force = d.plans.iter().find(|p| p.in_force);
+    let _ = match (in_force, d.paid_before_plan) {
+        (Some(p), Some(before)) => writeln!(
+            t,
+            "\nSchedule in force: {} from {} ({} installments, {paid} paid; {before} paid before it; full list: \
+             duedesk schedule {})",
+            p.kind,
+            p.effective_on,
+            d.schedule.len(),
+            s.loan_id
+        ),
+        _ => writeln!(
+            t,
+            "\nSchedule ({} installments, {paid} paid; full list: duedesk schedule {})",
+            d.schedule.len(),
+            s.loan_id
+        ),
+    };
     t.push_str(&table::render(&schedule_columns(), &schedule_rows(&shown), width));
     let _ = writeln!(t, "\nContacts ({}, newest first)", d.contacts.len());
     let rows: Vec<Vec<String>> = d

@@ -7,6 +7,7 @@ pub mod contact;
 pub mod delinquency;
 pub mod escalation;
 pub mod hold;
+pub mod input;
 pub mod money;
 pub mod plan;
 pub mod policy;

@@ -12,6 +12,11 @@ use std::process::{Command, Output};
 pub const NOW: &str = "2026-03-01T10:00:00+08:00";
 pub const AS_OF: &str = "2026-03-01";
 
+/// The clock (`DUEDESK_NOW`) at ten in the morning of `day`, Beijing time.
+pub fn now_on(day: &str) -> String {
+    format!("{day}T10:00:00+08:00")
+}
+
 pub struct TestDesk {
     pub dir: tempfile::TempDir,
     pub db: PathBuf,
@@ -87,6 +92,19 @@ impl TestDesk {
 
     pub fn run(&self, args: &[&str]) -> Run {
         self.command().args(args).output().expect("run duedesk").into()
+    }
+
+    /// Runs with the clock at ten in the morning of `day`: a real run or a payment dated after
+    /// `NOW` needs the clock to have reached its date.
+    pub fn run_on(&self, day: &str, args: &[&str]) -> Run {
+        self.command().env("DUEDESK_NOW", now_on(day)).args(args).output().expect("run duedesk").into()
+    }
+
+    /// `run_on`, insisting on exit 0.
+    pub fn ok_on(&self, day: &str, args: &[&str]) -> Run {
+        let r = self.run_on(day, args);
+        assert_eq!(r.code, 0, "duedesk {args:?} on {day} failed:\n{}\n{}", r.stdout, r.stderr);
+        r
     }
 
     pub fn run_as(&self, user: &str, args: &[&str]) -> Run {

@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::checks::{amount, free_text, id_text, login, phone, rate, term_months};
+use super::checks::{amount, free_text, id_text, line_text, login, phone, rate, term_months};
 use super::columns::Row;
 use super::problems::{FieldErrors, Parsed, Problems};
 use crate::app::Result;
@@ -34,7 +35,7 @@ pub(super) fn parse_loan_row(row: &Row<'_>) -> Parsed<LoanRow> {
 fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
     let mut e = FieldErrors::default();
     let loan_ref = e.take("loan_id", row.required("loan_id").and_then(id_text));
-    let borrower = e.take("borrower", row.required("borrower").map(free_text));
+    let borrower = e.take("borrower", row.required("borrower").and_then(line_text));
     let customer_ref = e.take("customer_id", row.get("customer_id").map(id_text).transpose());
     let phone_no = e.take("phone", row.get("phone").map(phone).transpose());
     let product = e.take("product", row.required("product").and_then(str::parse::<Product>));
@@ -44,6 +45,9 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
     let disbursed_on = e.take("disbursed_on", row.required("disbursed_on").and_then(parse_date));
     let guarantor_phone = e.take("guarantor_phone", row.get("guarantor_phone").map(phone).transpose());
     let assignee = e.take("assignee", row.get("assignee").map(login).transpose());
+    let guarantor = e.take("guarantor", row.get("guarantor").map(line_text).transpose());
+    let collateral = e.take("collateral", row.get("collateral").map(free_text).transpose());
+    let branch = e.take("branch", row.get("branch").map(line_text).transpose());
     let (
         Some(loan_ref),
         Some(borrower),
@@ -56,6 +60,9 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
         Some(disbursed_on),
         Some(guarantor_phone),
         Some(assignee),
+        Some(guarantor),
+        Some(collateral),
+        Some(branch),
     ) = (
         loan_ref,
         borrower,
@@ -68,6 +75,9 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
         disbursed_on,
         guarantor_phone,
         assignee,
+        guarantor,
+        collateral,
+        branch,
     )
     else {
         return Err(e);
@@ -78,10 +88,10 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
         borrower,
         phone,
         terms: LoanTerms { product, principal, rate, term_months, disbursed_on },
-        guarantor: row.get("guarantor").map(free_text),
+        guarantor,
         guarantor_phone,
-        collateral: row.get("collateral").map(free_text),
-        branch: row.get("branch").map(free_text),
+        collateral,
+        branch,
         assignee: None,
     };
     Ok(LoanRow { loan, assignee })
@@ -108,6 +118,8 @@ struct Owner {
 pub(super) struct LoanImport<'t> {
     tx: &'t Connection,
     at: &'t str,
+    /// Today by the clock: no loan is disbursed after it.
+    today: NaiveDate,
     /// The store held no loans and no customers when the import began: nothing in the file can
     /// be there already, and a million rows are not looked up in it twice each.
     fresh: bool,
@@ -122,10 +134,11 @@ pub(super) struct LoanImport<'t> {
 }
 
 impl<'t> LoanImport<'t> {
-    pub(super) fn new(tx: &'t Connection, at: &'t str, fresh: bool) -> Self {
+    pub(super) fn new(tx: &'t Connection, at: &'t str, today: NaiveDate, fresh: bool) -> Self {
         LoanImport {
             tx,
             at,
+            today,
             fresh,
             loan_lines: HashMap::new(),
             owners: HashMap::new(),
@@ -146,6 +159,10 @@ impl<'t> LoanImport<'t> {
             self.check_new_loan(loan_ref, line, &mut errors)?;
         }
         if let Some(parsed) = &parsed {
+            let disbursed = parsed.loan.terms.disbursed_on;
+            if disbursed > self.today {
+                errors.push("disbursed_on", format!("'{disbursed}' is after today ({})", self.today));
+            }
             self.check_owner(parsed, line, &mut errors)?;
         }
         match parsed {
