@@ -109,6 +109,41 @@ pub fn fit(s: &str, cells: usize, right_align: bool) -> String {
     if right_align { format!("{pad}{cut}") } else { format!("{cut}{pad}") }
 }
 
+/// `s` in lines of at most `cells`: broken at the last space that fits, else anywhere (Chinese
+/// text has no spaces to break at); a word longer than a line is cut across lines. Unsafe
+/// characters are made visible first, as `fit` and `truncate` do.
+pub fn wrap(s: &str, cells: usize) -> Vec<String> {
+    let cells = cells.max(1);
+    let mut lines = Vec::new();
+    for para in s.split('\n') {
+        let para = visible(para);
+        let mut line = String::new();
+        let mut used = 0;
+        for c in para.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > cells {
+                // Back to the last space, when the line has one past its start.
+                match line.rfind(' ').filter(|i| *i > 0) {
+                    Some(i) if c != ' ' => {
+                        let rest = line.split_off(i + 1);
+                        lines.push(line.trim_end().to_string());
+                        line = rest;
+                    }
+                    _ => lines.push(std::mem::take(&mut line).trim_end().to_string()),
+                }
+                used = width(&line);
+                if c == ' ' && line.is_empty() {
+                    continue;
+                }
+            }
+            line.push(c);
+            used += w;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +168,20 @@ mod tests {
         assert_eq!(json_escaped("{\"n\":\"a\u{9b}\u{202e}\"}\n"), "{\"n\":\"a\\u009b\\u202e\"}\n");
         let v: String = serde_json::from_str(&json_escaped("\"\u{9b}\u{7f}\"")).expect("json");
         assert_eq!(v, "\u{9b}\u{7f}");
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_or_anywhere_in_chinese() {
+        assert_eq!(wrap("the debtor will pay on friday", 12), ["the debtor", "will pay on", "friday"]);
+        assert_eq!(wrap("借款人称下周发工资后还款", 10), ["借款人称下", "周发工资后", "还款"]);
+        assert_eq!(wrap("a\nb", 5), ["a", "b"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        // A value's control characters are shown, not sent, in every line.
+        assert_eq!(wrap("a\u{1b}[2J b\u{7}c\rd", 6), ["a␛[2J", "b␇c␍d"]);
+        assert!(wrap("\u{9b}31m \u{202e}x", 4).iter().all(|l| !l.chars().any(is_unsafe)));
+        for l in wrap("借款人 said: 下周 pay 1500.00 after 工资 arrives", 9) {
+            assert!(width(&l) <= 9, "{l}");
+        }
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub mod plans;
 pub mod privacy;
 pub mod queue_sort;
 pub mod run_undo;
+pub mod search;
 pub mod strings;
+pub mod take_back;
 pub mod tasks;
 pub mod team;
 mod text_in;
@@ -145,6 +147,8 @@ pub struct Desk {
     /// The escalation policy in force (`policy set`, else the shipped default); `rules` carries
     /// its due-soon windows and classification bands.
     pub policy: Policy,
+    /// The phone search being typed, recorded in the audit log once it is over (`search.rs`).
+    phone_looks: Vec<search::PhoneLook>,
 }
 
 impl Desk {
@@ -216,6 +220,7 @@ impl Desk {
             actor: Actor { login: login.to_string(), user, admins },
             rules: AssessRules::default(),
             policy: Policy::default(),
+            phone_looks: Vec::new(),
         };
         desk.load_rules()?;
         Ok(desk)
@@ -236,6 +241,7 @@ impl Desk {
             actor: self.actor.clone(),
             rules: self.rules,
             policy: self.policy.clone(),
+            phone_looks: Vec::new(),
         };
         // The policy and settings in force now, should an admin have changed them meanwhile.
         desk.load_rules()?;

@@ -17,7 +17,14 @@ pub struct PlanOutcome {
     pub kind: String,
     pub effective_on: NaiveDate,
     pub schedule: Vec<super::views::ScheduleLine>,
+    /// What the plan reschedules (the arrears, or the balance): its headline.
+    pub rescheduled: Money,
+    /// The whole new schedule, later installments carried over included.
     pub total: Money,
+    /// The installments that are the plan's own, by number (the others are the contract's).
+    pub plan_installments: Vec<u32>,
+    /// Paid on the loan so far (before the plan), for the preview's header.
+    pub paid_so_far: Money,
     pub saved: Option<i64>,
     pub observation_until: Option<NaiveDate>,
 }
@@ -34,7 +41,8 @@ impl Desk {
         expected_version: Option<i64>,
     ) -> Result<PlanOutcome> {
         use crate::domain::plan::{
-            PlanHold, PlanKind, arrears_left, build_plan, held_class, observation_until,
+            PlanHold, PlanKind, arrears_left, build_plan, held_class, observation_until, plan_lines,
+            rescheduled,
         };
         let loan = self.loan(loan_ref)?;
         if req.kind == PlanKind::Plan {
@@ -76,7 +84,15 @@ impl Desk {
             kind: req.kind.as_str().to_string(),
             effective_on,
             schedule: preview.installments.iter().map(super::views::ScheduleLine::from).collect(),
+            rescheduled: rescheduled(&a, req.scope),
             total: lines.iter().map(|l| l.payment()).sum(),
+            plan_installments: lines
+                .iter()
+                .zip(plan_lines(&a, &lines))
+                .filter(|(_, own)| *own)
+                .map(|(l, _)| l.seq)
+                .collect(),
+            paid_so_far: store::payments_of(self.store.conn(), loan.id)?.iter().map(|p| p.amount).sum(),
             saved: None,
             observation_until: observation,
         };

@@ -358,6 +358,12 @@ pub enum UsersCmd {
     Disable { name: String },
     /// Enable a disabled desk user again (admin)
     Enable { name: String },
+    /// Give a desk user another role (admin; the store keeps at least one admin)
+    SetRole {
+        name: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -366,6 +372,9 @@ pub enum ConfigCmd {
     Check,
     /// Print the configuration directory (DUEDESK_CONFIG, else the platform's)
     Path,
+    /// Write commented copies of the defaults there (config.toml, keys.toml, each theme); files
+    /// already there are kept
+    Init,
 }
 
 #[derive(Debug, Subcommand)]

@@ -136,9 +136,14 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Loans(args)) => {
             let q = loan_query(&args);
             let mut p = progress("computing the book");
-            let rows = desk.list_loans(&q, &mut |n| p.tick(n))?;
+            let page = desk.list_page(&q, false, &mut |n| p.tick(n))?;
             drop(p);
-            out.loans(&rows)
+            // A phone search is recorded whatever it found; what it did not look at is said.
+            desk.flush_searches()?;
+            if let Some(said) = page.search.zip(q.search.as_deref()).and_then(|(n, t)| n.said(t)) {
+                eprintln!("duedesk: {said}");
+            }
+            out.loans(&page.rows)
         }
         Some(Command::Show { loan }) => out.show(&desk.show(&loan)?),
         Some(Command::Schedule { loan }) => out.schedule(&desk.schedule(&loan)?),
@@ -228,8 +233,19 @@ fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Users(UsersCmd::Disable { name })) => {
-            desk.disable_user(&name)?;
+            let owned = desk.disable_user(&name)?;
             println!("disabled desk user '{name}'");
+            if owned > 0 {
+                println!(
+                    "'{name}' still owns {owned} open case{}; hand them over with: duedesk assign --from {name} --to USER",
+                    if owned == 1 { "" } else { "s" }
+                );
+            }
+            Ok(())
+        }
+        Some(Command::Users(UsersCmd::SetRole { name, role })) => {
+            let before = desk.set_role(&name, role)?;
+            println!("desk user '{name}': {before} → {role}");
             Ok(())
         }
         Some(Command::Settings(SettingsCmd::Get { key })) => {
@@ -254,6 +270,14 @@ fn config_cmd(what: &ConfigCmd) -> Result<()> {
     })?;
     match what {
         ConfigCmd::Path => println!("{}", dir.display()),
+        ConfigCmd::Init => {
+            let files = crate::config::init(&dir)
+                .map_err(|e| AppError::Input(format!("writing to {}: {e}", dir.display())))?;
+            for (path, written) in files {
+                let what = if written { "wrote" } else { "kept (already there)" };
+                println!("{what} {}", path.display());
+            }
+        }
         ConfigCmd::Check => {
             let loaded = crate::config::load(Some(&dir), false);
             if !loaded.problems.is_empty() {
@@ -286,6 +310,7 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
         due_within: a.due_within,
         due_soon: a.due_soon,
         search: a.search.clone(),
+        search_cap: None,
         promises_first: a.promises_first,
         sort: a.sort.into(),
         limit: a.limit,

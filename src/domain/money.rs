@@ -127,6 +127,24 @@ impl fmt::Display for Money {
     }
 }
 
+impl Money {
+    /// The amount with its thousands grouped (`10,980,764.97`), as the desk shows it; scripts
+    /// read the plain form (`Display`).
+    pub fn grouped(self) -> String {
+        let plain = self.to_string();
+        let (sign, rest) = plain.split_at(usize::from(plain.starts_with('-')));
+        let (whole, cents) = rest.split_once('.').unwrap_or((rest, "00"));
+        let mut out = String::with_capacity(plain.len() + whole.len() / 3);
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        format!("{sign}{out}.{cents}")
+    }
+}
+
 impl FromStr for Money {
     type Err = MoneyError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -206,6 +224,19 @@ pub(crate) fn to_money(v: i128) -> Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped_for_the_desk() {
+        for (cents, want) in [
+            (1_098_076_497, "10,980,764.97"),
+            (99_999, "999.99"),
+            (100_000, "1,000.00"),
+            (-123_456_789, "-1,234,567.89"),
+            (0, "0.00"),
+        ] {
+            assert_eq!(Money::from_cents(cents).grouped(), want);
+        }
+    }
 
     #[test]
     fn parses_zero_to_two_decimals() {

@@ -323,6 +323,37 @@ fn balance_plan(
     lines
 }
 
+/// What a plan reschedules: the arrears (overdue principal and interest) for an arrears plan, the
+/// whole balance (outstanding principal and overdue interest) otherwise. The plan's headline,
+/// where the sum of the new schedule also counts later installments left as they were.
+pub fn rescheduled(a: &Assessment, scope: PlanScope) -> Money {
+    match scope {
+        PlanScope::Arrears => a.overdue_principal + a.overdue_interest,
+        PlanScope::Balance => a.outstanding_principal + a.overdue_interest,
+    }
+}
+
+/// Which lines of a new schedule are the plan's own (`true`) and which the contract's later
+/// installments carried over as they were (due date and what is unpaid of them).
+pub fn plan_lines(a: &Assessment, lines: &[Installment]) -> Vec<bool> {
+    let mut kept: Vec<(NaiveDate, Money, Money)> = a
+        .installments
+        .iter()
+        .filter(|s| s.status != InstallmentStatus::Overdue && !s.covered())
+        .map(|s| (s.installment.due_on, s.unpaid_principal(), s.unpaid_interest()))
+        .collect();
+    lines
+        .iter()
+        .map(|l| match kept.iter().position(|k| *k == (l.due_on, l.principal, l.interest)) {
+            Some(i) => {
+                kept.remove(i);
+                false
+            }
+            None => true,
+        })
+        .collect()
+}
+
 /// The end of a restructured loan's observation period: at least two repayment periods and a year.
 pub fn observation_until(effective_on: NaiveDate, lines: &[Installment]) -> NaiveDate {
     let two_periods = lines.get(1).or(lines.first()).map_or(effective_on, |l| l.due_on);
@@ -378,6 +409,12 @@ mod tests {
         assert_eq!(plan.len(), 3);
         assert_eq!(plan.iter().map(|l| l.payment()).sum::<Money>(), arrears);
         assert_eq!(plan[0].interest, a.overdue_interest.min(plan[0].payment()));
+        // The plan's own lines are told from the contract's, and its headline is the arrears.
+        let own: Vec<bool> = plan_lines(&a, &lines);
+        let marked: Vec<_> = lines.iter().zip(&own).filter(|(_, o)| **o).map(|(l, _)| l.due_on).collect();
+        assert_eq!(marked, plan.iter().map(|l| l.due_on).collect::<Vec<_>>());
+        assert_eq!(rescheduled(&a, PlanScope::Arrears), arrears);
+        assert!(lines.iter().map(|l| l.payment()).sum::<Money>() > arrears);
         // Principal still sums to what is outstanding.
         assert_eq!(lines.iter().map(|l| l.principal).sum::<Money>(), a.outstanding_principal);
         assert!(lines.windows(2).all(|w| w[0].due_on <= w[1].due_on && w[0].seq + 1 == w[1].seq));

@@ -22,6 +22,8 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0014_promise_band.sql"),
     include_str!("../../migrations/0015_plan_hold.sql"),
     include_str!("../../migrations/0016_run_undo.sql"),
+    include_str!("../../migrations/0017_search_terms.sql"),
+    include_str!("../../migrations/0018_contact_void.sql"),
 ];
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod notices;
 mod payments;
 mod queue;
 mod row;
+mod search;
 mod settings;
 mod state;
 mod tasks;
@@ -39,6 +40,7 @@ pub use lookup::*;
 pub use notices::*;
 pub use payments::*;
 pub use queue::*;
+pub use search::*;
 pub use settings::*;
 pub use state::*;
 pub use tasks::*;
@@ -164,6 +166,10 @@ impl Store {
         if audit_state::baseline_pending(&store.conn)? {
             store.write(|tx| audit_state::write_baseline(tx))?;
         }
+        // A store made before search terms, or loans written by a path that does not index them.
+        if search::search_is_pending(&store.conn)? {
+            store.write(|tx| search::index_search(tx, &mut |_| {}))?;
+        }
         Ok(store)
     }
 
@@ -249,6 +255,11 @@ impl Store {
         let hits = std::sync::Arc::new(search_hits(&self.conn, table, filter, sort)?);
         self.searches.borrow_mut().put(key, hits.clone());
         Ok(hits)
+    }
+
+    /// How many search terms match a typed search, counting no further than `cap`.
+    pub fn search_terms_upto(&self, q: &crate::domain::search::SearchQuery, cap: u64) -> Result<u64> {
+        terms_matching_upto(&self.conn, q, cap)
     }
 
     /// A page of a loan list and, when asked, how many loans the list holds. A search's matches

@@ -97,6 +97,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
             let detail = serde_json::json!({ "before": before, "after": "true", "demo": true }).to_string();
             store::insert_audit(tx, &g.ctx.stamp, &g.ctx.login, "setting_set", "setting", Some(key), &detail)?;
         }
+        store::index_search(tx, &mut |_| {})?;
         store::refresh_all(tx, StateTable::Shared, g.ctx.as_of, &g.ctx.rules, progress)?;
         let users = g.team.logins();
         let detail = serde_json::json!({

@@ -35,6 +35,13 @@ impl CaseScreen<'_> {
                 input.note = note;
                 self.write(loan, CaseOp::Contact(Box::new(input)));
             }
+            CaseCommand::Inbound { outcome, party, note } => {
+                let mut input = ContactInput::call(&loan, outcome);
+                input.direction = crate::domain::Direction::Inbound;
+                input.party = party.unwrap_or(input.party);
+                input.note = note;
+                self.write(loan, CaseOp::Contact(Box::new(input)));
+            }
             CaseCommand::Note(text) => self.add_note(loan, detail.as_ref(), text),
             CaseCommand::Next { on, kind } => self.write(loan, CaseOp::NextAction { on, kind, version }),
             CaseCommand::PlanPreview(req) => {

@@ -15,6 +15,7 @@ use crate::app::notice_text::{NoticeKind, NoticeLang};
 use crate::app::notices::NoticeView;
 use crate::app::plans::PlanOutcome;
 use crate::app::privacy::{PiiField, Revealed};
+use crate::app::search::{Found, SearchNote};
 use crate::app::team::TeamReport;
 use crate::app::views::{LoanDetail, LoanQuery, LoanSummary};
 use crate::domain::Stage;
@@ -88,6 +89,10 @@ pub enum Query {
     CompleteLoan {
         prefix: String,
     },
+    /// The loan `:goto` means by what was typed (`Desk::find_loan`).
+    Goto {
+        typed: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +107,10 @@ pub enum LeaseOp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseOp {
     Contact(Box<ContactInput>),
+    /// Takes back a contact this desk logged a moment ago (`u`).
+    TakeBack {
+        contact: i64,
+    },
     NextAction {
         on: Option<NaiveDate>,
         kind: Option<String>,
@@ -152,6 +161,12 @@ pub enum CaseOp {
     },
 }
 
+/// A request held until the user says yes (`confirm.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub query: Query,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     pub generation: u64,
@@ -170,6 +185,8 @@ pub enum Reply {
         offset: u64,
         rows: Vec<LoanSummary>,
         total: Option<u64>,
+        /// What came of the list's search (phones not searched, too broad to list).
+        search: Option<SearchNote>,
     },
     Case {
         generation: u64,
@@ -181,6 +198,8 @@ pub enum Reply {
     Written {
         loan: String,
         op: CaseOp,
+        /// The contact a `CaseOp::Contact` logged.
+        contact: Option<i64>,
     },
     PlanPreview {
         generation: u64,
@@ -221,6 +240,12 @@ pub enum Reply {
     Issued {
         loan: String,
         notice: Box<NoticeView>,
+    },
+    /// What `:goto` found.
+    Goto {
+        generation: u64,
+        typed: String,
+        found: Found,
     },
     /// The loan ids a `Query::CompleteLoan` found.
     Completions {

@@ -75,6 +75,7 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
         )?;
         problems.into_result()?;
         store::make_indexes(tx, &deferred)?;
+        store::index_search(tx, &mut |_| {})?;
         let refreshed_as_of = refresh_new_loans(tx, &import.inserted, as_of, rules)?;
         let detail = json!({ "file": shown, "rows": rows, "created_users": import.created_users });
         store::insert_audit(tx, &at, actor, "import_loans", "file", Some(&shown), &detail.to_string())?;
