@@ -5,10 +5,10 @@
 use super::core::{Core, Mode, Screen, Then};
 use super::protocol::{CaseOp, LeaseOp, Query};
 use super::reading::ReadWhat;
-use crate::app::casework::PlanOutcome;
 use crate::app::keymap::Cmd;
 use crate::app::leases::Lease;
 use crate::app::notices::NoticeView;
+use crate::app::plans::PlanOutcome;
 use crate::app::strings::fill;
 use crate::app::views::LoanDetail;
 use crate::domain::InstallmentStatus;
