@@ -180,7 +180,8 @@ impl Desk {
         Ok(self.store.count_loans(at, &filter)?)
     }
 
-    /// Recomputes the shared snapshot as of the desk's date (the nightly roll of the book).
+    /// Recomputes the whole shared snapshot as of the desk's date, every row from its ledger (a
+    /// repair: a new day's rows are brought forward by `roll`).
     pub fn refresh(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
         self.actor.require(Role::Collector, "refreshing the book")?;
         let (as_of, rules) = (self.as_of, self.rules);
