@@ -6,9 +6,8 @@
 //! new date, and the next roll finishes it.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension};
-
 use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::compute::{FACTS_SQL, Facts, STALE_ON, assessed_row};
 use super::table::StateTable;
