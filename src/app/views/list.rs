@@ -1,6 +1,8 @@
 //! The loan lists: which snapshot answers for the desk's date (rolling the shared one forward to
 //! today on the day's first look), the list's question, its pages and counts.
 
+use chrono::NaiveDate;
+
 use super::summary::LoanSummary;
 use crate::app::{AppError, Desk, Result};
 use crate::domain::{LoanStatus, Role, Stage};
@@ -24,6 +26,16 @@ pub struct LoanQuery {
     pub sort: SortKey,
     pub limit: Option<u64>,
     pub offset: u64,
+}
+
+/// The last day of `--due-within N`: no date after the calendar's last year (DOMAIN §2), so a
+/// large N asks for everything due from the as-of date on.
+fn due_within_end(as_of: NaiveDate, days: i64) -> NaiveDate {
+    let last = NaiveDate::from_ymd_opt(2199, 12, 31).unwrap_or(NaiveDate::MAX);
+    u64::try_from(days)
+        .ok()
+        .and_then(|d| as_of.checked_add_days(chrono::Days::new(d)))
+        .map_or(last, |end| end.min(last))
 }
 
 impl Desk {
@@ -74,7 +86,7 @@ impl Desk {
             status: q.status,
             assignee,
             dpd_min: q.dpd_min,
-            next_due_between: q.due_within.map(|n| (self.as_of, self.as_of + chrono::Duration::days(n))),
+            next_due_between: q.due_within.map(|n| (self.as_of, due_within_end(self.as_of, n))),
             due_soon: q.due_soon,
             search: q.search.clone(),
             promises_first: q.promises_first.then_some(self.as_of),
@@ -123,5 +135,18 @@ impl Desk {
         self.actor.require(Role::Collector, "refreshing the book")?;
         let (as_of, rules) = (self.as_of, self.rules);
         Ok(self.store.write(|tx| store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_due_within_past_the_calendar_ends_on_its_last_day() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        assert_eq!(due_within_end(day(2026, 3, 1), 3), day(2026, 3, 4));
+        assert_eq!(due_within_end(day(2026, 3, 1), 100_000_000), day(2199, 12, 31));
+        assert_eq!(due_within_end(day(2026, 3, 1), i64::MAX), day(2199, 12, 31));
     }
 }
