@@ -27,3 +27,129 @@ fn an_import_of_an_endless_file_stops_at_the_record_limit_naming_file_and_line()
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.starts_with("/dev/zero:1: row: the header row runs past 1048576 bytes"), "{}", r.stderr);
 }
+
+#[test]
+fn a_mistyped_store_path_is_bad_input_and_makes_nothing() {
+    let d = TestDesk::new();
+    for args in [
+        &["loans"][..],
+        &["show", "L1"],
+        &["users", "list"],
+        &["settings", "set", "conduct_profile", "cn"],
+        &[],
+    ] {
+        let r = d.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(&format!("no store at {}", d.db.display())), "{args:?}: {}", r.stderr);
+        assert!(!d.db.exists(), "{args:?} made a store");
+    }
+    let mut deep = TestDesk::new();
+    deep.db = deep.dir.path().join("nonexistent/x.db");
+    for args in [&["demo", "--loans", "10"][..], &["import", "loans", "/dev/null"]] {
+        let r = deep.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        let folder = deep.dir.path().join("nonexistent");
+        assert!(r.stderr.contains(&format!("{} does not exist", folder.display())), "{}", r.stderr);
+        assert!(!folder.exists(), "{args:?} made a folder");
+    }
+    // The demo and an import make a store where its folder is.
+    d.ok(&["demo", "--loans", "10"]);
+    assert!(d.db.exists());
+}
+
+/// Whether a bulk load holds the store now (its lock file, `<store>-load`, locked).
+fn load_holds(d: &TestDesk) -> bool {
+    let path = std::path::PathBuf::from(format!("{}-load", d.db.display()));
+    match std::fs::File::open(path) {
+        Ok(f) => matches!(f.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock)),
+        Err(_) => false,
+    }
+}
+
+fn first_active_loan(d: &TestDesk) -> String {
+    let rows =
+        d.ok(&["--as-of", AS_OF, "loans", "--status", "active", "--limit", "1", "--format", "json"]).json();
+    rows[0]["loan_id"].as_str().expect("a loan").to_string()
+}
+
+#[test]
+fn reads_answer_while_another_process_holds_the_write_lock() {
+    let d = demo_desk();
+    let loan = first_active_loan(&d);
+    let writer = rusqlite::Connection::open(&d.db).expect("open");
+    writer.execute_batch("BEGIN IMMEDIATE; UPDATE settings SET value = value;").expect("hold the write lock");
+    for args in [
+        &["--as-of", AS_OF, "loans", "--format", "json"][..],
+        &["--as-of", AS_OF, "show", &loan, "--format", "json"],
+        &["users", "list", "--format", "json"],
+    ] {
+        let r = d.run(args);
+        assert_eq!(r.code, 0, "{args:?} beside a writer: {}", r.stderr);
+        assert!(!r.stderr.contains("locked"), "{}", r.stderr);
+    }
+    writer.execute_batch("ROLLBACK").expect("let go");
+}
+
+#[test]
+fn a_contact_waits_for_an_import_without_an_error_and_reads_go_on() {
+    use std::io::{BufRead as _, Write as _};
+    use std::process::Stdio;
+
+    let d = demo_desk();
+    let loan = first_active_loan(&d);
+    let pipe = d.dir.path().join("payments.pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&pipe).status().expect("mkfifo").success());
+    let mut import = d
+        .command()
+        .args(["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pipe)])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the import");
+    // The import reads a pipe the test holds open: it is inside its load until the test lets go.
+    let mut feed = std::fs::OpenOptions::new().write(true).open(&pipe).expect("open the pipe");
+    writeln!(feed, "loan_id,paid_on,amount,reference\n{loan},2026-02-27,10.00,PIPE-1").expect("rows");
+    common::poll::until("the import to hold the store", common::poll::LOOKS, || {
+        if let Some(status) = import.try_wait().expect("poll") {
+            panic!("the import ended ({status}) with its input still open");
+        }
+        if load_holds(&d) { Ok(()) } else { Err("no load yet".into()) }
+    });
+
+    let r = d.run(&["--as-of", AS_OF, "show", &loan, "--format", "json"]);
+    assert_eq!(r.code, 0, "a read during the import: {}", r.stderr);
+
+    let mut contact = d
+        .command()
+        .args(["contact", &loan, "--party", "debtor", "--channel", "call", "--outcome", "no_answer"])
+        .args(["--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the contact");
+    let (said, heard) = std::sync::mpsc::channel();
+    let stderr = contact.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = said.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    common::poll::until("the contact to say it waits for the import", common::poll::LOOKS, || {
+        seen.extend(heard.try_iter());
+        if seen.iter().any(|l| l.contains("waiting for") && l.contains("import of")) {
+            return Ok(());
+        }
+        if let Some(status) = contact.try_wait().expect("poll") {
+            panic!("the contact ended ({status}) while the import ran: {seen:?}");
+        }
+        Err(format!("{seen:?}"))
+    });
+    drop(feed);
+    let imported = import.wait().expect("the import");
+    assert!(imported.success(), "the import: {imported:?}");
+    let done = contact.wait_with_output().expect("the contact");
+    assert!(done.status.success(), "the contact after the import: {:?} {seen:?}", done.status);
+    let logged: serde_json::Value = serde_json::from_slice(&done.stdout).expect("json");
+    assert_eq!(logged["loan_id"], loan.as_str());
+}

@@ -249,7 +249,7 @@ fn malformed_csv_exits_2_naming_each_line_and_field() {
 
 #[test]
 fn unknown_loan_is_bad_input() {
-    let d = TestDesk::new();
+    let d = TestDesk::empty();
     let r = d.run(&["--as-of", AS_OF, "show", "NOPE"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("unknown loan 'NOPE'"), "{}", r.stderr);
@@ -259,7 +259,7 @@ fn unknown_loan_is_bad_input() {
 
 #[test]
 fn desk_user_from_the_environment_needs_trust() {
-    let d = TestDesk::new();
+    let d = TestDesk::empty();
     d.ok(&["users", "list"]);
     let r = d.run_as("someone.else", &["users", "list"]);
     assert_eq!(r.code, 3, "{}", r.stderr);
@@ -309,7 +309,7 @@ fn completions_and_man_page_come_from_the_command_definitions() {
 
 #[test]
 fn the_desk_view_shows_due_soon_and_overdue_queues() {
-    let d = TestDesk::new();
+    let d = TestDesk::empty();
     let empty = d.ok(&["--as-of", AS_OF]);
     assert!(empty.stdout.contains("holds no loans"), "{}", empty.stdout);
     assert!(empty.stdout.contains("demo --open"));

@@ -216,7 +216,7 @@ fn of_two_edits_from_the_same_version_one_is_refused() {
 
 #[test]
 fn eight_desks_open_a_new_store_at_once() {
-    let d = TestDesk::new();
+    let d = TestDesk::empty();
     let login = String::from_utf8(Command::new("id").arg("-un").output().expect("id").stdout).expect("utf-8");
     let children = (0..PROCESSES)
         .map(|_| gated(&d, login.trim(), &[args(&["users", "list", "--format", "json"])]))

@@ -292,15 +292,63 @@ fn os_login() -> Result<String> {
     whoami::username().map_err(|e| AppError::Input(format!("cannot tell who is logged in: {e}")))
 }
 
+/// The business date: `--as-of`, else `DUEDESK_TODAY`, else the clock's day.
+fn as_of(cli: &Cli, now: &DateTime<FixedOffset>) -> Result<chrono::NaiveDate> {
+    if let Some(day) = cli.as_of {
+        return Ok(day);
+    }
+    match std::env::var("DUEDESK_TODAY") {
+        Ok(v) if !v.trim().is_empty() => crate::domain::parse_date(v.trim()).map_err(|e| {
+            AppError::Input(format!("DUEDESK_TODAY={v}: {e}; unset it or give a date as YYYY-MM-DD"))
+        }),
+        _ => Ok(now.date_naive()),
+    }
+}
+
 fn open_desk(cli: &Cli) -> Result<Desk> {
     let now = clock()?;
-    let as_of = cli.as_of.unwrap_or_else(|| now.date_naive());
-    let path = match &cli.db {
-        Some(p) => p.clone(),
-        None => default_db()?,
+    let as_of = as_of(cli, &now)?;
+    let (path, default) = match &cli.db {
+        Some(p) => (p.clone(), false),
+        None => (default_db()?, true),
     };
+    let create = match &cli.command {
+        Some(Command::Demo { .. } | Command::Import(_)) => true,
+        None if !path.exists() => ask_to_create(&path)?,
+        _ => false,
+    };
+    if create && default {
+        make_data_dir(&path)?;
+    }
     let env_user = std::env::var("DUEDESK_USER").ok();
-    Desk::open_at(&path, &os_login()?, env_user.as_deref(), as_of, now)
+    let mut desk = Desk::open_at(&path, create, &os_login()?, env_user.as_deref(), as_of, now)?;
+    desk.on_wait(|what| eprintln!("duedesk: waiting for {what} to finish…"));
+    Ok(desk)
+}
+
+/// The desk on a store that is not there: on a terminal, asks before making one; elsewhere it is
+/// a mistyped path (exit 2).
+fn ask_to_create(path: &std::path::Path) -> Result<bool> {
+    let missing = || AppError::Store(crate::store::StoreError::Missing { path: path.to_path_buf() });
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Err(missing());
+    }
+    eprint!("There is no store at {}. Make a new, empty one there? [y/N] ", path.display());
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| AppError::Input(format!("reading the answer: {e}")))?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") { Ok(true) } else { Err(missing()) }
+}
+
+/// The platform's data folder for the default store, made on first use, and said.
+fn make_data_dir(path: &std::path::Path) -> Result<()> {
+    let Some(dir) = path.parent().filter(|d| !d.is_dir()) else { return Ok(()) };
+    std::fs::create_dir_all(dir).map_err(|e| {
+        AppError::Input(format!("cannot make the folder {} for the store: {e}", dir.display()))
+    })?;
+    eprintln!("made the folder {} for the store", dir.display());
+    Ok(())
 }
 
 /// Progress on a terminal's stderr (silent otherwise); ends its line when dropped.

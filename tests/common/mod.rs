@@ -47,6 +47,14 @@ impl TestDesk {
         TestDesk { dir, db }
     }
 
+    /// A desk on an empty store file, as `demo` or `import` would leave a new one: the first
+    /// command run on it migrates it and makes its login the first admin.
+    pub fn empty() -> Self {
+        let d = TestDesk::new();
+        std::fs::write(&d.db, b"").expect("an empty store file");
+        d
+    }
+
     pub fn command(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_duedesk"));
         c.arg("--db").arg(&self.db);

@@ -51,7 +51,8 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
     let at = desk.stamp();
     let shown = path.display().to_string();
     let (as_of, rules, actor) = (desk.as_of, &desk.rules, desk.actor.login.as_str());
-    desk.store.write_load(|tx| {
+    let what = format!("{actor}'s import of {shown} (since {})", desk.now.format("%H:%M"));
+    desk.store.write_load(&what, |tx| {
         let mut problems = Problems::new(&shown);
         // Into an empty book, the name, phone and owner indexes are built once at the end.
         let fresh = store::book_is_empty(tx)?;
@@ -80,7 +81,8 @@ pub fn import_payments(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u6
     let at = desk.stamp();
     let shown = path.display().to_string();
     let (rules, actor) = (&desk.rules, desk.actor.login.as_str());
-    desk.store.write(|tx| {
+    let what = format!("{actor}'s import of {shown} (since {})", desk.now.format("%H:%M"));
+    desk.store.write_load(&what, |tx| {
         let mut problems = Problems::new(&shown);
         let mut import = PaymentImport::new(tx, &at);
         let rows = read_parsed(
