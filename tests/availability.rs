@@ -153,3 +153,29 @@ fn a_contact_waits_for_an_import_without_an_error_and_reads_go_on() {
     let logged: serde_json::Value = serde_json::from_slice(&done.stdout).expect("json");
     assert_eq!(logged["loan_id"], loan.as_str());
 }
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_closed_pipe_ends_quietly_as_unix_tools_do() {
+    use std::os::unix::process::ExitStatusExt;
+    let d = demo_desk();
+    for args in [
+        &["--as-of", AS_OF][..],
+        &["--as-of", AS_OF, "loans", "--format", "csv"],
+        &["--as-of", AS_OF, "loans", "--format", "json"],
+        &["--as-of", AS_OF, "loans", "--format", "table"],
+    ] {
+        // The reader is gone before the desk writes a byte, as `| head -1` is once it has its line.
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = d.command().args(args).stdout(writer).output().expect("run");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.is_empty(), "{args:?} said: {said}");
+        assert_eq!(
+            out.status.signal(),
+            Some(13),
+            "{args:?}: ended by SIGPIPE, as `yes | head -1` is: {:?}",
+            out.status
+        );
+    }
+}

@@ -22,7 +22,7 @@ fn file(d: &TestDesk, name: &str) -> String {
 #[test]
 fn no_files_and_good_files_pass() {
     let d = with_files(&[]);
-    let r = d.ok(&["config", "check"]);
+    let r = d.ok(&["config", "check", "--format", "table"]);
     assert!(r.stdout.contains("the defaults apply"), "{}", r.stdout);
 
     let d = with_files(&[
@@ -33,12 +33,12 @@ fn no_files_and_good_files_pass() {
         ),
         ("theme.toml", "selected = { fg = \"black\", bg = \"#ffd75f\", modifiers = [\"bold\"] }\n"),
     ]);
-    let r = d.ok(&["config", "check"]);
+    let r = d.ok(&["config", "check", "--format", "table"]);
     assert_eq!(r.stderr, "");
     for name in ["config.toml", "keys.toml", "theme.toml"] {
         assert!(r.stdout.contains(&format!("ok {}", file(&d, name))), "{}", r.stdout);
     }
-    let r = d.ok(&["config", "path"]);
+    let r = d.ok(&["config", "path", "--format", "table"]);
     assert_eq!(r.stdout.trim(), d.config_dir().display().to_string());
 }
 

@@ -166,7 +166,7 @@ fn a_supervisor_takes_a_case_over_with_a_reason_and_it_is_audited() {
     assert_eq!(r.code, 2, "a take-over needs a reason: {}", r.stderr);
     let r = run(&d, SUP, AS_OF, NOW, &["lease", "B-1", "--release"]);
     assert_eq!(r.code, 3, "only the holder releases: {}", r.stderr);
-    let r = run(&d, SUP, AS_OF, NOW, &["lease", "B-1", "--take-over", "客户来电投诉"]);
+    let r = run(&d, SUP, AS_OF, NOW, &["lease", "B-1", "--take-over", "客户来电投诉", "--format", "table"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("took over B-1 from wang.fang"), "{}", r.stdout);
     let taken = audit(&d, "lease_take_over");

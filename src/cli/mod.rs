@@ -66,9 +66,9 @@ fn execute(cli: Cli) -> Result<()> {
                 .map_err(|e| AppError::Input(format!("writing the man page: {e}")))?;
             return Ok(());
         }
-        Some(Command::Config(what)) => return config_cmd(what),
+        Some(Command::Config(what)) => return config_cmd(what, format),
         Some(Command::Policy(what)) => {
-            if let Some(r) = escalate::policy_cmd_without_store(what) {
+            if let Some(r) = escalate::policy_cmd_without_store(what, format) {
                 return r;
             }
         }
@@ -88,7 +88,8 @@ fn execute(cli: Cli) -> Result<()> {
             if !already_demo {
                 let mut p = progress("building the demo book");
                 let report = demo::generate(&mut desk, loans, seed, &mut |n| p.tick(n))?;
-                eprintln!(
+                drop(p);
+                let said = format!(
                     "demo book: {} loans, {} customers, {} payments, {} contacts; desk users {}",
                     report.loans,
                     report.customers,
@@ -96,6 +97,15 @@ fn execute(cli: Cli) -> Result<()> {
                     report.contacts,
                     report.users.join(", ")
                 );
+                let what = serde_json::json!({
+                    "store": desk.store_label(), "loans": report.loans, "customers": report.customers,
+                    "payments": report.payments, "contacts": report.contacts, "users": report.users,
+                });
+                if open || format == Format::Table {
+                    eprintln!("{said}");
+                } else {
+                    output::done(format, &what, &said)?;
+                }
                 eprintln!("this is demo data; DUEDESK_USER=<login> acts as a demo user on this store");
             }
             if open { self::open(desk) } else { Ok(()) }
@@ -114,8 +124,14 @@ fn execute(cli: Cli) -> Result<()> {
             for login in &report.created_users {
                 eprintln!("created desk user '{login}' (collector) for an assignee not yet on the desk");
             }
-            println!("imported {} {label}", report.rows);
-            Ok(())
+            let file = match &what {
+                ImportWhat::Loans { file } | ImportWhat::Payments { file } => file.display().to_string(),
+            };
+            let done = serde_json::json!({
+                "imported": label, "file": file, "rows": report.rows,
+                "created_users": report.created_users, "refreshed_as_of": report.refreshed_as_of,
+            });
+            output::done(format, &done, &format!("imported {} {label}", report.rows))
         }
         Some(Command::Loans(args)) => {
             let q = loan_query(&args);
@@ -146,11 +162,12 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::NextAction { loan, on, kind, clear, expect_version }) => {
             let on = if clear { None } else { on };
             desk.set_next_action(&loan, on, on.map(|_| kind.as_str()), expect_version)?;
-            match on {
-                Some(d) => println!("next action on {loan}: {kind} on {d}"),
-                None => println!("next action on {loan} cleared"),
-            }
-            Ok(())
+            let said = match on {
+                Some(d) => format!("next action on {loan}: {kind} on {d}"),
+                None => format!("next action on {loan} cleared"),
+            };
+            let done = serde_json::json!({ "loan_id": loan, "next_action_on": on, "next_action": on.map(|_| &kind) });
+            output::done(format, &done, &said)
         }
         Some(Command::Plan(a)) => {
             let req = PlanRequest {
@@ -172,12 +189,12 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::NoticeReceipt(a)) => notices::receipt(&mut desk, &a, format),
         Some(Command::Notices { loan }) => notices::list(&desk, &loan, format),
         Some(Command::Hold(a)) => moves::hold(&mut desk, &a, format),
-        Some(Command::HoldLift(a)) => moves::lift(&mut desk, &a),
+        Some(Command::HoldLift(a)) => moves::lift(&mut desk, &a, format),
         Some(Command::Holds { loan }) => moves::list(&desk, loan.as_deref(), format),
-        Some(Command::Move(a)) => moves::move_stage(&mut desk, &a),
-        Some(Command::Agency(a)) => moves::agency(&mut desk, &a),
-        Some(Command::WriteOff(a)) => moves::write_off(&mut desk, &a),
-        Some(Command::Reopen(a)) => moves::reopen(&mut desk, &a),
+        Some(Command::Move(a)) => moves::move_stage(&mut desk, &a, format),
+        Some(Command::Agency(a)) => moves::agency(&mut desk, &a, format),
+        Some(Command::WriteOff(a)) => moves::write_off(&mut desk, &a, format),
+        Some(Command::Reopen(a)) => moves::reopen(&mut desk, &a, format),
         Some(Command::Assign(a)) => team::assign(&mut desk, &a, format),
         Some(Command::Lease(a)) => team::lease(&mut desk, &a, format),
         Some(Command::Team(a)) => team::team(&mut desk, &a, format),
@@ -190,48 +207,50 @@ fn execute(cli: Cli) -> Result<()> {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;
             drop(p);
-            println!("refreshed {n} loans as of {}", desk.as_of);
-            Ok(())
+            let done = serde_json::json!({ "refreshed": n, "as_of": desk.as_of });
+            output::done(format, &done, &format!("refreshed {n} loans as of {}", desk.as_of))
         }
         Some(Command::Escalate(a)) => escalate::run(&mut desk, policy, &a, format),
         Some(Command::Users(UsersCmd::Add { name, role, display_name })) => {
             let user = desk.add_user(&name, role, display_name.as_deref())?;
-            println!("added desk user '{}' ({})", user.login, user.role);
-            Ok(())
+            output::done(format, &user, &format!("added desk user '{}' ({})", user.login, user.role))
         }
         Some(Command::Users(UsersCmd::List)) => out.users(&desk.users()?),
         Some(Command::Users(UsersCmd::Enable { name })) => {
             desk.enable_user(&name)?;
-            println!("enabled desk user '{name}'");
-            Ok(())
+            let done = serde_json::json!({ "login": name, "active": true });
+            output::done(format, &done, &format!("enabled desk user '{name}'"))
         }
         Some(Command::Users(UsersCmd::Disable { name })) => {
             desk.disable_user(&name)?;
-            println!("disabled desk user '{name}'");
-            Ok(())
+            let done = serde_json::json!({ "login": name, "active": false });
+            output::done(format, &done, &format!("disabled desk user '{name}'"))
         }
         Some(Command::Settings(SettingsCmd::Get { key })) => {
-            println!("{}", desk.setting(&key)?);
-            Ok(())
+            let value = desk.setting(&key)?;
+            output::done(format, &serde_json::json!({ "key": key, "value": value }), &value)
         }
         Some(Command::Settings(SettingsCmd::Set { key, value })) => {
             desk.set_setting(&key, &value)?;
-            println!("{key} = {value}");
-            Ok(())
+            let done = serde_json::json!({ "key": key, "value": value });
+            output::done(format, &done, &format!("{key} = {value}"))
         }
         Some(Command::Settings(SettingsCmd::List)) => out.settings(&desk.settings()?),
-        Some(Command::Policy(what)) => escalate::policy_cmd(&mut desk, &what, policy),
+        Some(Command::Policy(what)) => escalate::policy_cmd(&mut desk, &what, policy, format),
         Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(()),
     }
 }
 
 /// `duedesk config check|path`: needs no store.
-fn config_cmd(what: &ConfigCmd) -> Result<()> {
+fn config_cmd(what: &ConfigCmd, format: Format) -> Result<()> {
     let dir = crate::config::dir().ok_or_else(|| {
         AppError::Input("no home directory to look for configuration in; set DUEDESK_CONFIG=DIR".into())
     })?;
     match what {
-        ConfigCmd::Path => println!("{}", dir.display()),
+        ConfigCmd::Path => {
+            let path = dir.display().to_string();
+            output::done(format, &serde_json::json!({ "path": path }), &path)?;
+        }
         ConfigCmd::Check => {
             let loaded = crate::config::load(Some(&dir), false);
             if !loaded.problems.is_empty() {
@@ -244,12 +263,14 @@ fn config_cmd(what: &ConfigCmd) -> Result<()> {
                 ));
                 return Err(AppError::File(lines));
             }
-            if loaded.read.is_empty() {
-                println!("no configuration files in {}; the defaults apply", dir.display());
-            }
-            for p in &loaded.read {
-                println!("ok {}", p.display());
-            }
+            let read: Vec<String> = loaded.read.iter().map(|p| p.display().to_string()).collect();
+            let said = if read.is_empty() {
+                format!("no configuration files in {}; the defaults apply", dir.display())
+            } else {
+                read.iter().map(|p| format!("ok {p}")).collect::<Vec<_>>().join("\n")
+            };
+            let done = serde_json::json!({ "dir": dir.display().to_string(), "ok": read });
+            output::done(format, &done, &said)?;
         }
     }
     Ok(())
@@ -400,10 +421,9 @@ fn desk_view(desk: &mut Desk) -> Result<()> {
     let out = output::Out::new(Format::Table);
     if desk.loan_count()? == 0 {
         let store = desk.store_label();
-        println!("The store at {store} holds no loans yet.");
-        println!("  Load the demo book (demo data):  duedesk --db {store} demo --open");
-        println!("  Import a book:                   duedesk --db {store} import loans FILE.csv");
-        return Ok(());
+        return output::print(&format!(
+            "The store at {store} holds no loans yet.\n  Load the demo book (demo data):  duedesk --db {store} demo --open\n  Import a book:                   duedesk --db {store} import loans FILE.csv\n"
+        ));
     }
     let mine = match desk.actor.role() {
         Some(Role::Collector) => Some(desk.actor.login.clone()),
@@ -413,7 +433,7 @@ fn desk_view(desk: &mut Desk) -> Result<()> {
         (Some(u), Some(r)) => format!("{} ({r})", u.login),
         _ => format!("{} (read-only: not a desk user)", desk.actor.login),
     };
-    println!("duedesk · {} · as of {} · {who}", desk.store_label(), desk.as_of);
+    output::print(&format!("duedesk · {} · as of {} · {who}\n", desk.store_label(), desk.as_of))?;
     let due = LoanQuery {
         due_soon: true,
         status: Some(LoanStatus::Active),
@@ -425,7 +445,7 @@ fn desk_view(desk: &mut Desk) -> Result<()> {
     let mut p = progress("computing the book");
     let rows = desk.list_loans(&due, &mut |n| p.tick(n))?;
     drop(p);
-    println!("\nDue soon{}", if mine.is_some() { " · my cases" } else { "" });
+    output::print(&format!("\nDue soon{}\n", if mine.is_some() { " · my cases" } else { "" }))?;
     out.due_soon(&rows)?;
     let overdue = LoanQuery {
         dpd_min: Some(1),
@@ -436,8 +456,7 @@ fn desk_view(desk: &mut Desk) -> Result<()> {
         ..Default::default()
     };
     let rows = desk.list_loans(&overdue, &mut |_| {})?;
-    println!("\nOverdue queue (by days past due)");
+    output::print("\nOverdue queue (by days past due)\n")?;
     out.loans(&rows)?;
-    println!("\nMore: duedesk loans --dpd-min 1 · duedesk loans --due-soon · duedesk show LOAN");
-    Ok(())
+    output::print("\nMore: duedesk loans --dpd-min 1 · duedesk loans --due-soon · duedesk show LOAN\n")
 }

@@ -11,6 +11,20 @@ use crate::app::casework::{LoggedContact, PlanOutcome, PromiseListRow};
 use crate::app::views::{LoanDetail, LoanSummary, ScheduleLine};
 use crate::app::{AppError, Result};
 
+/// The CSV columns of the lists, written alone when a list is empty (`tests/outputs.rs` checks
+/// them against a list's own header).
+pub(super) mod header {
+    pub const LOANS: &str = "loan_id,borrower,product,assignee,stage,agency,status,dpd,bucket,class,principal,outstanding_principal,overdue_principal,overdue_interest,overdue_amount,penalty_interest,next_due_on,next_due_amount,payoff_amount,due_soon_on,phone,last_contact_at,last_outcome,next_action_on,promise_due_on,promise_status,held_until,as_of,worked_by";
+    pub const PROMISES: &str = "loan_id,borrower,assignee,amount,made_on,due_on,status,made_by";
+    pub const AUDIT: &str = "id,at,actor,action,entity,entity_id,detail";
+    pub const CHANGES: &str = "loan_id,from,to,dpd,reason";
+    pub const HOLDS: &str =
+        "id,loan_id,kind,from_on,until_on,reason,by,created_at,lifted_on,lifted_by,lift_reason,in_force";
+    pub const NOTICES: &str = "id,number,loan_id,kind,lang,addressee,issued_on,pay_by,overdue_principal,overdue_interest,penalty_interest,total_demanded,receipt_status,receipt_on,files,user";
+    pub const TASKS: &str =
+        "id,loan_id,borrower,assignee,kind,due_on,created_by,created_at,done_on,done_by,note";
+}
+
 pub struct Out {
     format: Format,
     width: usize,
@@ -20,12 +34,54 @@ fn io(e: impl std::fmt::Display) -> AppError {
     AppError::Input(format!("writing output: {e}"))
 }
 
-/// Writes to stdout; a reader that closes the pipe early (`duedesk loans | head`) is not an error.
+/// Writes to stdout. A reader that closes the pipe early (`duedesk loans | head -1`) ends the
+/// program quietly, as it ends any Unix tool.
 pub(super) fn print(text: &str) -> Result<()> {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => closed_pipe(),
         other => other.map_err(io),
     }
+}
+
+/// The reader of stdout is gone: end as SIGPIPE ends a tool (status 141 in the shell), with
+/// nothing said, instead of a panic or an error message.
+pub(super) fn closed_pipe() -> ! {
+    let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGPIPE);
+    std::process::exit(128 + signal_hook::consts::SIGPIPE)
+}
+
+/// What a command did: its sentence in a table, the object under JSON, one row of CSV (lists
+/// inside it joined with `;`).
+pub(super) fn done<T: Serialize>(format: Format, what: &T, sentence: &str) -> Result<()> {
+    match format {
+        Format::Table => print(&format!("{sentence}\n")),
+        Format::Json => json(what),
+        Format::Csv => csv_object(what),
+    }
+}
+
+/// One object as a CSV header and row.
+fn csv_object<T: Serialize>(what: &T) -> Result<()> {
+    let value = serde_json::to_value(what).map_err(io)?;
+    let serde_json::Value::Object(fields) = value else {
+        return csv([value.to_string()]);
+    };
+    let cell = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(";"),
+        other => other.to_string(),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(fields.keys()).map_err(io)?;
+    w.write_record(fields.values().map(cell)).map_err(io)?;
+    let bytes = w.into_inner().map_err(io)?;
+    print(&String::from_utf8_lossy(&bytes))
 }
 
 pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
@@ -37,10 +93,22 @@ pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
 /// Rows as CSV with a header from the first row's field names.
 pub(super) fn csv<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Result<()> {
     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    let failed = |e: csv::Error| match e.kind() {
+        csv::ErrorKind::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe => closed_pipe(),
+        _ => io(e),
+    };
     for r in rows {
-        w.serialize(r).map_err(io)?;
+        w.serialize(r).map_err(failed)?;
     }
-    w.flush().map_err(io)
+    w.flush().map_err(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { closed_pipe() } else { io(e) })
+}
+
+/// Rows as CSV, and the header alone when there are none (a script reads the columns either way).
+pub(super) fn csv_list<T: Serialize>(rows: impl ExactSizeIterator<Item = T>, header: &str) -> Result<()> {
+    if rows.len() == 0 {
+        return print(&format!("{header}\n"));
+    }
+    csv(rows)
 }
 
 /// Tables fit 80 columns unless the terminal says it is wider.
@@ -76,7 +144,7 @@ impl Out {
     pub fn loans(&self, rows: &[LoanSummary]) -> Result<()> {
         match self.format {
             Format::Json => self.json(rows),
-            Format::Csv => self.csv(rows),
+            Format::Csv => csv_list(rows.iter(), header::LOANS),
             Format::Table => {
                 let cols = [
                     left("LOAN"),
@@ -199,7 +267,7 @@ impl Out {
     pub fn promises(&self, rows: &[PromiseListRow]) -> Result<()> {
         match self.format {
             Format::Json => self.json(rows),
-            Format::Csv => self.csv(rows),
+            Format::Csv => csv_list(rows.iter(), header::PROMISES),
             Format::Table => {
                 let body: Vec<Vec<String>> = rows
                     .iter()

@@ -57,7 +57,7 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
         // Into an empty book, the name, phone and owner indexes are built once at the end.
         let fresh = store::book_is_empty(tx)?;
         let deferred = if fresh { store::defer_book_indexes(tx)? } else { Vec::new() };
-        let mut import = LoanImport::new(tx, &at, fresh);
+        let mut import = LoanImport::new(tx, &at, fresh)?;
         let rows = read_parsed(
             reader::open(path)?,
             LOAN_COLUMNS,
@@ -66,9 +66,14 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
             parse_loan_row,
             |row, line, problems| import.row(row, line, problems),
         )?;
+        store::seen_end(tx)?;
         problems.into_result()?;
         store::make_indexes(tx, &deferred)?;
-        let refreshed_as_of = refresh_new_loans(tx, &import.inserted, as_of, rules)?;
+        let refreshed_as_of = if fresh {
+            refresh_book(tx, rows, as_of, rules)?
+        } else {
+            refresh_new_loans(tx, &import.inserted, as_of, rules)?
+        };
         let detail = json!({ "file": shown, "rows": rows, "created_users": import.created_users });
         store::insert_audit(tx, &at, actor, "import_loans", "file", Some(&shown), &detail.to_string())?;
         Ok(ImportReport { rows, created_users: import.created_users, refreshed_as_of })
@@ -101,6 +106,22 @@ pub fn import_payments(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u6
         store::insert_audit(tx, &at, actor, "import_payments", "file", Some(&shown), &detail.to_string())?;
         Ok(ImportReport { rows, created_users: Vec::new(), refreshed_as_of })
     })
+}
+
+/// Computes a book that was empty before this import into the shared snapshot whole: at the
+/// snapshot's date when there is one, else at the desk's date.
+fn refresh_book(
+    tx: &Connection,
+    rows: u64,
+    as_of: NaiveDate,
+    rules: &AssessRules,
+) -> Result<Option<NaiveDate>> {
+    if rows == 0 {
+        return Ok(None);
+    }
+    let day = store::snapshot_as_of(tx)?.unwrap_or(as_of);
+    store::refresh_all(tx, StateTable::Shared, day, rules, &mut |_| {})?;
+    Ok(Some(day))
 }
 
 /// Computes the new loans into the shared snapshot: at the snapshot's date when there is one, else
