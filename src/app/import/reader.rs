@@ -167,12 +167,30 @@ fn record_too_long_message() -> String {
 
 const NOT_UTF8: &str = "is not valid UTF-8: save the file as UTF-8 (\"CSV UTF-8\" in Excel), not GBK";
 
-/// Opens `path`, skipping a UTF-8 byte-order mark.
+/// Whether the file's first bytes are UTF-16 text (Excel's "Unicode text"): its byte-order mark,
+/// or ASCII with every other byte zero.
+fn utf16(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0xFF, 0xFE, ..] => Some("UTF-16 (little-endian)"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 (big-endian)"),
+        [a, 0, b, 0, ..] if a.is_ascii_graphic() && b.is_ascii() => Some("UTF-16 (little-endian)"),
+        [0, a, 0, b, ..] if a.is_ascii_graphic() && b.is_ascii() => Some("UTF-16 (big-endian)"),
+        _ => None,
+    }
+}
+
+/// Opens `path`, skipping a UTF-8 byte-order mark; a UTF-16 file is named as such.
 pub(super) fn open(path: &Path) -> Result<BufReader<File>> {
     let cannot = |e: io::Error| AppError::Input(format!("{}: cannot read the file: {e}", path.display()));
     let mut input = BufReader::new(File::open(path).map_err(cannot)?);
-    if input.fill_buf().map_err(cannot)?.starts_with(b"\xEF\xBB\xBF") {
+    let head = input.fill_buf().map_err(cannot)?;
+    if head.starts_with(b"\xEF\xBB\xBF") {
         input.consume(3);
+    } else if let Some(kind) = utf16(head) {
+        return Err(AppError::File(vec![format!(
+            "{}:1: column: the file is {kind}: save it as UTF-8 (\"CSV UTF-8\" in Excel)",
+            path.display()
+        )]));
     }
     Ok(input)
 }
