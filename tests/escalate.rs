@@ -164,7 +164,7 @@ fn a_payment_cures_or_closes_and_a_later_date_crosses_bands_in_one_change() {
     assert_eq!(escalate(&d, AS_OF, &[]).transitions(), vec![t("negotiation", "current", 1)]);
     let ev = &json(&d, AS_OF, &["show", "P-1"])["stage_events"];
     assert_eq!(ev.as_array().map(Vec::len), Some(2));
-    assert_eq!(ev[1]["reason"], "cure: DPD back to 0");
+    assert_eq!(ev[0]["reason"], "cure: DPD back to 0", "newest first");
     // A-30 paid in full: closed.
     let pay = d.write("close.csv", "loan_id,paid_on,amount\nA-30,2026-03-01,20000.00\n");
     d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
@@ -184,7 +184,7 @@ fn a_payment_cures_or_closes_and_a_later_date_crosses_bands_in_one_change() {
     escalate(&d, far, &[]);
     let ev = &json(&d, far, &["show", "C-0"])["stage_events"];
     assert_eq!(ev.as_array().map(Vec::len), Some(2));
-    assert_eq!((ev[1]["from"].as_str(), ev[1]["to"].as_str()), (Some("reminder"), Some("legal")));
+    assert_eq!((ev[0]["from"].as_str(), ev[0]["to"].as_str()), (Some("reminder"), Some("legal")));
     // Going back to an earlier date would undo the later run's work: refused (a dry run may look).
     let r = d.run(&["--as-of", AS_OF, "escalate"]);
     assert_eq!(r.code, 3, "{}", r.stderr);

@@ -279,7 +279,7 @@ fn a_manual_move_by_role_and_then_an_automatic_run() {
     let (changes, _) = escalate(&d, "2026-05-01");
     assert_eq!(changed(&changes, "A-30"), Some("legal"), "DPD 91: {changes:?}");
     let events = show(&d, "2026-05-01", "A-30")["stage_events"].as_array().expect("events").clone();
-    assert_eq!(events.last().expect("last")["actor"], "policy");
+    assert_eq!(events.first().expect("newest")["actor"], "policy");
 }
 
 #[test]
@@ -309,7 +309,7 @@ fn write_off_then_reopen_by_a_supervisor() {
     let s = show(&d, "2026-03-02", "G-91");
     assert_eq!((s["stage"].as_str(), s["written_off_on"].as_str()), (Some("legal"), None));
     assert_eq!(s["status"], "active");
-    let last = s["stage_events"].as_array().and_then(|e| e.last()).expect("event").clone();
+    let last = s["stage_events"].as_array().and_then(|e| e.first()).expect("event (newest first)").clone();
     assert_eq!(
         (last["from"].as_str(), last["to"].as_str(), last["actor"].as_str()),
         (Some("written_off"), Some("legal"), Some(SUP))

@@ -284,3 +284,24 @@ fn refusals_by_the_book_s_state_exit_3_and_bad_input_2() {
     let (c, err) = code(&["show", "NOPE"]);
     assert_eq!(c, 2, "an unknown loan is bad input: {err}");
 }
+
+#[test]
+fn stage_history_is_newest_first_with_times() {
+    let d = TestDesk::new();
+    d.ok(&["--as-of", AS_OF, "demo", "--loans", "300", "--seed", "7"]);
+    let reminder = loans(&d, &["--stage", "reminder", "--status", "active"]);
+    let loan = &reminder[0];
+    d.ok(&["--as-of", AS_OF, "move", loan, "--to", "negotiation", "--reason", "first"]);
+    d.ok(&["--as-of", AS_OF, "move", loan, "--to", "legal", "--reason", "second"]);
+    let show = d.ok(&["--as-of", AS_OF, "show", loan, "--format", "json"]).json();
+    let ev = show["stage_events"].as_array().expect("events");
+    assert_eq!(ev[0]["reason"], "by hand: second", "newest first: {ev:?}");
+    assert_eq!(ev[1]["reason"], "by hand: first");
+    assert!(ev.iter().all(|e| e["at"].as_str().is_some_and(|t| t.len() >= 16)), "{ev:?}");
+    let text = d.ok(&["--as-of", AS_OF, "show", loan, "--format", "table"]).stdout;
+    let history = text.split("Stage history").nth(1).expect("a history");
+    let (second, first) =
+        (history.find("by hand: second").expect("second"), history.find("by hand: first").expect("first"));
+    assert!(second < first, "{history}");
+    assert!(history.contains("2026-03-01 10:00"), "the time of each move: {history}");
+}

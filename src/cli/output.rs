@@ -482,16 +482,22 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
         ));
     }
     if !d.stage_events.is_empty() {
-        let _ = writeln!(t, "\nStage history");
+        let _ = writeln!(t, "\nStage history (newest first)");
         let rows: Vec<Vec<String>> = d
             .stage_events
             .iter()
             .map(|e| {
-                vec![e.as_of.to_string(), format!("{} → {}", e.from, e.to), e.actor.clone(), e.reason.clone()]
+                vec![
+                    e.as_of.to_string(),
+                    e.at.chars().take(16).collect::<String>().replace('T', " "),
+                    format!("{} → {}", e.from, e.to),
+                    e.actor.clone(),
+                    e.reason.clone(),
+                ]
             })
             .collect();
         t.push_str(&table::render(
-            &[left("AS OF"), left("MOVE"), flex("BY", 6), flex("REASON", 10)],
+            &[left("AS OF"), left("AT"), left("MOVE"), flex("BY", 6), flex("REASON", 10)],
             &rows,
             width,
         ));
