@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::{DateTime, NaiveDate};
-use common::desk::{opened, press, settle};
+use common::desk::{opened, press, settle, sized};
 use duedesk::app::Desk;
 use duedesk::app::desk_state::{Action, CasePane, DeskState, ListKind, Mode, Reply, Screen};
 use duedesk::domain::{PromiseStatus, Stage};
@@ -975,4 +975,30 @@ fn the_command_line_edits_and_says_what_a_mistyped_command_meant() {
     keys(&mut s, &mut desk, ":stage sideways<Enter>");
     assert!(message(&s).starts_with("未知阶段“sideways”：可用 all、reminder、"), "{}", message(&s));
     assert!(message(&s).contains("用法：:stage 阶段"), "{}", message(&s));
+}
+
+#[test]
+fn while_the_terminal_is_too_small_only_quit_resize_and_help_act() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab>G<Enter>");
+    let before = contacts(&s).len();
+    assert!(before > 0 || s.case.is_some(), "a case is open");
+    sized(&mut s, &mut desk, 40, 10);
+    // `b`, `n`, a command line and a screen change all do nothing unseen.
+    keys(&mut s, &mut desk, "bn:note x<Enter><Esc>");
+    assert_eq!(contacts(&s).len(), before, "no contact logged unseen");
+    assert_eq!(s.mode, Mode::Normal);
+    // Help opens, and closes.
+    keys(&mut s, &mut desk, "?");
+    assert_eq!(s.mode, Mode::Help);
+    keys(&mut s, &mut desk, "<Esc>");
+    // Back at a size the desk fits, keys act again.
+    sized(&mut s, &mut desk, 80, 24);
+    keys(&mut s, &mut desk, "n");
+    assert_eq!(contacts(&s).len(), before + 1);
+    // Quit acts while too small.
+    sized(&mut s, &mut desk, 40, 10);
+    keys(&mut s, &mut desk, "q");
+    assert!(s.quit);
 }

@@ -47,6 +47,7 @@ pub fn layout(state: &DeskState, width: u16, height: u16) -> DeskLayout {
         run_rows: height.saturating_sub(RUN_CHROME).max(1),
         help_rows: help.height.saturating_sub(2).max(1),
         help_lines,
+        too_small: width < MIN_WIDTH || height < MIN_HEIGHT,
     }
 }
 

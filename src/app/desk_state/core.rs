@@ -73,12 +73,23 @@ pub struct Layout {
     pub run_rows: u16,
     pub help_rows: u16,
     pub help_lines: u16,
+    /// Below the desk's least size only a note is drawn: keys that act unseen do nothing then.
+    pub too_small: bool,
 }
 
 impl Default for Layout {
     /// Nothing drawn yet: one row of each.
     fn default() -> Self {
-        Layout { width: 0, height: 0, list_rows: 1, case_rows: 1, run_rows: 1, help_rows: 1, help_lines: 0 }
+        Layout {
+            width: 0,
+            height: 0,
+            list_rows: 1,
+            case_rows: 1,
+            run_rows: 1,
+            help_rows: 1,
+            help_lines: 0,
+            too_small: false,
+        }
     }
 }
 

@@ -100,6 +100,9 @@ impl DeskState {
 
     /// Changes the state; returns the requests for the worker.
     pub fn apply(&mut self, action: Action) -> Vec<Request> {
+        if self.core.layout.too_small && !acts_unseen(&action) {
+            return Vec::new();
+        }
         if !matches!(action, Action::Prefix(_)) {
             self.core.pending.clear();
         }
@@ -423,5 +426,16 @@ impl DeskState {
             self.lists().refresh(true);
             self.case_screen().reload();
         }
+    }
+}
+/// What may act while the terminal is too small to show the desk: quitting, the help, a resize,
+/// and what the worker and the clock bring; a key that would work a case unseen does nothing.
+fn acts_unseen(action: &Action) -> bool {
+    match action {
+        Action::Cmd(cmd) => matches!(cmd, Cmd::Quit | Cmd::Help),
+        Action::CloseHelp | Action::Help(_) | Action::Layout(_) | Action::Reply(_) => true,
+        Action::ExpireMessage | Action::ConfigProblems(_) => true,
+        Action::Prefix(_) | Action::Unbound | Action::Edit(_) | Action::Complete => false,
+        Action::InputSubmit | Action::InputCancel | Action::HelpSearch => false,
     }
 }
