@@ -1002,3 +1002,29 @@ fn while_the_terminal_is_too_small_only_quit_resize_and_help_act() {
     keys(&mut s, &mut desk, "q");
     assert!(s.quit);
 }
+
+#[test]
+fn a_desk_that_lost_its_case_to_a_take_over_from_the_command_line_stops_renewing_and_refuses_edits() {
+    let (_dir, path, _) = shared_book();
+    let mut lq = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut a = opened(&mut lq);
+    keys(&mut a, &mut lq, "<Tab><Enter>");
+    let loan = a.case.as_ref().map(|c| c.loan.clone()).expect("case");
+    assert!(lease_of(&a).is_some_and(|l| l.mine));
+
+    // `duedesk lease LOAN --take-over REASON`: the command line ends the lease and holds none.
+    let mut zm = open_desk(Store::open(&path).expect("store"), "zhao.min");
+    zm.end_lease(&loan, "催收员请假").expect("take over");
+    assert!(zm.lease(&loan).expect("lease").is_none());
+
+    // The collector's desk hears the store changed: it notices, says so and does not take it back.
+    let reqs = a.apply(Action::Reply(Reply::StoreChanged));
+    settle(&mut a, &mut lq, reqs);
+    assert!(message(&a).contains("taken over"), "{}", message(&a));
+    assert!(zm.lease(&loan).expect("lease").is_none(), "the open desk did not renew the lease it lost");
+    let before = detail(&a).summary.next_action_on;
+    keys(&mut a, &mut lq, ":next 2026-03-09<Enter>");
+    assert!(message(&a).contains("taken over"), "{}", message(&a));
+    assert_eq!(detail(&a).summary.next_action_on, before, "the edit is refused");
+    assert!(zm.lease(&loan).expect("lease").is_none());
+}

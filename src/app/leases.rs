@@ -94,6 +94,37 @@ impl Desk {
         self.put_lease(&loan, None)
     }
 
+    /// Renews this desk's lease on the case it works, taken (or last renewed) at `since`; refused
+    /// (exit 3) when a supervisor took the case over meanwhile, so a desk left open does not take
+    /// back a case that was taken from it.
+    pub fn renew_lease(&mut self, loan_ref: &str, since: &str) -> Result<Lease> {
+        let loan = self.loan(loan_ref)?;
+        self.require_case(&loan, "working a case")?;
+        if let Some((by, at, detail)) = store::taken_over_since(self.store.conn(), &loan.customer_ref, since)?
+        {
+            let reason = serde_json::from_str::<serde_json::Value>(&detail)
+                .ok()
+                .and_then(|d| d["reason"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            return Err(AppError::Refused(format!(
+                "case {} was taken over by {by} at {} ({reason}): this desk no longer holds it",
+                loan.loan_ref,
+                at.get(11..16).unwrap_or(&at)
+            )));
+        }
+        // A lease with more than half its time to run is not written again: a renewal on every
+        // change another desk makes would be a change for that desk too.
+        let me = self.edit_as();
+        let half = self.lease_minutes()? * 30;
+        if let Some(l) = store::lease_of(self.store.conn(), loan.customer_id, me.now)?
+            && Some(l.user) == me.user
+            && l.until_epoch - me.now > half
+        {
+            return Ok(lease_view(&loan, &l, me.user));
+        }
+        self.put_lease(&loan, None)
+    }
+
     /// A supervisor takes over the case another user holds, with a reason (audited); the lease
     /// becomes the supervisor's.
     pub fn take_over_lease(&mut self, loan_ref: &str, reason: &str) -> Result<Lease> {

@@ -454,13 +454,22 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
         .iter()
         .take(10)
         .map(|c| {
+            let when = |at: &str| at.chars().take(16).collect::<String>().replace('T', " ");
+            let note = match c.corrects.and_then(|id| d.contacts.iter().find(|o| o.id == id)) {
+                // The amended record's time, its date too when it was another day.
+                Some(o) if o.at.get(..10) == c.at.get(..10) => {
+                    format!("correction of {}: {}", o.at.get(11..16).unwrap_or(&o.at), c.note)
+                }
+                Some(o) => format!("correction of {}: {}", when(&o.at), c.note),
+                None => c.note.clone(),
+            };
             vec![
-                c.at.chars().take(16).collect::<String>().replace('T', " "),
+                when(&c.at),
                 c.party.to_string(),
                 c.channel.to_string(),
                 c.outcome.to_string(),
                 opt(&c.user),
-                c.note.clone(),
+                note,
             ]
         })
         .collect();

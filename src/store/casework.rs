@@ -62,6 +62,16 @@ pub fn insert_contact(conn: &Connection, c: &NewContact<'_>) -> Result<i64> {
         c.flags.override_reason,
     ])?;
     let id = conn.last_insert_rowid();
+    // A correction is no contact: "last contact" stays where it was, and only its outcome follows
+    // the correction when the record amended is the last contact.
+    if let Some(amended) = c.corrects {
+        conn.prepare_cached(
+            "UPDATE loans SET last_outcome = ?2 \
+             WHERE id = ?1 AND last_contact_at = (SELECT at FROM contacts WHERE id = ?3)",
+        )?
+        .execute(params![c.loan, c.outcome.as_str(), amended])?;
+        return Ok(id);
+    }
     // Times carry one desk offset, so text order is time order; keep the latest.
     conn.prepare_cached(
         "UPDATE loans SET last_contact_at = ?2, last_outcome = ?3 \

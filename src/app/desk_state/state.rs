@@ -354,6 +354,11 @@ impl DeskState {
         }
     }
 
+    /// The loan of the case open on the desk, if one is.
+    fn core_case_loan(&self) -> Option<String> {
+        self.case.as_ref().map(|c| c.loan.clone())
+    }
+
     fn reply(&mut self, reply: Reply) {
         match reply {
             Reply::Info { loans } => self.lists().info(loans),
@@ -384,6 +389,10 @@ impl DeskState {
             Reply::StoreChanged => {
                 self.lists().refresh(true);
                 self.case_screen().reload();
+                // Another desk's change may be a supervisor taking the open case over.
+                if let Some(loan) = self.core_case_loan() {
+                    self.case_screen().renew_lease(&loan);
+                }
                 if self.core.screen == Screen::Team {
                     self.team_screen().ask();
                 }
