@@ -122,7 +122,7 @@ fn another_users_lease_refuses_case_edits_but_not_a_contact_until_it_runs_out() 
     // The lease is the customer's: A-2 is the same case.
     let r = run(&d, SUP, AS_OF, NOW, &["next-action", "A-2", "2026-03-05"]);
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stderr.contains("being worked by wang.fang until 2026-03-01T10:15:00+08:00"), "{}", r.stderr);
+    assert!(r.stderr.contains("being worked by wang.fang until 10:15"), "{}", r.stderr);
     for args in [
         vec!["assign", "A-1", "--to", LI],
         vec!["hold", "A-1", "--kind", "dispute", "--until", "2026-03-10", "--reason", "异议"],

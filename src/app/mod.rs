@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assign;
 pub mod audit;
 pub mod casework;
+pub mod clock;
 pub mod demo;
 pub mod desk_state;
 pub mod escalate;
@@ -167,6 +168,9 @@ impl Desk {
             let at = now.to_rfc3339();
             store.write(|tx| -> Result<()> {
                 if store::user_count(tx)? == 0 {
+                    if store::setting_get(tx, clock::TIMEZONE)?.is_none() {
+                        store::setting_set(tx, clock::TIMEZONE, clock::system_zone().name())?;
+                    }
                     store::insert_user(tx, login, None, Role::Admin, &at)?;
                     let detail = serde_json::json!({ "before": null, "after": { "role": "admin", "active": true }, "first": true });
                     store::insert_audit(tx, &at, login, "user_add", "user", Some(login), &detail.to_string())?;

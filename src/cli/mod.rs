@@ -292,6 +292,11 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
     }
 }
 
+/// Whether `DUEDESK_NOW` pins the clock.
+fn pinned_clock() -> bool {
+    std::env::var("DUEDESK_NOW").is_ok_and(|v| !v.trim().is_empty())
+}
+
 /// The desk's clock: `DUEDESK_NOW` (tests and demos) or the local time.
 fn clock() -> Result<DateTime<FixedOffset>> {
     match std::env::var("DUEDESK_NOW") {
@@ -343,6 +348,13 @@ fn open_desk(cli: &Cli) -> Result<Desk> {
     }
     let env_user = std::env::var("DUEDESK_USER").ok();
     let mut desk = Desk::open_at(&path, create, &os_login()?, env_user.as_deref(), as_of, now)?;
+    // The real clock is read in the store's zone, not the process's; DUEDESK_NOW stays as given.
+    if !pinned_clock() {
+        desk.clock_now()?;
+        if cli.as_of.is_none() && std::env::var("DUEDESK_TODAY").map_or(true, |v| v.trim().is_empty()) {
+            desk.as_of = desk.now.date_naive();
+        }
+    }
     desk.on_wait(|what| eprintln!("duedesk: waiting for {what} to finish…"));
     Ok(desk)
 }
