@@ -54,10 +54,14 @@ pub fn policy_from(file: Option<&Path>) -> Result<Option<Policy>> {
 
 /// `duedesk policy show --policy FILE|--default` and `policy check`, which need no store; `None`
 /// for the others.
-pub fn policy_cmd_without_store(what: &PolicyCmd, format: Format) -> Option<Result<()>> {
+pub fn policy_cmd_without_store(
+    what: &PolicyCmd,
+    format: Format,
+    value_format: Format,
+) -> Option<Result<()>> {
     let r = match what {
-        PolicyCmd::Show { policy: Some(f), .. } => load_policy(f).and_then(|p| show_policy(&p, format)),
-        PolicyCmd::Show { default: true, .. } => show_policy(&Policy::default(), format),
+        PolicyCmd::Show { policy: Some(f), .. } => load_policy(f).and_then(|p| show_policy(&p, value_format)),
+        PolicyCmd::Show { default: true, .. } => show_policy(&Policy::default(), value_format),
         PolicyCmd::Check { file } => load_policy(file).and_then(|_| {
             let file = file.display().to_string();
             done(format, &serde_json::json!({ "ok": file }), &format!("ok {file}"))
@@ -68,7 +72,13 @@ pub fn policy_cmd_without_store(what: &PolicyCmd, format: Format) -> Option<Resu
 }
 
 /// `duedesk policy show` (the store's) and `policy set FILE` (`policy` read before the store opened).
-pub fn policy_cmd(desk: &mut Desk, what: &PolicyCmd, policy: Option<Policy>, format: Format) -> Result<()> {
+pub fn policy_cmd(
+    desk: &mut Desk,
+    what: &PolicyCmd,
+    policy: Option<Policy>,
+    format: Format,
+    value_format: Format,
+) -> Result<()> {
     match (what, policy) {
         (PolicyCmd::Set { file }, Some(policy)) => {
             let mut p = super::progress("recomputing the book");
@@ -78,7 +88,7 @@ pub fn policy_cmd(desk: &mut Desk, what: &PolicyCmd, policy: Option<Policy>, for
             let what = serde_json::json!({ "policy": file, "toml": policy.to_toml() });
             done(format, &what, &format!("policy in force: {file}"))
         }
-        _ => show_policy(&desk.policy, format),
+        _ => show_policy(&desk.policy, value_format),
     }
 }
 

@@ -55,6 +55,9 @@ fn execute(cli: Cli) -> Result<()> {
     let format =
         cli.format.unwrap_or(if std::io::stdout().is_terminal() { Format::Table } else { Format::Json });
     let out = output::Out::new(format);
+    // A command whose answer is a value (a setting, the policy's TOML, a path) prints it plain
+    // unless a format is asked for: `policy show > mine.toml`, `$(duedesk settings get KEY)`.
+    let value_format = cli.format.unwrap_or(Format::Table);
     match &cli.command {
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "duedesk", &mut std::io::stdout());
@@ -66,9 +69,9 @@ fn execute(cli: Cli) -> Result<()> {
                 .map_err(|e| AppError::Input(format!("writing the man page: {e}")))?;
             return Ok(());
         }
-        Some(Command::Config(what)) => return config_cmd(what, format),
+        Some(Command::Config(what)) => return config_cmd(what, format, value_format),
         Some(Command::Policy(what)) => {
-            if let Some(r) = escalate::policy_cmd_without_store(what, format) {
+            if let Some(r) = escalate::policy_cmd_without_store(what, format, value_format) {
                 return r;
             }
         }
@@ -228,7 +231,7 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Some(Command::Settings(SettingsCmd::Get { key })) => {
             let value = desk.setting(&key)?;
-            output::done(format, &serde_json::json!({ "key": key, "value": value }), &value)
+            output::done(value_format, &serde_json::json!({ "key": key, "value": value }), &value)
         }
         Some(Command::Settings(SettingsCmd::Set { key, value })) => {
             desk.set_setting(&key, &value)?;
@@ -236,20 +239,20 @@ fn execute(cli: Cli) -> Result<()> {
             output::done(format, &done, &format!("{key} = {value}"))
         }
         Some(Command::Settings(SettingsCmd::List)) => out.settings(&desk.settings()?),
-        Some(Command::Policy(what)) => escalate::policy_cmd(&mut desk, &what, policy, format),
+        Some(Command::Policy(what)) => escalate::policy_cmd(&mut desk, &what, policy, format, value_format),
         Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(()),
     }
 }
 
 /// `duedesk config check|path`: needs no store.
-fn config_cmd(what: &ConfigCmd, format: Format) -> Result<()> {
+fn config_cmd(what: &ConfigCmd, format: Format, value_format: Format) -> Result<()> {
     let dir = crate::config::dir().ok_or_else(|| {
         AppError::Input("no home directory to look for configuration in; set DUEDESK_CONFIG=DIR".into())
     })?;
     match what {
         ConfigCmd::Path => {
             let path = dir.display().to_string();
-            output::done(format, &serde_json::json!({ "path": path }), &path)?;
+            output::done(value_format, &serde_json::json!({ "path": path }), &path)?;
         }
         ConfigCmd::Check => {
             let loaded = crate::config::load(Some(&dir), false);
