@@ -118,6 +118,15 @@ fn a_contact_waits_for_an_import_without_an_error_and_reads_go_on() {
 
     let r = d.run(&["--as-of", AS_OF, "show", &loan, "--format", "json"]);
     assert_eq!(r.code, 0, "a read during the import: {}", r.stderr);
+    // A later day's list would roll the shared snapshot forward: not while a load holds the store.
+    let later: common::Run = d
+        .command()
+        .env("DUEDESK_NOW", "2026-03-05T10:00:00+08:00")
+        .args(["--as-of", "2026-03-04", "loans", "--limit", "1", "--format", "json"])
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(later.code, 0, "a list for a new day during the import: {}", later.stderr);
 
     let mut contact = d
         .command()

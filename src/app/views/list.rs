@@ -50,7 +50,12 @@ impl Desk {
         // figures the nightly run would write. Never backwards, never into the future, never by a
         // login that is not a desk user; a desk that finds another one rolling it answers privately.
         let (as_of, rules) = (self.as_of, self.rules);
-        if shared.is_none_or(|d| d < as_of) && as_of <= self.now.date_naive() && self.actor.role().is_some() {
+        // A read never waits for a bulk load: while one holds the store the answer is private.
+        if shared.is_none_or(|d| d < as_of)
+            && as_of <= self.now.date_naive()
+            && self.actor.role().is_some()
+            && self.store.load_running().is_none()
+        {
             let rolled = self.store.write(|tx| -> store::Result<()> {
                 if store::snapshot_as_of(tx)?.is_none_or(|d| d < as_of) {
                     store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress)?;
