@@ -134,15 +134,82 @@ fn the_desk_shows_the_problems_over_itself_in_the_configured_borders() {
     let notes: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
     let draw = |w: u16, h: u16| {
         let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-        t.draw(|f| ui::notice(f, &notes, &look)).expect("draw");
+        t.draw(|f| ui::notice(f, &notes, 0, &look)).expect("draw");
         let buf = t.backend().buffer().clone();
         buf.content().iter().map(|c| c.symbol()).collect::<String>()
     };
     let screen = draw(200, 24);
     assert!(screen.contains(&format!("{}:3: unknown action", file(&d, "keys.toml"))), "{screen}");
-    assert!(screen.contains("+ Configuration problems -") && screen.contains("Any key closes"), "{screen}");
+    assert!(
+        screen.contains("+ Configuration problems -") && screen.contains("any other key closes"),
+        "{screen}"
+    );
     // Small and empty terminals draw without panicking.
     for (w, h) in [(0, 0), (1, 1), (20, 5), (60, 16), (80, 24)] {
         draw(w, h);
     }
+}
+
+#[test]
+fn an_action_left_without_a_key_is_reported() {
+    // `o` was the queue's sort; giving it to open leaves the sort with no key at all.
+    let d = with_files(&[("keys.toml", "[list]\nopen = \"o\"\n")]);
+    let r = d.run(&["config", "check"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let first = r.stderr.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with(&format!(
+            "{}:2: list.open takes o, the only key of queue.next_sort",
+            file(&d, "keys.toml")
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn one_syntax_error_is_one_message() {
+    let d = with_files(&[("keys.toml", "[list]\ndown = \"j\nup = \"k\"\nopen = \"l\"\n[case\n")]);
+    let r = d.run(&["config", "check"]);
+    assert_eq!(r.code, 2);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stderr);
+    assert!(lines[0].contains("TOML syntax"), "{}", r.stderr);
+}
+
+#[test]
+fn the_problems_fit_80x24_and_scroll() {
+    use duedesk::ui::{self, Look, Theme};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let notes: Vec<String> =
+        (1..=30).map(|i| format!("/home/u/.config/duedesk/keys.toml:{i}: problem number {i}")).collect();
+    let look = Look::new(Theme::mono());
+    let draw = |scroll: u16| {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        t.draw(|f| ui::notice(f, &notes, scroll, &look)).expect("draw");
+        common::screen(t.backend().buffer())
+    };
+    let top = draw(0);
+    assert!(top.contains("problem number 1\n") || top.contains("problem number 1 "), "{top}");
+    assert!(!top.contains("problem number 30"), "{top}");
+    assert!(top.contains("j/k scroll"), "{top}");
+    let bottom = draw(100);
+    assert!(bottom.contains("problem number 30") && bottom.contains("defaults in their place"), "{bottom}");
+}
+
+#[test]
+fn config_init_writes_the_defaults_once_and_they_check_clean() {
+    let d = TestDesk::new();
+    let r = d.ok(&["--format", "table", "config", "init"]);
+    for name in ["config.toml", "keys.toml", "dark.toml", "light.toml", "mono.toml"] {
+        assert!(r.stdout.contains(&format!("wrote {}", file(&d, name))), "{}", r.stdout);
+    }
+    let r = d.ok(&["config", "check"]);
+    assert_eq!(r.stderr, "");
+    let keys = std::fs::read_to_string(d.config_dir().join("keys.toml")).expect("keys");
+    assert!(keys.contains("# next_sort = \"o\""), "{keys}");
+    let r = d.ok(&["--format", "table", "config", "init"]);
+    assert!(r.stdout.contains("kept (already there)") && !r.stdout.contains("wrote"), "{}", r.stdout);
 }

@@ -71,7 +71,8 @@ impl Esc {
 fn escalate(d: &TestDesk, as_of: &str, args: &[&str]) -> Esc {
     let mut all = vec!["--as-of", as_of, "--format", "json", "escalate"];
     all.extend_from_slice(args);
-    let r = d.ok(&all);
+    // A real run is made on its day: the clock has reached it.
+    let r = d.ok_on(as_of, &all);
     Esc { changes: r.json().as_array().expect("an array of changes").clone(), summary: r.stderr }
 }
 
@@ -146,7 +147,7 @@ fn each_loan_goes_to_its_band_once_with_the_reason_recorded() {
     assert_eq!(json(&d, AS_OF, &["show", "G-61"])["stage_events"].as_array().map(Vec::len), Some(1));
 
     // The table is "from → to: count" lines and a summary.
-    let table = d.ok(&["--as-of", "2026-03-02", "--format", "table", "escalate"]);
+    let table = d.ok_on("2026-03-02", &["--as-of", "2026-03-02", "--format", "table", "escalate"]);
     assert_eq!(
         table.stdout,
         "reminder → negotiation: 1\n7 loans as of 2026-03-02: changed 1, held by a promise 0, dunning notices due 0\n"
@@ -166,7 +167,7 @@ fn a_payment_cures_or_closes_and_a_later_date_crosses_bands_in_one_change() {
     assert_eq!(ev.as_array().map(Vec::len), Some(2));
     assert_eq!(ev[0]["reason"], "cure: DPD back to 0", "newest first");
     // A-30 paid in full: closed.
-    let pay = d.write("close.csv", "loan_id,paid_on,amount\nA-30,2026-03-01,20000.00\n");
+    let pay = d.write("close.csv", "loan_id,paid_on,amount\nA-30,2026-03-01,10100.00\n");
     d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
     assert_eq!(escalate(&d, AS_OF, &[]).transitions(), vec![t("reminder", "closed", 1)]);
     assert_eq!(escalate(&d, AS_OF, &[]).changed(), 0);
@@ -359,7 +360,7 @@ fn a_cure_or_a_closing_closes_the_loans_open_tasks_with_why() {
     assert_eq!(open("A-30"), 2, "call and dunning notice");
 
     let pay =
-        d.write("pay2.csv", "loan_id,paid_on,amount\nP-1,2026-03-01,2300.00\nA-30,2026-03-01,20000.00\n");
+        d.write("pay2.csv", "loan_id,paid_on,amount\nP-1,2026-03-01,2300.00\nA-30,2026-03-01,10100.00\n");
     d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
     assert_eq!(
         escalate(&d, AS_OF, &[]).transitions(),
@@ -415,7 +416,7 @@ fn the_policy_in_force_sets_the_due_soon_windows_and_the_class_bands_everywhere(
     assert_eq!(class(later), "doubtful", "DPD 121 under the credit-card bands");
     assert_eq!(d.ok(&["settings", "get", "class_bands", "--format", "table"]).stdout, "credit_card\n");
     // The run refreshes with the same policy: its snapshot classes as show does.
-    d.ok(&["--as-of", later, "escalate"]);
+    d.ok_on(later, &["--as-of", later, "escalate"]);
     let legal = json(&d, later, &["loans", "--stage", "legal"]);
     let g91 = legal.as_array().expect("rows").iter().find(|r| r["loan_id"] == "G-91").expect("G-91").clone();
     assert_eq!(g91["class"], "doubtful");
@@ -477,7 +478,7 @@ fn a_run_killed_mid_way_leaves_whole_batches_and_the_next_run_finishes_it() {
         }
     }
     let later = "2026-06-01";
-    whole.ok(&["--as-of", later, "escalate"]);
+    whole.ok_on(later, &["--as-of", later, "escalate"]);
     let (before, _) = book(&d);
     let (after, runs) = book(&whole);
     assert_eq!(runs, 1);
@@ -487,6 +488,7 @@ fn a_run_killed_mid_way_leaves_whole_batches_and_the_next_run_finishes_it() {
     // The real binary, killed (SIGKILL: no chance to tidy up) once it reports a batch committed.
     let mut child = d
         .command()
+        .env("DUEDESK_NOW", common::now_on(later))
         .args(["--as-of", later, "escalate", "--progress"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -514,6 +516,6 @@ fn a_run_killed_mid_way_leaves_whole_batches_and_the_next_run_finishes_it() {
     }
 
     // The next run finishes the job: the same book as the whole run.
-    d.ok(&["--as-of", later, "escalate"]);
+    d.ok_on(later, &["--as-of", later, "escalate"]);
     assert_eq!(book(&d), (after, 1));
 }

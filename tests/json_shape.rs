@@ -143,7 +143,8 @@ const SUMMARY: &[&str] = &[
     "assignee: text",
     "borrower: text",
     "bucket: =M0",
-    "class: =normal",
+    // The plan holds the class the loan carried when it was saved.
+    "class: =special_mention",
     "dpd: int",
     "due_soon_on: null",
     "held_until: date",
@@ -241,6 +242,7 @@ const DETAIL: &[&str] = &[
     "notices[].user: text",
     "observation_until: null",
     "other_loans[]: text",
+    "paid_before_plan: money",
     "paid_total: money",
     "payments[].amount: money",
     "payments[].paid_on: date",

@@ -223,7 +223,12 @@ fn a_sample_import_writes_the_same_book() {
     let second = write(dir.path(), "second.csv", &loans_csv(2_001, 500));
     assert_eq!(import::import_loans(&mut desk, &second, &mut |_| {}).expect("second loans").rows, 500);
     let paid = write(dir.path(), "payments.csv", &payments_csv(2_500));
-    assert!(import::import_payments(&mut desk, &paid, &mut |_| {}).expect("payments").rows > 2_000);
+    assert!(
+        import::import_payments(&mut desk, &paid, import::PaymentOptions::default(), &mut |_| {})
+            .expect("payments")
+            .rows
+            > 2_000
+    );
 
     // Files that are refused say so in the same words and leave the book as it was: loans already
     // there (and a row with a field too many), then payments with bad values.
@@ -245,14 +250,17 @@ fn a_sample_import_writes_the_same_book() {
         "loan_id,paid_on,amount,reference\nL000002,2026-02-30,10,X\nNOPE,2026-02-01,10,\nL000002,2026-02-01,-1,\n\
          L000003,2026-02-01,10,R3-0\n",
     );
-    let lines = refused(import::import_payments(&mut desk, &bad, &mut |_| {}), &bad);
+    let lines = refused(
+        import::import_payments(&mut desk, &bad, import::PaymentOptions::default(), &mut |_| {}),
+        &bad,
+    );
     assert_eq!(
         lines,
         [
             "FILE:2: paid_on: '2026-02-30' is not a date: use YYYY-MM-DD",
             "FILE:3: loan_id: unknown loan 'NOPE': import the loan first",
             "FILE:4: amount: '-1' has a sign: write amounts without '+' or '-'",
-            "FILE:5: reference: loan 'L000003' already has a payment with reference 'R3-0'",
+            "FILE:5: reference: loan 'L000003' already has a payment with reference 'R3-0' (53.00 on 2026-01-04)",
         ]
     );
     drop(desk);

@@ -60,7 +60,7 @@ fn stage(d: &TestDesk, as_of: &str, loan: &str) -> String {
 
 /// The loans an escalation run changed, and its summary line.
 fn escalate(d: &TestDesk, as_of: &str) -> (Vec<(String, String, String)>, String) {
-    let r = d.ok(&["--as-of", as_of, "--format", "json", "escalate"]);
+    let r = d.ok_on(as_of, &["--as-of", as_of, "--format", "json", "escalate"]);
     let changes = r
         .json()
         .as_array()
@@ -228,7 +228,7 @@ fn a_hold_lets_a_cure_through_and_a_lift_ends_it() {
         &["hold", "A-30", "--kind", "hardship", "--until", "2026-04-30", "--reason", "flood"],
     );
     let pay = d.write("pay.csv", "loan_id,paid_on,amount\nA-30,2026-03-04,10100.00\n");
-    d.ok(&["--as-of", "2026-03-05", "import", "payments", TestDesk::path_str(&pay)]);
+    d.ok_on("2026-03-05", &["--as-of", "2026-03-05", "import", "payments", TestDesk::path_str(&pay)]);
     let (changes, _) = escalate(&d, "2026-03-05");
     let cure = changes.iter().find(|c| c.0 == "A-30").expect("A-30 changes");
     assert_ne!(cure.1, "reminder");

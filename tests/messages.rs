@@ -119,7 +119,8 @@ fn a_read_only_store_folder_says_so() {
 
 #[test]
 fn a_new_store_takes_the_machine_s_time_zone_and_an_admin_may_change_it() {
-    let d = TestDesk::new();
+    // No store yet: the demo makes it, in the zone of the machine it runs on.
+    let d = TestDesk::bare();
     let made: common::Run = d
         .command()
         .env("TZ", "Asia/Shanghai")
@@ -136,6 +137,18 @@ fn a_new_store_takes_the_machine_s_time_zone_and_an_admin_may_change_it() {
     assert!(r.stderr.contains("IANA"), "{}", r.stderr);
     d.ok(&["settings", "set", "timezone", "Asia/Hong_Kong"]);
     assert_eq!(zone(&d), "Asia/Hong_Kong");
+    // The zone the store was made with is in the audit log as every setting is, so the log
+    // vouches for it and for its change.
+    let r = d.ok(&["audit", "verify", "--format", "table"]);
+    assert!(r.stdout.starts_with("OK: "), "{}", r.stdout);
+    let log = d.ok(&["audit", "--format", "json"]).json();
+    let set: Vec<_> = log
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["action"] == "setting_set" && e["entity_id"] == "timezone")
+        .collect();
+    assert_eq!(set.len(), 2, "made and changed: {set:?}");
 }
 
 #[test]

@@ -137,6 +137,7 @@ fn scenario(d: &TestDesk, out: &std::path::Path) -> BTreeMap<&'static str, [Vec<
     m.insert("users list", each(&|_| "users list".into()));
     m.insert("users disable", each(&|r| format!("users disable newbie{r}")));
     m.insert("users enable", each(&|r| format!("users enable newbie{r}")));
+    m.insert("users set-role", each(&|r| format!("users set-role newbie{r} supervisor")));
     m.insert("audit", each(&|_| "audit --limit 3".into()));
     m.insert("audit verify", each(&|_| "audit verify".into()));
     m.insert("reveal", each(&|r| format!("reveal {}", active[14 + r])));
@@ -145,6 +146,8 @@ fn scenario(d: &TestDesk, out: &std::path::Path) -> BTreeMap<&'static str, [Vec<
     m.insert("settings list", each(&|_| "settings list".into()));
     m.insert("config path", each(&|_| "config path".into()));
     m.insert("config check", each(&|_| "config check".into()));
+    // The first round writes the defaults, the second finds them there and keeps them.
+    m.insert("config init", each(&|_| "config init".into()));
     m.insert("import loans", each(&|r| format!("import loans {}", import(r))));
     m.insert("import payments", each(&|r| format!("import payments {}", pay(r))));
     m
@@ -173,6 +176,18 @@ fn every_command_honours_format_json_and_csv() {
                     "--format",
                     format,
                 ]);
+                check(&command, format, &run.stdout);
+            }
+            continue;
+        }
+        // Each round undoes a run of its own, on a book of its own.
+        if command == "escalate undo" {
+            for format in ["json", "csv"] {
+                let fresh = TestDesk::new();
+                fresh.ok(&["--as-of", AS_OF, "demo", "--loans", "100", "--seed", "7"]);
+                fresh.ok(&["--as-of", AS_OF, "escalate", "--format", "json"]);
+                let run =
+                    fresh.ok(&["--as-of", AS_OF, "--format", format, "escalate", "undo", "--reason", "r"]);
                 check(&command, format, &run.stdout);
             }
             continue;
@@ -283,6 +298,17 @@ fn refusals_by_the_book_s_state_exit_3_and_bad_input_2() {
     assert_eq!(c, 3, "an earlier run date: {err}");
     let (c, err) = code(&["show", "NOPE"]);
     assert_eq!(c, 2, "an unknown loan is bad input: {err}");
+    // The commands added since hold to the same contract: the one admin kept, a run undone once.
+    let users = d.ok(&["users", "list", "--format", "json"]).json();
+    let admin = users.as_array().and_then(|u| u.iter().find(|u| u["role"] == "admin")).expect("the admin");
+    let admin = admin["login"].as_str().expect("login").to_string();
+    let (c, err) = code(&["users", "set-role", &admin, "collector"]);
+    assert_eq!(c, 3, "the store's only admin: {err}");
+    d.ok(&["--as-of", AS_OF, "escalate", "undo", "--reason", "dated wrong"]);
+    let (c, err) = code(&["escalate", "undo", "--reason", "again"]);
+    assert_eq!(c, 3, "no run left to undo: {err}");
+    let (c, err) = code(&["users", "set-role", "nobody-at-all", "collector"]);
+    assert_eq!(c, 2, "an unknown user is bad input: {err}");
 }
 
 #[test]

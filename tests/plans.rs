@@ -65,7 +65,7 @@ fn preview_equals_what_is_saved_and_delinquency_follows_the_plan() {
             saved["schedule"][0]["payment"].as_str().expect("amount")
         ),
     );
-    d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
+    d.ok_on("2026-03-10", &["--as-of", "2026-03-10", "import", "payments", TestDesk::path_str(&pay)]);
     let paid = d.ok(&["--as-of", "2026-03-12", "show", "P-1", "--format", "json"]).json();
     assert_eq!(paid["dpd"], 0);
 }

@@ -68,7 +68,7 @@ fn team(d: &TestDesk, as_of: &str) -> (i64, i64) {
 
 /// The run's changes and how many loans a promise held (from the summary on stderr).
 fn escalate(d: &TestDesk, as_of: &str) -> (Vec<Value>, u64) {
-    let r = d.ok(&["--as-of", as_of, "--format", "json", "escalate"]);
+    let r = d.ok_on(as_of, &["--as-of", as_of, "--format", "json", "escalate"]);
     let tail = r.stderr.split("held by a promise ").nth(1).expect("summary");
     let held = tail.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse().ok()).expect("held");
     (r.json().as_array().expect("changes").clone(), held)
@@ -99,7 +99,7 @@ fn a_payment_within_the_policys_grace_keeps_the_promise() {
     let d = desk();
     // Paid on the promise date + 2: late for one day of grace, in time for three.
     let pay = d.write("pay.csv", "loan_id,paid_on,amount\nA-30,2026-03-07,5000.00\n");
-    d.ok(&["--as-of", IN_GRACE, "import", "payments", TestDesk::path_str(&pay)]);
+    d.ok_on(IN_GRACE, &["--as-of", IN_GRACE, "import", "payments", TestDesk::path_str(&pay)]);
     assert_eq!(statuses(&d, LAPSED), ["kept", "kept", "kept"].map(String::from));
     assert_eq!(team(&d, LAPSED), (1, 0));
 }

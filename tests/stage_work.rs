@@ -121,7 +121,7 @@ fn escalation_creates_each_entered_stages_work_once() {
     d.ok(&["--as-of", "2026-03-05", "escalate", "--dry-run"]);
     assert_eq!(kinds(&json(&d, &["tasks"])), want);
     // A later run moving A-30 on adds the new stage's work; the reminder's stays open.
-    d.ok(&["--as-of", "2026-03-02", "escalate"]);
+    d.ok_on("2026-03-02", &["--as-of", "2026-03-02", "escalate"]);
     let later = kinds(&json(&d, &["tasks", "--assignee", "wang.fang"]));
     assert!(later.contains(&("A-30".into(), "plan_offer".into())), "{later:?}");
     assert!(later.contains(&("A-30".into(), "call".into())), "{later:?}");
@@ -167,9 +167,9 @@ fn the_dunning_notice_falls_due_once_a_calendar_month_while_overdue() {
         "--out",
         TestDesk::path_str(&out),
     ]);
-    let r = d.ok(&["--as-of", "2026-03-15", "--format", "table", "escalate"]);
+    let r = d.ok_on("2026-03-15", &["--as-of", "2026-03-15", "--format", "table", "escalate"]);
     assert!(r.stdout.contains("dunning notices due 0"), "{}", r.stdout);
-    d.ok(&["--as-of", "2026-03-31", "escalate"]);
+    d.ok_on("2026-03-31", &["--as-of", "2026-03-31", "escalate"]);
     for loan in ["A-30", "A-31"] {
         assert_eq!(dunning(&d, "2026-03-31", loan), (1, AS_OF.to_string()), "{loan}");
     }
@@ -180,16 +180,16 @@ fn the_dunning_notice_falls_due_once_a_calendar_month_while_overdue() {
     // April: a new one for each loan whose March task is done; an open one stands (no second).
     let dry = d.ok(&["--as-of", "2026-04-01", "--format", "table", "escalate", "--dry-run"]);
     assert!(dry.stdout.contains("dunning notices due 1"), "{}", dry.stdout);
-    let r = d.ok(&["--as-of", "2026-04-01", "--format", "table", "escalate"]);
+    let r = d.ok_on("2026-04-01", &["--as-of", "2026-04-01", "--format", "table", "escalate"]);
     assert!(r.stdout.contains("dunning notices due 1"), "{}", r.stdout);
     assert_eq!(dunning(&d, "2026-04-01", "A-30"), (2, "2026-04-01".to_string()));
     assert_eq!(dunning(&d, "2026-04-01", "A-31"), (1, AS_OF.to_string()), "on hold");
     assert_eq!(dunning(&d, "2026-04-01", "K-61"), (1, AS_OF.to_string()), "March's still open");
     // Idempotent for the month.
-    let again = d.ok(&["--as-of", "2026-04-20", "--format", "table", "escalate"]);
+    let again = d.ok_on("2026-04-20", &["--as-of", "2026-04-20", "--format", "table", "escalate"]);
     assert!(again.stdout.contains("dunning notices due 1"), "A-31 after its hold: {}", again.stdout);
     assert_eq!(dunning(&d, "2026-04-20", "A-31"), (2, "2026-04-20".to_string()));
-    let again = d.ok(&["--as-of", "2026-04-21", "--format", "table", "escalate"]);
+    let again = d.ok_on("2026-04-21", &["--as-of", "2026-04-21", "--format", "table", "escalate"]);
     assert!(again.stdout.contains("dunning notices due 0"), "{}", again.stdout);
     assert_eq!(dunning(&d, "2026-04-21", "A-30").0, 2);
 }

@@ -361,7 +361,7 @@ fn the_team_figures_of_a_small_book() {
         "loan_id,paid_on,amount\nA-1,2026-02-10,100.00\nA-1,2026-03-04,300.00\nB-1,2026-03-10,500.00\n\
          C-1,2026-03-10,250.00\nE-1,2026-03-15,1000.00\n",
     );
-    d.ok(&["--as-of", "2026-03-20", "import", "payments", TestDesk::path_str(&pay)]);
+    d.ok_on("2026-03-20", &["--as-of", "2026-03-20", "import", "payments", TestDesk::path_str(&pay)]);
     let at = |day: &str| format!("2026-03-{day}T10:00:00+08:00");
     let contact = |user: &str, day: &str, loan: &str, extra: &[&str]| {
         let mut args = vec!["contact", loan];

@@ -159,13 +159,13 @@ fn open_filter_open_a_case_go_back_and_quit() {
     let argv = desk_argv(&d);
     tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
 
-    tmux.wait_for("the due-soon list", |s| s.contains("Due soon 59") && s.contains("DL00000045"));
+    tmux.wait_for("the due-soon list", |s| s.contains("Due soon 1/59") && s.contains("DL00000045"));
     tmux.keys(&["Tab"]);
     tmux.wait_for("the overdue queue", |s| s.contains("stage all · sort dpd") && s.contains("DL00000049"));
 
     tmux.keys(&["/"]);
     tmux.text("王");
-    let s = tmux.wait_for("the filtered queue", |s| s.contains("/王") && s.contains("Overdue 3 "));
+    let s = tmux.wait_for("the filtered queue", |s| s.contains("/王") && s.contains("Overdue 1/3 "));
     // Queue rows open with two marks (callable now, promise), then the loan.
     let rows: Vec<&str> = s.lines().filter(|l| l.get(3..).is_some_and(|r| r.starts_with("DL"))).collect();
     assert_eq!(rows.len(), 3, "{s}");
@@ -196,13 +196,85 @@ fn sigterm_restores_the_terminal_and_ends_the_desk() {
     let tmux = Tmux::new(d.dir.path());
     let argv = desk_argv(&d);
     tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
-    tmux.wait_for("the desk", |s| s.contains("Due soon 59"));
+    tmux.wait_for("the desk", |s| s.contains("Due soon 1/59"));
     let pid = tmux.desk_pid();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
     assert!(killed.success());
     assert_eq!(tmux.wait_exit(), 143, "exit status 128 + SIGTERM, not killed by the signal");
     let s = tmux.screen();
     assert!(!s.contains("Due soon"), "the alternate screen was left:\n{s}");
+}
+
+/// Ctrl-Z from a shell with job control, as over SSH: the desk gives the terminal back and stops,
+/// the shell says so, and `fg` brings the whole desk back.
+#[test]
+fn ctrl_z_gives_the_terminal_back_and_fg_brings_the_desk_back() {
+    if !have_tmux() || !program::available("bash", &["--version"]) {
+        return;
+    }
+    let d = demo_store();
+    let tmux = Tmux::new(d.dir.path());
+    tmux.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        &tmux.session,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "env",
+        "PS1=ready$ ",
+        "bash",
+        "--norc",
+        "--noprofile",
+        "-i",
+    ]);
+    tmux.wait_for("the shell", |s| s.contains("ready$"));
+    let argv: Vec<String> = desk_argv(&d).iter().map(|a| format!("'{a}'")).collect();
+    tmux.text(&argv.join(" "));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the desk", |s| s.contains("Due soon 1/59"));
+    tmux.keys(&["C-z"]);
+    let s = tmux
+        .wait_for("the shell with the desk stopped", |s| s.contains("Stopped") && !s.contains("Due soon"));
+    assert!(!s.contains("DL000"), "{s}");
+    tmux.text("fg");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the desk again", |s| s.contains("Due soon 1/59") && s.contains("DL00000045"));
+    tmux.keys(&["j"]);
+    tmux.wait_for("keys work again", |s| s.contains("Due soon 2/59"));
+    tmux.keys(&["q"]);
+    tmux.wait_for("the shell after the desk", |s| !s.contains("Due soon") && s.contains("ready$"));
+    tmux.text("stty -a; echo done");
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_for("stty", |s| s.contains("icanon") && s.contains("done"));
+    let modes = s.split_whitespace().collect::<Vec<_>>();
+    assert!(modes.contains(&"icanon") && modes.contains(&"echo"), "{s}");
+}
+
+#[test]
+fn sigquit_restores_the_terminal_too() {
+    if !have_tmux() {
+        return;
+    }
+    let d = demo_store();
+    let tmux = Tmux::new(d.dir.path());
+    let argv = desk_argv(&d);
+    tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    tmux.wait_for("the desk", |s| s.contains("Due soon 1/59"));
+    let pid = tmux.desk_pid();
+    let quit = Command::new("kill").args(["-QUIT", &pid]).status().expect("kill");
+    assert!(quit.success());
+    assert_eq!(tmux.wait_exit(), 131, "exit status 128 + SIGQUIT, not a core dump");
+    let s = tmux.wait_for("stty after the desk", |s| s.contains("icanon"));
+    assert!(
+        !s.contains("Due soon"),
+        "the alternate screen was left:
+{s}"
+    );
+    let modes = s.split_whitespace().collect::<Vec<_>>();
+    assert!(modes.contains(&"icanon") && modes.contains(&"echo"), "{s}");
 }
 
 #[test]
@@ -260,7 +332,9 @@ fn the_desk_in_chinese_from_the_locale_lines_up_its_columns() {
     let env = ["-u", "DUEDESK_LANG", "-u", "LC_ALL", "-u", "LC_MESSAGES", "LANG=zh_CN.UTF-8"];
     argv.splice(1..1, env.iter().map(ToString::to_string));
     tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
-    tmux.wait_for("the due-soon list in Chinese", |s| s.contains("即将到期 59") && s.contains("DL00000045"));
+    tmux.wait_for("the due-soon list in Chinese", |s| {
+        s.contains("即将到期 1/59") && s.contains("DL00000045")
+    });
     tmux.keys(&["Tab"]);
     let s =
         tmux.wait_for("the overdue queue in Chinese", |s| s.contains("逾期天数") && s.contains("DL00000049"));
@@ -271,8 +345,8 @@ fn the_desk_in_chinese_from_the_locale_lines_up_its_columns() {
     let cell_of = |line: &str, needle: &str| {
         line.find(needle).map(|i| duedesk::text::width(&line[..i])).expect("needle")
     };
-    assert_eq!(cell_of(header, "账龄"), cell_of(row, "M7+"), "{s}");
-    assert_eq!(cell_of(header, "逾期天数") + 8, cell_of(row, " M7+"), "{s}");
+    assert_eq!(cell_of(header, "逾期天数") + 8, cell_of(row, "647") + 3, "{s}");
+    assert_eq!(cell_of(header, "电话"), cell_of(row, "13752770534"), "{s}");
     tmux.keys(&["Enter", "Tab", "Tab"]);
     tmux.wait_for("the payments and promises pane", |s| s.contains("还款与承诺") && s.contains("承诺日"));
     tmux.keys(&["q"]);
@@ -283,7 +357,7 @@ fn the_desk_in_chinese_from_the_locale_lines_up_its_columns() {
 fn open_first_overdue_case(d: &TestDesk, tmux: &Tmux) -> String {
     let argv = desk_argv(d);
     tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
-    tmux.wait_for("the due-soon list", |s| s.contains("Due soon 59"));
+    tmux.wait_for("the due-soon list", |s| s.contains("Due soon 1/59"));
     tmux.keys(&["Tab"]);
     tmux.wait_for("the overdue queue", |s| s.contains("stage all · sort dpd") && s.contains("DL0"));
     tmux.keys(&["Enter"]);
@@ -373,10 +447,7 @@ fn another_users_change_reaches_an_open_desk() {
     tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
     tmux.wait_for("the due-soon list", |s| s.contains("my cases"));
     tmux.keys(&["Tab"]);
-    let count = |s: &str| -> u64 {
-        let after = s.split("Overdue ").nth(1).unwrap_or("");
-        after.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0)
-    };
+    let count = |s: &str| -> u64 { overdue_count(s).unwrap_or(0) };
     let before = count(&tmux.wait_for("wang.fang's queue", |s| s.contains("sort dpd") && count(s) > 0));
     let theirs = d.run_as(
         "zhao.min",
@@ -401,9 +472,10 @@ fn desk_as(d: &TestDesk, user: &str) -> Vec<String> {
     argv
 }
 
-/// The overdue count on the tab line.
+/// The overdue count on the tab line (after the cursor's position, `3/86`, on the queue).
 fn overdue_count(s: &str) -> Option<u64> {
-    s.lines().next()?.split("Overdue ").nth(1)?.split_whitespace().next()?.parse().ok()
+    let tab = s.lines().next()?.split("Overdue ").nth(1)?.split_whitespace().next()?;
+    tab.rsplit('/').next()?.parse().ok()
 }
 
 /// Three desks on one store at once: a supervisor hands one collector's cases over to another from
@@ -433,6 +505,9 @@ fn a_hand_over_at_the_supervisors_desk_reaches_both_collectors_desks() {
     zm.keys(&[":"]);
     zm.text("assign --from li.qiang --to wang.fang --reason 离职交接");
     zm.keys(&["Enter"]);
+    // It says what it will move and waits for y.
+    zm.wait_for("the hand-over's preview", |s| s.contains("move ") && s.contains("y does it"));
+    zm.keys(&["y"]);
     zm.wait_for("the hand-over's outcome", |s| s.contains("cases moved"));
 
     lq.wait_for("li.qiang's queue to empty", |s| overdue_count(s) == Some(0));

@@ -198,9 +198,9 @@ fn the_case_pane_tabs_fit_sixty_cells() {
     let mut state = opened(&mut desk);
     press(&mut state, &mut desk, "<Tab><Enter>").expect("keys");
     let tabs = |state: &DeskState| screen(&render(state, 60, 16)).lines().nth(8).unwrap_or("").to_string();
-    assert_eq!(tabs(&state), " Schedule  │  Contacts  │  Payments  │  Stages");
+    assert_eq!(tabs(&state), " Schedule 9/24  │  Contacts  │  Payments  │  Stages");
     press(&mut state, &mut desk, "<Tab><Tab>").expect("keys");
-    assert_eq!(tabs(&state), " Schedule  │  Contacts  │  Payments & promises  │  Stages");
+    assert_eq!(tabs(&state), " Schedule  │  Contacts  │  Payments 1/10  │  Stages");
 }
 
 #[test]

@@ -36,7 +36,9 @@ fn key(
     Ok(t.elapsed())
 }
 
-pub fn desk_figures(work: &Path, admin: &str, name: &str, phone: &str, table: &mut Table) -> Res<()> {
+/// `filters`: what each search is (a name's prefix, pinyin initials, a phone's last four…) and
+/// the text typed for it, a key at a time.
+pub fn desk_figures(work: &Path, admin: &str, filters: &[(String, String)], table: &mut Table) -> Res<()> {
     let look = Look::new(Theme::mono());
     let mut term = Terminal::new(TestBackend::new(SIZE.0, SIZE.1))?;
 
@@ -96,7 +98,7 @@ pub fn desk_figures(work: &Path, admin: &str, name: &str, phone: &str, table: &m
     all_keys.extend(&sorts);
     table.add("queue: every key above", spread(&all_keys), "p99 ≤ 16 ms", "—".into());
 
-    for (what, text) in [("name prefix", name), ("phone prefix", phone)] {
+    for (what, text) in filters {
         key(&mut state, &mut desk, &mut term, &look, "/")?;
         let mut typed = Vec::new();
         let mut each = Vec::new();

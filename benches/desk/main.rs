@@ -93,11 +93,24 @@ fn run() -> Res<()> {
     eprintln!("store: {loans} loans, {contacts} contacts; desk user {admin}");
     let name_prefix: String = name.chars().take(2).collect();
     let phone_prefix: String = phone.chars().take(7).collect();
+    // The forms a collector finds a case by (issue #16): pinyin initials, a phone's last four
+    // digits (尾号), a bare loan number.
+    let initials: String = {
+        use pinyin::ToPinyin;
+        name.as_str().to_pinyin().flatten().filter_map(|p| p.plain().chars().next()).collect()
+    };
+    let filters = vec![
+        ("name prefix".to_string(), name_prefix.clone()),
+        ("phone prefix".to_string(), phone_prefix.clone()),
+        ("pinyin initials".to_string(), initials),
+        ("a phone's last four digits".to_string(), phone.chars().skip(phone.chars().count() - 4).collect()),
+        ("a bare loan number".to_string(), (loans / 2 + 1).to_string()),
+    ];
 
     // DUEDESK_BENCH_ONLY=desk,sqlite3,tui,escalate,import,import_file,demo picks parts (all by default).
     let part = |p: &str| only.is_empty() || only.split(',').any(|o| o.trim() == p);
     if part("desk") {
-        in_process::desk_figures(&work, &admin, &name_prefix, &phone_prefix, &mut table)?;
+        in_process::desk_figures(&work, &admin, &filters, &mut table)?;
     }
     if part("sqlite3") {
         sqlite3::baseline(&work, &admin, &name_prefix, &phone_prefix, &mut table)?;

@@ -19,6 +19,8 @@ fn queue_filter(search: Option<&str>) -> LoanFilter {
         status: Some(LoanStatus::Active),
         dpd_min: Some(1),
         search: search.map(str::to_string),
+        // The admin sees phones in full, so its searches look at them.
+        search_phones: search.is_some(),
         promises_first: Some(as_of()),
         ..LoanFilter::default()
     }

@@ -1,7 +1,9 @@
 //! Desk users and store-wide settings.
 
+use super::text_in::text_in;
 use super::{AppError, Desk, Result};
 use crate::domain::delinquency::DEFAULT_PENALTY_UPLIFT_PCT;
+use crate::domain::input::{Lines, check_login};
 use crate::domain::policy::{Policy, parse_policy};
 use crate::domain::{ClassBands, Role};
 use crate::store::{self, StateTable, StoreError, User};
@@ -28,7 +30,8 @@ pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec {
         key: "trust_env_user",
         default: "false",
-        help: "let DUEDESK_USER act as another desk user (tests, demos, single-user installs)",
+        help: "let DUEDESK_USER act as another desk user and DUEDESK_NOW pin the clock (tests, demos, \
+               single-user installs)",
         validate: |v| one_of(v, &["true", "false"]),
     },
     SettingSpec {
@@ -154,6 +157,7 @@ impl Desk {
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         let spec = spec(key)?;
+        text_in(value, &format!("setting {key}"), Lines::One)?;
         (spec.validate)(value).map_err(|why| AppError::Input(format!("setting {key} = '{value}': {why}")))?;
         if key == CLASS_BANDS {
             let mut p = self.policy.clone();
@@ -183,10 +187,9 @@ impl Desk {
     }
 
     pub fn add_user(&mut self, login: &str, role: Role, display_name: Option<&str>) -> Result<User> {
-        let login = login.trim();
-        if login.is_empty() || login.chars().any(char::is_whitespace) {
-            return Err(AppError::Input(format!("'{login}' is not a login name: no spaces, not empty")));
-        }
+        let login = check_login(login.trim()).map_err(AppError::Input)?;
+        let display_name =
+            display_name.map(|n| text_in(n.trim(), "the display name", Lines::One)).transpose()?;
         let actor = self.actor.require(Role::Admin, "adding desk users")?.login.clone();
         let at = self.stamp();
         let user = self.store.write(|tx| -> Result<User> {
@@ -206,8 +209,8 @@ impl Desk {
     }
 
     /// Disables a desk user: their records stay, they can no longer act. Their open cases keep
-    /// their owner until a supervisor hands them over (`assign`).
-    pub fn disable_user(&mut self, login: &str) -> Result<()> {
+    /// their owner until a supervisor hands them over (`assign`): how many there are.
+    pub fn disable_user(&mut self, login: &str) -> Result<u64> {
         let actor = self.actor.require(Role::Admin, "disabling desk users")?.login.clone();
         if actor == login {
             return Err(AppError::Refused("an admin cannot disable their own login".into()));
@@ -224,7 +227,40 @@ impl Desk {
             });
             store::insert_audit(tx, &at, &actor, "user_disable", "user", Some(login), &detail.to_string())?;
             Ok(())
-        })
+        })?;
+        let user = store::user_by_login(self.store.conn(), login)?
+            .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?;
+        let table = self.state_table(&mut |_| {})?;
+        Ok(u64::try_from(store::open_book_of(self.store.conn(), table, user.id)?.0).unwrap_or(0))
+    }
+
+    /// Gives a desk user another role; the role before. The store keeps an active admin.
+    pub fn set_role(&mut self, login: &str, role: Role) -> Result<Role> {
+        let actor = self.actor.require(Role::Admin, "changing a desk user's role")?.login.clone();
+        let at = self.stamp();
+        let before = self.store.write(|tx| -> Result<Role> {
+            let Some(user) = store::user_by_login(tx, login)? else {
+                return Err(AppError::Input(format!("unknown desk user '{login}'")));
+            };
+            let admins =
+                store::list_users(tx)?.into_iter().filter(|u| u.active && u.role == Role::Admin).count();
+            if user.role == Role::Admin && role != Role::Admin && user.active && admins <= 1 {
+                return Err(AppError::Refused(format!(
+                    "'{login}' is the store's only admin; make another admin first"
+                )));
+            }
+            store::set_user_role(tx, login, role)?;
+            let detail = serde_json::json!({
+                "before": { "role": user.role.as_str() },
+                "after": { "role": role.as_str() },
+            });
+            store::insert_audit(tx, &at, &actor, "user_role", "user", Some(login), &detail.to_string())?;
+            Ok(user.role)
+        })?;
+        if login == self.actor.login {
+            self.actor.user = store::user_by_login(self.store.conn(), login)?;
+        }
+        Ok(before)
     }
 
     /// Enables a disabled desk user again.

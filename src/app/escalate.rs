@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::tasks;
 use super::{AppError, Desk, Result};
 use crate::domain::escalation::{Position, Transition, decide};
+use crate::domain::plan::cure_held;
 use crate::domain::policy::{Policy, parse_policy};
 use crate::domain::{LoanStatus, PromiseStatus, Role, Stage};
 use crate::store::{self, EscalationRow, StageEvent, StateTable};
@@ -60,6 +61,8 @@ pub struct EscalationReport {
     pub held: u64,
     /// Loans a dispute or hardship hold kept from moving forward.
     pub on_hold: u64,
+    /// Loans a payment plan kept from a cure: the arrears it took over are not repaid yet.
+    pub plan_held: u64,
     /// Overdue loans whose dunning notice for the month fell due (a task added; dry: would be).
     pub dunning_notices: u64,
     pub transitions: Vec<TransitionCount>,
@@ -68,7 +71,8 @@ pub struct EscalationReport {
 
 /// Reads and checks a policy file: each bad entry as `FILE:LINE: key: message` (exit 2).
 pub fn load_policy(path: &Path) -> Result<Policy> {
-    let text = std::fs::read_to_string(path)
+    let text = super::install::user_may_read(path)
+        .and_then(|()| std::fs::read_to_string(path))
         .map_err(|e| AppError::Input(format!("{}: cannot read the policy file: {e}", path.display())))?;
     parse_policy(&text).map_err(|errors| {
         AppError::File(
@@ -89,7 +93,7 @@ pub fn load_policy(path: &Path) -> Result<Policy> {
 
 /// The stage change the run makes for a loan, counting the promise-held and hold-stopped ones.
 fn change_for(policy: &Policy, row: &EscalationRow, report: &mut EscalationReport) -> Option<Transition> {
-    let pos = position(row);
+    let pos = position(policy, row);
     let Some(mut t) = decide(policy, &pos) else {
         let moving = decide(policy, &Position { promise_alive: false, ..pos });
         if pos.promise_alive && policy.promise_hold && moving.is_some() {
@@ -109,9 +113,11 @@ fn change_for(policy: &Policy, row: &EscalationRow, report: &mut EscalationRepor
 }
 
 /// The position `decide` reads, from a snapshot row computed with the run's policy (so a
-/// promise is active by that policy's grace).
-fn position(row: &EscalationRow) -> Position {
-    let promise_alive = row.promise == Some(PromiseStatus::Active);
+/// promise is active by that policy's grace). A promise holds only when it is worth the policy's
+/// share of the overdue amount: a token promise does not stop escalation.
+fn position(policy: &Policy, row: &EscalationRow) -> Position {
+    let promise_alive = row.promise == Some(PromiseStatus::Active)
+        && row.promise_amount.is_some_and(|amount| policy.promise_holds(amount, row.overdue));
     Position {
         stage: row.stage,
         dpd: row.dpd,
@@ -121,6 +127,17 @@ fn position(row: &EscalationRow) -> Position {
         written_off: row.written_off || row.status == LoanStatus::WrittenOff,
         promise_alive,
     }
+}
+
+/// Whether the plan in force on a loan still holds it from a cure (`plan::cure_held`).
+fn plan_holds_cure(
+    conn: &rusqlite::Connection,
+    loan: crate::store::LoanId,
+    as_of: NaiveDate,
+) -> Result<bool> {
+    let Some(loan) = store::loan_by_id(conn, loan)? else { return Ok(false) };
+    let (_, counted) = store::schedule_inputs(conn, &loan)?;
+    Ok(cure_held(store::plan_hold(conn, &loan)?, &counted, as_of))
 }
 
 impl Desk {
@@ -163,6 +180,15 @@ impl Desk {
         }
         let (as_of, rules, at) =
             (self.as_of, policy.assess_rules(self.rules.penalty_uplift_pct), self.stamp());
+        // A run dated ahead of the clock (a typo) would move the book into its future and lock out
+        // every correct run after it; only a dry run may look ahead.
+        let today = self.now.date_naive();
+        if !dry_run && as_of > today {
+            return Err(AppError::Refused(format!(
+                "a run is made as of today ({today}) or earlier, not {as_of}: a run ahead would move loans for \
+                 days not yet come (use --dry-run to look ahead)"
+            )));
+        }
         // A run for an earlier date than one already made would undo its work (cure loans that
         // were overdue by then); only a dry run may look back.
         if !dry_run
@@ -190,6 +216,7 @@ impl Desk {
             changed: 0,
             held: 0,
             on_hold: 0,
+            plan_held: 0,
             dunning_notices: 0,
             transitions: Vec::new(),
             changes: Vec::new(),
@@ -201,7 +228,18 @@ impl Desk {
                 let Some(last) = page.last().map(|r| r.loan.0) else { return Ok(None) };
                 for row in &page {
                     report.loans += 1;
-                    let change = change_for(policy, row, report);
+                    let change = match change_for(policy, row, report) {
+                        Some(t)
+                            if t.to == Stage::Current
+                                && row.planned
+                                && row.stage != Stage::Closed
+                                && plan_holds_cure(conn, row.loan, as_of)? =>
+                        {
+                            report.plan_held += 1;
+                            None
+                        }
+                        change => change,
+                    };
                     let stage = change.as_ref().map_or(row.stage, |t| t.to);
                     // Monthly while overdue (DOMAIN §6), not only on entering reminder; a dispute or
                     // hardship hold stops outbound collection, a notice included. Checked before the
@@ -287,6 +325,7 @@ impl Desk {
                 "changed": report.changed,
                 "held": report.held,
                 "on_hold": report.on_hold,
+                "plan_held": report.plan_held,
                 "dunning_notices": report.dunning_notices,
                 "transitions": report.transitions,
             })
@@ -317,6 +356,9 @@ mod tests {
             written_off: false,
             promise,
             held_until: None,
+            promise_amount: Some(crate::domain::Money::from_cents(500_000)),
+            overdue: crate::domain::Money::from_cents(1_000_000),
+            planned: false,
         }
     }
 
@@ -326,7 +368,9 @@ mod tests {
         let now = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
         let mut d = Desk::open(store, "admin", as_of, now).expect("desk");
         crate::app::demo::generate(&mut d, 400, 7, &mut |_| {}).expect("demo");
+        // The run is made on its day: the clock has reached it.
         d.as_of = crate::domain::parse_date("2026-04-20").expect("date");
+        d.now = chrono::DateTime::parse_from_rfc3339("2026-04-20T10:00:00+08:00").expect("now");
         d
     }
 
@@ -363,11 +407,19 @@ mod tests {
 
     #[test]
     fn a_promise_holds_while_the_snapshot_computed_with_the_runs_policy_calls_it_active() {
-        let alive = |r: &EscalationRow| position(r).promise_alive;
+        let alive = |r: &EscalationRow| position(&Policy::default(), r).promise_alive;
         assert!(alive(&row(Stage::Reminder, 40, Some(PromiseStatus::Active))));
         assert!(!alive(&row(Stage::Reminder, 40, Some(PromiseStatus::Broken))));
         assert!(!alive(&row(Stage::Reminder, 40, Some(PromiseStatus::Kept))));
         assert!(!alive(&row(Stage::Reminder, 40, None)));
+        // Worth less than a fifth of the overdue amount, it holds nothing.
+        let token = EscalationRow {
+            promise_amount: Some(crate::domain::Money::from_cents(1)),
+            ..row(Stage::Reminder, 40, Some(PromiseStatus::Active))
+        };
+        assert!(!alive(&token));
+        let strict = Policy { promise_min_hold_share: 60, ..Policy::default() };
+        assert!(!position(&strict, &row(Stage::Reminder, 40, Some(PromiseStatus::Active))).promise_alive);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use chrono::Duration;
 use serde::Serialize;
 
+use super::text_in::reason_of;
 use super::{AppError, Desk, Result};
 use crate::domain::Role;
 use crate::store::{self, Loan, LoanId, UserId};
@@ -45,14 +46,6 @@ fn lease_view(loan: &Loan, row: &store::LeaseRow, me: Option<UserId>) -> Lease {
         until: row.until_at.clone(),
         mine: Some(row.user) == me,
     }
-}
-
-fn reason_of(reason: &str, what: &str) -> Result<String> {
-    let r = reason.trim();
-    if r.is_empty() {
-        return Err(AppError::Input(format!("{what} needs a reason")));
-    }
-    Ok(r.to_string())
 }
 
 impl Desk {
@@ -135,7 +128,7 @@ impl Desk {
     pub fn take_over_lease(&mut self, loan_ref: &str, reason: &str) -> Result<Lease> {
         let loan = self.loan(loan_ref)?;
         self.actor.require(Role::Supervisor, "taking over a case")?;
-        let reason = reason_of(reason, "taking over a case")?;
+        let reason = reason_of(reason, "taking over a case")?.to_string();
         self.put_lease(&loan, Some(&reason))
     }
 
@@ -223,7 +216,7 @@ impl Desk {
     pub fn end_lease(&mut self, loan_ref: &str, reason: &str) -> Result<Option<Lease>> {
         let loan = self.loan(loan_ref)?;
         self.actor.require(Role::Supervisor, "taking over a case")?;
-        let reason = reason_of(reason, "taking over a case")?;
+        let reason = reason_of(reason, "taking over a case")?.to_string();
         let me = self.edit_as();
         let (at, actor) = (self.stamp(), self.actor.login.clone());
         self.store.write(|tx| -> Result<Option<Lease>> {

@@ -6,21 +6,29 @@ pub mod assign;
 pub mod audit;
 pub mod casework;
 pub mod clock;
+mod correction;
 pub mod demo;
 pub mod desk_state;
 pub mod escalate;
+pub mod export;
 pub mod import;
+pub mod install;
 pub mod keymap;
 pub mod leases;
 pub mod legal;
 pub mod moves;
 pub mod notice_text;
 pub mod notices;
+pub mod plans;
 pub mod privacy;
 pub mod queue_sort;
+pub mod run_undo;
+pub mod search;
 pub mod strings;
+pub mod take_back;
 pub mod tasks;
 pub mod team;
+mod text_in;
 pub mod views;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -119,6 +127,17 @@ impl Actor {
     }
 }
 
+/// Where the desk's clock comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// The system's: the only one a store that does not trust its environment takes.
+    Live,
+    /// Pinned by `DUEDESK_NOW` (tests and demos): it stamps contacts and audit entries and drives
+    /// the conduct rules, so only a store that trusts its environment takes it (`trust_env_user`,
+    /// which the demo book turns on), or a new store that `demo` is about to make a demo book.
+    Pinned { making_demo: bool },
+}
+
 /// The desk: an open store, the business date, the clock and the user. The store is the app
 /// layer's alone: the command line and the terminal reach it only through the desk's actions.
 pub struct Desk {
@@ -130,22 +149,40 @@ pub struct Desk {
     /// The escalation policy in force (`policy set`, else the shipped default); `rules` carries
     /// its due-soon windows and classification bands.
     pub policy: Policy,
+    /// The phone search being typed, recorded in the audit log once it is over (`search.rs`).
+    phone_looks: Vec<search::PhoneLook>,
 }
 
 impl Desk {
     /// Opens the store at `path` (migrating it as needed; with `create`, making the file when there
     /// is none, never its folder) and the desk on it for the operating-system login `os_login`, or
     /// for `env_user` (`DUEDESK_USER`) where the store's setting `trust_env_user` is on; elsewhere
-    /// another user named is refused (exit 3).
+    /// another user named is refused (exit 3), and so is a pinned clock (`Clock`), before the desk
+    /// writes anything.
     pub fn open_at(
         path: &std::path::Path,
         create: bool,
         os_login: &str,
         env_user: Option<&str>,
+        clock: Clock,
         as_of: NaiveDate,
         now: DateTime<FixedOffset>,
     ) -> Result<Desk> {
         let store = if create { Store::open(path)? } else { Store::open_existing(path)? };
+        if let Clock::Pinned { making_demo } = clock {
+            let flag = |key| -> Result<bool> {
+                Ok(store::setting_get(store.conn(), key)?.as_deref() == Some("true"))
+            };
+            let new_demo = making_demo && store::user_count(store.conn())? == 0;
+            if !(flag("trust_env_user")? || flag("demo")? || new_demo) {
+                return Err(AppError::Refused(format!(
+                    "DUEDESK_NOW={} is refused: it pins the clock that stamps contacts and the audit log and \
+                     drives the conduct rules, and this store's setting trust_env_user is off; unset it to work \
+                     on the system's clock",
+                    now.to_rfc3339()
+                )));
+            }
+        }
         let login = match env_user.map(str::trim).filter(|u| !u.is_empty() && *u != os_login) {
             Some(user) => {
                 if store::setting_get(store.conn(), "trust_env_user")?.as_deref() != Some("true") {
@@ -158,6 +195,9 @@ impl Desk {
             }
             None => os_login,
         };
+        // A login is a name on every record the user makes: no control or direction characters.
+        crate::domain::input::check_text(login, crate::domain::input::Lines::One)
+            .map_err(|e| AppError::Input(format!("the desk user: {e}")))?;
         Desk::open(store, login, as_of, now)
     }
 
@@ -168,8 +208,14 @@ impl Desk {
             let at = now.to_rfc3339();
             store.write(|tx| -> Result<()> {
                 if store::user_count(tx)? == 0 {
+                    // The zone is a setting as any other: its audit entry says what it became,
+                    // so that `audit verify` replays it.
                     if store::setting_get(tx, clock::TIMEZONE)?.is_none() {
-                        store::setting_set(tx, clock::TIMEZONE, clock::system_zone().name())?;
+                        let zone = clock::system_zone().name();
+                        store::setting_set(tx, clock::TIMEZONE, zone)?;
+                        let detail = serde_json::json!({ "before": null, "after": zone, "new_store": true });
+                        let key = Some(clock::TIMEZONE);
+                        store::insert_audit(tx, &at, login, "setting_set", "setting", key, &detail.to_string())?;
                     }
                     store::insert_user(tx, login, None, Role::Admin, &at)?;
                     let detail = serde_json::json!({ "before": null, "after": { "role": "admin", "active": true }, "first": true });
@@ -192,6 +238,7 @@ impl Desk {
             actor: Actor { login: login.to_string(), user, admins },
             rules: AssessRules::default(),
             policy: Policy::default(),
+            phone_looks: Vec::new(),
         };
         desk.load_rules()?;
         Ok(desk)
@@ -212,6 +259,7 @@ impl Desk {
             actor: self.actor.clone(),
             rules: self.rules,
             policy: self.policy.clone(),
+            phone_looks: Vec::new(),
         };
         // The policy and settings in force now, should an admin have changed them meanwhile.
         desk.load_rules()?;

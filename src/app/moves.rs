@@ -4,8 +4,11 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::text_in::{reason_of, text_in};
 use super::views::HoldView;
 use super::{AppError, Desk, Result, tasks};
+use crate::domain::input::Lines;
+use crate::domain::plan::cure_held;
 use crate::domain::{Role, Stage, assess, is_secured};
 use crate::store::{self, NewHold, StageEvent};
 
@@ -17,14 +20,6 @@ pub struct Moved {
     pub loan_id: String,
     pub from: Stage,
     pub to: Stage,
-}
-
-fn reason_of<'a>(reason: &'a str, what: &str) -> Result<&'a str> {
-    let r = reason.trim();
-    if r.is_empty() {
-        return Err(AppError::Input(format!("{what} needs a reason (--reason TEXT)")));
-    }
-    Ok(r)
 }
 
 impl Desk {
@@ -179,9 +174,12 @@ impl Desk {
             )));
         }
         if to < from {
-            let (schedule, payments) = store::schedule_inputs(self.store.conn(), &loan)?;
+            let conn = self.store.conn();
+            let (schedule, payments) = store::schedule_inputs(conn, &loan)?;
             let dpd = assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules).dpd;
-            if !(to == Stage::Current && dpd <= 0) {
+            // Under a plan whose arrears are unpaid, DPD 0 is the plan's, not a cure.
+            let cured = dpd <= 0 && !cure_held(store::plan_hold(conn, &loan)?, &payments, self.as_of);
+            if !(to == Stage::Current && cured) {
                 self.actor.require(Role::Supervisor, &format!("moving a case back from {from} to {to}"))?;
             }
         }
@@ -223,8 +221,9 @@ impl Desk {
     ) -> Result<()> {
         let loan = self.loan(loan_ref)?;
         self.actor.require(Role::Supervisor, "agency placement")?;
-        let agency = agency.map(str::trim);
+        let agency = agency.map(|a| text_in(a.trim(), "the agency's name", Lines::One)).transpose()?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let reason = reason.map(|r| reason_of(r, "an agency placement")).transpose()?;
         match (agency, &loan.agency) {
             (Some(""), _) => {
                 return Err(AppError::Input("an agency placement needs the agency's name".into()));

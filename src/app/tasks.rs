@@ -6,7 +6,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::text_in::text_in;
 use super::{AppError, Desk, Result};
+use crate::domain::input::Lines;
 use crate::domain::{Stage, add_months};
 use crate::store::{self, LoanId, StoreError, TaskFilter, TaskRecord};
 
@@ -217,6 +219,7 @@ impl Desk {
 
     /// Marks a task done by hand (the case's owner or a supervisor), with an audit entry.
     pub fn task_done(&mut self, id: i64, note: Option<&str>) -> Result<TaskView> {
+        let note = note.map(|n| text_in(n, "the note", Lines::Many)).transpose()?;
         let record = store::task_by_id(self.store.conn(), id)?
             .ok_or_else(|| AppError::Input(format!("unknown task {id}")))?;
         let loan = self.loan(&record.loan_ref)?;

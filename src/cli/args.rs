@@ -19,7 +19,7 @@ use crate::domain::{Channel, LoanStatus, Money, Outcome, Party, PromiseStatus, R
                   due-soon reminders, the overdue queue by stage and days past due, case history, \
                   and the escalation policy. With no command it opens the desk.",
     after_help = "Environment: DUEDESK_DB (store), DUEDESK_TODAY (as-of date), DUEDESK_NOW (clock, RFC 3339; \
-                  tests and demos), DUEDESK_USER (act as another desk user; only where the store's \
+                  tests and demos, where the store's trust_env_user setting is on), DUEDESK_USER (act as another desk user; only where the store's \
                   trust_env_user setting is on)."
 )]
 pub struct Cli {
@@ -185,8 +185,17 @@ pub enum Command {
 pub enum ImportWhat {
     /// Loans CSV: loan_id, borrower, product, principal, annual_rate, term_months, disbursed_on, …
     Loans { file: PathBuf },
-    /// Payments CSV: loan_id, paid_on, amount, reference
-    Payments { file: PathBuf },
+    /// Payments CSV: loan_id, paid_on, amount, reference. A file imported again changes nothing;
+    /// a row equal to a stored payment (loan, day, amount) without a reference of its own is refused
+    Payments {
+        file: PathBuf,
+        /// Rows equal to a stored payment or to each other are payments of their own
+        #[arg(long)]
+        accept_duplicates: bool,
+        /// Take payments that leave a loan a credit balance over 10 % of its principal
+        #[arg(long)]
+        accept_overpayment: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -263,8 +272,16 @@ pub struct ContactArgs {
     /// Supervisor: go ahead although a conduct rule refuses, for this reason (recorded)
     #[arg(long, value_name = "REASON")]
     pub override_rule: Option<String>,
-    /// This record corrects contact ID (history is append-only)
-    #[arg(long, value_name = "ID")]
+    /// This record corrects contact ID: its outcome and note (history is append-only; the
+    /// party, channel, direction and number stay the original's, and no rule counts it)
+    #[arg(
+        long,
+        value_name = "ID",
+        conflicts_with_all = [
+            "party", "channel", "phone", "inbound", "promise_amount", "promise_date", "debtor_asked",
+            "no_disclosure_ack", "override_rule",
+        ]
+    )]
     pub corrects: Option<i64>,
 }
 
@@ -341,6 +358,12 @@ pub enum UsersCmd {
     Disable { name: String },
     /// Enable a disabled desk user again (admin)
     Enable { name: String },
+    /// Give a desk user another role (admin; the store keeps at least one admin)
+    SetRole {
+        name: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -349,6 +372,9 @@ pub enum ConfigCmd {
     Check,
     /// Print the configuration directory (DUEDESK_CONFIG, else the platform's)
     Path,
+    /// Write commented copies of the defaults there (config.toml, keys.toml, each theme); files
+    /// already there are kept
+    Init,
 }
 
 #[derive(Debug, Subcommand)]
@@ -398,11 +424,7 @@ fn parse_outcome(s: &str) -> Result<Outcome, String> {
 }
 
 fn parse_money(s: &str) -> Result<Money, String> {
-    match Money::parse(s) {
-        Ok(m) if m.is_positive() => Ok(m),
-        Ok(m) => Err(format!("{m}: an amount must be more than 0.00")),
-        Err(e) => Err(e.to_string()),
-    }
+    Money::parse_amount(s)
 }
 
 #[cfg(test)]

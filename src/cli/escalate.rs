@@ -12,7 +12,10 @@ use crate::app::{Desk, Result};
 use crate::domain::policy::Policy;
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct EscalateArgs {
+    #[command(subcommand)]
+    pub then: Option<EscalateCmd>,
     /// Show what would change and write nothing (any desk user)
     #[arg(long)]
     pub dry_run: bool,
@@ -24,6 +27,18 @@ pub struct EscalateArgs {
     /// each batch of the policy committed
     #[arg(long)]
     pub progress: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EscalateCmd {
+    /// Undo the last run (admin): each loan it moved and nobody moved since goes back, as a stage
+    /// event of its own; its tasks close; the run before it becomes the last, so a run mis-dated
+    /// ahead stops locking out the correct one
+    Undo {
+        /// Why (recorded on each reversal and in the audit log)
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,8 +116,11 @@ fn show_policy(policy: &Policy, format: Format) -> Result<()> {
     }
 }
 
-/// `duedesk escalate`: with the store's policy, or `policy` (from --policy FILE).
+/// `duedesk escalate`: with the store's policy, or `policy` (from --policy FILE); `escalate undo`.
 pub fn run(desk: &mut Desk, policy: Option<Policy>, a: &EscalateArgs, format: Format) -> Result<()> {
+    if let Some(EscalateCmd::Undo { reason }) = &a.then {
+        return undo(desk, reason, format);
+    }
     let policy = policy.unwrap_or_else(|| desk.policy.clone());
     let mut p = super::progress("refreshing the book");
     let report = desk.escalate(&policy, a.dry_run, &mut |phase, n| {
@@ -119,6 +137,28 @@ pub fn run(desk: &mut Desk, policy: Option<Policy>, a: &EscalateArgs, format: Fo
     write_report(&report, format)
 }
 
+/// `duedesk escalate undo`: what it did, as lines, one JSON object or one CSV row.
+fn undo(desk: &mut Desk, reason: &str, format: Format) -> Result<()> {
+    let mut p = super::progress("undoing the run");
+    let r = desk.undo_last_run(reason, &mut |n| p.tick(n))?;
+    drop(p);
+    let mut text = format!(
+        "undid the run as of {}: {} moves reversed, {} of its open tasks closed\n",
+        r.as_of, r.reversed, r.tasks_closed
+    );
+    for l in &r.left {
+        text.push_str(&format!(
+            "left {} in {}: moved since the run put it in {}\n",
+            l.loan_id, l.stage, l.run_moved_to
+        ));
+    }
+    match r.last_run_now {
+        Some(day) => text.push_str(&format!("the last run that stands is as of {day}\n")),
+        None => text.push_str("no run stands now\n"),
+    }
+    done(format, &r, text.trim_end())
+}
+
 /// "from → to: count" lines and a summary line.
 fn summary(r: &EscalationReport) -> String {
     let mut text = String::new();
@@ -126,13 +166,18 @@ fn summary(r: &EscalationReport) -> String {
         text.push_str(&format!("{} → {}: {}\n", t.from, t.to, t.count));
     }
     let verb = if r.dry_run { "would change" } else { "changed" };
+    let mut held = format!("held by a promise {}", r.held);
+    if r.on_hold > 0 {
+        held.push_str(&format!(", on hold {}", r.on_hold));
+    }
+    if r.plan_held > 0 {
+        held.push_str(&format!(", kept from a cure by a plan {}", r.plan_held));
+    }
     text.push_str(&format!(
-        "{} loans as of {}: {verb} {}, held by a promise {}{}, dunning notices due {}{}\n",
+        "{} loans as of {}: {verb} {}, {held}, dunning notices due {}{}\n",
         r.loans,
         r.as_of,
         r.changed,
-        r.held,
-        if r.on_hold > 0 { format!(", on hold {}", r.on_hold) } else { String::new() },
         r.dunning_notices,
         if r.dry_run { " (dry run: nothing written)" } else { "" }
     ));

@@ -16,7 +16,7 @@ mod team;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use chrono::{DateTime, FixedOffset, Local};
+use chrono::{DateTime, Datelike, FixedOffset, Local};
 use clap::CommandFactory;
 
 pub use args::Cli;
@@ -26,7 +26,7 @@ use format::Format;
 use crate::app::casework::ContactInput;
 use crate::app::views::LoanQuery;
 use crate::app::views::SortKey;
-use crate::app::{AppError, Desk, Result, demo, import};
+use crate::app::{AppError, Clock, Desk, Result, demo, import};
 use crate::domain::plan::{PlanRequest, PlanScope};
 use crate::domain::{Direction, LoanStatus, Role};
 
@@ -37,13 +37,14 @@ pub fn main_with(cli: Cli) -> i32 {
         Err(e) => {
             let mut err = std::io::stderr().lock();
             match &e {
+                // A message may quote the book or the input: its control characters are shown.
                 AppError::File(lines) => {
                     for l in lines {
-                        let _ = writeln!(err, "{l}");
+                        let _ = writeln!(err, "{}", crate::text::visible(l));
                     }
                 }
                 other => {
-                    let _ = writeln!(err, "duedesk: {other}");
+                    let _ = writeln!(err, "duedesk: {}", crate::text::visible_lines(&other.to_string()));
                 }
             }
             e.exit_code()
@@ -119,46 +120,78 @@ fn execute(cli: Cli) -> Result<()> {
                     let mut p = progress("importing loans");
                     ("loans", import::import_loans(&mut desk, file, &mut |n| p.tick(n))?)
                 }
-                ImportWhat::Payments { file } => {
+                ImportWhat::Payments { file, accept_duplicates, accept_overpayment } => {
                     let mut p = progress("importing payments");
-                    ("payments", import::import_payments(&mut desk, file, &mut |n| p.tick(n))?)
+                    let options = import::PaymentOptions {
+                        accept_duplicates: *accept_duplicates,
+                        accept_overpayment: *accept_overpayment,
+                    };
+                    ("payments", import::import_payments(&mut desk, file, options, &mut |n| p.tick(n))?)
                 }
             };
             for login in &report.created_users {
                 eprintln!("created desk user '{login}' (collector) for an assignee not yet on the desk");
             }
             let file = match &what {
-                ImportWhat::Loans { file } | ImportWhat::Payments { file } => file.display().to_string(),
+                ImportWhat::Loans { file } | ImportWhat::Payments { file, .. } => file.display().to_string(),
             };
+            let credits: Vec<_> = report
+                .credits
+                .iter()
+                .map(|c| serde_json::json!({ "loan_id": c.loan_id, "credit": c.credit }))
+                .collect();
             let done = serde_json::json!({
-                "imported": label, "file": file, "rows": report.rows,
+                "imported": label, "file": file, "rows": report.rows, "already": report.already,
                 "created_users": report.created_users, "refreshed_as_of": report.refreshed_as_of,
+                "credits": credits,
             });
-            output::done(format, &done, &format!("imported {} {label}", report.rows))
+            let mut said = match report.already {
+                n if report.rows > 0 || n == 0 => format!("imported {} {label}", report.rows),
+                1 => "nothing imported: the one payment of this file is on the desk already".to_string(),
+                n => format!("nothing imported: all {n} payments of this file are on the desk already"),
+            };
+            for c in &report.credits {
+                said.push_str(&format!(
+                    "\nloan {} is paid more than it owes: credit balance {}",
+                    c.loan_id, c.credit
+                ));
+            }
+            output::done(format, &done, &said)
         }
         Some(Command::Loans(args)) => {
             let q = loan_query(&args);
             let mut p = progress("computing the book");
-            let rows = desk.list_loans(&q, &mut |n| p.tick(n))?;
+            let page = desk.list_page(&q, false, &mut |n| p.tick(n))?;
             drop(p);
-            out.loans(&rows)
+            // A phone search is recorded whatever it found; what it did not look at is said.
+            desk.flush_searches()?;
+            if let Some(said) = page.search.zip(q.search.as_deref()).and_then(|(n, t)| n.said(t)) {
+                eprintln!("duedesk: {said}");
+            }
+            out.loans(&page.rows)
         }
         Some(Command::Show { loan }) => out.show(&desk.show(&loan)?),
         Some(Command::Schedule { loan }) => out.schedule(&desk.schedule(&loan)?),
         Some(Command::Contact(a)) => {
-            let input = ContactInput {
-                loan_ref: a.loan,
-                party: a.party,
-                channel: a.channel,
-                direction: if a.inbound { Direction::Inbound } else { Direction::Outbound },
-                outcome: a.outcome,
-                note: a.note,
-                phone: a.phone,
-                promise: a.promise_amount.zip(a.promise_date),
-                debtor_asked: a.debtor_asked,
-                no_disclosure_ack: a.no_disclosure_ack,
-                override_reason: a.override_rule,
-                corrects: a.corrects,
+            let input = match a.corrects {
+                // A correction is what the original was, with the outcome and note amended.
+                Some(id) => {
+                    ContactInput { outcome: a.outcome, note: a.note, ..desk.correction_input(&a.loan, id)? }
+                }
+                None => ContactInput {
+                    loan_ref: a.loan,
+                    party: a.party,
+                    channel: a.channel,
+                    direction: if a.inbound { Direction::Inbound } else { Direction::Outbound },
+                    outcome: a.outcome,
+                    note: a.note,
+                    phone: a.phone,
+                    promise: a.promise_amount.zip(a.promise_date),
+                    debtor_asked: a.debtor_asked,
+                    no_disclosure_ack: a.no_disclosure_ack,
+                    override_reason: a.override_rule,
+                    corrects: None,
+                },
             };
             out.logged_contact(&desk.log_contact(&input)?)
         }
@@ -225,9 +258,21 @@ fn execute(cli: Cli) -> Result<()> {
             output::done(format, &done, &format!("enabled desk user '{name}'"))
         }
         Some(Command::Users(UsersCmd::Disable { name })) => {
-            desk.disable_user(&name)?;
-            let done = serde_json::json!({ "login": name, "active": false });
-            output::done(format, &done, &format!("disabled desk user '{name}'"))
+            let owned = desk.disable_user(&name)?;
+            let mut said = format!("disabled desk user '{name}'");
+            if owned > 0 {
+                said.push_str(&format!(
+                    "\n'{name}' still owns {owned} open case{}; hand them over with: duedesk assign --from {name} --to USER",
+                    if owned == 1 { "" } else { "s" }
+                ));
+            }
+            let done = serde_json::json!({ "login": name, "active": false, "open_cases": owned });
+            output::done(format, &done, &said)
+        }
+        Some(Command::Users(UsersCmd::SetRole { name, role })) => {
+            let before = desk.set_role(&name, role)?;
+            let done = serde_json::json!({ "login": name, "role": role.as_str(), "before": before.as_str() });
+            output::done(format, &done, &format!("desk user '{name}': {before} → {role}"))
         }
         Some(Command::Settings(SettingsCmd::Get { key })) => {
             let value = desk.setting(&key)?;
@@ -253,6 +298,20 @@ fn config_cmd(what: &ConfigCmd, format: Format, value_format: Format) -> Result<
         ConfigCmd::Path => {
             let path = dir.display().to_string();
             output::done(value_format, &serde_json::json!({ "path": path }), &path)?;
+        }
+        ConfigCmd::Init => {
+            let files = crate::config::init(&dir)
+                .map_err(|e| AppError::Input(format!("writing to {}: {e}", dir.display())))?;
+            let (mut written, mut kept) = (Vec::new(), Vec::new());
+            let mut said = Vec::new();
+            for (path, wrote) in files {
+                let path = path.display().to_string();
+                said.push(format!("{} {path}", if wrote { "wrote" } else { "kept (already there)" }));
+                if wrote { written.push(path) } else { kept.push(path) }
+            }
+            let done =
+                serde_json::json!({ "dir": dir.display().to_string(), "written": written, "kept": kept });
+            output::done(format, &done, &said.join("\n"))?;
         }
         ConfigCmd::Check => {
             let loaded = crate::config::load(Some(&dir), false);
@@ -288,6 +347,7 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
         due_within: a.due_within,
         due_soon: a.due_soon,
         search: a.search.clone(),
+        search_cap: None,
         promises_first: a.promises_first,
         sort: a.sort.into(),
         limit: a.limit,
@@ -295,19 +355,28 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
     }
 }
 
-/// Whether `DUEDESK_NOW` pins the clock.
-fn pinned_clock() -> bool {
-    std::env::var("DUEDESK_NOW").is_ok_and(|v| !v.trim().is_empty())
-}
-
-/// The desk's clock: `DUEDESK_NOW` (tests and demos) or the local time.
-fn clock() -> Result<DateTime<FixedOffset>> {
+/// The clock `DUEDESK_NOW` pins (tests and demos), if it is set.
+fn pinned_clock() -> Result<Option<DateTime<FixedOffset>>> {
     match std::env::var("DUEDESK_NOW") {
-        Ok(v) if !v.trim().is_empty() => DateTime::parse_from_rfc3339(v.trim()).map_err(|e| {
+        Ok(v) if !v.trim().is_empty() => DateTime::parse_from_rfc3339(v.trim()).map(Some).map_err(|e| {
             AppError::Input(format!("DUEDESK_NOW={v}: {e}; use RFC 3339, e.g. 2026-03-01T10:00:00+08:00"))
         }),
-        _ => Ok(Local::now().fixed_offset()),
+        _ => Ok(None),
     }
+}
+
+/// The desk's clock, pinned or the local time, when its date is within the book's years, as
+/// every date.
+fn within_years(now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>> {
+    let years = crate::domain::terms::YEARS;
+    if !years.contains(&now.year()) {
+        return Err(AppError::Input(format!(
+            "the clock says {now}: dates fall between {}-01-01 and {}-12-31",
+            years.start(),
+            years.end()
+        )));
+    }
+    Ok(now)
 }
 
 fn default_db() -> Result<PathBuf> {
@@ -327,7 +396,8 @@ fn as_of(cli: &Cli, now: &DateTime<FixedOffset>) -> Result<chrono::NaiveDate> {
         return Ok(day);
     }
     match std::env::var("DUEDESK_TODAY") {
-        Ok(v) if !v.trim().is_empty() => crate::domain::parse_date(v.trim()).map_err(|e| {
+        // Strict as every date: a stray space is a mistake to name, not to read past.
+        Ok(v) if !v.trim().is_empty() => crate::domain::parse_date(&v).map_err(|e| {
             AppError::Input(format!("DUEDESK_TODAY={v}: {e}; unset it or give a date as YYYY-MM-DD"))
         }),
         _ => Ok(now.date_naive()),
@@ -335,12 +405,27 @@ fn as_of(cli: &Cli, now: &DateTime<FixedOffset>) -> Result<chrono::NaiveDate> {
 }
 
 fn open_desk(cli: &Cli) -> Result<Desk> {
-    let now = clock()?;
+    crate::app::install::refuse_setuid()?;
+    let pinned = pinned_clock()?;
+    let now = within_years(pinned.unwrap_or_else(|| Local::now().fixed_offset()))?;
+    let clock = match pinned {
+        None => Clock::Live,
+        Some(_) => Clock::Pinned { making_demo: matches!(cli.command, Some(Command::Demo { .. })) },
+    };
     let as_of = as_of(cli, &now)?;
     let (path, default) = match &cli.db {
         Some(p) => (p.clone(), false),
         None => (default_db()?, true),
     };
+    let env_user = std::env::var("DUEDESK_USER").ok();
+    let login = os_login()?;
+    // Run setgid to the store's group: nothing from the environment acts for the caller.
+    if let Some(install) = crate::app::install::current() {
+        let other = env_user.as_deref().map(str::trim).filter(|u| !u.is_empty() && *u != login);
+        install.refuse_env(pinned.is_some(), other)?;
+        install.check_store(&path)?;
+        install.set_umask();
+    }
     let create = match &cli.command {
         Some(Command::Demo { .. } | Command::Import(_)) => true,
         None if !path.exists() => ask_to_create(&path)?,
@@ -349,10 +434,9 @@ fn open_desk(cli: &Cli) -> Result<Desk> {
     if create && default {
         make_data_dir(&path)?;
     }
-    let env_user = std::env::var("DUEDESK_USER").ok();
-    let mut desk = Desk::open_at(&path, create, &os_login()?, env_user.as_deref(), as_of, now)?;
+    let mut desk = Desk::open_at(&path, create, &login, env_user.as_deref(), clock, as_of, now)?;
     // The real clock is read in the store's zone, not the process's; DUEDESK_NOW stays as given.
-    if !pinned_clock() {
+    if pinned.is_none() {
         desk.clock_now()?;
         if cli.as_of.is_none() && std::env::var("DUEDESK_TODAY").map_or(true, |v| v.trim().is_empty()) {
             desk.as_of = desk.now.date_naive();

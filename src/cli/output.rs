@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::format::Format;
 use super::table::{self, Column, flex, left, right};
 use crate::app::User;
-use crate::app::casework::{LoggedContact, PlanOutcome, PromiseListRow};
+use crate::app::casework::{LoggedContact, PromiseListRow};
+use crate::app::plans::PlanOutcome;
 use crate::app::views::{LoanDetail, LoanSummary, ScheduleLine};
 use crate::app::{AppError, Result};
 
@@ -34,11 +35,16 @@ fn io(e: impl std::fmt::Display) -> AppError {
     AppError::Input(format!("writing output: {e}"))
 }
 
-/// Writes to stdout. A reader that closes the pipe early (`duedesk loans | head -1`) ends the
-/// program quietly, as it ends any Unix tool.
+/// Writes to stdout, control characters from the book made visible. A reader that closes the pipe
+/// early (`duedesk loans | head -1`) ends the program quietly, as it ends any Unix tool.
 pub(super) fn print(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    written(std::io::stdout().lock().write_all(crate::text::visible_lines(text).as_bytes()))
+}
+
+/// A write to stdout, flushed: a closed pipe ends the program (`closed_pipe`), another failure is
+/// an error.
+fn written(r: std::io::Result<()>) -> Result<()> {
+    match r.and_then(|()| std::io::stdout().lock().flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => closed_pipe(),
         other => other.map_err(io),
     }
@@ -61,7 +67,7 @@ pub(super) fn done<T: Serialize>(format: Format, what: &T, sentence: &str) -> Re
     }
 }
 
-/// One object as a CSV header and row.
+/// One object as a CSV header and row, control characters visible (`print`).
 fn csv_object<T: Serialize>(what: &T) -> Result<()> {
     let value = serde_json::to_value(what).map_err(io)?;
     let serde_json::Value::Object(fields) = value else {
@@ -84,23 +90,16 @@ fn csv_object<T: Serialize>(what: &T) -> Result<()> {
     print(&String::from_utf8_lossy(&bytes))
 }
 
+/// JSON on stdout; what JSON leaves raw that a terminal would act on is escaped (`text::json_escaped`).
 pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     let mut text = serde_json::to_string_pretty(value).map_err(io)?;
     text.push('\n');
-    print(&text)
+    written(std::io::stdout().lock().write_all(crate::text::json_escaped(&text).as_bytes()))
 }
 
-/// Rows as CSV with a header from the first row's field names.
+/// Rows as CSV with a header from the first row's field names, control characters visible.
 pub(super) fn csv<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    let failed = |e: csv::Error| match e.kind() {
-        csv::ErrorKind::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe => closed_pipe(),
-        _ => io(e),
-    };
-    for r in rows {
-        w.serialize(r).map_err(failed)?;
-    }
-    w.flush().map_err(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { closed_pipe() } else { io(e) })
+    written(crate::app::export::write_csv(&mut std::io::stdout().lock(), rows))
 }
 
 /// Rows as CSV, and the header alone when there are none (a script reads the columns either way).
@@ -116,8 +115,13 @@ pub(super) fn table_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 80).unwrap_or(80)
 }
 
+/// A value for a line of text: `-` when absent, control characters visible (no value breaks a line).
 fn opt<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref().map_or_else(|| "-".to_string(), ToString::to_string)
+    v.as_ref().map_or_else(|| "-".to_string(), |v| crate::text::visible(&v.to_string()).into_owned())
+}
+
+fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::text::visible(s)
 }
 
 impl Out {
@@ -385,11 +389,11 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
     use std::fmt::Write as _;
     let s = &d.summary;
     let mut t = String::new();
-    let _ = writeln!(t, "{}  {}  ({})", s.loan_id, s.borrower, opt(&s.phone));
+    let _ = writeln!(t, "{}  {}  ({})", shown(&s.loan_id), shown(&s.borrower), opt(&s.phone));
     let _ = writeln!(
         t,
         "customer {} · owner {} · branch {} · as of {}",
-        d.customer_id,
+        shown(&d.customer_id),
         opt(&s.assignee),
         opt(&d.branch),
         s.as_of
@@ -399,7 +403,7 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
         "{} · {} at {} % over {} months · disbursed {}",
         s.product, s.principal, d.annual_rate, d.term_months, d.disbursed_on
     );
-    let agency = d.agency_name.as_deref().map(|a| format!(" · agency {a}")).unwrap_or_default();
+    let agency = d.agency_name.as_deref().map(|a| format!(" · agency {}", shown(a))).unwrap_or_default();
     let _ = writeln!(
         t,
         "\nstatus {} · stage {}{agency} · DPD {} · {} · {}",
@@ -428,25 +432,38 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
         }
     );
     if let Some(g) = &d.guarantor {
-        let _ = writeln!(t, "guarantor {g} {}", d.guarantor_phone.as_deref().unwrap_or("").trim_end());
+        let phone = d.guarantor_phone.as_deref().unwrap_or("");
+        let _ = writeln!(t, "guarantor {} {}", shown(g), shown(phone).trim_end());
     }
     if let Some(c) = &d.collateral {
-        let _ = writeln!(t, "collateral {c}");
+        let _ = writeln!(t, "collateral {}", shown(c));
     }
     if !d.other_loans.is_empty() {
-        let _ = writeln!(t, "other loans of this customer: {}", d.other_loans.join(", "));
+        let _ = writeln!(t, "other loans of this customer: {}", shown(&d.other_loans.join(", ")));
     }
     // The schedule: everything not yet paid, and the last paid installment for context.
     let first_open = d.schedule.iter().position(|l| l.status.as_str() != "paid").unwrap_or(d.schedule.len());
     let from = first_open.saturating_sub(1);
     let shown: Vec<ScheduleLine> = d.schedule[from..].iter().take(12).cloned().collect();
-    let _ = writeln!(
-        t,
-        "\nSchedule ({} installments, {} paid; full list: duedesk schedule {})",
-        d.schedule.len(),
-        d.schedule.iter().filter(|l| l.status.as_str() == "paid").count(),
-        s.loan_id
-    );
+    let paid = d.schedule.iter().filter(|l| l.status.as_str() == "paid").count();
+    let in_force = d.plans.iter().find(|p| p.in_force);
+    let _ = match (in_force, d.paid_before_plan) {
+        (Some(p), Some(before)) => writeln!(
+            t,
+            "\nSchedule in force: {} from {} ({} installments, {paid} paid; {before} paid before it; full list: \
+             duedesk schedule {})",
+            p.kind,
+            p.effective_on,
+            d.schedule.len(),
+            s.loan_id
+        ),
+        _ => writeln!(
+            t,
+            "\nSchedule ({} installments, {paid} paid; full list: duedesk schedule {})",
+            d.schedule.len(),
+            s.loan_id
+        ),
+    };
     t.push_str(&table::render(&schedule_columns(), &schedule_rows(&shown), width));
     let _ = writeln!(t, "\nContacts ({}, newest first)", d.contacts.len());
     let rows: Vec<Vec<String>> = d

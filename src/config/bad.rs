@@ -14,7 +14,8 @@ impl Bad {
         Bad { span, what: what.into() }
     }
 
-    /// A TOML syntax error, as one line.
+    /// A TOML syntax error, as one line: only a file's first is said, since those after it
+    /// mostly follow from it (one missing quote gave five messages).
     pub fn syntax(e: &toml::de::Error) -> Bad {
         let msg = e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ");
         Bad::new(

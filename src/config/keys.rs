@@ -23,7 +23,7 @@ pub fn apply(keymap: &mut Keymap, text: &str) -> Vec<Bad> {
         Ok(d) => d,
         Err(_) => {
             let (_, errors) = DeTable::parse_recoverable(text);
-            return errors.iter().map(Bad::syntax).collect();
+            return errors.iter().take(1).map(Bad::syntax).collect();
         }
     };
     let known = Scope::ALL.map(Scope::name).join("], [");
@@ -79,13 +79,53 @@ pub fn apply(keymap: &mut Keymap, text: &str) -> Vec<Bad> {
             }
         }
     }
+    let spans: Vec<_> = lines_of(&doc);
     let overrides: Vec<_> = given
         .into_iter()
         .filter_map(|(scope, action, seqs)| Some((scope, Cmd::from_name(action)?, seqs)))
         .collect();
+    let before = keymap.clone();
     keymap.rebind(&overrides);
+    // An action whose every key another took is left without one: said at the line that took it.
+    for (b, seqs) in &before.bindings {
+        if keymap.keys_of(b.scope, b.cmd).is_some() {
+            continue;
+        }
+        let taker = overrides.iter().find(|(s, c, new)| {
+            s.overlaps(b.scope) && !(*s == b.scope && *c == b.cmd) && seqs.iter().any(|k| new.contains(k))
+        });
+        let Some((s, c, _)) = taker else { continue };
+        let span =
+            spans.iter().find(|(sc, ac, _)| sc == s.name() && ac == c.name()).map_or(0..0, |x| x.2.clone());
+        bad.push(Bad::new(
+            span,
+            format!(
+                "{}.{} takes {}, the only key of {}.{}, which is left without a key; give {} a key of its own in [{}]",
+                s.name(),
+                c.name(),
+                Keymap::keys_label(seqs),
+                b.scope.name(),
+                b.cmd.name(),
+                b.cmd.name(),
+                b.scope.name()
+            ),
+        ));
+    }
     bad.sort_by_key(|b| b.span.start);
     bad
+}
+
+/// Each `[scope] action = …` line's place, by the names written.
+fn lines_of(doc: &Spanned<DeTable<'_>>) -> Vec<(String, String, Range<usize>)> {
+    let mut out = Vec::new();
+    for (section, value) in doc.get_ref() {
+        if let DeValue::Table(table) = value.get_ref() {
+            for (action, keys) in table {
+                out.push((section.get_ref().to_string(), action.get_ref().to_string(), keys.span()));
+            }
+        }
+    }
+    out
 }
 
 /// One `action = keys` line, checked.
@@ -185,7 +225,12 @@ mod tests {
             &mut km,
             "[list]\npage_down = \"<PgDn> <C-d>\"\n\n[case]\nback = [\"<Esc>\", \"<BackTab>\"]\n",
         );
-        assert_eq!(bad, Vec::new());
+        // Said, at the line that took the key: the previous pane is left without one.
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        assert!(
+            bad[0].what.starts_with("case.back takes BackTab, the only key of case.prev_pane"),
+            "{bad:?}"
+        );
         let default = Keymap::default();
         assert_eq!(km.keys_of(Scope::List, Cmd::PageDown), Some(&[keys("<PgDn>"), keys("<C-d>")][..]));
         assert_eq!(km.lookup(&[Scope::List], &keys("<C-f>")), Err(false));

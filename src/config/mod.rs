@@ -5,6 +5,8 @@
 //! silent, never fatal. `duedesk config check` prints the same reports and exits 2.
 
 mod bad;
+pub mod history;
+pub mod init;
 pub mod keys;
 mod look;
 pub mod theme;
@@ -54,7 +56,7 @@ fn problems(path: &Path, text: &str, bad: Vec<Bad>) -> impl Iterator<Item = Prob
 }
 
 /// What `config.toml` says.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// A shipped theme's name or the path of a theme file (relative to the config directory);
     /// none: dark.
@@ -63,6 +65,14 @@ pub struct Settings {
     /// The interface language as written (`lang = "zh"`), checked with `Lang::parse`; the desk
     /// picks its language with `Lang::from_env`.
     pub lang: Option<String>,
+    /// Amounts on the desk grouped by thousands (`10,980,764.97`); the command line never is.
+    pub group_amounts: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { theme: None, borders: Borders::default(), lang: None, group_amounts: true }
+    }
 }
 
 /// Everything the desk takes from the configuration.
@@ -95,7 +105,7 @@ pub fn no_color() -> bool {
 
 /// Reads a file if it exists; a file that exists but cannot be read is a problem.
 fn read(path: &Path, out: &mut Loaded) -> Option<String> {
-    match std::fs::read_to_string(path) {
+    match crate::app::install::user_may_read(path).and_then(|()| std::fs::read_to_string(path)) {
         Ok(text) => {
             out.read.push(path.to_path_buf());
             Some(text)
@@ -151,7 +161,7 @@ pub fn load(dir: Option<&Path>, no_color: bool) -> Loaded {
             Some(t) => theme = t,
             None if name.contains('/') || name.contains('\\') || name.ends_with(".toml") => {
                 let file = dir.join(&name);
-                match std::fs::read_to_string(&file) {
+                match crate::app::install::user_may_read(&file).and_then(|()| std::fs::read_to_string(&file)) {
                     Ok(text) => {
                         out.read.push(file.clone());
                         let bad = theme.overlay(&text);
@@ -195,6 +205,15 @@ pub fn load(dir: Option<&Path>, no_color: bool) -> Loaded {
     out
 }
 
+/// `duedesk config init`: commented copies of the defaults (`init.rs`) written to `dir`, each
+/// shipped theme as `THEME.toml`; files already there are kept.
+pub fn init(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
+    let mut files = vec![(CONFIG_FILE, init::config_text()), (KEYS_FILE, init::keys_text())];
+    let themes: Vec<(String, &str)> = SHIPPED.iter().map(|(n, t)| (format!("{n}.toml"), *t)).collect();
+    files.extend(themes.iter().map(|(n, t)| (n.as_str(), (*t).to_string())));
+    init::write_new(dir, files)
+}
+
 fn shipped_names() -> String {
     SHIPPED.iter().map(|(n, _)| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
 }
@@ -206,7 +225,7 @@ fn parse_settings(text: &str) -> (Settings, std::ops::Range<usize>, Vec<Bad>) {
         Ok(d) => d,
         Err(_) => {
             let (_, errors) = DeTable::parse_recoverable(text);
-            return (s, 0..0, errors.iter().map(Bad::syntax).collect());
+            return (s, 0..0, errors.iter().take(1).map(Bad::syntax).collect());
         }
     };
     let mut bad = Vec::new();
@@ -249,9 +268,21 @@ fn parse_settings(text: &str) -> (Settings, std::ops::Range<usize>, Vec<Bad>) {
                 s.lang = Some(v);
             }
             ("lang", None) => bad.push(wrong_type("lang = \"en\"")),
+            ("group_amounts", _) => match value.get_ref() {
+                DeValue::Boolean(b) => s.group_amounts = *b,
+                other => bad.push(Bad::new(
+                    value.span(),
+                    format!(
+                        "group_amounts must be true or false, not a {}; e.g. group_amounts = false",
+                        other.type_str()
+                    ),
+                )),
+            },
             (other, _) => bad.push(Bad::new(
                 key.span(),
-                format!("unknown setting \"{other}\"; the settings are theme, borders and lang"),
+                format!(
+                    "unknown setting \"{other}\"; the settings are theme, borders, lang and group_amounts"
+                ),
             )),
         }
     }
@@ -365,6 +396,37 @@ mod tests {
             got[0].starts_with(&format!("{}:3: TOML syntax:", d.path().join("keys.toml").display())),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn amounts_are_grouped_unless_turned_off() {
+        assert!(load(None, false).settings.group_amounts);
+        let d = dir_with(&[("config.toml", "group_amounts = false\n")]);
+        assert!(!load(Some(d.path()), false).settings.group_amounts);
+        let d = dir_with(&[("config.toml", "group_amounts = \"no\"\n")]);
+        let l = load(Some(d.path()), false);
+        assert!(l.settings.group_amounts);
+        assert!(lines(&l)[0].contains("group_amounts must be true or false"), "{:?}", lines(&l));
+    }
+
+    #[test]
+    fn init_writes_copies_that_read_back_as_the_defaults_and_overwrites_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = dir.path().join("cfg");
+        let first = init(&cfg).expect("init");
+        assert!(first.iter().all(|(_, w)| *w), "{first:?}");
+        assert_eq!(first.len(), 2 + SHIPPED.len());
+        let loaded = load(Some(&cfg), false);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_eq!(loaded.keymap.bindings, Keymap::default().bindings);
+        std::fs::write(cfg.join(KEYS_FILE), "[global]\nquit = \"Q\"\n").expect("mine");
+        assert!(init(&cfg).expect("init").iter().all(|(_, w)| !*w));
+        assert_eq!(std::fs::read_to_string(cfg.join(KEYS_FILE)).expect("read"), "[global]\nquit = \"Q\"\n");
+        // A theme copy opened by path reads as the shipped one.
+        std::fs::write(cfg.join(CONFIG_FILE), "theme = \"light.toml\"\n").expect("config");
+        let l = load(Some(&cfg), false);
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
+        assert_eq!(l.styles, Styles::light());
     }
 
     #[test]

@@ -142,7 +142,7 @@ impl Styles {
             Ok(d) => d,
             Err(_) => {
                 let (_, errors) = DeTable::parse_recoverable(text);
-                return errors.iter().map(Bad::syntax).collect();
+                return errors.iter().take(1).map(Bad::syntax).collect();
             }
         };
         let mut bad = Vec::new();

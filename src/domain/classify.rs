@@ -139,13 +139,19 @@ impl ClassBands {
 }
 
 /// The class a loan carries: its DPD floor, at least special mention while a restructured loan is
-/// under observation, normal once closed.
-pub fn loan_class(a: &crate::domain::Assessment, observation_until: Option<chrono::NaiveDate>) -> RiskClass {
+/// under observation, at least the class a plan holds it at (`plan::held_class`), normal once
+/// closed.
+pub fn loan_class(
+    a: &crate::domain::Assessment,
+    observation_until: Option<chrono::NaiveDate>,
+    plan_held: Option<RiskClass>,
+) -> RiskClass {
     if a.closed {
         return RiskClass::Normal;
     }
     let observed = observation_until.is_some_and(|until| a.as_of < until);
-    if observed { a.class_floor.max(RiskClass::SpecialMention) } else { a.class_floor }
+    let floor = if observed { a.class_floor.max(RiskClass::SpecialMention) } else { a.class_floor };
+    floor.max(plan_held.unwrap_or(RiskClass::Normal))
 }
 
 #[cfg(test)]

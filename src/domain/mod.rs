@@ -7,11 +7,14 @@ pub mod contact;
 pub mod delinquency;
 pub mod escalation;
 pub mod hold;
+pub mod input;
 pub mod money;
+pub mod phone;
 pub mod plan;
 pub mod policy;
 pub mod roles;
 pub mod schedule;
+pub mod search;
 pub mod stage;
 pub mod terms;
 

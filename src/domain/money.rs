@@ -28,6 +28,10 @@ pub enum MoneyError {
 impl Money {
     pub const ZERO: Money = Money(0);
 
+    /// The largest amount the book takes in: a principal, a payment, a promise (10,000,000,000.00).
+    /// Sums of such amounts stay far inside `i64` cents.
+    pub const MAX_INPUT: Money = Money(1_000_000_000_000);
+
     pub const fn from_cents(cents: i64) -> Self {
         Money(cents)
     }
@@ -77,6 +81,41 @@ impl Money {
         let cents = whole.checked_mul(100).and_then(|c| c.checked_add(frac_cents)).ok_or_else(overflow)?;
         Ok(Money(if negative { -cents } else { cents }))
     }
+
+    /// An amount as the book takes one in: 0–2 decimals, no sign, no thousands separator, more
+    /// than 0.00 and at most [`Money::MAX_INPUT`].
+    pub fn parse_amount(text: &str) -> Result<Self, String> {
+        if text.trim_start().starts_with(['-', '+']) {
+            return Err(format!("'{text}' has a sign: write amounts without '+' or '-'"));
+        }
+        let money = Money::parse(text).map_err(|e| e.to_string())?;
+        money.check_amount().map_err(|_| {
+            if money.is_positive() {
+                format!("'{text}' is more than {}, the largest amount the desk takes", Money::MAX_INPUT)
+            } else {
+                format!("'{text}' is not more than 0.00")
+            }
+        })
+    }
+
+    /// This amount, when it is one the book takes in (see [`Money::parse_amount`]).
+    pub fn check_amount(self) -> Result<Self, String> {
+        if !self.is_positive() {
+            Err(format!("'{self}' is not more than 0.00"))
+        } else if self > Money::MAX_INPUT {
+            Err(format!("'{self}' is more than {}, the largest amount the desk takes", Money::MAX_INPUT))
+        } else {
+            Ok(self)
+        }
+    }
+
+    pub fn checked_add(self, rhs: Money) -> Option<Money> {
+        self.0.checked_add(rhs.0).map(Money)
+    }
+
+    pub fn checked_sub(self, rhs: Money) -> Option<Money> {
+        self.0.checked_sub(rhs.0).map(Money)
+    }
 }
 
 impl fmt::Display for Money {
@@ -85,6 +124,24 @@ impl fmt::Display for Money {
         let abs = self.0.unsigned_abs();
         let text = format!("{sign}{}.{:02}", abs / 100, abs % 100);
         f.pad(&text)
+    }
+}
+
+impl Money {
+    /// The amount with its thousands grouped (`10,980,764.97`), as the desk shows it; scripts
+    /// read the plain form (`Display`).
+    pub fn grouped(self) -> String {
+        let plain = self.to_string();
+        let (sign, rest) = plain.split_at(usize::from(plain.starts_with('-')));
+        let (whole, cents) = rest.split_once('.').unwrap_or((rest, "00"));
+        let mut out = String::with_capacity(plain.len() + whole.len() / 3);
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        format!("{sign}{out}.{cents}")
     }
 }
 
@@ -101,42 +158,52 @@ impl Serialize for Money {
     }
 }
 
+// Arithmetic never wraps: a result past the range of `i64` cents stays at its end (with inputs
+// bounded by `MAX_INPUT` no book comes near), so no figure can turn negative by overflowing.
+
 impl Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        Money(self.0.saturating_add(rhs.0))
     }
 }
 
 impl AddAssign for Money {
     fn add_assign(&mut self, rhs: Money) {
-        self.0 += rhs.0;
+        *self = *self + rhs;
     }
 }
 
 impl Sub for Money {
     type Output = Money;
     fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
+        Money(self.0.saturating_sub(rhs.0))
     }
 }
 
 impl SubAssign for Money {
     fn sub_assign(&mut self, rhs: Money) {
-        self.0 -= rhs.0;
+        *self = *self - rhs;
     }
 }
 
 impl Neg for Money {
     type Output = Money;
     fn neg(self) -> Money {
-        Money(-self.0)
+        Money(self.0.saturating_neg())
     }
 }
 
 impl Sum for Money {
+    /// Summed in `i128`, then narrowed.
     fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
-        Money(iter.map(|m| m.0).sum())
+        to_money(iter.map(|m| i128::from(m.0)).sum())
+    }
+}
+
+impl<'a> Sum<&'a Money> for Money {
+    fn sum<I: Iterator<Item = &'a Money>>(iter: I) -> Money {
+        iter.copied().sum()
     }
 }
 
@@ -149,7 +216,7 @@ pub fn div_round(num: i128, den: i128) -> i128 {
     if 2 * r.abs() >= den { q + num.signum() } else { q }
 }
 
-/// Narrows an exact result to cents; balances never approach `i64::MAX` cents.
+/// Narrows an exact result to cents, holding at the ends of the range instead of wrapping.
 pub(crate) fn to_money(v: i128) -> Money {
     Money(i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX }))
 }
@@ -157,6 +224,19 @@ pub(crate) fn to_money(v: i128) -> Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped_for_the_desk() {
+        for (cents, want) in [
+            (1_098_076_497, "10,980,764.97"),
+            (99_999, "999.99"),
+            (100_000, "1,000.00"),
+            (-123_456_789, "-1,234,567.89"),
+            (0, "0.00"),
+        ] {
+            assert_eq!(Money::from_cents(cents).grouped(), want);
+        }
+    }
 
     #[test]
     fn parses_zero_to_two_decimals() {
@@ -187,6 +267,35 @@ mod tests {
         assert_eq!(Money(-5).to_string(), "-0.05");
         assert_eq!(Money(0).to_string(), "0.00");
         assert_eq!(format!("{:>8}", Money(100)), "    1.00");
+    }
+
+    #[test]
+    fn amounts_taken_in_are_positive_and_at_most_ten_billion() {
+        assert_eq!(Money::parse_amount("10000000000.00"), Ok(Money::MAX_INPUT));
+        assert_eq!(Money::parse_amount("0.01"), Ok(Money(1)));
+        for bad in ["10000000000.01", "92233720368547758.07", "0", "-5", "+5", "1,000"] {
+            assert!(Money::parse_amount(bad).is_err(), "{bad}");
+        }
+        assert!(Money::parse_amount("92233720368547758.07").expect_err("huge").contains("10000000000.00"));
+    }
+
+    #[test]
+    fn no_figure_wraps() {
+        let max = Money(i64::MAX);
+        assert_eq!(max + Money(1), max);
+        assert_eq!(Money(i64::MIN) - Money(1), Money(i64::MIN));
+        assert_eq!(-Money(i64::MIN), max);
+        assert_eq!([max, max, Money(-5)].into_iter().sum::<Money>(), max);
+        assert_eq!(
+            [max, max, Money(-max.0), Money(-max.0)].into_iter().sum::<Money>(),
+            Money::ZERO,
+            "summed exactly"
+        );
+        let mut m = max;
+        m += Money(7);
+        assert_eq!(m, max);
+        assert_eq!(max.checked_add(Money(1)), None);
+        assert_eq!(Money(5).checked_sub(Money(7)), Some(Money(-2)));
     }
 
     #[test]

@@ -30,6 +30,12 @@ pub struct Policy {
     pub promise_hold: bool,
     /// Days after the promise date that the promise still holds and a payment still keeps it.
     pub promise_grace_days: i64,
+    /// How far after the day it is made a promise's date may be.
+    pub promise_max_days: i64,
+    /// The percentage of the overdue amount a promise must reach to hold escalation.
+    pub promise_min_hold_share: i64,
+    /// How far after a plan's date its first installment may fall due.
+    pub plan_max_first_days: i64,
     pub installment_window_days: i64,
     pub maturity_window_days: i64,
     pub class_bands: ClassBands,
@@ -80,6 +86,13 @@ impl Policy {
         }
     }
 
+    /// Whether a promise of `amount` holds escalation on a loan `overdue` this much: at least
+    /// `promise_min_hold_share` percent of it.
+    pub fn promise_holds(&self, amount: crate::domain::Money, overdue: crate::domain::Money) -> bool {
+        i128::from(amount.cents()) * 100
+            >= i128::from(overdue.cents()) * i128::from(self.promise_min_hold_share)
+    }
+
     /// The policy in force as TOML, every value written out (what `duedesk policy show` prints).
     pub fn to_toml(&self) -> String {
         let mut s = String::from("# the escalation policy in force (DOMAIN.md §6)\n\n");
@@ -98,9 +111,10 @@ impl Policy {
         }
         let _ = writeln!(
             s,
-            "\n[promise]\nhold = {}\ngrace_days = {}",
-            self.promise_hold, self.promise_grace_days
+            "\n[promise]\nhold = {}\ngrace_days = {}\nmax_days = {}\nmin_hold_share = {}",
+            self.promise_hold, self.promise_grace_days, self.promise_max_days, self.promise_min_hold_share
         );
+        let _ = writeln!(s, "\n[plan]\nmax_first_days = {}", self.plan_max_first_days);
         let _ = writeln!(
             s,
             "\n[due_soon]\ninstallment_days = {}\nmaturity_days = {}",
@@ -185,6 +199,9 @@ struct Draft {
     products: Vec<(Product, String, BandsRead)>,
     promise_hold: Option<bool>,
     promise_grace_days: Option<i64>,
+    promise_max_days: Option<i64>,
+    promise_min_hold_share: Option<i64>,
+    plan_max_first_days: Option<i64>,
     installment_window_days: Option<i64>,
     maturity_window_days: Option<i64>,
     class_bands: Option<ClassBands>,
@@ -227,6 +244,29 @@ impl Reader {
                     v.span(),
                     key,
                     format!("must be a whole number of days, not a {}", v.get_ref().type_str()),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A whole percentage, 0 to 100.
+    fn percent(&mut self, key: &str, v: &Value<'_>) -> Option<i64> {
+        match int(v) {
+            Some(n) if (0..=100).contains(&n) => Some(n),
+            Some(n) => {
+                self.errors.push(PolicyError::new(
+                    v.span(),
+                    key,
+                    format!("{n} is out of range: use 0 to 100 (percent)"),
+                ));
+                None
+            }
+            None => {
+                self.errors.push(PolicyError::new(
+                    v.span(),
+                    key,
+                    format!("must be a whole percentage, not a {}", v.get_ref().type_str()),
                 ));
                 None
             }
@@ -293,12 +333,14 @@ impl Reader {
         for (k, v) in doc {
             let section = k.get_ref().as_ref();
             let Some(t) = (match section {
-                "stages" | "products" | "promise" | "due_soon" | "classification" => self.table(section, v),
+                "stages" | "products" | "promise" | "plan" | "due_soon" | "classification" => {
+                    self.table(section, v)
+                }
                 _ => {
                     self.unknown(
                         k.span(),
                         section,
-                        &["stages", "products", "promise", "due_soon", "classification"],
+                        &["stages", "products", "promise", "plan", "due_soon", "classification"],
                     );
                     None
                 }
@@ -319,7 +361,22 @@ impl Reader {
                         match k.get_ref().as_ref() {
                             "hold" => d.promise_hold = self.flag(&key, v),
                             "grace_days" => d.promise_grace_days = self.days(&key, v, 0..31),
-                            _ => self.unknown(k.span(), &key, &["hold", "grace_days"]),
+                            "max_days" => d.promise_max_days = self.days(&key, v, 1..367),
+                            "min_hold_share" => d.promise_min_hold_share = self.percent(&key, v),
+                            _ => self.unknown(
+                                k.span(),
+                                &key,
+                                &["hold", "grace_days", "max_days", "min_hold_share"],
+                            ),
+                        }
+                    }
+                }
+                "plan" => {
+                    for (k, v) in t {
+                        let key = format!("plan.{}", k.get_ref());
+                        match k.get_ref().as_ref() {
+                            "max_first_days" => d.plan_max_first_days = self.days(&key, v, 1..367),
+                            _ => self.unknown(k.span(), &key, &["max_first_days"]),
                         }
                     }
                 }
@@ -432,6 +489,15 @@ impl Reader {
         let promise_hold = self.pick("promise.hold", d.promise_hold, base.map(|b| b.promise_hold));
         let promise_grace_days =
             self.pick("promise.grace_days", d.promise_grace_days, base.map(|b| b.promise_grace_days));
+        let promise_max_days =
+            self.pick("promise.max_days", d.promise_max_days, base.map(|b| b.promise_max_days));
+        let promise_min_hold_share = self.pick(
+            "promise.min_hold_share",
+            d.promise_min_hold_share,
+            base.map(|b| b.promise_min_hold_share),
+        );
+        let plan_max_first_days =
+            self.pick("plan.max_first_days", d.plan_max_first_days, base.map(|b| b.plan_max_first_days));
         let installment_window_days = self.pick(
             "due_soon.installment_days",
             d.installment_window_days,
@@ -446,6 +512,9 @@ impl Reader {
             guarantor_stage: guarantor_stage?,
             promise_hold: promise_hold?,
             promise_grace_days: promise_grace_days?,
+            promise_max_days: promise_max_days?,
+            promise_min_hold_share: promise_min_hold_share?,
+            plan_max_first_days: plan_max_first_days?,
             installment_window_days: installment_window_days?,
             maturity_window_days: maturity_window_days?,
             class_bands: class_bands?,
@@ -469,16 +538,26 @@ mod tests {
             (p.bands, p.promise_grace_days, p.installment_window_days, p.maturity_window_days),
             (bands_of([1, 31, 61, 91]), 1, 3, 30)
         );
+        // Issue #14's bounds on plans and promises.
+        assert_eq!((p.plan_max_first_days, p.promise_max_days, p.promise_min_hold_share), (60, 30, 20));
         assert_eq!(StageBands::default(), p.bands);
         assert_eq!(AssessRules::default(), p.assess_rules(DEFAULT_PENALTY_UPLIFT_PCT));
     }
 
     #[test]
     fn the_shipped_file_must_give_every_key() {
-        let without = DEFAULT_POLICY.replace("grace_days = 1\n", "").replace("legal = 91\n", "");
+        let without = DEFAULT_POLICY
+            .replace("grace_days = 1\n", "")
+            .replace("legal = 91\n", "")
+            .replace("max_first_days = 60\n", "")
+            .replace("min_hold_share = 20\n", "");
         let errs = read(&without, None).expect_err("incomplete");
         let keys: Vec<&str> = errs.iter().map(|e| e.key.as_str()).collect();
-        assert_eq!(keys, ["stages.legal", "promise.grace_days"], "{errs:?}");
+        assert_eq!(
+            keys,
+            ["stages.legal", "promise.grace_days", "promise.min_hold_share", "plan.max_first_days"],
+            "{errs:?}"
+        );
         assert!(parse_policy(&without).is_ok(), "a user's file may leave keys out");
     }
 
@@ -504,6 +583,28 @@ mod tests {
             .expect("policy");
         assert_eq!(p.bands_for(Product::Bullet), &bands_of([5, 31, 46, 61]));
         assert_eq!(p.bands_for(Product::Annuity), &bands_of([5, 31, 61, 91]));
+    }
+
+    #[test]
+    fn plans_and_promises_are_bounded_by_the_policy() {
+        let p = parse_policy("[plan]\nmax_first_days = 10\n[promise]\nmax_days = 5\nmin_hold_share = 50\n")
+            .expect("policy");
+        assert_eq!((p.plan_max_first_days, p.promise_max_days, p.promise_min_hold_share), (10, 5, 50));
+        assert_eq!(parse_policy(&p.to_toml()), Ok(p.clone()), "written out and read back");
+        let errs = parse_policy(
+            "[plan]\nmax_first_days = 0\nfirst = 3\n[promise]\nmax_days = 400\nmin_hold_share = 101\n",
+        )
+        .expect_err("bad");
+        let keys: Vec<&str> = errs.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["plan.max_first_days", "plan.first", "promise.max_days", "promise.min_hold_share"]);
+        let m = |text| crate::domain::Money::parse(text).expect("money");
+        let d = Policy::default();
+        assert!(d.promise_holds(m("2020.00"), m("10100.00")), "a fifth of the arrears");
+        assert!(!d.promise_holds(m("2019.99"), m("10100.00")));
+        assert!(!d.promise_holds(m("0.01"), m("10100.00")));
+        assert!(
+            Policy { promise_min_hold_share: 0, ..d }.promise_holds(m("0.01"), m("92233720368547758.07"))
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::{Serialize, Serializer};
 
 use super::money::Money;
@@ -142,13 +142,25 @@ pub fn add_months(d0: NaiveDate, k: u32) -> NaiveDate {
     d0.checked_add_months(Months::new(k)).unwrap_or(NaiveDate::MAX)
 }
 
-/// Parses `YYYY-MM-DD` strictly (no other layouts, no surrounding text).
+/// The years the book's dates fall in (DOMAIN §2).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// Parses `YYYY-MM-DD` strictly: four digits, two, two, nothing around them (no sign, no space),
+/// a real calendar day in [`YEARS`].
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let s = text.trim();
-    if s.len() != 10 {
-        return Err(format!("'{s}' is not a date: use YYYY-MM-DD"));
+    let b = text.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    let day = shaped.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).flatten();
+    match day {
+        Some(d) if YEARS.contains(&d.year()) => Ok(d),
+        Some(_) => Err(format!(
+            "'{text}' is out of range: dates fall between {}-01-01 and {}-12-31",
+            YEARS.start(),
+            YEARS.end()
+        )),
+        None => Err(format!("'{}' is not a date: use YYYY-MM-DD", text.escape_debug())),
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date: use YYYY-MM-DD"))
 }
 
 #[cfg(test)]
@@ -193,5 +205,21 @@ mod tests {
         assert!(parse_date("2025-2-3").is_err());
         assert!(parse_date("2025/02/03").is_err());
         assert_eq!(parse_date("2025-02-03"), Ok(d("2025-02-03")));
+        for bad in [
+            "+2024-1-01",
+            "+2024-01-01",
+            "-2024-01-01",
+            " 2025-02-03",
+            "2025-02-03 ",
+            "２０２５-02-03",
+            "2025-02-3 ",
+        ] {
+            assert!(parse_date(bad).expect_err(bad).contains("is not a date"), "{bad:?}");
+        }
+        assert_eq!(parse_date("1900-01-01"), Ok(d("1900-01-01")));
+        assert_eq!(parse_date("2199-12-31"), Ok(d("2199-12-31")));
+        for far in ["0001-01-01", "1899-12-31", "2200-01-01", "9999-12-01"] {
+            assert!(parse_date(far).expect_err(far).contains("out of range"), "{far}");
+        }
     }
 }

@@ -9,7 +9,7 @@ use super::row::{self, Cols, FromRow};
 use super::settings::parse_day;
 use super::users::UserId;
 use super::{Result, opt_text};
-use crate::domain::plan::{ExplicitSchedule, schedule_in_force};
+use crate::domain::plan::{ExplicitSchedule, PlanHold, schedule_in_force};
 use crate::domain::{Installment, LoanTerms, Money, Payment, Stage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -291,15 +291,29 @@ impl FromRow for Installment {
     }
 }
 
-/// An explicit schedule as saved (a plan, extension or restructure).
+/// An explicit schedule as saved (a plan, extension or restructure), with what it holds.
 pub fn explicit_schedule(conn: &Connection, schedule_id: i64) -> Result<ExplicitSchedule> {
-    let effective: String = conn
-        .prepare_cached("SELECT effective_on FROM schedules WHERE id = ?1")?
-        .query_row([schedule_id], |r| r.get(0))?;
+    let (effective, held_class, held_arrears): (String, Option<String>, Option<i64>) = conn
+        .prepare_cached("SELECT effective_on, held_class, held_arrears_cents FROM schedules WHERE id = ?1")?
+        .query_row([schedule_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let effective_on = parse_day(&effective)?;
+    let hold = match (held_class, held_arrears) {
+        (Some(class), Some(arrears)) => Some(PlanHold {
+            since: effective_on,
+            class: class.parse().map_err(row::corrupt("held_class"))?,
+            arrears: Money::from_cents(arrears),
+        }),
+        _ => None,
+    };
     let mut stmt = conn.prepare_cached(
         "SELECT seq, due_on, principal_cents, interest_cents FROM schedule_lines WHERE schedule_id = ?1 ORDER BY seq",
     )?;
-    Ok(ExplicitSchedule { effective_on: parse_day(&effective)?, lines: row::all(&mut stmt, [schedule_id])? })
+    Ok(ExplicitSchedule { effective_on, lines: row::all(&mut stmt, [schedule_id])?, hold })
+}
+
+/// What the plan in force holds of the loan's standing, if a plan is in force.
+pub fn plan_hold(conn: &Connection, loan: &Loan) -> Result<Option<PlanHold>> {
+    Ok(loan.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?.and_then(|e| e.hold))
 }
 
 /// The schedule in force and the payments that count against it, for one loan.
@@ -322,15 +336,27 @@ pub struct NewSchedule<'a> {
     pub created_by: Option<UserId>,
     pub at: &'a str,
     pub lines: &'a [Installment],
+    /// The loan's class and arrears as the plan is saved, which it holds (`plan::held_class`).
+    pub hold: PlanHold,
 }
 
 /// Saves an explicit schedule and puts it in force for the loan. The contractual schedule and any
 /// earlier explicit ones stay on record.
 pub fn insert_schedule(conn: &Connection, s: &NewSchedule<'_>) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO schedules (loan_id, kind, effective_on, reason, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO schedules (loan_id, kind, effective_on, reason, created_by, created_at, held_class, \
+         held_arrears_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![s.loan, s.kind, s.effective_on.to_string(), s.reason, s.created_by, s.at])?;
+    .execute(params![
+        s.loan,
+        s.kind,
+        s.effective_on.to_string(),
+        s.reason,
+        s.created_by,
+        s.at,
+        s.hold.class.as_str(),
+        s.hold.arrears.cents()
+    ])?;
     let id = conn.last_insert_rowid();
     let mut line = conn.prepare_cached(
         "INSERT INTO schedule_lines (schedule_id, seq, due_on, principal_cents, interest_cents) VALUES (?1, ?2, ?3, ?4, ?5)",

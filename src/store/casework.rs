@@ -1,7 +1,7 @@
 //! Case work records: contacts (append-only), promises, stage moves, assignments.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::book::{CustomerId, LoanId};
@@ -148,8 +148,9 @@ impl FromRow for ConductRow {
 /// desk's offset), for the conduct rules: (at, loan, party, channel, direction, outcome, phone).
 pub fn contacts_for_conduct(conn: &Connection, customer: CustomerId, since: &str) -> Result<Vec<ConductRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT at, loan_id, party, channel, direction, outcome, phone FROM contacts \
-         WHERE customer_id = ?1 AND at >= ?2 AND corrects_id IS NULL ORDER BY at",
+        "SELECT at, loan_id, party, channel, direction, outcome, phone FROM contacts c \
+         WHERE customer_id = ?1 AND at >= ?2 AND corrects_id IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1) ORDER BY at",
     )?;
     row::all(&mut stmt, params![customer, since])
 }
@@ -166,12 +167,67 @@ pub struct ConductRow {
     pub phone: Option<String>,
 }
 
-/// Whether contact `id` exists on this loan.
-pub fn contact_exists(conn: &Connection, loan: LoanId, id: i64) -> Result<bool> {
-    let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM contacts WHERE id = ?1 AND loan_id = ?2")?
-        .query_row(params![id, loan], |r| r.get(0))?;
-    Ok(n > 0)
+/// Contact `id`, if it is one of this loan's.
+pub fn contact_on_loan(conn: &Connection, loan: LoanId, id: i64) -> Result<Option<ContactRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.at, c.party, c.channel, c.direction, c.outcome, c.phone, c.note, u.login, c.corrects_id, \
+         c.override_rule, c.override_reason FROM contacts c LEFT JOIN users u ON u.id = c.user_id \
+         WHERE c.id = ?1 AND c.loan_id = ?2",
+    )?;
+    row::first(&mut stmt, params![id, loan])
+}
+
+/// A contact on this loan that can be taken back: an original record (not a correction) not
+/// taken back already. Its time and who logged it.
+pub fn voidable_contact(
+    conn: &Connection,
+    loan: LoanId,
+    id: i64,
+) -> Result<Option<(String, Option<UserId>)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT at, user_id FROM contacts c WHERE id = ?1 AND loan_id = ?2 AND corrects_id IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1)",
+        )?
+        .query_row(params![id, loan], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Takes a contact back: a correction marking it entered in error, written as the record it
+/// corrects with this note, and the loan's last contact as it stands without it.
+pub fn void_contact(
+    conn: &Connection,
+    loan: LoanId,
+    id: i64,
+    note: &str,
+    user: Option<UserId>,
+    at: &str,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO contacts (loan_id, customer_id, party, channel, direction, outcome, phone, note, user_id, at, \
+         corrects_id, voids) SELECT loan_id, customer_id, party, channel, direction, outcome, phone, ?3, ?4, ?5, id, 1 \
+         FROM contacts WHERE id = ?1 AND loan_id = ?2",
+    )?
+    .execute(params![id, loan, note, user, at])?;
+    let void = conn.last_insert_rowid();
+    // The last contact is the latest record that still counts (a correction never is one), with
+    // its outcome as last corrected, as `insert_contact` keeps it.
+    let last: Option<(String, String)> = conn
+        .prepare_cached(
+            "SELECT at, coalesce((SELECT k.outcome FROM contacts k WHERE k.loan_id = ?1 AND k.corrects_id = c.id \
+             AND k.voids = 0 ORDER BY k.at DESC, k.id DESC LIMIT 1), outcome) \
+             FROM contacts c WHERE loan_id = ?1 AND corrects_id IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1) \
+             ORDER BY at DESC, id DESC LIMIT 1",
+        )?
+        .query_row([loan], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (at, outcome) = last.unzip();
+    conn.prepare_cached("UPDATE loans SET last_contact_at = ?2, last_outcome = ?3 WHERE id = ?1")?
+        .execute(params![loan, at, outcome])?;
+    conn.prepare_cached("UPDATE loan_state SET last_contact_at = ?2 WHERE loan_id = ?1")?
+        .execute(params![loan, at])?;
+    Ok(void)
 }
 
 pub fn contact_count(conn: &Connection) -> Result<i64> {

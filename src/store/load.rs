@@ -41,7 +41,7 @@ mod tests {
         let conn = store.conn();
         assert!(book_is_empty(conn).expect("empty"));
         let before = index_names(conn);
-        assert!(before.contains(&"loans_phone".to_string()), "{before:?}");
+        assert!(before.contains(&"loans_customer".to_string()), "{before:?}");
         assert!(before.contains(&"customers_assignee".to_string()), "{before:?}");
         let deferred = defer_book_indexes(conn).expect("drop");
         assert_eq!(deferred.len(), before.len());

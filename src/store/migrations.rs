@@ -20,6 +20,10 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0011_audit_chain.sql"),
     include_str!("../../migrations/0013_queue_covering.sql"),
     include_str!("../../migrations/0014_promise_band.sql"),
+    include_str!("../../migrations/0015_plan_hold.sql"),
+    include_str!("../../migrations/0016_run_undo.sql"),
+    include_str!("../../migrations/0017_search_terms.sql"),
+    include_str!("../../migrations/0018_contact_void.sql"),
 ];
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod assign;
 mod audit;
+mod audit_state;
 mod book;
 mod casework;
 mod escalation;
@@ -14,8 +15,10 @@ mod lookup;
 mod migrations;
 mod notices;
 mod open;
+mod payments;
 mod queue;
 mod row;
+mod search;
 mod settings;
 mod state;
 mod tasks;
@@ -29,6 +32,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use assign::*;
 pub use audit::*;
+pub use audit_state::verify_audit_and_state;
 pub use book::*;
 pub use casework::*;
 pub use escalation::*;
@@ -38,7 +42,9 @@ pub use leases::*;
 pub use load::*;
 pub use lookup::*;
 pub use notices::*;
+pub use payments::*;
 pub use queue::*;
+pub use search::*;
 pub use settings::*;
 pub use state::*;
 pub use tasks::*;
@@ -229,6 +235,11 @@ impl Store {
         let hits = std::sync::Arc::new(search_hits(&self.conn, table, filter, sort)?);
         self.searches.borrow_mut().put(key, hits.clone());
         Ok(hits)
+    }
+
+    /// How many search terms match a typed search, counting no further than `cap`.
+    pub fn search_terms_upto(&self, q: &crate::domain::search::SearchQuery, cap: u64) -> Result<u64> {
+        terms_matching_upto(&self.conn, q, cap)
     }
 
     /// A page of a loan list and, when asked, how many loans the list holds. A search's matches

@@ -8,7 +8,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 use super::load_lock;
-use super::{BUSY_TIMEOUT, Kept, Result, Store, StoreError, audit, migrations};
+use super::{BUSY_TIMEOUT, Kept, Result, Store, StoreError, audit, audit_state, migrations, search};
 
 impl Store {
     /// Opens the store at `path`, creating the file (never its folder) when there is none.
@@ -63,8 +63,17 @@ impl Store {
             counts: std::cell::RefCell::new(Kept::new(256)),
             searches: std::cell::RefCell::new(Kept::new(8)),
         };
+        // One-time steps for a new store or one made by an older duedesk, each checked by a read
+        // first: on an up-to-date store opening writes nothing.
         if audit::chain_is_pending(&store.conn)? {
             store.write(|tx| audit::chain_pending(tx))?;
+        }
+        if audit_state::baseline_pending(&store.conn)? {
+            store.write(|tx| audit_state::write_baseline(tx))?;
+        }
+        // A store made before search terms, or loans written by a path that does not index them.
+        if search::search_is_pending(&store.conn)? {
+            store.write(|tx| search::index_search(tx, &mut |_| {}))?;
         }
         Ok(store)
     }

@@ -8,8 +8,10 @@ use rusqlite::{Connection, params_from_iter};
 use super::Result;
 use super::book::LoanId;
 use super::row::{self, Cols, FromRow};
+use super::search::matching_sql;
 use super::state::StateTable;
 use super::users::UserId;
+use crate::domain::search;
 use crate::domain::{Bucket, DueSoonKind, LoanStatus, Money, Product, PromiseStatus, RiskClass, Stage};
 
 /// Sort orders of the loan list (CONTRACT `--sort`). Ties go by loan, so pages never overlap.
@@ -68,8 +70,10 @@ pub struct LoanFilter {
     pub next_due_between: Option<(NaiveDate, NaiveDate)>,
     /// Only loans inside a due-soon window.
     pub due_soon: bool,
-    /// Prefix of the borrower's name, the loan id or the phone number.
+    /// What was typed to find loans by name, pinyin, loan id or phone (`domain/search.rs`).
     pub search: Option<String>,
+    /// Whether the search looks at phone numbers: only for those who may see them in full.
+    pub search_phones: bool,
     /// Loans with an active promise due on this date (the table's) come first: the collector's queue.
     pub promises_first: Option<NaiveDate>,
     /// Only loans with (`true`) or without (`false`) an active promise due on the date.
@@ -207,41 +211,20 @@ fn where_clause(filter: &LoanFilter) -> (String, Vec<Value>) {
     if filter.due_soon {
         conds.push("s.due_soon_on IS NOT NULL".into());
     }
-    if let Some(prefix) = filter.search.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+    if let Some(text) = filter.search.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         // The matching loans drive the query (by primary key); `+` keeps the planner from walking a
         // whole list's index instead and testing each loan against the search.
         for c in &mut conds {
             *c = c.replace("s.", "+s.");
         }
-        // Range conditions on the name, id and phone indexes; U+10FFFF sorts after any text.
-        let hi = format!("{prefix}\u{10FFFF}");
-        args.push(Value::Text(prefix.to_string()));
-        let lo_i = args.len();
-        args.push(Value::Text(hi));
-        let hi_i = args.len();
-        // Phones match from the fourth digit: all Chinese mobiles start with 1, so one to three
-        // digits would select nearly the whole book and no collector is looking for that.
-        let phones = if phone_prefix_too_short(prefix) {
-            String::new()
-        } else {
-            format!(" UNION SELECT id FROM loans WHERE phone >= ?{lo_i} AND phone < ?{hi_i}")
-        };
-        conds.push(format!(
-            "s.loan_id IN (SELECT id FROM loans WHERE borrower >= ?{lo_i} AND borrower < ?{hi_i} \
-             UNION SELECT id FROM loans WHERE loan_ref >= ?{lo_i} AND loan_ref < ?{hi_i}{phones})"
-        ));
+        let q = search::query(text, filter.search_phones);
+        match matching_sql(&q, &mut args) {
+            Some(sub) => conds.push(format!("s.loan_id IN ({sub})")),
+            None => conds.push("0".into()),
+        }
     }
     let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
     (clause, args)
-}
-
-/// The digits a search needs before it matches phone numbers.
-pub const PHONE_SEARCH_DIGITS: usize = 4;
-
-/// Whether a search is only digits, too few to match phones by (names and loan ids still match).
-pub fn phone_prefix_too_short(prefix: &str) -> bool {
-    let p = prefix.trim();
-    !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && p.chars().count() < PHONE_SEARCH_DIGITS
 }
 
 /// A page of the loan list: at most `limit` rows after skipping `offset`.

@@ -13,10 +13,10 @@ use super::row::{self, Cols, FromRow};
 use super::settings::{parse_day, set_snapshot_as_of};
 use super::users::UserId;
 use super::{Result, StoreError};
-use crate::domain::plan::{ExplicitSchedule, schedule_in_force};
+use crate::domain::plan::{ExplicitSchedule, held_class, schedule_in_force};
 use crate::domain::{
-    AssessRules, Assessment, LoanTerms, Money, Payment, PromiseStatus, Stage, assess, effective_stage,
-    loan_class, promise_status,
+    AssessRules, Assessment, LoanTerms, Money, Payment, PromiseStatus, RiskClass, Stage, assess,
+    effective_stage, loan_class, promise_status,
 };
 
 /// Which table a refresh writes and a query reads.
@@ -177,9 +177,14 @@ fn stored_as(stored: &[Value], cells: &[Cell]) -> bool {
     stored.len() == cells.len() && cells.iter().zip(stored).all(|(c, v)| c.is(v))
 }
 
-fn values(f: &Facts, a: &Assessment, promise: Option<(NaiveDate, PromiseStatus)>) -> Row {
+fn values(
+    f: &Facts,
+    a: &Assessment,
+    promise: Option<(NaiveDate, PromiseStatus)>,
+    plan_held: Option<RiskClass>,
+) -> Row {
     let (status, stage) = effective_stage(f.stage, f.written_off, a.closed);
-    let class = loan_class(a, f.observation_until);
+    let class = loan_class(a, f.observation_until, plan_held);
     let money = |m: Money| Cell::Int(m.cents());
     let day = |d: Option<NaiveDate>| d.map_or(Cell::Null, Cell::day);
     let word = |w: Option<&'static str>| w.map_or(Cell::Null, Cell::Word);
@@ -434,9 +439,10 @@ fn row_of(
     let promise = facts.promise.map(|(amount, made, due)| {
         (due, promise_status(made, due, amount, &payments, as_of, rules.promise_grace_days))
     });
+    let hold = explicit.as_ref().and_then(|e| e.hold);
     let (schedule, counted) = schedule_in_force(&facts.terms, explicit, payments);
     let a = assess(&schedule, &counted, facts.terms.rate, as_of, rules);
-    values(facts, &a, promise)
+    values(facts, &a, promise, held_class(hold, &schedule, &counted, &a))
 }
 
 fn assess_and_write(

@@ -125,6 +125,25 @@ pub fn close_open_tasks(
     Ok(n as u64)
 }
 
+/// Closes every open task `created_by` added due on `due_on` (the work of one escalation run),
+/// noting why; how many.
+pub fn close_tasks_created(
+    conn: &Connection,
+    created_by: &str,
+    due_on: NaiveDate,
+    done_on: NaiveDate,
+    done_by: &str,
+    note: &str,
+) -> Result<u64> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE tasks SET done_on = ?3, done_by = ?4, note = ?5 \
+             WHERE due_on = ?2 AND created_by = ?1 AND done_on IS NULL",
+        )?
+        .execute(params![created_by, due_on.to_string(), done_on.to_string(), done_by, note])?;
+    Ok(n as u64)
+}
+
 /// Marks the loan's open task of `kind` done, if there is one; its id.
 pub fn complete_open_task(
     conn: &Connection,

@@ -24,11 +24,22 @@ pub fn open_book_of(conn: &Connection, table: StateTable, user: UserId) -> Resul
         .query_row([user], |r| Ok((r.get(0)?, r.get(1)?, Money::from_cents(r.get(2)?))))?)
 }
 
-/// Contacts the user logged from `from` (inclusive) to `to` (exclusive), compared as stamps' text.
+/// Contacts the user logged from `from` (inclusive) to `to` (exclusive), compared as stamps' text;
+/// a contact taken back as entered in error counts no more, nor does its taking back.
 pub fn contacts_by(conn: &Connection, user: UserId, from: NaiveDate, to: NaiveDate) -> Result<i64> {
-    Ok(conn
+    let range = params![user, from.to_string(), to.to_string()];
+    let all: i64 = conn
         .prepare_cached("SELECT count(*) FROM contacts WHERE user_id = ?1 AND at >= ?2 AND at < ?3")?
-        .query_row(params![user, from.to_string(), to.to_string()], |r| r.get(0))?)
+        .query_row(range, |r| r.get(0))?;
+    // From the few taking-backs (a partial index), never a pass over the user's contacts.
+    let voided: i64 = conn
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM contacts v WHERE v.voids = 1 AND v.user_id = ?1 AND v.at >= ?2 AND v.at < ?3) + \
+             (SELECT count(*) FROM contacts v JOIN contacts o ON o.id = v.corrects_id WHERE v.voids = 1 \
+              AND o.user_id = ?1 AND o.at >= ?2 AND o.at < ?3)",
+        )?
+        .query_row(params![user, from.to_string(), to.to_string()], |r| r.get(0))?;
+    Ok(all - voided)
 }
 
 /// Promises the user took with `made_on` in the range (inclusive).

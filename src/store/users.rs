@@ -70,3 +70,9 @@ pub fn set_user_active(conn: &Connection, login: &str, active: bool) -> Result<(
     conn.prepare_cached("UPDATE users SET active = ?2 WHERE login = ?1")?.execute(params![login, active])?;
     Ok(())
 }
+
+pub fn set_user_role(conn: &Connection, login: &str, role: crate::domain::Role) -> Result<()> {
+    conn.prepare_cached("UPDATE users SET role = ?2 WHERE login = ?1")?
+        .execute(params![login, role.as_str()])?;
+    Ok(())
+}

@@ -49,6 +49,15 @@ fn install_panic_hook() {
     });
 }
 
+/// Gives the terminal back and stops the process as Ctrl-Z asks (raw mode keeps the terminal
+/// from sending SIGTSTP itself); on SIGCONT the guard's modes are turned on again. The caller
+/// redraws the whole screen after.
+pub fn suspend() -> io::Result<()> {
+    restore();
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    Guard::turn_on()
+}
+
 pub struct Guard(());
 
 impl Guard {
@@ -56,13 +65,18 @@ impl Guard {
     pub fn enter() -> io::Result<Guard> {
         install_panic_hook();
         let guard = Guard(());
+        Guard::turn_on()?;
+        Ok(guard)
+    }
+
+    fn turn_on() -> io::Result<()> {
         enable_raw_mode()?;
         ENABLED.fetch_or(RAW, Ordering::SeqCst);
         execute!(io::stdout(), EnterAlternateScreen)?;
         ENABLED.fetch_or(ALT_SCREEN, Ordering::SeqCst);
         execute!(io::stdout(), Hide)?;
         ENABLED.fetch_or(CURSOR_HIDDEN, Ordering::SeqCst);
-        Ok(guard)
+        Ok(())
     }
 }
 

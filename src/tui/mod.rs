@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use crate::app::Desk;
@@ -54,11 +54,26 @@ fn wait_for_release(rx: &mpsc::Receiver<Msg>) {
     }
 }
 
+/// A scroll key on the configuration notice moves it (within its lines); `false` for any other.
+fn notice_scroll(k: Key, scroll: &mut u16, lines: usize) -> bool {
+    use crate::app::keymap::KeyCode;
+    let most = u16::try_from(lines.saturating_mul(4)).unwrap_or(u16::MAX);
+    *scroll = match k.code {
+        KeyCode::Char('j') | KeyCode::Down => scroll.saturating_add(1),
+        KeyCode::Char('k') | KeyCode::Up => scroll.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(10),
+        KeyCode::PageUp => scroll.saturating_sub(10),
+        _ => return false,
+    }
+    .min(most);
+    true
+}
+
 /// How the desk ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
     Quit,
-    /// By a signal (SIGTERM, SIGHUP, SIGINT), after the terminal was restored.
+    /// By a signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT), after the terminal was restored.
     Signal(i32),
 }
 
@@ -74,7 +89,8 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
     let info = DeskInfo::of(&desk);
     let (tx, rx) = mpsc::channel::<Msg>();
     let requests = worker::spawn_worker(desk, live_clock, tx.clone()).context("starting the store worker")?;
-    let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT]).context("listening for SIGTERM")?;
+    // SIGQUIT too: its default ends the process without giving the terminal back.
+    let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT]).context("listening for SIGTERM")?;
     let handle = signals.handle();
     let sig_tx = tx.clone();
     std::thread::Builder::new()
@@ -96,10 +112,22 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
         event::spawn_input(tx.clone(), stop.clone())?;
         drop(tx);
         let mut state = DeskState::configured(info, lang, config.keymap);
+        state.group_amounts = config.settings.group_amounts;
+        let data = crate::config::history::data_dir();
+        if let Some(dir) = &data {
+            state.history = crate::config::history::load(dir);
+        }
+        // The command lines of this session join the history whatever way the desk ends.
+        let keep = |state: &DeskState| {
+            if let Some(dir) = &data {
+                let _ = crate::config::history::save(dir, &state.history);
+            }
+        };
         let mut size = terminal.size()?;
         let mut out = state.start();
         let mut dirty = true;
         let mut shown: Option<(String, Instant)> = None;
+        let mut notes_scroll: u16 = 0;
         loop {
             // The state pages by what the drawing shows: tell it when the size or the help changes.
             let layout = ui::layout(&state, size.width, size.height);
@@ -114,6 +142,7 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
                 }
             }
             if state.quit {
+                keep(&state);
                 if releasing {
                     wait_for_release(&rx);
                 }
@@ -122,7 +151,7 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
             if dirty {
                 terminal.draw(|f| {
                     ui::draw(f, &state, &look);
-                    ui::notice(f, &notes, &look);
+                    ui::notice(f, &notes, notes_scroll, &look);
                 })?;
                 dirty = false;
             }
@@ -145,10 +174,23 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
                     out = state.apply(Action::ExpireMessage);
                     dirty = true;
                 }
-                // The first key closes the configuration notice; the status bar keeps a reminder.
+                // The configuration notice scrolls with j/k and the page keys; any other key
+                // closes it, and the status bar keeps a reminder.
+                Some(Msg::Key(k))
+                    if !notes.is_empty() && notice_scroll(k, &mut notes_scroll, notes.len()) =>
+                {
+                    dirty = true;
+                }
                 Some(Msg::Key(_)) if !notes.is_empty() => {
                     out = state.apply(Action::ConfigProblems(notes.len()));
                     notes.clear();
+                    dirty = true;
+                }
+                // Ctrl-Z: raw mode turned the terminal's suspend key into a key, so the desk gives
+                // the terminal back and stops itself, and takes it again when continued.
+                Some(Msg::Key(k)) if k == Key::ctrl('z') => {
+                    guard::suspend().context("suspending the desk")?;
+                    terminal.clear()?;
                     dirty = true;
                 }
                 Some(Msg::Key(k)) => {
@@ -166,7 +208,10 @@ pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended
                     out = state.apply(Action::Reply(r));
                     dirty = true;
                 }
-                Some(Msg::Signal(s)) => return Ok(Ended::Signal(s)),
+                Some(Msg::Signal(s)) => {
+                    keep(&state);
+                    return Ok(Ended::Signal(s));
+                }
                 Some(Msg::InputError(e)) => anyhow::bail!("reading the terminal: {e}"),
                 Some(Msg::WorkerGone) => anyhow::bail!("the store worker stopped"),
             }

@@ -31,6 +31,7 @@ fn slot(q: &Query) -> Option<Slot> {
         | Query::Lease { .. }
         | Query::AssignBulk(_)
         | Query::Team
+        | Query::Goto { .. }
         | Query::Reveal { .. } => None,
     }
 }
@@ -112,8 +113,15 @@ pub fn spawn_worker(mut desk: Desk, live_clock: bool, tx: Sender<Msg>) -> std::i
             }
             let first = match req_rx.recv_timeout(WATCH.saturating_sub(looked.elapsed())) {
                 Ok(r) => r,
-                Err(mpsc::RecvTimeoutError::Timeout) => continue,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    // A phone search typed and then looked at is over: it goes in the audit log.
+                    let _ = desk.flush_searches();
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    let _ = desk.flush_searches();
+                    return;
+                }
             };
             let mut batch = vec![first];
             batch.extend(req_rx.try_iter());

@@ -14,6 +14,7 @@ use crate::app::desk_state::{CasePane, CaseState};
 use crate::app::moves::HoldKind;
 use crate::app::strings::{Lang, Text, fill};
 use crate::app::views::{LoanDetail, ScheduleLine};
+use crate::domain::Money;
 use crate::domain::plan::PlanScope;
 use crate::text;
 
@@ -72,13 +73,18 @@ fn dash<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or_else(|| "-".to_string(), ToString::to_string)
 }
 
-fn header_lines(d: &LoanDetail, lang: Lang) -> Vec<String> {
+/// An amount as the desk shows it: grouped (`10,980,764.97`) unless configured otherwise.
+fn money(m: Money, grouped: bool) -> String {
+    if grouped { m.grouped() } else { m.to_string() }
+}
+
+fn header_lines(d: &LoanDetail, lang: Lang, g: bool) -> Vec<String> {
     let (s, t) = (&d.summary, lang.text());
     let mut agency = d.agency_name.as_deref().map_or_else(String::new, |a| fill(t.case_agency, &[&a]));
     if let Some(h) = d.holds.iter().find(|h| h.in_force) {
         agency.push_str(&fill(t.case_hold, &[&hold_kind(&h.kind, lang), &h.until_on]));
     }
-    let next_amount = if s.next_due_on.is_some() { s.next_due_amount.to_string() } else { String::new() };
+    let next_amount = if s.next_due_on.is_some() { money(s.next_due_amount, g) } else { String::new() };
     let guarantor = match (&d.guarantor, &d.guarantor_phone) {
         (Some(g), Some(p)) => format!("{g} ({p})"),
         (Some(g), None) => g.clone(),
@@ -86,16 +92,19 @@ fn header_lines(d: &LoanDetail, lang: Lang) -> Vec<String> {
     };
     let others = if d.other_loans.is_empty() { t.none.to_string() } else { d.other_loans.join(", ") };
     vec![
-        fill(t.case_line1, &[&s.loan_id, &s.borrower, &d.customer_id, &dash(&s.assignee), &dash(&d.branch)]),
+        // The phone, the one thing a collector dials, on the first line: never cut away.
+        fill(
+            t.case_line1,
+            &[&s.loan_id, &s.borrower, &dash(&s.phone), &dash(&s.assignee), &d.customer_id, &dash(&d.branch)],
+        ),
         fill(
             t.case_line2,
             &[
                 &lang.product(s.product),
-                &s.principal,
+                &money(s.principal, g),
                 &d.annual_rate,
                 &d.term_months,
                 &d.disbursed_on,
-                &dash(&s.phone),
             ],
         ),
         fill(
@@ -111,35 +120,49 @@ fn header_lines(d: &LoanDetail, lang: Lang) -> Vec<String> {
         ),
         fill(
             t.case_line4,
-            &[&s.overdue_principal, &s.overdue_interest, &s.penalty_interest, &s.payoff_amount],
+            &[
+                &money(s.overdue_principal, g),
+                &money(s.overdue_interest, g),
+                &money(s.penalty_interest, g),
+                &money(s.payoff_amount, g),
+            ],
         ),
-        fill(t.case_line5, &[&s.outstanding_principal, &d.paid_total, &dash(&s.next_due_on), &next_amount]),
+        fill(
+            t.case_line5,
+            &[
+                &money(s.outstanding_principal, g),
+                &money(d.paid_total, g),
+                &dash(&s.next_due_on),
+                &next_amount,
+            ],
+        ),
         fill(t.case_line6, &[&guarantor, &d.collateral.as_deref().unwrap_or(t.none)]),
         fill(t.case_line7, &[&others]),
     ]
 }
 
-fn schedule_rows(lines: &[ScheduleLine], lang: Lang) -> Vec<Vec<String>> {
+fn schedule_rows(lines: &[ScheduleLine], lang: Lang, g: bool) -> Vec<Vec<String>> {
     lines
         .iter()
         .map(|l| {
             vec![
                 l.seq.to_string(),
                 l.due_on.to_string(),
-                l.payment.to_string(),
-                l.principal.to_string(),
-                l.interest.to_string(),
-                (l.paid_principal + l.paid_interest).to_string(),
+                money(l.payment, g),
+                money(l.principal, g),
+                money(l.interest, g),
+                money(l.paid_principal + l.paid_interest, g),
                 lang.installment(l.status).to_string(),
             ]
         })
         .collect()
 }
 
-fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang) -> (Vec<Col>, Vec<Vec<String>>) {
+/// A pane's columns and rows, as drawn and as read in full.
+pub fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang, g: bool) -> (Vec<Col>, Vec<Vec<String>>) {
     let t = lang.text();
     match pane {
-        CasePane::Schedule => (schedule_cols(t).to_vec(), schedule_rows(&d.schedule, lang)),
+        CasePane::Schedule => (schedule_cols(t).to_vec(), schedule_rows(&d.schedule, lang, g)),
         CasePane::Contacts => (
             contact_cols(t).to_vec(),
             d.contacts
@@ -170,7 +193,7 @@ fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang) -> (Vec<Col>, Vec<Vec<S
                     let row = vec![
                         p.made_on.to_string(),
                         t.kind_promise.to_string(),
-                        p.amount.to_string(),
+                        money(p.amount, g),
                         p.due_on.to_string(),
                         lang.promise(p.status).to_string(),
                         dash(&p.user),
@@ -182,7 +205,7 @@ fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang) -> (Vec<Col>, Vec<Vec<S
                 let row = vec![
                     p.paid_on.to_string(),
                     t.kind_payment.to_string(),
-                    p.amount.to_string(),
+                    money(p.amount, g),
                     "-".to_string(),
                     "-".to_string(),
                     dash(&p.reference),
@@ -260,7 +283,7 @@ fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang) -> (Vec<Col>, Vec<Vec<S
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &Look) {
+pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, grouped: bool, look: &Look) {
     let theme = &look.theme;
     let t = lang.text();
     if area.height == 0 || area.width == 0 {
@@ -275,7 +298,7 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &
         frame.render_widget(Paragraph::new(Line::styled(note, theme.base())), area);
         return;
     };
-    let mut lines: Vec<Line> = header_lines(d, lang)
+    let mut lines: Vec<Line> = header_lines(d, lang, grouped)
         .into_iter()
         .enumerate()
         .map(|(i, l)| {
@@ -290,8 +313,23 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &
         CasePane::History => t.pane_history,
     });
     let sep = look.separator();
-    let full =
-        titles.iter().map(|s| text::width(s) + 2).sum::<usize>() + text::width(sep) * (titles.len() - 1);
+    // The active pane says where its cursor is (`3/12`).
+    let at = match case.pane_len() {
+        0 => String::new(),
+        n => format!(" {}/{n}", case.cursor + 1),
+    };
+    let full = titles.iter().map(|s| text::width(s) + 2).sum::<usize>()
+        + text::width(sep) * (titles.len() - 1)
+        + text::width(&at);
+    let first_word = |s: &'static str| s.split(' ').next().unwrap_or(s);
+    // With the others by their first word, is the active one still too long whole?
+    let short_full = CasePane::ALL
+        .iter()
+        .zip(titles)
+        .map(|(p, t)| text::width(if *p == case.pane { t } else { first_word(t) }) + 2)
+        .sum::<usize>()
+        + text::width(sep) * (titles.len() - 1)
+        + text::width(&at);
     let mut tabs: Vec<Span> = Vec::new();
     for (i, (p, title)) in CasePane::ALL.iter().zip(titles).enumerate() {
         if i > 0 {
@@ -299,8 +337,10 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &
         }
         // Narrow terminals (60 cells) show the other panes by their first word.
         let active = *p == case.pane;
-        let title = if full > w && !active { title.split(' ').next().unwrap_or(title) } else { title };
-        tabs.push(Span::styled(format!(" {title} "), theme.tab(active)));
+        let short = full > w && (!active || short_full > w);
+        let title = if short { first_word(title) } else { title };
+        let at = if active { at.as_str() } else { "" };
+        tabs.push(Span::styled(format!(" {title}{at} "), theme.tab(active)));
     }
     let (cols, rows) = match &case.plan {
         // A proposed plan stands in for the panes until it is saved or dropped.
@@ -313,7 +353,14 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &
             let observed = o.observation_until.map_or_else(String::new, |d| fill(t.plan_observation, &[&d]));
             let about = fill(
                 t.plan_preview_line,
-                &[&scope, &o.schedule.len(), &o.total, &p.req.first_due, &observed],
+                &[
+                    &scope,
+                    &o.plan_installments.len(),
+                    &money(o.rescheduled, grouped),
+                    &p.req.first_due,
+                    &money(o.paid_so_far, grouped),
+                    &observed,
+                ],
             );
             let title = format!(" {} ", fill(t.plan_preview, &[&lang.plan_kind(&o.kind)]));
             let room = w.saturating_sub(text::width(&title));
@@ -321,11 +368,20 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &
                 Span::styled(title, theme.tab(true)),
                 Span::styled(text::truncate(&about, room), theme.title()),
             ]));
-            (schedule_cols(t).to_vec(), schedule_rows(&o.schedule, lang))
+            // The plan's own installments are marked; the others are the contract's carried over.
+            let mut rows = schedule_rows(&o.schedule, lang, grouped);
+            for (row, line) in rows.iter_mut().zip(&o.schedule) {
+                if o.plan_installments.contains(&line.seq)
+                    && let Some(status) = row.last_mut()
+                {
+                    *status = fill(t.plan_line, &[status]);
+                }
+            }
+            (schedule_cols(t).to_vec(), rows)
         }
         None => {
             lines.push(Line::from(tabs));
-            pane_rows(d, case.pane, lang)
+            pane_rows(d, case.pane, lang, grouped)
         }
     };
     let cols = cols.as_slice();
@@ -336,8 +392,11 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, look: &
         lines.push(Line::styled(t.none_yet, theme.dim()));
     }
     let skip = usize::try_from(case.scroll).unwrap_or(0);
-    for r in rows.iter().skip(skip).take(room) {
-        lines.push(table::line(cols, &widths, r, theme.base(), &[]));
+    let cursor = usize::try_from(case.cursor).unwrap_or(0);
+    for (i, r) in rows.iter().enumerate().skip(skip).take(room) {
+        // The cursor marks the row Enter reads in full (not in a plan's preview).
+        let style = if i == cursor && case.plan.is_none() { theme.row(true) } else { theme.base() };
+        lines.push(table::line(cols, &widths, r, style, &[]));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }

@@ -11,45 +11,78 @@ use crate::app::desk_state::{DeskState, ListKind};
 use crate::app::strings::{Lang, fill};
 use crate::app::views::LoanSummary;
 use crate::domain::PromiseStatus;
+use crate::domain::search::{self, PhoneSearch};
 
-/// The queue's columns. Chinese stage names are short and its headers wide (逾期天数 takes 8
-/// cells), so the stage column gives the others room; the total is the same in both languages.
-fn queue_cols(lang: Lang, width: usize) -> [Col; 10] {
+/// Below this width the queue's stage is shown in its short form.
+const WIDE_STAGE: usize = 100;
+/// A name keeps at least four Chinese characters (8 cells) before other columns go.
+const NAME_MIN: usize = 8;
+/// Cells of a grouped amount up to 9,999,999.99, and of a mainland number as dialled.
+const AMOUNT: usize = 12;
+const PHONE: usize = 11;
+
+/// The queue's columns at a width, by priority: the loan, the name (at least four Chinese
+/// characters), DPD, the overdue amount and the phone go last; before them the bucket, the next
+/// action, the owner, the last contact and the stage, which first shortens (`remd`). Width
+/// beyond a full name goes to the last contact and the owner.
+fn queue_cols(lang: Lang, width: usize) -> ([Col; 11], Vec<(usize, usize)>) {
     let t = lang.text();
-    // A wide terminal shows last contact and owner whole.
-    let wide = width >= 120;
-    let (owner, next) = if wide { (14, 6) } else { (8, 5) };
-    let (stage, dpd, bucket, contact) = match lang {
-        Lang::En => (11, 4, 3, 12),
-        Lang::Zh => (5, 8, 4, 13),
+    // Room for the agency's `*` after the stage.
+    let stage = match lang {
+        Lang::En if width >= WIDE_STAGE => 12,
+        Lang::En => 6,
+        Lang::Zh => 5,
     };
-    [
+    let (dpd, bucket, contact) = match lang {
+        Lang::En => (4, 3, 11),
+        Lang::Zh => (8, 4, 13),
+    };
+    let cols = [
         col("", 2, false, 0),
         col(t.col_loan, 10, false, 0),
         col(t.col_name, 0, false, 0),
-        col(t.col_stage, stage, false, 3),
+        col(t.col_stage, stage, false, 2),
         col(t.col_dpd, dpd, true, 0),
-        col(t.col_bucket, bucket, false, 5),
-        col(t.col_overdue, 10, true, 0),
-        col(t.col_last_contact, if wide { contact + 8 } else { contact }, false, 2),
-        col(t.col_next, next, false, 4),
-        col(t.col_owner, owner, false, 1),
-    ]
+        col(t.col_bucket, bucket, false, 7),
+        col(t.col_overdue, AMOUNT, true, 0),
+        col(t.col_phone, PHONE, false, 1),
+        col(t.col_last_contact, contact, false, 3),
+        col(t.col_next, 5, false, 6),
+        col(t.col_owner, 8, false, 4),
+    ];
+    (cols, vec![(8, contact + 14), (10, 16), (7, 14)])
 }
 
-fn due_cols(lang: Lang, width: usize) -> [Col; 8] {
+fn due_cols(lang: Lang) -> ([Col; 8], Vec<(usize, usize)>) {
     let t = lang.text();
-    let owner = if width >= 120 { 14 } else { 8 };
-    [
+    let cols = [
         col(t.col_due, 10, false, 0),
-        col(t.col_amount, 10, true, 0),
+        col(t.col_amount, AMOUNT, true, 0),
         col(t.col_loan, 10, false, 0),
         col(t.col_borrower, 0, false, 0),
         col(t.col_product, 8, false, 4),
-        col(t.col_phone, 14, false, 1),
-        col(t.col_owner, owner, false, 2),
+        col(t.col_phone, PHONE, false, 1),
+        col(t.col_owner, 8, false, 2),
         col(t.col_last, 5, false, 3),
-    ]
+    ];
+    (cols, vec![(5, 14), (6, 16)])
+}
+
+/// How an amount is shown: grouped unless the user's configuration turns it off.
+fn amount(m: crate::domain::Money, grouped: bool) -> String {
+    if grouped { m.grouped() } else { m.to_string() }
+}
+
+/// A phone in its column: as imported when it fits, else as dialled at home (`+8613…` is cut to
+/// nothing a collector can dial).
+fn phone_cell(p: &Option<String>, cells: usize) -> String {
+    match p {
+        Some(p) if crate::text::width(p) > cells && !crate::app::privacy::is_masked(p) => {
+            crate::domain::phone::national(&crate::domain::phone::normal(p))
+        }
+        Some(p) => p.clone(),
+        None => "-".into(),
+    }
 }
 
 fn dash<T: ToString>(v: &Option<T>) -> String {
@@ -61,7 +94,14 @@ fn month_day(stamp: &str) -> String {
     stamp.get(5..10).unwrap_or(stamp).to_string()
 }
 
-fn queue_cells(r: &LoanSummary, lang: Lang, marked: bool) -> Vec<String> {
+/// How a row's cells are written at the widths chosen.
+struct Shown {
+    short_stage: bool,
+    grouped: bool,
+    phone: usize,
+}
+
+fn queue_cells(r: &LoanSummary, lang: Lang, marked: bool, how: &Shown) -> Vec<String> {
     let contact = match (&r.last_contact_at, &r.last_outcome) {
         (Some(at), Some(o)) => format!("{} {}", month_day(at), lang.outcome_text(o)),
         (Some(at), None) => month_day(at),
@@ -72,10 +112,15 @@ fn queue_cells(r: &LoanSummary, lang: Lang, marked: bool) -> Vec<String> {
         r.loan_id.clone(),
         r.borrower.clone(),
         // `*`: placed with an outside agency (as in the command line's tables).
-        format!("{}{}", lang.stage(r.stage), if r.agency { "*" } else { "" }),
+        format!(
+            "{}{}",
+            if how.short_stage { lang.stage_short(r.stage) } else { lang.stage(r.stage) },
+            if r.agency { "*" } else { "" }
+        ),
         r.dpd.to_string(),
         lang.bucket(r.bucket).to_string(),
-        r.overdue_amount.to_string(),
+        amount(r.overdue_amount, how.grouped),
+        phone_cell(&r.phone, how.phone),
         contact,
         r.next_action_on.map_or_else(|| "-".into(), |d| month_day(&d.to_string())),
         dash(&r.assignee),
@@ -103,14 +148,14 @@ fn marks(r: &LoanSummary, marked: bool) -> String {
     format!("{first}{promise}")
 }
 
-fn due_cells(r: &LoanSummary, lang: Lang) -> Vec<String> {
+fn due_cells(r: &LoanSummary, lang: Lang, how: &Shown) -> Vec<String> {
     vec![
         dash(&r.due_soon_on),
-        r.next_due_amount.to_string(),
+        amount(r.next_due_amount, how.grouped),
         r.loan_id.clone(),
         r.borrower.clone(),
         lang.product_short(r.product).to_string(),
-        dash(&r.phone),
+        phone_cell(&r.phone, how.phone),
         dash(&r.assignee),
         r.last_contact_at.as_deref().map_or_else(|| "-".into(), month_day),
     ]
@@ -122,12 +167,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
     }
     let (lang, t) = (state.lang, state.lang.text());
     let width = usize::from(area.width);
-    let (queue, due) = (queue_cols(lang, width), due_cols(lang, width));
-    let cols: &[Col] = match kind {
-        ListKind::DueSoon => &due,
-        ListKind::Overdue => &queue,
+    let ((queue, queue_grow), (due, due_grow)) = (queue_cols(lang, width), due_cols(lang));
+    let (cols, grow): (&[Col], _) = match kind {
+        ListKind::DueSoon => (&due, due_grow),
+        ListKind::Overdue => (&queue, queue_grow),
     };
-    let widths = table::layout(cols, usize::from(area.width));
+    let widths = table::layout_by_priority(cols, width, NAME_MIN, &grow);
+    let phone_col = match kind {
+        ListKind::DueSoon => 5,
+        ListKind::Overdue => 7,
+    };
+    let how = Shown {
+        short_stage: lang == Lang::En && width < WIDE_STAGE,
+        grouped: state.group_amounts,
+        phone: widths.iter().find(|(i, _)| *i == phone_col).map_or(PHONE, |(_, w)| *w),
+    };
     let list = state.list(kind);
     let mut lines = vec![table::header(cols, &widths, theme.header())];
     let rows = u64::from(area.height.saturating_sub(1));
@@ -141,15 +195,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
                 ListKind::DueSoon => t.nothing_due,
                 ListKind::Overdue => t.no_overdue,
             };
-            let scope = if state.filter.trim().is_empty() {
-                String::new()
-            } else if let Some(digit) = list.phone_from_digit {
-                fill(t.matching_phone_from, &[&state.filter.trim(), &digit])
-            } else {
-                fill(t.matching, &[&state.filter.trim()])
+            let typed = state.filter.trim();
+            let note = list.search.as_ref();
+            let scope = match note.map(|n| n.phone) {
+                _ if typed.is_empty() => String::new(),
+                Some(PhoneSearch::TooShort) => fill(t.matching_phone_from, &[&typed, &search::PHONE_DIGITS]),
+                Some(PhoneSearch::NotAllowed) => fill(t.matching_phone_not_allowed, &[&typed]),
+                _ => fill(t.matching, &[&typed]),
             };
             let mine = if state.mine { t.among_mine } else { "" };
-            lines.push(Line::styled(format!("  {what}{scope}{mine}"), theme.base()));
+            let said = match note.and_then(|n| n.too_broad) {
+                Some(cap) => format!("  {}", fill(t.search_too_broad, &[&cap, &typed])),
+                None => format!("  {what}{scope}{mine}"),
+            };
+            lines.push(Line::styled(said, theme.base()));
         }
         Some(total) => {
             for i in list.top..(list.top + rows).min(total) {
@@ -157,9 +216,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
                 match list.row(i) {
                     Some(r) => {
                         let (cells, dpd_col) = match kind {
-                            ListKind::DueSoon => (due_cells(r, lang), None),
+                            ListKind::DueSoon => (due_cells(r, lang, &how), None),
                             ListKind::Overdue => {
-                                (queue_cells(r, lang, state.marked.contains(&r.loan_id)), Some(4))
+                                (queue_cells(r, lang, state.marked.contains(&r.loan_id), &how), Some(4))
                             }
                         };
                         let styles: Vec<_> = dpd_col

@@ -5,6 +5,7 @@ pub mod case;
 pub mod help;
 pub mod lists;
 pub mod look;
+pub mod reading;
 pub mod run;
 pub mod table;
 pub mod team;
@@ -19,6 +20,7 @@ use crate::app::desk_state::{DEMO_LOANS, DeskState, Layout as DeskLayout, ListKi
 use crate::app::keymap::{Binding, Cmd, Keymap, Scope};
 use crate::app::queue_sort::QueueSort;
 use crate::app::strings::fill;
+use crate::domain::search::PhoneSearch;
 use crate::text;
 pub use look::{Borders, Look};
 pub use theme::Theme;
@@ -39,15 +41,20 @@ const RUN_CHROME: u16 = 1 + run::HEAD + 1 + 2;
 pub fn layout(state: &DeskState, width: u16, height: u16) -> DeskLayout {
     let help_lines = if state.mode == Mode::Help { help::line_count(state, width) } else { 0 };
     let help = help::rect(Rect::new(0, 0, width, height), help_lines);
+    let reading_lines = if state.mode == Mode::Reading { reading::line_count(state, width) } else { 0 };
+    // A long message takes more lines of the status bar, and the panes give them up.
+    let more = status_lines(state, width) - 1;
     DeskLayout {
         width,
         height,
-        list_rows: height.saturating_sub(LIST_CHROME).max(1),
-        case_rows: height.saturating_sub(CASE_CHROME).max(1),
-        run_rows: height.saturating_sub(RUN_CHROME).max(1),
+        list_rows: height.saturating_sub(LIST_CHROME + more).max(1),
+        case_rows: height.saturating_sub(CASE_CHROME + more).max(1),
+        run_rows: height.saturating_sub(RUN_CHROME + more).max(1),
         help_rows: help.height.saturating_sub(2).max(1),
         help_lines,
         too_small: width < MIN_WIDTH || height < MIN_HEIGHT,
+        reading_rows: reading::rows(Rect::new(0, 0, width, height), reading_lines),
+        reading_lines,
     }
 }
 
@@ -65,7 +72,7 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
     let [tabs, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(status_lines(state, area.width)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -78,7 +85,7 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
         Some(_) => match (state.screen, &state.case) {
             (Screen::DueSoon, _) => lists::draw(frame, body, state, ListKind::DueSoon, theme),
             (Screen::Overdue, _) => lists::draw(frame, body, state, ListKind::Overdue, theme),
-            (Screen::Case, Some(c)) => case::draw(frame, body, c, state.lang, look),
+            (Screen::Case, Some(c)) => case::draw(frame, body, c, state.lang, state.group_amounts, look),
             (Screen::Case, None) => {}
             (Screen::Run, _) => run::draw(frame, body, state, theme),
             (Screen::Team, _) => match state.team.as_ref().map(|t| (&t.report, &t.error)) {
@@ -98,6 +105,9 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
     if state.mode == Mode::Help {
         help::draw(frame, area, state, look);
     }
+    if state.mode == Mode::Reading {
+        reading::draw(frame, area, state, look);
+    }
 }
 
 fn too_small(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
@@ -105,8 +115,14 @@ fn too_small(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     frame.render_widget(Paragraph::new(note).style(theme.base()).wrap(Wrap { trim: true }), area);
 }
 
+/// A list's count, with the cursor's position on the list on screen (`23/641`).
 fn count(state: &DeskState, kind: ListKind) -> String {
-    state.list(kind).total.map_or_else(|| "…".to_string(), |n| n.to_string())
+    let list = state.list(kind);
+    match list.total {
+        None => "…".to_string(),
+        Some(n) if n > 0 && state.current_list() == Some(kind) => format!("{}/{n}", list.selected + 1),
+        Some(n) => n.to_string(),
+    }
 }
 
 fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
@@ -129,7 +145,10 @@ fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     }
     let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
     let mut scope = vec![if state.mine { t.my_cases } else { t.all_cases }.to_string()];
-    if state.screen == Screen::Overdue {
+    // The queue's stage and sort stay said while a case from it is open.
+    if state.screen == Screen::Overdue
+        || (state.screen == Screen::Case && state.list_screen == Screen::Overdue)
+    {
         scope.push(fill(t.stage_label, &[&state.stage.map_or(t.stage_all, |s| lang.stage(s))]));
         if let Some(sort) = QueueSort::of(state.sort) {
             scope.push(fill(t.sort_label, &[&lang.sort(sort)]));
@@ -173,6 +192,36 @@ fn empty_store(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
+/// The status bar's lines at most: a long message wraps this far, then is cut.
+const STATUS_LINES: u16 = 3;
+/// Cells of the status bar's left part a message leaves it on one line.
+const STATUS_LEFT_MIN: usize = 24;
+
+/// What the status bar says besides who and where: the usage being typed, else a message, else
+/// a standing note.
+fn status_said(state: &DeskState) -> Option<String> {
+    match typing_usage(state) {
+        Some(usage) => Some(usage),
+        None => state
+            .message
+            .clone()
+            .filter(|_| state.input.cycle().is_none())
+            .or_else(|| completions(state).or_else(|| standing_note(state))),
+    }
+}
+
+/// How many lines the status bar takes: one, or a message's wrapped lines when it does not fit
+/// beside the left part.
+pub fn status_lines(state: &DeskState, width: u16) -> u16 {
+    let w = usize::from(width);
+    match status_said(state) {
+        Some(m) if text::width(&m) + 2 + STATUS_LEFT_MIN > w => {
+            u16::try_from(text::wrap(&m, w.saturating_sub(2)).len()).unwrap_or(1).clamp(1, STATUS_LINES)
+        }
+        _ => 1,
+    }
+}
+
 fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     let (lang, t) = (state.lang, state.lang.text());
     let who = match state.info.role {
@@ -185,8 +234,25 @@ fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     };
     let left = fill(t.status_left, &[&who, &state.info.as_of, &state.info.store, &counts]);
     let w = usize::from(area.width);
-    let standing = completions(state).or_else(|| standing_note(state));
-    let line = match state.message.as_ref().filter(|_| state.input.cycle().is_none()).or(standing.as_ref()) {
+    let said = status_said(state);
+    if let Some(m) = said.as_ref().filter(|m| text::width(m) + 2 + STATUS_LEFT_MIN > w) {
+        // Too long for one line beside who and where: the message alone, wrapped.
+        let mut wrapped = text::wrap(m, w.saturating_sub(2));
+        let shown = usize::from(area.height.max(1));
+        if wrapped.len() > shown {
+            wrapped.truncate(shown);
+            if let Some(last) = wrapped.last_mut() {
+                *last = text::truncate(&format!("{last} …"), w.saturating_sub(2));
+            }
+        }
+        let lines: Vec<Line> = wrapped
+            .into_iter()
+            .map(|l| Line::styled(text::fit(&format!(" {l}"), w, false), theme.message()))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    let line = match said.as_ref() {
         Some(m) => {
             let msg = text::truncate(&format!(" {m} "), w);
             let room = w.saturating_sub(text::width(&msg));
@@ -198,6 +264,16 @@ fn status_bar(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
         None => Line::styled(text::fit(&left, w, false), theme.status()),
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// While a command is typed, what it takes: its usage from the command table, once its name is
+/// whole (`p` opens `:ptp ` and this says `:ptp AMOUNT YYYY-MM-DD [NOTE]`).
+fn typing_usage(state: &DeskState) -> Option<String> {
+    if state.mode != Mode::Command || state.input.cycle().is_some() {
+        return None;
+    }
+    let (verb, _) = state.input.as_str().split_once(' ')?;
+    Some(crate::app::desk_state::command::find(verb)?.usage(state.lang))
 }
 
 /// The completions Tab cycles through, the one on the line in brackets.
@@ -232,7 +308,12 @@ fn standing_note(state: &DeskState) -> Option<String> {
             let worked = list
                 .row(list.selected)
                 .and_then(|r| Some(fill(t.worked_by_row, &[&r.loan_id, r.worked_by.as_ref()?])));
-            worked.or_else(|| read_only_note(state))
+            let unsearched = list
+                .search
+                .as_ref()
+                .filter(|n| n.phone == PhoneSearch::NotAllowed && list.total.is_some_and(|t| t > 0))
+                .map(|_| t.note_phones_not_searched.to_string());
+            worked.or(unsearched).or_else(|| read_only_note(state))
         }
         _ => read_only_note(state),
     }
@@ -272,6 +353,7 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
             cursor = at;
             line
         }
+        Mode::Reading => Line::styled(text::truncate(t.reading_footer, w), theme.dim()),
         Mode::Normal
             if state.screen == Screen::Case && state.case.as_ref().is_some_and(|c| c.plan.is_some()) =>
         {
@@ -282,9 +364,13 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
             let mut used = 0;
             let scopes = state.scopes();
             let empty = state.loans_in_store == Some(0);
+            // A held case takes no collection calls: its call keys are not offered.
+            let held = state.screen == Screen::Case && state.case.as_ref().is_some_and(|c| c.held());
+            let calls = [Cmd::LogNoAnswer, Cmd::LogBusy, Cmd::LogPromise];
             // An empty store has nothing to move through: offer the demo book and the global keys.
             let shown = |b: &Binding| {
-                scopes.contains(&b.scope)
+                !(held && calls.contains(&b.cmd))
+                    && scopes.contains(&b.scope)
                     && if empty {
                         b.scope == Scope::Global || b.cmd == Cmd::LoadDemo
                     } else {
@@ -324,33 +410,35 @@ fn drop_cells(s: &str, cells: usize) -> String {
         .collect()
 }
 
-/// Problems in the user's configuration files, over the desk until a key is pressed: one
-/// `FILE:LINE: message` each. Nothing when there are none or the terminal is too small.
-pub fn notice(frame: &mut Frame, problems: &[String], look: &Look) {
+/// Problems in the user's configuration files, over the desk until a key other than a scroll
+/// key is pressed: one `FILE:LINE: message` each, wrapped to the popup, which fits the terminal
+/// and scrolls from `scroll` (its last screenful at most). Nothing when there are none or the
+/// terminal is too small.
+pub fn notice(frame: &mut Frame, problems: &[String], scroll: u16, look: &Look) {
     let area = frame.area();
     if problems.is_empty() || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return;
     }
-    let mut lines: Vec<Line> = problems.iter().map(|p| Line::raw(p.clone())).collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "The desk runs with the defaults in their place. Any key closes this.",
-        look.theme.dim(),
-    ));
     let width = area.width.saturating_sub(4).min(100);
     let inner = usize::from(width.saturating_sub(2)).max(1);
-    // Word wrapping can take a row more than the width alone says.
-    let rows: usize = lines
-        .iter()
-        .map(|l| match text::width(&l.to_string()) {
-            w if w > inner => w.div_ceil(inner) + 1,
-            _ => 1,
-        })
-        .sum();
-    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height.saturating_sub(2));
+    let mut lines: Vec<String> = problems.iter().flat_map(|p| text::wrap(p, inner)).collect();
+    lines.push(String::new());
+    lines.extend(text::wrap("The desk runs with the defaults in their place.", inner));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height.saturating_sub(2));
+    let shown = usize::from(height.saturating_sub(2)).max(1);
+    let skip = usize::from(scroll).min(lines.len().saturating_sub(shown));
     let rect =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     frame.render_widget(Clear, rect);
-    let block = look.block().title(" Configuration problems ");
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
+    let more = if lines.len() > shown {
+        format!(" {}–{} of {} · j/k scroll ·", skip + 1, (skip + shown).min(lines.len()), lines.len())
+    } else {
+        String::new()
+    };
+    let block = look
+        .block()
+        .title(" Configuration problems ")
+        .title_bottom(Line::from(format!("{more} any other key closes ")).right_aligned());
+    let body: Vec<Line> = lines.into_iter().skip(skip).take(shown).map(Line::raw).collect();
+    frame.render_widget(Paragraph::new(body).block(block), rect);
 }

@@ -27,9 +27,22 @@ pub const fn col(title: &'static str, width: usize, right: bool, drop: u8) -> Co
 
 /// The columns that fit `avail` cells, as (index into `cols`, width).
 pub fn layout(cols: &[Col], avail: usize) -> Vec<(usize, usize)> {
+    layout_by_priority(cols, avail, FLEX_MIN, &[])
+}
+
+/// `layout` with the flexible column kept at least `flex_min` wide (columns are dropped before
+/// it shrinks past that), and the width left once it is at `FLEX_MAX` given to the `grow`
+/// columns, each up to its own most: a wide terminal shows more of a name, the last outcome,
+/// the owner, rather than blank cells.
+pub fn layout_by_priority(
+    cols: &[Col],
+    avail: usize,
+    flex_min: usize,
+    grow: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
     let mut keep: Vec<usize> = (0..cols.len()).collect();
     let need = |keep: &[usize]| {
-        keep.iter().map(|i| if cols[*i].width == 0 { FLEX_MIN } else { cols[*i].width }).sum::<usize>()
+        keep.iter().map(|i| if cols[*i].width == 0 { flex_min } else { cols[*i].width }).sum::<usize>()
             + GAP * keep.len().saturating_sub(1)
     };
     while need(&keep) > avail {
@@ -42,9 +55,32 @@ pub fn layout(cols: &[Col], avail: usize) -> Vec<(usize, usize)> {
             None => break,
         }
     }
-    let fixed = need(&keep) - keep.iter().filter(|i| cols[**i].width == 0).count() * FLEX_MIN;
-    let flex = avail.saturating_sub(fixed).clamp(FLEX_MIN, FLEX_MAX);
-    keep.into_iter().map(|i| (i, if cols[i].width == 0 { flex } else { cols[i].width })).collect()
+    // A column dropped for room that one dropped after it freed comes back, most needed first.
+    let mut dropped: Vec<usize> = (0..cols.len()).filter(|i| !keep.contains(i)).collect();
+    dropped.sort_by_key(|i| cols[*i].drop);
+    for d in dropped {
+        let mut with: Vec<usize> = keep.iter().copied().chain([d]).collect();
+        with.sort_unstable();
+        if need(&with) <= avail {
+            keep = with;
+        }
+    }
+    let fixed = need(&keep) - keep.iter().filter(|i| cols[**i].width == 0).count() * flex_min;
+    let flex = avail.saturating_sub(fixed).clamp(flex_min, FLEX_MAX.max(flex_min));
+    let mut out: Vec<(usize, usize)> =
+        keep.into_iter().map(|i| (i, if cols[i].width == 0 { flex } else { cols[i].width })).collect();
+    let used = |out: &[(usize, usize)]| {
+        out.iter().map(|(_, w)| w).sum::<usize>() + GAP * out.len().saturating_sub(1)
+    };
+    let mut left = avail.saturating_sub(used(&out));
+    for (col, most) in grow {
+        if let Some((_, w)) = out.iter_mut().find(|(i, _)| i == col) {
+            let more = most.saturating_sub(*w).min(left);
+            *w += more;
+            left -= more;
+        }
+    }
+    out
 }
 
 /// One line of cells laid out by `layout`; `styles[i]` patches column `i`'s style when given.

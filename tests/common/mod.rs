@@ -12,6 +12,11 @@ use std::process::{Command, Output};
 pub const NOW: &str = "2026-03-01T10:00:00+08:00";
 pub const AS_OF: &str = "2026-03-01";
 
+/// The clock (`DUEDESK_NOW`) at ten in the morning of `day`, Beijing time.
+pub fn now_on(day: &str) -> String {
+    format!("{day}T10:00:00+08:00")
+}
+
 pub struct TestDesk {
     pub dir: tempfile::TempDir,
     pub db: PathBuf,
@@ -41,18 +46,41 @@ impl From<Output> for Run {
 }
 
 impl TestDesk {
+    /// A desk on a test store: made at the test clock (`NOW`), its first admin the login running
+    /// the tests, with `trust_env_user` on, so the store takes `DUEDESK_NOW` and `DUEDESK_USER`.
     pub fn new() -> Self {
+        let d = Self::bare();
+        let now = chrono::DateTime::parse_from_rfc3339(NOW).expect("the test clock");
+        let login = whoami::username().expect("the login running the tests");
+        let store = duedesk::store::Store::open(&d.db).expect("make the store");
+        let mut desk =
+            duedesk::app::Desk::open(store, &login, now.date_naive(), now).expect("open the store");
+        desk.set_setting("trust_env_user", "true").expect("trust the test clock");
+        d
+    }
+
+    /// A desk whose store does not exist yet.
+    pub fn bare() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("desk.db");
         TestDesk { dir, db }
     }
 
-    /// A desk on an empty store file, as `demo` or `import` would leave a new one: the first
-    /// command run on it migrates it and makes its login the first admin.
+    /// A desk on an empty store file, as an administrator makes one for a branch (`touch`, or
+    /// the shared folder's set-up): the first command run on it migrates it and makes its login
+    /// the first admin. Without a file there is no store, and only `demo`, `import` and the desk
+    /// (after asking) make one.
     pub fn empty() -> Self {
-        let d = TestDesk::new();
+        let d = TestDesk::bare();
         std::fs::write(&d.db, b"").expect("an empty store file");
         d
+    }
+
+    /// A command on the system's clock (no `DUEDESK_NOW`).
+    pub fn live(&self) -> Command {
+        let mut c = self.command();
+        c.env_remove("DUEDESK_NOW");
+        c
     }
 
     pub fn command(&self) -> Command {
@@ -74,6 +102,19 @@ impl TestDesk {
 
     pub fn run(&self, args: &[&str]) -> Run {
         self.command().args(args).output().expect("run duedesk").into()
+    }
+
+    /// Runs with the clock at ten in the morning of `day`: a real run or a payment dated after
+    /// `NOW` needs the clock to have reached its date.
+    pub fn run_on(&self, day: &str, args: &[&str]) -> Run {
+        self.command().env("DUEDESK_NOW", now_on(day)).args(args).output().expect("run duedesk").into()
+    }
+
+    /// `run_on`, insisting on exit 0.
+    pub fn ok_on(&self, day: &str, args: &[&str]) -> Run {
+        let r = self.run_on(day, args);
+        assert_eq!(r.code, 0, "duedesk {args:?} on {day} failed:\n{}\n{}", r.stdout, r.stderr);
+        r
     }
 
     pub fn run_as(&self, user: &str, args: &[&str]) -> Run {

@@ -5,8 +5,10 @@ use serde::Serialize;
 
 use super::plan::{CaseMove, CaseMoveStatus, Load, Planned, loads_of, order, plan_balance, plan_to, row_of};
 use super::request::BulkAssign;
+use crate::app::text_in::text_in;
 use crate::app::{AppError, Desk, Result};
 use crate::domain::Role;
+use crate::domain::input::Lines;
 use crate::store::{self, User};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -86,6 +88,7 @@ impl Desk {
             return Err(AppError::Input(format!("--dpd-min {n}: give a number of days, 0 or more")));
         }
         let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).unwrap_or("reassigned");
+        let reason = text_in(reason, "the reason", Lines::One)?;
         let table = self.state_table(&mut |_| {})?;
         let filter = store::CaseFilter { stage: req.stage, owner, dpd_min: req.dpd_min };
         let cases = store::select_cases(self.store.conn(), table, &filter)?;

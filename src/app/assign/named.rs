@@ -3,8 +3,10 @@
 
 use serde::Serialize;
 
+use crate::app::text_in::text_in;
 use crate::app::{AppError, Desk, Result};
 use crate::domain::Role;
+use crate::domain::input::Lines;
 use crate::store::{self, Loan};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,6 +46,7 @@ impl Desk {
             }
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty()).unwrap_or("reassigned");
+        let reason = text_in(reason, "the reason", Lines::One)?;
         let at = self.stamp();
         let me = self.edit_as();
         self.store.write(|tx| -> Result<Vec<Reassigned>> {

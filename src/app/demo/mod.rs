@@ -51,6 +51,14 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
     }
     // The login that creates a store is its admin; on a store with users, only an admin fills it.
     desk.actor.require(crate::domain::Role::Admin, "loading the demo book")?;
+    // Its payments reach the as-of date, and no payment is dated after today.
+    let today = desk.now.date_naive();
+    if desk.as_of > today {
+        return Err(AppError::Input(format!(
+            "the demo book is made as of today ({today}) or an earlier day, not {}",
+            desk.as_of
+        )));
+    }
     let label = desk.store.label().to_string();
     let ctx = Ctx {
         as_of: desk.as_of,
@@ -67,7 +75,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
                 "the store at {label} already holds {held} loans; the demo needs an empty store — use another --db"
             )));
         }
-        let team = Team::create(tx, &ctx.stamp)?;
+        let team = Team::create(tx, &ctx.stamp, &ctx.login)?;
         let mut g = Generator { rng: Rng::new(seed), ctx, team, counts: Counts::default() };
         let mut done = 0u64;
         while done < loans {
@@ -84,8 +92,13 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         if !done.is_multiple_of(10_000) {
             progress(done);
         }
-        store::setting_set(tx, "trust_env_user", "true")?;
-        store::setting_set(tx, "demo", "true")?;
+        for key in ["trust_env_user", "demo"] {
+            let before = store::setting_get(tx, key)?;
+            store::setting_set(tx, key, "true")?;
+            let detail = serde_json::json!({ "before": before, "after": "true", "demo": true }).to_string();
+            store::insert_audit(tx, &g.ctx.stamp, &g.ctx.login, "setting_set", "setting", Some(key), &detail)?;
+        }
+        store::index_search(tx, &mut |_| {})?;
         store::refresh_all(tx, StateTable::Shared, g.ctx.as_of, &g.ctx.rules, progress)?;
         let users = g.team.logins();
         let detail = serde_json::json!({
@@ -378,6 +391,52 @@ mod tests {
         assert_ne!(rows(&a).0, rows(&c).0);
     }
 
+    /// The demo book is one an import could have made and the desk could have recorded: the
+    /// book's ids, text, dates and amounts, payments between disbursement and the day, no credit
+    /// over a tenth of the principal, promises within the policy's days.
+    #[test]
+    fn the_demo_book_keeps_the_books_rules_on_what_goes_in() {
+        use crate::domain::input::{Lines, check_id, check_text};
+        let (d, _) = built(2_000, 7);
+        let policy = Policy::default();
+        let as_of = d.as_of;
+        for l in book(&d) {
+            let loan = &l.loan;
+            let id = &loan.loan_ref;
+            assert_eq!(check_id(id), Ok(id.as_str()));
+            assert!(check_id(&loan.customer_ref).is_ok(), "{}", loan.customer_ref);
+            for text in
+                [Some(&loan.borrower), loan.guarantor.as_ref(), loan.branch.as_ref()].into_iter().flatten()
+            {
+                assert!(check_text(text, Lines::One).is_ok(), "{id}: {text:?}");
+            }
+            if let Some(c) = &loan.collateral {
+                assert!(check_text(c, Lines::Many).is_ok(), "{id}: {c:?}");
+            }
+            assert!(loan.terms.principal.check_amount().is_ok(), "{id}");
+            assert!(loan.terms.disbursed_on <= as_of, "{id} disbursed after the day");
+            for p in &l.payments {
+                assert!(
+                    (loan.terms.disbursed_on..=as_of).contains(&p.paid_on),
+                    "{id}: payment on {}",
+                    p.paid_on
+                );
+                assert!(p.amount.check_amount().is_ok(), "{id}: {}", p.amount);
+            }
+            let (schedule, counted) = store::schedule_inputs(d.store.conn(), loan).expect("test");
+            let credit =
+                crate::domain::assess(&schedule, &counted, loan.terms.rate, as_of, &d.rules).credit_balance;
+            assert!(credit.cents() * 10 <= loan.terms.principal.cents(), "{id}: credit {credit}");
+            for p in &l.promises {
+                assert!((p.due_on - p.made_on).num_days() <= policy.promise_max_days, "{id}: promise {p:?}");
+                assert!(p.amount.check_amount().is_ok(), "{id}: {p:?}");
+            }
+            for c in &l.contacts {
+                assert!(check_text(&c.note, Lines::Many).is_ok(), "{id}: {:?}", c.note);
+            }
+        }
+    }
+
     #[test]
     fn refuses_a_store_with_loans() {
         let (mut d, _) = built(10, 1);
@@ -387,6 +446,10 @@ mod tests {
         assert!(err.to_string().contains("already holds 10 loans"), "{err}");
         assert_eq!(store::loan_count(d.store.conn()).expect("test"), 10);
         assert!(matches!(generate(&mut desk(), 0, 1, &mut |_| {}), Err(AppError::Input(_))));
+        let mut ahead = desk();
+        ahead.as_of = parse_date("2026-03-02").expect("test");
+        let err = generate(&mut ahead, 10, 1, &mut |_| {}).expect_err("a day ahead of the clock");
+        assert!(err.to_string().contains("as of today (2026-03-01)"), "{err}");
     }
 
     #[test]

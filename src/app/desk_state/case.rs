@@ -4,10 +4,11 @@
 
 use super::core::{Core, Mode, Screen, Then};
 use super::protocol::{CaseOp, LeaseOp, Query};
-use crate::app::casework::PlanOutcome;
+use super::reading::ReadWhat;
 use crate::app::keymap::Cmd;
 use crate::app::leases::Lease;
 use crate::app::notices::NoticeView;
+use crate::app::plans::PlanOutcome;
 use crate::app::strings::fill;
 use crate::app::views::LoanDetail;
 use crate::domain::InstallmentStatus;
@@ -33,6 +34,8 @@ pub struct CaseState {
     pub error: Option<String>,
     pub pane: CasePane,
     pub scroll: u64,
+    /// The pane's row under the cursor, which Enter or `v` reads in full.
+    pub cursor: u64,
     pub generation: u64,
     /// A proposed plan (`:plan N FIRST …`) shown in place of the panes until saved or dropped.
     pub plan: Option<PlanPreview>,
@@ -42,6 +45,8 @@ pub struct CaseState {
     pub lease: Option<Lease>,
     /// A supervisor took the case from this desk while it was open: no renewal, no edits.
     pub lost: bool,
+    /// The contact this desk logged last on the case, which `u` takes back within seconds.
+    pub last_logged: Option<i64>,
 }
 
 /// A plan as previewed: the request (saved as it is with `:plan save REASON`) and the new schedule.
@@ -52,6 +57,11 @@ pub struct PlanPreview {
 }
 
 impl CaseState {
+    /// Whether the case is on a dispute or hardship hold in force: no collection calls.
+    pub fn held(&self) -> bool {
+        self.detail.as_ref().is_some_and(|d| d.holds.iter().any(|h| h.in_force))
+    }
+
     /// Lines in the focused pane (for scrolling limits).
     pub fn pane_len(&self) -> u64 {
         if let Some(p) = &self.plan {
@@ -96,11 +106,13 @@ impl CaseScreen<'_> {
             error: None,
             pane: CasePane::Schedule,
             scroll: 0,
+            cursor: 0,
             generation,
             plan: None,
             plan_generation: 0,
             lease: None,
             lost: false,
+            last_logged: None,
         });
         self.core.screen = Screen::Case;
         self.core.ask_as(generation, Query::Case { loan: loan.clone() });
@@ -134,16 +146,25 @@ impl CaseScreen<'_> {
         match cmd {
             Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => {
                 let Some(c) = self.case.as_mut() else { return };
-                let max = c.pane_len().saturating_sub(view);
-                c.scroll = match cmd {
-                    Cmd::Up => c.scroll.saturating_sub(1),
-                    Cmd::Down => c.scroll + 1,
-                    Cmd::PageUp => c.scroll.saturating_sub(view),
-                    Cmd::PageDown => c.scroll + view,
+                let last = c.pane_len().saturating_sub(1);
+                c.cursor = match cmd {
+                    Cmd::Up => c.cursor.saturating_sub(1),
+                    Cmd::Down => c.cursor + 1,
+                    Cmd::PageUp => c.cursor.saturating_sub(view),
+                    Cmd::PageDown => c.cursor + view,
                     Cmd::Top => 0,
-                    _ => max,
+                    _ => last,
                 }
-                .min(max);
+                .min(last);
+                // The pane scrolls to keep the cursor in view.
+                if c.cursor < c.scroll {
+                    c.scroll = c.cursor;
+                } else if c.cursor >= c.scroll + view {
+                    c.scroll = c.cursor + 1 - view;
+                }
+            }
+            Cmd::Open if self.case.as_ref().is_some_and(|c| c.plan.is_none() && c.pane_len() > 0) => {
+                self.core.read(ReadWhat::Row);
             }
             Cmd::NextPane | Cmd::PrevPane => {
                 let Some(c) = self.case.as_mut() else { return };
@@ -152,11 +173,13 @@ impl CaseScreen<'_> {
                 let j = if cmd == Cmd::NextPane { (i + 1) % n } else { (i + n - 1) % n };
                 c.pane = CasePane::ALL[j];
                 c.scroll = 0;
+                c.cursor = 0;
             }
             Cmd::Back => {
                 if let Some(c) = self.case.as_mut().filter(|c| c.plan.is_some()) {
                     c.plan = None;
                     c.scroll = 0;
+                    c.cursor = 0;
                     self.core.say(self.core.lang.text().msg_plan_dropped);
                     return;
                 }
@@ -165,12 +188,24 @@ impl CaseScreen<'_> {
                 self.release_lease();
                 self.core.then(Then::EnsureVisible);
             }
+            Cmd::TakeBack => {
+                match self.case.as_ref().and_then(|c| c.last_logged.map(|id| (c.loan.clone(), id))) {
+                    Some((loan, contact)) => self.write(loan, CaseOp::TakeBack { contact }),
+                    None => self.core.say(self.core.lang.text().msg_nothing_to_take_back),
+                }
+            }
             // The other case keys open the command line at their command.
-            Cmd::LogPromise | Cmd::LogContact | Cmd::NextAction | Cmd::ProposePlan | Cmd::IssueNotice => {
+            Cmd::LogPromise
+            | Cmd::LogContact
+            | Cmd::LogInbound
+            | Cmd::NextAction
+            | Cmd::ProposePlan
+            | Cmd::IssueNotice => {
                 self.core.mode = Mode::Command;
                 self.core.input.set(match cmd {
                     Cmd::LogPromise => "ptp ",
                     Cmd::LogContact => "log ",
+                    Cmd::LogInbound => "in ",
                     Cmd::ProposePlan => "plan ",
                     Cmd::IssueNotice => "notice ",
                     _ => "next ",
@@ -195,6 +230,7 @@ impl CaseScreen<'_> {
                 .and_then(|d| d.schedule.iter().position(|l| l.status != InstallmentStatus::Paid));
             let max = c.pane_len().saturating_sub(view);
             c.scroll = open.map_or(0, |i| (i as u64).saturating_sub(1)).min(max);
+            c.cursor = open.map_or(0, |i| i as u64);
         }
     }
 
@@ -220,16 +256,43 @@ impl CaseScreen<'_> {
         let text = fill(lang.text().msg_plan_previewed, &[&lang.plan_kind(&outcome.kind), &outcome.loan_id]);
         c.plan = Some(PlanPreview { req, outcome });
         c.scroll = 0;
+        c.cursor = 0;
         self.core.say(text);
     }
 
+    /// Whether the open case is on a hold in force: no collection calls.
+    pub fn held(&self) -> bool {
+        self.held_until().is_some()
+    }
+
+    fn held_until(&self) -> Option<(crate::domain::HoldKind, chrono::NaiveDate)> {
+        let d = self.case.as_ref()?.detail.as_ref()?;
+        d.holds.iter().find(|h| h.in_force).map(|h| (h.kind, h.until_on))
+    }
+
+    /// Why the call keys do nothing on a held case.
+    pub fn say_held(&mut self) {
+        let lang = self.core.lang;
+        if let Some((kind, until)) = self.held_until() {
+            self.core.say(fill(lang.text().msg_held_no_calls, &[&lang.hold_kind(kind), &until]));
+        }
+    }
+
     /// A write on the case went through: say what was done and load the case again.
-    pub fn written(&mut self, loan: &str, op: &CaseOp) {
+    pub fn written(&mut self, loan: &str, op: &CaseOp, contact: Option<i64>) {
         let (lang, t) = (self.core.lang, self.core.lang.text());
+        if let Some(c) = self.case.as_mut().filter(|c| c.loan == loan) {
+            c.last_logged = match op {
+                CaseOp::Contact(input) if input.corrects.is_none() => contact,
+                _ => None,
+            };
+        }
         let text = match op {
             CaseOp::Contact(c) if c.corrects.is_some() => fill(t.msg_noted, &[&loan]),
+            CaseOp::TakeBack { .. } => fill(t.msg_taken_back, &[&loan]),
             CaseOp::Contact(c) => match c.promise {
                 Some((amount, date)) => fill(t.msg_logged_promise, &[&amount, &date, &loan]),
+                None if c.note.is_empty() => fill(t.msg_logged_take_back, &[&lang.outcome(c.outcome), &loan]),
                 None => fill(t.msg_logged, &[&lang.outcome(c.outcome), &loan]),
             },
             CaseOp::Plan { req, .. } => fill(t.msg_plan_saved, &[&lang.plan_kind(req.kind.as_str()), &loan]),
@@ -254,6 +317,7 @@ impl CaseScreen<'_> {
         if let (CaseOp::Plan { .. }, Some(c)) = (op, self.case.as_mut()) {
             c.plan = None;
             c.scroll = 0;
+            c.cursor = 0;
         }
         self.reload();
     }
@@ -293,6 +357,7 @@ impl CaseScreen<'_> {
         };
         c.plan = None;
         c.scroll = 0;
+        c.cursor = 0;
         self.reload();
         true
     }

@@ -36,6 +36,13 @@ impl CaseScreen<'_> {
                 input.note = note;
                 self.write(loan, CaseOp::Contact(Box::new(input)));
             }
+            CaseCommand::Inbound { outcome, party, note } => {
+                let mut input = ContactInput::call(&loan, outcome);
+                input.direction = crate::domain::Direction::Inbound;
+                input.party = party.unwrap_or(input.party);
+                input.note = note;
+                self.write(loan, CaseOp::Contact(Box::new(input)));
+            }
             CaseCommand::Note(text) => self.add_note(loan, detail.as_ref(), text),
             CaseCommand::Next { on, kind } => self.write(loan, CaseOp::NextAction { on, kind, version }),
             CaseCommand::PlanPreview(req) => {
@@ -73,7 +80,8 @@ impl CaseScreen<'_> {
         }
     }
 
-    fn write(&mut self, loan: String, mut op: CaseOp) {
+    /// Asks for a write on the case, unless a supervisor took it from this desk.
+    pub(super) fn write(&mut self, loan: String, mut op: CaseOp) {
         if self.case.as_ref().is_some_and(|c| c.loan == loan && c.lost) {
             return self.core.say(fill(self.core.lang.text().msg_lease_lost, &[&loan]));
         }

@@ -10,12 +10,17 @@ use chrono::NaiveDate;
 
 use super::help::{HelpMove, HelpState};
 use super::line::{Edit, LineEdit};
-use super::protocol::{ListKind, Query, Reply, Request};
+use super::protocol::{Confirm, ListKind, Query, Reply, Request};
+use super::reading::{MESSAGES_KEPT, ReadWhat, Reading};
 use crate::app::Desk;
+use crate::app::assign::BulkAssign;
 use crate::app::keymap::{Cmd, Key, Keymap, Scope};
 use crate::app::strings::Lang;
 use crate::domain::{Role, Stage};
 use crate::store::SortKey;
+
+/// Command lines the history keeps.
+pub const HISTORY_LINES: usize = 500;
 
 /// Who is at the desk and on what: read once when the desk opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +64,8 @@ pub enum Mode {
     Filter,
     Command,
     Help,
+    /// A row or the messages read in full in a popup (`reading.rs`).
+    Reading,
 }
 
 /// How the drawing side lays the desk out at the terminal's size: the rows each pane shows and
@@ -75,6 +82,9 @@ pub struct Layout {
     pub help_lines: u16,
     /// Below the desk's least size only a note is drawn: keys that act unseen do nothing then.
     pub too_small: bool,
+    /// The reading popup's rows and its text's wrapped length, while it is open.
+    pub reading_rows: u16,
+    pub reading_lines: u16,
 }
 
 impl Default for Layout {
@@ -89,6 +99,8 @@ impl Default for Layout {
             help_rows: 1,
             help_lines: 0,
             too_small: false,
+            reading_rows: 1,
+            reading_lines: 0,
         }
     }
 }
@@ -104,16 +116,23 @@ pub enum Action {
     Edit(Edit),
     /// Tab on the command line: the command's name or its argument.
     Complete,
+    /// ↑ (`true`) or ↓ on the command line: an earlier or later line of its history.
+    History(bool),
     InputSubmit,
     InputCancel,
     /// A move through the help.
     Help(HelpMove),
+    /// A move through the reading popup.
+    Read(HelpMove),
+    CloseReading,
     /// `/` in the help: type what to look for.
     HelpSearch,
     CloseHelp,
     Layout(Layout),
     Reply(Reply),
     ExpireMessage,
+    /// The key after a confirmation was asked: `y` (true) or any other.
+    Confirm(bool),
     /// The user's configuration files had this many bad entries; their defaults stand in.
     ConfigProblems(usize),
 }
@@ -153,9 +172,19 @@ pub struct Core {
     pub mine: bool,
     /// Loans marked in the queue for a bulk action (`:assign`).
     pub marked: BTreeSet<String>,
+    /// Amounts are shown grouped (`10,980,764.97`) unless the configuration says otherwise.
+    pub group_amounts: bool,
     pub loans_in_store: Option<u64>,
     pub loading_demo: bool,
     pub message: Option<String>,
+    /// The messages said, oldest first (`:messages`).
+    pub messages: Vec<String>,
+    /// The popup reading a row or the messages in full.
+    pub reading: Option<Reading>,
+    /// A request that cannot be undone, waiting for `y` (`confirm.rs`).
+    pub confirm: Option<Confirm>,
+    /// A bulk reassignment whose preview is asked before it is confirmed.
+    pub(super) bulk_preview: Option<Box<BulkAssign>>,
     pub pending: Vec<Key>,
     pub layout: Layout,
     pub help: HelpState,
@@ -164,6 +193,10 @@ pub struct Core {
     pub override_reason: Option<String>,
     /// The loan id lookup Tab waits for: its generation and the line it was asked on.
     pub(super) completing: Option<(u64, String)>,
+    /// Command lines run, oldest first (kept across sessions by the terminal).
+    pub history: Vec<String>,
+    /// The history line on the command line while ↑/↓ walk it, and the line typed before.
+    history_at: Option<(usize, String)>,
     next_gen: u64,
     asked: Vec<Request>,
     then: Vec<Then>,
@@ -186,15 +219,22 @@ impl Core {
             sort: SortKey::Dpd,
             mine,
             marked: BTreeSet::new(),
+            group_amounts: true,
             loans_in_store: None,
             loading_demo: false,
             message: None,
+            messages: Vec::new(),
+            reading: None,
+            confirm: None,
+            bulk_preview: None,
             pending: Vec::new(),
             layout: Layout::default(),
             help: HelpState::default(),
             quit: false,
             override_reason: None,
             completing: None,
+            history: Vec::new(),
+            history_at: None,
             next_gen: 0,
             asked: Vec::new(),
             then: Vec::new(),
@@ -232,7 +272,13 @@ impl Core {
     }
 
     pub(super) fn say(&mut self, text: impl Into<String>) {
-        self.message = Some(text.into());
+        let text = text.into();
+        if !text.is_empty() && self.messages.last() != Some(&text) {
+            self.messages.push(text.clone());
+            let over = self.messages.len().saturating_sub(MESSAGES_KEPT);
+            self.messages.drain(..over);
+        }
+        self.message = Some(text);
     }
 
     /// The key map's scopes live on the screen on show.
@@ -270,6 +316,42 @@ impl Core {
     pub(super) fn show_list(&mut self) {
         self.screen = self.list_screen;
         self.then(Then::EnsureVisible);
+    }
+
+    /// Walks the command history: ↑ an earlier line, ↓ a later one and at the end the line that
+    /// was being typed.
+    pub(super) fn walk_history(&mut self, back: bool) {
+        let n = self.history.len();
+        let (at, typed) = match self.history_at.take() {
+            Some((at, typed)) => (at, typed),
+            None => (n, self.input.as_str().to_string()),
+        };
+        let to = if back { at.saturating_sub(1) } else { (at + 1).min(n) };
+        if to == n {
+            self.input.set(typed);
+            return;
+        }
+        if let Some(line) = self.history.get(to) {
+            self.input.set(line.clone());
+        }
+        self.history_at = Some((to, typed));
+    }
+
+    /// Keeps a command line run (not twice in a row), at most `HISTORY_LINES`.
+    pub(super) fn remember(&mut self, line: &str) {
+        self.history_at = None;
+        if line.is_empty() || self.history.last().is_some_and(|l| l == line) {
+            return;
+        }
+        self.history.push(line.to_string());
+        let over = self.history.len().saturating_sub(HISTORY_LINES);
+        self.history.drain(..over);
+    }
+
+    /// Opens the reading popup.
+    pub(super) fn read(&mut self, what: ReadWhat) {
+        self.reading = Some(Reading::new(what));
+        self.mode = Mode::Reading;
     }
 
     pub fn list_rows(&self) -> u64 {

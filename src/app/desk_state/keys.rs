@@ -10,15 +10,26 @@ pub fn handle_key(state: &Core, key: Key) -> Option<Action> {
     if key == Key::ctrl('c') {
         return Some(Action::Cmd(Cmd::Quit));
     }
+    if state.confirm.is_some() {
+        return Some(Action::Confirm(key == Key::plain(KeyCode::Char('y'))));
+    }
     match state.mode {
         Mode::Help if state.help.searching => typing(key, false),
         Mode::Help => Some(help_key(key)),
+        Mode::Reading => Some(match help_key(key) {
+            Action::Help(m) => Action::Read(m),
+            _ => Action::CloseReading,
+        }),
         Mode::Filter => match key.code {
             KeyCode::Up => Some(Action::Cmd(Cmd::Up)),
             KeyCode::Down => Some(Action::Cmd(Cmd::Down)),
             _ => typing(key, false),
         },
-        Mode::Command => typing(key, true),
+        Mode::Command => match key.code {
+            KeyCode::Up => Some(Action::History(true)),
+            KeyCode::Down => Some(Action::History(false)),
+            _ => typing(key, true),
+        },
         Mode::Normal => {
             let scopes = state.scopes();
             let mut seq = state.pending.clone();

@@ -6,13 +6,17 @@ use super::core::{Core, Screen, Then};
 use super::protocol::{ListKind, Query};
 use crate::app::keymap::Cmd;
 use crate::app::queue_sort::QueueSort;
+use crate::app::search::SearchNote;
 use crate::app::strings::fill;
 use crate::app::views::{LoanQuery, LoanSummary};
 use crate::domain::{LoanStatus, Stage};
-use crate::store::{self, SortKey};
+use crate::store::SortKey;
 
 /// Rows fetched per page around the cursor.
 pub const PAGE: u64 = 120;
+/// A filter matching more loans than this lists none and asks for more letters: on a million
+/// loans a key is answered at once either way, and no collector reads twenty thousand rows.
+pub const SEARCH_CAP: u64 = 20_000;
 /// Loans in the demo book that `D` loads into an empty store.
 pub const DEMO_LOANS: u64 = 2_000;
 
@@ -45,9 +49,9 @@ pub struct ListState {
     /// The offset being fetched, if a request is out.
     pub loading: Option<u64>,
     pub error: Option<String>,
-    /// The filter is digits too few to match phone numbers by: they match from this digit on
-    /// (names and loan ids still match), which is why such a filter can find nothing.
-    pub phone_from_digit: Option<usize>,
+    /// What came of the filter's search: phone numbers not searched (digits too few, or a role
+    /// that may not see them), or too many matches to list.
+    pub search: Option<SearchNote>,
 }
 
 impl ListState {
@@ -87,6 +91,7 @@ pub fn query(core: &Core, kind: ListKind) -> LoanQuery {
             status: Some(LoanStatus::Active),
             assignee,
             search,
+            search_cap: Some(SEARCH_CAP),
             sort: SortKey::DueSoon,
             ..LoanQuery::default()
         },
@@ -97,6 +102,7 @@ pub fn query(core: &Core, kind: ListKind) -> LoanQuery {
             stage: core.stage,
             assignee,
             search,
+            search_cap: Some(SEARCH_CAP),
             sort: core.sort,
             ..LoanQuery::default()
         },
@@ -144,12 +150,9 @@ impl Lists<'_> {
         let mut query = query(self.core, kind);
         query.limit = Some(self.page());
         query.offset = offset;
-        let phone_from_digit =
-            store::phone_prefix_too_short(&self.core.filter).then_some(store::PHONE_SEARCH_DIGITS);
         let list = self.list_mut(kind);
         list.generation = generation;
         list.loading = Some(offset);
-        list.phone_from_digit = phone_from_digit;
         self.core.ask_as(generation, Query::List { list: kind, query, want_total });
     }
 
@@ -355,6 +358,7 @@ impl Lists<'_> {
         offset: u64,
         rows: Vec<LoanSummary>,
         total: Option<u64>,
+        search: Option<SearchNote>,
     ) {
         let list = self.list_mut(kind);
         if generation != list.generation {
@@ -362,6 +366,7 @@ impl Lists<'_> {
         }
         list.loading = None;
         list.error = None;
+        list.search = search;
         list.offset = offset;
         list.rows = rows;
         if total.is_some() {

@@ -7,13 +7,15 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::app::assign::{BulkAssign, BulkOutcome};
-use crate::app::casework::{ContactInput, PlanOutcome};
+use crate::app::casework::ContactInput;
 use crate::app::escalate::EscalationReport;
 use crate::app::leases::Lease;
 use crate::app::moves::HoldKind;
 use crate::app::notice_text::{NoticeKind, NoticeLang};
 use crate::app::notices::NoticeView;
+use crate::app::plans::PlanOutcome;
 use crate::app::privacy::{PiiField, Revealed};
+use crate::app::search::{Found, SearchNote};
 use crate::app::team::TeamReport;
 use crate::app::views::{LoanDetail, LoanQuery, LoanSummary};
 use crate::domain::Stage;
@@ -87,6 +89,10 @@ pub enum Query {
     CompleteLoan {
         prefix: String,
     },
+    /// The loan `:goto` means by what was typed (`Desk::find_loan`).
+    Goto {
+        typed: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +111,10 @@ pub enum LeaseOp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseOp {
     Contact(Box<ContactInput>),
+    /// Takes back a contact this desk logged a moment ago (`u`).
+    TakeBack {
+        contact: i64,
+    },
     NextAction {
         on: Option<NaiveDate>,
         kind: Option<String>,
@@ -155,6 +165,12 @@ pub enum CaseOp {
     },
 }
 
+/// A request held until the user says yes (`confirm.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub query: Query,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     pub generation: u64,
@@ -173,6 +189,8 @@ pub enum Reply {
         offset: u64,
         rows: Vec<LoanSummary>,
         total: Option<u64>,
+        /// What came of the list's search (phones not searched, too broad to list).
+        search: Option<SearchNote>,
     },
     Case {
         generation: u64,
@@ -184,6 +202,8 @@ pub enum Reply {
     Written {
         loan: String,
         op: CaseOp,
+        /// The contact a `CaseOp::Contact` logged.
+        contact: Option<i64>,
     },
     PlanPreview {
         generation: u64,
@@ -224,6 +244,12 @@ pub enum Reply {
     Issued {
         loan: String,
         notice: Box<NoticeView>,
+    },
+    /// What `:goto` found.
+    Goto {
+        generation: u64,
+        typed: String,
+        found: Found,
     },
     /// The loan ids a `Query::CompleteLoan` found.
     Completions {

@@ -4,7 +4,6 @@
 use super::lists::DEMO_LOANS;
 use super::protocol::{CaseOp, Failed, LeaseOp, ListKind, Query, Reply, Request};
 use crate::app::{AppError, Desk, demo};
-use crate::store;
 
 /// Loan ids offered for one Tab.
 const COMPLETIONS: u32 = 12;
@@ -59,20 +58,25 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
         },
         Query::List { list, query, want_total } => {
             let result = (|| {
-                let (mut rows, total) = desk.list_page(query, *want_total, &mut |_| {})?;
+                let mut page = desk.list_page(query, *want_total, &mut |_| {})?;
                 if *list == ListKind::Overdue {
-                    let verdicts = desk.may_call_each(rows.iter().map(|r| r.loan_id.as_str()))?;
-                    for (r, verdict) in rows.iter_mut().zip(verdicts) {
+                    let verdicts = desk.may_call_each(page.rows.iter().map(|r| r.loan_id.as_str()))?;
+                    for (r, verdict) in page.rows.iter_mut().zip(verdicts) {
                         // A held case takes no collection calls whatever the conduct rules say.
                         r.call_now = Some(r.held_until.is_none() && verdict.is_ok());
                     }
                 }
-                Ok::<_, AppError>((rows, total))
+                Ok::<_, AppError>(page)
             })();
             match result {
-                Ok((rows, total)) => {
-                    Reply::List { list: *list, generation, offset: query.offset, rows, total }
-                }
+                Ok(page) => Reply::List {
+                    list: *list,
+                    generation,
+                    offset: query.offset,
+                    rows: page.rows,
+                    total: page.total,
+                    search: page.search,
+                },
                 Err(e) => failed(Failed::List(*list), e),
             }
         }
@@ -89,19 +93,24 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
             Ok(r) => Reply::DemoLoaded { loans: r.loans },
             Err(e) => failed(Failed::Demo, e),
         },
+        Query::Goto { typed } => match desk.find_loan(typed) {
+            Ok(found) => Reply::Goto { generation, typed: typed.clone(), found },
+            Err(e) => failed(Failed::Info, e),
+        },
         // Any loan the desk may open: `show` answers every desk user and a reader, numbers masked.
-        Query::CompleteLoan { prefix } => match store::loan_refs_from(desk.store.conn(), prefix, COMPLETIONS)
-        {
+        Query::CompleteLoan { prefix } => match desk.complete_loan(prefix, COMPLETIONS) {
             Ok(loans) => Reply::Completions { generation, loans },
-            Err(e) => failed(Failed::Complete, e.into()),
+            Err(e) => failed(Failed::Complete, e),
         },
     }
 }
 
 /// Work on a case: the command line's own actions, with their rules and version checks.
 fn write(desk: &mut Desk, generation: u64, loan: &str, op: &CaseOp) -> Reply {
+    let mut contact = None;
     let done = match op {
-        CaseOp::Contact(input) => desk.log_contact(input).map(|_| ()),
+        CaseOp::Contact(input) => desk.log_contact(input).map(|c| contact = Some(c.contact_id)),
+        CaseOp::TakeBack { contact } => desk.take_back_contact(loan, *contact).map(|_| ()),
         CaseOp::NextAction { on, kind, version } => {
             desk.set_next_action(loan, *on, kind.as_deref(), *version)
         }
@@ -125,7 +134,7 @@ fn write(desk: &mut Desk, generation: u64, loan: &str, op: &CaseOp) -> Reply {
     };
     let what = if matches!(op, CaseOp::Plan { .. }) { Failed::Plan } else { Failed::Write };
     match done {
-        Ok(()) => Reply::Written { loan: loan.to_string(), op: op.clone() },
+        Ok(()) => Reply::Written { loan: loan.to_string(), op: op.clone(), contact },
         Err(e) => Reply::Failed { generation, what, message: e.to_string() },
     }
 }

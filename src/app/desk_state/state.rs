@@ -7,14 +7,17 @@ use std::ops::{Deref, DerefMut};
 
 use super::case::{CaseScreen, CaseState};
 use super::command::{self, Arg, CaseCommand, Command};
+use super::confirm;
 use super::core::{Action, Core, DeskInfo, Mode, Screen, Then};
 use super::help::HelpState;
 use super::lists::{self, ListState, Lists};
 use super::protocol::{CaseOp, Failed, ListKind, Query, Reply, Request};
+use super::reading::ReadWhat;
 use super::run::{RunScreen, RunState};
 use super::team::{TeamScreen, TeamState};
 use crate::app::assign::{BulkOutcome, CaseMoveStatus};
 use crate::app::keymap::{Cmd, Keymap};
+use crate::app::search::Found;
 use crate::app::strings::{Lang, fill};
 use crate::app::views::LoanQuery;
 use crate::domain::Outcome;
@@ -112,6 +115,12 @@ impl DeskState {
             Action::Unbound => {}
             Action::Edit(e) => self.edit(e),
             Action::Complete => self.complete(),
+            Action::History(back) => {
+                if self.core.mode == Mode::Command {
+                    self.core.walk_history(back);
+                    self.core.completing = None;
+                }
+            }
             Action::InputSubmit => self.submit(),
             Action::InputCancel => self.cancel(),
             Action::Help(m) => {
@@ -119,13 +128,27 @@ impl DeskState {
                 self.core.help.scroll(m, l.help_rows, l.help_lines);
             }
             Action::HelpSearch => self.core.help.searching = true,
+            Action::Read(m) => {
+                let l = self.core.layout;
+                if let Some(r) = self.core.reading.as_mut() {
+                    r.scroll(m, l.reading_rows, l.reading_lines);
+                }
+            }
+            Action::CloseReading => {
+                self.core.reading = None;
+                self.core.mode = Mode::Normal;
+            }
             Action::CloseHelp => self.core.mode = Mode::Normal,
             Action::Layout(layout) => {
                 self.core.layout = layout;
                 self.core.help.clamp(layout.help_rows, layout.help_lines);
+                if let Some(r) = self.core.reading.as_mut() {
+                    r.view.clamp(layout.reading_rows, layout.reading_lines);
+                }
                 self.lists().relayout();
             }
             Action::Reply(r) => self.reply(r),
+            Action::Confirm(yes) => self.core.confirmed(yes),
             Action::ExpireMessage => self.core.message = None,
             Action::ConfigProblems(n) => {
                 let t = self.core.lang.text();
@@ -180,6 +203,11 @@ impl DeskState {
             (Cmd::LoadDemo, _) => self.lists().load_demo(),
             (Cmd::NextStage, _) => self.lists().next_stage(),
             (Cmd::NextSort, _) => self.lists().next_sort(),
+            (Cmd::LogNoAnswer | Cmd::LogBusy | Cmd::LogPromise, Screen::Case)
+                if self.case_screen().held() =>
+            {
+                self.case_screen().say_held()
+            }
             (Cmd::LogNoAnswer, Screen::Case) => {
                 self.case_screen().run(CaseCommand::Call { outcome: Outcome::NoAnswer, note: String::new() })
             }
@@ -211,7 +239,7 @@ impl DeskState {
                 self.core.input.edit(e);
                 self.core.completing = None;
             }
-            Mode::Help | Mode::Normal => {}
+            Mode::Help | Mode::Normal | Mode::Reading => {}
         }
     }
 
@@ -227,9 +255,10 @@ impl DeskState {
                 self.core.completing = None;
                 let line = self.core.input.as_str().trim().to_string();
                 self.core.input.clear();
+                self.core.remember(&line);
                 self.run_command(&line);
             }
-            Mode::Normal => {}
+            Mode::Normal | Mode::Reading => {}
         }
     }
 
@@ -252,8 +281,9 @@ impl DeskState {
                 self.core.mode = Mode::Normal;
                 self.core.completing = None;
                 self.core.input.clear();
+                self.core.remember("");
             }
-            Mode::Normal => {}
+            Mode::Normal | Mode::Reading => {}
         }
     }
 
@@ -320,11 +350,14 @@ impl DeskState {
     fn execute(&mut self, c: Command) {
         match c {
             Command::Quit => self.quit(),
-            Command::Goto(loan) => self.case_screen().open(loan),
+            Command::Goto(typed) => {
+                self.core.ask(Query::Goto { typed });
+            }
             Command::Sort(sort) => self.lists().set_sort(sort),
             Command::Stage(stage) => self.lists().set_stage(stage),
             Command::Escalate { dry_run } => self.run_screen().open(dry_run),
             Command::Team => self.team_screen().open(),
+            Command::Messages => self.core.read(ReadWhat::Messages),
             Command::Assign { to, reason } => {
                 let loans: Vec<String> = if !self.core.marked.is_empty() {
                     self.core.marked.iter().cloned().collect()
@@ -338,14 +371,19 @@ impl DeskState {
                     let said = spec.map(|s| command::refusal(&s, &command::ArgError::Usage, self.core.lang));
                     return self.core.say(said.unwrap_or_default());
                 }
-                self.core.ask(Query::Assign { loans, to, reason });
+                self.assign_first(loans, to, reason);
             }
-            Command::AssignLoans { loans, to, reason } => {
-                self.core.ask(Query::Assign { loans, to, reason });
-            }
-            Command::AssignBulk(req) => {
+            Command::AssignLoans { loans, to, reason } => self.assign_first(loans, to, reason),
+            Command::AssignBulk(req) if req.dry_run => {
                 self.core.ask(Query::AssignBulk(Box::new(req)));
             }
+            // Previewed first (its dry run), then held for `y`.
+            Command::AssignBulk(mut req) => {
+                self.core.bulk_preview = Some(Box::new(req.clone()));
+                req.dry_run = true;
+                self.core.ask(Query::AssignBulk(Box::new(req)));
+            }
+            Command::Case(CaseCommand::WriteOff(reason)) => self.write_off_first(reason),
             Command::Override(reason) => {
                 self.core.say(fill(self.core.lang.text().msg_override_set, &[&reason]));
                 self.core.override_reason = Some(reason);
@@ -362,13 +400,13 @@ impl DeskState {
     fn reply(&mut self, reply: Reply) {
         match reply {
             Reply::Info { loans } => self.lists().info(loans),
-            Reply::List { list, generation, offset, rows, total } => {
-                self.lists().rows(list, generation, offset, rows, total)
+            Reply::List { list, generation, offset, rows, total, search } => {
+                self.lists().rows(list, generation, offset, rows, total, search)
             }
             Reply::Case { generation, detail } => self.case_screen().loaded(generation, detail),
             Reply::DemoLoaded { loans } => self.lists().demo_loaded(loans),
-            Reply::Written { loan, op } => {
-                self.case_screen().written(&loan, &op);
+            Reply::Written { loan, op, contact } => {
+                self.case_screen().written(&loan, &op, contact);
                 self.lists().refresh(!matches!(op, CaseOp::Contact(_)));
                 self.case_screen().renew_lease(&loan);
             }
@@ -379,7 +417,11 @@ impl DeskState {
                     fill(self.core.lang.text().msg_revealed, &[&r.loan_id, &r.field.as_str(), &r.value]);
                 self.core.say(said);
             }
-            Reply::AssignedBulk(outcome) => self.assigned_bulk(&outcome),
+            Reply::AssignedBulk(outcome) => {
+                if !(outcome.dry_run && self.core.bulk_previewed(&outcome)) {
+                    self.assigned_bulk(&outcome);
+                }
+            }
             Reply::Assigned { customers, to } => {
                 self.core.marked.clear();
                 self.core.say(fill(self.core.lang.text().msg_assigned, &[&customers, &to]));
@@ -406,6 +448,18 @@ impl DeskState {
             }
             Reply::Issued { notice, .. } => self.case_screen().issued(&notice),
             Reply::Completions { generation, loans } => self.completed(generation, loans),
+            Reply::Goto { typed, found, .. } => {
+                let t = self.core.lang.text();
+                match found {
+                    Found::One(loan) => self.case_screen().open(loan),
+                    Found::Nothing => self.core.say(fill(t.msg_goto_nothing, &[&typed])),
+                    Found::Many { total, first } => {
+                        let more = if total as usize > first.len() { "…" } else { "" };
+                        let ids = format!("{}{more}", first.join(", "));
+                        self.core.say(fill(t.msg_goto_many, &[&total, &typed, &ids]));
+                    }
+                }
+            }
             Reply::Failed { generation, what, message } => {
                 match what {
                     Failed::List(kind) => self.lists().failed(kind, generation, &message),
@@ -424,6 +478,30 @@ impl DeskState {
         }
     }
 
+    /// Cases given to a user by name or by mark, once `y` says so.
+    fn assign_first(&mut self, loans: Vec<String>, to: String, reason: Option<String>) {
+        let t = self.core.lang.text();
+        let said = fill(t.confirm_assign, &[&loans.len(), &to, &confirm::loans_said(&self.core, &loans)]);
+        self.core.ask_first(Query::Assign { loans, to, reason }, said);
+    }
+
+    /// A write-off of the open case, once `y` says so, against the version on screen.
+    fn write_off_first(&mut self, reason: String) {
+        let Some(c) = self.case.as_ref().filter(|_| self.core.screen == Screen::Case) else {
+            return self.core.say(self.core.lang.text().msg_open_case_first);
+        };
+        let t = self.core.lang.text();
+        if c.lost {
+            return self.core.say(fill(t.msg_lease_lost, &[&c.loan]));
+        }
+        let d = c.detail.as_deref();
+        let payoff = d.map_or_else(|| "-".to_string(), |d| d.summary.payoff_amount.to_string());
+        let said = fill(t.confirm_write_off, &[&c.loan, &payoff, &reason]);
+        let version = d.map(|d| d.version);
+        let query = Query::Write { loan: c.loan.clone(), op: CaseOp::WriteOff { reason, version } };
+        self.core.ask_first(query, said);
+    }
+
     fn assigned_bulk(&mut self, outcome: &BulkOutcome) {
         let t = self.core.lang.text();
         let moved = outcome.cases.iter().filter(|c| c.status != CaseMoveStatus::Skipped).count();
@@ -437,6 +515,7 @@ impl DeskState {
         }
     }
 }
+
 /// What may act while the terminal is too small to show the desk: quitting, the help, a resize,
 /// and what the worker and the clock bring; a key that would work a case unseen does nothing.
 fn acts_unseen(action: &Action) -> bool {
@@ -446,5 +525,8 @@ fn acts_unseen(action: &Action) -> bool {
         Action::ExpireMessage | Action::ConfigProblems(_) => true,
         Action::Prefix(_) | Action::Unbound | Action::Edit(_) | Action::Complete => false,
         Action::InputSubmit | Action::InputCancel | Action::HelpSearch => false,
+        // A confirmation answered unseen would move or write off cases; the command line's
+        // history and the reading popup wait until they can be seen.
+        Action::Confirm(_) | Action::History(_) | Action::Read(_) | Action::CloseReading => false,
     }
 }

@@ -4,9 +4,10 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::checks::{amount, free_text, id_text, login, phone, rate, term_months};
+use super::checks::{amount, free_text, id_text, line_text, login, phone, rate, term_months};
 use super::columns::Row;
 use super::problems::{FieldErrors, Parsed, Problems};
 use crate::app::Result;
@@ -33,7 +34,7 @@ pub(super) fn parse_loan_row(row: &Row<'_>) -> Parsed<LoanRow> {
 fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
     let mut e = FieldErrors::default();
     let loan_ref = e.take("loan_id", row.required("loan_id").and_then(id_text));
-    let borrower = e.take("borrower", row.required("borrower").map(free_text));
+    let borrower = e.take("borrower", row.required("borrower").and_then(line_text));
     let customer_ref = e.take("customer_id", row.get("customer_id").map(id_text).transpose());
     let phone_no = e.take("phone", row.get("phone").map(phone).transpose());
     let product = e.take("product", row.required("product").and_then(str::parse::<Product>));
@@ -43,6 +44,9 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
     let disbursed_on = e.take("disbursed_on", row.required("disbursed_on").and_then(parse_date));
     let guarantor_phone = e.take("guarantor_phone", row.get("guarantor_phone").map(phone).transpose());
     let assignee = e.take("assignee", row.get("assignee").map(login).transpose());
+    let guarantor = e.take("guarantor", row.get("guarantor").map(line_text).transpose());
+    let collateral = e.take("collateral", row.get("collateral").map(free_text).transpose());
+    let branch = e.take("branch", row.get("branch").map(line_text).transpose());
     let (
         Some(loan_ref),
         Some(borrower),
@@ -55,6 +59,9 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
         Some(disbursed_on),
         Some(guarantor_phone),
         Some(assignee),
+        Some(guarantor),
+        Some(collateral),
+        Some(branch),
     ) = (
         loan_ref,
         borrower,
@@ -67,6 +74,9 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
         disbursed_on,
         guarantor_phone,
         assignee,
+        guarantor,
+        collateral,
+        branch,
     )
     else {
         return Err(e);
@@ -77,10 +87,10 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
         borrower,
         phone,
         terms: LoanTerms { product, principal, rate, term_months, disbursed_on },
-        guarantor: row.get("guarantor").map(free_text),
+        guarantor,
         guarantor_phone,
-        collateral: row.get("collateral").map(free_text),
-        branch: row.get("branch").map(free_text),
+        collateral,
+        branch,
         assignee: None,
     };
     Ok(LoanRow { loan, assignee })
@@ -92,6 +102,8 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
 pub(super) struct LoanImport<'t> {
     tx: &'t Connection,
     at: &'t str,
+    /// Today by the clock: no loan is disbursed after it.
+    today: NaiveDate,
     /// The store held no loans and no customers when the import began: nothing in the file can
     /// be there already, and a million rows are not looked up in it twice each.
     fresh: bool,
@@ -104,11 +116,12 @@ pub(super) struct LoanImport<'t> {
 }
 
 impl<'t> LoanImport<'t> {
-    pub(super) fn new(tx: &'t Connection, at: &'t str, fresh: bool) -> Result<Self> {
+    pub(super) fn new(tx: &'t Connection, at: &'t str, today: NaiveDate, fresh: bool) -> Result<Self> {
         store::seen_begin(tx)?;
         Ok(LoanImport {
             tx,
             at,
+            today,
             fresh,
             users: HashMap::new(),
             created_users: Vec::new(),
@@ -127,7 +140,13 @@ impl<'t> LoanImport<'t> {
             self.check_new_loan(loan_ref, line, &mut errors)?;
         }
         let owner = match &parsed {
-            Some(parsed) => Some(self.check_owner(parsed, line, &mut errors)?),
+            Some(parsed) => {
+                let disbursed = parsed.loan.terms.disbursed_on;
+                if disbursed > self.today {
+                    errors.push("disbursed_on", format!("'{disbursed}' is after today ({})", self.today));
+                }
+                Some(self.check_owner(parsed, line, &mut errors)?)
+            }
             None => None,
         };
         match (parsed, owner) {

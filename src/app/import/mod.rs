@@ -10,6 +10,7 @@
 
 mod checks;
 mod columns;
+mod credits;
 mod loans;
 mod payments;
 mod problems;
@@ -30,6 +31,8 @@ use super::{Desk, Result};
 use crate::domain::{AssessRules, Role};
 use crate::store::{self, LoanId, StateTable};
 
+pub use self::credits::Credit;
+pub use self::payments::{MAX_CREDIT_PCT, PaymentOptions};
 pub use self::problems::MAX_SHOWN;
 pub use self::reader::PROGRESS_EVERY;
 
@@ -43,6 +46,10 @@ pub struct ImportReport {
     /// The business date the imported loans' delinquency was computed for; `None` when nothing was
     /// refreshed (no rows, or payments into a store that has no snapshot yet).
     pub refreshed_as_of: Option<NaiveDate>,
+    /// Payment rows found on the desk already (then nothing was imported).
+    pub already: u64,
+    /// Loans the payments left with a credit balance (paid more than they owe), within the bound.
+    pub credits: Vec<Credit>,
 }
 
 /// Imports a loans CSV (supervisor). Assignees that are not desk users yet are created as collectors.
@@ -51,13 +58,14 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
     let at = desk.stamp();
     let shown = path.display().to_string();
     let (as_of, rules, actor) = (desk.as_of, &desk.rules, desk.actor.login.as_str());
+    let today = desk.now.date_naive();
     let what = format!("{actor}'s import of {shown} (since {})", desk.now.format("%H:%M"));
     desk.store.write_load(&what, |tx| {
         let mut problems = Problems::new(&shown);
         // Into an empty book, the name, phone and owner indexes are built once at the end.
         let fresh = store::book_is_empty(tx)?;
         let deferred = if fresh { store::defer_book_indexes(tx)? } else { Vec::new() };
-        let mut import = LoanImport::new(tx, &at, fresh)?;
+        let mut import = LoanImport::new(tx, &at, today, fresh)?;
         let rows = read_parsed(
             reader::open(path)?,
             LOAN_COLUMNS,
@@ -69,6 +77,7 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
         store::seen_end(tx)?;
         problems.into_result()?;
         store::make_indexes(tx, &deferred)?;
+        store::index_search(tx, &mut |_| {})?;
         let refreshed_as_of = if fresh {
             refresh_book(tx, rows, as_of, rules)?
         } else {
@@ -76,21 +85,39 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
         };
         let detail = json!({ "file": shown, "rows": rows, "created_users": import.created_users });
         store::insert_audit(tx, &at, actor, "import_loans", "file", Some(&shown), &detail.to_string())?;
-        Ok(ImportReport { rows, created_users: import.created_users, refreshed_as_of })
+        // Each desk user the file created is an entry of its own, as `users add` makes.
+        for login in &import.created_users {
+            let after = json!({ "role": Role::Collector.as_str(), "display_name": null, "active": true });
+            let detail = json!({ "before": null, "after": after, "import": shown }).to_string();
+            store::insert_audit(tx, &at, actor, "user_add", "user", Some(login), &detail)?;
+        }
+        Ok(ImportReport {
+            rows,
+            created_users: import.created_users,
+            refreshed_as_of,
+            ..ImportReport::default()
+        })
     })
 }
 
-/// Imports a payments CSV (supervisor) and refreshes the snapshot of the loans it pays.
-pub fn import_payments(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64)) -> Result<ImportReport> {
+/// Imports a payments CSV (supervisor) and refreshes the snapshot of the loans it pays. A file
+/// whose every row is on the desk already changes nothing (`ImportReport::already`).
+pub fn import_payments(
+    desk: &mut Desk,
+    path: &Path,
+    options: PaymentOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ImportReport> {
     desk.actor.require(Role::Supervisor, "importing payments")?;
     let at = desk.stamp();
     let shown = path.display().to_string();
     let (rules, actor) = (&desk.rules, desk.actor.login.as_str());
+    let today = desk.now.date_naive();
     let what = format!("{actor}'s import of {shown} (since {})", desk.now.format("%H:%M"));
     desk.store.write_load(&what, |tx| {
         let mut problems = Problems::new(&shown);
-        let mut import = PaymentImport::new(tx, &at);
-        let rows = read_parsed(
+        let mut import = PaymentImport::new(tx, &at, today, options)?;
+        read_parsed(
             reader::open(path)?,
             PAYMENT_COLUMNS,
             &mut problems,
@@ -98,13 +125,26 @@ pub fn import_payments(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u6
             parse_payment_row,
             |row, line, problems| import.row(row, line, problems),
         )?;
+        import.settle_on_desk(&mut problems);
+        let credits = if problems.is_empty() {
+            credits::check(tx, &import.affected, today, rules, options, &mut problems)?
+        } else {
+            Vec::new()
+        };
         problems.into_result()?;
-        let affected: Vec<LoanId> = import.affected.into_iter().collect();
+        let already = import.on_desk_count;
+        if import.inserted == 0 {
+            return Ok(ImportReport { already, ..ImportReport::default() });
+        }
+        let affected: Vec<LoanId> = import.affected.keys().copied().collect();
         store::refresh_loans(tx, &affected, rules)?;
-        let refreshed_as_of = if affected.is_empty() { None } else { store::snapshot_as_of(tx)? };
-        let detail = json!({ "file": shown, "rows": rows, "loans": affected.len() });
+        let refreshed_as_of = store::snapshot_as_of(tx)?;
+        let rows = import.inserted;
+        let credit_json: Vec<_> =
+            credits.iter().map(|c| json!({ "loan": c.loan_id, "credit": c.credit })).collect();
+        let detail = json!({ "file": shown, "rows": rows, "loans": affected.len(), "credits": credit_json });
         store::insert_audit(tx, &at, actor, "import_payments", "file", Some(&shown), &detail.to_string())?;
-        Ok(ImportReport { rows, created_users: Vec::new(), refreshed_as_of })
+        Ok(ImportReport { rows, created_users: Vec::new(), refreshed_as_of, already, credits })
     })
 }
 
@@ -189,7 +229,7 @@ mod tests {
     }
 
     fn payments(desk: &mut Desk, path: &Path) -> Result<ImportReport> {
-        import_payments(desk, path, &mut |_| {})
+        import_payments(desk, path, PaymentOptions::default(), &mut |_| {})
     }
 
     fn file_errors(result: Result<ImportReport>) -> Vec<String> {
@@ -211,11 +251,13 @@ mod tests {
         store::loan_by_ref(desk.store.conn(), loan_ref).expect("query").expect("loan")
     }
 
-    /// The audit log, oldest first, without the records of desk users added.
+    /// The audit log, oldest first, without the records of desk users added and of the new
+    /// store's time zone.
     fn audits_besides_users(desk: &Desk) -> Vec<AuditRow> {
         let all =
             store::list_audit(desk.store.conn(), &AuditFilter { limit: u64::MAX, ..AuditFilter::default() });
-        all.expect("audit").into_iter().rev().filter(|a| a.action != "user_add").collect()
+        let set_up = |a: &AuditRow| a.action == "user_add" || a.entity_id.as_deref() == Some("timezone");
+        all.expect("audit").into_iter().rev().filter(|a| !set_up(a)).collect()
     }
 
     /// Checks each error line: `PATH:LINE: FIELD: ` then a message containing the given text.
@@ -430,20 +472,20 @@ mod tests {
     fn line_numbers_are_physical_lines_in_crlf_files_with_blank_lines_and_quoted_breaks() {
         let mut desk = desk();
         let dir = TempDir::new().expect("tempdir");
-        let good = "L-1,甲,annuity,1000,4.9,12,2026-01-10,,";
+        let good = "L-1,甲,annuity,1000,4.9,12,2026-01-10,,,";
         let text = [
-            "loan_id,borrower,product,principal,annual_rate,term_months,disbursed_on,customer_id,assignee",
+            "loan_id,borrower,product,principal,annual_rate,term_months,disbursed_on,customer_id,assignee,collateral",
             good,
             "",
-            "L-2,\"乙",
+            "L-2,乙,annuity,1000,4.9,12,2026-01-10,,,\"Flat 3",
             "second line",
-            "third line\",annuity,1000,4.9,12,2026-01-10,,",
-            "L-3,丙,annuity,1000,4.9,0,2026-01-10,,",
+            "third line\"",
+            "L-3,丙,annuity,1000,4.9,0,2026-01-10,,,",
             "",
             "",
-            "L-4,\"丁\r\n\",annuity,1000,4.9,12,2026-01-10,,",
-            "L-5,戊,annuity,1000,4.9,12,2026-01-10,,nobody",
-            "L-6,己,annuity,1000,4.9,12,2026-13-01,,",
+            "L-4,丁,annuity,1000,4.9,12,2026-01-10,,,\"Flat 4\r\n\"",
+            "L-5,戊,annuity,1000,4.9,12,2026-01-10,,nobody,",
+            "L-6,己,annuity,1000,4.9,12,2026-13-01,,,",
         ];
         for (name, end) in [("lf.csv", "\n"), ("crlf.csv", "\r\n")] {
             let path = write(&dir, name, &(text.join(end) + end));
@@ -604,7 +646,7 @@ mod tests {
         let report = payments(&mut desk, &fixture("payments_good.csv")).expect("payments");
         assert_eq!(
             report,
-            ImportReport { rows: 3, created_users: vec![], refreshed_as_of: Some(day("2026-03-01")) }
+            ImportReport { rows: 3, refreshed_as_of: Some(day("2026-03-01")), ..ImportReport::default() }
         );
         assert_eq!(payment_count(&desk), 3);
         assert_eq!(dpd(&desk, "P-1"), 0);

@@ -1,19 +1,39 @@
 //! The payments file: each row checked on its own (on the reading thread), then against the
-//! store (a known loan, a reference once per loan) and inserted while the file is clean; the
-//! loans it pays are kept to refresh.
+//! store and the rows before it, and inserted while the file is clean; the loans it pays are kept
+//! to refresh and to look at their credit.
+//!
+//! A payment is counted once. A row equal to a stored payment (loan, day, amount) is one already
+//! on the desk unless the two carry different references; so is a row whose reference is stored
+//! with the same day and amount. A file whose every row is on the desk already changes nothing
+//! (the same file imported twice); one that mixes such rows with new ones is refused, since a
+//! desk cannot tell a second payment from the first imported again. In one file, two equal rows
+//! need different references to count as two payments. `--accept-duplicates` takes them all.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::checks::{amount, free_text};
+use super::checks::{amount, line_text};
 use super::columns::Row;
 use super::problems::{FieldErrors, Parsed, Problems};
 use crate::app::Result;
 use crate::domain::{Money, parse_date};
-use crate::store::{self, LoanId};
+use crate::store::{self, LoanId, PaymentTarget};
+
+/// What the person importing a payments file has said of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PaymentOptions {
+    /// Rows equal to a stored payment, or to each other, are payments of their own.
+    pub accept_duplicates: bool,
+    /// A loan may be left with a credit balance over [`MAX_CREDIT_PCT`] % of its principal.
+    pub accept_overpayment: bool,
+}
+
+/// The largest credit balance a payment may leave without being told to, as a percentage of the
+/// loan's principal: more is almost always an amount typed wrong.
+pub const MAX_CREDIT_PCT: i64 = 10;
 
 #[derive(Debug)]
 pub(super) struct PaymentRow {
@@ -32,30 +52,76 @@ fn parse_payment(row: &Row<'_>) -> Result<PaymentRow, FieldErrors> {
     let loan_ref = e.take("loan_id", row.required("loan_id"));
     let paid_on = e.take("paid_on", row.required("paid_on").and_then(parse_date));
     let amount = e.take("amount", row.required("amount").and_then(amount));
-    let (Some(loan_ref), Some(paid_on), Some(amount)) = (loan_ref, paid_on, amount) else {
+    let reference = e.take("reference", row.get("reference").map(line_text).transpose());
+    let (Some(loan_ref), Some(paid_on), Some(amount), Some(reference)) =
+        (loan_ref, paid_on, amount, reference)
+    else {
         return Err(e);
     };
-    Ok(PaymentRow {
-        loan_ref: loan_ref.to_string(),
-        paid_on,
-        amount,
-        reference: row.get("reference").map(free_text),
-    })
+    Ok(PaymentRow { loan_ref: loan_ref.to_string(), paid_on, amount, reference })
+}
+
+/// One loan, one day, one amount.
+type Key = (LoanId, NaiveDate, Money);
+
+/// The payments of one key: those stored before the import not yet matched by a row, and the
+/// file's rows so far.
+#[derive(Debug, Default)]
+struct Equal {
+    /// The stored ones' references (`None`: none), each taken by the row it matches.
+    stored: Vec<Option<String>>,
+    /// The first row of the file with this key, and whether any row so far had no reference.
+    first_line: u64,
+    unreferenced: bool,
+}
+
+/// A row found on the desk already: its line, and why it is the same payment.
+struct OnDesk {
+    line: u64,
+    message: String,
 }
 
 /// The state of a payments import.
 pub(super) struct PaymentImport<'t> {
     tx: &'t Connection,
     at: &'t str,
+    /// Today by the clock: no payment is dated after it.
+    today: NaiveDate,
+    options: PaymentOptions,
+    /// Payments with an id up to this one were stored before the import.
+    stored_up_to: i64,
     /// Every (loan, reference) of the file so far, with its line.
     references: HashMap<(LoanId, String), u64>,
-    /// Loans that got a payment, to refresh.
-    pub(super) affected: BTreeSet<LoanId>,
+    equal: HashMap<Key, Equal>,
+    /// Rows already on the desk, none of them inserted.
+    on_desk: Vec<OnDesk>,
+    pub(super) on_desk_count: u64,
+    /// Loans that got a payment, with the line of their last row (to refresh, and to name the row
+    /// that leaves a credit).
+    pub(super) affected: BTreeMap<LoanId, (u64, PaymentTarget, String)>,
+    pub(super) inserted: u64,
 }
 
 impl<'t> PaymentImport<'t> {
-    pub(super) fn new(tx: &'t Connection, at: &'t str) -> Self {
-        PaymentImport { tx, at, references: HashMap::new(), affected: BTreeSet::new() }
+    pub(super) fn new(
+        tx: &'t Connection,
+        at: &'t str,
+        today: NaiveDate,
+        options: PaymentOptions,
+    ) -> Result<Self> {
+        Ok(PaymentImport {
+            tx,
+            at,
+            today,
+            options,
+            stored_up_to: store::last_payment_id(tx)?,
+            references: HashMap::new(),
+            equal: HashMap::new(),
+            on_desk: Vec::new(),
+            on_desk_count: 0,
+            affected: BTreeMap::new(),
+            inserted: 0,
+        })
     }
 
     pub(super) fn row(&mut self, row: Parsed<PaymentRow>, line: u64, problems: &mut Problems) -> Result<()> {
@@ -64,73 +130,192 @@ impl<'t> PaymentImport<'t> {
             Ok(parsed) => (Some(parsed), FieldErrors::default()),
             Err(errors) => (None, errors),
         };
-        let loan = match &loan_ref {
+        let target = match &loan_ref {
             Some(loan_ref) => self.known_loan(loan_ref, &mut errors)?,
             None => None,
         };
-        if let (Some(parsed), Some(loan)) = (&parsed, loan) {
-            self.check_reference(loan, parsed, line, &mut errors)?;
-        }
-        match (parsed, loan) {
-            (Some(parsed), Some(loan)) if errors.is_empty() && problems.is_empty() => {
-                store::insert_payment(
-                    self.tx,
-                    loan,
-                    parsed.paid_on,
-                    parsed.amount,
-                    parsed.reference.as_deref(),
-                    self.at,
-                )?;
-                self.affected.insert(loan);
-                Ok(())
+        let (Some(parsed), Some(target)) = (parsed, target) else {
+            problems.add_row(line, errors);
+            return Ok(());
+        };
+        self.check_date(&parsed, target, &mut errors);
+        let same = match self.check_reference(target.loan, &parsed, line, &mut errors)? {
+            Some(same) => Some(same),
+            None if errors.is_empty() => self.check_equal(target.loan, &parsed, line, &mut errors)?,
+            None => None,
+        };
+        if let Some(message) = same.filter(|_| errors.is_empty()) {
+            self.on_desk_count += 1;
+            if self.on_desk.len() < super::MAX_SHOWN {
+                self.on_desk.push(OnDesk { line, message });
             }
-            _ => {
-                problems.add_row(line, errors);
-                Ok(())
-            }
+            return Ok(());
         }
+        if !errors.is_empty() || !problems.is_empty() {
+            problems.add_row(line, errors);
+            return Ok(());
+        }
+        store::insert_payment(
+            self.tx,
+            target.loan,
+            parsed.paid_on,
+            parsed.amount,
+            parsed.reference.as_deref(),
+            self.at,
+        )?;
+        self.inserted += 1;
+        self.affected.insert(target.loan, (line, target, parsed.loan_ref));
+        Ok(())
     }
 
-    fn known_loan(&self, loan_ref: &str, errors: &mut FieldErrors) -> Result<Option<LoanId>> {
-        let loan = store::loan_id_by_ref(self.tx, loan_ref)?;
-        if loan.is_none() {
+    fn known_loan(&self, loan_ref: &str, errors: &mut FieldErrors) -> Result<Option<PaymentTarget>> {
+        let target = store::payment_target(self.tx, loan_ref)?;
+        if target.is_none() {
             errors.push("loan_id", format!("unknown loan '{loan_ref}': import the loan first"));
         }
-        Ok(loan)
+        Ok(target)
     }
 
-    /// A reference, when given, is unique per loan: in the store and in the file.
+    /// A payment falls between the loan's disbursement and today.
+    fn check_date(&self, parsed: &PaymentRow, target: PaymentTarget, errors: &mut FieldErrors) {
+        let (day, loan_ref) = (parsed.paid_on, &parsed.loan_ref);
+        if day < target.disbursed_on {
+            errors.push(
+                "paid_on",
+                format!("'{day}' is before loan '{loan_ref}' was disbursed ({})", target.disbursed_on),
+            );
+        } else if day > self.today {
+            errors.push("paid_on", format!("'{day}' is after today ({})", self.today));
+        }
+    }
+
+    /// A reference, when given, is unique per loan: in the file, and in the store unless it is
+    /// the same payment (then `Some`: the row is on the desk already).
     fn check_reference(
         &mut self,
         loan: LoanId,
         parsed: &PaymentRow,
         line: u64,
         errors: &mut FieldErrors,
-    ) -> Result<()> {
-        let Some(reference) = &parsed.reference else { return Ok(()) };
+    ) -> Result<Option<String>> {
+        let Some(reference) = &parsed.reference else { return Ok(None) };
         let loan_ref = &parsed.loan_ref;
         match self.references.entry((loan, reference.clone())) {
-            Entry::Occupied(first) => errors.push(
-                "reference",
-                format!(
-                    "'{reference}' is repeated for loan '{loan_ref}': it is first on line {}",
-                    first.get()
-                ),
-            ),
+            Entry::Occupied(first) => {
+                errors.push(
+                    "reference",
+                    format!(
+                        "'{reference}' is repeated for loan '{loan_ref}': it is first on line {}",
+                        first.get()
+                    ),
+                );
+                Ok(None)
+            }
             Entry::Vacant(slot) => {
                 slot.insert(line);
-                if store::payment_reference_exists(self.tx, loan, reference)? {
-                    errors.push(
-                        "reference",
-                        format!("loan '{loan_ref}' already has a payment with reference '{reference}'"),
-                    );
+                match store::payment_with_reference(self.tx, loan, reference)? {
+                    Some((day, amount)) if day == parsed.paid_on && amount == parsed.amount => {
+                        Ok(Some(format!(
+                            "loan '{loan_ref}' already has payment '{reference}' ({amount} on {day}): it is on the desk"
+                        )))
+                    }
+                    Some((day, amount)) => {
+                        errors.push(
+                            "reference",
+                            format!(
+                                "loan '{loan_ref}' already has a payment with reference '{reference}' ({amount} on {day})"
+                            ),
+                        );
+                        Ok(None)
+                    }
+                    None => Ok(None),
                 }
             }
         }
-        Ok(())
+    }
+
+    /// A row equal to a stored payment it cannot be told apart from is that payment (`Some`);
+    /// one equal to an earlier row of the file needs a reference of its own. Neither applies when
+    /// duplicates are accepted.
+    fn check_equal(
+        &mut self,
+        loan: LoanId,
+        parsed: &PaymentRow,
+        line: u64,
+        errors: &mut FieldErrors,
+    ) -> Result<Option<String>> {
+        if self.options.accept_duplicates {
+            return Ok(None);
+        }
+        let key = (loan, parsed.paid_on, parsed.amount);
+        let equal = match self.equal.entry(key) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(slot) => {
+                let stored =
+                    store::equal_payments(self.tx, loan, parsed.paid_on, parsed.amount, self.stored_up_to)?;
+                slot.insert(Equal { stored, first_line: 0, unreferenced: false })
+            }
+        };
+        let (loan_ref, day, amount) = (&parsed.loan_ref, parsed.paid_on, parsed.amount);
+        // A stored payment this row could be: one without a reference, or (for a row without one)
+        // any; a stored one with another reference is another payment.
+        let matched = match &parsed.reference {
+            Some(_) => equal.stored.iter().position(Option::is_none),
+            None => equal
+                .stored
+                .iter()
+                .position(Option::is_none)
+                .or_else(|| (!equal.stored.is_empty()).then_some(0)),
+        };
+        let first = equal.first_line;
+        let repeats = first > 0 && (equal.unreferenced || parsed.reference.is_none());
+        if first == 0 {
+            equal.first_line = line;
+        }
+        equal.unreferenced |= parsed.reference.is_none();
+        if let Some(i) = matched {
+            let how = match equal.stored.remove(i) {
+                Some(r) => format!("payment '{r}'"),
+                None => "a payment".to_string(),
+            };
+            return Ok(Some(format!(
+                "loan '{loan_ref}' already has {how} of {amount} on {day}: it is on the desk"
+            )));
+        }
+        if repeats {
+            errors.push(
+                "reference",
+                format!(
+                    "repeats line {first} (loan '{loan_ref}', {amount} on {day}) with no reference to tell them apart: \
+                     give each payment its reference, or import with --accept-duplicates if both are real"
+                ),
+            );
+        }
+        Ok(None)
+    }
+
+    /// The rows found on the desk: nothing to do when they are the whole file, else each is a
+    /// problem (a file that mixes them with new rows is refused).
+    pub(super) fn settle_on_desk(&mut self, problems: &mut Problems) {
+        if self.on_desk_count == 0 || (self.inserted == 0 && problems.is_empty()) {
+            return;
+        }
+        let mut found = Problems::new(problems.path());
+        for d in self.on_desk.drain(..) {
+            found.add(
+                d.line,
+                "reference",
+                format!(
+                    "{}; a payment counted twice? leave the row out, give the payments different references, \
+                     or import with --accept-duplicates if it is a payment of its own",
+                    d.message
+                ),
+            );
+        }
+        found.add_unlisted(self.on_desk_count.saturating_sub(found.total()));
+        problems.merge(found);
     }
 }
-
 #[cfg(test)]
 mod tests {
     use csv::StringRecord;

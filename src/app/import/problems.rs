@@ -68,6 +68,11 @@ impl Problems {
         }
     }
 
+    /// Counts `n` problems more that are not listed (their lines were not kept).
+    pub(super) fn add_unlisted(&mut self, n: u64) {
+        self.total += n;
+    }
+
     /// A problem with the file as a whole, found at `line` (0: before the first).
     pub(super) fn add_file(&mut self, line: u64, message: impl Display) {
         self.push(line, |path| format!("{path}: {message}"));

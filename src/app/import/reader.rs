@@ -182,6 +182,7 @@ fn utf16(head: &[u8]) -> Option<&'static str> {
 /// Opens `path`, skipping a UTF-8 byte-order mark; a UTF-16 file is named as such.
 pub(super) fn open(path: &Path) -> Result<BufReader<File>> {
     let cannot = |e: io::Error| AppError::Input(format!("{}: cannot read the file: {e}", path.display()));
+    crate::app::install::user_may_read(path).map_err(cannot)?;
     let mut input = BufReader::new(File::open(path).map_err(cannot)?);
     let head = input.fill_buf().map_err(cannot)?;
     if head.starts_with(b"\xEF\xBB\xBF") {

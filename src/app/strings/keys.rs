@@ -61,6 +61,7 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::NextPane if case => "下一栏：还款计划/联系记录/还款与承诺/阶段",
         Cmd::PrevPane => "上一栏",
         Cmd::Back if case => "返回列表",
+        Cmd::Open if case => "完整查看光标所在行",
         Cmd::Down => "下一行",
         Cmd::Up => "上一行",
         Cmd::PageDown => "下一页",
@@ -78,6 +79,8 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::CommandLine => "命令行（全部命令见下方）",
         Cmd::LogNoAnswer => "记录致电借款人：无人接听",
         Cmd::LogBusy => "记录致电借款人：占线",
+        Cmd::LogInbound => "记录借款人来电（打开 :in）",
+        Cmd::TakeBack => "撤回刚用 n 或 b 记录的致电（数秒内）",
         Cmd::LogPromise => "记录承诺还款（打开 :ptp）",
         Cmd::LogContact => "记录联系（打开 :log）",
         Cmd::NextAction => "设定下次跟进（打开 :next）",
@@ -112,6 +115,8 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         Cmd::LogContact => "记录",
         Cmd::ProposePlan => "方案",
         Cmd::LogBusy
+        | Cmd::LogInbound
+        | Cmd::TakeBack
         | Cmd::NextAction
         | Cmd::IssueNotice
         | Cmd::RunPreview

@@ -76,6 +76,10 @@ texts! {
     help_case_commands: "Commands on the open case", "作用于当前案件的命令";
     help_no_match: "  nothing matches '{0}' (Esc clears the search)", "  没有与“{0}”相符的条目（Esc 清除搜索）";
     help_position: " {0}–{1} of {2} ", " {0}–{1} / {2} ";
+    reading_row: "{0} {1}/{2} · {3}", "{0} {1}/{2} · {3}";
+    reading_messages: "Messages, newest last", "消息（最新在后）";
+    reading_no_messages: "no messages yet", "暂无消息";
+    reading_footer: " j/k scroll · any other key closes ", " j/k 滚动 · 其他键关闭 ";
     too_small: "terminal too small: need {0}×{1}, have {2}×{3}", "终端太小：至少需要 {0}×{1}，当前 {2}×{3}";
     loading: "  loading…", "  载入中…";
     contact_correction: "correction of {0}: ", "更正 {0}：";
@@ -95,7 +99,7 @@ texts! {
     col_dpd: "DPD", "逾期天数";
     col_bucket: "BKT", "账龄";
     col_overdue: "OVERDUE", "逾期金额";
-    col_last_contact: "LAST CONTACT", "最近联系";
+    col_last_contact: "CONTACTED", "最近联系";
     col_next: "NEXT", "下次";
     col_owner: "OWNER", "催收员";
     col_due: "DUE", "到期日";
@@ -108,12 +112,15 @@ texts! {
     no_overdue: "no overdue loans", "没有逾期贷款";
     matching: " matching '{0}'", "（匹配“{0}”）";
     matching_phone_from: " matching '{0}' (phone numbers match from the {1}th digit)", "（匹配“{0}”；电话号码从第 {1} 位起匹配）";
+    matching_phone_not_allowed: " matching '{0}' (phone numbers are searched only by roles that see them in full)", "（匹配“{0}”；只有可查看完整号码的角色才能按电话搜索）";
+    search_too_broad: "more than {0} loans match '{1}': type more of the name, loan id or number", "超过 {0} 笔贷款匹配“{1}”：请多输入几个字、编号或号码";
+    note_phones_not_searched: "phone numbers not searched: only roles that see them in full search by them", "未按电话号码搜索：只有可查看完整号码的角色才能按电话搜索";
     among_mine: " among my cases (m: everything)", "（仅我的案件；m：全部）";
     // The case view.
     case_loading: "  loading {0}…", "  正在载入 {0}…";
     case_failed: "  {0}: {1}", "  {0}：{1}";
-    case_line1: "{0}  {1}  · customer {2} · owner {3} · branch {4}", "{0}  {1}  · 客户 {2} · 催收员 {3} · 网点 {4}";
-    case_line2: "{0} {1} at {2}% for {3} months from {4} · phone {5}", "{0} {1} 年利率 {2}% {3} 期 {4} 放款 · 电话 {5}";
+    case_line1: "{0}  {1}  · phone {2} · owner {3} · customer {4} · branch {5}", "{0}  {1}  · 电话 {2} · 催收员 {3} · 客户 {4} · 网点 {5}";
+    case_line2: "{0} {1} at {2}% for {3} months from {4}", "{0} {1} 年利率 {2}% {3} 期 {4} 放款";
     case_line3: "DPD {0} · {1} · {2} · stage {3}{4} · {5}", "逾期天数 {0} · {1} · {2} · 阶段 {3}{4} · {5}";
     case_agency: " (agency {0})", "（委外 {0}）";
     case_line4: "overdue principal {0} · interest {1} · penalty {2} · payoff {3}", "逾期本金 {0} · 利息 {1} · 罚息 {2} · 结清金额 {3}";
@@ -162,7 +169,8 @@ texts! {
     receipt_received: "received", "已签收";
     receipt_returned: "returned", "已退回";
     plan_preview: "Preview: {0}", "预览：{0}";
-    plan_preview_line: " {0} · {1} installments · total {2} · from {3}{4}", " {0} · {1} 期 · 合计 {2} · 自 {3} 起{4}";
+    plan_preview_line: " {0} {2} in {1} payments from {3} · paid {4}{5}", " {0} {2} 分 {1} 期 · 自 {3} 起 · 已还 {4}{5}";
+    plan_line: "plan · {0}", "方案 · {0}";
     plan_scope_arrears: "arrears", "逾期部分";
     plan_scope_balance: "whole balance", "全部余额";
     plan_observation: " · observed until {0}", " · 观察期至 {0}";
@@ -201,6 +209,10 @@ texts! {
     msg_demo_loading: "loading the demo book ({0} loans of demo data)…", "正在载入演示台账（{0} 笔演示数据）…";
     msg_demo_loaded: "loaded the demo book: {0} loans of demo data", "演示台账已载入：{0} 笔演示数据";
     msg_logged: "logged {0} on {1}", "已记录 {1}：{0}";
+    msg_logged_take_back: "logged {0} on {1} · u takes it back", "已记录 {1}：{0} · 按 u 撤回";
+    msg_taken_back: "taken back: the call on {0} is marked entered in error and counts toward nothing", "已撤回：{0} 的这次致电标记为误录，不计入任何次数";
+    msg_nothing_to_take_back: "nothing to take back: u takes back the call just logged with n or b", "没有可撤回的记录：u 只撤回刚用 n 或 b 记录的致电";
+    msg_held_no_calls: "on hold ({0}) until {1}: no collection calls; a call from the debtor: :in", "暂停催收（{0}）至 {1}：不外呼；借款人来电请用 :in";
     msg_logged_promise: "logged a promise of {0} by {1} on {2}", "已记录 {2} 的承诺还款：{1} 前还 {0}";
     msg_noted: "note added to the last contact on {0}", "已为 {0} 的最近一次联系补充备注";
     msg_next_set: "next action on {0}: {1} {2}", "{0} 下次跟进：{2} {1}";
@@ -240,6 +252,13 @@ texts! {
     msg_lease_lost: "{0} was taken over by a supervisor: this desk no longer holds it, and edits are refused; leave the case and open it again to read it", "{0} 已被主管接管：本终端不再持有该案件，编辑将被拒绝；请退出案件后重新打开查看";
     worked_by_row: "{0} is being worked by {1}", "{0} 正由 {1} 处理";
     worked_by_case: "being worked by {0} until {1}: read only (supervisors: :takeover REASON)", "正由 {0} 处理至 {1}：只读（主管可 :takeover 原因）";
+    msg_confirm: "{0} — y does it, any other key leaves everything as it is", "{0}——按 y 执行，其他键取消";
+    msg_confirm_cancelled: "cancelled: nothing changed", "已取消：没有任何改动";
+    confirm_bulk: "move {0} cases ({1}): {2}", "移交 {0} 户（{1}）：{2}";
+    confirm_assign: "give {0} cases to {1}: {2}", "把 {0} 笔案件交给 {1}：{2}";
+    confirm_write_off: "write off {0} (payoff {1}) for: {2}", "核销 {0}（结清金额 {1}），原因：{2}";
+    and_more: "{0} and {1} more", "{0} 等另外 {1} 笔";
+    msg_bulk_nothing: "no case to move: the filter selects none (or all are open elsewhere)", "没有可移交的案件：条件未选中任何案件（或均在他人处理中）";
     msg_bulk_planned: "would move {0} cases ({1} open elsewhere, skipped); then: {2}", "将移交 {0} 户（{1} 户他人处理中，跳过）；之后：{2}";
     msg_bulk_moved: "{0} cases moved ({1} open elsewhere, skipped); now: {2}", "已移交 {0} 户（{1} 户他人处理中，已跳过）；现在：{2}";
     msg_revealed: "{0} {1}: {2} (recorded)", "{0} {1}：{2}（已留痕）";
@@ -252,6 +271,8 @@ texts! {
     msg_bad_args: "{0} · usage: {1}", "{0} · 用法：{1}";
     msg_unknown_command: "unknown command ':{0}': did you mean :{1}? (? lists every command)", "未知命令“:{0}”：是否要用 :{1}？（? 列出全部命令）";
     msg_unknown_command_none: "unknown command ':{0}' (? lists every command)", "未知命令“:{0}”（? 列出全部命令）";
+    msg_goto_nothing: "no loan matches '{0}': staying here", "没有贷款匹配“{0}”：停留在当前页面";
+    msg_goto_many: "{0} loans match '{1}': {2} (:goto a whole loan id)", "{0} 笔贷款匹配“{1}”：{2}（:goto 完整贷款编号）";
     msg_no_loan_starts: "no loan id starts with '{0}'", "没有以“{0}”开头的贷款编号";
     msg_config_problem: "config: {0} bad entry replaced by its default; duedesk config check", "配置：{0} 处错误已用默认值代替；duedesk config check";
     msg_config_problems: "config: {0} bad entries replaced by defaults; duedesk config check", "配置：{0} 处错误已用默认值代替；duedesk config check";

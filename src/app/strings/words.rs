@@ -27,6 +27,22 @@ impl Lang {
         }
     }
 
+    /// A stage in at most five cells, for a narrow queue (Chinese names are short already).
+    pub fn stage_short(self, s: Stage) -> &'static str {
+        match self {
+            Lang::En => match s {
+                Stage::Current => "curr",
+                Stage::Reminder => "remd",
+                Stage::Negotiation => "negot",
+                Stage::Guarantor => "guar",
+                Stage::Legal => "legal",
+                Stage::Closed => "closd",
+                Stage::WrittenOff => "w-off",
+            },
+            Lang::Zh => self.stage(s),
+        }
+    }
+
     pub fn class(self, c: RiskClass) -> &'static str {
         match self {
             Lang::En => c.as_str(),

@@ -25,7 +25,11 @@ pub struct LoanDetail {
     pub agency_name: Option<String>,
     pub written_off_on: Option<NaiveDate>,
     pub credit_balance: Money,
+    /// Every payment dated to the as-of date, those before a plan in force included.
     pub paid_total: Money,
+    /// What was paid before the plan in force took effect (`None`: no plan in force); the schedule
+    /// in force counts only the payments from its date.
+    pub paid_before_plan: Option<Money>,
     pub version: i64,
     pub schedule: Vec<ScheduleLine>,
     pub payments: Vec<PaymentView>,

@@ -4,9 +4,19 @@
 use chrono::NaiveDate;
 
 use super::summary::LoanSummary;
+use crate::app::search::SearchNote;
 use crate::app::{AppError, Desk, Result};
+use crate::domain::search;
 use crate::domain::{LoanStatus, Role, Stage};
 use crate::store::{self, LoanFilter, StateTable};
+
+/// A page of a list, how many loans the list holds (when asked), and what came of its search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListPage {
+    pub rows: Vec<LoanSummary>,
+    pub total: Option<u64>,
+    pub search: Option<SearchNote>,
+}
 
 /// The list orders of CONTRACT's `--sort`.
 pub use crate::store::SortKey;
@@ -21,6 +31,9 @@ pub struct LoanQuery {
     pub due_within: Option<i64>,
     pub due_soon: bool,
     pub search: Option<String>,
+    /// A search matching more loans than this lists none and says so (the desk's, whose list
+    /// must answer a key at once on a million loans); none: every match (the command line).
+    pub search_cap: Option<u64>,
     /// Active promises due today first (the collector's queue).
     pub promises_first: bool,
     pub sort: SortKey,
@@ -94,6 +107,7 @@ impl Desk {
             next_due_between: q.due_within.map(|n| (self.as_of, due_within_end(self.as_of, n))),
             due_soon: q.due_soon,
             search: q.search.clone(),
+            search_phones: q.search.is_some() && self.searches_phones()?,
             promises_first: q.promises_first.then_some(self.as_of),
             promise_due: None,
         })
@@ -101,7 +115,7 @@ impl Desk {
 
     /// The loan list as of the desk's date.
     pub fn list_loans(&mut self, q: &LoanQuery, progress: &mut dyn FnMut(u64)) -> Result<Vec<LoanSummary>> {
-        Ok(self.list_page(q, false, progress)?.0)
+        Ok(self.list_page(q, false, progress)?.rows)
     }
 
     /// A page of the loan list and, with `want_total`, how many loans the list holds (the desk's
@@ -112,10 +126,23 @@ impl Desk {
         q: &LoanQuery,
         want_total: bool,
         progress: &mut dyn FnMut(u64),
-    ) -> Result<(Vec<LoanSummary>, Option<u64>)> {
+    ) -> Result<ListPage> {
         let filter = self.filter_for(q)?;
+        let typed = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let note = typed
+            .map(|t| SearchNote { phone: search::query(t, filter.search_phones).phone, too_broad: None });
+        if let (Some(t), Some(cap), Some(mut note)) = (typed, q.search_cap, note.clone())
+            && self.store.search_terms_upto(&search::query(t, filter.search_phones), cap + 1)? > cap
+        {
+            note.too_broad = Some(cap);
+            self.note_search(typed, None)?;
+            return Ok(ListPage { rows: Vec::new(), total: Some(0), search: Some(note) });
+        }
         let table = self.state_table(progress)?;
         let (rows, total) = self.store.list_page(table, &filter, q.sort, q.limit, q.offset, want_total)?;
+        // A list asked without its count (the command line) found the rows it lists.
+        let found = total.or_else(|| q.limit.is_none().then_some(rows.len() as u64));
+        self.note_search(typed, found)?;
         let worked_by = self.worked_by()?;
         let mut rows: Vec<LoanSummary> = rows
             .into_iter()
@@ -125,7 +152,7 @@ impl Desk {
             })
             .collect();
         self.mask_rows(&mut rows)?;
-        Ok((rows, total))
+        Ok(ListPage { rows, total, search: note })
     }
 
     /// How many loans the list's question matches (limit and offset aside).

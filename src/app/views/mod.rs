@@ -8,7 +8,7 @@ mod show;
 mod summary;
 
 pub use detail::LoanDetail;
-pub use list::{LoanQuery, SortKey};
+pub use list::{ListPage, LoanQuery, SortKey};
 pub use records::{
     AssignmentView, ContactView, HoldView, NoticeView, PaymentView, PlanView, PromiseView, ReceiptStatus,
     StageEventView,

@@ -6,7 +6,8 @@ use super::detail::LoanDetail;
 use super::records::{NoticeView, PromiseView};
 use super::summary::{LoanSummary, ScheduleLine};
 use crate::app::{AppError, Desk, Result};
-use crate::domain::{Assessment, Payment, assess, promise_status};
+use crate::domain::plan::held_class;
+use crate::domain::{Assessment, Money, Payment, RiskClass, assess, promise_status};
 use crate::store::{self, Loan};
 
 impl Desk {
@@ -15,16 +16,19 @@ impl Desk {
             .ok_or_else(|| AppError::Input(format!("unknown loan '{loan_ref}'")))
     }
 
-    fn assessed(&self, loan_ref: &str) -> Result<(Loan, Assessment)> {
+    /// The loan assessed on the schedule in force, with the class a plan holds it at.
+    fn assessed(&self, loan_ref: &str) -> Result<(Loan, Assessment, Option<RiskClass>)> {
         let loan = self.loan(loan_ref)?;
-        let (schedule, payments) = store::schedule_inputs(self.store.conn(), &loan)?;
+        let conn = self.store.conn();
+        let (schedule, payments) = store::schedule_inputs(conn, &loan)?;
         let a = assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules);
-        Ok((loan, a))
+        let held = held_class(store::plan_hold(conn, &loan)?, &schedule, &payments, &a);
+        Ok((loan, a, held))
     }
 
     /// The installment schedule with what is paid, as of the desk's date.
     pub fn schedule(&self, loan_ref: &str) -> Result<Vec<ScheduleLine>> {
-        let (_, a) = self.assessed(loan_ref)?;
+        let (_, a, _) = self.assessed(loan_ref)?;
         Ok(a.installments.iter().map(ScheduleLine::from).collect())
     }
 
@@ -39,11 +43,19 @@ impl Desk {
     /// `show` with every number in full: for the legal packet and notices, which must identify
     /// the person (never for a screen or a list).
     pub(crate) fn show_full(&self, loan_ref: &str) -> Result<LoanDetail> {
-        let (loan, a) = self.assessed(loan_ref)?;
+        let (loan, a, held) = self.assessed(loan_ref)?;
         let conn = self.store.conn();
         let payments = store::payments_of(conn, loan.id)?;
         let all: Vec<Payment> =
             payments.iter().map(|p| Payment { paid_on: p.paid_on, amount: p.amount }).collect();
+        // Every payment to the date counts as paid, those before a plan too: the schedule in
+        // force counts only its own.
+        let paid_to = |before: chrono::NaiveDate| -> Money {
+            all.iter().filter(|p| p.paid_on <= self.as_of && p.paid_on < before).map(|p| p.amount).sum()
+        };
+        let plans: Vec<_> =
+            store::plans_of(conn, loan.id)?.into_iter().map(super::records::PlanView::from).collect();
+        let plan_since = plans.iter().find(|p| p.in_force).map(|p| p.effective_on);
         let promises: Vec<PromiseView> = store::promises_of(conn, loan.id)?
             .into_iter()
             .map(|p| PromiseView {
@@ -68,7 +80,7 @@ impl Desk {
             .collect();
         let holds = store::holds_of(conn, loan.id, self.as_of)?;
         let latest = promises.first().map(|p| (p.due_on, p.status));
-        let mut summary = LoanSummary::from_assessment(&loan, &a, latest);
+        let mut summary = LoanSummary::from_assessment(&loan, &a, latest, held);
         summary.held_until = holds.iter().filter(|h| h.in_force).map(|h| h.until_on).max();
         let me = self.edit_as();
         summary.worked_by = store::lease_of(conn, loan.customer_id, me.now)?
@@ -87,7 +99,8 @@ impl Desk {
             agency_name: loan.agency.clone(),
             written_off_on: loan.written_off_on,
             credit_balance: a.credit_balance,
-            paid_total: a.paid_total,
+            paid_total: paid_to(chrono::NaiveDate::MAX),
+            paid_before_plan: plan_since.map(paid_to),
             version: loan.version,
             schedule: a.installments.iter().map(ScheduleLine::from).collect(),
             payments: payments.into_iter().map(Into::into).collect(),
@@ -100,7 +113,7 @@ impl Desk {
                 .into_iter()
                 .map(NoticeView::try_from)
                 .collect::<Result<_>>()?,
-            plans: store::plans_of(conn, loan.id)?.into_iter().map(Into::into).collect(),
+            plans,
             tasks: self.tasks_of(loan.id)?,
             holds: holds.into_iter().map(Into::into).collect(),
             observation_until: loan.observation_until,

@@ -91,10 +91,12 @@ impl From<StateRow> for LoanSummary {
 
 impl LoanSummary {
     /// The list row of one loan computed now, with its latest promise (due date and status).
+    /// `plan_held`: the class a plan in force still holds the loan at (`plan::held_class`).
     pub(crate) fn from_assessment(
         loan: &Loan,
         a: &Assessment,
         latest_promise: Option<(NaiveDate, PromiseStatus)>,
+        plan_held: Option<RiskClass>,
     ) -> Self {
         let (status, stage) = effective_stage(loan.stage, loan.written_off_on.is_some(), a.closed);
         LoanSummary {
@@ -107,7 +109,7 @@ impl LoanSummary {
             status,
             dpd: a.dpd,
             bucket: a.bucket,
-            class: loan_class(a, loan.observation_until),
+            class: loan_class(a, loan.observation_until, plan_held),
             principal: loan.terms.principal,
             outstanding_principal: a.outstanding_principal,
             overdue_principal: a.overdue_principal,

@@ -30,6 +30,8 @@ pub enum Command {
         dry_run: bool,
     },
     Team,
+    /// The status bar's last messages in full.
+    Messages,
     /// The marked cases, else the one under the cursor or open, to `to`.
     Assign {
         to: String,
@@ -64,6 +66,12 @@ pub enum CaseCommand {
         outcome: Outcome,
         party: Option<Party>,
         channel: Option<Channel>,
+        note: String,
+    },
+    /// A call the debtor (or another party) made to the desk: at any hour, toward no cap.
+    Inbound {
+        outcome: Outcome,
+        party: Option<Party>,
         note: String,
     },
     /// A note on the last contact.
@@ -174,12 +182,22 @@ pub fn busy(args: &str) -> Parsed {
     case(CaseCommand::Call { outcome: Outcome::Busy, note: args.trim().to_string() })
 }
 
+/// A date word, or what is wrong with it (said before the usage).
+fn date(word: Option<&str>) -> Result<NaiveDate, ArgError> {
+    parse_date(word.ok_or(ArgError::Usage)?).map_err(ArgError::Why)
+}
+
 /// `AMOUNT DATE [note]`
 pub fn promise(args: &str) -> Parsed {
     let mut words = args.split_whitespace();
-    let amount = words.next().and_then(|a| Money::parse(a).ok()).filter(|m| m.is_positive());
-    let on = words.next().and_then(|d| parse_date(d).ok());
-    let (Some(amount), Some(on)) = (amount, on) else { return Err(ArgError::Usage) };
+    let amount = match words.next() {
+        None => return Err(ArgError::Usage),
+        Some(a) => Money::parse(a)
+            .ok()
+            .filter(|m| m.is_positive())
+            .ok_or_else(|| ArgError::Why(format!("'{a}' is not an amount: write it as 1500 or 1500.00")))?,
+    };
+    let on = date(words.next())?;
     case(CaseCommand::Promise { amount, on, note: words_joined(words) })
 }
 
@@ -203,6 +221,16 @@ pub fn log(args: &str) -> Parsed {
     case(CaseCommand::Log { outcome, party, channel, note: words_joined(words) })
 }
 
+/// `OUTCOME [party=PARTY] [NOTE]`
+pub fn inbound(args: &str) -> Parsed {
+    match log(args)? {
+        Command::Case(CaseCommand::Log { outcome, party, channel: None, note }) => {
+            case(CaseCommand::Inbound { outcome, party, note })
+        }
+        _ => Err(ArgError::Usage),
+    }
+}
+
 pub fn note(args: &str) -> Parsed {
     case(CaseCommand::Note(reason(args)?))
 }
@@ -213,7 +241,7 @@ pub fn next(args: &str) -> Parsed {
     match words.next() {
         Some("clear") => case(CaseCommand::Next { on: None, kind: None }),
         Some(d) => {
-            let on = parse_date(d).map_err(|_| ArgError::Usage)?;
+            let on = date(Some(d))?;
             let kind = words.next().unwrap_or("callback").to_string();
             case(CaseCommand::Next { on: Some(on), kind: Some(kind) })
         }
@@ -227,6 +255,9 @@ pub fn plan(args: &str) -> Parsed {
     let (first, rest) = first_word(args);
     if first == "save" {
         return case(CaseCommand::PlanSave(reason(rest)?));
+    }
+    if let Some(d) = args.split_whitespace().nth(1) {
+        date(Some(d))?;
     }
     parse_plan(args).map(CaseCommand::PlanPreview).map(Command::Case).ok_or(ArgError::Usage)
 }
@@ -279,7 +310,10 @@ pub fn notice(args: &str) -> Parsed {
 pub fn hold(args: &str) -> Parsed {
     let mut words = args.split_whitespace().peekable();
     let kind = words.next().and_then(|k| k.parse::<HoldKind>().ok());
-    let until = words.next().and_then(|d| parse_date(d).ok());
+    let until = match words.next() {
+        Some(d) => Some(date(Some(d))?),
+        None => None,
+    };
     let from = words.peek().and_then(|w| w.strip_prefix("from=")).and_then(|d| parse_date(d).ok());
     if from.is_some() {
         words.next();
@@ -369,6 +403,10 @@ fn flag_words(args: &str) -> Vec<String> {
         rest = after;
     }
     words
+}
+
+pub fn messages(_: &str) -> Parsed {
+    Ok(Command::Messages)
 }
 
 pub fn team(_: &str) -> Parsed {

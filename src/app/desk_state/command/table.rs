@@ -116,8 +116,11 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "goto",
         aliases: &["g"],
         scopes: GLOBAL,
-        usage: tr(":goto LOAN", ":goto 贷款编号"),
-        desc: tr("open a loan's case (Tab completes the loan id)", "打开贷款的案件（Tab 补全贷款编号）"),
+        usage: tr(":goto LOAN|NAME|PHONE", ":goto 贷款编号|姓名|电话"),
+        desc: tr(
+            "open a loan's case: by its id in any case or its bare number, or a name, pinyin or phone that finds one loan (Tab completes the loan id)",
+            "打开贷款的案件：贷款编号（不分大小写，可省略前缀）、姓名、拼音或电话，只找到一笔时打开（Tab 补全贷款编号）",
+        ),
         arg: Arg::Loan,
         example: "DL00000045",
         parse: parse::goto,
@@ -189,6 +192,21 @@ pub const COMMANDS: &[CommandSpec] = &[
         },
         example: "refused party=debtor channel=call 称无力还款",
         parse: parse::log,
+    },
+    CommandSpec {
+        name: "in",
+        aliases: &["inbound"],
+        scopes: CASE,
+        usage: tr(":in OUTCOME [party=PARTY] [NOTE]", ":in 结果 [party=对象] [备注]"),
+        desc: tr(
+            "log a call the debtor made to the desk: at any hour, counted against no cap",
+            "记录借款人来电：任何时段均可，不计入次数上限",
+        ),
+        arg: Arg::Words {
+            name: tr("OUTCOME", "结果"), what: tr("outcome", "联系结果"), words: outcomes
+        },
+        example: "callback 借款人来电说明天还款",
+        parse: parse::inbound,
     },
     CommandSpec {
         name: "note",
@@ -394,6 +412,16 @@ pub const COMMANDS: &[CommandSpec] = &[
         arg: Arg::Text,
         example: "",
         parse: parse::team,
+    },
+    CommandSpec {
+        name: "messages",
+        aliases: &["msg"],
+        scopes: GLOBAL,
+        usage: tr(":messages", ":messages"),
+        desc: tr("the status bar's last messages in full", "状态栏最近的消息（完整）"),
+        arg: Arg::Text,
+        example: "",
+        parse: parse::messages,
     },
     CommandSpec {
         name: "quit",
