@@ -71,7 +71,8 @@ const TABLES: &[(&str, &str)] = &[
          JOIN customers c ON c.id = a.customer_id LEFT JOIN users f ON f.id = a.from_user_id \
          LEFT JOIN users t ON t.id = a.to_user_id LEFT JOIN users b ON b.id = a.by_user_id",
     ),
-    ("settings", "SELECT key, value FROM settings"),
+    // The store's time zone is the machine's where it was made: not part of the book.
+    ("settings", "SELECT key, value FROM settings WHERE key <> 'timezone'"),
 ];
 
 /// Each value typed and length-prefixed, so no two different rows hash alike.

@@ -59,12 +59,13 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
     let shown = path.display().to_string();
     let (as_of, rules, actor) = (desk.as_of, &desk.rules, desk.actor.login.as_str());
     let today = desk.now.date_naive();
-    desk.store.write_load(|tx| {
+    let what = format!("{actor}'s import of {shown} (since {})", desk.now.format("%H:%M"));
+    desk.store.write_load(&what, |tx| {
         let mut problems = Problems::new(&shown);
         // Into an empty book, the name, phone and owner indexes are built once at the end.
         let fresh = store::book_is_empty(tx)?;
         let deferred = if fresh { store::defer_book_indexes(tx)? } else { Vec::new() };
-        let mut import = LoanImport::new(tx, &at, today, fresh);
+        let mut import = LoanImport::new(tx, &at, today, fresh)?;
         let rows = read_parsed(
             reader::open(path)?,
             LOAN_COLUMNS,
@@ -73,10 +74,15 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
             parse_loan_row,
             |row, line, problems| import.row(row, line, problems),
         )?;
+        store::seen_end(tx)?;
         problems.into_result()?;
         store::make_indexes(tx, &deferred)?;
         store::index_search(tx, &mut |_| {})?;
-        let refreshed_as_of = refresh_new_loans(tx, &import.inserted, as_of, rules)?;
+        let refreshed_as_of = if fresh {
+            refresh_book(tx, rows, as_of, rules)?
+        } else {
+            refresh_new_loans(tx, &import.inserted, as_of, rules)?
+        };
         let detail = json!({ "file": shown, "rows": rows, "created_users": import.created_users });
         store::insert_audit(tx, &at, actor, "import_loans", "file", Some(&shown), &detail.to_string())?;
         // Each desk user the file created is an entry of its own, as `users add` makes.
@@ -107,7 +113,8 @@ pub fn import_payments(
     let shown = path.display().to_string();
     let (rules, actor) = (&desk.rules, desk.actor.login.as_str());
     let today = desk.now.date_naive();
-    desk.store.write(|tx| {
+    let what = format!("{actor}'s import of {shown} (since {})", desk.now.format("%H:%M"));
+    desk.store.write_load(&what, |tx| {
         let mut problems = Problems::new(&shown);
         let mut import = PaymentImport::new(tx, &at, today, options)?;
         read_parsed(
@@ -139,6 +146,22 @@ pub fn import_payments(
         store::insert_audit(tx, &at, actor, "import_payments", "file", Some(&shown), &detail.to_string())?;
         Ok(ImportReport { rows, created_users: Vec::new(), refreshed_as_of, already, credits })
     })
+}
+
+/// Computes a book that was empty before this import into the shared snapshot whole: at the
+/// snapshot's date when there is one, else at the desk's date.
+fn refresh_book(
+    tx: &Connection,
+    rows: u64,
+    as_of: NaiveDate,
+    rules: &AssessRules,
+) -> Result<Option<NaiveDate>> {
+    if rows == 0 {
+        return Ok(None);
+    }
+    let day = store::snapshot_as_of(tx)?.unwrap_or(as_of);
+    store::refresh_all(tx, StateTable::Shared, day, rules, &mut |_| {})?;
+    Ok(Some(day))
 }
 
 /// Computes the new loans into the shared snapshot: at the snapshot's date when there is one, else
@@ -228,11 +251,13 @@ mod tests {
         store::loan_by_ref(desk.store.conn(), loan_ref).expect("query").expect("loan")
     }
 
-    /// The audit log, oldest first, without the records of desk users added.
+    /// The audit log, oldest first, without the records of desk users added and of the new
+    /// store's time zone.
     fn audits_besides_users(desk: &Desk) -> Vec<AuditRow> {
         let all =
             store::list_audit(desk.store.conn(), &AuditFilter { limit: u64::MAX, ..AuditFilter::default() });
-        all.expect("audit").into_iter().rev().filter(|a| a.action != "user_add").collect()
+        let set_up = |a: &AuditRow| a.action == "user_add" || a.entity_id.as_deref() == Some("timezone");
+        all.expect("audit").into_iter().rev().filter(|a| !set_up(a)).collect()
     }
 
     /// Checks each error line: `PATH:LINE: FIELD: ` then a message containing the given text.

@@ -1,6 +1,8 @@
 //! The loan lists: which snapshot answers for the desk's date (rolling the shared one forward to
 //! today on the day's first look), the list's question, its pages and counts.
 
+use chrono::NaiveDate;
+
 use super::summary::LoanSummary;
 use crate::app::search::SearchNote;
 use crate::app::{AppError, Desk, Result};
@@ -39,6 +41,16 @@ pub struct LoanQuery {
     pub offset: u64,
 }
 
+/// The last day of `--due-within N`: no date after the calendar's last year (DOMAIN §2), so a
+/// large N asks for everything due from the as-of date on.
+fn due_within_end(as_of: NaiveDate, days: i64) -> NaiveDate {
+    let last = NaiveDate::from_ymd_opt(2199, 12, 31).unwrap_or(NaiveDate::MAX);
+    u64::try_from(days)
+        .ok()
+        .and_then(|d| as_of.checked_add_days(chrono::Days::new(d)))
+        .map_or(last, |end| end.min(last))
+}
+
 impl Desk {
     /// Which snapshot answers questions as of the desk's date: the shared one when its rows hold
     /// on that date, else a private scratch copy computed now (the shared date is not moved back).
@@ -50,15 +62,19 @@ impl Desk {
             SnapshotFor::Ahead => {}
             // The branch's book moves forward to today on the day's first use, for every desk: the
             // rows the day changed (`roll`). Never backwards, never into the future, never by a
-            // login that is not a desk user; a desk that finds another one holding the store
-            // answers privately. A terminal desk rolls on a second connection while its lists read
-            // the standing rows (`roll_elsewhere`).
+            // login that is not a desk user. A terminal desk rolls on a second connection while its
+            // lists read the standing rows (`roll_elsewhere`), and asks again when it is done. Any
+            // other question wants its answer exact now, and the rows that stop holding by the
+            // date (an installment fell due, a promise's grace ended) are exact only once rolled:
+            // it rolls, or, while a bulk load or another desk holds the store, answers privately.
+            // A read never waits for a load, nor takes the write lock beside one.
             SnapshotFor::Behind | SnapshotFor::Missing if self.may_roll() => {
                 if self.roll_elsewhere {
                     return Ok(shared);
                 }
-                match self.roll(&mut |done, _| progress(done)) {
-                    Ok(_) => return Ok(shared),
+                match self.roll_unless_loading(&mut |done, _| progress(done)) {
+                    Ok(Some(_)) => return Ok(shared),
+                    Ok(None) => {}
                     Err(AppError::Store(e)) if e.is_busy() => {}
                     Err(e) => return Err(e),
                 }
@@ -89,19 +105,37 @@ impl Desk {
     }
 
     /// Rolls the shared snapshot forward to the desk's date: the rows that stop holding by then,
-    /// a short transaction a batch (or, for a store that has none, the whole book at once).
-    /// `progress` gets the rows done and the rows to do. How many rows were recomputed.
+    /// a short transaction a batch (or, for a store that has none, the whole book at once),
+    /// waiting for a bulk load as any write. `progress` gets the rows done and the rows to do.
+    /// How many rows were recomputed.
     pub fn roll(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        Ok(self.roll_with(progress, false)?.unwrap_or(0))
+    }
+
+    /// `roll` for a read: stopped (`None`) when a bulk load holds the store.
+    fn roll_unless_loading(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<Option<u64>> {
+        self.roll_with(progress, true)
+    }
+
+    fn roll_with(&mut self, progress: &mut dyn FnMut(u64, u64), unless_loading: bool) -> Result<Option<u64>> {
         let (on, rules) = (self.as_of, self.rules);
         match store::snapshot_for(self.store.conn(), on)? {
             SnapshotFor::Missing => {
                 let total = u64::try_from(self.loan_count()?).unwrap_or(0);
-                Ok(self.store.write(|tx| {
+                let all = |tx: &rusqlite::Transaction<'_>| {
                     store::refresh_all(tx, StateTable::Shared, on, &rules, &mut |n| progress(n, total))
-                })?)
+                };
+                Ok(if unless_loading {
+                    self.store.write_unless_loading(all)?
+                } else {
+                    Some(self.store.write(all)?)
+                })
             }
-            SnapshotFor::Behind => Ok(self.store.roll_to(on, &rules, progress)?),
-            SnapshotFor::Holds | SnapshotFor::Ahead => Ok(0),
+            SnapshotFor::Behind if unless_loading => {
+                Ok(self.store.roll_unless_loading(on, &rules, progress)?)
+            }
+            SnapshotFor::Behind => Ok(Some(self.store.roll_to(on, &rules, progress)?)),
+            SnapshotFor::Holds | SnapshotFor::Ahead => Ok(Some(0)),
         }
     }
 
@@ -122,7 +156,7 @@ impl Desk {
             status: q.status,
             assignee,
             dpd_min: q.dpd_min,
-            next_due_between: q.due_within.map(|n| (self.as_of, self.as_of + chrono::Duration::days(n))),
+            next_due_between: q.due_within.map(|n| (self.as_of, due_within_end(self.as_of, n))),
             due_soon: q.due_soon,
             search: q.search.clone(),
             search_phones: q.search.is_some() && self.searches_phones()?,
@@ -186,5 +220,18 @@ impl Desk {
         self.actor.require(Role::Collector, "refreshing the book")?;
         let (as_of, rules) = (self.as_of, self.rules);
         Ok(self.store.write(|tx| store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_due_within_past_the_calendar_ends_on_its_last_day() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        assert_eq!(due_within_end(day(2026, 3, 1), 3), day(2026, 3, 4));
+        assert_eq!(due_within_end(day(2026, 3, 1), 100_000_000), day(2199, 12, 31));
+        assert_eq!(due_within_end(day(2026, 3, 1), i64::MAX), day(2199, 12, 31));
     }
 }
