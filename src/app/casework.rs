@@ -510,7 +510,8 @@ impl Desk {
         let class = crate::domain::loan_class(
             &a,
             loan.observation_until,
-            held_class(before, &schedule, &payments, &a),
+            held_class(before, &schedule, &payments, &a)
+                .max(loan.manual_class.and_then(|m| m.in_force(self.as_of))),
         );
         let arrears = a.overdue_amount().max(arrears_left(before, &payments, self.as_of));
         let hold = PlanHold { since: effective_on, class, arrears };

@@ -22,7 +22,7 @@ pub mod terms;
 pub mod workdays;
 pub mod worklog;
 
-pub use classify::{Bucket, ClassBands, RiskClass, loan_class};
+pub use classify::{Bucket, ClassBands, ManualClass, RiskClass, loan_class};
 pub use contact::{Channel, Direction, Outcome, Party, PromiseStatus, promise_status};
 pub use delinquency::{
     AssessRules, Assessment, DueSoon, DueSoonKind, InstallmentState, InstallmentStatus, Payment, assess,

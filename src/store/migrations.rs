@@ -24,6 +24,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0016_run_undo.sql"),
     include_str!("../../migrations/0017_search_terms.sql"),
     include_str!("../../migrations/0018_contact_void.sql"),
+    include_str!("../../migrations/0019_post_loan.sql"),
 ];
 
 #[cfg(test)]

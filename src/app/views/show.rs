@@ -23,7 +23,8 @@ impl Desk {
         let (schedule, payments) = store::schedule_inputs(conn, &loan)?;
         let a = assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules);
         let held = held_class(store::plan_hold(conn, &loan)?, &schedule, &payments, &a);
-        Ok((loan, a, held))
+        let manual = loan.manual_class.and_then(|m| m.in_force(self.as_of));
+        Ok((loan, a, held.max(manual)))
     }
 
     /// The installment schedule with what is paid, as of the desk's date.
