@@ -47,6 +47,8 @@ CREATE TABLE inspections (
     conclusion      TEXT NOT NULL CHECK (conclusion IN ('normal', 'concern', 'risk')),
     recommend_class TEXT CHECK (recommend_class IN ('special_mention', 'substandard', 'doubtful', 'loss')),
     corrects_id     INTEGER REFERENCES inspections(id),
+    -- The date the inspection it answered was due (on time: done by then), if one was scheduled.
+    due_on          TEXT,
     -- The desk's date when it was recorded, and the review's deadline (working days from it).
     recorded_on     TEXT NOT NULL,
     review_due      TEXT NOT NULL,
@@ -73,7 +75,8 @@ WHEN OLD.reviewed_at IS NOT NULL
   OR NEW.funds IS NOT OLD.funds OR NEW.business IS NOT OLD.business OR NEW.collateral IS NOT OLD.collateral
   OR NEW.guarantor IS NOT OLD.guarantor OR NEW.findings IS NOT OLD.findings
   OR NEW.conclusion IS NOT OLD.conclusion OR NEW.recommend_class IS NOT OLD.recommend_class
-  OR NEW.corrects_id IS NOT OLD.corrects_id OR NEW.recorded_on IS NOT OLD.recorded_on
+  OR NEW.corrects_id IS NOT OLD.corrects_id OR NEW.due_on IS NOT OLD.due_on
+  OR NEW.recorded_on IS NOT OLD.recorded_on
   OR NEW.review_due IS NOT OLD.review_due OR NEW.created_at IS NOT OLD.created_at
 BEGIN
     SELECT RAISE(ABORT, 'inspections are append-only: only a review is added, once');

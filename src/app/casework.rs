@@ -543,6 +543,7 @@ impl Desk {
         let user = self.actor.user.as_ref().map(|u| u.id);
         let today = self.as_of;
         let me = self.edit_as();
+        let inspections = self.policy.inspections;
         let id = self.store.write(|tx| -> Result<i64> {
             Self::claim_edit(tx, &loan, expected_version, me)?;
             let id = store::insert_schedule(
@@ -562,6 +563,8 @@ impl Desk {
                 store::set_observation_until(tx, loan.id, observation)?;
             }
             store::refresh_loans(tx, &[loan.id], &rules)?;
+            // A plan holds the class it was saved at, and with it the inspection interval.
+            super::inspect::reschedule_loans(tx, &[loan.id], &inspections)?;
             let detail = serde_json::json!({
                 "schedule": id,
                 "schedule_before": loan.schedule_id,

@@ -5,12 +5,16 @@ pub mod admin;
 pub mod assign;
 pub mod audit;
 pub mod casework;
+pub mod collateral;
 pub mod demo;
 pub mod desk_state;
 pub mod escalate;
+pub mod holidays;
 pub mod import;
+pub mod inspect;
 pub mod keymap;
 pub mod leases;
+pub mod ledger;
 pub mod legal;
 pub mod moves;
 pub mod notice_text;
@@ -25,6 +29,7 @@ pub mod tasks;
 pub mod team;
 mod text_in;
 pub mod views;
+pub mod worklog;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -192,6 +197,11 @@ impl Desk {
             phone_looks: Vec::new(),
         };
         desk.load_rules()?;
+        // A store made before the inspection schedule: each loan's next inspection, once.
+        if store::schedule_pending(desk.store.conn())? {
+            let rules = desk.policy.inspections;
+            desk.store.write(|tx| inspect::schedule_book(tx, &rules))?;
+        }
         Ok(desk)
     }
 

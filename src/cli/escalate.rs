@@ -154,11 +154,12 @@ fn summary(r: &EscalationReport) -> String {
         held.push_str(&format!(", kept from a cure by a plan {}", r.plan_held));
     }
     text.push_str(&format!(
-        "{} loans as of {}: {verb} {}, {held}, dunning notices due {}{}\n",
+        "{} loans as of {}: {verb} {}, {held}, dunning notices due {}, maturity notices due {}{}\n",
         r.loans,
         r.as_of,
         r.changed,
         r.dunning_notices,
+        r.maturity_notices,
         if r.dry_run { " (dry run: nothing written)" } else { "" }
     ));
     text

@@ -3,8 +3,12 @@
 
 pub mod args;
 mod audit;
+mod collateral;
 mod escalate;
 pub mod format;
+mod holidays;
+mod inspect;
+mod ledger;
 mod legal;
 mod moves;
 mod notices;
@@ -12,6 +16,7 @@ mod output;
 pub mod table;
 mod tasks;
 mod team;
+mod worklog;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -102,7 +107,17 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Some(Command::Import(what)) => {
             let (label, report) = match &what {
-                ImportWhat::Loans { file } => {
+                ImportWhat::Loans { file, update: true } => {
+                    let mut p = progress("updating loans");
+                    let r = import::import_loans_update(&mut desk, file, &mut |n| p.tick(n))?;
+                    drop(p);
+                    println!(
+                        "updated {} loans ({} fields) of {} rows; the others are as on the desk",
+                        r.updated, r.fields, r.rows
+                    );
+                    return Ok(());
+                }
+                ImportWhat::Loans { file, update: false } => {
                     let mut p = progress("importing loans");
                     ("loans", import::import_loans(&mut desk, file, &mut |n| p.tick(n))?)
                 }
@@ -205,6 +220,16 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Tasks(a)) => tasks::list(&desk, &a, format),
         Some(Command::TaskDone(a)) => tasks::done(&mut desk, &a, format),
         Some(Command::LegalPacket(a)) => legal::run(&mut desk, &a, format),
+        Some(Command::Inspect(a)) => inspect::inspect(&mut desk, &a, format),
+        Some(Command::Inspections(a)) => inspect::list(&desk, &a, format),
+        Some(Command::InspectionReview(a)) => inspect::review(&mut desk, &a, format),
+        Some(Command::Reviews(a)) => inspect::reviews(&desk, &a, format),
+        Some(Command::Collateral(c)) => collateral::run(&mut desk, &c, format),
+        Some(Command::Edit(a)) => ledger::edit(&mut desk, &a, format),
+        Some(Command::Log(a)) => worklog::log(&mut desk, &a, format),
+        Some(Command::LogSign(a)) => worklog::sign(&mut desk, &a, format),
+        Some(Command::Logs(a)) => worklog::list(&desk, &a, format),
+        Some(Command::Holidays(c)) => holidays::run(&mut desk, &c, format),
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;

@@ -319,3 +319,16 @@ pub fn overdue_among(conn: &Connection, loans: &[LoanId], before: NaiveDate) -> 
     let rows = stmt.query_map(params![list, before.to_string()], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<HashSet<LoanId>>>()?)
 }
+
+const PENDING: &str = "inspections_pending";
+
+/// Whether the book is to be scheduled whole (a store made before the schedule).
+pub fn schedule_pending(conn: &Connection) -> Result<bool> {
+    Ok(super::meta_get(conn, PENDING)?.is_some())
+}
+
+/// The book is scheduled.
+pub fn schedule_made(conn: &Connection) -> Result<()> {
+    conn.prepare_cached("DELETE FROM meta WHERE key = ?1")?.execute([PENDING])?;
+    Ok(())
+}

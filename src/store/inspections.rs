@@ -24,6 +24,8 @@ pub struct NewInspection<'a> {
     pub conclusion: Conclusion,
     pub recommend_class: Option<RiskClass>,
     pub corrects: Option<i64>,
+    /// When the inspection it answers was due, if one was scheduled.
+    pub due_on: Option<NaiveDate>,
     pub recorded_on: NaiveDate,
     pub review_due: NaiveDate,
     pub created_at: &'a str,
@@ -48,6 +50,7 @@ pub struct InspectionRecord {
     pub recommend_class: Option<RiskClass>,
     pub corrects: Option<i64>,
     pub corrected_by: Option<i64>,
+    pub due_on: Option<NaiveDate>,
     pub recorded_on: NaiveDate,
     pub review_due: NaiveDate,
     pub created_at: String,
@@ -60,7 +63,7 @@ pub struct InspectionRecord {
 const COLUMNS: &str = "i.id, i.loan_id, l.loan_ref, l.borrower, o.login AS owner, i.kind, i.mode, i.done_on, \
      u.login AS inspector, i.funds, i.business, i.collateral, i.guarantor, i.findings, i.conclusion, \
      i.recommend_class, i.corrects_id, \
-     (SELECT max(n.id) FROM inspections n WHERE n.corrects_id = i.id) AS corrected_by, \
+     (SELECT max(n.id) FROM inspections n WHERE n.corrects_id = i.id) AS corrected_by, i.due_on, \
      i.recorded_on, i.review_due, i.created_at, r.login AS reviewer, i.reviewed_on, i.review_comment, \
      i.accepted_class \
      FROM inspections i JOIN loans l ON l.id = i.loan_id JOIN customers c ON c.id = l.customer_id \
@@ -95,6 +98,7 @@ impl FromRow for InspectionRecord {
             recommend_class: c.opt_word("recommend_class")?,
             corrects: c.get("corrects_id")?,
             corrected_by: c.get("corrected_by")?,
+            due_on: c.opt_day("due_on")?,
             recorded_on: c.day("recorded_on")?,
             review_due: c.day("review_due")?,
             created_at: c.get("created_at")?,
@@ -109,8 +113,8 @@ impl FromRow for InspectionRecord {
 pub fn insert_inspection(conn: &Connection, n: &NewInspection<'_>) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO inspections (loan_id, kind, mode, done_on, inspector_id, funds, business, collateral, \
-         guarantor, findings, conclusion, recommend_class, corrects_id, recorded_on, review_due, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         guarantor, findings, conclusion, recommend_class, corrects_id, due_on, recorded_on, review_due, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         n.loan,
@@ -126,6 +130,7 @@ pub fn insert_inspection(conn: &Connection, n: &NewInspection<'_>) -> Result<i64
         n.conclusion.as_str(),
         n.recommend_class.map(RiskClass::as_str),
         n.corrects,
+        n.due_on.map(|d| d.to_string()),
         n.recorded_on.to_string(),
         n.review_due.to_string(),
         n.created_at,

@@ -74,3 +74,15 @@ pub fn set_contact_fields(conn: &Connection, loan: LoanId, f: &ContactFields) ->
     .execute(params![loan, f.phone, f.address, f.employer, f.guarantor, f.guarantor_phone])?;
     Ok(())
 }
+
+/// The borrower's address and employer as a loans file gives them.
+pub fn set_address_employer(
+    conn: &Connection,
+    loan: LoanId,
+    address: Option<&str>,
+    employer: Option<&str>,
+) -> Result<()> {
+    conn.prepare_cached("UPDATE loans SET address = ?2, employer = ?3 WHERE id = ?1")?
+        .execute(params![loan, address, employer])?;
+    Ok(())
+}

@@ -60,6 +60,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         )));
     }
     let label = desk.store.label().to_string();
+    let inspections = desk.policy.inspections;
     let ctx = Ctx {
         as_of: desk.as_of,
         stamp: desk.stamp(),
@@ -95,6 +96,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         store::setting_set(tx, "demo", "true")?;
         store::index_search(tx, &mut |_| {})?;
         store::refresh_all(tx, StateTable::Shared, g.ctx.as_of, &g.ctx.rules, progress)?;
+        crate::app::inspect::schedule_book(tx, &inspections)?;
         let users = g.team.logins();
         let detail = serde_json::json!({
             "loans": done,

@@ -164,6 +164,7 @@ texts! {
     plan_kind_restructure: "restructure", "重组";
     notice_dunning: "dunning notice", "催收通知书";
     notice_guarantor: "guarantor notice", "担保责任通知书";
+    notice_maturity: "maturity notice", "到期通知书";
     receipt_pending: "pending", "待回执";
     receipt_received: "received", "已签收";
     receipt_returned: "returned", "已退回";
@@ -185,6 +186,7 @@ texts! {
     task_revalue: "revalue collateral", "抵押物重估";
     task_packet: "legal packet due", "应备诉讼材料";
     task_plan: "offer a plan", "协商还款方案";
+    task_maturity: "maturity notice due", "应发到期通知书";
     task_done: ", done {0}", "，{0} 完成";
     plan_footer: " :plan save REASON puts it in force · Esc drops it", " :plan save 原因 使其生效 · Esc 放弃";
     // The team view (supervisors).

@@ -209,6 +209,7 @@ impl Lang {
             TaskKind::CollateralRevaluation => t.task_revalue,
             TaskKind::LegalPacket => t.task_packet,
             TaskKind::PlanOffer => t.task_plan,
+            TaskKind::MaturityNotice => t.task_maturity,
         }
     }
 
@@ -227,6 +228,7 @@ impl Lang {
         match k {
             NoticeKind::Dunning => self.text().notice_dunning,
             NoticeKind::GuarantorDemand => self.text().notice_guarantor,
+            NoticeKind::Maturity => self.text().notice_maturity,
         }
     }
 

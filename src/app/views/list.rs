@@ -148,7 +148,11 @@ impl Desk {
     /// Recomputes the shared snapshot as of the desk's date (the nightly roll of the book).
     pub fn refresh(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
         self.actor.require(Role::Collector, "refreshing the book")?;
-        let (as_of, rules) = (self.as_of, self.rules);
-        Ok(self.store.write(|tx| store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress))?)
+        let (as_of, rules, inspections) = (self.as_of, self.rules, self.policy.inspections);
+        self.store.write(|tx| -> Result<u64> {
+            let n = store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress)?;
+            crate::app::inspect::sync_schedule(tx, &inspections)?;
+            Ok(n)
+        })
     }
 }

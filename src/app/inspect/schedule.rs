@@ -1,0 +1,88 @@
+//! Keeping each active loan's next inspection (DOMAIN §10) as the book changes: a customer's
+//! loans are scheduled together (a large customer's or one with several loans' interval is
+//! capped), whole books a page of customers at a time, and after a whole-book refresh only the
+//! customers whose loans changed class or closed.
+
+use rusqlite::Connection;
+
+use crate::app::Result;
+use crate::domain::LoanStatus;
+use crate::domain::inspection::{InspectionRules, ScheduleFacts};
+use crate::store::{self, CustomerId, DueFacts, LoanId};
+
+/// Customers read at a time when a whole book is scheduled.
+const CUSTOMERS_A_PAGE: u32 = 5_000;
+
+/// Writes the schedule of one customer's loans (all of them, in loan order): the regular row of
+/// each active loan, none for the others.
+fn write_customer(conn: &Connection, loans: &[DueFacts], rules: &InspectionRules) -> Result<()> {
+    let active: Vec<&DueFacts> = loans.iter().filter(|f| f.status == LoanStatus::Active).collect();
+    let outstanding = active.iter().map(|f| f.outstanding).sum();
+    let count = u32::try_from(active.len()).unwrap_or(u32::MAX);
+    for f in loans {
+        if f.status != LoanStatus::Active {
+            store::drop_due(conn, f.loan, None)?;
+            continue;
+        }
+        let facts = ScheduleFacts {
+            disbursed_on: f.disbursed_on,
+            first_done: f.first_done,
+            latest: f.latest,
+            class: f.class,
+            // The watchlist (DOMAIN §9) comes with the early-warning work; until then no customer is on it.
+            watchlist: false,
+            customer_outstanding: outstanding,
+            customer_loans: count,
+        };
+        let due = rules.next_regular(&facts);
+        store::put_regular(conn, f.loan, due.kind, due.due_on, f.assignee, f.class, rules.capped(&facts))?;
+    }
+    Ok(())
+}
+
+/// Schedules these customers' loans again, in the caller's transaction.
+pub(crate) fn reschedule_customers(
+    conn: &Connection,
+    customers: &[CustomerId],
+    rules: &InspectionRules,
+) -> Result<()> {
+    for c in customers {
+        write_customer(conn, &store::due_facts_of_customer(conn, *c)?, rules)?;
+    }
+    Ok(())
+}
+
+/// Schedules the customers of these loans again.
+pub(crate) fn reschedule_loans(conn: &Connection, loans: &[LoanId], rules: &InspectionRules) -> Result<()> {
+    reschedule_customers(conn, &store::customers_of_loans(conn, loans)?, rules)
+}
+
+/// Schedules the whole book, a page of customers at a time (an import into an empty book, the
+/// demo, a store made before the schedule, a new policy). Into an empty schedule the indexes are
+/// built once at the end. The number of loans read.
+pub(crate) fn schedule_book(conn: &Connection, rules: &InspectionRules) -> Result<u64> {
+    let rebuild = if store::schedule_is_empty(conn)? {
+        store::drop_indexes(conn, "inspection_due")?
+    } else {
+        Vec::new()
+    };
+    let (mut after, mut read) = (0i64, 0u64);
+    loop {
+        let page = store::due_facts_page(conn, after, CUSTOMERS_A_PAGE)?;
+        let Some(last) = page.last().map(|f| f.customer.0) else { break };
+        for customer in page.chunk_by(|a, b| a.customer == b.customer) {
+            write_customer(conn, customer, rules)?;
+        }
+        read += page.len() as u64;
+        after = last;
+    }
+    store::make_indexes(conn, &rebuild)?;
+    store::schedule_made(conn)?;
+    Ok(read)
+}
+
+/// After a whole-book refresh of the snapshot: schedules again the customers of loans that
+/// closed, were written off, changed class or are not scheduled yet.
+pub(crate) fn sync_schedule(conn: &Connection, rules: &InspectionRules) -> Result<()> {
+    reschedule_customers(conn, &store::customers_out_of_step(conn)?, rules)
+}
