@@ -386,6 +386,7 @@ mod tests {
             promise_amount: Some(crate::domain::Money::from_cents(500_000)),
             overdue: crate::domain::Money::from_cents(1_000_000),
             planned: false,
+            maturity_on: None,
         }
     }
 

@@ -68,11 +68,12 @@ pub(crate) struct WorkDue<'a> {
 
 impl WorkDue<'_> {
     /// The month's dunning notice: within the working days after the installment fell due, or
-    /// after the month began for arrears older than the month.
+    /// after the month began for arrears older than the month; never before the day it is asked
+    /// for (a hold may have kept it back).
     fn dunning(&self) -> NaiveDate {
         let (start, _) = month_of(self.as_of);
         let since = self.overdue_since.unwrap_or(self.as_of).max(start).min(self.as_of);
-        self.calendar.add_working_days(since, NOTICE_WORKING_DAYS)
+        self.calendar.add_working_days(since, NOTICE_WORKING_DAYS).max(self.as_of)
     }
 
     /// The guarantor demand: within the working days after the loan reaches the guarantor stage,

@@ -34,6 +34,7 @@ text_enum!(
     Check, "checklist answer", {
         Ok => "ok",
         Concern => "concern",
+        #[serde(rename = "n/a")]
         NotApplicable => "n/a",
     }
 );
@@ -389,6 +390,7 @@ mod tests {
             assert_eq!(w.as_str().parse::<Check>(), Ok(*w));
         }
         assert_eq!("n/a".parse::<Check>(), Ok(Check::NotApplicable));
+        assert_eq!(serde_json::to_string(&Check::NotApplicable).expect("json"), "\"n/a\"");
         assert!("bad".parse::<Conclusion>().unwrap_err().contains("normal, concern, risk"));
     }
 }
