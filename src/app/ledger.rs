@@ -54,6 +54,9 @@ pub struct Edited {
     pub changes: Vec<FieldChange>,
 }
 
+/// A field changed: its name, before, after (in full).
+type Changed = (&'static str, Option<String>, Option<String>);
+
 /// A field's new value, checked as the book checks it wherever it enters; `None` clears it.
 fn checked(field: &str, value: &str) -> Result<Option<String>> {
     let v = value.trim();
@@ -88,7 +91,7 @@ impl Desk {
             ));
         }
         let (at, actor, me) = (self.stamp(), self.actor.login.clone(), self.edit_as());
-        let (changes, version) = self.store.write(|tx| -> Result<(Vec<(&'static str, Option<String>, Option<String>)>, i64)> {
+        let (changes, version) = self.store.write(|tx| -> Result<(Vec<Changed>, i64)> {
             Self::claim_edit(tx, &loan, edit.expect_version, me)?;
             let before = store::contact_fields(tx, loan.id)?.unwrap_or_default();
             let mut after = before.clone();

@@ -94,11 +94,15 @@ fn execute(cli: Cli) -> Result<()> {
                 let mut p = progress("building the demo book");
                 let report = demo::generate(&mut desk, loans, seed, &mut |n| p.tick(n))?;
                 eprintln!(
-                    "demo book: {} loans, {} customers, {} payments, {} contacts; desk users {}",
+                    "demo book: {} loans, {} customers, {} payments, {} contacts, {} collateral items, {} inspections, \
+                     {} work log entries; desk users {}",
                     report.loans,
                     report.customers,
                     report.payments,
                     report.contacts,
+                    report.collateral,
+                    report.inspections,
+                    report.work_logs,
                     report.users.join(", ")
                 );
                 eprintln!("this is demo data; DUEDESK_USER=<login> acts as a demo user on this store");

@@ -31,6 +31,11 @@ pub struct DueFacts {
     pub first_done: bool,
     /// The latest inspection of any kind (not corrected).
     pub latest: Option<NaiveDate>,
+    pub dpd: i64,
+    pub principal: Money,
+    /// The loan's collateral description and guarantor, as imported.
+    pub collateral: Option<String>,
+    pub guarantor: Option<String>,
 }
 
 /// An inspection record that no later record corrects.
@@ -42,7 +47,8 @@ fn facts_sql(filter: &str) -> String {
          coalesce(s.status, CASE WHEN l.written_off_on IS NULL THEN 'active' ELSE 'written_off' END) AS status, \
          coalesce(s.class, 'normal') AS class, coalesce(s.outstanding_principal, l.principal_cents) AS outstanding, \
          (SELECT coalesce(max(i.kind = 'first'), 0) FROM inspections i WHERE i.loan_id = l.id AND {STANDING}) AS first_done, \
-         (SELECT max(i.done_on) FROM inspections i WHERE i.loan_id = l.id AND {STANDING}) AS latest \
+         (SELECT max(i.done_on) FROM inspections i WHERE i.loan_id = l.id AND {STANDING}) AS latest, \
+         coalesce(s.dpd, 0) AS dpd, l.principal_cents, l.collateral, l.guarantor \
          FROM loans l JOIN customers c ON c.id = l.customer_id LEFT JOIN main.loan_state s ON s.loan_id = l.id \
          WHERE {filter} ORDER BY l.customer_id, l.id"
     )
@@ -60,6 +66,10 @@ impl FromRow for DueFacts {
             outstanding: c.money("outstanding")?,
             first_done: c.get("first_done")?,
             latest: c.opt_day("latest")?,
+            dpd: c.get("dpd")?,
+            principal: c.money("principal_cents")?,
+            collateral: c.get("collateral")?,
+            guarantor: c.get("guarantor")?,
         })
     }
 }

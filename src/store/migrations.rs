@@ -72,7 +72,10 @@ mod tests {
     /// collateral is free text and one with none.
     fn store_before_post_loan() -> Connection {
         let mut conn = Connection::open_in_memory().expect("conn");
-        let before = STEPS.iter().position(|s| s.contains("Post-loan inspection, the collateral register")).expect("0019");
+        let before = STEPS
+            .iter()
+            .position(|s| s.contains("Post-loan inspection, the collateral register"))
+            .expect("0019");
         let tx = conn.transaction().expect("tx");
         for sql in &STEPS[..before] {
             tx.execute_batch(sql).expect("step");
@@ -110,7 +113,8 @@ mod tests {
         let valuations: i64 =
             conn.query_row("SELECT count(*) FROM collateral_valuations", [], |r| r.get(0)).expect("count");
         assert_eq!(valuations, 0, "without a value");
-        let kept: String = conn.query_row("SELECT collateral FROM loans WHERE id = 1", [], |r| r.get(0)).expect("loan");
+        let kept: String =
+            conn.query_row("SELECT collateral FROM loans WHERE id = 1", [], |r| r.get(0)).expect("loan");
         assert_eq!(kept, "房产 沪(2020)123号\n101室", "the loan keeps its text");
         // The notices and tasks made again keep their rows and take the maturity notice.
         let (notices, tasks): (i64, i64) = conn

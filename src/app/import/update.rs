@@ -17,8 +17,11 @@ use crate::domain::search::loan_terms;
 use crate::domain::{Product, parse_date};
 use crate::store::{self, ContactFields, Loan};
 
+/// The check of a field's value.
+type Check = fn(&str) -> Result<String, String>;
+
 /// The contact fields a file may change, with the check of each.
-const CONTACT: [(&str, fn(&str) -> Result<String, String>); 5] = [
+const CONTACT: [(&str, Check); 5] = [
     ("phone", phone),
     ("address", free_text),
     ("employer", line_text),

@@ -118,7 +118,12 @@ mod tests {
         assert!(whole.len() > 100, "{}", whole.len());
         // Taken off and marked pending, as migration 0019 leaves a book: the next open schedules it.
         let Desk { store, as_of, now, .. } = desk;
-        store.conn().execute_batch("DELETE FROM inspection_due; INSERT INTO meta VALUES ('inspections_pending', '1');").expect("reset");
+        store
+            .conn()
+            .execute_batch(
+                "DELETE FROM inspection_due; INSERT INTO meta VALUES ('inspections_pending', '1');",
+            )
+            .expect("reset");
         let mut desk = Desk::open(store, "admin", as_of, now).expect("reopen");
         assert_eq!(rows(&desk), whole);
         assert!(!store::schedule_pending(desk.store.conn()).expect("pending"));
