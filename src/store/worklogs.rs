@@ -16,6 +16,8 @@ pub struct WorkLogRecord {
     pub id: i64,
     pub customer: CustomerId,
     pub customer_ref: String,
+    /// The customer's first loan, whose case a desk opens for the entry.
+    pub loan_ref: Option<String>,
     pub name: String,
     pub user: Option<String>,
     pub kind: WorkLogKind,
@@ -28,7 +30,8 @@ pub struct WorkLogRecord {
     pub sign_comment: Option<String>,
 }
 
-const COLUMNS: &str = "w.id, w.customer_id, c.customer_ref, c.name, u.login AS author, w.kind, w.note, w.logged_on, \
+const COLUMNS: &str = "w.id, w.customer_id, c.customer_ref, \
+     (SELECT min(l.loan_ref) FROM loans l WHERE l.customer_id = w.customer_id) AS loan_ref, c.name, u.login AS author, w.kind, w.note, w.logged_on, \
      w.sign_due, w.created_at, s.login AS signer, w.signed_on, w.sign_comment \
      FROM work_logs w JOIN customers c ON c.id = w.customer_id LEFT JOIN users u ON u.id = w.user_id \
      LEFT JOIN users s ON s.id = w.signed_by";
@@ -39,6 +42,7 @@ impl FromRow for WorkLogRecord {
             id: c.get("id")?,
             customer: c.get("customer_id")?,
             customer_ref: c.get("customer_ref")?,
+            loan_ref: c.get("loan_ref")?,
             name: c.get("name")?,
             user: c.get("author")?,
             kind: c.word("kind")?,

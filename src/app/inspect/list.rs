@@ -75,6 +75,8 @@ pub struct ReviewItem {
     pub id: i64,
     /// The loan inspected, or the customer the entry is about.
     pub subject: String,
+    /// The loan whose case a desk opens for it.
+    pub loan_id: String,
     pub name: String,
     /// Who made it.
     pub by: Option<String>,
@@ -148,6 +150,7 @@ impl Desk {
             .map(|r| ReviewItem {
                 kind: ReviewKind::Inspection,
                 id: r.id,
+                loan_id: r.loan_ref.clone(),
                 subject: r.loan_ref,
                 name: r.borrower,
                 by: r.inspector,
@@ -161,6 +164,7 @@ impl Desk {
         items.extend(logs.into_iter().map(|w| ReviewItem {
             kind: ReviewKind::WorkLog,
             id: w.id,
+            loan_id: w.loan_id.unwrap_or_default(),
             subject: w.customer_id,
             name: w.name,
             by: w.user,

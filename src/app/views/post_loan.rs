@@ -224,6 +224,8 @@ pub struct CollateralSummary {
 pub struct WorkLogView {
     pub id: i64,
     pub customer_id: String,
+    /// The customer's first loan.
+    pub loan_id: Option<String>,
     pub name: String,
     pub user: Option<String>,
     pub kind: WorkLogKind,
@@ -246,6 +248,7 @@ impl WorkLogView {
         WorkLogView {
             id: r.id,
             customer_id: r.customer_ref,
+            loan_id: r.loan_ref,
             name: r.name,
             user: r.user,
             kind: r.kind,
