@@ -388,6 +388,7 @@ const DETAIL: &[&str] = &[
     "work_logs[].id: int",
     "work_logs[].kind: =visit",
     "work_logs[].late: bool",
+    "work_logs[].loan_id: text",
     "work_logs[].logged_on: date",
     "work_logs[].name: text",
     "work_logs[].note: text",

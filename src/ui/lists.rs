@@ -34,7 +34,7 @@ fn queue_cols(lang: Lang, width: usize) -> ([Col; 11], Vec<(usize, usize)>) {
         Lang::Zh => 5,
     };
     let (dpd, bucket, contact) = match lang {
-        Lang::En => (4, 3, 11),
+        Lang::En => (4, 3, 10),
         Lang::Zh => (8, 4, 13),
     };
     let cols = [
