@@ -342,3 +342,14 @@ pub fn schedule_made(conn: &Connection) -> Result<()> {
     conn.prepare_cached("DELETE FROM meta WHERE key = ?1")?.execute([PENDING])?;
     Ok(())
 }
+
+/// The loans with an inspection due before `before` (an index range of the schedule, for the
+/// early-warning signal of an inspection overdue by 30 days: `before` is the date less 30 days),
+/// each once, in loan order.
+pub fn loans_due_before(conn: &Connection, before: NaiveDate) -> Result<Vec<LoanId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT loan_id FROM inspection_due INDEXED BY inspection_due_on WHERE due_on < ?1 ORDER BY loan_id",
+    )?;
+    let rows = stmt.query_map([before.to_string()], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}

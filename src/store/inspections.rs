@@ -259,3 +259,18 @@ pub fn set_manual_class(
     .execute(params![loan, class.as_str(), from.to_string(), until])?;
     Ok(())
 }
+
+/// The conclusion of a loan's latest inspection (by date, then record; records corrected by a
+/// later one left out): the early-warning signal of an inspection concluding `risk` reads it.
+pub fn latest_conclusion(conn: &Connection, loan: LoanId) -> Result<Option<Conclusion>> {
+    let word: Option<String> = conn
+        .prepare_cached(
+            "SELECT conclusion FROM inspections i WHERE loan_id = ?1 \
+             AND NOT EXISTS (SELECT 1 FROM inspections n WHERE n.corrects_id = i.id) \
+             ORDER BY done_on DESC, id DESC LIMIT 1",
+        )?
+        .query_map([loan], |r| r.get(0))?
+        .next()
+        .transpose()?;
+    word.map(|w| w.parse().map_err(super::row::corrupt("conclusion"))).transpose()
+}

@@ -142,5 +142,25 @@ mod tests {
         assert_eq!(rows(&desk), whole);
         // Nothing out of step after a refresh at the same date.
         assert_eq!(store::customers_out_of_step(desk.store.conn()).expect("sync"), Vec::new());
+        // What the early-warning signals read: loans overdue by 30 days and latest conclusions.
+        let conn = desk.store.conn();
+        let before = desk.as_of - chrono::Duration::days(30);
+        let late = store::loans_due_before(conn, before).expect("late");
+        let by_hand: Vec<LoanId> = {
+            let mut v: Vec<LoanId> = whole.iter().filter(|r| r.2 < before).map(|r| r.0).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        assert!(!late.is_empty());
+        assert_eq!(late, by_hand);
+        let risky = conn
+            .query_row(
+                "SELECT loan_id FROM inspections WHERE conclusion = 'risk' ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get::<_, LoanId>(0),
+            )
+            .expect("a risk conclusion in the demo");
+        assert!(store::latest_conclusion(conn, risky).expect("latest").is_some());
     }
 }
