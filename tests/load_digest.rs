@@ -269,11 +269,11 @@ fn a_sample_import_writes_the_same_book() {
     assert_eq!(
         lines,
         [
-            "FILE:2: loan_id: loan 'L001993' is already on the desk",
-            "FILE:4: loan_id: loan 'L001994' is already on the desk",
+            "FILE:2: loan_id: loan 'L001993' is already on the desk (import the file with --update to change contact fields)",
+            "FILE:4: loan_id: loan 'L001994' is already on the desk (import the file with --update to change contact fields)",
             "FILE:5: row: has 15 fields, but the header has 14: put values that contain commas in double quotes",
-            "FILE:6: loan_id: loan 'L001996' is already on the desk",
-            "FILE:7: loan_id: loan 'L001997' is already on the desk",
+            "FILE:6: loan_id: loan 'L001996' is already on the desk (import the file with --update to change contact fields)",
+            "FILE:7: loan_id: loan 'L001997' is already on the desk (import the file with --update to change contact fields)",
         ]
     );
     let bad = write(

@@ -237,7 +237,7 @@ impl<'t> LoanImport<'t> {
                 slot.insert(line);
                 // Earlier rows of this file are in the map, so a loan found in the store was there before.
                 if !self.fresh && store::loan_id_by_ref(self.tx, loan_ref)?.is_some() {
-                    errors.push("loan_id", format!("loan '{loan_ref}' is already on the desk"));
+                    errors.push("loan_id", format!("loan '{loan_ref}' is already on the desk (import the file with --update to change contact fields)"));
                 }
             }
         }
