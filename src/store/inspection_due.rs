@@ -41,13 +41,22 @@ pub struct DueFacts {
 /// An inspection record that no later record corrects.
 const STANDING: &str = "NOT EXISTS (SELECT 1 FROM inspections n WHERE n.corrects_id = i.id)";
 
-fn facts_sql(filter: &str) -> String {
+/// The facts of the loans `filter` selects; a book without inspections (a first import) skips
+/// looking them up for each loan.
+fn facts_sql(filter: &str, inspected: bool) -> String {
+    let (first, latest) = if inspected {
+        (
+            format!("(SELECT coalesce(max(i.kind = 'first'), 0) FROM inspections i WHERE i.loan_id = l.id AND {STANDING})"),
+            format!("(SELECT max(i.done_on) FROM inspections i WHERE i.loan_id = l.id AND {STANDING})"),
+        )
+    } else {
+        ("0".to_string(), "NULL".to_string())
+    };
     format!(
         "SELECT l.id, l.customer_id, c.assignee_id, l.disbursed_on, \
          coalesce(s.status, CASE WHEN l.written_off_on IS NULL THEN 'active' ELSE 'written_off' END) AS status, \
          coalesce(s.class, 'normal') AS class, coalesce(s.outstanding_principal, l.principal_cents) AS outstanding, \
-         (SELECT coalesce(max(i.kind = 'first'), 0) FROM inspections i WHERE i.loan_id = l.id AND {STANDING}) AS first_done, \
-         (SELECT max(i.done_on) FROM inspections i WHERE i.loan_id = l.id AND {STANDING}) AS latest, \
+         {first} AS first_done, {latest} AS latest, \
          coalesce(s.dpd, 0) AS dpd, l.principal_cents, l.collateral, l.guarantor \
          FROM loans l JOIN customers c ON c.id = l.customer_id LEFT JOIN main.loan_state s ON s.loan_id = l.id \
          WHERE {filter} ORDER BY l.customer_id, l.id"
@@ -76,14 +85,21 @@ impl FromRow for DueFacts {
 
 /// The facts of a customer's loans, in loan order.
 pub fn due_facts_of_customer(conn: &Connection, customer: CustomerId) -> Result<Vec<DueFacts>> {
-    row::all(&mut *conn.prepare_cached(&facts_sql("l.customer_id = ?1"))?, [customer])
+    row::all(&mut *conn.prepare_cached(&facts_sql("l.customer_id = ?1", true))?, [customer])
 }
 
 /// The facts of the loans of up to `customers` customers after customer id `after`, in
-/// customer order (a whole-book schedule reads the book a page at a time).
-pub fn due_facts_page(conn: &Connection, after: i64, customers: u32) -> Result<Vec<DueFacts>> {
-    let sql = facts_sql("l.customer_id IN (SELECT id FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2)");
+/// customer order (a whole-book schedule reads the book a page at a time). `inspected`: the
+/// book holds inspections to look up (`any_inspection`).
+pub fn due_facts_page(conn: &Connection, after: i64, customers: u32, inspected: bool) -> Result<Vec<DueFacts>> {
+    let sql =
+        facts_sql("l.customer_id IN (SELECT id FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2)", inspected);
     row::all(&mut *conn.prepare_cached(&sql)?, params![after, customers])
+}
+
+/// Whether any inspection is on record.
+pub fn any_inspection(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM inspections)", [], |r| r.get(0))?)
 }
 
 /// The customers of these loans, each once.
@@ -119,6 +135,49 @@ pub fn put_regular(
          OR class IS NOT excluded.class OR capped IS NOT excluded.capped",
     )?
     .execute(params![loan, kind.as_str(), due_on.to_string(), assignee, class.as_str(), capped])?;
+    Ok(())
+}
+
+/// A loan's regular row as a whole-book schedule writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegularRow {
+    pub loan: LoanId,
+    pub kind: InspectionKind,
+    pub due_on: NaiveDate,
+    pub assignee: Option<UserId>,
+    pub class: RiskClass,
+    pub capped: bool,
+}
+
+/// Rows written per statement into an empty schedule: a statement per row was most of a million
+/// loans' scheduling.
+const ROWS_PER_INSERT: usize = 200;
+
+/// Writes regular rows into a schedule that holds none of these loans (a whole book scheduled
+/// into an empty table), a few hundred a statement.
+pub fn insert_regular(conn: &Connection, rows: &[RegularRow]) -> Result<()> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let values = vec!["(?, 0, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO inspection_due (loan_id, special, kind, due_on, assignee_id, class, capped) VALUES {values}"
+        );
+        let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
+        for r in chunk {
+            args.extend([
+                Value::Integer(r.loan.0),
+                Value::Text(r.kind.as_str().into()),
+                Value::Text(r.due_on.to_string()),
+                r.assignee.map_or(Value::Null, |u| Value::Integer(u.0)),
+                Value::Text(r.class.as_str().into()),
+                Value::Integer(i64::from(r.capped)),
+            ]);
+        }
+        if chunk.len() == ROWS_PER_INSERT {
+            conn.prepare_cached(&sql)?.execute(params_from_iter(args))?;
+        } else {
+            conn.prepare(&sql)?.execute(params_from_iter(args))?;
+        }
+    }
     Ok(())
 }
 

@@ -109,7 +109,7 @@ impl PostLoan<'_> {
         let calendar = WorkCalendar::new(days.iter().map(|d| (d.day, d.kind)));
         let mut after = 0i64;
         loop {
-            let page = store::due_facts_page(self.conn, after, PAGE)?;
+            let page = store::due_facts_page(self.conn, after, PAGE, false)?;
             let Some(last) = page.last().map(|f| f.customer.0) else { break };
             for customer in page.chunk_by(|a, b| a.customer == b.customer) {
                 for f in customer {

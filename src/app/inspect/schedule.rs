@@ -8,34 +8,52 @@ use rusqlite::Connection;
 use crate::app::Result;
 use crate::domain::LoanStatus;
 use crate::domain::inspection::{InspectionRules, ScheduleFacts};
-use crate::store::{self, CustomerId, DueFacts, LoanId};
+use crate::store::{self, CustomerId, DueFacts, LoanId, RegularRow};
 
 /// Customers read at a time when a whole book is scheduled.
 const CUSTOMERS_A_PAGE: u32 = 5_000;
 
-/// Writes the schedule of one customer's loans (all of them, in loan order): the regular row of
-/// each active loan, none for the others.
-fn write_customer(conn: &Connection, loans: &[DueFacts], rules: &InspectionRules) -> Result<()> {
+/// The regular row of each of a customer's active loans (all its loans, in loan order); the
+/// others are to have none.
+fn customer_rows(loans: &[DueFacts], rules: &InspectionRules) -> Vec<RegularRow> {
     let active: Vec<&DueFacts> = loans.iter().filter(|f| f.status == LoanStatus::Active).collect();
     let outstanding = active.iter().map(|f| f.outstanding).sum();
     let count = u32::try_from(active.len()).unwrap_or(u32::MAX);
-    for f in loans {
-        if f.status != LoanStatus::Active {
-            store::drop_due(conn, f.loan, None)?;
-            continue;
-        }
-        let facts = ScheduleFacts {
-            disbursed_on: f.disbursed_on,
-            first_done: f.first_done,
-            latest: f.latest,
-            class: f.class,
-            // The watchlist (DOMAIN §9) comes with the early-warning work; until then no customer is on it.
-            watchlist: false,
-            customer_outstanding: outstanding,
-            customer_loans: count,
-        };
-        let due = rules.next_regular(&facts);
-        store::put_regular(conn, f.loan, due.kind, due.due_on, f.assignee, f.class, rules.capped(&facts))?;
+    active
+        .into_iter()
+        .map(|f| {
+            let facts = ScheduleFacts {
+                disbursed_on: f.disbursed_on,
+                first_done: f.first_done,
+                latest: f.latest,
+                class: f.class,
+                // The watchlist (DOMAIN §9) comes with the early-warning work; until then no
+                // customer is on it.
+                watchlist: false,
+                customer_outstanding: outstanding,
+                customer_loans: count,
+            };
+            let due = rules.next_regular(&facts);
+            RegularRow {
+                loan: f.loan,
+                kind: due.kind,
+                due_on: due.due_on,
+                assignee: f.assignee,
+                class: f.class,
+                capped: rules.capped(&facts),
+            }
+        })
+        .collect()
+}
+
+/// Writes the schedule of one customer's loans: the regular row of each active loan (written
+/// only where it changed), none for the others.
+fn write_customer(conn: &Connection, loans: &[DueFacts], rules: &InspectionRules) -> Result<()> {
+    for f in loans.iter().filter(|f| f.status != LoanStatus::Active) {
+        store::drop_due(conn, f.loan, None)?;
+    }
+    for r in customer_rows(loans, rules) {
+        store::put_regular(conn, r.loan, r.kind, r.due_on, r.assignee, r.class, r.capped)?;
     }
     Ok(())
 }
@@ -58,20 +76,25 @@ pub(crate) fn reschedule_loans(conn: &Connection, loans: &[LoanId], rules: &Insp
 }
 
 /// Schedules the whole book, a page of customers at a time (an import into an empty book, the
-/// demo, a store made before the schedule, a new policy). Into an empty schedule the indexes are
-/// built once at the end. The number of loans read.
+/// demo, a store made before the schedule, a new policy). Into an empty schedule the rows are
+/// written a few hundred a statement and the indexes built once at the end. The number of loans
+/// read.
 pub(crate) fn schedule_book(conn: &Connection, rules: &InspectionRules) -> Result<u64> {
-    let rebuild = if store::schedule_is_empty(conn)? {
-        store::drop_indexes(conn, "inspection_due")?
-    } else {
-        Vec::new()
-    };
+    let empty = store::schedule_is_empty(conn)?;
+    let rebuild = if empty { store::drop_indexes(conn, "inspection_due")? } else { Vec::new() };
+    let inspected = store::any_inspection(conn)?;
     let (mut after, mut read) = (0i64, 0u64);
     loop {
-        let page = store::due_facts_page(conn, after, CUSTOMERS_A_PAGE)?;
+        let page = store::due_facts_page(conn, after, CUSTOMERS_A_PAGE, inspected)?;
         let Some(last) = page.last().map(|f| f.customer.0) else { break };
-        for customer in page.chunk_by(|a, b| a.customer == b.customer) {
-            write_customer(conn, customer, rules)?;
+        if empty {
+            let rows: Vec<RegularRow> =
+                page.chunk_by(|a, b| a.customer == b.customer).flat_map(|c| customer_rows(c, rules)).collect();
+            store::insert_regular(conn, &rows)?;
+        } else {
+            for customer in page.chunk_by(|a, b| a.customer == b.customer) {
+                write_customer(conn, customer, rules)?;
+            }
         }
         read += page.len() as u64;
         after = last;
