@@ -132,6 +132,52 @@ fn verify_passes_and_finds_a_row_changed_behind_its_back() {
     assert!(r.json()["broken"]["why"].as_str().expect("why").contains("deleted"), "{}", r.stdout);
 }
 
+/// Users, roles and settings are part of what the log vouches for: each change through duedesk
+/// is an entry saying what the user or setting became, so `audit verify` compares the tables with
+/// the log and finds a role, a user or a setting changed with SQLite's own tools.
+#[test]
+fn verify_finds_users_roles_and_settings_changed_behind_its_back() {
+    let base = demo();
+    // Every way duedesk itself changes users and settings keeps the log and the tables agreeing.
+    base.ok(&["users", "add", "qian.li", "--role", "collector", "--display-name", "钱丽"]);
+    base.ok(&["users", "disable", "qian.li"]);
+    base.ok(&["users", "enable", "qian.li"]);
+    base.ok(&["settings", "set", "pii_full_phone", "supervisor"]);
+    base.ok(&["settings", "set", "class_bands", "credit_card"]);
+    // An import that names an assignee not yet on the desk creates them.
+    let file = base.write(
+        "more.csv",
+        "loan_id,borrower,product,principal,annual_rate,term_months,disbursed_on,assignee\n\
+         NEW-1,新客户,annuity,1000.00,12,12,2025-10-01,new.hire\n",
+    );
+    base.ok(&["--as-of", AS_OF, "import", "loans", TestDesk::path_str(&file)]);
+    let ok = base.run_as(SUPERVISOR, &["audit", "verify", "--format", "table"]);
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+
+    for (sql, names) in [
+        ("UPDATE users SET role = 'admin' WHERE login = 'wang.fang'", "wang.fang"),
+        ("UPDATE users SET active = 0 WHERE login = 'zhao.min'", "zhao.min"),
+        ("UPDATE users SET display_name = 'x' WHERE login = 'qian.li'", "qian.li"),
+        ("INSERT INTO users (login, role, created_at) VALUES ('mallory', 'admin', '2026-03-01')", "mallory"),
+        ("DELETE FROM users WHERE login = 'qian.li'", "qian.li"),
+        ("UPDATE settings SET value = 'collector' WHERE key = 'pii_full_phone'", "pii_full_phone"),
+        ("DELETE FROM settings WHERE key = 'pii_full_phone'", "pii_full_phone"),
+        ("INSERT INTO settings (key, value) VALUES ('conduct_profile', 'us-regf')", "conduct_profile"),
+        (
+            "UPDATE settings SET value = replace(value, 'credit_card', 'standard') WHERE key = 'policy'",
+            "policy",
+        ),
+    ] {
+        let d = TestDesk::bare();
+        std::fs::copy(&base.db, &d.db).expect("copy the store");
+        tamper(&d, sql);
+        let r = d.run(&["audit", "verify", "--format", "table"]);
+        assert_eq!(r.code, 1, "{sql}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(names), "{sql}: {}", r.stderr);
+        assert!(r.stderr.contains("outside duedesk"), "{sql}: {}", r.stderr);
+    }
+}
+
 #[test]
 fn phones_are_masked_below_the_setting_and_revealed_with_an_audit_entry() {
     let d = demo();
@@ -197,12 +243,12 @@ fn phones_are_masked_below_the_setting_and_revealed_with_an_audit_entry() {
 #[test]
 fn a_new_store_is_group_writable_under_umask_002() {
     use std::os::unix::fs::PermissionsExt;
-    let d = TestDesk::new();
+    let d = TestDesk::bare();
     let bin = env!("CARGO_BIN_EXE_duedesk");
     let out = Command::new("sh")
         .arg("-c")
         .arg(format!("umask 002 && exec '{bin}' --db '{}' users list", d.db.display()))
-        .env("DUEDESK_NOW", common::NOW)
+        .env_remove("DUEDESK_NOW")
         .env("DUEDESK_CONFIG", d.config_dir())
         .env_remove("DUEDESK_USER")
         .output()

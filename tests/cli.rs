@@ -259,11 +259,46 @@ fn unknown_loan_is_bad_input() {
 
 #[test]
 fn desk_user_from_the_environment_needs_trust() {
-    let d = TestDesk::new();
-    d.ok(&["users", "list"]);
-    let r = d.run_as("someone.else", &["users", "list"]);
+    let d = TestDesk::bare();
+    let r: common::Run = d.live().args(["users", "list"]).output().expect("run").into();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r: common::Run =
+        d.live().env("DUEDESK_USER", "someone.else").args(["users", "list"]).output().expect("run").into();
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("trust_env_user"), "{}", r.stderr);
+}
+
+/// `DUEDESK_NOW` pins the clock that stamps contacts, conduct rules and the audit log, so it is
+/// honoured only where the store trusts its environment (`trust_env_user`, which the demo book
+/// turns on); elsewhere it is refused before anything is written. The business date is not a clock.
+#[test]
+fn the_test_clock_is_refused_where_the_store_does_not_trust_it() {
+    let d = TestDesk::bare();
+    let file = d.write("loans.csv", CHECK_FIGURES);
+    let run = |c: &mut std::process::Command| -> common::Run { c.output().expect("run").into() };
+    let r = run(d.live().args(["--as-of", AS_OF, "import", "loans", TestDesk::path_str(&file)]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let before = run(d.live().args(["audit", "--format", "json"])).json();
+    let back_dated = "2019-01-07T10:00:00+08:00";
+    for args in [vec!["contact", "CF-1", "--outcome", "no_answer"], vec!["loans"], vec!["users", "list"]] {
+        let r = run(d.live().env("DUEDESK_NOW", back_dated).args(&args));
+        assert_eq!(r.code, 3, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("DUEDESK_NOW") && r.stderr.contains("trust_env_user"), "{}", r.stderr);
+    }
+    assert_eq!(run(d.live().args(["audit", "--format", "json"])).json(), before, "nothing was written");
+    // The business date is no clock: any date may be read.
+    let r = run(d.live().env("DUEDESK_TODAY", "2026-01-31").args(["loans", "--format", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(run(d.live().args(["--as-of", "2026-01-31", "show", "CF-1"])).code, 0);
+    // A store that trusts its environment honours it.
+    assert_eq!(run(d.live().args(["settings", "set", "trust_env_user", "true"])).code, 0);
+    let r = run(d.live().env("DUEDESK_NOW", back_dated).args(["contact", "CF-1", "--outcome", "no_answer"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["at"], back_dated);
+    // So does a new store made into the demo book, and the demo book after.
+    let demo = TestDesk::bare();
+    assert_eq!(run(demo.command().args(["--as-of", AS_OF, "demo", "--loans", "20"])).code, 0);
+    assert_eq!(run(demo.command().args(["users", "list"])).code, 0);
 }
 
 #[test]

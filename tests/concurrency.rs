@@ -20,6 +20,11 @@ const ROUNDS: usize = 4;
 /// A process waiting at the barrier that then runs `commands` (each a list of duedesk arguments)
 /// one after the other as `user`, printing each one's output and then `rc=N`.
 fn gated(d: &TestDesk, user: &str, commands: &[Vec<String>]) -> Child {
+    gated_at(d, user, common::NOW, commands)
+}
+
+/// `gated` with the desk's clock at `now` (empty: the system's).
+fn gated_at(d: &TestDesk, user: &str, now: &str, commands: &[Vec<String>]) -> Child {
     let bin = env!("CARGO_BIN_EXE_duedesk");
     let mut script = String::from("read _gate\n");
     for args in commands {
@@ -36,7 +41,7 @@ fn gated(d: &TestDesk, user: &str, commands: &[Vec<String>]) -> Child {
             None => c.env_remove(k),
         };
     }
-    c.env("DUEDESK_DB", &d.db).env("DUEDESK_USER", user).env("DUEDESK_TODAY", AS_OF);
+    c.env("DUEDESK_DB", &d.db).env("DUEDESK_USER", user).env("DUEDESK_TODAY", AS_OF).env("DUEDESK_NOW", now);
     c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     c.spawn().expect("spawn a desk")
 }
@@ -216,18 +221,76 @@ fn of_two_edits_from_the_same_version_one_is_refused() {
 
 #[test]
 fn eight_desks_open_a_new_store_at_once() {
-    let d = TestDesk::new();
+    let d = TestDesk::bare();
     let login = String::from_utf8(Command::new("id").arg("-un").output().expect("id").stdout).expect("utf-8");
     let children = (0..PROCESSES)
-        .map(|_| gated(&d, login.trim(), &[args(&["users", "list", "--format", "json"])]))
+        .map(|_| gated_at(&d, login.trim(), "", &[args(&["users", "list", "--format", "json"])]))
         .collect();
     for (p, r) in release(children).iter().enumerate() {
         assert!(r.stderr.is_empty(), "desk {p} told its user:\n{}", r.stderr);
         assert_eq!(r.codes, vec![0], "desk {p}:\n{}", r.stdout);
     }
-    let users = d.ok(&["users", "list", "--format", "json"]).json();
+    let users: common::Run =
+        d.live().args(["users", "list", "--format", "json"]).output().expect("run").into();
+    let users = users.json();
     assert_eq!(users.as_array().map(Vec::len), Some(1), "one first admin: {users}");
     assert_eq!(users[0]["role"], "admin");
-    let verify = d.ok(&["audit", "verify", "--format", "table"]);
+    let verify: common::Run =
+        d.live().args(["audit", "verify", "--format", "table"]).output().expect("run").into();
     assert!(verify.stdout.starts_with("OK: 1 audit entries"), "{}", verify.stdout);
+}
+
+/// Calls logged at once may not beat the conduct caps: the rules read the day's history in the
+/// same write transaction that records the call, so of twelve attempts at one number exactly six
+/// (the `cn` cap) are kept and the others are refused by the rule, never by a locked store. Three
+/// customers are called at once, twelve desks each, so the race has every chance.
+#[test]
+fn twelve_calls_at_once_keep_exactly_the_cap() {
+    const CALLS: usize = 12;
+    const CAP: usize = 6;
+    let d = demo();
+    let rows = d.ok(&["--as-of", AS_OF, "loans", "--format", "json"]).json();
+    let mut loans: Vec<(String, String)> = Vec::new();
+    for r in rows.as_array().expect("rows").iter().filter(|r| r["phone"].is_string()) {
+        let id = r["loan_id"].as_str().expect("id").to_string();
+        let customer = show(&d, &id)["customer_id"].as_str().expect("customer").to_string();
+        if loans.iter().all(|(_, c)| *c != customer) {
+            loans.push((id, customer));
+        }
+        if loans.len() == 3 {
+            break;
+        }
+    }
+    // A day after the demo's history, so the day's count starts at zero.
+    let now = "2026-03-10T10:00:00+08:00";
+    let mut children = Vec::new();
+    for p in 0..CALLS {
+        for (loan, _) in &loans {
+            let note = format!("desk {p}");
+            let call = args(&["contact", loan, "--outcome", "no_answer", "--note", &note]);
+            children.push((loan.clone(), gated_at(&d, SUPERVISOR, now, &[call])));
+        }
+    }
+    let (which, children): (Vec<String>, Vec<Child>) = children.into_iter().unzip();
+    let done = release(children);
+    for (loan, _) in &loans {
+        let mut kept = 0;
+        for (r, _) in done.iter().zip(&which).filter(|(_, l)| *l == loan) {
+            assert!(!r.stderr.contains("locked"), "{loan}: {}", r.stderr);
+            match r.codes.as_slice() {
+                [0] => kept += 1,
+                [3] => assert!(r.stderr.contains("calls_per_number"), "{loan}: {}", r.stderr),
+                other => panic!("{loan}: a desk ended {other:?}: {}", r.stderr),
+            }
+        }
+        assert_eq!(kept, CAP, "{loan}: calls kept of {CALLS} at once");
+        let s = d.ok(&["--as-of", "2026-03-10", "show", loan, "--format", "json"]).json();
+        let today = s["contacts"]
+            .as_array()
+            .expect("contacts")
+            .iter()
+            .filter(|c| c["at"].as_str().is_some_and(|at| at.starts_with("2026-03-10")))
+            .count();
+        assert_eq!(today, CAP, "{loan}: calls stored for the day");
+    }
 }

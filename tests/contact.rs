@@ -283,3 +283,71 @@ fn next_action_is_set_and_a_stale_edit_is_refused() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(c.show()["next_action_on"], Value::Null);
 }
+
+/// The id of the contact a run logged.
+fn logged_id(r: &common::Run) -> String {
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.json()["contact_id"].as_i64().expect("contact id").to_string()
+}
+
+#[test]
+fn a_correction_amends_the_outcome_and_note_of_the_record_it_corrects() {
+    let c = case();
+    let sms = logged_id(&c.contact(&c.owner, "10:00", &["--channel", "sms", "--outcome", "left_message"]));
+    let r = c.contact(&c.owner, "10:05", &["--corrects", &sms, "--outcome", "no_answer", "--note", "未送达"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let newest = &c.show()["contacts"][0];
+    assert_eq!(newest["corrects"].as_i64().map(|i| i.to_string()), Some(sms.clone()));
+    assert_eq!((&newest["outcome"], &newest["note"]), (&Value::from("no_answer"), &Value::from("未送达")));
+    // What the record was stays the original's: an SMS to the debtor, not the command's defaults.
+    assert_eq!((&newest["channel"], &newest["party"]), (&Value::from("sms"), &Value::from("debtor")));
+    // A correction of a correction corrects the original.
+    let second = logged_id(&c.contact(
+        &c.owner,
+        "10:06",
+        &["--corrects", &r.json()["contact_id"].to_string(), "--outcome", "busy"],
+    ));
+    let newest = &c.show()["contacts"][0];
+    assert_eq!(newest["id"].to_string(), second);
+    assert_eq!(newest["corrects"].as_i64().map(|i| i.to_string()), Some(sms.clone()));
+    // The note it amends is text like any other: no control or direction characters.
+    let stored = c.show()["contacts"].as_array().map_or(0, Vec::len);
+    for note in ["未送达\u{1b}]52;c;aGk=\u{7}", "\u{202e}kcab llac"] {
+        let r = c.contact(&c.owner, "10:07", &["--corrects", &sms, "--outcome", "busy", "--note", note]);
+        assert_eq!(r.code, 2, "{note:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("the note"), "{}", r.stderr);
+    }
+    assert_eq!(c.show()["contacts"].as_array().map_or(0, Vec::len), stored, "nothing was stored");
+}
+
+#[test]
+fn a_correction_cannot_add_an_attempt_a_party_or_a_promise() {
+    let c = case();
+    let call = logged_id(&c.contact(&c.owner, "10:00", &["--outcome", "no_answer"]));
+    let before = c.show()["contacts"].as_array().map_or(0, Vec::len);
+    // Each of these would be a new contact (at 23:00, in the quiet hours) dressed as a correction.
+    for extra in [
+        &["--party", "third_party", "--phone", "13700000000", "--outcome", "left_message"][..],
+        &["--channel", "visit", "--outcome", "refused"],
+        &["--inbound", "--outcome", "callback"],
+        &["--phone", "13911112222", "--outcome", "no_answer"],
+        &["--outcome", "promise", "--promise-amount", "500", "--promise-date", "2026-03-12"],
+        &["--outcome", "promise"],
+        &["--outcome", "refused", "--override-rule", "晚间"],
+    ] {
+        let mut args = vec!["--corrects", call.as_str()];
+        args.extend_from_slice(extra);
+        let r = c.contact("zhao.min", "23:00", &args);
+        assert_eq!(r.code, 2, "{extra:?}: {}{}", r.stdout, r.stderr);
+    }
+    assert_eq!(c.show()["contacts"].as_array().map_or(0, Vec::len), before, "nothing was stored");
+    assert_eq!(c.show()["promises"].as_array().map_or(0, Vec::len), 0, "no promise was made");
+    // A correction counts toward no cap: five calls, a correction, and the sixth call still goes.
+    for i in 1..5 {
+        logged_id(&c.contact(&c.owner, &format!("10:0{i}"), &["--outcome", "no_answer"]));
+    }
+    logged_id(&c.contact(&c.owner, "10:10", &["--corrects", &call, "--outcome", "busy"]));
+    logged_id(&c.contact(&c.owner, "10:11", &["--outcome", "no_answer"]));
+    let r = c.contact(&c.owner, "10:12", &["--outcome", "no_answer"]);
+    assert_eq!(r.code, 3, "the seventh attempt: {}", r.stderr);
+}

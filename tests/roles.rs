@@ -185,7 +185,7 @@ fn dump(db: &Path) -> String {
 
 /// A copy of the prepared store in a new directory (the base is closed, so the file is whole).
 fn copy(base: &Base) -> TestDesk {
-    let d = TestDesk::new();
+    let d = TestDesk::bare();
     std::fs::copy(&base.desk.db, &d.db).expect("copy the store");
     let wal = base.desk.db.with_extension("db-wal");
     if wal.exists() {

@@ -32,6 +32,9 @@ fn a_role_is_changed_audited_and_the_last_admin_kept() {
             .iter()
             .any(|e| e["action"] == "user_role" && e["entity_id"] == "wang.fang")
     );
+    // The role it recorded is the one the store holds: the log vouches for it.
+    let r = d.ok(&["audit", "verify", "--format", "table"]);
+    assert!(r.stdout.starts_with("OK: "), "{}", r.stdout);
 }
 
 #[test]

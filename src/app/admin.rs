@@ -30,7 +30,8 @@ pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec {
         key: "trust_env_user",
         default: "false",
-        help: "let DUEDESK_USER act as another desk user (tests, demos, single-user installs)",
+        help: "let DUEDESK_USER act as another desk user and DUEDESK_NOW pin the clock (tests, demos, \
+               single-user installs)",
         validate: |v| one_of(v, &["true", "false"]),
     },
     SettingSpec {

@@ -7,7 +7,7 @@ use super::{AppError, Desk, Result};
 use crate::domain::Role;
 use crate::store::{self, AuditFilter};
 /// An audit entry, and the outcome of checking the chain, as the store keeps and checks them.
-pub use crate::store::{AuditRow, BrokenLink, ChainCheck};
+pub use crate::store::{AuditRow, BreakKind, BrokenLink, ChainCheck};
 
 /// Entries `duedesk audit` lists when no `--limit` is given.
 pub const DEFAULT_AUDIT_LIMIT: u64 = 100;
@@ -48,9 +48,10 @@ impl Desk {
         Ok(store::list_audit(self.store.conn(), &filter)?)
     }
 
-    /// Checks the whole hash chain (supervisor), streaming.
+    /// Checks the whole hash chain, then the users, roles and settings against what it says they
+    /// became (supervisor), streaming.
     pub fn verify_audit(&self, progress: &mut dyn FnMut(u64)) -> Result<ChainCheck> {
         self.actor.require(Role::Supervisor, "checking the audit log")?;
-        Ok(store::verify_audit(self.store.conn(), progress)?)
+        Ok(store::verify_audit_and_state(self.store.conn(), progress)?)
     }
 }

@@ -1,10 +1,11 @@
-//! Working a case: logging contacts under the conduct rules, with promises to pay.
+//! Working a case: logging contacts under the conduct rules, with promises to pay, and the next
+//! action. Plans are `plans.rs`, corrections `correction.rs`.
 
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use serde::Serialize;
 
 use super::text_in::text_in;
-use super::{AppError, Desk, Result};
+use super::{AppError, Desk, Result, correction};
 use crate::domain::conduct::{self, ConductProfile, PastContact, Proposed, Refusal};
 use crate::domain::input::Lines;
 use crate::domain::{Channel, Direction, Money, Outcome, Party, Role};
@@ -83,25 +84,7 @@ impl Desk {
     }
 
     fn conduct_history(&self, loan: &Loan) -> Result<Vec<PastContact>> {
-        let since = (self.now - Duration::days(CONDUCT_LOOKBACK_DAYS)).to_rfc3339();
-        let rows = store::contacts_for_conduct(self.store.conn(), loan.customer_id, &since)?;
-        rows.into_iter().map(|r| self.past_contact(r)).collect()
-    }
-
-    fn past_contact(&self, r: ConductRow) -> Result<PastContact> {
-        let bad = |what: &str, v: &str| {
-            AppError::Store(store::StoreError::Corrupt(format!("contact {what} '{v}'")))
-        };
-        let at = DateTime::parse_from_rfc3339(&r.at).map_err(|_| bad("time", &r.at))?;
-        Ok(PastContact {
-            at: at.with_timezone(self.now.offset()).naive_local(),
-            loan: r.loan,
-            party: r.party.parse().map_err(|_| bad("party", &r.party))?,
-            channel: r.channel.parse().map_err(|_| bad("channel", &r.channel))?,
-            direction: r.direction.parse().map_err(|_| bad("direction", &r.direction))?,
-            outcome: r.outcome.parse().map_err(|_| bad("outcome", &r.outcome))?,
-            phone: r.phone,
-        })
+        conduct_history(self.store.conn(), loan, &self.now)
     }
 
     fn proposed(&self, loan: &Loan, input: &ContactInput) -> Proposed {
@@ -144,6 +127,8 @@ impl Desk {
 
     /// Records a contact (and a promise to pay) after the conduct rules allow it. A refusal can be
     /// overridden only by a supervisor, with a reason, which is kept on the record and in the audit log.
+    /// The rules read the customer's history in the transaction that writes the contact, so desks
+    /// logging at the same moment cannot each find room under a cap that only one of them has.
     pub fn log_contact(&mut self, input: &ContactInput) -> Result<LoggedContact> {
         let loan = self.loan(&input.loan_ref)?;
         self.require_case(&loan, "logging a contact")?;
@@ -160,57 +145,59 @@ impl Desk {
         if input.override_reason.is_some() && override_reason.is_none() {
             return Err(AppError::Input("an override needs a reason".into()));
         }
-        // A dispute or hardship hold stops outbound collection contacts; the debtor may still call in.
-        let held = match (input.direction, input.corrects) {
-            (Direction::Outbound, None) => {
-                store::holds_of(self.store.conn(), loan.id, self.as_of)?.into_iter().find(|h| h.in_force)
-            }
-            _ => None,
-        };
-        if let Some(h) = &held {
-            if override_reason.is_none() {
-                return Err(AppError::Refused(format!(
-                    "contact refused: loan {} is on a {} hold until {} ({}); inbound contacts are allowed, \
-                     a supervisor may override with a reason",
-                    loan.loan_ref, h.kind, h.until_on, h.reason
-                )));
-            }
-            self.actor.require(
-                Role::Supervisor,
-                &format!("contacting loan {} during its {} hold", loan.loan_ref, h.kind),
-            )?;
-        }
-        // A correction is not a new attempt, so the rules that count attempts do not apply to it.
-        let refusal = match input.corrects {
-            Some(_) => None,
-            None => conduct::check(
-                self.conduct_profile()?,
-                &self.proposed(&loan, input),
-                &self.conduct_history(&loan)?,
-            )
-            .err(),
-        };
-        let overridden = match (&refusal, override_reason) {
-            (None, _) => None,
-            (Some(r), Some(_)) => {
-                self.actor
-                    .require(Role::Supervisor, &format!("overriding the conduct rule {}", r.rule.as_str()))?;
-                Some(r.rule.as_str().to_string())
-            }
-            (Some(r), None) => return Err(AppError::Refused(format!("contact refused: {r}"))),
-        };
-        let overridden = match (held.is_some(), overridden) {
-            (false, o) => o,
-            (true, None) => Some("hold".to_string()),
-            (true, Some(rule)) => Some(format!("hold, {rule}")),
-        };
+        let profile = self.conduct_profile()?;
+        let proposed = self.proposed(&loan, input);
         let at = self.stamp();
         let user = self.actor.user.as_ref().map(|u| u.id);
-        let actor = self.actor.login.clone();
         let made_on = self.now.date_naive();
-        let phone = self.proposed(&loan, input).phone;
-        let rules = self.rules;
+        let (now, as_of, rules, actor) = (self.now, self.as_of, self.rules, &self.actor);
         let logged = self.store.write(|tx| -> Result<LoggedContact> {
+            // A correction is no attempt: it keeps what the original was, and no rule counts it.
+            let original = match input.corrects {
+                Some(id) => Some(correction::corrected(tx, &loan, &asked(input), id)?),
+                None => None,
+            };
+            // A dispute or hardship hold stops outbound collection contacts; the debtor may still call in.
+            let held = match (input.direction, &original) {
+                (Direction::Outbound, None) => {
+                    store::holds_of(tx, loan.id, as_of)?.into_iter().find(|h| h.in_force)
+                }
+                _ => None,
+            };
+            if let Some(h) = &held {
+                if override_reason.is_none() {
+                    return Err(AppError::Refused(format!(
+                        "contact refused: loan {} is on a {} hold until {} ({}); inbound contacts are allowed, \
+                         a supervisor may override with a reason",
+                        loan.loan_ref, h.kind, h.until_on, h.reason
+                    )));
+                }
+                actor.require(
+                    Role::Supervisor,
+                    &format!("contacting loan {} during its {} hold", loan.loan_ref, h.kind),
+                )?;
+            }
+            let refusal = match &original {
+                Some(_) => None,
+                None => conduct::check(profile, &proposed, &conduct_history(tx, &loan, &now)?).err(),
+            };
+            let overridden = match (&refusal, override_reason) {
+                (None, _) => None,
+                (Some(r), Some(_)) => {
+                    actor.require(Role::Supervisor, &format!("overriding the conduct rule {}", r.rule.as_str()))?;
+                    Some(r.rule.as_str().to_string())
+                }
+                (Some(r), None) => return Err(AppError::Refused(format!("contact refused: {r}"))),
+            };
+            let overridden = match (held.is_some(), overridden) {
+                (false, o) => o,
+                (true, None) => Some("hold".to_string()),
+                (true, Some(rule)) => Some(format!("hold, {rule}")),
+            };
+            let phone = match &original {
+                Some(o) => o.phone.clone(),
+                None => proposed.phone.clone(),
+            };
             let contact_id = store::insert_contact(
                 tx,
                 &NewContact {
@@ -224,10 +211,10 @@ impl Desk {
                     note: input.note.trim(),
                     user,
                     at: &at,
-                    corrects: input.corrects,
+                    corrects: original.as_ref().map(|o| o.id),
                     flags: ContactFlags {
-                        debtor_asked: input.debtor_asked,
-                        no_disclosure_ack: input.no_disclosure_ack,
+                        debtor_asked: original.is_none() && input.debtor_asked,
+                        no_disclosure_ack: original.is_none() && input.no_disclosure_ack,
                         override_rule: overridden.as_deref(),
                         override_reason: overridden.as_ref().and(override_reason),
                     },
@@ -241,6 +228,7 @@ impl Desk {
             };
             let detail = serde_json::json!({
                 "contact": contact_id,
+                "corrects": original.as_ref().map(|o| o.id),
                 "party": input.party.as_str(),
                 "channel": input.channel.as_str(),
                 "outcome": input.outcome.as_str(),
@@ -248,13 +236,28 @@ impl Desk {
                 "override_rule": overridden,
                 "override_reason": overridden.as_ref().and(override_reason),
             });
-            store::insert_audit(tx, &at, &actor, "contact_log", "loan", Some(&loan.loan_ref), &detail.to_string())?;
+            store::insert_audit(tx, &at, &actor.login, "contact_log", "loan", Some(&loan.loan_ref), &detail.to_string())?;
             if promise_id.is_some() {
                 store::refresh_loans(tx, &[loan.id], &rules)?;
             }
             Ok(LoggedContact { contact_id, loan_id: loan.loan_ref.clone(), at: at.clone(), promise_id, overridden: overridden.clone() })
         })?;
         Ok(logged)
+    }
+
+    /// A correction of contact `id` of the loan, filled in as the original was; the caller sets
+    /// the outcome and note it amends.
+    pub fn correction_input(&self, loan_ref: &str, id: i64) -> Result<ContactInput> {
+        let loan = self.loan(loan_ref)?;
+        let original = correction::original(self.store.conn(), &loan, id)?;
+        Ok(ContactInput {
+            party: original.party,
+            channel: original.channel,
+            direction: original.direction,
+            phone: original.phone,
+            corrects: Some(original.id),
+            ..ContactInput::call(&loan.loan_ref, original.outcome)
+        })
     }
 
     fn validate_contact(&self, loan: &Loan, input: &ContactInput) -> Result<()> {
@@ -264,6 +267,10 @@ impl Desk {
         }
         if let Some(reason) = &input.override_reason {
             text_in(reason, "the reason for the override", Lines::One)?;
+        }
+        // What a correction may change is checked against its original (`correction::corrected`).
+        if input.corrects.is_some() {
+            return Ok(());
         }
         match (input.outcome, input.promise) {
             (Outcome::Promise, None) => {
@@ -293,13 +300,47 @@ impl Desk {
         if input.party == Party::Guarantor && !crate::domain::is_secured(loan.guarantor.as_deref(), None) {
             return Err(AppError::Input(format!("loan {} has no guarantor on file", loan.loan_ref)));
         }
-        if let Some(id) = input.corrects
-            && !store::contact_exists(self.store.conn(), loan.id, id)?
-        {
-            return Err(AppError::Input(format!("contact {id} is not on loan {}", loan.loan_ref)));
-        }
         Ok(())
     }
+}
+
+/// What a correction asks to record, for the check against its original.
+fn asked(input: &ContactInput) -> correction::Asked<'_> {
+    correction::Asked {
+        party: input.party,
+        channel: input.channel,
+        direction: input.direction,
+        outcome: input.outcome,
+        phone: input.phone.as_deref(),
+        promise: input.promise,
+        override_reason: input.override_reason.as_deref(),
+    }
+}
+
+/// The customer's contacts the conduct rules read, as of the clock `now`.
+fn conduct_history(
+    conn: &rusqlite::Connection,
+    loan: &Loan,
+    now: &DateTime<FixedOffset>,
+) -> Result<Vec<PastContact>> {
+    let since = (*now - Duration::days(CONDUCT_LOOKBACK_DAYS)).to_rfc3339();
+    let rows = store::contacts_for_conduct(conn, loan.customer_id, &since)?;
+    rows.into_iter().map(|r| past_contact(r, now.offset())).collect()
+}
+
+fn past_contact(r: ConductRow, offset: &FixedOffset) -> Result<PastContact> {
+    let bad =
+        |what: &str, v: &str| AppError::Store(store::StoreError::Corrupt(format!("contact {what} '{v}'")));
+    let at = DateTime::parse_from_rfc3339(&r.at).map_err(|_| bad("time", &r.at))?;
+    Ok(PastContact {
+        at: at.with_timezone(offset).naive_local(),
+        loan: r.loan,
+        party: r.party.parse().map_err(|_| bad("party", &r.party))?,
+        channel: r.channel.parse().map_err(|_| bad("channel", &r.channel))?,
+        direction: r.direction.parse().map_err(|_| bad("direction", &r.direction))?,
+        outcome: r.outcome.parse().map_err(|_| bad("outcome", &r.outcome))?,
+        phone: r.phone,
+    })
 }
 
 /// What the next action on a case is.
@@ -443,152 +484,5 @@ impl Desk {
             }
         }
         Ok(out)
-    }
-}
-
-/// A plan as proposed (`saved: None`) or as saved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PlanOutcome {
-    pub loan_id: String,
-    pub kind: String,
-    pub effective_on: NaiveDate,
-    pub schedule: Vec<super::views::ScheduleLine>,
-    /// What the plan reschedules (the arrears, or the balance): its headline.
-    pub rescheduled: Money,
-    /// The whole new schedule, later installments carried over included.
-    pub total: Money,
-    /// The installments that are the plan's own, by number (the others are the contract's).
-    pub plan_installments: Vec<u32>,
-    /// Paid on the loan so far (before the plan), for the preview's header.
-    pub paid_so_far: Money,
-    pub saved: Option<i64>,
-    pub observation_until: Option<NaiveDate>,
-}
-
-impl Desk {
-    /// Builds a payment plan, extension or restructure as of the desk's date; with `save`, puts it
-    /// in force (with a reason, a version check, and the audit record). The preview and the saved
-    /// schedule are the same lines.
-    pub fn plan(
-        &mut self,
-        loan_ref: &str,
-        req: &crate::domain::plan::PlanRequest,
-        save: Option<&str>,
-        expected_version: Option<i64>,
-    ) -> Result<PlanOutcome> {
-        use crate::domain::plan::{
-            PlanHold, PlanKind, arrears_left, build_plan, held_class, observation_until, plan_lines,
-            rescheduled,
-        };
-        let loan = self.loan(loan_ref)?;
-        if req.kind == PlanKind::Plan {
-            self.require_case(&loan, "proposing a payment plan")?;
-        } else {
-            self.actor.require(Role::Supervisor, &format!("an {}", req.kind))?;
-        }
-        // Saved for a date ahead of the clock, a plan would count no payment until then and
-        // make the loan current today.
-        let clock_day = self.now.date_naive();
-        if save.is_some() && self.as_of > clock_day {
-            return Err(AppError::Refused(format!(
-                "a plan, extension or restructure is saved as of today ({clock_day}), not {}: leave out \
-                 --as-of to save it, or keep it to preview one",
-                self.as_of
-            )));
-        }
-        let conn = self.store.conn();
-        let (schedule, payments) = store::schedule_inputs(conn, &loan)?;
-        let a = crate::domain::assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules);
-        let lines =
-            build_plan(&loan.terms, &a, req, self.policy.plan_max_first_days).map_err(AppError::Input)?;
-        // Payments dated after the plan's date count against the new schedule.
-        let effective_on = self.as_of + Duration::days(1);
-        let observation =
-            (req.kind == PlanKind::Restructure).then(|| observation_until(effective_on, &lines));
-        // The plan holds the class the loan carries now and the arrears it takes over.
-        let before = store::plan_hold(conn, &loan)?;
-        let class = crate::domain::loan_class(
-            &a,
-            loan.observation_until,
-            held_class(before, &schedule, &payments, &a)
-                .max(loan.manual_class.and_then(|m| m.in_force(self.as_of))),
-        );
-        let arrears = a.overdue_amount().max(arrears_left(before, &payments, self.as_of));
-        let hold = PlanHold { since: effective_on, class, arrears };
-        let preview = crate::domain::assess(&lines, &[], loan.terms.rate, self.as_of, &self.rules);
-        let mut outcome = PlanOutcome {
-            loan_id: loan.loan_ref.clone(),
-            kind: req.kind.as_str().to_string(),
-            effective_on,
-            schedule: preview.installments.iter().map(super::views::ScheduleLine::from).collect(),
-            rescheduled: rescheduled(&a, req.scope),
-            total: lines.iter().map(|l| l.payment()).sum(),
-            plan_installments: lines
-                .iter()
-                .zip(plan_lines(&a, &lines))
-                .filter(|(_, own)| *own)
-                .map(|(l, _)| l.seq)
-                .collect(),
-            paid_so_far: store::payments_of(self.store.conn(), loan.id)?.iter().map(|p| p.amount).sum(),
-            saved: None,
-            observation_until: observation,
-        };
-        let Some(reason) = save else { return Ok(outcome) };
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(AppError::Input(format!("saving an {} needs a reason", req.kind)));
-        }
-        text_in(reason, "the reason", Lines::One)?;
-        let (at, actor, rules) = (self.stamp(), self.actor.login.clone(), self.rules);
-        let user = self.actor.user.as_ref().map(|u| u.id);
-        let today = self.as_of;
-        let me = self.edit_as();
-        let inspections = self.policy.inspections;
-        let id = self.store.write(|tx| -> Result<i64> {
-            Self::claim_edit(tx, &loan, expected_version, me)?;
-            let id = store::insert_schedule(
-                tx,
-                &store::NewSchedule {
-                    loan: loan.id,
-                    kind: req.kind.as_str(),
-                    effective_on,
-                    reason,
-                    created_by: user,
-                    at: &at,
-                    lines: &lines,
-                    hold,
-                },
-            )?;
-            if observation.is_some() {
-                store::set_observation_until(tx, loan.id, observation)?;
-            }
-            store::refresh_loans(tx, &[loan.id], &rules)?;
-            // A plan holds the class it was saved at, and with it the inspection interval.
-            super::inspect::reschedule_loans(tx, &[loan.id], &inspections)?;
-            let detail = serde_json::json!({
-                "schedule": id,
-                "schedule_before": loan.schedule_id,
-                "kind": req.kind.as_str(),
-                "installments": lines.len(),
-                "total": outcome.total,
-                "effective_on": effective_on.to_string(),
-                "reason": reason,
-                "holds": { "class": class.as_str(), "arrears": arrears },
-            });
-            store::insert_audit(
-                tx,
-                &at,
-                &actor,
-                "plan_save",
-                "loan",
-                Some(&loan.loan_ref),
-                &detail.to_string(),
-            )?;
-            let task = super::tasks::TaskKind::PlanOffer;
-            super::tasks::complete_work(tx, loan.id, task, today, &actor, &format!("plan {id} saved"))?;
-            Ok(id)
-        })?;
-        outcome.saved = Some(id);
-        Ok(outcome)
     }
 }

@@ -73,7 +73,8 @@ pub struct EscalationReport {
 
 /// Reads and checks a policy file: each bad entry as `FILE:LINE: key: message` (exit 2).
 pub fn load_policy(path: &Path) -> Result<Policy> {
-    let text = std::fs::read_to_string(path)
+    let text = super::install::user_may_read(path)
+        .and_then(|()| std::fs::read_to_string(path))
         .map_err(|e| AppError::Input(format!("{}: cannot read the policy file: {e}", path.display())))?;
     parse_policy(&text).map_err(|errors| {
         AppError::File(

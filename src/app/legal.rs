@@ -78,22 +78,99 @@ pub struct PacketReport {
     pub packets: Vec<PacketIndexRow>,
 }
 
-/// Files written so far; removed again unless the run is recorded.
-struct Written(Vec<PathBuf>);
+/// Files and folders made so far; removed again unless the run is recorded.
+#[derive(Default)]
+struct Written {
+    files: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
+}
 
 impl Drop for Written {
     fn drop(&mut self) {
-        for p in &self.0 {
+        for p in &self.files {
             let _ = std::fs::remove_file(p);
+        }
+        for d in self.dirs.iter().rev() {
+            let _ = std::fs::remove_dir(d);
         }
     }
 }
 
+fn failed(p: &Path, e: std::io::Error) -> AppError {
+    AppError::Input(format!("writing the legal packet to {}: {e}", p.display()))
+}
+
+/// A file of the packet, created new: never over another file, never through a link planted in
+/// its place (`create_new` fails on any name that exists, a link included).
+fn create(written: &mut Written, path: PathBuf) -> Result<std::fs::File> {
+    let file =
+        std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| failed(&path, e))?;
+    written.files.push(path);
+    Ok(file)
+}
+
 fn write(written: &mut Written, path: PathBuf, body: &str) -> Result<()> {
-    std::fs::write(&path, body)
-        .map_err(|e| AppError::Input(format!("writing the legal packet to {}: {e}", path.display())))?;
-    written.0.push(path);
-    Ok(())
+    use std::io::Write as _;
+    let mut file = create(written, path.clone())?;
+    file.write_all(body.as_bytes()).map_err(|e| failed(&path, e))
+}
+
+/// The output folder: made if missing, used if empty, else refused, so a run never mixes with or
+/// replaces what another left there.
+fn output_folder(out: &Path, written: &mut Written) -> Result<()> {
+    super::install::user_may_write_in(out).map_err(|e| failed(out, e))?;
+    match std::fs::read_dir(out).map(|mut entries| entries.next().is_some()) {
+        Ok(true) => Err(AppError::Input(format!(
+            "{} is not empty: legal packets go to a new or empty folder, so one run never replaces another's",
+            out.display()
+        ))),
+        Ok(false) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut missing = Vec::new();
+            let mut at = Some(out);
+            while let Some(dir) = at.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+                missing.push(dir.to_path_buf());
+                at = dir.parent();
+            }
+            std::fs::create_dir_all(out).map_err(|e| failed(out, e))?;
+            written.dirs.extend(missing.into_iter().rev());
+            Ok(())
+        }
+        Err(e) => Err(failed(out, e)),
+    }
+}
+
+/// A loan's folder name, one per loan id however the disk compares names: `A–Z 0–9 _ -` and `.`
+/// (not first or last) stay, a lowercase letter is `+` and its capital, any other byte `%HH`. No
+/// name has a lowercase letter, so a disk that ignores case tells them apart too; none is `.`,
+/// `..`, hidden, has a `/`, or is `index.csv`.
+pub fn folder_name(id: &str) -> String {
+    use std::fmt::Write as _;
+    let mut name = String::with_capacity(id.len() + 4);
+    let last = id.len().saturating_sub(1);
+    for (i, c) in id.char_indices() {
+        match c {
+            'A'..='Z' | '0'..='9' | '_' | '-' => name.push(c),
+            '.' if i != 0 && i != last => name.push(c),
+            'a'..='z' => {
+                name.push('+');
+                name.push(c.to_ascii_uppercase());
+            }
+            c => {
+                for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                    let _ = write!(name, "%{b:02X}");
+                }
+            }
+        }
+    }
+    if name.is_empty() {
+        // `+` alone: no id's letters make it.
+        name.push('+');
+    }
+    if name.eq_ignore_ascii_case("index.csv") {
+        name.replace_range(..1, "%49");
+    }
+    name
 }
 
 fn or_dash(v: Option<&str>) -> String {
@@ -358,7 +435,7 @@ pub fn render_text(d: &LoanDetail, meta: &PacketMeta, lang: NoticeLang) -> Strin
 }
 
 impl Desk {
-    /// Writes a legal packet folder per loan under `out` and `index.csv`, then records an audit
+    /// Writes a legal packet folder per loan under `out` (new or empty) and `index.csv`, then records an audit
     /// entry per loan and completes its open legal-packet task, in one transaction (the files are
     /// removed again if it fails). A supervisor's, or the owning collector's for own cases.
     pub fn legal_packets(&mut self, q: &PacketQuery, out: &Path) -> Result<PacketReport> {
@@ -390,11 +467,8 @@ impl Desk {
         }
         let (as_of, at, actor) = (self.as_of, self.stamp(), self.actor.login.clone());
         let uplift = self.rules.penalty_uplift_pct;
-        let failed = |p: &Path, e: std::io::Error| {
-            AppError::Input(format!("writing the legal packet to {}: {e}", p.display()))
-        };
-        std::fs::create_dir_all(out).map_err(|e| failed(out, e))?;
-        let mut written = Written(Vec::new());
+        let mut written = Written::default();
+        output_folder(out, &mut written)?;
         let mut rows = Vec::new();
         for loan in &loans {
             let d = self.show_full(&loan.loan_ref)?;
@@ -416,11 +490,14 @@ impl Desk {
                     ),
                 },
             };
-            let name = super::notices::file_part(&loan.loan_ref);
+            let name = folder_name(&loan.loan_ref);
             let folder = out.join(&name);
-            std::fs::create_dir_all(&folder).map_err(|e| failed(&folder, e))?;
+            // A new folder: one that exists (or a link planted in its place) is refused.
+            std::fs::create_dir(&folder).map_err(|e| failed(&folder, e))?;
+            written.dirs.push(folder.clone());
             let json = serde_json::to_string_pretty(&PacketJson { packet: meta.clone(), loan: &d })
                 .map_err(|e| AppError::Input(format!("writing the legal packet: {e}")))?;
+            let json = text::json_escaped(&json);
             write(&mut written, folder.join("packet.txt"), &render_text(&d, &meta, q.lang))?;
             write(&mut written, folder.join("packet.json"), &format!("{json}\n"))?;
             let s = &d.summary;
@@ -441,14 +518,9 @@ impl Desk {
             ));
         }
         let index = out.join("index.csv");
-        let mut w = csv::Writer::from_path(&index)
-            .map_err(|e| AppError::Input(format!("writing {}: {e}", index.display())))?;
-        written.0.push(index.clone());
-        for (_, r) in &rows {
-            w.serialize(r).map_err(|e| AppError::Input(format!("writing {}: {e}", index.display())))?;
-        }
-        w.flush().map_err(|e| failed(&index, e))?;
-        drop(w);
+        let mut file = create(&mut written, index.clone())?;
+        super::export::write_csv(&mut file, rows.iter().map(|(_, r)| r)).map_err(|e| failed(&index, e))?;
+        drop(file);
         self.store.write(|tx| -> Result<()> {
             for (id, r) in &rows {
                 let audit = serde_json::json!({
@@ -471,11 +543,44 @@ impl Desk {
             }
             Ok(())
         })?;
-        written.0.clear();
+        written.files.clear();
+        written.dirs.clear();
         Ok(PacketReport {
             out: out.display().to_string(),
             index: index.display().to_string(),
             packets: rows.into_iter().map(|(_, r)| r).collect(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folder_name;
+
+    #[test]
+    fn folder_names_are_one_per_id_whatever_the_case() {
+        let cases = [
+            ("DL00001380", "DL00001380"),
+            ("A_B", "A_B"),
+            ("A/B", "A%2FB"),
+            ("A-B.7", "A-B.7"),
+            ("ab", "+A+B"),
+            ("Ab", "A+B"),
+            (".", "%2E"),
+            ("..", "%2E%2E"),
+            (".x.", "%2E+X%2E"),
+            ("A+B", "A%2BB"),
+            ("A%2FB", "A%252FB"),
+            ("王", "%E7%8E%8B"),
+            ("INDEX.CSV", "%49NDEX.CSV"),
+            ("index.csv", "+I+N+D+E+X.+C+S+V"),
+            ("", "+"),
+        ];
+        for (id, name) in cases {
+            assert_eq!(folder_name(id), name, "{id:?}");
+        }
+        let folded: std::collections::BTreeSet<String> =
+            cases.iter().map(|(id, _)| folder_name(id).to_lowercase()).collect();
+        assert_eq!(folded.len(), cases.len());
     }
 }

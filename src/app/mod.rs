@@ -6,12 +6,15 @@ pub mod assign;
 pub mod audit;
 pub mod casework;
 pub mod collateral;
+mod correction;
 pub mod demo;
 pub mod desk_state;
 pub mod escalate;
+pub mod export;
 pub mod holidays;
 pub mod import;
 pub mod inspect;
+pub mod install;
 pub mod keymap;
 pub mod leases;
 pub mod ledger;
@@ -19,6 +22,7 @@ pub mod legal;
 pub mod moves;
 pub mod notice_text;
 pub mod notices;
+pub mod plans;
 pub mod privacy;
 pub mod queue_sort;
 pub mod run_undo;
@@ -126,6 +130,17 @@ impl Actor {
     }
 }
 
+/// Where the desk's clock comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// The system's: the only one a store that does not trust its environment takes.
+    Live,
+    /// Pinned by `DUEDESK_NOW` (tests and demos): it stamps contacts and audit entries and drives
+    /// the conduct rules, so only a store that trusts its environment takes it (`trust_env_user`,
+    /// which the demo book turns on), or a new store that `demo` is about to make a demo book.
+    Pinned { making_demo: bool },
+}
+
 /// The desk: an open store, the business date, the clock and the user. The store is the app
 /// layer's alone: the command line and the terminal reach it only through the desk's actions.
 pub struct Desk {
@@ -144,15 +159,31 @@ pub struct Desk {
 impl Desk {
     /// Opens the store at `path` (creating and migrating it as needed) and the desk on it for the
     /// operating-system login `os_login`, or for `env_user` (`DUEDESK_USER`) where the store's
-    /// setting `trust_env_user` is on; elsewhere another user named is refused (exit 3).
+    /// setting `trust_env_user` is on; elsewhere another user named is refused (exit 3), and so is
+    /// a pinned clock (`Clock`), before anything is written.
     pub fn open_at(
         path: &std::path::Path,
         os_login: &str,
         env_user: Option<&str>,
+        clock: Clock,
         as_of: NaiveDate,
         now: DateTime<FixedOffset>,
     ) -> Result<Desk> {
         let store = Store::open(path)?;
+        if let Clock::Pinned { making_demo } = clock {
+            let flag = |key| -> Result<bool> {
+                Ok(store::setting_get(store.conn(), key)?.as_deref() == Some("true"))
+            };
+            let new_demo = making_demo && store::user_count(store.conn())? == 0;
+            if !(flag("trust_env_user")? || flag("demo")? || new_demo) {
+                return Err(AppError::Refused(format!(
+                    "DUEDESK_NOW={} is refused: it pins the clock that stamps contacts and the audit log and \
+                     drives the conduct rules, and this store's setting trust_env_user is off; unset it to work \
+                     on the system's clock",
+                    now.to_rfc3339()
+                )));
+            }
+        }
         let login = match env_user.map(str::trim).filter(|u| !u.is_empty() && *u != os_login) {
             Some(user) => {
                 if store::setting_get(store.conn(), "trust_env_user")?.as_deref() != Some("true") {

@@ -70,6 +70,7 @@ impl Drop for Written {
 fn write_files(dir: &Path, stem: &str, text: &str, html: &str) -> Result<Written> {
     let failed =
         |p: &Path, e: std::io::Error| AppError::Input(format!("writing the notice to {}: {e}", p.display()));
+    super::install::user_may_write_in(dir).map_err(|e| failed(dir, e))?;
     std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
     for n in 1..=99 {
         let name = if n == 1 { stem.to_string() } else { format!("{stem}-{n}") };

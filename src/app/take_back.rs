@@ -20,31 +20,32 @@ impl Desk {
     pub fn take_back_contact(&mut self, loan_ref: &str, contact: i64) -> Result<i64> {
         let loan = self.loan(loan_ref)?;
         self.require_case(&loan, "taking back a contact")?;
-        let Some((at, by)) = store::voidable_contact(self.store.conn(), loan.id, contact)? else {
-            return Err(AppError::Input(format!(
-                "contact {contact} of loan {} is not one to take back (a correction, taken back already, or not on this loan)",
-                loan.loan_ref
-            )));
-        };
         let me = self.actor.user.as_ref().map(|u| u.id);
-        if by != me {
-            return Err(AppError::Refused(format!(
-                "contact {contact} of loan {} was logged by another user; only its user takes it back",
-                loan.loan_ref
-            )));
-        }
-        let logged = DateTime::parse_from_rfc3339(&at)
-            .map_err(|_| AppError::corrupt(format!("contact {contact} time '{at}'")))?;
-        if self.now - logged > Duration::seconds(TAKE_BACK_SECONDS) || self.now < logged {
-            return Err(AppError::Refused(format!(
-                "contact {contact} of loan {} was logged at {}, more than {TAKE_BACK_SECONDS} seconds ago: too late \
-                 to take back; add a note to it with :note",
-                loan.loan_ref,
-                logged.format("%H:%M:%S")
-            )));
-        }
-        let (stamp, actor) = (self.stamp(), self.actor.login.clone());
+        let (now, stamp, actor) = (self.now, self.stamp(), self.actor.login.clone());
         self.store.write(|tx| -> Result<i64> {
+            // Read in the write transaction that takes it back, so two desks cannot both do so.
+            let Some((at, by)) = store::voidable_contact(tx, loan.id, contact)? else {
+                return Err(AppError::Input(format!(
+                    "contact {contact} of loan {} is not one to take back (a correction, taken back already, or not on this loan)",
+                    loan.loan_ref
+                )));
+            };
+            if by != me {
+                return Err(AppError::Refused(format!(
+                    "contact {contact} of loan {} was logged by another user; only its user takes it back",
+                    loan.loan_ref
+                )));
+            }
+            let logged = DateTime::parse_from_rfc3339(&at)
+                .map_err(|_| AppError::corrupt(format!("contact {contact} time '{at}'")))?;
+            if now - logged > Duration::seconds(TAKE_BACK_SECONDS) || now < logged {
+                return Err(AppError::Refused(format!(
+                    "contact {contact} of loan {} was logged at {}, more than {TAKE_BACK_SECONDS} seconds ago: too late \
+                     to take back; add a note to it with :note",
+                    loan.loan_ref,
+                    logged.format("%H:%M:%S")
+                )));
+            }
             let void = store::void_contact(tx, loan.id, contact, ENTERED_IN_ERROR, me, &stamp)?;
             let detail =
                 serde_json::json!({ "contact": contact, "correction": void, "entered_in_error": true });

@@ -19,7 +19,7 @@ use crate::domain::{Channel, LoanStatus, Money, Outcome, Party, PromiseStatus, R
                   due-soon reminders, the overdue queue by stage and days past due, case history, \
                   and the escalation policy. With no command it opens the desk.",
     after_help = "Environment: DUEDESK_DB (store), DUEDESK_TODAY (as-of date), DUEDESK_NOW (clock, RFC 3339; \
-                  tests and demos), DUEDESK_USER (act as another desk user; only where the store's \
+                  tests and demos, where the store's trust_env_user setting is on), DUEDESK_USER (act as another desk user; only where the store's \
                   trust_env_user setting is on)."
 )]
 pub struct Cli {
@@ -305,8 +305,16 @@ pub struct ContactArgs {
     /// Supervisor: go ahead although a conduct rule refuses, for this reason (recorded)
     #[arg(long, value_name = "REASON")]
     pub override_rule: Option<String>,
-    /// This record corrects contact ID (history is append-only)
-    #[arg(long, value_name = "ID")]
+    /// This record corrects contact ID: its outcome and note (history is append-only; the
+    /// party, channel, direction and number stay the original's, and no rule counts it)
+    #[arg(
+        long,
+        value_name = "ID",
+        conflicts_with_all = [
+            "party", "channel", "phone", "inbound", "promise_amount", "promise_date", "debtor_asked",
+            "no_disclosure_ack", "override_rule",
+        ]
+    )]
     pub corrects: Option<i64>,
 }
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::format::Format;
 use super::output::{csv, json, print, table_width};
 use super::table::{self, flex, left, right};
-use crate::app::audit::{AuditQuery, AuditRow};
+use crate::app::audit::{AuditQuery, AuditRow, BreakKind};
 use crate::app::privacy::PiiField;
 use crate::app::{AppError, Desk, Result};
 
@@ -150,6 +150,10 @@ fn verify(desk: &Desk, format: Format) -> Result<()> {
             }
             Ok(())
         }
+        Some(b) if b.kind == BreakKind::State => Err(AppError::corrupt(format!(
+            "audit log broken: {} (its {} entries chain whole)",
+            b.why, check.rows
+        ))),
         Some(b) => Err(AppError::corrupt(format!(
             "audit log broken at row {}: {} ({} entries before it check out)",
             b.id, b.why, check.rows

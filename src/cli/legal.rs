@@ -15,7 +15,7 @@ use crate::domain::Stage;
 pub struct LegalPacketArgs {
     /// Loan ids (one folder each)
     pub loans: Vec<String>,
-    /// Directory to write the folders and index.csv to (created if missing)
+    /// Directory to write the folders and index.csv to: a new one (created) or an empty one
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Every loan at this stage (a collector: own cases), e.g. legal

@@ -31,7 +31,7 @@ use format::Format;
 use crate::app::casework::ContactInput;
 use crate::app::views::LoanQuery;
 use crate::app::views::SortKey;
-use crate::app::{AppError, Desk, Result, demo, import};
+use crate::app::{AppError, Clock, Desk, Result, demo, import};
 use crate::domain::plan::{PlanRequest, PlanScope};
 use crate::domain::{Direction, LoanStatus, Role};
 
@@ -42,13 +42,14 @@ pub fn main_with(cli: Cli) -> i32 {
         Err(e) => {
             let mut err = std::io::stderr().lock();
             match &e {
+                // A message may quote the book or the input: its control characters are shown.
                 AppError::File(lines) => {
                     for l in lines {
-                        let _ = writeln!(err, "{l}");
+                        let _ = writeln!(err, "{}", crate::text::visible(l));
                     }
                 }
                 other => {
-                    let _ = writeln!(err, "duedesk: {other}");
+                    let _ = writeln!(err, "duedesk: {}", crate::text::visible_lines(&other.to_string()));
                 }
             }
             e.exit_code()
@@ -146,7 +147,8 @@ fn execute(cli: Cli) -> Result<()> {
             }
             println!("imported {} {label}", report.rows);
             for c in &report.credits {
-                println!("loan {} is paid more than it owes: credit balance {}", c.loan_id, c.credit);
+                let loan = crate::text::visible(&c.loan_id);
+                println!("loan {loan} is paid more than it owes: credit balance {}", c.credit);
             }
             Ok(())
         }
@@ -165,19 +167,25 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Show { loan }) => out.show(&desk.show(&loan)?),
         Some(Command::Schedule { loan }) => out.schedule(&desk.schedule(&loan)?),
         Some(Command::Contact(a)) => {
-            let input = ContactInput {
-                loan_ref: a.loan,
-                party: a.party,
-                channel: a.channel,
-                direction: if a.inbound { Direction::Inbound } else { Direction::Outbound },
-                outcome: a.outcome,
-                note: a.note,
-                phone: a.phone,
-                promise: a.promise_amount.zip(a.promise_date),
-                debtor_asked: a.debtor_asked,
-                no_disclosure_ack: a.no_disclosure_ack,
-                override_reason: a.override_rule,
-                corrects: a.corrects,
+            let input = match a.corrects {
+                // A correction is what the original was, with the outcome and note amended.
+                Some(id) => {
+                    ContactInput { outcome: a.outcome, note: a.note, ..desk.correction_input(&a.loan, id)? }
+                }
+                None => ContactInput {
+                    loan_ref: a.loan,
+                    party: a.party,
+                    channel: a.channel,
+                    direction: if a.inbound { Direction::Inbound } else { Direction::Outbound },
+                    outcome: a.outcome,
+                    note: a.note,
+                    phone: a.phone,
+                    promise: a.promise_amount.zip(a.promise_date),
+                    debtor_asked: a.debtor_asked,
+                    no_disclosure_ack: a.no_disclosure_ack,
+                    override_reason: a.override_rule,
+                    corrects: None,
+                },
             };
             out.logged_contact(&desk.log_contact(&input)?)
         }
@@ -339,15 +347,19 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
     }
 }
 
-/// The desk's clock: `DUEDESK_NOW` (tests and demos) or the local time; its date within the
-/// book's years, as every date.
-fn clock() -> Result<DateTime<FixedOffset>> {
-    let now = match std::env::var("DUEDESK_NOW") {
-        Ok(v) if !v.trim().is_empty() => DateTime::parse_from_rfc3339(v.trim()).map_err(|e| {
+/// The clock `DUEDESK_NOW` pins (tests and demos), if it is set.
+fn pinned_clock() -> Result<Option<DateTime<FixedOffset>>> {
+    match std::env::var("DUEDESK_NOW") {
+        Ok(v) if !v.trim().is_empty() => DateTime::parse_from_rfc3339(v.trim()).map(Some).map_err(|e| {
             AppError::Input(format!("DUEDESK_NOW={v}: {e}; use RFC 3339, e.g. 2026-03-01T10:00:00+08:00"))
-        })?,
-        _ => Local::now().fixed_offset(),
-    };
+        }),
+        _ => Ok(None),
+    }
+}
+
+/// The desk's clock, pinned or the local time, when its date is within the book's years, as
+/// every date.
+fn within_years(now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>> {
     let years = crate::domain::terms::YEARS;
     if !years.contains(&now.year()) {
         return Err(AppError::Input(format!(
@@ -371,14 +383,28 @@ fn os_login() -> Result<String> {
 }
 
 fn open_desk(cli: &Cli) -> Result<Desk> {
-    let now = clock()?;
+    crate::app::install::refuse_setuid()?;
+    let pinned = pinned_clock()?;
+    let now = within_years(pinned.unwrap_or_else(|| Local::now().fixed_offset()))?;
+    let clock = match pinned {
+        None => Clock::Live,
+        Some(_) => Clock::Pinned { making_demo: matches!(cli.command, Some(Command::Demo { .. })) },
+    };
     let as_of = cli.as_of.unwrap_or_else(|| now.date_naive());
     let path = match &cli.db {
         Some(p) => p.clone(),
         None => default_db()?,
     };
     let env_user = std::env::var("DUEDESK_USER").ok();
-    Desk::open_at(&path, &os_login()?, env_user.as_deref(), as_of, now)
+    let login = os_login()?;
+    // Run setgid to the store's group: nothing from the environment acts for the caller.
+    if let Some(install) = crate::app::install::current() {
+        let other = env_user.as_deref().map(str::trim).filter(|u| !u.is_empty() && *u != login);
+        install.refuse_env(pinned.is_some(), other)?;
+        install.check_store(&path)?;
+        install.set_umask();
+    }
+    Desk::open_at(&path, &login, env_user.as_deref(), clock, as_of, now)
 }
 
 /// Progress on a terminal's stderr (silent otherwise); ends its line when dropped.

@@ -119,7 +119,7 @@ pub fn issue(desk: &mut Desk, a: &NoticeArgs, format: Format) -> Result<()> {
                 n.number,
                 n.id,
                 n.loan_id,
-                n.addressee,
+                crate::text::visible(&n.addressee),
                 n.total_demanded,
                 n.pay_by
             );

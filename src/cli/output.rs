@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::format::Format;
 use super::table::{self, Column, flex, left, right};
 use crate::app::User;
-use crate::app::casework::{LoggedContact, PlanOutcome, PromiseListRow};
+use crate::app::casework::{LoggedContact, PromiseListRow};
+use crate::app::plans::PlanOutcome;
 use crate::app::views::{LoanDetail, LoanSummary, ScheduleLine};
 use crate::app::{AppError, Result};
 
@@ -20,27 +21,31 @@ fn io(e: impl std::fmt::Display) -> AppError {
     AppError::Input(format!("writing output: {e}"))
 }
 
-/// Writes to stdout; a reader that closes the pipe early (`duedesk loans | head`) is not an error.
+/// Writes to stdout, control characters from the book made visible; a reader that closes the pipe
+/// early (`duedesk loans | head`) is not an error.
 pub(super) fn print(text: &str) -> Result<()> {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
+    match std::io::stdout().lock().write_all(crate::text::visible_lines(text).as_bytes()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map_err(io),
     }
 }
 
+/// JSON on stdout; what JSON leaves raw that a terminal would act on is escaped (`text::json_escaped`).
 pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     let mut text = serde_json::to_string_pretty(value).map_err(io)?;
     text.push('\n');
-    print(&text)
+    match std::io::stdout().lock().write_all(crate::text::json_escaped(&text).as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(io),
+    }
 }
 
-/// Rows as CSV with a header from the first row's field names.
+/// Rows as CSV with a header from the first row's field names, control characters visible.
 pub(super) fn csv<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    for r in rows {
-        w.serialize(r).map_err(io)?;
+    match crate::app::export::write_csv(&mut std::io::stdout().lock(), rows) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(io),
     }
-    w.flush().map_err(io)
 }
 
 /// Tables fit 80 columns unless the terminal says it is wider.
@@ -48,8 +53,13 @@ pub(super) fn table_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 80).unwrap_or(80)
 }
 
+/// A value for a line of text: `-` when absent, control characters visible (no value breaks a line).
 fn opt<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref().map_or_else(|| "-".to_string(), ToString::to_string)
+    v.as_ref().map_or_else(|| "-".to_string(), |v| crate::text::visible(&v.to_string()).into_owned())
+}
+
+fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::text::visible(s)
 }
 
 impl Out {
@@ -317,11 +327,11 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
     use std::fmt::Write as _;
     let s = &d.summary;
     let mut t = String::new();
-    let _ = writeln!(t, "{}  {}  ({})", s.loan_id, s.borrower, opt(&s.phone));
+    let _ = writeln!(t, "{}  {}  ({})", shown(&s.loan_id), shown(&s.borrower), opt(&s.phone));
     let _ = writeln!(
         t,
         "customer {} · owner {} · branch {} · as of {}",
-        d.customer_id,
+        shown(&d.customer_id),
         opt(&s.assignee),
         opt(&d.branch),
         s.as_of
@@ -331,7 +341,7 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
         "{} · {} at {} % over {} months · disbursed {}",
         s.product, s.principal, d.annual_rate, d.term_months, d.disbursed_on
     );
-    let agency = d.agency_name.as_deref().map(|a| format!(" · agency {a}")).unwrap_or_default();
+    let agency = d.agency_name.as_deref().map(|a| format!(" · agency {}", shown(a))).unwrap_or_default();
     let _ = writeln!(
         t,
         "\nstatus {} · stage {}{agency} · DPD {} · {} · {}",
@@ -360,13 +370,14 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
         }
     );
     if let Some(g) = &d.guarantor {
-        let _ = writeln!(t, "guarantor {g} {}", d.guarantor_phone.as_deref().unwrap_or("").trim_end());
+        let phone = d.guarantor_phone.as_deref().unwrap_or("");
+        let _ = writeln!(t, "guarantor {} {}", shown(g), shown(phone).trim_end());
     }
     if let Some(c) = &d.collateral {
-        let _ = writeln!(t, "collateral {c}");
+        let _ = writeln!(t, "collateral {}", shown(c));
     }
     if !d.other_loans.is_empty() {
-        let _ = writeln!(t, "other loans of this customer: {}", d.other_loans.join(", "));
+        let _ = writeln!(t, "other loans of this customer: {}", shown(&d.other_loans.join(", ")));
     }
     // The schedule: everything not yet paid, and the last paid installment for context.
     let first_open = d.schedule.iter().position(|l| l.status.as_str() != "paid").unwrap_or(d.schedule.len());

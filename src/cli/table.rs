@@ -23,7 +23,11 @@ pub const fn flex(header: &'static str, shrink_to: usize) -> Column {
 }
 
 /// Renders a header line and the rows within `max_width` cells where the flexible columns allow.
+/// Cells are measured and cut as shown, control characters visible.
 pub fn render(columns: &[Column], rows: &[Vec<String>], max_width: usize) -> String {
+    let shown: Vec<Vec<std::borrow::Cow<'_, str>>> =
+        rows.iter().map(|r| r.iter().map(|c| text::visible(c)).collect()).collect();
+    let rows = &shown;
     let mut widths: Vec<usize> = columns
         .iter()
         .enumerate()
@@ -57,7 +61,7 @@ pub fn render(columns: &[Column], rows: &[Vec<String>], max_width: usize) -> Str
     let mut out = line(&mut columns.iter().map(|c| c.header).enumerate());
     out.push('\n');
     for r in rows {
-        out.push_str(&line(&mut r.iter().map(String::as_str).enumerate()));
+        out.push_str(&line(&mut r.iter().map(AsRef::as_ref).enumerate()));
         out.push('\n');
     }
     out

@@ -19,7 +19,10 @@ pub fn data_dir() -> Option<PathBuf> {
 
 /// The lines kept, oldest first; none when there is no file.
 pub fn load(dir: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(dir.join(HISTORY_FILE)).unwrap_or_default();
+    let file = dir.join(HISTORY_FILE);
+    let text = crate::app::install::user_may_read(&file)
+        .and_then(|()| std::fs::read_to_string(&file))
+        .unwrap_or_default();
     let lines: Vec<String> = text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
     let over = lines.len().saturating_sub(HISTORY_LINES);
     lines[over..].to_vec()
@@ -27,6 +30,8 @@ pub fn load(dir: &Path) -> Vec<String> {
 
 /// Writes the lines (the last `HISTORY_LINES`), making the directory if need be.
 pub fn save(dir: &Path, lines: &[String]) -> std::io::Result<()> {
+    // Never with the group install's rights: the folder is the user's to write, or no history.
+    crate::app::install::user_may_write_in(dir)?;
     std::fs::create_dir_all(dir)?;
     let over = lines.len().saturating_sub(HISTORY_LINES);
     let mut text = lines[over..].iter().map(|l| l.replace('\n', " ")).collect::<Vec<_>>().join("\n");

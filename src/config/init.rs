@@ -47,6 +47,8 @@ pub fn keys_text() -> String {
 /// Writes each file the directory does not have yet; each file and whether it was written
 /// (`false`: it was there and is kept).
 pub fn write_new(dir: &Path, files: Vec<(&str, String)>) -> std::io::Result<Vec<(PathBuf, bool)>> {
+    // Never with the group install's rights: the folder is the user's to write.
+    crate::app::install::user_may_write_in(dir)?;
     std::fs::create_dir_all(dir)?;
     let mut out = Vec::new();
     for (name, text) in files {

@@ -105,7 +105,7 @@ pub fn no_color() -> bool {
 
 /// Reads a file if it exists; a file that exists but cannot be read is a problem.
 fn read(path: &Path, out: &mut Loaded) -> Option<String> {
-    match std::fs::read_to_string(path) {
+    match crate::app::install::user_may_read(path).and_then(|()| std::fs::read_to_string(path)) {
         Ok(text) => {
             out.read.push(path.to_path_buf());
             Some(text)
@@ -161,7 +161,7 @@ pub fn load(dir: Option<&Path>, no_color: bool) -> Loaded {
             Some(t) => theme = t,
             None if name.contains('/') || name.contains('\\') || name.ends_with(".toml") => {
                 let file = dir.join(&name);
-                match std::fs::read_to_string(&file) {
+                match crate::app::install::user_may_read(&file).and_then(|()| std::fs::read_to_string(&file)) {
                     Ok(text) => {
                         out.read.push(file.clone());
                         let bad = theme.overlay(&text);

@@ -152,4 +152,16 @@ mod tests {
         }
         assert!(check_text("\u{202E}x", Lines::Many).expect_err("bidi").contains("a direction character"));
     }
+
+    /// The book refuses to take in exactly the characters `text::visible` shows instead of sending
+    /// (a line feed aside), so the two lists cannot drift apart.
+    #[test]
+    fn text_refused_is_text_shown_visibly() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let refused = check_text(c.encode_utf8(&mut buf), Lines::Many).is_err();
+            let shown = crate::text::is_unsafe(c) && c != '\n';
+            assert_eq!(refused, shown, "U+{:04X}", u32::from(c));
+        }
+    }
 }

@@ -200,21 +200,37 @@ pub struct ChainCheck {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BrokenLink {
+    /// The broken row; for a user or setting changed outside duedesk, the entry that last said
+    /// what it was (0: none did).
     pub id: i64,
     pub why: String,
+    pub kind: BreakKind,
 }
 
-/// Checks every row in id order in one read transaction, streaming: flat memory on any size.
-pub fn verify_audit(conn: &Connection, progress: &mut dyn FnMut(u64)) -> Result<ChainCheck> {
-    let tx = conn.unchecked_transaction()?;
-    let mut stmt = tx.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
+/// What does not hold: the chain of rows, or the users and settings it vouches for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakKind {
+    Chain,
+    State,
+}
+
+/// Checks every row in id order in one read transaction (the caller's, if it is in one),
+/// streaming: flat memory on any size. `on_row` sees each row that checks out, in order.
+pub fn verify_audit(
+    conn: &Connection,
+    progress: &mut dyn FnMut(u64),
+    on_row: &mut dyn FnMut(&AuditRow),
+) -> Result<ChainCheck> {
+    let _read = if conn.is_autocommit() { Some(conn.unchecked_transaction()?) } else { None };
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
     let mut rows = stmt.query([])?;
     let mut n = 0u64;
     let (mut prev_id, mut prev_hash) = (None::<i64>, GENESIS.to_string());
     let broken = |id: i64, why: String, rows: u64| ChainCheck {
         rows,
         head: None,
-        broken: Some(BrokenLink { id, why }),
+        broken: Some(BrokenLink { id, why, kind: BreakKind::Chain }),
     };
     while let Some(r) = rows.next()? {
         let row = AuditRow::from_row(r)?;
@@ -238,6 +254,7 @@ pub fn verify_audit(conn: &Connection, progress: &mut dyn FnMut(u64)) -> Result<
         if audit_hash(&row.content(), &prev_hash) != hash {
             return Ok(broken(row.id, "its content does not match its hash: the row was changed".into(), n));
         }
+        on_row(&row);
         n += 1;
         if n.is_multiple_of(100_000) {
             progress(n);
@@ -247,9 +264,9 @@ pub fn verify_audit(conn: &Connection, progress: &mut dyn FnMut(u64)) -> Result<
     }
     drop(rows);
     drop(stmt);
-    let head = meta_get(&tx, HEAD)?;
+    let head = meta_get(conn, HEAD)?;
     let last = prev_id.map(|id| format!("{id} {prev_hash}"));
-    if head != last && meta_get(&tx, PENDING)?.is_none() {
+    if head != last && meta_get(conn, PENDING)?.is_none() {
         let id = prev_id.unwrap_or(0);
         let why = match head {
             Some(h) => format!(
@@ -288,7 +305,7 @@ mod tests {
     }
 
     fn check(store: &Store) -> ChainCheck {
-        verify_audit(store.conn(), &mut |_| {}).expect("verify")
+        verify_audit(store.conn(), &mut |_| {}, &mut |_| {}).expect("verify")
     }
 
     #[test]

@@ -157,6 +157,16 @@ pub struct ConductRow {
     pub phone: Option<String>,
 }
 
+/// Contact `id`, if it is one of this loan's.
+pub fn contact_on_loan(conn: &Connection, loan: LoanId, id: i64) -> Result<Option<ContactRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.at, c.party, c.channel, c.direction, c.outcome, c.phone, c.note, u.login, c.corrects_id, \
+         c.override_rule, c.override_reason FROM contacts c LEFT JOIN users u ON u.id = c.user_id \
+         WHERE c.id = ?1 AND c.loan_id = ?2",
+    )?;
+    row::first(&mut stmt, params![id, loan])
+}
+
 /// A contact on this loan that can be taken back: an original record (not a correction) not
 /// taken back already. Its time and who logged it.
 pub fn voidable_contact(
@@ -205,14 +215,6 @@ pub fn void_contact(
     conn.prepare_cached("UPDATE loan_state SET last_contact_at = ?2 WHERE loan_id = ?1")?
         .execute(params![loan, at])?;
     Ok(void)
-}
-
-/// Whether contact `id` exists on this loan.
-pub fn contact_exists(conn: &Connection, loan: LoanId, id: i64) -> Result<bool> {
-    let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM contacts WHERE id = ?1 AND loan_id = ?2")?
-        .query_row(params![id, loan], |r| r.get(0))?;
-    Ok(n > 0)
 }
 
 pub fn contact_count(conn: &Connection) -> Result<i64> {

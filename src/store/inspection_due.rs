@@ -46,7 +46,9 @@ const STANDING: &str = "NOT EXISTS (SELECT 1 FROM inspections n WHERE n.corrects
 fn facts_sql(filter: &str, inspected: bool) -> String {
     let (first, latest) = if inspected {
         (
-            format!("(SELECT coalesce(max(i.kind = 'first'), 0) FROM inspections i WHERE i.loan_id = l.id AND {STANDING})"),
+            format!(
+                "(SELECT coalesce(max(i.kind = 'first'), 0) FROM inspections i WHERE i.loan_id = l.id AND {STANDING})"
+            ),
             format!("(SELECT max(i.done_on) FROM inspections i WHERE i.loan_id = l.id AND {STANDING})"),
         )
     } else {
@@ -91,9 +93,16 @@ pub fn due_facts_of_customer(conn: &Connection, customer: CustomerId) -> Result<
 /// The facts of the loans of up to `customers` customers after customer id `after`, in
 /// customer order (a whole-book schedule reads the book a page at a time). `inspected`: the
 /// book holds inspections to look up (`any_inspection`).
-pub fn due_facts_page(conn: &Connection, after: i64, customers: u32, inspected: bool) -> Result<Vec<DueFacts>> {
-    let sql =
-        facts_sql("l.customer_id IN (SELECT id FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2)", inspected);
+pub fn due_facts_page(
+    conn: &Connection,
+    after: i64,
+    customers: u32,
+    inspected: bool,
+) -> Result<Vec<DueFacts>> {
+    let sql = facts_sql(
+        "l.customer_id IN (SELECT id FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2)",
+        inspected,
+    );
     row::all(&mut *conn.prepare_cached(&sql)?, params![after, customers])
 }
 

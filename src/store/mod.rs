@@ -2,6 +2,7 @@
 
 mod assign;
 mod audit;
+mod audit_state;
 mod book;
 mod casework;
 mod collateral;
@@ -34,6 +35,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use assign::*;
 pub use audit::*;
+pub use audit_state::verify_audit_and_state;
 pub use book::*;
 pub use casework::*;
 pub use collateral::*;
@@ -172,6 +174,9 @@ impl Store {
         };
         if audit::chain_is_pending(&store.conn)? {
             store.write(|tx| audit::chain_pending(tx))?;
+        }
+        if audit_state::baseline_pending(&store.conn)? {
+            store.write(|tx| audit_state::write_baseline(tx))?;
         }
         // A store made before search terms, or loans written by a path that does not index them.
         if search::search_is_pending(&store.conn)? {

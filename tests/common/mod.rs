@@ -46,10 +46,31 @@ impl From<Output> for Run {
 }
 
 impl TestDesk {
+    /// A desk on a test store: made at the test clock (`NOW`), its first admin the login running
+    /// the tests, with `trust_env_user` on, so the store takes `DUEDESK_NOW` and `DUEDESK_USER`.
     pub fn new() -> Self {
+        let d = Self::bare();
+        let now = chrono::DateTime::parse_from_rfc3339(NOW).expect("the test clock");
+        let login = whoami::username().expect("the login running the tests");
+        let store = duedesk::store::Store::open(&d.db).expect("make the store");
+        let mut desk =
+            duedesk::app::Desk::open(store, &login, now.date_naive(), now).expect("open the store");
+        desk.set_setting("trust_env_user", "true").expect("trust the test clock");
+        d
+    }
+
+    /// A desk whose store does not exist yet.
+    pub fn bare() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("desk.db");
         TestDesk { dir, db }
+    }
+
+    /// A command on the system's clock (no `DUEDESK_NOW`).
+    pub fn live(&self) -> Command {
+        let mut c = self.command();
+        c.env_remove("DUEDESK_NOW");
+        c
     }
 
     pub fn command(&self) -> Command {

@@ -83,7 +83,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
                 "the store at {label} already holds {held} loans; the demo needs an empty store — use another --db"
             )));
         }
-        let team = Team::create(tx, &ctx.stamp)?;
+        let team = Team::create(tx, &ctx.stamp, &ctx.login)?;
         let mut g = Generator { rng: Rng::new(seed), ctx, team, counts: Counts::default() };
         let mut done = 0u64;
         while done < loans {
@@ -100,8 +100,12 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         if !done.is_multiple_of(10_000) {
             progress(done);
         }
-        store::setting_set(tx, "trust_env_user", "true")?;
-        store::setting_set(tx, "demo", "true")?;
+        for key in ["trust_env_user", "demo"] {
+            let before = store::setting_get(tx, key)?;
+            store::setting_set(tx, key, "true")?;
+            let detail = serde_json::json!({ "before": before, "after": "true", "demo": true }).to_string();
+            store::insert_audit(tx, &g.ctx.stamp, &g.ctx.login, "setting_set", "setting", Some(key), &detail)?;
+        }
         store::index_search(tx, &mut |_| {})?;
         store::refresh_all(tx, StateTable::Shared, g.ctx.as_of, &g.ctx.rules, progress)?;
         let users = g.team.logins();

@@ -34,13 +34,21 @@ pub(super) struct Team {
 }
 
 impl Team {
-    /// Creates the supervisor and the collectors, keeping any that already exist.
-    pub(super) fn create(conn: &Connection, at: &str) -> Result<Team> {
+    /// Creates the supervisor and the collectors, keeping any that already exist; each one created
+    /// is an audit entry, as `users add` makes.
+    pub(super) fn create(conn: &Connection, at: &str, actor: &str) -> Result<Team> {
         let ensure = |login: &str, display: &str, role: Role| -> Result<UserId> {
-            Ok(match store::user_by_login(conn, login)? {
-                Some(u) => u.id,
-                None => store::insert_user(conn, login, Some(display), role, at)?,
-            })
+            if let Some(u) = store::user_by_login(conn, login)? {
+                return Ok(u.id);
+            }
+            let id = store::insert_user(conn, login, Some(display), role, at)?;
+            let detail = serde_json::json!({
+                "before": null,
+                "after": { "role": role.as_str(), "display_name": display, "active": true },
+                "demo": true,
+            });
+            store::insert_audit(conn, at, actor, "user_add", "user", Some(login), &detail.to_string())?;
+            Ok(id)
         };
         ensure(SUPERVISOR.0, SUPERVISOR.1, Role::Supervisor)?;
         let collectors = COLLECTORS

@@ -7,13 +7,14 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::app::assign::{BulkAssign, BulkOutcome};
-use crate::app::casework::{ContactInput, PlanOutcome};
+use crate::app::casework::ContactInput;
 use crate::app::escalate::EscalationReport;
 use crate::app::inspect::{InspectInput, InspectionQuery, ReviewItem, ReviewKind};
 use crate::app::leases::Lease;
 use crate::app::moves::HoldKind;
 use crate::app::notice_text::{NoticeKind, NoticeLang};
 use crate::app::notices::NoticeView;
+use crate::app::plans::PlanOutcome;
 use crate::app::privacy::{PiiField, Revealed};
 use crate::app::search::{Found, SearchNote};
 use crate::app::team::TeamReport;

@@ -103,6 +103,12 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
         }
         let detail = json!({ "file": shown, "rows": rows, "created_users": import.created_users });
         store::insert_audit(tx, &at, actor, "import_loans", "file", Some(&shown), &detail.to_string())?;
+        // Each desk user the file created is an entry of its own, as `users add` makes.
+        for login in &import.created_users {
+            let after = json!({ "role": Role::Collector.as_str(), "display_name": null, "active": true });
+            let detail = json!({ "before": null, "after": after, "import": shown }).to_string();
+            store::insert_audit(tx, &at, actor, "user_add", "user", Some(login), &detail)?;
+        }
         Ok(ImportReport {
             rows,
             created_users: import.created_users,

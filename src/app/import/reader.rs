@@ -88,6 +88,7 @@ const NOT_UTF8: &str = "is not valid UTF-8: save the file as UTF-8 (\"CSV UTF-8\
 /// Opens `path`, skipping a UTF-8 byte-order mark.
 pub(super) fn open(path: &Path) -> Result<BufReader<File>> {
     let cannot = |e: io::Error| AppError::Input(format!("{}: cannot read the file: {e}", path.display()));
+    crate::app::install::user_may_read(path).map_err(cannot)?;
     let mut input = BufReader::new(File::open(path).map_err(cannot)?);
     if input.fill_buf().map_err(cannot)?.starts_with(b"\xEF\xBB\xBF") {
         input.consume(3);

@@ -88,8 +88,10 @@ pub(crate) fn schedule_book(conn: &Connection, rules: &InspectionRules) -> Resul
         let page = store::due_facts_page(conn, after, CUSTOMERS_A_PAGE, inspected)?;
         let Some(last) = page.last().map(|f| f.customer.0) else { break };
         if empty {
-            let rows: Vec<RegularRow> =
-                page.chunk_by(|a, b| a.customer == b.customer).flat_map(|c| customer_rows(c, rules)).collect();
+            let rows: Vec<RegularRow> = page
+                .chunk_by(|a, b| a.customer == b.customer)
+                .flat_map(|c| customer_rows(c, rules))
+                .collect();
             store::insert_regular(conn, &rows)?;
         } else {
             for customer in page.chunk_by(|a, b| a.customer == b.customer) {

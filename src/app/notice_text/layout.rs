@@ -48,7 +48,9 @@ fn no_line_end(c: char) -> bool {
 
 /// Breaks `s` into lines of at most `width` cells, the first prefixed by `first`, the others by
 /// `rest`. Breaks at spaces when the line has one, else between characters (Chinese).
+/// Control characters in `s` are shown (`text::visible`), so a value never starts a line of its own.
 pub(crate) fn wrap(s: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+    let s = text::visible(s);
     let mut lines = Vec::new();
     let mut prefix = first;
     let chars: Vec<char> = s.chars().collect();
@@ -103,15 +105,17 @@ pub(crate) fn wrap(s: &str, width: usize, first: &str, rest: &str) -> Vec<String
 }
 
 pub(crate) fn centered(s: &str, width: usize) -> String {
-    let pad = width.saturating_sub(text::width(s)) / 2;
+    let s = text::visible(s);
+    let pad = width.saturating_sub(text::width(&s)) / 2;
     format!("{}{s}", " ".repeat(pad))
 }
 
 fn flush_right(s: &str, width: usize) -> Vec<String> {
-    if text::width(s) >= width {
-        return wrap(s, width, "", "");
+    let s = text::visible(s);
+    if text::width(&s) >= width {
+        return wrap(&s, width, "", "");
     }
-    vec![format!("{}{s}", " ".repeat(width - text::width(s)))]
+    vec![format!("{}{s}", " ".repeat(width - text::width(&s)))]
 }
 
 fn text_blocks(blocks: &[Block], lang: NoticeLang, out: &mut Vec<String>) {
@@ -189,7 +193,7 @@ pub(super) fn to_text(doc: &Doc) -> String {
 // ---------------------------------------------------------------------------------------------
 // HTML
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values; control characters are shown.
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -199,6 +203,7 @@ pub fn html_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if text::is_unsafe(c) => out.push_str(&text::visible(c.encode_utf8(&mut [0; 4]))),
             c => out.push(c),
         }
     }
