@@ -247,8 +247,8 @@ fn a_new_store_is_group_writable_under_umask_002() {
     let bin = env!("CARGO_BIN_EXE_duedesk");
     let out = Command::new("sh")
         .arg("-c")
-        .arg(format!("umask 002 && exec '{bin}' --db '{}' users list", d.db.display()))
-        .env_remove("DUEDESK_NOW")
+        .arg(format!("umask 002 && exec '{bin}' --db '{}' demo --loans 10", d.db.display()))
+        .env("DUEDESK_NOW", common::NOW)
         .env("DUEDESK_CONFIG", d.config_dir())
         .env_remove("DUEDESK_USER")
         .output()

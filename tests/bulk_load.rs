@@ -116,7 +116,7 @@ fn a_first_import_killed_half_way_leaves_an_empty_store_in_wal_mode() {
 
     // And the same rows, imported again from a file, go in whole.
     let csv = d.write("loans.csv", &text);
-    let out = d.ok(&["--as-of", AS_OF, "import", "loans", TestDesk::path_str(&csv)]);
+    let out = d.ok(&["--as-of", AS_OF, "--format", "table", "import", "loans", TestDesk::path_str(&csv)]);
     assert!(out.stdout.contains(&format!("imported {LOANS} loans")), "{}", out.stdout);
     assert_eq!(journal_mode(&d), "wal");
     let n: i64 = rusqlite::Connection::open(&d.db)

@@ -178,7 +178,7 @@ CF-4,Maria Chen,annuity,2000.00,17.09,36,2025-01-31
 fn imported_check_figures_reproduce_in_the_schedule() {
     let d = TestDesk::new();
     let file = d.write("loans.csv", CHECK_FIGURES);
-    let r = d.ok(&["--as-of", AS_OF, "import", "loans", TestDesk::path_str(&file)]);
+    let r = d.ok(&["--as-of", AS_OF, "--format", "table", "import", "loans", TestDesk::path_str(&file)]);
     assert!(r.stdout.contains("imported 4"), "{}", r.stdout);
     let first = |id: &str| {
         let s = d.ok(&["--as-of", AS_OF, "schedule", id, "--format", "json"]).json();
@@ -259,7 +259,7 @@ fn unknown_loan_is_bad_input() {
 
 #[test]
 fn desk_user_from_the_environment_needs_trust() {
-    let d = TestDesk::bare();
+    let d = TestDesk::empty();
     let r: common::Run = d.live().args(["users", "list"]).output().expect("run").into();
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r: common::Run =
@@ -319,7 +319,7 @@ fn roles_guard_settings() {
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("read-only"), "{}", r.stderr);
     d.ok(&["settings", "set", "conduct_profile", "us-regf"]);
-    assert_eq!(d.ok(&["settings", "get", "conduct_profile"]).stdout.trim(), "us-regf");
+    assert_eq!(d.ok(&["settings", "get", "conduct_profile", "--format", "table"]).stdout.trim(), "us-regf");
     let r = d.run(&["settings", "set", "penalty_uplift_pct", "60"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }

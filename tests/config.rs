@@ -22,7 +22,7 @@ fn file(d: &TestDesk, name: &str) -> String {
 #[test]
 fn no_files_and_good_files_pass() {
     let d = with_files(&[]);
-    let r = d.ok(&["config", "check"]);
+    let r = d.ok(&["config", "check", "--format", "table"]);
     assert!(r.stdout.contains("the defaults apply"), "{}", r.stdout);
 
     let d = with_files(&[
@@ -33,12 +33,12 @@ fn no_files_and_good_files_pass() {
         ),
         ("theme.toml", "selected = { fg = \"black\", bg = \"#ffd75f\", modifiers = [\"bold\"] }\n"),
     ]);
-    let r = d.ok(&["config", "check"]);
+    let r = d.ok(&["config", "check", "--format", "table"]);
     assert_eq!(r.stderr, "");
     for name in ["config.toml", "keys.toml", "theme.toml"] {
         assert!(r.stdout.contains(&format!("ok {}", file(&d, name))), "{}", r.stdout);
     }
-    let r = d.ok(&["config", "path"]);
+    let r = d.ok(&["config", "path", "--format", "table"]);
     assert_eq!(r.stdout.trim(), d.config_dir().display().to_string());
 }
 
@@ -202,7 +202,7 @@ fn the_problems_fit_80x24_and_scroll() {
 #[test]
 fn config_init_writes_the_defaults_once_and_they_check_clean() {
     let d = TestDesk::new();
-    let r = d.ok(&["config", "init"]);
+    let r = d.ok(&["--format", "table", "config", "init"]);
     for name in ["config.toml", "keys.toml", "dark.toml", "light.toml", "mono.toml"] {
         assert!(r.stdout.contains(&format!("wrote {}", file(&d, name))), "{}", r.stdout);
     }
@@ -210,6 +210,6 @@ fn config_init_writes_the_defaults_once_and_they_check_clean() {
     assert_eq!(r.stderr, "");
     let keys = std::fs::read_to_string(d.config_dir().join("keys.toml")).expect("keys");
     assert!(keys.contains("# next_sort = \"o\""), "{keys}");
-    let r = d.ok(&["config", "init"]);
+    let r = d.ok(&["--format", "table", "config", "init"]);
     assert!(r.stdout.contains("kept (already there)") && !r.stdout.contains("wrote"), "{}", r.stdout);
 }

@@ -284,6 +284,27 @@ fn next_action_is_set_and_a_stale_edit_is_refused() {
     assert_eq!(c.show()["next_action_on"], Value::Null);
 }
 
+#[test]
+fn a_note_on_a_call_is_a_correction_that_leaves_last_contact_where_it_was() {
+    let c = case();
+    let r = c.contact(&c.owner, "10:00", &["--outcome", "no_answer"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let id = r.json()["contact_id"].as_i64().expect("id").to_string();
+    // What `:note 关机` sends an hour later: a correction of that call with the note.
+    let r = c.contact(&c.owner, "11:00", &["--outcome", "no_answer", "--note", "关机", "--corrects", &id]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let show = c.show();
+    assert_eq!(show["last_contact_at"], at("10:00").as_str(), "a note is no contact");
+    assert_eq!(show["contacts"][0]["corrects"].as_i64().map(|i| i.to_string()), Some(id));
+    let show_table = ["--as-of", LATER, "show", &c.loan, "--format", "table"];
+    let text: common::Run =
+        c.desk.command().env("COLUMNS", "160").args(show_table).output().expect("run").into();
+    assert!(text.stdout.contains("correction of 10:00: 关机"), "{}", text.stdout);
+    // The list's last contact stays too.
+    let rows = c.desk.ok(&["--as-of", LATER, "loans", "--search", &c.loan, "--format", "json"]).json();
+    assert_eq!(rows[0]["last_contact_at"], at("10:00").as_str());
+}
+
 /// The id of the contact a run logged.
 fn logged_id(r: &common::Run) -> String {
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::{DateTime, NaiveDate};
-use common::desk::{opened, press, settle};
+use common::desk::{opened, press, settle, sized};
 use duedesk::app::Desk;
 use duedesk::app::desk_state::{Action, CasePane, DeskState, ListKind, Mode, Reply, Screen};
 use duedesk::domain::{PromiseStatus, Stage};
@@ -1011,4 +1011,81 @@ fn the_command_line_edits_and_says_what_a_mistyped_command_meant() {
     keys(&mut s, &mut desk, ":stage sideways<Enter>");
     assert!(message(&s).starts_with("未知阶段“sideways”：可用 all、reminder、"), "{}", message(&s));
     assert!(message(&s).contains("用法：:stage 阶段"), "{}", message(&s));
+}
+
+#[test]
+fn while_the_terminal_is_too_small_only_quit_resize_and_help_act() {
+    let mut desk = demo_desk();
+    let mut s = opened(&mut desk);
+    keys(&mut s, &mut desk, "<Tab>G<Enter>");
+    let before = contacts(&s).len();
+    assert!(before > 0 || s.case.is_some(), "a case is open");
+    sized(&mut s, &mut desk, 40, 10);
+    // `b`, `n`, a command line and a screen change all do nothing unseen.
+    keys(&mut s, &mut desk, "bn:note x<Enter><Esc>");
+    assert_eq!(contacts(&s).len(), before, "no contact logged unseen");
+    assert_eq!(s.mode, Mode::Normal);
+    // Help opens, and closes.
+    keys(&mut s, &mut desk, "?");
+    assert_eq!(s.mode, Mode::Help);
+    keys(&mut s, &mut desk, "<Esc>");
+    // Back at a size the desk fits, keys act again.
+    sized(&mut s, &mut desk, 80, 24);
+    keys(&mut s, &mut desk, "n");
+    assert_eq!(contacts(&s).len(), before + 1);
+    // Quit acts while too small.
+    sized(&mut s, &mut desk, 40, 10);
+    keys(&mut s, &mut desk, "q");
+    assert!(s.quit);
+}
+
+#[test]
+fn a_desk_that_lost_its_case_to_a_take_over_from_the_command_line_stops_renewing_and_refuses_edits() {
+    let (_dir, path, _) = shared_book();
+    let mut lq = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut a = opened(&mut lq);
+    keys(&mut a, &mut lq, "<Tab><Enter>");
+    let loan = a.case.as_ref().map(|c| c.loan.clone()).expect("case");
+    assert!(lease_of(&a).is_some_and(|l| l.mine));
+    // A call the collector could still take back with `u`, were the case still theirs.
+    keys(&mut a, &mut lq, "n");
+    let logged = contacts(&a).len();
+
+    // `duedesk lease LOAN --take-over REASON`: the command line ends the lease and holds none.
+    let mut zm = open_desk(Store::open(&path).expect("store"), "zhao.min");
+    zm.end_lease(&loan, "催收员请假").expect("take over");
+    assert!(zm.lease(&loan).expect("lease").is_none());
+
+    // The collector's desk hears the store changed: it notices, says so and does not take it back.
+    let reqs = a.apply(Action::Reply(Reply::StoreChanged));
+    settle(&mut a, &mut lq, reqs);
+    assert!(message(&a).contains("taken over"), "{}", message(&a));
+    assert!(zm.lease(&loan).expect("lease").is_none(), "the open desk did not renew the lease it lost");
+    let before = detail(&a).summary.next_action_on;
+    keys(&mut a, &mut lq, ":next 2026-03-09<Enter>");
+    assert!(message(&a).contains("taken over"), "{}", message(&a));
+    assert_eq!(detail(&a).summary.next_action_on, before, "the edit is refused");
+    keys(&mut a, &mut lq, "u");
+    assert!(message(&a).contains("taken over"), "{}", message(&a));
+    assert_eq!(contacts(&a).len(), logged, "nothing is taken back on a case taken over");
+    assert!(zm.lease(&loan).expect("lease").is_none());
+}
+
+#[test]
+fn a_supervisor_s_desk_that_lost_its_case_asks_no_write_off() {
+    let (_dir, path, mut admin) = shared_book();
+    let mut zm = open_desk(Store::open(&path).expect("store"), "zhao.min");
+    let mut a = opened(&mut zm);
+    keys(&mut a, &mut zm, "<Tab><Enter>");
+    let loan = a.case.as_ref().map(|c| c.loan.clone()).expect("case");
+    assert!(lease_of(&a).is_some_and(|l| l.mine));
+    admin.end_lease(&loan, "另派专人").expect("take over");
+    let reqs = a.apply(Action::Reply(Reply::StoreChanged));
+    settle(&mut a, &mut zm, reqs);
+    assert!(message(&a).contains("taken over"), "{}", message(&a));
+    // No confirmation is asked for a write-off this desk may no longer make.
+    keys(&mut a, &mut zm, ":writeoff 失联<Enter>");
+    assert!(message(&a).contains("taken over"), "{}", message(&a));
+    keys(&mut a, &mut zm, "y");
+    assert_ne!(detail(&a).summary.status.to_string(), "written_off");
 }

@@ -165,7 +165,7 @@ fn a_payment_cures_or_closes_and_a_later_date_crosses_bands_in_one_change() {
     assert_eq!(escalate(&d, AS_OF, &[]).transitions(), vec![t("negotiation", "current", 1)]);
     let ev = &json(&d, AS_OF, &["show", "P-1"])["stage_events"];
     assert_eq!(ev.as_array().map(Vec::len), Some(2));
-    assert_eq!(ev[1]["reason"], "cure: DPD back to 0");
+    assert_eq!(ev[0]["reason"], "cure: DPD back to 0", "newest first");
     // A-30 paid in full: closed.
     let pay = d.write("close.csv", "loan_id,paid_on,amount\nA-30,2026-03-01,10100.00\n");
     d.ok(&["--as-of", AS_OF, "import", "payments", TestDesk::path_str(&pay)]);
@@ -185,10 +185,10 @@ fn a_payment_cures_or_closes_and_a_later_date_crosses_bands_in_one_change() {
     escalate(&d, far, &[]);
     let ev = &json(&d, far, &["show", "C-0"])["stage_events"];
     assert_eq!(ev.as_array().map(Vec::len), Some(2));
-    assert_eq!((ev[1]["from"].as_str(), ev[1]["to"].as_str()), (Some("reminder"), Some("legal")));
+    assert_eq!((ev[0]["from"].as_str(), ev[0]["to"].as_str()), (Some("reminder"), Some("legal")));
     // Going back to an earlier date would undo the later run's work: refused (a dry run may look).
     let r = d.run(&["--as-of", AS_OF, "escalate"]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("2026-07-01"), "{}", r.stderr);
     d.ok(&["--as-of", AS_OF, "escalate", "--dry-run"]);
 }
@@ -259,15 +259,15 @@ fn a_manual_move_stands_and_written_off_loans_are_untouched() {
 #[test]
 fn a_policy_file_changes_the_outcome_and_a_bad_one_never_starts_a_run() {
     let d = desk();
-    let shown = d.ok(&["policy", "show"]).stdout;
+    let shown = d.ok(&["policy", "show", "--format", "table"]).stdout;
     assert!(
         shown.contains("[stages]\nreminder = 1\nnegotiation = 31\nguarantor = 61\nlegal = 91\n"),
         "{shown}"
     );
     let file = d.write("early.toml", "[stages]\nguarantor = 46\nlegal = 61\n");
     let path = TestDesk::path_str(&file);
-    assert_eq!(d.ok(&["policy", "check", path]).stdout, format!("ok {path}\n"));
-    assert!(d.ok(&["policy", "show", "--policy", path]).stdout.contains("legal = 61\n"));
+    assert_eq!(d.ok(&["policy", "check", path, "--format", "table"]).stdout, format!("ok {path}\n"));
+    assert!(d.ok(&["policy", "show", "--policy", path, "--format", "table"]).stdout.contains("legal = 61\n"));
     // A real run takes only the store's policy in force; a dry run tries any.
     let r = d.run(&["--as-of", AS_OF, "escalate", "--policy", path]);
     assert_eq!(r.code, 3, "{}", r.stderr);
@@ -276,7 +276,7 @@ fn a_policy_file_changes_the_outcome_and_a_bad_one_never_starts_a_run() {
     let dry = escalate(&d, AS_OF, &["--dry-run", "--policy", path]);
     assert!(dry.changes.iter().any(|c| c["loan_id"] == "N-61" && c["to"] == "legal"), "{:?}", dry.changes);
     d.ok(&["policy", "set", path]);
-    assert!(d.ok(&["policy", "show"]).stdout.contains("guarantor = 46\nlegal = 61\n"));
+    assert!(d.ok(&["policy", "show", "--format", "table"]).stdout.contains("guarantor = 46\nlegal = 61\n"));
     assert_eq!(escalate(&d, AS_OF, &["--dry-run"]).changes, dry.changes, "the same policy now in force");
     d.ok(&["--as-of", AS_OF, "escalate", "--policy", path]);
     assert_eq!(stage(&d, AS_OF, "N-61"), "legal");
@@ -311,7 +311,10 @@ fn a_policy_file_changes_the_outcome_and_a_bad_one_never_starts_a_run() {
     assert_eq!(r.code, 2);
     let r = d.run(&["policy", "set", bad_path]);
     assert_eq!(r.code, 2);
-    assert!(d.ok(&["policy", "show"]).stdout.contains("legal = 61\n"), "the policy in force stands");
+    assert!(
+        d.ok(&["policy", "show", "--format", "table"]).stdout.contains("legal = 61\n"),
+        "the policy in force stands"
+    );
     assert_eq!(stage(&d, AS_OF, "G-91"), "legal");
     assert_eq!(json(&d, AS_OF, &["show", "G-91"])["stage_events"].as_array().map(Vec::len), Some(1));
     let r = d.run(&["policy", "check", TestDesk::path_str(&d.dir.path().join("missing.toml"))]);
@@ -400,7 +403,7 @@ fn the_policy_in_force_sets_the_due_soon_windows_and_the_class_bands_everywhere(
     let class =
         |as_of: &str| json(&d, as_of, &["show", "G-91"])["class"].as_str().expect("class").to_string();
     assert_eq!(class(later), "substandard", "DPD 121 under the 2023 bands");
-    assert_eq!(d.ok(&["settings", "get", "class_bands"]).stdout, "standard\n");
+    assert_eq!(d.ok(&["settings", "get", "class_bands", "--format", "table"]).stdout, "standard\n");
 
     let file = d.write(
         "narrow.toml",
@@ -411,7 +414,7 @@ fn the_policy_in_force_sets_the_due_soon_windows_and_the_class_bands_everywhere(
     assert_eq!(due_soon(&d), Vec::<String>::new());
     assert!(json(&d, AS_OF, &["show", "C-0"])["due_soon_on"].is_null());
     assert_eq!(class(later), "doubtful", "DPD 121 under the credit-card bands");
-    assert_eq!(d.ok(&["settings", "get", "class_bands"]).stdout, "credit_card\n");
+    assert_eq!(d.ok(&["settings", "get", "class_bands", "--format", "table"]).stdout, "credit_card\n");
     // The run refreshes with the same policy: its snapshot classes as show does.
     d.ok_on(later, &["--as-of", later, "escalate"]);
     let legal = json(&d, later, &["loans", "--stage", "legal"]);
@@ -420,8 +423,11 @@ fn the_policy_in_force_sets_the_due_soon_windows_and_the_class_bands_everywhere(
 
     // The older setting is an alias of the policy's bands, an admin's change like `policy set`.
     d.ok(&["settings", "set", "class_bands", "standard"]);
-    assert!(d.ok(&["policy", "show"]).stdout.contains("bands = \"standard\""));
-    assert!(d.ok(&["policy", "show"]).stdout.contains("maturity_days = 10"), "the rest stands");
+    assert!(d.ok(&["policy", "show", "--format", "table"]).stdout.contains("bands = \"standard\""));
+    assert!(
+        d.ok(&["policy", "show", "--format", "table"]).stdout.contains("maturity_days = 10"),
+        "the rest stands"
+    );
     assert_eq!(class(later), "substandard");
     let wide = d.write("wide.toml", "[due_soon]\nmaturity_days = 20\n");
     d.ok(&["policy", "set", TestDesk::path_str(&wide)]);

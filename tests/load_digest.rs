@@ -79,7 +79,8 @@ const TABLES: &[(&str, &str)] = &[
          s.due_soon_kind, s.last_contact_at, s.next_action_on, s.promise_due_on, s.promise_status \
          FROM loan_state s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id",
     ),
-    ("settings", "SELECT key, value FROM settings"),
+    // The store's time zone is the machine's where it was made: not part of the book.
+    ("settings", "SELECT key, value FROM settings WHERE key <> 'timezone'"),
     ("holidays", "SELECT day, kind, name FROM holidays"),
     (
         "collateral_items",

@@ -141,8 +141,12 @@ fn a_dunning_notice_is_written_recorded_and_monthly() {
     let listed = b.desk.ok(&["--as-of", AS_OF, "notices", &b.loan, "--format", "json"]).json();
     assert_eq!(listed.as_array().expect("list").len(), 2);
 
-    // The receipt comes back.
+    // The receipt comes back; not on a day still to come.
     let id = issued["id"].as_i64().expect("id").to_string();
+    let future = ["--as-of", AS_OF, "notice-receipt", &id, "--status", "received", "--on", "2026-03-05"];
+    let r = b.desk.run_as(&b.owner, &future);
+    assert_eq!(r.code, 2, "a receipt dated after today: {}", r.stderr);
+    assert!(r.stderr.contains("after today"), "{}", r.stderr);
     let r = b.desk.run_as(
         &b.owner,
         &[
@@ -153,7 +157,7 @@ fn a_dunning_notice_is_written_recorded_and_monthly() {
             "--status",
             "received",
             "--on",
-            "2026-03-05",
+            "2026-03-01",
             "--format",
             "json",
         ],
@@ -168,7 +172,7 @@ fn a_dunning_notice_is_written_recorded_and_monthly() {
         .cloned()
         .expect("first notice");
     assert_eq!(first["receipt_status"], "received");
-    assert_eq!(first["receipt_on"], "2026-03-05");
+    assert_eq!(first["receipt_on"], "2026-03-01");
     // Recorded once.
     let r = b.desk.run_as(&b.owner, &["--as-of", AS_OF, "notice-receipt", &id, "--status", "returned"]);
     assert_eq!(r.code, 3, "{}", r.stderr);
@@ -177,7 +181,7 @@ fn a_dunning_notice_is_written_recorded_and_monthly() {
     assert!(case.contains("Notices") && case.contains(issued["number"].as_str().expect("number")), "{case}");
     // Table and CSV forms of the list.
     let table = b.desk.ok(&["--as-of", AS_OF, "notices", &b.loan, "--format", "table"]).stdout;
-    assert!(table.contains("received 2026-03-05"), "{table}");
+    assert!(table.contains("received 2026-03-01"), "{table}");
     let csv = b.desk.ok(&["--as-of", AS_OF, "notices", &b.loan, "--format", "csv"]).stdout;
     assert!(csv.starts_with("id,number,loan_id,kind"), "{csv}");
 }

@@ -122,7 +122,7 @@ fn another_users_lease_refuses_case_edits_but_not_a_contact_until_it_runs_out() 
     // The lease is the customer's: A-2 is the same case.
     let r = run(&d, SUP, AS_OF, NOW, &["next-action", "A-2", "2026-03-05"]);
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stderr.contains("being worked by wang.fang until 2026-03-01T10:15:00+08:00"), "{}", r.stderr);
+    assert!(r.stderr.contains("being worked by wang.fang until 10:15"), "{}", r.stderr);
     for args in [
         vec!["assign", "A-1", "--to", LI],
         vec!["hold", "A-1", "--kind", "dispute", "--until", "2026-03-10", "--reason", "异议"],
@@ -153,7 +153,7 @@ fn another_users_lease_refuses_case_edits_but_not_a_contact_until_it_runs_out() 
     let r = run(&d, SUP, AS_OF, later, &["next-action", "A-2", "2026-03-06"]);
     assert_eq!(r.code, 0, "the lease ran out at 10:15: {}", r.stderr);
     let r = run(&d, SUP, AS_OF, later, &["lease", "A-1"]);
-    assert_eq!(r.json(), Value::Null);
+    assert_eq!(r.json()["holder"], Value::Null, "a free case is an object with no holder");
 }
 
 #[test]
@@ -166,7 +166,7 @@ fn a_supervisor_takes_a_case_over_with_a_reason_and_it_is_audited() {
     assert_eq!(r.code, 2, "a take-over needs a reason: {}", r.stderr);
     let r = run(&d, SUP, AS_OF, NOW, &["lease", "B-1", "--release"]);
     assert_eq!(r.code, 3, "only the holder releases: {}", r.stderr);
-    let r = run(&d, SUP, AS_OF, NOW, &["lease", "B-1", "--take-over", "客户来电投诉"]);
+    let r = run(&d, SUP, AS_OF, NOW, &["lease", "B-1", "--take-over", "客户来电投诉", "--format", "table"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("took over B-1 from wang.fang"), "{}", r.stdout);
     let taken = audit(&d, "lease_take_over");

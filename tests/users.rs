@@ -9,7 +9,7 @@ use common::{AS_OF, TestDesk};
 fn a_role_is_changed_audited_and_the_last_admin_kept() {
     let d = TestDesk::new();
     d.ok(&["--as-of", AS_OF, "demo", "--seed", "7", "--loans", "100"]);
-    let r = d.ok(&["users", "set-role", "wang.fang", "supervisor"]);
+    let r = d.ok(&["--format", "table", "users", "set-role", "wang.fang", "supervisor"]);
     assert_eq!(r.stdout.trim(), "desk user 'wang.fang': collector → supervisor");
     let users = d.ok(&["users", "list", "--format", "json"]).json();
     let wang =
@@ -41,7 +41,7 @@ fn a_role_is_changed_audited_and_the_last_admin_kept() {
 fn disabling_a_user_who_owns_cases_names_how_many_and_the_hand_over() {
     let d = TestDesk::new();
     d.ok(&["--as-of", AS_OF, "demo", "--seed", "7", "--loans", "100"]);
-    let r = d.ok(&["--as-of", AS_OF, "users", "disable", "li.qiang"]);
+    let r = d.ok(&["--as-of", AS_OF, "--format", "table", "users", "disable", "li.qiang"]);
     let said = r.stdout;
     assert!(said.contains("'li.qiang' still owns "), "{said}");
     assert!(said.contains("duedesk assign --from li.qiang --to USER"), "{said}");
@@ -53,6 +53,6 @@ fn disabling_a_user_who_owns_cases_names_how_many_and_the_hand_over() {
         .expect("a count");
     assert!(n > 0);
     d.ok(&["users", "add", "new.one", "--role", "collector"]);
-    let r = d.ok(&["users", "disable", "new.one"]);
+    let r = d.ok(&["--format", "table", "users", "disable", "new.one"]);
     assert_eq!(r.stdout.trim(), "disabled desk user 'new.one'");
 }

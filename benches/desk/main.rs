@@ -17,6 +17,7 @@ mod escalate;
 #[path = "../../tests/common/desk.rs"]
 mod harness;
 mod import;
+mod import_file;
 mod in_process;
 mod inspections;
 mod make_store;
@@ -48,6 +49,15 @@ fn run() -> Res<()> {
     };
     let make = std::env::var("DUEDESK_BENCH_MAKE").is_ok_and(|v| v == "1");
     let mut table = Table::default();
+    let work_dir = std::env::var_os("DUEDESK_BENCH_WORK").map_or_else(std::env::temp_dir, PathBuf::from);
+    // The generated import needs no store: `DUEDESK_BENCH_ONLY=import_file` runs it alone.
+    let only = std::env::var("DUEDESK_BENCH_ONLY").unwrap_or_default();
+    if only.trim() == "import_file" {
+        import_file::import_file(&work_dir, &mut table)?;
+        println!();
+        print!("{}", table.markdown());
+        return Ok(());
+    }
     if !db.exists() && !make {
         println!(
             "desk benchmark skipped: no store at {} (DUEDESK_BENCH_MAKE=1 makes it, about 5 minutes and 3 GB)",
@@ -58,7 +68,6 @@ fn run() -> Res<()> {
     if make {
         make_store::make_store(&db, &mut table)?;
     }
-    let work_dir = std::env::var_os("DUEDESK_BENCH_WORK").map_or_else(std::env::temp_dir, PathBuf::from);
     let work = work_dir.join("duedesk-bench-work.db");
     checkpoint(&db)?;
     eprintln!("copying the store to {} (the writing benchmarks change it)", work.display());
@@ -99,8 +108,7 @@ fn run() -> Res<()> {
         ("a bare loan number".to_string(), (loans / 2 + 1).to_string()),
     ];
 
-    // DUEDESK_BENCH_ONLY=desk,inspections,sqlite3,tui,escalate,import,demo picks parts (all by default).
-    let only = std::env::var("DUEDESK_BENCH_ONLY").unwrap_or_default();
+    // DUEDESK_BENCH_ONLY=desk,inspections,sqlite3,tui,escalate,import,import_file,demo picks parts (all by default).
     let part = |p: &str| only.is_empty() || only.split(',').any(|o| o.trim() == p);
     if part("desk") {
         in_process::desk_figures(&work, &admin, &filters, &mut table)?;
@@ -125,6 +133,10 @@ fn run() -> Res<()> {
     if part("import") {
         settle_disk()?;
         import::import(&work, &work_dir, &mut table)?;
+    }
+    if part("import_file") {
+        settle_disk()?;
+        import_file::import_file(&work_dir, &mut table)?;
     }
     if part("demo") {
         settle_disk()?;

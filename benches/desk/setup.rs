@@ -25,9 +25,9 @@ pub fn open_desk(path: &Path, login: &str) -> Res<Desk> {
     Ok(Desk::open(Store::open(path)?, login, as_of(), now())?)
 }
 
-/// Removes a store and its WAL files, if there are any.
+/// Removes a store and its WAL and load-lock files, if there are any.
 pub fn remove_store(db: &Path) {
-    for ext in ["", "-wal", "-shm"] {
+    for ext in ["", "-wal", "-shm", "-journal", "-load"] {
         let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
     }
 }

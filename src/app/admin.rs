@@ -64,6 +64,13 @@ pub const SETTINGS: &[SettingSpec] = &[
         validate: |v| one_of(v, &["standard", "credit_card"]),
     },
     SettingSpec {
+        key: "timezone",
+        default: "UTC",
+        help: "the store's time zone, an IANA name (Asia/Shanghai): quiet hours and record times are in it, \
+               wherever the server runs; set when the store is made from the machine's zone",
+        validate: |v| super::clock::parse_zone(v).map(|_| ()),
+    },
+    SettingSpec {
         key: "lease_minutes",
         default: "15",
         help: "how long a case opened to edit stays held for its user unless renewed, minutes (1 to 480)",
@@ -98,6 +105,9 @@ impl Desk {
         let spec = spec(key)?;
         if key == CLASS_BANDS {
             return Ok(bands_name(self.policy.class_bands).to_string());
+        }
+        if key == super::clock::TIMEZONE {
+            return Ok(self.zone()?.name().to_string());
         }
         Ok(store::setting_get(self.store.conn(), key)?.unwrap_or_else(|| spec.default.to_string()))
     }

@@ -361,7 +361,7 @@ impl Desk {
             Ok(_) => Ok(()),
             Err(current) => {
                 let by = store::last_change(tx, "loan", &loan.loan_ref)?
-                    .map(|(who, at)| format!("changed by {who} at {at}"))
+                    .map(|(who, at)| format!("changed by {who} at {}", super::clock::local_time(&at, &me.at)))
                     .unwrap_or_else(|| "changed by another desk".to_string());
                 Err(AppError::Refused(format!(
                     "case {} was {by} (version {current}, you had {}) — reload and try again",

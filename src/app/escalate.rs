@@ -197,7 +197,7 @@ impl Desk {
             && let Some(last) = store::last_stage_change_as_of(self.store.conn(), POLICY_ACTOR)?
             && last > as_of
         {
-            return Err(AppError::Input(format!(
+            return Err(AppError::Refused(format!(
                 "escalation already ran as of {last}, after {as_of}; a run for an earlier date would undo it \
                  (use --dry-run to look)"
             )));

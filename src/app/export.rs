@@ -15,9 +15,21 @@ pub fn write_csv<T: Serialize>(
 ) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(Visible { out, pending: Vec::new() });
     for r in rows {
-        w.serialize(r)?;
+        w.serialize(r).map_err(io_error)?;
     }
     w.flush()
+}
+
+/// A CSV error as the I/O error it is, when it is one: a reader gone (a closed pipe) stays a
+/// broken pipe for the caller to tell apart.
+fn io_error(e: csv::Error) -> std::io::Error {
+    if !matches!(e.kind(), csv::ErrorKind::Io(_)) {
+        return std::io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 /// Passes bytes on with control characters made visible. A character is never split: bytes after

@@ -33,6 +33,8 @@ pub struct Lease {
 pub(crate) struct EditAs {
     pub user: Option<UserId>,
     pub now: i64,
+    /// The desk's clock, for times said in messages.
+    pub at: chrono::DateTime<chrono::FixedOffset>,
 }
 
 fn lease_view(loan: &Loan, row: &store::LeaseRow, me: Option<UserId>) -> Lease {
@@ -54,7 +56,7 @@ impl Desk {
     }
 
     pub(crate) fn edit_as(&self) -> EditAs {
-        EditAs { user: self.actor.user.as_ref().map(|u| u.id), now: self.now.timestamp() }
+        EditAs { user: self.actor.user.as_ref().map(|u| u.id), now: self.now.timestamp(), at: self.now }
     }
 
     /// Refuses (exit 3) an edit of a case another user holds a running lease on, naming the holder
@@ -64,7 +66,10 @@ impl Desk {
             Some(l) if Some(l.user) != me.user => Err(AppError::Refused(format!(
                 "case {} is being worked by {} until {}: you may read it, and edit it once it is released \
                  or runs out; a supervisor may take it over (duedesk lease {} --take-over REASON)",
-                loan.loan_ref, l.login, l.until_at, loan.loan_ref
+                loan.loan_ref,
+                l.login,
+                super::clock::local_time(&l.until_at, &me.at),
+                loan.loan_ref
             ))),
             _ => Ok(()),
         }
@@ -84,6 +89,37 @@ impl Desk {
     pub fn take_lease(&mut self, loan_ref: &str) -> Result<Lease> {
         let loan = self.loan(loan_ref)?;
         self.require_case(&loan, "working a case")?;
+        self.put_lease(&loan, None)
+    }
+
+    /// Renews this desk's lease on the case it works, taken (or last renewed) at `since`; refused
+    /// (exit 3) when a supervisor took the case over meanwhile, so a desk left open does not take
+    /// back a case that was taken from it.
+    pub fn renew_lease(&mut self, loan_ref: &str, since: &str) -> Result<Lease> {
+        let loan = self.loan(loan_ref)?;
+        self.require_case(&loan, "working a case")?;
+        if let Some((by, at, detail)) = store::taken_over_since(self.store.conn(), &loan.customer_ref, since)?
+        {
+            let reason = serde_json::from_str::<serde_json::Value>(&detail)
+                .ok()
+                .and_then(|d| d["reason"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            return Err(AppError::Refused(format!(
+                "case {} was taken over by {by} at {} ({reason}): this desk no longer holds it",
+                loan.loan_ref,
+                self.said_at(&at)
+            )));
+        }
+        // A lease with more than half its time to run is not written again: a renewal on every
+        // change another desk makes would be a change for that desk too.
+        let me = self.edit_as();
+        let half = self.lease_minutes()? * 30;
+        if let Some(l) = store::lease_of(self.store.conn(), loan.customer_id, me.now)?
+            && Some(l.user) == me.user
+            && l.until_epoch - me.now > half
+        {
+            return Ok(lease_view(&loan, &l, me.user));
+        }
         self.put_lease(&loan, None)
     }
 
@@ -153,7 +189,9 @@ impl Desk {
                 Some(l) if Some(l.user) != me.user => Err(AppError::Refused(format!(
                     "case {} is held by {} until {}; only its holder releases it, a supervisor may take it \
                      over with a reason",
-                    loan.loan_ref, l.login, l.until_at
+                    loan.loan_ref,
+                    l.login,
+                    super::clock::local_time(&l.until_at, &me.at)
                 ))),
                 Some(_) => {
                     store::drop_lease(tx, loan.customer_id)?;
@@ -269,9 +307,7 @@ mod tests {
         assert_eq!(takes, 1);
         let mut sup = open(&path, "zhao.min", "2026-03-01T10:10:00+08:00");
         let refused = sup.take_lease(&loan).expect_err("held");
-        assert!(
-            matches!(&refused, AppError::Refused(m) if m.contains("being worked by xu.na until 2026-03-01T10:20:00+08:00"))
-        );
+        assert!(matches!(&refused, AppError::Refused(m) if m.contains("being worked by xu.na until 10:20")));
         assert!(matches!(sup.set_next_action(&loan, None, None, None), Err(AppError::Refused(_))));
         assert!(matches!(sup.release_lease(&loan), Err(AppError::Refused(_))));
         let mut page = sup

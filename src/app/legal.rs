@@ -414,7 +414,8 @@ pub fn render_text(d: &LoanDetail, meta: &PacketMeta, lang: NoticeLang) -> Strin
     if d.stage_events.is_empty() {
         p.para(tr("(no stage changes)", "（无阶段变更）"), "  ");
     }
-    for e in &d.stage_events {
+    // The packet tells the history in order; the case lists it newest first.
+    for e in d.stage_events.iter().rev() {
         let line = if zh {
             format!(
                 "{} {} → {}，操作人 {}：{}",

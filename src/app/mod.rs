@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assign;
 pub mod audit;
 pub mod casework;
+pub mod clock;
 pub mod collateral;
 mod correction;
 pub mod demo;
@@ -74,6 +75,7 @@ impl AppError {
     /// The process exit code of CONTRACT.md.
     pub fn exit_code(&self) -> i32 {
         match self {
+            AppError::Store(StoreError::Missing { .. } | StoreError::NoFolder { .. }) => 2,
             AppError::Store(_) => 1,
             AppError::Input(_) | AppError::File(_) => 2,
             AppError::Refused(_) => 3,
@@ -157,19 +159,21 @@ pub struct Desk {
 }
 
 impl Desk {
-    /// Opens the store at `path` (creating and migrating it as needed) and the desk on it for the
-    /// operating-system login `os_login`, or for `env_user` (`DUEDESK_USER`) where the store's
-    /// setting `trust_env_user` is on; elsewhere another user named is refused (exit 3), and so is
-    /// a pinned clock (`Clock`), before anything is written.
+    /// Opens the store at `path` (migrating it as needed; with `create`, making the file when there
+    /// is none, never its folder) and the desk on it for the operating-system login `os_login`, or
+    /// for `env_user` (`DUEDESK_USER`) where the store's setting `trust_env_user` is on; elsewhere
+    /// another user named is refused (exit 3), and so is a pinned clock (`Clock`), before the desk
+    /// writes anything.
     pub fn open_at(
         path: &std::path::Path,
+        create: bool,
         os_login: &str,
         env_user: Option<&str>,
         clock: Clock,
         as_of: NaiveDate,
         now: DateTime<FixedOffset>,
     ) -> Result<Desk> {
-        let store = Store::open(path)?;
+        let store = if create { Store::open(path)? } else { Store::open_existing(path)? };
         if let Clock::Pinned { making_demo } = clock {
             let flag = |key| -> Result<bool> {
                 Ok(store::setting_get(store.conn(), key)?.as_deref() == Some("true"))
@@ -202,22 +206,36 @@ impl Desk {
         Desk::open(store, login, as_of, now)
     }
 
-    /// Opens the desk for `login`. The login that creates a store becomes its first admin.
+    /// Opens the desk for `login`. The login that creates a store becomes its first admin; on any
+    /// other store opening only reads, so a desk opens while another one writes.
     pub fn open(mut store: Store, login: &str, as_of: NaiveDate, now: DateTime<FixedOffset>) -> Result<Desk> {
-        let at = now.to_rfc3339();
-        let (user, admins) = store.write(|tx| -> Result<(Option<User>, Vec<String>)> {
-            if store::user_count(tx)? == 0 {
-                store::insert_user(tx, login, None, Role::Admin, &at)?;
-                let detail = serde_json::json!({ "before": null, "after": { "role": "admin", "active": true }, "first": true });
-                store::insert_audit(tx, &at, login, "user_add", "user", Some(login), &detail.to_string())?;
-            }
-            let admins = store::list_users(tx)?
-                .into_iter()
-                .filter(|u| u.active && u.role == Role::Admin)
-                .map(|u| u.login)
-                .collect();
-            Ok((store::user_by_login(tx, login)?, admins))
-        })?;
+        if store::user_count(store.conn())? == 0 {
+            let at = now.to_rfc3339();
+            store.write(|tx| -> Result<()> {
+                if store::user_count(tx)? == 0 {
+                    // The zone is a setting as any other: its audit entry says what it became,
+                    // so that `audit verify` replays it.
+                    if store::setting_get(tx, clock::TIMEZONE)?.is_none() {
+                        let zone = clock::system_zone().name();
+                        store::setting_set(tx, clock::TIMEZONE, zone)?;
+                        let detail = serde_json::json!({ "before": null, "after": zone, "new_store": true });
+                        let key = Some(clock::TIMEZONE);
+                        store::insert_audit(tx, &at, login, "setting_set", "setting", key, &detail.to_string())?;
+                    }
+                    store::insert_user(tx, login, None, Role::Admin, &at)?;
+                    let detail = serde_json::json!({ "before": null, "after": { "role": "admin", "active": true }, "first": true });
+                    store::insert_audit(tx, &at, login, "user_add", "user", Some(login), &detail.to_string())?;
+                }
+                Ok(())
+            })?;
+        }
+        let conn = store.conn();
+        let admins = store::list_users(conn)?
+            .into_iter()
+            .filter(|u| u.active && u.role == Role::Admin)
+            .map(|u| u.login)
+            .collect();
+        let user = store::user_by_login(conn, login)?;
         let mut desk = Desk {
             store,
             as_of,
@@ -243,7 +261,7 @@ impl Desk {
         if label == ":memory:" {
             return Ok(None);
         }
-        let store = Store::open(std::path::Path::new(label))?;
+        let store = Store::open_existing(std::path::Path::new(label))?;
         let mut desk = Desk {
             store,
             as_of: self.as_of,
@@ -266,6 +284,12 @@ impl Desk {
     /// The same store opened as the desk of another login (as `Desk::open` does).
     pub fn reopen_as(self, login: &str) -> Result<Desk> {
         Desk::open(self.store, login, self.as_of, self.now)
+    }
+
+    /// Where a write that waits for another desk's bulk load (an import, the demo) says what it
+    /// waits for; a command's stderr.
+    pub fn on_wait(&mut self, note: fn(&str)) {
+        self.store.on_wait(note);
     }
 
     /// The path (or `:memory:`) the store was opened from, for messages.

@@ -89,7 +89,7 @@ impl Desk {
             Self::check_lease(tx, &loan, me)?;
             let n = store::lift_holds(tx, loan.id, as_of, by, reason)?;
             if n == 0 {
-                return Err(AppError::Input(format!(
+                return Err(AppError::Refused(format!(
                     "loan {} has no hold in force or to come",
                     loan.loan_ref
                 )));
@@ -165,7 +165,7 @@ impl Desk {
             )));
         }
         if to == from {
-            return Err(AppError::Input(format!("loan {} is already in stage {to}", loan.loan_ref)));
+            return Err(AppError::Refused(format!("loan {} is already in stage {to}", loan.loan_ref)));
         }
         if to == Stage::Guarantor && !is_secured(loan.guarantor.as_deref(), loan.collateral.as_deref()) {
             return Err(AppError::Input(format!(
@@ -235,10 +235,13 @@ impl Desk {
                 )));
             }
             (Some(a), Some(b)) if a == b => {
-                return Err(AppError::Input(format!("loan {} is already placed with {a}", loan.loan_ref)));
+                return Err(AppError::Refused(format!("loan {} is already placed with {a}", loan.loan_ref)));
             }
             (None, None) => {
-                return Err(AppError::Input(format!("loan {} is not placed with an agency", loan.loan_ref)));
+                return Err(AppError::Refused(format!(
+                    "loan {} is not placed with an agency",
+                    loan.loan_ref
+                )));
             }
             (None, Some(_)) if reason.is_none() => {
                 return Err(AppError::Input(
@@ -277,10 +280,10 @@ impl Desk {
         self.actor.require(Role::Supervisor, "a write-off")?;
         let reason = reason_of(reason, "a write-off")?;
         if loan.written_off_on.is_some() || loan.stage == Stage::WrittenOff {
-            return Err(AppError::Input(format!("loan {} is already written off", loan.loan_ref)));
+            return Err(AppError::Refused(format!("loan {} is already written off", loan.loan_ref)));
         }
         if loan.stage == Stage::Closed {
-            return Err(AppError::Input(format!(
+            return Err(AppError::Refused(format!(
                 "loan {} is closed (paid); nothing to write off",
                 loan.loan_ref
             )));
@@ -319,7 +322,7 @@ impl Desk {
         self.actor.require(Role::Supervisor, "reopening a written-off loan")?;
         let reason = reason_of(reason, "reopening a loan")?;
         if loan.written_off_on.is_none() && loan.stage != Stage::WrittenOff {
-            return Err(AppError::Input(format!("loan {} is not written off", loan.loan_ref)));
+            return Err(AppError::Refused(format!("loan {} is not written off", loan.loan_ref)));
         }
         let before = store::stage_events_of(self.store.conn(), loan.id)?
             .into_iter()

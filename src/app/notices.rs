@@ -262,6 +262,12 @@ impl Desk {
             return Err(AppError::Input("a receipt is recorded as received or returned".into()));
         }
         let on = on.unwrap_or(self.as_of);
+        let today = self.now.date_naive();
+        if on > today {
+            return Err(AppError::Input(format!(
+                "receipt date {on} is after today ({today}): a receipt is recorded once it came back"
+            )));
+        }
         if on < record.issued_on {
             return Err(AppError::Input(format!(
                 "receipt date {on} is before notice {} was issued ({})",

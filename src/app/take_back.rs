@@ -62,3 +62,52 @@ impl Desk {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::casework::ContactInput;
+    use crate::domain::Outcome;
+
+    fn at(desk: &mut Desk, time: &str) {
+        desk.now = DateTime::parse_from_rfc3339(&format!("2026-03-01T{time}+08:00")).expect("time");
+    }
+
+    fn last(desk: &Desk) -> (Option<String>, Option<String>) {
+        let s = desk.show("Q-1").expect("show").summary;
+        (s.last_contact_at.map(|t| t[11..19].to_string()), s.last_outcome)
+    }
+
+    #[test]
+    fn a_correction_never_moves_last_contact_and_a_contact_taken_back_no_longer_counts() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("day");
+        let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
+        let mut desk =
+            Desk::open(store::Store::open_in_memory().expect("store"), "admin", day, now).expect("desk");
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("q.csv");
+        std::fs::write(
+            &file,
+            "loan_id,borrower,product,principal,annual_rate,term_months,disbursed_on,phone\n\
+             Q-1,甲,annuity,12000,0,12,2025-12-01,13800000001\n",
+        )
+        .expect("file");
+        crate::app::import::import_loans(&mut desk, &file, &mut |_| {}).expect("import");
+        let first =
+            desk.log_contact(&ContactInput::call("Q-1", Outcome::NoAnswer)).expect("a call").contact_id;
+        // Its correction a minute later amends the outcome, not the time of the last contact.
+        at(&mut desk, "10:01:00");
+        let correction = ContactInput { corrects: Some(first), ..ContactInput::call("Q-1", Outcome::Busy) };
+        desk.log_contact(&correction).expect("a correction");
+        assert_eq!(last(&desk), (Some("10:00:00".into()), Some("busy".into())));
+        at(&mut desk, "10:02:00");
+        let second =
+            desk.log_contact(&ContactInput::call("Q-1", Outcome::NoAnswer)).expect("a call").contact_id;
+        assert_eq!(last(&desk), (Some("10:02:00".into()), Some("no_answer".into())));
+        // Taken back, the second call no longer counts: the first is the last contact again, as
+        // corrected.
+        at(&mut desk, "10:02:05");
+        desk.take_back_contact("Q-1", second).expect("taken back");
+        assert_eq!(last(&desk), (Some("10:00:00".into()), Some("busy".into())));
+    }
+}

@@ -28,7 +28,7 @@ pub struct Cli {
     pub db: Option<PathBuf>,
 
     /// Business date for delinquency [default: DUEDESK_TODAY, else today]
-    #[arg(long, env = "DUEDESK_TODAY", global = true, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub as_of: Option<NaiveDate>,
 
     /// Output format of lists [default: table on a terminal, else json]

@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::format::Format;
-use super::output::{csv, json, print, table_width};
+use super::output::{json, print, table_width};
 use super::table::{self, flex, left, right};
 use crate::app::audit::{AuditQuery, AuditRow, BreakKind};
 use crate::app::privacy::PiiField;
@@ -97,7 +97,10 @@ pub fn run(desk: &Desk, a: &AuditArgs, format: Format) -> Result<()> {
                 .collect();
             json(&out)
         }
-        Format::Csv => csv(rows.iter().map(|r| entry(r, r.detail.as_str()))),
+        Format::Csv => super::output::csv_list(
+            rows.iter().map(|r| entry(r, r.detail.as_str())),
+            super::output::header::AUDIT,
+        ),
         Format::Table => {
             let cols =
                 [right("ID"), left("AT"), left("ACTOR"), left("ACTION"), left("ON"), flex("DETAIL", 10)];

@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::format::Format;
-use super::output::{csv, json, print, table_width};
+use super::output::{csv, csv_list, header, json, print, table_width};
 use super::table::{self, flex, left, right};
 use crate::app::collateral::{CollateralInput, Valuation};
 use crate::app::views::{CollateralSummary, CollateralView};
@@ -152,7 +152,7 @@ fn row(v: &CollateralView) -> Row<'_> {
 fn items(items: &[CollateralView], format: Format) -> Result<()> {
     match format {
         Format::Json => json(items),
-        Format::Csv => csv(items.iter().map(row)),
+        Format::Csv => csv_list(items.iter().map(row), header::COLLATERAL),
         Format::Table => {
             let cols = [
                 right("ID"),

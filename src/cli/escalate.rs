@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 
 use super::format::Format;
-use super::output::{csv, json, print};
+use super::output::{done, json, print};
 use crate::app::escalate::{EscalationReport, load_policy};
 use crate::app::{Desk, Result};
 use crate::domain::policy::Policy;
@@ -69,27 +69,50 @@ pub fn policy_from(file: Option<&Path>) -> Result<Option<Policy>> {
 
 /// `duedesk policy show --policy FILE|--default` and `policy check`, which need no store; `None`
 /// for the others.
-pub fn policy_cmd_without_store(what: &PolicyCmd) -> Option<Result<()>> {
+pub fn policy_cmd_without_store(
+    what: &PolicyCmd,
+    format: Format,
+    value_format: Format,
+) -> Option<Result<()>> {
     let r = match what {
-        PolicyCmd::Show { policy: Some(f), .. } => load_policy(f).and_then(|p| print(&p.to_toml())),
-        PolicyCmd::Show { default: true, .. } => print(&Policy::default().to_toml()),
-        PolicyCmd::Check { file } => load_policy(file).map(|_| println!("ok {}", file.display())),
+        PolicyCmd::Show { policy: Some(f), .. } => load_policy(f).and_then(|p| show_policy(&p, value_format)),
+        PolicyCmd::Show { default: true, .. } => show_policy(&Policy::default(), value_format),
+        PolicyCmd::Check { file } => load_policy(file).and_then(|_| {
+            let file = file.display().to_string();
+            done(format, &serde_json::json!({ "ok": file }), &format!("ok {file}"))
+        }),
         _ => return None,
     };
     Some(r)
 }
 
 /// `duedesk policy show` (the store's) and `policy set FILE` (`policy` read before the store opened).
-pub fn policy_cmd(desk: &mut Desk, what: &PolicyCmd, policy: Option<Policy>) -> Result<()> {
+pub fn policy_cmd(
+    desk: &mut Desk,
+    what: &PolicyCmd,
+    policy: Option<Policy>,
+    format: Format,
+    value_format: Format,
+) -> Result<()> {
     match (what, policy) {
         (PolicyCmd::Set { file }, Some(policy)) => {
             let mut p = super::progress("recomputing the book");
             desk.set_policy(&policy, &file.display().to_string(), &mut |n| p.tick(n))?;
             drop(p);
-            println!("policy in force: {}", file.display());
-            Ok(())
+            let file = file.display().to_string();
+            let what = serde_json::json!({ "policy": file, "toml": policy.to_toml() });
+            done(format, &what, &format!("policy in force: {file}"))
         }
-        _ => print(&desk.policy.to_toml()),
+        _ => show_policy(&desk.policy, value_format),
+    }
+}
+
+/// A policy: its TOML as it is, or inside an object for JSON and CSV.
+fn show_policy(policy: &Policy, format: Format) -> Result<()> {
+    let toml = policy.to_toml();
+    match format {
+        Format::Table => print(&toml),
+        _ => done(format, &serde_json::json!({ "toml": toml }), ""),
     }
 }
 
@@ -114,14 +137,11 @@ pub fn run(desk: &mut Desk, policy: Option<Policy>, a: &EscalateArgs, format: Fo
     write_report(&report, format)
 }
 
-/// `duedesk escalate undo`: one JSON object under `--format json`, else lines.
+/// `duedesk escalate undo`: what it did, as lines, one JSON object or one CSV row.
 fn undo(desk: &mut Desk, reason: &str, format: Format) -> Result<()> {
     let mut p = super::progress("undoing the run");
     let r = desk.undo_last_run(reason, &mut |n| p.tick(n))?;
     drop(p);
-    if format == Format::Json {
-        return json(&r);
-    }
     let mut text = format!(
         "undid the run as of {}: {} moves reversed, {} of its open tasks closed\n",
         r.as_of, r.reversed, r.tasks_closed
@@ -136,7 +156,7 @@ fn undo(desk: &mut Desk, reason: &str, format: Format) -> Result<()> {
         Some(day) => text.push_str(&format!("the last run that stands is as of {day}\n")),
         None => text.push_str("no run stands now\n"),
     }
-    print(&text)
+    done(format, &r, text.trim_end())
 }
 
 /// "from → to: count" lines and a summary line.
@@ -180,7 +200,7 @@ fn write_report(r: &EscalationReport, format: Format) -> Result<()> {
             Ok(())
         }
         Format::Csv => {
-            csv(&r.changes)?;
+            super::output::csv_list(r.changes.iter(), super::output::header::CHANGES)?;
             eprint!("{}", summary(r));
             Ok(())
         }

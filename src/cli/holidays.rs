@@ -8,7 +8,7 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::format::Format;
-use super::output::{csv, json, print, table_width};
+use super::output::{csv, csv_list, header, json, print, table_width};
 use super::table::{self, flex, left};
 use crate::app::{Desk, Result, import};
 
@@ -55,7 +55,7 @@ pub fn run(desk: &mut Desk, cmd: &HolidaysCmd, format: Format) -> Result<()> {
             let days = desk.holidays(*year)?;
             match format {
                 Format::Json => json(&days),
-                Format::Csv => csv(&days),
+                Format::Csv => csv_list(days.iter(), header::HOLIDAYS),
                 Format::Table => {
                     let cols = [left("DATE"), left("DAY"), left("KIND"), flex("NAME", 6)];
                     let body: Vec<Vec<String>> = days

@@ -6,7 +6,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::format::Format;
-use super::output::{csv, json, print, table_width};
+use super::output::{csv, csv_list, header, json, print, table_width};
 use super::table::{self, flex, left, right};
 use crate::app::inspect::{InspectInput, InspectionList, InspectionQuery, ReviewInput, ReviewItem};
 use crate::app::views::{InspectionRow, InspectionView};
@@ -162,7 +162,7 @@ fn csv_row(r: &InspectionRow) -> CsvRow<'_> {
 fn rows(desk: &Desk, list: InspectionList, rows: &[InspectionRow], format: Format) -> Result<()> {
     match format {
         Format::Json => json(rows),
-        Format::Csv => csv(rows.iter().map(csv_row)),
+        Format::Csv => csv_list(rows.iter().map(csv_row), header::INSPECTIONS),
         Format::Table if list == InspectionList::Done => {
             let cols = [
                 left("DONE"),
@@ -314,7 +314,7 @@ pub fn reviews(desk: &Desk, a: &ReviewsArgs, format: Format) -> Result<()> {
     let items: Vec<ReviewItem> = desk.awaiting_review(a.limit)?;
     match format {
         Format::Json => json(&items),
-        Format::Csv => csv(&items),
+        Format::Csv => csv_list(items.iter(), header::REVIEWS),
         Format::Table => {
             let cols = [
                 left("DUE"),

@@ -61,6 +61,9 @@ fn execute(cli: Cli) -> Result<()> {
     let format =
         cli.format.unwrap_or(if std::io::stdout().is_terminal() { Format::Table } else { Format::Json });
     let out = output::Out::new(format);
+    // A command whose answer is a value (a setting, the policy's TOML, a path) prints it plain
+    // unless a format is asked for: `policy show > mine.toml`, `$(duedesk settings get KEY)`.
+    let value_format = cli.format.unwrap_or(Format::Table);
     match &cli.command {
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "duedesk", &mut std::io::stdout());
@@ -72,9 +75,9 @@ fn execute(cli: Cli) -> Result<()> {
                 .map_err(|e| AppError::Input(format!("writing the man page: {e}")))?;
             return Ok(());
         }
-        Some(Command::Config(what)) => return config_cmd(what),
+        Some(Command::Config(what)) => return config_cmd(what, format, value_format),
         Some(Command::Policy(what)) => {
-            if let Some(r) = escalate::policy_cmd_without_store(what) {
+            if let Some(r) = escalate::policy_cmd_without_store(what, format, value_format) {
                 return r;
             }
         }
@@ -94,7 +97,8 @@ fn execute(cli: Cli) -> Result<()> {
             if !already_demo {
                 let mut p = progress("building the demo book");
                 let report = demo::generate(&mut desk, loans, seed, &mut |n| p.tick(n))?;
-                eprintln!(
+                drop(p);
+                let said = format!(
                     "demo book: {} loans, {} customers, {} payments, {} contacts, {} collateral items, {} inspections, \
                      {} work log entries; desk users {}",
                     report.loans,
@@ -106,6 +110,17 @@ fn execute(cli: Cli) -> Result<()> {
                     report.work_logs,
                     report.users.join(", ")
                 );
+                let what = serde_json::json!({
+                    "store": desk.store_label(), "loans": report.loans, "customers": report.customers,
+                    "payments": report.payments, "contacts": report.contacts,
+                    "collateral": report.collateral, "inspections": report.inspections,
+                    "work_logs": report.work_logs, "users": report.users,
+                });
+                if open || format == Format::Table {
+                    eprintln!("{said}");
+                } else {
+                    output::done(format, &what, &said)?;
+                }
                 eprintln!("this is demo data; DUEDESK_USER=<login> acts as a demo user on this store");
             }
             if open { self::open(desk) } else { Ok(()) }
@@ -116,11 +131,15 @@ fn execute(cli: Cli) -> Result<()> {
                     let mut p = progress("updating loans");
                     let r = import::import_loans_update(&mut desk, file, &mut |n| p.tick(n))?;
                     drop(p);
-                    println!(
+                    let said = format!(
                         "updated {} loans ({} fields) of {} rows; the others are as on the desk",
                         r.updated, r.fields, r.rows
                     );
-                    return Ok(());
+                    let done = serde_json::json!({
+                        "updated": "loans", "file": file.display().to_string(), "rows": r.rows,
+                        "loans": r.updated, "fields": r.fields,
+                    });
+                    return output::done(format, &done, &said);
                 }
                 ImportWhat::Loans { file, update: false } => {
                     let mut p = progress("importing loans");
@@ -138,19 +157,33 @@ fn execute(cli: Cli) -> Result<()> {
             for login in &report.created_users {
                 eprintln!("created desk user '{login}' (collector) for an assignee not yet on the desk");
             }
-            if report.rows == 0 && report.already > 0 {
-                match report.already {
-                    1 => println!("nothing imported: the one payment of this file is on the desk already"),
-                    n => println!("nothing imported: all {n} payments of this file are on the desk already"),
+            let file = match &what {
+                ImportWhat::Loans { file, .. } | ImportWhat::Payments { file, .. } => {
+                    file.display().to_string()
                 }
-                return Ok(());
-            }
-            println!("imported {} {label}", report.rows);
+            };
+            let credits: Vec<_> = report
+                .credits
+                .iter()
+                .map(|c| serde_json::json!({ "loan_id": c.loan_id, "credit": c.credit }))
+                .collect();
+            let done = serde_json::json!({
+                "imported": label, "file": file, "rows": report.rows, "already": report.already,
+                "created_users": report.created_users, "refreshed_as_of": report.refreshed_as_of,
+                "credits": credits,
+            });
+            let mut said = match report.already {
+                n if report.rows > 0 || n == 0 => format!("imported {} {label}", report.rows),
+                1 => "nothing imported: the one payment of this file is on the desk already".to_string(),
+                n => format!("nothing imported: all {n} payments of this file are on the desk already"),
+            };
             for c in &report.credits {
-                let loan = crate::text::visible(&c.loan_id);
-                println!("loan {loan} is paid more than it owes: credit balance {}", c.credit);
+                said.push_str(&format!(
+                    "\nloan {} is paid more than it owes: credit balance {}",
+                    c.loan_id, c.credit
+                ));
             }
-            Ok(())
+            output::done(format, &done, &said)
         }
         Some(Command::Loans(args)) => {
             let q = loan_query(&args);
@@ -192,11 +225,12 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::NextAction { loan, on, kind, clear, expect_version }) => {
             let on = if clear { None } else { on };
             desk.set_next_action(&loan, on, on.map(|_| kind.as_str()), expect_version)?;
-            match on {
-                Some(d) => println!("next action on {loan}: {kind} on {d}"),
-                None => println!("next action on {loan} cleared"),
-            }
-            Ok(())
+            let said = match on {
+                Some(d) => format!("next action on {loan}: {kind} on {d}"),
+                None => format!("next action on {loan} cleared"),
+            };
+            let done = serde_json::json!({ "loan_id": loan, "next_action_on": on, "next_action": on.map(|_| &kind) });
+            output::done(format, &done, &said)
         }
         Some(Command::Plan(a)) => {
             let req = PlanRequest {
@@ -218,12 +252,12 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::NoticeReceipt(a)) => notices::receipt(&mut desk, &a, format),
         Some(Command::Notices { loan }) => notices::list(&desk, &loan, format),
         Some(Command::Hold(a)) => moves::hold(&mut desk, &a, format),
-        Some(Command::HoldLift(a)) => moves::lift(&mut desk, &a),
+        Some(Command::HoldLift(a)) => moves::lift(&mut desk, &a, format),
         Some(Command::Holds { loan }) => moves::list(&desk, loan.as_deref(), format),
-        Some(Command::Move(a)) => moves::move_stage(&mut desk, &a),
-        Some(Command::Agency(a)) => moves::agency(&mut desk, &a),
-        Some(Command::WriteOff(a)) => moves::write_off(&mut desk, &a),
-        Some(Command::Reopen(a)) => moves::reopen(&mut desk, &a),
+        Some(Command::Move(a)) => moves::move_stage(&mut desk, &a, format),
+        Some(Command::Agency(a)) => moves::agency(&mut desk, &a, format),
+        Some(Command::WriteOff(a)) => moves::write_off(&mut desk, &a, format),
+        Some(Command::Reopen(a)) => moves::reopen(&mut desk, &a, format),
         Some(Command::Assign(a)) => team::assign(&mut desk, &a, format),
         Some(Command::Lease(a)) => team::lease(&mut desk, &a, format),
         Some(Command::Team(a)) => team::team(&mut desk, &a, format),
@@ -246,66 +280,75 @@ fn execute(cli: Cli) -> Result<()> {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;
             drop(p);
-            println!("refreshed {n} loans as of {}", desk.as_of);
-            Ok(())
+            let done = serde_json::json!({ "refreshed": n, "as_of": desk.as_of });
+            output::done(format, &done, &format!("refreshed {n} loans as of {}", desk.as_of))
         }
         Some(Command::Escalate(a)) => escalate::run(&mut desk, policy, &a, format),
         Some(Command::Users(UsersCmd::Add { name, role, display_name })) => {
             let user = desk.add_user(&name, role, display_name.as_deref())?;
-            println!("added desk user '{}' ({})", user.login, user.role);
-            Ok(())
+            output::done(format, &user, &format!("added desk user '{}' ({})", user.login, user.role))
         }
         Some(Command::Users(UsersCmd::List)) => out.users(&desk.users()?),
         Some(Command::Users(UsersCmd::Enable { name })) => {
             desk.enable_user(&name)?;
-            println!("enabled desk user '{name}'");
-            Ok(())
+            let done = serde_json::json!({ "login": name, "active": true });
+            output::done(format, &done, &format!("enabled desk user '{name}'"))
         }
         Some(Command::Users(UsersCmd::Disable { name })) => {
             let owned = desk.disable_user(&name)?;
-            println!("disabled desk user '{name}'");
+            let mut said = format!("disabled desk user '{name}'");
             if owned > 0 {
-                println!(
-                    "'{name}' still owns {owned} open case{}; hand them over with: duedesk assign --from {name} --to USER",
+                said.push_str(&format!(
+                    "\n'{name}' still owns {owned} open case{}; hand them over with: duedesk assign --from {name} --to USER",
                     if owned == 1 { "" } else { "s" }
-                );
+                ));
             }
-            Ok(())
+            let done = serde_json::json!({ "login": name, "active": false, "open_cases": owned });
+            output::done(format, &done, &said)
         }
         Some(Command::Users(UsersCmd::SetRole { name, role })) => {
             let before = desk.set_role(&name, role)?;
-            println!("desk user '{name}': {before} → {role}");
-            Ok(())
+            let done = serde_json::json!({ "login": name, "role": role.as_str(), "before": before.as_str() });
+            output::done(format, &done, &format!("desk user '{name}': {before} → {role}"))
         }
         Some(Command::Settings(SettingsCmd::Get { key })) => {
-            println!("{}", desk.setting(&key)?);
-            Ok(())
+            let value = desk.setting(&key)?;
+            output::done(value_format, &serde_json::json!({ "key": key, "value": value }), &value)
         }
         Some(Command::Settings(SettingsCmd::Set { key, value })) => {
             desk.set_setting(&key, &value)?;
-            println!("{key} = {value}");
-            Ok(())
+            let done = serde_json::json!({ "key": key, "value": value });
+            output::done(format, &done, &format!("{key} = {value}"))
         }
         Some(Command::Settings(SettingsCmd::List)) => out.settings(&desk.settings()?),
-        Some(Command::Policy(what)) => escalate::policy_cmd(&mut desk, &what, policy),
+        Some(Command::Policy(what)) => escalate::policy_cmd(&mut desk, &what, policy, format, value_format),
         Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(()),
     }
 }
 
 /// `duedesk config check|path`: needs no store.
-fn config_cmd(what: &ConfigCmd) -> Result<()> {
+fn config_cmd(what: &ConfigCmd, format: Format, value_format: Format) -> Result<()> {
     let dir = crate::config::dir().ok_or_else(|| {
         AppError::Input("no home directory to look for configuration in; set DUEDESK_CONFIG=DIR".into())
     })?;
     match what {
-        ConfigCmd::Path => println!("{}", dir.display()),
+        ConfigCmd::Path => {
+            let path = dir.display().to_string();
+            output::done(value_format, &serde_json::json!({ "path": path }), &path)?;
+        }
         ConfigCmd::Init => {
             let files = crate::config::init(&dir)
                 .map_err(|e| AppError::Input(format!("writing to {}: {e}", dir.display())))?;
-            for (path, written) in files {
-                let what = if written { "wrote" } else { "kept (already there)" };
-                println!("{what} {}", path.display());
+            let (mut written, mut kept) = (Vec::new(), Vec::new());
+            let mut said = Vec::new();
+            for (path, wrote) in files {
+                let path = path.display().to_string();
+                said.push(format!("{} {path}", if wrote { "wrote" } else { "kept (already there)" }));
+                if wrote { written.push(path) } else { kept.push(path) }
             }
+            let done =
+                serde_json::json!({ "dir": dir.display().to_string(), "written": written, "kept": kept });
+            output::done(format, &done, &said.join("\n"))?;
         }
         ConfigCmd::Check => {
             let loaded = crate::config::load(Some(&dir), false);
@@ -319,12 +362,14 @@ fn config_cmd(what: &ConfigCmd) -> Result<()> {
                 ));
                 return Err(AppError::File(lines));
             }
-            if loaded.read.is_empty() {
-                println!("no configuration files in {}; the defaults apply", dir.display());
-            }
-            for p in &loaded.read {
-                println!("ok {}", p.display());
-            }
+            let read: Vec<String> = loaded.read.iter().map(|p| p.display().to_string()).collect();
+            let said = if read.is_empty() {
+                format!("no configuration files in {}; the defaults apply", dir.display())
+            } else {
+                read.iter().map(|p| format!("ok {p}")).collect::<Vec<_>>().join("\n")
+            };
+            let done = serde_json::json!({ "dir": dir.display().to_string(), "ok": read });
+            output::done(format, &done, &said)?;
         }
     }
     Ok(())
@@ -382,6 +427,20 @@ fn os_login() -> Result<String> {
     whoami::username().map_err(|e| AppError::Input(format!("cannot tell who is logged in: {e}")))
 }
 
+/// The business date: `--as-of`, else `DUEDESK_TODAY`, else the clock's day.
+fn as_of(cli: &Cli, now: &DateTime<FixedOffset>) -> Result<chrono::NaiveDate> {
+    if let Some(day) = cli.as_of {
+        return Ok(day);
+    }
+    match std::env::var("DUEDESK_TODAY") {
+        // Strict as every date: a stray space is a mistake to name, not to read past.
+        Ok(v) if !v.trim().is_empty() => crate::domain::parse_date(&v).map_err(|e| {
+            AppError::Input(format!("DUEDESK_TODAY={v}: {e}; unset it or give a date as YYYY-MM-DD"))
+        }),
+        _ => Ok(now.date_naive()),
+    }
+}
+
 fn open_desk(cli: &Cli) -> Result<Desk> {
     crate::app::install::refuse_setuid()?;
     let pinned = pinned_clock()?;
@@ -390,10 +449,10 @@ fn open_desk(cli: &Cli) -> Result<Desk> {
         None => Clock::Live,
         Some(_) => Clock::Pinned { making_demo: matches!(cli.command, Some(Command::Demo { .. })) },
     };
-    let as_of = cli.as_of.unwrap_or_else(|| now.date_naive());
-    let path = match &cli.db {
-        Some(p) => p.clone(),
-        None => default_db()?,
+    let as_of = as_of(cli, &now)?;
+    let (path, default) = match &cli.db {
+        Some(p) => (p.clone(), false),
+        None => (default_db()?, true),
     };
     let env_user = std::env::var("DUEDESK_USER").ok();
     let login = os_login()?;
@@ -404,7 +463,49 @@ fn open_desk(cli: &Cli) -> Result<Desk> {
         install.check_store(&path)?;
         install.set_umask();
     }
-    Desk::open_at(&path, &login, env_user.as_deref(), clock, as_of, now)
+    let create = match &cli.command {
+        Some(Command::Demo { .. } | Command::Import(_)) => true,
+        None if !path.exists() => ask_to_create(&path)?,
+        _ => false,
+    };
+    if create && default {
+        make_data_dir(&path)?;
+    }
+    let mut desk = Desk::open_at(&path, create, &login, env_user.as_deref(), clock, as_of, now)?;
+    // The real clock is read in the store's zone, not the process's; DUEDESK_NOW stays as given.
+    if pinned.is_none() {
+        desk.clock_now()?;
+        if cli.as_of.is_none() && std::env::var("DUEDESK_TODAY").map_or(true, |v| v.trim().is_empty()) {
+            desk.as_of = desk.now.date_naive();
+        }
+    }
+    desk.on_wait(|what| eprintln!("duedesk: waiting for {what} to finish…"));
+    Ok(desk)
+}
+
+/// The desk on a store that is not there: on a terminal, asks before making one; elsewhere it is
+/// a mistyped path (exit 2).
+fn ask_to_create(path: &std::path::Path) -> Result<bool> {
+    let missing = || AppError::Store(crate::store::StoreError::Missing { path: path.to_path_buf() });
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Err(missing());
+    }
+    eprint!("There is no store at {}. Make a new, empty one there? [y/N] ", path.display());
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| AppError::Input(format!("reading the answer: {e}")))?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") { Ok(true) } else { Err(missing()) }
+}
+
+/// The platform's data folder for the default store, made on first use, and said.
+fn make_data_dir(path: &std::path::Path) -> Result<()> {
+    let Some(dir) = path.parent().filter(|d| !d.is_dir()) else { return Ok(()) };
+    std::fs::create_dir_all(dir).map_err(|e| {
+        AppError::Input(format!("cannot make the folder {} for the store: {e}", dir.display()))
+    })?;
+    eprintln!("made the folder {} for the store", dir.display());
+    Ok(())
 }
 
 /// Progress on a terminal's stderr (silent otherwise); ends its line when dropped.
@@ -456,10 +557,9 @@ fn desk_view(desk: &mut Desk) -> Result<()> {
     let out = output::Out::new(Format::Table);
     if desk.loan_count()? == 0 {
         let store = desk.store_label();
-        println!("The store at {store} holds no loans yet.");
-        println!("  Load the demo book (demo data):  duedesk --db {store} demo --open");
-        println!("  Import a book:                   duedesk --db {store} import loans FILE.csv");
-        return Ok(());
+        return output::print(&format!(
+            "The store at {store} holds no loans yet.\n  Load the demo book (demo data):  duedesk --db {store} demo --open\n  Import a book:                   duedesk --db {store} import loans FILE.csv\n"
+        ));
     }
     let mine = match desk.actor.role() {
         Some(Role::Collector) => Some(desk.actor.login.clone()),
@@ -469,7 +569,7 @@ fn desk_view(desk: &mut Desk) -> Result<()> {
         (Some(u), Some(r)) => format!("{} ({r})", u.login),
         _ => format!("{} (read-only: not a desk user)", desk.actor.login),
     };
-    println!("duedesk · {} · as of {} · {who}", desk.store_label(), desk.as_of);
+    output::print(&format!("duedesk · {} · as of {} · {who}\n", desk.store_label(), desk.as_of))?;
     let due = LoanQuery {
         due_soon: true,
         status: Some(LoanStatus::Active),
@@ -481,7 +581,7 @@ fn desk_view(desk: &mut Desk) -> Result<()> {
     let mut p = progress("computing the book");
     let rows = desk.list_loans(&due, &mut |n| p.tick(n))?;
     drop(p);
-    println!("\nDue soon{}", if mine.is_some() { " · my cases" } else { "" });
+    output::print(&format!("\nDue soon{}\n", if mine.is_some() { " · my cases" } else { "" }))?;
     out.due_soon(&rows)?;
     let overdue = LoanQuery {
         dpd_min: Some(1),
@@ -492,8 +592,7 @@ fn desk_view(desk: &mut Desk) -> Result<()> {
         ..Default::default()
     };
     let rows = desk.list_loans(&overdue, &mut |_| {})?;
-    println!("\nOverdue queue (by days past due)");
+    output::print("\nOverdue queue (by days past due)\n")?;
     out.loans(&rows)?;
-    println!("\nMore: duedesk loans --dpd-min 1 · duedesk loans --due-soon · duedesk show LOAN");
-    Ok(())
+    output::print("\nMore: duedesk loans --dpd-min 1 · duedesk loans --due-soon · duedesk show LOAN\n")
 }

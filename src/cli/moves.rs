@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use super::format::Format;
-use super::output::{csv, json, print};
+use super::output::{csv, done, json, print};
 use super::table::{self, flex, left, right};
 use crate::app::moves::HoldKind;
 use crate::app::{Desk, Result};
@@ -115,9 +115,14 @@ pub fn hold(desk: &mut Desk, a: &HoldArgs, format: Format) -> Result<()> {
 }
 
 /// `duedesk hold-lift`.
-pub fn lift(desk: &mut Desk, a: &LiftArgs) -> Result<()> {
+pub fn lift(desk: &mut Desk, a: &LiftArgs, format: Format) -> Result<()> {
     let n = desk.lift_hold(&a.loan, &a.reason)?;
-    print(&format!("lifted {n} hold{} on {} as of {}\n", if n == 1 { "" } else { "s" }, a.loan, desk.as_of))
+    let what = serde_json::json!({ "loan_id": a.loan, "lifted": n, "as_of": desk.as_of, "reason": a.reason });
+    done(
+        format,
+        &what,
+        &format!("lifted {n} hold{} on {} as of {}", if n == 1 { "" } else { "s" }, a.loan, desk.as_of),
+    )
 }
 
 /// `duedesk holds [LOAN]`.
@@ -125,7 +130,7 @@ pub fn list(desk: &Desk, loan: Option<&str>, format: Format) -> Result<()> {
     let holds = desk.holds(loan)?;
     match format {
         Format::Json => json(&holds),
-        Format::Csv => csv(&holds),
+        Format::Csv => super::output::csv_list(holds.iter(), super::output::header::HOLDS),
         Format::Table => {
             let cols = [
                 right("ID"),
@@ -169,30 +174,43 @@ pub fn list(desk: &Desk, loan: Option<&str>, format: Format) -> Result<()> {
     }
 }
 
+/// What a manual move did, as one object.
+fn moved(m: &crate::app::moves::Moved, as_of: NaiveDate, reason: &str) -> serde_json::Value {
+    serde_json::json!({ "loan_id": m.loan_id, "from": m.from, "to": m.to, "as_of": as_of, "reason": reason })
+}
+
 /// `duedesk move`.
-pub fn move_stage(desk: &mut Desk, a: &MoveArgs) -> Result<()> {
+pub fn move_stage(desk: &mut Desk, a: &MoveArgs, format: Format) -> Result<()> {
     let m = desk.move_stage(&a.loan, a.to, &a.reason, a.expect_version)?;
-    print(&format!("{}: {} → {}\n", m.loan_id, m.from, m.to))
+    done(format, &moved(&m, desk.as_of, &a.reason), &format!("{}: {} → {}", m.loan_id, m.from, m.to))
 }
 
 /// `duedesk agency`.
-pub fn agency(desk: &mut Desk, a: &AgencyArgs) -> Result<()> {
+pub fn agency(desk: &mut Desk, a: &AgencyArgs, format: Format) -> Result<()> {
     let on = if a.off { None } else { a.on.as_deref() };
-    desk.set_agency(&a.loan, on, a.reason.as_deref(), a.expect_version)?;
-    match on {
-        Some(name) => print(&format!("{} placed with {}\n", a.loan, name.trim())),
-        None => print(&format!("{} taken back from its agency\n", a.loan)),
+    if !a.off && on.is_none() {
+        return Err(crate::app::AppError::Input(
+            "agency: give --on NAME to place the case, or --off --reason TEXT".into(),
+        ));
     }
+    desk.set_agency(&a.loan, on, a.reason.as_deref(), a.expect_version)?;
+    let what = serde_json::json!({ "loan_id": a.loan, "agency": on.map(str::trim), "reason": a.reason });
+    let said = match on {
+        Some(name) => format!("{} placed with {}", a.loan, name.trim()),
+        None => format!("{} taken back from its agency", a.loan),
+    };
+    done(format, &what, &said)
 }
 
 /// `duedesk write-off`.
-pub fn write_off(desk: &mut Desk, a: &ReasonArgs) -> Result<()> {
+pub fn write_off(desk: &mut Desk, a: &ReasonArgs, format: Format) -> Result<()> {
     let m = desk.write_off(&a.loan, &a.reason, a.expect_version)?;
-    print(&format!("{}: {} → {} as of {}\n", m.loan_id, m.from, m.to, desk.as_of))
+    let said = format!("{}: {} → {} as of {}", m.loan_id, m.from, m.to, desk.as_of);
+    done(format, &moved(&m, desk.as_of, &a.reason), &said)
 }
 
 /// `duedesk reopen`.
-pub fn reopen(desk: &mut Desk, a: &ReasonArgs) -> Result<()> {
+pub fn reopen(desk: &mut Desk, a: &ReasonArgs, format: Format) -> Result<()> {
     let m = desk.reopen(&a.loan, &a.reason, a.expect_version)?;
-    print(&format!("{}: {} → {}\n", m.loan_id, m.from, m.to))
+    done(format, &moved(&m, desk.as_of, &a.reason), &format!("{}: {} → {}", m.loan_id, m.from, m.to))
 }

@@ -150,7 +150,7 @@ pub fn list(desk: &Desk, loan: &str, format: Format) -> Result<()> {
     let notices = desk.notices(loan)?;
     match format {
         Format::Json => json(&notices),
-        Format::Csv => csv(notices.iter().map(row)),
+        Format::Csv => super::output::csv_list(notices.iter().map(row), super::output::header::NOTICES),
         Format::Table => {
             let cols = [
                 right("ID"),

@@ -12,6 +12,27 @@ use crate::app::plans::PlanOutcome;
 use crate::app::views::{LoanDetail, LoanSummary, ScheduleLine};
 use crate::app::{AppError, Result};
 
+/// The CSV columns of the lists, written alone when a list is empty (`tests/outputs.rs` checks
+/// them against a list's own header).
+pub(super) mod header {
+    pub const LOANS: &str = "loan_id,borrower,product,assignee,stage,agency,status,dpd,bucket,class,principal,outstanding_principal,overdue_principal,overdue_interest,overdue_amount,penalty_interest,next_due_on,next_due_amount,payoff_amount,due_soon_on,phone,last_contact_at,last_outcome,next_action_on,promise_due_on,promise_status,held_until,as_of,worked_by";
+    pub const PROMISES: &str = "loan_id,borrower,assignee,amount,made_on,due_on,status,made_by";
+    pub const AUDIT: &str = "id,at,actor,action,entity,entity_id,detail";
+    pub const CHANGES: &str = "loan_id,from,to,dpd,reason";
+    pub const HOLDS: &str =
+        "id,loan_id,kind,from_on,until_on,reason,by,created_at,lifted_on,lifted_by,lift_reason,in_force";
+    pub const NOTICES: &str = "id,number,loan_id,kind,lang,addressee,issued_on,pay_by,overdue_principal,overdue_interest,penalty_interest,total_demanded,receipt_status,receipt_on,files,user";
+    pub const TASKS: &str =
+        "id,loan_id,borrower,assignee,kind,due_on,created_by,created_at,done_on,done_by,note";
+    pub const INSPECTIONS: &str = "loan_id,borrower,owner,kind,due_on,overdue,asked_on,reason,id,done_on,mode,inspector,conclusion,reviewed_by,review_due";
+    pub const REVIEWS: &str = "kind,id,subject,loan_id,name,by,on,what,due_on,days_left";
+    pub const WORK_LOGS: &str =
+        "id,customer_id,loan_id,name,user,kind,note,logged_on,sign_due,signed_by,signed_on,sign_comment,late";
+    pub const MISSING_LOGS: &str = "owner,display_name,cases,last_logged_on,month";
+    pub const COLLATERAL: &str = "id,customer_id,loan_id,kind,description,owner,status,insured_until,uninsured,value,valued_on,valuer,revalue_by,stale,valuations";
+    pub const HOLIDAYS: &str = "date,kind,name";
+}
+
 pub struct Out {
     format: Format,
     width: usize,
@@ -21,31 +42,79 @@ fn io(e: impl std::fmt::Display) -> AppError {
     AppError::Input(format!("writing output: {e}"))
 }
 
-/// Writes to stdout, control characters from the book made visible; a reader that closes the pipe
-/// early (`duedesk loans | head`) is not an error.
+/// Writes to stdout, control characters from the book made visible. A reader that closes the pipe
+/// early (`duedesk loans | head -1`) ends the program quietly, as it ends any Unix tool.
 pub(super) fn print(text: &str) -> Result<()> {
-    match std::io::stdout().lock().write_all(crate::text::visible_lines(text).as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+    written(std::io::stdout().lock().write_all(crate::text::visible_lines(text).as_bytes()))
+}
+
+/// A write to stdout, flushed: a closed pipe ends the program (`closed_pipe`), another failure is
+/// an error.
+fn written(r: std::io::Result<()>) -> Result<()> {
+    match r.and_then(|()| std::io::stdout().lock().flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => closed_pipe(),
         other => other.map_err(io),
     }
+}
+
+/// The reader of stdout is gone: end as SIGPIPE ends a tool (status 141 in the shell), with
+/// nothing said, instead of a panic or an error message.
+pub(super) fn closed_pipe() -> ! {
+    let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGPIPE);
+    std::process::exit(128 + signal_hook::consts::SIGPIPE)
+}
+
+/// What a command did: its sentence in a table, the object under JSON, one row of CSV (lists
+/// inside it joined with `;`).
+pub(super) fn done<T: Serialize>(format: Format, what: &T, sentence: &str) -> Result<()> {
+    match format {
+        Format::Table => print(&format!("{sentence}\n")),
+        Format::Json => json(what),
+        Format::Csv => csv_object(what),
+    }
+}
+
+/// One object as a CSV header and row, control characters visible (`print`).
+fn csv_object<T: Serialize>(what: &T) -> Result<()> {
+    let value = serde_json::to_value(what).map_err(io)?;
+    let serde_json::Value::Object(fields) = value else {
+        return csv([value.to_string()]);
+    };
+    let cell = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(";"),
+        other => other.to_string(),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(fields.keys()).map_err(io)?;
+    w.write_record(fields.values().map(cell)).map_err(io)?;
+    let bytes = w.into_inner().map_err(io)?;
+    print(&String::from_utf8_lossy(&bytes))
 }
 
 /// JSON on stdout; what JSON leaves raw that a terminal would act on is escaped (`text::json_escaped`).
 pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     let mut text = serde_json::to_string_pretty(value).map_err(io)?;
     text.push('\n');
-    match std::io::stdout().lock().write_all(crate::text::json_escaped(&text).as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(io),
-    }
+    written(std::io::stdout().lock().write_all(crate::text::json_escaped(&text).as_bytes()))
 }
 
 /// Rows as CSV with a header from the first row's field names, control characters visible.
 pub(super) fn csv<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Result<()> {
-    match crate::app::export::write_csv(&mut std::io::stdout().lock(), rows) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(io),
+    written(crate::app::export::write_csv(&mut std::io::stdout().lock(), rows))
+}
+
+/// Rows as CSV, and the header alone when there are none (a script reads the columns either way).
+pub(super) fn csv_list<T: Serialize>(rows: impl ExactSizeIterator<Item = T>, header: &str) -> Result<()> {
+    if rows.len() == 0 {
+        return print(&format!("{header}\n"));
     }
+    csv(rows)
 }
 
 /// Tables fit 80 columns unless the terminal says it is wider.
@@ -86,7 +155,7 @@ impl Out {
     pub fn loans(&self, rows: &[LoanSummary]) -> Result<()> {
         match self.format {
             Format::Json => self.json(rows),
-            Format::Csv => self.csv(rows),
+            Format::Csv => csv_list(rows.iter(), header::LOANS),
             Format::Table => {
                 let cols = [
                     left("LOAN"),
@@ -209,7 +278,7 @@ impl Out {
     pub fn promises(&self, rows: &[PromiseListRow]) -> Result<()> {
         match self.format {
             Format::Json => self.json(rows),
-            Format::Csv => self.csv(rows),
+            Format::Csv => csv_list(rows.iter(), header::PROMISES),
             Format::Table => {
                 let body: Vec<Vec<String>> = rows
                     .iter()
@@ -409,13 +478,22 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
         .iter()
         .take(10)
         .map(|c| {
+            let when = |at: &str| at.chars().take(16).collect::<String>().replace('T', " ");
+            let note = match c.corrects.and_then(|id| d.contacts.iter().find(|o| o.id == id)) {
+                // The amended record's time, its date too when it was another day.
+                Some(o) if o.at.get(..10) == c.at.get(..10) => {
+                    format!("correction of {}: {}", o.at.get(11..16).unwrap_or(&o.at), c.note)
+                }
+                Some(o) => format!("correction of {}: {}", when(&o.at), c.note),
+                None => c.note.clone(),
+            };
             vec![
-                c.at.chars().take(16).collect::<String>().replace('T', " "),
+                when(&c.at),
                 c.party.to_string(),
                 c.channel.to_string(),
                 c.outcome.to_string(),
                 opt(&c.user),
-                c.note.clone(),
+                note,
             ]
         })
         .collect();
@@ -437,16 +515,22 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
         ));
     }
     if !d.stage_events.is_empty() {
-        let _ = writeln!(t, "\nStage history");
+        let _ = writeln!(t, "\nStage history (newest first)");
         let rows: Vec<Vec<String>> = d
             .stage_events
             .iter()
             .map(|e| {
-                vec![e.as_of.to_string(), format!("{} → {}", e.from, e.to), e.actor.clone(), e.reason.clone()]
+                vec![
+                    e.as_of.to_string(),
+                    e.at.chars().take(16).collect::<String>().replace('T', " "),
+                    format!("{} → {}", e.from, e.to),
+                    e.actor.clone(),
+                    e.reason.clone(),
+                ]
             })
             .collect();
         t.push_str(&table::render(
-            &[left("AS OF"), left("MOVE"), flex("BY", 6), flex("REASON", 10)],
+            &[left("AS OF"), left("AT"), left("MOVE"), flex("BY", 6), flex("REASON", 10)],
             &rows,
             width,
         ));

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use super::format::Format;
-use super::output::{csv, json, print, table_width};
+use super::output::{json, print, table_width};
 use super::table::{self, flex, left, right};
 use crate::app::tasks::{TaskKind, TaskQuery, TaskView};
 use crate::app::{Desk, Result};
@@ -48,7 +48,7 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 fn show(tasks: &[TaskView], format: Format) -> Result<()> {
     match format {
         Format::Json => json(tasks),
-        Format::Csv => csv(tasks),
+        Format::Csv => super::output::csv_list(tasks.iter(), super::output::header::TASKS),
         Format::Table => {
             let cols = [
                 right("ID"),

@@ -4,7 +4,7 @@
 use clap::Args;
 
 use super::format::Format;
-use super::output::{csv, json, print, table_width};
+use super::output::{csv, done, json, print, table_width};
 use super::table::{self, flex, left, right};
 use crate::app::assign::{AssignArgs, BulkOutcome, CaseMoveStatus};
 use crate::app::leases::Lease;
@@ -97,28 +97,34 @@ fn status(s: CaseMoveStatus) -> &'static str {
 pub fn lease(desk: &mut Desk, a: &LeaseArgs, format: Format) -> Result<()> {
     if a.release {
         let released = desk.release_lease(&a.loan)?;
-        println!(
-            "{}",
-            if released { format!("released {}", a.loan) } else { format!("{} was not held", a.loan) }
-        );
-        return Ok(());
+        let said = if released { format!("released {}", a.loan) } else { format!("{} was not held", a.loan) };
+        return done(format, &serde_json::json!({ "loan_id": a.loan, "released": released }), &said);
     }
     if let Some(reason) = &a.take_over {
-        return match desk.end_lease(&a.loan, reason)? {
-            Some(l) => {
-                println!("took over {} from {} (held until {})", a.loan, l.holder, l.until);
-                Ok(())
-            }
-            None => {
-                println!("{} was not held; it may be edited", a.loan);
-                Ok(())
-            }
+        let ended = desk.end_lease(&a.loan, reason)?;
+        let what = serde_json::json!({
+            "loan_id": a.loan, "taken_over_from": ended.as_ref().map(|l| &l.holder),
+            "held_until": ended.as_ref().map(|l| &l.until), "reason": reason,
+        });
+        let said = match &ended {
+            Some(l) => format!("took over {} from {} (held until {})", a.loan, l.holder, l.until),
+            None => format!("{} was not held; it may be edited", a.loan),
         };
+        return done(format, &what, &said);
     }
     let lease = desk.lease(&a.loan)?;
+    // A free case is an object too: who holds it and until when, both null.
+    let held = serde_json::json!({
+        "loan_id": a.loan,
+        "customer_id": lease.as_ref().map(|l| &l.customer_id),
+        "holder": lease.as_ref().map(|l| &l.holder),
+        "taken_at": lease.as_ref().map(|l| &l.taken_at),
+        "until": lease.as_ref().map(|l| &l.until),
+        "mine": lease.as_ref().is_some_and(|l| l.mine),
+    });
     match format {
-        Format::Json => json(&lease),
-        Format::Csv => csv(lease.iter()),
+        Format::Json => json(&held),
+        Format::Csv => done(format, &held, ""),
         Format::Table => match &lease {
             Some(Lease { holder, until, .. }) => {
                 print(&format!("{} is being worked by {holder} until {until}\n", a.loan))

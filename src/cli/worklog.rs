@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::format::Format;
-use super::output::{csv, json, print, table_width};
+use super::output::{csv, csv_list, header, json, print, table_width};
 use super::table::{self, flex, left, right};
 use crate::app::views::WorkLogView;
 use crate::app::worklog::{QuietOwner, WorkLogQuery};
@@ -63,7 +63,7 @@ fn dash<T: ToString>(v: Option<T>) -> String {
 fn entries(logs: &[WorkLogView], format: Format) -> Result<()> {
     match format {
         Format::Json => json(logs),
-        Format::Csv => csv(logs),
+        Format::Csv => csv_list(logs.iter(), header::WORK_LOGS),
         Format::Table => {
             let cols = [
                 right("ID"),
@@ -105,7 +105,7 @@ fn entries(logs: &[WorkLogView], format: Format) -> Result<()> {
 fn quiet(owners: &[QuietOwner], format: Format) -> Result<()> {
     match format {
         Format::Json => json(owners),
-        Format::Csv => csv(owners),
+        Format::Csv => csv_list(owners.iter(), header::MISSING_LOGS),
         Format::Table => {
             let cols = [flex("OWNER", 8), flex("NAME", 6), right("CASES"), left("LAST ENTRY"), left("MONTH")];
             let body: Vec<Vec<String>> = owners

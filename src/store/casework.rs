@@ -62,6 +62,16 @@ pub fn insert_contact(conn: &Connection, c: &NewContact<'_>) -> Result<i64> {
         c.flags.override_reason,
     ])?;
     let id = conn.last_insert_rowid();
+    // A correction is no contact: "last contact" stays where it was, and only its outcome follows
+    // the correction when the record amended is the last contact.
+    if let Some(amended) = c.corrects {
+        conn.prepare_cached(
+            "UPDATE loans SET last_outcome = ?2 \
+             WHERE id = ?1 AND last_contact_at = (SELECT at FROM contacts WHERE id = ?3)",
+        )?
+        .execute(params![c.loan, c.outcome.as_str(), amended])?;
+        return Ok(id);
+    }
     // Times carry one desk offset, so text order is time order; keep the latest.
     conn.prepare_cached(
         "UPDATE loans SET last_contact_at = ?2, last_outcome = ?3 \
@@ -200,10 +210,13 @@ pub fn void_contact(
     )?
     .execute(params![id, loan, note, user, at])?;
     let void = conn.last_insert_rowid();
-    // The last contact is the latest record that still counts.
+    // The last contact is the latest record that still counts (a correction never is one), with
+    // its outcome as last corrected, as `insert_contact` keeps it.
     let last: Option<(String, String)> = conn
         .prepare_cached(
-            "SELECT at, outcome FROM contacts c WHERE loan_id = ?1 AND corrects_id IS NULL \
+            "SELECT at, coalesce((SELECT k.outcome FROM contacts k WHERE k.loan_id = ?1 AND k.corrects_id = c.id \
+             AND k.voids = 0 ORDER BY k.at DESC, k.id DESC LIMIT 1), outcome) \
+             FROM contacts c WHERE loan_id = ?1 AND corrects_id IS NULL \
              AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1) \
              ORDER BY at DESC, id DESC LIMIT 1",
         )?

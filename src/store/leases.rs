@@ -62,6 +62,25 @@ pub fn put_lease(
     Ok(())
 }
 
+/// Who took the customer's case over since `since` (RFC 3339), when, and the audit entry's detail
+/// (with the reason): the latest such entry, by the audit log's entity index.
+pub fn taken_over_since(
+    conn: &Connection,
+    customer_ref: &str,
+    since: &str,
+) -> Result<Option<(String, String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT actor, at, detail FROM audit_log \
+         WHERE entity = 'case' AND entity_id = ?1 AND action = 'lease_take_over' AND at >= ?2 \
+         ORDER BY id DESC LIMIT 1",
+    )?;
+    let mut rows = stmt.query(params![customer_ref, since])?;
+    Ok(match rows.next()? {
+        Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?)),
+        None => None,
+    })
+}
+
 /// Ends the customer's lease (any holder's); whether there was one.
 pub fn drop_lease(conn: &Connection, customer: CustomerId) -> Result<bool> {
     Ok(conn.prepare_cached("DELETE FROM case_leases WHERE customer_id = ?1")?.execute([customer])? > 0)

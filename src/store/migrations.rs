@@ -52,7 +52,20 @@ pub(super) fn migrate(conn: &mut Connection, label: &str) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found = user_version(&tx, label)?;
     for (i, sql) in STEPS.iter().enumerate().skip(found) {
-        tx.execute_batch(sql).map_err(|e| StoreError::Migration(format!("step {}: {e}", i + 1)))?;
+        // SQLite's own message, never the step's SQL (rusqlite puts the statement in its text).
+        tx.execute_batch(sql).map_err(|e| {
+            let why = match &e {
+                rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+                rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+                other => other.to_string(),
+            };
+            StoreError::Migration(format!(
+                "the store at {label} says it has schema version {found} of {}, but its tables do not match it \
+                 (step {}: {why}): it was changed outside duedesk or by a broken build; restore a backup",
+                STEPS.len(),
+                i + 1
+            ))
+        })?;
     }
     tx.pragma_update(None, "user_version", STEPS.len() as i64)?;
     tx.commit()?;

@@ -9,14 +9,17 @@ mod collateral;
 mod escalation;
 mod holds;
 mod holidays;
+mod import_seen;
 mod inspection_due;
 mod inspections;
 mod leases;
 mod ledger;
 mod load;
+mod load_lock;
 mod lookup;
 mod migrations;
 mod notices;
+mod open;
 mod payments;
 mod queue;
 mod row;
@@ -42,6 +45,7 @@ pub use collateral::*;
 pub use escalation::*;
 pub use holds::*;
 pub use holidays::*;
+pub use import_seen::*;
 pub use inspection_due::*;
 pub use inspections::*;
 pub use leases::*;
@@ -83,6 +87,25 @@ pub enum StoreError {
         "the store at {path} is busy: another desk holds it (a book being imported into it, or the demo being made); try again when that is done"
     )]
     Busy { path: String },
+    #[error(
+        "no store at {}: check --db (or DUEDESK_DB); `duedesk demo` or `duedesk import loans FILE` makes a new one",
+        path.display()
+    )]
+    Missing { path: PathBuf },
+    #[error(
+        "no folder for a store at {}: {} does not exist; make it first (duedesk never makes folders on its own)",
+        path.display(),
+        path.parent().map_or_else(String::new, |p| p.display().to_string())
+    )]
+    NoFolder { path: PathBuf },
+    #[error(
+        "cannot use the store at {}: its folder {} is read-only for this login, and SQLite keeps its journal files (-wal, -shm) beside the store; ask an admin to make the folder writable for the desk's users",
+        path.display(),
+        folder.display()
+    )]
+    ReadOnlyFolder { path: PathBuf, folder: PathBuf },
+    #[error("cannot use the store at {}: the file is read-only for this login; ask an admin to make it writable for the desk's users", path.display())]
+    ReadOnlyStore { path: PathBuf },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -97,6 +120,10 @@ impl StoreError {
 pub struct Store {
     conn: Connection,
     label: String,
+    /// The store's file (none in memory): a bulk load's lock lives beside it.
+    path: Option<PathBuf>,
+    /// Told what a write waits for when a bulk load holds the store.
+    wait_note: Option<fn(&str)>,
     /// The date the scratch snapshot was computed for, and the store's state then
     /// (`data_version` for other connections' commits, `total_changes` for ours).
     scratch: std::cell::Cell<Option<(chrono::NaiveDate, i64, u64)>>,
@@ -138,53 +165,6 @@ impl<V: Clone> Kept<V> {
 }
 
 impl Store {
-    /// Opens (creating and migrating as needed) the store at `path`.
-    pub fn open(path: &Path) -> Result<Self> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|source| StoreError::Io { path: parent.to_path_buf(), source })?;
-        }
-        create_shared(path)?;
-        let conn = Connection::open(path)?;
-        Self::setup(conn, path.display().to_string())
-    }
-
-    /// A private in-memory store, for tests.
-    pub fn open_in_memory() -> Result<Self> {
-        Self::setup(Connection::open_in_memory()?, ":memory:".into())
-    }
-
-    fn setup(mut conn: Connection, label: String) -> Result<Self> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // WAL lets readers on other desks go on while one writes; NORMAL is durable enough under WAL.
-        wal_mode(&conn, &label)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        // A desk page asks a few dozen distinct statements; rusqlite keeps 16 by default, and
-        // preparing a joined statement again costs more than running it.
-        conn.set_prepared_statement_cache_capacity(128);
-        migrations::migrate(&mut conn, &label)?;
-        let mut store = Store {
-            conn,
-            label,
-            scratch: std::cell::Cell::new(None),
-            seen_version: std::cell::Cell::new(None),
-            counts: std::cell::RefCell::new(Kept::new(256)),
-            searches: std::cell::RefCell::new(Kept::new(8)),
-        };
-        if audit::chain_is_pending(&store.conn)? {
-            store.write(|tx| audit::chain_pending(tx))?;
-        }
-        if audit_state::baseline_pending(&store.conn)? {
-            store.write(|tx| audit_state::write_baseline(tx))?;
-        }
-        // A store made before search terms, or loans written by a path that does not index them.
-        if search::search_is_pending(&store.conn)? {
-            store.write(|tx| search::index_search(tx, &mut |_| {}))?;
-        }
-        Ok(store)
-    }
-
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
@@ -302,8 +282,31 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction, taken immediately so that two desks never deadlock
-    /// upgrading read locks. Commits on `Ok`, rolls back on `Err`.
+    /// upgrading read locks. Commits on `Ok`, rolls back on `Err`. While a bulk load holds the
+    /// store it waits for the load to end, however long that takes (`load_lock.rs`); any other
+    /// writer it waits for up to `BUSY_TIMEOUT`.
     pub fn write<T, E: From<rusqlite::Error>>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let (db, note) = (self.path.clone(), self.wait_note);
+        let wait = || db.as_deref().is_some_and(|db| wait_for_load(db, note));
+        wait();
+        loop {
+            match self.conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+                Ok(tx) => {
+                    let out = f(&tx)?;
+                    tx.commit()?;
+                    return Ok(out);
+                }
+                Err(e) if is_busy(&e) && wait() => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// `write` without waiting for a load, which the load itself runs.
+    fn write_now<T, E: From<rusqlite::Error>>(
         &mut self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
@@ -312,65 +315,19 @@ impl Store {
         tx.commit()?;
         Ok(out)
     }
-}
 
-impl Store {
-    /// Runs `f` as one write transaction sized for a bulk load (an import, the demo book): a
-    /// 128 MB page cache, so a million scattered inserts stay in memory, and two sorter threads
-    /// for the indexes it builds. Into a store that holds no loans and that no other connection
-    /// has open, it writes through a rollback journal instead of the WAL: the pages of an empty
-    /// store are then written once, not to the WAL and again into the store (a 1,000,000-loan
-    /// import takes a third less time, docs/BENCHMARKS.md). Other desks opening the store wait for
-    /// it meanwhile (and are told it is busy after `BUSY_TIMEOUT`); it is back in WAL mode after,
-    /// and a load killed half-way is rolled back by the next connection like any transaction.
-    pub fn write_load<T, E: From<rusqlite::Error> + From<StoreError>>(
-        &mut self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
-    ) -> Result<T, E> {
-        let conn = &self.conn;
-        // SQLite leaves WAL mode only for a connection that is the store's only one; otherwise it
-        // says the store is busy, and the load goes through the WAL.
-        let rollback = loan_count(conn)? == 0
-            && match set_journal_mode(conn, "DELETE") {
-                Ok(mode) => mode == "delete",
-                Err(StoreError::Sqlite(e)) if is_busy(&e) => false,
-                Err(e) => return Err(e.into()),
-            };
-        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        let threads: i64 = conn.pragma_query_value(None, "threads", |r| r.get(0))?;
-        conn.pragma_update(None, "cache_size", LOAD_CACHE_KIB)?;
-        conn.pragma_update(None, "threads", 2)?;
-        let out = self.write(f);
-        let conn = &self.conn;
-        conn.pragma_update(None, "cache_size", cache)?;
-        conn.pragma_update(None, "threads", threads)?;
-        if rollback {
-            // Best effort: a desk that opens the store sets WAL mode itself.
-            let _ = set_journal_mode(conn, "WAL");
-        }
-        out
+    /// Where a write that waits for a bulk load says what it waits for (a command's stderr).
+    pub fn on_wait(&mut self, note: fn(&str)) {
+        self.wait_note = Some(note);
     }
 }
 
-/// The page cache of a bulk load's transaction, in KiB as `PRAGMA cache_size` takes it (negative).
-const LOAD_CACHE_KIB: i64 = -131_072;
-
-/// Puts the store in WAL mode. A first load into an empty store (`Store::write_load`) holds it
-/// in rollback-journal mode, and asking for WAL mode meanwhile is refused at once (SQLite does not
-/// wait for a lock it could deadlock on), so a desk opening the store then waits here for the
-/// load, as long as it would wait for any writer, and is told why if it ends first.
-fn wal_mode(conn: &Connection, label: &str) -> Result<()> {
-    let started = std::time::Instant::now();
-    loop {
-        match conn.pragma_update(None, "journal_mode", "WAL") {
-            Ok(()) => return Ok(()),
-            Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            Err(e) if is_busy(&e) => return Err(StoreError::Busy { path: label.to_string() }),
-            Err(e) => return Err(e.into()),
-        }
+/// Waits while a bulk load holds the store at `db`, telling `note` what it is; whether it waited.
+fn wait_for_load(db: &Path, note: Option<fn(&str)>) -> bool {
+    if let (Some(what), Some(note)) = (load_lock::load_running(db), note) {
+        note(&what);
     }
+    load_lock::wait_for_load(db).is_some()
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {
@@ -378,27 +335,6 @@ fn is_busy(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
     )
-}
-
-/// Asks for a journal mode; SQLite answers with the mode in force after.
-fn set_journal_mode(conn: &Connection, mode: &str) -> Result<String> {
-    let now: String = conn.pragma_update_and_check(None, "journal_mode", mode, |r| r.get(0))?;
-    Ok(now.to_ascii_lowercase())
-}
-
-/// Creates a new store file readable and writable by its group (mode 0666 less the umask), so
-/// that with `umask 002` in a setgid group directory every desk user of the branch server can
-/// write it. SQLite's own default is 0644, and it gives the -wal and -shm files the store's mode.
-fn create_shared(path: &Path) -> Result<()> {
-    let mut open = std::fs::OpenOptions::new();
-    open.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o666);
-    match open.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(source) => Err(StoreError::Io { path: path.to_path_buf(), source }),
-    }
 }
 
 /// Drops `table`'s own indexes (not those behind a UNIQUE or PRIMARY KEY) and returns the
@@ -450,20 +386,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn opens_a_temp_file_store_in_wal_mode() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("sub/dir/desk.db");
-        let store = Store::open(&path).expect("open");
-        let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
-        assert_eq!(mode, "wal");
-        let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("fk");
-        assert_eq!(fk, 1);
-        drop(store);
-        // Reopening an up-to-date store is a no-op.
-        Store::open(&path).expect("reopen");
-    }
-
-    #[test]
     fn scratch_goes_stale_on_any_write() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("desk.db");
@@ -492,7 +414,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("desk.db");
         let mut store = Store::open(&path).expect("open");
-        let during = store.write_load(|tx| -> Result<String> { Ok(journal_mode(tx)) }).expect("load");
+        let during =
+            store.write_load("a load", |tx| -> Result<String> { Ok(journal_mode(tx)) }).expect("load");
         assert_eq!(during, "delete", "alone with an empty store: a rollback journal");
         assert_eq!(journal_mode(store.conn()), "wal");
         let cache: i64 = store.conn().pragma_query_value(None, "cache_size", |r| r.get(0)).expect("cache");
@@ -511,7 +434,7 @@ mod tests {
             let store = &mut store;
             scope.spawn(move || {
                 store
-                    .write_load(|tx| -> Result<()> {
+                    .write_load("a load", |tx| -> Result<()> {
                         setting_set(tx, "k", "v")?;
                         say_loading.send(journal_mode(tx)).expect("say");
                         released.recv().expect("wait");
@@ -538,7 +461,8 @@ mod tests {
         let path = dir.path().join("desk.db");
         let mut store = Store::open(&path).expect("open");
         let other = Store::open(&path).expect("another desk");
-        let during = store.write_load(|tx| -> Result<String> { Ok(journal_mode(tx)) }).expect("load");
+        let during =
+            store.write_load("a load", |tx| -> Result<String> { Ok(journal_mode(tx)) }).expect("load");
         assert_eq!(during, "wal", "another connection is open");
         drop(other);
         store
@@ -565,7 +489,8 @@ mod tests {
                 insert_loan(tx, &loan, "2026-03-01T10:00:00+08:00")
             })
             .expect("a loan");
-        let during = store.write_load(|tx| -> Result<String> { Ok(journal_mode(tx)) }).expect("load");
+        let during =
+            store.write_load("a load", |tx| -> Result<String> { Ok(journal_mode(tx)) }).expect("load");
         assert_eq!(during, "wal", "a store with a book keeps its WAL for the desks reading it");
     }
 

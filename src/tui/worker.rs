@@ -131,7 +131,7 @@ pub fn spawn_worker(mut desk: Desk, live_clock: bool, tx: Sender<Msg>) -> std::i
             batch.extend(req_rx.try_iter());
             for r in latest(batch) {
                 if live_clock {
-                    desk.now = chrono::Local::now().fixed_offset();
+                    let _ = desk.clock_now();
                 }
                 let r = match r.query {
                     Query::Escalate { .. } => match run_beside(&desk, r, &tx) {

@@ -175,13 +175,19 @@ pub fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang, g: bool) -> (Vec<Co
             d.contacts
                 .iter()
                 .map(|c| {
+                    let when = |at: &str| at.get(..16).unwrap_or(at).replace('T', " ");
+                    // A correction is shown as one: it names the record it amends, not a new call.
+                    let note = match c.corrects.and_then(|id| d.contacts.iter().find(|o| o.id == id)) {
+                        Some(o) => format!("{}{}", fill(t.contact_correction, &[&when(&o.at)]), c.note),
+                        None => c.note.clone(),
+                    };
                     vec![
-                        c.at.get(..16).unwrap_or(&c.at).replace('T', " "),
+                        when(&c.at),
                         lang.party(c.party).to_string(),
                         lang.channel(c.channel).to_string(),
                         lang.outcome(c.outcome).to_string(),
                         dash(&c.user),
-                        c.note.clone(),
+                        note,
                     ]
                 })
                 .collect(),

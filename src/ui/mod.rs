@@ -55,6 +55,7 @@ pub fn layout(state: &DeskState, width: u16, height: u16) -> DeskLayout {
         run_rows: height.saturating_sub(RUN_CHROME + more).max(1),
         help_rows: help.height.saturating_sub(2).max(1),
         help_lines,
+        too_small: width < MIN_WIDTH || height < MIN_HEIGHT,
         reading_rows: reading::rows(Rect::new(0, 0, width, height), reading_lines),
         reading_lines,
     }

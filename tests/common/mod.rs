@@ -66,6 +66,16 @@ impl TestDesk {
         TestDesk { dir, db }
     }
 
+    /// A desk on an empty store file, as an administrator makes one for a branch (`touch`, or
+    /// the shared folder's set-up): the first command run on it migrates it and makes its login
+    /// the first admin. Without a file there is no store, and only `demo`, `import` and the desk
+    /// (after asking) make one.
+    pub fn empty() -> Self {
+        let d = TestDesk::bare();
+        std::fs::write(&d.db, b"").expect("an empty store file");
+        d
+    }
+
     /// A command on the system's clock (no `DUEDESK_NOW`).
     pub fn live(&self) -> Command {
         let mut c = self.command();

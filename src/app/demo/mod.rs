@@ -76,7 +76,8 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         login: desk.actor.login.clone(),
         rules: desk.rules,
     };
-    desk.store.write_load(|tx| -> Result<DemoReport> {
+    let what = format!("the demo book {} is making (since {})", desk.actor.login, desk.now.format("%H:%M"));
+    desk.store.write_load(&what, |tx| -> Result<DemoReport> {
         let held = store::loan_count(tx)?;
         if held > 0 {
             return Err(AppError::Input(format!(

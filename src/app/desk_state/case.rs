@@ -57,6 +57,8 @@ pub struct CaseState {
     pub plan_generation: u64,
     /// The running lease on the case: this desk's (it may edit) or another user's (read only).
     pub lease: Option<Lease>,
+    /// A supervisor took the case from this desk while it was open: no renewal, no edits.
+    pub lost: bool,
     /// The contact this desk logged last on the case, which `u` takes back within seconds.
     pub last_logged: Option<i64>,
     /// An inspection being recorded (`K`), in place of the panes until sent or dropped.
@@ -128,6 +130,7 @@ impl CaseScreen<'_> {
             plan: None,
             plan_generation: 0,
             lease: None,
+            lost: false,
             last_logged: None,
             form: None,
         });
@@ -207,9 +210,7 @@ impl CaseScreen<'_> {
             }
             Cmd::TakeBack => {
                 match self.case.as_ref().and_then(|c| c.last_logged.map(|id| (c.loan.clone(), id))) {
-                    Some((loan, contact)) => {
-                        self.core.ask(Query::Write { loan, op: CaseOp::TakeBack { contact } });
-                    }
+                    Some((loan, contact)) => self.write(loan, CaseOp::TakeBack { contact }),
                     None => self.core.say(self.core.lang.text().msg_nothing_to_take_back),
                 }
             }
@@ -262,8 +263,13 @@ impl CaseScreen<'_> {
         {
             self.core.say(fill(self.core.lang.text().msg_taken_over, &[&loan]));
         }
+        let lost = matches!(op, LeaseOp::Renew { .. }) && !lease.as_ref().is_some_and(|l| l.mine);
         if let Some(c) = self.case.as_mut().filter(|c| c.loan == loan && op != LeaseOp::Release) {
             c.lease = lease;
+            if lost && !c.lost {
+                c.lost = true;
+                self.core.say(fill(self.core.lang.text().msg_lease_lost, &[&loan]));
+            }
         }
     }
 
@@ -381,9 +387,13 @@ impl CaseScreen<'_> {
 
     /// Work on the case keeps its lease running (unless another user holds it).
     pub fn renew_lease(&mut self, loan: &str) {
-        if self.case.as_ref().is_some_and(|c| c.loan == loan && c.lease.as_ref().is_none_or(|l| l.mine)) {
-            self.core.ask(Query::Lease { loan: loan.to_string(), op: LeaseOp::Take });
-        }
+        let Some(c) = self.case.as_ref().filter(|c| c.loan == loan && !c.lost) else { return };
+        let op = match &c.lease {
+            Some(l) if l.mine => LeaseOp::Renew { since: l.taken_at.clone() },
+            Some(_) => return,
+            None => LeaseOp::Take,
+        };
+        self.core.ask(Query::Lease { loan: loan.to_string(), op });
     }
 
     pub fn issued(&mut self, notice: &NoticeView) {

@@ -6,6 +6,7 @@ use super::command::CaseCommand;
 use super::core::Screen;
 use super::protocol::{CaseOp, LeaseOp, Query};
 use crate::app::casework::ContactInput;
+use crate::app::strings::fill;
 use crate::app::views::LoanDetail;
 
 impl CaseScreen<'_> {
@@ -81,7 +82,11 @@ impl CaseScreen<'_> {
         }
     }
 
-    fn write(&mut self, loan: String, mut op: CaseOp) {
+    /// Asks for a write on the case, unless a supervisor took it from this desk.
+    pub(super) fn write(&mut self, loan: String, mut op: CaseOp) {
+        if self.case.as_ref().is_some_and(|c| c.loan == loan && c.lost) {
+            return self.core.say(fill(self.core.lang.text().msg_lease_lost, &[&loan]));
+        }
         if let CaseOp::Contact(input) = &mut op
             && input.corrects.is_none()
         {

@@ -86,6 +86,8 @@ pub struct Layout {
     pub run_rows: u16,
     pub help_rows: u16,
     pub help_lines: u16,
+    /// Below the desk's least size only a note is drawn: keys that act unseen do nothing then.
+    pub too_small: bool,
     /// The reading popup's rows and its text's wrapped length, while it is open.
     pub reading_rows: u16,
     pub reading_lines: u16,
@@ -102,6 +104,7 @@ impl Default for Layout {
             run_rows: 1,
             help_rows: 1,
             help_lines: 0,
+            too_small: false,
             reading_rows: 1,
             reading_lines: 0,
         }

@@ -115,6 +115,10 @@ pub enum Query {
 pub enum LeaseOp {
     /// Take it, or renew this desk's own; another user's running lease stays theirs.
     Take,
+    /// Renew this desk's own, taken (or last renewed) at `since`; not if the case was taken over.
+    Renew {
+        since: String,
+    },
     Release,
     /// A supervisor's, with a reason (audited).
     TakeOver(String),

@@ -25,6 +25,7 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
         Query::Lease { loan, op } => {
             let taken = match op {
                 LeaseOp::Take => desk.take_lease(loan).map(|_| ()),
+                LeaseOp::Renew { since } => desk.renew_lease(loan, since).map(|_| ()),
                 LeaseOp::Release => desk.release_lease(loan).map(|_| ()),
                 LeaseOp::TakeOver(reason) => desk.take_over_lease(loan, reason).map(|_| ()),
             };

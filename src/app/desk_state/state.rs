@@ -125,6 +125,9 @@ impl DeskState {
 
     /// Changes the state; returns the requests for the worker.
     pub fn apply(&mut self, action: Action) -> Vec<Request> {
+        if self.core.layout.too_small && !acts_unseen(&action) {
+            return Vec::new();
+        }
         if !matches!(action, Action::Prefix(_)) {
             self.core.pending.clear();
         }
@@ -422,6 +425,11 @@ impl DeskState {
         }
     }
 
+    /// The loan of the case open on the desk, if one is.
+    fn core_case_loan(&self) -> Option<String> {
+        self.case.as_ref().map(|c| c.loan.clone())
+    }
+
     fn reply(&mut self, reply: Reply) {
         match reply {
             Reply::Info { loans } => self.lists().info(loans),
@@ -466,6 +474,10 @@ impl DeskState {
                 self.lists().refresh(true);
                 self.refresh_work();
                 self.case_screen().reload();
+                // Another desk's change may be a supervisor taking the open case over.
+                if let Some(loan) = self.core_case_loan() {
+                    self.case_screen().renew_lease(&loan);
+                }
                 if self.core.screen == Screen::Team {
                     self.team_screen().ask();
                 }
@@ -524,6 +536,9 @@ impl DeskState {
             return self.core.say(self.core.lang.text().msg_open_case_first);
         };
         let t = self.core.lang.text();
+        if c.lost {
+            return self.core.say(fill(t.msg_lease_lost, &[&c.loan]));
+        }
         let d = c.detail.as_deref();
         let payoff = d.map_or_else(|| "-".to_string(), |d| d.summary.payoff_amount.to_string());
         let said = fill(t.confirm_write_off, &[&c.loan, &payoff, &reason]);
@@ -543,5 +558,22 @@ impl DeskState {
             self.lists().refresh(true);
             self.case_screen().reload();
         }
+    }
+}
+
+/// What may act while the terminal is too small to show the desk: quitting, the help, a resize,
+/// and what the worker and the clock bring; a key that would work a case unseen does nothing.
+fn acts_unseen(action: &Action) -> bool {
+    match action {
+        Action::Cmd(cmd) => matches!(cmd, Cmd::Quit | Cmd::Help),
+        Action::CloseHelp | Action::Help(_) | Action::Layout(_) | Action::Reply(_) => true,
+        Action::ExpireMessage | Action::ConfigProblems(_) => true,
+        Action::Prefix(_) | Action::Unbound | Action::Edit(_) | Action::Complete => false,
+        Action::InputSubmit | Action::InputCancel | Action::HelpSearch => false,
+        // A confirmation answered unseen would move or write off cases; the command line's
+        // history and the reading popup wait until they can be seen.
+        Action::Confirm(_) | Action::History(_) | Action::Read(_) | Action::CloseReading => false,
+        // The inspection form records an inspection.
+        Action::Form(_) => false,
     }
 }

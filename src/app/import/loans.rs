@@ -3,7 +3,6 @@
 //! is clean.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -14,7 +13,7 @@ use super::problems::{FieldErrors, Parsed, Problems};
 use crate::app::Result;
 use crate::domain::collateral::CollateralKind;
 use crate::domain::{LoanTerms, Money, Product, Role, parse_date};
-use crate::store::{self, CustomerId, LoanId, NewLoan, UserId};
+use crate::store::{self, LoanId, NewLoan, SeenCustomer, UserId};
 
 /// A loans row, checked on its own; the owner is still a login.
 #[derive(Debug)]
@@ -145,24 +144,9 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
     Ok(LoanRow { loan, assignee, extras })
 }
 
-/// Where a customer's owner was settled.
-#[derive(Debug, Clone, Copy)]
-enum Settled {
-    /// By its first row in this file.
-    Line(u64),
-    /// Before this import.
-    Store,
-}
-
-#[derive(Debug)]
-struct Owner {
-    login: Option<String>,
-    settled: Settled,
-    /// The customer in the store: found there, or inserted with an earlier row.
-    id: Option<CustomerId>,
-}
-
-/// The state of a loans import: what earlier rows of the file settled, and what was inserted.
+/// The state of a loans import: the desk users it knows, what it created and inserted. What
+/// earlier rows of the file settled (each loan id's line, each customer's owner) is kept in the
+/// store's temporary tables (`store::seen_*`), so memory does not grow with the file.
 pub(super) struct LoanImport<'t> {
     tx: &'t Connection,
     at: &'t str,
@@ -171,29 +155,26 @@ pub(super) struct LoanImport<'t> {
     /// The store held no loans and no customers when the import began: nothing in the file can
     /// be there already, and a million rows are not looked up in it twice each.
     fresh: bool,
-    /// Every loan id of the file so far, with its line.
-    loan_lines: HashMap<String, u64>,
-    /// The owner of every customer seen so far.
-    owners: HashMap<String, Owner>,
     /// Desk users known to be usable as owners.
     users: HashMap<String, UserId>,
     pub(super) created_users: Vec<String>,
+    /// The loans inserted, to compute into the snapshot; not kept into a fresh book, whose
+    /// snapshot is computed whole.
     pub(super) inserted: Vec<LoanId>,
 }
 
 impl<'t> LoanImport<'t> {
-    pub(super) fn new(tx: &'t Connection, at: &'t str, today: NaiveDate, fresh: bool) -> Self {
-        LoanImport {
+    pub(super) fn new(tx: &'t Connection, at: &'t str, today: NaiveDate, fresh: bool) -> Result<Self> {
+        store::seen_begin(tx)?;
+        Ok(LoanImport {
             tx,
             at,
             today,
             fresh,
-            loan_lines: HashMap::new(),
-            owners: HashMap::new(),
             users: HashMap::new(),
             created_users: Vec::new(),
             inserted: Vec::new(),
-        }
+        })
     }
 
     /// Checks one row against the store and the earlier rows; inserts it while the file is clean.
@@ -206,19 +187,27 @@ impl<'t> LoanImport<'t> {
         if let Some(loan_ref) = &loan_ref {
             self.check_new_loan(loan_ref, line, &mut errors)?;
         }
-        if let Some(parsed) = &parsed {
-            let disbursed = parsed.loan.terms.disbursed_on;
-            if disbursed > self.today {
-                errors.push("disbursed_on", format!("'{disbursed}' is after today ({})", self.today));
+        let owner = match &parsed {
+            Some(parsed) => {
+                let disbursed = parsed.loan.terms.disbursed_on;
+                if disbursed > self.today {
+                    errors.push("disbursed_on", format!("'{disbursed}' is after today ({})", self.today));
+                }
+                if let Some((_, on)) = parsed.extras.valuation.filter(|(_, on)| *on > self.today) {
+                    errors.push("collateral_valued_on", format!("'{on}' is after today ({})", self.today));
+                }
+                Some(self.check_owner(parsed, line, &mut errors)?)
             }
-            if let Some((_, on)) = parsed.extras.valuation.filter(|(_, on)| *on > self.today) {
-                errors.push("collateral_valued_on", format!("'{on}' is after today ({})", self.today));
+            None => None,
+        };
+        match (parsed, owner) {
+            (Some(parsed), Some(owner)) if errors.is_empty() && problems.is_empty() => {
+                self.insert(parsed, owner)
             }
-            self.check_owner(parsed, line, &mut errors)?;
-        }
-        match parsed {
-            Some(parsed) if errors.is_empty() && problems.is_empty() => self.insert(parsed),
-            _ => {
+            (parsed, owner) => {
+                if let (Some(parsed), Some((owner, true))) = (parsed, owner) {
+                    store::see_customer(self.tx, parsed.customer_ref(), &owner)?;
+                }
                 problems.add_row(line, errors);
                 Ok(())
             }
@@ -226,46 +215,51 @@ impl<'t> LoanImport<'t> {
     }
 
     fn check_new_loan(&mut self, loan_ref: &str, line: u64, errors: &mut FieldErrors) -> Result<()> {
-        match self.loan_lines.entry(loan_ref.to_string()) {
-            Entry::Occupied(first) => {
-                errors.push(
-                    "loan_id",
-                    format!("'{loan_ref}' is repeated: it is first on line {}", first.get()),
-                );
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(line);
-                // Earlier rows of this file are in the map, so a loan found in the store was there before.
-                if !self.fresh && store::loan_id_by_ref(self.tx, loan_ref)?.is_some() {
-                    errors.push("loan_id", format!("loan '{loan_ref}' is already on the desk (import the file with --update to change contact fields)"));
-                }
-            }
+        if let Some(first) = store::seen_loan(self.tx, loan_ref, line)? {
+            errors.push("loan_id", format!("'{loan_ref}' is repeated: it is first on line {first}"));
+        } else if !self.fresh && store::loan_id_by_ref(self.tx, loan_ref)?.is_some() {
+            // Earlier rows of this file are noted, so a loan found in the store was there before.
+            errors.push(
+                "loan_id",
+                format!(
+                    "loan '{loan_ref}' is already on the desk (import the file with --update to change contact fields)"
+                ),
+            );
         }
         Ok(())
     }
 
-    /// One owner per customer (一户一人): a row may leave the assignee empty, or name the customer's owner.
-    fn check_owner(&mut self, parsed: &LoanRow, line: u64, errors: &mut FieldErrors) -> Result<()> {
+    /// One owner per customer (一户一人): a row may leave the assignee empty, or name the customer's
+    /// owner. The customer's owner as settled, and whether this row is the first to settle it.
+    fn check_owner(
+        &mut self,
+        parsed: &LoanRow,
+        line: u64,
+        errors: &mut FieldErrors,
+    ) -> Result<(SeenCustomer, bool)> {
         if let Some(login) = &parsed.assignee {
             self.check_assignee(login, errors)?;
         }
         let customer = parsed.customer_ref();
-        if !self.owners.contains_key(customer) {
-            let known = if self.fresh { None } else { store::customer_by_ref(self.tx, customer)? };
-            let owner = match known {
-                Some((id, user)) => {
-                    Owner { login: self.login_of(user)?, settled: Settled::Store, id: Some(id) }
-                }
-                None => Owner { login: parsed.assignee.clone(), settled: Settled::Line(line), id: None },
-            };
-            self.owners.insert(customer.to_string(), owner);
-        }
-        if let (Some(given), Some(owner)) = (&parsed.assignee, self.owners.get(customer))
-            && owner.login.as_ref() != Some(given)
+        let (owner, first) = match store::seen_customer(self.tx, customer)? {
+            Some(seen) => (seen, false),
+            None => {
+                let known = if self.fresh { None } else { store::customer_by_ref(self.tx, customer)? };
+                let seen = match known {
+                    Some((id, user)) => {
+                        SeenCustomer { line: None, owner: self.login_of(user)?, id: Some(id) }
+                    }
+                    None => SeenCustomer { line: Some(line), owner: parsed.assignee.clone(), id: None },
+                };
+                (seen, true)
+            }
+        };
+        if let Some(given) = &parsed.assignee
+            && owner.owner.as_ref() != Some(given)
         {
-            errors.push("assignee", owner_conflict(customer, given, owner));
+            errors.push("assignee", owner_conflict(customer, given, &owner));
         }
-        Ok(())
+        Ok((owner, first))
     }
 
     fn check_assignee(&mut self, login: &str, errors: &mut FieldErrors) -> Result<()> {
@@ -290,18 +284,20 @@ impl<'t> LoanImport<'t> {
         Ok(store::user_by_id(self.tx, id)?.map(|u| u.login))
     }
 
-    fn insert(&mut self, parsed: LoanRow) -> Result<()> {
+    fn insert(&mut self, parsed: LoanRow, (owner, first): (SeenCustomer, bool)) -> Result<()> {
         let assignee = parsed.assignee.as_deref().map(|login| self.user_id(login)).transpose()?;
         let loan = NewLoan { assignee, ..parsed.loan };
         // `check_owner` settled the row's customer: found in the store, or first seen in the file.
-        let owner = self.owners.get_mut(loan.customer_ref());
-        let customer = match owner.as_ref().and_then(|o| o.id) {
-            Some(id) => id,
+        let customer = match owner.id {
+            Some(id) => {
+                if first {
+                    store::see_customer(self.tx, loan.customer_ref(), &owner)?;
+                }
+                id
+            }
             None => {
                 let id = store::insert_customer(self.tx, &loan, self.at)?;
-                if let Some(o) = owner {
-                    o.id = Some(id);
-                }
+                store::see_customer(self.tx, loan.customer_ref(), &SeenCustomer { id: Some(id), ..owner })?;
                 id
             }
         };
@@ -330,7 +326,9 @@ impl<'t> LoanImport<'t> {
                 store::insert_valuation(self.tx, item, value, on, "import", None, self.at)?;
             }
         }
-        self.inserted.push(id);
+        if !self.fresh {
+            self.inserted.push(id);
+        }
         Ok(())
     }
 
@@ -351,19 +349,19 @@ impl<'t> LoanImport<'t> {
     }
 }
 
-fn owner_conflict(customer: &str, given: &str, owner: &Owner) -> String {
+fn owner_conflict(customer: &str, given: &str, owner: &SeenCustomer) -> String {
     let rule = "one customer has one owner";
-    match (&owner.login, owner.settled) {
-        (Some(o), Settled::Line(n)) => format!(
+    match (&owner.owner, owner.line) {
+        (Some(o), Some(n)) => format!(
             "customer '{customer}' belongs to '{o}' (line {n}), not '{given}': {rule}; give its loans the same assignee or leave it empty"
         ),
-        (Some(o), Settled::Store) => format!(
+        (Some(o), None) => format!(
             "customer '{customer}' belongs to '{o}' on the desk, not '{given}': {rule}; leave assignee empty, or move the customer with `duedesk assign`"
         ),
-        (None, Settled::Line(n)) => format!(
+        (None, Some(n)) => format!(
             "customer '{customer}' first appears on line {n} with no assignee, so it cannot go to '{given}' here: {rule}; put '{given}' on line {n} too"
         ),
-        (None, Settled::Store) => format!(
+        (None, None) => format!(
             "customer '{customer}' is on the desk with no owner, so it cannot go to '{given}' here: {rule}; leave assignee empty and use `duedesk assign`"
         ),
     }

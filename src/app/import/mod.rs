@@ -77,12 +77,13 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
     let (as_of, rules, actor) = (desk.as_of, &desk.rules, desk.actor.login.as_str());
     let inspections = &desk.policy.inspections;
     let today = desk.now.date_naive();
-    desk.store.write_load(|tx| {
+    let what = format!("{actor}'s import of {shown} (since {})", desk.now.format("%H:%M"));
+    desk.store.write_load(&what, |tx| {
         let mut problems = Problems::new(&shown);
         // Into an empty book, the name, phone and owner indexes are built once at the end.
         let fresh = store::book_is_empty(tx)?;
         let deferred = if fresh { store::defer_book_indexes(tx)? } else { Vec::new() };
-        let mut import = LoanImport::new(tx, &at, today, fresh);
+        let mut import = LoanImport::new(tx, &at, today, fresh)?;
         let rows = read_parsed(
             reader::open(path)?,
             LOAN_COLUMNS,
@@ -91,10 +92,15 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
             parse_loan_row,
             |row, line, problems| import.row(row, line, problems),
         )?;
+        store::seen_end(tx)?;
         problems.into_result()?;
         store::make_indexes(tx, &deferred)?;
         store::index_search(tx, &mut |_| {})?;
-        let refreshed_as_of = refresh_new_loans(tx, &import.inserted, as_of, rules)?;
+        let refreshed_as_of = if fresh {
+            refresh_book(tx, rows, as_of, rules)?
+        } else {
+            refresh_new_loans(tx, &import.inserted, as_of, rules)?
+        };
         // Each new loan's first inspection: the whole schedule at once into an empty book.
         if fresh {
             crate::app::inspect::schedule_book(tx, inspections)?;
@@ -132,7 +138,8 @@ pub fn import_payments(
     let (rules, actor) = (&desk.rules, desk.actor.login.as_str());
     let inspections = &desk.policy.inspections;
     let today = desk.now.date_naive();
-    desk.store.write(|tx| {
+    let what = format!("{actor}'s import of {shown} (since {})", desk.now.format("%H:%M"));
+    desk.store.write_load(&what, |tx| {
         let mut problems = Problems::new(&shown);
         let mut import = PaymentImport::new(tx, &at, today, options)?;
         read_parsed(
@@ -180,7 +187,8 @@ pub fn import_loans_update(
     let at = desk.stamp();
     let shown = path.display().to_string();
     let actor = desk.actor.login.clone();
-    desk.store.write(|tx| {
+    let what = format!("{actor}'s update from {shown} (since {})", desk.now.format("%H:%M"));
+    desk.store.write_load(&what, |tx| {
         let mut problems = Problems::new(&shown);
         let mut import = UpdateImport::new(tx, &at, &actor, &shown);
         let rows = read_parsed(
@@ -231,6 +239,22 @@ pub fn import_holidays(desk: &mut Desk, path: &Path) -> Result<HolidayReport> {
         )?;
         Ok(HolidayReport { days: import.days.len() as u64, years, replaced })
     })
+}
+
+/// Computes a book that was empty before this import into the shared snapshot whole: at the
+/// snapshot's date when there is one, else at the desk's date.
+fn refresh_book(
+    tx: &Connection,
+    rows: u64,
+    as_of: NaiveDate,
+    rules: &AssessRules,
+) -> Result<Option<NaiveDate>> {
+    if rows == 0 {
+        return Ok(None);
+    }
+    let day = store::snapshot_as_of(tx)?.unwrap_or(as_of);
+    store::refresh_all(tx, StateTable::Shared, day, rules, &mut |_| {})?;
+    Ok(Some(day))
 }
 
 /// Computes the new loans into the shared snapshot: at the snapshot's date when there is one, else
@@ -320,11 +344,13 @@ mod tests {
         store::loan_by_ref(desk.store.conn(), loan_ref).expect("query").expect("loan")
     }
 
-    /// The audit log, oldest first, without the records of desk users added.
+    /// The audit log, oldest first, without the records of desk users added and of the new
+    /// store's time zone.
     fn audits_besides_users(desk: &Desk) -> Vec<AuditRow> {
         let all =
             store::list_audit(desk.store.conn(), &AuditFilter { limit: u64::MAX, ..AuditFilter::default() });
-        all.expect("audit").into_iter().rev().filter(|a| a.action != "user_add").collect()
+        let set_up = |a: &AuditRow| a.action == "user_add" || a.entity_id.as_deref() == Some("timezone");
+        all.expect("audit").into_iter().rev().filter(|a| !set_up(a)).collect()
     }
 
     /// Checks each error line: `PATH:LINE: FIELD: ` then a message containing the given text.

@@ -17,6 +17,12 @@ use crate::app::{AppError, Result};
 /// `progress` is called after every this many rows, and once at the end.
 pub const PROGRESS_EVERY: u64 = 10_000;
 
+/// The longest field a file may hold, in bytes: a name or an address fits many times over.
+pub const MAX_FIELD_BYTES: usize = 16 * 1024;
+/// The longest record, in bytes: a file that is not CSV (or has an unclosed quote) stops here
+/// instead of being read into memory whole.
+pub const MAX_RECORD_BYTES: usize = 1024 * 1024;
+
 /// The bytes the CSV reader has taken in but not yet passed, to find the physical line where each
 /// record starts. `csv` gives a record the position where its read began: before any blank lines it
 /// skipped and, in a CRLF file, before the `\n` of the previous record's line end, so its line number
@@ -29,6 +35,8 @@ struct Window {
     head: usize,
     /// The physical line of `bytes[head]`.
     line: u64,
+    /// The input has ended: every byte is taken in.
+    at_end: bool,
 }
 
 fn line_feeds(bytes: &[u8]) -> u64 {
@@ -37,7 +45,7 @@ fn line_feeds(bytes: &[u8]) -> u64 {
 
 impl Window {
     fn new() -> Self {
-        Window { start: 0, bytes: Vec::new(), head: 0, line: 1 }
+        Window { start: 0, bytes: Vec::new(), head: 0, line: 1, at_end: false }
     }
 
     fn index(&self, offset: u64) -> usize {
@@ -59,6 +67,52 @@ impl Window {
         self.head = to;
     }
 
+    /// The physical line where the record now being read starts.
+    fn line_at_head(&self) -> u64 {
+        let rest = &self.bytes[self.head..];
+        let breaks = rest.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        self.line + line_feeds(&rest[..breaks])
+    }
+
+    /// Where a quote opened and never closed between the last record passed and `offset` (all
+    /// that was taken in, when the reader stopped short of it): its line and field number.
+    fn open_quote(&self, offset: u64) -> Option<(u64, usize)> {
+        let end = if offset <= self.start + self.head as u64 { self.bytes.len() } else { self.index(offset) };
+        let span = &self.bytes[self.head..end.max(self.head)];
+        let (mut quoted, mut at_start, mut field, mut opened) = (false, true, 0, 0);
+        let mut i = 0;
+        while i < span.len() {
+            let b = span[i];
+            i += 1;
+            if quoted {
+                if b == b'"' {
+                    if span.get(i) == Some(&b'"') {
+                        i += 1;
+                    } else {
+                        quoted = false;
+                    }
+                }
+                continue;
+            }
+            match b {
+                b'"' if at_start => {
+                    quoted = true;
+                    opened = i - 1;
+                }
+                b',' => field += 1,
+                b'\r' | b'\n' => field = 0,
+                _ => {}
+            }
+            at_start = matches!(b, b',' | b'\r' | b'\n');
+        }
+        quoted.then(|| (self.line + line_feeds(&span[..opened]), field))
+    }
+
+    /// Bytes taken in since the last record the reader passed.
+    fn pending(&self) -> usize {
+        self.bytes.len() - self.head
+    }
+
     fn take_in(&mut self, data: &[u8]) {
         if self.head > 0 && self.head >= self.bytes.len() / 2 {
             self.bytes.drain(..self.head);
@@ -77,21 +131,67 @@ struct Tee<R> {
 
 impl<R: Read> Read for Tee<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.window.borrow().pending() > MAX_RECORD_BYTES {
+            return Err(io::Error::other(RecordTooLong));
+        }
         let n = self.inner.read(buf)?;
-        self.window.borrow_mut().take_in(&buf[..n]);
+        let mut window = self.window.borrow_mut();
+        window.take_in(&buf[..n]);
+        window.at_end |= n == 0 && !buf.is_empty();
         Ok(n)
     }
 }
 
+/// A record ran past [`MAX_RECORD_BYTES`].
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "record too long")
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+fn too_long(e: &csv::Error) -> bool {
+    matches!(e.kind(), csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<RecordTooLong>()))
+}
+
+fn record_too_long_message() -> String {
+    format!(
+        "runs past {MAX_RECORD_BYTES} bytes without ending (the longest record a file may have): \
+         a quote left open, or not a CSV file"
+    )
+}
+
 const NOT_UTF8: &str = "is not valid UTF-8: save the file as UTF-8 (\"CSV UTF-8\" in Excel), not GBK";
 
-/// Opens `path`, skipping a UTF-8 byte-order mark.
+/// Whether the file's first bytes are UTF-16 text (Excel's "Unicode text"): its byte-order mark,
+/// or ASCII with every other byte zero.
+fn utf16(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0xFF, 0xFE, ..] => Some("UTF-16 (little-endian)"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 (big-endian)"),
+        [a, 0, b, 0, ..] if a.is_ascii_graphic() && b.is_ascii() => Some("UTF-16 (little-endian)"),
+        [0, a, 0, b, ..] if a.is_ascii_graphic() && b.is_ascii() => Some("UTF-16 (big-endian)"),
+        _ => None,
+    }
+}
+
+/// Opens `path`, skipping a UTF-8 byte-order mark; a UTF-16 file is named as such.
 pub(super) fn open(path: &Path) -> Result<BufReader<File>> {
     let cannot = |e: io::Error| AppError::Input(format!("{}: cannot read the file: {e}", path.display()));
     crate::app::install::user_may_read(path).map_err(cannot)?;
     let mut input = BufReader::new(File::open(path).map_err(cannot)?);
-    if input.fill_buf().map_err(cannot)?.starts_with(b"\xEF\xBB\xBF") {
+    let head = input.fill_buf().map_err(cannot)?;
+    if head.starts_with(b"\xEF\xBB\xBF") {
         input.consume(3);
+    } else if let Some(kind) = utf16(head) {
+        return Err(AppError::File(vec![format!(
+            "{}:1: column: the file is {kind}: save it as UTF-8 (\"CSV UTF-8\" in Excel)",
+            path.display()
+        )]));
     }
     Ok(input)
 }
@@ -112,6 +212,14 @@ fn read_rows(
     let mut reader = ReaderBuilder::new().has_headers(true).flexible(false).from_reader(input);
     let header = match reader.headers() {
         Ok(header) => header.clone(),
+        Err(e) if too_long(&e) => {
+            problems.add(
+                window.borrow().line_at_head(),
+                "row",
+                format!("the header row {}", record_too_long_message()),
+            );
+            return Ok(0);
+        }
         Err(e) => {
             let line = e.position().map_or(1, |p| window.borrow().line_of_record(p.byte()));
             match e.kind() {
@@ -136,11 +244,41 @@ fn read_rows(
             Ok(_) => record.position(),
             Err(e) => e.position(),
         };
-        let line = began.map_or(0, |p| window.borrow().line_of_record(p.byte()));
+        let line = match began {
+            Some(p) => window.borrow().line_of_record(p.byte()),
+            None => window.borrow().line_at_head(),
+        };
+        // A quote left open swallows the rest of the file into one record: name where it opened.
+        let swallowed = window.borrow().at_end
+            || matches!(&read, Err(e) if too_long(e) || matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }));
+        let open_quote = if swallowed { window.borrow().open_quote(reader.position().byte()) } else { None };
         window.borrow_mut().advance(reader.position().byte());
+        if let Some((at, field)) = open_quote {
+            let column = columns.name(field);
+            problems.add(
+                at,
+                column,
+                format!("a quote opens here and is never closed, so the rest of the file after line {at} was read as this one value: close it, or double a quote inside a value (\"\")"),
+            );
+            break;
+        }
         match read {
             Ok(false) => break,
-            Ok(true) => each(&Row::new(&record, &columns), line, problems)?,
+            Ok(true) => match record.iter().position(|f| f.len() > MAX_FIELD_BYTES) {
+                Some(i) => problems.add(
+                    line,
+                    columns.name(i),
+                    format!(
+                        "is {} bytes long; a field holds at most {MAX_FIELD_BYTES}",
+                        record.get(i).map_or(0, str::len)
+                    ),
+                ),
+                None => each(&Row::new(&record, &columns), line, problems)?,
+            },
+            Err(e) if too_long(&e) => {
+                problems.add(line, "row", record_too_long_message());
+                break;
+            }
             Err(e) => {
                 if !note_csv_error(&e, line, &columns, problems) {
                     break;
@@ -368,5 +506,49 @@ mod tests {
         .expect_err("stopped");
         assert!(matches!(&err, AppError::Input(m) if m == "stop"), "{err}");
         assert_eq!(seen, 3);
+    }
+
+    #[test]
+    fn an_endless_record_stops_at_the_limit_with_its_line() {
+        let mut problems = Problems::new("zero");
+        let rows =
+            read_rows(io::repeat(0), SPEC, &mut problems, &mut |_| {}, |_, _, _| Ok(())).expect("read");
+        assert_eq!(rows, 0);
+        let lines = file_lines(problems);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].starts_with("zero:1: row: the header row runs past 1048576 bytes"), "{lines:?}");
+
+        let endless = b"id,name\n1,a\n2,".chain(io::repeat(b'x'));
+        let mut problems = Problems::new("f.csv");
+        let rows = read_rows(endless, SPEC, &mut problems, &mut |_| {}, |_, _, _| Ok(())).expect("read");
+        assert_eq!(rows, 1);
+        let lines = file_lines(problems);
+        assert!(lines[0].starts_with("f.csv:3: row: runs past 1048576 bytes"), "{lines:?}");
+    }
+
+    #[test]
+    fn a_field_over_the_limit_is_named_with_its_line() {
+        let text = format!("id,name\n1,{}\n2,b\n", "x".repeat(MAX_FIELD_BYTES + 1));
+        let (rows, problems) = read(text.as_bytes());
+        assert_eq!(rows, [(3, "2".to_string(), "b".to_string())]);
+        assert_eq!(
+            problems,
+            [format!("f.csv:2: name: is {} bytes long; a field holds at most 16384", MAX_FIELD_BYTES + 1)]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_named_where_it_opened() {
+        let (rows, problems) = read(b"id,name\n1,a\n2,\"b\n3,c\n4,d\n");
+        assert_eq!(rows, [(2, "1".to_string(), "a".to_string())]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("f.csv:3: name: a quote opens here and is never closed"),
+            "{problems:?}"
+        );
+        // A quote that closes, with a doubled one inside, is not taken for one.
+        let (rows, problems) = read(b"id,name\n1,\"a \"\"b\"\"\n c\"\n2,d\n");
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(rows.len(), 2);
     }
 }

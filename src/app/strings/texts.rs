@@ -84,6 +84,7 @@ texts! {
     reading_footer: " j/k scroll · any other key closes ", " j/k 滚动 · 其他键关闭 ";
     too_small: "terminal too small: need {0}×{1}, have {2}×{3}", "终端太小：至少需要 {0}×{1}，当前 {2}×{3}";
     loading: "  loading…", "  载入中…";
+    contact_correction: "correction of {0}: ", "更正 {0}：";
     // The empty store.
     loading_demo: "  loading the demo book (demo data)…", "  正在载入演示台账（演示数据）…";
     empty_store: "  The store at {0} holds no loans yet.", "  数据库 {0} 中还没有贷款。";
@@ -256,6 +257,7 @@ texts! {
     msg_marks_cleared: "marks cleared", "已清除标记";
     msg_assigned: "{0} cases given to {1}", "{0} 户案件已分配给 {1}";
     msg_taken_over: "{0} taken over: the case is yours to edit", "已接管 {0}：现在由你处理";
+    msg_lease_lost: "{0} was taken over by a supervisor: this desk no longer holds it, and edits are refused; leave the case and open it again to read it", "{0} 已被主管接管：本终端不再持有该案件，编辑将被拒绝；请退出案件后重新打开查看";
     worked_by_row: "{0} is being worked by {1}", "{0} 正由 {1} 处理";
     worked_by_case: "being worked by {0} until {1}: read only (supervisors: :takeover REASON)", "正由 {0} 处理至 {1}：只读（主管可 :takeover 原因）";
     msg_confirm: "{0} — y does it, any other key leaves everything as it is", "{0}——按 y 执行，其他键取消";

@@ -1,6 +1,8 @@
 //! The loan lists: which snapshot answers for the desk's date (rolling the shared one forward to
 //! today on the day's first look), the list's question, its pages and counts.
 
+use chrono::NaiveDate;
+
 use super::summary::LoanSummary;
 use crate::app::search::SearchNote;
 use crate::app::{AppError, Desk, Result};
@@ -39,6 +41,16 @@ pub struct LoanQuery {
     pub offset: u64,
 }
 
+/// The last day of `--due-within N`: no date after the calendar's last year (DOMAIN §2), so a
+/// large N asks for everything due from the as-of date on.
+fn due_within_end(as_of: NaiveDate, days: i64) -> NaiveDate {
+    let last = NaiveDate::from_ymd_opt(2199, 12, 31).unwrap_or(NaiveDate::MAX);
+    u64::try_from(days)
+        .ok()
+        .and_then(|d| as_of.checked_add_days(chrono::Days::new(d)))
+        .map_or(last, |end| end.min(last))
+}
+
 impl Desk {
     /// Which snapshot answers questions as of the desk's date: the shared one when it is for that
     /// date, else a private scratch copy computed now (the shared date is not moved).
@@ -51,7 +63,12 @@ impl Desk {
         // figures the nightly run would write. Never backwards, never into the future, never by a
         // login that is not a desk user; a desk that finds another one rolling it answers privately.
         let (as_of, rules) = (self.as_of, self.rules);
-        if shared.is_none_or(|d| d < as_of) && as_of <= self.now.date_naive() && self.actor.role().is_some() {
+        // A read never waits for a bulk load: while one holds the store the answer is private.
+        if shared.is_none_or(|d| d < as_of)
+            && as_of <= self.now.date_naive()
+            && self.actor.role().is_some()
+            && self.store.load_running().is_none()
+        {
             let rolled = self.store.write(|tx| -> store::Result<()> {
                 if store::snapshot_as_of(tx)?.is_none_or(|d| d < as_of) {
                     store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress)?;
@@ -87,7 +104,7 @@ impl Desk {
             status: q.status,
             assignee,
             dpd_min: q.dpd_min,
-            next_due_between: q.due_within.map(|n| (self.as_of, self.as_of + chrono::Duration::days(n))),
+            next_due_between: q.due_within.map(|n| (self.as_of, due_within_end(self.as_of, n))),
             due_soon: q.due_soon,
             search: q.search.clone(),
             search_phones: q.search.is_some() && self.searches_phones()?,
@@ -158,5 +175,18 @@ impl Desk {
             crate::app::inspect::sync_schedule(tx, &inspections)?;
             Ok(n)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_due_within_past_the_calendar_ends_on_its_last_day() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        assert_eq!(due_within_end(day(2026, 3, 1), 3), day(2026, 3, 4));
+        assert_eq!(due_within_end(day(2026, 3, 1), 100_000_000), day(2199, 12, 31));
+        assert_eq!(due_within_end(day(2026, 3, 1), i64::MAX), day(2199, 12, 31));
     }
 }
