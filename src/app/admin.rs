@@ -146,6 +146,8 @@ impl Desk {
             if let Some(day) = store::snapshot_as_of(tx)? {
                 store::refresh_all(tx, StateTable::Shared, day, &rules, progress)?;
             }
+            // Its inspection intervals and its classes may move every loan's next inspection.
+            crate::app::inspect::schedule_book(tx, &policy.inspections)?;
             Ok(())
         })?;
         self.load_rules()

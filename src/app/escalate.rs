@@ -65,6 +65,8 @@ pub struct EscalationReport {
     pub plan_held: u64,
     /// Overdue loans whose dunning notice for the month fell due (a task added; dry: would be).
     pub dunning_notices: u64,
+    /// Loans a month from final maturity whose maturity notice fell due (a task added; dry: would be).
+    pub maturity_notices: u64,
     pub transitions: Vec<TransitionCount>,
     pub changes: Vec<Change>,
 }
@@ -205,8 +207,12 @@ impl Desk {
         if dry_run {
             self.store.refresh_scratch(as_of, &rules, &mut |n| progress(refreshing, n))?;
         } else {
-            self.store
-                .write(|tx| store::refresh_all(tx, table, as_of, &rules, &mut |n| progress(refreshing, n)))?;
+            let inspections = policy.inspections;
+            self.store.write(|tx| -> Result<()> {
+                store::refresh_all(tx, table, as_of, &rules, &mut |n| progress(refreshing, n))?;
+                // Loans that closed or changed class get their next inspection again.
+                super::inspect::sync_schedule(tx, &inspections)
+            })?;
         }
 
         let mut report = EscalationReport {
@@ -218,9 +224,12 @@ impl Desk {
             on_hold: 0,
             plan_held: 0,
             dunning_notices: 0,
+            maturity_notices: 0,
             transitions: Vec::new(),
             changes: Vec::new(),
         };
+        // The notices count working days; the calendar is read once for the run.
+        let calendar = super::holidays::calendar_of(self.store.conn())?;
         let mut after = 0i64;
         loop {
             let batch = |conn: &rusqlite::Connection, report: &mut EscalationReport| -> Result<Option<i64>> {
@@ -250,6 +259,16 @@ impl Desk {
                         && tasks::dunning_monthly_in(stage)
                         && tasks::dunning_due(conn, row.loan, as_of)?;
                     report.dunning_notices += u64::from(dunning);
+                    let due = tasks::WorkDue {
+                        as_of,
+                        overdue_since: (row.dpd > 0).then(|| as_of - chrono::Duration::days(row.dpd)),
+                        calendar: &calendar,
+                    };
+                    // A month before final maturity, the maturity notice (到期通知书), once.
+                    let maturity = row
+                        .maturity_on
+                        .filter(|_| row.status == LoanStatus::Active && !row.written_off)
+                        .filter(|m| tasks::maturity_notice_wanted(*m, as_of));
                     if let Some(t) = change {
                         if !dry_run {
                             let ev = StageEvent {
@@ -266,7 +285,7 @@ impl Desk {
                                 let note = format!("no longer needed: {}", t.reason);
                                 tasks::close_work(conn, row.loan, None, as_of, POLICY_ACTOR, &note)?;
                             }
-                            tasks::create_stage_work(conn, row.loan, t.to, as_of, POLICY_ACTOR, &at)?;
+                            tasks::create_stage_work_due(conn, row.loan, t.to, &due, POLICY_ACTOR, &at)?;
                             // Each loan's move in its batch's transaction: audited even if the run stops.
                             let detail = serde_json::json!({
                                 "before": row.stage.as_str(),
@@ -294,7 +313,15 @@ impl Desk {
                         });
                     }
                     if dunning && !dry_run {
-                        tasks::add_monthly_dunning(conn, row.loan, as_of, POLICY_ACTOR, &at)?;
+                        tasks::add_monthly_dunning(conn, row.loan, &due, POLICY_ACTOR, &at)?;
+                    }
+                    if let Some(m) = maturity {
+                        let added = if dry_run {
+                            store::maturity_notice_due(conn, row.loan, tasks::maturity_notice_on(m))?
+                        } else {
+                            tasks::add_maturity_notice(conn, row.loan, m, POLICY_ACTOR, &at)?
+                        };
+                        report.maturity_notices += u64::from(added);
                     }
                 }
                 Ok(Some(last))
@@ -327,6 +354,7 @@ impl Desk {
                 "on_hold": report.on_hold,
                 "plan_held": report.plan_held,
                 "dunning_notices": report.dunning_notices,
+                "maturity_notices": report.maturity_notices,
                 "transitions": report.transitions,
             })
             .to_string();
@@ -359,6 +387,7 @@ mod tests {
             promise_amount: Some(crate::domain::Money::from_cents(500_000)),
             overdue: crate::domain::Money::from_cents(1_000_000),
             planned: false,
+            maturity_on: None,
         }
     }
 

@@ -6,15 +6,19 @@ pub mod assign;
 pub mod audit;
 pub mod casework;
 pub mod clock;
+pub mod collateral;
 mod correction;
 pub mod demo;
 pub mod desk_state;
 pub mod escalate;
 pub mod export;
+pub mod holidays;
 pub mod import;
+pub mod inspect;
 pub mod install;
 pub mod keymap;
 pub mod leases;
+pub mod ledger;
 pub mod legal;
 pub mod moves;
 pub mod notice_text;
@@ -30,6 +34,7 @@ pub mod tasks;
 pub mod team;
 mod text_in;
 pub mod views;
+pub mod worklog;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -241,6 +246,11 @@ impl Desk {
             phone_looks: Vec::new(),
         };
         desk.load_rules()?;
+        // A store made before the inspection schedule: each loan's next inspection, once.
+        if store::schedule_pending(desk.store.conn())? {
+            let rules = desk.policy.inspections;
+            desk.store.write(|tx| inspect::schedule_book(tx, &rules))?;
+        }
         Ok(desk)
     }
 

@@ -2,12 +2,14 @@
 //! takes an explicit as-of date.
 
 pub mod classify;
+pub mod collateral;
 pub mod conduct;
 pub mod contact;
 pub mod delinquency;
 pub mod escalation;
 pub mod hold;
 pub mod input;
+pub mod inspection;
 pub mod money;
 pub mod phone;
 pub mod plan;
@@ -17,8 +19,10 @@ pub mod schedule;
 pub mod search;
 pub mod stage;
 pub mod terms;
+pub mod workdays;
+pub mod worklog;
 
-pub use classify::{Bucket, ClassBands, RiskClass, loan_class};
+pub use classify::{Bucket, ClassBands, ManualClass, RiskClass, loan_class};
 pub use contact::{Channel, Direction, Outcome, Party, PromiseStatus, promise_status};
 pub use delinquency::{
     AssessRules, Assessment, DueSoon, DueSoonKind, InstallmentState, InstallmentStatus, Payment, assess,

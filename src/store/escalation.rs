@@ -33,6 +33,8 @@ pub struct EscalationRow {
     pub planned: bool,
     /// The end of the dispute or hardship hold in force on the snapshot's date, if any.
     pub held_until: Option<NaiveDate>,
+    /// The final maturity, when it is the loan's due-soon date (within the maturity window).
+    pub maturity_on: Option<NaiveDate>,
 }
 
 impl FromRow for EscalationRow {
@@ -61,6 +63,7 @@ impl FromRow for EscalationRow {
             promise_amount: c.get::<Option<i64>>("promise_amount_cents")?.map(Money::from_cents),
             overdue: c.money("overdue_amount")?,
             planned: c.get("planned")?,
+            maturity_on: c.opt_day("maturity_on")?,
         })
     }
 }
@@ -76,7 +79,8 @@ pub fn escalation_page(
     let sql = format!(
         "SELECT s.loan_id, l.loan_ref, l.stage, s.status, s.dpd, l.product, l.guarantor, l.collateral, \
          l.written_off_on IS NOT NULL AS written_off, s.promise_status, {} AS held_until, \
-         l.promise_amount_cents, s.overdue_amount, l.schedule_id IS NOT NULL AS planned \
+         l.promise_amount_cents, s.overdue_amount, l.schedule_id IS NOT NULL AS planned, \
+         CASE WHEN s.due_soon_kind = 'maturity' THEN s.due_soon_on END AS maturity_on \
          FROM {} s JOIN loans l ON l.id = s.loan_id WHERE s.loan_id > ?1 ORDER BY s.loan_id LIMIT ?2",
         super::holds::HELD_UNTIL_SQL,
         table.name()

@@ -50,11 +50,13 @@ struct Facts {
     /// The latest promise to pay: amount, made on, due on.
     promise: Option<(Money, NaiveDate, NaiveDate)>,
     observation_until: Option<NaiveDate>,
+    manual_class: Option<crate::domain::ManualClass>,
 }
 
 const FACTS_SQL: &str = "SELECT l.id, l.product, l.principal_cents, l.rate_e4, l.term_months, l.disbursed_on, \
      l.stage, l.written_off_on IS NOT NULL AS written_off, l.schedule_id, c.assignee_id, l.last_contact_at, \
-     l.next_action_on, l.promise_amount_cents, l.promise_made_on, l.promise_due_on, l.observation_until \
+     l.next_action_on, l.promise_amount_cents, l.promise_made_on, l.promise_due_on, l.observation_until, \
+     l.manual_class, l.manual_class_from, l.manual_class_until \
      FROM loans l JOIN customers c ON c.id = l.customer_id";
 
 impl FromRow for Facts {
@@ -82,6 +84,7 @@ impl FromRow for Facts {
             next_action_on,
             promise,
             observation_until: c.opt_day("observation_until")?,
+            manual_class: c.manual_class()?,
         })
     }
 }
@@ -442,7 +445,8 @@ fn row_of(
     let hold = explicit.as_ref().and_then(|e| e.hold);
     let (schedule, counted) = schedule_in_force(&facts.terms, explicit, payments);
     let a = assess(&schedule, &counted, facts.terms.rate, as_of, rules);
-    values(facts, &a, promise, held_class(hold, &schedule, &counted, &a))
+    let manual = facts.manual_class.and_then(|m| m.in_force(as_of));
+    values(facts, &a, promise, held_class(hold, &schedule, &counted, &a).max(manual))
 }
 
 fn assess_and_write(
@@ -532,6 +536,7 @@ mod tests {
             next_action_on: None,
             promise: Some((Money::from_cents(500_000), day("2026-03-01"), day("2026-03-05"))),
             observation_until: None,
+            manual_class: None,
         };
         let status = |as_of: &str, grace: i64| {
             let rules = AssessRules { promise_grace_days: grace, ..AssessRules::default() };
