@@ -149,8 +149,74 @@ fn scenario(d: &TestDesk, out: &std::path::Path) -> BTreeMap<&'static str, [Vec<
     // The first round writes the defaults, the second finds them there and keeps them.
     m.insert("config init", each(&|_| "config init".into()));
     m.insert("import loans", each(&|r| format!("import loans {}", import(r))));
+    // `import loans --update` prints one object too; the scenario key is the command's.
+    let update = d.write("update.csv", &format!("loan_id,employer\n{},某厂\n", active[16]));
+    let update = d.run(&["--format", "json", "import", "loans", "--update", TestDesk::path_str(&update)]);
+    assert_eq!(update.code, 0, "{}", update.stderr);
+    assert_eq!(update.json()["fields"], 1);
+    post_loan(d, &active, &mut m);
     m.insert("import payments", each(&|r| format!("import payments {}", pay(r))));
     m
+}
+
+/// The post-loan commands: inspections, reviews, the collateral register, the ledger, the work log
+/// and the holiday calendar, on records the demo book has.
+fn post_loan(d: &TestDesk, active: &[String], m: &mut BTreeMap<&'static str, [Vec<String>; 2]>) {
+    let ids = |args: &[&str], kind: Option<&str>| -> Vec<String> {
+        let mut all = vec!["--as-of", AS_OF, "--format", "json"];
+        all.extend_from_slice(args);
+        let rows = d.ok(&all).json();
+        let rows = rows.as_array().expect("rows").iter();
+        rows.filter(|r| kind.is_none_or(|k| r["kind"] == k))
+            .map(|r| r["id"].as_i64().expect("an id").to_string())
+            .collect()
+    };
+    let inspections = ids(&["reviews"], Some("inspection"));
+    let logs = ids(&["logs", "--unsigned"], None);
+    let items = ids(&["collateral", "list", "--stale"], None);
+    assert!(inspections.len() >= 2 && logs.len() >= 2 && items.len() >= 6, "the demo book's post-loan work");
+    let holidays = |r: usize| {
+        let file = d.write(&format!("holidays{r}.csv"), "date,kind,name\n2027-01-01,holiday,元旦\n");
+        TestDesk::path_str(&file).to_string()
+    };
+    let w = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+    let each = |f: &dyn Fn(usize) -> String| [w(&f(0)), w(&f(1))];
+    m.insert(
+        "inspect",
+        each(&|r| {
+            format!(
+                "inspect {} --kind routine --mode offsite --funds ok --business ok --collateral n/a \
+                 --guarantor ok --conclusion normal --findings 正常",
+                active[26 + r]
+            )
+        }),
+    );
+    m.insert("inspections", each(&|_| "inspections --limit 3".into()));
+    m.insert("inspection-review", each(&|r| format!("inspection-review {} --comment 同意", inspections[r])));
+    m.insert("reviews", each(&|_| "reviews --limit 3".into()));
+    m.insert(
+        "collateral add",
+        each(&|r| {
+            format!(
+                "collateral add {} --type vehicle --description 车辆{r} --value 80000 --valued-on 2026-02-01 \
+                 --valuer 分行",
+                active[28 + r]
+            )
+        }),
+    );
+    m.insert(
+        "collateral value",
+        each(&|r| format!("collateral value {} --amount 1000 --valuer 分行", items[r])),
+    );
+    m.insert("collateral release", each(&|r| format!("collateral release {} --reason 结清", items[2 + r])));
+    m.insert("collateral seize", each(&|r| format!("collateral seize {} --reason 处置", items[4 + r])));
+    m.insert("collateral list", each(&|_| "collateral list --limit 3".into()));
+    m.insert("edit", each(&|r| format!("edit {} --employer 某公司{r}", active[16 + r])));
+    m.insert("log", each(&|r| format!("log {} --kind call --note 电话联系", active[18 + r])));
+    m.insert("log-sign", each(&|r| format!("log-sign {} --comment 已阅", logs[r])));
+    m.insert("logs", each(&|_| "logs --limit 3".into()));
+    m.insert("holidays import", each(&|r| format!("holidays import {}", holidays(r))));
+    m.insert("holidays list", each(&|_| "holidays list --year 2027".into()));
 }
 
 #[test]
@@ -251,6 +317,12 @@ fn an_empty_csv_list_still_has_its_header() {
         (&["holds"], &["holds", "NOPE-LOAN-NONE"]),
         (&["tasks", "--all"], &["tasks", "--due-by", "1999-01-01"]),
         (&["escalate", "--as-of", "2026-03-05"], &["escalate", "--as-of", "2026-03-05"]),
+        (&["inspections"], &["inspections", "--from", "2099-01-01"]),
+        (&["inspections", "--done"], &["inspections", "--done", "--from", "2099-01-01"]),
+        (&["reviews"], &["reviews", "--limit", "0"]),
+        (&["logs"], &["logs", "--limit", "0"]),
+        (&["collateral", "list"], &["collateral", "list", "--limit", "0"]),
+        (&["holidays", "list"], &["holidays", "list", "--year", "2099"]),
     ] {
         let run = |args: &[&str]| {
             let mut all = vec!["--as-of", AS_OF, "--format", "csv"];

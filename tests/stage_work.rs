@@ -95,11 +95,20 @@ fn escalation_creates_each_entered_stages_work_once() {
         ("K-61", "dunning_notice"),
         ("G-91", "legal_packet"),
         ("L-95", "legal_packet"),
+        // Maturing on 15 March: its maturity notice fell due a month before.
+        ("C-0", "maturity_notice"),
     ]);
     let tasks = json(&d, &["tasks"]);
     assert_eq!(kinds(&tasks), want);
     for t in tasks.as_array().expect("array") {
-        assert_eq!(t["due_on"], AS_OF);
+        // The notices are due within ten working days (from Sunday 1 March: Friday the 13th), the
+        // maturity notice a month before maturity, the rest on the day.
+        let due = match t["kind"].as_str() {
+            Some("dunning_notice" | "guarantor_demand") => "2026-03-13",
+            Some("maturity_notice") => "2026-02-15",
+            _ => AS_OF,
+        };
+        assert_eq!(t["due_on"], due, "{t}");
         assert_eq!(t["created_by"], "policy");
         assert!(t["done_on"].is_null());
     }
@@ -142,7 +151,7 @@ fn the_dunning_notice_falls_due_once_a_calendar_month_while_overdue() {
     let d = escalated();
     // March: every overdue loan before legal has the month's task; legal ones none.
     for loan in ["A-30", "A-31", "G-61", "K-61"] {
-        assert_eq!(dunning(&d, AS_OF, loan), (1, AS_OF.to_string()), "{loan}");
+        assert_eq!(dunning(&d, AS_OF, loan), (1, "2026-03-13".to_string()), "{loan}");
     }
     for loan in ["G-91", "L-95", "C-0"] {
         assert_eq!(dunning(&d, AS_OF, loan).0, 0, "{loan}");
@@ -171,7 +180,7 @@ fn the_dunning_notice_falls_due_once_a_calendar_month_while_overdue() {
     assert!(r.stdout.contains("dunning notices due 0"), "{}", r.stdout);
     d.ok_on("2026-03-31", &["--as-of", "2026-03-31", "escalate"]);
     for loan in ["A-30", "A-31"] {
-        assert_eq!(dunning(&d, "2026-03-31", loan), (1, AS_OF.to_string()), "{loan}");
+        assert_eq!(dunning(&d, "2026-03-31", loan), (1, "2026-03-13".to_string()), "{loan}");
     }
 
     // A dispute hold in force stops it (outbound collection); the hold runs out in April.
@@ -182,12 +191,14 @@ fn the_dunning_notice_falls_due_once_a_calendar_month_while_overdue() {
     assert!(dry.stdout.contains("dunning notices due 1"), "{}", dry.stdout);
     let r = d.ok_on("2026-04-01", &["--as-of", "2026-04-01", "--format", "table", "escalate"]);
     assert!(r.stdout.contains("dunning notices due 1"), "{}", r.stdout);
-    assert_eq!(dunning(&d, "2026-04-01", "A-30"), (2, "2026-04-01".to_string()));
-    assert_eq!(dunning(&d, "2026-04-01", "A-31"), (1, AS_OF.to_string()), "on hold");
-    assert_eq!(dunning(&d, "2026-04-01", "K-61"), (1, AS_OF.to_string()), "March's still open");
+    // Within ten working days of the month's start: Wednesday 1 April to Wednesday the 15th.
+    assert_eq!(dunning(&d, "2026-04-01", "A-30"), (2, "2026-04-15".to_string()));
+    assert_eq!(dunning(&d, "2026-04-01", "A-31"), (1, "2026-03-13".to_string()), "on hold");
+    assert_eq!(dunning(&d, "2026-04-01", "K-61"), (1, "2026-03-13".to_string()), "March's still open");
     // Idempotent for the month.
     let again = d.ok_on("2026-04-20", &["--as-of", "2026-04-20", "--format", "table", "escalate"]);
     assert!(again.stdout.contains("dunning notices due 1"), "A-31 after its hold: {}", again.stdout);
+    // Kept back by the hold past the month's ten working days: due at once.
     assert_eq!(dunning(&d, "2026-04-20", "A-31"), (2, "2026-04-20".to_string()));
     let again = d.ok_on("2026-04-21", &["--as-of", "2026-04-21", "--format", "table", "escalate"]);
     assert!(again.stdout.contains("dunning notices due 0"), "{}", again.stdout);
@@ -242,8 +253,10 @@ fn tasks_filter_and_task_done() {
             ("L-95", "legal_packet")
         ])
     );
-    assert_eq!(json(&d, &["tasks", "--due-by", "2026-02-28"]).as_array().map(Vec::len), Some(0));
-    assert_eq!(json(&d, &["tasks", "--due-by", AS_OF]).as_array().map(Vec::len), Some(11));
+    // The maturity notice before March; the notices' ten working days after the rest.
+    assert_eq!(json(&d, &["tasks", "--due-by", "2026-02-28"]).as_array().map(Vec::len), Some(1));
+    assert_eq!(json(&d, &["tasks", "--due-by", AS_OF]).as_array().map(Vec::len), Some(6));
+    assert_eq!(json(&d, &["tasks", "--due-by", "2026-03-13"]).as_array().map(Vec::len), Some(12));
     let r = d.run(&["--as-of", AS_OF, "tasks", "--kind", "visit"]);
     assert_eq!(r.code, 2);
     let r = d.run(&["--as-of", AS_OF, "tasks", "--assignee", "nobody"]);

@@ -166,8 +166,8 @@ fn open_filter_open_a_case_go_back_and_quit() {
     tmux.keys(&["/"]);
     tmux.text("王");
     let s = tmux.wait_for("the filtered queue", |s| s.contains("/王") && s.contains("Overdue 1/3 "));
-    // Queue rows open with two marks (callable now, promise), then the loan.
-    let rows: Vec<&str> = s.lines().filter(|l| l.get(3..).is_some_and(|r| r.starts_with("DL"))).collect();
+    // Queue rows open with three marks (callable now, promise, inspection overdue), then the loan.
+    let rows: Vec<&str> = s.lines().filter(|l| l.get(4..).is_some_and(|r| r.starts_with("DL"))).collect();
     assert_eq!(rows.len(), 3, "{s}");
     assert!(rows.iter().all(|r| r.contains(" 王")), "{s}");
 
@@ -341,7 +341,7 @@ fn the_desk_in_chinese_from_the_locale_lines_up_its_columns() {
     // The header and a row put their columns at the same cells.
     let lines: Vec<&str> = s.lines().collect();
     let header = lines.iter().find(|l| l.trim_start().starts_with("贷款编号")).expect("header");
-    let row = lines.iter().find(|l| l.get(3..).is_some_and(|r| r.starts_with("DL00000049"))).expect("row");
+    let row = lines.iter().find(|l| l.get(4..).is_some_and(|r| r.starts_with("DL00000049"))).expect("row");
     let cell_of = |line: &str, needle: &str| {
         line.find(needle).map(|i| duedesk::text::width(&line[..i])).expect("needle")
     };

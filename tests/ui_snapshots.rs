@@ -198,9 +198,16 @@ fn the_case_pane_tabs_fit_sixty_cells() {
     let mut state = opened(&mut desk);
     press(&mut state, &mut desk, "<Tab><Enter>").expect("keys");
     let tabs = |state: &DeskState| screen(&render(state, 60, 16)).lines().nth(8).unwrap_or("").to_string();
-    assert_eq!(tabs(&state), " Schedule 9/24  │  Contacts  │  Payments  │  Stages");
+    // Seven panes: the active one by its first word, the others cut short, thin separators.
+    assert_eq!(tabs(&state), " Schedule 9/24 │ Cont │ Paym │ Stag │ Insp │ Coll │ Work");
     press(&mut state, &mut desk, "<Tab><Tab>").expect("keys");
-    assert_eq!(tabs(&state), " Schedule  │  Contacts  │  Payments 1/10  │  Stages");
+    assert_eq!(tabs(&state), " Sche │ Cont │ Payments 1/10 │ Stag │ Insp │ Coll │ Work");
+    press(&mut state, &mut desk, "<Tab><Tab><Tab>").expect("keys");
+    let line = tabs(&state);
+    assert!(line.contains(" Collateral ") && duedesk::text::width(&line) <= 60, "{line}");
+    // At 80 columns the separators are as wide as elsewhere.
+    let wide = screen(&render(&state, 80, 24)).lines().nth(8).unwrap_or("").to_string();
+    assert_eq!(wide, " Sche  │  Cont  │  Paym  │  Stag  │  Insp  │  Collateral  │  Work");
 }
 
 #[test]
@@ -226,8 +233,12 @@ fn empty_store_and_small_terminals_in_chinese() {
     for (w, h) in [(0, 0), (1, 1), (20, 5), (60, 16), (61, 16), (200, 60)] {
         render(&state, w, h);
     }
-    // At the smallest size the case's pane tabs still fit in Chinese.
-    assert!(screen(&render(&state, 60, 16)).contains("阶段与归属"));
+    // At the smallest size the case's pane tabs still fit in Chinese, the active one named.
+    press(&mut state, &mut desk, "<Tab><Tab><Tab>").expect("keys");
+    let small = screen(&render(&state, 60, 16));
+    let tabs = small.lines().nth(8).unwrap_or("");
+    assert!(tabs.contains("阶段与归属") && tabs.contains("工作"), "{tabs}");
+    assert!(duedesk::text::width(tabs) <= 60, "{tabs}");
 }
 
 #[test]
@@ -248,7 +259,7 @@ fn plans_and_notices_show_in_the_history_pane() {
     let mut state = opened(&mut desk);
     let out = tempfile::tempdir().expect("tempdir");
     let keys = format!(
-        "<Tab><Enter>:notice dunning en {}<Enter>:plan 3 2026-03-15<Enter>:plan save 同意分期<Enter><BackTab>",
+        "<Tab><Enter>:notice dunning en {}<Enter>:plan 3 2026-03-15<Enter>:plan save 同意分期<Enter><BackTab><BackTab><BackTab><BackTab>",
         out.path().display()
     );
     press(&mut state, &mut desk, &keys).expect("keys");

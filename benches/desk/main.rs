@@ -20,6 +20,7 @@ mod harness;
 mod import;
 mod import_file;
 mod in_process;
+mod inspections;
 mod make_store;
 mod replay;
 mod report;
@@ -115,11 +116,14 @@ fn run() -> Res<()> {
         ("a bare loan number".to_string(), (loans / 2 + 1).to_string()),
     ];
 
-    // DUEDESK_BENCH_ONLY=desk,sqlite3,tui,escalate,day,import,import_file,demo picks parts (all by
-    // default).
+    // DUEDESK_BENCH_ONLY=desk,inspections,sqlite3,tui,escalate,day,import,import_file,demo picks parts
+    // (all by default).
     let part = |p: &str| only.is_empty() || only.split(',').any(|o| o.trim() == p);
     if part("desk") {
         in_process::desk_figures(&work, &admin, &filters, &mut table)?;
+    }
+    if part("inspections") {
+        inspections::inspections(&work, &admin, &mut table)?;
     }
     if part("sqlite3") {
         sqlite3::baseline(&work, &admin, &name_prefix, &phone_prefix, &mut table)?;

@@ -136,16 +136,20 @@ impl Desk {
     /// lists, `show` and the next run agree. `what` names the change in the audit record.
     pub fn set_policy(&mut self, policy: &Policy, what: &str, progress: &mut dyn FnMut(u64)) -> Result<()> {
         let actor = self.actor.require(Role::Admin, "setting the escalation policy")?.login.clone();
-        let at = self.stamp();
+        let (at, today) = (self.stamp(), self.as_of);
         let rules = policy.assess_rules(self.rules.penalty_uplift_pct);
         let (before, after) = (self.policy.to_toml(), policy.to_toml());
         self.store.write(|tx| -> Result<()> {
             store::setting_set(tx, POLICY_KEY, &after)?;
             let detail = serde_json::json!({ "source": what, "before": before, "after": after }).to_string();
             store::insert_audit(tx, &at, &actor, "policy_set", "setting", Some(POLICY_KEY), &detail)?;
-            if let Some(day) = store::snapshot_as_of(tx)? {
+            let day = store::snapshot_as_of(tx)?;
+            if let Some(day) = day {
                 store::refresh_all(tx, StateTable::Shared, day, &rules, progress)?;
             }
+            // Its inspection intervals and its classes may move every loan's next inspection.
+            let at = store::StateAt::shared(day.unwrap_or(today), rules);
+            crate::app::inspect::schedule_book(tx, &policy.inspections, &at)?;
             Ok(())
         })?;
         self.load_rules()

@@ -142,6 +142,11 @@ text_enum!(
     RunApply => "run_apply",
     ToggleMark => "toggle_mark",
     TeamView => "team_view",
+    InspectionsView => "inspections_view",
+    ReviewView => "review_view",
+    ToggleOverdue => "toggle_overdue",
+    InspectForm => "inspect_form",
+    WorkLog => "work_log",
     }
 );
 
@@ -158,6 +163,8 @@ pub enum Scope {
     Run,
     /// The team view.
     Team,
+    /// The Inspections and Review lists.
+    Work,
 }
 
 /// One binding: the keys (space-separated alternatives), what they do, and what help says.
@@ -204,7 +211,13 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("<PgUp> <C-b>", Scope::Case, Cmd::PageUp, "page up", None),
     bind("gg <Home>", Scope::Case, Cmd::Top, "top", None),
     bind("G <End>", Scope::Case, Cmd::Bottom, "bottom", None),
-    bind("<Tab>", Scope::Case, Cmd::NextPane, "next pane: schedule/contacts/payments/history", Some("pane")),
+    bind(
+        "<Tab>",
+        Scope::Case,
+        Cmd::NextPane,
+        "next pane: schedule/contacts/payments/history/inspections/collateral/work log",
+        Some("pane"),
+    ),
     bind("<BackTab>", Scope::Case, Cmd::PrevPane, "previous pane", None),
     bind("<Esc> h", Scope::Case, Cmd::Back, "back to the list", Some("back")),
     bind("<Enter> v", Scope::Case, Cmd::Open, "read the row under the cursor in full", None),
@@ -223,6 +236,8 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("a", Scope::Case, Cmd::NextAction, "set the next action (opens :next)", None),
     bind("P", Scope::Case, Cmd::ProposePlan, "propose a plan (opens :plan)", Some("plan")),
     bind("N", Scope::Case, Cmd::IssueNotice, "issue a notice (opens :notice)", None),
+    bind("K", Scope::Case, Cmd::InspectForm, "record an inspection (the form)", None),
+    bind("W", Scope::Case, Cmd::WorkLog, "write the work log (opens :worklog)", None),
     bind("j <Down>", Scope::Run, Cmd::Down, "next change", None),
     bind("k <Up>", Scope::Run, Cmd::Up, "previous change", None),
     bind("<PgDn> <C-f>", Scope::Run, Cmd::PageDown, "next page", None),
@@ -239,6 +254,24 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
         Some("run it"),
     ),
     bind("<Esc> h", Scope::Team, Cmd::Back, "back to the list", Some("back")),
+    bind("j <Down>", Scope::Work, Cmd::Down, "next row", None),
+    bind("k <Up>", Scope::Work, Cmd::Up, "previous row", None),
+    bind("<PgDn> <C-f>", Scope::Work, Cmd::PageDown, "next page", None),
+    bind("<PgUp> <C-b>", Scope::Work, Cmd::PageUp, "previous page", None),
+    bind("gg <Home>", Scope::Work, Cmd::Top, "first row", None),
+    bind("G <End>", Scope::Work, Cmd::Bottom, "last row", None),
+    bind("<Enter> l", Scope::Work, Cmd::Open, "open the case", Some("open")),
+    bind("o", Scope::Work, Cmd::ToggleOverdue, "inspections: all due ⇄ overdue only", Some("overdue")),
+    bind("m", Scope::Work, Cmd::ToggleMine, "my cases ⇄ everything", Some("mine")),
+    bind("<Esc> h", Scope::Work, Cmd::Back, "back to the list", Some("back")),
+    bind("I", Scope::Global, Cmd::InspectionsView, "post-loan inspections due and overdue", None),
+    bind(
+        "V",
+        Scope::Global,
+        Cmd::ReviewView,
+        "inspections and work logs awaiting a signature (supervisors)",
+        None,
+    ),
     bind("T", Scope::Global, Cmd::TeamView, "the team's figures this month (supervisors)", None),
     bind("E", Scope::Global, Cmd::RunPreview, "preview tonight's escalation run", None),
     bind(
@@ -264,8 +297,8 @@ impl Cmd {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 6] =
-        [Scope::Global, Scope::List, Scope::Queue, Scope::Case, Scope::Run, Scope::Team];
+    pub const ALL: [Scope; 7] =
+        [Scope::Global, Scope::List, Scope::Queue, Scope::Case, Scope::Run, Scope::Team, Scope::Work];
 
     /// The scope's section in a user's `keys.toml`.
     pub fn name(self) -> &'static str {
@@ -276,6 +309,7 @@ impl Scope {
             Scope::Case => "case",
             Scope::Run => "run",
             Scope::Team => "team",
+            Scope::Work => "work",
         }
     }
 

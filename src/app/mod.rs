@@ -6,15 +6,19 @@ pub mod assign;
 pub mod audit;
 pub mod casework;
 pub mod clock;
+pub mod collateral;
 mod correction;
 pub mod demo;
 pub mod desk_state;
 pub mod escalate;
 pub mod export;
+pub mod holidays;
 pub mod import;
+pub mod inspect;
 pub mod install;
 pub mod keymap;
 pub mod leases;
+pub mod ledger;
 pub mod legal;
 pub mod moves;
 pub mod notice_text;
@@ -30,6 +34,7 @@ pub mod tasks;
 pub mod team;
 mod text_in;
 pub mod views;
+pub mod worklog;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -245,6 +250,12 @@ impl Desk {
             phone_looks: Vec::new(),
         };
         desk.load_rules()?;
+        // A store made before the inspection schedule: each loan's next inspection, once.
+        if store::schedule_pending(desk.store.conn())? {
+            let (rules, day) = (desk.policy.inspections, store::snapshot_as_of(desk.store.conn())?);
+            let at = store::StateAt::shared(day.unwrap_or(desk.as_of), desk.rules);
+            desk.store.write(|tx| inspect::schedule_book(tx, &rules, &at))?;
+        }
         Ok(desk)
     }
 

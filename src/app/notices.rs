@@ -1,5 +1,6 @@
 //! Issuing the written notices of a case and recording their receipts: the dunning notice
-//! (催收通知书, monthly while overdue) and the guarantor demand notice (履行担保责任通知书).
+//! (催收通知书, monthly while overdue), the guarantor demand notice (履行担保责任通知书) and the
+//! maturity notice (到期通知书, in the month before final maturity).
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +36,8 @@ pub(crate) fn notice_loan(d: &LoanDetail) -> NoticeLoan {
         overdue_principal: s.overdue_principal,
         overdue_interest: s.overdue_interest,
         penalty_interest: s.penalty_interest,
+        maturity_on: d.schedule.last().map_or(d.disbursed_on, |l| l.due_on),
+        to_repay: d.schedule.iter().map(|l| l.payment - (l.paid_principal + l.paid_interest)).sum(),
     }
 }
 
@@ -105,7 +108,18 @@ impl Desk {
         self.require_case(&loan, &format!("issuing a {} notice", kind.as_str().replace('_', " ")))?;
         let detail = self.show_full(loan_ref)?;
         let s = &detail.summary;
-        if s.status != LoanStatus::Active || s.dpd <= 0 {
+        let facts_of_loan = notice_loan(&detail);
+        if kind == NoticeKind::Maturity {
+            let maturity = facts_of_loan.maturity_on;
+            if s.status != LoanStatus::Active || !super::tasks::maturity_notice_wanted(maturity, self.as_of) {
+                return Err(AppError::Input(format!(
+                    "loan {} matures on {maturity} (status {}): a maturity notice goes out in the month before, from {} to {maturity}",
+                    s.loan_id,
+                    s.status,
+                    super::tasks::maturity_notice_on(maturity)
+                )));
+            }
+        } else if s.status != LoanStatus::Active || s.dpd <= 0 {
             return Err(AppError::Input(format!(
                 "loan {} is not overdue as of {} (status {}, DPD {}): a {} notice is only for an active overdue loan",
                 s.loan_id,
@@ -115,7 +129,6 @@ impl Desk {
                 kind.as_str().replace('_', " ")
             )));
         }
-        let facts_of_loan = notice_loan(&detail);
         let addressee = notice_text::addressee(&facts_of_loan, kind);
         if kind == NoticeKind::GuarantorDemand && addressee.is_empty() {
             return Err(AppError::Input(format!(
@@ -187,7 +200,7 @@ impl Desk {
                     overdue_principal: detail.summary.overdue_principal,
                     overdue_interest: detail.summary.overdue_interest,
                     penalty: detail.summary.penalty_interest,
-                    total: notice_text::total_demanded(&facts_of_loan),
+                    total: facts.total(),
                     addressee: &addressee,
                     files: &paths,
                     user,
@@ -199,7 +212,7 @@ impl Desk {
                 "number": number,
                 "kind": kind.as_str(),
                 "lang": lang.as_str(),
-                "total": notice_text::total_demanded(&facts_of_loan),
+                "total": facts.total(),
                 "files": paths,
                 "forced": forced,
             });
@@ -207,6 +220,7 @@ impl Desk {
             let task = match kind {
                 NoticeKind::Dunning => super::tasks::TaskKind::DunningNotice,
                 NoticeKind::GuarantorDemand => super::tasks::TaskKind::GuarantorDemand,
+                NoticeKind::Maturity => super::tasks::TaskKind::MaturityNotice,
             };
             super::tasks::complete_work(tx, loan.id, task, issued_on, &actor, &format!("notice No. {number}"))?;
             let record = store::notice_by_id(tx, id)?

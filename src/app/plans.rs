@@ -74,7 +74,8 @@ impl Desk {
         let class = crate::domain::loan_class(
             &a,
             loan.observation_until,
-            held_class(before, &schedule, &payments, &a),
+            held_class(before, &schedule, &payments, &a)
+                .max(loan.manual_class.and_then(|m| m.in_force(self.as_of))),
         );
         let arrears = a.overdue_amount().max(arrears_left(before, &payments, self.as_of));
         let hold = PlanHold { since: effective_on, class, arrears };
@@ -106,6 +107,7 @@ impl Desk {
         let user = self.actor.user.as_ref().map(|u| u.id);
         let today = self.as_of;
         let me = self.edit_as();
+        let inspections = self.policy.inspections;
         let id = self.store.write(|tx| -> Result<i64> {
             Self::claim_edit(tx, &loan, expected_version, me)?;
             let id = store::insert_schedule(
@@ -125,6 +127,13 @@ impl Desk {
                 store::set_observation_until(tx, loan.id, observation)?;
             }
             store::refresh_loans(tx, &[loan.id], &rules)?;
+            // A plan holds the class it was saved at, and with it the inspection interval.
+            super::inspect::reschedule_loans(
+                tx,
+                &[loan.id],
+                &inspections,
+                &store::StateAt::shared(today, rules),
+            )?;
             let detail = serde_json::json!({
                 "schedule": id,
                 "schedule_before": loan.schedule_id,

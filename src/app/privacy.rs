@@ -75,6 +75,16 @@ pub fn mask(field: PiiField, value: &str) -> String {
     out
 }
 
+/// A contact field's value as the audit log keeps it (ledger upkeep): phones masked, as the desk
+/// shows them to those who may not see them in full, other fields as they are.
+pub(crate) fn audit_value(field: &str, value: &str) -> String {
+    match field {
+        "phone" => mask(PiiField::Phone, value),
+        "guarantor_phone" => mask(PiiField::GuarantorPhone, value),
+        _ => value.to_string(),
+    }
+}
+
 /// Whether a shown value is a masked one (never a number a desk could dial).
 pub fn is_masked(value: &str) -> bool {
     value.contains('*')

@@ -126,7 +126,11 @@ impl Desk {
         // The run left the shared snapshot at its date: back to the desk's, so lists read it again.
         if snapshot_at_run && run != self.as_of {
             let as_of = self.as_of;
-            self.store.write(|tx| store::refresh_all(tx, StateTable::Shared, as_of, &rules, &mut |_| {}))?;
+            let inspections = self.policy.inspections;
+            self.store.write(|tx| -> Result<()> {
+                store::refresh_all(tx, StateTable::Shared, as_of, &rules, &mut |_| {})?;
+                crate::app::inspect::sync_schedule(tx, &inspections, &store::StateAt::shared(as_of, rules))
+            })?;
         }
         report.last_run_now = store::last_stage_change_as_of(self.store.conn(), POLICY_ACTOR)?;
         Ok(report)

@@ -6,9 +6,11 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::holidays::calendar_of;
 use super::text_in::text_in;
 use super::{AppError, Desk, Result};
 use crate::domain::input::Lines;
+use crate::domain::workdays::WorkCalendar;
 use crate::domain::{Stage, add_months};
 use crate::store::{self, LoanId, StoreError, TaskFilter, TaskRecord};
 
@@ -20,6 +22,8 @@ text_enum!(TaskKind, "task kind", {
     GuarantorDemand => "guarantor_demand",
     CollateralRevaluation => "collateral_revaluation",
     LegalPacket => "legal_packet",
+    /// 到期通知书, a month before final maturity.
+    MaturityNotice => "maturity_notice",
 });
 
 impl TaskKind {
@@ -30,6 +34,7 @@ impl TaskKind {
             TaskKind::PlanOffer => Stage::Negotiation,
             TaskKind::GuarantorDemand | TaskKind::CollateralRevaluation => Stage::Guarantor,
             TaskKind::LegalPacket => Stage::Legal,
+            TaskKind::MaturityNotice => Stage::Current,
         }
     }
 }
@@ -48,8 +53,39 @@ pub fn stage_work(stage: Stage, has_collateral: bool) -> Vec<TaskKind> {
     }
 }
 
-/// Adds the work of the entered stage, due `as_of`, inside the caller's transaction; never a
-/// second open task of a kind. How many were added.
+/// The dunning and guarantor demand notices go out within this many working days (the source
+/// documents' "到期日后10个工作日内").
+pub const NOTICE_WORKING_DAYS: u32 = 10;
+
+/// When a stage's work falls due: the day it is created, the day the loan fell overdue, and the
+/// working-day calendar the notices count with.
+pub(crate) struct WorkDue<'a> {
+    pub as_of: NaiveDate,
+    /// The due date of the oldest overdue installment (`as_of` − DPD), if any.
+    pub overdue_since: Option<NaiveDate>,
+    pub calendar: &'a WorkCalendar,
+}
+
+impl WorkDue<'_> {
+    /// The month's dunning notice: within the working days after the installment fell due, or
+    /// after the month began for arrears older than the month; never before the day it is asked
+    /// for (a hold may have kept it back).
+    fn dunning(&self) -> NaiveDate {
+        let (start, _) = month_of(self.as_of);
+        let since = self.overdue_since.unwrap_or(self.as_of).max(start).min(self.as_of);
+        self.calendar.add_working_days(since, NOTICE_WORKING_DAYS).max(self.as_of)
+    }
+
+    /// The guarantor demand: within the working days after the loan reaches the guarantor stage,
+    /// the day the policy calls on the guarantor.
+    fn demand(&self) -> NaiveDate {
+        self.calendar.add_working_days(self.as_of, NOTICE_WORKING_DAYS)
+    }
+}
+
+/// Adds the work of the entered stage inside the caller's transaction (the notices due within
+/// working days, the rest on `as_of`), the calendar read from the store and the loan taken to be
+/// overdue since `as_of`; never a second open task of a kind. How many were added.
 pub(crate) fn create_stage_work(
     conn: &Connection,
     loan: LoanId,
@@ -58,6 +94,21 @@ pub(crate) fn create_stage_work(
     created_by: &str,
     at: &str,
 ) -> Result<u64> {
+    let calendar = calendar_of(conn)?;
+    let due = WorkDue { as_of, overdue_since: None, calendar: &calendar };
+    create_stage_work_due(conn, loan, stage, &due, created_by, at)
+}
+
+/// `create_stage_work` with the day the loan fell overdue and a calendar read once (the run's).
+pub(crate) fn create_stage_work_due(
+    conn: &Connection,
+    loan: LoanId,
+    stage: Stage,
+    due: &WorkDue<'_>,
+    created_by: &str,
+    at: &str,
+) -> Result<u64> {
+    let as_of = due.as_of;
     let kinds = stage_work(stage, false);
     if kinds.is_empty() {
         return Ok(0);
@@ -69,11 +120,13 @@ pub(crate) fn create_stage_work(
     };
     let mut added = 0;
     for k in kinds {
-        let new = if k == TaskKind::DunningNotice {
+        let new = match k {
             // The month's notice, whether the stage or the monthly rule asks for it.
-            add_monthly_dunning(conn, loan, as_of, created_by, at)?
-        } else {
-            store::add_task_once(conn, loan, k.as_str(), as_of, created_by, at)?
+            TaskKind::DunningNotice => add_monthly_dunning(conn, loan, due, created_by, at)?,
+            TaskKind::GuarantorDemand => {
+                store::add_task_once(conn, loan, k.as_str(), due.demand(), created_by, at)?
+            }
+            _ => store::add_task_once(conn, loan, k.as_str(), as_of, created_by, at)?,
         };
         added += u64::from(new);
     }
@@ -99,18 +152,46 @@ pub(crate) fn dunning_due(conn: &Connection, loan: LoanId, as_of: NaiveDate) -> 
     Ok(store::monthly_task_due(conn, loan, TaskKind::DunningNotice.as_str(), "dunning", start, end)?)
 }
 
-/// Adds the month's dunning-notice task, due `as_of`, unless `dunning_due` says the month has it.
+/// Adds the month's dunning-notice task, due within the working days (`WorkDue::dunning`),
+/// unless `dunning_due` says the month has it.
 pub(crate) fn add_monthly_dunning(
     conn: &Connection,
     loan: LoanId,
-    as_of: NaiveDate,
+    due: &WorkDue<'_>,
     created_by: &str,
     at: &str,
 ) -> Result<bool> {
-    if !dunning_due(conn, loan, as_of)? {
+    if !dunning_due(conn, loan, due.as_of)? {
         return Ok(false);
     }
-    Ok(store::add_task_once(conn, loan, TaskKind::DunningNotice.as_str(), as_of, created_by, at)?)
+    Ok(store::add_task_once(conn, loan, TaskKind::DunningNotice.as_str(), due.dunning(), created_by, at)?)
+}
+
+/// The day a maturity notice falls due: a month before final maturity (clamped to the month's end).
+pub fn maturity_notice_on(maturity: NaiveDate) -> NaiveDate {
+    maturity.checked_sub_months(chrono::Months::new(1)).unwrap_or(maturity)
+}
+
+/// Whether on `as_of` a loan maturing on `maturity` wants its maturity notice: from a month ahead
+/// up to the day.
+pub fn maturity_notice_wanted(maturity: NaiveDate, as_of: NaiveDate) -> bool {
+    (maturity_notice_on(maturity)..=maturity).contains(&as_of)
+}
+
+/// Adds the maturity notice's task, due a month before `maturity`, unless one was added for it
+/// already or a maturity notice was issued since then; whether it was added.
+pub(crate) fn add_maturity_notice(
+    conn: &Connection,
+    loan: LoanId,
+    maturity: NaiveDate,
+    created_by: &str,
+    at: &str,
+) -> Result<bool> {
+    let due = maturity_notice_on(maturity);
+    if !store::maturity_notice_due(conn, loan, due)? {
+        return Ok(false);
+    }
+    Ok(store::add_task_once(conn, loan, TaskKind::MaturityNotice.as_str(), due, created_by, at)?)
 }
 
 /// Closes the loan's open tasks that belong to stages after `kept` (all of them when `kept` is

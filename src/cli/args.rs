@@ -106,7 +106,8 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         limit: Option<u64>,
     },
-    /// Issue a dunning notice (催收通知书) or a guarantor demand notice (履行担保责任通知书) as text and HTML
+    /// Issue a dunning notice (催收通知书), a guarantor demand notice (履行担保责任通知书) or a
+    /// maturity notice (到期通知书) as text and HTML
     Notice(super::notices::NoticeArgs),
     /// Record what became of a notice's receipt (回执): received or returned
     NoticeReceipt(super::notices::ReceiptArgs),
@@ -150,6 +151,31 @@ pub enum Command {
     /// Write the legal case packet of loans (a folder each, text and JSON) and index.csv for batch
     /// arbitration; --stage legal takes every legal-stage loan
     LegalPacket(super::legal::LegalPacketArgs),
+    /// Record a post-loan inspection (贷后检查) of a loan: kind, mode, the checklist, findings and
+    /// conclusion (the case's owner or a supervisor); the loan's next inspection moves at once
+    Inspect(super::inspect::InspectArgs),
+    /// Inspections due, overdue (an index range on any size of book) or done
+    Inspections(super::inspect::InspectionsArgs),
+    /// Review an inspection (签署意见, supervisor), accepting its recommended class or not
+    InspectionReview(super::inspect::ReviewArgs),
+    /// What awaits a supervisor's signature: inspections and work log entries, with the working
+    /// days left
+    Reviews(super::inspect::ReviewsArgs),
+    /// The collateral register (押品): add, value, release, seize, list
+    #[command(subcommand)]
+    Collateral(super::collateral::CollateralCmd),
+    /// Ledger upkeep (台账维护): change a loan's phone, address, employer or guarantor (the case's
+    /// owner or a supervisor; audited before and after)
+    Edit(super::ledger::EditArgs),
+    /// Write a work log entry (工作日志) on a customer (its owner)
+    Log(super::worklog::LogArgs),
+    /// Sign a work log entry (签署意见, supervisor)
+    LogSign(super::worklog::SignArgs),
+    /// Work log entries; --unsigned, --late, or --missing (owners with none this month)
+    Logs(super::worklog::LogsArgs),
+    /// The working-day calendar: holidays and make-up working days (调休)
+    #[command(subcommand)]
+    Holidays(super::holidays::HolidaysCmd),
     /// Recompute the shared delinquency snapshot as of the date
     Refresh,
     /// Apply the escalation policy to every loan as of the date (supervisor): stage changes with
@@ -184,7 +210,14 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum ImportWhat {
     /// Loans CSV: loan_id, borrower, product, principal, annual_rate, term_months, disbursed_on, …
-    Loans { file: PathBuf },
+    Loans {
+        file: PathBuf,
+        /// The loans are on the desk already: take the file's contact fields (phone, address,
+        /// employer, guarantor, guarantor_phone), each change audited; any other column that
+        /// differs refuses the file. All or nothing
+        #[arg(long)]
+        update: bool,
+    },
     /// Payments CSV: loan_id, paid_on, amount, reference. A file imported again changes nothing;
     /// a row equal to a stored payment (loan, day, amount) without a reference of its own is refused
     Payments {

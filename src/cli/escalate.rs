@@ -173,8 +173,13 @@ fn summary(r: &EscalationReport) -> String {
     if r.plan_held > 0 {
         held.push_str(&format!(", kept from a cure by a plan {}", r.plan_held));
     }
+    let maturity = if r.maturity_notices > 0 {
+        format!(", maturity notices due {}", r.maturity_notices)
+    } else {
+        String::new()
+    };
     text.push_str(&format!(
-        "{} loans as of {}: {verb} {}, {held}, dunning notices due {}{}\n",
+        "{} loans as of {}: {verb} {}, {held}, dunning notices due {}{maturity}{}\n",
         r.loans,
         r.as_of,
         r.changed,

@@ -3,8 +3,12 @@
 
 pub mod args;
 mod audit;
+mod collateral;
 mod escalate;
 pub mod format;
+mod holidays;
+mod inspect;
+mod ledger;
 mod legal;
 mod moves;
 mod notices;
@@ -12,6 +16,7 @@ mod output;
 pub mod table;
 mod tasks;
 mod team;
+mod worklog;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -94,16 +99,22 @@ fn execute(cli: Cli) -> Result<()> {
                 let report = demo::generate(&mut desk, loans, seed, &mut |n| p.tick(n))?;
                 drop(p);
                 let said = format!(
-                    "demo book: {} loans, {} customers, {} payments, {} contacts; desk users {}",
+                    "demo book: {} loans, {} customers, {} payments, {} contacts, {} collateral items, {} inspections, \
+                     {} work log entries; desk users {}",
                     report.loans,
                     report.customers,
                     report.payments,
                     report.contacts,
+                    report.collateral,
+                    report.inspections,
+                    report.work_logs,
                     report.users.join(", ")
                 );
                 let what = serde_json::json!({
                     "store": desk.store_label(), "loans": report.loans, "customers": report.customers,
-                    "payments": report.payments, "contacts": report.contacts, "users": report.users,
+                    "payments": report.payments, "contacts": report.contacts,
+                    "collateral": report.collateral, "inspections": report.inspections,
+                    "work_logs": report.work_logs, "users": report.users,
                 });
                 if open || format == Format::Table {
                     eprintln!("{said}");
@@ -116,7 +127,21 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Some(Command::Import(what)) => {
             let (label, report) = match &what {
-                ImportWhat::Loans { file } => {
+                ImportWhat::Loans { file, update: true } => {
+                    let mut p = progress("updating loans");
+                    let r = import::import_loans_update(&mut desk, file, &mut |n| p.tick(n))?;
+                    drop(p);
+                    let said = format!(
+                        "updated {} loans ({} fields) of {} rows; the others are as on the desk",
+                        r.updated, r.fields, r.rows
+                    );
+                    let done = serde_json::json!({
+                        "updated": "loans", "file": file.display().to_string(), "rows": r.rows,
+                        "loans": r.updated, "fields": r.fields,
+                    });
+                    return output::done(format, &done, &said);
+                }
+                ImportWhat::Loans { file, update: false } => {
                     let mut p = progress("importing loans");
                     ("loans", import::import_loans(&mut desk, file, &mut |n| p.tick(n))?)
                 }
@@ -133,7 +158,9 @@ fn execute(cli: Cli) -> Result<()> {
                 eprintln!("created desk user '{login}' (collector) for an assignee not yet on the desk");
             }
             let file = match &what {
-                ImportWhat::Loans { file } | ImportWhat::Payments { file, .. } => file.display().to_string(),
+                ImportWhat::Loans { file, .. } | ImportWhat::Payments { file, .. } => {
+                    file.display().to_string()
+                }
             };
             let credits: Vec<_> = report
                 .credits
@@ -239,6 +266,16 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Tasks(a)) => tasks::list(&desk, &a, format),
         Some(Command::TaskDone(a)) => tasks::done(&mut desk, &a, format),
         Some(Command::LegalPacket(a)) => legal::run(&mut desk, &a, format),
+        Some(Command::Inspect(a)) => inspect::inspect(&mut desk, &a, format),
+        Some(Command::Inspections(a)) => inspect::list(&desk, &a, format),
+        Some(Command::InspectionReview(a)) => inspect::review(&mut desk, &a, format),
+        Some(Command::Reviews(a)) => inspect::reviews(&desk, &a, format),
+        Some(Command::Collateral(c)) => collateral::run(&mut desk, &c, format),
+        Some(Command::Edit(a)) => ledger::edit(&mut desk, &a, format),
+        Some(Command::Log(a)) => worklog::log(&mut desk, &a, format),
+        Some(Command::LogSign(a)) => worklog::sign(&mut desk, &a, format),
+        Some(Command::Logs(a)) => worklog::list(&desk, &a, format),
+        Some(Command::Holidays(c)) => holidays::run(&mut desk, &c, format),
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;

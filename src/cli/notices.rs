@@ -18,7 +18,8 @@ use crate::app::{Desk, Result};
 pub struct NoticeArgs {
     /// Loan id
     pub loan: String,
-    /// dunning (催收通知书, monthly while overdue) or guarantor_demand (履行担保责任通知书)
+    /// dunning (催收通知书, monthly while overdue), guarantor_demand (履行担保责任通知书) or maturity
+    /// (到期通知书, in the month before final maturity)
     #[arg(long, value_parser = parse_kind)]
     pub kind: NoticeKind,
     /// Language of the notice: zh (default) or en

@@ -24,6 +24,13 @@ pub(super) mod header {
     pub const NOTICES: &str = "id,number,loan_id,kind,lang,addressee,issued_on,pay_by,overdue_principal,overdue_interest,penalty_interest,total_demanded,receipt_status,receipt_on,files,user";
     pub const TASKS: &str =
         "id,loan_id,borrower,assignee,kind,due_on,created_by,created_at,done_on,done_by,note";
+    pub const INSPECTIONS: &str = "loan_id,borrower,owner,kind,due_on,overdue,asked_on,reason,id,done_on,mode,inspector,conclusion,reviewed_by,review_due";
+    pub const REVIEWS: &str = "kind,id,subject,loan_id,name,by,on,what,due_on,days_left";
+    pub const WORK_LOGS: &str =
+        "id,customer_id,loan_id,name,user,kind,note,logged_on,sign_due,signed_by,signed_on,sign_comment,late";
+    pub const MISSING_LOGS: &str = "owner,display_name,cases,last_logged_on,month";
+    pub const COLLATERAL: &str = "id,customer_id,loan_id,kind,description,owner,status,insured_until,uninsured,value,valued_on,valuer,revalue_by,stale,valuations";
+    pub const HOLIDAYS: &str = "date,kind,name";
 }
 
 pub struct Out {

@@ -138,6 +138,22 @@ impl ClassBands {
     }
 }
 
+/// A supervisor's class on a loan (DOMAIN §5): worse than the floor only, from a date until an
+/// optional end date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ManualClass {
+    pub class: RiskClass,
+    pub from: chrono::NaiveDate,
+    pub until: Option<chrono::NaiveDate>,
+}
+
+impl ManualClass {
+    /// The class while it is in force on `as_of` (from its date up to and including its end).
+    pub fn in_force(&self, as_of: chrono::NaiveDate) -> Option<RiskClass> {
+        (self.from <= as_of && self.until.is_none_or(|u| as_of <= u)).then_some(self.class)
+    }
+}
+
 /// The class a loan carries: its DPD floor, at least special mention while a restructured loan is
 /// under observation, at least the class a plan holds it at (`plan::held_class`), normal once
 /// closed.
@@ -199,6 +215,21 @@ mod tests {
             assert_eq!(Bucket::for_dpd(dpd), bucket, "bucket at {dpd}");
             assert_eq!(ClassBands::Standard.floor(dpd), class, "floor at {dpd}");
         }
+    }
+
+    #[test]
+    fn a_manual_class_holds_from_its_date_to_its_end() {
+        let d = |s: &str| crate::domain::parse_date(s).expect("date");
+        let m = ManualClass {
+            class: RiskClass::Substandard,
+            from: d("2026-03-02"),
+            until: Some(d("2026-06-30")),
+        };
+        assert_eq!(m.in_force(d("2026-03-01")), None);
+        assert_eq!(m.in_force(d("2026-03-02")), Some(RiskClass::Substandard));
+        assert_eq!(m.in_force(d("2026-06-30")), Some(RiskClass::Substandard));
+        assert_eq!(m.in_force(d("2026-07-01")), None);
+        assert_eq!(ManualClass { until: None, ..m }.in_force(d("2030-01-01")), Some(RiskClass::Substandard));
     }
 
     #[test]

@@ -55,6 +55,16 @@ pub fn check_text(text: &str, lines: Lines) -> Result<&str, String> {
     }
 }
 
+/// A phone number as written: digits, `+`, spaces and `-`, at least one digit.
+pub fn check_phone(text: &str) -> Result<&str, String> {
+    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-');
+    if text.chars().all(allowed) && text.chars().any(|c| c.is_ascii_digit()) {
+        Ok(text)
+    } else {
+        Err(format!("'{}' is not a phone number: use digits, '+', spaces and '-'", text.escape_debug()))
+    }
+}
+
 /// A control character, a direction mark or override, or a line or paragraph separator.
 fn is_hidden(c: char) -> bool {
     c.is_control() || is_bidi(c) || matches!(c, '\u{2028}' | '\u{2029}')

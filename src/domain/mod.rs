@@ -2,12 +2,14 @@
 //! takes an explicit as-of date.
 
 pub mod classify;
+pub mod collateral;
 pub mod conduct;
 pub mod contact;
 pub mod delinquency;
 pub mod escalation;
 pub mod hold;
 pub mod input;
+pub mod inspection;
 pub mod money;
 pub mod phone;
 pub mod plan;
@@ -18,8 +20,10 @@ pub mod search;
 pub mod stage;
 pub mod standing;
 pub mod terms;
+pub mod workdays;
+pub mod worklog;
 
-pub use classify::{Bucket, ClassBands, RiskClass, class_on, loan_class};
+pub use classify::{Bucket, ClassBands, ManualClass, RiskClass, class_on, loan_class};
 pub use contact::{Channel, Direction, Outcome, Party, PromiseStatus, promise_status};
 pub use delinquency::{
     AssessRules, Assessment, DueSoon, DueSoonKind, InstallmentState, InstallmentStatus, Payment, assess,

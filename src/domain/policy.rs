@@ -13,6 +13,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::classify::ClassBands;
 use super::delinquency::{AssessRules, DEFAULT_PENALTY_UPLIFT_PCT};
+use super::inspection::InspectionRules;
 use super::stage::StageBands;
 use super::terms::Product;
 
@@ -39,6 +40,8 @@ pub struct Policy {
     pub installment_window_days: i64,
     pub maturity_window_days: i64,
     pub class_bands: ClassBands,
+    /// The post-loan inspection schedule and the deadlines of reviews, signatures and valuations.
+    pub inspections: InspectionRules,
 }
 
 impl Default for Policy {
@@ -125,6 +128,10 @@ impl Policy {
             ClassBands::CreditCard => "credit_card",
         };
         let _ = writeln!(s, "\n[classification]\nbands = \"{bands}\"");
+        s.push_str("\n[inspections]\n");
+        for ((key, _, _), value) in InspectionRules::KEYS.iter().zip(self.inspections.values()) {
+            let _ = writeln!(s, "{key} = {value}");
+        }
         s
     }
 }
@@ -205,6 +212,8 @@ struct Draft {
     installment_window_days: Option<i64>,
     maturity_window_days: Option<i64>,
     class_bands: Option<ClassBands>,
+    /// `[inspections]`, in the order of `InspectionRules::KEYS`.
+    inspections: [Option<i64>; InspectionRules::KEYS.len()],
 }
 
 fn int(v: &Value<'_>) -> Option<i64> {
@@ -229,6 +238,11 @@ struct Reader {
 
 impl Reader {
     fn days(&mut self, key: &str, v: &Value<'_>, range: Range<i64>) -> Option<i64> {
+        self.whole(key, v, range, "days")
+    }
+
+    /// A whole number of `unit` within `range`.
+    fn whole(&mut self, key: &str, v: &Value<'_>, range: Range<i64>, unit: &str) -> Option<i64> {
         match int(v) {
             Some(n) if range.contains(&n) => Some(n),
             Some(n) => {
@@ -243,7 +257,7 @@ impl Reader {
                 self.errors.push(PolicyError::new(
                     v.span(),
                     key,
-                    format!("must be a whole number of days, not a {}", v.get_ref().type_str()),
+                    format!("must be a whole number of {unit}, not a {}", v.get_ref().type_str()),
                 ));
                 None
             }
@@ -333,14 +347,21 @@ impl Reader {
         for (k, v) in doc {
             let section = k.get_ref().as_ref();
             let Some(t) = (match section {
-                "stages" | "products" | "promise" | "plan" | "due_soon" | "classification" => {
-                    self.table(section, v)
-                }
+                "stages" | "products" | "promise" | "plan" | "due_soon" | "classification"
+                | "inspections" => self.table(section, v),
                 _ => {
                     self.unknown(
                         k.span(),
                         section,
-                        &["stages", "products", "promise", "plan", "due_soon", "classification"],
+                        &[
+                            "stages",
+                            "products",
+                            "promise",
+                            "plan",
+                            "due_soon",
+                            "classification",
+                            "inspections",
+                        ],
                     );
                     None
                 }
@@ -377,6 +398,25 @@ impl Reader {
                         match k.get_ref().as_ref() {
                             "max_first_days" => d.plan_max_first_days = self.days(&key, v, 1..367),
                             _ => self.unknown(k.span(), &key, &["max_first_days"]),
+                        }
+                    }
+                }
+                "inspections" => {
+                    for (k, v) in t {
+                        let key = format!("inspections.{}", k.get_ref());
+                        match InspectionRules::KEYS
+                            .iter()
+                            .position(|(name, _, _)| *name == k.get_ref().as_ref())
+                        {
+                            Some(i) => {
+                                let (_, range, unit) = &InspectionRules::KEYS[i];
+                                d.inspections[i] = self.whole(&key, v, range.clone(), unit);
+                            }
+                            None => {
+                                let known: Vec<&str> =
+                                    InspectionRules::KEYS.iter().map(|(n, _, _)| *n).collect();
+                                self.unknown(k.span(), &key, &known);
+                            }
                         }
                     }
                 }
@@ -506,6 +546,16 @@ impl Reader {
         let maturity_window_days =
             self.pick("due_soon.maturity_days", d.maturity_window_days, base.map(|b| b.maturity_window_days));
         let class_bands = self.pick("classification.bands", d.class_bands, base.map(|b| b.class_bands));
+        let base_inspections = base.map(|b| b.inspections.values());
+        let mut inspections = [0; InspectionRules::KEYS.len()];
+        let mut all_given = true;
+        for (i, (name, _, _)) in InspectionRules::KEYS.iter().enumerate() {
+            match self.pick(&format!("inspections.{name}"), d.inspections[i], base_inspections.map(|b| b[i]))
+            {
+                Some(v) => inspections[i] = v,
+                None => all_given = false,
+            }
+        }
         Some(Policy {
             bands: bands?,
             products,
@@ -518,6 +568,7 @@ impl Reader {
             installment_window_days: installment_window_days?,
             maturity_window_days: maturity_window_days?,
             class_bands: class_bands?,
+            inspections: all_given.then(|| InspectionRules::from_values(inspections))?,
         })
     }
 }
@@ -575,6 +626,33 @@ mod tests {
             (30, ClassBands::CreditCard, 5, 45)
         );
         assert_eq!(r.promise_grace_days, 3);
+    }
+
+    #[test]
+    fn the_inspection_schedule_is_policy_data() {
+        // DOMAIN §10's figures, as the shipped file writes them.
+        let r = Policy::default().inspections;
+        assert_eq!(r.values(), [30, 6, 3, 1, 1, 3, 500_000, 2, 7, 2, 2, 12]);
+        let p = parse_policy("[inspections]\nnormal_months = 4\nlarge_exposure = 1000000\nmulti_loans = 3\n")
+            .expect("policy");
+        let r = p.inspections;
+        assert_eq!((r.normal_months, r.multi_loans, r.first_days), (4, 3, 30));
+        assert_eq!(r.large_exposure, crate::domain::Money::from_cents(100_000_000));
+        assert_eq!(parse_policy(&p.to_toml()), Ok(p.clone()), "written out and read back");
+        let errs = parse_policy("[inspections]\nnormal_months = 0\nfirst_days = \"30\"\nweekly = 1\n")
+            .expect_err("bad");
+        let got: Vec<(&str, &str)> = errs.iter().map(|e| (e.key.as_str(), e.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("inspections.normal_months", "0 is out of range: use 1 to 24"),
+                ("inspections.first_days", "must be a whole number of days, not a string"),
+                (
+                    "inspections.weekly",
+                    "unknown key; the keys here are first_days, normal_months, special_mention_months, substandard_months, watchlist_months, cap_months, large_exposure, multi_loans, special_days, review_working_days, sign_working_days, revaluation_months"
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -7,8 +7,8 @@ use super::book::{CustomerId, LoanId};
 use super::row::{self, Cols, FromRow};
 use super::users::UserId;
 
-/// Gives the customer (all of its loans) to `to`, records the move, and keeps the queue's copy of
-/// the owner current. Returns the customer's loans.
+/// Gives the customer (all of its loans) to `to`, records the move, and keeps the queue's and the
+/// inspection schedule's copies of the owner current. Returns the customer's loans.
 pub fn reassign_customer(
     conn: &Connection,
     customer: CustomerId,
@@ -32,6 +32,7 @@ pub fn reassign_customer(
     let mut state = conn.prepare_cached("UPDATE loan_state SET assignee_id = ?2 WHERE loan_id = ?1")?;
     for loan in &loans {
         state.execute(params![loan, to])?;
+        super::set_due_owner(conn, *loan, Some(to))?;
     }
     Ok(loans)
 }

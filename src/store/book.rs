@@ -89,12 +89,15 @@ pub struct Loan {
     pub next_action_kind: Option<String>,
     /// End of a restructured loan's observation period.
     pub observation_until: Option<NaiveDate>,
+    /// A supervisor's class on the loan, from an inspection's recommendation.
+    pub manual_class: Option<crate::domain::ManualClass>,
 }
 
 const LOAN_COLUMNS: &str = "l.id, l.loan_ref, l.customer_id, c.customer_ref, l.borrower, l.phone, l.product, \
      l.principal_cents, l.rate_e4, l.term_months, l.disbursed_on, l.guarantor, l.guarantor_phone, l.collateral, \
      l.branch, l.stage, l.agency, l.written_off_on, l.schedule_id, l.next_action_on, l.last_contact_at, \
-     l.last_outcome, l.version, c.assignee_id, u.login, l.next_action_kind, l.observation_until";
+     l.last_outcome, l.version, c.assignee_id, u.login, l.next_action_kind, l.observation_until, \
+     l.manual_class, l.manual_class_from, l.manual_class_until";
 
 const LOAN_FROM: &str =
     "FROM loans l JOIN customers c ON c.id = l.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
@@ -125,6 +128,7 @@ impl FromRow for Loan {
             assignee: c.get("login")?,
             next_action_kind: c.get("next_action_kind")?,
             observation_until: c.opt_day("observation_until")?,
+            manual_class: c.manual_class()?,
         })
     }
 }

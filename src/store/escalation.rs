@@ -1,5 +1,5 @@
 //! What an escalation run reads: the loans its policy may move or owe a dunning notice, each with
-//! the facts the policy decides on, from the snapshot's run index (migration 0019).
+//! the facts the policy decides on, from the snapshot's run index (migration 0020).
 
 use std::collections::HashMap;
 
@@ -126,6 +126,38 @@ pub fn escalation_page(
             })
         })
         .collect()
+}
+
+/// A loan whose final maturity is its due-soon date (within the maturity window).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaturityRow {
+    pub loan: LoanId,
+    pub status: LoanStatus,
+    pub maturity_on: NaiveDate,
+}
+
+impl FromRow for MaturityRow {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(MaturityRow {
+            loan: c.get("loan_id")?,
+            status: c.word("status")?,
+            maturity_on: c.day("due_soon_on")?,
+        })
+    }
+}
+
+/// Up to `limit` loans after loan id `after`, in loan order, whose final maturity is their
+/// due-soon date on the date asked and falls within a month and a few days of it (an index range
+/// on the due-soon date; the caller keeps those whose notice is due).
+pub fn maturity_page(conn: &Connection, at: StateAt, after: i64, limit: u32) -> Result<Vec<MaturityRow>> {
+    let until =
+        at.on.checked_add_months(chrono::Months::new(1)).map_or(at.on, |d| d + chrono::Duration::days(3));
+    let sql = format!(
+        "SELECT loan_id, status, due_soon_on FROM {} WHERE due_soon_on BETWEEN ?1 AND ?2 \
+         AND due_soon_kind = 'maturity' AND loan_id > ?3 ORDER BY loan_id LIMIT ?4",
+        at.table.name()
+    );
+    row::all(&mut *conn.prepare_cached(&sql)?, params![at.on.to_string(), until.to_string(), after, limit])
 }
 
 /// How many loans the snapshot holds (the loans a run covers).

@@ -24,7 +24,8 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0016_run_undo.sql"),
     include_str!("../../migrations/0017_search_terms.sql"),
     include_str!("../../migrations/0018_contact_void.sql"),
-    include_str!("../../migrations/0019_standing_snapshot.sql"),
+    include_str!("../../migrations/0019_post_loan.sql"),
+    include_str!("../../migrations/0020_standing_snapshot.sql"),
 ];
 
 #[cfg(test)]
@@ -79,6 +80,69 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         migrations().validate().expect("valid migrations");
+    }
+
+    /// A store of the schema before the post-loan register (migration 0019), with a loan whose
+    /// collateral is free text and one with none.
+    fn store_before_post_loan() -> Connection {
+        let mut conn = Connection::open_in_memory().expect("conn");
+        let before = STEPS
+            .iter()
+            .position(|s| s.contains("Post-loan inspection, the collateral register"))
+            .expect("0019");
+        let tx = conn.transaction().expect("tx");
+        for sql in &STEPS[..before] {
+            tx.execute_batch(sql).expect("step");
+        }
+        tx.pragma_update(None, "user_version", before as i64).expect("version");
+        tx.execute_batch(
+            "INSERT INTO customers (id, customer_ref, name) VALUES (1, 'C-1', '赵一');
+             INSERT INTO loans (id, loan_ref, customer_id, borrower, product, principal_cents, rate_e4, term_months,
+               disbursed_on, collateral, created_at)
+             VALUES (1, 'L-1', 1, '赵一', 'bullet', 100000, 0, 12, '2025-06-01', '房产 沪(2020)123号
+101室', '2025-06-01T10:00:00+08:00'),
+                    (2, 'L-2', 1, '赵一', 'bullet', 100000, 0, 12, '2025-06-01', '  ', '2025-06-01T10:00:00+08:00');
+             INSERT INTO notices (loan_id, number, kind, lang, issued_on, as_of, pay_by, overdue_principal_cents,
+               overdue_interest_cents, penalty_cents, total_cents, addressee, created_at)
+             VALUES (1, 'CS1', 'dunning', 'zh', '2026-01-05', '2026-01-05', '2026-01-15', 1, 0, 0, 1, '赵一', 'x');
+             INSERT INTO tasks (loan_id, kind, due_on, created_by, created_at) VALUES (1, 'call', '2026-01-05', 'policy', 'x');",
+        )
+        .expect("book");
+        tx.commit().expect("commit");
+        conn
+    }
+
+    #[test]
+    fn free_text_collateral_becomes_an_item_of_type_other_without_value_and_nothing_is_lost() {
+        let mut conn = store_before_post_loan();
+        migrate(&mut conn, "mem").expect("migrate");
+        let items: Vec<(i64, i64, String, String, String)> = conn
+            .prepare("SELECT customer_id, loan_id, kind, description, status FROM collateral_items")
+            .expect("items")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .expect("rows")
+            .map(|r| r.expect("row"))
+            .collect();
+        assert_eq!(items, [(1, 1, "other".into(), "房产 沪(2020)123号\n101室".into(), "held".into())]);
+        let valuations: i64 =
+            conn.query_row("SELECT count(*) FROM collateral_valuations", [], |r| r.get(0)).expect("count");
+        assert_eq!(valuations, 0, "without a value");
+        let kept: String =
+            conn.query_row("SELECT collateral FROM loans WHERE id = 1", [], |r| r.get(0)).expect("loan");
+        assert_eq!(kept, "房产 沪(2020)123号\n101室", "the loan keeps its text");
+        // The notices and tasks made again keep their rows and take the maturity notice.
+        let (notices, tasks): (i64, i64) = conn
+            .query_row("SELECT (SELECT count(*) FROM notices), (SELECT count(*) FROM tasks)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("counts");
+        assert_eq!((notices, tasks), (1, 1));
+        conn.execute("INSERT INTO tasks (loan_id, kind, due_on, created_by, created_at) VALUES (1, 'maturity_notice', 'd', 'p', 'x')", [])
+            .expect("a maturity task");
+        // The book is scheduled when the program next opens it.
+        let pending: Option<String> =
+            conn.query_row("SELECT value FROM meta WHERE key = 'inspections_pending'", [], |r| r.get(0)).ok();
+        assert_eq!(pending.as_deref(), Some("1"));
     }
 
     #[test]

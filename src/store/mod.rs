@@ -5,10 +5,15 @@ mod audit;
 mod audit_state;
 mod book;
 mod casework;
+mod collateral;
 mod escalation;
 mod holds;
+mod holidays;
 mod import_seen;
+mod inspection_due;
+mod inspections;
 mod leases;
+mod ledger;
 mod load;
 mod load_lock;
 mod lookup;
@@ -25,6 +30,7 @@ mod state_row;
 mod tasks;
 mod team;
 mod users;
+mod worklogs;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -36,10 +42,15 @@ pub use audit::*;
 pub use audit_state::verify_audit_and_state;
 pub use book::*;
 pub use casework::*;
+pub use collateral::*;
 pub use escalation::*;
 pub use holds::*;
+pub use holidays::*;
 pub use import_seen::*;
+pub use inspection_due::*;
+pub use inspections::*;
 pub use leases::*;
+pub use ledger::*;
 pub use load::*;
 pub use lookup::*;
 pub use notices::*;
@@ -52,6 +63,7 @@ pub use state_row::StateRow;
 pub use tasks::*;
 pub use team::*;
 pub use users::*;
+pub use worklogs::*;
 
 /// Loans a transaction of the day's roll recomputes at most, and how long it may go on: another
 /// desk's write waits at most that long for it (docs/BENCHMARKS.md).

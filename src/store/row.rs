@@ -65,6 +65,13 @@ impl<'r, 's> Cols<'r, 's> {
         self.get::<Option<String>>(name)?.map(|w| w.parse().map_err(corrupt(name))).transpose()
     }
 
+    /// A manual class: the columns `manual_class`, `manual_class_from`, `manual_class_until`.
+    pub(crate) fn manual_class(&mut self) -> Result<Option<crate::domain::ManualClass>> {
+        let class = self.opt_word("manual_class")?;
+        let (from, until) = (self.opt_day("manual_class_from")?, self.opt_day("manual_class_until")?);
+        Ok(class.zip(from).map(|(class, from)| crate::domain::ManualClass { class, from, until }))
+    }
+
     /// A loan's terms: the columns `product`, `principal_cents`, `rate_e4`, `term_months`,
     /// `disbursed_on`, in that order.
     pub(crate) fn terms(&mut self) -> Result<LoanTerms> {

@@ -113,6 +113,18 @@ fn insert_terms(conn: &Connection, target: &str, rows: &[(String, i64)]) -> Resu
     Ok(())
 }
 
+/// Keeps one loan's terms in step with an edit of what it is found by (its phone): the terms of
+/// `before` go, those of `after` come, in the caller's transaction.
+pub fn replace_loan_terms(conn: &Connection, loan: i64, before: &[String], after: &[String]) -> Result<()> {
+    let mut gone = conn.prepare_cached("DELETE FROM search_terms WHERE term = ?1 AND loan_id = ?2")?;
+    for t in before.iter().filter(|t| !after.contains(t)) {
+        gone.execute(params![t, loan])?;
+    }
+    let rows: Vec<(String, i64)> =
+        after.iter().filter(|t| !before.contains(t)).map(|t| (t.clone(), loan)).collect();
+    insert_terms(conn, "INSERT OR IGNORE INTO search_terms (term, loan_id)", &rows)
+}
+
 /// The statement (`SELECT loan_id …`, each loan once or more) that finds the loans matching a
 /// search, its values appended to `args`; `None` when nothing can match.
 pub fn matching_sql(q: &SearchQuery, args: &mut Vec<Value>) -> Option<String> {

@@ -8,8 +8,8 @@ use super::book::LoanId;
 use super::row::{Cols, FromRow};
 use super::state::StateAt;
 use crate::domain::{
-    Bucket, DueSoonKind, LoanStatus, Money, Product, PromiseStatus, Rate, RiskClass, Stage, class_on, dpd_on,
-    penalty_on,
+    Bucket, DueSoonKind, LoanStatus, ManualClass, Money, Product, PromiseStatus, Rate, RiskClass, Stage,
+    class_on, dpd_on, penalty_on,
 };
 
 /// One row of a loan list: the loan and its figures as of the date asked.
@@ -51,22 +51,58 @@ pub struct StateRow {
 
 /// The columns of a list row. `?1` is the date asked: the hold in force is the one on that date.
 pub(crate) const ROW_COLUMNS: &str = "s.loan_id, l.loan_ref, l.borrower, l.phone, l.product, l.principal_cents, \
-     l.rate_e4, l.observation_until, u.login, s.stage, l.agency, s.status, s.overdue_since, \
-     s.outstanding_principal, s.overdue_principal, s.overdue_interest, s.overdue_amount, s.penalty_lag, \
-     s.unpaid_total, s.next_due_on, s.next_due_amount, s.due_soon_on, s.due_soon_kind, l.last_contact_at, \
-     l.last_outcome, s.next_action_on, s.promise_due_on, s.promise_status, s.class_held, \
-     (SELECT max(h.until_on) FROM holds h WHERE h.loan_id = s.loan_id AND h.from_on <= ?1 AND h.until_on >= ?1 \
-     AND (h.lifted_on IS NULL OR h.lifted_on > ?1)) AS held_until";
+     l.rate_e4, u.login, s.stage, l.agency, s.status, s.outstanding_principal, s.overdue_principal, \
+     s.overdue_interest, s.overdue_amount, s.penalty_lag, s.next_due_on, s.next_due_amount, s.due_soon_on, \
+     s.due_soon_kind, l.last_contact_at, l.last_outcome, s.next_action_on, s.promise_due_on, s.promise_status, \
+     s.overdue_since, s.unpaid_total, l.observation_until, s.class_held, l.manual_class, l.manual_class_from, \
+     l.manual_class_until, (SELECT max(h.until_on) FROM holds h WHERE h.loan_id = s.loan_id AND h.from_on <= ?1 \
+     AND h.until_on >= ?1 AND (h.lifted_on IS NULL OR h.lifted_on > ?1)) AS held_until";
 
 /// A list row as stored, before the date's figures are derived.
 pub(crate) struct Stored {
     row: StateRow,
     rate: Rate,
-    observation_until: Option<NaiveDate>,
-    overdue_since: Option<NaiveDate>,
+    class: ClassParts,
     penalty_lag: i64,
-    unpaid_total: Money,
-    class_held: Option<RiskClass>,
+}
+
+/// What a loan's class on a date is derived from: its snapshot row's stored date, what it leaves
+/// unpaid and the class a plan holds it at, and the loan's observation and manual class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ClassParts {
+    pub(crate) overdue_since: Option<NaiveDate>,
+    pub(crate) unpaid_total: Money,
+    pub(crate) observation_until: Option<NaiveDate>,
+    pub(crate) class_held: Option<RiskClass>,
+    pub(crate) manual: Option<ManualClass>,
+}
+
+/// `ClassParts`' columns, from a snapshot `s` and its loan `l`.
+pub(crate) const CLASS_COLUMNS: &str = "s.overdue_since, s.unpaid_total, l.observation_until, s.class_held, \
+     l.manual_class, l.manual_class_from, l.manual_class_until";
+
+impl FromRow for ClassParts {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(ClassParts {
+            overdue_since: c.opt_day("overdue_since")?,
+            unpaid_total: c.money("unpaid_total")?,
+            observation_until: c.opt_day("observation_until")?,
+            class_held: c.opt_word("class_held")?,
+            manual: c.manual_class()?,
+        })
+    }
+}
+
+impl ClassParts {
+    /// DPD and the class on the date asked: the DPD floor, at least special mention under
+    /// observation, at least what a plan or a manual class in force holds, normal once closed.
+    pub(crate) fn on(&self, at: &StateAt) -> (i64, RiskClass) {
+        let dpd = dpd_on(self.overdue_since, at.on);
+        // Every installment covered (a written-off loan too): nothing unpaid is left.
+        let closed = self.unpaid_total.is_zero();
+        let held = self.class_held.max(self.manual.and_then(|m| m.in_force(at.on)));
+        (dpd, class_on(closed, at.rules.class_bands.floor(dpd), at.on, self.observation_until, held))
+    }
 }
 
 impl FromRow for Stored {
@@ -74,14 +110,13 @@ impl FromRow for Stored {
         let (loan_id, loan_ref, borrower, phone) =
             (c.get("loan_id")?, c.get("loan_ref")?, c.get("borrower")?, c.get("phone")?);
         let (product, principal) = (c.word("product")?, c.money("principal_cents")?);
-        let (rate, observation_until) = (Rate::from_e4(c.get("rate_e4")?), c.opt_day("observation_until")?);
+        let rate = Rate::from_e4(c.get("rate_e4")?);
         let (assignee, stage, agency, status) =
             (c.get("login")?, c.word("stage")?, c.get("agency")?, c.word("status")?);
-        let overdue_since = c.opt_day("overdue_since")?;
         let outstanding_principal = c.money("outstanding_principal")?;
         let (overdue_principal, overdue_interest, overdue_amount) =
             (c.money("overdue_principal")?, c.money("overdue_interest")?, c.money("overdue_amount")?);
-        let (penalty_lag, unpaid_total) = (c.get("penalty_lag")?, c.money("unpaid_total")?);
+        let penalty_lag = c.get("penalty_lag")?;
         let (next_due_on, next_due_amount) = (c.opt_day("next_due_on")?, c.money("next_due_amount")?);
         let due_soon_on = c.opt_day("due_soon_on")?;
         let due_soon_kind = match c.get::<Option<String>>("due_soon_kind")?.as_deref() {
@@ -121,41 +156,31 @@ impl FromRow for Stored {
             promise_status: c.opt_word("promise_status")?,
             held_until: None,
         };
-        let class_held = c.opt_word("class_held")?;
+        let class = ClassParts::read(c)?;
         let row = StateRow { held_until: c.opt_day("held_until")?, ..row };
-        Ok(Stored { row, rate, observation_until, overdue_since, penalty_lag, unpaid_total, class_held })
+        Ok(Stored { row, rate, class, penalty_lag })
     }
 }
 
 impl Stored {
     /// The row with its figures for the date asked.
     pub(crate) fn at(self, at: &StateAt) -> StateRow {
-        let on = at.on;
-        let dpd = dpd_on(self.overdue_since, on);
-        let uplift = at.rules.penalty_uplift_pct;
+        let (dpd, class) = self.class.on(at);
         let penalty = penalty_on(
-            self.overdue_since,
+            self.class.overdue_since,
             self.row.overdue_principal,
             self.penalty_lag,
-            on,
+            at.on,
             self.rate,
-            uplift,
+            at.rules.penalty_uplift_pct,
         );
-        // Every installment covered (a written-off loan too): nothing unpaid is left.
-        let closed = self.unpaid_total.is_zero();
         StateRow {
-            as_of: on,
+            as_of: at.on,
             dpd,
             bucket: Bucket::for_dpd(dpd),
-            class: class_on(
-                closed,
-                at.rules.class_bands.floor(dpd),
-                on,
-                self.observation_until,
-                self.class_held,
-            ),
+            class,
             penalty_interest: penalty,
-            payoff_amount: self.unpaid_total + penalty,
+            payoff_amount: self.class.unpaid_total + penalty,
             ..self.row
         }
     }

@@ -99,6 +99,17 @@ pub fn monthly_task_due(
         .query_row(params![loan, kind, notice_kind, from, to], |r| r.get(0))?)
 }
 
+/// Whether the loan's maturity notice due on `due_on` is still to be asked for: no task for it yet
+/// (done or not), and no maturity notice issued since it fell due a month ahead.
+pub fn maturity_notice_due(conn: &Connection, loan: LoanId, due_on: NaiveDate) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT NOT EXISTS (SELECT 1 FROM tasks WHERE loan_id = ?1 AND kind = 'maturity_notice' AND due_on = ?2) \
+             AND NOT EXISTS (SELECT 1 FROM notices WHERE loan_id = ?1 AND kind = 'maturity' AND issued_on >= ?2)",
+        )?
+        .query_row(params![loan, due_on.to_string()], |r| r.get(0))?)
+}
+
 /// Closes the loan's open tasks (of `kinds` only, if given) with a note saying why; how many.
 /// Closed, not deleted: the history of the work stays.
 pub fn close_open_tasks(

@@ -14,6 +14,7 @@ enum Slot {
     List(ListKind),
     Case,
     Completion,
+    Inspections,
 }
 
 fn slot(q: &Query) -> Option<Slot> {
@@ -21,6 +22,7 @@ fn slot(q: &Query) -> Option<Slot> {
         Query::List { list, .. } => Some(Slot::List(*list)),
         Query::Case { .. } => Some(Slot::Case),
         Query::CompleteLoan { .. } => Some(Slot::Completion),
+        Query::Inspections { .. } => Some(Slot::Inspections),
         // Writes are never skipped.
         Query::Info
         | Query::Count
@@ -34,6 +36,8 @@ fn slot(q: &Query) -> Option<Slot> {
         | Query::AssignBulk(_)
         | Query::Team
         | Query::Goto { .. }
+        | Query::Review
+        | Query::Sign { .. }
         | Query::Reveal { .. } => None,
     }
 }

@@ -136,8 +136,15 @@ fn header_lines(d: &LoanDetail, lang: Lang, g: bool) -> Vec<String> {
                 &next_amount,
             ],
         ),
-        fill(t.case_line6, &[&guarantor, &d.collateral.as_deref().unwrap_or(t.none)]),
-        fill(t.case_line7, &[&others]),
+        fill(
+            t.case_line6,
+            &[
+                &guarantor,
+                &d.collateral.as_deref().unwrap_or(t.none),
+                &d.ltv.map_or_else(String::new, |l| fill(t.case_ltv, &[&l])),
+            ],
+        ),
+        fill(t.case_line7, &[&others, &super::post_loan_panes::next_inspection(d, lang)]),
     ]
 }
 
@@ -280,7 +287,67 @@ pub fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang, g: bool) -> (Vec<Co
             rows.sort_by(|a, b| b[0].cmp(&a[0]));
             (history_cols(t).to_vec(), rows)
         }
+        CasePane::Inspections => super::post_loan_panes::inspections(d, lang),
+        CasePane::Collateral => super::post_loan_panes::collateral(d, lang, g),
+        CasePane::WorkLog => super::post_loan_panes::work_log(d, lang),
     }
+}
+
+/// The panes' tabs in `w` cells: whole when they fit, else the others by their first word, then
+/// every one so, then the others cut shorter with thin separators (seven panes fit 60 columns,
+/// in Chinese too); the active one keeps its first word at least.
+fn pane_tabs<'a>(
+    case: &CaseState,
+    titles: [&'static str; 7],
+    sep: &'a str,
+    w: usize,
+    look: &Look,
+) -> Vec<Span<'a>> {
+    // The active pane says where its cursor is (`3/12`).
+    let at = match case.pane_len() {
+        0 => String::new(),
+        n => format!(" {}/{n}", case.cursor + 1),
+    };
+    let first_word = |s: &'static str| s.split(' ').next().unwrap_or(s).to_string();
+    let cut = |s: &'static str, cells: usize| {
+        let mut out = String::new();
+        for c in first_word(s).chars() {
+            if text::width(&out) + text::width(c.encode_utf8(&mut [0; 4])) > cells {
+                break;
+            }
+            out.push(c);
+        }
+        out
+    };
+    let label = |title: &'static str, active: bool, level: usize| -> String {
+        let shown = match (level, active) {
+            (0, _) | (1, true) => title.to_string(),
+            (_, true) | (1 | 2, false) => first_word(title),
+            (3, false) => cut(title, 4),
+            _ => cut(title, 2),
+        };
+        if active { format!(" {shown}{at} ") } else { format!(" {shown} ") }
+    };
+    let thin = sep.trim();
+    let candidates = [(0, sep), (1, sep), (2, sep), (3, sep), (3, thin), (4, thin)];
+    let labels = |level: usize| -> Vec<String> {
+        CasePane::ALL.iter().zip(titles).map(|(p, t)| label(t, *p == case.pane, level)).collect()
+    };
+    let width =
+        |l: &[String], sep: &str| l.iter().map(|s| text::width(s)).sum::<usize>() + text::width(sep) * 6;
+    let (chosen, sep) = candidates
+        .iter()
+        .map(|(level, sep)| (labels(*level), *sep))
+        .find(|(l, sep)| width(l, sep) <= w)
+        .unwrap_or_else(|| (labels(4), thin));
+    let mut tabs = Vec::new();
+    for (i, (p, label)) in CasePane::ALL.iter().zip(chosen).enumerate() {
+        if i > 0 {
+            tabs.push(Span::raw(sep));
+        }
+        tabs.push(Span::styled(label, look.theme.tab(*p == case.pane)));
+    }
+    tabs
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, grouped: bool, look: &Look) {
@@ -311,36 +378,16 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, grouped
         CasePane::Contacts => t.pane_contacts,
         CasePane::Payments => t.pane_payments,
         CasePane::History => t.pane_history,
+        CasePane::Inspections => t.pane_inspections,
+        CasePane::Collateral => t.pane_collateral,
+        CasePane::WorkLog => t.pane_work_log,
     });
-    let sep = look.separator();
-    // The active pane says where its cursor is (`3/12`).
-    let at = match case.pane_len() {
-        0 => String::new(),
-        n => format!(" {}/{n}", case.cursor + 1),
-    };
-    let full = titles.iter().map(|s| text::width(s) + 2).sum::<usize>()
-        + text::width(sep) * (titles.len() - 1)
-        + text::width(&at);
-    let first_word = |s: &'static str| s.split(' ').next().unwrap_or(s);
-    // With the others by their first word, is the active one still too long whole?
-    let short_full = CasePane::ALL
-        .iter()
-        .zip(titles)
-        .map(|(p, t)| text::width(if *p == case.pane { t } else { first_word(t) }) + 2)
-        .sum::<usize>()
-        + text::width(sep) * (titles.len() - 1)
-        + text::width(&at);
-    let mut tabs: Vec<Span> = Vec::new();
-    for (i, (p, title)) in CasePane::ALL.iter().zip(titles).enumerate() {
-        if i > 0 {
-            tabs.push(Span::raw(sep));
-        }
-        // Narrow terminals (60 cells) show the other panes by their first word.
-        let active = *p == case.pane;
-        let short = full > w && (!active || short_full > w);
-        let title = if short { first_word(title) } else { title };
-        let at = if active { at.as_str() } else { "" };
-        tabs.push(Span::styled(format!(" {title}{at} "), theme.tab(active)));
+    let tabs = pane_tabs(case, titles, look.separator(), w, look);
+    // The inspection form stands in for the panes until it is sent or dropped.
+    if let Some(form) = &case.form {
+        lines.extend(super::inspect_form::lines(form, &case.loan, d, lang, w, theme));
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
     }
     let (cols, rows) = match &case.plan {
         // A proposed plan stands in for the panes until it is saved or dropped.

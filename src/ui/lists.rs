@@ -34,11 +34,11 @@ fn queue_cols(lang: Lang, width: usize) -> ([Col; 11], Vec<(usize, usize)>) {
         Lang::Zh => 5,
     };
     let (dpd, bucket, contact) = match lang {
-        Lang::En => (4, 3, 11),
+        Lang::En => (4, 3, 10),
         Lang::Zh => (8, 4, 13),
     };
     let cols = [
-        col("", 2, false, 0),
+        col("", 3, false, 0),
         col(t.col_loan, 10, false, 0),
         col(t.col_name, 0, false, 0),
         col(t.col_stage, stage, false, 2),
@@ -127,9 +127,10 @@ fn queue_cells(r: &LoanSummary, lang: Lang, marked: bool, how: &Shown) -> Vec<St
     ]
 }
 
-/// Two marks before the loan, so state never rests on colour: `+` marked for a bulk action, else `W`
-/// another desk user is working the case, else `H` on a dispute or hardship hold (no
-/// collection calls), `-` the conduct rules do not allow a call now; `P` a promise to pay falls due today, `p` one is still open, `!` the last one was broken.
+/// Three marks before the loan, so state never rests on colour: `+` marked for a bulk action, else
+/// `W` another desk user is working the case, else `H` on a dispute or hardship hold (no
+/// collection calls), `-` the conduct rules do not allow a call now; `P` a promise to pay falls
+/// due today, `p` one is still open, `!` the last one was broken; `I` an inspection is overdue.
 fn marks(r: &LoanSummary, marked: bool) -> String {
     let call = match (&r.worked_by, r.held_until, r.call_now) {
         (Some(_), _, _) => 'W',
@@ -145,7 +146,8 @@ fn marks(r: &LoanSummary, marked: bool) -> String {
     };
     // A mark for a bulk action is short-lived and wanted at a glance: it takes the first place.
     let first = if marked { '+' } else { call };
-    format!("{first}{promise}")
+    let inspection = if r.inspection_overdue { 'I' } else { ' ' };
+    format!("{first}{promise}{inspection}")
 }
 
 fn due_cells(r: &LoanSummary, lang: Lang, how: &Shown) -> Vec<String> {

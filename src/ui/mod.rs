@@ -3,13 +3,16 @@
 
 pub mod case;
 pub mod help;
+pub mod inspect_form;
 pub mod lists;
 pub mod look;
+pub mod post_loan_panes;
 pub mod reading;
 pub mod run;
 pub mod table;
 pub mod team;
 pub mod theme;
+pub mod work;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -88,6 +91,8 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
             (Screen::Case, Some(c)) => case::draw(frame, body, c, state.lang, state.group_amounts, look),
             (Screen::Case, None) => {}
             (Screen::Run, _) => run::draw(frame, body, state, theme),
+            (Screen::Inspections, _) => work::draw_inspections(frame, body, state, theme),
+            (Screen::Review, _) => work::draw_review(frame, body, state, theme),
             (Screen::Team, _) => match state.team.as_ref().map(|t| (&t.report, &t.error)) {
                 Some((_, Some(e))) => {
                     frame.render_widget(Paragraph::new(Line::styled(format!("  {e}"), theme.base())), body)
@@ -142,6 +147,18 @@ fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     }
     if state.team.is_some() {
         tab(t.tab_team.to_string(), state.screen == Screen::Team);
+    }
+    if let Some(l) = &state.inspections {
+        let shown = match l.total {
+            None => "…".to_string(),
+            Some(n) if n > 0 && state.screen == Screen::Inspections => format!("{}/{n}", l.selected + 1),
+            Some(n) => n.to_string(),
+        };
+        let overdue = if l.overdue_only { t.inspections_overdue_only } else { "" };
+        tab(format!("{}{overdue} {shown}", t.tab_inspections), state.screen == Screen::Inspections);
+    }
+    if let Some(r) = &state.review {
+        tab(format!("{} {}", t.tab_review, r.items.len()), state.screen == Screen::Review);
     }
     let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
     let mut scope = vec![if state.mine { t.my_cases } else { t.all_cases }.to_string()];
@@ -360,6 +377,7 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
             line
         }
         Mode::Reading => Line::styled(text::truncate(t.reading_footer, w), theme.dim()),
+        Mode::Form => Line::styled(text::truncate(&format!(" {}", t.form_hint), w), theme.key()),
         Mode::Normal
             if state.screen == Screen::Case && state.case.as_ref().is_some_and(|c| c.plan.is_some()) =>
         {
@@ -374,8 +392,12 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
             let held = state.screen == Screen::Case && state.case.as_ref().is_some_and(|c| c.held());
             let calls = [Cmd::LogNoAnswer, Cmd::LogBusy, Cmd::LogPromise];
             // An empty store has nothing to move through: offer the demo book and the global keys.
+            // The Review list shows no overdue toggle: it is the Inspections list's.
+            let review = state.screen == Screen::Review;
+            let hidden =
+                |b: &Binding| (held && calls.contains(&b.cmd)) || (review && b.cmd == Cmd::ToggleOverdue);
             let shown = |b: &Binding| {
-                !(held && calls.contains(&b.cmd))
+                !hidden(b)
                     && scopes.contains(&b.scope)
                     && if empty {
                         b.scope == Scope::Global || b.cmd == Cmd::LoadDemo

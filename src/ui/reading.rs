@@ -52,6 +52,9 @@ fn content(state: &DeskState, width: u16) -> (String, Vec<String>) {
                 CasePane::Contacts => t.pane_contacts,
                 CasePane::Payments => t.pane_payments,
                 CasePane::History => t.pane_history,
+                CasePane::Inspections => t.pane_inspections,
+                CasePane::Collateral => t.pane_collateral,
+                CasePane::WorkLog => t.pane_work_log,
             };
             for (col, cell) in cols.iter().zip(rows.get(i).into_iter().flatten()) {
                 let label = if col.title.is_empty() { String::new() } else { format!("{}: ", col.title) };

@@ -18,6 +18,7 @@ mod contacts;
 mod loans;
 mod people;
 mod places;
+mod post_loan;
 mod rng;
 mod write;
 
@@ -33,6 +34,10 @@ pub struct DemoReport {
     pub customers: u64,
     pub payments: u64,
     pub contacts: u64,
+    /// Post-loan work: collateral items, inspections, work log entries.
+    pub collateral: u64,
+    pub inspections: u64,
+    pub work_logs: u64,
     /// The demo desk users: the supervisor first, then the collectors.
     pub users: Vec<String>,
 }
@@ -40,6 +45,9 @@ pub struct DemoReport {
 pub const DEFAULT_LOANS: u64 = 2_000;
 /// Loan references have eight digits.
 pub const MAX_LOANS: u64 = 10_000_000;
+
+/// Mixed into the seed for the post-loan work's own stream of draws.
+const POST_LOAN_STREAM: u64 = 0x1818_1818_1818_1818;
 
 /// Fills an empty store with a demo book of `loans` loans, as of the desk's date.
 ///
@@ -60,6 +68,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         )));
     }
     let label = desk.store.label().to_string();
+    let inspections = desk.policy.inspections;
     let ctx = Ctx {
         as_of: desk.as_of,
         stamp: desk.stamp(),
@@ -101,6 +110,20 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         store::index_search(tx, &mut |_| {})?;
         store::refresh_all(tx, StateTable::Shared, g.ctx.as_of, &g.ctx.rules, progress)?;
         let users = g.team.logins();
+        // Post-loan work from a stream of its own, so the loans above are the same for a seed.
+        let supervisor = store::user_by_login(tx, &users[0])?.map(|u| u.id);
+        let post = post_loan::PostLoan {
+            conn: tx,
+            rng: Rng::new(seed ^ POST_LOAN_STREAM),
+            as_of: g.ctx.as_of,
+            stamp: &g.ctx.stamp,
+            supervisor,
+            rules: &inspections,
+            book: store::StateAt::shared(g.ctx.as_of, g.ctx.rules),
+            counts: Default::default(),
+        }
+        .write()?;
+        crate::app::inspect::schedule_book(tx, &inspections, &store::StateAt::shared(g.ctx.as_of, g.ctx.rules))?;
         let detail = serde_json::json!({
             "loans": done,
             "seed": seed,
@@ -108,6 +131,9 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
             "customers": g.counts.customers,
             "payments": g.counts.payments,
             "contacts": g.counts.contacts,
+            "collateral": post.collateral,
+            "inspections": post.inspections,
+            "work_logs": post.work_logs,
             "users": users,
         });
         store::insert_audit(tx, &g.ctx.stamp, &g.ctx.login, "demo", "store", None, &detail.to_string())?;
@@ -116,6 +142,9 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
             customers: g.counts.customers,
             payments: g.counts.payments,
             contacts: g.counts.contacts,
+            collateral: post.collateral,
+            inspections: post.inspections,
+            work_logs: post.work_logs,
             users,
         })
     })
@@ -315,6 +344,40 @@ mod tests {
         for st in [PromiseStatus::Kept, PromiseStatus::Broken, PromiseStatus::Active] {
             assert!(statuses.contains_key(st.as_str()), "no {st} promise: {statuses:?}");
         }
+    }
+
+    #[test]
+    fn the_demo_book_has_post_loan_work_of_every_kind() {
+        use crate::app::inspect::{InspectionList, InspectionQuery};
+        use crate::app::worklog::WorkLogQuery;
+        let (d, report) = built(2_000, 7);
+        assert!(
+            report.collateral > 100 && report.inspections > 1_000 && report.work_logs > 100,
+            "{report:?}"
+        );
+        // Collateral valued, some due for revaluation, some uninsured.
+        let register = d.collateral_register(false, false, None).expect("register");
+        assert_eq!(register.len() as u64, report.collateral);
+        assert!(register.iter().all(|i| !i.valuations.is_empty()));
+        assert!(register.iter().any(|i| i.stale) && register.iter().any(|i| !i.stale));
+        assert!(register.iter().any(|i| i.uninsured));
+        // Inspections done (reviewed and waiting) and overdue.
+        let q = |list| InspectionQuery { list, ..InspectionQuery::default() };
+        let done = d.inspections(&q(InspectionList::Done), true).expect("done");
+        assert_eq!(done.total, Some(report.inspections));
+        let reviewed =
+            done.rows.iter().filter(|r| r.recorded.as_ref().is_some_and(|x| x.reviewed_by.is_some()));
+        assert!(reviewed.count() as u64 > report.inspections / 2);
+        let overdue = d.inspections(&q(InspectionList::Overdue), true).expect("overdue").total.unwrap_or(0);
+        let due = d.inspections(&q(InspectionList::Due), true).expect("due").total.unwrap_or(0);
+        assert!(overdue > 0 && overdue < due / 2, "{overdue} of {due}");
+        assert!(!d.awaiting_review(None).expect("review").is_empty());
+        // Work log entries signed and waiting.
+        let logs = d.work_logs(&WorkLogQuery::default()).expect("logs");
+        assert!(logs.iter().any(|w| w.signed_by.is_some()) && logs.iter().any(|w| w.signed_by.is_none()));
+        // The year's calendar: the Spring Festival and its make-up Saturday.
+        let days = d.holidays(Some(2026)).expect("holidays");
+        assert!(days.iter().any(|h| h.date.to_string() == "2026-02-14"), "{days:?}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! it are in `case_work.rs`.
 
 use super::core::{Core, Mode, Screen, Then};
+use super::inspect_form::{FormStep, InspectionForm};
 use super::protocol::{CaseOp, LeaseOp, Query};
 use super::reading::ReadWhat;
 use crate::app::keymap::Cmd;
@@ -20,11 +21,24 @@ pub enum CasePane {
     Contacts,
     Payments,
     History,
+    /// The loan's inspections and what is scheduled (DOMAIN §10).
+    Inspections,
+    /// The customer's collateral register.
+    Collateral,
+    /// The customer's work log.
+    WorkLog,
 }
 
 impl CasePane {
-    pub const ALL: [CasePane; 4] =
-        [CasePane::Schedule, CasePane::Contacts, CasePane::Payments, CasePane::History];
+    pub const ALL: [CasePane; 7] = [
+        CasePane::Schedule,
+        CasePane::Contacts,
+        CasePane::Payments,
+        CasePane::History,
+        CasePane::Inspections,
+        CasePane::Collateral,
+        CasePane::WorkLog,
+    ];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +61,8 @@ pub struct CaseState {
     pub lost: bool,
     /// The contact this desk logged last on the case, which `u` takes back within seconds.
     pub last_logged: Option<i64>,
+    /// An inspection being recorded (`K`), in place of the panes until sent or dropped.
+    pub form: Option<InspectionForm>,
 }
 
 /// A plan as previewed: the request (saved as it is with `:plan save REASON`) and the new schedule.
@@ -80,6 +96,9 @@ impl CaseState {
                     + d.holds.len()
                     + d.tasks.len()
             }
+            CasePane::Inspections => d.next_inspections.len() + d.inspections.len(),
+            CasePane::Collateral => d.collateral_items.len(),
+            CasePane::WorkLog => d.work_logs.len(),
         };
         n as u64
     }
@@ -113,6 +132,7 @@ impl CaseScreen<'_> {
             lease: None,
             lost: false,
             last_logged: None,
+            form: None,
         });
         self.core.screen = Screen::Case;
         self.core.ask_as(generation, Query::Case { loan: loan.clone() });
@@ -194,8 +214,10 @@ impl CaseScreen<'_> {
                     None => self.core.say(self.core.lang.text().msg_nothing_to_take_back),
                 }
             }
+            Cmd::InspectForm => self.open_form(),
             // The other case keys open the command line at their command.
-            Cmd::LogPromise
+            Cmd::WorkLog
+            | Cmd::LogPromise
             | Cmd::LogContact
             | Cmd::LogInbound
             | Cmd::NextAction
@@ -208,6 +230,7 @@ impl CaseScreen<'_> {
                     Cmd::LogInbound => "in ",
                     Cmd::ProposePlan => "plan ",
                     Cmd::IssueNotice => "notice ",
+                    Cmd::WorkLog => "worklog ",
                     _ => "next ",
                 });
             }
@@ -304,6 +327,8 @@ impl CaseScreen<'_> {
             CaseOp::Agency { name: None, .. } => fill(t.msg_agency_back, &[&loan]),
             CaseOp::WriteOff { .. } => fill(t.msg_written_off, &[&loan]),
             CaseOp::Reopen { .. } => fill(t.msg_reopened, &[&loan]),
+            CaseOp::Inspect(input) => fill(t.msg_inspected, &[&lang.inspection_kind(input.kind), &loan]),
+            CaseOp::WorkLog { .. } => fill(t.msg_work_logged, &[&loan]),
             CaseOp::NextAction { on, kind, .. } => fill(
                 t.msg_next_set,
                 &[
@@ -314,12 +339,50 @@ impl CaseScreen<'_> {
             ),
         };
         self.core.say(text);
+        if let (CaseOp::Inspect(_), Some(c)) = (op, self.case.as_mut()) {
+            c.form = None;
+            c.pane = CasePane::Inspections;
+            c.scroll = 0;
+            c.cursor = 0;
+            self.core.mode = Mode::Normal;
+        }
         if let (CaseOp::Plan { .. }, Some(c)) = (op, self.case.as_mut()) {
             c.plan = None;
             c.scroll = 0;
             c.cursor = 0;
         }
         self.reload();
+    }
+
+    /// `K`, `:inspect`: the inspection form, for the inspection the case has due.
+    pub fn open_form(&mut self) {
+        let day = self.core.info.as_of;
+        let Some(c) = self.case.as_mut().filter(|c| c.plan.is_none()) else { return };
+        let due = c.detail.as_ref().and_then(|d| d.next_inspections.iter().map(|n| n.kind).next());
+        c.form =
+            Some(InspectionForm::new(due.unwrap_or(crate::domain::inspection::InspectionKind::Routine), day));
+        self.core.mode = Mode::Form;
+    }
+
+    /// A key on the inspection form: sent as the command line's `inspect`, or dropped.
+    pub fn form_key(&mut self, key: crate::app::keymap::Key) {
+        let Some(c) = self.case.as_mut() else { return };
+        let loan = c.loan.clone();
+        let Some(form) = c.form.as_mut() else {
+            self.core.mode = Mode::Normal;
+            return;
+        };
+        match form.key(key, &loan) {
+            FormStep::Stay => {}
+            FormStep::Drop => {
+                c.form = None;
+                self.core.mode = Mode::Normal;
+                self.core.say(self.core.lang.text().msg_form_dropped);
+            }
+            FormStep::Send(input) => {
+                self.core.ask(Query::Write { loan, op: CaseOp::Inspect(input) });
+            }
+        }
     }
 
     /// Work on the case keeps its lease running (unless another user holds it).

@@ -77,6 +77,8 @@ impl CaseScreen<'_> {
             CaseCommand::TakeOver(reason) => {
                 self.core.ask(Query::Lease { loan, op: LeaseOp::TakeOver(reason) });
             }
+            CaseCommand::InspectForm => self.open_form(),
+            CaseCommand::WorkLog { kind, note } => self.write(loan, CaseOp::WorkLog { kind, note }),
         }
     }
 

@@ -55,6 +55,10 @@ text_enum!(
         Run => "run",
         /// The team's figures this month (supervisors).
         Team => "team",
+        /// The inspections due and overdue.
+        Inspections => "inspections",
+        /// What awaits a supervisor's signature.
+        Review => "review",
     }
 );
 
@@ -66,6 +70,8 @@ pub enum Mode {
     Help,
     /// A row or the messages read in full in a popup (`reading.rs`).
     Reading,
+    /// The case's inspection form takes every key (`inspect_form.rs`).
+    Form,
 }
 
 /// How the drawing side lays the desk out at the terminal's size: the rows each pane shows and
@@ -133,6 +139,8 @@ pub enum Action {
     ExpireMessage,
     /// The key after a confirmation was asked: `y` (true) or any other.
     Confirm(bool),
+    /// A key while the case's inspection form is open.
+    Form(Key),
     /// The user's configuration files had this many bad entries; their defaults stand in.
     ConfigProblems(usize),
 }
@@ -296,6 +304,7 @@ impl Core {
             Screen::Case => vec![Scope::Case, Scope::Global],
             Screen::Run => vec![Scope::Run, Scope::Global],
             Screen::Team => vec![Scope::Team, Scope::Global],
+            Screen::Inspections | Screen::Review => vec![Scope::Work, Scope::Global],
         }
     }
 
@@ -304,7 +313,7 @@ impl Core {
         match self.screen {
             Screen::DueSoon => Some(ListKind::DueSoon),
             Screen::Overdue => Some(ListKind::Overdue),
-            Screen::Case | Screen::Run | Screen::Team => None,
+            Screen::Case | Screen::Run | Screen::Team | Screen::Inspections | Screen::Review => None,
         }
     }
 

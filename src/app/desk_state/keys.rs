@@ -14,6 +14,7 @@ pub fn handle_key(state: &Core, key: Key) -> Option<Action> {
         return Some(Action::Confirm(key == Key::plain(KeyCode::Char('y'))));
     }
     match state.mode {
+        Mode::Form => Some(Action::Form(key)),
         Mode::Help if state.help.searching => typing(key, false),
         Mode::Help => Some(help_key(key)),
         Mode::Reading => Some(match help_key(key) {

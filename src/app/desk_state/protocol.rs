@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use crate::app::assign::{BulkAssign, BulkOutcome};
 use crate::app::casework::ContactInput;
 use crate::app::escalate::EscalationReport;
+use crate::app::inspect::{InspectInput, InspectionQuery, ReviewItem, ReviewKind};
 use crate::app::leases::Lease;
 use crate::app::moves::HoldKind;
 use crate::app::notice_text::{NoticeKind, NoticeLang};
@@ -17,9 +18,10 @@ use crate::app::plans::PlanOutcome;
 use crate::app::privacy::{PiiField, Revealed};
 use crate::app::search::{Found, SearchNote};
 use crate::app::team::TeamReport;
-use crate::app::views::{LoanDetail, LoanQuery, LoanSummary};
+use crate::app::views::{InspectionRow, LoanDetail, LoanQuery, LoanSummary};
 use crate::domain::Stage;
 use crate::domain::plan::PlanRequest;
+use crate::domain::worklog::WorkLogKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListKind {
@@ -98,6 +100,20 @@ pub enum Query {
     Goto {
         typed: String,
     },
+    /// A page of the inspections due or overdue (the command line's `inspections`).
+    Inspections {
+        query: InspectionQuery,
+        want_total: bool,
+    },
+    /// What awaits a supervisor's signature (the command line's `reviews`).
+    Review,
+    /// A supervisor's review of an inspection or signature of a work log entry.
+    Sign {
+        kind: ReviewKind,
+        id: i64,
+        comment: String,
+        accept: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +183,13 @@ pub enum CaseOp {
     Reopen {
         reason: String,
         version: Option<i64>,
+    },
+    /// An inspection from the case's form (the command line's `inspect`).
+    Inspect(Box<InspectInput>),
+    /// A work log entry on the case's customer (the command line's `log`).
+    WorkLog {
+        kind: WorkLogKind,
+        note: String,
     },
 }
 
@@ -277,6 +300,21 @@ pub enum Reply {
         generation: u64,
         loans: Vec<String>,
     },
+    Inspections {
+        generation: u64,
+        offset: u64,
+        rows: Vec<InspectionRow>,
+        total: Option<u64>,
+    },
+    Review {
+        generation: u64,
+        items: Vec<ReviewItem>,
+    },
+    /// An inspection reviewed or a work log entry signed from the desk.
+    Signed {
+        kind: ReviewKind,
+        id: i64,
+    },
     Failed {
         generation: u64,
         what: Failed,
@@ -298,4 +336,6 @@ pub enum Failed {
     Team,
     /// A loan id lookup for Tab.
     Complete,
+    Inspections,
+    Review,
 }

@@ -3,10 +3,13 @@
 
 use super::lists::DEMO_LOANS;
 use super::protocol::{CaseOp, Failed, LeaseOp, ListKind, Query, Reply, Request};
+use crate::app::inspect::{ReviewInput, ReviewKind};
 use crate::app::{AppError, Desk, demo};
 
 /// Loan ids offered for one Tab.
 const COMPLETIONS: u32 = 12;
+/// Entries of the Review list the desk shows (soonest deadline first).
+const REVIEW_ROWS: u64 = 500;
 
 /// Answers one request from the desk.
 pub fn serve(desk: &mut Desk, req: &Request) -> Reply {
@@ -102,6 +105,34 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
             Ok(found) => Reply::Goto { generation, typed: typed.clone(), found },
             Err(e) => failed(Failed::Info, e),
         },
+        Query::Inspections { query, want_total } => match desk.inspections(query, *want_total) {
+            Ok(page) => {
+                Reply::Inspections { generation, offset: query.offset, rows: page.rows, total: page.total }
+            }
+            Err(e) => failed(Failed::Inspections, e),
+        },
+        Query::Review => match desk.awaiting_review(Some(REVIEW_ROWS)) {
+            Ok(items) => Reply::Review { generation, items },
+            Err(e) => failed(Failed::Review, e),
+        },
+        Query::Sign { kind, id, comment, accept } => {
+            let done = match kind {
+                ReviewKind::Inspection => {
+                    let input = ReviewInput {
+                        id: *id,
+                        comment: comment.clone(),
+                        accept_class: *accept,
+                        class_until: None,
+                    };
+                    desk.review_inspection(&input).map(|_| ())
+                }
+                ReviewKind::WorkLog => desk.sign_work_log(*id, comment).map(|_| ()),
+            };
+            match done {
+                Ok(()) => Reply::Signed { kind: *kind, id: *id },
+                Err(e) => failed(Failed::Write, e),
+            }
+        }
         // Any loan the desk may open: `show` answers every desk user and a reader, numbers masked.
         Query::CompleteLoan { prefix } => match desk.complete_loan(prefix, COMPLETIONS) {
             Ok(loans) => Reply::Completions { generation, loans },
@@ -130,6 +161,8 @@ fn write(desk: &mut Desk, generation: u64, loan: &str, op: &CaseOp) -> Reply {
         }
         CaseOp::WriteOff { reason, version } => desk.write_off(loan, reason, *version).map(|_| ()),
         CaseOp::Reopen { reason, version } => desk.reopen(loan, reason, *version).map(|_| ()),
+        CaseOp::Inspect(input) => desk.inspect(input).map(|_| ()),
+        CaseOp::WorkLog { kind, note } => desk.log_work(loan, *kind, note).map(|_| ()),
         CaseOp::Notice { kind, lang, force, dir } => {
             return match desk.issue_notice(loan, *kind, *lang, dir, *force) {
                 Ok(n) => Reply::Issued { loan: loan.to_string(), notice: Box::new(n) },

@@ -10,9 +10,11 @@ use super::command::{self, Arg, CaseCommand, Command};
 use super::confirm;
 use super::core::{Action, Core, DeskInfo, Mode, Screen, Then};
 use super::help::HelpState;
+use super::inspections::{InspectionsScreen, InspectionsState};
 use super::lists::{self, ListState, Lists};
 use super::protocol::{CaseOp, Failed, ListKind, Query, Reply, Request};
 use super::reading::ReadWhat;
+use super::review::{ReviewScreen, ReviewState};
 use super::run::{RunScreen, RunState};
 use super::team::{TeamScreen, TeamState};
 use crate::app::assign::{BulkOutcome, CaseMoveStatus};
@@ -31,6 +33,8 @@ pub struct DeskState {
     pub case: Option<CaseState>,
     pub run: Option<RunState>,
     pub team: Option<TeamState>,
+    pub inspections: Option<InspectionsState>,
+    pub review: Option<ReviewState>,
 }
 
 impl Deref for DeskState {
@@ -56,6 +60,8 @@ impl DeskState {
             case: None,
             run: None,
             team: None,
+            inspections: None,
+            review: None,
         }
     }
 
@@ -99,6 +105,22 @@ impl DeskState {
 
     fn team_screen(&mut self) -> TeamScreen<'_> {
         TeamScreen { core: &mut self.core, team: &mut self.team }
+    }
+
+    fn inspections_screen(&mut self) -> InspectionsScreen<'_> {
+        InspectionsScreen { core: &mut self.core, list: &mut self.inspections }
+    }
+
+    fn review_screen(&mut self) -> ReviewScreen<'_> {
+        ReviewScreen { core: &mut self.core, review: &mut self.review }
+    }
+
+    /// The post-loan lists on show are asked again (a write, another desk's commit).
+    fn refresh_work(&mut self) {
+        self.inspections_screen().requery(false);
+        if self.core.screen == Screen::Review {
+            self.review_screen().ask();
+        }
     }
 
     /// Changes the state; returns the requests for the worker.
@@ -149,6 +171,7 @@ impl DeskState {
             }
             Action::Reply(r) => self.reply(r),
             Action::Confirm(yes) => self.core.confirmed(yes),
+            Action::Form(k) => self.case_screen().form_key(k),
             Action::ExpireMessage => self.core.message = None,
             Action::ConfigProblems(n) => {
                 let t = self.core.lang.text();
@@ -199,7 +222,12 @@ impl DeskState {
             }
             (Cmd::RunPreview, _) => self.run_screen().open(true),
             (Cmd::TeamView, _) => self.team_screen().open(),
-            (Cmd::ToggleMine, _) => self.lists().toggle_mine(),
+            (Cmd::ToggleMine, _) => {
+                self.lists().toggle_mine();
+                self.inspections_screen().requery(true);
+            }
+            (Cmd::InspectionsView, _) => self.inspections_screen().open(None),
+            (Cmd::ReviewView, _) => self.review_screen().open(),
             (Cmd::LoadDemo, _) => self.lists().load_demo(),
             (Cmd::NextStage, _) => self.lists().next_stage(),
             (Cmd::NextSort, _) => self.lists().next_sort(),
@@ -219,6 +247,8 @@ impl DeskState {
             (_, Screen::Case) => self.case_screen().cmd(cmd),
             (_, Screen::Run) => self.run_screen().cmd(cmd),
             (_, Screen::Team) => self.team_screen().cmd(cmd),
+            (_, Screen::Inspections) => self.inspections_screen().cmd(cmd),
+            (_, Screen::Review) => self.review_screen().cmd(cmd),
         }
     }
 
@@ -239,7 +269,7 @@ impl DeskState {
                 self.core.input.edit(e);
                 self.core.completing = None;
             }
-            Mode::Help | Mode::Normal | Mode::Reading => {}
+            Mode::Help | Mode::Normal | Mode::Reading | Mode::Form => {}
         }
     }
 
@@ -258,7 +288,7 @@ impl DeskState {
                 self.core.remember(&line);
                 self.run_command(&line);
             }
-            Mode::Normal | Mode::Reading => {}
+            Mode::Normal | Mode::Reading | Mode::Form => {}
         }
     }
 
@@ -283,7 +313,7 @@ impl DeskState {
                 self.core.input.clear();
                 self.core.remember("");
             }
-            Mode::Normal | Mode::Reading => {}
+            Mode::Normal | Mode::Reading | Mode::Form => {}
         }
     }
 
@@ -358,6 +388,9 @@ impl DeskState {
             Command::Escalate { dry_run } => self.run_screen().open(dry_run),
             Command::Team => self.team_screen().open(),
             Command::Messages => self.core.read(ReadWhat::Messages),
+            Command::Inspections(overdue) => self.inspections_screen().open(overdue),
+            Command::Review => self.review_screen().open(),
+            Command::Sign { accept, comment } => self.review_screen().sign(comment, accept),
             Command::Assign { to, reason } => {
                 let loans: Vec<String> = if !self.core.marked.is_empty() {
                     self.core.marked.iter().cloned().collect()
@@ -415,6 +448,15 @@ impl DeskState {
                 self.case_screen().written(&loan, &op, contact);
                 self.lists().refresh(!matches!(op, CaseOp::Contact(_)));
                 self.case_screen().renew_lease(&loan);
+                self.refresh_work();
+            }
+            Reply::Inspections { generation, offset, rows, total } => {
+                self.inspections_screen().rows(generation, offset, rows, total)
+            }
+            Reply::Review { generation, items } => self.review_screen().loaded(generation, items),
+            Reply::Signed { kind, id } => {
+                self.review_screen().signed(kind, id);
+                self.inspections_screen().requery(false);
             }
             Reply::Lease { loan, op, lease } => self.case_screen().lease(loan, op, lease),
             Reply::Team { generation, report } => self.team_screen().figures(generation, report),
@@ -436,6 +478,7 @@ impl DeskState {
             }
             Reply::StoreChanged => {
                 self.lists().refresh(true);
+                self.refresh_work();
                 self.case_screen().reload();
                 // Another desk's change may be a supervisor taking the open case over.
                 if let Some(loan) = self.core_case_loan() {
@@ -479,6 +522,8 @@ impl DeskState {
                         self.case_screen().plan_failed(generation);
                     }
                     Failed::Complete => self.core.completing = None,
+                    Failed::Inspections => self.inspections_screen().failed(&message),
+                    Failed::Review => self.review_screen().failed(generation, &message),
                 }
                 self.core.say(message);
             }
@@ -535,5 +580,7 @@ fn acts_unseen(action: &Action) -> bool {
         // A confirmation answered unseen would move or write off cases; the command line's
         // history and the reading popup wait until they can be seen.
         Action::Confirm(_) | Action::History(_) | Action::Read(_) | Action::CloseReading => false,
+        // The inspection form records an inspection.
+        Action::Form(_) => false,
     }
 }

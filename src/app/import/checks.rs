@@ -2,7 +2,7 @@
 //! returns the value or the message for `FIELD: message`; ids, text, logins and amounts are the
 //! book's own checks (`domain::input`, `Money::parse_amount`), the same wherever a value enters.
 
-use crate::domain::input::{Lines, check_id, check_login, check_text};
+use crate::domain::input::{Lines, check_id, check_login, check_phone, check_text};
 use crate::domain::terms::MAX_TERM_MONTHS;
 use crate::domain::{Money, Rate};
 
@@ -25,12 +25,7 @@ pub(super) fn free_text(text: &str) -> Result<String, String> {
 }
 
 pub(super) fn phone(text: &str) -> Result<String, String> {
-    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-');
-    if text.chars().all(allowed) && text.chars().any(|c| c.is_ascii_digit()) {
-        Ok(text.to_string())
-    } else {
-        Err(format!("'{text}' is not a phone number: use digits, '+', spaces and '-'"))
-    }
+    check_phone(text).map(str::to_string)
 }
 
 /// An amount: 0–2 decimals, no sign, no thousands separator, more than zero, at most

@@ -34,7 +34,38 @@ pub(super) const LOAN_COLUMNS: &[Column] = &[
     optional("collateral"),
     optional("branch"),
     optional("assignee"),
+    optional("address"),
+    optional("employer"),
+    optional("collateral_type"),
+    optional("collateral_value"),
+    optional("collateral_valued_on"),
 ];
+
+/// A loans file imported with `--update`: the loan id, and whatever other columns it has; only
+/// the contact fields may differ from the book.
+pub(super) const UPDATE_COLUMNS: &[Column] = &[
+    required("loan_id"),
+    optional("borrower"),
+    optional("customer_id"),
+    optional("phone"),
+    optional("product"),
+    optional("principal"),
+    optional("annual_rate"),
+    optional("term_months"),
+    optional("disbursed_on"),
+    optional("guarantor"),
+    optional("guarantor_phone"),
+    optional("collateral"),
+    optional("branch"),
+    optional("assignee"),
+    optional("address"),
+    optional("employer"),
+    optional("collateral_type"),
+    optional("collateral_value"),
+    optional("collateral_valued_on"),
+];
+
+pub(super) const HOLIDAY_COLUMNS: &[Column] = &[required("date"), optional("kind"), optional("name")];
 
 pub(super) const PAYMENT_COLUMNS: &[Column] =
     &[required("loan_id"), required("paid_on"), required("amount"), optional("reference")];

@@ -11,7 +11,8 @@ use super::checks::{amount, free_text, id_text, line_text, login, phone, rate, t
 use super::columns::Row;
 use super::problems::{FieldErrors, Parsed, Problems};
 use crate::app::Result;
-use crate::domain::{LoanTerms, Product, Role, parse_date};
+use crate::domain::collateral::CollateralKind;
+use crate::domain::{LoanTerms, Money, Product, Role, parse_date};
 use crate::store::{self, LoanId, NewLoan, SeenCustomer, UserId};
 
 /// A loans row, checked on its own; the owner is still a login.
@@ -19,6 +20,49 @@ use crate::store::{self, LoanId, NewLoan, SeenCustomer, UserId};
 pub(super) struct LoanRow {
     loan: NewLoan,
     assignee: Option<String>,
+    extras: Extras,
+}
+
+/// What a loans row may carry besides the loan: the borrower's address and employer, and the
+/// collateral's type and value (its description is the loan's `collateral`).
+#[derive(Debug, Default)]
+pub(super) struct Extras {
+    address: Option<String>,
+    employer: Option<String>,
+    collateral_kind: Option<CollateralKind>,
+    /// A valuation: amount and date.
+    valuation: Option<(Money, NaiveDate)>,
+}
+
+/// The extra columns of a row, checked together with the loan's collateral description.
+fn parse_extras(row: &Row<'_>, e: &mut FieldErrors, described: bool) -> Option<Extras> {
+    let address = e.take("address", row.get("address").map(free_text).transpose());
+    let employer = e.take("employer", row.get("employer").map(line_text).transpose());
+    let kind = e.take("collateral_type", row.get("collateral_type").map(str::parse).transpose());
+    let value = e.take("collateral_value", row.get("collateral_value").map(amount).transpose());
+    let on = e.take("collateral_valued_on", row.get("collateral_valued_on").map(parse_date).transpose());
+    let (address, employer, kind, value, on) = (address?, employer?, kind?, value?, on?);
+    let valuation = match (value, on) {
+        (Some(v), Some(d)) => Some((v, d)),
+        (None, None) => None,
+        (Some(_), None) => {
+            e.push(
+                "collateral_valued_on",
+                "is empty, but a collateral_value needs the date it was valued on",
+            );
+            return None;
+        }
+        (None, Some(_)) => {
+            e.push("collateral_value", "is empty, but collateral_valued_on names a valuation");
+            return None;
+        }
+    };
+    if !described && (kind.is_some() || valuation.is_some()) {
+        let field = if kind.is_some() { "collateral_type" } else { "collateral_value" };
+        e.push(field, "needs the collateral described in the collateral column");
+        return None;
+    }
+    Some(Extras { address, employer, collateral_kind: kind, valuation })
 }
 
 impl LoanRow {
@@ -47,6 +91,8 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
     let guarantor = e.take("guarantor", row.get("guarantor").map(line_text).transpose());
     let collateral = e.take("collateral", row.get("collateral").map(free_text).transpose());
     let branch = e.take("branch", row.get("branch").map(line_text).transpose());
+    let described = collateral.as_ref().is_some_and(|c| c.as_ref().is_some_and(|c| !c.trim().is_empty()));
+    let extras = parse_extras(row, &mut e, described);
     let (
         Some(loan_ref),
         Some(borrower),
@@ -62,6 +108,7 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
         Some(guarantor),
         Some(collateral),
         Some(branch),
+        Some(extras),
     ) = (
         loan_ref,
         borrower,
@@ -77,6 +124,7 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
         guarantor,
         collateral,
         branch,
+        extras,
     )
     else {
         return Err(e);
@@ -93,7 +141,7 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
         branch,
         assignee: None,
     };
-    Ok(LoanRow { loan, assignee })
+    Ok(LoanRow { loan, assignee, extras })
 }
 
 /// The state of a loans import: the desk users it knows, what it created and inserted. What
@@ -145,6 +193,9 @@ impl<'t> LoanImport<'t> {
                 if disbursed > self.today {
                     errors.push("disbursed_on", format!("'{disbursed}' is after today ({})", self.today));
                 }
+                if let Some((_, on)) = parsed.extras.valuation.filter(|(_, on)| *on > self.today) {
+                    errors.push("collateral_valued_on", format!("'{on}' is after today ({})", self.today));
+                }
                 Some(self.check_owner(parsed, line, &mut errors)?)
             }
             None => None,
@@ -168,7 +219,12 @@ impl<'t> LoanImport<'t> {
             errors.push("loan_id", format!("'{loan_ref}' is repeated: it is first on line {first}"));
         } else if !self.fresh && store::loan_id_by_ref(self.tx, loan_ref)?.is_some() {
             // Earlier rows of this file are noted, so a loan found in the store was there before.
-            errors.push("loan_id", format!("loan '{loan_ref}' is already on the desk"));
+            errors.push(
+                "loan_id",
+                format!(
+                    "loan '{loan_ref}' is already on the desk (import the file with --update to change contact fields)"
+                ),
+            );
         }
         Ok(())
     }
@@ -246,6 +302,30 @@ impl<'t> LoanImport<'t> {
             }
         };
         let id = store::insert_loan_of(self.tx, customer, &loan, self.at)?;
+        let x = parsed.extras;
+        if x.address.is_some() || x.employer.is_some() {
+            store::set_address_employer(self.tx, id, x.address.as_deref(), x.employer.as_deref())?;
+        }
+        // The collateral described becomes an item of the customer's register (type `other`
+        // unless the file says), with its valuation when the file gives one.
+        if let Some(description) = loan.collateral.as_deref().filter(|c| !c.trim().is_empty()) {
+            let item = store::insert_item(
+                self.tx,
+                &store::NewItem {
+                    customer,
+                    loan: Some(id),
+                    kind: x.collateral_kind.unwrap_or(CollateralKind::Other),
+                    description,
+                    owner: None,
+                    insured_until: None,
+                    created_by: "import",
+                    created_at: self.at,
+                },
+            )?;
+            if let Some((value, on)) = x.valuation {
+                store::insert_valuation(self.tx, item, value, on, "import", None, self.at)?;
+            }
+        }
         if !self.fresh {
             self.inserted.push(id);
         }

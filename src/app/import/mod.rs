@@ -11,10 +11,12 @@
 mod checks;
 mod columns;
 mod credits;
+mod holidays;
 mod loans;
 mod payments;
 mod problems;
 mod reader;
+mod update;
 
 use std::path::Path;
 
@@ -22,11 +24,13 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde_json::json;
 
-use self::columns::{LOAN_COLUMNS, PAYMENT_COLUMNS};
+use self::columns::{HOLIDAY_COLUMNS, LOAN_COLUMNS, PAYMENT_COLUMNS, UPDATE_COLUMNS};
+use self::holidays::{HolidayImport, parse_holiday_row};
 use self::loans::{LoanImport, parse_loan_row};
 use self::payments::{PaymentImport, parse_payment_row};
 use self::problems::Problems;
 use self::reader::read_parsed;
+use self::update::{UpdateImport, parse_update_row};
 use super::{Desk, Result};
 use crate::domain::{AssessRules, Role};
 use crate::store::{self, LoanId, StateTable};
@@ -50,6 +54,19 @@ pub struct ImportReport {
     pub already: u64,
     /// Loans the payments left with a credit balance (paid more than they owe), within the bound.
     pub credits: Vec<Credit>,
+    /// With `--update`: the loans whose contact fields changed, and how many fields.
+    pub updated: u64,
+    pub fields: u64,
+}
+
+/// What a holidays file did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HolidayReport {
+    /// Dates imported.
+    pub days: u64,
+    /// The years the file replaced, and how many dates they held before.
+    pub years: Vec<i32>,
+    pub replaced: u64,
 }
 
 /// Imports a loans CSV (supervisor). Assignees that are not desk users yet are created as collectors.
@@ -58,6 +75,7 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
     let at = desk.stamp();
     let shown = path.display().to_string();
     let (as_of, rules, actor) = (desk.as_of, &desk.rules, desk.actor.login.as_str());
+    let inspections = &desk.policy.inspections;
     let today = desk.now.date_naive();
     let what = format!("{actor}'s import of {shown} (since {})", desk.now.format("%H:%M"));
     desk.store.write_load(&what, |tx| {
@@ -83,6 +101,13 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
         } else {
             refresh_new_loans(tx, &import.inserted, as_of, rules)?
         };
+        // Each new loan's first inspection: the whole schedule at once into an empty book.
+        let book = store::StateAt::shared(refreshed_as_of.unwrap_or(as_of), *rules);
+        if fresh {
+            crate::app::inspect::schedule_book(tx, inspections, &book)?;
+        } else {
+            crate::app::inspect::reschedule_loans(tx, &import.inserted, inspections, &book)?;
+        }
         let detail = json!({ "file": shown, "rows": rows, "created_users": import.created_users });
         store::insert_audit(tx, &at, actor, "import_loans", "file", Some(&shown), &detail.to_string())?;
         // Each desk user the file created is an entry of its own, as `users add` makes.
@@ -112,6 +137,7 @@ pub fn import_payments(
     let at = desk.stamp();
     let shown = path.display().to_string();
     let (rules, actor) = (&desk.rules, desk.actor.login.as_str());
+    let inspections = &desk.policy.inspections;
     let today = desk.now.date_naive();
     let what = format!("{actor}'s import of {shown} (since {})", desk.now.format("%H:%M"));
     desk.store.write_load(&what, |tx| {
@@ -138,13 +164,82 @@ pub fn import_payments(
         }
         let affected: Vec<LoanId> = import.affected.keys().copied().collect();
         store::refresh_loans(tx, &affected, rules)?;
+        // A loan paid off drops out of the schedule; a customer's exposure may fall under the cap.
         let refreshed_as_of = store::snapshot_as_of(tx)?;
+        let book = store::StateAt::shared(refreshed_as_of.unwrap_or(today), *rules);
+        crate::app::inspect::reschedule_loans(tx, &affected, inspections, &book)?;
         let rows = import.inserted;
         let credit_json: Vec<_> =
             credits.iter().map(|c| json!({ "loan": c.loan_id, "credit": c.credit })).collect();
         let detail = json!({ "file": shown, "rows": rows, "loans": affected.len(), "credits": credit_json });
         store::insert_audit(tx, &at, actor, "import_payments", "file", Some(&shown), &detail.to_string())?;
-        Ok(ImportReport { rows, created_users: Vec::new(), refreshed_as_of, already, credits })
+        Ok(ImportReport { rows, refreshed_as_of, already, credits, ..ImportReport::default() })
+    })
+}
+
+/// Imports a loans file again with `--update` (the case's owner's work, so a supervisor's import):
+/// the contact fields of loans on the desk change, each change audited; any other column that
+/// differs from the book refuses the file. All or nothing.
+pub fn import_loans_update(
+    desk: &mut Desk,
+    path: &Path,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ImportReport> {
+    desk.actor.require(Role::Supervisor, "updating loans from a file")?;
+    let at = desk.stamp();
+    let shown = path.display().to_string();
+    let actor = desk.actor.login.clone();
+    let what = format!("{actor}'s update from {shown} (since {})", desk.now.format("%H:%M"));
+    desk.store.write_load(&what, |tx| {
+        let mut problems = Problems::new(&shown);
+        let mut import = UpdateImport::new(tx, &at, &actor, &shown);
+        let rows = read_parsed(
+            reader::open(path)?,
+            UPDATE_COLUMNS,
+            &mut problems,
+            progress,
+            parse_update_row,
+            |row, line, problems| import.row(row, line, problems),
+        )?;
+        problems.into_result()?;
+        let detail = json!({ "file": shown, "rows": rows, "loans": import.loans, "fields": import.fields });
+        store::insert_audit(tx, &at, &actor, "import_update", "file", Some(&shown), &detail.to_string())?;
+        Ok(ImportReport { rows, updated: import.loans, fields: import.fields, ..ImportReport::default() })
+    })
+}
+
+/// Imports a holidays file (supervisor): each year it names is replaced by its dates.
+pub fn import_holidays(desk: &mut Desk, path: &Path) -> Result<HolidayReport> {
+    desk.actor.require(Role::Supervisor, "importing the holiday calendar")?;
+    let at = desk.stamp();
+    let shown = path.display().to_string();
+    let actor = desk.actor.login.clone();
+    desk.store.write(|tx| {
+        let mut problems = Problems::new(&shown);
+        let mut import = HolidayImport::default();
+        read_parsed(
+            reader::open(path)?,
+            HOLIDAY_COLUMNS,
+            &mut problems,
+            &mut |_| {},
+            parse_holiday_row,
+            |row, line, problems| import.row(row, line, problems),
+        )?;
+        problems.into_result()?;
+        let years = import.years();
+        let replaced = store::replace_holiday_years(tx, &years, &import.days)?;
+        let days: Vec<_> = import.days.iter().map(|d| json!([d.day.to_string(), d.kind.as_str()])).collect();
+        let detail = json!({ "file": shown, "years": years, "replaced": replaced, "days": days });
+        store::insert_audit(
+            tx,
+            &at,
+            &actor,
+            "holidays_import",
+            "holidays",
+            Some(&shown),
+            &detail.to_string(),
+        )?;
+        Ok(HolidayReport { days: import.days.len() as u64, years, replaced })
     })
 }
 

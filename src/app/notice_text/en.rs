@@ -54,7 +54,8 @@ pub(super) fn build(f: &NoticeFacts<'_>) -> Doc {
     let receipt_text;
     let receipt_sign;
     match f.kind {
-        NoticeKind::Dunning => {
+        // A maturity notice is `maturity.rs`'s own; `render` never brings one here.
+        NoticeKind::Dunning | NoticeKind::Maturity => {
             body.push(Block::Line(format!("To: {} (customer {})", d.borrower.trim(), d.customer_id)));
             body.push(Block::Para(format!("You borrowed {contract}. {arrears}")));
             body.push(figures);

@@ -14,6 +14,8 @@ text_enum!(NoticeKind, "notice kind", {
     Dunning => "dunning",
     /// 履行担保责任通知书: to the guarantor.
     GuarantorDemand => "guarantor_demand",
+    /// 到期通知书: to the borrower, a month before final maturity.
+    Maturity => "maturity",
 });
 
 impl NoticeKind {
@@ -22,6 +24,7 @@ impl NoticeKind {
         match self {
             NoticeKind::Dunning => "CS",
             NoticeKind::GuarantorDemand => "DB",
+            NoticeKind::Maturity => "DQ",
         }
     }
 
@@ -31,6 +34,8 @@ impl NoticeKind {
             (NoticeKind::GuarantorDemand, NoticeLang::Zh) => "履行担保责任通知书",
             (NoticeKind::Dunning, NoticeLang::En) => "DUNNING NOTICE",
             (NoticeKind::GuarantorDemand, NoticeLang::En) => "GUARANTOR DEMAND NOTICE",
+            (NoticeKind::Maturity, NoticeLang::Zh) => "贷款到期通知书",
+            (NoticeKind::Maturity, NoticeLang::En) => "LOAN MATURITY NOTICE",
         }
     }
 }
@@ -56,6 +61,10 @@ pub struct NoticeLoan {
     pub overdue_principal: Money,
     pub overdue_interest: Money,
     pub penalty_interest: Money,
+    /// The final installment's due date.
+    pub maturity_on: NaiveDate,
+    /// What is left to repay by maturity: every installment's unpaid principal and interest.
+    pub to_repay: Money,
 }
 
 /// What a notice states besides the loan: its number and date, who to contact, the penalty basis.
@@ -74,8 +83,17 @@ pub struct NoticeFacts<'a> {
 }
 
 impl NoticeFacts<'_> {
+    /// The day the notice asks payment by: the maturity for a maturity notice, else ten days on.
     pub fn pay_by(&self) -> NaiveDate {
-        self.issued_on + Duration::days(PAY_WITHIN_DAYS)
+        match self.kind {
+            NoticeKind::Maturity => self.loan.maturity_on,
+            _ => self.issued_on + Duration::days(PAY_WITHIN_DAYS),
+        }
+    }
+
+    /// What the notice asks for.
+    pub fn total(&self) -> Money {
+        total_for(self.loan, self.kind)
     }
 
     /// Who the notice goes to: the borrower, or the guarantor for a demand notice.
@@ -87,7 +105,7 @@ impl NoticeFacts<'_> {
 /// The person a notice of this kind is addressed to.
 pub fn addressee(d: &NoticeLoan, kind: NoticeKind) -> String {
     match kind {
-        NoticeKind::Dunning => d.borrower.trim().to_string(),
+        NoticeKind::Dunning | NoticeKind::Maturity => d.borrower.trim().to_string(),
         NoticeKind::GuarantorDemand => d.guarantor.as_deref().unwrap_or("").trim().to_string(),
     }
 }
@@ -95,6 +113,14 @@ pub fn addressee(d: &NoticeLoan, kind: NoticeKind) -> String {
 /// What a notice demands: the overdue principal and interest plus penalty interest as of its date.
 pub fn total_demanded(d: &NoticeLoan) -> Money {
     d.overdue_principal + d.overdue_interest + d.penalty_interest
+}
+
+/// What a notice of `kind` asks for: the arrears demanded, or all that is left to repay by maturity.
+pub fn total_for(d: &NoticeLoan, kind: NoticeKind) -> Money {
+    match kind {
+        NoticeKind::Maturity => d.to_repay,
+        _ => total_demanded(d),
+    }
 }
 
 /// The filled notice in both forms.

@@ -14,6 +14,7 @@ impl Lang {
                 Scope::Case => "Case",
                 Scope::Run => "Escalation run",
                 Scope::Team => "Team",
+                Scope::Work => "Inspections and Review lists",
             },
             Lang::Zh => match s {
                 Scope::Global => "全局",
@@ -22,6 +23,7 @@ impl Lang {
                 Scope::Case => "案件",
                 Scope::Run => "升级批处理",
                 Scope::Team => "团队",
+                Scope::Work => "贷后检查与待签署清单",
             },
         }
     }
@@ -51,14 +53,14 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::Top if scope == Scope::Run => "第一条变动",
         Cmd::Bottom if scope == Scope::Run => "最后一条变动",
         Cmd::Open if scope == Scope::Run => "打开该变动的案件",
-        Cmd::Back if scope == Scope::Run || scope == Scope::Team => "返回列表",
+        Cmd::Back if matches!(scope, Scope::Run | Scope::Team | Scope::Work) => "返回列表",
         Cmd::Down if case => "向下滚动",
         Cmd::Up if case => "向上滚动",
         Cmd::PageDown if case => "下翻一页",
         Cmd::PageUp if case => "上翻一页",
         Cmd::Top if case => "顶部",
         Cmd::Bottom if case => "底部",
-        Cmd::NextPane if case => "下一栏：还款计划/联系记录/还款与承诺/阶段",
+        Cmd::NextPane if case => "下一栏：还款计划/联系记录/还款与承诺/阶段/检查/押品/工作日志",
         Cmd::PrevPane => "上一栏",
         Cmd::Back if case => "返回列表",
         Cmd::Open if case => "完整查看光标所在行",
@@ -90,6 +92,11 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::ToggleMark => "标记案件以便 :assign（Esc 清除标记）",
         Cmd::TeamView => "本月团队业绩（主管）",
         Cmd::RunApply => "对全部台账执行升级（主管；按两次）",
+        Cmd::InspectionsView => "应做与逾期的贷后检查",
+        Cmd::ReviewView => "待签署意见的检查与工作日志（主管）",
+        Cmd::ToggleOverdue => "检查：全部应做 ⇄ 仅逾期",
+        Cmd::InspectForm => "记录贷后检查（检查表）",
+        Cmd::WorkLog => "填写工作日志（打开 :worklog）",
         Cmd::Help => "本帮助",
         Cmd::Quit => "退出",
     })
@@ -114,6 +121,7 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         Cmd::LogPromise => "承诺",
         Cmd::LogContact => "记录",
         Cmd::ProposePlan => "方案",
+        Cmd::ToggleOverdue => "逾期",
         Cmd::LogBusy
         | Cmd::LogInbound
         | Cmd::TakeBack
@@ -121,7 +129,11 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         | Cmd::IssueNotice
         | Cmd::RunPreview
         | Cmd::ToggleMark
-        | Cmd::TeamView => return None,
+        | Cmd::TeamView
+        | Cmd::InspectionsView
+        | Cmd::ReviewView
+        | Cmd::InspectForm
+        | Cmd::WorkLog => return None,
         Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => return None,
     })
 }

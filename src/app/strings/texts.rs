@@ -55,6 +55,8 @@ texts! {
     tab_case: "Case", "案件";
     tab_run: "Run", "升级";
     tab_team: "Team", "团队";
+    tab_inspections: "Inspections", "贷后检查";
+    tab_review: "Review", "待签署";
     team_loading: "  the team's figures…", "  正在统计团队业绩…";
     my_cases: "my cases", "我的案件";
     all_cases: "all cases", "全部案件";
@@ -125,14 +127,18 @@ texts! {
     case_agency: " (agency {0})", "（委外 {0}）";
     case_line4: "overdue principal {0} · interest {1} · penalty {2} · payoff {3}", "逾期本金 {0} · 利息 {1} · 罚息 {2} · 结清金额 {3}";
     case_line5: "outstanding {0} · paid {1} · next due {2} {3}", "剩余本金 {0} · 已还 {1} · 下期 {2} {3}";
-    case_line6: "guarantor {0} · collateral {1}", "担保人 {0} · 抵押物 {1}";
-    case_line7: "other loans of the customer: {0}", "客户的其他贷款：{0}";
+    case_line6: "guarantor {0} · collateral {1}{2}", "担保人 {0} · 抵押物 {1}{2}";
+    case_line7: "inspection: {1} · other loans: {0}", "贷后检查：{1} · 其他贷款：{0}";
+    case_ltv: " · LTV {0}", " · 抵押率 {0}";
     none: "none", "无";
     none_yet: "  none yet", "  暂无";
     pane_schedule: "Schedule", "还款计划";
     pane_contacts: "Contacts", "联系记录";
     pane_payments: "Payments & promises", "还款与承诺";
     pane_history: "Stages & owners", "阶段与归属";
+    pane_inspections: "Inspections", "检查";
+    pane_collateral: "Collateral", "押品";
+    pane_work_log: "Work log", "工作日志";
     col_seq: "#", "#";
     col_payment: "PAYMENT", "应还";
     col_principal: "PRINCIPAL", "本金";
@@ -165,6 +171,7 @@ texts! {
     plan_kind_restructure: "restructure", "重组";
     notice_dunning: "dunning notice", "催收通知书";
     notice_guarantor: "guarantor notice", "担保责任通知书";
+    notice_maturity: "maturity notice", "到期通知书";
     receipt_pending: "pending", "待回执";
     receipt_received: "received", "已签收";
     receipt_returned: "returned", "已退回";
@@ -186,6 +193,7 @@ texts! {
     task_revalue: "revalue collateral", "抵押物重估";
     task_packet: "legal packet due", "应备诉讼材料";
     task_plan: "offer a plan", "协商还款方案";
+    task_maturity: "maturity notice due", "应发到期通知书";
     task_done: ", done {0}", "，{0} 完成";
     plan_footer: " :plan save REASON puts it in force · Esc drops it", " :plan save 原因 使其生效 · Esc 放弃";
     // The team view (supervisors).
@@ -278,6 +286,51 @@ texts! {
     msg_no_loan_starts: "no loan id starts with '{0}'", "没有以“{0}”开头的贷款编号";
     msg_config_problem: "config: {0} bad entry replaced by its default; duedesk config check", "配置：{0} 处错误已用默认值代替；duedesk config check";
     msg_config_problems: "config: {0} bad entries replaced by defaults; duedesk config check", "配置：{0} 处错误已用默认值代替；duedesk config check";
+    // Post-loan work: the Inspections and Review lists, the case's panes and its form.
+    msg_inspected: "{0} inspection of {1} recorded; its next one is on the Inspections pane", "已记录 {1} 的{0}检查；下次检查见“检查”页";
+    msg_work_logged: "work log written on the customer of {0}; a supervisor signs it", "已为 {0} 的客户填写工作日志，待主管签署";
+    msg_form_dropped: "inspection form dropped, nothing recorded", "已放弃检查表，未记录";
+    msg_review_open_first: "open the Review list (V) and put the cursor on what to sign", "请先打开待签署清单（V），把光标移到要签署的项";
+    msg_accept_inspections_only: "accept takes an inspection's recommended class; a work log is signed without it", "accept 只用于采纳检查建议的分类，工作日志直接签署";
+    msg_signed: "{0} {1} signed", "已签署{0} {1}";
+    review_inspection: "inspection", "检查";
+    review_work_log: "work log", "工作日志";
+    inspections_title: "Inspections due by date{0} · {1}", "应做贷后检查（按到期日）{0} · {1}";
+    inspections_overdue_only: " · overdue only", " · 仅逾期";
+    inspections_none: "  no inspection due", "  没有应做的检查";
+    inspections_none_overdue: "  no inspection overdue", "  没有逾期的检查";
+    review_title: "Awaiting a signature (working days left) · {0}", "待签署意见（剩余工作日）· {0}";
+    review_none: "  nothing awaits a signature", "  没有待签署的项";
+    col_late: "LATE", "逾期";
+    col_left: "LEFT", "剩余";
+    col_what: "WHAT", "事项";
+    col_about: "ABOUT", "内容";
+    col_inspector: "BY", "检查人";
+    col_result: "RESULT", "结论";
+    col_mode: "MODE", "方式";
+    col_item: "ITEM", "押品";
+    col_value: "VALUE", "估值";
+    col_valued: "VALUED", "估值日";
+    col_revalue: "REVALUE BY", "重估日";
+    col_insured: "INSURED TO", "保险至";
+    col_sign_by: "SIGN BY", "签署期限";
+    col_signed: "SIGNED", "签署";
+    next_inspection: "next {0} due {1}", "下次{0}检查 {1}";
+    next_inspection_late: "next {0} due {1}, {2} days overdue", "下次{0}检查 {1}，已逾期 {2} 天";
+    collateral_summary: "held value {0} · loan to value {1}", "在押估值 {0} · 抵押率 {1}";
+    form_title: " Inspection of {0} ", " {0} 贷后检查 ";
+    form_hint: "one key a row · ↑↓ move · Enter on the findings records it · Esc drops it", "每行一键 · ↑↓ 移动 · 在“检查发现”按 Enter 记录 · Esc 放弃";
+    form_need_findings: "write the findings, then Enter", "请填写检查发现后按 Enter";
+    form_kind: "Kind", "检查类型";
+    form_mode: "Mode", "检查方式";
+    form_funds: "Funds used", "资金用途";
+    form_business: "Business", "经营/收入";
+    form_collateral: "Collateral", "押品状况";
+    form_guarantor: "Guarantor", "担保能力";
+    form_conclusion: "Conclusion", "检查结论";
+    form_recommend: "Recommend", "建议分类";
+    form_date: "Date", "检查日期";
+    form_findings: "Findings", "检查发现";
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use crate::app::notices::ReceiptStatus;
 use crate::app::queue_sort::QueueSort;
 use crate::app::tasks::TaskKind;
 use crate::domain::contact::{Channel, Outcome, Party, PromiseStatus};
+use crate::domain::inspection::InspectionKind;
 use crate::domain::{Bucket, InstallmentStatus, LoanStatus, Product, RiskClass, Role, Stage};
 
 use super::lang::Lang;
@@ -200,6 +201,58 @@ impl Lang {
         }
     }
 
+    pub fn inspection_kind(self, k: InspectionKind) -> &'static str {
+        match self {
+            Lang::En => k.as_str(),
+            Lang::Zh => match k {
+                InspectionKind::First => "首次",
+                InspectionKind::Routine => "常规",
+                InspectionKind::Special => "专项",
+            },
+        }
+    }
+
+    /// A word of the inspection form, a checklist answer, a conclusion, a class or a work log
+    /// kind, as stored (`first`, `n/a`, `risk`, `substandard`, `visit`, …); anything else as it is.
+    pub fn post_loan_word(self, w: &str) -> String {
+        if self == Lang::En {
+            return w.replace('_', " ");
+        }
+        let zh = match w {
+            "first" => "首次",
+            "routine" => "常规",
+            "special" => "专项",
+            "onsite" => "现场",
+            "offsite" => "非现场",
+            "ok" => "正常",
+            "concern" => "关注",
+            "n/a" => "不适用",
+            "normal" => "正常",
+            "risk" => "风险",
+            "none" => "不建议",
+            "special_mention" => "关注类",
+            "substandard" => "次级类",
+            "doubtful" => "可疑类",
+            "loss" => "损失类",
+            "visit" => "走访",
+            "call" => "电话",
+            "analysis" => "分析",
+            "other" => "其他",
+            "house" => "房产",
+            "vehicle" => "车辆",
+            "land" => "土地",
+            "deposit" => "存单",
+            "equipment" => "设备",
+            "held" => "在押",
+            "released" => "已解押",
+            "seized" => "已查封",
+            "inspection" => "检查",
+            "work_log" => "工作日志",
+            other => return other.to_string(),
+        };
+        zh.to_string()
+    }
+
     pub fn task_kind(self, k: TaskKind) -> &'static str {
         let t = self.text();
         match k {
@@ -209,6 +262,7 @@ impl Lang {
             TaskKind::CollateralRevaluation => t.task_revalue,
             TaskKind::LegalPacket => t.task_packet,
             TaskKind::PlanOffer => t.task_plan,
+            TaskKind::MaturityNotice => t.task_maturity,
         }
     }
 
@@ -227,6 +281,7 @@ impl Lang {
         match k {
             NoticeKind::Dunning => self.text().notice_dunning,
             NoticeKind::GuarantorDemand => self.text().notice_guarantor,
+            NoticeKind::Maturity => self.text().notice_maturity,
         }
     }
 

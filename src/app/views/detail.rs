@@ -3,11 +3,13 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::post_loan::{CollateralView, InspectionRow, InspectionView, WorkLogView};
 use super::records::{
     AssignmentView, ContactView, HoldView, NoticeView, PaymentView, PlanView, PromiseView, StageEventView,
 };
 use super::summary::{LoanSummary, ScheduleLine};
 use crate::app::tasks::TaskView;
+use crate::domain::collateral::Ltv;
 use crate::domain::{Money, Rate};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,6 +22,8 @@ pub struct LoanDetail {
     pub disbursed_on: NaiveDate,
     pub guarantor: Option<String>,
     pub guarantor_phone: Option<String>,
+    pub address: Option<String>,
+    pub employer: Option<String>,
     pub collateral: Option<String>,
     pub branch: Option<String>,
     pub agency_name: Option<String>,
@@ -47,4 +51,14 @@ pub struct LoanDetail {
     /// Dispute and hardship holds on the loan, newest first, each marked in force or not.
     pub holds: Vec<HoldView>,
     pub observation_until: Option<NaiveDate>,
+    /// The loan's inspections, newest first, and what is scheduled for it.
+    pub inspections: Vec<InspectionView>,
+    pub next_inspections: Vec<InspectionRow>,
+    /// The customer's collateral register, the latest value of what is held, and the
+    /// outstanding principal over it.
+    pub collateral_items: Vec<CollateralView>,
+    pub collateral_value: Money,
+    pub ltv: Option<Ltv>,
+    /// The customer's work log, newest first.
+    pub work_logs: Vec<WorkLogView>,
 }

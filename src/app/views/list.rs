@@ -196,11 +196,15 @@ impl Desk {
         let found = total.or_else(|| q.limit.is_none().then_some(rows.len() as u64));
         self.note_search(typed, found)?;
         let worked_by = self.worked_by()?;
+        // The page's loans with an inspection overdue: an index lookup each, for the lists' mark.
+        let ids: Vec<store::LoanId> = rows.iter().map(|r| r.loan_id).collect();
+        let late = store::overdue_among(self.store.conn(), &ids, self.as_of)?;
         let mut rows: Vec<LoanSummary> = rows
             .into_iter()
             .map(|r| {
                 let by = worked_by.get(&r.loan_id).cloned();
-                LoanSummary { worked_by: by, ..LoanSummary::from(r) }
+                let inspection_overdue = late.contains(&r.loan_id);
+                LoanSummary { worked_by: by, inspection_overdue, ..LoanSummary::from(r) }
             })
             .collect();
         self.mask_rows(&mut rows)?;
@@ -218,8 +222,12 @@ impl Desk {
     /// repair: a new day's rows are brought forward by `roll`).
     pub fn refresh(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
         self.actor.require(Role::Collector, "refreshing the book")?;
-        let (as_of, rules) = (self.as_of, self.rules);
-        Ok(self.store.write(|tx| store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress))?)
+        let (as_of, rules, inspections) = (self.as_of, self.rules, self.policy.inspections);
+        self.store.write(|tx| -> Result<u64> {
+            let n = store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress)?;
+            crate::app::inspect::sync_schedule(tx, &inspections, &store::StateAt::shared(as_of, rules))?;
+            Ok(n)
+        })
     }
 }
 

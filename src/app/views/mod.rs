@@ -3,12 +3,17 @@
 
 mod detail;
 mod list;
+mod post_loan;
 mod records;
 mod show;
 mod summary;
 
 pub use detail::LoanDetail;
 pub use list::{ListPage, LoanQuery, SortKey};
+pub use post_loan::{
+    CollateralSummary, CollateralView, InspectionRow, InspectionView, RecordedPart, ValuationView,
+    WorkLogView,
+};
 pub use records::{
     AssignmentView, ContactView, HoldView, NoticeView, PaymentView, PlanView, PromiseView, ReceiptStatus,
     StageEventView,

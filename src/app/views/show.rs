@@ -3,6 +3,7 @@
 //! `schedule` and `loans` agree.
 
 use super::detail::LoanDetail;
+use super::post_loan::{InspectionRow, WorkLogView};
 use super::records::{NoticeView, PromiseView};
 use super::summary::{LoanSummary, ScheduleLine};
 use crate::app::{AppError, Desk, Result};
@@ -23,7 +24,8 @@ impl Desk {
         let (schedule, payments) = store::schedule_inputs(conn, &loan)?;
         let a = assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules);
         let held = held_class(store::plan_hold(conn, &loan)?, &schedule, &payments, &a);
-        Ok((loan, a, held))
+        let manual = loan.manual_class.and_then(|m| m.in_force(self.as_of));
+        Ok((loan, a, held.max(manual)))
     }
 
     /// The installment schedule with what is paid, as of the desk's date.
@@ -79,6 +81,11 @@ impl Desk {
             .map(|l| l.loan_ref)
             .collect();
         let holds = store::holds_of(conn, loan.id, self.as_of)?;
+        let contact = store::contact_fields(conn, loan.id)?.unwrap_or_default();
+        let pledged = self.collateral_summary(loan.customer_id)?;
+        let due = store::DueFilter { loan: Some(loan.id), ..store::DueFilter::default() };
+        let logs =
+            store::WorkLogFilter { customer: Some(loan.customer_id), limit: Some(200), ..Default::default() };
         let latest = promises.first().map(|p| (p.due_on, p.status));
         let mut summary = LoanSummary::from_assessment(&loan, &a, latest, held);
         summary.held_until = holds.iter().filter(|h| h.in_force).map(|h| h.until_on).max();
@@ -94,6 +101,8 @@ impl Desk {
             disbursed_on: loan.terms.disbursed_on,
             guarantor: loan.guarantor.clone(),
             guarantor_phone: loan.guarantor_phone.clone(),
+            address: contact.address,
+            employer: contact.employer,
             collateral: loan.collateral.clone(),
             branch: loan.branch.clone(),
             agency_name: loan.agency.clone(),
@@ -117,6 +126,18 @@ impl Desk {
             tasks: self.tasks_of(loan.id)?,
             holds: holds.into_iter().map(Into::into).collect(),
             observation_until: loan.observation_until,
+            inspections: store::inspections_of(conn, loan.id)?.into_iter().map(Into::into).collect(),
+            next_inspections: store::due_page(conn, &due, None, 0, None)?
+                .into_iter()
+                .map(|r| InspectionRow::scheduled(r, self.as_of))
+                .collect(),
+            collateral_items: pledged.items,
+            collateral_value: pledged.value,
+            ltv: pledged.ltv,
+            work_logs: store::list_work_logs(conn, &logs)?
+                .into_iter()
+                .map(|r| WorkLogView::of(r, self.as_of))
+                .collect(),
         })
     }
 }

@@ -50,6 +50,9 @@ pub struct LoanSummary {
     /// Whether the conduct rules allow calling the debtor now; filled by the desk's queue only.
     #[serde(skip)]
     pub call_now: Option<bool>,
+    /// An inspection of the loan is overdue (DOMAIN §10): the lists' mark.
+    #[serde(skip)]
+    pub inspection_overdue: bool,
 }
 
 impl From<StateRow> for LoanSummary {
@@ -84,6 +87,7 @@ impl From<StateRow> for LoanSummary {
             held_until: r.held_until,
             worked_by: None,
             call_now: None,
+            inspection_overdue: false,
             as_of: r.as_of,
         }
     }
@@ -129,6 +133,7 @@ impl LoanSummary {
             held_until: None,
             worked_by: None,
             call_now: None,
+            inspection_overdue: false,
             as_of: a.as_of,
         }
     }

@@ -1,5 +1,5 @@
 //! The delinquency snapshot (`loan_state`): each loan's figures as they stand between the dates
-//! they change, so a new date rewrites only the loans that date changed (migration 0019).
+//! they change, so a new date rewrites only the loans that date changed (migration 0020).
 //!
 //! The shared table is rolled forward to `snapshot_as_of`; a question about an earlier date is
 //! answered from a private scratch table (a TEMP table of this connection), so one desk's "what

@@ -13,6 +13,7 @@ use crate::app::notice_text::{NoticeKind, NoticeLang};
 use crate::app::privacy::PiiField;
 use crate::app::queue_sort::QueueSort;
 use crate::domain::plan::{PlanKind, PlanRequest, PlanScope};
+use crate::domain::worklog::WorkLogKind;
 use crate::domain::{Channel, Money, Outcome, Party, Stage, parse_date};
 use crate::store::SortKey;
 
@@ -46,6 +47,15 @@ pub enum Command {
     AssignBulk(BulkAssign),
     /// The reason to log the next contact over a refusing conduct rule.
     Override(String),
+    /// The Inspections list, all due or overdue only (`None`: as it was).
+    Inspections(Option<bool>),
+    /// The Review list.
+    Review,
+    /// Signs the Review list's entry under the cursor, accepting an inspection's class or not.
+    Sign {
+        accept: bool,
+        comment: String,
+    },
     /// Work on the open case.
     Case(CaseCommand),
 }
@@ -109,6 +119,13 @@ pub enum CaseCommand {
     Reopen(String),
     Reveal(PiiField),
     TakeOver(String),
+    /// The inspection form.
+    InspectForm,
+    /// A work log entry on the case's customer.
+    WorkLog {
+        kind: WorkLogKind,
+        note: String,
+    },
 }
 
 /// Why a command's words were refused.
@@ -428,6 +445,41 @@ pub fn take_over(args: &str) -> Parsed {
 
 pub fn override_rule(args: &str) -> Parsed {
     Ok(Command::Override(reason(args)?))
+}
+
+/// `[due|overdue]`
+pub fn inspections(args: &str) -> Parsed {
+    match first_word(args).0 {
+        "" => Ok(Command::Inspections(None)),
+        "due" => Ok(Command::Inspections(Some(false))),
+        "overdue" => Ok(Command::Inspections(Some(true))),
+        word => Err(unknown(word)),
+    }
+}
+
+pub fn review(_: &str) -> Parsed {
+    Ok(Command::Review)
+}
+
+/// `[accept] COMMENT`
+pub fn sign(args: &str) -> Parsed {
+    let (word, rest) = first_word(args);
+    let (accept, comment) = if word == "accept" { (true, rest) } else { (false, args) };
+    Ok(Command::Sign { accept, comment: reason(comment)? })
+}
+
+pub fn inspect(_: &str) -> Parsed {
+    case(CaseCommand::InspectForm)
+}
+
+/// `KIND NOTE`
+pub fn work_log(args: &str) -> Parsed {
+    let (word, rest) = first_word(args);
+    if word.is_empty() {
+        return Err(ArgError::Usage);
+    }
+    let kind = word.parse::<WorkLogKind>().map_err(|_| unknown(word))?;
+    case(CaseCommand::WorkLog { kind, note: reason(rest)? })
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use crate::app::notice_text::NoticeKind;
 use crate::app::privacy::PiiField;
 use crate::app::queue_sort::QueueSort;
 use crate::app::strings::{Lang, fill};
+use crate::domain::worklog::WorkLogKind;
 use crate::domain::{Outcome, Stage};
 
 /// A text in both languages.
@@ -104,6 +105,14 @@ fn move_stages() -> Vec<&'static str> {
         .filter(|s| !matches!(s, Stage::Closed | Stage::WrittenOff))
         .map(|s| s.as_str())
         .collect()
+}
+
+fn inspection_lists() -> Vec<&'static str> {
+    vec!["due", "overdue"]
+}
+
+fn work_log_kinds() -> Vec<&'static str> {
+    WorkLogKind::ALL.iter().map(|k| k.as_str()).collect()
 }
 
 fn pii_fields() -> Vec<&'static str> {
@@ -375,6 +384,33 @@ pub const COMMANDS: &[CommandSpec] = &[
         parse: parse::override_rule,
     },
     CommandSpec {
+        name: "inspect",
+        aliases: &[],
+        scopes: CASE,
+        usage: tr(":inspect", ":inspect"),
+        desc: tr(
+            "record an inspection of the loan (贷后检查): the form, one key a row, then the findings",
+            "记录贷后检查：逐行一键选择，再填写检查发现",
+        ),
+        arg: Arg::Text,
+        example: "",
+        parse: parse::inspect,
+    },
+    CommandSpec {
+        name: "worklog",
+        aliases: &["wl"],
+        scopes: CASE,
+        usage: tr(":worklog KIND NOTE", ":worklog 类型 内容"),
+        desc: tr("write the work log (工作日志) on the case's customer", "为该客户填写工作日志"),
+        arg: Arg::Words {
+            name: tr("KIND", "类型"),
+            what: tr("work log kind", "日志类型"),
+            words: work_log_kinds,
+        },
+        example: "visit 上门走访，借款人称月底还款",
+        parse: parse::work_log,
+    },
+    CommandSpec {
         name: "assign",
         aliases: &[],
         scopes: GLOBAL,
@@ -412,6 +448,45 @@ pub const COMMANDS: &[CommandSpec] = &[
         arg: Arg::Text,
         example: "",
         parse: parse::team,
+    },
+    CommandSpec {
+        name: "inspections",
+        aliases: &["insp"],
+        scopes: GLOBAL,
+        usage: tr(":inspections [LIST]", ":inspections [清单]"),
+        desc: tr(
+            "the post-loan inspections due, by due date (overdue: only those overdue)",
+            "按到期日列出应做的贷后检查（overdue：只看逾期的）",
+        ),
+        arg: Arg::Words { name: tr("LIST", "清单"), what: tr("list", "清单"), words: inspection_lists },
+        example: "overdue",
+        parse: parse::inspections,
+    },
+    CommandSpec {
+        name: "review",
+        aliases: &[],
+        scopes: GLOBAL,
+        usage: tr(":review", ":review"),
+        desc: tr(
+            "inspections and work logs awaiting a signature, with the working days left (supervisors)",
+            "待签署意见的检查与工作日志及剩余工作日（主管）",
+        ),
+        arg: Arg::Text,
+        example: "",
+        parse: parse::review,
+    },
+    CommandSpec {
+        name: "sign",
+        aliases: &[],
+        scopes: GLOBAL,
+        usage: tr(":sign [accept] COMMENT", ":sign [accept] 意见"),
+        desc: tr(
+            "on the Review list, sign the entry under the cursor; accept: take an inspection's recommended class (supervisors)",
+            "在待签署清单上签署光标所在项；accept：采纳检查建议的分类（主管）",
+        ),
+        arg: Arg::Text,
+        example: "accept 同意下调分类",
+        parse: parse::sign,
     },
     CommandSpec {
         name: "messages",

@@ -8,6 +8,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+mod maturity;
+
 use super::tasks;
 use super::{AppError, Desk, Result};
 use crate::domain::escalation::{Position, Transition, decide};
@@ -66,6 +68,8 @@ pub struct EscalationReport {
     pub plan_held: u64,
     /// Overdue loans whose dunning notice for the month fell due (a task added; dry: would be).
     pub dunning_notices: u64,
+    /// Loans a month from final maturity whose maturity notice fell due (a task added; dry: would be).
+    pub maturity_notices: u64,
     pub transitions: Vec<TransitionCount>,
     pub changes: Vec<Change>,
 }
@@ -222,6 +226,9 @@ impl Desk {
                     })?;
                 }
             }
+            // Loans that closed or changed class since get their next inspection again.
+            let (inspections, at) = (policy.inspections, StateAt::shared(as_of, rules));
+            self.store.write(|tx| super::inspect::sync_schedule(tx, &inspections, &at))?;
             StateAt::shared(as_of, rules)
         };
         let held = store::held_on(self.store.conn(), as_of)?;
@@ -235,14 +242,18 @@ impl Desk {
             on_hold: 0,
             plan_held: 0,
             dunning_notices: 0,
+            maturity_notices: 0,
             transitions: Vec::new(),
             changes: Vec::new(),
         };
-        let run = Run { policy, as_of, at: at.clone(), actor: actor.clone(), dry_run };
+        // The notices count working days; the calendar is read once for the run.
+        let calendar = super::holidays::calendar_of(self.store.conn())?;
+        let run = Run { policy, as_of, at: at.clone(), actor: actor.clone(), dry_run, calendar: &calendar };
         let saved = self.store.long_work()?;
         let applied = self.apply_pages(&run, book, &held, batch_size, &mut report, progress);
         self.store.end_long_work(saved)?;
         applied?;
+        self.maturity_notices(&run, book, batch_size, &mut report)?;
 
         let mut counts: BTreeMap<(Stage, Stage), u64> = BTreeMap::new();
         for c in &report.changes {
@@ -260,6 +271,7 @@ impl Desk {
                 "on_hold": report.on_hold,
                 "plan_held": report.plan_held,
                 "dunning_notices": report.dunning_notices,
+                "maturity_notices": report.maturity_notices,
                 "transitions": report.transitions,
             })
             .to_string();
@@ -279,6 +291,8 @@ struct Run<'p> {
     at: String,
     actor: String,
     dry_run: bool,
+    /// The notices count working days.
+    calendar: &'p crate::domain::workdays::WorkCalendar,
 }
 
 impl Desk {
@@ -349,6 +363,11 @@ fn apply_one(
         && tasks::dunning_monthly_in(stage)
         && tasks::dunning_due(conn, row.loan, as_of)?;
     report.dunning_notices += u64::from(dunning);
+    let due = tasks::WorkDue {
+        as_of,
+        overdue_since: (row.dpd > 0).then(|| as_of - chrono::Duration::days(row.dpd)),
+        calendar: run.calendar,
+    };
     if let Some(t) = change {
         let loan_ref = store::loan_ref_of(conn, row.loan)?;
         if !run.dry_run {
@@ -366,7 +385,7 @@ fn apply_one(
                 let note = format!("no longer needed: {}", t.reason);
                 tasks::close_work(conn, row.loan, None, as_of, POLICY_ACTOR, &note)?;
             }
-            tasks::create_stage_work(conn, row.loan, t.to, as_of, POLICY_ACTOR, at)?;
+            tasks::create_stage_work_due(conn, row.loan, t.to, &due, POLICY_ACTOR, at)?;
             // Each loan's move in its batch's transaction: audited even if the run stops.
             let detail = serde_json::json!({
                 "before": row.stage.as_str(),
@@ -394,7 +413,7 @@ fn apply_one(
         });
     }
     if dunning && !run.dry_run {
-        tasks::add_monthly_dunning(conn, row.loan, as_of, POLICY_ACTOR, at)?;
+        tasks::add_monthly_dunning(conn, row.loan, &due, POLICY_ACTOR, at)?;
     }
     Ok(())
 }

@@ -1,0 +1,198 @@
+//! The collateral register (`collateral_items`, `collateral_valuations`, migration 0019): items
+//! per customer, each with its valuations (append-only) and its status.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+
+use super::Result;
+use super::book::{CustomerId, LoanId};
+use super::row::{self, Cols, FromRow};
+use super::users::UserId;
+use crate::domain::Money;
+use crate::domain::collateral::{CollateralKind, CollateralStatus};
+
+/// An item as it is added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewItem<'a> {
+    pub customer: CustomerId,
+    /// The loan it came with, when imported with one.
+    pub loan: Option<LoanId>,
+    pub kind: CollateralKind,
+    pub description: &'a str,
+    pub owner: Option<&'a str>,
+    pub insured_until: Option<NaiveDate>,
+    pub created_by: &'a str,
+    pub created_at: &'a str,
+}
+
+/// An item on record with its latest valuation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRecord {
+    pub id: i64,
+    pub customer: CustomerId,
+    pub customer_ref: String,
+    pub loan_ref: Option<String>,
+    pub kind: CollateralKind,
+    pub description: String,
+    pub owner: Option<String>,
+    pub insured_until: Option<NaiveDate>,
+    pub status: CollateralStatus,
+    pub status_on: Option<NaiveDate>,
+    pub created_by: String,
+    pub created_at: String,
+    /// The latest valuation: amount, date, valuer.
+    pub value: Option<Money>,
+    pub valued_on: Option<NaiveDate>,
+    pub valuer: Option<String>,
+    pub valuations: i64,
+}
+
+/// The latest valuation of the item `x`, by date then record.
+const LATEST: &str = "(SELECT v.id FROM collateral_valuations v WHERE v.item_id = x.id \
+     ORDER BY v.valued_on DESC, v.id DESC LIMIT 1)";
+
+fn item_sql(filter: &str) -> String {
+    format!(
+        "SELECT x.id, x.customer_id, c.customer_ref, l.loan_ref, x.kind, x.description, x.owner, x.insured_until, \
+         x.status, x.status_on, x.created_by, x.created_at, v.amount_cents, v.valued_on, v.valuer, \
+         (SELECT count(*) FROM collateral_valuations n WHERE n.item_id = x.id) AS valuations \
+         FROM collateral_items x JOIN customers c ON c.id = x.customer_id LEFT JOIN loans l ON l.id = x.loan_id \
+         LEFT JOIN collateral_valuations v ON v.id = {LATEST} WHERE {filter} ORDER BY x.customer_id, x.id"
+    )
+}
+
+impl FromRow for ItemRecord {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(ItemRecord {
+            id: c.get("id")?,
+            customer: c.get("customer_id")?,
+            customer_ref: c.get("customer_ref")?,
+            loan_ref: c.get("loan_ref")?,
+            kind: c.word("kind")?,
+            description: c.get("description")?,
+            owner: c.get("owner")?,
+            insured_until: c.opt_day("insured_until")?,
+            status: c.word("status")?,
+            status_on: c.opt_day("status_on")?,
+            created_by: c.get("created_by")?,
+            created_at: c.get("created_at")?,
+            value: c.get::<Option<i64>>("amount_cents")?.map(Money::from_cents),
+            valued_on: c.opt_day("valued_on")?,
+            valuer: c.get("valuer")?,
+            valuations: c.get("valuations")?,
+        })
+    }
+}
+
+pub fn insert_item(conn: &Connection, n: &NewItem<'_>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO collateral_items (customer_id, loan_id, kind, description, owner, insured_until, created_by, \
+         created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        n.customer,
+        n.loan,
+        n.kind.as_str(),
+        n.description,
+        n.owner,
+        n.insured_until.map(|d| d.to_string()),
+        n.created_by,
+        n.created_at
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Appends a valuation to an item.
+pub fn insert_valuation(
+    conn: &Connection,
+    item: i64,
+    amount: Money,
+    valued_on: NaiveDate,
+    valuer: &str,
+    user: Option<UserId>,
+    at: &str,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO collateral_valuations (item_id, amount_cents, valued_on, valuer, user_id, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![item, amount.cents(), valued_on.to_string(), valuer, user, at])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn set_item_status(conn: &Connection, item: i64, status: CollateralStatus, on: NaiveDate) -> Result<()> {
+    conn.prepare_cached("UPDATE collateral_items SET status = ?2, status_on = ?3 WHERE id = ?1")?
+        .execute(params![item, status.as_str(), on.to_string()])?;
+    Ok(())
+}
+
+pub fn set_item_insurance(conn: &Connection, item: i64, until: Option<NaiveDate>) -> Result<()> {
+    conn.prepare_cached("UPDATE collateral_items SET insured_until = ?2 WHERE id = ?1")?
+        .execute(params![item, until.map(|d| d.to_string())])?;
+    Ok(())
+}
+
+pub fn item_by_id(conn: &Connection, id: i64) -> Result<Option<ItemRecord>> {
+    row::first(&mut *conn.prepare_cached(&item_sql("x.id = ?1"))?, [id])
+}
+
+/// A customer's items, oldest first.
+pub fn items_of(conn: &Connection, customer: CustomerId) -> Result<Vec<ItemRecord>> {
+    row::all(&mut *conn.prepare_cached(&item_sql("x.customer_id = ?1"))?, [customer])
+}
+
+/// Items of the whole register (held ones only unless `all`), by customer, at most `limit`.
+pub fn all_items(conn: &Connection, all: bool, limit: Option<u64>) -> Result<Vec<ItemRecord>> {
+    let sql = format!("{} LIMIT ?2", item_sql("(?1 OR x.status = 'held')"));
+    let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+    row::all(&mut *conn.prepare_cached(&sql)?, params![all, limit])
+}
+
+/// A valuation on record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValuationRecord {
+    pub id: i64,
+    pub item: i64,
+    pub amount: Money,
+    pub valued_on: NaiveDate,
+    pub valuer: String,
+    pub user: Option<String>,
+    pub created_at: String,
+}
+
+impl FromRow for ValuationRecord {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(ValuationRecord {
+            id: c.get("id")?,
+            item: c.get("item_id")?,
+            amount: c.money("amount_cents")?,
+            valued_on: c.day("valued_on")?,
+            valuer: c.get("valuer")?,
+            user: c.get("login")?,
+            created_at: c.get("created_at")?,
+        })
+    }
+}
+
+/// An item's valuations, newest first.
+pub fn valuations_of(conn: &Connection, item: i64) -> Result<Vec<ValuationRecord>> {
+    row::all(
+        &mut *conn.prepare_cached(
+            "SELECT v.id, v.item_id, v.amount_cents, v.valued_on, v.valuer, u.login, v.created_at \
+             FROM collateral_valuations v LEFT JOIN users u ON u.id = v.user_id WHERE v.item_id = ?1 \
+             ORDER BY v.valued_on DESC, v.id DESC",
+        )?,
+        [item],
+    )
+}
+
+/// The customer's outstanding principal over active loans, as the shared snapshot has it.
+pub fn customer_outstanding(conn: &Connection, customer: CustomerId) -> Result<Money> {
+    let cents: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(s.outstanding_principal), 0) FROM loans l JOIN main.loan_state s ON s.loan_id = l.id \
+             WHERE l.customer_id = ?1 AND s.status = 'active'",
+        )?
+        .query_row([customer], |r| r.get(0))?;
+    Ok(Money::from_cents(cents))
+}

@@ -1,0 +1,477 @@
+//! Each active loan's next inspection (`inspection_due`, migration 0019): written as the book
+//! changes, so the inspections due or overdue are a range of `due_on` (or of an owner's), a page
+//! at a time, on any size of book. What is due is decided by `app` with the domain's rule; this
+//! module reads the facts it needs and keeps the rows.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{Connection, params, params_from_iter};
+
+use super::Result;
+use super::book::{CustomerId, LoanId};
+use super::row::{self, Cols, FromRow};
+use super::state::StateAt;
+use super::state_row::{CLASS_COLUMNS, ClassParts};
+use super::users::UserId;
+use crate::domain::inspection::InspectionKind;
+use crate::domain::{LoanStatus, Money, RiskClass};
+
+/// What one loan's schedule is computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueFacts {
+    pub loan: LoanId,
+    pub customer: CustomerId,
+    pub assignee: Option<UserId>,
+    pub disbursed_on: NaiveDate,
+    /// The snapshot's status (written off from the loan while it has no snapshot row).
+    pub status: LoanStatus,
+    pub class: RiskClass,
+    pub outstanding: Money,
+    /// A `first` inspection on record (not corrected by a later record).
+    pub first_done: bool,
+    /// The latest inspection of any kind (not corrected).
+    pub latest: Option<NaiveDate>,
+    pub dpd: i64,
+    pub principal: Money,
+    /// The loan's collateral description and guarantor, as imported.
+    pub collateral: Option<String>,
+    pub guarantor: Option<String>,
+}
+
+/// An inspection record that no later record corrects.
+const STANDING: &str = "NOT EXISTS (SELECT 1 FROM inspections n WHERE n.corrects_id = i.id)";
+
+/// The facts of the loans `filter` selects; a book without inspections (a first import) skips
+/// looking them up for each loan.
+fn facts_sql(filter: &str, inspected: bool) -> String {
+    let (first, latest) = if inspected {
+        (
+            format!(
+                "(SELECT coalesce(max(i.kind = 'first'), 0) FROM inspections i WHERE i.loan_id = l.id AND {STANDING})"
+            ),
+            format!("(SELECT max(i.done_on) FROM inspections i WHERE i.loan_id = l.id AND {STANDING})"),
+        )
+    } else {
+        ("0".to_string(), "NULL".to_string())
+    };
+    format!(
+        "SELECT l.id, l.customer_id, c.assignee_id, l.disbursed_on, \
+         coalesce(s.status, CASE WHEN l.written_off_on IS NULL THEN 'active' ELSE 'written_off' END) AS status, \
+         coalesce(s.outstanding_principal, l.principal_cents) AS outstanding, \
+         {first} AS first_done, {latest} AS latest, l.principal_cents, l.collateral, l.guarantor, \
+         s.loan_id IS NOT NULL AS standing, {CLASS_COLUMNS} \
+         FROM loans l JOIN customers c ON c.id = l.customer_id LEFT JOIN main.loan_state s ON s.loan_id = l.id \
+         WHERE {filter} ORDER BY l.customer_id, l.id"
+    )
+}
+
+/// A loan's facts as read, before its DPD and class on the date asked are derived.
+struct Read {
+    facts: DueFacts,
+    /// `None` while the loan has no snapshot row: DPD 0, normal.
+    standing: Option<ClassParts>,
+}
+
+impl FromRow for Read {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        let facts = DueFacts {
+            loan: c.get("id")?,
+            customer: c.get("customer_id")?,
+            assignee: c.get("assignee_id")?,
+            disbursed_on: c.day("disbursed_on")?,
+            status: c.word("status")?,
+            class: RiskClass::Normal,
+            outstanding: c.money("outstanding")?,
+            first_done: c.get("first_done")?,
+            latest: c.opt_day("latest")?,
+            dpd: 0,
+            principal: c.money("principal_cents")?,
+            collateral: c.get("collateral")?,
+            guarantor: c.get("guarantor")?,
+        };
+        let standing = if c.get("standing")? { Some(ClassParts::read(c)?) } else { None };
+        Ok(Read { facts, standing })
+    }
+}
+
+impl Read {
+    fn at(self, at: &StateAt) -> DueFacts {
+        let Some(parts) = self.standing else { return self.facts };
+        let (dpd, class) = parts.on(at);
+        DueFacts { dpd, class, ..self.facts }
+    }
+}
+
+fn facts_at(rows: Vec<Read>, at: &StateAt) -> Vec<DueFacts> {
+    rows.into_iter().map(|r| r.at(at)).collect()
+}
+
+/// The facts of a customer's loans, in loan order.
+/// DPD and class as of the date asked.
+pub fn due_facts_of_customer(conn: &Connection, customer: CustomerId, at: &StateAt) -> Result<Vec<DueFacts>> {
+    let rows = row::all(&mut *conn.prepare_cached(&facts_sql("l.customer_id = ?1", true))?, [customer])?;
+    Ok(facts_at(rows, at))
+}
+
+/// The facts of the loans of up to `customers` customers after customer id `after`, in
+/// customer order (a whole-book schedule reads the book a page at a time). `inspected`: the
+/// book holds inspections to look up (`any_inspection`).
+pub fn due_facts_page(
+    conn: &Connection,
+    after: i64,
+    customers: u32,
+    inspected: bool,
+    at: &StateAt,
+) -> Result<Vec<DueFacts>> {
+    let sql = facts_sql(
+        "l.customer_id IN (SELECT id FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2)",
+        inspected,
+    );
+    Ok(facts_at(row::all(&mut *conn.prepare_cached(&sql)?, params![after, customers])?, at))
+}
+
+/// Whether any inspection is on record.
+pub fn any_inspection(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM inspections)", [], |r| r.get(0))?)
+}
+
+/// The customers of these loans, each once.
+pub fn customers_of_loans(conn: &Connection, loans: &[LoanId]) -> Result<Vec<CustomerId>> {
+    let mut stmt = conn.prepare_cached("SELECT customer_id FROM loans WHERE id = ?1")?;
+    let mut out: Vec<CustomerId> = Vec::new();
+    for loan in loans {
+        let c: CustomerId = stmt.query_row([loan], |r| r.get(0))?;
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// Keeps the loan's regular row (`special = 0`) as given, writing only when it changed.
+#[allow(clippy::too_many_arguments)]
+pub fn put_regular(
+    conn: &Connection,
+    loan: LoanId,
+    kind: InspectionKind,
+    due_on: NaiveDate,
+    assignee: Option<UserId>,
+    class: RiskClass,
+    capped: bool,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO inspection_due (loan_id, special, kind, due_on, assignee_id, class, capped) \
+         VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (loan_id, special) DO UPDATE SET \
+         kind = excluded.kind, due_on = excluded.due_on, assignee_id = excluded.assignee_id, \
+         class = excluded.class, capped = excluded.capped \
+         WHERE kind IS NOT excluded.kind OR due_on IS NOT excluded.due_on OR assignee_id IS NOT excluded.assignee_id \
+         OR class IS NOT excluded.class OR capped IS NOT excluded.capped",
+    )?
+    .execute(params![loan, kind.as_str(), due_on.to_string(), assignee, class.as_str(), capped])?;
+    Ok(())
+}
+
+/// A loan's regular row as a whole-book schedule writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegularRow {
+    pub loan: LoanId,
+    pub kind: InspectionKind,
+    pub due_on: NaiveDate,
+    pub assignee: Option<UserId>,
+    pub class: RiskClass,
+    pub capped: bool,
+}
+
+/// Rows written per statement into an empty schedule: a statement per row was most of a million
+/// loans' scheduling.
+const ROWS_PER_INSERT: usize = 200;
+
+/// Writes regular rows into a schedule that holds none of these loans (a whole book scheduled
+/// into an empty table), a few hundred a statement.
+pub fn insert_regular(conn: &Connection, rows: &[RegularRow]) -> Result<()> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let values = vec!["(?, 0, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO inspection_due (loan_id, special, kind, due_on, assignee_id, class, capped) VALUES {values}"
+        );
+        let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
+        for r in chunk {
+            args.extend([
+                Value::Integer(r.loan.0),
+                Value::Text(r.kind.as_str().into()),
+                Value::Text(r.due_on.to_string()),
+                r.assignee.map_or(Value::Null, |u| Value::Integer(u.0)),
+                Value::Text(r.class.as_str().into()),
+                Value::Integer(i64::from(r.capped)),
+            ]);
+        }
+        if chunk.len() == ROWS_PER_INSERT {
+            conn.prepare_cached(&sql)?.execute(params_from_iter(args))?;
+        } else {
+            conn.prepare(&sql)?.execute(params_from_iter(args))?;
+        }
+    }
+    Ok(())
+}
+
+/// Puts a special inspection on the loan's schedule (one at a time: a second request keeps the
+/// earlier, sooner one).
+pub fn put_special(
+    conn: &Connection,
+    loan: LoanId,
+    due_on: NaiveDate,
+    assignee: Option<UserId>,
+    asked_on: NaiveDate,
+    reason: &str,
+) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO inspection_due (loan_id, special, kind, due_on, assignee_id, asked_on, reason) \
+             VALUES (?1, 1, 'special', ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![loan, due_on.to_string(), assignee, asked_on.to_string(), reason])?;
+    Ok(n == 1)
+}
+
+/// When the loan's special inspection was asked for, if one is on its schedule.
+pub fn special_asked_on(conn: &Connection, loan: LoanId) -> Result<Option<NaiveDate>> {
+    let day: Option<Option<String>> = conn
+        .prepare_cached("SELECT asked_on FROM inspection_due WHERE loan_id = ?1 AND special = 1")?
+        .query_map([loan], |r| r.get(0))?
+        .next()
+        .transpose()?;
+    day.flatten().as_deref().map(super::settings::parse_day).transpose()
+}
+
+/// Takes the loan off the schedule: its regular row, its special one, or both (`None`).
+pub fn drop_due(conn: &Connection, loan: LoanId, special: Option<bool>) -> Result<()> {
+    conn.prepare_cached("DELETE FROM inspection_due WHERE loan_id = ?1 AND (?2 IS NULL OR special = ?2)")?
+        .execute(params![loan, special])?;
+    Ok(())
+}
+
+/// Keeps the owner of the loan's rows with the case's (a reassignment).
+pub fn set_due_owner(conn: &Connection, loan: LoanId, to: Option<UserId>) -> Result<()> {
+    conn.prepare_cached("UPDATE inspection_due SET assignee_id = ?2 WHERE loan_id = ?1")?
+        .execute(params![loan, to])?;
+    Ok(())
+}
+
+/// The customers whose schedule the snapshot has moved from on the date asked: a scheduled loan
+/// no longer active, a routine interval taken for another class than the loan's on the date, an
+/// active loan not scheduled. One pass over the schedule and one over the snapshot's active loans
+/// (a run's, after the book is rolled to its date).
+pub fn customers_out_of_step(conn: &Connection, at: &StateAt) -> Result<Vec<CustomerId>> {
+    struct Scheduled {
+        customer: CustomerId,
+        active: bool,
+        routine: bool,
+        class: Option<RiskClass>,
+        parts: ClassParts,
+    }
+    impl FromRow for Scheduled {
+        fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+            let customer = c.get("customer_id")?;
+            let active = c.word::<LoanStatus>("status")? == LoanStatus::Active;
+            let (routine, class) = (c.get("routine")?, c.opt_word("class")?);
+            Ok(Scheduled { customer, active, routine, class, parts: ClassParts::read(c)? })
+        }
+    }
+    let t = at.table.name();
+    let mut out: Vec<CustomerId> = Vec::new();
+    let mut scheduled = conn.prepare(&format!(
+        "SELECT l.customer_id, s.status, d.kind = 'routine' AS routine, d.class, {CLASS_COLUMNS} \
+         FROM inspection_due d JOIN {t} s ON s.loan_id = d.loan_id JOIN loans l ON l.id = d.loan_id"
+    ))?;
+    let mut rows = scheduled.query([])?;
+    while let Some(r) = rows.next()? {
+        let r = Scheduled::from_row(r)?;
+        if !r.active || (r.routine && r.class != Some(r.parts.on(at).1)) {
+            out.push(r.customer);
+        }
+    }
+    let mut unscheduled = conn.prepare(&format!(
+        "SELECT l.customer_id FROM {t} s JOIN loans l ON l.id = s.loan_id WHERE s.status = 'active' \
+         AND NOT EXISTS (SELECT 1 FROM inspection_due d WHERE d.loan_id = s.loan_id AND d.special = 0)"
+    ))?;
+    for c in unscheduled.query_map([], |r| r.get(0))? {
+        out.push(c?);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// Whether the schedule holds any row.
+pub fn schedule_is_empty(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM inspection_due)", [], |r| r.get(0))?)
+}
+
+/// Which scheduled inspections a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueFilter {
+    pub owner: Option<UserId>,
+    pub kind: Option<InspectionKind>,
+    /// Due on or after, on or before.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Due before this date: overdue on it.
+    pub before: Option<NaiveDate>,
+    /// These loans only (a case's).
+    pub loan: Option<LoanId>,
+}
+
+/// A scheduled inspection as a list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueRow {
+    pub loan: LoanId,
+    pub loan_ref: String,
+    pub borrower: String,
+    pub owner: Option<String>,
+    pub kind: InspectionKind,
+    pub due_on: NaiveDate,
+    pub class: Option<RiskClass>,
+    pub asked_on: Option<NaiveDate>,
+    pub reason: Option<String>,
+}
+
+impl FromRow for DueRow {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(DueRow {
+            loan: c.get("loan_id")?,
+            loan_ref: c.get("loan_ref")?,
+            borrower: c.get("borrower")?,
+            owner: c.get("login")?,
+            kind: c.word("kind")?,
+            due_on: c.day("due_on")?,
+            class: c.opt_word("class")?,
+            asked_on: c.opt_day("asked_on")?,
+            reason: c.get("reason")?,
+        })
+    }
+}
+
+fn due_where(f: &DueFilter) -> (String, Vec<Value>) {
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    let mut bind = |cond: &str, v: Value| {
+        args.push(v);
+        conds.push(cond.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(owner) = f.owner {
+        bind("d.assignee_id = ?", Value::Integer(owner.0));
+    }
+    if let Some(loan) = f.loan {
+        bind("d.loan_id = ?", Value::Integer(loan.0));
+    }
+    if let Some(kind) = f.kind {
+        bind("d.kind = ?", Value::Text(kind.as_str().into()));
+    }
+    if let Some(from) = f.from {
+        bind("d.due_on >= ?", Value::Text(from.to_string()));
+    }
+    if let Some(to) = f.to {
+        bind("d.due_on <= ?", Value::Text(to.to_string()));
+    }
+    if let Some(before) = f.before {
+        bind("d.due_on < ?", Value::Text(before.to_string()));
+    }
+    let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+    (clause, args)
+}
+
+/// How many scheduled inspections the filter matches: a count over an index range.
+pub fn count_due(conn: &Connection, f: &DueFilter) -> Result<u64> {
+    let (clause, args) = due_where(f);
+    let sql = format!("SELECT count(*) FROM inspection_due d {clause}");
+    let n: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The statement and values of a page of the due list, by due date (ties by loan); `reversed`
+/// reads it from the end (a page in the back half of a long list).
+pub fn due_page_sql(f: &DueFilter, limit: Option<u64>, offset: u64, reversed: bool) -> (String, Vec<Value>) {
+    let (clause, mut args) = due_where(f);
+    args.push(Value::Integer(limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX))));
+    let lim = args.len();
+    args.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
+    let off = args.len();
+    let order = if reversed {
+        "d.due_on DESC, d.loan_id DESC, d.special DESC"
+    } else {
+        "d.due_on, d.loan_id, d.special"
+    };
+    let sql = format!(
+        "SELECT d.loan_id, l.loan_ref, l.borrower, u.login, d.kind, d.due_on, d.class, d.asked_on, d.reason \
+         FROM (SELECT d.loan_id, d.special FROM inspection_due d {clause} ORDER BY {order} LIMIT ?{lim} OFFSET ?{off}) p \
+         JOIN inspection_due d ON d.loan_id = p.loan_id AND d.special = p.special JOIN loans l ON l.id = d.loan_id \
+         LEFT JOIN users u ON u.id = d.assignee_id ORDER BY {order}"
+    );
+    (sql, args)
+}
+
+/// A page of the due list; knowing the list's length, a page in its back half is read from the end.
+pub fn due_page(
+    conn: &Connection,
+    f: &DueFilter,
+    limit: Option<u64>,
+    offset: u64,
+    total: Option<u64>,
+) -> Result<Vec<DueRow>> {
+    let from_end = match (total, limit) {
+        (Some(total), Some(limit)) if offset > total / 2 && offset < total => {
+            let end = offset.saturating_add(limit).min(total);
+            Some((total - end, end - offset))
+        }
+        _ => None,
+    };
+    let (sql, args) = match from_end {
+        Some((back, n)) => due_page_sql(f, Some(n), back, true),
+        None => due_page_sql(f, limit, offset, false),
+    };
+    let mut rows: Vec<DueRow> = row::all(&mut *conn.prepare_cached(&sql)?, params_from_iter(args))?;
+    if from_end.is_some() {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// Which of these loans have an inspection due before `before` (the queue's mark).
+pub fn overdue_among(conn: &Connection, loans: &[LoanId], before: NaiveDate) -> Result<HashSet<LoanId>> {
+    if loans.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let list = format!("[{}]", loans.iter().map(|l| l.0.to_string()).collect::<Vec<_>>().join(","));
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT loan_id FROM inspection_due WHERE loan_id IN (SELECT value FROM json_each(?1)) \
+         AND due_on < ?2",
+    )?;
+    let rows = stmt.query_map(params![list, before.to_string()], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<HashSet<LoanId>>>()?)
+}
+
+const PENDING: &str = "inspections_pending";
+
+/// Whether the book is to be scheduled whole (a store made before the schedule).
+pub fn schedule_pending(conn: &Connection) -> Result<bool> {
+    Ok(super::meta_get(conn, PENDING)?.is_some())
+}
+
+/// The book is scheduled.
+pub fn schedule_made(conn: &Connection) -> Result<()> {
+    conn.prepare_cached("DELETE FROM meta WHERE key = ?1")?.execute([PENDING])?;
+    Ok(())
+}
+
+/// The loans with an inspection due before `before` (an index range of the schedule, for the
+/// early-warning signal of an inspection overdue by 30 days: `before` is the date less 30 days),
+/// each once, in loan order.
+pub fn loans_due_before(conn: &Connection, before: NaiveDate) -> Result<Vec<LoanId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT loan_id FROM inspection_due INDEXED BY inspection_due_on WHERE due_on < ?1 ORDER BY loan_id",
+    )?;
+    let rows = stmt.query_map([before.to_string()], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
