@@ -146,13 +146,15 @@ fn a_contact_waits_for_an_import_without_an_error_and_reads_go_on() {
     let r = d.run(&["--as-of", AS_OF, "show", &loan, "--format", "json"]);
     assert_eq!(r.code, 0, "a read during the import: {}", r.stderr);
     // A later day's list would roll the shared snapshot forward: not while a load holds the store.
-    let later: common::Run = d
-        .command()
-        .env("DUEDESK_NOW", "2026-03-05T10:00:00+08:00")
-        .args(["--as-of", "2026-03-04", "loans", "--limit", "1", "--format", "json"])
-        .output()
-        .expect("run")
-        .into();
+    let later_list = || -> common::Run {
+        d.command()
+            .env("DUEDESK_NOW", "2026-03-05T10:00:00+08:00")
+            .args(["--as-of", "2026-03-04", "loans", "--format", "json"])
+            .output()
+            .expect("run")
+            .into()
+    };
+    let later = later_list();
     assert_eq!(later.code, 0, "a list for a new day during the import: {}", later.stderr);
 
     let mut contact = d
@@ -188,6 +190,18 @@ fn a_contact_waits_for_an_import_without_an_error_and_reads_go_on() {
     assert!(done.status.success(), "the contact after the import: {:?} {seen:?}", done.status);
     let logged: serde_json::Value = serde_json::from_slice(&done.stdout).expect("json");
     assert_eq!(logged["loan_id"], loan.as_str());
+
+    // The answer during the import was exact for its day, installments that fell due since the
+    // snapshot's date included: the same as the list once the book is rolled there (the loan the
+    // import and the contact changed aside).
+    let rolled = later_list();
+    assert_eq!(rolled.code, 0, "the list for the new day after the import: {}", rolled.stderr);
+    let others = |r: &common::Run| -> Vec<serde_json::Value> {
+        let rows = r.json().as_array().expect("rows").clone();
+        rows.into_iter().filter(|row| row["loan_id"] != loan.as_str()).collect()
+    };
+    assert_eq!(others(&later).len(), 199);
+    assert_eq!(others(&later), others(&rolled));
 }
 
 #[cfg(unix)]

@@ -440,18 +440,23 @@ fn the_policy_in_force_sets_the_due_soon_windows_and_the_class_bands_everywhere(
     assert_eq!(due_soon(&d), ["C-0"]);
 }
 
-/// Each loan's stage, stage events and tasks, in loan order, read straight from the store file;
-/// and how many escalation runs the audit log records.
-fn book(d: &TestDesk) -> (Vec<(i64, String, i64, i64)>, i64) {
+/// Each loan's stage, stage events, tasks and maturity notice tasks (the run's last pass, after
+/// the stage changes), in loan order, read straight from the store file; and how many escalation
+/// runs the audit log records.
+type BookRow = (i64, String, i64, i64, i64);
+
+fn book(d: &TestDesk) -> (Vec<BookRow>, i64) {
     let conn = rusqlite::Connection::open(&d.db).expect("open the store");
     let mut stmt = conn
         .prepare(
             "SELECT l.id, l.stage, (SELECT count(*) FROM stage_events e WHERE e.loan_id = l.id), \
-             (SELECT count(*) FROM tasks t WHERE t.loan_id = l.id) FROM loans l ORDER BY l.id",
+             (SELECT count(*) FROM tasks t WHERE t.loan_id = l.id AND t.kind <> 'maturity_notice'), \
+             (SELECT count(*) FROM tasks t WHERE t.loan_id = l.id AND t.kind = 'maturity_notice') \
+             FROM loans l ORDER BY l.id",
         )
         .expect("sql");
     let loans = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         .expect("rows")
         .collect::<rusqlite::Result<Vec<_>>>()
         .expect("rows");
@@ -506,14 +511,22 @@ fn a_run_killed_mid_way_leaves_whole_batches_and_the_next_run_finishes_it() {
     assert_eq!(status.signal(), Some(9), "killed mid-run, not finished: {status:?}");
 
     // Whole batches only, in loan order: a prefix of the loans as the whole run left them, the
-    // rest as before, and no loan half-changed (stage, its event and its tasks together).
+    // rest as before, and no loan half-changed (stage, its event and its tasks together). The
+    // maturity notices come in a pass of their own after the stage changes: none yet.
     let (part, runs) = book(&d);
     assert_eq!(runs, 0, "the run's audit entry is written at its end");
-    let cut = part.iter().zip(&after).position(|(p, a)| p != a).expect("some batches were left to do");
+    let moves = |r: &BookRow| (r.0, r.1.clone(), r.2, r.3);
+    let cut = part
+        .iter()
+        .zip(&after)
+        .position(|(p, a)| moves(p) != moves(a))
+        .expect("some batches were left to do");
     assert!(cut >= 5_000, "at least the first batch is in: {cut}");
     for (i, (p, b)) in part.iter().zip(&before).enumerate().skip(cut) {
-        assert_eq!(p, b, "loan #{i} after the cut is untouched");
+        assert_eq!(moves(p), moves(b), "loan #{i} after the cut is untouched");
     }
+    assert!(after.iter().any(|a| a.4 > 0), "the whole run adds maturity notices");
+    assert_eq!(part.iter().map(|p| p.4).sum::<i64>(), before.iter().map(|b| b.4).sum::<i64>());
 
     // The next run finishes the job: the same book as the whole run.
     d.ok_on(later, &["--as-of", later, "escalate"]);

@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate};
 use duedesk::app::{AppError, Desk, demo, import};
 use duedesk::store::Store;
 use rusqlite::Connection;
-use rusqlite::types::ValueRef;
+use rusqlite::types::{Value, ValueRef};
 use sha2::{Digest, Sha256};
 
 const NOW: &str = "2026-03-01T10:00:00+08:00";
@@ -71,14 +71,6 @@ const TABLES: &[(&str, &str)] = &[
          JOIN customers c ON c.id = a.customer_id LEFT JOIN users f ON f.id = a.from_user_id \
          LEFT JOIN users t ON t.id = a.to_user_id LEFT JOIN users b ON b.id = a.by_user_id",
     ),
-    (
-        "loan_state",
-        "SELECT l.loan_ref, s.as_of, s.status, s.stage, u.login, s.dpd, s.bucket, s.class, \
-         s.outstanding_principal, s.overdue_principal, s.overdue_interest, s.overdue_amount, \
-         s.penalty_interest, s.payoff_amount, s.next_due_on, s.next_due_amount, s.due_soon_on, \
-         s.due_soon_kind, s.last_contact_at, s.next_action_on, s.promise_due_on, s.promise_status \
-         FROM loan_state s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id",
-    ),
     // The store's time zone is the machine's where it was made: not part of the book.
     ("settings", "SELECT key, value FROM settings WHERE key <> 'timezone'"),
     ("holidays", "SELECT day, kind, name FROM holidays"),
@@ -130,11 +122,64 @@ fn feed(hash: &mut Sha256, value: ValueRef<'_>) {
     hash.update(bytes);
 }
 
+/// The snapshot as lists read it on 2026-03-01, each row's values as the table stored them before
+/// it kept dates instead of DPD (migration 0019): loan id, date, status, stage, owner, DPD,
+/// bucket, class, the six amounts, next due, due soon, last contact, next action, promise. The
+/// figures derived for the date are the figures once stored, so the digest has not moved.
+fn snapshot_digest(db: &Path) -> (u64, String) {
+    let desk = desk_at(db);
+    let at = duedesk::store::StateAt::shared(desk.as_of, desk.rules);
+    let conn = Connection::open(db).expect("open the store");
+    let mut rows = duedesk::store::list_loans(&conn, at, &Default::default(), Default::default(), None, 0)
+        .expect("the snapshot");
+    rows.sort_by(|a, b| a.loan_ref.cmp(&b.loan_ref));
+    let text = |s: &str| Value::Text(s.to_string());
+    let opt = |s: Option<String>| s.map_or(Value::Null, Value::Text);
+    let day = |d: Option<NaiveDate>| opt(d.map(|d| d.to_string()));
+    let cents = |m: duedesk::domain::Money| Value::Integer(m.cents());
+    let mut hash = Sha256::new();
+    for r in &rows {
+        let values = [
+            text(&r.loan_ref),
+            text(&r.as_of.to_string()),
+            text(r.status.as_str()),
+            text(r.stage.as_str()),
+            opt(r.assignee.clone()),
+            Value::Integer(r.dpd),
+            text(r.bucket.as_str()),
+            text(r.class.as_str()),
+            cents(r.outstanding_principal),
+            cents(r.overdue_principal),
+            cents(r.overdue_interest),
+            cents(r.overdue_amount),
+            cents(r.penalty_interest),
+            cents(r.payoff_amount),
+            day(r.next_due_on),
+            cents(r.next_due_amount),
+            day(r.due_soon_on),
+            opt(r.due_soon_kind.map(|k| k.as_str().to_string())),
+            opt(r.last_contact_at.clone()),
+            day(r.next_action_on),
+            day(r.promise_due_on),
+            opt(r.promise_status.map(|p| p.as_str().to_string())),
+        ];
+        for v in &values {
+            feed(&mut hash, ValueRef::from(v));
+        }
+    }
+    let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    (rows.len() as u64, hex)
+}
+
 /// `table rows sha256` for each table, one a line.
 fn digests(db: &Path) -> String {
     let conn = Connection::open(db).expect("open the store");
     let mut out = String::new();
     for (table, select) in TABLES {
+        if *table == "settings" {
+            let (n, hex) = snapshot_digest(db);
+            writeln!(out, "loan_state {n} {hex}").expect("line");
+        }
         let width = conn.prepare(select).expect(table).column_count();
         let order: Vec<String> = (1..=width).map(|i| i.to_string()).collect();
         let sql = format!("{select} ORDER BY {}", order.join(", "));

@@ -12,6 +12,11 @@ pub fn bin() -> &'static str {
 
 /// Runs the binary under `/usr/bin/time -v`: wall time and peak memory (max RSS).
 pub fn timed(args: &[&str]) -> Res<(Duration, u64)> {
+    timed_at(args, NOW)
+}
+
+/// `timed` with the clock at `now`.
+pub fn timed_at(args: &[&str], now: &str) -> Res<(Duration, u64)> {
     let report = std::env::temp_dir().join(format!("duedesk-bench-time-{}.txt", std::process::id()));
     let t = Instant::now();
     let status = Command::new("/usr/bin/time")
@@ -20,7 +25,7 @@ pub fn timed(args: &[&str]) -> Res<(Duration, u64)> {
         .arg(&report)
         .arg(bin())
         .args(args)
-        .env("DUEDESK_NOW", NOW)
+        .env("DUEDESK_NOW", now)
         .stdout(Stdio::null())
         .status()?;
     let wall = t.elapsed();

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use duedesk::domain::LoanStatus;
-use duedesk::store::{self, LoanFilter, SortKey, StateTable, Store};
+use duedesk::store::{self, LoanFilter, SortKey, StateAt, Store};
 use rusqlite::types::Value;
 
 use crate::report::{Table, median, ms};
@@ -31,15 +31,16 @@ fn queue_filter(search: Option<&str>) -> LoanFilter {
 /// counts of the queue and of today's promise band and the page of each band it reaches.
 fn statements(
     conn: &rusqlite::Connection,
+    at: StateAt,
     filter: &LoanFilter,
     sort: SortKey,
     offset: u64,
 ) -> Res<Vec<String>> {
     if filter.search.is_some() {
-        let hits = store::search_hits(conn, StateTable::Shared, filter, sort)?;
+        let hits = store::search_hits(conn, at, filter, sort)?;
         return Ok(vec![
-            inline(store::search_sql(StateTable::Shared, filter, sort)),
-            inline(store::rows_by_id_sql(StateTable::Shared, hits.page(offset, Some(PAGE)))),
+            inline(store::search_sql(at, filter, sort)),
+            inline(store::rows_by_id_sql(at, hits.page(offset, Some(PAGE)))),
         ]);
     }
     let day = filter.promises_first.expect("the queue puts promises first");
@@ -49,21 +50,12 @@ fn statements(
         ..filter.clone()
     };
     let (first, rest) = (band(true), band(false));
-    let in_first = store::count_loans(conn, StateTable::Shared, &first)?;
-    let mut out = vec![
-        inline(store::count_sql(StateTable::Shared, filter)),
-        inline(store::count_sql(StateTable::Shared, &first)),
-    ];
+    let in_first = store::count_loans(conn, at, &first)?;
+    let mut out = vec![inline(store::count_sql(at, filter)), inline(store::count_sql(at, &first))];
     if offset < in_first {
-        out.push(inline(store::page_sql(StateTable::Shared, &first, sort, Some(PAGE), offset)));
+        out.push(inline(store::page_sql(at, &first, sort, Some(PAGE), offset)));
     }
-    out.push(inline(store::page_sql(
-        StateTable::Shared,
-        &rest,
-        sort,
-        Some(PAGE),
-        offset.saturating_sub(in_first),
-    )));
+    out.push(inline(store::page_sql(at, &rest, sort, Some(PAGE), offset.saturating_sub(in_first))));
     Ok(out)
 }
 
@@ -90,10 +82,11 @@ pub fn baseline(work: &Path, admin: &str, name: &str, phone: &str, table: &mut T
         table.add("sqlite3 baseline", "skipped: no sqlite3 shell on PATH".into(), "≤ 1.5×", "—".into());
         return Ok(());
     }
-    let _desk = open_desk(work, admin)?;
+    let desk = open_desk(work, admin)?;
+    let at = StateAt::shared(desk.as_of, desk.rules);
     // The desk's statements, asked of the store on its own connection beside the desk.
     let store = Store::open(work)?;
-    let total = store::count_loans(store.conn(), StateTable::Shared, &queue_filter(None))?;
+    let total = store::count_loans(store.conn(), at, &queue_filter(None))?;
     let first: String = name.chars().take(1).collect();
     let cases: Vec<(String, LoanFilter, SortKey, u64)> = vec![
         ("queue page 1, by DPD".into(), queue_filter(None), SortKey::Dpd, 0),
@@ -117,18 +110,18 @@ pub fn baseline(work: &Path, admin: &str, name: &str, phone: &str, table: &mut T
     ];
     const RUNS: usize = 5;
     for (what, filter, sort, offset) in cases {
-        let stmts = statements(store.conn(), &filter, sort, offset)?;
+        let stmts = statements(store.conn(), at, &filter, sort, offset)?;
         // The desk: the same count and page(s) through the store, as the worker runs them.
         let mut ours = Vec::new();
         for _ in 0..RUNS {
             let conn = store.conn();
             let t = Instant::now();
             let rows = if filter.search.is_some() {
-                let hits = store::search_hits(conn, StateTable::Shared, &filter, sort)?;
-                store::rows_by_id(conn, StateTable::Shared, hits.page(offset, Some(PAGE)))?
+                let hits = store::search_hits(conn, at, &filter, sort)?;
+                store::rows_by_id(conn, at, hits.page(offset, Some(PAGE)))?
             } else {
-                store::count_loans(conn, StateTable::Shared, &filter)?;
-                store::list_loans(conn, StateTable::Shared, &filter, sort, Some(PAGE), offset)?
+                store::count_loans(conn, at, &filter)?;
+                store::list_loans(conn, at, &filter, sort, Some(PAGE), offset)?
             };
             ours.push(t.elapsed());
             assert!(!rows.is_empty() || offset > 0, "{what}: rows");

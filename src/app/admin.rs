@@ -136,18 +136,20 @@ impl Desk {
     /// lists, `show` and the next run agree. `what` names the change in the audit record.
     pub fn set_policy(&mut self, policy: &Policy, what: &str, progress: &mut dyn FnMut(u64)) -> Result<()> {
         let actor = self.actor.require(Role::Admin, "setting the escalation policy")?.login.clone();
-        let at = self.stamp();
+        let (at, today) = (self.stamp(), self.as_of);
         let rules = policy.assess_rules(self.rules.penalty_uplift_pct);
         let (before, after) = (self.policy.to_toml(), policy.to_toml());
         self.store.write(|tx| -> Result<()> {
             store::setting_set(tx, POLICY_KEY, &after)?;
             let detail = serde_json::json!({ "source": what, "before": before, "after": after }).to_string();
             store::insert_audit(tx, &at, &actor, "policy_set", "setting", Some(POLICY_KEY), &detail)?;
-            if let Some(day) = store::snapshot_as_of(tx)? {
+            let day = store::snapshot_as_of(tx)?;
+            if let Some(day) = day {
                 store::refresh_all(tx, StateTable::Shared, day, &rules, progress)?;
             }
             // Its inspection intervals and its classes may move every loan's next inspection.
-            crate::app::inspect::schedule_book(tx, &policy.inspections)?;
+            let at = store::StateAt::shared(day.unwrap_or(today), rules);
+            crate::app::inspect::schedule_book(tx, &policy.inspections, &at)?;
             Ok(())
         })?;
         self.load_rules()
@@ -232,8 +234,8 @@ impl Desk {
         })?;
         let user = store::user_by_login(self.store.conn(), login)?
             .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?;
-        let table = self.state_table(&mut |_| {})?;
-        Ok(u64::try_from(store::open_book_of(self.store.conn(), table, user.id)?.0).unwrap_or(0))
+        let at = self.state_table(&mut |_| {})?;
+        Ok(u64::try_from(store::open_book_of(self.store.conn(), at.table, user.id)?.0).unwrap_or(0))
     }
 
     /// Gives a desk user another role; the role before. The store keeps an active admin.

@@ -290,7 +290,7 @@ impl Desk {
         }
         let from = loan.stage;
         let ev = self.stage_event(from, Stage::WrittenOff, &format!("written off: {reason}"));
-        let (as_of, inspections) = (self.as_of, self.policy.inspections);
+        let (as_of, inspections, rules) = (self.as_of, self.policy.inspections, self.rules);
         let me = self.edit_as();
         self.store.write(|tx| -> Result<()> {
             Self::claim_edit(tx, &loan, expected_version, me)?;
@@ -298,7 +298,7 @@ impl Desk {
             store::write_off(tx, loan.id, as_of)?;
             let note = format!("no longer needed: written off: {reason}");
             tasks::close_work(tx, loan.id, None, as_of, &ev.actor, &note)?;
-            super::inspect::reschedule_loans(tx, &[loan.id], &inspections)?;
+            super::inspect::reschedule_loans(tx, &[loan.id], &inspections, &store::StateAt::shared(as_of, rules))?;
             let detail =
                 serde_json::json!({ "from": from.as_str(), "to": "written_off", "on": as_of.to_string(), "reason": reason });
             store::insert_audit(
@@ -346,7 +346,12 @@ impl Desk {
             store::record_stage_change(tx, loan.id, &ev)?;
             tasks::create_stage_work(tx, loan.id, before, as_of, &ev.actor, &ev.at)?;
             store::refresh_loans(tx, &[loan.id], &rules)?;
-            super::inspect::reschedule_loans(tx, &[loan.id], &inspections)?;
+            super::inspect::reschedule_loans(
+                tx,
+                &[loan.id],
+                &inspections,
+                &store::StateAt::shared(as_of, rules),
+            )?;
             let detail = serde_json::json!({
                 "from": "written_off",
                 "to": before.as_str(),

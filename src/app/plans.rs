@@ -128,7 +128,12 @@ impl Desk {
             }
             store::refresh_loans(tx, &[loan.id], &rules)?;
             // A plan holds the class it was saved at, and with it the inspection interval.
-            super::inspect::reschedule_loans(tx, &[loan.id], &inspections)?;
+            super::inspect::reschedule_loans(
+                tx,
+                &[loan.id],
+                &inspections,
+                &store::StateAt::shared(today, rules),
+            )?;
             let detail = serde_json::json!({
                 "schedule": id,
                 "schedule_before": loan.schedule_id,

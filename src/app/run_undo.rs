@@ -129,7 +129,7 @@ impl Desk {
             let inspections = self.policy.inspections;
             self.store.write(|tx| -> Result<()> {
                 store::refresh_all(tx, StateTable::Shared, as_of, &rules, &mut |_| {})?;
-                crate::app::inspect::sync_schedule(tx, &inspections)
+                crate::app::inspect::sync_schedule(tx, &inspections, &store::StateAt::shared(as_of, rules))
             })?;
         }
         report.last_run_now = store::last_stage_change_as_of(self.store.conn(), POLICY_ACTOR)?;

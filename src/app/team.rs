@@ -111,12 +111,12 @@ impl Desk {
             )));
         }
         let to = month_end(first).min(as_of);
-        let table = self.state_table(&mut |_| {})?;
+        let at = self.state_table(&mut |_| {})?;
         let conn = self.store.conn();
         let collections = store::collections(conn, first, to)?;
         let mut collectors = Vec::new();
         for u in store::list_users(conn)? {
-            let (open_cases, open_loans, overdue_amount) = store::open_book_of(conn, table, u.id)?;
+            let (open_cases, open_loans, overdue_amount) = store::open_book_of(conn, at.table, u.id)?;
             let contacts_today = store::contacts_by(conn, u.id, as_of, as_of + Duration::days(1))?;
             let promises_made = store::promises_made_by(conn, u.id, first, to)?;
             let (mut kept, mut broken) = (0, 0);
@@ -164,7 +164,7 @@ impl Desk {
         }
         let funnel = FUNNEL
             .iter()
-            .map(|s| Ok(StageCount { stage: *s, loans: store::stage_count(conn, table, *s)? }))
+            .map(|s| Ok(StageCount { stage: *s, loans: store::stage_count(conn, at.table, *s)? }))
             .collect::<Result<Vec<_>>>()?;
         let mut daily = Vec::new();
         let mut day = first;

@@ -162,11 +162,23 @@ pub fn loan_class(
     observation_until: Option<chrono::NaiveDate>,
     plan_held: Option<RiskClass>,
 ) -> RiskClass {
-    if a.closed {
+    class_on(a.closed, a.class_floor, a.as_of, observation_until, plan_held)
+}
+
+/// `loan_class` from its parts: whether the loan is closed, its floor on `on` (`ClassBands::floor`
+/// of its DPD), the end of a restructure's observation and the class a plan holds it at.
+pub fn class_on(
+    closed: bool,
+    floor: RiskClass,
+    on: chrono::NaiveDate,
+    observation_until: Option<chrono::NaiveDate>,
+    plan_held: Option<RiskClass>,
+) -> RiskClass {
+    if closed {
         return RiskClass::Normal;
     }
-    let observed = observation_until.is_some_and(|until| a.as_of < until);
-    let floor = if observed { a.class_floor.max(RiskClass::SpecialMention) } else { a.class_floor };
+    let observed = observation_until.is_some_and(|until| on < until);
+    let floor = if observed { floor.max(RiskClass::SpecialMention) } else { floor };
     floor.max(plan_held.unwrap_or(RiskClass::Normal))
 }
 

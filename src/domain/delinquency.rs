@@ -180,16 +180,13 @@ pub fn assess(
     let overdue_principal: Money = overdue().map(InstallmentState::unpaid_principal).sum();
     let overdue_interest: Money = overdue().map(InstallmentState::unpaid_interest).sum();
 
-    let uplift = i128::from(100 + rules.penalty_uplift_pct);
-    let rate_e4 = i128::from(rate.e4());
-    let penalty_num: i128 = overdue()
+    let principal_days: i128 = overdue()
         .map(|s| {
             let days = i128::from((as_of - s.installment.due_on).num_days());
-            i128::from(s.unpaid_principal().cents()) * days * rate_e4 * uplift
+            i128::from(s.unpaid_principal().cents()) * days
         })
         .sum();
-    // Daily rate = annual% × (1 + uplift) / 360: divide by 100 (percent) × 10⁴ (rate scale) × 100 (uplift) × 360.
-    let penalty_interest = to_money(div_round(penalty_num, 100 * 10_000 * 100 * 360));
+    let penalty_interest = penalty_interest(principal_days, rate, rules.penalty_uplift_pct);
 
     let total_principal: Money = schedule.iter().map(|i| i.principal).sum();
     let paid_principal: Money = installments.iter().map(|s| s.paid_principal).sum();
@@ -221,6 +218,14 @@ pub fn assess(
         payoff_amount: unpaid_all + penalty_interest,
         installments,
     }
+}
+
+/// Penalty interest on `principal_days` (cents of overdue principal × days each was overdue, summed
+/// over the installments): daily at the contract rate uplifted, summed exactly and rounded once.
+pub fn penalty_interest(principal_days: i128, rate: Rate, uplift_pct: i64) -> Money {
+    let num = principal_days * i128::from(rate.e4()) * i128::from(100 + uplift_pct);
+    // Daily rate = annual% × (1 + uplift) / 360: divide by 100 (percent) × 10⁴ (rate scale) × 100 (uplift) × 360.
+    to_money(div_round(num, 100 * 10_000 * 100 * 360))
 }
 
 fn due_soon(installments: &[InstallmentState], as_of: NaiveDate, rules: &AssessRules) -> Option<DueSoon> {

@@ -18,11 +18,12 @@ pub mod roles;
 pub mod schedule;
 pub mod search;
 pub mod stage;
+pub mod standing;
 pub mod terms;
 pub mod workdays;
 pub mod worklog;
 
-pub use classify::{Bucket, ClassBands, ManualClass, RiskClass, loan_class};
+pub use classify::{Bucket, ClassBands, ManualClass, RiskClass, class_on, loan_class};
 pub use contact::{Channel, Direction, Outcome, Party, PromiseStatus, promise_status};
 pub use delinquency::{
     AssessRules, Assessment, DueSoon, DueSoonKind, InstallmentState, InstallmentStatus, Payment, assess,
@@ -32,4 +33,5 @@ pub use money::{Money, MoneyError};
 pub use roles::Role;
 pub use schedule::{Installment, annuity_payment, build_schedule, monthly_interest};
 pub use stage::{LoanStatus, Stage, StageBands, effective_stage, is_secured};
+pub use standing::{Standing, dpd_on, penalty_on};
 pub use terms::{LoanTerms, Product, Rate, add_months, parse_date};

@@ -61,7 +61,7 @@ pub struct CaseFilter {
 
 /// The cases matching the filter, one row per customer, in customer order. Reads the snapshot's
 /// stage or owner index, so only the selected loans are touched.
-pub fn select_cases(conn: &Connection, table: super::StateTable, f: &CaseFilter) -> Result<Vec<CaseRow>> {
+pub fn select_cases(conn: &Connection, at: super::StateAt, f: &CaseFilter) -> Result<Vec<CaseRow>> {
     use rusqlite::types::Value;
     let mut conds = Vec::new();
     let mut args: Vec<Value> = Vec::new();
@@ -73,9 +73,10 @@ pub fn select_cases(conn: &Connection, table: super::StateTable, f: &CaseFilter)
         args.push(Value::Integer(owner.0));
         conds.push(format!("s.assignee_id = ?{}", args.len()));
     }
-    if let Some(min) = f.dpd_min {
-        args.push(Value::Integer(min));
-        conds.push(format!("s.dpd >= ?{}", args.len()));
+    // DPD at least `min` on the date: overdue since that many days before it.
+    if let Some(min) = f.dpd_min.filter(|m| *m >= 1) {
+        args.push(at.days_before(min).map_or(Value::Null, |d| Value::Text(d.to_string())));
+        conds.push(format!("(s.overdue_since IS NULL) = 0 AND s.overdue_since <= ?{}", args.len()));
     }
     let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
     // With one min() in the query SQLite takes bare columns (the loan id) from that row. CROSS JOIN
@@ -86,7 +87,7 @@ pub fn select_cases(conn: &Connection, table: super::StateTable, f: &CaseFilter)
          count(*) AS loans, sum(s.overdue_amount) AS overdue_cents \
          FROM {} s CROSS JOIN loans l ON l.id = s.loan_id JOIN customers c ON c.id = l.customer_id \
          LEFT JOIN users u ON u.id = c.assignee_id {clause} GROUP BY l.customer_id ORDER BY l.customer_id",
-        table.name()
+        at.table.name()
     );
     row::all(&mut conn.prepare(&sql)?, rusqlite::params_from_iter(args))
 }

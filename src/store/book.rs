@@ -160,6 +160,11 @@ pub fn customer_count(conn: &Connection) -> Result<i64> {
     Ok(conn.prepare_cached("SELECT count(*) FROM customers")?.query_row([], |r| r.get(0))?)
 }
 
+/// Whether the store holds any loan (one probe; `loan_count` reads a whole index).
+pub fn any_loan(conn: &Connection) -> Result<bool> {
+    Ok(conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM loans)")?.query_row([], |r| r.get(0))?)
+}
+
 pub fn loan_count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM loans", [], |r| r.get(0))?)
 }

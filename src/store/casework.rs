@@ -307,8 +307,12 @@ pub fn record_stage_change(conn: &Connection, loan: LoanId, ev: &StageEvent) -> 
     .execute(params![loan, ev.from.as_str(), ev.to.as_str(), ev.as_of.to_string(), ev.actor, ev.reason, ev.at])?;
     conn.prepare_cached("UPDATE loans SET stage = ?2, version = version + 1 WHERE id = ?1")?
         .execute(params![loan, ev.to.as_str()])?;
-    conn.prepare_cached("UPDATE loan_state SET stage = ?2 WHERE loan_id = ?1 AND status = 'active'")?
-        .execute(params![loan, ev.to.as_str()])?;
+    // The list's stage follows the loan's while it is active; closed and written-off loans show
+    // their status. The run's own copy always follows.
+    conn.prepare_cached(
+        "UPDATE loan_state SET workflow_stage = ?2, stage = iif(status = 'active', ?2, stage) WHERE loan_id = ?1",
+    )?
+    .execute(params![loan, ev.to.as_str()])?;
     Ok(())
 }
 
@@ -402,7 +406,8 @@ pub fn write_off(conn: &Connection, loan: LoanId, on: NaiveDate) -> Result<()> {
     )?
     .execute(params![loan, on.to_string()])?;
     conn.prepare_cached(
-        "UPDATE loan_state SET status = 'written_off', stage = 'written_off' WHERE loan_id = ?1",
+        "UPDATE loan_state SET status = 'written_off', stage = 'written_off', workflow_stage = 'written_off' \
+         WHERE loan_id = ?1",
     )?
     .execute(params![loan])?;
     Ok(())

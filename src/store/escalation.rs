@@ -1,4 +1,7 @@
-//! What an escalation run reads: each loan's snapshot row with the facts the policy decides on.
+//! What an escalation run reads: the loans its policy may move or owe a dunning notice, each with
+//! the facts the policy decides on, from the snapshot's run index (migration 0020).
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -7,14 +10,13 @@ use super::Result;
 use super::book::LoanId;
 use super::row::{self, Cols, FromRow};
 use super::settings::parse_day;
-use super::state::StateTable;
-use crate::domain::{LoanStatus, Money, Product, PromiseStatus, Stage, is_secured};
+use super::state::{StateAt, StateTable};
+use crate::domain::{LoanStatus, Money, Product, PromiseStatus, Stage, dpd_on};
 
 /// One loan as a policy run sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EscalationRow {
     pub loan: LoanId,
-    pub loan_ref: String,
     /// The stage stored on the loan (the workflow stage).
     pub stage: Stage,
     pub status: LoanStatus,
@@ -23,69 +25,145 @@ pub struct EscalationRow {
     /// A guarantor name or collateral description on file.
     pub secured: bool,
     pub written_off: bool,
-    /// The status of the latest promise as of the snapshot's date, by the grace of the policy
-    /// the snapshot was computed with.
+    /// The status of the latest promise as of the date, by the grace of the policy the snapshot
+    /// was computed with.
     pub promise: Option<PromiseStatus>,
-    /// The latest promise's amount, and the overdue amount it is measured against.
+    /// The latest promise's amount and the overdue amount it is measured against, and whether an
+    /// explicit schedule (a plan, extension or restructure) is in force: read for the loans whose
+    /// decision turns on them (an active promise; nothing overdue, where a plan may hold a cure),
+    /// `None`, zero and `false` for the others.
     pub promise_amount: Option<Money>,
     pub overdue: Money,
-    /// An explicit schedule (a plan, extension or restructure) is in force.
     pub planned: bool,
-    /// The end of the dispute or hardship hold in force on the snapshot's date, if any.
+    /// The end of the dispute or hardship hold in force on the date, if any.
     pub held_until: Option<NaiveDate>,
-    /// The final maturity, when it is the loan's due-soon date (within the maturity window).
-    pub maturity_on: Option<NaiveDate>,
 }
 
-impl FromRow for EscalationRow {
+/// A run's row as stored, before the date's DPD and holds are laid over it.
+struct Stored {
+    loan: LoanId,
+    stage: Stage,
+    status: LoanStatus,
+    overdue_since: Option<NaiveDate>,
+    product: Product,
+    secured: bool,
+    promise: Option<PromiseStatus>,
+}
+
+impl FromRow for Stored {
     fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
-        let (loan, loan_ref, stage, status, dpd, product) = (
-            c.get("loan_id")?,
-            c.get("loan_ref")?,
-            c.word("stage")?,
-            c.word("status")?,
-            c.get("dpd")?,
-            c.word("product")?,
-        );
-        let (guarantor, collateral): (Option<String>, Option<String>) =
-            (c.get("guarantor")?, c.get("collateral")?);
-        Ok(EscalationRow {
-            loan,
-            loan_ref,
-            stage,
-            status,
-            dpd,
-            product,
-            secured: is_secured(guarantor.as_deref(), collateral.as_deref()),
-            written_off: c.get("written_off")?,
+        Ok(Stored {
+            loan: c.get("loan_id")?,
+            stage: c.word("workflow_stage")?,
+            status: c.word("status")?,
+            overdue_since: c.opt_day("overdue_since")?,
+            product: c.word("product")?,
+            secured: c.get("secured")?,
             promise: c.opt_word("promise_status")?,
-            held_until: c.opt_day("held_until")?,
-            promise_amount: c.get::<Option<i64>>("promise_amount_cents")?.map(Money::from_cents),
-            overdue: c.money("overdue_amount")?,
-            planned: c.get("planned")?,
-            maturity_on: c.opt_day("maturity_on")?,
         })
     }
 }
 
-/// Up to `limit` loans of `table` after loan id `after`, in loan order (keyset paging, so a run
-/// over a million loans holds one page at a time).
+/// The loans a run looks at: every loan a policy could move or owe a dunning notice on any date.
+/// Loans at their own stage with nothing overdue (current and paying, closed and recorded so,
+/// written off) are not: `decide` leaves them where they are whatever the date. The condition is
+/// the run index's own, word for word, so SQLite reads that index alone.
+const RUN_CANDIDATES: &str =
+    "(workflow_stage <> stage OR (status = 'active' AND (overdue_since IS NOT NULL OR stage <> 'current')))";
+
+/// Up to `limit` loans a run looks at after loan id `after`, in loan order (keyset paging, so a
+/// run over a million loans holds one page at a time), with their DPD on the date and the hold in
+/// force then (`held`: `holds::held_on` of the date).
 pub fn escalation_page(
     conn: &Connection,
-    table: StateTable,
+    at: StateAt,
+    held: &HashMap<LoanId, NaiveDate>,
     after: i64,
     limit: u32,
 ) -> Result<Vec<EscalationRow>> {
+    let pin = if at.table == StateTable::Shared { " INDEXED BY loan_state_run" } else { "" };
     let sql = format!(
-        "SELECT s.loan_id, l.loan_ref, l.stage, s.status, s.dpd, l.product, l.guarantor, l.collateral, \
-         l.written_off_on IS NOT NULL AS written_off, s.promise_status, {} AS held_until, \
-         l.promise_amount_cents, s.overdue_amount, l.schedule_id IS NOT NULL AS planned, \
-         CASE WHEN s.due_soon_kind = 'maturity' THEN s.due_soon_on END AS maturity_on \
-         FROM {} s JOIN loans l ON l.id = s.loan_id WHERE s.loan_id > ?1 ORDER BY s.loan_id LIMIT ?2",
-        super::holds::HELD_UNTIL_SQL,
-        table.name()
+        "SELECT loan_id, workflow_stage, status, overdue_since, product, secured, promise_status \
+         FROM {} s{pin} WHERE {RUN_CANDIDATES} AND loan_id > ?1 ORDER BY loan_id LIMIT ?2",
+        at.table.name()
     );
-    row::all(&mut *conn.prepare_cached(&sql)?, params![after, limit])
+    let stored: Vec<Stored> = row::all(&mut *conn.prepare_cached(&sql)?, params![after, limit])?;
+    let mut terms = conn.prepare_cached(&format!(
+        "SELECT l.promise_amount_cents, s.overdue_amount, l.schedule_id IS NOT NULL \
+         FROM loans l JOIN {} s ON s.loan_id = l.id WHERE l.id = ?1",
+        at.table.name()
+    ))?;
+    stored
+        .into_iter()
+        .map(|s| {
+            // Most loans a run looks at are overdue without a promise in force: the loans table is
+            // read only for the others.
+            let (promise_amount, overdue, planned) =
+                if s.promise == Some(PromiseStatus::Active) || s.overdue_since.is_none() {
+                    terms.query_row([s.loan], |r| {
+                        Ok((
+                            r.get::<_, Option<i64>>(0)?.map(Money::from_cents),
+                            Money::from_cents(r.get(1)?),
+                            r.get(2)?,
+                        ))
+                    })?
+                } else {
+                    (None, Money::ZERO, false)
+                };
+            Ok(EscalationRow {
+                loan: s.loan,
+                stage: s.stage,
+                status: s.status,
+                dpd: dpd_on(s.overdue_since, at.on),
+                product: s.product,
+                secured: s.secured,
+                written_off: s.status == LoanStatus::WrittenOff || s.stage == Stage::WrittenOff,
+                promise: s.promise,
+                promise_amount,
+                overdue,
+                planned,
+                held_until: held.get(&s.loan).copied(),
+            })
+        })
+        .collect()
+}
+
+/// A loan whose final maturity is its due-soon date (within the maturity window).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaturityRow {
+    pub loan: LoanId,
+    pub status: LoanStatus,
+    pub maturity_on: NaiveDate,
+}
+
+impl FromRow for MaturityRow {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(MaturityRow {
+            loan: c.get("loan_id")?,
+            status: c.word("status")?,
+            maturity_on: c.day("due_soon_on")?,
+        })
+    }
+}
+
+/// Up to `limit` loans after loan id `after`, in loan order, whose final maturity is their
+/// due-soon date on the date asked and falls within a month and a few days of it (an index range
+/// on the due-soon date; the caller keeps those whose notice is due).
+pub fn maturity_page(conn: &Connection, at: StateAt, after: i64, limit: u32) -> Result<Vec<MaturityRow>> {
+    let until =
+        at.on.checked_add_months(chrono::Months::new(1)).map_or(at.on, |d| d + chrono::Duration::days(3));
+    let sql = format!(
+        "SELECT loan_id, status, due_soon_on FROM {} WHERE due_soon_on BETWEEN ?1 AND ?2 \
+         AND due_soon_kind = 'maturity' AND loan_id > ?3 ORDER BY loan_id LIMIT ?4",
+        at.table.name()
+    );
+    row::all(&mut *conn.prepare_cached(&sql)?, params![at.on.to_string(), until.to_string(), after, limit])
+}
+
+/// How many loans the snapshot holds (the loans a run covers).
+pub fn snapshot_loans(conn: &Connection, table: StateTable) -> Result<u64> {
+    let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {}", table.name()), [], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// The latest as-of date of a stage change by `actor` (the policy's runs) that stands (not undone).

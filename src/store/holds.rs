@@ -10,10 +10,20 @@ use super::row::{self, Cols, FromRow};
 use super::users::UserId;
 use crate::domain::HoldKind;
 
-/// The latest end date of the holds in force on the loan of snapshot row `s` on its `as_of`: a
-/// hold is in force on day D from its first day to its end date unless lifted on or before D.
-/// The queue (`ROW_COLUMNS`) spells out the same expression.
-pub(crate) const HELD_UNTIL_SQL: &str = "(SELECT max(h.until_on) FROM holds h WHERE h.loan_id = s.loan_id AND h.from_on <= s.as_of AND h.until_on >= s.as_of AND (h.lifted_on IS NULL OR h.lifted_on > s.as_of))";
+/// The loans held on `on` and the latest end date of their holds in force then: a hold is in
+/// force on day D from its first day to its end date unless lifted on or before D. The list rows
+/// (`state_row::ROW_COLUMNS`) spell out the same condition for one loan.
+pub fn held_on(conn: &Connection, on: NaiveDate) -> Result<std::collections::HashMap<LoanId, NaiveDate>> {
+    let day = on.to_string();
+    let rows = conn
+        .prepare_cached(
+            "SELECT loan_id, max(until_on) FROM holds WHERE from_on <= ?1 AND until_on >= ?1 \
+             AND (lifted_on IS NULL OR lifted_on > ?1) GROUP BY loan_id",
+        )?
+        .query_map([&day], |r| Ok((r.get::<_, LoanId>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(|(loan, until)| Ok((loan, super::settings::parse_day(&until)?))).collect()
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewHold<'a> {

@@ -12,6 +12,8 @@ use rusqlite::{Connection, params, params_from_iter};
 use super::Result;
 use super::book::{CustomerId, LoanId};
 use super::row::{self, Cols, FromRow};
+use super::state::StateAt;
+use super::state_row::{CLASS_COLUMNS, ClassParts};
 use super::users::UserId;
 use crate::domain::inspection::InspectionKind;
 use crate::domain::{LoanStatus, Money, RiskClass};
@@ -57,37 +59,60 @@ fn facts_sql(filter: &str, inspected: bool) -> String {
     format!(
         "SELECT l.id, l.customer_id, c.assignee_id, l.disbursed_on, \
          coalesce(s.status, CASE WHEN l.written_off_on IS NULL THEN 'active' ELSE 'written_off' END) AS status, \
-         coalesce(s.class, 'normal') AS class, coalesce(s.outstanding_principal, l.principal_cents) AS outstanding, \
-         {first} AS first_done, {latest} AS latest, \
-         coalesce(s.dpd, 0) AS dpd, l.principal_cents, l.collateral, l.guarantor \
+         coalesce(s.outstanding_principal, l.principal_cents) AS outstanding, \
+         {first} AS first_done, {latest} AS latest, l.principal_cents, l.collateral, l.guarantor, \
+         s.loan_id IS NOT NULL AS standing, {CLASS_COLUMNS} \
          FROM loans l JOIN customers c ON c.id = l.customer_id LEFT JOIN main.loan_state s ON s.loan_id = l.id \
          WHERE {filter} ORDER BY l.customer_id, l.id"
     )
 }
 
-impl FromRow for DueFacts {
+/// A loan's facts as read, before its DPD and class on the date asked are derived.
+struct Read {
+    facts: DueFacts,
+    /// `None` while the loan has no snapshot row: DPD 0, normal.
+    standing: Option<ClassParts>,
+}
+
+impl FromRow for Read {
     fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
-        Ok(DueFacts {
+        let facts = DueFacts {
             loan: c.get("id")?,
             customer: c.get("customer_id")?,
             assignee: c.get("assignee_id")?,
             disbursed_on: c.day("disbursed_on")?,
             status: c.word("status")?,
-            class: c.word("class")?,
+            class: RiskClass::Normal,
             outstanding: c.money("outstanding")?,
             first_done: c.get("first_done")?,
             latest: c.opt_day("latest")?,
-            dpd: c.get("dpd")?,
+            dpd: 0,
             principal: c.money("principal_cents")?,
             collateral: c.get("collateral")?,
             guarantor: c.get("guarantor")?,
-        })
+        };
+        let standing = if c.get("standing")? { Some(ClassParts::read(c)?) } else { None };
+        Ok(Read { facts, standing })
     }
 }
 
+impl Read {
+    fn at(self, at: &StateAt) -> DueFacts {
+        let Some(parts) = self.standing else { return self.facts };
+        let (dpd, class) = parts.on(at);
+        DueFacts { dpd, class, ..self.facts }
+    }
+}
+
+fn facts_at(rows: Vec<Read>, at: &StateAt) -> Vec<DueFacts> {
+    rows.into_iter().map(|r| r.at(at)).collect()
+}
+
 /// The facts of a customer's loans, in loan order.
-pub fn due_facts_of_customer(conn: &Connection, customer: CustomerId) -> Result<Vec<DueFacts>> {
-    row::all(&mut *conn.prepare_cached(&facts_sql("l.customer_id = ?1", true))?, [customer])
+/// DPD and class as of the date asked.
+pub fn due_facts_of_customer(conn: &Connection, customer: CustomerId, at: &StateAt) -> Result<Vec<DueFacts>> {
+    let rows = row::all(&mut *conn.prepare_cached(&facts_sql("l.customer_id = ?1", true))?, [customer])?;
+    Ok(facts_at(rows, at))
 }
 
 /// The facts of the loans of up to `customers` customers after customer id `after`, in
@@ -98,12 +123,13 @@ pub fn due_facts_page(
     after: i64,
     customers: u32,
     inspected: bool,
+    at: &StateAt,
 ) -> Result<Vec<DueFacts>> {
     let sql = facts_sql(
         "l.customer_id IN (SELECT id FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2)",
         inspected,
     );
-    row::all(&mut *conn.prepare_cached(&sql)?, params![after, customers])
+    Ok(facts_at(row::all(&mut *conn.prepare_cached(&sql)?, params![after, customers])?, at))
 }
 
 /// Whether any inspection is on record.
@@ -233,21 +259,49 @@ pub fn set_due_owner(conn: &Connection, loan: LoanId, to: Option<UserId>) -> Res
     Ok(())
 }
 
-/// The customers whose schedule the snapshot has moved from: a scheduled loan no longer active,
-/// a routine interval taken for another class than the loan's now, an active loan not scheduled.
-/// One pass over the schedule and one over the snapshot's active loans, after a whole-book refresh.
-pub fn customers_out_of_step(conn: &Connection) -> Result<Vec<CustomerId>> {
-    let mut stmt = conn.prepare(
-        "SELECT l.customer_id FROM inspection_due d JOIN main.loan_state s ON s.loan_id = d.loan_id \
-         JOIN loans l ON l.id = d.loan_id \
-         WHERE s.status <> 'active' OR (d.kind = 'routine' AND d.class IS NOT s.class) \
-         UNION \
-         SELECT l.customer_id FROM main.loan_state s JOIN loans l ON l.id = s.loan_id WHERE s.status = 'active' \
-         AND NOT EXISTS (SELECT 1 FROM inspection_due d WHERE d.loan_id = s.loan_id AND d.special = 0) \
-         ORDER BY 1",
-    )?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+/// The customers whose schedule the snapshot has moved from on the date asked: a scheduled loan
+/// no longer active, a routine interval taken for another class than the loan's on the date, an
+/// active loan not scheduled. One pass over the schedule and one over the snapshot's active loans
+/// (a run's, after the book is rolled to its date).
+pub fn customers_out_of_step(conn: &Connection, at: &StateAt) -> Result<Vec<CustomerId>> {
+    struct Scheduled {
+        customer: CustomerId,
+        active: bool,
+        routine: bool,
+        class: Option<RiskClass>,
+        parts: ClassParts,
+    }
+    impl FromRow for Scheduled {
+        fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+            let customer = c.get("customer_id")?;
+            let active = c.word::<LoanStatus>("status")? == LoanStatus::Active;
+            let (routine, class) = (c.get("routine")?, c.opt_word("class")?);
+            Ok(Scheduled { customer, active, routine, class, parts: ClassParts::read(c)? })
+        }
+    }
+    let t = at.table.name();
+    let mut out: Vec<CustomerId> = Vec::new();
+    let mut scheduled = conn.prepare(&format!(
+        "SELECT l.customer_id, s.status, d.kind = 'routine' AS routine, d.class, {CLASS_COLUMNS} \
+         FROM inspection_due d JOIN {t} s ON s.loan_id = d.loan_id JOIN loans l ON l.id = d.loan_id"
+    ))?;
+    let mut rows = scheduled.query([])?;
+    while let Some(r) = rows.next()? {
+        let r = Scheduled::from_row(r)?;
+        if !r.active || (r.routine && r.class != Some(r.parts.on(at).1)) {
+            out.push(r.customer);
+        }
+    }
+    let mut unscheduled = conn.prepare(&format!(
+        "SELECT l.customer_id FROM {t} s JOIN loans l ON l.id = s.loan_id WHERE s.status = 'active' \
+         AND NOT EXISTS (SELECT 1 FROM inspection_due d WHERE d.loan_id = s.loan_id AND d.special = 0)"
+    ))?;
+    for c in unscheduled.query_map([], |r| r.get(0))? {
+        out.push(c?);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 /// Whether the schedule holds any row.

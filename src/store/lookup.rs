@@ -22,6 +22,11 @@ fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
 }
 
+/// The loan id (as the book names it) of the loan with this row id.
+pub fn loan_ref_of(conn: &Connection, loan: super::book::LoanId) -> Result<String> {
+    Ok(conn.prepare_cached("SELECT loan_ref FROM loans WHERE id = ?1")?.query_row([loan], |r| r.get(0))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

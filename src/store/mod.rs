@@ -26,6 +26,7 @@ mod row;
 mod search;
 mod settings;
 mod state;
+mod state_row;
 mod tasks;
 mod team;
 mod users;
@@ -58,10 +59,20 @@ pub use queue::*;
 pub use search::*;
 pub use settings::*;
 pub use state::*;
+pub use state_row::StateRow;
 pub use tasks::*;
 pub use team::*;
 pub use users::*;
 pub use worklogs::*;
+
+/// Loans a transaction of the day's roll recomputes at most, and how long it may go on: another
+/// desk's write waits at most that long for it (docs/BENCHMARKS.md).
+pub const ROLL_BATCH: u32 = 5_000;
+pub const ROLL_BATCH_TIME: Duration = Duration::from_millis(500);
+
+/// The page cache of long work (`Store::long_work`), in KiB as `PRAGMA cache_size` takes it
+/// (negative): a batch of the roll or the run dirties some tens of megabytes of pages.
+const LONG_CACHE_KIB: i64 = -65_536;
 
 /// From this offset on a page may be read from the end of its list (its count is then asked).
 const DEEP_PAGE: u64 = 1_000;
@@ -218,14 +229,14 @@ impl Store {
     }
 
     /// How many loans of `table` match the filter; asked again only after the store changed.
-    pub fn count_loans(&self, table: StateTable, filter: &LoanFilter) -> Result<u64> {
-        let (sql, args) = count_sql(table, filter);
+    pub fn count_loans(&self, at: StateAt, filter: &LoanFilter) -> Result<u64> {
+        let (sql, args) = count_sql(at, filter);
         let key = format!("{sql} {args:?}");
         let mark = self.change_mark()?;
         if let Some(n) = self.counts.borrow_mut().get(mark, &key) {
             return Ok(n);
         }
-        let n = count_loans(&self.conn, table, filter)?;
+        let n = count_loans(&self.conn, at, filter)?;
         self.counts.borrow_mut().put(key, n);
         Ok(n)
     }
@@ -234,17 +245,17 @@ impl Store {
     /// the store changed.
     pub fn search_hits(
         &self,
-        table: StateTable,
+        at: StateAt,
         filter: &LoanFilter,
         sort: SortKey,
     ) -> Result<std::sync::Arc<SearchHits>> {
-        let (sql, args) = search_sql(table, filter, sort);
+        let (sql, args) = search_sql(at, filter, sort);
         let key = format!("{sql} {args:?}");
         let mark = self.change_mark()?;
         if let Some(hits) = self.searches.borrow_mut().get(mark, &key) {
             return Ok(hits);
         }
-        let hits = std::sync::Arc::new(search_hits(&self.conn, table, filter, sort)?);
+        let hits = std::sync::Arc::new(search_hits(&self.conn, at, filter, sort)?);
         self.searches.borrow_mut().put(key, hits.clone());
         Ok(hits)
     }
@@ -259,7 +270,7 @@ impl Store {
     /// index, from the end when the page lies in the back half, with the counts kept.
     pub fn list_page(
         &self,
-        table: StateTable,
+        at: StateAt,
         filter: &LoanFilter,
         sort: SortKey,
         limit: Option<u64>,
@@ -267,18 +278,93 @@ impl Store {
         want_total: bool,
     ) -> Result<(Vec<StateRow>, Option<u64>)> {
         if filter.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-            let hits = self.search_hits(table, filter, sort)?;
-            let rows = rows_by_id(&self.conn, table, hits.page(offset, limit))?;
+            let hits = self.search_hits(at, filter, sort)?;
+            let rows = rows_by_id(&self.conn, at, hits.page(offset, limit))?;
             return Ok((rows, want_total.then_some(hits.ids.len() as u64)));
         }
         let total =
-            if want_total || offset >= DEEP_PAGE { Some(self.count_loans(table, filter)?) } else { None };
+            if want_total || offset >= DEEP_PAGE { Some(self.count_loans(at, filter)?) } else { None };
         let in_band = match filter.promises_first {
-            Some(day) => Some(self.count_loans(table, &promise_band(filter, day))?),
+            Some(day) => Some(self.count_loans(at, &promise_band(filter, day))?),
             None => None,
         };
-        let rows = list_loans_known(&self.conn, table, filter, sort, limit, offset, total, in_band)?;
+        let rows = list_loans_known(&self.conn, at, filter, sort, limit, offset, total, in_band)?;
         Ok((rows, total.filter(|_| want_total)))
+    }
+
+    /// Rolls the shared snapshot forward to `on` (`state::roll_batch`): the loans whose rows stop
+    /// holding by then, in loan order, `ROLL_BATCH` a transaction, so other desks' reads never
+    /// wait and their writes wait at most one batch. `progress` gets the rows done and the rows
+    /// the roll found to do. How many it recomputed. A batch waits for a bulk load, as any write.
+    pub fn roll_to(
+        &mut self,
+        on: chrono::NaiveDate,
+        rules: &crate::domain::AssessRules,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<u64> {
+        Ok(self.roll_with(on, rules, progress, false)?.unwrap_or(0))
+    }
+
+    /// `roll_to` for a reader, which never waits for a bulk load: it stops between batches when
+    /// one holds the store (`None`; the rows rolled so far hold, the next roll finishes).
+    pub fn roll_unless_loading(
+        &mut self,
+        on: chrono::NaiveDate,
+        rules: &crate::domain::AssessRules,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Option<u64>> {
+        self.roll_with(on, rules, progress, true)
+    }
+
+    fn roll_with(
+        &mut self,
+        on: chrono::NaiveDate,
+        rules: &crate::domain::AssessRules,
+        progress: &mut dyn FnMut(u64, u64),
+        unless_loading: bool,
+    ) -> Result<Option<u64>> {
+        let ids = stale_loans(&self.conn, on)?;
+        let total = ids.len() as u64;
+        let saved = self.long_work()?;
+        let mut rolled = || -> Result<Option<u64>> {
+            let (mut from, mut done) = (0, 0);
+            loop {
+                let chunk = &ids[from..ids.len().min(from + ROLL_BATCH as usize)];
+                let until = std::time::Instant::now() + ROLL_BATCH_TIME;
+                // An empty chunk still moves the date when nothing stops holding.
+                let batch = |tx: &Transaction<'_>| roll_batch(tx, on, rules, chunk, until);
+                let batch = if unless_loading {
+                    let Some(batch) = self.write_unless_loading(batch)? else { return Ok(None) };
+                    batch
+                } else {
+                    self.write(batch)?
+                };
+                (from, done) = (from + batch.looked, done + batch.recomputed);
+                progress(done, total);
+                if from >= ids.len() {
+                    return Ok(Some(done));
+                }
+            }
+        };
+        let out = rolled();
+        self.end_long_work(saved)?;
+        out
+    }
+
+    /// Sets the store up for long work in many transactions over scattered pages (the day's roll,
+    /// the escalation run): a page cache that holds a transaction's pages, so that SQLite does not
+    /// spill half-made changes into the WAL and write them again at the commit. Returns the
+    /// setting to give back to `end_long_work`.
+    pub fn long_work(&self) -> Result<i64> {
+        let cache: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", LONG_CACHE_KIB)?;
+        Ok(cache)
+    }
+
+    /// Gives back the settings `long_work` changed.
+    pub fn end_long_work(&self, cache: i64) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        Ok(())
     }
 
     /// Runs `f` in one write transaction, taken immediately so that two desks never deadlock
@@ -303,6 +389,19 @@ impl Store {
                 Err(e) => return Err(e.into()),
             }
         }
+    }
+
+    /// `write` for a reader that never waits for a bulk load: `None` at once while one holds the
+    /// store. Another writer (a load that began just now included) is waited for up to
+    /// `BUSY_TIMEOUT`, then the store is busy.
+    pub fn write_unless_loading<T, E: From<rusqlite::Error>>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<Option<T>, E> {
+        if self.load_running().is_some() {
+            return Ok(None);
+        }
+        self.write_now(f).map(Some)
     }
 
     /// `write` without waiting for a load, which the load itself runs.

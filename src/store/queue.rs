@@ -7,12 +7,13 @@ use rusqlite::{Connection, params_from_iter};
 
 use super::Result;
 use super::book::LoanId;
-use super::row::{self, Cols, FromRow};
+use super::row;
 use super::search::matching_sql;
-use super::state::StateTable;
+use super::state::{StateAt, StateTable};
+use super::state_row::{ROW_COLUMNS, StateRow, Stored, rows_at};
 use super::users::UserId;
 use crate::domain::search;
-use crate::domain::{Bucket, DueSoonKind, LoanStatus, Money, Product, PromiseStatus, RiskClass, Stage};
+use crate::domain::{LoanStatus, Stage};
 
 /// Sort orders of the loan list (CONTRACT `--sort`). Ties go by loan, so pages never overlap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,7 +36,8 @@ pub enum SortKey {
 impl SortKey {
     fn order_by(self) -> &'static str {
         match self {
-            SortKey::Dpd => "s.dpd DESC, s.loan_id",
+            // DPD largest first: the oldest overdue date first, loans with nothing overdue last.
+            SortKey::Dpd => "s.overdue_since IS NULL, s.overdue_since, s.loan_id",
             SortKey::Overdue => "s.overdue_amount DESC, s.loan_id",
             SortKey::Due => "s.next_due_on IS NULL, s.next_due_on, s.loan_id",
             SortKey::LastContact => "s.last_contact_at, s.loan_id",
@@ -50,7 +52,7 @@ impl SortKey {
     /// the end of a long list is read from the end of its index.
     fn order_by_reversed(self) -> &'static str {
         match self {
-            SortKey::Dpd => "s.dpd, s.loan_id DESC",
+            SortKey::Dpd => "s.overdue_since IS NULL DESC, s.overdue_since DESC, s.loan_id DESC",
             SortKey::Overdue => "s.overdue_amount, s.loan_id DESC",
             SortKey::Due => "s.next_due_on IS NULL DESC, s.next_due_on DESC, s.loan_id DESC",
             SortKey::LastContact => "s.last_contact_at DESC, s.loan_id DESC",
@@ -80,94 +82,9 @@ pub struct LoanFilter {
     pub promise_due: Option<(bool, NaiveDate)>,
 }
 
-/// One row of a loan list: the loan and its figures as of the table's date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateRow {
-    pub loan_id: LoanId,
-    pub loan_ref: String,
-    pub borrower: String,
-    pub phone: Option<String>,
-    pub product: Product,
-    pub principal: Money,
-    pub assignee: Option<String>,
-    pub stage: Stage,
-    pub agency: Option<String>,
-    pub status: LoanStatus,
-    pub as_of: NaiveDate,
-    pub dpd: i64,
-    pub bucket: Bucket,
-    pub class: RiskClass,
-    pub outstanding_principal: Money,
-    pub overdue_principal: Money,
-    pub overdue_interest: Money,
-    pub overdue_amount: Money,
-    pub penalty_interest: Money,
-    pub payoff_amount: Money,
-    pub next_due_on: Option<NaiveDate>,
-    pub next_due_amount: Money,
-    pub due_soon_on: Option<NaiveDate>,
-    pub due_soon_kind: Option<DueSoonKind>,
-    pub last_contact_at: Option<String>,
-    pub last_outcome: Option<String>,
-    pub next_action_on: Option<NaiveDate>,
-    /// The latest promise to pay and its status as of the table's date.
-    pub promise_due_on: Option<NaiveDate>,
-    pub promise_status: Option<PromiseStatus>,
-    /// The end of the dispute or hardship hold in force on the table's date.
-    pub held_until: Option<NaiveDate>,
-}
-
-const ROW_COLUMNS: &str = "s.loan_id, l.loan_ref, l.borrower, l.phone, l.product, l.principal_cents, u.login, \
-     s.stage, l.agency, s.status, s.as_of, s.dpd, s.bucket, s.class, s.outstanding_principal, s.overdue_principal, \
-     s.overdue_interest, s.overdue_amount, s.penalty_interest, s.payoff_amount, s.next_due_on, s.next_due_amount, \
-     s.due_soon_on, s.due_soon_kind, l.last_contact_at, l.last_outcome, s.next_action_on, s.promise_due_on, \
-     s.promise_status, (SELECT max(h.until_on) FROM holds h WHERE h.loan_id = s.loan_id AND h.from_on <= s.as_of AND h.until_on >= s.as_of AND \
-     (h.lifted_on IS NULL OR h.lifted_on > s.as_of)) AS held_until";
-
-impl FromRow for StateRow {
-    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
-        Ok(StateRow {
-            loan_id: c.get("loan_id")?,
-            loan_ref: c.get("loan_ref")?,
-            borrower: c.get("borrower")?,
-            phone: c.get("phone")?,
-            product: c.word("product")?,
-            principal: c.money("principal_cents")?,
-            assignee: c.get("login")?,
-            stage: c.word("stage")?,
-            agency: c.get("agency")?,
-            status: c.word("status")?,
-            as_of: c.day("as_of")?,
-            dpd: c.get("dpd")?,
-            bucket: c.word("bucket")?,
-            class: c.word("class")?,
-            outstanding_principal: c.money("outstanding_principal")?,
-            overdue_principal: c.money("overdue_principal")?,
-            overdue_interest: c.money("overdue_interest")?,
-            overdue_amount: c.money("overdue_amount")?,
-            penalty_interest: c.money("penalty_interest")?,
-            payoff_amount: c.money("payoff_amount")?,
-            next_due_on: c.opt_day("next_due_on")?,
-            next_due_amount: c.money("next_due_amount")?,
-            due_soon_on: c.opt_day("due_soon_on")?,
-            due_soon_kind: match c.get::<Option<String>>("due_soon_kind")?.as_deref() {
-                Some("maturity") => Some(DueSoonKind::Maturity),
-                Some(_) => Some(DueSoonKind::Installment),
-                None => None,
-            },
-            last_contact_at: c.get("last_contact_at")?,
-            last_outcome: c.get("last_outcome")?,
-            next_action_on: c.opt_day("next_action_on")?,
-            promise_due_on: c.opt_day("promise_due_on")?,
-            promise_status: c.opt_word("promise_status")?,
-            held_until: c.opt_day("held_until")?,
-        })
-    }
-}
-
-fn where_clause(filter: &LoanFilter) -> (String, Vec<Value>) {
+/// The filter's conditions and their values, after `args` (the date asked, `?1`, and any before).
+fn where_clause(at: &StateAt, filter: &LoanFilter, mut args: Vec<Value>) -> (String, Vec<Value>) {
     let mut conds: Vec<String> = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
     let bind = |conds: &mut Vec<String>, cond: &str, v: Value, args: &mut Vec<Value>| {
         args.push(v);
         conds.push(cond.replace('?', &format!("?{}", args.len())));
@@ -183,8 +100,17 @@ fn where_clause(filter: &LoanFilter) -> (String, Vec<Value>) {
     if let Some(user) = filter.assignee {
         bind(&mut conds, "s.assignee_id = ?", Value::Integer(user.0), &mut args);
     }
-    if let Some(min) = filter.dpd_min {
-        conds.push(format!("s.dpd >= {min}"));
+    // A DPD floor is a bound on the oldest overdue date; the queue's (DPD ≥ 1) is "overdue at
+    // all", the partial indexes' own condition, stated as they state it.
+    match filter.dpd_min {
+        Some(min) if min >= 1 => {
+            conds.push("s.overdue_since IS NOT NULL AND (s.overdue_since IS NULL) = 0".into());
+            if min > 1 {
+                let bound = at.days_before(min).map_or(Value::Null, |d| Value::Text(d.to_string()));
+                bind(&mut conds, "s.overdue_since <= ?", bound, &mut args);
+            }
+        }
+        _ => {}
     }
     if let Some((from, to)) = filter.next_due_between {
         // Stated so that the due-order index (`next_due_on IS NULL`, `next_due_on`) takes the range.
@@ -230,27 +156,27 @@ fn where_clause(filter: &LoanFilter) -> (String, Vec<Value>) {
 /// A page of the loan list: at most `limit` rows after skipping `offset`.
 pub fn list_loans(
     conn: &Connection,
-    table: StateTable,
+    at: StateAt,
     filter: &LoanFilter,
     sort: SortKey,
     limit: Option<u64>,
     offset: u64,
 ) -> Result<Vec<StateRow>> {
-    list_loans_in(conn, table, filter, sort, limit, offset, None)
+    list_loans_in(conn, at, filter, sort, limit, offset, None)
 }
 
 /// `list_loans` knowing how many loans match (`count_loans` of the same filter): a page in the
 /// back half of the list is then read from its end, so the last page costs what the first does.
 pub fn list_loans_in(
     conn: &Connection,
-    table: StateTable,
+    at: StateAt,
     filter: &LoanFilter,
     sort: SortKey,
     limit: Option<u64>,
     offset: u64,
     total: Option<u64>,
 ) -> Result<Vec<StateRow>> {
-    list_loans_known(conn, table, filter, sort, limit, offset, total, None)
+    list_loans_known(conn, at, filter, sort, limit, offset, total, None)
 }
 
 /// `list_loans_in` knowing also how many loans today's promise band holds, when the list puts
@@ -258,7 +184,7 @@ pub fn list_loans_in(
 #[allow(clippy::too_many_arguments)]
 pub fn list_loans_known(
     conn: &Connection,
-    table: StateTable,
+    at: StateAt,
     filter: &LoanFilter,
     sort: SortKey,
     limit: Option<u64>,
@@ -267,7 +193,7 @@ pub fn list_loans_known(
     in_band: Option<u64>,
 ) -> Result<Vec<StateRow>> {
     let Some(day) = filter.promises_first else {
-        return page(conn, table, filter, sort, limit, offset, total);
+        return page(conn, at, filter, sort, limit, offset, total);
     };
     // Two bands, each read in its index order: the (few) promises due today, then the rest.
     let band = |due_today| LoanFilter {
@@ -278,17 +204,17 @@ pub fn list_loans_known(
     let first = promise_band(filter, day);
     let in_first = match in_band {
         Some(n) => n,
-        None => count_loans(conn, table, &first)?,
+        None => count_loans(conn, at, &first)?,
     };
     let mut rows = if offset < in_first {
-        page(conn, table, &first, sort, limit, offset, Some(in_first))?
+        page(conn, at, &first, sort, limit, offset, Some(in_first))?
     } else {
         Vec::new()
     };
     let left = limit.map(|l| l.saturating_sub(rows.len() as u64));
     if left != Some(0) {
         let rest = total.map(|t| t.saturating_sub(in_first));
-        rows.extend(page(conn, table, &band(false), sort, left, offset.saturating_sub(in_first), rest)?);
+        rows.extend(page(conn, at, &band(false), sort, left, offset.saturating_sub(in_first), rest)?);
     }
     Ok(rows)
 }
@@ -300,7 +226,7 @@ pub fn promise_band(filter: &LoanFilter, day: NaiveDate) -> LoanFilter {
 
 fn page(
     conn: &Connection,
-    table: StateTable,
+    at: StateAt,
     filter: &LoanFilter,
     sort: SortKey,
     limit: Option<u64>,
@@ -316,10 +242,11 @@ fn page(
         _ => None,
     };
     let (sql, args) = match from_end {
-        Some((back, n)) => page_sql_in(table, filter, sort, Some(n), back, true),
-        None => page_sql_in(table, filter, sort, limit, offset, false),
+        Some((back, n)) => page_sql_in(at, filter, sort, Some(n), back, true),
+        None => page_sql_in(at, filter, sort, limit, offset, false),
     };
-    let mut rows: Vec<StateRow> = row::all(&mut *conn.prepare_cached(&sql)?, params_from_iter(args))?;
+    let stored: Vec<Stored> = row::all(&mut *conn.prepare_cached(&sql)?, params_from_iter(args))?;
+    let mut rows = rows_at(stored, &at);
     if from_end.is_some() {
         rows.reverse();
     }
@@ -329,24 +256,24 @@ fn page(
 /// The statement and bound values of one page of one band (the benchmarks hand the same text to
 /// the `sqlite3` shell).
 pub fn page_sql(
-    table: StateTable,
+    at: StateAt,
     filter: &LoanFilter,
     sort: SortKey,
     limit: Option<u64>,
     offset: u64,
 ) -> (String, Vec<Value>) {
-    page_sql_in(table, filter, sort, limit, offset, false)
+    page_sql_in(at, filter, sort, limit, offset, false)
 }
 
 fn page_sql_in(
-    table: StateTable,
+    at: StateAt,
     filter: &LoanFilter,
     sort: SortKey,
     limit: Option<u64>,
     offset: u64,
     reversed: bool,
 ) -> (String, Vec<Value>) {
-    let (clause, mut args) = where_clause(filter);
+    let (clause, mut args) = where_clause(&at, filter, vec![Value::Text(at.on.to_string())]);
     args.push(Value::Integer(limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX))));
     let lim = args.len();
     args.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
@@ -354,8 +281,8 @@ fn page_sql_in(
     let order = order_of(filter, sort, reversed);
     // The page's loans first, from the snapshot alone (a covering index skips OFFSET rows without
     // reading them), then their rows: a deep page joins 100 loans, not every loan above it.
-    let t = table.name();
-    let pin = queue_index(table, filter, sort).map_or(String::new(), |i| format!(" INDEXED BY {i}"));
+    let t = at.table.name();
+    let pin = queue_index(at.table, filter, sort).map_or(String::new(), |i| format!(" INDEXED BY {i}"));
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM (SELECT s.loan_id FROM {t} s{pin} {clause} ORDER BY {order} LIMIT ?{lim} OFFSET ?{off}) p \
          JOIN {t} s ON s.loan_id = p.loan_id JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id \
@@ -365,10 +292,14 @@ fn page_sql_in(
 }
 
 fn order_of(filter: &LoanFilter, sort: SortKey, reversed: bool) -> &'static str {
-    // Inside a due-date range nothing is null, so the range index already gives the order.
+    // Inside a due-date range, or among overdue loans, nothing is null, so the index the range is
+    // searched on already gives the order (SQLite sorts again for an `IS NULL` term it could skip).
+    let overdue = filter.dpd_min.is_some_and(|m| m >= 1);
     match (sort, filter.next_due_between, reversed) {
         (SortKey::Due, Some(_), false) => "s.next_due_on, s.loan_id",
         (SortKey::Due, Some(_), true) => "s.next_due_on DESC, s.loan_id DESC",
+        (SortKey::Dpd, _, false) if overdue => "s.overdue_since, s.loan_id",
+        (SortKey::Dpd, _, true) if overdue => "s.overdue_since DESC, s.loan_id DESC",
         (_, _, false) => sort.order_by(),
         (_, _, true) => sort.order_by_reversed(),
     }
@@ -395,8 +326,9 @@ impl SearchHits {
 }
 
 /// The statement and bound values that find a search's loans in the list's order.
-pub fn search_sql(table: StateTable, filter: &LoanFilter, sort: SortKey) -> (String, Vec<Value>) {
-    let (clause, mut args) = where_clause(&LoanFilter { promises_first: None, ..filter.clone() });
+pub fn search_sql(at: StateAt, filter: &LoanFilter, sort: SortKey) -> (String, Vec<Value>) {
+    let (clause, mut args) =
+        where_clause(&at, &LoanFilter { promises_first: None, ..filter.clone() }, Vec::new());
     let band = match filter.promises_first {
         Some(day) => {
             args.push(Value::Text(day.to_string()));
@@ -405,40 +337,36 @@ pub fn search_sql(table: StateTable, filter: &LoanFilter, sort: SortKey) -> (Str
         None => String::new(),
     };
     let order = order_of(filter, sort, false);
-    (format!("SELECT s.loan_id FROM {} s {clause} ORDER BY {band}{order}", table.name()), args)
+    (format!("SELECT s.loan_id FROM {} s {clause} ORDER BY {band}{order}", at.table.name()), args)
 }
 
 /// Every loan the filter (with a search) matches, in the list's order: one visit of each match.
-pub fn search_hits(
-    conn: &Connection,
-    table: StateTable,
-    filter: &LoanFilter,
-    sort: SortKey,
-) -> Result<SearchHits> {
-    let (sql, args) = search_sql(table, filter, sort);
+pub fn search_hits(conn: &Connection, at: StateAt, filter: &LoanFilter, sort: SortKey) -> Result<SearchHits> {
+    let (sql, args) = search_sql(at, filter, sort);
     let mut stmt = conn.prepare_cached(&sql)?;
     let ids = stmt.query_map(params_from_iter(args), |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(SearchHits { ids })
 }
 
 /// The statement and bound value that read the rows of these loans (their ids as a JSON array).
-pub fn rows_by_id_sql(table: StateTable, ids: &[LoanId]) -> (String, Vec<Value>) {
+pub fn rows_by_id_sql(at: StateAt, ids: &[LoanId]) -> (String, Vec<Value>) {
     let list = format!("[{}]", ids.iter().map(|i| i.0.to_string()).collect::<Vec<_>>().join(","));
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM {} s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id \
-         WHERE s.loan_id IN (SELECT value FROM json_each(?1))",
-        table.name()
+         WHERE s.loan_id IN (SELECT value FROM json_each(?2))",
+        at.table.name()
     );
-    (sql, vec![Value::Text(list)])
+    (sql, vec![Value::Text(at.on.to_string()), Value::Text(list)])
 }
 
 /// The rows of these loans, in the order given (loans not in the table are left out).
-pub fn rows_by_id(conn: &Connection, table: StateTable, ids: &[LoanId]) -> Result<Vec<StateRow>> {
+pub fn rows_by_id(conn: &Connection, at: StateAt, ids: &[LoanId]) -> Result<Vec<StateRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let (sql, args) = rows_by_id_sql(table, ids);
-    let rows: Vec<StateRow> = row::all(&mut *conn.prepare_cached(&sql)?, params_from_iter(args))?;
+    let (sql, args) = rows_by_id_sql(at, ids);
+    let stored: Vec<Stored> = row::all(&mut *conn.prepare_cached(&sql)?, params_from_iter(args))?;
+    let rows = rows_at(stored, &at);
     let mut by_id: std::collections::HashMap<LoanId, StateRow> =
         rows.into_iter().map(|r| (r.loan_id, r)).collect();
     Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
@@ -469,24 +397,26 @@ fn queue_index(table: StateTable, filter: &LoanFilter, sort: SortKey) -> Option<
 }
 
 /// How many loans match the filter.
-pub fn count_loans(conn: &Connection, table: StateTable, filter: &LoanFilter) -> Result<u64> {
-    let (sql, args) = count_sql(table, filter);
+pub fn count_loans(conn: &Connection, at: StateAt, filter: &LoanFilter) -> Result<u64> {
+    let (sql, args) = count_sql(at, filter);
     let n: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// The statement and bound values that count the loans matching the filter.
-pub fn count_sql(table: StateTable, filter: &LoanFilter) -> (String, Vec<Value>) {
-    let (clause, args) = where_clause(filter);
-    (format!("SELECT count(*) FROM {} s {clause}", table.name()), args)
+pub fn count_sql(at: StateAt, filter: &LoanFilter) -> (String, Vec<Value>) {
+    let (clause, args) = where_clause(&at, filter, Vec::new());
+    (format!("SELECT count(*) FROM {} s {clause}", at.table.name()), args)
 }
 
 /// The snapshot row of one loan.
-pub fn state_of(conn: &Connection, table: StateTable, loan: LoanId) -> Result<Option<StateRow>> {
+pub fn state_of(conn: &Connection, at: StateAt, loan: LoanId) -> Result<Option<StateRow>> {
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM {} s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id \
-         WHERE s.loan_id = ?1",
-        table.name()
+         WHERE s.loan_id = ?2",
+        at.table.name()
     );
-    row::first(&mut *conn.prepare_cached(&sql)?, [loan])
+    let stored: Option<Stored> =
+        row::first(&mut *conn.prepare_cached(&sql)?, rusqlite::params![at.on.to_string(), loan])?;
+    Ok(stored.map(|s| s.at(&at)))
 }

@@ -80,13 +80,16 @@ pub enum Ended {
 /// Runs the desk on the terminal until the user quits or a signal arrives. The desk moves to the
 /// store worker. The look and the key map come from the user's configuration (`config::load`,
 /// which gives `mono` under `NO_COLOR`); its problems are shown over the desk until a key.
-pub fn run(desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended> {
+pub fn run(mut desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<Ended> {
     let look = ui::Look::new(config.styles.into()).with_borders(config.settings.borders);
     let mut notes: Vec<String> = config.problems.iter().map(ToString::to_string).collect();
     // The interface language: config.toml's `lang`, else DUEDESK_LANG, else the locale.
     // A `lang` that names no language is among the configuration problems (with its line).
     let lang = Lang::from_env(config.settings.lang.as_deref());
     let info = DeskInfo::of(&desk);
+    // On a new day the book is rolled forward beside the lists (`Query::Roll`), which meanwhile
+    // show the rows as they stand: the first frame never waits for the roll.
+    desk.roll_elsewhere = true;
     let (tx, rx) = mpsc::channel::<Msg>();
     let requests = worker::spawn_worker(desk, live_clock, tx.clone()).context("starting the store worker")?;
     // SIGQUIT too: its default ends the process without giving the terminal back.

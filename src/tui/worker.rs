@@ -25,10 +25,12 @@ fn slot(q: &Query) -> Option<Slot> {
         Query::Inspections { .. } => Some(Slot::Inspections),
         // Writes are never skipped.
         Query::Info
+        | Query::Count
         | Query::LoadDemo
         | Query::Write { .. }
         | Query::PlanPreview { .. }
         | Query::Escalate { .. }
+        | Query::Roll
         | Query::Assign { .. }
         | Query::Lease { .. }
         | Query::AssignBulk(_)
@@ -65,30 +67,30 @@ impl Drop for Gone {
     }
 }
 
-/// The escalation run works on its own connection and thread, so the lists and the case stay
-/// live while it goes through the book; its progress and report reach the main loop directly.
+/// The escalation run and the day's roll work on their own connection and thread, so the lists
+/// and the case stay live while they go through the book; their progress and answer reach the
+/// main loop directly.
 fn run_beside(desk: &Desk, r: Request, tx: &Sender<Msg>) -> Option<Request> {
+    let what = if r.query == Query::Roll { Failed::Roll } else { Failed::Run };
     let mut second = match desk.beside() {
         Ok(Some(d)) => d,
         Ok(None) => return Some(r),
         Err(e) => {
-            let failed =
-                Reply::Failed { generation: r.generation, what: Failed::Run, message: e.to_string() };
+            let failed = Reply::Failed { generation: r.generation, what, message: e.to_string() };
             let _ = tx.send(Msg::Reply(failed));
             return None;
         }
     };
     let (tx, generation) = (tx.clone(), r.generation);
     let failed = tx.clone();
-    let spawned = std::thread::Builder::new().name("escalation".into()).spawn(move || {
+    let spawned = std::thread::Builder::new().name("beside".into()).spawn(move || {
         let reply = serve_with(&mut second, &r, &mut |p| {
             let _ = tx.send(Msg::Reply(p));
         });
         let _ = tx.send(Msg::Reply(reply));
     });
     if let Err(e) = spawned {
-        let _ =
-            failed.send(Msg::Reply(Reply::Failed { generation, what: Failed::Run, message: e.to_string() }));
+        let _ = failed.send(Msg::Reply(Reply::Failed { generation, what, message: e.to_string() }));
     }
     None
 }
@@ -134,7 +136,7 @@ pub fn spawn_worker(mut desk: Desk, live_clock: bool, tx: Sender<Msg>) -> std::i
                     let _ = desk.clock_now();
                 }
                 let r = match r.query {
-                    Query::Escalate { .. } => match run_beside(&desk, r, &tx) {
+                    Query::Escalate { .. } | Query::Roll => match run_beside(&desk, r, &tx) {
                         Some(r) => r,
                         None => continue,
                     },

@@ -80,12 +80,12 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
     ])
     .areas(area);
     tab_line(frame, tabs, state, theme);
-    match state.loans_in_store {
+    match state.has_loans {
         None => {
             frame.render_widget(Paragraph::new(Line::styled(state.lang.text().loading, theme.dim())), body)
         }
-        Some(0) => empty_store(frame, body, state, theme),
-        Some(_) => match (state.screen, &state.case) {
+        Some(false) => empty_store(frame, body, state, theme),
+        Some(true) => match (state.screen, &state.case) {
             (Screen::DueSoon, _) => lists::draw(frame, body, state, ListKind::DueSoon, theme),
             (Screen::Overdue, _) => lists::draw(frame, body, state, ListKind::Overdue, theme),
             (Screen::Case, Some(c)) => case::draw(frame, body, c, state.lang, state.group_amounts, look),
@@ -219,11 +219,11 @@ const STATUS_LEFT_MIN: usize = 24;
 fn status_said(state: &DeskState) -> Option<String> {
     match typing_usage(state) {
         Some(usage) => Some(usage),
-        None => state
-            .message
-            .clone()
-            .filter(|_| state.input.cycle().is_none())
-            .or_else(|| completions(state).or_else(|| standing_note(state))),
+        None => {
+            state.message.clone().filter(|_| state.input.cycle().is_none()).or_else(|| {
+                completions(state).or_else(|| rolling_note(state)).or_else(|| standing_note(state))
+            })
+        }
     }
 }
 
@@ -305,6 +305,12 @@ fn completions(state: &DeskState) -> Option<String> {
     Some(format!("Tab: {}", items.join(" ")))
 }
 
+/// The book being rolled forward to the desk's date, while the lists show the rows as they stand.
+fn rolling_note(state: &DeskState) -> Option<String> {
+    let (done, total) = state.rolling?;
+    Some(fill(state.lang.text().rolling_note, &[&state.info.as_of, &done, &total]))
+}
+
 /// What stays said while it holds: another desk user is working the case under the cursor or
 /// on screen.
 fn standing_note(state: &DeskState) -> Option<String> {
@@ -381,7 +387,7 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
             let mut spans = Vec::new();
             let mut used = 0;
             let scopes = state.scopes();
-            let empty = state.loans_in_store == Some(0);
+            let empty = state.has_loans == Some(false);
             // A held case takes no collection calls: its call keys are not offered.
             let held = state.screen == Screen::Case && state.case.as_ref().is_some_and(|c| c.held());
             let calls = [Cmd::LogNoAnswer, Cmd::LogBusy, Cmd::LogPromise];

@@ -89,9 +89,9 @@ impl Desk {
         }
         let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).unwrap_or("reassigned");
         let reason = text_in(reason, "the reason", Lines::One)?;
-        let table = self.state_table(&mut |_| {})?;
+        let at = self.state_table(&mut |_| {})?;
         let filter = store::CaseFilter { stage: req.stage, owner, dpd_min: req.dpd_min };
-        let cases = store::select_cases(self.store.conn(), table, &filter)?;
+        let cases = store::select_cases(self.store.conn(), at, &filter)?;
         let me = self.edit_as();
         let mut leased: std::collections::HashMap<store::CustomerId, String> = Default::default();
         for c in &cases {
@@ -207,7 +207,7 @@ mod tests {
         // snapshot's copy of each loan's owner says the same.
         let rows = crate::store::list_loans(
             conn(&d),
-            crate::store::StateTable::Shared,
+            crate::store::StateAt::shared(d.as_of, d.rules),
             &Default::default(),
             crate::store::SortKey::Dpd,
             None,

@@ -119,10 +119,11 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
             stamp: &g.ctx.stamp,
             supervisor,
             rules: &inspections,
+            book: store::StateAt::shared(g.ctx.as_of, g.ctx.rules),
             counts: Default::default(),
         }
         .write()?;
-        crate::app::inspect::schedule_book(tx, &inspections)?;
+        crate::app::inspect::schedule_book(tx, &inspections, &store::StateAt::shared(g.ctx.as_of, g.ctx.rules))?;
         let detail = serde_json::json!({
             "loans": done,
             "seed": seed,
@@ -194,8 +195,14 @@ mod tests {
     /// Every loan of the book with its snapshot row, in loan id order.
     fn book(d: &Desk) -> Vec<BookLoan> {
         let conn = d.store.conn();
-        let states =
-            store::list_loans(conn, StateTable::Shared, &LoanFilter::default(), SortKey::Dpd, None, 0);
+        let states = store::list_loans(
+            conn,
+            store::StateAt::shared(d.as_of, d.rules),
+            &LoanFilter::default(),
+            SortKey::Dpd,
+            None,
+            0,
+        );
         let mut book: Vec<BookLoan> = states
             .expect("test")
             .into_iter()

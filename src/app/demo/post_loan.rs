@@ -96,6 +96,8 @@ pub(super) struct PostLoan<'a> {
     pub(super) stamp: &'a str,
     pub(super) supervisor: Option<UserId>,
     pub(super) rules: &'a InspectionRules,
+    /// The snapshot's date and rules, which the loans' DPD and class are derived for.
+    pub(super) book: store::StateAt,
     pub(super) counts: PostLoanCounts,
 }
 
@@ -109,7 +111,7 @@ impl PostLoan<'_> {
         let calendar = WorkCalendar::new(days.iter().map(|d| (d.day, d.kind)));
         let mut after = 0i64;
         loop {
-            let page = store::due_facts_page(self.conn, after, PAGE, false)?;
+            let page = store::due_facts_page(self.conn, after, PAGE, false, &self.book)?;
             let Some(last) = page.last().map(|f| f.customer.0) else { break };
             for customer in page.chunk_by(|a, b| a.customer == b.customer) {
                 for f in customer {

@@ -182,8 +182,13 @@ pub struct Core {
     pub marked: BTreeSet<String>,
     /// Amounts are shown grouped (`10,980,764.97`) unless the configuration says otherwise.
     pub group_amounts: bool,
+    /// Whether the store holds loans (`None` until the first answer).
+    pub has_loans: Option<bool>,
+    /// How many (`None` until counted, after the first lists).
     pub loans_in_store: Option<u64>,
     pub loading_demo: bool,
+    /// The book being rolled forward to the desk's date beside the lists: rows done and to do.
+    pub rolling: Option<(u64, u64)>,
     pub message: Option<String>,
     /// The messages said, oldest first (`:messages`).
     pub messages: Vec<String>,
@@ -228,8 +233,10 @@ impl Core {
             mine,
             marked: BTreeSet::new(),
             group_amounts: true,
+            has_loans: None,
             loans_in_store: None,
             loading_demo: false,
+            rolling: None,
             message: None,
             messages: Vec::new(),
             reading: None,
@@ -311,7 +318,7 @@ impl Core {
     }
 
     pub(super) fn store_is_empty(&self) -> bool {
-        self.loans_in_store == Some(0)
+        self.has_loans == Some(false)
     }
 
     /// Remembers the list on screen as the one to come back to.

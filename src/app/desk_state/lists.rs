@@ -143,7 +143,7 @@ impl Lists<'_> {
     }
 
     fn fetch(&mut self, kind: ListKind, offset: u64, want_total: bool) {
-        if self.core.loans_in_store.is_none() || self.core.store_is_empty() {
+        if self.core.has_loans != Some(true) {
             return;
         }
         let generation = self.core.next_generation();
@@ -337,15 +337,32 @@ impl Lists<'_> {
     }
 
     /// How many loans the store holds: an empty one offers the demo book, else the lists are asked.
-    pub fn info(&mut self, loans: u64) {
-        self.core.loans_in_store = Some(loans);
-        if loans > 0 {
+    /// Whether the store holds loans, and whether the book must be rolled to the desk's date: the
+    /// lists come first (from the rows as they stand), then the count of loans and the roll.
+    pub fn info(&mut self, any: bool, roll: bool) {
+        self.core.has_loans = Some(any);
+        if any {
             self.requery_all();
+            self.core.ask(Query::Count);
+        } else {
+            self.core.loans_in_store = Some(0);
         }
+        if roll && self.core.rolling.is_none() {
+            self.core.rolling = Some((0, 0));
+            self.core.ask(Query::Roll);
+        }
+    }
+
+    /// The roll is done: the lists and their counts as of the desk's date.
+    pub fn rolled(&mut self, rows: u64) {
+        self.core.rolling = None;
+        self.core.say(fill(self.core.lang.text().msg_rolled, &[&self.core.info.as_of, &rows]));
+        self.refresh(true);
     }
 
     pub fn demo_loaded(&mut self, loans: u64) {
         self.core.loading_demo = false;
+        self.core.has_loans = Some(loans > 0);
         self.core.loans_in_store = Some(loans);
         self.core.say(fill(self.core.lang.text().msg_demo_loaded, &[&loans]));
         self.requery_all();

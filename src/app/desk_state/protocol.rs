@@ -41,8 +41,11 @@ impl ListKind {
 /// What the worker is asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
-    /// How many loans the store holds (an empty store offers the demo book).
+    /// Whether the store holds loans (an empty store offers the demo book) and whether the book
+    /// must be rolled to the desk's date: an index probe each, so the first frame never waits.
     Info,
+    /// How many loans the store holds (a read of a whole index: asked after the first lists).
+    Count,
     List {
         list: ListKind,
         query: LoanQuery,
@@ -87,6 +90,8 @@ pub enum Query {
     Escalate {
         dry_run: bool,
     },
+    /// The shared book rolled forward to the desk's date (`Desk::roll`), beside the lists.
+    Roll,
     /// Loan ids starting with `prefix`, for Tab on the command line.
     CompleteLoan {
         prefix: String,
@@ -204,6 +209,13 @@ pub struct Request {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
     Info {
+        /// The store holds loans.
+        any: bool,
+        /// The shared book must be rolled forward to the desk's date (`Desk::roll_due`): the
+        /// lists read its rows as they stand until `Query::Roll` is done.
+        roll: bool,
+    },
+    Counted {
         loans: u64,
     },
     List {
@@ -263,6 +275,15 @@ pub enum Reply {
         generation: u64,
         report: Box<EscalationReport>,
     },
+    /// How far the roll has come: rows recomputed and rows to do.
+    RollProgress {
+        done: u64,
+        total: u64,
+    },
+    /// The book holds on the desk's date: this many rows were recomputed.
+    Rolled {
+        rows: u64,
+    },
     /// A notice issued from the desk, with the files it wrote.
     Issued {
         loan: String,
@@ -311,6 +332,7 @@ pub enum Failed {
     /// A plan preview, or saving the plan on screen.
     Plan,
     Run,
+    Roll,
     Team,
     /// A loan id lookup for Tab.
     Complete,

@@ -55,10 +55,15 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
             Ok(moved) => Reply::Assigned { customers: moved.len(), to: to.clone() },
             Err(e) => failed(Failed::Write, e),
         },
-        Query::Info => match desk.loan_count() {
-            Ok(n) => Reply::Info { loans: u64::try_from(n).unwrap_or(0) },
+        Query::Info => match desk.has_loans().and_then(|any| Ok((any, desk.roll_due()?))) {
+            Ok((any, roll)) => Reply::Info { any, roll },
             Err(e) => failed(Failed::Info, e),
         },
+        Query::Count => match desk.loan_count() {
+            Ok(n) => Reply::Counted { loans: u64::try_from(n).unwrap_or(0) },
+            Err(e) => failed(Failed::Info, e),
+        },
+        Query::Roll => serve_roll(desk, generation, progress),
         Query::List { list, query, want_total } => {
             let result = (|| {
                 let mut page = desk.list_page(query, *want_total, &mut |_| {})?;
@@ -169,6 +174,15 @@ fn write(desk: &mut Desk, generation: u64, loan: &str, op: &CaseOp) -> Reply {
     match done {
         Ok(()) => Reply::Written { loan: loan.to_string(), op: op.clone(), contact },
         Err(e) => Reply::Failed { generation, what, message: e.to_string() },
+    }
+}
+
+/// Rolls the book forward to the desk's date, passing progress on as `Reply::RollProgress` (each
+/// batch: a few dozen replies on a million-loan book).
+fn serve_roll(desk: &mut Desk, generation: u64, progress: &mut dyn FnMut(Reply)) -> Reply {
+    match desk.roll(&mut |done, total| progress(Reply::RollProgress { done, total })) {
+        Ok(rows) => Reply::Rolled { rows },
+        Err(e) => Reply::Failed { generation, what: Failed::Roll, message: e.to_string() },
     }
 }
 

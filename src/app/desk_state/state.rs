@@ -432,7 +432,13 @@ impl DeskState {
 
     fn reply(&mut self, reply: Reply) {
         match reply {
-            Reply::Info { loans } => self.lists().info(loans),
+            Reply::Info { any, roll } => self.lists().info(any, roll),
+            Reply::Counted { loans } => self.core.loans_in_store = Some(loans),
+            Reply::RollProgress { done, total } => self.core.rolling = Some((done, total)),
+            Reply::Rolled { rows } => {
+                self.lists().rolled(rows);
+                self.case_screen().reload();
+            }
             Reply::List { list, generation, offset, rows, total, search } => {
                 self.lists().rows(list, generation, offset, rows, total, search)
             }
@@ -510,6 +516,7 @@ impl DeskState {
                     Failed::Demo => self.core.loading_demo = false,
                     Failed::Write | Failed::Info => {}
                     Failed::Run => self.run_screen().failed(generation, &message),
+                    Failed::Roll => self.core.rolling = None,
                     Failed::Team => self.team_screen().failed(generation, &message),
                     Failed::Plan => {
                         self.case_screen().plan_failed(generation);

@@ -102,10 +102,11 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
             refresh_new_loans(tx, &import.inserted, as_of, rules)?
         };
         // Each new loan's first inspection: the whole schedule at once into an empty book.
+        let book = store::StateAt::shared(refreshed_as_of.unwrap_or(as_of), *rules);
         if fresh {
-            crate::app::inspect::schedule_book(tx, inspections)?;
+            crate::app::inspect::schedule_book(tx, inspections, &book)?;
         } else {
-            crate::app::inspect::reschedule_loans(tx, &import.inserted, inspections)?;
+            crate::app::inspect::reschedule_loans(tx, &import.inserted, inspections, &book)?;
         }
         let detail = json!({ "file": shown, "rows": rows, "created_users": import.created_users });
         store::insert_audit(tx, &at, actor, "import_loans", "file", Some(&shown), &detail.to_string())?;
@@ -164,8 +165,9 @@ pub fn import_payments(
         let affected: Vec<LoanId> = import.affected.keys().copied().collect();
         store::refresh_loans(tx, &affected, rules)?;
         // A loan paid off drops out of the schedule; a customer's exposure may fall under the cap.
-        crate::app::inspect::reschedule_loans(tx, &affected, inspections)?;
         let refreshed_as_of = store::snapshot_as_of(tx)?;
+        let book = store::StateAt::shared(refreshed_as_of.unwrap_or(today), *rules);
+        crate::app::inspect::reschedule_loans(tx, &affected, inspections, &book)?;
         let rows = import.inserted;
         let credit_json: Vec<_> =
             credits.iter().map(|c| json!({ "loan": c.loan_id, "credit": c.credit })).collect();
@@ -412,7 +414,11 @@ mod tests {
         let wang = store::user_by_login(conn, "wangfang").expect("query").expect("created");
         assert_eq!(wang.role, Role::Collector);
         assert_eq!(store::snapshot_as_of(conn).expect("snapshot"), Some(day("2026-03-01")));
-        assert!(store::state_of(conn, StateTable::Shared, hl.id).expect("state").is_some());
+        assert!(
+            store::state_of(conn, store::StateAt::shared(desk.as_of, desk.rules), hl.id)
+                .expect("state")
+                .is_some()
+        );
         let audits = audits_besides_users(&desk);
         let [audit] = audits.as_slice() else { panic!("one audit record: {audits:#?}") };
         assert_eq!(audit.action, "import_loans");
@@ -728,7 +734,10 @@ mod tests {
 
     fn dpd(desk: &Desk, loan_ref: &str) -> i64 {
         let id = loan(desk, loan_ref).id;
-        store::state_of(desk.store.conn(), StateTable::Shared, id).expect("state").expect("row").dpd
+        store::state_of(desk.store.conn(), store::StateAt::shared(desk.as_of, desk.rules), id)
+            .expect("state")
+            .expect("row")
+            .dpd
     }
 
     #[test]

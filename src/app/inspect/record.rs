@@ -69,7 +69,7 @@ impl Desk {
         }
         let user = self.actor.user.as_ref().map(|u| u.id);
         let (as_of, at, actor) = (self.as_of, self.stamp(), self.actor.login.clone());
-        let rules = self.policy.inspections;
+        let (rules, assess) = (self.policy.inspections, self.rules);
         let id = self.store.write(|tx| -> Result<i64> {
             if let Some(old) = input.corrects {
                 let record = store::inspection_by_id(tx, old)?
@@ -114,7 +114,7 @@ impl Desk {
             {
                 store::drop_due(tx, loan.id, Some(true))?;
             }
-            reschedule_loans(tx, &[loan.id], &rules)?;
+            reschedule_loans(tx, &[loan.id], &rules, &store::StateAt::shared(as_of, assess))?;
             let detail = json!({
                 "inspection": id,
                 "kind": input.kind.as_str(),

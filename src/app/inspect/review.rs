@@ -79,7 +79,7 @@ impl Desk {
                     &at,
                 )?;
                 store::refresh_loans(tx, &[loan.id], &rules)?;
-                reschedule_loans(tx, &[loan.id], &inspections)?;
+                reschedule_loans(tx, &[loan.id], &inspections, &store::StateAt::shared(as_of, rules))?;
             }
             let late = as_of > current.review_due;
             let detail = json!({

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use crate::app::Result;
 use crate::domain::LoanStatus;
 use crate::domain::inspection::{InspectionRules, ScheduleFacts};
-use crate::store::{self, CustomerId, DueFacts, LoanId, RegularRow};
+use crate::store::{self, CustomerId, DueFacts, LoanId, RegularRow, StateAt};
 
 /// Customers read at a time when a whole book is scheduled.
 const CUSTOMERS_A_PAGE: u32 = 5_000;
@@ -63,29 +63,35 @@ pub(crate) fn reschedule_customers(
     conn: &Connection,
     customers: &[CustomerId],
     rules: &InspectionRules,
+    at: &StateAt,
 ) -> Result<()> {
     for c in customers {
-        write_customer(conn, &store::due_facts_of_customer(conn, *c)?, rules)?;
+        write_customer(conn, &store::due_facts_of_customer(conn, *c, at)?, rules)?;
     }
     Ok(())
 }
 
-/// Schedules the customers of these loans again.
-pub(crate) fn reschedule_loans(conn: &Connection, loans: &[LoanId], rules: &InspectionRules) -> Result<()> {
-    reschedule_customers(conn, &store::customers_of_loans(conn, loans)?, rules)
+/// Schedules the customers of these loans again, their classes as of the date asked.
+pub(crate) fn reschedule_loans(
+    conn: &Connection,
+    loans: &[LoanId],
+    rules: &InspectionRules,
+    at: &StateAt,
+) -> Result<()> {
+    reschedule_customers(conn, &store::customers_of_loans(conn, loans)?, rules, at)
 }
 
 /// Schedules the whole book, a page of customers at a time (an import into an empty book, the
 /// demo, a store made before the schedule, a new policy). Into an empty schedule the rows are
 /// written a few hundred a statement and the indexes built once at the end. The number of loans
 /// read.
-pub(crate) fn schedule_book(conn: &Connection, rules: &InspectionRules) -> Result<u64> {
+pub(crate) fn schedule_book(conn: &Connection, rules: &InspectionRules, at: &StateAt) -> Result<u64> {
     let empty = store::schedule_is_empty(conn)?;
     let rebuild = if empty { store::drop_indexes(conn, "inspection_due")? } else { Vec::new() };
     let inspected = store::any_inspection(conn)?;
     let (mut after, mut read) = (0i64, 0u64);
     loop {
-        let page = store::due_facts_page(conn, after, CUSTOMERS_A_PAGE, inspected)?;
+        let page = store::due_facts_page(conn, after, CUSTOMERS_A_PAGE, inspected, at)?;
         let Some(last) = page.last().map(|f| f.customer.0) else { break };
         if empty {
             let rows: Vec<RegularRow> = page
@@ -106,10 +112,10 @@ pub(crate) fn schedule_book(conn: &Connection, rules: &InspectionRules) -> Resul
     Ok(read)
 }
 
-/// After a whole-book refresh of the snapshot: schedules again the customers of loans that
-/// closed, were written off, changed class or are not scheduled yet.
-pub(crate) fn sync_schedule(conn: &Connection, rules: &InspectionRules) -> Result<()> {
-    reschedule_customers(conn, &store::customers_out_of_step(conn)?, rules)
+/// After the snapshot is refreshed or rolled to the date asked: schedules again the customers of
+/// loans that closed, were written off, changed class by then or are not scheduled yet.
+pub(crate) fn sync_schedule(conn: &Connection, rules: &InspectionRules, at: &StateAt) -> Result<()> {
+    reschedule_customers(conn, &store::customers_out_of_step(conn, at)?, rules, at)
 }
 
 #[cfg(test)]
@@ -154,6 +160,7 @@ mod tests {
         assert!(!store::schedule_pending(desk.store.conn()).expect("pending"));
         // Customer by customer gives the same rows.
         let rules = desk.policy.inspections;
+        let at = StateAt::shared(desk.as_of, desk.rules);
         desk.store
             .write(|tx| -> Result<()> {
                 tx.execute_batch("DELETE FROM inspection_due")?;
@@ -161,12 +168,12 @@ mod tests {
                     .prepare("SELECT id FROM customers ORDER BY id")?
                     .query_map([], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
-                reschedule_customers(tx, &customers, &rules)
+                reschedule_customers(tx, &customers, &rules, &at)
             })
             .expect("each");
         assert_eq!(rows(&desk), whole);
         // Nothing out of step after a refresh at the same date.
-        assert_eq!(store::customers_out_of_step(desk.store.conn()).expect("sync"), Vec::new());
+        assert_eq!(store::customers_out_of_step(desk.store.conn(), &at).expect("sync"), Vec::new());
         // What the early-warning signals read: loans overdue by 30 days and latest conclusions.
         let conn = desk.store.conn();
         let before = desk.as_of - chrono::Duration::days(30);
@@ -187,5 +194,36 @@ mod tests {
             )
             .expect("a risk conclusion in the demo");
         assert!(store::latest_conclusion(conn, risky).expect("latest").is_some());
+    }
+
+    #[test]
+    fn a_class_moved_by_dpd_alone_is_out_of_step_on_its_date_and_the_sync_gives_its_interval() {
+        let mut desk = desk_with_demo(300);
+        let (rules, assess) = (desk.policy.inspections, desk.rules);
+        let later = StateAt::shared(desk.as_of + chrono::Duration::days(120), assess);
+        // No row is rewritten between the dates: the classes move with DPD alone.
+        let moved = store::customers_out_of_step(desk.store.conn(), &later).expect("later");
+        assert!(!moved.is_empty(), "four months on, some overdue loans are in a worse class");
+        let routine = |desk: &Desk| -> Vec<(LoanId, Option<crate::domain::RiskClass>)> {
+            store::due_page(desk.store.conn(), &DueFilter::default(), None, 0, None)
+                .expect("page")
+                .into_iter()
+                .filter(|r| r.kind == crate::domain::inspection::InspectionKind::Routine)
+                .map(|r| (r.loan, r.class))
+                .collect()
+        };
+        let before = routine(&desk);
+        desk.store.write(|tx| sync_schedule(tx, &rules, &later)).expect("sync");
+        assert_eq!(store::customers_out_of_step(desk.store.conn(), &later).expect("after"), Vec::new());
+        let after = routine(&desk);
+        assert_ne!(before, after);
+        // Each routine row now carries the class its loan has on the later date.
+        let conn = desk.store.conn();
+        for (loan, class) in after {
+            let customer = store::customers_of_loans(conn, &[loan]).expect("customer")[0];
+            let facts = store::due_facts_of_customer(conn, customer, &later).expect("facts");
+            let f = facts.iter().find(|f| f.loan == loan).expect("the loan");
+            assert_eq!(class, Some(f.class), "loan {loan:?}");
+        }
     }
 }

@@ -216,6 +216,8 @@ texts! {
     msg_demo_only_empty: "the demo book loads only into an empty store", "演示台账只能载入空库";
     msg_demo_loading: "loading the demo book ({0} loans of demo data)…", "正在载入演示台账（{0} 笔演示数据）…";
     msg_demo_loaded: "loaded the demo book: {0} loans of demo data", "演示台账已载入：{0} 笔演示数据";
+    rolling_note: "bringing the book to {0}: {1} of {2} loans recomputed…", "正在把台账推进到 {0}：已重算 {1}/{2} 笔…";
+    msg_rolled: "the book is as of {0} ({1} loans recomputed)", "台账已推进到 {0}（重算 {1} 笔）";
     msg_logged: "logged {0} on {1}", "已记录 {1}：{0}";
     msg_logged_take_back: "logged {0} on {1} · u takes it back", "已记录 {1}：{0} · 按 u 撤回";
     msg_taken_back: "taken back: the call on {0} is marked entered in error and counts toward nothing", "已撤回：{0} 的这次致电标记为误录，不计入任何次数";

@@ -8,7 +8,7 @@ use crate::app::search::SearchNote;
 use crate::app::{AppError, Desk, Result};
 use crate::domain::search;
 use crate::domain::{LoanStatus, Role, Stage};
-use crate::store::{self, LoanFilter, StateTable};
+use crate::store::{self, LoanFilter, SnapshotFor, StateAt, StateTable};
 
 /// A page of a list, how many loans the list holds (when asked), and what came of its search.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,39 +52,91 @@ fn due_within_end(as_of: NaiveDate, days: i64) -> NaiveDate {
 }
 
 impl Desk {
-    /// Which snapshot answers questions as of the desk's date: the shared one when it is for that
-    /// date, else a private scratch copy computed now (the shared date is not moved).
-    pub fn state_table(&mut self, progress: &mut dyn FnMut(u64)) -> Result<StateTable> {
-        let shared = store::snapshot_as_of(self.store.conn())?;
-        if shared == Some(self.as_of) {
-            return Ok(StateTable::Shared);
-        }
-        // The branch's book moves forward to today on the day's first use, for every desk: the
-        // figures the nightly run would write. Never backwards, never into the future, never by a
-        // login that is not a desk user; a desk that finds another one rolling it answers privately.
-        let (as_of, rules) = (self.as_of, self.rules);
-        // A read never waits for a bulk load: while one holds the store the answer is private.
-        if shared.is_none_or(|d| d < as_of)
-            && as_of <= self.now.date_naive()
-            && self.actor.role().is_some()
-            && self.store.load_running().is_none()
-        {
-            let rolled = self.store.write(|tx| -> store::Result<()> {
-                if store::snapshot_as_of(tx)?.is_none_or(|d| d < as_of) {
-                    store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress)?;
+    /// Which snapshot answers questions as of the desk's date: the shared one when its rows hold
+    /// on that date, else a private scratch copy computed now (the shared date is not moved back).
+    pub fn state_table(&mut self, progress: &mut dyn FnMut(u64)) -> Result<StateAt> {
+        let (on, rules) = (self.as_of, self.rules);
+        let shared = StateAt::shared(on, rules);
+        match store::snapshot_for(self.store.conn(), on)? {
+            SnapshotFor::Holds => return Ok(shared),
+            SnapshotFor::Ahead => {}
+            // The branch's book moves forward to today on the day's first use, for every desk: the
+            // rows the day changed (`roll`). Never backwards, never into the future, never by a
+            // login that is not a desk user. A terminal desk rolls on a second connection while its
+            // lists read the standing rows (`roll_elsewhere`), and asks again when it is done. Any
+            // other question wants its answer exact now, and the rows that stop holding by the
+            // date (an installment fell due, a promise's grace ended) are exact only once rolled:
+            // it rolls, or, while a bulk load or another desk holds the store, answers privately.
+            // A read never waits for a load, nor takes the write lock beside one.
+            SnapshotFor::Behind | SnapshotFor::Missing if self.may_roll() => {
+                if self.roll_elsewhere {
+                    return Ok(shared);
                 }
-                Ok(())
-            });
-            match rolled {
-                Ok(()) => return Ok(StateTable::Shared),
-                Err(e) if e.is_busy() => {}
-                Err(e) => return Err(e.into()),
+                match self.roll_unless_loading(&mut |done, _| progress(done)) {
+                    Ok(Some(_)) => return Ok(shared),
+                    Ok(None) => {}
+                    Err(AppError::Store(e)) if e.is_busy() => {}
+                    Err(e) => return Err(e),
+                }
             }
+            SnapshotFor::Behind | SnapshotFor::Missing => {}
         }
-        if !self.store.scratch_is_current(as_of)? {
-            self.store.refresh_scratch(as_of, &rules, progress)?;
+        if !self.store.scratch_is_current(on)? {
+            self.store.refresh_scratch(on, &rules, progress)?;
         }
-        Ok(StateTable::Scratch)
+        Ok(StateAt::scratch(on, rules))
+    }
+
+    /// Whether this desk moves the shared book to its date: a desk user's, for a date not after
+    /// the clock's today.
+    fn may_roll(&self) -> bool {
+        self.as_of <= self.now.date_naive() && self.actor.role().is_some()
+    }
+
+    /// Whether the shared book must be rolled forward before it holds on the desk's date, and this
+    /// desk may do it (the terminal desk then asks for `roll` beside its lists).
+    pub fn roll_due(&self) -> Result<bool> {
+        Ok(self.may_roll()
+            && match store::snapshot_for(self.store.conn(), self.as_of)? {
+                SnapshotFor::Behind => true,
+                SnapshotFor::Missing => self.loan_count()? > 0,
+                SnapshotFor::Holds | SnapshotFor::Ahead => false,
+            })
+    }
+
+    /// Rolls the shared snapshot forward to the desk's date: the rows that stop holding by then,
+    /// a short transaction a batch (or, for a store that has none, the whole book at once),
+    /// waiting for a bulk load as any write. `progress` gets the rows done and the rows to do.
+    /// How many rows were recomputed.
+    pub fn roll(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        Ok(self.roll_with(progress, false)?.unwrap_or(0))
+    }
+
+    /// `roll` for a read: stopped (`None`) when a bulk load holds the store.
+    fn roll_unless_loading(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<Option<u64>> {
+        self.roll_with(progress, true)
+    }
+
+    fn roll_with(&mut self, progress: &mut dyn FnMut(u64, u64), unless_loading: bool) -> Result<Option<u64>> {
+        let (on, rules) = (self.as_of, self.rules);
+        match store::snapshot_for(self.store.conn(), on)? {
+            SnapshotFor::Missing => {
+                let total = u64::try_from(self.loan_count()?).unwrap_or(0);
+                let all = |tx: &rusqlite::Transaction<'_>| {
+                    store::refresh_all(tx, StateTable::Shared, on, &rules, &mut |n| progress(n, total))
+                };
+                Ok(if unless_loading {
+                    self.store.write_unless_loading(all)?
+                } else {
+                    Some(self.store.write(all)?)
+                })
+            }
+            SnapshotFor::Behind if unless_loading => {
+                Ok(self.store.roll_unless_loading(on, &rules, progress)?)
+            }
+            SnapshotFor::Behind => Ok(Some(self.store.roll_to(on, &rules, progress)?)),
+            SnapshotFor::Holds | SnapshotFor::Ahead => Ok(Some(0)),
+        }
     }
 
     fn filter_for(&self, q: &LoanQuery) -> Result<LoanFilter> {
@@ -138,8 +190,8 @@ impl Desk {
             self.note_search(typed, None)?;
             return Ok(ListPage { rows: Vec::new(), total: Some(0), search: Some(note) });
         }
-        let table = self.state_table(progress)?;
-        let (rows, total) = self.store.list_page(table, &filter, q.sort, q.limit, q.offset, want_total)?;
+        let at = self.state_table(progress)?;
+        let (rows, total) = self.store.list_page(at, &filter, q.sort, q.limit, q.offset, want_total)?;
         // A list asked without its count (the command line) found the rows it lists.
         let found = total.or_else(|| q.limit.is_none().then_some(rows.len() as u64));
         self.note_search(typed, found)?;
@@ -162,17 +214,18 @@ impl Desk {
     /// How many loans the list's question matches (limit and offset aside).
     pub fn count_loans(&mut self, q: &LoanQuery) -> Result<u64> {
         let filter = self.filter_for(q)?;
-        let table = self.state_table(&mut |_| {})?;
-        Ok(self.store.count_loans(table, &filter)?)
+        let at = self.state_table(&mut |_| {})?;
+        Ok(self.store.count_loans(at, &filter)?)
     }
 
-    /// Recomputes the shared snapshot as of the desk's date (the nightly roll of the book).
+    /// Recomputes the whole shared snapshot as of the desk's date, every row from its ledger (a
+    /// repair: a new day's rows are brought forward by `roll`).
     pub fn refresh(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
         self.actor.require(Role::Collector, "refreshing the book")?;
         let (as_of, rules, inspections) = (self.as_of, self.rules, self.policy.inspections);
         self.store.write(|tx| -> Result<u64> {
             let n = store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress)?;
-            crate::app::inspect::sync_schedule(tx, &inspections)?;
+            crate::app::inspect::sync_schedule(tx, &inspections, &store::StateAt::shared(as_of, rules))?;
             Ok(n)
         })
     }

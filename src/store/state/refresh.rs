@@ -1,0 +1,238 @@
+//! Recomputing the snapshot: the whole book as of a date (a first fill, a policy change, another
+//! date's scratch copy), or a few loans after something was recorded on them.
+
+use std::collections::VecDeque;
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{Connection, Statement, params};
+
+use super::compute::{BATCH_LOANS, COLUMNS, FACTS_SQL, Facts, Job, Row, WIDTH, assessed_row, row_of};
+use super::table::StateTable;
+use super::write::Writer;
+use crate::domain::{AssessRules, Money, Payment};
+use crate::store::book::{LoanId, explicit_schedule};
+use crate::store::row::{self, FromRow};
+use crate::store::settings::{parse_day, set_snapshot_as_of, snapshot_as_of};
+use crate::store::{Result, StoreError};
+
+/// The shared snapshot as it stands, read in loan order a chunk at a time (no cursor stays open
+/// on the table while it is written), so a refresh writes only the rows whose figures moved.
+struct Standing<'c> {
+    read: Statement<'c>,
+    chunk: VecDeque<Vec<Value>>,
+    after: i64,
+    done: bool,
+    /// Rows whose loan is gone.
+    orphans: Vec<i64>,
+}
+
+const STANDING_CHUNK: i64 = 10_000;
+
+impl<'c> Standing<'c> {
+    fn new(conn: &'c Connection) -> Result<Self> {
+        let read = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM main.loan_state WHERE loan_id > ?1 ORDER BY loan_id LIMIT ?2"
+        ))?;
+        Ok(Standing { read, chunk: VecDeque::new(), after: i64::MIN, done: false, orphans: Vec::new() })
+    }
+
+    /// The standing row of loan `id`, if any (loans come in increasing id order).
+    fn take(&mut self, id: i64) -> Result<Option<Vec<Value>>> {
+        loop {
+            if self.chunk.is_empty() && !self.done {
+                let rows = self
+                    .read
+                    .query_map(params![self.after, STANDING_CHUNK], |r| {
+                        (0..WIDTH).map(|i| r.get::<_, Value>(i)).collect()
+                    })?
+                    .collect::<rusqlite::Result<Vec<Vec<Value>>>>()?;
+                self.done = (rows.len() as i64) < STANDING_CHUNK;
+                if let Some(Value::Integer(last)) = rows.last().and_then(|r| r.first()) {
+                    self.after = *last;
+                }
+                self.chunk.extend(rows);
+            }
+            let Some(first) = self.chunk.front() else { return Ok(None) };
+            let Value::Integer(at) = first[0] else { return Ok(None) };
+            if at > id {
+                return Ok(None);
+            }
+            let row = self.chunk.pop_front().unwrap_or_default();
+            if at == id {
+                return Ok(Some(row));
+            }
+            self.orphans.push(at);
+        }
+    }
+
+    /// Every standing row not taken belongs to a loan that is gone.
+    fn rest(mut self) -> Result<Vec<i64>> {
+        while self.take(i64::MAX)?.is_some() {}
+        Ok(self.orphans)
+    }
+}
+
+fn prepare_table(conn: &Connection, table: StateTable) -> Result<()> {
+    if table == StateTable::Scratch {
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS loan_state_scratch AS SELECT * FROM main.loan_state WHERE 0;\
+             DELETE FROM temp.loan_state_scratch;",
+        )?;
+    }
+    Ok(())
+}
+
+fn has_rows(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM main.loan_state)", [], |r| r.get(0))?)
+}
+
+/// Recomputes every loan as of `as_of` into `table`, streaming loans and payments in loan order
+/// (a merge of two index scans), so memory stays flat on any size of book. `progress` gets the
+/// number of loans done so far. Run it inside a transaction. A standing row is written only where
+/// its figures moved; the shared snapshot's date becomes `as_of`.
+pub fn refresh_all(
+    conn: &Connection,
+    table: StateTable,
+    as_of: NaiveDate,
+    rules: &AssessRules,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64> {
+    prepare_table(conn, table)?;
+    // Filling an empty snapshot (a first import, the demo, a store just migrated): its indexes
+    // are built once at the end, a sort each, instead of a million scattered inserts into each.
+    let rebuild = if table == StateTable::Shared && !has_rows(conn)? {
+        Some(crate::store::drop_indexes(conn, "loan_state")?)
+    } else {
+        None
+    };
+    let mut standing = if table == StateTable::Shared { Some(Standing::new(conn)?) } else { None };
+    let mut writer = Writer::new(conn, table)?;
+    let mut loans = conn.prepare(&format!("{FACTS_SQL} ORDER BY l.id"))?;
+    let mut pays =
+        conn.prepare("SELECT loan_id, paid_on, amount_cents FROM payments ORDER BY loan_id, paid_on")?;
+    let mut pay_rows =
+        pays.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+    let mut pending: Option<(i64, String, i64)> = pay_rows.next().transpose()?;
+    let mut rows = loans.query([])?;
+    let mut done = 0u64;
+    // The schedules and figures are computed on a second thread while this one reads the next
+    // loans and writes the rows that moved: the two halves take about as long as each other.
+    // Loans go over in batches (a message per loan costs more in wake-ups than it saves); at most
+    // `IN_FLIGHT` batches are out and the answers' channel holds that many, so neither side waits
+    // on the other for long and memory stays flat.
+    let rules = *rules;
+    std::thread::scope(|scope| -> Result<()> {
+        let (to_worker, work) = std::sync::mpsc::sync_channel::<Vec<Job>>(IN_FLIGHT);
+        let (to_main, answers) = std::sync::mpsc::sync_channel::<Vec<Row>>(IN_FLIGHT);
+        scope.spawn(move || {
+            for batch in work {
+                let rows = batch
+                    .into_iter()
+                    .map(|(facts, payments, explicit)| row_of(&facts, payments, explicit, as_of, &rules))
+                    .collect();
+                if to_main.send(rows).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut in_flight = 0usize;
+        let mut take = |row: Row| -> Result<()> {
+            let super::cells::Cell::Int(id) = row[0] else { return Ok(()) };
+            match standing.as_mut() {
+                None => writer.insert(&row)?,
+                Some(standing) => match standing.take(id)? {
+                    Some(old) => {
+                        writer.update(&old, &row)?;
+                    }
+                    None => writer.insert(&row)?,
+                },
+            }
+            done += 1;
+            if done.is_multiple_of(10_000) {
+                progress(done);
+            }
+            Ok(())
+        };
+        let lost = || StoreError::Corrupt("the snapshot's worker stopped".into());
+        let mut batch = Vec::with_capacity(BATCH_LOANS);
+        let mut more = true;
+        while more {
+            match rows.next()? {
+                Some(r) => {
+                    let facts = Facts::from_row(r)?;
+                    let mut payments = Vec::new();
+                    // Payments come in loan order too; take this loan's, skip any of a loan that no
+                    // longer exists.
+                    while let Some((loan_id, day, cents)) =
+                        pending.take_if(|(loan_id, _, _)| *loan_id <= facts.id.0)
+                    {
+                        if loan_id == facts.id.0 {
+                            payments.push(Payment {
+                                paid_on: parse_day(&day)?,
+                                amount: Money::from_cents(cents),
+                            });
+                        }
+                        pending = pay_rows.next().transpose()?;
+                    }
+                    let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
+                    batch.push((facts, payments, explicit));
+                }
+                None => more = false,
+            }
+            if batch.len() == BATCH_LOANS || (!more && !batch.is_empty()) {
+                if in_flight == IN_FLIGHT {
+                    for row in answers.recv().map_err(|_| lost())? {
+                        take(row)?;
+                    }
+                    in_flight -= 1;
+                }
+                to_worker
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_LOANS)))
+                    .map_err(|_| lost())?;
+                in_flight += 1;
+            }
+        }
+        drop(to_worker);
+        for rows in answers.iter() {
+            for row in rows {
+                take(row)?;
+            }
+        }
+        Ok(())
+    })?;
+    progress(done);
+    if let Some(standing) = standing {
+        let mut gone = conn.prepare("DELETE FROM main.loan_state WHERE loan_id = ?1")?;
+        for id in standing.rest()? {
+            gone.execute([id])?;
+        }
+    }
+    drop(writer);
+    crate::store::make_indexes(conn, &rebuild.unwrap_or_default())?;
+    if table == StateTable::Shared {
+        set_snapshot_as_of(conn, as_of)?;
+    }
+    Ok(done)
+}
+
+/// Batches handed to the worker of `refresh_all` and not yet written.
+const IN_FLIGHT: usize = 4;
+
+/// Recomputes the shared snapshot for these loans only, at the snapshot's own date (after a payment
+/// import or a case edit). Does nothing when the store has no snapshot yet.
+pub fn refresh_loans(conn: &Connection, ids: &[LoanId], rules: &AssessRules) -> Result<()> {
+    let Some(as_of) = snapshot_as_of(conn)? else { return Ok(()) };
+    let mut writer = Writer::new(conn, StateTable::Shared)?;
+    let mut one = conn.prepare_cached(&format!("{FACTS_SQL} WHERE l.id = ?1"))?;
+    let mut pays = conn
+        .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on")?;
+    for id in ids {
+        let facts: Facts = row::first(&mut one, [id])?
+            .ok_or_else(|| StoreError::Corrupt(format!("loan {} to refresh is not in the book", id.0)))?;
+        let payments = row::all(&mut pays, [id])?;
+        let row = assessed_row(conn, &facts, payments, as_of, rules)?;
+        writer.put(&row)?;
+    }
+    Ok(())
+}
