@@ -118,6 +118,7 @@ const WORDS: &[&str] = &[
     "class",
     "last_outcome",
     "promise_status",
+    "class_reason",
     "party",
     "channel",
     "direction",
@@ -195,6 +196,7 @@ const SUMMARY: &[&str] = &[
     "bucket: =M0",
     // The plan holds the class the loan carried when it was saved.
     "class: =special_mention",
+    "class_reason: =restructure",
     "dpd: int",
     "due_soon_on: null",
     "held_until: date",

@@ -11,6 +11,7 @@ pub mod hold;
 pub mod input;
 pub mod inspection;
 pub mod money;
+pub mod npl;
 pub mod phone;
 pub mod plan;
 pub mod policy;
@@ -23,7 +24,9 @@ pub mod terms;
 pub mod workdays;
 pub mod worklog;
 
-pub use classify::{Bucket, ClassBands, ManualClass, RiskClass, class_on, loan_class};
+pub use classify::{
+    Bucket, ClassBands, ClassHolds, ClassReason, ManualClass, RiskClass, class_with_reason, loan_class,
+};
 pub use contact::{Channel, Direction, Outcome, Party, PromiseStatus, promise_status};
 pub use delinquency::{
     AssessRules, Assessment, DueSoon, DueSoonKind, InstallmentState, InstallmentStatus, Payment, assess,

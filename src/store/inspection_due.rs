@@ -99,7 +99,7 @@ impl FromRow for Read {
 impl Read {
     fn at(self, at: &StateAt) -> DueFacts {
         let Some(parts) = self.standing else { return self.facts };
-        let (dpd, class) = parts.on(at);
+        let (dpd, class, _) = parts.on(at);
         DueFacts { dpd, class, ..self.facts }
     }
 }

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::{
-    Assessment, Bucket, InstallmentState, InstallmentStatus, LoanStatus, Money, Product, PromiseStatus,
-    RiskClass, Stage, effective_stage, loan_class,
+    Assessment, Bucket, ClassHolds, ClassReason, InstallmentState, InstallmentStatus, LoanStatus, Money,
+    Product, PromiseStatus, RiskClass, Stage, effective_stage, loan_class,
 };
 use crate::store::{Loan, StateRow};
 
@@ -23,6 +23,8 @@ pub struct LoanSummary {
     pub dpd: i64,
     pub bucket: Bucket,
     pub class: RiskClass,
+    /// The rule of DOMAIN §5 that set the class.
+    pub class_reason: ClassReason,
     pub principal: Money,
     pub outstanding_principal: Money,
     pub overdue_principal: Money,
@@ -68,6 +70,7 @@ impl From<StateRow> for LoanSummary {
             dpd: r.dpd,
             bucket: r.bucket,
             class: r.class,
+            class_reason: r.class_reason,
             principal: r.principal,
             outstanding_principal: r.outstanding_principal,
             overdue_principal: r.overdue_principal,
@@ -95,14 +98,15 @@ impl From<StateRow> for LoanSummary {
 
 impl LoanSummary {
     /// The list row of one loan computed now, with its latest promise (due date and status).
-    /// `plan_held`: the class a plan in force still holds the loan at (`plan::held_class`).
+    /// `holds`: what holds its class worse than the floor on the date.
     pub(crate) fn from_assessment(
         loan: &Loan,
         a: &Assessment,
         latest_promise: Option<(NaiveDate, PromiseStatus)>,
-        plan_held: Option<RiskClass>,
+        holds: ClassHolds,
     ) -> Self {
         let (status, stage) = effective_stage(loan.stage, loan.written_off_on.is_some(), a.closed);
+        let (class, class_reason) = loan_class(a, holds);
         LoanSummary {
             loan_id: loan.loan_ref.clone(),
             borrower: loan.borrower.clone(),
@@ -113,7 +117,8 @@ impl LoanSummary {
             status,
             dpd: a.dpd,
             bucket: a.bucket,
-            class: loan_class(a, loan.observation_until, plan_held),
+            class,
+            class_reason,
             principal: loan.terms.principal,
             outstanding_principal: a.outstanding_principal,
             overdue_principal: a.overdue_principal,
