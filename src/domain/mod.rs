@@ -5,6 +5,7 @@ pub mod classify;
 pub mod collateral;
 pub mod conduct;
 pub mod contact;
+pub mod coverage;
 pub mod delinquency;
 pub mod escalation;
 pub mod hold;
@@ -21,6 +22,7 @@ pub mod search;
 pub mod stage;
 pub mod standing;
 pub mod terms;
+pub mod warning;
 pub mod workdays;
 pub mod worklog;
 

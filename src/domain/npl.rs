@@ -9,8 +9,8 @@
 use chrono::{Duration, Months, NaiveDate};
 
 use super::classify::{ClassBands, RiskClass};
+use super::coverage::History;
 use super::delinquency::Payment;
-use super::money::Money;
 use super::schedule::Installment;
 
 /// The class the NPL hold keeps a loan at on a date, and the first later date it may change by
@@ -80,7 +80,7 @@ fn late_in_window(schedule: &[Installment], h: &History, as_of: NaiveDate) -> Op
     let due = schedule.iter().take_while(|l| l.due_on < as_of).count();
     let first =
         schedule[..due].iter().position(|l| l.due_on >= window).unwrap_or(due).min(due.saturating_sub(2));
-    (first..due).rev().find(|k| h.paid_by(schedule[*k].due_on) < h.owed[*k])
+    (first..due).rev().find(|k| !h.covered_by_due(*k))
 }
 
 /// The first date after `as_of` whose upgrade window no longer holds installment `k`: its due
@@ -95,55 +95,10 @@ fn window_passes(schedule: &[Installment], k: usize, as_of: NaiveDate) -> Option
     Some(on.max(two_after).max(as_of + Duration::days(1)))
 }
 
-/// The running totals DPD on any day is read from: what the installments owe in due-date order
-/// and the payments by date (DOMAIN §4: an installment is covered once the payments to a date
-/// reach it and all before it).
-struct History<'a> {
-    schedule: &'a [Installment],
-    owed: Vec<Money>,
-    paid: Vec<(NaiveDate, Money)>,
-}
-
-impl<'a> History<'a> {
-    /// Payments dated after `as_of` do not count.
-    fn new(schedule: &'a [Installment], counted: &[Payment], as_of: NaiveDate) -> History<'a> {
-        let mut total = Money::ZERO;
-        let owed = schedule
-            .iter()
-            .map(|l| {
-                total += l.payment();
-                total
-            })
-            .collect();
-        let mut pays: Vec<&Payment> = counted.iter().filter(|p| p.paid_on <= as_of).collect();
-        pays.sort_by_key(|p| p.paid_on);
-        let mut sum = Money::ZERO;
-        let paid = pays
-            .into_iter()
-            .map(|p| {
-                sum += p.amount;
-                (p.paid_on, sum)
-            })
-            .collect();
-        History { schedule, owed, paid }
-    }
-
-    fn paid_by(&self, on: NaiveDate) -> Money {
-        let n = self.paid.partition_point(|(d, _)| *d <= on);
-        if n == 0 { Money::ZERO } else { self.paid[n - 1].1 }
-    }
-
-    fn dpd(&self, on: NaiveDate) -> i64 {
-        let paid = self.paid_by(on);
-        let k = self.owed.partition_point(|o| *o <= paid);
-        self.schedule.get(k).filter(|l| l.due_on < on).map_or(0, |l| (on - l.due_on).num_days())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::parse_date;
+    use crate::domain::{Money, parse_date};
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).expect("date")
