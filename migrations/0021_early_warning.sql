@@ -4,6 +4,12 @@
 -- and paid on time, as of the row's date; the row's `stale_on` takes the date the hold may change
 -- by the date alone. Every standing row is recomputed by the next roll (made stale here).
 ALTER TABLE loan_state ADD COLUMN class_npl TEXT;
+-- The early-warning rules a loan's own payments raise as of the row's date (bits of
+-- `SignalCode::bit`: first installment missed, repeated late, partial payment, relapse); the
+-- row's `stale_on` takes the first date they may change by the date alone, and the run opens and
+-- closes signals from the rows with any (an index of its own) and the signals still open.
+ALTER TABLE loan_state ADD COLUMN warn_bits INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX loan_state_warn ON loan_state(loan_id, warn_bits) WHERE warn_bits <> 0;
 UPDATE loan_state SET stale_on = rolled_on;
 
 -- A signal occurrence (DOMAIN §9): opened by the run (`raised_by` 'policy') on the first date its
