@@ -9,6 +9,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 mod maturity;
+mod warnings;
+
+pub use warnings::{SignalCounts, month_ends};
 
 use super::tasks;
 use super::{AppError, Desk, Result};
@@ -70,6 +73,8 @@ pub struct EscalationReport {
     pub dunning_notices: u64,
     /// Loans a month from final maturity whose maturity notice fell due (a task added; dry: would be).
     pub maturity_notices: u64,
+    /// Early-warning signals opened and closed, watchlist entries and exits (a dry run: none).
+    pub signals: SignalCounts,
     pub transitions: Vec<TransitionCount>,
     pub changes: Vec<Change>,
 }
@@ -243,6 +248,7 @@ impl Desk {
             plan_held: 0,
             dunning_notices: 0,
             maturity_notices: 0,
+            signals: SignalCounts::default(),
             transitions: Vec::new(),
             changes: Vec::new(),
         };
@@ -254,6 +260,9 @@ impl Desk {
         self.store.end_long_work(saved)?;
         applied?;
         self.maturity_notices(&run, book, batch_size, &mut report)?;
+        if !dry_run {
+            report.signals = self.warnings_pass(policy)?;
+        }
 
         let mut counts: BTreeMap<(Stage, Stage), u64> = BTreeMap::new();
         for c in &report.changes {
@@ -272,6 +281,7 @@ impl Desk {
                 "plan_held": report.plan_held,
                 "dunning_notices": report.dunning_notices,
                 "maturity_notices": report.maturity_notices,
+                "signals": report.signals,
                 "transitions": report.transitions,
             })
             .to_string();

@@ -1,0 +1,260 @@
+//! The run's early-warning pass (DOMAIN §9): opens each automatic signal on the first as-of date
+//! its rule holds and closes it on the first it does not, a range of loans a transaction, so a
+//! stopped pass is finished by the next and a second one for the date changes nothing. It reads
+//! only the loans whose signals can change: the snapshot's rows with a payment rule holding (an
+//! index of their own), the signals still open, and the few customers and loans each
+//! customer-wide rule can hold for.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::POLICY_ACTOR;
+use crate::app::inspect::{ask_special, reschedule_customers};
+use crate::app::{Desk, Result};
+use crate::domain::policy::Policy;
+use crate::domain::warning::customer::InspectionFacts;
+use crate::domain::warning::{CustomerFacts, Level, SignalCode, customer_signals};
+use crate::domain::{PromiseStatus, dpd_on, promise_status};
+use crate::store::{self, CustomerId, LoanId, StateAt};
+
+/// What a pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SignalCounts {
+    pub opened: u64,
+    pub closed: u64,
+    pub watchlist_entered: u64,
+    pub watchlist_left: u64,
+}
+
+/// Loan ids per transaction.
+const SPAN: i64 = 20_000;
+
+/// The last `n` month-ends on or before `on`, latest first.
+pub fn month_ends(on: NaiveDate, n: usize) -> Vec<NaiveDate> {
+    let first = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let mut end = if (on + Duration::days(1)).day() == 1 { on } else { first(on) - Duration::days(1) };
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push(end);
+        end = first(end) - Duration::days(1);
+    }
+    out
+}
+
+/// The customer-wide and inspection rules that hold on `as_of`, by loan (active loans only).
+fn customer_bits(conn: &Connection, policy: &Policy, as_of: NaiveDate) -> Result<BTreeMap<LoanId, u32>> {
+    let w = &policy.warnings;
+    let mut facts: BTreeMap<CustomerId, CustomerFacts> = BTreeMap::new();
+    for (c, owed) in store::customers_owing(conn, w.large_exposure())? {
+        facts.entry(c).or_default().outstanding = owed;
+    }
+    for c in store::customers_with_collateral(conn)? {
+        let items = store::items_of(conn, c)?;
+        let held: Vec<_> = items
+            .iter()
+            .filter(|i| i.status == crate::domain::collateral::CollateralStatus::Held && i.value.is_some())
+            .collect();
+        let value = held.iter().filter_map(|i| i.value).sum();
+        let valued_on = held.iter().filter_map(|i| i.valued_on).min();
+        let insured = items.iter().filter_map(|i| i.insured_until).min();
+        if let Some(valued_on) = valued_on {
+            let f = facts.entry(c).or_default();
+            f.outstanding = store::customer_outstanding(conn, c)?;
+            f.collateral = Some((value, valued_on, insured));
+        }
+    }
+    let grace = policy.promise_grace_days;
+    let [_, days] = w.get(SignalCode::BrokenPromises).params;
+    let (from, to) = (as_of - Duration::days(days + grace), as_of - Duration::days(grace + 1));
+    let mut paid: BTreeMap<LoanId, Vec<crate::domain::Payment>> = BTreeMap::new();
+    for (loan, c, amount, made, due) in store::promises_due_between(conn, from, to)? {
+        if let std::collections::btree_map::Entry::Vacant(e) = paid.entry(loan) {
+            let pays = store::payments_of(conn, loan)?
+                .into_iter()
+                .map(|p| crate::domain::Payment { paid_on: p.paid_on, amount: p.amount })
+                .collect();
+            e.insert(pays);
+        }
+        let pays = paid.get(&loan).map_or(&[][..], Vec::as_slice);
+        if promise_status(made, due, amount, pays, as_of, grace) == PromiseStatus::Broken {
+            facts.entry(c).or_default().promises_broken_on.push(due + Duration::days(grace + 1));
+        }
+    }
+    let [attempts, days] = w.get(SignalCode::Unreachable).params;
+    let since = (as_of - Duration::days(days - 1)).to_string();
+    for c in store::customers_called_since(conn, &since, attempts)? {
+        let calls = store::last_calls(conn, c, attempts)?;
+        let f = facts.entry(c).or_default();
+        f.last_calls = calls
+            .into_iter()
+            .filter_map(|(at, outcome)| Some((crate::domain::parse_date(at.get(..10)?).ok()?, outcome)))
+            .collect();
+    }
+    let mut bits: BTreeMap<LoanId, u32> = BTreeMap::new();
+    for (c, f) in &facts {
+        for (loan, since) in store::active_loans_of(conn, *c)? {
+            let b = customer_signals(f, InspectionFacts::default(), dpd_on(since, as_of), as_of, w);
+            if b != 0 {
+                *bits.entry(loan).or_default() |= b;
+            }
+        }
+    }
+    let grace = w.get(SignalCode::InspectionOverdue).params[0];
+    for loan in store::loans_due_before(conn, as_of - Duration::days(grace))? {
+        *bits.entry(loan).or_default() |= SignalCode::InspectionOverdue.bit();
+    }
+    for loan in store::loans_with_risk_inspection(conn)? {
+        let active = store::loan_is_active(conn, loan)?;
+        if active
+            && store::latest_conclusion(conn, loan)? == Some(crate::domain::inspection::Conclusion::Risk)
+        {
+            *bits.entry(loan).or_default() |= SignalCode::InspectionRisk.bit();
+        }
+    }
+    Ok(bits)
+}
+
+impl Desk {
+    /// Opens and closes the automatic signals for the desk's date on the shared snapshot (rolled
+    /// to that date by the caller), then the watchlist's automatic entries and exits.
+    pub(crate) fn warnings_pass(&mut self, policy: &Policy) -> Result<SignalCounts> {
+        let (as_of, at) = (self.as_of, self.stamp());
+        let rules = policy.assess_rules(self.rules.penalty_uplift_pct);
+        let w = policy.warnings;
+        let on_bits: u32 =
+            SignalCode::automatic().filter(|c| w.get(*c).on).map(SignalCode::bit).fold(0, |a, b| a | b);
+        let extra = customer_bits(self.store.conn(), policy, as_of)?;
+        let end = store::last_loan(self.store.conn())?.max(store::last_open_rule_loan(self.store.conn())?);
+        let mut counts = SignalCounts::default();
+        let mut from = 1i64;
+        while from <= end {
+            let to = from + SPAN;
+            let extra_here: Vec<(LoanId, u32)> =
+                extra.range(LoanId(from)..LoanId(to)).map(|(l, b)| (*l, *b)).collect();
+            let done = self.store.write(|tx| -> Result<SignalCounts> {
+                let mut c = SignalCounts::default();
+                let mut target: BTreeMap<LoanId, u32> =
+                    store::warn_rows_in(tx, from, to)?.into_iter().collect();
+                for (loan, b) in &extra_here {
+                    *target.entry(*loan).or_default() |= b;
+                }
+                for b in target.values_mut() {
+                    *b &= on_bits;
+                }
+                for (id, loan, code) in store::open_rules_in(tx, from, to)? {
+                    match target.get_mut(&loan) {
+                        Some(b) if *b & code.bit() != 0 => *b &= !code.bit(),
+                        _ => {
+                            store::close_signal(tx, id, as_of, POLICY_ACTOR, "condition cleared")?;
+                            c.closed += 1;
+                        }
+                    }
+                }
+                let mut watched = Vec::new();
+                for (loan, b) in target {
+                    for code in SignalCode::of_bits(b) {
+                        let level = w.get(code).level;
+                        let s = store::NewSignal {
+                            loan,
+                            code,
+                            category: None,
+                            level,
+                            raised_on: as_of,
+                            raised_by: POLICY_ACTOR,
+                            note: None,
+                            at: &at,
+                        };
+                        store::open_signal(tx, &s)?;
+                        c.opened += 1;
+                        if level.rank() >= Level::Orange.rank() {
+                            ask_special(tx, loan, as_of, &format!("signal {code}"), &policy.inspections)?;
+                        }
+                        if level == Level::Red
+                            && let Some(l) = store::loan_by_id(tx, loan)?
+                            && store::enter_watchlist(
+                                tx,
+                                l.customer_id,
+                                as_of,
+                                POLICY_ACTOR,
+                                &format!("red signal {code}"),
+                                &at,
+                            )?
+                        {
+                            c.watchlist_entered += 1;
+                            watched.push(l.customer_id);
+                        }
+                    }
+                }
+                reschedule_customers(tx, &watched, &policy.inspections, &StateAt::shared(as_of, rules))?;
+                Ok(c)
+            })?;
+            counts.opened += done.opened;
+            counts.closed += done.closed;
+            counts.watchlist_entered += done.watchlist_entered;
+            from = to;
+        }
+        let month_rule = self.store.write(|tx| -> Result<SignalCounts> {
+            let mut c = SignalCounts::default();
+            for id in store::open_manual_on_inactive(tx)? {
+                c.closed += u64::from(store::close_signal(tx, id, as_of, POLICY_ACTOR, "loan closed")?);
+            }
+            // 连续三个月: a signal open at each of the last three month-ends.
+            let ends = month_ends(as_of, 3);
+            let mut three: Option<Vec<CustomerId>> = None;
+            for m in &ends {
+                let open = store::customers_open_at(tx, *m)?;
+                three = Some(match three {
+                    None => open,
+                    Some(prev) => prev.into_iter().filter(|c| open.binary_search(c).is_ok()).collect(),
+                });
+            }
+            let mut moved = Vec::new();
+            for customer in three.unwrap_or_default() {
+                if store::enter_watchlist(
+                    tx,
+                    customer,
+                    as_of,
+                    POLICY_ACTOR,
+                    "a signal open at three month-ends",
+                    &at,
+                )? {
+                    c.watchlist_entered += 1;
+                    moved.push(customer);
+                }
+            }
+            for customer in store::watched_without_active(tx)? {
+                if store::leave_watchlist(
+                    tx,
+                    customer,
+                    as_of,
+                    POLICY_ACTOR,
+                    "every loan closed or written off",
+                )? {
+                    c.watchlist_left += 1;
+                    moved.push(customer);
+                }
+            }
+            reschedule_customers(tx, &moved, &policy.inspections, &StateAt::shared(as_of, rules))?;
+            Ok(c)
+        })?;
+        counts.closed += month_rule.closed;
+        counts.watchlist_entered += month_rule.watchlist_entered;
+        counts.watchlist_left += month_rule.watchlist_left;
+        Ok(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_three_month_ends() {
+        let d = |s: &str| crate::domain::parse_date(s).expect("date");
+        assert_eq!(month_ends(d("2026-03-15"), 3), [d("2026-02-28"), d("2026-01-31"), d("2025-12-31")]);
+        assert_eq!(month_ends(d("2026-03-31"), 3), [d("2026-03-31"), d("2026-02-28"), d("2026-01-31")]);
+    }
+}
