@@ -16,6 +16,7 @@ mod output;
 pub mod table;
 mod tasks;
 mod team;
+mod warnings;
 mod worklog;
 
 use std::io::{IsTerminal, Write};
@@ -276,6 +277,16 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::LogSign(a)) => worklog::sign(&mut desk, &a, format),
         Some(Command::Logs(a)) => worklog::list(&desk, &a, format),
         Some(Command::Holidays(c)) => holidays::run(&mut desk, &c, format),
+        Some(Command::Warnings(a)) => warnings::list(&desk, &a, format),
+        Some(Command::Warn(a)) => warnings::warn(&mut desk, &a, format),
+        Some(Command::WarnConfirm(a)) => warnings::confirm(&mut desk, &a, format),
+        Some(Command::WarnClose(a)) => warnings::close(&mut desk, &a, format),
+        Some(Command::WarnMeasure(a)) => warnings::measure(&mut desk, &a, format),
+        Some(Command::Watch(a)) => warnings::watch(&mut desk, &a, format),
+        Some(Command::Unwatch(a)) => warnings::unwatch(&mut desk, &a, format),
+        Some(Command::Watchlist(a)) => warnings::watchlist(&desk, &a, format),
+        Some(Command::Rating(a)) => warnings::rating(&mut desk, &a, format),
+        Some(Command::Classify(a)) => warnings::classify(&mut desk, &a, format),
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;

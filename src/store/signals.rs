@@ -411,3 +411,21 @@ pub fn warn_rows_in(conn: &Connection, from: i64, to: i64) -> Result<Vec<(LoanId
     }
     Ok(out)
 }
+
+/// Lifts the manual class in force on a loan: its history row marked lifted, the loan's copy
+/// cleared. Whether one was in force.
+pub fn lift_manual_class(conn: &Connection, loan: LoanId, on: NaiveDate, reason: &str) -> Result<bool> {
+    let lifted = conn
+        .prepare_cached(
+            "UPDATE manual_classes SET lifted_on = ?2, lift_reason = ?3 WHERE id = \
+             (SELECT max(id) FROM manual_classes WHERE loan_id = ?1) AND lifted_on IS NULL",
+        )?
+        .execute(params![loan, on.to_string(), reason])?;
+    let cleared = conn
+        .prepare_cached(
+            "UPDATE loans SET manual_class = NULL, manual_class_from = NULL, manual_class_until = NULL, \
+             version = version + 1 WHERE id = ?1 AND manual_class IS NOT NULL",
+        )?
+        .execute([loan])?;
+    Ok(lifted + cleared > 0)
+}
