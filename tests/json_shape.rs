@@ -119,6 +119,8 @@ const WORDS: &[&str] = &[
     "last_outcome",
     "promise_status",
     "class_reason",
+    "warning_level",
+    "customer_rating",
     "party",
     "channel",
     "direction",
@@ -197,6 +199,10 @@ const SUMMARY: &[&str] = &[
     // The plan holds the class the loan carried when it was saved.
     "class: =special_mention",
     "class_reason: =restructure",
+    // A payment rule's signal (the run's): the loan is yellow, its customer medium.
+    "customer_rating: =medium",
+    "warning_level: =yellow",
+    "watchlist: bool",
     "dpd: int",
     "due_soon_on: null",
     "held_until: date",

@@ -168,7 +168,12 @@ fn row(s: &SignalView) -> SignalRow<'_> {
         closed_on: s.closed_on,
         reason: s.reason.as_deref(),
         days_open: s.days_open,
-        measures: s.measures.iter().map(|m| format!("{} {} {}: {}", m.on, m.kind, m.user, m.note)).collect::<Vec<_>>().join("; "),
+        measures: s
+            .measures
+            .iter()
+            .map(|m| format!("{} {} {}: {}", m.on, m.kind, m.user, m.note))
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }
 
@@ -240,7 +245,8 @@ fn said(s: &SignalView, what: &str) -> String {
 
 /// `duedesk warn LOAN --category … --level … --note …`.
 pub fn warn(desk: &mut Desk, a: &WarnArgs, format: Format) -> Result<()> {
-    let input = WarnInput { loan: a.loan.clone(), category: a.category, level: a.level, note: a.note.clone() };
+    let input =
+        WarnInput { loan: a.loan.clone(), category: a.category, level: a.level, note: a.note.clone() };
     let s = desk.warn(&input)?;
     done(format, &s, &said(&s, "raised"))
 }
@@ -283,7 +289,14 @@ pub fn watchlist(desk: &Desk, a: &WatchlistArgs, format: Format) -> Result<()> {
         Format::Json => json(&list),
         Format::Csv => csv_list(list.iter(), header::WATCHLIST),
         Format::Table => {
-            let cols = [flex("CUSTOMER", 8), flex("NAME", 6), flex("OWNER", 5), left("SINCE"), left("LEFT"), flex("REASON", 10)];
+            let cols = [
+                flex("CUSTOMER", 8),
+                flex("NAME", 6),
+                flex("OWNER", 5),
+                left("SINCE"),
+                left("LEFT"),
+                flex("REASON", 10),
+            ];
             let body: Vec<Vec<String>> = list
                 .iter()
                 .map(|w| {
@@ -325,7 +338,11 @@ pub fn classify(desk: &mut Desk, a: &ClassifyArgs, format: Format) -> Result<()>
     let s = match (&a.lift, a.class) {
         (Some(reason), _) => desk.lift_class(&a.loan, reason)?,
         (None, Some(class)) => desk.classify(&a.loan, class, a.reason.as_deref().unwrap_or(""), a.until)?,
-        (None, None) => return Err(crate::app::AppError::Input("classify takes --class C --reason R, or --lift R".into())),
+        (None, None) => {
+            return Err(crate::app::AppError::Input(
+                "classify takes --class C --reason R, or --lift R".into(),
+            ));
+        }
     };
     done(format, &s, &format!("loan {} is {} ({})", s.loan_id, s.class, s.class_reason))
 }

@@ -207,6 +207,12 @@ impl Desk {
                 LoanSummary { worked_by: by, inspection_overdue, ..LoanSummary::from(r) }
             })
             .collect();
+        let risk = store::risk_facts(self.store.conn(), &ids, &at)?;
+        for (row, id) in rows.iter_mut().zip(&ids) {
+            if let Some(f) = risk.get(id) {
+                row.with_risk(f);
+            }
+        }
         self.mask_rows(&mut rows)?;
         Ok(ListPage { rows, total, search: note })
     }

@@ -95,6 +95,10 @@ impl Desk {
         let latest = promises.first().map(|p| (p.due_on, p.status));
         let mut summary = LoanSummary::from_assessment(&loan, &a, latest, held);
         summary.held_until = holds.iter().filter(|h| h.in_force).map(|h| h.until_on).max();
+        let at = store::StateAt::shared(self.as_of, self.rules);
+        if let Some(f) = store::risk_facts(conn, &[loan.id], &at)?.get(&loan.id) {
+            summary.with_risk(f);
+        }
         let me = self.edit_as();
         summary.worked_by = store::lease_of(conn, loan.customer_id, me.now)?
             .filter(|l| Some(l.user) != me.user)

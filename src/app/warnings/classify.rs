@@ -33,11 +33,17 @@ impl Desk {
         let user = self.actor.require(Role::Supervisor, "setting a loan's class")?.clone();
         let reason = reason_text(reason)?;
         if until.is_some_and(|u| u < self.as_of) {
-            return Err(AppError::Input(format!("--until {} is before the desk's date", until.unwrap_or_default())));
+            return Err(AppError::Input(format!(
+                "--until {} is before the desk's date",
+                until.unwrap_or_default()
+            )));
         }
         let now = self.show_full(loan_ref)?.summary;
         if now.status != LoanStatus::Active {
-            return Err(AppError::Refused(format!("loan {loan_ref} is {}: only an active loan is classified", now.status)));
+            return Err(AppError::Refused(format!(
+                "loan {loan_ref} is {}: only an active loan is classified",
+                now.status
+            )));
         }
         let floor = self.rules.class_bands.floor(now.dpd);
         if class <= floor {
@@ -55,8 +61,16 @@ impl Desk {
                 "class": class.as_str(), "before": now.class.as_str(), "reason": reason,
                 "until": until.map(|d| d.to_string()),
             });
-            store::insert_audit(tx, &at, &user.login, "classify", "loan", Some(&loan.loan_ref), &detail.to_string())
-                .map_err(Into::into)
+            store::insert_audit(
+                tx,
+                &at,
+                &user.login,
+                "classify",
+                "loan",
+                Some(&loan.loan_ref),
+                &detail.to_string(),
+            )
+            .map_err(Into::into)
         })?;
         Ok(self.show(loan_ref)?.summary)
     }
@@ -67,7 +81,9 @@ impl Desk {
         let actor = self.actor.require(Role::Supervisor, "lifting a loan's class")?.login.clone();
         let reason = reason_text(reason)?;
         let Some(manual) = loan.manual_class.filter(|m| m.in_force(self.as_of).is_some()) else {
-            return Err(AppError::Refused(format!("loan {loan_ref} has no manual class in force: nothing to lift")));
+            return Err(AppError::Refused(format!(
+                "loan {loan_ref} has no manual class in force: nothing to lift"
+            )));
         };
         let (as_of, at, rules, inspections) = (self.as_of, self.stamp(), self.rules, self.policy.inspections);
         self.store.write(|tx| -> Result<()> {
@@ -75,8 +91,16 @@ impl Desk {
             store::refresh_loans(tx, &[loan.id], &rules)?;
             reschedule_loans(tx, &[loan.id], &inspections, &StateAt::shared(as_of, rules))?;
             let detail = json!({ "lifted": manual.class.as_str(), "reason": reason });
-            store::insert_audit(tx, &at, &actor, "classify_lift", "loan", Some(&loan.loan_ref), &detail.to_string())
-                .map_err(Into::into)
+            store::insert_audit(
+                tx,
+                &at,
+                &actor,
+                "classify_lift",
+                "loan",
+                Some(&loan.loan_ref),
+                &detail.to_string(),
+            )
+            .map_err(Into::into)
         })?;
         Ok(self.show(loan_ref)?.summary)
     }

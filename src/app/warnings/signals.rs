@@ -46,7 +46,8 @@ fn required<'a>(text: &'a str, what: &str, flag: &str) -> Result<&'a str> {
 
 impl Desk {
     fn signal_record(&self, id: i64) -> Result<SignalRecord> {
-        store::signal_by_id(self.store.conn(), id)?.ok_or_else(|| AppError::Input(format!("unknown signal {id}")))
+        store::signal_by_id(self.store.conn(), id)?
+            .ok_or_else(|| AppError::Input(format!("unknown signal {id}")))
     }
 
     /// One signal with its measures.
@@ -74,9 +75,13 @@ impl Desk {
         let note = required(&input.note, "a warning's note", "--note")?.to_string();
         let status = self.show_full(&input.loan)?.summary.status;
         if status != LoanStatus::Active {
-            return Err(AppError::Refused(format!("loan {} is {status}: warnings are on active loans", input.loan)));
+            return Err(AppError::Refused(format!(
+                "loan {} is {status}: warnings are on active loans",
+                input.loan
+            )));
         }
-        let (as_of, at, actor, rules) = (self.as_of, self.stamp(), self.actor.login.clone(), self.policy.inspections);
+        let (as_of, at, actor, rules) =
+            (self.as_of, self.stamp(), self.actor.login.clone(), self.policy.inspections);
         let id = self.store.write(|tx| -> Result<i64> {
             let s = store::NewSignal {
                 loan: loan.id,
@@ -109,8 +114,16 @@ impl Desk {
                 return Err(AppError::Refused(format!("signal {id} was confirmed already")));
             }
             let detail = json!({ "signal": id, "note": note });
-            store::insert_audit(tx, &at, &actor, "warn_confirm", "loan", Some(&r.loan_ref), &detail.to_string())
-                .map_err(Into::into)
+            store::insert_audit(
+                tx,
+                &at,
+                &actor,
+                "warn_confirm",
+                "loan",
+                Some(&r.loan_ref),
+                &detail.to_string(),
+            )
+            .map_err(Into::into)
         })?;
         self.signal(id)
     }
@@ -151,7 +164,8 @@ impl Desk {
     pub fn add_measure(&mut self, id: i64, kind: MeasureKind, note: &str) -> Result<SignalView> {
         let r = self.open_signal_of(id, "recording a measure")?;
         let note = required(note, "a measure's note", "--note")?.to_string();
-        let (as_of, at, actor, rules) = (self.as_of, self.stamp(), self.actor.login.clone(), self.policy.inspections);
+        let (as_of, at, actor, rules) =
+            (self.as_of, self.stamp(), self.actor.login.clone(), self.policy.inspections);
         self.store.write(|tx| -> Result<()> {
             store::add_measure(tx, id, kind, as_of, &actor, &note, &at)?;
             let special = if kind == MeasureKind::SpecialInspection {
@@ -163,8 +177,16 @@ impl Desk {
                 "signal": id, "kind": kind.as_str(), "note": note,
                 "special_inspection_due": special.map(|d| d.to_string()),
             });
-            store::insert_audit(tx, &at, &actor, "warn_measure", "loan", Some(&r.loan_ref), &detail.to_string())
-                .map_err(Into::into)
+            store::insert_audit(
+                tx,
+                &at,
+                &actor,
+                "warn_measure",
+                "loan",
+                Some(&r.loan_ref),
+                &detail.to_string(),
+            )
+            .map_err(Into::into)
         })?;
         self.signal(id)
     }

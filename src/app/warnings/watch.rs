@@ -9,8 +9,8 @@ use super::view::WatchView;
 use crate::app::inspect::reschedule_customers;
 use crate::app::text_in::text_in;
 use crate::app::{AppError, Desk, Result};
-use crate::domain::inspection::InspectionRules;
 use crate::domain::input::Lines;
+use crate::domain::inspection::InspectionRules;
 use crate::domain::warning::{Level, Rating};
 use crate::domain::{RiskClass, Role};
 use crate::store::{self, CustomerId, StateAt};
@@ -36,7 +36,11 @@ fn reason_text(reason: &str) -> Result<String> {
 }
 
 /// The customer's next inspections again: the watchlist's interval comes or goes.
-fn reschedule(tx: &rusqlite::Connection, customer: CustomerId, with: (StateAt, InspectionRules)) -> Result<()> {
+fn reschedule(
+    tx: &rusqlite::Connection,
+    customer: CustomerId,
+    with: (StateAt, InspectionRules),
+) -> Result<()> {
     reschedule_customers(tx, &[customer], &with.1, &with.0)
 }
 
@@ -50,7 +54,9 @@ impl Desk {
     pub fn watch(&mut self, customer: &str, reason: &str) -> Result<WatchView> {
         let (id, customer_ref) = self.customer_named(customer)?;
         let user = self.actor.require(Role::Collector, "putting a customer on the watchlist")?.clone();
-        if !user.role.includes(Role::Supervisor) && store::customer_owner(self.store.conn(), id)? != Some(user.id) {
+        if !user.role.includes(Role::Supervisor)
+            && store::customer_owner(self.store.conn(), id)? != Some(user.id)
+        {
             return Err(AppError::Refused(format!(
                 "putting a customer on the watchlist: customer {customer_ref} is not yours"
             )));
@@ -59,12 +65,22 @@ impl Desk {
         let (as_of, at, with) = (self.as_of, self.stamp(), self.schedule_with());
         self.store.write(|tx| -> Result<()> {
             if !store::enter_watchlist(tx, id, as_of, &user.login, &reason, &at)? {
-                return Err(AppError::Refused(format!("customer {customer_ref} is on the watchlist already")));
+                return Err(AppError::Refused(format!(
+                    "customer {customer_ref} is on the watchlist already"
+                )));
             }
             reschedule(tx, id, with)?;
             let detail = json!({ "watchlist": "entered", "reason": reason });
-            store::insert_audit(tx, &at, &user.login, "watch", "customer", Some(&customer_ref), &detail.to_string())
-                .map_err(Into::into)
+            store::insert_audit(
+                tx,
+                &at,
+                &user.login,
+                "watch",
+                "customer",
+                Some(&customer_ref),
+                &detail.to_string(),
+            )
+            .map_err(Into::into)
         })?;
         self.watch_of(id)
     }
@@ -81,7 +97,8 @@ impl Desk {
     /// their signals is open.
     pub fn unwatch(&mut self, customer: &str, reason: &str) -> Result<WatchView> {
         let (id, customer_ref) = self.customer_named(customer)?;
-        let actor = self.actor.require(Role::Supervisor, "taking a customer off the watchlist")?.login.clone();
+        let actor =
+            self.actor.require(Role::Supervisor, "taking a customer off the watchlist")?.login.clone();
         let reason = reason_text(reason)?;
         let (as_of, at, with) = (self.as_of, self.stamp(), self.schedule_with());
         self.store.write(|tx| -> Result<()> {
@@ -120,18 +137,9 @@ impl Desk {
             }
             level = Level::highest(level.into_iter().chain(store::loan_level(conn, loan.id)?));
         }
-        let rules = if worst_class.is_npl() || level == Some(Level::Red) || watchlist {
-            Rating::High
-        } else if worst_class == RiskClass::SpecialMention || level.is_some() {
-            Rating::Medium
-        } else {
-            Rating::Low
-        };
+        let rules = Rating::of([worst_class], level, watchlist, None);
         let manual = store::manual_rating(conn, id)?;
-        let rating = match &manual {
-            Some((m, _)) if m.rank() > rules.rank() => *m,
-            _ => rules,
-        };
+        let rating = Rating::of([worst_class], level, watchlist, manual.as_ref().map(|(m, _)| *m));
         Ok(RatingView {
             customer_id: customer_ref,
             rating,
@@ -157,7 +165,8 @@ impl Desk {
         let (as_of, at) = (self.as_of, self.stamp());
         self.store.write(|tx| -> Result<()> {
             store::set_rating(tx, id, rating, &reason, &actor, as_of, &at)?;
-            let detail = json!({ "rating": rating.as_str(), "before": now.rating.as_str(), "reason": reason });
+            let detail =
+                json!({ "rating": rating.as_str(), "before": now.rating.as_str(), "reason": reason });
             store::insert_audit(tx, &at, &actor, "rate", "customer", Some(&customer_ref), &detail.to_string())
                 .map_err(Into::into)
         })?;

@@ -109,6 +109,27 @@ text_enum!(
 );
 
 text_enum!(
+    /// A loan's warning level: the highest of its open signals, `none` without one.
+    WarningLevel, "warning level", {
+        None => "none",
+        Yellow => "yellow",
+        Orange => "orange",
+        Red => "red",
+    }
+);
+
+impl From<Option<Level>> for WarningLevel {
+    fn from(l: Option<Level>) -> Self {
+        match l {
+            None => WarningLevel::None,
+            Some(Level::Yellow) => WarningLevel::Yellow,
+            Some(Level::Orange) => WarningLevel::Orange,
+            Some(Level::Red) => WarningLevel::Red,
+        }
+    }
+}
+
+text_enum!(
     /// A signal occurrence's state.
     SignalState, "state", {
         Open => "open",
@@ -134,6 +155,29 @@ impl Rating {
             Rating::High => 2,
         }
     }
+
+    /// DOMAIN §9: `high` when a loan of the customer is substandard or worse, has a red signal
+    /// open, or the customer is on the watchlist; `medium` when a loan is special mention or
+    /// has a signal open; `low` otherwise — and a supervisor's rating where it is worse.
+    pub fn of(
+        classes: impl IntoIterator<Item = crate::domain::RiskClass>,
+        level: Option<Level>,
+        watchlist: bool,
+        manual: Option<Rating>,
+    ) -> Rating {
+        let worst = classes.into_iter().max().unwrap_or(crate::domain::RiskClass::Normal);
+        let rules = if worst.is_npl() || level == Some(Level::Red) || watchlist {
+            Rating::High
+        } else if worst == crate::domain::RiskClass::SpecialMention || level.is_some() {
+            Rating::Medium
+        } else {
+            Rating::Low
+        };
+        match manual {
+            Some(m) if m.rank() > rules.rank() => m,
+            _ => rules,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -151,5 +195,21 @@ mod tests {
         );
         assert_eq!(SignalCode::automatic().count(), 11);
         assert_eq!(Level::highest([Level::Yellow, Level::Red, Level::Orange]), Some(Level::Red));
+    }
+
+    #[test]
+    fn the_customer_rating_follows_classes_signals_and_the_watchlist() {
+        use crate::domain::RiskClass::*;
+        let r = |classes: &[crate::domain::RiskClass], level, watch, manual| {
+            Rating::of(classes.iter().copied(), level, watch, manual)
+        };
+        assert_eq!(r(&[Normal], None, false, None), Rating::Low);
+        assert_eq!(r(&[Normal, SpecialMention], None, false, None), Rating::Medium);
+        assert_eq!(r(&[Normal], Some(Level::Yellow), false, None), Rating::Medium);
+        assert_eq!(r(&[Normal], Some(Level::Red), false, None), Rating::High);
+        assert_eq!(r(&[Substandard], None, false, None), Rating::High);
+        assert_eq!(r(&[Normal], None, true, None), Rating::High);
+        assert_eq!(r(&[Normal], None, false, Some(Rating::Medium)), Rating::Medium, "worse by hand");
+        assert_eq!(r(&[Loss], None, false, Some(Rating::Low)), Rating::High, "never better");
     }
 }

@@ -6,7 +6,7 @@ pub mod customer;
 pub mod history;
 pub mod rules;
 
-pub use code::{Category, Level, MeasureKind, Rating, SignalCode, SignalState};
+pub use code::{Category, Level, MeasureKind, Rating, SignalCode, SignalState, WarningLevel};
 pub use customer::{CustomerFacts, customer_signals};
 pub use history::{HistoryRules, HistorySignals, history_signals};
 pub use rules::{RuleSetting, WarningRules};
