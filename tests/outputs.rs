@@ -415,7 +415,10 @@ fn refusals_by_the_book_s_state_exit_3_and_bad_input_2() {
         (vec!["hold-lift", &legal[1], "--reason", "x"], "no hold"),
         (vec!["move", &reminder[0], "--to", "reminder", "--reason", "x"], "already in that stage"),
         (vec!["classify", &reminder[1], "--lift", "x"], "no manual class to lift"),
-        (vec!["classify", &reminder[1], "--class", "special_mention", "--reason", "x"], "not worse than the floor"),
+        (
+            vec!["classify", &reminder[1], "--class", "special_mention", "--reason", "x"],
+            "not worse than the floor",
+        ),
         (vec!["unwatch", &reminder[1], "--reason", "x"], "not on the watchlist"),
         (vec!["warn", &legal[0], "--category", "other", "--level", "red", "--note", "x"], "written off"),
     ] {

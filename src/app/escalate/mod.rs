@@ -31,6 +31,7 @@ text_enum!(
     RunPhase, "run phase", {
         Refresh => "refreshing the book",
         Apply => "applying the policy",
+        Signals => "opening and closing warnings",
     }
 );
 
@@ -261,7 +262,8 @@ impl Desk {
         applied?;
         self.maturity_notices(&run, book, batch_size, &mut report)?;
         if !dry_run {
-            report.signals = self.warnings_pass(policy)?;
+            let signals = RunPhase::Signals.as_str();
+            report.signals = self.warnings_pass(policy, &mut |n| progress(signals, n))?;
         }
 
         let mut counts: BTreeMap<(Stage, Stage), u64> = BTreeMap::new();

@@ -120,7 +120,21 @@ fn customer_bits(conn: &Connection, policy: &Policy, as_of: NaiveDate) -> Result
 impl Desk {
     /// Opens and closes the automatic signals for the desk's date on the shared snapshot (rolled
     /// to that date by the caller), then the watchlist's automatic entries and exits.
-    pub(crate) fn warnings_pass(&mut self, policy: &Policy) -> Result<SignalCounts> {
+    /// `progress` gets the loans' ids passed after each range commits.
+    pub(crate) fn warnings_pass(
+        &mut self,
+        policy: &Policy,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<SignalCounts> {
+        self.warnings_in_spans(policy, SPAN, progress)
+    }
+
+    fn warnings_in_spans(
+        &mut self,
+        policy: &Policy,
+        span: i64,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<SignalCounts> {
         let (as_of, at) = (self.as_of, self.stamp());
         let rules = policy.assess_rules(self.rules.penalty_uplift_pct);
         let w = policy.warnings;
@@ -131,7 +145,7 @@ impl Desk {
         let mut counts = SignalCounts::default();
         let mut from = 1i64;
         while from <= end {
-            let to = from + SPAN;
+            let to = from + span;
             let extra_here: Vec<(LoanId, u32)> =
                 extra.range(LoanId(from)..LoanId(to)).map(|(l, b)| (*l, *b)).collect();
             let done = self.store.write(|tx| -> Result<SignalCounts> {
@@ -195,6 +209,7 @@ impl Desk {
             counts.closed += done.closed;
             counts.watchlist_entered += done.watchlist_entered;
             from = to;
+            progress(u64::try_from(from - 1).unwrap_or(0));
         }
         let month_rule = self.store.write(|tx| -> Result<SignalCounts> {
             let mut c = SignalCounts::default();
@@ -250,6 +265,62 @@ impl Desk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn demo_desk() -> Desk {
+        let store = crate::store::Store::open_in_memory().expect("store");
+        let as_of = crate::domain::parse_date("2026-03-01").expect("date");
+        let now = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
+        let mut d = Desk::open(store, "admin", as_of, now).expect("desk");
+        crate::app::demo::generate(&mut d, 400, 7, &mut |_| {}).expect("demo");
+        d.escalate(&Policy::default(), false, &mut |_, _| {}).expect("the day's run");
+        d.as_of = crate::domain::parse_date("2026-04-20").expect("date");
+        d.now = chrono::DateTime::parse_from_rfc3339("2026-04-20T10:00:00+08:00").expect("now");
+        let rules = d.rules;
+        d.store.roll_to(d.as_of, &rules, &mut |_, _| {}).expect("roll");
+        d
+    }
+
+    /// Every signal as it stands: loan, code, level, dates, who closed it.
+    fn signals(d: &Desk) -> Vec<String> {
+        let conn = d.store.conn();
+        let mut stmt = conn
+            .prepare("SELECT loan_id, code, level, raised_on, closed_on, closed_by FROM signals ORDER BY loan_id, code, raised_on")
+            .expect("prepare");
+        stmt.query_map([], |r| {
+            Ok(format!(
+                "{} {} {} {} {:?} {:?}",
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?
+            ))
+        })
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
+    }
+
+    #[test]
+    fn a_pass_stopped_between_ranges_is_finished_by_the_next_and_a_second_changes_nothing() {
+        let policy = Policy::default();
+        let mut whole = demo_desk();
+        let once = whole.warnings_in_spans(&policy, 50, &mut |_| {}).expect("pass");
+        assert!(once.opened > 0 && once.closed > 0, "{once:?}");
+
+        let mut cut = demo_desk();
+        let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            cut.warnings_in_spans(&policy, 50, &mut |n| assert!(n < 150, "killed"))
+        }));
+        assert!(stopped.is_err());
+        assert_ne!(signals(&cut), signals(&whole), "some ranges were left to do");
+        let rest = cut.warnings_in_spans(&policy, 50, &mut |_| {}).expect("rerun");
+        assert!(rest.opened + rest.closed < once.opened + once.closed, "{rest:?}");
+        assert_eq!(signals(&cut), signals(&whole), "the same signals as an uninterrupted pass");
+        let again = cut.warnings_pass(&policy, &mut |_| {}).expect("again");
+        assert_eq!((again.opened, again.closed), (0, 0), "{again:?}");
+    }
 
     #[test]
     fn the_last_three_month_ends() {

@@ -235,7 +235,7 @@ impl Desk {
             Ok(n)
         })?;
         let policy = self.policy.clone();
-        self.warnings_pass(&policy)?;
+        self.warnings_pass(&policy, &mut |_| {})?;
         Ok(n)
     }
 }
