@@ -27,9 +27,7 @@ fn customer_rows(loans: &[DueFacts], rules: &InspectionRules) -> Vec<RegularRow>
                 first_done: f.first_done,
                 latest: f.latest,
                 class: f.class,
-                // The watchlist (DOMAIN §9) comes with the early-warning work; until then no
-                // customer is on it.
-                watchlist: false,
+                watchlist: f.watchlist,
                 customer_outstanding: outstanding,
                 customer_loans: count,
             };
