@@ -5,7 +5,7 @@
 //! index of their own), the signals still open, and the few customers and loans each
 //! customer-wide rule can hold for.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::Connection;
@@ -117,6 +117,96 @@ fn customer_bits(conn: &Connection, policy: &Policy, as_of: NaiveDate) -> Result
     Ok(bits)
 }
 
+impl SignalCounts {
+    fn add(&mut self, o: SignalCounts) {
+        self.opened += o.opened;
+        self.closed += o.closed;
+        self.watchlist_entered += o.watchlist_entered;
+        self.watchlist_left += o.watchlist_left;
+    }
+}
+
+/// What a pass decides with.
+struct Pass<'a> {
+    policy: &'a Policy,
+    as_of: NaiveDate,
+    at: &'a str,
+    on_bits: u32,
+    book: StateAt,
+}
+
+impl Pass<'_> {
+    /// Opens and closes the signals of the loans in [from, to) (of `only`, when given), in the
+    /// caller's transaction; what it did and the customers it put on the watchlist.
+    fn reconcile(
+        &self,
+        tx: &Connection,
+        from: i64,
+        to: i64,
+        extra: &BTreeMap<LoanId, u32>,
+        only: Option<&BTreeSet<LoanId>>,
+    ) -> Result<(SignalCounts, Vec<CustomerId>)> {
+        let (w, as_of) = (&self.policy.warnings, self.as_of);
+        let wanted = |l: &LoanId| only.is_none_or(|o| o.contains(l));
+        let mut c = SignalCounts::default();
+        let mut target: BTreeMap<LoanId, u32> =
+            store::warn_rows_in(tx, from, to)?.into_iter().filter(|(l, _)| wanted(l)).collect();
+        for (loan, b) in extra.range(LoanId(from)..LoanId(to)).filter(|(l, _)| wanted(l)) {
+            *target.entry(*loan).or_default() |= b;
+        }
+        for b in target.values_mut() {
+            *b &= self.on_bits;
+        }
+        for (id, loan, code) in store::open_rules_in(tx, from, to)?.into_iter().filter(|(_, l, _)| wanted(l))
+        {
+            match target.get_mut(&loan) {
+                Some(b) if *b & code.bit() != 0 => *b &= !code.bit(),
+                _ => {
+                    store::close_signal(tx, id, as_of, POLICY_ACTOR, "condition cleared")?;
+                    c.closed += 1;
+                }
+            }
+        }
+        let mut watched = Vec::new();
+        for (loan, b) in target {
+            for code in SignalCode::of_bits(b) {
+                let level = w.get(code).level;
+                let s = store::NewSignal {
+                    loan,
+                    code,
+                    category: None,
+                    level,
+                    raised_on: as_of,
+                    raised_by: POLICY_ACTOR,
+                    note: None,
+                    at: self.at,
+                };
+                store::open_signal(tx, &s)?;
+                c.opened += 1;
+                if level.rank() >= Level::Orange.rank() {
+                    ask_special(tx, loan, as_of, &format!("signal {code}"), &self.policy.inspections)?;
+                }
+                if level == Level::Red
+                    && let Some(l) = store::loan_by_id(tx, loan)?
+                    && store::enter_watchlist(
+                        tx,
+                        l.customer_id,
+                        as_of,
+                        POLICY_ACTOR,
+                        &format!("red signal {code}"),
+                        self.at,
+                    )?
+                {
+                    c.watchlist_entered += 1;
+                    watched.push(l.customer_id);
+                }
+            }
+        }
+        reschedule_customers(tx, &watched, &self.policy.inspections, &self.book)?;
+        Ok((c, watched))
+    }
+}
+
 impl Desk {
     /// Opens and closes the automatic signals for the desk's date on the shared snapshot (rolled
     /// to that date by the caller), then the watchlist's automatic entries and exits.
@@ -142,76 +232,19 @@ impl Desk {
             SignalCode::automatic().filter(|c| w.get(*c).on).map(SignalCode::bit).fold(0, |a, b| a | b);
         let extra = customer_bits(self.store.conn(), policy, as_of)?;
         let end = store::last_loan(self.store.conn())?.max(store::last_open_rule_loan(self.store.conn())?);
+        let pass = Pass { policy, as_of, at: &at, on_bits, book: StateAt::shared(as_of, rules) };
         let mut counts = SignalCounts::default();
+        let mut moved: Vec<CustomerId> = Vec::new();
         let mut from = 1i64;
         while from <= end {
             let to = from + span;
-            let extra_here: Vec<(LoanId, u32)> =
-                extra.range(LoanId(from)..LoanId(to)).map(|(l, b)| (*l, *b)).collect();
-            let done = self.store.write(|tx| -> Result<SignalCounts> {
-                let mut c = SignalCounts::default();
-                let mut target: BTreeMap<LoanId, u32> =
-                    store::warn_rows_in(tx, from, to)?.into_iter().collect();
-                for (loan, b) in &extra_here {
-                    *target.entry(*loan).or_default() |= b;
-                }
-                for b in target.values_mut() {
-                    *b &= on_bits;
-                }
-                for (id, loan, code) in store::open_rules_in(tx, from, to)? {
-                    match target.get_mut(&loan) {
-                        Some(b) if *b & code.bit() != 0 => *b &= !code.bit(),
-                        _ => {
-                            store::close_signal(tx, id, as_of, POLICY_ACTOR, "condition cleared")?;
-                            c.closed += 1;
-                        }
-                    }
-                }
-                let mut watched = Vec::new();
-                for (loan, b) in target {
-                    for code in SignalCode::of_bits(b) {
-                        let level = w.get(code).level;
-                        let s = store::NewSignal {
-                            loan,
-                            code,
-                            category: None,
-                            level,
-                            raised_on: as_of,
-                            raised_by: POLICY_ACTOR,
-                            note: None,
-                            at: &at,
-                        };
-                        store::open_signal(tx, &s)?;
-                        c.opened += 1;
-                        if level.rank() >= Level::Orange.rank() {
-                            ask_special(tx, loan, as_of, &format!("signal {code}"), &policy.inspections)?;
-                        }
-                        if level == Level::Red
-                            && let Some(l) = store::loan_by_id(tx, loan)?
-                            && store::enter_watchlist(
-                                tx,
-                                l.customer_id,
-                                as_of,
-                                POLICY_ACTOR,
-                                &format!("red signal {code}"),
-                                &at,
-                            )?
-                        {
-                            c.watchlist_entered += 1;
-                            watched.push(l.customer_id);
-                        }
-                    }
-                }
-                reschedule_customers(tx, &watched, &policy.inspections, &StateAt::shared(as_of, rules))?;
-                Ok(c)
-            })?;
-            counts.opened += done.opened;
-            counts.closed += done.closed;
-            counts.watchlist_entered += done.watchlist_entered;
+            let (done, watched) = self.store.write(|tx| pass.reconcile(tx, from, to, &extra, None))?;
+            counts.add(done);
+            moved.extend(watched);
             from = to;
             progress(u64::try_from(from - 1).unwrap_or(0));
         }
-        let month_rule = self.store.write(|tx| -> Result<SignalCounts> {
+        let (month_rule, left) = self.store.write(|tx| -> Result<(SignalCounts, Vec<CustomerId>)> {
             let mut c = SignalCounts::default();
             for id in store::open_manual_on_inactive(tx)? {
                 c.closed += u64::from(store::close_signal(tx, id, as_of, POLICY_ACTOR, "loan closed")?);
@@ -253,11 +286,26 @@ impl Desk {
                 }
             }
             reschedule_customers(tx, &moved, &policy.inspections, &StateAt::shared(as_of, rules))?;
-            Ok(c)
+            Ok((c, moved))
         })?;
-        counts.closed += month_rule.closed;
-        counts.watchlist_entered += month_rule.watchlist_entered;
-        counts.watchlist_left += month_rule.watchlist_left;
+        counts.add(month_rule);
+        moved.extend(left);
+        // A customer who entered or left the watchlist has their next inspections moved, which may
+        // make one overdue (or not): their loans are looked at again, so one pass is the fixed
+        // point a second would find, stopped or not.
+        if !moved.is_empty() {
+            let only: BTreeSet<LoanId> = moved
+                .iter()
+                .map(|c| store::active_loans_of(self.store.conn(), *c))
+                .collect::<std::result::Result<Vec<_>, _>>()?
+                .into_iter()
+                .flatten()
+                .map(|(l, _)| l)
+                .collect();
+            let extra = customer_bits(self.store.conn(), policy, as_of)?;
+            let (done, _) = self.store.write(|tx| pass.reconcile(tx, 1, end + 1, &extra, Some(&only)))?;
+            counts.add(done);
+        }
         Ok(counts)
     }
 }
@@ -317,7 +365,10 @@ mod tests {
         assert_ne!(signals(&cut), signals(&whole), "some ranges were left to do");
         let rest = cut.warnings_in_spans(&policy, 50, &mut |_| {}).expect("rerun");
         assert!(rest.opened + rest.closed < once.opened + once.closed, "{rest:?}");
-        assert_eq!(signals(&cut), signals(&whole), "the same signals as an uninterrupted pass");
+        let (a, b) = (signals(&cut), signals(&whole));
+        let only_cut: Vec<&String> = a.iter().filter(|s| !b.contains(s)).collect();
+        let only_whole: Vec<&String> = b.iter().filter(|s| !a.contains(s)).collect();
+        assert_eq!((only_cut, only_whole), (vec![], vec![]), "the same signals as an uninterrupted pass");
         let again = cut.warnings_pass(&policy, &mut |_| {}).expect("again");
         assert_eq!((again.opened, again.closed), (0, 0), "{again:?}");
     }
