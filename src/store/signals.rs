@@ -429,3 +429,23 @@ pub fn lift_manual_class(conn: &Connection, loan: LoanId, on: NaiveDate, reason:
         .execute([loan])?;
     Ok(lifted + cleared > 0)
 }
+
+/// Signals open on the cases a user owns.
+pub fn open_signals_owned(conn: &Connection, user: super::users::UserId) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM customers c JOIN signals g ON g.customer_id = c.id \
+             WHERE c.assignee_id = ?1 AND g.closed_on IS NULL",
+        )?
+        .query_row([user], |r| r.get(0))?)
+}
+
+/// A user's customers on the watchlist.
+pub fn watched_owned(conn: &Connection, user: super::users::UserId) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM customers c JOIN watchlist w ON w.customer_id = c.id \
+             WHERE c.assignee_id = ?1 AND w.left_on IS NULL",
+        )?
+        .query_row([user], |r| r.get(0))?)
+}
