@@ -4,6 +4,7 @@
 pub mod args;
 mod audit;
 mod collateral;
+mod demo_said;
 mod escalate;
 pub mod format;
 mod holidays;
@@ -99,25 +100,7 @@ fn execute(cli: Cli) -> Result<()> {
                 let mut p = progress("building the demo book");
                 let report = demo::generate(&mut desk, loans, seed, &mut |n| p.tick(n))?;
                 drop(p);
-                let said = format!(
-                    "demo book: {} loans, {} customers, {} payments, {} contacts, {} collateral items, {} inspections, \
-                     {} work log entries, {} warnings; desk users {}",
-                    report.loans,
-                    report.customers,
-                    report.payments,
-                    report.contacts,
-                    report.collateral,
-                    report.inspections,
-                    report.work_logs,
-                    report.warnings,
-                    report.users.join(", ")
-                );
-                let what = serde_json::json!({
-                    "store": desk.store_label(), "loans": report.loans, "customers": report.customers,
-                    "payments": report.payments, "contacts": report.contacts,
-                    "collateral": report.collateral, "inspections": report.inspections,
-                    "work_logs": report.work_logs, "warnings": report.warnings, "users": report.users,
-                });
+                let (said, what) = demo_said::of(&report, desk.store_label());
                 if open || format == Format::Table {
                     eprintln!("{said}");
                 } else {
