@@ -208,3 +208,48 @@ fn a_collector_cannot_unwatch_or_set_a_class() {
     let again = d.run(&["--as-of", "2025-06-01", "classify", "L1", "--lift", "again"]);
     assert_eq!(again.code, 3, "nothing to lift: {}", again.stderr);
 }
+
+#[test]
+fn the_watchlist_brings_the_next_inspection_to_a_month() {
+    let d = TestDesk::new();
+    let pays: Vec<(&str, String, &str)> =
+        (2..=12).map(|m| ("W1", format!("2025-{m:02}-10"), "100")).collect();
+    let pays: Vec<(&str, &str, &str)> = pays.iter().map(|(a, b, c)| (*a, b.as_str(), *c)).collect();
+    book(&d, &[("W1", "2025-01-10")], &pays);
+    let on = ["--as-of", "2025-06-01"];
+    let with = |args: &[&str]| {
+        let mut all: Vec<&str> = on.to_vec();
+        all.extend_from_slice(args);
+        d.ok(&all)
+    };
+    with(&[
+        "inspect",
+        "W1",
+        "--kind",
+        "first",
+        "--mode",
+        "onsite",
+        "--funds",
+        "ok",
+        "--business",
+        "ok",
+        "--collateral",
+        "n/a",
+        "--guarantor",
+        "ok",
+        "--conclusion",
+        "normal",
+        "--findings",
+        "正常",
+    ]);
+    let next = || {
+        let due = with(&["inspections", "--due", "--format", "json"]).json();
+        let row = due.as_array().expect("rows").iter().find(|r| r["loan_id"] == "W1").expect("W1").clone();
+        (row["kind"].as_str().unwrap_or("").to_string(), row["due_on"].as_str().unwrap_or("").to_string())
+    };
+    assert_eq!(next(), ("routine".to_string(), "2025-12-01".to_string()), "normal: six months");
+    with(&["watch", "W1", "--reason", "关注"]);
+    assert_eq!(next(), ("routine".to_string(), "2025-07-01".to_string()), "on the watchlist: one month");
+    with(&["unwatch", "W1", "--reason", "解除"]);
+    assert_eq!(next(), ("routine".to_string(), "2025-12-01".to_string()));
+}
