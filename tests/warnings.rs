@@ -142,6 +142,12 @@ fn a_run_opens_exactly_the_signals_of_each_loan_and_a_second_run_changes_nothing
     let first = loan(&d, "FIRST", "2025-05-20");
     assert_eq!((first["warning_level"].as_str(), first["watchlist"].as_bool()), (Some("red"), Some(true)));
     assert_eq!(first["customer_rating"], "high");
+    // Written off, LATE's signals close at once.
+    d.ok_on("2025-05-20", &["--as-of", "2025-05-20", "write-off", "LATE", "--reason", "核销"]);
+    let late = d
+        .ok_on("2025-05-20", &["--as-of", "2025-05-20", "warnings", "--loan", "LATE", "--format", "json"])
+        .json();
+    assert_eq!(late.as_array().map(Vec::len), Some(0), "{late}");
     // Paid up: its first installment's signal closes on the next run.
     let file = d.write("more.csv", "loan_id,paid_on,amount\nFIRST,2025-05-25,500\n");
     d.ok_on("2025-05-25", &["--as-of", "2025-05-25", "import", "payments", TestDesk::path_str(&file)]);

@@ -401,7 +401,7 @@ pub fn set_rating(
 pub fn warn_rows_in(conn: &Connection, from: i64, to: i64) -> Result<Vec<(LoanId, u32)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT loan_id, warn_bits FROM loan_state INDEXED BY loan_state_warn \
-         WHERE warn_bits <> 0 AND loan_id >= ?1 AND loan_id < ?2 ORDER BY loan_id",
+         WHERE warn_bits <> 0 AND loan_id >= ?1 AND loan_id < ?2 AND status = 'active' ORDER BY loan_id",
     )?;
     let rows = stmt.query_map([from, to], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?)))?;
     let mut out = Vec::new();
@@ -448,4 +448,19 @@ pub fn watched_owned(conn: &Connection, user: super::users::UserId) -> Result<i6
              WHERE c.assignee_id = ?1 AND w.left_on IS NULL",
         )?
         .query_row([user], |r| r.get(0))?)
+}
+
+/// Closes every open signal of a loan (written off); how many.
+pub fn close_loan_signals(
+    conn: &Connection,
+    loan: LoanId,
+    on: NaiveDate,
+    by: &str,
+    reason: &str,
+) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE signals SET closed_on = ?2, closed_by = ?3, reason = ?4 WHERE loan_id = ?1 AND closed_on IS NULL",
+        )?
+        .execute(params![loan, on.to_string(), by, reason])?)
 }
