@@ -14,6 +14,7 @@ pub mod money;
 pub mod phone;
 pub mod plan;
 pub mod policy;
+pub mod report;
 pub mod roles;
 pub mod schedule;
 pub mod search;
