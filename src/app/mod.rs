@@ -26,6 +26,7 @@ pub mod notices;
 pub mod plans;
 pub mod privacy;
 pub mod queue_sort;
+pub mod report;
 pub mod run_undo;
 pub mod search;
 pub mod strings;

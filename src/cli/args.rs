@@ -176,6 +176,10 @@ pub enum Command {
     /// The working-day calendar: holidays and make-up working days (调休)
     #[command(subcommand)]
     Holidays(super::holidays::HolidaysCmd),
+    /// Month-end history and the risk reports (风险报告): capture, migration, roll, npl, vintage,
+    /// cure, large
+    #[command(subcommand)]
+    Report(super::report::ReportCmd),
     /// Recompute the shared delinquency snapshot as of the date
     Refresh,
     /// Apply the escalation policy to every loan as of the date (supervisor): stage changes with

@@ -13,6 +13,7 @@ mod legal;
 mod moves;
 mod notices;
 mod output;
+mod report;
 pub mod table;
 mod tasks;
 mod team;
@@ -276,6 +277,7 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::LogSign(a)) => worklog::sign(&mut desk, &a, format),
         Some(Command::Logs(a)) => worklog::list(&desk, &a, format),
         Some(Command::Holidays(c)) => holidays::run(&mut desk, &c, format),
+        Some(Command::Report(c)) => report::run(&mut desk, &c, format),
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;

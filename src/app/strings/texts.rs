@@ -249,6 +249,7 @@ texts! {
     run_starting: "starting…", "正在开始…";
     run_phase_refresh: "refreshing the book", "刷新台账";
     run_phase_apply: "applying the policy", "应用升级策略";
+    run_phase_month_end: "recording the month-end", "记录月末数据";
     run_summary_preview: "{0} loans · {1} would change · {2} held by a promise · {3} on hold · {4} notices due", "检查 {0} 笔 · 将变动 {1} · 承诺暂缓 {2} · 暂停催收 {3} · 应发催收通知 {4}";
     run_summary_applied: "{0} loans · {1} changed · {2} held by a promise · {3} on hold · {4} notices due", "检查 {0} 笔 · 已变动 {1} · 承诺暂缓 {2} · 暂停催收 {3} · 应发催收通知 {4}";
     run_no_changes: "no changes", "无变动";

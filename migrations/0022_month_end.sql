@@ -1,0 +1,37 @@
+-- Month-end history (issue #19, DOMAIN §11): the book as it stood at each month-end, one compact
+-- row per loan, so the risk reports (migration, roll rates, NPL ratio, vintage, cure, large
+-- customers) read two month-ends instead of recomputing the ledger for a past date. Integers and
+-- short words only, keyed (month, loan) without a rowid: about 60 bytes a loan a month.
+--
+-- `month` and `disbursed` are YYYYMM. Class and DPD are DOMAIN §5's on the month-end (the one
+-- derivation the lists use); amounts are cents. `month_ends` says which month-ends are complete:
+-- a capture writes its rows in batches and this row last, so a stopped one is finished by the next.
+
+CREATE TABLE month_end (
+    month        INTEGER NOT NULL,
+    loan_id      INTEGER NOT NULL,
+    customer_id  INTEGER NOT NULL,
+    status       TEXT NOT NULL,
+    stage        TEXT NOT NULL,
+    dpd          INTEGER NOT NULL,
+    class        TEXT NOT NULL,
+    outstanding  INTEGER NOT NULL,
+    overdue      INTEGER NOT NULL,
+    principal    INTEGER NOT NULL,
+    disbursed    INTEGER NOT NULL,
+    product      TEXT NOT NULL,
+    owner_id     INTEGER,
+    branch       TEXT,
+    PRIMARY KEY (month, loan_id)
+) WITHOUT ROWID;
+
+CREATE TABLE month_ends (
+    month        INTEGER PRIMARY KEY,
+    -- The month-end's date, how it was captured (`run`: the nightly run as it passed it;
+    -- `capture`: recomputed from the ledger by `report capture`), by whom and when.
+    as_of        TEXT NOT NULL,
+    source       TEXT NOT NULL CHECK (source IN ('run', 'capture')),
+    actor        TEXT NOT NULL,
+    loans        INTEGER NOT NULL,
+    captured_at  TEXT NOT NULL
+);
