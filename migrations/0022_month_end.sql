@@ -12,7 +12,6 @@ CREATE TABLE month_end (
     loan_id      INTEGER NOT NULL,
     customer_id  INTEGER NOT NULL,
     status       TEXT NOT NULL,
-    stage        TEXT NOT NULL,
     dpd          INTEGER NOT NULL,
     class        TEXT NOT NULL,
     outstanding  INTEGER NOT NULL,

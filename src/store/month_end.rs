@@ -9,7 +9,7 @@ use super::row::{self, Cols, FromRow};
 use super::state::StateAt;
 use super::state_row::{CLASS_COLUMNS, ClassParts};
 use crate::domain::report::{Month, MonthRow};
-use crate::domain::{LoanStatus, Money, Stage};
+use crate::domain::{LoanStatus, Money};
 
 /// A complete month-end: when it was captured and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,6 @@ struct Source {
     loan: i64,
     customer: i64,
     status: LoanStatus,
-    stage: Stage,
     outstanding: Money,
     overdue: Money,
     principal: Money,
@@ -78,7 +77,6 @@ impl FromRow for Source {
             loan: c.get("loan_id")?,
             customer: c.get("customer_id")?,
             status: c.word("status")?,
-            stage: c.word("stage")?,
             outstanding: c.money("outstanding_principal")?,
             overdue: c.money("overdue_amount")?,
             principal: c.money("principal_cents")?,
@@ -103,7 +101,7 @@ pub fn capture_page(
     limit: u32,
 ) -> Result<Option<i64>> {
     let sql = format!(
-        "SELECT s.loan_id, l.customer_id, s.status, s.stage, s.outstanding_principal, s.overdue_amount, \
+        "SELECT s.loan_id, l.customer_id, s.status, s.outstanding_principal, s.overdue_amount, \
          l.principal_cents, l.disbursed_on, l.written_off_on, l.product, s.assignee_id, l.branch, {CLASS_COLUMNS} \
          FROM {} s JOIN loans l ON l.id = s.loan_id \
          WHERE s.loan_id > ?1 AND l.disbursed_on <= ?2 ORDER BY s.loan_id LIMIT ?3",
@@ -112,25 +110,22 @@ pub fn capture_page(
     let end = month.last_day().to_string();
     let page: Vec<Source> = row::all(&mut *conn.prepare_cached(&sql)?, params![after, end, limit])?;
     let mut insert = conn.prepare_cached(
-        "INSERT OR IGNORE INTO month_end (month, loan_id, customer_id, status, stage, dpd, class, outstanding, \
+        "INSERT OR IGNORE INTO month_end (month, loan_id, customer_id, status, dpd, class, outstanding, \
          overdue, principal, disbursed, product, owner_id, branch) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     for s in &page {
         let (dpd, class) = s.class.on(at);
         // Written off after the month-end: active then (a recapture reads today's status).
-        let (status, stage) = match s.written_off_on {
-            Some(on) if on > at.on && s.status == LoanStatus::WrittenOff => {
-                (LoanStatus::Active, Stage::Legal)
-            }
-            _ => (s.status, s.stage),
+        let status = match s.written_off_on {
+            Some(on) if on > at.on && s.status == LoanStatus::WrittenOff => LoanStatus::Active,
+            _ => s.status,
         };
         insert.execute(params![
             month.key(),
             s.loan,
             s.customer,
             status.as_str(),
-            stage.as_str(),
             dpd,
             class.as_str(),
             s.outstanding.cents(),

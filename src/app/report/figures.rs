@@ -108,6 +108,9 @@ pub struct LargeRow {
     pub class: RiskClass,
 }
 
+/// A group's rows at the first month-end and, of the same loans, at the second.
+type Pair = (Option<String>, Vec<MonthRow>, Vec<MonthRow>);
+
 /// Rows split by the group of their loan at the first month-end (all in one group without `by`).
 struct Split {
     groups: BTreeMap<Option<String>, Vec<MonthRow>>,
@@ -154,7 +157,7 @@ impl Desk {
         Ok(store::month_rows(self.store.conn(), month)?)
     }
 
-    fn pair(&self, span: ReportSpan) -> Result<Vec<(Option<String>, Vec<MonthRow>, Vec<MonthRow>)>> {
+    fn pair(&self, span: ReportSpan) -> Result<Vec<Pair>> {
         if span.from >= span.to {
             return Err(AppError::Input(format!(
                 "--from {} must be a month before --to {}",
