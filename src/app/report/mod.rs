@@ -3,6 +3,8 @@
 
 mod capture;
 mod figures;
+mod screen;
 
 pub use capture::CaptureReport;
 pub use figures::{By, CureRow, FlowRow, LargeRow, NplRow, RateRow, ReportSpan, VintageRow};
+pub use screen::{HISTORY_MONTHS, ReportsView};
