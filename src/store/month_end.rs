@@ -110,9 +110,10 @@ pub fn capture_page(
     let end = month.last_day().to_string();
     let page: Vec<Source> = row::all(&mut *conn.prepare_cached(&sql)?, params![after, end, limit])?;
     let mut insert = conn.prepare_cached(
-        "INSERT OR IGNORE INTO month_end (month, loan_id, customer_id, status, dpd, class, outstanding, \
+        "INSERT INTO month_end (month, loan_id, customer_id, status, dpd, class, outstanding, \
          overdue, principal, disbursed, product, owner_id, branch) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+         ON CONFLICT (month, loan_id) DO NOTHING",
     )?;
     for s in &page {
         let (dpd, class) = s.class.on(at);

@@ -22,7 +22,7 @@ use crate::text;
 
 /// Shading of a heat grid's cell by its share, none to most (readable without colour).
 const SHADES: [&str; 5] = [" ", "░", "▒", "▓", "█"];
-/// How many cohorts the vintage chart draws, the latest ones.
+/// How many cohorts the vintage chart draws, spread over the months shown.
 const COHORTS: usize = 5;
 const MARKERS: [(Marker, &str); COHORTS] = [
     (Marker::Braille, "⠒"),
@@ -364,14 +364,19 @@ fn npl_table(frame: &mut Frame, area: Rect, view: &ReportsView, lang: Lang, look
     grid(frame, area, &cols, &rows, look);
 }
 
-/// The latest cohorts' curves: share of disbursed principal 30+ DPD by months on book, each cohort
+/// Cohorts' curves: share of disbursed principal 30+ DPD by months on book, each cohort
 /// with a mark of its own and named in the legend.
 fn vintage_lines(frame: &mut Frame, area: Rect, view: &ReportsView, lang: Lang, look: &Look) {
     let theme = &look.theme;
     let mut cohorts: Vec<Month> = view.vintage.iter().map(|p| p.cohort).collect();
     cohorts.dedup();
-    let latest: Vec<Month> = cohorts.iter().rev().take(COHORTS).rev().copied().collect();
-    let series: Vec<(String, Vec<(f64, f64)>)> = latest
+    // Cohorts spread over the months shown, the oldest (longest curve) and the latest included.
+    let picked: Vec<Month> = if cohorts.len() <= COHORTS {
+        cohorts
+    } else {
+        (0..COHORTS).map(|i| cohorts[i * (cohorts.len() - 1) / (COHORTS - 1)]).collect()
+    };
+    let series: Vec<(String, Vec<(f64, f64)>)> = picked
         .iter()
         .map(|c| {
             let points = view
