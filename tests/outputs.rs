@@ -240,6 +240,8 @@ fn reports(d: &TestDesk, m: &mut BTreeMap<&'static str, [Vec<String>; 2]>) {
     m.insert("report vintage", each(&|_| format!("report vintage {span}")));
     m.insert("report cure", each(&|_| format!("report cure {span} --by branch")));
     m.insert("report large", each(&|_| format!("report large {span}")));
+    let pack = |r: usize| TestDesk::path_str(&d.dir.path().join(format!("pack{r}"))).to_string();
+    m.insert("report pack", each(&|r| format!("report pack --month 2026-01 --out {}", pack(r))));
 }
 
 #[test]

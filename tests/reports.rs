@@ -245,3 +245,51 @@ fn reports_need_recorded_month_ends_and_a_supervisor() {
         d.run_as("li.qiang", &["--as-of", "2026-03-01", "report", "capture", "--month", "2025-09"]);
     assert_eq!(collector.code, 3, "{}", collector.stderr);
 }
+
+#[test]
+fn the_monthly_pack_is_html_with_its_charts_and_the_figures_as_csv_in_a_new_folder() {
+    let d = book();
+    let out = d.dir.path().join("pack").join("2026-02");
+    let out_s = TestDesk::path_str(&out).to_string();
+    let done = report(&d, &["pack", "--month", "2026-02", "--out", &out_s]);
+    assert_eq!((done["month"].clone(), done["compared_with"].clone()), (json!("2026-02"), json!("2026-01")));
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(html.contains("<html lang=\"zh\">") && html.contains("风险报告 · 月末 2026-02"), "{html}");
+    assert_eq!(html.matches("<svg").count(), 3, "the NPL line, the roll bars, the vintage curves");
+    assert!(html.contains("<td>2026-02</td><td>26000.00</td><td>8000.00</td><td>30.77</td>"), "{html}");
+    let roll = std::fs::read_to_string(out.join("roll_rates.csv")).expect("roll_rates.csv");
+    assert!(roll.starts_with("group,from,to,count,principal,base,moved,rate\n"), "{roll}");
+    for f in ["npl", "migration", "migration_rates", "roll", "vintage", "cure", "large"] {
+        assert!(out.join(format!("{f}.csv")).is_file(), "{f}.csv");
+    }
+    // The folder holds a pack now: another is refused, and nothing of it is left behind.
+    let again = d.run(&["--as-of", "2026-03-01", "report", "pack", "--month", "2026-02", "--out", &out_s]);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stderr.contains("not empty"), "{}", again.stderr);
+    // English on request; a collector may not.
+    let en = d.dir.path().join("en");
+    report(&d, &["pack", "--month", "2025-10", "--out", TestDesk::path_str(&en), "--lang", "en"]);
+    let html = std::fs::read_to_string(en.join("report.html")).expect("report.html");
+    assert!(
+        html.contains("Risk report · month-end 2025-10") && html.contains("No earlier month-end"),
+        "{html}"
+    );
+    let other = d.dir.path().join("other");
+    let refused = d.run_as(
+        "li.qiang",
+        &[
+            "--as-of",
+            "2026-03-01",
+            "report",
+            "pack",
+            "--month",
+            "2026-02",
+            "--out",
+            TestDesk::path_str(&other),
+        ],
+    );
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert!(!other.exists());
+    let audit = d.ok(&["--as-of", "2026-03-01", "audit", "--format", "json"]).json();
+    assert_eq!(audit.as_array().expect("entries").iter().filter(|e| e["action"] == "report_pack").count(), 2);
+}

@@ -23,6 +23,7 @@ pub mod legal;
 pub mod moves;
 pub mod notice_text;
 pub mod notices;
+mod out_folder;
 pub mod plans;
 pub mod privacy;
 pub mod queue_sort;

@@ -54,6 +54,18 @@ pub enum ReportCmd {
         #[command(flatten)]
         span: SpanArgs,
     },
+    /// The month's risk report for the monthly meeting: report.html (tables and charts) and each
+    /// report's CSV, in a new or empty folder (supervisor)
+    Pack {
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Month,
+        /// The folder to write (made if missing; refused unless empty)
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+        /// zh (default) or en
+        #[arg(long, value_parser = parse_lang, default_value = "zh")]
+        lang: crate::app::notice_text::NoticeLang,
+    },
     /// Large customers (大额, outstanding principal ≥ 500,000.00) at each month-end recorded
     Large {
         #[command(flatten)]
@@ -75,6 +87,10 @@ pub struct SpanArgs {
 }
 
 fn parse_month(s: &str) -> std::result::Result<Month, String> {
+    s.parse()
+}
+
+fn parse_lang(s: &str) -> std::result::Result<crate::app::notice_text::NoticeLang, String> {
     s.parse()
 }
 
@@ -195,6 +211,10 @@ pub fn run(desk: &mut Desk, cmd: &ReportCmd, format: Format) -> Result<()> {
                 &r,
                 &format!("{verb} the month-end of {} ({}): {} loans", r.month, r.as_of, r.loans),
             )
+        }
+        ReportCmd::Pack { month, out, lang } => {
+            let r = desk.report_pack(*month, out, *lang)?;
+            output::done(format, &r, &format!("wrote the report pack of {} to {}", r.month, r.out))
         }
         ReportCmd::Migration { span, rates: false } => {
             show(&desk.report_migration(span.span())?, FLOWS, span.by.is_some(), format)

@@ -3,8 +3,11 @@
 
 mod capture;
 mod figures;
+mod pack;
+mod pack_html;
 mod screen;
 
 pub use capture::CaptureReport;
 pub use figures::{By, CureRow, FlowRow, LargeRow, NplRow, RateRow, ReportSpan, VintageRow};
+pub use pack::PackReport;
 pub use screen::{HISTORY_MONTHS, ReportsView};
