@@ -9,7 +9,6 @@ use common::desk::{opened, press};
 use duedesk::app::Desk;
 use duedesk::app::desk_state::{DeskState, ReportPane, Screen};
 use duedesk::app::report::By;
-use duedesk::domain::report::Month;
 use duedesk::store::Store;
 
 fn desk(login: &str) -> (tempfile::TempDir, Desk) {
@@ -19,9 +18,15 @@ fn desk(login: &str) -> (tempfile::TempDir, Desk) {
     let now = DateTime::parse_from_rfc3339("2026-03-20T10:00:00+08:00").expect("now");
     let mut admin = Desk::open(Store::open(&path).expect("store"), "admin", as_of, now).expect("desk");
     duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
-    let last: Month = "2026-02".parse().expect("month");
-    for back in (0..4).rev() {
-        admin.capture_month_end(last.plus(-back), false, &mut |_| {}).expect("capture");
+    // Its last four month-ends only, so the first is near.
+    for month in [
+        "2024-09", "2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04", "2025-05",
+        "2025-06", "2025-07", "2025-08", "2025-09", "2025-10",
+    ] {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        let key = month.replace('-', "");
+        conn.execute("DELETE FROM month_ends WHERE month = ?1", [&key]).expect("forget");
+        conn.execute("DELETE FROM month_end WHERE month = ?1", [&key]).expect("forget");
     }
     let desk = Desk::open(Store::open(&path).expect("store"), login, as_of, now).expect("desk");
     (dir, desk)

@@ -101,7 +101,7 @@ fn execute(cli: Cli) -> Result<()> {
                 drop(p);
                 let said = format!(
                     "demo book: {} loans, {} customers, {} payments, {} contacts, {} collateral items, {} inspections, \
-                     {} work log entries; desk users {}",
+                     {} work log entries, {} month-ends; desk users {}",
                     report.loans,
                     report.customers,
                     report.payments,
@@ -109,13 +109,14 @@ fn execute(cli: Cli) -> Result<()> {
                     report.collateral,
                     report.inspections,
                     report.work_logs,
+                    report.month_ends,
                     report.users.join(", ")
                 );
                 let what = serde_json::json!({
                     "store": desk.store_label(), "loans": report.loans, "customers": report.customers,
                     "payments": report.payments, "contacts": report.contacts,
                     "collateral": report.collateral, "inspections": report.inspections,
-                    "work_logs": report.work_logs, "users": report.users,
+                    "work_logs": report.work_logs, "month_ends": report.month_ends, "users": report.users,
                 });
                 if open || format == Format::Table {
                     eprintln!("{said}");
