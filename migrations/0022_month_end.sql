@@ -1,28 +1,38 @@
 -- Month-end history (issue #19, DOMAIN §11): the book as it stood at each month-end, one compact
 -- row per loan, so the risk reports (migration, roll rates, NPL ratio, vintage, cure, large
--- customers) read two month-ends instead of recomputing the ledger for a past date. Integers and
--- short words only, keyed (month, loan) without a rowid: about 60 bytes a loan a month.
+-- customers) read two month-ends instead of recomputing the ledger for a past date. Integers only,
+-- keyed (month, loan) without a rowid: about 50 bytes a loan a month on the pages
+-- (docs/BENCHMARKS.md), so 36 month-ends of a million loans stay under 2 GB.
 --
--- `month` and `disbursed` are YYYYMM. Class and DPD are DOMAIN §5's on the month-end (the one
--- derivation the lists use); amounts are cents. `month_ends` says which month-ends are complete:
--- a capture writes its rows in batches and this row last, so a stopped one is finished by the next.
+-- `month` and `disbursed` are YYYYMM. DPD and class are DOMAIN §5's on the month-end (the one
+-- derivation the lists use); amounts are cents. Codes, as `store/month_end.rs` reads them:
+-- `status` 0 active, 1 closed, 2 written off; `class` 0 normal … 4 loss (worse is larger);
+-- `product` 0 annuity, 1 equal principal, 2 interest only, 3 bullet; `branch` an id of
+-- `month_end_branch` (a branch's name once, not on every row). `month_ends` says which
+-- month-ends are complete: a capture writes its rows in batches and this row last, so a stopped
+-- one is finished by the next.
 
 CREATE TABLE month_end (
     month        INTEGER NOT NULL,
     loan_id      INTEGER NOT NULL,
     customer_id  INTEGER NOT NULL,
-    status       TEXT NOT NULL,
+    status       INTEGER NOT NULL,
     dpd          INTEGER NOT NULL,
-    class        TEXT NOT NULL,
+    class        INTEGER NOT NULL,
     outstanding  INTEGER NOT NULL,
     overdue      INTEGER NOT NULL,
     principal    INTEGER NOT NULL,
     disbursed    INTEGER NOT NULL,
-    product      TEXT NOT NULL,
+    product      INTEGER NOT NULL,
     owner_id     INTEGER,
-    branch       TEXT,
+    branch       INTEGER,
     PRIMARY KEY (month, loan_id)
 ) WITHOUT ROWID;
+
+CREATE TABLE month_end_branch (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE
+);
 
 CREATE TABLE month_ends (
     month        INTEGER PRIMARY KEY,

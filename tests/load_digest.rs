@@ -109,9 +109,9 @@ const TABLES: &[(&str, &str)] = &[
     (
         "month_end",
         "SELECT m.month, l.loan_ref, c.customer_ref, m.status, m.dpd, m.class, m.outstanding, m.overdue, \
-         m.principal, m.disbursed, m.product, u.login, m.branch \
+         m.principal, m.disbursed, m.product, u.login, b.name \
          FROM month_end m JOIN loans l ON l.id = m.loan_id JOIN customers c ON c.id = m.customer_id \
-         LEFT JOIN users u ON u.id = m.owner_id",
+         LEFT JOIN users u ON u.id = m.owner_id LEFT JOIN month_end_branch b ON b.id = m.branch",
     ),
     ("month_ends", "SELECT month, as_of, source, actor, loans, captured_at FROM month_ends"),
 ];
@@ -373,7 +373,7 @@ collateral_valuations 515 951e289c2ec8815806069e85c72d601a307aa5ce5820d776addba0
 inspections 1413 2d702a8881936b9a28ebbc6b23b57a0601c5899e622fc0915ea9fca2489ec397
 inspection_due 880 83b7ef6072b87d355ecc782b2857569d96b195ca3c94ccf03762ac229c9a1377
 work_logs 228 49a8cb535a6f3d1167ee034c4ffe6cf2c73b6d876c9628a47b85ae834b43dac1
-month_end 11803 321cddb471469033ced17ba84e50389e9a633c6238a88fcbc8c4d9846ff6731f
+month_end 11803 ac74b73ebb467244a0a47e2b1aa45a0d91fc995b4b923876c50e63cc30eadce2
 month_ends 18 22c0fa43e373a614be5f2a41db4c67676552b3b67916456407968ad568c3e4b9
 ";
 

@@ -9,7 +9,32 @@ use super::row::{self, Cols, FromRow};
 use super::state::StateAt;
 use super::state_row::{CLASS_COLUMNS, ClassParts};
 use crate::domain::report::{Month, MonthRow};
-use crate::domain::{LoanStatus, Money};
+use crate::domain::{LoanStatus, Money, Product, RiskClass};
+
+/// The codes month-end rows keep (migration 0022): a word's place in its list.
+const STATUSES: [LoanStatus; 3] = [LoanStatus::Active, LoanStatus::Closed, LoanStatus::WrittenOff];
+
+fn code<T: PartialEq>(all: &[T], v: &T) -> i64 {
+    all.iter().position(|x| x == v).unwrap_or(0) as i64
+}
+
+fn decode<T: Copy>(all: &[T], code: i64, what: &str) -> Result<T> {
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| all.get(i).copied())
+        .ok_or_else(|| super::StoreError::Corrupt(format!("month-end {what} code {code}")))
+}
+
+/// A branch's id in `month_end_branch`, added the first time it is met.
+fn branch_id(conn: &Connection, name: Option<&str>) -> Result<Option<i64>> {
+    let Some(name) = name.filter(|n| !n.is_empty()) else { return Ok(None) };
+    conn.prepare_cached("INSERT INTO month_end_branch (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")?
+        .execute([name])?;
+    Ok(Some(
+        conn.prepare_cached("SELECT id FROM month_end_branch WHERE name = ?1")?
+            .query_row([name], |r| r.get(0))?,
+    ))
+}
 
 /// A complete month-end: when it was captured and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +90,7 @@ struct Source {
     principal: Money,
     disbursed: NaiveDate,
     written_off_on: Option<NaiveDate>,
-    product: String,
+    product: Product,
     owner: Option<i64>,
     branch: Option<String>,
     class: ClassParts,
@@ -82,7 +107,7 @@ impl FromRow for Source {
             principal: c.money("principal_cents")?,
             disbursed: c.day("disbursed_on")?,
             written_off_on: c.opt_day("written_off_on")?,
-            product: c.get("product")?,
+            product: c.word("product")?,
             owner: c.get("assignee_id")?,
             branch: c.get("branch")?,
             class: ClassParts::read(c)?,
@@ -115,7 +140,19 @@ pub fn capture_page(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
          ON CONFLICT (month, loan_id) DO NOTHING",
     )?;
+    let mut branches: std::collections::HashMap<String, Option<i64>> = std::collections::HashMap::new();
     for s in &page {
+        let branch = match &s.branch {
+            Some(name) => match branches.get(name) {
+                Some(id) => *id,
+                None => {
+                    let id = branch_id(conn, Some(name))?;
+                    branches.insert(name.clone(), id);
+                    id
+                }
+            },
+            None => None,
+        };
         let (dpd, class) = s.class.on(at);
         // Written off after the month-end: active then (a recapture reads today's status).
         let status = match s.written_off_on {
@@ -126,16 +163,16 @@ pub fn capture_page(
             month.key(),
             s.loan,
             s.customer,
-            status.as_str(),
+            code(&STATUSES, &status),
             dpd,
-            class.as_str(),
+            code(&RiskClass::ALL, &class),
             s.outstanding.cents(),
             s.overdue.cents(),
             s.principal.cents(),
             Month::of(s.disbursed).key(),
-            s.product,
+            code(&Product::ALL, &s.product),
             s.owner,
-            s.branch,
+            branch,
         ])?;
     }
     Ok(page.last().map(|s| s.loan))
@@ -174,7 +211,8 @@ impl FromRow for MonthRow {
         let bad = |what: &str, key: i64| super::StoreError::Corrupt(format!("{what} {key}"));
         let loan = c.get("loan_id")?;
         let customer = c.get("customer_id")?;
-        let (status, dpd, class) = (c.word("status")?, c.get("dpd")?, c.word("class")?);
+        let status = decode(&STATUSES, c.get("status")?, "status")?;
+        let (dpd, class) = (c.get("dpd")?, decode(&RiskClass::ALL, c.get("class")?, "class")?);
         let (outstanding, overdue, principal) =
             (c.money("outstanding")?, c.money("overdue")?, c.money("principal")?);
         let disbursed: i64 = c.get("disbursed")?;
@@ -188,9 +226,9 @@ impl FromRow for MonthRow {
             overdue,
             principal,
             disbursed: Month::from_key(disbursed).ok_or_else(|| bad("month", disbursed))?,
-            product: c.word("product")?,
+            product: decode(&Product::ALL, c.get("product")?, "product")?,
             owner: c.get("login")?,
-            branch: c.get("branch")?,
+            branch: c.get("name")?,
         })
     }
 }
@@ -200,8 +238,9 @@ pub fn month_rows(conn: &Connection, month: Month) -> Result<Vec<MonthRow>> {
     row::all(
         &mut *conn.prepare_cached(
             "SELECT m.loan_id, m.customer_id, m.status, m.dpd, m.class, m.outstanding, m.overdue, m.principal, \
-             m.disbursed, m.product, u.login, m.branch \
-             FROM month_end m LEFT JOIN users u ON u.id = m.owner_id WHERE m.month = ?1 ORDER BY m.loan_id",
+             m.disbursed, m.product, u.login, b.name \
+             FROM month_end m LEFT JOIN users u ON u.id = m.owner_id LEFT JOIN month_end_branch b ON b.id = m.branch \
+             WHERE m.month = ?1 ORDER BY m.loan_id",
         )?,
         [month.key()],
     )
