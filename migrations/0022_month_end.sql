@@ -44,3 +44,24 @@ CREATE TABLE month_ends (
     loans        INTEGER NOT NULL,
     captured_at  TEXT NOT NULL
 );
+
+-- The collector scorecard (DOMAIN §12): each user's monthly targets, one row a KPI (an amount in
+-- cents for `collected`, a count for `cured`, else hundredths of a percent), set by a supervisor;
+-- and a closed month's scorecards kept as they were (the card as JSON), so later payments or
+-- corrections do not change a month already assessed (月考核、季兑现).
+CREATE TABLE score_targets (
+    user_id      INTEGER NOT NULL REFERENCES users(id),
+    month        INTEGER NOT NULL,
+    kpi          TEXT NOT NULL,
+    target       INTEGER NOT NULL,
+    PRIMARY KEY (user_id, month, kpi)
+) WITHOUT ROWID;
+
+CREATE TABLE scorecards (
+    month        INTEGER NOT NULL,
+    user_id      INTEGER NOT NULL REFERENCES users(id),
+    card         TEXT NOT NULL,
+    closed_at    TEXT NOT NULL,
+    closed_by    TEXT NOT NULL,
+    PRIMARY KEY (month, user_id)
+) WITHOUT ROWID;

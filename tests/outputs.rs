@@ -155,7 +155,7 @@ fn scenario(d: &TestDesk, out: &std::path::Path) -> BTreeMap<&'static str, [Vec<
     assert_eq!(update.code, 0, "{}", update.stderr);
     assert_eq!(update.json()["fields"], 1);
     post_loan(d, &active, &mut m);
-    reports(d, &mut m);
+    reports(d, &collector, &mut m);
     m.insert("import payments", each(&|r| format!("import payments {}", pay(r))));
     m
 }
@@ -221,7 +221,7 @@ fn post_loan(d: &TestDesk, active: &[String], m: &mut BTreeMap<&'static str, [Ve
 }
 
 /// The month-end history and the risk reports, over two month-ends recorded first.
-fn reports(d: &TestDesk, m: &mut BTreeMap<&'static str, [Vec<String>; 2]>) {
+fn reports(d: &TestDesk, collector: &str, m: &mut BTreeMap<&'static str, [Vec<String>; 2]>) {
     // The demo book remembers its last eighteen month-ends.
     let w = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
     let each = |f: &dyn Fn(usize) -> String| [w(&f(0)), w(&f(1))];
@@ -241,6 +241,9 @@ fn reports(d: &TestDesk, m: &mut BTreeMap<&'static str, [Vec<String>; 2]>) {
     m.insert("report large", each(&|_| format!("report large {span}")));
     let pack = |r: usize| TestDesk::path_str(&d.dir.path().join(format!("pack{r}"))).to_string();
     m.insert("report pack", each(&|r| format!("report pack --month 2026-01 --out {}", pack(r))));
+    m.insert("targets set", each(&|r| format!("targets set {collector} --month 2026-03 --cured {r}")));
+    m.insert("scorecard", each(&|_| "scorecard --month 2026-02".into()));
+    m.insert("scorecard close", [w("scorecard close --month 2026-01"), w("scorecard close --month 2025-12")]);
 }
 
 #[test]

@@ -29,6 +29,7 @@ pub mod privacy;
 pub mod queue_sort;
 pub mod report;
 pub mod run_undo;
+pub mod scorecard;
 pub mod search;
 pub mod strings;
 pub mod take_back;

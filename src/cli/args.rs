@@ -180,6 +180,12 @@ pub enum Command {
     /// cure, large
     #[command(subcommand)]
     Report(super::report::ReportCmd),
+    /// Monthly targets of the collector scorecard (supervisor)
+    #[command(subcommand)]
+    Targets(super::scorecard::TargetsCmd),
+    /// The collector scorecard (考核): figures, targets, weights and the score out of 100; `scorecard
+    /// close --month` keeps a month as it was
+    Scorecard(super::scorecard::ScorecardArgs),
     /// Recompute the shared delinquency snapshot as of the date
     Refresh,
     /// Apply the escalation policy to every loan as of the date (supervisor): stage changes with

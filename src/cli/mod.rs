@@ -14,6 +14,7 @@ mod moves;
 mod notices;
 mod output;
 mod report;
+mod scorecard;
 pub mod table;
 mod tasks;
 mod team;
@@ -279,6 +280,8 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Logs(a)) => worklog::list(&desk, &a, format),
         Some(Command::Holidays(c)) => holidays::run(&mut desk, &c, format),
         Some(Command::Report(c)) => report::run(&mut desk, &c, format),
+        Some(Command::Targets(c)) => scorecard::targets(&mut desk, &c, format),
+        Some(Command::Scorecard(a)) => scorecard::scorecard(&mut desk, &a, format),
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;

@@ -17,6 +17,7 @@ pub mod policy;
 pub mod report;
 pub mod roles;
 pub mod schedule;
+pub mod scorecard;
 pub mod search;
 pub mod stage;
 pub mod standing;

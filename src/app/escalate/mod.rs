@@ -74,7 +74,8 @@ pub struct EscalationReport {
     pub dunning_notices: u64,
     /// Loans a month from final maturity whose maturity notice fell due (a task added; dry: would be).
     pub maturity_notices: u64,
-    /// The month-ends the run recorded (DOMAIN §11).
+    /// The month-ends this run recorded (DOMAIN §11; each audited on its own, so a rerun after a
+    /// killed run that recorded them lists none).
     pub month_ends: Vec<crate::domain::report::Month>,
     pub transitions: Vec<TransitionCount>,
     pub changes: Vec<Change>,
@@ -286,7 +287,6 @@ impl Desk {
                 "plan_held": report.plan_held,
                 "dunning_notices": report.dunning_notices,
                 "maturity_notices": report.maturity_notices,
-                "month_ends": report.month_ends,
                 "transitions": report.transitions,
             })
             .to_string();

@@ -93,8 +93,15 @@ impl Desk {
             written += u64::from(CAPTURE_BATCH);
             progress(written);
         }
+        // Complete and audited in one transaction, once a month-end: a killed run's rerun that
+        // finds it recorded writes nothing more.
         let stamp = self.stamp();
-        Ok(self.store.write(|tx| store::finish_capture(tx, month, source, actor, &stamp))?)
+        self.store.write(|tx| -> Result<u64> {
+            let loans = store::finish_capture(tx, month, source, actor, &stamp)?;
+            let detail = serde_json::json!({ "month": month, "as_of": month.last_day(), "loans": loans, "source": source });
+            store::insert_audit(tx, &stamp, actor, "month_end_capture", "month_end", Some(&month.to_string()), &detail.to_string())?;
+            Ok(loans)
+        })
     }
 }
 

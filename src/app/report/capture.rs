@@ -61,20 +61,6 @@ impl Desk {
         let rules = self.rules;
         self.store.refresh_scratch(end, &rules, &mut |_| {})?;
         let loans = self.capture_from(&StateAt::scratch(end, rules), month, BY_CAPTURE, &actor, progress)?;
-        let detail =
-            serde_json::json!({ "month": month, "as_of": end, "loans": loans, "replaced": replaced })
-                .to_string();
-        self.store.write(|tx| {
-            store::insert_audit(
-                tx,
-                &at,
-                &actor,
-                "month_end_capture",
-                "month_end",
-                Some(&month.to_string()),
-                &detail,
-            )
-        })?;
         Ok(CaptureReport { month, as_of: end, loans, replaced })
     }
 }
