@@ -271,14 +271,19 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("o", Scope::Work, Cmd::ToggleOverdue, "inspections: all due ⇄ overdue only", Some("overdue")),
     bind("m", Scope::Work, Cmd::ToggleMine, "my cases ⇄ everything", Some("mine")),
     bind("<Esc> h", Scope::Work, Cmd::Back, "back to the list", Some("back")),
-    bind("<Tab>", Scope::Reports, Cmd::NextPane, "next view: migration/roll/NPL/vintage", Some("view")),
+    bind(
+        "<Tab>",
+        Scope::Reports,
+        Cmd::NextPane,
+        "next view: migration/roll/NPL/vintage/scorecard",
+        Some("view"),
+    ),
     bind("<BackTab>", Scope::Reports, Cmd::PrevPane, "previous view", None),
     bind("[", Scope::Reports, Cmd::PrevMonth, "the month-end before", Some("month")),
     bind("]", Scope::Reports, Cmd::NextMonth, "the month-end after", None),
     bind("g", Scope::Reports, Cmd::NextGrouping, "NPL by: book/branch/product/owner", Some("by")),
     bind("t", Scope::Reports, Cmd::ToggleTable, "charts ⇄ tables", Some("table")),
     bind("<Esc> h", Scope::Reports, Cmd::Back, "back to the list", Some("back")),
-    bind("M", Scope::Global, Cmd::ReportsView, "month-end risk reports as charts (supervisors)", None),
     bind("I", Scope::Global, Cmd::InspectionsView, "post-loan inspections due and overdue", None),
     bind(
         "V",
@@ -298,6 +303,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     ),
     bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
     bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
+    bind("M", Scope::Global, Cmd::ReportsView, "month-end risk reports as charts (supervisors)", None),
 ];
 
 impl Cmd {

@@ -70,6 +70,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &ReportsState, lang: Lang, loo
         (ReportPane::Npl, true) => npl_table(frame, body, view, lang, look),
         (ReportPane::Vintage, false) => vintage_lines(frame, body, view, lang, look),
         (ReportPane::Vintage, true) => vintage_table(frame, body, view, lang, look),
+        (ReportPane::Scorecard, false) => scorecard_bars(frame, body, view, lang, look),
+        (ReportPane::Scorecard, true) => scorecard_table(frame, body, view, lang, look),
     }
 }
 
@@ -83,6 +85,7 @@ fn pane_title(lang: Lang, pane: ReportPane, by: Option<By>) -> String {
             Some(by) => fill(t.reports_pane_npl_by, &[&by_word(lang, by)]),
         },
         ReportPane::Vintage => t.reports_pane_vintage.to_string(),
+        ReportPane::Scorecard => t.reports_pane_scorecard.to_string(),
     }
 }
 
@@ -448,6 +451,68 @@ fn vintage_table(frame: &mut Frame, area: Rect, view: &ReportsView, lang: Lang, 
                 p.disbursed.grouped(),
                 p.bad.grouped(),
                 pct(p.share),
+            ]
+        })
+        .collect();
+    grid(frame, area, &cols, &rows, look);
+}
+
+/// The month's score of each user as horizontal bars out of 100.
+fn scorecard_bars(frame: &mut Frame, area: Rect, view: &ReportsView, lang: Lang, look: &Look) {
+    let theme = &look.theme;
+    if view.scorecards.is_empty() {
+        return frame.render_widget(
+            Paragraph::new(Line::styled(lang.text().reports_no_scorecards, theme.dim())),
+            area,
+        );
+    }
+    let label_w = view.scorecards.iter().map(|c| text::width(&c.user)).max().unwrap_or(1).min(16);
+    // Scores are text with two decimals; the bars are drawn in hundredths.
+    let hundredths = |s: &str| s.replace('.', "").parse::<u64>().unwrap_or(0);
+    let bars: Vec<Bar> = view
+        .scorecards
+        .iter()
+        .map(|c| {
+            Bar::default()
+                .label(Line::from(text::fit(&c.user, label_w, false)))
+                .value(hundredths(&c.score))
+                .text_value(c.score.clone())
+        })
+        .collect();
+    let chart = BarChart::default()
+        .direction(Direction::Horizontal)
+        .data(BarGroup::default().bars(&bars))
+        .bar_width(1)
+        .bar_gap(u16::from(usize::from(area.height) > view.scorecards.len() * 2 + 2))
+        .max(10_000)
+        .bar_style(theme.base())
+        .value_style(theme.header())
+        .label_style(theme.base())
+        .block(look.block().title(lang.text().reports_pane_scorecard));
+    frame.render_widget(chart, area);
+}
+
+fn scorecard_table(frame: &mut Frame, area: Rect, view: &ReportsView, lang: Lang, look: &Look) {
+    let t = lang.text();
+    let cols = [
+        col(t.reports_col_user, 0, false, 0),
+        col(t.reports_col_score, 6, true, 0),
+        col(t.reports_col_collected, 15, true, 0),
+        col(t.reports_col_ptp, 8, true, 1),
+        col(t.reports_col_rpc, 8, true, 2),
+        col(t.reports_col_cured, 5, true, 3),
+    ];
+    let rows: Vec<Vec<String>> = view
+        .scorecards
+        .iter()
+        .map(|c| {
+            vec![
+                c.user.clone(),
+                c.score.clone(),
+                c.collected.grouped(),
+                format!("{}/{}", c.ptp_kept, c.ptp_kept + c.ptp_broken),
+                format!("{}/{}", c.rpc, c.call_attempts),
+                c.cured.to_string(),
             ]
         })
         .collect();

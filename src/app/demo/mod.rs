@@ -128,6 +128,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         .write()?;
         crate::app::inspect::schedule_book(tx, &inspections, &store::StateAt::shared(g.ctx.as_of, g.ctx.rules))?;
         let month_ends = history::capture(tx, g.ctx.as_of, &g.ctx.rules, &g.ctx.login, &g.ctx.stamp)?;
+        history::targets(tx, g.ctx.as_of)?;
         let detail = serde_json::json!({
             "loans": done,
             "seed": seed,

@@ -15,6 +15,7 @@ text_enum!(
         Roll => "roll",
         Npl => "npl",
         Vintage => "vintage",
+        Scorecard => "scorecard",
     }
 );
 

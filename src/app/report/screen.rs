@@ -1,10 +1,12 @@
 //! What the desk's Reports screen draws for a month-end: the migration matrix and roll rates from
 //! the month-end before it, the NPL ratio over the twelve month-ends up to it and the vintage
-//! curves of the cohorts disbursed in them, all from month-end rows.
+//! curves of the cohorts disbursed in them, all from month-end rows; and the team's scorecards of
+//! that month.
 
 use serde::Serialize;
 
 use super::figures::{By, FlowRow, NplRow, RateRow, ReportSpan, VintageRow};
+use crate::app::scorecard::Scorecard;
 use crate::app::{AppError, Desk, Result};
 use crate::domain::Role;
 use crate::domain::report::Month;
@@ -27,6 +29,8 @@ pub struct ReportsView {
     pub roll_rates: Vec<RateRow>,
     pub npl: Vec<NplRow>,
     pub vintage: Vec<VintageRow>,
+    /// The team's scorecards of the month (DOMAIN §12).
+    pub scorecards: Vec<Scorecard>,
 }
 
 impl Desk {
@@ -53,6 +57,7 @@ impl Desk {
         let history = ReportSpan { from: month.plus(1 - HISTORY_MONTHS), to: month, by };
         let npl = self.report_npl(history)?;
         let vintage = self.report_vintage(ReportSpan { by: None, ..history })?;
-        Ok(ReportsView { months, month, prev, by, migration, roll, roll_rates, npl, vintage })
+        let scorecards = self.scorecards(month, None)?;
+        Ok(ReportsView { months, month, prev, by, migration, roll, roll_rates, npl, vintage, scorecards })
     }
 }

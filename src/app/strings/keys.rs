@@ -56,7 +56,7 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::Bottom if scope == Scope::Run => "最后一条变动",
         Cmd::Open if scope == Scope::Run => "打开该变动的案件",
         Cmd::Back if matches!(scope, Scope::Run | Scope::Team | Scope::Work | Scope::Reports) => "返回列表",
-        Cmd::NextPane if scope == Scope::Reports => "下一视图：迁徙/滚动率/不良率/账龄",
+        Cmd::NextPane if scope == Scope::Reports => "下一视图：迁徙/滚动率/不良率/账龄/考核",
         Cmd::PrevPane if scope == Scope::Reports => "上一视图",
         Cmd::Down if case => "向下滚动",
         Cmd::Up if case => "向上滚动",

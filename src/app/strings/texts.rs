@@ -94,6 +94,14 @@ texts! {
     reports_col_mob: "MOB", "账龄";
     reports_col_bad: "30+ DPD", "逾期30+";
     reports_axis_mob: "months on book", "账龄（月）";
+    reports_pane_scorecard: "team scorecard of the month (out of 100)", "本月团队考核得分（百分制）";
+    reports_no_scorecards: "  no scorecards this month", "  本月没有考核记录";
+    reports_col_user: "USER", "人员";
+    reports_col_score: "SCORE", "得分";
+    reports_col_collected: "COLLECTED", "回收金额";
+    reports_col_ptp: "PTP KEPT", "承诺兑现";
+    reports_col_rpc: "RPC", "有效接通";
+    reports_col_cured: "CURED", "治愈";
     my_cases: "my cases", "我的案件";
     all_cases: "all cases", "全部案件";
     stage_label: "stage {0}", "阶段 {0}";
