@@ -239,6 +239,10 @@ fn reports(d: &TestDesk, collector: &str, m: &mut BTreeMap<&'static str, [Vec<St
     m.insert("report vintage", each(&|_| format!("report vintage {span}")));
     m.insert("report cure", each(&|_| format!("report cure {span} --by branch")));
     m.insert("report large", each(&|_| format!("report large {span}")));
+    m.insert(
+        "report promises",
+        [w(&format!("report promises {span}")), w(&format!("report promises {span} --by owner"))],
+    );
     let pack = |r: usize| TestDesk::path_str(&d.dir.path().join(format!("pack{r}"))).to_string();
     m.insert("report pack", each(&|r| format!("report pack --month 2026-01 --out {}", pack(r))));
     m.insert("targets set", each(&|r| format!("targets set {collector} --month 2026-03 --cured {r}")));

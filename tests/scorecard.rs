@@ -85,6 +85,45 @@ fn the_score_weighs_the_months_figures_against_the_targets() {
     let bad = d.run(&["settings", "set", "scorecard_weights", "collected=30,ptp_kept=30"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert_eq!(card(&d, "wang.fang")["collected"], json!("1000.00"));
+    // The promises report counts the same promise, by owner and for the team.
+    let by = d
+        .ok(&[
+            "--as-of",
+            "2026-03-01",
+            "--format",
+            "json",
+            "report",
+            "promises",
+            "--from",
+            "2026-02",
+            "--to",
+            "2026-02",
+            "--by",
+            "owner",
+        ])
+        .json();
+    let li =
+        by.as_array().expect("rows").iter().find(|r| r["group"] == "li.qiang").cloned().expect("li.qiang");
+    assert_eq!(
+        (li["kept"].clone(), li["broken"].clone(), li["rate"].clone()),
+        (json!(1), json!(0), json!("100.00"))
+    );
+    let team = d
+        .ok(&[
+            "--as-of",
+            "2026-03-01",
+            "--format",
+            "json",
+            "report",
+            "promises",
+            "--from",
+            "2026-01",
+            "--to",
+            "2026-02",
+        ])
+        .json();
+    assert_eq!(team.as_array().map(Vec::len), Some(2));
+    assert_eq!(team[1]["kept"], json!(1));
 }
 
 #[test]

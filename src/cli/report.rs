@@ -66,6 +66,11 @@ pub enum ReportCmd {
         #[arg(long, value_parser = parse_lang, default_value = "zh")]
         lang: crate::app::notice_text::NoticeLang,
     },
+    /// Promises kept (承诺兑现) of those whose grace ended in each month, by owner with --by owner
+    Promises {
+        #[command(flatten)]
+        span: SpanArgs,
+    },
     /// Large customers (大额, outstanding principal ≥ 500,000.00) at each month-end recorded
     Large {
         #[command(flatten)]
@@ -152,6 +157,13 @@ const CURE: Fields = &[
     ("count_rate", right("BY COUNT %")),
     ("principal_rate", right("BY PRINCIPAL %")),
 ];
+const PROMISES: Fields = &[
+    ("group", left("GROUP")),
+    ("month", left("MONTH")),
+    ("kept", right("KEPT")),
+    ("broken", right("BROKEN")),
+    ("rate", right("KEPT %")),
+];
 const LARGE: Fields = &[
     ("group", left("GROUP")),
     ("month", left("MONTH")),
@@ -233,6 +245,9 @@ pub fn run(desk: &mut Desk, cmd: &ReportCmd, format: Format) -> Result<()> {
             show(&desk.report_vintage(span.span())?, VINTAGE, span.by.is_some(), format)
         }
         ReportCmd::Cure { span } => show(&desk.report_cure(span.span())?, CURE, span.by.is_some(), format),
+        ReportCmd::Promises { span } => {
+            show(&desk.report_promises(span.span())?, PROMISES, span.by.is_some(), format)
+        }
         ReportCmd::Large { span } => show(&desk.report_large(span.span())?, LARGE, span.by.is_some(), format),
     }
 }

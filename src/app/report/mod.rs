@@ -5,9 +5,11 @@ mod capture;
 mod figures;
 mod pack;
 mod pack_html;
+mod promises;
 mod screen;
 
 pub use capture::CaptureReport;
 pub use figures::{By, CureRow, FlowRow, LargeRow, NplRow, RateRow, ReportSpan, VintageRow};
 pub use pack::PackReport;
+pub use promises::PromiseRow;
 pub use screen::{HISTORY_MONTHS, ReportsView};
