@@ -106,6 +106,14 @@ const TABLES: &[(&str, &str)] = &[
          FROM work_logs w JOIN customers c ON c.id = w.customer_id LEFT JOIN users u ON u.id = w.user_id \
          LEFT JOIN users s ON s.id = w.signed_by",
     ),
+    (
+        "month_end",
+        "SELECT m.month, l.loan_ref, c.customer_ref, m.status, m.dpd, m.class, m.outstanding, m.overdue, \
+         m.principal, m.disbursed, m.product, u.login, b.name \
+         FROM month_end m JOIN loans l ON l.id = m.loan_id JOIN customers c ON c.id = m.customer_id \
+         LEFT JOIN users u ON u.id = m.owner_id LEFT JOIN month_end_branch b ON b.id = m.branch",
+    ),
+    ("month_ends", "SELECT month, as_of, source, actor, loans, captured_at FROM month_ends"),
 ];
 
 /// Each value typed and length-prefixed, so no two different rows hash alike.
@@ -346,7 +354,8 @@ fn a_sample_import_writes_the_same_book() {
 }
 
 /// The demo book of 1,000 loans, seed 42, as of 2026-03-01. Issue #18 added the post-loan
-/// tables (drawn from a stream of their own, so the tables before them did not move).
+/// tables (drawn from a stream of their own, so the tables before them did not move); issue #19
+/// the month-end history, eighteen month-ends recomputed from the ledger after the rest.
 const DEMO_1000_SEED_42: &str = "\
 users 10 a56100464fe67972fc5f75e7e4b4c5c19dd738e615e96a8d1940b2874dafb23e
 customers 848 29faa3e8191361e023230615f7a90a1722b31e1e25179c11ca61a29acb3f6370
@@ -364,10 +373,13 @@ collateral_valuations 515 951e289c2ec8815806069e85c72d601a307aa5ce5820d776addba0
 inspections 1413 2d702a8881936b9a28ebbc6b23b57a0601c5899e622fc0915ea9fca2489ec397
 inspection_due 880 83b7ef6072b87d355ecc782b2857569d96b195ca3c94ccf03762ac229c9a1377
 work_logs 228 49a8cb535a6f3d1167ee034c4ffe6cf2c73b6d876c9628a47b85ae834b43dac1
+month_end 11803 ac74b73ebb467244a0a47e2b1aa45a0d91fc995b4b923876c50e63cc30eadce2
+month_ends 18 22c0fa43e373a614be5f2a41db4c67676552b3b67916456407968ad568c3e4b9
 ";
 
 /// Two loans files and a payments file of `a_sample_import_writes_the_same_book`; issue #18 added
-/// the post-loan tables: the files' collateral in the register, each loan's first inspection.
+/// the post-loan tables: the files' collateral in the register, each loan's first inspection;
+/// issue #19 the month-end tables, which an import leaves empty.
 const SAMPLE_IMPORT: &str = "\
 users 4 6a833b37060647924339cf8fb6cc44adb05a62ce8253457added9565c561a5ca
 customers 1210 907954c12ca086abaaaa2e3a8df95dbbd7317fadfb7f7067c71797a6cd726cfd
@@ -385,4 +397,6 @@ collateral_valuations 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b
 inspections 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 inspection_due 2500 597920a0e7e3376addc689c09e35e84e5b4e188e7946f15a81f0e423f11a2160
 work_logs 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+month_end 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+month_ends 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 ";

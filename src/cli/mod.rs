@@ -13,6 +13,8 @@ mod legal;
 mod moves;
 mod notices;
 mod output;
+mod report;
+mod scorecard;
 pub mod table;
 mod tasks;
 mod team;
@@ -100,7 +102,7 @@ fn execute(cli: Cli) -> Result<()> {
                 drop(p);
                 let said = format!(
                     "demo book: {} loans, {} customers, {} payments, {} contacts, {} collateral items, {} inspections, \
-                     {} work log entries; desk users {}",
+                     {} work log entries, {} month-ends; desk users {}",
                     report.loans,
                     report.customers,
                     report.payments,
@@ -108,13 +110,14 @@ fn execute(cli: Cli) -> Result<()> {
                     report.collateral,
                     report.inspections,
                     report.work_logs,
+                    report.month_ends,
                     report.users.join(", ")
                 );
                 let what = serde_json::json!({
                     "store": desk.store_label(), "loans": report.loans, "customers": report.customers,
                     "payments": report.payments, "contacts": report.contacts,
                     "collateral": report.collateral, "inspections": report.inspections,
-                    "work_logs": report.work_logs, "users": report.users,
+                    "work_logs": report.work_logs, "month_ends": report.month_ends, "users": report.users,
                 });
                 if open || format == Format::Table {
                     eprintln!("{said}");
@@ -276,6 +279,9 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::LogSign(a)) => worklog::sign(&mut desk, &a, format),
         Some(Command::Logs(a)) => worklog::list(&desk, &a, format),
         Some(Command::Holidays(c)) => holidays::run(&mut desk, &c, format),
+        Some(Command::Report(c)) => report::run(&mut desk, &c, format),
+        Some(Command::Targets(c)) => scorecard::targets(&mut desk, &c, format),
+        Some(Command::Scorecard(a)) => scorecard::scorecard(&mut desk, &a, format),
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;

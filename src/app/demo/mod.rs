@@ -15,6 +15,7 @@
 //! payments, the `contacts`, and the `write` that puts them in the store.
 
 mod contacts;
+mod history;
 mod loans;
 mod people;
 mod places;
@@ -38,6 +39,8 @@ pub struct DemoReport {
     pub collateral: u64,
     pub inspections: u64,
     pub work_logs: u64,
+    /// Month-ends recorded (DOMAIN §11), so the risk reports have a history.
+    pub month_ends: u64,
     /// The demo desk users: the supervisor first, then the collectors.
     pub users: Vec<String>,
 }
@@ -124,6 +127,8 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         }
         .write()?;
         crate::app::inspect::schedule_book(tx, &inspections, &store::StateAt::shared(g.ctx.as_of, g.ctx.rules))?;
+        let month_ends = history::capture(tx, g.ctx.as_of, &g.ctx.rules, &g.ctx.login, &g.ctx.stamp)?;
+        history::targets(tx, g.ctx.as_of)?;
         let detail = serde_json::json!({
             "loans": done,
             "seed": seed,
@@ -134,6 +139,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
             "collateral": post.collateral,
             "inspections": post.inspections,
             "work_logs": post.work_logs,
+            "month_ends": month_ends,
             "users": users,
         });
         store::insert_audit(tx, &g.ctx.stamp, &g.ctx.login, "demo", "store", None, &detail.to_string())?;
@@ -145,6 +151,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
             collateral: post.collateral,
             inspections: post.inspections,
             work_logs: post.work_logs,
+            month_ends,
             users,
         })
     })

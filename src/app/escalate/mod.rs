@@ -9,6 +9,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 mod maturity;
+mod month_end;
+
+pub use month_end::{BY_CAPTURE, BY_RUN, CAPTURE_BATCH};
 
 use super::tasks;
 use super::{AppError, Desk, Result};
@@ -27,6 +30,7 @@ text_enum!(
     /// desk shows them in its language).
     RunPhase, "run phase", {
         Refresh => "refreshing the book",
+        MonthEnd => "recording the month-end",
         Apply => "applying the policy",
     }
 );
@@ -70,6 +74,9 @@ pub struct EscalationReport {
     pub dunning_notices: u64,
     /// Loans a month from final maturity whose maturity notice fell due (a task added; dry: would be).
     pub maturity_notices: u64,
+    /// The month-ends this run recorded (DOMAIN §11; each audited on its own, so a rerun after a
+    /// killed run that recorded them lists none).
+    pub month_ends: Vec<crate::domain::report::Month>,
     pub transitions: Vec<TransitionCount>,
     pub changes: Vec<Change>,
 }
@@ -209,6 +216,13 @@ impl Desk {
         // days since changed; a store without one, or one already rolled past the date, is
         // computed whole), a dry run computes its own scratch copy.
         let refreshing = RunPhase::Refresh.as_str();
+        // The month-ends the run passes, each as the book stood that day, before the roll to its
+        // own date moves the snapshot past them.
+        let month_ends = if dry_run {
+            Vec::new()
+        } else {
+            self.capture_passed_month_ends(as_of, &rules, &actor, progress)?
+        };
         let book = if dry_run {
             self.store.refresh_scratch(as_of, &rules, &mut |n| progress(refreshing, n))?;
             StateAt::scratch(as_of, rules)
@@ -243,6 +257,7 @@ impl Desk {
             plan_held: 0,
             dunning_notices: 0,
             maturity_notices: 0,
+            month_ends,
             transitions: Vec::new(),
             changes: Vec::new(),
         };
