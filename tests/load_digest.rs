@@ -122,6 +122,14 @@ const TABLES: &[(&str, &str)] = &[
         "SELECT c.customer_ref, w.entered_on, w.entered_by, w.reason, w.left_on, w.left_by, w.left_reason, \
          w.created_at FROM watchlist w JOIN customers c ON c.id = w.customer_id",
     ),
+    (
+        "month_end",
+        "SELECT m.month, l.loan_ref, c.customer_ref, m.status, m.dpd, m.class, m.outstanding, m.overdue, \
+         m.principal, m.disbursed, m.product, u.login, b.name \
+         FROM month_end m JOIN loans l ON l.id = m.loan_id JOIN customers c ON c.id = m.customer_id \
+         LEFT JOIN users u ON u.id = m.owner_id LEFT JOIN month_end_branch b ON b.id = m.branch",
+    ),
+    ("month_ends", "SELECT month, as_of, source, actor, loans, captured_at FROM month_ends"),
 ];
 
 /// Each value typed and length-prefixed, so no two different rows hash alike.
@@ -364,7 +372,9 @@ fn a_sample_import_writes_the_same_book() {
 /// The demo book of 1,000 loans, seed 42, as of 2026-03-01. Issue #18 added the post-loan
 /// tables (drawn from a stream of their own, so the tables before them did not move); issue #17
 /// the early warning a run leaves on the demo's date and a few signals by hand (a stream of its
-/// own too), whose special inspections and watchlist move the inspection schedule.
+/// own too), whose special inspections and watchlist move the inspection schedule; issue #19 the
+/// month-end history, eighteen month-ends recomputed from the ledger after the rest, their classes
+/// with the NPL hold.
 const DEMO_1000_SEED_42: &str = "\
 users 10 a56100464fe67972fc5f75e7e4b4c5c19dd738e615e96a8d1940b2874dafb23e
 customers 848 29faa3e8191361e023230615f7a90a1722b31e1e25179c11ca61a29acb3f6370
@@ -385,12 +395,15 @@ work_logs 228 49a8cb535a6f3d1167ee034c4ffe6cf2c73b6d876c9628a47b85ae834b43dac1
 signals 827 bc61a836aedfe96eac2ba581c1797b8d07990e9ac611269917ca45240e9904e6
 signal_measures 2 224078707a4c9d4f5e4d83c3fff130cf5c473115d5c9f17a7265433bcb0843c3
 watchlist 22 06b515f81fee49518b4c293c030ac5102c5d1f58b78ef39a7c15914d053053e9
+month_end 11803 5bf10b143c26e5ab5e8659b35fb214753502ce1a0ddfd14793869ff51f60721e
+month_ends 18 22c0fa43e373a614be5f2a41db4c67676552b3b67916456407968ad568c3e4b9
 ";
 
 /// Two loans files and a payments file of `a_sample_import_writes_the_same_book`; issue #18 added
 /// the post-loan tables: the files' collateral in the register, each loan's first inspection;
 /// issue #17 the NPL hold, which keeps some cured loans' class (the snapshot as the list reads it
-/// and the class the schedule's interval is taken from).
+/// and the class the schedule's interval is taken from); issue #19 the month-end tables, which an
+/// import leaves empty.
 const SAMPLE_IMPORT: &str = "\
 users 4 6a833b37060647924339cf8fb6cc44adb05a62ce8253457added9565c561a5ca
 customers 1210 907954c12ca086abaaaa2e3a8df95dbbd7317fadfb7f7067c71797a6cd726cfd
@@ -411,4 +424,6 @@ work_logs 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 signals 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 signal_measures 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 watchlist 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+month_end 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+month_ends 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 ";

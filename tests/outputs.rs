@@ -156,6 +156,7 @@ fn scenario(d: &TestDesk, out: &std::path::Path) -> BTreeMap<&'static str, [Vec<
     assert_eq!(update.json()["fields"], 1);
     post_loan(d, &active, &mut m);
     warnings(d, &active, &reminder, &mut m);
+    reports(d, &collector, &mut m);
     m.insert("import payments", each(&|r| format!("import payments {}", pay(r))));
     m
 }
@@ -272,6 +273,36 @@ fn warnings(
     m.insert("classify", each(&|r| format!("classify {} --class loss --reason 欺诈", reminder[4 + r])));
 }
 
+/// The month-end history and the risk reports, over two month-ends recorded first.
+fn reports(d: &TestDesk, collector: &str, m: &mut BTreeMap<&'static str, [Vec<String>; 2]>) {
+    // The demo book remembers its last eighteen month-ends.
+    let w = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+    let each = |f: &dyn Fn(usize) -> String| [w(&f(0)), w(&f(1))];
+    m.insert("report capture", each(&|_| "report capture --month 2026-02 --replace".into()));
+    let span = "--from 2025-12 --to 2026-01";
+    m.insert(
+        "report migration",
+        [w(&format!("report migration {span}")), w(&format!("report migration {span} --rates"))],
+    );
+    m.insert(
+        "report roll",
+        [w(&format!("report roll {span} --rates")), w(&format!("report roll {span} --by owner"))],
+    );
+    m.insert("report npl", each(&|_| format!("report npl {span} --by product")));
+    m.insert("report vintage", each(&|_| format!("report vintage {span}")));
+    m.insert("report cure", each(&|_| format!("report cure {span} --by branch")));
+    m.insert("report large", each(&|_| format!("report large {span}")));
+    m.insert(
+        "report promises",
+        [w(&format!("report promises {span}")), w(&format!("report promises {span} --by owner"))],
+    );
+    let pack = |r: usize| TestDesk::path_str(&d.dir.path().join(format!("pack{r}"))).to_string();
+    m.insert("report pack", each(&|r| format!("report pack --month 2026-01 --out {}", pack(r))));
+    m.insert("targets set", each(&|r| format!("targets set {collector} --month 2026-03 --cured {r}")));
+    m.insert("scorecard", each(&|_| "scorecard --month 2026-02".into()));
+    m.insert("scorecard close", [w("scorecard close --month 2026-01"), w("scorecard close --month 2025-12")]);
+}
+
 #[test]
 fn every_command_honours_format_json_and_csv() {
     let d = TestDesk::new();
@@ -363,6 +394,8 @@ fn an_empty_csv_list_still_has_its_header() {
         "--reason",
         "r",
     ]);
+    // A month-end before the book's first loan: no large customer in it.
+    d.ok(&["--as-of", AS_OF, "report", "capture", "--month", "2000-01"]);
     for (full, empty) in [
         (&["loans"][..], &["loans", "--search", "nobody-at-all"][..]),
         (&["promises"], &["promises", "--assignee", "admin-nobody"]),
@@ -377,6 +410,10 @@ fn an_empty_csv_list_still_has_its_header() {
         (&["warnings"], &["warnings", "--since", "2099-01-01"]),
         (&["collateral", "list"], &["collateral", "list", "--limit", "0"]),
         (&["holidays", "list"], &["holidays", "list", "--year", "2099"]),
+        (
+            &["report", "large", "--from", "2026-02", "--to", "2026-02"],
+            &["report", "large", "--from", "2000-01", "--to", "2000-01"],
+        ),
     ] {
         let run = |args: &[&str]| {
             let mut all = vec!["--as-of", AS_OF, "--format", "csv"];

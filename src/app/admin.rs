@@ -71,6 +71,12 @@ pub const SETTINGS: &[SettingSpec] = &[
         validate: |v| super::clock::parse_zone(v).map(|_| ()),
     },
     SettingSpec {
+        key: "scorecard_weights",
+        default: "collected=50,ptp_kept=20,rpc=15,cured=10,logs=5",
+        help: "the collector scorecard's weights (百分制): each KPI once, whole numbers adding up to 100",
+        validate: |v| crate::domain::scorecard::Weights::parse(v).map(|_| ()),
+    },
+    SettingSpec {
         key: "lease_minutes",
         default: "15",
         help: "how long a case opened to edit stays held for its user unless renewed, minutes (1 to 480)",

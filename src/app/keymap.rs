@@ -147,6 +147,11 @@ text_enum!(
     ToggleOverdue => "toggle_overdue",
     InspectForm => "inspect_form",
     WorkLog => "work_log",
+    ReportsView => "reports_view",
+    PrevMonth => "prev_month",
+    NextMonth => "next_month",
+    NextGrouping => "next_grouping",
+    ToggleTable => "toggle_table",
     }
 );
 
@@ -165,6 +170,8 @@ pub enum Scope {
     Team,
     /// The Inspections and Review lists.
     Work,
+    /// The Reports screen.
+    Reports,
 }
 
 /// One binding: the keys (space-separated alternatives), what they do, and what help says.
@@ -264,6 +271,19 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("o", Scope::Work, Cmd::ToggleOverdue, "inspections: all due ⇄ overdue only", Some("overdue")),
     bind("m", Scope::Work, Cmd::ToggleMine, "my cases ⇄ everything", Some("mine")),
     bind("<Esc> h", Scope::Work, Cmd::Back, "back to the list", Some("back")),
+    bind(
+        "<Tab>",
+        Scope::Reports,
+        Cmd::NextPane,
+        "next view: migration/roll/NPL/vintage/scorecard",
+        Some("view"),
+    ),
+    bind("<BackTab>", Scope::Reports, Cmd::PrevPane, "previous view", None),
+    bind("[", Scope::Reports, Cmd::PrevMonth, "the month-end before", Some("month")),
+    bind("]", Scope::Reports, Cmd::NextMonth, "the month-end after", None),
+    bind("g", Scope::Reports, Cmd::NextGrouping, "NPL by: book/branch/product/owner", Some("by")),
+    bind("t", Scope::Reports, Cmd::ToggleTable, "charts ⇄ tables", Some("table")),
+    bind("<Esc> h", Scope::Reports, Cmd::Back, "back to the list", Some("back")),
     bind("I", Scope::Global, Cmd::InspectionsView, "post-loan inspections due and overdue", None),
     bind(
         "V",
@@ -283,6 +303,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     ),
     bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
     bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
+    bind("M", Scope::Global, Cmd::ReportsView, "month-end risk reports as charts (supervisors)", None),
 ];
 
 impl Cmd {
@@ -297,8 +318,16 @@ impl Cmd {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 7] =
-        [Scope::Global, Scope::List, Scope::Queue, Scope::Case, Scope::Run, Scope::Team, Scope::Work];
+    pub const ALL: [Scope; 8] = [
+        Scope::Global,
+        Scope::List,
+        Scope::Queue,
+        Scope::Case,
+        Scope::Run,
+        Scope::Team,
+        Scope::Work,
+        Scope::Reports,
+    ];
 
     /// The scope's section in a user's `keys.toml`.
     pub fn name(self) -> &'static str {
@@ -310,6 +339,7 @@ impl Scope {
             Scope::Run => "run",
             Scope::Team => "team",
             Scope::Work => "work",
+            Scope::Reports => "reports",
         }
     }
 

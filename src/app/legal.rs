@@ -4,7 +4,9 @@
 //! receipts, the contact log and the stage history — as 80-column text and as JSON carrying the
 //! same figures as `show`; a batch writes `index.csv` for batch arbitration.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use super::out_folder::Written;
 
 use serde::Serialize;
 
@@ -76,68 +78,6 @@ pub struct PacketReport {
     pub out: String,
     pub index: String,
     pub packets: Vec<PacketIndexRow>,
-}
-
-/// Files and folders made so far; removed again unless the run is recorded.
-#[derive(Default)]
-struct Written {
-    files: Vec<PathBuf>,
-    dirs: Vec<PathBuf>,
-}
-
-impl Drop for Written {
-    fn drop(&mut self) {
-        for p in &self.files {
-            let _ = std::fs::remove_file(p);
-        }
-        for d in self.dirs.iter().rev() {
-            let _ = std::fs::remove_dir(d);
-        }
-    }
-}
-
-fn failed(p: &Path, e: std::io::Error) -> AppError {
-    AppError::Input(format!("writing the legal packet to {}: {e}", p.display()))
-}
-
-/// A file of the packet, created new: never over another file, never through a link planted in
-/// its place (`create_new` fails on any name that exists, a link included).
-fn create(written: &mut Written, path: PathBuf) -> Result<std::fs::File> {
-    let file =
-        std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| failed(&path, e))?;
-    written.files.push(path);
-    Ok(file)
-}
-
-fn write(written: &mut Written, path: PathBuf, body: &str) -> Result<()> {
-    use std::io::Write as _;
-    let mut file = create(written, path.clone())?;
-    file.write_all(body.as_bytes()).map_err(|e| failed(&path, e))
-}
-
-/// The output folder: made if missing, used if empty, else refused, so a run never mixes with or
-/// replaces what another left there.
-fn output_folder(out: &Path, written: &mut Written) -> Result<()> {
-    super::install::user_may_write_in(out).map_err(|e| failed(out, e))?;
-    match std::fs::read_dir(out).map(|mut entries| entries.next().is_some()) {
-        Ok(true) => Err(AppError::Input(format!(
-            "{} is not empty: legal packets go to a new or empty folder, so one run never replaces another's",
-            out.display()
-        ))),
-        Ok(false) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut missing = Vec::new();
-            let mut at = Some(out);
-            while let Some(dir) = at.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-                missing.push(dir.to_path_buf());
-                at = dir.parent();
-            }
-            std::fs::create_dir_all(out).map_err(|e| failed(out, e))?;
-            written.dirs.extend(missing.into_iter().rev());
-            Ok(())
-        }
-        Err(e) => Err(failed(out, e)),
-    }
 }
 
 /// A loan's folder name, one per loan id however the disk compares names: `A–Z 0–9 _ -` and `.`
@@ -468,8 +408,11 @@ impl Desk {
         }
         let (as_of, at, actor) = (self.as_of, self.stamp(), self.actor.login.clone());
         let uplift = self.rules.penalty_uplift_pct;
-        let mut written = Written::default();
-        output_folder(out, &mut written)?;
+        let mut written = Written::in_folder(
+            out,
+            "the legal packet",
+            "legal packets go to a new or empty folder, so one run never replaces another's",
+        )?;
         let mut rows = Vec::new();
         for loan in &loans {
             let d = self.show_full(&loan.loan_ref)?;
@@ -493,14 +436,12 @@ impl Desk {
             };
             let name = folder_name(&loan.loan_ref);
             let folder = out.join(&name);
-            // A new folder: one that exists (or a link planted in its place) is refused.
-            std::fs::create_dir(&folder).map_err(|e| failed(&folder, e))?;
-            written.dirs.push(folder.clone());
+            written.folder(folder.clone())?;
             let json = serde_json::to_string_pretty(&PacketJson { packet: meta.clone(), loan: &d })
                 .map_err(|e| AppError::Input(format!("writing the legal packet: {e}")))?;
             let json = text::json_escaped(&json);
-            write(&mut written, folder.join("packet.txt"), &render_text(&d, &meta, q.lang))?;
-            write(&mut written, folder.join("packet.json"), &format!("{json}\n"))?;
+            written.write(folder.join("packet.txt"), &render_text(&d, &meta, q.lang))?;
+            written.write(folder.join("packet.json"), &format!("{json}\n"))?;
             let s = &d.summary;
             rows.push((
                 loan.id,
@@ -519,8 +460,9 @@ impl Desk {
             ));
         }
         let index = out.join("index.csv");
-        let mut file = create(&mut written, index.clone())?;
-        super::export::write_csv(&mut file, rows.iter().map(|(_, r)| r)).map_err(|e| failed(&index, e))?;
+        let mut file = written.create(index.clone())?;
+        super::export::write_csv(&mut file, rows.iter().map(|(_, r)| r))
+            .map_err(|e| written.failed(&index, e))?;
         drop(file);
         self.store.write(|tx| -> Result<()> {
             for (id, r) in &rows {
@@ -544,8 +486,7 @@ impl Desk {
             }
             Ok(())
         })?;
-        written.files.clear();
-        written.dirs.clear();
+        written.keep();
         Ok(PacketReport {
             out: out.display().to_string(),
             index: index.display().to_string(),

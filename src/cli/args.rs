@@ -196,6 +196,16 @@ pub enum Command {
     Rating(super::warnings::RatingArgs),
     /// Set a loan's class worse than its DPD floor (supervisor), or --lift the one in force
     Classify(super::warnings::ClassifyArgs),
+    /// Month-end history and the risk reports (风险报告): capture, migration, roll, npl, vintage,
+    /// cure, large
+    #[command(subcommand)]
+    Report(super::report::ReportCmd),
+    /// Monthly targets of the collector scorecard (supervisor)
+    #[command(subcommand)]
+    Targets(super::scorecard::TargetsCmd),
+    /// The collector scorecard (考核): figures, targets, weights and the score out of 100; `scorecard
+    /// close --month` keeps a month as it was
+    Scorecard(super::scorecard::ScorecardArgs),
     /// Recompute the shared delinquency snapshot as of the date
     Refresh,
     /// Apply the escalation policy to every loan as of the date (supervisor): stage changes with

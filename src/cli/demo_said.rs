@@ -6,7 +6,7 @@ use crate::app::demo::DemoReport;
 pub fn of(report: &DemoReport, store: &str) -> (String, serde_json::Value) {
     let said = format!(
         "demo book: {} loans, {} customers, {} payments, {} contacts, {} collateral items, {} inspections, \
-         {} work log entries, {} warnings; desk users {}",
+         {} work log entries, {} month-ends, {} warnings; desk users {}",
         report.loans,
         report.customers,
         report.payments,
@@ -14,6 +14,7 @@ pub fn of(report: &DemoReport, store: &str) -> (String, serde_json::Value) {
         report.collateral,
         report.inspections,
         report.work_logs,
+        report.month_ends,
         report.warnings,
         report.users.join(", ")
     );
@@ -21,7 +22,7 @@ pub fn of(report: &DemoReport, store: &str) -> (String, serde_json::Value) {
         "store": store, "loans": report.loans, "customers": report.customers,
         "payments": report.payments, "contacts": report.contacts,
         "collateral": report.collateral, "inspections": report.inspections,
-        "work_logs": report.work_logs, "warnings": report.warnings, "users": report.users,
+        "work_logs": report.work_logs, "month_ends": report.month_ends, "warnings": report.warnings, "users": report.users,
     });
     (said, what)
 }

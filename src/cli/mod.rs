@@ -14,6 +14,8 @@ mod legal;
 mod moves;
 mod notices;
 mod output;
+mod report;
+mod scorecard;
 pub mod table;
 mod tasks;
 mod team;
@@ -271,6 +273,9 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Watchlist(a)) => warnings::watchlist(&desk, &a, format),
         Some(Command::Rating(a)) => warnings::rating(&mut desk, &a, format),
         Some(Command::Classify(a)) => warnings::classify(&mut desk, &a, format),
+        Some(Command::Report(c)) => report::run(&mut desk, &c, format),
+        Some(Command::Targets(c)) => scorecard::targets(&mut desk, &c, format),
+        Some(Command::Scorecard(a)) => scorecard::scorecard(&mut desk, &a, format),
         Some(Command::Refresh) => {
             let mut p = progress("refreshing the book");
             let n = desk.refresh(&mut |n| p.tick(n))?;

@@ -35,6 +35,7 @@ fn slot(q: &Query) -> Option<Slot> {
         | Query::Lease { .. }
         | Query::AssignBulk(_)
         | Query::Team
+        | Query::Reports { .. }
         | Query::Goto { .. }
         | Query::Review
         | Query::Sign { .. }

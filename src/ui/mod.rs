@@ -8,6 +8,7 @@ pub mod lists;
 pub mod look;
 pub mod post_loan_panes;
 pub mod reading;
+pub mod reports;
 pub mod run;
 pub mod table;
 pub mod team;
@@ -93,6 +94,11 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
             (Screen::Run, _) => run::draw(frame, body, state, theme),
             (Screen::Inspections, _) => work::draw_inspections(frame, body, state, theme),
             (Screen::Review, _) => work::draw_review(frame, body, state, theme),
+            (Screen::Reports, _) => {
+                if let Some(r) = state.reports.as_ref() {
+                    reports::draw(frame, body, r, state.lang, look)
+                }
+            }
             (Screen::Team, _) => match state.team.as_ref().map(|t| (&t.report, &t.error)) {
                 Some((_, Some(e))) => {
                     frame.render_widget(Paragraph::new(Line::styled(format!("  {e}"), theme.base())), body)
@@ -147,6 +153,9 @@ fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     }
     if state.team.is_some() {
         tab(t.tab_team.to_string(), state.screen == Screen::Team);
+    }
+    if state.reports.is_some() {
+        tab(t.tab_reports.to_string(), state.screen == Screen::Reports);
     }
     if let Some(l) = &state.inspections {
         let shown = match l.total {

@@ -70,6 +70,22 @@ impl Theme {
     pub fn key(&self) -> Style {
         self.styles.key
     }
+    /// A heat grid's cell, level 0 (nothing) to 4 (most): a background from cool to hot; plain
+    /// in mono, where the cells carry shading characters instead.
+    pub fn heat(&self, level: u8) -> Style {
+        use ratatui::style::Color;
+        if self.mono {
+            return self.styles.base;
+        }
+        let bg = match level {
+            0 => return self.styles.base,
+            1 => Color::Rgb(40, 70, 40),
+            2 => Color::Rgb(110, 100, 30),
+            3 => Color::Rgb(150, 70, 20),
+            _ => Color::Rgb(170, 30, 30),
+        };
+        self.styles.base.bg(bg).fg(Color::White)
+    }
     /// Days past due: plain when current, marked from 1 day, severe from 90 (non-performing).
     pub fn dpd(&self, dpd: i64) -> Style {
         match dpd {

@@ -15,6 +15,7 @@
 //! payments, the `contacts`, and the `write` that puts them in the store.
 
 mod contacts;
+mod history;
 mod loans;
 mod people;
 mod places;
@@ -41,6 +42,8 @@ pub struct DemoReport {
     pub work_logs: u64,
     /// Early-warning signals open: the run's and those raised by hand.
     pub warnings: u64,
+    /// Month-ends recorded (DOMAIN §11), so the risk reports have a history.
+    pub month_ends: u64,
     /// The demo desk users: the supervisor first, then the collectors.
     pub users: Vec<String>,
 }
@@ -128,6 +131,8 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         }
         .write()?;
         crate::app::inspect::schedule_book(tx, &inspections, &store::StateAt::shared(g.ctx.as_of, g.ctx.rules))?;
+        let month_ends = history::capture(tx, g.ctx.as_of, &g.ctx.rules, &g.ctx.login, &g.ctx.stamp)?;
+        history::targets(tx, g.ctx.as_of)?;
         let detail = serde_json::json!({
             "loans": done,
             "seed": seed,
@@ -138,6 +143,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
             "collateral": post.collateral,
             "inspections": post.inspections,
             "work_logs": post.work_logs,
+            "month_ends": month_ends,
             "users": users,
         });
         store::insert_audit(tx, &g.ctx.stamp, &g.ctx.login, "demo", "store", None, &detail.to_string())?;
@@ -150,6 +156,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
             inspections: post.inspections,
             work_logs: post.work_logs,
             warnings: 0,
+            month_ends,
             users,
         })
     })?;

@@ -55,6 +55,8 @@ text_enum!(
         Run => "run",
         /// The team's figures this month (supervisors).
         Team => "team",
+        /// The month-end risk reports as charts (supervisors).
+        Reports => "reports",
         /// The inspections due and overdue.
         Inspections => "inspections",
         /// What awaits a supervisor's signature.
@@ -304,6 +306,7 @@ impl Core {
             Screen::Case => vec![Scope::Case, Scope::Global],
             Screen::Run => vec![Scope::Run, Scope::Global],
             Screen::Team => vec![Scope::Team, Scope::Global],
+            Screen::Reports => vec![Scope::Reports, Scope::Global],
             Screen::Inspections | Screen::Review => vec![Scope::Work, Scope::Global],
         }
     }
@@ -313,7 +316,12 @@ impl Core {
         match self.screen {
             Screen::DueSoon => Some(ListKind::DueSoon),
             Screen::Overdue => Some(ListKind::Overdue),
-            Screen::Case | Screen::Run | Screen::Team | Screen::Inspections | Screen::Review => None,
+            Screen::Case
+            | Screen::Run
+            | Screen::Team
+            | Screen::Reports
+            | Screen::Inspections
+            | Screen::Review => None,
         }
     }
 

@@ -68,6 +68,11 @@ pub enum Query {
     },
     /// The team's figures for the desk's month.
     Team,
+    /// The Reports screen's figures for a month-end (the latest recorded when none).
+    Reports {
+        month: Option<crate::domain::report::Month>,
+        by: Option<crate::app::report::By>,
+    },
     /// One masked number of the open case in full (audited; the command line's `reveal`).
     Reveal {
         loan: String,
@@ -255,6 +260,10 @@ pub enum Reply {
         generation: u64,
         report: Box<TeamReport>,
     },
+    Reports {
+        generation: u64,
+        view: Box<crate::app::report::ReportsView>,
+    },
     Revealed(Box<Revealed>),
     /// A bulk reassignment's outcome: what moved (or would), what was skipped, the shares after.
     AssignedBulk(Box<BulkOutcome>),
@@ -334,6 +343,7 @@ pub enum Failed {
     Run,
     Roll,
     Team,
+    Reports,
     /// A loan id lookup for Tab.
     Complete,
     Inspections,

@@ -47,6 +47,10 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
             Ok(report) => Reply::Team { generation, report: Box::new(report) },
             Err(e) => failed(Failed::Team, e),
         },
+        Query::Reports { month, by } => match desk.reports_view(*month, *by) {
+            Ok(view) => Reply::Reports { generation, view: Box::new(view) },
+            Err(e) => failed(Failed::Reports, e),
+        },
         Query::AssignBulk(req) => match desk.assign_bulk(req) {
             Ok(outcome) => Reply::AssignedBulk(Box::new(outcome)),
             Err(e) => failed(Failed::Write, e),

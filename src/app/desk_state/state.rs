@@ -14,6 +14,7 @@ use super::inspections::{InspectionsScreen, InspectionsState};
 use super::lists::{self, ListState, Lists};
 use super::protocol::{CaseOp, Failed, ListKind, Query, Reply, Request};
 use super::reading::ReadWhat;
+use super::reports::{ReportsScreen, ReportsState};
 use super::review::{ReviewScreen, ReviewState};
 use super::run::{RunScreen, RunState};
 use super::team::{TeamScreen, TeamState};
@@ -33,6 +34,7 @@ pub struct DeskState {
     pub case: Option<CaseState>,
     pub run: Option<RunState>,
     pub team: Option<TeamState>,
+    pub reports: Option<ReportsState>,
     pub inspections: Option<InspectionsState>,
     pub review: Option<ReviewState>,
 }
@@ -60,6 +62,7 @@ impl DeskState {
             case: None,
             run: None,
             team: None,
+            reports: None,
             inspections: None,
             review: None,
         }
@@ -105,6 +108,10 @@ impl DeskState {
 
     fn team_screen(&mut self) -> TeamScreen<'_> {
         TeamScreen { core: &mut self.core, team: &mut self.team }
+    }
+
+    fn reports_screen(&mut self) -> ReportsScreen<'_> {
+        ReportsScreen { core: &mut self.core, reports: &mut self.reports }
     }
 
     fn inspections_screen(&mut self) -> InspectionsScreen<'_> {
@@ -222,6 +229,7 @@ impl DeskState {
             }
             (Cmd::RunPreview, _) => self.run_screen().open(true),
             (Cmd::TeamView, _) => self.team_screen().open(),
+            (Cmd::ReportsView, _) => self.reports_screen().open(None),
             (Cmd::ToggleMine, _) => {
                 self.lists().toggle_mine();
                 self.inspections_screen().requery(true);
@@ -247,6 +255,7 @@ impl DeskState {
             (_, Screen::Case) => self.case_screen().cmd(cmd),
             (_, Screen::Run) => self.run_screen().cmd(cmd),
             (_, Screen::Team) => self.team_screen().cmd(cmd),
+            (_, Screen::Reports) => self.reports_screen().cmd(cmd),
             (_, Screen::Inspections) => self.inspections_screen().cmd(cmd),
             (_, Screen::Review) => self.review_screen().cmd(cmd),
         }
@@ -387,6 +396,7 @@ impl DeskState {
             Command::Stage(stage) => self.lists().set_stage(stage),
             Command::Escalate { dry_run } => self.run_screen().open(dry_run),
             Command::Team => self.team_screen().open(),
+            Command::Reports(month) => self.reports_screen().open(month),
             Command::Messages => self.core.read(ReadWhat::Messages),
             Command::Inspections(overdue) => self.inspections_screen().open(overdue),
             Command::Review => self.review_screen().open(),
@@ -460,6 +470,7 @@ impl DeskState {
             }
             Reply::Lease { loan, op, lease } => self.case_screen().lease(loan, op, lease),
             Reply::Team { generation, report } => self.team_screen().figures(generation, report),
+            Reply::Reports { generation, view } => self.reports_screen().figures(generation, view),
             Reply::Revealed(r) => {
                 let said =
                     fill(self.core.lang.text().msg_revealed, &[&r.loan_id, &r.field.as_str(), &r.value]);
@@ -484,8 +495,10 @@ impl DeskState {
                 if let Some(loan) = self.core_case_loan() {
                     self.case_screen().renew_lease(&loan);
                 }
-                if self.core.screen == Screen::Team {
-                    self.team_screen().ask();
+                match self.core.screen {
+                    Screen::Team => self.team_screen().ask(),
+                    Screen::Reports => self.reports_screen().ask(),
+                    _ => {}
                 }
             }
             Reply::RunProgress { generation, phase, done } => {
@@ -518,6 +531,7 @@ impl DeskState {
                     Failed::Run => self.run_screen().failed(generation, &message),
                     Failed::Roll => self.core.rolling = None,
                     Failed::Team => self.team_screen().failed(generation, &message),
+                    Failed::Reports => self.reports_screen().failed(generation, &message),
                     Failed::Plan => {
                         self.case_screen().plan_failed(generation);
                     }

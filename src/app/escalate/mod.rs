@@ -12,6 +12,9 @@ mod maturity;
 mod warnings;
 
 pub use warnings::{SignalCounts, month_ends};
+mod month_end;
+
+pub use month_end::{BY_CAPTURE, BY_RUN, CAPTURE_BATCH};
 
 use super::tasks;
 use super::{AppError, Desk, Result};
@@ -30,6 +33,7 @@ text_enum!(
     /// desk shows them in its language).
     RunPhase, "run phase", {
         Refresh => "refreshing the book",
+        MonthEnd => "recording the month-end",
         Apply => "applying the policy",
         Signals => "opening and closing warnings",
     }
@@ -76,6 +80,9 @@ pub struct EscalationReport {
     pub maturity_notices: u64,
     /// Early-warning signals opened and closed, watchlist entries and exits (a dry run: none).
     pub signals: SignalCounts,
+    /// The month-ends this run recorded (DOMAIN §11; each audited on its own, so a rerun after a
+    /// killed run that recorded them lists none).
+    pub month_ends: Vec<crate::domain::report::Month>,
     pub transitions: Vec<TransitionCount>,
     pub changes: Vec<Change>,
 }
@@ -215,6 +222,13 @@ impl Desk {
         // days since changed; a store without one, or one already rolled past the date, is
         // computed whole), a dry run computes its own scratch copy.
         let refreshing = RunPhase::Refresh.as_str();
+        // The month-ends the run passes, each as the book stood that day, before the roll to its
+        // own date moves the snapshot past them.
+        let month_ends = if dry_run {
+            Vec::new()
+        } else {
+            self.capture_passed_month_ends(as_of, &rules, &actor, progress)?
+        };
         let book = if dry_run {
             self.store.refresh_scratch(as_of, &rules, &mut |n| progress(refreshing, n))?;
             StateAt::scratch(as_of, rules)
@@ -250,6 +264,7 @@ impl Desk {
             dunning_notices: 0,
             maturity_notices: 0,
             signals: SignalCounts::default(),
+            month_ends,
             transitions: Vec::new(),
             changes: Vec::new(),
         };

@@ -15,6 +15,7 @@ impl Lang {
                 Scope::Run => "Escalation run",
                 Scope::Team => "Team",
                 Scope::Work => "Inspections and Review lists",
+                Scope::Reports => "Reports",
             },
             Lang::Zh => match s {
                 Scope::Global => "全局",
@@ -24,6 +25,7 @@ impl Lang {
                 Scope::Run => "升级批处理",
                 Scope::Team => "团队",
                 Scope::Work => "贷后检查与待签署清单",
+                Scope::Reports => "风险报告",
             },
         }
     }
@@ -53,7 +55,9 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::Top if scope == Scope::Run => "第一条变动",
         Cmd::Bottom if scope == Scope::Run => "最后一条变动",
         Cmd::Open if scope == Scope::Run => "打开该变动的案件",
-        Cmd::Back if matches!(scope, Scope::Run | Scope::Team | Scope::Work) => "返回列表",
+        Cmd::Back if matches!(scope, Scope::Run | Scope::Team | Scope::Work | Scope::Reports) => "返回列表",
+        Cmd::NextPane if scope == Scope::Reports => "下一视图：迁徙/滚动率/不良率/账龄/考核",
+        Cmd::PrevPane if scope == Scope::Reports => "上一视图",
         Cmd::Down if case => "向下滚动",
         Cmd::Up if case => "向上滚动",
         Cmd::PageDown if case => "下翻一页",
@@ -97,6 +101,11 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::ToggleOverdue => "检查：全部应做 ⇄ 仅逾期",
         Cmd::InspectForm => "记录贷后检查（检查表）",
         Cmd::WorkLog => "填写工作日志（打开 :worklog）",
+        Cmd::ReportsView => "月末风险报告图表（主管）",
+        Cmd::PrevMonth => "上一个月末",
+        Cmd::NextMonth => "下一个月末",
+        Cmd::NextGrouping => "不良率分组：全部/机构/产品/客户经理",
+        Cmd::ToggleTable => "图表 ⇄ 表格",
         Cmd::Help => "本帮助",
         Cmd::Quit => "退出",
     })
@@ -122,6 +131,9 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         Cmd::LogContact => "记录",
         Cmd::ProposePlan => "方案",
         Cmd::ToggleOverdue => "逾期",
+        Cmd::PrevMonth => "月份",
+        Cmd::NextGrouping => "分组",
+        Cmd::ToggleTable => "表格",
         Cmd::LogBusy
         | Cmd::LogInbound
         | Cmd::TakeBack
@@ -133,7 +145,9 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         | Cmd::InspectionsView
         | Cmd::ReviewView
         | Cmd::InspectForm
-        | Cmd::WorkLog => return None,
+        | Cmd::WorkLog
+        | Cmd::ReportsView
+        | Cmd::NextMonth => return None,
         Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => return None,
     })
 }

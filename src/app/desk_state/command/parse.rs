@@ -31,6 +31,8 @@ pub enum Command {
         dry_run: bool,
     },
     Team,
+    /// The Reports screen, at a month-end if one is named.
+    Reports(Option<crate::domain::report::Month>),
     /// The status bar's last messages in full.
     Messages,
     /// The marked cases, else the one under the cursor or open, to `to`.
@@ -428,6 +430,14 @@ pub fn messages(_: &str) -> Parsed {
 
 pub fn team(_: &str) -> Parsed {
     Ok(Command::Team)
+}
+
+/// `[YYYY-MM]`.
+pub fn reports(args: &str) -> Parsed {
+    match args.trim() {
+        "" => Ok(Command::Reports(None)),
+        month => month.parse().map(|m| Command::Reports(Some(m))).map_err(|_| ArgError::Usage),
+    }
 }
 
 /// `[phone|guarantor_phone|id]`, the phone unless given.

@@ -450,6 +450,19 @@ pub const COMMANDS: &[CommandSpec] = &[
         parse: parse::team,
     },
     CommandSpec {
+        name: "reports",
+        aliases: &["rep"],
+        scopes: GLOBAL,
+        usage: tr(":reports [YYYY-MM]", ":reports [年-月]"),
+        desc: tr(
+            "month-end risk reports as charts: migration, roll rates, NPL ratio, vintage (supervisors)",
+            "月末风险报告图表：五级分类迁徙、滚动率、不良率、账龄（主管）",
+        ),
+        arg: Arg::Text,
+        example: "2026-02",
+        parse: parse::reports,
+    },
+    CommandSpec {
         name: "inspections",
         aliases: &["insp"],
         scopes: GLOBAL,

@@ -1,0 +1,368 @@
+//! Each report of DOMAIN §11 from the month-end rows of the months asked, whole or by branch,
+//! product or owner: the rows read from the store, the figures from `domain::report`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::app::{AppError, Desk, Result};
+use crate::domain::report::{self, Month, MonthRow, Share};
+use crate::domain::{Money, RiskClass, Role};
+use crate::store;
+
+text_enum!(
+    /// What a report is broken down by.
+    By, "grouping", {
+        Branch => "branch",
+        Product => "product",
+        Owner => "owner",
+    }
+);
+
+impl By {
+    fn key(self, row: &MonthRow) -> String {
+        let word = match self {
+            By::Branch => row.branch.clone(),
+            By::Product => Some(row.product.as_str().to_string()),
+            By::Owner => row.owner.clone(),
+        };
+        word.filter(|w| !w.trim().is_empty()).unwrap_or_else(|| "-".into())
+    }
+}
+
+/// The month-ends a report compares (M1 < M2), or the months it runs over, and its grouping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportSpan {
+    pub from: Month,
+    pub to: Month,
+    pub by: Option<By>,
+}
+
+/// A migration or roll flow (CONTRACT `report roll|migration`), with its group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlowRow {
+    pub group: Option<String>,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub count: u64,
+    pub principal: Money,
+}
+
+/// A class's migration rate or a bucket's roll rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RateRow {
+    pub group: Option<String>,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub count: u64,
+    pub principal: Money,
+    /// The base the rate is of: for migration, the principal less what closed or was written off.
+    pub base: Money,
+    pub moved: Money,
+    pub rate: Share,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NplRow {
+    pub group: Option<String>,
+    pub month: Month,
+    pub loans: u64,
+    pub outstanding: Money,
+    pub npl_loans: u64,
+    pub npl_outstanding: Money,
+    pub ratio: Share,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VintageRow {
+    pub group: Option<String>,
+    pub cohort: Month,
+    pub mob: i32,
+    pub month: Month,
+    pub loans: u64,
+    pub disbursed: Money,
+    pub bad: Money,
+    pub share: Share,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CureRow {
+    pub group: Option<String>,
+    pub overdue_count: u64,
+    pub overdue_principal: Money,
+    pub cured_count: u64,
+    pub cured_principal: Money,
+    pub count_rate: Share,
+    pub principal_rate: Share,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LargeRow {
+    pub group: Option<String>,
+    pub month: Month,
+    pub customer_id: String,
+    pub loans: u64,
+    pub outstanding: Money,
+    pub overdue: Money,
+    pub max_dpd: i64,
+    pub class: RiskClass,
+}
+
+/// A group's rows at the first month-end and, of the same loans, at the second.
+type Pair = (Option<String>, Vec<MonthRow>, Vec<MonthRow>);
+
+/// Rows split by the group of their loan at the first month-end (all in one group without `by`).
+struct Split {
+    groups: BTreeMap<Option<String>, Vec<MonthRow>>,
+    keys: HashMap<i64, Option<String>>,
+}
+
+fn split(rows: Vec<MonthRow>, by: Option<By>) -> Split {
+    let mut split = Split { groups: BTreeMap::new(), keys: HashMap::new() };
+    for row in rows {
+        let key = by.map(|b| b.key(&row));
+        if by.is_some() {
+            split.keys.insert(row.loan, key.clone());
+        }
+        split.groups.entry(key).or_default().push(row);
+    }
+    split
+}
+
+/// The second month-end's rows in the groups of the first's (loans new since go nowhere).
+fn follow(split: &Split, later: Vec<MonthRow>, by: Option<By>) -> BTreeMap<Option<String>, Vec<MonthRow>> {
+    let mut out: BTreeMap<Option<String>, Vec<MonthRow>> = BTreeMap::new();
+    for row in later {
+        let key = match by {
+            None => Some(None),
+            Some(_) => split.keys.get(&row.loan).cloned(),
+        };
+        if let Some(key) = key {
+            out.entry(key).or_default().push(row);
+        }
+    }
+    out
+}
+
+impl Desk {
+    /// A month-end's rows, refused unless it is recorded. Reports are for supervisors.
+    fn rows_of(&self, month: Month) -> Result<Vec<MonthRow>> {
+        self.actor.require(Role::Supervisor, "the risk reports")?;
+        if store::month_end_info(self.store.conn(), month)?.is_none() {
+            return Err(AppError::Refused(format!(
+                "no month-end recorded for {month}: the nightly run records each month-end it passes, and \
+                 `duedesk report capture --month {month}` computes a past one from the ledger"
+            )));
+        }
+        Ok(store::month_rows(self.store.conn(), month)?)
+    }
+
+    fn pair(&self, span: ReportSpan) -> Result<Vec<Pair>> {
+        if span.from >= span.to {
+            return Err(AppError::Input(format!(
+                "--from {} must be a month before --to {}",
+                span.from, span.to
+            )));
+        }
+        let split = split(self.rows_of(span.from)?, span.by);
+        let mut later = follow(&split, self.rows_of(span.to)?, span.by);
+        Ok(split
+            .groups
+            .into_iter()
+            .map(|(key, m1)| {
+                let m2 = later.remove(&key).unwrap_or_default();
+                (key, m1, m2)
+            })
+            .collect())
+    }
+
+    /// The month-ends from `from` to `to`, recorded ones only, refused when none is.
+    fn months(&self, from: Month, to: Month) -> Result<Vec<Month>> {
+        if from > to {
+            return Err(AppError::Input(format!("--from {from} must not be after --to {to}")));
+        }
+        self.actor.require(Role::Supervisor, "the risk reports")?;
+        let months: Vec<Month> = store::month_ends(self.store.conn())?
+            .into_iter()
+            .map(|m| m.month)
+            .filter(|m| (from..=to).contains(m))
+            .collect();
+        if months.is_empty() {
+            return Err(AppError::Refused(format!(
+                "no month-end recorded from {from} to {to}: `duedesk report capture --month {to}` computes one"
+            )));
+        }
+        Ok(months)
+    }
+
+    /// The class migration matrix between two month-ends.
+    pub fn report_migration(&self, span: ReportSpan) -> Result<Vec<FlowRow>> {
+        self.flows(span, report::class_flows)
+    }
+
+    /// The roll flows, bucket × bucket, between two month-ends.
+    pub fn report_roll(&self, span: ReportSpan) -> Result<Vec<FlowRow>> {
+        self.flows(span, report::roll_flows)
+    }
+
+    fn flows(
+        &self,
+        span: ReportSpan,
+        f: fn(&[MonthRow], &[MonthRow]) -> Vec<report::Flow>,
+    ) -> Result<Vec<FlowRow>> {
+        Ok(self
+            .pair(span)?
+            .into_iter()
+            .flat_map(|(group, m1, m2)| {
+                f(&m1, &m2).into_iter().map(move |x| FlowRow {
+                    group: group.clone(),
+                    from: x.from,
+                    to: x.to,
+                    count: x.count,
+                    principal: x.principal,
+                })
+            })
+            .collect())
+    }
+
+    /// Migration rates of each class (`to` = `worse`), and into NPL for normal and special mention.
+    pub fn report_migration_rates(&self, span: ReportSpan) -> Result<Vec<RateRow>> {
+        let mut out = Vec::new();
+        for (group, m1, m2) in self.pair(span)? {
+            for r in report::migration_rates(&m1, &m2) {
+                let base = r.principal - r.left;
+                out.push(RateRow {
+                    group: group.clone(),
+                    from: r.class.as_str(),
+                    to: "worse",
+                    count: 0,
+                    principal: r.principal,
+                    base,
+                    moved: r.worse,
+                    rate: r.rate,
+                });
+                if let Some(npl) = r.into_npl {
+                    out.push(RateRow {
+                        to: "npl",
+                        moved: Money::ZERO,
+                        rate: npl,
+                        ..out[out.len() - 1].clone()
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Roll rates Mi → Mi+1.
+    pub fn report_roll_rates(&self, span: ReportSpan) -> Result<Vec<RateRow>> {
+        let mut out = Vec::new();
+        for (group, m1, m2) in self.pair(span)? {
+            out.extend(report::roll_rates(&m1, &m2).into_iter().map(|r| RateRow {
+                group: group.clone(),
+                from: r.from.as_str(),
+                to: r.to.as_str(),
+                count: r.count,
+                principal: r.principal,
+                base: r.principal,
+                moved: r.rolled_principal,
+                rate: r.rate,
+            }));
+        }
+        Ok(out)
+    }
+
+    /// The cure rate between two month-ends.
+    pub fn report_cure(&self, span: ReportSpan) -> Result<Vec<CureRow>> {
+        Ok(self
+            .pair(span)?
+            .into_iter()
+            .map(|(group, m1, m2)| {
+                let c = report::cure(&m1, &m2);
+                CureRow {
+                    group,
+                    overdue_count: c.overdue_count,
+                    overdue_principal: c.overdue_principal,
+                    cured_count: c.cured_count,
+                    cured_principal: c.cured_principal,
+                    count_rate: c.count_rate,
+                    principal_rate: c.principal_rate,
+                }
+            })
+            .collect())
+    }
+
+    /// The NPL ratio at each recorded month-end from `from` to `to`.
+    pub fn report_npl(&self, span: ReportSpan) -> Result<Vec<NplRow>> {
+        let mut out = Vec::new();
+        for month in self.months(span.from, span.to)? {
+            for (group, rows) in split(self.rows_of(month)?, span.by).groups {
+                let p = report::npl_point(month, &rows);
+                out.push(NplRow {
+                    group,
+                    month,
+                    loans: p.loans,
+                    outstanding: p.outstanding,
+                    npl_loans: p.npl_loans,
+                    npl_outstanding: p.npl_outstanding,
+                    ratio: p.ratio,
+                });
+            }
+        }
+        out.sort_by(|a, b| (&a.group, a.month).cmp(&(&b.group, b.month)));
+        Ok(out)
+    }
+
+    /// Vintage curves of the cohorts disbursed in the recorded months from `from` to `to`.
+    pub fn report_vintage(&self, span: ReportSpan) -> Result<Vec<VintageRow>> {
+        let mut by_group: BTreeMap<Option<String>, Vec<(Month, Vec<MonthRow>)>> = BTreeMap::new();
+        for month in self.months(span.from, span.to)? {
+            for (group, rows) in split(self.rows_of(month)?, span.by).groups {
+                by_group.entry(group).or_default().push((month, rows));
+            }
+        }
+        Ok(by_group
+            .into_iter()
+            .flat_map(|(group, months)| {
+                report::vintage(&months).into_iter().map(move |p| VintageRow {
+                    group: group.clone(),
+                    cohort: p.cohort,
+                    mob: p.mob,
+                    month: p.month,
+                    loans: p.loans,
+                    disbursed: p.disbursed,
+                    bad: p.bad,
+                    share: p.share,
+                })
+            })
+            .collect())
+    }
+
+    /// Large customers at each recorded month-end from `from` to `to`.
+    pub fn report_large(&self, span: ReportSpan) -> Result<Vec<LargeRow>> {
+        let mut out = Vec::new();
+        for month in self.months(span.from, span.to)? {
+            self.large_at(month, span.by, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn large_at(&self, month: Month, by: Option<By>, out: &mut Vec<LargeRow>) -> Result<()> {
+        for (group, rows) in split(self.rows_of(month)?, by).groups {
+            let large = report::large(&rows);
+            let ids: Vec<i64> = large.iter().map(|l| l.customer).collect();
+            let refs = store::customer_refs(self.store.conn(), &ids)?;
+            out.extend(large.into_iter().zip(refs).map(|(l, customer_id)| LargeRow {
+                group: group.clone(),
+                month,
+                customer_id,
+                loans: l.loans,
+                outstanding: l.outstanding,
+                overdue: l.overdue,
+                max_dpd: l.max_dpd,
+                class: l.class,
+            }));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,47 @@
+//! Large customers at a month-end (大额, DOMAIN §11).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::domain::{Money, RiskClass};
+
+use super::MonthRow;
+
+/// A customer is large from this outstanding principal on.
+pub const LARGE_EXPOSURE: Money = Money::from_cents(50_000_000);
+
+/// A customer whose active loans' outstanding principal is at least `LARGE_EXPOSURE`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Large {
+    pub customer: i64,
+    pub loans: u64,
+    pub outstanding: Money,
+    pub overdue: Money,
+    pub max_dpd: i64,
+    /// The worst class among the customer's active loans.
+    pub class: RiskClass,
+}
+
+/// Large customers, largest outstanding first.
+pub fn large(rows: &[MonthRow]) -> Vec<Large> {
+    let mut by: BTreeMap<i64, Large> = BTreeMap::new();
+    for row in rows.iter().filter(|r| r.active()) {
+        let c = by.entry(row.customer).or_insert(Large {
+            customer: row.customer,
+            loans: 0,
+            outstanding: Money::ZERO,
+            overdue: Money::ZERO,
+            max_dpd: 0,
+            class: RiskClass::Normal,
+        });
+        c.loans += 1;
+        c.outstanding += row.outstanding;
+        c.overdue += row.overdue;
+        c.max_dpd = c.max_dpd.max(row.dpd);
+        c.class = c.class.max(row.class);
+    }
+    let mut out: Vec<Large> = by.into_values().filter(|c| c.outstanding >= LARGE_EXPOSURE).collect();
+    out.sort_by(|a, b| b.outstanding.cmp(&a.outstanding).then(a.customer.cmp(&b.customer)));
+    out
+}

@@ -1,0 +1,34 @@
+//! A loan at a month-end, as the reports read it.
+
+use crate::domain::{Bucket, LoanStatus, Money, Product, RiskClass};
+
+use super::Month;
+
+/// One loan's month-end row (DOMAIN §11): what the reports need and nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthRow {
+    pub loan: i64,
+    pub customer: i64,
+    pub status: LoanStatus,
+    pub dpd: i64,
+    /// DOMAIN §5's class on the month-end, every rule included.
+    pub class: RiskClass,
+    pub outstanding: Money,
+    pub overdue: Money,
+    /// The principal disbursed.
+    pub principal: Money,
+    pub disbursed: Month,
+    pub product: Product,
+    pub owner: Option<String>,
+    pub branch: Option<String>,
+}
+
+impl MonthRow {
+    pub fn bucket(&self) -> Bucket {
+        Bucket::for_dpd(self.dpd)
+    }
+
+    pub fn active(&self) -> bool {
+        self.status == LoanStatus::Active
+    }
+}
