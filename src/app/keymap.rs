@@ -152,6 +152,9 @@ text_enum!(
     NextMonth => "next_month",
     NextGrouping => "next_grouping",
     ToggleTable => "toggle_table",
+    WarningsView => "warnings_view",
+    NextLevel => "next_level",
+    ToggleWatched => "toggle_watched",
     }
 );
 
@@ -168,7 +171,7 @@ pub enum Scope {
     Run,
     /// The team view.
     Team,
-    /// The Inspections and Review lists.
+    /// The Inspections, Review and Warnings lists.
     Work,
     /// The Reports screen.
     Reports,
@@ -269,6 +272,8 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("G <End>", Scope::Work, Cmd::Bottom, "last row", None),
     bind("<Enter> l", Scope::Work, Cmd::Open, "open the case", Some("open")),
     bind("o", Scope::Work, Cmd::ToggleOverdue, "inspections: all due ⇄ overdue only", Some("overdue")),
+    bind("L", Scope::Work, Cmd::NextLevel, "warnings: all/red/orange/yellow", Some("level")),
+    bind("w", Scope::Work, Cmd::ToggleWatched, "warnings: all ⇄ customers on the watchlist", None),
     bind("m", Scope::Work, Cmd::ToggleMine, "my cases ⇄ everything", Some("mine")),
     bind("<Esc> h", Scope::Work, Cmd::Back, "back to the list", Some("back")),
     bind(
@@ -285,6 +290,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("t", Scope::Reports, Cmd::ToggleTable, "charts ⇄ tables", Some("table")),
     bind("<Esc> h", Scope::Reports, Cmd::Back, "back to the list", Some("back")),
     bind("I", Scope::Global, Cmd::InspectionsView, "post-loan inspections due and overdue", None),
+    bind("A", Scope::Global, Cmd::WarningsView, "the open early-warning signals, red first", None),
     bind(
         "V",
         Scope::Global,

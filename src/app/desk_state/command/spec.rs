@@ -109,6 +109,10 @@ pub(super) fn inspection_lists() -> Vec<&'static str> {
     vec!["due", "overdue"]
 }
 
+pub(super) fn warning_filters() -> Vec<&'static str> {
+    vec!["all", "red", "orange", "yellow", "watch"]
+}
+
 pub(super) fn work_log_kinds() -> Vec<&'static str> {
     WorkLogKind::ALL.iter().map(|k| k.as_str()).collect()
 }

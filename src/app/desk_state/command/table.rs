@@ -5,7 +5,7 @@
 use super::parse;
 use super::spec::{
     Arg, CASE, CommandSpec, GLOBAL, hold_kinds, inspection_lists, move_stages, notice_kinds, outcomes,
-    pii_fields, sorts, tr, work_log_kinds,
+    pii_fields, sorts, tr, warning_filters, work_log_kinds,
 };
 use crate::app::desk_state::lists::stage_tab_words;
 
@@ -351,6 +351,19 @@ pub const COMMANDS: &[CommandSpec] = &[
         arg: Arg::Text,
         example: "2026-02",
         parse: parse::reports,
+    },
+    CommandSpec {
+        name: "warnings",
+        aliases: &[],
+        scopes: GLOBAL,
+        usage: tr(":warnings [LEVEL] [watch]", ":warnings [级别] [watch]"),
+        desc: tr(
+            "the open early-warning signals, highest level first then newest (watch: customers on the watchlist only)",
+            "列出未解除的风险预警信号，按级别从高到低、由新到旧（watch：只看重点监测客户）",
+        ),
+        arg: Arg::Words { name: tr("LEVEL", "级别"), what: tr("level", "级别"), words: warning_filters },
+        example: "red watch",
+        parse: parse::warnings,
     },
     CommandSpec {
         name: "inspections",

@@ -19,6 +19,7 @@ use crate::app::desk_state::reports::{ReportsScreen, ReportsState};
 use crate::app::desk_state::review::{ReviewScreen, ReviewState};
 use crate::app::desk_state::run::{RunScreen, RunState};
 use crate::app::desk_state::team::{TeamScreen, TeamState};
+use crate::app::desk_state::warnings::{WarningsScreen, WarningsState};
 use crate::app::keymap::{Cmd, Keymap};
 use crate::app::search::Found;
 use crate::app::strings::{Lang, fill};
@@ -37,6 +38,7 @@ pub struct DeskState {
     pub reports: Option<ReportsState>,
     pub inspections: Option<InspectionsState>,
     pub review: Option<ReviewState>,
+    pub warnings: Option<WarningsState>,
 }
 
 impl Deref for DeskState {
@@ -65,6 +67,7 @@ impl DeskState {
             reports: None,
             inspections: None,
             review: None,
+            warnings: None,
         }
     }
 
@@ -118,6 +121,10 @@ impl DeskState {
         InspectionsScreen { core: &mut self.core, list: &mut self.inspections }
     }
 
+    fn warnings_screen(&mut self) -> WarningsScreen<'_> {
+        WarningsScreen { core: &mut self.core, list: &mut self.warnings }
+    }
+
     fn review_screen(&mut self) -> ReviewScreen<'_> {
         ReviewScreen { core: &mut self.core, review: &mut self.review }
     }
@@ -125,6 +132,7 @@ impl DeskState {
     /// The post-loan lists on show are asked again (a write, another desk's commit).
     fn refresh_work(&mut self) {
         self.inspections_screen().requery(false);
+        self.warnings_screen().requery(false);
         if self.core.screen == Screen::Review {
             self.review_screen().ask();
         }
@@ -233,9 +241,11 @@ impl DeskState {
             (Cmd::ToggleMine, _) => {
                 self.lists().toggle_mine();
                 self.inspections_screen().requery(true);
+                self.warnings_screen().requery(true);
             }
             (Cmd::InspectionsView, _) => self.inspections_screen().open(None),
             (Cmd::ReviewView, _) => self.review_screen().open(),
+            (Cmd::WarningsView, _) => self.warnings_screen().open(None),
             (Cmd::LoadDemo, _) => self.lists().load_demo(),
             (Cmd::NextStage, _) => self.lists().next_stage(),
             (Cmd::NextSort, _) => self.lists().next_sort(),
@@ -258,6 +268,7 @@ impl DeskState {
             (_, Screen::Reports) => self.reports_screen().cmd(cmd),
             (_, Screen::Inspections) => self.inspections_screen().cmd(cmd),
             (_, Screen::Review) => self.review_screen().cmd(cmd),
+            (_, Screen::Warnings) => self.warnings_screen().cmd(cmd),
         }
     }
 
@@ -288,6 +299,9 @@ impl DeskState {
             }
             Reply::Inspections { generation, offset, rows, total } => {
                 self.inspections_screen().rows(generation, offset, rows, total)
+            }
+            Reply::Warnings { generation, offset, rows, total } => {
+                self.warnings_screen().rows(generation, offset, rows, total)
             }
             Reply::Review { generation, items } => self.review_screen().loaded(generation, items),
             Reply::Signed { kind, id } => {
@@ -363,6 +377,7 @@ impl DeskState {
                     }
                     Failed::Complete => self.core.completing = None,
                     Failed::Inspections => self.inspections_screen().failed(&message),
+                    Failed::Warnings => self.warnings_screen().failed(&message),
                     Failed::Review => self.review_screen().failed(generation, &message),
                 }
                 self.core.say(message);
