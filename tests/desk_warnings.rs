@@ -129,3 +129,28 @@ fn the_warnings_list_in_chinese() {
     assert_eq!(state.screen, Screen::Warnings);
     insta::assert_snapshot!("warnings_list_zh", snap(&state));
 }
+
+#[test]
+fn the_case_shows_its_customers_signals_with_their_measures() {
+    let mut desk = demo_desk();
+    // A customer with a measure taken on one of their signals.
+    let with_measure = desk
+        .signals(&SignalQuery { all: true, ..SignalQuery::default() })
+        .expect("signals")
+        .into_iter()
+        .find(|s| !s.measures.is_empty())
+        .expect("a signal with a measure in the demo book");
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, &format!(":goto {}<Enter><BackTab>", with_measure.loan_id)).expect("keys");
+    let case = state.case.as_ref().expect("case");
+    let d = case.detail.as_ref().expect("detail");
+    assert!(d.signals.iter().any(|s| s.id == with_measure.id));
+    assert!(d.signals.windows(2).all(|w| w[0].raised_on >= w[1].raised_on), "newest first");
+    let rows: u64 = d.signals.iter().map(|s| 1 + s.measures.len() as u64).sum();
+    assert_eq!(case.pane_len(), rows, "a row for each signal and each of its measures");
+    let text = snap(&state);
+    assert!(text.contains(&format!("→ {}", with_measure.measures[0].kind.as_str())), "{text}");
+    insta::assert_snapshot!("case_signals_pane", text);
+    state.lang = Lang::Zh;
+    insta::assert_snapshot!("case_signals_pane_zh", snap(&state));
+}

@@ -225,7 +225,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
         "<Tab>",
         Scope::Case,
         Cmd::NextPane,
-        "next pane: schedule/contacts/payments/history/inspections/collateral/work log",
+        "next pane: schedule/contacts/payments/history/inspections/collateral/work log/signals",
         Some("pane"),
     ),
     bind("<BackTab>", Scope::Case, Cmd::PrevPane, "previous pane", None),
@@ -290,7 +290,6 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("t", Scope::Reports, Cmd::ToggleTable, "charts ⇄ tables", Some("table")),
     bind("<Esc> h", Scope::Reports, Cmd::Back, "back to the list", Some("back")),
     bind("I", Scope::Global, Cmd::InspectionsView, "post-loan inspections due and overdue", None),
-    bind("A", Scope::Global, Cmd::WarningsView, "the open early-warning signals, red first", None),
     bind(
         "V",
         Scope::Global,
@@ -310,6 +309,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
     bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
     bind("M", Scope::Global, Cmd::ReportsView, "month-end risk reports as charts (supervisors)", None),
+    bind("A", Scope::Global, Cmd::WarningsView, "the open early-warning signals, red first", None),
 ];
 
 impl Cmd {

@@ -64,7 +64,7 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::PageUp if case => "上翻一页",
         Cmd::Top if case => "顶部",
         Cmd::Bottom if case => "底部",
-        Cmd::NextPane if case => "下一栏：还款计划/联系记录/还款与承诺/阶段/检查/押品/工作日志",
+        Cmd::NextPane if case => "下一栏：还款计划/联系记录/还款与承诺/阶段/检查/押品/工作日志/预警",
         Cmd::PrevPane => "上一栏",
         Cmd::Back if case => "返回列表",
         Cmd::Open if case => "完整查看光标所在行",

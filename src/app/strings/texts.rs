@@ -187,6 +187,10 @@ texts! {
     pane_inspections: "Inspections", "检查";
     pane_collateral: "Collateral", "押品";
     pane_work_log: "Work log", "工作日志";
+    pane_signals: "Signals", "预警";
+    signal_open: "open {0}d", "未解除 {0}天";
+    signal_confirmed: "confirmed {0}", "{0} 已确认";
+    signal_closed: "closed {0}", "{0} 已解除";
     col_seq: "#", "#";
     col_payment: "PAYMENT", "应还";
     col_principal: "PRINCIPAL", "本金";

@@ -11,7 +11,7 @@ use crate::app::{AppError, Desk, Result};
 use crate::domain::input::Lines;
 use crate::domain::warning::{Category, Level, MeasureKind, SignalCode};
 use crate::domain::{LoanStatus, Role};
-use crate::store::{self, SignalFilter, SignalRecord};
+use crate::store::{self, CustomerId, SignalFilter, SignalRecord};
 
 /// A person's signal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +204,21 @@ impl Desk {
     /// Signals by level (red first), newest first; open and confirmed ones unless `all`.
     pub fn signals(&self, q: &SignalQuery) -> Result<Vec<SignalView>> {
         self.signal_page(q, false).map(|p| p.rows)
+    }
+
+    /// Every signal of a customer, closed ones too, newest first: the case's pane.
+    pub(crate) fn customer_signals(&self, customer: CustomerId) -> Result<Vec<SignalView>> {
+        let conn = self.store.conn();
+        let filter = SignalFilter { customer: Some(customer), all: true, ..SignalFilter::default() };
+        let mut out = store::list_signals(conn, &filter)?
+            .into_iter()
+            .map(|r| {
+                let m = store::measures_of(conn, r.id)?;
+                Ok(SignalView::of(r, m, self.as_of))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.sort_by_key(|s| std::cmp::Reverse((s.raised_on, s.id)));
+        Ok(out)
     }
 
     /// A page of `signals` (the desk's Warnings list) with their count when `want_total`.
