@@ -26,6 +26,9 @@ fn cols(lang: Lang) -> [Col; 7] {
     ]
 }
 
+/// The signal column up to the longest rule's name (English or Chinese), the owner's up to 16.
+const GROW: [(usize, usize); 2] = [(1, 24), (4, 16)];
+
 fn letter(level: Level) -> char {
     match level {
         Level::Red => 'R',
@@ -57,7 +60,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
     let (lang, t) = (state.lang, state.lang.text());
     let Some(list) = &state.warnings else { return };
     let cols = cols(lang);
-    let widths = table::layout(&cols, usize::from(area.width));
+    // A wide terminal shows the whole rule's name and the owner's rather than blank cells.
+    let widths = table::layout_by_priority(&cols, usize::from(area.width), table::FLEX_MIN, &GROW);
     let mut lines = vec![table::header(&cols, &widths, theme.header())];
     let rows = u64::from(area.height.saturating_sub(1));
     match list.total {
