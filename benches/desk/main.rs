@@ -63,7 +63,7 @@ fn run() -> Res<()> {
     }
     if !db.exists() && !make {
         println!(
-            "desk benchmark skipped: no store at {} (DUEDESK_BENCH_MAKE=1 makes it, about 5 minutes and 3 GB)",
+            "desk benchmark skipped: no store at {} (DUEDESK_BENCH_MAKE=1 makes it, about 17 minutes and 5 GB)",
             db.display()
         );
         return Ok(());
