@@ -159,18 +159,32 @@ fn the_review_list_signs_with_working_days_left() {
 
 #[test]
 fn the_queue_marks_an_overdue_inspection() {
+    use duedesk::domain::warning::WarningLevel;
     let mut desk = demo_desk();
     let mut state = opened(&mut desk);
     press(&mut state, &mut desk, "<Tab>").expect("keys");
-    let marked: Vec<_> = state.overdue.rows.iter().filter(|r| r.inspection_overdue).collect();
-    assert!(!marked.is_empty());
+    // An open warning's level takes the mark's place (R, O, Y) …
+    let warned =
+        state.overdue.rows.iter().find(|r| r.warning_level != WarningLevel::None).expect("a warning");
+    let letter = match warned.warning_level {
+        WarningLevel::Red => 'R',
+        WarningLevel::Orange => 'O',
+        _ => 'Y',
+    };
     let shown = snap(&state);
-    let row = shown.lines().find(|l| l.contains(&marked[0].loan_id)).expect("row");
+    let row = shown.lines().find(|l| l.contains(&warned.loan_id)).expect("row");
+    assert!(row.get(..4).is_some_and(|m| m.contains(letter)), "{row}");
+    // … and where none is open, an overdue inspection is I.
+    let k = state.overdue.rows.iter().position(|r| r.inspection_overdue).expect("an overdue inspection");
+    state.overdue.rows[k].warning_level = WarningLevel::None;
+    let id = state.overdue.rows[k].loan_id.clone();
+    let shown = snap(&state);
+    let row = shown.lines().find(|l| l.contains(&id)).expect("row");
     assert!(row.get(..4).is_some_and(|m| m.contains('I')), "{row}");
     // At 200 columns and at 60 the mark stays.
     for w in [60, 200] {
         let wide = render(&state, w, 30);
-        let row = wide.lines().find(|l| l.contains(&marked[0].loan_id)).expect("row");
+        let row = wide.lines().find(|l| l.contains(&id)).expect("row");
         assert!(row.get(..4).is_some_and(|m| m.contains('I')), "{w}: {row}");
     }
 }

@@ -150,7 +150,7 @@ fn each_loan_goes_to_its_band_once_with_the_reason_recorded() {
     let table = d.ok_on("2026-03-02", &["--as-of", "2026-03-02", "--format", "table", "escalate"]);
     assert_eq!(
         table.stdout,
-        "reminder → negotiation: 1\n7 loans as of 2026-03-02: changed 1, held by a promise 0, dunning notices due 0\n"
+        "reminder → negotiation: 1\n7 loans as of 2026-03-02: changed 1, held by a promise 0, dunning notices due 0, signals opened 0 closed 0\n"
     );
 }
 

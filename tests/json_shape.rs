@@ -118,6 +118,9 @@ const WORDS: &[&str] = &[
     "class",
     "last_outcome",
     "promise_status",
+    "class_reason",
+    "warning_level",
+    "customer_rating",
     "party",
     "channel",
     "direction",
@@ -195,6 +198,11 @@ const SUMMARY: &[&str] = &[
     "bucket: =M0",
     // The plan holds the class the loan carried when it was saved.
     "class: =special_mention",
+    "class_reason: =restructure",
+    // A payment rule's signal (the run's): the loan is yellow, its customer medium.
+    "customer_rating: =medium",
+    "warning_level: =yellow",
+    "watchlist: bool",
     "dpd: int",
     "due_soon_on: null",
     "held_until: date",

@@ -155,6 +155,7 @@ fn scenario(d: &TestDesk, out: &std::path::Path) -> BTreeMap<&'static str, [Vec<
     assert_eq!(update.code, 0, "{}", update.stderr);
     assert_eq!(update.json()["fields"], 1);
     post_loan(d, &active, &mut m);
+    warnings(d, &active, &reminder, &mut m);
     reports(d, &collector, &mut m);
     m.insert("import payments", each(&|r| format!("import payments {}", pay(r))));
     m
@@ -218,6 +219,58 @@ fn post_loan(d: &TestDesk, active: &[String], m: &mut BTreeMap<&'static str, [Ve
     m.insert("logs", each(&|_| "logs --limit 3".into()));
     m.insert("holidays import", each(&|r| format!("holidays import {}", holidays(r))));
     m.insert("holidays list", each(&|_| "holidays list --year 2027".into()));
+}
+
+/// Early warning: signals by hand and their work, the watchlist, the rating and a manual class.
+fn warnings(
+    d: &TestDesk,
+    active: &[String],
+    reminder: &[String],
+    m: &mut BTreeMap<&'static str, [Vec<String>; 2]>,
+) {
+    let raise = |loan: &str| {
+        let s = d.ok(&[
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "warn",
+            loan,
+            "--category",
+            "lawsuit",
+            "--level",
+            "yellow",
+            "--note",
+            "sued",
+        ]);
+        s.json()["id"].as_i64().expect("a signal").to_string()
+    };
+    let signals: Vec<String> = (0..4).map(|k| raise(&active[30 + k])).collect();
+    // Customers with nothing open may leave the watchlist.
+    let quiet: Vec<String> = loans(d, &["--status", "active"])
+        .into_iter()
+        .filter(|l| {
+            let open = d.ok(&["--as-of", AS_OF, "--format", "json", "warnings", "--customer", l]).json();
+            open.as_array().is_some_and(|a| a.is_empty())
+        })
+        .take(2)
+        .collect();
+    assert_eq!(quiet.len(), 2, "the demo book's quiet customers");
+    let w = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+    let each = |f: &dyn Fn(usize) -> String| [w(&f(0)), w(&f(1))];
+    m.insert("warnings", each(&|_| "warnings --limit 3".into()));
+    m.insert(
+        "warn",
+        each(&|r| format!("warn {} --category fraud_suspicion --level yellow --note 查", active[34 + r])),
+    );
+    m.insert("warn-confirm", each(&|r| format!("warn-confirm {} --note 核实", signals[r])));
+    m.insert("warn-measure", each(&|r| format!("warn-measure {} --kind collection --note 催收", signals[r])));
+    m.insert("warn-close", each(&|r| format!("warn-close {} --reason 撤诉", signals[2 + r])));
+    m.insert("watch", each(&|r| format!("watch {} --reason 关注", quiet[r])));
+    m.insert("unwatch", each(&|r| format!("unwatch {} --reason 解除", quiet[r])));
+    m.insert("watchlist", each(&|_| "watchlist --all".into()));
+    m.insert("rating", each(&|r| format!("rating {}", active[r])));
+    m.insert("classify", each(&|r| format!("classify {} --class loss --reason 欺诈", reminder[4 + r])));
 }
 
 /// The month-end history and the risk reports, over two month-ends recorded first.
@@ -354,6 +407,7 @@ fn an_empty_csv_list_still_has_its_header() {
         (&["inspections", "--done"], &["inspections", "--done", "--from", "2099-01-01"]),
         (&["reviews"], &["reviews", "--limit", "0"]),
         (&["logs"], &["logs", "--limit", "0"]),
+        (&["warnings"], &["warnings", "--since", "2099-01-01"]),
         (&["collateral", "list"], &["collateral", "list", "--limit", "0"]),
         (&["holidays", "list"], &["holidays", "list", "--year", "2099"]),
         (
@@ -397,6 +451,13 @@ fn refusals_by_the_book_s_state_exit_3_and_bad_input_2() {
         (vec!["agency", &legal[1], "--off", "--reason", "x"], "not placed"),
         (vec!["hold-lift", &legal[1], "--reason", "x"], "no hold"),
         (vec!["move", &reminder[0], "--to", "reminder", "--reason", "x"], "already in that stage"),
+        (vec!["classify", &reminder[1], "--lift", "x"], "no manual class to lift"),
+        (
+            vec!["classify", &reminder[1], "--class", "special_mention", "--reason", "x"],
+            "not worse than the floor",
+        ),
+        (vec!["unwatch", &reminder[1], "--reason", "x"], "not on the watchlist"),
+        (vec!["warn", &legal[0], "--category", "other", "--level", "red", "--note", "x"], "written off"),
     ] {
         let (c, err) = code(&args);
         assert_eq!(c, 3, "{why}: {err}");

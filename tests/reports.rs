@@ -1,15 +1,16 @@
 //! Month-end history and the risk reports through the binary (issue #19), on a small book whose
 //! figures are worked by hand. Every loan: 12,000.00 at 0 % over 12 months, equal principal, so
-//! each installment is 1,000.00 due on the day of month of disbursement.
+//! each installment is 1,000.00 due on the day of month of disbursement. No loan is paid after 90
+//! days past due, so the NPL hold (DOMAIN §5) keeps none at a class its DPD does not give.
 //!
 //! | loan | disbursed | payments | 2025-10-31 (M1) | 2026-02-28 (M2) |
 //! |---|---|---|---|---|
-//! | A | 2025-06-01 | 4,000 on 10-01 | normal, DPD 0, 8,000 | DPD 119 from 11-01: substandard, two classes worse |
-//! | B | 2025-06-01 | 3,000 on 09-01, 5,000 on 02-01 | special mention, DPD 30, 9,000 | cured: normal, 4,000 |
-//! | C | 2025-06-01 | 4,000 on 10-01, 8,000 on 12-15 | normal, 8,000 | closed |
+//! | A | 2025-06-01 | 4,000 on 09-29 | normal, DPD 0, 8,000 | DPD 119 from 11-01: substandard, two classes worse |
+//! | B | 2025-06-01 | 3,000 on 09-01, 5,000 on 12-29 | special mention, DPD 30, 9,000 | cured: normal, 4,000 |
+//! | C | 2025-06-01 | 4,000 on 09-29, 8,000 on 12-15 | normal, 8,000 | closed |
 //! | D | 2024-06-01 | none | loss, DPD 487, 12,000 | written off on 2026-01-15 |
 //! | E | 2025-12-01 | 2,000 on 02-01 | — (disbursed after M1) | normal, 10,000 |
-//! | F | 2025-06-01 | 4,000 on 10-01, then 1,000 each month | normal, 8,000 | normal, 4,000 |
+//! | F | 2025-06-01 | 4,000 on 09-29, then 1,000 each month | normal, 8,000 | normal, 4,000 |
 
 mod common;
 
@@ -26,13 +27,13 @@ F,己,equal_principal,12000,0,12,2025-06-01,西城,wang.fang
 ";
 
 const PAYMENTS: &str = "loan_id,paid_on,amount
-A,2025-10-01,4000
+A,2025-09-29,4000
 B,2025-09-01,3000
-B,2026-02-01,5000
-C,2025-10-01,4000
+B,2025-12-29,5000
+C,2025-09-29,4000
 C,2025-12-15,8000
 E,2026-02-01,2000
-F,2025-10-01,4000
+F,2025-09-29,4000
 F,2025-11-01,1000
 F,2025-12-01,1000
 F,2026-01-01,1000

@@ -99,6 +99,17 @@ const ROWS: &[Row] = &[
         setup: &[],
     },
     Row { args: "import payments {file}", needs: Needs::Supervisor, setup: &[] },
+    Row {
+        args: "warn {loan} --category lawsuit --level yellow --note roles",
+        needs: Needs::Owner,
+        setup: &[],
+    },
+    Row { args: "classify {loan} --class loss --reason roles", needs: Needs::Supervisor, setup: &[] },
+    Row {
+        args: "classify {loan} --lift roles",
+        needs: Needs::Supervisor,
+        setup: &["classify {loan} --class doubtful --reason setup"],
+    },
     Row { args: "escalate", needs: Needs::Supervisor, setup: &[] },
     Row { args: "refresh", needs: Needs::Desk, setup: &[] },
     Row { args: "users add newbie --role collector", needs: Needs::Admin, setup: &[] },

@@ -123,13 +123,14 @@ fn book(specs: &[Spec]) -> Book {
 /// The figures a list row and `show` both give, side by side.
 fn figures(s: &LoanSummary) -> String {
     format!(
-        "{} {} {} dpd {} {} {} out {} overdue {}+{}={} penalty {} payoff {} next {:?} {} soon {:?} promise {:?} {:?}",
+        "{} {} {} dpd {} {} {} ({}) out {} overdue {}+{}={} penalty {} payoff {} next {:?} {} soon {:?} promise {:?} {:?}",
         s.loan_id,
         s.status,
         s.stage,
         s.dpd,
         s.bucket,
         s.class,
+        s.class_reason,
         s.outstanding_principal,
         s.overdue_principal,
         s.overdue_interest,

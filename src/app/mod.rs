@@ -37,6 +37,7 @@ pub mod tasks;
 pub mod team;
 mod text_in;
 pub mod views;
+pub mod warnings;
 pub mod worklog;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};

@@ -298,6 +298,8 @@ impl Desk {
             store::write_off(tx, loan.id, as_of)?;
             let note = format!("no longer needed: written off: {reason}");
             tasks::close_work(tx, loan.id, None, as_of, &ev.actor, &note)?;
+            // DOMAIN §9: writing a loan off closes its open signals.
+            store::close_loan_signals(tx, loan.id, as_of, &ev.actor, "loan written off")?;
             super::inspect::reschedule_loans(tx, &[loan.id], &inspections, &store::StateAt::shared(as_of, rules))?;
             let detail =
                 serde_json::json!({ "from": from.as_str(), "to": "written_off", "on": as_of.to_string(), "reason": reason });

@@ -71,12 +71,13 @@ impl Desk {
             (req.kind == PlanKind::Restructure).then(|| observation_until(effective_on, &lines));
         // The plan holds the class the loan carries now and the arrears it takes over.
         let before = store::plan_hold(conn, &loan)?;
-        let class = crate::domain::loan_class(
-            &a,
-            loan.observation_until,
-            held_class(before, &schedule, &payments, &a)
-                .max(loan.manual_class.and_then(|m| m.in_force(self.as_of))),
-        );
+        let holds = crate::domain::ClassHolds {
+            observation_until: loan.observation_until,
+            plan_held: held_class(before, &schedule, &payments, &a),
+            manual: loan.manual_class.and_then(|m| m.in_force(self.as_of)),
+            npl: crate::domain::npl::npl_hold(&schedule, &payments, self.as_of, self.rules.class_bands).class,
+        };
+        let (class, _) = crate::domain::loan_class(&a, holds);
         let arrears = a.overdue_amount().max(arrears_left(before, &payments, self.as_of));
         let hold = PlanHold { since: effective_on, class, arrears };
         let preview = crate::domain::assess(&lines, &[], loan.terms.rate, self.as_of, &self.rules);

@@ -30,11 +30,14 @@ pub struct CollectorFigures {
     pub promises_broken: i64,
     /// Payments received this month on the cases the user owns.
     pub collected: Money,
+    /// Early-warning signals open on the user's cases, and the user's customers on the watchlist.
+    pub open_signals: i64,
+    pub watchlist: i64,
 }
 
 impl CollectorFigures {
     /// The figures after the name, in the order the team table shows them (desk and command line).
-    pub fn cells(&self) -> [String; 7] {
+    pub fn cells(&self) -> [String; 9] {
         [
             self.open_cases.to_string(),
             self.overdue_amount.to_string(),
@@ -43,6 +46,8 @@ impl CollectorFigures {
             self.promises_kept.to_string(),
             self.promises_broken.to_string(),
             self.collected.to_string(),
+            self.open_signals.to_string(),
+            self.watchlist.to_string(),
         ]
     }
 }
@@ -151,6 +156,8 @@ impl Desk {
                 promises_kept: kept,
                 promises_broken: broken,
                 collected,
+                open_signals: store::open_signals_owned(conn, u.id)?,
+                watchlist: store::watched_owned(conn, u.id)?,
             };
             // Collectors always; others (supervisors, disabled users) when they have figures.
             let busy = open_loans > 0

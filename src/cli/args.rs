@@ -176,6 +176,26 @@ pub enum Command {
     /// The working-day calendar: holidays and make-up working days (调休)
     #[command(subcommand)]
     Holidays(super::holidays::HolidaysCmd),
+    /// Early-warning signals (风险预警), red first then newest: open and confirmed ones unless --all
+    Warnings(super::warnings::WarningsArgs),
+    /// Raise a warning by hand on a loan (its owner or a supervisor), with a category, level and note
+    Warn(super::warnings::WarnArgs),
+    /// Confirm a warning (核实, the owner), with a note
+    WarnConfirm(super::warnings::SignalNoteArgs),
+    /// Close a warning raised by hand (its raiser or a supervisor), with a reason
+    WarnClose(super::warnings::SignalCloseArgs),
+    /// Record a measure on a warning (处置措施); special_inspection asks for one
+    WarnMeasure(super::warnings::MeasureArgs),
+    /// Put a customer on the watchlist (重点监测, its owner or a supervisor), with a reason
+    Watch(super::warnings::WatchArgs),
+    /// Take a customer off the watchlist (supervisor), with a reason, once nothing is open
+    Unwatch(super::warnings::WatchArgs),
+    /// The watchlist: who is on it, since when and why (--all: every stay)
+    Watchlist(super::warnings::WatchlistArgs),
+    /// A customer's rating (客户分类: low, medium, high); --set rates worse (supervisor)
+    Rating(super::warnings::RatingArgs),
+    /// Set a loan's class worse than its DPD floor (supervisor), or --lift the one in force
+    Classify(super::warnings::ClassifyArgs),
     /// Month-end history and the risk reports (风险报告): capture, migration, roll, npl, vintage,
     /// cure, large
     #[command(subcommand)]

@@ -178,8 +178,18 @@ fn summary(r: &EscalationReport) -> String {
     } else {
         String::new()
     };
+    let s = r.signals;
+    let signals = if r.dry_run {
+        String::new()
+    } else {
+        let mut t = format!(", signals opened {} closed {}", s.opened, s.closed);
+        if s.watchlist_entered + s.watchlist_left > 0 {
+            t.push_str(&format!(", watchlist in {} out {}", s.watchlist_entered, s.watchlist_left));
+        }
+        t
+    };
     text.push_str(&format!(
-        "{} loans as of {}: {verb} {}, {held}, dunning notices due {}{maturity}{}\n",
+        "{} loans as of {}: {verb} {}, {held}, dunning notices due {}{maturity}{signals}{}\n",
         r.loans,
         r.as_of,
         r.changed,

@@ -4,6 +4,7 @@
 pub mod args;
 mod audit;
 mod collateral;
+mod demo_said;
 mod escalate;
 pub mod format;
 mod holidays;
@@ -18,6 +19,7 @@ mod scorecard;
 pub mod table;
 mod tasks;
 mod team;
+mod warnings;
 mod worklog;
 
 use std::io::{IsTerminal, Write};
@@ -100,25 +102,7 @@ fn execute(cli: Cli) -> Result<()> {
                 let mut p = progress("building the demo book");
                 let report = demo::generate(&mut desk, loans, seed, &mut |n| p.tick(n))?;
                 drop(p);
-                let said = format!(
-                    "demo book: {} loans, {} customers, {} payments, {} contacts, {} collateral items, {} inspections, \
-                     {} work log entries, {} month-ends; desk users {}",
-                    report.loans,
-                    report.customers,
-                    report.payments,
-                    report.contacts,
-                    report.collateral,
-                    report.inspections,
-                    report.work_logs,
-                    report.month_ends,
-                    report.users.join(", ")
-                );
-                let what = serde_json::json!({
-                    "store": desk.store_label(), "loans": report.loans, "customers": report.customers,
-                    "payments": report.payments, "contacts": report.contacts,
-                    "collateral": report.collateral, "inspections": report.inspections,
-                    "work_logs": report.work_logs, "month_ends": report.month_ends, "users": report.users,
-                });
+                let (said, what) = demo_said::of(&report, desk.store_label());
                 if open || format == Format::Table {
                     eprintln!("{said}");
                 } else {
@@ -290,6 +274,16 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::LogSign(a)) => worklog::sign(&mut desk, &a, format),
         Some(Command::Logs(a)) => worklog::list(&desk, &a, format),
         Some(Command::Holidays(c)) => holidays::run(&mut desk, &c, format),
+        Some(Command::Warnings(a)) => warnings::list(&desk, &a, format),
+        Some(Command::Warn(a)) => warnings::warn(&mut desk, &a, format),
+        Some(Command::WarnConfirm(a)) => warnings::confirm(&mut desk, &a, format),
+        Some(Command::WarnClose(a)) => warnings::close(&mut desk, &a, format),
+        Some(Command::WarnMeasure(a)) => warnings::measure(&mut desk, &a, format),
+        Some(Command::Watch(a)) => warnings::watch(&mut desk, &a, format),
+        Some(Command::Unwatch(a)) => warnings::unwatch(&mut desk, &a, format),
+        Some(Command::Watchlist(a)) => warnings::watchlist(&desk, &a, format),
+        Some(Command::Rating(a)) => warnings::rating(&mut desk, &a, format),
+        Some(Command::Classify(a)) => warnings::classify(&mut desk, &a, format),
         Some(Command::Report(c)) => report::run(&mut desk, &c, format),
         Some(Command::Targets(c)) => scorecard::targets(&mut desk, &c, format),
         Some(Command::Scorecard(a)) => scorecard::scorecard(&mut desk, &a, format),

@@ -15,7 +15,7 @@ use crate::app::{AppError, Result};
 /// The CSV columns of the lists, written alone when a list is empty (`tests/outputs.rs` checks
 /// them against a list's own header).
 pub(super) mod header {
-    pub const LOANS: &str = "loan_id,borrower,product,assignee,stage,agency,status,dpd,bucket,class,principal,outstanding_principal,overdue_principal,overdue_interest,overdue_amount,penalty_interest,next_due_on,next_due_amount,payoff_amount,due_soon_on,phone,last_contact_at,last_outcome,next_action_on,promise_due_on,promise_status,held_until,as_of,worked_by";
+    pub const LOANS: &str = "loan_id,borrower,product,assignee,stage,agency,status,dpd,bucket,class,class_reason,warning_level,watchlist,customer_rating,principal,outstanding_principal,overdue_principal,overdue_interest,overdue_amount,penalty_interest,next_due_on,next_due_amount,payoff_amount,due_soon_on,phone,last_contact_at,last_outcome,next_action_on,promise_due_on,promise_status,held_until,as_of,worked_by";
     pub const PROMISES: &str = "loan_id,borrower,assignee,amount,made_on,due_on,status,made_by";
     pub const AUDIT: &str = "id,at,actor,action,entity,entity_id,detail";
     pub const CHANGES: &str = "loan_id,from,to,dpd,reason";
@@ -31,6 +31,9 @@ pub(super) mod header {
     pub const MISSING_LOGS: &str = "owner,display_name,cases,last_logged_on,month";
     pub const COLLATERAL: &str = "id,customer_id,loan_id,kind,description,owner,status,insured_until,uninsured,value,valued_on,valuer,revalue_by,stale,valuations";
     pub const HOLIDAYS: &str = "date,kind,name";
+    pub const SIGNALS: &str = "id,loan_id,customer_id,borrower,owner,code,category,level,state,raised_on,raised_by,closed_on,reason,days_open,measures";
+    pub const WATCHLIST: &str =
+        "customer_id,name,owner,entered_on,entered_by,reason,left_on,left_by,left_reason";
 }
 
 pub struct Out {

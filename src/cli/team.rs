@@ -154,6 +154,8 @@ fn team_table(r: &TeamReport) -> String {
         right("KEPT"),
         right("BROKEN"),
         right("COLLECTED"),
+        right("SIGNALS"),
+        right("WATCH"),
     ];
     let body: Vec<Vec<String>> =
         r.collectors.iter().map(|c| std::iter::once(c.user.clone()).chain(c.cells()).collect()).collect();

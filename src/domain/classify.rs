@@ -154,32 +154,61 @@ impl ManualClass {
     }
 }
 
-/// The class a loan carries: its DPD floor, at least special mention while a restructured loan is
-/// under observation, at least the class a plan holds it at (`plan::held_class`), normal once
-/// closed.
-pub fn loan_class(
-    a: &crate::domain::Assessment,
-    observation_until: Option<chrono::NaiveDate>,
-    plan_held: Option<RiskClass>,
-) -> RiskClass {
-    class_on(a.closed, a.class_floor, a.as_of, observation_until, plan_held)
+text_enum!(
+    /// The rule of DOMAIN §5 that set a loan's class: `floor` where none made it worse than the
+    /// DPD floor (a tie with the floor included).
+    ClassReason, "class reason", {
+        Floor => "floor",
+        NplHold => "npl_hold",
+        Manual => "manual",
+        Restructure => "restructure",
+    }
+);
+
+/// What may hold a loan's class worse than its DPD floor on a date (DOMAIN §5).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClassHolds {
+    /// The end of a restructure's observation: at least special mention before it.
+    pub observation_until: Option<chrono::NaiveDate>,
+    /// The class a payment plan holds the loan at until it is kept (`plan::held_class`): a plan
+    /// is a restructure of the debt, so its reason is `restructure`.
+    pub plan_held: Option<RiskClass>,
+    /// A supervisor's class in force on the date.
+    pub manual: Option<RiskClass>,
+    /// The NPL hold (`npl::npl_hold`).
+    pub npl: Option<RiskClass>,
 }
 
-/// `loan_class` from its parts: whether the loan is closed, its floor on `on` (`ClassBands::floor`
-/// of its DPD), the end of a restructure's observation and the class a plan holds it at.
-pub fn class_on(
+/// The class a loan carries and the rule that set it: the worst of its DPD floor, the
+/// observation, a plan's, a manual class and the NPL hold; normal once closed. Where two rules
+/// give the same class worse than the floor, a person's decision names it first, then the NPL
+/// hold, then the restructure.
+pub fn class_with_reason(
     closed: bool,
     floor: RiskClass,
     on: chrono::NaiveDate,
-    observation_until: Option<chrono::NaiveDate>,
-    plan_held: Option<RiskClass>,
-) -> RiskClass {
+    holds: ClassHolds,
+) -> (RiskClass, ClassReason) {
     if closed {
-        return RiskClass::Normal;
+        return (RiskClass::Normal, ClassReason::Floor);
     }
-    let observed = observation_until.is_some_and(|until| on < until);
-    let floor = if observed { floor.max(RiskClass::SpecialMention) } else { floor };
-    floor.max(plan_held.unwrap_or(RiskClass::Normal))
+    let observed =
+        holds.observation_until.is_some_and(|until| on < until).then_some(RiskClass::SpecialMention);
+    let restructure = observed.max(holds.plan_held);
+    let candidates = [
+        (holds.manual, ClassReason::Manual),
+        (holds.npl, ClassReason::NplHold),
+        (restructure, ClassReason::Restructure),
+    ];
+    candidates
+        .into_iter()
+        .filter_map(|(c, why)| c.filter(|c| *c > floor).map(|c| (c, why)))
+        .fold((floor, ClassReason::Floor), |best, (c, why)| if c > best.0 { (c, why) } else { best })
+}
+
+/// The class a loan carries (`class_with_reason` without the reason), from its assessment.
+pub fn loan_class(a: &crate::domain::Assessment, holds: ClassHolds) -> (RiskClass, ClassReason) {
+    class_with_reason(a.closed, a.class_floor, a.as_of, holds)
 }
 
 #[cfg(test)]
@@ -230,6 +259,36 @@ mod tests {
         assert_eq!(m.in_force(d("2026-06-30")), Some(RiskClass::Substandard));
         assert_eq!(m.in_force(d("2026-07-01")), None);
         assert_eq!(ManualClass { until: None, ..m }.in_force(d("2030-01-01")), Some(RiskClass::Substandard));
+    }
+
+    #[test]
+    fn the_class_is_the_worst_rule_and_names_it() {
+        use ClassReason::*;
+        use RiskClass::*;
+        let d = |s: &str| crate::domain::parse_date(s).expect("date");
+        let on = d("2026-03-01");
+        let h = |observation: Option<&str>, plan, manual, npl| ClassHolds {
+            observation_until: observation.map(d),
+            plan_held: plan,
+            manual,
+            npl,
+        };
+        let cases = [
+            (Normal, h(None, None, None, None), (Normal, Floor)),
+            (Substandard, h(None, None, Some(Substandard), Some(Substandard)), (Substandard, Floor)),
+            (Normal, h(Some("2026-03-02"), None, None, None), (SpecialMention, Restructure)),
+            (Normal, h(Some("2026-03-01"), None, None, None), (Normal, Floor)),
+            (Normal, h(None, Some(Doubtful), None, None), (Doubtful, Restructure)),
+            (SpecialMention, h(None, None, None, Some(Loss)), (Loss, NplHold)),
+            (Normal, h(None, None, Some(Substandard), Some(Substandard)), (Substandard, Manual)),
+            (Normal, h(None, Some(Substandard), None, Some(Substandard)), (Substandard, NplHold)),
+            (Normal, h(None, None, Some(Substandard), Some(Doubtful)), (Doubtful, NplHold)),
+        ];
+        for (floor, holds, want) in cases {
+            assert_eq!(class_with_reason(false, floor, on, holds), want, "{floor} {holds:?}");
+        }
+        let worst = h(Some("2027-01-01"), Some(Loss), Some(Loss), Some(Loss));
+        assert_eq!(class_with_reason(true, Loss, on, worst), (Normal, Floor), "closed");
     }
 
     #[test]

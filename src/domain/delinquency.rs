@@ -105,6 +105,8 @@ pub struct AssessRules {
     pub maturity_window_days: i64,
     /// Days after a promise's date that it is still active and a payment still keeps it.
     pub promise_grace_days: i64,
+    /// The payment rules of early warning, computed with the snapshot's row (DOMAIN §9).
+    pub history: crate::domain::warning::HistoryRules,
 }
 
 /// The penalty uplift of a store that has not set `penalty_uplift_pct`: the top of the range.

@@ -5,12 +5,14 @@ pub mod classify;
 pub mod collateral;
 pub mod conduct;
 pub mod contact;
+pub mod coverage;
 pub mod delinquency;
 pub mod escalation;
 pub mod hold;
 pub mod input;
 pub mod inspection;
 pub mod money;
+pub mod npl;
 pub mod phone;
 pub mod plan;
 pub mod policy;
@@ -22,10 +24,13 @@ pub mod search;
 pub mod stage;
 pub mod standing;
 pub mod terms;
+pub mod warning;
 pub mod workdays;
 pub mod worklog;
 
-pub use classify::{Bucket, ClassBands, ManualClass, RiskClass, class_on, loan_class};
+pub use classify::{
+    Bucket, ClassBands, ClassHolds, ClassReason, ManualClass, RiskClass, class_with_reason, loan_class,
+};
 pub use contact::{Channel, Direction, Outcome, Party, PromiseStatus, promise_status};
 pub use delinquency::{
     AssessRules, Assessment, DueSoon, DueSoonKind, InstallmentState, InstallmentStatus, Payment, assess,

@@ -16,6 +16,8 @@ use super::delinquency::{AssessRules, DEFAULT_PENALTY_UPLIFT_PCT};
 use super::inspection::InspectionRules;
 use super::stage::StageBands;
 use super::terms::Product;
+use super::warning::WarningRules;
+use super::warning::rules::WarningsRead;
 
 /// The shipped policy file, which `Policy::default()` reads.
 pub const DEFAULT_POLICY: &str = include_str!("../../policy/default.toml");
@@ -42,6 +44,8 @@ pub struct Policy {
     pub class_bands: ClassBands,
     /// The post-loan inspection schedule and the deadlines of reviews, signatures and valuations.
     pub inspections: InspectionRules,
+    /// The early-warning rules (DOMAIN §9, `[warnings.*]`).
+    pub warnings: WarningRules,
 }
 
 impl Default for Policy {
@@ -86,6 +90,7 @@ impl Policy {
             installment_window_days: self.installment_window_days,
             maturity_window_days: self.maturity_window_days,
             promise_grace_days: self.promise_grace_days,
+            history: self.warnings.history(),
         }
     }
 
@@ -132,6 +137,7 @@ impl Policy {
         for ((key, _, _), value) in InspectionRules::KEYS.iter().zip(self.inspections.values()) {
             let _ = writeln!(s, "{key} = {value}");
         }
+        self.warnings.write_toml(&mut s);
         s
     }
 }
@@ -143,6 +149,12 @@ pub struct PolicyError {
     /// The dotted key, e.g. `stages.legal`; empty for the file as a whole.
     pub key: String,
     pub message: String,
+}
+
+impl From<(Range<usize>, String, String)> for PolicyError {
+    fn from((span, key, message): (Range<usize>, String, String)) -> Self {
+        PolicyError { span, key, message }
+    }
 }
 
 impl PolicyError {
@@ -214,6 +226,7 @@ struct Draft {
     class_bands: Option<ClassBands>,
     /// `[inspections]`, in the order of `InspectionRules::KEYS`.
     inspections: [Option<i64>; InspectionRules::KEYS.len()],
+    warnings: Option<WarningsRead>,
 }
 
 fn int(v: &Value<'_>) -> Option<i64> {
@@ -348,7 +361,7 @@ impl Reader {
             let section = k.get_ref().as_ref();
             let Some(t) = (match section {
                 "stages" | "products" | "promise" | "plan" | "due_soon" | "classification"
-                | "inspections" => self.table(section, v),
+                | "inspections" | "warnings" => self.table(section, v),
                 _ => {
                     self.unknown(
                         k.span(),
@@ -361,6 +374,7 @@ impl Reader {
                             "due_soon",
                             "classification",
                             "inspections",
+                            "warnings",
                         ],
                     );
                     None
@@ -376,6 +390,13 @@ impl Reader {
                     }
                 }
                 "products" => self.products(t, &mut d),
+                "warnings" => {
+                    let mut w = WarningsRead::read(t);
+                    for (span, key, message) in std::mem::take(&mut w.faults) {
+                        self.errors.push(PolicyError::new(span, key, message));
+                    }
+                    d.warnings = Some(w);
+                }
                 "promise" => {
                     for (k, v) in t {
                         let key = format!("promise.{}", k.get_ref());
@@ -556,7 +577,10 @@ impl Reader {
                 None => all_given = false,
             }
         }
+        let mut read = d.warnings.unwrap_or_default();
+        let warnings = read.finish_into(base.map(|b| &b.warnings), &mut self.errors);
         Some(Policy {
+            warnings: warnings?,
             bands: bands?,
             products,
             guarantor_stage: guarantor_stage?,
@@ -653,6 +677,37 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn the_warning_rules_are_policy_data() {
+        use crate::domain::warning::{Level, SignalCode};
+        let w = Policy::default().warnings;
+        assert_eq!(w.get(SignalCode::FirstInstallmentMissed).level, Level::Red);
+        assert_eq!(w.get(SignalCode::RepeatedLate).params, [6, 3]);
+        let p = parse_policy("[warnings.relapse]\non = false\ndays = 60\n").expect("reads");
+        assert_eq!(p.warnings.get(SignalCode::Relapse).params[0], 60);
+        assert!(!p.warnings.get(SignalCode::Relapse).on);
+        assert_eq!(p.warnings.get(SignalCode::Unreachable), w.get(SignalCode::Unreachable));
+        let errs = parse_policy(
+            "[warnings.relapse]\nlevel = \"purple\"\nweeks = 2\n[warnings.nosuch]\non = true\n[warnings.repeated_late]\nlate = 7\n",
+        )
+        .expect_err("bad");
+        let mut keys: Vec<&str> = errs.iter().map(|e| e.key.as_str()).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "warnings.nosuch",
+                "warnings.relapse.level",
+                "warnings.relapse.weeks",
+                "warnings.repeated_late.late"
+            ]
+        );
+        let level = errs.iter().find(|e| e.key == "warnings.relapse.level").expect("level");
+        assert!(level.message.contains("yellow, orange, red"), "{}", level.message);
+        let back = parse_policy(&Policy::default().to_toml()).expect("reads back");
+        assert_eq!(back.warnings, w);
     }
 
     #[test]

@@ -406,8 +406,8 @@ pub fn write_off(conn: &Connection, loan: LoanId, on: NaiveDate) -> Result<()> {
     )?
     .execute(params![loan, on.to_string()])?;
     conn.prepare_cached(
-        "UPDATE loan_state SET status = 'written_off', stage = 'written_off', workflow_stage = 'written_off' \
-         WHERE loan_id = ?1",
+        "UPDATE loan_state SET status = 'written_off', stage = 'written_off', workflow_stage = 'written_off', \
+         warn_bits = 0 WHERE loan_id = ?1",
     )?
     .execute(params![loan])?;
     Ok(())

@@ -38,6 +38,8 @@ pub struct DueFacts {
     /// The loan's collateral description and guarantor, as imported.
     pub collateral: Option<String>,
     pub guarantor: Option<String>,
+    /// The customer is on the watchlist (DOMAIN §9): inspected monthly.
+    pub watchlist: bool,
 }
 
 /// An inspection record that no later record corrects.
@@ -61,6 +63,7 @@ fn facts_sql(filter: &str, inspected: bool) -> String {
          coalesce(s.status, CASE WHEN l.written_off_on IS NULL THEN 'active' ELSE 'written_off' END) AS status, \
          coalesce(s.outstanding_principal, l.principal_cents) AS outstanding, \
          {first} AS first_done, {latest} AS latest, l.principal_cents, l.collateral, l.guarantor, \
+         EXISTS (SELECT 1 FROM watchlist w WHERE w.customer_id = l.customer_id AND w.left_on IS NULL) AS watched, \
          s.loan_id IS NOT NULL AS standing, {CLASS_COLUMNS} \
          FROM loans l JOIN customers c ON c.id = l.customer_id LEFT JOIN main.loan_state s ON s.loan_id = l.id \
          WHERE {filter} ORDER BY l.customer_id, l.id"
@@ -90,6 +93,7 @@ impl FromRow for Read {
             principal: c.money("principal_cents")?,
             collateral: c.get("collateral")?,
             guarantor: c.get("guarantor")?,
+            watchlist: c.get("watched")?,
         };
         let standing = if c.get("standing")? { Some(ClassParts::read(c)?) } else { None };
         Ok(Read { facts, standing })
@@ -99,7 +103,7 @@ impl FromRow for Read {
 impl Read {
     fn at(self, at: &StateAt) -> DueFacts {
         let Some(parts) = self.standing else { return self.facts };
-        let (dpd, class) = parts.on(at);
+        let (dpd, class, _) = parts.on(at);
         DueFacts { dpd, class, ..self.facts }
     }
 }

@@ -26,6 +26,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0018_contact_void.sql"),
     include_str!("../../migrations/0019_post_loan.sql"),
     include_str!("../../migrations/0020_standing_snapshot.sql"),
+    include_str!("../../migrations/0021_early_warning.sql"),
     include_str!("../../migrations/0022_month_end.sql"),
 ];
 

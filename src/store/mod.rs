@@ -24,15 +24,18 @@ mod notices;
 mod open;
 mod payments;
 mod queue;
+mod risk;
 mod row;
 mod scorecard;
 mod search;
 mod settings;
+mod signals;
 mod state;
 mod state_row;
 mod tasks;
 mod team;
 mod users;
+mod warn_facts;
 mod worklogs;
 
 use std::path::{Path, PathBuf};
@@ -61,14 +64,17 @@ pub use month_end_list::{MonthEndFilter, MonthEndListRow, month_end_list};
 pub use notices::*;
 pub use payments::*;
 pub use queue::*;
+pub use risk::*;
 pub use scorecard::*;
 pub use search::*;
 pub use settings::*;
+pub use signals::*;
 pub use state::*;
 pub use state_row::StateRow;
 pub use tasks::*;
 pub use team::*;
 pub use users::*;
+pub use warn_facts::*;
 pub use worklogs::*;
 
 /// Loans a transaction of the day's roll recomputes at most, and how long it may go on: another

@@ -153,7 +153,7 @@ pub fn capture_page(
             },
             None => None,
         };
-        let (dpd, class) = s.class.on(at);
+        let (dpd, class, _) = s.class.on(at);
         // Written off after the month-end: active then (a recapture reads today's status).
         let status = match s.written_off_on {
             Some(on) if on > at.on && s.status == LoanStatus::WrittenOff => LoanStatus::Active,

@@ -8,8 +8,8 @@ use super::book::LoanId;
 use super::row::{Cols, FromRow};
 use super::state::StateAt;
 use crate::domain::{
-    Bucket, DueSoonKind, LoanStatus, ManualClass, Money, Product, PromiseStatus, Rate, RiskClass, Stage,
-    class_on, dpd_on, penalty_on,
+    Bucket, ClassHolds, ClassReason, DueSoonKind, LoanStatus, ManualClass, Money, Product, PromiseStatus,
+    Rate, RiskClass, Stage, class_with_reason, dpd_on, penalty_on,
 };
 
 /// One row of a loan list: the loan and its figures as of the date asked.
@@ -29,6 +29,7 @@ pub struct StateRow {
     pub dpd: i64,
     pub bucket: Bucket,
     pub class: RiskClass,
+    pub class_reason: ClassReason,
     pub outstanding_principal: Money,
     pub overdue_principal: Money,
     pub overdue_interest: Money,
@@ -54,8 +55,8 @@ pub(crate) const ROW_COLUMNS: &str = "s.loan_id, l.loan_ref, l.borrower, l.phone
      l.rate_e4, u.login, s.stage, l.agency, s.status, s.outstanding_principal, s.overdue_principal, \
      s.overdue_interest, s.overdue_amount, s.penalty_lag, s.next_due_on, s.next_due_amount, s.due_soon_on, \
      s.due_soon_kind, l.last_contact_at, l.last_outcome, s.next_action_on, s.promise_due_on, s.promise_status, \
-     s.overdue_since, s.unpaid_total, l.observation_until, s.class_held, l.manual_class, l.manual_class_from, \
-     l.manual_class_until, (SELECT max(h.until_on) FROM holds h WHERE h.loan_id = s.loan_id AND h.from_on <= ?1 \
+     s.overdue_since, s.unpaid_total, l.observation_until, s.class_held, s.class_npl, l.manual_class, \
+     l.manual_class_from, l.manual_class_until, (SELECT max(h.until_on) FROM holds h WHERE h.loan_id = s.loan_id AND h.from_on <= ?1 \
      AND h.until_on >= ?1 AND (h.lifted_on IS NULL OR h.lifted_on > ?1)) AS held_until";
 
 /// A list row as stored, before the date's figures are derived.
@@ -74,12 +75,14 @@ pub(crate) struct ClassParts {
     pub(crate) unpaid_total: Money,
     pub(crate) observation_until: Option<NaiveDate>,
     pub(crate) class_held: Option<RiskClass>,
+    /// The NPL hold as of the row's date, exact until its `stale_on` (`domain::npl`).
+    pub(crate) class_npl: Option<RiskClass>,
     pub(crate) manual: Option<ManualClass>,
 }
 
 /// `ClassParts`' columns, from a snapshot `s` and its loan `l`.
 pub(crate) const CLASS_COLUMNS: &str = "s.overdue_since, s.unpaid_total, l.observation_until, s.class_held, \
-     l.manual_class, l.manual_class_from, l.manual_class_until";
+     s.class_npl, l.manual_class, l.manual_class_from, l.manual_class_until";
 
 impl FromRow for ClassParts {
     fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
@@ -88,20 +91,27 @@ impl FromRow for ClassParts {
             unpaid_total: c.money("unpaid_total")?,
             observation_until: c.opt_day("observation_until")?,
             class_held: c.opt_word("class_held")?,
+            class_npl: c.opt_word("class_npl")?,
             manual: c.manual_class()?,
         })
     }
 }
 
 impl ClassParts {
-    /// DPD and the class on the date asked: the DPD floor, at least special mention under
-    /// observation, at least what a plan or a manual class in force holds, normal once closed.
-    pub(crate) fn on(&self, at: &StateAt) -> (i64, RiskClass) {
+    /// DPD and the class on the date asked with the rule that set it (`class_with_reason`: the
+    /// DPD floor, the observation, a plan's, a manual class in force, the NPL hold).
+    pub(crate) fn on(&self, at: &StateAt) -> (i64, RiskClass, ClassReason) {
         let dpd = dpd_on(self.overdue_since, at.on);
         // Every installment covered (a written-off loan too): nothing unpaid is left.
         let closed = self.unpaid_total.is_zero();
-        let held = self.class_held.max(self.manual.and_then(|m| m.in_force(at.on)));
-        (dpd, class_on(closed, at.rules.class_bands.floor(dpd), at.on, self.observation_until, held))
+        let holds = ClassHolds {
+            observation_until: self.observation_until,
+            plan_held: self.class_held,
+            manual: self.manual.and_then(|m| m.in_force(at.on)),
+            npl: self.class_npl,
+        };
+        let (class, reason) = class_with_reason(closed, at.rules.class_bands.floor(dpd), at.on, holds);
+        (dpd, class, reason)
     }
 }
 
@@ -139,6 +149,7 @@ impl FromRow for Stored {
             dpd: 0,
             bucket: Bucket::M0,
             class: RiskClass::Normal,
+            class_reason: ClassReason::Floor,
             outstanding_principal,
             overdue_principal,
             overdue_interest,
@@ -165,7 +176,7 @@ impl FromRow for Stored {
 impl Stored {
     /// The row with its figures for the date asked.
     pub(crate) fn at(self, at: &StateAt) -> StateRow {
-        let (dpd, class) = self.class.on(at);
+        let (dpd, class, class_reason) = self.class.on(at);
         let penalty = penalty_on(
             self.class.overdue_since,
             self.row.overdue_principal,
@@ -179,6 +190,7 @@ impl Stored {
             dpd,
             bucket: Bucket::for_dpd(dpd),
             class,
+            class_reason,
             penalty_interest: penalty,
             payoff_amount: self.class.unpaid_total + penalty,
             ..self.row

@@ -14,8 +14,10 @@ use crate::app::desk_state::{CasePane, CaseState};
 use crate::app::moves::HoldKind;
 use crate::app::strings::{Lang, Text, fill};
 use crate::app::views::{LoanDetail, ScheduleLine};
+use crate::domain::ClassReason;
 use crate::domain::Money;
 use crate::domain::plan::PlanScope;
+use crate::domain::warning::{Level, Rating, WarningLevel};
 use crate::text;
 
 /// Lines of the case header (the state's `CASE_CHROME` counts them).
@@ -78,6 +80,15 @@ fn money(m: Money, grouped: bool) -> String {
     if grouped { m.grouped() } else { m.to_string() }
 }
 
+fn level_of(w: WarningLevel) -> Option<Level> {
+    match w {
+        WarningLevel::None => None,
+        WarningLevel::Yellow => Some(Level::Yellow),
+        WarningLevel::Orange => Some(Level::Orange),
+        WarningLevel::Red => Some(Level::Red),
+    }
+}
+
 fn header_lines(d: &LoanDetail, lang: Lang, g: bool) -> Vec<String> {
     let (s, t) = (&d.summary, lang.text());
     let mut agency = d.agency_name.as_deref().map_or_else(String::new, |a| fill(t.case_agency, &[&a]));
@@ -91,6 +102,21 @@ fn header_lines(d: &LoanDetail, lang: Lang, g: bool) -> Vec<String> {
         _ => t.none.into(),
     };
     let others = if d.other_loans.is_empty() { t.none.to_string() } else { d.other_loans.join(", ") };
+    let class = match s.class_reason {
+        ClassReason::Floor => lang.class(s.class).to_string(),
+        why => fill(t.case_class_reason, &[&lang.class(s.class), &lang.class_reason(why)]),
+    };
+    // The warning level, watchlist and rating after the status, when there is anything to say.
+    let mut status = lang.status(s.status).to_string();
+    if let Some(level) = Level::highest(level_of(s.warning_level)) {
+        status.push_str(&fill(t.case_warning, &[&lang.level(level)]));
+    }
+    if s.watchlist {
+        status.push_str(t.case_watchlist);
+    }
+    if s.customer_rating != Rating::Low {
+        status.push_str(&fill(t.case_rating, &[&lang.rating(s.customer_rating)]));
+    }
     vec![
         // The phone, the one thing a collector dials, on the first line: never cut away.
         fill(
@@ -107,17 +133,7 @@ fn header_lines(d: &LoanDetail, lang: Lang, g: bool) -> Vec<String> {
                 &d.disbursed_on,
             ],
         ),
-        fill(
-            t.case_line3,
-            &[
-                &s.dpd,
-                &lang.bucket(s.bucket),
-                &lang.class(s.class),
-                &lang.stage(s.stage),
-                &agency,
-                &lang.status(s.status),
-            ],
-        ),
+        fill(t.case_line3, &[&s.dpd, &lang.bucket(s.bucket), &class, &lang.stage(s.stage), &agency, &status]),
         fill(
             t.case_line4,
             &[

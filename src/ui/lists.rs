@@ -12,6 +12,7 @@ use crate::app::strings::{Lang, fill};
 use crate::app::views::LoanSummary;
 use crate::domain::PromiseStatus;
 use crate::domain::search::{self, PhoneSearch};
+use crate::domain::warning::WarningLevel;
 
 /// Below this width the queue's stage is shown in its short form.
 const WIDE_STAGE: usize = 100;
@@ -130,7 +131,8 @@ fn queue_cells(r: &LoanSummary, lang: Lang, marked: bool, how: &Shown) -> Vec<St
 /// Three marks before the loan, so state never rests on colour: `+` marked for a bulk action, else
 /// `W` another desk user is working the case, else `H` on a dispute or hardship hold (no
 /// collection calls), `-` the conduct rules do not allow a call now; `P` a promise to pay falls
-/// due today, `p` one is still open, `!` the last one was broken; `I` an inspection is overdue.
+/// due today, `p` one is still open, `!` the last one was broken; `R`, `O`, `Y` the highest level of
+/// the loan's open warnings (red, orange, yellow), else `I` an inspection is overdue.
 fn marks(r: &LoanSummary, marked: bool) -> String {
     let call = match (&r.worked_by, r.held_until, r.call_now) {
         (Some(_), _, _) => 'W',
@@ -146,7 +148,13 @@ fn marks(r: &LoanSummary, marked: bool) -> String {
     };
     // A mark for a bulk action is short-lived and wanted at a glance: it takes the first place.
     let first = if marked { '+' } else { call };
-    let inspection = if r.inspection_overdue { 'I' } else { ' ' };
+    let inspection = match r.warning_level {
+        WarningLevel::Red => 'R',
+        WarningLevel::Orange => 'O',
+        WarningLevel::Yellow => 'Y',
+        WarningLevel::None if r.inspection_overdue => 'I',
+        WarningLevel::None => ' ',
+    };
     format!("{first}{promise}{inspection}")
 }
 

@@ -39,6 +39,7 @@ fn phase(lang: Lang, p: RunPhase) -> &'static str {
     match p {
         RunPhase::Refresh => t.run_phase_refresh,
         RunPhase::Apply => t.run_phase_apply,
+        RunPhase::Signals => t.run_phase_signals,
         RunPhase::MonthEnd => t.run_phase_month_end,
     }
 }

@@ -17,12 +17,15 @@ use crate::text;
 const CHARTS_MIN_HEIGHT: u16 = 14;
 /// The funnel's five stages and a border.
 const CHART_ROWS: u16 = 7;
+/// The collector column's least width: a login whole.
+const NAME_MIN: usize = 10;
+
 /// Five bars with a row between them, a border, and no more.
 const CHART_ROWS_MAX: u16 = 11;
 
 /// The table's columns, each as wide as its title or its widest figure, whichever is more; the
 /// promise columns go first on a narrow terminal.
-fn cols(lang: Lang, report: &TeamReport) -> [Col; 8] {
+fn cols(lang: Lang, report: &TeamReport) -> [Col; 10] {
     let t = lang.text();
     let widest = |title: &'static str, f: &dyn Fn(&CollectorFigures) -> String| {
         report.collectors.iter().map(|c| text::width(&f(c))).chain([text::width(title)]).max().unwrap_or(0)
@@ -36,6 +39,8 @@ fn cols(lang: Lang, report: &TeamReport) -> [Col; 8] {
         col(t.team_col_kept, widest(t.team_col_kept, &|c| c.promises_kept.to_string()), true, 4),
         col(t.team_col_broken, widest(t.team_col_broken, &|c| c.promises_broken.to_string()), true, 3),
         col(t.team_col_collected, widest(t.team_col_collected, &|c| c.collected.to_string()), true, 1),
+        col(t.team_col_signals, widest(t.team_col_signals, &|c| c.open_signals.to_string()), true, 7),
+        col(t.team_col_watch, widest(t.team_col_watch, &|c| c.watchlist.to_string()), true, 6),
     ]
 }
 
@@ -82,7 +87,8 @@ pub fn draw_team(frame: &mut Frame, area: Rect, report: &TeamReport, lang: Lang,
     frame.render_widget(Paragraph::new(line), title);
     // The table: a header and as many collectors as fit.
     let cols = cols(lang, report);
-    let widths = table::layout(&cols, usize::from(body.width));
+    // The login stays whole (ten cells) before a figure column gives way.
+    let widths = table::layout_by_priority(&cols, usize::from(body.width), NAME_MIN, &[]);
     let mut lines = vec![table::header(&cols, &widths, theme.header())];
     if report.collectors.is_empty() {
         lines.push(Line::styled(t.team_no_collectors, theme.dim()));

@@ -21,6 +21,7 @@ mod people;
 mod places;
 mod post_loan;
 mod rng;
+mod warnings;
 mod write;
 
 use self::rng::Rng;
@@ -39,6 +40,8 @@ pub struct DemoReport {
     pub collateral: u64,
     pub inspections: u64,
     pub work_logs: u64,
+    /// Early-warning signals open: the run's and those raised by hand.
+    pub warnings: u64,
     /// Month-ends recorded (DOMAIN §11), so the risk reports have a history.
     pub month_ends: u64,
     /// The demo desk users: the supervisor first, then the collectors.
@@ -80,7 +83,8 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         rules: desk.rules,
     };
     let what = format!("the demo book {} is making (since {})", desk.actor.login, desk.now.format("%H:%M"));
-    desk.store.write_load(&what, |tx| -> Result<DemoReport> {
+    let stamp = desk.stamp();
+    let mut report = desk.store.write_load(&what, |tx| -> Result<DemoReport> {
         let held = store::loan_count(tx)?;
         if held > 0 {
             return Err(AppError::Input(format!(
@@ -151,10 +155,20 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
             collateral: post.collateral,
             inspections: post.inspections,
             work_logs: post.work_logs,
+            warnings: 0,
             month_ends,
             users,
         })
-    })
+    })?;
+    // Early warning as a run would leave it on the demo's date, and a few signals by hand.
+    let policy = desk.policy.clone();
+    let run = desk.warnings_pass(&policy, &mut |_| {})?;
+    let (as_of, owners) = (desk.as_of, report.users.get(1..).unwrap_or_default().to_vec());
+    let book = store::StateAt::shared(as_of, desk.rules);
+    let by_hand =
+        desk.store.write(|tx| warnings::manual(tx, seed, as_of, &stamp, &owners, (&inspections, &book)))?;
+    report.warnings = run.opened + by_hand;
+    Ok(report)
 }
 
 #[cfg(test)]

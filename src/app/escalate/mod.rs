@@ -9,6 +9,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 mod maturity;
+mod warnings;
+
+pub use warnings::{SignalCounts, month_ends};
 mod month_end;
 
 pub use month_end::{BY_CAPTURE, BY_RUN, CAPTURE_BATCH};
@@ -32,6 +35,7 @@ text_enum!(
         Refresh => "refreshing the book",
         MonthEnd => "recording the month-end",
         Apply => "applying the policy",
+        Signals => "opening and closing warnings",
     }
 );
 
@@ -74,6 +78,8 @@ pub struct EscalationReport {
     pub dunning_notices: u64,
     /// Loans a month from final maturity whose maturity notice fell due (a task added; dry: would be).
     pub maturity_notices: u64,
+    /// Early-warning signals opened and closed, watchlist entries and exits (a dry run: none).
+    pub signals: SignalCounts,
     /// The month-ends this run recorded (DOMAIN §11; each audited on its own, so a rerun after a
     /// killed run that recorded them lists none).
     pub month_ends: Vec<crate::domain::report::Month>,
@@ -257,6 +263,7 @@ impl Desk {
             plan_held: 0,
             dunning_notices: 0,
             maturity_notices: 0,
+            signals: SignalCounts::default(),
             month_ends,
             transitions: Vec::new(),
             changes: Vec::new(),
@@ -269,6 +276,10 @@ impl Desk {
         self.store.end_long_work(saved)?;
         applied?;
         self.maturity_notices(&run, book, batch_size, &mut report)?;
+        if !dry_run {
+            let signals = RunPhase::Signals.as_str();
+            report.signals = self.warnings_pass(policy, &mut |n| progress(signals, n))?;
+        }
 
         let mut counts: BTreeMap<(Stage, Stage), u64> = BTreeMap::new();
         for c in &report.changes {
@@ -287,6 +298,7 @@ impl Desk {
                 "plan_held": report.plan_held,
                 "dunning_notices": report.dunning_notices,
                 "maturity_notices": report.maturity_notices,
+                "signals": report.signals,
                 "transitions": report.transitions,
             })
             .to_string();

@@ -13,4 +13,5 @@ pub(crate) mod special;
 pub use list::{InspectionList, InspectionPage, InspectionQuery, ReviewItem, ReviewKind};
 pub use record::InspectInput;
 pub use review::ReviewInput;
-pub(crate) use schedule::{reschedule_loans, schedule_book, sync_schedule};
+pub(crate) use schedule::{reschedule_customers, reschedule_loans, schedule_book, sync_schedule};
+pub(crate) use special::ask_special;

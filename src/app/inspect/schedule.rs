@@ -27,9 +27,7 @@ fn customer_rows(loans: &[DueFacts], rules: &InspectionRules) -> Vec<RegularRow>
                 first_done: f.first_done,
                 latest: f.latest,
                 class: f.class,
-                // The watchlist (DOMAIN §9) comes with the early-warning work; until then no
-                // customer is on it.
-                watchlist: false,
+                watchlist: f.watchlist,
                 customer_outstanding: outstanding,
                 customer_loans: count,
             };
@@ -134,10 +132,12 @@ mod tests {
         desk
     }
 
+    /// The regular rows (a special inspection is a request on record, not derived).
     fn rows(desk: &Desk) -> Vec<(LoanId, String, chrono::NaiveDate)> {
         store::due_page(desk.store.conn(), &DueFilter::default(), None, 0, None)
             .expect("page")
             .into_iter()
+            .filter(|r| r.kind != crate::domain::inspection::InspectionKind::Special)
             .map(|r| (r.loan, r.kind.to_string(), r.due_on))
             .collect()
     }

@@ -174,6 +174,10 @@ texts! {
     case_line6: "guarantor {0} · collateral {1}{2}", "担保人 {0} · 抵押物 {1}{2}";
     case_line7: "inspection: {1} · other loans: {0}", "贷后检查：{1} · 其他贷款：{0}";
     case_ltv: " · LTV {0}", " · 抵押率 {0}";
+    case_class_reason: "{0} ({1})", "{0}（{1}）";
+    case_warning: " · warning {0}", " · 预警{0}";
+    case_watchlist: " · watchlist", " · 重点监测";
+    case_rating: " · {0} risk", " · {0}风险";
     none: "none", "无";
     none_yet: "  none yet", "  暂无";
     pane_schedule: "Schedule", "还款计划";
@@ -251,6 +255,8 @@ texts! {
     team_col_kept: "KEPT", "兑现";
     team_col_broken: "BROKEN", "违约";
     team_col_collected: "COLLECTED", "本月回收";
+    team_col_signals: "WARN", "预警";
+    team_col_watch: "WATCH", "监测";
     team_no_collectors: "  no collectors on this desk", "  暂无催收员";
     team_funnel: " Loans by stage ", " 各阶段贷款 ";
     team_daily: " Collected each day · {0} ", " 每日回收 · {0} ";
@@ -293,6 +299,7 @@ texts! {
     run_starting: "starting…", "正在开始…";
     run_phase_refresh: "refreshing the book", "刷新台账";
     run_phase_apply: "applying the policy", "应用升级策略";
+    run_phase_signals: "opening and closing warnings", "更新风险预警";
     run_phase_month_end: "recording the month-end", "记录月末数据";
     run_summary_preview: "{0} loans · {1} would change · {2} held by a promise · {3} on hold · {4} notices due", "检查 {0} 笔 · 将变动 {1} · 承诺暂缓 {2} · 暂停催收 {3} · 应发催收通知 {4}";
     run_summary_applied: "{0} loans · {1} changed · {2} held by a promise · {3} on hold · {4} notices due", "检查 {0} 笔 · 已变动 {1} · 承诺暂缓 {2} · 暂停催收 {3} · 应发催收通知 {4}";

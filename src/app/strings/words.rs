@@ -13,6 +13,41 @@ use crate::domain::{Bucket, InstallmentStatus, LoanStatus, Product, RiskClass, R
 use super::lang::Lang;
 
 impl Lang {
+    /// A signal's level.
+    pub fn level(self, l: crate::domain::warning::Level) -> &'static str {
+        use crate::domain::warning::Level;
+        match (self, l) {
+            (Lang::En, l) => l.as_str(),
+            (Lang::Zh, Level::Yellow) => "黄色",
+            (Lang::Zh, Level::Orange) => "橙色",
+            (Lang::Zh, Level::Red) => "红色",
+        }
+    }
+
+    /// A customer's rating.
+    pub fn rating(self, r: crate::domain::warning::Rating) -> &'static str {
+        use crate::domain::warning::Rating;
+        match (self, r) {
+            (Lang::En, r) => r.as_str(),
+            (Lang::Zh, Rating::Low) => "低",
+            (Lang::Zh, Rating::Medium) => "中",
+            (Lang::Zh, Rating::High) => "高",
+        }
+    }
+
+    /// The rule that set a class worse than its floor.
+    pub fn class_reason(self, r: crate::domain::ClassReason) -> &'static str {
+        use crate::domain::ClassReason;
+        match (self, r) {
+            (Lang::En, ClassReason::NplHold) => "NPL hold",
+            (Lang::En, r) => r.as_str(),
+            (Lang::Zh, ClassReason::Floor) => "逾期天数",
+            (Lang::Zh, ClassReason::NplHold) => "不良保持",
+            (Lang::Zh, ClassReason::Manual) => "人工认定",
+            (Lang::Zh, ClassReason::Restructure) => "重组观察",
+        }
+    }
+
     pub fn stage(self, s: Stage) -> &'static str {
         match self {
             Lang::En => s.as_str(),

@@ -207,6 +207,12 @@ impl Desk {
                 LoanSummary { worked_by: by, inspection_overdue, ..LoanSummary::from(r) }
             })
             .collect();
+        let risk = store::risk_facts(self.store.conn(), &ids, &at)?;
+        for (row, id) in rows.iter_mut().zip(&ids) {
+            if let Some(f) = risk.get(id) {
+                row.with_risk(f);
+            }
+        }
         self.mask_rows(&mut rows)?;
         Ok(ListPage { rows, total, search: note })
     }
@@ -223,11 +229,14 @@ impl Desk {
     pub fn refresh(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
         self.actor.require(Role::Collector, "refreshing the book")?;
         let (as_of, rules, inspections) = (self.as_of, self.rules, self.policy.inspections);
-        self.store.write(|tx| -> Result<u64> {
+        let n = self.store.write(|tx| -> Result<u64> {
             let n = store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress)?;
             crate::app::inspect::sync_schedule(tx, &inspections, &store::StateAt::shared(as_of, rules))?;
             Ok(n)
-        })
+        })?;
+        let policy = self.policy.clone();
+        self.warnings_pass(&policy, &mut |_| {})?;
+        Ok(n)
     }
 }
 

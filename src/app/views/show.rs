@@ -7,8 +7,9 @@ use super::post_loan::{InspectionRow, WorkLogView};
 use super::records::{NoticeView, PromiseView};
 use super::summary::{LoanSummary, ScheduleLine};
 use crate::app::{AppError, Desk, Result};
+use crate::domain::npl::npl_hold;
 use crate::domain::plan::held_class;
-use crate::domain::{Assessment, Money, Payment, RiskClass, assess, promise_status};
+use crate::domain::{Assessment, ClassHolds, Money, Payment, assess, promise_status};
 use crate::store::{self, Loan};
 
 impl Desk {
@@ -17,15 +18,20 @@ impl Desk {
             .ok_or_else(|| AppError::Input(format!("unknown loan '{loan_ref}'")))
     }
 
-    /// The loan assessed on the schedule in force, with the class a plan holds it at.
-    fn assessed(&self, loan_ref: &str) -> Result<(Loan, Assessment, Option<RiskClass>)> {
+    /// The loan assessed on the schedule in force, with what holds its class worse than its
+    /// floor (DOMAIN §5).
+    pub(crate) fn assessed(&self, loan_ref: &str) -> Result<(Loan, Assessment, ClassHolds)> {
         let loan = self.loan(loan_ref)?;
         let conn = self.store.conn();
         let (schedule, payments) = store::schedule_inputs(conn, &loan)?;
         let a = assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules);
-        let held = held_class(store::plan_hold(conn, &loan)?, &schedule, &payments, &a);
-        let manual = loan.manual_class.and_then(|m| m.in_force(self.as_of));
-        Ok((loan, a, held.max(manual)))
+        let holds = ClassHolds {
+            observation_until: loan.observation_until,
+            plan_held: held_class(store::plan_hold(conn, &loan)?, &schedule, &payments, &a),
+            manual: loan.manual_class.and_then(|m| m.in_force(self.as_of)),
+            npl: npl_hold(&schedule, &payments, self.as_of, self.rules.class_bands).class,
+        };
+        Ok((loan, a, holds))
     }
 
     /// The installment schedule with what is paid, as of the desk's date.
@@ -89,6 +95,10 @@ impl Desk {
         let latest = promises.first().map(|p| (p.due_on, p.status));
         let mut summary = LoanSummary::from_assessment(&loan, &a, latest, held);
         summary.held_until = holds.iter().filter(|h| h.in_force).map(|h| h.until_on).max();
+        let at = store::StateAt::shared(self.as_of, self.rules);
+        if let Some(f) = store::risk_facts(conn, &[loan.id], &at)?.get(&loan.id) {
+            summary.with_risk(f);
+        }
         let me = self.edit_as();
         summary.worked_by = store::lease_of(conn, loan.customer_id, me.now)?
             .filter(|l| Some(l.user) != me.user)

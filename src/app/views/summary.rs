@@ -4,11 +4,12 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::domain::warning::{Rating, WarningLevel};
 use crate::domain::{
-    Assessment, Bucket, InstallmentState, InstallmentStatus, LoanStatus, Money, Product, PromiseStatus,
-    RiskClass, Stage, effective_stage, loan_class,
+    Assessment, Bucket, ClassHolds, ClassReason, InstallmentState, InstallmentStatus, LoanStatus, Money,
+    Product, PromiseStatus, RiskClass, Stage, effective_stage, loan_class,
 };
-use crate::store::{Loan, StateRow};
+use crate::store::{Loan, RiskFacts, StateRow};
 
 /// One row of the loan list (CONTRACT: `loans --format json`), plus a few fields for the desk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,6 +24,13 @@ pub struct LoanSummary {
     pub dpd: i64,
     pub bucket: Bucket,
     pub class: RiskClass,
+    /// The rule of DOMAIN §5 that set the class.
+    pub class_reason: ClassReason,
+    /// The highest level among the loan's open signals (DOMAIN §9).
+    pub warning_level: WarningLevel,
+    /// The customer is on the watchlist.
+    pub watchlist: bool,
+    pub customer_rating: Rating,
     pub principal: Money,
     pub outstanding_principal: Money,
     pub overdue_principal: Money,
@@ -68,6 +76,10 @@ impl From<StateRow> for LoanSummary {
             dpd: r.dpd,
             bucket: r.bucket,
             class: r.class,
+            class_reason: r.class_reason,
+            warning_level: WarningLevel::None,
+            watchlist: false,
+            customer_rating: Rating::of([r.class], None, false, None),
             principal: r.principal,
             outstanding_principal: r.outstanding_principal,
             overdue_principal: r.overdue_principal,
@@ -94,15 +106,29 @@ impl From<StateRow> for LoanSummary {
 }
 
 impl LoanSummary {
+    /// The row's early-warning fields from its risk facts.
+    pub(crate) fn with_risk(&mut self, f: &RiskFacts) {
+        self.warning_level = f.level.into();
+        self.watchlist = f.watchlist;
+        let active = (self.status == LoanStatus::Active).then_some(self.class);
+        self.customer_rating = Rating::of(
+            active.into_iter().chain(f.other_classes.iter().copied()),
+            f.customer_level,
+            f.watchlist,
+            f.manual_rating,
+        );
+    }
+
     /// The list row of one loan computed now, with its latest promise (due date and status).
-    /// `plan_held`: the class a plan in force still holds the loan at (`plan::held_class`).
+    /// `holds`: what holds its class worse than the floor on the date.
     pub(crate) fn from_assessment(
         loan: &Loan,
         a: &Assessment,
         latest_promise: Option<(NaiveDate, PromiseStatus)>,
-        plan_held: Option<RiskClass>,
+        holds: ClassHolds,
     ) -> Self {
         let (status, stage) = effective_stage(loan.stage, loan.written_off_on.is_some(), a.closed);
+        let (class, class_reason) = loan_class(a, holds);
         LoanSummary {
             loan_id: loan.loan_ref.clone(),
             borrower: loan.borrower.clone(),
@@ -113,7 +139,11 @@ impl LoanSummary {
             status,
             dpd: a.dpd,
             bucket: a.bucket,
-            class: loan_class(a, loan.observation_until, plan_held),
+            class,
+            class_reason,
+            warning_level: WarningLevel::None,
+            watchlist: false,
+            customer_rating: Rating::of([class], None, false, None),
             principal: loan.terms.principal,
             outstanding_principal: a.outstanding_principal,
             overdue_principal: a.overdue_principal,

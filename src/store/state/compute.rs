@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::cells::Cell;
+use crate::domain::npl::npl_hold;
 use crate::domain::plan::{ExplicitSchedule, held_class, schedule_in_force};
+use crate::domain::warning::history_signals;
 use crate::domain::{
     AssessRules, LoanTerms, Money, Payment, RiskClass, Stage, Standing, assess, effective_stage, is_secured,
     promise_status,
@@ -68,9 +70,9 @@ impl FromRow for Facts {
 pub(super) const COLUMNS: &str = "loan_id, rolled_on, stale_on, status, stage, workflow_stage, product, secured, \
      assignee_id, overdue_since, outstanding_principal, overdue_principal, overdue_interest, overdue_amount, \
      penalty_lag, unpaid_total, next_due_on, next_due_amount, due_soon_on, due_soon_kind, last_contact_at, \
-     next_action_on, promise_due_on, promise_status, class_held";
+     next_action_on, promise_due_on, promise_status, class_held, class_npl, warn_bits";
 
-pub(super) const WIDTH: usize = 25;
+pub(super) const WIDTH: usize = 27;
 
 /// A snapshot row in the order of `COLUMNS`.
 pub(super) type Row = [Cell; WIDTH];
@@ -104,6 +106,15 @@ pub(super) fn row_of(
     let a = assess(&schedule, &counted, facts.terms.rate, as_of, rules);
     let mut st = Standing::of(&a, &events, promise, rules);
     let class_held = held_class(hold, &schedule, &counted, &a);
+    let npl = npl_hold(&schedule, &counted, as_of, rules.class_bands);
+    let active = !a.closed && !facts.written_off;
+    let warn = active.then(|| history_signals(&schedule, &counted, as_of, &rules.history));
+    for end in [npl.changes_on, warn.and_then(|w| w.changes_on)] {
+        st.stale_on = match (st.stale_on, end) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
     if hold.is_some() {
         // Whether a plan is kept turns on its last six months, a window that moves every day.
         st.stale_on = st.stale_on.min(as_of.succ_opt()).or(as_of.succ_opt());
@@ -139,6 +150,8 @@ pub(super) fn row_of(
         day(promise.map(|(_, d)| d)),
         word(promise.map(|(s, _)| s.as_str())),
         word(class_held.map(RiskClass::as_str)),
+        word(npl.class.map(RiskClass::as_str)),
+        Cell::Int(i64::from(warn.map_or(0, |w| w.bits))),
     ]
 }
 

@@ -1,0 +1,382 @@
+//! The run's early-warning pass (DOMAIN §9): opens each automatic signal on the first as-of date
+//! its rule holds and closes it on the first it does not, a range of loans a transaction, so a
+//! stopped pass is finished by the next and a second one for the date changes nothing. It reads
+//! only the loans whose signals can change: the snapshot's rows with a payment rule holding (an
+//! index of their own), the signals still open, and the few customers and loans each
+//! customer-wide rule can hold for.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::POLICY_ACTOR;
+use crate::app::inspect::{ask_special, reschedule_customers};
+use crate::app::{Desk, Result};
+use crate::domain::policy::Policy;
+use crate::domain::warning::customer::InspectionFacts;
+use crate::domain::warning::{CustomerFacts, Level, SignalCode, customer_signals};
+use crate::domain::{PromiseStatus, dpd_on, promise_status};
+use crate::store::{self, CustomerId, LoanId, StateAt};
+
+/// What a pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SignalCounts {
+    pub opened: u64,
+    pub closed: u64,
+    pub watchlist_entered: u64,
+    pub watchlist_left: u64,
+}
+
+/// Loan ids per transaction.
+const SPAN: i64 = 20_000;
+
+/// The last `n` month-ends on or before `on`, latest first.
+pub fn month_ends(on: NaiveDate, n: usize) -> Vec<NaiveDate> {
+    let first = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let mut end = if (on + Duration::days(1)).day() == 1 { on } else { first(on) - Duration::days(1) };
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push(end);
+        end = first(end) - Duration::days(1);
+    }
+    out
+}
+
+/// The customer-wide and inspection rules that hold on `as_of`, by loan (active loans only).
+fn customer_bits(conn: &Connection, policy: &Policy, as_of: NaiveDate) -> Result<BTreeMap<LoanId, u32>> {
+    let w = &policy.warnings;
+    let mut facts: BTreeMap<CustomerId, CustomerFacts> = BTreeMap::new();
+    for (c, owed) in store::customers_owing(conn, w.large_exposure())? {
+        facts.entry(c).or_default().outstanding = owed;
+    }
+    for c in store::customers_with_collateral(conn)? {
+        let items = store::items_of(conn, c)?;
+        let held: Vec<_> = items
+            .iter()
+            .filter(|i| i.status == crate::domain::collateral::CollateralStatus::Held && i.value.is_some())
+            .collect();
+        let value = held.iter().filter_map(|i| i.value).sum();
+        let valued_on = held.iter().filter_map(|i| i.valued_on).min();
+        let insured = items.iter().filter_map(|i| i.insured_until).min();
+        if let Some(valued_on) = valued_on {
+            let f = facts.entry(c).or_default();
+            f.outstanding = store::customer_outstanding(conn, c)?;
+            f.collateral = Some((value, valued_on, insured));
+        }
+    }
+    let grace = policy.promise_grace_days;
+    let [_, days] = w.get(SignalCode::BrokenPromises).params;
+    let (from, to) = (as_of - Duration::days(days + grace), as_of - Duration::days(grace + 1));
+    let mut paid: BTreeMap<LoanId, Vec<crate::domain::Payment>> = BTreeMap::new();
+    for (loan, c, amount, made, due) in store::promises_due_between(conn, from, to)? {
+        if let std::collections::btree_map::Entry::Vacant(e) = paid.entry(loan) {
+            let pays = store::payments_of(conn, loan)?
+                .into_iter()
+                .map(|p| crate::domain::Payment { paid_on: p.paid_on, amount: p.amount })
+                .collect();
+            e.insert(pays);
+        }
+        let pays = paid.get(&loan).map_or(&[][..], Vec::as_slice);
+        if promise_status(made, due, amount, pays, as_of, grace) == PromiseStatus::Broken {
+            facts.entry(c).or_default().promises_broken_on.push(due + Duration::days(grace + 1));
+        }
+    }
+    let [attempts, days] = w.get(SignalCode::Unreachable).params;
+    let since = (as_of - Duration::days(days - 1)).to_string();
+    for c in store::customers_called_since(conn, &since, attempts)? {
+        let calls = store::last_calls(conn, c, attempts)?;
+        let f = facts.entry(c).or_default();
+        f.last_calls = calls
+            .into_iter()
+            .filter_map(|(at, outcome)| Some((crate::domain::parse_date(at.get(..10)?).ok()?, outcome)))
+            .collect();
+    }
+    let mut bits: BTreeMap<LoanId, u32> = BTreeMap::new();
+    for (c, f) in &facts {
+        for (loan, since) in store::active_loans_of(conn, *c)? {
+            let b = customer_signals(f, InspectionFacts::default(), dpd_on(since, as_of), as_of, w);
+            if b != 0 {
+                *bits.entry(loan).or_default() |= b;
+            }
+        }
+    }
+    let grace = w.get(SignalCode::InspectionOverdue).params[0];
+    for loan in store::loans_due_before(conn, as_of - Duration::days(grace))? {
+        *bits.entry(loan).or_default() |= SignalCode::InspectionOverdue.bit();
+    }
+    for loan in store::loans_with_risk_inspection(conn)? {
+        let active = store::loan_is_active(conn, loan)?;
+        if active
+            && store::latest_conclusion(conn, loan)? == Some(crate::domain::inspection::Conclusion::Risk)
+        {
+            *bits.entry(loan).or_default() |= SignalCode::InspectionRisk.bit();
+        }
+    }
+    Ok(bits)
+}
+
+impl SignalCounts {
+    fn add(&mut self, o: SignalCounts) {
+        self.opened += o.opened;
+        self.closed += o.closed;
+        self.watchlist_entered += o.watchlist_entered;
+        self.watchlist_left += o.watchlist_left;
+    }
+}
+
+/// What a pass decides with.
+struct Pass<'a> {
+    policy: &'a Policy,
+    as_of: NaiveDate,
+    at: &'a str,
+    on_bits: u32,
+    book: StateAt,
+}
+
+impl Pass<'_> {
+    /// Opens and closes the signals of the loans in [from, to) (of `only`, when given), in the
+    /// caller's transaction; what it did and the customers it put on the watchlist.
+    fn reconcile(
+        &self,
+        tx: &Connection,
+        from: i64,
+        to: i64,
+        extra: &BTreeMap<LoanId, u32>,
+        only: Option<&BTreeSet<LoanId>>,
+    ) -> Result<(SignalCounts, Vec<CustomerId>)> {
+        let (w, as_of) = (&self.policy.warnings, self.as_of);
+        let wanted = |l: &LoanId| only.is_none_or(|o| o.contains(l));
+        let mut c = SignalCounts::default();
+        let mut target: BTreeMap<LoanId, u32> =
+            store::warn_rows_in(tx, from, to)?.into_iter().filter(|(l, _)| wanted(l)).collect();
+        for (loan, b) in extra.range(LoanId(from)..LoanId(to)).filter(|(l, _)| wanted(l)) {
+            *target.entry(*loan).or_default() |= b;
+        }
+        for b in target.values_mut() {
+            *b &= self.on_bits;
+        }
+        for (id, loan, code) in store::open_rules_in(tx, from, to)?.into_iter().filter(|(_, l, _)| wanted(l))
+        {
+            match target.get_mut(&loan) {
+                Some(b) if *b & code.bit() != 0 => *b &= !code.bit(),
+                _ => {
+                    store::close_signal(tx, id, as_of, POLICY_ACTOR, "condition cleared")?;
+                    c.closed += 1;
+                }
+            }
+        }
+        let mut watched = Vec::new();
+        for (loan, b) in target {
+            for code in SignalCode::of_bits(b) {
+                let level = w.get(code).level;
+                let s = store::NewSignal {
+                    loan,
+                    code,
+                    category: None,
+                    level,
+                    raised_on: as_of,
+                    raised_by: POLICY_ACTOR,
+                    note: None,
+                    at: self.at,
+                };
+                store::open_signal(tx, &s)?;
+                c.opened += 1;
+                if level.rank() >= Level::Orange.rank() {
+                    ask_special(tx, loan, as_of, &format!("signal {code}"), &self.policy.inspections)?;
+                }
+                if level == Level::Red
+                    && let Some(l) = store::loan_by_id(tx, loan)?
+                    && store::enter_watchlist(
+                        tx,
+                        l.customer_id,
+                        as_of,
+                        POLICY_ACTOR,
+                        &format!("red signal {code}"),
+                        self.at,
+                    )?
+                {
+                    c.watchlist_entered += 1;
+                    watched.push(l.customer_id);
+                }
+            }
+        }
+        reschedule_customers(tx, &watched, &self.policy.inspections, &self.book)?;
+        Ok((c, watched))
+    }
+}
+
+impl Desk {
+    /// Opens and closes the automatic signals for the desk's date on the shared snapshot (rolled
+    /// to that date by the caller), then the watchlist's automatic entries and exits.
+    /// `progress` gets the loans' ids passed after each range commits.
+    pub(crate) fn warnings_pass(
+        &mut self,
+        policy: &Policy,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<SignalCounts> {
+        self.warnings_in_spans(policy, SPAN, progress)
+    }
+
+    fn warnings_in_spans(
+        &mut self,
+        policy: &Policy,
+        span: i64,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<SignalCounts> {
+        let (as_of, at) = (self.as_of, self.stamp());
+        let rules = policy.assess_rules(self.rules.penalty_uplift_pct);
+        let w = policy.warnings;
+        let on_bits: u32 =
+            SignalCode::automatic().filter(|c| w.get(*c).on).map(SignalCode::bit).fold(0, |a, b| a | b);
+        let extra = customer_bits(self.store.conn(), policy, as_of)?;
+        let end = store::last_loan(self.store.conn())?.max(store::last_open_rule_loan(self.store.conn())?);
+        let pass = Pass { policy, as_of, at: &at, on_bits, book: StateAt::shared(as_of, rules) };
+        let mut counts = SignalCounts::default();
+        let mut moved: Vec<CustomerId> = Vec::new();
+        let mut from = 1i64;
+        while from <= end {
+            let to = from + span;
+            let (done, watched) = self.store.write(|tx| pass.reconcile(tx, from, to, &extra, None))?;
+            counts.add(done);
+            moved.extend(watched);
+            from = to;
+            progress(u64::try_from(from - 1).unwrap_or(0));
+        }
+        let (month_rule, left) = self.store.write(|tx| -> Result<(SignalCounts, Vec<CustomerId>)> {
+            let mut c = SignalCounts::default();
+            for id in store::open_manual_on_inactive(tx)? {
+                c.closed += u64::from(store::close_signal(tx, id, as_of, POLICY_ACTOR, "loan closed")?);
+            }
+            // 连续三个月: a signal open at each of the last three month-ends.
+            let ends = month_ends(as_of, 3);
+            let mut three: Option<Vec<CustomerId>> = None;
+            for m in &ends {
+                let open = store::customers_open_at(tx, *m)?;
+                three = Some(match three {
+                    None => open,
+                    Some(prev) => prev.into_iter().filter(|c| open.binary_search(c).is_ok()).collect(),
+                });
+            }
+            let mut moved = Vec::new();
+            for customer in three.unwrap_or_default() {
+                if store::enter_watchlist(
+                    tx,
+                    customer,
+                    as_of,
+                    POLICY_ACTOR,
+                    "a signal open at three month-ends",
+                    &at,
+                )? {
+                    c.watchlist_entered += 1;
+                    moved.push(customer);
+                }
+            }
+            for customer in store::watched_without_active(tx)? {
+                if store::leave_watchlist(
+                    tx,
+                    customer,
+                    as_of,
+                    POLICY_ACTOR,
+                    "every loan closed or written off",
+                )? {
+                    c.watchlist_left += 1;
+                    moved.push(customer);
+                }
+            }
+            reschedule_customers(tx, &moved, &policy.inspections, &StateAt::shared(as_of, rules))?;
+            Ok((c, moved))
+        })?;
+        counts.add(month_rule);
+        moved.extend(left);
+        // A customer who entered or left the watchlist has their next inspections moved, which may
+        // make one overdue (or not): their loans are looked at again, so one pass is the fixed
+        // point a second would find, stopped or not.
+        if !moved.is_empty() {
+            let only: BTreeSet<LoanId> = moved
+                .iter()
+                .map(|c| store::active_loans_of(self.store.conn(), *c))
+                .collect::<std::result::Result<Vec<_>, _>>()?
+                .into_iter()
+                .flatten()
+                .map(|(l, _)| l)
+                .collect();
+            let extra = customer_bits(self.store.conn(), policy, as_of)?;
+            let (done, _) = self.store.write(|tx| pass.reconcile(tx, 1, end + 1, &extra, Some(&only)))?;
+            counts.add(done);
+        }
+        Ok(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo_desk() -> Desk {
+        let store = crate::store::Store::open_in_memory().expect("store");
+        let as_of = crate::domain::parse_date("2026-03-01").expect("date");
+        let now = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
+        let mut d = Desk::open(store, "admin", as_of, now).expect("desk");
+        crate::app::demo::generate(&mut d, 400, 7, &mut |_| {}).expect("demo");
+        d.escalate(&Policy::default(), false, &mut |_, _| {}).expect("the day's run");
+        d.as_of = crate::domain::parse_date("2026-04-20").expect("date");
+        d.now = chrono::DateTime::parse_from_rfc3339("2026-04-20T10:00:00+08:00").expect("now");
+        let rules = d.rules;
+        d.store.roll_to(d.as_of, &rules, &mut |_, _| {}).expect("roll");
+        d
+    }
+
+    /// Every signal as it stands: loan, code, level, dates, who closed it.
+    fn signals(d: &Desk) -> Vec<String> {
+        let conn = d.store.conn();
+        let mut stmt = conn
+            .prepare("SELECT loan_id, code, level, raised_on, closed_on, closed_by FROM signals ORDER BY loan_id, code, raised_on")
+            .expect("prepare");
+        stmt.query_map([], |r| {
+            Ok(format!(
+                "{} {} {} {} {:?} {:?}",
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?
+            ))
+        })
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
+    }
+
+    #[test]
+    fn a_pass_stopped_between_ranges_is_finished_by_the_next_and_a_second_changes_nothing() {
+        let policy = Policy::default();
+        let mut whole = demo_desk();
+        let once = whole.warnings_in_spans(&policy, 50, &mut |_| {}).expect("pass");
+        assert!(once.opened > 0 && once.closed > 0, "{once:?}");
+
+        let mut cut = demo_desk();
+        let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            cut.warnings_in_spans(&policy, 50, &mut |n| assert!(n < 150, "killed"))
+        }));
+        assert!(stopped.is_err());
+        assert_ne!(signals(&cut), signals(&whole), "some ranges were left to do");
+        let rest = cut.warnings_in_spans(&policy, 50, &mut |_| {}).expect("rerun");
+        assert!(rest.opened + rest.closed < once.opened + once.closed, "{rest:?}");
+        let (a, b) = (signals(&cut), signals(&whole));
+        let only_cut: Vec<&String> = a.iter().filter(|s| !b.contains(s)).collect();
+        let only_whole: Vec<&String> = b.iter().filter(|s| !a.contains(s)).collect();
+        assert_eq!((only_cut, only_whole), (vec![], vec![]), "the same signals as an uninterrupted pass");
+        let again = cut.warnings_pass(&policy, &mut |_| {}).expect("again");
+        assert_eq!((again.opened, again.closed), (0, 0), "{again:?}");
+    }
+
+    #[test]
+    fn the_last_three_month_ends() {
+        let d = |s: &str| crate::domain::parse_date(s).expect("date");
+        assert_eq!(month_ends(d("2026-03-15"), 3), [d("2026-02-28"), d("2026-01-31"), d("2025-12-31")]);
+        assert_eq!(month_ends(d("2026-03-31"), 3), [d("2026-03-31"), d("2026-02-28"), d("2026-01-31")]);
+    }
+}

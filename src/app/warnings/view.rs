@@ -1,0 +1,107 @@
+//! What a signal and a watchlist stay show (CONTRACT: `warnings --format json`).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::warning::{Category, Level, MeasureKind, SignalCode, SignalState};
+use crate::store::{MeasureRecord, SignalRecord, WatchRecord};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeasureView {
+    pub kind: MeasureKind,
+    pub on: NaiveDate,
+    pub user: String,
+    pub note: String,
+}
+
+impl From<MeasureRecord> for MeasureView {
+    fn from(m: MeasureRecord) -> Self {
+        MeasureView { kind: m.kind, on: m.on, user: m.user, note: m.note }
+    }
+}
+
+/// One signal occurrence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignalView {
+    pub id: i64,
+    pub loan_id: String,
+    pub customer_id: String,
+    pub borrower: String,
+    pub owner: Option<String>,
+    pub code: SignalCode,
+    pub category: Option<Category>,
+    pub level: Level,
+    pub state: SignalState,
+    pub raised_on: NaiveDate,
+    pub raised_by: String,
+    pub note: Option<String>,
+    pub confirmed_on: Option<NaiveDate>,
+    pub confirmed_by: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    pub closed_by: Option<String>,
+    pub reason: Option<String>,
+    /// Days from raised to closed, or to the desk's date while open.
+    pub days_open: i64,
+    pub measures: Vec<MeasureView>,
+}
+
+impl SignalView {
+    pub(crate) fn of(r: SignalRecord, measures: Vec<MeasureRecord>, as_of: NaiveDate) -> Self {
+        let state = match (r.closed_on, r.confirmed_on) {
+            (Some(_), _) => SignalState::Closed,
+            (None, Some(_)) => SignalState::Confirmed,
+            (None, None) => SignalState::Open,
+        };
+        SignalView {
+            id: r.id,
+            loan_id: r.loan_ref,
+            customer_id: r.customer_ref,
+            borrower: r.borrower,
+            owner: r.owner,
+            code: r.code,
+            category: r.category,
+            level: r.level,
+            state,
+            raised_on: r.raised_on,
+            raised_by: r.raised_by,
+            note: r.note,
+            confirmed_on: r.confirmed_on,
+            confirmed_by: r.confirmed_by,
+            closed_on: r.closed_on,
+            closed_by: r.closed_by,
+            reason: r.reason,
+            days_open: (r.closed_on.unwrap_or(as_of) - r.raised_on).num_days().max(0),
+            measures: measures.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// One stay on the watchlist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WatchView {
+    pub customer_id: String,
+    pub name: String,
+    pub owner: Option<String>,
+    pub entered_on: NaiveDate,
+    pub entered_by: String,
+    pub reason: String,
+    pub left_on: Option<NaiveDate>,
+    pub left_by: Option<String>,
+    pub left_reason: Option<String>,
+}
+
+impl From<WatchRecord> for WatchView {
+    fn from(w: WatchRecord) -> Self {
+        WatchView {
+            customer_id: w.customer_ref,
+            name: w.name,
+            owner: w.owner,
+            entered_on: w.entered_on,
+            entered_by: w.entered_by,
+            reason: w.reason,
+            left_on: w.left_on,
+            left_by: w.left_by,
+            left_reason: w.left_reason,
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! What the early-warning run reads beyond the snapshot's rows: the few customers and loans each
+//! customer-wide rule can hold for, each found by a range of an index or a small table.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+
+use super::Result;
+use super::book::{CustomerId, LoanId};
+use super::row;
+use crate::domain::{Money, Outcome};
+
+fn ids<T: rusqlite::types::FromSql>(
+    conn: &Connection,
+    sql: &str,
+    p: impl rusqlite::Params,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(p, |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The customers whose active loans' outstanding principal reaches `at_least`.
+pub fn customers_owing(conn: &Connection, at_least: Money) -> Result<Vec<(CustomerId, Money)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.customer_id, sum(s.outstanding_principal) FROM loan_state s JOIN loans l ON l.id = s.loan_id \
+         WHERE s.status = 'active' GROUP BY l.customer_id HAVING sum(s.outstanding_principal) >= ?1 ORDER BY 1",
+    )?;
+    let rows = stmt.query_map([at_least.cents()], |r| Ok((r.get(0)?, Money::from_cents(r.get(1)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A customer's active loans with the date they are overdue since.
+pub fn active_loans_of(conn: &Connection, customer: CustomerId) -> Result<Vec<(LoanId, Option<NaiveDate>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.loan_id, s.overdue_since FROM loans l JOIN loan_state s ON s.loan_id = l.id \
+         WHERE l.customer_id = ?1 AND s.status = 'active' ORDER BY s.loan_id",
+    )?;
+    let rows =
+        stmt.query_map([customer], |r| Ok((r.get::<_, LoanId>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (loan, since) = r?;
+        let since = since
+            .map(|s| crate::domain::parse_date(&s).map_err(row::corrupt("overdue_since")))
+            .transpose()?;
+        out.push((loan, since));
+    }
+    Ok(out)
+}
+
+/// The loans with an inspection on record concluding `risk` (the latest of each is checked by
+/// the caller).
+pub fn loans_with_risk_inspection(conn: &Connection) -> Result<Vec<LoanId>> {
+    ids(conn, "SELECT DISTINCT loan_id FROM inspections WHERE conclusion = 'risk' ORDER BY loan_id", [])
+}
+
+/// The customers with collateral held.
+pub fn customers_with_collateral(conn: &Connection) -> Result<Vec<CustomerId>> {
+    ids(
+        conn,
+        "SELECT DISTINCT customer_id FROM collateral_items WHERE status = 'held' ORDER BY customer_id",
+        [],
+    )
+}
+
+/// A promise as the broken-promises rule reads it: loan, customer, amount, made on, due on.
+pub type PromiseDue = (LoanId, CustomerId, Money, NaiveDate, NaiveDate);
+
+/// The promises due in [from, to].
+pub fn promises_due_between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<PromiseDue>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.loan_id, l.customer_id, p.amount_cents, p.made_on, p.due_on FROM promises p \
+         JOIN loans l ON l.id = p.loan_id WHERE p.due_on >= ?1 AND p.due_on <= ?2 ORDER BY l.customer_id, p.id",
+    )?;
+    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+    })?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (loan, customer, cents, made, due) = r?;
+        let day = |s: &str| crate::domain::parse_date(s).map_err(row::corrupt("promise date"));
+        out.push((loan, customer, Money::from_cents(cents), day(&made)?, day(&due)?));
+    }
+    Ok(out)
+}
+
+/// Call attempts to the debtor that count (outbound, not a correction, not taken back).
+const ATTEMPTS: &str = "channel = 'call' AND party = 'debtor' AND direction = 'outbound' AND corrects_id IS NULL \
+     AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1)";
+
+/// The customers with at least `n` call attempts to the debtor at or after `since` (a time).
+pub fn customers_called_since(conn: &Connection, since: &str, n: i64) -> Result<Vec<CustomerId>> {
+    ids(
+        conn,
+        &format!(
+            "SELECT customer_id FROM contacts c WHERE at >= ?1 AND {ATTEMPTS} GROUP BY customer_id \
+             HAVING count(*) >= ?2 ORDER BY customer_id"
+        ),
+        params![since, n],
+    )
+}
+
+/// A customer's latest `n` call attempts to the debtor: the time and outcome, newest first.
+pub fn last_calls(conn: &Connection, customer: CustomerId, n: i64) -> Result<Vec<(String, Outcome)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT at, outcome FROM contacts c WHERE customer_id = ?1 AND {ATTEMPTS} ORDER BY at DESC, id DESC LIMIT ?2"
+    ))?;
+    let rows =
+        stmt.query_map(params![customer, n], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (at, outcome) = r?;
+        out.push((at, outcome.parse().map_err(row::corrupt("outcome"))?));
+    }
+    Ok(out)
+}
+
+/// The highest loan id of the book (0 when empty).
+pub fn last_loan(conn: &Connection) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT coalesce(max(id), 0) FROM loans")?.query_row([], |r| r.get(0))?)
+}
+
+/// Whether a loan is active on the snapshot.
+pub fn loan_is_active(conn: &Connection, loan: LoanId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM loan_state WHERE loan_id = ?1 AND status = 'active')")?
+        .query_row([loan], |r| r.get(0))?)
+}
