@@ -32,6 +32,10 @@ const KEPT: &[&str] = &[
 /// The fields it does not keep: `null`.
 const NOT_KEPT: &[&str] = &[
     "stage",
+    "class_reason",
+    "warning_level",
+    "watchlist",
+    "customer_rating",
     "overdue_principal",
     "overdue_interest",
     "penalty_interest",
@@ -137,6 +141,13 @@ fn a_question_the_rows_cannot_answer_is_recomputed() {
         let r = d.ok(&["--as-of", day, "loans", "--format", "json", "--limit", "3"]);
         assert!(!r.stderr.contains("month-end rows"), "{day}: {}", r.stderr);
     }
+    // The CSV has the list's columns, in its order.
+    let csv = |extra: &[&str]| {
+        let r =
+            d.ok(&[&["--as-of", "2026-01-31", "loans", "--limit", "3", "--format", "csv"], extra].concat());
+        r.stdout.lines().next().map(str::to_string).expect("a header")
+    };
+    assert_eq!(csv(&[]), csv(&["--recompute"]));
     let table = d.ok(&["--as-of", "2026-01-31", "loans", "--limit", "3", "--format", "table"]);
     let lines: Vec<&str> = table.stdout.lines().collect();
     assert!(lines[0].starts_with("LOAN") && lines[0].contains("STAGE"), "{}", table.stdout);

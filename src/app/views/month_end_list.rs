@@ -13,9 +13,10 @@ use crate::domain::{Bucket, LoanStatus, Money, Product, PromiseStatus, RiskClass
 use crate::store::{self, MonthEndFilter, MonthEndListRow, SnapshotFor};
 
 /// One row of the loan list as of a month-end, from its month-end row: `loans --format json`'s
-/// fields, with `null` for those a month-end row does not keep (the stage, which a later run
-/// moves; the overdue amount's parts, the penalty, the next installment, the payoff, the due-soon
-/// window and the promise, which the recomputed snapshot alone has; and who has the case open now).
+/// fields, with `null` for those a month-end row does not keep: the stage (a later run moves it),
+/// the class's reason and the early-warning fields, the overdue amount's parts, the penalty, the
+/// next installment, the payoff, the due-soon window and the promise (the recomputed snapshot
+/// alone has them), and who has the case open now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MonthEndLoan {
     pub loan_id: String,
@@ -28,6 +29,10 @@ pub struct MonthEndLoan {
     pub dpd: i64,
     pub bucket: Bucket,
     pub class: RiskClass,
+    pub class_reason: Option<String>,
+    pub warning_level: Option<String>,
+    pub watchlist: Option<bool>,
+    pub customer_rating: Option<String>,
     pub principal: Money,
     pub outstanding_principal: Money,
     pub overdue_principal: Option<Money>,
@@ -62,6 +67,10 @@ impl MonthEndLoan {
             dpd: r.dpd,
             bucket: Bucket::for_dpd(r.dpd),
             class: r.class,
+            class_reason: None,
+            warning_level: None,
+            watchlist: None,
+            customer_rating: None,
             principal: r.principal,
             outstanding_principal: r.outstanding,
             overdue_principal: None,
