@@ -33,6 +33,7 @@ fn state(view: ReportsView, pane: ReportPane, table: bool) -> ReportsState {
         table,
         view: Some(Box::new(view)),
         error: None,
+        stale: false,
     }
 }
 
@@ -46,7 +47,7 @@ fn render(state: &ReportsState, lang: Lang, w: u16, h: u16) -> String {
 #[test]
 fn every_view_at_80x24_in_both_languages() {
     let d = desk();
-    let view = d.reports_view(None, None).expect("view");
+    let view = d.reports_view(None, None, ReportPane::ALL).expect("view");
     assert_eq!(view.month.to_string(), "2026-02");
     assert_eq!(view.prev.map(|m| m.to_string()).as_deref(), Some("2026-01"));
     for pane in ReportPane::ALL {
@@ -62,12 +63,12 @@ fn every_view_at_80x24_in_both_languages() {
 #[test]
 fn the_npl_ratio_by_owner_as_bars_and_a_month_without_one_before() {
     let d = desk();
-    let view = d.reports_view(None, Some(By::Owner)).expect("view");
+    let view = d.reports_view(None, Some(By::Owner), ReportPane::ALL).expect("view");
     let text = render(&state(view.clone(), ReportPane::Npl, false), Lang::En, 80, 24);
     for owner in view.npl.iter().filter_map(|p| p.group.as_deref()) {
         assert!(text.contains(owner), "{owner} missing:\n{text}");
     }
-    let first = d.reports_view(Some("2024-09".parse().expect("month")), None).expect("view");
+    let first = d.reports_view(Some("2024-09".parse().expect("month")), None, ReportPane::ALL).expect("view");
     assert_eq!(first.month.to_string(), "2024-09");
     assert_eq!(first.months.len(), 18);
     let text = render(&state(first, ReportPane::Migration, false), Lang::Zh, 80, 24);

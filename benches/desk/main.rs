@@ -22,6 +22,7 @@ mod import_file;
 mod in_process;
 mod inspections;
 mod make_store;
+mod month_end;
 mod replay;
 mod report;
 mod setup;
@@ -62,7 +63,7 @@ fn run() -> Res<()> {
     }
     if !db.exists() && !make {
         println!(
-            "desk benchmark skipped: no store at {} (DUEDESK_BENCH_MAKE=1 makes it, about 5 minutes and 3 GB)",
+            "desk benchmark skipped: no store at {} (DUEDESK_BENCH_MAKE=1 makes it, about 17 minutes and 5 GB)",
             db.display()
         );
         return Ok(());
@@ -116,7 +117,7 @@ fn run() -> Res<()> {
         ("a bare loan number".to_string(), (loans / 2 + 1).to_string()),
     ];
 
-    // DUEDESK_BENCH_ONLY=desk,inspections,sqlite3,tui,escalate,day,import,import_file,demo picks parts
+    // DUEDESK_BENCH_ONLY=desk,inspections,sqlite3,tui,escalate,day,import,import_file,demo,reports picks parts
     // (all by default).
     let part = |p: &str| only.is_empty() || only.split(',').any(|o| o.trim() == p);
     if part("desk") {
@@ -154,6 +155,10 @@ fn run() -> Res<()> {
     if part("demo") {
         settle_disk()?;
         demo::demo_small(&work_dir, &mut table)?;
+    }
+    if part("reports") {
+        settle_disk()?;
+        month_end::month_end(&work, &admin, &mut table)?;
     }
 
     remove_store(&work);

@@ -296,6 +296,10 @@ pub struct LoansArgs {
     /// Skip this many rows first (paging)
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: u64,
+    /// As of a month-end already captured: recompute the book for every field instead of reading
+    /// the month-end rows
+    #[arg(long)]
+    pub recompute: bool,
 }
 
 #[derive(Debug, Args)]

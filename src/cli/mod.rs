@@ -174,6 +174,17 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Some(Command::Loans(args)) => {
             let q = loan_query(&args);
+            // A month-end already captured answers from its rows, without recomputing the book.
+            if !args.recompute
+                && let Some(rows) = desk.list_month_end(&q)?
+            {
+                eprintln!(
+                    "duedesk: as of the month-end {}, from its month-end rows: stage, overdue principal and \
+                     interest, penalty, next due, payoff, due-soon and promise are not kept there (--recompute gives them)",
+                    desk.as_of
+                );
+                return out.month_end_loans(&rows);
+            }
             let mut p = progress("computing the book");
             let page = desk.list_page(&q, false, &mut |n| p.tick(n))?;
             drop(p);

@@ -9,7 +9,7 @@ use super::table::{self, Column, flex, left, right};
 use crate::app::User;
 use crate::app::casework::{LoggedContact, PromiseListRow};
 use crate::app::plans::PlanOutcome;
-use crate::app::views::{LoanDetail, LoanSummary, ScheduleLine};
+use crate::app::views::{LoanDetail, LoanSummary, MonthEndLoan, ScheduleLine};
 use crate::app::{AppError, Result};
 
 /// The CSV columns of the lists, written alone when a list is empty (`tests/outputs.rs` checks
@@ -159,19 +159,8 @@ impl Out {
         match self.format {
             Format::Json => self.json(rows),
             Format::Csv => csv_list(rows.iter(), header::LOANS),
-            Format::Table => {
-                let cols = [
-                    left("LOAN"),
-                    flex("BORROWER", 8),
-                    left("STAGE"),
-                    right("DPD"),
-                    left("BKT"),
-                    right("OVERDUE"),
-                    left("NEXT DUE"),
-                    flex("OWNER", 6),
-                ];
-                let body: Vec<Vec<String>> = rows
-                    .iter()
+            Format::Table => self.loans_table(
+                rows.iter()
                     .map(|r| {
                         vec![
                             r.loan_id.clone(),
@@ -184,14 +173,51 @@ impl Out {
                             opt(&r.assignee),
                         ]
                     })
-                    .collect();
-                self.table(&cols, &body)?;
-                if rows.is_empty() {
-                    self.print("(no loans)\n")?;
-                }
-                Ok(())
-            }
+                    .collect(),
+            ),
         }
+    }
+
+    /// The loan list as of a month-end from its rows: the same columns, `-` where they keep nothing.
+    pub fn month_end_loans(&self, rows: &[MonthEndLoan]) -> Result<()> {
+        match self.format {
+            Format::Json => self.json(rows),
+            Format::Csv => csv_list(rows.iter(), header::LOANS),
+            Format::Table => self.loans_table(
+                rows.iter()
+                    .map(|r| {
+                        vec![
+                            r.loan_id.clone(),
+                            r.borrower.clone(),
+                            format!("{}{}", opt(&r.stage), if r.agency { "*" } else { "" }),
+                            r.dpd.to_string(),
+                            r.bucket.to_string(),
+                            r.overdue_amount.to_string(),
+                            opt(&r.next_due_on),
+                            opt(&r.assignee),
+                        ]
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    fn loans_table(&self, body: Vec<Vec<String>>) -> Result<()> {
+        let cols = [
+            left("LOAN"),
+            flex("BORROWER", 8),
+            left("STAGE"),
+            right("DPD"),
+            left("BKT"),
+            right("OVERDUE"),
+            left("NEXT DUE"),
+            flex("OWNER", 6),
+        ];
+        self.table(&cols, &body)?;
+        if body.is_empty() {
+            self.print("(no loans)\n")?;
+        }
+        Ok(())
     }
 
     pub fn due_soon(&self, rows: &[LoanSummary]) -> Result<()> {

@@ -12,13 +12,13 @@ use crate::domain::report::{Month, MonthRow};
 use crate::domain::{LoanStatus, Money, Product, RiskClass};
 
 /// The codes month-end rows keep (migration 0022): a word's place in its list.
-const STATUSES: [LoanStatus; 3] = [LoanStatus::Active, LoanStatus::Closed, LoanStatus::WrittenOff];
+pub(super) const STATUSES: [LoanStatus; 3] = [LoanStatus::Active, LoanStatus::Closed, LoanStatus::WrittenOff];
 
-fn code<T: PartialEq>(all: &[T], v: &T) -> i64 {
+pub(super) fn code<T: PartialEq>(all: &[T], v: &T) -> i64 {
     all.iter().position(|x| x == v).unwrap_or(0) as i64
 }
 
-fn decode<T: Copy>(all: &[T], code: i64, what: &str) -> Result<T> {
+pub(super) fn decode<T: Copy>(all: &[T], code: i64, what: &str) -> Result<T> {
     usize::try_from(code)
         .ok()
         .and_then(|i| all.get(i).copied())

@@ -60,6 +60,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &ReportsState, lang: Lang, loo
     if needs_prev && view.prev.is_none() {
         return frame.render_widget(Paragraph::new(Line::styled(t.reports_none_before, theme.dim())), body);
     }
+    if !view.has(state.pane) {
+        return frame.render_widget(Paragraph::new(Line::styled(t.reports_loading, theme.dim())), body);
+    }
     match (state.pane, state.table) {
         (ReportPane::Migration, false) => heat_grid(frame, body, view, lang, look),
         (ReportPane::Migration, true) => flow_table(frame, body, &view.migration, lang, look),

@@ -73,6 +73,8 @@ pub enum Query {
     Reports {
         month: Option<crate::domain::report::Month>,
         by: Option<crate::app::report::By>,
+        /// The view whose figures are asked (each view's when it is first shown).
+        pane: crate::app::report::ReportPane,
     },
     /// One masked number of the open case in full (audited; the command line's `reveal`).
     Reveal {

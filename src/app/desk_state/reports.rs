@@ -5,19 +5,9 @@
 use super::core::{Core, Screen};
 use super::protocol::Query;
 use crate::app::keymap::Cmd;
+pub use crate::app::report::ReportPane;
 use crate::app::report::{By, ReportsView};
 use crate::domain::report::Month;
-
-text_enum!(
-    /// What the Reports screen shows.
-    ReportPane, "report view", {
-        Migration => "migration",
-        Roll => "roll",
-        Npl => "npl",
-        Vintage => "vintage",
-        Scorecard => "scorecard",
-    }
-);
 
 /// The Reports screen: what is asked, and the figures when they come, or why not.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +19,10 @@ pub struct ReportsState {
     pub pane: ReportPane,
     /// Tables instead of charts.
     pub table: bool,
+    /// The figures of the views shown so far, for the month-end and grouping asked.
     pub view: Option<Box<ReportsView>>,
+    /// The figures kept no longer hold (the store changed): the next answer replaces them.
+    pub stale: bool,
     pub error: Option<String>,
 }
 
@@ -52,6 +45,7 @@ impl ReportsScreen<'_> {
             table: false,
             view: None,
             error: None,
+            stale: false,
         });
         if month.is_some() {
             state.month = month;
@@ -59,14 +53,30 @@ impl ReportsScreen<'_> {
         self.ask();
     }
 
-    /// Asks for the figures, keeping the ones on screen until they come.
+    /// Asks for the figures of the view shown, keeping the ones on screen until they come.
     pub fn ask(&mut self) {
         let Some(state) = self.reports.as_ref() else { return };
-        let (month, by) = (state.month, state.by);
-        let generation = self.core.ask(Query::Reports { month, by });
+        let (month, by, pane) = (state.month, state.by, state.pane);
+        let generation = self.core.ask(Query::Reports { month, by, pane });
         if let Some(s) = self.reports.as_mut() {
             s.generation = generation;
             s.error = None;
+        }
+    }
+
+    /// Asks again after the store changed: the answer replaces every view kept.
+    pub fn ask_fresh(&mut self) {
+        if let Some(s) = self.reports.as_mut() {
+            s.stale = true;
+        }
+        self.ask();
+    }
+
+    /// Asks for the view shown when its figures are not here yet.
+    fn ask_missing(&mut self) {
+        let Some(state) = self.reports.as_ref() else { return };
+        if state.view.as_ref().is_some_and(|v| !v.has(state.pane)) {
+            self.ask();
         }
     }
 
@@ -79,8 +89,10 @@ impl ReportsScreen<'_> {
         };
         match cmd {
             Cmd::Back => self.core.show_list(),
-            Cmd::NextPane => state.pane = step(state.pane, 1),
-            Cmd::PrevPane => state.pane = step(state.pane, -1),
+            Cmd::NextPane | Cmd::PrevPane => {
+                state.pane = step(state.pane, if cmd == Cmd::NextPane { 1 } else { -1 });
+                self.ask_missing();
+            }
             Cmd::ToggleTable => state.table = !state.table,
             Cmd::NextGrouping => {
                 state.by = match state.by {
@@ -107,7 +119,11 @@ impl ReportsScreen<'_> {
     pub fn figures(&mut self, generation: u64, view: Box<ReportsView>) {
         if let Some(s) = self.reports.as_mut().filter(|s| s.generation == generation) {
             s.month = Some(view.month);
-            s.view = Some(view);
+            match s.view.as_mut() {
+                Some(kept) if !s.stale && kept.same_question(&view) => kept.merge(*view),
+                _ => s.view = Some(view),
+            }
+            s.stale = false;
             s.error = None;
         }
     }

@@ -47,7 +47,7 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
             Ok(report) => Reply::Team { generation, report: Box::new(report) },
             Err(e) => failed(Failed::Team, e),
         },
-        Query::Reports { month, by } => match desk.reports_view(*month, *by) {
+        Query::Reports { month, by, pane } => match desk.reports_view(*month, *by, &[*pane]) {
             Ok(view) => Reply::Reports { generation, view: Box::new(view) },
             Err(e) => failed(Failed::Reports, e),
         },

@@ -12,4 +12,4 @@ pub use capture::CaptureReport;
 pub use figures::{By, CureRow, FlowRow, LargeRow, NplRow, RateRow, ReportSpan, VintageRow};
 pub use pack::PackReport;
 pub use promises::PromiseRow;
-pub use screen::{HISTORY_MONTHS, ReportsView};
+pub use screen::{HISTORY_MONTHS, ReportPane, ReportsView};

@@ -3,6 +3,7 @@
 
 mod detail;
 mod list;
+mod month_end_list;
 mod post_loan;
 mod records;
 mod show;
@@ -10,6 +11,7 @@ mod summary;
 
 pub use detail::LoanDetail;
 pub use list::{ListPage, LoanQuery, SortKey};
+pub use month_end_list::MonthEndLoan;
 pub use post_loan::{
     CollateralSummary, CollateralView, InspectionRow, InspectionView, RecordedPart, ValuationView,
     WorkLogView,

@@ -337,7 +337,7 @@ impl DeskState {
                 }
                 match self.core.screen {
                     Screen::Team => self.team_screen().ask(),
-                    Screen::Reports => self.reports_screen().ask(),
+                    Screen::Reports => self.reports_screen().ask_fresh(),
                     _ => {}
                 }
             }
