@@ -118,13 +118,14 @@ fn opening_a_case_and_going_back() {
     assert_eq!(s.case.as_ref().expect("case").pane, CasePane::History);
     keys(&mut s, &mut desk, "<BackTab><BackTab>");
     assert_eq!(s.case.as_ref().expect("case").pane, CasePane::Contacts);
-    // On past the history: the loan's inspections, the customer's collateral and work log.
+    // On past the history: the loan's inspections, the customer's collateral, work log and signals.
     for pane in [
         CasePane::Payments,
         CasePane::History,
         CasePane::Inspections,
         CasePane::Collateral,
         CasePane::WorkLog,
+        CasePane::Signals,
         CasePane::Schedule,
     ] {
         keys(&mut s, &mut desk, "<Tab>");
@@ -455,7 +456,7 @@ fn a_plan_is_previewed_then_saved_with_its_reason() {
     assert_eq!(after.schedule, p.outcome.schedule, "the case shows the schedule that was previewed");
     assert!(after.version > before.version);
     // The plan shows in the history pane (back past the post-loan panes).
-    keys(&mut s, &mut desk, "<BackTab><BackTab><BackTab><BackTab>");
+    keys(&mut s, &mut desk, "<BackTab><BackTab><BackTab><BackTab><BackTab>");
     let case = s.case.as_ref().expect("case");
     assert_eq!(case.pane, CasePane::History);
     assert!(case.pane_len() >= 1);

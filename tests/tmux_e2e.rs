@@ -521,3 +521,36 @@ fn a_hand_over_at_the_supervisors_desk_reaches_both_collectors_desks() {
     let verify = d.run_as("zhao.min", &["audit", "verify"]);
     assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
 }
+
+#[test]
+fn the_warnings_list_opens_a_case_from_its_row() {
+    if !have_tmux() {
+        return;
+    }
+    let d = demo_store();
+    let tmux = Tmux::new(d.dir.path());
+    let argv = desk_argv(&d);
+    tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    tmux.wait_for("the due-soon list", |s| s.contains("Due soon 1/59"));
+
+    tmux.keys(&["A"]);
+    let s = tmux.wait_for("the Warnings list", |s| s.contains("Warnings 1/") && s.contains("SIGNAL"));
+    // Red first, its letter there under NO_COLOR; the level filter keeps only the red ones.
+    let first = s.lines().find(|l| l.contains(" DL")).unwrap_or_else(|| panic!("no row:\n{s}"));
+    assert!(first.starts_with("R red"), "{s}");
+    tmux.keys(&["L"]);
+    let s = tmux.wait_for("red only", |s| s.contains("Warnings · red 1/"));
+    assert!(s.lines().filter(|l| l.contains(" DL")).all(|l| l.starts_with("R red")), "{s}");
+    let loan = s
+        .lines()
+        .find(|l| l.contains(" DL"))
+        .and_then(|l| l.split_whitespace().find(|w| w.starts_with("DL")))
+        .unwrap_or_else(|| panic!("no loan:\n{s}"))
+        .to_string();
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("its case", |s| s.contains(&format!("Case {loan}")) && s.contains("Schedule"));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("back on the list", |s| s.contains("Warnings · red 1/") && s.contains("SIGNAL"));
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), 0);
+}

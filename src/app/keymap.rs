@@ -152,6 +152,9 @@ text_enum!(
     NextMonth => "next_month",
     NextGrouping => "next_grouping",
     ToggleTable => "toggle_table",
+    WarningsView => "warnings_view",
+    NextLevel => "next_level",
+    ToggleWatched => "toggle_watched",
     }
 );
 
@@ -168,7 +171,7 @@ pub enum Scope {
     Run,
     /// The team view.
     Team,
-    /// The Inspections and Review lists.
+    /// The Inspections, Review and Warnings lists.
     Work,
     /// The Reports screen.
     Reports,
@@ -222,7 +225,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
         "<Tab>",
         Scope::Case,
         Cmd::NextPane,
-        "next pane: schedule/contacts/payments/history/inspections/collateral/work log",
+        "next pane: schedule/contacts/payments/history/inspections/collateral/work log/signals",
         Some("pane"),
     ),
     bind("<BackTab>", Scope::Case, Cmd::PrevPane, "previous pane", None),
@@ -269,6 +272,8 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("G <End>", Scope::Work, Cmd::Bottom, "last row", None),
     bind("<Enter> l", Scope::Work, Cmd::Open, "open the case", Some("open")),
     bind("o", Scope::Work, Cmd::ToggleOverdue, "inspections: all due ⇄ overdue only", Some("overdue")),
+    bind("L", Scope::Work, Cmd::NextLevel, "warnings: all/red/orange/yellow", Some("level")),
+    bind("w", Scope::Work, Cmd::ToggleWatched, "warnings: all ⇄ customers on the watchlist", None),
     bind("m", Scope::Work, Cmd::ToggleMine, "my cases ⇄ everything", Some("mine")),
     bind("<Esc> h", Scope::Work, Cmd::Back, "back to the list", Some("back")),
     bind(
@@ -304,6 +309,7 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
     bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
     bind("M", Scope::Global, Cmd::ReportsView, "month-end risk reports as charts (supervisors)", None),
+    bind("A", Scope::Global, Cmd::WarningsView, "the open early-warning signals, red first", None),
 ];
 
 impl Cmd {

@@ -188,6 +188,7 @@ pub fn list(desk: &Desk, a: &WarningsArgs, format: Format) -> Result<()> {
         all: a.all,
         since: a.since,
         limit: a.limit,
+        ..SignalQuery::default()
     };
     let signals = desk.signals(&q)?;
     match format {

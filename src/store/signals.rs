@@ -132,17 +132,23 @@ pub struct SignalFilter {
     /// Closed ones too.
     pub all: bool,
     pub since: Option<NaiveDate>,
+    /// Only customers on the watchlist now.
+    pub watched: bool,
     pub limit: Option<u64>,
+    pub offset: u64,
 }
+
+const WHERE: &str = "WHERE (?1 OR g.closed_on IS NULL) AND (?2 IS NULL OR g.level = ?2) \
+     AND (?3 IS NULL OR g.code = ?3) AND (?4 IS NULL OR c.assignee_id = ?4) AND (?5 IS NULL OR g.raised_on >= ?5) \
+     AND (?6 IS NULL OR g.loan_id = ?6) AND (?7 IS NULL OR g.customer_id = ?7) \
+     AND (NOT ?8 OR EXISTS (SELECT 1 FROM watchlist w WHERE w.customer_id = g.customer_id AND w.left_on IS NULL))";
 
 /// Signals by level (red first), newest first.
 pub fn list_signals(conn: &Connection, f: &SignalFilter) -> Result<Vec<SignalRecord>> {
     let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE (?1 OR g.closed_on IS NULL) AND (?2 IS NULL OR g.level = ?2) \
-         AND (?3 IS NULL OR g.code = ?3) AND (?4 IS NULL OR c.assignee_id = ?4) AND (?5 IS NULL OR g.raised_on >= ?5) \
-         AND (?6 IS NULL OR g.loan_id = ?6) AND (?7 IS NULL OR g.customer_id = ?7) \
+        "SELECT {COLUMNS} {FROM} {WHERE} \
          ORDER BY g.closed_on IS NOT NULL, CASE g.level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END, \
-         g.raised_on DESC, g.id DESC LIMIT ?8"
+         g.raised_on DESC, g.id DESC LIMIT ?9 OFFSET ?10"
     );
     row::all(
         &mut *conn.prepare_cached(&sql)?,
@@ -154,9 +160,30 @@ pub fn list_signals(conn: &Connection, f: &SignalFilter) -> Result<Vec<SignalRec
             f.since.map(|d| d.to_string()),
             f.loan,
             f.customer,
+            f.watched,
             f.limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX)),
+            i64::try_from(f.offset).unwrap_or(i64::MAX),
         ],
     )
+}
+
+/// How many signals `list_signals` gives without its limit and offset.
+pub fn count_signals(conn: &Connection, f: &SignalFilter) -> Result<u64> {
+    let sql = format!("SELECT count(*) FROM signals g JOIN customers c ON c.id = g.customer_id {WHERE}");
+    let n: i64 = conn.prepare_cached(&sql)?.query_row(
+        params![
+            f.all,
+            f.level.map(Level::as_str),
+            f.code.map(SignalCode::as_str),
+            f.owner,
+            f.since.map(|d| d.to_string()),
+            f.loan,
+            f.customer,
+            f.watched,
+        ],
+        |r| r.get(0),
+    )?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// The open automatic signals of the loans in [from, to): id, loan and code, in loan order.

@@ -15,6 +15,7 @@ enum Slot {
     Case,
     Completion,
     Inspections,
+    Warnings,
 }
 
 fn slot(q: &Query) -> Option<Slot> {
@@ -23,6 +24,7 @@ fn slot(q: &Query) -> Option<Slot> {
         Query::Case { .. } => Some(Slot::Case),
         Query::CompleteLoan { .. } => Some(Slot::Completion),
         Query::Inspections { .. } => Some(Slot::Inspections),
+        Query::Warnings { .. } => Some(Slot::Warnings),
         // Writes are never skipped.
         Query::Info
         | Query::Count

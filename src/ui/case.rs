@@ -306,6 +306,7 @@ pub fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang, g: bool) -> (Vec<Co
         CasePane::Inspections => super::post_loan_panes::inspections(d, lang),
         CasePane::Collateral => super::post_loan_panes::collateral(d, lang, g),
         CasePane::WorkLog => super::post_loan_panes::work_log(d, lang),
+        CasePane::Signals => super::post_loan_panes::signals(d, lang),
     }
 }
 
@@ -314,7 +315,7 @@ pub fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang, g: bool) -> (Vec<Co
 /// in Chinese too); the active one keeps its first word at least.
 fn pane_tabs<'a>(
     case: &CaseState,
-    titles: [&'static str; 7],
+    titles: [&'static str; 8],
     sep: &'a str,
     w: usize,
     look: &Look,
@@ -397,6 +398,7 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, grouped
         CasePane::Inspections => t.pane_inspections,
         CasePane::Collateral => t.pane_collateral,
         CasePane::WorkLog => t.pane_work_log,
+        CasePane::Signals => t.pane_signals,
     });
     let tabs = pane_tabs(case, titles, look.separator(), w, look);
     // The inspection form stands in for the panes until it is sent or dropped.

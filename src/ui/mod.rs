@@ -13,6 +13,7 @@ pub mod run;
 pub mod table;
 pub mod team;
 pub mod theme;
+pub mod warnings;
 pub mod work;
 
 use ratatui::Frame;
@@ -94,6 +95,7 @@ pub fn draw(frame: &mut Frame, state: &DeskState, look: &Look) {
             (Screen::Run, _) => run::draw(frame, body, state, theme),
             (Screen::Inspections, _) => work::draw_inspections(frame, body, state, theme),
             (Screen::Review, _) => work::draw_review(frame, body, state, theme),
+            (Screen::Warnings, _) => warnings::draw(frame, body, state, theme),
             (Screen::Reports, _) => {
                 if let Some(r) = state.reports.as_ref() {
                     reports::draw(frame, body, r, state.lang, look)
@@ -165,6 +167,16 @@ fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
         };
         let overdue = if l.overdue_only { t.inspections_overdue_only } else { "" };
         tab(format!("{}{overdue} {shown}", t.tab_inspections), state.screen == Screen::Inspections);
+    }
+    if let Some(l) = &state.warnings {
+        let shown = match l.total {
+            None => "…".to_string(),
+            Some(n) if n > 0 && state.screen == Screen::Warnings => format!("{}/{n}", l.selected + 1),
+            Some(n) => n.to_string(),
+        };
+        let level = l.filter.level.map_or_else(String::new, |v| format!(" · {}", lang.level(v)));
+        let watched = if l.filter.watched { t.warnings_watched } else { "" };
+        tab(format!("{}{level}{watched} {shown}", t.tab_warnings), state.screen == Screen::Warnings);
     }
     if let Some(r) = &state.review {
         tab(format!("{} {}", t.tab_review, r.items.len()), state.screen == Screen::Review);
@@ -401,10 +413,13 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
             let held = state.screen == Screen::Case && state.case.as_ref().is_some_and(|c| c.held());
             let calls = [Cmd::LogNoAnswer, Cmd::LogBusy, Cmd::LogPromise];
             // An empty store has nothing to move through: offer the demo book and the global keys.
-            // The Review list shows no overdue toggle: it is the Inspections list's.
-            let review = state.screen == Screen::Review;
-            let hidden =
-                |b: &Binding| (held && calls.contains(&b.cmd)) || (review && b.cmd == Cmd::ToggleOverdue);
+            // The post-loan lists share their keys: each offers only its own filters.
+            let own_filter = |cmd: Cmd| match cmd {
+                Cmd::ToggleOverdue => state.screen == Screen::Inspections,
+                Cmd::NextLevel | Cmd::ToggleWatched => state.screen == Screen::Warnings,
+                _ => true,
+            };
+            let hidden = |b: &Binding| (held && calls.contains(&b.cmd)) || !own_filter(b.cmd);
             let shown = |b: &Binding| {
                 !hidden(b)
                     && scopes.contains(&b.scope)

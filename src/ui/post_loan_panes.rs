@@ -8,6 +8,7 @@ use super::table::{Col, col};
 use crate::app::strings::{Lang, fill};
 use crate::app::views::LoanDetail;
 use crate::domain::Money;
+use crate::domain::warning::Level;
 
 fn dash<T: ToString>(v: Option<T>) -> String {
     v.map_or_else(|| "-".to_string(), |v| v.to_string())
@@ -131,6 +132,60 @@ pub fn work_log(d: &LoanDetail, lang: Lang) -> (Vec<Col>, Vec<Vec<String>>) {
             ]
         })
         .collect();
+    (cols, rows)
+}
+
+/// The customer's signals, newest first, each followed by its measures: the level as a letter
+/// and a word, the rule, the loan, where it stands (open, confirmed, closed), who raised it.
+pub fn signals(d: &LoanDetail, lang: Lang) -> (Vec<Col>, Vec<Vec<String>>) {
+    let t = lang.text();
+    let cols = vec![
+        col(t.col_date, 10, false, 0),
+        col(t.col_level, 8, false, 0),
+        col(t.col_signal, 14, false, 0),
+        col(t.col_loan, 10, false, 2),
+        col(t.col_status, 12, false, 0),
+        col(t.col_user, 9, false, 1),
+        col(t.col_note, 0, false, 0),
+    ];
+    let mut rows = Vec::new();
+    for s in &d.signals {
+        let code = match lang {
+            Lang::En => s.code.as_str(),
+            Lang::Zh => s.code.zh(),
+        };
+        let status = match (s.closed_on, s.confirmed_on) {
+            (Some(on), _) => fill(t.signal_closed, &[&on.format("%m-%d")]),
+            (None, Some(on)) => fill(t.signal_confirmed, &[&on.format("%m-%d")]),
+            (None, None) => fill(t.signal_open, &[&s.days_open]),
+        };
+        let letter = match s.level {
+            Level::Red => 'R',
+            Level::Orange => 'O',
+            Level::Yellow => 'Y',
+        };
+        let note = [s.note.as_deref(), s.reason.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+        rows.push(vec![
+            s.raised_on.to_string(),
+            format!("{letter} {}", lang.level(s.level)),
+            code.to_string(),
+            s.loan_id.clone(),
+            status,
+            s.raised_by.clone(),
+            note.join(" · ").replace('\n', " "),
+        ]);
+        rows.extend(s.measures.iter().map(|m| {
+            vec![
+                m.on.to_string(),
+                String::new(),
+                format!("→ {}", m.kind.as_str()),
+                String::new(),
+                String::new(),
+                m.user.clone(),
+                m.note.replace('\n', " "),
+            ]
+        }));
+    }
     (cols, rows)
 }
 

@@ -55,6 +55,7 @@ fn content(state: &DeskState, width: u16) -> (String, Vec<String>) {
                 CasePane::Inspections => t.pane_inspections,
                 CasePane::Collateral => t.pane_collateral,
                 CasePane::WorkLog => t.pane_work_log,
+                CasePane::Signals => t.pane_signals,
             };
             for (col, cell) in cols.iter().zip(rows.get(i).into_iter().flatten()) {
                 let label = if col.title.is_empty() { String::new() } else { format!("{}: ", col.title) };

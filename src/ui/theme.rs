@@ -6,6 +6,7 @@
 use ratatui::style::Style;
 
 use crate::config::theme::Styles;
+use crate::domain::warning::Level;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
@@ -86,6 +87,16 @@ impl Theme {
         };
         self.styles.base.bg(bg).fg(Color::White)
     }
+    /// A signal's level: red as severe arrears, orange as late; the letter beside it says it
+    /// under `NO_COLOR`.
+    pub fn level(&self, level: Level) -> Style {
+        match level {
+            Level::Red => self.styles.severe,
+            Level::Orange => self.styles.late,
+            Level::Yellow => self.styles.base,
+        }
+    }
+
     /// Days past due: plain when current, marked from 1 day, severe from 90 (non-performing).
     pub fn dpd(&self, dpd: i64) -> Style {
         match dpd {

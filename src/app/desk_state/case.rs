@@ -27,10 +27,12 @@ pub enum CasePane {
     Collateral,
     /// The customer's work log.
     WorkLog,
+    /// The customer's early-warning signals with their measures.
+    Signals,
 }
 
 impl CasePane {
-    pub const ALL: [CasePane; 7] = [
+    pub const ALL: [CasePane; 8] = [
         CasePane::Schedule,
         CasePane::Contacts,
         CasePane::Payments,
@@ -38,6 +40,7 @@ impl CasePane {
         CasePane::Inspections,
         CasePane::Collateral,
         CasePane::WorkLog,
+        CasePane::Signals,
     ];
 }
 
@@ -99,6 +102,7 @@ impl CaseState {
             CasePane::Inspections => d.next_inspections.len() + d.inspections.len(),
             CasePane::Collateral => d.collateral_items.len(),
             CasePane::WorkLog => d.work_logs.len(),
+            CasePane::Signals => d.signals.iter().map(|s| 1 + s.measures.len()).sum(),
         };
         n as u64
     }

@@ -61,6 +61,8 @@ text_enum!(
         Inspections => "inspections",
         /// What awaits a supervisor's signature.
         Review => "review",
+        /// The open early-warning signals.
+        Warnings => "warnings",
     }
 );
 
@@ -307,7 +309,7 @@ impl Core {
             Screen::Run => vec![Scope::Run, Scope::Global],
             Screen::Team => vec![Scope::Team, Scope::Global],
             Screen::Reports => vec![Scope::Reports, Scope::Global],
-            Screen::Inspections | Screen::Review => vec![Scope::Work, Scope::Global],
+            Screen::Inspections | Screen::Review | Screen::Warnings => vec![Scope::Work, Scope::Global],
         }
     }
 
@@ -321,7 +323,8 @@ impl Core {
             | Screen::Team
             | Screen::Reports
             | Screen::Inspections
-            | Screen::Review => None,
+            | Screen::Review
+            | Screen::Warnings => None,
         }
     }
 

@@ -27,6 +27,7 @@ mod run;
 mod serve;
 mod state;
 mod team;
+mod warnings;
 
 pub use case::{CasePane, CaseState, PlanPreview};
 pub use core::{Action, Core, DeskInfo, HISTORY_LINES, Layout, Mode, Screen};
@@ -44,3 +45,4 @@ pub use run::RunState;
 pub use serve::{serve, serve_with};
 pub use state::DeskState;
 pub use team::TeamState;
+pub use warnings::{WarningsFilter, WarningsState};

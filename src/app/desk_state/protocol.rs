@@ -19,6 +19,7 @@ use crate::app::privacy::{PiiField, Revealed};
 use crate::app::search::{Found, SearchNote};
 use crate::app::team::TeamReport;
 use crate::app::views::{InspectionRow, LoanDetail, LoanQuery, LoanSummary};
+use crate::app::warnings::{SignalQuery, SignalView};
 use crate::domain::Stage;
 use crate::domain::plan::PlanRequest;
 use crate::domain::worklog::WorkLogKind;
@@ -110,6 +111,11 @@ pub enum Query {
     /// A page of the inspections due or overdue (the command line's `inspections`).
     Inspections {
         query: InspectionQuery,
+        want_total: bool,
+    },
+    /// A page of the open signals (the command line's `warnings`).
+    Warnings {
+        query: SignalQuery,
         want_total: bool,
     },
     /// What awaits a supervisor's signature (the command line's `reviews`).
@@ -317,6 +323,12 @@ pub enum Reply {
         rows: Vec<InspectionRow>,
         total: Option<u64>,
     },
+    Warnings {
+        generation: u64,
+        offset: u64,
+        rows: Vec<SignalView>,
+        total: Option<u64>,
+    },
     Review {
         generation: u64,
         items: Vec<ReviewItem>,
@@ -349,5 +361,6 @@ pub enum Failed {
     /// A loan id lookup for Tab.
     Complete,
     Inspections,
+    Warnings,
     Review,
 }

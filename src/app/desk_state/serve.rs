@@ -115,6 +115,12 @@ pub fn serve_with(desk: &mut Desk, req: &Request, progress: &mut dyn FnMut(Reply
             }
             Err(e) => failed(Failed::Inspections, e),
         },
+        Query::Warnings { query, want_total } => match desk.signal_page(query, *want_total) {
+            Ok(page) => {
+                Reply::Warnings { generation, offset: query.offset, rows: page.rows, total: page.total }
+            }
+            Err(e) => failed(Failed::Warnings, e),
+        },
         Query::Review => match desk.awaiting_review(Some(REVIEW_ROWS)) {
             Ok(items) => Reply::Review { generation, items },
             Err(e) => failed(Failed::Review, e),

@@ -14,7 +14,7 @@ impl Lang {
                 Scope::Case => "Case",
                 Scope::Run => "Escalation run",
                 Scope::Team => "Team",
-                Scope::Work => "Inspections and Review lists",
+                Scope::Work => "Inspections, Review and Warnings lists",
                 Scope::Reports => "Reports",
             },
             Lang::Zh => match s {
@@ -24,7 +24,7 @@ impl Lang {
                 Scope::Case => "案件",
                 Scope::Run => "升级批处理",
                 Scope::Team => "团队",
-                Scope::Work => "贷后检查与待签署清单",
+                Scope::Work => "贷后检查、待签署与预警清单",
                 Scope::Reports => "风险报告",
             },
         }
@@ -64,7 +64,7 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::PageUp if case => "上翻一页",
         Cmd::Top if case => "顶部",
         Cmd::Bottom if case => "底部",
-        Cmd::NextPane if case => "下一栏：还款计划/联系记录/还款与承诺/阶段/检查/押品/工作日志",
+        Cmd::NextPane if case => "下一栏：还款计划/联系记录/还款与承诺/阶段/检查/押品/工作日志/预警",
         Cmd::PrevPane => "上一栏",
         Cmd::Back if case => "返回列表",
         Cmd::Open if case => "完整查看光标所在行",
@@ -106,6 +106,9 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::NextMonth => "下一个月末",
         Cmd::NextGrouping => "不良率分组：全部/机构/产品/客户经理",
         Cmd::ToggleTable => "图表 ⇄ 表格",
+        Cmd::WarningsView => "未解除的风险预警信号（红色在前）",
+        Cmd::NextLevel => "预警：全部/红/橙/黄",
+        Cmd::ToggleWatched => "预警：全部 ⇄ 仅重点监测客户",
         Cmd::Help => "本帮助",
         Cmd::Quit => "退出",
     })
@@ -134,6 +137,7 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         Cmd::PrevMonth => "月份",
         Cmd::NextGrouping => "分组",
         Cmd::ToggleTable => "表格",
+        Cmd::NextLevel => "级别",
         Cmd::LogBusy
         | Cmd::LogInbound
         | Cmd::TakeBack
@@ -147,7 +151,9 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         | Cmd::InspectForm
         | Cmd::WorkLog
         | Cmd::ReportsView
-        | Cmd::NextMonth => return None,
+        | Cmd::NextMonth
+        | Cmd::WarningsView
+        | Cmd::ToggleWatched => return None,
         Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => return None,
     })
 }

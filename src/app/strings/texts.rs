@@ -187,6 +187,10 @@ texts! {
     pane_inspections: "Inspections", "检查";
     pane_collateral: "Collateral", "押品";
     pane_work_log: "Work log", "工作日志";
+    pane_signals: "Signals", "预警";
+    signal_open: "open {0}d", "未解除 {0}天";
+    signal_confirmed: "confirmed {0}", "{0} 已确认";
+    signal_closed: "closed {0}", "{0} 已解除";
     col_seq: "#", "#";
     col_payment: "PAYMENT", "应还";
     col_principal: "PRINCIPAL", "本金";
@@ -349,6 +353,13 @@ texts! {
     review_work_log: "work log", "工作日志";
     inspections_title: "Inspections due by date{0} · {1}", "应做贷后检查（按到期日）{0} · {1}";
     inspections_overdue_only: " · overdue only", " · 仅逾期";
+    tab_warnings: "Warnings", "风险预警";
+    warnings_watched: " · watchlist", " · 重点监测";
+    warnings_none: "  no open warning", "  没有未解除的预警";
+    col_level: "LEVEL", "级别";
+    col_signal: "SIGNAL", "预警信号";
+    col_opened: "OPENED", "发起日";
+    col_days_open: "DAYS", "天数";
     inspections_none: "  no inspection due", "  没有应做的检查";
     inspections_none_overdue: "  no inspection overdue", "  没有逾期的检查";
     review_title: "Awaiting a signature (working days left) · {0}", "待签署意见（剩余工作日）· {0}";

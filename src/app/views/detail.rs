@@ -9,6 +9,7 @@ use super::records::{
 };
 use super::summary::{LoanSummary, ScheduleLine};
 use crate::app::tasks::TaskView;
+use crate::app::warnings::SignalView;
 use crate::domain::collateral::Ltv;
 use crate::domain::{Money, Rate};
 
@@ -61,4 +62,9 @@ pub struct LoanDetail {
     pub ltv: Option<Ltv>,
     /// The customer's work log, newest first.
     pub work_logs: Vec<WorkLogView>,
+    /// The early-warning signals of the customer (this loan's and the others'), closed ones
+    /// too, newest first, with their measures. The desk's pane; `warnings --customer` says it
+    /// on the command line.
+    #[serde(skip)]
+    pub signals: Vec<SignalView>,
 }

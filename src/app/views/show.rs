@@ -148,6 +148,7 @@ impl Desk {
                 .into_iter()
                 .map(|r| WorkLogView::of(r, self.as_of))
                 .collect(),
+            signals: self.customer_signals(loan.customer_id)?,
         })
     }
 }

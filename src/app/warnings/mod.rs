@@ -7,6 +7,6 @@ mod signals;
 mod view;
 mod watch;
 
-pub use signals::{SignalQuery, WarnInput};
+pub use signals::{SignalPage, SignalQuery, WarnInput};
 pub use view::{MeasureView, SignalView, WatchView};
 pub use watch::RatingView;

@@ -11,7 +11,7 @@ use crate::app::{AppError, Desk, Result};
 use crate::domain::input::Lines;
 use crate::domain::warning::{Category, Level, MeasureKind, SignalCode};
 use crate::domain::{LoanStatus, Role};
-use crate::store::{self, SignalFilter, SignalRecord};
+use crate::store::{self, CustomerId, SignalFilter, SignalRecord};
 
 /// A person's signal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +33,17 @@ pub struct SignalQuery {
     pub customer: Option<String>,
     pub all: bool,
     pub since: Option<NaiveDate>,
+    /// Only customers on the watchlist now.
+    pub watched: bool,
     pub limit: Option<u64>,
+    pub offset: u64,
+}
+
+/// A page of signals and, when asked, how many there are in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignalPage {
+    pub rows: Vec<SignalView>,
+    pub total: Option<u64>,
 }
 
 fn required<'a>(text: &'a str, what: &str, flag: &str) -> Result<&'a str> {
@@ -193,6 +203,26 @@ impl Desk {
 
     /// Signals by level (red first), newest first; open and confirmed ones unless `all`.
     pub fn signals(&self, q: &SignalQuery) -> Result<Vec<SignalView>> {
+        self.signal_page(q, false).map(|p| p.rows)
+    }
+
+    /// Every signal of a customer, closed ones too, newest first: the case's pane.
+    pub(crate) fn customer_signals(&self, customer: CustomerId) -> Result<Vec<SignalView>> {
+        let conn = self.store.conn();
+        let filter = SignalFilter { customer: Some(customer), all: true, ..SignalFilter::default() };
+        let mut out = store::list_signals(conn, &filter)?
+            .into_iter()
+            .map(|r| {
+                let m = store::measures_of(conn, r.id)?;
+                Ok(SignalView::of(r, m, self.as_of))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.sort_by_key(|s| std::cmp::Reverse((s.raised_on, s.id)));
+        Ok(out)
+    }
+
+    /// A page of `signals` (the desk's Warnings list) with their count when `want_total`.
+    pub fn signal_page(&self, q: &SignalQuery, want_total: bool) -> Result<SignalPage> {
         let conn = self.store.conn();
         let owner = match q.owner.as_deref() {
             Some(login) => Some(
@@ -212,14 +242,18 @@ impl Desk {
             owner,
             all: q.all,
             since: q.since,
+            watched: q.watched,
             limit: q.limit,
+            offset: q.offset,
         };
-        store::list_signals(conn, &filter)?
+        let rows = store::list_signals(conn, &filter)?
             .into_iter()
             .map(|r| {
                 let m = store::measures_of(conn, r.id)?;
                 Ok(SignalView::of(r, m, self.as_of))
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        let total = if want_total { Some(store::count_signals(conn, &filter)?) } else { None };
+        Ok(SignalPage { rows, total })
     }
 }

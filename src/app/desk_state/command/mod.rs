@@ -1,8 +1,12 @@
 //! The `:` commands: one table (`table.rs`) naming each with its usage, description and parser
-//! (`parse.rs`).
+//! (`parse.rs`); what a command is (`spec.rs`) and how a typed word finds one (`lookup.rs`).
 
+mod lookup;
 mod parse;
+mod spec;
 mod table;
 
+pub use lookup::{closest, find, names_from, refusal, unknown};
 pub use parse::{ArgError, CaseCommand, Command, NOTICE_DIR, Parsed};
-pub use table::{Arg, COMMANDS, CommandSpec, Texts, closest, find, names_from, refusal, unknown};
+pub use spec::{Arg, CommandSpec, Texts};
+pub use table::COMMANDS;

@@ -8,11 +8,13 @@ use chrono::NaiveDate;
 
 use crate::app::assign::{AssignArgs, BulkAssign};
 use crate::app::desk_state::lists::parse_stage_tab;
+use crate::app::desk_state::warnings::WarningsFilter;
 use crate::app::moves::HoldKind;
 use crate::app::notice_text::{NoticeKind, NoticeLang};
 use crate::app::privacy::PiiField;
 use crate::app::queue_sort::QueueSort;
 use crate::domain::plan::{PlanKind, PlanRequest, PlanScope};
+use crate::domain::warning::Level;
 use crate::domain::worklog::WorkLogKind;
 use crate::domain::{Channel, Money, Outcome, Party, Stage, parse_date};
 use crate::store::SortKey;
@@ -51,6 +53,8 @@ pub enum Command {
     Override(String),
     /// The Inspections list, all due or overdue only (`None`: as it was).
     Inspections(Option<bool>),
+    /// The Warnings list with this filter (`None`: as it was).
+    Warnings(Option<WarningsFilter>),
     /// The Review list.
     Review,
     /// Signs the Review list's entry under the cursor, accepting an inspection's class or not.
@@ -465,6 +469,22 @@ pub fn inspections(args: &str) -> Parsed {
         "overdue" => Ok(Command::Inspections(Some(true))),
         word => Err(unknown(word)),
     }
+}
+
+/// `[all|red|orange|yellow] [watch]`, in any order.
+pub fn warnings(args: &str) -> Parsed {
+    if args.trim().is_empty() {
+        return Ok(Command::Warnings(None));
+    }
+    let mut filter = WarningsFilter::default();
+    for word in args.split_whitespace() {
+        match word {
+            "all" => filter.level = None,
+            "watch" => filter.watched = true,
+            _ => filter.level = Some(word.parse::<Level>().map_err(|_| unknown(word))?),
+        }
+    }
+    Ok(Command::Warnings(Some(filter)))
 }
 
 pub fn review(_: &str) -> Parsed {
