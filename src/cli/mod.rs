@@ -4,6 +4,7 @@
 pub mod args;
 mod audit;
 mod collateral;
+mod config;
 mod demo_said;
 mod escalate;
 pub mod format;
@@ -29,7 +30,7 @@ use chrono::{DateTime, Datelike, FixedOffset, Local};
 use clap::CommandFactory;
 
 pub use args::Cli;
-use args::{Command, ConfigCmd, ImportWhat, LoansArgs, SettingsCmd, UsersCmd};
+use args::{Command, ImportWhat, LoansArgs, SettingsCmd, UsersCmd};
 use format::Format;
 
 use crate::app::casework::ContactInput;
@@ -79,7 +80,7 @@ fn execute(cli: Cli) -> Result<()> {
                 .map_err(|e| AppError::Input(format!("writing the man page: {e}")))?;
             return Ok(());
         }
-        Some(Command::Config(what)) => return config_cmd(what, format, value_format),
+        Some(Command::Config(what)) => return config::config_cmd(what, format, value_format),
         Some(Command::Policy(what)) => {
             if let Some(r) = escalate::policy_cmd_without_store(what, format, value_format) {
                 return r;
@@ -335,55 +336,6 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Policy(what)) => escalate::policy_cmd(&mut desk, &what, policy, format, value_format),
         Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(()),
     }
-}
-
-/// `duedesk config check|path`: needs no store.
-fn config_cmd(what: &ConfigCmd, format: Format, value_format: Format) -> Result<()> {
-    let dir = crate::config::dir().ok_or_else(|| {
-        AppError::Input("no home directory to look for configuration in; set DUEDESK_CONFIG=DIR".into())
-    })?;
-    match what {
-        ConfigCmd::Path => {
-            let path = dir.display().to_string();
-            output::done(value_format, &serde_json::json!({ "path": path }), &path)?;
-        }
-        ConfigCmd::Init => {
-            let files = crate::config::init(&dir)
-                .map_err(|e| AppError::Input(format!("writing to {}: {e}", dir.display())))?;
-            let (mut written, mut kept) = (Vec::new(), Vec::new());
-            let mut said = Vec::new();
-            for (path, wrote) in files {
-                let path = path.display().to_string();
-                said.push(format!("{} {path}", if wrote { "wrote" } else { "kept (already there)" }));
-                if wrote { written.push(path) } else { kept.push(path) }
-            }
-            let done =
-                serde_json::json!({ "dir": dir.display().to_string(), "written": written, "kept": kept });
-            output::done(format, &done, &said.join("\n"))?;
-        }
-        ConfigCmd::Check => {
-            let loaded = crate::config::load(Some(&dir), false);
-            if !loaded.problems.is_empty() {
-                let mut lines: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
-                lines.push(format!(
-                    "{} problem{} in {}; the desk starts anyway, with the defaults in their place",
-                    loaded.problems.len(),
-                    if loaded.problems.len() == 1 { "" } else { "s" },
-                    dir.display()
-                ));
-                return Err(AppError::File(lines));
-            }
-            let read: Vec<String> = loaded.read.iter().map(|p| p.display().to_string()).collect();
-            let said = if read.is_empty() {
-                format!("no configuration files in {}; the defaults apply", dir.display())
-            } else {
-                read.iter().map(|p| format!("ok {p}")).collect::<Vec<_>>().join("\n")
-            };
-            let done = serde_json::json!({ "dir": dir.display().to_string(), "ok": read });
-            output::done(format, &done, &said)?;
-        }
-    }
-    Ok(())
 }
 
 fn loan_query(a: &LoansArgs) -> LoanQuery {
