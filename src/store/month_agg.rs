@@ -1,0 +1,322 @@
+//! Month-end aggregates (migration 0023): what each report takes from a month-end's rows, computed
+//! by `domain::report` from them when the month-end is captured (and for the pairs with the month
+//! before and after it), whole and by each grouping, and read back instead of the rows.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, params};
+
+use super::Result;
+use super::month_end::{code, decode, month_end_info, month_rows};
+use crate::domain::report::{
+    By, Cohort, Flow, FlowKind, Large, Month, MonthRow, NplPoint, cohorts, group_of, grouped_flows, large,
+    npl_point,
+};
+use crate::domain::{Money, RiskClass};
+
+/// A group's aggregates of one kind, `None` the whole book.
+pub type Grouped<T> = Vec<(Option<String>, T)>;
+
+const KINDS: [FlowKind; 2] = [FlowKind::Class, FlowKind::Bucket];
+
+/// The whole book, then each grouping.
+fn groupings() -> impl Iterator<Item = Option<By>> {
+    std::iter::once(None).chain(By::ALL.iter().copied().map(Some))
+}
+
+fn grouping_code(by: Option<By>) -> i64 {
+    by.map_or(0, |b| code(By::ALL, &b) + 1)
+}
+
+fn kind_code(kind: FlowKind) -> i64 {
+    code(&KINDS, &kind)
+}
+
+/// The stored word of a group ('' for the whole book) and back.
+fn grp(group: &Option<String>) -> &str {
+    group.as_deref().unwrap_or("")
+}
+
+fn group_from(by: Option<By>, grp: String) -> Option<String> {
+    by.map(|_| grp)
+}
+
+/// Whether the month-end's aggregates are written.
+pub fn aggregated(conn: &Connection, month: Month) -> Result<bool> {
+    let on: Option<i64> = conn
+        .prepare_cached("SELECT aggregated FROM month_ends WHERE month = ?1")?
+        .query_row([month.key()], |r| r.get(0))
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+    Ok(on == Some(1))
+}
+
+/// Whether the flows from `m1` to the month after it are written: both month-ends aggregated.
+pub fn pair_aggregated(conn: &Connection, m1: Month) -> Result<bool> {
+    Ok(aggregated(conn, m1)? && aggregated(conn, m1.plus(1))?)
+}
+
+/// Month-ends recorded without their aggregates (a store from before them), oldest first.
+pub fn aggregates_pending(conn: &Connection) -> Result<Vec<Month>> {
+    let keys: Vec<i64> = conn
+        .prepare_cached("SELECT month FROM month_ends WHERE aggregated = 0 ORDER BY month")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(keys.into_iter().filter_map(Month::from_key).collect())
+}
+
+/// Writes the aggregates of every month-end recorded without them, oldest first.
+pub fn aggregate_pending(conn: &Connection) -> Result<()> {
+    let pending = aggregates_pending(conn)?;
+    for &month in &pending {
+        // A pending month after this one writes the pair with it itself.
+        aggregate_month(conn, month, !pending.contains(&month.plus(1)))?;
+    }
+    Ok(())
+}
+
+/// Writes a complete month-end's aggregates, in place of any it had, and the flows from the
+/// month-end before it (if recorded) and, with `next`, to the one after it (if recorded), then
+/// marks it aggregated.
+pub fn aggregate_month(conn: &Connection, month: Month, next: bool) -> Result<()> {
+    let rows = month_rows(conn, month)?;
+    forget_own(conn, month)?;
+    for by in groupings() {
+        write_month(conn, month, by, &rows)?;
+    }
+    let prev = month.plus(-1);
+    conn.execute("DELETE FROM month_agg_flow WHERE month = ?1", [prev.key()])?;
+    if month_end_info(conn, prev)?.is_some() {
+        write_flows(conn, prev, &month_rows(conn, prev)?, &rows)?;
+    }
+    if next {
+        conn.execute("DELETE FROM month_agg_flow WHERE month = ?1", [month.key()])?;
+        if month_end_info(conn, month.plus(1))?.is_some() {
+            write_flows(conn, month, &rows, &month_rows(conn, month.plus(1))?)?;
+        }
+    }
+    conn.execute("UPDATE month_ends SET aggregated = 1 WHERE month = ?1", [month.key()])?;
+    Ok(())
+}
+
+fn forget_own(conn: &Connection, month: Month) -> Result<()> {
+    for table in ["month_agg_npl", "month_agg_cohort", "month_agg_large"] {
+        conn.execute(&format!("DELETE FROM {table} WHERE month = ?1"), [month.key()])?;
+    }
+    Ok(())
+}
+
+/// Forgets a month-end's aggregates and the flows from and to it.
+pub(super) fn forget_aggregates(conn: &Connection, month: Month) -> Result<()> {
+    forget_own(conn, month)?;
+    conn.execute("DELETE FROM month_agg_flow WHERE month IN (?1, ?2)", [month.plus(-1).key(), month.key()])?;
+    Ok(())
+}
+
+fn write_month(conn: &Connection, month: Month, by: Option<By>, rows: &[MonthRow]) -> Result<()> {
+    let mut groups: BTreeMap<Option<String>, Vec<&MonthRow>> = BTreeMap::new();
+    for row in rows {
+        groups.entry(group_of(by, row)).or_default().push(row);
+    }
+    let g = grouping_code(by);
+    let mut npl = conn.prepare_cached(
+        "INSERT INTO month_agg_npl (month, grouping, grp, loans, outstanding, npl_loans, npl_outstanding) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut cohort = conn.prepare_cached(
+        "INSERT INTO month_agg_cohort (month, grouping, grp, cohort, loans, disbursed, bad) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut big = conn.prepare_cached(
+        "INSERT INTO month_agg_large (month, grouping, grp, seq, customer_id, loans, outstanding, overdue, \
+         max_dpd, class) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for (group, rows) in &groups {
+        let p = npl_point(month, rows.iter().copied());
+        npl.execute(params![
+            month.key(),
+            g,
+            grp(group),
+            count(p.loans),
+            p.outstanding.cents(),
+            count(p.npl_loans),
+            p.npl_outstanding.cents()
+        ])?;
+        for c in cohorts(rows.iter().copied()) {
+            cohort.execute(params![
+                month.key(),
+                g,
+                grp(group),
+                c.cohort.key(),
+                count(c.loans),
+                c.disbursed.cents(),
+                c.bad.cents()
+            ])?;
+        }
+        for (seq, l) in large(rows.iter().copied()).into_iter().enumerate() {
+            big.execute(params![
+                month.key(),
+                g,
+                grp(group),
+                seq as i64,
+                l.customer,
+                count(l.loans),
+                l.outstanding.cents(),
+                l.overdue.cents(),
+                l.max_dpd,
+                code(&RiskClass::ALL, &l.class)
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+fn write_flows(conn: &Connection, m1: Month, rows1: &[MonthRow], rows2: &[MonthRow]) -> Result<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO month_agg_flow (month, kind, grouping, grp, from_rank, to_rank, count, principal) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for by in groupings() {
+        for kind in KINDS {
+            for (group, flows) in grouped_flows(rows1, rows2, by, kind) {
+                for f in flows {
+                    insert.execute(params![
+                        m1.key(),
+                        kind_code(kind),
+                        grouping_code(by),
+                        grp(&group),
+                        kind.rank(f.from) as i64,
+                        kind.rank(f.to) as i64,
+                        count(f.count),
+                        f.principal.cents()
+                    ])?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn uncount(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// The NPL sums of each group with a row at the month-end, in group order.
+pub fn agg_npl(conn: &Connection, month: Month, by: Option<By>) -> Result<Grouped<NplPoint>> {
+    let mut q = conn.prepare_cached(
+        "SELECT grp, loans, outstanding, npl_loans, npl_outstanding FROM month_agg_npl \
+         WHERE month = ?1 AND grouping = ?2 ORDER BY grp",
+    )?;
+    let rows = q.query_map(params![month.key(), grouping_code(by)], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (g, loans, outstanding, npl_loans, npl_outstanding) = row?;
+        let point = NplPoint::new(
+            month,
+            uncount(loans),
+            Money::from_cents(outstanding),
+            uncount(npl_loans),
+            Money::from_cents(npl_outstanding),
+        );
+        out.push((group_from(by, g), point));
+    }
+    Ok(out)
+}
+
+/// Each group's cohorts at the month-end.
+pub fn agg_cohorts(conn: &Connection, month: Month, by: Option<By>) -> Result<Grouped<Vec<Cohort>>> {
+    let mut q = conn.prepare_cached(
+        "SELECT grp, cohort, loans, disbursed, bad FROM month_agg_cohort \
+         WHERE month = ?1 AND grouping = ?2 ORDER BY grp, cohort",
+    )?;
+    let rows = q.query_map(params![month.key(), grouping_code(by)], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    let mut out: BTreeMap<Option<String>, Vec<Cohort>> = BTreeMap::new();
+    for row in rows {
+        let (g, cohort, loans, disbursed, bad) = row?;
+        let cohort = Month::from_key(cohort)
+            .ok_or_else(|| super::StoreError::Corrupt(format!("month-end cohort {cohort}")))?;
+        out.entry(group_from(by, g)).or_default().push(Cohort {
+            cohort,
+            loans: uncount(loans),
+            disbursed: Money::from_cents(disbursed),
+            bad: Money::from_cents(bad),
+        });
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// The flows of `kind` from `m1` to the month after it of each group with a row at `m1` (with
+/// flows or without).
+pub fn agg_flows(conn: &Connection, m1: Month, by: Option<By>, kind: FlowKind) -> Result<Grouped<Vec<Flow>>> {
+    let mut out: BTreeMap<Option<String>, Vec<Flow>> =
+        agg_npl(conn, m1, by)?.into_iter().map(|(g, _)| (g, Vec::new())).collect();
+    let mut q = conn.prepare_cached(
+        "SELECT grp, from_rank, to_rank, count, principal FROM month_agg_flow \
+         WHERE month = ?1 AND kind = ?2 AND grouping = ?3 ORDER BY grp, from_rank, to_rank",
+    )?;
+    let rows = q.query_map(params![m1.key(), kind_code(kind), grouping_code(by)], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (g, from, to, n, principal) = row?;
+        let word = |rank: i64| {
+            usize::try_from(rank)
+                .ok()
+                .and_then(|r| kind.word(r))
+                .ok_or_else(|| super::StoreError::Corrupt(format!("month-end flow rank {rank}")))
+        };
+        out.entry(group_from(by, g)).or_default().push(Flow {
+            from: word(from)?,
+            to: word(to)?,
+            count: uncount(n),
+            principal: Money::from_cents(principal),
+        });
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// Each group's large customers at the month-end, largest first.
+pub fn agg_large(conn: &Connection, month: Month, by: Option<By>) -> Result<Grouped<Vec<Large>>> {
+    let mut out: BTreeMap<Option<String>, Vec<Large>> = BTreeMap::new();
+    let mut q = conn.prepare_cached(
+        "SELECT grp, customer_id, loans, outstanding, overdue, max_dpd, class FROM month_agg_large \
+         WHERE month = ?1 AND grouping = ?2 ORDER BY grp, seq",
+    )?;
+    let mut rows = q.query(params![month.key(), grouping_code(by)])?;
+    while let Some(r) = rows.next()? {
+        out.entry(group_from(by, r.get(0)?)).or_default().push(Large {
+            customer: r.get(1)?,
+            loans: uncount(r.get(2)?),
+            outstanding: Money::from_cents(r.get(3)?),
+            overdue: Money::from_cents(r.get(4)?),
+            max_dpd: r.get(5)?,
+            class: decode(&RiskClass::ALL, r.get(6)?, "class")?,
+        });
+    }
+    Ok(out.into_iter().collect())
+}
