@@ -62,3 +62,7 @@ CREATE TABLE month_agg_large (
 
 -- A page of `loans --as-of` a month-end in DPD order is a range of this index.
 CREATE INDEX month_end_dpd ON month_end (month, dpd DESC, loan_id);
+
+-- The scorecard's cures of a month (back to current) are a range of this index, not a scan of
+-- every stage change.
+CREATE INDEX stage_events_cure ON stage_events (as_of, loan_id) WHERE to_stage = 'current';
