@@ -320,3 +320,65 @@ pub fn agg_large(conn: &Connection, month: Month, by: Option<By>) -> Result<Grou
     }
     Ok(out.into_iter().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, finish_capture, forget_month_end};
+
+    fn month(s: &str) -> Month {
+        s.parse().expect("month")
+    }
+
+    /// One loan's row: status 0 active / 1 closed, class as its code, outstanding in cents.
+    fn put(conn: &Connection, m: &str, status: i64, dpd: i64, class: i64, outstanding: i64) {
+        conn.execute(
+            "INSERT INTO month_end (month, loan_id, customer_id, status, dpd, class, outstanding, overdue, \
+             principal, disbursed, product, owner_id, branch) VALUES (?1, 1, 1, ?2, ?3, ?4, ?5, 0, 5000, 202512, 0, NULL, NULL)",
+            params![month(m).key(), status, dpd, class, outstanding],
+        )
+        .expect("row");
+    }
+
+    fn capture(conn: &Connection, m: &str) {
+        finish_capture(conn, month(m), "capture", "admin", "2026-03-01T10:00:00+08:00").expect("capture");
+    }
+
+    fn class_flows(conn: &Connection) -> Vec<(&'static str, &'static str, u64, i64)> {
+        let groups = agg_flows(conn, month("2026-01"), None, FlowKind::Class).expect("flows");
+        groups
+            .into_iter()
+            .flat_map(|(_, f)| f)
+            .map(|f| (f.from, f.to, f.count, f.principal.cents()))
+            .collect()
+    }
+
+    #[test]
+    fn a_recapture_writes_the_flows_with_the_month_before_and_after_again() {
+        let store = Store::open_in_memory().expect("store");
+        let conn = store.conn();
+        put(conn, "2026-01", 0, 0, 0, 4000);
+        capture(conn, "2026-01");
+        assert!(!pair_aggregated(conn, month("2026-01")).expect("pair"));
+        put(conn, "2026-02", 0, 40, 1, 3900);
+        capture(conn, "2026-02");
+        assert!(pair_aggregated(conn, month("2026-01")).expect("pair"));
+        assert_eq!(class_flows(conn), [("normal", "special_mention", 1, 4000)]);
+
+        // The month before captured again: the flows to the month after it follow.
+        forget_month_end(conn, month("2026-01")).expect("forget");
+        assert!(!pair_aggregated(conn, month("2026-01")).expect("pair"));
+        put(conn, "2026-01", 0, 35, 1, 4100);
+        capture(conn, "2026-01");
+        assert_eq!(class_flows(conn), [("special_mention", "special_mention", 1, 4100)]);
+
+        // The month after captured again: the flows from the month before it follow.
+        forget_month_end(conn, month("2026-02")).expect("forget");
+        put(conn, "2026-02", 1, 0, 0, 0);
+        capture(conn, "2026-02");
+        assert_eq!(class_flows(conn), [("special_mention", "closed", 1, 4100)]);
+        let npl = agg_npl(conn, month("2026-02"), None).expect("npl");
+        assert_eq!(npl.len(), 1);
+        assert_eq!((npl[0].1.loans, npl[0].1.outstanding.cents()), (0, 0));
+    }
+}
