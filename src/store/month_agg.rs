@@ -9,8 +9,8 @@ use rusqlite::{Connection, params};
 use super::Result;
 use super::month_end::{code, decode, month_end_info, month_rows};
 use crate::domain::report::{
-    By, Cohort, Flow, FlowKind, Large, Month, MonthRow, NplPoint, cohorts, group_of, grouped_flows, large,
-    npl_point,
+    By, Cohort, Flow, FlowKind, Large, Month, MonthRow, NplPoint, cohorts, group_of, grouped_flows_each,
+    large, npl_point,
 };
 use crate::domain::{Money, RiskClass};
 
@@ -175,21 +175,20 @@ fn write_flows(conn: &Connection, m1: Month, rows1: &[MonthRow], rows2: &[MonthR
         "INSERT INTO month_agg_flow (month, kind, grouping, grp, from_rank, to_rank, count, principal) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
-    for by in groupings() {
-        for kind in KINDS {
-            for (group, flows) in grouped_flows(rows1, rows2, by, kind) {
-                for f in flows {
-                    insert.execute(params![
-                        m1.key(),
-                        kind_code(kind),
-                        grouping_code(by),
-                        grp(&group),
-                        kind.rank(f.from) as i64,
-                        kind.rank(f.to) as i64,
-                        count(f.count),
-                        f.principal.cents()
-                    ])?;
-                }
+    let bys: Vec<Option<By>> = groupings().collect();
+    for (by, kind, groups) in grouped_flows_each(rows1, rows2, &bys, &KINDS) {
+        for (group, flows) in groups {
+            for f in flows {
+                insert.execute(params![
+                    m1.key(),
+                    kind_code(kind),
+                    grouping_code(by),
+                    grp(&group),
+                    kind.rank(f.from) as i64,
+                    kind.rank(f.to) as i64,
+                    count(f.count),
+                    f.principal.cents()
+                ])?;
             }
         }
     }

@@ -110,15 +110,37 @@ pub fn grouped_flows(
     by: Option<By>,
     kind: FlowKind,
 ) -> BTreeMap<Option<String>, Vec<Flow>> {
+    grouped_flows_each(m1, m2, &[by], &[kind]).pop().map(|(_, _, g)| g).unwrap_or_default()
+}
+
+/// `grouped_flows` for each grouping and kind asked, the second month-end's rows indexed once.
+pub fn grouped_flows_each(
+    m1: &[MonthRow],
+    m2: &[MonthRow],
+    bys: &[Option<By>],
+    kinds: &[FlowKind],
+) -> Vec<(Option<By>, FlowKind, BTreeMap<Option<String>, Vec<Flow>>)> {
     let later = by_loan(m2);
-    let mut groups: BTreeMap<Option<String>, Vec<&MonthRow>> = BTreeMap::new();
-    for row in m1 {
-        groups.entry(group_of(by, row)).or_default().push(row);
+    let mut out = Vec::new();
+    for &by in bys {
+        let mut groups: BTreeMap<Option<String>, Vec<&MonthRow>> = BTreeMap::new();
+        for row in m1 {
+            groups.entry(group_of(by, row)).or_default().push(row);
+        }
+        for &kind in kinds {
+            let flows = groups
+                .iter()
+                .map(|(group, rows)| {
+                    (
+                        group.clone(),
+                        flows_in(rows.iter().copied(), &later, |r| kind.state(r), |w| kind.rank(w)),
+                    )
+                })
+                .collect();
+            out.push((by, kind, flows));
+        }
     }
-    groups
-        .into_iter()
-        .map(|(group, rows)| (group, flows_in(rows.into_iter(), &later, |r| kind.state(r), |w| kind.rank(w))))
-        .collect()
+    out
 }
 
 /// `closed` or `written_off` for a loan no longer active.

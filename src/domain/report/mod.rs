@@ -16,7 +16,8 @@ pub use cure::{Cure, cure, cure_of};
 pub use group::{By, group_of};
 pub use large::{LARGE_EXPOSURE, Large, large};
 pub use migration::{
-    ClassRate, Flow, FlowKind, class_flows, flows, grouped_flows, migration_rates, migration_rates_of,
+    ClassRate, Flow, FlowKind, class_flows, flows, grouped_flows, grouped_flows_each, migration_rates,
+    migration_rates_of,
 };
 pub use month::Month;
 pub use npl::{NplPoint, npl_point};
