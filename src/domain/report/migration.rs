@@ -109,9 +109,12 @@ pub fn grouped_flows(
     m2: &[MonthRow],
     by: Option<By>,
     kind: FlowKind,
-) -> BTreeMap<Option<String>, Vec<Flow>> {
+) -> GroupFlows {
     grouped_flows_each(m1, m2, &[by], &[kind]).pop().map(|(_, _, g)| g).unwrap_or_default()
 }
+
+/// Each group's flows, `None` the whole book.
+pub type GroupFlows = BTreeMap<Option<String>, Vec<Flow>>;
 
 /// `grouped_flows` for each grouping and kind asked, the second month-end's rows indexed once.
 pub fn grouped_flows_each(
@@ -119,7 +122,7 @@ pub fn grouped_flows_each(
     m2: &[MonthRow],
     bys: &[Option<By>],
     kinds: &[FlowKind],
-) -> Vec<(Option<By>, FlowKind, BTreeMap<Option<String>, Vec<Flow>>)> {
+) -> Vec<(Option<By>, FlowKind, GroupFlows)> {
     let later = by_loan(m2);
     let mut out = Vec::new();
     for &by in bys {
