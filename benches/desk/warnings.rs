@@ -25,8 +25,11 @@ fn next_day(work: &Path, admin: &str) -> Res<Desk> {
     Ok(Desk::open(Store::open(work)?, admin, day, now)?)
 }
 
+/// Each phase of a run and how long it took.
+type Phases = Vec<(String, Duration)>;
+
 /// A run with each phase's time, from the moment its first progress arrives to the next's.
-fn run(desk: &mut Desk) -> Res<(Duration, Vec<(String, Duration)>, String)> {
+fn run(desk: &mut Desk) -> Res<(Duration, Phases, String)> {
     let mut phases: Vec<(String, Instant)> = Vec::new();
     let t = Instant::now();
     let report = desk.escalate(&Policy::default(), false, &mut |phase, _| {
