@@ -104,12 +104,7 @@ fn flows_in<'a>(
 
 /// The flows of `kind` of each group of the loans at M1 (`by` their group there; one group, `None`,
 /// for the whole book), every group with a row at M1 listed, with flows or without.
-pub fn grouped_flows(
-    m1: &[MonthRow],
-    m2: &[MonthRow],
-    by: Option<By>,
-    kind: FlowKind,
-) -> GroupFlows {
+pub fn grouped_flows(m1: &[MonthRow], m2: &[MonthRow], by: Option<By>, kind: FlowKind) -> GroupFlows {
     grouped_flows_each(m1, m2, &[by], &[kind]).pop().map(|(_, _, g)| g).unwrap_or_default()
 }
 
