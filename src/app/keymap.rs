@@ -155,6 +155,11 @@ text_enum!(
     WarningsView => "warnings_view",
     NextLevel => "next_level",
     ToggleWatched => "toggle_watched",
+    RaiseWarning => "raise_warning",
+    ConfirmSignal => "confirm_signal",
+    CloseSignal => "close_signal",
+    AddMeasure => "add_measure",
+    ToggleWatch => "toggle_watch",
     }
 );
 
@@ -248,6 +253,29 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("N", Scope::Case, Cmd::IssueNotice, "issue a notice (opens :notice)", None),
     bind("K", Scope::Case, Cmd::InspectForm, "record an inspection (the form)", None),
     bind("W", Scope::Case, Cmd::WorkLog, "write the work log (opens :worklog)", None),
+    bind("!", Scope::Case, Cmd::RaiseWarning, "raise an early-warning signal (opens :warn)", None),
+    bind(
+        "C",
+        Scope::Case,
+        Cmd::ConfirmSignal,
+        "confirm the signal under the cursor (opens :warn-confirm)",
+        None,
+    ),
+    bind(
+        "+",
+        Scope::Case,
+        Cmd::AddMeasure,
+        "a measure on the signal under the cursor (opens :warn-measure)",
+        None,
+    ),
+    bind("X", Scope::Case, Cmd::CloseSignal, "close the signal under the cursor (opens :warn-close)", None),
+    bind(
+        "w",
+        Scope::Case,
+        Cmd::ToggleWatch,
+        "watchlist: put the customer on or take it off (opens :watch/:unwatch)",
+        None,
+    ),
     bind("j <Down>", Scope::Run, Cmd::Down, "next change", None),
     bind("k <Up>", Scope::Run, Cmd::Up, "previous change", None),
     bind("<PgDn> <C-f>", Scope::Run, Cmd::PageDown, "next page", None),

@@ -346,6 +346,13 @@ texts! {
     msg_inspected: "{0} inspection of {1} recorded; its next one is on the Inspections pane", "已记录 {1} 的{0}检查；下次检查见“检查”页";
     msg_work_logged: "work log written on the customer of {0}; a supervisor signs it", "已为 {0} 的客户填写工作日志，待主管签署";
     msg_form_dropped: "inspection form dropped, nothing recorded", "已放弃检查表，未记录";
+    msg_no_signal_here: "put the cursor on a signal in the Signals pane first (Tab to it)", "请先切换到预警页（Tab），把光标移到一条信号上";
+    msg_warned: "{0} warning raised on {1}", "已对 {1} 发起{0}预警";
+    msg_signal_confirmed: "signal {0} on {1} confirmed", "已核实 {1} 的预警信号 {0}";
+    msg_signal_closed: "signal {0} on {1} closed", "已解除 {1} 的预警信号 {0}";
+    msg_measure_recorded: "measure recorded on signal {1}: {0}", "已为预警信号 {1} 登记处置措施：{0}";
+    msg_watched: "the customer of {0} is on the watchlist", "{0} 的客户已列入重点监测名单";
+    msg_unwatched: "the customer of {0} is off the watchlist", "{0} 的客户已移出重点监测名单";
     msg_review_open_first: "open the Review list (V) and put the cursor on what to sign", "请先打开待签署清单（V），把光标移到要签署的项";
     msg_accept_inspections_only: "accept takes an inspection's recommended class; a work log is signed without it", "accept 只用于采纳检查建议的分类，工作日志直接签署";
     msg_signed: "{0} {1} signed", "已签署{0} {1}";

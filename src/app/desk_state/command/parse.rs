@@ -14,7 +14,7 @@ use crate::app::notice_text::{NoticeKind, NoticeLang};
 use crate::app::privacy::PiiField;
 use crate::app::queue_sort::QueueSort;
 use crate::domain::plan::{PlanKind, PlanRequest, PlanScope};
-use crate::domain::warning::Level;
+use crate::domain::warning::{Category, Level, MeasureKind};
 use crate::domain::worklog::WorkLogKind;
 use crate::domain::{Channel, Money, Outcome, Party, Stage, parse_date};
 use crate::store::SortKey;
@@ -132,6 +132,20 @@ pub enum CaseCommand {
         kind: WorkLogKind,
         note: String,
     },
+    /// Early warning on the case (`warn`, `warn-confirm`, …): the command line's actions.
+    Signal(SignalCommand),
+}
+
+/// A `:` command on the case's early warning; confirm, close and measure work on the signal under
+/// the Signals pane's cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignalCommand {
+    Warn { category: Category, level: Level, note: String },
+    Confirm(String),
+    Close(String),
+    Measure { kind: MeasureKind, note: String },
+    Watch(String),
+    Unwatch(String),
 }
 
 /// Why a command's words were refused.
@@ -149,22 +163,22 @@ pub enum ArgError {
 
 pub type Parsed = Result<Command, ArgError>;
 
-fn unknown(word: &str) -> ArgError {
+pub(super) fn unknown(word: &str) -> ArgError {
     ArgError::Unknown(word.to_string())
 }
 
-fn case(c: CaseCommand) -> Parsed {
+pub(super) fn case(c: CaseCommand) -> Parsed {
     Ok(Command::Case(c))
 }
 
 /// The first word and the rest of the line after it.
-fn first_word(args: &str) -> (&str, &str) {
+pub(super) fn first_word(args: &str) -> (&str, &str) {
     let args = args.trim();
     args.split_once(char::is_whitespace).map_or((args, ""), |(w, rest)| (w, rest.trim()))
 }
 
 /// A reason is the rest of the line and may not be empty.
-fn reason(args: &str) -> Result<String, ArgError> {
+pub(super) fn reason(args: &str) -> Result<String, ArgError> {
     Some(args.trim().to_string()).filter(|r| !r.is_empty()).ok_or(ArgError::Usage)
 }
 
