@@ -188,6 +188,8 @@ texts! {
     pane_collateral: "Collateral", "押品";
     pane_work_log: "Work log", "工作日志";
     pane_signals: "Signals", "预警";
+    pane_short: "Sch Con Pay Stg Insp Coll Log Sig", "计划 联系 还款 阶段 检查 押品 日志 预警";
+    pane_tiny: "Sc Ct Py St In Cl Lg Sg", "计 联 还 阶 检 押 志 警";
     signal_open: "open {0}d", "未解除 {0}天";
     signal_confirmed: "confirmed {0}", "{0} 已确认";
     signal_closed: "closed {0}", "{0} 已解除";
