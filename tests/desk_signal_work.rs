@@ -167,3 +167,41 @@ fn the_warn_line_and_the_signals_pane_in_both_languages() {
     assert!(text.contains("停产停业") && text.contains("冻结额度"), "{text}");
     insta::assert_snapshot!("case_signal_raised_zh", text);
 }
+
+#[test]
+fn the_warnings_list_says_what_was_done_last_on_each_signal() {
+    let mut desk = demo_desk();
+    let (mut state, loan) = quiet_case(&mut desk);
+    press(&mut state, &mut desk, "!fraud_suspicion red 冒用他人身份<Enter>C电话核实属实<Enter>")
+        .expect("keys");
+    let id = state.case.as_ref().and_then(|c| c.signal_under_cursor()).expect("signal").id;
+    let done = |state: &DeskState| {
+        let list = state.warnings.as_ref().expect("list");
+        let i = (0..list.total.unwrap_or(0)).find(|i| list.row(*i).is_some_and(|r| r.id == id));
+        i.map(|i| screen_row(state, list.top, i))
+    };
+    press(&mut state, &mut desk, ":warnings red<Enter>").expect("keys");
+    let row = done(&state).expect("the signal raised is listed");
+    assert!(row.contains(&loan) && row.trim_end().ends_with("confirmed"), "{loan}: {row}");
+    // A measure after the confirmation is what was done last.
+    press(
+        &mut state,
+        &mut desk,
+        &format!(":goto {loan}<Enter><BackTab>+special_inspection 安排专项检查<Enter>"),
+    )
+    .expect("keys");
+    press(&mut state, &mut desk, "A").expect("keys");
+    let row = done(&state).expect("the signal raised is listed");
+    assert!(row.trim_end().ends_with("special insp."), "{row}");
+    assert!(row.contains("fraud_suspicion"), "a person's signal by its category: {row}");
+    insta::assert_snapshot!("warnings_done", snap(&state));
+    state.lang = Lang::Zh;
+    let text = snap(&state);
+    assert!(text.contains("专项检查") && text.contains("处置"), "{text}");
+    insta::assert_snapshot!("warnings_done_zh", text);
+}
+
+/// The screen's line of the list's row `i` (the header is the screen's second line).
+fn screen_row(state: &DeskState, top: u64, i: u64) -> String {
+    snap(state).lines().nth((2 + i - top) as usize).unwrap_or("").to_string()
+}

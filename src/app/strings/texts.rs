@@ -199,6 +199,8 @@ texts! {
     col_interest: "INTEREST", "利息";
     col_paid: "PAID", "已还";
     col_status: "STATUS", "状态";
+    col_done: "DONE", "处置";
+    step_confirmed: "confirmed", "已核实";
     col_when: "WHEN", "时间";
     col_party: "PARTY", "对象";
     col_by: "BY", "方式";

@@ -58,6 +58,20 @@ impl Lang {
         }
     }
 
+    /// A measure in a list's narrow column: English shortened, Chinese as it is.
+    pub fn measure_short(self, k: crate::domain::warning::MeasureKind) -> &'static str {
+        use crate::domain::warning::MeasureKind;
+        match (self, k) {
+            (Lang::En, MeasureKind::IntensifiedMonitoring) => "monitoring",
+            (Lang::En, MeasureKind::SpecialInspection) => "special insp.",
+            (Lang::En, MeasureKind::MoreSecurity) => "more security",
+            (Lang::En, MeasureKind::FreezeCredit) => "credit frozen",
+            (Lang::En, MeasureKind::CallInEarly) => "called in",
+            (Lang::En, k) => k.as_str(),
+            (Lang::Zh, k) => self.measure_kind(k),
+        }
+    }
+
     /// A customer's rating.
     pub fn rating(self, r: crate::domain::warning::Rating) -> &'static str {
         use crate::domain::warning::Rating;

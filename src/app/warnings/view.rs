@@ -76,6 +76,28 @@ impl SignalView {
     }
 }
 
+/// The latest thing done on a signal, as the Warnings list says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignalStep {
+    Confirmed,
+    /// A measure (a special inspection asked for among them).
+    Measure(MeasureKind),
+}
+
+impl SignalView {
+    /// The latest step taken on the signal: its last measure, or its confirmation when that came
+    /// after (measures are kept in the order recorded); `None` while nothing was done.
+    pub fn last_step(&self) -> Option<SignalStep> {
+        let measure = self.measures.last();
+        match (measure, self.confirmed_on) {
+            (Some(m), Some(c)) if c > m.on => Some(SignalStep::Confirmed),
+            (Some(m), _) => Some(SignalStep::Measure(m.kind)),
+            (None, Some(_)) => Some(SignalStep::Confirmed),
+            (None, None) => None,
+        }
+    }
+}
+
 /// One stay on the watchlist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WatchView {
