@@ -217,6 +217,8 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("<Esc>", Scope::List, Cmd::Back, "clear the filter", None),
     bind("m", Scope::List, Cmd::ToggleMine, "my cases ⇄ everything", Some("mine")),
     bind("D", Scope::List, Cmd::LoadDemo, "load the demo book (empty store only)", Some("demo book")),
+    bind("L", Scope::List, Cmd::NextLevel, "loans whose warning level is: all/red/orange/yellow", None),
+    bind("w", Scope::List, Cmd::ToggleWatched, "all loans ⇄ customers on the watchlist", None),
     bind("s", Scope::Queue, Cmd::NextStage, "stage: all/reminder/negotiation/guarantor/legal", Some("stage")),
     bind("o", Scope::Queue, Cmd::NextSort, "sort: dpd/overdue/last contact/next action", Some("sort")),
     bind("<Space>", Scope::Queue, Cmd::ToggleMark, "mark the case for :assign (Esc clears marks)", None),

@@ -18,6 +18,7 @@ mod help;
 mod inspect_form;
 mod inspections;
 mod keys;
+mod level_filter;
 mod line;
 mod lists;
 mod protocol;

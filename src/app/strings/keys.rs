@@ -107,6 +107,8 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::NextGrouping => "不良率分组：全部/机构/产品/客户经理",
         Cmd::ToggleTable => "图表 ⇄ 表格",
         Cmd::WarningsView => "未解除的风险预警信号（红色在前）",
+        Cmd::NextLevel if scope == Scope::List => "按预警级别显示贷款：全部/红/橙/黄",
+        Cmd::ToggleWatched if scope == Scope::List => "全部贷款 ⇄ 仅重点监测客户",
         Cmd::NextLevel => "预警：全部/红/橙/黄",
         Cmd::ToggleWatched => "预警：全部 ⇄ 仅重点监测客户",
         Cmd::RaiseWarning => "发起人工预警（打开 :warn）",

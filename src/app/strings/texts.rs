@@ -156,6 +156,7 @@ texts! {
     never: "never", "从未";
     nothing_due: "nothing is due soon", "近期没有到期的贷款";
     no_overdue: "no overdue loans", "没有逾期贷款";
+    among_marked: " at this warning level (L or :level all shows every loan)", "（当前预警筛选下；按 L 或 :level all 显示全部）";
     matching: " matching '{0}'", "（匹配“{0}”）";
     matching_phone_from: " matching '{0}' (phone numbers match from the {1}th digit)", "（匹配“{0}”；电话号码从第 {1} 位起匹配）";
     matching_phone_not_allowed: " matching '{0}' (phone numbers are searched only by roles that see them in full)", "（匹配“{0}”；只有可查看完整号码的角色才能按电话搜索）";

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::app::assign::{AssignArgs, BulkAssign};
+use crate::app::desk_state::level_filter::WarningsFilter;
 use crate::app::desk_state::lists::parse_stage_tab;
-use crate::app::desk_state::warnings::WarningsFilter;
 use crate::app::moves::HoldKind;
 use crate::app::notice_text::{NoticeKind, NoticeLang};
 use crate::app::privacy::PiiField;
@@ -55,6 +55,8 @@ pub enum Command {
     Inspections(Option<bool>),
     /// The Warnings list with this filter (`None`: as it was).
     Warnings(Option<WarningsFilter>),
+    /// The due-soon list and the overdue queue by warning level and the watchlist.
+    Level(WarningsFilter),
     /// The Review list.
     Review,
     /// Signs the Review list's entry under the cursor, accepting an inspection's class or not.
@@ -490,15 +492,13 @@ pub fn warnings(args: &str) -> Parsed {
     if args.trim().is_empty() {
         return Ok(Command::Warnings(None));
     }
-    let mut filter = WarningsFilter::default();
-    for word in args.split_whitespace() {
-        match word {
-            "all" => filter.level = None,
-            "watch" => filter.watched = true,
-            _ => filter.level = Some(word.parse::<Level>().map_err(|_| unknown(word))?),
-        }
-    }
+    let filter = WarningsFilter::parse(args).map_err(|w| unknown(&w))?;
     Ok(Command::Warnings(Some(filter)))
+}
+
+/// `[LEVEL|all] [watch]`: the loan lists by warning level and the watchlist (none: all loans).
+pub fn level(args: &str) -> Parsed {
+    WarningsFilter::parse(args).map(Command::Level).map_err(|w| unknown(&w))
 }
 
 pub fn review(_: &str) -> Parsed {

@@ -449,6 +449,19 @@ pub const COMMANDS: &[CommandSpec] = &[
         parse: parse::warnings,
     },
     CommandSpec {
+        name: "level",
+        aliases: &[],
+        scopes: GLOBAL,
+        usage: tr(":level [LEVEL] [watch]", ":level [级别] [watch]"),
+        desc: tr(
+            "the due-soon list and the overdue queue: only loans at this warning level (all: every loan; watch: customers on the watchlist only)",
+            "即将到期与逾期队列只显示该预警级别的贷款（all：全部；watch：只看重点监测客户）",
+        ),
+        arg: Arg::Words { name: tr("LEVEL", "级别"), what: tr("level", "级别"), words: warning_filters },
+        example: "orange watch",
+        parse: parse::level,
+    },
+    CommandSpec {
         name: "inspections",
         aliases: &["insp"],
         scopes: GLOBAL,
