@@ -142,9 +142,9 @@ pub fn signals(d: &LoanDetail, lang: Lang) -> (Vec<Col>, Vec<Vec<String>>) {
     let cols = vec![
         col(t.col_date, 10, false, 0),
         col(t.col_level, 8, false, 0),
-        col(t.col_signal, 14, false, 0),
+        col(t.col_signal, 15, false, 0),
         col(t.col_loan, 10, false, 2),
-        col(t.col_status, 12, false, 0),
+        col(t.col_status, 15, false, 0),
         col(t.col_user, 9, false, 1),
         col(t.col_note, 0, false, 0),
     ];
@@ -180,7 +180,7 @@ pub fn signals(d: &LoanDetail, lang: Lang) -> (Vec<Col>, Vec<Vec<String>>) {
             vec![
                 m.on.to_string(),
                 String::new(),
-                format!("→ {}", lang.measure_kind(m.kind)),
+                format!("→ {}", lang.measure_short(m.kind)),
                 String::new(),
                 String::new(),
                 m.user.clone(),
