@@ -57,6 +57,7 @@ fn cells(r: &SignalView, lang: Lang) -> Vec<String> {
         r.days_open.to_string(),
         match r.last_step() {
             None => "-".to_string(),
+            Some(SignalStep::SpecialAsked) => lang.text().step_special_asked.to_string(),
             Some(SignalStep::Confirmed) => lang.text().step_confirmed.to_string(),
             Some(SignalStep::Measure(kind)) => lang.measure_short(kind).to_string(),
         },

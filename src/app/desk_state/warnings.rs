@@ -70,6 +70,7 @@ impl WarningsScreen<'_> {
             level: list.filter.level,
             watched: list.filter.watched,
             owner,
+            special_asks: true,
             limit: Some(limit),
             offset,
             ..SignalQuery::default()

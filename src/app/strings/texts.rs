@@ -202,6 +202,7 @@ texts! {
     col_status: "STATUS", "状态";
     col_done: "DONE", "处置";
     step_confirmed: "confirmed", "已核实";
+    step_special_asked: "insp. asked", "待专项检查";
     col_when: "WHEN", "时间";
     col_party: "PARTY", "对象";
     col_by: "BY", "方式";

@@ -43,6 +43,10 @@ pub struct SignalView {
     /// Days from raised to closed, or to the desk's date while open.
     pub days_open: i64,
     pub measures: Vec<MeasureView>,
+    /// When the special inspection this signal asked for was asked, while it is on the loan's
+    /// schedule (the desk's Warnings list asks; not in `warnings`' output).
+    #[serde(skip)]
+    pub special_asked_on: Option<NaiveDate>,
 }
 
 impl SignalView {
@@ -72,6 +76,7 @@ impl SignalView {
             reason: r.reason,
             days_open: (r.closed_on.unwrap_or(as_of) - r.raised_on).num_days().max(0),
             measures: measures.into_iter().map(Into::into).collect(),
+            special_asked_on: None,
         }
     }
 }
@@ -79,22 +84,22 @@ impl SignalView {
 /// The latest thing done on a signal, as the Warnings list says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignalStep {
+    /// A special inspection asked for when the signal opened (orange or red).
+    SpecialAsked,
     Confirmed,
     /// A measure (a special inspection asked for among them).
     Measure(MeasureKind),
 }
 
 impl SignalView {
-    /// The latest step taken on the signal: its last measure, or its confirmation when that came
-    /// after (measures are kept in the order recorded); `None` while nothing was done.
+    /// The latest step taken on the signal: its last measure (kept in the order recorded), its
+    /// confirmation or the special inspection it asked for, whichever came last — a person's
+    /// step before the ask on the same day; `None` while nothing was done.
     pub fn last_step(&self) -> Option<SignalStep> {
-        let measure = self.measures.last();
-        match (measure, self.confirmed_on) {
-            (Some(m), Some(c)) if c > m.on => Some(SignalStep::Confirmed),
-            (Some(m), _) => Some(SignalStep::Measure(m.kind)),
-            (None, Some(_)) => Some(SignalStep::Confirmed),
-            (None, None) => None,
-        }
+        let asked = self.special_asked_on.map(|d| (d, 0, SignalStep::SpecialAsked));
+        let confirmed = self.confirmed_on.map(|d| (d, 1, SignalStep::Confirmed));
+        let measure = self.measures.last().map(|m| (m.on, 2, SignalStep::Measure(m.kind)));
+        [asked, confirmed, measure].into_iter().flatten().max_by_key(|(d, rank, _)| (*d, *rank)).map(|s| s.2)
     }
 }
 
