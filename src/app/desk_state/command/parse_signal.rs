@@ -2,7 +2,13 @@
 //! `warn-close`, `warn-measure`, `watch` and `unwatch`, as the command line's flags take them.
 
 use super::parse::{ArgError, CaseCommand, Parsed, SignalCommand, case, first_word, reason, unknown};
+use crate::app::strings::Lang;
 use crate::domain::warning::{Category, Level, MeasureKind};
+
+/// A word as typed (`lawsuit`) or as a Chinese desk shows it (`涉诉`).
+fn named<T: Copy>(word: &str, all: &[T], zh: fn(Lang, T) -> &'static str) -> Option<T> {
+    all.iter().copied().find(|w| zh(Lang::En, *w) == word || zh(Lang::Zh, *w) == word)
+}
 
 fn signal(c: SignalCommand) -> Parsed {
     case(CaseCommand::Signal(c))
@@ -14,11 +20,12 @@ pub fn warn(args: &str) -> Parsed {
     if word.is_empty() {
         return Err(ArgError::Usage);
     }
-    let category = word.parse::<Category>().map_err(|_| unknown(word))?;
+    let category = named(word, Category::ALL, Lang::category).ok_or_else(|| unknown(word))?;
     let (level, note) = first_word(rest);
     let level = match level {
         "" => return Err(ArgError::Usage),
-        l => l.parse::<Level>().map_err(ArgError::Why)?,
+        l => named(l, Level::ALL, Lang::level)
+            .ok_or_else(|| ArgError::Why(l.parse::<Level>().err().unwrap_or_default()))?,
     };
     signal(SignalCommand::Warn { category, level, note: reason(note)? })
 }
@@ -39,7 +46,7 @@ pub fn measure(args: &str) -> Parsed {
     if word.is_empty() {
         return Err(ArgError::Usage);
     }
-    let kind = word.parse::<MeasureKind>().map_err(|_| unknown(word))?;
+    let kind = named(word, MeasureKind::ALL, Lang::measure_kind).ok_or_else(|| unknown(word))?;
     signal(SignalCommand::Measure { kind, note: reason(rest)? })
 }
 
@@ -80,6 +87,14 @@ mod tests {
                 note: "借款人被起诉 涉案金额大".into()
             })
         );
+        assert_eq!(
+            warn("涉诉 红色 被列为被告"),
+            said(SignalCommand::Warn {
+                category: Category::Lawsuit,
+                level: Level::Red,
+                note: "被列为被告".into()
+            })
+        );
         assert_eq!(warn("lawsuit red"), Err(ArgError::Usage));
         assert_eq!(warn("lawsuit"), Err(ArgError::Usage));
         assert_eq!(warn(""), Err(ArgError::Usage));
@@ -91,6 +106,12 @@ mod tests {
     fn a_measure_takes_its_kind_and_a_note_and_the_others_a_reason() {
         assert_eq!(
             measure("special_inspection 实地查看"),
+            said(SignalCommand::Measure {
+                kind: MeasureKind::SpecialInspection, note: "实地查看".into()
+            })
+        );
+        assert_eq!(
+            measure("专项检查 实地查看"),
             said(SignalCommand::Measure {
                 kind: MeasureKind::SpecialInspection, note: "实地查看".into()
             })

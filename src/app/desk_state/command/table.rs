@@ -308,7 +308,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         usage: tr(":warn CATEGORY LEVEL NOTE", ":warn 类别 级别 说明"),
         desc: tr(
             "raise an early-warning signal on the loan (LEVEL: yellow|orange|red; orange or red asks for a special inspection)",
-            "对该笔贷款发起人工预警（级别：yellow|orange|red；橙色、红色同时安排专项检查）",
+            "对该笔贷款发起人工预警（级别：yellow|orange|red；类别与级别也可写中文，如 涉诉 红色；橙色、红色同时安排专项检查）",
         ),
         arg: Arg::Words {
             name: tr("CATEGORY", "类别"), what: tr("category", "预警类别"), words: categories
@@ -336,7 +336,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         usage: tr(":warn-measure KIND NOTE", ":warn-measure 措施 说明"),
         desc: tr(
             "record a measure on the signal under the cursor (special_inspection asks for one)",
-            "为预警页光标所在的信号登记处置措施（special_inspection 即安排专项检查）",
+            "为预警页光标所在的信号登记处置措施（措施也可写中文；special_inspection/专项检查 即安排专项检查）",
         ),
         arg: Arg::Words {
             name: tr("KIND", "措施"), what: tr("measure", "处置措施"), words: measure_kinds
