@@ -132,3 +132,63 @@ impl From<WatchRecord> for WatchView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, d).expect("date")
+    }
+
+    fn signal(asked: Option<u32>, confirmed: Option<u32>, measures: &[(u32, MeasureKind)]) -> SignalView {
+        SignalView {
+            id: 1,
+            loan_id: "DL1".into(),
+            customer_id: "KH1".into(),
+            borrower: "王".into(),
+            owner: None,
+            code: SignalCode::Relapse,
+            category: None,
+            level: Level::Orange,
+            state: SignalState::Open,
+            raised_on: day(1),
+            raised_by: "policy".into(),
+            note: None,
+            confirmed_on: confirmed.map(day),
+            confirmed_by: None,
+            closed_on: None,
+            closed_by: None,
+            reason: None,
+            days_open: 0,
+            measures: measures
+                .iter()
+                .map(|(d, kind)| MeasureView { kind: *kind, on: day(*d), user: "u".into(), note: "n".into() })
+                .collect(),
+            special_asked_on: asked.map(day),
+        }
+    }
+
+    #[test]
+    fn the_last_step_is_the_latest_and_a_persons_before_the_ask_on_the_same_day() {
+        use MeasureKind::{Collection, FreezeCredit};
+        use SignalStep::{Confirmed, Measure, SpecialAsked};
+        type Case = (Option<u32>, Option<u32>, &'static [(u32, MeasureKind)], Option<SignalStep>);
+        let cases: [Case; 7] = [
+            (None, None, &[], None),
+            (Some(1), None, &[], Some(SpecialAsked)),
+            (Some(1), Some(1), &[], Some(Confirmed)),
+            (Some(3), Some(2), &[], Some(SpecialAsked)),
+            (None, Some(4), &[(3, Collection)], Some(Confirmed)),
+            (Some(1), Some(2), &[(2, Collection)], Some(Measure(Collection))),
+            (None, None, &[(2, Collection), (2, FreezeCredit)], Some(Measure(FreezeCredit))),
+        ];
+        for (asked, confirmed, measures, want) in cases {
+            assert_eq!(
+                signal(asked, confirmed, measures).last_step(),
+                want,
+                "{asked:?} {confirmed:?} {measures:?}"
+            );
+        }
+    }
+}
