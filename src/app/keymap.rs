@@ -319,6 +319,16 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("g", Scope::Reports, Cmd::NextGrouping, "NPL by: book/branch/product/owner", Some("by")),
     bind("t", Scope::Reports, Cmd::ToggleTable, "charts ⇄ tables", Some("table")),
     bind("<Esc> h", Scope::Reports, Cmd::Back, "back to the list", Some("back")),
+    bind(
+        ":",
+        Scope::Global,
+        Cmd::CommandLine,
+        "the command line (its commands are listed below)",
+        Some("cmd"),
+    ),
+    bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
+    bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
+    // The lists' screens after quit, so quit stays on the help's first page at 80×24.
     bind("I", Scope::Global, Cmd::InspectionsView, "post-loan inspections due and overdue", None),
     bind(
         "V",
@@ -329,15 +339,6 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     ),
     bind("T", Scope::Global, Cmd::TeamView, "the team's figures this month (supervisors)", None),
     bind("E", Scope::Global, Cmd::RunPreview, "preview tonight's escalation run", None),
-    bind(
-        ":",
-        Scope::Global,
-        Cmd::CommandLine,
-        "the command line (its commands are listed below)",
-        Some("cmd"),
-    ),
-    bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
-    bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
     bind("M", Scope::Global, Cmd::ReportsView, "month-end risk reports as charts (supervisors)", None),
     bind("A", Scope::Global, Cmd::WarningsView, "the open early-warning signals, red first", None),
 ];
