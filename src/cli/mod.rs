@@ -349,6 +349,8 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
         search: a.search.clone(),
         search_cap: None,
         promises_first: a.promises_first,
+        warning: None,
+        watched: false,
         sort: a.sort.into(),
         limit: a.limit,
         offset: a.offset,

@@ -311,11 +311,13 @@ pub fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang, g: bool) -> (Vec<Co
 }
 
 /// The panes' tabs in `w` cells: whole when they fit, else the others by their first word, then
-/// every one so, then the others cut shorter with thin separators (seven panes fit 60 columns,
-/// in Chinese too); the active one keeps its first word at least.
+/// every one so, then the others by a short label and at last a tiny one with thin separators
+/// (eight panes fit 60 columns, in Chinese too); the active one keeps its first word at least.
+/// The short labels are the language's own, so no two panes read alike (Contacts, Collateral).
 fn pane_tabs<'a>(
     case: &CaseState,
     titles: [&'static str; 8],
+    shorts: (&'static str, &'static str),
     sep: &'a str,
     w: usize,
     look: &Look,
@@ -326,29 +328,27 @@ fn pane_tabs<'a>(
         n => format!(" {}/{n}", case.cursor + 1),
     };
     let first_word = |s: &'static str| s.split(' ').next().unwrap_or(s).to_string();
-    let cut = |s: &'static str, cells: usize| {
-        let mut out = String::new();
-        for c in first_word(s).chars() {
-            if text::width(&out) + text::width(c.encode_utf8(&mut [0; 4])) > cells {
-                break;
-            }
-            out.push(c);
-        }
-        out
-    };
-    let label = |title: &'static str, active: bool, level: usize| -> String {
+    let (short, tiny): (Vec<&str>, Vec<&str>) =
+        (shorts.0.split_whitespace().collect(), shorts.1.split_whitespace().collect());
+    let nth = |words: &[&str], i: usize| words.get(i).copied().unwrap_or("?").to_string();
+    let label = |i: usize, title: &'static str, active: bool, level: usize| -> String {
         let shown = match (level, active) {
             (0, _) | (1, true) => title.to_string(),
             (_, true) | (1 | 2, false) => first_word(title),
-            (3, false) => cut(title, 4),
-            _ => cut(title, 2),
+            (3, false) => nth(&short, i),
+            _ => nth(&tiny, i),
         };
         if active { format!(" {shown}{at} ") } else { format!(" {shown} ") }
     };
     let thin = sep.trim();
     let candidates = [(0, sep), (1, sep), (2, sep), (3, sep), (3, thin), (4, thin)];
     let labels = |level: usize| -> Vec<String> {
-        CasePane::ALL.iter().zip(titles).map(|(p, t)| label(t, *p == case.pane, level)).collect()
+        CasePane::ALL
+            .iter()
+            .zip(titles)
+            .enumerate()
+            .map(|(i, (p, t))| label(i, t, *p == case.pane, level))
+            .collect()
     };
     let width =
         |l: &[String], sep: &str| l.iter().map(|s| text::width(s)).sum::<usize>() + text::width(sep) * 6;
@@ -400,7 +400,7 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, grouped
         CasePane::WorkLog => t.pane_work_log,
         CasePane::Signals => t.pane_signals,
     });
-    let tabs = pane_tabs(case, titles, look.separator(), w, look);
+    let tabs = pane_tabs(case, titles, (t.pane_short, t.pane_tiny), look.separator(), w, look);
     // The inspection form stands in for the panes until it is sent or dropped.
     if let Some(form) = &case.form {
         lines.extend(super::inspect_form::lines(form, &case.loan, d, lang, w, theme));
