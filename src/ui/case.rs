@@ -252,6 +252,16 @@ pub fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang, g: bool) -> (Vec<Co
                     ]
                 })
                 .collect();
+            rows.extend(d.class_events.iter().map(|e| {
+                let why =
+                    fill(t.class_change_why, &[&lang.class_reason(e.reason), &lang.class_cause(e.cause)]);
+                vec![
+                    e.on.to_string(),
+                    fill(t.class_change, &[&lang.class(e.from), &lang.class(e.to)]),
+                    e.user.clone().unwrap_or_else(|| "-".to_string()),
+                    why,
+                ]
+            }));
             rows.extend(d.assignments.iter().map(|a| {
                 vec![
                     a.at.get(..10).unwrap_or(&a.at).to_string(),
