@@ -152,3 +152,31 @@ fn classify_and_lift_each_record_one_event() {
     let next = run(&d, "2025-02-07");
     assert!(!next.contains("class changes"), "{next}");
 }
+
+#[test]
+fn a_manual_class_that_lapses_by_its_date_is_recorded_by_the_next_run() {
+    let d = desk(&["C1"]);
+    run(&d, "2025-02-01");
+    d.ok(&[
+        "--as-of",
+        "2025-02-02",
+        "classify",
+        "C1",
+        "--class",
+        "doubtful",
+        "--reason",
+        "担保人失联",
+        "--until",
+        "2025-02-03",
+    ]);
+    run(&d, "2025-02-03");
+    assert_eq!(events(&d, "C1", "2025-02-03").len(), 1, "in force through its last day");
+    run(&d, "2025-02-05");
+    assert_eq!(
+        events(&d, "C1", "2025-02-05"),
+        [
+            ev("2025-02-02", "normal", "doubtful", "manual", "classify", &me()),
+            ev("2025-02-05", "doubtful", "normal", "floor", "run", "-"),
+        ]
+    );
+}

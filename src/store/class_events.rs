@@ -155,6 +155,12 @@ pub fn class_baseline_page(conn: &Connection, at: &StateAt, after: i64, limit: u
     Ok(rows.last().map(|r| r.loan))
 }
 
+const BAND_SQL: &str = "SELECT loan_id FROM main.loan_state WHERE (overdue_since IS NULL) = 0 AND overdue_since > ?1 AND overdue_since <= ?2";
+const ROLLED_SQL: &str = "SELECT loan_id FROM main.loan_state WHERE rolled_on > ?1 AND rolled_on <= ?2";
+const OBSERVED_SQL: &str = "SELECT id FROM loans WHERE observation_until > ?1 AND observation_until <= ?2";
+// A manual class is in force up to and including its end, so it lapses the day after.
+const LAPSED_SQL: &str = "SELECT id FROM loans WHERE manual_class_until >= ?1 AND manual_class_until < ?2";
+
 /// The loans whose class can have moved after `since` up to and including `on`, in loan order,
 /// each set an index range: the DPD reached a class edge (a range of `overdue_since` per edge,
 /// `loan_state_dpd`), the row was computed again (by a roll, which takes the NPL hold's and a
@@ -179,12 +185,7 @@ pub fn class_candidates(
         // DPD on a date D is D − overdue_since: it is below the edge on `since` and reaches it
         // by `on` for overdue_since in (since − edge, on − edge].
         let back = |d: NaiveDate| (d - chrono::Duration::days(edge)).to_string();
-        add(
-            "SELECT loan_id FROM main.loan_state WHERE (overdue_since IS NULL) = 0 \
-             AND overdue_since > ?1 AND overdue_since <= ?2",
-            back(since),
-            back(on),
-        )?;
+        add(BAND_SQL, back(since), back(on))?;
     }
     let (since_text, on_text) = (since.to_string(), on.to_string());
     add(
@@ -222,4 +223,25 @@ pub fn class_baseline_loans(conn: &Connection, loans: &[LoanId], at: &StateAt) -
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_range_the_run_reads_is_an_index_range() {
+        let store = crate::store::Store::open_in_memory().expect("store");
+        for sql in [BAND_SQL, ROLLED_SQL, OBSERVED_SQL, LAPSED_SQL] {
+            let plan: Vec<String> = store
+                .conn()
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .expect("plan")
+                .query_map(["2026-01-01", "2026-02-01"], |r| r.get::<_, String>(3))
+                .expect("rows")
+                .map(|r| r.expect("row"))
+                .collect();
+            assert!(plan.iter().all(|p| p.starts_with("SEARCH") && p.contains("INDEX")), "{sql}: {plan:?}");
+        }
+    }
 }
