@@ -188,22 +188,9 @@ pub fn class_candidates(
         add(BAND_SQL, back(since), back(on))?;
     }
     let (since_text, on_text) = (since.to_string(), on.to_string());
-    add(
-        "SELECT loan_id FROM main.loan_state WHERE rolled_on > ?1 AND rolled_on <= ?2",
-        since_text.clone(),
-        on_text.clone(),
-    )?;
-    add(
-        "SELECT id FROM loans WHERE observation_until > ?1 AND observation_until <= ?2",
-        since_text.clone(),
-        on_text.clone(),
-    )?;
-    // A manual class is in force up to and including its end, so it lapses the day after.
-    add(
-        "SELECT id FROM loans WHERE manual_class_until >= ?1 AND manual_class_until < ?2",
-        since_text,
-        on_text,
-    )?;
+    add(ROLLED_SQL, since_text.clone(), on_text.clone())?;
+    add(OBSERVED_SQL, since_text.clone(), on_text.clone())?;
+    add(LAPSED_SQL, since_text, on_text)?;
     Ok(ids.into_iter().map(LoanId).collect())
 }
 
