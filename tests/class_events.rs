@@ -180,3 +180,19 @@ fn a_manual_class_that_lapses_by_its_date_is_recorded_by_the_next_run() {
         ]
     );
 }
+
+#[test]
+fn a_policy_that_moves_the_class_bands_records_the_classes_it_moves() {
+    let d = desk(&["L1"]);
+    run(&d, "2025-02-01");
+    run(&d, "2025-06-15");
+    assert_eq!(events(&d, "L1", "2025-06-15").len(), 1, "DPD 125: substandard");
+    // Credit-card bands: 121–180 days is doubtful.
+    d.ok(&["--as-of", "2025-06-15", "settings", "set", "class_bands", "credit_card"]);
+    assert_eq!(
+        events(&d, "L1", "2025-06-15")[1],
+        ev("2025-06-15", "substandard", "doubtful", "floor", "policy", &me())
+    );
+    let next = run(&d, "2025-06-16");
+    assert!(!next.contains("class changes"), "{next}");
+}

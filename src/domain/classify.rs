@@ -157,6 +157,7 @@ text_enum!(
         WriteOff => "write_off",
         Reopen => "reopen",
         Import => "import",
+        Policy => "policy",
     }
 );
 

@@ -194,6 +194,14 @@ pub fn class_candidates(
     Ok(ids.into_iter().map(LoanId).collect())
 }
 
+/// Every loan of the shared snapshot, in loan order (a whole-book comparison after a policy
+/// change, which has just computed the whole book).
+pub fn snapshot_loan_ids(conn: &Connection) -> Result<Vec<LoanId>> {
+    let mut stmt = conn.prepare_cached("SELECT loan_id FROM main.loan_state ORDER BY loan_id")?;
+    let ids = stmt.query_map([], |r| r.get(0).map(LoanId))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
 /// Loans new to the book take their class on `at`'s date as their last recorded one, silently: a
 /// loan enters the book at its class. Nothing before the first run took the baseline.
 pub fn class_baseline_loans(conn: &Connection, loans: &[LoanId], at: &StateAt) -> Result<()> {

@@ -107,6 +107,7 @@ impl Lang {
             (Lang::Zh, ClassCause::WriteOff) => "核销",
             (Lang::Zh, ClassCause::Reopen) => "撤销核销",
             (Lang::Zh, ClassCause::Import) => "导入",
+            (Lang::Zh, ClassCause::Policy) => "政策变更",
         }
     }
 
