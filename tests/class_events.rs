@@ -196,3 +196,23 @@ fn a_policy_that_moves_the_class_bands_records_the_classes_it_moves() {
     let next = run(&d, "2025-06-16");
     assert!(!next.contains("class changes"), "{next}");
 }
+
+#[test]
+fn a_loan_imported_after_the_baseline_enters_at_its_class_without_an_event() {
+    let d = desk(&["L1"]);
+    run(&d, "2025-02-01");
+    // Nothing paid since 2024-11-10: 87 days past due on the day it is imported.
+    let file = d.write(
+        "more.csv",
+        "loan_id,borrower,customer_id,product,principal,annual_rate,term_months,disbursed_on,assignee\n\
+         L2,借款人L2,C-L2,equal_principal,1200,0,12,2024-10-10,li.lei\n",
+    );
+    d.ok(&["--as-of", "2025-02-05", "import", "loans", TestDesk::path_str(&file)]);
+    run(&d, "2025-02-05");
+    assert!(events(&d, "L2", "2025-02-05").is_empty(), "special mention on entering the book");
+    run(&d, "2025-02-09");
+    assert_eq!(
+        events(&d, "L2", "2025-02-09"),
+        [ev("2025-02-09", "special_mention", "substandard", "floor", "run", "-")]
+    );
+}
