@@ -2,7 +2,8 @@
 -- history"). The class is derived for the date asked (`store/state_row.rs`), so nothing stored
 -- moved when a loan crossed a class band by the date alone, and only a supervisor's classify or
 -- lift left a trace. An event is written in the transaction of what moved the class: the nightly
--- run for its date, or a payment, plan, classify, lift, write-off or import.
+-- run for its date, or a payment, plan, classify, lift, write-off, reopening or policy change; a
+-- loan imported takes its class silently.
 CREATE TABLE class_events (
     id           INTEGER PRIMARY KEY,
     loan_id      INTEGER NOT NULL REFERENCES loans(id),
@@ -11,7 +12,7 @@ CREATE TABLE class_events (
     class_after  TEXT NOT NULL,
     -- The rule that set the class after (`floor`, `npl_hold`, `manual`, `restructure`).
     reason       TEXT NOT NULL,
-    -- What moved it: run, payment, plan, classify, lift, write_off, import, reopen.
+    -- What moved it: run, payment (a payments file), plan, classify, lift, write_off, reopen, policy.
     cause        TEXT NOT NULL,
     -- The person whose action it was; none for the run.
     user         TEXT,

@@ -156,7 +156,6 @@ text_enum!(
         Lift => "lift",
         WriteOff => "write_off",
         Reopen => "reopen",
-        Import => "import",
         Policy => "policy",
     }
 );

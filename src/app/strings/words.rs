@@ -106,7 +106,6 @@ impl Lang {
             (Lang::Zh, ClassCause::Lift) => "解除认定",
             (Lang::Zh, ClassCause::WriteOff) => "核销",
             (Lang::Zh, ClassCause::Reopen) => "撤销核销",
-            (Lang::Zh, ClassCause::Import) => "导入",
             (Lang::Zh, ClassCause::Policy) => "政策变更",
         }
     }
