@@ -17,6 +17,7 @@ mod notices;
 mod output;
 mod report;
 mod scorecard;
+mod show_history;
 pub mod table;
 mod tasks;
 mod team;

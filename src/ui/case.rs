@@ -252,6 +252,16 @@ pub fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang, g: bool) -> (Vec<Co
                     ]
                 })
                 .collect();
+            rows.extend(d.class_events.iter().map(|e| {
+                let why =
+                    fill(t.class_change_why, &[&lang.class_reason(e.reason), &lang.class_cause(e.cause)]);
+                vec![
+                    e.on.to_string(),
+                    fill(t.class_change, &[&lang.class(e.from), &lang.class(e.to)]),
+                    e.user.clone().unwrap_or_else(|| "-".to_string()),
+                    why,
+                ]
+            }));
             rows.extend(d.assignments.iter().map(|a| {
                 vec![
                     a.at.get(..10).unwrap_or(&a.at).to_string(),
@@ -464,4 +474,40 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, grouped
         lines.push(table::line(cols, &widths, r, style, &[]));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Desk;
+    use crate::domain::parse_date;
+    use crate::domain::policy::Policy;
+
+    #[test]
+    fn the_history_pane_lists_class_changes_in_both_languages() {
+        let store = crate::store::Store::open_in_memory().expect("store");
+        let now =
+            |day: &str| chrono::DateTime::parse_from_rfc3339(&format!("{day}T10:00:00+08:00")).expect("now");
+        let mut d = Desk::open(store, "admin", parse_date("2026-03-01").expect("date"), now("2026-03-01"))
+            .expect("desk");
+        crate::app::demo::generate(&mut d, 60, 7, &mut |_| {}).expect("demo");
+        for day in ["2026-03-01", "2026-06-01"] {
+            (d.as_of, d.now) = (parse_date(day).expect("date"), now(day));
+            d.escalate(&Policy::default(), false, &mut |_, _| {}).expect("run");
+        }
+        let detail = (1..=60)
+            .map(|n| d.show(&format!("DL{n:08}")).expect("show"))
+            .find(|l| !l.class_events.is_empty())
+            .expect("a loan whose class moved");
+        let e = &detail.class_events[0];
+        for (lang, change, why) in [
+            (Lang::En, format!("class {} → {}", e.from, e.to), "; by the nightly run"),
+            (Lang::Zh, format!("分类 {} → {}", Lang::Zh.class(e.from), Lang::Zh.class(e.to)), ";日终跑批"),
+        ] {
+            let (_, rows) = pane_rows(&detail, CasePane::History, lang, false);
+            let row = rows.iter().find(|r| r[1] == change).expect("the class change's row");
+            assert_eq!(row[0], "2026-06-01");
+            assert!(row[3].ends_with(why), "{row:?}");
+        }
+    }
 }

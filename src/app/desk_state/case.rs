@@ -93,6 +93,7 @@ impl CaseState {
             CasePane::Payments => d.payments.len() + d.promises.len(),
             CasePane::History => {
                 d.stage_events.len()
+                    + d.class_events.len()
                     + d.assignments.len()
                     + d.plans.len()
                     + d.notices.len()

@@ -219,6 +219,8 @@ texts! {
     col_ref: "REFERENCE / USER", "流水号 / 经办人";
     stage_change: "stage {0} → {1}", "阶段 {0} → {1}";
     owner_change: "owner {0} → {1}", "催收员 {0} → {1}";
+    class_change: "class {0} → {1}", "分类 {0} → {1}";
+    class_change_why: "{0}; by {1}", "{0};{1}";
     kind_payment: "payment", "还款";
     kind_promise: "promise", "承诺还款";
     plan_record: "{0}: {1} payments{2}", "{0}：{1} 期{2}";
@@ -310,6 +312,7 @@ texts! {
     run_phase_refresh: "refreshing the book", "刷新台账";
     run_phase_apply: "applying the policy", "应用升级策略";
     run_phase_signals: "opening and closing warnings", "更新风险预警";
+    run_phase_classes: "recording class changes", "记录分类变动";
     run_phase_month_end: "recording the month-end", "记录月末数据";
     run_summary_preview: "{0} loans · {1} would change · {2} held by a promise · {3} on hold · {4} notices due", "检查 {0} 笔 · 将变动 {1} · 承诺暂缓 {2} · 暂停催收 {3} · 应发催收通知 {4}";
     run_summary_applied: "{0} loans · {1} changed · {2} held by a promise · {3} on hold · {4} notices due", "检查 {0} 笔 · 已变动 {1} · 承诺暂缓 {2} · 暂停催收 {3} · 应发催收通知 {4}";

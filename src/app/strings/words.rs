@@ -140,6 +140,24 @@ impl Lang {
         }
     }
 
+    /// What moved a loan's class, as its history says it.
+    pub fn class_cause(self, c: crate::domain::ClassCause) -> &'static str {
+        use crate::domain::ClassCause;
+        match (self, c) {
+            (Lang::En, ClassCause::Run) => "the nightly run",
+            (Lang::En, ClassCause::WriteOff) => "write-off",
+            (Lang::En, c) => c.as_str(),
+            (Lang::Zh, ClassCause::Run) => "日终跑批",
+            (Lang::Zh, ClassCause::Payment) => "还款",
+            (Lang::Zh, ClassCause::Plan) => "还款计划",
+            (Lang::Zh, ClassCause::Classify) => "人工认定",
+            (Lang::Zh, ClassCause::Lift) => "解除认定",
+            (Lang::Zh, ClassCause::WriteOff) => "核销",
+            (Lang::Zh, ClassCause::Reopen) => "撤销核销",
+            (Lang::Zh, ClassCause::Policy) => "政策变更",
+        }
+    }
+
     /// Buckets are written `M0`…`M7+` in both languages.
     pub fn bucket(self, b: Bucket) -> &'static str {
         b.as_str()
