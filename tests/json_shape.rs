@@ -105,6 +105,9 @@ fn desk() -> TestDesk {
         "appraiser",
     ]);
     d.ok(&["--as-of", AS_OF, "log", "C-1", "--kind", "visit", "--note", "visited the shop"]);
+    // A class change each way (issue #17): a supervisor's class and its lift.
+    d.ok(&["--as-of", AS_OF, "classify", "SH-1", "--class", "substandard", "--reason", "shop closed"]);
+    d.ok(&["--as-of", AS_OF, "classify", "SH-1", "--lift", "reopened"]);
     d.ok(&["--as-of", AS_OF, "edit", "SH-1", "--address", "1 Nanjing Road", "--employer", "Shop"]);
     d
 }
@@ -136,6 +139,10 @@ const WORDS: &[&str] = &[
     "checklist.guarantor",
     "stage_events[].from",
     "stage_events[].to",
+    "class_events[].from",
+    "class_events[].to",
+    "class_events[].reason",
+    "class_events[].cause",
 ];
 
 /// Every field of a JSON value as `path: form`, arrays by their first item (`path[]`). A form is
@@ -318,6 +325,13 @@ const DETAIL: &[&str] = &[
     "promises[].made_on: date",
     "promises[].status: =active",
     "promises[].user: text",
+    "class_events[].at: time",
+    "class_events[].cause: =lift",
+    "class_events[].from: =substandard",
+    "class_events[].on: date",
+    "class_events[].reason: =restructure",
+    "class_events[].to: =special_mention",
+    "class_events[].user: text",
     "stage_events[].actor: text",
     "stage_events[].as_of: date",
     "stage_events[].at: time",

@@ -1,4 +1,4 @@
-//! The month-end aggregates (migration 0023) give every report exactly the figures its month-end
+//! The month-end aggregates (migration 0024) give every report exactly the figures its month-end
 //! rows give, whole and by each grouping, on the demo book: as written by each capture, and as
 //! rebuilt from the rows when a store recorded before them is opened. The aggregates are read with
 //! the rows gone, so the figures can only come from them.

@@ -178,6 +178,24 @@ fn filtered_list_questions_search_an_index_range() {
             true,
         ),
     ];
+    // The queue by warning level, or of customers on the watchlist: the few loans found by the
+    // open signals' level index or the watchlist's current stays drive it, sorted alone.
+    let queue = LoanFilter {
+        status: Some(duedesk::domain::LoanStatus::Active),
+        dpd_min: Some(1),
+        promise_due: Some((false, day)),
+        ..LoanFilter::default()
+    };
+    let mut questions = questions.to_vec();
+    for level in duedesk::domain::warning::Level::ALL {
+        questions.push((LoanFilter { warning: Some(*level), ..queue.clone() }, SortKey::Overdue, false));
+    }
+    questions.push((LoanFilter { watched: true, ..queue.clone() }, SortKey::LastContact, false));
+    questions.push((
+        LoanFilter { watched: true, warning: Some(duedesk::domain::warning::Level::Red), ..queue },
+        SortKey::Dpd,
+        false,
+    ));
     for (filter, sort, in_order) in questions {
         for p in [plan(store::count_sql(at, &filter)), plan(store::page_sql(at, &filter, sort, Some(50), 0))]
         {

@@ -554,3 +554,36 @@ fn the_warnings_list_opens_a_case_from_its_row() {
     tmux.keys(&["q"]);
     assert_eq!(tmux.wait_exit(), 0);
 }
+
+#[test]
+fn a_signal_raised_from_a_case_is_in_the_warnings_list() {
+    if !have_tmux() {
+        return;
+    }
+    let d = demo_store();
+    let tmux = Tmux::new(d.dir.path());
+    let loan = open_first_overdue_case(&d, &tmux);
+    tmux.keys(&["!"]);
+    tmux.wait_for("the warn command line", |s| s.contains(":warn") && s.contains("CATEGORY"));
+    tmux.text("lawsuit red 借款人被列为被告");
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_for("the signal raised", |s| s.contains(&format!("red warning raised on {loan}")));
+    assert!(s.contains("Signals 1/"), "shown in the Signals pane: {s}");
+    // The Warnings list, red only: the newest red signal is the one just raised.
+    tmux.keys(&["A", "L"]);
+    let s = tmux.wait_for("red only", |s| s.contains("Warnings · red 1/") && s.contains("SIGNAL"));
+    // The tab line names the open case; the rows start below the header.
+    let first = s.lines().skip(2).find(|l| l.contains(" DL")).unwrap_or_else(|| panic!("no row:\n{s}"));
+    assert!(first.starts_with("R red") && first.contains("lawsuit") && first.contains(&loan), "{s}");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), 0);
+
+    let listed = d.ok(&["--as-of", AS_OF, "warnings", "--level", "red", "--format", "json"]).json();
+    let raised = listed
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|s| s["loan_id"] == loan.as_str() && s["code"] == "manual")
+        .unwrap_or_else(|| panic!("not listed: {listed}"));
+    assert_eq!((&raised["category"], &raised["note"]), (&"lawsuit".into(), &"借款人被列为被告".into()));
+}

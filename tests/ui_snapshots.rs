@@ -198,8 +198,17 @@ fn the_case_pane_tabs_fit_sixty_cells() {
     let mut state = opened(&mut desk);
     press(&mut state, &mut desk, "<Tab><Enter>").expect("keys");
     let tabs = |state: &DeskState| screen(&render(state, 60, 16)).lines().nth(8).unwrap_or("").to_string();
-    // Eight panes: the active one by its first word, the others cut short, thin separators.
-    assert_eq!(tabs(&state), " Schedule 9/24 │ Co │ Pa │ St │ In │ Co │ Wo │ Si");
+    // Eight panes: the active one by its first word, the others by short labels no two alike
+    // (Contacts and Collateral were both "Co"), thin separators.
+    assert_eq!(tabs(&state), " Schedule 9/24 │ Con │ Pay │ Stg │ Insp │ Coll │ Log │ Sig");
+    // Narrower still (the Inspections pane's longer name): tiny labels, still no two alike.
+    press(&mut state, &mut desk, "<Tab><Tab><Tab><Tab>").expect("keys");
+    let line = tabs(&state);
+    let labels: Vec<&str> = line.split('│').map(str::trim).collect();
+    assert_eq!(labels.len(), 8, "{line}");
+    assert!(labels.iter().enumerate().all(|(i, l)| !labels[..i].contains(l)), "{line}");
+    assert!(duedesk::text::width(&line) <= 60, "{line}");
+    press(&mut state, &mut desk, "<BackTab><BackTab><BackTab><BackTab>").expect("keys");
     press(&mut state, &mut desk, "<Tab><Tab>").expect("keys");
     let line = tabs(&state);
     assert!(line.contains(" Payments 1/10 ") && line.matches('│').count() == 7, "{line}");
@@ -240,6 +249,8 @@ fn empty_store_and_small_terminals_in_chinese() {
     let small = screen(&render(&state, 60, 16));
     let tabs = small.lines().nth(8).unwrap_or("");
     assert!(tabs.contains("阶段与归属") && tabs.matches('│').count() == 7, "{tabs}");
+    let labels: Vec<&str> = tabs.split('│').map(str::trim).collect();
+    assert!(labels.iter().enumerate().all(|(i, l)| !labels[..i].contains(l)), "no two alike: {tabs}");
     assert!(duedesk::text::width(tabs) <= 60, "{tabs}");
 }
 

@@ -154,8 +154,13 @@ impl Desk {
                 store::refresh_all(tx, StateTable::Shared, day, &rules, progress)?;
             }
             // Its inspection intervals and its classes may move every loan's next inspection.
-            let at = store::StateAt::shared(day.unwrap_or(today), rules);
-            crate::app::inspect::schedule_book(tx, &policy.inspections, &at)?;
+            let book = store::StateAt::shared(day.unwrap_or(today), rules);
+            crate::app::inspect::schedule_book(tx, &policy.inspections, &book)?;
+            // Its class bands and the holds computed with it may move classes with no row moving
+            // by the date: every loan is compared once, as the whole book was just computed.
+            let how =
+                store::ClassMove { cause: crate::domain::ClassCause::Policy, user: Some(&actor), at: &at };
+            store::note_classes(tx, &store::snapshot_loan_ids(tx)?, &book, how)?;
             Ok(())
         })?;
         self.load_rules()

@@ -155,6 +155,11 @@ text_enum!(
     WarningsView => "warnings_view",
     NextLevel => "next_level",
     ToggleWatched => "toggle_watched",
+    RaiseWarning => "raise_warning",
+    ConfirmSignal => "confirm_signal",
+    CloseSignal => "close_signal",
+    AddMeasure => "add_measure",
+    ToggleWatch => "toggle_watch",
     }
 );
 
@@ -212,6 +217,8 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("<Esc>", Scope::List, Cmd::Back, "clear the filter", None),
     bind("m", Scope::List, Cmd::ToggleMine, "my cases ⇄ everything", Some("mine")),
     bind("D", Scope::List, Cmd::LoadDemo, "load the demo book (empty store only)", Some("demo book")),
+    bind("L", Scope::List, Cmd::NextLevel, "loans whose warning level is: all/red/orange/yellow", None),
+    bind("w", Scope::List, Cmd::ToggleWatched, "all loans ⇄ customers on the watchlist", None),
     bind("s", Scope::Queue, Cmd::NextStage, "stage: all/reminder/negotiation/guarantor/legal", Some("stage")),
     bind("o", Scope::Queue, Cmd::NextSort, "sort: dpd/overdue/last contact/next action", Some("sort")),
     bind("<Space>", Scope::Queue, Cmd::ToggleMark, "mark the case for :assign (Esc clears marks)", None),
@@ -248,6 +255,29 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("N", Scope::Case, Cmd::IssueNotice, "issue a notice (opens :notice)", None),
     bind("K", Scope::Case, Cmd::InspectForm, "record an inspection (the form)", None),
     bind("W", Scope::Case, Cmd::WorkLog, "write the work log (opens :worklog)", None),
+    bind("!", Scope::Case, Cmd::RaiseWarning, "raise an early-warning signal (opens :warn)", None),
+    bind(
+        "C",
+        Scope::Case,
+        Cmd::ConfirmSignal,
+        "confirm the signal under the cursor (opens :warn-confirm)",
+        None,
+    ),
+    bind(
+        "+",
+        Scope::Case,
+        Cmd::AddMeasure,
+        "a measure on the signal under the cursor (opens :warn-measure)",
+        None,
+    ),
+    bind("X", Scope::Case, Cmd::CloseSignal, "close the signal under the cursor (opens :warn-close)", None),
+    bind(
+        "w",
+        Scope::Case,
+        Cmd::ToggleWatch,
+        "watchlist: put the customer on or take it off (opens :watch/:unwatch)",
+        None,
+    ),
     bind("j <Down>", Scope::Run, Cmd::Down, "next change", None),
     bind("k <Up>", Scope::Run, Cmd::Up, "previous change", None),
     bind("<PgDn> <C-f>", Scope::Run, Cmd::PageDown, "next page", None),
@@ -289,6 +319,16 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     bind("g", Scope::Reports, Cmd::NextGrouping, "NPL by: book/branch/product/owner", Some("by")),
     bind("t", Scope::Reports, Cmd::ToggleTable, "charts ⇄ tables", Some("table")),
     bind("<Esc> h", Scope::Reports, Cmd::Back, "back to the list", Some("back")),
+    bind(
+        ":",
+        Scope::Global,
+        Cmd::CommandLine,
+        "the command line (its commands are listed below)",
+        Some("cmd"),
+    ),
+    bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
+    bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
+    // The lists' screens after quit, so quit stays on the help's first page at 80×24.
     bind("I", Scope::Global, Cmd::InspectionsView, "post-loan inspections due and overdue", None),
     bind(
         "V",
@@ -299,15 +339,6 @@ pub const DEFAULT_KEYMAP: &[Binding] = &[
     ),
     bind("T", Scope::Global, Cmd::TeamView, "the team's figures this month (supervisors)", None),
     bind("E", Scope::Global, Cmd::RunPreview, "preview tonight's escalation run", None),
-    bind(
-        ":",
-        Scope::Global,
-        Cmd::CommandLine,
-        "the command line (its commands are listed below)",
-        Some("cmd"),
-    ),
-    bind("?", Scope::Global, Cmd::Help, "this help", Some("help")),
-    bind("q <C-c>", Scope::Global, Cmd::Quit, "quit", Some("quit")),
     bind("M", Scope::Global, Cmd::ReportsView, "month-end risk reports as charts (supervisors)", None),
     bind("A", Scope::Global, Cmd::WarningsView, "the open early-warning signals, red first", None),
 ];

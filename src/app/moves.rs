@@ -9,7 +9,7 @@ use super::views::HoldView;
 use super::{AppError, Desk, Result, tasks};
 use crate::domain::input::Lines;
 use crate::domain::plan::cure_held;
-use crate::domain::{Role, Stage, assess, is_secured};
+use crate::domain::{ClassCause, Role, Stage, assess, is_secured};
 use crate::store::{self, NewHold, StageEvent};
 
 pub use crate::domain::HoldKind;
@@ -296,6 +296,8 @@ impl Desk {
             Self::claim_edit(tx, &loan, expected_version, me)?;
             store::record_stage_change(tx, loan.id, &ev)?;
             store::write_off(tx, loan.id, as_of)?;
+            let how = store::ClassMove { cause: ClassCause::WriteOff, user: Some(&ev.actor), at: &ev.at };
+            store::note_class(tx, loan.id, &store::StateAt::shared(as_of, rules), how)?;
             let note = format!("no longer needed: written off: {reason}");
             tasks::close_work(tx, loan.id, None, as_of, &ev.actor, &note)?;
             // DOMAIN §9: writing a loan off closes its open signals.
@@ -348,6 +350,8 @@ impl Desk {
             store::record_stage_change(tx, loan.id, &ev)?;
             tasks::create_stage_work(tx, loan.id, before, as_of, &ev.actor, &ev.at)?;
             store::refresh_loans(tx, &[loan.id], &rules)?;
+            let how = store::ClassMove { cause: ClassCause::Reopen, user: Some(&ev.actor), at: &ev.at };
+            store::note_class(tx, loan.id, &store::StateAt::shared(as_of, rules), how)?;
             super::inspect::reschedule_loans(
                 tx,
                 &[loan.id],

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::text_in::text_in;
 use super::{AppError, Desk, Result};
 use crate::domain::input::Lines;
-use crate::domain::{Money, Role};
+use crate::domain::{ClassCause, Money, Role};
 use crate::store;
 
 /// A plan as proposed (`saved: None`) or as saved.
@@ -128,6 +128,8 @@ impl Desk {
                 store::set_observation_until(tx, loan.id, observation)?;
             }
             store::refresh_loans(tx, &[loan.id], &rules)?;
+            let how = store::ClassMove { cause: ClassCause::Plan, user: Some(&actor), at: &at };
+            store::note_class(tx, loan.id, &store::StateAt::shared(today, rules), how)?;
             // A plan holds the class it was saved at, and with it the inspection interval.
             super::inspect::reschedule_loans(
                 tx,

@@ -186,6 +186,9 @@ fn summary(r: &EscalationReport) -> String {
         if s.watchlist_entered + s.watchlist_left > 0 {
             t.push_str(&format!(", watchlist in {} out {}", s.watchlist_entered, s.watchlist_left));
         }
+        if r.class_changes > 0 {
+            t.push_str(&format!(", class changes {}", r.class_changes));
+        }
         t
     };
     text.push_str(&format!(

@@ -17,6 +17,7 @@ mod notices;
 mod output;
 mod report;
 mod scorecard;
+mod show_history;
 pub mod table;
 mod tasks;
 mod team;
@@ -349,6 +350,8 @@ fn loan_query(a: &LoansArgs) -> LoanQuery {
         search: a.search.clone(),
         search_cap: None,
         promises_first: a.promises_first,
+        warning: None,
+        watched: false,
         sort: a.sort.into(),
         limit: a.limit,
         offset: a.offset,

@@ -543,27 +543,7 @@ fn show_text(d: &LoanDetail, width: usize) -> String {
             width,
         ));
     }
-    if !d.stage_events.is_empty() {
-        let _ = writeln!(t, "\nStage history (newest first)");
-        let rows: Vec<Vec<String>> = d
-            .stage_events
-            .iter()
-            .map(|e| {
-                vec![
-                    e.as_of.to_string(),
-                    e.at.chars().take(16).collect::<String>().replace('T', " "),
-                    format!("{} → {}", e.from, e.to),
-                    e.actor.clone(),
-                    e.reason.clone(),
-                ]
-            })
-            .collect();
-        t.push_str(&table::render(
-            &[left("AS OF"), left("AT"), left("MOVE"), flex("BY", 6), flex("REASON", 10)],
-            &rows,
-            width,
-        ));
-    }
+    super::show_history::history(&mut t, d, width);
     if !d.notices.is_empty() {
         let _ = writeln!(t, "\nNotices (newest first; full list: duedesk notices {})", s.loan_id);
         let rows: Vec<Vec<String>> = d

@@ -124,10 +124,7 @@ pub enum ClassBands {
 impl ClassBands {
     /// The best class a loan with this DPD may carry. A person may classify worse, never better.
     pub fn floor(self, dpd: i64) -> RiskClass {
-        let (sub, doubtful, loss) = match self {
-            ClassBands::Standard => (91, 271, 361),
-            ClassBands::CreditCard => (91, 121, 181),
-        };
+        let [_, sub, doubtful, loss] = self.edges();
         match dpd {
             d if d <= 0 => RiskClass::Normal,
             d if d < sub => RiskClass::SpecialMention,
@@ -137,6 +134,31 @@ impl ClassBands {
         }
     }
 }
+
+impl ClassBands {
+    /// The DPDs at which the floor moves to the next class: a loan's class changes by the date
+    /// alone only on the day its DPD reaches one of them (or a hold ends).
+    pub fn edges(self) -> [i64; 4] {
+        match self {
+            ClassBands::Standard => [1, 91, 271, 361],
+            ClassBands::CreditCard => [1, 91, 121, 181],
+        }
+    }
+}
+
+text_enum!(
+    /// What moved a loan's class, as its class-change event names it.
+    ClassCause, "class change cause", {
+        Run => "run",
+        Payment => "payment",
+        Plan => "plan",
+        Classify => "classify",
+        Lift => "lift",
+        WriteOff => "write_off",
+        Reopen => "reopen",
+        Policy => "policy",
+    }
+);
 
 /// A supervisor's class on a loan (DOMAIN §5): worse than the floor only, from a date until an
 /// optional end date.
@@ -214,6 +236,14 @@ pub fn loan_class(a: &crate::domain::Assessment, holds: ClassHolds) -> (RiskClas
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_floor_moves_on_its_edges_and_nowhere_else() {
+        for bands in [ClassBands::Standard, ClassBands::CreditCard] {
+            let moves: Vec<i64> = (1..1000).filter(|&d| bands.floor(d) != bands.floor(d - 1)).collect();
+            assert_eq!(moves, bands.edges(), "{bands:?}");
+        }
+    }
 
     #[test]
     fn bucket_and_floor_boundaries() {

@@ -29,7 +29,8 @@ pub mod workdays;
 pub mod worklog;
 
 pub use classify::{
-    Bucket, ClassBands, ClassHolds, ClassReason, ManualClass, RiskClass, class_with_reason, loan_class,
+    Bucket, ClassBands, ClassCause, ClassHolds, ClassReason, ManualClass, RiskClass, class_with_reason,
+    loan_class,
 };
 pub use contact::{Channel, Direction, Outcome, Party, PromiseStatus, promise_status};
 pub use delinquency::{

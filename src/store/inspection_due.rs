@@ -239,6 +239,22 @@ pub fn put_special(
     Ok(n == 1)
 }
 
+/// When and why the loan's special inspection was asked for, if one is on its schedule (by the
+/// schedule's primary key).
+pub fn special_asked(conn: &Connection, loan: LoanId) -> Result<Option<(NaiveDate, String)>> {
+    let row: Option<(Option<String>, Option<String>)> = conn
+        .prepare_cached("SELECT asked_on, reason FROM inspection_due WHERE loan_id = ?1 AND special = 1")?
+        .query_map([loan], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .next()
+        .transpose()?;
+    match row {
+        Some((Some(day), reason)) => {
+            Ok(Some((super::settings::parse_day(&day)?, reason.unwrap_or_default())))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// When the loan's special inspection was asked for, if one is on its schedule.
 pub fn special_asked_on(conn: &Connection, loan: LoanId) -> Result<Option<NaiveDate>> {
     let day: Option<Option<String>> = conn

@@ -28,7 +28,8 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0020_standing_snapshot.sql"),
     include_str!("../../migrations/0021_early_warning.sql"),
     include_str!("../../migrations/0022_month_end.sql"),
-    include_str!("../../migrations/0023_month_aggregates.sql"),
+    include_str!("../../migrations/0023_class_events.sql"),
+    include_str!("../../migrations/0024_month_aggregates.sql"),
 ];
 
 #[cfg(test)]

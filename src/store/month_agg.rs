@@ -1,4 +1,4 @@
-//! Month-end aggregates (migration 0023): what each report takes from a month-end's rows, computed
+//! Month-end aggregates (migration 0024): what each report takes from a month-end's rows, computed
 //! by `domain::report` from them when the month-end is captured (and for the pairs with the month
 //! before and after it), whole and by each grouping, and read back instead of the rows.
 

@@ -13,6 +13,7 @@ use super::state::{StateAt, StateTable};
 use super::state_row::{ROW_COLUMNS, StateRow, Stored, rows_at};
 use super::users::UserId;
 use crate::domain::search;
+use crate::domain::warning::Level;
 use crate::domain::{LoanStatus, Stage};
 
 /// Sort orders of the loan list (CONTRACT `--sort`). Ties go by loan, so pages never overlap.
@@ -80,6 +81,10 @@ pub struct LoanFilter {
     pub promises_first: Option<NaiveDate>,
     /// Only loans with (`true`) or without (`false`) an active promise due on the date.
     pub promise_due: Option<(bool, NaiveDate)>,
+    /// Only loans whose warning level (the highest of their open signals) is this one.
+    pub warning: Option<Level>,
+    /// Only loans of customers on the watchlist now.
+    pub watched: bool,
 }
 
 /// The filter's conditions and their values, after `args` (the date asked, `?1`, and any before).
@@ -137,20 +142,56 @@ fn where_clause(at: &StateAt, filter: &LoanFilter, mut args: Vec<Value>) -> (Str
     if filter.due_soon {
         conds.push("s.due_soon_on IS NOT NULL".into());
     }
+    // A search, a warning level and the watchlist each name a few loans, which then drive the
+    // query (by primary key); `+` keeps the planner from walking a whole list's index instead and
+    // testing each loan against them. The page is then a sort of those loans alone.
+    let mut drivers: Vec<String> = Vec::new();
     if let Some(text) = filter.search.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        // The matching loans drive the query (by primary key); `+` keeps the planner from walking a
-        // whole list's index instead and testing each loan against the search.
+        let q = search::query(text, filter.search_phones);
+        match matching_sql(&q, &mut args) {
+            Some(sub) => drivers.push(format!("s.loan_id IN ({sub})")),
+            None => drivers.push("0".into()),
+        }
+    }
+    if let Some(level) = filter.warning {
+        drivers.push(warning_sql(level));
+    }
+    if filter.watched {
+        // The current stays (a partial index of their own), then each customer's loans.
+        drivers.push(
+            "s.loan_id IN (SELECT wl.id FROM watchlist w JOIN loans wl ON wl.customer_id = w.customer_id \
+             WHERE w.left_on IS NULL)"
+                .into(),
+        );
+    }
+    if !drivers.is_empty() {
         for c in &mut conds {
             *c = c.replace("s.", "+s.");
         }
-        let q = search::query(text, filter.search_phones);
-        match matching_sql(&q, &mut args) {
-            Some(sub) => conds.push(format!("s.loan_id IN ({sub})")),
-            None => conds.push("0".into()),
-        }
+        conds.extend(drivers);
     }
     let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
     (clause, args)
+}
+
+/// The loans whose highest open signal is at `level`: a range of the open signals' level index
+/// (`signals_open_level`, partial on `closed_on IS NULL`, stated as it states it, the level a
+/// literal for the same reason), less those with a higher one open (each looked up by loan).
+fn warning_sql(level: Level) -> String {
+    let higher: Vec<String> =
+        Level::ALL.iter().filter(|l| l.rank() > level.rank()).map(|l| format!("'{}'", l.as_str())).collect();
+    let mut sql = format!(
+        "s.loan_id IN (SELECT g.loan_id FROM signals g WHERE g.closed_on IS NULL AND g.level = '{}')",
+        level.as_str()
+    );
+    if !higher.is_empty() {
+        sql.push_str(&format!(
+            " AND NOT EXISTS (SELECT 1 FROM signals h WHERE h.loan_id = s.loan_id AND h.closed_on IS NULL \
+             AND h.level IN ({}))",
+            higher.join(", ")
+        ));
+    }
+    sql
 }
 
 /// A page of the loan list: at most `limit` rows after skipping `offset`.
@@ -384,6 +425,8 @@ fn queue_index(table: StateTable, filter: &LoanFilter, sort: SortKey) -> Option<
         && filter.next_due_between.is_none()
         && !filter.due_soon
         && filter.search.as_deref().is_none_or(|p| p.trim().is_empty())
+        && filter.warning.is_none()
+        && !filter.watched
         && !matches!(filter.promise_due, Some((true, _)));
     if !queue {
         return None;

@@ -252,6 +252,16 @@ pub fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang, g: bool) -> (Vec<Co
                     ]
                 })
                 .collect();
+            rows.extend(d.class_events.iter().map(|e| {
+                let why =
+                    fill(t.class_change_why, &[&lang.class_reason(e.reason), &lang.class_cause(e.cause)]);
+                vec![
+                    e.on.to_string(),
+                    fill(t.class_change, &[&lang.class(e.from), &lang.class(e.to)]),
+                    e.user.clone().unwrap_or_else(|| "-".to_string()),
+                    why,
+                ]
+            }));
             rows.extend(d.assignments.iter().map(|a| {
                 vec![
                     a.at.get(..10).unwrap_or(&a.at).to_string(),
@@ -311,11 +321,13 @@ pub fn pane_rows(d: &LoanDetail, pane: CasePane, lang: Lang, g: bool) -> (Vec<Co
 }
 
 /// The panes' tabs in `w` cells: whole when they fit, else the others by their first word, then
-/// every one so, then the others cut shorter with thin separators (seven panes fit 60 columns,
-/// in Chinese too); the active one keeps its first word at least.
+/// every one so, then the others by a short label and at last a tiny one with thin separators
+/// (eight panes fit 60 columns, in Chinese too); the active one keeps its first word at least.
+/// The short labels are the language's own, so no two panes read alike (Contacts, Collateral).
 fn pane_tabs<'a>(
     case: &CaseState,
     titles: [&'static str; 8],
+    shorts: (&'static str, &'static str),
     sep: &'a str,
     w: usize,
     look: &Look,
@@ -326,29 +338,27 @@ fn pane_tabs<'a>(
         n => format!(" {}/{n}", case.cursor + 1),
     };
     let first_word = |s: &'static str| s.split(' ').next().unwrap_or(s).to_string();
-    let cut = |s: &'static str, cells: usize| {
-        let mut out = String::new();
-        for c in first_word(s).chars() {
-            if text::width(&out) + text::width(c.encode_utf8(&mut [0; 4])) > cells {
-                break;
-            }
-            out.push(c);
-        }
-        out
-    };
-    let label = |title: &'static str, active: bool, level: usize| -> String {
+    let (short, tiny): (Vec<&str>, Vec<&str>) =
+        (shorts.0.split_whitespace().collect(), shorts.1.split_whitespace().collect());
+    let nth = |words: &[&str], i: usize| words.get(i).copied().unwrap_or("?").to_string();
+    let label = |i: usize, title: &'static str, active: bool, level: usize| -> String {
         let shown = match (level, active) {
             (0, _) | (1, true) => title.to_string(),
             (_, true) | (1 | 2, false) => first_word(title),
-            (3, false) => cut(title, 4),
-            _ => cut(title, 2),
+            (3, false) => nth(&short, i),
+            _ => nth(&tiny, i),
         };
         if active { format!(" {shown}{at} ") } else { format!(" {shown} ") }
     };
     let thin = sep.trim();
     let candidates = [(0, sep), (1, sep), (2, sep), (3, sep), (3, thin), (4, thin)];
     let labels = |level: usize| -> Vec<String> {
-        CasePane::ALL.iter().zip(titles).map(|(p, t)| label(t, *p == case.pane, level)).collect()
+        CasePane::ALL
+            .iter()
+            .zip(titles)
+            .enumerate()
+            .map(|(i, (p, t))| label(i, t, *p == case.pane, level))
+            .collect()
     };
     let width =
         |l: &[String], sep: &str| l.iter().map(|s| text::width(s)).sum::<usize>() + text::width(sep) * 6;
@@ -400,7 +410,7 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, grouped
         CasePane::WorkLog => t.pane_work_log,
         CasePane::Signals => t.pane_signals,
     });
-    let tabs = pane_tabs(case, titles, look.separator(), w, look);
+    let tabs = pane_tabs(case, titles, (t.pane_short, t.pane_tiny), look.separator(), w, look);
     // The inspection form stands in for the panes until it is sent or dropped.
     if let Some(form) = &case.form {
         lines.extend(super::inspect_form::lines(form, &case.loan, d, lang, w, theme));
@@ -464,4 +474,40 @@ pub fn draw(frame: &mut Frame, area: Rect, case: &CaseState, lang: Lang, grouped
         lines.push(table::line(cols, &widths, r, style, &[]));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Desk;
+    use crate::domain::parse_date;
+    use crate::domain::policy::Policy;
+
+    #[test]
+    fn the_history_pane_lists_class_changes_in_both_languages() {
+        let store = crate::store::Store::open_in_memory().expect("store");
+        let now =
+            |day: &str| chrono::DateTime::parse_from_rfc3339(&format!("{day}T10:00:00+08:00")).expect("now");
+        let mut d = Desk::open(store, "admin", parse_date("2026-03-01").expect("date"), now("2026-03-01"))
+            .expect("desk");
+        crate::app::demo::generate(&mut d, 60, 7, &mut |_| {}).expect("demo");
+        for day in ["2026-03-01", "2026-06-01"] {
+            (d.as_of, d.now) = (parse_date(day).expect("date"), now(day));
+            d.escalate(&Policy::default(), false, &mut |_, _| {}).expect("run");
+        }
+        let detail = (1..=60)
+            .map(|n| d.show(&format!("DL{n:08}")).expect("show"))
+            .find(|l| !l.class_events.is_empty())
+            .expect("a loan whose class moved");
+        let e = &detail.class_events[0];
+        for (lang, change, why) in [
+            (Lang::En, format!("class {} → {}", e.from, e.to), "; by the nightly run"),
+            (Lang::Zh, format!("分类 {} → {}", Lang::Zh.class(e.from), Lang::Zh.class(e.to)), ";日终跑批"),
+        ] {
+            let (_, rows) = pane_rows(&detail, CasePane::History, lang, false);
+            let row = rows.iter().find(|r| r[1] == change).expect("the class change's row");
+            assert_eq!(row[0], "2026-06-01");
+            assert!(row[3].ends_with(why), "{row:?}");
+        }
+    }
 }

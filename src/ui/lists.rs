@@ -214,9 +214,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
                 _ => fill(t.matching, &[&typed]),
             };
             let mine = if state.mine { t.among_mine } else { "" };
+            // A warning filter says so, and how to show every loan again.
+            let marks = if state.marks.narrows() { t.among_marked } else { "" };
             let said = match note.and_then(|n| n.too_broad) {
                 Some(cap) => format!("  {}", fill(t.search_too_broad, &[&cap, &typed])),
-                None => format!("  {what}{scope}{mine}"),
+                None => format!("  {what}{scope}{mine}{marks}"),
             };
             lines.push(Line::styled(said, theme.base()));
         }

@@ -145,8 +145,19 @@ fn tab_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(format!(" {label} "), theme.tab(active)));
     };
-    tab(format!("{} {}", t.tab_due_soon, count(state, ListKind::DueSoon)), state.screen == Screen::DueSoon);
-    tab(format!("{} {}", t.tab_overdue, count(state, ListKind::Overdue)), state.screen == Screen::Overdue);
+    // The lists' warning filter is said in the tab of the list last shown, as the Warnings list's
+    // is in its own (once: in both tabs it would push the case's tab off an 80-column line).
+    let level = state.marks.level.map_or_else(String::new, |v| format!(" · {}", lang.level(v)));
+    let marks = format!("{level}{}", if state.marks.watched { t.warnings_watched } else { "" });
+    let marks_on = |list: Screen| if state.list_screen == list { marks.as_str() } else { "" };
+    tab(
+        format!("{}{} {}", t.tab_due_soon, marks_on(Screen::DueSoon), count(state, ListKind::DueSoon)),
+        state.screen == Screen::DueSoon,
+    );
+    tab(
+        format!("{}{} {}", t.tab_overdue, marks_on(Screen::Overdue), count(state, ListKind::Overdue)),
+        state.screen == Screen::Overdue,
+    );
     if let Some(c) = &state.case {
         tab(format!("{} {}", t.tab_case, c.loan), state.screen == Screen::Case);
     }

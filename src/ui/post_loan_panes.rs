@@ -142,17 +142,19 @@ pub fn signals(d: &LoanDetail, lang: Lang) -> (Vec<Col>, Vec<Vec<String>>) {
     let cols = vec![
         col(t.col_date, 10, false, 0),
         col(t.col_level, 8, false, 0),
-        col(t.col_signal, 14, false, 0),
+        col(t.col_signal, 15, false, 0),
         col(t.col_loan, 10, false, 2),
-        col(t.col_status, 12, false, 0),
+        col(t.col_status, 15, false, 0),
         col(t.col_user, 9, false, 1),
         col(t.col_note, 0, false, 0),
     ];
     let mut rows = Vec::new();
     for s in &d.signals {
-        let code = match lang {
-            Lang::En => s.code.as_str(),
-            Lang::Zh => s.code.zh(),
+        // A person's signal says what it is about; the policy's, its rule.
+        let code = match (s.category, lang) {
+            (Some(c), _) => lang.category(c),
+            (None, Lang::En) => s.code.as_str(),
+            (None, Lang::Zh) => s.code.zh(),
         };
         let status = match (s.closed_on, s.confirmed_on) {
             (Some(on), _) => fill(t.signal_closed, &[&on.format("%m-%d")]),
@@ -178,7 +180,7 @@ pub fn signals(d: &LoanDetail, lang: Lang) -> (Vec<Col>, Vec<Vec<String>>) {
             vec![
                 m.on.to_string(),
                 String::new(),
-                format!("→ {}", m.kind.as_str()),
+                format!("→ {}", lang.measure_short(m.kind)),
                 String::new(),
                 String::new(),
                 m.user.clone(),

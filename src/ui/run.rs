@@ -41,6 +41,7 @@ fn phase(lang: Lang, p: RunPhase) -> &'static str {
         RunPhase::Apply => t.run_phase_apply,
         RunPhase::Signals => t.run_phase_signals,
         RunPhase::MonthEnd => t.run_phase_month_end,
+        RunPhase::Classes => t.run_phase_classes,
     }
 }
 

@@ -1,5 +1,5 @@
 //! The Warnings list: the open signals, red first then newest, a header and only the visible
-//! rows. The level is a letter (R, O, Y) as well as a colour, so it reads under `NO_COLOR`.
+//! rows, each with what was done on it last (its measures are read with the page's rows only). The level is a letter (R, O, Y) as well as a colour, so it reads under `NO_COLOR`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,24 +10,27 @@ use super::table::{self, Col, col};
 use super::theme::Theme;
 use crate::app::desk_state::DeskState;
 use crate::app::strings::Lang;
-use crate::app::warnings::SignalView;
+use crate::app::warnings::{SignalStep, SignalView};
 use crate::domain::warning::Level;
 
-fn cols(lang: Lang) -> [Col; 7] {
+/// What was done last is kept before the day opened, which the days open say too.
+fn cols(lang: Lang) -> [Col; 8] {
     let t = lang.text();
     [
         col(t.col_level, 8, false, 0),
-        col(t.col_signal, 22, false, 0),
+        col(t.col_signal, 18, false, 0),
         col(t.col_loan, 10, false, 0),
         col(t.col_borrower, 0, false, 0),
         col(t.col_owner, 9, false, 2),
-        col(t.col_opened, 10, false, 1),
+        col(t.col_opened, 10, false, 3),
         col(t.col_days_open, 5, true, 0),
+        col(t.col_done, 13, false, 1),
     ]
 }
 
-/// The signal column up to the longest rule's name (English or Chinese), the owner's up to 16.
-const GROW: [(usize, usize); 2] = [(1, 24), (4, 16)];
+/// The signal column up to the longest rule's name (English or Chinese), what was done up to the
+/// longest measure's, the owner's up to 16.
+const GROW: [(usize, usize); 3] = [(1, 24), (7, 22), (4, 16)];
 
 fn letter(level: Level) -> char {
     match level {
@@ -38,9 +41,11 @@ fn letter(level: Level) -> char {
 }
 
 fn cells(r: &SignalView, lang: Lang) -> Vec<String> {
-    let code = match lang {
-        Lang::En => r.code.as_str(),
-        Lang::Zh => r.code.zh(),
+    // A person's signal says what it is about; the policy's, its rule.
+    let code = match (r.category, lang) {
+        (Some(c), _) => lang.category(c),
+        (None, Lang::En) => r.code.as_str(),
+        (None, Lang::Zh) => r.code.zh(),
     };
     vec![
         format!("{} {}", letter(r.level), lang.level(r.level)),
@@ -50,6 +55,12 @@ fn cells(r: &SignalView, lang: Lang) -> Vec<String> {
         r.owner.clone().unwrap_or_else(|| "-".into()),
         r.raised_on.to_string(),
         r.days_open.to_string(),
+        match r.last_step() {
+            None => "-".to_string(),
+            Some(SignalStep::SpecialAsked) => lang.text().step_special_asked.to_string(),
+            Some(SignalStep::Confirmed) => lang.text().step_confirmed.to_string(),
+            Some(SignalStep::Measure(kind)) => lang.measure_short(kind).to_string(),
+        },
     ]
 }
 

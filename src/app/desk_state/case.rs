@@ -4,7 +4,7 @@
 
 use super::core::{Core, Mode, Screen, Then};
 use super::inspect_form::{FormStep, InspectionForm};
-use super::protocol::{CaseOp, LeaseOp, Query};
+use super::protocol::{CaseOp, LeaseOp, Query, SignalOp};
 use super::reading::ReadWhat;
 use crate::app::keymap::Cmd;
 use crate::app::leases::Lease;
@@ -93,6 +93,7 @@ impl CaseState {
             CasePane::Payments => d.payments.len() + d.promises.len(),
             CasePane::History => {
                 d.stage_events.len()
+                    + d.class_events.len()
                     + d.assignments.len()
                     + d.plans.len()
                     + d.notices.len()
@@ -219,6 +220,11 @@ impl CaseScreen<'_> {
                 }
             }
             Cmd::InspectForm => self.open_form(),
+            Cmd::RaiseWarning
+            | Cmd::ConfirmSignal
+            | Cmd::CloseSignal
+            | Cmd::AddMeasure
+            | Cmd::ToggleWatch => self.signal_key(cmd),
             // The other case keys open the command line at their command.
             Cmd::WorkLog
             | Cmd::LogPromise
@@ -333,6 +339,7 @@ impl CaseScreen<'_> {
             CaseOp::Reopen { .. } => fill(t.msg_reopened, &[&loan]),
             CaseOp::Inspect(input) => fill(t.msg_inspected, &[&lang.inspection_kind(input.kind), &loan]),
             CaseOp::WorkLog { .. } => fill(t.msg_work_logged, &[&loan]),
+            CaseOp::Signal(s) => super::case_signals::said(lang, loan, s),
             CaseOp::NextAction { on, kind, .. } => fill(
                 t.msg_next_set,
                 &[
@@ -349,6 +356,12 @@ impl CaseScreen<'_> {
             c.scroll = 0;
             c.cursor = 0;
             self.core.mode = Mode::Normal;
+        }
+        // A signal raised is shown where it is worked: first in the Signals pane, newest first.
+        if let (CaseOp::Signal(SignalOp::Warn { .. }), Some(c)) = (op, self.case.as_mut()) {
+            c.pane = CasePane::Signals;
+            c.scroll = 0;
+            c.cursor = 0;
         }
         if let (CaseOp::Plan { .. }, Some(c)) = (op, self.case.as_mut()) {
             c.plan = None;

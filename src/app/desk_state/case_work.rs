@@ -79,6 +79,7 @@ impl CaseScreen<'_> {
             }
             CaseCommand::InspectForm => self.open_form(),
             CaseCommand::WorkLog { kind, note } => self.write(loan, CaseOp::WorkLog { kind, note }),
+            CaseCommand::Signal(c) => self.signal(loan, c),
         }
     }
 

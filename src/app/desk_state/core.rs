@@ -1,5 +1,5 @@
 //! What every screen of the desk sees: who is at the desk, the language and key map, the screen
-//! and mode, the lists' question (filter, stage, sort, mine), the line being typed, the status
+//! and mode, the lists' question (filter, stage, sort, mine, warning marks), the line being typed, the status
 //! message, the layout the drawing side told, and the generations of requests. A screen changes
 //! its own state and this; what it needs of another screen it asks with a `Then`, which `apply`
 //! carries out.
@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use super::help::{HelpMove, HelpState};
+use super::level_filter::WarningsFilter;
 use super::line::{Edit, LineEdit};
 use super::protocol::{Confirm, ListKind, Query, Reply, Request};
 use super::reading::{MESSAGES_KEPT, ReadWhat, Reading};
@@ -182,6 +183,8 @@ pub struct Core {
     pub stage: Option<Stage>,
     pub sort: SortKey,
     pub mine: bool,
+    /// The lists' warning level and watchlist filter (`L`, `w`, `:level`).
+    pub marks: WarningsFilter,
     /// Loans marked in the queue for a bulk action (`:assign`).
     pub marked: BTreeSet<String>,
     /// Amounts are shown grouped (`10,980,764.97`) unless the configuration says otherwise.
@@ -235,6 +238,7 @@ impl Core {
             stage: None,
             sort: SortKey::Dpd,
             mine,
+            marks: WarningsFilter::default(),
             marked: BTreeSet::new(),
             group_amounts: true,
             has_loans: None,

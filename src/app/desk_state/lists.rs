@@ -3,6 +3,7 @@
 //! sort, mine). The empty store's demo book is offered here too.
 
 use super::core::{Core, Screen, Then};
+use super::level_filter::WarningsFilter;
 use super::protocol::{ListKind, Query};
 use crate::app::keymap::Cmd;
 use crate::app::queue_sort::QueueSort;
@@ -85,7 +86,8 @@ impl ListState {
 pub fn query(core: &Core, kind: ListKind) -> LoanQuery {
     let assignee = if core.mine { Some(core.info.login.clone()) } else { None };
     let search = Some(core.filter.trim().to_string()).filter(|s| !s.is_empty());
-    match kind {
+    let (warning, watched) = (core.marks.level, core.marks.watched);
+    let q = match kind {
         ListKind::DueSoon => LoanQuery {
             due_soon: true,
             status: Some(LoanStatus::Active),
@@ -106,7 +108,8 @@ pub fn query(core: &Core, kind: ListKind) -> LoanQuery {
             sort: core.sort,
             ..LoanQuery::default()
         },
-    }
+    };
+    LoanQuery { warning, watched, ..q }
 }
 
 /// The lists' update: both lists and the shared core.
@@ -247,6 +250,16 @@ impl Lists<'_> {
         self.requery(ListKind::Overdue);
     }
 
+    /// `L`, `w` and `:level`: both lists by warning level and the watchlist, the one on screen
+    /// (the queue when another screen is) from its top.
+    pub fn set_marks(&mut self, marks: WarningsFilter) {
+        self.core.marks = marks;
+        if !matches!(self.core.screen, Screen::DueSoon | Screen::Overdue) {
+            self.core.screen = self.core.list_screen;
+        }
+        self.requery_all();
+    }
+
     pub fn toggle_mine(&mut self) {
         self.core.mine = !self.core.mine;
         let t = self.core.lang.text();
@@ -278,6 +291,11 @@ impl Lists<'_> {
     /// A key on a list.
     pub fn cmd(&mut self, kind: ListKind, cmd: Cmd) {
         match cmd {
+            Cmd::NextLevel => self.set_marks(self.core.marks.next_level()),
+            Cmd::ToggleWatched => {
+                let marks = WarningsFilter { watched: !self.core.marks.watched, ..self.core.marks };
+                self.set_marks(marks);
+            }
             Cmd::Filter => {
                 self.core.mode = super::core::Mode::Filter;
                 let filter = self.core.filter.clone();

@@ -3,12 +3,13 @@
 //! requests to make (`protocol.rs`), and `serve` (`serve.rs`) answers a request from a `Desk`.
 //!
 //! Each screen owns its state, its update and the requests it makes: the lists (`lists.rs`), the
-//! case (`case.rs`, its `:` work in `case_work.rs`), the escalation run (`run.rs`), the team view
+//! case (`case.rs`, its `:` work in `case_work.rs`, its early warning in `case_signals.rs`), the escalation run (`run.rs`), the team view
 //! (`team.rs`). They see the shared `Core` (`core.rs`) and never each other; `apply` carries out
 //! what one asks of another. The `:` commands are one table (`command/`); the line being typed is
 //! a small editor (`line.rs`); the `?` help's scroll and search are `help.rs`.
 
 mod case;
+mod case_signals;
 mod case_work;
 pub mod command;
 mod confirm;
@@ -17,6 +18,7 @@ mod help;
 mod inspect_form;
 mod inspections;
 mod keys;
+mod level_filter;
 mod line;
 mod lists;
 mod protocol;
@@ -37,7 +39,7 @@ pub use inspections::InspectionsState;
 pub use keys::handle_key;
 pub use line::{Cycle, Edit, LineEdit};
 pub use lists::{DEMO_LOANS, ListState, PAGE, SEARCH_CAP, STAGE_TABS};
-pub use protocol::{CaseOp, Confirm, Failed, LeaseOp, ListKind, Query, Reply, Request};
+pub use protocol::{CaseOp, Confirm, Failed, LeaseOp, ListKind, Query, Reply, Request, SignalOp};
 pub use reading::{MESSAGES_KEPT, ReadWhat, Reading};
 pub use reports::{ReportPane, ReportsState};
 pub use review::ReviewState;

@@ -22,6 +22,7 @@ use crate::app::views::{InspectionRow, LoanDetail, LoanQuery, LoanSummary};
 use crate::app::warnings::{SignalQuery, SignalView};
 use crate::domain::Stage;
 use crate::domain::plan::PlanRequest;
+use crate::domain::warning::{Category, Level, MeasureKind};
 use crate::domain::worklog::WorkLogKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,6 +205,20 @@ pub enum CaseOp {
         kind: WorkLogKind,
         note: String,
     },
+    /// Early warning on the case: the command line's `warn`, `warn-confirm`, `warn-close`,
+    /// `warn-measure`, `watch` and `unwatch`.
+    Signal(SignalOp),
+}
+
+/// What early-warning work a case asks for; a signal's by its id, the customer's by the loan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignalOp {
+    Warn { category: Category, level: Level, note: String },
+    Confirm { id: i64, note: String },
+    Close { id: i64, reason: String },
+    Measure { id: i64, kind: MeasureKind, note: String },
+    Watch { reason: String },
+    Unwatch { reason: String },
 }
 
 /// A request held until the user says yes (`confirm.rs`).

@@ -2,8 +2,9 @@
 //! The terminal calls `serve_with` on its worker thread; tests call it in line.
 
 use super::lists::DEMO_LOANS;
-use super::protocol::{CaseOp, Failed, LeaseOp, ListKind, Query, Reply, Request};
+use super::protocol::{CaseOp, Failed, LeaseOp, ListKind, Query, Reply, Request, SignalOp};
 use crate::app::inspect::{ReviewInput, ReviewKind};
+use crate::app::warnings::WarnInput;
 use crate::app::{AppError, Desk, demo};
 
 /// Loan ids offered for one Tab.
@@ -173,6 +174,7 @@ fn write(desk: &mut Desk, generation: u64, loan: &str, op: &CaseOp) -> Reply {
         CaseOp::Reopen { reason, version } => desk.reopen(loan, reason, *version).map(|_| ()),
         CaseOp::Inspect(input) => desk.inspect(input).map(|_| ()),
         CaseOp::WorkLog { kind, note } => desk.log_work(loan, *kind, note).map(|_| ()),
+        CaseOp::Signal(op) => signal_work(desk, loan, op),
         CaseOp::Notice { kind, lang, force, dir } => {
             return match desk.issue_notice(loan, *kind, *lang, dir, *force) {
                 Ok(n) => Reply::Issued { loan: loan.to_string(), notice: Box::new(n) },
@@ -184,6 +186,22 @@ fn write(desk: &mut Desk, generation: u64, loan: &str, op: &CaseOp) -> Reply {
     match done {
         Ok(()) => Reply::Written { loan: loan.to_string(), op: op.clone(), contact },
         Err(e) => Reply::Failed { generation, what, message: e.to_string() },
+    }
+}
+
+/// Early warning on a case, by the command line's actions (their roles and refusals).
+fn signal_work(desk: &mut Desk, loan: &str, op: &SignalOp) -> crate::app::Result<()> {
+    match op {
+        SignalOp::Warn { category, level, note } => {
+            let input =
+                WarnInput { loan: loan.to_string(), category: *category, level: *level, note: note.clone() };
+            desk.warn(&input).map(|_| ())
+        }
+        SignalOp::Confirm { id, note } => desk.confirm_signal(*id, note).map(|_| ()),
+        SignalOp::Close { id, reason } => desk.close_signal(*id, reason).map(|_| ()),
+        SignalOp::Measure { id, kind, note } => desk.add_measure(*id, *kind, note).map(|_| ()),
+        SignalOp::Watch { reason } => desk.watch(loan, reason).map(|_| ()),
+        SignalOp::Unwatch { reason } => desk.unwatch(loan, reason).map(|_| ()),
     }
 }
 

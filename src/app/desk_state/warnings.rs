@@ -4,31 +4,11 @@
 //! cases; Enter opens the loan's case.
 
 use super::core::{Core, Screen, Then};
+pub use super::level_filter::WarningsFilter;
 use super::lists::PAGE;
 use super::protocol::Query;
 use crate::app::keymap::Cmd;
 use crate::app::warnings::{SignalQuery, SignalView};
-use crate::domain::warning::Level;
-
-/// What the Warnings list shows: a level (all when `None`) and whether only the watchlist's.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WarningsFilter {
-    pub level: Option<Level>,
-    pub watched: bool,
-}
-
-impl WarningsFilter {
-    /// `L`: all, red, orange, yellow, all again.
-    fn next_level(self) -> WarningsFilter {
-        let level = match self.level {
-            None => Some(Level::Red),
-            Some(Level::Red) => Some(Level::Orange),
-            Some(Level::Orange) => Some(Level::Yellow),
-            Some(Level::Yellow) => None,
-        };
-        WarningsFilter { level, ..self }
-    }
-}
 
 /// The Warnings list: its rows around the cursor, its count, and what it shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -90,6 +70,7 @@ impl WarningsScreen<'_> {
             level: list.filter.level,
             watched: list.filter.watched,
             owner,
+            special_asks: true,
             limit: Some(limit),
             offset,
             ..SignalQuery::default()

@@ -8,6 +8,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+mod classes;
 mod maturity;
 mod warnings;
 
@@ -36,6 +37,7 @@ text_enum!(
         MonthEnd => "recording the month-end",
         Apply => "applying the policy",
         Signals => "opening and closing warnings",
+        Classes => "recording class changes",
     }
 );
 
@@ -80,6 +82,9 @@ pub struct EscalationReport {
     pub maturity_notices: u64,
     /// Early-warning signals opened and closed, watchlist entries and exits (a dry run: none).
     pub signals: SignalCounts,
+    /// Loans whose class changed since the last run, each recorded as a class event (a dry run:
+    /// none).
+    pub class_changes: u64,
     /// The month-ends this run recorded (DOMAIN §11; each audited on its own, so a rerun after a
     /// killed run that recorded them lists none).
     pub month_ends: Vec<crate::domain::report::Month>,
@@ -251,6 +256,7 @@ impl Desk {
             self.store.write(|tx| super::inspect::sync_schedule(tx, &inspections, &at))?;
             StateAt::shared(as_of, rules)
         };
+        let class_changes = if dry_run { 0 } else { self.record_class_moves(&rules, batch_size, progress)? };
         let held = store::held_on(self.store.conn(), as_of)?;
 
         let mut report = EscalationReport {
@@ -264,6 +270,7 @@ impl Desk {
             dunning_notices: 0,
             maturity_notices: 0,
             signals: SignalCounts::default(),
+            class_changes,
             month_ends,
             transitions: Vec::new(),
             changes: Vec::new(),
@@ -299,6 +306,7 @@ impl Desk {
                 "dunning_notices": report.dunning_notices,
                 "maturity_notices": report.maturity_notices,
                 "signals": report.signals,
+                "class_changes": report.class_changes,
                 "transitions": report.transitions,
             })
             .to_string();

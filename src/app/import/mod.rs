@@ -103,6 +103,7 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
         };
         // Each new loan's first inspection: the whole schedule at once into an empty book.
         let book = store::StateAt::shared(refreshed_as_of.unwrap_or(as_of), *rules);
+        store::class_baseline_loans(tx, &import.inserted, &book)?;
         if fresh {
             crate::app::inspect::schedule_book(tx, inspections, &book)?;
         } else {
@@ -168,6 +169,8 @@ pub fn import_payments(
         let refreshed_as_of = store::snapshot_as_of(tx)?;
         let book = store::StateAt::shared(refreshed_as_of.unwrap_or(today), *rules);
         crate::app::inspect::reschedule_loans(tx, &affected, inspections, &book)?;
+        let how = store::ClassMove { cause: crate::domain::ClassCause::Payment, user: Some(actor), at: &at };
+        store::note_classes(tx, &affected, &book, how)?;
         let rows = import.inserted;
         let credit_json: Vec<_> =
             credits.iter().map(|c| json!({ "loan": c.loan_id, "credit": c.credit })).collect();

@@ -79,6 +79,12 @@ impl Desk {
                     &at,
                 )?;
                 store::refresh_loans(tx, &[loan.id], &rules)?;
+                let how = store::ClassMove {
+                    cause: crate::domain::ClassCause::Classify,
+                    user: Some(&actor),
+                    at: &at,
+                };
+                store::note_class(tx, loan.id, &store::StateAt::shared(as_of, rules), how)?;
                 reschedule_loans(tx, &[loan.id], &inspections, &store::StateAt::shared(as_of, rules))?;
             }
             let late = as_of > current.review_due;

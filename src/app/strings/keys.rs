@@ -107,8 +107,15 @@ fn zh_key_desc(scope: Scope, cmd: Cmd) -> Option<&'static str> {
         Cmd::NextGrouping => "不良率分组：全部/机构/产品/客户经理",
         Cmd::ToggleTable => "图表 ⇄ 表格",
         Cmd::WarningsView => "未解除的风险预警信号（红色在前）",
+        Cmd::NextLevel if scope == Scope::List => "按预警级别显示贷款：全部/红/橙/黄",
+        Cmd::ToggleWatched if scope == Scope::List => "全部贷款 ⇄ 仅重点监测客户",
         Cmd::NextLevel => "预警：全部/红/橙/黄",
         Cmd::ToggleWatched => "预警：全部 ⇄ 仅重点监测客户",
+        Cmd::RaiseWarning => "发起人工预警（打开 :warn）",
+        Cmd::ConfirmSignal => "核实光标所在的预警信号（打开 :warn-confirm）",
+        Cmd::AddMeasure => "为光标所在的信号登记处置措施（打开 :warn-measure）",
+        Cmd::CloseSignal => "解除光标所在的预警信号（打开 :warn-close）",
+        Cmd::ToggleWatch => "重点监测：列入或移出该客户（打开 :watch/:unwatch）",
         Cmd::Help => "本帮助",
         Cmd::Quit => "退出",
     })
@@ -153,7 +160,12 @@ fn zh_key_hint(cmd: Cmd) -> Option<&'static str> {
         | Cmd::ReportsView
         | Cmd::NextMonth
         | Cmd::WarningsView
-        | Cmd::ToggleWatched => return None,
+        | Cmd::ToggleWatched
+        | Cmd::RaiseWarning
+        | Cmd::ConfirmSignal
+        | Cmd::CloseSignal
+        | Cmd::AddMeasure
+        | Cmd::ToggleWatch => return None,
         Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => return None,
     })
 }

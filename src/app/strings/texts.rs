@@ -156,6 +156,7 @@ texts! {
     never: "never", "从未";
     nothing_due: "nothing is due soon", "近期没有到期的贷款";
     no_overdue: "no overdue loans", "没有逾期贷款";
+    among_marked: " at this warning level (L or :level all shows every loan)", "（当前预警筛选下；按 L 或 :level all 显示全部）";
     matching: " matching '{0}'", "（匹配“{0}”）";
     matching_phone_from: " matching '{0}' (phone numbers match from the {1}th digit)", "（匹配“{0}”；电话号码从第 {1} 位起匹配）";
     matching_phone_not_allowed: " matching '{0}' (phone numbers are searched only by roles that see them in full)", "（匹配“{0}”；只有可查看完整号码的角色才能按电话搜索）";
@@ -188,6 +189,8 @@ texts! {
     pane_collateral: "Collateral", "押品";
     pane_work_log: "Work log", "工作日志";
     pane_signals: "Signals", "预警";
+    pane_short: "Sch Con Pay Stg Insp Coll Log Sig", "计划 联系 还款 阶段 检查 押品 日志 预警";
+    pane_tiny: "Sc Ct Py St In Cl Lg Sg", "计 联 还 阶 检 押 志 警";
     signal_open: "open {0}d", "未解除 {0}天";
     signal_confirmed: "confirmed {0}", "{0} 已确认";
     signal_closed: "closed {0}", "{0} 已解除";
@@ -197,6 +200,9 @@ texts! {
     col_interest: "INTEREST", "利息";
     col_paid: "PAID", "已还";
     col_status: "STATUS", "状态";
+    col_done: "DONE", "处置";
+    step_confirmed: "confirmed", "已核实";
+    step_special_asked: "insp. asked", "待专项检查";
     col_when: "WHEN", "时间";
     col_party: "PARTY", "对象";
     col_by: "BY", "方式";
@@ -213,6 +219,8 @@ texts! {
     col_ref: "REFERENCE / USER", "流水号 / 经办人";
     stage_change: "stage {0} → {1}", "阶段 {0} → {1}";
     owner_change: "owner {0} → {1}", "催收员 {0} → {1}";
+    class_change: "class {0} → {1}", "分类 {0} → {1}";
+    class_change_why: "{0}; by {1}", "{0};{1}";
     kind_payment: "payment", "还款";
     kind_promise: "promise", "承诺还款";
     plan_record: "{0}: {1} payments{2}", "{0}：{1} 期{2}";
@@ -304,6 +312,7 @@ texts! {
     run_phase_refresh: "refreshing the book", "刷新台账";
     run_phase_apply: "applying the policy", "应用升级策略";
     run_phase_signals: "opening and closing warnings", "更新风险预警";
+    run_phase_classes: "recording class changes", "记录分类变动";
     run_phase_month_end: "recording the month-end", "记录月末数据";
     run_summary_preview: "{0} loans · {1} would change · {2} held by a promise · {3} on hold · {4} notices due", "检查 {0} 笔 · 将变动 {1} · 承诺暂缓 {2} · 暂停催收 {3} · 应发催收通知 {4}";
     run_summary_applied: "{0} loans · {1} changed · {2} held by a promise · {3} on hold · {4} notices due", "检查 {0} 笔 · 已变动 {1} · 承诺暂缓 {2} · 暂停催收 {3} · 应发催收通知 {4}";
@@ -346,6 +355,13 @@ texts! {
     msg_inspected: "{0} inspection of {1} recorded; its next one is on the Inspections pane", "已记录 {1} 的{0}检查；下次检查见“检查”页";
     msg_work_logged: "work log written on the customer of {0}; a supervisor signs it", "已为 {0} 的客户填写工作日志，待主管签署";
     msg_form_dropped: "inspection form dropped, nothing recorded", "已放弃检查表，未记录";
+    msg_no_signal_here: "put the cursor on a signal in the Signals pane first (Tab to it)", "请先切换到预警页（Tab），把光标移到一条信号上";
+    msg_warned: "{0} warning raised on {1}", "已对 {1} 发起{0}预警";
+    msg_signal_confirmed: "signal {0} on {1} confirmed", "已核实 {1} 的预警信号 {0}";
+    msg_signal_closed: "signal {0} on {1} closed", "已解除 {1} 的预警信号 {0}";
+    msg_measure_recorded: "measure recorded on signal {1}: {0}", "已为预警信号 {1} 登记处置措施：{0}";
+    msg_watched: "the customer of {0} is on the watchlist", "{0} 的客户已列入重点监测名单";
+    msg_unwatched: "the customer of {0} is off the watchlist", "{0} 的客户已移出重点监测名单";
     msg_review_open_first: "open the Review list (V) and put the cursor on what to sign", "请先打开待签署清单（V），把光标移到要签署的项";
     msg_accept_inspections_only: "accept takes an inspection's recommended class; a work log is signed without it", "accept 只用于采纳检查建议的分类，工作日志直接签署";
     msg_signed: "{0} {1} signed", "已签署{0} {1}";

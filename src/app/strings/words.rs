@@ -24,6 +24,54 @@ impl Lang {
         }
     }
 
+    /// What a person's signal is about.
+    pub fn category(self, c: crate::domain::warning::Category) -> &'static str {
+        use crate::domain::warning::Category;
+        match (self, c) {
+            (Lang::En, c) => c.as_str(),
+            (Lang::Zh, Category::Lawsuit) => "涉诉",
+            (Lang::Zh, Category::Enforcement) => "被执行",
+            (Lang::Zh, Category::AccountFrozen) => "账户冻结",
+            (Lang::Zh, Category::CollateralSeized) => "押品被查封",
+            (Lang::Zh, Category::BusinessStopped) => "停产停业",
+            (Lang::Zh, Category::ControlChange) => "控制权变更",
+            (Lang::Zh, Category::MisuseOfFunds) => "挪用贷款",
+            (Lang::Zh, Category::FraudSuspicion) => "涉嫌欺诈",
+            (Lang::Zh, Category::IncomeLoss) => "收入中断",
+            (Lang::Zh, Category::Other) => "其他",
+        }
+    }
+
+    /// A measure taken on a signal.
+    pub fn measure_kind(self, k: crate::domain::warning::MeasureKind) -> &'static str {
+        use crate::domain::warning::MeasureKind;
+        match (self, k) {
+            (Lang::En, k) => k.as_str(),
+            (Lang::Zh, MeasureKind::IntensifiedMonitoring) => "加强监测",
+            (Lang::Zh, MeasureKind::SpecialInspection) => "专项检查",
+            (Lang::Zh, MeasureKind::MoreSecurity) => "追加担保",
+            (Lang::Zh, MeasureKind::FreezeCredit) => "冻结额度",
+            (Lang::Zh, MeasureKind::CallInEarly) => "提前收回",
+            (Lang::Zh, MeasureKind::Restructure) => "重组",
+            (Lang::Zh, MeasureKind::Collection) => "清收",
+            (Lang::Zh, MeasureKind::Other) => "其他",
+        }
+    }
+
+    /// A measure in a list's narrow column: English shortened, Chinese as it is.
+    pub fn measure_short(self, k: crate::domain::warning::MeasureKind) -> &'static str {
+        use crate::domain::warning::MeasureKind;
+        match (self, k) {
+            (Lang::En, MeasureKind::IntensifiedMonitoring) => "monitoring",
+            (Lang::En, MeasureKind::SpecialInspection) => "special insp.",
+            (Lang::En, MeasureKind::MoreSecurity) => "more security",
+            (Lang::En, MeasureKind::FreezeCredit) => "credit frozen",
+            (Lang::En, MeasureKind::CallInEarly) => "called in",
+            (Lang::En, k) => k.as_str(),
+            (Lang::Zh, k) => self.measure_kind(k),
+        }
+    }
+
     /// A customer's rating.
     pub fn rating(self, r: crate::domain::warning::Rating) -> &'static str {
         use crate::domain::warning::Rating;
@@ -89,6 +137,24 @@ impl Lang {
                 RiskClass::Doubtful => "可疑",
                 RiskClass::Loss => "损失",
             },
+        }
+    }
+
+    /// What moved a loan's class, as its history says it.
+    pub fn class_cause(self, c: crate::domain::ClassCause) -> &'static str {
+        use crate::domain::ClassCause;
+        match (self, c) {
+            (Lang::En, ClassCause::Run) => "the nightly run",
+            (Lang::En, ClassCause::WriteOff) => "write-off",
+            (Lang::En, c) => c.as_str(),
+            (Lang::Zh, ClassCause::Run) => "日终跑批",
+            (Lang::Zh, ClassCause::Payment) => "还款",
+            (Lang::Zh, ClassCause::Plan) => "还款计划",
+            (Lang::Zh, ClassCause::Classify) => "人工认定",
+            (Lang::Zh, ClassCause::Lift) => "解除认定",
+            (Lang::Zh, ClassCause::WriteOff) => "核销",
+            (Lang::Zh, ClassCause::Reopen) => "撤销核销",
+            (Lang::Zh, ClassCause::Policy) => "政策变更",
         }
     }
 

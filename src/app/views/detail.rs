@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::post_loan::{CollateralView, InspectionRow, InspectionView, WorkLogView};
 use super::records::{
-    AssignmentView, ContactView, HoldView, NoticeView, PaymentView, PlanView, PromiseView, StageEventView,
+    AssignmentView, ClassEventView, ContactView, HoldView, NoticeView, PaymentView, PlanView, PromiseView,
+    StageEventView,
 };
 use super::summary::{LoanSummary, ScheduleLine};
 use crate::app::tasks::TaskView;
@@ -41,6 +42,8 @@ pub struct LoanDetail {
     pub contacts: Vec<ContactView>,
     pub promises: Vec<PromiseView>,
     pub stage_events: Vec<StageEventView>,
+    /// The loan's class changes, newest first.
+    pub class_events: Vec<ClassEventView>,
     pub assignments: Vec<AssignmentView>,
     pub other_loans: Vec<String>,
     /// Notices issued on the loan (dunning, guarantor demand), newest first, with their receipt.

@@ -36,6 +36,10 @@ pub struct LoanQuery {
     pub search_cap: Option<u64>,
     /// Active promises due today first (the collector's queue).
     pub promises_first: bool,
+    /// Only loans whose warning level (their highest open signal) is this one.
+    pub warning: Option<crate::domain::warning::Level>,
+    /// Only loans of customers on the watchlist.
+    pub watched: bool,
     pub sort: SortKey,
     pub limit: Option<u64>,
     pub offset: u64,
@@ -162,6 +166,8 @@ impl Desk {
             search_phones: q.search.is_some() && self.searches_phones()?,
             promises_first: q.promises_first.then_some(self.as_of),
             promise_due: None,
+            warning: q.warning,
+            watched: q.watched,
         })
     }
 

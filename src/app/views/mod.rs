@@ -17,7 +17,7 @@ pub use post_loan::{
     WorkLogView,
 };
 pub use records::{
-    AssignmentView, ContactView, HoldView, NoticeView, PaymentView, PlanView, PromiseView, ReceiptStatus,
-    StageEventView,
+    AssignmentView, ClassEventView, ContactView, HoldView, NoticeView, PaymentView, PlanView, PromiseView,
+    ReceiptStatus, StageEventView,
 };
 pub use summary::{LoanSummary, ScheduleLine};

@@ -105,6 +105,8 @@ impl Desk {
             && q.due_within.is_none()
             && !q.due_soon
             && !q.promises_first
+            && q.warning.is_none()
+            && !q.watched
             && q.search.as_deref().is_none_or(|s| s.trim().is_empty());
         if !answerable
             || self.as_of != month.last_day()

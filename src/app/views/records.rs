@@ -1,5 +1,5 @@
 //! A loan's records as `show` lists them (CONTRACT: `show --format json`): payments, contacts,
-//! promises, stage events, assignments, plans, holds and notices, each its own shape with its
+//! promises, stage events, class changes, assignments, plans, holds and notices, each its own shape with its
 //! words typed, made from the store's rows.
 
 use std::fmt;
@@ -10,10 +10,13 @@ use serde::Serialize;
 
 use crate::app::notice_text::{NoticeKind, NoticeLang};
 use crate::app::{AppError, Result};
-use crate::domain::{Channel, Direction, HoldKind, Money, Outcome, Party, PromiseStatus, Stage};
+use crate::domain::{
+    Channel, ClassCause, ClassReason, Direction, HoldKind, Money, Outcome, Party, PromiseStatus, RiskClass,
+    Stage,
+};
 use crate::store::{
-    AssignmentRecord, ContactRecord, HoldRecord, NoticeRecord, PaymentRecord, PlanRecord, StageEvent,
-    StoreError,
+    AssignmentRecord, ClassEvent, ContactRecord, HoldRecord, NoticeRecord, PaymentRecord, PlanRecord,
+    StageEvent, StoreError,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,6 +91,33 @@ pub struct StageEventView {
 impl From<StageEvent> for StageEventView {
     fn from(r: StageEvent) -> Self {
         StageEventView { from: r.from, to: r.to, as_of: r.as_of, actor: r.actor, reason: r.reason, at: r.at }
+    }
+}
+
+/// A change of the loan's class (DOMAIN §5): the date, the class before and after, the rule that
+/// set the class after, what moved it and the person whose action it was (none for the run).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassEventView {
+    pub on: NaiveDate,
+    pub from: RiskClass,
+    pub to: RiskClass,
+    pub reason: ClassReason,
+    pub cause: ClassCause,
+    pub user: Option<String>,
+    pub at: String,
+}
+
+impl From<ClassEvent> for ClassEventView {
+    fn from(r: ClassEvent) -> Self {
+        ClassEventView {
+            on: r.on,
+            from: r.before,
+            to: r.after,
+            reason: r.reason,
+            cause: r.cause,
+            user: r.user,
+            at: r.at,
+        }
     }
 }
 

@@ -126,6 +126,7 @@ impl Desk {
             contacts: store::contacts_of(conn, loan.id, 500)?.into_iter().map(Into::into).collect(),
             promises,
             stage_events: store::stage_events_of(conn, loan.id)?.into_iter().rev().map(Into::into).collect(),
+            class_events: store::class_events_of(conn, loan.id)?.into_iter().rev().map(Into::into).collect(),
             assignments: store::assignments_of(conn, loan.customer_id)?.into_iter().map(Into::into).collect(),
             other_loans,
             notices: store::notices_of(conn, loan.id)?

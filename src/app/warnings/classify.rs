@@ -9,8 +9,8 @@ use crate::app::text_in::text_in;
 use crate::app::views::LoanSummary;
 use crate::app::{AppError, Desk, Result};
 use crate::domain::input::Lines;
-use crate::domain::{LoanStatus, RiskClass, Role};
-use crate::store::{self, StateAt};
+use crate::domain::{ClassCause, LoanStatus, RiskClass, Role};
+use crate::store::{self, ClassMove, StateAt};
 
 fn reason_text(reason: &str) -> Result<String> {
     let r = text_in(reason.trim(), "the reason", Lines::Many)?;
@@ -56,6 +56,8 @@ impl Desk {
         self.store.write(|tx| -> Result<()> {
             store::set_manual_class(tx, loan.id, class, as_of, until, &reason, None, Some(user.id), &at)?;
             store::refresh_loans(tx, &[loan.id], &rules)?;
+            let how = ClassMove { cause: ClassCause::Classify, user: Some(&user.login), at: &at };
+            store::note_class(tx, loan.id, &StateAt::shared(as_of, rules), how)?;
             reschedule_loans(tx, &[loan.id], &inspections, &StateAt::shared(as_of, rules))?;
             let detail = json!({
                 "class": class.as_str(), "before": now.class.as_str(), "reason": reason,
@@ -89,6 +91,8 @@ impl Desk {
         self.store.write(|tx| -> Result<()> {
             store::lift_manual_class(tx, loan.id, as_of, &reason)?;
             store::refresh_loans(tx, &[loan.id], &rules)?;
+            let how = ClassMove { cause: ClassCause::Lift, user: Some(&actor), at: &at };
+            store::note_class(tx, loan.id, &StateAt::shared(as_of, rules), how)?;
             reschedule_loans(tx, &[loan.id], &inspections, &StateAt::shared(as_of, rules))?;
             let detail = json!({ "lifted": manual.class.as_str(), "reason": reason });
             store::insert_audit(

@@ -8,5 +8,5 @@ mod view;
 mod watch;
 
 pub use signals::{SignalPage, SignalQuery, WarnInput};
-pub use view::{MeasureView, SignalView, WatchView};
+pub use view::{MeasureView, SignalStep, SignalView, WatchView};
 pub use watch::RatingView;

@@ -35,6 +35,9 @@ pub struct SignalQuery {
     pub since: Option<NaiveDate>,
     /// Only customers on the watchlist now.
     pub watched: bool,
+    /// Say of each signal whether the special inspection it asked for is on the schedule (the
+    /// desk's page: one lookup a row).
+    pub special_asks: bool,
     pub limit: Option<u64>,
     pub offset: u64,
 }
@@ -249,11 +252,30 @@ impl Desk {
         let rows = store::list_signals(conn, &filter)?
             .into_iter()
             .map(|r| {
+                let (loan, code) = (r.loan, r.code);
                 let m = store::measures_of(conn, r.id)?;
-                Ok(SignalView::of(r, m, self.as_of))
+                let mut v = SignalView::of(r, m, self.as_of);
+                if q.special_asks {
+                    v.special_asked_on = special_asked_by(conn, loan, &v, code)?;
+                }
+                Ok(v)
             })
             .collect::<Result<_>>()?;
         let total = if want_total { Some(store::count_signals(conn, &filter)?) } else { None };
         Ok(SignalPage { rows, total })
     }
+}
+
+/// When the loan's special inspection on the schedule was asked for by this signal: the run's
+/// opening says `signal CODE`, a person's warning or measure `warning ID`.
+fn special_asked_by(
+    conn: &rusqlite::Connection,
+    loan: store::LoanId,
+    s: &SignalView,
+    code: SignalCode,
+) -> Result<Option<NaiveDate>> {
+    let Some((on, reason)) = store::special_asked(conn, loan)? else { return Ok(None) };
+    let by_run = code != SignalCode::Manual && reason == format!("signal {code}");
+    let by_hand = reason == format!("warning {}", s.id) || reason.starts_with(&format!("warning {}: ", s.id));
+    Ok((by_run || by_hand).then_some(on).filter(|on| *on >= s.raised_on))
 }

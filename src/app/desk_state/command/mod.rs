@@ -3,10 +3,11 @@
 
 mod lookup;
 mod parse;
+mod parse_signal;
 mod spec;
 mod table;
 
 pub use lookup::{closest, find, names_from, refusal, unknown};
-pub use parse::{ArgError, CaseCommand, Command, NOTICE_DIR, Parsed};
+pub use parse::{ArgError, CaseCommand, Command, NOTICE_DIR, Parsed, SignalCommand};
 pub use spec::{Arg, CommandSpec, Texts};
 pub use table::COMMANDS;

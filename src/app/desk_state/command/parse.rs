@@ -7,14 +7,14 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::app::assign::{AssignArgs, BulkAssign};
+use crate::app::desk_state::level_filter::WarningsFilter;
 use crate::app::desk_state::lists::parse_stage_tab;
-use crate::app::desk_state::warnings::WarningsFilter;
 use crate::app::moves::HoldKind;
 use crate::app::notice_text::{NoticeKind, NoticeLang};
 use crate::app::privacy::PiiField;
 use crate::app::queue_sort::QueueSort;
 use crate::domain::plan::{PlanKind, PlanRequest, PlanScope};
-use crate::domain::warning::Level;
+use crate::domain::warning::{Category, Level, MeasureKind};
 use crate::domain::worklog::WorkLogKind;
 use crate::domain::{Channel, Money, Outcome, Party, Stage, parse_date};
 use crate::store::SortKey;
@@ -55,6 +55,8 @@ pub enum Command {
     Inspections(Option<bool>),
     /// The Warnings list with this filter (`None`: as it was).
     Warnings(Option<WarningsFilter>),
+    /// The due-soon list and the overdue queue by warning level and the watchlist.
+    Level(WarningsFilter),
     /// The Review list.
     Review,
     /// Signs the Review list's entry under the cursor, accepting an inspection's class or not.
@@ -132,6 +134,20 @@ pub enum CaseCommand {
         kind: WorkLogKind,
         note: String,
     },
+    /// Early warning on the case (`warn`, `warn-confirm`, …): the command line's actions.
+    Signal(SignalCommand),
+}
+
+/// A `:` command on the case's early warning; confirm, close and measure work on the signal under
+/// the Signals pane's cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignalCommand {
+    Warn { category: Category, level: Level, note: String },
+    Confirm(String),
+    Close(String),
+    Measure { kind: MeasureKind, note: String },
+    Watch(String),
+    Unwatch(String),
 }
 
 /// Why a command's words were refused.
@@ -149,22 +165,22 @@ pub enum ArgError {
 
 pub type Parsed = Result<Command, ArgError>;
 
-fn unknown(word: &str) -> ArgError {
+pub(super) fn unknown(word: &str) -> ArgError {
     ArgError::Unknown(word.to_string())
 }
 
-fn case(c: CaseCommand) -> Parsed {
+pub(super) fn case(c: CaseCommand) -> Parsed {
     Ok(Command::Case(c))
 }
 
 /// The first word and the rest of the line after it.
-fn first_word(args: &str) -> (&str, &str) {
+pub(super) fn first_word(args: &str) -> (&str, &str) {
     let args = args.trim();
     args.split_once(char::is_whitespace).map_or((args, ""), |(w, rest)| (w, rest.trim()))
 }
 
 /// A reason is the rest of the line and may not be empty.
-fn reason(args: &str) -> Result<String, ArgError> {
+pub(super) fn reason(args: &str) -> Result<String, ArgError> {
     Some(args.trim().to_string()).filter(|r| !r.is_empty()).ok_or(ArgError::Usage)
 }
 
@@ -476,15 +492,13 @@ pub fn warnings(args: &str) -> Parsed {
     if args.trim().is_empty() {
         return Ok(Command::Warnings(None));
     }
-    let mut filter = WarningsFilter::default();
-    for word in args.split_whitespace() {
-        match word {
-            "all" => filter.level = None,
-            "watch" => filter.watched = true,
-            _ => filter.level = Some(word.parse::<Level>().map_err(|_| unknown(word))?),
-        }
-    }
+    let filter = WarningsFilter::parse(args).map_err(|w| unknown(&w))?;
     Ok(Command::Warnings(Some(filter)))
+}
+
+/// `[LEVEL|all] [watch]`: the loan lists by warning level and the watchlist (none: all loans).
+pub fn level(args: &str) -> Parsed {
+    WarningsFilter::parse(args).map(Command::Level).map_err(|w| unknown(&w))
 }
 
 pub fn review(_: &str) -> Parsed {

@@ -3,6 +3,7 @@
 //! the `?` help, Tab completion and the message for a bad command all read this table.
 
 use super::parse;
+use super::parse_signal::{self, categories, measure_kinds};
 use super::spec::{
     Arg, CASE, CommandSpec, GLOBAL, hold_kinds, inspection_lists, move_stages, notice_kinds, outcomes,
     pii_fields, sorts, tr, warning_filters, work_log_kinds,
@@ -301,6 +302,88 @@ pub const COMMANDS: &[CommandSpec] = &[
         parse: parse::work_log,
     },
     CommandSpec {
+        name: "warn",
+        aliases: &[],
+        scopes: CASE,
+        usage: tr(":warn CATEGORY LEVEL NOTE", ":warn 类别 级别 说明"),
+        desc: tr(
+            "raise an early-warning signal on the loan (LEVEL: yellow|orange|red; orange or red asks for a special inspection)",
+            "对该笔贷款发起人工预警（级别：yellow|orange|red；类别与级别也可写中文，如 涉诉 红色；橙色、红色同时安排专项检查）",
+        ),
+        arg: Arg::Words {
+            name: tr("CATEGORY", "类别"), what: tr("category", "预警类别"), words: categories
+        },
+        example: "lawsuit red 借款人被列为被告，涉案金额较大",
+        parse: parse_signal::warn,
+    },
+    CommandSpec {
+        name: "warn-confirm",
+        aliases: &["confirm"],
+        scopes: CASE,
+        usage: tr(":warn-confirm NOTE", ":warn-confirm 核实情况"),
+        desc: tr(
+            "confirm the signal under the cursor in the Signals pane (its owner or a supervisor)",
+            "核实预警页光标所在的信号（客户经理或主管）",
+        ),
+        arg: Arg::Text,
+        example: "电话核实属实",
+        parse: parse_signal::confirm,
+    },
+    CommandSpec {
+        name: "warn-measure",
+        aliases: &["measure"],
+        scopes: CASE,
+        usage: tr(":warn-measure KIND NOTE", ":warn-measure 措施 说明"),
+        desc: tr(
+            "record a measure on the signal under the cursor (special_inspection asks for one)",
+            "为预警页光标所在的信号登记处置措施（措施也可写中文；special_inspection/专项检查 即安排专项检查）",
+        ),
+        arg: Arg::Words {
+            name: tr("KIND", "措施"), what: tr("measure", "处置措施"), words: measure_kinds
+        },
+        example: "special_inspection 下周上门核查经营情况",
+        parse: parse_signal::measure,
+    },
+    CommandSpec {
+        name: "warn-close",
+        aliases: &[],
+        scopes: CASE,
+        usage: tr(":warn-close REASON", ":warn-close 原因"),
+        desc: tr(
+            "close the manual signal under the cursor (its raiser or a supervisor; the policy's close by themselves)",
+            "解除预警页光标所在的人工预警（发起人或主管；规则预警在条件消除后自动解除）",
+        ),
+        arg: Arg::Text,
+        example: "诉讼已和解撤诉",
+        parse: parse_signal::close,
+    },
+    CommandSpec {
+        name: "watch",
+        aliases: &[],
+        scopes: CASE,
+        usage: tr(":watch REASON", ":watch 原因"),
+        desc: tr(
+            "put the case's customer on the watchlist (its owner or a supervisor)",
+            "将该客户列入重点监测名单（客户经理或主管）",
+        ),
+        arg: Arg::Text,
+        example: "连续三个月经营数据不理想",
+        parse: parse_signal::watch,
+    },
+    CommandSpec {
+        name: "unwatch",
+        aliases: &[],
+        scopes: CASE,
+        usage: tr(":unwatch REASON", ":unwatch 原因"),
+        desc: tr(
+            "take the customer off the watchlist once no signal is open (supervisors)",
+            "客户无未解除预警后移出重点监测名单（主管）",
+        ),
+        arg: Arg::Text,
+        example: "风险已化解",
+        parse: parse_signal::unwatch,
+    },
+    CommandSpec {
         name: "assign",
         aliases: &[],
         scopes: GLOBAL,
@@ -364,6 +447,19 @@ pub const COMMANDS: &[CommandSpec] = &[
         arg: Arg::Words { name: tr("LEVEL", "级别"), what: tr("level", "级别"), words: warning_filters },
         example: "red watch",
         parse: parse::warnings,
+    },
+    CommandSpec {
+        name: "level",
+        aliases: &[],
+        scopes: GLOBAL,
+        usage: tr(":level [LEVEL] [watch]", ":level [级别] [watch]"),
+        desc: tr(
+            "the due-soon list and the overdue queue: only loans at this warning level (all: every loan; watch: customers on the watchlist only)",
+            "即将到期与逾期队列只显示该预警级别的贷款（all：全部；watch：只看重点监测客户）",
+        ),
+        arg: Arg::Words { name: tr("LEVEL", "级别"), what: tr("level", "级别"), words: warning_filters },
+        example: "orange watch",
+        parse: parse::level,
     },
     CommandSpec {
         name: "inspections",

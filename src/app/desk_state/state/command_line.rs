@@ -149,6 +149,7 @@ impl DeskState {
             Command::Messages => self.core.read(ReadWhat::Messages),
             Command::Inspections(overdue) => self.inspections_screen().open(overdue),
             Command::Warnings(filter) => self.warnings_screen().open(filter),
+            Command::Level(marks) => self.lists().set_marks(marks),
             Command::Review => self.review_screen().open(),
             Command::Sign { accept, comment } => self.review_screen().sign(comment, accept),
             Command::Assign { to, reason } => {
