@@ -45,21 +45,6 @@ CREATE TABLE month_agg_flow (
     PRIMARY KEY (month, kind, grouping, grp, from_rank, to_rank)
 ) WITHOUT ROWID;
 
--- The large customers of each group at the month-end, `seq` their place (largest first).
-CREATE TABLE month_agg_large (
-    month        INTEGER NOT NULL,
-    grouping     INTEGER NOT NULL,
-    grp          TEXT NOT NULL,
-    seq          INTEGER NOT NULL,
-    customer_id  INTEGER NOT NULL,
-    loans        INTEGER NOT NULL,
-    outstanding  INTEGER NOT NULL,
-    overdue      INTEGER NOT NULL,
-    max_dpd      INTEGER NOT NULL,
-    class        INTEGER NOT NULL,
-    PRIMARY KEY (month, grouping, grp, seq)
-) WITHOUT ROWID;
-
 -- A page of `loans --as-of` a month-end in DPD order is a range of this index.
 CREATE INDEX month_end_dpd ON month_end (month, dpd DESC, loan_id);
 

@@ -7,12 +7,11 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, params};
 
 use super::Result;
-use super::month_end::{code, decode, month_end_info, month_rows};
+use super::month_end::{code, month_end_info, month_rows};
+use crate::domain::Money;
 use crate::domain::report::{
-    By, Cohort, Flow, FlowKind, Large, Month, MonthRow, NplPoint, cohorts, group_of, grouped_flows_each,
-    large, npl_point,
+    By, Cohort, Flow, FlowKind, Month, MonthRow, NplPoint, cohorts, group_of, grouped_flows_each, npl_point,
 };
-use crate::domain::{Money, RiskClass};
 
 /// A group's aggregates of one kind, `None` the whole book.
 pub type Grouped<T> = Vec<(Option<String>, T)>;
@@ -99,7 +98,7 @@ pub fn aggregate_month(conn: &Connection, month: Month, next: bool) -> Result<()
 }
 
 fn forget_own(conn: &Connection, month: Month) -> Result<()> {
-    for table in ["month_agg_npl", "month_agg_cohort", "month_agg_large"] {
+    for table in ["month_agg_npl", "month_agg_cohort"] {
         conn.execute(&format!("DELETE FROM {table} WHERE month = ?1"), [month.key()])?;
     }
     Ok(())
@@ -126,10 +125,6 @@ fn write_month(conn: &Connection, month: Month, by: Option<By>, rows: &[MonthRow
         "INSERT INTO month_agg_cohort (month, grouping, grp, cohort, loans, disbursed, bad) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    let mut big = conn.prepare_cached(
-        "INSERT INTO month_agg_large (month, grouping, grp, seq, customer_id, loans, outstanding, overdue, \
-         max_dpd, class) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
     for (group, rows) in &groups {
         let p = npl_point(month, rows.iter().copied());
         npl.execute(params![
@@ -150,20 +145,6 @@ fn write_month(conn: &Connection, month: Month, by: Option<By>, rows: &[MonthRow
                 count(c.loans),
                 c.disbursed.cents(),
                 c.bad.cents()
-            ])?;
-        }
-        for (seq, l) in large(rows.iter().copied()).into_iter().enumerate() {
-            big.execute(params![
-                month.key(),
-                g,
-                grp(group),
-                seq as i64,
-                l.customer,
-                count(l.loans),
-                l.outstanding.cents(),
-                l.overdue.cents(),
-                l.max_dpd,
-                code(&RiskClass::ALL, &l.class)
             ])?;
         }
     }
@@ -294,27 +275,6 @@ pub fn agg_flows(conn: &Connection, m1: Month, by: Option<By>, kind: FlowKind) -
             to: word(to)?,
             count: uncount(n),
             principal: Money::from_cents(principal),
-        });
-    }
-    Ok(out.into_iter().collect())
-}
-
-/// Each group's large customers at the month-end, largest first.
-pub fn agg_large(conn: &Connection, month: Month, by: Option<By>) -> Result<Grouped<Vec<Large>>> {
-    let mut out: BTreeMap<Option<String>, Vec<Large>> = BTreeMap::new();
-    let mut q = conn.prepare_cached(
-        "SELECT grp, customer_id, loans, outstanding, overdue, max_dpd, class FROM month_agg_large \
-         WHERE month = ?1 AND grouping = ?2 ORDER BY grp, seq",
-    )?;
-    let mut rows = q.query(params![month.key(), grouping_code(by)])?;
-    while let Some(r) = rows.next()? {
-        out.entry(group_from(by, r.get(0)?)).or_default().push(Large {
-            customer: r.get(1)?,
-            loans: uncount(r.get(2)?),
-            outstanding: Money::from_cents(r.get(3)?),
-            overdue: Money::from_cents(r.get(4)?),
-            max_dpd: r.get(5)?,
-            class: decode(&RiskClass::ALL, r.get(6)?, "class")?,
         });
     }
     Ok(out.into_iter().collect())
