@@ -28,6 +28,7 @@ mod report;
 mod setup;
 mod sqlite3;
 mod tui;
+mod warnings;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -117,7 +118,7 @@ fn run() -> Res<()> {
         ("a bare loan number".to_string(), (loans / 2 + 1).to_string()),
     ];
 
-    // DUEDESK_BENCH_ONLY=desk,inspections,sqlite3,tui,escalate,day,import,import_file,demo,reports picks parts
+    // DUEDESK_BENCH_ONLY=desk,inspections,sqlite3,tui,escalate,day,import,import_file,demo,reports,warnings picks parts
     // (all by default).
     let part = |p: &str| only.is_empty() || only.split(',').any(|o| o.trim() == p);
     if part("desk") {
@@ -159,6 +160,11 @@ fn run() -> Res<()> {
     if part("reports") {
         settle_disk()?;
         month_end::month_end(&work, &admin, &mut table)?;
+    }
+    // After the reports: its runs move the copy a day on.
+    if part("warnings") {
+        settle_disk()?;
+        warnings::warnings(&work, &admin, &mut table)?;
     }
 
     remove_store(&work);

@@ -20,6 +20,8 @@ use crate::setup::{Res, SIZE, open_desk};
 const M1: &str = "2026-01";
 const M2: &str = "2026-02";
 const TWELVE_BACK: &str = "2025-03";
+/// Three month-ends before M2: a pair no aggregate answers, read from its rows.
+const THREE_BACK: &str = "2025-11";
 
 fn run(db: &str, args: &[&str]) -> Res<(Duration, u64)> {
     timed(&[&["--db", db], args].concat())
@@ -59,6 +61,19 @@ pub fn month_end(work: &Path, admin: &str, table: &mut Table) -> Res<()> {
             [&["report", "npl", "--by", "branch"][..], &year].concat(),
         ),
         ("report vintage (twelve month-ends)", [&["report", "vintage"][..], &year].concat()),
+        (
+            "report migration --by owner (two month-ends)",
+            [&["report", "migration", "--by", "owner"][..], &span].concat(),
+        ),
+        (
+            "report large --by branch (two month-ends)",
+            [&["report", "large", "--by", "branch"][..], &span].concat(),
+        ),
+        (
+            "report migration 2025-11 → 2026-02 (not a month apart: from rows)",
+            ["report", "migration", "--from", THREE_BACK, "--to", M2, "--format", "json"].to_vec(),
+        ),
+        ("scorecard --month 2026-02 (the team's)", ["scorecard", "--month", M2, "--format", "json"].to_vec()),
     ] {
         table.add(what, thrice(db, &args)?, "≤ 500 ms", "—".into());
     }

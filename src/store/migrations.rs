@@ -29,6 +29,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0021_early_warning.sql"),
     include_str!("../../migrations/0022_month_end.sql"),
     include_str!("../../migrations/0023_class_events.sql"),
+    include_str!("../../migrations/0024_month_aggregates.sql"),
 ];
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! from a snapshot rolled (or computed) to that date, and read back by the reports.
 
 use chrono::NaiveDate;
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
@@ -186,7 +188,8 @@ pub fn captured_through(conn: &Connection, month: Month) -> Result<i64> {
         .unwrap_or(0))
 }
 
-/// Marks a month-end's capture complete.
+/// Marks a month-end's capture complete, with its aggregates and the flows from the month-end
+/// before it and to the one after it written in the same transaction.
 pub fn finish_capture(conn: &Connection, month: Month, source: &str, actor: &str, at: &str) -> Result<u64> {
     let loans: i64 = conn
         .prepare_cached("SELECT count(*) FROM month_end WHERE month = ?1")?
@@ -196,6 +199,7 @@ pub fn finish_capture(conn: &Connection, month: Month, source: &str, actor: &str
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![month.key(), month.last_day().to_string(), source, actor, loans, at])?;
+    super::month_agg::aggregate_month(conn, month, true)?;
     Ok(u64::try_from(loans).unwrap_or(0))
 }
 
@@ -203,47 +207,46 @@ pub fn finish_capture(conn: &Connection, month: Month, source: &str, actor: &str
 pub fn forget_month_end(conn: &Connection, month: Month) -> Result<()> {
     conn.execute("DELETE FROM month_ends WHERE month = ?1", [month.key()])?;
     conn.execute("DELETE FROM month_end WHERE month = ?1", [month.key()])?;
-    Ok(())
+    super::month_agg::forget_aggregates(conn, month)
 }
 
-impl FromRow for MonthRow {
-    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
-        let bad = |what: &str, key: i64| super::StoreError::Corrupt(format!("{what} {key}"));
-        let loan = c.get("loan_id")?;
-        let customer = c.get("customer_id")?;
-        let status = decode(&STATUSES, c.get("status")?, "status")?;
-        let (dpd, class) = (c.get("dpd")?, decode(&RiskClass::ALL, c.get("class")?, "class")?);
-        let (outstanding, overdue, principal) =
-            (c.money("outstanding")?, c.money("overdue")?, c.money("principal")?);
-        let disbursed: i64 = c.get("disbursed")?;
-        Ok(MonthRow {
-            loan,
-            customer,
-            status,
-            dpd,
-            class,
-            outstanding,
-            overdue,
-            principal,
-            disbursed: Month::from_key(disbursed).ok_or_else(|| bad("month", disbursed))?,
-            product: decode(&Product::ALL, c.get("product")?, "product")?,
-            owner: c.get("login")?,
-            branch: c.get("name")?,
-        })
-    }
-}
-
-/// A month-end's rows in loan order, with the owner's login.
+/// A month-end's rows in loan order, with the owner's login and the branch's name (each read
+/// once into a map rather than joined on every row).
 pub fn month_rows(conn: &Connection, month: Month) -> Result<Vec<MonthRow>> {
-    row::all(
-        &mut *conn.prepare_cached(
-            "SELECT m.loan_id, m.customer_id, m.status, m.dpd, m.class, m.outstanding, m.overdue, m.principal, \
-             m.disbursed, m.product, u.login, b.name \
-             FROM month_end m LEFT JOIN users u ON u.id = m.owner_id LEFT JOIN month_end_branch b ON b.id = m.branch \
-             WHERE m.month = ?1 ORDER BY m.loan_id",
-        )?,
-        [month.key()],
-    )
+    let names = |sql: &str| -> Result<HashMap<i64, String>> {
+        let mut q = conn.prepare_cached(sql)?;
+        let pairs = q.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        Ok(pairs.collect::<rusqlite::Result<_>>()?)
+    };
+    let logins = names("SELECT id, login FROM users")?;
+    let branches = names("SELECT id, name FROM month_end_branch")?;
+    let mut q = conn.prepare_cached(
+        "SELECT loan_id, customer_id, status, dpd, class, outstanding, overdue, principal, disbursed, product, \
+         owner_id, branch FROM month_end WHERE month = ?1 ORDER BY loan_id",
+    )?;
+    let mut rows = q.query([month.key()])?;
+    let mut out = Vec::new();
+    let bad = |what: &str, key: i64| super::StoreError::Corrupt(format!("{what} {key}"));
+    while let Some(r) = rows.next()? {
+        let disbursed: i64 = r.get(8)?;
+        let owner: Option<i64> = r.get(10)?;
+        let branch: Option<i64> = r.get(11)?;
+        out.push(MonthRow {
+            loan: r.get(0)?,
+            customer: r.get(1)?,
+            status: decode(&STATUSES, r.get(2)?, "status")?,
+            dpd: r.get(3)?,
+            class: decode(&RiskClass::ALL, r.get(4)?, "class")?,
+            outstanding: Money::from_cents(r.get(5)?),
+            overdue: Money::from_cents(r.get(6)?),
+            principal: Money::from_cents(r.get(7)?),
+            disbursed: Month::from_key(disbursed).ok_or_else(|| bad("month", disbursed))?,
+            product: decode(&Product::ALL, r.get(9)?, "product")?,
+            owner: owner.and_then(|id| logins.get(&id).cloned()),
+            branch: branch.and_then(|id| branches.get(&id).cloned()),
+        });
+    }
+    Ok(out)
 }
 
 /// Customers' references by id, for the large-customer report.

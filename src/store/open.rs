@@ -8,7 +8,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 use super::load_lock;
-use super::{BUSY_TIMEOUT, Kept, Result, Store, StoreError, audit, audit_state, migrations, search};
+use super::{
+    BUSY_TIMEOUT, Kept, Result, Store, StoreError, audit, audit_state, migrations, month_agg, search,
+};
 
 impl Store {
     /// Opens the store at `path`, creating the file (never its folder) when there is none.
@@ -74,6 +76,10 @@ impl Store {
         // A store made before search terms, or loans written by a path that does not index them.
         if search::search_is_pending(&store.conn)? {
             store.write(|tx| search::index_search(tx, &mut |_| {}))?;
+        }
+        // Month-ends recorded before their aggregates were: computed from their rows, once.
+        if !month_agg::aggregates_pending(&store.conn)?.is_empty() {
+            store.write(|tx| month_agg::aggregate_pending(tx))?;
         }
         Ok(store)
     }

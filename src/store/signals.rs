@@ -386,11 +386,13 @@ pub fn watchlist(conn: &Connection, all: bool) -> Result<Vec<WatchRecord>> {
     )
 }
 
-/// The customers on the watchlist whose loans are all closed or written off.
+/// The customers on the watchlist whose loans are all closed or written off. Each customer's own
+/// loans first (`CROSS JOIN` keeps that order): SQLite otherwise walked every active snapshot row
+/// for each customer on the list, hours on a million loans.
 pub fn watched_without_active(conn: &Connection) -> Result<Vec<CustomerId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT w.customer_id FROM watchlist w WHERE w.left_on IS NULL AND NOT EXISTS \
-         (SELECT 1 FROM loans l JOIN loan_state s ON s.loan_id = l.id WHERE l.customer_id = w.customer_id \
+         (SELECT 1 FROM loans l CROSS JOIN loan_state s ON s.loan_id = l.id WHERE l.customer_id = w.customer_id \
           AND s.status = 'active') ORDER BY w.customer_id",
     )?;
     let rows = stmt.query_map([], |r| r.get(0))?;

@@ -1,34 +1,16 @@
 //! Each report of DOMAIN §11 from the month-end rows of the months asked, whole or by branch,
 //! product or owner: the rows read from the store, the figures from `domain::report`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::app::{AppError, Desk, Result};
-use crate::domain::report::{self, Month, MonthRow, Share};
+use crate::domain::report::{self, Cohort, Flow, FlowKind, Month, MonthRow, Share};
 use crate::domain::{Money, RiskClass, Role};
 use crate::store;
 
-text_enum!(
-    /// What a report is broken down by.
-    By, "grouping", {
-        Branch => "branch",
-        Product => "product",
-        Owner => "owner",
-    }
-);
-
-impl By {
-    fn key(self, row: &MonthRow) -> String {
-        let word = match self {
-            By::Branch => row.branch.clone(),
-            By::Product => Some(row.product.as_str().to_string()),
-            By::Owner => row.owner.clone(),
-        };
-        word.filter(|w| !w.trim().is_empty()).unwrap_or_else(|| "-".into())
-    }
-}
+pub use crate::domain::report::By;
 
 /// The month-ends a report compares (M1 < M2), or the months it runs over, and its grouping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,45 +90,9 @@ pub struct LargeRow {
     pub class: RiskClass,
 }
 
-/// A group's rows at the first month-end and, of the same loans, at the second.
-type Pair = (Option<String>, Vec<MonthRow>, Vec<MonthRow>);
-
-/// Rows split by the group of their loan at the first month-end (all in one group without `by`).
-struct Split {
-    groups: BTreeMap<Option<String>, Vec<MonthRow>>,
-    keys: HashMap<i64, Option<String>>,
-}
-
-fn split(rows: Vec<MonthRow>, by: Option<By>) -> Split {
-    let mut split = Split { groups: BTreeMap::new(), keys: HashMap::new() };
-    for row in rows {
-        let key = by.map(|b| b.key(&row));
-        if by.is_some() {
-            split.keys.insert(row.loan, key.clone());
-        }
-        split.groups.entry(key).or_default().push(row);
-    }
-    split
-}
-
-/// The second month-end's rows in the groups of the first's (loans new since go nowhere).
-fn follow(split: &Split, later: Vec<MonthRow>, by: Option<By>) -> BTreeMap<Option<String>, Vec<MonthRow>> {
-    let mut out: BTreeMap<Option<String>, Vec<MonthRow>> = BTreeMap::new();
-    for row in later {
-        let key = match by {
-            None => Some(None),
-            Some(_) => split.keys.get(&row.loan).cloned(),
-        };
-        if let Some(key) = key {
-            out.entry(key).or_default().push(row);
-        }
-    }
-    out
-}
-
 impl Desk {
-    /// A month-end's rows, refused unless it is recorded. Reports are for supervisors.
-    fn rows_of(&self, month: Month) -> Result<Vec<MonthRow>> {
+    /// Refused unless the month-end is recorded. Reports are for supervisors.
+    fn recorded(&self, month: Month) -> Result<()> {
         self.actor.require(Role::Supervisor, "the risk reports")?;
         if store::month_end_info(self.store.conn(), month)?.is_none() {
             return Err(AppError::Refused(format!(
@@ -154,26 +100,66 @@ impl Desk {
                  `duedesk report capture --month {month}` computes a past one from the ledger"
             )));
         }
+        Ok(())
+    }
+
+    /// A month-end's rows, refused unless it is recorded.
+    fn rows_of(&self, month: Month) -> Result<Vec<MonthRow>> {
+        self.recorded(month)?;
         Ok(store::month_rows(self.store.conn(), month)?)
     }
 
-    fn pair(&self, span: ReportSpan) -> Result<Vec<Pair>> {
+    /// Whether a month-end's own aggregates answer for it.
+    fn use_aggregates(&self, month: Month) -> Result<bool> {
+        Ok(store::aggregated(self.store.conn(), month)?)
+    }
+
+    /// A recorded month-end's figures of `T` for each group: from its aggregates, or from its rows.
+    fn per_group<T>(
+        &self,
+        month: Month,
+        by: Option<By>,
+        stored: fn(&rusqlite::Connection, Month, Option<By>) -> store::Result<store::Grouped<T>>,
+        compute: impl Fn(&[&MonthRow]) -> T,
+    ) -> Result<Vec<(Option<String>, T)>> {
+        if self.use_aggregates(month)? {
+            return Ok(stored(self.store.conn(), month, by)?);
+        }
+        self.grouped_rows(month, by, compute)
+    }
+
+    /// Each group's figure computed from the month-end's rows.
+    fn grouped_rows<T>(
+        &self,
+        month: Month,
+        by: Option<By>,
+        compute: impl Fn(&[&MonthRow]) -> T,
+    ) -> Result<Vec<(Option<String>, T)>> {
+        let rows = self.rows_of(month)?;
+        let mut groups: BTreeMap<Option<String>, Vec<&MonthRow>> = BTreeMap::new();
+        for row in &rows {
+            groups.entry(report::group_of(by, row)).or_default().push(row);
+        }
+        Ok(groups.into_iter().map(|(g, rows)| (g, compute(&rows))).collect())
+    }
+
+    /// The flows of `kind` of each group between the two month-ends: from the aggregates written
+    /// with them when they are a month apart, else from their rows.
+    fn pair_flows(&self, span: ReportSpan, kind: FlowKind) -> Result<Vec<(Option<String>, Vec<Flow>)>> {
         if span.from >= span.to {
             return Err(AppError::Input(format!(
                 "--from {} must be a month before --to {}",
                 span.from, span.to
             )));
         }
-        let split = split(self.rows_of(span.from)?, span.by);
-        let mut later = follow(&split, self.rows_of(span.to)?, span.by);
-        Ok(split
-            .groups
-            .into_iter()
-            .map(|(key, m1)| {
-                let m2 = later.remove(&key).unwrap_or_default();
-                (key, m1, m2)
-            })
-            .collect())
+        self.recorded(span.from)?;
+        self.recorded(span.to)?;
+        let conn = self.store.conn();
+        if span.to == span.from.plus(1) && store::pair_aggregated(conn, span.from)? {
+            return Ok(store::agg_flows(conn, span.from, span.by, kind)?);
+        }
+        let (m1, m2) = (self.rows_of(span.from)?, self.rows_of(span.to)?);
+        Ok(report::grouped_flows(&m1, &m2, span.by, kind).into_iter().collect())
     }
 
     /// The month-ends from `from` to `to`, recorded ones only, refused when none is.
@@ -197,24 +183,20 @@ impl Desk {
 
     /// The class migration matrix between two month-ends.
     pub fn report_migration(&self, span: ReportSpan) -> Result<Vec<FlowRow>> {
-        self.flows(span, report::class_flows)
+        self.flows(span, FlowKind::Class)
     }
 
     /// The roll flows, bucket × bucket, between two month-ends.
     pub fn report_roll(&self, span: ReportSpan) -> Result<Vec<FlowRow>> {
-        self.flows(span, report::roll_flows)
+        self.flows(span, FlowKind::Bucket)
     }
 
-    fn flows(
-        &self,
-        span: ReportSpan,
-        f: fn(&[MonthRow], &[MonthRow]) -> Vec<report::Flow>,
-    ) -> Result<Vec<FlowRow>> {
+    fn flows(&self, span: ReportSpan, kind: FlowKind) -> Result<Vec<FlowRow>> {
         Ok(self
-            .pair(span)?
+            .pair_flows(span, kind)?
             .into_iter()
-            .flat_map(|(group, m1, m2)| {
-                f(&m1, &m2).into_iter().map(move |x| FlowRow {
+            .flat_map(|(group, flows)| {
+                flows.into_iter().map(move |x| FlowRow {
                     group: group.clone(),
                     from: x.from,
                     to: x.to,
@@ -228,8 +210,8 @@ impl Desk {
     /// Migration rates of each class (`to` = `worse`), and into NPL for normal and special mention.
     pub fn report_migration_rates(&self, span: ReportSpan) -> Result<Vec<RateRow>> {
         let mut out = Vec::new();
-        for (group, m1, m2) in self.pair(span)? {
-            for r in report::migration_rates(&m1, &m2) {
+        for (group, flows) in self.pair_flows(span, FlowKind::Class)? {
+            for r in report::migration_rates_of(&flows) {
                 let base = r.principal - r.left;
                 out.push(RateRow {
                     group: group.clone(),
@@ -257,8 +239,8 @@ impl Desk {
     /// Roll rates Mi → Mi+1.
     pub fn report_roll_rates(&self, span: ReportSpan) -> Result<Vec<RateRow>> {
         let mut out = Vec::new();
-        for (group, m1, m2) in self.pair(span)? {
-            out.extend(report::roll_rates(&m1, &m2).into_iter().map(|r| RateRow {
+        for (group, flows) in self.pair_flows(span, FlowKind::Bucket)? {
+            out.extend(report::roll_rates_of(&flows).into_iter().map(|r| RateRow {
                 group: group.clone(),
                 from: r.from.as_str(),
                 to: r.to.as_str(),
@@ -275,10 +257,10 @@ impl Desk {
     /// The cure rate between two month-ends.
     pub fn report_cure(&self, span: ReportSpan) -> Result<Vec<CureRow>> {
         Ok(self
-            .pair(span)?
+            .pair_flows(span, FlowKind::Bucket)?
             .into_iter()
-            .map(|(group, m1, m2)| {
-                let c = report::cure(&m1, &m2);
+            .map(|(group, flows)| {
+                let c = report::cure_of(&flows);
                 CureRow {
                     group,
                     overdue_count: c.overdue_count,
@@ -296,8 +278,9 @@ impl Desk {
     pub fn report_npl(&self, span: ReportSpan) -> Result<Vec<NplRow>> {
         let mut out = Vec::new();
         for month in self.months(span.from, span.to)? {
-            for (group, rows) in split(self.rows_of(month)?, span.by).groups {
-                let p = report::npl_point(month, &rows);
+            for (group, p) in self.per_group(month, span.by, store::agg_npl, |rows| {
+                report::npl_point(month, rows.iter().copied())
+            })? {
                 out.push(NplRow {
                     group,
                     month,
@@ -315,16 +298,18 @@ impl Desk {
 
     /// Vintage curves of the cohorts disbursed in the recorded months from `from` to `to`.
     pub fn report_vintage(&self, span: ReportSpan) -> Result<Vec<VintageRow>> {
-        let mut by_group: BTreeMap<Option<String>, Vec<(Month, Vec<MonthRow>)>> = BTreeMap::new();
+        let mut by_group: BTreeMap<Option<String>, Vec<(Month, Vec<Cohort>)>> = BTreeMap::new();
         for month in self.months(span.from, span.to)? {
-            for (group, rows) in split(self.rows_of(month)?, span.by).groups {
-                by_group.entry(group).or_default().push((month, rows));
+            for (group, cohorts) in self
+                .per_group(month, span.by, store::agg_cohorts, |rows| report::cohorts(rows.iter().copied()))?
+            {
+                by_group.entry(group).or_default().push((month, cohorts));
             }
         }
         Ok(by_group
             .into_iter()
             .flat_map(|(group, months)| {
-                report::vintage(&months).into_iter().map(move |p| VintageRow {
+                report::vintage_of(&months).into_iter().map(move |p| VintageRow {
                     group: group.clone(),
                     cohort: p.cohort,
                     mob: p.mob,
@@ -348,8 +333,10 @@ impl Desk {
     }
 
     fn large_at(&self, month: Month, by: Option<By>, out: &mut Vec<LargeRow>) -> Result<()> {
-        for (group, rows) in split(self.rows_of(month)?, by).groups {
-            let large = report::large(&rows);
+        // From the rows: the large customers of a month-end are as many as its output (about a
+        // sixth of the customers on the benchmark's book), so stored they cost as much as the
+        // rows and save no time.
+        for (group, large) in self.grouped_rows(month, by, |rows| report::large(rows.iter().copied()))? {
             let ids: Vec<i64> = large.iter().map(|l| l.customer).collect();
             let refs = store::customer_refs(self.store.conn(), &ids)?;
             out.extend(large.into_iter().zip(refs).map(|(l, customer_id)| LargeRow {

@@ -1,12 +1,10 @@
 //! The cure rate between two month-ends (DOMAIN §11).
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use crate::domain::{LoanStatus, Money};
+use crate::domain::Money;
 
-use super::{MonthRow, Share};
+use super::{Flow, FlowKind, MonthRow, Share, roll_flows};
 
 /// Of the loans overdue at M1, those current or closed at M2.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,7 +20,13 @@ pub struct Cure {
 }
 
 pub fn cure(m1: &[MonthRow], m2: &[MonthRow]) -> Cure {
-    let later: HashMap<i64, &MonthRow> = m2.iter().map(|r| (r.loan, r)).collect();
+    cure_of(&roll_flows(m1, m2))
+}
+
+/// `cure` from the bucket flows between the two month-ends: overdue at M1 is any bucket after
+/// M0 (DPD ≥ 1), cured is M0 or closed at M2.
+pub fn cure_of(flows: &[Flow]) -> Cure {
+    let kind = FlowKind::Bucket;
     let mut c = Cure {
         overdue_count: 0,
         overdue_principal: Money::ZERO,
@@ -31,18 +35,12 @@ pub fn cure(m1: &[MonthRow], m2: &[MonthRow]) -> Cure {
         count_rate: Share::of(0, 0),
         principal_rate: Share::of(0, 0),
     };
-    for row in m1.iter().filter(|r| r.active() && r.dpd >= 1) {
-        let Some(next) = later.get(&row.loan) else { continue };
-        c.overdue_count += 1;
-        c.overdue_principal += row.outstanding;
-        let cured = match next.status {
-            LoanStatus::Closed => true,
-            LoanStatus::Active => next.dpd == 0,
-            LoanStatus::WrittenOff => false,
-        };
-        if cured {
-            c.cured_count += 1;
-            c.cured_principal += row.outstanding;
+    for flow in flows.iter().filter(|f| kind.rank(f.from) > 0) {
+        c.overdue_count += flow.count;
+        c.overdue_principal += flow.principal;
+        if flow.to == "closed" || kind.rank(flow.to) == 0 {
+            c.cured_count += flow.count;
+            c.cured_principal += flow.principal;
         }
     }
     c.count_rate = Share::of(c.cured_count.into(), c.overdue_count.into());

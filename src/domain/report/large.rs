@@ -24,9 +24,9 @@ pub struct Large {
 }
 
 /// Large customers, largest outstanding first.
-pub fn large(rows: &[MonthRow]) -> Vec<Large> {
+pub fn large<'a>(rows: impl IntoIterator<Item = &'a MonthRow>) -> Vec<Large> {
     let mut by: BTreeMap<i64, Large> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.active()) {
+    for row in rows.into_iter().filter(|r| r.active()) {
         let c = by.entry(row.customer).or_insert(Large {
             customer: row.customer,
             loans: 0,

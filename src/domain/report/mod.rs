@@ -2,6 +2,7 @@
 //! over the month-end rows of one or two month-ends, never the ledger.
 
 mod cure;
+mod group;
 mod large;
 mod migration;
 mod month;
@@ -11,15 +12,19 @@ mod row;
 mod share;
 mod vintage;
 
-pub use cure::{Cure, cure};
+pub use cure::{Cure, cure, cure_of};
+pub use group::{By, group_of};
 pub use large::{LARGE_EXPOSURE, Large, large};
-pub use migration::{ClassRate, Flow, class_flows, flows, migration_rates};
+pub use migration::{
+    ClassRate, Flow, FlowKind, class_flows, flows, grouped_flows, grouped_flows_each, migration_rates,
+    migration_rates_of,
+};
 pub use month::Month;
 pub use npl::{NplPoint, npl_point};
-pub use roll::{RollRate, roll_flows, roll_rates};
+pub use roll::{RollRate, roll_flows, roll_rates, roll_rates_of};
 pub use row::MonthRow;
 pub use share::Share;
-pub use vintage::{VintagePoint, vintage};
+pub use vintage::{Cohort, VintagePoint, cohorts, vintage, vintage_of};
 
 #[cfg(test)]
 mod tests;

@@ -20,18 +20,30 @@ pub struct NplPoint {
     pub ratio: Share,
 }
 
-/// NPL outstanding principal ÷ all outstanding principal of active loans at the month-end.
-pub fn npl_point(month: Month, rows: &[MonthRow]) -> NplPoint {
-    let active: Vec<&MonthRow> = rows.iter().filter(|r| r.active()).collect();
-    let outstanding: Money = active.iter().map(|r| r.outstanding).sum();
-    let npl: Vec<&&MonthRow> = active.iter().filter(|r| r.class.is_npl()).collect();
-    let npl_outstanding: Money = npl.iter().map(|r| r.outstanding).sum();
-    NplPoint {
-        month,
-        loans: active.len() as u64,
-        outstanding,
-        npl_loans: npl.len() as u64,
-        npl_outstanding,
-        ratio: Share::of(npl_outstanding.cents().into(), outstanding.cents().into()),
+impl NplPoint {
+    /// The point from its sums, with its ratio.
+    pub fn new(
+        month: Month,
+        loans: u64,
+        outstanding: Money,
+        npl_loans: u64,
+        npl_outstanding: Money,
+    ) -> NplPoint {
+        let ratio = Share::of(npl_outstanding.cents().into(), outstanding.cents().into());
+        NplPoint { month, loans, outstanding, npl_loans, npl_outstanding, ratio }
     }
+}
+
+/// NPL outstanding principal ÷ all outstanding principal of active loans at the month-end.
+pub fn npl_point<'a>(month: Month, rows: impl IntoIterator<Item = &'a MonthRow>) -> NplPoint {
+    let (mut loans, mut outstanding, mut npl_loans, mut npl_outstanding) = (0, Money::ZERO, 0, Money::ZERO);
+    for row in rows.into_iter().filter(|r| r.active()) {
+        loans += 1;
+        outstanding += row.outstanding;
+        if row.class.is_npl() {
+            npl_loans += 1;
+            npl_outstanding += row.outstanding;
+        }
+    }
+    NplPoint::new(month, loans, outstanding, npl_loans, npl_outstanding)
 }

@@ -1,24 +1,16 @@
 //! Roll rates between two month-ends: bucket to bucket, by count and by principal (DOMAIN §11).
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use crate::domain::{Bucket, Money};
 
 use super::migration::flows;
-use super::{Flow, MonthRow, Share};
-
-fn bucket_rank(word: &str) -> usize {
-    Bucket::ALL.iter().position(|b| b.as_str() == word).unwrap_or(match word {
-        "closed" => 8,
-        _ => 9,
-    })
-}
+use super::{Flow, FlowKind, MonthRow, Share};
 
 /// Every from × to bucket flow of the loans active at M1 (`closed`, `written_off` at M2 too).
 pub fn roll_flows(m1: &[MonthRow], m2: &[MonthRow]) -> Vec<Flow> {
-    flows(m1, m2, |r| r.bucket().as_str(), bucket_rank)
+    let kind = FlowKind::Bucket;
+    flows(m1, m2, |r| r.bucket().as_str(), |w| kind.rank(w))
 }
 
 /// The roll rate Mi → Mi+1.
@@ -41,14 +33,19 @@ pub struct RollRate {
 /// Roll rates Mi → Mi+1 for i = 0…6: principal at M1 of the loans in Mi at M1 that are in Mi+1 at
 /// M2 ÷ principal at M1 of the loans in Mi at M1 (closed and written off included in the base).
 pub fn roll_rates(m1: &[MonthRow], m2: &[MonthRow]) -> Vec<RollRate> {
-    let later: HashMap<i64, &MonthRow> = m2.iter().map(|r| (r.loan, r)).collect();
+    roll_rates_of(&roll_flows(m1, m2))
+}
+
+/// `roll_rates` from the bucket flows between the two month-ends.
+pub fn roll_rates_of(flows: &[Flow]) -> Vec<RollRate> {
+    let kind = FlowKind::Bucket;
     Bucket::ALL
         .windows(2)
-        .map(|pair| {
-            let (from, to) = (pair[0], pair[1]);
+        .enumerate()
+        .map(|(rank, pair)| {
             let mut rate = RollRate {
-                from,
-                to,
+                from: pair[0],
+                to: pair[1],
                 count: 0,
                 principal: Money::ZERO,
                 rolled_count: 0,
@@ -56,13 +53,12 @@ pub fn roll_rates(m1: &[MonthRow], m2: &[MonthRow]) -> Vec<RollRate> {
                 rate: Share::of(0, 0),
                 count_rate: Share::of(0, 0),
             };
-            for row in m1.iter().filter(|r| r.active() && r.bucket() == from) {
-                let Some(next) = later.get(&row.loan) else { continue };
-                rate.count += 1;
-                rate.principal += row.outstanding;
-                if next.active() && next.bucket() == to {
-                    rate.rolled_count += 1;
-                    rate.rolled_principal += row.outstanding;
+            for flow in flows.iter().filter(|f| kind.rank(f.from) == rank) {
+                rate.count += flow.count;
+                rate.principal += flow.principal;
+                if kind.rank(flow.to) == rank + 1 {
+                    rate.rolled_count += flow.count;
+                    rate.rolled_principal += flow.principal;
                 }
             }
             rate.rate = Share::of(rate.rolled_principal.cents().into(), rate.principal.cents().into());

@@ -24,30 +24,56 @@ pub struct VintagePoint {
     pub share: Share,
 }
 
+/// A disbursement month's loans at one month-end: how many, their disbursed principal, and that
+/// of those with DPD ≥ 31.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cohort {
+    pub cohort: Month,
+    pub loans: u64,
+    pub disbursed: Money,
+    pub bad: Money,
+}
+
+/// Every cohort among a month-end's rows, oldest first.
+pub fn cohorts<'a>(rows: impl IntoIterator<Item = &'a MonthRow>) -> Vec<Cohort> {
+    let mut by: BTreeMap<Month, Cohort> = BTreeMap::new();
+    for row in rows {
+        let e = by.entry(row.disbursed).or_insert(Cohort {
+            cohort: row.disbursed,
+            loans: 0,
+            disbursed: Money::ZERO,
+            bad: Money::ZERO,
+        });
+        e.loans += 1;
+        e.disbursed += row.principal;
+        if row.dpd >= 31 {
+            e.bad += row.principal;
+        }
+    }
+    by.into_values().collect()
+}
+
 /// The curves from the month-ends given (month, its rows), for every cohort disbursed in one of
 /// them: at each month-end, the share of the cohort's disbursed principal whose loans have DPD ≥ 31.
 pub fn vintage(months: &[(Month, Vec<MonthRow>)]) -> Vec<VintagePoint> {
-    let cohorts: Vec<Month> = months.iter().map(|(m, _)| *m).collect();
+    let tallies: Vec<(Month, Vec<Cohort>)> = months.iter().map(|(m, rows)| (*m, cohorts(rows))).collect();
+    vintage_of(&tallies)
+}
+
+/// `vintage` from each month-end's cohorts.
+pub fn vintage_of(months: &[(Month, Vec<Cohort>)]) -> Vec<VintagePoint> {
+    let disbursed_in: Vec<Month> = months.iter().map(|(m, _)| *m).collect();
     let mut points = Vec::new();
-    for (month, rows) in months {
-        let mut by: BTreeMap<Month, (u64, Money, Money)> = BTreeMap::new();
-        for row in rows.iter().filter(|r| cohorts.contains(&r.disbursed)) {
-            let e = by.entry(row.disbursed).or_insert((0, Money::ZERO, Money::ZERO));
-            e.0 += 1;
-            e.1 += row.principal;
-            if row.dpd >= 31 {
-                e.2 += row.principal;
-            }
-        }
-        for (cohort, (loans, disbursed, bad)) in by {
+    for (month, cohorts) in months {
+        for c in cohorts.iter().filter(|c| disbursed_in.contains(&c.cohort)) {
             points.push(VintagePoint {
-                cohort,
-                mob: cohort.months_to(*month) + 1,
+                cohort: c.cohort,
+                mob: c.cohort.months_to(*month) + 1,
                 month: *month,
-                loans,
-                disbursed,
-                bad,
-                share: Share::of(bad.cents().into(), disbursed.cents().into()),
+                loans: c.loans,
+                disbursed: c.disbursed,
+                bad: c.bad,
+                share: Share::of(c.bad.cents().into(), c.disbursed.cents().into()),
             });
         }
     }

@@ -1,0 +1,343 @@
+//! Month-end aggregates (migration 0024): what each report takes from a month-end's rows, computed
+//! by `domain::report` from them when the month-end is captured (and for the pairs with the month
+//! before and after it), whole and by each grouping, and read back instead of the rows.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, params};
+
+use super::Result;
+use super::month_end::{code, month_end_info, month_rows};
+use crate::domain::Money;
+use crate::domain::report::{
+    By, Cohort, Flow, FlowKind, Month, MonthRow, NplPoint, cohorts, group_of, grouped_flows_each, npl_point,
+};
+
+/// A group's aggregates of one kind, `None` the whole book.
+pub type Grouped<T> = Vec<(Option<String>, T)>;
+
+const KINDS: [FlowKind; 2] = [FlowKind::Class, FlowKind::Bucket];
+
+/// The whole book, then each grouping.
+fn groupings() -> impl Iterator<Item = Option<By>> {
+    std::iter::once(None).chain(By::ALL.iter().copied().map(Some))
+}
+
+fn grouping_code(by: Option<By>) -> i64 {
+    by.map_or(0, |b| code(By::ALL, &b) + 1)
+}
+
+fn kind_code(kind: FlowKind) -> i64 {
+    code(&KINDS, &kind)
+}
+
+/// The stored word of a group ('' for the whole book) and back.
+fn grp(group: &Option<String>) -> &str {
+    group.as_deref().unwrap_or("")
+}
+
+fn group_from(by: Option<By>, grp: String) -> Option<String> {
+    by.map(|_| grp)
+}
+
+/// Whether the month-end's aggregates are written.
+pub fn aggregated(conn: &Connection, month: Month) -> Result<bool> {
+    let on: Option<i64> = conn
+        .prepare_cached("SELECT aggregated FROM month_ends WHERE month = ?1")?
+        .query_row([month.key()], |r| r.get(0))
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+    Ok(on == Some(1))
+}
+
+/// Whether the flows from `m1` to the month after it are written: both month-ends aggregated.
+pub fn pair_aggregated(conn: &Connection, m1: Month) -> Result<bool> {
+    Ok(aggregated(conn, m1)? && aggregated(conn, m1.plus(1))?)
+}
+
+/// Month-ends recorded without their aggregates (a store from before them), oldest first.
+pub fn aggregates_pending(conn: &Connection) -> Result<Vec<Month>> {
+    let keys: Vec<i64> = conn
+        .prepare_cached("SELECT month FROM month_ends WHERE aggregated = 0 ORDER BY month")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(keys.into_iter().filter_map(Month::from_key).collect())
+}
+
+/// Writes the aggregates of every month-end recorded without them, oldest first.
+pub fn aggregate_pending(conn: &Connection) -> Result<()> {
+    let pending = aggregates_pending(conn)?;
+    for &month in &pending {
+        // A pending month after this one writes the pair with it itself.
+        aggregate_month(conn, month, !pending.contains(&month.plus(1)))?;
+    }
+    Ok(())
+}
+
+/// Writes a complete month-end's aggregates, in place of any it had, and the flows from the
+/// month-end before it (if recorded) and, with `next`, to the one after it (if recorded), then
+/// marks it aggregated.
+pub fn aggregate_month(conn: &Connection, month: Month, next: bool) -> Result<()> {
+    let rows = month_rows(conn, month)?;
+    forget_own(conn, month)?;
+    for by in groupings() {
+        write_month(conn, month, by, &rows)?;
+    }
+    let prev = month.plus(-1);
+    conn.execute("DELETE FROM month_agg_flow WHERE month = ?1", [prev.key()])?;
+    if month_end_info(conn, prev)?.is_some() {
+        write_flows(conn, prev, &month_rows(conn, prev)?, &rows)?;
+    }
+    if next {
+        conn.execute("DELETE FROM month_agg_flow WHERE month = ?1", [month.key()])?;
+        if month_end_info(conn, month.plus(1))?.is_some() {
+            write_flows(conn, month, &rows, &month_rows(conn, month.plus(1))?)?;
+        }
+    }
+    conn.execute("UPDATE month_ends SET aggregated = 1 WHERE month = ?1", [month.key()])?;
+    Ok(())
+}
+
+fn forget_own(conn: &Connection, month: Month) -> Result<()> {
+    for table in ["month_agg_npl", "month_agg_cohort"] {
+        conn.execute(&format!("DELETE FROM {table} WHERE month = ?1"), [month.key()])?;
+    }
+    Ok(())
+}
+
+/// Forgets a month-end's aggregates and the flows from and to it.
+pub(super) fn forget_aggregates(conn: &Connection, month: Month) -> Result<()> {
+    forget_own(conn, month)?;
+    conn.execute("DELETE FROM month_agg_flow WHERE month IN (?1, ?2)", [month.plus(-1).key(), month.key()])?;
+    Ok(())
+}
+
+fn write_month(conn: &Connection, month: Month, by: Option<By>, rows: &[MonthRow]) -> Result<()> {
+    let mut groups: BTreeMap<Option<String>, Vec<&MonthRow>> = BTreeMap::new();
+    for row in rows {
+        groups.entry(group_of(by, row)).or_default().push(row);
+    }
+    let g = grouping_code(by);
+    let mut npl = conn.prepare_cached(
+        "INSERT INTO month_agg_npl (month, grouping, grp, loans, outstanding, npl_loans, npl_outstanding) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut cohort = conn.prepare_cached(
+        "INSERT INTO month_agg_cohort (month, grouping, grp, cohort, loans, disbursed, bad) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (group, rows) in &groups {
+        let p = npl_point(month, rows.iter().copied());
+        npl.execute(params![
+            month.key(),
+            g,
+            grp(group),
+            count(p.loans),
+            p.outstanding.cents(),
+            count(p.npl_loans),
+            p.npl_outstanding.cents()
+        ])?;
+        for c in cohorts(rows.iter().copied()) {
+            cohort.execute(params![
+                month.key(),
+                g,
+                grp(group),
+                c.cohort.key(),
+                count(c.loans),
+                c.disbursed.cents(),
+                c.bad.cents()
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+fn write_flows(conn: &Connection, m1: Month, rows1: &[MonthRow], rows2: &[MonthRow]) -> Result<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO month_agg_flow (month, kind, grouping, grp, from_rank, to_rank, count, principal) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let bys: Vec<Option<By>> = groupings().collect();
+    for (by, kind, groups) in grouped_flows_each(rows1, rows2, &bys, &KINDS) {
+        for (group, flows) in groups {
+            for f in flows {
+                insert.execute(params![
+                    m1.key(),
+                    kind_code(kind),
+                    grouping_code(by),
+                    grp(&group),
+                    kind.rank(f.from) as i64,
+                    kind.rank(f.to) as i64,
+                    count(f.count),
+                    f.principal.cents()
+                ])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn uncount(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// The NPL sums of each group with a row at the month-end, in group order.
+pub fn agg_npl(conn: &Connection, month: Month, by: Option<By>) -> Result<Grouped<NplPoint>> {
+    let mut q = conn.prepare_cached(
+        "SELECT grp, loans, outstanding, npl_loans, npl_outstanding FROM month_agg_npl \
+         WHERE month = ?1 AND grouping = ?2 ORDER BY grp",
+    )?;
+    let rows = q.query_map(params![month.key(), grouping_code(by)], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (g, loans, outstanding, npl_loans, npl_outstanding) = row?;
+        let point = NplPoint::new(
+            month,
+            uncount(loans),
+            Money::from_cents(outstanding),
+            uncount(npl_loans),
+            Money::from_cents(npl_outstanding),
+        );
+        out.push((group_from(by, g), point));
+    }
+    Ok(out)
+}
+
+/// Each group's cohorts at the month-end.
+pub fn agg_cohorts(conn: &Connection, month: Month, by: Option<By>) -> Result<Grouped<Vec<Cohort>>> {
+    let mut q = conn.prepare_cached(
+        "SELECT grp, cohort, loans, disbursed, bad FROM month_agg_cohort \
+         WHERE month = ?1 AND grouping = ?2 ORDER BY grp, cohort",
+    )?;
+    let rows = q.query_map(params![month.key(), grouping_code(by)], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    let mut out: BTreeMap<Option<String>, Vec<Cohort>> = BTreeMap::new();
+    for row in rows {
+        let (g, cohort, loans, disbursed, bad) = row?;
+        let cohort = Month::from_key(cohort)
+            .ok_or_else(|| super::StoreError::Corrupt(format!("month-end cohort {cohort}")))?;
+        out.entry(group_from(by, g)).or_default().push(Cohort {
+            cohort,
+            loans: uncount(loans),
+            disbursed: Money::from_cents(disbursed),
+            bad: Money::from_cents(bad),
+        });
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// The flows of `kind` from `m1` to the month after it of each group with a row at `m1` (with
+/// flows or without).
+pub fn agg_flows(conn: &Connection, m1: Month, by: Option<By>, kind: FlowKind) -> Result<Grouped<Vec<Flow>>> {
+    let mut out: BTreeMap<Option<String>, Vec<Flow>> =
+        agg_npl(conn, m1, by)?.into_iter().map(|(g, _)| (g, Vec::new())).collect();
+    let mut q = conn.prepare_cached(
+        "SELECT grp, from_rank, to_rank, count, principal FROM month_agg_flow \
+         WHERE month = ?1 AND kind = ?2 AND grouping = ?3 ORDER BY grp, from_rank, to_rank",
+    )?;
+    let rows = q.query_map(params![m1.key(), kind_code(kind), grouping_code(by)], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (g, from, to, n, principal) = row?;
+        let word = |rank: i64| {
+            usize::try_from(rank)
+                .ok()
+                .and_then(|r| kind.word(r))
+                .ok_or_else(|| super::StoreError::Corrupt(format!("month-end flow rank {rank}")))
+        };
+        out.entry(group_from(by, g)).or_default().push(Flow {
+            from: word(from)?,
+            to: word(to)?,
+            count: uncount(n),
+            principal: Money::from_cents(principal),
+        });
+    }
+    Ok(out.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, finish_capture, forget_month_end};
+
+    fn month(s: &str) -> Month {
+        s.parse().expect("month")
+    }
+
+    /// One loan's row: status 0 active / 1 closed, class as its code, outstanding in cents.
+    fn put(conn: &Connection, m: &str, status: i64, dpd: i64, class: i64, outstanding: i64) {
+        conn.execute(
+            "INSERT INTO month_end (month, loan_id, customer_id, status, dpd, class, outstanding, overdue, \
+             principal, disbursed, product, owner_id, branch) VALUES (?1, 1, 1, ?2, ?3, ?4, ?5, 0, 5000, 202512, 0, NULL, NULL)",
+            params![month(m).key(), status, dpd, class, outstanding],
+        )
+        .expect("row");
+    }
+
+    fn capture(conn: &Connection, m: &str) {
+        finish_capture(conn, month(m), "capture", "admin", "2026-03-01T10:00:00+08:00").expect("capture");
+    }
+
+    fn class_flows(conn: &Connection) -> Vec<(&'static str, &'static str, u64, i64)> {
+        let groups = agg_flows(conn, month("2026-01"), None, FlowKind::Class).expect("flows");
+        groups
+            .into_iter()
+            .flat_map(|(_, f)| f)
+            .map(|f| (f.from, f.to, f.count, f.principal.cents()))
+            .collect()
+    }
+
+    #[test]
+    fn a_recapture_writes_the_flows_with_the_month_before_and_after_again() {
+        let store = Store::open_in_memory().expect("store");
+        let conn = store.conn();
+        put(conn, "2026-01", 0, 0, 0, 4000);
+        capture(conn, "2026-01");
+        assert!(!pair_aggregated(conn, month("2026-01")).expect("pair"));
+        put(conn, "2026-02", 0, 40, 1, 3900);
+        capture(conn, "2026-02");
+        assert!(pair_aggregated(conn, month("2026-01")).expect("pair"));
+        assert_eq!(class_flows(conn), [("normal", "special_mention", 1, 4000)]);
+
+        // The month before captured again: the flows to the month after it follow.
+        forget_month_end(conn, month("2026-01")).expect("forget");
+        assert!(!pair_aggregated(conn, month("2026-01")).expect("pair"));
+        put(conn, "2026-01", 0, 35, 1, 4100);
+        capture(conn, "2026-01");
+        assert_eq!(class_flows(conn), [("special_mention", "special_mention", 1, 4100)]);
+
+        // The month after captured again: the flows from the month before it follow.
+        forget_month_end(conn, month("2026-02")).expect("forget");
+        put(conn, "2026-02", 1, 0, 0, 0);
+        capture(conn, "2026-02");
+        assert_eq!(class_flows(conn), [("special_mention", "closed", 1, 4100)]);
+        let npl = agg_npl(conn, month("2026-02"), None).expect("npl");
+        assert_eq!(npl.len(), 1);
+        assert_eq!((npl[0].1.loans, npl[0].1.outstanding.cents()), (0, 0));
+    }
+}
