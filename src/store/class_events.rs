@@ -93,10 +93,15 @@ fn class_sql(at: &StateAt) -> String {
 
 /// Records the loans' class changes on `at`'s date: each loan whose class its snapshot row gives
 /// differs from the last recorded (normal for a loan without one) gets an event and becomes its
-/// last. Nothing before the first run took the baseline. How many changed.
-pub fn note_classes(conn: &Connection, loans: &[LoanId], at: &StateAt, how: ClassMove<'_>) -> Result<u64> {
+/// last. Nothing before the first run took the baseline. The loans whose class moved.
+pub fn note_classes(
+    conn: &Connection,
+    loans: &[LoanId],
+    at: &StateAt,
+    how: ClassMove<'_>,
+) -> Result<Vec<LoanId>> {
     if class_run_on(conn)?.is_none() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let mut read = conn.prepare_cached(&format!("{} WHERE s.loan_id = ?1", class_sql(at)))?;
     let mut last = conn.prepare_cached("SELECT class FROM class_last WHERE loan_id = ?1")?;
@@ -106,7 +111,7 @@ pub fn note_classes(conn: &Connection, loans: &[LoanId], at: &StateAt, how: Clas
     )?;
     let mut keep = conn
         .prepare_cached("INSERT OR REPLACE INTO class_last (loan_id, class, reason) VALUES (?1, ?2, ?3)")?;
-    let mut changed = 0;
+    let mut moved = Vec::new();
     for &loan in loans {
         let Some(row): Option<LoanClass> = row::first(&mut read, [loan])? else { continue };
         let (_, class, reason) = row.parts.on(at);
@@ -127,14 +132,14 @@ pub fn note_classes(conn: &Connection, loans: &[LoanId], at: &StateAt, how: Clas
             how.at
         ])?;
         keep.execute(params![loan, class.as_str(), reason.as_str()])?;
-        changed += 1;
+        moved.push(loan);
     }
-    Ok(changed)
+    Ok(moved)
 }
 
 /// `note_classes` for one loan.
 pub fn note_class(conn: &Connection, loan: LoanId, at: &StateAt, how: ClassMove<'_>) -> Result<bool> {
-    Ok(note_classes(conn, &[loan], at, how)? > 0)
+    Ok(!note_classes(conn, &[loan], at, how)?.is_empty())
 }
 
 /// The baseline, a page at a time: up to `limit` loans after loan id `after` get their class on

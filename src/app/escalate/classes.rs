@@ -5,11 +5,16 @@
 //! stopped run's rerun looks at the same loans and records only what is left; a second run on the
 //! same date looks at none.
 //!
+//! A loan whose class moved gets its next inspection again in the same transaction (the interval
+//! follows the class, DOMAIN §8), so the run need not compare the whole schedule each night.
+//!
 //! The first run after migration 0023 records no changes: it takes every loan's class on its date
 //! as the last recorded, silently, since what moved before is not known.
 
 use super::RunPhase;
+use crate::app::inspect::reschedule_loans;
 use crate::app::{Desk, Result};
+use crate::domain::inspection::InspectionRules;
 use crate::domain::{AssessRules, ClassCause};
 use crate::store::{self, ClassMove, StateAt};
 
@@ -18,6 +23,7 @@ impl Desk {
     pub(super) fn record_class_moves(
         &mut self,
         rules: &AssessRules,
+        inspections: &InspectionRules,
         batch_size: u32,
         progress: &mut dyn FnMut(&'static str, u64),
     ) -> Result<u64> {
@@ -50,12 +56,13 @@ impl Desk {
         }
         while let Some(batch) = batches.next() {
             let last = batches.peek().is_none();
-            changed += self.store.write(|tx| -> store::Result<u64> {
-                let n = store::note_classes(tx, batch, &at, how)?;
+            changed += self.store.write(|tx| -> Result<u64> {
+                let moved = store::note_classes(tx, batch, &at, how)?;
+                reschedule_loans(tx, &moved, inspections, &at)?;
                 if last {
                     store::set_class_run_on(tx, as_of)?;
                 }
-                Ok(n)
+                Ok(moved.len() as u64)
             })?;
             done += batch.len() as u64;
             progress(phase, done);
@@ -130,6 +137,11 @@ mod tests {
             run_on(&mut d, day, 10_000, &mut |_, _| {});
             let (recorded, derived) = recorded_and_derived(&d);
             assert_eq!(recorded, derived, "after the run of {day}");
+            // Each loan whose class moved has its next inspection for its new class.
+            let rules = Policy::default().assess_rules(d.rules.penalty_uplift_pct);
+            let at = crate::store::StateAt::shared(d.as_of, rules);
+            let behind = crate::store::customers_out_of_step(d.store.conn(), &at).expect("schedule");
+            assert!(behind.is_empty(), "after the run of {day}: {behind:?}");
         }
         assert!(events(&d).len() > 50, "{}", events(&d).len());
     }

@@ -238,10 +238,11 @@ impl Desk {
             self.store.refresh_scratch(as_of, &rules, &mut |n| progress(refreshing, n))?;
             StateAt::scratch(as_of, rules)
         } else {
-            match store::snapshot_for(self.store.conn(), as_of)? {
-                store::SnapshotFor::Holds => {}
+            let whole = match store::snapshot_for(self.store.conn(), as_of)? {
+                store::SnapshotFor::Holds => false,
                 store::SnapshotFor::Behind => {
                     self.store.roll_to(as_of, &rules, &mut |n, _| progress(refreshing, n))?;
+                    false
                 }
                 store::SnapshotFor::Missing | store::SnapshotFor::Ahead => {
                     self.store.write(|tx| {
@@ -249,14 +250,23 @@ impl Desk {
                             progress(refreshing, n)
                         })
                     })?;
+                    true
                 }
+            };
+            // The class phase gives a loan whose class moved its next inspection again; closures,
+            // write-offs and new loans are rescheduled by the action that makes them. Only a book
+            // computed whole, or one whose classes were never recorded, is compared whole.
+            if whole || store::class_run_on(self.store.conn())?.is_none() {
+                let (inspections, at) = (policy.inspections, StateAt::shared(as_of, rules));
+                self.store.write(|tx| super::inspect::sync_schedule(tx, &inspections, &at))?;
             }
-            // Loans that closed or changed class since get their next inspection again.
-            let (inspections, at) = (policy.inspections, StateAt::shared(as_of, rules));
-            self.store.write(|tx| super::inspect::sync_schedule(tx, &inspections, &at))?;
             StateAt::shared(as_of, rules)
         };
-        let class_changes = if dry_run { 0 } else { self.record_class_moves(&rules, batch_size, progress)? };
+        let class_changes = if dry_run {
+            0
+        } else {
+            self.record_class_moves(&rules, &policy.inspections, batch_size, progress)?
+        };
         let held = store::held_on(self.store.conn(), as_of)?;
 
         let mut report = EscalationReport {
