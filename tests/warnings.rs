@@ -176,6 +176,31 @@ fn a_signal_open_at_three_month_ends_puts_the_customer_on_the_watchlist() {
     assert_eq!(watched("2025-04-30"), ["C-CALM"], "SLOW: open at one month-end");
     assert_eq!(watched("2025-05-31"), ["C-CALM"], "at two");
     assert_eq!(watched("2025-06-30"), ["C-SLOW", "C-CALM"], "at three");
+    // The list's filters are the desk's L and w: by warning level, by the watchlist.
+    let loans = |args: &[&str]| {
+        let mut all = vec!["--as-of", "2025-06-30", "loans", "--sort", "due", "--format", "json"];
+        all.extend_from_slice(args);
+        let list = d.ok_on("2025-06-30", &all).json();
+        list.as_array()
+            .expect("list")
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {}",
+                    l["loan_id"].as_str().unwrap_or("?"),
+                    l["warning_level"].as_str().unwrap_or("-")
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(loans(&["--warning", "red"]), ["CALM red"]);
+    assert_eq!(loans(&["--warning", "yellow"]), ["SLOW yellow"]);
+    assert!(loans(&["--warning", "orange"]).is_empty());
+    let mut both = loans(&["--watched"]);
+    both.sort();
+    assert_eq!(both, ["CALM red", "SLOW yellow"]);
+    let bad = d.run(&["--as-of", "2025-06-30", "loans", "--warning", "purple"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
 
 #[test]

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use super::format::Format;
 use crate::app::views::SortKey;
 use crate::domain::plan::PlanKind;
+use crate::domain::warning::Level;
 use crate::domain::{Channel, LoanStatus, Money, Outcome, Party, PromiseStatus, Role, Stage};
 
 #[derive(Debug, Parser)]
@@ -287,6 +288,12 @@ pub struct LoansArgs {
     /// Loans with an active promise to pay due today first, then the order of --sort
     #[arg(long)]
     pub promises_first: bool,
+    /// Only loans whose warning level (the highest of their open signals) is this: yellow, orange, red
+    #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
+    pub warning: Option<Level>,
+    /// Only loans of customers on the watchlist
+    #[arg(long)]
+    pub watched: bool,
     /// Order: dpd, overdue (largest first), due, next_action (soonest first), last_contact (oldest first)
     #[arg(long, value_enum, default_value_t = SortArg::Dpd)]
     pub sort: SortArg,
@@ -452,6 +459,10 @@ pub enum SettingsCmd {
     Set { key: String, value: String },
     /// List all settings with their values
     List,
+}
+
+fn parse_level(s: &str) -> Result<Level, String> {
+    s.parse()
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
