@@ -196,3 +196,53 @@ pub fn customer_outstanding(conn: &Connection, customer: CustomerId) -> Result<M
         .query_row([customer], |r| r.get(0))?;
     Ok(Money::from_cents(cents))
 }
+
+/// What the collateral rules read of a customer's register: the value of the held items with a
+/// valuation, the oldest of those valuations, and the earliest insurance end of any item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CollateralCover {
+    pub customer: CustomerId,
+    pub value: Money,
+    pub valued_on: NaiveDate,
+    pub insured_until: Option<NaiveDate>,
+}
+
+/// The cover of every customer with a held item valued, in one pass over the register in
+/// customer order.
+pub fn collateral_cover(conn: &Connection) -> Result<Vec<CollateralCover>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT x.customer_id, x.status = 'held' AS held, x.insured_until, v.amount_cents, v.valued_on \
+         FROM collateral_items x LEFT JOIN collateral_valuations v ON v.id = {LATEST} ORDER BY x.customer_id, x.id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut out: Vec<CollateralCover> = Vec::new();
+    let mut open: Option<(CustomerId, Money, Option<NaiveDate>, Option<NaiveDate>)> = None;
+    let day = |s: Option<String>, col: &'static str| {
+        s.map(|s| crate::domain::parse_date(&s).map_err(row::corrupt(col))).transpose()
+    };
+    let mut close = |o: Option<(CustomerId, Money, Option<NaiveDate>, Option<NaiveDate>)>| {
+        if let Some((customer, value, Some(valued_on), insured_until)) = o {
+            out.push(CollateralCover { customer, value, valued_on, insured_until });
+        }
+    };
+    while let Some(r) = rows.next()? {
+        let customer: CustomerId = r.get(0)?;
+        let held: bool = r.get(1)?;
+        let insured = day(r.get(2)?, "insured_until")?;
+        let amount: Option<i64> = r.get(3)?;
+        let valued_on = day(r.get(4)?, "valued_on")?;
+        if open.as_ref().is_some_and(|o| o.0 != customer) {
+            close(open.take());
+        }
+        let o = open.get_or_insert((customer, Money::ZERO, None, None));
+        if held && let (Some(amount), Some(on)) = (amount, valued_on) {
+            o.1 += Money::from_cents(amount);
+            o.2 = Some(o.2.map_or(on, |d| d.min(on)));
+        }
+        if let Some(u) = insured {
+            o.3 = Some(o.3.map_or(u, |d| d.min(u)));
+        }
+    }
+    close(open.take());
+    Ok(out)
+}

@@ -1,5 +1,6 @@
-//! What the early-warning run reads beyond the snapshot's rows: the few customers and loans each
-//! customer-wide rule can hold for, each found by a range of an index or a small table.
+//! What the early-warning run reads beyond the snapshot's rows for the customer-wide rules: the
+//! active loans in one pass, the promises and call attempts in the rules' windows, the loans whose
+//! latest inspection reads risk.
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -19,14 +20,37 @@ fn ids<T: rusqlite::types::FromSql>(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The customers whose active loans' outstanding principal reaches `at_least`.
-pub fn customers_owing(conn: &Connection, at_least: Money) -> Result<Vec<(CustomerId, Money)>> {
+/// An active loan as the customer-wide rules read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActiveLoan {
+    pub loan: LoanId,
+    pub customer: CustomerId,
+    pub overdue_since: Option<NaiveDate>,
+    pub outstanding: Money,
+}
+
+/// Every active loan with its customer, in one pass over the snapshot: the customer-wide rules
+/// need each customer's outstanding principal and each of their loans' DPD, and a query per
+/// customer costs more than the pass on a large book.
+pub fn active_loans(conn: &Connection) -> Result<Vec<ActiveLoan>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT l.customer_id, sum(s.outstanding_principal) FROM loan_state s JOIN loans l ON l.id = s.loan_id \
-         WHERE s.status = 'active' GROUP BY l.customer_id HAVING sum(s.outstanding_principal) >= ?1 ORDER BY 1",
+        "SELECT s.loan_id, l.customer_id, s.overdue_since, s.outstanding_principal \
+         FROM loan_state s JOIN loans l ON l.id = s.loan_id WHERE s.status = 'active'",
     )?;
-    let rows = stmt.query_map([at_least.cents()], |r| Ok((r.get(0)?, Money::from_cents(r.get(1)?))))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let since: Option<String> = r.get(2)?;
+        out.push(ActiveLoan {
+            loan: r.get(0)?,
+            customer: r.get(1)?,
+            overdue_since: since
+                .map(|s| crate::domain::parse_date(&s).map_err(row::corrupt("overdue_since")))
+                .transpose()?,
+            outstanding: Money::from_cents(r.get(3)?),
+        });
+    }
+    Ok(out)
 }
 
 /// A customer's active loans with the date they are overdue since.
@@ -48,17 +72,17 @@ pub fn active_loans_of(conn: &Connection, customer: CustomerId) -> Result<Vec<(L
     Ok(out)
 }
 
-/// The loans with an inspection on record concluding `risk` (the latest of each is checked by
-/// the caller).
-pub fn loans_with_risk_inspection(conn: &Connection) -> Result<Vec<LoanId>> {
-    ids(conn, "SELECT DISTINCT loan_id FROM inspections WHERE conclusion = 'risk' ORDER BY loan_id", [])
-}
-
-/// The customers with collateral held.
-pub fn customers_with_collateral(conn: &Connection) -> Result<Vec<CustomerId>> {
+/// The active loans whose latest inspection (by date, then record; a corrected one left out, as
+/// `latest_conclusion` reads it) concludes `risk`, in one statement.
+pub fn active_loans_latest_risk(conn: &Connection) -> Result<Vec<LoanId>> {
     ids(
         conn,
-        "SELECT DISTINCT customer_id FROM collateral_items WHERE status = 'held' ORDER BY customer_id",
+        "SELECT c.loan_id FROM (SELECT DISTINCT loan_id FROM inspections WHERE conclusion = 'risk') c \
+         JOIN loan_state s ON s.loan_id = c.loan_id AND s.status = 'active' \
+         WHERE (SELECT i.conclusion FROM inspections i WHERE i.loan_id = c.loan_id \
+                AND NOT EXISTS (SELECT 1 FROM inspections n WHERE n.corrects_id = i.id) \
+                ORDER BY i.done_on DESC, i.id DESC LIMIT 1) = 'risk' \
+         ORDER BY c.loan_id",
         [],
     )
 }
@@ -118,11 +142,4 @@ pub fn last_calls(conn: &Connection, customer: CustomerId, n: i64) -> Result<Vec
 /// The highest loan id of the book (0 when empty).
 pub fn last_loan(conn: &Connection) -> Result<i64> {
     Ok(conn.prepare_cached("SELECT coalesce(max(id), 0) FROM loans")?.query_row([], |r| r.get(0))?)
-}
-
-/// Whether a loan is active on the snapshot.
-pub fn loan_is_active(conn: &Connection, loan: LoanId) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM loan_state WHERE loan_id = ?1 AND status = 'active')")?
-        .query_row([loan], |r| r.get(0))?)
 }

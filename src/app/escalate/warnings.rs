@@ -2,10 +2,10 @@
 //! its rule holds and closes it on the first it does not, a range of loans a transaction, so a
 //! stopped pass is finished by the next and a second one for the date changes nothing. It reads
 //! only the loans whose signals can change: the snapshot's rows with a payment rule holding (an
-//! index of their own), the signals still open, and the few customers and loans each
-//! customer-wide rule can hold for.
+//! index of their own), the signals still open, and the loans each customer-wide rule holds
+//! for, found from one pass over the active loans and the register and from the rules' windows.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::Connection;
@@ -16,8 +16,8 @@ use crate::app::inspect::{ask_special, reschedule_customers};
 use crate::app::{Desk, Result};
 use crate::domain::policy::Policy;
 use crate::domain::warning::customer::InspectionFacts;
-use crate::domain::warning::{CustomerFacts, Level, SignalCode, customer_signals};
-use crate::domain::{PromiseStatus, dpd_on, promise_status};
+use crate::domain::warning::{CustomerFacts, Level, SignalCode, WarningRules, customer_signals};
+use crate::domain::{Money, PromiseStatus, dpd_on, promise_status};
 use crate::store::{self, CustomerId, LoanId, StateAt};
 
 /// What a pass did.
@@ -44,33 +44,47 @@ pub fn month_ends(on: NaiveDate, n: usize) -> Vec<NaiveDate> {
     out
 }
 
+/// Every active loan, and the exposure facts of the customers the large-exposure and collateral
+/// rules can hold for: the outstanding principal of those that reach the large exposure, with the
+/// cover of those with collateral valued. Two passes (the snapshot's active rows, the register)
+/// instead of queries per customer, which took seconds on a large book.
+fn exposure_facts(
+    conn: &Connection,
+    w: &WarningRules,
+) -> Result<(Vec<store::ActiveLoan>, BTreeMap<CustomerId, CustomerFacts>)> {
+    let loans = store::active_loans(conn)?;
+    let mut owed: HashMap<CustomerId, Money> = HashMap::new();
+    for l in &loans {
+        *owed.entry(l.customer).or_default() += l.outstanding;
+    }
+    let mut facts: BTreeMap<CustomerId, CustomerFacts> = BTreeMap::new();
+    for (c, o) in &owed {
+        if *o >= w.large_exposure() {
+            facts.entry(*c).or_default().outstanding = *o;
+        }
+    }
+    for cover in store::collateral_cover(conn)? {
+        let f = facts.entry(cover.customer).or_default();
+        f.outstanding = owed.get(&cover.customer).copied().unwrap_or_default();
+        f.collateral = Some((cover.value, cover.valued_on, cover.insured_until));
+    }
+    Ok((loans, facts))
+}
+
 /// The customer-wide and inspection rules that hold on `as_of`, by loan (active loans only).
 fn customer_bits(conn: &Connection, policy: &Policy, as_of: NaiveDate) -> Result<BTreeMap<LoanId, u32>> {
     let w = &policy.warnings;
-    let mut facts: BTreeMap<CustomerId, CustomerFacts> = BTreeMap::new();
-    for (c, owed) in store::customers_owing(conn, w.large_exposure())? {
-        facts.entry(c).or_default().outstanding = owed;
-    }
-    for c in store::customers_with_collateral(conn)? {
-        let items = store::items_of(conn, c)?;
-        let held: Vec<_> = items
-            .iter()
-            .filter(|i| i.status == crate::domain::collateral::CollateralStatus::Held && i.value.is_some())
-            .collect();
-        let value = held.iter().filter_map(|i| i.value).sum();
-        let valued_on = held.iter().filter_map(|i| i.valued_on).min();
-        let insured = items.iter().filter_map(|i| i.insured_until).min();
-        if let Some(valued_on) = valued_on {
-            let f = facts.entry(c).or_default();
-            f.outstanding = store::customer_outstanding(conn, c)?;
-            f.collateral = Some((value, valued_on, insured));
-        }
-    }
+    let (loans, mut facts) = exposure_facts(conn, w)?;
     let grace = policy.promise_grace_days;
-    let [_, days] = w.get(SignalCode::BrokenPromises).params;
+    let [count, days] = w.get(SignalCode::BrokenPromises).params;
     let (from, to) = (as_of - Duration::days(days + grace), as_of - Duration::days(grace + 1));
     let mut paid: BTreeMap<LoanId, Vec<crate::domain::Payment>> = BTreeMap::new();
-    for (loan, c, amount, made, due) in store::promises_due_between(conn, from, to)? {
+    // A customer with fewer promises due in the window than the rule counts cannot reach it:
+    // their payments are not read.
+    let due = store::promises_due_between(conn, from, to)?;
+    let enough =
+        due.chunk_by(|a, b| a.1 == b.1).filter(|p| i64::try_from(p.len()).unwrap_or(i64::MAX) >= count);
+    for &(loan, c, amount, made, due) in enough.flatten() {
         if let std::collections::btree_map::Entry::Vacant(e) = paid.entry(loan) {
             let pays = store::payments_of(conn, loan)?
                 .into_iter()
@@ -94,25 +108,19 @@ fn customer_bits(conn: &Connection, policy: &Policy, as_of: NaiveDate) -> Result
             .collect();
     }
     let mut bits: BTreeMap<LoanId, u32> = BTreeMap::new();
-    for (c, f) in &facts {
-        for (loan, since) in store::active_loans_of(conn, *c)? {
-            let b = customer_signals(f, InspectionFacts::default(), dpd_on(since, as_of), as_of, w);
-            if b != 0 {
-                *bits.entry(loan).or_default() |= b;
-            }
+    for l in &loans {
+        let Some(f) = facts.get(&l.customer) else { continue };
+        let b = customer_signals(f, InspectionFacts::default(), dpd_on(l.overdue_since, as_of), as_of, w);
+        if b != 0 {
+            *bits.entry(l.loan).or_default() |= b;
         }
     }
     let grace = w.get(SignalCode::InspectionOverdue).params[0];
     for loan in store::loans_due_before(conn, as_of - Duration::days(grace))? {
         *bits.entry(loan).or_default() |= SignalCode::InspectionOverdue.bit();
     }
-    for loan in store::loans_with_risk_inspection(conn)? {
-        let active = store::loan_is_active(conn, loan)?;
-        if active
-            && store::latest_conclusion(conn, loan)? == Some(crate::domain::inspection::Conclusion::Risk)
-        {
-            *bits.entry(loan).or_default() |= SignalCode::InspectionRisk.bit();
-        }
+    for loan in store::active_loans_latest_risk(conn)? {
+        *bits.entry(loan).or_default() |= SignalCode::InspectionRisk.bit();
     }
     Ok(bits)
 }
@@ -371,6 +379,117 @@ mod tests {
         assert_eq!((only_cut, only_whole), (vec![], vec![]), "the same signals as an uninterrupted pass");
         let again = cut.warnings_pass(&policy, &mut |_| {}).expect("again");
         assert_eq!((again.opened, again.closed), (0, 0), "{again:?}");
+    }
+
+    /// The exposure facts read one customer at a time from the register and the snapshot.
+    fn exposure_one_by_one(d: &Desk, w: &WarningRules) -> BTreeMap<CustomerId, CustomerFacts> {
+        use crate::domain::collateral::CollateralStatus;
+        let conn = d.store.conn();
+        let mut stmt = conn.prepare("SELECT id FROM customers ORDER BY id").expect("customers");
+        let customers: Vec<CustomerId> =
+            stmt.query_map([], |r| r.get(0)).expect("rows").map(|r| r.expect("row")).collect();
+        let mut out = BTreeMap::new();
+        for c in customers {
+            let owed = store::customer_outstanding(conn, c).expect("owed");
+            let active = !store::active_loans_of(conn, c).expect("loans").is_empty();
+            let mut f = CustomerFacts::default();
+            let mut any = false;
+            if active && owed >= w.large_exposure() {
+                (f.outstanding, any) = (owed, true);
+            }
+            let items = store::items_of(conn, c).expect("items");
+            let held: Vec<_> =
+                items.iter().filter(|i| i.status == CollateralStatus::Held && i.value.is_some()).collect();
+            if let Some(valued_on) = held.iter().filter_map(|i| i.valued_on).min() {
+                let value = held.iter().filter_map(|i| i.value).sum();
+                let insured = items.iter().filter_map(|i| i.insured_until).min();
+                (f.outstanding, f.collateral, any) = (owed, Some((value, valued_on, insured)), true);
+            }
+            if any {
+                out.insert(c, f);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_exposure_facts_of_two_passes_equal_each_customers_own() {
+        let policy = Policy::default();
+        let d = demo_desk();
+        let conn = d.store.conn();
+        // Items released, with several valuations, and insured, so each part of the cover counts.
+        conn.execute_batch(
+            "UPDATE collateral_items SET status = 'released' WHERE id % 7 = 0;
+             UPDATE collateral_items SET insured_until = '2026-05-01' WHERE id % 5 = 0;
+             INSERT INTO collateral_valuations (item_id, amount_cents, valued_on, valuer, created_at)
+               SELECT id, 12345600, '2026-04-01', 'x', '2026-04-01T10:00:00+08:00' FROM collateral_items
+               WHERE id % 3 = 0;",
+        )
+        .expect("register");
+        let (_, facts) = exposure_facts(conn, &policy.warnings).expect("facts");
+        let want = exposure_one_by_one(&d, &policy.warnings);
+        assert!(want.values().filter(|f| f.collateral.is_some()).count() > 20, "{}", want.len());
+        assert!(want.values().any(|f| f.collateral.is_none()), "a large exposure without collateral");
+        assert_eq!(facts, want);
+        // And with the large exposure low enough to take most customers.
+        let mut low = policy.warnings;
+        let large =
+            SignalCode::automatic().position(|c| c == SignalCode::LargeExposureOverdue).expect("rule");
+        low.rules[large].params[0] = 1_000;
+        let (_, facts) = exposure_facts(d.store.conn(), &low).expect("facts");
+        let want = exposure_one_by_one(&d, &low);
+        assert!(want.len() > 250, "{}", want.len());
+        assert_eq!(facts, want);
+    }
+
+    #[test]
+    fn the_loans_of_a_latest_risk_inspection_are_the_active_ones_whose_latest_reads_risk() {
+        use crate::domain::inspection::Conclusion;
+        let d = demo_desk();
+        let conn = d.store.conn();
+        // A later inspection that is not risk on some loans, a correction of a risk one on others.
+        let copy = "INSERT INTO inspections (loan_id, kind, mode, done_on, funds, business, collateral, guarantor, \
+             findings, conclusion, corrects_id, recorded_on, review_due, created_at) \
+             SELECT loan_id, kind, mode, {done}, funds, business, collateral, guarantor, findings, {conclusion}, \
+             {corrects}, recorded_on, review_due, created_at FROM inspections WHERE conclusion = 'risk' AND {which}";
+        for (done, conclusion, corrects, which) in [
+            ("date(done_on, '+1 day')", "'normal'", "NULL", "id % 3 = 0"),
+            ("date(done_on, '-1 day')", "'concern'", "id", "id % 3 = 1"),
+            ("date(done_on, '+2 day')", "'risk'", "NULL", "loan_id % 4 = 0"),
+        ] {
+            let sql = copy
+                .replace("{done}", done)
+                .replace("{conclusion}", conclusion)
+                .replace("{corrects}", corrects)
+                .replace("{which}", which);
+            conn.execute(&sql, []).expect("inspection");
+        }
+        // Closed loans whose latest inspection reads risk.
+        conn.execute(
+            "UPDATE loan_state SET status = 'closed' WHERE loan_id IN \
+             (SELECT loan_id FROM inspections WHERE conclusion = 'risk' AND loan_id % 4 = 0 LIMIT 3)",
+            [],
+        )
+        .expect("close");
+        let mut stmt =
+            conn.prepare("SELECT DISTINCT loan_id FROM inspections ORDER BY loan_id").expect("loans");
+        let inspected: Vec<LoanId> =
+            stmt.query_map([], |r| r.get(0)).expect("rows").map(|r| r.expect("row")).collect();
+        let want: Vec<LoanId> = inspected
+            .into_iter()
+            .filter(|l| {
+                let active = store::active_loans_of(
+                    conn,
+                    store::loan_by_id(conn, *l).expect("loan").expect("loan").customer_id,
+                )
+                .expect("active")
+                .iter()
+                .any(|(a, _)| a == l);
+                active && store::latest_conclusion(conn, *l).expect("latest") == Some(Conclusion::Risk)
+            })
+            .collect();
+        assert!(want.len() > 5, "{}", want.len());
+        assert_eq!(store::active_loans_latest_risk(conn).expect("risk"), want);
     }
 
     #[test]
