@@ -106,3 +106,40 @@ fn the_filtered_queue_says_its_filter_in_both_languages() {
     assert!(text.contains("逾期 · 橙色 · 重点监测 0"), "{text}");
     assert!(text.contains("没有逾期贷款（当前预警筛选下；按 L 或 :level all 显示全部）"), "{text}");
 }
+
+#[test]
+fn both_lists_mark_a_warning_by_its_letter_in_its_level_s_colour() {
+    let mut desk = demo_desk();
+    let mut state = opened(&mut desk);
+    let theme = Theme::dark();
+    for screen in [Screen::DueSoon, Screen::Overdue] {
+        if state.screen != screen {
+            press(&mut state, &mut desk, "<Tab>").expect("keys");
+        }
+        assert_eq!(state.screen, screen);
+        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        t.draw(|f| ui::draw(f, &state, &Look::new(theme))).expect("draw");
+        let buf = t.backend().buffer();
+        let list = match screen {
+            Screen::DueSoon => &state.due,
+            _ => &state.overdue,
+        };
+        let mut seen = 0;
+        // Row 2 is the first loan's (the tabs, then the header); the cursor's row keeps its own
+        // style, so it is left out.
+        for (i, r) in list.rows.iter().enumerate().skip(1).take(19) {
+            let y = u16::try_from(2 + i).expect("row");
+            let (letter, level) = match r.warning_level {
+                WarningLevel::Red => ("R", Level::Red),
+                WarningLevel::Orange => ("O", Level::Orange),
+                WarningLevel::Yellow => ("Y", Level::Yellow),
+                WarningLevel::None => continue,
+            };
+            let cell = &buf[(2, y)];
+            assert_eq!(cell.symbol(), letter, "{screen:?} row {i}: {}", r.loan_id);
+            assert_eq!(cell.fg, theme.level(level).fg.unwrap_or_default(), "{screen:?} row {i}");
+            seen += 1;
+        }
+        assert!(seen > 0, "{screen:?}: the demo has warnings on the first page");
+    }
+}

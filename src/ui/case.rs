@@ -17,7 +17,7 @@ use crate::app::views::{LoanDetail, ScheduleLine};
 use crate::domain::ClassReason;
 use crate::domain::Money;
 use crate::domain::plan::PlanScope;
-use crate::domain::warning::{Level, Rating, WarningLevel};
+use crate::domain::warning::{Level, Rating};
 use crate::text;
 
 /// Lines of the case header (the state's `CASE_CHROME` counts them).
@@ -80,15 +80,6 @@ fn money(m: Money, grouped: bool) -> String {
     if grouped { m.grouped() } else { m.to_string() }
 }
 
-fn level_of(w: WarningLevel) -> Option<Level> {
-    match w {
-        WarningLevel::None => None,
-        WarningLevel::Yellow => Some(Level::Yellow),
-        WarningLevel::Orange => Some(Level::Orange),
-        WarningLevel::Red => Some(Level::Red),
-    }
-}
-
 fn header_lines(d: &LoanDetail, lang: Lang, g: bool) -> Vec<String> {
     let (s, t) = (&d.summary, lang.text());
     let mut agency = d.agency_name.as_deref().map_or_else(String::new, |a| fill(t.case_agency, &[&a]));
@@ -108,7 +99,7 @@ fn header_lines(d: &LoanDetail, lang: Lang, g: bool) -> Vec<String> {
     };
     // The warning level, watchlist and rating after the status, when there is anything to say.
     let mut status = lang.status(s.status).to_string();
-    if let Some(level) = Level::highest(level_of(s.warning_level)) {
+    if let Some(level) = Level::highest(s.warning_level.level()) {
         status.push_str(&fill(t.case_warning, &[&lang.level(level)]));
     }
     if s.watchlist {

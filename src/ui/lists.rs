@@ -54,9 +54,10 @@ fn queue_cols(lang: Lang, width: usize) -> ([Col; 11], Vec<(usize, usize)>) {
     (cols, vec![(8, contact + 14), (10, 16), (7, 14)])
 }
 
-fn due_cols(lang: Lang) -> ([Col; 8], Vec<(usize, usize)>) {
+fn due_cols(lang: Lang) -> ([Col; 9], Vec<(usize, usize)>) {
     let t = lang.text();
     let cols = [
+        col("", 3, false, 0),
         col(t.col_due, 10, false, 0),
         col(t.col_amount, AMOUNT, true, 0),
         col(t.col_loan, 10, false, 0),
@@ -66,7 +67,7 @@ fn due_cols(lang: Lang) -> ([Col; 8], Vec<(usize, usize)>) {
         col(t.col_owner, 8, false, 2),
         col(t.col_last, 5, false, 3),
     ];
-    (cols, vec![(5, 14), (6, 16)])
+    (cols, vec![(6, 14), (7, 16)])
 }
 
 /// How an amount is shown: grouped unless the user's configuration turns it off.
@@ -158,8 +159,9 @@ fn marks(r: &LoanSummary, marked: bool) -> String {
     format!("{first}{promise}{inspection}")
 }
 
-fn due_cells(r: &LoanSummary, lang: Lang, how: &Shown) -> Vec<String> {
+fn due_cells(r: &LoanSummary, lang: Lang, marked: bool, how: &Shown) -> Vec<String> {
     vec![
+        marks(r, marked),
         dash(&r.due_soon_on),
         amount(r.next_due_amount, how.grouped),
         r.loan_id.clone(),
@@ -184,7 +186,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
     };
     let widths = table::layout_by_priority(cols, width, NAME_MIN, &grow);
     let phone_col = match kind {
-        ListKind::DueSoon => 5,
+        ListKind::DueSoon => 6,
         ListKind::Overdue => 7,
     };
     let how = Shown {
@@ -227,16 +229,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &DeskState, kind: ListKind, th
                 let selected = i == list.selected;
                 match list.row(i) {
                     Some(r) => {
+                        let marked = state.marked.contains(&r.loan_id);
                         let (cells, dpd_col) = match kind {
-                            ListKind::DueSoon => (due_cells(r, lang, &how), None),
-                            ListKind::Overdue => {
-                                (queue_cells(r, lang, state.marked.contains(&r.loan_id), &how), Some(4))
-                            }
+                            ListKind::DueSoon => (due_cells(r, lang, marked, &how), None),
+                            ListKind::Overdue => (queue_cells(r, lang, marked, &how), Some(4)),
                         };
+                        // The marks take the colour of the loan's warning level (its letter is
+                        // in them for a terminal without colour).
+                        let level = r.warning_level.level().map(|l| (0, theme.level(l)));
                         let styles: Vec<_> = dpd_col
-                            .filter(|_| !selected)
                             .map(|c| (c, theme.dpd(r.dpd)))
                             .into_iter()
+                            .chain(level)
+                            .filter(|_| !selected)
                             .collect();
                         lines.push(table::line(cols, &widths, &cells, theme.row(selected), &styles));
                     }

@@ -118,6 +118,18 @@ text_enum!(
     }
 );
 
+impl WarningLevel {
+    /// The signal level it is, `None` without an open signal.
+    pub fn level(self) -> Option<Level> {
+        match self {
+            WarningLevel::None => None,
+            WarningLevel::Yellow => Some(Level::Yellow),
+            WarningLevel::Orange => Some(Level::Orange),
+            WarningLevel::Red => Some(Level::Red),
+        }
+    }
+}
+
 impl From<Option<Level>> for WarningLevel {
     fn from(l: Option<Level>) -> Self {
         match l {
