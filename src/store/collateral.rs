@@ -207,6 +207,27 @@ pub struct CollateralCover {
     pub insured_until: Option<NaiveDate>,
 }
 
+/// One item as the cover reads it: held or not, its insurance, its latest valuation.
+struct CoverItem {
+    customer: CustomerId,
+    held: bool,
+    insured_until: Option<NaiveDate>,
+    value: Option<Money>,
+    valued_on: Option<NaiveDate>,
+}
+
+impl FromRow for CoverItem {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(CoverItem {
+            customer: c.get("customer_id")?,
+            held: c.get("held")?,
+            insured_until: c.opt_day("insured_until")?,
+            value: c.get::<Option<i64>>("amount_cents")?.map(Money::from_cents),
+            valued_on: c.opt_day("valued_on")?,
+        })
+    }
+}
+
 /// The cover of every customer with a held item valued, in one pass over the register in
 /// customer order.
 pub fn collateral_cover(conn: &Connection) -> Result<Vec<CollateralCover>> {
@@ -216,30 +237,27 @@ pub fn collateral_cover(conn: &Connection) -> Result<Vec<CollateralCover>> {
     ))?;
     let mut rows = stmt.query([])?;
     let mut out: Vec<CollateralCover> = Vec::new();
+    // The customer being read: the value and oldest date of its held valued items, its earliest
+    // insurance end.
     let mut open: Option<(CustomerId, Money, Option<NaiveDate>, Option<NaiveDate>)> = None;
-    let day = |s: Option<String>, col: &'static str| {
-        s.map(|s| crate::domain::parse_date(&s).map_err(row::corrupt(col))).transpose()
-    };
     let mut close = |o: Option<(CustomerId, Money, Option<NaiveDate>, Option<NaiveDate>)>| {
         if let Some((customer, value, Some(valued_on), insured_until)) = o {
             out.push(CollateralCover { customer, value, valued_on, insured_until });
         }
     };
     while let Some(r) = rows.next()? {
-        let customer: CustomerId = r.get(0)?;
-        let held: bool = r.get(1)?;
-        let insured = day(r.get(2)?, "insured_until")?;
-        let amount: Option<i64> = r.get(3)?;
-        let valued_on = day(r.get(4)?, "valued_on")?;
-        if open.as_ref().is_some_and(|o| o.0 != customer) {
+        let item = CoverItem::from_row(r)?;
+        if open.as_ref().is_some_and(|o| o.0 != item.customer) {
             close(open.take());
         }
-        let o = open.get_or_insert((customer, Money::ZERO, None, None));
-        if held && let (Some(amount), Some(on)) = (amount, valued_on) {
-            o.1 += Money::from_cents(amount);
+        let o = open.get_or_insert((item.customer, Money::ZERO, None, None));
+        if item.held
+            && let (Some(value), Some(on)) = (item.value, item.valued_on)
+        {
+            o.1 += value;
             o.2 = Some(o.2.map_or(on, |d| d.min(on)));
         }
-        if let Some(u) = insured {
+        if let Some(u) = item.insured_until {
             o.3 = Some(o.3.map_or(u, |d| d.min(u)));
         }
     }

@@ -37,20 +37,18 @@ pub fn active_loans(conn: &Connection) -> Result<Vec<ActiveLoan>> {
         "SELECT s.loan_id, l.customer_id, s.overdue_since, s.outstanding_principal \
          FROM loan_state s JOIN loans l ON l.id = s.loan_id WHERE s.status = 'active'",
     )?;
-    let mut rows = stmt.query([])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let since: Option<String> = r.get(2)?;
-        out.push(ActiveLoan {
-            loan: r.get(0)?,
-            customer: r.get(1)?,
-            overdue_since: since
-                .map(|s| crate::domain::parse_date(&s).map_err(row::corrupt("overdue_since")))
-                .transpose()?,
-            outstanding: Money::from_cents(r.get(3)?),
-        });
+    row::all(&mut stmt, [])
+}
+
+impl row::FromRow for ActiveLoan {
+    fn read(c: &mut row::Cols<'_, '_>) -> Result<Self> {
+        Ok(ActiveLoan {
+            loan: c.get("loan_id")?,
+            customer: c.get("customer_id")?,
+            overdue_since: c.opt_day("overdue_since")?,
+            outstanding: c.money("outstanding_principal")?,
+        })
     }
-    Ok(out)
 }
 
 /// A customer's active loans with the date they are overdue since.

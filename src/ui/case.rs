@@ -17,7 +17,7 @@ use crate::app::views::{LoanDetail, ScheduleLine};
 use crate::domain::ClassReason;
 use crate::domain::Money;
 use crate::domain::plan::PlanScope;
-use crate::domain::warning::{Level, Rating};
+use crate::domain::warning::Rating;
 use crate::text;
 
 /// Lines of the case header (the state's `CASE_CHROME` counts them).
@@ -99,7 +99,7 @@ fn header_lines(d: &LoanDetail, lang: Lang, g: bool) -> Vec<String> {
     };
     // The warning level, watchlist and rating after the status, when there is anything to say.
     let mut status = lang.status(s.status).to_string();
-    if let Some(level) = Level::highest(s.warning_level.level()) {
+    if let Some(level) = s.warning_level.level() {
         status.push_str(&fill(t.case_warning, &[&lang.level(level)]));
     }
     if s.watchlist {
