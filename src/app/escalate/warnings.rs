@@ -115,14 +115,31 @@ fn customer_bits(conn: &Connection, policy: &Policy, as_of: NaiveDate) -> Result
             *bits.entry(l.loan).or_default() |= b;
         }
     }
-    let grace = w.get(SignalCode::InspectionOverdue).params[0];
-    for loan in store::loans_due_before(conn, as_of - Duration::days(grace))? {
-        *bits.entry(loan).or_default() |= SignalCode::InspectionOverdue.bit();
-    }
+    inspection_overdue_bits(conn, policy, as_of, &mut bits)?;
     for loan in store::active_loans_latest_risk(conn)? {
         *bits.entry(loan).or_default() |= SignalCode::InspectionRisk.bit();
     }
     Ok(bits)
+}
+
+/// Sets the inspection-overdue rule's bit in `bits` where it holds now, and clears it elsewhere:
+/// of the rules `customer_bits` reads, the only one a pass's own writes move (a watchlist entry
+/// or a special inspection reschedules).
+fn inspection_overdue_bits(
+    conn: &Connection,
+    policy: &Policy,
+    as_of: NaiveDate,
+    bits: &mut BTreeMap<LoanId, u32>,
+) -> Result<()> {
+    let bit = SignalCode::InspectionOverdue.bit();
+    for b in bits.values_mut() {
+        *b &= !bit;
+    }
+    let grace = policy.warnings.get(SignalCode::InspectionOverdue).params[0];
+    for loan in store::loans_due_before(conn, as_of - Duration::days(grace))? {
+        *bits.entry(loan).or_default() |= bit;
+    }
+    Ok(())
 }
 
 impl SignalCounts {
@@ -238,7 +255,7 @@ impl Desk {
         let w = policy.warnings;
         let on_bits: u32 =
             SignalCode::automatic().filter(|c| w.get(*c).on).map(SignalCode::bit).fold(0, |a, b| a | b);
-        let extra = customer_bits(self.store.conn(), policy, as_of)?;
+        let mut extra = customer_bits(self.store.conn(), policy, as_of)?;
         let end = store::last_loan(self.store.conn())?.max(store::last_open_rule_loan(self.store.conn())?);
         let pass = Pass { policy, as_of, at: &at, on_bits, book: StateAt::shared(as_of, rules) };
         let mut counts = SignalCounts::default();
@@ -310,7 +327,8 @@ impl Desk {
                 .flatten()
                 .map(|(l, _)| l)
                 .collect();
-            let extra = customer_bits(self.store.conn(), policy, as_of)?;
+            // The other rules read what the pass does not write: only the schedule moved.
+            inspection_overdue_bits(self.store.conn(), policy, as_of, &mut extra)?;
             let (done, _) = self.store.write(|tx| pass.reconcile(tx, 1, end + 1, &extra, Some(&only)))?;
             counts.add(done);
         }
