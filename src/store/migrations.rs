@@ -81,6 +81,34 @@ pub(super) fn migrate(conn: &mut Connection, label: &str) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// PostgreSQL's steps mirror SQLite's: a file of the same name for each, in the same order
+    /// (tests/pg_schema.rs holds them to the same tables on a server).
+    #[test]
+    fn every_step_has_its_postgresql_twin() {
+        let names = |dir: &str| -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(dir)
+                .expect("migrations")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".sql"))
+                .collect();
+            v.sort();
+            v
+        };
+        let root = env!("CARGO_MANIFEST_DIR");
+        let sqlite = names(&format!("{root}/migrations"));
+        assert_eq!(sqlite, names(&format!("{root}/migrations/postgres")));
+        assert_eq!((sqlite.len(), STEPS.len()), (STEPS.len(), crate::store::pg::STEPS.len()));
+        for (i, (a, b)) in STEPS.iter().zip(crate::store::pg::STEPS).enumerate() {
+            assert!(
+                b.contains(&format!("beside SQLite's `{}`", sqlite[i])),
+                "step {} is {}",
+                i + 1,
+                sqlite[i]
+            );
+            assert!(!a.is_empty() && !b.is_empty());
+        }
+    }
+
     #[test]
     fn migrations_are_valid() {
         migrations().validate().expect("valid migrations");

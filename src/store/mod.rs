@@ -25,6 +25,7 @@ mod month_end_list;
 mod notices;
 mod open;
 mod payments;
+pub mod pg;
 mod queue;
 mod risk;
 mod row;
@@ -100,6 +101,8 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum StoreError {
     #[error("store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("store server error: {0}")]
+    Postgres(#[from] postgres::Error),
     #[error("cannot prepare the store at {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error(

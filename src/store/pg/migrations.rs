@@ -1,0 +1,78 @@
+//! PostgreSQL's migrations: the same steps as SQLite's (`store/migrations.rs`), in PostgreSQL's
+//! words, each file named as SQLite's. The version is a one-row table of its own, since PostgreSQL
+//! has no `user_version`; an advisory lock lets one desk migrate while others that open the store
+//! at the same moment wait and then find nothing to do.
+
+use postgres::Client;
+
+use crate::store::{Result, StoreError};
+
+pub const STEPS: &[&str] = &[
+    include_str!("../../../migrations/postgres/0001_book.sql"),
+    include_str!("../../../migrations/postgres/0002_casework.sql"),
+    include_str!("../../../migrations/postgres/0003_loan_state.sql"),
+    include_str!("../../../migrations/postgres/0004_contact_conduct.sql"),
+    include_str!("../../../migrations/postgres/0005_promises_plans.sql"),
+    include_str!("../../../migrations/postgres/0006_notices.sql"),
+    include_str!("../../../migrations/postgres/0007_holds.sql"),
+    include_str!("../../../migrations/postgres/0008_tasks.sql"),
+    include_str!("../../../migrations/postgres/0009_case_leases.sql"),
+    include_str!("../../../migrations/postgres/0010_team_figures.sql"),
+    include_str!("../../../migrations/postgres/0011_audit_chain.sql"),
+    include_str!("../../../migrations/postgres/0013_queue_covering.sql"),
+    include_str!("../../../migrations/postgres/0014_promise_band.sql"),
+    include_str!("../../../migrations/postgres/0015_plan_hold.sql"),
+    include_str!("../../../migrations/postgres/0016_run_undo.sql"),
+    include_str!("../../../migrations/postgres/0017_search_terms.sql"),
+    include_str!("../../../migrations/postgres/0018_contact_void.sql"),
+    include_str!("../../../migrations/postgres/0019_post_loan.sql"),
+    include_str!("../../../migrations/postgres/0020_standing_snapshot.sql"),
+    include_str!("../../../migrations/postgres/0021_early_warning.sql"),
+    include_str!("../../../migrations/postgres/0022_month_end.sql"),
+    include_str!("../../../migrations/postgres/0023_class_events.sql"),
+    include_str!("../../../migrations/postgres/0024_month_aggregates.sql"),
+];
+
+/// The advisory lock a migration holds for its transaction ("duedesk" in ASCII).
+const MIGRATION_LOCK: i64 = 0x0064_7565_6465_736b;
+
+/// The schema version the server's store is at (0 for an empty database).
+pub fn schema_version(client: &mut Client) -> Result<i64> {
+    let exists: bool = client.query_one("SELECT to_regclass('duedesk_schema') IS NOT NULL", &[])?.get(0);
+    if !exists {
+        return Ok(0);
+    }
+    Ok(client.query_opt("SELECT version FROM duedesk_schema", &[])?.map_or(0, |r| r.get(0)))
+}
+
+/// Brings the server's schema up to date in one transaction; `label` names the store in errors.
+pub fn migrate(client: &mut Client, label: &str) -> Result<()> {
+    let known = STEPS.len() as i64;
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS duedesk_schema (version BIGINT NOT NULL)")?;
+    let found: i64 = tx.query_opt("SELECT version FROM duedesk_schema", &[])?.map_or(0, |r| r.get(0));
+    if found > known {
+        return Err(StoreError::TooNew { path: label.to_string(), found, known });
+    }
+    if found == known {
+        return Ok(());
+    }
+    for (i, sql) in STEPS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
+        tx.batch_execute(sql).map_err(|e| {
+            let why = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string());
+            StoreError::Migration(format!(
+                "the store at {label} says it has schema version {found} of {known}, but its tables do not match \
+                 it (step {}: {why}): it was changed outside duedesk or by a broken build; restore a backup",
+                i + 1
+            ))
+        })?;
+    }
+    if found == 0 {
+        tx.execute("INSERT INTO duedesk_schema (version) VALUES ($1)", &[&known])?;
+    } else {
+        tx.execute("UPDATE duedesk_schema SET version = $1", &[&known])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
