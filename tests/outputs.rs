@@ -342,6 +342,17 @@ fn every_command_honours_format_json_and_csv() {
             }
             continue;
         }
+        // Each round copies the book to a database of its own on the test server.
+        if command == "store copy" {
+            for format in ["json", "csv"] {
+                let Some(server) = common::pg::fresh("outputs") else { break };
+                let from = TestDesk::path_str(&d.db).to_string();
+                let run =
+                    d.ok(&["--format", format, "store", "copy", "--from", &from, "--to", &server.url()]);
+                check(&command, format, &run.stdout);
+            }
+            continue;
+        }
         let Some(rounds) = scenario.get(command.as_str()) else {
             missing.push(command);
             continue;

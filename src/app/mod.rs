@@ -31,6 +31,7 @@ pub mod report;
 pub mod run_undo;
 pub mod scorecard;
 pub mod search;
+pub mod store_copy;
 pub mod strings;
 pub mod take_back;
 pub mod tasks;

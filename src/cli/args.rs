@@ -226,6 +226,9 @@ pub enum Command {
     /// Store-wide settings (admin to change)
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// The store as a whole: copy a book between a file and a PostgreSQL server
+    #[command(subcommand)]
+    Store(super::store_copy::StoreCmd),
     /// The key bindings and theme files: where they are, whether they are right
     #[command(subcommand)]
     Config(ConfigCmd),

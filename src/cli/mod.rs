@@ -18,6 +18,7 @@ mod output;
 mod report;
 mod scorecard;
 mod show_history;
+mod store_copy;
 pub mod table;
 mod tasks;
 mod team;
@@ -88,6 +89,18 @@ fn execute(cli: Cli) -> Result<()> {
             }
         }
         _ => {}
+    }
+    // A copy names its own two places; one from a server opens no store file.
+    let mut cli = cli;
+    if let Some(Command::Store(what)) = &cli.command {
+        let (from, to) = store_copy::places(what)?;
+        match store_copy::source_file(&from) {
+            Some(file) => cli.db = Some(file),
+            None => {
+                let env_user = std::env::var("DUEDESK_USER").ok();
+                return store_copy::from_server(&from, &to, &os_login()?, env_user.as_deref(), format);
+            }
+        }
     }
     // A bad policy never starts a run nor becomes the store's: it is read before the store is opened.
     let policy = match &cli.command {
@@ -334,6 +347,10 @@ fn execute(cli: Cli) -> Result<()> {
             output::done(format, &done, &format!("{key} = {value}"))
         }
         Some(Command::Settings(SettingsCmd::List)) => out.settings(&desk.settings()?),
+        Some(Command::Store(what)) => {
+            let (_, to) = store_copy::places(&what)?;
+            store_copy::to_server(&mut desk, &to, format)
+        }
         Some(Command::Policy(what)) => escalate::policy_cmd(&mut desk, &what, policy, format, value_format),
         Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(()),
     }

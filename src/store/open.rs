@@ -151,6 +151,31 @@ fn folder_is_writable(folder: &Path) -> bool {
 /// Creates a new store file readable and writable by its group (mode 0666 less the umask), so
 /// that with `umask 002` in a setgid group directory every desk user of the branch server can
 /// write it. SQLite's own default is 0644, and it gives the -wal and -shm files the store's mode.
+/// A new store file at `path` with the schema and nothing else (no first admin, no settings), for
+/// a book copied in whole (`pg::copy_server_to_file`); a file already there is refused.
+pub(super) fn create_bare(path: &Path) -> Result<Connection> {
+    if path.exists() {
+        return Err(StoreError::Migration(format!(
+            "{} is there already: a copy makes a new store file, never over one",
+            path.display()
+        )));
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        return Err(StoreError::NoFolder { path: path.to_path_buf() });
+    }
+    create_shared(path)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    wal_mode(&conn, &path.display().to_string(), Some(path))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrations::migrate(&mut conn, &path.display().to_string())?;
+    Ok(conn)
+}
+
 fn create_shared(path: &Path) -> Result<()> {
     let mut open = std::fs::OpenOptions::new();
     open.write(true).create_new(true);

@@ -32,6 +32,18 @@ impl TestDb {
         self.config.connect(postgres::NoTls).expect("connect")
     }
 
+    /// The database's address as the command line takes it (`postgresql://…`, no password).
+    pub fn url(&self) -> String {
+        let host = match self.config.get_hosts().first() {
+            Some(postgres::config::Host::Unix(path)) => path.display().to_string(),
+            Some(postgres::config::Host::Tcp(name)) => name.clone(),
+            None => "localhost".into(),
+        };
+        let port = self.config.get_ports().first().copied().unwrap_or(5432);
+        let user = self.config.get_user().unwrap_or("postgres");
+        format!("postgresql:///{}?host={host}&port={port}&user={user}", self.name)
+    }
+
     /// A client on a database brought up to date.
     pub fn migrated(&self) -> postgres::Client {
         let mut c = self.client();

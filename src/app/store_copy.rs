@@ -1,0 +1,126 @@
+//! `store copy`: a branch's book moved whole to a collection centre's PostgreSQL server, or a
+//! server's book into a new branch file (issue #20). An admin's action, all or nothing; the copy
+//! is the book as it stood when the copy began, whatever desks write meanwhile.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::{AppError, Desk, Result};
+use crate::domain::Role;
+use crate::store::pg;
+
+/// Where a book is: a SQLite file, or a database on a PostgreSQL server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    File(PathBuf),
+    Server(String),
+}
+
+impl Place {
+    /// A `postgres://` or `postgresql://` address is a server, anything else a file. A password
+    /// written in the address is refused: it would show in the process list and the shell's
+    /// history.
+    pub fn parse(text: &str) -> Result<Place> {
+        let t = text.trim();
+        if !(t.starts_with("postgres://") || t.starts_with("postgresql://")) {
+            return Ok(Place::File(PathBuf::from(text)));
+        }
+        let config: postgres::Config =
+            t.parse().map_err(|e| AppError::Input(format!("{t}: not a PostgreSQL address: {e}")))?;
+        if config.get_password().is_some() {
+            return Err(AppError::Input(
+                "a password in the server's address would show in the process list and the shell's history; \
+                 the server should know the desk's login (peer or certificate), or give the address without it"
+                    .into(),
+            ));
+        }
+        Ok(Place::Server(t.to_string()))
+    }
+
+    fn label(&self) -> String {
+        match self {
+            Place::File(p) => p.display().to_string(),
+            Place::Server(a) => a.clone(),
+        }
+    }
+}
+
+/// What a copy moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CopyReport {
+    pub from: String,
+    pub to: String,
+    pub tables: Vec<TableRows>,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableRows {
+    pub table: String,
+    pub rows: u64,
+}
+
+fn report(from: &Place, to: &Place, copied: Vec<pg::TableCopy>) -> CopyReport {
+    let tables: Vec<TableRows> =
+        copied.into_iter().map(|t| TableRows { table: t.table, rows: t.rows }).collect();
+    let rows = tables.iter().map(|t| t.rows).sum();
+    CopyReport { from: from.label(), to: to.label(), tables, rows }
+}
+
+impl Desk {
+    /// Copies this desk's book (a file) to an empty database on the server at `address`; the
+    /// file's audit log records the copy after it (so the copy is the book before that entry).
+    pub fn copy_to_server(
+        &mut self,
+        address: &str,
+        progress: &mut dyn FnMut(&str, u64),
+    ) -> Result<CopyReport> {
+        let login = self.actor.require(Role::Admin, "copying the whole book")?.login.clone();
+        let to = Place::Server(address.to_string());
+        let mut client = pg::connect(address)?;
+        let copied = pg::copy_file_to_server(self.store.conn(), &mut client, address, progress)?;
+        let from = Place::File(PathBuf::from(self.store_label()));
+        let report = report(&from, &to, copied);
+        let detail = serde_json::json!({ "to": address, "rows": report.rows, "tables": report.tables.len() })
+            .to_string();
+        let at = self.stamp();
+        self.store.write(|tx| {
+            crate::store::insert_audit(tx, &at, &login, "store_copy", "book", Some(address), &detail)
+        })?;
+        Ok(report)
+    }
+}
+
+/// Copies the book on the server at `address` into a new store file `to`. The desk user is
+/// `os_login`, or `env_user` where the server's book trusts its environment, as on a file; an
+/// admin of that book.
+pub fn copy_from_server(
+    address: &str,
+    to: &Path,
+    os_login: &str,
+    env_user: Option<&str>,
+    progress: &mut dyn FnMut(&str, u64),
+) -> Result<CopyReport> {
+    let mut client = pg::connect(address)?;
+    if pg::schema_version(&mut client)? == 0 {
+        return Err(AppError::Input(format!("{address} holds no book to copy")));
+    }
+    let login = match env_user.map(str::trim).filter(|u| !u.is_empty() && *u != os_login) {
+        Some(user) if pg::setting(&mut client, "trust_env_user")?.as_deref() == Some("true") => user,
+        Some(user) => {
+            return Err(AppError::Refused(format!(
+                "DUEDESK_USER={user} is refused: the book on the server does not trust its environment, so the \
+                 desk user is the login '{os_login}'"
+            )));
+        }
+        None => os_login,
+    };
+    if pg::active_role(&mut client, login)?.as_deref() != Some(Role::Admin.as_str()) {
+        return Err(AppError::Refused(format!(
+            "copying the whole book needs the admin role on the server's book; '{login}' is not an active admin there"
+        )));
+    }
+    let copied = pg::copy_server_to_file(&mut client, to, address, progress)?;
+    Ok(report(&Place::Server(address.to_string()), &Place::File(to.to_path_buf()), copied))
+}
