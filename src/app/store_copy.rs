@@ -78,7 +78,7 @@ impl Desk {
     ) -> Result<CopyReport> {
         let login = self.actor.require(Role::Admin, "copying the whole book")?.login.clone();
         let to = Place::Server(address.to_string());
-        let mut client = pg::connect(address)?;
+        let mut client = pg::connect(address, &login)?;
         let copied = pg::copy_file_to_server(self.store.conn(), &mut client, address, progress)?;
         let from = Place::File(PathBuf::from(self.store_label()));
         let report = report(&from, &to, copied);
@@ -102,7 +102,7 @@ pub fn copy_from_server(
     env_user: Option<&str>,
     progress: &mut dyn FnMut(&str, u64),
 ) -> Result<CopyReport> {
-    let mut client = pg::connect(address)?;
+    let mut client = pg::connect(address, os_login)?;
     if pg::schema_version(&mut client)? == 0 {
         return Err(AppError::Input(format!("{address} holds no book to copy")));
     }

@@ -5,16 +5,39 @@
 
 mod copy;
 mod migrations;
+mod passfile;
 
 pub use copy::{TableCopy, copy_file_to_server, copy_server_to_file};
 pub use migrations::{STEPS, migrate, schema_version};
 
 use super::Result;
 
-/// Connects to the server at `address`: a `postgres://` URL or `key=value` words, as PostgreSQL's
-/// own tools take them (the password from the server's password file, never from the command line).
-pub fn connect(address: &str) -> Result<postgres::Client> {
-    Ok(postgres::Client::connect(address, postgres::NoTls)?)
+/// Connects to the server at `address` (a `postgres://` URL or `key=value` words, as PostgreSQL's
+/// own tools take them) as `login` unless the address names a role; a password, when the server
+/// asks one, from the password file (`passfile.rs`), never from the command line.
+pub fn connect(address: &str, login: &str) -> Result<postgres::Client> {
+    let mut config: postgres::Config = address.parse()?;
+    if config.get_user().is_none() {
+        config.user(login);
+    }
+    if config.get_password().is_none()
+        && let Some(text) = passfile::path().as_deref().and_then(passfile::read)
+    {
+        let (host, local) = match config.get_hosts().first() {
+            Some(postgres::config::Host::Tcp(name)) => (name.clone(), false),
+            #[cfg(unix)]
+            Some(postgres::config::Host::Unix(path)) => (path.display().to_string(), true),
+            None => ("localhost".to_string(), true),
+        };
+        let user = config.get_user().unwrap_or(login).to_string();
+        let database = config.get_dbname().unwrap_or(&user).to_string();
+        let port = config.get_ports().first().copied().unwrap_or(5432);
+        let want = passfile::Wanted { host: &host, local, port, database: &database, user: &user };
+        if let Some(password) = passfile::lookup(&text, &want) {
+            config.password(password);
+        }
+    }
+    Ok(config.connect(postgres::NoTls)?)
 }
 
 /// A store-wide setting of the book on the server (`settings`), if set.
