@@ -87,6 +87,18 @@ fn a_demo_book_goes_to_the_server_and_back_with_every_row_equal_and_the_chain_wh
     );
     let list = |desk: &TestDesk| desk.ok(&["loans", "--format", "csv"]).stdout;
     assert_eq!(list(&d), list(&copied), "the desk's figures on the copy");
+    // The server's indexes, set aside for the copy, are the migrations' own again.
+    let indexes = |c: &mut postgres::Client| -> Vec<String> {
+        c.query("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname", &[])
+            .expect("indexes")
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    let fresh = common::pg::fresh("indexes").expect("the same server");
+    let made = indexes(&mut fresh.migrated());
+    assert!(made.len() > 60, "{}", made.len());
+    assert_eq!(indexes(&mut db.client()), made);
     let entry = d.ok(&["audit", "--format", "csv"]).stdout;
     assert!(entry.contains("store_copy"), "{entry}");
 }

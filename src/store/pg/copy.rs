@@ -124,6 +124,7 @@ pub fn copy_file_to_server(
     let tables = tables(&read)?;
     let mut tx = dst.transaction()?;
     refuse_a_book(&mut tx, &tables, label)?;
+    let indexes = set_indexes_aside(&mut tx)?;
     let mut done = Vec::new();
     for t in &tables {
         let types: Vec<Type> =
@@ -168,8 +169,32 @@ pub fn copy_file_to_server(
         progress(&t.name, n);
         done.push(TableCopy { table: t.name.clone(), rows: n });
     }
+    // Each index built once over its table's rows, not kept up row by row.
+    tx.batch_execute("SET LOCAL maintenance_work_mem = '256MB'")?;
+    for (name, definition) in &indexes {
+        progress(name, 0);
+        tx.batch_execute(definition)?;
+    }
     tx.commit()?;
     Ok(done)
+}
+
+/// Drops the indexes the book's migrations made (not those behind a key or a UNIQUE constraint,
+/// which the copy checks), in the caller's transaction; their definitions, to be made again.
+fn set_indexes_aside(tx: &mut postgres::Transaction<'_>) -> Result<Vec<(String, String)>> {
+    let rows = tx.query(
+        "SELECT i.relname::text, pg_get_indexdef(x.indexrelid) FROM pg_index x \
+         JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
+         JOIN pg_namespace n ON n.oid = t.relnamespace \
+         WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) \
+         ORDER BY 1",
+        &[],
+    )?;
+    let indexes: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    for (name, _) in &indexes {
+        tx.batch_execute(&format!("DROP INDEX \"{name}\""))?;
+    }
+    Ok(indexes)
 }
 
 fn refuse_a_book(tx: &mut postgres::Transaction<'_>, tables: &[Table], label: &str) -> Result<()> {
