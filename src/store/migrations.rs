@@ -30,6 +30,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0022_month_end.sql"),
     include_str!("../../migrations/0023_class_events.sql"),
     include_str!("../../migrations/0024_month_aggregates.sql"),
+    include_str!("../../migrations/0025_warnings_order.sql"),
 ];
 
 #[cfg(test)]

@@ -138,18 +138,48 @@ pub struct SignalFilter {
     pub offset: u64,
 }
 
-const WHERE: &str = "WHERE (?1 OR g.closed_on IS NULL) AND (?2 IS NULL OR g.level = ?2) \
-     AND (?3 IS NULL OR g.code = ?3) AND (?4 IS NULL OR c.assignee_id = ?4) AND (?5 IS NULL OR g.raised_on >= ?5) \
-     AND (?6 IS NULL OR g.loan_id = ?6) AND (?7 IS NULL OR g.customer_id = ?7) \
-     AND (NOT ?8 OR EXISTS (SELECT 1 FROM watchlist w WHERE w.customer_id = g.customer_id AND w.left_on IS NULL))";
+/// The conditions a list asks besides open-or-all and the level (`?3` … `?8`), each only when it
+/// is asked: a slot not asked is `?N IS NULL` (still bound), so no column is read for it and a
+/// count of open signals is a walk of an index alone.
+fn rest(f: &SignalFilter) -> String {
+    let asked =
+        |on: bool, cond: &str, slot: u8| if on { cond.to_string() } else { format!("?{slot} IS NULL") };
+    [
+        asked(f.code.is_some(), "g.code = ?3", 3),
+        asked(f.owner.is_some(), "c.assignee_id = ?4", 4),
+        asked(f.since.is_some(), "g.raised_on >= ?5", 5),
+        asked(f.loan.is_some(), "g.loan_id = ?6", 6),
+        asked(f.customer.is_some(), "g.customer_id = ?7", 7),
+        if f.watched {
+            "?8 AND EXISTS (SELECT 1 FROM watchlist w WHERE w.customer_id = g.customer_id AND w.left_on IS NULL)".into()
+        } else {
+            "NOT ?8".into()
+        },
+    ]
+    .join(" AND ")
+}
+
+/// The level's rank in the list, as the index `signals_open_order` (migration 0025) has it.
+const LEVEL_RANK: &str = "CASE g.level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END";
+
+/// The conditions and order of a list: the open signals in the order of an index of their own
+/// (`signals_open_order`, or `signals_open_level` for one level), so a page is a walk of its
+/// rows; with the closed ones, sorted.
+fn list_where_order(f: &SignalFilter) -> (String, String) {
+    let (rest, newest) = (rest(f), "g.raised_on DESC, g.id DESC");
+    let level = if f.level.is_some() { "g.level = ?2" } else { "?2 IS NULL" };
+    if f.all {
+        let order = format!("g.closed_on IS NOT NULL, {LEVEL_RANK}, {newest}");
+        return (format!("WHERE ?1 AND {level} AND {rest}"), order);
+    }
+    let order = if f.level.is_some() { newest.to_string() } else { format!("{LEVEL_RANK}, {newest}") };
+    (format!("WHERE g.closed_on IS NULL AND NOT ?1 AND {level} AND {rest}"), order)
+}
 
 /// Signals by level (red first), newest first.
 pub fn list_signals(conn: &Connection, f: &SignalFilter) -> Result<Vec<SignalRecord>> {
-    let sql = format!(
-        "SELECT {COLUMNS} {FROM} {WHERE} \
-         ORDER BY g.closed_on IS NOT NULL, CASE g.level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END, \
-         g.raised_on DESC, g.id DESC LIMIT ?9 OFFSET ?10"
-    );
+    let (filter, order) = list_where_order(f);
+    let sql = format!("SELECT {COLUMNS} {FROM} {filter} ORDER BY {order} LIMIT ?9 OFFSET ?10");
     row::all(
         &mut *conn.prepare_cached(&sql)?,
         params![
@@ -169,7 +199,10 @@ pub fn list_signals(conn: &Connection, f: &SignalFilter) -> Result<Vec<SignalRec
 
 /// How many signals `list_signals` gives without its limit and offset.
 pub fn count_signals(conn: &Connection, f: &SignalFilter) -> Result<u64> {
-    let sql = format!("SELECT count(*) FROM signals g JOIN customers c ON c.id = g.customer_id {WHERE}");
+    let (filter, _) = list_where_order(f);
+    // Without an owner asked for, no customer is read.
+    let customers = if f.owner.is_some() { "JOIN customers c ON c.id = g.customer_id" } else { "" };
+    let sql = format!("SELECT count(*) FROM signals g {customers} {filter}");
     let n: i64 = conn.prepare_cached(&sql)?.query_row(
         params![
             f.all,
