@@ -122,7 +122,7 @@ fn a_copy_that_fails_leaves_the_server_empty_and_one_into_a_book_is_refused() {
     let d2 = demo();
     d2.ok(&["store", "copy", "--from", TestDesk::path_str(&d2.db), "--to", &db.url()]);
     let again = d2.run(&["store", "copy", "--from", TestDesk::path_str(&d2.db), "--to", &db.url()]);
-    assert_ne!(again.code, 0);
+    assert_eq!(again.code, 3, "refused by the destination's state");
     assert!(again.stderr.contains("already holds a book"), "{}", again.stderr);
     let loans: i64 = client.query_one("SELECT count(*) FROM loans", &[]).expect("count").get(0);
     assert_eq!(loans, 150, "the first copy stands alone");
@@ -145,10 +145,10 @@ fn a_copy_is_refused_over_a_file_with_a_password_between_two_files_and_to_a_coll
         .args(["store", "copy", "--from", &from, "--to", &db.url()])
         .output()
         .expect("run");
-    assert_ne!(r.status.code(), Some(0));
+    assert_eq!(r.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&r.stderr).contains("admin"), "{}", String::from_utf8_lossy(&r.stderr));
     d.ok(&["store", "copy", "--from", &from, "--to", &db.url()]);
     let r = d.run(&["store", "copy", "--from", &db.url(), "--to", &from]);
-    assert_ne!(r.code, 0);
+    assert_eq!(r.code, 3);
     assert!(r.stderr.contains("is there already"), "{}", r.stderr);
 }

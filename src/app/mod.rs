@@ -81,6 +81,7 @@ impl AppError {
     pub fn exit_code(&self) -> i32 {
         match self {
             AppError::Store(StoreError::Missing { .. } | StoreError::NoFolder { .. }) => 2,
+            AppError::Store(StoreError::Occupied(_)) => 3,
             AppError::Store(_) => 1,
             AppError::Input(_) | AppError::File(_) => 2,
             AppError::Refused(_) => 3,

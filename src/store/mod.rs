@@ -111,6 +111,9 @@ pub enum StoreError {
     TooNew { path: String, found: i64, known: i64 },
     #[error("migrating the store failed: {0}")]
     Migration(String),
+    /// A whole book refused where one is already (a copy's destination).
+    #[error("{0}")]
+    Occupied(String),
     #[error("corrupt value in the store: {0}")]
     Corrupt(String),
     #[error(

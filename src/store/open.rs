@@ -155,7 +155,7 @@ fn folder_is_writable(folder: &Path) -> bool {
 /// a book copied in whole (`pg::copy_server_to_file`); a file already there is refused.
 pub(super) fn create_bare(path: &Path) -> Result<Connection> {
     if path.exists() {
-        return Err(StoreError::Migration(format!(
+        return Err(StoreError::Occupied(format!(
             "{} is there already: a copy makes a new store file, never over one",
             path.display()
         )));

@@ -107,8 +107,21 @@ fn tables(conn: &Connection) -> Result<Vec<Table>> {
     Ok(ordered)
 }
 
+/// A value of another type than its column's (SQLite keeps what it is given): named by its type,
+/// never shown, since it may be anything.
 fn bad_value(table: &Table, column: &str, n: u64, v: &Value) -> StoreError {
-    StoreError::Corrupt(format!("{}.{column}, row {n}: {v:?} is not what the column holds", table.name))
+    let what = match v {
+        Value::Null => "an empty value",
+        Value::Integer(_) => "a whole number",
+        Value::Real(_) => "a decimal number",
+        Value::Text(_) => "a text",
+        Value::Blob(_) => "a blob",
+    };
+    StoreError::Corrupt(format!(
+        "{}.{column}, row {n}: {what} where the column holds {}; the store was changed outside duedesk",
+        table.name,
+        if table.columns.iter().any(|(c, int)| c == column && *int) { "whole numbers" } else { "text" }
+    ))
 }
 
 /// Copies the book in `src` (a SQLite store) to the server, whose database must hold no book
@@ -201,7 +214,7 @@ fn refuse_a_book(tx: &mut postgres::Transaction<'_>, tables: &[Table], label: &s
     for t in tables {
         let any: bool = tx.query_one(&format!("SELECT EXISTS (SELECT 1 FROM \"{}\")", t.name), &[])?.get(0);
         if any {
-            return Err(StoreError::Migration(format!(
+            return Err(StoreError::Occupied(format!(
                 "{label} already holds a book (its table {} has rows): a copy goes only into an empty database",
                 t.name
             )));
