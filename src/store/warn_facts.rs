@@ -34,8 +34,10 @@ pub struct ActiveLoan {
 /// customer costs more than the pass on a large book.
 pub fn active_loans(conn: &Connection) -> Result<Vec<ActiveLoan>> {
     let mut stmt = conn.prepare_cached(
+        // Nine loans in ten are active: a pass over the table beats the status index, which
+        // SQLite would take and then read each row from the table again (1.1 s → 0.6 s).
         "SELECT s.loan_id, l.customer_id, s.overdue_since, s.outstanding_principal \
-         FROM loan_state s JOIN loans l ON l.id = s.loan_id WHERE s.status = 'active'",
+         FROM loan_state s NOT INDEXED JOIN loans l ON l.id = s.loan_id WHERE s.status = 'active'",
     )?;
     row::all(&mut stmt, [])
 }
