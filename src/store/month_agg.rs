@@ -1,6 +1,7 @@
 //! Month-end aggregates (migration 0024): what each report takes from a month-end's rows, computed
 //! by `domain::report` from them when the month-end is captured (and for the pairs with the month
-//! before and after it), whole and by each grouping, and read back instead of the rows.
+//! before and after it), whole and by each grouping, and read back instead of the rows. A capture
+//! is finished (or a month-end forgotten) here, with its aggregates, in the caller's transaction.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,28 @@ use crate::domain::Money;
 use crate::domain::report::{
     By, Cohort, Flow, FlowKind, Month, MonthRow, NplPoint, cohorts, group_of, grouped_flows_each, npl_point,
 };
+
+/// Marks a month-end's capture complete, with its aggregates and the flows from the month-end
+/// before it and to the one after it written in the same transaction.
+pub fn finish_capture(conn: &Connection, month: Month, source: &str, actor: &str, at: &str) -> Result<u64> {
+    let loans: i64 = conn
+        .prepare_cached("SELECT count(*) FROM month_end WHERE month = ?1")?
+        .query_row([month.key()], |r| r.get(0))?;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO month_ends (month, as_of, source, actor, loans, captured_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![month.key(), month.last_day().to_string(), source, actor, loans, at])?;
+    aggregate_month(conn, month, true)?;
+    Ok(u64::try_from(loans).unwrap_or(0))
+}
+
+/// Forgets a month-end (to capture it again).
+pub fn forget_month_end(conn: &Connection, month: Month) -> Result<()> {
+    conn.execute("DELETE FROM month_ends WHERE month = ?1", [month.key()])?;
+    conn.execute("DELETE FROM month_end WHERE month = ?1", [month.key()])?;
+    forget_aggregates(conn, month)
+}
 
 /// A group's aggregates of one kind, `None` the whole book.
 pub type Grouped<T> = Vec<(Option<String>, T)>;

@@ -188,28 +188,6 @@ pub fn captured_through(conn: &Connection, month: Month) -> Result<i64> {
         .unwrap_or(0))
 }
 
-/// Marks a month-end's capture complete, with its aggregates and the flows from the month-end
-/// before it and to the one after it written in the same transaction.
-pub fn finish_capture(conn: &Connection, month: Month, source: &str, actor: &str, at: &str) -> Result<u64> {
-    let loans: i64 = conn
-        .prepare_cached("SELECT count(*) FROM month_end WHERE month = ?1")?
-        .query_row([month.key()], |r| r.get(0))?;
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO month_ends (month, as_of, source, actor, loans, captured_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![month.key(), month.last_day().to_string(), source, actor, loans, at])?;
-    super::month_agg::aggregate_month(conn, month, true)?;
-    Ok(u64::try_from(loans).unwrap_or(0))
-}
-
-/// Forgets a month-end (to capture it again).
-pub fn forget_month_end(conn: &Connection, month: Month) -> Result<()> {
-    conn.execute("DELETE FROM month_ends WHERE month = ?1", [month.key()])?;
-    conn.execute("DELETE FROM month_end WHERE month = ?1", [month.key()])?;
-    super::month_agg::forget_aggregates(conn, month)
-}
-
 /// A month-end's rows in loan order, with the owner's login and the branch's name (each read
 /// once into a map rather than joined on every row).
 pub fn month_rows(conn: &Connection, month: Month) -> Result<Vec<MonthRow>> {

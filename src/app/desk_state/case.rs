@@ -10,7 +10,7 @@ use crate::app::keymap::Cmd;
 use crate::app::leases::Lease;
 use crate::app::notices::NoticeView;
 use crate::app::plans::PlanOutcome;
-use crate::app::strings::fill;
+use crate::app::strings::{Lang, fill};
 use crate::app::views::LoanDetail;
 use crate::domain::InstallmentStatus;
 use crate::domain::plan::PlanRequest;
@@ -339,7 +339,7 @@ impl CaseScreen<'_> {
             CaseOp::Reopen { .. } => fill(t.msg_reopened, &[&loan]),
             CaseOp::Inspect(input) => fill(t.msg_inspected, &[&lang.inspection_kind(input.kind), &loan]),
             CaseOp::WorkLog { .. } => fill(t.msg_work_logged, &[&loan]),
-            CaseOp::Signal(s) => super::case_signals::said(lang, loan, s),
+            CaseOp::Signal(s) => signal_said(lang, loan, s),
             CaseOp::NextAction { on, kind, .. } => fill(
                 t.msg_next_set,
                 &[
@@ -457,4 +457,17 @@ fn files_said(files: &[String]) -> String {
         }
     }
     out
+}
+
+/// What the status bar says once early-warning work on `loan` went through.
+fn signal_said(lang: Lang, loan: &str, op: &SignalOp) -> String {
+    let t = lang.text();
+    match op {
+        SignalOp::Warn { level, .. } => fill(t.msg_warned, &[&lang.level(*level), &loan]),
+        SignalOp::Confirm { id, .. } => fill(t.msg_signal_confirmed, &[id, &loan]),
+        SignalOp::Close { id, .. } => fill(t.msg_signal_closed, &[id, &loan]),
+        SignalOp::Measure { id, kind, .. } => fill(t.msg_measure_recorded, &[&lang.measure_kind(*kind), id]),
+        SignalOp::Watch { .. } => fill(t.msg_watched, &[&loan]),
+        SignalOp::Unwatch { .. } => fill(t.msg_unwatched, &[&loan]),
+    }
 }

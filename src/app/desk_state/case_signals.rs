@@ -7,7 +7,6 @@ use super::command::SignalCommand;
 use super::core::Mode;
 use super::protocol::{CaseOp, SignalOp};
 use crate::app::keymap::Cmd;
-use crate::app::strings::{Lang, fill};
 use crate::app::warnings::SignalView;
 
 impl CaseState {
@@ -78,18 +77,5 @@ impl CaseScreen<'_> {
         };
         self.core.mode = Mode::Command;
         self.core.input.set(line);
-    }
-}
-
-/// What the status bar says once early-warning work on `loan` went through.
-pub(super) fn said(lang: Lang, loan: &str, op: &SignalOp) -> String {
-    let t = lang.text();
-    match op {
-        SignalOp::Warn { level, .. } => fill(t.msg_warned, &[&lang.level(*level), &loan]),
-        SignalOp::Confirm { id, .. } => fill(t.msg_signal_confirmed, &[id, &loan]),
-        SignalOp::Close { id, .. } => fill(t.msg_signal_closed, &[id, &loan]),
-        SignalOp::Measure { id, kind, .. } => fill(t.msg_measure_recorded, &[&lang.measure_kind(*kind), id]),
-        SignalOp::Watch { .. } => fill(t.msg_watched, &[&loan]),
-        SignalOp::Unwatch { .. } => fill(t.msg_unwatched, &[&loan]),
     }
 }
