@@ -31,6 +31,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0023_class_events.sql"),
     include_str!("../../migrations/0024_month_aggregates.sql"),
     include_str!("../../migrations/0025_warnings_order.sql"),
+    include_str!("../../migrations/0026_warning_facts.sql"),
 ];
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ pub const STEPS: &[&str] = &[
     include_str!("../../../migrations/postgres/0023_class_events.sql"),
     include_str!("../../../migrations/postgres/0024_month_aggregates.sql"),
     include_str!("../../../migrations/postgres/0025_warnings_order.sql"),
+    include_str!("../../../migrations/postgres/0026_warning_facts.sql"),
 ];
 
 /// The advisory lock a migration holds for its transaction ("duedesk" in ASCII).
