@@ -87,6 +87,19 @@ fn a_demo_book_goes_to_the_server_and_back_with_every_row_equal_and_the_chain_wh
     );
     let list = |desk: &TestDesk| desk.ok(&["loans", "--format", "csv"]).stdout;
     assert_eq!(list(&d), list(&copied), "the desk's figures on the copy");
+    // The file's indexes, set aside while the rows went in, are the source's.
+    let file_indexes = |p: &std::path::Path| -> Vec<(String, String)> {
+        let c = rusqlite::Connection::open(p).expect("open");
+        let mut stmt = c
+            .prepare(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+            )
+            .expect("indexes");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("rows").map(|r| r.expect("row")).collect()
+    };
+    let made_here = file_indexes(&back);
+    assert!(made_here.len() > 60, "{}", made_here.len());
+    assert_eq!(made_here, file_indexes(&d.db));
     // The server's indexes, set aside for the copy, are the migrations' own again.
     let indexes = |c: &mut postgres::Client| -> Vec<String> {
         c.query("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname", &[])

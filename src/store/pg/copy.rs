@@ -257,6 +257,11 @@ fn fill_from_server(
 ) -> Result<Vec<TableCopy>> {
     let tx = conn.transaction()?;
     let tables = tables(&tx)?;
+    // Each index built once over its table's rows at the end, as an import's are.
+    let mut indexes = Vec::new();
+    for t in &tables {
+        indexes.extend(crate::store::drop_indexes(&tx, &t.name)?);
+    }
     let mut read = src
         .build_transaction()
         .read_only(true)
@@ -304,6 +309,8 @@ fn fill_from_server(
         done.push(TableCopy { table: t.name.clone(), rows: n });
     }
     read.commit()?;
+    progress("indexes", 0);
+    crate::store::make_indexes(&tx, &indexes)?;
     tx.commit()?;
     Ok(done)
 }
