@@ -149,6 +149,29 @@ pub enum Clock {
     Pinned { making_demo: bool },
 }
 
+/// The desk user: the operating-system login, or `DUEDESK_USER` where the store trusts its
+/// environment (`trusts` reads its setting `trust_env_user`, asked only when the two differ); a
+/// name without control or direction characters, as it goes on every record the user makes.
+pub(crate) fn desk_login<'a>(
+    os_login: &'a str,
+    env_user: Option<&'a str>,
+    trusts: impl FnOnce() -> Result<bool>,
+) -> Result<&'a str> {
+    let login = match env_user.map(str::trim).filter(|u| !u.is_empty() && *u != os_login) {
+        Some(user) if trusts()? => user,
+        Some(user) => {
+            return Err(AppError::Refused(format!(
+                "DUEDESK_USER={user} is refused: this store's setting trust_env_user is off, so the desk \
+                 user is the login '{os_login}'"
+            )));
+        }
+        None => os_login,
+    };
+    crate::domain::input::check_text(login, crate::domain::input::Lines::One)
+        .map_err(|e| AppError::Input(format!("the desk user: {e}")))?;
+    Ok(login)
+}
+
 /// The desk: an open store, the business date, the clock and the user. The store is the app
 /// layer's alone: the command line and the terminal reach it only through the desk's actions.
 pub struct Desk {
@@ -197,21 +220,9 @@ impl Desk {
                 )));
             }
         }
-        let login = match env_user.map(str::trim).filter(|u| !u.is_empty() && *u != os_login) {
-            Some(user) => {
-                if store::setting_get(store.conn(), "trust_env_user")?.as_deref() != Some("true") {
-                    return Err(AppError::Refused(format!(
-                        "DUEDESK_USER={user} is refused: this store's setting trust_env_user is off, so the desk \
-                         user is the login '{os_login}'"
-                    )));
-                }
-                user
-            }
-            None => os_login,
-        };
-        // A login is a name on every record the user makes: no control or direction characters.
-        crate::domain::input::check_text(login, crate::domain::input::Lines::One)
-            .map_err(|e| AppError::Input(format!("the desk user: {e}")))?;
+        let login = desk_login(os_login, env_user, || {
+            Ok(store::setting_get(store.conn(), "trust_env_user")?.as_deref() == Some("true"))
+        })?;
         Desk::open(store, login, as_of, now)
     }
 

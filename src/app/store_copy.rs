@@ -37,13 +37,6 @@ impl Place {
         }
         Ok(Place::Server(t.to_string()))
     }
-
-    fn label(&self) -> String {
-        match self {
-            Place::File(p) => p.display().to_string(),
-            Place::Server(a) => a.clone(),
-        }
-    }
 }
 
 /// What a copy moved.
@@ -61,11 +54,11 @@ pub struct TableRows {
     pub rows: u64,
 }
 
-fn report(from: &Place, to: &Place, copied: Vec<pg::TableCopy>) -> CopyReport {
+fn report(from: String, to: String, copied: Vec<pg::TableCopy>) -> CopyReport {
     let tables: Vec<TableRows> =
         copied.into_iter().map(|t| TableRows { table: t.table, rows: t.rows }).collect();
     let rows = tables.iter().map(|t| t.rows).sum();
-    CopyReport { from: from.label(), to: to.label(), tables, rows }
+    CopyReport { from, to, tables, rows }
 }
 
 impl Desk {
@@ -77,11 +70,9 @@ impl Desk {
         progress: &mut dyn FnMut(&str, u64),
     ) -> Result<CopyReport> {
         let login = self.actor.require(Role::Admin, "copying the whole book")?.login.clone();
-        let to = Place::Server(address.to_string());
         let mut client = pg::connect(address, &login)?;
         let copied = pg::copy_file_to_server(self.store.conn(), &mut client, address, progress)?;
-        let from = Place::File(PathBuf::from(self.store_label()));
-        let report = report(&from, &to, copied);
+        let report = report(self.store_label().to_string(), address.to_string(), copied);
         let detail = serde_json::json!({ "to": address, "rows": report.rows, "tables": report.tables.len() })
             .to_string();
         let at = self.stamp();
@@ -106,21 +97,14 @@ pub fn copy_from_server(
     if pg::schema_version(&mut client)? == 0 {
         return Err(AppError::Input(format!("{address} holds no book to copy")));
     }
-    let login = match env_user.map(str::trim).filter(|u| !u.is_empty() && *u != os_login) {
-        Some(user) if pg::setting(&mut client, "trust_env_user")?.as_deref() == Some("true") => user,
-        Some(user) => {
-            return Err(AppError::Refused(format!(
-                "DUEDESK_USER={user} is refused: the book on the server does not trust its environment, so the \
-                 desk user is the login '{os_login}'"
-            )));
-        }
-        None => os_login,
-    };
+    let login = super::desk_login(os_login, env_user, || {
+        Ok(pg::setting(&mut client, "trust_env_user")?.as_deref() == Some("true"))
+    })?;
     if pg::active_role(&mut client, login)?.as_deref() != Some(Role::Admin.as_str()) {
         return Err(AppError::Refused(format!(
             "copying the whole book needs the admin role on the server's book; '{login}' is not an active admin there"
         )));
     }
     let copied = pg::copy_server_to_file(&mut client, to, address, progress)?;
-    Ok(report(&Place::Server(address.to_string()), &Place::File(to.to_path_buf()), copied))
+    Ok(report(address.to_string(), to.display().to_string(), copied))
 }

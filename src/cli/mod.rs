@@ -90,15 +90,18 @@ fn execute(cli: Cli) -> Result<()> {
         }
         _ => {}
     }
-    // A copy names its own two places; one from a server opens no store file.
+    // A copy names its own two places: from a file it opens that file as the desk, from a server
+    // no store file at all.
     let mut cli = cli;
+    let mut copy_to = None;
     if let Some(Command::Store(what)) = &cli.command {
-        let (from, to) = store_copy::places(what)?;
-        match store_copy::source_file(&from) {
-            Some(file) => cli.db = Some(file),
-            None => {
+        match store_copy::direction(what)? {
+            store_copy::Direction::ToServer { file, address } => {
+                (cli.db, copy_to) = (Some(file), Some(address))
+            }
+            store_copy::Direction::FromServer { address, file } => {
                 let env_user = std::env::var("DUEDESK_USER").ok();
-                return store_copy::from_server(&from, &to, &os_login()?, env_user.as_deref(), format);
+                return store_copy::from_server(&address, &file, &os_login()?, env_user.as_deref(), format);
             }
         }
     }
@@ -347,10 +350,10 @@ fn execute(cli: Cli) -> Result<()> {
             output::done(format, &done, &format!("{key} = {value}"))
         }
         Some(Command::Settings(SettingsCmd::List)) => out.settings(&desk.settings()?),
-        Some(Command::Store(what)) => {
-            let (_, to) = store_copy::places(&what)?;
-            store_copy::to_server(&mut desk, &to, format)
-        }
+        Some(Command::Store(_)) => match copy_to {
+            Some(address) => store_copy::to_server(&mut desk, &address, format),
+            None => Ok(()),
+        },
         Some(Command::Policy(what)) => escalate::policy_cmd(&mut desk, &what, policy, format, value_format),
         Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(()),
     }

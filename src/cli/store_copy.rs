@@ -1,7 +1,7 @@
 //! `duedesk store copy --from … --to …`: a book moved whole between a store file and a
 //! PostgreSQL server (issue #20).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
@@ -25,12 +25,24 @@ pub enum StoreCmd {
     },
 }
 
-/// The places a copy is between, checked before any store is opened: one side a server.
-pub fn places(cmd: &StoreCmd) -> Result<(Place, Place)> {
+/// Which way a copy goes, checked before any store is opened: one side a server.
+pub enum Direction {
+    /// From a store file, opened as the desk, to the server.
+    ToServer {
+        file: PathBuf,
+        address: String,
+    },
+    FromServer {
+        address: String,
+        file: PathBuf,
+    },
+}
+
+pub fn direction(cmd: &StoreCmd) -> Result<Direction> {
     let StoreCmd::Copy { from, to } = cmd;
-    let (from, to) = (Place::parse(from)?, Place::parse(to)?);
-    match (&from, &to) {
-        (Place::File(_), Place::Server(_)) | (Place::Server(_), Place::File(_)) => Ok((from, to)),
+    match (Place::parse(from)?, Place::parse(to)?) {
+        (Place::File(file), Place::Server(address)) => Ok(Direction::ToServer { file, address }),
+        (Place::Server(address), Place::File(file)) => Ok(Direction::FromServer { address, file }),
         _ => Err(AppError::Input(
             "store copy moves a book between a store file and a PostgreSQL server: one of --from and --to is a \
              postgres://… address, the other a file"
@@ -39,17 +51,8 @@ pub fn places(cmd: &StoreCmd) -> Result<(Place, Place)> {
     }
 }
 
-/// The file a copy reads, when it reads one: the desk is opened on it.
-pub fn source_file(from: &Place) -> Option<PathBuf> {
-    match from {
-        Place::File(p) => Some(p.clone()),
-        Place::Server(_) => None,
-    }
-}
-
 /// A copy from the desk's file to the server.
-pub fn to_server(desk: &mut Desk, to: &Place, format: Format) -> Result<()> {
-    let Place::Server(address) = to else { return Err(AppError::Input("not a server".into())) };
+pub fn to_server(desk: &mut Desk, address: &str, format: Format) -> Result<()> {
     let mut p = super::progress("copying the book");
     let report = desk.copy_to_server(address, &mut |_, n| p.tick(n))?;
     drop(p);
@@ -58,17 +61,14 @@ pub fn to_server(desk: &mut Desk, to: &Place, format: Format) -> Result<()> {
 
 /// A copy from the server into a new file.
 pub fn from_server(
-    from: &Place,
-    to: &Place,
+    address: &str,
+    file: &Path,
     login: &str,
     env_user: Option<&str>,
     format: Format,
 ) -> Result<()> {
-    let (Place::Server(address), Place::File(path)) = (from, to) else {
-        return Err(AppError::Input("not from a server to a file".into()));
-    };
     let mut p = super::progress("copying the book");
-    let report = copy_from_server(address, path, login, env_user, &mut |_, n| p.tick(n))?;
+    let report = copy_from_server(address, file, login, env_user, &mut |_, n| p.tick(n))?;
     drop(p);
     print(&report, format)
 }

@@ -46,15 +46,7 @@ impl Store {
     /// Connection set-up and migrations. Opening an up-to-date store reads only: no write lock is
     /// taken, so a desk opens while another one writes.
     fn setup(mut conn: Connection, label: String, path: Option<&Path>) -> Result<Self> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // WAL lets readers on other desks go on while one writes; NORMAL is durable enough under WAL.
-        wal_mode(&conn, &label, path)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        // A desk page asks a few dozen distinct statements; rusqlite keeps 16 by default, and
-        // preparing a joined statement again costs more than running it.
-        conn.set_prepared_statement_cache_capacity(128);
-        migrations::migrate(&mut conn, &label)?;
+        set_up(&mut conn, &label, path)?;
         let mut store = Store {
             conn,
             label,
@@ -168,12 +160,22 @@ pub(super) fn create_bare(path: &Path) -> Result<Connection> {
     create_shared(path)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?;
+    set_up(&mut conn, &path.display().to_string(), Some(path))?;
+    Ok(conn)
+}
+
+/// A connection's set-up, for a store opened or made for a copy: busy timeout, WAL, foreign keys,
+/// the statement cache, the schema brought up to date.
+fn set_up(conn: &mut Connection, label: &str, path: Option<&Path>) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    wal_mode(&conn, &path.display().to_string(), Some(path))?;
+    // WAL lets readers on other desks go on while one writes; NORMAL is durable enough under WAL.
+    wal_mode(conn, label, path)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    migrations::migrate(&mut conn, &path.display().to_string())?;
-    Ok(conn)
+    // A desk page asks a few dozen distinct statements; rusqlite keeps 16 by default, and
+    // preparing a joined statement again costs more than running it.
+    conn.set_prepared_statement_cache_capacity(128);
+    migrations::migrate(conn, label)
 }
 
 fn create_shared(path: &Path) -> Result<()> {

@@ -32,6 +32,11 @@ impl Table {
         self.columns.iter().map(|(c, _)| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
     }
 
+    /// The columns' types as the server's binary COPY takes them.
+    fn types(&self) -> Vec<Type> {
+        self.columns.iter().map(|(_, int)| if *int { Type::INT8 } else { Type::TEXT }).collect()
+    }
+
     fn order(&self) -> String {
         if self.key.is_empty() {
             String::new()
@@ -140,8 +145,7 @@ pub fn copy_file_to_server(
     let indexes = set_indexes_aside(&mut tx)?;
     let mut done = Vec::new();
     for t in &tables {
-        let types: Vec<Type> =
-            t.columns.iter().map(|(_, int)| if *int { Type::INT8 } else { Type::TEXT }).collect();
+        let types = t.types();
         let sink =
             tx.copy_in(&format!("COPY \"{}\" ({}) FROM STDIN (FORMAT binary)", t.name, t.column_list()))?;
         let mut writer = BinaryCopyInWriter::new(sink, &types);
@@ -269,8 +273,7 @@ fn fill_from_server(
         .start()?;
     let mut done = Vec::new();
     for t in &tables {
-        let types: Vec<Type> =
-            t.columns.iter().map(|(_, int)| if *int { Type::INT8 } else { Type::TEXT }).collect();
+        let types = t.types();
         let source = read.copy_out(&format!(
             "COPY (SELECT {} FROM \"{}\"{}) TO STDOUT (FORMAT binary)",
             t.column_list(),
