@@ -11,7 +11,7 @@ use super::Result;
 use super::month_end::{code, month_end_info, month_rows};
 use crate::domain::Money;
 use crate::domain::report::{
-    By, Cohort, Flow, FlowKind, Month, MonthRow, NplPoint, cohorts, group_of, grouped_flows_each, npl_point,
+    By, Cohort, Flow, FlowKind, Month, MonthRow, NplPoint, cohorts, group_rows, grouped_flows_each, npl_point,
 };
 
 /// Marks a month-end's capture complete, with its aggregates and the flows from the month-end
@@ -55,8 +55,8 @@ fn kind_code(kind: FlowKind) -> i64 {
 }
 
 /// The stored word of a group ('' for the whole book) and back.
-fn grp(group: &Option<String>) -> &str {
-    group.as_deref().unwrap_or("")
+fn grp<S: AsRef<str>>(group: &Option<S>) -> &str {
+    group.as_ref().map_or("", |g| g.as_ref())
 }
 
 fn group_from(by: Option<By>, grp: String) -> Option<String> {
@@ -135,10 +135,7 @@ pub(super) fn forget_aggregates(conn: &Connection, month: Month) -> Result<()> {
 }
 
 fn write_month(conn: &Connection, month: Month, by: Option<By>, rows: &[MonthRow]) -> Result<()> {
-    let mut groups: BTreeMap<Option<String>, Vec<&MonthRow>> = BTreeMap::new();
-    for row in rows {
-        groups.entry(group_of(by, row)).or_default().push(row);
-    }
+    let groups = group_rows(by, rows);
     let g = grouping_code(by);
     let mut npl = conn.prepare_cached(
         "INSERT INTO month_agg_npl (month, grouping, grp, loans, outstanding, npl_loans, npl_outstanding) \

@@ -140,9 +140,6 @@ fn folder_is_writable(folder: &Path) -> bool {
     }
 }
 
-/// Creates a new store file readable and writable by its group (mode 0666 less the umask), so
-/// that with `umask 002` in a setgid group directory every desk user of the branch server can
-/// write it. SQLite's own default is 0644, and it gives the -wal and -shm files the store's mode.
 /// A new store file at `path` with the schema and nothing else (no first admin, no settings), for
 /// a book copied in whole (`pg::copy_server_to_file`); a file already there is refused.
 pub(super) fn create_bare(path: &Path) -> Result<Connection> {
@@ -164,6 +161,16 @@ pub(super) fn create_bare(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// A second connection to an opened store's file that only reads (`query_only`): a long read split
+/// in parts read side by side. Its schema is the opener's, brought up to date already.
+pub(super) fn side_reader(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    Ok(conn)
+}
+
 /// A connection's set-up, for a store opened or made for a copy: busy timeout, WAL, foreign keys,
 /// the statement cache, the schema brought up to date.
 fn set_up(conn: &mut Connection, label: &str, path: Option<&Path>) -> Result<()> {
@@ -178,6 +185,9 @@ fn set_up(conn: &mut Connection, label: &str, path: Option<&Path>) -> Result<()>
     migrations::migrate(conn, label)
 }
 
+/// Creates a new store file readable and writable by its group (mode 0666 less the umask), so
+/// that with `umask 002` in a setgid group directory every desk user of the branch server can
+/// write it. SQLite's own default is 0644, and it gives the -wal and -shm files the store's mode.
 fn create_shared(path: &Path) -> Result<()> {
     let mut open = std::fs::OpenOptions::new();
     open.write(true).create_new(true);

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::app::{AppError, Desk, Result};
 use crate::domain::report::{self, Cohort, Flow, FlowKind, Month, MonthRow, Share};
 use crate::domain::{Money, RiskClass, Role};
-use crate::store;
+use crate::store::{self, RowsAsked};
 
 pub use crate::domain::report::By;
 
@@ -104,9 +104,9 @@ impl Desk {
     }
 
     /// A month-end's rows, refused unless it is recorded.
-    fn rows_of(&self, month: Month) -> Result<Vec<MonthRow>> {
+    fn rows_of(&self, month: Month, asked: RowsAsked) -> Result<Vec<MonthRow>> {
         self.recorded(month)?;
-        Ok(store::month_rows(self.store.conn(), month)?)
+        Ok(self.store.month_rows(month, asked)?)
     }
 
     /// Whether a month-end's own aggregates answer for it.
@@ -135,12 +135,11 @@ impl Desk {
         by: Option<By>,
         compute: impl Fn(&[&MonthRow]) -> T,
     ) -> Result<Vec<(Option<String>, T)>> {
-        let rows = self.rows_of(month)?;
-        let mut groups: BTreeMap<Option<String>, Vec<&MonthRow>> = BTreeMap::new();
-        for row in &rows {
-            groups.entry(report::group_of(by, row)).or_default().push(row);
-        }
-        Ok(groups.into_iter().map(|(g, rows)| (g, compute(&rows))).collect())
+        let rows = self.rows_of(month, RowsAsked { by, ..RowsAsked::WHOLE })?;
+        Ok(report::group_rows(by, &rows)
+            .into_iter()
+            .map(|(g, rows)| (g.map(str::to_string), compute(&rows)))
+            .collect())
     }
 
     /// The flows of `kind` of each group between the two month-ends: from the aggregates written
@@ -158,7 +157,9 @@ impl Desk {
         if span.to == span.from.plus(1) && store::pair_aggregated(conn, span.from)? {
             return Ok(store::agg_flows(conn, span.from, span.by, kind)?);
         }
-        let (m1, m2) = (self.rows_of(span.from)?, self.rows_of(span.to)?);
+        // Grouped by where a loan was at M1: the names of M2 are not needed.
+        let m1 = self.rows_of(span.from, RowsAsked::part(span.by, false))?;
+        let m2 = self.rows_of(span.to, RowsAsked::part(None, false))?;
         Ok(report::grouped_flows(&m1, &m2, span.by, kind).into_iter().collect())
     }
 
@@ -336,10 +337,16 @@ impl Desk {
         // From the rows: the large customers of a month-end are as many as its output (about a
         // sixth of the customers on the benchmark's book), so stored they cost as much as the
         // rows and save no time.
-        for (group, large) in self.grouped_rows(month, by, |rows| report::large(rows.iter().copied()))? {
-            let ids: Vec<i64> = large.iter().map(|l| l.customer).collect();
-            let refs = store::customer_refs(self.store.conn(), &ids)?;
-            out.extend(large.into_iter().zip(refs).map(|(l, customer_id)| LargeRow {
+        let rows = self.rows_of(month, RowsAsked::part(by, true))?;
+        let groups: Vec<(Option<String>, Vec<report::Large>)> = report::group_rows(by, &rows)
+            .into_iter()
+            .map(|(group, rows)| (group.map(str::to_string), report::large(rows)))
+            .collect();
+        drop(rows);
+        let ids: Vec<i64> = groups.iter().flat_map(|(_, large)| large.iter().map(|l| l.customer)).collect();
+        let mut refs = store::customer_refs(self.store.conn(), &ids)?.into_iter();
+        for (group, large) in groups {
+            out.extend(large.into_iter().zip(refs.by_ref()).map(|(l, customer_id)| LargeRow {
                 group: group.clone(),
                 month,
                 customer_id,

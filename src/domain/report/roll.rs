@@ -4,13 +4,11 @@ use serde::Serialize;
 
 use crate::domain::{Bucket, Money};
 
-use super::migration::flows;
-use super::{Flow, FlowKind, MonthRow, Share};
+use super::{Flow, FlowKind, MonthRow, Share, flows};
 
 /// Every from × to bucket flow of the loans active at M1 (`closed`, `written_off` at M2 too).
 pub fn roll_flows(m1: &[MonthRow], m2: &[MonthRow]) -> Vec<Flow> {
-    let kind = FlowKind::Bucket;
-    flows(m1, m2, |r| r.bucket().as_str(), |w| kind.rank(w))
+    flows(m1, m2, FlowKind::Bucket)
 }
 
 /// The roll rate Mi → Mi+1.

@@ -1,5 +1,7 @@
 //! A loan at a month-end, as the reports read it.
 
+use std::sync::Arc;
+
 use crate::domain::{Bucket, LoanStatus, Money, Product, RiskClass};
 
 use super::Month;
@@ -19,8 +21,9 @@ pub struct MonthRow {
     pub principal: Money,
     pub disbursed: Month,
     pub product: Product,
-    pub owner: Option<String>,
-    pub branch: Option<String>,
+    /// The owner's login and the branch's name: shared by every row of the same one.
+    pub owner: Option<Arc<str>>,
+    pub branch: Option<Arc<str>>,
 }
 
 impl MonthRow {
