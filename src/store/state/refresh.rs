@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use chrono::NaiveDate;
-use rusqlite::types::Value;
+use rusqlite::types::{Type, Value};
 use rusqlite::{Connection, Statement, params};
 
 use super::compute::{BATCH_LOANS, COLUMNS, FACTS_SQL, Facts, Job, Row, WIDTH, assessed_row, row_of};
@@ -75,12 +75,28 @@ impl<'c> Standing<'c> {
 
 fn prepare_table(conn: &Connection, table: StateTable) -> Result<()> {
     if table == StateTable::Scratch {
-        conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS loan_state_scratch AS SELECT * FROM main.loan_state WHERE 0;\
-             DELETE FROM temp.loan_state_scratch;",
-        )?;
+        conn.execute_batch(&format!(
+            "CREATE TEMP TABLE IF NOT EXISTS loan_state_scratch {}; DELETE FROM temp.loan_state_scratch;",
+            scratch_columns(conn)?
+        ))?;
     }
     Ok(())
+}
+
+/// The shared snapshot's column list, its key included (a copy made by `AS SELECT` has none, and
+/// every page read in loan order was then a scan and a sort of the whole copy), without its
+/// reference to `loans`, which a temporary table cannot hold.
+fn scratch_columns(conn: &Connection) -> Result<String> {
+    let sql: String = conn.query_row(
+        "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = 'loan_state'",
+        [],
+        |r| r.get(0),
+    )?;
+    let columns = sql
+        .find('(')
+        .map(|at| &sql[at..])
+        .ok_or_else(|| StoreError::Corrupt("loan_state's schema".into()))?;
+    Ok(columns.replace("REFERENCES loans(id)", ""))
 }
 
 fn has_rows(conn: &Connection) -> Result<bool> {
@@ -111,9 +127,14 @@ pub fn refresh_all(
     let mut loans = conn.prepare(&format!("{FACTS_SQL} ORDER BY l.id"))?;
     let mut pays =
         conn.prepare("SELECT loan_id, paid_on, amount_cents FROM payments ORDER BY loan_id, paid_on")?;
-    let mut pay_rows =
-        pays.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
-    let mut pending: Option<(i64, String, i64)> = pay_rows.next().transpose()?;
+    // A book's every payment goes by here: each date parsed where it lies, not copied first.
+    let mut pay_rows = pays.query_map([], |r| {
+        let day = r.get_ref(1)?.as_str()?;
+        let day = parse_day(day)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, Type::Text, Box::new(e)))?;
+        Ok((r.get::<_, i64>(0)?, day, r.get::<_, i64>(2)?))
+    })?;
+    let mut pending: Option<(i64, NaiveDate, i64)> = pay_rows.next().transpose()?;
     let mut rows = loans.query([])?;
     let mut done = 0u64;
     // The schedules and figures are computed on a second thread while this one reads the next
@@ -168,10 +189,7 @@ pub fn refresh_all(
                         pending.take_if(|(loan_id, _, _)| *loan_id <= facts.id.0)
                     {
                         if loan_id == facts.id.0 {
-                            payments.push(Payment {
-                                paid_on: parse_day(&day)?,
-                                amount: Money::from_cents(cents),
-                            });
+                            payments.push(Payment { paid_on: day, amount: Money::from_cents(cents) });
                         }
                         pending = pay_rows.next().transpose()?;
                     }
@@ -235,4 +253,36 @@ pub fn refresh_loans(conn: &Connection, ids: &[LoanId], rules: &AssessRules) -> 
         writer.put(&row)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+
+    #[test]
+    fn the_scratch_copy_is_keyed_by_loan_like_the_snapshot() {
+        let store = Store::open_in_memory().expect("store");
+        let day = crate::domain::parse_date("2026-01-31").expect("day");
+        store.refresh_scratch(day, &crate::domain::AssessRules::default(), &mut |_| {}).expect("scratch");
+        let key: String = store
+            .conn()
+            .query_row(
+                "SELECT name FROM pragma_table_info('loan_state_scratch', 'temp') WHERE pk = 1",
+                [],
+                |r| r.get(0),
+            )
+            .expect("a key");
+        assert_eq!(key, "loan_id");
+        let columns = |schema: &str, table: &str| -> i64 {
+            store
+                .conn()
+                .query_row(
+                    &format!("SELECT count(*) FROM pragma_table_info('{table}', '{schema}')"),
+                    [],
+                    |r| r.get(0),
+                )
+                .expect("columns")
+        };
+        assert_eq!(columns("temp", "loan_state_scratch"), columns("main", "loan_state"));
+    }
 }
