@@ -1,6 +1,7 @@
 //! `loans --as-of` a month-end already captured answers from its month-end rows: the same loans
 //! in the same order, with the same figures for every field those rows keep, as the list the book
-//! recomputed for that date (`--recompute`) gives; nothing for the fields they do not keep.
+//! recomputed for that date (`--recompute`) gives; the stage, warning level and watchlist mark as
+//! they stood that day; nothing for the fields they do not keep.
 
 mod common;
 
@@ -29,12 +30,13 @@ const KEPT: &[&str] = &[
     "as_of",
 ];
 
+/// The fields it keeps as they stood on the month-end, where the recomputed list gives today's
+/// (it takes the stage, the open signals and the watchlist as they are now).
+const KEPT_AS_THEN: &[&str] = &["stage", "warning_level", "watchlist"];
+
 /// The fields it does not keep: `null`.
 const NOT_KEPT: &[&str] = &[
-    "stage",
     "class_reason",
-    "warning_level",
-    "watchlist",
     "customer_rating",
     "overdue_principal",
     "overdue_interest",
@@ -110,6 +112,9 @@ fn a_captured_month_end_lists_from_its_rows_as_the_recomputed_book_does() {
             for f in NOT_KEPT {
                 assert_eq!(row.get(*f), Some(&Value::Null), "{f} in {row}");
             }
+            for f in KEPT_AS_THEN {
+                assert!(row.get(*f).is_some_and(|v| v.is_string() || v.is_boolean()), "{f} in {row}");
+            }
         }
     }
     // A status is the one at the month-end; a page is a page of the same list.
@@ -151,6 +156,20 @@ fn a_question_the_rows_cannot_answer_is_recomputed() {
     let table = d.ok(&["--as-of", "2026-01-31", "loans", "--limit", "3", "--format", "table"]);
     let lines: Vec<&str> = table.stdout.lines().collect();
     assert!(lines[0].starts_with("LOAN") && lines[0].contains("STAGE"), "{}", table.stdout);
-    // No stage is kept at a month-end: the column says so.
-    assert!(lines[1].split_whitespace().nth(2) == Some("-"), "{}", table.stdout);
+    // The stage is the one the month-end's row keeps.
+    let stage = lines[1].split_whitespace().nth(2);
+    assert!(
+        stage.is_some_and(|s| [
+            "current",
+            "reminder",
+            "negotiation",
+            "guarantor",
+            "legal",
+            "closed",
+            "written_off"
+        ]
+        .contains(&s)),
+        "{}",
+        table.stdout
+    );
 }

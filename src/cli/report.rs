@@ -173,6 +173,8 @@ const LARGE: Fields = &[
     ("overdue", right("OVERDUE")),
     ("max_dpd", right("DPD")),
     ("class", left("CLASS")),
+    ("warning_level", left("WARN")),
+    ("watchlist", left("WATCH")),
 ];
 
 /// The CSV header of a report's fields.

@@ -32,6 +32,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0024_month_aggregates.sql"),
     include_str!("../../migrations/0025_warnings_order.sql"),
     include_str!("../../migrations/0026_warning_facts.sql"),
+    include_str!("../../migrations/0027_month_end_standing.sql"),
 ];
 
 #[cfg(test)]

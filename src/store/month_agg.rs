@@ -21,8 +21,8 @@ pub fn finish_capture(conn: &Connection, month: Month, source: &str, actor: &str
         .prepare_cached("SELECT count(*) FROM month_end WHERE month = ?1")?
         .query_row([month.key()], |r| r.get(0))?;
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO month_ends (month, as_of, source, actor, loans, captured_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR REPLACE INTO month_ends (month, as_of, source, actor, loans, captured_at, full_rows) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)",
     )?
     .execute(params![month.key(), month.last_day().to_string(), source, actor, loans, at])?;
     aggregate_month(conn, month, true)?;

@@ -2,16 +2,19 @@
 //! from a snapshot rolled (or computed) to that date, and read back by the reports.
 
 use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
 use super::row::{self, Cols, FromRow};
+use super::settings::parse_day;
 use super::state::StateAt;
 use super::state_row::{CLASS_COLUMNS, ClassParts};
 use crate::domain::report::{By, Month, MonthRow};
-use crate::domain::{LoanStatus, Money, Product, RiskClass};
+use crate::domain::warning::{Level, WarningLevel};
+use crate::domain::{LoanStatus, Money, Product, RiskClass, Stage};
 
 /// The codes month-end rows keep (migration 0022): a word's place in its list.
 pub(super) const STATUSES: [LoanStatus; 3] = [LoanStatus::Active, LoanStatus::Closed, LoanStatus::WrittenOff];
@@ -47,6 +50,9 @@ pub struct MonthEndInfo {
     pub actor: String,
     pub loans: u64,
     pub captured_at: String,
+    /// Its rows carry each loan's stage, warning level and watchlist mark (a month-end recorded
+    /// before they were kept has none of them).
+    pub full_rows: bool,
 }
 
 impl FromRow for MonthEndInfo {
@@ -59,11 +65,12 @@ impl FromRow for MonthEndInfo {
             actor: c.get("actor")?,
             loans: c.get::<i64>("loans")?.try_into().unwrap_or(0),
             captured_at: c.get("captured_at")?,
+            full_rows: c.get::<i64>("full_rows")? == 1,
         })
     }
 }
 
-const INFO: &str = "SELECT month, as_of, source, actor, loans, captured_at FROM month_ends";
+const INFO: &str = "SELECT month, as_of, source, actor, loans, captured_at, full_rows FROM month_ends";
 
 /// The month-end, if its capture is complete.
 pub fn month_end_info(conn: &Connection, month: Month) -> Result<Option<MonthEndInfo>> {
@@ -93,6 +100,8 @@ struct Source {
     disbursed: NaiveDate,
     written_off_on: Option<NaiveDate>,
     product: Product,
+    /// The stage the loan is in now (its stage on the month-end comes from its stage events).
+    stage: Stage,
     owner: Option<i64>,
     branch: Option<String>,
     class: ClassParts,
@@ -110,6 +119,7 @@ impl FromRow for Source {
             disbursed: c.day("disbursed_on")?,
             written_off_on: c.opt_day("written_off_on")?,
             product: c.word("product")?,
+            stage: c.word("stage")?,
             owner: c.get("assignee_id")?,
             branch: c.get("branch")?,
             class: ClassParts::read(c)?,
@@ -124,22 +134,29 @@ pub fn capture_page(
     conn: &Connection,
     at: &StateAt,
     month: Month,
+    watched: &HashSet<i64>,
     after: i64,
     limit: u32,
 ) -> Result<Option<i64>> {
     let sql = format!(
         "SELECT s.loan_id, l.customer_id, s.status, s.outstanding_principal, s.overdue_amount, \
-         l.principal_cents, l.disbursed_on, l.written_off_on, l.product, s.assignee_id, l.branch, {CLASS_COLUMNS} \
+         l.principal_cents, l.disbursed_on, l.written_off_on, l.product, l.stage, s.assignee_id, l.branch, {CLASS_COLUMNS} \
          FROM {} s JOIN loans l ON l.id = s.loan_id \
          WHERE s.loan_id > ?1 AND l.disbursed_on <= ?2 ORDER BY s.loan_id LIMIT ?3",
         at.table.name()
     );
     let end = month.last_day().to_string();
     let page: Vec<Source> = row::all(&mut *conn.prepare_cached(&sql)?, params![after, end, limit])?;
+    let (levels, stages) = match (page.first(), page.last()) {
+        (Some(first), Some(last)) => {
+            (levels_on(conn, first.loan, last.loan, &end)?, stages_on(conn, first.loan, last.loan, at.on)?)
+        }
+        _ => (HashMap::new(), HashMap::new()),
+    };
     let mut insert = conn.prepare_cached(
         "INSERT INTO month_end (month, loan_id, customer_id, status, dpd, class, outstanding, \
-         overdue, principal, disbursed, product, owner_id, branch) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+         overdue, principal, disbursed, product, owner_id, branch, warning, watchlist, stage) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
          ON CONFLICT (month, loan_id) DO NOTHING",
     )?;
     let mut branches: std::collections::HashMap<String, Option<i64>> = std::collections::HashMap::new();
@@ -175,9 +192,75 @@ pub fn capture_page(
             code(&Product::ALL, &s.product),
             s.owner,
             branch,
+            code(WarningLevel::ALL, &levels.get(&s.loan).copied().unwrap_or(WarningLevel::None)),
+            watched.contains(&s.customer),
+            code(&Stage::ALL, &stage_then(status, stages.get(&s.loan).copied().unwrap_or(s.stage))),
         ])?;
     }
     Ok(page.last().map(|s| s.loan))
+}
+
+/// The warning level on `day` of each loan from `first` to `last` with a signal open that day.
+fn levels_on(conn: &Connection, first: i64, last: i64, day: &str) -> Result<HashMap<i64, WarningLevel>> {
+    let mut q = conn.prepare_cached(
+        "SELECT loan_id, level FROM signals WHERE loan_id BETWEEN ?1 AND ?2 AND raised_on <= ?3 \
+         AND (closed_on IS NULL OR closed_on > ?3)",
+    )?;
+    let mut highest: HashMap<i64, Level> = HashMap::new();
+    let mut rows = q.query(params![first, last, day])?;
+    while let Some(r) = rows.next()? {
+        let level: Level =
+            r.get::<_, String>(1)?.parse().map_err(|e: String| super::StoreError::Corrupt(e))?;
+        let at = highest.entry(r.get(0)?).or_insert(level);
+        *at = Level::highest([*at, level]).unwrap_or(level);
+    }
+    Ok(highest.into_iter().map(|(loan, level)| (loan, Some(level).into())).collect())
+}
+
+/// The stage on `day` of each loan from `first` to `last` with a stage event: the stage its last
+/// event by then moved it to, or, when every event is later, the stage the first moved it from.
+fn stages_on(conn: &Connection, first: i64, last: i64, day: NaiveDate) -> Result<HashMap<i64, Stage>> {
+    let mut q = conn.prepare_cached(
+        "SELECT loan_id, from_stage, to_stage, as_of FROM stage_events WHERE loan_id BETWEEN ?1 AND ?2 \
+         ORDER BY loan_id, id",
+    )?;
+    let mut rows = q.query(params![first, last])?;
+    let mut then: HashMap<i64, (Stage, bool)> = HashMap::new();
+    let word = |text: String| text.parse::<Stage>().map_err(|e| super::StoreError::Corrupt(e.to_string()));
+    while let Some(r) = rows.next()? {
+        let loan: i64 = r.get(0)?;
+        let by_then = parse_day(&r.get::<_, String>(3)?)? <= day;
+        match (then.get(&loan), by_then) {
+            (_, true) => {
+                then.insert(loan, (word(r.get(2)?)?, true));
+            }
+            (None, false) => {
+                then.insert(loan, (word(r.get(1)?)?, false));
+            }
+            (Some(_), false) => {}
+        }
+    }
+    Ok(then.into_iter().map(|(loan, (stage, _))| (loan, stage)).collect())
+}
+
+/// A loan's stage on a month-end from its status then and the stage its events give (a stage
+/// closed or written off since, for a loan active then, is what the ledger's status says).
+fn stage_then(status: LoanStatus, recorded: Stage) -> Stage {
+    match status {
+        LoanStatus::WrittenOff => Stage::WrittenOff,
+        LoanStatus::Closed => Stage::Closed,
+        LoanStatus::Active if recorded.is_terminal() => Stage::Current,
+        LoanStatus::Active => recorded,
+    }
+}
+
+/// The customers on the watchlist on `day` (entered by then, not left by then).
+pub fn watched_on(conn: &Connection, day: NaiveDate) -> Result<HashSet<i64>> {
+    let mut q = conn.prepare_cached(
+        "SELECT DISTINCT customer_id FROM watchlist WHERE entered_on <= ?1 AND (left_on IS NULL OR left_on > ?1)",
+    )?;
+    let ids = q.query_map([day.to_string()], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The last loan id a month-end's capture has written (0 before any): where a stopped one goes on.
@@ -225,21 +308,27 @@ pub struct RowsAsked {
     /// owner and branch none unless `by` names them). SQLite reads half as much for it.
     pub whole: bool,
     pub by: Option<By>,
+    /// The stage, warning level and watchlist mark, read with a part of a row too (a whole row
+    /// has them).
+    pub standing: bool,
 }
 
 impl RowsAsked {
-    pub const WHOLE: RowsAsked = RowsAsked { active_only: false, whole: true, by: None };
+    pub const WHOLE: RowsAsked = RowsAsked { active_only: false, whole: true, by: None, standing: true };
 
     /// What the flows between two month-ends and the large customers read.
     pub fn part(by: Option<By>, active_only: bool) -> RowsAsked {
-        RowsAsked { active_only, whole: false, by }
+        RowsAsked { active_only, whole: false, by, standing: false }
     }
 
-    /// Whether the row's origin (principal, disbursed, product), owner and branch are read.
-    fn reads(self) -> (bool, bool, bool) {
+    /// Whether the row's origin (principal, disbursed, product), owner, branch and standing
+    /// (stage, warning level, watchlist) are read.
+    fn reads(self) -> (bool, bool, bool, bool) {
         match (self.whole, self.by) {
-            (true, _) => (true, true, true),
-            (false, by) => (by == Some(By::Product), by == Some(By::Owner), by == Some(By::Branch)),
+            (true, _) => (true, true, true, true),
+            (false, by) => {
+                (by == Some(By::Product), by == Some(By::Owner), by == Some(By::Branch), self.standing)
+            }
         }
     }
 }
@@ -294,17 +383,19 @@ fn month_rows_between(
 ) -> Result<Vec<MonthRow>> {
     // Each reader its own names: rows sharing one `Arc` across threads contend on its count.
     let names = Names::read(conn)?;
-    let (origin, owner, branch) = asked.reads();
+    let (origin, owner, branch, standing) = asked.reads();
     let sql = format!(
-        "SELECT loan_id, customer_id, status, dpd, class, outstanding, overdue{}{}{} FROM month_end \
+        "SELECT loan_id, customer_id, status, dpd, class, outstanding, overdue{}{}{}{} FROM month_end \
          WHERE month = ?1 AND loan_id BETWEEN ?2 AND ?3{} ORDER BY loan_id",
         if origin { ", principal, disbursed, product" } else { "" },
         if owner { ", owner_id" } else { "" },
         if branch { ", branch" } else { "" },
+        if standing { ", warning, watchlist, stage" } else { "" },
         if asked.active_only { " AND status = 0" } else { "" },
     );
-    let (owner_at, branch_at) =
-        (7 + 3 * usize::from(origin), 7 + 3 * usize::from(origin) + usize::from(owner));
+    let owner_at = 7 + 3 * usize::from(origin);
+    let branch_at = owner_at + usize::from(owner);
+    let warning_at = branch_at + usize::from(branch);
     let mut q = conn.prepare_cached(&sql)?;
     let mut rows = q.query(params![month.key(), from, to])?;
     let mut out =
@@ -334,6 +425,17 @@ fn month_rows_between(
             product,
             owner: if owner { Names::find(&names.logins, r.get(owner_at)?) } else { None },
             branch: if branch { Names::find(&names.branches, r.get(branch_at)?) } else { None },
+            warning: if standing {
+                decode(WarningLevel::ALL, r.get(warning_at)?, "warning")?
+            } else {
+                WarningLevel::None
+            },
+            watchlist: standing && r.get::<_, i64>(warning_at + 1)? == 1,
+            stage: if standing {
+                decode(&Stage::ALL, r.get(warning_at + 2)?, "stage")?
+            } else {
+                Stage::Current
+            },
         });
     }
     Ok(out)

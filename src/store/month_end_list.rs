@@ -10,7 +10,8 @@ use super::queue::SortKey;
 use super::row::{self, Cols, FromRow};
 use super::users::UserId;
 use crate::domain::report::Month;
-use crate::domain::{LoanStatus, Money, Product, RiskClass};
+use crate::domain::warning::WarningLevel;
+use crate::domain::{LoanStatus, Money, Product, RiskClass, Stage};
 
 /// What a month-end list asks: the list's filters month-end rows can answer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,6 +41,9 @@ pub struct MonthEndListRow {
     pub last_outcome: Option<String>,
     pub next_action_on: Option<NaiveDate>,
     pub held_until: Option<NaiveDate>,
+    pub warning: WarningLevel,
+    pub watchlist: bool,
+    pub stage: Stage,
 }
 
 impl FromRow for MonthEndListRow {
@@ -61,6 +65,9 @@ impl FromRow for MonthEndListRow {
             last_outcome: c.get("last_outcome")?,
             next_action_on: c.opt_day("next_action_on")?,
             held_until: c.opt_day("held_until")?,
+            warning: decode(WarningLevel::ALL, c.get("warning")?, "warning")?,
+            watchlist: c.get::<i64>("watchlist")? == 1,
+            stage: decode(&Stage::ALL, c.get("stage")?, "stage")?,
         })
     }
 }
@@ -99,7 +106,7 @@ pub fn month_end_list(
         "SELECT l.loan_ref, l.borrower, l.phone, l.product, l.principal_cents, u.login, l.agency, m.status, m.dpd, \
          m.class, m.outstanding, m.overdue, l.last_contact_at, l.last_outcome, l.next_action_on, \
          (SELECT max(h.until_on) FROM holds h WHERE h.loan_id = m.loan_id AND h.from_on <= ?2 AND h.until_on >= ?2 \
-         AND (h.lifted_on IS NULL OR h.lifted_on > ?2)) AS held_until \
+         AND (h.lifted_on IS NULL OR h.lifted_on > ?2)) AS held_until, m.warning, m.watchlist, m.stage \
          FROM month_end m JOIN loans l ON l.id = m.loan_id JOIN customers c ON c.id = l.customer_id \
          LEFT JOIN users u ON u.id = c.assignee_id \
          WHERE m.month = ?1{conds} ORDER BY {order} LIMIT ?{} OFFSET ?{}",

@@ -29,8 +29,9 @@ pub(super) fn capture(
         let end = month.last_day();
         store::refresh_all(conn, StateTable::Scratch, end, rules, &mut |_| {})?;
         let at = StateAt::scratch(end, *rules);
+        let watched = store::watched_on(conn, end)?;
         let mut after = 0;
-        while let Some(next) = store::capture_page(conn, &at, month, after, CAPTURE_BATCH)? {
+        while let Some(next) = store::capture_page(conn, &at, month, &watched, after, CAPTURE_BATCH)? {
             after = next;
         }
         store::finish_capture(conn, month, BY_CAPTURE, actor, stamp)?;

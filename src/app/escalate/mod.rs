@@ -228,11 +228,12 @@ impl Desk {
         // computed whole), a dry run computes its own scratch copy.
         let refreshing = RunPhase::Refresh.as_str();
         // The month-ends the run passes, each as the book stood that day, before the roll to its
-        // own date moves the snapshot past them.
-        let month_ends = if dry_run {
+        // own date moves the snapshot past them; a month-end on the run's own date once the run
+        // has done that day's work (its moves, its signals), as the book stands at its close.
+        let mut month_ends = if dry_run {
             Vec::new()
         } else {
-            self.capture_passed_month_ends(as_of, &rules, &actor, progress)?
+            self.capture_passed_month_ends(as_of, as_of - chrono::Days::new(1), &rules, &actor, progress)?
         };
         let book = if dry_run {
             self.store.refresh_scratch(as_of, &rules, &mut |n| progress(refreshing, n))?;
@@ -281,7 +282,7 @@ impl Desk {
             maturity_notices: 0,
             signals: SignalCounts::default(),
             class_changes,
-            month_ends,
+            month_ends: Vec::new(),
             transitions: Vec::new(),
             changes: Vec::new(),
         };
@@ -296,8 +297,10 @@ impl Desk {
         if !dry_run {
             let signals = RunPhase::Signals.as_str();
             report.signals = self.warnings_pass(policy, &mut |n| progress(signals, n))?;
+            month_ends.extend(self.capture_passed_month_ends(as_of, as_of, &rules, &actor, progress)?);
         }
 
+        report.month_ends = month_ends;
         let mut counts: BTreeMap<(Stage, Stage), u64> = BTreeMap::new();
         for c in &report.changes {
             *counts.entry((c.from, c.to)).or_default() += 1;

@@ -31,18 +31,20 @@ pub(crate) fn months_due(last: Option<Month>, as_of: NaiveDate) -> Vec<Month> {
 }
 
 impl Desk {
-    /// Records the month-ends a run for `as_of` passes, from the shared snapshot rolled forward to
-    /// each (or a scratch copy for one the snapshot has already passed). Returns those recorded.
+    /// Records the month-ends a run for `as_of` passes that end by `through`, from the shared
+    /// snapshot rolled forward to each (or a scratch copy for one the snapshot has already
+    /// passed). Returns those recorded.
     pub(super) fn capture_passed_month_ends(
         &mut self,
         as_of: NaiveDate,
+        through: NaiveDate,
         rules: &AssessRules,
         actor: &str,
         progress: &mut dyn FnMut(&'static str, u64),
     ) -> Result<Vec<Month>> {
         let last = store::last_month_end(self.store.conn())?;
         let mut done = Vec::new();
-        for month in months_due(last, as_of) {
+        for month in months_due(last, as_of).into_iter().filter(|m| m.last_day() <= through) {
             if store::month_end_info(self.store.conn(), month)?.is_some() {
                 continue;
             }
@@ -85,9 +87,11 @@ impl Desk {
         progress: &mut dyn FnMut(u64),
     ) -> Result<u64> {
         let mut after = store::captured_through(self.store.conn(), month)?;
+        // Who was on the watchlist that day: history, unchanged by what the capture writes.
+        let watched = store::watched_on(self.store.conn(), month.last_day())?;
         let mut written = 0u64;
         while let Some(last) =
-            self.store.write(|tx| store::capture_page(tx, at, month, after, CAPTURE_BATCH))?
+            self.store.write(|tx| store::capture_page(tx, at, month, &watched, after, CAPTURE_BATCH))?
         {
             after = last;
             written += u64::from(CAPTURE_BATCH);

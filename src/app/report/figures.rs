@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::app::{AppError, Desk, Result};
 use crate::domain::report::{self, Cohort, Flow, FlowKind, Month, MonthRow, Share};
+use crate::domain::warning::WarningLevel;
 use crate::domain::{Money, RiskClass, Role};
 use crate::store::{self, RowsAsked};
 
@@ -88,6 +89,9 @@ pub struct LargeRow {
     pub overdue: Money,
     pub max_dpd: i64,
     pub class: RiskClass,
+    /// `null` for a month-end recorded before month-end rows kept warnings.
+    pub warning_level: Option<WarningLevel>,
+    pub watchlist: Option<bool>,
 }
 
 impl Desk {
@@ -337,7 +341,8 @@ impl Desk {
         // From the rows: the large customers of a month-end are as many as its output (about a
         // sixth of the customers on the benchmark's book), so stored they cost as much as the
         // rows and save no time.
-        let rows = self.rows_of(month, RowsAsked::part(by, true))?;
+        let kept = store::month_end_info(self.store.conn(), month)?.is_some_and(|m| m.full_rows);
+        let rows = self.rows_of(month, RowsAsked { standing: kept, ..RowsAsked::part(by, true) })?;
         let groups: Vec<(Option<String>, Vec<report::Large>)> = report::group_rows(by, &rows)
             .into_iter()
             .map(|(group, rows)| (group.map(str::to_string), report::large(rows)))
@@ -355,6 +360,8 @@ impl Desk {
                 overdue: l.overdue,
                 max_dpd: l.max_dpd,
                 class: l.class,
+                warning_level: kept.then_some(l.warning),
+                watchlist: kept.then_some(l.watchlist),
             }));
         }
         Ok(())

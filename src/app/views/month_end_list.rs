@@ -13,8 +13,9 @@ use crate::domain::{Bucket, LoanStatus, Money, Product, PromiseStatus, RiskClass
 use crate::store::{self, MonthEndFilter, MonthEndListRow, SnapshotFor};
 
 /// One row of the loan list as of a month-end, from its month-end row: `loans --format json`'s
-/// fields, with `null` for those a month-end row does not keep: the stage (a later run moves it),
-/// the class's reason and the early-warning fields, the overdue amount's parts, the penalty, the
+/// fields, with `null` for those a month-end row does not keep: the class's reason, the
+/// customer's rating (and the stage, warning level and watchlist mark of a month-end recorded
+/// before rows kept them), the overdue amount's parts, the penalty, the
 /// next installment, the payoff, the due-soon window and the promise (the recomputed snapshot
 /// alone has them), and who has the case open now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,21 +56,22 @@ pub struct MonthEndLoan {
 }
 
 impl MonthEndLoan {
-    fn of(r: MonthEndListRow, as_of: NaiveDate) -> Self {
+    /// `kept`: the month-end's rows carry the stage, warning level and watchlist mark.
+    fn of(r: MonthEndListRow, as_of: NaiveDate, kept: bool) -> Self {
         MonthEndLoan {
             loan_id: r.loan_ref,
             borrower: r.borrower,
             product: r.product,
             assignee: r.assignee,
-            stage: None,
+            stage: kept.then_some(r.stage),
             agency: r.agency,
             status: r.status,
             dpd: r.dpd,
             bucket: Bucket::for_dpd(r.dpd),
             class: r.class,
             class_reason: None,
-            warning_level: None,
-            watchlist: None,
+            warning_level: kept.then(|| r.warning.as_str().to_string()),
+            watchlist: kept.then_some(r.watchlist),
             customer_rating: None,
             principal: r.principal,
             outstanding_principal: r.outstanding,
@@ -111,10 +113,10 @@ impl Desk {
         if !answerable
             || self.as_of != month.last_day()
             || store::snapshot_for(self.store.conn(), self.as_of)? == SnapshotFor::Holds
-            || store::month_end_info(self.store.conn(), month)?.is_none()
         {
             return Ok(None);
         }
+        let Some(info) = store::month_end_info(self.store.conn(), month)? else { return Ok(None) };
         let assignee = match q.assignee.as_deref() {
             Some(login) => Some(
                 store::user_by_login(self.store.conn(), login)?
@@ -132,7 +134,7 @@ impl Desk {
         Ok(Some(
             rows.into_iter()
                 .map(|r| {
-                    let mut row = MonthEndLoan::of(r, self.as_of);
+                    let mut row = MonthEndLoan::of(r, self.as_of, info.full_rows);
                     if !full {
                         row.phone = row.phone.map(|p| crate::app::privacy::mask(PiiField::Phone, &p));
                     }

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::domain::warning::{Level, WarningLevel};
 use crate::domain::{Money, RiskClass};
 
 use super::MonthRow;
@@ -19,6 +20,9 @@ pub struct Large {
     pub max_dpd: i64,
     /// The worst class among the customer's active loans.
     pub class: RiskClass,
+    /// The highest warning level among them, and whether the customer was on the watchlist.
+    pub warning: WarningLevel,
+    pub watchlist: bool,
 }
 
 /// Large customers, largest outstanding first.
@@ -36,6 +40,8 @@ pub fn large<'a>(rows: impl IntoIterator<Item = &'a MonthRow>) -> Vec<Large> {
                 overdue: Money::ZERO,
                 max_dpd: 0,
                 class: RiskClass::Normal,
+                warning: WarningLevel::None,
+                watchlist: false,
             };
             for row in loans {
                 c.loans += 1;
@@ -43,6 +49,8 @@ pub fn large<'a>(rows: impl IntoIterator<Item = &'a MonthRow>) -> Vec<Large> {
                 c.overdue += row.overdue;
                 c.max_dpd = c.max_dpd.max(row.dpd);
                 c.class = c.class.max(row.class);
+                c.warning = Level::highest(c.warning.level().into_iter().chain(row.warning.level())).into();
+                c.watchlist |= row.watchlist;
             }
             (c.outstanding >= LARGE_EXPOSURE).then_some(c)
         })

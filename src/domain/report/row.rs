@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::domain::{Bucket, LoanStatus, Money, Product, RiskClass};
+use crate::domain::warning::WarningLevel;
+use crate::domain::{Bucket, LoanStatus, Money, Product, RiskClass, Stage};
 
 use super::Month;
 
@@ -24,6 +25,11 @@ pub struct MonthRow {
     /// The owner's login and the branch's name: shared by every row of the same one.
     pub owner: Option<Arc<str>>,
     pub branch: Option<Arc<str>>,
+    /// The loan's warning level and whether its customer was on the watchlist that day.
+    pub warning: WarningLevel,
+    pub watchlist: bool,
+    /// The loan's collection stage that day.
+    pub stage: Stage,
 }
 
 impl MonthRow {

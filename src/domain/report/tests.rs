@@ -13,7 +13,8 @@
 //! | H | 7 | normal, DPD 0, 10 (disbursed 2026-01) | special mention, DPD 31, 10 |
 
 use super::*;
-use crate::domain::{LoanStatus, Money, Product, RiskClass};
+use crate::domain::warning::WarningLevel;
+use crate::domain::{LoanStatus, Money, Product, RiskClass, Stage};
 
 fn k(thousands: i64) -> Money {
     Money::from_cents(thousands * 100_000)
@@ -50,6 +51,9 @@ fn row(
         product: Product::Annuity,
         owner: None,
         branch: None,
+        warning: WarningLevel::None,
+        watchlist: false,
+        stage: Stage::Current,
     }
 }
 

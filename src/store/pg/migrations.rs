@@ -33,6 +33,7 @@ pub const STEPS: &[&str] = &[
     include_str!("../../../migrations/postgres/0024_month_aggregates.sql"),
     include_str!("../../../migrations/postgres/0025_warnings_order.sql"),
     include_str!("../../../migrations/postgres/0026_warning_facts.sql"),
+    include_str!("../../../migrations/postgres/0027_month_end_standing.sql"),
 ];
 
 /// The advisory lock a migration holds for its transaction ("duedesk" in ASCII).
