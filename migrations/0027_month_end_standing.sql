@@ -9,3 +9,7 @@ ALTER TABLE month_end ADD COLUMN warning INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE month_end ADD COLUMN watchlist INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE month_end ADD COLUMN stage INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE month_ends ADD COLUMN full_rows INTEGER NOT NULL DEFAULT 0;
+-- What a capture reads of them for a range of loans, from the index alone: each signal's days
+-- and level, each stage event's day and stages.
+CREATE INDEX signals_loan_days ON signals(loan_id, raised_on, closed_on, level);
+CREATE INDEX stage_events_loan_days ON stage_events(loan_id, id, as_of, from_stage, to_stage);
