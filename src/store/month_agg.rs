@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, params};
 
 use super::Result;
-use super::month_end::{code, month_end_info, month_rows};
+use super::month_end::{RowsAsked, code, month_end_info, month_rows_between, month_rows_each};
 use crate::domain::Money;
 use crate::domain::report::{
     By, Cohort, Flow, FlowKind, Month, MonthRow, NplPoint, cohorts, group_rows, grouped_flows_each, npl_point,
@@ -16,7 +16,14 @@ use crate::domain::report::{
 
 /// Marks a month-end's capture complete, with its aggregates and the flows from the month-end
 /// before it and to the one after it written in the same transaction.
-pub fn finish_capture(conn: &Connection, month: Month, source: &str, actor: &str, at: &str) -> Result<u64> {
+pub fn finish_capture(
+    conn: &Connection,
+    month: Month,
+    source: &str,
+    actor: &str,
+    at: &str,
+    rows: RowsWritten,
+) -> Result<u64> {
     let loans: i64 = conn
         .prepare_cached("SELECT count(*) FROM month_end WHERE month = ?1")?
         .query_row([month.key()], |r| r.get(0))?;
@@ -25,8 +32,17 @@ pub fn finish_capture(conn: &Connection, month: Month, source: &str, actor: &str
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)",
     )?
     .execute(params![month.key(), month.last_day().to_string(), source, actor, loans, at])?;
-    aggregate_month(conn, month, true)?;
+    aggregate_month(conn, month, true, rows)?;
     Ok(u64::try_from(loans).unwrap_or(0))
+}
+
+/// Where the month-end rows a capture finishes were written: committed before (a page a
+/// transaction, so other connections may read them beside the writer), or in the writer's own
+/// transaction (the demo's history, aggregates made on opening), where only it sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowsWritten {
+    Committed,
+    InThisTransaction,
 }
 
 /// Forgets a month-end (to capture it again).
@@ -91,7 +107,7 @@ pub fn aggregate_pending(conn: &Connection) -> Result<()> {
     let pending = aggregates_pending(conn)?;
     for &month in &pending {
         // A pending month after this one writes the pair with it itself.
-        aggregate_month(conn, month, !pending.contains(&month.plus(1)))?;
+        aggregate_month(conn, month, !pending.contains(&month.plus(1)), RowsWritten::InThisTransaction)?;
     }
     Ok(())
 }
@@ -99,21 +115,42 @@ pub fn aggregate_pending(conn: &Connection) -> Result<()> {
 /// Writes a complete month-end's aggregates, in place of any it had, and the flows from the
 /// month-end before it (if recorded) and, with `next`, to the one after it (if recorded), then
 /// marks it aggregated.
-pub fn aggregate_month(conn: &Connection, month: Month, next: bool) -> Result<()> {
-    let rows = month_rows(conn, month)?;
+pub fn aggregate_month(conn: &Connection, month: Month, next: bool, rows_are: RowsWritten) -> Result<()> {
+    let (prev, after) = (month.plus(-1), month.plus(1));
+    let with_prev = month_end_info(conn, prev)?.is_some();
+    let with_next = next && month_end_info(conn, after)?.is_some();
+    // The month-end and those beside it read side by side; the one after only as far as the
+    // flows into it need (its state, not its groups).
+    let mut asks = vec![(month, RowsAsked::WHOLE)];
+    if with_prev {
+        asks.push((prev, RowsAsked::WHOLE));
+    }
+    if with_next {
+        asks.push((after, RowsAsked::part(None, false)));
+    }
+    let mut read = match rows_are {
+        RowsWritten::Committed => month_rows_each(conn, &asks)?,
+        RowsWritten::InThisTransaction => asks
+            .iter()
+            .map(|&(m, asked)| month_rows_between(conn, asked, m, i64::MIN, i64::MAX))
+            .collect::<Result<_>>()?,
+    }
+    .into_iter();
+    let rows = read.next().unwrap_or_default();
+    let (prev_rows, next_rows) =
+        (with_prev.then(|| read.next()).flatten(), with_next.then(|| read.next()).flatten());
     forget_own(conn, month)?;
     for by in groupings() {
         write_month(conn, month, by, &rows)?;
     }
-    let prev = month.plus(-1);
     conn.execute("DELETE FROM month_agg_flow WHERE month = ?1", [prev.key()])?;
-    if month_end_info(conn, prev)?.is_some() {
-        write_flows(conn, prev, &month_rows(conn, prev)?, &rows)?;
+    if let Some(prev_rows) = prev_rows {
+        write_flows(conn, prev, &prev_rows, &rows)?;
     }
     if next {
         conn.execute("DELETE FROM month_agg_flow WHERE month = ?1", [month.key()])?;
-        if month_end_info(conn, month.plus(1))?.is_some() {
-            write_flows(conn, month, &rows, &month_rows(conn, month.plus(1))?)?;
+        if let Some(next_rows) = next_rows {
+            write_flows(conn, month, &rows, &next_rows)?;
         }
     }
     conn.execute("UPDATE month_ends SET aggregated = 1 WHERE month = ?1", [month.key()])?;
@@ -320,7 +357,15 @@ mod tests {
     }
 
     fn capture(conn: &Connection, m: &str) {
-        finish_capture(conn, month(m), "capture", "admin", "2026-03-01T10:00:00+08:00").expect("capture");
+        finish_capture(
+            conn,
+            month(m),
+            "capture",
+            "admin",
+            "2026-03-01T10:00:00+08:00",
+            RowsWritten::InThisTransaction,
+        )
+        .expect("capture");
     }
 
     fn class_flows(conn: &Connection) -> Vec<(&'static str, &'static str, u64, i64)> {

@@ -339,6 +339,35 @@ pub fn month_rows(conn: &Connection, month: Month) -> Result<Vec<MonthRow>> {
     month_rows_between(conn, RowsAsked::WHOLE, month, i64::MIN, i64::MAX)
 }
 
+/// Several month-ends' rows, each asked as it says, the second and later ones each on a
+/// connection of its own beside `conn` when the store is a file. For a writer whose transaction
+/// has not touched these rows (a capture's last step: its rows were committed page by page),
+/// what the others read is what it would read itself.
+pub(super) fn month_rows_each(conn: &Connection, asks: &[(Month, RowsAsked)]) -> Result<Vec<Vec<MonthRow>>> {
+    let read = |c: &Connection, (month, asked): (Month, RowsAsked)| {
+        month_rows_between(c, asked, month, i64::MIN, i64::MAX)
+    };
+    let path = conn.path().filter(|p| !p.is_empty()).map(std::path::Path::new);
+    let (Some(path), [first, rest @ ..]) = (path, asks) else {
+        return asks.iter().map(|&ask| read(conn, ask)).collect();
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = rest
+            .iter()
+            .map(|&ask| scope.spawn(move || read(&super::open::side_reader(path)?, ask)))
+            .collect();
+        let mut out = vec![read(conn, *first)?];
+        for other in others {
+            out.push(
+                other
+                    .join()
+                    .map_err(|_| super::StoreError::Corrupt("a month-end reader stopped".into()))??,
+            );
+        }
+        Ok(out)
+    })
+}
+
 /// Below this many loans a month-end is read in one part.
 const SPLIT_FROM: i64 = 100_000;
 
@@ -374,7 +403,7 @@ impl super::Store {
     }
 }
 
-fn month_rows_between(
+pub(super) fn month_rows_between(
     conn: &Connection,
     asked: RowsAsked,
     month: Month,

@@ -34,7 +34,7 @@ pub(super) fn capture(
         while let Some(next) = store::capture_page(conn, &at, month, &watched, after, CAPTURE_BATCH)? {
             after = next;
         }
-        store::finish_capture(conn, month, BY_CAPTURE, actor, stamp)?;
+        store::finish_capture(conn, month, BY_CAPTURE, actor, stamp, store::RowsWritten::InThisTransaction)?;
     }
     Ok(HISTORY as u64)
 }

@@ -101,7 +101,7 @@ impl Desk {
         // finds it recorded writes nothing more.
         let stamp = self.stamp();
         self.store.write(|tx| -> Result<u64> {
-            let loans = store::finish_capture(tx, month, source, actor, &stamp)?;
+            let loans = store::finish_capture(tx, month, source, actor, &stamp, store::RowsWritten::Committed)?;
             let detail = serde_json::json!({ "month": month, "as_of": month.last_day(), "loans": loans, "source": source });
             store::insert_audit(tx, &stamp, actor, "month_end_capture", "month_end", Some(&month.to_string()), &detail.to_string())?;
             Ok(loans)
