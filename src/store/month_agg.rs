@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, params};
 
 use super::Result;
-use super::month_end::{RowsAsked, code, month_end_info, month_rows_between, month_rows_each};
+use super::month_end::{code, month_end_info};
+use super::month_rows::{RowsAsked, month_rows_between, month_rows_each};
 use crate::domain::Money;
 use crate::domain::report::{
     By, Cohort, Flow, FlowKind, Month, MonthRow, NplPoint, cohorts, group_rows, grouped_flows_each, npl_point,

@@ -1,18 +1,18 @@
-//! Month-end history (migration 0022): each loan's row at a month-end, written a page at a time
-//! from a snapshot rolled (or computed) to that date, and read back by the reports.
+//! Month-end history (migrations 0022, 0027): each loan's row at a month-end, written a page at a
+//! time from a snapshot rolled (or computed) to that date, with its stage, warning level and
+//! watchlist mark from their history; read back by the reports in `month_rows.rs`.
 
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::Result;
 use super::row::{self, Cols, FromRow};
 use super::settings::parse_day;
 use super::state::StateAt;
 use super::state_row::{CLASS_COLUMNS, ClassParts};
-use crate::domain::report::{By, Month, MonthRow};
+use crate::domain::report::Month;
 use crate::domain::warning::{Level, WarningLevel};
 use crate::domain::{LoanStatus, Money, Product, RiskClass, Stage};
 
@@ -225,22 +225,17 @@ fn stages_on(conn: &Connection, first: i64, last: i64, day: NaiveDate) -> Result
          ORDER BY loan_id, id",
     )?;
     let mut rows = q.query(params![first, last])?;
-    let mut then: HashMap<i64, (Stage, bool)> = HashMap::new();
+    let mut then: HashMap<i64, Stage> = HashMap::new();
     let word = |text: String| text.parse::<Stage>().map_err(|e| super::StoreError::Corrupt(e.to_string()));
     while let Some(r) = rows.next()? {
         let loan: i64 = r.get(0)?;
-        let by_then = parse_day(&r.get::<_, String>(3)?)? <= day;
-        match (then.get(&loan), by_then) {
-            (_, true) => {
-                then.insert(loan, (word(r.get(2)?)?, true));
-            }
-            (None, false) => {
-                then.insert(loan, (word(r.get(1)?)?, false));
-            }
-            (Some(_), false) => {}
+        if parse_day(&r.get::<_, String>(3)?)? <= day {
+            then.insert(loan, word(r.get(2)?)?);
+        } else if let std::collections::hash_map::Entry::Vacant(first) = then.entry(loan) {
+            first.insert(word(r.get(1)?)?);
         }
     }
-    Ok(then.into_iter().map(|(loan, (stage, _))| (loan, stage)).collect())
+    Ok(then)
 }
 
 /// A loan's stage on a month-end from its status then and the stage its events give (a stage
@@ -269,350 +264,4 @@ pub fn captured_through(conn: &Connection, month: Month) -> Result<i64> {
         .prepare_cached("SELECT max(loan_id) FROM month_end WHERE month = ?1")?
         .query_row([month.key()], |r| r.get::<_, Option<i64>>(0))?
         .unwrap_or(0))
-}
-
-/// Logins and branch names by id, each shared by the rows that name it; sorted by id (a handful
-/// of each: a binary search costs less than hashing on every row).
-struct Names {
-    logins: Vec<(i64, Arc<str>)>,
-    branches: Vec<(i64, Arc<str>)>,
-}
-
-impl Names {
-    fn read(conn: &Connection) -> Result<Names> {
-        let names = |sql: &str| -> Result<Vec<(i64, Arc<str>)>> {
-            let mut q = conn.prepare_cached(sql)?;
-            let pairs = q.query_map([], |r| Ok((r.get::<_, i64>(0)?, Arc::from(r.get::<_, String>(1)?))))?;
-            Ok(pairs.collect::<rusqlite::Result<_>>()?)
-        };
-        Ok(Names {
-            logins: names("SELECT id, login FROM users ORDER BY id")?,
-            branches: names("SELECT id, name FROM month_end_branch ORDER BY id")?,
-        })
-    }
-
-    fn find(names: &[(i64, Arc<str>)], id: Option<i64>) -> Option<Arc<str>> {
-        let id = id?;
-        names.binary_search_by_key(&id, |(k, _)| *k).ok().map(|i| names[i].1.clone())
-    }
-}
-
-/// Which of a month-end's rows a report reads, and how much of each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RowsAsked {
-    /// Only the loans active at the month-end.
-    pub active_only: bool,
-    /// The whole row; otherwise only what the flows and the large customers read — loan,
-    /// customer, status, DPD, class, outstanding, overdue, and the group of `by` — and the rest
-    /// left empty (principal zero, disbursed in the month-end's own month, product the first,
-    /// owner and branch none unless `by` names them). SQLite reads half as much for it.
-    pub whole: bool,
-    pub by: Option<By>,
-    /// The stage, warning level and watchlist mark, read with a part of a row too (a whole row
-    /// has them).
-    pub standing: bool,
-}
-
-impl RowsAsked {
-    pub const WHOLE: RowsAsked = RowsAsked { active_only: false, whole: true, by: None, standing: true };
-
-    /// What the flows between two month-ends and the large customers read.
-    pub fn part(by: Option<By>, active_only: bool) -> RowsAsked {
-        RowsAsked { active_only, whole: false, by, standing: false }
-    }
-
-    /// Whether the row's origin (principal, disbursed, product), owner, branch and standing
-    /// (stage, warning level, watchlist) are read.
-    fn reads(self) -> (bool, bool, bool, bool) {
-        match (self.whole, self.by) {
-            (true, _) => (true, true, true, true),
-            (false, by) => {
-                (by == Some(By::Product), by == Some(By::Owner), by == Some(By::Branch), self.standing)
-            }
-        }
-    }
-}
-
-/// A month-end's rows in loan order, with the owner's login and the branch's name (each read
-/// once into a map rather than joined on every row).
-pub fn month_rows(conn: &Connection, month: Month) -> Result<Vec<MonthRow>> {
-    month_rows_between(conn, RowsAsked::WHOLE, month, i64::MIN, i64::MAX)
-}
-
-/// Several month-ends' rows, each asked as it says, the second and later ones each on a
-/// connection of its own beside `conn` when the store is a file. For a writer whose transaction
-/// has not touched these rows (a capture's last step: its rows were committed page by page),
-/// what the others read is what it would read itself.
-pub(super) fn month_rows_each(conn: &Connection, asks: &[(Month, RowsAsked)]) -> Result<Vec<Vec<MonthRow>>> {
-    let read = |c: &Connection, (month, asked): (Month, RowsAsked)| {
-        month_rows_between(c, asked, month, i64::MIN, i64::MAX)
-    };
-    let path = conn.path().filter(|p| !p.is_empty()).map(std::path::Path::new);
-    let (Some(path), [first, rest @ ..]) = (path, asks) else {
-        return asks.iter().map(|&ask| read(conn, ask)).collect();
-    };
-    std::thread::scope(|scope| {
-        let others: Vec<_> = rest
-            .iter()
-            .map(|&ask| scope.spawn(move || read(&super::open::side_reader(path)?, ask)))
-            .collect();
-        let mut out = vec![read(conn, *first)?];
-        for other in others {
-            out.push(
-                other
-                    .join()
-                    .map_err(|_| super::StoreError::Corrupt("a month-end reader stopped".into()))??,
-            );
-        }
-        Ok(out)
-    })
-}
-
-/// Below this many loans a month-end is read in one part.
-const SPLIT_FROM: i64 = 100_000;
-
-impl super::Store {
-    /// The rows `asked` of a month-end, in loan order; the two halves of its loans read side by
-    /// side on two connections when the store is a file and the month-end is large (a report's
-    /// wait is mostly this read).
-    pub fn month_rows(&self, month: Month, asked: RowsAsked) -> Result<Vec<MonthRow>> {
-        let conn = self.conn();
-        let (low, high): (Option<i64>, Option<i64>) = conn
-            .prepare_cached("SELECT min(loan_id), max(loan_id) FROM month_end WHERE month = ?1")?
-            .query_row([month.key()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let (Some(path), Some(low), Some(high)) = (self.path.as_deref(), low, high) else {
-            return month_rows_between(conn, asked, month, i64::MIN, i64::MAX);
-        };
-        if high - low < SPLIT_FROM {
-            return month_rows_between(conn, asked, month, i64::MIN, i64::MAX);
-        }
-        let middle = low + (high - low) / 2;
-        std::thread::scope(|scope| {
-            let upper = scope.spawn(|| {
-                let side = super::open::side_reader(path)?;
-                month_rows_between(&side, asked, month, middle + 1, i64::MAX)
-            });
-            let mut rows = month_rows_between(conn, asked, month, i64::MIN, middle)?;
-            rows.extend(
-                upper
-                    .join()
-                    .map_err(|_| super::StoreError::Corrupt("a month-end reader stopped".into()))??,
-            );
-            Ok(rows)
-        })
-    }
-}
-
-pub(super) fn month_rows_between(
-    conn: &Connection,
-    asked: RowsAsked,
-    month: Month,
-    from: i64,
-    to: i64,
-) -> Result<Vec<MonthRow>> {
-    // Each reader its own names: rows sharing one `Arc` across threads contend on its count.
-    let names = Names::read(conn)?;
-    let (origin, owner, branch, standing) = asked.reads();
-    let sql = format!(
-        "SELECT loan_id, customer_id, status, dpd, class, outstanding, overdue{}{}{}{} FROM month_end \
-         WHERE month = ?1 AND loan_id BETWEEN ?2 AND ?3{} ORDER BY loan_id",
-        if origin { ", principal, disbursed, product" } else { "" },
-        if owner { ", owner_id" } else { "" },
-        if branch { ", branch" } else { "" },
-        if standing { ", warning, watchlist, stage" } else { "" },
-        if asked.active_only { " AND status = 0" } else { "" },
-    );
-    let owner_at = 7 + 3 * usize::from(origin);
-    let branch_at = owner_at + usize::from(owner);
-    let warning_at = branch_at + usize::from(branch);
-    let mut q = conn.prepare_cached(&sql)?;
-    let mut rows = q.query(params![month.key(), from, to])?;
-    let mut out =
-        Vec::with_capacity(usize::try_from(to.saturating_sub(from)).unwrap_or(0).clamp(16, 1 << 20));
-    let bad = |what: &str, key: i64| super::StoreError::Corrupt(format!("{what} {key}"));
-    while let Some(r) = rows.next()? {
-        let (principal, disbursed, product) = if origin {
-            let disbursed: i64 = r.get(8)?;
-            (
-                Money::from_cents(r.get(7)?),
-                Month::from_key(disbursed).ok_or_else(|| bad("month", disbursed))?,
-                decode(&Product::ALL, r.get(9)?, "product")?,
-            )
-        } else {
-            (Money::ZERO, month, Product::ALL[0])
-        };
-        out.push(MonthRow {
-            loan: r.get(0)?,
-            customer: r.get(1)?,
-            status: decode(&STATUSES, r.get(2)?, "status")?,
-            dpd: r.get(3)?,
-            class: decode(&RiskClass::ALL, r.get(4)?, "class")?,
-            outstanding: Money::from_cents(r.get(5)?),
-            overdue: Money::from_cents(r.get(6)?),
-            principal,
-            disbursed,
-            product,
-            owner: if owner { Names::find(&names.logins, r.get(owner_at)?) } else { None },
-            branch: if branch { Names::find(&names.branches, r.get(branch_at)?) } else { None },
-            warning: if standing {
-                decode(WarningLevel::ALL, r.get(warning_at)?, "warning")?
-            } else {
-                WarningLevel::None
-            },
-            watchlist: standing && r.get::<_, i64>(warning_at + 1)? == 1,
-            stage: if standing {
-                decode(&Stage::ALL, r.get(warning_at + 2)?, "stage")?
-            } else {
-                Stage::Current
-            },
-        });
-    }
-    Ok(out)
-}
-
-/// Customers' references by id, for the large-customer report (an empty one for an id not there).
-pub fn customer_refs(conn: &Connection, ids: &[i64]) -> Result<Vec<String>> {
-    let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_unstable_by_key(|&i| ids[i]);
-    let mut out = vec![String::new(); ids.len()];
-    let (Some(&first), Some(&last)) = (order.first(), order.last()) else { return Ok(out) };
-    let (low, high) = (ids[first], ids[last]);
-    // Many ids close together: one walk over the range beats a lookup each.
-    if (ids.len() as i128) * 8 >= i128::from(high) - i128::from(low) {
-        let mut q = conn.prepare_cached(
-            "SELECT id, customer_ref FROM customers WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
-        )?;
-        let mut rows = q.query([low, high])?;
-        let mut wanted = order.iter().peekable();
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            while wanted.next_if(|&&i| ids[i] < id).is_some() {}
-            let mut reference: Option<String> = None;
-            while let Some(i) = wanted.next_if(|&&i| ids[i] == id) {
-                out[*i] = match &reference {
-                    Some(r) => r.clone(),
-                    None => reference.insert(r.get::<_, String>(1)?).clone(),
-                };
-            }
-            if wanted.peek().is_none() {
-                break;
-            }
-        }
-        return Ok(out);
-    }
-    let mut q = conn.prepare_cached("SELECT customer_ref FROM customers WHERE id = ?1")?;
-    for i in order {
-        if let Some(r) = q.query_row([ids[i]], |r| r.get::<_, String>(0)).optional()? {
-            out[i] = r;
-        }
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::Store;
-
-    /// Loans 1..=40 and 200,001..=200,040 (far enough apart for two readers), owners and branches
-    /// on some, a few closed.
-    fn book(store: &Store, month: Month) {
-        let conn = store.conn();
-        conn.execute("INSERT INTO month_end_branch (id, name) VALUES (1, '东城'), (2, 'West')", [])
-            .expect("branches");
-        conn.execute(
-            "INSERT INTO users (login, display_name, role, created_at) VALUES ('wang', '王', 'collector', '2026-01-01T09:00:00+08:00')",
-            [],
-        )
-        .expect("user");
-        let owner = conn.last_insert_rowid();
-        for loan in (1..=40).chain(200_001..=200_040) {
-            conn.execute(
-                "INSERT INTO month_end (month, loan_id, customer_id, status, dpd, class, outstanding, overdue, \
-                 principal, disbursed, product, owner_id, branch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 202501, ?10, ?11, ?12)",
-                params![
-                    month.key(),
-                    loan,
-                    loan % 7,
-                    i64::from(loan % 5 == 0),
-                    loan % 200,
-                    loan % 4,
-                    loan * 1000,
-                    loan * 10,
-                    loan * 2000,
-                    loan % 3,
-                    (loan % 2 == 0).then_some(owner),
-                    [None, Some(1), Some(2)][(loan % 3) as usize],
-                ],
-            )
-            .expect("row");
-        }
-    }
-
-    #[test]
-    fn a_month_end_read_in_two_halves_equals_one_read() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(&dir.path().join("desk.db")).expect("open");
-        let month: Month = "2026-01".parse().expect("month");
-        book(&store, month);
-        let whole = month_rows(store.conn(), month).expect("one read");
-        assert_eq!(whole.len(), 80);
-        assert!(
-            whole.iter().any(|r| r.branch.as_deref() == Some("东城"))
-                && whole.iter().any(|r| r.owner.is_some())
-        );
-        assert_eq!(store.month_rows(month, RowsAsked::WHOLE).expect("two readers"), whole);
-
-        for by in [None, Some(By::Branch), Some(By::Owner), Some(By::Product)] {
-            for active_only in [false, true] {
-                let part = store.month_rows(month, RowsAsked::part(by, active_only)).expect("part");
-                let expected: Vec<&MonthRow> = whole.iter().filter(|r| !active_only || r.active()).collect();
-                assert_eq!(part.len(), expected.len(), "{by:?} {active_only}");
-                for (got, want) in part.iter().zip(expected) {
-                    let kept = (
-                        got.loan,
-                        got.customer,
-                        got.status,
-                        got.dpd,
-                        got.class,
-                        got.outstanding,
-                        got.overdue,
-                    );
-                    assert_eq!(
-                        kept,
-                        (
-                            want.loan,
-                            want.customer,
-                            want.status,
-                            want.dpd,
-                            want.class,
-                            want.outstanding,
-                            want.overdue
-                        )
-                    );
-                    if let Some(by) = by {
-                        assert_eq!(by.word(got), by.word(want), "the group is read");
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn customer_references_come_back_in_the_order_asked_walked_or_looked_up() {
-        let store = Store::open_in_memory().expect("store");
-        let conn = store.conn();
-        for id in (1..=10).chain([5000]) {
-            conn.execute(
-                "INSERT INTO customers (id, customer_ref, name) VALUES (?1, ?2, '客户')",
-                params![id, format!("C{id}")],
-            )
-            .expect("customer");
-        }
-        // Close together: one walk over the ids.
-        assert_eq!(customer_refs(conn, &[3, 1, 3, 10]).expect("walk"), ["C3", "C1", "C3", "C10"]);
-        // Far apart: a lookup each; an id not there comes back empty.
-        assert_eq!(customer_refs(conn, &[5000, 2, 99_999]).expect("lookups"), ["C5000", "C2", ""]);
-        assert_eq!(customer_refs(conn, &[]).expect("none"), Vec::<String>::new());
-    }
 }
