@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::Result;
 use super::month_end::{STATUSES, decode};
@@ -94,10 +94,8 @@ pub(super) fn month_rows_each(conn: &Connection, asks: &[(Month, RowsAsked)]) ->
         return asks.iter().map(|&ask| read(conn, ask)).collect();
     };
     std::thread::scope(|scope| {
-        let others: Vec<_> = rest
-            .iter()
-            .map(|&ask| scope.spawn(move || read(&super::open::side_reader(path)?, ask)))
-            .collect();
+        let others: Vec<_> =
+            rest.iter().map(|&ask| scope.spawn(move || read(&side_reader(path)?, ask))).collect();
         let mut out = vec![read(conn, *first)?];
         for other in others {
             out.push(
@@ -108,6 +106,16 @@ pub(super) fn month_rows_each(conn: &Connection, asks: &[(Month, RowsAsked)]) ->
         }
         Ok(out)
     })
+}
+
+/// A second connection to an opened store's file that only reads (`query_only`), for a long
+/// read split in parts read side by side. Its schema is the opener's, brought up to date already.
+fn side_reader(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    Ok(conn)
 }
 
 /// Below this many loans a month-end is read in one part.
@@ -131,7 +139,7 @@ impl super::Store {
         let middle = low + (high - low) / 2;
         std::thread::scope(|scope| {
             let upper = scope.spawn(|| {
-                let side = super::open::side_reader(path)?;
+                let side = side_reader(path)?;
                 month_rows_between(&side, asked, month, middle + 1, i64::MAX)
             });
             let mut rows = month_rows_between(conn, asked, month, i64::MIN, middle)?;

@@ -161,16 +161,6 @@ pub(super) fn create_bare(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// A second connection to an opened store's file that only reads (`query_only`): a long read split
-/// in parts read side by side. Its schema is the opener's, brought up to date already.
-pub(super) fn side_reader(path: &Path) -> Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "query_only", "ON")?;
-    Ok(conn)
-}
-
 /// A connection's set-up, for a store opened or made for a copy: busy timeout, WAL, foreign keys,
 /// the statement cache, the schema brought up to date.
 fn set_up(conn: &mut Connection, label: &str, path: Option<&Path>) -> Result<()> {
