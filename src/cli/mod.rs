@@ -197,8 +197,8 @@ fn execute(cli: Cli) -> Result<()> {
                 && let Some(rows) = desk.list_month_end(&q)?
             {
                 eprintln!(
-                    "duedesk: as of the month-end {}, from its month-end rows: stage, overdue principal and \
-                     interest, penalty, next due, payoff, due-soon and promise are not kept there (--recompute gives them)",
+                    "duedesk: as of the month-end {}, from its month-end rows: overdue principal and interest, \
+                     penalty, next due, payoff, due-soon and promise are not kept there (--recompute gives them)",
                     desk.as_of
                 );
                 return out.month_end_loans(&rows);
