@@ -35,10 +35,9 @@ pub fn annuity_payment(principal: Money, rate: Rate, n: u32) -> Money {
         return to_money(div_round(i128::from(principal.cents()), i128::from(n)));
     }
     let (a, cents) = (rate.e4(), principal.cents());
-    fixed_factor(a, n).and_then(|fixed| rounded(fixed, cents)).unwrap_or_else(|| {
-        let f = Factor::new(a, n);
-        to_money(big_div_round(&(BigInt::from(cents) * &f.times), &f.per))
-    })
+    fixed_factor(a, n)
+        .and_then(|fixed| rounded(fixed, cents))
+        .unwrap_or_else(|| Factor::new(a, n).payment(cents))
 }
 
 /// Bits after the point of a fixed-point factor.
@@ -56,6 +55,11 @@ impl Factor {
         let grown = num_traits::pow(&d + &a, n as usize);
         let base = num_traits::pow(d.clone(), n as usize);
         Factor { times: &a * &grown, per: d * (grown - base) }
+    }
+
+    /// The payment of `cents` of principal, by the exact division.
+    fn payment(&self, cents: i64) -> Money {
+        to_money(big_div_round(&(BigInt::from(cents) * &self.times), &self.per))
     }
 
     /// `floor(times · 2^FIXED_BITS / per)`, when it is small enough to multiply a principal by.
@@ -259,13 +263,13 @@ mod tests {
 
     /// The exact payment, by the big-integer division alone.
     fn exact_payment(cents: i64, a: i64, n: u32) -> Money {
-        let f = Factor::new(a, n);
-        to_money(big_div_round(&(BigInt::from(cents) * &f.times), &f.per))
+        Factor::new(a, n).payment(cents)
     }
 
     #[test]
     fn the_fixed_point_payment_is_the_exact_one_wherever_it_decides() {
-        // Principals whose exact payment is within a hair of a half cent, found by search.
+        // Every principal up to 2,000.00: the fixed point decides nearly all, and those it does
+        // it decides as the exact division does.
         let (a, n) = (49_000, 360);
         let fixed = Factor::new(a, n).fixed().expect("a factor below 2");
         let mut undecided = 0;

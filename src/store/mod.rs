@@ -67,7 +67,7 @@ pub use lookup::*;
 pub use month_agg::*;
 pub use month_end::*;
 pub use month_end_list::{MonthEndFilter, MonthEndListRow, month_end_list};
-pub use month_rows::{RowsAsked, customer_refs, month_rows};
+pub use month_rows::{RowsAsked, customer_refs};
 pub use notices::*;
 pub use payments::*;
 pub use queue::*;

@@ -9,7 +9,7 @@ use rusqlite::{Connection, params};
 
 use super::Result;
 use super::month_end::{code, month_end_info};
-use super::month_rows::{RowsAsked, month_rows_between, month_rows_each};
+use super::month_rows::{RowsAsked, month_rows_each};
 use crate::domain::Money;
 use crate::domain::report::{
     By, Cohort, Flow, FlowKind, Month, MonthRow, NplPoint, cohorts, group_rows, grouped_flows_each, npl_point,
@@ -129,14 +129,7 @@ pub fn aggregate_month(conn: &Connection, month: Month, next: bool, rows_are: Ro
     if with_next {
         asks.push((after, RowsAsked::part(None, false)));
     }
-    let mut read = match rows_are {
-        RowsWritten::Committed => month_rows_each(conn, &asks)?,
-        RowsWritten::InThisTransaction => asks
-            .iter()
-            .map(|&(m, asked)| month_rows_between(conn, asked, m, i64::MIN, i64::MAX))
-            .collect::<Result<_>>()?,
-    }
-    .into_iter();
+    let mut read = month_rows_each(conn, &asks, rows_are == RowsWritten::Committed)?.into_iter();
     let rows = read.next().unwrap_or_default();
     let (prev_rows, next_rows) =
         (with_prev.then(|| read.next()).flatten(), with_next.then(|| read.next()).flatten());

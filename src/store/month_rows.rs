@@ -75,21 +75,19 @@ impl RowsAsked {
     }
 }
 
-/// A month-end's rows in loan order, with the owner's login and the branch's name (each read
-/// once into a map rather than joined on every row).
-pub fn month_rows(conn: &Connection, month: Month) -> Result<Vec<MonthRow>> {
-    month_rows_between(conn, RowsAsked::WHOLE, month, i64::MIN, i64::MAX)
-}
-
-/// Several month-ends' rows, each asked as it says, the second and later ones each on a
-/// connection of its own beside `conn` when the store is a file. For a writer whose transaction
-/// has not touched these rows (a capture's last step: its rows were committed page by page),
-/// what the others read is what it would read itself.
-pub(super) fn month_rows_each(conn: &Connection, asks: &[(Month, RowsAsked)]) -> Result<Vec<Vec<MonthRow>>> {
+/// Several month-ends' rows, each asked as it says; with `side_by_side`, the second and later
+/// ones each on a connection of its own beside `conn` when the store is a file. Only for rows
+/// committed before: a writer whose transaction has not touched them (a capture's last step, its
+/// rows committed page by page) reads what the others read.
+pub(super) fn month_rows_each(
+    conn: &Connection,
+    asks: &[(Month, RowsAsked)],
+    side_by_side: bool,
+) -> Result<Vec<Vec<MonthRow>>> {
     let read = |c: &Connection, (month, asked): (Month, RowsAsked)| {
         month_rows_between(c, asked, month, i64::MIN, i64::MAX)
     };
-    let path = conn.path().filter(|p| !p.is_empty()).map(Path::new);
+    let path = conn.path().filter(|p| side_by_side && !p.is_empty()).map(Path::new);
     let (Some(path), [first, rest @ ..]) = (path, asks) else {
         return asks.iter().map(|&ask| read(conn, ask)).collect();
     };
@@ -98,14 +96,15 @@ pub(super) fn month_rows_each(conn: &Connection, asks: &[(Month, RowsAsked)]) ->
             rest.iter().map(|&ask| scope.spawn(move || read(&side_reader(path)?, ask))).collect();
         let mut out = vec![read(conn, *first)?];
         for other in others {
-            out.push(
-                other
-                    .join()
-                    .map_err(|_| super::StoreError::Corrupt("a month-end reader stopped".into()))??,
-            );
+            out.push(joined(other)?);
         }
         Ok(out)
     })
+}
+
+/// What a reader on a thread of its own read.
+fn joined<T>(reader: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    reader.join().map_err(|_| super::StoreError::Corrupt("a month-end reader stopped".into()))?
 }
 
 /// A second connection to an opened store's file that only reads (`query_only`), for a long
@@ -143,17 +142,13 @@ impl super::Store {
                 month_rows_between(&side, asked, month, middle + 1, i64::MAX)
             });
             let mut rows = month_rows_between(conn, asked, month, i64::MIN, middle)?;
-            rows.extend(
-                upper
-                    .join()
-                    .map_err(|_| super::StoreError::Corrupt("a month-end reader stopped".into()))??,
-            );
+            rows.extend(joined(upper)?);
             Ok(rows)
         })
     }
 }
 
-pub(super) fn month_rows_between(
+fn month_rows_between(
     conn: &Connection,
     asked: RowsAsked,
     month: Month,
@@ -305,7 +300,8 @@ mod tests {
         let store = Store::open(&dir.path().join("desk.db")).expect("open");
         let month: Month = "2026-01".parse().expect("month");
         book(&store, month);
-        let whole = month_rows(store.conn(), month).expect("one read");
+        let whole =
+            month_rows_between(store.conn(), RowsAsked::WHOLE, month, i64::MIN, i64::MAX).expect("one read");
         assert_eq!(whole.len(), 80);
         assert!(
             whole.iter().any(|r| r.branch.as_deref() == Some("东城"))
