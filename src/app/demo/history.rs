@@ -10,33 +10,26 @@ use crate::domain::AssessRules;
 use crate::domain::Role;
 use crate::domain::report::Month;
 use crate::domain::scorecard::Kpi;
-use crate::store::{self, StateAt, StateTable};
+use crate::store;
 
 /// Month-ends the demo book remembers.
 pub const HISTORY: i32 = 18;
 
-/// Records the `HISTORY` month-ends up to the last one on or before `as_of`; returns how many.
+/// Records the `HISTORY` month-ends up to the last one on or before `as_of`.
 pub(super) fn capture(
     conn: &Connection,
     as_of: chrono::NaiveDate,
     rules: &AssessRules,
     actor: &str,
     stamp: &str,
-) -> Result<u64> {
+) -> Result<()> {
     let last = Month::last_ended_by(as_of);
     for back in (0..HISTORY).rev() {
         let month = last.plus(-back);
-        let end = month.last_day();
-        store::refresh_all(conn, StateTable::Scratch, end, rules, &mut |_| {})?;
-        let at = StateAt::scratch(end, *rules);
-        let watched = store::watched_on(conn, end)?;
-        let mut after = 0;
-        while let Some(next) = store::capture_page(conn, &at, month, &watched, after, CAPTURE_BATCH)? {
-            after = next;
-        }
+        store::capture_from_ledger_in(conn, month, rules, CAPTURE_BATCH as usize)?;
         store::finish_capture(conn, month, BY_CAPTURE, actor, stamp, store::RowsWritten::InThisTransaction)?;
     }
-    Ok(HISTORY as u64)
+    Ok(())
 }
 
 /// Each collector's targets for the desk's month and the two before, so the team's scorecard is

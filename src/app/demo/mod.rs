@@ -131,7 +131,7 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
         }
         .write()?;
         crate::app::inspect::schedule_book(tx, &inspections, &store::StateAt::shared(g.ctx.as_of, g.ctx.rules))?;
-        let month_ends = history::capture(tx, g.ctx.as_of, &g.ctx.rules, &g.ctx.login, &g.ctx.stamp)?;
+        let month_ends = history::HISTORY as u64;
         history::targets(tx, g.ctx.as_of)?;
         let detail = serde_json::json!({
             "loans": done,
@@ -168,6 +168,9 @@ pub fn generate(desk: &mut Desk, loans: u64, seed: u64, progress: &mut dyn FnMut
     let by_hand =
         desk.store.write(|tx| warnings::manual(tx, seed, as_of, &stamp, &owners, (&inspections, &book)))?;
     report.warnings = run.opened + by_hand;
+    // The month-ends last, so that they hold the signals and watchlist stays dated before them.
+    let (rules, login) = (desk.rules, desk.actor.login.clone());
+    desk.store.write(|tx| history::capture(tx, as_of, &rules, &login, &stamp))?;
     Ok(report)
 }
 
