@@ -89,22 +89,23 @@ pub fn last_month_end(conn: &Connection) -> Result<Option<Month>> {
     Ok(key.and_then(Month::from_key))
 }
 
-/// A loan's row as the snapshot has it, with what its class on the month-end is derived from.
-struct Source {
-    loan: i64,
-    customer: i64,
-    status: LoanStatus,
-    outstanding: Money,
-    overdue: Money,
-    principal: Money,
-    disbursed: NaiveDate,
-    written_off_on: Option<NaiveDate>,
-    product: Product,
+/// A loan's row as the snapshot has it (or as the ledger gives it for the day), with what its
+/// class on the month-end is derived from.
+pub(crate) struct Source {
+    pub(crate) loan: i64,
+    pub(crate) customer: i64,
+    pub(crate) status: LoanStatus,
+    pub(crate) outstanding: Money,
+    pub(crate) overdue: Money,
+    pub(crate) principal: Money,
+    pub(crate) disbursed: NaiveDate,
+    pub(crate) written_off_on: Option<NaiveDate>,
+    pub(crate) product: Product,
     /// The stage the loan is in now (its stage on the month-end comes from its stage events).
-    stage: Stage,
-    owner: Option<i64>,
-    branch: Option<String>,
-    class: ClassParts,
+    pub(crate) stage: Stage,
+    pub(crate) owner: Option<i64>,
+    pub(crate) branch: Option<String>,
+    pub(crate) class: ClassParts,
 }
 
 impl FromRow for Source {
@@ -147,6 +148,20 @@ pub fn capture_page(
     );
     let end = month.last_day().to_string();
     let page: Vec<Source> = row::all(&mut *conn.prepare_cached(&sql)?, params![after, end, limit])?;
+    write_sources(conn, at, month, watched, &page)?;
+    Ok(page.last().map(|s| s.loan))
+}
+
+/// Writes the month-end rows of `page` (loans in id order, as of `at`); a row already there is
+/// kept.
+pub(crate) fn write_sources(
+    conn: &Connection,
+    at: &StateAt,
+    month: Month,
+    watched: &HashSet<i64>,
+    page: &[Source],
+) -> Result<()> {
+    let end = month.last_day().to_string();
     let (levels, stages) = match (page.first(), page.last()) {
         (Some(first), Some(last)) => {
             (levels_on(conn, first.loan, last.loan, &end)?, stages_on(conn, first.loan, last.loan, at.on)?)
@@ -160,7 +175,7 @@ pub fn capture_page(
          ON CONFLICT (month, loan_id) DO NOTHING",
     )?;
     let mut branches: std::collections::HashMap<String, Option<i64>> = std::collections::HashMap::new();
-    for s in &page {
+    for s in page {
         let branch = match &s.branch {
             Some(name) => match branches.get(name) {
                 Some(id) => *id,
@@ -197,7 +212,7 @@ pub fn capture_page(
             code(&Stage::ALL, &stage_then(status, stages.get(&s.loan).copied().unwrap_or(s.stage))),
         ])?;
     }
-    Ok(page.last().map(|s| s.loan))
+    Ok(())
 }
 
 /// The warning level on `day` of each loan from `first` to `last` with a signal open that day.

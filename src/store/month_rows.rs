@@ -109,7 +109,7 @@ fn joined<T>(reader: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> 
 
 /// A second connection to an opened store's file that only reads (`query_only`), for a long
 /// read split in parts read side by side. Its schema is the opener's, brought up to date already.
-fn side_reader(path: &Path) -> Result<Connection> {
+pub(super) fn side_reader(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(super::BUSY_TIMEOUT)?;

@@ -1,7 +1,7 @@
 //! The month-ends a run passes (DOMAIN §11): before the run rolls the book to its own date, each
 //! month-end since the last one recorded is captured as the book stood that day — the shared
-//! snapshot rolled to the month-end first where it has not passed it yet, else a scratch copy
-//! computed for it — a page a transaction, so a stopped run is finished by the next.
+//! snapshot rolled to the month-end first where it has not passed it yet, else recomputed from
+//! the ledger as of that day — a page a transaction, so a stopped run is finished by the next.
 
 use chrono::NaiveDate;
 
@@ -63,12 +63,14 @@ impl Desk {
                     StateAt::shared(end, *rules)
                 }
                 SnapshotFor::Ahead => {
-                    self.store.refresh_scratch(end, rules, &mut |n| progress(phase, n))?;
-                    StateAt::scratch(end, *rules)
+                    self.capture_from_ledger(month, rules, actor, &mut |n| {
+                        progress(super::RunPhase::MonthEnd.as_str(), n)
+                    })?;
+                    done.push(month);
+                    continue;
                 }
             };
-            let source = if at.table == StateTable::Shared { BY_RUN } else { BY_CAPTURE };
-            self.capture_from(&at, month, source, actor, &mut |n| {
+            self.capture_from(&at, month, BY_RUN, actor, &mut |n| {
                 progress(super::RunPhase::MonthEnd.as_str(), n)
             })?;
             done.push(month);
@@ -97,8 +99,25 @@ impl Desk {
             written += u64::from(CAPTURE_BATCH);
             progress(written);
         }
-        // Complete and audited in one transaction, once a month-end: a killed run's rerun that
-        // finds it recorded writes nothing more.
+        self.finish_month_end(month, source, actor)
+    }
+
+    /// Recomputes a month-end's rows from the ledger as of that day, on from where a stopped
+    /// capture left off, then marks it complete. Returns the loans recorded.
+    pub(crate) fn capture_from_ledger(
+        &mut self,
+        month: Month,
+        rules: &AssessRules,
+        actor: &str,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<u64> {
+        self.store.capture_from_ledger(month, rules, CAPTURE_BATCH as usize, progress)?;
+        self.finish_month_end(month, BY_CAPTURE, actor)
+    }
+
+    /// Marks a month-end whose rows are all written complete and audits it, in one transaction, once
+    /// a month-end: a killed run's rerun that finds it recorded writes nothing more.
+    fn finish_month_end(&mut self, month: Month, source: &str, actor: &str) -> Result<u64> {
         let stamp = self.stamp();
         self.store.write(|tx| -> Result<u64> {
             let loans = store::finish_capture(tx, month, source, actor, &stamp, store::RowsWritten::Committed)?;

@@ -39,6 +39,24 @@ impl Cell {
         ])
     }
 
+    /// The integer, if the cell is one (else none: a null).
+    pub(super) fn int(&self) -> Option<i64> {
+        match self {
+            Cell::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The text of a word, a day or a text; none for a null or an integer.
+    pub(super) fn text(&self) -> Option<&str> {
+        match self {
+            Cell::Word(w) => Some(w),
+            Cell::Day(d) => std::str::from_utf8(d).ok(),
+            Cell::Text(t) => Some(t),
+            Cell::Null | Cell::Int(_) => None,
+        }
+    }
+
     /// Whether the store already holds this value.
     pub(super) fn is(&self, stored: &Value) -> bool {
         match (self, stored) {

@@ -19,8 +19,8 @@ use crate::store::users::UserId;
 /// What a refresh needs to know about one loan besides its payments.
 pub(super) struct Facts {
     pub(super) id: LoanId,
-    terms: LoanTerms,
-    stage: Stage,
+    pub(super) terms: LoanTerms,
+    pub(super) stage: Stage,
     written_off: bool,
     secured: bool,
     pub(super) schedule_id: Option<i64>,
@@ -31,10 +31,13 @@ pub(super) struct Facts {
     promise: Option<(Money, NaiveDate, NaiveDate)>,
 }
 
-pub(super) const FACTS_SQL: &str = "SELECT l.id, l.product, l.principal_cents, l.rate_e4, l.term_months, \
+/// What `Facts` reads, from a loan `l` and its customer `c` (`FACTS_FROM`).
+pub(super) const FACTS_COLUMNS: &str = "l.id, l.product, l.principal_cents, l.rate_e4, l.term_months, \
      l.disbursed_on, l.stage, l.written_off_on IS NOT NULL AS written_off, l.guarantor, l.collateral, \
      l.schedule_id, c.assignee_id, l.last_contact_at, l.next_action_on, l.promise_amount_cents, \
-     l.promise_made_on, l.promise_due_on FROM loans l JOIN customers c ON c.id = l.customer_id";
+     l.promise_made_on, l.promise_due_on";
+
+pub(super) const FACTS_FROM: &str = "FROM loans l JOIN customers c ON c.id = l.customer_id";
 
 impl FromRow for Facts {
     fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
@@ -74,6 +77,18 @@ pub(super) const COLUMNS: &str = "loan_id, rolled_on, stale_on, status, stage, w
 
 pub(super) const WIDTH: usize = 27;
 
+/// Where some of a row's values are, in `COLUMNS`' order.
+pub(super) mod place {
+    pub(in crate::store::state) const STATUS: usize = 3;
+    pub(in crate::store::state) const ASSIGNEE: usize = 8;
+    pub(in crate::store::state) const OVERDUE_SINCE: usize = 9;
+    pub(in crate::store::state) const OUTSTANDING: usize = 10;
+    pub(in crate::store::state) const OVERDUE_AMOUNT: usize = 13;
+    pub(in crate::store::state) const UNPAID_TOTAL: usize = 15;
+    pub(in crate::store::state) const CLASS_HELD: usize = 24;
+    pub(in crate::store::state) const CLASS_NPL: usize = 25;
+}
+
 /// A snapshot row in the order of `COLUMNS`.
 pub(super) type Row = [Cell; WIDTH];
 
@@ -85,9 +100,6 @@ pub(super) const STALE_ON: usize = 2;
 
 /// Loans in one batch of the refresh's worker, and of the roll's reads.
 pub(super) const BATCH_LOANS: usize = 256;
-
-/// What the worker of a refresh computes one row from.
-pub(super) type Job = (Facts, Vec<Payment>, Option<ExplicitSchedule>);
 
 /// One loan's snapshot row as of the date, from what was read for it.
 pub(super) fn row_of(
@@ -170,6 +182,24 @@ pub(super) fn assessed_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_place_is_its_columns() {
+        let names: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
+        assert_eq!(names.len(), WIDTH);
+        for (at, name) in [
+            (place::STATUS, "status"),
+            (place::ASSIGNEE, "assignee_id"),
+            (place::OVERDUE_SINCE, "overdue_since"),
+            (place::OUTSTANDING, "outstanding_principal"),
+            (place::OVERDUE_AMOUNT, "overdue_amount"),
+            (place::UNPAID_TOTAL, "unpaid_total"),
+            (place::CLASS_HELD, "class_held"),
+            (place::CLASS_NPL, "class_npl"),
+        ] {
+            assert_eq!(names[at], name);
+        }
+    }
 
     #[test]
     fn a_rows_promise_status_takes_the_grace_of_the_rules_given() {

@@ -7,11 +7,14 @@
 
 mod cells;
 mod compute;
+mod month_end_walk;
 mod refresh;
 mod roll;
+mod stream;
 mod table;
 mod write;
 
+pub(crate) use month_end_walk::month_end_walk;
 pub use refresh::{refresh_all, refresh_loans};
 pub use roll::{Rolled, SnapshotFor, roll_batch, snapshot_for, stale_count, stale_loans};
 pub use table::{StateAt, StateTable};

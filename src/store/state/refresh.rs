@@ -4,16 +4,17 @@
 use std::collections::VecDeque;
 
 use chrono::NaiveDate;
-use rusqlite::types::{Type, Value};
+use rusqlite::types::Value;
 use rusqlite::{Connection, Statement, params};
 
-use super::compute::{BATCH_LOANS, COLUMNS, FACTS_SQL, Facts, Job, Row, WIDTH, assessed_row, row_of};
+use super::compute::{COLUMNS, FACTS_COLUMNS, FACTS_FROM, Facts, Row, WIDTH, assessed_row};
+use super::stream::{NoMore, Walk, each_loan};
 use super::table::StateTable;
 use super::write::Writer;
-use crate::domain::{AssessRules, Money, Payment};
-use crate::store::book::{LoanId, explicit_schedule};
-use crate::store::row::{self, FromRow};
-use crate::store::settings::{parse_day, set_snapshot_as_of, snapshot_as_of};
+use crate::domain::AssessRules;
+use crate::store::book::LoanId;
+use crate::store::row;
+use crate::store::settings::{set_snapshot_as_of, snapshot_as_of};
 use crate::store::{Result, StoreError};
 
 /// The shared snapshot as it stands, read in loan order a chunk at a time (no cursor stays open
@@ -124,98 +125,18 @@ pub fn refresh_all(
     };
     let mut standing = if table == StateTable::Shared { Some(Standing::new(conn)?) } else { None };
     let mut writer = Writer::new(conn, table)?;
-    let mut loans = conn.prepare(&format!("{FACTS_SQL} ORDER BY l.id"))?;
-    let mut pays =
-        conn.prepare("SELECT loan_id, paid_on, amount_cents FROM payments ORDER BY loan_id, paid_on")?;
-    // A book's every payment goes by here: each date parsed where it lies, not copied first.
-    let mut pay_rows = pays.query_map([], |r| {
-        let day = r.get_ref(1)?.as_str()?;
-        let day = parse_day(day)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, Type::Text, Box::new(e)))?;
-        Ok((r.get::<_, i64>(0)?, day, r.get::<_, i64>(2)?))
-    })?;
-    let mut pending: Option<(i64, NaiveDate, i64)> = pay_rows.next().transpose()?;
-    let mut rows = loans.query([])?;
     let mut done = 0u64;
-    // The schedules and figures are computed on a second thread while this one reads the next
-    // loans and writes the rows that moved: the two halves take about as long as each other.
-    // Loans go over in batches (a message per loan costs more in wake-ups than it saves); at most
-    // `IN_FLIGHT` batches are out and the answers' channel holds that many, so neither side waits
-    // on the other for long and memory stays flat.
-    let rules = *rules;
-    std::thread::scope(|scope| -> Result<()> {
-        let (to_worker, work) = std::sync::mpsc::sync_channel::<Vec<Job>>(IN_FLIGHT);
-        let (to_main, answers) = std::sync::mpsc::sync_channel::<Vec<Row>>(IN_FLIGHT);
-        scope.spawn(move || {
-            for batch in work {
-                let rows = batch
-                    .into_iter()
-                    .map(|(facts, payments, explicit)| row_of(&facts, payments, explicit, as_of, &rules))
-                    .collect();
-                if to_main.send(rows).is_err() {
-                    break;
-                }
+    each_loan(conn, as_of, rules, &Walk::WHOLE, |_, NoMore, row| row, &mut |row: Row| {
+        let super::cells::Cell::Int(id) = row[0] else { return Ok(()) };
+        match standing.as_mut().map(|s| s.take(id)).transpose()?.flatten() {
+            Some(old) => {
+                writer.update(&old, &row)?;
             }
-        });
-        let mut in_flight = 0usize;
-        let mut take = |row: Row| -> Result<()> {
-            let super::cells::Cell::Int(id) = row[0] else { return Ok(()) };
-            match standing.as_mut() {
-                None => writer.insert(&row)?,
-                Some(standing) => match standing.take(id)? {
-                    Some(old) => {
-                        writer.update(&old, &row)?;
-                    }
-                    None => writer.insert(&row)?,
-                },
-            }
-            done += 1;
-            if done.is_multiple_of(10_000) {
-                progress(done);
-            }
-            Ok(())
-        };
-        let lost = || StoreError::Corrupt("the snapshot's worker stopped".into());
-        let mut batch = Vec::with_capacity(BATCH_LOANS);
-        let mut more = true;
-        while more {
-            match rows.next()? {
-                Some(r) => {
-                    let facts = Facts::from_row(r)?;
-                    let mut payments = Vec::new();
-                    // Payments come in loan order too; take this loan's, skip any of a loan that no
-                    // longer exists.
-                    while let Some((loan_id, day, cents)) =
-                        pending.take_if(|(loan_id, _, _)| *loan_id <= facts.id.0)
-                    {
-                        if loan_id == facts.id.0 {
-                            payments.push(Payment { paid_on: day, amount: Money::from_cents(cents) });
-                        }
-                        pending = pay_rows.next().transpose()?;
-                    }
-                    let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
-                    batch.push((facts, payments, explicit));
-                }
-                None => more = false,
-            }
-            if batch.len() == BATCH_LOANS || (!more && !batch.is_empty()) {
-                if in_flight == IN_FLIGHT {
-                    for row in answers.recv().map_err(|_| lost())? {
-                        take(row)?;
-                    }
-                    in_flight -= 1;
-                }
-                to_worker
-                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_LOANS)))
-                    .map_err(|_| lost())?;
-                in_flight += 1;
-            }
+            None => writer.insert(&row)?,
         }
-        drop(to_worker);
-        for rows in answers.iter() {
-            for row in rows {
-                take(row)?;
-            }
+        done += 1;
+        if done.is_multiple_of(10_000) {
+            progress(done);
         }
         Ok(())
     })?;
@@ -234,15 +155,12 @@ pub fn refresh_all(
     Ok(done)
 }
 
-/// Batches handed to the worker of `refresh_all` and not yet written.
-const IN_FLIGHT: usize = 4;
-
 /// Recomputes the shared snapshot for these loans only, at the snapshot's own date (after a payment
 /// import or a case edit). Does nothing when the store has no snapshot yet.
 pub fn refresh_loans(conn: &Connection, ids: &[LoanId], rules: &AssessRules) -> Result<()> {
     let Some(as_of) = snapshot_as_of(conn)? else { return Ok(()) };
     let mut writer = Writer::new(conn, StateTable::Shared)?;
-    let mut one = conn.prepare_cached(&format!("{FACTS_SQL} WHERE l.id = ?1"))?;
+    let mut one = conn.prepare_cached(&format!("SELECT {FACTS_COLUMNS} {FACTS_FROM} WHERE l.id = ?1"))?;
     let mut pays = conn
         .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on")?;
     for id in ids {

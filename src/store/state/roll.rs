@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
-use super::compute::{FACTS_SQL, Facts, STALE_ON, assessed_row};
+use super::compute::{FACTS_COLUMNS, FACTS_FROM, Facts, STALE_ON, assessed_row};
 use super::table::StateTable;
 use super::write::Writer;
 use crate::domain::AssessRules;
@@ -88,7 +88,8 @@ pub fn roll_batch(
         set_snapshot_as_of(conn, on)?;
     }
     let mut writer = Writer::new(conn, StateTable::Shared)?;
-    let mut facts_of = conn.prepare_cached(&format!("{FACTS_SQL} WHERE l.id = ?1"))?;
+    let mut facts_of =
+        conn.prepare_cached(&format!("SELECT {FACTS_COLUMNS} {FACTS_FROM} WHERE l.id = ?1"))?;
     let mut pays = conn
         .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on")?;
     let on_text = on.to_string();

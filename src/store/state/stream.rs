@@ -1,0 +1,167 @@
+//! Every loan computed as of a date from the ledger, in loan order: loans and payments read as two
+//! index scans merged, the schedules and figures computed on a second thread while this one reads
+//! the next loans and takes the answers. A whole-book refresh and a month-end recomputed from the
+//! ledger are both this walk with a different use for each row.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use rusqlite::types::Type;
+use rusqlite::{Connection, params};
+
+use super::compute::{BATCH_LOANS, FACTS_COLUMNS, FACTS_FROM, Facts, Row, row_of};
+use crate::domain::plan::ExplicitSchedule;
+use crate::domain::{AssessRules, Money, Payment};
+use crate::store::book::explicit_schedule;
+use crate::store::row::{Cols, FromRow};
+use crate::store::settings::parse_day;
+use crate::store::{Result, StoreError};
+
+/// Which loans a walk takes and what more it reads of each.
+pub(super) struct Walk<'a> {
+    /// Loans with a larger id only (a stopped capture going on).
+    pub(super) after: i64,
+    /// Loans disbursed by this day only.
+    pub(super) disbursed_by: Option<NaiveDate>,
+    /// Columns of `loans l` read after the facts, for `E`.
+    pub(super) extra: &'a str,
+}
+
+impl Walk<'static> {
+    pub(super) const WHOLE: Walk<'static> = Walk { after: i64::MIN, disbursed_by: None, extra: "" };
+}
+
+/// Nothing more than the facts.
+pub(super) struct NoMore;
+
+impl FromRow for NoMore {
+    fn read(_: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(NoMore)
+    }
+}
+
+/// One loan for the worker: its facts, what more was read, its payments' place in the batch's.
+type Job<E> = (Facts, E, Range<usize>, Option<ExplicitSchedule>);
+
+/// A batch for the worker; the payments of all its loans in one allocation (one per loan, made
+/// here and freed on the other thread, was a fifth of this thread's time).
+struct Batch<E> {
+    jobs: Vec<Job<E>>,
+    payments: Vec<Payment>,
+}
+
+impl<E> Batch<E> {
+    fn new() -> Self {
+        Batch { jobs: Vec::with_capacity(BATCH_LOANS), payments: Vec::with_capacity(BATCH_LOANS * 16) }
+    }
+}
+
+/// Batches handed to the worker and not yet taken back.
+const IN_FLIGHT: usize = 4;
+
+/// Computes each loan `walk` takes as of `as_of` and hands `take` what `map` (on the worker) makes
+/// of it, in loan order. Memory stays flat on any size of book: at most `IN_FLIGHT` batches are
+/// out and the answers' channel holds that many. Returns the loans taken.
+pub(super) fn each_loan<E, T>(
+    conn: &Connection,
+    as_of: NaiveDate,
+    rules: &AssessRules,
+    walk: &Walk<'_>,
+    map: impl Fn(Facts, E, Row) -> T + Sync,
+    take: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<u64>
+where
+    E: FromRow + Send,
+    T: Send,
+{
+    let sep = if walk.extra.is_empty() { "" } else { ", " };
+    let by = if walk.disbursed_by.is_some() { " AND l.disbursed_on <= ?2" } else { "" };
+    let mut loans = conn.prepare(&format!(
+        "SELECT {FACTS_COLUMNS}{sep}{} {FACTS_FROM} WHERE l.id > ?1{by} ORDER BY l.id",
+        walk.extra
+    ))?;
+    let mut pays = conn.prepare(
+        "SELECT loan_id, paid_on, amount_cents FROM payments WHERE loan_id > ?1 ORDER BY loan_id, paid_on",
+    )?;
+    // A book's every payment goes by here: each date parsed where it lies, not copied first.
+    let mut pay_rows = pays.query_map([walk.after], |r| {
+        let day = r.get_ref(1)?.as_str()?;
+        let day = parse_day(day)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, Type::Text, Box::new(e)))?;
+        Ok((r.get::<_, i64>(0)?, day, r.get::<_, i64>(2)?))
+    })?;
+    let mut pending: Option<(i64, NaiveDate, i64)> = pay_rows.next().transpose()?;
+    let mut rows = match walk.disbursed_by {
+        Some(day) => loans.query(params![walk.after, day.to_string()])?,
+        None => loans.query([walk.after])?,
+    };
+    let mut done = 0u64;
+    let rules = *rules;
+    std::thread::scope(|scope| -> Result<()> {
+        let (to_worker, work) = std::sync::mpsc::sync_channel::<Batch<E>>(IN_FLIGHT);
+        let (to_main, answers) = std::sync::mpsc::sync_channel::<Vec<T>>(IN_FLIGHT);
+        let map = &map;
+        scope.spawn(move || {
+            for Batch { jobs, payments } in work {
+                let out = jobs
+                    .into_iter()
+                    .map(|(facts, extra, paid, explicit)| {
+                        let row = row_of(&facts, payments[paid].to_vec(), explicit, as_of, &rules);
+                        map(facts, extra, row)
+                    })
+                    .collect();
+                if to_main.send(out).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut in_flight = 0usize;
+        let lost = || StoreError::Corrupt("the snapshot's worker stopped".into());
+        let mut batch = Batch::new();
+        let mut more = true;
+        while more {
+            match rows.next()? {
+                Some(r) => {
+                    let mut c = Cols::new(r);
+                    let facts = Facts::read(&mut c)?;
+                    let extra = E::read(&mut c)?;
+                    let from = batch.payments.len();
+                    // Payments come in loan order too; take this loan's, skip any of a loan not
+                    // walked (gone, or disbursed after the day).
+                    while let Some((loan_id, day, cents)) =
+                        pending.take_if(|(loan_id, _, _)| *loan_id <= facts.id.0)
+                    {
+                        if loan_id == facts.id.0 {
+                            batch.payments.push(Payment { paid_on: day, amount: Money::from_cents(cents) });
+                        }
+                        pending = pay_rows.next().transpose()?;
+                    }
+                    let paid = from..batch.payments.len();
+                    let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
+                    batch.jobs.push((facts, extra, paid, explicit));
+                }
+                None => more = false,
+            }
+            if batch.jobs.len() == BATCH_LOANS || (!more && !batch.jobs.is_empty()) {
+                if in_flight == IN_FLIGHT {
+                    for out in answers.recv().map_err(|_| lost())? {
+                        take(out)?;
+                        done += 1;
+                    }
+                    in_flight -= 1;
+                }
+                to_worker.send(std::mem::replace(&mut batch, Batch::new())).map_err(|_| lost())?;
+                in_flight += 1;
+            }
+        }
+        drop(to_worker);
+        for outs in answers.iter() {
+            for out in outs {
+                take(out)?;
+                done += 1;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(done)
+}
