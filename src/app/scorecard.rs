@@ -9,7 +9,7 @@ use super::{AppError, Desk, Result};
 use crate::domain::report::Month;
 use crate::domain::scorecard::{Figures, Kpi, Line, Weights, score};
 use crate::domain::{Money, Payment, PromiseStatus, Role, promise_status};
-use crate::store::{self, User};
+use crate::store::{self, User, UserId};
 
 /// The setting that holds the weights (`collected=50,ptp_kept=20,…`).
 pub const WEIGHTS_SETTING: &str = "scorecard_weights";
@@ -149,19 +149,13 @@ impl Desk {
             .collect()
     }
 
-    fn card(
-        &self,
-        u: &User,
-        month: Month,
-        collected: &std::collections::HashMap<crate::store::UserId, Money>,
-        weights: &Weights,
-    ) -> Result<Scorecard> {
+    /// The promises `user` took whose grace ended in `month` (by the desk's date): kept and broken.
+    fn promises_kept(&self, user: UserId, month: Month) -> Result<(u64, u64)> {
         let conn = self.store.conn();
         let (from, to) = (month.first_day(), month.last_day().min(self.as_of));
-        // Promises whose grace ended in the month.
         let grace = Duration::days(self.rules.promise_grace_days);
         let (mut kept, mut broken) = (0, 0);
-        for p in store::promises_due_by(conn, u.id, from - grace, to - grace)? {
+        for p in store::promises_due_by(conn, user, from - grace, to - grace)? {
             let paid: Vec<Payment> = store::payments_of(conn, p.loan)?
                 .iter()
                 .map(|p| Payment { paid_on: p.paid_on, amount: p.amount })
@@ -179,7 +173,39 @@ impl Desk {
                 _ => {}
             }
         }
+        Ok((kept, broken))
+    }
+
+    /// Each user's promises whose grace ended in `month`, kept and broken, as the month's
+    /// scorecards count them (a closed month's as kept), without the cards' other figures: the
+    /// collectors and anyone else with a promise in it.
+    pub(crate) fn promise_tallies(&self, month: Month) -> Result<Vec<(String, u64, u64)>> {
+        if !store::closed_cards(self.store.conn(), month)?.is_empty() {
+            let cards = self.scorecards(month, None)?;
+            return Ok(cards.into_iter().map(|c| (c.user, c.ptp_kept, c.ptp_broken)).collect());
+        }
+        let mut out = Vec::new();
+        for u in store::list_users(self.store.conn())? {
+            let (kept, broken) = self.promises_kept(u.id, month)?;
+            if u.role == Role::Collector || kept + broken > 0 {
+                out.push((u.login, kept, broken));
+            }
+        }
+        Ok(out)
+    }
+
+    fn card(
+        &self,
+        u: &User,
+        month: Month,
+        collected: &std::collections::HashMap<crate::store::UserId, Money>,
+        weights: &Weights,
+    ) -> Result<Scorecard> {
+        let conn = self.store.conn();
+        let (from, to) = (month.first_day(), month.last_day().min(self.as_of));
+        let (kept, broken) = self.promises_kept(u.id, month)?;
         let (rpc, call_attempts) = store::right_party(conn, u.id, from, to)?;
+
         let (logs_on_time, logs_due) = store::logs_signed(conn, u.id, from, to)?;
         let f = Figures {
             collected: collected.get(&u.id).copied().unwrap_or(Money::ZERO),

@@ -33,7 +33,7 @@ impl Desk {
         let mut out = Vec::new();
         let mut month = span.from;
         while month <= span.to && month.first_day() <= self.as_of {
-            let cards = self.scorecards(month, None)?;
+            let cards = self.promise_tallies(month)?;
             let row = |group: Option<String>, kept: u64, broken: u64| PromiseRow {
                 group,
                 month,
@@ -43,12 +43,12 @@ impl Desk {
             };
             match span.by {
                 Some(_) => {
-                    out.extend(cards.iter().map(|c| row(Some(c.user.clone()), c.ptp_kept, c.ptp_broken)))
+                    out.extend(cards.into_iter().map(|(user, kept, broken)| row(Some(user), kept, broken)))
                 }
                 None => out.push(row(
                     None,
-                    cards.iter().map(|c| c.ptp_kept).sum(),
-                    cards.iter().map(|c| c.ptp_broken).sum(),
+                    cards.iter().map(|(_, kept, _)| kept).sum(),
+                    cards.iter().map(|(_, _, broken)| broken).sum(),
                 )),
             }
             month = month.next();
