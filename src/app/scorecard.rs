@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{AppError, Desk, Result};
 use crate::domain::report::Month;
 use crate::domain::scorecard::{Figures, Kpi, Line, Weights, score};
-use crate::domain::{Money, Payment, PromiseStatus, Role, promise_status};
+use crate::domain::{Money, PromiseStatus, Role, promise_status};
 use crate::store::{self, User, UserId};
 
 /// The setting that holds the weights (`collected=50,ptp_kept=20,…`).
@@ -156,10 +156,7 @@ impl Desk {
         let grace = Duration::days(self.rules.promise_grace_days);
         let (mut kept, mut broken) = (0, 0);
         for p in store::promises_due_by(conn, user, from - grace, to - grace)? {
-            let paid: Vec<Payment> = store::payments_of(conn, p.loan)?
-                .iter()
-                .map(|p| Payment { paid_on: p.paid_on, amount: p.amount })
-                .collect();
+            let paid = store::paid_of(conn, p.loan)?;
             match promise_status(
                 p.made_on,
                 p.due_on,

@@ -282,6 +282,14 @@ impl FromRow for Payment {
     }
 }
 
+/// A loan's payments as its figures read them, date and amount, in date order: from the index
+/// `payments_loan` alone, no row read.
+pub fn paid_of(conn: &Connection, loan: LoanId) -> Result<Vec<Payment>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on")?;
+    row::all(&mut stmt, [loan])
+}
+
 pub fn payments_of(conn: &Connection, loan: LoanId) -> Result<Vec<PaymentRecord>> {
     let mut stmt = conn.prepare_cached(
         "SELECT paid_on, amount_cents, reference FROM payments WHERE loan_id = ?1 ORDER BY paid_on, id",

@@ -37,7 +37,8 @@ pub fn active_loans(conn: &Connection) -> Result<Vec<ActiveLoan>> {
         // Nine loans in ten are active: a pass over the table beats the status index, which
         // SQLite would take and then read each row from the table again (1.1 s → 0.6 s).
         "SELECT s.loan_id, l.customer_id, s.overdue_since, s.outstanding_principal \
-         FROM loan_state s NOT INDEXED JOIN loans l ON l.id = s.loan_id WHERE s.status = 'active'",
+         FROM loan_state s NOT INDEXED JOIN loans l ON l.id = s.loan_id WHERE s.status = 'active' \
+         ORDER BY s.loan_id",
     )?;
     row::all(&mut stmt, [])
 }
@@ -91,22 +92,40 @@ pub fn active_loans_latest_risk(conn: &Connection) -> Result<Vec<LoanId>> {
 /// A promise as the broken-promises rule reads it: loan, customer, amount, made on, due on.
 pub type PromiseDue = (LoanId, CustomerId, Money, NaiveDate, NaiveDate);
 
-/// The promises due in [from, to].
-pub fn promises_due_between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<PromiseDue>> {
+/// The promises due in [from, to], by customer (and in the order they were made). `customer_of`
+/// gives the customer of a loan the caller has at hand (the active loans, in memory already);
+/// another loan's is looked up, instead of every promise's loan read again from the table.
+pub fn promises_due_between(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    customer_of: &dyn Fn(LoanId) -> Option<CustomerId>,
+) -> Result<Vec<PromiseDue>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT p.loan_id, l.customer_id, p.amount_cents, p.made_on, p.due_on FROM promises p \
-         JOIN loans l ON l.id = p.loan_id WHERE p.due_on >= ?1 AND p.due_on <= ?2 ORDER BY l.customer_id, p.id",
+        "SELECT id, loan_id, amount_cents, made_on, due_on FROM promises WHERE due_on >= ?1 AND due_on <= ?2",
     )?;
     let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
     })?;
+    let mut owner = conn.prepare_cached("SELECT customer_id FROM loans WHERE id = ?1")?;
     let mut out = Vec::new();
     for r in rows {
-        let (loan, customer, cents, made, due) = r?;
+        let (id, loan, cents, made, due) = r?;
+        let customer = match customer_of(loan) {
+            Some(c) => c,
+            None => owner.query_row([loan], |r| r.get(0))?,
+        };
         let day = |s: &str| crate::domain::parse_date(s).map_err(row::corrupt("promise date"));
-        out.push((loan, customer, Money::from_cents(cents), day(&made)?, day(&due)?));
+        out.push((customer, id, (loan, customer, Money::from_cents(cents), day(&made)?, day(&due)?)));
     }
-    Ok(out)
+    out.sort_unstable_by_key(|(customer, id, _)| (*customer, *id));
+    Ok(out.into_iter().map(|(_, _, p)| p).collect())
 }
 
 /// Call attempts to the debtor that count (outbound, not a correction, not taken back).

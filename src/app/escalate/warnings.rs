@@ -81,16 +81,14 @@ fn customer_bits(conn: &Connection, policy: &Policy, as_of: NaiveDate) -> Result
     let mut paid: BTreeMap<LoanId, Vec<crate::domain::Payment>> = BTreeMap::new();
     // A customer with fewer promises due in the window than the rule counts cannot reach it:
     // their payments are not read.
-    let due = store::promises_due_between(conn, from, to)?;
+    let customer_of =
+        |loan: LoanId| loans.binary_search_by_key(&loan, |l| l.loan).ok().map(|i| loans[i].customer);
+    let due = store::promises_due_between(conn, from, to, &customer_of)?;
     let enough =
         due.chunk_by(|a, b| a.1 == b.1).filter(|p| i64::try_from(p.len()).unwrap_or(i64::MAX) >= count);
     for &(loan, c, amount, made, due) in enough.flatten() {
         if let std::collections::btree_map::Entry::Vacant(e) = paid.entry(loan) {
-            let pays = store::payments_of(conn, loan)?
-                .into_iter()
-                .map(|p| crate::domain::Payment { paid_on: p.paid_on, amount: p.amount })
-                .collect();
-            e.insert(pays);
+            e.insert(store::paid_of(conn, loan)?);
         }
         let pays = paid.get(&loan).map_or(&[][..], Vec::as_slice);
         if promise_status(made, due, amount, pays, as_of, grace) == PromiseStatus::Broken {
@@ -508,6 +506,41 @@ mod tests {
             .collect();
         assert!(want.len() > 5, "{}", want.len());
         assert_eq!(store::active_loans_latest_risk(conn).expect("risk"), want);
+    }
+
+    #[test]
+    fn the_promises_of_the_window_are_each_customers_whether_or_not_their_loan_is_active() {
+        let d = demo_desk();
+        let conn = d.store.conn();
+        // Some promised loans closed since: their customers are looked up, not taken from memory.
+        conn.execute(
+            "UPDATE loan_state SET status = 'closed' WHERE loan_id IN (SELECT loan_id FROM promises WHERE id % 4 = 0)",
+            [],
+        )
+        .expect("close");
+        let day = |s: &str| crate::domain::parse_date(s).expect("date");
+        let (from, to) = (day("2025-06-01"), day("2026-04-20"));
+        let loans = store::active_loans(conn).expect("loans");
+        let customer_of =
+            |loan: LoanId| loans.binary_search_by_key(&loan, |l| l.loan).ok().map(|i| loans[i].customer);
+        let got = store::promises_due_between(conn, from, to, &customer_of).expect("promises");
+        let mut stmt = conn
+            .prepare(
+                "SELECT p.loan_id, l.customer_id, p.amount_cents, p.made_on, p.due_on FROM promises p \
+                 JOIN loans l ON l.id = p.loan_id WHERE p.due_on BETWEEN ?1 AND ?2 ORDER BY l.customer_id, p.id",
+            )
+            .expect("query");
+        let want: Vec<store::PromiseDue> = stmt
+            .query_map([from.to_string(), to.to_string()], |r| {
+                let day = |s: String| crate::domain::parse_date(&s).expect("date");
+                Ok((r.get(0)?, r.get(1)?, Money::from_cents(r.get(2)?), day(r.get(3)?), day(r.get(4)?)))
+            })
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert!(want.len() > 20, "{}", want.len());
+        assert!(want.iter().any(|p| customer_of(p.0).is_none()), "a promise on a loan closed since");
+        assert_eq!(got, want);
     }
 
     #[test]

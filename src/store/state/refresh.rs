@@ -161,12 +161,10 @@ pub fn refresh_loans(conn: &Connection, ids: &[LoanId], rules: &AssessRules) -> 
     let Some(as_of) = snapshot_as_of(conn)? else { return Ok(()) };
     let mut writer = Writer::new(conn, StateTable::Shared)?;
     let mut one = conn.prepare_cached(&format!("SELECT {FACTS_COLUMNS} {FACTS_FROM} WHERE l.id = ?1"))?;
-    let mut pays = conn
-        .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on")?;
     for id in ids {
         let facts: Facts = row::first(&mut one, [id])?
             .ok_or_else(|| StoreError::Corrupt(format!("loan {} to refresh is not in the book", id.0)))?;
-        let payments = row::all(&mut pays, [id])?;
+        let payments = crate::store::paid_of(conn, *id)?;
         let row = assessed_row(conn, &facts, payments, as_of, rules)?;
         writer.put(&row)?;
     }
