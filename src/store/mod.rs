@@ -211,6 +211,12 @@ impl Store {
         &self.label
     }
 
+    /// A second connection that only reads, to read beside this one's writes on another thread
+    /// (each statement sees what was committed when it began); none for a store in memory.
+    pub fn side_reader(&self) -> Result<Option<Connection>> {
+        self.path.as_deref().map(month_rows::side_reader).transpose()
+    }
+
     /// Whether another connection (another desk, a command, the escalation run) committed since
     /// the last call: SQLite's `data_version`, one cheap pragma, no table read. The first call
     /// only takes note.

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 mod classes;
+mod facts_beside;
 mod maturity;
 mod warnings;
 
@@ -263,6 +264,10 @@ impl Desk {
             }
             StateAt::shared(as_of, rules)
         };
+        // The warnings pass's customer facts are read beside the phases up to it, which write
+        // nothing they read.
+        let facts =
+            if dry_run { None } else { Some(facts_beside::FactsBeside::start(&self.store, policy, as_of)?) };
         let class_changes = if dry_run {
             0
         } else {
@@ -294,9 +299,9 @@ impl Desk {
         self.store.end_long_work(saved)?;
         applied?;
         self.maturity_notices(&run, book, batch_size, &mut report)?;
-        if !dry_run {
+        if let Some(facts) = facts {
             let signals = RunPhase::Signals.as_str();
-            report.signals = self.warnings_pass(policy, &mut |n| progress(signals, n))?;
+            report.signals = self.warnings_pass_with(policy, facts.take()?, &mut |n| progress(signals, n))?;
             month_ends.extend(self.capture_passed_month_ends(as_of, as_of, &rules, &actor, progress)?);
         }
 

@@ -73,6 +73,20 @@ fn exposure_facts(
 
 /// The customer-wide and inspection rules that hold on `as_of`, by loan (active loans only).
 fn customer_bits(conn: &Connection, policy: &Policy, as_of: NaiveDate) -> Result<BTreeMap<LoanId, u32>> {
+    let mut bits = customer_facts_bits(conn, policy, as_of)?;
+    inspection_overdue_bits(conn, policy, as_of, &mut bits)?;
+    Ok(bits)
+}
+
+/// The customer-wide rules and the latest risk inspection's, by loan (active loans only): all
+/// `customer_bits` reads but the inspection schedule. They read the snapshot's active loans, the
+/// collateral register, promises, payments, calls and inspections, none of which a run's class
+/// changes, moves and notices write, so a run reads them beside those phases once it has rolled.
+pub(super) fn customer_facts_bits(
+    conn: &Connection,
+    policy: &Policy,
+    as_of: NaiveDate,
+) -> Result<BTreeMap<LoanId, u32>> {
     let w = &policy.warnings;
     let (loans, mut facts) = exposure_facts(conn, w)?;
     let grace = policy.promise_grace_days;
@@ -113,7 +127,6 @@ fn customer_bits(conn: &Connection, policy: &Policy, as_of: NaiveDate) -> Result
             *bits.entry(l.loan).or_default() |= b;
         }
     }
-    inspection_overdue_bits(conn, policy, as_of, &mut bits)?;
     for loan in store::active_loans_latest_risk(conn)? {
         *bits.entry(loan).or_default() |= SignalCode::InspectionRisk.bit();
     }
@@ -239,13 +252,25 @@ impl Desk {
         policy: &Policy,
         progress: &mut dyn FnMut(u64),
     ) -> Result<SignalCounts> {
-        self.warnings_in_spans(policy, SPAN, progress)
+        self.warnings_in_spans(policy, SPAN, None, progress)
+    }
+
+    /// The pass with the customer facts already read (`customer_facts_bits` for the desk's date,
+    /// on the snapshot rolled to it), if they were.
+    pub(super) fn warnings_pass_with(
+        &mut self,
+        policy: &Policy,
+        facts: Option<BTreeMap<LoanId, u32>>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<SignalCounts> {
+        self.warnings_in_spans(policy, SPAN, facts, progress)
     }
 
     fn warnings_in_spans(
         &mut self,
         policy: &Policy,
         span: i64,
+        facts: Option<BTreeMap<LoanId, u32>>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<SignalCounts> {
         let (as_of, at) = (self.as_of, self.stamp());
@@ -253,7 +278,13 @@ impl Desk {
         let w = policy.warnings;
         let on_bits: u32 =
             SignalCode::automatic().filter(|c| w.get(*c).on).map(SignalCode::bit).fold(0, |a, b| a | b);
-        let mut extra = customer_bits(self.store.conn(), policy, as_of)?;
+        let mut extra = match facts {
+            Some(mut bits) => {
+                inspection_overdue_bits(self.store.conn(), policy, as_of, &mut bits)?;
+                bits
+            }
+            None => customer_bits(self.store.conn(), policy, as_of)?,
+        };
         let end = store::last_loan(self.store.conn())?.max(store::last_open_rule_loan(self.store.conn())?);
         let pass = Pass { policy, as_of, at: &at, on_bits, book: StateAt::shared(as_of, rules) };
         let mut counts = SignalCounts::default();
@@ -378,16 +409,16 @@ mod tests {
     fn a_pass_stopped_between_ranges_is_finished_by_the_next_and_a_second_changes_nothing() {
         let policy = Policy::default();
         let mut whole = demo_desk();
-        let once = whole.warnings_in_spans(&policy, 50, &mut |_| {}).expect("pass");
+        let once = whole.warnings_in_spans(&policy, 50, None, &mut |_| {}).expect("pass");
         assert!(once.opened > 0 && once.closed > 0, "{once:?}");
 
         let mut cut = demo_desk();
         let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            cut.warnings_in_spans(&policy, 50, &mut |n| assert!(n < 150, "killed"))
+            cut.warnings_in_spans(&policy, 50, None, &mut |n| assert!(n < 150, "killed"))
         }));
         assert!(stopped.is_err());
         assert_ne!(signals(&cut), signals(&whole), "some ranges were left to do");
-        let rest = cut.warnings_in_spans(&policy, 50, &mut |_| {}).expect("rerun");
+        let rest = cut.warnings_in_spans(&policy, 50, None, &mut |_| {}).expect("rerun");
         assert!(rest.opened + rest.closed < once.opened + once.closed, "{rest:?}");
         let (a, b) = (signals(&cut), signals(&whole));
         let only_cut: Vec<&String> = a.iter().filter(|s| !b.contains(s)).collect();
