@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use duedesk::app::Desk;
 use duedesk::app::views::{LoanQuery, LoanSummary};
-use duedesk::domain::{LoanTerms, Money, Product, Rate};
+use duedesk::domain::{LoanStatus, LoanTerms, Money, Product, Rate};
 use duedesk::store::{self, LoanFilter, NewLoan, SortKey, StateAt, Store};
 use proptest::prelude::*;
 
@@ -205,6 +205,29 @@ proptest! {
                 let summary = LoanSummary::from(r.clone());
                 let full = &want[refs.iter().position(|x| *x == summary.loan_id).expect("a loan")];
                 prop_assert_eq!(&figures(&summary), full, "standing row on {} (day {})", on, d);
+            }
+            // The due-soon list of the day from the same rows: a window that opened since the
+            // roll is on it, one not open yet is not (the active loans' list on its own index).
+            for status in [None, Some(LoanStatus::Active)] {
+                let filter = LoanFilter { due_soon: true, status, ..LoanFilter::default() };
+                let listed = store::list_loans(beside.conn(), at, &filter, SortKey::DueSoon, None, 0).expect("soon");
+                let count = store::count_loans(beside.conn(), at, &filter).expect("count");
+                prop_assert_eq!(count, listed.len() as u64);
+                let mut soon: Vec<String> = listed
+                    .iter()
+                    .filter(|r| !stale.contains(&r.loan_id.0))
+                    .map(|r| r.loan_ref.clone())
+                    .collect();
+                soon.sort();
+                let mut due: Vec<String> = rows
+                    .iter()
+                    .filter(|r| !stale.contains(&r.loan_id.0) && status.is_none_or(|s| r.status == s))
+                    .map(|r| b.desk.show(&r.loan_ref).expect("show").summary)
+                    .filter(|s| s.due_soon_on.is_some())
+                    .map(|s| s.loan_id)
+                    .collect();
+                due.sort();
+                prop_assert_eq!(soon, due, "due soon on {} (day {}), {:?}", on, d, status);
             }
         }
         // Asked on each day by a desk user on that day: the book rolls, and every row is exact.

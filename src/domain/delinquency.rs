@@ -1,7 +1,7 @@
 //! Payment allocation, days past due, arrears, penalty interest and the payoff quote (DOMAIN §4),
 //! and the due-soon windows of DOMAIN §6. Everything is computed as of an explicit date.
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
 use super::classify::{Bucket, ClassBands, RiskClass};
@@ -89,6 +89,23 @@ pub struct DueSoon {
     pub due_on: NaiveDate,
     pub amount: Money,
     pub kind: DueSoonKind,
+}
+
+/// The due-soon window a loan shows next: from `opens_on` until its installment falls due or a
+/// payment changes the loan, unless `gives_way_on` comes first — a maturity notice shown while
+/// the next installment's own window has not opened gives way to it that day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueWindow {
+    pub soon: DueSoon,
+    pub opens_on: NaiveDate,
+    pub gives_way_on: Option<NaiveDate>,
+}
+
+impl DueWindow {
+    /// What the window shows on `on`, a date before it gives way.
+    pub fn on(&self, on: NaiveDate) -> Option<DueSoon> {
+        (self.opens_on <= on).then_some(self.soon)
+    }
 }
 
 /// The rules a loan's figures are computed with: the penalty setting and, from the policy in
@@ -231,23 +248,40 @@ pub fn penalty_interest(principal_days: i128, rate: Rate, uplift_pct: i64) -> Mo
 }
 
 fn due_soon(installments: &[InstallmentState], as_of: NaiveDate, rules: &AssessRules) -> Option<DueSoon> {
+    due_window(installments, as_of, rules)?.on(as_of)
+}
+
+/// The due-soon window shown on `as_of` or, when none is, the next to open, while the loan's
+/// installments stand as they are: the next installment's, a few days ahead (the final one's a
+/// month ahead, as a maturity); before that one opens, the final maturity's notice when it opens
+/// first, since it goes out a month ahead even while an earlier installment is still to come.
+pub fn due_window(
+    installments: &[InstallmentState],
+    as_of: NaiveDate,
+    rules: &AssessRules,
+) -> Option<DueWindow> {
     let last = installments.last()?;
-    let within = |due: NaiveDate, days: i64| due >= as_of && (due - as_of).num_days() <= days;
     let next = installments.iter().find(|s| !s.covered() && s.installment.due_on >= as_of)?;
     let is_final = next.installment.seq == last.installment.seq;
-    let (kind, window) = if is_final {
+    let (kind, days) = if is_final {
         (DueSoonKind::Maturity, rules.maturity_window_days)
     } else {
         (DueSoonKind::Installment, rules.installment_window_days)
     };
-    if within(next.installment.due_on, window) {
-        return Some(DueSoon { due_on: next.installment.due_on, amount: next.unpaid(), kind });
+    let due_on = next.installment.due_on;
+    let own = DueWindow {
+        soon: DueSoon { due_on, amount: next.unpaid(), kind },
+        opens_on: due_on - Duration::days(days),
+        gives_way_on: None,
+    };
+    let maturity_opens = last.installment.due_on - Duration::days(rules.maturity_window_days);
+    if is_final || last.covered() || as_of >= own.opens_on || maturity_opens >= own.opens_on {
+        return Some(own);
     }
-    // The maturity notice goes out a month ahead even while an earlier installment is still to come.
-    (!last.covered() && within(last.installment.due_on, rules.maturity_window_days)).then(|| DueSoon {
-        due_on: last.installment.due_on,
-        amount: last.unpaid(),
-        kind: DueSoonKind::Maturity,
+    Some(DueWindow {
+        soon: DueSoon { due_on: last.installment.due_on, amount: last.unpaid(), kind: DueSoonKind::Maturity },
+        opens_on: maturity_opens,
+        gives_way_on: Some(own.opens_on),
     })
 }
 

@@ -34,7 +34,8 @@ pub use classify::{
 };
 pub use contact::{Channel, Direction, Outcome, Party, PromiseStatus, promise_status};
 pub use delinquency::{
-    AssessRules, Assessment, DueSoon, DueSoonKind, InstallmentState, InstallmentStatus, Payment, assess,
+    AssessRules, Assessment, DueSoon, DueSoonKind, DueWindow, InstallmentState, InstallmentStatus, Payment,
+    assess,
 };
 pub use hold::HoldKind;
 pub use money::{Money, MoneyError};

@@ -1,14 +1,17 @@
 //! A loan's figures between the dates they change. Assessed on a date A, a loan's arrears, next due
 //! and due-soon window, payoff before penalty and promise status hold until a payment is dated, an
-//! installment falls due unpaid, a due-soon window opens or closes or a promise's grace ends
-//! (`stale_on`); DPD, bucket, class floor, penalty and payoff move with the date alone and are
-//! derived here exactly for any date in that span (DOMAIN §4–§5: DPD counts from the oldest
-//! overdue due date, and the penalty is linear in the date while the arrears stand).
+//! installment falls due unpaid, a maturity notice gives way to the next installment's window or a
+//! promise's grace ends (`stale_on`); DPD, bucket, class floor, penalty, payoff and whether the
+//! due-soon window is open move with the date alone and are derived here exactly for any date in
+//! that span (DOMAIN §4–§5: DPD counts from the oldest overdue due date, and the penalty is linear
+//! in the date while the arrears stand; a window is open from its opening date on).
 
 use chrono::{Duration, NaiveDate};
 
 use super::contact::PromiseStatus;
-use super::delinquency::{AssessRules, Assessment, DueSoon, Payment, penalty_interest};
+use super::delinquency::{
+    AssessRules, Assessment, DueSoon, DueWindow, Payment, due_window, penalty_interest,
+};
 use super::money::Money;
 use super::terms::Rate;
 
@@ -30,7 +33,8 @@ pub struct Standing {
     pub unpaid_total: Money,
     pub next_due_on: Option<NaiveDate>,
     pub next_due_amount: Money,
-    pub due_soon: Option<DueSoon>,
+    /// The due-soon window open on the date assessed or the next to open (`due_soon` on a date).
+    pub window: Option<DueWindow>,
     /// The first date on which these figures no longer hold (`None`: not until something new is
     /// recorded on the loan).
     pub stale_on: Option<NaiveDate>,
@@ -60,20 +64,15 @@ impl Standing {
         let unpaid_total: Money = a.installments.iter().map(|s| s.unpaid()).sum();
 
         // The dates something changes: the next installment falls due unpaid the day after its due
-        // date; a due-soon window opens (the next installment's, the final maturity's); a payment
-        // dated later counts from its date; an active promise breaks the day after its grace.
+        // date; a maturity notice gives way to the next installment's window; a payment dated
+        // later counts from its date; an active promise breaks the day after its grace. A window
+        // opening changes nothing stored: whether it is open is derived for the date.
         let mut ends: Vec<NaiveDate> = Vec::new();
         if let Some(next) = a.installments.iter().find(|s| !s.covered() && s.installment.due_on >= on) {
-            let due = next.installment.due_on;
-            let last = a.installments.last().map(|l| l.installment);
-            let is_final = last.is_some_and(|l| l.seq == next.installment.seq);
-            let window = if is_final { rules.maturity_window_days } else { rules.installment_window_days };
-            ends.push(due + Duration::days(1));
-            ends.push(due - Duration::days(window));
-            if let Some(last) = last {
-                ends.push(last.due_on - Duration::days(rules.maturity_window_days));
-            }
+            ends.push(next.installment.due_on + Duration::days(1));
         }
+        let window = due_window(&a.installments, on, rules);
+        ends.extend(window.and_then(|w| w.gives_way_on));
         ends.extend(payments.iter().map(|p| p.paid_on));
         if let Some((PromiseStatus::Active, due)) = promise {
             ends.push(due + Duration::days(rules.promise_grace_days + 1));
@@ -91,7 +90,7 @@ impl Standing {
             unpaid_total,
             next_due_on: a.next_due_on,
             next_due_amount: a.next_due_amount,
-            due_soon: a.due_soon,
+            window,
             stale_on,
         }
     }
@@ -99,6 +98,11 @@ impl Standing {
     /// Whether the figures hold on `on`.
     pub fn holds_on(&self, on: NaiveDate) -> bool {
         on >= self.assessed_on && self.stale_on.is_none_or(|end| on < end)
+    }
+
+    /// The due-soon window open on `on`, if any.
+    pub fn due_soon(&self, on: NaiveDate) -> Option<DueSoon> {
+        self.window.and_then(|w| w.on(on))
     }
 
     /// Days past due on `on`.
@@ -142,7 +146,7 @@ mod tests {
     use super::*;
     use crate::domain::schedule::build_schedule;
     use crate::domain::terms::{LoanTerms, Product, parse_date};
-    use crate::domain::{assess, promise_status};
+    use crate::domain::{DueSoonKind, assess, promise_status};
     use proptest::prelude::*;
 
     fn d(s: &str) -> NaiveDate {
@@ -168,16 +172,21 @@ mod tests {
         let a = assess(&s, &[], t.rate, d("2025-03-01"), &rules);
         let st = Standing::of(&a, &[], None, &rules);
         assert_eq!(st.overdue_since, Some(d("2025-02-15")));
-        // The window of the 03-15 installment opens on 03-12; it falls due unpaid on 03-16.
-        assert_eq!(st.stale_on, Some(d("2025-03-12")));
-        for day in ["2025-03-01", "2025-03-05", "2025-03-11"] {
+        // The window of the 03-15 installment opens on 03-12 with nothing stored changing; it
+        // falls due unpaid on 03-16.
+        assert_eq!(st.stale_on, Some(d("2025-03-16")));
+        assert_eq!(
+            (st.due_soon(d("2025-03-11")), st.due_soon(d("2025-03-12")).map(|w| w.due_on)),
+            (None, Some(d("2025-03-15")))
+        );
+        for day in ["2025-03-01", "2025-03-05", "2025-03-11", "2025-03-15"] {
             let full = assess(&s, &[], t.rate, d(day), &rules);
             assert_eq!(st.dpd(d(day)), full.dpd, "{day}");
             assert_eq!(st.penalty(d(day), t.rate, rules.penalty_uplift_pct), full.penalty_interest, "{day}");
             assert_eq!(st.payoff(d(day), t.rate, rules.penalty_uplift_pct), full.payoff_amount, "{day}");
             assert!(st.holds_on(d(day)));
         }
-        assert!(!st.holds_on(d("2025-03-12")));
+        assert!(!st.holds_on(d("2025-03-16")));
         assert!(!st.holds_on(d("2025-02-28")), "not before it was assessed");
     }
 
@@ -194,7 +203,31 @@ mod tests {
         let st = Standing::of(&a, &[], Some((promise, d("2025-04-14"))), &rules);
         assert_eq!(st.stale_on, Some(d("2025-04-16")), "active through 04-15 with a day's grace");
         let st = Standing::of(&a, &[], Some((PromiseStatus::Broken, d("2025-04-01"))), &rules);
-        assert_eq!(st.stale_on, Some(d("2025-05-07")), "the 05-10 installment's window");
+        assert_eq!(st.stale_on, Some(d("2025-05-11")), "the 05-10 installment falls due unpaid");
+    }
+
+    #[test]
+    fn a_maturity_notice_shown_first_gives_way_to_the_next_installments_window() {
+        // 3 × 1,000.00, due 02-15, 03-15, 04-15; with a 45-day maturity window the 04-15
+        // notice opens on 03-01, before the 03-15 installment's own window (03-10).
+        let t = terms(Product::EqualPrincipal, 300_000, "12", 3, "2025-01-15");
+        let s = build_schedule(&t);
+        let rules =
+            AssessRules { installment_window_days: 5, maturity_window_days: 45, ..AssessRules::default() };
+        let pays = [Payment { paid_on: d("2025-02-15"), amount: Money::from_cents(103_000) }];
+        let a = assess(&s, &pays, t.rate, d("2025-02-20"), &rules);
+        let st = Standing::of(&a, &pays, None, &rules);
+        assert_eq!(st.due_soon(d("2025-02-28")), None);
+        let soon = st.due_soon(d("2025-03-01")).expect("the maturity notice");
+        assert_eq!((soon.due_on, soon.kind), (d("2025-04-15"), DueSoonKind::Maturity));
+        assert_eq!(st.stale_on, Some(d("2025-03-10")), "the installment's own window takes over");
+        let later = assess(&s, &pays, t.rate, d("2025-03-10"), &rules);
+        let st = Standing::of(&later, &pays, None, &rules);
+        let soon = st.due_soon(d("2025-03-10")).expect("the installment");
+        assert_eq!(
+            (soon.due_on, soon.kind, st.stale_on),
+            (d("2025-03-15"), DueSoonKind::Installment, Some(d("2025-03-16")))
+        );
     }
 
     #[test]
@@ -221,6 +254,7 @@ mod tests {
             pays in prop::collection::vec((0i64..900, 1i64..3_000_000), 0..8),
             promise in prop::option::of((0i64..900, 0i64..40, 1i64..2_000_000)),
             assessed in 0i64..900,
+            windows in prop::sample::select(vec![(3i64, 30i64), (5, 45), (1, 70)]),
         ) {
             let product = [Product::Annuity, Product::EqualPrincipal, Product::InterestOnly, Product::Bullet][product];
             let base = d("2024-01-01");
@@ -230,7 +264,13 @@ mod tests {
             let s = build_schedule(&t);
             let payments: Vec<Payment> = pays.iter().map(|&(day, c)| Payment {
                 paid_on: base + Duration::days(day), amount: Money::from_cents(c) }).collect();
-            let rules = AssessRules::default();
+            // Wider maturity windows open the final maturity's notice before the next
+            // installment's own window, which it then gives way to.
+            let rules = AssessRules {
+                installment_window_days: windows.0,
+                maturity_window_days: windows.1,
+                ..AssessRules::default()
+            };
             let on = base + Duration::days(assessed);
             let promise_on = |day: NaiveDate| promise.map(|(made, len, amount)| {
                 let made = base + Duration::days(made);
@@ -250,7 +290,7 @@ mod tests {
                 prop_assert_eq!(st.outstanding_principal, full.outstanding_principal);
                 prop_assert_eq!(st.next_due_on, full.next_due_on);
                 prop_assert_eq!(st.next_due_amount, full.next_due_amount);
-                prop_assert_eq!(st.due_soon, full.due_soon, "due soon on {}", day);
+                prop_assert_eq!(st.due_soon(day), full.due_soon, "due soon on {}", day);
                 prop_assert_eq!(st.closed, full.closed);
                 prop_assert_eq!(st.penalty(day, rate, rules.penalty_uplift_pct), full.penalty_interest, "penalty on {}", day);
                 prop_assert_eq!(st.payoff(day, rate, rules.penalty_uplift_pct), full.payoff_amount);

@@ -146,18 +146,20 @@ impl FromRow for MaturityRow {
     }
 }
 
-/// Up to `limit` loans after loan id `after`, in loan order, whose final maturity is their
-/// due-soon date on the date asked and falls within a month and a few days of it (an index range
-/// on the due-soon date; the caller keeps those whose notice is due).
-pub fn maturity_page(conn: &Connection, at: StateAt, after: i64, limit: u32) -> Result<Vec<MaturityRow>> {
+/// The active loans whose final maturity is their due-soon date, open on the date asked and a
+/// month and a few days away at most, in loan order (the caller keeps those whose notice is due):
+/// one walk of the open windows' index range, which holds what is read.
+pub fn maturity_due(conn: &Connection, at: StateAt) -> Result<Vec<MaturityRow>> {
     let until =
         at.on.checked_add_months(chrono::Months::new(1)).map_or(at.on, |d| d + chrono::Duration::days(3));
+    // `+` keeps the planner off the due order's index, whose range on the date spans every loan
+    // with an installment in the month.
     let sql = format!(
-        "SELECT loan_id, status, due_soon_on FROM {} WHERE due_soon_on BETWEEN ?1 AND ?2 \
-         AND due_soon_kind = 'maturity' AND loan_id > ?3 ORDER BY loan_id LIMIT ?4",
+        "SELECT loan_id, status, due_soon_on FROM {} WHERE status = 'active' AND due_soon_from <= ?1 \
+         AND due_soon_kind = 'maturity' AND +due_soon_on BETWEEN ?1 AND ?2 ORDER BY loan_id",
         at.table.name()
     );
-    row::all(&mut *conn.prepare_cached(&sql)?, params![at.on.to_string(), until.to_string(), after, limit])
+    row::all(&mut *conn.prepare_cached(&sql)?, params![at.on.to_string(), until.to_string()])
 }
 
 /// How many loans the snapshot holds (the loans a run covers).

@@ -33,6 +33,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0025_warnings_order.sql"),
     include_str!("../../migrations/0026_warning_facts.sql"),
     include_str!("../../migrations/0027_month_end_standing.sql"),
+    include_str!("../../migrations/0028_due_soon_from.sql"),
 ];
 
 #[cfg(test)]

@@ -140,7 +140,14 @@ fn where_clause(at: &StateAt, filter: &LoanFilter, mut args: Vec<Value>) -> (Str
         None => {}
     }
     if filter.due_soon {
-        conds.push("s.due_soon_on IS NOT NULL".into());
+        // A window is open from its opening day (`due_soon_from`), and its date is at most the
+        // wider window ahead: the bound keeps a page's walk of the due order off the windows
+        // further out.
+        let day = |d: NaiveDate| Value::Text(d.to_string());
+        bind(&mut conds, "s.due_soon_from <= ?", day(at.on), &mut args);
+        let widest = at.rules.installment_window_days.max(at.rules.maturity_window_days);
+        let until = at.on.checked_add_signed(chrono::Duration::days(widest)).unwrap_or(NaiveDate::MAX);
+        bind(&mut conds, "s.due_soon_on <= ?", day(until), &mut args);
     }
     // A search, a warning level and the watchlist each name a few loans, which then drive the
     // query (by primary key); `+` keeps the planner from walking a whole list's index instead and
@@ -413,10 +420,17 @@ pub fn rows_by_id(conn: &Connection, at: StateAt, ids: &[LoanId]) -> Result<Vec<
     Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
 }
 
-/// The partial index of the desk's overdue queue (active, at least one day overdue, everyone's
-/// cases, no search) in this order, outside today's promise band (migration 0013). Named, because
-/// without statistics the planner prefers to range over the DPD index and sort the whole queue.
+/// The index a page of a desk's list walks where the planner, without statistics, would choose
+/// worse: the due-soon list's in due order (migration 0028), and the partial index of the overdue
+/// queue (active, at least one day overdue, everyone's cases, no search) in this order, outside
+/// today's promise band (migration 0013), where it prefers to range over the DPD index and sort
+/// the whole queue.
 fn queue_index(table: StateTable, filter: &LoanFilter, sort: SortKey) -> Option<&'static str> {
+    // Its walk passes over the windows not open yet in the index; the planner would rather range
+    // over the open ones and sort them all.
+    if due_soon_list(table, filter) && sort == SortKey::DueSoon {
+        return Some("loan_state_queue_due_soon");
+    }
     let queue = table == StateTable::Shared
         && filter.status == Some(LoanStatus::Active)
         && filter.dpd_min == Some(1)
@@ -439,6 +453,21 @@ fn queue_index(table: StateTable, filter: &LoanFilter, sort: SortKey) -> Option<
     }
 }
 
+/// Whether the filter is the due-soon list of one status, perhaps one owner's, and no more: the
+/// questions the due-soon indexes of migration 0028 answer.
+fn due_soon_list(table: StateTable, filter: &LoanFilter) -> bool {
+    table == StateTable::Shared
+        && filter.due_soon
+        && filter.status.is_some()
+        && filter.dpd_min.is_none()
+        && filter.stage.is_none()
+        && filter.next_due_between.is_none()
+        && filter.search.as_deref().is_none_or(|p| p.trim().is_empty())
+        && filter.warning.is_none()
+        && !filter.watched
+        && filter.promise_due.is_none()
+}
+
 /// How many loans match the filter.
 pub fn count_loans(conn: &Connection, at: StateAt, filter: &LoanFilter) -> Result<u64> {
     let (sql, args) = count_sql(at, filter);
@@ -449,7 +478,10 @@ pub fn count_loans(conn: &Connection, at: StateAt, filter: &LoanFilter) -> Resul
 /// The statement and bound values that count the loans matching the filter.
 pub fn count_sql(at: StateAt, filter: &LoanFilter) -> (String, Vec<Value>) {
     let (clause, args) = where_clause(&at, filter, Vec::new());
-    (format!("SELECT count(*) FROM {} s {clause}", at.table.name()), args)
+    // The due-soon list is counted on the open windows' range; the planner would take the due
+    // order's index, whose range on the date spans every loan with an installment in the month.
+    let pin = if due_soon_list(at.table, filter) { " INDEXED BY loan_state_due_soon" } else { "" };
+    (format!("SELECT count(*) FROM {} s{pin} {clause}", at.table.name()), args)
 }
 
 /// The snapshot row of one loan.

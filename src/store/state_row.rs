@@ -54,7 +54,7 @@ pub struct StateRow {
 pub(crate) const ROW_COLUMNS: &str = "s.loan_id, l.loan_ref, l.borrower, l.phone, l.product, l.principal_cents, \
      l.rate_e4, u.login, s.stage, l.agency, s.status, s.outstanding_principal, s.overdue_principal, \
      s.overdue_interest, s.overdue_amount, s.penalty_lag, s.next_due_on, s.next_due_amount, s.due_soon_on, \
-     s.due_soon_kind, l.last_contact_at, l.last_outcome, s.next_action_on, s.promise_due_on, s.promise_status, \
+     s.due_soon_kind, s.due_soon_from, l.last_contact_at, l.last_outcome, s.next_action_on, s.promise_due_on, s.promise_status, \
      s.overdue_since, s.unpaid_total, l.observation_until, s.class_held, s.class_npl, l.manual_class, \
      l.manual_class_from, l.manual_class_until, (SELECT max(h.until_on) FROM holds h WHERE h.loan_id = s.loan_id AND h.from_on <= ?1 \
      AND h.until_on >= ?1 AND (h.lifted_on IS NULL OR h.lifted_on > ?1)) AS held_until";
@@ -65,6 +65,8 @@ pub(crate) struct Stored {
     rate: Rate,
     class: ClassParts,
     penalty_lag: i64,
+    /// The day the row's due-soon window opens (`domain::DueWindow`).
+    due_soon_from: Option<NaiveDate>,
 }
 
 /// What a loan's class on a date is derived from: its snapshot row's stored date, what it leaves
@@ -134,6 +136,7 @@ impl FromRow for Stored {
             Some(_) => Some(DueSoonKind::Installment),
             None => None,
         };
+        let due_soon_from = c.opt_day("due_soon_from")?;
         let row = StateRow {
             loan_id,
             loan_ref,
@@ -169,7 +172,7 @@ impl FromRow for Stored {
         };
         let class = ClassParts::read(c)?;
         let row = StateRow { held_until: c.opt_day("held_until")?, ..row };
-        Ok(Stored { row, rate, class, penalty_lag })
+        Ok(Stored { row, rate, class, penalty_lag, due_soon_from })
     }
 }
 
@@ -185,8 +188,11 @@ impl Stored {
             self.rate,
             at.rules.penalty_uplift_pct,
         );
+        let open = self.due_soon_from.is_some_and(|from| from <= at.on);
         StateRow {
             as_of: at.on,
+            due_soon_on: self.row.due_soon_on.filter(|_| open),
+            due_soon_kind: self.row.due_soon_kind.filter(|_| open),
             dpd,
             bucket: Bucket::for_dpd(dpd),
             class,

@@ -8,7 +8,7 @@ use crate::store::{self, StateAt};
 
 impl Desk {
     /// Adds (a dry run: counts) the maturity notice of every active loan whose final maturity is
-    /// its due-soon date and a month or less away, a page a transaction.
+    /// its due-soon date and a month or less away, a batch of them a transaction.
     pub(super) fn maturity_notices(
         &mut self,
         run: &Run<'_>,
@@ -16,11 +16,10 @@ impl Desk {
         batch_size: u32,
         report: &mut EscalationReport,
     ) -> Result<()> {
-        let mut after = 0i64;
-        loop {
-            let batch = |conn: &rusqlite::Connection, report: &mut EscalationReport| -> Result<Option<i64>> {
-                let page = store::maturity_page(conn, book, after, batch_size)?;
-                for m in &page {
+        let due = store::maturity_due(self.store.conn(), book)?;
+        for page in due.chunks(usize::try_from(batch_size).unwrap_or(usize::MAX).max(1)) {
+            let batch = |conn: &rusqlite::Connection, report: &mut EscalationReport| -> Result<()> {
+                for m in page {
                     if m.status != LoanStatus::Active
                         || !tasks::maturity_notice_wanted(m.maturity_on, run.as_of)
                     {
@@ -33,17 +32,14 @@ impl Desk {
                     };
                     report.maturity_notices += u64::from(added);
                 }
-                Ok(page.last().map(|m| m.loan.0))
+                Ok(())
             };
-            let next = if run.dry_run {
-                batch(self.store.conn(), report)?
+            if run.dry_run {
+                batch(self.store.conn(), report)?;
             } else {
-                self.store.write(|tx| batch(tx, report))?
-            };
-            match next {
-                Some(last) => after = last,
-                None => return Ok(()),
+                self.store.write(|tx| batch(tx, report))?;
             }
         }
+        Ok(())
     }
 }

@@ -34,6 +34,7 @@ pub const STEPS: &[&str] = &[
     include_str!("../../../migrations/postgres/0025_warnings_order.sql"),
     include_str!("../../../migrations/postgres/0026_warning_facts.sql"),
     include_str!("../../../migrations/postgres/0027_month_end_standing.sql"),
+    include_str!("../../../migrations/postgres/0028_due_soon_from.sql"),
 ];
 
 /// The advisory lock a migration holds for its transaction ("duedesk" in ASCII).

@@ -73,9 +73,9 @@ impl FromRow for Facts {
 pub(super) const COLUMNS: &str = "loan_id, rolled_on, stale_on, status, stage, workflow_stage, product, secured, \
      assignee_id, overdue_since, outstanding_principal, overdue_principal, overdue_interest, overdue_amount, \
      penalty_lag, unpaid_total, next_due_on, next_due_amount, due_soon_on, due_soon_kind, last_contact_at, \
-     next_action_on, promise_due_on, promise_status, class_held, class_npl, warn_bits";
+     next_action_on, promise_due_on, promise_status, class_held, class_npl, warn_bits, due_soon_from";
 
-pub(super) const WIDTH: usize = 27;
+pub(super) const WIDTH: usize = 28;
 
 /// Where some of a row's values are, in `COLUMNS`' order.
 pub(super) mod place {
@@ -155,8 +155,8 @@ pub(super) fn row_of(
         money(st.unpaid_total),
         day(st.next_due_on),
         money(st.next_due_amount),
-        day(st.due_soon.map(|s| s.due_on)),
-        word(st.due_soon.map(|s| s.kind.as_str())),
+        day(st.window.map(|w| w.soon.due_on)),
+        word(st.window.map(|w| w.soon.kind.as_str())),
         text(&facts.last_contact_at),
         text(&facts.next_action_on),
         day(promise.map(|(_, d)| d)),
@@ -164,6 +164,7 @@ pub(super) fn row_of(
         word(class_held.map(RiskClass::as_str)),
         word(npl.class.map(RiskClass::as_str)),
         Cell::Int(i64::from(warn.map_or(0, |w| w.bits))),
+        day(st.window.map(|w| w.opens_on)),
     ]
 }
 
