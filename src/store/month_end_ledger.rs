@@ -2,6 +2,8 @@
 //! a reading connection of its own (one view of the book for the whole walk, so the pages that
 //! commit meanwhile on the store's connection, and other desks' writes, do not move under it).
 
+use std::collections::HashSet;
+
 use rusqlite::Connection;
 
 use super::month_end::{captured_through, watched_on, write_sources};
@@ -26,10 +28,7 @@ impl Store {
             // A store in memory has no second connection: one transaction.
             return self.write(|tx| capture_from_ledger_in(tx, month, rules, page));
         };
-        let after = captured_through(self.conn(), month)?;
-        // Who was on the watchlist that day: history, unchanged by what the capture writes.
-        let watched = watched_on(self.conn(), month.last_day())?;
-        let at = StateAt::scratch(month.last_day(), *rules);
+        let (after, watched, at) = begun(self.conn(), month, rules)?;
         let reader = side_reader(&path)?;
         let mut written = 0u64;
         month_end_walk(&reader, month, rules, after, page, &mut |rows| {
@@ -48,10 +47,16 @@ pub fn capture_from_ledger_in(
     rules: &AssessRules,
     page: usize,
 ) -> Result<u64> {
-    let after = captured_through(conn, month)?;
-    let watched = watched_on(conn, month.last_day())?;
-    let at = StateAt::scratch(month.last_day(), *rules);
+    let (after, watched, at) = begun(conn, month, rules)?;
     month_end_walk(conn, month, rules, after, page, &mut |rows| {
         write_sources(conn, &at, month, &watched, rows)
     })
+}
+
+/// Where a capture of `month` goes on from (the last loan recorded), who was on the watchlist that
+/// day (history, unchanged by what the capture writes), and the day its rows are derived for.
+fn begun(conn: &Connection, month: Month, rules: &AssessRules) -> Result<(i64, HashSet<i64>, StateAt)> {
+    let after = captured_through(conn, month)?;
+    let watched = watched_on(conn, month.last_day())?;
+    Ok((after, watched, StateAt::scratch(month.last_day(), *rules)))
 }

@@ -14,8 +14,8 @@ use super::table::StateTable;
 use super::write::Writer;
 use crate::domain::AssessRules;
 use crate::store::Result;
-use crate::store::row;
 use crate::store::settings::{set_snapshot_as_of, snapshot_as_of};
+use crate::store::{LoanId, paid_of, row};
 
 /// Where the shared snapshot stands for a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,8 +90,6 @@ pub fn roll_batch(
     let mut writer = Writer::new(conn, StateTable::Shared)?;
     let mut facts_of =
         conn.prepare_cached(&format!("SELECT {FACTS_COLUMNS} {FACTS_FROM} WHERE l.id = ?1"))?;
-    let mut pays = conn
-        .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on")?;
     let on_text = on.to_string();
     let mut done = Rolled::default();
     for &id in ids {
@@ -109,7 +107,7 @@ pub fn roll_batch(
             conn.prepare_cached("DELETE FROM main.loan_state WHERE loan_id = ?1")?.execute([id])?;
             continue;
         };
-        let payments = row::all(&mut pays, [id])?;
+        let payments = paid_of(conn, LoanId(id))?;
         let row = assessed_row(conn, &facts, payments, on, rules)?;
         writer.update(&old, &row)?;
         done.recomputed += 1;
