@@ -80,7 +80,9 @@ impl AppError {
     /// The process exit code of CONTRACT.md.
     pub fn exit_code(&self) -> i32 {
         match self {
-            AppError::Store(StoreError::Missing { .. } | StoreError::NoFolder { .. }) => 2,
+            AppError::Store(
+                StoreError::Missing { .. } | StoreError::NoFolder { .. } | StoreError::Tls(_),
+            ) => 2,
             AppError::Store(StoreError::Occupied(_)) => 3,
             AppError::Store(_) => 1,
             AppError::Input(_) | AppError::File(_) => 2,

@@ -26,8 +26,8 @@ impl Place {
         if !(t.starts_with("postgres://") || t.starts_with("postgresql://")) {
             return Ok(Place::File(PathBuf::from(text)));
         }
-        let config: postgres::Config =
-            t.parse().map_err(|e| AppError::Input(format!("{t}: not a PostgreSQL address: {e}")))?;
+        let (config, _) = pg::parse_address(t)
+            .map_err(|e| AppError::Input(format!("{t}: not a PostgreSQL address: {e}")))?;
         if config.get_password().is_some() {
             return Err(AppError::Input(
                 "a password in the server's address would show in the process list and the shell's history; \

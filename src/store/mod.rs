@@ -107,6 +107,12 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("store server error: {0}")]
     Postgres(#[from] postgres::Error),
+    /// The server could not be reached, or refused the connection (its reason and each cause).
+    #[error("{0}")]
+    Connect(String),
+    /// TLS to the server asked in a way that cannot be given (a mode, a file).
+    #[error("{0}")]
+    Tls(String),
     #[error("cannot prepare the store at {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error(

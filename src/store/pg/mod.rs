@@ -6,17 +6,28 @@
 mod copy;
 mod migrations;
 mod passfile;
+pub mod tls;
 
 pub use copy::{TableCopy, copy_file_to_server, copy_server_to_file};
 pub use migrations::{STEPS, migrate, schema_version};
 
-use super::Result;
+use super::{Result, StoreError};
+
+/// The address as `postgres::Config` reads it, with the TLS it asks (`tls.rs`), the process's
+/// environment filling in what it leaves out as it does for `psql`.
+pub fn parse_address(address: &str) -> Result<(postgres::Config, tls::TlsWanted)> {
+    let (rest, wanted) = tls::split(address, &|key| std::env::var(key).ok())?;
+    let mut config: postgres::Config = rest.parse()?;
+    config.ssl_mode(tls::crate_mode(wanted.mode));
+    Ok((config, wanted))
+}
 
 /// Connects to the server at `address` (a `postgres://` URL or `key=value` words, as PostgreSQL's
 /// own tools take them) as `login` unless the address names a role; a password, when the server
-/// asks one, from the password file (`passfile.rs`), never from the command line.
+/// asks one, from the password file (`passfile.rs`), never from the command line; over TCP with
+/// the TLS the address asks (`tls.rs`; a socket is never encrypted, as with libpq).
 pub fn connect(address: &str, login: &str) -> Result<postgres::Client> {
-    let mut config: postgres::Config = address.parse()?;
+    let (mut config, wanted) = parse_address(address)?;
     if config.get_user().is_none() {
         config.user(login);
     }
@@ -37,7 +48,38 @@ pub fn connect(address: &str, login: &str) -> Result<postgres::Client> {
             config.password(password);
         }
     }
-    Ok(config.connect(postgres::NoTls)?)
+    let socket = config.get_hosts().iter().any(|h| !matches!(h, postgres::config::Host::Tcp(_)));
+    let connected = if wanted.mode == tls::SslMode::Disable || socket {
+        config.connect(postgres::NoTls)
+    } else {
+        config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls::client_config(&wanted)?))
+    };
+    connected.map_err(|e| connect_error(&config, &e))
+}
+
+/// Why a connection failed, with each cause (the crate's own words stop at "db error" or "error
+/// performing TLS handshake"), and where to.
+fn connect_error(config: &postgres::Config, e: &postgres::Error) -> StoreError {
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            postgres::config::Host::Tcp(name) => name.clone(),
+            #[cfg(unix)]
+            postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let database = config.get_dbname().unwrap_or("");
+    let mut message =
+        format!("cannot connect to the server at {} port {port}, database {database}: {e}", hosts.join(","));
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        message.push_str(": ");
+        message.push_str(&c.to_string());
+        cause = c.source();
+    }
+    StoreError::Connect(message)
 }
 
 /// A store-wide setting of the book on the server (`settings`), if set.
