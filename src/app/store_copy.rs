@@ -97,10 +97,15 @@ pub fn copy_from_server(
     if pg::schema_version(&mut client)? == 0 {
         return Err(AppError::Input(format!("{address} holds no book to copy")));
     }
+    // The book's own settings and users, read by the store's statements as on a file.
+    let session = std::cell::RefCell::new(client);
+    let db = crate::store::Db::Server(&session);
     let login = super::desk_login(os_login, env_user, || {
-        Ok(pg::setting(&mut client, "trust_env_user")?.as_deref() == Some("true"))
+        Ok(crate::store::setting_get(db, "trust_env_user")?.as_deref() == Some("true"))
     })?;
-    if pg::active_role(&mut client, login)?.as_deref() != Some(Role::Admin.as_str()) {
+    let admin = crate::store::user_by_login(db, login)?.is_some_and(|u| u.active && u.role == Role::Admin);
+    let mut client = session.into_inner();
+    if !admin {
         return Err(AppError::Refused(format!(
             "copying the whole book needs the admin role on the server's book; '{login}' is not an active admin there"
         )));

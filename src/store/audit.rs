@@ -1,12 +1,14 @@
 //! The audit log as a hash chain: each row's `hash` is SHA-256 over its content and `prev_hash`,
 //! the hash of the row before, so a row changed, deleted or inserted out of turn breaks the chain.
-//! Rows are appended only inside `Store::write` (BEGIN IMMEDIATE), which serializes the chain.
+//! Rows are appended only inside `Store::write` (BEGIN IMMEDIATE), which serializes the chain; on
+//! the server, inside a transaction that takes the chain's lock.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::Result;
+use super::db::Db;
 use super::row::{self, Cols, FromRow};
 use super::settings::{meta_get, meta_set};
 
@@ -48,9 +50,12 @@ pub fn audit_hash(c: &AuditContent<'_>, prev_hash: &str) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The server's advisory lock that serializes the chain's writers (an arbitrary key of its own).
+const CHAIN_LOCK: i64 = 0x6475_6564_6573_6b41;
+
 /// Appends a chained row; call it inside the write transaction of the change it records.
-pub(crate) fn append_audit(
-    conn: &Connection,
+pub(crate) fn append_audit<'a>(
+    db: impl Into<Db<'a>>,
     at: &str,
     actor: &str,
     action: &str,
@@ -58,16 +63,25 @@ pub(crate) fn append_audit(
     entity_id: Option<&str>,
     detail: &str,
 ) -> Result<()> {
-    // Only inside a write transaction (`Store::write`, BEGIN IMMEDIATE) is the chain serialized.
-    debug_assert!(!conn.is_autocommit(), "audit entries are written inside a write transaction");
-    let last: Option<(i64, Option<String>)> = conn
-        .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let db = db.into();
+    match db {
+        // Only inside a write transaction (`Store::write`, BEGIN IMMEDIATE) is the chain serialized.
+        Db::File(conn) => {
+            debug_assert!(!conn.is_autocommit(), "audit entries are written inside a write transaction");
+        }
+        // On the server a writer holds the chain's lock until its transaction ends, so the next
+        // writer reads the head this one leaves: one chain, however many desks write at once.
+        Db::Server(session) => {
+            debug_assert!(session.in_transaction(), "audit entries are written inside a transaction");
+            db.execute("SELECT pg_advisory_xact_lock(?1)", &[CHAIN_LOCK.into()])?;
+        }
+    }
+    let last: Option<(i64, Option<String>)> =
+        db.first("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", &[])?;
     // The chain goes on from the head duedesk last wrote, not from whatever row is last now: rows
     // deleted from the end stay a visible break after the next write. A store tampered with does
     // not stop the desk; `audit verify` reports it.
-    let head = meta_get(conn, HEAD)?.and_then(|h| {
+    let head = meta_get(db, HEAD)?.and_then(|h| {
         let (id, hash) = h.split_once(' ')?;
         Some((id.parse::<i64>().ok()?, hash.to_string()))
     });
@@ -78,17 +92,27 @@ pub(crate) fn append_audit(
         (None, None) => (1, GENESIS.to_string()),
     };
     let hash = audit_hash(&AuditContent { id, at, actor, action, entity, entity_id, detail }, &prev);
-    conn.prepare_cached(
+    db.execute(
         "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, prev_hash, hash) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![id, at, actor, action, entity, entity_id, detail, prev, hash])?;
-    meta_set(conn, HEAD, &format!("{id} {hash}"))
+        &[
+            id.into(),
+            at.into(),
+            actor.into(),
+            action.into(),
+            entity.into(),
+            entity_id.into(),
+            detail.into(),
+            prev.as_str().into(),
+            hash.as_str().into(),
+        ],
+    )?;
+    meta_set(db, HEAD, &format!("{id} {hash}"))
 }
 
 /// Whether rows from before the chain wait to be chained (read without taking the write lock).
-pub(crate) fn chain_is_pending(conn: &Connection) -> Result<bool> {
-    Ok(meta_get(conn, PENDING)?.is_some())
+pub(crate) fn chain_is_pending<'a>(db: impl Into<Db<'a>>) -> Result<bool> {
+    Ok(meta_get(db, PENDING)?.is_some())
 }
 
 /// Chains the rows written before migration 0011, once (in pages, so memory stays flat).
@@ -177,14 +201,18 @@ pub struct AuditFilter {
     pub limit: u64,
 }
 
-/// Audit entries newest first.
-pub fn list_audit(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRow>> {
+/// Audit entries newest first. (A slot asked `IS NULL` is cast: the server wants each slot's type.)
+pub fn list_audit<'a>(db: impl Into<Db<'a>>, f: &AuditFilter) -> Result<Vec<AuditRow>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM audit_log WHERE (?1 IS NULL OR (entity = 'loan' AND entity_id = ?1)) \
-         AND (?2 IS NULL OR actor = ?2) AND (?3 IS NULL OR at >= ?3) ORDER BY id DESC LIMIT ?4"
+        "SELECT {COLUMNS} FROM audit_log WHERE (CAST(?1 AS TEXT) IS NULL OR (entity = 'loan' AND entity_id = ?1)) \
+         AND (CAST(?2 AS TEXT) IS NULL OR actor = ?2) AND (CAST(?3 AS TEXT) IS NULL OR at >= ?3) \
+         ORDER BY id DESC LIMIT ?4"
     );
     let limit = i64::try_from(f.limit).unwrap_or(i64::MAX);
-    row::all(&mut *conn.prepare_cached(&sql)?, params![f.loan, f.actor, f.since, limit])
+    db.into().rows(
+        &sql,
+        &[f.loan.as_deref().into(), f.actor.as_deref().into(), f.since.as_deref().into(), limit.into()],
+    )
 }
 
 /// The outcome of checking the whole chain.

@@ -370,8 +370,8 @@ pub fn assignments_of(conn: &Connection, customer: CustomerId) -> Result<Vec<Ass
 
 /// Appends an audit record: who did what to which entity, with a JSON detail (`before` and
 /// `after` where a value changes), hash-chained to the row before. Call it inside `Store::write`.
-pub fn insert_audit(
-    conn: &Connection,
+pub fn insert_audit<'a>(
+    db: impl Into<super::Db<'a>>,
     at: &str,
     actor: &str,
     action: &str,
@@ -379,7 +379,7 @@ pub fn insert_audit(
     entity_id: Option<&str>,
     detail: &str,
 ) -> Result<()> {
-    super::audit::append_audit(conn, at, actor, action, entity, entity_id, detail)
+    super::audit::append_audit(db, at, actor, action, entity, entity_id, detail)
 }
 
 /// Places a case with an outside collection agency (委外), or takes it back with `None`.

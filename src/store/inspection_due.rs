@@ -475,13 +475,13 @@ pub fn overdue_among(conn: &Connection, loans: &[LoanId], before: NaiveDate) -> 
 const PENDING: &str = "inspections_pending";
 
 /// Whether the book is to be scheduled whole (a store made before the schedule).
-pub fn schedule_pending(conn: &Connection) -> Result<bool> {
-    Ok(super::meta_get(conn, PENDING)?.is_some())
+pub fn schedule_pending<'a>(db: impl Into<super::Db<'a>>) -> Result<bool> {
+    Ok(super::meta_get(db, PENDING)?.is_some())
 }
 
 /// The book is scheduled.
-pub fn schedule_made(conn: &Connection) -> Result<()> {
-    conn.prepare_cached("DELETE FROM meta WHERE key = ?1")?.execute([PENDING])?;
+pub fn schedule_made<'a>(db: impl Into<super::Db<'a>>) -> Result<()> {
+    db.into().execute("DELETE FROM meta WHERE key = ?1", &[PENDING.into()])?;
     Ok(())
 }
 

@@ -1,10 +1,9 @@
-//! Case leases: who has a case (a customer) open to edit, and until when.
-
-use rusqlite::{Connection, params};
+//! Case leases: who has a case (a customer) open to edit, and until when; on either backend.
 
 use super::Result;
 use super::book::{CustomerId, LoanId};
-use super::row::{self, Cols, FromRow};
+use super::db::Db;
+use super::row::{Cols, FromRow};
 use super::users::UserId;
 
 /// A lease on a customer's case.
@@ -31,20 +30,34 @@ impl FromRow for LeaseRow {
     }
 }
 
-/// The customer's lease that is still running at `now_epoch`, if any.
-pub fn lease_of(conn: &Connection, customer: CustomerId, now_epoch: i64) -> Result<Option<LeaseRow>> {
-    let mut stmt = conn.prepare_cached(
+/// The server's advisory locks on cases: (this class, the customer's id).
+const CASE_LOCKS: i32 = 0x6463;
+
+/// The customer's lease that is still running at `now_epoch`, if any. Asked inside a transaction
+/// on the server, it locks the case until that transaction ends, so that what is decided on the
+/// lease (an edit allowed, a lease taken) holds when it is written: the file's writers are one at
+/// a time already.
+pub fn lease_of<'a>(db: impl Into<Db<'a>>, customer: CustomerId, now_epoch: i64) -> Result<Option<LeaseRow>> {
+    let db = db.into();
+    if let Db::Server(session) = db
+        && session.in_transaction()
+    {
+        // Ids past 2^31 share a lock with another case: a wait, never a wrong answer.
+        let key = i64::from(i32::try_from(customer.0 & 0x7fff_ffff).unwrap_or(0));
+        db.execute("SELECT pg_advisory_xact_lock(?1, ?2)", &[i64::from(CASE_LOCKS).into(), key.into()])?;
+    }
+    db.first(
         "SELECT k.customer_id, k.user_id, u.login, k.taken_at, k.until_at, k.until_epoch \
          FROM case_leases k JOIN users u ON u.id = k.user_id \
          WHERE k.customer_id = ?1 AND k.until_epoch > ?2",
-    )?;
-    row::first(&mut stmt, params![customer, now_epoch])
+        &[customer.0.into(), now_epoch.into()],
+    )
 }
 
 /// Gives the customer's lease to `user` until the given time (a new lease or a renewal), and
 /// sweeps leases that have run out so the table stays as small as the number of open desks.
-pub fn put_lease(
-    conn: &Connection,
+pub fn put_lease<'a>(
+    db: impl Into<Db<'a>>,
     customer: CustomerId,
     user: UserId,
     taken_at: &str,
@@ -52,52 +65,47 @@ pub fn put_lease(
     until_epoch: i64,
     now_epoch: i64,
 ) -> Result<()> {
-    conn.prepare_cached("DELETE FROM case_leases WHERE until_epoch <= ?1")?.execute([now_epoch])?;
-    conn.prepare_cached(
+    let db = db.into();
+    db.execute("DELETE FROM case_leases WHERE until_epoch <= ?1", &[now_epoch.into()])?;
+    db.execute(
         "INSERT INTO case_leases (customer_id, user_id, taken_at, until_at, until_epoch) \
          VALUES (?1, ?2, ?3, ?4, ?5) \
-         ON CONFLICT (customer_id) DO UPDATE SET user_id = ?2, taken_at = ?3, until_at = ?4, until_epoch = ?5",
-    )?
-    .execute(params![customer, user.0, taken_at, until_at, until_epoch])?;
+         ON CONFLICT (customer_id) DO UPDATE SET user_id = excluded.user_id, taken_at = excluded.taken_at, \
+         until_at = excluded.until_at, until_epoch = excluded.until_epoch",
+        &[customer.0.into(), user.0.into(), taken_at.into(), until_at.into(), until_epoch.into()],
+    )?;
     Ok(())
 }
 
 /// Who took the customer's case over since `since` (RFC 3339), when, and the audit entry's detail
 /// (with the reason): the latest such entry, by the audit log's entity index.
-pub fn taken_over_since(
-    conn: &Connection,
+pub fn taken_over_since<'a>(
+    db: impl Into<Db<'a>>,
     customer_ref: &str,
     since: &str,
 ) -> Result<Option<(String, String, String)>> {
-    let mut stmt = conn.prepare_cached(
+    db.into().first(
         "SELECT actor, at, detail FROM audit_log \
          WHERE entity = 'case' AND entity_id = ?1 AND action = 'lease_take_over' AND at >= ?2 \
          ORDER BY id DESC LIMIT 1",
-    )?;
-    let mut rows = stmt.query(params![customer_ref, since])?;
-    Ok(match rows.next()? {
-        Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?)),
-        None => None,
-    })
+        &[customer_ref.into(), since.into()],
+    )
 }
 
 /// Ends the customer's lease (any holder's); whether there was one.
-pub fn drop_lease(conn: &Connection, customer: CustomerId) -> Result<bool> {
-    Ok(conn.prepare_cached("DELETE FROM case_leases WHERE customer_id = ?1")?.execute([customer])? > 0)
+pub fn drop_lease<'a>(db: impl Into<Db<'a>>, customer: CustomerId) -> Result<bool> {
+    Ok(db.into().execute("DELETE FROM case_leases WHERE customer_id = ?1", &[customer.0.into()])? > 0)
 }
 
 /// The loans under a running lease and its holder. Driven from the lease table (one row per open
 /// desk), so it costs the same on any size of book.
-pub fn leased_loans(conn: &Connection, now_epoch: i64) -> Result<Vec<(LoanId, UserId, String)>> {
-    let rows = conn
-        .prepare_cached(
-            "SELECT l.id, k.user_id, u.login FROM case_leases k \
-             JOIN loans l ON l.customer_id = k.customer_id JOIN users u ON u.id = k.user_id \
-             WHERE k.until_epoch > ?1",
-        )?
-        .query_map([now_epoch], |r| Ok((r.get::<_, LoanId>(0)?, UserId(r.get(1)?), r.get::<_, String>(2)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+pub fn leased_loans<'a>(db: impl Into<Db<'a>>, now_epoch: i64) -> Result<Vec<(LoanId, UserId, String)>> {
+    db.into().rows(
+        "SELECT l.id, k.user_id, u.login FROM case_leases k \
+         JOIN loans l ON l.customer_id = k.customer_id JOIN users u ON u.id = k.user_id \
+         WHERE k.until_epoch > ?1",
+        &[now_epoch.into()],
+    )
 }
 
 #[cfg(test)]
@@ -105,6 +113,7 @@ mod tests {
     use super::*;
     use crate::domain::{LoanTerms, Money, Product, Rate, Role};
     use crate::store::{NewLoan, Store, insert_loan, insert_user};
+    use rusqlite::Connection;
 
     fn loan(conn: &Connection, loan_ref: &str, customer: &str) -> LoanId {
         let terms = LoanTerms {

@@ -19,28 +19,52 @@ pub(crate) fn corrupt<E: Display>(what: &str) -> impl FnOnce(E) -> StoreError + 
     move |e| StoreError::Corrupt(format!("{what}: {e}"))
 }
 
+/// The row a record is read from: a SQLite statement's, or the server's.
+enum Source<'r, 's> {
+    File(&'r Row<'s>),
+    Server(&'r postgres::Row),
+}
+
 /// The columns of one row, taken in the order the statement selects them.
 pub(crate) struct Cols<'r, 's> {
-    row: &'r Row<'s>,
+    row: Source<'r, 's>,
     next: usize,
 }
 
 impl<'r, 's> Cols<'r, 's> {
     pub(crate) fn new(row: &'r Row<'s>) -> Self {
-        Cols { row, next: 0 }
+        Cols { row: Source::File(row), next: 0 }
+    }
+
+    pub(crate) fn server(row: &'r postgres::Row) -> Self {
+        Cols { row: Source::Server(row), next: 0 }
     }
 
     /// The next column, which the statement names `name` (its column, or its `AS` name).
-    pub(crate) fn get<T: FromSql>(&mut self, name: &str) -> Result<T> {
+    pub(crate) fn get<T: Readable>(&mut self, name: &str) -> Result<T> {
+        let at = self.next;
+        match self.row {
+            Source::File(row) => debug_assert_eq!(
+                row.as_ref().column_name(at).ok(),
+                Some(name),
+                "column {at} of {:?}",
+                row.as_ref().expanded_sql()
+            ),
+            Source::Server(row) => {
+                debug_assert_eq!(row.columns().get(at).map(|c| c.name()), Some(name), "column {at}");
+            }
+        }
+        self.any()
+    }
+
+    /// The next column, whatever its name.
+    pub(crate) fn any<T: Readable>(&mut self) -> Result<T> {
         let at = self.next;
         self.next += 1;
-        debug_assert_eq!(
-            self.row.as_ref().column_name(at).ok(),
-            Some(name),
-            "column {at} of {:?}",
-            self.row.as_ref().expanded_sql()
-        );
-        Ok(self.row.get(at)?)
+        match self.row {
+            Source::File(row) => Ok(row.get(at)?),
+            Source::Server(row) => T::from_server(row, at),
+        }
     }
 
     pub(crate) fn day(&mut self, name: &str) -> Result<NaiveDate> {
@@ -85,12 +109,101 @@ impl<'r, 's> Cols<'r, 's> {
     }
 }
 
+/// A value read from a column on either backend: SQLite's conversion, and the server's for the
+/// same stored form (integers as `BIGINT`, flags as 0 or 1, days and words as text).
+pub(crate) trait Readable: FromSql + Sized {
+    fn from_server(row: &postgres::Row, at: usize) -> Result<Self>;
+}
+
+fn server_value<T: for<'a> postgres::types::FromSql<'a>>(row: &postgres::Row, at: usize) -> Result<T> {
+    Ok(row.try_get(at)?)
+}
+
+macro_rules! readable_as_is {
+    ($($t:ty),*) => {$(
+        impl Readable for $t {
+            fn from_server(row: &postgres::Row, at: usize) -> Result<Self> {
+                server_value(row, at)
+            }
+        }
+        impl Readable for Option<$t> {
+            fn from_server(row: &postgres::Row, at: usize) -> Result<Self> {
+                server_value(row, at)
+            }
+        }
+    )*};
+}
+readable_as_is!(i64, String);
+
+/// Integers narrower than the server's `BIGINT`, and ids, read from it.
+macro_rules! readable_from_i64 {
+    ($($t:ty => $make:expr),*) => {$(
+        impl Readable for $t {
+            fn from_server(row: &postgres::Row, at: usize) -> Result<Self> {
+                let wide: i64 = server_value(row, at)?;
+                #[allow(clippy::redundant_closure_call)]
+                ($make)(wide).ok_or_else(|| StoreError::Corrupt(format!("column {at}: {wide} out of range")))
+            }
+        }
+        impl Readable for Option<$t> {
+            fn from_server(row: &postgres::Row, at: usize) -> Result<Self> {
+                let wide: Option<i64> = server_value(row, at)?;
+                wide.map(|w| {
+                    #[allow(clippy::redundant_closure_call)]
+                    ($make)(w).ok_or_else(|| StoreError::Corrupt(format!("column {at}: {w} out of range")))
+                })
+                .transpose()
+            }
+        }
+    )*};
+}
+/// A flag: stored as 0 or 1, and what a comparison or `EXISTS` gives (the server's `BOOL`).
+impl Readable for bool {
+    fn from_server(row: &postgres::Row, at: usize) -> Result<Self> {
+        if row.columns().get(at).is_some_and(|c| *c.type_() == postgres::types::Type::BOOL) {
+            return server_value(row, at);
+        }
+        Ok(server_value::<i64>(row, at)? != 0)
+    }
+}
+
+impl Readable for Option<bool> {
+    fn from_server(row: &postgres::Row, at: usize) -> Result<Self> {
+        if row.columns().get(at).is_some_and(|c| *c.type_() == postgres::types::Type::BOOL) {
+            return server_value(row, at);
+        }
+        Ok(server_value::<Option<i64>>(row, at)?.map(|w| w != 0))
+    }
+}
+
+readable_from_i64!(
+    i32 => |w: i64| i32::try_from(w).ok(),
+    u32 => |w: i64| u32::try_from(w).ok(),
+    crate::store::UserId => |w: i64| Some(crate::store::UserId(w)),
+    crate::store::LoanId => |w: i64| Some(crate::store::LoanId(w)),
+    crate::store::CustomerId => |w: i64| Some(crate::store::CustomerId(w))
+);
+
 /// A record read from one row of its statement.
 pub(crate) trait FromRow: Sized {
     fn read(c: &mut Cols<'_, '_>) -> Result<Self>;
 
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Self::read(&mut Cols::new(row))
+    }
+}
+
+/// Two columns, whatever their names.
+impl<A: Readable, B: Readable> FromRow for (A, B) {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok((c.any()?, c.any()?))
+    }
+}
+
+/// Three columns, whatever their names.
+impl<A: Readable, B: Readable, C: Readable> FromRow for (A, B, C) {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok((c.any()?, c.any()?, c.any()?))
     }
 }
 

@@ -1,13 +1,12 @@
 //! The work stages create (`tasks`, migration 0008): created by the escalation run, completed by
-//! the action that does the work or by hand.
-
-use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+//! the action that does the work or by hand. On either backend.
 
 use super::Result;
 use super::book::LoanId;
-use super::row::{self, Cols, FromRow};
+use super::db::Db;
+use super::row::{Cols, FromRow};
 use super::users::UserId;
+use chrono::NaiveDate;
 
 /// A task on record, with its loan's id, borrower and owner.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,28 +60,29 @@ impl FromRow for TaskRecord {
 }
 
 /// Adds an open task of `kind` to the loan unless one is open already; whether it was added.
-pub fn add_task_once(
-    conn: &Connection,
+pub fn add_task_once<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     kind: &str,
     due_on: NaiveDate,
     created_by: &str,
     created_at: &str,
 ) -> Result<bool> {
-    let n = conn
-        .prepare_cached(
-            "INSERT INTO tasks (loan_id, kind, due_on, created_by, created_at) SELECT ?1, ?2, ?3, ?4, ?5 \
-             WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE loan_id = ?1 AND kind = ?2 AND done_on IS NULL)",
-        )?
-        .execute(params![loan, kind, due_on.to_string(), created_by, created_at])?;
+    let due_on = due_on.to_string();
+    let n = db.into().execute(
+        "INSERT INTO tasks (loan_id, kind, due_on, created_by, created_at) \
+         SELECT CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS TEXT), CAST(?5 AS TEXT) \
+         WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE loan_id = ?1 AND kind = ?2 AND done_on IS NULL)",
+        &[loan.0.into(), kind.into(), (&due_on).into(), created_by.into(), created_at.into()],
+    )?;
     Ok(n > 0)
 }
 
 /// Whether the month `[month_start, month_end]` still lacks the loan's task of `kind`: none open
 /// (whatever its due date), none due in the month (done or not), and no `notice_kind` notice issued
 /// in it.
-pub fn monthly_task_due(
-    conn: &Connection,
+pub fn monthly_task_due<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     kind: &str,
     notice_kind: &str,
@@ -90,132 +90,132 @@ pub fn monthly_task_due(
     month_end: NaiveDate,
 ) -> Result<bool> {
     let (from, to) = (month_start.to_string(), month_end.to_string());
-    Ok(conn
-        .prepare_cached(
-            "SELECT NOT EXISTS (SELECT 1 FROM tasks WHERE loan_id = ?1 AND kind = ?2 \
-             AND (done_on IS NULL OR due_on BETWEEN ?4 AND ?5)) \
-             AND NOT EXISTS (SELECT 1 FROM notices WHERE loan_id = ?1 AND kind = ?3 AND issued_on BETWEEN ?4 AND ?5)",
-        )?
-        .query_row(params![loan, kind, notice_kind, from, to], |r| r.get(0))?)
+    let due = db.into().value(
+        "SELECT NOT EXISTS (SELECT 1 FROM tasks WHERE loan_id = ?1 AND kind = ?2 \
+         AND (done_on IS NULL OR due_on BETWEEN ?4 AND ?5)) \
+         AND NOT EXISTS (SELECT 1 FROM notices WHERE loan_id = ?1 AND kind = ?3 AND issued_on BETWEEN ?4 AND ?5)",
+        &[loan.0.into(), kind.into(), notice_kind.into(), (&from).into(), (&to).into()],
+    )?;
+    Ok(due.unwrap_or(false))
 }
 
 /// Whether the loan's maturity notice due on `due_on` is still to be asked for: no task for it yet
 /// (done or not), and no maturity notice issued since it fell due a month ahead.
-pub fn maturity_notice_due(conn: &Connection, loan: LoanId, due_on: NaiveDate) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT NOT EXISTS (SELECT 1 FROM tasks WHERE loan_id = ?1 AND kind = 'maturity_notice' AND due_on = ?2) \
-             AND NOT EXISTS (SELECT 1 FROM notices WHERE loan_id = ?1 AND kind = 'maturity' AND issued_on >= ?2)",
-        )?
-        .query_row(params![loan, due_on.to_string()], |r| r.get(0))?)
+pub fn maturity_notice_due<'a>(db: impl Into<Db<'a>>, loan: LoanId, due_on: NaiveDate) -> Result<bool> {
+    let due_on = due_on.to_string();
+    let due = db.into().value(
+        "SELECT NOT EXISTS (SELECT 1 FROM tasks WHERE loan_id = ?1 AND kind = 'maturity_notice' AND due_on = ?2) \
+         AND NOT EXISTS (SELECT 1 FROM notices WHERE loan_id = ?1 AND kind = 'maturity' AND issued_on >= ?2)",
+        &[loan.0.into(), (&due_on).into()],
+    )?;
+    Ok(due.unwrap_or(false))
 }
 
 /// Closes the loan's open tasks (of `kinds` only, if given) with a note saying why; how many.
 /// Closed, not deleted: the history of the work stays.
-pub fn close_open_tasks(
-    conn: &Connection,
+pub fn close_open_tasks<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     kinds: Option<&[&str]>,
     done_on: NaiveDate,
     done_by: &str,
     note: &str,
 ) -> Result<u64> {
-    let mut n = 0;
-    let mut stmt = conn.prepare_cached(
-        "UPDATE tasks SET done_on = ?3, done_by = ?4, note = ?5 \
-         WHERE loan_id = ?1 AND done_on IS NULL AND (?2 IS NULL OR kind = ?2)",
-    )?;
+    let (db, done_on) = (db.into(), done_on.to_string());
+    let close = |kind: Option<&str>| {
+        db.execute(
+            "UPDATE tasks SET done_on = ?3, done_by = ?4, note = ?5 \
+             WHERE loan_id = ?1 AND done_on IS NULL AND (CAST(?2 AS TEXT) IS NULL OR kind = ?2)",
+            &[loan.0.into(), kind.into(), (&done_on).into(), done_by.into(), note.into()],
+        )
+    };
     match kinds {
-        None => n += stmt.execute(params![loan, None::<&str>, done_on.to_string(), done_by, note])?,
-        Some(kinds) => {
-            for k in kinds {
-                n += stmt.execute(params![loan, k, done_on.to_string(), done_by, note])?;
-            }
-        }
+        None => close(None),
+        Some(kinds) => kinds.iter().try_fold(0, |n, k| Ok(n + close(Some(k))?)),
     }
-    Ok(n as u64)
 }
 
 /// Closes every open task `created_by` added due on `due_on` (the work of one escalation run),
 /// noting why; how many.
-pub fn close_tasks_created(
-    conn: &Connection,
+pub fn close_tasks_created<'a>(
+    db: impl Into<Db<'a>>,
     created_by: &str,
     due_on: NaiveDate,
     done_on: NaiveDate,
     done_by: &str,
     note: &str,
 ) -> Result<u64> {
-    let n = conn
-        .prepare_cached(
-            "UPDATE tasks SET done_on = ?3, done_by = ?4, note = ?5 \
-             WHERE due_on = ?2 AND created_by = ?1 AND done_on IS NULL",
-        )?
-        .execute(params![created_by, due_on.to_string(), done_on.to_string(), done_by, note])?;
-    Ok(n as u64)
+    let (due_on, done_on) = (due_on.to_string(), done_on.to_string());
+    db.into().execute(
+        "UPDATE tasks SET done_on = ?3, done_by = ?4, note = ?5 \
+         WHERE due_on = ?2 AND created_by = ?1 AND done_on IS NULL",
+        &[created_by.into(), (&due_on).into(), (&done_on).into(), done_by.into(), note.into()],
+    )
 }
 
 /// Marks the loan's open task of `kind` done, if there is one; its id.
-pub fn complete_open_task(
-    conn: &Connection,
+pub fn complete_open_task<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     kind: &str,
     done_on: NaiveDate,
     done_by: &str,
     note: Option<&str>,
 ) -> Result<Option<i64>> {
-    let id: Option<i64> = conn
-        .prepare_cached("SELECT id FROM tasks WHERE loan_id = ?1 AND kind = ?2 AND done_on IS NULL")?
-        .query_map(params![loan, kind], |r| r.get(0))?
-        .next()
-        .transpose()?;
+    let db = db.into();
+    let id: Option<i64> = db.value(
+        "SELECT id FROM tasks WHERE loan_id = ?1 AND kind = ?2 AND done_on IS NULL",
+        &[loan.0.into(), kind.into()],
+    )?;
     if let Some(id) = id {
-        complete_task(conn, id, done_on, done_by, note)?;
+        complete_task(db, id, done_on, done_by, note)?;
     }
     Ok(id)
 }
 
 /// Marks a task done (whatever it was); the caller checks it was open.
-pub fn complete_task(
-    conn: &Connection,
+pub fn complete_task<'a>(
+    db: impl Into<Db<'a>>,
     id: i64,
     done_on: NaiveDate,
     done_by: &str,
     note: Option<&str>,
 ) -> Result<()> {
-    conn.prepare_cached(
+    let done_on = done_on.to_string();
+    db.into().execute(
         "UPDATE tasks SET done_on = ?2, done_by = ?3, note = coalesce(?4, note) WHERE id = ?1",
-    )?
-    .execute(params![id, done_on.to_string(), done_by, note])?;
+        &[id.into(), (&done_on).into(), done_by.into(), note.into()],
+    )?;
     Ok(())
 }
 
-pub fn task_by_id(conn: &Connection, id: i64) -> Result<Option<TaskRecord>> {
-    let sql = format!("SELECT {COLUMNS} WHERE t.id = ?1");
-    row::first(&mut *conn.prepare_cached(&sql)?, [id])
+pub fn task_by_id<'a>(db: impl Into<Db<'a>>, id: i64) -> Result<Option<TaskRecord>> {
+    db.into().first(&format!("SELECT {COLUMNS} WHERE t.id = ?1"), &[id.into()])
 }
 
 /// A loan's tasks, open first, then by due date.
-pub fn tasks_of(conn: &Connection, loan: LoanId) -> Result<Vec<TaskRecord>> {
+pub fn tasks_of<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Vec<TaskRecord>> {
     let sql = format!("SELECT {COLUMNS} WHERE t.loan_id = ?1 ORDER BY t.done_on IS NOT NULL, t.due_on, t.id");
-    row::all(&mut *conn.prepare_cached(&sql)?, [loan])
+    db.into().rows(&sql, &[loan.0.into()])
 }
 
 /// Tasks matching `f`, by due date then loan.
-pub fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRecord>> {
+pub fn list_tasks<'a>(db: impl Into<Db<'a>>, f: &TaskFilter) -> Result<Vec<TaskRecord>> {
     let sql = format!(
-        "SELECT {COLUMNS} WHERE (?1 IS NULL OR c.assignee_id = ?1) AND (?2 IS NULL OR t.kind = ?2) \
-         AND (?3 IS NULL OR t.due_on <= ?3) AND (?4 = 0 OR t.done_on IS NULL) ORDER BY t.due_on, l.loan_ref, t.id"
+        "SELECT {COLUMNS} WHERE (CAST(?1 AS BIGINT) IS NULL OR c.assignee_id = ?1) \
+         AND (CAST(?2 AS TEXT) IS NULL OR t.kind = ?2) AND (CAST(?3 AS TEXT) IS NULL OR t.due_on <= ?3) \
+         AND (?4 = 0 OR t.done_on IS NULL) ORDER BY t.due_on, l.loan_ref, t.id"
     );
-    row::all(
-        &mut *conn.prepare_cached(&sql)?,
-        params![f.assignee, f.kind, f.due_by.map(|d| d.to_string()), f.open],
+    let due_by = f.due_by.map(|d| d.to_string());
+    db.into().rows(
+        &sql,
+        &[f.assignee.map(|u| u.0).into(), f.kind.as_deref().into(), due_by.as_deref().into(), f.open.into()],
     )
 }
 
 /// Whether the loan has a collateral description on file (non-empty after trimming).
-pub fn loan_has_collateral(conn: &Connection, loan: LoanId) -> Result<bool> {
-    let c: Option<String> =
-        conn.prepare_cached("SELECT collateral FROM loans WHERE id = ?1")?.query_row([loan], |r| r.get(0))?;
-    Ok(c.is_some_and(|c| !c.trim().is_empty()))
+pub fn loan_has_collateral<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<bool> {
+    let c: Option<Option<String>> =
+        db.into().value("SELECT collateral FROM loans WHERE id = ?1", &[loan.0.into()])?;
+    Ok(c.flatten().is_some_and(|c| !c.trim().is_empty()))
 }

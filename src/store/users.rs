@@ -1,10 +1,10 @@
-//! Desk users.
+//! Desk users, on either backend (`db.rs`).
 
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::Result;
-use super::row::{self, Cols, FromRow};
+use super::db::Db;
+use super::row::{Cols, FromRow};
 use crate::domain::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -35,44 +35,43 @@ impl FromRow for User {
     }
 }
 
-pub fn user_by_login(conn: &Connection, login: &str) -> Result<Option<User>> {
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE login = ?1");
-    row::first(&mut *conn.prepare_cached(&sql)?, [login])
+pub fn user_by_login<'a>(db: impl Into<Db<'a>>, login: &str) -> Result<Option<User>> {
+    db.into().first(&format!("SELECT {COLUMNS} FROM users WHERE login = ?1"), &[login.into()])
 }
 
-pub fn user_by_id(conn: &Connection, id: UserId) -> Result<Option<User>> {
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
-    row::first(&mut *conn.prepare_cached(&sql)?, [id])
+pub fn user_by_id<'a>(db: impl Into<Db<'a>>, id: UserId) -> Result<Option<User>> {
+    db.into().first(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"), &[id.0.into()])
 }
 
-pub fn list_users(conn: &Connection) -> Result<Vec<User>> {
-    let sql = format!("SELECT {COLUMNS} FROM users ORDER BY login");
-    row::all(&mut conn.prepare(&sql)?, [])
+pub fn list_users<'a>(db: impl Into<Db<'a>>) -> Result<Vec<User>> {
+    db.into().rows(&format!("SELECT {COLUMNS} FROM users ORDER BY login"), &[])
 }
 
-pub fn insert_user(
-    conn: &Connection,
+pub fn insert_user<'a>(
+    db: impl Into<Db<'a>>,
     login: &str,
     display_name: Option<&str>,
     role: Role,
     at: &str,
 ) -> Result<UserId> {
-    conn.prepare_cached("INSERT INTO users (login, display_name, role, created_at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![login, display_name, role.as_str(), at])?;
-    Ok(UserId(conn.last_insert_rowid()))
+    let id = db.into().value(
+        "INSERT INTO users (login, display_name, role, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+        &[login.into(), display_name.into(), role.as_str().into(), at.into()],
+    )?;
+    id.ok_or_else(|| super::StoreError::Corrupt("a user added without an id".into()))
 }
 
-pub fn user_count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+pub fn user_count<'a>(db: impl Into<Db<'a>>) -> Result<i64> {
+    Ok(db.into().value("SELECT count(*) FROM users", &[])?.unwrap_or(0))
 }
 
-pub fn set_user_active(conn: &Connection, login: &str, active: bool) -> Result<()> {
-    conn.prepare_cached("UPDATE users SET active = ?2 WHERE login = ?1")?.execute(params![login, active])?;
+pub fn set_user_active<'a>(db: impl Into<Db<'a>>, login: &str, active: bool) -> Result<()> {
+    db.into().execute("UPDATE users SET active = ?2 WHERE login = ?1", &[login.into(), active.into()])?;
     Ok(())
 }
 
-pub fn set_user_role(conn: &Connection, login: &str, role: crate::domain::Role) -> Result<()> {
-    conn.prepare_cached("UPDATE users SET role = ?2 WHERE login = ?1")?
-        .execute(params![login, role.as_str()])?;
+pub fn set_user_role<'a>(db: impl Into<Db<'a>>, login: &str, role: crate::domain::Role) -> Result<()> {
+    db.into()
+        .execute("UPDATE users SET role = ?2 WHERE login = ?1", &[login.into(), role.as_str().into()])?;
     Ok(())
 }

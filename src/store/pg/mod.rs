@@ -1,7 +1,8 @@
 //! The store on a PostgreSQL server, for a collection centre (issue #20): connecting, and the
 //! schema kept beside SQLite's, step for step (`migrations/postgres/`, the same numbers and names).
-//! The desk's statements still run on SQLite only; what PostgreSQL needs of them is in
-//! docs/ARCHITECTURE.md ("The PostgreSQL store").
+//! The store's statements reach the server through `store::Db` one function at a time (users,
+//! settings, the audit chain so far); the rest still run on SQLite only (docs/ARCHITECTURE.md,
+//! "The PostgreSQL store").
 
 mod copy;
 mod migrations;
@@ -80,16 +81,4 @@ fn connect_error(config: &postgres::Config, e: &postgres::Error) -> StoreError {
         cause = c.source();
     }
     StoreError::Connect(message)
-}
-
-/// A store-wide setting of the book on the server (`settings`), if set.
-pub fn setting(client: &mut postgres::Client, key: &str) -> Result<Option<String>> {
-    Ok(client.query_opt("SELECT value FROM settings WHERE key = $1", &[&key])?.map(|r| r.get(0)))
-}
-
-/// The role of an active desk user of the book on the server, if the login is one.
-pub fn active_role(client: &mut postgres::Client, login: &str) -> Result<Option<String>> {
-    Ok(client
-        .query_opt("SELECT role FROM users WHERE login = $1 AND active = 1", &[&login])?
-        .map(|r| r.get(0)))
 }

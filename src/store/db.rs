@@ -1,0 +1,255 @@
+//! The store's connection as its statements take it (issue #20): a SQLite file's, or a session on
+//! a PostgreSQL server. A statement is written once, with SQLite's `?N` slots, in words both
+//! dialects read; on the server its slots become `$N`. Where the dialects must differ, the store's
+//! function asks `Db::is_server` and keeps each dialect's statement beside the other's. Rows come
+//! back through `FromRow` from either. The store's functions move onto `Db` one by one; the others
+//! still take SQLite's connection.
+
+use std::cell::RefCell;
+
+use super::Result;
+use super::row::{Cols, FromRow, Readable};
+
+/// Where a statement runs.
+#[derive(Clone, Copy)]
+pub enum Db<'a> {
+    File(&'a rusqlite::Connection),
+    Server(&'a dyn Session),
+}
+
+impl<'a> From<&'a rusqlite::Connection> for Db<'a> {
+    fn from(conn: &'a rusqlite::Connection) -> Self {
+        Db::File(conn)
+    }
+}
+
+impl<'a> From<&'a rusqlite::Transaction<'_>> for Db<'a> {
+    fn from(tx: &'a rusqlite::Transaction<'_>) -> Self {
+        Db::File(tx)
+    }
+}
+
+/// A session on the server (a client, or a transaction of one), which runs statements written
+/// in the server's words.
+pub trait Session {
+    fn query(&self, sql: &str, params: &[Val<'_>]) -> Result<Vec<postgres::Row>>;
+    fn execute(&self, sql: &str, params: &[Val<'_>]) -> Result<u64>;
+    /// Whether the statements run in one transaction (what a writer's locks last for).
+    fn in_transaction(&self) -> bool;
+}
+
+fn server_params<'p>(params: &'p [Val<'_>]) -> Vec<&'p (dyn postgres::types::ToSql + Sync)> {
+    params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect()
+}
+
+impl Session for RefCell<postgres::Client> {
+    fn query(&self, sql: &str, params: &[Val<'_>]) -> Result<Vec<postgres::Row>> {
+        Ok(self.borrow_mut().query(sql, &server_params(params))?)
+    }
+
+    fn execute(&self, sql: &str, params: &[Val<'_>]) -> Result<u64> {
+        Ok(self.borrow_mut().execute(sql, &server_params(params))?)
+    }
+
+    fn in_transaction(&self) -> bool {
+        false
+    }
+}
+
+impl Session for RefCell<postgres::Transaction<'_>> {
+    fn query(&self, sql: &str, params: &[Val<'_>]) -> Result<Vec<postgres::Row>> {
+        Ok(self.borrow_mut().query(sql, &server_params(params))?)
+    }
+
+    fn execute(&self, sql: &str, params: &[Val<'_>]) -> Result<u64> {
+        Ok(self.borrow_mut().execute(sql, &server_params(params))?)
+    }
+
+    fn in_transaction(&self) -> bool {
+        true
+    }
+}
+
+/// A value for a statement's slot: the store keeps integers (cents, ids, days as text, flags as
+/// 0 or 1) and text, on both backends alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Val<'v> {
+    Null,
+    Int(i64),
+    Text(&'v str),
+}
+
+impl From<i64> for Val<'_> {
+    fn from(v: i64) -> Self {
+        Val::Int(v)
+    }
+}
+
+impl From<bool> for Val<'_> {
+    fn from(v: bool) -> Self {
+        Val::Int(i64::from(v))
+    }
+}
+
+impl<'v> From<&'v str> for Val<'v> {
+    fn from(v: &'v str) -> Self {
+        Val::Text(v)
+    }
+}
+
+impl<'v> From<&'v String> for Val<'v> {
+    fn from(v: &'v String) -> Self {
+        Val::Text(v)
+    }
+}
+
+impl<'v, T: Into<Val<'v>>> From<Option<T>> for Val<'v> {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Val::Null, Into::into)
+    }
+}
+
+impl rusqlite::ToSql for Val<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(match *self {
+            Val::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Val::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(i)),
+            Val::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
+        })
+    }
+}
+
+impl postgres::types::ToSql for Val<'_> {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::Type;
+        match *self {
+            Val::Null => Ok(postgres::types::IsNull::Yes),
+            Val::Int(i) if *ty == Type::INT4 => i32::try_from(i)?.to_sql(ty, out),
+            Val::Int(i) if *ty == Type::BOOL => (i != 0).to_sql(ty, out),
+            Val::Int(i) => i.to_sql(ty, out),
+            Val::Text(t) => t.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(ty: &postgres::types::Type) -> bool {
+        use postgres::types::Type;
+        [Type::INT8, Type::INT4, Type::BOOL, Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME].contains(ty)
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// SQLite's `?N` slots as the server's `$N`, outside quoted text and names.
+pub(crate) fn server_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quote: Option<char> = None;
+    for c in sql.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '?') => {
+                out.push('$');
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl<'a> Db<'a> {
+    pub fn is_server(self) -> bool {
+        matches!(self, Db::Server(_))
+    }
+
+    /// Every row of the statement, read as `T`.
+    pub(crate) fn rows<T: FromRow>(self, sql: &str, params: &[Val<'_>]) -> Result<Vec<T>> {
+        match self {
+            Db::File(conn) => {
+                super::row::all(&mut *conn.prepare_cached(sql)?, rusqlite::params_from_iter(params))
+            }
+            Db::Server(s) => {
+                s.query(&server_sql(sql), params)?.iter().map(|r| T::read(&mut Cols::server(r))).collect()
+            }
+        }
+    }
+
+    /// The first row of the statement, if any, read as `T`.
+    pub(crate) fn first<T: FromRow>(self, sql: &str, params: &[Val<'_>]) -> Result<Option<T>> {
+        match self {
+            Db::File(conn) => {
+                super::row::first(&mut *conn.prepare_cached(sql)?, rusqlite::params_from_iter(params))
+            }
+            Db::Server(s) => {
+                s.query(&server_sql(sql), params)?.first().map(|r| T::read(&mut Cols::server(r))).transpose()
+            }
+        }
+    }
+
+    /// The first column of the first row, if there is a row.
+    pub(crate) fn value<T: Readable>(self, sql: &str, params: &[Val<'_>]) -> Result<Option<T>> {
+        Ok(self.first::<Single<T>>(sql, params)?.map(|s| s.0))
+    }
+
+    /// Runs a statement that returns no rows; how many rows it changed.
+    pub(crate) fn execute(self, sql: &str, params: &[Val<'_>]) -> Result<u64> {
+        match self {
+            Db::File(conn) => {
+                Ok(conn.prepare_cached(sql)?.execute(rusqlite::params_from_iter(params))? as u64)
+            }
+            Db::Server(s) => s.execute(&server_sql(sql), params),
+        }
+    }
+}
+
+/// A statement's one column, whatever its name.
+struct Single<T>(T);
+
+impl<T: Readable> FromRow for Single<T> {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(Single(c.any()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_become_the_servers_outside_quotes() {
+        assert_eq!(
+            server_sql("SELECT a FROM t WHERE b = ?1 AND c = ?12"),
+            "SELECT a FROM t WHERE b = $1 AND c = $12"
+        );
+        assert_eq!(
+            server_sql("SELECT '?1', \"a?\" FROM t WHERE x = ?2"),
+            "SELECT '?1', \"a?\" FROM t WHERE x = $2"
+        );
+        assert_eq!(server_sql("SELECT 'it''s ?' WHERE y = ?1"), "SELECT 'it''s ?' WHERE y = $1");
+    }
+
+    #[test]
+    fn a_file_runs_the_statement_as_written() {
+        let conn = rusqlite::Connection::open_in_memory().expect("db");
+        let db = Db::from(&conn);
+        db.execute("CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER, f INTEGER)", &[]).expect("table");
+        let n = db.execute(
+            "INSERT INTO t VALUES (?1, ?2, ?3), ('b', NULL, ?4)",
+            &["a".into(), 7.into(), true.into(), false.into()],
+        );
+        assert_eq!(n.expect("insert"), 2);
+        assert_eq!(db.value::<i64>("SELECT n FROM t WHERE k = ?1", &["a".into()]).expect("n"), Some(7));
+        assert_eq!(
+            db.value::<Option<i64>>("SELECT n FROM t WHERE k = ?1", &["b".into()]).expect("n"),
+            Some(None)
+        );
+        assert_eq!(db.value::<bool>("SELECT f FROM t WHERE k = ?1", &["a".into()]).expect("f"), Some(true));
+        assert_eq!(db.value::<i64>("SELECT n FROM t WHERE k = ?1", &["zz".into()]).expect("none"), None);
+    }
+}
