@@ -203,3 +203,33 @@ fn an_append_only_record_refuses_a_delete_and_a_second_signature_on_the_server()
         "work logs are append-only: only a signature is added, once"
     );
 }
+
+#[test]
+fn a_book_is_refused_a_database_that_sorts_text_by_a_language() {
+    let Some(db) = common::pg::fresh("collation_probe") else { return };
+    // A database of its own with ICU's English order, beside the test's.
+    let name = format!("{}_icu", db.name);
+    let mut admin = db.client();
+    admin
+        .batch_execute(&format!(
+            "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'"
+        ))
+        .expect("an ICU database (the distribution's server is built with ICU)");
+    let mut config = db.config.clone();
+    config.dbname(&name);
+    let outcome = config.connect(postgres::NoTls).map(|mut c| {
+        let migrated = pg::migrate(&mut c, &name);
+        let tables: i64 = c
+            .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", &[])
+            .expect("tables")
+            .get(0);
+        (migrated, tables)
+    });
+    admin.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)")).expect("drop");
+    let (migrated, tables) = outcome.expect("connect");
+    let e = migrated.expect_err("refused").to_string();
+    assert!(e.contains("createdb --template=template0 --locale=C.UTF-8"), "{e}");
+    assert_eq!(tables, 0, "nothing made");
+    // The test's own database (C) takes a book.
+    pg::migrate(&mut db.client(), &db.name).expect("C sorts by code point");
+}

@@ -115,6 +115,49 @@ fn exercise_tasks(db: Db<'_>, zhang: store::UserId, out: &mut Vec<String>) {
     out.push(format!("{:?}", store::tasks_of(db, loan)));
     out.push(format!("{:?}", store::task_by_id(db, 1)));
     out.push(format!("{:?}", store::loan_has_collateral(db, loan)));
+    exercise_payments(db, loan, out);
+}
+
+/// What a payments import asks of the book.
+fn exercise_payments(db: Db<'_>, loan: store::LoanId, out: &mut Vec<String>) {
+    let day = |d: &str| duedesk::domain::parse_date(d).expect("date");
+    out.push(format!("{:?}", store::last_payment_id(db)));
+    for (on, cents, reference) in
+        [("2026-02-01", 88_849, "'P1'"), ("2026-02-01", 88_849, "NULL"), ("2026-03-01", 88_849, "'P3'")]
+    {
+        db_exec(
+            db,
+            &format!(
+                "INSERT INTO payments (loan_id, paid_on, amount_cents, reference, created_at) \
+                 VALUES (11, '{on}', {cents}, {reference}, '2026-03-04T09:00:00+08:00')"
+            ),
+        );
+    }
+    let amount = duedesk::domain::Money::from_cents(88_849);
+    out.push(format!("{:?}", store::payment_target(db, "DL11")));
+    out.push(format!("{:?}", store::payment_target(db, "DL99")));
+    out.push(format!("{:?}", store::last_payment_id(db)));
+    out.push(format!("{:?}", store::equal_payments(db, loan, day("2026-02-01"), amount, 3)));
+    out.push(format!("{:?}", store::equal_payments(db, loan, day("2026-02-01"), amount, 1)));
+    out.push(format!("{:?}", store::payment_with_reference(db, loan, "P3")));
+    out.push(format!("{:?}", store::payment_with_reference(db, loan, "P9")));
+    out.push(format!("{:?}", store::paid_in_all(db, loan)));
+    db_exec(
+        db,
+        "INSERT INTO loans (id, loan_ref, customer_id, borrower, product, principal_cents, rate_e4, term_months, \
+         disbursed_on, created_at) VALUES (12, 'DL1王', 7, '王芳', 'bullet', 500000, 90000, 6, '2026-01-01', \
+         '2026-01-01T09:00:00+08:00'), (13, 'DLz', 7, '王芳', 'bullet', 500000, 90000, 6, '2026-01-01', \
+         '2026-01-01T09:00:00+08:00'), (14, 'DL1A', 7, '王芳', 'bullet', 500000, 90000, 6, '2026-01-01', \
+         '2026-01-01T09:00:00+08:00')",
+    );
+    for (prefix, limit) in [("DL1", 10), ("DL", 2), ("DL1王", 5), ("dl", 5), ("", 10)] {
+        out.push(format!("{prefix}: {:?}", store::loan_refs_from(db, prefix, limit)));
+    }
+    out.push(format!(
+        "{:?} {:?}",
+        store::loan_ref_of(db, loan),
+        store::loan_ref_of(db, store::LoanId(99)).is_err()
+    ));
 }
 
 /// Three audit entries in one transaction of the caller's.

@@ -197,6 +197,11 @@ impl<'a> Db<'a> {
         Ok(self.first::<Single<T>>(sql, params)?.map(|s| s.0))
     }
 
+    /// The first column of every row.
+    pub(crate) fn column<T: Readable>(self, sql: &str, params: &[Val<'_>]) -> Result<Vec<T>> {
+        Ok(self.rows::<Single<T>>(sql, params)?.into_iter().map(|s| s.0).collect())
+    }
+
     /// Runs a statement that returns no rows; how many rows it changed.
     pub(crate) fn execute(self, sql: &str, params: &[Val<'_>]) -> Result<u64> {
         match self {

@@ -1,30 +1,28 @@
 //! Loan ids by their first characters, for the desk's Tab completion: a range of the unique index
 //! on `loans.loan_ref`, so a prefix reads a few index entries however large the book.
 
-use rusqlite::Connection;
-
 use super::Result;
 
 /// The loan ids starting with `prefix`, in order, at most `limit`.
-pub fn loan_refs_from(conn: &Connection, prefix: &str, limit: u32) -> Result<Vec<String>> {
+pub fn loan_refs_from<'a>(db: impl Into<super::Db<'a>>, prefix: &str, limit: u32) -> Result<Vec<String>> {
     let (from, to) = prefix_range(prefix);
-    let mut stmt = conn.prepare_cached(LOAN_REFS_FROM)?;
-    let rows = stmt.query_map(rusqlite::params![from, to, limit], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+    db.into().column(LOAN_REFS_FROM, &[(&from).into(), (&to).into(), i64::from(limit).into()])
 }
 
 const LOAN_REFS_FROM: &str =
     "SELECT loan_ref FROM loans WHERE loan_ref >= ?1 AND loan_ref < ?2 ORDER BY loan_ref LIMIT ?3";
 
-/// Text compares bytewise, so every id starting with the prefix sorts from the prefix up to the
+/// Text compares bytewise (on the server too: `pg::migrate`'s collation check), so every id starting with the prefix sorts from the prefix up to the
 /// prefix followed by the largest character.
 fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
 }
 
 /// The loan id (as the book names it) of the loan with this row id.
-pub fn loan_ref_of(conn: &Connection, loan: super::book::LoanId) -> Result<String> {
-    Ok(conn.prepare_cached("SELECT loan_ref FROM loans WHERE id = ?1")?.query_row([loan], |r| r.get(0))?)
+pub fn loan_ref_of<'a>(db: impl Into<super::Db<'a>>, loan: super::book::LoanId) -> Result<String> {
+    db.into()
+        .value("SELECT loan_ref FROM loans WHERE id = ?1", &[loan.0.into()])?
+        .ok_or_else(|| super::StoreError::Corrupt(format!("no loan with row id {}", loan.0)))
 }
 
 #[cfg(test)]

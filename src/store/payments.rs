@@ -1,13 +1,13 @@
 //! What a payments import asks of the book beyond inserting a row: the loan a row pays, the
-//! payments already stored that it could repeat, and what a loan has been paid in all.
-
-use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+//! payments already stored that it could repeat, and what a loan has been paid in all. On either
+//! backend.
 
 use super::Result;
 use super::book::LoanId;
-use super::row::{self, Cols, FromRow};
+use super::db::Db;
+use super::row::{Cols, FromRow};
 use crate::domain::Money;
+use chrono::NaiveDate;
 
 /// The loan a payment row names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,57 +30,52 @@ impl FromRow for PaymentTarget {
     }
 }
 
-pub fn payment_target(conn: &Connection, loan_ref: &str) -> Result<Option<PaymentTarget>> {
-    let mut stmt = conn.prepare_cached(
+pub fn payment_target<'a>(db: impl Into<Db<'a>>, loan_ref: &str) -> Result<Option<PaymentTarget>> {
+    db.into().first(
         "SELECT id, disbursed_on, principal_cents, schedule_id FROM loans WHERE loan_ref = ?1",
-    )?;
-    row::first(&mut stmt, [loan_ref])
+        &[loan_ref.into()],
+    )
 }
 
 /// The newest payment's id (0 when there is none): the rows a running import inserts come after it.
-pub fn last_payment_id(conn: &Connection) -> Result<i64> {
-    Ok(conn.prepare_cached("SELECT coalesce(max(id), 0) FROM payments")?.query_row([], |r| r.get(0))?)
+pub fn last_payment_id<'a>(db: impl Into<Db<'a>>) -> Result<i64> {
+    Ok(db.into().value("SELECT coalesce(max(id), 0) FROM payments", &[])?.unwrap_or(0))
 }
 
 /// The references (`None`: none given) of the loan's payments of this amount on this day, among
 /// those with an id up to `up_to` (the ones stored before an import began).
-pub fn equal_payments(
-    conn: &Connection,
+pub fn equal_payments<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     paid_on: NaiveDate,
     amount: Money,
     up_to: i64,
 ) -> Result<Vec<Option<String>>> {
-    let mut stmt = conn.prepare_cached(
+    let paid_on = paid_on.to_string();
+    db.into().column(
         "SELECT reference FROM payments WHERE loan_id = ?1 AND paid_on = ?2 AND amount_cents = ?3 AND id <= ?4 \
          ORDER BY id",
-    )?;
-    let refs = stmt
-        .query_map(params![loan, paid_on.to_string(), amount.cents(), up_to], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(refs)
+        &[loan.0.into(), (&paid_on).into(), amount.cents().into(), up_to.into()],
+    )
 }
 
 /// The day and amount of the loan's payment with this reference, if it has one.
-pub fn payment_with_reference(
-    conn: &Connection,
+pub fn payment_with_reference<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     reference: &str,
 ) -> Result<Option<(NaiveDate, Money)>> {
-    let found: Option<(String, i64)> = conn
-        .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 AND reference = ?2")?
-        .query_row(params![loan, reference], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let found: Option<(String, i64)> = db.into().first(
+        "SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 AND reference = ?2",
+        &[loan.0.into(), reference.into()],
+    )?;
     found.map(|(day, cents)| Ok((super::settings::parse_day(&day)?, Money::from_cents(cents)))).transpose()
 }
 
 /// Everything the loan has been paid, summed without overflowing.
-pub fn paid_in_all(conn: &Connection, loan: LoanId) -> Result<Money> {
-    let mut stmt = conn.prepare_cached("SELECT amount_cents FROM payments WHERE loan_id = ?1")?;
-    let amounts = stmt.query_map([loan], |r| r.get::<_, i64>(0))?;
-    let mut sum = 0i128;
-    for a in amounts {
-        sum += i128::from(a?);
-    }
+pub fn paid_in_all<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Money> {
+    let amounts: Vec<i64> =
+        db.into().column("SELECT amount_cents FROM payments WHERE loan_id = ?1", &[loan.0.into()])?;
+    let sum: i128 = amounts.into_iter().map(i128::from).sum();
     Ok(Money::from_cents(i64::try_from(sum).unwrap_or(i64::MAX)))
 }

@@ -49,7 +49,14 @@ pub fn schema_version(client: &mut Client) -> Result<i64> {
     Ok(client.query_opt("SELECT version FROM duedesk_schema", &[])?.map_or(0, |r| r.get(0)))
 }
 
-/// Brings the server's schema up to date in one transaction; `label` names the store in errors.
+/// Whether the database's own collation compares text as SQLite does, byte for byte of UTF-8 (code
+/// point order): upper case before lower, accents after `z`, Chinese by code point and not pinyin.
+fn sorts_by_code_point(tx: &mut postgres::Transaction<'_>) -> Result<bool> {
+    Ok(tx.query_one("SELECT 'B' < 'a' AND 'é' > 'z' AND '张' < '王'", &[])?.get(0))
+}
+
+/// Brings the server's schema up to date in one transaction; `label` names the store in errors. A
+/// new book is refused a database whose text sorts by a language's rules (`sorts_by_code_point`).
 pub fn migrate(client: &mut Client, label: &str) -> Result<()> {
     let known = STEPS.len() as i64;
     let mut tx = client.transaction()?;
@@ -61,6 +68,14 @@ pub fn migrate(client: &mut Client, label: &str) -> Result<()> {
     }
     if found == known {
         return Ok(());
+    }
+    if found == 0 && !sorts_by_code_point(&mut tx)? {
+        let name: String = tx.query_one("SELECT current_database()::text", &[])?.get(0);
+        return Err(StoreError::Migration(format!(
+            "the database {name} sorts text by a language's rules, not by code point as a branch file does: lists \
+             would come in another order than on the file and a loan id's prefix would miss ids; make the book's \
+             database with `createdb --template=template0 --locale=C.UTF-8 {name}` (or --lc-collate=C)"
+        )));
     }
     for (i, sql) in STEPS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
         tx.batch_execute(sql).map_err(|e| {
