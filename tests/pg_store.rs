@@ -360,6 +360,29 @@ fn eight_desks_taking_one_case_on_the_server_leave_it_with_one() {
     assert!(store::drop_lease(Db::Server(&client), store::CustomerId(1)).expect("drop"));
 }
 
+#[test]
+fn a_value_of_the_wrong_kind_for_a_slot_is_an_error_on_the_server() {
+    let Some(server) = common::pg::fresh("slot_kinds") else { return };
+    let client = RefCell::new(server.migrated());
+    let db = Db::Server(&client);
+    store::insert_user(db, "wang.fang", None, Role::Admin, "2026-03-01T09:00:00+08:00").expect("user");
+    // A text for an id and an id for a text: refused by name, never read as the other's bytes.
+    let e = store::user_by_id(Db::Server(&client), store::UserId(1)).map(|u| u.map(|u| u.login));
+    assert_eq!(e.expect("the right kind"), Some("wang.fang".to_string()));
+    let session: &dyn store::Session = &client;
+    let wrong = session.query("SELECT login FROM users WHERE id = $1", &[store::Val::Text("1")]);
+    let e = wrong.expect_err("text for a bigint").to_string();
+    assert!(e.contains("serializing parameter 0: Text(\"1\") given for a slot of type int8"), "{e}");
+    let wrong = session.query("SELECT id FROM users WHERE login = $1", &[store::Val::Int(1)]);
+    let e = wrong.expect_err("int for a text").to_string();
+    assert!(e.contains("Int(1) given for a slot of type text"), "{e}");
+    // The server's own refusals say what they are, not only "db error".
+    let e = session
+        .execute("INSERT INTO users (login, role, created_at) VALUES ('wang.fang', 'admin', 'x')", &[]);
+    let e = e.expect_err("a second wang.fang").to_string();
+    assert!(e.contains("duplicate key value violates unique constraint"), "{e}");
+}
+
 fn db_exec(db: Db<'_>, sql: &str) {
     match db {
         Db::Server(s) => {

@@ -29,6 +29,19 @@ impl<'a> From<&'a rusqlite::Transaction<'_>> for Db<'a> {
     }
 }
 
+/// An error and each of its causes, as `a: b: c`: the server's errors say little on their own
+/// ("db error", "error serializing parameter 0").
+pub(crate) fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
 /// A session on the server (a client, or a transaction of one), which runs statements written
 /// in the server's words.
 pub trait Session {
@@ -129,20 +142,30 @@ impl postgres::types::ToSql for Val<'_> {
         use postgres::types::Type;
         match *self {
             Val::Null => Ok(postgres::types::IsNull::Yes),
+            Val::Int(i) if *ty == Type::INT8 => i.to_sql(ty, out),
             Val::Int(i) if *ty == Type::INT4 => i32::try_from(i)?.to_sql(ty, out),
             Val::Int(i) if *ty == Type::BOOL => (i != 0).to_sql(ty, out),
-            Val::Int(i) => i.to_sql(ty, out),
-            Val::Text(t) => t.to_sql(ty, out),
+            Val::Text(t) if TEXT.contains(ty) => t.to_sql(ty, out),
+            // A statement out of step with its values: an error, not bytes of one type read as another.
+            other => Err(format!("{other:?} given for a slot of type {ty}").into()),
         }
     }
 
     fn accepts(ty: &postgres::types::Type) -> bool {
         use postgres::types::Type;
-        [Type::INT8, Type::INT4, Type::BOOL, Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME].contains(ty)
+        [Type::INT8, Type::INT4, Type::BOOL].contains(ty) || TEXT.contains(ty)
     }
 
     postgres::types::to_sql_checked!();
 }
+
+/// The server's types a `Val::Text` goes into.
+const TEXT: [postgres::types::Type; 4] = [
+    postgres::types::Type::TEXT,
+    postgres::types::Type::VARCHAR,
+    postgres::types::Type::BPCHAR,
+    postgres::types::Type::NAME,
+];
 
 /// SQLite's `?N` slots as the server's `$N`, outside quoted text and names.
 pub(crate) fn server_sql(sql: &str) -> String {

@@ -107,7 +107,7 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum StoreError {
     #[error("store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("store server error: {0}")]
+    #[error("store server error: {}", db::with_causes(.0))]
     Postgres(#[from] postgres::Error),
     /// The server could not be reached, or refused the connection (its reason and each cause).
     #[error("{0}")]

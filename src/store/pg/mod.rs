@@ -72,13 +72,9 @@ fn connect_error(config: &postgres::Config, e: &postgres::Error) -> StoreError {
         .collect();
     let port = config.get_ports().first().copied().unwrap_or(5432);
     let database = config.get_dbname().unwrap_or("");
-    let mut message =
-        format!("cannot connect to the server at {} port {port}, database {database}: {e}", hosts.join(","));
-    let mut cause = std::error::Error::source(e);
-    while let Some(c) = cause {
-        message.push_str(": ");
-        message.push_str(&c.to_string());
-        cause = c.source();
-    }
-    StoreError::Connect(message)
+    StoreError::Connect(format!(
+        "cannot connect to the server at {} port {port}, database {database}: {}",
+        hosts.join(","),
+        super::db::with_causes(e)
+    ))
 }
