@@ -1,7 +1,7 @@
 //! The store's connection as its statements take it (issue #20): a SQLite file's, or a session on
 //! a PostgreSQL server. A statement is written once, with SQLite's `?N` slots, in words both
 //! dialects read; on the server its slots become `$N`. Where the dialects must differ, the store's
-//! function asks `Db::is_server` and keeps each dialect's statement beside the other's. Rows come
+//! function matches on `Db` and keeps each dialect's statement beside the other's. Rows come
 //! back through `FromRow` from either. The store's functions move onto `Db` one by one; the others
 //! still take SQLite's connection.
 
@@ -187,10 +187,6 @@ pub(crate) fn server_sql(sql: &str) -> String {
 }
 
 impl<'a> Db<'a> {
-    pub fn is_server(self) -> bool {
-        matches!(self, Db::Server(_))
-    }
-
     /// Every row of the statement, read as `T`.
     pub(crate) fn rows<T: FromRow>(self, sql: &str, params: &[Val<'_>]) -> Result<Vec<T>> {
         match self {
