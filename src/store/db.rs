@@ -49,6 +49,22 @@ pub trait Session {
     fn execute(&self, sql: &str, params: &[Val<'_>]) -> Result<u64>;
     /// Whether the statements run in one transaction (what a writer's locks last for).
     fn in_transaction(&self) -> bool;
+    /// Each row in turn, as the server sends them, none kept after `f` has read it.
+    fn each(
+        &self,
+        sql: &str,
+        params: &[Val<'_>],
+        f: &mut dyn FnMut(&postgres::Row) -> Result<()>,
+    ) -> Result<()>;
+}
+
+fn each_of(rows: postgres::RowIter<'_>, f: &mut dyn FnMut(&postgres::Row) -> Result<()>) -> Result<()> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let mut rows = rows;
+    while let Some(row) = rows.next()? {
+        f(&row)?;
+    }
+    Ok(())
 }
 
 fn server_params<'p>(params: &'p [Val<'_>]) -> Vec<&'p (dyn postgres::types::ToSql + Sync)> {
@@ -64,6 +80,16 @@ impl Session for RefCell<postgres::Client> {
         Ok(self.borrow_mut().execute(sql, &server_params(params))?)
     }
 
+    fn each(
+        &self,
+        sql: &str,
+        params: &[Val<'_>],
+        f: &mut dyn FnMut(&postgres::Row) -> Result<()>,
+    ) -> Result<()> {
+        let mut session = self.borrow_mut();
+        each_of(session.query_raw(sql, server_params(params))?, f)
+    }
+
     fn in_transaction(&self) -> bool {
         false
     }
@@ -76,6 +102,16 @@ impl Session for RefCell<postgres::Transaction<'_>> {
 
     fn execute(&self, sql: &str, params: &[Val<'_>]) -> Result<u64> {
         Ok(self.borrow_mut().execute(sql, &server_params(params))?)
+    }
+
+    fn each(
+        &self,
+        sql: &str,
+        params: &[Val<'_>],
+        f: &mut dyn FnMut(&postgres::Row) -> Result<()>,
+    ) -> Result<()> {
+        let mut session = self.borrow_mut();
+        each_of(session.query_raw(sql, server_params(params))?, f)
     }
 
     fn in_transaction(&self) -> bool {
@@ -221,6 +257,27 @@ impl<'a> Db<'a> {
         Ok(self.rows::<Single<T>>(sql, params)?.into_iter().map(|s| s.0).collect())
     }
 
+    /// Each row of the statement read as `T` and handed to `f` in turn, none kept after: for
+    /// statements whose rows are the whole book.
+    pub(crate) fn each<T: FromRow>(
+        self,
+        sql: &str,
+        params: &[Val<'_>],
+        f: &mut dyn FnMut(T) -> Result<()>,
+    ) -> Result<()> {
+        match self {
+            Db::File(conn) => {
+                let mut stmt = conn.prepare_cached(sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+                while let Some(r) = rows.next()? {
+                    f(T::from_row(r)?)?;
+                }
+                Ok(())
+            }
+            Db::Server(s) => s.each(&server_sql(sql), params, &mut |r| f(T::read(&mut Cols::server(r))?)),
+        }
+    }
+
     /// Runs a statement that returns no rows; how many rows it changed.
     pub(crate) fn execute(self, sql: &str, params: &[Val<'_>]) -> Result<u64> {
         match self {
@@ -275,5 +332,12 @@ mod tests {
         );
         assert_eq!(db.value::<bool>("SELECT f FROM t WHERE k = ?1", &["a".into()]).expect("f"), Some(true));
         assert_eq!(db.value::<i64>("SELECT n FROM t WHERE k = ?1", &["zz".into()]).expect("none"), None);
+        let mut seen = Vec::new();
+        db.each::<(String, Option<i64>)>("SELECT k, n FROM t ORDER BY k", &[], &mut |row| {
+            seen.push(row);
+            Ok(())
+        })
+        .expect("each");
+        assert_eq!(seen, [("a".to_string(), Some(7)), ("b".to_string(), None)]);
     }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::Result;
 use super::book::LoanId;
+use super::db::Db;
 use super::row::{self, Cols, FromRow};
 use super::users::UserId;
 use crate::domain::HoldKind;
@@ -13,16 +14,22 @@ use crate::domain::HoldKind;
 /// The loans held on `on` and the latest end date of their holds in force then: a hold is in
 /// force on day D from its first day to its end date unless lifted on or before D. The list rows
 /// (`state_row::ROW_COLUMNS`) spell out the same condition for one loan.
-pub fn held_on(conn: &Connection, on: NaiveDate) -> Result<std::collections::HashMap<LoanId, NaiveDate>> {
+pub fn held_on<'a>(
+    db: impl Into<Db<'a>>,
+    on: NaiveDate,
+) -> Result<std::collections::HashMap<LoanId, NaiveDate>> {
     let day = on.to_string();
-    let rows = conn
-        .prepare_cached(
-            "SELECT loan_id, max(until_on) FROM holds WHERE from_on <= ?1 AND until_on >= ?1 \
-             AND (lifted_on IS NULL OR lifted_on > ?1) GROUP BY loan_id",
-        )?
-        .query_map([&day], |r| Ok((r.get::<_, LoanId>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(|(loan, until)| Ok((loan, super::settings::parse_day(&until)?))).collect()
+    let mut held = std::collections::HashMap::new();
+    db.into().each::<(LoanId, String)>(
+        "SELECT loan_id, max(until_on) FROM holds WHERE from_on <= ?1 AND until_on >= ?1 \
+         AND (lifted_on IS NULL OR lifted_on > ?1) GROUP BY loan_id",
+        &[(&day).into()],
+        &mut |(loan, until)| {
+            held.insert(loan, super::settings::parse_day(&until)?);
+            Ok(())
+        },
+    )?;
+    Ok(held)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
