@@ -284,17 +284,19 @@ impl FromRow for Payment {
 
 /// A loan's payments as its figures read them, date and amount, in date order: from the index
 /// `payments_loan` alone, no row read.
-pub fn paid_of(conn: &Connection, loan: LoanId) -> Result<Vec<Payment>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on")?;
-    row::all(&mut stmt, [loan])
+pub fn paid_of<'a>(db: impl Into<super::db::Db<'a>>, loan: LoanId) -> Result<Vec<Payment>> {
+    // Ties in the index's order on either backend.
+    db.into().rows(
+        "SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on, amount_cents",
+        &[loan.0.into()],
+    )
 }
 
-pub fn payments_of(conn: &Connection, loan: LoanId) -> Result<Vec<PaymentRecord>> {
-    let mut stmt = conn.prepare_cached(
+pub fn payments_of<'a>(db: impl Into<super::db::Db<'a>>, loan: LoanId) -> Result<Vec<PaymentRecord>> {
+    db.into().rows(
         "SELECT paid_on, amount_cents, reference FROM payments WHERE loan_id = ?1 ORDER BY paid_on, id",
-    )?;
-    row::all(&mut stmt, [loan])
+        &[loan.0.into()],
+    )
 }
 
 impl FromRow for Installment {
@@ -309,10 +311,14 @@ impl FromRow for Installment {
 }
 
 /// An explicit schedule as saved (a plan, extension or restructure), with what it holds.
-pub fn explicit_schedule(conn: &Connection, schedule_id: i64) -> Result<ExplicitSchedule> {
-    let (effective, held_class, held_arrears): (String, Option<String>, Option<i64>) = conn
-        .prepare_cached("SELECT effective_on, held_class, held_arrears_cents FROM schedules WHERE id = ?1")?
-        .query_row([schedule_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+pub fn explicit_schedule<'a>(db: impl Into<super::db::Db<'a>>, schedule_id: i64) -> Result<ExplicitSchedule> {
+    let db = db.into();
+    let (effective, held_class, held_arrears): (String, Option<String>, Option<i64>) = db
+        .first(
+            "SELECT effective_on, held_class, held_arrears_cents FROM schedules WHERE id = ?1",
+            &[schedule_id.into()],
+        )?
+        .ok_or_else(|| super::StoreError::Corrupt(format!("schedule {schedule_id} is not on record")))?;
     let effective_on = parse_day(&effective)?;
     let hold = match (held_class, held_arrears) {
         (Some(class), Some(arrears)) => Some(PlanHold {
@@ -322,10 +328,11 @@ pub fn explicit_schedule(conn: &Connection, schedule_id: i64) -> Result<Explicit
         }),
         _ => None,
     };
-    let mut stmt = conn.prepare_cached(
+    let lines = db.rows(
         "SELECT seq, due_on, principal_cents, interest_cents FROM schedule_lines WHERE schedule_id = ?1 ORDER BY seq",
+        &[schedule_id.into()],
     )?;
-    Ok(ExplicitSchedule { effective_on, lines: row::all(&mut stmt, [schedule_id])?, hold })
+    Ok(ExplicitSchedule { effective_on, lines, hold })
 }
 
 /// What the plan in force holds of the loan's standing, if a plan is in force.

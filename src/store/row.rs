@@ -133,7 +133,24 @@ macro_rules! readable_as_is {
         }
     )*};
 }
-readable_as_is!(i64, String);
+readable_as_is!(String);
+
+/// An integer: the store's are `BIGINT`, a literal in a statement is the server's `INT4`.
+impl Readable for Option<i64> {
+    fn from_server(row: &postgres::Row, at: usize) -> Result<Self> {
+        if row.columns().get(at).is_some_and(|c| *c.type_() == postgres::types::Type::INT4) {
+            return Ok(server_value::<Option<i32>>(row, at)?.map(i64::from));
+        }
+        server_value(row, at)
+    }
+}
+
+impl Readable for i64 {
+    fn from_server(row: &postgres::Row, at: usize) -> Result<Self> {
+        Option::<i64>::from_server(row, at)?
+            .ok_or_else(|| StoreError::Corrupt(format!("column {at}: no value where one is stored")))
+    }
+}
 
 /// Integers narrower than the server's `BIGINT`, and ids, read from it.
 macro_rules! readable_from_i64 {
@@ -157,6 +174,26 @@ macro_rules! readable_from_i64 {
         }
     )*};
 }
+/// A value as the file keeps it, whatever its kind: the server's integers, flags and text read
+/// into the same (a row compared cell by cell with what is written next).
+impl Readable for rusqlite::types::Value {
+    fn from_server(row: &postgres::Row, at: usize) -> Result<Self> {
+        use postgres::types::Type;
+        use rusqlite::types::Value;
+        let ty = row.columns().get(at).map(|c| c.type_().clone());
+        Ok(match ty {
+            Some(Type::INT8) => server_value::<Option<i64>>(row, at)?.map_or(Value::Null, Value::Integer),
+            Some(Type::INT4) => {
+                server_value::<Option<i32>>(row, at)?.map_or(Value::Null, |n| Value::Integer(n.into()))
+            }
+            Some(Type::BOOL) => {
+                server_value::<Option<bool>>(row, at)?.map_or(Value::Null, |b| Value::Integer(b.into()))
+            }
+            _ => server_value::<Option<String>>(row, at)?.map_or(Value::Null, Value::Text),
+        })
+    }
+}
+
 /// A flag: stored as 0 or 1, and what a comparison or `EXISTS` gives (the server's `BOOL`).
 impl Readable for bool {
     fn from_server(row: &postgres::Row, at: usize) -> Result<Self> {

@@ -57,6 +57,16 @@ impl Cell {
         }
     }
 
+    /// The value as a statement's slot takes it.
+    pub(super) fn val(&self) -> crate::store::db::Val<'_> {
+        use crate::store::db::Val;
+        match self {
+            Cell::Null => Val::Null,
+            Cell::Int(n) => Val::Int(*n),
+            Cell::Word(_) | Cell::Day(_) | Cell::Text(_) => self.text().map_or(Val::Null, Val::Text),
+        }
+    }
+
     /// Whether the store already holds this value.
     pub(super) fn is(&self, stored: &Value) -> bool {
         match (self, stored) {

@@ -1,7 +1,6 @@
 //! One loan's snapshot row: what is read for it and the row computed from that as of a date.
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::cells::Cell;
 use crate::domain::npl::npl_hold;
@@ -170,13 +169,13 @@ pub(super) fn row_of(
 
 /// One loan's snapshot row as of the date, its schedule read here.
 pub(super) fn assessed_row(
-    conn: &Connection,
+    db: crate::store::Db<'_>,
     facts: &Facts,
     payments: Vec<Payment>,
     as_of: NaiveDate,
     rules: &AssessRules,
 ) -> Result<Row> {
-    let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
+    let explicit = facts.schedule_id.map(|id| explicit_schedule(db, id)).transpose()?;
     Ok(row_of(facts, payments, explicit, as_of, rules))
 }
 

@@ -42,8 +42,8 @@ impl FromRow for More {
 
 /// Walks the loans after `after` disbursed by the month-end of `month` as of that day, and hands
 /// `write` their rows `page` loans at a time, in loan order. Returns the loans walked.
-pub(crate) fn month_end_walk(
-    conn: &rusqlite::Connection,
+pub(crate) fn month_end_walk<'a>(
+    db: impl Into<crate::store::Db<'a>>,
     month: Month,
     rules: &AssessRules,
     after: i64,
@@ -53,7 +53,7 @@ pub(crate) fn month_end_walk(
     let end = month.last_day();
     let walk = Walk { after, disbursed_by: Some(end), extra: MORE };
     let mut rows: Vec<Source> = Vec::with_capacity(page);
-    let n = each_loan(conn, end, rules, &walk, source, &mut |made: Result<Source>| {
+    let n = each_loan(db, end, rules, &walk, source, &mut |made: Result<Source>| {
         rows.push(made?);
         if rows.len() >= page {
             write(&rows)?;

@@ -4,23 +4,23 @@
 use std::collections::VecDeque;
 
 use chrono::NaiveDate;
+use rusqlite::Connection;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Statement, params};
 
-use super::compute::{COLUMNS, FACTS_COLUMNS, FACTS_FROM, Facts, Row, WIDTH, assessed_row};
+use super::compute::{COLUMNS, FACTS_COLUMNS, FACTS_FROM, Facts, Row, assessed_row};
 use super::stream::{NoMore, Walk, each_loan};
 use super::table::StateTable;
-use super::write::Writer;
+use super::write::{Stored, Writer};
 use crate::domain::AssessRules;
 use crate::store::book::LoanId;
-use crate::store::row;
 use crate::store::settings::{set_snapshot_as_of, snapshot_as_of};
-use crate::store::{Result, StoreError};
+use crate::store::{Db, Result, StoreError};
 
 /// The shared snapshot as it stands, read in loan order a chunk at a time (no cursor stays open
 /// on the table while it is written), so a refresh writes only the rows whose figures moved.
 struct Standing<'c> {
-    read: Statement<'c>,
+    db: Db<'c>,
+    read: String,
     chunk: VecDeque<Vec<Value>>,
     after: i64,
     done: bool,
@@ -31,28 +31,25 @@ struct Standing<'c> {
 const STANDING_CHUNK: i64 = 10_000;
 
 impl<'c> Standing<'c> {
-    fn new(conn: &'c Connection) -> Result<Self> {
-        let read = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM main.loan_state WHERE loan_id > ?1 ORDER BY loan_id LIMIT ?2"
-        ))?;
-        Ok(Standing { read, chunk: VecDeque::new(), after: i64::MIN, done: false, orphans: Vec::new() })
+    fn new(db: Db<'c>) -> Self {
+        let read = format!(
+            "SELECT {COLUMNS} FROM {} WHERE loan_id > ?1 ORDER BY loan_id LIMIT ?2",
+            StateTable::Shared.name_in(db)
+        );
+        Standing { db, read, chunk: VecDeque::new(), after: i64::MIN, done: false, orphans: Vec::new() }
     }
 
     /// The standing row of loan `id`, if any (loans come in increasing id order).
     fn take(&mut self, id: i64) -> Result<Option<Vec<Value>>> {
         loop {
             if self.chunk.is_empty() && !self.done {
-                let rows = self
-                    .read
-                    .query_map(params![self.after, STANDING_CHUNK], |r| {
-                        (0..WIDTH).map(|i| r.get::<_, Value>(i)).collect()
-                    })?
-                    .collect::<rusqlite::Result<Vec<Vec<Value>>>>()?;
+                let rows: Vec<Stored> =
+                    self.db.rows(&self.read, &[self.after.into(), STANDING_CHUNK.into()])?;
                 self.done = (rows.len() as i64) < STANDING_CHUNK;
-                if let Some(Value::Integer(last)) = rows.last().and_then(|r| r.first()) {
+                if let Some(Value::Integer(last)) = rows.last().and_then(|r| r.0.first()) {
                     self.after = *last;
                 }
-                self.chunk.extend(rows);
+                self.chunk.extend(rows.into_iter().map(|r| r.0));
             }
             let Some(first) = self.chunk.front() else { return Ok(None) };
             let Value::Integer(at) = first[0] else { return Ok(None) };
@@ -74,12 +71,24 @@ impl<'c> Standing<'c> {
     }
 }
 
-fn prepare_table(conn: &Connection, table: StateTable) -> Result<()> {
-    if table == StateTable::Scratch {
-        conn.execute_batch(&format!(
+fn prepare_table(db: Db<'_>, table: StateTable) -> Result<()> {
+    if table != StateTable::Scratch {
+        return Ok(());
+    }
+    match db {
+        Db::File(conn) => conn.execute_batch(&format!(
             "CREATE TEMP TABLE IF NOT EXISTS loan_state_scratch {}; DELETE FROM temp.loan_state_scratch;",
             scratch_columns(conn)?
-        ))?;
+        ))?,
+        Db::Server(_) => {
+            // The shared table's columns and key, none of its other indexes (as the file's).
+            db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS loan_state_scratch \
+                 (LIKE loan_state INCLUDING DEFAULTS, PRIMARY KEY (loan_id))",
+                &[],
+            )?;
+            db.execute("DELETE FROM pg_temp.loan_state_scratch", &[])?;
+        }
     }
     Ok(())
 }
@@ -100,33 +109,37 @@ fn scratch_columns(conn: &Connection) -> Result<String> {
     Ok(columns.replace("REFERENCES loans(id)", ""))
 }
 
-fn has_rows(conn: &Connection) -> Result<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM main.loan_state)", [], |r| r.get(0))?)
+fn has_rows(db: Db<'_>) -> Result<bool> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {})", StateTable::Shared.name_in(db));
+    Ok(db.value(&sql, &[])?.unwrap_or(false))
 }
 
 /// Recomputes every loan as of `as_of` into `table`, streaming loans and payments in loan order
 /// (a merge of two index scans), so memory stays flat on any size of book. `progress` gets the
 /// number of loans done so far. Run it inside a transaction. A standing row is written only where
 /// its figures moved; the shared snapshot's date becomes `as_of`.
-pub fn refresh_all(
-    conn: &Connection,
+pub fn refresh_all<'a>(
+    db: impl Into<Db<'a>>,
     table: StateTable,
     as_of: NaiveDate,
     rules: &AssessRules,
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64> {
-    prepare_table(conn, table)?;
-    // Filling an empty snapshot (a first import, the demo, a store just migrated): its indexes
-    // are built once at the end, a sort each, instead of a million scattered inserts into each.
-    let rebuild = if table == StateTable::Shared && !has_rows(conn)? {
-        Some(crate::store::drop_indexes(conn, "loan_state")?)
-    } else {
-        None
+    let db = db.into();
+    prepare_table(db, table)?;
+    // Filling an empty snapshot on a file (a first import, the demo, a store just migrated): its
+    // indexes are built once at the end, a sort each, instead of a million scattered inserts into
+    // each.
+    let rebuild = match db {
+        Db::File(conn) if table == StateTable::Shared && !has_rows(db)? => {
+            Some(crate::store::drop_indexes(conn, "loan_state")?)
+        }
+        _ => None,
     };
-    let mut standing = if table == StateTable::Shared { Some(Standing::new(conn)?) } else { None };
-    let mut writer = Writer::new(conn, table)?;
+    let mut standing = (table == StateTable::Shared).then(|| Standing::new(db));
+    let mut writer = Writer::new(db, table)?;
     let mut done = 0u64;
-    each_loan(conn, as_of, rules, &Walk::WHOLE, |_, NoMore, row| row, &mut |row: Row| {
+    each_loan(db, as_of, rules, &Walk::WHOLE, |_, NoMore, row| row, &mut |row: Row| {
         let super::cells::Cell::Int(id) = row[0] else { return Ok(()) };
         match standing.as_mut().map(|s| s.take(id)).transpose()?.flatten() {
             Some(old) => {
@@ -142,30 +155,34 @@ pub fn refresh_all(
     })?;
     progress(done);
     if let Some(standing) = standing {
-        let mut gone = conn.prepare("DELETE FROM main.loan_state WHERE loan_id = ?1")?;
+        let gone = format!("DELETE FROM {} WHERE loan_id = ?1", StateTable::Shared.name_in(db));
         for id in standing.rest()? {
-            gone.execute([id])?;
+            db.execute(&gone, &[id.into()])?;
         }
     }
     drop(writer);
-    crate::store::make_indexes(conn, &rebuild.unwrap_or_default())?;
+    if let (Db::File(conn), Some(rebuild)) = (db, rebuild) {
+        crate::store::make_indexes(conn, &rebuild)?;
+    }
     if table == StateTable::Shared {
-        set_snapshot_as_of(conn, as_of)?;
+        set_snapshot_as_of(db, as_of)?;
     }
     Ok(done)
 }
 
 /// Recomputes the shared snapshot for these loans only, at the snapshot's own date (after a payment
 /// import or a case edit). Does nothing when the store has no snapshot yet.
-pub fn refresh_loans(conn: &Connection, ids: &[LoanId], rules: &AssessRules) -> Result<()> {
-    let Some(as_of) = snapshot_as_of(conn)? else { return Ok(()) };
-    let mut writer = Writer::new(conn, StateTable::Shared)?;
-    let mut one = conn.prepare_cached(&format!("SELECT {FACTS_COLUMNS} {FACTS_FROM} WHERE l.id = ?1"))?;
+pub fn refresh_loans<'a>(db: impl Into<Db<'a>>, ids: &[LoanId], rules: &AssessRules) -> Result<()> {
+    let db = db.into();
+    let Some(as_of) = snapshot_as_of(db)? else { return Ok(()) };
+    let mut writer = Writer::new(db, StateTable::Shared)?;
+    let one = format!("SELECT {FACTS_COLUMNS} {FACTS_FROM} WHERE l.id = ?1");
     for id in ids {
-        let facts: Facts = row::first(&mut one, [id])?
+        let facts: Facts = db
+            .first(&one, &[id.0.into()])?
             .ok_or_else(|| StoreError::Corrupt(format!("loan {} to refresh is not in the book", id.0)))?;
-        let payments = crate::store::paid_of(conn, *id)?;
-        let row = assessed_row(conn, &facts, payments, as_of, rules)?;
+        let payments = crate::store::paid_of(db, *id)?;
+        let row = assessed_row(db, &facts, payments, as_of, rules)?;
         writer.put(&row)?;
     }
     Ok(())

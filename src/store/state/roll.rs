@@ -7,7 +7,6 @@
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension};
 
 use super::compute::{FACTS_COLUMNS, FACTS_FROM, Facts, STALE_ON, assessed_row};
 use super::table::StateTable;
@@ -15,7 +14,7 @@ use super::write::Writer;
 use crate::domain::AssessRules;
 use crate::store::Result;
 use crate::store::settings::{set_snapshot_as_of, snapshot_as_of};
-use crate::store::{LoanId, paid_of, row};
+use crate::store::{Db, LoanId, paid_of};
 
 /// Where the shared snapshot stands for a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,36 +30,33 @@ pub enum SnapshotFor {
 }
 
 /// Where the shared snapshot stands for `on`.
-pub fn snapshot_for(conn: &Connection, on: NaiveDate) -> Result<SnapshotFor> {
-    let Some(at) = snapshot_as_of(conn)? else { return Ok(SnapshotFor::Missing) };
+pub fn snapshot_for<'a>(db: impl Into<Db<'a>>, on: NaiveDate) -> Result<SnapshotFor> {
+    let db = db.into();
+    let Some(at) = snapshot_as_of(db)? else { return Ok(SnapshotFor::Missing) };
     if at > on {
         return Ok(SnapshotFor::Ahead);
     }
-    Ok(if stale_by(conn, on)? { SnapshotFor::Behind } else { SnapshotFor::Holds })
+    Ok(if stale_by(db, on)? { SnapshotFor::Behind } else { SnapshotFor::Holds })
 }
 
-fn stale_by(conn: &Connection, on: NaiveDate) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM main.loan_state WHERE stale_on <= ?1 LIMIT 1")?
-        .query_row([on.to_string()], |_| Ok(()))
-        .optional()?
-        .is_some())
+fn stale_by(db: Db<'_>, on: NaiveDate) -> Result<bool> {
+    let sql = format!("SELECT 1 FROM {} WHERE stale_on <= ?1 LIMIT 1", StateTable::Shared.name_in(db));
+    Ok(db.value::<i64>(&sql, &[(&on.to_string()).into()])?.is_some())
 }
 
 /// How many rows of the shared snapshot stop holding by `on` (an index range).
-pub fn stale_count(conn: &Connection, on: NaiveDate) -> Result<u64> {
-    let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM main.loan_state WHERE stale_on <= ?1")?
-        .query_row([on.to_string()], |r| r.get(0))?;
+pub fn stale_count<'a>(db: impl Into<Db<'a>>, on: NaiveDate) -> Result<u64> {
+    let db = db.into();
+    let sql = format!("SELECT count(*) FROM {} WHERE stale_on <= ?1", StateTable::Shared.name_in(db));
+    let n: i64 = db.value(&sql, &[(&on.to_string()).into()])?.unwrap_or(0);
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// The loans whose rows stop holding by `on`, in loan order.
-pub fn stale_loans(conn: &Connection, on: NaiveDate) -> Result<Vec<i64>> {
-    let mut ids: Vec<i64> = conn
-        .prepare_cached("SELECT loan_id FROM main.loan_state WHERE stale_on <= ?1")?
-        .query_map([on.to_string()], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+pub fn stale_loans<'a>(db: impl Into<Db<'a>>, on: NaiveDate) -> Result<Vec<i64>> {
+    let db = db.into();
+    let sql = format!("SELECT loan_id FROM {} WHERE stale_on <= ?1", StateTable::Shared.name_in(db));
+    let mut ids: Vec<i64> = db.column(&sql, &[(&on.to_string()).into()])?;
     ids.sort_unstable();
     Ok(ids)
 }
@@ -77,19 +73,20 @@ pub struct Rolled {
 /// by then (another desk may have rolled some meanwhile), inside the caller's transaction, until
 /// `until` passes. The snapshot's date becomes `on` with the first batch, so a question about an
 /// earlier date no longer reads rows already as of `on`.
-pub fn roll_batch(
-    conn: &Connection,
+pub fn roll_batch<'a>(
+    db: impl Into<Db<'a>>,
     on: NaiveDate,
     rules: &AssessRules,
     ids: &[i64],
     until: std::time::Instant,
 ) -> Result<Rolled> {
-    if snapshot_as_of(conn)?.is_some_and(|at| at < on) {
-        set_snapshot_as_of(conn, on)?;
+    let db = db.into();
+    if snapshot_as_of(db)?.is_some_and(|at| at < on) {
+        set_snapshot_as_of(db, on)?;
     }
-    let mut writer = Writer::new(conn, StateTable::Shared)?;
-    let mut facts_of =
-        conn.prepare_cached(&format!("SELECT {FACTS_COLUMNS} {FACTS_FROM} WHERE l.id = ?1"))?;
+    let mut writer = Writer::new(db, StateTable::Shared)?;
+    let facts_of = format!("SELECT {FACTS_COLUMNS} {FACTS_FROM} WHERE l.id = ?1");
+    let gone = format!("DELETE FROM {} WHERE loan_id = ?1", StateTable::Shared.name_in(db));
     let on_text = on.to_string();
     let mut done = Rolled::default();
     for &id in ids {
@@ -103,12 +100,12 @@ pub fn roll_batch(
         if !stale {
             continue;
         }
-        let Some(facts): Option<Facts> = row::first(&mut facts_of, [id])? else {
-            conn.prepare_cached("DELETE FROM main.loan_state WHERE loan_id = ?1")?.execute([id])?;
+        let Some(facts): Option<Facts> = db.first(&facts_of, &[id.into()])? else {
+            db.execute(&gone, &[id.into()])?;
             continue;
         };
-        let payments = paid_of(conn, LoanId(id))?;
-        let row = assessed_row(conn, &facts, payments, on, rules)?;
+        let payments = paid_of(db, LoanId(id))?;
+        let row = assessed_row(db, &facts, payments, on, rules)?;
         writer.update(&old, &row)?;
         done.recomputed += 1;
     }

@@ -13,6 +13,7 @@ use super::compute::{BATCH_LOANS, FACTS_COLUMNS, FACTS_FROM, Facts, Row, row_of}
 use crate::domain::plan::ExplicitSchedule;
 use crate::domain::{AssessRules, Money, Payment};
 use crate::store::book::explicit_schedule;
+use crate::store::db::{Db, Val};
 use crate::store::row::{Cols, FromRow};
 use crate::store::settings::parse_day;
 use crate::store::{Result, StoreError};
@@ -59,30 +60,16 @@ impl<E> Batch<E> {
 /// Batches handed to the worker and not yet taken back.
 const IN_FLIGHT: usize = 4;
 
-/// Computes each loan `walk` takes as of `as_of` and hands `take` what `map` (on the worker) makes
-/// of it, in loan order. Memory stays flat on any size of book: at most `IN_FLIGHT` batches are
-/// out and the answers' channel holds that many. Returns the loans taken.
-pub(super) fn each_loan<E, T>(
-    conn: &Connection,
-    as_of: NaiveDate,
-    rules: &AssessRules,
+/// The next loan a walk takes, its payments pushed onto the batch's.
+type Next<'n, E> = Box<dyn FnMut(&mut Vec<Payment>) -> Result<Option<Job<E>>> + 'n>;
+
+/// Loans read from a file: the loans and their payments as two index scans merged.
+fn file_loans<'s, 'c: 's, E: FromRow + 's>(
+    conn: &'c Connection,
+    loans: &'s mut rusqlite::Statement<'c>,
+    pays: &'s mut rusqlite::Statement<'c>,
     walk: &Walk<'_>,
-    map: impl Fn(Facts, E, Row) -> T + Sync,
-    take: &mut dyn FnMut(T) -> Result<()>,
-) -> Result<u64>
-where
-    E: FromRow + Send,
-    T: Send,
-{
-    let sep = if walk.extra.is_empty() { "" } else { ", " };
-    let by = if walk.disbursed_by.is_some() { " AND l.disbursed_on <= ?2" } else { "" };
-    let mut loans = conn.prepare(&format!(
-        "SELECT {FACTS_COLUMNS}{sep}{} {FACTS_FROM} WHERE l.id > ?1{by} ORDER BY l.id",
-        walk.extra
-    ))?;
-    let mut pays = conn.prepare(
-        "SELECT loan_id, paid_on, amount_cents FROM payments WHERE loan_id > ?1 ORDER BY loan_id, paid_on",
-    )?;
+) -> Result<Next<'s, E>> {
     // A book's every payment goes by here: each date parsed where it lies, not copied first.
     let mut pay_rows = pays.query_map([walk.after], |r| {
         let day = r.get_ref(1)?.as_str()?;
@@ -95,6 +82,129 @@ where
         Some(day) => loans.query(params![walk.after, day.to_string()])?,
         None => loans.query([walk.after])?,
     };
+    Ok(Box::new(move |payments: &mut Vec<Payment>| {
+        let Some(r) = rows.next()? else { return Ok(None) };
+        let mut c = Cols::new(r);
+        let facts = Facts::read(&mut c)?;
+        let extra = E::read(&mut c)?;
+        let from = payments.len();
+        // Payments come in loan order too; take this loan's, skip any of a loan not walked
+        // (gone, or disbursed after the day).
+        while let Some((loan_id, day, cents)) = pending.take_if(|(loan_id, _, _)| *loan_id <= facts.id.0) {
+            if loan_id == facts.id.0 {
+                payments.push(Payment { paid_on: day, amount: Money::from_cents(cents) });
+            }
+            pending = pay_rows.next().transpose()?;
+        }
+        let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
+        Ok(Some((facts, extra, from..payments.len(), explicit)))
+    }))
+}
+
+/// A loan's facts and what more a walk reads of it.
+struct Walked<E>(Facts, E);
+
+impl<E: FromRow> FromRow for Walked<E> {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(Walked(Facts::read(c)?, E::read(c)?))
+    }
+}
+
+/// Loans read from the server a page at a time, each page's payments by one range of loan ids
+/// (one session cannot keep two statements' rows open at once).
+fn server_loans<'c, E: FromRow + 'c>(db: Db<'c>, loans_sql: String, walk: &Walk<'_>) -> Next<'c, E> {
+    // Small in test builds, so that a demo book spans several pages.
+    const PAGE: i64 = if cfg!(debug_assertions) { 64 } else { 2_000 };
+    let (mut after, by) = (walk.after, walk.disbursed_by.map(|d| d.to_string()));
+    let mut page: std::collections::VecDeque<(Walked<E>, Vec<Payment>)> = std::collections::VecDeque::new();
+    let mut done = false;
+    Box::new(move |payments: &mut Vec<Payment>| {
+        if page.is_empty() && !done {
+            let mut params: Vec<Val<'_>> = vec![after.into(), PAGE.into()];
+            params.extend(by.as_deref().map(Val::from));
+            let loans: Vec<Walked<E>> = db.rows(&loans_sql, &params)?;
+            done = (loans.len() as i64) < PAGE;
+            if let Some(last) = loans.last() {
+                let paid: Vec<(i64, String, i64)> = db.rows(
+                    "SELECT loan_id, paid_on, amount_cents FROM payments WHERE loan_id > ?1 AND loan_id <= ?2 \
+                     ORDER BY loan_id, paid_on, amount_cents",
+                    &[after.into(), last.0.id.0.into()],
+                )?;
+                after = last.0.id.0;
+                let mut paid = paid.into_iter().peekable();
+                for loan in loans {
+                    let mut own = Vec::new();
+                    while let Some((id, day, cents)) = paid.next_if(|(id, _, _)| *id <= loan.0.id.0) {
+                        if id == loan.0.id.0 {
+                            own.push(Payment { paid_on: parse_day(&day)?, amount: Money::from_cents(cents) });
+                        }
+                    }
+                    page.push_back((loan, own));
+                }
+            }
+        }
+        let Some((Walked(facts, extra), own)) = page.pop_front() else { return Ok(None) };
+        let from = payments.len();
+        payments.extend(own);
+        let explicit = facts.schedule_id.map(|id| explicit_schedule(db, id)).transpose()?;
+        Ok(Some((facts, extra, from..payments.len(), explicit)))
+    })
+}
+
+/// Computes each loan `walk` takes as of `as_of` and hands `take` what `map` (on the worker) makes
+/// of it, in loan order. Memory stays flat on any size of book: at most `IN_FLIGHT` batches are
+/// out and the answers' channel holds that many. Returns the loans taken.
+pub(super) fn each_loan<'a, E, T>(
+    db: impl Into<Db<'a>>,
+    as_of: NaiveDate,
+    rules: &AssessRules,
+    walk: &Walk<'_>,
+    map: impl Fn(Facts, E, Row) -> T + Sync,
+    take: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<u64>
+where
+    E: FromRow + Send + 'a,
+    T: Send,
+{
+    let db = db.into();
+    let sep = if walk.extra.is_empty() { "" } else { ", " };
+    match db {
+        Db::File(conn) => {
+            let by = if walk.disbursed_by.is_some() { " AND l.disbursed_on <= ?2" } else { "" };
+            let mut loans = conn.prepare(&format!(
+                "SELECT {FACTS_COLUMNS}{sep}{} {FACTS_FROM} WHERE l.id > ?1{by} ORDER BY l.id",
+                walk.extra
+            ))?;
+            let mut pays = conn.prepare(
+                "SELECT loan_id, paid_on, amount_cents FROM payments WHERE loan_id > ?1 \
+                 ORDER BY loan_id, paid_on, amount_cents",
+            )?;
+            let next = file_loans(conn, &mut loans, &mut pays, walk)?;
+            compute_each(next, as_of, rules, map, take)
+        }
+        Db::Server(_) => {
+            let by = if walk.disbursed_by.is_some() { " AND l.disbursed_on <= ?3" } else { "" };
+            let sql = format!(
+                "SELECT {FACTS_COLUMNS}{sep}{} {FACTS_FROM} WHERE l.id > ?1{by} ORDER BY l.id LIMIT ?2",
+                walk.extra
+            );
+            compute_each(server_loans(db, sql, walk), as_of, rules, map, take)
+        }
+    }
+}
+
+/// `each_loan`'s computing: the loans `next` reads, in batches to the worker and back.
+fn compute_each<E, T>(
+    mut next: Next<'_, E>,
+    as_of: NaiveDate,
+    rules: &AssessRules,
+    map: impl Fn(Facts, E, Row) -> T + Sync,
+    take: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<u64>
+where
+    E: FromRow + Send,
+    T: Send,
+{
     let mut done = 0u64;
     let rules = *rules;
     std::thread::scope(|scope| -> Result<()> {
@@ -120,26 +230,8 @@ where
         let mut batch = Batch::new();
         let mut more = true;
         while more {
-            match rows.next()? {
-                Some(r) => {
-                    let mut c = Cols::new(r);
-                    let facts = Facts::read(&mut c)?;
-                    let extra = E::read(&mut c)?;
-                    let from = batch.payments.len();
-                    // Payments come in loan order too; take this loan's, skip any of a loan not
-                    // walked (gone, or disbursed after the day).
-                    while let Some((loan_id, day, cents)) =
-                        pending.take_if(|(loan_id, _, _)| *loan_id <= facts.id.0)
-                    {
-                        if loan_id == facts.id.0 {
-                            batch.payments.push(Payment { paid_on: day, amount: Money::from_cents(cents) });
-                        }
-                        pending = pay_rows.next().transpose()?;
-                    }
-                    let paid = from..batch.payments.len();
-                    let explicit = facts.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
-                    batch.jobs.push((facts, extra, paid, explicit));
-                }
+            match next(&mut batch.payments)? {
+                Some(job) => batch.jobs.push(job),
                 None => more = false,
             }
             if batch.jobs.len() == BATCH_LOANS || (!more && !batch.jobs.is_empty()) {

@@ -21,6 +21,15 @@ impl StateTable {
             StateTable::Scratch => "temp.loan_state_scratch",
         }
     }
+
+    /// The table's name in `db`'s words (the server's temporary tables are in `pg_temp`).
+    pub(crate) fn name_in(self, db: crate::store::Db<'_>) -> &'static str {
+        match (db, self) {
+            (crate::store::Db::File(_), _) => self.name(),
+            (crate::store::Db::Server(_), StateTable::Shared) => "loan_state",
+            (crate::store::Db::Server(_), StateTable::Scratch) => "pg_temp.loan_state_scratch",
+        }
+    }
 }
 
 /// A question to a snapshot: the table, the date asked about and the rules its figures are derived

@@ -5,41 +5,79 @@
 use std::collections::HashMap;
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, Statement, params_from_iter};
+use rusqlite::{Statement, params_from_iter};
 
 use super::cells::Cell;
 use super::compute::{COLUMNS, KEY_AND_DATE, Row, WIDTH};
 use super::table::StateTable;
 use crate::store::Result;
+use crate::store::db::Db;
+use crate::store::row::{Cols, FromRow};
+
+/// The statements a writer runs: held prepared on a file (a whole-book refresh runs them a
+/// million times), as text on the server, which keeps its own plans.
+enum Statements<'c> {
+    File { insert: Statement<'c>, read: Statement<'c>, updates: HashMap<u32, Statement<'c>> },
+    Server { insert: String, read: String, updates: HashMap<u32, String> },
+}
 
 pub(super) struct Writer<'c> {
-    conn: &'c Connection,
+    db: Db<'c>,
     table: StateTable,
-    insert: Statement<'c>,
-    read: Statement<'c>,
-    /// An UPDATE for each set of moved columns met so far (a handful in a whole book).
-    updates: HashMap<u32, Statement<'c>>,
+    statements: Statements<'c>,
+}
+
+/// A stored row, each value as the file gives it (the server's read into the same).
+pub(super) struct Stored(pub(super) Vec<Value>);
+
+impl FromRow for Stored {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        (0..WIDTH).map(|_| c.any::<Value>()).collect::<Result<_>>().map(Stored)
+    }
 }
 
 impl<'c> Writer<'c> {
-    pub(super) fn new(conn: &'c Connection, table: StateTable) -> Result<Self> {
-        let t = table.name();
+    pub(super) fn new(db: impl Into<Db<'c>>, table: StateTable) -> Result<Self> {
+        let db = db.into();
+        let t = table.name_in(db);
         let slots: Vec<String> = (1..=WIDTH).map(|i| format!("?{i}")).collect();
-        let insert = conn.prepare(&format!("INSERT INTO {t} ({COLUMNS}) VALUES ({})", slots.join(", ")))?;
-        let read = conn.prepare(&format!("SELECT {COLUMNS} FROM {t} WHERE loan_id = ?1"))?;
-        Ok(Writer { conn, table, insert, read, updates: HashMap::new() })
+        let insert = format!("INSERT INTO {t} ({COLUMNS}) VALUES ({})", slots.join(", "));
+        let read = format!("SELECT {COLUMNS} FROM {t} WHERE loan_id = ?1");
+        let statements = match db {
+            Db::File(conn) => Statements::File {
+                insert: conn.prepare(&insert)?,
+                read: conn.prepare(&read)?,
+                updates: HashMap::new(),
+            },
+            Db::Server(_) => Statements::Server { insert, read, updates: HashMap::new() },
+        };
+        Ok(Writer { db, table, statements })
     }
 
     pub(super) fn insert(&mut self, row: &Row) -> Result<()> {
-        self.insert.execute(params_from_iter(row.iter()))?;
+        match &mut self.statements {
+            Statements::File { insert, .. } => {
+                insert.execute(params_from_iter(row.iter()))?;
+            }
+            Statements::Server { insert, .. } => {
+                self.db.execute(insert, &row.iter().map(Cell::val).collect::<Vec<_>>())?;
+            }
+        }
         Ok(())
     }
 
     /// The stored row of loan `id`, if any.
     pub(super) fn standing(&mut self, id: i64) -> Result<Option<Vec<Value>>> {
-        let mut rows = self.read.query([id])?;
-        let Some(r) = rows.next()? else { return Ok(None) };
-        Ok(Some((0..WIDTH).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<_>>()?))
+        match &mut self.statements {
+            Statements::File { read, .. } => {
+                let mut rows = read.query([id])?;
+                let Some(r) = rows.next()? else { return Ok(None) };
+                Ok(Some((0..WIDTH).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<_>>()?))
+            }
+            Statements::Server { read, .. } => {
+                Ok(self.db.first::<Stored>(read, &[id.into()])?.map(|Stored(values)| values))
+            }
+        }
     }
 
     /// Writes the loan's row: whole when it has none, else the columns that moved (with the date
@@ -62,20 +100,31 @@ impl<'c> Writer<'c> {
         if moved == 0 && !earlier {
             return Ok(false);
         }
-        let (conn, table) = (self.conn, self.table);
-        let stmt = match self.updates.entry(moved) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(update_statement(conn, table, moved)?),
-        };
         let values = std::iter::once(&row[0])
             .chain(std::iter::once(&row[1]))
             .chain((KEY_AND_DATE..WIDTH).filter(|i| moved & (1 << i) != 0).map(|i| &row[i]));
-        stmt.execute(params_from_iter(values))?;
+        let (db, table) = (self.db, self.table);
+        match &mut self.statements {
+            Statements::File { updates, .. } => {
+                let Db::File(conn) = db else { unreachable!("a file's statements on a file") };
+                let stmt = match updates.entry(moved) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(conn.prepare(&update_statement(db, table, moved))?)
+                    }
+                };
+                stmt.execute(params_from_iter(values))?;
+            }
+            Statements::Server { updates, .. } => {
+                let sql = updates.entry(moved).or_insert_with(|| update_statement(db, table, moved));
+                db.execute(sql, &values.map(Cell::val).collect::<Vec<_>>())?;
+            }
+        }
         Ok(true)
     }
 }
 
-fn update_statement<'c>(conn: &'c Connection, table: StateTable, moved: u32) -> Result<Statement<'c>> {
+fn update_statement(db: Db<'_>, table: StateTable, moved: u32) -> String {
     let names: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
     let mut sets = vec![format!("{} = ?2", names[1])];
     let mut slot = 2;
@@ -85,5 +134,5 @@ fn update_statement<'c>(conn: &'c Connection, table: StateTable, moved: u32) -> 
             sets.push(format!("{name} = ?{slot}"));
         }
     }
-    Ok(conn.prepare(&format!("UPDATE {} SET {} WHERE loan_id = ?1", table.name(), sets.join(", ")))?)
+    format!("UPDATE {} SET {} WHERE loan_id = ?1", table.name_in(db), sets.join(", "))
 }
