@@ -239,6 +239,28 @@ fn the_statements_on_db_answer_alike_on_a_file_and_on_the_server() {
     assert!(on_file[0].contains("张伟") && on_file[3] == "[]", "{on_file:?}");
     let client = RefCell::new(client);
     assert_eq!(on_file, lists(Db::Server(&client)));
+
+    // The chain verifies alike, on a session of its own or inside the caller's transaction; a
+    // row changed behind duedesk's back is found on both.
+    let verify = |db: Db<'_>| {
+        let mut seen = Vec::new();
+        let check = store::verify_audit(db, &mut |_| {}, &mut |row| seen.push(row.id)).expect("verify");
+        format!("{check:?} {seen:?}")
+    };
+    let whole = verify(Db::from(file.conn()));
+    assert!(whole.contains("broken: None") && whole.ends_with("[1, 2, 3]"), "{whole}");
+    assert_eq!(whole, verify(Db::Server(&client)));
+    {
+        let mut session = client.borrow_mut();
+        let tx = RefCell::new(session.transaction().expect("transaction"));
+        assert_eq!(whole, verify(Db::Server(&tx)));
+    }
+    let tamper = "UPDATE audit_log SET actor = 'someone' WHERE id = 2";
+    file.conn().execute(tamper, []).expect("tamper");
+    client.borrow_mut().execute(tamper, &[]).expect("tamper");
+    let broken = verify(Db::from(file.conn()));
+    assert!(broken.contains("id: 2") && broken.ends_with("[1]"), "{broken}");
+    assert_eq!(broken, verify(Db::Server(&client)));
 }
 
 #[test]

@@ -3,13 +3,12 @@
 //! Rows are appended only inside `Store::write` (BEGIN IMMEDIATE), which serializes the chain; on
 //! the server, inside a transaction that takes the chain's lock.
 
-use rusqlite::{Connection, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::Result;
 use super::db::Db;
-use super::row::{self, Cols, FromRow};
+use super::row::{Cols, FromRow};
 use super::settings::{meta_get, meta_set};
 
 /// The `prev_hash` of the first row.
@@ -116,28 +115,31 @@ pub(crate) fn chain_is_pending<'a>(db: impl Into<Db<'a>>) -> Result<bool> {
 }
 
 /// Chains the rows written before migration 0011, once (in pages, so memory stays flat).
-pub(crate) fn chain_pending(conn: &Connection) -> Result<()> {
-    if meta_get(conn, PENDING)?.is_none() {
+pub(crate) fn chain_pending<'a>(db: impl Into<Db<'a>>) -> Result<()> {
+    let db = db.into();
+    if meta_get(db, PENDING)?.is_none() {
         return Ok(());
     }
     let mut after = 0i64;
     let mut prev = GENESIS.to_string();
     loop {
         let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE id > ?1 ORDER BY id LIMIT 5000");
-        let page: Vec<AuditRow> = row::all(&mut *conn.prepare_cached(&sql)?, [after])?;
+        let page: Vec<AuditRow> = db.rows(&sql, &[after.into()])?;
         let Some(last) = page.last() else { break };
         after = last.id;
         for row in &page {
             let hash = audit_hash(&row.content(), &prev);
-            conn.prepare_cached("UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE id = ?1")?
-                .execute(params![row.id, prev, hash])?;
+            db.execute(
+                "UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE id = ?1",
+                &[row.id.into(), prev.as_str().into(), hash.as_str().into()],
+            )?;
             prev = hash;
         }
     }
     if after > 0 {
-        meta_set(conn, HEAD, &format!("{after} {prev}"))?;
+        meta_set(db, HEAD, &format!("{after} {prev}"))?;
     }
-    conn.execute("DELETE FROM meta WHERE key = ?1", [PENDING])?;
+    db.execute("DELETE FROM meta WHERE key = ?1", &[PENDING.into()])?;
     Ok(())
 }
 
@@ -245,14 +247,24 @@ pub enum BreakKind {
 
 /// Checks every row in id order in one read transaction (the caller's, if it is in one),
 /// streaming: flat memory on any size. `on_row` sees each row that checks out, in order.
-pub fn verify_audit(
-    conn: &Connection,
+pub fn verify_audit<'a>(
+    db: impl Into<Db<'a>>,
     progress: &mut dyn FnMut(u64),
     on_row: &mut dyn FnMut(&AuditRow),
 ) -> Result<ChainCheck> {
-    let _read = if conn.is_autocommit() { Some(conn.unchecked_transaction()?) } else { None };
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
-    let mut rows = stmt.query([])?;
+    db.into().reading(|db| verify_in(db, progress, on_row))
+}
+
+/// Rows read a page at a time by id: a range seek each on either backend, and the check can stop
+/// at the first broken link.
+const VERIFY_PAGE: i64 = 10_000;
+
+fn verify_in(
+    db: Db<'_>,
+    progress: &mut dyn FnMut(u64),
+    on_row: &mut dyn FnMut(&AuditRow),
+) -> Result<ChainCheck> {
+    let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2");
     let mut n = 0u64;
     let (mut prev_id, mut prev_hash) = (None::<i64>, GENESIS.to_string());
     let broken = |id: i64, why: String, rows: u64| ChainCheck {
@@ -260,41 +272,49 @@ pub fn verify_audit(
         head: None,
         broken: Some(BrokenLink { id, why, kind: BreakKind::Chain }),
     };
-    while let Some(r) = rows.next()? {
-        let row = AuditRow::from_row(r)?;
-        let after = prev_id.map_or_else(|| "the start of the log".to_string(), |p| format!("row {p}"));
-        let Some(hash) = row.hash.as_deref() else {
-            return Ok(broken(
-                row.id,
-                "the row has no hash (written outside duedesk, or its hash erased)".into(),
-                n,
-            ));
-        };
-        if row.prev_hash.as_deref() != Some(prev_hash.as_str()) {
-            return Ok(broken(
-                row.id,
-                format!(
-                    "its prev_hash does not match the hash of {after}: a row before it was changed or deleted"
-                ),
-                n,
-            ));
+    loop {
+        let page: Vec<AuditRow> = db.rows(&sql, &[prev_id.unwrap_or(i64::MIN).into(), VERIFY_PAGE.into()])?;
+        let full = page.len() as i64 == VERIFY_PAGE;
+        for row in page {
+            let after = prev_id.map_or_else(|| "the start of the log".to_string(), |p| format!("row {p}"));
+            let Some(hash) = row.hash.as_deref() else {
+                return Ok(broken(
+                    row.id,
+                    "the row has no hash (written outside duedesk, or its hash erased)".into(),
+                    n,
+                ));
+            };
+            if row.prev_hash.as_deref() != Some(prev_hash.as_str()) {
+                return Ok(broken(
+                    row.id,
+                    format!(
+                        "its prev_hash does not match the hash of {after}: a row before it was changed or deleted"
+                    ),
+                    n,
+                ));
+            }
+            if audit_hash(&row.content(), &prev_hash) != hash {
+                return Ok(broken(
+                    row.id,
+                    "its content does not match its hash: the row was changed".into(),
+                    n,
+                ));
+            }
+            on_row(&row);
+            n += 1;
+            if n.is_multiple_of(100_000) {
+                progress(n);
+            }
+            prev_id = Some(row.id);
+            prev_hash = hash.to_string();
         }
-        if audit_hash(&row.content(), &prev_hash) != hash {
-            return Ok(broken(row.id, "its content does not match its hash: the row was changed".into(), n));
+        if !full {
+            break;
         }
-        on_row(&row);
-        n += 1;
-        if n.is_multiple_of(100_000) {
-            progress(n);
-        }
-        prev_id = Some(row.id);
-        prev_hash = hash.to_string();
     }
-    drop(rows);
-    drop(stmt);
-    let head = meta_get(conn, HEAD)?;
+    let head = meta_get(db, HEAD)?;
     let last = prev_id.map(|id| format!("{id} {prev_hash}"));
-    if head != last && meta_get(conn, PENDING)?.is_none() {
+    if head != last && meta_get(db, PENDING)?.is_none() {
         let id = prev_id.unwrap_or(0);
         let why = match head {
             Some(h) => format!(
@@ -352,7 +372,8 @@ mod tests {
 
         // Rehashing the altered row moves the break to the next one.
         let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE id = 3");
-        let row: AuditRow = row::first(&mut c.prepare(&sql).expect("sql"), []).expect("row").expect("a row");
+        let row: AuditRow =
+            crate::store::row::first(&mut c.prepare(&sql).expect("sql"), []).expect("row").expect("a row");
         let h = audit_hash(&row.content(), row.prev_hash.as_deref().expect("prev"));
         c.execute("UPDATE audit_log SET hash = ?1 WHERE id = 3", [h]).expect("rehash");
         assert_eq!(check(&store).broken.expect("broken").id, 4);

@@ -49,6 +49,9 @@ pub trait Session {
     fn execute(&self, sql: &str, params: &[Val<'_>]) -> Result<u64>;
     /// Whether the statements run in one transaction (what a writer's locks last for).
     fn in_transaction(&self) -> bool;
+    /// Runs `f` on one consistent view of the book: this transaction, or a read-only one of
+    /// its own (repeatable read) that ends with `f`.
+    fn reading(&self, f: &mut dyn FnMut(Db<'_>) -> Result<()>) -> Result<()>;
     /// Each row in turn, as the server sends them, none kept after `f` has read it.
     fn each(
         &self,
@@ -72,6 +75,18 @@ fn server_params<'p>(params: &'p [Val<'_>]) -> Vec<&'p (dyn postgres::types::ToS
 }
 
 impl Session for RefCell<postgres::Client> {
+    fn reading(&self, f: &mut dyn FnMut(Db<'_>) -> Result<()>) -> Result<()> {
+        let mut client = self.borrow_mut();
+        let tx = client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        let tx = RefCell::new(tx);
+        f(Db::Server(&tx))?;
+        Ok(tx.into_inner().commit()?)
+    }
+
     fn query(&self, sql: &str, params: &[Val<'_>]) -> Result<Vec<postgres::Row>> {
         Ok(self.borrow_mut().query(sql, &server_params(params))?)
     }
@@ -96,6 +111,10 @@ impl Session for RefCell<postgres::Client> {
 }
 
 impl Session for RefCell<postgres::Transaction<'_>> {
+    fn reading(&self, f: &mut dyn FnMut(Db<'_>) -> Result<()>) -> Result<()> {
+        f(Db::Server(self))
+    }
+
     fn query(&self, sql: &str, params: &[Val<'_>]) -> Result<Vec<postgres::Row>> {
         Ok(self.borrow_mut().query(sql, &server_params(params))?)
     }
@@ -275,6 +294,26 @@ impl<'a> Db<'a> {
                 Ok(())
             }
             Db::Server(s) => s.each(&server_sql(sql), params, &mut |r| f(T::read(&mut Cols::server(r))?)),
+        }
+    }
+
+    /// Runs `f` on one consistent view of the book: the caller's transaction, or a read
+    /// transaction of its own that ends with `f`.
+    pub(crate) fn reading<T>(self, f: impl FnOnce(Db<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            Db::File(conn) if conn.is_autocommit() => {
+                let tx = conn.unchecked_transaction()?;
+                f(Db::File(&tx))
+            }
+            Db::File(_) => f(self),
+            Db::Server(s) => {
+                let (mut f, mut out) = (Some(f), None);
+                s.reading(&mut |db| {
+                    out = f.take().map(|f| f(db)).transpose()?;
+                    Ok(())
+                })?;
+                out.ok_or_else(|| super::StoreError::Corrupt("a read that did not run".into()))
+            }
         }
     }
 
