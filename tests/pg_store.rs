@@ -415,3 +415,58 @@ fn db_exec(db: Db<'_>, sql: &str) {
         }
     }
 }
+
+#[test]
+fn a_desks_session_answers_alike_and_hears_of_other_desks_commits_only() {
+    let Some(server) = common::pg::fresh("session") else { return };
+    let dir = tempfile::tempdir().expect("dir");
+    let file = Store::open(&dir.path().join("desk.db")).expect("store");
+    let on_file = exercise(Db::from(file.conn()));
+    let a = store::pg::ServerSession::new(server.migrated()).expect("session");
+    let b = store::pg::ServerSession::new(server.client()).expect("session");
+    // Every statement twice over its kept plans: the first run writes, the second finds.
+    assert_eq!(on_file, exercise_in(&a));
+    assert!(!a.changed_elsewhere().expect("look"), "its own writes are not another desk's");
+    common::poll::until("desk b to hear of desk a's write", common::poll::LOOKS, || {
+        if b.changed_elsewhere().map_err(|e| e.to_string())? { Ok(()) } else { Err("nothing yet".into()) }
+    });
+    assert!(!b.changed_elsewhere().expect("look"), "heard once");
+
+    b.write(|db| store::setting_set(db, "branch", "静安 支行")).expect("write");
+    common::poll::until("desk a to hear of desk b's commit", common::poll::LOOKS, || {
+        if a.changed_elsewhere().map_err(|e| e.to_string())? { Ok(()) } else { Err("nothing yet".into()) }
+    });
+    assert!(!a.changed_elsewhere().expect("look"), "heard once");
+    assert!(!b.changed_elsewhere().expect("look"), "its own commit");
+    assert_eq!(store::setting_get(Db::Server(&a), "branch").expect("get").as_deref(), Some("静安 支行"));
+
+    // A write that fails is rolled back, tells nobody, and the session goes on.
+    let failed = b.write(|db| -> store::Result<()> {
+        store::setting_set(db, "branch", "rolled back")?;
+        db_try(db, "INSERT INTO no_such_table VALUES (1)")
+    });
+    assert!(failed.is_err());
+    a.write(|db| store::meta_set(db, "probe", "after")).expect("a's write");
+    assert_eq!(store::setting_get(Db::Server(&b), "branch").expect("get").as_deref(), Some("静安 支行"));
+    common::poll::until("desk b to hear of desk a's commit", common::poll::LOOKS, || {
+        if b.changed_elsewhere().map_err(|e| e.to_string())? { Ok(()) } else { Err("nothing yet".into()) }
+    });
+}
+
+/// `exercise` on a fresh session's database, then its reads again on kept plans.
+fn exercise_in(session: &store::pg::ServerSession) -> Vec<String> {
+    let first = exercise(Db::Server(session));
+    let again = session.write(|db| -> store::Result<String> {
+        Ok(format!("{:?} {:?}", store::list_users(db)?, store::all_settings(db)?))
+    });
+    let settings = first.iter().find(|l| l.starts_with("[(\"branch\"")).expect("the settings listed");
+    assert_eq!(again.expect("again"), format!("{} {settings}", first[1]));
+    first
+}
+
+fn db_try(db: Db<'_>, sql: &str) -> store::Result<()> {
+    match db {
+        Db::File(c) => c.execute_batch(sql).map_err(store::StoreError::from),
+        Db::Server(s) => s.execute(sql, &[]).map(|_| ()),
+    }
+}

@@ -61,7 +61,10 @@ pub trait Session {
     ) -> Result<()>;
 }
 
-fn each_of(rows: postgres::RowIter<'_>, f: &mut dyn FnMut(&postgres::Row) -> Result<()>) -> Result<()> {
+pub(crate) fn each_of(
+    rows: postgres::RowIter<'_>,
+    f: &mut dyn FnMut(&postgres::Row) -> Result<()>,
+) -> Result<()> {
     use postgres::fallible_iterator::FallibleIterator;
     let mut rows = rows;
     while let Some(row) = rows.next()? {
@@ -70,7 +73,7 @@ fn each_of(rows: postgres::RowIter<'_>, f: &mut dyn FnMut(&postgres::Row) -> Res
     Ok(())
 }
 
-fn server_params<'p>(params: &'p [Val<'_>]) -> Vec<&'p (dyn postgres::types::ToSql + Sync)> {
+pub(crate) fn server_params<'p>(params: &'p [Val<'_>]) -> Vec<&'p (dyn postgres::types::ToSql + Sync)> {
     params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect()
 }
 

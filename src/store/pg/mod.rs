@@ -7,10 +7,12 @@
 mod copy;
 mod migrations;
 mod passfile;
+mod session;
 pub mod tls;
 
 pub use copy::{TableCopy, copy_file_to_server, copy_server_to_file};
 pub use migrations::{STEPS, migrate, schema_version};
+pub use session::{CHANNEL, ServerSession};
 
 use super::{Result, StoreError};
 

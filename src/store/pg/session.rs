@@ -1,0 +1,170 @@
+//! A desk's session on the server: its statements' plans kept for the session's life (the file's
+//! `prepare_cached`), writes in transactions that tell every other desk they committed
+//! (`NOTIFY`), and what other desks committed since the desk last looked (`LISTEN`): on the
+//! server, what SQLite's `data_version` gives a desk on a file.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use super::super::Result;
+use super::super::db::{Db, Session, Val, each_of, server_params};
+
+/// The channel every desk of a book listens on.
+pub const CHANNEL: &str = "duedesk_book";
+
+/// Plans kept by statement text; a session has a few hundred statements at most.
+type Plans = RefCell<HashMap<String, postgres::Statement>>;
+
+pub struct ServerSession {
+    client: RefCell<postgres::Client>,
+    plans: Plans,
+    /// The server process of this session: its own notifications are not another desk's.
+    pid: i32,
+}
+
+/// What runs a statement: the session's client or a transaction of it.
+trait Runs {
+    fn prepare(&mut self, sql: &str) -> std::result::Result<postgres::Statement, postgres::Error>;
+}
+
+impl Runs for postgres::Client {
+    fn prepare(&mut self, sql: &str) -> std::result::Result<postgres::Statement, postgres::Error> {
+        postgres::Client::prepare(self, sql)
+    }
+}
+
+impl Runs for postgres::Transaction<'_> {
+    fn prepare(&mut self, sql: &str) -> std::result::Result<postgres::Statement, postgres::Error> {
+        postgres::Transaction::prepare(self, sql)
+    }
+}
+
+/// The plan of `sql`, prepared once a session.
+fn plan(plans: &Plans, on: &mut impl Runs, sql: &str) -> Result<postgres::Statement> {
+    if let Some(s) = plans.borrow().get(sql) {
+        return Ok(s.clone());
+    }
+    let s = on.prepare(sql)?;
+    plans.borrow_mut().insert(sql.to_string(), s.clone());
+    Ok(s)
+}
+
+impl ServerSession {
+    /// A session on `client`, listening for other desks' commits.
+    pub fn new(mut client: postgres::Client) -> Result<Self> {
+        client.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+        let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
+        Ok(ServerSession { client: RefCell::new(client), plans: RefCell::new(HashMap::new()), pid })
+    }
+
+    /// Runs `f` in one transaction that commits on `Ok` (telling the other desks) and rolls back
+    /// on `Err`.
+    pub fn write<T, E: From<super::super::StoreError>>(
+        &self,
+        f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let mut client = self.client.borrow_mut();
+        let tx = client.transaction().map_err(super::super::StoreError::from)?;
+        let tx = InTransaction { tx: RefCell::new(tx), plans: &self.plans };
+        let out = f(Db::Server(&tx))?;
+        let mut tx = tx.tx.into_inner();
+        tx.execute("SELECT pg_notify($1, '')", &[&CHANNEL]).map_err(super::super::StoreError::from)?;
+        tx.commit().map_err(super::super::StoreError::from)?;
+        Ok(out)
+    }
+
+    /// Whether another desk committed since the last call: the notifications that came in, this
+    /// session's own not counted. It waits a millisecond at most: the connection's reader runs
+    /// only while the session waits for something, so a look that never waits never hears.
+    pub fn changed_elsewhere(&self) -> Result<bool> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut client = self.client.borrow_mut();
+        let mut notes = client.notifications();
+        let mut changed = false;
+        let mut pending = notes.timeout_iter(std::time::Duration::from_millis(1));
+        while let Some(n) = pending.next()? {
+            changed |= n.process_id() != self.pid;
+        }
+        Ok(changed)
+    }
+}
+
+impl Session for ServerSession {
+    fn query(&self, sql: &str, params: &[Val<'_>]) -> Result<Vec<postgres::Row>> {
+        let mut client = self.client.borrow_mut();
+        let s = plan(&self.plans, &mut *client, sql)?;
+        Ok(client.query(&s, &server_params(params))?)
+    }
+
+    fn execute(&self, sql: &str, params: &[Val<'_>]) -> Result<u64> {
+        let mut client = self.client.borrow_mut();
+        let s = plan(&self.plans, &mut *client, sql)?;
+        Ok(client.execute(&s, &server_params(params))?)
+    }
+
+    fn in_transaction(&self) -> bool {
+        false
+    }
+
+    fn reading(&self, f: &mut dyn FnMut(Db<'_>) -> Result<()>) -> Result<()> {
+        let mut client = self.client.borrow_mut();
+        let tx = client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        let tx = InTransaction { tx: RefCell::new(tx), plans: &self.plans };
+        f(Db::Server(&tx))?;
+        Ok(tx.tx.into_inner().commit()?)
+    }
+
+    fn each(
+        &self,
+        sql: &str,
+        params: &[Val<'_>],
+        f: &mut dyn FnMut(&postgres::Row) -> Result<()>,
+    ) -> Result<()> {
+        let mut client = self.client.borrow_mut();
+        let s = plan(&self.plans, &mut *client, sql)?;
+        each_of(client.query_raw(&s, server_params(params))?, f)
+    }
+}
+
+/// A transaction of a `ServerSession`, sharing its plans.
+struct InTransaction<'s, 'c> {
+    tx: RefCell<postgres::Transaction<'c>>,
+    plans: &'s Plans,
+}
+
+impl Session for InTransaction<'_, '_> {
+    fn query(&self, sql: &str, params: &[Val<'_>]) -> Result<Vec<postgres::Row>> {
+        let mut tx = self.tx.borrow_mut();
+        let s = plan(self.plans, &mut *tx, sql)?;
+        Ok(tx.query(&s, &server_params(params))?)
+    }
+
+    fn execute(&self, sql: &str, params: &[Val<'_>]) -> Result<u64> {
+        let mut tx = self.tx.borrow_mut();
+        let s = plan(self.plans, &mut *tx, sql)?;
+        Ok(tx.execute(&s, &server_params(params))?)
+    }
+
+    fn in_transaction(&self) -> bool {
+        true
+    }
+
+    fn reading(&self, f: &mut dyn FnMut(Db<'_>) -> Result<()>) -> Result<()> {
+        f(Db::Server(self))
+    }
+
+    fn each(
+        &self,
+        sql: &str,
+        params: &[Val<'_>],
+        f: &mut dyn FnMut(&postgres::Row) -> Result<()>,
+    ) -> Result<()> {
+        let mut tx = self.tx.borrow_mut();
+        let s = plan(self.plans, &mut *tx, sql)?;
+        each_of(tx.query_raw(&s, server_params(params))?, f)
+    }
+}
