@@ -165,3 +165,27 @@ fn a_copy_is_refused_over_a_file_with_a_password_between_two_files_and_to_a_coll
     assert_eq!(r.code, 3);
     assert!(r.stderr.contains("is there already"), "{}", r.stderr);
 }
+
+#[test]
+fn a_desk_or_a_command_given_a_servers_address_says_so_and_makes_nothing() {
+    let d = TestDesk::bare();
+    let address = "postgresql:///duedesk_centre?host=/nonexistent";
+    let runs: [(&[&str], bool); 4] =
+        [(&["loans"], false), (&["demo", "--loans", "5"], false), (&[], false), (&["loans"], true)];
+    for (args, by_env) in runs {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_duedesk"));
+        if by_env {
+            c.env("DUEDESK_DB", address);
+        } else {
+            c.env_remove("DUEDESK_DB").arg("--db").arg(address);
+        }
+        c.args(args).env("DUEDESK_CONFIG", d.config_dir()).env("NO_COLOR", "1").env_remove("DUEDESK_NOW");
+        let out = c.current_dir(d.dir.path()).stdin(std::process::Stdio::null()).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("is a PostgreSQL server") && stderr.contains("store copy"), "{stderr}");
+    }
+    let made: Vec<_> =
+        std::fs::read_dir(d.dir.path()).expect("dir").map(|e| e.expect("entry").file_name()).collect();
+    assert!(made.iter().all(|n| !n.to_string_lossy().starts_with("postgres")), "{made:?}");
+}

@@ -81,7 +81,10 @@ impl AppError {
     pub fn exit_code(&self) -> i32 {
         match self {
             AppError::Store(
-                StoreError::Missing { .. } | StoreError::NoFolder { .. } | StoreError::Tls(_),
+                StoreError::Missing { .. }
+                | StoreError::NoFolder { .. }
+                | StoreError::Tls(_)
+                | StoreError::NotOnServer { .. },
             ) => 2,
             AppError::Store(StoreError::Occupied(_)) => 3,
             AppError::Store(_) => 1,

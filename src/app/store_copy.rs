@@ -23,7 +23,7 @@ impl Place {
     /// history.
     pub fn parse(text: &str) -> Result<Place> {
         let t = text.trim();
-        if !(t.starts_with("postgres://") || t.starts_with("postgresql://")) {
+        if !pg::is_address(t) {
             return Ok(Place::File(PathBuf::from(text)));
         }
         let (config, _) = pg::parse_address(t)

@@ -440,6 +440,9 @@ fn open_desk(cli: &Cli) -> Result<Desk> {
         Some(p) => (p.clone(), false),
         None => (default_db()?, true),
     };
+    if let Some(address) = path.to_str().filter(|p| crate::store::pg::is_address(p)) {
+        return Err(AppError::Store(crate::store::StoreError::NotOnServer { address: address.to_string() }));
+    }
     let env_user = std::env::var("DUEDESK_USER").ok();
     let login = os_login()?;
     // Run setgid to the store's group: nothing from the environment acts for the caller.

@@ -138,6 +138,11 @@ pub enum StoreError {
     )]
     Missing { path: PathBuf },
     #[error(
+        "{address} is a PostgreSQL server: this duedesk opens a desk on a store file only, and moves a book to \
+         a server and back with `duedesk store copy`"
+    )]
+    NotOnServer { address: String },
+    #[error(
         "no folder for a store at {}: {} does not exist; make it first (duedesk never makes folders on its own)",
         path.display(),
         path.parent().map_or_else(String::new, |p| p.display().to_string())

@@ -12,9 +12,19 @@ use super::{
     BUSY_TIMEOUT, Kept, Result, Store, StoreError, audit, audit_state, migrations, month_agg, search,
 };
 
+/// A server's address is not a file to make or open: the desk opens a book on a server only once
+/// every statement runs there (issue #20); until then a book moves there and back whole.
+fn refuse_server(path: &Path) -> Result<()> {
+    match path.to_str().filter(|p| super::pg::is_address(p)) {
+        Some(address) => Err(StoreError::NotOnServer { address: address.to_string() }),
+        None => Ok(()),
+    }
+}
+
 impl Store {
     /// Opens the store at `path`, creating the file (never its folder) when there is none.
     pub fn open(path: &Path) -> Result<Self> {
+        refuse_server(path)?;
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
             && !parent.is_dir()
         {
@@ -26,6 +36,7 @@ impl Store {
 
     /// Opens the store at `path`, which must be there: a mistyped path is not a new store.
     pub fn open_existing(path: &Path) -> Result<Self> {
+        refuse_server(path)?;
         if !path.exists() {
             return Err(StoreError::Missing { path: path.to_path_buf() });
         }

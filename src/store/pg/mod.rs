@@ -16,6 +16,13 @@ pub use session::{CHANNEL, ServerSession};
 
 use super::{Result, StoreError};
 
+/// Whether a store's address names a PostgreSQL server (a `postgres://` or `postgresql://` URL)
+/// rather than a file.
+pub fn is_address(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("postgres://") || t.starts_with("postgresql://")
+}
+
 /// The address as `postgres::Config` reads it, with the TLS it asks (`tls.rs`), the process's
 /// environment filling in what it leaves out as it does for `psql`.
 pub fn parse_address(address: &str) -> Result<(postgres::Config, tls::TlsWanted)> {
