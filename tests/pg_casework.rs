@@ -4,6 +4,8 @@
 //! assignments, holds, work logs, notices, an import's record of its file).
 
 mod common;
+#[path = "pg_casework/records.rs"]
+mod records;
 
 use std::cell::RefCell;
 
@@ -16,7 +18,7 @@ use duedesk::store::{self, CustomerId, Db, LoanId, UserId};
 /// A demo book on a file, and the same book on a fresh server database.
 struct Both {
     _desk: TestDesk,
-    _server: common::pg::TestDb,
+    server: common::pg::TestDb,
     file: store::Store,
     client: RefCell<postgres::Client>,
 }
@@ -28,10 +30,14 @@ fn both(tag: &str) -> Option<Both> {
     desk.ok(&["store", "copy", "--from", TestDesk::path_str(&desk.db), "--to", &server.url()]);
     let file = store::Store::open(&desk.db).expect("file");
     let client = RefCell::new(server.client());
-    Some(Both { _desk: desk, _server: server, file, client })
+    Some(Both { _desk: desk, server, file, client })
 }
 
 impl Both {
+    fn server(&self) -> &common::pg::TestDb {
+        &self.server
+    }
+
     /// The same questions (and writes) on the file and on the server: their answers, each.
     fn alike(&self, what: &str, ask: impl Fn(Db<'_>) -> Vec<String>) -> Vec<String> {
         let on_file = ask(Db::from(self.file.conn()));
