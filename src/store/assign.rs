@@ -4,7 +4,8 @@ use rusqlite::{Connection, params};
 
 use super::Result;
 use super::book::{CustomerId, LoanId};
-use super::row::{self, Cols, FromRow};
+use super::db::{Db, Val};
+use super::row::{Cols, FromRow};
 use super::users::UserId;
 
 /// Gives the customer (all of its loans) to `to`, records the move, and keeps the queue's and the
@@ -61,35 +62,54 @@ pub struct CaseFilter {
 
 /// The cases matching the filter, one row per customer, in customer order. Reads the snapshot's
 /// stage or owner index, so only the selected loans are touched.
-pub fn select_cases(conn: &Connection, at: super::StateAt, f: &CaseFilter) -> Result<Vec<CaseRow>> {
-    use rusqlite::types::Value;
+pub fn select_cases<'a>(db: impl Into<Db<'a>>, at: super::StateAt, f: &CaseFilter) -> Result<Vec<CaseRow>> {
+    let db = db.into();
+    let server = matches!(db, Db::Server(_));
     let mut conds = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
+    let mut args: Vec<Val<'_>> = Vec::new();
     if let Some(stage) = f.stage {
-        args.push(Value::Text(stage.as_str().into()));
+        args.push(stage.as_str().into());
         conds.push(format!("s.stage = ?{}", args.len()));
     }
     if let Some(owner) = f.owner {
-        args.push(Value::Integer(owner.0));
+        args.push(owner.0.into());
         conds.push(format!("s.assignee_id = ?{}", args.len()));
     }
     // DPD at least `min` on the date: overdue since that many days before it.
-    if let Some(min) = f.dpd_min.filter(|m| *m >= 1) {
-        args.push(at.days_before(min).map_or(Value::Null, |d| Value::Text(d.to_string())));
-        conds.push(format!("(s.overdue_since IS NULL) = 0 AND s.overdue_since <= ?{}", args.len()));
+    let since = f.dpd_min.filter(|m| *m >= 1).map(|min| at.days_before(min).map(|d| d.to_string()));
+    if let Some(since) = &since {
+        args.push(since.as_ref().into());
+        // The snapshot's DPD indexes lead with `overdue_since IS NULL`: a number on a file, a BOOL on the server.
+        let not_null = if server { "false" } else { "0" };
+        conds.push(format!("(s.overdue_since IS NULL) = {not_null} AND s.overdue_since <= ?{}", args.len()));
     }
     let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
-    // With one min() in the query SQLite takes bare columns (the loan id) from that row. CROSS JOIN
-    // keeps the snapshot's index first: grouping by customer would otherwise tempt the planner
-    // into scanning every loan in customer order.
-    let sql = format!(
-        "SELECT l.customer_id, c.customer_ref, c.assignee_id, u.login, min(l.id) AS first_loan, l.loan_ref, \
-         count(*) AS loans, sum(s.overdue_amount) AS overdue_cents \
-         FROM {} s CROSS JOIN loans l ON l.id = s.loan_id JOIN customers c ON c.id = l.customer_id \
-         LEFT JOIN users u ON u.id = c.assignee_id {clause} GROUP BY l.customer_id ORDER BY l.customer_id",
-        at.table.name()
-    );
-    row::all(&mut conn.prepare(&sql)?, rusqlite::params_from_iter(args))
+    let sql = match db {
+        // With one min() in the query SQLite takes bare columns (the loan id) from that row. CROSS
+        // JOIN keeps the snapshot's index first: grouping by customer would otherwise tempt the
+        // planner into scanning every loan in customer order.
+        Db::File(_) => format!(
+            "SELECT l.customer_id, c.customer_ref, c.assignee_id, u.login, min(l.id) AS first_loan, l.loan_ref, \
+             count(*) AS loans, sum(s.overdue_amount) AS overdue_cents \
+             FROM {} s CROSS JOIN loans l ON l.id = s.loan_id JOIN customers c ON c.id = l.customer_id \
+             LEFT JOIN users u ON u.id = c.assignee_id {clause} GROUP BY l.customer_id ORDER BY l.customer_id",
+            at.table.name()
+        ),
+        // The server takes no bare column beside min(): the first loan's id is looked up.
+        Db::Server(_) => format!(
+            "SELECT l.customer_id, c.customer_ref, c.assignee_id, u.login, min(l.id) AS first_loan, \
+             (SELECT f.loan_ref FROM loans f WHERE f.id = min(l.id)) AS loan_ref, \
+             count(*) AS loans, CAST(sum(s.overdue_amount) AS BIGINT) AS overdue_cents \
+             FROM {} s JOIN loans l ON l.id = s.loan_id JOIN customers c ON c.id = l.customer_id \
+             LEFT JOIN users u ON u.id = c.assignee_id {clause} \
+             GROUP BY l.customer_id, c.customer_ref, c.assignee_id, u.login ORDER BY l.customer_id",
+            match at.table {
+                super::StateTable::Shared => "loan_state",
+                super::StateTable::Scratch => "pg_temp.loan_state_scratch",
+            }
+        ),
+    };
+    db.rows(&sql, &args)
 }
 
 impl FromRow for CaseRow {
@@ -111,9 +131,10 @@ impl FromRow for CaseRow {
 }
 
 /// The customer's owner now.
-pub fn customer_owner(conn: &Connection, customer: CustomerId) -> Result<Option<UserId>> {
-    Ok(conn
-        .prepare_cached("SELECT assignee_id FROM customers WHERE id = ?1")?
-        .query_row([customer], |r| r.get::<_, Option<i64>>(0))?
-        .map(UserId))
+pub fn customer_owner<'a>(db: impl Into<Db<'a>>, customer: CustomerId) -> Result<Option<UserId>> {
+    Ok(db
+        .into()
+        .value::<Option<UserId>>("SELECT assignee_id FROM customers WHERE id = ?1", &[customer.0.into()])?
+        // The error an unknown customer always gave.
+        .ok_or(rusqlite::Error::QueryReturnedNoRows)?)
 }

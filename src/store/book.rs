@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use super::db::Db;
 use super::row::{self, Cols, FromRow};
 use super::settings::parse_day;
 use super::users::UserId;
@@ -133,106 +133,117 @@ impl FromRow for Loan {
     }
 }
 
-pub fn loan_by_ref(conn: &Connection, loan_ref: &str) -> Result<Option<Loan>> {
-    let sql = format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.loan_ref = ?1");
-    row::first(&mut *conn.prepare_cached(&sql)?, [loan_ref])
+pub fn loan_by_ref<'a>(db: impl Into<Db<'a>>, loan_ref: &str) -> Result<Option<Loan>> {
+    db.into().first(&format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.loan_ref = ?1"), &[loan_ref.into()])
 }
 
-pub fn loan_by_id(conn: &Connection, id: LoanId) -> Result<Option<Loan>> {
-    let sql = format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.id = ?1");
-    row::first(&mut *conn.prepare_cached(&sql)?, [id])
+pub fn loan_by_id<'a>(db: impl Into<Db<'a>>, id: LoanId) -> Result<Option<Loan>> {
+    db.into().first(&format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.id = ?1"), &[id.0.into()])
 }
 
 /// The other loans of the same customer.
-pub fn loans_of_customer(conn: &Connection, customer: CustomerId) -> Result<Vec<Loan>> {
-    let sql = format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.customer_id = ?1 ORDER BY l.loan_ref");
-    row::all(&mut conn.prepare(&sql)?, [customer])
+pub fn loans_of_customer<'a>(db: impl Into<Db<'a>>, customer: CustomerId) -> Result<Vec<Loan>> {
+    db.into().rows(
+        &format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.customer_id = ?1 ORDER BY l.loan_ref"),
+        &[customer.0.into()],
+    )
 }
 
-pub fn loan_id_by_ref(conn: &Connection, loan_ref: &str) -> Result<Option<LoanId>> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM loans WHERE loan_ref = ?1")?
-        .query_row([loan_ref], |r| r.get(0))
-        .optional()?)
+pub fn loan_id_by_ref<'a>(db: impl Into<Db<'a>>, loan_ref: &str) -> Result<Option<LoanId>> {
+    db.into().value("SELECT id FROM loans WHERE loan_ref = ?1", &[loan_ref.into()])
 }
 
-pub fn customer_count(conn: &Connection) -> Result<i64> {
-    Ok(conn.prepare_cached("SELECT count(*) FROM customers")?.query_row([], |r| r.get(0))?)
+pub fn customer_count<'a>(db: impl Into<Db<'a>>) -> Result<i64> {
+    Ok(db.into().value("SELECT count(*) FROM customers", &[])?.unwrap_or(0))
 }
 
 /// Whether the store holds any loan (one probe; `loan_count` reads a whole index).
-pub fn any_loan(conn: &Connection) -> Result<bool> {
-    Ok(conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM loans)")?.query_row([], |r| r.get(0))?)
+pub fn any_loan<'a>(db: impl Into<Db<'a>>) -> Result<bool> {
+    Ok(db.into().value("SELECT EXISTS (SELECT 1 FROM loans)", &[])?.unwrap_or(false))
 }
 
-pub fn loan_count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM loans", [], |r| r.get(0))?)
+pub fn loan_count<'a>(db: impl Into<Db<'a>>) -> Result<i64> {
+    Ok(db.into().value("SELECT count(*) FROM loans", &[])?.unwrap_or(0))
 }
 
-pub fn payment_count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM payments", [], |r| r.get(0))?)
+pub fn payment_count<'a>(db: impl Into<Db<'a>>) -> Result<i64> {
+    Ok(db.into().value("SELECT count(*) FROM payments", &[])?.unwrap_or(0))
 }
 
 /// The customer with this reference and its owner, if known.
-pub fn customer_by_ref(
-    conn: &Connection,
+pub fn customer_by_ref<'a>(
+    db: impl Into<Db<'a>>,
     customer_ref: &str,
 ) -> Result<Option<(CustomerId, Option<UserId>)>> {
-    Ok(conn
-        .prepare_cached("SELECT id, assignee_id FROM customers WHERE customer_ref = ?1")?
-        .query_row([customer_ref], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+    db.into().first("SELECT id, assignee_id FROM customers WHERE customer_ref = ?1", &[customer_ref.into()])
 }
 
 /// Inserts a loan, creating its customer on first sight. `at` is the RFC 3339 time of the import.
-pub fn insert_loan(conn: &Connection, loan: &NewLoan, at: &str) -> Result<LoanId> {
-    let customer = match customer_by_ref(conn, loan.customer_ref())? {
+pub fn insert_loan<'a>(db: impl Into<Db<'a>>, loan: &NewLoan, at: &str) -> Result<LoanId> {
+    let db = db.into();
+    let customer = match customer_by_ref(db, loan.customer_ref())? {
         Some((id, _)) => id,
-        None => insert_customer(conn, loan, at)?,
+        None => insert_customer(db, loan, at)?,
     };
-    insert_loan_of(conn, customer, loan, at)
+    insert_loan_of(db, customer, loan, at)
+}
+
+/// The id a row just inserted was given (`RETURNING id`).
+fn inserted<T>(id: Option<T>, what: &str) -> Result<T> {
+    id.ok_or_else(|| super::StoreError::Corrupt(format!("{what} added without an id")))
 }
 
 /// Inserts the customer of a new loan (its borrower, its owner, the owner's assignment).
-pub fn insert_customer(conn: &Connection, loan: &NewLoan, at: &str) -> Result<CustomerId> {
-    conn.prepare_cached("INSERT INTO customers (customer_ref, name, assignee_id) VALUES (?1, ?2, ?3)")?
-        .execute(params![loan.customer_ref(), loan.borrower, loan.assignee])?;
-    let id = CustomerId(conn.last_insert_rowid());
+pub fn insert_customer<'a>(db: impl Into<Db<'a>>, loan: &NewLoan, at: &str) -> Result<CustomerId> {
+    let db = db.into();
+    let id: i64 = inserted(
+        db.value(
+            "INSERT INTO customers (customer_ref, name, assignee_id) VALUES (?1, ?2, ?3) RETURNING id",
+            &[loan.customer_ref().into(), (&loan.borrower).into(), loan.assignee.map(|u| u.0).into()],
+        )?,
+        "a customer",
+    )?;
     if let Some(to) = loan.assignee {
-        conn.prepare_cached(
+        db.execute(
             "INSERT INTO assignments (customer_id, from_user_id, to_user_id, by_user_id, reason, at) \
              VALUES (?1, NULL, ?2, NULL, 'import', ?3)",
-        )?
-        .execute(params![id, to, at])?;
+            &[id.into(), to.0.into(), at.into()],
+        )?;
     }
-    Ok(id)
+    Ok(CustomerId(id))
 }
 
 /// Inserts a loan of a customer already in the store.
-pub fn insert_loan_of(conn: &Connection, customer: CustomerId, loan: &NewLoan, at: &str) -> Result<LoanId> {
+pub fn insert_loan_of<'a>(
+    db: impl Into<Db<'a>>,
+    customer: CustomerId,
+    loan: &NewLoan,
+    at: &str,
+) -> Result<LoanId> {
     let t = &loan.terms;
-    conn.prepare_cached(
+    let disbursed_on = t.disbursed_on.to_string();
+    let id = db.into().value(
         "INSERT INTO loans (loan_ref, customer_id, borrower, phone, product, principal_cents, rate_e4, \
          term_months, disbursed_on, guarantor, guarantor_phone, collateral, branch, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?
-    .execute(params![
-        loan.loan_ref,
-        customer,
-        loan.borrower,
-        opt_text(loan.phone.as_deref()),
-        t.product.as_str(),
-        t.principal.cents(),
-        t.rate.e4(),
-        t.term_months,
-        t.disbursed_on.to_string(),
-        opt_text(loan.guarantor.as_deref()),
-        opt_text(loan.guarantor_phone.as_deref()),
-        opt_text(loan.collateral.as_deref()),
-        opt_text(loan.branch.as_deref()),
-        at,
-    ])?;
-    Ok(LoanId(conn.last_insert_rowid()))
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
+        &[
+            (&loan.loan_ref).into(),
+            customer.0.into(),
+            (&loan.borrower).into(),
+            opt_text(loan.phone.as_deref()).into(),
+            t.product.as_str().into(),
+            t.principal.cents().into(),
+            t.rate.e4().into(),
+            i64::from(t.term_months).into(),
+            (&disbursed_on).into(),
+            opt_text(loan.guarantor.as_deref()).into(),
+            opt_text(loan.guarantor_phone.as_deref()).into(),
+            opt_text(loan.collateral.as_deref()).into(),
+            opt_text(loan.branch.as_deref()).into(),
+            at.into(),
+        ],
+    )?;
+    inserted(id, "a loan")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -242,28 +253,29 @@ pub struct PaymentRecord {
     pub reference: Option<String>,
 }
 
-pub fn insert_payment(
-    conn: &Connection,
+pub fn insert_payment<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     paid_on: NaiveDate,
     amount: Money,
     reference: Option<&str>,
     at: &str,
 ) -> Result<()> {
-    conn.prepare_cached(
+    let paid_on = paid_on.to_string();
+    db.into().execute(
         "INSERT INTO payments (loan_id, paid_on, amount_cents, reference, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![loan, paid_on.to_string(), amount.cents(), opt_text(reference), at])?;
+        &[loan.0.into(), (&paid_on).into(), amount.cents().into(), opt_text(reference).into(), at.into()],
+    )?;
     Ok(())
 }
 
 /// Whether this loan already has a payment with this reference.
-pub fn payment_reference_exists(conn: &Connection, loan: LoanId, reference: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM payments WHERE loan_id = ?1 AND reference = ?2")?
-        .query_row(params![loan, reference], |_| Ok(()))
-        .optional()?
-        .is_some())
+pub fn payment_reference_exists<'a>(db: impl Into<Db<'a>>, loan: LoanId, reference: &str) -> Result<bool> {
+    let found = db.into().value(
+        "SELECT EXISTS (SELECT 1 FROM payments WHERE loan_id = ?1 AND reference = ?2)",
+        &[loan.0.into(), reference.into()],
+    )?;
+    Ok(found.unwrap_or(false))
 }
 
 impl FromRow for PaymentRecord {
@@ -284,7 +296,7 @@ impl FromRow for Payment {
 
 /// A loan's payments as its figures read them, date and amount, in date order: from the index
 /// `payments_loan` alone, no row read.
-pub fn paid_of<'a>(db: impl Into<super::db::Db<'a>>, loan: LoanId) -> Result<Vec<Payment>> {
+pub fn paid_of<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Vec<Payment>> {
     // Ties in the index's order on either backend.
     db.into().rows(
         "SELECT paid_on, amount_cents FROM payments WHERE loan_id = ?1 ORDER BY paid_on, amount_cents",
@@ -292,7 +304,7 @@ pub fn paid_of<'a>(db: impl Into<super::db::Db<'a>>, loan: LoanId) -> Result<Vec
     )
 }
 
-pub fn payments_of<'a>(db: impl Into<super::db::Db<'a>>, loan: LoanId) -> Result<Vec<PaymentRecord>> {
+pub fn payments_of<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Vec<PaymentRecord>> {
     db.into().rows(
         "SELECT paid_on, amount_cents, reference FROM payments WHERE loan_id = ?1 ORDER BY paid_on, id",
         &[loan.0.into()],
@@ -311,14 +323,15 @@ impl FromRow for Installment {
 }
 
 /// An explicit schedule as saved (a plan, extension or restructure), with what it holds.
-pub fn explicit_schedule<'a>(db: impl Into<super::db::Db<'a>>, schedule_id: i64) -> Result<ExplicitSchedule> {
+pub fn explicit_schedule<'a>(db: impl Into<Db<'a>>, schedule_id: i64) -> Result<ExplicitSchedule> {
     let db = db.into();
     let (effective, held_class, held_arrears): (String, Option<String>, Option<i64>) = db
         .first(
             "SELECT effective_on, held_class, held_arrears_cents FROM schedules WHERE id = ?1",
             &[schedule_id.into()],
         )?
-        .ok_or_else(|| super::StoreError::Corrupt(format!("schedule {schedule_id} is not on record")))?;
+        // The error a missing schedule always gave.
+        .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
     let effective_on = parse_day(&effective)?;
     let hold = match (held_class, held_arrears) {
         (Some(class), Some(arrears)) => Some(PlanHold {
@@ -336,17 +349,17 @@ pub fn explicit_schedule<'a>(db: impl Into<super::db::Db<'a>>, schedule_id: i64)
 }
 
 /// What the plan in force holds of the loan's standing, if a plan is in force.
-pub fn plan_hold(conn: &Connection, loan: &Loan) -> Result<Option<PlanHold>> {
-    Ok(loan.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?.and_then(|e| e.hold))
+pub fn plan_hold<'a>(db: impl Into<Db<'a>>, loan: &Loan) -> Result<Option<PlanHold>> {
+    let db = db.into();
+    Ok(loan.schedule_id.map(|id| explicit_schedule(db, id)).transpose()?.and_then(|e| e.hold))
 }
 
 /// The schedule in force and the payments that count against it, for one loan.
-pub fn schedule_inputs(conn: &Connection, loan: &Loan) -> Result<(Vec<Installment>, Vec<Payment>)> {
-    let payments = payments_of(conn, loan.id)?
-        .iter()
-        .map(|p| Payment { paid_on: p.paid_on, amount: p.amount })
-        .collect();
-    let explicit = loan.schedule_id.map(|id| explicit_schedule(conn, id)).transpose()?;
+pub fn schedule_inputs<'a>(db: impl Into<Db<'a>>, loan: &Loan) -> Result<(Vec<Installment>, Vec<Payment>)> {
+    let db = db.into();
+    let payments =
+        payments_of(db, loan.id)?.iter().map(|p| Payment { paid_on: p.paid_on, amount: p.amount }).collect();
+    let explicit = loan.schedule_id.map(|id| explicit_schedule(db, id)).transpose()?;
     Ok(schedule_in_force(&loan.terms, explicit, payments))
 }
 
@@ -366,35 +379,47 @@ pub struct NewSchedule<'a> {
 
 /// Saves an explicit schedule and puts it in force for the loan. The contractual schedule and any
 /// earlier explicit ones stay on record.
-pub fn insert_schedule(conn: &Connection, s: &NewSchedule<'_>) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO schedules (loan_id, kind, effective_on, reason, created_by, created_at, held_class, \
-         held_arrears_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        s.loan,
-        s.kind,
-        s.effective_on.to_string(),
-        s.reason,
-        s.created_by,
-        s.at,
-        s.hold.class.as_str(),
-        s.hold.arrears.cents()
-    ])?;
-    let id = conn.last_insert_rowid();
-    let mut line = conn.prepare_cached(
-        "INSERT INTO schedule_lines (schedule_id, seq, due_on, principal_cents, interest_cents) VALUES (?1, ?2, ?3, ?4, ?5)",
+pub fn insert_schedule<'a>(db: impl Into<Db<'a>>, s: &NewSchedule<'_>) -> Result<i64> {
+    let db = db.into();
+    let effective_on = s.effective_on.to_string();
+    let id: i64 = inserted(
+        db.value(
+            "INSERT INTO schedules (loan_id, kind, effective_on, reason, created_by, created_at, held_class, \
+             held_arrears_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+            &[
+                s.loan.0.into(),
+                s.kind.into(),
+                (&effective_on).into(),
+                s.reason.into(),
+                s.created_by.map(|u| u.0).into(),
+                s.at.into(),
+                s.hold.class.as_str().into(),
+                s.hold.arrears.cents().into(),
+            ],
+        )?,
+        "a schedule",
     )?;
     for l in s.lines {
-        line.execute(params![id, l.seq, l.due_on.to_string(), l.principal.cents(), l.interest.cents()])?;
+        let due_on = l.due_on.to_string();
+        db.execute(
+            "INSERT INTO schedule_lines (schedule_id, seq, due_on, principal_cents, interest_cents) VALUES (?1, ?2, ?3, ?4, ?5)",
+            &[id.into(), i64::from(l.seq).into(), (&due_on).into(), l.principal.cents().into(), l.interest.cents().into()],
+        )?;
     }
-    conn.prepare_cached("UPDATE loans SET schedule_id = ?2 WHERE id = ?1")?.execute(params![s.loan, id])?;
+    db.execute("UPDATE loans SET schedule_id = ?2 WHERE id = ?1", &[s.loan.0.into(), id.into()])?;
     Ok(id)
 }
 
-pub fn set_observation_until(conn: &Connection, loan: LoanId, until: Option<NaiveDate>) -> Result<()> {
-    conn.prepare_cached("UPDATE loans SET observation_until = ?2 WHERE id = ?1")?
-        .execute(params![loan, until.map(|d| d.to_string())])?;
+pub fn set_observation_until<'a>(
+    db: impl Into<Db<'a>>,
+    loan: LoanId,
+    until: Option<NaiveDate>,
+) -> Result<()> {
+    let until = until.map(|d| d.to_string());
+    db.into().execute(
+        "UPDATE loans SET observation_until = ?2 WHERE id = ?1",
+        &[loan.0.into(), until.as_ref().into()],
+    )?;
     Ok(())
 }
 
@@ -427,13 +452,13 @@ impl FromRow for PlanRecord {
 }
 
 /// The loan's explicit schedules, oldest first.
-pub fn plans_of(conn: &Connection, loan: LoanId) -> Result<Vec<PlanRecord>> {
-    let mut stmt = conn.prepare_cached(
+pub fn plans_of<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Vec<PlanRecord>> {
+    db.into().rows(
         "SELECT s.id, s.kind, s.effective_on, s.reason, u.login, s.created_at, \
          (SELECT count(*) FROM schedule_lines sl WHERE sl.schedule_id = s.id) AS installments, \
          s.id = l.schedule_id AS in_force \
          FROM schedules s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.created_by \
          WHERE s.loan_id = ?1 ORDER BY s.id",
-    )?;
-    row::all(&mut stmt, [loan])
+        &[loan.0.into()],
+    )
 }

@@ -1,11 +1,11 @@
 //! Case work records: contacts (append-only), promises, stage moves, assignments.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::book::{CustomerId, LoanId};
-use super::row::{self, Cols, FromRow};
+use super::db::{Db, Val};
+use super::row::{Cols, FromRow};
 use super::users::UserId;
 use super::{Result, opt_text};
 use crate::domain::{Channel, Direction, Money, Outcome, Party, Stage};
@@ -38,51 +38,59 @@ pub struct ContactFlags<'a> {
 }
 
 /// Appends a contact and keeps the loan's "last contact" (and the queue's copy of it) current.
-pub fn insert_contact(conn: &Connection, c: &NewContact<'_>) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO contacts (loan_id, customer_id, party, channel, direction, outcome, phone, note, user_id, at, \
-         corrects_id, debtor_asked, no_disclosure_ack, override_rule, override_reason) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    )?
-    .execute(params![
-        c.loan,
-        c.customer,
-        c.party.as_str(),
-        c.channel.as_str(),
-        c.direction.as_str(),
-        c.outcome.as_str(),
-        opt_text(c.phone),
-        c.note,
-        c.user,
-        c.at,
-        c.corrects,
-        c.flags.debtor_asked,
-        c.flags.no_disclosure_ack,
-        c.flags.override_rule,
-        c.flags.override_reason,
-    ])?;
-    let id = conn.last_insert_rowid();
+pub fn insert_contact<'a>(db: impl Into<Db<'a>>, c: &NewContact<'_>) -> Result<i64> {
+    let db = db.into();
+    let id: i64 = inserted(
+        db.value(
+            "INSERT INTO contacts (loan_id, customer_id, party, channel, direction, outcome, phone, note, user_id, at, \
+             corrects_id, debtor_asked, no_disclosure_ack, override_rule, override_reason) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
+            &[
+                c.loan.0.into(),
+                c.customer.0.into(),
+                c.party.as_str().into(),
+                c.channel.as_str().into(),
+                c.direction.as_str().into(),
+                c.outcome.as_str().into(),
+                opt_text(c.phone).into(),
+                c.note.into(),
+                c.user.map(|u| u.0).into(),
+                c.at.into(),
+                c.corrects.into(),
+                c.flags.debtor_asked.into(),
+                c.flags.no_disclosure_ack.into(),
+                c.flags.override_rule.into(),
+                c.flags.override_reason.into(),
+            ],
+        )?,
+        "a contact",
+    )?;
     // A correction is no contact: "last contact" stays where it was, and only its outcome follows
     // the correction when the record amended is the last contact.
     if let Some(amended) = c.corrects {
-        conn.prepare_cached(
+        db.execute(
             "UPDATE loans SET last_outcome = ?2 \
              WHERE id = ?1 AND last_contact_at = (SELECT at FROM contacts WHERE id = ?3)",
-        )?
-        .execute(params![c.loan, c.outcome.as_str(), amended])?;
+            &[c.loan.0.into(), c.outcome.as_str().into(), amended.into()],
+        )?;
         return Ok(id);
     }
     // Times carry one desk offset, so text order is time order; keep the latest.
-    conn.prepare_cached(
+    db.execute(
         "UPDATE loans SET last_contact_at = ?2, last_outcome = ?3 \
          WHERE id = ?1 AND (last_contact_at IS NULL OR last_contact_at <= ?2)",
-    )?
-    .execute(params![c.loan, c.at, c.outcome.as_str()])?;
-    conn.prepare_cached(
+        &[c.loan.0.into(), c.at.into(), c.outcome.as_str().into()],
+    )?;
+    db.execute(
         "UPDATE loan_state SET last_contact_at = ?2 WHERE loan_id = ?1 AND (last_contact_at IS NULL OR last_contact_at <= ?2)",
-    )?
-    .execute(params![c.loan, c.at])?;
+        &[c.loan.0.into(), c.at.into()],
+    )?;
     Ok(id)
+}
+
+/// The id a row just inserted was given (`RETURNING id`).
+fn inserted(id: Option<i64>, what: &str) -> Result<i64> {
+    id.ok_or_else(|| super::StoreError::Corrupt(format!("{what} added without an id")))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -122,12 +130,12 @@ impl FromRow for ContactRecord {
 }
 
 /// Contact history of a loan, newest first.
-pub fn contacts_of(conn: &Connection, loan: LoanId, limit: u32) -> Result<Vec<ContactRecord>> {
-    let mut stmt = conn.prepare_cached(
+pub fn contacts_of<'a>(db: impl Into<Db<'a>>, loan: LoanId, limit: u32) -> Result<Vec<ContactRecord>> {
+    db.into().rows(
         "SELECT c.id, c.at, c.party, c.channel, c.direction, c.outcome, c.phone, c.note, u.login, c.corrects_id, \
          c.override_rule, c.override_reason FROM contacts c LEFT JOIN users u ON u.id = c.user_id WHERE c.loan_id = ?1 ORDER BY c.at DESC, c.id DESC LIMIT ?2",
-    )?;
-    row::all(&mut stmt, params![loan, limit])
+        &[loan.0.into(), i64::from(limit).into()],
+    )
 }
 
 impl FromRow for ConductRow {
@@ -146,13 +154,17 @@ impl FromRow for ConductRow {
 
 /// One customer's original contacts (not corrections) at or after `since` (RFC 3339 text in the
 /// desk's offset), for the conduct rules: (at, loan, party, channel, direction, outcome, phone).
-pub fn contacts_for_conduct(conn: &Connection, customer: CustomerId, since: &str) -> Result<Vec<ConductRow>> {
-    let mut stmt = conn.prepare_cached(
+pub fn contacts_for_conduct<'a>(
+    db: impl Into<Db<'a>>,
+    customer: CustomerId,
+    since: &str,
+) -> Result<Vec<ConductRow>> {
+    db.into().rows(
         "SELECT at, loan_id, party, channel, direction, outcome, phone FROM contacts c \
          WHERE customer_id = ?1 AND at >= ?2 AND corrects_id IS NULL \
          AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1) ORDER BY at",
-    )?;
-    row::all(&mut stmt, params![customer, since])
+        &[customer.0.into(), since.into()],
+    )
 }
 
 /// A contact as the conduct rules read it, before parsing.
@@ -168,70 +180,75 @@ pub struct ConductRow {
 }
 
 /// Contact `id`, if it is one of this loan's.
-pub fn contact_on_loan(conn: &Connection, loan: LoanId, id: i64) -> Result<Option<ContactRecord>> {
-    let mut stmt = conn.prepare_cached(
+pub fn contact_on_loan<'a>(db: impl Into<Db<'a>>, loan: LoanId, id: i64) -> Result<Option<ContactRecord>> {
+    db.into().first(
         "SELECT c.id, c.at, c.party, c.channel, c.direction, c.outcome, c.phone, c.note, u.login, c.corrects_id, \
          c.override_rule, c.override_reason FROM contacts c LEFT JOIN users u ON u.id = c.user_id \
          WHERE c.id = ?1 AND c.loan_id = ?2",
-    )?;
-    row::first(&mut stmt, params![id, loan])
+        &[id.into(), loan.0.into()],
+    )
 }
 
 /// A contact on this loan that can be taken back: an original record (not a correction) not
 /// taken back already. Its time and who logged it.
-pub fn voidable_contact(
-    conn: &Connection,
+pub fn voidable_contact<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     id: i64,
 ) -> Result<Option<(String, Option<UserId>)>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT at, user_id FROM contacts c WHERE id = ?1 AND loan_id = ?2 AND corrects_id IS NULL \
-             AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1)",
-        )?
-        .query_row(params![id, loan], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+    db.into().first(
+        "SELECT at, user_id FROM contacts c WHERE id = ?1 AND loan_id = ?2 AND corrects_id IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1)",
+        &[id.into(), loan.0.into()],
+    )
 }
 
 /// Takes a contact back: a correction marking it entered in error, written as the record it
 /// corrects with this note, and the loan's last contact as it stands without it.
-pub fn void_contact(
-    conn: &Connection,
+pub fn void_contact<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     id: i64,
     note: &str,
     user: Option<UserId>,
     at: &str,
 ) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO contacts (loan_id, customer_id, party, channel, direction, outcome, phone, note, user_id, at, \
-         corrects_id, voids) SELECT loan_id, customer_id, party, channel, direction, outcome, phone, ?3, ?4, ?5, id, 1 \
-         FROM contacts WHERE id = ?1 AND loan_id = ?2",
-    )?
-    .execute(params![id, loan, note, user, at])?;
-    let void = conn.last_insert_rowid();
+    let db = db.into();
+    // The slots in the SELECT list are typed for the server.
+    let void = inserted(
+        db.value(
+            "INSERT INTO contacts (loan_id, customer_id, party, channel, direction, outcome, phone, note, user_id, at, \
+             corrects_id, voids) SELECT loan_id, customer_id, party, channel, direction, outcome, phone, \
+             CAST(?3 AS TEXT), CAST(?4 AS BIGINT), CAST(?5 AS TEXT), id, 1 \
+             FROM contacts WHERE id = ?1 AND loan_id = ?2 RETURNING id",
+            &[id.into(), loan.0.into(), note.into(), user.map(|u| u.0).into(), at.into()],
+        )?,
+        "a correction of a contact not on the loan",
+    )?;
     // The last contact is the latest record that still counts (a correction never is one), with
     // its outcome as last corrected, as `insert_contact` keeps it.
-    let last: Option<(String, String)> = conn
-        .prepare_cached(
-            "SELECT at, coalesce((SELECT k.outcome FROM contacts k WHERE k.loan_id = ?1 AND k.corrects_id = c.id \
-             AND k.voids = 0 ORDER BY k.at DESC, k.id DESC LIMIT 1), outcome) \
-             FROM contacts c WHERE loan_id = ?1 AND corrects_id IS NULL \
-             AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1) \
-             ORDER BY at DESC, id DESC LIMIT 1",
-        )?
-        .query_row([loan], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let last: Option<(String, String)> = db.first(
+        "SELECT at, coalesce((SELECT k.outcome FROM contacts k WHERE k.loan_id = ?1 AND k.corrects_id = c.id \
+         AND k.voids = 0 ORDER BY k.at DESC, k.id DESC LIMIT 1), outcome) \
+         FROM contacts c WHERE loan_id = ?1 AND corrects_id IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1) \
+         ORDER BY at DESC, id DESC LIMIT 1",
+        &[loan.0.into()],
+    )?;
     let (at, outcome) = last.unzip();
-    conn.prepare_cached("UPDATE loans SET last_contact_at = ?2, last_outcome = ?3 WHERE id = ?1")?
-        .execute(params![loan, at, outcome])?;
-    conn.prepare_cached("UPDATE loan_state SET last_contact_at = ?2 WHERE loan_id = ?1")?
-        .execute(params![loan, at])?;
+    db.execute(
+        "UPDATE loans SET last_contact_at = ?2, last_outcome = ?3 WHERE id = ?1",
+        &[loan.0.into(), at.as_ref().into(), outcome.as_ref().into()],
+    )?;
+    db.execute(
+        "UPDATE loan_state SET last_contact_at = ?2 WHERE loan_id = ?1",
+        &[loan.0.into(), at.as_ref().into()],
+    )?;
     Ok(void)
 }
 
-pub fn contact_count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?)
+pub fn contact_count<'a>(db: impl Into<Db<'a>>) -> Result<i64> {
+    Ok(db.into().value("SELECT count(*) FROM contacts", &[])?.unwrap_or(0))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,8 +261,8 @@ pub struct PromiseRecord {
     pub user: Option<String>,
 }
 
-pub fn insert_promise(
-    conn: &Connection,
+pub fn insert_promise<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     contact: Option<i64>,
     amount: Money,
@@ -253,17 +270,29 @@ pub fn insert_promise(
     due_on: NaiveDate,
     user: Option<UserId>,
 ) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO promises (loan_id, contact_id, amount_cents, made_on, due_on, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![loan, contact, amount.cents(), made_on.to_string(), due_on.to_string(), user])?;
-    let id = conn.last_insert_rowid();
+    let db = db.into();
+    let (made_on, due_on) = (made_on.to_string(), due_on.to_string());
+    let id = inserted(
+        db.value(
+            "INSERT INTO promises (loan_id, contact_id, amount_cents, made_on, due_on, user_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            &[
+                loan.0.into(),
+                contact.into(),
+                amount.cents().into(),
+                (&made_on).into(),
+                (&due_on).into(),
+                user.map(|u| u.0).into(),
+            ],
+        )?,
+        "a promise",
+    )?;
     // The loan carries its latest promise, which the queue orders and marks by.
-    conn.prepare_cached(
+    db.execute(
         "UPDATE loans SET promise_amount_cents = ?2, promise_made_on = ?3, promise_due_on = ?4 \
          WHERE id = ?1 AND (promise_made_on IS NULL OR promise_made_on <= ?3)",
-    )?
-    .execute(params![loan, amount.cents(), made_on.to_string(), due_on.to_string()])?;
+        &[loan.0.into(), amount.cents().into(), (&made_on).into(), (&due_on).into()],
+    )?;
     Ok(id)
 }
 
@@ -281,12 +310,12 @@ impl FromRow for PromiseRecord {
 }
 
 /// Promises on a loan, newest first.
-pub fn promises_of(conn: &Connection, loan: LoanId) -> Result<Vec<PromiseRecord>> {
-    let mut stmt = conn.prepare_cached(
+pub fn promises_of<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Vec<PromiseRecord>> {
+    db.into().rows(
         "SELECT p.id, p.contact_id, p.amount_cents, p.made_on, p.due_on, u.login FROM promises p \
          LEFT JOIN users u ON u.id = p.user_id WHERE p.loan_id = ?1 ORDER BY p.made_on DESC, p.id DESC",
-    )?;
-    row::all(&mut stmt, [loan])
+        &[loan.0.into()],
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -300,19 +329,32 @@ pub struct StageEvent {
 }
 
 /// Moves a loan to another stage and records the move as an event, in the caller's transaction.
-pub fn record_stage_change(conn: &Connection, loan: LoanId, ev: &StageEvent) -> Result<()> {
-    conn.prepare_cached(
+pub fn record_stage_change<'a>(db: impl Into<Db<'a>>, loan: LoanId, ev: &StageEvent) -> Result<()> {
+    let db = db.into();
+    let as_of = ev.as_of.to_string();
+    db.execute(
         "INSERT INTO stage_events (loan_id, from_stage, to_stage, as_of, actor, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![loan, ev.from.as_str(), ev.to.as_str(), ev.as_of.to_string(), ev.actor, ev.reason, ev.at])?;
-    conn.prepare_cached("UPDATE loans SET stage = ?2, version = version + 1 WHERE id = ?1")?
-        .execute(params![loan, ev.to.as_str()])?;
+        &[
+            loan.0.into(),
+            ev.from.as_str().into(),
+            ev.to.as_str().into(),
+            (&as_of).into(),
+            (&ev.actor).into(),
+            (&ev.reason).into(),
+            (&ev.at).into(),
+        ],
+    )?;
+    db.execute(
+        "UPDATE loans SET stage = ?2, version = version + 1 WHERE id = ?1",
+        &[loan.0.into(), ev.to.as_str().into()],
+    )?;
     // The list's stage follows the loan's while it is active; closed and written-off loans show
     // their status. The run's own copy always follows.
-    conn.prepare_cached(
-        "UPDATE loan_state SET workflow_stage = ?2, stage = iif(status = 'active', ?2, stage) WHERE loan_id = ?1",
-    )?
-    .execute(params![loan, ev.to.as_str()])?;
+    db.execute(
+        "UPDATE loan_state SET workflow_stage = ?2, stage = CASE WHEN status = 'active' THEN ?2 ELSE stage END \
+         WHERE loan_id = ?1",
+        &[loan.0.into(), ev.to.as_str().into()],
+    )?;
     Ok(())
 }
 
@@ -330,11 +372,11 @@ impl FromRow for StageEvent {
 }
 
 /// Stage history of a loan, oldest first.
-pub fn stage_events_of(conn: &Connection, loan: LoanId) -> Result<Vec<StageEvent>> {
-    let mut stmt = conn.prepare_cached(
+pub fn stage_events_of<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Vec<StageEvent>> {
+    db.into().rows(
         "SELECT from_stage, to_stage, as_of, actor, reason, at FROM stage_events WHERE loan_id = ?1 ORDER BY id",
-    )?;
-    row::all(&mut stmt, [loan])
+        &[loan.0.into()],
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -359,19 +401,19 @@ impl FromRow for AssignmentRecord {
 }
 
 /// Ownership history of a customer, oldest first.
-pub fn assignments_of(conn: &Connection, customer: CustomerId) -> Result<Vec<AssignmentRecord>> {
-    let mut stmt = conn.prepare_cached(
+pub fn assignments_of<'a>(db: impl Into<Db<'a>>, customer: CustomerId) -> Result<Vec<AssignmentRecord>> {
+    db.into().rows(
         "SELECT f.login AS from_login, t.login AS to_login, b.login AS by_login, a.reason, a.at FROM assignments a \
          LEFT JOIN users f ON f.id = a.from_user_id LEFT JOIN users t ON t.id = a.to_user_id \
          LEFT JOIN users b ON b.id = a.by_user_id WHERE a.customer_id = ?1 ORDER BY a.id",
-    )?;
-    row::all(&mut stmt, [customer])
+        &[customer.0.into()],
+    )
 }
 
 /// Appends an audit record: who did what to which entity, with a JSON detail (`before` and
 /// `after` where a value changes), hash-chained to the row before. Call it inside `Store::write`.
 pub fn insert_audit<'a>(
-    db: impl Into<super::Db<'a>>,
+    db: impl Into<Db<'a>>,
     at: &str,
     actor: &str,
     action: &str,
@@ -383,79 +425,90 @@ pub fn insert_audit<'a>(
 }
 
 /// Places a case with an outside collection agency (委外), or takes it back with `None`.
-pub fn set_agency(conn: &Connection, loan: LoanId, agency: Option<&str>) -> Result<()> {
-    conn.prepare_cached("UPDATE loans SET agency = ?2, version = version + 1 WHERE id = ?1")?
-        .execute(params![loan, opt_text(agency)])?;
+pub fn set_agency<'a>(db: impl Into<Db<'a>>, loan: LoanId, agency: Option<&str>) -> Result<()> {
+    db.into().execute(
+        "UPDATE loans SET agency = ?2, version = version + 1 WHERE id = ?1",
+        &[loan.0.into(), opt_text(agency).into()],
+    )?;
     Ok(())
 }
 
 /// Sets (or clears) the date of a loan's next planned action, in the loan and the snapshot.
-pub fn set_next_action(conn: &Connection, loan: LoanId, on: Option<NaiveDate>) -> Result<()> {
+pub fn set_next_action<'a>(db: impl Into<Db<'a>>, loan: LoanId, on: Option<NaiveDate>) -> Result<()> {
+    let db = db.into();
     let on = on.map(|d| d.to_string());
-    conn.prepare_cached("UPDATE loans SET next_action_on = ?2 WHERE id = ?1")?.execute(params![loan, on])?;
-    conn.prepare_cached("UPDATE loan_state SET next_action_on = ?2 WHERE loan_id = ?1")?
-        .execute(params![loan, on])?;
+    db.execute("UPDATE loans SET next_action_on = ?2 WHERE id = ?1", &[loan.0.into(), on.as_ref().into()])?;
+    db.execute(
+        "UPDATE loan_state SET next_action_on = ?2 WHERE loan_id = ?1",
+        &[loan.0.into(), on.as_ref().into()],
+    )?;
     Ok(())
 }
 
 /// Writes a loan off on `on`: the loan leaves the working book (stage and status `written_off`).
 /// The caller records the stage event (a supervisor action with a reason).
-pub fn write_off(conn: &Connection, loan: LoanId, on: NaiveDate) -> Result<()> {
-    conn.prepare_cached(
+pub fn write_off<'a>(db: impl Into<Db<'a>>, loan: LoanId, on: NaiveDate) -> Result<()> {
+    let db = db.into();
+    let on = on.to_string();
+    db.execute(
         "UPDATE loans SET written_off_on = ?2, stage = 'written_off', version = version + 1 WHERE id = ?1",
-    )?
-    .execute(params![loan, on.to_string()])?;
-    conn.prepare_cached(
+        &[loan.0.into(), (&on).into()],
+    )?;
+    db.execute(
         "UPDATE loan_state SET status = 'written_off', stage = 'written_off', workflow_stage = 'written_off', \
          warn_bits = 0 WHERE loan_id = ?1",
-    )?
-    .execute(params![loan])?;
+        &[loan.0.into()],
+    )?;
     Ok(())
 }
 
 /// Undoes a mistaken write-off: clears `written_off_on` and puts the loan back in `stage`. The
 /// caller records the stage event and refreshes the loan's snapshot row.
-pub fn clear_write_off(conn: &Connection, loan: LoanId, stage: Stage) -> Result<()> {
-    conn.prepare_cached(
+pub fn clear_write_off<'a>(db: impl Into<Db<'a>>, loan: LoanId, stage: Stage) -> Result<()> {
+    db.into().execute(
         "UPDATE loans SET written_off_on = NULL, stage = ?2, version = version + 1 WHERE id = ?1",
-    )?
-    .execute(params![loan, stage.as_str()])?;
+        &[loan.0.into(), stage.as_str().into()],
+    )?;
     Ok(())
 }
 
 /// Claims an edit of the loan: bumps its version if it still is `expected` (any version when
-/// `None`). `Err(current)` when another desk changed it first.
-pub fn bump_version(
-    conn: &Connection,
+/// `None`). `Err(current)` when another desk changed it first. On the server the update is the
+/// check (a second desk's update waits for the first's row and then finds another version).
+pub fn bump_version<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     expected: Option<i64>,
 ) -> Result<std::result::Result<i64, i64>> {
-    let changed = conn
-        .prepare_cached(
-            "UPDATE loans SET version = version + 1 WHERE id = ?1 AND (?2 IS NULL OR version = ?2)",
-        )?
-        .execute(params![loan, expected])?;
-    let current: i64 =
-        conn.prepare_cached("SELECT version FROM loans WHERE id = ?1")?.query_row([loan], |r| r.get(0))?;
+    let db = db.into();
+    let changed = db.execute(
+        "UPDATE loans SET version = version + 1 WHERE id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR version = ?2)",
+        &[loan.0.into(), expected.into()],
+    )?;
+    let current: i64 = db
+        .value("SELECT version FROM loans WHERE id = ?1", &[loan.0.into()])?
+        // The error a missing loan always gave.
+        .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
     Ok(if changed == 1 { Ok(current) } else { Err(current) })
 }
 
 /// Who last changed this entity, and when, from the audit log (a number revealed is no change).
-pub fn last_change(conn: &Connection, entity: &str, entity_id: &str) -> Result<Option<(String, String)>> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .prepare_cached(
-            "SELECT actor, at FROM audit_log WHERE entity = ?1 AND entity_id = ?2 AND action != 'reveal' \
-             ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row(params![entity, entity_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+pub fn last_change<'a>(
+    db: impl Into<Db<'a>>,
+    entity: &str,
+    entity_id: &str,
+) -> Result<Option<(String, String)>> {
+    db.into().first(
+        "SELECT actor, at FROM audit_log WHERE entity = ?1 AND entity_id = ?2 AND action != 'reveal' \
+         ORDER BY id DESC LIMIT 1",
+        &[entity.into(), entity_id.into()],
+    )
 }
 
 /// Sets the kind of the next action (callback, visit, letter) beside its date.
-pub fn set_next_action_kind(conn: &Connection, loan: LoanId, kind: Option<&str>) -> Result<()> {
-    conn.prepare_cached("UPDATE loans SET next_action_kind = ?2 WHERE id = ?1")?
-        .execute(params![loan, kind])?;
+pub fn set_next_action_kind<'a>(db: impl Into<Db<'a>>, loan: LoanId, kind: Option<&str>) -> Result<()> {
+    db.into()
+        .execute("UPDATE loans SET next_action_kind = ?2 WHERE id = ?1", &[loan.0.into(), kind.into()])?;
     Ok(())
 }
 
@@ -483,21 +536,32 @@ impl FromRow for PromiseRow {
 }
 
 /// Promises due within `from..=to` (either end open), optionally of one owner's cases, by due date.
-pub fn list_promises(
-    conn: &Connection,
+pub fn list_promises<'a>(
+    db: impl Into<Db<'a>>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     assignee: Option<UserId>,
     limit: Option<u64>,
 ) -> Result<Vec<PromiseRow>> {
-    let mut stmt = conn.prepare_cached(
+    let db = db.into();
+    let (from, to) = (from.map(|d| d.to_string()), to.map(|d| d.to_string()));
+    db.rows(
         "SELECT p.id, p.contact_id, p.amount_cents, p.made_on, p.due_on, mu.login, l.id AS loan_id, l.loan_ref, \
          l.borrower, ou.login AS owner \
          FROM promises p JOIN loans l ON l.id = p.loan_id JOIN customers c ON c.id = l.customer_id \
          LEFT JOIN users mu ON mu.id = p.user_id LEFT JOIN users ou ON ou.id = c.assignee_id \
-         WHERE (?1 IS NULL OR p.due_on >= ?1) AND (?2 IS NULL OR p.due_on <= ?2) AND (?3 IS NULL OR c.assignee_id = ?3) \
+         WHERE (CAST(?1 AS TEXT) IS NULL OR p.due_on >= ?1) AND (CAST(?2 AS TEXT) IS NULL OR p.due_on <= ?2) \
+         AND (CAST(?3 AS BIGINT) IS NULL OR c.assignee_id = ?3) \
          ORDER BY p.due_on, p.id LIMIT ?4",
-    )?;
-    let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
-    row::all(&mut stmt, params![from.map(|d| d.to_string()), to.map(|d| d.to_string()), assignee, limit])
+        &[from.as_ref().into(), to.as_ref().into(), assignee.map(|u| u.0).into(), no_limit(db, limit)],
+    )
+}
+
+/// A `LIMIT` slot's value: none is -1 on a file and NULL on the server (each refuses the other's).
+pub(crate) fn no_limit(db: Db<'_>, limit: Option<u64>) -> Val<'static> {
+    match (limit, db) {
+        (Some(l), _) => Val::Int(i64::try_from(l).unwrap_or(i64::MAX)),
+        (None, Db::File(_)) => Val::Int(-1),
+        (None, Db::Server(_)) => Val::Null,
+    }
 }

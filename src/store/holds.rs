@@ -1,13 +1,12 @@
 //! Holds: a supervisor's dispute or hardship pause on a loan (migration 0007).
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::Result;
 use super::book::LoanId;
 use super::db::Db;
-use super::row::{self, Cols, FromRow};
+use super::row::{Cols, FromRow};
 use super::users::UserId;
 use crate::domain::HoldKind;
 
@@ -43,21 +42,22 @@ pub struct NewHold<'a> {
     pub at: &'a str,
 }
 
-pub fn insert_hold(conn: &Connection, h: &NewHold<'_>) -> Result<i64> {
-    conn.prepare_cached(
+pub fn insert_hold<'a>(db: impl Into<Db<'a>>, h: &NewHold<'_>) -> Result<i64> {
+    let (from_on, until_on) = (h.from_on.to_string(), h.until_on.to_string());
+    let id = db.into().value(
         "INSERT INTO holds (loan_id, kind, from_on, until_on, reason, by_user_id, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        h.loan,
-        h.kind.as_str(),
-        h.from_on.to_string(),
-        h.until_on.to_string(),
-        h.reason,
-        h.by,
-        h.at
-    ])?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        &[
+            h.loan.0.into(),
+            h.kind.as_str().into(),
+            (&from_on).into(),
+            (&until_on).into(),
+            h.reason.into(),
+            h.by.map(|u| u.0).into(),
+            h.at.into(),
+        ],
+    )?;
+    id.ok_or_else(|| super::StoreError::Corrupt("a hold added without an id".into()))
 }
 
 /// One hold as recorded, with whether it is in force on the day asked about.
@@ -102,40 +102,40 @@ impl FromRow for HoldRecord {
     }
 }
 
-fn query(conn: &Connection, sql: &str, on: NaiveDate, loan: Option<LoanId>) -> Result<Vec<HoldRecord>> {
-    row::all(&mut *conn.prepare_cached(sql)?, params![on.to_string(), loan])
-}
-
 /// Every hold on a loan, newest first, with whether each is in force on `on`.
-pub fn holds_of(conn: &Connection, loan: LoanId, on: NaiveDate) -> Result<Vec<HoldRecord>> {
-    query(conn, &format!("{HOLD_SELECT} WHERE h.loan_id = ?2 ORDER BY h.id DESC"), on, Some(loan))
+pub fn holds_of<'a>(db: impl Into<Db<'a>>, loan: LoanId, on: NaiveDate) -> Result<Vec<HoldRecord>> {
+    let on = on.to_string();
+    db.into().rows(
+        &format!("{HOLD_SELECT} WHERE h.loan_id = ?2 ORDER BY h.id DESC"),
+        &[(&on).into(), loan.0.into()],
+    )
 }
 
 /// Holds of the whole book in force on `on` or starting later (not lifted), by end date.
-pub fn current_holds(conn: &Connection, on: NaiveDate) -> Result<Vec<HoldRecord>> {
-    query(
-        conn,
+pub fn current_holds<'a>(db: impl Into<Db<'a>>, on: NaiveDate) -> Result<Vec<HoldRecord>> {
+    let on = on.to_string();
+    db.into().rows(
         &format!(
-            "{HOLD_SELECT} WHERE ?2 IS NULL AND h.until_on >= ?1 \
+            "{HOLD_SELECT} WHERE h.until_on >= ?1 \
              AND (h.lifted_on IS NULL OR h.lifted_on > ?1) ORDER BY h.until_on, h.id"
         ),
-        on,
-        None,
+        &[(&on).into()],
     )
 }
 
 /// Lifts the loan's holds in force on `on` or starting later, as of `on`; the number lifted.
-pub fn lift_holds(
-    conn: &Connection,
+pub fn lift_holds<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     on: NaiveDate,
     by: Option<UserId>,
     reason: &str,
 ) -> Result<usize> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE holds SET lifted_on = ?2, lifted_by_user_id = ?3, lift_reason = ?4 \
-             WHERE loan_id = ?1 AND until_on >= ?2 AND (lifted_on IS NULL OR lifted_on > ?2)",
-        )?
-        .execute(params![loan, on.to_string(), by, reason])?)
+    let on = on.to_string();
+    let lifted = db.into().execute(
+        "UPDATE holds SET lifted_on = ?2, lifted_by_user_id = ?3, lift_reason = ?4 \
+         WHERE loan_id = ?1 AND until_on >= ?2 AND (lifted_on IS NULL OR lifted_on > ?2)",
+        &[loan.0.into(), (&on).into(), by.map(|u| u.0).into(), reason.into()],
+    )?;
+    Ok(usize::try_from(lifted).unwrap_or(usize::MAX))
 }

@@ -1,12 +1,12 @@
 //! Ledger upkeep (台账维护, DOMAIN §10): the contact fields of a loan, changed by `edit` and by a
 //! loans file imported with `--update`. Terms never change here: a new rate or maturity is a plan.
 
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::Result;
 use super::book::LoanId;
-use super::row::{self, Cols, FromRow};
+use super::db::Db;
+use super::row::{Cols, FromRow};
 
 /// What `edit` may change, as stored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -57,32 +57,39 @@ impl FromRow for ContactFields {
     }
 }
 
-pub fn contact_fields(conn: &Connection, loan: LoanId) -> Result<Option<ContactFields>> {
-    row::first(
-        &mut *conn.prepare_cached(
-            "SELECT phone, address, employer, guarantor, guarantor_phone FROM loans WHERE id = ?1",
-        )?,
-        [loan],
+pub fn contact_fields<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Option<ContactFields>> {
+    db.into().first(
+        "SELECT phone, address, employer, guarantor, guarantor_phone FROM loans WHERE id = ?1",
+        &[loan.0.into()],
     )
 }
 
 /// Writes the contact fields of a loan (the caller claims the edit and audits it).
-pub fn set_contact_fields(conn: &Connection, loan: LoanId, f: &ContactFields) -> Result<()> {
-    conn.prepare_cached(
+pub fn set_contact_fields<'a>(db: impl Into<Db<'a>>, loan: LoanId, f: &ContactFields) -> Result<()> {
+    db.into().execute(
         "UPDATE loans SET phone = ?2, address = ?3, employer = ?4, guarantor = ?5, guarantor_phone = ?6 WHERE id = ?1",
-    )?
-    .execute(params![loan, f.phone, f.address, f.employer, f.guarantor, f.guarantor_phone])?;
+        &[
+            loan.0.into(),
+            f.phone.as_ref().into(),
+            f.address.as_ref().into(),
+            f.employer.as_ref().into(),
+            f.guarantor.as_ref().into(),
+            f.guarantor_phone.as_ref().into(),
+        ],
+    )?;
     Ok(())
 }
 
 /// The borrower's address and employer as a loans file gives them.
-pub fn set_address_employer(
-    conn: &Connection,
+pub fn set_address_employer<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     address: Option<&str>,
     employer: Option<&str>,
 ) -> Result<()> {
-    conn.prepare_cached("UPDATE loans SET address = ?2, employer = ?3 WHERE id = ?1")?
-        .execute(params![loan, address, employer])?;
+    db.into().execute(
+        "UPDATE loans SET address = ?2, employer = ?3 WHERE id = ?1",
+        &[loan.0.into(), address.into(), employer.into()],
+    )?;
     Ok(())
 }

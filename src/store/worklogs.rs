@@ -2,11 +2,11 @@
 //! each signed once by a supervisor.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 
 use super::Result;
 use super::book::CustomerId;
-use super::row::{self, Cols, FromRow};
+use super::db::Db;
+use super::row::{Cols, FromRow};
 use super::users::UserId;
 use crate::domain::worklog::WorkLogKind;
 
@@ -58,8 +58,8 @@ impl FromRow for WorkLogRecord {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn insert_work_log(
-    conn: &Connection,
+pub fn insert_work_log<'a>(
+    db: impl Into<Db<'a>>,
     customer: CustomerId,
     user: Option<UserId>,
     kind: WorkLogKind,
@@ -68,41 +68,42 @@ pub fn insert_work_log(
     sign_due: NaiveDate,
     at: &str,
 ) -> Result<i64> {
-    conn.prepare_cached(
+    let (logged_on, sign_due) = (logged_on.to_string(), sign_due.to_string());
+    let id = db.into().value(
         "INSERT INTO work_logs (customer_id, user_id, kind, note, logged_on, sign_due, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        customer,
-        user,
-        kind.as_str(),
-        note,
-        logged_on.to_string(),
-        sign_due.to_string(),
-        at
-    ])?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        &[
+            customer.0.into(),
+            user.map(|u| u.0).into(),
+            kind.as_str().into(),
+            note.into(),
+            (&logged_on).into(),
+            (&sign_due).into(),
+            at.into(),
+        ],
+    )?;
+    id.ok_or_else(|| super::StoreError::Corrupt("a work log entry added without an id".into()))
 }
 
-pub fn work_log_by_id(conn: &Connection, id: i64) -> Result<Option<WorkLogRecord>> {
-    row::first(&mut *conn.prepare_cached(&format!("SELECT {COLUMNS} WHERE w.id = ?1"))?, [id])
+pub fn work_log_by_id<'a>(db: impl Into<Db<'a>>, id: i64) -> Result<Option<WorkLogRecord>> {
+    db.into().first(&format!("SELECT {COLUMNS} WHERE w.id = ?1"), &[id.into()])
 }
 
 /// Signs an entry not signed yet; whether it was.
-pub fn sign_work_log(
-    conn: &Connection,
+pub fn sign_work_log<'a>(
+    db: impl Into<Db<'a>>,
     id: i64,
     by: UserId,
     on: NaiveDate,
     at: &str,
     comment: &str,
 ) -> Result<bool> {
-    let n = conn
-        .prepare_cached(
-            "UPDATE work_logs SET signed_by = ?2, signed_on = ?3, signed_at = ?4, sign_comment = ?5 \
-             WHERE id = ?1 AND signed_at IS NULL",
-        )?
-        .execute(params![id, by, on.to_string(), at, comment])?;
+    let on = on.to_string();
+    let n = db.into().execute(
+        "UPDATE work_logs SET signed_by = ?2, signed_on = ?3, signed_at = ?4, sign_comment = ?5 \
+         WHERE id = ?1 AND signed_at IS NULL",
+        &[id.into(), by.0.into(), (&on).into(), at.into(), comment.into()],
+    )?;
     Ok(n == 1)
 }
 
@@ -119,7 +120,8 @@ pub struct WorkLogFilter {
 }
 
 /// Entries newest first (unsigned ones: soonest deadline first).
-pub fn list_work_logs(conn: &Connection, f: &WorkLogFilter) -> Result<Vec<WorkLogRecord>> {
+pub fn list_work_logs<'a>(db: impl Into<Db<'a>>, f: &WorkLogFilter) -> Result<Vec<WorkLogRecord>> {
+    let db = db.into();
     // Stated literally, so the partial index of unsigned entries answers that list.
     let (only, order) = if f.unsigned {
         ("w.signed_at IS NULL AND", "w.sign_due, w.id")
@@ -127,15 +129,21 @@ pub fn list_work_logs(conn: &Connection, f: &WorkLogFilter) -> Result<Vec<WorkLo
         ("", "w.logged_on DESC, w.id DESC")
     };
     let sql = format!(
-        "SELECT {COLUMNS} WHERE {only} (?1 IS NULL OR w.user_id = ?1) AND (?2 IS NULL OR w.customer_id = ?2) \
-         AND (?3 IS NULL OR (w.signed_on IS NOT NULL AND w.signed_on > w.sign_due) \
+        "SELECT {COLUMNS} WHERE {only} (CAST(?1 AS BIGINT) IS NULL OR w.user_id = ?1) \
+         AND (CAST(?2 AS BIGINT) IS NULL OR w.customer_id = ?2) \
+         AND (CAST(?3 AS TEXT) IS NULL OR (w.signed_on IS NOT NULL AND w.signed_on > w.sign_due) \
               OR (w.signed_on IS NULL AND w.sign_due < ?3)) \
          ORDER BY {order} LIMIT ?4"
     );
-    let limit = f.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
-    row::all(
-        &mut *conn.prepare_cached(&sql)?,
-        params![f.user, f.customer, f.late_on.map(|d| d.to_string()), limit],
+    let late_on = f.late_on.map(|d| d.to_string());
+    db.rows(
+        &sql,
+        &[
+            f.user.map(|u| u.0).into(),
+            f.customer.map(|c| c.0).into(),
+            late_on.as_ref().into(),
+            super::casework::no_limit(db, f.limit),
+        ],
     )
 }
 
@@ -149,31 +157,31 @@ pub struct OwnerLogs {
 }
 
 /// The owners of customers who wrote no work log entry in `[from, to]`.
-pub fn owners_without_logs(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<OwnerLogs>> {
-    let mut stmt = conn.prepare_cached(
+pub fn owners_without_logs<'a>(
+    db: impl Into<Db<'a>>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<OwnerLogs>> {
+    let (from, to) = (from.to_string(), to.to_string());
+    let owners: Vec<OwnerLogs> = db.into().rows(
         "SELECT u.login, u.display_name, \
          (SELECT count(*) FROM customers c WHERE c.assignee_id = u.id) AS cases, \
          (SELECT max(w.logged_on) FROM work_logs w WHERE w.user_id = u.id) AS last \
          FROM users u WHERE u.active = 1 \
          AND NOT EXISTS (SELECT 1 FROM work_logs w WHERE w.user_id = u.id AND w.logged_on BETWEEN ?1 AND ?2) \
          ORDER BY u.login",
+        &[(&from).into(), (&to).into()],
     )?;
-    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<String>>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, Option<String>>(3)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for r in rows {
-        let (login, display_name, cases, last) = r?;
-        if cases == 0 {
-            continue;
-        }
-        let last_logged_on = last.as_deref().map(super::settings::parse_day).transpose()?;
-        out.push(OwnerLogs { login, display_name, cases, last_logged_on });
+    Ok(owners.into_iter().filter(|o| o.cases != 0).collect())
+}
+
+impl FromRow for OwnerLogs {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(OwnerLogs {
+            login: c.get("login")?,
+            display_name: c.get("display_name")?,
+            cases: c.get("cases")?,
+            last_logged_on: c.opt_day("last")?,
+        })
     }
-    Ok(out)
 }
