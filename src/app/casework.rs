@@ -1,6 +1,7 @@
 //! Working a case: logging contacts under the conduct rules, with promises to pay, and the next
 //! action. Plans are `plans.rs`, corrections `correction.rs`.
 
+use crate::store::Db;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use serde::Serialize;
 
@@ -318,11 +319,12 @@ fn asked(input: &ContactInput) -> correction::Asked<'_> {
 }
 
 /// The customer's contacts the conduct rules read, as of the clock `now`.
-fn conduct_history(
-    conn: &rusqlite::Connection,
+fn conduct_history<'a>(
+    conn: impl Into<Db<'a>>,
     loan: &Loan,
     now: &DateTime<FixedOffset>,
 ) -> Result<Vec<PastContact>> {
+    let conn = conn.into();
     let since = (*now - Duration::days(CONDUCT_LOOKBACK_DAYS)).to_rfc3339();
     let rows = store::contacts_for_conduct(conn, loan.customer_id, &since)?;
     rows.into_iter().map(|r| past_contact(r, now.offset())).collect()
@@ -350,12 +352,13 @@ impl Desk {
     /// Claims an edit of the case in the caller's transaction, refusing a stale one with who changed
     /// it and when: no edit silently overwrites another desk's.
     /// Another user's running lease on the case refuses it first (exit 3).
-    pub(crate) fn claim_edit(
-        tx: &rusqlite::Connection,
+    pub(crate) fn claim_edit<'a>(
+        tx: impl Into<Db<'a>>,
         loan: &Loan,
         expected: Option<i64>,
         me: super::leases::EditAs,
     ) -> Result<()> {
+        let tx = tx.into();
         Self::check_lease(tx, loan, me)?;
         match store::bump_version(tx, loan.id, expected)? {
             Ok(_) => Ok(()),

@@ -2,7 +2,7 @@
 //! amends an earlier one's outcome and note. It is not an attempt: it keeps the original's party,
 //! channel, direction and number, makes or unmakes no promise, and counts toward no conduct cap.
 
-use rusqlite::Connection;
+use crate::store::Db;
 
 use super::{AppError, Result};
 use crate::domain::conduct::normalize_phone;
@@ -21,7 +21,8 @@ pub(crate) struct Asked<'a> {
 }
 
 /// The original record contact `id` corrects (a correction of a correction corrects its original).
-pub(crate) fn original(conn: &Connection, loan: &Loan, id: i64) -> Result<ContactRecord> {
+pub(crate) fn original<'a>(conn: impl Into<Db<'a>>, loan: &Loan, id: i64) -> Result<ContactRecord> {
+    let conn = conn.into();
     let unknown = || AppError::Input(format!("contact {id} is not on loan {}", loan.loan_ref));
     let found = store::contact_on_loan(conn, loan.id, id)?.ok_or_else(unknown)?;
     match found.corrects {
@@ -32,7 +33,13 @@ pub(crate) fn original(conn: &Connection, loan: &Loan, id: i64) -> Result<Contac
 
 /// The record `input` corrects, read in the caller's write transaction, once the correction is
 /// found to change nothing but the outcome and the note.
-pub(crate) fn corrected(conn: &Connection, loan: &Loan, input: &Asked<'_>, id: i64) -> Result<ContactRecord> {
+pub(crate) fn corrected<'a>(
+    conn: impl Into<Db<'a>>,
+    loan: &Loan,
+    input: &Asked<'_>,
+    id: i64,
+) -> Result<ContactRecord> {
+    let conn = conn.into();
     let o = original(conn, loan, id)?;
     let refuse = |what: String| {
         Err(AppError::Input(format!(

@@ -1,8 +1,8 @@
 //! The holiday calendar every "within N working days" rule counts with (DOMAIN §10): listed by
 //! `holidays list`, replaced a year at a time by `holidays import` (`import/holidays.rs`).
 
+use crate::store::Db;
 use chrono::{Datelike, NaiveDate};
-use rusqlite::Connection;
 use serde::Serialize;
 
 use super::{Desk, Result};
@@ -18,7 +18,8 @@ pub struct HolidayView {
 }
 
 /// The store's calendar, read whole (a few dozen dates a year).
-pub(crate) fn calendar_of(conn: &Connection) -> Result<WorkCalendar> {
+pub(crate) fn calendar_of<'a>(conn: impl Into<Db<'a>>) -> Result<WorkCalendar> {
+    let conn = conn.into();
     Ok(WorkCalendar::new(store::holidays(conn)?.into_iter().map(|h| (h.day, h.kind))))
 }
 

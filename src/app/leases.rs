@@ -3,6 +3,7 @@
 //! but not edit it until the lease is released or runs out; a supervisor may take it over with a
 //! reason. A lease is per customer (the case). Appending a contact or a payment never waits for one.
 
+use crate::store::Db;
 use chrono::Duration;
 use serde::Serialize;
 
@@ -61,7 +62,8 @@ impl Desk {
 
     /// Refuses (exit 3) an edit of a case another user holds a running lease on, naming the holder
     /// and until when. Runs inside the edit's transaction.
-    pub(crate) fn check_lease(tx: &rusqlite::Connection, loan: &Loan, me: EditAs) -> Result<()> {
+    pub(crate) fn check_lease<'a>(tx: impl Into<Db<'a>>, loan: &Loan, me: EditAs) -> Result<()> {
+        let tx = tx.into();
         match store::lease_of(tx, loan.customer_id, me.now)? {
             Some(l) if Some(l.user) != me.user => Err(AppError::Refused(format!(
                 "case {} is being worked by {} until {}: you may read it, and edit it once it is released \

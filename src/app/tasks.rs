@@ -2,8 +2,8 @@
 //! transaction as the stage change; the action that does the work completes its task (a notice, a
 //! saved plan, the legal packet), or a user marks it done.
 
+use crate::store::Db;
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::Connection;
 use serde::Serialize;
 
 use super::holidays::calendar_of;
@@ -86,28 +86,30 @@ impl WorkDue<'_> {
 /// Adds the work of the entered stage inside the caller's transaction (the notices due within
 /// working days, the rest on `as_of`), the calendar read from the store and the loan taken to be
 /// overdue since `as_of`; never a second open task of a kind. How many were added.
-pub(crate) fn create_stage_work(
-    conn: &Connection,
+pub(crate) fn create_stage_work<'a>(
+    conn: impl Into<Db<'a>>,
     loan: LoanId,
     stage: Stage,
     as_of: NaiveDate,
     created_by: &str,
     at: &str,
 ) -> Result<u64> {
+    let conn = conn.into();
     let calendar = calendar_of(conn)?;
     let due = WorkDue { as_of, overdue_since: None, calendar: &calendar };
     create_stage_work_due(conn, loan, stage, &due, created_by, at)
 }
 
 /// `create_stage_work` with the day the loan fell overdue and a calendar read once (the run's).
-pub(crate) fn create_stage_work_due(
-    conn: &Connection,
+pub(crate) fn create_stage_work_due<'a>(
+    conn: impl Into<Db<'a>>,
     loan: LoanId,
     stage: Stage,
     due: &WorkDue<'_>,
     created_by: &str,
     at: &str,
 ) -> Result<u64> {
+    let conn = conn.into();
     let as_of = due.as_of;
     let kinds = stage_work(stage, false);
     if kinds.is_empty() {
@@ -147,20 +149,22 @@ fn month_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
 
 /// Whether the month of `as_of` still lacks the loan's dunning-notice task: none open, none due in
 /// the month, no dunning notice issued in it.
-pub(crate) fn dunning_due(conn: &Connection, loan: LoanId, as_of: NaiveDate) -> Result<bool> {
+pub(crate) fn dunning_due<'a>(conn: impl Into<Db<'a>>, loan: LoanId, as_of: NaiveDate) -> Result<bool> {
+    let conn = conn.into();
     let (start, end) = month_of(as_of);
     Ok(store::monthly_task_due(conn, loan, TaskKind::DunningNotice.as_str(), "dunning", start, end)?)
 }
 
 /// Adds the month's dunning-notice task, due within the working days (`WorkDue::dunning`),
 /// unless `dunning_due` says the month has it.
-pub(crate) fn add_monthly_dunning(
-    conn: &Connection,
+pub(crate) fn add_monthly_dunning<'a>(
+    conn: impl Into<Db<'a>>,
     loan: LoanId,
     due: &WorkDue<'_>,
     created_by: &str,
     at: &str,
 ) -> Result<bool> {
+    let conn = conn.into();
     if !dunning_due(conn, loan, due.as_of)? {
         return Ok(false);
     }
@@ -180,13 +184,14 @@ pub fn maturity_notice_wanted(maturity: NaiveDate, as_of: NaiveDate) -> bool {
 
 /// Adds the maturity notice's task, due a month before `maturity`, unless one was added for it
 /// already or a maturity notice was issued since then; whether it was added.
-pub(crate) fn add_maturity_notice(
-    conn: &Connection,
+pub(crate) fn add_maturity_notice<'a>(
+    conn: impl Into<Db<'a>>,
     loan: LoanId,
     maturity: NaiveDate,
     created_by: &str,
     at: &str,
 ) -> Result<bool> {
+    let conn = conn.into();
     let due = maturity_notice_on(maturity);
     if !store::maturity_notice_due(conn, loan, due)? {
         return Ok(false);
@@ -196,14 +201,15 @@ pub(crate) fn add_maturity_notice(
 
 /// Closes the loan's open tasks that belong to stages after `kept` (all of them when `kept` is
 /// `None`: cure, closing, write-off), noting why; how many.
-pub(crate) fn close_work(
-    conn: &Connection,
+pub(crate) fn close_work<'a>(
+    conn: impl Into<Db<'a>>,
     loan: LoanId,
     kept: Option<Stage>,
     on: NaiveDate,
     by: &str,
     note: &str,
 ) -> Result<u64> {
+    let conn = conn.into();
     match kept {
         None => Ok(store::close_open_tasks(conn, loan, None, on, by, note)?),
         Some(kept) => {
@@ -215,14 +221,15 @@ pub(crate) fn close_work(
 }
 
 /// Completes the loan's open task of `kind`, if any, inside the caller's transaction.
-pub(crate) fn complete_work(
-    conn: &Connection,
+pub(crate) fn complete_work<'a>(
+    conn: impl Into<Db<'a>>,
     loan: LoanId,
     kind: TaskKind,
     on: NaiveDate,
     by: &str,
     note: &str,
 ) -> Result<Option<i64>> {
+    let conn = conn.into();
     Ok(store::complete_open_task(conn, loan, kind.as_str(), on, by, Some(note))?)
 }
 

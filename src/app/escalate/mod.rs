@@ -2,6 +2,7 @@
 //! policy to every loan, in batches that each commit whole, so a run killed at any moment leaves
 //! no loan half-changed and running it again finishes the job. Idempotent for an as-of date.
 
+use crate::store::Db;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -154,11 +155,12 @@ fn position(policy: &Policy, row: &EscalationRow) -> Position {
 }
 
 /// Whether the plan in force on a loan still holds it from a cure (`plan::cure_held`).
-fn plan_holds_cure(
-    conn: &rusqlite::Connection,
+fn plan_holds_cure<'a>(
+    conn: impl Into<Db<'a>>,
     loan: crate::store::LoanId,
     as_of: NaiveDate,
 ) -> Result<bool> {
+    let conn = conn.into();
     let Some(loan) = store::loan_by_id(conn, loan)? else { return Ok(false) };
     let (_, counted) = store::schedule_inputs(conn, &loan)?;
     Ok(cure_held(store::plan_hold(conn, &loan)?, &counted, as_of))
@@ -387,12 +389,13 @@ impl Desk {
 
 /// One loan of a run: its stage change (recorded, with the entered stage's work and an audit
 /// record, unless dry) and the month's dunning notice it owes.
-fn apply_one(
-    conn: &rusqlite::Connection,
+fn apply_one<'a>(
+    conn: impl Into<Db<'a>>,
     run: &Run<'_>,
     row: &EscalationRow,
     report: &mut EscalationReport,
 ) -> Result<()> {
+    let conn = conn.into();
     let (as_of, at) = (run.as_of, run.at.as_str());
     let change = match change_for(run.policy, row, report) {
         Some(t)

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::store::Db;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::payments::{MAX_CREDIT_PCT, PaymentOptions};
 use super::problems::Problems;
@@ -22,14 +22,15 @@ pub struct Credit {
 
 /// The credit of each loan the file paid (`affected`: its last line, the loan, its id), as of
 /// `today`; each over the bound is a problem at the loan's last row unless accepted.
-pub(super) fn check(
-    tx: &Connection,
+pub(super) fn check<'a>(
+    tx: impl Into<Db<'a>>,
     affected: &BTreeMap<LoanId, (u64, PaymentTarget, String)>,
     today: NaiveDate,
     rules: &AssessRules,
     options: PaymentOptions,
     problems: &mut Problems,
 ) -> Result<Vec<Credit>> {
+    let tx = tx.into();
     let mut credits = Vec::new();
     for (line, target, loan_ref) in affected.values() {
         // A loan under its own schedule owes at least its principal: paid no more, no credit.

@@ -20,8 +20,8 @@ mod update;
 
 use std::path::Path;
 
+use crate::store::Db;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use serde_json::json;
 
 use self::columns::{HOLIDAY_COLUMNS, LOAN_COLUMNS, PAYMENT_COLUMNS, UPDATE_COLUMNS};
@@ -248,12 +248,13 @@ pub fn import_holidays(desk: &mut Desk, path: &Path) -> Result<HolidayReport> {
 
 /// Computes a book that was empty before this import into the shared snapshot whole: at the
 /// snapshot's date when there is one, else at the desk's date.
-fn refresh_book(
-    tx: &Connection,
+fn refresh_book<'a>(
+    tx: impl Into<Db<'a>>,
     rows: u64,
     as_of: NaiveDate,
     rules: &AssessRules,
 ) -> Result<Option<NaiveDate>> {
+    let tx = tx.into();
     if rows == 0 {
         return Ok(None);
     }
@@ -264,12 +265,13 @@ fn refresh_book(
 
 /// Computes the new loans into the shared snapshot: at the snapshot's date when there is one, else
 /// the whole book at the desk's date (the first import makes the first snapshot).
-fn refresh_new_loans(
-    tx: &Connection,
+fn refresh_new_loans<'a>(
+    tx: impl Into<Db<'a>>,
     ids: &[LoanId],
     as_of: NaiveDate,
     rules: &AssessRules,
 ) -> Result<Option<NaiveDate>> {
+    let tx = tx.into();
     if ids.is_empty() {
         return Ok(None);
     }
