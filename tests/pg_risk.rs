@@ -575,3 +575,65 @@ fn the_inspection_schedule_and_risk_facts_answer_alike() {
     let Some((d, server)) = book("risk_schedule") else { return };
     alike(&d, &server, schedule);
 }
+
+/// Two desks writing at once on the server: the first's transaction stays open while the
+/// second's runs, then ends; what each was told.
+fn two_at_once(server: &common::pg::TestDb, write: fn(Db<'_>) -> bool) -> (bool, bool) {
+    let mut first = server.client();
+    let tx = RefCell::new(first.transaction().expect("transaction"));
+    let a = write(Db::Server(&tx));
+    let config = server.config.clone();
+    let second = std::thread::spawn(move || {
+        let mut client = config.connect(postgres::NoTls).expect("connect");
+        let tx = RefCell::new(client.transaction().expect("transaction"));
+        let b = write(Db::Server(&tx));
+        tx.into_inner().commit().expect("commit");
+        b
+    });
+    // Long enough for the second to reach what the first holds.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    tx.into_inner().commit().expect("commit");
+    (a, second.join().expect("the second desk"))
+}
+
+#[test]
+fn two_desks_at_once_on_the_server_record_a_class_move_once_and_a_stay_once() {
+    use duedesk::domain::{ClassCause, RiskClass};
+    let Some((_d, server)) = book("risk_race") else { return };
+    let client = RefCell::new(server.client());
+    let db = Db::Server(&client);
+    store::set_class_run_on(db, day("2026-02-28")).expect("run on");
+    let mut after = 0;
+    while let Some(last) = store::class_baseline_page(db, &at(), after, 100).expect("baseline") {
+        after = last;
+    }
+    store::set_manual_class(
+        db,
+        LoanId(3),
+        RiskClass::Doubtful,
+        day("2026-02-01"),
+        None,
+        "人工",
+        None,
+        None,
+        "t",
+    )
+    .expect("manual class");
+    store::drop_due(db, LoanId(5), Some(true)).expect("no special");
+    let noted = two_at_once(&server, |db| {
+        let how = store::ClassMove { cause: ClassCause::Classify, user: Some("李娜"), at: "t" };
+        store::note_class(db, LoanId(3), &at(), how).expect("note")
+    });
+    assert_eq!(noted, (true, false), "the second saw the move recorded");
+    let events = store::class_events_of(db, LoanId(3)).expect("events");
+    assert_eq!(events.len(), 1, "{events:?}");
+    let entered = two_at_once(&server, |db| {
+        store::enter_watchlist(db, CustomerId(2), day("2026-03-01"), "li.na", "诉讼", "t").expect("no error")
+    });
+    assert_eq!(entered, (true, false));
+    let asked = two_at_once(&server, |db| {
+        store::put_special(db, LoanId(5), day("2026-03-09"), None, day("2026-03-01"), "预警")
+            .expect("no error")
+    });
+    assert_eq!(asked, (true, false));
+}

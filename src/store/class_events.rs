@@ -109,12 +109,17 @@ const KEEP_CLASS: &str = "INSERT INTO class_last (loan_id, class, reason) VALUES
 const FIRST_CLASS: &str = "INSERT INTO class_last (loan_id, class, reason) VALUES (?1, ?2, ?3) \
      ON CONFLICT (loan_id) DO NOTHING";
 
+/// A loan's last class recorded. On the server it locks that row until the transaction ends:
+/// a second writer noting the same loan waits, and then reads the class the first recorded, so
+/// a move is recorded once (the file's writers are one at a time already).
+const LAST_CLASS_FILE: &str = "SELECT class FROM class_last WHERE loan_id = ?1";
+const LAST_CLASS_SERVER: &str = "SELECT class FROM class_last WHERE loan_id = ?1 FOR UPDATE";
+
 /// Records the loans' class changes on `at`'s date: each loan whose class its snapshot row gives
 /// differs from the last recorded (normal for a loan without one) gets an event and becomes its
 /// last. Nothing before the first run took the baseline. The loans whose class moved. In the
-/// caller's transaction; a loan's last class is read and then written, so on the server two
-/// writers noting the same loan at once could both record its move (the file's one writer at a
-/// time cannot): the callers each hold the loan's case or run alone.
+/// caller's transaction; the last class is read (and on the server locked) before the snapshot
+/// row, so a writer that waited reads the row as the one before it left it.
 pub fn note_classes<'a>(
     db: impl Into<Db<'a>>,
     loans: &[LoanId],
@@ -126,13 +131,16 @@ pub fn note_classes<'a>(
         return Ok(Vec::new());
     }
     let read = format!("{} WHERE s.loan_id = ?1", class_sql(db, at));
+    let last = match db {
+        Db::File(_) => LAST_CLASS_FILE,
+        Db::Server(_) => LAST_CLASS_SERVER,
+    };
     let on = at.on.to_string();
     let mut moved = Vec::new();
     for &loan in loans {
+        let before: Option<String> = db.value(last, &[loan.0.into()])?;
         let Some(row): Option<LoanClass> = db.first(&read, &[loan.0.into()])? else { continue };
         let (_, class, reason) = row.parts.on(at);
-        let before: Option<String> =
-            db.value("SELECT class FROM class_last WHERE loan_id = ?1", &[loan.0.into()])?;
         let before =
             before.map_or(Ok(RiskClass::Normal), |w| w.parse().map_err(super::StoreError::Corrupt))?;
         if before == class {
