@@ -111,7 +111,8 @@ const FIRST_CLASS: &str = "INSERT INTO class_last (loan_id, class, reason) VALUE
 
 /// A loan's last class recorded. On the server it locks that row until the transaction ends:
 /// a second writer noting the same loan waits, and then reads the class the first recorded, so
-/// a move is recorded once (the file's writers are one at a time already).
+/// a move is recorded once (the file's writers are one at a time already). Two writers noting
+/// the same loans in different orders can deadlock there; the server then fails one of them.
 const LAST_CLASS_FILE: &str = "SELECT class FROM class_last WHERE loan_id = ?1";
 const LAST_CLASS_SERVER: &str = "SELECT class FROM class_last WHERE loan_id = ?1 FOR UPDATE";
 
