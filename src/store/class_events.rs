@@ -5,13 +5,13 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
 use super::book::LoanId;
-use super::row::{self, Cols, FromRow};
+use super::db::Db;
+use super::row::{Cols, FromRow};
 use super::settings::{meta_get, meta_set, parse_day};
-use super::state::StateAt;
+use super::state::{StateAt, StateTable};
 use super::state_row::{CLASS_COLUMNS, ClassParts};
 use crate::domain::{ClassBands, ClassCause, ClassReason, RiskClass};
 
@@ -43,14 +43,12 @@ impl FromRow for ClassEvent {
     }
 }
 
-/// A loan's class changes, oldest first.
-pub fn class_events_of(conn: &Connection, loan: LoanId) -> Result<Vec<ClassEvent>> {
-    row::all(
-        &mut *conn.prepare_cached(
-            "SELECT on_date, class_before, class_after, reason, cause, user, created_at \
-             FROM class_events WHERE loan_id = ?1 ORDER BY id",
-        )?,
-        [loan],
+/// A loan's class changes, oldest first. (`user` quoted: unquoted, the server reads its role.)
+pub fn class_events_of<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Vec<ClassEvent>> {
+    db.into().rows(
+        "SELECT on_date, class_before, class_after, reason, cause, \"user\", created_at \
+         FROM class_events WHERE loan_id = ?1 ORDER BY id",
+        &[loan.0.into()],
     )
 }
 
@@ -58,12 +56,12 @@ pub fn class_events_of(conn: &Connection, loan: LoanId) -> Result<Vec<ClassEvent
 /// nothing is recorded until one takes the baseline).
 const CLASS_RUN_ON: &str = "class_run_on";
 
-pub fn class_run_on(conn: &Connection) -> Result<Option<NaiveDate>> {
-    meta_get(conn, CLASS_RUN_ON)?.map(|s| parse_day(&s)).transpose()
+pub fn class_run_on<'a>(db: impl Into<Db<'a>>) -> Result<Option<NaiveDate>> {
+    meta_get(db, CLASS_RUN_ON)?.map(|s| parse_day(&s)).transpose()
 }
 
-pub fn set_class_run_on(conn: &Connection, on: NaiveDate) -> Result<()> {
-    meta_set(conn, CLASS_RUN_ON, &on.to_string())
+pub fn set_class_run_on<'a>(db: impl Into<Db<'a>>, on: NaiveDate) -> Result<()> {
+    meta_set(db, CLASS_RUN_ON, &on.to_string())
 }
 
 /// Who and what moved a class, for its event.
@@ -87,75 +85,110 @@ impl FromRow for LoanClass {
     }
 }
 
-fn class_sql(at: &StateAt) -> String {
-    format!("SELECT s.loan_id, {CLASS_COLUMNS} FROM {} s JOIN loans l ON l.id = s.loan_id", at.table.name())
+/// The snapshot table `at` asks, by its name on `db`: the file's are in its `main` and `temp`
+/// schemas, the server's shared one in its own and a session's scratch in `pg_temp`.
+pub(crate) fn state_table(db: Db<'_>, at: &StateAt) -> &'static str {
+    match (db, at.table) {
+        (Db::File(_), t) => t.name(),
+        (Db::Server(_), StateTable::Shared) => "loan_state",
+        (Db::Server(_), StateTable::Scratch) => "pg_temp.loan_state_scratch",
+    }
 }
+
+fn class_sql(db: Db<'_>, at: &StateAt) -> String {
+    format!(
+        "SELECT s.loan_id, {CLASS_COLUMNS} FROM {} s JOIN loans l ON l.id = s.loan_id",
+        state_table(db, at)
+    )
+}
+
+/// The last class recorded is the one given (SQLite's `INSERT OR REPLACE`, in words both read).
+const KEEP_CLASS: &str = "INSERT INTO class_last (loan_id, class, reason) VALUES (?1, ?2, ?3) \
+     ON CONFLICT (loan_id) DO UPDATE SET class = excluded.class, reason = excluded.reason";
+/// A loan's first class recorded; one recorded already is kept (`INSERT OR IGNORE`).
+const FIRST_CLASS: &str = "INSERT INTO class_last (loan_id, class, reason) VALUES (?1, ?2, ?3) \
+     ON CONFLICT (loan_id) DO NOTHING";
+
+/// A loan's last class recorded. On the server it locks that row until the transaction ends:
+/// a second writer noting the same loan waits, and then reads the class the first recorded, so
+/// a move is recorded once (the file's writers are one at a time already). Two writers noting
+/// the same loans in different orders can deadlock there; the server then fails one of them.
+const LAST_CLASS_FILE: &str = "SELECT class FROM class_last WHERE loan_id = ?1";
+const LAST_CLASS_SERVER: &str = "SELECT class FROM class_last WHERE loan_id = ?1 FOR UPDATE";
 
 /// Records the loans' class changes on `at`'s date: each loan whose class its snapshot row gives
 /// differs from the last recorded (normal for a loan without one) gets an event and becomes its
-/// last. Nothing before the first run took the baseline. The loans whose class moved.
-pub fn note_classes(
-    conn: &Connection,
+/// last. Nothing before the first run took the baseline. The loans whose class moved. In the
+/// caller's transaction; the last class is read (and on the server locked) before the snapshot
+/// row, so a writer that waited reads the row as the one before it left it.
+pub fn note_classes<'a>(
+    db: impl Into<Db<'a>>,
     loans: &[LoanId],
     at: &StateAt,
     how: ClassMove<'_>,
 ) -> Result<Vec<LoanId>> {
-    if class_run_on(conn)?.is_none() {
+    let db = db.into();
+    if class_run_on(db)?.is_none() {
         return Ok(Vec::new());
     }
-    let mut read = conn.prepare_cached(&format!("{} WHERE s.loan_id = ?1", class_sql(at)))?;
-    let mut last = conn.prepare_cached("SELECT class FROM class_last WHERE loan_id = ?1")?;
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO class_events (loan_id, on_date, class_before, class_after, reason, cause, user, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
-    let mut keep = conn
-        .prepare_cached("INSERT OR REPLACE INTO class_last (loan_id, class, reason) VALUES (?1, ?2, ?3)")?;
+    let read = format!("{} WHERE s.loan_id = ?1", class_sql(db, at));
+    let last = match db {
+        Db::File(_) => LAST_CLASS_FILE,
+        Db::Server(_) => LAST_CLASS_SERVER,
+    };
+    let on = at.on.to_string();
     let mut moved = Vec::new();
     for &loan in loans {
-        let Some(row): Option<LoanClass> = row::first(&mut read, [loan])? else { continue };
+        let before: Option<String> = db.value(last, &[loan.0.into()])?;
+        let Some(row): Option<LoanClass> = db.first(&read, &[loan.0.into()])? else { continue };
         let (_, class, reason) = row.parts.on(at);
-        let before: Option<String> = last.query_row([loan], |r| r.get(0)).optional()?;
         let before =
             before.map_or(Ok(RiskClass::Normal), |w| w.parse().map_err(super::StoreError::Corrupt))?;
         if before == class {
             continue;
         }
-        insert.execute(params![
-            loan,
-            at.on.to_string(),
-            before.as_str(),
-            class.as_str(),
-            reason.as_str(),
-            how.cause.as_str(),
-            how.user,
-            how.at
-        ])?;
-        keep.execute(params![loan, class.as_str(), reason.as_str()])?;
+        db.execute(
+            "INSERT INTO class_events (loan_id, on_date, class_before, class_after, reason, cause, \"user\", created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            &[
+                loan.0.into(),
+                (&on).into(),
+                before.as_str().into(),
+                class.as_str().into(),
+                reason.as_str().into(),
+                how.cause.as_str().into(),
+                how.user.into(),
+                how.at.into(),
+            ],
+        )?;
+        db.execute(KEEP_CLASS, &[loan.0.into(), class.as_str().into(), reason.as_str().into()])?;
         moved.push(loan);
     }
     Ok(moved)
 }
 
 /// `note_classes` for one loan.
-pub fn note_class(conn: &Connection, loan: LoanId, at: &StateAt, how: ClassMove<'_>) -> Result<bool> {
-    Ok(!note_classes(conn, &[loan], at, how)?.is_empty())
+pub fn note_class<'a>(db: impl Into<Db<'a>>, loan: LoanId, at: &StateAt, how: ClassMove<'_>) -> Result<bool> {
+    Ok(!note_classes(db, &[loan], at, how)?.is_empty())
 }
 
 /// The baseline, a page at a time: up to `limit` loans after loan id `after` get their class on
 /// `at`'s date as their last recorded one, silently (one recorded already is kept). The last loan
 /// id of the page, `None` when none was left.
-pub fn class_baseline_page(conn: &Connection, at: &StateAt, after: i64, limit: u32) -> Result<Option<i64>> {
-    let rows: Vec<LoanClass> = row::all(
-        &mut *conn
-            .prepare_cached(&format!("{} WHERE s.loan_id > ?1 ORDER BY s.loan_id LIMIT ?2", class_sql(at)))?,
-        params![after, limit],
+pub fn class_baseline_page<'a>(
+    db: impl Into<Db<'a>>,
+    at: &StateAt,
+    after: i64,
+    limit: u32,
+) -> Result<Option<i64>> {
+    let db = db.into();
+    let rows: Vec<LoanClass> = db.rows(
+        &format!("{} WHERE s.loan_id > ?1 ORDER BY s.loan_id LIMIT ?2", class_sql(db, at)),
+        &[after.into(), i64::from(limit).into()],
     )?;
-    let mut keep =
-        conn.prepare_cached("INSERT OR IGNORE INTO class_last (loan_id, class, reason) VALUES (?1, ?2, ?3)")?;
     for r in &rows {
         let (_, class, reason) = r.parts.on(at);
-        keep.execute(params![r.loan, class.as_str(), reason.as_str()])?;
+        db.execute(FIRST_CLASS, &[r.loan.into(), class.as_str().into(), reason.as_str().into()])?;
     }
     Ok(rows.last().map(|r| r.loan))
 }
@@ -165,6 +198,9 @@ const ROLLED_SQL: &str = "SELECT loan_id FROM main.loan_state WHERE rolled_on > 
 const OBSERVED_SQL: &str = "SELECT id FROM loans WHERE observation_until > ?1 AND observation_until <= ?2";
 // A manual class is in force up to and including its end, so it lapses the day after.
 const LAPSED_SQL: &str = "SELECT id FROM loans WHERE manual_class_until >= ?1 AND manual_class_until < ?2";
+// The server's: its snapshot has no schema name, and a comparison is no number there.
+const BAND_SERVER: &str = "SELECT loan_id FROM loan_state WHERE overdue_since IS NOT NULL AND overdue_since > ?1 AND overdue_since <= ?2";
+const ROLLED_SERVER: &str = "SELECT loan_id FROM loan_state WHERE rolled_on > ?1 AND rolled_on <= ?2";
 
 /// The loans whose class can have moved after `since` up to and including `on`, in loan order,
 /// each set an index range: the DPD reached a class edge (a range of `overdue_since` per edge,
@@ -172,28 +208,32 @@ const LAPSED_SQL: &str = "SELECT id FROM loans WHERE manual_class_until >= ?1 AN
 /// plan's changes by the date, or an edit: `loan_state_rolled`), a restructure's observation
 /// ended or a manual class lapsed (`loans_observation_until`, `loans_manual_class_until`).
 /// Every other loan's class on `on` is the one it had on `since`.
-pub fn class_candidates(
-    conn: &Connection,
+pub fn class_candidates<'a>(
+    db: impl Into<Db<'a>>,
     since: NaiveDate,
     on: NaiveDate,
     bands: ClassBands,
 ) -> Result<Vec<LoanId>> {
+    let db = db.into();
+    let (band, rolled) = match db {
+        Db::File(_) => (BAND_SQL, ROLLED_SQL),
+        Db::Server(_) => (BAND_SERVER, ROLLED_SERVER),
+    };
     let mut ids = BTreeSet::new();
     let mut add = |sql: &str, from: String, to: String| -> Result<()> {
-        let mut stmt = conn.prepare_cached(sql)?;
-        for id in stmt.query_map([from, to], |r| r.get::<_, i64>(0))? {
-            ids.insert(id?);
-        }
-        Ok(())
+        db.each::<(i64,)>(sql, &[(&from).into(), (&to).into()], &mut |(id,)| {
+            ids.insert(id);
+            Ok(())
+        })
     };
     for edge in bands.edges() {
         // DPD on a date D is D − overdue_since: it is below the edge on `since` and reaches it
         // by `on` for overdue_since in (since − edge, on − edge].
         let back = |d: NaiveDate| (d - chrono::Duration::days(edge)).to_string();
-        add(BAND_SQL, back(since), back(on))?;
+        add(band, back(since), back(on))?;
     }
     let (since_text, on_text) = (since.to_string(), on.to_string());
-    add(ROLLED_SQL, since_text.clone(), on_text.clone())?;
+    add(rolled, since_text.clone(), on_text.clone())?;
     add(OBSERVED_SQL, since_text.clone(), on_text.clone())?;
     add(LAPSED_SQL, since_text, on_text)?;
     Ok(ids.into_iter().map(LoanId).collect())
@@ -201,25 +241,32 @@ pub fn class_candidates(
 
 /// Every loan of the shared snapshot, in loan order (a whole-book comparison after a policy
 /// change, which has just computed the whole book).
-pub fn snapshot_loan_ids(conn: &Connection) -> Result<Vec<LoanId>> {
-    let mut stmt = conn.prepare_cached("SELECT loan_id FROM main.loan_state ORDER BY loan_id")?;
-    let ids = stmt.query_map([], |r| r.get(0).map(LoanId))?.collect::<rusqlite::Result<_>>()?;
+pub fn snapshot_loan_ids<'a>(db: impl Into<Db<'a>>) -> Result<Vec<LoanId>> {
+    let db = db.into();
+    let sql = match db {
+        Db::File(_) => "SELECT loan_id FROM main.loan_state ORDER BY loan_id",
+        Db::Server(_) => "SELECT loan_id FROM loan_state ORDER BY loan_id",
+    };
+    let mut ids = Vec::new();
+    db.each::<(LoanId,)>(sql, &[], &mut |(id,)| {
+        ids.push(id);
+        Ok(())
+    })?;
     Ok(ids)
 }
 
 /// Loans new to the book take their class on `at`'s date as their last recorded one, silently: a
 /// loan enters the book at its class. Nothing before the first run took the baseline.
-pub fn class_baseline_loans(conn: &Connection, loans: &[LoanId], at: &StateAt) -> Result<()> {
-    if class_run_on(conn)?.is_none() {
+pub fn class_baseline_loans<'a>(db: impl Into<Db<'a>>, loans: &[LoanId], at: &StateAt) -> Result<()> {
+    let db = db.into();
+    if class_run_on(db)?.is_none() {
         return Ok(());
     }
-    let mut read = conn.prepare_cached(&format!("{} WHERE s.loan_id = ?1", class_sql(at)))?;
-    let mut keep =
-        conn.prepare_cached("INSERT OR IGNORE INTO class_last (loan_id, class, reason) VALUES (?1, ?2, ?3)")?;
+    let read = format!("{} WHERE s.loan_id = ?1", class_sql(db, at));
     for &loan in loans {
-        if let Some(r) = row::first::<LoanClass>(&mut read, [loan])? {
+        if let Some(r) = db.first::<LoanClass>(&read, &[loan.0.into()])? {
             let (_, class, reason) = r.parts.on(at);
-            keep.execute(params![r.loan, class.as_str(), reason.as_str()])?;
+            db.execute(FIRST_CLASS, &[r.loan.into(), class.as_str().into(), reason.as_str().into()])?;
         }
     }
     Ok(())

@@ -2,11 +2,11 @@
 //! per customer, each with its valuations (append-only) and its status.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 
 use super::Result;
 use super::book::{CustomerId, LoanId};
-use super::row::{self, Cols, FromRow};
+use super::db::Db;
+use super::row::{Cols, FromRow};
 use super::users::UserId;
 use crate::domain::Money;
 use crate::domain::collateral::{CollateralKind, CollateralStatus};
@@ -84,27 +84,28 @@ impl FromRow for ItemRecord {
     }
 }
 
-pub fn insert_item(conn: &Connection, n: &NewItem<'_>) -> Result<i64> {
-    conn.prepare_cached(
+pub fn insert_item<'a>(db: impl Into<Db<'a>>, n: &NewItem<'_>) -> Result<i64> {
+    let insured_until = n.insured_until.map(|d| d.to_string());
+    let id = db.into().value(
         "INSERT INTO collateral_items (customer_id, loan_id, kind, description, owner, insured_until, created_by, \
-         created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        n.customer,
-        n.loan,
-        n.kind.as_str(),
-        n.description,
-        n.owner,
-        n.insured_until.map(|d| d.to_string()),
-        n.created_by,
-        n.created_at
-    ])?;
-    Ok(conn.last_insert_rowid())
+         created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+        &[
+            n.customer.0.into(),
+            n.loan.map(|l| l.0).into(),
+            n.kind.as_str().into(),
+            n.description.into(),
+            n.owner.into(),
+            insured_until.as_ref().into(),
+            n.created_by.into(),
+            n.created_at.into(),
+        ],
+    )?;
+    id.ok_or_else(|| super::StoreError::Corrupt("a collateral item added without an id".into()))
 }
 
 /// Appends a valuation to an item.
-pub fn insert_valuation(
-    conn: &Connection,
+pub fn insert_valuation<'a>(
+    db: impl Into<Db<'a>>,
     item: i64,
     amount: Money,
     valued_on: NaiveDate,
@@ -112,40 +113,60 @@ pub fn insert_valuation(
     user: Option<UserId>,
     at: &str,
 ) -> Result<i64> {
-    conn.prepare_cached(
+    let valued_on = valued_on.to_string();
+    let id = db.into().value(
         "INSERT INTO collateral_valuations (item_id, amount_cents, valued_on, valuer, user_id, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![item, amount.cents(), valued_on.to_string(), valuer, user, at])?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+        &[
+            item.into(),
+            amount.cents().into(),
+            (&valued_on).into(),
+            valuer.into(),
+            user.map(|u| u.0).into(),
+            at.into(),
+        ],
+    )?;
+    id.ok_or_else(|| super::StoreError::Corrupt("a valuation added without an id".into()))
 }
 
-pub fn set_item_status(conn: &Connection, item: i64, status: CollateralStatus, on: NaiveDate) -> Result<()> {
-    conn.prepare_cached("UPDATE collateral_items SET status = ?2, status_on = ?3 WHERE id = ?1")?
-        .execute(params![item, status.as_str(), on.to_string()])?;
+pub fn set_item_status<'a>(
+    db: impl Into<Db<'a>>,
+    item: i64,
+    status: CollateralStatus,
+    on: NaiveDate,
+) -> Result<()> {
+    let on = on.to_string();
+    db.into().execute(
+        "UPDATE collateral_items SET status = ?2, status_on = ?3 WHERE id = ?1",
+        &[item.into(), status.as_str().into(), (&on).into()],
+    )?;
     Ok(())
 }
 
-pub fn set_item_insurance(conn: &Connection, item: i64, until: Option<NaiveDate>) -> Result<()> {
-    conn.prepare_cached("UPDATE collateral_items SET insured_until = ?2 WHERE id = ?1")?
-        .execute(params![item, until.map(|d| d.to_string())])?;
+pub fn set_item_insurance<'a>(db: impl Into<Db<'a>>, item: i64, until: Option<NaiveDate>) -> Result<()> {
+    let until = until.map(|d| d.to_string());
+    db.into().execute(
+        "UPDATE collateral_items SET insured_until = ?2 WHERE id = ?1",
+        &[item.into(), until.as_ref().into()],
+    )?;
     Ok(())
 }
 
-pub fn item_by_id(conn: &Connection, id: i64) -> Result<Option<ItemRecord>> {
-    row::first(&mut *conn.prepare_cached(&item_sql("x.id = ?1"))?, [id])
+pub fn item_by_id<'a>(db: impl Into<Db<'a>>, id: i64) -> Result<Option<ItemRecord>> {
+    db.into().first(&item_sql("x.id = ?1"), &[id.into()])
 }
 
 /// A customer's items, oldest first.
-pub fn items_of(conn: &Connection, customer: CustomerId) -> Result<Vec<ItemRecord>> {
-    row::all(&mut *conn.prepare_cached(&item_sql("x.customer_id = ?1"))?, [customer])
+pub fn items_of<'a>(db: impl Into<Db<'a>>, customer: CustomerId) -> Result<Vec<ItemRecord>> {
+    db.into().rows(&item_sql("x.customer_id = ?1"), &[customer.0.into()])
 }
 
 /// Items of the whole register (held ones only unless `all`), by customer, at most `limit`.
-pub fn all_items(conn: &Connection, all: bool, limit: Option<u64>) -> Result<Vec<ItemRecord>> {
+pub fn all_items<'a>(db: impl Into<Db<'a>>, all: bool, limit: Option<u64>) -> Result<Vec<ItemRecord>> {
     let sql = format!("{} LIMIT ?2", item_sql("(?1 OR x.status = 'held')"));
-    let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
-    row::all(&mut *conn.prepare_cached(&sql)?, params![all, limit])
+    // No limit: the largest, which both read as none (SQLite's -1 the server refuses).
+    let limit = limit.map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
+    db.into().rows(&sql, &[all.into(), limit.into()])
 }
 
 /// A valuation on record.
@@ -175,26 +196,31 @@ impl FromRow for ValuationRecord {
 }
 
 /// An item's valuations, newest first.
-pub fn valuations_of(conn: &Connection, item: i64) -> Result<Vec<ValuationRecord>> {
-    row::all(
-        &mut *conn.prepare_cached(
-            "SELECT v.id, v.item_id, v.amount_cents, v.valued_on, v.valuer, u.login, v.created_at \
-             FROM collateral_valuations v LEFT JOIN users u ON u.id = v.user_id WHERE v.item_id = ?1 \
-             ORDER BY v.valued_on DESC, v.id DESC",
-        )?,
-        [item],
+pub fn valuations_of<'a>(db: impl Into<Db<'a>>, item: i64) -> Result<Vec<ValuationRecord>> {
+    db.into().rows(
+        "SELECT v.id, v.item_id, v.amount_cents, v.valued_on, v.valuer, u.login, v.created_at \
+         FROM collateral_valuations v LEFT JOIN users u ON u.id = v.user_id WHERE v.item_id = ?1 \
+         ORDER BY v.valued_on DESC, v.id DESC",
+        &[item.into()],
     )
 }
 
 /// The customer's outstanding principal over active loans, as the shared snapshot has it.
-pub fn customer_outstanding(conn: &Connection, customer: CustomerId) -> Result<Money> {
-    let cents: i64 = conn
-        .prepare_cached(
+/// The file names its shared snapshot's schema (`main`, never a scratch table of the session's);
+/// the server has one.
+pub fn customer_outstanding<'a>(db: impl Into<Db<'a>>, customer: CustomerId) -> Result<Money> {
+    let db = db.into();
+    let sql = match db {
+        Db::File(_) => {
             "SELECT coalesce(sum(s.outstanding_principal), 0) FROM loans l JOIN main.loan_state s ON s.loan_id = l.id \
-             WHERE l.customer_id = ?1 AND s.status = 'active'",
-        )?
-        .query_row([customer], |r| r.get(0))?;
-    Ok(Money::from_cents(cents))
+             WHERE l.customer_id = ?1 AND s.status = 'active'"
+        }
+        Db::Server(_) => {
+            "SELECT CAST(coalesce(sum(s.outstanding_principal), 0) AS BIGINT) FROM loans l \
+             JOIN loan_state s ON s.loan_id = l.id WHERE l.customer_id = ?1 AND s.status = 'active'"
+        }
+    };
+    Ok(Money::from_cents(db.value(sql, &[customer.0.into()])?.unwrap_or(0)))
 }
 
 /// What the collateral rules read of a customer's register: the value of the held items with a
@@ -230,12 +256,11 @@ impl FromRow for CoverItem {
 
 /// The cover of every customer with a held item valued, in one pass over the register in
 /// customer order.
-pub fn collateral_cover(conn: &Connection) -> Result<Vec<CollateralCover>> {
-    let mut stmt = conn.prepare_cached(&format!(
+pub fn collateral_cover<'a>(db: impl Into<Db<'a>>) -> Result<Vec<CollateralCover>> {
+    let sql = format!(
         "SELECT x.customer_id, x.status = 'held' AS held, x.insured_until, v.amount_cents, v.valued_on \
          FROM collateral_items x LEFT JOIN collateral_valuations v ON v.id = {LATEST} ORDER BY x.customer_id, x.id"
-    ))?;
-    let mut rows = stmt.query([])?;
+    );
     let mut out: Vec<CollateralCover> = Vec::new();
     // The customer being read: the value and oldest date of its held valued items, its earliest
     // insurance end.
@@ -245,8 +270,7 @@ pub fn collateral_cover(conn: &Connection) -> Result<Vec<CollateralCover>> {
             out.push(CollateralCover { customer, value, valued_on, insured_until });
         }
     };
-    while let Some(r) = rows.next()? {
-        let item = CoverItem::from_row(r)?;
+    db.into().each::<CoverItem>(&sql, &[], &mut |item| {
         if open.as_ref().is_some_and(|o| o.0 != item.customer) {
             close(open.take());
         }
@@ -260,7 +284,8 @@ pub fn collateral_cover(conn: &Connection) -> Result<Vec<CollateralCover>> {
         if let Some(u) = item.insured_until {
             o.3 = Some(o.3.map_or(u, |d| d.min(u)));
         }
-    }
+        Ok(())
+    })?;
     close(open.take());
     Ok(out)
 }

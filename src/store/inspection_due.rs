@@ -6,12 +6,14 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
+use rusqlite::params_from_iter;
 use rusqlite::types::Value;
-use rusqlite::{Connection, params, params_from_iter};
 
 use super::Result;
 use super::book::{CustomerId, LoanId};
-use super::row::{self, Cols, FromRow};
+use super::class_events::state_table;
+use super::db::{Db, Val};
+use super::row::{Cols, FromRow};
 use super::state::StateAt;
 use super::state_row::{CLASS_COLUMNS, ClassParts};
 use super::users::UserId;
@@ -46,18 +48,27 @@ pub struct DueFacts {
 const STANDING: &str = "NOT EXISTS (SELECT 1 FROM inspections n WHERE n.corrects_id = i.id)";
 
 /// The facts of the loans `filter` selects; a book without inspections (a first import) skips
-/// looking them up for each loan.
-fn facts_sql(filter: &str, inspected: bool) -> String {
-    let (first, latest) = if inspected {
-        (
+/// looking them up for each loan. The server's words: flags are its `BOOL` (no `max` of them, no
+/// 0 for false), a `NULL` has a type, and the snapshot no schema name.
+fn facts_sql(db: Db<'_>, filter: &str, inspected: bool) -> String {
+    let server = matches!(db, Db::Server(_));
+    let (first, latest) = match (inspected, server) {
+        (true, false) => (
             format!(
                 "(SELECT coalesce(max(i.kind = 'first'), 0) FROM inspections i WHERE i.loan_id = l.id AND {STANDING})"
             ),
             format!("(SELECT max(i.done_on) FROM inspections i WHERE i.loan_id = l.id AND {STANDING})"),
-        )
-    } else {
-        ("0".to_string(), "NULL".to_string())
+        ),
+        (true, true) => (
+            format!(
+                "(SELECT coalesce(bool_or(i.kind = 'first'), false) FROM inspections i WHERE i.loan_id = l.id AND {STANDING})"
+            ),
+            format!("(SELECT max(i.done_on) FROM inspections i WHERE i.loan_id = l.id AND {STANDING})"),
+        ),
+        (false, false) => ("0".to_string(), "NULL".to_string()),
+        (false, true) => ("false".to_string(), "CAST(NULL AS TEXT)".to_string()),
     };
+    let state = if server { "loan_state" } else { "main.loan_state" };
     format!(
         "SELECT l.id, l.customer_id, c.assignee_id, l.disbursed_on, \
          coalesce(s.status, CASE WHEN l.written_off_on IS NULL THEN 'active' ELSE 'written_off' END) AS status, \
@@ -65,7 +76,7 @@ fn facts_sql(filter: &str, inspected: bool) -> String {
          {first} AS first_done, {latest} AS latest, l.principal_cents, l.collateral, l.guarantor, \
          EXISTS (SELECT 1 FROM watchlist w WHERE w.customer_id = l.customer_id AND w.left_on IS NULL) AS watched, \
          s.loan_id IS NOT NULL AS standing, {CLASS_COLUMNS} \
-         FROM loans l JOIN customers c ON c.id = l.customer_id LEFT JOIN main.loan_state s ON s.loan_id = l.id \
+         FROM loans l JOIN customers c ON c.id = l.customer_id LEFT JOIN {state} s ON s.loan_id = l.id \
          WHERE {filter} ORDER BY l.customer_id, l.id"
     )
 }
@@ -114,39 +125,48 @@ fn facts_at(rows: Vec<Read>, at: &StateAt) -> Vec<DueFacts> {
 
 /// The facts of a customer's loans, in loan order.
 /// DPD and class as of the date asked.
-pub fn due_facts_of_customer(conn: &Connection, customer: CustomerId, at: &StateAt) -> Result<Vec<DueFacts>> {
-    let rows = row::all(&mut *conn.prepare_cached(&facts_sql("l.customer_id = ?1", true))?, [customer])?;
+pub fn due_facts_of_customer<'a>(
+    db: impl Into<Db<'a>>,
+    customer: CustomerId,
+    at: &StateAt,
+) -> Result<Vec<DueFacts>> {
+    let db = db.into();
+    let rows = db.rows(&facts_sql(db, "l.customer_id = ?1", true), &[customer.0.into()])?;
     Ok(facts_at(rows, at))
 }
 
 /// The facts of the loans of up to `customers` customers after customer id `after`, in
 /// customer order (a whole-book schedule reads the book a page at a time). `inspected`: the
 /// book holds inspections to look up (`any_inspection`).
-pub fn due_facts_page(
-    conn: &Connection,
+pub fn due_facts_page<'a>(
+    db: impl Into<Db<'a>>,
     after: i64,
     customers: u32,
     inspected: bool,
     at: &StateAt,
 ) -> Result<Vec<DueFacts>> {
+    let db = db.into();
     let sql = facts_sql(
+        db,
         "l.customer_id IN (SELECT id FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2)",
         inspected,
     );
-    Ok(facts_at(row::all(&mut *conn.prepare_cached(&sql)?, params![after, customers])?, at))
+    Ok(facts_at(db.rows(&sql, &[after.into(), i64::from(customers).into()])?, at))
 }
 
 /// Whether any inspection is on record.
-pub fn any_inspection(conn: &Connection) -> Result<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM inspections)", [], |r| r.get(0))?)
+pub fn any_inspection<'a>(db: impl Into<Db<'a>>) -> Result<bool> {
+    Ok(db.into().value("SELECT EXISTS (SELECT 1 FROM inspections)", &[])?.unwrap_or(false))
 }
 
 /// The customers of these loans, each once.
-pub fn customers_of_loans(conn: &Connection, loans: &[LoanId]) -> Result<Vec<CustomerId>> {
-    let mut stmt = conn.prepare_cached("SELECT customer_id FROM loans WHERE id = ?1")?;
+pub fn customers_of_loans<'a>(db: impl Into<Db<'a>>, loans: &[LoanId]) -> Result<Vec<CustomerId>> {
+    let db = db.into();
     let mut out: Vec<CustomerId> = Vec::new();
     for loan in loans {
-        let c: CustomerId = stmt.query_row([loan], |r| r.get(0))?;
+        let c: CustomerId = db
+            .value("SELECT customer_id FROM loans WHERE id = ?1", &[loan.0.into()])?
+            .ok_or_else(|| super::StoreError::Corrupt(format!("no loan {}", loan.0)))?;
         if !out.contains(&c) {
             out.push(c);
         }
@@ -156,8 +176,8 @@ pub fn customers_of_loans(conn: &Connection, loans: &[LoanId]) -> Result<Vec<Cus
 
 /// Keeps the loan's regular row (`special = 0`) as given, writing only when it changed.
 #[allow(clippy::too_many_arguments)]
-pub fn put_regular(
-    conn: &Connection,
+pub fn put_regular<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     kind: InspectionKind,
     due_on: NaiveDate,
@@ -165,15 +185,25 @@ pub fn put_regular(
     class: RiskClass,
     capped: bool,
 ) -> Result<()> {
-    conn.prepare_cached(
+    let due_on = due_on.to_string();
+    // `IS DISTINCT FROM`: SQLite's `IS NOT` of two values, in words both read.
+    db.into().execute(
         "INSERT INTO inspection_due (loan_id, special, kind, due_on, assignee_id, class, capped) \
          VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (loan_id, special) DO UPDATE SET \
          kind = excluded.kind, due_on = excluded.due_on, assignee_id = excluded.assignee_id, \
          class = excluded.class, capped = excluded.capped \
-         WHERE kind IS NOT excluded.kind OR due_on IS NOT excluded.due_on OR assignee_id IS NOT excluded.assignee_id \
-         OR class IS NOT excluded.class OR capped IS NOT excluded.capped",
-    )?
-    .execute(params![loan, kind.as_str(), due_on.to_string(), assignee, class.as_str(), capped])?;
+         WHERE inspection_due.kind IS DISTINCT FROM excluded.kind OR inspection_due.due_on IS DISTINCT FROM excluded.due_on \
+         OR inspection_due.assignee_id IS DISTINCT FROM excluded.assignee_id \
+         OR inspection_due.class IS DISTINCT FROM excluded.class OR inspection_due.capped IS DISTINCT FROM excluded.capped",
+        &[
+            loan.0.into(),
+            kind.as_str().into(),
+            (&due_on).into(),
+            assignee.map(|u| u.0).into(),
+            class.as_str().into(),
+            capped.into(),
+        ],
+    )?;
     Ok(())
 }
 
@@ -193,28 +223,46 @@ pub struct RegularRow {
 const ROWS_PER_INSERT: usize = 200;
 
 /// Writes regular rows into a schedule that holds none of these loans (a whole book scheduled
-/// into an empty table), a few hundred a statement.
-pub fn insert_regular(conn: &Connection, rows: &[RegularRow]) -> Result<()> {
+/// into an empty table), a few hundred a statement. The server's slots are numbered.
+pub fn insert_regular<'a>(db: impl Into<Db<'a>>, rows: &[RegularRow]) -> Result<()> {
+    let db = db.into();
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let values = vec!["(?, 0, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let values = match db {
+            Db::File(_) => vec!["(?, 0, ?, ?, ?, ?, ?)"; chunk.len()].join(", "),
+            Db::Server(_) => (0..chunk.len())
+                .map(|r| {
+                    let n = r * 6;
+                    format!("(?{}, 0, ?{}, ?{}, ?{}, ?{}, ?{})", n + 1, n + 2, n + 3, n + 4, n + 5, n + 6)
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
         let sql = format!(
             "INSERT INTO inspection_due (loan_id, special, kind, due_on, assignee_id, class, capped) VALUES {values}"
         );
-        let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
-        for r in chunk {
-            args.extend([
-                Value::Integer(r.loan.0),
-                Value::Text(r.kind.as_str().into()),
-                Value::Text(r.due_on.to_string()),
-                r.assignee.map_or(Value::Null, |u| Value::Integer(u.0)),
-                Value::Text(r.class.as_str().into()),
-                Value::Integer(i64::from(r.capped)),
+        let days: Vec<String> = chunk.iter().map(|r| r.due_on.to_string()).collect();
+        let mut args: Vec<Val<'_>> = Vec::with_capacity(chunk.len() * 6);
+        for (r, due_on) in chunk.iter().zip(&days) {
+            args.extend::<[Val<'_>; 6]>([
+                r.loan.0.into(),
+                r.kind.as_str().into(),
+                due_on.into(),
+                r.assignee.map(|u| u.0).into(),
+                r.class.as_str().into(),
+                r.capped.into(),
             ]);
         }
-        if chunk.len() == ROWS_PER_INSERT {
-            conn.prepare_cached(&sql)?.execute(params_from_iter(args))?;
-        } else {
-            conn.prepare(&sql)?.execute(params_from_iter(args))?;
+        match db {
+            Db::File(conn) if chunk.len() == ROWS_PER_INSERT => {
+                conn.prepare_cached(&sql)?.execute(params_from_iter(&args))?;
+            }
+            // A last, shorter statement is not kept among the cached ones.
+            Db::File(conn) => {
+                conn.prepare(&sql)?.execute(params_from_iter(&args))?;
+            }
+            Db::Server(_) => {
+                db.execute(&sql, &args)?;
+            }
         }
     }
     Ok(())
@@ -222,31 +270,31 @@ pub fn insert_regular(conn: &Connection, rows: &[RegularRow]) -> Result<()> {
 
 /// Puts a special inspection on the loan's schedule (one at a time: a second request keeps the
 /// earlier, sooner one).
-pub fn put_special(
-    conn: &Connection,
+pub fn put_special<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     due_on: NaiveDate,
     assignee: Option<UserId>,
     asked_on: NaiveDate,
     reason: &str,
 ) -> Result<bool> {
-    let n = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO inspection_due (loan_id, special, kind, due_on, assignee_id, asked_on, reason) \
-             VALUES (?1, 1, 'special', ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![loan, due_on.to_string(), assignee, asked_on.to_string(), reason])?;
+    let (due_on, asked_on) = (due_on.to_string(), asked_on.to_string());
+    // Two desks asking at once on the server: the key keeps the first, as on the file.
+    let n = db.into().execute(
+        "INSERT INTO inspection_due (loan_id, special, kind, due_on, assignee_id, asked_on, reason) \
+         VALUES (?1, 1, 'special', ?2, ?3, ?4, ?5) ON CONFLICT (loan_id, special) DO NOTHING",
+        &[loan.0.into(), (&due_on).into(), assignee.map(|u| u.0).into(), (&asked_on).into(), reason.into()],
+    )?;
     Ok(n == 1)
 }
 
 /// When and why the loan's special inspection was asked for, if one is on its schedule (by the
 /// schedule's primary key).
-pub fn special_asked(conn: &Connection, loan: LoanId) -> Result<Option<(NaiveDate, String)>> {
-    let row: Option<(Option<String>, Option<String>)> = conn
-        .prepare_cached("SELECT asked_on, reason FROM inspection_due WHERE loan_id = ?1 AND special = 1")?
-        .query_map([loan], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .next()
-        .transpose()?;
+pub fn special_asked<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Option<(NaiveDate, String)>> {
+    let row: Option<(Option<String>, Option<String>)> = db.into().first(
+        "SELECT asked_on, reason FROM inspection_due WHERE loan_id = ?1 AND special = 1",
+        &[loan.0.into()],
+    )?;
     match row {
         Some((Some(day), reason)) => {
             Ok(Some((super::settings::parse_day(&day)?, reason.unwrap_or_default())))
@@ -256,34 +304,37 @@ pub fn special_asked(conn: &Connection, loan: LoanId) -> Result<Option<(NaiveDat
 }
 
 /// When the loan's special inspection was asked for, if one is on its schedule.
-pub fn special_asked_on(conn: &Connection, loan: LoanId) -> Result<Option<NaiveDate>> {
-    let day: Option<Option<String>> = conn
-        .prepare_cached("SELECT asked_on FROM inspection_due WHERE loan_id = ?1 AND special = 1")?
-        .query_map([loan], |r| r.get(0))?
-        .next()
-        .transpose()?;
+pub fn special_asked_on<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Option<NaiveDate>> {
+    let day: Option<Option<String>> = db
+        .into()
+        .value("SELECT asked_on FROM inspection_due WHERE loan_id = ?1 AND special = 1", &[loan.0.into()])?;
     day.flatten().as_deref().map(super::settings::parse_day).transpose()
 }
 
 /// Takes the loan off the schedule: its regular row, its special one, or both (`None`).
-pub fn drop_due(conn: &Connection, loan: LoanId, special: Option<bool>) -> Result<()> {
-    conn.prepare_cached("DELETE FROM inspection_due WHERE loan_id = ?1 AND (?2 IS NULL OR special = ?2)")?
-        .execute(params![loan, special])?;
+pub fn drop_due<'a>(db: impl Into<Db<'a>>, loan: LoanId, special: Option<bool>) -> Result<()> {
+    db.into().execute(
+        "DELETE FROM inspection_due WHERE loan_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR special = ?2)",
+        &[loan.0.into(), special.into()],
+    )?;
     Ok(())
 }
 
 /// Keeps the owner of the loan's rows with the case's (a reassignment).
-pub fn set_due_owner(conn: &Connection, loan: LoanId, to: Option<UserId>) -> Result<()> {
-    conn.prepare_cached("UPDATE inspection_due SET assignee_id = ?2 WHERE loan_id = ?1")?
-        .execute(params![loan, to])?;
+pub fn set_due_owner<'a>(db: impl Into<Db<'a>>, loan: LoanId, to: Option<UserId>) -> Result<()> {
+    db.into().execute(
+        "UPDATE inspection_due SET assignee_id = ?2 WHERE loan_id = ?1",
+        &[loan.0.into(), to.map(|u| u.0).into()],
+    )?;
     Ok(())
 }
 
 /// The customers whose schedule the snapshot has moved from on the date asked: a scheduled loan
 /// no longer active, a routine interval taken for another class than the loan's on the date, an
 /// active loan not scheduled. One pass over the schedule and one over the snapshot's active loans
-/// (a run's, after the book is rolled to its date).
-pub fn customers_out_of_step(conn: &Connection, at: &StateAt) -> Result<Vec<CustomerId>> {
+/// (a run's, after the book is rolled to its date), each read row by row.
+pub fn customers_out_of_step<'a>(db: impl Into<Db<'a>>, at: &StateAt) -> Result<Vec<CustomerId>> {
+    let db = db.into();
     struct Scheduled {
         customer: CustomerId,
         active: bool,
@@ -299,34 +350,34 @@ pub fn customers_out_of_step(conn: &Connection, at: &StateAt) -> Result<Vec<Cust
             Ok(Scheduled { customer, active, routine, class, parts: ClassParts::read(c)? })
         }
     }
-    let t = at.table.name();
+    let t = state_table(db, at);
     let mut out: Vec<CustomerId> = Vec::new();
-    let mut scheduled = conn.prepare(&format!(
+    let scheduled = format!(
         "SELECT l.customer_id, s.status, d.kind = 'routine' AS routine, d.class, {CLASS_COLUMNS} \
          FROM inspection_due d JOIN {t} s ON s.loan_id = d.loan_id JOIN loans l ON l.id = d.loan_id"
-    ))?;
-    let mut rows = scheduled.query([])?;
-    while let Some(r) = rows.next()? {
-        let r = Scheduled::from_row(r)?;
+    );
+    db.each::<Scheduled>(&scheduled, &[], &mut |r| {
         if !r.active || (r.routine && r.class != Some(r.parts.on(at).1)) {
             out.push(r.customer);
         }
-    }
-    let mut unscheduled = conn.prepare(&format!(
+        Ok(())
+    })?;
+    let unscheduled = format!(
         "SELECT l.customer_id FROM {t} s JOIN loans l ON l.id = s.loan_id WHERE s.status = 'active' \
          AND NOT EXISTS (SELECT 1 FROM inspection_due d WHERE d.loan_id = s.loan_id AND d.special = 0)"
-    ))?;
-    for c in unscheduled.query_map([], |r| r.get(0))? {
-        out.push(c?);
-    }
+    );
+    db.each::<(CustomerId,)>(&unscheduled, &[], &mut |(c,)| {
+        out.push(c);
+        Ok(())
+    })?;
     out.sort_unstable();
     out.dedup();
     Ok(out)
 }
 
 /// Whether the schedule holds any row.
-pub fn schedule_is_empty(conn: &Connection) -> Result<bool> {
-    Ok(conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM inspection_due)", [], |r| r.get(0))?)
+pub fn schedule_is_empty<'a>(db: impl Into<Db<'a>>) -> Result<bool> {
+    Ok(db.into().value("SELECT NOT EXISTS (SELECT 1 FROM inspection_due)", &[])?.unwrap_or(true))
 }
 
 /// Which scheduled inspections a list shows.
@@ -403,18 +454,31 @@ fn due_where(f: &DueFilter) -> (String, Vec<Value>) {
 }
 
 /// How many scheduled inspections the filter matches: a count over an index range.
-pub fn count_due(conn: &Connection, f: &DueFilter) -> Result<u64> {
+pub fn count_due<'a>(db: impl Into<Db<'a>>, f: &DueFilter) -> Result<u64> {
     let (clause, args) = due_where(f);
     let sql = format!("SELECT count(*) FROM inspection_due d {clause}");
-    let n: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))?;
+    let n: i64 = db.into().value(&sql, &vals(&args))?.unwrap_or(0);
     Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The values of a statement as its slots take them on either backend.
+fn vals(args: &[Value]) -> Vec<Val<'_>> {
+    args.iter()
+        .map(|v| match v {
+            Value::Integer(i) => Val::Int(*i),
+            Value::Text(t) => Val::Text(t),
+            // `due_where` binds integers and text only.
+            _ => Val::Null,
+        })
+        .collect()
 }
 
 /// The statement and values of a page of the due list, by due date (ties by loan); `reversed`
 /// reads it from the end (a page in the back half of a long list).
 pub fn due_page_sql(f: &DueFilter, limit: Option<u64>, offset: u64, reversed: bool) -> (String, Vec<Value>) {
     let (clause, mut args) = due_where(f);
-    args.push(Value::Integer(limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX))));
+    // No limit: the largest, which both read as none (SQLite's -1 the server refuses).
+    args.push(Value::Integer(limit.map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX))));
     let lim = args.len();
     args.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
     let off = args.len();
@@ -433,8 +497,8 @@ pub fn due_page_sql(f: &DueFilter, limit: Option<u64>, offset: u64, reversed: bo
 }
 
 /// A page of the due list; knowing the list's length, a page in its back half is read from the end.
-pub fn due_page(
-    conn: &Connection,
+pub fn due_page<'a>(
+    db: impl Into<Db<'a>>,
     f: &DueFilter,
     limit: Option<u64>,
     offset: u64,
@@ -451,7 +515,7 @@ pub fn due_page(
         Some((back, n)) => due_page_sql(f, Some(n), back, true),
         None => due_page_sql(f, limit, offset, false),
     };
-    let mut rows: Vec<DueRow> = row::all(&mut *conn.prepare_cached(&sql)?, params_from_iter(args))?;
+    let mut rows: Vec<DueRow> = db.into().rows(&sql, &vals(&args))?;
     if from_end.is_some() {
         rows.reverse();
     }
@@ -459,17 +523,29 @@ pub fn due_page(
 }
 
 /// Which of these loans have an inspection due before `before` (the queue's mark).
-pub fn overdue_among(conn: &Connection, loans: &[LoanId], before: NaiveDate) -> Result<HashSet<LoanId>> {
+/// The loans go in as one JSON array, each backend's own way of reading one.
+pub fn overdue_among<'a>(
+    db: impl Into<Db<'a>>,
+    loans: &[LoanId],
+    before: NaiveDate,
+) -> Result<HashSet<LoanId>> {
     if loans.is_empty() {
         return Ok(HashSet::new());
     }
+    let db = db.into();
     let list = format!("[{}]", loans.iter().map(|l| l.0.to_string()).collect::<Vec<_>>().join(","));
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT loan_id FROM inspection_due WHERE loan_id IN (SELECT value FROM json_each(?1)) \
-         AND due_on < ?2",
-    )?;
-    let rows = stmt.query_map(params![list, before.to_string()], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<HashSet<LoanId>>>()?)
+    let sql = match db {
+        Db::File(_) => {
+            "SELECT DISTINCT loan_id FROM inspection_due WHERE loan_id IN (SELECT value FROM json_each(?1)) \
+             AND due_on < ?2"
+        }
+        Db::Server(_) => {
+            "SELECT DISTINCT loan_id FROM inspection_due WHERE loan_id IN \
+             (SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(CAST(?1 AS TEXT) AS json))) AND due_on < ?2"
+        }
+    };
+    let before = before.to_string();
+    Ok(db.column::<LoanId>(sql, &[(&list).into(), (&before).into()])?.into_iter().collect())
 }
 
 const PENDING: &str = "inspections_pending";
@@ -488,10 +564,20 @@ pub fn schedule_made<'a>(db: impl Into<super::Db<'a>>) -> Result<()> {
 /// The loans with an inspection due before `before` (an index range of the schedule, for the
 /// early-warning signal of an inspection overdue by 30 days: `before` is the date less 30 days),
 /// each once, in loan order.
-pub fn loans_due_before(conn: &Connection, before: NaiveDate) -> Result<Vec<LoanId>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT loan_id FROM inspection_due INDEXED BY inspection_due_on WHERE due_on < ?1 ORDER BY loan_id",
-    )?;
-    let rows = stmt.query_map([before.to_string()], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+pub fn loans_due_before<'a>(db: impl Into<Db<'a>>, before: NaiveDate) -> Result<Vec<LoanId>> {
+    let db = db.into();
+    // The file is told the index; the server chooses.
+    let sql = match db {
+        Db::File(_) => {
+            "SELECT DISTINCT loan_id FROM inspection_due INDEXED BY inspection_due_on WHERE due_on < ?1 ORDER BY loan_id"
+        }
+        Db::Server(_) => "SELECT DISTINCT loan_id FROM inspection_due WHERE due_on < ?1 ORDER BY loan_id",
+    };
+    let before = before.to_string();
+    let mut out = Vec::new();
+    db.each::<(LoanId,)>(sql, &[(&before).into()], &mut |(loan,)| {
+        out.push(loan);
+        Ok(())
+    })?;
+    Ok(out)
 }

@@ -2,11 +2,11 @@
 //! supervisor; a correction is a new record naming the one it corrects.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 
 use super::Result;
 use super::book::LoanId;
-use super::row::{self, Cols, FromRow};
+use super::db::Db;
+use super::row::{Cols, FromRow};
 use super::users::UserId;
 use crate::domain::RiskClass;
 use crate::domain::inspection::{Checklist, Conclusion, InspectionKind, InspectionMode};
@@ -110,49 +110,50 @@ impl FromRow for InspectionRecord {
     }
 }
 
-pub fn insert_inspection(conn: &Connection, n: &NewInspection<'_>) -> Result<i64> {
-    conn.prepare_cached(
+pub fn insert_inspection<'a>(db: impl Into<Db<'a>>, n: &NewInspection<'_>) -> Result<i64> {
+    let (done_on, due_on) = (n.done_on.to_string(), n.due_on.map(|d| d.to_string()));
+    let (recorded_on, review_due) = (n.recorded_on.to_string(), n.review_due.to_string());
+    let id = db.into().value(
         "INSERT INTO inspections (loan_id, kind, mode, done_on, inspector_id, funds, business, collateral, \
          guarantor, findings, conclusion, recommend_class, corrects_id, due_on, recorded_on, review_due, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-    )?
-    .execute(params![
-        n.loan,
-        n.kind.as_str(),
-        n.mode.as_str(),
-        n.done_on.to_string(),
-        n.inspector,
-        n.checklist.funds.as_str(),
-        n.checklist.business.as_str(),
-        n.checklist.collateral.as_str(),
-        n.checklist.guarantor.as_str(),
-        n.findings,
-        n.conclusion.as_str(),
-        n.recommend_class.map(RiskClass::as_str),
-        n.corrects,
-        n.due_on.map(|d| d.to_string()),
-        n.recorded_on.to_string(),
-        n.review_due.to_string(),
-        n.created_at,
-    ])?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING id",
+        &[
+            n.loan.0.into(),
+            n.kind.as_str().into(),
+            n.mode.as_str().into(),
+            (&done_on).into(),
+            n.inspector.map(|u| u.0).into(),
+            n.checklist.funds.as_str().into(),
+            n.checklist.business.as_str().into(),
+            n.checklist.collateral.as_str().into(),
+            n.checklist.guarantor.as_str().into(),
+            n.findings.into(),
+            n.conclusion.as_str().into(),
+            n.recommend_class.map(RiskClass::as_str).into(),
+            n.corrects.into(),
+            due_on.as_ref().into(),
+            (&recorded_on).into(),
+            (&review_due).into(),
+            n.created_at.into(),
+        ],
+    )?;
+    id.ok_or_else(|| super::StoreError::Corrupt("an inspection recorded without an id".into()))
 }
 
-pub fn inspection_by_id(conn: &Connection, id: i64) -> Result<Option<InspectionRecord>> {
-    let sql = format!("SELECT {COLUMNS} WHERE i.id = ?1");
-    row::first(&mut *conn.prepare_cached(&sql)?, [id])
+pub fn inspection_by_id<'a>(db: impl Into<Db<'a>>, id: i64) -> Result<Option<InspectionRecord>> {
+    db.into().first(&format!("SELECT {COLUMNS} WHERE i.id = ?1"), &[id.into()])
 }
 
 /// A loan's inspections, newest first.
-pub fn inspections_of(conn: &Connection, loan: LoanId) -> Result<Vec<InspectionRecord>> {
+pub fn inspections_of<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Vec<InspectionRecord>> {
     let sql = format!("SELECT {COLUMNS} WHERE i.loan_id = ?1 ORDER BY i.done_on DESC, i.id DESC");
-    row::all(&mut *conn.prepare_cached(&sql)?, [loan])
+    db.into().rows(&sql, &[loan.0.into()])
 }
 
 /// Records the review of an inspection not reviewed yet; whether it was (another supervisor may
 /// have reviewed it meanwhile).
-pub fn review_inspection(
-    conn: &Connection,
+pub fn review_inspection<'a>(
+    db: impl Into<Db<'a>>,
     id: i64,
     by: UserId,
     on: NaiveDate,
@@ -160,12 +161,19 @@ pub fn review_inspection(
     comment: &str,
     accepted: Option<RiskClass>,
 ) -> Result<bool> {
-    let n = conn
-        .prepare_cached(
-            "UPDATE inspections SET reviewed_by = ?2, reviewed_on = ?3, reviewed_at = ?4, review_comment = ?5, \
-             accepted_class = ?6 WHERE id = ?1 AND reviewed_at IS NULL",
-        )?
-        .execute(params![id, by, on.to_string(), at, comment, accepted.map(RiskClass::as_str)])?;
+    let on = on.to_string();
+    let n = db.into().execute(
+        "UPDATE inspections SET reviewed_by = ?2, reviewed_on = ?3, reviewed_at = ?4, review_comment = ?5, \
+         accepted_class = ?6 WHERE id = ?1 AND reviewed_at IS NULL",
+        &[
+            id.into(),
+            by.0.into(),
+            (&on).into(),
+            at.into(),
+            comment.into(),
+            accepted.map(RiskClass::as_str).into(),
+        ],
+    )?;
     Ok(n == 1)
 }
 
@@ -184,7 +192,7 @@ pub struct DoneFilter {
 }
 
 /// Recorded inspections, newest first (awaiting review: soonest deadline first).
-pub fn list_inspections(conn: &Connection, f: &DoneFilter) -> Result<Vec<InspectionRecord>> {
+pub fn list_inspections<'a>(db: impl Into<Db<'a>>, f: &DoneFilter) -> Result<Vec<InspectionRecord>> {
     // Stated literally, so the partial index of those awaiting review answers that list.
     let (only, order) = if f.unreviewed {
         (
@@ -195,48 +203,57 @@ pub fn list_inspections(conn: &Connection, f: &DoneFilter) -> Result<Vec<Inspect
         ("", "i.done_on DESC, i.id DESC")
     };
     let sql = format!(
-        "SELECT {COLUMNS} WHERE {only} (?1 IS NULL OR i.inspector_id = ?1) AND (?2 IS NULL OR i.kind = ?2) \
-         AND (?3 IS NULL OR i.done_on >= ?3) AND (?4 IS NULL OR i.done_on <= ?4) ORDER BY {order} LIMIT ?5"
+        "SELECT {COLUMNS} WHERE {only} (CAST(?1 AS BIGINT) IS NULL OR i.inspector_id = ?1) \
+         AND (CAST(?2 AS TEXT) IS NULL OR i.kind = ?2) AND (CAST(?3 AS TEXT) IS NULL OR i.done_on >= ?3) \
+         AND (CAST(?4 AS TEXT) IS NULL OR i.done_on <= ?4) ORDER BY {order} LIMIT ?5"
     );
-    let limit = f.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
-    row::all(
-        &mut *conn.prepare_cached(&sql)?,
-        params![
-            f.inspector,
-            f.kind.map(InspectionKind::as_str),
-            f.from.map(|d| d.to_string()),
-            f.to.map(|d| d.to_string()),
-            limit
+    // No limit: the largest, which both read as none (SQLite's -1 the server refuses).
+    let limit = f.limit.map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
+    let (from, to) = (f.from.map(|d| d.to_string()), f.to.map(|d| d.to_string()));
+    db.into().rows(
+        &sql,
+        &[
+            f.inspector.map(|u| u.0).into(),
+            f.kind.map(InspectionKind::as_str).into(),
+            from.as_ref().into(),
+            to.as_ref().into(),
+            limit.into(),
         ],
     )
 }
 
 /// What a loan's schedule reads of its inspections: a `first` on record, and the latest date of
 /// any kind (records corrected by a later one left out), and a `special` since a date.
-pub fn inspection_facts(conn: &Connection, loan: LoanId) -> Result<(bool, Option<NaiveDate>)> {
-    let (first, latest): (bool, Option<String>) = conn
-        .prepare_cached(
-            "SELECT coalesce(max(kind = 'first'), 0), max(done_on) FROM inspections i WHERE loan_id = ?1 \
-             AND NOT EXISTS (SELECT 1 FROM inspections n WHERE n.corrects_id = i.id)",
+/// The server has no `max` of flags: a `first` on record counts as 1, and the flag is a comparison.
+pub fn inspection_facts<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<(bool, Option<NaiveDate>)> {
+    let (first, latest): (bool, Option<String>) = db
+        .into()
+        .first(
+            "SELECT coalesce(max(CASE WHEN kind = 'first' THEN 1 ELSE 0 END), 0) = 1, max(done_on) FROM inspections i \
+             WHERE loan_id = ?1 AND NOT EXISTS (SELECT 1 FROM inspections n WHERE n.corrects_id = i.id)",
+            &[loan.0.into()],
         )?
-        .query_row([loan], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        .unwrap_or((false, None));
     Ok((first, latest.as_deref().map(super::settings::parse_day).transpose()?))
 }
 
 /// Whether a `special` inspection of the loan is on record done on or after `since`.
-pub fn special_done_since(conn: &Connection, loan: LoanId, since: NaiveDate) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(
+pub fn special_done_since<'a>(db: impl Into<Db<'a>>, loan: LoanId, since: NaiveDate) -> Result<bool> {
+    let since = since.to_string();
+    Ok(db
+        .into()
+        .value(
             "SELECT EXISTS (SELECT 1 FROM inspections WHERE loan_id = ?1 AND kind = 'special' AND done_on >= ?2)",
+            &[loan.0.into(), (&since).into()],
         )?
-        .query_row(params![loan, since.to_string()], |r| r.get(0))?)
+        .unwrap_or(false))
 }
 
 /// Puts a manual class on a loan (a supervisor accepting an inspection's recommendation): a row
 /// of history, and the class in force on the loan for the snapshot's reader.
 #[allow(clippy::too_many_arguments)]
-pub fn set_manual_class(
-    conn: &Connection,
+pub fn set_manual_class<'a>(
+    db: impl Into<Db<'a>>,
     loan: LoanId,
     class: RiskClass,
     from: NaiveDate,
@@ -246,31 +263,38 @@ pub fn set_manual_class(
     by: Option<UserId>,
     at: &str,
 ) -> Result<()> {
-    let until = until.map(|d| d.to_string());
-    conn.prepare_cached(
+    let db = db.into();
+    let (from, until) = (from.to_string(), until.map(|d| d.to_string()));
+    db.execute(
         "INSERT INTO manual_classes (loan_id, class, from_on, until_on, reason, inspection_id, by_user_id, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![loan, class.as_str(), from.to_string(), until, reason, inspection, by, at])?;
-    conn.prepare_cached(
+        &[
+            loan.0.into(),
+            class.as_str().into(),
+            (&from).into(),
+            until.as_ref().into(),
+            reason.into(),
+            inspection.into(),
+            by.map(|u| u.0).into(),
+            at.into(),
+        ],
+    )?;
+    db.execute(
         "UPDATE loans SET manual_class = ?2, manual_class_from = ?3, manual_class_until = ?4, version = version + 1 \
          WHERE id = ?1",
-    )?
-    .execute(params![loan, class.as_str(), from.to_string(), until])?;
+        &[loan.0.into(), class.as_str().into(), (&from).into(), until.as_ref().into()],
+    )?;
     Ok(())
 }
 
 /// The conclusion of a loan's latest inspection (by date, then record; records corrected by a
 /// later one left out): the early-warning signal of an inspection concluding `risk` reads it.
-pub fn latest_conclusion(conn: &Connection, loan: LoanId) -> Result<Option<Conclusion>> {
-    let word: Option<String> = conn
-        .prepare_cached(
-            "SELECT conclusion FROM inspections i WHERE loan_id = ?1 \
-             AND NOT EXISTS (SELECT 1 FROM inspections n WHERE n.corrects_id = i.id) \
-             ORDER BY done_on DESC, id DESC LIMIT 1",
-        )?
-        .query_map([loan], |r| r.get(0))?
-        .next()
-        .transpose()?;
+pub fn latest_conclusion<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Option<Conclusion>> {
+    let word: Option<String> = db.into().value(
+        "SELECT conclusion FROM inspections i WHERE loan_id = ?1 \
+         AND NOT EXISTS (SELECT 1 FROM inspections n WHERE n.corrects_id = i.id) \
+         ORDER BY done_on DESC, id DESC LIMIT 1",
+        &[loan.0.into()],
+    )?;
     word.map(|w| w.parse().map_err(super::row::corrupt("conclusion"))).transpose()
 }

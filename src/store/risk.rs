@@ -4,11 +4,10 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension};
-
 use super::Result;
 use super::book::{CustomerId, LoanId};
-use super::row::Cols;
+use super::class_events::state_table;
+use super::db::Db;
 use super::state::StateAt;
 use super::state_row::{CLASS_COLUMNS, ClassParts};
 use crate::domain::RiskClass;
@@ -26,61 +25,58 @@ pub struct RiskFacts {
     pub other_classes: Vec<RiskClass>,
 }
 
-fn highest(conn: &Connection, sql: &str, id: i64) -> Result<Option<Level>> {
-    let words: Vec<String> =
-        conn.prepare_cached(sql)?.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+fn highest(db: Db<'_>, sql: &str, id: i64) -> Result<Option<Level>> {
+    let words: Vec<String> = db.column(sql, &[id.into()])?;
     Ok(Level::highest(words.iter().filter_map(|w| w.parse().ok())))
 }
 
-/// The risk facts of each loan, on the date `at` asks.
-pub fn risk_facts(conn: &Connection, loans: &[LoanId], at: &StateAt) -> Result<HashMap<LoanId, RiskFacts>> {
+/// The risk facts of each loan, on the date `at` asks (a page of a list's loans, a few
+/// statements each).
+pub fn risk_facts<'a>(
+    db: impl Into<Db<'a>>,
+    loans: &[LoanId],
+    at: &StateAt,
+) -> Result<HashMap<LoanId, RiskFacts>> {
+    let db = db.into();
     let mut out = HashMap::with_capacity(loans.len());
     let others_sql = format!(
         "SELECT {CLASS_COLUMNS} FROM loans l JOIN {} s ON s.loan_id = l.id \
          WHERE l.customer_id = ?1 AND l.id <> ?2 AND s.status = 'active'",
-        at.table.name()
+        state_table(db, at)
     );
     for loan in loans {
-        let customer: Option<CustomerId> = conn
-            .prepare_cached("SELECT customer_id FROM loans WHERE id = ?1")?
-            .query_row([loan], |r| r.get(0))
-            .optional()?;
+        let customer: Option<CustomerId> =
+            db.value("SELECT customer_id FROM loans WHERE id = ?1", &[loan.0.into()])?;
         let Some(customer) = customer else { continue };
         let level = highest(
-            conn,
+            db,
             "SELECT DISTINCT level FROM signals WHERE loan_id = ?1 AND closed_on IS NULL",
             loan.0,
         )?;
         let customer_level = highest(
-            conn,
+            db,
             "SELECT DISTINCT level FROM signals WHERE customer_id = ?1 AND closed_on IS NULL",
             customer.0,
         )?;
-        let watchlist: bool = conn
-            .prepare_cached(
+        let watchlist: bool = db
+            .value(
                 "SELECT EXISTS (SELECT 1 FROM watchlist WHERE customer_id = ?1 AND left_on IS NULL)",
+                &[customer.0.into()],
             )?
-            .query_row([customer], |r| r.get(0))?;
-        let manual: Option<String> = conn
-            .prepare_cached(
-                "SELECT rating FROM customer_ratings WHERE customer_id = ?1 ORDER BY id DESC LIMIT 1",
-            )?
-            .query_row([customer], |r| r.get(0))
-            .optional()?;
-        let mut stmt = conn.prepare_cached(&others_sql)?;
-        let mut rows = stmt.query(rusqlite::params![customer, loan])?;
-        let mut other_classes = Vec::new();
-        while let Some(r) = rows.next()? {
-            let parts = <ClassParts as super::row::FromRow>::read(&mut Cols::new(r))?;
-            other_classes.push(parts.on(at).1);
-        }
+            .unwrap_or(false);
+        let manual: Option<String> = db.value(
+            "SELECT rating FROM customer_ratings WHERE customer_id = ?1 ORDER BY id DESC LIMIT 1",
+            &[customer.0.into()],
+        )?;
+        let others: Vec<ClassParts> = db.rows(&others_sql, &[customer.0.into(), loan.0.into()])?;
+        let other_classes = others.iter().map(|parts| parts.on(at).1).collect();
         out.insert(
             *loan,
             RiskFacts {
                 level,
                 customer_level,
                 watchlist,
-                manual_rating: manual.and_then(|m| m.parse().ok()),
+                manual_rating: manual.and_then(|m| m.parse::<Rating>().ok()),
                 other_classes,
             },
         );

@@ -230,6 +230,13 @@ pub(crate) trait FromRow: Sized {
     }
 }
 
+/// One column, whatever its name (a statement's rows handed over one by one, `Db::each`).
+impl<A: Readable> FromRow for (A,) {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok((c.any()?,))
+    }
+}
+
 /// Two columns, whatever their names.
 impl<A: Readable, B: Readable> FromRow for (A, B) {
     fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
