@@ -484,8 +484,10 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 /// Drops `table`'s own indexes (not those behind a UNIQUE or PRIMARY KEY) and returns the
 /// statements that make them again: a bulk load into an empty table then builds each index with
 /// one sort at the end instead of a million scattered inserts. Inside the load's transaction, so a
-/// failed load gets them back with the rollback.
-pub fn drop_indexes(conn: &Connection, table: &str) -> Result<Vec<String>> {
+/// failed load gets them back with the rollback. On a server nothing is dropped: its first fill
+/// is a copy, which sets its own indexes aside (`pg::copy`).
+pub fn drop_indexes<'a>(db: impl Into<Db<'a>>, table: &str) -> Result<Vec<String>> {
+    let Db::File(conn) = db.into() else { return Ok(Vec::new()) };
     let mut stmt = conn.prepare(
         "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
     )?;
@@ -502,7 +504,8 @@ pub fn drop_indexes(conn: &Connection, table: &str) -> Result<Vec<String>> {
 /// of the page cache and sorts them on helper threads while it reads on: with a bulk load's large
 /// cache an index of a million keys is one run sorted on one thread, so the builds run with a
 /// small cache and two sorter threads (about half the time on two cores), then both are restored.
-pub fn make_indexes(conn: &Connection, statements: &[String]) -> Result<()> {
+pub fn make_indexes<'a>(db: impl Into<Db<'a>>, statements: &[String]) -> Result<()> {
+    let Db::File(conn) = db.into() else { return Ok(()) };
     if statements.is_empty() {
         return Ok(());
     }

@@ -2,10 +2,10 @@
 //! placement, write-offs and agencies, and the contacts and promises of each, through the store
 //! in the load's transaction.
 
+use crate::store::Db;
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::contacts::plan_contacts;
 use super::loans::{PayRef, Security, days, pick_kind, pick_target, plan, security};
@@ -36,7 +36,8 @@ pub(super) struct Team {
 impl Team {
     /// Creates the supervisor and the collectors, keeping any that already exist; each one created
     /// is an audit entry, as `users add` makes.
-    pub(super) fn create(conn: &Connection, at: &str, actor: &str) -> Result<Team> {
+    pub(super) fn create<'a>(conn: impl Into<Db<'a>>, at: &str, actor: &str) -> Result<Team> {
+        let conn = conn.into();
         let ensure = |login: &str, display: &str, role: Role| -> Result<UserId> {
             if let Some(u) = store::user_by_login(conn, login)? {
                 return Ok(u.id);
@@ -110,7 +111,13 @@ impl Generator {
         format!("{day}T{:02}:{:02}:00{}", 9 + minute / 60, minute % 60, self.ctx.offset)
     }
 
-    pub(super) fn loan(&mut self, conn: &Connection, customer: &mut Customer, number: u64) -> Result<()> {
+    pub(super) fn loan<'a>(
+        &mut self,
+        conn: impl Into<Db<'a>>,
+        customer: &mut Customer,
+        number: u64,
+    ) -> Result<()> {
+        let conn = conn.into();
         let as_of = self.ctx.as_of;
         let target = pick_target(&mut self.rng);
         let kind = pick_kind(&mut self.rng, target);

@@ -5,10 +5,10 @@
 //! index of their own), the signals still open, and the loans each customer-wide rule holds
 //! for, found from one pass over the active loans and the register and from the rules' windows.
 
+use crate::store::Db;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::Connection;
 use serde::Serialize;
 
 use super::POLICY_ACTOR;
@@ -48,10 +48,11 @@ pub fn month_ends(on: NaiveDate, n: usize) -> Vec<NaiveDate> {
 /// rules can hold for: the outstanding principal of those that reach the large exposure, with the
 /// cover of those with collateral valued. Two passes (the snapshot's active rows, the register)
 /// instead of queries per customer, which took seconds on a large book.
-fn exposure_facts(
-    conn: &Connection,
+fn exposure_facts<'a>(
+    conn: impl Into<Db<'a>>,
     w: &WarningRules,
 ) -> Result<(Vec<store::ActiveLoan>, BTreeMap<CustomerId, CustomerFacts>)> {
+    let conn = conn.into();
     let loans = store::active_loans(conn)?;
     let mut owed: HashMap<CustomerId, Money> = HashMap::new();
     for l in &loans {
@@ -72,7 +73,12 @@ fn exposure_facts(
 }
 
 /// The customer-wide and inspection rules that hold on `as_of`, by loan (active loans only).
-fn customer_bits(conn: &Connection, policy: &Policy, as_of: NaiveDate) -> Result<BTreeMap<LoanId, u32>> {
+fn customer_bits<'a>(
+    conn: impl Into<Db<'a>>,
+    policy: &Policy,
+    as_of: NaiveDate,
+) -> Result<BTreeMap<LoanId, u32>> {
+    let conn = conn.into();
     let mut bits = customer_facts_bits(conn, policy, as_of)?;
     inspection_overdue_bits(conn, policy, as_of, &mut bits)?;
     Ok(bits)
@@ -82,11 +88,12 @@ fn customer_bits(conn: &Connection, policy: &Policy, as_of: NaiveDate) -> Result
 /// `customer_bits` reads but the inspection schedule. They read the snapshot's active loans, the
 /// collateral register, promises, payments, calls and inspections, none of which a run's class
 /// changes, moves and notices write, so a run reads them beside those phases once it has rolled.
-pub(super) fn customer_facts_bits(
-    conn: &Connection,
+pub(super) fn customer_facts_bits<'a>(
+    conn: impl Into<Db<'a>>,
     policy: &Policy,
     as_of: NaiveDate,
 ) -> Result<BTreeMap<LoanId, u32>> {
+    let conn = conn.into();
     let w = &policy.warnings;
     let (loans, mut facts) = exposure_facts(conn, w)?;
     let grace = policy.promise_grace_days;
@@ -136,12 +143,13 @@ pub(super) fn customer_facts_bits(
 /// Sets the inspection-overdue rule's bit in `bits` where it holds now, and clears it elsewhere:
 /// of the rules `customer_bits` reads, the only one a pass's own writes move (a watchlist entry
 /// or a special inspection reschedules).
-fn inspection_overdue_bits(
-    conn: &Connection,
+fn inspection_overdue_bits<'a>(
+    conn: impl Into<Db<'a>>,
     policy: &Policy,
     as_of: NaiveDate,
     bits: &mut BTreeMap<LoanId, u32>,
 ) -> Result<()> {
+    let conn = conn.into();
     let bit = SignalCode::InspectionOverdue.bit();
     for b in bits.values_mut() {
         *b &= !bit;
@@ -174,14 +182,15 @@ struct Pass<'a> {
 impl Pass<'_> {
     /// Opens and closes the signals of the loans in [from, to) (of `only`, when given), in the
     /// caller's transaction; what it did and the customers it put on the watchlist.
-    fn reconcile(
+    fn reconcile<'a>(
         &self,
-        tx: &Connection,
+        tx: impl Into<Db<'a>>,
         from: i64,
         to: i64,
         extra: &BTreeMap<LoanId, u32>,
         only: Option<&BTreeSet<LoanId>>,
     ) -> Result<(SignalCounts, Vec<CustomerId>)> {
+        let tx = tx.into();
         let (w, as_of) = (&self.policy.warnings, self.as_of);
         let wanted = |l: &LoanId| only.is_none_or(|o| o.contains(l));
         let mut c = SignalCounts::default();

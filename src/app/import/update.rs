@@ -3,6 +3,7 @@
 //! column it has must say what the book says, since terms never change that way (a new rate or
 //! maturity is an extension or a restructure). All or nothing, each changed field audited.
 
+use crate::store::Db;
 use std::collections::HashMap;
 
 use rusqlite::Connection;
@@ -91,7 +92,8 @@ pub(super) fn parse_update_row(row: &Row<'_>) -> Parsed<UpdateRow> {
 
 /// What the book says for a column that is not a contact field, as the checks write it; `None`:
 /// nothing (a file's value then differs).
-fn on_desk(conn: &Connection, loan: &Loan, name: &str) -> Result<Option<String>> {
+fn on_desk<'a>(conn: impl Into<Db<'a>>, loan: &Loan, name: &str) -> Result<Option<String>> {
+    let conn = conn.into();
     let t = &loan.terms;
     Ok(match name {
         "borrower" => Some(loan.borrower.clone()),

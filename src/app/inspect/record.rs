@@ -2,6 +2,7 @@
 //! appended (a correction is a new record naming the old), its review due within the policy's
 //! working days; the loan's next inspection moves at once.
 
+use crate::store::Db;
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -148,11 +149,12 @@ impl Desk {
 
 /// When the inspection an inspection of `kind` answers was due: the loan's special one for a
 /// special inspection, else its regular one.
-fn due_date(
-    conn: &rusqlite::Connection,
+fn due_date<'a>(
+    conn: impl Into<Db<'a>>,
     loan: store::LoanId,
     kind: InspectionKind,
 ) -> Result<Option<NaiveDate>> {
+    let conn = conn.into();
     let filter = store::DueFilter { loan: Some(loan), ..store::DueFilter::default() };
     let special = kind == InspectionKind::Special;
     Ok(store::due_page(conn, &filter, None, 0, None)?

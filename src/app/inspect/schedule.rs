@@ -3,7 +3,7 @@
 //! capped), whole books a page of customers at a time, and after a whole-book refresh only the
 //! customers whose loans changed class or closed.
 
-use rusqlite::Connection;
+use crate::store::Db;
 
 use crate::app::Result;
 use crate::domain::LoanStatus;
@@ -46,7 +46,8 @@ fn customer_rows(loans: &[DueFacts], rules: &InspectionRules) -> Vec<RegularRow>
 
 /// Writes the schedule of one customer's loans: the regular row of each active loan (written
 /// only where it changed), none for the others.
-fn write_customer(conn: &Connection, loans: &[DueFacts], rules: &InspectionRules) -> Result<()> {
+fn write_customer<'a>(conn: impl Into<Db<'a>>, loans: &[DueFacts], rules: &InspectionRules) -> Result<()> {
+    let conn = conn.into();
     for f in loans.iter().filter(|f| f.status != LoanStatus::Active) {
         store::drop_due(conn, f.loan, None)?;
     }
@@ -57,12 +58,13 @@ fn write_customer(conn: &Connection, loans: &[DueFacts], rules: &InspectionRules
 }
 
 /// Schedules these customers' loans again, in the caller's transaction.
-pub(crate) fn reschedule_customers(
-    conn: &Connection,
+pub(crate) fn reschedule_customers<'a>(
+    conn: impl Into<Db<'a>>,
     customers: &[CustomerId],
     rules: &InspectionRules,
     at: &StateAt,
 ) -> Result<()> {
+    let conn = conn.into();
     for c in customers {
         write_customer(conn, &store::due_facts_of_customer(conn, *c, at)?, rules)?;
     }
@@ -70,12 +72,13 @@ pub(crate) fn reschedule_customers(
 }
 
 /// Schedules the customers of these loans again, their classes as of the date asked.
-pub(crate) fn reschedule_loans(
-    conn: &Connection,
+pub(crate) fn reschedule_loans<'a>(
+    conn: impl Into<Db<'a>>,
     loans: &[LoanId],
     rules: &InspectionRules,
     at: &StateAt,
 ) -> Result<()> {
+    let conn = conn.into();
     reschedule_customers(conn, &store::customers_of_loans(conn, loans)?, rules, at)
 }
 
@@ -83,7 +86,12 @@ pub(crate) fn reschedule_loans(
 /// demo, a store made before the schedule, a new policy). Into an empty schedule the rows are
 /// written a few hundred a statement and the indexes built once at the end. The number of loans
 /// read.
-pub(crate) fn schedule_book(conn: &Connection, rules: &InspectionRules, at: &StateAt) -> Result<u64> {
+pub(crate) fn schedule_book<'a>(
+    conn: impl Into<Db<'a>>,
+    rules: &InspectionRules,
+    at: &StateAt,
+) -> Result<u64> {
+    let conn = conn.into();
     let empty = store::schedule_is_empty(conn)?;
     let rebuild = if empty { store::drop_indexes(conn, "inspection_due")? } else { Vec::new() };
     let inspected = store::any_inspection(conn)?;
@@ -112,7 +120,12 @@ pub(crate) fn schedule_book(conn: &Connection, rules: &InspectionRules, at: &Sta
 
 /// After the snapshot is refreshed or rolled to the date asked: schedules again the customers of
 /// loans that closed, were written off, changed class by then or are not scheduled yet.
-pub(crate) fn sync_schedule(conn: &Connection, rules: &InspectionRules, at: &StateAt) -> Result<()> {
+pub(crate) fn sync_schedule<'a>(
+    conn: impl Into<Db<'a>>,
+    rules: &InspectionRules,
+    at: &StateAt,
+) -> Result<()> {
+    let conn = conn.into();
     reschedule_customers(conn, &store::customers_out_of_step(conn, at)?, rules, at)
 }
 

@@ -2,8 +2,8 @@
 //! orange or red signal opens, and due the policy's days after. The early-warning work calls
 //! `ask_special` in its own transaction; the desk and the command line ask through the desk.
 
+use crate::store::Db;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use crate::app::text_in::reason_of;
 use crate::app::{AppError, Desk, Result};
@@ -14,13 +14,14 @@ use crate::store::{self, LoanId};
 /// Puts a special inspection on an active loan's schedule, due the policy's days after
 /// `asked_on`, in the caller's transaction; its due date, or `None` when one is asked for already
 /// (the earlier request stands).
-pub(crate) fn ask_special(
-    conn: &Connection,
+pub(crate) fn ask_special<'a>(
+    conn: impl Into<Db<'a>>,
     loan: LoanId,
     asked_on: NaiveDate,
     reason: &str,
     rules: &InspectionRules,
 ) -> Result<Option<NaiveDate>> {
+    let conn = conn.into();
     let owner = store::loan_by_id(conn, loan)?.and_then(|l| l.assignee_id);
     let due = rules.special_due(asked_on);
     Ok(store::put_special(conn, loan, due, owner, asked_on, reason)?.then_some(due))

@@ -1,6 +1,7 @@
 //! Signals by hand: raised (`warn`), confirmed by the owner, closed by their raiser or a
 //! supervisor, worked with measures; and the list of them (`warnings`).
 
+use crate::store::Db;
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -268,12 +269,13 @@ impl Desk {
 
 /// When the loan's special inspection on the schedule was asked for by this signal: the run's
 /// opening says `signal CODE`, a person's warning or measure `warning ID`.
-fn special_asked_by(
-    conn: &rusqlite::Connection,
+fn special_asked_by<'a>(
+    conn: impl Into<Db<'a>>,
     loan: store::LoanId,
     s: &SignalView,
     code: SignalCode,
 ) -> Result<Option<NaiveDate>> {
+    let conn = conn.into();
     let Some((on, reason)) = store::special_asked(conn, loan)? else { return Ok(None) };
     let by_run = code != SignalCode::Manual && reason == format!("signal {code}");
     let by_hand = reason == format!("warning {}", s.id) || reason.starts_with(&format!("warning {}: ", s.id));

@@ -2,6 +2,7 @@
 //! only by a supervisor's decision with a reason once nothing is open — and the customer rating
 //! (客户分类) with a supervisor's worse-only rating.
 
+use crate::store::Db;
 use serde::Serialize;
 use serde_json::json;
 
@@ -36,11 +37,12 @@ fn reason_text(reason: &str) -> Result<String> {
 }
 
 /// The customer's next inspections again: the watchlist's interval comes or goes.
-fn reschedule(
-    tx: &rusqlite::Connection,
+fn reschedule<'a>(
+    tx: impl Into<Db<'a>>,
     customer: CustomerId,
     with: (StateAt, InspectionRules),
 ) -> Result<()> {
+    let tx = tx.into();
     reschedule_customers(tx, &[customer], &with.1, &with.0)
 }
 
