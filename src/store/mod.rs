@@ -219,6 +219,11 @@ impl Store {
         &self.conn
     }
 
+    /// Where the store's statements run, as every store function takes it.
+    pub fn db(&self) -> Db<'_> {
+        Db::File(&self.conn)
+    }
+
     /// The path (or `:memory:`) the store was opened from, for messages.
     pub fn label(&self) -> &str {
         &self.label
