@@ -8,10 +8,22 @@ use rusqlite::{Connection, params};
 
 use super::Result;
 use super::book::LoanId;
+use super::db::Db;
 use super::row::{self, Cols, FromRow};
 use super::settings::parse_day;
 use super::state::{StateAt, StateTable};
 use crate::domain::{LoanStatus, Money, Product, PromiseStatus, Stage, dpd_on};
+
+/// The snapshot's table as the statements on `db` name it: on the server the shared snapshot is
+/// `loan_state` (no `main` schema) and a session's scratch copy a temporary table, which the
+/// server looks for first.
+pub(super) fn snapshot_table(db: Db<'_>, table: StateTable) -> &'static str {
+    match (db, table) {
+        (Db::File(_), t) => t.name(),
+        (Db::Server(_), StateTable::Shared) => "loan_state",
+        (Db::Server(_), StateTable::Scratch) => "loan_state_scratch",
+    }
+}
 
 /// One loan as a policy run sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
