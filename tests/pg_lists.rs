@@ -8,7 +8,7 @@ use std::cell::RefCell;
 
 use common::TestDesk;
 use duedesk::domain::report::Month;
-use duedesk::store::{self, Db, StateTable, UserId};
+use duedesk::store::{self, Db, StateAt, StateTable, UserId};
 
 fn day(d: &str) -> chrono::NaiveDate {
     duedesk::domain::parse_date(d).expect("date")
@@ -50,8 +50,13 @@ fn edge_rows(db: Db<'_>) {
          '2025-12-01', '2025-12-01T09:00:00+08:00')",
         "INSERT INTO payments (loan_id, paid_on, amount_cents, reference, created_at) \
          VALUES (9001, '2026-02-10', 12345, '付款 1', '2026-02-10T09:00:00+08:00')",
+        // Paid the day its customer was handed on: the new owner's by the end of that day.
+        "INSERT INTO payments (loan_id, paid_on, amount_cents, reference, created_at) \
+         VALUES (1, '2026-02-10', 777, NULL, '2026-02-10T09:00:00+08:00')",
         "INSERT INTO assignments (customer_id, from_user_id, to_user_id, reason, at) \
-         VALUES (1, 9, 3, 'reassign', '2026-02-10T23:59:00+08:00')",
+         VALUES (1, NULL, 4, 'import', '2026-01-05T10:00:00+08:00')",
+        "INSERT INTO assignments (customer_id, from_user_id, to_user_id, reason, at) \
+         VALUES (1, 4, 3, 'reassign', '2026-02-10T23:59:00+08:00')",
         "INSERT INTO contacts (loan_id, customer_id, user_id, at, channel, party, direction, outcome, note) \
          VALUES (1, 1, 5, '2026-02-20T10:00:00+08:00', 'call', 'debtor', 'outbound', 'promise', '答应 还款')",
         "INSERT INTO contacts (loan_id, customer_id, user_id, at, channel, party, direction, outcome, note, \
@@ -103,6 +108,146 @@ fn team_and_scorecard(db: Db<'_>) -> Vec<String> {
     out
 }
 
+/// The month-end history: what is recorded, the list as of a month-end, the aggregates, and a
+/// month-end captured from the snapshot, finished, forgotten and aggregated again.
+fn month_ends(db: Db<'_>) -> Vec<String> {
+    use duedesk::domain::report::{By, FlowKind};
+    use duedesk::store::{MonthEndFilter, RowsWritten, SortKey};
+    let mut out = Vec::new();
+    let (feb, jan) = (month("2026-02"), month("2026-01"));
+    out.push(format!("info: {:?}", store::month_end_info(db, feb)));
+    out.push(format!("no info: {:?}", store::month_end_info(db, month("2099-01"))));
+    out.push(format!("all: {:?}", store::month_ends(db)));
+    out.push(format!("last: {:?}", store::last_month_end(db)));
+    out.push(format!(
+        "through: {:?} {:?}",
+        store::captured_through(db, feb),
+        store::captured_through(db, month("2030-01"))
+    ));
+    let mut watched: Vec<i64> =
+        store::watched_on(db, day("2026-02-28")).expect("watched").into_iter().collect();
+    watched.sort_unstable();
+    out.push(format!("watched: {watched:?}"));
+    let filters = [
+        MonthEndFilter::default(),
+        MonthEndFilter {
+            status: Some(duedesk::domain::LoanStatus::Active),
+            dpd_min: Some(30),
+            ..Default::default()
+        },
+        MonthEndFilter { assignee: Some(UserId(5)), ..Default::default() },
+        MonthEndFilter { assignee: Some(UserId(99)), ..Default::default() },
+    ];
+    for f in filters {
+        for sort in [SortKey::Dpd, SortKey::Overdue, SortKey::Due] {
+            for (limit, offset) in [(None, 0), (Some(7), 0), (Some(5), 20), (None, 140)] {
+                let page = store::month_end_list(db, jan, f, sort, limit, offset);
+                out.push(format!("list {f:?} {sort:?} {limit:?} {offset}: {page:?}"));
+            }
+        }
+    }
+    out.push(format!("refs walked: {:?}", store::customer_refs(db, &[3, 1, 3, 10, 9001])));
+    out.push(format!("refs looked up: {:?}", store::customer_refs(db, &[9001, 2, 99_999])));
+    out.push(format!("no refs: {:?}", store::customer_refs(db, &[])));
+    let aggregates = |out: &mut Vec<String>, m: Month| {
+        out.push(format!(
+            "aggregated {m:?}: {:?} {:?}",
+            store::aggregated(db, m),
+            store::pair_aggregated(db, m)
+        ));
+        for by in [None, Some(By::Branch), Some(By::Product), Some(By::Owner)] {
+            out.push(format!("npl {m:?} {by:?}: {:?}", store::agg_npl(db, m, by)));
+            out.push(format!("cohorts {m:?} {by:?}: {:?}", store::agg_cohorts(db, m, by)));
+            for kind in [FlowKind::Class, FlowKind::Bucket] {
+                out.push(format!("flows {m:?} {by:?} {kind:?}: {:?}", store::agg_flows(db, m, by, kind)));
+            }
+        }
+    };
+    aggregates(&mut out, jan);
+    aggregates(&mut out, feb);
+    // March's month-end from the snapshot, a few loans a page, then finished with its aggregates.
+    let mar = month("2026-03");
+    let at = StateAt::shared(day("2026-03-31"), duedesk::domain::AssessRules::default());
+    let watched = store::watched_on(db, mar.last_day()).expect("watched");
+    let mut after = 0;
+    while let Some(last) = store::capture_page(db, &at, mar, &watched, after, 40).expect("page") {
+        after = last;
+    }
+    out.push(format!("captured: {:?}", store::captured_through(db, mar)));
+    let rows = match db {
+        Db::File(_) => RowsWritten::Committed,
+        Db::Server(_) => RowsWritten::InThisTransaction,
+    };
+    out.push(format!(
+        "finished: {:?}",
+        store::finish_capture(db, mar, "capture", "张伟", "2026-04-01T09:00:00+08:00", rows)
+    ));
+    out.push(format!("info: {:?}", store::month_end_info(db, mar)));
+    aggregates(&mut out, feb);
+    aggregates(&mut out, mar);
+    // Captured again over what is there: the month-end is replaced and aggregated afresh.
+    store::capture_page(db, &at, mar, &watched, 0, 10).expect("again");
+    out.push(format!(
+        "again: {:?}",
+        store::finish_capture(db, mar, "run", "policy", "2026-04-02T09:00:00+08:00", rows)
+    ));
+    out.push(format!("info: {:?}", store::month_end_info(db, mar)));
+    store::forget_month_end(db, feb).expect("forget");
+    out.push(format!("forgotten: {:?} {:?}", store::month_end_info(db, feb), store::last_month_end(db)));
+    aggregates(&mut out, jan);
+    db_exec(db, "UPDATE month_ends SET aggregated = 0 WHERE month IN (202510, 202512)");
+    out.push(format!("pending: {:?}", store::aggregates_pending(db)));
+    store::aggregate_pending(db).expect("aggregate");
+    out.push(format!("pending: {:?}", store::aggregates_pending(db)));
+    aggregates(&mut out, month("2025-10"));
+    aggregates(&mut out, month("2025-12"));
+    out
+}
+
+/// The users and settings the audit log vouches for: the baseline written once, and the tables
+/// replayed from the log and compared, whole and tampered with.
+fn audit_state(db: Db<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let entries = |db: Db<'_>| {
+        store::list_audit(db, &store::AuditFilter { loan: None, actor: None, since: None, limit: 100_000 })
+            .expect("log")
+    };
+    // Entries counted from the last one before, which the file's log has one later than the
+    // server's (the copy's own entry).
+    let base = entries(db).first().map_or(0, |e| e.id);
+    let replayed = |db: Db<'_>| {
+        let mut replay = store::Replay::default();
+        for row in entries(db).iter().rev() {
+            replay.apply(row);
+        }
+        match replay.compare(db).expect("compare") {
+            None => "whole".to_string(),
+            Some(b) => {
+                let after = if b.id > 0 { b.id - base } else { 0 };
+                let why = b.why.replace(&format!("entry {}", b.id), &format!("entry +{after}"));
+                format!("+{after} {:?} {why}", b.kind)
+            }
+        }
+    };
+    out.push(format!("pending: {:?}", store::baseline_pending(db)));
+    out.push(format!("compare: {}", replayed(db)));
+    db_exec(db, "DELETE FROM meta WHERE key = 'audit_state_vouched'");
+    out.push(format!("pending: {:?}", store::baseline_pending(db)));
+    store::write_baseline(db).expect("baseline");
+    store::write_baseline(db).expect("once only");
+    out.push(format!("pending: {:?}", store::baseline_pending(db)));
+    // The file's log has one entry more, the copy's own, recorded after it.
+    let last: Vec<_> = entries(db).into_iter().take(1).map(|e| (e.actor, e.action, e.detail)).collect();
+    out.push(format!("baseline: {last:?}"));
+    out.push(format!("compare: {}", replayed(db)));
+    db_exec(db, "UPDATE users SET role = 'admin' WHERE login = 'wang.fang'");
+    out.push(format!("compare: {}", replayed(db)));
+    db_exec(db, "UPDATE users SET role = 'collector' WHERE login = 'wang.fang'");
+    db_exec(db, "INSERT INTO settings (key, value) VALUES ('分行', '浦东')");
+    out.push(format!("compare: {}", replayed(db)));
+    out
+}
+
 fn assert_alike(what: &str, on_file: &[String], on_server: &[String]) {
     assert_eq!(on_file.len(), on_server.len(), "{what}");
     for (f, s) in on_file.iter().zip(on_server) {
@@ -122,4 +267,30 @@ fn the_team_and_scorecard_figures_answer_alike_on_a_file_and_on_the_server() {
     assert!(figures.iter().any(|l| l.contains("陈静")), "{figures:?}");
     assert!(figures.iter().any(|l| l.contains("(2026-02-10, None, Money(12345))")), "{figures:?}");
     assert_alike("team and scorecard", &figures, &team_and_scorecard(on_server));
+}
+
+#[test]
+fn the_month_end_history_and_its_aggregates_answer_alike_on_a_file_and_on_the_server() {
+    let Some((desk, server)) = book("month_ends") else { return };
+    let file = rusqlite::Connection::open(&desk.db).expect("open");
+    let client = RefCell::new(server.client());
+    let (on_file, on_server) = (Db::from(&file), Db::Server(&client));
+    edge_rows(on_file);
+    edge_rows(on_server);
+    let history = month_ends(on_file);
+    assert!(history.iter().any(|l| l.starts_with("list") && l.contains("DL")), "{history:?}");
+    assert!(history.iter().any(|l| l.starts_with("npl") && l.contains("NplPoint")), "{history:?}");
+    assert_alike("month-ends", &history, &month_ends(on_server));
+
+    // The baseline is written in a transaction, as a store's opening writes it.
+    let tx = file.unchecked_transaction().expect("transaction");
+    let vouched = audit_state(Db::from(&tx));
+    tx.commit().expect("commit");
+    let mut client = client.into_inner();
+    let tx = RefCell::new(client.transaction().expect("transaction"));
+    let on_server = audit_state(Db::Server(&tx));
+    tx.into_inner().commit().expect("commit");
+    assert!(vouched.iter().any(|l| l.contains("state_baseline")), "{vouched:?}");
+    assert!(vouched.iter().any(|l| l.contains("'wang.fang' is admin")), "{vouched:?}");
+    assert_alike("audit state", &vouched, &on_server);
 }
