@@ -248,6 +248,48 @@ fn audit_state(db: Db<'_>) -> Vec<String> {
     out
 }
 
+/// What an escalation run reads, and a run's move undone.
+fn escalation(db: Db<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let rules = duedesk::domain::AssessRules::default();
+    db_exec(
+        db,
+        "INSERT INTO holds (loan_id, kind, from_on, until_on, reason, created_at) \
+         VALUES (8, 'dispute', '2026-02-20', '2026-03-20', '争议 中', '2026-02-20T09:00:00+08:00')",
+    );
+    for on in ["2026-03-01", "2026-06-15"] {
+        let at = StateAt::shared(day(on), rules);
+        let held = store::held_on(db, day(on)).expect("held");
+        let mut after = 0;
+        loop {
+            let page = store::escalation_page(db, at, &held, after, 17).expect("page");
+            let Some(last) = page.last() else { break };
+            after = last.loan.0;
+            out.push(format!("page {on}: {page:?}"));
+        }
+    }
+    let mut first = day("2026-03-01");
+    for _ in 0..24 {
+        out.push(format!("maturity {first}: {:?}", store::maturity_due(db, StateAt::shared(first, rules))));
+        first = first.checked_add_months(chrono::Months::new(1)).expect("month");
+    }
+    out.push(format!("loans: {:?}", store::snapshot_loans(db, StateTable::Shared)));
+    for actor in ["policy", "nobody"] {
+        out.push(format!("last change {actor}: {:?}", store::last_stage_change_as_of(db, actor)));
+    }
+    let moves = store::run_moves(db, "policy", day("2026-03-01"), 1000).expect("moves");
+    out.push(format!("moves: {moves:?}"));
+    out.push(format!("a few: {:?}", store::run_moves(db, "policy", day("2026-03-01"), 3)));
+    out.push(format!("none: {:?}", store::run_moves(db, "policy", day("2020-01-01"), 3)));
+    for m in moves.iter().take(2) {
+        store::mark_undone(db, m.event, "2026-03-02T09:00:00+08:00").expect("undone");
+    }
+    out.push(format!("after undoing: {:?}", store::run_moves(db, "policy", day("2026-03-01"), 3)));
+    db_exec(db, "UPDATE stage_events SET undone_at = '2026-03-02T09:00:00+08:00' WHERE actor = 'policy'");
+    out.push(format!("all undone: {:?}", store::last_stage_change_as_of(db, "policy")));
+    out
+}
+
 fn assert_alike(what: &str, on_file: &[String], on_server: &[String]) {
     assert_eq!(on_file.len(), on_server.len(), "{what}");
     for (f, s) in on_file.iter().zip(on_server) {
@@ -293,4 +335,19 @@ fn the_month_end_history_and_its_aggregates_answer_alike_on_a_file_and_on_the_se
     assert!(vouched.iter().any(|l| l.contains("state_baseline")), "{vouched:?}");
     assert!(vouched.iter().any(|l| l.contains("'wang.fang' is admin")), "{vouched:?}");
     assert_alike("audit state", &vouched, &on_server);
+}
+
+#[test]
+fn an_escalation_runs_reads_answer_alike_on_a_file_and_on_the_server() {
+    let Some((desk, server)) = book("escalation") else { return };
+    let file = rusqlite::Connection::open(&desk.db).expect("open");
+    let client = RefCell::new(server.client());
+    let read = escalation(Db::from(&file));
+    assert!(
+        read.iter().any(|l| l.starts_with("page 2026-03-01") && l.contains("promise_amount: Some")),
+        "{read:?}"
+    );
+    assert!(read.iter().any(|l| l.contains("held_until: Some(2026-03-20)")), "{read:?}");
+    assert!(read.iter().any(|l| l.starts_with("maturity") && l.contains("MaturityRow")), "{read:?}");
+    assert_alike("escalation", &read, &escalation(Db::Server(&client)));
 }
