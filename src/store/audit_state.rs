@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::Result;
 use super::audit::{AuditRow, BreakKind, BrokenLink, ChainCheck, append_audit, verify_audit};
+use super::db::Db;
 use super::settings::{all_settings, meta_get, meta_set};
 use super::users::list_users;
 
@@ -92,7 +93,8 @@ impl Replay {
     }
 
     /// The first difference between the tables and the log, as a broken link.
-    pub fn compare(&self, conn: &Connection) -> Result<Option<BrokenLink>> {
+    pub fn compare<'a>(&self, db: impl Into<Db<'a>>) -> Result<Option<BrokenLink>> {
+        let db = db.into();
         let outside = |id: i64, what: String| {
             let by = if id > 0 { format!("audit entry {id}") } else { "no audit entry".into() };
             Some(BrokenLink {
@@ -101,7 +103,7 @@ impl Replay {
                 kind: BreakKind::State,
             })
         };
-        let users = list_users(conn)?;
+        let users = list_users(db)?;
         for u in &users {
             let Some(d) = self.users.get(&u.login) else {
                 return Ok(outside(
@@ -148,7 +150,7 @@ impl Replay {
         }
         let mut logged: BTreeMap<&str, (Option<&str>, i64)> =
             self.settings.iter().map(|(k, (v, e))| (k.as_str(), (v.as_deref(), *e))).collect();
-        for (key, value) in &all_settings(conn)? {
+        for (key, value) in &all_settings(db)? {
             match logged.remove(key.as_str()) {
                 Some((Some(v), _)) if v == value => {}
                 Some((_, entry)) => {
@@ -187,18 +189,27 @@ pub fn verify_audit_and_state(conn: &Connection, progress: &mut dyn FnMut(u64)) 
 }
 
 /// Whether the log has yet to vouch for the users and settings (read without the write lock).
-pub(crate) fn baseline_pending(conn: &Connection) -> Result<bool> {
-    Ok(meta_get(conn, VOUCHED)?.is_none())
+pub fn baseline_pending<'a>(db: impl Into<Db<'a>>) -> Result<bool> {
+    Ok(meta_get(db, VOUCHED)?.is_none())
 }
+
+/// The server's advisory lock under which a desk looks whether the baseline is written and writes
+/// it (two desks opening a book at once would each write one; the file's writer is alone).
+const BASELINE_LOCK: i64 = 0x6475_6564_6573_6b42;
 
 /// Vouches once for the users and settings a store holds from before the log did: one entry of
 /// them all as they are. A new store has none, and only takes note.
-pub(crate) fn write_baseline(conn: &Connection) -> Result<()> {
-    if !baseline_pending(conn)? {
+pub fn write_baseline<'a>(db: impl Into<Db<'a>>) -> Result<()> {
+    let db = db.into();
+    if let Db::Server(session) = db {
+        debug_assert!(session.in_transaction(), "the baseline is written inside a transaction");
+        db.execute("SELECT pg_advisory_xact_lock(?1)", &[BASELINE_LOCK.into()])?;
+    }
+    if !baseline_pending(db)? {
         return Ok(());
     }
-    let users = list_users(conn)?;
-    let settings = all_settings(conn)?;
+    let users = list_users(db)?;
+    let settings = all_settings(db)?;
     if !users.is_empty() || !settings.is_empty() {
         let detail = json!({
             "users": users.iter().map(|u| json!({
@@ -207,9 +218,9 @@ pub(crate) fn write_baseline(conn: &Connection) -> Result<()> {
             "settings": settings.into_iter().map(|(k, v)| (k, Value::String(v))).collect::<serde_json::Map<_, _>>(),
         });
         let at = chrono::Local::now().fixed_offset().to_rfc3339();
-        append_audit(conn, &at, "duedesk", "state_baseline", "store", None, &detail.to_string())?;
+        append_audit(db, &at, "duedesk", "state_baseline", "store", None, &detail.to_string())?;
     }
-    meta_set(conn, VOUCHED, "1")
+    meta_set(db, VOUCHED, "1")
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use assign::*;
 pub use audit::*;
-pub use audit_state::verify_audit_and_state;
+pub use audit_state::{Replay, baseline_pending, verify_audit_and_state, write_baseline};
 pub use book::*;
 pub use casework::*;
 pub use class_events::*;

@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{Connection, params};
-
 use super::Result;
+use super::db::Db;
 use super::month_end::{code, month_end_info};
 use super::month_rows::{RowsAsked, month_rows_each};
+use super::row::{Cols, FromRow};
 use crate::domain::Money;
 use crate::domain::report::{
     By, Cohort, Flow, FlowKind, Month, MonthRow, NplPoint, cohorts, group_rows, grouped_flows_each, npl_point,
@@ -17,23 +17,27 @@ use crate::domain::report::{
 
 /// Marks a month-end's capture complete, with its aggregates and the flows from the month-end
 /// before it and to the one after it written in the same transaction.
-pub fn finish_capture(
-    conn: &Connection,
+pub fn finish_capture<'a>(
+    db: impl Into<Db<'a>>,
     month: Month,
     source: &str,
     actor: &str,
     at: &str,
     rows: RowsWritten,
 ) -> Result<u64> {
-    let loans: i64 = conn
-        .prepare_cached("SELECT count(*) FROM month_end WHERE month = ?1")?
-        .query_row([month.key()], |r| r.get(0))?;
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO month_ends (month, as_of, source, actor, loans, captured_at, full_rows) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)",
-    )?
-    .execute(params![month.key(), month.last_day().to_string(), source, actor, loans, at])?;
-    aggregate_month(conn, month, true, rows)?;
+    let db = db.into();
+    let loans: i64 =
+        db.value("SELECT count(*) FROM month_end WHERE month = ?1", &[month.key().into()])?.unwrap_or(0);
+    // In place of any row before, as a new one: not aggregated until the aggregates below are.
+    let as_of = month.last_day().to_string();
+    db.execute(
+        "INSERT INTO month_ends (month, as_of, source, actor, loans, captured_at, full_rows) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1) ON CONFLICT (month) DO UPDATE SET as_of = excluded.as_of, \
+         source = excluded.source, actor = excluded.actor, loans = excluded.loans, \
+         captured_at = excluded.captured_at, full_rows = excluded.full_rows, aggregated = excluded.aggregated",
+        &[month.key().into(), (&as_of).into(), source.into(), actor.into(), loans.into(), at.into()],
+    )?;
+    aggregate_month(db, month, true, rows)?;
     Ok(u64::try_from(loans).unwrap_or(0))
 }
 
@@ -47,10 +51,11 @@ pub enum RowsWritten {
 }
 
 /// Forgets a month-end (to capture it again).
-pub fn forget_month_end(conn: &Connection, month: Month) -> Result<()> {
-    conn.execute("DELETE FROM month_ends WHERE month = ?1", [month.key()])?;
-    conn.execute("DELETE FROM month_end WHERE month = ?1", [month.key()])?;
-    forget_aggregates(conn, month)
+pub fn forget_month_end<'a>(db: impl Into<Db<'a>>, month: Month) -> Result<()> {
+    let db = db.into();
+    db.execute("DELETE FROM month_ends WHERE month = ?1", &[month.key().into()])?;
+    db.execute("DELETE FROM month_end WHERE month = ?1", &[month.key().into()])?;
+    forget_aggregates(db, month)
 }
 
 /// A group's aggregates of one kind, `None` the whole book.
@@ -81,34 +86,32 @@ fn group_from(by: Option<By>, grp: String) -> Option<String> {
 }
 
 /// Whether the month-end's aggregates are written.
-pub fn aggregated(conn: &Connection, month: Month) -> Result<bool> {
-    let on: Option<i64> = conn
-        .prepare_cached("SELECT aggregated FROM month_ends WHERE month = ?1")?
-        .query_row([month.key()], |r| r.get(0))
-        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+pub fn aggregated<'a>(db: impl Into<Db<'a>>, month: Month) -> Result<bool> {
+    let on: Option<i64> =
+        db.into().value("SELECT aggregated FROM month_ends WHERE month = ?1", &[month.key().into()])?;
     Ok(on == Some(1))
 }
 
 /// Whether the flows from `m1` to the month after it are written: both month-ends aggregated.
-pub fn pair_aggregated(conn: &Connection, m1: Month) -> Result<bool> {
-    Ok(aggregated(conn, m1)? && aggregated(conn, m1.plus(1))?)
+pub fn pair_aggregated<'a>(db: impl Into<Db<'a>>, m1: Month) -> Result<bool> {
+    let db = db.into();
+    Ok(aggregated(db, m1)? && aggregated(db, m1.plus(1))?)
 }
 
 /// Month-ends recorded without their aggregates (a store from before them), oldest first.
-pub fn aggregates_pending(conn: &Connection) -> Result<Vec<Month>> {
-    let keys: Vec<i64> = conn
-        .prepare_cached("SELECT month FROM month_ends WHERE aggregated = 0 ORDER BY month")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+pub fn aggregates_pending<'a>(db: impl Into<Db<'a>>) -> Result<Vec<Month>> {
+    let keys: Vec<i64> =
+        db.into().column("SELECT month FROM month_ends WHERE aggregated = 0 ORDER BY month", &[])?;
     Ok(keys.into_iter().filter_map(Month::from_key).collect())
 }
 
 /// Writes the aggregates of every month-end recorded without them, oldest first.
-pub fn aggregate_pending(conn: &Connection) -> Result<()> {
-    let pending = aggregates_pending(conn)?;
+pub fn aggregate_pending<'a>(db: impl Into<Db<'a>>) -> Result<()> {
+    let db = db.into();
+    let pending = aggregates_pending(db)?;
     for &month in &pending {
         // A pending month after this one writes the pair with it itself.
-        aggregate_month(conn, month, !pending.contains(&month.plus(1)), RowsWritten::InThisTransaction)?;
+        aggregate_month(db, month, !pending.contains(&month.plus(1)), RowsWritten::InThisTransaction)?;
     }
     Ok(())
 }
@@ -116,10 +119,16 @@ pub fn aggregate_pending(conn: &Connection) -> Result<()> {
 /// Writes a complete month-end's aggregates, in place of any it had, and the flows from the
 /// month-end before it (if recorded) and, with `next`, to the one after it (if recorded), then
 /// marks it aggregated.
-pub fn aggregate_month(conn: &Connection, month: Month, next: bool, rows_are: RowsWritten) -> Result<()> {
+pub fn aggregate_month<'a>(
+    db: impl Into<Db<'a>>,
+    month: Month,
+    next: bool,
+    rows_are: RowsWritten,
+) -> Result<()> {
+    let db = db.into();
     let (prev, after) = (month.plus(-1), month.plus(1));
-    let with_prev = month_end_info(conn, prev)?.is_some();
-    let with_next = next && month_end_info(conn, after)?.is_some();
+    let with_prev = month_end_info(db, prev)?.is_some();
+    let with_next = next && month_end_info(db, after)?.is_some();
     // The month-end and those beside it read side by side; the one after only as far as the
     // flows into it need (its state, not its groups).
     let mut asks = vec![(month, RowsAsked::WHOLE)];
@@ -129,98 +138,101 @@ pub fn aggregate_month(conn: &Connection, month: Month, next: bool, rows_are: Ro
     if with_next {
         asks.push((after, RowsAsked::part(None, false)));
     }
-    let mut read = month_rows_each(conn, &asks, rows_are == RowsWritten::Committed)?.into_iter();
+    let mut read = month_rows_each(db, &asks, rows_are == RowsWritten::Committed)?.into_iter();
     let rows = read.next().unwrap_or_default();
     let (prev_rows, next_rows) =
         (with_prev.then(|| read.next()).flatten(), with_next.then(|| read.next()).flatten());
-    forget_own(conn, month)?;
+    forget_own(db, month)?;
     for by in groupings() {
-        write_month(conn, month, by, &rows)?;
+        write_month(db, month, by, &rows)?;
     }
-    conn.execute("DELETE FROM month_agg_flow WHERE month = ?1", [prev.key()])?;
+    db.execute("DELETE FROM month_agg_flow WHERE month = ?1", &[prev.key().into()])?;
     if let Some(prev_rows) = prev_rows {
-        write_flows(conn, prev, &prev_rows, &rows)?;
+        write_flows(db, prev, &prev_rows, &rows)?;
     }
     if next {
-        conn.execute("DELETE FROM month_agg_flow WHERE month = ?1", [month.key()])?;
+        db.execute("DELETE FROM month_agg_flow WHERE month = ?1", &[month.key().into()])?;
         if let Some(next_rows) = next_rows {
-            write_flows(conn, month, &rows, &next_rows)?;
+            write_flows(db, month, &rows, &next_rows)?;
         }
     }
-    conn.execute("UPDATE month_ends SET aggregated = 1 WHERE month = ?1", [month.key()])?;
+    db.execute("UPDATE month_ends SET aggregated = 1 WHERE month = ?1", &[month.key().into()])?;
     Ok(())
 }
 
-fn forget_own(conn: &Connection, month: Month) -> Result<()> {
+fn forget_own(db: Db<'_>, month: Month) -> Result<()> {
     for table in ["month_agg_npl", "month_agg_cohort"] {
-        conn.execute(&format!("DELETE FROM {table} WHERE month = ?1"), [month.key()])?;
+        db.execute(&format!("DELETE FROM {table} WHERE month = ?1"), &[month.key().into()])?;
     }
     Ok(())
 }
 
 /// Forgets a month-end's aggregates and the flows from and to it.
-pub(super) fn forget_aggregates(conn: &Connection, month: Month) -> Result<()> {
-    forget_own(conn, month)?;
-    conn.execute("DELETE FROM month_agg_flow WHERE month IN (?1, ?2)", [month.plus(-1).key(), month.key()])?;
+pub(super) fn forget_aggregates(db: Db<'_>, month: Month) -> Result<()> {
+    forget_own(db, month)?;
+    db.execute(
+        "DELETE FROM month_agg_flow WHERE month IN (?1, ?2)",
+        &[month.plus(-1).key().into(), month.key().into()],
+    )?;
     Ok(())
 }
 
-fn write_month(conn: &Connection, month: Month, by: Option<By>, rows: &[MonthRow]) -> Result<()> {
+fn write_month(db: Db<'_>, month: Month, by: Option<By>, rows: &[MonthRow]) -> Result<()> {
     let groups = group_rows(by, rows);
     let g = grouping_code(by);
-    let mut npl = conn.prepare_cached(
-        "INSERT INTO month_agg_npl (month, grouping, grp, loans, outstanding, npl_loans, npl_outstanding) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    let mut cohort = conn.prepare_cached(
-        "INSERT INTO month_agg_cohort (month, grouping, grp, cohort, loans, disbursed, bad) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
     for (group, rows) in &groups {
         let p = npl_point(month, rows.iter().copied());
-        npl.execute(params![
-            month.key(),
-            g,
-            grp(group),
-            count(p.loans),
-            p.outstanding.cents(),
-            count(p.npl_loans),
-            p.npl_outstanding.cents()
-        ])?;
+        db.execute(
+            "INSERT INTO month_agg_npl (month, grouping, grp, loans, outstanding, npl_loans, npl_outstanding) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &[
+                month.key().into(),
+                g.into(),
+                grp(group).into(),
+                count(p.loans).into(),
+                p.outstanding.cents().into(),
+                count(p.npl_loans).into(),
+                p.npl_outstanding.cents().into(),
+            ],
+        )?;
         for c in cohorts(rows.iter().copied()) {
-            cohort.execute(params![
-                month.key(),
-                g,
-                grp(group),
-                c.cohort.key(),
-                count(c.loans),
-                c.disbursed.cents(),
-                c.bad.cents()
-            ])?;
+            db.execute(
+                "INSERT INTO month_agg_cohort (month, grouping, grp, cohort, loans, disbursed, bad) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                &[
+                    month.key().into(),
+                    g.into(),
+                    grp(group).into(),
+                    c.cohort.key().into(),
+                    count(c.loans).into(),
+                    c.disbursed.cents().into(),
+                    c.bad.cents().into(),
+                ],
+            )?;
         }
     }
     Ok(())
 }
 
-fn write_flows(conn: &Connection, m1: Month, rows1: &[MonthRow], rows2: &[MonthRow]) -> Result<()> {
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO month_agg_flow (month, kind, grouping, grp, from_rank, to_rank, count, principal) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
+fn write_flows(db: Db<'_>, m1: Month, rows1: &[MonthRow], rows2: &[MonthRow]) -> Result<()> {
     let bys: Vec<Option<By>> = groupings().collect();
     for (by, kind, groups) in grouped_flows_each(rows1, rows2, &bys, &KINDS) {
         for (group, flows) in groups {
             for f in flows {
-                insert.execute(params![
-                    m1.key(),
-                    kind_code(kind),
-                    grouping_code(by),
-                    grp(&group),
-                    kind.rank(f.from) as i64,
-                    kind.rank(f.to) as i64,
-                    count(f.count),
-                    f.principal.cents()
-                ])?;
+                db.execute(
+                    "INSERT INTO month_agg_flow (month, kind, grouping, grp, from_rank, to_rank, count, principal) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    &[
+                        m1.key().into(),
+                        kind_code(kind).into(),
+                        grouping_code(by).into(),
+                        grp(&group).into(),
+                        (kind.rank(f.from) as i64).into(),
+                        (kind.rank(f.to) as i64).into(),
+                        count(f.count).into(),
+                        f.principal.cents().into(),
+                    ],
+                )?;
             }
         }
     }
@@ -235,57 +247,78 @@ fn uncount(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
+/// A stored aggregate's row: its group's word and four integers, as each table names them.
+struct AggRow {
+    grp: String,
+    n: [i64; 4],
+}
+
+/// Reads `grp` then the four columns named in `names`, in order.
+fn agg_row(c: &mut Cols<'_, '_>, names: [&str; 4]) -> Result<AggRow> {
+    let grp = c.get("grp")?;
+    let mut n = [0; 4];
+    for (at, name) in names.iter().enumerate() {
+        n[at] = c.get(name)?;
+    }
+    Ok(AggRow { grp, n })
+}
+
+struct NplRow(AggRow);
+struct CohortRow(AggRow);
+struct FlowRow(AggRow);
+
+impl FromRow for NplRow {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(NplRow(agg_row(c, ["loans", "outstanding", "npl_loans", "npl_outstanding"])?))
+    }
+}
+
+impl FromRow for CohortRow {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(CohortRow(agg_row(c, ["cohort", "loans", "disbursed", "bad"])?))
+    }
+}
+
+impl FromRow for FlowRow {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(FlowRow(agg_row(c, ["from_rank", "to_rank", "count", "principal"])?))
+    }
+}
+
 /// The NPL sums of each group with a row at the month-end, in group order.
-pub fn agg_npl(conn: &Connection, month: Month, by: Option<By>) -> Result<Grouped<NplPoint>> {
-    let mut q = conn.prepare_cached(
+pub fn agg_npl<'a>(db: impl Into<Db<'a>>, month: Month, by: Option<By>) -> Result<Grouped<NplPoint>> {
+    let rows: Vec<NplRow> = db.into().rows(
         "SELECT grp, loans, outstanding, npl_loans, npl_outstanding FROM month_agg_npl \
          WHERE month = ?1 AND grouping = ?2 ORDER BY grp",
+        &[month.key().into(), grouping_code(by).into()],
     )?;
-    let rows = q.query_map(params![month.key(), grouping_code(by)], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, i64>(4)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (g, loans, outstanding, npl_loans, npl_outstanding) = row?;
-        let point = NplPoint::new(
-            month,
-            uncount(loans),
-            Money::from_cents(outstanding),
-            uncount(npl_loans),
-            Money::from_cents(npl_outstanding),
-        );
-        out.push((group_from(by, g), point));
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|NplRow(AggRow { grp, n: [loans, outstanding, npl_loans, npl_outstanding] })| {
+            let point = NplPoint::new(
+                month,
+                uncount(loans),
+                Money::from_cents(outstanding),
+                uncount(npl_loans),
+                Money::from_cents(npl_outstanding),
+            );
+            (group_from(by, grp), point)
+        })
+        .collect())
 }
 
 /// Each group's cohorts at the month-end.
-pub fn agg_cohorts(conn: &Connection, month: Month, by: Option<By>) -> Result<Grouped<Vec<Cohort>>> {
-    let mut q = conn.prepare_cached(
+pub fn agg_cohorts<'a>(db: impl Into<Db<'a>>, month: Month, by: Option<By>) -> Result<Grouped<Vec<Cohort>>> {
+    let rows: Vec<CohortRow> = db.into().rows(
         "SELECT grp, cohort, loans, disbursed, bad FROM month_agg_cohort \
          WHERE month = ?1 AND grouping = ?2 ORDER BY grp, cohort",
+        &[month.key().into(), grouping_code(by).into()],
     )?;
-    let rows = q.query_map(params![month.key(), grouping_code(by)], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, i64>(4)?,
-        ))
-    })?;
     let mut out: BTreeMap<Option<String>, Vec<Cohort>> = BTreeMap::new();
-    for row in rows {
-        let (g, cohort, loans, disbursed, bad) = row?;
+    for CohortRow(AggRow { grp, n: [cohort, loans, disbursed, bad] }) in rows {
         let cohort = Month::from_key(cohort)
             .ok_or_else(|| super::StoreError::Corrupt(format!("month-end cohort {cohort}")))?;
-        out.entry(group_from(by, g)).or_default().push(Cohort {
+        out.entry(group_from(by, grp)).or_default().push(Cohort {
             cohort,
             loans: uncount(loans),
             disbursed: Money::from_cents(disbursed),
@@ -297,31 +330,28 @@ pub fn agg_cohorts(conn: &Connection, month: Month, by: Option<By>) -> Result<Gr
 
 /// The flows of `kind` from `m1` to the month after it of each group with a row at `m1` (with
 /// flows or without).
-pub fn agg_flows(conn: &Connection, m1: Month, by: Option<By>, kind: FlowKind) -> Result<Grouped<Vec<Flow>>> {
+pub fn agg_flows<'a>(
+    db: impl Into<Db<'a>>,
+    m1: Month,
+    by: Option<By>,
+    kind: FlowKind,
+) -> Result<Grouped<Vec<Flow>>> {
+    let db = db.into();
     let mut out: BTreeMap<Option<String>, Vec<Flow>> =
-        agg_npl(conn, m1, by)?.into_iter().map(|(g, _)| (g, Vec::new())).collect();
-    let mut q = conn.prepare_cached(
+        agg_npl(db, m1, by)?.into_iter().map(|(g, _)| (g, Vec::new())).collect();
+    let rows: Vec<FlowRow> = db.rows(
         "SELECT grp, from_rank, to_rank, count, principal FROM month_agg_flow \
          WHERE month = ?1 AND kind = ?2 AND grouping = ?3 ORDER BY grp, from_rank, to_rank",
+        &[m1.key().into(), kind_code(kind).into(), grouping_code(by).into()],
     )?;
-    let rows = q.query_map(params![m1.key(), kind_code(kind), grouping_code(by)], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, i64>(4)?,
-        ))
-    })?;
-    for row in rows {
-        let (g, from, to, n, principal) = row?;
+    for FlowRow(AggRow { grp, n: [from, to, n, principal] }) in rows {
         let word = |rank: i64| {
             usize::try_from(rank)
                 .ok()
                 .and_then(|r| kind.word(r))
                 .ok_or_else(|| super::StoreError::Corrupt(format!("month-end flow rank {rank}")))
         };
-        out.entry(group_from(by, g)).or_default().push(Flow {
+        out.entry(group_from(by, grp)).or_default().push(Flow {
             from: word(from)?,
             to: word(to)?,
             count: uncount(n),
@@ -335,6 +365,7 @@ pub fn agg_flows(conn: &Connection, m1: Month, by: Option<By>, kind: FlowKind) -
 mod tests {
     use super::*;
     use crate::store::{Store, finish_capture, forget_month_end};
+    use rusqlite::{Connection, params};
 
     fn month(s: &str) -> Month {
         s.parse().expect("month")

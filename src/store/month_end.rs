@@ -5,11 +5,10 @@
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{Connection, params};
-
 use super::Result;
-use super::row::{self, Cols, FromRow};
-use super::settings::parse_day;
+use super::db::Db;
+use super::escalation::snapshot_table;
+use super::row::{Cols, FromRow};
 use super::state::StateAt;
 use super::state_row::{CLASS_COLUMNS, ClassParts};
 use crate::domain::report::Month;
@@ -31,14 +30,14 @@ pub(super) fn decode<T: Copy>(all: &[T], code: i64, what: &str) -> Result<T> {
 }
 
 /// A branch's id in `month_end_branch`, added the first time it is met.
-fn branch_id(conn: &Connection, name: Option<&str>) -> Result<Option<i64>> {
+fn branch_id(db: Db<'_>, name: Option<&str>) -> Result<Option<i64>> {
     let Some(name) = name.filter(|n| !n.is_empty()) else { return Ok(None) };
-    conn.prepare_cached("INSERT INTO month_end_branch (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")?
-        .execute([name])?;
-    Ok(Some(
-        conn.prepare_cached("SELECT id FROM month_end_branch WHERE name = ?1")?
-            .query_row([name], |r| r.get(0))?,
-    ))
+    db.execute(
+        "INSERT INTO month_end_branch (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+        &[name.into()],
+    )?;
+    let id = db.value("SELECT id FROM month_end_branch WHERE name = ?1", &[name.into()])?;
+    id.map(Some).ok_or_else(|| super::StoreError::Corrupt(format!("month-end branch {name} not kept")))
 }
 
 /// A complete month-end: when it was captured and how.
@@ -73,20 +72,19 @@ impl FromRow for MonthEndInfo {
 const INFO: &str = "SELECT month, as_of, source, actor, loans, captured_at, full_rows FROM month_ends";
 
 /// The month-end, if its capture is complete.
-pub fn month_end_info(conn: &Connection, month: Month) -> Result<Option<MonthEndInfo>> {
-    row::first(&mut *conn.prepare_cached(&format!("{INFO} WHERE month = ?1"))?, [month.key()])
+pub fn month_end_info<'a>(db: impl Into<Db<'a>>, month: Month) -> Result<Option<MonthEndInfo>> {
+    db.into().first(&format!("{INFO} WHERE month = ?1"), &[month.key().into()])
 }
 
 /// Every complete month-end, oldest first.
-pub fn month_ends(conn: &Connection) -> Result<Vec<MonthEndInfo>> {
-    row::all(&mut *conn.prepare_cached(&format!("{INFO} ORDER BY month"))?, [])
+pub fn month_ends<'a>(db: impl Into<Db<'a>>) -> Result<Vec<MonthEndInfo>> {
+    db.into().rows(&format!("{INFO} ORDER BY month"), &[])
 }
 
 /// The latest complete month-end.
-pub fn last_month_end(conn: &Connection) -> Result<Option<Month>> {
-    let key: Option<i64> =
-        conn.prepare_cached("SELECT max(month) FROM month_ends")?.query_row([], |r| r.get(0))?;
-    Ok(key.and_then(Month::from_key))
+pub fn last_month_end<'a>(db: impl Into<Db<'a>>) -> Result<Option<Month>> {
+    let key: Option<Option<i64>> = db.into().value("SELECT max(month) FROM month_ends", &[])?;
+    Ok(key.flatten().and_then(Month::from_key))
 }
 
 /// A loan's row as the snapshot has it (or as the ledger gives it for the day), with what its
@@ -131,56 +129,56 @@ impl FromRow for Source {
 /// Writes the month-end rows of up to `limit` loans after loan id `after` (loans disbursed by the
 /// month-end only), from the snapshot `at` holds for the month-end; the last loan id written, or
 /// `None` when no loan is left. A row already there is kept (a capture stopped and begun again).
-pub fn capture_page(
-    conn: &Connection,
+pub fn capture_page<'a>(
+    db: impl Into<Db<'a>>,
     at: &StateAt,
     month: Month,
     watched: &HashSet<i64>,
     after: i64,
     limit: u32,
 ) -> Result<Option<i64>> {
+    let db = db.into();
     let sql = format!(
         "SELECT s.loan_id, l.customer_id, s.status, s.outstanding_principal, s.overdue_amount, \
          l.principal_cents, l.disbursed_on, l.written_off_on, l.product, l.stage, s.assignee_id, l.branch, {CLASS_COLUMNS} \
          FROM {} s JOIN loans l ON l.id = s.loan_id \
          WHERE s.loan_id > ?1 AND l.disbursed_on <= ?2 ORDER BY s.loan_id LIMIT ?3",
-        at.table.name()
+        snapshot_table(db, at.table)
     );
     let end = month.last_day().to_string();
-    let page: Vec<Source> = row::all(&mut *conn.prepare_cached(&sql)?, params![after, end, limit])?;
-    write_sources(conn, at, month, watched, &page)?;
+    let page: Vec<Source> = db.rows(&sql, &[after.into(), (&end).into(), i64::from(limit).into()])?;
+    write_sources(db, at, month, watched, &page)?;
     Ok(page.last().map(|s| s.loan))
 }
 
 /// Writes the month-end rows of `page` (loans in id order, as of `at`); a row already there is
-/// kept.
-pub(crate) fn write_sources(
-    conn: &Connection,
+/// kept. On the server a row is a statement of its own, as on the file.
+pub(crate) fn write_sources<'a>(
+    db: impl Into<Db<'a>>,
     at: &StateAt,
     month: Month,
     watched: &HashSet<i64>,
     page: &[Source],
 ) -> Result<()> {
+    let db = db.into();
     let end = month.last_day().to_string();
     let (levels, stages) = match (page.first(), page.last()) {
         (Some(first), Some(last)) => {
-            (levels_on(conn, first.loan, last.loan, &end)?, stages_on(conn, first.loan, last.loan, at.on)?)
+            (levels_on(db, first.loan, last.loan, &end)?, stages_on(db, first.loan, last.loan, at.on)?)
         }
         _ => (HashMap::new(), HashMap::new()),
     };
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO month_end (month, loan_id, customer_id, status, dpd, class, outstanding, \
+    const INSERT: &str = "INSERT INTO month_end (month, loan_id, customer_id, status, dpd, class, outstanding, \
          overdue, principal, disbursed, product, owner_id, branch, warning, watchlist, stage) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
-         ON CONFLICT (month, loan_id) DO NOTHING",
-    )?;
+         ON CONFLICT (month, loan_id) DO NOTHING";
     let mut branches: std::collections::HashMap<String, Option<i64>> = std::collections::HashMap::new();
     for s in page {
         let branch = match &s.branch {
             Some(name) => match branches.get(name) {
                 Some(id) => *id,
                 None => {
-                    let id = branch_id(conn, Some(name))?;
+                    let id = branch_id(db, Some(name))?;
                     branches.insert(name.clone(), id);
                     id
                 }
@@ -193,64 +191,86 @@ pub(crate) fn write_sources(
             Some(on) if on > at.on && s.status == LoanStatus::WrittenOff => LoanStatus::Active,
             _ => s.status,
         };
-        insert.execute(params![
-            month.key(),
-            s.loan,
-            s.customer,
-            code(&STATUSES, &status),
-            dpd,
-            code(&RiskClass::ALL, &class),
-            s.outstanding.cents(),
-            s.overdue.cents(),
-            s.principal.cents(),
-            Month::of(s.disbursed).key(),
-            code(&Product::ALL, &s.product),
-            s.owner,
-            branch,
-            code(WarningLevel::ALL, &levels.get(&s.loan).copied().unwrap_or(WarningLevel::None)),
-            watched.contains(&s.customer),
-            code(&Stage::ALL, &stage_then(status, stages.get(&s.loan).copied().unwrap_or(s.stage))),
-        ])?;
+        db.execute(
+            INSERT,
+            &[
+                month.key().into(),
+                s.loan.into(),
+                s.customer.into(),
+                code(&STATUSES, &status).into(),
+                dpd.into(),
+                code(&RiskClass::ALL, &class).into(),
+                s.outstanding.cents().into(),
+                s.overdue.cents().into(),
+                s.principal.cents().into(),
+                Month::of(s.disbursed).key().into(),
+                code(&Product::ALL, &s.product).into(),
+                s.owner.into(),
+                branch.into(),
+                code(WarningLevel::ALL, &levels.get(&s.loan).copied().unwrap_or(WarningLevel::None)).into(),
+                watched.contains(&s.customer).into(),
+                code(&Stage::ALL, &stage_then(status, stages.get(&s.loan).copied().unwrap_or(s.stage)))
+                    .into(),
+            ],
+        )?;
     }
     Ok(())
 }
 
 /// The warning level on `day` of each loan from `first` to `last` with a signal open that day.
-fn levels_on(conn: &Connection, first: i64, last: i64, day: &str) -> Result<HashMap<i64, WarningLevel>> {
-    let mut q = conn.prepare_cached(
+fn levels_on(db: Db<'_>, first: i64, last: i64, day: &str) -> Result<HashMap<i64, WarningLevel>> {
+    let mut highest: HashMap<i64, Level> = HashMap::new();
+    db.each::<(i64, String)>(
         "SELECT loan_id, level FROM signals WHERE loan_id BETWEEN ?1 AND ?2 AND raised_on <= ?3 \
          AND (closed_on IS NULL OR closed_on > ?3)",
+        &[first.into(), last.into(), day.into()],
+        &mut |(loan, level)| {
+            let level: Level = level.parse().map_err(|e: String| super::StoreError::Corrupt(e))?;
+            let at = highest.entry(loan).or_insert(level);
+            *at = Level::highest([*at, level]).unwrap_or(level);
+            Ok(())
+        },
     )?;
-    let mut highest: HashMap<i64, Level> = HashMap::new();
-    let mut rows = q.query(params![first, last, day])?;
-    while let Some(r) = rows.next()? {
-        let level: Level =
-            r.get::<_, String>(1)?.parse().map_err(|e: String| super::StoreError::Corrupt(e))?;
-        let at = highest.entry(r.get(0)?).or_insert(level);
-        *at = Level::highest([*at, level]).unwrap_or(level);
-    }
     Ok(highest.into_iter().map(|(loan, level)| (loan, Some(level).into())).collect())
 }
 
 /// The stage on `day` of each loan from `first` to `last` with a stage event: the stage its last
 /// event by then moved it to, or, when every event is later, the stage the first moved it from.
-fn stages_on(conn: &Connection, first: i64, last: i64, day: NaiveDate) -> Result<HashMap<i64, Stage>> {
-    let mut q = conn.prepare_cached(
+fn stages_on(db: Db<'_>, first: i64, last: i64, day: NaiveDate) -> Result<HashMap<i64, Stage>> {
+    let mut then: HashMap<i64, Stage> = HashMap::new();
+    db.each::<StageEvent>(
         "SELECT loan_id, from_stage, to_stage, as_of FROM stage_events WHERE loan_id BETWEEN ?1 AND ?2 \
          ORDER BY loan_id, id",
+        &[first.into(), last.into()],
+        &mut |e| {
+            if e.as_of <= day {
+                then.insert(e.loan, e.to);
+            } else if let std::collections::hash_map::Entry::Vacant(first) = then.entry(e.loan) {
+                first.insert(e.from);
+            }
+            Ok(())
+        },
     )?;
-    let mut rows = q.query(params![first, last])?;
-    let mut then: HashMap<i64, Stage> = HashMap::new();
-    let word = |text: String| text.parse::<Stage>().map_err(|e| super::StoreError::Corrupt(e.to_string()));
-    while let Some(r) = rows.next()? {
-        let loan: i64 = r.get(0)?;
-        if parse_day(&r.get::<_, String>(3)?)? <= day {
-            then.insert(loan, word(r.get(2)?)?);
-        } else if let std::collections::hash_map::Entry::Vacant(first) = then.entry(loan) {
-            first.insert(word(r.get(1)?)?);
-        }
-    }
     Ok(then)
+}
+
+/// A stage event as the month-end's stage is derived from it.
+struct StageEvent {
+    loan: i64,
+    from: Stage,
+    to: Stage,
+    as_of: NaiveDate,
+}
+
+impl FromRow for StageEvent {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(StageEvent {
+            loan: c.get("loan_id")?,
+            from: c.word("from_stage")?,
+            to: c.word("to_stage")?,
+            as_of: c.day("as_of")?,
+        })
+    }
 }
 
 /// A loan's stage on a month-end from its status then and the stage its events give (a stage
@@ -265,18 +285,18 @@ fn stage_then(status: LoanStatus, recorded: Stage) -> Stage {
 }
 
 /// The customers on the watchlist on `day` (entered by then, not left by then).
-pub fn watched_on(conn: &Connection, day: NaiveDate) -> Result<HashSet<i64>> {
-    let mut q = conn.prepare_cached(
+pub fn watched_on<'a>(db: impl Into<Db<'a>>, day: NaiveDate) -> Result<HashSet<i64>> {
+    let day = day.to_string();
+    let ids: Vec<i64> = db.into().column(
         "SELECT DISTINCT customer_id FROM watchlist WHERE entered_on <= ?1 AND (left_on IS NULL OR left_on > ?1)",
+        &[(&day).into()],
     )?;
-    let ids = q.query_map([day.to_string()], |r| r.get(0))?;
-    Ok(ids.collect::<rusqlite::Result<_>>()?)
+    Ok(ids.into_iter().collect())
 }
 
 /// The last loan id a month-end's capture has written (0 before any): where a stopped one goes on.
-pub fn captured_through(conn: &Connection, month: Month) -> Result<i64> {
-    Ok(conn
-        .prepare_cached("SELECT max(loan_id) FROM month_end WHERE month = ?1")?
-        .query_row([month.key()], |r| r.get::<_, Option<i64>>(0))?
-        .unwrap_or(0))
+pub fn captured_through<'a>(db: impl Into<Db<'a>>, month: Month) -> Result<i64> {
+    let last: Option<Option<i64>> =
+        db.into().value("SELECT max(loan_id) FROM month_end WHERE month = ?1", &[month.key().into()])?;
+    Ok(last.flatten().unwrap_or(0))
 }

@@ -1,17 +1,16 @@
 //! The loan list as of a month-end read from its month-end rows (migration 0022) instead of a
 //! snapshot recomputed for that date: the fields those rows keep, in the list's own orders.
 
-use chrono::NaiveDate;
-use rusqlite::{Connection, params_from_iter, types::Value};
-
 use super::Result;
+use super::db::{Db, Val};
 use super::month_end::{STATUSES, code, decode};
 use super::queue::SortKey;
-use super::row::{self, Cols, FromRow};
+use super::row::{Cols, FromRow};
 use super::users::UserId;
 use crate::domain::report::Month;
 use crate::domain::warning::WarningLevel;
 use crate::domain::{LoanStatus, Money, Product, RiskClass, Stage};
+use chrono::NaiveDate;
 
 /// What a month-end list asks: the list's filters month-end rows can answer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -74,8 +73,8 @@ impl FromRow for MonthEndListRow {
 
 /// A page of a month-end's loans in the list's order (`Dpd` or `Overdue`, each then by loan as
 /// the list orders them); `None` for an order the rows do not keep.
-pub fn month_end_list(
-    conn: &Connection,
+pub fn month_end_list<'a>(
+    db: impl Into<Db<'a>>,
     month: Month,
     filter: MonthEndFilter,
     sort: SortKey,
@@ -87,21 +86,28 @@ pub fn month_end_list(
         SortKey::Overdue => "m.overdue DESC, m.loan_id",
         SortKey::Due | SortKey::LastContact | SortKey::NextAction | SortKey::DueSoon => return Ok(None),
     };
-    let mut args = vec![Value::Integer(month.key()), Value::Text(month.last_day().to_string())];
+    let db = db.into();
+    let end = month.last_day().to_string();
+    let mut args = vec![Val::Int(month.key()), Val::Text(&end)];
     let mut conds = String::new();
     if let Some(status) = filter.status {
         conds.push_str(&format!(" AND m.status = {}", code(&STATUSES, &status)));
     }
     if let Some(user) = filter.assignee {
-        args.push(Value::Integer(user.0));
+        args.push(Val::Int(user.0));
         conds.push_str(&format!(" AND c.assignee_id = ?{}", args.len()));
     }
     if let Some(min) = filter.dpd_min {
-        args.push(Value::Integer(min));
+        args.push(Val::Int(min));
         conds.push_str(&format!(" AND m.dpd >= ?{}", args.len()));
     }
-    args.push(Value::Integer(limit.and_then(|l| i64::try_from(l).ok()).unwrap_or(-1)));
-    args.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
+    // No limit: SQLite's -1, the server's NULL.
+    let all = match db {
+        Db::File(_) => Val::Int(-1),
+        Db::Server(_) => Val::Null,
+    };
+    args.push(limit.and_then(|l| i64::try_from(l).ok()).map_or(all, Val::Int));
+    args.push(Val::Int(i64::try_from(offset).unwrap_or(i64::MAX)));
     let sql = format!(
         "SELECT l.loan_ref, l.borrower, l.phone, l.product, l.principal_cents, u.login, l.agency, m.status, m.dpd, \
          m.class, m.outstanding, m.overdue, l.last_contact_at, l.last_outcome, l.next_action_on, \
@@ -113,5 +119,5 @@ pub fn month_end_list(
         args.len() - 1,
         args.len()
     );
-    Ok(Some(row::all(&mut *conn.prepare_cached(&sql)?, params_from_iter(args))?))
+    Ok(Some(db.rows(&sql, &args)?))
 }

@@ -5,9 +5,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags};
 
 use super::Result;
+use super::db::{Db, Val, server_sql};
 use super::month_end::{STATUSES, decode};
 use crate::domain::report::{By, Month, MonthRow};
 use crate::domain::warning::WarningLevel;
@@ -21,11 +22,10 @@ struct Names {
 }
 
 impl Names {
-    fn read(conn: &Connection) -> Result<Names> {
+    fn read(db: Db<'_>) -> Result<Names> {
         let names = |sql: &str| -> Result<Vec<(i64, Arc<str>)>> {
-            let mut q = conn.prepare_cached(sql)?;
-            let pairs = q.query_map([], |r| Ok((r.get::<_, i64>(0)?, Arc::from(r.get::<_, String>(1)?))))?;
-            Ok(pairs.collect::<rusqlite::Result<_>>()?)
+            let pairs: Vec<(i64, String)> = db.rows(sql, &[])?;
+            Ok(pairs.into_iter().map(|(id, name)| (id, Arc::from(name))).collect())
         };
         Ok(Names {
             logins: names("SELECT id, login FROM users ORDER BY id")?,
@@ -76,25 +76,30 @@ impl RowsAsked {
 }
 
 /// Several month-ends' rows, each asked as it says; with `side_by_side`, the second and later
-/// ones each on a connection of its own beside `conn` when the store is a file. Only for rows
-/// committed before: a writer whose transaction has not touched them (a capture's last step, its
-/// rows committed page by page) reads what the others read.
+/// ones each on a connection of its own beside `conn` when the store is a file (on the server one
+/// after the other, in the caller's session). Only for rows committed before: a writer whose
+/// transaction has not touched them (a capture's last step, its rows committed page by page)
+/// reads what the others read.
 pub(super) fn month_rows_each(
-    conn: &Connection,
+    db: Db<'_>,
     asks: &[(Month, RowsAsked)],
     side_by_side: bool,
 ) -> Result<Vec<Vec<MonthRow>>> {
-    let read = |c: &Connection, (month, asked): (Month, RowsAsked)| {
-        month_rows_between(c, asked, month, i64::MIN, i64::MAX)
+    let read = |db: Db<'_>, (month, asked): (Month, RowsAsked)| {
+        month_rows_between(db, asked, month, i64::MIN, i64::MAX)
     };
-    let path = conn.path().filter(|p| side_by_side && !p.is_empty()).map(Path::new);
+    let file = match db {
+        Db::File(conn) => Some(conn),
+        Db::Server(_) => None,
+    };
+    let path = file.and_then(|c| c.path()).filter(|p| side_by_side && !p.is_empty()).map(Path::new);
     let (Some(path), [first, rest @ ..]) = (path, asks) else {
-        return asks.iter().map(|&ask| read(conn, ask)).collect();
+        return asks.iter().map(|&ask| read(db, ask)).collect();
     };
     std::thread::scope(|scope| {
         let others: Vec<_> =
-            rest.iter().map(|&ask| scope.spawn(move || read(&side_reader(path)?, ask))).collect();
-        let mut out = vec![read(conn, *first)?];
+            rest.iter().map(|&ask| scope.spawn(move || read(Db::from(&side_reader(path)?), ask))).collect();
+        let mut out = vec![read(db, *first)?];
         for other in others {
             out.push(joined(other)?);
         }
@@ -130,33 +135,113 @@ impl super::Store {
             .prepare_cached("SELECT min(loan_id), max(loan_id) FROM month_end WHERE month = ?1")?
             .query_row([month.key()], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let (Some(path), Some(low), Some(high)) = (self.path.as_deref(), low, high) else {
-            return month_rows_between(conn, asked, month, i64::MIN, i64::MAX);
+            return month_rows_between(conn.into(), asked, month, i64::MIN, i64::MAX);
         };
         if high - low < SPLIT_FROM {
-            return month_rows_between(conn, asked, month, i64::MIN, i64::MAX);
+            return month_rows_between(conn.into(), asked, month, i64::MIN, i64::MAX);
         }
         let middle = low + (high - low) / 2;
         std::thread::scope(|scope| {
             let upper = scope.spawn(|| {
                 let side = side_reader(path)?;
-                month_rows_between(&side, asked, month, middle + 1, i64::MAX)
+                month_rows_between(Db::from(&side), asked, month, middle + 1, i64::MAX)
             });
-            let mut rows = month_rows_between(conn, asked, month, i64::MIN, middle)?;
+            let mut rows = month_rows_between(conn.into(), asked, month, i64::MIN, middle)?;
             rows.extend(joined(upper)?);
             Ok(rows)
         })
     }
 }
 
+/// A column of a month-end row read by its place, from either backend's row.
+trait ByPlace {
+    fn int(&self, at: usize) -> Result<i64>;
+    fn opt(&self, at: usize) -> Result<Option<i64>>;
+}
+
+impl ByPlace for rusqlite::Row<'_> {
+    fn int(&self, at: usize) -> Result<i64> {
+        Ok(self.get(at)?)
+    }
+
+    fn opt(&self, at: usize) -> Result<Option<i64>> {
+        Ok(self.get(at)?)
+    }
+}
+
+impl ByPlace for postgres::Row {
+    fn int(&self, at: usize) -> Result<i64> {
+        Ok(self.try_get(at)?)
+    }
+
+    fn opt(&self, at: usize) -> Result<Option<i64>> {
+        Ok(self.try_get(at)?)
+    }
+}
+
+/// Which columns a statement of `month_rows_between` selects, and where.
+struct Layout {
+    month: Month,
+    origin: bool,
+    owner: bool,
+    branch: bool,
+    standing: bool,
+    owner_at: usize,
+    branch_at: usize,
+    warning_at: usize,
+}
+
+impl Layout {
+    fn row<R: ByPlace>(&self, r: &R, names: &Names) -> Result<MonthRow> {
+        let bad = |what: &str, key: i64| super::StoreError::Corrupt(format!("{what} {key}"));
+        let (principal, disbursed, product) = if self.origin {
+            let disbursed: i64 = r.int(8)?;
+            (
+                Money::from_cents(r.int(7)?),
+                Month::from_key(disbursed).ok_or_else(|| bad("month", disbursed))?,
+                decode(&Product::ALL, r.int(9)?, "product")?,
+            )
+        } else {
+            (Money::ZERO, self.month, Product::ALL[0])
+        };
+        let standing = self.standing;
+        Ok(MonthRow {
+            loan: r.int(0)?,
+            customer: r.int(1)?,
+            status: decode(&STATUSES, r.int(2)?, "status")?,
+            dpd: r.int(3)?,
+            class: decode(&RiskClass::ALL, r.int(4)?, "class")?,
+            outstanding: Money::from_cents(r.int(5)?),
+            overdue: Money::from_cents(r.int(6)?),
+            principal,
+            disbursed,
+            product,
+            owner: if self.owner { Names::find(&names.logins, r.opt(self.owner_at)?) } else { None },
+            branch: if self.branch { Names::find(&names.branches, r.opt(self.branch_at)?) } else { None },
+            warning: if standing {
+                decode(WarningLevel::ALL, r.int(self.warning_at)?, "warning")?
+            } else {
+                WarningLevel::None
+            },
+            watchlist: standing && r.int(self.warning_at + 1)? == 1,
+            stage: if standing {
+                decode(&Stage::ALL, r.int(self.warning_at + 2)?, "stage")?
+            } else {
+                Stage::Current
+            },
+        })
+    }
+}
+
 fn month_rows_between(
-    conn: &Connection,
+    db: Db<'_>,
     asked: RowsAsked,
     month: Month,
     from: i64,
     to: i64,
 ) -> Result<Vec<MonthRow>> {
     // Each reader its own names: rows sharing one `Arc` across threads contend on its count.
-    let names = Names::read(conn)?;
+    let names = Names::read(db)?;
     let (origin, owner, branch, standing) = asked.reads();
     let sql = format!(
         "SELECT loan_id, customer_id, status, dpd, class, outstanding, overdue{}{}{}{} FROM month_end \
@@ -170,53 +255,30 @@ fn month_rows_between(
     let owner_at = 7 + 3 * usize::from(origin);
     let branch_at = owner_at + usize::from(owner);
     let warning_at = branch_at + usize::from(branch);
-    let mut q = conn.prepare_cached(&sql)?;
-    let mut rows = q.query(params![month.key(), from, to])?;
+    let layout = Layout { month, origin, owner, branch, standing, owner_at, branch_at, warning_at };
     let mut out =
         Vec::with_capacity(usize::try_from(to.saturating_sub(from)).unwrap_or(0).clamp(16, 1 << 20));
-    let bad = |what: &str, key: i64| super::StoreError::Corrupt(format!("{what} {key}"));
-    while let Some(r) = rows.next()? {
-        let (principal, disbursed, product) = if origin {
-            let disbursed: i64 = r.get(8)?;
-            (
-                Money::from_cents(r.get(7)?),
-                Month::from_key(disbursed).ok_or_else(|| bad("month", disbursed))?,
-                decode(&Product::ALL, r.get(9)?, "product")?,
-            )
-        } else {
-            (Money::ZERO, month, Product::ALL[0])
-        };
-        out.push(MonthRow {
-            loan: r.get(0)?,
-            customer: r.get(1)?,
-            status: decode(&STATUSES, r.get(2)?, "status")?,
-            dpd: r.get(3)?,
-            class: decode(&RiskClass::ALL, r.get(4)?, "class")?,
-            outstanding: Money::from_cents(r.get(5)?),
-            overdue: Money::from_cents(r.get(6)?),
-            principal,
-            disbursed,
-            product,
-            owner: if owner { Names::find(&names.logins, r.get(owner_at)?) } else { None },
-            branch: if branch { Names::find(&names.branches, r.get(branch_at)?) } else { None },
-            warning: if standing {
-                decode(WarningLevel::ALL, r.get(warning_at)?, "warning")?
-            } else {
-                WarningLevel::None
-            },
-            watchlist: standing && r.get::<_, i64>(warning_at + 1)? == 1,
-            stage: if standing {
-                decode(&Stage::ALL, r.get(warning_at + 2)?, "stage")?
-            } else {
-                Stage::Current
-            },
-        });
+    let params = [Val::Int(month.key()), Val::Int(from), Val::Int(to)];
+    match db {
+        Db::File(conn) => {
+            let mut q = conn.prepare_cached(&sql)?;
+            let mut rows = q.query(rusqlite::params_from_iter(params))?;
+            while let Some(r) = rows.next()? {
+                out.push(layout.row(r, &names)?);
+            }
+        }
+        // The rows as the server sends them, none kept but the month-end's own.
+        Db::Server(s) => s.each(&server_sql(&sql), &params, &mut |r| {
+            out.push(layout.row(r, &names)?);
+            Ok(())
+        })?,
     }
     Ok(out)
 }
 
 /// Customers' references by id, for the large-customer report (an empty one for an id not there).
-pub fn customer_refs(conn: &Connection, ids: &[i64]) -> Result<Vec<String>> {
+pub fn customer_refs<'a>(db: impl Into<Db<'a>>, ids: &[i64]) -> Result<Vec<String>> {
+    let db = db.into();
     let mut order: Vec<usize> = (0..ids.len()).collect();
     order.sort_unstable_by_key(|&i| ids[i]);
     let mut out = vec![String::new(); ids.len()];
@@ -224,30 +286,24 @@ pub fn customer_refs(conn: &Connection, ids: &[i64]) -> Result<Vec<String>> {
     let (low, high) = (ids[first], ids[last]);
     // Many ids close together: one walk over the range beats a lookup each.
     if (ids.len() as i128) * 8 >= i128::from(high) - i128::from(low) {
-        let mut q = conn.prepare_cached(
-            "SELECT id, customer_ref FROM customers WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
-        )?;
-        let mut rows = q.query([low, high])?;
         let mut wanted = order.iter().peekable();
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            while wanted.next_if(|&&i| ids[i] < id).is_some() {}
-            let mut reference: Option<String> = None;
-            while let Some(i) = wanted.next_if(|&&i| ids[i] == id) {
-                out[*i] = match &reference {
-                    Some(r) => r.clone(),
-                    None => reference.insert(r.get::<_, String>(1)?).clone(),
-                };
-            }
-            if wanted.peek().is_none() {
-                break;
-            }
-        }
+        db.each::<(i64, String)>(
+            "SELECT id, customer_ref FROM customers WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+            &[low.into(), high.into()],
+            &mut |(id, reference)| {
+                while wanted.next_if(|&&i| ids[i] < id).is_some() {}
+                while let Some(i) = wanted.next_if(|&&i| ids[i] == id) {
+                    out[*i].clone_from(&reference);
+                }
+                Ok(())
+            },
+        )?;
         return Ok(out);
     }
-    let mut q = conn.prepare_cached("SELECT customer_ref FROM customers WHERE id = ?1")?;
     for i in order {
-        if let Some(r) = q.query_row([ids[i]], |r| r.get::<_, String>(0)).optional()? {
+        if let Some(r) =
+            db.value::<String>("SELECT customer_ref FROM customers WHERE id = ?1", &[ids[i].into()])?
+        {
             out[i] = r;
         }
     }
@@ -258,6 +314,7 @@ pub fn customer_refs(conn: &Connection, ids: &[i64]) -> Result<Vec<String>> {
 mod tests {
     use super::*;
     use crate::store::Store;
+    use rusqlite::params;
 
     /// Loans 1..=40 and 200,001..=200,040 (far enough apart for two readers), owners and branches
     /// on some, a few closed.
@@ -300,8 +357,8 @@ mod tests {
         let store = Store::open(&dir.path().join("desk.db")).expect("open");
         let month: Month = "2026-01".parse().expect("month");
         book(&store, month);
-        let whole =
-            month_rows_between(store.conn(), RowsAsked::WHOLE, month, i64::MIN, i64::MAX).expect("one read");
+        let whole = month_rows_between(store.conn().into(), RowsAsked::WHOLE, month, i64::MIN, i64::MAX)
+            .expect("one read");
         assert_eq!(whole.len(), 80);
         assert!(
             whole.iter().any(|r| r.branch.as_deref() == Some("东城"))

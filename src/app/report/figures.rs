@@ -283,9 +283,12 @@ impl Desk {
     pub fn report_npl(&self, span: ReportSpan) -> Result<Vec<NplRow>> {
         let mut out = Vec::new();
         for month in self.months(span.from, span.to)? {
-            for (group, p) in self.per_group(month, span.by, store::agg_npl, |rows| {
-                report::npl_point(month, rows.iter().copied())
-            })? {
+            for (group, p) in self.per_group(
+                month,
+                span.by,
+                |c, m, b| store::agg_npl(c, m, b),
+                |rows| report::npl_point(month, rows.iter().copied()),
+            )? {
                 out.push(NplRow {
                     group,
                     month,
@@ -305,9 +308,12 @@ impl Desk {
     pub fn report_vintage(&self, span: ReportSpan) -> Result<Vec<VintageRow>> {
         let mut by_group: BTreeMap<Option<String>, Vec<(Month, Vec<Cohort>)>> = BTreeMap::new();
         for month in self.months(span.from, span.to)? {
-            for (group, cohorts) in self
-                .per_group(month, span.by, store::agg_cohorts, |rows| report::cohorts(rows.iter().copied()))?
-            {
+            for (group, cohorts) in self.per_group(
+                month,
+                span.by,
+                |c, m, b| store::agg_cohorts(c, m, b),
+                |rows| report::cohorts(rows.iter().copied()),
+            )? {
                 by_group.entry(group).or_default().push((month, cohorts));
             }
         }
