@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::Result;
@@ -175,17 +174,21 @@ impl Replay {
 }
 
 /// Checks the chain, then the users and settings against it, in one read transaction.
-pub fn verify_audit_and_state(conn: &Connection, progress: &mut dyn FnMut(u64)) -> Result<ChainCheck> {
-    let tx = conn.unchecked_transaction()?;
-    let mut replay = Replay::default();
-    let mut check = verify_audit(&tx, progress, &mut |row| replay.apply(row))?;
-    if check.broken.is_none()
-        && let Some(b) = replay.compare(&tx)?
-    {
-        check.broken = Some(b);
-        check.head = None;
-    }
-    Ok(check)
+pub fn verify_audit_and_state<'a>(
+    db: impl Into<Db<'a>>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ChainCheck> {
+    db.into().reading(|db| {
+        let mut replay = Replay::default();
+        let mut check = verify_audit(db, progress, &mut |row| replay.apply(row))?;
+        if check.broken.is_none()
+            && let Some(b) = replay.compare(db)?
+        {
+            check.broken = Some(b);
+            check.head = None;
+        }
+        Ok(check)
+    })
 }
 
 /// Whether the log has yet to vouch for the users and settings (read without the write lock).

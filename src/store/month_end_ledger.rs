@@ -4,8 +4,6 @@
 
 use std::collections::HashSet;
 
-use rusqlite::Connection;
-
 use super::month_end::{captured_through, watched_on, write_sources};
 use super::month_rows::side_reader;
 use super::state::{StateAt, month_end_walk};
@@ -41,22 +39,26 @@ impl Store {
 }
 
 /// `Store::capture_from_ledger` inside a transaction the caller holds (the demo's making).
-pub fn capture_from_ledger_in(
-    conn: &Connection,
+pub fn capture_from_ledger_in<'a>(
+    db: impl Into<super::Db<'a>>,
     month: Month,
     rules: &AssessRules,
     page: usize,
 ) -> Result<u64> {
-    let (after, watched, at) = begun(conn, month, rules)?;
-    month_end_walk(conn, month, rules, after, page, &mut |rows| {
-        write_sources(conn, &at, month, &watched, rows)
-    })
+    let db = db.into();
+    let (after, watched, at) = begun(db, month, rules)?;
+    month_end_walk(db, month, rules, after, page, &mut |rows| write_sources(db, &at, month, &watched, rows))
 }
 
 /// Where a capture of `month` goes on from (the last loan recorded), who was on the watchlist that
 /// day (history, unchanged by what the capture writes), and the day its rows are derived for.
-fn begun(conn: &Connection, month: Month, rules: &AssessRules) -> Result<(i64, HashSet<i64>, StateAt)> {
-    let after = captured_through(conn, month)?;
-    let watched = watched_on(conn, month.last_day())?;
+fn begun<'a>(
+    db: impl Into<super::Db<'a>>,
+    month: Month,
+    rules: &AssessRules,
+) -> Result<(i64, HashSet<i64>, StateAt)> {
+    let db = db.into();
+    let after = captured_through(db, month)?;
+    let watched = watched_on(db, month.last_day())?;
     Ok((after, watched, StateAt::scratch(month.last_day(), *rules)))
 }
