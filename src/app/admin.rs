@@ -115,13 +115,13 @@ impl Desk {
         if key == super::clock::TIMEZONE {
             return Ok(self.zone()?.name().to_string());
         }
-        Ok(store::setting_get(self.store.conn(), key)?.unwrap_or_else(|| spec.default.to_string()))
+        Ok(store::setting_get(self.store.db(), key)?.unwrap_or_else(|| spec.default.to_string()))
     }
 
     /// The policy in force in the store: the one an admin set with `policy set`, else the shipped
     /// default (with the bands of an older store's `class_bands` setting, if it has one).
     fn stored_policy(&self) -> Result<Policy> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         if let Some(text) = store::setting_get(conn, POLICY_KEY)? {
             return parse_policy(&text).map_err(|e| {
                 AppError::Store(StoreError::Corrupt(format!(
@@ -243,10 +243,10 @@ impl Desk {
             store::insert_audit(tx, &at, &actor, "user_disable", "user", Some(login), &detail.to_string())?;
             Ok(())
         })?;
-        let user = store::user_by_login(self.store.conn(), login)?
+        let user = store::user_by_login(self.store.db(), login)?
             .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?;
         let at = self.state_table(&mut |_| {})?;
-        Ok(u64::try_from(store::open_book_of(self.store.conn(), at.table, user.id)?.0).unwrap_or(0))
+        Ok(u64::try_from(store::open_book_of(self.store.db(), at.table, user.id)?.0).unwrap_or(0))
     }
 
     /// Gives a desk user another role; the role before. The store keeps an active admin.
@@ -273,7 +273,7 @@ impl Desk {
             Ok(user.role)
         })?;
         if login == self.actor.login {
-            self.actor.user = store::user_by_login(self.store.conn(), login)?;
+            self.actor.user = store::user_by_login(self.store.db(), login)?;
         }
         Ok(before)
     }
@@ -300,14 +300,14 @@ impl Desk {
     }
 
     pub fn users(&self) -> Result<Vec<User>> {
-        Ok(store::list_users(self.store.conn())?)
+        Ok(store::list_users(self.store.db())?)
     }
 }
 
 impl Desk {
     /// A setting that is a plain flag in the store (such as `demo`), not one a user sets.
     pub fn setting_flag(&self, key: &str) -> Result<bool> {
-        Ok(store::setting_get(self.store.conn(), key)?.as_deref() == Some("true"))
+        Ok(store::setting_get(self.store.db(), key)?.as_deref() == Some("true"))
     }
 }
 

@@ -45,13 +45,13 @@ impl Desk {
             since: q.since.map(|d| d.to_string()),
             limit: q.limit.unwrap_or(DEFAULT_AUDIT_LIMIT),
         };
-        Ok(store::list_audit(self.store.conn(), &filter)?)
+        Ok(store::list_audit(self.store.db(), &filter)?)
     }
 
     /// Checks the whole hash chain, then the users, roles and settings against what it says they
     /// became (supervisor), streaming.
     pub fn verify_audit(&self, progress: &mut dyn FnMut(u64)) -> Result<ChainCheck> {
         self.actor.require(Role::Supervisor, "checking the audit log")?;
-        Ok(store::verify_audit_and_state(self.store.conn(), progress)?)
+        Ok(store::verify_audit_and_state(self.store.db(), progress)?)
     }
 }

@@ -85,7 +85,7 @@ impl Desk {
     }
 
     fn conduct_history(&self, loan: &Loan) -> Result<Vec<PastContact>> {
-        conduct_history(self.store.conn(), loan, &self.now)
+        conduct_history(self.store.db(), loan, &self.now)
     }
 
     fn proposed(&self, loan: &Loan, input: &ContactInput) -> Proposed {
@@ -250,7 +250,7 @@ impl Desk {
     /// the outcome and note it amends.
     pub fn correction_input(&self, loan_ref: &str, id: i64) -> Result<ContactInput> {
         let loan = self.loan(loan_ref)?;
-        let original = correction::original(self.store.conn(), &loan, id)?;
+        let original = correction::original(self.store.db(), &loan, id)?;
         Ok(ContactInput {
             party: original.party,
             channel: original.channel,
@@ -443,7 +443,7 @@ impl Desk {
         status: Option<crate::domain::PromiseStatus>,
         limit: Option<u64>,
     ) -> Result<Vec<PromiseListRow>> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let owner = match assignee {
             Some(login) => Some(
                 store::user_by_login(conn, login)?

@@ -55,7 +55,7 @@ pub fn local_time(at: &str, now: &DateTime<FixedOffset>) -> String {
 impl Desk {
     /// The store's time zone: its setting, else the machine's.
     pub fn zone(&self) -> Result<Tz> {
-        match crate::store::setting_get(self.store.conn(), TIMEZONE)? {
+        match crate::store::setting_get(self.store.db(), TIMEZONE)? {
             Some(name) => {
                 parse_zone(&name).map_err(|e| AppError::corrupt(format!("the setting timezone: {e}")))
             }

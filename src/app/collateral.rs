@@ -38,7 +38,7 @@ impl Desk {
     fn require_customer(&self, customer: CustomerId, customer_ref: &str, what: &str) -> Result<()> {
         let user = self.actor.require(Role::Collector, what)?;
         if user.role.includes(Role::Supervisor)
-            || store::customer_owner(self.store.conn(), customer)? == Some(user.id)
+            || store::customer_owner(self.store.db(), customer)? == Some(user.id)
         {
             return Ok(());
         }
@@ -64,12 +64,12 @@ impl Desk {
 
     fn item_view(&self, r: ItemRecord) -> Result<CollateralView> {
         let valuations =
-            store::valuations_of(self.store.conn(), r.id)?.into_iter().map(ValuationView::from).collect();
+            store::valuations_of(self.store.db(), r.id)?.into_iter().map(ValuationView::from).collect();
         Ok(CollateralView::of(r, valuations, self.as_of, self.policy.inspections.revaluation_months))
     }
 
     fn item(&self, id: i64) -> Result<ItemRecord> {
-        store::item_by_id(self.store.conn(), id)?
+        store::item_by_id(self.store.db(), id)?
             .ok_or_else(|| AppError::Input(format!("unknown collateral item {id}")))
     }
 
@@ -196,7 +196,7 @@ impl Desk {
     }
 
     pub(crate) fn collateral_summary(&self, customer: CustomerId) -> Result<CollateralSummary> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let items = store::items_of(conn, customer)?
             .into_iter()
             .map(|r| self.item_view(r))
@@ -215,7 +215,7 @@ impl Desk {
         stale: bool,
         limit: Option<u64>,
     ) -> Result<Vec<CollateralView>> {
-        let rows = store::all_items(self.store.conn(), all, if stale { None } else { limit })?;
+        let rows = store::all_items(self.store.db(), all, if stale { None } else { limit })?;
         let mut out = Vec::new();
         for r in rows {
             let v = self.item_view(r)?;

@@ -26,12 +26,12 @@ pub(crate) fn calendar_of<'a>(conn: impl Into<Db<'a>>) -> Result<WorkCalendar> {
 impl Desk {
     /// The working-day calendar in force.
     pub fn calendar(&self) -> Result<WorkCalendar> {
-        calendar_of(self.store.conn())
+        calendar_of(self.store.db())
     }
 
     /// The calendar's dates, of one year or all.
     pub fn holidays(&self, year: Option<i32>) -> Result<Vec<HolidayView>> {
-        Ok(store::holidays(self.store.conn())?
+        Ok(store::holidays(self.store.db())?
             .into_iter()
             .filter(|h| year.is_none_or(|y| h.day.year() == y))
             .map(|h| HolidayView { date: h.day, kind: h.kind, name: h.name })

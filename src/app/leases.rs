@@ -81,7 +81,7 @@ impl Desk {
     pub fn lease(&self, loan_ref: &str) -> Result<Option<Lease>> {
         let loan = self.loan(loan_ref)?;
         let me = self.edit_as();
-        Ok(store::lease_of(self.store.conn(), loan.customer_id, me.now)?
+        Ok(store::lease_of(self.store.db(), loan.customer_id, me.now)?
             .map(|l| lease_view(&loan, &l, me.user)))
     }
 
@@ -100,7 +100,7 @@ impl Desk {
     pub fn renew_lease(&mut self, loan_ref: &str, since: &str) -> Result<Lease> {
         let loan = self.loan(loan_ref)?;
         self.require_case(&loan, "working a case")?;
-        if let Some((by, at, detail)) = store::taken_over_since(self.store.conn(), &loan.customer_ref, since)?
+        if let Some((by, at, detail)) = store::taken_over_since(self.store.db(), &loan.customer_ref, since)?
         {
             let reason = serde_json::from_str::<serde_json::Value>(&detail)
                 .ok()
@@ -116,7 +116,7 @@ impl Desk {
         // change another desk makes would be a change for that desk too.
         let me = self.edit_as();
         let half = self.lease_minutes()? * 30;
-        if let Some(l) = store::lease_of(self.store.conn(), loan.customer_id, me.now)?
+        if let Some(l) = store::lease_of(self.store.db(), loan.customer_id, me.now)?
             && Some(l.user) == me.user
             && l.until_epoch - me.now > half
         {
@@ -249,7 +249,7 @@ impl Desk {
     /// per open desk, so this costs the same on any size of book.
     pub(crate) fn worked_by(&self) -> Result<std::collections::HashMap<LoanId, String>> {
         let me = self.edit_as();
-        Ok(store::leased_loans(self.store.conn(), me.now)?
+        Ok(store::leased_loans(self.store.db(), me.now)?
             .into_iter()
             .filter(|(_, user, _)| Some(*user) != me.user)
             .map(|(loan, _, login)| (loan, login))

@@ -213,9 +213,9 @@ impl Desk {
         let store = if create { Store::open(path)? } else { Store::open_existing(path)? };
         if let Clock::Pinned { making_demo } = clock {
             let flag = |key| -> Result<bool> {
-                Ok(store::setting_get(store.conn(), key)?.as_deref() == Some("true"))
+                Ok(store::setting_get(store.db(), key)?.as_deref() == Some("true"))
             };
-            let new_demo = making_demo && store::user_count(store.conn())? == 0;
+            let new_demo = making_demo && store::user_count(store.db())? == 0;
             if !(flag("trust_env_user")? || flag("demo")? || new_demo) {
                 return Err(AppError::Refused(format!(
                     "DUEDESK_NOW={} is refused: it pins the clock that stamps contacts and the audit log and \
@@ -226,7 +226,7 @@ impl Desk {
             }
         }
         let login = desk_login(os_login, env_user, || {
-            Ok(store::setting_get(store.conn(), "trust_env_user")?.as_deref() == Some("true"))
+            Ok(store::setting_get(store.db(), "trust_env_user")?.as_deref() == Some("true"))
         })?;
         Desk::open(store, login, as_of, now)
     }
@@ -234,7 +234,7 @@ impl Desk {
     /// Opens the desk for `login`. The login that creates a store becomes its first admin; on any
     /// other store opening only reads, so a desk opens while another one writes.
     pub fn open(mut store: Store, login: &str, as_of: NaiveDate, now: DateTime<FixedOffset>) -> Result<Desk> {
-        if store::user_count(store.conn())? == 0 {
+        if store::user_count(store.db())? == 0 {
             let at = now.to_rfc3339();
             store.write(|tx| -> Result<()> {
                 if store::user_count(tx)? == 0 {
@@ -254,7 +254,7 @@ impl Desk {
                 Ok(())
             })?;
         }
-        let conn = store.conn();
+        let conn = store.db();
         let admins = store::list_users(conn)?
             .into_iter()
             .filter(|u| u.active && u.role == Role::Admin)
@@ -273,8 +273,8 @@ impl Desk {
         };
         desk.load_rules()?;
         // A store made before the inspection schedule: each loan's next inspection, once.
-        if store::schedule_pending(desk.store.conn())? {
-            let (rules, day) = (desk.policy.inspections, store::snapshot_as_of(desk.store.conn())?);
+        if store::schedule_pending(desk.store.db())? {
+            let (rules, day) = (desk.policy.inspections, store::snapshot_as_of(desk.store.db())?);
             let at = store::StateAt::shared(day.unwrap_or(desk.as_of), desk.rules);
             desk.store.write(|tx| inspect::schedule_book(tx, &rules, &at))?;
         }
@@ -328,12 +328,12 @@ impl Desk {
     /// How many loans the store holds (a read of a whole index: on a million loans and a cold
     /// page cache, a quarter of a second).
     pub fn loan_count(&self) -> Result<i64> {
-        Ok(store::loan_count(self.store.conn())?)
+        Ok(store::loan_count(self.store.db())?)
     }
 
     /// Whether the store holds any loan.
     pub fn has_loans(&self) -> Result<bool> {
-        Ok(store::any_loan(self.store.conn())?)
+        Ok(store::any_loan(self.store.db())?)
     }
 
     /// Whether another connection (another desk, a command, the escalation run) committed since

@@ -46,7 +46,7 @@ impl Desk {
                 self.as_of
             )));
         }
-        let conn = self.store.conn();
+        let conn = self.store.db();
         if let Some(h) = store::holds_of(conn, loan.id, self.as_of)?
             .into_iter()
             .find(|h| h.until_on >= self.as_of && h.lifted_on.is_none_or(|d| d > self.as_of))
@@ -110,7 +110,7 @@ impl Desk {
 
     /// One loan's holds, newest first, or the book's holds in force or to come by end date.
     pub fn holds(&self, loan_ref: Option<&str>) -> Result<Vec<HoldView>> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let holds = match loan_ref {
             Some(r) => store::holds_of(conn, self.loan(r)?.id, self.as_of)?,
             None => store::current_holds(conn, self.as_of)?,
@@ -174,7 +174,7 @@ impl Desk {
             )));
         }
         if to < from {
-            let conn = self.store.conn();
+            let conn = self.store.db();
             let (schedule, payments) = store::schedule_inputs(conn, &loan)?;
             let dpd = assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules).dpd;
             // Under a plan whose arrears are unpaid, DPD 0 is the plan's, not a cure.
@@ -328,7 +328,7 @@ impl Desk {
         if loan.written_off_on.is_none() && loan.stage != Stage::WrittenOff {
             return Err(AppError::Refused(format!("loan {} is not written off", loan.loan_ref)));
         }
-        let before = store::stage_events_of(self.store.conn(), loan.id)?
+        let before = store::stage_events_of(self.store.db(), loan.id)?
             .into_iter()
             .rev()
             .find(|e| e.to == Stage::WrittenOff)

@@ -234,7 +234,7 @@ impl Desk {
     /// The contact line of a notice: the case owner's name (and login), else the desk user's.
     fn notice_contact(&self, owner: Option<&str>, lang: NoticeLang) -> Result<String> {
         let login = owner.unwrap_or(&self.actor.login);
-        let name = store::user_by_login(self.store.conn(), login)?
+        let name = store::user_by_login(self.store.db(), login)?
             .and_then(|u| u.display_name)
             .map(|n| n.trim().to_string())
             .filter(|n| !n.is_empty());
@@ -254,7 +254,7 @@ impl Desk {
         status: ReceiptStatus,
         on: Option<NaiveDate>,
     ) -> Result<NoticeView> {
-        let record = store::notice_by_id(self.store.conn(), notice_id)?
+        let record = store::notice_by_id(self.store.db(), notice_id)?
             .ok_or_else(|| AppError::Input(format!("unknown notice {notice_id}")))?;
         let loan = self.loan(&record.loan_ref)?;
         self.require_case(&loan, "recording a notice receipt")?;
@@ -314,7 +314,7 @@ impl Desk {
     /// The notices issued on a loan, newest first.
     pub fn notices(&self, loan_ref: &str) -> Result<Vec<NoticeView>> {
         let loan = self.loan(loan_ref)?;
-        store::notices_of(self.store.conn(), loan.id)?.into_iter().map(NoticeView::try_from).collect()
+        store::notices_of(self.store.db(), loan.id)?.into_iter().map(NoticeView::try_from).collect()
     }
 }
 

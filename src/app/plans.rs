@@ -60,7 +60,7 @@ impl Desk {
                 self.as_of
             )));
         }
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let (schedule, payments) = store::schedule_inputs(conn, &loan)?;
         let a = crate::domain::assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules);
         let lines =
@@ -94,7 +94,7 @@ impl Desk {
                 .filter(|(_, own)| *own)
                 .map(|(l, _)| l.seq)
                 .collect(),
-            paid_so_far: store::payments_of(self.store.conn(), loan.id)?.iter().map(|p| p.amount).sum(),
+            paid_so_far: store::payments_of(self.store.db(), loan.id)?.iter().map(|p| p.amount).sum(),
             saved: None,
             observation_until: observation,
         };

@@ -42,7 +42,7 @@ impl Desk {
     pub fn undo_last_run(&mut self, reason: &str, progress: &mut dyn FnMut(u64)) -> Result<UndoReport> {
         let admin = self.actor.require(Role::Admin, "undoing an escalation run")?.login.clone();
         let reason = reason_of(reason, "undoing a run")?.to_string();
-        let Some(run) = store::last_stage_change_as_of(self.store.conn(), POLICY_ACTOR)? else {
+        let Some(run) = store::last_stage_change_as_of(self.store.db(), POLICY_ACTOR)? else {
             return Err(AppError::Refused("there is no escalation run to undo".into()));
         };
         let (at, on) = (self.stamp(), self.now.date_naive());
@@ -50,7 +50,7 @@ impl Desk {
         let mut report =
             UndoReport { as_of: run, reversed: 0, left: Vec::new(), tasks_closed: 0, last_run_now: None };
         loop {
-            let moves = store::run_moves(self.store.conn(), POLICY_ACTOR, run, BATCH)?;
+            let moves = store::run_moves(self.store.db(), POLICY_ACTOR, run, BATCH)?;
             if moves.is_empty() {
                 break;
             }
@@ -101,7 +101,7 @@ impl Desk {
             progress(report.reversed + report.left.len() as u64);
         }
         let rules = self.rules;
-        let snapshot_at_run = store::snapshot_as_of(self.store.conn())? == Some(run);
+        let snapshot_at_run = store::snapshot_as_of(self.store.db())? == Some(run);
         report.tasks_closed = self.store.write(|tx| -> Result<u64> {
             let closed = store::close_tasks_created(tx, POLICY_ACTOR, run, on, &admin, &why)?;
             let left: Vec<&str> = report.left.iter().map(|l| l.loan_id.as_str()).collect();
@@ -132,7 +132,7 @@ impl Desk {
                 crate::app::inspect::sync_schedule(tx, &inspections, &store::StateAt::shared(as_of, rules))
             })?;
         }
-        report.last_run_now = store::last_stage_change_as_of(self.store.conn(), POLICY_ACTOR)?;
+        report.last_run_now = store::last_stage_change_as_of(self.store.db(), POLICY_ACTOR)?;
         Ok(report)
     }
 }

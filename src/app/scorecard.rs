@@ -61,7 +61,7 @@ pub struct TargetsRequest {
 impl Desk {
     /// The weights in force (the setting, else the default).
     pub fn scorecard_weights(&self) -> Result<Weights> {
-        match store::setting_get(self.store.conn(), WEIGHTS_SETTING)? {
+        match store::setting_get(self.store.db(), WEIGHTS_SETTING)? {
             Some(v) => Weights::parse(&v).map_err(|e| AppError::corrupt(format!("{WEIGHTS_SETTING}: {e}"))),
             None => Ok(Weights::default()),
         }
@@ -75,9 +75,9 @@ impl Desk {
                 "no target given: --collected, --ptp-kept, --rpc, --cured or --logs".into(),
             ));
         }
-        let user = store::user_by_login(self.store.conn(), &req.user)?
+        let user = store::user_by_login(self.store.db(), &req.user)?
             .ok_or_else(|| AppError::Input(format!("no desk user '{}'", req.user)))?;
-        if !store::closed_cards(self.store.conn(), req.month)?.is_empty() {
+        if !store::closed_cards(self.store.db(), req.month)?.is_empty() {
             return Err(AppError::Refused(format!("the scorecards of {} are closed", req.month)));
         }
         let at = self.stamp();
@@ -99,7 +99,7 @@ impl Desk {
                 &detail.to_string(),
             )
         })?;
-        Ok(store::targets_of(self.store.conn(), user.id, req.month)?)
+        Ok(store::targets_of(self.store.db(), user.id, req.month)?)
     }
 
     /// The month's scorecards (a collector: their own only), closed ones as they were kept.
@@ -114,7 +114,7 @@ impl Desk {
             None if me.role == Role::Collector => Some(me.login.clone()),
             None => None,
         };
-        let users: Vec<User> = store::list_users(self.store.conn())?
+        let users: Vec<User> = store::list_users(self.store.db())?
             .into_iter()
             .filter(|u| user.as_deref().is_none_or(|name| u.login == name))
             .collect();
@@ -123,7 +123,7 @@ impl Desk {
         {
             return Err(AppError::Input(format!("no desk user '{name}'")));
         }
-        let closed = store::closed_cards(self.store.conn(), month)?;
+        let closed = store::closed_cards(self.store.db(), month)?;
         if !closed.is_empty() {
             let mut out = Vec::new();
             for (id, card) in closed {
@@ -141,7 +141,7 @@ impl Desk {
         }
         let weights = self.scorecard_weights()?;
         let (from, to) = (month.first_day(), month.last_day().min(self.as_of));
-        let collected = store::collected_by_owner(self.store.conn(), from, to)?;
+        let collected = store::collected_by_owner(self.store.db(), from, to)?;
         users
             .iter()
             .filter(|u| user.is_some() || u.role == Role::Collector || collected.contains_key(&u.id))
@@ -151,7 +151,7 @@ impl Desk {
 
     /// The promises `user` took whose grace ended in `month` (by the desk's date): kept and broken.
     fn promises_kept(&self, user: UserId, month: Month) -> Result<(u64, u64)> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let (from, to) = (month.first_day(), month.last_day().min(self.as_of));
         let grace = Duration::days(self.rules.promise_grace_days);
         let (mut kept, mut broken) = (0, 0);
@@ -177,12 +177,12 @@ impl Desk {
     /// scorecards count them (a closed month's as kept), without the cards' other figures: the
     /// collectors and anyone else with a promise in it.
     pub(crate) fn promise_tallies(&self, month: Month) -> Result<Vec<(String, u64, u64)>> {
-        if !store::closed_cards(self.store.conn(), month)?.is_empty() {
+        if !store::closed_cards(self.store.db(), month)?.is_empty() {
             let cards = self.scorecards(month, None)?;
             return Ok(cards.into_iter().map(|c| (c.user, c.ptp_kept, c.ptp_broken)).collect());
         }
         let mut out = Vec::new();
-        for u in store::list_users(self.store.conn())? {
+        for u in store::list_users(self.store.db())? {
             let (kept, broken) = self.promises_kept(u.id, month)?;
             if u.role == Role::Collector || kept + broken > 0 {
                 out.push((u.login, kept, broken));
@@ -198,7 +198,7 @@ impl Desk {
         collected: &std::collections::HashMap<crate::store::UserId, Money>,
         weights: &Weights,
     ) -> Result<Scorecard> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let (from, to) = (month.first_day(), month.last_day().min(self.as_of));
         let (kept, broken) = self.promises_kept(u.id, month)?;
         let (rpc, call_attempts) = store::right_party(conn, u.id, from, to)?;
@@ -241,11 +241,11 @@ impl Desk {
                 self.as_of
             )));
         }
-        if !store::closed_cards(self.store.conn(), month)?.is_empty() {
+        if !store::closed_cards(self.store.db(), month)?.is_empty() {
             return Err(AppError::Refused(format!("the scorecards of {month} are closed already")));
         }
         let cards = self.scorecards(month, None)?;
-        let users = store::list_users(self.store.conn())?;
+        let users = store::list_users(self.store.db())?;
         let at = self.stamp();
         let closed: Vec<Scorecard> = cards.into_iter().map(|c| Scorecard { closed: true, ..c }).collect();
         self.store.write(|tx| -> Result<()> {

@@ -282,7 +282,7 @@ pub struct TaskQuery {
 impl Desk {
     /// Tasks by due date: open ones unless `all`.
     pub fn tasks(&self, q: &TaskQuery) -> Result<Vec<TaskView>> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let assignee = match q.assignee.as_deref() {
             Some(login) => Some(
                 store::user_by_login(conn, login)?
@@ -302,13 +302,13 @@ impl Desk {
 
     /// A loan's tasks, open first.
     pub(crate) fn tasks_of(&self, loan: LoanId) -> Result<Vec<TaskView>> {
-        store::tasks_of(self.store.conn(), loan)?.into_iter().map(view).collect()
+        store::tasks_of(self.store.db(), loan)?.into_iter().map(view).collect()
     }
 
     /// Marks a task done by hand (the case's owner or a supervisor), with an audit entry.
     pub fn task_done(&mut self, id: i64, note: Option<&str>) -> Result<TaskView> {
         let note = note.map(|n| text_in(n, "the note", Lines::Many)).transpose()?;
-        let record = store::task_by_id(self.store.conn(), id)?
+        let record = store::task_by_id(self.store.db(), id)?
             .ok_or_else(|| AppError::Input(format!("unknown task {id}")))?;
         let loan = self.loan(&record.loan_ref)?;
         self.require_case(&loan, "completing a task")?;

@@ -117,7 +117,7 @@ impl Desk {
         }
         let to = month_end(first).min(as_of);
         let at = self.state_table(&mut |_| {})?;
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let collections = store::collections(conn, first, to)?;
         let mut collectors = Vec::new();
         for u in store::list_users(conn)? {

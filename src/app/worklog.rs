@@ -40,7 +40,7 @@ pub struct QuietOwner {
 impl Desk {
     /// The customer a work log is about: by its id, or one of its loans'.
     pub(crate) fn customer_named(&self, named: &str) -> Result<(CustomerId, String)> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         if let Some((id, _)) = store::customer_by_ref(conn, named)? {
             return Ok((id, named.to_string()));
         }
@@ -58,7 +58,7 @@ impl Desk {
             return Err(AppError::Input("a work log entry needs its note (--note TEXT)".into()));
         }
         let user = self.actor.require(Role::Collector, "writing the work log")?.clone();
-        let owner = store::customer_owner(self.store.conn(), id)?;
+        let owner = store::customer_owner(self.store.db(), id)?;
         if !user.role.includes(Role::Supervisor) && owner != Some(user.id) {
             return Err(AppError::Refused(format!(
                 "writing the work log: customer {customer_ref} is not yours; its owner writes it"
@@ -86,7 +86,7 @@ impl Desk {
     }
 
     pub fn work_log(&self, id: i64) -> Result<WorkLogView> {
-        let r = store::work_log_by_id(self.store.conn(), id)?
+        let r = store::work_log_by_id(self.store.db(), id)?
             .ok_or_else(|| AppError::Input(format!("unknown work log entry {id}")))?;
         Ok(WorkLogView::of(r, self.as_of))
     }
@@ -120,7 +120,7 @@ impl Desk {
 
     /// Work log entries, newest first (awaiting a signature: soonest deadline first).
     pub fn work_logs(&self, q: &WorkLogQuery) -> Result<Vec<WorkLogView>> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let user = match q.owner.as_deref() {
             Some(login) => Some(
                 store::user_by_login(conn, login)?
@@ -148,7 +148,7 @@ impl Desk {
         let start = self.as_of.with_day(1).unwrap_or(self.as_of);
         let end = add_months(start, 1) - Duration::days(1);
         let month = start.format("%Y-%m").to_string();
-        Ok(store::owners_without_logs(self.store.conn(), start, end)?
+        Ok(store::owners_without_logs(self.store.db(), start, end)?
             .into_iter()
             .map(|o| QuietOwner {
                 owner: o.login,

@@ -26,7 +26,7 @@ const BULK_BATCH: usize = 500;
 
 impl Desk {
     fn active_user(&self, login: &str) -> Result<User> {
-        let user = store::user_by_login(self.store.conn(), login)?
+        let user = store::user_by_login(self.store.db(), login)?
             .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?;
         if !user.active {
             return Err(AppError::Input(format!(
@@ -78,7 +78,7 @@ impl Desk {
         }
         let owner = match &req.from {
             Some(login) => Some(
-                store::user_by_login(self.store.conn(), login)?
+                store::user_by_login(self.store.db(), login)?
                     .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?
                     .id,
             ),
@@ -91,12 +91,12 @@ impl Desk {
         let reason = text_in(reason, "the reason", Lines::One)?;
         let at = self.state_table(&mut |_| {})?;
         let filter = store::CaseFilter { stage: req.stage, owner, dpd_min: req.dpd_min };
-        let cases = store::select_cases(self.store.conn(), at, &filter)?;
+        let cases = store::select_cases(self.store.db(), at, &filter)?;
         let me = self.edit_as();
         let mut leased: std::collections::HashMap<store::CustomerId, String> = Default::default();
         for c in &cases {
             if let Some(l) =
-                store::lease_of(self.store.conn(), c.customer, me.now)?.filter(|l| Some(l.user) != me.user)
+                store::lease_of(self.store.db(), c.customer, me.now)?.filter(|l| Some(l.user) != me.user)
             {
                 leased.insert(c.customer, format!("being worked by {} until {}", l.login, l.until_at));
             }

@@ -31,7 +31,7 @@ impl Desk {
         if loan_refs.is_empty() {
             return Err(AppError::Input("name at least one loan to reassign".into()));
         }
-        let target = store::user_by_login(self.store.conn(), to)?
+        let target = store::user_by_login(self.store.db(), to)?
             .ok_or_else(|| AppError::Input(format!("unknown desk user '{to}'")))?;
         if !target.active {
             return Err(AppError::Input(format!(

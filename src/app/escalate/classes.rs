@@ -30,7 +30,7 @@ impl Desk {
         let (as_of, stamp) = (self.as_of, self.stamp());
         let at = StateAt::shared(as_of, *rules);
         let phase = RunPhase::Classes.as_str();
-        let Some(since) = store::class_run_on(self.store.conn())? else {
+        let Some(since) = store::class_run_on(self.store.db())? else {
             let mut after = 0;
             loop {
                 let page = self.store.write(|tx| store::class_baseline_page(tx, &at, after, batch_size))?;
@@ -46,7 +46,7 @@ impl Desk {
         if since >= as_of {
             return Ok(0);
         }
-        let loans = store::class_candidates(self.store.conn(), since, as_of, rules.class_bands)?;
+        let loans = store::class_candidates(self.store.db(), since, as_of, rules.class_bands)?;
         let how = ClassMove { cause: ClassCause::Run, user: None, at: &stamp };
         let (mut changed, mut done) = (0, 0u64);
         let chunk = usize::try_from(batch_size).unwrap_or(usize::MAX).max(1);

@@ -16,9 +16,9 @@ impl Desk {
         batch_size: u32,
         report: &mut EscalationReport,
     ) -> Result<()> {
-        let due = store::maturity_due(self.store.conn(), book)?;
+        let due = store::maturity_due(self.store.db(), book)?;
         for page in due.chunks(usize::try_from(batch_size).unwrap_or(usize::MAX).max(1)) {
-            let batch = |conn: &rusqlite::Connection, report: &mut EscalationReport| -> Result<()> {
+            let batch = |conn: crate::store::Db<'_>, report: &mut EscalationReport| -> Result<()> {
                 for m in page {
                     if m.status != LoanStatus::Active
                         || !tasks::maturity_notice_wanted(m.maturity_on, run.as_of)
@@ -35,9 +35,9 @@ impl Desk {
                 Ok(())
             };
             if run.dry_run {
-                batch(self.store.conn(), report)?;
+                batch(self.store.db(), report)?;
             } else {
-                self.store.write(|tx| batch(tx, report))?;
+                self.store.write(|tx| batch(tx.into(), report))?;
             }
         }
         Ok(())

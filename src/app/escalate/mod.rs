@@ -218,7 +218,7 @@ impl Desk {
         // A run for an earlier date than one already made would undo its work (cure loans that
         // were overdue by then); only a dry run may look back.
         if !dry_run
-            && let Some(last) = store::last_stage_change_as_of(self.store.conn(), POLICY_ACTOR)?
+            && let Some(last) = store::last_stage_change_as_of(self.store.db(), POLICY_ACTOR)?
             && last > as_of
         {
             return Err(AppError::Refused(format!(
@@ -242,7 +242,7 @@ impl Desk {
             self.store.refresh_scratch(as_of, &rules, &mut |n| progress(refreshing, n))?;
             StateAt::scratch(as_of, rules)
         } else {
-            let whole = match store::snapshot_for(self.store.conn(), as_of)? {
+            let whole = match store::snapshot_for(self.store.db(), as_of)? {
                 store::SnapshotFor::Holds => false,
                 store::SnapshotFor::Behind => {
                     self.store.roll_to(as_of, &rules, &mut |n, _| progress(refreshing, n))?;
@@ -260,7 +260,7 @@ impl Desk {
             // The class phase gives a loan whose class moved its next inspection again; closures,
             // write-offs and new loans are rescheduled by the action that makes them. Only a book
             // computed whole, or one whose classes were never recorded, is compared whole.
-            if whole || store::class_run_on(self.store.conn())?.is_none() {
+            if whole || store::class_run_on(self.store.db())?.is_none() {
                 let (inspections, at) = (policy.inspections, StateAt::shared(as_of, rules));
                 self.store.write(|tx| super::inspect::sync_schedule(tx, &inspections, &at))?;
             }
@@ -275,12 +275,12 @@ impl Desk {
         } else {
             self.record_class_moves(&rules, &policy.inspections, batch_size, progress)?
         };
-        let held = store::held_on(self.store.conn(), as_of)?;
+        let held = store::held_on(self.store.db(), as_of)?;
 
         let mut report = EscalationReport {
             as_of,
             dry_run,
-            loans: store::snapshot_loans(self.store.conn(), book.table)?,
+            loans: store::snapshot_loans(self.store.db(), book.table)?,
             changed: 0,
             held: 0,
             on_hold: 0,
@@ -294,7 +294,7 @@ impl Desk {
             changes: Vec::new(),
         };
         // The notices count working days; the calendar is read once for the run.
-        let calendar = super::holidays::calendar_of(self.store.conn())?;
+        let calendar = super::holidays::calendar_of(self.store.db())?;
         let run = Run { policy, as_of, at: at.clone(), actor: actor.clone(), dry_run, calendar: &calendar };
         let saved = self.store.long_work()?;
         let applied = self.apply_pages(&run, book, &held, batch_size, &mut report, progress);
@@ -365,7 +365,7 @@ impl Desk {
         let (mut after, mut looked) = (0i64, 0u64);
         loop {
             let mut batch =
-                |conn: &rusqlite::Connection, report: &mut EscalationReport| -> Result<Option<i64>> {
+                |conn: crate::store::Db<'_>, report: &mut EscalationReport| -> Result<Option<i64>> {
                     let page = store::escalation_page(conn, book, held, after, batch_size)?;
                     for row in &page {
                         apply_one(conn, run, row, report)?;
@@ -374,9 +374,9 @@ impl Desk {
                     Ok(page.last().map(|r| r.loan.0))
                 };
             let next = if run.dry_run {
-                batch(self.store.conn(), report)?
+                batch(self.store.db(), report)?
             } else {
-                self.store.write(|tx| batch(tx, report))?
+                self.store.write(|tx| batch(tx.into(), report))?
             };
             match next {
                 Some(last) => after = last,

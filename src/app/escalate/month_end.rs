@@ -42,15 +42,15 @@ impl Desk {
         actor: &str,
         progress: &mut dyn FnMut(&'static str, u64),
     ) -> Result<Vec<Month>> {
-        let last = store::last_month_end(self.store.conn())?;
+        let last = store::last_month_end(self.store.db())?;
         let mut done = Vec::new();
         for month in months_due(last, as_of).into_iter().filter(|m| m.last_day() <= through) {
-            if store::month_end_info(self.store.conn(), month)?.is_some() {
+            if store::month_end_info(self.store.db(), month)?.is_some() {
                 continue;
             }
             let end = month.last_day();
             let phase = super::RunPhase::Refresh.as_str();
-            let at = match store::snapshot_for(self.store.conn(), end)? {
+            let at = match store::snapshot_for(self.store.db(), end)? {
                 SnapshotFor::Holds => StateAt::shared(end, *rules),
                 SnapshotFor::Behind => {
                     self.store.roll_to(end, rules, &mut |n, _| progress(phase, n))?;
@@ -88,9 +88,9 @@ impl Desk {
         actor: &str,
         progress: &mut dyn FnMut(u64),
     ) -> Result<u64> {
-        let mut after = store::captured_through(self.store.conn(), month)?;
+        let mut after = store::captured_through(self.store.db(), month)?;
         // Who was on the watchlist that day: history, unchanged by what the capture writes.
-        let watched = store::watched_on(self.store.conn(), month.last_day())?;
+        let watched = store::watched_on(self.store.db(), month.last_day())?;
         let mut written = 0u64;
         while let Some(last) =
             self.store.write(|tx| store::capture_page(tx, at, month, &watched, after, CAPTURE_BATCH))?

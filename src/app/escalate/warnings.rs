@@ -289,12 +289,12 @@ impl Desk {
             SignalCode::automatic().filter(|c| w.get(*c).on).map(SignalCode::bit).fold(0, |a, b| a | b);
         let mut extra = match facts {
             Some(mut bits) => {
-                inspection_overdue_bits(self.store.conn(), policy, as_of, &mut bits)?;
+                inspection_overdue_bits(self.store.db(), policy, as_of, &mut bits)?;
                 bits
             }
-            None => customer_bits(self.store.conn(), policy, as_of)?,
+            None => customer_bits(self.store.db(), policy, as_of)?,
         };
-        let end = store::last_loan(self.store.conn())?.max(store::last_open_rule_loan(self.store.conn())?);
+        let end = store::last_loan(self.store.db())?.max(store::last_open_rule_loan(self.store.db())?);
         let pass = Pass { policy, as_of, at: &at, on_bits, book: StateAt::shared(as_of, rules) };
         let mut counts = SignalCounts::default();
         let mut moved: Vec<CustomerId> = Vec::new();
@@ -359,14 +359,14 @@ impl Desk {
         if !moved.is_empty() {
             let only: BTreeSet<LoanId> = moved
                 .iter()
-                .map(|c| store::active_loans_of(self.store.conn(), *c))
+                .map(|c| store::active_loans_of(self.store.db(), *c))
                 .collect::<std::result::Result<Vec<_>, _>>()?
                 .into_iter()
                 .flatten()
                 .map(|(l, _)| l)
                 .collect();
             // The other rules read what the pass does not write: only the schedule moved.
-            inspection_overdue_bits(self.store.conn(), policy, as_of, &mut extra)?;
+            inspection_overdue_bits(self.store.db(), policy, as_of, &mut extra)?;
             let (done, _) = self.store.write(|tx| pass.reconcile(tx, 1, end + 1, &extra, Some(&only)))?;
             counts.add(done);
         }

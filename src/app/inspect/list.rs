@@ -90,7 +90,7 @@ pub struct ReviewItem {
 
 impl Desk {
     fn user_id(&self, login: &str) -> Result<store::UserId> {
-        Ok(store::user_by_login(self.store.conn(), login)?
+        Ok(store::user_by_login(self.store.db(), login)?
             .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?
             .id)
     }
@@ -98,7 +98,7 @@ impl Desk {
     /// A page of an inspections list as of the desk's date; `want_total` counts it too.
     pub fn inspections(&self, q: &InspectionQuery, want_total: bool) -> Result<InspectionPage> {
         let owner = q.owner.as_deref().map(|o| self.user_id(o)).transpose()?;
-        let conn = self.store.conn();
+        let conn = self.store.db();
         if q.list == InspectionList::Done {
             // Counted, the records are read whole; else only as far as the page.
             let upto = q.limit.filter(|_| !want_total).map(|l| l.saturating_add(q.offset));
@@ -141,7 +141,7 @@ impl Desk {
     /// What awaits a supervisor's signature: inspections to review and work log entries to sign,
     /// soonest deadline first, each with the working days left.
     pub fn awaiting_review(&self, limit: Option<u64>) -> Result<Vec<ReviewItem>> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let calendar = calendar_of(conn)?;
         let left = |due: NaiveDate| calendar.working_days_between(self.as_of, due);
         let filter = DoneFilter { unreviewed: true, limit, ..DoneFilter::default() };

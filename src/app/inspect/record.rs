@@ -141,7 +141,7 @@ impl Desk {
 
     /// One inspection on record.
     pub fn inspection(&self, id: i64) -> Result<InspectionView> {
-        let record = store::inspection_by_id(self.store.conn(), id)?
+        let record = store::inspection_by_id(self.store.db(), id)?
             .ok_or_else(|| AppError::Input(format!("unknown inspection {id}")))?;
         Ok(record.into())
     }

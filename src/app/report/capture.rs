@@ -33,7 +33,7 @@ impl Desk {
                 self.as_of
             )));
         }
-        let before = store::month_end_info(self.store.conn(), month)?;
+        let before = store::month_end_info(self.store.db(), month)?;
         if before.is_some() && !replace {
             return Err(AppError::Refused(format!(
                 "the month-end of {month} is recorded already; `duedesk report capture --month {month} --replace` \

@@ -98,7 +98,7 @@ impl Desk {
     /// Refused unless the month-end is recorded. Reports are for supervisors.
     fn recorded(&self, month: Month) -> Result<()> {
         self.actor.require(Role::Supervisor, "the risk reports")?;
-        if store::month_end_info(self.store.conn(), month)?.is_none() {
+        if store::month_end_info(self.store.db(), month)?.is_none() {
             return Err(AppError::Refused(format!(
                 "no month-end recorded for {month}: the nightly run records each month-end it passes, and \
                  `duedesk report capture --month {month}` computes a past one from the ledger"
@@ -115,7 +115,7 @@ impl Desk {
 
     /// Whether a month-end's own aggregates answer for it.
     fn use_aggregates(&self, month: Month) -> Result<bool> {
-        Ok(store::aggregated(self.store.conn(), month)?)
+        Ok(store::aggregated(self.store.db(), month)?)
     }
 
     /// A recorded month-end's figures of `T` for each group: from its aggregates, or from its rows.
@@ -157,7 +157,7 @@ impl Desk {
         }
         self.recorded(span.from)?;
         self.recorded(span.to)?;
-        let conn = self.store.conn();
+        let conn = self.store.db();
         if span.to == span.from.plus(1) && store::pair_aggregated(conn, span.from)? {
             return Ok(store::agg_flows(conn, span.from, span.by, kind)?);
         }
@@ -173,7 +173,7 @@ impl Desk {
             return Err(AppError::Input(format!("--from {from} must not be after --to {to}")));
         }
         self.actor.require(Role::Supervisor, "the risk reports")?;
-        let months: Vec<Month> = store::month_ends(self.store.conn())?
+        let months: Vec<Month> = store::month_ends(self.store.db())?
             .into_iter()
             .map(|m| m.month)
             .filter(|m| (from..=to).contains(m))
@@ -347,7 +347,7 @@ impl Desk {
         // From the rows: the large customers of a month-end are as many as its output (about a
         // sixth of the customers on the benchmark's book), so stored they cost as much as the
         // rows and save no time.
-        let kept = store::month_end_info(self.store.conn(), month)?.is_some_and(|m| m.full_rows);
+        let kept = store::month_end_info(self.store.db(), month)?.is_some_and(|m| m.full_rows);
         let rows = self.rows_of(month, RowsAsked { standing: kept, ..RowsAsked::part(by, true) })?;
         let groups: Vec<(Option<String>, Vec<report::Large>)> = report::group_rows(by, &rows)
             .into_iter()
@@ -355,7 +355,7 @@ impl Desk {
             .collect();
         drop(rows);
         let ids: Vec<i64> = groups.iter().flat_map(|(_, large)| large.iter().map(|l| l.customer)).collect();
-        let mut refs = store::customer_refs(self.store.conn(), &ids)?.into_iter();
+        let mut refs = store::customer_refs(self.store.db(), &ids)?.into_iter();
         for (group, large) in groups {
             out.extend(large.into_iter().zip(refs.by_ref()).map(|(l, customer_id)| LargeRow {
                 group: group.clone(),

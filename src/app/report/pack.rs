@@ -29,7 +29,7 @@ impl Desk {
     /// Writes the month's report pack into `out`.
     pub fn report_pack(&mut self, month: Month, out: &Path, lang: NoticeLang) -> Result<PackReport> {
         let actor = self.actor.require(Role::Supervisor, "the monthly report pack")?.login.clone();
-        let months: Vec<Month> = store::month_ends(self.store.conn())?.into_iter().map(|m| m.month).collect();
+        let months: Vec<Month> = store::month_ends(self.store.db())?.into_iter().map(|m| m.month).collect();
         if !months.contains(&month) {
             return Err(AppError::Refused(format!(
                 "no month-end recorded for {month}: `duedesk report capture --month {month}` computes it"

@@ -90,7 +90,7 @@ impl Desk {
         panes: &[ReportPane],
     ) -> Result<ReportsView> {
         self.actor.require(Role::Supervisor, "the risk reports")?;
-        let months: Vec<Month> = store::month_ends(self.store.conn())?.into_iter().map(|m| m.month).collect();
+        let months: Vec<Month> = store::month_ends(self.store.db())?.into_iter().map(|m| m.month).collect();
         let Some(&latest) = months.last() else {
             return Err(AppError::Refused(
                 "no month-end recorded yet: the nightly run records each month-end it passes, and \

@@ -61,7 +61,7 @@ impl Desk {
     pub fn state_table(&mut self, progress: &mut dyn FnMut(u64)) -> Result<StateAt> {
         let (on, rules) = (self.as_of, self.rules);
         let shared = StateAt::shared(on, rules);
-        match store::snapshot_for(self.store.conn(), on)? {
+        match store::snapshot_for(self.store.db(), on)? {
             SnapshotFor::Holds => return Ok(shared),
             SnapshotFor::Ahead => {}
             // The branch's book moves forward to today on the day's first use, for every desk: the
@@ -101,7 +101,7 @@ impl Desk {
     /// desk may do it (the terminal desk then asks for `roll` beside its lists).
     pub fn roll_due(&self) -> Result<bool> {
         Ok(self.may_roll()
-            && match store::snapshot_for(self.store.conn(), self.as_of)? {
+            && match store::snapshot_for(self.store.db(), self.as_of)? {
                 SnapshotFor::Behind => true,
                 SnapshotFor::Missing => self.loan_count()? > 0,
                 SnapshotFor::Holds | SnapshotFor::Ahead => false,
@@ -123,7 +123,7 @@ impl Desk {
 
     fn roll_with(&mut self, progress: &mut dyn FnMut(u64, u64), unless_loading: bool) -> Result<Option<u64>> {
         let (on, rules) = (self.as_of, self.rules);
-        match store::snapshot_for(self.store.conn(), on)? {
+        match store::snapshot_for(self.store.db(), on)? {
             SnapshotFor::Missing => {
                 let total = u64::try_from(self.loan_count()?).unwrap_or(0);
                 let all = |tx: &rusqlite::Transaction<'_>| {
@@ -146,7 +146,7 @@ impl Desk {
     fn filter_for(&self, q: &LoanQuery) -> Result<LoanFilter> {
         let assignee = match q.assignee.as_deref() {
             Some(login) => Some(
-                store::user_by_login(self.store.conn(), login)?
+                store::user_by_login(self.store.db(), login)?
                     .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?
                     .id,
             ),
@@ -204,7 +204,7 @@ impl Desk {
         let worked_by = self.worked_by()?;
         // The page's loans with an inspection overdue: an index lookup each, for the lists' mark.
         let ids: Vec<store::LoanId> = rows.iter().map(|r| r.loan_id).collect();
-        let late = store::overdue_among(self.store.conn(), &ids, self.as_of)?;
+        let late = store::overdue_among(self.store.db(), &ids, self.as_of)?;
         let mut rows: Vec<LoanSummary> = rows
             .into_iter()
             .map(|r| {
@@ -213,7 +213,7 @@ impl Desk {
                 LoanSummary { worked_by: by, inspection_overdue, ..LoanSummary::from(r) }
             })
             .collect();
-        let risk = store::risk_facts(self.store.conn(), &ids, &at)?;
+        let risk = store::risk_facts(self.store.db(), &ids, &at)?;
         for (row, id) in rows.iter_mut().zip(&ids) {
             if let Some(f) = risk.get(id) {
                 row.with_risk(f);

@@ -112,21 +112,21 @@ impl Desk {
             && q.search.as_deref().is_none_or(|s| s.trim().is_empty());
         if !answerable
             || self.as_of != month.last_day()
-            || store::snapshot_for(self.store.conn(), self.as_of)? == SnapshotFor::Holds
+            || store::snapshot_for(self.store.db(), self.as_of)? == SnapshotFor::Holds
         {
             return Ok(None);
         }
-        let Some(info) = store::month_end_info(self.store.conn(), month)? else { return Ok(None) };
+        let Some(info) = store::month_end_info(self.store.db(), month)? else { return Ok(None) };
         let assignee = match q.assignee.as_deref() {
             Some(login) => Some(
-                store::user_by_login(self.store.conn(), login)?
+                store::user_by_login(self.store.db(), login)?
                     .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?
                     .id,
             ),
             None => None,
         };
         let filter = MonthEndFilter { status: q.status, assignee, dpd_min: q.dpd_min };
-        let Some(rows) = store::month_end_list(self.store.conn(), month, filter, q.sort, q.limit, q.offset)?
+        let Some(rows) = store::month_end_list(self.store.db(), month, filter, q.sort, q.limit, q.offset)?
         else {
             return Ok(None);
         };

@@ -14,7 +14,7 @@ use crate::store::{self, Loan};
 
 impl Desk {
     pub(crate) fn loan(&self, loan_ref: &str) -> Result<Loan> {
-        store::loan_by_ref(self.store.conn(), loan_ref)?
+        store::loan_by_ref(self.store.db(), loan_ref)?
             .ok_or_else(|| AppError::Input(format!("unknown loan '{loan_ref}'")))
     }
 
@@ -22,7 +22,7 @@ impl Desk {
     /// floor (DOMAIN §5).
     pub(crate) fn assessed(&self, loan_ref: &str) -> Result<(Loan, Assessment, ClassHolds)> {
         let loan = self.loan(loan_ref)?;
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let (schedule, payments) = store::schedule_inputs(conn, &loan)?;
         let a = assess(&schedule, &payments, loan.terms.rate, self.as_of, &self.rules);
         let holds = ClassHolds {
@@ -52,7 +52,7 @@ impl Desk {
     /// the person (never for a screen or a list).
     pub(crate) fn show_full(&self, loan_ref: &str) -> Result<LoanDetail> {
         let (loan, a, held) = self.assessed(loan_ref)?;
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let payments = store::payments_of(conn, loan.id)?;
         let all: Vec<Payment> =
             payments.iter().map(|p| Payment { paid_on: p.paid_on, amount: p.amount }).collect();

@@ -60,14 +60,14 @@ fn required<'a>(text: &'a str, what: &str, flag: &str) -> Result<&'a str> {
 
 impl Desk {
     fn signal_record(&self, id: i64) -> Result<SignalRecord> {
-        store::signal_by_id(self.store.conn(), id)?
+        store::signal_by_id(self.store.db(), id)?
             .ok_or_else(|| AppError::Input(format!("unknown signal {id}")))
     }
 
     /// One signal with its measures.
     pub fn signal(&self, id: i64) -> Result<SignalView> {
         let r = self.signal_record(id)?;
-        let measures = store::measures_of(self.store.conn(), id)?;
+        let measures = store::measures_of(self.store.db(), id)?;
         Ok(SignalView::of(r, measures, self.as_of))
     }
 
@@ -212,7 +212,7 @@ impl Desk {
 
     /// Every signal of a customer, closed ones too, newest first: the case's pane.
     pub(crate) fn customer_signals(&self, customer: CustomerId) -> Result<Vec<SignalView>> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let filter = SignalFilter { customer: Some(customer), all: true, ..SignalFilter::default() };
         let mut out = store::list_signals(conn, &filter)?
             .into_iter()
@@ -227,7 +227,7 @@ impl Desk {
 
     /// A page of `signals` (the desk's Warnings list) with their count when `want_total`.
     pub fn signal_page(&self, q: &SignalQuery, want_total: bool) -> Result<SignalPage> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let owner = match q.owner.as_deref() {
             Some(login) => Some(
                 store::user_by_login(conn, login)?

@@ -57,7 +57,7 @@ impl Desk {
         let (id, customer_ref) = self.customer_named(customer)?;
         let user = self.actor.require(Role::Collector, "putting a customer on the watchlist")?.clone();
         if !user.role.includes(Role::Supervisor)
-            && store::customer_owner(self.store.conn(), id)? != Some(user.id)
+            && store::customer_owner(self.store.db(), id)? != Some(user.id)
         {
             return Err(AppError::Refused(format!(
                 "putting a customer on the watchlist: customer {customer_ref} is not yours"
@@ -88,7 +88,7 @@ impl Desk {
     }
 
     fn watch_of(&self, id: CustomerId) -> Result<WatchView> {
-        let all = store::watchlist(self.store.conn(), true)?;
+        let all = store::watchlist(self.store.db(), true)?;
         all.into_iter()
             .find(|w| w.customer == id)
             .map(Into::into)
@@ -122,13 +122,13 @@ impl Desk {
 
     /// The watchlist (every stay with `all`), newest first.
     pub fn watchlist(&self, all: bool) -> Result<Vec<WatchView>> {
-        Ok(store::watchlist(self.store.conn(), all)?.into_iter().map(Into::into).collect())
+        Ok(store::watchlist(self.store.db(), all)?.into_iter().map(Into::into).collect())
     }
 
     /// A customer's rating as of the desk's date (DOMAIN §9).
     pub fn rating(&self, customer: &str) -> Result<RatingView> {
         let (id, customer_ref) = self.customer_named(customer)?;
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let watchlist = store::watch_of(conn, id)?.is_some();
         let mut worst_class = RiskClass::Normal;
         let mut level: Option<Level> = None;
