@@ -290,6 +290,146 @@ fn escalation(db: Db<'_>) -> Vec<String> {
     out
 }
 
+/// The filters the desk's lists ask, each a different statement.
+fn filters() -> Vec<store::LoanFilter> {
+    use duedesk::domain::warning::Level;
+    use duedesk::domain::{LoanStatus, Stage};
+    use store::LoanFilter;
+    let today = day("2026-03-01");
+    let search = |typed: &str, phones| LoanFilter {
+        search: Some(typed.to_string()),
+        search_phones: phones,
+        ..LoanFilter::default()
+    };
+    let queue = LoanFilter { status: Some(LoanStatus::Active), dpd_min: Some(1), ..LoanFilter::default() };
+    vec![
+        LoanFilter::default(),
+        queue.clone(),
+        LoanFilter { promises_first: Some(today), ..queue.clone() },
+        LoanFilter { promises_first: Some(day("2026-02-28")), assignee: Some(UserId(5)), ..queue.clone() },
+        LoanFilter { dpd_min: Some(30), ..LoanFilter::default() },
+        LoanFilter { dpd_min: Some(100_000), ..LoanFilter::default() },
+        LoanFilter { stage: Some(Stage::Legal), ..LoanFilter::default() },
+        LoanFilter { assignee: Some(UserId(9)), status: Some(LoanStatus::Closed), ..LoanFilter::default() },
+        LoanFilter { next_due_between: Some((today, day("2026-03-20"))), ..LoanFilter::default() },
+        LoanFilter { due_soon: true, status: Some(LoanStatus::Active), ..LoanFilter::default() },
+        LoanFilter {
+            due_soon: true,
+            status: Some(LoanStatus::Active),
+            assignee: Some(UserId(5)),
+            ..LoanFilter::default()
+        },
+        LoanFilter { promise_due: Some((true, day("2026-02-28"))), ..LoanFilter::default() },
+        LoanFilter { promise_due: Some((false, day("2026-02-28"))), ..LoanFilter::default() },
+        LoanFilter { warning: Some(Level::Yellow), ..LoanFilter::default() },
+        LoanFilter { warning: Some(Level::Red), dpd_min: Some(1), ..LoanFilter::default() },
+        LoanFilter { watched: true, ..LoanFilter::default() },
+        search("薛", false),
+        search("xy", false),
+        search("XueYu", false),
+        search("dl0000001", false),
+        search("DL00000004", false),
+        search("9210", true),
+        search("9210", false),
+        search("nobody at all", false),
+        LoanFilter { promises_first: Some(today), ..search("wang", false) },
+        LoanFilter { stage: Some(Stage::Legal), ..search("l", false) },
+    ]
+}
+
+/// The desk's lists: pages in every order from the front and from the end, their counts, a
+/// search's matches and their rows, a loan's row, and the search terms kept and asked.
+fn lists(db: Db<'_>) -> Vec<String> {
+    use store::SortKey;
+    let mut out = Vec::new();
+    let at = StateAt::shared(day("2026-03-01"), duedesk::domain::AssessRules::default());
+    let sorts = [
+        SortKey::Dpd,
+        SortKey::Overdue,
+        SortKey::Due,
+        SortKey::LastContact,
+        SortKey::NextAction,
+        SortKey::DueSoon,
+    ];
+    for (n, f) in filters().iter().enumerate() {
+        let total = store::count_loans(db, at, f).unwrap_or_else(|e| panic!("count {n} {f:?}: {e}"));
+        out.push(format!("count {n}: {total}"));
+        for sort in sorts {
+            let ids =
+                |rows: Vec<store::StateRow>| rows.iter().map(|r| r.loan_ref.clone()).collect::<Vec<_>>();
+            let all = store::list_loans(db, at, f, sort, None, 0).expect("all");
+            out.push(format!("all {n} {sort:?}: {:?}", ids(all)));
+            let page = store::list_loans_in(db, at, f, sort, Some(7), total.saturating_sub(9), Some(total));
+            out.push(format!("from the end {n} {sort:?}: {:?}", page.map(ids)));
+            let first = store::list_loans(db, at, f, sort, Some(5), 2).expect("page");
+            out.push(format!("page {n} {sort:?}: {first:?}"));
+            if f.search.is_some() {
+                let hits = store::search_hits(db, at, f, sort).expect("hits");
+                out.push(format!("hits {n} {sort:?}: {hits:?}"));
+                let rows = store::rows_by_id(db, at, hits.page(1, Some(4))).expect("rows");
+                out.push(format!("rows {n} {sort:?}: {rows:?}"));
+            }
+        }
+        if let Some(band_day) = f.promises_first {
+            let band = store::count_loans(db, at, &store::promise_band(f, band_day)).expect("band");
+            let known =
+                store::list_loans_known(db, at, f, SortKey::Overdue, Some(6), 0, Some(total), Some(band));
+            out.push(format!("known {n}: {band} {known:?}"));
+        }
+    }
+    out.push(format!("rows by none: {:?}", store::rows_by_id(db, at, &[])));
+    out.push(format!(
+        "rows by id: {:?}",
+        store::rows_by_id(db, at, &[store::LoanId(9), store::LoanId(999), store::LoanId(2)])
+    ));
+    out.push(format!("state: {:?}", store::state_of(db, at, store::LoanId(8))));
+    out.push(format!("no state: {:?}", store::state_of(db, at, store::LoanId(9999))));
+    search_terms(db, &mut out);
+    out
+}
+
+/// The search terms asked, then kept for a new loan and for a loan's new phone.
+fn search_terms(db: Db<'_>, out: &mut Vec<String>) {
+    use duedesk::domain::search::query;
+    let ask = |out: &mut Vec<String>, typed: &str| {
+        let q = query(typed, true);
+        out.push(format!(
+            "terms {typed}: {:?} {:?} {:?}",
+            store::terms_matching_upto(db, &q, 100),
+            store::terms_matching_upto(db, &q, 3),
+            store::loan_refs_matching(db, &q, 4, 50)
+        ));
+    };
+    for typed in ["薛", "xue", "XUE", "dl00000", "1598", "nobody", "欧阳"] {
+        ask(out, typed);
+    }
+    for typed in ["1", "00000004", "DL4", "x"] {
+        out.push(format!("numbered {typed}: {:?}", store::loan_refs_numbered(db, typed, 3)));
+    }
+    for typed in ["dl00000004", "DL00000004", "DL0000000"] {
+        out.push(format!("whole {typed}: {:?}", store::loan_refs_whole(db, typed, 3)));
+    }
+    out.push(format!("pending: {:?}", store::search_is_pending(db)));
+    db_exec(
+        db,
+        "INSERT INTO loans (id, loan_ref, customer_id, borrower, phone, product, principal_cents, rate_e4, \
+         term_months, disbursed_on, created_at) VALUES (9002, 'DLX0009002', 1, '欧阳 娜娜', '13900001111', \
+         'bullet', 500000, 90000, 6, '2025-12-01', '2025-12-01T09:00:00+08:00')",
+    );
+    out.push(format!("pending: {:?}", store::search_is_pending(db)));
+    out.push(format!("indexed: {:?}", store::index_search(db, &mut |_| {})));
+    out.push(format!("pending: {:?}", store::search_is_pending(db)));
+    ask(out, "欧阳");
+    ask(out, "oyn");
+    ask(out, "1111");
+    let before = duedesk::domain::search::loan_terms("DLX0009002", "欧阳 娜娜", Some("13900001111"));
+    let after = duedesk::domain::search::loan_terms("DLX0009002", "欧阳 娜娜", Some("13722223333"));
+    store::replace_loan_terms(db, 9002, &before, &after).expect("replace");
+    store::replace_loan_terms(db, 9002, &after, &after).expect("as it is");
+    ask(out, "1111");
+    ask(out, "3333");
+}
+
 fn assert_alike(what: &str, on_file: &[String], on_server: &[String]) {
     assert_eq!(on_file.len(), on_server.len(), "{what}");
     for (f, s) in on_file.iter().zip(on_server) {
@@ -350,4 +490,27 @@ fn an_escalation_runs_reads_answer_alike_on_a_file_and_on_the_server() {
     assert!(read.iter().any(|l| l.contains("held_until: Some(2026-03-20)")), "{read:?}");
     assert!(read.iter().any(|l| l.starts_with("maturity") && l.contains("MaturityRow")), "{read:?}");
     assert_alike("escalation", &read, &escalation(Db::Server(&client)));
+}
+
+#[test]
+fn the_desks_lists_and_search_answer_alike_on_a_file_and_on_the_server() {
+    let Some((desk, server)) = book("lists") else { return };
+    let file = rusqlite::Connection::open(&desk.db).expect("open");
+    let tx = file.unchecked_transaction().expect("transaction");
+    let on_file = lists(Db::from(&tx));
+    tx.commit().expect("commit");
+    let mut client = server.client();
+    let tx = RefCell::new(client.transaction().expect("transaction"));
+    let on_server = lists(Db::Server(&tx));
+    tx.into_inner().commit().expect("commit");
+    for (what, needle) in [
+        ("a search by name", "hits 16 Dpd: SearchHits { ids: [LoanId("),
+        ("the queue's promises first", "known 2: 1 Ok([StateRow"),
+        ("a new loan found", "terms oyn: Ok(2) Ok(2) Ok(([\"DL00000061\", \"DLX0009002\"], 2))"),
+        ("an edited phone found", "terms 3333: Ok(1) Ok(1) Ok(([\"DLX0009002\"], 1))"),
+        ("a search in capitals", "terms XUE: Ok(8)"),
+    ] {
+        assert!(on_file.iter().any(|l| l.starts_with(needle)), "{what}: {on_file:#?}");
+    }
+    assert_alike("lists", &on_file, &on_server);
 }

@@ -14,15 +14,9 @@ use super::settings::parse_day;
 use super::state::{StateAt, StateTable};
 use crate::domain::{LoanStatus, Money, Product, PromiseStatus, Stage, dpd_on};
 
-/// The snapshot's table as the statements on `db` name it: on the server the shared snapshot is
-/// `loan_state` (no `main` schema) and a session's scratch copy a temporary table, which the
-/// server looks for first.
+/// The snapshot's table as the statements on `db` name it (`Dialect::table`).
 pub(super) fn snapshot_table(db: Db<'_>, table: StateTable) -> &'static str {
-    match (db, table) {
-        (Db::File(_), t) => t.name(),
-        (Db::Server(_), StateTable::Shared) => "loan_state",
-        (Db::Server(_), StateTable::Scratch) => "loan_state_scratch",
-    }
+    super::search::Dialect::of(db).table(table)
 }
 
 /// One loan as a policy run sees it.

@@ -116,6 +116,10 @@ pub fn aggregate_pending<'a>(db: impl Into<Db<'a>>) -> Result<()> {
     Ok(())
 }
 
+/// The server's advisory lock under which month-end aggregates are written, until the
+/// transaction ends.
+const AGGREGATES_LOCK: i64 = 0x6475_6564_6573_6b4d;
+
 /// Writes a complete month-end's aggregates, in place of any it had, and the flows from the
 /// month-end before it (if recorded) and, with `next`, to the one after it (if recorded), then
 /// marks it aggregated.
@@ -126,6 +130,11 @@ pub fn aggregate_month<'a>(
     rows_are: RowsWritten,
 ) -> Result<()> {
     let db = db.into();
+    if let Db::Server(_) = db {
+        // Two desks finishing month-ends at once would each delete and write the same aggregates
+        // (and flows between their months); the file's writer is alone.
+        db.execute("SELECT pg_advisory_xact_lock(?1)", &[AGGREGATES_LOCK.into()])?;
+    }
     let (prev, after) = (month.plus(-1), month.plus(1));
     let with_prev = month_end_info(db, prev)?.is_some();
     let with_next = next && month_end_info(db, after)?.is_some();

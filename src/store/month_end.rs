@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 
 use super::Result;
-use super::db::Db;
+use super::db::{Db, Val};
 use super::escalation::snapshot_table;
 use super::row::{Cols, FromRow};
 use super::state::StateAt;
@@ -39,6 +39,9 @@ fn branch_id(db: Db<'_>, name: Option<&str>) -> Result<Option<i64>> {
     let id = db.value("SELECT id FROM month_end_branch WHERE name = ?1", &[name.into()])?;
     id.map(Some).ok_or_else(|| super::StoreError::Corrupt(format!("month-end branch {name} not kept")))
 }
+
+/// Month-end rows a statement on the server (16 values each, under its 65,535).
+const ROWS_PER_INSERT: usize = 400;
 
 /// A complete month-end: when it was captured and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,7 +155,7 @@ pub fn capture_page<'a>(
 }
 
 /// Writes the month-end rows of `page` (loans in id order, as of `at`); a row already there is
-/// kept. On the server a row is a statement of its own, as on the file.
+/// kept.
 pub(crate) fn write_sources<'a>(
     db: impl Into<Db<'a>>,
     at: &StateAt,
@@ -168,11 +171,14 @@ pub(crate) fn write_sources<'a>(
         }
         _ => (HashMap::new(), HashMap::new()),
     };
+    const COLUMNS: &str = "INSERT INTO month_end (month, loan_id, customer_id, status, dpd, class, outstanding, \
+         overdue, principal, disbursed, product, owner_id, branch, warning, watchlist, stage) VALUES ";
     const INSERT: &str = "INSERT INTO month_end (month, loan_id, customer_id, status, dpd, class, outstanding, \
          overdue, principal, disbursed, product, owner_id, branch, warning, watchlist, stage) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
          ON CONFLICT (month, loan_id) DO NOTHING";
     let mut branches: std::collections::HashMap<String, Option<i64>> = std::collections::HashMap::new();
+    let mut rows: Vec<[Val<'static>; 16]> = Vec::with_capacity(page.len());
     for s in page {
         let branch = match &s.branch {
             Some(name) => match branches.get(name) {
@@ -191,28 +197,44 @@ pub(crate) fn write_sources<'a>(
             Some(on) if on > at.on && s.status == LoanStatus::WrittenOff => LoanStatus::Active,
             _ => s.status,
         };
-        db.execute(
-            INSERT,
-            &[
-                month.key().into(),
-                s.loan.into(),
-                s.customer.into(),
-                code(&STATUSES, &status).into(),
-                dpd.into(),
-                code(&RiskClass::ALL, &class).into(),
-                s.outstanding.cents().into(),
-                s.overdue.cents().into(),
-                s.principal.cents().into(),
-                Month::of(s.disbursed).key().into(),
-                code(&Product::ALL, &s.product).into(),
-                s.owner.into(),
-                branch.into(),
-                code(WarningLevel::ALL, &levels.get(&s.loan).copied().unwrap_or(WarningLevel::None)).into(),
-                watched.contains(&s.customer).into(),
-                code(&Stage::ALL, &stage_then(status, stages.get(&s.loan).copied().unwrap_or(s.stage)))
-                    .into(),
-            ],
-        )?;
+        rows.push([
+            month.key().into(),
+            s.loan.into(),
+            s.customer.into(),
+            code(&STATUSES, &status).into(),
+            dpd.into(),
+            code(&RiskClass::ALL, &class).into(),
+            s.outstanding.cents().into(),
+            s.overdue.cents().into(),
+            s.principal.cents().into(),
+            Month::of(s.disbursed).key().into(),
+            code(&Product::ALL, &s.product).into(),
+            s.owner.into(),
+            branch.into(),
+            code(WarningLevel::ALL, &levels.get(&s.loan).copied().unwrap_or(WarningLevel::None)).into(),
+            watched.contains(&s.customer).into(),
+            code(&Stage::ALL, &stage_then(status, stages.get(&s.loan).copied().unwrap_or(s.stage))).into(),
+        ]);
+    }
+    match db {
+        Db::File(_) => {
+            for row in &rows {
+                db.execute(INSERT, row)?;
+            }
+        }
+        // A statement a loan would be a round trip a loan: a few hundred rows a statement.
+        Db::Server(_) => {
+            for chunk in rows.chunks(ROWS_PER_INSERT) {
+                let values: Vec<String> = (0..chunk.len())
+                    .map(|r| {
+                        let slots: Vec<String> = (1..=16).map(|c| format!("?{}", r * 16 + c)).collect();
+                        format!("({})", slots.join(", "))
+                    })
+                    .collect();
+                let sql = format!("{COLUMNS}{} ON CONFLICT (month, loan_id) DO NOTHING", values.join(", "));
+                db.execute(&sql, &chunk.concat())?;
+            }
+        }
     }
     Ok(())
 }

@@ -3,12 +3,11 @@
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
 
 use super::Result;
 use super::book::LoanId;
-use super::row;
-use super::search::matching_sql;
+use super::db::Db;
+use super::search::{Dialect, matching_sql, vals};
 use super::state::{StateAt, StateTable};
 use super::state_row::{ROW_COLUMNS, StateRow, Stored, rows_at};
 use super::users::UserId;
@@ -88,7 +87,10 @@ pub struct LoanFilter {
 }
 
 /// The filter's conditions and their values, after `args` (the date asked, `?1`, and any before).
-fn where_clause(at: &StateAt, filter: &LoanFilter, mut args: Vec<Value>) -> (String, Vec<Value>) {
+/// SQLite's statement is stated for its planner (literals, `IS`, `+`, `= 0`); the server's says
+/// the same in its own words.
+fn where_clause(at: &StateAt, filter: &LoanFilter, mut args: Vec<Value>, d: Dialect) -> (String, Vec<Value>) {
+    let server = d == Dialect::Server;
     let mut conds: Vec<String> = Vec::new();
     let bind = |conds: &mut Vec<String>, cond: &str, v: Value, args: &mut Vec<Value>| {
         args.push(v);
@@ -109,7 +111,11 @@ fn where_clause(at: &StateAt, filter: &LoanFilter, mut args: Vec<Value>) -> (Str
     // all", the partial indexes' own condition, stated as they state it.
     match filter.dpd_min {
         Some(min) if min >= 1 => {
-            conds.push("s.overdue_since IS NOT NULL AND (s.overdue_since IS NULL) = 0".into());
+            conds.push(if server {
+                "s.overdue_since IS NOT NULL".into()
+            } else {
+                "s.overdue_since IS NOT NULL AND (s.overdue_since IS NULL) = 0".into()
+            });
             if min > 1 {
                 let bound = at.days_before(min).map_or(Value::Null, |d| Value::Text(d.to_string()));
                 bind(&mut conds, "s.overdue_since <= ?", bound, &mut args);
@@ -119,7 +125,7 @@ fn where_clause(at: &StateAt, filter: &LoanFilter, mut args: Vec<Value>) -> (Str
     }
     if let Some((from, to)) = filter.next_due_between {
         // Stated so that the due-order index (`next_due_on IS NULL`, `next_due_on`) takes the range.
-        conds.push("(s.next_due_on IS NULL) = 0".into());
+        conds.push(if server { "s.next_due_on IS NOT NULL" } else { "(s.next_due_on IS NULL) = 0" }.into());
         bind(&mut conds, "s.next_due_on >= ?", Value::Text(from.to_string()), &mut args);
         bind(&mut conds, "s.next_due_on <= ?", Value::Text(to.to_string()), &mut args);
     }
@@ -133,7 +139,11 @@ fn where_clause(at: &StateAt, filter: &LoanFilter, mut args: Vec<Value>) -> (Str
         ),
         Some((false, day)) => bind(
             &mut conds,
-            "NOT (s.promise_due_on IS ? AND s.promise_status IS 'active')",
+            if server {
+                "NOT (s.promise_due_on IS NOT DISTINCT FROM ? AND s.promise_status IS NOT DISTINCT FROM 'active')"
+            } else {
+                "NOT (s.promise_due_on IS ? AND s.promise_status IS 'active')"
+            },
             Value::Text(day.to_string()),
             &mut args,
         ),
@@ -157,7 +167,7 @@ fn where_clause(at: &StateAt, filter: &LoanFilter, mut args: Vec<Value>) -> (Str
         let q = search::query(text, filter.search_phones);
         match matching_sql(&q, &mut args) {
             Some(sub) => drivers.push(format!("s.loan_id IN ({sub})")),
-            None => drivers.push("0".into()),
+            None => drivers.push(if server { "false" } else { "0" }.into()),
         }
     }
     if let Some(level) = filter.warning {
@@ -172,8 +182,11 @@ fn where_clause(at: &StateAt, filter: &LoanFilter, mut args: Vec<Value>) -> (Str
         );
     }
     if !drivers.is_empty() {
-        for c in &mut conds {
-            *c = c.replace("s.", "+s.");
+        // The server has no `+` for text, and its planner is its own.
+        if !server {
+            for c in &mut conds {
+                *c = c.replace("s.", "+s.");
+            }
         }
         conds.extend(drivers);
     }
@@ -202,21 +215,21 @@ fn warning_sql(level: Level) -> String {
 }
 
 /// A page of the loan list: at most `limit` rows after skipping `offset`.
-pub fn list_loans(
-    conn: &Connection,
+pub fn list_loans<'a>(
+    db: impl Into<Db<'a>>,
     at: StateAt,
     filter: &LoanFilter,
     sort: SortKey,
     limit: Option<u64>,
     offset: u64,
 ) -> Result<Vec<StateRow>> {
-    list_loans_in(conn, at, filter, sort, limit, offset, None)
+    list_loans_in(db, at, filter, sort, limit, offset, None)
 }
 
 /// `list_loans` knowing how many loans match (`count_loans` of the same filter): a page in the
 /// back half of the list is then read from its end, so the last page costs what the first does.
-pub fn list_loans_in(
-    conn: &Connection,
+pub fn list_loans_in<'a>(
+    db: impl Into<Db<'a>>,
     at: StateAt,
     filter: &LoanFilter,
     sort: SortKey,
@@ -224,14 +237,14 @@ pub fn list_loans_in(
     offset: u64,
     total: Option<u64>,
 ) -> Result<Vec<StateRow>> {
-    list_loans_known(conn, at, filter, sort, limit, offset, total, None)
+    list_loans_known(db, at, filter, sort, limit, offset, total, None)
 }
 
 /// `list_loans_in` knowing also how many loans today's promise band holds, when the list puts
 /// it first (the desk keeps that count until the store changes).
 #[allow(clippy::too_many_arguments)]
-pub fn list_loans_known(
-    conn: &Connection,
+pub fn list_loans_known<'a>(
+    db: impl Into<Db<'a>>,
     at: StateAt,
     filter: &LoanFilter,
     sort: SortKey,
@@ -240,8 +253,9 @@ pub fn list_loans_known(
     total: Option<u64>,
     in_band: Option<u64>,
 ) -> Result<Vec<StateRow>> {
+    let db = db.into();
     let Some(day) = filter.promises_first else {
-        return page(conn, at, filter, sort, limit, offset, total);
+        return page(db, at, filter, sort, limit, offset, total);
     };
     // Two bands, each read in its index order: the (few) promises due today, then the rest.
     let band = |due_today| LoanFilter {
@@ -252,17 +266,17 @@ pub fn list_loans_known(
     let first = promise_band(filter, day);
     let in_first = match in_band {
         Some(n) => n,
-        None => count_loans(conn, at, &first)?,
+        None => count_loans(db, at, &first)?,
     };
     let mut rows = if offset < in_first {
-        page(conn, at, &first, sort, limit, offset, Some(in_first))?
+        page(db, at, &first, sort, limit, offset, Some(in_first))?
     } else {
         Vec::new()
     };
     let left = limit.map(|l| l.saturating_sub(rows.len() as u64));
     if left != Some(0) {
         let rest = total.map(|t| t.saturating_sub(in_first));
-        rows.extend(page(conn, at, &band(false), sort, left, offset.saturating_sub(in_first), rest)?);
+        rows.extend(page(db, at, &band(false), sort, left, offset.saturating_sub(in_first), rest)?);
     }
     Ok(rows)
 }
@@ -273,7 +287,7 @@ pub fn promise_band(filter: &LoanFilter, day: NaiveDate) -> LoanFilter {
 }
 
 fn page(
-    conn: &Connection,
+    db: Db<'_>,
     at: StateAt,
     filter: &LoanFilter,
     sort: SortKey,
@@ -289,11 +303,12 @@ fn page(
         }
         _ => None,
     };
+    let d = Dialect::of(db);
     let (sql, args) = match from_end {
-        Some((back, n)) => page_sql_in(at, filter, sort, Some(n), back, true),
-        None => page_sql_in(at, filter, sort, limit, offset, false),
+        Some((back, n)) => page_sql_in(at, filter, sort, Some(n), back, true, d),
+        None => page_sql_in(at, filter, sort, limit, offset, false, d),
     };
-    let stored: Vec<Stored> = row::all(&mut *conn.prepare_cached(&sql)?, params_from_iter(args))?;
+    let stored: Vec<Stored> = db.rows(&sql, &vals(&args))?;
     let mut rows = rows_at(stored, &at);
     if from_end.is_some() {
         rows.reverse();
@@ -310,7 +325,7 @@ pub fn page_sql(
     limit: Option<u64>,
     offset: u64,
 ) -> (String, Vec<Value>) {
-    page_sql_in(at, filter, sort, limit, offset, false)
+    page_sql_in(at, filter, sort, limit, offset, false, Dialect::File)
 }
 
 fn page_sql_in(
@@ -320,17 +335,25 @@ fn page_sql_in(
     limit: Option<u64>,
     offset: u64,
     reversed: bool,
+    d: Dialect,
 ) -> (String, Vec<Value>) {
-    let (clause, mut args) = where_clause(&at, filter, vec![Value::Text(at.on.to_string())]);
-    args.push(Value::Integer(limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX))));
+    let (clause, mut args) = where_clause(&at, filter, vec![Value::Text(at.on.to_string())], d);
+    // No limit: SQLite's -1, the server's NULL.
+    let all = if d == Dialect::Server { Value::Null } else { Value::Integer(-1) };
+    args.push(limit.map_or(all, |l| Value::Integer(i64::try_from(l).unwrap_or(i64::MAX))));
     let lim = args.len();
     args.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
     let off = args.len();
-    let order = order_of(filter, sort, reversed);
+    let order = d.order(order_of(filter, sort, reversed));
     // The page's loans first, from the snapshot alone (a covering index skips OFFSET rows without
     // reading them), then their rows: a deep page joins 100 loans, not every loan above it.
-    let t = at.table.name();
-    let pin = queue_index(at.table, filter, sort).map_or(String::new(), |i| format!(" INDEXED BY {i}"));
+    let t = d.table(at.table);
+    let pin = match d {
+        Dialect::File => {
+            queue_index(at.table, filter, sort).map_or(String::new(), |i| format!(" INDEXED BY {i}"))
+        }
+        Dialect::Server => String::new(),
+    };
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM (SELECT s.loan_id FROM {t} s{pin} {clause} ORDER BY {order} LIMIT ?{lim} OFFSET ?{off}) p \
          JOIN {t} s ON s.loan_id = p.loan_id JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id \
@@ -375,45 +398,68 @@ impl SearchHits {
 
 /// The statement and bound values that find a search's loans in the list's order.
 pub fn search_sql(at: StateAt, filter: &LoanFilter, sort: SortKey) -> (String, Vec<Value>) {
+    search_sql_in(at, filter, sort, Dialect::File)
+}
+
+fn search_sql_in(at: StateAt, filter: &LoanFilter, sort: SortKey, d: Dialect) -> (String, Vec<Value>) {
     let (clause, mut args) =
-        where_clause(&at, &LoanFilter { promises_first: None, ..filter.clone() }, Vec::new());
+        where_clause(&at, &LoanFilter { promises_first: None, ..filter.clone() }, Vec::new(), d);
+    let none = if d == Dialect::Server { "false" } else { "0" };
     let band = match filter.promises_first {
         Some(day) => {
             args.push(Value::Text(day.to_string()));
-            format!("coalesce(s.promise_due_on = ?{} AND s.promise_status = 'active', 0) DESC, ", args.len())
+            format!(
+                "coalesce(s.promise_due_on = ?{} AND s.promise_status = 'active', {none}) DESC, ",
+                args.len()
+            )
         }
         None => String::new(),
     };
-    let order = order_of(filter, sort, false);
-    (format!("SELECT s.loan_id FROM {} s {clause} ORDER BY {band}{order}", at.table.name()), args)
+    let order = d.order(order_of(filter, sort, false));
+    (format!("SELECT s.loan_id FROM {} s {clause} ORDER BY {band}{order}", d.table(at.table)), args)
 }
 
 /// Every loan the filter (with a search) matches, in the list's order: one visit of each match.
-pub fn search_hits(conn: &Connection, at: StateAt, filter: &LoanFilter, sort: SortKey) -> Result<SearchHits> {
-    let (sql, args) = search_sql(at, filter, sort);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let ids = stmt.query_map(params_from_iter(args), |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(SearchHits { ids })
+pub fn search_hits<'a>(
+    db: impl Into<Db<'a>>,
+    at: StateAt,
+    filter: &LoanFilter,
+    sort: SortKey,
+) -> Result<SearchHits> {
+    let db = db.into();
+    let (sql, args) = search_sql_in(at, filter, sort, Dialect::of(db));
+    Ok(SearchHits { ids: db.column(&sql, &vals(&args))? })
 }
 
 /// The statement and bound value that read the rows of these loans (their ids as a JSON array).
 pub fn rows_by_id_sql(at: StateAt, ids: &[LoanId]) -> (String, Vec<Value>) {
+    rows_by_id_sql_in(at, ids, Dialect::File)
+}
+
+fn rows_by_id_sql_in(at: StateAt, ids: &[LoanId], d: Dialect) -> (String, Vec<Value>) {
     let list = format!("[{}]", ids.iter().map(|i| i.0.to_string()).collect::<Vec<_>>().join(","));
+    let ids_in = match d {
+        Dialect::File => "SELECT value FROM json_each(?2)",
+        Dialect::Server => {
+            "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(CAST(?2 AS TEXT) AS json))"
+        }
+    };
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM {} s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id \
-         WHERE s.loan_id IN (SELECT value FROM json_each(?2))",
-        at.table.name()
+         WHERE s.loan_id IN ({ids_in})",
+        d.table(at.table)
     );
     (sql, vec![Value::Text(at.on.to_string()), Value::Text(list)])
 }
 
 /// The rows of these loans, in the order given (loans not in the table are left out).
-pub fn rows_by_id(conn: &Connection, at: StateAt, ids: &[LoanId]) -> Result<Vec<StateRow>> {
+pub fn rows_by_id<'a>(db: impl Into<Db<'a>>, at: StateAt, ids: &[LoanId]) -> Result<Vec<StateRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let (sql, args) = rows_by_id_sql(at, ids);
-    let stored: Vec<Stored> = row::all(&mut *conn.prepare_cached(&sql)?, params_from_iter(args))?;
+    let db = db.into();
+    let (sql, args) = rows_by_id_sql_in(at, ids, Dialect::of(db));
+    let stored: Vec<Stored> = db.rows(&sql, &vals(&args))?;
     let rows = rows_at(stored, &at);
     let mut by_id: std::collections::HashMap<LoanId, StateRow> =
         rows.into_iter().map(|r| (r.loan_id, r)).collect();
@@ -469,29 +515,39 @@ fn due_soon_list(table: StateTable, filter: &LoanFilter) -> bool {
 }
 
 /// How many loans match the filter.
-pub fn count_loans(conn: &Connection, at: StateAt, filter: &LoanFilter) -> Result<u64> {
-    let (sql, args) = count_sql(at, filter);
-    let n: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))?;
+pub fn count_loans<'a>(db: impl Into<Db<'a>>, at: StateAt, filter: &LoanFilter) -> Result<u64> {
+    let db = db.into();
+    let (sql, args) = count_sql_in(at, filter, Dialect::of(db));
+    let n: i64 = db.value(&sql, &vals(&args))?.unwrap_or(0);
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// The statement and bound values that count the loans matching the filter.
 pub fn count_sql(at: StateAt, filter: &LoanFilter) -> (String, Vec<Value>) {
-    let (clause, args) = where_clause(&at, filter, Vec::new());
+    count_sql_in(at, filter, Dialect::File)
+}
+
+fn count_sql_in(at: StateAt, filter: &LoanFilter, d: Dialect) -> (String, Vec<Value>) {
+    let (clause, args) = where_clause(&at, filter, Vec::new(), d);
     // The due-soon list is counted on the open windows' range; the planner would take the due
     // order's index, whose range on the date spans every loan with an installment in the month.
-    let pin = if due_soon_list(at.table, filter) { " INDEXED BY loan_state_due_soon" } else { "" };
-    (format!("SELECT count(*) FROM {} s{pin} {clause}", at.table.name()), args)
+    let pin = if d == Dialect::File && due_soon_list(at.table, filter) {
+        " INDEXED BY loan_state_due_soon"
+    } else {
+        ""
+    };
+    (format!("SELECT count(*) FROM {} s{pin} {clause}", d.table(at.table)), args)
 }
 
 /// The snapshot row of one loan.
-pub fn state_of(conn: &Connection, at: StateAt, loan: LoanId) -> Result<Option<StateRow>> {
+pub fn state_of<'a>(db: impl Into<Db<'a>>, at: StateAt, loan: LoanId) -> Result<Option<StateRow>> {
+    let db = db.into();
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM {} s JOIN loans l ON l.id = s.loan_id LEFT JOIN users u ON u.id = s.assignee_id \
          WHERE s.loan_id = ?2",
-        at.table.name()
+        Dialect::of(db).table(at.table)
     );
-    let stored: Option<Stored> =
-        row::first(&mut *conn.prepare_cached(&sql)?, rusqlite::params![at.on.to_string(), loan])?;
+    let on = at.on.to_string();
+    let stored: Option<Stored> = db.first(&sql, &[(&on).into(), loan.0.into()])?;
     Ok(stored.map(|s| s.at(&at)))
 }
