@@ -100,8 +100,7 @@ impl Desk {
     pub fn renew_lease(&mut self, loan_ref: &str, since: &str) -> Result<Lease> {
         let loan = self.loan(loan_ref)?;
         self.require_case(&loan, "working a case")?;
-        if let Some((by, at, detail)) = store::taken_over_since(self.store.db(), &loan.customer_ref, since)?
-        {
+        if let Some((by, at, detail)) = store::taken_over_since(self.store.db(), &loan.customer_ref, since)? {
             let reason = serde_json::from_str::<serde_json::Value>(&detail)
                 .ok()
                 .and_then(|d| d["reason"].as_str().map(str::to_string))

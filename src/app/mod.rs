@@ -212,9 +212,8 @@ impl Desk {
     ) -> Result<Desk> {
         let store = if create { Store::open(path)? } else { Store::open_existing(path)? };
         if let Clock::Pinned { making_demo } = clock {
-            let flag = |key| -> Result<bool> {
-                Ok(store::setting_get(store.db(), key)?.as_deref() == Some("true"))
-            };
+            let flag =
+                |key| -> Result<bool> { Ok(store::setting_get(store.db(), key)?.as_deref() == Some("true")) };
             let new_demo = making_demo && store::user_count(store.db())? == 0;
             if !(flag("trust_env_user")? || flag("demo")? || new_demo) {
                 return Err(AppError::Refused(format!(

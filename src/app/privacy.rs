@@ -181,8 +181,7 @@ impl Desk {
         let Some(p) = phone.filter(|p| is_masked(p)) else { return Ok(None) };
         let mut known: Vec<String> =
             [&loan.phone, &loan.guarantor_phone].into_iter().flatten().cloned().collect();
-        known
-            .extend(store::contacts_of(self.store.db(), loan.id, 500)?.into_iter().filter_map(|c| c.phone));
+        known.extend(store::contacts_of(self.store.db(), loan.id, 500)?.into_iter().filter_map(|c| c.phone));
         known.into_iter().find(|k| mask(PiiField::Phone, k) == p.trim()).map(Some).ok_or_else(|| {
             AppError::Input(format!(
                 "phone '{p}' is masked and matches no number of loan {}; give the number in full",

@@ -121,7 +121,7 @@ impl Desk {
         if typed.is_empty() {
             return Ok(Found::Nothing);
         }
-        let conn = self.store.conn();
+        let conn = self.store.db();
         if store::loan_id_by_ref(conn, typed)?.is_some() {
             return Ok(Found::One(typed.to_string()));
         }
@@ -144,7 +144,7 @@ impl Desk {
     /// Loan ids for Tab: those starting with what was typed, else those it starts in any case or
     /// whose digits it starts (`dl000`, `1346`).
     pub fn complete_loan(&self, typed: &str, limit: u32) -> Result<Vec<String>> {
-        let conn = self.store.conn();
+        let conn = self.store.db();
         let exact = store::loan_refs_from(conn, typed, limit)?;
         if !exact.is_empty() {
             return Ok(exact);

@@ -123,11 +123,11 @@ impl Desk {
         &self,
         month: Month,
         by: Option<By>,
-        stored: fn(&rusqlite::Connection, Month, Option<By>) -> store::Result<store::Grouped<T>>,
+        stored: fn(store::Db<'_>, Month, Option<By>) -> store::Result<store::Grouped<T>>,
         compute: impl Fn(&[&MonthRow]) -> T,
     ) -> Result<Vec<(Option<String>, T)>> {
         if self.use_aggregates(month)? {
-            return Ok(stored(self.store.conn(), month, by)?);
+            return Ok(stored(self.store.db(), month, by)?);
         }
         self.grouped_rows(month, by, compute)
     }
