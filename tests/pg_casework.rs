@@ -53,7 +53,7 @@ impl Both {
 impl Both {
     /// `alike`, each side in a transaction of its own, committed (writes the audit log takes part in).
     fn alike_written(&mut self, what: &str, ask: impl Fn(Db<'_>) -> Vec<String>) -> Vec<String> {
-        let on_file = self.file.write(|tx| -> store::Result<_> { Ok(ask(Db::from(tx))) }).expect("file");
+        let on_file = self.file.write(|tx| -> store::Result<_> { Ok(ask(tx)) }).expect("file");
         let on_server = {
             let mut client = self.client.borrow_mut();
             let tx = RefCell::new(client.transaction().expect("transaction"));

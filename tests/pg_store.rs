@@ -202,7 +202,7 @@ fn the_statements_on_db_answer_alike_on_a_file_and_on_the_server() {
 
     // The same entries make the same chain, hash for hash.
     file.write(|tx| -> store::Result<()> {
-        audit_three(Db::from(tx));
+        audit_three(tx);
         Ok(())
     })
     .expect("file audit");

@@ -219,11 +219,12 @@ fn a_kept_search_is_found_again_after_a_write() {
     let before = count(&book.store).expect("total");
     assert!(before > 0);
     book.store
-        .write(|tx| {
-            tx.execute(
+        .write(|tx| -> duedesk::store::Result<usize> {
+            let duedesk::store::Db::File(c) = tx else { panic!("a file's store") };
+            Ok(c.execute(
                 "DELETE FROM loan_state WHERE loan_id = (SELECT id FROM loans WHERE loan_ref = 'DL00000012')",
                 [],
-            )
+            )?)
         })
         .expect("write");
     assert_eq!(count(&book.store), Some(before - 1), "a write makes the search look again");

@@ -1,7 +1,5 @@
 //! Case ownership: one owner per customer (一户一人).
 
-use rusqlite::{Connection, params};
-
 use super::Result;
 use super::book::{CustomerId, LoanId};
 use super::db::{Db, Val};
@@ -10,8 +8,8 @@ use super::users::UserId;
 
 /// Gives the customer (all of its loans) to `to`, records the move, and keeps the queue's and the
 /// inspection schedule's copies of the owner current. Returns the customer's loans.
-pub fn reassign_customer(
-    conn: &Connection,
+pub fn reassign_customer<'a>(
+    db: impl Into<Db<'a>>,
     customer: CustomerId,
     from: Option<UserId>,
     to: UserId,
@@ -19,21 +17,30 @@ pub fn reassign_customer(
     reason: &str,
     at: &str,
 ) -> Result<Vec<LoanId>> {
-    conn.prepare_cached("UPDATE customers SET assignee_id = ?2, version = version + 1 WHERE id = ?1")?
-        .execute(params![customer, to])?;
-    conn.prepare_cached(
+    let db = db.into();
+    db.execute(
+        "UPDATE customers SET assignee_id = ?2, version = version + 1 WHERE id = ?1",
+        &[customer.0.into(), to.0.into()],
+    )?;
+    db.execute(
         "INSERT INTO assignments (customer_id, from_user_id, to_user_id, by_user_id, reason, at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![customer, from, to, by, reason, at])?;
-    let loans = conn
-        .prepare_cached("SELECT id FROM loans WHERE customer_id = ?1 ORDER BY id")?
-        .query_map([customer], |r| r.get::<_, LoanId>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut state = conn.prepare_cached("UPDATE loan_state SET assignee_id = ?2 WHERE loan_id = ?1")?;
+        &[
+            customer.0.into(),
+            from.map(|u| u.0).into(),
+            to.0.into(),
+            by.map(|u| u.0).into(),
+            reason.into(),
+            at.into(),
+        ],
+    )?;
+    let loans: Vec<LoanId> =
+        db.column("SELECT id FROM loans WHERE customer_id = ?1 ORDER BY id", &[customer.0.into()])?;
+    let state =
+        format!("UPDATE {} SET assignee_id = ?2 WHERE loan_id = ?1", super::StateTable::Shared.name_in(db));
     for loan in &loans {
-        state.execute(params![loan, to])?;
-        super::set_due_owner(conn, *loan, Some(to))?;
+        db.execute(&state, &[loan.0.into(), to.0.into()])?;
+        super::set_due_owner(db, *loan, Some(to))?;
     }
     Ok(loans)
 }

@@ -1,21 +1,21 @@
 //! What the bulk loads (import, demo) ask of the store beyond single rows.
 
-use rusqlite::Connection;
-
 use super::Result;
 use super::book::{customer_count, loan_count};
 use super::drop_indexes;
 
 /// The store holds no loan and no customer: nothing a load brings can be there already.
-pub fn book_is_empty(conn: &Connection) -> Result<bool> {
-    Ok(loan_count(conn)? == 0 && customer_count(conn)? == 0)
+pub fn book_is_empty<'a>(db: impl Into<super::Db<'a>>) -> Result<bool> {
+    let db = db.into();
+    Ok(loan_count(db)? == 0 && customer_count(db)? == 0)
 }
 
 /// Drops the loans' and customers' own indexes (name, phone, owner) for a load into an empty
 /// book, and returns the statements that build them again once it is in (`make_indexes`).
-pub fn defer_book_indexes(conn: &Connection) -> Result<Vec<String>> {
-    let mut deferred = drop_indexes(conn, "loans")?;
-    deferred.extend(drop_indexes(conn, "customers")?);
+pub fn defer_book_indexes<'a>(db: impl Into<super::Db<'a>>) -> Result<Vec<String>> {
+    let db = db.into();
+    let mut deferred = drop_indexes(db, "loans")?;
+    deferred.extend(drop_indexes(db, "customers")?);
     Ok(deferred)
 }
 
@@ -24,6 +24,7 @@ mod tests {
     use super::*;
     use crate::domain::{LoanTerms, Money, Product, Rate, parse_date};
     use crate::store::{NewLoan, Store, insert_loan, make_indexes};
+    use rusqlite::Connection;
 
     fn index_names(conn: &Connection) -> Vec<String> {
         let mut stmt = conn

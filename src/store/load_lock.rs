@@ -9,7 +9,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 
 use super::{Result, Store, StoreError, book::loan_count, is_busy};
 
@@ -86,10 +86,10 @@ impl Store {
     /// Other desks' writes wait for it meanwhile, without an error however long it takes (and so
     /// do desks opening the store during a first load); it is back in WAL mode after, and a load
     /// killed half-way is rolled back by the next connection like any transaction.
-    pub fn write_load<T, E: From<rusqlite::Error> + From<StoreError>>(
+    pub fn write_load<T, E: From<StoreError>>(
         &mut self,
         what: &str,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+        f: impl FnOnce(super::Db<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let _held = match &self.path {
             Some(db) => Some(LoadLock::take(db, what)?),
@@ -104,14 +104,22 @@ impl Store {
                 Err(StoreError::Sqlite(e)) if is_busy(&e) => false,
                 Err(e) => return Err(e.into()),
             };
-        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        let threads: i64 = conn.pragma_query_value(None, "threads", |r| r.get(0))?;
-        conn.pragma_update(None, "cache_size", LOAD_CACHE_KIB)?;
-        conn.pragma_update(None, "threads", 2)?;
+        let settings = || -> Result<(i64, i64)> {
+            let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+            let threads: i64 = conn.pragma_query_value(None, "threads", |r| r.get(0))?;
+            conn.pragma_update(None, "cache_size", LOAD_CACHE_KIB)?;
+            conn.pragma_update(None, "threads", 2)?;
+            Ok((cache, threads))
+        };
+        let (cache, threads) = settings()?;
         let out = self.write_now(f);
         let conn = &self.conn;
-        conn.pragma_update(None, "cache_size", cache)?;
-        conn.pragma_update(None, "threads", threads)?;
+        let restore = || -> Result<()> {
+            conn.pragma_update(None, "cache_size", cache)?;
+            conn.pragma_update(None, "threads", threads)?;
+            Ok(())
+        };
+        restore()?;
         if rollback {
             // Best effort: a desk that opens the store sets WAL mode itself.
             let _ = set_journal_mode(conn, "WAL");

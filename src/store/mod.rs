@@ -47,7 +47,7 @@ mod worklogs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 
 pub use assign::*;
 pub use audit::*;
@@ -382,7 +382,7 @@ impl Store {
                 let chunk = &ids[from..ids.len().min(from + ROLL_BATCH as usize)];
                 let until = std::time::Instant::now() + ROLL_BATCH_TIME;
                 // An empty chunk still moves the date when nothing stops holding.
-                let batch = |tx: &Transaction<'_>| roll_batch(tx, on, rules, chunk, until);
+                let batch = |tx: Db<'_>| roll_batch(tx, on, rules, chunk, until);
                 let batch = if unless_loading {
                     let Some(batch) = self.write_unless_loading(batch)? else { return Ok(None) };
                     batch
@@ -421,22 +421,19 @@ impl Store {
     /// upgrading read locks. Commits on `Ok`, rolls back on `Err`. While a bulk load holds the
     /// store it waits for the load to end, however long that takes (`load_lock.rs`); any other
     /// writer it waits for up to `BUSY_TIMEOUT`.
-    pub fn write<T, E: From<rusqlite::Error>>(
-        &mut self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
-    ) -> Result<T, E> {
+    pub fn write<T, E: From<StoreError>>(&mut self, f: impl FnOnce(Db<'_>) -> Result<T, E>) -> Result<T, E> {
         let (db, note) = (self.path.clone(), self.wait_note);
         let wait = || db.as_deref().is_some_and(|db| wait_for_load(db, note));
         wait();
         loop {
             match self.conn.transaction_with_behavior(TransactionBehavior::Immediate) {
                 Ok(tx) => {
-                    let out = f(&tx)?;
-                    tx.commit()?;
+                    let out = f(Db::File(&tx))?;
+                    tx.commit().map_err(StoreError::from)?;
                     return Ok(out);
                 }
                 Err(e) if is_busy(&e) && wait() => {}
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(StoreError::from(e).into()),
             }
         }
     }
@@ -444,9 +441,9 @@ impl Store {
     /// `write` for a reader that never waits for a bulk load: `None` at once while one holds the
     /// store. Another writer (a load that began just now included) is waited for up to
     /// `BUSY_TIMEOUT`, then the store is busy.
-    pub fn write_unless_loading<T, E: From<rusqlite::Error>>(
+    pub fn write_unless_loading<T, E: From<StoreError>>(
         &mut self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+        f: impl FnOnce(Db<'_>) -> Result<T, E>,
     ) -> Result<Option<T>, E> {
         if self.load_running().is_some() {
             return Ok(None);
@@ -455,13 +452,11 @@ impl Store {
     }
 
     /// `write` without waiting for a load, which the load itself runs.
-    fn write_now<T, E: From<rusqlite::Error>>(
-        &mut self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
-    ) -> Result<T, E> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
+    fn write_now<T, E: From<StoreError>>(&mut self, f: impl FnOnce(Db<'_>) -> Result<T, E>) -> Result<T, E> {
+        let tx =
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let out = f(Db::File(&tx))?;
+        tx.commit().map_err(StoreError::from)?;
         Ok(out)
     }
 
@@ -557,7 +552,8 @@ mod tests {
         assert!(!mine.scratch_is_current(day).expect("check"));
     }
 
-    fn journal_mode(conn: &Connection) -> String {
+    fn journal_mode<'a>(db: impl Into<Db<'a>>) -> String {
+        let Db::File(conn) = db.into() else { panic!("a file's journal") };
         conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode")
     }
 

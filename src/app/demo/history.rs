@@ -2,7 +2,7 @@
 //! each recomputed from the ledger as `report capture` does, so every chart of the Reports screen
 //! has a shape on first run; and the collectors' targets of the last three months.
 
-use rusqlite::Connection;
+use crate::store::Db;
 
 use crate::app::Result;
 use crate::app::escalate::{BY_CAPTURE, CAPTURE_BATCH};
@@ -16,13 +16,14 @@ use crate::store;
 pub const HISTORY: i32 = 18;
 
 /// Records the `HISTORY` month-ends up to the last one on or before `as_of`.
-pub(super) fn capture(
-    conn: &Connection,
+pub(super) fn capture<'a>(
+    conn: impl Into<Db<'a>>,
     as_of: chrono::NaiveDate,
     rules: &AssessRules,
     actor: &str,
     stamp: &str,
 ) -> Result<()> {
+    let conn = conn.into();
     let last = Month::last_ended_by(as_of);
     for back in (0..HISTORY).rev() {
         let month = last.plus(-back);
@@ -35,7 +36,8 @@ pub(super) fn capture(
 /// Each collector's targets for the desk's month and the two before, so the team's scorecard is
 /// measured against something: 100,000.00 collected, 60 % of promises kept, 50 % right-party
 /// contacts, 2 cures.
-pub(super) fn targets(conn: &Connection, as_of: chrono::NaiveDate) -> Result<()> {
+pub(super) fn targets<'a>(conn: impl Into<Db<'a>>, as_of: chrono::NaiveDate) -> Result<()> {
+    let conn = conn.into();
     let month = Month::of(as_of);
     for u in store::list_users(conn)?.into_iter().filter(|u| u.role == Role::Collector) {
         for back in 0..3 {

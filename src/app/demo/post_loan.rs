@@ -4,8 +4,8 @@
 //! done (most reviewed, the latest waiting for a review) and overdue, and work log entries signed
 //! and waiting.
 
+use crate::store::Db;
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::Connection;
 
 use super::rng::Rng;
 use crate::app::Result;
@@ -90,7 +90,7 @@ const LOG_NOTES: &[(WorkLogKind, &str)] = &[
 ];
 
 pub(super) struct PostLoan<'a> {
-    pub(super) conn: &'a Connection,
+    pub(super) conn: Db<'a>,
     pub(super) rng: Rng,
     pub(super) as_of: NaiveDate,
     pub(super) stamp: &'a str,

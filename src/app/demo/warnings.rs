@@ -2,7 +2,7 @@
 //! payments and post-loan work raise as of its date (the run's pass), and a handful raised by
 //! the owners with measures taken, a few customers put on the watchlist by hand.
 
-use rusqlite::Connection;
+use crate::store::Db;
 
 use super::rng::Rng;
 use crate::app::Result;
@@ -30,22 +30,21 @@ const MEASURES: &[(MeasureKind, &str)] = &[
 
 /// Raises a few signals by hand on overdue loans, with a measure on most, and puts a few of
 /// their customers on the watchlist; the number raised.
-pub(super) fn manual(
-    conn: &Connection,
+pub(super) fn manual<'a>(
+    conn: impl Into<Db<'a>>,
     seed: u64,
     as_of: chrono::NaiveDate,
     stamp: &str,
     owners: &[String],
     schedule: (&crate::domain::inspection::InspectionRules, &store::StateAt),
 ) -> Result<u64> {
+    let conn = conn.into();
     let mut rng = Rng::new(seed ^ WARNING_STREAM);
-    let overdue: Vec<(LoanId, store::CustomerId)> = conn
-        .prepare(
-            "SELECT s.loan_id, l.customer_id FROM loan_state s JOIN loans l ON l.id = s.loan_id \
-             WHERE s.status = 'active' AND s.overdue_since IS NOT NULL ORDER BY s.loan_id",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let overdue: Vec<(LoanId, store::CustomerId)> = conn.rows(
+        "SELECT s.loan_id, l.customer_id FROM loan_state s JOIN loans l ON l.id = s.loan_id \
+         WHERE s.status = 'active' AND s.overdue_since IS NOT NULL ORDER BY s.loan_id",
+        &[],
+    )?;
     let want = (overdue.len() / 150).clamp(1, 40);
     let mut raised = 0u64;
     let mut watched = Vec::new();

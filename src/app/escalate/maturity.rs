@@ -37,7 +37,7 @@ impl Desk {
             if run.dry_run {
                 batch(self.store.db(), report)?;
             } else {
-                self.store.write(|tx| batch(tx.into(), report))?;
+                self.store.write(|tx| batch(tx, report))?;
             }
         }
         Ok(())

@@ -376,7 +376,7 @@ impl Desk {
             let next = if run.dry_run {
                 batch(self.store.db(), report)?
             } else {
-                self.store.write(|tx| batch(tx.into(), report))?
+                self.store.write(|tx| batch(tx, report))?
             };
             match next {
                 Some(last) => after = last,

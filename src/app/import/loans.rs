@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
+use crate::store::Db;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::checks::{amount, free_text, id_text, line_text, login, phone, rate, term_months};
 use super::columns::Row;
@@ -148,7 +148,7 @@ fn parse_loan(row: &Row<'_>) -> Result<LoanRow, FieldErrors> {
 /// earlier rows of the file settled (each loan id's line, each customer's owner) is kept in the
 /// store's temporary tables (`store::seen_*`), so memory does not grow with the file.
 pub(super) struct LoanImport<'t> {
-    tx: &'t Connection,
+    tx: Db<'t>,
     at: &'t str,
     /// Today by the clock: no loan is disbursed after it.
     today: NaiveDate,
@@ -164,7 +164,8 @@ pub(super) struct LoanImport<'t> {
 }
 
 impl<'t> LoanImport<'t> {
-    pub(super) fn new(tx: &'t Connection, at: &'t str, today: NaiveDate, fresh: bool) -> Result<Self> {
+    pub(super) fn new(tx: impl Into<Db<'t>>, at: &'t str, today: NaiveDate, fresh: bool) -> Result<Self> {
+        let tx = tx.into();
         store::seen_begin(tx)?;
         Ok(LoanImport {
             tx,

@@ -12,8 +12,8 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
+use crate::store::Db;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::checks::{amount, line_text};
 use super::columns::Row;
@@ -83,7 +83,7 @@ struct OnDesk {
 
 /// The state of a payments import.
 pub(super) struct PaymentImport<'t> {
-    tx: &'t Connection,
+    tx: Db<'t>,
     at: &'t str,
     /// Today by the clock: no payment is dated after it.
     today: NaiveDate,
@@ -104,11 +104,12 @@ pub(super) struct PaymentImport<'t> {
 
 impl<'t> PaymentImport<'t> {
     pub(super) fn new(
-        tx: &'t Connection,
+        tx: impl Into<Db<'t>>,
         at: &'t str,
         today: NaiveDate,
         options: PaymentOptions,
     ) -> Result<Self> {
+        let tx = tx.into();
         Ok(PaymentImport {
             tx,
             at,

@@ -6,7 +6,6 @@
 use crate::store::Db;
 use std::collections::HashMap;
 
-use rusqlite::Connection;
 use serde_json::json;
 
 use super::checks::{amount, free_text, id_text, line_text, login, phone, rate, term_months};
@@ -139,7 +138,7 @@ fn why_not(name: &str) -> &'static str {
 
 /// The state of an update import: the loans seen, and how much changed.
 pub(super) struct UpdateImport<'t> {
-    tx: &'t Connection,
+    tx: Db<'t>,
     at: &'t str,
     actor: &'t str,
     file: &'t str,
@@ -149,7 +148,8 @@ pub(super) struct UpdateImport<'t> {
 }
 
 impl<'t> UpdateImport<'t> {
-    pub(super) fn new(tx: &'t Connection, at: &'t str, actor: &'t str, file: &'t str) -> Self {
+    pub(super) fn new(tx: impl Into<Db<'t>>, at: &'t str, actor: &'t str, file: &'t str) -> Self {
+        let tx = tx.into();
         UpdateImport { tx, at, actor, file, seen: HashMap::new(), loans: 0, fields: 0 }
     }
 

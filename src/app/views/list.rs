@@ -126,7 +126,7 @@ impl Desk {
         match store::snapshot_for(self.store.db(), on)? {
             SnapshotFor::Missing => {
                 let total = u64::try_from(self.loan_count()?).unwrap_or(0);
-                let all = |tx: &rusqlite::Transaction<'_>| {
+                let all = |tx: store::Db<'_>| {
                     store::refresh_all(tx, StateTable::Shared, on, &rules, &mut |n| progress(n, total))
                 };
                 Ok(if unless_loading {
