@@ -95,7 +95,11 @@ impl Store {
             Some(db) => Some(LoadLock::take(db, what)?),
             None => None,
         };
-        let conn = &self.conn;
+        // A server has no load lock, journal or page cache of the desk's to set: one transaction.
+        let conn = match &self.backend {
+            super::Backend::File(conn) => conn,
+            super::Backend::Server(session) => return session.write(f),
+        };
         // SQLite leaves WAL mode only for a connection that is the store's only one; otherwise it
         // says the store is busy, and the load goes through the WAL.
         let rollback = loan_count(conn)? == 0
@@ -113,7 +117,7 @@ impl Store {
         };
         let (cache, threads) = settings()?;
         let out = self.write_now(f);
-        let conn = &self.conn;
+        let conn = self.conn();
         let restore = || -> Result<()> {
             conn.pragma_update(None, "cache_size", cache)?;
             conn.pragma_update(None, "threads", threads)?;

@@ -167,8 +167,14 @@ impl StoreError {
     }
 }
 
+/// What a store's statements run on: a file's connection, or a desk's session on a server.
+enum Backend {
+    File(Connection),
+    Server(Box<pg::ServerSession>),
+}
+
 pub struct Store {
-    conn: Connection,
+    backend: Backend,
     label: String,
     /// The store's file (none in memory): a bulk load's lock lives beside it.
     path: Option<PathBuf>,
@@ -215,13 +221,26 @@ impl<V: Clone> Kept<V> {
 }
 
 impl Store {
+    /// The file's connection, for what only a file has (its pragmas, raw SQL in tests, a copy's
+    /// source). A store on a server has none: the desk's actions go through `db`.
     pub fn conn(&self) -> &Connection {
-        &self.conn
+        match &self.backend {
+            Backend::File(conn) => conn,
+            Backend::Server(_) => panic!("{}: a store on a server has no file connection", self.label),
+        }
     }
 
     /// Where the store's statements run, as every store function takes it.
     pub fn db(&self) -> Db<'_> {
-        Db::File(&self.conn)
+        match &self.backend {
+            Backend::File(conn) => Db::File(conn),
+            Backend::Server(session) => Db::Server(&**session),
+        }
+    }
+
+    /// Whether the store is a book on a PostgreSQL server.
+    pub fn on_server(&self) -> bool {
+        matches!(self.backend, Backend::Server(_))
     }
 
     /// The path (or `:memory:`) the store was opened from, for messages.
@@ -238,15 +257,23 @@ impl Store {
     /// Whether another connection (another desk, a command, the escalation run) committed since
     /// the last call: SQLite's `data_version`, one cheap pragma, no table read. The first call
     /// only takes note.
+    /// On a server, the other desks' commits heard of (`LISTEN`).
     pub fn changed_elsewhere(&self) -> Result<bool> {
-        let version: i64 = self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+        let version = self.change_mark()?.0;
         let before = self.seen_version.replace(Some(version));
         Ok(before.is_some_and(|b| b != version))
     }
 
     fn change_mark(&self) -> Result<(i64, u64)> {
-        let version: i64 = self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
-        Ok((version, self.conn.total_changes()))
+        match &self.backend {
+            Backend::File(conn) => {
+                let version: i64 = conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+                Ok((version, conn.total_changes()))
+            }
+            Backend::Server(session) => {
+                Ok((i64::try_from(session.heard()?).unwrap_or(i64::MAX), session.written()))
+            }
+        }
     }
 
     /// Whether the scratch snapshot still answers for `as_of`: computed for that date, and nothing
@@ -264,9 +291,17 @@ impl Store {
         rules: &crate::domain::AssessRules,
         progress: &mut dyn FnMut(u64),
     ) -> Result<u64> {
-        let tx = self.conn.unchecked_transaction()?;
-        let n = refresh_all(&tx, StateTable::Scratch, as_of, rules, progress)?;
-        tx.commit()?;
+        let n = match &self.backend {
+            Backend::File(conn) => {
+                let tx = conn.unchecked_transaction()?;
+                let n = refresh_all(&tx, StateTable::Scratch, as_of, rules, progress)?;
+                tx.commit()?;
+                n
+            }
+            Backend::Server(session) => {
+                session.write_own(|db| refresh_all(db, StateTable::Scratch, as_of, rules, progress))?
+            }
+        };
         self.mark_scratch(as_of)?;
         Ok(n)
     }
@@ -286,7 +321,7 @@ impl Store {
         if let Some(n) = self.counts.borrow_mut().get(mark, &key) {
             return Ok(n);
         }
-        let n = count_loans(&self.conn, at, filter)?;
+        let n = count_loans(self.db(), at, filter)?;
         self.counts.borrow_mut().put(key, n);
         Ok(n)
     }
@@ -305,14 +340,14 @@ impl Store {
         if let Some(hits) = self.searches.borrow_mut().get(mark, &key) {
             return Ok(hits);
         }
-        let hits = std::sync::Arc::new(search_hits(&self.conn, at, filter, sort)?);
+        let hits = std::sync::Arc::new(search_hits(self.db(), at, filter, sort)?);
         self.searches.borrow_mut().put(key, hits.clone());
         Ok(hits)
     }
 
     /// How many search terms match a typed search, counting no further than `cap`.
     pub fn search_terms_upto(&self, q: &crate::domain::search::SearchQuery, cap: u64) -> Result<u64> {
-        terms_matching_upto(&self.conn, q, cap)
+        terms_matching_upto(self.db(), q, cap)
     }
 
     /// A page of a loan list and, when asked, how many loans the list holds. A search's matches
@@ -329,7 +364,7 @@ impl Store {
     ) -> Result<(Vec<StateRow>, Option<u64>)> {
         if filter.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
             let hits = self.search_hits(at, filter, sort)?;
-            let rows = rows_by_id(&self.conn, at, hits.page(offset, limit))?;
+            let rows = rows_by_id(self.db(), at, hits.page(offset, limit))?;
             return Ok((rows, want_total.then_some(hits.ids.len() as u64)));
         }
         let total =
@@ -338,7 +373,7 @@ impl Store {
             Some(day) => Some(self.count_loans(at, &promise_band(filter, day))?),
             None => None,
         };
-        let rows = list_loans_known(&self.conn, at, filter, sort, limit, offset, total, in_band)?;
+        let rows = list_loans_known(self.db(), at, filter, sort, limit, offset, total, in_band)?;
         Ok((rows, total.filter(|_| want_total)))
     }
 
@@ -373,7 +408,7 @@ impl Store {
         progress: &mut dyn FnMut(u64, u64),
         unless_loading: bool,
     ) -> Result<Option<u64>> {
-        let ids = stale_loans(&self.conn, on)?;
+        let ids = stale_loans(self.db(), on)?;
         let total = ids.len() as u64;
         let saved = self.long_work()?;
         let mut rolled = || -> Result<Option<u64>> {
@@ -406,14 +441,16 @@ impl Store {
     /// spill half-made changes into the WAL and write them again at the commit. Returns the
     /// setting to give back to `end_long_work`.
     pub fn long_work(&self) -> Result<i64> {
-        let cache: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        self.conn.pragma_update(None, "cache_size", LONG_CACHE_KIB)?;
+        let Backend::File(conn) = &self.backend else { return Ok(0) };
+        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", LONG_CACHE_KIB)?;
         Ok(cache)
     }
 
     /// Gives back the settings `long_work` changed.
     pub fn end_long_work(&self, cache: i64) -> Result<()> {
-        self.conn.pragma_update(None, "cache_size", cache)?;
+        let Backend::File(conn) = &self.backend else { return Ok(()) };
+        conn.pragma_update(None, "cache_size", cache)?;
         Ok(())
     }
 
@@ -422,11 +459,15 @@ impl Store {
     /// store it waits for the load to end, however long that takes (`load_lock.rs`); any other
     /// writer it waits for up to `BUSY_TIMEOUT`.
     pub fn write<T, E: From<StoreError>>(&mut self, f: impl FnOnce(Db<'_>) -> Result<T, E>) -> Result<T, E> {
+        let conn = match &mut self.backend {
+            Backend::File(conn) => conn,
+            Backend::Server(session) => return session.write(f),
+        };
         let (db, note) = (self.path.clone(), self.wait_note);
         let wait = || db.as_deref().is_some_and(|db| wait_for_load(db, note));
         wait();
         loop {
-            match self.conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+            match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
                 Ok(tx) => {
                     let out = f(Db::File(&tx))?;
                     tx.commit().map_err(StoreError::from)?;
@@ -453,8 +494,11 @@ impl Store {
 
     /// `write` without waiting for a load, which the load itself runs.
     fn write_now<T, E: From<StoreError>>(&mut self, f: impl FnOnce(Db<'_>) -> Result<T, E>) -> Result<T, E> {
-        let tx =
-            self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let conn = match &mut self.backend {
+            Backend::File(conn) => conn,
+            Backend::Server(session) => return session.write(f),
+        };
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let out = f(Db::File(&tx))?;
         tx.commit().map_err(StoreError::from)?;
         Ok(out)

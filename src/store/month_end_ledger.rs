@@ -26,7 +26,7 @@ impl Store {
             // A store in memory has no second connection: one transaction.
             return self.write(|tx| capture_from_ledger_in(tx, month, rules, page));
         };
-        let (after, watched, at) = begun(self.conn(), month, rules)?;
+        let (after, watched, at) = begun(self.db(), month, rules)?;
         let reader = side_reader(&path)?;
         let mut written = 0u64;
         month_end_walk(&reader, month, rules, after, page, &mut |rows| {

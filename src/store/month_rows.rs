@@ -130,15 +130,18 @@ impl super::Store {
     /// side on two connections when the store is a file and the month-end is large (a report's
     /// wait is mostly this read).
     pub fn month_rows(&self, month: Month, asked: RowsAsked) -> Result<Vec<MonthRow>> {
-        let conn = self.conn();
-        let (low, high): (Option<i64>, Option<i64>) = conn
-            .prepare_cached("SELECT min(loan_id), max(loan_id) FROM month_end WHERE month = ?1")?
-            .query_row([month.key()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let db = self.db();
+        let (low, high): (Option<i64>, Option<i64>) = db
+            .first(
+                "SELECT min(loan_id), max(loan_id) FROM month_end WHERE month = ?1",
+                &[month.key().into()],
+            )?
+            .unwrap_or((None, None));
         let (Some(path), Some(low), Some(high)) = (self.path.as_deref(), low, high) else {
-            return month_rows_between(conn.into(), asked, month, i64::MIN, i64::MAX);
+            return month_rows_between(db, asked, month, i64::MIN, i64::MAX);
         };
         if high - low < SPLIT_FROM {
-            return month_rows_between(conn.into(), asked, month, i64::MIN, i64::MAX);
+            return month_rows_between(db, asked, month, i64::MIN, i64::MAX);
         }
         let middle = low + (high - low) / 2;
         std::thread::scope(|scope| {
@@ -146,7 +149,7 @@ impl super::Store {
                 let side = side_reader(path)?;
                 month_rows_between(Db::from(&side), asked, month, middle + 1, i64::MAX)
             });
-            let mut rows = month_rows_between(conn.into(), asked, month, i64::MIN, middle)?;
+            let mut rows = month_rows_between(db, asked, month, i64::MIN, middle)?;
             rows.extend(joined(upper)?);
             Ok(rows)
         })

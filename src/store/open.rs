@@ -9,7 +9,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::load_lock;
 use super::{
-    BUSY_TIMEOUT, Kept, Result, Store, StoreError, audit, audit_state, migrations, month_agg, search,
+    BUSY_TIMEOUT, Backend, Kept, Result, Store, StoreError, audit, audit_state, migrations, month_agg, search,
 };
 
 /// A server's address is not a file to make or open: the desk opens a book on a server only once
@@ -58,8 +58,22 @@ impl Store {
     /// taken, so a desk opens while another one writes.
     fn setup(mut conn: Connection, label: String, path: Option<&Path>) -> Result<Self> {
         set_up(&mut conn, &label, path)?;
+        Self::with(Backend::File(conn), label, path)
+    }
+
+    /// Opens the book on the PostgreSQL server at `address` as the desk user `login` (unless the
+    /// address names a role): connected as `pg::connect` does, the schema brought up to date
+    /// under the migrations' lock (a newer one refused), listening for other desks' commits.
+    pub fn open_server(address: &str, login: &str) -> Result<Self> {
+        let mut client = super::pg::connect(address, login)?;
+        super::pg::migrate(&mut client, &super::pg::label_of(address))?;
+        let session = super::pg::ServerSession::new(client)?;
+        Self::with(Backend::Server(Box::new(session)), super::pg::label_of(address), None)
+    }
+
+    fn with(backend: Backend, label: String, path: Option<&Path>) -> Result<Self> {
         let mut store = Store {
-            conn,
+            backend,
             label,
             path: path.map(Path::to_path_buf),
             wait_note: None,
@@ -70,18 +84,18 @@ impl Store {
         };
         // One-time steps for a new store or one made by an older duedesk, each checked by a read
         // first: on an up-to-date store opening writes nothing.
-        if audit::chain_is_pending(&store.conn)? {
+        if audit::chain_is_pending(store.db())? {
             store.write(|tx| audit::chain_pending(tx))?;
         }
-        if audit_state::baseline_pending(&store.conn)? {
+        if audit_state::baseline_pending(store.db())? {
             store.write(|tx| audit_state::write_baseline(tx))?;
         }
         // A store made before search terms, or loans written by a path that does not index them.
-        if search::search_is_pending(&store.conn)? {
+        if search::search_is_pending(store.db())? {
             store.write(|tx| search::index_search(tx, &mut |_| {}))?;
         }
         // Month-ends recorded before their aggregates were: computed from their rows, once.
-        if !month_agg::aggregates_pending(&store.conn)?.is_empty() {
+        if !month_agg::aggregates_pending(store.db())?.is_empty() {
             store.write(|tx| month_agg::aggregate_pending(tx))?;
         }
         Ok(store)

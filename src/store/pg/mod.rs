@@ -23,6 +23,17 @@ pub fn is_address(text: &str) -> bool {
     t.starts_with("postgres://") || t.starts_with("postgresql://")
 }
 
+/// A book on a server as the desk names it (its status line, messages): the database and the
+/// host, never the rest of the address (a password in it included).
+pub fn label_of(address: &str) -> String {
+    let Ok((config, _)) = parse_address(address) else { return "a PostgreSQL server".into() };
+    let database = config.get_dbname().or(config.get_user()).unwrap_or("postgres");
+    match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(host)) => format!("{database}@{host}"),
+        _ => format!("{database}@local"),
+    }
+}
+
 /// The address as `postgres::Config` reads it, with the TLS it asks (`tls.rs`), the process's
 /// environment filling in what it leaves out as it does for `psql`.
 pub fn parse_address(address: &str) -> Result<(postgres::Config, tls::TlsWanted)> {
@@ -86,4 +97,23 @@ fn connect_error(config: &postgres::Config, e: &postgres::Error) -> StoreError {
         hosts.join(","),
         super::db::with_causes(e)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_book_on_a_server_is_named_by_its_database_and_host_alone() {
+        for (address, label) in [
+            (
+                "postgresql://desk:secret@db.branch.local:5433/centre?sslmode=verify-full",
+                "centre@db.branch.local",
+            ),
+            ("postgresql:///centre?host=/run/postgresql", "centre@local"),
+            ("host=10.1.2.3 user=wang dbname=催收中心", "催收中心@10.1.2.3"),
+            ("postgres://db.example/", "postgres@db.example"),
+        ] {
+            assert_eq!(super::label_of(address), label, "{address}");
+        }
+        assert_eq!(super::label_of("postgresql://[bad"), "a PostgreSQL server");
+    }
 }

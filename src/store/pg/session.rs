@@ -3,7 +3,7 @@
 //! (`NOTIFY`), and what other desks committed since the desk last looked (`LISTEN`): on the
 //! server, what SQLite's `data_version` gives a desk on a file.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use super::super::Result;
@@ -20,6 +20,9 @@ pub struct ServerSession {
     plans: Plans,
     /// The server process of this session: its own notifications are not another desk's.
     pid: i32,
+    /// Other desks' commits heard so far, and this session's own.
+    heard: Cell<u64>,
+    written: Cell<u64>,
 }
 
 /// What runs a statement: the session's client or a transaction of it.
@@ -54,7 +57,13 @@ impl ServerSession {
     pub fn new(mut client: postgres::Client) -> Result<Self> {
         client.batch_execute(&format!("LISTEN {CHANNEL}"))?;
         let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
-        Ok(ServerSession { client: RefCell::new(client), plans: RefCell::new(HashMap::new()), pid })
+        Ok(ServerSession {
+            client: RefCell::new(client),
+            plans: RefCell::new(HashMap::new()),
+            pid,
+            heard: Cell::new(0),
+            written: Cell::new(0),
+        })
     }
 
     /// Runs `f` in one transaction that commits on `Ok` (telling the other desks) and rolls back
@@ -63,29 +72,61 @@ impl ServerSession {
         &self,
         f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
+        self.transaction(true, f)
+    }
+
+    /// `write` for what only this session sees (its temporary tables): nobody is told.
+    pub fn write_own<T, E: From<super::super::StoreError>>(
+        &self,
+        f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.transaction(false, f)
+    }
+
+    fn transaction<T, E: From<super::super::StoreError>>(
+        &self,
+        tell: bool,
+        f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        use super::super::StoreError;
         let mut client = self.client.borrow_mut();
-        let tx = client.transaction().map_err(super::super::StoreError::from)?;
+        let tx = client.transaction().map_err(StoreError::from)?;
         let tx = InTransaction { tx: RefCell::new(tx), plans: &self.plans };
         let out = f(Db::Server(&tx))?;
         let mut tx = tx.tx.into_inner();
-        tx.execute("SELECT pg_notify($1, '')", &[&CHANNEL]).map_err(super::super::StoreError::from)?;
-        tx.commit().map_err(super::super::StoreError::from)?;
+        if tell {
+            tx.execute("SELECT pg_notify($1, '')", &[&CHANNEL]).map_err(StoreError::from)?;
+        }
+        tx.commit().map_err(StoreError::from)?;
+        self.written.set(self.written.get() + 1);
         Ok(out)
     }
 
-    /// Whether another desk committed since the last call: the notifications that came in, this
-    /// session's own not counted. It waits a millisecond at most: the connection's reader runs
-    /// only while the session waits for something, so a look that never waits never hears.
-    pub fn changed_elsewhere(&self) -> Result<bool> {
+    /// How many commits other desks made that this session has heard of: the notifications that
+    /// came in, its own not counted. It waits a millisecond at most: the connection's reader
+    /// runs only while the session waits for something, so a look that never waits never hears.
+    pub fn heard(&self) -> Result<u64> {
         use postgres::fallible_iterator::FallibleIterator;
         let mut client = self.client.borrow_mut();
         let mut notes = client.notifications();
-        let mut changed = false;
         let mut pending = notes.timeout_iter(std::time::Duration::from_millis(1));
         while let Some(n) = pending.next()? {
-            changed |= n.process_id() != self.pid;
+            if n.process_id() != self.pid {
+                self.heard.set(self.heard.get() + 1);
+            }
         }
-        Ok(changed)
+        Ok(self.heard.get())
+    }
+
+    /// This session's own commits so far.
+    pub fn written(&self) -> u64 {
+        self.written.get()
+    }
+
+    /// Whether another desk committed since the last look.
+    pub fn changed_elsewhere(&self) -> Result<bool> {
+        let before = self.heard.get();
+        Ok(self.heard()? != before)
     }
 }
 
