@@ -42,11 +42,18 @@ fn drawn(state: &DeskState) -> String {
 /// A demo book on a file, copied whole to a fresh database on the test server; the file's desk
 /// and the server's address.
 fn book_on_both() -> Option<(tempfile::TempDir, Desk, common::pg::TestDb)> {
+    book_on_both_as("admin")
+}
+
+/// `book_on_both` with `admin` the book's first admin (the demo's maker).
+fn book_on_both_as(admin: &str) -> Option<(tempfile::TempDir, Desk, common::pg::TestDb)> {
     let server = common::pg::fresh("desk")?;
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut file = open_desk(Store::open(&dir.path().join("desk.db")).expect("store"), "admin");
+    let mut file = open_desk(Store::open(&dir.path().join("desk.db")).expect("store"), admin);
     duedesk::app::demo::generate(&mut file, 150, 7, &mut |_| {}).expect("demo book");
     let source = Store::open(&dir.path().join("desk.db")).expect("the file again");
+    // The command line's DUEDESK_USER acts for the file's desk as the server's role does there.
+    duedesk::store::setting_set(source.conn(), "trust_env_user", "true").expect("setting");
     let mut client = server.client();
     duedesk::store::pg::copy_file_to_server(source.conn(), &mut client, "test", &mut |_, _| {})
         .expect("copy");
@@ -112,4 +119,107 @@ fn a_desk_on_the_server_hears_another_desks_commit() {
 fn an_overdue_loan(desk: &mut Desk) -> String {
     let q = duedesk::app::views::LoanQuery { dpd_min: Some(1), ..Default::default() };
     desk.list_loans(&q, &mut |_| {}).expect("overdue").first().expect("an overdue loan").loan_id.clone()
+}
+
+#[test]
+fn the_command_line_on_a_server_answers_as_on_the_file() {
+    // The server's role is the desk user there; the test logs in as postgres.
+    let Some((dir, mut file, server)) = book_on_both_as("postgres") else { return };
+    let loan = an_overdue_loan(&mut file);
+    drop(file);
+    let path = dir.path().join("desk.db");
+    let run = |db: &str, args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_duedesk"))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env("DUEDESK_NOW", "2026-03-02T09:00:00+08:00")
+            .env("DUEDESK_USER", "postgres")
+            .env("DUEDESK_CONFIG", dir.path().join("config"))
+            .env("NO_COLOR", "1")
+            .env_remove("DUEDESK_DB")
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let url = server.url();
+    let file_path = path.to_str().expect("path");
+    for args in [
+        vec!["--as-of", "2026-03-02", "loans", "--format", "csv"],
+        vec!["--as-of", "2026-03-02", "escalate", "--format", "json"],
+        vec![
+            "--as-of",
+            "2026-03-02",
+            "contact",
+            &loan,
+            "--outcome",
+            "promise",
+            "--note",
+            "答应月底还",
+            "--promise-amount",
+            "500.00",
+            "--promise-date",
+            "2026-03-12",
+        ],
+        vec!["--as-of", "2026-03-02", "show", &loan, "--format", "json"],
+        vec!["--as-of", "2026-03-02", "loans", "--stage", "reminder", "--format", "csv"],
+        vec!["--as-of", "2026-03-02", "warnings", "--format", "csv"],
+        vec!["--as-of", "2026-03-02", "tasks", "--format", "csv"],
+    ] {
+        let (on_file, on_server) = (run(file_path, &args), run(&url, &args));
+        assert_eq!(on_file.0, Some(0), "{args:?}: {}", on_file.2);
+        assert_eq!((&on_file.0, &on_file.1), (&on_server.0, &on_server.1), "{args:?}: {}", on_server.2);
+    }
+    // A collector's own role, given the book's rows and nothing of its schema, works the desk as
+    // that collector: the same list as the file's desk for that user, another's case refused.
+    let collector = "chen.jing";
+    let mut admin = server.client();
+    admin
+        .batch_execute(&format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{collector}') THEN \
+             CREATE ROLE \"{collector}\" LOGIN; END IF; END $$; \
+             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \"{collector}\"; \
+             GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO \"{collector}\""
+        ))
+        .expect("a collector's role");
+    let as_collector = url.replace("user=postgres", &format!("user={collector}"));
+    let run_as = |db: &str, user: &str, args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_duedesk"))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env("DUEDESK_NOW", "2026-03-02T09:00:00+08:00")
+            .env("DUEDESK_USER", user)
+            .env("DUEDESK_CONFIG", dir.path().join("config"))
+            .env("NO_COLOR", "1")
+            .env_remove("DUEDESK_DB")
+            .output()
+            .expect("run");
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let mine = ["--as-of", "2026-03-02", "loans", "--assignee", collector, "--format", "csv"];
+    let (on_file, on_server) = (run_as(file_path, collector, &mine), run_as(&as_collector, collector, &mine));
+    assert_eq!(on_file.0, Some(0));
+    assert!(on_file.1.lines().count() > 2, "{}", on_file.1);
+    assert_eq!(on_file, on_server);
+    let others = ["--as-of", "2026-03-02", "contact", &loan, "--outcome", "no_answer"];
+    let owner_of_loan =
+        run_as(file_path, collector, &["--as-of", "2026-03-02", "show", &loan, "--format", "json"]);
+    if !owner_of_loan.1.contains(&format!("\"assignee\": \"{collector}\"")) {
+        assert_eq!(run_as(file_path, collector, &others).0, Some(3));
+        assert_eq!(run_as(&as_collector, collector, &others).0, Some(3));
+    }
+    // Acting as another desk user is logging in as that role on a server.
+    let (code, _, err) = run(&as_collector, &["loans"]);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("DUEDESK_USER=postgres is refused on a server"), "{err}");
+
+    // The book's audit chain holds on the server after the commands' writes.
+    let (code, out, err) = run(&url, &["audit", "verify", "--format", "json"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("\"broken\": null"), "{out}");
 }

@@ -210,7 +210,12 @@ impl Desk {
         as_of: NaiveDate,
         now: DateTime<FixedOffset>,
     ) -> Result<Desk> {
-        let store = if create { Store::open(path)? } else { Store::open_existing(path)? };
+        let server = path.to_str().filter(|p| store::pg::is_address(p));
+        let store = match server {
+            Some(address) => Store::open_server(address, os_login)?,
+            None if create => Store::open(path)?,
+            None => Store::open_existing(path)?,
+        };
         if let Clock::Pinned { making_demo } = clock {
             let flag =
                 |key| -> Result<bool> { Ok(store::setting_get(store.db(), key)?.as_deref() == Some("true")) };
@@ -224,10 +229,25 @@ impl Desk {
                 )));
             }
         }
-        let login = desk_login(os_login, env_user, || {
-            Ok(store::setting_get(store.db(), "trust_env_user")?.as_deref() == Some("true"))
-        })?;
-        Desk::open(store, login, as_of, now)
+        // On a server the desk user is the role the session logs in as: acting as another is
+        // logging in as that role.
+        if let (Some(role), Some(other)) =
+            (store.server_role(), env_user.map(str::trim).filter(|u| !u.is_empty()))
+            && other != role
+        {
+            return Err(AppError::Refused(format!(
+                "DUEDESK_USER={other} is refused on a server: the desk user is the role the session logs in as \
+                 ({role}); name the role in the address's user instead"
+            )));
+        }
+        let login = match store.server_role() {
+            Some(role) => role.to_string(),
+            None => desk_login(os_login, env_user, || {
+                Ok(store::setting_get(store.db(), "trust_env_user")?.as_deref() == Some("true"))
+            })?
+            .to_string(),
+        };
+        Desk::open(store, &login, as_of, now)
     }
 
     /// Opens the desk for `login`. The login that creates a store becomes its first admin; on any

@@ -440,24 +440,25 @@ fn open_desk(cli: &Cli) -> Result<Desk> {
         Some(p) => (p.clone(), false),
         None => (default_db()?, true),
     };
-    if let Some(address) = path.to_str().filter(|p| crate::store::pg::is_address(p)) {
-        return Err(AppError::Store(crate::store::StoreError::NotOnServer { address: address.to_string() }));
-    }
+    // A book on a PostgreSQL server: no file to make, and the installation's file checks do not apply.
+    let server = path.to_str().is_some_and(crate::store::pg::is_address);
     let env_user = std::env::var("DUEDESK_USER").ok();
     let login = os_login()?;
     // Run setgid to the store's group: nothing from the environment acts for the caller.
     if let Some(install) = crate::app::install::current() {
         let other = env_user.as_deref().map(str::trim).filter(|u| !u.is_empty() && *u != login);
         install.refuse_env(pinned.is_some(), other)?;
-        install.check_store(&path)?;
+        if !server {
+            install.check_store(&path)?;
+        }
         install.set_umask();
     }
     let create = match &cli.command {
         Some(Command::Demo { .. } | Command::Import(_)) => true,
-        None if !path.exists() => ask_to_create(&path)?,
+        None if !server && !path.exists() => ask_to_create(&path)?,
         _ => false,
     };
-    if create && default {
+    if create && default && !server {
         make_data_dir(&path)?;
     }
     let mut desk = Desk::open_at(&path, create, &login, env_user.as_deref(), clock, as_of, now)?;

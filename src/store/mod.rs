@@ -138,8 +138,8 @@ pub enum StoreError {
     )]
     Missing { path: PathBuf },
     #[error(
-        "{address} is a PostgreSQL server: this duedesk opens a desk on a store file only, and moves a book to \
-         a server and back with `duedesk store copy`"
+        "{address} is a PostgreSQL server's address, not a store file: a book there is opened with \
+         Store::open_server (the command line's --db takes either)"
     )]
     NotOnServer { address: String },
     #[error(
@@ -241,6 +241,14 @@ impl Store {
     /// Whether the store is a book on a PostgreSQL server.
     pub fn on_server(&self) -> bool {
         matches!(self.backend, Backend::Server(_))
+    }
+
+    /// On a server, the role the desk's session logs in as: there, the desk user.
+    pub fn server_role(&self) -> Option<&str> {
+        match &self.backend {
+            Backend::File(_) => None,
+            Backend::Server(session) => Some(session.role()),
+        }
     }
 
     /// The path (or `:memory:`) the store was opened from, for messages.

@@ -63,12 +63,17 @@ impl Store {
 
     /// Opens the book on the PostgreSQL server at `address` as the desk user `login` (unless the
     /// address names a role): connected as `pg::connect` does, the schema brought up to date
-    /// under the migrations' lock (a newer one refused), listening for other desks' commits.
+    /// under the migrations' lock when it is behind (a newer one refused; an up-to-date one only
+    /// read, so a desk's role needs no right to change the schema), listening for other desks'
+    /// commits.
     pub fn open_server(address: &str, login: &str) -> Result<Self> {
         let mut client = super::pg::connect(address, login)?;
-        super::pg::migrate(&mut client, &super::pg::label_of(address))?;
+        let label = super::pg::label_of(address);
+        if super::pg::schema_version(&mut client)? != super::pg::STEPS.len() as i64 {
+            super::pg::migrate(&mut client, &label)?;
+        }
         let session = super::pg::ServerSession::new(client)?;
-        Self::with(Backend::Server(Box::new(session)), super::pg::label_of(address), None)
+        Self::with(Backend::Server(Box::new(session)), label, None)
     }
 
     fn with(backend: Backend, label: String, path: Option<&Path>) -> Result<Self> {

@@ -20,6 +20,8 @@ pub struct ServerSession {
     plans: Plans,
     /// The server process of this session: its own notifications are not another desk's.
     pid: i32,
+    /// The role the session logs in as: on a server, the desk user.
+    role: String,
     /// Other desks' commits heard so far, and this session's own.
     heard: Cell<u64>,
     written: Cell<u64>,
@@ -56,11 +58,13 @@ impl ServerSession {
     /// A session on `client`, listening for other desks' commits.
     pub fn new(mut client: postgres::Client) -> Result<Self> {
         client.batch_execute(&format!("LISTEN {CHANNEL}"))?;
-        let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
+        let row = client.query_one("SELECT pg_backend_pid(), CAST(session_user AS TEXT)", &[])?;
+        let (pid, role): (i32, String) = (row.get(0), row.get(1));
         Ok(ServerSession {
             client: RefCell::new(client),
             plans: RefCell::new(HashMap::new()),
             pid,
+            role,
             heard: Cell::new(0),
             written: Cell::new(0),
         })
@@ -116,6 +120,11 @@ impl ServerSession {
             }
         }
         Ok(self.heard.get())
+    }
+
+    /// The role the session logged in as.
+    pub fn role(&self) -> &str {
+        &self.role
     }
 
     /// This session's own commits so far.
