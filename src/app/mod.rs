@@ -344,6 +344,11 @@ impl Desk {
         self.store.label()
     }
 
+    /// Whether the book is on a PostgreSQL server (where the desk user is the session's role).
+    pub fn on_server(&self) -> bool {
+        self.store.on_server()
+    }
+
     /// How many loans the store holds (a read of a whole index: on a million loans and a cold
     /// page cache, a quarter of a second).
     pub fn loan_count(&self) -> Result<i64> {

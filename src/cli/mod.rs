@@ -126,7 +126,13 @@ fn execute(cli: Cli) -> Result<()> {
                 } else {
                     output::done(format, &what, &said)?;
                 }
-                eprintln!("this is demo data; DUEDESK_USER=<login> acts as a demo user on this store");
+                if desk.on_server() {
+                    eprintln!(
+                        "this is demo data; log in as a demo user's role (the address's user=<login>) to act as them"
+                    );
+                } else {
+                    eprintln!("this is demo data; DUEDESK_USER=<login> acts as a demo user on this store");
+                }
             }
             if open { self::open(desk) } else { Ok(()) }
         }

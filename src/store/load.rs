@@ -1,8 +1,8 @@
 //! What the bulk loads (import, demo) ask of the store beyond single rows.
 
+use super::Db;
 use super::Result;
 use super::book::{customer_count, loan_count};
-use super::drop_indexes;
 
 /// The store holds no loan and no customer: nothing a load brings can be there already.
 pub fn book_is_empty<'a>(db: impl Into<super::Db<'a>>) -> Result<bool> {
@@ -18,6 +18,48 @@ pub fn defer_book_indexes<'a>(db: impl Into<super::Db<'a>>) -> Result<Vec<String
     deferred.extend(drop_indexes(db, "customers")?);
     Ok(deferred)
 }
+
+/// Drops `table`'s own indexes (not those behind a UNIQUE or PRIMARY KEY) and returns the
+/// statements that make them again: a bulk load into an empty table then builds each index with
+/// one sort at the end instead of a million scattered inserts. Inside the load's transaction, so a
+/// failed load gets them back with the rollback. On a server nothing is dropped: its first fill
+/// is a copy, which sets its own indexes aside (`pg::copy`).
+pub fn drop_indexes<'a>(db: impl Into<Db<'a>>, table: &str) -> Result<Vec<String>> {
+    let Db::File(conn) = db.into() else { return Ok(Vec::new()) };
+    let mut stmt = conn.prepare(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+    )?;
+    let indexes = stmt
+        .query_map([table], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (name, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX main.\"{name}\""))?;
+    }
+    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// Makes again the indexes `drop_indexes` dropped. SQLite's sorter cuts a sort into runs the size
+/// of the page cache and sorts them on helper threads while it reads on: with a bulk load's large
+/// cache an index of a million keys is one run sorted on one thread, so the builds run with a
+/// small cache and two sorter threads (about half the time on two cores), then both are restored.
+pub fn make_indexes<'a>(db: impl Into<Db<'a>>, statements: &[String]) -> Result<()> {
+    let Db::File(conn) = db.into() else { return Ok(()) };
+    if statements.is_empty() {
+        return Ok(());
+    }
+    let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    let threads: i64 = conn.pragma_query_value(None, "threads", |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", SORT_RUN_KIB)?;
+    conn.pragma_update(None, "threads", 2)?;
+    let built = statements.iter().try_for_each(|sql| conn.execute_batch(sql));
+    conn.pragma_update(None, "cache_size", cache)?;
+    conn.pragma_update(None, "threads", threads)?;
+    Ok(built?)
+}
+
+/// The page cache while indexes are built, in KiB as `PRAGMA cache_size` takes it (negative):
+/// SQLite's default, the size of one sorted run.
+const SORT_RUN_KIB: i64 = -2_000;
 
 #[cfg(test)]
 mod tests {

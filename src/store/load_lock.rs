@@ -140,3 +140,100 @@ fn set_journal_mode(conn: &Connection, mode: &str) -> Result<String> {
     let now: String = conn.pragma_update_and_check(None, "journal_mode", mode, |r| r.get(0))?;
     Ok(now.to_ascii_lowercase())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Db, NewLoan, insert_loan, setting_get, setting_set};
+    use std::time::Duration;
+
+    fn journal_mode<'a>(db: impl Into<Db<'a>>) -> String {
+        let Db::File(conn) = db.into() else { panic!("a file's journal") };
+        conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode")
+    }
+
+    #[test]
+    fn a_load_into_an_empty_store_alone_skips_the_wal_and_leaves_it_in_wal_mode() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("desk.db");
+        let mut store = Store::open(&path).expect("open");
+        let during =
+            store.write_load("a load", |tx| -> Result<String> { Ok(journal_mode(tx)) }).expect("load");
+        assert_eq!(during, "delete", "alone with an empty store: a rollback journal");
+        assert_eq!(journal_mode(store.conn()), "wal");
+        let cache: i64 = store.conn().pragma_query_value(None, "cache_size", |r| r.get(0)).expect("cache");
+        assert_eq!(cache, -2_000, "the load's page cache is given back");
+    }
+
+    #[test]
+    fn a_desk_opening_the_store_during_a_first_load_waits_for_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("desk.db");
+        let mut store = Store::open(&path).expect("open");
+        let (say_loading, loading) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let (result_tx, result) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            let store = &mut store;
+            scope.spawn(move || {
+                store
+                    .write_load("a load", |tx| -> Result<()> {
+                        setting_set(tx, "k", "v")?;
+                        say_loading.send(journal_mode(tx)).expect("say");
+                        released.recv().expect("wait");
+                        Ok(())
+                    })
+                    .expect("load");
+            });
+            assert_eq!(loading.recv().expect("loading"), "delete");
+            let other = path.clone();
+            scope.spawn(move || result_tx.send(Store::open(&other).map(|s| journal_mode(s.conn()))));
+            // While the load holds the store, the other desk is still opening it, not refused.
+            let early = result.recv_timeout(Duration::from_millis(300)).ok();
+            release.send(()).expect("release");
+            assert!(early.is_none(), "it waits for the load: {early:?}");
+        });
+        let opened = result.recv().expect("opened").expect("the other desk opens the store after the load");
+        assert_eq!(opened, "wal");
+        assert_eq!(setting_get(store.conn(), "k").expect("read"), Some("v".into()));
+    }
+
+    #[test]
+    fn a_load_beside_another_desk_or_into_a_book_goes_through_the_wal() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("desk.db");
+        let mut store = Store::open(&path).expect("open");
+        let other = Store::open(&path).expect("another desk");
+        let during =
+            store.write_load("a load", |tx| -> Result<String> { Ok(journal_mode(tx)) }).expect("load");
+        assert_eq!(during, "wal", "another connection is open");
+        drop(other);
+        store
+            .write(|tx| {
+                let terms = crate::domain::LoanTerms {
+                    product: crate::domain::Product::Bullet,
+                    principal: crate::domain::Money::from_cents(100_000),
+                    rate: crate::domain::Rate::parse("4.35").expect("rate"),
+                    term_months: 12,
+                    disbursed_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("day"),
+                };
+                let loan = NewLoan {
+                    loan_ref: "L1".into(),
+                    customer_ref: None,
+                    borrower: "王芳".into(),
+                    phone: None,
+                    terms,
+                    guarantor: None,
+                    guarantor_phone: None,
+                    collateral: None,
+                    branch: None,
+                    assignee: None,
+                };
+                insert_loan(tx, &loan, "2026-03-01T10:00:00+08:00")
+            })
+            .expect("a loan");
+        let during =
+            store.write_load("a load", |tx| -> Result<String> { Ok(journal_mode(tx)) }).expect("load");
+        assert_eq!(during, "wal", "a store with a book keeps its WAL for the desks reading it");
+    }
+}
