@@ -12,6 +12,12 @@ use super::super::db::{Db, Session, Val, each_of, server_params};
 /// The channel every desk of a book listens on.
 pub const CHANNEL: &str = "duedesk_book";
 
+/// The book's writer lock: every desk's write transaction takes it first, so the book's writes
+/// follow one another as a file's do (a desk reads, decides and writes with no other desk's write
+/// between: no lost update, no deadlock between writers), while reads never wait for it. The
+/// finer locks of the store's functions are taken inside it, by the same session.
+const BOOK_WRITE_LOCK: i64 = 0x6475_6564_6573_6b57;
+
 /// Plans kept by statement text; a session has a few hundred statements at most.
 type Plans = RefCell<HashMap<String, postgres::Statement>>;
 
@@ -94,7 +100,10 @@ impl ServerSession {
     ) -> std::result::Result<T, E> {
         use super::super::StoreError;
         let mut client = self.client.borrow_mut();
-        let tx = client.transaction().map_err(StoreError::from)?;
+        let mut tx = client.transaction().map_err(StoreError::from)?;
+        if tell {
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&BOOK_WRITE_LOCK]).map_err(StoreError::from)?;
+        }
         let tx = InTransaction { tx: RefCell::new(tx), plans: &self.plans };
         let out = f(Db::Server(&tx))?;
         let mut tx = tx.tx.into_inner();
