@@ -189,6 +189,16 @@ fn a_desk_or_a_command_given_a_server_it_cannot_reach_says_so_and_makes_nothing(
             "{stderr}"
         );
     }
+    // A password written in the address is refused before anything is tried (exit 2).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_duedesk"))
+        .args(["--db", "postgresql://wang.fang:secret@127.0.0.1:1/centre", "loans"])
+        .env("DUEDESK_CONFIG", d.config_dir())
+        .env_remove("DUEDESK_DB")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("a password in the server's address"), "{stderr}");
     let made: Vec<_> =
         std::fs::read_dir(d.dir.path()).expect("dir").map(|e| e.expect("entry").file_name()).collect();
     assert!(made.iter().all(|n| !n.to_string_lossy().starts_with("postgres")), "{made:?}");

@@ -212,7 +212,10 @@ impl Desk {
     ) -> Result<Desk> {
         let server = path.to_str().filter(|p| store::pg::is_address(p));
         let store = match server {
-            Some(address) => Store::open_server(address, os_login)?,
+            Some(address) => {
+                store_copy::refuse_password(address)?;
+                Store::open_server(address, os_login)?
+            }
             None if create => Store::open(path)?,
             None => Store::open_existing(path)?,
         };

@@ -26,17 +26,24 @@ impl Place {
         if !pg::is_address(t) {
             return Ok(Place::File(PathBuf::from(text)));
         }
-        let (config, _) = pg::parse_address(t)
-            .map_err(|e| AppError::Input(format!("{t}: not a PostgreSQL address: {e}")))?;
-        if config.get_password().is_some() {
-            return Err(AppError::Input(
-                "a password in the server's address would show in the process list and the shell's history; \
-                 the server should know the desk's login (peer or certificate), or give the address without it"
-                    .into(),
-            ));
-        }
+        refuse_password(t)?;
         Ok(Place::Server(t.to_string()))
     }
+}
+
+/// A server's address as a desk takes it: a PostgreSQL address with no password written in it.
+pub(crate) fn refuse_password(address: &str) -> Result<()> {
+    let (config, _) = pg::parse_address(address)
+        .map_err(|e| AppError::Input(format!("{address}: not a PostgreSQL address: {e}")))?;
+    if config.get_password().is_some() {
+        return Err(AppError::Input(
+            "a password in the server's address would show in the process list and the shell's history; \
+             the server should know the desk's login (peer or certificate), or give the address without it \
+             (a password file, ~/.pgpass, is read)"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// What a copy moved.
@@ -70,6 +77,11 @@ impl Desk {
         progress: &mut dyn FnMut(&str, u64),
     ) -> Result<CopyReport> {
         let login = self.actor.require(Role::Admin, "copying the whole book")?.login.clone();
+        if self.on_server() {
+            return Err(AppError::Input(
+                "the book is on a server already: copy it to a file from there".into(),
+            ));
+        }
         let mut client = pg::connect(address, &login)?;
         let copied = pg::copy_file_to_server(self.store.conn(), &mut client, address, progress)?;
         let report = report(self.store_label().to_string(), address.to_string(), copied);
