@@ -61,41 +61,101 @@ pub trait Session {
     ) -> Result<()>;
 }
 
-pub(crate) fn each_of(
-    rows: postgres::RowIter<'_>,
+fn server_params<'p>(params: &'p [Val<'_>]) -> Vec<&'p (dyn postgres::types::ToSql + Sync)> {
+    params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect()
+}
+
+/// A connection to the server a session runs on: a client, or a transaction of one.
+pub(crate) trait Connected: postgres::GenericClient {
+    /// Whether its statements run in one transaction (what a writer's locks last for).
+    const IN_TRANSACTION: bool;
+
+    /// Runs `f` on one consistent view of the book (`Session::reading`).
+    fn reading(cell: &RefCell<Self>, f: &mut dyn FnMut(Db<'_>) -> Result<()>) -> Result<()>
+    where
+        Self: Sized;
+}
+
+impl Connected for postgres::Client {
+    const IN_TRANSACTION: bool = false;
+
+    fn reading(cell: &RefCell<Self>, f: &mut dyn FnMut(Db<'_>) -> Result<()>) -> Result<()> {
+        let mut client = cell.borrow_mut();
+        let tx = RefCell::new(read_view(&mut client)?);
+        f(Db::Server(&tx))?;
+        Ok(tx.into_inner().commit()?)
+    }
+}
+
+impl Connected for postgres::Transaction<'_> {
+    const IN_TRANSACTION: bool = true;
+
+    fn reading(cell: &RefCell<Self>, f: &mut dyn FnMut(Db<'_>) -> Result<()>) -> Result<()> {
+        f(Db::Server(cell))
+    }
+}
+
+/// A read-only, repeatable-read transaction of `client`: one view of the book for a check.
+pub(crate) fn read_view(client: &mut postgres::Client) -> Result<postgres::Transaction<'_>> {
+    Ok(client
+        .build_transaction()
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()?)
+}
+
+/// A statement run on `on`: its rows, its count of rows changed, its rows one by one. `T` is the
+/// statement's text or a plan prepared for it.
+pub(crate) fn query_on<T>(
+    on: &mut impl postgres::GenericClient,
+    sql: &T,
+    params: &[Val<'_>],
+) -> Result<Vec<postgres::Row>>
+where
+    T: ?Sized + postgres::ToStatement,
+{
+    Ok(on.query(sql, &server_params(params))?)
+}
+
+pub(crate) fn execute_on<T>(on: &mut impl postgres::GenericClient, sql: &T, params: &[Val<'_>]) -> Result<u64>
+where
+    T: ?Sized + postgres::ToStatement,
+{
+    Ok(on.execute(sql, &server_params(params))?)
+}
+
+pub(crate) fn each_on<T>(
+    on: &mut impl postgres::GenericClient,
+    sql: &T,
+    params: &[Val<'_>],
     f: &mut dyn FnMut(&postgres::Row) -> Result<()>,
-) -> Result<()> {
+) -> Result<()>
+where
+    T: ?Sized + postgres::ToStatement,
+{
     use postgres::fallible_iterator::FallibleIterator;
-    let mut rows = rows;
+    let mut rows = on.query_raw(sql, server_params(params))?;
     while let Some(row) = rows.next()? {
         f(&row)?;
     }
     Ok(())
 }
 
-pub(crate) fn server_params<'p>(params: &'p [Val<'_>]) -> Vec<&'p (dyn postgres::types::ToSql + Sync)> {
-    params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect()
-}
-
-impl Session for RefCell<postgres::Client> {
-    fn reading(&self, f: &mut dyn FnMut(Db<'_>) -> Result<()>) -> Result<()> {
-        let mut client = self.borrow_mut();
-        let tx = client
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()?;
-        let tx = RefCell::new(tx);
-        f(Db::Server(&tx))?;
-        Ok(tx.into_inner().commit()?)
-    }
-
+impl<C: Connected> Session for RefCell<C> {
     fn query(&self, sql: &str, params: &[Val<'_>]) -> Result<Vec<postgres::Row>> {
-        Ok(self.borrow_mut().query(sql, &server_params(params))?)
+        query_on(&mut *self.borrow_mut(), sql, params)
     }
 
     fn execute(&self, sql: &str, params: &[Val<'_>]) -> Result<u64> {
-        Ok(self.borrow_mut().execute(sql, &server_params(params))?)
+        execute_on(&mut *self.borrow_mut(), sql, params)
+    }
+
+    fn in_transaction(&self) -> bool {
+        C::IN_TRANSACTION
+    }
+
+    fn reading(&self, f: &mut dyn FnMut(Db<'_>) -> Result<()>) -> Result<()> {
+        C::reading(self, f)
     }
 
     fn each(
@@ -104,40 +164,7 @@ impl Session for RefCell<postgres::Client> {
         params: &[Val<'_>],
         f: &mut dyn FnMut(&postgres::Row) -> Result<()>,
     ) -> Result<()> {
-        let mut session = self.borrow_mut();
-        each_of(session.query_raw(sql, server_params(params))?, f)
-    }
-
-    fn in_transaction(&self) -> bool {
-        false
-    }
-}
-
-impl Session for RefCell<postgres::Transaction<'_>> {
-    fn reading(&self, f: &mut dyn FnMut(Db<'_>) -> Result<()>) -> Result<()> {
-        f(Db::Server(self))
-    }
-
-    fn query(&self, sql: &str, params: &[Val<'_>]) -> Result<Vec<postgres::Row>> {
-        Ok(self.borrow_mut().query(sql, &server_params(params))?)
-    }
-
-    fn execute(&self, sql: &str, params: &[Val<'_>]) -> Result<u64> {
-        Ok(self.borrow_mut().execute(sql, &server_params(params))?)
-    }
-
-    fn each(
-        &self,
-        sql: &str,
-        params: &[Val<'_>],
-        f: &mut dyn FnMut(&postgres::Row) -> Result<()>,
-    ) -> Result<()> {
-        let mut session = self.borrow_mut();
-        each_of(session.query_raw(sql, server_params(params))?, f)
-    }
-
-    fn in_transaction(&self) -> bool {
-        true
+        each_on(&mut *self.borrow_mut(), sql, params, f)
     }
 }
 

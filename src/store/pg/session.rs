@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use super::super::Result;
-use super::super::db::{Db, Session, Val, each_of, server_params};
+use super::super::db::{Db, Session, Val, each_on, execute_on, query_on, read_view};
 
 /// The channel every desk of a book listens on.
 pub const CHANNEL: &str = "duedesk_book";
@@ -33,25 +33,8 @@ pub struct ServerSession {
     written: Cell<u64>,
 }
 
-/// What runs a statement: the session's client or a transaction of it.
-trait Runs {
-    fn prepare(&mut self, sql: &str) -> std::result::Result<postgres::Statement, postgres::Error>;
-}
-
-impl Runs for postgres::Client {
-    fn prepare(&mut self, sql: &str) -> std::result::Result<postgres::Statement, postgres::Error> {
-        postgres::Client::prepare(self, sql)
-    }
-}
-
-impl Runs for postgres::Transaction<'_> {
-    fn prepare(&mut self, sql: &str) -> std::result::Result<postgres::Statement, postgres::Error> {
-        postgres::Transaction::prepare(self, sql)
-    }
-}
-
 /// The plan of `sql`, prepared once a session.
-fn plan(plans: &Plans, on: &mut impl Runs, sql: &str) -> Result<postgres::Statement> {
+fn plan(plans: &Plans, on: &mut impl postgres::GenericClient, sql: &str) -> Result<postgres::Statement> {
     if let Some(s) = plans.borrow().get(sql) {
         return Ok(s.clone());
     }
@@ -152,13 +135,13 @@ impl Session for ServerSession {
     fn query(&self, sql: &str, params: &[Val<'_>]) -> Result<Vec<postgres::Row>> {
         let mut client = self.client.borrow_mut();
         let s = plan(&self.plans, &mut *client, sql)?;
-        Ok(client.query(&s, &server_params(params))?)
+        query_on(&mut *client, &s, params)
     }
 
     fn execute(&self, sql: &str, params: &[Val<'_>]) -> Result<u64> {
         let mut client = self.client.borrow_mut();
         let s = plan(&self.plans, &mut *client, sql)?;
-        Ok(client.execute(&s, &server_params(params))?)
+        execute_on(&mut *client, &s, params)
     }
 
     fn in_transaction(&self) -> bool {
@@ -167,12 +150,7 @@ impl Session for ServerSession {
 
     fn reading(&self, f: &mut dyn FnMut(Db<'_>) -> Result<()>) -> Result<()> {
         let mut client = self.client.borrow_mut();
-        let tx = client
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()?;
-        let tx = InTransaction { tx: RefCell::new(tx), plans: &self.plans };
+        let tx = InTransaction { tx: RefCell::new(read_view(&mut client)?), plans: &self.plans };
         f(Db::Server(&tx))?;
         Ok(tx.tx.into_inner().commit()?)
     }
@@ -185,7 +163,7 @@ impl Session for ServerSession {
     ) -> Result<()> {
         let mut client = self.client.borrow_mut();
         let s = plan(&self.plans, &mut *client, sql)?;
-        each_of(client.query_raw(&s, server_params(params))?, f)
+        each_on(&mut *client, &s, params, f)
     }
 }
 
@@ -199,13 +177,13 @@ impl Session for InTransaction<'_, '_> {
     fn query(&self, sql: &str, params: &[Val<'_>]) -> Result<Vec<postgres::Row>> {
         let mut tx = self.tx.borrow_mut();
         let s = plan(self.plans, &mut *tx, sql)?;
-        Ok(tx.query(&s, &server_params(params))?)
+        query_on(&mut *tx, &s, params)
     }
 
     fn execute(&self, sql: &str, params: &[Val<'_>]) -> Result<u64> {
         let mut tx = self.tx.borrow_mut();
         let s = plan(self.plans, &mut *tx, sql)?;
-        Ok(tx.execute(&s, &server_params(params))?)
+        execute_on(&mut *tx, &s, params)
     }
 
     fn in_transaction(&self) -> bool {
@@ -224,6 +202,6 @@ impl Session for InTransaction<'_, '_> {
     ) -> Result<()> {
         let mut tx = self.tx.borrow_mut();
         let s = plan(self.plans, &mut *tx, sql)?;
-        each_of(tx.query_raw(&s, server_params(params))?, f)
+        each_on(&mut *tx, &s, params, f)
     }
 }
