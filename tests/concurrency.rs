@@ -7,8 +7,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
+
+use common::gate::release;
 
 use common::{AS_OF, TestDesk};
 use serde_json::Value;
@@ -17,61 +18,21 @@ const SUPERVISOR: &str = "zhao.min";
 const PROCESSES: usize = 8;
 const ROUNDS: usize = 4;
 
-/// A process waiting at the barrier that then runs `commands` (each a list of duedesk arguments)
-/// one after the other as `user`, printing each one's output and then `rc=N`.
+/// A process waiting at the gate that then runs `commands` as `user`.
 fn gated(d: &TestDesk, user: &str, commands: &[Vec<String>]) -> Child {
     gated_at(d, user, common::NOW, commands)
 }
 
 /// `gated` with the desk's clock at `now` (empty: the system's).
 fn gated_at(d: &TestDesk, user: &str, now: &str, commands: &[Vec<String>]) -> Child {
-    let bin = env!("CARGO_BIN_EXE_duedesk");
-    let mut script = String::from("read _gate\n");
-    for args in commands {
-        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-        script.push_str(&format!("'{bin}' {}\necho \"rc=$?\"\n", quoted.join(" ")));
-    }
-    let mut c = Command::new("sh");
-    c.arg("-c").arg(script);
-    // The shell's own environment carries what TestDesk::command sets for the binary.
-    let probe = d.command();
-    for (k, v) in probe.get_envs() {
-        match v {
-            Some(v) => c.env(k, v),
-            None => c.env_remove(k),
-        };
-    }
-    c.env("DUEDESK_DB", &d.db).env("DUEDESK_USER", user).env("DUEDESK_TODAY", AS_OF).env("DUEDESK_NOW", now);
-    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    c.spawn().expect("spawn a desk")
-}
-
-struct Done {
-    stdout: String,
-    stderr: String,
-    codes: Vec<i32>,
-}
-
-/// Opens the barrier for all at once, then collects every process.
-fn release(children: Vec<Child>) -> Vec<Done> {
-    let mut children = children;
-    for c in &mut children {
-        let mut gate = c.stdin.take().expect("stdin");
-        let _ = gate.write_all(b"go\n");
-    }
-    children
-        .into_iter()
-        .map(|c| {
-            let out = c.wait_with_output().expect("wait");
-            let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-            let codes = stdout
-                .lines()
-                .filter_map(|l| l.strip_prefix("rc="))
-                .map(|n| n.parse().expect("rc"))
-                .collect();
-            Done { stdout, stderr: String::from_utf8_lossy(&out.stderr).into_owned(), codes }
-        })
-        .collect()
+    let db = d.db.clone();
+    let env = move |c: &mut Command| {
+        c.env("DUEDESK_DB", &db)
+            .env("DUEDESK_USER", user)
+            .env("DUEDESK_TODAY", AS_OF)
+            .env("DUEDESK_NOW", now);
+    };
+    common::gate::gated(d, env, commands)
 }
 
 fn args(list: &[&str]) -> Vec<String> {

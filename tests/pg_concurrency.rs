@@ -7,8 +7,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
+
+use common::gate::release;
 
 use common::{AS_OF, TestDesk};
 use serde_json::Value;
@@ -17,49 +18,13 @@ const SUPERVISOR: &str = "zhao.min";
 const PROCESSES: usize = 8;
 const ROUNDS: usize = 4;
 
-/// A process waiting at the barrier that then runs `commands` on the book at `address`, printing
-/// each one's output and then `rc=N`.
+/// A process waiting at the gate that then runs `commands` on the book at `address`.
 fn gated(d: &TestDesk, address: &str, commands: &[Vec<String>]) -> Child {
-    let bin = env!("CARGO_BIN_EXE_duedesk");
-    let mut script = String::from("read _gate\n");
-    for args in commands {
-        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-        script.push_str(&format!("'{bin}' {}\necho \"rc=$?\"\n", quoted.join(" ")));
-    }
-    let mut c = Command::new("sh");
-    c.arg("-c").arg(script);
-    for (k, v) in d.command().get_envs() {
-        match v {
-            Some(v) => c.env(k, v),
-            None => c.env_remove(k),
-        };
-    }
     // On a server the desk user is the role in the address: no DUEDESK_USER.
-    c.env("DUEDESK_DB", address).env_remove("DUEDESK_USER").env("DUEDESK_TODAY", AS_OF);
-    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    c.spawn().expect("spawn a desk")
-}
-
-/// Opens the barrier for all at once, then collects every process: stdout, stderr, exit codes.
-fn release(children: Vec<Child>) -> Vec<(String, String, Vec<i32>)> {
-    let mut children = children;
-    for c in &mut children {
-        let mut gate = c.stdin.take().expect("stdin");
-        let _ = gate.write_all(b"go\n");
-    }
-    children
-        .into_iter()
-        .map(|c| {
-            let out = c.wait_with_output().expect("wait");
-            let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-            let codes = stdout
-                .lines()
-                .filter_map(|l| l.strip_prefix("rc="))
-                .map(|n| n.parse().expect("rc"))
-                .collect();
-            (stdout, String::from_utf8_lossy(&out.stderr).into_owned(), codes)
-        })
-        .collect()
+    let env = |c: &mut Command| {
+        c.env("DUEDESK_DB", address).env_remove("DUEDESK_USER").env("DUEDESK_TODAY", AS_OF);
+    };
+    common::gate::gated(d, env, commands)
 }
 
 fn args(list: &[&str]) -> Vec<String> {
@@ -151,10 +116,10 @@ fn eight_desks_on_the_server_log_contacts_and_reassign_the_same_cases_at_once() 
 
     let mut contact_ids = Vec::new();
     let mut reassigned = [0usize; 2];
-    for (p, (stdout, stderr, codes)) in done.iter().enumerate() {
-        assert!(stderr.is_empty(), "desk {p} told its user:\n{stderr}");
-        assert_eq!(codes, &vec![0; ROUNDS], "desk {p}:\n{stdout}");
-        for chunk in stdout.split("rc=0\n").filter(|c| !c.trim().is_empty()) {
+    for (p, r) in done.iter().enumerate() {
+        assert!(r.stderr.is_empty(), "desk {p} told its user:\n{}", r.stderr);
+        assert_eq!(r.codes, vec![0; ROUNDS], "desk {p}:\n{}", r.stdout);
+        for chunk in r.stdout.split("rc=0\n").filter(|c| !c.trim().is_empty()) {
             let v: Value = serde_json::from_str(chunk).unwrap_or_else(|e| panic!("desk {p}: {e}: {chunk}"));
             if let Some(id) = v["contact_id"].as_i64() {
                 contact_ids.push((v["loan_id"].as_str().expect("loan").to_string(), id));

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // Each test file uses a different part of this helper.
 
 pub mod desk;
+pub mod gate;
 pub mod pg;
 pub mod poll;
 pub mod program;
