@@ -5,6 +5,7 @@
 //! answered from a private scratch table (a TEMP table of this connection), so one desk's "what
 //! did the book look like on 1 March" never moves the date everyone else works on.
 
+mod bulk;
 mod cells;
 mod compute;
 mod month_end_walk;

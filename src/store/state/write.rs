@@ -18,8 +18,11 @@ use crate::store::row::{Cols, FromRow};
 /// million times), as text on the server, which keeps its own plans.
 enum Statements<'c> {
     File { insert: Statement<'c>, read: Statement<'c>, updates: HashMap<u32, Statement<'c>> },
-    Server { insert: String, read: String, updates: HashMap<u32, String> },
+    Server { insert: String, read: String, updates: HashMap<u32, String>, deferred: Option<Vec<Row>> },
 }
+
+/// Rows a deferring writer sends to the server in one statement.
+const DEFERRED_ROWS: usize = 500;
 
 pub(super) struct Writer<'c> {
     db: Db<'c>,
@@ -49,9 +52,33 @@ impl<'c> Writer<'c> {
                 read: conn.prepare(&read)?,
                 updates: HashMap::new(),
             },
-            Db::Server(_) => Statements::Server { insert, read, updates: HashMap::new() },
+            Db::Server(_) => Statements::Server { insert, read, updates: HashMap::new(), deferred: None },
         };
         Ok(Writer { db, table, statements })
+    }
+
+    /// A writer whose updates on the server wait and go `DEFERRED_ROWS` a statement (a round
+    /// trip a row was most of a roll's time there); on a file, as `new`. The caller `flush`es
+    /// before its transaction ends.
+    pub(super) fn deferring(db: impl Into<Db<'c>>, table: StateTable) -> Result<Self> {
+        let mut writer = Self::new(db, table)?;
+        if let Statements::Server { deferred, .. } = &mut writer.statements {
+            *deferred = Some(Vec::with_capacity(DEFERRED_ROWS));
+        }
+        Ok(writer)
+    }
+
+    /// Sends the updates a deferring writer holds.
+    pub(super) fn flush(&mut self) -> Result<()> {
+        let Statements::Server { deferred: Some(rows), .. } = &mut self.statements else { return Ok(()) };
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let sql = super::bulk::update_from_json(self.table.name_in(self.db));
+        let json = super::bulk::rows_json(rows);
+        rows.clear();
+        self.db.execute(&sql, &[(&json).into()])?;
+        Ok(())
     }
 
     pub(super) fn insert(&mut self, row: &Row) -> Result<()> {
@@ -114,6 +141,12 @@ impl<'c> Writer<'c> {
                     }
                 };
                 stmt.execute(params_from_iter(values))?;
+            }
+            Statements::Server { deferred: Some(rows), .. } => {
+                rows.push(row.clone());
+                if rows.len() >= DEFERRED_ROWS {
+                    return self.flush().map(|()| true);
+                }
             }
             Statements::Server { updates, .. } => {
                 let sql = updates.entry(moved).or_insert_with(|| update_statement(db, table, moved));
