@@ -155,6 +155,42 @@ pub(crate) fn dunning_due<'a>(conn: impl Into<Db<'a>>, loan: LoanId, as_of: Naiv
     Ok(store::monthly_task_due(conn, loan, TaskKind::DunningNotice.as_str(), "dunning", start, end)?)
 }
 
+/// The loans with an id in `(after, last]` whose month of `as_of` has its dunning notice (task or
+/// notice) already, where the store answers a page at once (`store::monthly_task_had`).
+pub(crate) fn dunning_had<'a>(
+    conn: impl Into<Db<'a>>,
+    range: (i64, i64),
+    as_of: NaiveDate,
+) -> Result<Option<std::collections::HashSet<i64>>> {
+    let (start, end) = month_of(as_of);
+    Ok(store::monthly_task_had(conn, range, TaskKind::DunningNotice.as_str(), "dunning", start, end)?)
+}
+
+/// `dunning_due` from a page's `dunning_had` where there is one.
+pub(crate) fn dunning_due_in<'a>(
+    conn: impl Into<Db<'a>>,
+    had: Option<&std::collections::HashSet<i64>>,
+    loan: LoanId,
+    as_of: NaiveDate,
+) -> Result<bool> {
+    match had {
+        Some(had) => Ok(!had.contains(&loan.0)),
+        None => dunning_due(conn, loan, as_of),
+    }
+}
+
+/// Adds the month's dunning-notice task to a loan found lacking it, nothing having been added to
+/// it since.
+pub(crate) fn add_dunning_lacking<'a>(
+    conn: impl Into<Db<'a>>,
+    loan: LoanId,
+    due: &WorkDue<'_>,
+    created_by: &str,
+    at: &str,
+) -> Result<bool> {
+    Ok(store::add_task_once(conn, loan, TaskKind::DunningNotice.as_str(), due.dunning(), created_by, at)?)
+}
+
 /// Adds the month's dunning-notice task, due within the working days (`WorkDue::dunning`),
 /// unless `dunning_due` says the month has it.
 pub(crate) fn add_monthly_dunning<'a>(
@@ -196,6 +232,18 @@ pub(crate) fn add_maturity_notice<'a>(
     if !store::maturity_notice_due(conn, loan, due)? {
         return Ok(false);
     }
+    add_maturity_lacking(conn, loan, maturity, created_by, at)
+}
+
+/// Adds the maturity notice's task to a loan found lacking it (`store::MaturityHad`).
+pub(crate) fn add_maturity_lacking<'a>(
+    conn: impl Into<Db<'a>>,
+    loan: LoanId,
+    maturity: NaiveDate,
+    created_by: &str,
+    at: &str,
+) -> Result<bool> {
+    let due = maturity_notice_on(maturity);
     Ok(store::add_task_once(conn, loan, TaskKind::MaturityNotice.as_str(), due, created_by, at)?)
 }
 

@@ -52,6 +52,17 @@ pub fn audit_hash(c: &AuditContent<'_>, prev_hash: &str) -> String {
 /// The server's advisory lock that serializes the chain's writers (an arbitrary key of its own).
 const CHAIN_LOCK: i64 = 0x6475_6564_6573_6b41;
 
+/// An audit row to append: what `AuditContent` holds but the id, which the chain gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub detail: String,
+}
+
 /// Appends a chained row; call it inside the write transaction of the change it records.
 pub(crate) fn append_audit<'a>(
     db: impl Into<Db<'a>>,
@@ -62,7 +73,24 @@ pub(crate) fn append_audit<'a>(
     entity_id: Option<&str>,
     detail: &str,
 ) -> Result<()> {
+    let entry = AuditEntry {
+        at: at.into(),
+        actor: actor.into(),
+        action: action.into(),
+        entity: entity.into(),
+        entity_id: entity_id.map(str::to_string),
+        detail: detail.into(),
+    };
+    append_audits(db, std::slice::from_ref(&entry))
+}
+
+/// Appends chained rows in their order, the chain's head read and moved once (a run's page of
+/// moves: on the server one statement for all of them, not a round trip each).
+pub(crate) fn append_audits<'a>(db: impl Into<Db<'a>>, entries: &[AuditEntry]) -> Result<()> {
     let db = db.into();
+    if entries.is_empty() {
+        return Ok(());
+    }
     match db {
         // Only inside a write transaction (`Store::write`, BEGIN IMMEDIATE) is the chain serialized.
         Db::File(conn) => {
@@ -85,28 +113,66 @@ pub(crate) fn append_audit<'a>(
         Some((id.parse::<i64>().ok()?, hash.to_string()))
     });
     let last_id = last.as_ref().map_or(0, |l| l.0);
-    let (id, prev) = match (head, last) {
-        (Some((head_id, hash)), _) => (head_id.max(last_id) + 1, hash),
-        (None, Some((id, hash))) => (id + 1, hash.unwrap_or_default()),
-        (None, None) => (1, GENESIS.to_string()),
+    let (mut id, mut prev) = match (head, last) {
+        (Some((head_id, hash)), _) => (head_id.max(last_id), hash),
+        (None, Some((id, hash))) => (id, hash.unwrap_or_default()),
+        (None, None) => (0, GENESIS.to_string()),
     };
-    let hash = audit_hash(&AuditContent { id, at, actor, action, entity, entity_id, detail }, &prev);
-    db.execute(
-        "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        &[
-            id.into(),
-            at.into(),
-            actor.into(),
-            action.into(),
-            entity.into(),
-            entity_id.into(),
-            detail.into(),
-            prev.as_str().into(),
-            hash.as_str().into(),
-        ],
-    )?;
-    meta_set(db, HEAD, &format!("{id} {hash}"))
+    let mut rows = Vec::with_capacity(entries.len());
+    for e in entries {
+        id += 1;
+        let content = AuditContent {
+            id,
+            at: &e.at,
+            actor: &e.actor,
+            action: &e.action,
+            entity: &e.entity,
+            entity_id: e.entity_id.as_deref(),
+            detail: &e.detail,
+        };
+        let hash = audit_hash(&content, &prev);
+        rows.push((id, e, std::mem::replace(&mut prev, hash.clone()), hash));
+    }
+    match db {
+        Db::Server(_) if rows.len() > 1 => {
+            let json: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(id, e, prev_hash, hash)| {
+                    serde_json::json!({
+                        "id": id, "at": e.at, "actor": e.actor, "action": e.action, "entity": e.entity,
+                        "entity_id": e.entity_id, "detail": e.detail, "prev_hash": prev_hash, "hash": hash,
+                    })
+                })
+                .collect();
+            db.execute(
+                "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, prev_hash, hash) \
+                 SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash \
+                 FROM jsonb_to_recordset(CAST(CAST(?1 AS TEXT) AS JSONB)) AS v(id BIGINT, at TEXT, actor TEXT, \
+                 action TEXT, entity TEXT, entity_id TEXT, detail TEXT, prev_hash TEXT, hash TEXT) ORDER BY id",
+                &[(&serde_json::Value::Array(json).to_string()).into()],
+            )?;
+        }
+        _ => {
+            for (id, e, prev_hash, hash) in &rows {
+                db.execute(
+                    "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, prev_hash, hash) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    &[
+                        (*id).into(),
+                        e.at.as_str().into(),
+                        e.actor.as_str().into(),
+                        e.action.as_str().into(),
+                        e.entity.as_str().into(),
+                        e.entity_id.as_deref().into(),
+                        e.detail.as_str().into(),
+                        prev_hash.as_str().into(),
+                        hash.as_str().into(),
+                    ],
+                )?;
+            }
+        }
+    }
+    meta_set(db, HEAD, &format!("{id} {prev}"))
 }
 
 /// Whether rows from before the chain wait to be chained (read without taking the write lock).

@@ -6,6 +6,8 @@ use super::book::LoanId;
 use super::db::Db;
 use super::row::{Cols, FromRow};
 use super::users::UserId;
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 
 /// A task on record, with its loan's id, borrower and owner.
@@ -97,6 +99,79 @@ pub fn monthly_task_due<'a>(
         &[loan.0.into(), kind.into(), notice_kind.into(), (&from).into(), (&to).into()],
     )?;
     Ok(due.unwrap_or(false))
+}
+
+/// `monthly_task_due` for every loan with an id in `(after, last]` at once (a page of the run):
+/// the loans whose month already has their task or notice, so lacks nothing. On the server only,
+/// where a statement a loan is a round trip each; on a file (`None`) a loan's own lookup is
+/// cheaper than the page's range.
+pub fn monthly_task_had<'a>(
+    db: impl Into<Db<'a>>,
+    (after, last): (i64, i64),
+    kind: &str,
+    notice_kind: &str,
+    month_start: NaiveDate,
+    month_end: NaiveDate,
+) -> Result<Option<HashSet<i64>>> {
+    let db = db.into();
+    if let Db::File(_) = db {
+        return Ok(None);
+    }
+    let (from, to) = (month_start.to_string(), month_end.to_string());
+    let had: Vec<i64> = db.column(
+        "SELECT loan_id FROM tasks WHERE loan_id > ?1 AND loan_id <= ?2 AND kind = ?3 \
+         AND (done_on IS NULL OR due_on BETWEEN ?5 AND ?6) \
+         UNION SELECT loan_id FROM notices WHERE loan_id > ?1 AND loan_id <= ?2 AND kind = ?4 \
+         AND issued_on BETWEEN ?5 AND ?6",
+        &[after.into(), last.into(), kind.into(), notice_kind.into(), (&from).into(), (&to).into()],
+    )?;
+    Ok(Some(had.into_iter().collect()))
+}
+
+/// The maturity-notice tasks and notices of a range of loans, from a day on: `maturity_notice_due`
+/// answered for each of them from one statement.
+pub struct MaturityHad {
+    tasks: HashSet<(i64, String)>,
+    notices: HashMap<i64, String>,
+}
+
+impl MaturityHad {
+    /// `maturity_notice_due` for a loan of the range and a day on or after the one read from.
+    pub fn due(&self, loan: LoanId, due_on: NaiveDate) -> bool {
+        let due_on = due_on.to_string();
+        !self.tasks.contains(&(loan.0, due_on.clone()))
+            && self.notices.get(&loan.0).is_none_or(|last| *last < due_on)
+    }
+}
+
+/// What `MaturityHad` holds for the loans with an id in `[first, last]` from `since` on; on the
+/// server only (`None` on a file, as `monthly_task_had`).
+pub fn maturity_notices_had<'a>(
+    db: impl Into<Db<'a>>,
+    (first, last): (i64, i64),
+    since: NaiveDate,
+) -> Result<Option<MaturityHad>> {
+    let db = db.into();
+    if let Db::File(_) = db {
+        return Ok(None);
+    }
+    let since = since.to_string();
+    let rows: Vec<(i64, String, bool)> = db.rows(
+        "SELECT loan_id, due_on, false AS notice FROM tasks WHERE loan_id >= ?1 AND loan_id <= ?2 \
+         AND kind = 'maturity_notice' AND due_on >= ?3 \
+         UNION ALL SELECT loan_id, max(issued_on), true FROM notices WHERE loan_id >= ?1 AND loan_id <= ?2 \
+         AND kind = 'maturity' AND issued_on >= ?3 GROUP BY loan_id",
+        &[first.into(), last.into(), (&since).into()],
+    )?;
+    let mut had = MaturityHad { tasks: HashSet::new(), notices: HashMap::new() };
+    for (loan, day, notice) in rows {
+        if notice {
+            had.notices.insert(loan, day);
+        } else {
+            had.tasks.insert((loan, day));
+        }
+    }
+    Ok(Some(had))
 }
 
 /// Whether the loan's maturity notice due on `due_on` is still to be asked for: no task for it yet

@@ -19,16 +19,37 @@ impl Desk {
         let due = store::maturity_due(self.store.db(), book)?;
         for page in due.chunks(usize::try_from(batch_size).unwrap_or(usize::MAX).max(1)) {
             let batch = |conn: crate::store::Db<'_>, report: &mut EscalationReport| -> Result<()> {
+                let (Some(first), Some(last)) = (page.first(), page.last()) else { return Ok(()) };
+                // Every notice of the page falls due on or after a month before today.
+                let since = tasks::maturity_notice_on(run.as_of);
+                let had = store::maturity_notices_had(conn, (first.loan.0, last.loan.0), since)?;
                 for m in page {
                     if m.status != LoanStatus::Active
                         || !tasks::maturity_notice_wanted(m.maturity_on, run.as_of)
                     {
                         continue;
                     }
-                    let added = if run.dry_run {
-                        store::maturity_notice_due(conn, m.loan, tasks::maturity_notice_on(m.maturity_on))?
-                    } else {
-                        tasks::add_maturity_notice(conn, m.loan, m.maturity_on, super::POLICY_ACTOR, &run.at)?
+                    let notice_on = tasks::maturity_notice_on(m.maturity_on);
+                    let added = match (&had, run.dry_run) {
+                        (Some(had), true) => had.due(m.loan, notice_on),
+                        (None, true) => store::maturity_notice_due(conn, m.loan, notice_on)?,
+                        (Some(had), false) => {
+                            had.due(m.loan, notice_on)
+                                && tasks::add_maturity_lacking(
+                                    conn,
+                                    m.loan,
+                                    m.maturity_on,
+                                    super::POLICY_ACTOR,
+                                    &run.at,
+                                )?
+                        }
+                        (None, false) => tasks::add_maturity_notice(
+                            conn,
+                            m.loan,
+                            m.maturity_on,
+                            super::POLICY_ACTOR,
+                            &run.at,
+                        )?,
                     };
                     report.maturity_notices += u64::from(added);
                 }

@@ -367,9 +367,14 @@ impl Desk {
             let mut batch =
                 |conn: crate::store::Db<'_>, report: &mut EscalationReport| -> Result<Option<i64>> {
                     let page = store::escalation_page(conn, book, held, after, batch_size)?;
+                    let Some(last) = page.last() else { return Ok(None) };
+                    let had = tasks::dunning_had(conn, (after, last.loan.0), run.as_of)?;
+                    let mut audit = Vec::new();
                     for row in &page {
-                        apply_one(conn, run, row, report)?;
+                        apply_one(conn, run, row, had.as_ref(), &mut audit, report)?;
                     }
+                    // The page's moves audited in their order, in its transaction.
+                    store::append_audits(conn, &audit)?;
                     looked += page.len() as u64;
                     Ok(page.last().map(|r| r.loan.0))
                 };
@@ -387,12 +392,15 @@ impl Desk {
     }
 }
 
-/// One loan of a run: its stage change (recorded, with the entered stage's work and an audit
-/// record, unless dry) and the month's dunning notice it owes.
+/// One loan of a run: its stage change (recorded, with the entered stage's work, and its audit
+/// record added to `audit`, unless dry) and the month's dunning notice it owes (`had`: the page's loans whose month
+/// has it already).
 fn apply_one<'a>(
     conn: impl Into<Db<'a>>,
     run: &Run<'_>,
     row: &EscalationRow,
+    had: Option<&std::collections::HashSet<i64>>,
+    audit: &mut Vec<store::AuditEntry>,
     report: &mut EscalationReport,
 ) -> Result<()> {
     let conn = conn.into();
@@ -417,13 +425,14 @@ fn apply_one<'a>(
     let dunning = overdue
         && row.held_until.is_none()
         && tasks::dunning_monthly_in(stage)
-        && tasks::dunning_due(conn, row.loan, as_of)?;
+        && tasks::dunning_due_in(conn, had, row.loan, as_of)?;
     report.dunning_notices += u64::from(dunning);
     let due = tasks::WorkDue {
         as_of,
         overdue_since: (row.dpd > 0).then(|| as_of - chrono::Duration::days(row.dpd)),
         calendar: run.calendar,
     };
+    let moved = change.as_ref().map(|t| t.to);
     if let Some(t) = change {
         let loan_ref = store::loan_ref_of(conn, row.loan)?;
         if !run.dry_run {
@@ -450,15 +459,14 @@ fn apply_one<'a>(
                 "as_of": as_of.to_string(),
                 "by": POLICY_ACTOR,
             });
-            store::insert_audit(
-                conn,
-                at,
-                &run.actor,
-                "stage_change",
-                "loan",
-                Some(&loan_ref),
-                &detail.to_string(),
-            )?;
+            audit.push(store::AuditEntry {
+                at: at.to_string(),
+                actor: run.actor.clone(),
+                action: "stage_change".into(),
+                entity: "loan".into(),
+                entity_id: Some(loan_ref.clone()),
+                detail: detail.to_string(),
+            });
         }
         report.changes.push(Change {
             loan_id: loan_ref,
@@ -469,7 +477,14 @@ fn apply_one<'a>(
         });
     }
     if dunning && !run.dry_run {
-        tasks::add_monthly_dunning(conn, row.loan, &due, POLICY_ACTOR, at)?;
+        if let Some(to) = moved {
+            // The entered stage's work asks for it where the stage does.
+            if !tasks::stage_work(to, false).contains(&tasks::TaskKind::DunningNotice) {
+                tasks::add_dunning_lacking(conn, row.loan, &due, POLICY_ACTOR, at)?;
+            }
+        } else {
+            tasks::add_dunning_lacking(conn, row.loan, &due, POLICY_ACTOR, at)?;
+        }
     }
     Ok(())
 }
