@@ -307,6 +307,13 @@ fn a_supervisor_s_and_an_admin_s_roles_do_theirs_and_an_admin_puts_desk_users_in
         &format!("loan_id,paid_on,amount,reference\n{loan},2026-02-28,100.00,R-grants\n"),
     );
     let file = TestDesk::path_str(&payments);
+    // A loans import naming an assignee the desk does not know adds them, as a collector (§7.6).
+    let loans = b.desk.write(
+        "loans.csv",
+        "loan_id,customer_id,borrower,phone,product,principal,annual_rate,term_months,disbursed_on,assignee\n\
+         G-1,K-G,吴六,13800000009,bullet,10000.00,12,1,2026-01-30,grants.imported\n",
+    );
+    let imported = TestDesk::path_str(&loans);
     let listed = b.run(SUPERVISOR, &["loans", "--format", "json"]);
     // A current loan whose customer has no warning: rated worse, watched and unwatched.
     let current = rows(&listed)
@@ -328,6 +335,7 @@ fn a_supervisor_s_and_an_admin_s_roles_do_theirs_and_an_admin_puts_desk_users_in
         format!("agency {loan} --on 某催收公司 --reason grants"),
         format!("assign {loan} --to wang.fang --reason grants"),
         format!("import payments {file}"),
+        format!("import loans {imported}"),
         "escalate".to_string(),
         format!("inspect {loan} --kind special --mode onsite --funds ok --business concern --collateral ok --guarantor ok --conclusion concern --findings grants --recommend-class substandard"),
         format!("log {loan} --kind visit --note grants"),
@@ -345,6 +353,9 @@ fn a_supervisor_s_and_an_admin_s_roles_do_theirs_and_an_admin_puts_desk_users_in
     .collect();
     let failed = failures(&b, SUPERVISOR, &supervisor);
     assert!(failed.is_empty(), "{} refused to the supervisor's role:\n{}", failed.len(), failed.join("\n"));
+    let users = b.run(SUPERVISOR, &["users", "list", "--format", "json"]).json();
+    let added = users.as_array().and_then(|u| u.iter().find(|u| u["login"] == "grants.imported")).cloned();
+    assert_eq!(added.map(|u| u["role"].clone()), Some(Value::from("collector")), "{users}");
     let inspection = id_in(&b, SUPERVISOR, &["inspections", "--done"], |_| true);
     let log = id_in(&b, SUPERVISOR, &["logs", "--unsigned"], |_| true);
     let item = id_in(&b, SUPERVISOR, &["collateral", "list", &loan], |v| {
@@ -406,4 +417,32 @@ fn a_supervisor_s_and_an_admin_s_roles_do_theirs_and_an_admin_puts_desk_users_in
     // A login with no role on the server: the desk user is added, and the admin told.
     let text = said(&["users", "add", "grants.no-such-role", "--role", "collector", "--format", "table"]);
     assert!(text.contains("no PostgreSQL role \"grants.no-such-role\" on the server"), "{text}");
+}
+
+#[test]
+fn an_owner_without_createrole_brings_a_book_up_to_date_once_the_desk_s_roles_are_there() {
+    let Some(db) = common::pg::fresh("grants_owner") else { return };
+    db.migrated(); // the cluster's three roles are there from here on
+    let owner = "grants.owner";
+    db.login_role(owner, None);
+    let fresh = format!("{}_owned", db.name);
+    let mut admin = db.client();
+    admin
+        .batch_execute(&format!("ALTER ROLE \"{owner}\" NOCREATEROLE"))
+        .expect("an owner as a DBA makes one");
+    admin.batch_execute(&format!("CREATE DATABASE {fresh} OWNER \"{owner}\"")).expect("the owner's database");
+    let mut config = db.config.clone();
+    config.dbname(&fresh).user(owner);
+    let migrated = config.connect(postgres::NoTls).map(|mut c| {
+        let done = duedesk::store::pg::migrate(&mut c, &fresh);
+        let select: bool = c
+            .query_one("SELECT has_table_privilege('duedesk_collector', 'loans', 'SELECT')", &[])
+            .expect("privilege")
+            .get(0);
+        (done, select)
+    });
+    admin.batch_execute(&format!("DROP DATABASE {fresh} WITH (FORCE)")).expect("drop");
+    let (done, select) = migrated.expect("connect as the owner");
+    done.expect("the owner migrates without CREATEROLE");
+    assert!(select, "the owner granted the desk's roles its tables");
 }
