@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use super::args::UsersCmd;
 use super::format::Format;
 use super::output::{Out, done};
+use crate::app::admin::LoginRole;
 use crate::app::{Desk, Result};
-use crate::store::{ServerMembership, group_role};
 
 pub(super) fn run(desk: &mut Desk, cmd: UsersCmd, format: Format, out: &Out) -> Result<()> {
     match cmd {
@@ -44,30 +44,21 @@ pub(super) fn run(desk: &mut Desk, cmd: UsersCmd, format: Format, out: &Out) -> 
 }
 
 /// The command's answer, with what became of the login's role on a server (a file's unchanged).
-fn finish(
-    format: Format,
-    value: &mut Value,
-    mut said: String,
-    login: &str,
-    m: ServerMembership,
-) -> Result<()> {
+fn finish(format: Format, value: &mut Value, mut said: String, login: &str, m: LoginRole) -> Result<()> {
     let (line, field) = match m {
-        ServerMembership::NotOnServer => return done(format, value, &said),
-        ServerMembership::NoRole => (
+        LoginRole::NotOnServer => return done(format, value, &said),
+        LoginRole::Missing => (
             format!(
                 "no PostgreSQL role \"{login}\" on the server: its DBA makes login roles (createuser); \
                  then `duedesk users set-role {login} ROLE` puts it in the desk role's group"
             ),
             json!({ "exists": false, "group": null }),
         ),
-        ServerMembership::Member(Some(role)) => (
-            format!(
-                "the server's role \"{login}\" is a member of {} and of no other desk role",
-                group_role(role)
-            ),
-            json!({ "exists": true, "group": group_role(role) }),
+        LoginRole::InGroup(Some(group)) => (
+            format!("the server's role \"{login}\" is a member of {group} and of no other desk role"),
+            json!({ "exists": true, "group": group }),
         ),
-        ServerMembership::Member(None) => (
+        LoginRole::InGroup(None) => (
             format!(
                 "the server's role \"{login}\" is a member of no desk role: it reads nothing of the book"
             ),
