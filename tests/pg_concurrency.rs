@@ -50,15 +50,7 @@ fn eight_desks_on_the_server_log_contacts_and_reassign_the_same_cases_at_once() 
     let d = TestDesk::new();
     d.ok(&["--as-of", AS_OF, "demo", "--seed", "5", "--loans", "60"]);
     d.ok(&["store", "copy", "--from", TestDesk::path_str(&d.db), "--to", &server.url()]);
-    server
-        .client()
-        .batch_execute(&format!(
-            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{SUPERVISOR}') THEN \
-             CREATE ROLE \"{SUPERVISOR}\" LOGIN; END IF; END $$; \
-             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \"{SUPERVISOR}\"; \
-             GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO \"{SUPERVISOR}\""
-        ))
-        .expect("the supervisor's role");
+    server.login_role(SUPERVISOR, Some("duedesk_supervisor"));
     let address = server.url().replace("user=postgres", &format!("user={SUPERVISOR}"));
 
     let show = |loan: &str| -> Value {

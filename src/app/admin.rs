@@ -6,7 +6,28 @@ use crate::domain::delinquency::DEFAULT_PENALTY_UPLIFT_PCT;
 use crate::domain::input::{Lines, check_login};
 use crate::domain::policy::{Policy, parse_policy};
 use crate::domain::{ClassBands, Role};
-use crate::store::{self, StateTable, StoreError, User};
+use crate::store::{self, ServerMembership, StateTable, StoreError, User};
+
+/// What became of a desk user's login role on a server when an admin changed the desk user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginRole {
+    /// A file: no roles there.
+    NotOnServer,
+    /// The server has no role of the login's name: its DBA makes login roles.
+    Missing,
+    /// The role is now a member of this group role only (none: of no desk group).
+    InGroup(Option<&'static str>),
+}
+
+impl From<ServerMembership> for LoginRole {
+    fn from(m: ServerMembership) -> Self {
+        match m {
+            ServerMembership::NotOnServer => LoginRole::NotOnServer,
+            ServerMembership::NoRole => LoginRole::Missing,
+            ServerMembership::Member(role) => LoginRole::InGroup(role.map(store::group_role)),
+        }
+    }
+}
 
 /// A setting the desk knows: its name, default and what values it takes.
 pub struct SettingSpec {
@@ -201,13 +222,19 @@ impl Desk {
         Ok(())
     }
 
-    pub fn add_user(&mut self, login: &str, role: Role, display_name: Option<&str>) -> Result<User> {
+    /// Adds a desk user; on a server their login role joins the role's group (`LoginRole`).
+    pub fn add_user(
+        &mut self,
+        login: &str,
+        role: Role,
+        display_name: Option<&str>,
+    ) -> Result<(User, LoginRole)> {
         let login = check_login(login.trim()).map_err(AppError::Input)?;
         let display_name =
             display_name.map(|n| text_in(n.trim(), "the display name", Lines::One)).transpose()?;
         let actor = self.actor.require(Role::Admin, "adding desk users")?.login.clone();
         let at = self.stamp();
-        let user = self.store.write(|tx| -> Result<User> {
+        self.store.write(|tx| -> Result<(User, LoginRole)> {
             if store::user_by_login(tx, login)?.is_some() {
                 return Err(AppError::Input(format!("desk user '{login}' already exists")));
             }
@@ -218,20 +245,22 @@ impl Desk {
             })
             .to_string();
             store::insert_audit(tx, &at, &actor, "user_add", "user", Some(login), &detail)?;
-            store::user_by_id(tx, id)?.ok_or_else(|| AppError::Input(format!("desk user '{login}' vanished")))
-        })?;
-        Ok(user)
+            let user = store::user_by_id(tx, id)?
+                .ok_or_else(|| AppError::Input(format!("desk user '{login}' vanished")))?;
+            Ok((user, store::set_server_membership(tx, login, Some(role))?.into()))
+        })
     }
 
     /// Disables a desk user: their records stay, they can no longer act. Their open cases keep
-    /// their owner until a supervisor hands them over (`assign`): how many there are.
-    pub fn disable_user(&mut self, login: &str) -> Result<u64> {
+    /// their owner until a supervisor hands them over (`assign`): how many there are. On a server
+    /// their login role leaves the desk's groups, so it reads nothing of the book.
+    pub fn disable_user(&mut self, login: &str) -> Result<(u64, LoginRole)> {
         let actor = self.actor.require(Role::Admin, "disabling desk users")?.login.clone();
         if actor == login {
             return Err(AppError::Refused("an admin cannot disable their own login".into()));
         }
         let at = self.stamp();
-        self.store.write(|tx| -> Result<()> {
+        let membership = self.store.write(|tx| -> Result<LoginRole> {
             let Some(user) = store::user_by_login(tx, login)? else {
                 return Err(AppError::Input(format!("unknown desk user '{login}'")));
             };
@@ -241,19 +270,23 @@ impl Desk {
                 "after": { "active": false, "role": user.role.as_str() },
             });
             store::insert_audit(tx, &at, &actor, "user_disable", "user", Some(login), &detail.to_string())?;
-            Ok(())
+            Ok(store::set_server_membership(tx, login, None)?.into())
         })?;
         let user = store::user_by_login(self.store.db(), login)?
             .ok_or_else(|| AppError::Input(format!("unknown desk user '{login}'")))?;
         let at = self.state_table(&mut |_| {})?;
-        Ok(u64::try_from(store::open_book_of(self.store.db(), at.table, user.id)?.0).unwrap_or(0))
+        Ok((
+            u64::try_from(store::open_book_of(self.store.db(), at.table, user.id)?.0).unwrap_or(0),
+            membership,
+        ))
     }
 
-    /// Gives a desk user another role; the role before. The store keeps an active admin.
-    pub fn set_role(&mut self, login: &str, role: Role) -> Result<Role> {
+    /// Gives a desk user another role; the role before. The store keeps an active admin. On a
+    /// server an active user's login role joins the new role's group and leaves the others.
+    pub fn set_role(&mut self, login: &str, role: Role) -> Result<(Role, LoginRole)> {
         let actor = self.actor.require(Role::Admin, "changing a desk user's role")?.login.clone();
         let at = self.stamp();
-        let before = self.store.write(|tx| -> Result<Role> {
+        let before = self.store.write(|tx| -> Result<(Role, LoginRole)> {
             let Some(user) = store::user_by_login(tx, login)? else {
                 return Err(AppError::Input(format!("unknown desk user '{login}'")));
             };
@@ -270,7 +303,8 @@ impl Desk {
                 "after": { "role": role.as_str() },
             });
             store::insert_audit(tx, &at, &actor, "user_role", "user", Some(login), &detail.to_string())?;
-            Ok(user.role)
+            let membership = store::set_server_membership(tx, login, user.active.then_some(role))?.into();
+            Ok((user.role, membership))
         })?;
         if login == self.actor.login {
             self.actor.user = store::user_by_login(self.store.db(), login)?;
@@ -278,11 +312,11 @@ impl Desk {
         Ok(before)
     }
 
-    /// Enables a disabled desk user again.
-    pub fn enable_user(&mut self, login: &str) -> Result<()> {
+    /// Enables a disabled desk user again; on a server their login role joins their role's group.
+    pub fn enable_user(&mut self, login: &str) -> Result<LoginRole> {
         let actor = self.actor.require(Role::Admin, "enabling desk users")?.login.clone();
         let at = self.stamp();
-        self.store.write(|tx| -> Result<()> {
+        self.store.write(|tx| -> Result<LoginRole> {
             let Some(user) = store::user_by_login(tx, login)? else {
                 return Err(AppError::Input(format!("unknown desk user '{login}'")));
             };
@@ -295,7 +329,7 @@ impl Desk {
                 "after": { "active": true, "role": user.role.as_str() },
             });
             store::insert_audit(tx, &at, &actor, "user_enable", "user", Some(login), &detail.to_string())?;
-            Ok(())
+            Ok(store::set_server_membership(tx, login, Some(user.role))?.into())
         })
     }
 

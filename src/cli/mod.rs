@@ -22,6 +22,7 @@ mod store_copy;
 pub mod table;
 mod tasks;
 mod team;
+mod users;
 mod warnings;
 mod worklog;
 
@@ -32,7 +33,7 @@ use chrono::{DateTime, Datelike, FixedOffset, Local};
 use clap::CommandFactory;
 
 pub use args::Cli;
-use args::{Command, ImportWhat, LoansArgs, SettingsCmd, UsersCmd};
+use args::{Command, ImportWhat, LoansArgs, SettingsCmd};
 use format::Format;
 
 use crate::app::casework::ContactInput;
@@ -319,33 +320,7 @@ fn execute(cli: Cli) -> Result<()> {
             output::done(format, &done, &format!("refreshed {n} loans as of {}", desk.as_of))
         }
         Some(Command::Escalate(a)) => escalate::run(&mut desk, policy, &a, format),
-        Some(Command::Users(UsersCmd::Add { name, role, display_name })) => {
-            let user = desk.add_user(&name, role, display_name.as_deref())?;
-            output::done(format, &user, &format!("added desk user '{}' ({})", user.login, user.role))
-        }
-        Some(Command::Users(UsersCmd::List)) => out.users(&desk.users()?),
-        Some(Command::Users(UsersCmd::Enable { name })) => {
-            desk.enable_user(&name)?;
-            let done = serde_json::json!({ "login": name, "active": true });
-            output::done(format, &done, &format!("enabled desk user '{name}'"))
-        }
-        Some(Command::Users(UsersCmd::Disable { name })) => {
-            let owned = desk.disable_user(&name)?;
-            let mut said = format!("disabled desk user '{name}'");
-            if owned > 0 {
-                said.push_str(&format!(
-                    "\n'{name}' still owns {owned} open case{}; hand them over with: duedesk assign --from {name} --to USER",
-                    if owned == 1 { "" } else { "s" }
-                ));
-            }
-            let done = serde_json::json!({ "login": name, "active": false, "open_cases": owned });
-            output::done(format, &done, &said)
-        }
-        Some(Command::Users(UsersCmd::SetRole { name, role })) => {
-            let before = desk.set_role(&name, role)?;
-            let done = serde_json::json!({ "login": name, "role": role.as_str(), "before": before.as_str() });
-            output::done(format, &done, &format!("desk user '{name}': {before} → {role}"))
-        }
+        Some(Command::Users(cmd)) => users::run(&mut desk, cmd, format, &out),
         Some(Command::Settings(SettingsCmd::Get { key })) => {
             let value = desk.setting(&key)?;
             output::done(value_format, &serde_json::json!({ "key": key, "value": value }), &value)

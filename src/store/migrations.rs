@@ -34,6 +34,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0026_warning_facts.sql"),
     include_str!("../../migrations/0027_month_end_standing.sql"),
     include_str!("../../migrations/0028_due_soon_from.sql"),
+    include_str!("../../migrations/0029_desk_grants.sql"),
 ];
 
 #[cfg(test)]

@@ -128,6 +128,9 @@ pub enum StoreError {
     Occupied(String),
     #[error("corrupt value in the store: {0}")]
     Corrupt(String),
+    /// The server refused the desk's role a right it asked (a group's membership to give).
+    #[error("{0}")]
+    NoRight(String),
     #[error(
         "the store at {path} is busy: another desk holds it (a book being imported into it, or the demo being made); try again when that is done"
     )]

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::Result;
 use super::db::Db;
 use super::row::{Cols, FromRow};
+use super::{Result, StoreError};
 use crate::domain::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -74,4 +74,63 @@ pub fn set_user_role<'a>(db: impl Into<Db<'a>>, login: &str, role: crate::domain
     db.into()
         .execute("UPDATE users SET role = ?2 WHERE login = ?1", &[login.into(), role.as_str().into()])?;
     Ok(())
+}
+
+/// What became of a desk user's role on the server when the desk changed theirs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerMembership {
+    /// A file: it has no roles of its own.
+    NotOnServer,
+    /// No PostgreSQL role of the login's name: the server's DBA makes login roles.
+    NoRole,
+    /// The login's role is now a member of this desk role's group only (none: of no group).
+    Member(Option<Role>),
+}
+
+/// The server's group role a desk role is enforced by (migration 0029).
+pub fn group_role(role: Role) -> &'static str {
+    match role {
+        Role::Collector => "duedesk_collector",
+        Role::Supervisor => "duedesk_supervisor",
+        Role::Admin => "duedesk_admin",
+    }
+}
+
+/// On a server, makes the login's PostgreSQL role a member of `role`'s group and of no other
+/// (`None`: of none, a disabled user), in the caller's transaction, so a refusal (the admin's
+/// role lacks CREATEROLE or ADMIN OPTION) undoes the desk's change with it. A file: nothing.
+pub fn set_server_membership<'a>(
+    db: impl Into<Db<'a>>,
+    login: &str,
+    role: Option<Role>,
+) -> Result<ServerMembership> {
+    let db = db.into();
+    if matches!(db, Db::File(_)) {
+        return Ok(ServerMembership::NotOnServer);
+    }
+    let roles: i64 =
+        db.value("SELECT count(*) FROM pg_roles WHERE rolname = ?1", &[login.into()])?.unwrap_or(0);
+    if roles == 0 {
+        return Ok(ServerMembership::NoRole);
+    }
+    // A role's name cannot be a statement's parameter: quoted as an identifier, quotes doubled.
+    let member = format!("\"{}\"", login.replace('"', "\"\""));
+    for r in [Role::Collector, Role::Supervisor, Role::Admin] {
+        let verb = if Some(r) == role { "GRANT {} TO {}" } else { "REVOKE {} FROM {}" };
+        let sql = verb.replacen("{}", group_role(r), 1).replacen("{}", &member, 1);
+        db.execute(&sql, &[]).map_err(|e| match e {
+            StoreError::Postgres(p) if p.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => {
+                let why = p.as_db_error().map_or_else(|| p.to_string(), |d| d.message().to_string());
+                StoreError::NoRight(format!(
+                    "the server refused to change the desk roles {member} is a member of ({why}): an admin's role \
+                     needs CREATEROLE, or ADMIN OPTION on {}, {} and {}; nothing was changed",
+                    group_role(Role::Collector),
+                    group_role(Role::Supervisor),
+                    group_role(Role::Admin)
+                ))
+            }
+            other => other,
+        })?;
+    }
+    Ok(ServerMembership::Member(role))
 }

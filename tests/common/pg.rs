@@ -59,3 +59,43 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// The desk's three group roles on the server (migration 0029).
+pub const GROUPS: [&str; 3] = ["duedesk_collector", "duedesk_supervisor", "duedesk_admin"];
+
+/// Roles are the cluster's, shared by every test's database: one test of a process at a time
+/// changes whose member a role is.
+static ROLES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+impl TestDb {
+    /// A login role of the cluster named `login`, made if missing, a member of `group` (one of
+    /// `GROUPS`) and of no other desk group, with no right of its own; `None`: of no group.
+    pub fn login_role(&self, login: &str, group: Option<&str>) {
+        let _one = ROLES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let quoted = format!("\"{}\"", login.replace('"', "\"\""));
+        let mut sql = format!(
+            "DO $$ BEGIN CREATE ROLE {quoted} LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;"
+        );
+        for g in GROUPS {
+            if Some(g) == group {
+                sql.push_str(&format!("GRANT {g} TO {quoted};"));
+            } else {
+                sql.push_str(&format!("REVOKE {g} FROM {quoted};"));
+            }
+        }
+        self.client().batch_execute(&sql).expect("a desk login's role");
+    }
+
+    /// The database's address logged in as `login`.
+    pub fn url_as(&self, login: &str) -> String {
+        let user = self.config.get_user().unwrap_or("postgres");
+        self.url().replace(&format!("user={user}"), &format!("user={login}"))
+    }
+
+    /// A client of the database logged in as `login`.
+    pub fn client_as(&self, login: &str) -> postgres::Client {
+        let mut config = self.config.clone();
+        config.user(login);
+        config.connect(postgres::NoTls).expect("connect as a desk login")
+    }
+}

@@ -35,6 +35,7 @@ pub const STEPS: &[&str] = &[
     include_str!("../../../migrations/postgres/0026_warning_facts.sql"),
     include_str!("../../../migrations/postgres/0027_month_end_standing.sql"),
     include_str!("../../../migrations/postgres/0028_due_soon_from.sql"),
+    include_str!("../../../migrations/postgres/0029_desk_grants.sql"),
 ];
 
 /// The advisory lock a migration holds for its transaction ("duedesk" in ASCII).
@@ -80,6 +81,10 @@ pub fn migrate(client: &mut Client, label: &str) -> Result<()> {
     for (i, sql) in STEPS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
         tx.batch_execute(sql).map_err(|e| {
             let why = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string());
+            // The owner may not make the desk's roles (step 0029): the server's set-up, not the tables.
+            if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+                return StoreError::Migration(format!("the store at {label} cannot be brought up to date (step {}): {why}", i + 1));
+            }
             StoreError::Migration(format!(
                 "the store at {label} says it has schema version {found} of {known}, but its tables do not match \
                  it (step {}: {why}): it was changed outside duedesk or by a broken build; restore a backup",
