@@ -131,6 +131,9 @@ pub fn note_classes<'a>(
     if class_run_on(db)?.is_none() {
         return Ok(Vec::new());
     }
+    if let Db::Server(_) = db {
+        return note_classes_together(db, loans, at, how);
+    }
     let read = format!("{} WHERE s.loan_id = ?1", class_sql(db, at));
     let last = match db {
         Db::File(_) => LAST_CLASS_FILE,
@@ -164,6 +167,71 @@ pub fn note_classes<'a>(
         db.execute(KEEP_CLASS, &[loan.0.into(), class.as_str().into(), reason.as_str().into()])?;
         moved.push(loan);
     }
+    Ok(moved)
+}
+
+/// The loans of a JSON array of ids (`?1`), in a server's statement.
+const IDS_IN: &str =
+    "IN (SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB)))";
+
+/// `note_classes` on the server: the loans' last classes (locked) and rows read in two statements,
+/// their events and last classes written in two, where a loan took four round trips.
+fn note_classes_together(
+    db: Db<'_>,
+    loans: &[LoanId],
+    at: &StateAt,
+    how: ClassMove<'_>,
+) -> Result<Vec<LoanId>> {
+    let ids = serde_json::Value::from(loans.iter().map(|l| l.0).collect::<Vec<_>>()).to_string();
+    let last: Vec<(i64, String)> = db.rows(
+        &format!("SELECT loan_id, class FROM class_last WHERE loan_id {IDS_IN} ORDER BY loan_id FOR UPDATE"),
+        &[(&ids).into()],
+    )?;
+    let mut last: std::collections::HashMap<i64, RiskClass> = last
+        .into_iter()
+        .map(|(loan, w)| w.parse().map(|c| (loan, c)).map_err(super::StoreError::Corrupt))
+        .collect::<Result<_>>()?;
+    let rows: Vec<LoanClass> =
+        db.rows(&format!("{} WHERE s.loan_id {IDS_IN}", class_sql(db, at)), &[(&ids).into()])?;
+    let rows: std::collections::HashMap<i64, ClassParts> =
+        rows.into_iter().map(|r| (r.loan, r.parts)).collect();
+    let (mut moved, mut events) = (Vec::new(), Vec::new());
+    for &loan in loans {
+        let Some(parts) = rows.get(&loan.0) else { continue };
+        let (_, class, reason) = parts.on(at);
+        let before = last.get(&loan.0).copied().unwrap_or(RiskClass::Normal);
+        if before == class {
+            continue;
+        }
+        last.insert(loan.0, class);
+        events.push(serde_json::json!({
+            "n": events.len(), "loan_id": loan.0, "before": before.as_str(), "after": class.as_str(),
+            "reason": reason.as_str(),
+        }));
+        moved.push(loan);
+    }
+    if events.is_empty() {
+        return Ok(moved);
+    }
+    let events = serde_json::Value::Array(events).to_string();
+    let from = "FROM jsonb_to_recordset(CAST(CAST(?1 AS TEXT) AS JSONB)) \
+                AS v(n BIGINT, loan_id BIGINT, before TEXT, after TEXT, reason TEXT)";
+    let on = at.on.to_string();
+    db.execute(
+        &format!(
+            "INSERT INTO class_events (loan_id, on_date, class_before, class_after, reason, cause, \"user\", created_at) \
+             SELECT loan_id, CAST(?2 AS TEXT), before, after, reason, CAST(?3 AS TEXT), CAST(?4 AS TEXT), CAST(?5 AS TEXT) \
+             {from} ORDER BY n"
+        ),
+        &[(&events).into(), (&on).into(), how.cause.as_str().into(), how.user.into(), how.at.into()],
+    )?;
+    db.execute(
+        &format!(
+            "INSERT INTO class_last (loan_id, class, reason) SELECT loan_id, after, reason {from} \
+             ON CONFLICT (loan_id) DO UPDATE SET class = excluded.class, reason = excluded.reason"
+        ),
+        &[(&events).into()],
+    )?;
     Ok(moved)
 }
 
