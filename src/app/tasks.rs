@@ -109,30 +109,54 @@ pub(crate) fn create_stage_work_due<'a>(
     created_by: &str,
     at: &str,
 ) -> Result<u64> {
-    let conn = conn.into();
+    let mut writes = store::RunWrites::now();
+    stage_work_into(conn.into(), &mut writes, loan, stage, due, None, created_by, at)?;
+    Ok(writes.added())
+}
+
+/// The work of the entered stage through `writes` (the run's page's, on the server written with
+/// the page). `lacking_dunning`: whether the month lacks the loan's dunning notice, where the page
+/// knows it; else it is asked.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn stage_work_into(
+    conn: Db<'_>,
+    writes: &mut store::RunWrites,
+    loan: LoanId,
+    stage: Stage,
+    due: &WorkDue<'_>,
+    lacking_dunning: Option<bool>,
+    created_by: &str,
+    at: &str,
+) -> Result<()> {
     let as_of = due.as_of;
     let kinds = stage_work(stage, false);
     if kinds.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let kinds = if stage == Stage::Guarantor {
         stage_work(stage, store::loan_has_collateral(conn, loan)?)
     } else {
         kinds
     };
-    let mut added = 0;
     for k in kinds {
-        let new = match k {
+        match k {
             // The month's notice, whether the stage or the monthly rule asks for it.
-            TaskKind::DunningNotice => add_monthly_dunning(conn, loan, due, created_by, at)?,
+            TaskKind::DunningNotice => match lacking_dunning {
+                Some(true) => writes.task_once(conn, loan, k.as_str(), due.dunning(), created_by, at)?,
+                Some(false) => {}
+                None => {
+                    if dunning_due(conn, loan, as_of)? {
+                        writes.task_once(conn, loan, k.as_str(), due.dunning(), created_by, at)?;
+                    }
+                }
+            },
             TaskKind::GuarantorDemand => {
-                store::add_task_once(conn, loan, k.as_str(), due.demand(), created_by, at)?
+                writes.task_once(conn, loan, k.as_str(), due.demand(), created_by, at)?
             }
-            _ => store::add_task_once(conn, loan, k.as_str(), as_of, created_by, at)?,
-        };
-        added += u64::from(new);
+            _ => writes.task_once(conn, loan, k.as_str(), as_of, created_by, at)?,
+        }
     }
-    Ok(added)
+    Ok(())
 }
 
 /// The stages in which an overdue loan's dunning notice falls due every calendar month: the
@@ -179,32 +203,17 @@ pub(crate) fn dunning_due_in<'a>(
     }
 }
 
-/// Adds the month's dunning-notice task to a loan found lacking it, nothing having been added to
-/// it since.
-pub(crate) fn add_dunning_lacking<'a>(
-    conn: impl Into<Db<'a>>,
+/// Adds the month's dunning-notice task through `writes` to a loan found lacking it, nothing having
+/// been added to it since.
+pub(crate) fn add_dunning_lacking(
+    conn: Db<'_>,
+    writes: &mut store::RunWrites,
     loan: LoanId,
     due: &WorkDue<'_>,
     created_by: &str,
     at: &str,
-) -> Result<bool> {
-    Ok(store::add_task_once(conn, loan, TaskKind::DunningNotice.as_str(), due.dunning(), created_by, at)?)
-}
-
-/// Adds the month's dunning-notice task, due within the working days (`WorkDue::dunning`),
-/// unless `dunning_due` says the month has it.
-pub(crate) fn add_monthly_dunning<'a>(
-    conn: impl Into<Db<'a>>,
-    loan: LoanId,
-    due: &WorkDue<'_>,
-    created_by: &str,
-    at: &str,
-) -> Result<bool> {
-    let conn = conn.into();
-    if !dunning_due(conn, loan, due.as_of)? {
-        return Ok(false);
-    }
-    Ok(store::add_task_once(conn, loan, TaskKind::DunningNotice.as_str(), due.dunning(), created_by, at)?)
+) -> Result<()> {
+    Ok(writes.task_once(conn, loan, TaskKind::DunningNotice.as_str(), due.dunning(), created_by, at)?)
 }
 
 /// The day a maturity notice falls due: a month before final maturity (clamped to the month's end).

@@ -369,11 +369,13 @@ impl Desk {
                     let page = store::escalation_page(conn, book, held, after, batch_size)?;
                     let Some(last) = page.last() else { return Ok(None) };
                     let had = tasks::dunning_had(conn, (after, last.loan.0), run.as_of)?;
-                    let mut audit = Vec::new();
+                    let (mut writes, mut audit) = (store::RunWrites::for_page(conn), Vec::new());
                     for row in &page {
-                        apply_one(conn, run, row, had.as_ref(), &mut audit, report)?;
+                        let mut page = Page { had: had.as_ref(), writes: &mut writes, audit: &mut audit };
+                        apply_one(conn, run, row, &mut page, report)?;
                     }
-                    // The page's moves audited in their order, in its transaction.
+                    // The page's moves, their work and their audit in their order, in its transaction.
+                    writes.flush(conn)?;
                     store::append_audits(conn, &audit)?;
                     looked += page.len() as u64;
                     Ok(page.last().map(|r| r.loan.0))
@@ -392,18 +394,27 @@ impl Desk {
     }
 }
 
-/// One loan of a run: its stage change (recorded, with the entered stage's work, and its audit
-/// record added to `audit`, unless dry) and the month's dunning notice it owes (`had`: the page's loans whose month
-/// has it already).
+/// What a page of the run holds while its loans are decided.
+struct Page<'p> {
+    /// The page's loans whose month has its dunning notice, where the store answers a page at once.
+    had: Option<&'p std::collections::HashSet<i64>>,
+    /// Its stage moves and their work (on the server written at the page's end).
+    writes: &'p mut store::RunWrites,
+    /// Its moves' audit entries, appended at the page's end.
+    audit: &'p mut Vec<store::AuditEntry>,
+}
+
+/// One loan of a run: its stage change (recorded, with the entered stage's work and its audit
+/// entry, through the page unless dry) and the month's dunning notice it owes.
 fn apply_one<'a>(
     conn: impl Into<Db<'a>>,
     run: &Run<'_>,
     row: &EscalationRow,
-    had: Option<&std::collections::HashSet<i64>>,
-    audit: &mut Vec<store::AuditEntry>,
+    page: &mut Page<'_>,
     report: &mut EscalationReport,
 ) -> Result<()> {
     let conn = conn.into();
+    let had = page.had;
     let (as_of, at) = (run.as_of, run.at.as_str());
     let change = match change_for(run.policy, row, report) {
         Some(t)
@@ -444,13 +455,14 @@ fn apply_one<'a>(
                 reason: t.reason.clone(),
                 at: at.to_string(),
             };
-            store::record_stage_change(conn, row.loan, &ev)?;
+            page.writes.stage_change(conn, row.loan, &ev)?;
             if matches!(t.to, Stage::Current | Stage::Closed) {
                 // Cured or paid: the work of the stages left is history now.
                 let note = format!("no longer needed: {}", t.reason);
                 tasks::close_work(conn, row.loan, None, as_of, POLICY_ACTOR, &note)?;
             }
-            tasks::create_stage_work_due(conn, row.loan, t.to, &due, POLICY_ACTOR, at)?;
+            let lacking = had.map(|h| !h.contains(&row.loan.0));
+            tasks::stage_work_into(conn, page.writes, row.loan, t.to, &due, lacking, POLICY_ACTOR, at)?;
             // Each loan's move in its batch's transaction: audited even if the run stops.
             let detail = serde_json::json!({
                 "before": row.stage.as_str(),
@@ -459,7 +471,7 @@ fn apply_one<'a>(
                 "as_of": as_of.to_string(),
                 "by": POLICY_ACTOR,
             });
-            audit.push(store::AuditEntry {
+            page.audit.push(store::AuditEntry {
                 at: at.to_string(),
                 actor: run.actor.clone(),
                 action: "stage_change".into(),
@@ -477,13 +489,9 @@ fn apply_one<'a>(
         });
     }
     if dunning && !run.dry_run {
-        if let Some(to) = moved {
-            // The entered stage's work asks for it where the stage does.
-            if !tasks::stage_work(to, false).contains(&tasks::TaskKind::DunningNotice) {
-                tasks::add_dunning_lacking(conn, row.loan, &due, POLICY_ACTOR, at)?;
-            }
-        } else {
-            tasks::add_dunning_lacking(conn, row.loan, &due, POLICY_ACTOR, at)?;
+        // The entered stage's work asks for it where the stage does.
+        if !moved.is_some_and(|to| tasks::stage_work(to, false).contains(&tasks::TaskKind::DunningNotice)) {
+            tasks::add_dunning_lacking(conn, page.writes, row.loan, &due, POLICY_ACTOR, at)?;
         }
     }
     Ok(())
