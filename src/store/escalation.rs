@@ -43,6 +43,9 @@ pub struct EscalationRow {
     pub planned: bool,
     /// The end of the dispute or hardship hold in force on the date, if any.
     pub held_until: Option<NaiveDate>,
+    /// The loan's reference where the page read it (the server's, which reads the loans beside
+    /// the rows: a lookup a move would be a round trip each); `loan_ref_of` otherwise.
+    pub loan_ref: Option<String>,
 }
 
 /// A run's row as stored, before the date's DPD and holds are laid over it.
@@ -88,6 +91,7 @@ struct WithTerms {
     promise_amount: Option<Money>,
     overdue: Money,
     planned: bool,
+    loan_ref: String,
 }
 
 impl FromRow for WithTerms {
@@ -97,6 +101,7 @@ impl FromRow for WithTerms {
             promise_amount: c.get::<Option<i64>>("promise_amount_cents")?.map(Money::from_cents),
             overdue: c.money("overdue_amount")?,
             planned: c.get("planned")?,
+            loan_ref: c.get("loan_ref")?,
         })
     }
 }
@@ -116,19 +121,22 @@ pub fn escalation_page<'a>(
     after: i64,
     limit: u32,
 ) -> Result<Vec<EscalationRow>> {
-    let row = |s: Stored, (promise_amount, overdue, planned): (Option<Money>, Money, bool)| EscalationRow {
-        loan: s.loan,
-        stage: s.stage,
-        status: s.status,
-        dpd: dpd_on(s.overdue_since, at.on),
-        product: s.product,
-        secured: s.secured,
-        written_off: s.status == LoanStatus::WrittenOff || s.stage == Stage::WrittenOff,
-        promise: s.promise,
-        promise_amount,
-        overdue,
-        planned,
-        held_until: held.get(&s.loan).copied(),
+    let row = |s: Stored, (promise_amount, overdue, planned): (Option<Money>, Money, bool), loan_ref| {
+        EscalationRow {
+            loan: s.loan,
+            stage: s.stage,
+            status: s.status,
+            dpd: dpd_on(s.overdue_since, at.on),
+            product: s.product,
+            secured: s.secured,
+            written_off: s.status == LoanStatus::WrittenOff || s.stage == Stage::WrittenOff,
+            promise: s.promise,
+            promise_amount,
+            overdue,
+            planned,
+            held_until: held.get(&s.loan).copied(),
+            loan_ref,
+        }
     };
     let conn = match db.into() {
         Db::File(conn) => conn,
@@ -137,7 +145,7 @@ pub fn escalation_page<'a>(
         db @ Db::Server(_) => {
             let sql = format!(
                 "SELECT s.loan_id, s.workflow_stage, s.status, s.overdue_since, s.product, s.secured, \
-                 s.promise_status, l.promise_amount_cents, s.overdue_amount, l.schedule_id IS NOT NULL AS planned \
+                 s.promise_status, l.promise_amount_cents, s.overdue_amount, l.schedule_id IS NOT NULL AS planned, l.loan_ref \
                  FROM {} s JOIN loans l ON l.id = s.loan_id \
                  WHERE {RUN_CANDIDATES_JOINED} AND s.loan_id > ?1 ORDER BY s.loan_id LIMIT ?2",
                 snapshot_table(db, at.table)
@@ -151,7 +159,7 @@ pub fn escalation_page<'a>(
                     } else {
                         (None, Money::ZERO, false)
                     };
-                    row(w.stored, terms)
+                    row(w.stored, terms, Some(w.loan_ref))
                 })
                 .collect());
         }
@@ -184,7 +192,7 @@ pub fn escalation_page<'a>(
             } else {
                 (None, Money::ZERO, false)
             };
-            Ok(row(s, terms))
+            Ok(row(s, terms, None))
         })
         .collect()
 }

@@ -445,7 +445,10 @@ fn apply_one<'a>(
     };
     let moved = change.as_ref().map(|t| t.to);
     if let Some(t) = change {
-        let loan_ref = store::loan_ref_of(conn, row.loan)?;
+        let loan_ref = match &row.loan_ref {
+            Some(r) => r.clone(),
+            None => store::loan_ref_of(conn, row.loan)?,
+        };
         if !run.dry_run {
             let ev = StageEvent {
                 from: row.stage,
@@ -517,6 +520,7 @@ mod tests {
             promise_amount: Some(crate::domain::Money::from_cents(500_000)),
             overdue: crate::domain::Money::from_cents(1_000_000),
             planned: false,
+            loan_ref: None,
         }
     }
 
