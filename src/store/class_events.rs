@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::Result;
 use super::book::LoanId;
-use super::db::Db;
+use super::db::{Db, IDS_IN, ids_json};
 use super::row::{Cols, FromRow};
 use super::settings::{meta_get, meta_set, parse_day};
 use super::state::{StateAt, StateTable};
@@ -170,10 +170,6 @@ pub fn note_classes<'a>(
     Ok(moved)
 }
 
-/// The loans of a JSON array of ids (`?1`), in a server's statement.
-const IDS_IN: &str =
-    "IN (SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB)))";
-
 /// `note_classes` on the server: the loans' last classes (locked) and rows read in two statements,
 /// their events and last classes written in two, where a loan took four round trips.
 fn note_classes_together(
@@ -182,7 +178,7 @@ fn note_classes_together(
     at: &StateAt,
     how: ClassMove<'_>,
 ) -> Result<Vec<LoanId>> {
-    let ids = serde_json::Value::from(loans.iter().map(|l| l.0).collect::<Vec<_>>()).to_string();
+    let ids = ids_json(loans.iter().map(|l| l.0));
     let last: Vec<(i64, String)> = db.rows(
         &format!("SELECT loan_id, class FROM class_last WHERE loan_id {IDS_IN} ORDER BY loan_id FOR UPDATE"),
         &[(&ids).into()],

@@ -367,6 +367,15 @@ impl<T: Readable> FromRow for Single<T> {
     }
 }
 
+/// Ids as one JSON text for a server's statement (`ids_in`): one slot, however many ids.
+pub(crate) fn ids_json(ids: impl IntoIterator<Item = i64>) -> String {
+    serde_json::Value::from(ids.into_iter().collect::<Vec<_>>()).to_string()
+}
+
+/// `IN` the ids of the JSON text in slot `?1` (`ids_json`), on the server.
+pub(crate) const IDS_IN: &str =
+    "IN (SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB)))";
+
 #[cfg(test)]
 mod tests {
     use super::*;

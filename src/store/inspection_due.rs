@@ -3,7 +3,7 @@
 //! at a time, on any size of book. What is due is decided by `app` with the domain's rule; this
 //! module reads the facts it needs and keeps the rows.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use rusqlite::params_from_iter;
@@ -12,7 +12,7 @@ use rusqlite::types::Value;
 use super::Result;
 use super::book::{CustomerId, LoanId};
 use super::class_events::state_table;
-use super::db::{Db, Val};
+use super::db::{Db, IDS_IN, Val, ids_json};
 use super::row::{Cols, FromRow};
 use super::state::StateAt;
 use super::state_row::{CLASS_COLUMNS, ClassParts};
@@ -162,17 +162,103 @@ pub fn any_inspection<'a>(db: impl Into<Db<'a>>) -> Result<bool> {
 /// The customers of these loans, each once.
 pub fn customers_of_loans<'a>(db: impl Into<Db<'a>>, loans: &[LoanId]) -> Result<Vec<CustomerId>> {
     let db = db.into();
-    let mut out: Vec<CustomerId> = Vec::new();
+    let of: HashMap<i64, CustomerId> = match db {
+        // A round trip a loan on the server: one statement for all.
+        Db::Server(_) => db
+            .rows::<(i64, CustomerId)>(
+                &format!("SELECT id, customer_id FROM loans WHERE id {IDS_IN}"),
+                &[(&ids_json(loans.iter().map(|l| l.0))).into()],
+            )?
+            .into_iter()
+            .collect(),
+        Db::File(_) => HashMap::new(),
+    };
+    let (mut out, mut seen) = (Vec::new(), HashSet::new());
     for loan in loans {
-        let c: CustomerId = db
-            .value("SELECT customer_id FROM loans WHERE id = ?1", &[loan.0.into()])?
-            .ok_or_else(|| super::StoreError::Corrupt(format!("no loan {}", loan.0)))?;
-        if !out.contains(&c) {
+        let c = match (db, of.get(&loan.0)) {
+            (_, Some(c)) => Some(*c),
+            (Db::Server(_), None) => None,
+            (Db::File(_), None) => {
+                db.value("SELECT customer_id FROM loans WHERE id = ?1", &[loan.0.into()])?
+            }
+        };
+        let c = c.ok_or_else(|| super::StoreError::Corrupt(format!("no loan {}", loan.0)))?;
+        if seen.insert(c) {
             out.push(c);
         }
     }
     Ok(out)
 }
+
+/// `due_facts_of_customer` for each of these customers, in their order: on the server one
+/// statement for all (a round trip a customer was most of a run's rescheduling there).
+pub fn due_facts_of_customers<'a>(
+    db: impl Into<Db<'a>>,
+    customers: &[CustomerId],
+    at: &StateAt,
+) -> Result<Vec<Vec<DueFacts>>> {
+    let db = db.into();
+    if let Db::File(_) = db {
+        return customers.iter().map(|c| due_facts_of_customer(db, *c, at)).collect();
+    }
+    if customers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = facts_sql(db, &format!("l.customer_id {IDS_IN}"), true);
+    let rows = db.rows(&sql, &[(&ids_json(customers.iter().map(|c| c.0))).into()])?;
+    let mut of: HashMap<CustomerId, Vec<DueFacts>> = HashMap::new();
+    for f in facts_at(rows, at) {
+        of.entry(f.customer).or_default().push(f);
+    }
+    Ok(customers.iter().map(|c| of.remove(c).unwrap_or_default()).collect())
+}
+
+/// `put_regular` for each row, in order: on the server a few hundred rows a statement.
+pub fn put_regulars<'a>(db: impl Into<Db<'a>>, rows: &[RegularRow]) -> Result<()> {
+    let db = db.into();
+    if let Db::File(_) = db {
+        for r in rows {
+            put_regular(db, r.loan, r.kind, r.due_on, r.assignee, r.class, r.capped)?;
+        }
+        return Ok(());
+    }
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let n = r * 6;
+                format!("(?{}, 0, ?{}, ?{}, ?{}, ?{}, ?{})", n + 1, n + 2, n + 3, n + 4, n + 5, n + 6)
+            })
+            .collect();
+        let days: Vec<String> = chunk.iter().map(|r| r.due_on.to_string()).collect();
+        let mut args: Vec<Val<'_>> = Vec::with_capacity(chunk.len() * 6);
+        for (r, due_on) in chunk.iter().zip(&days) {
+            args.extend::<[Val<'_>; 6]>([
+                r.loan.0.into(),
+                r.kind.as_str().into(),
+                due_on.into(),
+                r.assignee.map(|u| u.0).into(),
+                r.class.as_str().into(),
+                r.capped.into(),
+            ]);
+        }
+        db.execute(
+            &format!("{PUT_REGULAR_INTO} VALUES {} {PUT_REGULAR_UNLESS_SAME}", values.join(", ")),
+            &args,
+        )?;
+    }
+    Ok(())
+}
+
+/// `put_regular`'s statement, around its rows' values.
+const PUT_REGULAR_INTO: &str =
+    "INSERT INTO inspection_due (loan_id, special, kind, due_on, assignee_id, class, capped)";
+// `IS DISTINCT FROM`: SQLite's `IS NOT` of two values, in words both read.
+const PUT_REGULAR_UNLESS_SAME: &str = "ON CONFLICT (loan_id, special) DO UPDATE SET \
+     kind = excluded.kind, due_on = excluded.due_on, assignee_id = excluded.assignee_id, \
+     class = excluded.class, capped = excluded.capped \
+     WHERE inspection_due.kind IS DISTINCT FROM excluded.kind OR inspection_due.due_on IS DISTINCT FROM excluded.due_on \
+     OR inspection_due.assignee_id IS DISTINCT FROM excluded.assignee_id \
+     OR inspection_due.class IS DISTINCT FROM excluded.class OR inspection_due.capped IS DISTINCT FROM excluded.capped";
 
 /// Keeps the loan's regular row (`special = 0`) as given, writing only when it changed.
 #[allow(clippy::too_many_arguments)]
@@ -186,15 +272,8 @@ pub fn put_regular<'a>(
     capped: bool,
 ) -> Result<()> {
     let due_on = due_on.to_string();
-    // `IS DISTINCT FROM`: SQLite's `IS NOT` of two values, in words both read.
     db.into().execute(
-        "INSERT INTO inspection_due (loan_id, special, kind, due_on, assignee_id, class, capped) \
-         VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (loan_id, special) DO UPDATE SET \
-         kind = excluded.kind, due_on = excluded.due_on, assignee_id = excluded.assignee_id, \
-         class = excluded.class, capped = excluded.capped \
-         WHERE inspection_due.kind IS DISTINCT FROM excluded.kind OR inspection_due.due_on IS DISTINCT FROM excluded.due_on \
-         OR inspection_due.assignee_id IS DISTINCT FROM excluded.assignee_id \
-         OR inspection_due.class IS DISTINCT FROM excluded.class OR inspection_due.capped IS DISTINCT FROM excluded.capped",
+        &format!("{PUT_REGULAR_INTO} VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6) {PUT_REGULAR_UNLESS_SAME}"),
         &[
             loan.0.into(),
             kind.as_str().into(),
