@@ -367,6 +367,50 @@ pub fn put_special<'a>(
     Ok(n == 1)
 }
 
+/// `put_special` for loans each asked for with a reason (a run's signals), their owners' the
+/// customers': on the server in one statement. One asked for already is kept.
+pub fn put_specials<'a>(
+    db: impl Into<Db<'a>>,
+    asks: &[(LoanId, String)],
+    due_on: NaiveDate,
+    asked_on: NaiveDate,
+) -> Result<()> {
+    let db = db.into();
+    let (due_on, asked_on) = (due_on.to_string(), asked_on.to_string());
+    let into = "INSERT INTO inspection_due (loan_id, special, kind, due_on, assignee_id, asked_on, reason)";
+    if let Db::File(_) = db {
+        for (loan, reason) in asks {
+            db.execute(
+                &format!(
+                    "{into} SELECT l.id, 1, 'special', ?2, c.assignee_id, ?3, ?4 \
+                     FROM loans l JOIN customers c ON c.id = l.customer_id WHERE l.id = ?1 \
+                     ON CONFLICT (loan_id, special) DO NOTHING"
+                ),
+                &[loan.0.into(), (&due_on).into(), (&asked_on).into(), reason.into()],
+            )?;
+        }
+        return Ok(());
+    }
+    if asks.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = asks
+        .iter()
+        .enumerate()
+        .map(|(n, (loan, reason))| serde_json::json!({ "n": n, "loan_id": loan.0, "reason": reason }))
+        .collect();
+    db.execute(
+        &format!(
+            "{into} SELECT l.id, 1, 'special', CAST(?2 AS TEXT), c.assignee_id, CAST(?3 AS TEXT), v.reason \
+             FROM jsonb_to_recordset(CAST(CAST(?1 AS TEXT) AS JSONB)) AS v(n BIGINT, loan_id BIGINT, reason TEXT) \
+             JOIN loans l ON l.id = v.loan_id JOIN customers c ON c.id = l.customer_id ORDER BY v.n \
+             ON CONFLICT (loan_id, special) DO NOTHING"
+        ),
+        &[(&serde_json::Value::Array(rows).to_string()).into(), (&due_on).into(), (&asked_on).into()],
+    )?;
+    Ok(())
+}
+
 /// When and why the loan's special inspection was asked for, if one is on its schedule (by the
 /// schedule's primary key).
 pub fn special_asked<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Option<(NaiveDate, String)>> {

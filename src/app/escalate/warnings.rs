@@ -12,7 +12,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
 use super::POLICY_ACTOR;
-use crate::app::inspect::{ask_special, reschedule_customers};
+use crate::app::inspect::reschedule_customers;
 use crate::app::{Desk, Result};
 use crate::domain::policy::Policy;
 use crate::domain::warning::customer::InspectionFacts;
@@ -212,7 +212,7 @@ impl Pass<'_> {
                 }
             }
         }
-        let mut watched = Vec::new();
+        let (mut watched, mut opened, mut specials) = (Vec::new(), Vec::new(), Vec::new());
         for (loan, b) in target {
             for code in SignalCode::of_bits(b) {
                 let level = w.get(code).level;
@@ -226,10 +226,9 @@ impl Pass<'_> {
                     note: None,
                     at: self.at,
                 };
-                store::open_signal(tx, &s)?;
-                c.opened += 1;
+                opened.push(s);
                 if level.rank() >= Level::Orange.rank() {
-                    ask_special(tx, loan, as_of, &format!("signal {code}"), &self.policy.inspections)?;
+                    specials.push((loan, format!("signal {code}")));
                 }
                 if level == Level::Red
                     && let Some(l) = store::loan_by_id(tx, loan)?
@@ -247,6 +246,11 @@ impl Pass<'_> {
                 }
             }
         }
+        // The signals and the special inspections they ask for, together (on the server a
+        // statement each, not a round trip a signal).
+        store::open_signals(tx, &opened)?;
+        c.opened += opened.len() as u64;
+        store::put_specials(tx, &specials, self.policy.inspections.special_due(as_of), as_of)?;
         reschedule_customers(tx, &watched, &self.policy.inspections, &self.book)?;
         Ok((c, watched))
     }

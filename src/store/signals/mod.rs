@@ -105,6 +105,48 @@ pub fn open_signal<'a>(db: impl Into<Db<'a>>, s: &NewSignal<'_>) -> Result<i64> 
     id.ok_or_else(|| super::StoreError::Corrupt(format!("no loan {} to open a signal on", s.loan.0)))
 }
 
+/// Opens these signals, in order (a run's): on the server in one statement, where a signal was a
+/// round trip each.
+pub fn open_signals<'a>(db: impl Into<Db<'a>>, signals: &[NewSignal<'_>]) -> Result<()> {
+    let db = db.into();
+    if let Db::File(_) = db {
+        for s in signals {
+            open_signal(db, s)?;
+        }
+        return Ok(());
+    }
+    if signals.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = signals
+        .iter()
+        .enumerate()
+        .map(|(n, s)| {
+            serde_json::json!({
+                "n": n, "loan_id": s.loan.0, "code": s.code.as_str(), "category": s.category.map(Category::as_str),
+                "level": s.level.as_str(), "raised_on": s.raised_on.to_string(), "raised_by": s.raised_by,
+                "note": s.note, "created_at": s.at,
+            })
+        })
+        .collect();
+    let opened = db.execute(
+        "INSERT INTO signals (loan_id, customer_id, code, category, level, raised_on, raised_by, note, created_at) \
+         SELECT l.id, l.customer_id, v.code, v.category, v.level, v.raised_on, v.raised_by, v.note, v.created_at \
+         FROM jsonb_to_recordset(CAST(CAST(?1 AS TEXT) AS JSONB)) AS v(n BIGINT, loan_id BIGINT, code TEXT, \
+         category TEXT, level TEXT, raised_on TEXT, raised_by TEXT, note TEXT, created_at TEXT) \
+         JOIN loans l ON l.id = v.loan_id ORDER BY v.n",
+        &[(&serde_json::Value::Array(rows).to_string()).into()],
+    )?;
+    if opened != signals.len() as u64 {
+        return Err(super::StoreError::Corrupt(format!(
+            "{} of {} signals found no loan to open on",
+            signals.len() as u64 - opened,
+            signals.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Closes an open signal; whether it was open.
 pub fn close_signal<'a>(
     db: impl Into<Db<'a>>,
