@@ -297,7 +297,21 @@ fn warn_facts(db: Db<'_>) -> Vec<String> {
         for c in called.iter().take(5) {
             out.push(format!("{:?}", store::last_calls(db, *c, n)));
         }
+        // All of them at once (the server's statement a thousand customers), one unknown.
+        let mut asked = called.clone();
+        asked.push(CustomerId(999_999));
+        let mut calls: Vec<_> = store::last_calls_of(db, &asked, n).expect("calls").into_iter().collect();
+        calls.sort_by_key(|(c, _)| *c);
+        assert!(calls.iter().any(|(_, c)| c.len() as i64 == n), "{calls:?}");
+        out.push(format!("{calls:?}"));
     }
+    // The payments of many loans at once, one unknown.
+    let mut loans: Vec<LoanId> = active.iter().map(|l| l.loan).collect();
+    loans.push(LoanId(999_999));
+    let mut paid: Vec<_> = store::paid_of_loans(db, &loans).expect("paid").into_iter().collect();
+    paid.sort_by_key(|(l, _)| *l);
+    assert!(paid.iter().filter(|(_, p)| p.len() > 1).count() > 10, "{paid:?}");
+    out.push(format!("{paid:?}"));
     out.push(format!("{:?}", store::last_loan(db)));
     out
 }

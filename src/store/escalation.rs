@@ -147,7 +147,7 @@ pub fn escalation_page<'a>(
                 "SELECT s.loan_id, s.workflow_stage, s.status, s.overdue_since, s.product, s.secured, \
                  s.promise_status, l.promise_amount_cents, s.overdue_amount, l.schedule_id IS NOT NULL AS planned, l.loan_ref \
                  FROM {} s JOIN loans l ON l.id = s.loan_id \
-                 WHERE {RUN_CANDIDATES_JOINED} AND s.loan_id > ?1 ORDER BY s.loan_id LIMIT ?2",
+                 WHERE {RUN_CANDIDATES_JOINED} AND s.loan_id > ?1 AND l.id > ?1 ORDER BY s.loan_id LIMIT ?2",
                 snapshot_table(db, at.table)
             );
             let page: Vec<WithTerms> = db.rows(&sql, &[after.into(), i64::from(limit).into()])?;

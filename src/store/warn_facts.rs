@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 
 use super::Result;
 use super::book::{CustomerId, LoanId};
-use super::db::Db;
+use std::collections::HashMap;
+
+use super::db::{Db, IDS_IN, ids_json};
 use super::row;
 use crate::domain::{Money, Outcome};
 
@@ -198,6 +200,37 @@ pub fn last_calls<'a>(db: impl Into<Db<'a>>, customer: CustomerId, n: i64) -> Re
     rows.into_iter()
         .map(|(at, outcome)| Ok((at, outcome.parse().map_err(row::corrupt("outcome"))?)))
         .collect()
+}
+
+/// `last_calls` of each of these customers: on the server a thousand customers a statement (a
+/// round trip a customer was most of the warnings' facts there), on a file a statement each.
+pub fn last_calls_of<'a>(
+    db: impl Into<Db<'a>>,
+    customers: &[CustomerId],
+    n: i64,
+) -> Result<HashMap<CustomerId, Vec<(String, Outcome)>>> {
+    let db = db.into();
+    if let Db::File(_) = db {
+        return customers.iter().map(|c| Ok((*c, last_calls(db, *c, n)?))).collect();
+    }
+    let mut out: HashMap<CustomerId, Vec<(String, Outcome)>> = HashMap::new();
+    for chunk in customers.chunks(1_000) {
+        let rows: Vec<(CustomerId, String, String)> = db.rows(
+            &format!(
+                "SELECT customer_id, at, outcome FROM (SELECT c.customer_id, c.at, c.outcome, row_number() OVER \
+                 (PARTITION BY c.customer_id ORDER BY c.at DESC, c.id DESC) AS nth FROM contacts c \
+                 WHERE c.customer_id {IDS_IN} AND {ATTEMPTS}) x WHERE nth <= ?2 ORDER BY customer_id, nth"
+            ),
+            &[(&ids_json(chunk.iter().map(|c| c.0))).into(), n.into()],
+        )?;
+        for (c, at, outcome) in rows {
+            out.entry(c).or_default().push((at, outcome.parse().map_err(row::corrupt("outcome"))?));
+        }
+    }
+    for c in customers {
+        out.entry(*c).or_default();
+    }
+    Ok(out)
 }
 
 /// The highest loan id of the book (0 when empty).

@@ -99,7 +99,6 @@ pub(super) fn customer_facts_bits<'a>(
     let grace = policy.promise_grace_days;
     let [count, days] = w.get(SignalCode::BrokenPromises).params;
     let (from, to) = (as_of - Duration::days(days + grace), as_of - Duration::days(grace + 1));
-    let mut paid: BTreeMap<LoanId, Vec<crate::domain::Payment>> = BTreeMap::new();
     // A customer with fewer promises due in the window than the rule counts cannot reach it:
     // their payments are not read.
     let customer_of =
@@ -107,10 +106,12 @@ pub(super) fn customer_facts_bits<'a>(
     let due = store::promises_due_between(conn, from, to, &customer_of)?;
     let enough =
         due.chunk_by(|a, b| a.1 == b.1).filter(|p| i64::try_from(p.len()).unwrap_or(i64::MAX) >= count);
-    for &(loan, c, amount, made, due) in enough.flatten() {
-        if let std::collections::btree_map::Entry::Vacant(e) = paid.entry(loan) {
-            e.insert(store::paid_of(conn, loan)?);
-        }
+    let enough: Vec<_> = enough.flatten().copied().collect();
+    let mut promised: Vec<LoanId> = enough.iter().map(|p| p.0).collect();
+    promised.sort_unstable();
+    promised.dedup();
+    let paid = store::paid_of_loans(conn, &promised)?;
+    for &(loan, c, amount, made, due) in &enough {
         let pays = paid.get(&loan).map_or(&[][..], Vec::as_slice);
         if promise_status(made, due, amount, pays, as_of, grace) == PromiseStatus::Broken {
             facts.entry(c).or_default().promises_broken_on.push(due + Duration::days(grace + 1));
@@ -118,8 +119,10 @@ pub(super) fn customer_facts_bits<'a>(
     }
     let [attempts, days] = w.get(SignalCode::Unreachable).params;
     let since = (as_of - Duration::days(days - 1)).to_string();
-    for c in store::customers_called_since(conn, &since, attempts)? {
-        let calls = store::last_calls(conn, c, attempts)?;
+    let called = store::customers_called_since(conn, &since, attempts)?;
+    let mut calls_of = store::last_calls_of(conn, &called, attempts)?;
+    for c in called {
+        let calls = calls_of.remove(&c).unwrap_or_default();
         let f = facts.entry(c).or_default();
         f.last_calls = calls
             .into_iter()

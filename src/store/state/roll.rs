@@ -133,12 +133,14 @@ fn roll_pages(
     let t = StateTable::Shared.name_in(db);
     let stale = "s.loan_id >= ?1 AND s.loan_id <= ?2 AND s.stale_on <= ?3";
     let rows_sql = format!("SELECT {COLUMNS} FROM {t} s WHERE {stale} ORDER BY s.loan_id");
+    // Each side bounded: the server would otherwise walk the other from its first key.
     let facts_sql = format!(
-        "SELECT {FACTS_COLUMNS} {FACTS_FROM} JOIN {t} s ON s.loan_id = l.id WHERE {stale} ORDER BY l.id"
+        "SELECT {FACTS_COLUMNS} {FACTS_FROM} JOIN {t} s ON s.loan_id = l.id \
+         WHERE {stale} AND l.id >= ?1 AND l.id <= ?2 ORDER BY l.id"
     );
     let paid_sql = format!(
         "SELECT p.loan_id, p.paid_on, p.amount_cents FROM payments p JOIN {t} s ON s.loan_id = p.loan_id \
-         WHERE {stale} ORDER BY p.loan_id, p.paid_on, p.amount_cents"
+         WHERE {stale} AND p.loan_id >= ?1 AND p.loan_id <= ?2 ORDER BY p.loan_id, p.paid_on, p.amount_cents"
     );
     let gone = format!("DELETE FROM {t} WHERE loan_id = ?1");
     let on_text = on.to_string();
