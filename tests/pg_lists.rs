@@ -262,9 +262,18 @@ fn escalation(db: Db<'_>) -> Vec<String> {
         let held = store::held_on(db, day(on)).expect("held");
         let mut after = 0;
         loop {
-            let page = store::escalation_page(db, at, &held, after, 17).expect("page");
+            let mut page = store::escalation_page(db, at, &held, after, 17).expect("page");
             let Some(last) = page.last() else { break };
             after = last.loan.0;
+            // The server reads each loan's reference with its page (a file looks it up per move):
+            // where read, it is the loan's; the rest of the row is the same on both.
+            let server = matches!(db, store::Db::Server(_));
+            assert!(page.iter().all(|r| r.loan_ref.is_some() == server), "{page:?}");
+            for row in &mut page {
+                if let Some(r) = row.loan_ref.take() {
+                    assert_eq!(Some(r), store::loan_ref_of(db, row.loan).ok(), "{:?}", row.loan);
+                }
+            }
             out.push(format!("page {on}: {page:?}"));
         }
     }
