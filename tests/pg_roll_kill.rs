@@ -84,7 +84,10 @@ fn a_run_killed_in_its_roll_on_the_server_and_run_again_leaves_what_an_uninterru
         let cut = common::pg::fresh(&format!("run_cut{attempt}")).expect("the same server");
         copy_to(&cut);
         let mut client = cut.client();
-        assert!(stale(&mut client) > 1_000, "the roll takes several batches");
+        assert!(
+            stale(&mut client) > 2 * i64::from(duedesk::store::ROLL_BATCH),
+            "the roll takes several batches"
+        );
         let mut child =
             escalate(&cut.url()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn");
         poll::until("the roll's first batch", poll::LOOKS, || match snapshot_date(&mut client) {
