@@ -19,6 +19,7 @@ mod leases;
 mod ledger;
 mod load;
 mod load_lock;
+mod long_work;
 mod lookup;
 mod migrations;
 mod month_agg;
@@ -69,6 +70,7 @@ pub use inspections::*;
 pub use leases::*;
 pub use ledger::*;
 pub use load::*;
+pub use long_work::LongWork;
 pub use lookup::*;
 pub use month_agg::*;
 pub use month_end::*;
@@ -98,10 +100,6 @@ pub use worklogs::*;
 /// that a test's whole book would otherwise be one batch).
 pub const ROLL_BATCH: u32 = if cfg!(debug_assertions) { 500 } else { 5_000 };
 pub const ROLL_BATCH_TIME: Duration = Duration::from_millis(500);
-
-/// The page cache of long work (`Store::long_work`), in KiB as `PRAGMA cache_size` takes it
-/// (negative): a batch of the roll or the run dirties some tens of megabytes of pages.
-const LONG_CACHE_KIB: i64 = -65_536;
 
 /// From this offset on a page may be read from the end of its list (its count is then asked).
 const DEEP_PAGE: u64 = 1_000;
@@ -198,6 +196,8 @@ pub struct Store {
     counts: std::cell::RefCell<Kept<u64>>,
     /// A search's matches by question: its count, promise band and pages key after key.
     searches: std::cell::RefCell<Kept<std::sync::Arc<SearchHits>>>,
+    /// Whether long work (`long_work.rs`) has the connection's settings.
+    long: std::cell::Cell<bool>,
 }
 
 /// Answers by question, good while the store is as it was when they were taken (`data_version`
@@ -451,24 +451,6 @@ impl Store {
         let out = rolled();
         self.end_long_work(saved)?;
         out
-    }
-
-    /// Sets the store up for long work in many transactions over scattered pages (the day's roll,
-    /// the escalation run): a page cache that holds a transaction's pages, so that SQLite does not
-    /// spill half-made changes into the WAL and write them again at the commit. Returns the
-    /// setting to give back to `end_long_work`.
-    pub fn long_work(&self) -> Result<i64> {
-        let Backend::File(conn) = &self.backend else { return Ok(0) };
-        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        conn.pragma_update(None, "cache_size", LONG_CACHE_KIB)?;
-        Ok(cache)
-    }
-
-    /// Gives back the settings `long_work` changed.
-    pub fn end_long_work(&self, cache: i64) -> Result<()> {
-        let Backend::File(conn) = &self.backend else { return Ok(()) };
-        conn.pragma_update(None, "cache_size", cache)?;
-        Ok(())
     }
 
     /// Runs `f` in one write transaction, taken immediately so that two desks never deadlock

@@ -84,6 +84,7 @@ impl Store {
             wait_note: None,
             scratch: std::cell::Cell::new(None),
             seen_version: std::cell::Cell::new(None),
+            long: std::cell::Cell::new(false),
             counts: std::cell::RefCell::new(Kept::new(256)),
             searches: std::cell::RefCell::new(Kept::new(8)),
         };

@@ -179,7 +179,22 @@ impl Desk {
         self.escalate_in_batches(policy, dry_run, BATCH, progress)
     }
 
+    /// The run as long work (`Store::long_work`): its roll, class changes, moves and warnings
+    /// write in many transactions over the whole file.
     fn escalate_in_batches(
+        &mut self,
+        policy: &Policy,
+        dry_run: bool,
+        batch_size: u32,
+        progress: &mut dyn FnMut(&'static str, u64),
+    ) -> Result<EscalationReport> {
+        let work = self.store.long_work()?;
+        let report = self.run_in_batches(policy, dry_run, batch_size, progress);
+        self.store.end_long_work(work)?;
+        report
+    }
+
+    fn run_in_batches(
         &mut self,
         policy: &Policy,
         dry_run: bool,
@@ -296,10 +311,7 @@ impl Desk {
         // The notices count working days; the calendar is read once for the run.
         let calendar = super::holidays::calendar_of(self.store.db())?;
         let run = Run { policy, as_of, at: at.clone(), actor: actor.clone(), dry_run, calendar: &calendar };
-        let saved = self.store.long_work()?;
-        let applied = self.apply_pages(&run, book, &held, batch_size, &mut report, progress);
-        self.store.end_long_work(saved)?;
-        applied?;
+        self.apply_pages(&run, book, &held, batch_size, &mut report, progress)?;
         self.maturity_notices(&run, book, batch_size, &mut report)?;
         if let Some(facts) = facts {
             let signals = RunPhase::Signals.as_str();
