@@ -24,6 +24,14 @@ pub(super) const LONG_MMAP_BYTES: i64 = 1 << 40;
 /// How often the checkpointer beside long work copies the WAL's committed pages into the file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(20);
 
+/// The WAL's pages past which a commit of long work checkpoints too (`wal_autocheckpoint`; 1,000
+/// outside it). The writer begins its next transaction at once, so the checkpointer beside it has
+/// rarely copied everything by then and the WAL would never start again from its beginning: it grew
+/// to 1.1 GB over a run, each commit appending to the file. The commit's checkpoint copies the
+/// little the checkpointer has not (or nothing, when it is at work: the commit's gives way), and
+/// the next transaction starts the WAL again.
+const LONG_AUTOCHECKPOINT_PAGES: i64 = 4_096;
+
 /// What `Store::long_work` changed, to give back to `Store::end_long_work`.
 #[must_use = "long work is ended with Store::end_long_work"]
 pub struct LongWork(Option<Saved>);
@@ -69,7 +77,7 @@ impl Store {
         // Without a thread or a second connection, the commits checkpoint as before.
         let checkpointer = self.path.as_deref().and_then(Checkpointer::start);
         if checkpointer.is_some() {
-            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+            conn.pragma_update(None, "wal_autocheckpoint", LONG_AUTOCHECKPOINT_PAGES)?;
         }
         self.long.set(true);
         Ok(LongWork(Some(Saved { checkpointer, ..saved })))
@@ -176,11 +184,15 @@ mod tests {
         let work = store.long_work().expect("long work");
         assert_eq!(setting(store.conn(), "cache_size"), LONG_CACHE_KIB);
         assert!(setting(store.conn(), "mmap_size") > 0, "the file is read through a map");
-        assert_eq!(setting(store.conn(), "wal_autocheckpoint"), 0, "the checkpointer beside does it");
+        assert_eq!(
+            setting(store.conn(), "wal_autocheckpoint"),
+            LONG_AUTOCHECKPOINT_PAGES,
+            "the checkpointer beside does most of it"
+        );
         // The run's roll is long work inside long work: it changes nothing, and ending it neither.
         let inner = store.long_work().expect("inner");
         store.end_long_work(inner).expect("end inner");
-        assert_eq!(setting(store.conn(), "wal_autocheckpoint"), 0);
+        assert_eq!(setting(store.conn(), "wal_autocheckpoint"), LONG_AUTOCHECKPOINT_PAGES);
         write_rows(&mut store, 200);
         store.end_long_work(work).expect("end");
         let after: Vec<i64> = names.iter().map(|n| setting(store.conn(), n)).collect();
