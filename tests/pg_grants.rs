@@ -287,9 +287,37 @@ fn by_sql_each_role_is_refused_what_its_desk_role_may_not_do() {
     let refs: Vec<&str> = statements.iter().map(String::as_str).collect();
     let refused = not_refused(&mut n, &refs);
     assert!(refused.is_empty(), "not refused to a role in no group:\n{}", refused.join("\n"));
-    // Nor opens the desk on it.
+    // Nor opens the desk on it: refused (exit 3), told which groups the desk's roles are.
     let r = b.run(NOBODY, &["loans"]);
-    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("permission denied") && r.stderr.contains("duedesk_collector"), "{}", r.stderr);
+}
+
+/// A desk user the book calls a supervisor whose server role is only in the collectors' group (a
+/// DBA's slip): the desk lets the reassignment through, the server refuses it, and the desk says
+/// so as a refusal (exit 3) naming the groups and the command that mends it; nothing changes.
+#[test]
+fn a_grant_the_server_refuses_is_the_desk_refusing_and_says_which_group_is_missing() {
+    let Some(b) = book("grants_refusal") else { return };
+    const HALF: &str = "grants.half";
+    b.server
+        .client()
+        .execute("INSERT INTO users (login, role, created_at) VALUES ($1, 'supervisor', '2026-03-01T09:00:00+08:00')", &[&HALF])
+        .expect("desk user");
+    b.server.login_role(HALF, Some("duedesk_collector"));
+    let owner = |b: &Book| {
+        let shown = b.run(SUPERVISOR, &["show", &b.loan, "--format", "json"]);
+        assert_eq!(shown.code, 0, "{}", shown.stderr);
+        shown.json()["assignee"].as_str().map(str::to_string)
+    };
+    let before = owner(&b);
+    let r = b.run(HALF, &["assign", &b.loan, "--to", "wang.fang", "--reason", "grants"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    for said in ["the server refused it", "permission denied", "duedesk_supervisor", "users set-role"] {
+        assert!(r.stderr.contains(said), "{said:?} not in: {}", r.stderr);
+    }
+    assert_eq!(owner(&b), before);
+    assert_eq!(before.as_deref(), Some(COLLECTOR));
 }
 
 /// The roles the login is a member of directly, of the three groups.

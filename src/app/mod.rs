@@ -86,7 +86,7 @@ impl AppError {
                 | StoreError::Tls(_)
                 | StoreError::NotOnServer { .. },
             ) => 2,
-            AppError::Store(StoreError::Occupied(_) | StoreError::NoRight(_)) => 3,
+            AppError::Store(StoreError::Occupied(_) | StoreError::NoRight(_) | StoreError::NoGrant(_)) => 3,
             AppError::Store(_) => 1,
             AppError::Input(_) | AppError::File(_) => 2,
             AppError::Refused(_) => 3,

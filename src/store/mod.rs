@@ -112,7 +112,7 @@ pub enum StoreError {
     #[error("store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("store server error: {}", db::with_causes(.0))]
-    Postgres(#[from] postgres::Error),
+    Postgres(postgres::Error),
     /// The server could not be reached, or refused the connection (its reason and each cause).
     #[error("{0}")]
     Connect(String),
@@ -135,6 +135,13 @@ pub enum StoreError {
     /// The server refused the desk's role a right it asked (a group's membership to give).
     #[error("{0}")]
     NoRight(String),
+    /// The server refused a statement for want of a grant (its words).
+    #[error(
+        "the server refused it ({0}): the PostgreSQL role this desk logs in as is not in the group its desk role \
+         needs (duedesk_collector, duedesk_supervisor or duedesk_admin); an admin puts it there with `duedesk \
+         users set-role LOGIN --role ROLE`, and nothing was changed"
+    )]
+    NoGrant(String),
     #[error(
         "the store at {path} is busy: another desk holds it (a book being imported into it, or the demo being made); try again when that is done"
     )]
@@ -198,6 +205,17 @@ pub struct Store {
     searches: std::cell::RefCell<Kept<std::sync::Arc<SearchHits>>>,
     /// Whether long work (`long_work.rs`) has the connection's settings.
     long: std::cell::Cell<bool>,
+}
+
+/// A server's refusal for want of a grant is the desk refusing (exit 3) and says which grants
+/// the desk gives; any other server error is the server's.
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        if e.code() != Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+            return StoreError::Postgres(e);
+        }
+        StoreError::NoGrant(e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string()))
+    }
 }
 
 /// Answers by question, good while the store is as it was when they were taken (`data_version`

@@ -119,8 +119,7 @@ pub fn set_server_membership<'a>(
         let verb = if Some(r) == role { "GRANT {} TO {}" } else { "REVOKE {} FROM {}" };
         let sql = verb.replacen("{}", group_role(r), 1).replacen("{}", &member, 1);
         db.execute(&sql, &[]).map_err(|e| match e {
-            StoreError::Postgres(p) if p.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => {
-                let why = p.as_db_error().map_or_else(|| p.to_string(), |d| d.message().to_string());
+            StoreError::NoGrant(why) => {
                 StoreError::NoRight(format!(
                     "the server refused to change the desk roles {member} is a member of ({why}): an admin's role \
                      needs CREATEROLE, or ADMIN OPTION on {}, {} and {}; nothing was changed",
