@@ -220,7 +220,7 @@ pub fn is_overdue(due_on: NaiveDate, as_of: NaiveDate) -> bool {
 mod tests {
     use super::*;
 
-    /// DOMAIN §10's schedule (the shipped policy's, which `policy.rs` checks).
+    /// DOMAIN §10's schedule (the shipped policy's, which `policy/` checks).
     fn rules() -> InspectionRules {
         InspectionRules::from_values([30, 6, 3, 1, 1, 3, 500_000, 2, 7, 2, 2, 12])
     }
