@@ -48,13 +48,11 @@ impl Store {
     /// - a page cache that holds a transaction's pages, so that SQLite does not spill half-made
     ///   changes into the WAL and write them again at the commit;
     /// - the file read through a memory map (`LONG_MMAP_BYTES`);
-    /// - statement journals in memory: a statement inside a large transaction keeps its pages'
-    ///   originals there, and once one statement's outgrows 64 KiB SQLite would otherwise write
-    ///   every later statement's to a temporary file until the commit;
     /// - the WAL checkpointed by a connection and thread of its own (`Checkpointer`), not by the
     ///   writer's commits, so that copying pages into the file and the checkpoint's `fsync` run
     ///   beside the work rather than inside it.
     ///
+    /// (Statement journals kept in memory up to 1 MiB are the SQLite build's, `.cargo/config.toml`.)
     /// Nested long work (the run's roll) changes nothing more. Ended by `end_long_work`.
     pub fn long_work(&self) -> Result<LongWork> {
         let (Backend::File(conn), false) = (&self.backend, self.long.get()) else {

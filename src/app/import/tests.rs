@@ -1,4 +1,3 @@
-
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
