@@ -113,7 +113,8 @@ fn joined<T>(reader: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> 
 }
 
 /// A second connection to an opened store's file that only reads (`query_only`), for a long
-/// read split in parts read side by side, through a memory map as long work reads. Its schema is the opener's, brought up to date already.
+/// read split in parts read side by side, through a memory map as long work reads. Its schema is
+/// the opener's, brought up to date already.
 pub(super) fn side_reader(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
