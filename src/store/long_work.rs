@@ -52,7 +52,6 @@ impl Store {
     ///   writer's commits, so that copying pages into the file and the checkpoint's `fsync` run
     ///   beside the work rather than inside it.
     ///
-    /// (Statement journals kept in memory up to 1 MiB are the SQLite build's, `.cargo/config.toml`.)
     /// Nested long work (the run's roll) changes nothing more. Ended by `end_long_work`.
     pub fn long_work(&self) -> Result<LongWork> {
         let (Backend::File(conn), false) = (&self.backend, self.long.get()) else {
