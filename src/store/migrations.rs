@@ -35,6 +35,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0027_month_end_standing.sql"),
     include_str!("../../migrations/0028_due_soon_from.sql"),
     include_str!("../../migrations/0029_desk_grants.sql"),
+    include_str!("../../migrations/0030_run_reads_covered.sql"),
 ];
 
 #[cfg(test)]
