@@ -216,6 +216,37 @@ mod tests {
         assert_eq!(wal_frames(&path), (last, last));
     }
 
+    /// A statement inside a larger transaction keeps its pages' originals in a journal of its own,
+    /// which past a size goes to a temporary file: a build that kept it in memory up to 1 MiB
+    /// (`SQLITE_STMTJRNL_SPILL`) failed here with "database or disk is full", as it failed a
+    /// migration making an index again on a large book.
+    #[test]
+    fn a_statement_whose_journal_outgrows_memory_goes_on() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = Store::open(&dir.path().join("desk.db")).expect("open");
+        let work = store.long_work().expect("long work");
+        let changed = store
+            .write(|tx: Db<'_>| -> Result<u64> {
+                tx.execute(
+                    "CREATE TABLE long_rows (id INTEGER PRIMARY KEY, up INTEGER REFERENCES long_rows (id), v TEXT)",
+                    &[],
+                )?;
+                tx.execute(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40000) \
+                     INSERT INTO long_rows (id, up, v) SELECT i, NULL, printf('%.900c', 'x') FROM n",
+                    &[],
+                )?;
+                tx.execute("CREATE INDEX long_rows_v ON long_rows (v, id)", &[])?;
+                tx.execute("DROP INDEX long_rows_v", &[])?;
+                tx.execute("CREATE INDEX long_rows_v ON long_rows (v, up, id)", &[])?;
+                // Many rows, a foreign key: the statement keeps a journal, of some 4 MB of pages.
+                tx.execute("UPDATE long_rows SET v = v || 'y'", &[])
+            })
+            .expect("a large statement in a transaction");
+        store.end_long_work(work).expect("end");
+        assert_eq!(changed, 40_000);
+    }
+
     #[test]
     fn a_store_in_memory_does_its_long_work_as_it_is() {
         let store = Store::open_in_memory().expect("store");
