@@ -227,8 +227,8 @@ pub fn put_specials<'a>(
         for (loan, reason) in asks {
             db.execute(
                 &format!(
-                    "{into} SELECT l.id, 1, 'special', ?2, c.assignee_id, ?3, ?4 \
-                     FROM loans l JOIN customers c ON c.id = l.customer_id WHERE l.id = ?1 \
+                    "{into} VALUES (?1, 1, 'special', ?2, (SELECT c.assignee_id FROM loans l \
+                     JOIN customers c ON c.id = l.customer_id WHERE l.id = ?1), ?3, ?4) \
                      ON CONFLICT (loan_id, special) DO NOTHING"
                 ),
                 &[loan.0.into(), (&due_on).into(), (&asked_on).into(), reason.into()],

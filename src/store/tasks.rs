@@ -70,13 +70,24 @@ pub fn add_task_once<'a>(
     created_by: &str,
     created_at: &str,
 ) -> Result<bool> {
+    let db = db.into();
     let due_on = due_on.to_string();
-    let n = db.into().execute(
-        "INSERT INTO tasks (loan_id, kind, due_on, created_by, created_at) \
-         SELECT CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS TEXT), CAST(?5 AS TEXT) \
-         WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE loan_id = ?1 AND kind = ?2 AND done_on IS NULL)",
-        &[loan.0.into(), kind.into(), (&due_on).into(), created_by.into(), created_at.into()],
-    )?;
+    let values = [loan.0.into(), kind.into(), (&due_on).into(), created_by.into(), created_at.into()];
+    // One row's VALUES on a file: SQLite keeps no statement journal for it (an INSERT … SELECT's
+    // went to a temporary file in a run's large transaction). Not on the server, whose sequence
+    // would give an id to the row the key refuses, and the two backends' ids would part.
+    let sql = match db {
+        Db::File(_) => {
+            "INSERT INTO tasks (loan_id, kind, due_on, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+             ON CONFLICT DO NOTHING"
+        }
+        Db::Server(_) => {
+            "INSERT INTO tasks (loan_id, kind, due_on, created_by, created_at) \
+             SELECT CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS TEXT), CAST(?5 AS TEXT) \
+             WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE loan_id = ?1 AND kind = ?2 AND done_on IS NULL)"
+        }
+    };
+    let n = db.execute(sql, &values)?;
     Ok(n > 0)
 }
 
