@@ -14,6 +14,14 @@ use super::{Backend, Result, Store};
 /// the roll or the run dirties some tens of megabytes of pages.
 const LONG_CACHE_KIB: i64 = -65_536;
 
+/// The dirty pages, in pages of 4 KiB, past which a transaction of long work writes some into the
+/// WAL before its commit (`PRAGMA cache_spill`; outside it, a full page cache). A batch of the run
+/// dirtied more than the cache holds: its pages were spilled, written again at the commit, and the
+/// commit read back and summed every frame after the first rewritten one (140,000 reads and as
+/// many writes a run on 1,000,000 loans). Bounded, so that a transaction larger than any batch
+/// still spills rather than grows.
+const LONG_SPILL_PAGES: i64 = 65_536;
+
 /// How much of the file long work reads through a memory map instead of a copy a page
 /// (`PRAGMA mmap_size`; SQLite maps no more than the file). A file page read is then no system
 /// call and no copy, the page cache the operating system keeps anyway and every process shares.
@@ -27,10 +35,12 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(20);
 /// The WAL's pages past which a commit of long work checkpoints too (`wal_autocheckpoint`; 1,000
 /// outside it). The writer begins its next transaction at once, so the checkpointer beside it has
 /// rarely copied everything by then and the WAL would never start again from its beginning: it grew
-/// to 1.1 GB over a run, each commit appending to the file. The commit's checkpoint copies the
-/// little the checkpointer has not (or nothing, when it is at work: the commit's gives way), and
-/// the next transaction starts the WAL again.
-const LONG_AUTOCHECKPOINT_PAGES: i64 = 4_096;
+/// to 1.1 GB over a run, each commit appending to the file. The commit's checkpoint copies what
+/// the checkpointer has not (or nothing, when it is at work: the commit's gives way), and the next
+/// transaction starts the WAL again. Above the largest batch, so that a commit copies the batch
+/// before it only now and then: at 4,096 pages most of the run's commits copied their own batch,
+/// a second a run on 1,000,000 loans spent in the writer instead of beside it.
+const LONG_AUTOCHECKPOINT_PAGES: i64 = 32_768;
 
 /// What `Store::long_work` changed, to give back to `Store::end_long_work`.
 #[must_use = "long work is ended with Store::end_long_work"]
@@ -38,6 +48,7 @@ pub struct LongWork(Option<Saved>);
 
 struct Saved {
     cache: i64,
+    spill: i64,
     mmap: i64,
     autocheckpoint: i64,
     checkpointer: Option<Checkpointer>,
@@ -46,7 +57,7 @@ struct Saved {
 impl Store {
     /// Sets a store file up for long work in many transactions over scattered pages:
     /// - a page cache that holds a transaction's pages, so that SQLite does not spill half-made
-    ///   changes into the WAL and write them again at the commit;
+    ///   changes into the WAL and write them again at the commit (`LONG_SPILL_PAGES`);
     /// - the file read through a memory map (`LONG_MMAP_BYTES`);
     /// - the WAL checkpointed by a connection and thread of its own (`Checkpointer`), not by the
     ///   writer's commits, so that copying pages into the file and the checkpoint's `fsync` run
@@ -63,11 +74,13 @@ impl Store {
         };
         let saved = Saved {
             cache: get("cache_size")?,
+            spill: get("cache_spill")?,
             mmap: get("mmap_size")?,
             autocheckpoint: get("wal_autocheckpoint")?,
             checkpointer: None,
         };
         conn.pragma_update(None, "cache_size", LONG_CACHE_KIB)?;
+        set_spill(conn, LONG_SPILL_PAGES)?;
         if self.path.is_some() {
             conn.pragma_update(None, "mmap_size", LONG_MMAP_BYTES)?;
         }
@@ -93,8 +106,21 @@ impl Store {
             conn.pragma_update(None, "mmap_size", saved.mmap)?;
         }
         conn.pragma_update(None, "cache_size", saved.cache)?;
+        set_spill(conn, saved.spill)?;
         Ok(())
     }
+}
+
+/// Sets `PRAGMA cache_spill` to `pages` (0: never). SQLite also reads the number as on or off by
+/// its lowest byte (65,536 would be off), so on is said in a second statement.
+fn set_spill(conn: &Connection, pages: i64) -> Result<()> {
+    if pages == 0 {
+        conn.pragma_update(None, "cache_spill", "OFF")?;
+    } else {
+        conn.pragma_update(None, "cache_spill", pages)?;
+        conn.pragma_update(None, "cache_spill", "ON")?;
+    }
+    Ok(())
 }
 
 /// A connection and a thread that checkpoint the WAL (`PASSIVE`: never waiting for the writer or
@@ -176,10 +202,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("desk.db");
         let mut store = Store::open(&path).expect("open");
-        let names = ["cache_size", "mmap_size", "wal_autocheckpoint"];
+        let names = ["cache_size", "cache_spill", "mmap_size", "wal_autocheckpoint"];
         let before: Vec<i64> = names.iter().map(|n| setting(store.conn(), n)).collect();
         let work = store.long_work().expect("long work");
         assert_eq!(setting(store.conn(), "cache_size"), LONG_CACHE_KIB);
+        assert_eq!(setting(store.conn(), "cache_spill"), LONG_SPILL_PAGES);
         assert!(setting(store.conn(), "mmap_size") > 0, "the file is read through a map");
         assert_eq!(
             setting(store.conn(), "wal_autocheckpoint"),
@@ -197,6 +224,34 @@ mod tests {
         let (last, copied) = wal_frames(&path);
         assert!(last > 0, "the rows went through the WAL");
         assert_eq!(copied, last, "every committed frame is in the file");
+    }
+
+    #[test]
+    fn a_transaction_larger_than_the_page_cache_writes_nothing_into_the_wal_before_its_commit() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("desk.db");
+        let mut store = Store::open(&path).expect("open");
+        let work = store.long_work().expect("long work");
+        let wal = || std::fs::metadata(path.with_extension("db-wal")).map_or(0, |m| m.len());
+        // A row a page, a thousand pages past the cache: a cache full of dirty pages spilled some
+        // into the WAL before the commit.
+        let rows = -LONG_CACHE_KIB / 4 + 1_000;
+        let (before, during) = store
+            .write(|tx: Db<'_>| -> Result<(u64, u64)> {
+                let before = wal();
+                let value = "x".repeat(3_500);
+                for i in 0..rows {
+                    tx.execute(
+                        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                        &[format!("page {i}").as_str().into(), value.as_str().into()],
+                    )?;
+                }
+                Ok((before, wal()))
+            })
+            .expect("write");
+        store.end_long_work(work).expect("end");
+        assert_eq!(during, before, "no page of the transaction went into the WAL before its commit");
+        assert!(wal() > during, "the commit wrote them");
     }
 
     #[test]
