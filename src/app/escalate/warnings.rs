@@ -197,16 +197,18 @@ impl Pass<'_> {
         let (w, as_of) = (&self.policy.warnings, self.as_of);
         let wanted = |l: &LoanId| only.is_none_or(|o| o.contains(l));
         let mut c = SignalCounts::default();
-        let mut target: BTreeMap<LoanId, u32> =
-            store::warn_rows_in(tx, from, to)?.into_iter().filter(|(l, _)| wanted(l)).collect();
+        let (open, rows) = match only {
+            Some(only) => store::rules_and_rows_of(tx, only)?,
+            None => (store::open_rules_in(tx, from, to)?, store::warn_rows_in(tx, from, to)?),
+        };
+        let mut target: BTreeMap<LoanId, u32> = rows.into_iter().collect();
         for (loan, b) in extra.range(LoanId(from)..LoanId(to)).filter(|(l, _)| wanted(l)) {
             *target.entry(*loan).or_default() |= b;
         }
         for b in target.values_mut() {
             *b &= self.on_bits;
         }
-        for (id, loan, code) in store::open_rules_in(tx, from, to)?.into_iter().filter(|(_, l, _)| wanted(l))
-        {
+        for (id, loan, code) in open {
             match target.get_mut(&loan) {
                 Some(b) if *b & code.bit() != 0 => *b &= !code.bit(),
                 _ => {

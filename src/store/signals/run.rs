@@ -16,12 +16,11 @@ const OPEN_RULES_FILE: &str = "SELECT id, loan_id, code FROM signals INDEXED BY 
 const OPEN_RULES_SERVER: &str = "SELECT id, loan_id, code FROM signals \
      WHERE closed_on IS NULL AND code <> 'manual' AND loan_id >= ?1 AND loan_id < ?2 ORDER BY loan_id, code";
 
-/// The open automatic signals of the loans in [from, to): id, loan and code, in loan order.
-pub fn open_rules_in<'a>(
-    db: impl Into<Db<'a>>,
-    from: i64,
-    to: i64,
-) -> Result<Vec<(i64, LoanId, SignalCode)>> {
+/// An open automatic signal: id, loan and code.
+pub type OpenRule = (i64, LoanId, SignalCode);
+
+/// The open automatic signals of the loans in [from, to), in loan order.
+pub fn open_rules_in<'a>(db: impl Into<Db<'a>>, from: i64, to: i64) -> Result<Vec<OpenRule>> {
     let db = db.into();
     let sql = match db {
         Db::File(_) => OPEN_RULES_FILE,
@@ -60,8 +59,11 @@ const WARN_ROWS_FILE: &str = "SELECT loan_id, warn_bits FROM loan_state INDEXED 
 const WARN_ROWS_SERVER: &str = "SELECT loan_id, warn_bits FROM loan_state \
      WHERE warn_bits <> 0 AND loan_id >= ?1 AND loan_id < ?2 AND status = 'active' ORDER BY loan_id";
 
-/// The active loans' rows with payment rules holding in [from, to): loan and bits, in loan order.
-pub fn warn_rows_in<'a>(db: impl Into<Db<'a>>, from: i64, to: i64) -> Result<Vec<(LoanId, u32)>> {
+/// An active loan's row with payment rules holding: loan and bits.
+pub type WarnRow = (LoanId, u32);
+
+/// The active loans' rows with payment rules holding in [from, to), in loan order.
+pub fn warn_rows_in<'a>(db: impl Into<Db<'a>>, from: i64, to: i64) -> Result<Vec<WarnRow>> {
     let db = db.into();
     let sql = match db {
         Db::File(_) => WARN_ROWS_FILE,
@@ -73,6 +75,30 @@ pub fn warn_rows_in<'a>(db: impl Into<Db<'a>>, from: i64, to: i64) -> Result<Vec
         Ok(())
     })?;
     Ok(out)
+}
+
+/// `open_rules_in` and `warn_rows_in` for these loans alone (a run's second look at the loans of
+/// customers whose watchlist entry moved): on a file a loan at a time, an index seek each instead
+/// of a walk of both indexes over the whole book; on the server the range from the first to the
+/// last, one round trip where a loan each would be thousands.
+pub fn rules_and_rows_of<'a>(
+    db: impl Into<Db<'a>>,
+    loans: &std::collections::BTreeSet<LoanId>,
+) -> Result<(Vec<OpenRule>, Vec<WarnRow>)> {
+    let db = db.into();
+    let (Some(first), Some(last)) = (loans.first(), loans.last()) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let ranges: Vec<(i64, i64)> = match db {
+        Db::File(_) => loans.iter().map(|l| (l.0, l.0 + 1)).collect(),
+        Db::Server(_) => vec![(first.0, last.0 + 1)],
+    };
+    let (mut rules, mut rows) = (Vec::new(), Vec::new());
+    for (from, to) in ranges {
+        rules.extend(open_rules_in(db, from, to)?.into_iter().filter(|(_, l, _)| loans.contains(l)));
+        rows.extend(warn_rows_in(db, from, to)?.into_iter().filter(|(l, _)| loans.contains(l)));
+    }
+    Ok((rules, rows))
 }
 
 /// Lifts the manual class in force on a loan: its history row marked lifted, the loan's copy
