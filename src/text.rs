@@ -109,9 +109,10 @@ pub fn fit(s: &str, cells: usize, right_align: bool) -> String {
     if right_align { format!("{pad}{cut}") } else { format!("{cut}{pad}") }
 }
 
-/// `s` in lines of at most `cells`: broken at the last space that fits, else anywhere (Chinese
-/// text has no spaces to break at); a word longer than a line is cut across lines. Unsafe
-/// characters are made visible first, as `fit` and `truncate` do.
+/// `s` in lines of at most `cells`: broken at the last space or after the last `|` that fits (a
+/// usage's list of choices), else anywhere (Chinese text has no spaces to break at); a word longer
+/// than a line is cut across lines. Unsafe characters are made visible first, as `fit` and
+/// `truncate` do.
 pub fn wrap(s: &str, cells: usize) -> Vec<String> {
     let cells = cells.max(1);
     let mut lines = Vec::new();
@@ -122,8 +123,10 @@ pub fn wrap(s: &str, cells: usize) -> Vec<String> {
         for c in para.chars() {
             let w = c.width().unwrap_or(0);
             if used + w > cells {
-                // Back to the last space, when the line has one past its start.
-                match line.rfind(' ').filter(|i| *i > 0) {
+                // Back to the last space past the line's start, or to just after the last `|`.
+                let space = line.rfind(' ').filter(|i| *i > 0);
+                let bar = line.rfind('|');
+                match space.max(bar) {
                     Some(i) if c != ' ' => {
                         let rest = line.split_off(i + 1);
                         lines.push(line.trim_end().to_string());
@@ -176,6 +179,11 @@ mod tests {
         assert_eq!(wrap("借款人称下周发工资后还款", 10), ["借款人称下", "周发工资后", "还款"]);
         assert_eq!(wrap("a\nb", 5), ["a", "b"]);
         assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        // A usage's choices break after a bar, never inside one.
+        assert_eq!(
+            wrap("(KIND: call_in_early|restructure|control_change|other)", 24),
+            ["(KIND: call_in_early|", "restructure|", "control_change|other)"]
+        );
         // A value's control characters are shown, not sent, in every line.
         assert_eq!(wrap("a\u{1b}[2J b\u{7}c\rd", 6), ["a␛[2J", "b␇c␍d"]);
         assert!(wrap("\u{9b}31m \u{202e}x", 4).iter().all(|l| !l.chars().any(is_unsafe)));
