@@ -513,6 +513,8 @@ fn open(mut desk: Desk) -> Result<()> {
         return desk_view(&mut desk);
     }
     let config = crate::config::load(crate::config::dir().as_deref(), crate::config::no_color());
+    // The screen is the desk's: a write waiting for a bulk load is not written across it.
+    desk.on_wait(|_| {});
     // A pinned clock (DUEDESK_NOW) stays pinned; otherwise the desk reads the time at each action.
     let live_clock = std::env::var("DUEDESK_NOW").map_or(true, |v| v.trim().is_empty());
     match crate::tui::run(desk, config, live_clock) {

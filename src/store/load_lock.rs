@@ -98,7 +98,7 @@ impl Store {
         // A server has no load lock, journal or page cache of the desk's to set: one transaction.
         let conn = match &self.backend {
             super::Backend::File(conn) => conn,
-            super::Backend::Server(session) => return session.write(f),
+            super::Backend::Server(session) => return session.write_load(what, f),
         };
         // SQLite leaves WAL mode only for a connection that is the store's only one; otherwise it
         // says the store is busy, and the load goes through the WAL.

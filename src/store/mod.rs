@@ -478,7 +478,7 @@ impl Store {
     pub fn write<T, E: From<StoreError>>(&mut self, f: impl FnOnce(Db<'_>) -> Result<T, E>) -> Result<T, E> {
         let conn = match &mut self.backend {
             Backend::File(conn) => conn,
-            Backend::Server(session) => return session.write(f),
+            Backend::Server(session) => return session.write_noting(self.wait_note, f),
         };
         let (db, note) = (self.path.clone(), self.wait_note);
         let wait = || db.as_deref().is_some_and(|db| wait_for_load(db, note));

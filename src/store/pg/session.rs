@@ -18,8 +18,31 @@ pub const CHANNEL: &str = "duedesk_book";
 /// finer locks of the store's functions are taken inside it, by the same session.
 const BOOK_WRITE_LOCK: i64 = 0x6475_6564_6573_6b57;
 
+/// What a session's `application_name` starts with while a bulk load (an import, the demo book)
+/// holds the writer lock: a desk whose write has to wait for it reads what it waits for there (a
+/// file's load lock says the same). The server keeps 63 bytes of it, in ASCII.
+const LOAD_NAME: &str = "duedesk load: ";
+
+/// What a bulk load holding the book's writer lock is, if one is: the rest of its session's
+/// `application_name` after `LOAD_NAME`.
+const LOAD_HOLDING: &str = "SELECT substr(a.application_name, length(CAST($2 AS TEXT)) + 1) \
+     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
+     AND CAST(l.classid AS BIGINT) = CAST($1 AS BIGINT) >> 32 \
+     AND CAST(l.objid AS BIGINT) = CAST($1 AS BIGINT) & 4294967295 \
+     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+     AND starts_with(a.application_name, CAST($2 AS TEXT)) LIMIT 1";
+
 /// Plans kept by statement text; a session has a few hundred statements at most.
 type Plans = RefCell<HashMap<String, postgres::Statement>>;
+
+/// How a transaction writes: telling the other desks (and, waiting for a bulk load, `note` what it
+/// waits for), as a bulk load they wait for, or only what this session sees.
+enum Writing<'a> {
+    Tell(Option<fn(&str)>),
+    Load(&'a str),
+    Own,
+}
 
 pub struct ServerSession {
     client: RefCell<postgres::Client>,
@@ -65,7 +88,25 @@ impl ServerSession {
         &self,
         f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        self.transaction(true, f)
+        self.transaction(Writing::Tell(None), f)
+    }
+
+    /// `write`, telling `note` what it waits for when a bulk load holds the book.
+    pub fn write_noting<T, E: From<super::super::StoreError>>(
+        &self,
+        note: Option<fn(&str)>,
+        f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.transaction(Writing::Tell(note), f)
+    }
+
+    /// `write` for a bulk load, which other desks' writes wait for naming it as `what`.
+    pub fn write_load<T, E: From<super::super::StoreError>>(
+        &self,
+        what: &str,
+        f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.transaction(Writing::Load(what), f)
     }
 
     /// `write` for what only this session sees (its temporary tables): nobody is told.
@@ -73,19 +114,40 @@ impl ServerSession {
         &self,
         f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        self.transaction(false, f)
+        self.transaction(Writing::Own, f)
     }
 
     fn transaction<T, E: From<super::super::StoreError>>(
         &self,
-        tell: bool,
+        writing: Writing<'_>,
         f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         use super::super::StoreError;
+        let tell = !matches!(writing, Writing::Own);
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(StoreError::from)?;
         if tell {
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&BOOK_WRITE_LOCK]).map_err(StoreError::from)?;
+            let took: bool = tx
+                .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&BOOK_WRITE_LOCK])
+                .map_err(StoreError::from)?
+                .get(0);
+            if !took {
+                if let Writing::Tell(Some(note)) = writing {
+                    let load = tx
+                        .query_opt(LOAD_HOLDING, &[&BOOK_WRITE_LOCK, &LOAD_NAME])
+                        .map_err(StoreError::from)?;
+                    if let Some(what) = load.map(|r| r.get::<_, String>(0)) {
+                        note(&what);
+                    }
+                }
+                tx.execute("SELECT pg_advisory_xact_lock($1)", &[&BOOK_WRITE_LOCK])
+                    .map_err(StoreError::from)?;
+            }
+        }
+        if let Writing::Load(what) = writing {
+            // For the transaction only: the session's own name comes back at its end.
+            tx.execute("SELECT set_config('application_name', $1, true)", &[&format!("{LOAD_NAME}{what}")])
+                .map_err(StoreError::from)?;
         }
         let tx = InTransaction { tx: RefCell::new(tx), plans: &self.plans };
         let out = f(Db::Server(&tx))?;
