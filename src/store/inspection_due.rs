@@ -205,6 +205,25 @@ pub fn set_due_owner<'a>(db: impl Into<Db<'a>>, loan: LoanId, to: Option<UserId>
 /// (a run's, after the book is rolled to its date), each read row by row.
 pub fn customers_out_of_step<'a>(db: impl Into<Db<'a>>, at: &StateAt) -> Result<Vec<CustomerId>> {
     let db = db.into();
+    let t = state_table(db, at);
+    match db {
+        Db::File(conn) => out_of_step_merged(conn, t, at),
+        Db::Server(_) => out_of_step_joined(db, t, at),
+    }
+}
+
+/// `customers_out_of_step` as the server answers it, on any store: what a file's walk is held to.
+#[cfg(test)]
+pub(crate) fn customers_out_of_step_joined<'a>(
+    db: impl Into<Db<'a>>,
+    at: &StateAt,
+) -> Result<Vec<CustomerId>> {
+    let db = db.into();
+    out_of_step_joined(db, state_table(db, at), at)
+}
+
+/// `customers_out_of_step` as two joins: the server's.
+fn out_of_step_joined(db: Db<'_>, t: &str, at: &StateAt) -> Result<Vec<CustomerId>> {
     struct Scheduled {
         customer: CustomerId,
         active: bool,
@@ -220,7 +239,6 @@ pub fn customers_out_of_step<'a>(db: impl Into<Db<'a>>, at: &StateAt) -> Result<
             Ok(Scheduled { customer, active, routine, class, parts: ClassParts::read(c)? })
         }
     }
-    let t = state_table(db, at);
     let mut out: Vec<CustomerId> = Vec::new();
     let scheduled = format!(
         "SELECT l.customer_id, s.status, d.kind = 'routine' AS routine, d.class, {CLASS_COLUMNS} \
@@ -240,6 +258,69 @@ pub fn customers_out_of_step<'a>(db: impl Into<Db<'a>>, at: &StateAt) -> Result<
         out.push(c);
         Ok(())
     })?;
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// `customers_out_of_step` on a file: the schedule and the snapshot each read once in loan order
+/// and walked together, where joining them probed two tables a row at random (4.8 s of a book's
+/// first run on 1,000,000 loans).
+fn out_of_step_merged(conn: &rusqlite::Connection, t: &str, at: &StateAt) -> Result<Vec<CustomerId>> {
+    struct Due {
+        loan: i64,
+        special: bool,
+        routine: bool,
+        class: Option<RiskClass>,
+    }
+    impl FromRow for Due {
+        fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+            let (loan, special, routine) = (c.get("loan_id")?, c.get("special")?, c.get("routine")?);
+            Ok(Due { loan, special, routine, class: c.opt_word("class")? })
+        }
+    }
+    struct Standing {
+        loan: i64,
+        customer: CustomerId,
+        active: bool,
+        parts: ClassParts,
+    }
+    impl FromRow for Standing {
+        fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+            let (loan, customer) = (c.get("loan_id")?, c.get("customer_id")?);
+            let active = c.word::<LoanStatus>("status")? == LoanStatus::Active;
+            Ok(Standing { loan, customer, active, parts: ClassParts::read(c)? })
+        }
+    }
+    let mut schedule = conn.prepare_cached(
+        "SELECT loan_id, special, kind = 'routine' AS routine, class FROM inspection_due NOT INDEXED \
+         ORDER BY loan_id, special",
+    )?;
+    let mut dues = schedule.query([])?;
+    let mut next_due = || -> Result<Option<Due>> { dues.next()?.map(Due::from_row).transpose() };
+    let mut standing = conn.prepare_cached(&format!(
+        "SELECT s.loan_id, l.customer_id, s.status, {CLASS_COLUMNS} \
+         FROM {t} s JOIN loans l ON l.id = s.loan_id ORDER BY s.loan_id"
+    ))?;
+    let mut loans = standing.query([])?;
+    let mut out: Vec<CustomerId> = Vec::new();
+    let mut due = next_due()?;
+    while let Some(row) = loans.next()? {
+        let l = Standing::from_row(row)?;
+        // A schedule row with no snapshot row is not the snapshot's to judge (the join's).
+        while due.as_ref().is_some_and(|d| d.loan < l.loan) {
+            due = next_due()?;
+        }
+        let (mut regular, mut stepped) = (false, false);
+        while let Some(d) = due.as_ref().filter(|d| d.loan == l.loan) {
+            regular |= !d.special;
+            stepped |= !l.active || (d.routine && d.class != Some(l.parts.on(at).1));
+            due = next_due()?;
+        }
+        if stepped || (l.active && !regular) {
+            out.push(l.customer);
+        }
+    }
     out.sort_unstable();
     out.dedup();
     Ok(out)

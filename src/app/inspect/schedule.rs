@@ -226,6 +226,25 @@ mod tests {
         // No row is rewritten between the dates: the classes move with DPD alone.
         let moved = store::customers_out_of_step(desk.store.conn(), &later).expect("later");
         assert!(!moved.is_empty(), "four months on, some overdue loans are in a worse class");
+        // The file's walk of the schedule beside the snapshot answers as the server's joins do,
+        // an active loan left without its regular row included.
+        let conn = desk.store.conn();
+        let joined = store::customers_out_of_step_joined(conn, &later).expect("joined");
+        assert_eq!(moved, joined);
+        let unscheduled: LoanId = conn
+            .query_row(
+                "SELECT d.loan_id FROM inspection_due d JOIN loan_state s ON s.loan_id = d.loan_id \
+                 WHERE d.special = 0 AND s.status = 'active' ORDER BY d.loan_id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .expect("a scheduled active loan");
+        conn.execute("DELETE FROM inspection_due WHERE loan_id = ?1 AND special = 0", [unscheduled])
+            .expect("delete");
+        let customer = store::customers_of_loans(conn, &[unscheduled]).expect("customer")[0];
+        let moved = store::customers_out_of_step(conn, &later).expect("later");
+        assert!(moved.contains(&customer));
+        assert_eq!(moved, store::customers_out_of_step_joined(conn, &later).expect("joined"));
         let routine = |desk: &Desk| -> Vec<(LoanId, Option<crate::domain::RiskClass>)> {
             store::due_page(desk.store.conn(), &DueFilter::default(), None, 0, None)
                 .expect("page")
