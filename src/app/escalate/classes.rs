@@ -74,22 +74,13 @@ impl Desk {
 #[cfg(test)]
 mod tests {
     use crate::app::Desk;
-    use crate::domain::parse_date;
     use crate::domain::policy::Policy;
 
-    fn demo_desk() -> Desk {
-        let store = crate::store::Store::open_in_memory().expect("store");
-        let as_of = parse_date("2026-03-01").expect("date");
-        let now = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-        let mut d = Desk::open(store, "admin", as_of, now).expect("desk");
-        crate::app::demo::generate(&mut d, 400, 7, &mut |_| {}).expect("demo");
-        d
-    }
+    use super::super::tests::{demo_book as demo_desk, on_day};
 
     /// Runs on `day` (the clock at ten that morning) in batches of `batch`.
     fn run_on(d: &mut Desk, day: &str, batch: u32, progress: &mut dyn FnMut(&'static str, u64)) {
-        d.as_of = parse_date(day).expect("date");
-        d.now = chrono::DateTime::parse_from_rfc3339(&format!("{day}T10:00:00+08:00")).expect("now");
+        on_day(d, day);
         d.escalate_in_batches(&Policy::default(), false, batch, progress).expect("run");
     }
 

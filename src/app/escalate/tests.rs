@@ -20,15 +20,26 @@ fn row(stage: Stage, dpd: i64, promise: Option<PromiseStatus>) -> EscalationRow 
     }
 }
 
-fn demo_desk() -> Desk {
+/// The demo book of 400 loans as made on 2026-03-01 (the run's tests start from it).
+pub(super) fn demo_book() -> Desk {
     let store = crate::store::Store::open_in_memory().expect("store");
     let as_of = crate::domain::parse_date("2026-03-01").expect("date");
     let now = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
     let mut d = Desk::open(store, "admin", as_of, now).expect("desk");
     crate::app::demo::generate(&mut d, 400, 7, &mut |_| {}).expect("demo");
+    d
+}
+
+/// The desk's date and clock moved to `day`, ten in the morning.
+pub(super) fn on_day(d: &mut Desk, day: &str) {
+    d.as_of = crate::domain::parse_date(day).expect("date");
+    d.now = chrono::DateTime::parse_from_rfc3339(&format!("{day}T10:00:00+08:00")).expect("now");
+}
+
+fn demo_desk() -> Desk {
+    let mut d = demo_book();
     // The run is made on its day: the clock has reached it.
-    d.as_of = crate::domain::parse_date("2026-04-20").expect("date");
-    d.now = chrono::DateTime::parse_from_rfc3339("2026-04-20T10:00:00+08:00").expect("now");
+    on_day(&mut d, "2026-04-20");
     d
 }
 

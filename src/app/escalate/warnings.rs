@@ -388,14 +388,9 @@ mod tests {
     use super::*;
 
     fn demo_desk() -> Desk {
-        let store = crate::store::Store::open_in_memory().expect("store");
-        let as_of = crate::domain::parse_date("2026-03-01").expect("date");
-        let now = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-        let mut d = Desk::open(store, "admin", as_of, now).expect("desk");
-        crate::app::demo::generate(&mut d, 400, 7, &mut |_| {}).expect("demo");
+        let mut d = super::super::tests::demo_book();
         d.escalate(&Policy::default(), false, &mut |_, _| {}).expect("the day's run");
-        d.as_of = crate::domain::parse_date("2026-04-20").expect("date");
-        d.now = chrono::DateTime::parse_from_rfc3339("2026-04-20T10:00:00+08:00").expect("now");
+        super::super::tests::on_day(&mut d, "2026-04-20");
         let rules = d.rules;
         d.store.roll_to(d.as_of, &rules, &mut |_, _| {}).expect("roll");
         d
