@@ -6,6 +6,8 @@
 //! supervisor's and an admin's roles do theirs; a role in no group reads nothing.
 
 mod common;
+#[path = "pg_grants/own_cases.rs"]
+mod own_cases;
 
 use std::process::Command;
 
@@ -417,19 +419,11 @@ fn a_supervisor_s_and_an_admin_s_roles_do_theirs_and_an_admin_puts_desk_users_in
     );
     assert!(failed.is_empty(), "{} refused to the admin's role:\n{}", failed.len(), failed.join("\n"));
 
-    // Desk users: an admin's role without the right to grant the groups changes nothing at all.
+    // Desk users: the admins' group holds ADMIN OPTION on the collectors' and supervisors' groups
+    // (step 0031), so an admin's role without CREATEROLE moves a desk user between those two.
     let newcomer = "grants.newcomer";
     b.server.login_role(newcomer, None);
     b.server.client().batch_execute(&format!("ALTER ROLE \"{ADMIN}\" NOCREATEROLE")).expect("no CREATEROLE");
-    let r = b.run(ADMIN, &["users", "add", newcomer, "--role", "collector"]);
-    assert_eq!(r.code, 3, "{}", r.stdout);
-    assert!(r.stderr.contains("needs CREATEROLE, or ADMIN OPTION on duedesk_collector"), "{}", r.stderr);
-    let listed = b.run(ADMIN, &["users", "list", "--format", "json"]);
-    assert!(!listed.stdout.contains(newcomer), "the desk user half-added: {}", listed.stdout);
-    assert!(groups_of(&b, newcomer).is_empty());
-
-    // Given CREATEROLE, each change of the desk's moves the role between the groups.
-    b.server.client().batch_execute(&format!("ALTER ROLE \"{ADMIN}\" CREATEROLE")).expect("CREATEROLE");
     let said = |args: &[&str]| {
         let r = b.run(ADMIN, args);
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
@@ -449,6 +443,23 @@ fn a_supervisor_s_and_an_admin_s_roles_do_theirs_and_an_admin_puts_desk_users_in
     assert_ne!(r.code, 0, "a disabled user's role reads nothing: {}", r.stdout);
     said(&["users", "enable", newcomer]);
     assert_eq!(groups_of(&b, newcomer), ["duedesk_supervisor"]);
+
+    // Making an admin needs more: refused, and nothing changes, neither the desk nor the groups.
+    let r = b.run(ADMIN, &["users", "set-role", newcomer, "admin"]);
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert!(r.stderr.contains("needs CREATEROLE, or ADMIN OPTION on duedesk_admin"), "{}", r.stderr);
+    let listed = b.run(ADMIN, &["users", "list", "--format", "json"]).json();
+    let role =
+        listed.as_array().and_then(|u| u.iter().find(|u| u["login"] == newcomer)).map(|u| u["role"].clone());
+    assert_eq!(role, Some(Value::from("supervisor")), "{listed}");
+    assert_eq!(groups_of(&b, newcomer), ["duedesk_supervisor"]);
+
+    // Given CREATEROLE, it does.
+    b.server.client().batch_execute(&format!("ALTER ROLE \"{ADMIN}\" CREATEROLE")).expect("CREATEROLE");
+    said(&["users", "set-role", newcomer, "admin"]);
+    assert_eq!(groups_of(&b, newcomer), ["duedesk_admin"]);
+    said(&["users", "set-role", newcomer, "collector"]);
+    assert_eq!(groups_of(&b, newcomer), ["duedesk_collector"]);
     b.server.client().batch_execute(&format!("ALTER ROLE \"{ADMIN}\" NOCREATEROLE")).expect("as before");
 
     // A login with no role on the server: the desk user is added, and the admin told.

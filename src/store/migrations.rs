@@ -36,6 +36,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0028_due_soon_from.sql"),
     include_str!("../../migrations/0029_desk_grants.sql"),
     include_str!("../../migrations/0030_run_reads_covered.sql"),
+    include_str!("../../migrations/0031_own_cases.sql"),
 ];
 
 #[cfg(test)]

@@ -97,8 +97,11 @@ pub fn group_role(role: Role) -> &'static str {
 }
 
 /// On a server, makes the login's PostgreSQL role a member of `role`'s group and of no other
-/// (`None`: of none, a disabled user), in the caller's transaction, so a refusal (the admin's
-/// role lacks CREATEROLE or ADMIN OPTION) undoes the desk's change with it. A file: nothing.
+/// (`None`: of none, a disabled user), in the caller's transaction, so a refusal undoes the desk's
+/// change with it. Only the memberships that change are granted or revoked: the admins' group
+/// holds ADMIN OPTION on the collectors' and supervisors' (step 0031), so an admin's role without
+/// CREATEROLE moves a user between those two; making or unmaking an admin needs CREATEROLE or
+/// ADMIN OPTION on `duedesk_admin`. A file: nothing.
 pub fn set_server_membership<'a>(
     db: impl Into<Db<'a>>,
     login: &str,
@@ -113,21 +116,26 @@ pub fn set_server_membership<'a>(
     if roles == 0 {
         return Ok(ServerMembership::NoRole);
     }
+    let now: Vec<String> = db.column(
+        "SELECT g.rolname::text FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid \
+         JOIN pg_roles u ON u.oid = a.member WHERE u.rolname = ?1",
+        &[login.into()],
+    )?;
     // A role's name cannot be a statement's parameter: quoted as an identifier, quotes doubled.
     let member = format!("\"{}\"", login.replace('"', "\"\""));
     for r in [Role::Collector, Role::Supervisor, Role::Admin] {
-        let verb = if Some(r) == role { "GRANT {} TO {}" } else { "REVOKE {} FROM {}" };
-        let sql = verb.replacen("{}", group_role(r), 1).replacen("{}", &member, 1);
+        let (group, wanted) = (group_role(r), Some(r) == role);
+        let verb = match (wanted, now.iter().any(|g| g == group)) {
+            (true, false) => "GRANT {} TO {}",
+            (false, true) => "REVOKE {} FROM {}",
+            _ => continue,
+        };
+        let sql = verb.replacen("{}", group, 1).replacen("{}", &member, 1);
         db.execute(&sql, &[]).map_err(|e| match e {
-            StoreError::NoGrant(why) => {
-                StoreError::NoRight(format!(
-                    "the server refused to change the desk roles {member} is a member of ({why}): an admin's role \
-                     needs CREATEROLE, or ADMIN OPTION on {}, {} and {}; nothing was changed",
-                    group_role(Role::Collector),
-                    group_role(Role::Supervisor),
-                    group_role(Role::Admin)
-                ))
-            }
+            StoreError::NoGrant(why) => StoreError::NoRight(format!(
+                "the server refused to change the desk roles {member} is a member of ({why}): an admin's role \
+                 needs CREATEROLE, or ADMIN OPTION on {group}; nothing was changed"
+            )),
             other => other,
         })?;
     }
