@@ -41,9 +41,14 @@ pub fn snapshot_for<'a>(db: impl Into<Db<'a>>, on: NaiveDate) -> Result<Snapshot
     Ok(if stale_by(db, on)? { SnapshotFor::Behind } else { SnapshotFor::Holds })
 }
 
+/// Whether a row stops holding by `on`: the earliest `stale_on`, one step down the index. Asked as
+/// the least date, not "a row on or before `on`": the server plans a statement it has run five times
+/// once for any date, and for a range of unknown width it chose to read the whole snapshot (120 ms on
+/// 1,000,000 loans, on every list the desk asked for).
 fn stale_by(db: Db<'_>, on: NaiveDate) -> Result<bool> {
-    let sql = format!("SELECT 1 FROM {} WHERE stale_on <= ?1 LIMIT 1", StateTable::Shared.name_in(db));
-    Ok(db.value::<i64>(&sql, &[(&on.to_string()).into()])?.is_some())
+    let sql = format!("SELECT min(stale_on) FROM {}", StateTable::Shared.name_in(db));
+    let first: Option<String> = db.value::<Option<String>>(&sql, &[])?.flatten();
+    Ok(first.is_some_and(|day| day.as_str() <= on.to_string().as_str()))
 }
 
 /// How many rows of the shared snapshot stop holding by `on` (an index range).
