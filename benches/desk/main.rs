@@ -8,6 +8,8 @@
 //! timed as the demo figure), then older contacts copied back whole years until there are
 //! 5,000,000 (years back so the conduct windows and last contacts stay as the demo left them).
 //! Everything that writes runs on a copy, so the store stays as made and runs can be compared.
+//! `DUEDESK_BENCH_SERVER=postgresql://…` with `DUEDESK_BENCH_ONLY=desk` times the same keys on a
+//! PostgreSQL book (a `store copy` of the file), `DUEDESK_BENCH_AS_OF` the date both books hold.
 
 mod binary;
 mod day;
@@ -37,7 +39,7 @@ use std::time::Instant;
 use duedesk::store::Store;
 
 use report::{Table, ms};
-use setup::{AS_OF, Res, SIZE, checkpoint, remove_store};
+use setup::{Res, SIZE, checkpoint, remove_store};
 
 fn main() {
     if let Err(e) = run() {
@@ -100,7 +102,7 @@ fn run() -> Res<()> {
     let t = Instant::now();
     let rows = setup::open_desk(&work, &admin)?.roll(&mut |_, _| {})?;
     if rows > 0 {
-        eprintln!("snapshot brought to {AS_OF}: {rows} rows in {}", ms(t.elapsed()));
+        eprintln!("snapshot brought to {}: {rows} rows in {}", setup::as_of(), ms(t.elapsed()));
     }
     let name_prefix: String = name.chars().take(2).collect();
     let phone_prefix: String = phone.chars().take(7).collect();
@@ -121,6 +123,14 @@ fn run() -> Res<()> {
     // DUEDESK_BENCH_ONLY=desk,inspections,sqlite3,tui,escalate,day,import,import_file,demo,reports,warnings picks parts
     // (all by default).
     let part = |p: &str| only.is_empty() || only.split(',').any(|o| o.trim() == p);
+    if let Some(address) = setup::server() {
+        if only.trim() != "desk" {
+            return Err(
+                "DUEDESK_BENCH_SERVER runs the in-process desk alone: set DUEDESK_BENCH_ONLY=desk".into()
+            );
+        }
+        eprintln!("the desk on the server: {address}");
+    }
     if part("desk") {
         in_process::desk_figures(&work, &admin, &filters, &mut table)?;
     }
@@ -170,8 +180,9 @@ fn run() -> Res<()> {
     remove_store(&work);
     println!();
     println!(
-        "store: {} ({loans} loans, {contacts} contacts), as of {AS_OF}, terminal {}×{}",
-        db.display(),
+        "store: {} ({loans} loans, {contacts} contacts), as of {}, terminal {}×{}",
+        setup::server().unwrap_or_else(|| db.display().to_string()),
+        setup::as_of(),
         SIZE.0,
         SIZE.1
     );

@@ -13,16 +13,37 @@ pub const SIZE: (u16, u16) = (120, 40);
 
 pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
+/// The desk's clock: ten in the morning of `as_of()`.
 pub fn now() -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339(NOW).expect("fixed clock")
+    if as_of().to_string() == AS_OF {
+        return DateTime::parse_from_rfc3339(NOW).expect("fixed clock");
+    }
+    DateTime::parse_from_rfc3339(&format!("{}T10:00:00+08:00", as_of())).expect("a day's clock")
 }
 
+/// The date the in-process desk works at: `AS_OF`, or `DUEDESK_BENCH_AS_OF` (the date a copied
+/// store's snapshot holds, so the desk does not compute a scratch copy of the book first).
 pub fn as_of() -> NaiveDate {
-    NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").expect("fixed date")
+    let day = std::env::var("DUEDESK_BENCH_AS_OF").unwrap_or_else(|_| AS_OF.to_string());
+    NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (2000..=2100).contains(&chrono::Datelike::year(d)))
+        .expect("DUEDESK_BENCH_AS_OF is a date (YYYY-MM-DD)")
+}
+
+/// The PostgreSQL book the in-process desk opens instead of the file (`DUEDESK_BENCH_SERVER`,
+/// an address whose user is a desk login in `duedesk_admin`; without a user, the file's admin).
+pub fn server() -> Option<String> {
+    std::env::var("DUEDESK_BENCH_SERVER").ok().filter(|v| !v.trim().is_empty())
 }
 
 pub fn open_desk(path: &Path, login: &str) -> Res<Desk> {
-    Ok(Desk::open(Store::open(path)?, login, as_of(), now())?)
+    let store = match server() {
+        Some(address) => Store::open_server(&address, login)?,
+        None => Store::open(path)?,
+    };
+    let login = store.server_role().unwrap_or(login).to_string();
+    Ok(Desk::open(store, &login, as_of(), now())?)
 }
 
 /// Removes a store and its WAL and load-lock files, if there are any.
