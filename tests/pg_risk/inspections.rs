@@ -191,6 +191,13 @@ pub(super) fn schedule(db: Db<'_>) -> Vec<String> {
         )
     ));
     out.push(format!("{:?}", store::customers_out_of_step(db, &at)));
+    // A customer rated twice: the later rating is the one in force.
+    for (rating, stamp) in
+        [(Rating::High, "2026-03-01T09:00:00+08:00"), (Rating::Low, "2026-03-02T09:00:00+08:00")]
+    {
+        store::set_rating(db, CustomerId(1), rating, "re-rated", "tester", day("2026-03-02"), stamp)
+            .expect("rating");
+    }
     out.push(format!("{:?}", store::risk_facts(db, &[loans[0], loans[1], LoanId(999_999)], &at).map(sorted)));
     let every: Vec<LoanId> = store::snapshot_loan_ids(db).expect("loans");
     out.push(format!("{:?}", store::risk_facts(db, &every, &at).map(sorted)));
