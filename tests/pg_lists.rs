@@ -523,3 +523,31 @@ fn the_desks_lists_and_search_answer_alike_on_a_file_and_on_the_server() {
     }
     assert_alike("lists", &on_file, &on_server);
 }
+
+/// The reads a page of the queue makes for its call marks, a statement each on a file and one
+/// for the page on the server: the page's loans, and their customers' contacts the conduct rules read.
+#[test]
+fn a_pages_loans_and_their_conduct_contacts_answer_alike_on_a_file_and_on_the_server() {
+    let Some((desk, server)) = book("page_reads") else { return };
+    let file = rusqlite::Connection::open(&desk.db).expect("open");
+    let client = RefCell::new(server.client());
+    let ask = |db: Db<'_>| -> Vec<String> {
+        let refs = ["DL00000003", "DL00000001", "DL00000149", "DL00000001", "DL-NONE"];
+        let mut loans = store::loans_by_refs(db, &refs).expect("loans");
+        loans.sort_by(|a, b| a.loan_ref.cmp(&b.loan_ref));
+        let mut out: Vec<String> = loans.iter().map(|l| format!("{l:?}")).collect();
+        let mut customers: Vec<store::CustomerId> = loans.iter().map(|l| l.customer_id).collect();
+        customers.push(store::CustomerId(999_999));
+        let contacts =
+            store::contacts_for_conduct_of(db, &customers, "2026-01-01T00:00:00+08:00").expect("contacts");
+        let mut contacts: Vec<_> = contacts.into_iter().collect();
+        contacts.sort_by_key(|(c, _)| *c);
+        out.extend(contacts.iter().map(|(c, rows)| format!("{c:?} {rows:?}")));
+        out
+    };
+    let on_file = ask(Db::from(&file));
+    assert_eq!(on_file.iter().filter(|l| l.starts_with("Loan")).count(), 3, "{on_file:#?}");
+    assert!(on_file.iter().any(|l| l.contains("ConductRow")), "{on_file:#?}");
+    assert!(on_file.iter().any(|l| l.starts_with("CustomerId(999999) []")), "{on_file:#?}");
+    assert_alike("a page's reads", &on_file, &ask(Db::Server(&client)));
+}

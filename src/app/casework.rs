@@ -117,7 +117,30 @@ impl Desk {
         loan_refs: impl IntoIterator<Item = &'a str>,
     ) -> Result<Vec<std::result::Result<(), Refusal>>> {
         let profile = self.conduct_profile()?;
-        loan_refs.into_iter().map(|r| self.may_call(profile, r)).collect()
+        let refs: Vec<&str> = loan_refs.into_iter().collect();
+        // The page's loans and their customers' contacts read together (a round trip each on a server).
+        let db = self.store.db();
+        let loans: std::collections::HashMap<String, Loan> =
+            store::loans_by_refs(db, &refs)?.into_iter().map(|l| (l.loan_ref.clone(), l)).collect();
+        let mut customers: Vec<store::CustomerId> = loans.values().map(|l| l.customer_id).collect();
+        customers.sort_unstable();
+        customers.dedup();
+        let since = (self.now - Duration::days(CONDUCT_LOOKBACK_DAYS)).to_rfc3339();
+        let mut history = std::collections::HashMap::with_capacity(customers.len());
+        for (customer, rows) in store::contacts_for_conduct_of(db, &customers, &since)? {
+            let past = rows
+                .into_iter()
+                .map(|row| past_contact(row, self.now.offset()))
+                .collect::<Result<Vec<_>>>()?;
+            history.insert(customer, past);
+        }
+        refs.iter()
+            .map(|r| {
+                let loan = loans.get(*r).ok_or_else(|| AppError::Input(format!("unknown loan '{r}'")))?;
+                let p = self.proposed(loan, &ContactInput::call(r, Outcome::NoAnswer));
+                Ok(conduct::check(profile, &p, history.get(&loan.customer_id).map_or(&[][..], Vec::as_slice)))
+            })
+            .collect()
     }
 
     fn may_call(&self, profile: ConductProfile, loan_ref: &str) -> Result<std::result::Result<(), Refusal>> {

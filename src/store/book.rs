@@ -137,6 +137,26 @@ pub fn loan_by_ref<'a>(db: impl Into<Db<'a>>, loan_ref: &str) -> Result<Option<L
     db.into().first(&format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.loan_ref = ?1"), &[loan_ref.into()])
 }
 
+/// The loans of these references that exist, each once, in no order (a page of a list): a
+/// statement each on a file, one for them all on the server, where each is a round trip.
+pub fn loans_by_refs<'a>(db: impl Into<Db<'a>>, refs: &[&str]) -> Result<Vec<Loan>> {
+    let db = db.into();
+    if let Db::File(_) = db {
+        let mut once = refs.to_vec();
+        once.sort_unstable();
+        once.dedup();
+        return once.iter().filter_map(|r| loan_by_ref(db, r).transpose()).collect();
+    }
+    let json = serde_json::Value::from(refs.to_vec()).to_string();
+    db.rows(
+        &format!(
+            "SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.loan_ref IN \
+             (SELECT value FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB)))"
+        ),
+        &[(&json).into()],
+    )
+}
+
 pub fn loan_by_id<'a>(db: impl Into<Db<'a>>, id: LoanId) -> Result<Option<Loan>> {
     db.into().first(&format!("SELECT {LOAN_COLUMNS} {LOAN_FROM} WHERE l.id = ?1"), &[id.0.into()])
 }

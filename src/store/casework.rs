@@ -167,6 +167,46 @@ pub fn contacts_for_conduct<'a>(
     )
 }
 
+/// `contacts_for_conduct` for several customers (a page of a list): a statement each on a file,
+/// one for them all on the server.
+pub fn contacts_for_conduct_of<'a>(
+    db: impl Into<Db<'a>>,
+    customers: &[CustomerId],
+    since: &str,
+) -> Result<std::collections::HashMap<CustomerId, Vec<ConductRow>>> {
+    let db = db.into();
+    let mut out = std::collections::HashMap::with_capacity(customers.len());
+    if let Db::File(_) = db {
+        for c in customers {
+            out.insert(*c, contacts_for_conduct(db, *c, since)?);
+        }
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT customer_id, at, loan_id, party, channel, direction, outcome, phone FROM contacts c \
+         WHERE customer_id {} AND at >= ?2 AND corrects_id IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1) ORDER BY customer_id, at",
+        super::db::IDS_IN
+    );
+    let json = super::db::ids_json(customers.iter().map(|c| c.0));
+    for CustomerConduct(customer, row) in db.rows::<CustomerConduct>(&sql, &[(&json).into(), since.into()])? {
+        out.entry(CustomerId(customer)).or_insert_with(Vec::new).push(row);
+    }
+    for c in customers {
+        out.entry(*c).or_default();
+    }
+    Ok(out)
+}
+
+/// A customer's contact for the conduct rules (`contacts_for_conduct_of`).
+struct CustomerConduct(i64, ConductRow);
+
+impl FromRow for CustomerConduct {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok(CustomerConduct(c.get("customer_id")?, ConductRow::read(c)?))
+    }
+}
+
 /// A contact as the conduct rules read it, before parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConductRow {
