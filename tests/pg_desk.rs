@@ -262,6 +262,16 @@ fn the_command_line_on_a_server_answers_as_on_the_file() {
     let (code, _, err) = run(&as_collector, &["loans"]);
     assert_eq!(code, Some(3), "{err}");
     assert!(err.contains("DUEDESK_USER=postgres is refused on a server"), "{err}");
+    // The book's owner (here the cluster's superuser), who may change anything by SQL, acts as a
+    // desk user in a book that trusts its environment (the demo's, copied), as a file's owner does;
+    // once the book no longer trusts it, it is refused.
+    assert_eq!(run_as(&url, collector, &mine), on_file);
+    client
+        .execute("UPDATE settings SET value = 'false' WHERE key = 'trust_env_user'", &[])
+        .expect("distrust");
+    let (code, _) = run_as(&url, collector, &mine);
+    assert_eq!(code, Some(3));
+    client.execute("UPDATE settings SET value = 'true' WHERE key = 'trust_env_user'", &[]).expect("trust");
 
     // The book's audit chain holds on the server after the commands' writes.
     let (code, out, err) = run(&url, &["audit", "verify", "--format", "json"]);

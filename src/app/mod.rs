@@ -233,22 +233,23 @@ impl Desk {
             }
         }
         // On a server the desk user is the role the session logs in as: acting as another is
-        // logging in as that role.
-        if let (Some(role), Some(other)) =
-            (store.server_role(), env_user.map(str::trim).filter(|u| !u.is_empty()))
-            && other != role
-        {
-            return Err(AppError::Refused(format!(
-                "DUEDESK_USER={other} is refused on a server: the desk user is the role the session logs in as \
-                 ({role}); name the role in the address's user instead"
-            )));
-        }
+        // logging in as that role. The book's owner, who may change anything by SQL already, acts
+        // as a desk user in a book that trusts its environment (a demo, a test), as on a file.
+        let trusts = || Ok(store::setting_get(store.db(), "trust_env_user")?.as_deref() == Some("true"));
         let login = match store.server_role() {
-            Some(role) => role.to_string(),
-            None => desk_login(os_login, env_user, || {
-                Ok(store::setting_get(store.db(), "trust_env_user")?.as_deref() == Some("true"))
-            })?
-            .to_string(),
+            Some(role) => match env_user.map(str::trim).filter(|u| !u.is_empty() && *u != role) {
+                None => role.to_string(),
+                Some(other) if store.session_owns_book()? && trusts()? => {
+                    desk_login(role, Some(other), || Ok(true))?.to_string()
+                }
+                Some(other) => {
+                    return Err(AppError::Refused(format!(
+                        "DUEDESK_USER={other} is refused on a server: the desk user is the role the session logs in \
+                         as ({role}); name the role in the address's user instead"
+                    )));
+                }
+            },
+            None => desk_login(os_login, env_user, trusts)?.to_string(),
         };
         Desk::open(store, &login, as_of, now)
     }

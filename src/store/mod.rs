@@ -280,6 +280,19 @@ impl Store {
         }
     }
 
+    /// Whether the server's session logs in as the book's owner (or a member of its role): it may
+    /// change anything of the book by SQL. A file: no.
+    pub fn session_owns_book(&self) -> Result<bool> {
+        let Backend::Server(_) = &self.backend else { return Ok(false) };
+        Ok(self
+            .db()
+            .value::<bool>(
+                "SELECT pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = 'loans'::regclass), 'MEMBER')",
+                &[],
+            )?
+            .unwrap_or(false))
+    }
+
     /// The path (or `:memory:`) the store was opened from, for messages.
     pub fn label(&self) -> &str {
         &self.label

@@ -21,7 +21,16 @@ pub fn now_on(day: &str) -> String {
 
 pub struct TestDesk {
     pub dir: tempfile::TempDir,
+    /// The store's address: a file in `dir`, or a server database's (`DUEDESK_TEST_BACKEND=server`).
     pub db: PathBuf,
+    /// The server database the store is, dropped with the desk.
+    pub server: Option<pg::TestDb>,
+}
+
+/// Whether the tests' stores are server databases (`DUEDESK_TEST_BACKEND=server`, on the server
+/// `DUEDESK_TEST_PG` names): `.ci/run` runs the store and command-line tests that way as well.
+pub fn on_server() -> bool {
+    std::env::var("DUEDESK_TEST_BACKEND").is_ok_and(|v| v.trim() == "server")
 }
 
 pub struct Run {
@@ -54,7 +63,12 @@ impl TestDesk {
         let d = Self::bare();
         let now = chrono::DateTime::parse_from_rfc3339(NOW).expect("the test clock");
         let login = whoami::username().expect("the login running the tests");
-        let store = duedesk::store::Store::open(&d.db).expect("make the store");
+        let store = match &d.server {
+            Some(_) => {
+                duedesk::store::Store::open_server(TestDesk::path_str(&d.db), &login).expect("the book")
+            }
+            None => duedesk::store::Store::open(&d.db).expect("make the store"),
+        };
         let mut desk =
             duedesk::app::Desk::open(store, &login, now.date_naive(), now).expect("open the store");
         desk.set_setting("trust_env_user", "true").expect("trust the test clock");
@@ -64,8 +78,13 @@ impl TestDesk {
     /// A desk whose store does not exist yet.
     pub fn bare() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
+        if on_server() {
+            let server = pg::fresh("cli").expect("DUEDESK_TEST_BACKEND=server needs DUEDESK_TEST_PG");
+            let db = PathBuf::from(server.url_as_tester());
+            return TestDesk { dir, db, server: Some(server) };
+        }
         let db = dir.path().join("desk.db");
-        TestDesk { dir, db }
+        TestDesk { dir, db, server: None }
     }
 
     /// A desk on an empty store file, as an administrator makes one for a branch (`touch`, or
@@ -74,7 +93,9 @@ impl TestDesk {
     /// (after asking) make one.
     pub fn empty() -> Self {
         let d = TestDesk::bare();
-        std::fs::write(&d.db, b"").expect("an empty store file");
+        if d.server.is_none() {
+            std::fs::write(&d.db, b"").expect("an empty store file");
+        }
         d
     }
 

@@ -86,6 +86,24 @@ impl TestDb {
         self.client().batch_execute(&sql).expect("a desk login's role");
     }
 
+    /// The database's address logged in as the login running the tests, made a superuser of the
+    /// test cluster (once): the desk user by default, as a file's is the operating-system login,
+    /// and, as one who may change anything, acting as another desk user in a test's book
+    /// (`DUEDESK_USER`, the book trusting its environment) as on a file.
+    pub fn url_as_tester(&self) -> String {
+        let login = whoami::username().expect("the login running the tests");
+        static MADE: std::sync::Once = std::sync::Once::new();
+        MADE.call_once(|| {
+            let quoted = format!("\"{}\"", login.replace('"', "\"\""));
+            let sql = format!(
+                "DO $$ BEGIN CREATE ROLE {quoted} LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$; \
+                 ALTER ROLE {quoted} LOGIN SUPERUSER;"
+            );
+            self.client().batch_execute(&sql).expect("the tester's role");
+        });
+        self.url_as(&login)
+    }
+
     /// The database's address logged in as `login`.
     pub fn url_as(&self, login: &str) -> String {
         let user = self.config.get_user().unwrap_or("postgres");
