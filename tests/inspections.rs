@@ -236,14 +236,13 @@ fn inspections_are_append_only_and_a_correction_names_the_old_one() {
     );
     assert_eq!(r.code, 3, "{}", r.stderr);
     // No update or delete path: the store itself refuses both.
-    let conn = rusqlite::Connection::open(&d.db).expect("open");
     for sql in [
         "UPDATE inspections SET findings = 'rewritten' WHERE id = 1",
         "UPDATE inspections SET conclusion = 'risk' WHERE id = 1",
         "DELETE FROM inspections WHERE id = 1",
     ] {
-        let e = conn.execute(sql, []).expect_err(sql);
-        assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+        let e = d.try_exec(sql).expect_err(sql);
+        assert!(e.contains("append-only"), "{sql}: {e}");
     }
     // The command line has no command that changes or removes a record.
     let help = d.ok(&["--help"]).stdout;
@@ -377,8 +376,7 @@ fn a_special_inspection_asked_for_is_due_seven_days_on_until_one_is_recorded() {
     // Through the library: the early-warning work asks for one in its own transaction.
     let d = desk();
     let now = chrono::DateTime::parse_from_rfc3339(common::NOW).expect("now");
-    let store = duedesk::store::Store::open(&d.db).expect("store");
-    let mut desk = duedesk::app::Desk::open(store, "root", day(AS_OF), now).expect("desk");
+    let mut desk = duedesk::app::Desk::open(d.store(), "root", day(AS_OF), now).expect("desk");
     assert_eq!(
         desk.ask_special_inspection("N-1", "lawsuit reported").expect("asked"),
         Some(day("2026-03-08"))

@@ -205,9 +205,8 @@ fn collateral_comes_from_the_loans_file_and_is_valued_released_and_measured() {
     let stale = json(&d, &["collateral", "list", "--stale"]);
     assert!(stale.as_array().expect("list").iter().all(|i| i["stale"] == true || i["uninsured"] == true));
     // Valuations are append-only in the store.
-    let conn = rusqlite::Connection::open(&d.db).expect("open");
-    assert!(conn.execute("DELETE FROM collateral_valuations", []).is_err());
-    assert!(conn.execute("UPDATE collateral_valuations SET amount_cents = 1", []).is_err());
+    assert!(d.try_exec("DELETE FROM collateral_valuations").is_err());
+    assert!(d.try_exec("UPDATE collateral_valuations SET amount_cents = 1").is_err());
     // The file's collateral columns are checked together.
     let bad = d.write(
         "bad.csv",
@@ -260,9 +259,8 @@ fn a_collector_cannot_sign_a_work_log_and_a_supervisor_signs_once() {
     let owners: Vec<&str> =
         missing.as_array().expect("owners").iter().filter_map(|o| o["owner"].as_str()).collect();
     assert!(owners.contains(&"li.na") && !owners.contains(&"wang.fang"), "{owners:?}");
-    let conn = rusqlite::Connection::open(&d.db).expect("open");
-    assert!(conn.execute("UPDATE work_logs SET note = 'x'", []).is_err());
-    assert!(conn.execute("DELETE FROM work_logs", []).is_err());
+    assert!(d.try_exec("UPDATE work_logs SET note = 'x'").is_err());
+    assert!(d.try_exec("DELETE FROM work_logs").is_err());
 }
 
 #[test]

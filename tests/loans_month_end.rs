@@ -71,14 +71,14 @@ fn kept(row: &Value) -> Vec<(&'static str, Value)> {
 /// since is `written_off` there, `active` in its month-end row) and lists a loan not yet
 /// disbursed as active and owing its whole principal; a month-end row has neither.
 fn as_at_month_end(d: &TestDesk, row: &Value) -> Option<Vec<(&'static str, Value)>> {
-    let conn = rusqlite::Connection::open(&d.db).expect("open the store");
-    let (disbursed, written_off): (String, Option<String>) = conn
-        .query_row(
-            "SELECT disbursed_on, written_off_on FROM loans WHERE loan_ref = ?1",
-            [row["loan_id"].as_str()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("the loan");
+    let found = d.text_rows(
+        "SELECT disbursed_on, written_off_on FROM loans WHERE loan_ref = $1",
+        &[row["loan_id"].as_str().expect("a loan id")],
+    );
+    let (disbursed, written_off) = match found.as_slice() {
+        [r] => (r[0].clone().expect("disbursed"), r[1].clone()),
+        _ => panic!("the loan {row}"),
+    };
     (disbursed.as_str() <= "2026-01-31").then(|| {
         kept(row)
             .into_iter()

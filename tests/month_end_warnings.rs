@@ -113,9 +113,7 @@ fn month_end_rows_keep_the_stage_warning_level_and_watchlist_of_their_day() {
     assert_eq!(month_end_row(&d, "2026-01-31", "BIG"), (json!("yellow"), json!(true), json!("legal")));
 
     // A month-end recorded before rows kept warnings says nothing of them, rather than "none".
-    let conn = rusqlite::Connection::open(&d.db).expect("open the store");
-    conn.execute("UPDATE month_ends SET full_rows = 0 WHERE month = 202512", []).expect("older");
-    drop(conn);
+    d.exec("UPDATE month_ends SET full_rows = 0 WHERE month = 202512");
     assert_eq!(large(&d)[1], (json!("2025-12"), customer, Value::Null, Value::Null));
     assert_eq!(month_end_row(&d, "2025-12-31", "BIG"), (Value::Null, Value::Null, Value::Null));
 }

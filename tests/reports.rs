@@ -57,9 +57,7 @@ fn book() -> TestDesk {
 
 /// The month-ends recorded whole.
 fn recorded(d: &TestDesk) -> Vec<i64> {
-    let conn = rusqlite::Connection::open(&d.db).expect("open the store");
-    let mut q = conn.prepare("SELECT month FROM month_ends ORDER BY month").expect("query");
-    q.query_map([], |r| r.get(0)).expect("months").collect::<Result<_, _>>().expect("months")
+    d.ints("SELECT month FROM month_ends ORDER BY month", &[])
 }
 
 fn report(d: &TestDesk, args: &[&str]) -> Value {
@@ -182,17 +180,13 @@ fn every_report_gives_the_figures_worked_by_hand() {
 
 /// The rows of a month-end as stored.
 fn rows(d: &TestDesk, month: i64) -> Vec<Vec<String>> {
-    let conn = rusqlite::Connection::open(&d.db).expect("open the store");
-    let mut q = conn.prepare("SELECT * FROM month_end WHERE month = ?1 ORDER BY loan_id").expect("query");
-    let n = q.column_count();
-    q.query_map([month], |r| {
-        (0..n)
-            .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .expect("rows")
-    .collect::<Result<_, _>>()
-    .expect("rows")
+    d.text_rows(
+        "SELECT * FROM month_end WHERE month = CAST(CAST($1 AS TEXT) AS BIGINT) ORDER BY loan_id",
+        &[&month.to_string()],
+    )
+    .into_iter()
+    .map(|r| r.into_iter().map(|v| format!("{v:?}")).collect())
+    .collect()
 }
 
 #[test]

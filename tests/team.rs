@@ -7,7 +7,6 @@ use chrono::{DateTime, NaiveDate};
 use common::{AS_OF, NOW, TestDesk};
 use duedesk::app::Desk;
 use duedesk::app::leases::Lease;
-use duedesk::store::Store;
 use serde_json::Value;
 
 // Bullet loans of one month at 12%: interest 1% of the principal. Customer K-A has two loans.
@@ -58,7 +57,7 @@ fn ok(d: &TestDesk, user: &str, args: &[&str]) -> Value {
 fn open_case(d: &TestDesk, user: &str, now: &str, loan: &str) -> Lease {
     let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
     let now = DateTime::parse_from_rfc3339(now).expect("now");
-    let mut desk = Desk::open(Store::open(&d.db).expect("store"), user, as_of, now).expect("desk");
+    let mut desk = Desk::open(d.store(), user, as_of, now).expect("desk");
     desk.take_lease(loan).expect("lease")
 }
 
@@ -81,17 +80,13 @@ fn owners_are(d: &TestDesk, as_of: &str, want: &[(&str, &str)]) {
 
 /// Audit rows of one action: (actor, entity id, detail).
 fn audit(d: &TestDesk, action: &str) -> Vec<(String, String, Value)> {
-    let conn = rusqlite::Connection::open(&d.db).expect("open");
-    let mut stmt = conn
-        .prepare("SELECT actor, entity_id, detail FROM audit_log WHERE action = ?1 ORDER BY id")
-        .expect("sql");
-    stmt.query_map([action], |r| {
-        let detail: String = r.get(2)?;
-        Ok((r.get(0)?, r.get(1)?, serde_json::from_str(&detail).unwrap_or(Value::Null)))
-    })
-    .expect("query")
-    .collect::<rusqlite::Result<Vec<_>>>()
-    .expect("rows")
+    d.text_rows("SELECT actor, entity_id, detail FROM audit_log WHERE action = $1 ORDER BY id", &[action])
+        .into_iter()
+        .map(|r| {
+            let text = |i: usize| r[i].clone().unwrap_or_default();
+            (text(0), text(1), serde_json::from_str(&text(2)).unwrap_or(Value::Null))
+        })
+        .collect()
 }
 
 fn rows_of(v: &Value) -> Vec<(String, i64, String, String, String)> {
@@ -180,7 +175,7 @@ fn a_supervisor_takes_a_case_over_with_a_reason_and_it_is_audited() {
     open_case(&d, WANG, NOW, "B-1");
     let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
     let now = DateTime::parse_from_rfc3339(NOW).expect("now");
-    let mut sup = Desk::open(Store::open(&d.db).expect("store"), SUP, as_of, now).expect("desk");
+    let mut sup = Desk::open(d.store(), SUP, as_of, now).expect("desk");
     assert!(sup.take_lease("B-1").is_err(), "held by wang.fang");
     let lease = sup.take_over_lease("B-1", "复核").expect("take over");
     assert!(lease.mine && lease.holder == SUP);

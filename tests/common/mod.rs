@@ -99,6 +99,84 @@ impl TestDesk {
         d
     }
 
+    /// The store itself, on its backend (for what the command line does not reach).
+    pub fn store(&self) -> duedesk::store::Store {
+        match &self.server {
+            Some(_) => {
+                let login = whoami::username().expect("the login running the tests");
+                duedesk::store::Store::open_server(TestDesk::path_str(&self.db), &login).expect("the book")
+            }
+            None => duedesk::store::Store::open(&self.db).expect("the store"),
+        }
+    }
+
+    /// Rows of a statement on the store's backend, each value as text (a number in digits),
+    /// `None` for NULL; `$1`… stand for `params`, bound as text.
+    pub fn text_rows(&self, sql: &str, params: &[&str]) -> Vec<Vec<Option<String>>> {
+        match &self.server {
+            Some(server) => {
+                let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                    params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect();
+                server.client().query(sql, &params).expect("rows").iter().map(pg::row_texts).collect()
+            }
+            None => {
+                use rusqlite::types::ValueRef;
+                let conn = rusqlite::Connection::open(&self.db).expect("open");
+                let mut stmt = conn.prepare(&sql.replace('$', "?")).expect("sql");
+                let width = stmt.column_count();
+                stmt.query_map(rusqlite::params_from_iter(params), |r| {
+                    (0..width)
+                        .map(|i| {
+                            Ok(match r.get_ref(i)? {
+                                ValueRef::Null => None,
+                                ValueRef::Integer(n) => Some(n.to_string()),
+                                ValueRef::Real(x) => Some(x.to_string()),
+                                ValueRef::Text(t) | ValueRef::Blob(t) => {
+                                    Some(String::from_utf8_lossy(t).into_owned())
+                                }
+                            })
+                        })
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .expect("query")
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .expect("rows")
+            }
+        }
+    }
+
+    /// Runs statements on the store's backend, as one batch.
+    pub fn exec(&self, sql: &str) {
+        match &self.server {
+            Some(server) => server.client().batch_execute(sql).expect("statements"),
+            None => {
+                rusqlite::Connection::open(&self.db).expect("open").execute_batch(sql).expect("statements")
+            }
+        }
+    }
+
+    /// Runs a statement on the store's backend, and what refused it, if anything.
+    pub fn try_exec(&self, sql: &str) -> Result<(), String> {
+        match &self.server {
+            Some(server) => server
+                .client()
+                .batch_execute(sql)
+                .map_err(|e| e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string())),
+            None => rusqlite::Connection::open(&self.db)
+                .expect("open")
+                .execute_batch(sql)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The first column of a statement's rows as integers (`text_rows`).
+    pub fn ints(&self, sql: &str, params: &[&str]) -> Vec<i64> {
+        self.text_rows(sql, params)
+            .iter()
+            .map(|r| r[0].as_deref().and_then(|v| v.parse().ok()).expect("an integer"))
+            .collect()
+    }
+
     /// A command on the system's clock (no `DUEDESK_NOW`).
     pub fn live(&self) -> Command {
         let mut c = self.command();

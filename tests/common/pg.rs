@@ -117,3 +117,27 @@ impl TestDb {
         config.connect(postgres::NoTls).expect("connect as a desk login")
     }
 }
+
+/// A server row's values as text (`TestDesk::text_rows`): integers and reals in digits, a flag as
+/// 1 or 0 (as a file keeps it), `None` for NULL.
+pub fn row_texts(row: &postgres::Row) -> Vec<Option<String>> {
+    use postgres::types::Type;
+    (0..row.len())
+        .map(|i| {
+            let t = row.columns()[i].type_().clone();
+            if t == Type::INT8 {
+                row.get::<_, Option<i64>>(i).map(|v| v.to_string())
+            } else if t == Type::INT4 {
+                row.get::<_, Option<i32>>(i).map(|v| v.to_string())
+            } else if t == Type::INT2 {
+                row.get::<_, Option<i16>>(i).map(|v| v.to_string())
+            } else if t == Type::FLOAT8 {
+                row.get::<_, Option<f64>>(i).map(|v| v.to_string())
+            } else if t == Type::BOOL {
+                row.get::<_, Option<bool>>(i).map(|v| u8::from(v).to_string())
+            } else {
+                row.get::<_, Option<String>>(i)
+            }
+        })
+        .collect()
+}
