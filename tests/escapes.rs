@@ -2,7 +2,7 @@
 //! note holding escape sequences (clear screen, a clipboard write by OSC 52, a window title, a
 //! right-to-left override) is shown with its control characters visible in every text output —
 //! tables, `show`, CSV, `packet.txt`, `index.csv`, the notice's text and HTML — and escaped in JSON.
-//! The values are written with rusqlite, as a store filled before input was checked would hold them.
+//! The values are written by SQL behind the desk, as a store filled before input was checked would hold them.
 
 mod common;
 
@@ -40,22 +40,15 @@ fn book() -> Book {
     desk.ok(&["--as-of", AS_OF, "demo", "--seed", "11", "--loans", "60"]);
     let rows = desk.ok(&["--as-of", AS_OF, "loans", "--dpd-min", "1", "--format", "json"]).json();
     let loan = rows.as_array().expect("rows")[0]["loan_id"].as_str().expect("id").to_string();
-    let conn = rusqlite::Connection::open(&desk.db).expect("open the store");
     let name = format!("王{CLEAR}小{CLIPBOARD}明{TITLE}{C1_AND_BIDI}一个很长很长的名字");
-    conn.execute(
-        "UPDATE loans SET borrower = ?1, guarantor = ?2, collateral = ?3 WHERE loan_ref = ?4",
-        rusqlite::params![name, format!("李{TITLE}"), format!("房产{CLEAR}"), loan],
-    )
-    .expect("names");
-    let id: i64 =
-        conn.query_row("SELECT id FROM loans WHERE loan_ref = ?1", [&loan], |r| r.get(0)).expect("loan id");
-    conn.execute(
-        "INSERT INTO contacts (loan_id, customer_id, party, channel, direction, outcome, note, at) \
-         SELECT id, customer_id, 'debtor', 'call', 'outbound', 'refused', ?2, '2026-02-28T10:00:00+08:00' \
-         FROM loans WHERE id = ?1",
-        rusqlite::params![id, format!("说{CLIPBOARD}了\r假的一行\n{C1_AND_BIDI}")],
-    )
-    .expect("note");
+    let (guarantor, collateral) = (format!("李{TITLE}"), format!("房产{CLEAR}"));
+    let set = "UPDATE loans SET borrower = $1, guarantor = $2, collateral = $3 WHERE loan_ref = $4";
+    assert_eq!(desk.exec_with(set, &[&name, &guarantor, &collateral, &loan]), 1, "names");
+    let note = format!("说{CLIPBOARD}了\r假的一行\n{C1_AND_BIDI}");
+    let contact = "INSERT INTO contacts (loan_id, customer_id, party, channel, direction, outcome, note, at) \
+         SELECT id, customer_id, 'debtor', 'call', 'outbound', 'refused', $2, '2026-02-28T10:00:00+08:00' \
+         FROM loans WHERE loan_ref = $1";
+    assert_eq!(desk.exec_with(contact, &[&loan, &note]), 1, "note");
     Book { desk, loan }
 }
 

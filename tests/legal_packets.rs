@@ -1,7 +1,7 @@
 //! Legal packets never overwrite one another nor write through a link: one folder per loan whose
 //! name no other loan id can take (`A/B` and `A_B`, `ab` and `AB` on a case-insensitive disk, `.`
 //! and `..`), every file created new, and an output folder that already holds anything refused.
-//! The odd ids are given with rusqlite, as a store imported before ids were checked holds them.
+//! The odd ids are given by SQL behind the desk, as a store imported before ids were checked holds them.
 
 mod common;
 
@@ -29,10 +29,8 @@ fn book() -> TestDesk {
     let d = TestDesk::new();
     let file = d.write("loans.csv", LOANS);
     d.ok(&["--as-of", AS_OF, "import", "loans", TestDesk::path_str(&file)]);
-    let conn = rusqlite::Connection::open(&d.db).expect("open the store");
     for (n, id) in IDS.iter().enumerate() {
-        conn.execute("UPDATE loans SET loan_ref = ?1 WHERE loan_ref = ?2", [*id, &format!("AB-{}", n + 1)])
-            .expect("rename");
+        d.exec_with("UPDATE loans SET loan_ref = $1 WHERE loan_ref = $2", &[id, &format!("AB-{}", n + 1)]);
     }
     d
 }

@@ -155,6 +155,25 @@ impl TestDesk {
         }
     }
 
+    /// Runs one statement on the store's backend with `$1`… bound to `params` as text; the rows
+    /// it changed.
+    pub fn exec_with(&self, sql: &str, params: &[&str]) -> u64 {
+        match &self.server {
+            Some(server) => {
+                let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                    params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect();
+                server.client().execute(sql, &params).expect("statement")
+            }
+            None => {
+                let conn = rusqlite::Connection::open(&self.db).expect("open");
+                let n = conn
+                    .execute(&sql.replace('$', "?"), rusqlite::params_from_iter(params))
+                    .expect("statement");
+                n as u64
+            }
+        }
+    }
+
     /// Runs a statement on the store's backend, and what refused it, if anything.
     pub fn try_exec(&self, sql: &str) -> Result<(), String> {
         match &self.server {
