@@ -494,3 +494,27 @@ fn an_owner_without_createrole_brings_a_book_up_to_date_once_the_desk_s_roles_ar
     done.expect("the owner migrates without CREATEROLE");
     assert!(select, "the owner granted the desk's roles its tables");
 }
+
+/// A book a step behind this duedesk: a desk's role is told that its owner brings it up to date
+/// (exit 3, nothing changed), not that the server refused it a table; the owner's first command
+/// does it, and the desk then opens.
+#[test]
+fn a_book_behind_is_brought_up_to_date_by_its_owner_and_a_desk_role_is_told_so() {
+    let Some(b) = book("grants_behind") else { return };
+    let mut owner = b.server.client();
+    let known: i64 = owner.query_one("SELECT version FROM duedesk_schema", &[]).expect("version").get(0);
+    owner.batch_execute("UPDATE duedesk_schema SET version = version - 1").expect("a step behind");
+    let r = b.run(COLLECTOR, &["loans", "--format", "csv"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(&format!("schema version {} of this duedesk's {known}", known - 1)),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("its owner brings it up to date"), "{}", r.stderr);
+    let behind: i64 = owner.query_one("SELECT version FROM duedesk_schema", &[]).expect("version").get(0);
+    assert_eq!(behind, known - 1);
+    duedesk::store::pg::migrate(&mut owner, &b.server.name).expect("the owner brings it up to date");
+    let r = b.run(COLLECTOR, &["loans", "--format", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

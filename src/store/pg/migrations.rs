@@ -63,6 +63,28 @@ fn sorts_by_code_point(tx: &mut postgres::Transaction<'_>) -> Result<bool> {
 /// new book is refused a database whose text sorts by a language's rules (`sorts_by_code_point`).
 pub fn migrate(client: &mut Client, label: &str) -> Result<()> {
     let known = STEPS.len() as i64;
+    // A book already up to date is only read (a desk's role may not create in the schema); one
+    // behind is brought up to date by its owner, and a desk's role is told so rather than that
+    // the server refused it a table.
+    let found = schema_version(client)?;
+    if found == known {
+        return Ok(());
+    }
+    if found > 0 && found < known {
+        let owns: bool = client
+            .query_one(
+                "SELECT pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = 'duedesk_schema'::regclass), 'MEMBER')",
+                &[],
+            )?
+            .get(0);
+        if !owns {
+            let role: String = client.query_one("SELECT session_user::text", &[])?.get(0);
+            return Err(StoreError::NoRight(format!(
+                "the book at {label} is at schema version {found} of this duedesk's {known}: its owner brings it up to \
+                 date (any duedesk command run once as the role that owns it), not the desk role {role}"
+            )));
+        }
+    }
     let mut tx = client.transaction()?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS duedesk_schema (version BIGINT NOT NULL)")?;
