@@ -19,7 +19,10 @@ pub fn fresh(tag: &str) -> Option<TestDb> {
     }
     let admin: postgres::Config = address?.parse().expect("DUEDESK_TEST_PG is a PostgreSQL address");
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos();
-    let name = format!("duedesk_{tag}_{}_{nanos}", std::process::id());
+    // Two tests of a process may read the same clock: a count of the process's own keeps them apart.
+    static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("duedesk_{tag}_{}_{n}_{nanos}", std::process::id());
     let mut client = admin.connect(postgres::NoTls).expect("the test server answers");
     client.batch_execute(&format!("CREATE DATABASE {name}")).expect("a database of the test's own");
     let mut config = admin.clone();
