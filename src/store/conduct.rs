@@ -27,12 +27,17 @@ pub fn contacts_for_conduct<'a>(
     since: &str,
 ) -> Result<Vec<ConductRow>> {
     db.into().rows(
-        "SELECT at, loan_id, party, channel, direction, outcome, phone FROM contacts c \
-         WHERE customer_id = ?1 AND at >= ?2 AND corrects_id IS NULL \
-         AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1) ORDER BY at",
+        &format!("SELECT {COLUMNS} FROM contacts c WHERE customer_id = ?1 AND {COUNTING} ORDER BY at"),
         &[customer.0.into(), since.into()],
     )
 }
+
+/// `ConductRow`'s columns.
+const COLUMNS: &str = "at, loan_id, party, channel, direction, outcome, phone";
+
+/// The contacts the rules count: originals (not corrections) not taken back, at or after `?2`.
+const COUNTING: &str = "at >= ?2 AND corrects_id IS NULL \
+     AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1)";
 
 /// `contacts_for_conduct` for several customers (a page of a list): a statement each on a file,
 /// one for them all on the server.
@@ -50,9 +55,7 @@ pub fn contacts_for_conduct_of<'a>(
         return Ok(out);
     }
     let sql = format!(
-        "SELECT customer_id, at, loan_id, party, channel, direction, outcome, phone FROM contacts c \
-         WHERE customer_id {} AND at >= ?2 AND corrects_id IS NULL \
-         AND NOT EXISTS (SELECT 1 FROM contacts v WHERE v.corrects_id = c.id AND v.voids = 1) ORDER BY customer_id, at",
+        "SELECT customer_id, {COLUMNS} FROM contacts c WHERE customer_id {} AND {COUNTING} ORDER BY customer_id, at",
         super::db::IDS_IN
     );
     let json = super::db::ids_json(customers.iter().map(|c| c.0));
