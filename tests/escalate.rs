@@ -228,8 +228,8 @@ fn a_manual_move_stands_and_written_off_loans_are_untouched() {
     d.ok(&["--as-of", AS_OF, "escalate"]);
     {
         use duedesk::domain::Stage;
-        use duedesk::store::{self, StageEvent, Store};
-        let mut s = Store::open(&d.db).expect("open");
+        use duedesk::store::{self, StageEvent};
+        let mut s = d.store();
         let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("day");
         let ev = |from, to| StageEvent {
             from,
@@ -446,23 +446,21 @@ fn the_policy_in_force_sets_the_due_soon_windows_and_the_class_bands_everywhere(
 type BookRow = (i64, String, i64, i64, i64);
 
 fn book(d: &TestDesk) -> (Vec<BookRow>, i64) {
-    let conn = rusqlite::Connection::open(&d.db).expect("open the store");
-    let mut stmt = conn
-        .prepare(
+    let loans = d
+        .text_rows(
             "SELECT l.id, l.stage, (SELECT count(*) FROM stage_events e WHERE e.loan_id = l.id), \
              (SELECT count(*) FROM tasks t WHERE t.loan_id = l.id AND t.kind <> 'maturity_notice'), \
              (SELECT count(*) FROM tasks t WHERE t.loan_id = l.id AND t.kind = 'maturity_notice') \
              FROM loans l ORDER BY l.id",
+            &[],
         )
-        .expect("sql");
-    let loans = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-        .expect("rows")
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .expect("rows");
-    let runs = conn
-        .query_row("SELECT count(*) FROM audit_log WHERE action = 'escalate'", [], |r| r.get(0))
-        .expect("audit");
+        .into_iter()
+        .map(|r| {
+            let n = |i: usize| r[i].as_deref().and_then(|v| v.parse().ok()).expect("a count");
+            (n(0), r[1].clone().expect("a stage"), n(2), n(3), n(4))
+        })
+        .collect();
+    let runs = d.ints("SELECT count(*) FROM audit_log WHERE action = 'escalate'", &[])[0];
     (loans, runs)
 }
 
@@ -475,13 +473,7 @@ fn a_run_killed_mid_way_leaves_whole_batches_and_the_next_run_finishes_it() {
     // 20,000 loans: four batches of 5,000, three months on so that most of them move.
     let d = TestDesk::new();
     d.ok(&["--as-of", AS_OF, "demo", "--loans", "20000", "--seed", "7"]);
-    let whole = TestDesk::new();
-    for ext in ["", "-wal"] {
-        let from = format!("{}{ext}", d.db.display());
-        if std::path::Path::new(&from).exists() {
-            std::fs::copy(&from, format!("{}{ext}", whole.db.display())).expect("copy the store");
-        }
-    }
+    let whole = d.copy();
     let later = "2026-06-01";
     whole.ok_on(later, &["--as-of", later, "escalate"]);
     let (before, _) = book(&d);

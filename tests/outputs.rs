@@ -342,13 +342,22 @@ fn every_command_honours_format_json_and_csv() {
             }
             continue;
         }
-        // Each round copies the book to a database of its own on the test server.
+        // Each round copies the book to a database of its own on the test server, or, from a
+        // server's book, to a file of its own.
         if command == "store copy" {
             for format in ["json", "csv"] {
-                let Some(server) = common::pg::fresh("outputs") else { break };
                 let from = TestDesk::path_str(&d.db).to_string();
-                let run =
-                    d.ok(&["--format", format, "store", "copy", "--from", &from, "--to", &server.url()]);
+                let (_server, to) = match d.server {
+                    Some(_) => {
+                        (None, TestDesk::path_str(&d.dir.path().join(format!("{format}.db"))).to_string())
+                    }
+                    None => {
+                        let Some(server) = common::pg::fresh("outputs") else { break };
+                        let url = server.url();
+                        (Some(server), url)
+                    }
+                };
+                let run = d.ok(&["--format", format, "store", "copy", "--from", &from, "--to", &to]);
                 check(&command, format, &run.stdout);
             }
             continue;

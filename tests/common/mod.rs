@@ -99,6 +99,23 @@ impl TestDesk {
         d
     }
 
+    /// A desk of its own on a copy of this desk's store as it is now (no command may be running).
+    pub fn copy(&self) -> TestDesk {
+        let dir = tempfile::tempdir().expect("tempdir");
+        if let Some(server) = &self.server {
+            let server = server.copy();
+            let db = PathBuf::from(server.url_as_tester());
+            return TestDesk { dir, db, server: Some(server) };
+        }
+        let db = dir.path().join("desk.db");
+        std::fs::copy(&self.db, &db).expect("copy the store");
+        let wal = PathBuf::from(format!("{}-wal", self.db.display()));
+        if wal.exists() {
+            std::fs::copy(&wal, format!("{}-wal", db.display())).expect("copy the store's log");
+        }
+        TestDesk { dir, db, server: None }
+    }
+
     /// The store itself, on its backend (for what the command line does not reach).
     pub fn store(&self) -> duedesk::store::Store {
         match &self.server {

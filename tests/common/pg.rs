@@ -13,6 +13,11 @@ pub struct TestDb {
 
 /// A new empty database on the server `DUEDESK_TEST_PG` names, or `None` (skipped) without one.
 pub fn fresh(tag: &str) -> Option<TestDb> {
+    made(tag, None)
+}
+
+/// A new database, empty or a copy of the database `template` (which nobody may be connected to).
+fn made(tag: &str, template: Option<&str>) -> Option<TestDb> {
     let address = std::env::var("DUEDESK_TEST_PG").ok().filter(|v| !v.trim().is_empty());
     if !super::program::decide("PostgreSQL (DUEDESK_TEST_PG)", address.is_some(), super::program::on_ci()) {
         return None;
@@ -24,13 +29,19 @@ pub fn fresh(tag: &str) -> Option<TestDb> {
     let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let name = format!("duedesk_{tag}_{}_{n}_{nanos}", std::process::id());
     let mut client = admin.connect(postgres::NoTls).expect("the test server answers");
-    client.batch_execute(&format!("CREATE DATABASE {name}")).expect("a database of the test's own");
+    let from = template.map(|t| format!(" TEMPLATE {t}")).unwrap_or_default();
+    client.batch_execute(&format!("CREATE DATABASE {name}{from}")).expect("a database of the test's own");
     let mut config = admin.clone();
     config.dbname(&name);
     Some(TestDb { admin, name, config })
 }
 
 impl TestDb {
+    /// A new database holding what this one holds now.
+    pub fn copy(&self) -> TestDb {
+        made("copy", Some(&self.name)).expect("the test server")
+    }
+
     pub fn client(&self) -> postgres::Client {
         self.config.connect(postgres::NoTls).expect("connect")
     }
