@@ -24,10 +24,23 @@ fn names() -> impl Iterator<Item = &'static str> {
     COLUMNS.split(',').map(str::trim)
 }
 
+/// The record the JSON of `rows_json` unpacks to: each column with the server's type.
+fn typed() -> Vec<String> {
+    names().map(|n| format!("{n} {}", if INTEGERS.contains(&n) { "BIGINT" } else { "TEXT" })).collect()
+}
+
+/// Inserts into `table` the rows of `?1`, the JSON of `rows_json`, in their order.
+pub(super) fn insert_from_json(table: &str) -> String {
+    format!(
+        "INSERT INTO {table} ({COLUMNS}) SELECT {COLUMNS} \
+         FROM jsonb_to_recordset(CAST(CAST(?1 AS TEXT) AS JSONB)) AS v({})",
+        typed().join(", ")
+    )
+}
+
 /// Updates every column but the key of `table`'s rows from `?1`, the JSON of `rows_json`.
 pub(super) fn update_from_json(table: &str) -> String {
-    let typed: Vec<String> =
-        names().map(|n| format!("{n} {}", if INTEGERS.contains(&n) { "BIGINT" } else { "TEXT" })).collect();
+    let typed = typed();
     let set: Vec<&str> = names().skip(1).collect();
     let from: Vec<String> = set.iter().map(|n| format!("v.{n}")).collect();
     format!(
@@ -83,5 +96,8 @@ mod tests {
         assert_eq!(json[0]["last_contact_at"], "\"张\"\n\u{1b}[2J");
         assert!(json[0]["stale_on"].is_null());
         assert!(update_from_json("loan_state").contains("v(loan_id BIGINT, rolled_on TEXT"));
+        assert!(
+            insert_from_json("loan_state").starts_with(&format!("INSERT INTO loan_state ({COLUMNS}) SELECT"))
+        );
     }
 }

@@ -137,7 +137,7 @@ pub fn refresh_all<'a>(
         _ => None,
     };
     let mut standing = (table == StateTable::Shared).then(|| Standing::new(db));
-    let mut writer = Writer::new(db, table)?;
+    let mut writer = Writer::deferring(db, table)?;
     let mut done = 0u64;
     each_loan(db, as_of, rules, &Walk::WHOLE, |_, NoMore, row| row, &mut |row: Row| {
         let super::cells::Cell::Int(id) = row[0] else { return Ok(()) };
@@ -153,6 +153,7 @@ pub fn refresh_all<'a>(
         }
         Ok(())
     })?;
+    writer.flush()?;
     progress(done);
     if let Some(standing) = standing {
         let gone = format!("DELETE FROM {} WHERE loan_id = ?1", StateTable::Shared.name_in(db));

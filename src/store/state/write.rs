@@ -18,7 +18,14 @@ use crate::store::row::{Cols, FromRow};
 /// million times), as text on the server, which keeps its own plans.
 enum Statements<'c> {
     File { insert: Statement<'c>, read: Statement<'c>, updates: HashMap<u32, Statement<'c>> },
-    Server { insert: String, read: String, updates: HashMap<u32, String>, deferred: Option<Vec<Row>> },
+    Server { insert: String, read: String, updates: HashMap<u32, String>, deferred: Option<Deferred> },
+}
+
+/// The rows a deferring writer holds for the server: new rows, and standing rows' new values.
+#[derive(Default)]
+struct Deferred {
+    inserts: Vec<Row>,
+    updates: Vec<Row>,
 }
 
 /// Rows a deferring writer sends to the server in one statement.
@@ -57,27 +64,32 @@ impl<'c> Writer<'c> {
         Ok(Writer { db, table, statements })
     }
 
-    /// A writer whose updates on the server wait and go `DEFERRED_ROWS` a statement (a round
-    /// trip a row was most of a roll's time there); on a file, as `new`. The caller `flush`es
-    /// before its transaction ends.
+    /// A writer whose inserts and updates on the server wait and go `DEFERRED_ROWS` a statement
+    /// (a round trip a row was most of a roll's and a first fill's time there); on a file, as
+    /// `new`. The caller `flush`es before its transaction ends, and reads no row it wrote before.
     pub(super) fn deferring(db: impl Into<Db<'c>>, table: StateTable) -> Result<Self> {
         let mut writer = Self::new(db, table)?;
         if let Statements::Server { deferred, .. } = &mut writer.statements {
-            *deferred = Some(Vec::with_capacity(DEFERRED_ROWS));
+            *deferred = Some(Deferred::default());
         }
         Ok(writer)
     }
 
-    /// Sends the updates a deferring writer holds.
+    /// Sends the rows a deferring writer holds.
     pub(super) fn flush(&mut self) -> Result<()> {
-        let Statements::Server { deferred: Some(rows), .. } = &mut self.statements else { return Ok(()) };
-        if rows.is_empty() {
-            return Ok(());
+        let Statements::Server { deferred: Some(held), .. } = &mut self.statements else { return Ok(()) };
+        let table = self.table.name_in(self.db);
+        for (rows, sql) in [
+            (&mut held.inserts, super::bulk::insert_from_json(table)),
+            (&mut held.updates, super::bulk::update_from_json(table)),
+        ] {
+            if rows.is_empty() {
+                continue;
+            }
+            let json = super::bulk::rows_json(rows);
+            rows.clear();
+            self.db.execute(&sql, &[(&json).into()])?;
         }
-        let sql = super::bulk::update_from_json(self.table.name_in(self.db));
-        let json = super::bulk::rows_json(rows);
-        rows.clear();
-        self.db.execute(&sql, &[(&json).into()])?;
         Ok(())
     }
 
@@ -85,6 +97,12 @@ impl<'c> Writer<'c> {
         match &mut self.statements {
             Statements::File { insert, .. } => {
                 insert.execute(params_from_iter(row.iter()))?;
+            }
+            Statements::Server { deferred: Some(held), .. } => {
+                held.inserts.push(row.clone());
+                if held.inserts.len() >= DEFERRED_ROWS {
+                    return self.flush();
+                }
             }
             Statements::Server { insert, .. } => {
                 self.db.execute(insert, &row.iter().map(Cell::val).collect::<Vec<_>>())?;
@@ -142,9 +160,9 @@ impl<'c> Writer<'c> {
                 };
                 stmt.execute(params_from_iter(values))?;
             }
-            Statements::Server { deferred: Some(rows), .. } => {
-                rows.push(row.clone());
-                if rows.len() >= DEFERRED_ROWS {
+            Statements::Server { deferred: Some(held), .. } => {
+                held.updates.push(row.clone());
+                if held.updates.len() >= DEFERRED_ROWS {
                     return self.flush().map(|()| true);
                 }
             }
