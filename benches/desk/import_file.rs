@@ -74,6 +74,16 @@ pub fn import_file(dir: &Path, table: &mut Table) -> Res<()> {
         "peak ≤ 200 MB",
         versus,
     );
+    // The same file into an empty book on a server (`DUEDESK_BENCH_SERVER`), beside the file's.
+    if let Some(address) = crate::setup::server() {
+        let (on_server, peak) = timed(&["--db", &address, "--as-of", AS_OF, "import", "loans", file])?;
+        table.add(
+            "import the same file into an empty PostgreSQL book",
+            format!("{:.1} s, peak {}", on_server.as_secs_f64(), mb(peak)),
+            "peak ≤ 200 MB",
+            format!("{:.1}× the file's", on_server.as_secs_f64() / wall.as_secs_f64()),
+        );
+    }
     let _ = std::fs::remove_file(&csv);
     remove_store(&into);
     remove_store(&shell_db);

@@ -124,12 +124,14 @@ fn run() -> Res<()> {
     // (all by default).
     let part = |p: &str| only.is_empty() || only.split(',').any(|o| o.trim() == p);
     if let Some(address) = setup::server() {
-        if only.trim() != "desk" {
+        if !["desk", "import_file"].contains(&only.trim()) {
             return Err(
-                "DUEDESK_BENCH_SERVER runs the in-process desk alone: set DUEDESK_BENCH_ONLY=desk".into()
+                "DUEDESK_BENCH_SERVER runs the in-process desk or the generated file's import alone: \
+                        set DUEDESK_BENCH_ONLY=desk or DUEDESK_BENCH_ONLY=import_file"
+                    .into(),
             );
         }
-        eprintln!("the desk on the server: {address}");
+        eprintln!("on the server: {address}");
     }
     if part("desk") {
         in_process::desk_figures(&work, &admin, &filters, &mut table)?;

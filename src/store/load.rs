@@ -22,8 +22,9 @@ pub fn defer_book_indexes<'a>(db: impl Into<super::Db<'a>>) -> Result<Vec<String
 /// Drops `table`'s own indexes (not those behind a UNIQUE or PRIMARY KEY) and returns the
 /// statements that make them again: a bulk load into an empty table then builds each index with
 /// one sort at the end instead of a million scattered inserts. Inside the load's transaction, so a
-/// failed load gets them back with the rollback. On a server nothing is dropped: its first fill
-/// is a copy, which sets its own indexes aside (`pg::copy`).
+/// failed load gets them back with the rollback. On a server nothing is dropped: the indexes are
+/// the book owner's, not the importing supervisor's role's, and a whole book's first fill there
+/// is `store copy`, which sets them aside (`pg::copy`).
 pub fn drop_indexes<'a>(db: impl Into<Db<'a>>, table: &str) -> Result<Vec<String>> {
     let Db::File(conn) = db.into() else { return Ok(Vec::new()) };
     let mut stmt = conn.prepare(

@@ -12,6 +12,7 @@ mod checks;
 mod columns;
 mod credits;
 mod holidays;
+mod loan_batch;
 mod loans;
 mod payments;
 mod problems;
@@ -26,7 +27,8 @@ use serde_json::json;
 
 use self::columns::{HOLIDAY_COLUMNS, LOAN_COLUMNS, PAYMENT_COLUMNS, UPDATE_COLUMNS};
 use self::holidays::{HolidayImport, parse_holiday_row};
-use self::loans::{LoanImport, parse_loan_row};
+use self::loan_batch::LoanImport;
+use self::loans::parse_loan_row;
 use self::payments::{PaymentImport, parse_payment_row};
 use self::problems::Problems;
 use self::reader::read_parsed;
@@ -92,6 +94,7 @@ pub fn import_loans(desk: &mut Desk, path: &Path, progress: &mut dyn FnMut(u64))
             parse_loan_row,
             |row, line, problems| import.row(row, line, problems),
         )?;
+        import.finish(&mut problems)?;
         store::seen_end(tx)?;
         problems.into_result()?;
         store::make_indexes(tx, &deferred)?;

@@ -78,10 +78,19 @@ impl Problems {
         self.push(line, |path| format!("{path}: {message}"));
     }
 
+    /// Keeps the problem when it is among the first [`MAX_SHOWN`] by line, whatever order they
+    /// come in (the rows' checks run a batch behind the reading thread's).
     fn push(&mut self, line: u64, text: impl FnOnce(&str) -> String) {
         self.total += 1;
         if self.shown.len() < MAX_SHOWN {
             self.shown.push((line, text(&self.path)));
+            return;
+        }
+        let last = self.shown.iter().enumerate().max_by_key(|(_, (l, _))| *l).map(|(i, (l, _))| (i, *l));
+        if let Some((i, l)) = last
+            && line < l
+        {
+            self.shown[i] = (line, text(&self.path));
         }
     }
 
