@@ -5,6 +5,8 @@
 //! grant missing, the action fails); by SQL it is refused what its desk role may not do; a
 //! supervisor's and an admin's roles do theirs; a role in no group reads nothing.
 
+#[path = "pg_grants/book_wide.rs"]
+mod book_wide;
 mod common;
 #[path = "pg_grants/own_cases.rs"]
 mod own_cases;
@@ -151,7 +153,6 @@ fn a_collector_s_role_in_its_group_alone_works_its_own_case_through_the_desk() {
         format!("legal-packet {loan} --out {out}/legal"),
         format!("lease {loan}"),
         format!("plan {loan} --first 2026-03-10 --installments 3 --save agreed"),
-        "refresh".to_string(),
         "escalate --dry-run".to_string(),
         "loans --format csv".to_string(),
         "tasks --format csv".to_string(),
@@ -375,6 +376,7 @@ fn a_supervisor_s_and_an_admin_s_roles_do_theirs_and_an_admin_puts_desk_users_in
         format!("assign {loan} --to wang.fang --reason grants"),
         format!("import payments {file}"),
         format!("import loans {imported}"),
+        "refresh".to_string(),
         "escalate".to_string(),
         format!("inspect {loan} --kind special --mode onsite --funds ok --business concern --collateral ok --guarantor ok --conclusion concern --findings grants --recommend-class substandard"),
         format!("log {loan} --kind visit --note grants"),

@@ -109,7 +109,7 @@ const ROWS: &[Row] = &[
         setup: &["classify {loan} --class doubtful --reason setup"],
     },
     Row { args: "escalate", needs: Needs::Supervisor, setup: &[] },
-    Row { args: "refresh", needs: Needs::Desk, setup: &[] },
+    Row { args: "refresh", needs: Needs::Supervisor, setup: &[] },
     Row { args: "users add newbie --role collector", needs: Needs::Admin, setup: &[] },
     Row { args: "users disable xu.na", needs: Needs::Admin, setup: &[] },
     Row { args: "users enable xu.na", needs: Needs::Admin, setup: &["users disable xu.na"] },

@@ -191,6 +191,8 @@ pub struct Desk {
     /// Another connection rolls the shared book forward to the desk's date (the terminal desk's
     /// `Query::Roll`); meanwhile questions read the rows as they stand instead of rolling first.
     pub roll_elsewhere: bool,
+    /// On a server, the session logs in as the book's owner, who may write all of it by SQL anyway.
+    owns_book: bool,
     /// The phone search being typed, recorded in the audit log once it is over (`search.rs`).
     phone_looks: Vec<search::PhoneLook>,
 }
@@ -284,6 +286,7 @@ impl Desk {
             .map(|u| u.login)
             .collect();
         let user = store::user_by_login(conn, login)?;
+        let owns_book = store.session_owns_book()?;
         let mut desk = Desk {
             store,
             as_of,
@@ -292,6 +295,7 @@ impl Desk {
             rules: AssessRules::default(),
             policy: Policy::default(),
             roll_elsewhere: false,
+            owns_book,
             phone_looks: Vec::new(),
         };
         desk.load_rules()?;
@@ -320,6 +324,7 @@ impl Desk {
             rules: self.rules,
             policy: self.policy.clone(),
             roll_elsewhere: false,
+            owns_book: self.owns_book,
             phone_looks: Vec::new(),
         };
         // The policy and settings in force now, should an admin have changed them meanwhile.

@@ -38,6 +38,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0030_run_reads_covered.sql"),
     include_str!("../../migrations/0031_own_cases.sql"),
     include_str!("../../migrations/0032_lists_in_sqlite_order.sql"),
+    include_str!("../../migrations/0033_book_wide_writes.sql"),
 ];
 
 #[cfg(test)]

@@ -32,14 +32,14 @@ fn copy_row(owner: &mut postgres::Client, table: &str, from: i64, to: i64) -> St
 }
 
 /// Rows a statement changed as `client`, rolled back.
-fn changed(client: &mut postgres::Client, sql: &str) -> u64 {
+pub(super) fn changed(client: &mut postgres::Client, sql: &str) -> u64 {
     let mut tx = client.transaction().expect("transaction");
     let n = tx.execute(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}"));
     tx.rollback().expect("rollback");
     n
 }
 
-fn count(owner: &mut postgres::Client, sql: &str, login: &str) -> i64 {
+pub(super) fn count(owner: &mut postgres::Client, sql: &str, login: &str) -> i64 {
     owner.query_one(sql, &[&login]).expect("count").get(0)
 }
 

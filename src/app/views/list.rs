@@ -92,9 +92,14 @@ impl Desk {
     }
 
     /// Whether this desk moves the shared book to its date: a desk user's, for a date not after
-    /// the clock's today.
+    /// the clock's today. On a server the shared snapshot is written by the run and the
+    /// supervisors' desks (a collector's role may write only its own cases' rows there,
+    /// migration 0033): a collector's desk on a day the book has not been rolled to reads a
+    /// private copy, as for another date.
     fn may_roll(&self) -> bool {
-        self.as_of <= self.now.date_naive() && self.actor.role().is_some()
+        let Some(role) = self.actor.role() else { return false };
+        let may = !self.store.on_server() || role >= Role::Supervisor || self.owns_book;
+        may && self.as_of <= self.now.date_naive()
     }
 
     /// Whether the shared book must be rolled forward before it holds on the desk's date, and this
@@ -233,7 +238,7 @@ impl Desk {
     /// Recomputes the whole shared snapshot as of the desk's date, every row from its ledger (a
     /// repair: a new day's rows are brought forward by `roll`).
     pub fn refresh(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
-        self.actor.require(Role::Collector, "refreshing the book")?;
+        self.actor.require(Role::Supervisor, "refreshing the book")?;
         let (as_of, rules, inspections) = (self.as_of, self.rules, self.policy.inspections);
         let n = self.store.write(|tx| -> Result<u64> {
             let n = store::refresh_all(tx, StateTable::Shared, as_of, &rules, progress)?;
