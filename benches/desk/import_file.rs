@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::binary::timed;
+use crate::binary::timed_live;
 use crate::report::{Table, mb};
 use crate::setup::{AS_OF, Res, remove_store};
 
@@ -51,7 +51,7 @@ pub fn import_file(dir: &Path, table: &mut Table) -> Res<()> {
     write_file(&csv)?;
     let (db, file) = (into.to_str().ok_or("path")?, csv.to_str().ok_or("path")?);
     Command::new("sync").status()?;
-    let (wall, rss) = timed(&["--db", db, "--as-of", AS_OF, "import", "loans", file])?;
+    let (wall, rss) = timed_live(&["--db", db, "--as-of", AS_OF, "import", "loans", file])?;
     Command::new("sync").status()?;
     let t = Instant::now();
     let status = Command::new("sqlite3")
@@ -76,7 +76,7 @@ pub fn import_file(dir: &Path, table: &mut Table) -> Res<()> {
     );
     // The same file into an empty book on a server (`DUEDESK_BENCH_SERVER`), beside the file's.
     if let Some(address) = crate::setup::server() {
-        let (on_server, peak) = timed(&["--db", &address, "--as-of", AS_OF, "import", "loans", file])?;
+        let (on_server, peak) = timed_live(&["--db", &address, "--as-of", AS_OF, "import", "loans", file])?;
         table.add(
             "import the same file into an empty PostgreSQL book",
             format!("{:.1} s, peak {}", on_server.as_secs_f64(), mb(peak)),

@@ -140,7 +140,7 @@ const INDEX_LOCK: i64 = 0x6475_6564_6573_6b53;
 /// the number of loans indexed. Into an empty table (a first load, a store made before search
 /// terms) the terms are gathered unsorted and written once in key order, so the table is built
 /// by one sort instead of millions of scattered inserts; otherwise each goes in its place. On the
-/// server each batch goes in as it comes, under a lock of its own.
+/// server the same, under a lock of its own.
 pub fn index_search<'a>(db: impl Into<Db<'a>>, progress: &mut dyn FnMut(u64)) -> Result<u64> {
     let db = db.into();
     let conn = match db {
@@ -149,14 +149,36 @@ pub fn index_search<'a>(db: impl Into<Db<'a>>, progress: &mut dyn FnMut(u64)) ->
             debug_assert!(session.in_transaction(), "loans are indexed inside a transaction");
             db.execute("SELECT pg_advisory_xact_lock(?1)", &[INDEX_LOCK.into()])?;
             let mut after = through(db)?;
+            // Into an empty table the terms go in key order at the end, each at the index's right
+            // edge, as on a file (a million loans' first indexing: 138 s of scattered inserts).
+            let empty =
+                !db.value::<bool>("SELECT EXISTS (SELECT 1 FROM search_terms)", &[])?.unwrap_or(false);
+            let into = if empty {
+                db.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS search_load (term TEXT NOT NULL, loan_id BIGINT NOT NULL)",
+                    &[],
+                )?;
+                db.execute("TRUNCATE pg_temp.search_load", &[])?;
+                "pg_temp.search_load"
+            } else {
+                "search_terms"
+            };
             let mut done = 0u64;
             loop {
                 let batch = loans_after(db, after)?;
                 let Some(last) = batch.last().map(|l| l.id) else { break };
-                insert_terms_on_server(db, &batch_terms(&batch))?;
+                insert_terms_on_server(db, into, &batch_terms(&batch))?;
                 done += batch.len() as u64;
                 after = last;
                 progress(done);
+            }
+            if empty {
+                db.execute(
+                    "INSERT INTO search_terms (term, loan_id) SELECT term, loan_id FROM pg_temp.search_load \
+                     ORDER BY term, loan_id",
+                    &[],
+                )?;
+                db.execute("DROP TABLE pg_temp.search_load", &[])?;
             }
             if done > 0 {
                 meta_set(db, THROUGH, &after.to_string())?;
@@ -226,14 +248,14 @@ fn insert_terms(conn: &Connection, target: &str, rows: &[(String, i64)]) -> Resu
 }
 
 /// `insert_terms` on the server: the slots numbered, a term already kept left as it is.
-fn insert_terms_on_server(db: Db<'_>, rows: &[(String, i64)]) -> Result<()> {
+/// Writes terms into `into`: the index itself (a term already there kept once), or the first
+/// indexing's unkeyed load table.
+fn insert_terms_on_server(db: Db<'_>, into: &str, rows: &[(String, i64)]) -> Result<()> {
+    let once = if into == "search_terms" { " ON CONFLICT (term, loan_id) DO NOTHING" } else { "" };
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let values: Vec<String> =
             (0..chunk.len()).map(|i| format!("(?{}, ?{})", 2 * i + 1, 2 * i + 2)).collect();
-        let sql = format!(
-            "INSERT INTO search_terms (term, loan_id) VALUES {} ON CONFLICT (term, loan_id) DO NOTHING",
-            values.join(", ")
-        );
+        let sql = format!("INSERT INTO {into} (term, loan_id) VALUES {}{once}", values.join(", "));
         let params: Vec<Val<'_>> = chunk.iter().flat_map(|(t, id)| [Val::Text(t), Val::Int(*id)]).collect();
         db.execute(&sql, &params)?;
     }
@@ -256,7 +278,7 @@ pub fn replace_loan_terms<'a>(
         after.iter().filter(|t| !before.contains(t)).map(|t| (t.clone(), loan)).collect();
     match db {
         Db::File(conn) => insert_terms(conn, "INSERT OR IGNORE INTO search_terms (term, loan_id)", &rows),
-        Db::Server(_) => insert_terms_on_server(db, &rows),
+        Db::Server(_) => insert_terms_on_server(db, "search_terms", &rows),
     }
 }
 

@@ -38,6 +38,8 @@ pub(super) struct LoanImport<'t> {
     /// snapshot is computed whole.
     pub(super) inserted: Vec<LoanId>,
     queue: Vec<(Parsed<LoanRow>, u64)>,
+    /// Batches done so far.
+    batches: u64,
 }
 
 /// The customer of a loan waiting in a batch: in the store, or the batch's `n`th new one.
@@ -98,6 +100,7 @@ impl<'t> LoanImport<'t> {
             created_users: Vec::new(),
             inserted: Vec::new(),
             queue: Vec::with_capacity(BATCH),
+            batches: 0,
         })
     }
 
@@ -140,6 +143,11 @@ impl<'t> LoanImport<'t> {
         let settled: Vec<(&str, &SeenCustomer)> =
             batch.settled.iter().filter_map(|c| batch.seen.get(c).map(|s| (c.as_str(), s))).collect();
         store::see_customers(self.tx, &settled)?;
+        // The look-ups planned again as the tables grow: after 1, 2, 4, … batches.
+        self.batches += 1;
+        if self.batches.is_power_of_two() {
+            store::seen_analyze(self.tx)?;
+        }
         Ok(())
     }
 
