@@ -70,6 +70,37 @@ fn by_sql_a_collector_s_role_writes_its_own_cases_snapshot_rows_and_not_the_run_
     }
     assert_eq!(changed(&mut c, "UPDATE meta SET value = value WHERE key = 'audit_head'"), 1);
 
+    // The warnings, the schedule and the class records: its own cases' rows (a signal it raised
+    // wherever the case is), none of another's.
+    let of_own = |table: &str, by: &str| format!("SELECT count(*) FROM {table} x {by} WHERE u.login = $1");
+    let loan_owner = "JOIN loans l ON l.id = x.loan_id JOIN customers c ON c.id = l.customer_id \
+                      JOIN users u ON u.id = c.assignee_id";
+    let customer_owner = "JOIN customers c ON c.id = x.customer_id JOIN users u ON u.id = c.assignee_id";
+    for (table, set, by) in [
+        ("inspection_due", "due_on = due_on", loan_owner),
+        ("class_last", "reason = reason", loan_owner),
+        ("watchlist", "left_reason = left_reason", customer_owner),
+    ] {
+        let own = count(&mut owner, &of_own(table, by), COLLECTOR);
+        let all: i64 = owner.query_one(&format!("SELECT count(*) FROM {table}"), &[]).expect("rows").get(0);
+        assert!(all > own, "{table}: {own} of {all}");
+        assert_eq!(changed(&mut c, &format!("UPDATE {table} SET {set}")), own as u64, "{table}");
+    }
+    let own_signals = count(
+        &mut owner,
+        &format!("SELECT count(*) FROM signals x {loan_owner} WHERE u.login = $1 OR x.raised_by = $1"),
+        COLLECTOR,
+    );
+    let signals: i64 = owner.query_one("SELECT count(*) FROM signals", &[]).expect("signals").get(0);
+    assert!(signals > own_signals, "{own_signals} of {signals}");
+    assert_eq!(changed(&mut c, "UPDATE signals SET reason = reason"), own_signals as u64);
+    let on_theirs = format!(
+        "INSERT INTO inspection_due (loan_id, special, kind, due_on, asked_on, reason) \
+         VALUES ({theirs}, 1, 'special', '2026-03-05', '2026-03-01', 'grants')"
+    );
+    let refused = not_refused(&mut c, &[&on_theirs]);
+    assert!(refused.is_empty(), "a special inspection on another's case:\n{}", refused.join("\n"));
+
     // A supervisor's role writes them all.
     let mut s = b.server.client_as(SUPERVISOR);
     assert_eq!(changed(&mut s, "UPDATE loan_state SET assignee_id = assignee_id"), all as u64);
