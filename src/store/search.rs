@@ -247,9 +247,8 @@ fn insert_terms(conn: &Connection, target: &str, rows: &[(String, i64)]) -> Resu
     Ok(())
 }
 
-/// `insert_terms` on the server: the slots numbered, a term already kept left as it is.
-/// Writes terms into `into`: the index itself (a term already there kept once), or the first
-/// indexing's unkeyed load table.
+/// `insert_terms` on the server, the slots numbered: into the index itself (a term already kept
+/// left as it is), or into the first indexing's unkeyed load table.
 fn insert_terms_on_server(db: Db<'_>, into: &str, rows: &[(String, i64)]) -> Result<()> {
     let once = if into == "search_terms" { " ON CONFLICT (term, loan_id) DO NOTHING" } else { "" };
     for chunk in rows.chunks(ROWS_PER_INSERT) {
