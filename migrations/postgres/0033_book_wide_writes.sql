@@ -7,18 +7,7 @@
 -- plan recomputes its loan's row) and not the run's markers; the
 -- day's roll and `refresh` are the run's and the supervisors' (`Desk::may_roll`: a collector's desk
 -- reads a private copy on a day the book has not been rolled to). The book's owner is not held.
-
 -- Each statement may run again over itself (a book set a step back by hand is brought up again).
-ALTER TABLE loan_state ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS desk_reads ON loan_state;
-DROP POLICY IF EXISTS own_case_added ON loan_state;
-DROP POLICY IF EXISTS own_case_changed ON loan_state;
-DROP POLICY IF EXISTS own_case_removed ON loan_state;
-CREATE POLICY desk_reads ON loan_state FOR SELECT USING (true);
-CREATE POLICY own_case_added ON loan_state FOR INSERT WITH CHECK (duedesk_works_loan(loan_id));
-CREATE POLICY own_case_changed ON loan_state FOR UPDATE
-  USING (duedesk_works_loan(loan_id)) WITH CHECK (duedesk_works_loan(loan_id));
-CREATE POLICY own_case_removed ON loan_state FOR DELETE USING (duedesk_works_loan(loan_id));
 
 -- The keys that say how far the book's runs and its audit baseline have gone: the snapshot's date,
 -- the last run that recorded classes, the users' and settings' baseline vouched for. Every other
@@ -38,16 +27,18 @@ CREATE POLICY desk_keys_changed ON meta FOR UPDATE
   USING (duedesk_may_set_meta(key)) WITH CHECK (duedesk_may_set_meta(key));
 CREATE POLICY desk_keys_removed ON meta FOR DELETE USING (duedesk_may_set_meta(key));
 
--- The warnings and the post-loan schedule: the run and `refresh` (a supervisor's, the owner's)
--- write them across the book; a collector's role on its own cases only (a signal raised by hand,
--- its measures, a customer put on the watchlist, a loan's next inspection after a visit, a class
--- noted after a plan), and closes a signal it raised wherever the case has gone since.
+-- The shared snapshot, the warnings and the post-loan schedule: the run and `refresh` (a
+-- supervisor's, the owner's) write them across the book; a collector's role on its own cases only
+-- (a loan's row recomputed after a contact, a signal raised by hand, its measures, a customer put
+-- on the watchlist, a loan's next inspection after a visit, a class noted after a plan), and closes
+-- a signal it raised wherever the case has gone since. The policies are step 0031's.
 DO $$
 DECLARE
   t text;
   own text;
 BEGIN
   FOR t, own IN VALUES
+    ('loan_state', 'duedesk_works_loan(loan_id)'),
     ('inspection_due', 'duedesk_works_loan(loan_id)'),
     ('class_events', 'duedesk_works_loan(loan_id)'),
     ('class_last', 'duedesk_works_loan(loan_id)'),

@@ -63,6 +63,20 @@ pub fn seen_loans<'a>(db: impl Into<Db<'a>>, rows: &[(&str, u64)]) -> Result<Vec
     Ok(found)
 }
 
+/// On a file, each distinct reference's own look-up; those found, by reference.
+fn each_found<T>(
+    refs: &[&str],
+    mut look: impl FnMut(&str) -> Result<Option<T>>,
+) -> Result<HashMap<String, T>> {
+    let mut found = HashMap::new();
+    for r in refs.iter().collect::<HashSet<_>>() {
+        if let Some(v) = look(r)? {
+            found.insert((*r).to_string(), v);
+        }
+    }
+    Ok(found)
+}
+
 /// A customer's reference with how the import settled it.
 struct Keyed(String, SeenCustomer);
 
@@ -76,13 +90,7 @@ impl FromRow for Keyed {
 pub fn seen_customers<'a>(db: impl Into<Db<'a>>, refs: &[&str]) -> Result<HashMap<String, SeenCustomer>> {
     let db = db.into();
     if let Db::File(_) = db {
-        let mut seen = HashMap::new();
-        for r in refs.iter().collect::<HashSet<_>>() {
-            if let Some(s) = seen_customer(db, r)? {
-                seen.insert((*r).to_string(), s);
-            }
-        }
-        return Ok(seen);
+        return each_found(refs, |r| seen_customer(db, r));
     }
     let rows: Vec<Keyed> = db.rows(
         &format!(
@@ -124,13 +132,7 @@ pub fn see_customers<'a>(db: impl Into<Db<'a>>, seen: &[(&str, &SeenCustomer)]) 
 pub fn loans_present<'a>(db: impl Into<Db<'a>>, refs: &[&str]) -> Result<HashSet<String>> {
     let db = db.into();
     if let Db::File(_) = db {
-        let mut present = HashSet::new();
-        for r in refs {
-            if loan_id_by_ref(db, r)?.is_some() {
-                present.insert((*r).to_string());
-            }
-        }
-        return Ok(present);
+        return Ok(each_found(refs, |r| loan_id_by_ref(db, r))?.into_keys().collect());
     }
     let found: Vec<String> = db
         .rows::<(String,)>(
@@ -150,13 +152,7 @@ pub fn customers_by_refs<'a>(
 ) -> Result<HashMap<String, (CustomerId, Option<UserId>)>> {
     let db = db.into();
     if let Db::File(_) = db {
-        let mut found = HashMap::new();
-        for r in refs.iter().collect::<HashSet<_>>() {
-            if let Some(c) = customer_by_ref(db, r)? {
-                found.insert((*r).to_string(), c);
-            }
-        }
-        return Ok(found);
+        return each_found(refs, |r| customer_by_ref(db, r));
     }
     let rows: Vec<(String, CustomerId, Option<UserId>)> = db.rows(
         &format!("SELECT customer_ref, id, assignee_id FROM customers WHERE customer_ref IN ({TEXTS})"),
