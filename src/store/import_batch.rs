@@ -17,12 +17,12 @@ use super::row::{Cols, FromRow};
 use super::users::UserId;
 
 /// The values of a batch as the server unpacks them (`jsonb_to_recordset`, `jsonb_array_elements_text`).
-fn json(v: impl Into<serde_json::Value>) -> String {
+pub(super) fn json(v: impl Into<serde_json::Value>) -> String {
     v.into().to_string()
 }
 
 /// The elements of `?1`, a JSON array of text.
-const TEXTS: &str = "SELECT value FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB))";
+pub(super) const TEXTS: &str = "SELECT value FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB))";
 
 /// For each row's loan id and line, in file order: the line an earlier row had it on, if one did
 /// (`seen_loan`). Every id is noted with the first line that had it.
@@ -64,7 +64,7 @@ pub fn seen_loans<'a>(db: impl Into<Db<'a>>, rows: &[(&str, u64)]) -> Result<Vec
 }
 
 /// On a file, each distinct reference's own look-up; those found, by reference.
-fn each_found<T>(
+pub(super) fn each_found<T>(
     refs: &[&str],
     mut look: impl FnMut(&str) -> Result<Option<T>>,
 ) -> Result<HashMap<String, T>> {

@@ -251,6 +251,13 @@ impl<A: Readable, B: Readable, C: Readable> FromRow for (A, B, C) {
     }
 }
 
+/// Four columns, whatever their names.
+impl<A: Readable, B: Readable, C: Readable, D: Readable> FromRow for (A, B, C, D) {
+    fn read(c: &mut Cols<'_, '_>) -> Result<Self> {
+        Ok((c.any()?, c.any()?, c.any()?, c.any()?))
+    }
+}
+
 /// Every row the statement gives for `params`, read as `T`.
 pub(crate) fn all<T: FromRow>(stmt: &mut Statement<'_>, params: impl Params) -> Result<Vec<T>> {
     let mut rows = stmt.query(params)?;

@@ -32,9 +32,12 @@ pub(super) fn check<'a>(
 ) -> Result<Vec<Credit>> {
     let tx = tx.into();
     let mut credits = Vec::new();
+    let unplanned: Vec<_> =
+        affected.values().filter(|(_, t, _)| !t.planned).map(|(_, t, _)| t.loan).collect();
+    let paid = store::paid_in_all_of(tx, &unplanned)?;
     for (line, target, loan_ref) in affected.values() {
         // A loan under its own schedule owes at least its principal: paid no more, no credit.
-        if !target.planned && store::paid_in_all(tx, target.loan)? <= target.principal {
+        if !target.planned && paid.get(&target.loan).is_none_or(|p| *p <= target.principal) {
             continue;
         }
         let Some(loan) = store::loan_by_id(tx, target.loan)? else { continue };

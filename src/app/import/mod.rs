@@ -155,6 +155,7 @@ pub fn import_payments(
             parse_payment_row,
             |row, line, problems| import.row(row, line, problems),
         )?;
+        import.finish(&mut problems)?;
         import.settle_on_desk(&mut problems);
         let credits = if problems.is_empty() {
             credits::check(tx, &import.affected, today, rules, options, &mut problems)?

@@ -1,6 +1,7 @@
 //! The payments file: each row checked on its own (on the reading thread), then against the
-//! store and the rows before it, and inserted while the file is clean; the loans it pays are kept
-//! to refresh and to look at their credit.
+//! store and the rows before it a batch at a time (what the store holds that the batch names or
+//! could repeat asked once: a statement on a server, a row's own look-ups on a file), and inserted
+//! while the file is clean; the loans it pays are kept to refresh and to look at their credit.
 //!
 //! A payment is counted once. A row equal to a stored payment (loan, day, amount) is one already
 //! on the desk unless the two carry different references; so is a row whose reference is stored
@@ -10,7 +11,7 @@
 //! need different references to count as two payments. `--accept-duplicates` takes them all.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::store::Db;
 use chrono::NaiveDate;
@@ -20,7 +21,7 @@ use super::columns::Row;
 use super::problems::{FieldErrors, Parsed, Problems};
 use crate::app::Result;
 use crate::domain::{Money, parse_date};
-use crate::store::{self, LoanId, PaymentTarget};
+use crate::store::{self, LoanId, PaymentInsert, PaymentTarget};
 
 /// What the person importing a payments file has said of it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,7 +63,7 @@ fn parse_payment(row: &Row<'_>) -> Result<PaymentRow, FieldErrors> {
 }
 
 /// One loan, one day, one amount.
-type Key = (LoanId, NaiveDate, Money);
+type Key = store::PaymentKey;
 
 /// The payments of one key: those stored before the import not yet matched by a row, and the
 /// file's rows so far.
@@ -100,6 +101,18 @@ pub(super) struct PaymentImport<'t> {
     /// that leaves a credit).
     pub(super) affected: BTreeMap<LoanId, (u64, PaymentTarget, String)>,
     pub(super) inserted: u64,
+    /// Rows read and not yet checked against the store.
+    queue: Vec<(Parsed<PaymentRow>, u64)>,
+}
+
+/// Rows checked and inserted together.
+const BATCH: usize = 1_000;
+
+/// What the store holds that a batch's rows could repeat: the payments with their references,
+/// and those stored before the import equal to a row (`Key`).
+struct Stored {
+    references: HashMap<(LoanId, String), (NaiveDate, Money)>,
+    equal: HashMap<Key, Vec<Option<String>>>,
 }
 
 impl<'t> PaymentImport<'t> {
@@ -122,27 +135,88 @@ impl<'t> PaymentImport<'t> {
             on_desk_count: 0,
             affected: BTreeMap::new(),
             inserted: 0,
+            queue: Vec::with_capacity(BATCH),
         })
     }
 
+    /// Takes one row; a full batch is checked and, while the file is clean, inserted.
     pub(super) fn row(&mut self, row: Parsed<PaymentRow>, line: u64, problems: &mut Problems) -> Result<()> {
+        self.queue.push((row, line));
+        if self.queue.len() >= BATCH {
+            self.drain(problems)?;
+        }
+        Ok(())
+    }
+
+    /// Checks and inserts the rows still waiting, once the file is read.
+    pub(super) fn finish(&mut self, problems: &mut Problems) -> Result<()> {
+        self.drain(problems)
+    }
+
+    /// The waiting rows in file order: what the store holds that they name or could repeat asked
+    /// once for the batch, then each row checked as on its own, and the clean ones inserted.
+    fn drain(&mut self, problems: &mut Problems) -> Result<()> {
+        let queue = std::mem::take(&mut self.queue);
+        let refs: Vec<&str> = queue.iter().filter_map(|(r, _)| r.loan_ref.as_deref()).collect();
+        let targets = store::payment_targets(self.tx, &refs)?;
+        let (mut pairs, mut keys) = (Vec::new(), HashSet::new());
+        for (r, _) in &queue {
+            let (Ok(p), Some(t)) = (&r.row, r.loan_ref.as_deref().and_then(|l| targets.get(l))) else {
+                continue;
+            };
+            if let Some(reference) = &p.reference {
+                pairs.push((t.loan, reference.as_str()));
+            }
+            let key = (t.loan, p.paid_on, p.amount);
+            if !self.options.accept_duplicates && !self.equal.contains_key(&key) {
+                keys.insert(key);
+            }
+        }
+        let keys: Vec<Key> = keys.into_iter().collect();
+        let stored = Stored {
+            references: store::payments_with_references(self.tx, &pairs)?,
+            equal: store::equal_payments_of(self.tx, &keys, self.stored_up_to)?,
+        };
+        let mut inserts = Vec::new();
+        for (row, line) in queue {
+            if let Some(insert) = self.check(row, line, &targets, &stored, problems) {
+                inserts.push(insert);
+            }
+        }
+        store::insert_payments(self.tx, &inserts, self.at)?;
+        Ok(())
+    }
+
+    /// One row against the store's answers and the rows before it: the payment to insert when it
+    /// is new and the file clean so far.
+    fn check(
+        &mut self,
+        row: Parsed<PaymentRow>,
+        line: u64,
+        targets: &HashMap<String, PaymentTarget>,
+        stored: &Stored,
+        problems: &mut Problems,
+    ) -> Option<PaymentInsert> {
         let Parsed { loan_ref, row: parsed } = row;
         let (parsed, mut errors) = match parsed {
             Ok(parsed) => (Some(parsed), FieldErrors::default()),
             Err(errors) => (None, errors),
         };
-        let target = match &loan_ref {
-            Some(loan_ref) => self.known_loan(loan_ref, &mut errors)?,
-            None => None,
-        };
+        let target = loan_ref.as_deref().and_then(|loan_ref| {
+            let target = targets.get(loan_ref).copied();
+            if target.is_none() {
+                errors.push("loan_id", format!("unknown loan '{loan_ref}': import the loan first"));
+            }
+            target
+        });
         let (Some(parsed), Some(target)) = (parsed, target) else {
             problems.add_row(line, errors);
-            return Ok(());
+            return None;
         };
         self.check_date(&parsed, target, &mut errors);
-        let same = match self.check_reference(target.loan, &parsed, line, &mut errors)? {
+        let same = match self.check_reference(target.loan, &parsed, line, stored, &mut errors) {
             Some(same) => Some(same),
-            None if errors.is_empty() => self.check_equal(target.loan, &parsed, line, &mut errors)?,
+            None if errors.is_empty() => self.check_equal(target.loan, &parsed, line, stored, &mut errors),
             None => None,
         };
         if let Some(message) = same.filter(|_| errors.is_empty()) {
@@ -150,31 +224,16 @@ impl<'t> PaymentImport<'t> {
             if self.on_desk.len() < super::MAX_SHOWN {
                 self.on_desk.push(OnDesk { line, message });
             }
-            return Ok(());
+            return None;
         }
         if !errors.is_empty() || !problems.is_empty() {
             problems.add_row(line, errors);
-            return Ok(());
+            return None;
         }
-        store::insert_payment(
-            self.tx,
-            target.loan,
-            parsed.paid_on,
-            parsed.amount,
-            parsed.reference.as_deref(),
-            self.at,
-        )?;
         self.inserted += 1;
-        self.affected.insert(target.loan, (line, target, parsed.loan_ref));
-        Ok(())
-    }
-
-    fn known_loan(&self, loan_ref: &str, errors: &mut FieldErrors) -> Result<Option<PaymentTarget>> {
-        let target = store::payment_target(self.tx, loan_ref)?;
-        if target.is_none() {
-            errors.push("loan_id", format!("unknown loan '{loan_ref}': import the loan first"));
-        }
-        Ok(target)
+        let PaymentRow { loan_ref, paid_on, amount, reference } = parsed;
+        self.affected.insert(target.loan, (line, target, loan_ref));
+        Some(PaymentInsert { loan: target.loan, paid_on, amount, reference })
     }
 
     /// A payment falls between the loan's disbursement and today.
@@ -197,9 +256,10 @@ impl<'t> PaymentImport<'t> {
         loan: LoanId,
         parsed: &PaymentRow,
         line: u64,
+        stored: &Stored,
         errors: &mut FieldErrors,
-    ) -> Result<Option<String>> {
-        let Some(reference) = &parsed.reference else { return Ok(None) };
+    ) -> Option<String> {
+        let Some(reference) = &parsed.reference else { return None };
         let loan_ref = &parsed.loan_ref;
         match self.references.entry((loan, reference.clone())) {
             Entry::Occupied(first) => {
@@ -210,16 +270,14 @@ impl<'t> PaymentImport<'t> {
                         first.get()
                     ),
                 );
-                Ok(None)
+                None
             }
             Entry::Vacant(slot) => {
                 slot.insert(line);
-                match store::payment_with_reference(self.tx, loan, reference)? {
-                    Some((day, amount)) if day == parsed.paid_on && amount == parsed.amount => {
-                        Ok(Some(format!(
-                            "loan '{loan_ref}' already has payment '{reference}' ({amount} on {day}): it is on the desk"
-                        )))
-                    }
+                match stored.references.get(&(loan, reference.clone())).copied() {
+                    Some((day, amount)) if day == parsed.paid_on && amount == parsed.amount => Some(format!(
+                        "loan '{loan_ref}' already has payment '{reference}' ({amount} on {day}): it is on the desk"
+                    )),
                     Some((day, amount)) => {
                         errors.push(
                             "reference",
@@ -227,9 +285,9 @@ impl<'t> PaymentImport<'t> {
                                 "loan '{loan_ref}' already has a payment with reference '{reference}' ({amount} on {day})"
                             ),
                         );
-                        Ok(None)
+                        None
                     }
-                    None => Ok(None),
+                    None => None,
                 }
             }
         }
@@ -243,20 +301,18 @@ impl<'t> PaymentImport<'t> {
         loan: LoanId,
         parsed: &PaymentRow,
         line: u64,
+        stored: &Stored,
         errors: &mut FieldErrors,
-    ) -> Result<Option<String>> {
+    ) -> Option<String> {
         if self.options.accept_duplicates {
-            return Ok(None);
+            return None;
         }
         let key = (loan, parsed.paid_on, parsed.amount);
-        let equal = match self.equal.entry(key) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(slot) => {
-                let stored =
-                    store::equal_payments(self.tx, loan, parsed.paid_on, parsed.amount, self.stored_up_to)?;
-                slot.insert(Equal { stored, first_line: 0, unreferenced: false })
-            }
-        };
+        let equal = self.equal.entry(key).or_insert_with(|| Equal {
+            stored: stored.equal.get(&key).cloned().unwrap_or_default(),
+            first_line: 0,
+            unreferenced: false,
+        });
         let (loan_ref, day, amount) = (&parsed.loan_ref, parsed.paid_on, parsed.amount);
         // A stored payment this row could be: one without a reference, or (for a row without one)
         // any; a stored one with another reference is another payment.
@@ -279,9 +335,9 @@ impl<'t> PaymentImport<'t> {
                 Some(r) => format!("payment '{r}'"),
                 None => "a payment".to_string(),
             };
-            return Ok(Some(format!(
+            return Some(format!(
                 "loan '{loan_ref}' already has {how} of {amount} on {day}: it is on the desk"
-            )));
+            ));
         }
         if repeats {
             errors.push(
@@ -292,7 +348,7 @@ impl<'t> PaymentImport<'t> {
                 ),
             );
         }
-        Ok(None)
+        None
     }
 
     /// The rows found on the desk: nothing to do when they are the whole file, else each is a

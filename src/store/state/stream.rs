@@ -13,7 +13,7 @@ use super::compute::{BATCH_LOANS, FACTS_COLUMNS, FACTS_FROM, Facts, Row, row_of}
 use crate::domain::plan::ExplicitSchedule;
 use crate::domain::{AssessRules, Money, Payment};
 use crate::store::book::explicit_schedule;
-use crate::store::db::{Db, Val};
+use crate::store::db::{Db, IDS_IN, Val, ids_json};
 use crate::store::row::{Cols, FromRow};
 use crate::store::settings::parse_day;
 use crate::store::{Result, StoreError};
@@ -110,37 +110,55 @@ impl<E: FromRow> FromRow for Walked<E> {
     }
 }
 
+/// A page of loans read from the server and their payments, in loan order.
+type Page<E> = std::collections::VecDeque<(Walked<E>, Vec<Payment>)>;
+
 /// Loans read from the server a page at a time, each page's payments by one range of loan ids
 /// (one session cannot keep two statements' rows open at once).
 fn server_loans<'c, E: FromRow + 'c>(db: Db<'c>, loans_sql: String, walk: &Walk<'_>) -> Next<'c, E> {
     // Small in test builds, so that a demo book spans several pages.
     const PAGE: i64 = if cfg!(debug_assertions) { 64 } else { 2_000 };
     let (mut after, by) = (walk.after, walk.disbursed_by.map(|d| d.to_string()));
-    let mut page: std::collections::VecDeque<(Walked<E>, Vec<Payment>)> = std::collections::VecDeque::new();
     let mut done = false;
+    server_pages(db, move || {
+        if done {
+            return Ok(None);
+        }
+        let mut params: Vec<Val<'_>> = vec![after.into(), PAGE.into()];
+        params.extend(by.as_deref().map(Val::from));
+        let loans: Vec<Walked<E>> = db.rows(&loans_sql, &params)?;
+        done = (loans.len() as i64) < PAGE;
+        let Some(last) = loans.last().map(|l| l.0.id.0) else { return Ok(None) };
+        let paid = db.rows(
+            "SELECT loan_id, paid_on, amount_cents FROM payments WHERE loan_id > ?1 AND loan_id <= ?2 \
+             ORDER BY loan_id, paid_on, amount_cents",
+            &[after.into(), last.into()],
+        )?;
+        after = last;
+        Ok(Some((loans, paid)))
+    })
+}
+
+/// The loans `fetch` reads a page at a time with their payments (loan order, a loan's payments
+/// by day and amount), handed out one by one.
+#[allow(clippy::type_complexity)]
+fn server_pages<'c, E: FromRow + 'c>(
+    db: Db<'c>,
+    mut fetch: impl FnMut() -> Result<Option<(Vec<Walked<E>>, Vec<(i64, String, i64)>)>> + 'c,
+) -> Next<'c, E> {
+    let mut page: Page<E> = Page::new();
     Box::new(move |payments: &mut Vec<Payment>| {
-        if page.is_empty() && !done {
-            let mut params: Vec<Val<'_>> = vec![after.into(), PAGE.into()];
-            params.extend(by.as_deref().map(Val::from));
-            let loans: Vec<Walked<E>> = db.rows(&loans_sql, &params)?;
-            done = (loans.len() as i64) < PAGE;
-            if let Some(last) = loans.last() {
-                let paid: Vec<(i64, String, i64)> = db.rows(
-                    "SELECT loan_id, paid_on, amount_cents FROM payments WHERE loan_id > ?1 AND loan_id <= ?2 \
-                     ORDER BY loan_id, paid_on, amount_cents",
-                    &[after.into(), last.0.id.0.into()],
-                )?;
-                after = last.0.id.0;
-                let mut paid = paid.into_iter().peekable();
-                for loan in loans {
-                    let mut own = Vec::new();
-                    while let Some((id, day, cents)) = paid.next_if(|(id, _, _)| *id <= loan.0.id.0) {
-                        if id == loan.0.id.0 {
-                            own.push(Payment { paid_on: parse_day(&day)?, amount: Money::from_cents(cents) });
-                        }
+        while page.is_empty() {
+            let Some((loans, paid)) = fetch()? else { return Ok(None) };
+            let mut paid = paid.into_iter().peekable();
+            for loan in loans {
+                let mut own = Vec::new();
+                while let Some((id, day, cents)) = paid.next_if(|(id, _, _)| *id <= loan.0.id.0) {
+                    if id == loan.0.id.0 {
+                        own.push(Payment { paid_on: parse_day(&day)?, amount: Money::from_cents(cents) });
                     }
-                    page.push_back((loan, own));
                 }
+                page.push_back((loan, own));
             }
         }
         let Some((Walked(facts, extra), own)) = page.pop_front() else { return Ok(None) };
@@ -149,6 +167,57 @@ fn server_loans<'c, E: FromRow + 'c>(db: Db<'c>, loans_sql: String, walk: &Walk<
         let explicit = facts.schedule_id.map(|id| explicit_schedule(db, id)).transpose()?;
         Ok(Some((facts, extra, from..payments.len(), explicit)))
     })
+}
+
+/// Computes the loans `ids` (increasing, each once) as of `as_of` and hands `take` each row, in
+/// loan order: on the server a page of loans and their payments a statement each, on a file a
+/// loan's own statements (an index look-up each, cheaper there than one over many loans). Returns
+/// the loans found.
+pub(super) fn each_listed<'a>(
+    db: impl Into<Db<'a>>,
+    ids: &[i64],
+    as_of: NaiveDate,
+    rules: &AssessRules,
+    take: &mut dyn FnMut(Row) -> Result<()>,
+) -> Result<u64> {
+    let db = db.into();
+    let map = |_: Facts, _: NoMore, row: Row| row;
+    let one_sql = format!("SELECT {FACTS_COLUMNS} {FACTS_FROM} WHERE l.id = ?1");
+    let page_sql = format!("SELECT {FACTS_COLUMNS} {FACTS_FROM} WHERE l.id {IDS_IN} ORDER BY l.id");
+    let pays_sql = format!(
+        "SELECT loan_id, paid_on, amount_cents FROM payments WHERE loan_id {IDS_IN} \
+         ORDER BY loan_id, paid_on, amount_cents"
+    );
+    match db {
+        Db::File(_) => {
+            let mut left = ids.iter();
+            let next: Next<'_, NoMore> = Box::new(move |payments: &mut Vec<Payment>| {
+                for id in left.by_ref() {
+                    let Some(Walked(facts, NoMore)) =
+                        db.first::<Walked<NoMore>>(&one_sql, &[(*id).into()])?
+                    else {
+                        continue;
+                    };
+                    let from = payments.len();
+                    payments.extend(crate::store::paid_of(db, facts.id)?);
+                    let explicit = facts.schedule_id.map(|id| explicit_schedule(db, id)).transpose()?;
+                    return Ok(Some((facts, NoMore, from..payments.len(), explicit)));
+                }
+                Ok(None)
+            });
+            compute_each(next, as_of, rules, map, take)
+        }
+        Db::Server(_) => {
+            const PAGE: usize = if cfg!(debug_assertions) { 64 } else { 2_000 };
+            let mut pages = ids.chunks(PAGE);
+            let next = server_pages(db, move || {
+                let Some(page) = pages.next() else { return Ok(None) };
+                let json = ids_json(page.iter().copied());
+                Ok(Some((db.rows(&page_sql, &[(&json).into()])?, db.rows(&pays_sql, &[(&json).into()])?)))
+            });
+            compute_each(next, as_of, rules, map, take)
+        }
+    }
 }
 
 /// Computes each loan `walk` takes as of `as_of` and hands `take` what `map` (on the worker) makes
