@@ -10,6 +10,8 @@ mod book_wide;
 mod common;
 #[path = "pg_grants/own_cases.rs"]
 mod own_cases;
+#[path = "pg_grants/supervisor_values.rs"]
+mod supervisor_values;
 
 use std::process::Command;
 

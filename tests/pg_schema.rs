@@ -138,8 +138,14 @@ fn postgresql_s_migrations_reach_sqlite_s_tables_columns_indexes_and_triggers() 
         assert_eq!(got.indexes.get(index), Some(shape), "index {index}");
     }
     assert_eq!(got.indexes.len(), want.indexes.len(), "no index SQLite lacks");
-    // The server's own: who an audit entry or a new desk user may name (step 0029's grants).
-    let server_only = [("audit_log_actor", "audit_log"), ("users_added_role", "users")];
+    // The server's own: who an audit entry or a new desk user may name (step 0029's grants), who
+    // moves a case back or sends a second dunning notice in a month (step 0034's).
+    let server_only = [
+        ("audit_log_actor", "audit_log"),
+        ("users_added_role", "users"),
+        ("loans_stage_moved", "loans"),
+        ("notices_second_dunning", "notices"),
+    ];
     let mut on_server = got.triggers.clone();
     for t in server_only {
         assert!(on_server.contains(&(t.0.to_string(), t.1.to_string())), "the server's trigger {t:?}");

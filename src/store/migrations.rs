@@ -39,6 +39,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0031_own_cases.sql"),
     include_str!("../../migrations/0032_lists_in_sqlite_order.sql"),
     include_str!("../../migrations/0033_book_wide_writes.sql"),
+    include_str!("../../migrations/0034_supervisor_values.sql"),
 ];
 
 #[cfg(test)]

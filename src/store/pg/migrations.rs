@@ -40,6 +40,7 @@ pub const STEPS: &[&str] = &[
     include_str!("../../../migrations/postgres/0031_own_cases.sql"),
     include_str!("../../../migrations/postgres/0032_lists_in_sqlite_order.sql"),
     include_str!("../../../migrations/postgres/0033_book_wide_writes.sql"),
+    include_str!("../../../migrations/postgres/0034_supervisor_values.sql"),
 ];
 
 /// The advisory lock a migration holds for its transaction ("duedesk" in ASCII).
