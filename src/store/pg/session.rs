@@ -23,6 +23,21 @@ const BOOK_WRITE_LOCK: i64 = 0x6475_6564_6573_6b57;
 /// file's load lock says the same). The server keeps 63 bytes of it, in ASCII.
 const LOAD_NAME: &str = "duedesk load: ";
 
+/// `LOAD_NAME` and what the load is, as the server keeps it: printable ASCII (another character is
+/// a `?`, as the server would make it) in 63 bytes, a longer text kept at its start (whose load)
+/// and its end (since when) around `...` instead of cut off.
+fn load_name(what: &str) -> String {
+    const ROOM: usize = 63 - LOAD_NAME.len();
+    const TAIL: usize = 20;
+    let ascii: String =
+        what.chars().map(|c| if c == ' ' || c.is_ascii_graphic() { c } else { '?' }).collect();
+    if ascii.len() <= ROOM {
+        return format!("{LOAD_NAME}{ascii}");
+    }
+    let head = ROOM - TAIL - 3;
+    format!("{LOAD_NAME}{}...{}", &ascii[..head], &ascii[ascii.len() - TAIL..])
+}
+
 /// What a bulk load holding the book's writer lock is, if one is: the rest of its session's
 /// `application_name` after `LOAD_NAME`.
 const LOAD_HOLDING: &str = "SELECT substr(a.application_name, length(CAST($2 AS TEXT)) + 1) \
@@ -146,7 +161,7 @@ impl ServerSession {
         }
         if let Writing::Load(what) = writing {
             // For the transaction only: the session's own name comes back at its end.
-            tx.execute("SELECT set_config('application_name', $1, true)", &[&format!("{LOAD_NAME}{what}")])
+            tx.execute("SELECT set_config('application_name', $1, true)", &[&load_name(what)])
                 .map_err(StoreError::from)?;
         }
         let tx = InTransaction { tx: RefCell::new(tx), plans: &self.plans };
@@ -265,5 +280,23 @@ impl Session for InTransaction<'_, '_> {
         let mut tx = self.tx.borrow_mut();
         let s = plan(self.plans, &mut *tx, sql)?;
         each_on(&mut *tx, &s, params, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_load_s_name_keeps_whose_it_is_and_since_when_in_the_server_s_63_bytes() {
+        assert_eq!(
+            load_name("an import of loans.csv by wang"),
+            "duedesk load: an import of loans.csv by wang"
+        );
+        let long = load_name("王芳's import of /srv/duedesk/imports/2026-12/还款-第一批.csv (since 18:20)");
+        assert_eq!(long, "duedesk load: ??'s import of /srv/duedes...??.csv (since 18:20)");
+        assert!(long.len() <= 63 && long.is_ascii());
+        let tabs = load_name("a\tb\u{1b}[31m");
+        assert_eq!(tabs, "duedesk load: a?b?[31m");
     }
 }
