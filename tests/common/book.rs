@@ -87,9 +87,9 @@ impl Book {
         book
     }
 
-    /// The book's desk opened again as `login` on its own connection (`Desk::reopen_as`).
-    pub fn reopen_as(self, login: &str) -> Book {
-        Book { desk: self.desk.reopen_as(login).expect("desk"), home: self.home }
+    /// The book's desk opened again as `login` on its connection (`Desk::reopen_as`).
+    pub fn reopen_as(self, login: &str) -> duedesk::app::Result<Book> {
+        Ok(Book { desk: self.desk.reopen_as(login)?, home: self.home })
     }
 
     /// Another connection to the same book: on a file the file opened again, on a server another
