@@ -112,6 +112,14 @@ impl Book {
         Desk::open(self.store(), login, as_of, now).expect("desk")
     }
 
+    /// The book's file, on the file pass of a book kept in a file.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match &self.home {
+            Home::File { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
     /// The server database the book is, on the server pass.
     pub fn server(&self) -> Option<&TestDb> {
         match &self.home {
