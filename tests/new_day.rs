@@ -91,3 +91,16 @@ fn a_desk_on_a_new_day_shows_the_standing_rows_at_once_and_the_days_rows_after_i
     let all = LoanQuery { limit: None, ..queue };
     assert_eq!(total, fresh.list_loans(&all, &mut |_| {}).expect("the queue").len() as u64);
 }
+
+#[test]
+fn the_roll_goes_on_a_second_desk_of_the_same_book_and_the_first_hears_it() {
+    let book = Book::demo(Keep::File, 300, 7);
+    let later = book.as_of + Duration::days(10);
+    let desk = book.desk_at("admin", later, book.now + Duration::days(10));
+    // What the terminal's worker does with the day's roll and the run (`tui::worker::run_beside`).
+    let mut beside = desk.beside().expect("a second desk").expect("a book on a file or a server has one");
+    assert_eq!((beside.store_label(), beside.as_of), (desk.store_label(), desk.as_of));
+    assert!(!desk.changed_elsewhere().expect("the first look only takes note"));
+    assert!(beside.roll(&mut |_, _| {}).expect("the roll beside") > 0, "rows stop holding in ten days");
+    assert!(desk.changed_elsewhere().expect("a look"), "the desk hears the roll beside it");
+}
