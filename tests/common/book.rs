@@ -128,14 +128,19 @@ impl Book {
         }
     }
 
-    /// The first column of a statement's rows as integers, read on another connection to the
-    /// book; `$1`… stand for `params`, bound as text.
-    pub fn ints(&self, sql: &str, params: &[&str]) -> Vec<i64> {
-        let rows = match &self.home {
+    /// Rows of a statement read on another connection to the book, each value as text (a number
+    /// in digits, a flag 1 or 0), `None` for NULL; `$1`… stand for `params`, bound as text.
+    pub fn text_rows(&self, sql: &str, params: &[&str]) -> Vec<Vec<Option<String>>> {
+        match &self.home {
             Home::Memory => panic!("a book in memory has no other connection: make it with Keep::File"),
             Home::File { path, .. } => super::text_rows(None, path, sql, params),
             Home::Server(db) => super::text_rows(Some(db), std::path::Path::new(""), sql, params),
-        };
+        }
+    }
+
+    /// The first column of a statement's rows as integers (`text_rows`).
+    pub fn ints(&self, sql: &str, params: &[&str]) -> Vec<i64> {
+        let rows = self.text_rows(sql, params);
         rows.iter().map(|r| r[0].as_deref().and_then(|v| v.parse().ok()).expect("an integer")).collect()
     }
 
