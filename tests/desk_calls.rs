@@ -3,20 +3,16 @@
 
 mod common;
 
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::Duration;
+use common::book::{Book, Keep};
 use common::desk::{opened, press};
 use duedesk::app::Desk;
 use duedesk::app::desk_state::DeskState;
 use duedesk::app::views::ContactView;
 use duedesk::domain::Direction;
-use duedesk::store::Store;
 
-fn demo_desk() -> Desk {
-    let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
-    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-    let mut desk = Desk::open(Store::open_in_memory().expect("store"), "admin", as_of, now).expect("desk");
-    duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
-    desk
+fn demo_desk() -> Book {
+    Book::demo(Keep::Memory, 300, 7)
 }
 
 fn keys(s: &mut DeskState, desk: &mut Desk, k: &str) {

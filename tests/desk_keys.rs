@@ -3,33 +3,22 @@
 
 mod common;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
+use common::book::{Book, Keep};
 use common::desk::{opened, press, settle, sized};
 use duedesk::app::Desk;
 use duedesk::app::desk_state::{Action, CasePane, DeskState, ListKind, Mode, Reply, Screen};
 use duedesk::domain::{PromiseStatus, Stage};
-use duedesk::store::{SortKey, Store};
+use duedesk::store::SortKey;
 
-fn open_desk(store: Store, login: &str) -> Desk {
-    let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
-    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-    Desk::open(store, login, as_of, now).expect("desk")
+fn demo_desk() -> Book {
+    Book::demo(Keep::Memory, 300, 7)
 }
 
-fn demo_desk() -> Desk {
-    let mut desk = open_desk(Store::open_in_memory().expect("store"), "admin");
-    duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
-    desk
-}
-
-/// A demo book (seed 7, 300 loans) in a store file that several desks open at once, with the
-/// admin's desk that made it; the directory goes when the first value is dropped.
-fn shared_book() -> (tempfile::TempDir, std::path::PathBuf, Desk) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = open_desk(Store::open(&path).expect("store"), "admin");
-    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
-    (dir, path, admin)
+/// A demo book (seed 7, 300 loans) that several desks open at once (`Book::desk_as`), with the
+/// admin's desk that made it.
+fn shared_book() -> Book {
+    Book::demo(Keep::File, 300, 7)
 }
 
 fn keys(state: &mut DeskState, desk: &mut Desk, k: &str) {
@@ -79,8 +68,7 @@ fn moving_through_the_queue() {
 
 #[test]
 fn rows_are_fetched_around_the_cursor_a_page_at_a_time() {
-    let mut desk = open_desk(Store::open_in_memory().expect("store"), "admin");
-    duedesk::app::demo::generate(&mut desk, 1_500, 7, &mut |_| {}).expect("demo book");
+    let mut desk = Book::demo(Keep::Memory, 1_500, 7);
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "<Tab>");
     let total = s.overdue.total.expect("count");
@@ -286,9 +274,9 @@ fn stale_replies_are_dropped() {
 
 #[test]
 fn a_collector_sees_their_own_cases_first() {
-    let (_dir, path, mut admin) = shared_book();
+    let mut admin = shared_book();
     let everyone = opened(&mut admin).due.total.expect("count");
-    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut desk = admin.desk_as("li.qiang");
     let mut s = opened(&mut desk);
     assert!(s.mine);
     let mine = s.due.total.expect("count");
@@ -300,7 +288,7 @@ fn a_collector_sees_their_own_cases_first() {
 
 #[test]
 fn an_empty_store_loads_the_demo_book_with_one_key() {
-    let mut desk = open_desk(Store::open_in_memory().expect("store"), "admin");
+    let mut desk = Book::empty(Keep::Memory);
     let mut s = opened(&mut desk);
     assert_eq!(s.loans_in_store, Some(0));
     keys(&mut s, &mut desk, "j<Enter>");
@@ -522,8 +510,8 @@ fn saving_a_plan_on_a_stale_case_is_refused_with_who_changed_it() {
 
 #[test]
 fn a_collector_plans_own_case_but_an_extension_needs_a_supervisor() {
-    let (_dir, path, _) = shared_book();
-    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let book = shared_book();
+    let mut desk = book.desk_as("li.qiang");
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "<Tab><Enter>");
     let before = detail(&s);
@@ -628,8 +616,8 @@ fn a_hold_from_the_desk_marks_the_queue_and_stops_calls_until_lifted() {
 
 #[test]
 fn manual_moves_from_the_desk_follow_the_roles() {
-    let (_dir, path, _) = shared_book();
-    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let book = shared_book();
+    let mut desk = book.desk_as("li.qiang");
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "<Tab><Enter>");
     let before = detail(&s);
@@ -648,7 +636,7 @@ fn manual_moves_from_the_desk_follow_the_roles() {
 
     // A supervisor moves it back, writes it off and reopens it; each move is in the history
     // with its reason and actor.
-    let mut desk = open_desk(Store::open(&path).expect("store"), "zhao.min");
+    let mut desk = book.desk_as("zhao.min");
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, &format!(":goto {}<Enter>", before.summary.loan_id));
     keys(&mut s, &mut desk, ":move reminder 客户已部分还款<Enter>");
@@ -739,8 +727,8 @@ fn the_run_reports_progress_before_its_report() {
 
 #[test]
 fn a_collector_previews_the_run_but_may_not_apply_it() {
-    let (_dir, path, _) = shared_book();
-    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let book = shared_book();
+    let mut desk = book.desk_as("li.qiang");
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "E");
     assert!(s.run.as_ref().and_then(|r| r.report.as_ref()).is_some_and(|r| r.dry_run));
@@ -785,8 +773,8 @@ fn marked_cases_are_reassigned_together_from_the_queue() {
 
 #[test]
 fn a_collector_may_not_reassign_from_the_desk() {
-    let (_dir, path, _) = shared_book();
-    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let book = shared_book();
+    let mut desk = book.desk_as("li.qiang");
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "<Tab>");
     let loan = selected_loan(&s, ListKind::Overdue);
@@ -802,17 +790,17 @@ fn lease_of(s: &DeskState) -> Option<duedesk::app::leases::Lease> {
 
 #[test]
 fn a_case_open_on_one_desk_is_read_only_on_another_until_released_or_taken_over() {
-    let (_dir, path, _) = shared_book();
+    let book = shared_book();
 
     // li.qiang opens an own case: the desk holds its lease.
-    let mut lq = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut lq = book.desk_as("li.qiang");
     let mut a = opened(&mut lq);
     keys(&mut a, &mut lq, "<Tab><Enter>");
     let loan = a.case.as_ref().map(|c| c.loan.clone()).expect("case");
     assert!(lease_of(&a).is_some_and(|l| l.mine && l.holder == "li.qiang"));
 
     // The supervisor's queue marks it W and says who works it.
-    let mut zm = open_desk(Store::open(&path).expect("store"), "zhao.min");
+    let mut zm = book.desk_as("zhao.min");
     let mut b = opened(&mut zm);
     keys(&mut b, &mut zm, &format!("<Tab>/{loan}<Enter>"));
     let row = b.overdue.rows.first().expect("row");
@@ -890,8 +878,8 @@ fn a_supervisor_reassigns_a_stage_and_sees_the_team_from_the_desk() {
 
 #[test]
 fn the_team_view_is_for_supervisors() {
-    let (_dir, path, _) = shared_book();
-    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let book = shared_book();
+    let mut desk = book.desk_as("li.qiang");
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "T");
     let team = s.team.clone().expect("team state");
@@ -901,9 +889,9 @@ fn the_team_view_is_for_supervisors() {
 
 #[test]
 fn a_masked_phone_is_revealed_at_the_desk_and_the_look_is_audited() {
-    let (_dir, path, mut admin) = shared_book();
+    let mut admin = shared_book();
     admin.set_setting("pii_full_phone", "supervisor").expect("setting");
-    let mut desk = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let mut desk = admin.desk_as("li.qiang");
     let mut s = opened(&mut desk);
     keys(&mut s, &mut desk, "<Tab><Enter>");
     let d = detail(&s);
@@ -915,16 +903,11 @@ fn a_masked_phone_is_revealed_at_the_desk_and_the_look_is_audited() {
     let full = admin.show(&d.summary.loan_id).expect("show").summary.phone.expect("phone");
     assert!(!full.contains('*'));
     assert!(message(&s).contains(&full), "{}", message(&s));
-    let looked: i64 = Store::open(&path)
-        .expect("store")
-        .conn()
-        .query_row(
-            "SELECT count(*) FROM audit_log WHERE actor = 'li.qiang' AND action = 'reveal' AND entity_id = ?1",
-            [&d.summary.loan_id],
-            |r| r.get(0),
-        )
-        .expect("audit");
-    assert_eq!(looked, 1);
+    let looked = admin.ints(
+        "SELECT count(*) FROM audit_log WHERE actor = 'li.qiang' AND action = 'reveal' AND entity_id = $1",
+        &[&d.summary.loan_id],
+    );
+    assert_eq!(looked, [1]);
 }
 
 #[test]
@@ -1042,8 +1025,8 @@ fn while_the_terminal_is_too_small_only_quit_resize_and_help_act() {
 
 #[test]
 fn a_desk_that_lost_its_case_to_a_take_over_from_the_command_line_stops_renewing_and_refuses_edits() {
-    let (_dir, path, _) = shared_book();
-    let mut lq = open_desk(Store::open(&path).expect("store"), "li.qiang");
+    let book = shared_book();
+    let mut lq = book.desk_as("li.qiang");
     let mut a = opened(&mut lq);
     keys(&mut a, &mut lq, "<Tab><Enter>");
     let loan = a.case.as_ref().map(|c| c.loan.clone()).expect("case");
@@ -1053,7 +1036,7 @@ fn a_desk_that_lost_its_case_to_a_take_over_from_the_command_line_stops_renewing
     let logged = contacts(&a).len();
 
     // `duedesk lease LOAN --take-over REASON`: the command line ends the lease and holds none.
-    let mut zm = open_desk(Store::open(&path).expect("store"), "zhao.min");
+    let mut zm = book.desk_as("zhao.min");
     zm.end_lease(&loan, "催收员请假").expect("take over");
     assert!(zm.lease(&loan).expect("lease").is_none());
 
@@ -1074,8 +1057,8 @@ fn a_desk_that_lost_its_case_to_a_take_over_from_the_command_line_stops_renewing
 
 #[test]
 fn a_supervisor_s_desk_that_lost_its_case_asks_no_write_off() {
-    let (_dir, path, mut admin) = shared_book();
-    let mut zm = open_desk(Store::open(&path).expect("store"), "zhao.min");
+    let mut admin = shared_book();
+    let mut zm = admin.desk_as("zhao.min");
     let mut a = opened(&mut zm);
     keys(&mut a, &mut zm, "<Tab><Enter>");
     let loan = a.case.as_ref().map(|c| c.loan.clone()).expect("case");

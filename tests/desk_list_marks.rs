@@ -4,7 +4,7 @@
 
 mod common;
 
-use chrono::{DateTime, NaiveDate};
+use common::book::{Book, Keep};
 use common::desk::{opened, press};
 use common::screen;
 use duedesk::app::Desk;
@@ -13,17 +13,12 @@ use duedesk::app::strings::Lang;
 use duedesk::app::views::{LoanQuery, SortKey};
 use duedesk::domain::LoanStatus;
 use duedesk::domain::warning::{Level, WarningLevel};
-use duedesk::store::Store;
 use duedesk::ui::{self, Look, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn demo_desk() -> Desk {
-    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-    let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
-    let mut desk = Desk::open(Store::open_in_memory().expect("store"), "admin", as_of, now).expect("desk");
-    duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
-    desk
+fn demo_desk() -> Book {
+    Book::demo(Keep::Memory, 300, 7)
 }
 
 fn snap(state: &DeskState) -> String {

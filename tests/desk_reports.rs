@@ -5,31 +5,28 @@
 mod common;
 
 use chrono::{DateTime, NaiveDate};
+use common::book::{Book, Keep};
 use common::desk::{opened, press};
 use duedesk::app::Desk;
 use duedesk::app::desk_state::{DeskState, ReportPane, Screen};
 use duedesk::app::report::By;
-use duedesk::store::Store;
 
-fn desk(login: &str) -> (tempfile::TempDir, Desk) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
+fn desk(login: &str) -> (Book, Desk) {
     let as_of = NaiveDate::from_ymd_opt(2026, 3, 20).expect("date");
     let now = DateTime::parse_from_rfc3339("2026-03-20T10:00:00+08:00").expect("now");
-    let mut admin = Desk::open(Store::open(&path).expect("store"), "admin", as_of, now).expect("desk");
-    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let book = Book::demo_at(Keep::File, 300, 7, as_of, now);
     // Its last four month-ends only, so the first is near.
     for month in [
         "2024-09", "2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04", "2025-05",
         "2025-06", "2025-07", "2025-08", "2025-09", "2025-10",
     ] {
-        let conn = rusqlite::Connection::open(&path).expect("open");
         let key = month.replace('-', "");
-        conn.execute("DELETE FROM month_ends WHERE month = ?1", [&key]).expect("forget");
-        conn.execute("DELETE FROM month_end WHERE month = ?1", [&key]).expect("forget");
+        book.exec(&format!(
+            "DELETE FROM month_ends WHERE month = {key}; DELETE FROM month_end WHERE month = {key};"
+        ));
     }
-    let desk = Desk::open(Store::open(&path).expect("store"), login, as_of, now).expect("desk");
-    (dir, desk)
+    let desk = book.desk_as(login);
+    (book, desk)
 }
 
 fn keys(state: &mut DeskState, desk: &mut Desk, k: &str) {

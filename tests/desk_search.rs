@@ -3,18 +3,13 @@
 
 mod common;
 
-use chrono::{DateTime, NaiveDate};
+use common::book::{Book, Keep};
 use common::desk::{opened, press};
 use duedesk::app::Desk;
 use duedesk::app::desk_state::{DeskState, Screen};
-use duedesk::store::Store;
 
-fn demo_desk(login: &str) -> Desk {
-    let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
-    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-    let store = Store::open_in_memory().expect("store");
-    let mut desk = Desk::open(store, "admin", as_of, now).expect("desk");
-    duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
+fn demo_desk(login: &str) -> Book {
+    let desk = Book::demo(Keep::Memory, 300, 7);
     if login == "admin" { desk } else { desk.reopen_as(login).expect("desk") }
 }
 

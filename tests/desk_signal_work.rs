@@ -5,7 +5,7 @@
 
 mod common;
 
-use chrono::{DateTime, NaiveDate};
+use common::book::{Book, Keep};
 use common::desk::{opened, press};
 use common::screen;
 use duedesk::app::Desk;
@@ -13,21 +13,12 @@ use duedesk::app::desk_state::{CasePane, DeskState, Mode, Screen};
 use duedesk::app::strings::Lang;
 use duedesk::app::warnings::SignalQuery;
 use duedesk::domain::warning::{Category, Level, MeasureKind, SignalState};
-use duedesk::store::Store;
 use duedesk::ui::{self, Look, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn at() -> (DateTime<chrono::FixedOffset>, NaiveDate) {
-    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-    (now, NaiveDate::from_ymd_opt(2026, 3, 1).expect("date"))
-}
-
-fn demo_desk() -> Desk {
-    let (now, as_of) = at();
-    let mut desk = Desk::open(Store::open_in_memory().expect("store"), "admin", as_of, now).expect("desk");
-    duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
-    desk
+fn demo_desk() -> Book {
+    Book::demo(Keep::Memory, 300, 7)
 }
 
 fn snap(state: &DeskState) -> String {
@@ -124,13 +115,9 @@ fn the_signal_keys_need_a_signal_under_the_cursor() {
 
 #[test]
 fn the_watchlist_from_the_case_and_who_may_take_a_customer_off() {
-    let (now, as_of) = at();
-    let dir = tempfile::tempdir().expect("dir");
-    let path = dir.path().join("book.db");
-    let mut admin = Desk::open(Store::open(&path).expect("store"), "admin", as_of, now).expect("desk");
-    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let mut admin = Book::demo(Keep::File, 300, 7);
     // A collector's own case: `w` opens :watch, and once watched, :unwatch — a supervisor's.
-    let mut desk = Desk::open(Store::open(&path).expect("store"), "li.qiang", as_of, now).expect("desk");
+    let mut desk = admin.desk_as("li.qiang");
     let (mut state, loan) = quiet_case(&mut desk);
     press(&mut state, &mut desk, "w").expect("keys");
     assert_eq!(state.input.as_str(), "watch ");

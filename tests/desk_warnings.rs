@@ -6,25 +6,19 @@ mod common;
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, NaiveDate};
+use common::book::{Book, Keep};
 use common::desk::{opened, press};
 use common::screen;
-use duedesk::app::Desk;
 use duedesk::app::desk_state::{DeskState, Screen};
 use duedesk::app::strings::Lang;
 use duedesk::app::warnings::SignalQuery;
 use duedesk::domain::warning::Level;
-use duedesk::store::Store;
 use duedesk::ui::{self, Look, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn demo_desk() -> Desk {
-    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-    let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
-    let mut desk = Desk::open(Store::open_in_memory().expect("store"), "admin", as_of, now).expect("desk");
-    duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
-    desk
+fn demo_desk() -> Book {
+    Book::demo(Keep::Memory, 300, 7)
 }
 
 fn snap(state: &DeskState) -> String {
@@ -102,14 +96,9 @@ fn the_level_and_the_watchlist_filter_the_list() {
 
 #[test]
 fn a_collector_sees_their_own_cases_warnings_and_m_shows_everyones() {
-    let dir = tempfile::tempdir().expect("dir");
-    let path = dir.path().join("book.db");
-    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-    let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
-    let mut admin = Desk::open(Store::open(&path).expect("store"), "admin", as_of, now).expect("desk");
-    duedesk::app::demo::generate(&mut admin, 300, 7, &mut |_| {}).expect("demo book");
+    let admin = Book::demo(Keep::File, 300, 7);
     let everyone = admin.signals(&SignalQuery::default()).expect("signals").len() as u64;
-    let mut desk = Desk::open(Store::open(&path).expect("store"), "li.qiang", as_of, now).expect("desk");
+    let mut desk = admin.desk_as("li.qiang");
     let mut state = opened(&mut desk);
     press(&mut state, &mut desk, "A").expect("keys");
     let list = state.warnings.as_ref().expect("list");

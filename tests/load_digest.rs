@@ -9,20 +9,15 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate};
-use duedesk::app::{AppError, Desk, demo, import};
-use duedesk::store::Store;
+use chrono::NaiveDate;
+use duedesk::app::{AppError, demo, import};
 use rusqlite::Connection;
 use rusqlite::types::{Value, ValueRef};
 use sha2::{Digest, Sha256};
 
-const NOW: &str = "2026-03-01T10:00:00+08:00";
+mod common;
 
-fn desk_at(db: &Path) -> Desk {
-    let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
-    let now = DateTime::parse_from_rfc3339(NOW).expect("now");
-    Desk::open(Store::open(db).expect("store"), "admin", as_of, now).expect("desk")
-}
+use common::book::{Book, Keep};
 
 /// The book's tables, each as its data columns (natural keys for foreign ones), every column also
 /// the sort order.
@@ -150,12 +145,13 @@ fn feed(hash: &mut Sha256, value: ValueRef<'_>) {
 /// it kept dates instead of DPD (migration 0019): loan id, date, status, stage, owner, DPD,
 /// bucket, class, the six amounts, next due, due soon, last contact, next action, promise. The
 /// figures derived for the date are the figures once stored, so the digest has not moved.
-fn snapshot_digest(db: &Path) -> (u64, String) {
-    let desk = desk_at(db);
+fn snapshot_digest(book: &Book) -> (u64, String) {
+    let desk = book.desk_as("admin");
     let at = duedesk::store::StateAt::shared(desk.as_of, desk.rules);
-    let conn = Connection::open(db).expect("open the store");
-    let mut rows = duedesk::store::list_loans(&conn, at, &Default::default(), Default::default(), None, 0)
-        .expect("the snapshot");
+    let store = book.store();
+    let mut rows =
+        duedesk::store::list_loans(store.db(), at, &Default::default(), Default::default(), None, 0)
+            .expect("the snapshot");
     rows.sort_by(|a, b| a.loan_ref.cmp(&b.loan_ref));
     let text = |s: &str| Value::Text(s.to_string());
     let opt = |s: Option<String>| s.map_or(Value::Null, Value::Text);
@@ -196,23 +192,17 @@ fn snapshot_digest(db: &Path) -> (u64, String) {
 }
 
 /// `table rows sha256` for each table, one a line.
-fn digests(db: &Path) -> String {
-    let conn = Connection::open(db).expect("open the store");
+fn digests(book: &Book) -> String {
     let mut out = String::new();
     for (table, select) in TABLES {
         if *table == "settings" {
-            let (n, hex) = snapshot_digest(db);
+            let (n, hex) = snapshot_digest(book);
             writeln!(out, "loan_state {n} {hex}").expect("line");
         }
-        let width = conn.prepare(select).expect(table).column_count();
-        let order: Vec<String> = (1..=width).map(|i| i.to_string()).collect();
-        let sql = format!("{select} ORDER BY {}", order.join(", "));
-        let mut stmt = conn.prepare(&sql).expect(table);
-        let mut rows = stmt.query([]).expect(table);
         let (mut hash, mut n) = (Sha256::new(), 0u64);
-        while let Some(row) = rows.next().expect(table) {
-            for i in 0..width {
-                feed(&mut hash, row.get_ref(i).expect("value"));
+        for row in table_rows(book, table, select) {
+            for value in &row {
+                feed(&mut hash, ValueRef::from(value));
             }
             n += 1;
         }
@@ -222,15 +212,58 @@ fn digests(db: &Path) -> String {
     out
 }
 
+/// A table's rows ordered by every column, each value as SQLite types it.
+fn table_rows(book: &Book, table: &str, select: &str) -> Vec<Vec<Value>> {
+    let Some(path) = book.path() else { return table_rows_on_server(book, table, select) };
+    let conn = Connection::open(path).expect("open the store");
+    let width = conn.prepare(select).expect(table).column_count();
+    let order: Vec<String> = (1..=width).map(|i| i.to_string()).collect();
+    let sql = format!("{select} ORDER BY {}", order.join(", "));
+    let mut stmt = conn.prepare(&sql).expect(table);
+    let mut rows = stmt.query([]).expect(table);
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().expect(table) {
+        out.push((0..width).map(|i| row.get::<_, Value>(i).expect("value")).collect());
+    }
+    out
+}
+
+/// `table_rows` on the server, in SQLite's order (a NULL first) and SQLite's types: a number an
+/// integer, a flag an integer 0 or 1, text as text, so the digests are the file's.
+fn table_rows_on_server(book: &Book, table: &str, select: &str) -> Vec<Vec<Value>> {
+    use postgres::types::Type;
+    let mut client = book.server().expect("a book on a file or a server").client();
+    let width = client.prepare(select).expect(table).columns().len();
+    let order: Vec<String> = (1..=width).map(|i| format!("{i} NULLS FIRST")).collect();
+    let sql = format!("{select} ORDER BY {}", order.join(", "));
+    let rows = client.query(&sql, &[]).expect(table);
+    let value = |row: &postgres::Row, i: usize| -> Option<Value> {
+        let t = row.columns()[i].type_();
+        Some(if *t == Type::INT8 {
+            Value::Integer(row.get::<_, Option<i64>>(i)?)
+        } else if *t == Type::INT4 {
+            Value::Integer(row.get::<_, Option<i32>>(i)?.into())
+        } else if *t == Type::INT2 {
+            Value::Integer(row.get::<_, Option<i16>>(i)?.into())
+        } else if *t == Type::BOOL {
+            Value::Integer(row.get::<_, Option<bool>>(i)?.into())
+        } else if *t == Type::FLOAT8 {
+            Value::Real(row.get::<_, Option<f64>>(i)?)
+        } else if *t == Type::TEXT || *t == Type::VARCHAR {
+            Value::Text(row.get::<_, Option<String>>(i)?)
+        } else {
+            panic!("{table}: column {} is {t}, not a type the digest reads", row.columns()[i].name())
+        })
+    };
+    rows.iter().map(|r| (0..width).map(|i| value(r, i).unwrap_or(Value::Null)).collect()).collect()
+}
+
 #[test]
 fn the_demo_book_of_a_seed_is_the_same_book() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("demo.db");
-    let mut desk = desk_at(&db);
-    let report = demo::generate(&mut desk, 1_000, 42, &mut |_| {}).expect("demo");
-    drop(desk);
+    let mut book = Book::empty(Keep::File);
+    let report = demo::generate(&mut book, 1_000, 42, &mut |_| {}).expect("demo");
     assert_eq!(report.loans, 1_000);
-    assert_eq!(digests(&db), DEMO_1000_SEED_42);
+    assert_eq!(digests(&book), DEMO_1000_SEED_42);
 }
 
 /// A loans file of `n` rows from `first`: every product, customers of one to three loans, owners
@@ -316,8 +349,7 @@ fn refused(result: Result<import::ImportReport, AppError>, path: &Path) -> Vec<S
 #[test]
 fn a_sample_import_writes_the_same_book() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("import.db");
-    let mut desk = desk_at(&db);
+    let mut desk = Book::empty(Keep::File);
     // Into the empty book (indexes built at the end), then beside it, then payments.
     let first = write(dir.path(), "first.csv", &loans_csv(1, 2_000));
     let report = import::import_loans(&mut desk, &first, &mut |_| {}).expect("first loans");
@@ -365,8 +397,7 @@ fn a_sample_import_writes_the_same_book() {
             "FILE:5: reference: loan 'L000003' already has a payment with reference 'R3-0' (53.00 on 2026-01-04)",
         ]
     );
-    drop(desk);
-    assert_eq!(digests(&db), SAMPLE_IMPORT);
+    assert_eq!(digests(&desk), SAMPLE_IMPORT);
 }
 
 /// The demo book of 1,000 loans, seed 42, as of 2026-03-01. Issue #18 added the post-loan

@@ -5,12 +5,12 @@
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDate};
-use common::desk::{press, settle, sized};
+use common::book::{Book, Keep};
+use common::desk::{info, press, settle, sized};
 use common::screen;
-use duedesk::app::Desk;
-use duedesk::app::desk_state::{Action, DeskInfo, DeskState, ListKind, Query, Reply, serve};
+use duedesk::app::desk_state::{Action, DeskState, ListKind, Query, Reply, serve};
 use duedesk::app::views::LoanQuery;
-use duedesk::store::{self, SnapshotFor, Store};
+use duedesk::store::{self, SnapshotFor};
 use duedesk::ui::{self, Look, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -32,24 +32,19 @@ fn queue_ids(state: &DeskState) -> Vec<String> {
 
 #[test]
 fn a_desk_on_a_new_day_shows_the_standing_rows_at_once_and_the_days_rows_after_its_roll() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
     let first = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
     let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-    let mut desk = Desk::open(Store::open(&path).expect("store"), "admin", first, now).expect("desk");
-    duedesk::app::demo::generate(&mut desk, 600, 7, &mut |_| {}).expect("demo book");
-    drop(desk);
+    let book = Book::demo_at(Keep::File, 600, 7, first, now);
 
     // Ten days later, on the terminal desk: the roll goes beside the lists.
     let later = first + Duration::days(10);
-    let mut desk = Desk::open(Store::open(&path).expect("store"), "admin", later, now + Duration::days(10))
-        .expect("desk");
+    let mut desk = book.desk_at("admin", later, now + Duration::days(10));
     desk.roll_elsewhere = true;
-    let beside = Store::open(&path).expect("the store beside");
-    let stale = store::stale_count(beside.conn(), later).expect("stale");
+    let beside = book.store();
+    let stale = store::stale_count(beside.db(), later).expect("stale");
     assert!(stale > 100, "rows stop holding in ten days: {stale}");
 
-    let mut state = DeskState::new(DeskInfo::of(&desk));
+    let mut state = DeskState::new(info(&desk));
     sized(&mut state, &mut desk, 100, 24);
     let info = state.start();
     let reply = serve(&mut desk, &info[0]);
@@ -62,7 +57,7 @@ fn a_desk_on_a_new_day_shows_the_standing_rows_at_once_and_the_days_rows_after_i
     // The first frame: the rows as they stand, nothing rolled yet, and the note.
     settle(&mut state, &mut desk, lists);
     press(&mut state, &mut desk, "<Tab>").expect("to the queue");
-    assert_eq!(store::stale_count(beside.conn(), later).expect("stale"), stale, "the lists did not roll");
+    assert_eq!(store::stale_count(beside.db(), later).expect("stale"), stale, "the lists did not roll");
     let standing = queue_ids(&state);
     assert!(!standing.is_empty(), "the queue shows loans before the roll");
     let standing_total = state.list(ListKind::Overdue).total.expect("a count");
@@ -70,12 +65,11 @@ fn a_desk_on_a_new_day_shows_the_standing_rows_at_once_and_the_days_rows_after_i
 
     // The roll, then the lists again: the day's rows, as a desk asking after the roll reads them.
     settle(&mut state, &mut desk, roll);
-    assert_eq!(store::snapshot_for(beside.conn(), later).expect("state"), SnapshotFor::Holds);
+    assert_eq!(store::snapshot_for(beside.db(), later).expect("state"), SnapshotFor::Holds);
     assert!(state.rolling.is_none());
     assert!(draw(&state).contains("the book is as of 2026-03-11"), "{}", draw(&state));
     let rolled = queue_ids(&state);
-    let mut fresh = Desk::open(Store::open(&path).expect("store"), "admin", later, now + Duration::days(10))
-        .expect("another desk");
+    let mut fresh = book.desk_at("admin", later, now + Duration::days(10));
     // The queue's question (`desk_state::lists::query`): today's promises first, then by DPD.
     let queue = LoanQuery {
         promises_first: true,
@@ -96,4 +90,17 @@ fn a_desk_on_a_new_day_shows_the_standing_rows_at_once_and_the_days_rows_after_i
     assert!(total > standing_total, "{total} > {standing_total}");
     let all = LoanQuery { limit: None, ..queue };
     assert_eq!(total, fresh.list_loans(&all, &mut |_| {}).expect("the queue").len() as u64);
+}
+
+#[test]
+fn the_roll_goes_on_a_second_desk_of_the_same_book_and_the_first_hears_it() {
+    let book = Book::demo(Keep::File, 300, 7);
+    let later = book.as_of + Duration::days(10);
+    let desk = book.desk_at("admin", later, book.now + Duration::days(10));
+    // What the terminal's worker does with the day's roll and the run (`tui::worker::run_beside`).
+    let mut beside = desk.beside().expect("a second desk").expect("a book on a file or a server has one");
+    assert_eq!((beside.store_label(), beside.as_of), (desk.store_label(), desk.as_of));
+    assert!(!desk.changed_elsewhere().expect("the first look only takes note"));
+    assert!(beside.roll(&mut |_, _| {}).expect("the roll beside") > 0, "rows stop holding in ten days");
+    assert!(desk.changed_elsewhere().expect("a look"), "the desk hears the roll beside it");
 }

@@ -7,17 +7,17 @@ use chrono::{DateTime, NaiveDate};
 use duedesk::app::Desk;
 use duedesk::app::report::{By, ReportSpan};
 use duedesk::domain::report::Month;
-use duedesk::store::Store;
+
+mod common;
+
+use common::book::{Book, Keep};
 use serde_json::{Value, json};
 
-fn open(path: &std::path::Path) -> Desk {
+/// The demo book of 400 loans as of 2026-03-20, kept in a file on the file pass.
+fn demo() -> Book {
     let as_of = NaiveDate::from_ymd_opt(2026, 3, 20).expect("date");
     let now = DateTime::parse_from_rfc3339("2026-03-20T10:00:00+08:00").expect("now");
-    Desk::open(Store::open(path).expect("store"), "admin", as_of, now).expect("desk")
-}
-
-fn sql(path: &std::path::Path, statements: &str) {
-    rusqlite::Connection::open(path).expect("open").execute_batch(statements).expect("sql");
+    Book::demo_at(Keep::File, 400, 7, as_of, now)
 }
 
 /// Every report over the demo's month-ends: each pair a month apart (those further apart are read
@@ -51,29 +51,23 @@ fn as_list(v: &Value) -> Vec<Value> {
 
 #[test]
 fn every_report_from_aggregates_equals_the_report_from_rows() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    {
-        let mut desk = open(&path);
-        duedesk::app::demo::generate(&mut desk, 400, 7, &mut |_| {}).expect("demo book");
-    }
-    let copy = dir.path().join("copy.db");
-    std::fs::copy(&path, &copy).expect("copy");
+    // The same demo book twice (it is the same book for a seed: `load_digest.rs`).
+    let (book, copy) = (demo(), demo());
 
     // From the rows: the aggregates marked unwritten under a desk already open.
-    let rows_desk = open(&copy);
-    sql(&copy, "UPDATE month_ends SET aggregated = 0");
+    let rows_desk = copy.desk_as("admin");
+    copy.exec("UPDATE month_ends SET aggregated = 0");
     let from_rows = every_report(&rows_desk);
     drop(rows_desk);
 
     // As each capture wrote them.
-    sql(&path, "DELETE FROM month_end");
-    let from_capture = every_report(&open(&path));
+    book.exec("DELETE FROM month_end");
+    let from_capture = every_report(&book.desk_as("admin"));
 
     // Rebuilt from the rows when the store is opened.
-    sql(&copy, "DELETE FROM month_agg_npl; DELETE FROM month_agg_cohort; DELETE FROM month_agg_flow");
-    let rebuilt = open(&copy);
-    sql(&copy, "DELETE FROM month_end");
+    copy.exec("DELETE FROM month_agg_npl; DELETE FROM month_agg_cohort; DELETE FROM month_agg_flow");
+    let rebuilt = copy.desk_as("admin");
+    copy.exec("DELETE FROM month_end");
     let from_rebuilt = every_report(&rebuilt);
 
     // Figures with something in them: flows, NPL points and cohorts.

@@ -8,8 +8,12 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use duedesk::app::Desk;
 use duedesk::app::views::{LoanQuery, LoanSummary};
 use duedesk::domain::{LoanStatus, LoanTerms, Money, Product, Rate};
-use duedesk::store::{self, LoanFilter, NewLoan, SortKey, StateAt, Store};
+use duedesk::store::{self, LoanFilter, NewLoan, SortKey, StateAt};
 use proptest::prelude::*;
+
+mod common;
+
+use common::book::Keep;
 
 const A: &str = "2026-03-01";
 
@@ -56,19 +60,15 @@ fn spec() -> impl Strategy<Value = Spec> {
         })
 }
 
-/// A store holding these loans, their snapshot computed as of `A`, and the desk's own.
+/// A store holding these loans, their snapshot computed as of `A`, and the desk's own (`b.desk`).
 struct Book {
-    _dir: tempfile::TempDir,
-    path: std::path::PathBuf,
-    desk: Desk,
+    desk: common::book::Book,
 }
 
 fn book(specs: &[Spec]) -> Book {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
     let a = day(A);
-    let mut desk = Desk::open(Store::open(&path).expect("store"), "admin", a, clock(a)).expect("desk");
-    let mut store = Store::open(&path).expect("store beside");
+    let mut desk = common::book::Book::empty_at(Keep::File, "admin", a, clock(a));
+    let mut store = desk.store();
     let at = clock(a).to_rfc3339();
     store
         .write(|tx| -> store::Result<()> {
@@ -117,7 +117,7 @@ fn book(specs: &[Spec]) -> Book {
         .expect("the book");
     drop(store);
     desk.refresh(&mut |_| {}).expect("the snapshot as of A");
-    Book { _dir: dir, path, desk }
+    Book { desk }
 }
 
 /// The figures a list row and `show` both give, side by side.
@@ -162,7 +162,8 @@ fn refs(n: usize) -> Vec<String> {
 
 /// The shared snapshot's rows as stored, every column but the date a row was found on (a row a
 /// roll finds unchanged keeps its own).
-fn stored(path: &std::path::Path) -> Vec<String> {
+fn stored(book: &Book) -> Vec<String> {
+    let Some(path) = book.desk.path() else { return stored_on_server(book) };
     let conn = rusqlite::Connection::open(path).expect("open");
     let mut stmt = conn.prepare("SELECT * FROM loan_state ORDER BY loan_id").expect("prepare");
     let names: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
@@ -180,6 +181,25 @@ fn stored(path: &std::path::Path) -> Vec<String> {
     .expect("rows")
 }
 
+/// `stored` on the server: each value as text (`common::pg::row_texts`), by the same names.
+fn stored_on_server(book: &Book) -> Vec<String> {
+    let server = book.desk.server().expect("a book on a file or a server");
+    let rows = server.client().query("SELECT * FROM loan_state ORDER BY loan_id", &[]).expect("rows");
+    rows.iter()
+        .map(|r| {
+            let values = common::pg::row_texts(r);
+            let line: Vec<String> = r
+                .columns()
+                .iter()
+                .zip(values)
+                .filter(|(c, _)| c.name() != "rolled_on")
+                .map(|(c, v)| format!("{}={v:?}", c.name()))
+                .collect();
+            line.join(" ")
+        })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
@@ -192,15 +212,15 @@ proptest! {
         let mut b = book(&specs);
         let refs = refs(specs.len());
         let a = day(A);
-        let beside = Store::open(&b.path).expect("store");
+        let beside = b.desk.store();
         for d in 0..=60 {
             let on = a + Duration::days(d);
             b.desk.as_of = on;
             let want = recomputed(&b.desk, &refs);
             // Without a roll: the rows that hold on the day.
-            let stale: Vec<i64> = store::stale_loans(beside.conn(), on).expect("stale");
+            let stale: Vec<i64> = store::stale_loans(beside.db(), on).expect("stale");
             let at = StateAt::shared(on, b.desk.rules);
-            let rows = store::list_loans(beside.conn(), at, &LoanFilter::default(), SortKey::Dpd, None, 0).expect("rows");
+            let rows = store::list_loans(beside.db(), at, &LoanFilter::default(), SortKey::Dpd, None, 0).expect("rows");
             for r in rows.iter().filter(|r| !stale.contains(&r.loan_id.0)) {
                 let summary = LoanSummary::from(r.clone());
                 let full = &want[refs.iter().position(|x| *x == summary.loan_id).expect("a loan")];
@@ -210,8 +230,8 @@ proptest! {
             // roll is on it, one not open yet is not (the active loans' list on its own index).
             for status in [None, Some(LoanStatus::Active)] {
                 let filter = LoanFilter { due_soon: true, status, ..LoanFilter::default() };
-                let listed = store::list_loans(beside.conn(), at, &filter, SortKey::DueSoon, None, 0).expect("soon");
-                let count = store::count_loans(beside.conn(), at, &filter).expect("count");
+                let listed = store::list_loans(beside.db(), at, &filter, SortKey::DueSoon, None, 0).expect("soon");
+                let count = store::count_loans(beside.db(), at, &filter).expect("count");
                 prop_assert_eq!(count, listed.len() as u64);
                 let mut soon: Vec<String> = listed
                     .iter()
@@ -258,10 +278,10 @@ proptest! {
         let mut once = book(&specs);
         (once.desk.as_of, once.desk.now) = (end, clock(end));
         once.desk.roll(&mut |_, _| {}).expect("the roll");
-        prop_assert_eq!(stored(&daily.path), stored(&once.path));
+        prop_assert_eq!(stored(&daily), stored(&once));
         let mut whole = book(&specs);
         (whole.desk.as_of, whole.desk.now) = (end, clock(end));
         whole.desk.refresh(&mut |_| {}).expect("a whole-book refresh");
-        prop_assert_eq!(stored(&whole.path), stored(&once.path));
+        prop_assert_eq!(stored(&whole), stored(&once));
     }
 }

@@ -5,23 +5,20 @@
 mod common;
 
 use chrono::{DateTime, NaiveDate};
+use common::book::{Book, Keep};
 use common::screen;
-use duedesk::app::Desk;
 use duedesk::app::desk_state::{ReportPane, ReportsState};
 use duedesk::app::report::{By, ReportsView};
 use duedesk::app::strings::Lang;
-use duedesk::store::Store;
 use duedesk::ui::{Look, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn desk() -> Desk {
+fn desk() -> Book {
     let as_of = NaiveDate::from_ymd_opt(2026, 3, 20).expect("date");
     let now = DateTime::parse_from_rfc3339("2026-03-20T10:00:00+08:00").expect("now");
-    let mut desk = Desk::open(Store::open_in_memory().expect("store"), "admin", as_of, now).expect("desk");
     // The demo book remembers its last eighteen month-ends.
-    duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
-    desk
+    Book::demo_at(Keep::Memory, 300, 7, as_of, now)
 }
 
 fn state(view: ReportsView, pane: ReportPane, table: bool) -> ReportsState {

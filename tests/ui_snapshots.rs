@@ -3,7 +3,8 @@
 
 mod common;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
+use common::book::{Book, Keep};
 use common::desk::{opened, press};
 use common::screen;
 use duedesk::app::Desk;
@@ -11,7 +12,6 @@ use duedesk::app::desk_state::command::COMMANDS;
 use duedesk::app::desk_state::{DeskState, Mode};
 use duedesk::app::keymap::Cmd;
 use duedesk::app::strings::Lang;
-use duedesk::store::Store;
 use duedesk::ui::help::wrap;
 use duedesk::ui::{self, Borders, Look, Theme};
 use ratatui::Terminal;
@@ -19,19 +19,12 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
-fn as_of() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 1).expect("date")
+fn empty_desk() -> Book {
+    Book::empty(Keep::Memory)
 }
 
-fn empty_desk() -> Desk {
-    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-    Desk::open(Store::open_in_memory().expect("store"), "admin", as_of(), now).expect("desk")
-}
-
-fn demo_desk() -> Desk {
-    let mut desk = empty_desk();
-    duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
-    desk
+fn demo_desk() -> Book {
+    Book::demo(Keep::Memory, 300, 7)
 }
 
 fn render(state: &DeskState, w: u16, h: u16) -> Buffer {

@@ -4,11 +4,10 @@
 mod common;
 
 use chrono::{DateTime, NaiveDate};
+use common::book::{Book, Keep};
 use common::screen;
-use duedesk::app::Desk;
 use duedesk::app::strings::Lang;
 use duedesk::app::team::TeamReport;
-use duedesk::store::Store;
 use duedesk::ui::team::draw_team;
 use duedesk::ui::{Look, Theme};
 use ratatui::Terminal;
@@ -18,8 +17,7 @@ use ratatui::buffer::Buffer;
 fn report() -> TeamReport {
     let as_of = NaiveDate::from_ymd_opt(2026, 3, 20).expect("date");
     let now = DateTime::parse_from_rfc3339("2026-03-20T10:00:00+08:00").expect("now");
-    let mut desk = Desk::open(Store::open_in_memory().expect("store"), "admin", as_of, now).expect("desk");
-    duedesk::app::demo::generate(&mut desk, 300, 7, &mut |_| {}).expect("demo book");
+    let mut desk = Book::demo_at(Keep::Memory, 300, 7, as_of, now);
     desk.team(None).expect("team")
 }
 

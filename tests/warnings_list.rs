@@ -3,10 +3,13 @@
 //! signal sorted and filtered here: the indexes the list walks (migration 0025) change no answer.
 
 use chrono::{DateTime, NaiveDate};
-use duedesk::app::Desk;
 use duedesk::domain::policy::Policy;
 use duedesk::domain::warning::{Level, SignalCode};
-use duedesk::store::{self, SignalFilter, Store, UserId};
+use duedesk::store::{self, SignalFilter, UserId};
+
+mod common;
+
+use common::book::{Book, Keep};
 
 /// One signal as the brute-force reading has it.
 struct Sig {
@@ -20,55 +23,51 @@ struct Sig {
     watched: bool,
 }
 
-fn demo_with_closed_signals(dir: &std::path::Path) -> Store {
-    let path = dir.join("book.db");
-    let now = DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").expect("now");
-    let mut d = Desk::open(Store::open(&path).expect("store"), "admin", now.date_naive(), now).expect("desk");
-    duedesk::app::demo::generate(&mut d, 600, 7, &mut |_| {}).expect("demo");
-    // A month on, the run closes some and opens others.
+/// The demo book, and a month on the run's: it closes some signals and opens others.
+fn demo_with_closed_signals() -> Book {
+    let book = Book::demo(Keep::File, 600, 7);
     let later = DateTime::parse_from_rfc3339("2026-04-02T10:00:00+08:00").expect("later");
-    let mut d =
-        Desk::open(Store::open(&path).expect("store"), "admin", later.date_naive(), later).expect("desk");
+    let mut d = book.desk_at("admin", later.date_naive(), later);
     d.escalate(&Policy::default(), false, &mut |_, _| {}).expect("run");
-    Store::open(&path).expect("store")
+    book
 }
 
-fn every_signal(conn: &rusqlite::Connection) -> Vec<Sig> {
-    conn.prepare(
+fn every_signal(book: &Book) -> Vec<Sig> {
+    let rows = book.text_rows(
         "SELECT g.id, g.level, g.code, g.raised_on, g.closed_on IS NULL, c.assignee_id, \
          EXISTS (SELECT 1 FROM watchlist w WHERE w.customer_id = g.customer_id AND w.left_on IS NULL) \
          FROM signals g JOIN customers c ON c.id = g.customer_id",
-    )
-    .expect("all")
-    .query_map([], |r| {
-        let level: String = r.get(1)?;
-        let rank = match level.as_str() {
-            "red" => 0,
-            "orange" => 1,
-            _ => 2,
-        };
-        Ok(Sig {
-            id: r.get(0)?,
-            rank,
-            level,
-            code: r.get(2)?,
-            raised_on: r.get(3)?,
-            open: r.get(4)?,
-            owner: r.get(5)?,
-            watched: r.get(6)?,
+        &[],
+    );
+    let int = |v: &Option<String>| v.as_deref().map(|v| v.parse::<i64>().expect("an integer"));
+    rows.iter()
+        .map(|r| {
+            let level = r[1].clone().expect("level");
+            let rank = match level.as_str() {
+                "red" => 0,
+                "orange" => 1,
+                _ => 2,
+            };
+            Sig {
+                id: int(&r[0]).expect("id"),
+                rank,
+                level,
+                code: r[2].clone().expect("code"),
+                raised_on: r[3].clone().expect("raised_on"),
+                open: int(&r[4]) == Some(1),
+                owner: int(&r[5]),
+                watched: int(&r[6]) == Some(1),
+            }
         })
-    })
-    .expect("rows")
-    .map(|r| r.expect("row"))
-    .collect()
+        .collect()
 }
 
 #[test]
 fn every_question_of_the_list_gets_the_brute_force_answer_page_and_count() {
-    let dir = tempfile::tempdir().expect("dir");
-    let store = demo_with_closed_signals(dir.path());
-    let conn = store.conn();
-    let all_signals = every_signal(conn);
+    let book = demo_with_closed_signals();
+    let store = book.store();
+    let conn = store.db();
+    let all_signals = every_signal(&book);
     assert!(all_signals.iter().any(|s| !s.open) && all_signals.iter().filter(|s| s.open).count() > 50);
     let owner = all_signals.iter().find_map(|s| s.owner).expect("an owned customer");
     let code: SignalCode = all_signals[0].code.parse().expect("code");

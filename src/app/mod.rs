@@ -308,14 +308,11 @@ impl Desk {
         Ok(desk)
     }
 
-    /// A second desk on its own connection to the same store, for long work (the escalation run)
-    /// beside this one's; `None` for a store in memory, which has no second connection.
+    /// A second desk on its own connection to the same store (`Store::again`: the file, or a
+    /// session of the same role on the server), for long work (the escalation run, the day's
+    /// roll) beside this one's; `None` for a store in memory, which has no second connection.
     pub fn beside(&self) -> Result<Option<Desk>> {
-        let label = self.store.label();
-        if label == ":memory:" {
-            return Ok(None);
-        }
-        let store = Store::open_existing(std::path::Path::new(label))?;
+        let Some(store) = self.store.again()? else { return Ok(None) };
         let mut desk = Desk {
             store,
             as_of: self.as_of,

@@ -196,6 +196,8 @@ pub struct Store {
     label: String,
     /// The store's file (none in memory): a bulk load's lock lives beside it.
     path: Option<PathBuf>,
+    /// The server's address the store was opened at (none on a file): a second session opens it.
+    address: Option<String>,
     /// Told what a write waits for when a bulk load holds the store.
     wait_note: Option<fn(&str)>,
     /// The date the scratch snapshot was computed for, and the store's state then

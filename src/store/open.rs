@@ -73,7 +73,22 @@ impl Store {
             super::pg::migrate(&mut client, &label)?;
         }
         let session = super::pg::ServerSession::new(client)?;
-        Self::with(Backend::Server(Box::new(session)), label, None)
+        let mut store = Self::with(Backend::Server(Box::new(session)), label, None)?;
+        store.address = Some(address.to_string());
+        Ok(store)
+    }
+
+    /// The same store on a connection of its own, for work beside this one's on another thread:
+    /// its file opened again, or on a server another session of the same role at the same
+    /// address; `None` for a store in memory, which has no second connection.
+    pub fn again(&self) -> Result<Option<Store>> {
+        match (&self.backend, &self.path, &self.address) {
+            (Backend::File(_), Some(path), _) => Ok(Some(Self::open_existing(path)?)),
+            (Backend::Server(session), _, Some(address)) => {
+                Ok(Some(Self::open_server(address, session.role())?))
+            }
+            _ => Ok(None),
+        }
     }
 
     fn with(backend: Backend, label: String, path: Option<&Path>) -> Result<Self> {
@@ -81,6 +96,7 @@ impl Store {
             backend,
             label,
             path: path.map(Path::to_path_buf),
+            address: None,
             wait_note: None,
             scratch: std::cell::Cell::new(None),
             seen_version: std::cell::Cell::new(None),

@@ -2,6 +2,7 @@
 //! desk's state without a terminal.
 #![allow(dead_code)] // Each test file uses a different part of this helper.
 
+pub mod book;
 pub mod desk;
 pub mod gate;
 pub mod pg;
@@ -130,46 +131,12 @@ impl TestDesk {
     /// Rows of a statement on the store's backend, each value as text (a number in digits),
     /// `None` for NULL; `$1`… stand for `params`, bound as text.
     pub fn text_rows(&self, sql: &str, params: &[&str]) -> Vec<Vec<Option<String>>> {
-        match &self.server {
-            Some(server) => {
-                let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
-                    params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect();
-                server.client().query(sql, &params).expect("rows").iter().map(pg::row_texts).collect()
-            }
-            None => {
-                use rusqlite::types::ValueRef;
-                let conn = rusqlite::Connection::open(&self.db).expect("open");
-                let mut stmt = conn.prepare(&sql.replace('$', "?")).expect("sql");
-                let width = stmt.column_count();
-                stmt.query_map(rusqlite::params_from_iter(params), |r| {
-                    (0..width)
-                        .map(|i| {
-                            Ok(match r.get_ref(i)? {
-                                ValueRef::Null => None,
-                                ValueRef::Integer(n) => Some(n.to_string()),
-                                ValueRef::Real(x) => Some(x.to_string()),
-                                ValueRef::Text(t) | ValueRef::Blob(t) => {
-                                    Some(String::from_utf8_lossy(t).into_owned())
-                                }
-                            })
-                        })
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                })
-                .expect("query")
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .expect("rows")
-            }
-        }
+        text_rows(self.server.as_ref(), &self.db, sql, params)
     }
 
     /// Runs statements on the store's backend, as one batch.
     pub fn exec(&self, sql: &str) {
-        match &self.server {
-            Some(server) => server.client().batch_execute(sql).expect("statements"),
-            None => {
-                rusqlite::Connection::open(&self.db).expect("open").execute_batch(sql).expect("statements")
-            }
-        }
+        exec(self.server.as_ref(), &self.db, sql);
     }
 
     /// Runs one statement on the store's backend with `$1`… bound to `params` as text; the rows
@@ -273,6 +240,55 @@ impl TestDesk {
 
     pub fn path_str(p: &Path) -> &str {
         p.to_str().expect("utf-8 path")
+    }
+}
+
+/// Rows of a statement on a test store's backend (the server database, else the file `db`), each
+/// value as text (a number in digits), `None` for NULL; `$1`… stand for `params`, bound as text.
+pub fn text_rows(
+    server: Option<&pg::TestDb>,
+    db: &Path,
+    sql: &str,
+    params: &[&str],
+) -> Vec<Vec<Option<String>>> {
+    match server {
+        Some(server) => {
+            let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect();
+            server.client().query(sql, &params).expect("rows").iter().map(pg::row_texts).collect()
+        }
+        None => {
+            use rusqlite::types::ValueRef;
+            let conn = rusqlite::Connection::open(db).expect("open");
+            let mut stmt = conn.prepare(&sql.replace('$', "?")).expect("sql");
+            let width = stmt.column_count();
+            stmt.query_map(rusqlite::params_from_iter(params), |r| {
+                (0..width)
+                    .map(|i| {
+                        Ok(match r.get_ref(i)? {
+                            ValueRef::Null => None,
+                            ValueRef::Integer(n) => Some(n.to_string()),
+                            ValueRef::Real(x) => Some(x.to_string()),
+                            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                                Some(String::from_utf8_lossy(t).into_owned())
+                            }
+                        })
+                    })
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .expect("query")
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .expect("rows")
+        }
+    }
+}
+
+/// Runs statements on a test store's backend (the server database, else the file `db`), as one
+/// batch.
+pub fn exec(server: Option<&pg::TestDb>, db: &Path, sql: &str) {
+    match server {
+        Some(server) => server.client().batch_execute(sql).expect("statements"),
+        None => rusqlite::Connection::open(db).expect("open").execute_batch(sql).expect("statements"),
     }
 }
 
