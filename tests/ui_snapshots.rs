@@ -301,6 +301,20 @@ fn the_run_preview_and_a_held_case() {
     assert!(text.contains("on hold (hardship) until 2026-05-31"), "{text}");
 }
 
+/// A collector previews the run too, and is not offered to apply it: the run is a supervisor's
+/// (`desk_keys.rs`: the key refused).
+#[test]
+fn a_collector_s_run_preview_does_not_offer_to_apply_it() {
+    let mut desk = demo_desk().reopen_as("li.qiang").expect("desk");
+    desk.as_of = NaiveDate::from_ymd_opt(2026, 4, 15).expect("date");
+    let mut state = opened(&mut desk);
+    press(&mut state, &mut desk, "E").expect("keys");
+    let text = snap(&state);
+    assert!(text.contains("would change"), "{text}");
+    let footer = text.lines().last().unwrap_or("");
+    assert!(footer.contains("Esc back") && !footer.contains("run it"), "{text}");
+}
+
 /// A login that is not a desk user reads the book and is told whom to ask, with numbers masked.
 #[test]
 fn a_stranger_reads_only_and_is_told_whom_to_ask() {

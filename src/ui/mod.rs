@@ -25,6 +25,7 @@ use crate::app::desk_state::{DEMO_LOANS, DeskState, Layout as DeskLayout, ListKi
 use crate::app::keymap::{Binding, Cmd, Keymap, Scope};
 use crate::app::queue_sort::QueueSort;
 use crate::app::strings::fill;
+use crate::domain::Role;
 use crate::domain::search::PhoneSearch;
 use crate::text;
 pub use look::{Borders, Look};
@@ -430,7 +431,12 @@ fn footer_line(frame: &mut Frame, area: Rect, state: &DeskState, theme: &Theme) 
                 Cmd::NextLevel | Cmd::ToggleWatched => state.screen == Screen::Warnings,
                 _ => true,
             };
-            let hidden = |b: &Binding| (held && calls.contains(&b.cmd)) || !own_filter(b.cmd);
+            // Applying the run is a supervisor's: a collector's preview does not offer it (help still
+            // lists the key, saying whose it is).
+            let runs = state.info.role.is_some_and(|r| r.includes(Role::Supervisor));
+            let hidden = |b: &Binding| {
+                (held && calls.contains(&b.cmd)) || !own_filter(b.cmd) || (b.cmd == Cmd::RunApply && !runs)
+            };
             let shown = |b: &Binding| {
                 !hidden(b)
                     && scopes.contains(&b.scope)

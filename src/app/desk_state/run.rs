@@ -7,6 +7,7 @@ use super::protocol::Query;
 use crate::app::escalate::{EscalationReport, RunPhase};
 use crate::app::keymap::Cmd;
 use crate::app::strings::fill;
+use crate::domain::Role;
 
 /// The escalation run on screen: progress while it works, then its report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,8 +107,11 @@ impl RunScreen<'_> {
             Cmd::Back => self.core.show_list(),
             Cmd::RunApply => {
                 let t = self.core.lang.text();
+                let runs = self.core.info.role.is_some_and(|r| r.includes(Role::Supervisor));
                 if run.busy() {
                     self.core.say(t.msg_run_busy);
+                } else if !runs {
+                    self.core.say(t.msg_run_supervisors);
                 } else if !confirm {
                     run.confirm = true;
                     let as_of = self.core.info.as_of;

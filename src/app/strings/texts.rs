@@ -302,6 +302,7 @@ texts! {
     msg_written_off: "{0} written off", "{0} 已核销";
     msg_reopened: "{0} reopened", "{0} 已恢复催收";
     msg_run_busy: "the escalation run is still working", "升级批处理仍在进行";
+    msg_run_supervisors: "applying the run is a supervisor's: this preview writes nothing", "执行升级须主管权限：本预览不写入任何内容";
     msg_run_confirm: "press R again to apply the run as of {0} to the whole book", "再按一次 R，对全部台账执行截至 {0} 的升级";
     msg_run_previewed: "preview: {0} loans would change as of {1}; nothing written", "预览：截至 {1} 将有 {0} 笔贷款变动；未写入";
     msg_run_applied: "escalation as of {1} applied: {0} loans changed", "截至 {1} 的升级已执行：{0} 笔贷款变动";
