@@ -139,12 +139,14 @@ fn server_loans<'c, E: FromRow + 'c>(db: Db<'c>, loans_sql: String, walk: &Walk<
     })
 }
 
+/// A page of loans as read, and their payments (loan, day, cents) in loan order.
+type Fetched<E> = (Vec<Walked<E>>, Vec<(i64, String, i64)>);
+
 /// The loans `fetch` reads a page at a time with their payments (loan order, a loan's payments
 /// by day and amount), handed out one by one.
-#[allow(clippy::type_complexity)]
 fn server_pages<'c, E: FromRow + 'c>(
     db: Db<'c>,
-    mut fetch: impl FnMut() -> Result<Option<(Vec<Walked<E>>, Vec<(i64, String, i64)>)>> + 'c,
+    mut fetch: impl FnMut() -> Result<Option<Fetched<E>>> + 'c,
 ) -> Next<'c, E> {
     let mut page: Page<E> = Page::new();
     Box::new(move |payments: &mut Vec<Payment>| {
