@@ -32,13 +32,6 @@ fn import(d: &TestDesk, name: &str, text: &str) -> common::Run {
     d.run(&["--as-of", AS_OF, "--format", "json", "import", "loans", TestDesk::path_str(&file)])
 }
 
-fn texts(d: &TestDesk, sql: &str) -> Vec<String> {
-    d.text_rows(sql, &[])
-        .into_iter()
-        .map(|r| r.into_iter().map(Option::unwrap_or_default).collect::<Vec<_>>().join("|"))
-        .collect()
-}
-
 #[test]
 fn a_long_file_is_numbered_in_its_order_with_each_customer_once() {
     let d = TestDesk::new();
@@ -46,16 +39,13 @@ fn a_long_file_is_numbered_in_its_order_with_each_customer_once() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["rows"], 2_500);
     // Customers by id in the order the file first names them; loans by id in the file's order.
-    let customers = texts(&d, "SELECT customer_ref FROM customers ORDER BY id");
+    let customers = d.lines("SELECT customer_ref FROM customers ORDER BY id");
     assert_eq!(customers, (0..1_250).map(|c| format!("C-{c:05}")).collect::<Vec<_>>());
-    let loans = texts(
-        &d,
-        "SELECT l.loan_ref || ' ' || c.customer_ref FROM loans l JOIN customers c ON c.id = l.customer_id ORDER BY l.id",
+    let loans = d.lines("SELECT l.loan_ref || ' ' || c.customer_ref FROM loans l JOIN customers c ON c.id = l.customer_id ORDER BY l.id",
     );
     assert_eq!(loans, (0..2_500).map(|i| format!("L-{i:05} C-{:05}", i / 2)).collect::<Vec<_>>());
     // One assignment a customer, to its owner, in the customers' order.
-    let assigned = texts(
-        &d,
+    let assigned = d.lines(
         "SELECT c.customer_ref || ' ' || u.login FROM assignments a JOIN customers c ON c.id = a.customer_id \
          JOIN users u ON u.id = a.to_user_id ORDER BY a.id",
     );
@@ -65,11 +55,10 @@ fn a_long_file_is_numbered_in_its_order_with_each_customer_once() {
     assert_eq!(d.ints("SELECT count(*) FROM loan_state", &[]), vec![2_500]);
     // Every fifth loan's address, and its collateral an item of its customer with a valuation.
     assert_eq!(
-        texts(&d, "SELECT loan_ref || ' ' || address FROM loans WHERE address IS NOT NULL ORDER BY id")[..2],
+        d.lines("SELECT loan_ref || ' ' || address FROM loans WHERE address IS NOT NULL ORDER BY id")[..2],
         ["L-00000 上海路0号", "L-00005 上海路5号"]
     );
-    let items = texts(
-        &d,
+    let items = d.lines(
         "SELECT l.loan_ref || ' ' || c.customer_ref || ' ' || i.description || ' ' || v.amount_cents \
          FROM collateral_items i JOIN loans l ON l.id = i.loan_id JOIN customers c ON c.id = i.customer_id \
          JOIN collateral_valuations v ON v.item_id = i.id ORDER BY i.id",
@@ -85,9 +74,7 @@ fn a_long_file_is_numbered_in_its_order_with_each_customer_once() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(d.ints("SELECT count(*) FROM customers", &[]), vec![1_251]);
     assert_eq!(
-        texts(
-            &d,
-            "SELECT c.customer_ref FROM loans l JOIN customers c ON c.id = l.customer_id WHERE l.loan_ref = 'L-09000'"
+        d.lines("SELECT c.customer_ref FROM loans l JOIN customers c ON c.id = l.customer_id WHERE l.loan_ref = 'L-09000'"
         ),
         ["C-00000"]
     );

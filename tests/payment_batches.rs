@@ -38,24 +38,16 @@ fn import(d: &TestDesk, name: &str, text: &str) -> common::Run {
     d.run(&["--as-of", AS_OF, "--format", "json", "import", "payments", TestDesk::path_str(&file)])
 }
 
-fn texts(d: &TestDesk, sql: &str) -> Vec<String> {
-    d.text_rows(sql, &[])
-        .into_iter()
-        .map(|r| r.into_iter().map(Option::unwrap_or_default).collect::<Vec<_>>().join("|"))
-        .collect()
-}
-
 const STATE: &str = "SELECT * FROM loan_state ORDER BY loan_id";
 
 #[test]
 fn a_long_file_goes_in_in_its_order_and_its_loans_are_computed_as_the_whole_book_is() {
     let d = book();
-    let unpaid = texts(&d, STATE);
+    let unpaid = d.lines(STATE);
     let r = import(&d, "july.csv", &payments(0, 1_300, "2025-07-01", "R"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["rows"], 1_300);
-    let paid = texts(
-        &d,
+    let paid = d.lines(
         "SELECT l.loan_ref || ' ' || p.amount_cents || ' ' || coalesce(p.reference, '-') \
          FROM payments p JOIN loans l ON l.id = p.loan_id ORDER BY p.id",
     );
@@ -63,11 +55,11 @@ fn a_long_file_goes_in_in_its_order_and_its_loans_are_computed_as_the_whole_book
         .map(|i| format!("L-{i:05} 10000 {}", if i % 2 == 0 { format!("R-{i:05}") } else { "-".into() }))
         .collect();
     assert_eq!(paid, expected);
-    let state = texts(&d, STATE);
+    let state = d.lines(STATE);
     let moved = state.iter().zip(&unpaid).filter(|(a, b)| a != b).count();
     assert_eq!(moved, 1_300, "the loans paid, and only they, moved");
     d.ok(&["--as-of", AS_OF, "refresh"]);
-    assert_eq!(texts(&d, STATE), state, "a whole-book refresh finds nothing to change");
+    assert_eq!(d.lines(STATE), state, "a whole-book refresh finds nothing to change");
 
     // The same file again: every row on the desk already, nothing changes.
     let r = import(&d, "july-again.csv", &payments(0, 1_300, "2025-07-01", "R"));

@@ -134,6 +134,14 @@ impl TestDesk {
         text_rows(self.server.as_ref(), &self.db, sql, params)
     }
 
+    /// Each row of a statement as one line, its values joined by `|` (NULL as empty).
+    pub fn lines(&self, sql: &str) -> Vec<String> {
+        self.text_rows(sql, &[])
+            .into_iter()
+            .map(|r| r.into_iter().map(Option::unwrap_or_default).collect::<Vec<_>>().join("|"))
+            .collect()
+    }
+
     /// Runs statements on the store's backend, as one batch.
     pub fn exec(&self, sql: &str) {
         exec(self.server.as_ref(), &self.db, sql);
