@@ -108,3 +108,19 @@ fn names_pinyin_and_bare_loan_numbers() {
         assert!(found.contains(&loan.to_string()), "{typed}: {found:?}");
     }
 }
+
+/// A server's grants do not follow who may see phones in full: a desk login's own SQL still reads
+/// them. The admin who raises the setting on a server is told so; a file, reached through duedesk
+/// alone, says nothing, nor does the setting put back where nobody is masked.
+#[test]
+fn raising_who_sees_phones_on_a_server_says_what_the_server_does_not_hold() {
+    let d = demo_desk();
+    let raised = d.ok(&["settings", "set", "pii_full_phone", "supervisor"]);
+    assert_eq!(raised.json()["value"], "supervisor");
+    let told = raised.stderr.contains("own login to the database still reads them");
+    assert_eq!(told, common::on_server(), "{}", raised.stderr);
+    let back = d.ok(&["settings", "set", "pii_full_phone", "collector"]);
+    assert_eq!(back.stderr, "", "nobody is masked");
+    let ids = d.ok(&["settings", "set", "pii_full_id", "admin"]);
+    assert_eq!(ids.stderr, "", "no ID numbers are stored");
+}

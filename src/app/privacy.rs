@@ -105,6 +105,21 @@ impl Desk {
         Ok(self.actor.role().is_some_and(|r| r.includes(least)))
     }
 
+    /// What a setting of who sees numbers in full cannot hold on a server book: the desk masks them,
+    /// but the server's grants do not follow the setting, so a desk user's own login to the
+    /// database still reads the numbers (docs/server-grants.md, §7.9). None on a file, where the
+    /// store is reached through duedesk alone, and for ID numbers, which no book stores.
+    pub fn setting_caveat(&self, key: &str, value: &str) -> Option<String> {
+        let masks_someone = value.parse::<Role>().is_ok_and(|r| r != Role::Collector);
+        (self.on_server() && key == PiiField::Phone.setting() && masks_someone).then(|| {
+            format!(
+                "on a server the desk masks phone numbers below {value}, but a desk user's own login to \
+                 the database still reads them (loans, contacts, search terms): grant logins only to \
+                 those who may see them, or keep this book in a file (docs/server-grants.md, 7.9)"
+            )
+        })
+    }
+
     /// The one masking function: `value` as this desk's user may see it.
     pub fn masked(&self, field: PiiField, value: Option<&str>) -> Result<Option<String>> {
         Ok(match value {

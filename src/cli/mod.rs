@@ -327,6 +327,9 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Some(Command::Settings(SettingsCmd::Set { key, value })) => {
             desk.set_setting(&key, &value)?;
+            if let Some(caveat) = desk.setting_caveat(&key, &value) {
+                eprintln!("duedesk: note: {caveat}");
+            }
             let done = serde_json::json!({ "key": key, "value": value });
             output::done(format, &done, &format!("{key} = {value}"))
         }
