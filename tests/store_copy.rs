@@ -62,6 +62,26 @@ fn a_demo_book_goes_to_the_server_and_back_with_every_row_equal_and_the_chain_wh
         "{}",
         there.stdout
     );
+    // Each table copied with rows has the statistics its plans need (ANALYZE, which a copied
+    // index does not stand in for).
+    let with_stats: Vec<String> = db
+        .client()
+        .query("SELECT DISTINCT tablename::text FROM pg_stats WHERE schemaname = 'public'", &[])
+        .expect("stats")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let filled: Vec<&str> = there
+        .stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(','))
+        .filter(|(_, n)| *n != "0")
+        .map(|(t, _)| t)
+        .collect();
+    assert!(filled.contains(&"payments"), "{filled:?}");
+    let missing: Vec<&&str> = filled.iter().filter(|t| !with_stats.iter().any(|s| s == *t)).collect();
+    assert!(missing.is_empty(), "no statistics: {missing:?}");
     let copied = TestDesk::bare();
     let back = copied.db.clone();
     let r =
