@@ -4,6 +4,7 @@
 
 use super::core::{Core, Screen, Then};
 use super::lists::PAGE;
+use super::pages::Pages;
 use super::protocol::Query;
 use crate::app::inspect::{InspectionList, InspectionQuery};
 use crate::app::keymap::Cmd;
@@ -14,25 +15,19 @@ use crate::app::views::InspectionRow;
 pub struct InspectionsState {
     /// Only those due before the desk's date.
     pub overdue_only: bool,
-    /// Rows `offset .. offset + rows.len()` of the list.
-    pub rows: Vec<InspectionRow>,
-    pub offset: u64,
-    pub total: Option<u64>,
-    pub selected: u64,
-    pub top: u64,
-    pub generation: u64,
-    pub loading: Option<u64>,
-    pub error: Option<String>,
+    pub pages: Pages<InspectionRow>,
 }
 
-impl InspectionsState {
-    pub fn row(&self, i: u64) -> Option<&InspectionRow> {
-        let k = usize::try_from(i.checked_sub(self.offset)?).ok()?;
-        self.rows.get(k)
+impl std::ops::Deref for InspectionsState {
+    type Target = Pages<InspectionRow>;
+    fn deref(&self) -> &Pages<InspectionRow> {
+        &self.pages
     }
+}
 
-    fn covers(&self, from: u64, to: u64) -> bool {
-        from >= self.offset && to <= self.offset + self.rows.len() as u64
+impl std::ops::DerefMut for InspectionsState {
+    fn deref_mut(&mut self) -> &mut Pages<InspectionRow> {
+        &mut self.pages
     }
 }
 
@@ -76,28 +71,14 @@ impl InspectionsScreen<'_> {
     /// when `reset`.
     pub fn requery(&mut self, reset: bool) {
         let Some(list) = self.list.as_mut() else { return };
-        if reset {
-            list.selected = 0;
-            list.top = 0;
-            list.rows.clear();
-            list.total = None;
-        }
-        let offset = list.top.saturating_sub(PAGE / 3);
+        let offset = list.again(reset);
         self.fetch(offset, true);
     }
 
     /// Asks for the rows around the visible window when they are not at hand.
     pub fn ensure_visible(&mut self) {
-        let view = self.core.list_rows();
-        let page = self.page();
-        let Some(list) = self.list.as_ref() else { return };
-        let Some(total) = list.total else { return };
-        let (from, to) = (list.top, (list.top + view).min(total));
-        if list.covers(from, to) {
-            return;
-        }
-        let offset = from.saturating_sub(page / 3);
-        if list.loading != Some(offset) {
+        let (view, page) = (self.core.list_rows(), self.page());
+        if let Some(offset) = self.list.as_ref().and_then(|l| l.wanted(view, page)) {
             self.fetch(offset, false);
         }
     }
@@ -115,55 +96,25 @@ impl InspectionsScreen<'_> {
             _ => {}
         }
         let Some(list) = self.list.as_mut() else { return };
-        match cmd {
-            Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => {
-                let Some(total) = list.total.filter(|t| *t > 0) else { return };
-                let (sel, page) = (list.selected, view.max(1));
-                list.selected = match cmd {
-                    Cmd::Up => sel.saturating_sub(1),
-                    Cmd::Down => sel + 1,
-                    Cmd::PageUp => sel.saturating_sub(page),
-                    Cmd::PageDown => sel + page,
-                    Cmd::Top => 0,
-                    _ => total - 1,
-                }
-                .min(total - 1);
-                if list.selected < list.top {
-                    list.top = list.selected;
-                } else if list.selected >= list.top + page {
-                    list.top = list.selected + 1 - page;
-                }
-                self.ensure_visible();
+        if cmd == Cmd::Open {
+            if let Some(r) = list.row(list.selected) {
+                let loan = r.loan_id.clone();
+                self.core.then(Then::OpenCase(loan));
             }
-            Cmd::Open => {
-                if let Some(r) = list.row(list.selected) {
-                    let loan = r.loan_id.clone();
-                    self.core.then(Then::OpenCase(loan));
-                }
-            }
-            _ => {}
+        } else if list.step(cmd, view) {
+            self.ensure_visible();
         }
     }
 
     pub fn rows(&mut self, generation: u64, offset: u64, rows: Vec<InspectionRow>, total: Option<u64>) {
-        let Some(list) = self.list.as_mut().filter(|l| l.generation == generation) else { return };
-        list.loading = None;
-        list.error = None;
-        list.offset = offset;
-        list.rows = rows;
-        if total.is_some() {
-            list.total = total;
+        if self.list.as_mut().is_some_and(|l| l.take(generation, offset, rows, total)) {
+            self.ensure_visible();
         }
-        if let Some(t) = list.total {
-            list.selected = list.selected.min(t.saturating_sub(1));
-        }
-        self.ensure_visible();
     }
 
     pub fn failed(&mut self, message: &str) {
         if let Some(list) = self.list.as_mut() {
-            list.loading = None;
-            list.error = Some(message.to_string());
+            list.failed(message);
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::core::{Core, Screen, Then};
 use super::level_filter::WarningsFilter;
+use super::pages::Pages;
 use super::protocol::{ListKind, Query};
 use crate::app::keymap::Cmd;
 use crate::app::queue_sort::QueueSort;
@@ -36,49 +37,32 @@ pub fn stage_tab_words() -> Vec<&'static str> {
     STAGE_TABS.iter().map(|s| s.map_or("all", Stage::as_str)).collect()
 }
 
-/// A list: the rows fetched around the cursor, the count, the cursor and the first visible row.
+/// A queue: the rows fetched around the cursor, the count, the cursor and the first visible row
+/// (`Pages`), and what came of its search.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListState {
-    /// Rows `offset .. offset + rows.len()` of the list.
-    pub rows: Vec<LoanSummary>,
-    pub offset: u64,
-    pub total: Option<u64>,
-    pub selected: u64,
-    pub top: u64,
-    /// The generation of the latest request; older replies are dropped.
-    pub generation: u64,
-    /// The offset being fetched, if a request is out.
-    pub loading: Option<u64>,
-    pub error: Option<String>,
+    pub pages: Pages<LoanSummary>,
     /// What came of the filter's search: phone numbers not searched (digits too few, or a role
     /// that may not see them), or too many matches to list.
     pub search: Option<SearchNote>,
 }
 
+impl std::ops::Deref for ListState {
+    type Target = Pages<LoanSummary>;
+    fn deref(&self) -> &Pages<LoanSummary> {
+        &self.pages
+    }
+}
+
+impl std::ops::DerefMut for ListState {
+    fn deref_mut(&mut self) -> &mut Pages<LoanSummary> {
+        &mut self.pages
+    }
+}
+
 impl ListState {
-    pub fn row(&self, i: u64) -> Option<&LoanSummary> {
-        let k = usize::try_from(i.checked_sub(self.offset)?).ok()?;
-        self.rows.get(k)
-    }
-
-    fn covers(&self, from: u64, to: u64) -> bool {
-        from >= self.offset && to <= self.offset + self.rows.len() as u64
-    }
-
     fn reset(&mut self) {
         *self = ListState::default();
-    }
-
-    fn move_to(&mut self, target: i64, view: u64) {
-        let Some(total) = self.total.filter(|t| *t > 0) else { return };
-        let last = i64::try_from(total - 1).unwrap_or(i64::MAX);
-        self.selected = u64::try_from(target.clamp(0, last)).unwrap_or(0);
-        let view = view.max(1);
-        if self.selected < self.top {
-            self.top = self.selected;
-        } else if self.selected >= self.top + view {
-            self.top = self.selected + 1 - view;
-        }
     }
 }
 
@@ -175,18 +159,13 @@ impl Lists<'_> {
         let Some(kind) = self.core.current_list() else { return };
         let view = self.core.list_rows();
         let list = self.list(kind);
-        let Some(total) = list.total else {
+        if list.total.is_none() {
             if list.loading.is_none() {
                 self.fetch(kind, 0, true);
             }
             return;
-        };
-        let (from, to) = (list.top, (list.top + view).min(total));
-        if list.covers(from, to) {
-            return;
         }
-        let offset = from.saturating_sub(self.page() / 3);
-        if list.loading != Some(offset) {
+        if let Some(offset) = list.wanted(view, self.page()) {
             self.fetch(kind, offset, false);
         }
     }
@@ -303,18 +282,7 @@ impl Lists<'_> {
             }
             Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => {
                 let view = self.core.list_rows();
-                let list = self.list_mut(kind);
-                let sel = i64::try_from(list.selected).unwrap_or(0);
-                let page = i64::try_from(view).unwrap_or(1);
-                let target = match cmd {
-                    Cmd::Up => sel - 1,
-                    Cmd::Down => sel + 1,
-                    Cmd::PageUp => sel - page,
-                    Cmd::PageDown => sel + page,
-                    Cmd::Top => 0,
-                    _ => i64::MAX,
-                };
-                list.move_to(target, view);
+                self.list_mut(kind).step(cmd, view);
                 self.ensure_visible();
             }
             Cmd::NextPane | Cmd::PrevPane => self.switch_to(match kind {
@@ -396,28 +364,17 @@ impl Lists<'_> {
         search: Option<SearchNote>,
     ) {
         let list = self.list_mut(kind);
-        if generation != list.generation {
+        if !list.take(generation, offset, rows, total) {
             return; // a newer question is out
         }
-        list.loading = None;
-        list.error = None;
         list.search = search;
-        list.offset = offset;
-        list.rows = rows;
-        if total.is_some() {
-            list.total = total;
-        }
-        if let Some(t) = list.total {
-            list.selected = list.selected.min(t.saturating_sub(1));
-        }
         self.ensure_visible();
     }
 
     pub fn failed(&mut self, kind: ListKind, generation: u64, message: &str) {
         let list = self.list_mut(kind);
         if list.generation == generation {
-            list.loading = None;
-            list.error = Some(message.to_string());
+            list.failed(message);
         }
     }
 }

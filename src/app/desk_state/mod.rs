@@ -21,6 +21,7 @@ mod keys;
 mod level_filter;
 mod line;
 mod lists;
+mod pages;
 mod protocol;
 mod reading;
 mod reports;
