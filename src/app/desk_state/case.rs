@@ -4,6 +4,7 @@
 
 use super::core::{Core, Mode, Screen, Then};
 use super::inspect_form::{FormStep, InspectionForm};
+use super::pages::step;
 use super::protocol::{CaseOp, LeaseOp, Query, SignalOp};
 use super::reading::ReadWhat;
 use crate::app::keymap::Cmd;
@@ -171,21 +172,9 @@ impl CaseScreen<'_> {
         match cmd {
             Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => {
                 let Some(c) = self.case.as_mut() else { return };
-                let last = c.pane_len().saturating_sub(1);
-                c.cursor = match cmd {
-                    Cmd::Up => c.cursor.saturating_sub(1),
-                    Cmd::Down => c.cursor + 1,
-                    Cmd::PageUp => c.cursor.saturating_sub(view),
-                    Cmd::PageDown => c.cursor + view,
-                    Cmd::Top => 0,
-                    _ => last,
-                }
-                .min(last);
-                // The pane scrolls to keep the cursor in view.
-                if c.cursor < c.scroll {
-                    c.scroll = c.cursor;
-                } else if c.cursor >= c.scroll + view {
-                    c.scroll = c.cursor + 1 - view;
+                // The pane scrolls to keep the cursor in view; an empty one keeps it on its top.
+                if let Some((cursor, scroll)) = step(cmd, c.cursor, c.scroll, c.pane_len().max(1), view) {
+                    (c.cursor, c.scroll) = (cursor, scroll);
                 }
             }
             Cmd::Open if self.case.as_ref().is_some_and(|c| c.plan.is_none() && c.pane_len() > 0) => {

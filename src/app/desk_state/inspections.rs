@@ -4,7 +4,7 @@
 
 use super::core::{Core, Screen, Then};
 use super::lists::PAGE;
-use super::pages::Pages;
+use super::pages::{Pages, deref_pages};
 use super::protocol::Query;
 use crate::app::inspect::{InspectionList, InspectionQuery};
 use crate::app::keymap::Cmd;
@@ -18,18 +18,7 @@ pub struct InspectionsState {
     pub pages: Pages<InspectionRow>,
 }
 
-impl std::ops::Deref for InspectionsState {
-    type Target = Pages<InspectionRow>;
-    fn deref(&self) -> &Pages<InspectionRow> {
-        &self.pages
-    }
-}
-
-impl std::ops::DerefMut for InspectionsState {
-    fn deref_mut(&mut self) -> &mut Pages<InspectionRow> {
-        &mut self.pages
-    }
-}
+deref_pages!(InspectionsState, InspectionRow);
 
 /// The list's update: its state and the shared core.
 pub(super) struct InspectionsScreen<'a> {

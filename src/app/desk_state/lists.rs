@@ -4,7 +4,7 @@
 
 use super::core::{Core, Screen, Then};
 use super::level_filter::WarningsFilter;
-use super::pages::Pages;
+use super::pages::{Pages, deref_pages};
 use super::protocol::{ListKind, Query};
 use crate::app::keymap::Cmd;
 use crate::app::queue_sort::QueueSort;
@@ -47,18 +47,7 @@ pub struct ListState {
     pub search: Option<SearchNote>,
 }
 
-impl std::ops::Deref for ListState {
-    type Target = Pages<LoanSummary>;
-    fn deref(&self) -> &Pages<LoanSummary> {
-        &self.pages
-    }
-}
-
-impl std::ops::DerefMut for ListState {
-    fn deref_mut(&mut self) -> &mut Pages<LoanSummary> {
-        &mut self.pages
-    }
-}
+deref_pages!(ListState, LoanSummary);
 
 impl ListState {
     fn reset(&mut self) {

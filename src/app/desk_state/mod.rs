@@ -40,6 +40,7 @@ pub use inspections::InspectionsState;
 pub use keys::handle_key;
 pub use line::{Cycle, Edit, LineEdit};
 pub use lists::{DEMO_LOANS, ListState, PAGE, SEARCH_CAP, STAGE_TABS};
+pub use pages::Pages;
 pub use protocol::{CaseOp, Confirm, Failed, LeaseOp, ListKind, Query, Reply, Request, SignalOp};
 pub use reading::{MESSAGES_KEPT, ReadWhat, Reading};
 pub use reports::{ReportPane, ReportsState};

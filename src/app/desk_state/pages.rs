@@ -68,21 +68,10 @@ impl<R> Pages<R> {
     /// Moves the cursor by a list key within a window `view` rows tall; false for any other key
     /// or an empty list.
     pub(super) fn step(&mut self, cmd: Cmd, view: u64) -> bool {
-        if self.total.is_none_or(|t| t == 0) {
+        let Some((selected, top)) = step(cmd, self.selected, self.top, self.total.unwrap_or(0), view) else {
             return false;
-        }
-        let sel = i64::try_from(self.selected).unwrap_or(0);
-        let page = i64::try_from(view.max(1)).unwrap_or(1);
-        let target = match cmd {
-            Cmd::Up => sel - 1,
-            Cmd::Down => sel + 1,
-            Cmd::PageUp => sel - page,
-            Cmd::PageDown => sel + page,
-            Cmd::Top => 0,
-            Cmd::Bottom => i64::MAX,
-            _ => return false,
         };
-        self.move_to(target, view);
+        (self.selected, self.top) = (selected, top);
         true
     }
 
@@ -121,6 +110,51 @@ impl<R> Pages<R> {
         self.loading = None;
         self.error = Some(message.to_string());
     }
+}
+
+/// A list's state reads as its `pages` field (`l.selected`, `l.row(i)`) beside what is its own.
+macro_rules! deref_pages {
+    ($state:ty, $row:ty) => {
+        impl std::ops::Deref for $state {
+            type Target = $crate::app::desk_state::pages::Pages<$row>;
+            fn deref(&self) -> &Self::Target {
+                &self.pages
+            }
+        }
+
+        impl std::ops::DerefMut for $state {
+            fn deref_mut(&mut self) -> &mut Self::Target {
+                &mut self.pages
+            }
+        }
+    };
+}
+pub(super) use deref_pages;
+
+/// A list key's move of a cursor over `len` rows, seen through a window `view` rows tall whose
+/// first row is `top`: the cursor and the window's first row after it, the window following the
+/// cursor; none for another key or no rows. Every list and pane on the desk moves by this.
+pub(super) fn step(cmd: Cmd, cursor: u64, top: u64, len: u64, view: u64) -> Option<(u64, u64)> {
+    let last = len.checked_sub(1)?;
+    let page = view.max(1);
+    let cursor = match cmd {
+        Cmd::Up => cursor.saturating_sub(1),
+        Cmd::Down => cursor.saturating_add(1),
+        Cmd::PageUp => cursor.saturating_sub(page),
+        Cmd::PageDown => cursor.saturating_add(page),
+        Cmd::Top => 0,
+        Cmd::Bottom => last,
+        _ => return None,
+    }
+    .min(last);
+    let top = if cursor < top {
+        cursor
+    } else if cursor >= top.saturating_add(page) {
+        cursor + 1 - page
+    } else {
+        top
+    };
+    Some((cursor, top))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! recommended class), Enter opens its case.
 
 use super::core::{Core, Screen, Then};
+use super::pages::step;
 use super::protocol::Query;
 use crate::app::inspect::{ReviewItem, ReviewKind};
 use crate::app::keymap::Cmd;
@@ -55,21 +56,9 @@ impl ReviewScreen<'_> {
         let Some(r) = self.review.as_mut() else { return };
         let n = r.items.len() as u64;
         match cmd {
-            Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom if n > 0 => {
-                let sel = r.selected;
-                r.selected = match cmd {
-                    Cmd::Up => sel.saturating_sub(1),
-                    Cmd::Down => sel + 1,
-                    Cmd::PageUp => sel.saturating_sub(view),
-                    Cmd::PageDown => sel + view,
-                    Cmd::Top => 0,
-                    _ => n - 1,
-                }
-                .min(n - 1);
-                if r.selected < r.top {
-                    r.top = r.selected;
-                } else if r.selected >= r.top + view {
-                    r.top = r.selected + 1 - view;
+            Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => {
+                if let Some((selected, top)) = step(cmd, r.selected, r.top, n, view) {
+                    (r.selected, r.top) = (selected, top);
                 }
             }
             Cmd::Open => {

@@ -3,6 +3,7 @@
 //! and the report after.
 
 use super::core::{Core, Then};
+use super::pages::step;
 use super::protocol::Query;
 use crate::app::escalate::{EscalationReport, RunPhase};
 use crate::app::keymap::Cmd;
@@ -76,24 +77,8 @@ impl RunScreen<'_> {
         let confirm = std::mem::take(&mut run.confirm);
         match cmd {
             Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown | Cmd::Top | Cmd::Bottom => {
-                let n = run.changes();
-                if n == 0 {
-                    return;
-                }
-                let sel = run.selected;
-                run.selected = match cmd {
-                    Cmd::Up => sel.saturating_sub(1),
-                    Cmd::Down => sel + 1,
-                    Cmd::PageUp => sel.saturating_sub(view),
-                    Cmd::PageDown => sel + view,
-                    Cmd::Top => 0,
-                    _ => n - 1,
-                }
-                .min(n - 1);
-                if run.selected < run.top {
-                    run.top = run.selected;
-                } else if run.selected >= run.top + view {
-                    run.top = run.selected + 1 - view;
+                if let Some((selected, top)) = step(cmd, run.selected, run.top, run.changes(), view) {
+                    (run.selected, run.top) = (selected, top);
                 }
             }
             Cmd::Open => {

@@ -6,7 +6,7 @@
 use super::core::{Core, Screen, Then};
 pub use super::level_filter::WarningsFilter;
 use super::lists::PAGE;
-use super::pages::Pages;
+use super::pages::{Pages, deref_pages};
 use super::protocol::Query;
 use crate::app::keymap::Cmd;
 use crate::app::warnings::{SignalQuery, SignalView};
@@ -18,18 +18,7 @@ pub struct WarningsState {
     pub pages: Pages<SignalView>,
 }
 
-impl std::ops::Deref for WarningsState {
-    type Target = Pages<SignalView>;
-    fn deref(&self) -> &Pages<SignalView> {
-        &self.pages
-    }
-}
-
-impl std::ops::DerefMut for WarningsState {
-    fn deref_mut(&mut self) -> &mut Pages<SignalView> {
-        &mut self.pages
-    }
-}
+deref_pages!(WarningsState, SignalView);
 
 /// The list's update: its state and the shared core.
 pub(super) struct WarningsScreen<'a> {
