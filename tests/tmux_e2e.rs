@@ -187,6 +187,38 @@ fn open_filter_open_a_case_go_back_and_quit() {
     assert!(modes.contains(&"icanon") && modes.contains(&"echo"), "{s}");
 }
 
+/// Quitting ends the store's work before the process: a phone search typed just before `q` is in
+/// the audit log, and the store's last connection has closed (no `-wal` or `-shm` left beside it).
+#[test]
+fn quitting_records_the_last_phone_search_and_closes_the_store() {
+    if !have_tmux() {
+        return;
+    }
+    let d = demo_store();
+    let loan =
+        d.lines("SELECT loan_ref || ' ' || phone FROM loans WHERE phone IS NOT NULL ORDER BY id LIMIT 1");
+    let (loan, phone) = loan[0].split_once(' ').expect("a loan with a phone");
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let digits = &digits[digits.len() - 7..];
+    let tmux = Tmux::new(d.dir.path());
+    let argv = desk_argv(&d);
+    tmux.start(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    tmux.wait_for("the due-soon list", |s| s.contains("Due soon 1/"));
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the overdue queue", |s| s.contains("stage all · sort dpd"));
+    tmux.keys(&["/"]);
+    tmux.text(digits);
+    tmux.wait_for("the loan found by its phone", |s| s.contains(&format!("/{digits}")) && s.contains(loan));
+    tmux.keys(&["Enter", "q"]);
+    assert_eq!(tmux.wait_exit(), 0);
+    let searched = d.lines("SELECT detail FROM audit_log WHERE action = 'phone_search'");
+    assert!(searched.iter().any(|s| s.contains(digits)), "{searched:?}");
+    for left in ["-wal", "-shm"] {
+        let beside = format!("{}{left}", TestDesk::path_str(&d.db));
+        assert!(!std::path::Path::new(&beside).exists(), "{beside} is left after quitting");
+    }
+}
+
 #[test]
 fn sigterm_restores_the_terminal_and_ends_the_desk() {
     if !have_tmux() {

@@ -54,6 +54,17 @@ fn wait_for_release(rx: &mpsc::Receiver<Msg>) {
     }
 }
 
+/// Waits until the store worker has ended (`Msg::WorkerGone`), at most three seconds.
+fn wait_for_worker(rx: &mpsc::Receiver<Msg>) {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(Msg::WorkerGone) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}
+
 /// A scroll key on the configuration notice moves it (within its lines); `false` for any other.
 fn notice_scroll(k: Key, scroll: &mut u16, lines: usize) -> bool {
     use crate::app::keymap::KeyCode;
@@ -223,5 +234,10 @@ pub fn run(mut desk: Desk, config: Loaded, live_clock: bool) -> anyhow::Result<E
     stop.store(true, Ordering::SeqCst);
     handle.close();
     drop(guard);
+    // The store worker ends with its channel: it records the phone searches not yet in the audit
+    // log and closes its connection (a file's last one folds the WAL back) before the process
+    // leaves. One busy with a long request is not waited for past a few seconds.
+    drop(requests);
+    wait_for_worker(&rx);
     result
 }

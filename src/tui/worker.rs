@@ -101,12 +101,14 @@ fn run_beside(desk: &Desk, r: Request, tx: &Sender<Msg>) -> Option<Request> {
 /// `live_clock`: the desk's clock is the local time, read again before each request (a desk stays
 /// open all day, and quiet hours and record times must be those of the moment); off when the
 /// clock is pinned (`DUEDESK_NOW`).
-pub fn spawn_worker(mut desk: Desk, live_clock: bool, tx: Sender<Msg>) -> std::io::Result<Sender<Request>> {
+pub fn spawn_worker(desk: Desk, live_clock: bool, tx: Sender<Msg>) -> std::io::Result<Sender<Request>> {
     let (req_tx, req_rx) = mpsc::channel::<Request>();
     std::thread::Builder::new().name("store".into()).spawn(move || {
         // Tells the main loop when this thread ends, by a panic too, so the desk never waits
-        // for answers that will not come.
+        // for answers that will not come; and only once the desk below is dropped, so its
+        // connection is closed by then (`tui::run` waits for this before the process ends).
         let _gone = Gone(tx.clone());
+        let mut desk = desk;
         let _ = desk.changed_elsewhere();
         let mut looked = Instant::now();
         loop {
