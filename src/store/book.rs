@@ -5,8 +5,8 @@ use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use serde::Serialize;
 
 use super::db::Db;
+use super::row::parse_day;
 use super::row::{self, Cols, FromRow};
-use super::settings::parse_day;
 use super::users::UserId;
 use super::{Result, opt_text};
 use crate::domain::plan::{ExplicitSchedule, PlanHold, schedule_in_force};

@@ -9,8 +9,8 @@ use rusqlite::params;
 use super::Result;
 use super::book::LoanId;
 use super::db::Db;
+use super::row::parse_day;
 use super::row::{Cols, FromRow};
-use super::settings::parse_day;
 use super::state::{StateAt, StateTable};
 use crate::domain::{LoanStatus, Money, Product, PromiseStatus, Stage, dpd_on};
 

@@ -24,7 +24,7 @@ pub fn held_on<'a>(
          AND (lifted_on IS NULL OR lifted_on > ?1) GROUP BY loan_id",
         &[(&day).into()],
         &mut |(loan, until)| {
-            held.insert(loan, super::settings::parse_day(&until)?);
+            held.insert(loan, super::row::parse_day(&until)?);
             Ok(())
         },
     )?;

@@ -166,9 +166,7 @@ pub fn special_asked<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Option<(
         &[loan.0.into()],
     )?;
     match row {
-        Some((Some(day), reason)) => {
-            Ok(Some((super::settings::parse_day(&day)?, reason.unwrap_or_default())))
-        }
+        Some((Some(day), reason)) => Ok(Some((super::row::parse_day(&day)?, reason.unwrap_or_default()))),
         _ => Ok(None),
     }
 }
@@ -178,7 +176,7 @@ pub fn special_asked_on<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<Optio
     let day: Option<Option<String>> = db
         .into()
         .value("SELECT asked_on FROM inspection_due WHERE loan_id = ?1 AND special = 1", &[loan.0.into()])?;
-    day.flatten().as_deref().map(super::settings::parse_day).transpose()
+    day.flatten().as_deref().map(super::row::parse_day).transpose()
 }
 
 /// Takes the loan off the schedule: its regular row, its special one, or both (`None`).

@@ -234,7 +234,7 @@ pub fn inspection_facts<'a>(db: impl Into<Db<'a>>, loan: LoanId) -> Result<(bool
             &[loan.0.into()],
         )?
         .unwrap_or((false, None));
-    Ok((first, latest.as_deref().map(super::settings::parse_day).transpose()?))
+    Ok((first, latest.as_deref().map(super::row::parse_day).transpose()?))
 }
 
 /// Whether a `special` inspection of the loan is on record done on or after `since`.

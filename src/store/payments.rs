@@ -8,8 +8,8 @@ use super::Result;
 use super::book::LoanId;
 use super::db::{Db, IDS_IN, ids_json};
 use super::import_batch::{TEXTS, each_found, json};
+use super::row::parse_day;
 use super::row::{Cols, FromRow};
-use super::settings::parse_day;
 use crate::domain::Money;
 use chrono::NaiveDate;
 

@@ -10,7 +10,6 @@ use chrono::NaiveDate;
 use rusqlite::types::FromSql;
 use rusqlite::{Params, Row, Statement};
 
-use super::settings::parse_day;
 use super::{Result, StoreError};
 use crate::domain::{LoanTerms, Money, Rate};
 
@@ -272,4 +271,21 @@ pub(crate) fn all<T: FromRow>(stmt: &mut Statement<'_>, params: impl Params) -> 
 pub(crate) fn first<T: FromRow>(stmt: &mut Statement<'_>, params: impl Params) -> Result<Option<T>> {
     let mut rows = stmt.query(params)?;
     rows.next()?.map(T::from_row).transpose()
+}
+
+/// A stored date (`YYYY-MM-DD`).
+pub(crate) fn parse_day(s: &str) -> Result<NaiveDate> {
+    // The stored form, read by hand: a refresh parses every payment date of the book.
+    let b = s.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
+            && let Some(day) = i32::try_from(y).ok().and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+        {
+            return Ok(day);
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("bad date '{s}'")))
 }

@@ -2,8 +2,9 @@
 
 use chrono::NaiveDate;
 
+use super::Result;
 use super::db::Db;
-use super::{Result, StoreError};
+use super::row::parse_day;
 
 pub fn setting_get<'a>(db: impl Into<Db<'a>>, key: &str) -> Result<Option<String>> {
     db.into().value("SELECT value FROM settings WHERE key = ?1", &[key.into()])
@@ -45,20 +46,4 @@ pub fn snapshot_as_of<'a>(db: impl Into<Db<'a>>) -> Result<Option<NaiveDate>> {
 
 pub(crate) fn set_snapshot_as_of<'a>(db: impl Into<Db<'a>>, as_of: NaiveDate) -> Result<()> {
     meta_set(db, SNAPSHOT_AS_OF, &as_of.to_string())
-}
-
-pub(crate) fn parse_day(s: &str) -> Result<NaiveDate> {
-    // The stored form, read by hand: a refresh parses every payment date of the book.
-    let b = s.as_bytes();
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        let num = |r: std::ops::Range<usize>| {
-            b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-        };
-        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
-            && let Some(day) = i32::try_from(y).ok().and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
-        {
-            return Ok(day);
-        }
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("bad date '{s}'")))
 }

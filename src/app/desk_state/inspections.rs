@@ -3,8 +3,7 @@
 //! only the overdue ones, `m` only the user's cases; Enter opens the loan's case.
 
 use super::core::{Core, Screen, Then};
-use super::lists::PAGE;
-use super::pages::{Pages, deref_pages};
+use super::pages::{Pages, deref_pages, page_size};
 use super::protocol::Query;
 use crate::app::inspect::{InspectionList, InspectionQuery};
 use crate::app::keymap::Cmd;
@@ -40,7 +39,7 @@ impl InspectionsScreen<'_> {
     }
 
     fn page(&self) -> u64 {
-        PAGE.max(self.core.list_rows() * 3)
+        page_size(self.core.list_rows())
     }
 
     fn fetch(&mut self, offset: u64, want_total: bool) {

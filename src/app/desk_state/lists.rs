@@ -4,7 +4,7 @@
 
 use super::core::{Core, Screen, Then};
 use super::level_filter::WarningsFilter;
-use super::pages::{Pages, deref_pages};
+use super::pages::{Pages, deref_pages, page_size};
 use super::protocol::{ListKind, Query};
 use crate::app::keymap::Cmd;
 use crate::app::queue_sort::QueueSort;
@@ -14,8 +14,6 @@ use crate::app::views::{LoanQuery, LoanSummary};
 use crate::domain::{LoanStatus, Stage};
 use crate::store::SortKey;
 
-/// Rows fetched per page around the cursor.
-pub const PAGE: u64 = 120;
 /// A filter matching more loans than this lists none and asks for more letters: on a million
 /// loans a key is answered at once either way, and no collector reads twenty thousand rows.
 pub const SEARCH_CAP: u64 = 20_000;
@@ -115,7 +113,7 @@ impl Lists<'_> {
 
     /// A page is three screens, the cursor's in the middle.
     fn page(&self) -> u64 {
-        PAGE.max(self.core.list_rows() * 3)
+        page_size(self.core.list_rows())
     }
 
     fn fetch(&mut self, kind: ListKind, offset: u64, want_total: bool) {

@@ -2,8 +2,16 @@
 //! the cursor and the window, and what is being asked. Each screen keeps its own filter and
 //! query; the moves and the replies are these.
 
-use super::lists::PAGE;
 use crate::app::keymap::Cmd;
+
+/// Rows fetched per page around the cursor.
+pub const PAGE: u64 = 120;
+
+/// The rows a list asks at a time with a window `view` rows tall: a page, or three windows on a
+/// tall terminal.
+pub(super) fn page_size(view: u64) -> u64 {
+    PAGE.max(view.saturating_mul(3))
+}
 
 /// Rows `offset .. offset + rows.len()` of a list of `total`, the cursor and the window's top.
 #[derive(Debug, Clone, PartialEq, Eq)]

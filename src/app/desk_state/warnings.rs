@@ -5,8 +5,7 @@
 
 use super::core::{Core, Screen, Then};
 pub use super::level_filter::WarningsFilter;
-use super::lists::PAGE;
-use super::pages::{Pages, deref_pages};
+use super::pages::{Pages, deref_pages, page_size};
 use super::protocol::Query;
 use crate::app::keymap::Cmd;
 use crate::app::warnings::{SignalQuery, SignalView};
@@ -40,7 +39,7 @@ impl WarningsScreen<'_> {
     }
 
     fn page(&self) -> u64 {
-        PAGE.max(self.core.list_rows() * 3)
+        page_size(self.core.list_rows())
     }
 
     fn fetch(&mut self, offset: u64, want_total: bool) {

@@ -11,8 +11,8 @@ use super::stream::{Walk, each_loan};
 use crate::domain::report::Month;
 use crate::domain::{AssessRules, LoanStatus, ManualClass, Money, RiskClass};
 use crate::store::month_end::Source;
+use crate::store::row::parse_day;
 use crate::store::row::{Cols, FromRow};
-use crate::store::settings::parse_day;
 use crate::store::state_row::ClassParts;
 use crate::store::{Result, StoreError};
 

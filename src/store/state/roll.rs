@@ -14,7 +14,7 @@ use super::write::{Stored, Writer};
 use crate::domain::AssessRules;
 use crate::domain::{Money, Payment};
 use crate::store::Result;
-use crate::store::settings::parse_day;
+use crate::store::row::parse_day;
 use crate::store::settings::{set_snapshot_as_of, snapshot_as_of};
 use crate::store::{Db, LoanId, paid_of};
 

@@ -14,8 +14,8 @@ use crate::domain::plan::ExplicitSchedule;
 use crate::domain::{AssessRules, Money, Payment};
 use crate::store::book::explicit_schedule;
 use crate::store::db::{Db, IDS_IN, Val, ids_json};
+use crate::store::row::parse_day;
 use crate::store::row::{Cols, FromRow};
-use crate::store::settings::parse_day;
 use crate::store::{Result, StoreError};
 
 /// Which loans a walk takes and what more it reads of each.
