@@ -88,12 +88,7 @@ impl<R> Pages<R> {
         let Some(total) = self.total.filter(|t| *t > 0) else { return };
         let last = i64::try_from(total - 1).unwrap_or(i64::MAX);
         self.selected = u64::try_from(target.clamp(0, last)).unwrap_or(0);
-        let view = view.max(1);
-        if self.selected < self.top {
-            self.top = self.selected;
-        } else if self.selected >= self.top + view {
-            self.top = self.selected + 1 - view;
-        }
+        self.top = follow(self.selected, self.top, view);
     }
 
     /// Takes a reply's rows; false when it answers an older request.
@@ -155,14 +150,19 @@ pub(super) fn step(cmd: Cmd, cursor: u64, top: u64, len: u64, view: u64) -> Opti
         _ => return None,
     }
     .min(last);
-    let top = if cursor < top {
+    Some((cursor, follow(cursor, top, view)))
+}
+
+/// The first row of a window `view` rows tall, from `top`, moved the least that shows `cursor`.
+fn follow(cursor: u64, top: u64, view: u64) -> u64 {
+    let view = view.max(1);
+    if cursor < top {
         cursor
-    } else if cursor >= top.saturating_add(page) {
-        cursor + 1 - page
+    } else if cursor >= top.saturating_add(view) {
+        cursor + 1 - view
     } else {
         top
-    };
-    Some((cursor, top))
+    }
 }
 
 #[cfg(test)]
